@@ -1,0 +1,82 @@
+# vademecum — `make` builds build/vade and renders content/ into dist/;
+# `make check` runs every test. Settings first.
+
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+STD       = -std=c11 -D_GNU_SOURCE
+DEB_PKGS  = pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev
+PC_PKGS   = libcmark-gfm yaml-0.1 lua5.4
+# Debian ships no .pc file for the extensions library; pkg-config is used when it has one.
+EXT_LIBS  = $(shell pkg-config --libs libcmark-gfm-extensions 2>/dev/null || echo -lcmark-gfm-extensions)
+DEP_CFLAGS = $(shell pkg-config --cflags $(PC_PKGS) 2>/dev/null)
+DEP_LIBS   = $(shell pkg-config --libs $(PC_PKGS) 2>/dev/null) $(EXT_LIBS) -lpthread
+
+SRC  = $(wildcard src/*.c)
+LIB  = $(filter-out src/main.c,$(SRC))
+OBJ  = $(SRC:src/%.c=build/obj/%.o)
+LOBJ = $(LIB:src/%.c=build/obj/%.o)
+ASAN_OBJ = $(SRC:src/%.c=build/asan/%.o)
+ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(DEP_CFLAGS) -DVADE_DATADIR='"$(PREFIX)/share/vade"'
+SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+.PHONY: all site deps check check-asan unit clean install serve
+
+all: site
+
+site: build/vade
+	build/vade build
+
+build/vade: build/.deps $(OBJ)
+	$(CC) $(CFLAGS) -o $@ $(OBJ) $(DEP_LIBS)
+
+build/obj/%.o: src/%.c src/*.h build/.deps
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/asan/%.o: src/%.c src/*.h build/.deps
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c -o $@ $<
+
+build/vade-asan: $(ASAN_OBJ)
+	$(CC) $(SAN) -o $@ $(ASAN_OBJ) $(DEP_LIBS)
+
+# Missing build dependencies are installed when we are root, else we say how.
+build/.deps:
+	@mkdir -p build
+	@if ! pkg-config --exists $(PC_PKGS) 2>/dev/null || ! test -e /usr/include/cmark-gfm-core-extensions.h; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing build dependencies: $(DEB_PKGS)"; \
+	    apt-get install -y --no-install-recommends $(DEB_PKGS) >/dev/null 2>&1 || \
+	    { apt-get update >/dev/null && apt-get install -y --no-install-recommends $(DEB_PKGS); } || exit 1; \
+	  else \
+	    echo "missing build dependencies; run:  sudo apt-get install $(DEB_PKGS)"; exit 1; \
+	  fi; \
+	fi
+	@touch $@
+
+build/test_%: tests/unit/test_%.c $(LOBJ) tests/unit/tap.h
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LOBJ) $(DEP_LIBS)
+
+UNIT = $(patsubst tests/unit/test_%.c,build/test_%,$(wildcard tests/unit/test_*.c))
+
+check: build/vade build/vade-asan $(UNIT)
+	@tests/run-all
+
+check-asan: build/vade-asan
+	@VADE=build/vade-asan tests/run-all --only-cli
+
+serve: build/vade
+	build/vade serve
+
+install: build/vade
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/vade/themes
+	install -m 755 build/vade $(DESTDIR)$(PREFIX)/bin/vade
+	install -m 644 man/vade.1 $(DESTDIR)$(PREFIX)/share/man/man1/vade.1
+	install -m 644 man/vade.5 $(DESTDIR)$(PREFIX)/share/man/man5/vade.5
+	cp -R themes/default $(DESTDIR)$(PREFIX)/share/vade/themes/
+
+clean:
+	rm -rf build

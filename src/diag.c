@@ -1,0 +1,85 @@
+/* diag.c — collected, sorted diagnostics. */
+#include "diag.h"
+#include "util.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct diag {
+	enum diag_level level;
+	char *path;
+	int line, col;
+	char *msg;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct diag *list;
+static size_t count, cap, nerrors, nwarnings;
+
+void diag_report(enum diag_level level, const char *path, int line, int col,
+                 const char *fmt, ...)
+{
+	struct buf m = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vaddf(&m, fmt, ap);
+	va_end(ap);
+
+	pthread_mutex_lock(&lock);
+	if (count == cap) {
+		cap = cap ? cap * 2 : 16;
+		list = xrealloc(list, cap * sizeof *list);
+	}
+	list[count++] = (struct diag){level, xstrdup(path ? path : "vade"), line, col,
+	                              buf_detach(&m, NULL)};
+	if (level == DIAG_ERROR)
+		nerrors++;
+	else
+		nwarnings++;
+	pthread_mutex_unlock(&lock);
+}
+
+size_t diag_errors(void) { return nerrors; }
+size_t diag_warnings(void) { return nwarnings; }
+
+static int cmp(const void *a, const void *b)
+{
+	const struct diag *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	if (x->level != y->level)
+		return x->level > y->level ? -1 : 1;
+	return strcmp(x->msg, y->msg);
+}
+
+void diag_flush(void)
+{
+	pthread_mutex_lock(&lock);
+	qsort(list, count, sizeof *list, cmp);
+	for (size_t i = 0; i < count; i++) {
+		struct diag *d = &list[i];
+		/* The same problem seen from several languages or workers is said once. */
+		if (i > 0 && !cmp(d, &list[i - 1]))
+			continue;
+		const char *lv = d->level == DIAG_ERROR ? "error" : "warning";
+		if (d->line > 0)
+			fprintf(stderr, "%s:%d:%d: %s: %s\n", d->path, d->line, d->col > 0 ? d->col : 1, lv, d->msg);
+		else
+			fprintf(stderr, "%s: %s: %s\n", d->path, lv, d->msg);
+	}
+	for (size_t i = 0; i < count; i++) {
+		free(list[i].path);
+		free(list[i].msg);
+	}
+	free(list);
+	list = NULL;
+	count = cap = 0;
+	pthread_mutex_unlock(&lock);
+}

@@ -1,0 +1,153 @@
+/* main.c — the vade command line: parse arguments, dispatch, exit status. */
+#include "diag.h"
+#include "output.h"
+#include "render.h"
+#include "site.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef VADE_VERSION
+#define VADE_VERSION "0.1"
+#endif
+
+enum { EXIT_CONTENT = 1, EXIT_USAGE = 2 };
+
+static const char usage[] =
+	"usage: vade [-C SITE_DIR] COMMAND [OPTIONS]\n"
+	"\n"
+	"commands:\n"
+	"  build [-o OUT_DIR] [-j N] [--strict]   render content/ into OUT_DIR (default SITE_DIR/dist)\n"
+	"  check [--strict]                       validate everything, write nothing\n"
+	"  version                                print the version\n"
+	"\n"
+	"-C SITE_DIR may appear anywhere; --strict turns warnings into errors.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("vade: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\n", stderr);
+	fputs(usage, stderr);
+	return EXIT_USAGE;
+}
+
+struct args {
+	const char *site, *out, *cmd;
+	int jobs;
+	bool strict;
+};
+
+static int default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+static int finish(bool strict)
+{
+	size_t errs = diag_errors(), warns = diag_warnings();
+	diag_flush();
+	if (errs || (strict && warns)) {
+		if (!errs)
+			fprintf(stderr, "vade: %zu warning(s) and --strict\n", warns);
+		return EXIT_CONTENT;
+	}
+	return 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmd_build(const struct args *a, bool write)
+{
+	double t0 = now();
+	struct site *s = site_load(a->site);
+	if (diag_errors()) {
+		site_free(s);
+		return finish(a->strict);
+	}
+	char *out = a->out ? xstrdup(a->out) : site_path(s, "dist");
+	char *tmp = NULL;
+	if (write && !(tmp = output_begin(out))) {
+		free(out);
+		site_free(s);
+		return finish(a->strict);
+	}
+	struct render_opts o = {.out_dir = tmp, .jobs = a->jobs};
+	size_t pages = render_site(s, &o);
+	bool ok = diag_errors() == 0 && !(a->strict && diag_warnings());
+	if (write) {
+		if (ok && output_commit(tmp, out) == 0)
+			printf("vade: %zu pages in %zu language%s into %s (%.2f s)\n", pages, s->nlangs,
+			       s->nlangs == 1 ? "" : "s", out, now() - t0);
+		else
+			output_abort(tmp);
+	} else if (ok) {
+		printf("vade: %zu pages in %zu language%s checked, no errors\n", pages, s->nlangs,
+		       s->nlangs == 1 ? "" : "s");
+	}
+	free(tmp);
+	free(out);
+	site_free(s);
+	return finish(a->strict);
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = {.site = ".", .jobs = default_jobs()};
+	const char *extra[8];
+	int nextra = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i];
+		bool more = i + 1 < argc;
+		if (!strcmp(s, "-C") || !strcmp(s, "-o") || !strcmp(s, "-j")) {
+			if (!more)
+				return usage_error("%s needs a value", s);
+			const char *v = argv[++i];
+			if (s[1] == 'C')
+				a.site = v;
+			else if (s[1] == 'o')
+				a.out = v;
+			else if ((a.jobs = atoi(v)) < 1 || a.jobs > 256)
+				return usage_error("-j wants a number of threads from 1 to 256, not '%s'", v);
+		} else if (!strcmp(s, "--strict")) {
+			a.strict = true;
+		} else if (!strcmp(s, "-h") || !strcmp(s, "--help") || !strcmp(s, "help")) {
+			fputs(usage, stdout);
+			return 0;
+		} else if (s[0] == '-') {
+			return usage_error("unknown option '%s'", s);
+		} else if (!a.cmd) {
+			a.cmd = s;
+		} else if (nextra < 8) {
+			extra[nextra++] = s;
+		} else {
+			return usage_error("too many arguments at '%s'", s);
+		}
+	}
+	if (!a.cmd)
+		return usage_error("%s", "no command given");
+	if (!strcmp(a.cmd, "version")) {
+		printf("vade %s\n", VADE_VERSION);
+		return 0;
+	}
+	if (nextra)
+		return usage_error("unexpected argument '%s'", extra[0]);
+	if (!strcmp(a.cmd, "build"))
+		return cmd_build(&a, true);
+	if (!strcmp(a.cmd, "check")) {
+		if (a.out)
+			return usage_error("%s", "check writes nothing; -o makes no sense here");
+		return cmd_build(&a, false);
+	}
+	return usage_error("unknown command '%s'", a.cmd);
+}

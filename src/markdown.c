@@ -1,0 +1,314 @@
+/* markdown.c — cmark-gfm with heading ids, a TOC and link rewriting. */
+#include "markdown.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
+#include <cmark-gfm.h>
+#include <ctype.h>
+#include <locale.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <wctype.h>
+
+static locale_t utf8_locale;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void init_once(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+	/* glibc's C.UTF-8 knows the case and class of every Unicode letter. */
+	utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+void markdown_init(void)
+{
+	pthread_once(&once, init_once);
+}
+
+static const char *const gfm_exts[] = {"table", "strikethrough", "autolink", "tagfilter"};
+
+static cmark_parser *new_parser(int options, bool cite)
+{
+	markdown_init();
+	cmark_parser *p = cmark_parser_new(options);
+	for (size_t i = 0; i < sizeof gfm_exts / sizeof *gfm_exts; i++) {
+		cmark_syntax_extension *e = cmark_find_syntax_extension(gfm_exts[i]);
+		if (e)
+			cmark_parser_attach_syntax_extension(p, e);
+	}
+	return p;
+}
+
+static void node_text(cmark_node *n, struct buf *b)
+{
+	cmark_iter *it = cmark_iter_new(n);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *c = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(c)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			buf_adds(b, cmark_node_get_literal(c));
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			buf_addc(b, ' ');
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+}
+
+char *markdown_first_h1(const char *text, size_t len)
+{
+	cmark_parser *p = new_parser(CMARK_OPT_DEFAULT, false);
+	cmark_parser_feed(p, text, len);
+	cmark_node *doc = cmark_parser_finish(p);
+	char *title = NULL;
+	for (cmark_node *n = cmark_node_first_child(doc); n; n = cmark_node_next(n)) {
+		if (cmark_node_get_type(n) == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1) {
+			struct buf b = BUF_INIT;
+			node_text(n, &b);
+			title = buf_detach(&b, NULL);
+			break;
+		}
+	}
+	cmark_node_free(doc);
+	cmark_parser_free(p);
+	return title;
+}
+
+static size_t utf8_decode(const unsigned char *s, size_t len, unsigned *cp)
+{
+	unsigned c = s[0];
+	size_t n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+	if (n > len) {
+		*cp = 0xfffd;
+		return len;
+	}
+	if (n == 1) {
+		*cp = c;
+		return 1;
+	}
+	c &= 0x3f >> (n - 1);
+	for (size_t i = 1; i < n; i++)
+		c = (c << 6) | (s[i] & 0x3f);
+	*cp = c;
+	return n;
+}
+
+static void utf8_encode(struct buf *b, unsigned c)
+{
+	char o[4];
+	size_t n;
+	if (c < 0x80)
+		o[0] = (char)c, n = 1;
+	else if (c < 0x800)
+		o[0] = (char)(0xc0 | c >> 6), o[1] = (char)(0x80 | (c & 0x3f)), n = 2;
+	else if (c < 0x10000)
+		o[0] = (char)(0xe0 | c >> 12), o[1] = (char)(0x80 | ((c >> 6) & 0x3f)),
+		o[2] = (char)(0x80 | (c & 0x3f)), n = 3;
+	else
+		o[0] = (char)(0xf0 | c >> 18), o[1] = (char)(0x80 | ((c >> 12) & 0x3f)),
+		o[2] = (char)(0x80 | ((c >> 6) & 0x3f)), o[3] = (char)(0x80 | (c & 0x3f)), n = 4;
+	buf_add(b, o, n);
+}
+
+void markdown_slug(struct buf *b, const char *s, size_t len)
+{
+	markdown_init();
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < len) {
+		unsigned cp;
+		i += utf8_decode(u + i, len - i, &cp);
+		if (cp == ' ') {
+			buf_addc(b, '-');
+		} else if (cp == '-' || cp == '_') {
+			buf_addc(b, (char)cp);
+		} else if (cp < 0x80) {
+			if (isalnum((int)cp))
+				buf_addc(b, (char)tolower((int)cp));
+		} else if (utf8_locale ? iswalnum_l((wint_t)cp, utf8_locale) : 1) {
+			utf8_encode(b, utf8_locale ? (unsigned)towlower_l((wint_t)cp, utf8_locale) : cp);
+		} else if (cp >= 0x300 && utf8_locale && !iswpunct_l((wint_t)cp, utf8_locale) &&
+		           !iswspace_l((wint_t)cp, utf8_locale) && !iswcntrl_l((wint_t)cp, utf8_locale) &&
+		           cp < 0x2000) {
+			/* Combining marks (Arabic vowel signs, Devanagari matras) belong to their letter. */
+			utf8_encode(b, cp);
+		}
+	}
+}
+
+bool url_is_external(const char *url)
+{
+	if (url[0] == '/' && url[1] == '/')
+		return true;
+	if (!isalpha((unsigned char)url[0]))
+		return false;
+	size_t n = strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+	return url[n] == ':';
+}
+
+bool url_is_unsafe(const char *url, bool image)
+{
+	while (*url && (unsigned char)*url <= ' ')
+		url++;
+	if (!strncasecmp(url, "javascript:", 11) || !strncasecmp(url, "vbscript:", 9) ||
+	    !strncasecmp(url, "file:", 5))
+		return true;
+	if (!strncasecmp(url, "data:", 5))
+		return !(image && (!strncasecmp(url + 5, "image/png", 9) || !strncasecmp(url + 5, "image/gif", 9) ||
+		                   !strncasecmp(url + 5, "image/jpeg", 10) || !strncasecmp(url + 5, "image/webp", 10)));
+	return false;
+}
+
+/* Ids already given in this document, for GitHub's "-1", "-2" suffixes. */
+struct idset {
+	char **ids;
+	size_t n, cap;
+};
+
+static bool idset_has(struct idset *s, const char *id)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->ids[i], id))
+			return true;
+	return false;
+}
+
+static char *unique_id(struct idset *s, const char *text)
+{
+	struct buf b = BUF_INIT;
+	markdown_slug(&b, text, strlen(text));
+	if (!b.len)
+		buf_adds(&b, "section");
+	char *id = xstrdup(b.p);
+	for (int k = 1; idset_has(s, id); k++) {
+		free(id);
+		id = xasprintf("%s-%d", b.p, k);
+	}
+	buf_free(&b);
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 16;
+		s->ids = xrealloc(s->ids, s->cap * sizeof *s->ids);
+	}
+	s->ids[s->n++] = id;
+	return id;
+}
+
+void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out)
+{
+	int options = CMARK_OPT_FOOTNOTES | (o->unsafe_html ? CMARK_OPT_UNSAFE : 0);
+	cmark_parser *p = new_parser(options, false);
+	cmark_parser_feed(p, text, len);
+	cmark_node *doc = cmark_parser_finish(p);
+	memset(out, 0, sizeof *out);
+	buf_init(&out->html);
+
+	struct vec links = VEC_INIT;
+	struct idset ids = {0};
+	size_t tcap = 0;
+	bool dropped = !o->drop_first_h1;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	struct vec heads = VEC_INIT;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		cmark_node_type t = cmark_node_get_type(n);
+		if (t == CMARK_NODE_HEADING)
+			vec_push(&heads, n);
+		else if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE)
+			vec_push(&links, n);
+	}
+	cmark_iter_free(it);
+
+	for (size_t i = 0; i < links.n; i++) {
+		cmark_node *n = links.v[i];
+		bool image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
+		const char *url = cmark_node_get_url(n);
+		if (!url)
+			continue;
+		if (url_is_unsafe(url, image)) {
+			cmark_node_set_url(n, "");
+			continue;
+		}
+		/* Autolinks of the autolink extension carry their own text; leave external URLs alone. */
+		if (url_is_external(url) || !o->link)
+			continue;
+		int line = cmark_node_get_start_line(n) + o->line0 - 1;
+		int col = cmark_node_get_start_column(n);
+		char *nu = o->link(o->link_ctx, url, image, line, col);
+		if (nu) {
+			cmark_node_set_url(n, nu);
+			free(nu);
+		}
+	}
+
+	/* A heading is rendered on its own and replaced by a custom block that
+	 * carries that HTML with the id added: cmark's renderer has no attributes. */
+	cmark_llist *exts = cmark_parser_get_syntax_extensions(p);
+	for (size_t i = 0; i < heads.n; i++) {
+		cmark_node *h = heads.v[i];
+		int level = cmark_node_get_heading_level(h);
+		if (!dropped && level == 1) {
+			dropped = true;
+			cmark_node_free(h);
+			continue;
+		}
+		struct buf txt = BUF_INIT, tag = BUF_INIT;
+		node_text(h, &txt);
+		char *id = unique_id(&ids, txt.p);
+		char *inner = cmark_render_html(h, options, exts);
+		size_t il = strlen(inner);
+		while (il && inner[il - 1] == '\n')
+			il--;
+		buf_addf(&tag, "<h%d id=\"%s\"", level, id);
+		buf_add(&tag, inner + 3, il - 3);
+		free(inner);
+		cmark_node *cb = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+		cmark_node_set_on_enter(cb, tag.p);
+		cmark_node_set_on_exit(cb, "");
+		buf_free(&tag);
+		cmark_node_replace(h, cb);
+		cmark_node_free(h);
+		if (level == 2 || level == 3) {
+			if (out->ntoc == tcap) {
+				tcap = tcap ? tcap * 2 : 8;
+				out->toc = xrealloc(out->toc, tcap * sizeof *out->toc);
+			}
+			out->toc[out->ntoc++] = (struct md_heading){level, xstrdup(id), buf_detach(&txt, NULL)};
+		}
+		buf_free(&txt);
+	}
+	vec_free(&heads);
+	vec_free(&links);
+
+	char *html = cmark_render_html(doc, options, exts);
+	buf_adds(&out->html, html);
+	free(html);
+	for (size_t i = 0; i < ids.n; i++)
+		free(ids.ids[i]);
+	free(ids.ids);
+	cmark_node_free(doc);
+	cmark_parser_free(p);
+}
+
+void md_result_free(struct md_result *r)
+{
+	buf_free(&r->html);
+	for (size_t i = 0; i < r->ntoc; i++) {
+		free(r->toc[i].id);
+		free(r->toc[i].text);
+	}
+	free(r->toc);
+	memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,53 @@
+/* markdown.h — Markdown to HTML with cmark-gfm (GFM tables, strikethrough,
+ * autolinks, tagfilter, footnotes) plus what a site needs on top: stable
+ * heading ids (GitHub's scheme), a table of contents, links rewritten by the
+ * caller, unsafe URLs dropped and raw HTML omitted unless allowed.
+ *
+ * Thread-safe after markdown_init(); each call owns its parser.
+ */
+#ifndef VADE_MARKDOWN_H
+#define VADE_MARKDOWN_H
+
+#include "util.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Called for every link and image URL that is not external. Returns the URL to
+ * write (malloc'd), or NULL to keep it. line/col are file positions. */
+typedef char *(*md_link_fn)(void *ctx, const char *url, bool image, int line, int col);
+
+struct md_opts {
+	bool unsafe_html;       /* keep raw HTML (site.yaml: unsafe_html: true) */
+	bool drop_first_h1;     /* the first "# heading" became the title */
+	int line0;              /* file line of the text's first line */
+	md_link_fn link;
+	void *link_ctx;
+};
+
+struct md_heading {
+	int level;
+	char *id;
+	char *text;             /* plain text */
+};
+
+struct md_result {
+	struct buf html;
+	struct md_heading *toc; /* level 2 and 3 headings, in order */
+	size_t ntoc;
+};
+
+void markdown_init(void);
+void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out);
+void md_result_free(struct md_result *r);
+
+/* Plain text of the first level-1 heading, or NULL. Caller frees. */
+char *markdown_first_h1(const char *text, size_t len);
+/* Appends GitHub's id for heading text s to b (lower case, spaces to '-', punctuation dropped). */
+void markdown_slug(struct buf *b, const char *s, size_t len);
+/* True for URL schemes that run code or smuggle content (javascript:, vbscript:, data: except images). */
+bool url_is_unsafe(const char *url, bool image);
+/* True when url has a scheme ("https:", "mailto:") or is protocol-relative. */
+bool url_is_external(const char *url);
+
+#endif

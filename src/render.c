@@ -1,0 +1,648 @@
+/* render.c — pages through Markdown and templates, one Lua state per worker. */
+#include "render.h"
+#include "diag.h"
+#include "markdown.h"
+#include "template.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <lauxlib.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A link to an anchor, checked once every page is rendered. */
+struct check {
+	char *src;
+	int line, col;
+	size_t target;          /* page index * nlangs + lang */
+	char *frag;
+};
+
+struct anchors {
+	char **ids;             /* sorted */
+	size_t n;
+};
+
+struct shared {
+	const struct site *s;
+	const struct render_opts *o;
+	atomic_size_t next, written;
+	size_t njobs;
+	struct anchors *anchors; /* [npages * nlangs] */
+};
+
+struct worker {
+	struct shared *sh;
+	const struct site *s;
+	struct tpl_engine *e;
+	pthread_t th;
+	struct vec checks;
+	/* the job being rendered, for the helpers */
+	const struct page *page;
+	const struct doc *doc;
+	size_t lang;
+	char *out_path;         /* "<lang>/<path>index.html" */
+};
+
+static struct worker *worker_of(lua_State *L)
+{
+	return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+/* {======= link resolution */
+
+/* Joins base folder and a relative path, folding "." and ".."; NULL when it climbs out. */
+static char *normalize(const char *base, const char *rel)
+{
+	char *all = xasprintf("%s%s", base, rel);
+	struct vec seg = VEC_INIT;
+	char *save, *tok;
+	bool ok = true, trailing = all[0] && all[strlen(all) - 1] == '/';
+	for (tok = strtok_r(all, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(tok, "."))
+			continue;
+		if (!strcmp(tok, "..")) {
+			if (!seg.n) {
+				ok = false;
+				break;
+			}
+			seg.n--;
+			continue;
+		}
+		vec_push(&seg, tok);
+	}
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; ok && i < seg.n; i++) {
+		if (i)
+			buf_addc(&b, '/');
+		buf_adds(&b, seg.v[i]);
+	}
+	if (ok && trailing && b.len)
+		buf_addc(&b, '/');
+	vec_free(&seg);
+	free(all);
+	if (!ok) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void add_check(struct worker *w, int line, int col, const struct page *target, const char *frag)
+{
+	struct check *c = xmalloc(sizeof *c);
+	c->src = xstrdup(w->doc->src ? w->doc->src : "content");
+	c->line = line;
+	c->col = col;
+	c->target = target->index * w->s->nlangs + w->lang;
+	c->frag = xstrdup(frag);
+	vec_push(&w->checks, c);
+}
+
+static char *resolve_link(void *ctx, const char *url, bool image, int line, int col)
+{
+	struct worker *w = ctx;
+	const struct site *s = w->s;
+	const char *src = w->doc->src ? w->doc->src : "content";
+	(void)image;
+	size_t plen = strcspn(url, "?#");
+	const char *hash = strchr(url, '#');
+	const char *frag = hash ? hash + 1 : NULL;
+	if (plen == 0) {
+		if (frag && *frag)
+			add_check(w, line, col, w->page, frag);
+		return NULL;
+	}
+	/* The folder of the source file, relative to content/. */
+	const char *inner = w->doc->src ? w->doc->src + strlen("content/") : "";
+	const char *slash = strrchr(inner, '/');
+	char *base = url[0] == '/' ? xstrdup("") : xstrndup(inner, slash ? (size_t)(slash - inner) + 1 : 0);
+	char *path = xstrndup(url[0] == '/' ? url + 1 : url, url[0] == '/' ? plen - 1 : plen);
+	char *norm = normalize(base, path);
+	free(base);
+	char *result = NULL;
+	if (!norm) {
+		diag_error(src, line, col, "link '%s' leads outside content/", url);
+	} else if (strlen(norm) > 3 && !strcmp(norm + strlen(norm) - 3, ".md")) {
+		norm[strlen(norm) - 3] = '\0';
+		/* A link may name a translation file; it means the page. */
+		char *dot = strrchr(norm, '.');
+		if (dot && (!strrchr(norm, '/') || dot > strrchr(norm, '/')))
+			for (size_t l = 0; l < s->nlangs; l++)
+				if (!strcmp(dot + 1, s->langs[l].code))
+					*dot = '\0';
+		size_t nl = strlen(norm);
+		if (!strcmp(norm, "index"))
+			norm[0] = '\0';
+		else if (nl > 6 && !strcmp(norm + nl - 6, "/index"))
+			norm[nl - 6] = '\0';
+		const struct page *t = site_find(s, norm);
+		if (!t || t->generated) {
+			diag_error(src, line, col, "link to a missing page '%.*s'", (int)plen, url);
+		} else {
+			char *to = page_output(s, t, w->lang);
+			char *rel = url_relative(w->out_path, to);
+			result = frag ? xasprintf("%s#%s", rel, frag) : xstrdup(rel);
+			if (frag && *frag)
+				add_check(w, line, col, t, frag);
+			free(rel);
+			free(to);
+		}
+	} else {
+		char *key = norm;
+		if (bsearch(&key, s->resources, s->nresources, sizeof *s->resources, cmp_cstr)) {
+			char *rel = url_relative(w->out_path, norm);
+			result = xasprintf("%s%s", rel, url + plen);
+			free(rel);
+		} else {
+			diag_error(src, line, col, "link to a missing file '%.*s'", (int)plen, url);
+		}
+	}
+	free(norm);
+	free(path);
+	return result;
+}
+
+/* }======= */
+
+/* {======= template helpers */
+
+static int l_url(lua_State *L)
+{
+	struct worker *w = worker_of(L);
+	char *to;
+	lua_settop(L, 2);
+	if (lua_istable(L, 1)) {
+		lua_getfield(L, 1, "_i");
+		lua_Integer i = luaL_checkinteger(L, -1);
+		luaL_argcheck(L, i >= 0 && (size_t)i < w->s->npages, 1, "not a page");
+		size_t lang = w->lang;
+		if (!lua_isnoneornil(L, 2)) {
+			const char *code = luaL_checkstring(L, 2);
+			for (lang = 0; lang < w->s->nlangs && strcmp(w->s->langs[lang].code, code); lang++)
+				;
+			luaL_argcheck(L, lang < w->s->nlangs, 2, "unknown language");
+		}
+		to = page_output(w->s, w->s->pages[i], lang);
+	} else {
+		const char *p = luaL_checkstring(L, 1);
+		luaL_argcheck(L, !url_is_external(p) && p[0] != '/', 1, "a path inside the output folder");
+		to = xstrdup(p);
+	}
+	char *rel = url_relative(w->out_path, to);
+	lua_pushstring(L, rel);
+	free(rel);
+	free(to);
+	return 1;
+}
+
+static int l_t(lua_State *L)
+{
+	struct worker *w = worker_of(L);
+	const char *key = luaL_checkstring(L, 1);
+	const char *v = site_ui(w->s, w->lang, key);
+	if (!v)
+		return luaL_error(L, "no UI string '%s' in content/i18n/ or the theme's i18n/", key);
+	lua_pushstring(L, v);
+	return 1;
+}
+
+static int l_markdown(lua_State *L)
+{
+	struct worker *w = worker_of(L);
+	size_t len;
+	const char *text = luaL_checklstring(L, 1, &len);
+	struct md_opts o = {.unsafe_html = w->s->unsafe_html, .line0 = 1, .link = resolve_link, .link_ctx = w};
+	struct md_result r;
+	markdown_render(&o, text, len, &r);
+	/* A one-paragraph text is wanted inline: drop the paragraph around it. */
+	const char *h = r.html.p;
+	size_t n = r.html.len;
+	if (lua_toboolean(L, 2) == 0 && n > 8 && !strncmp(h, "<p>", 3) && !strcmp(h + n - 5, "</p>\n") &&
+	    !strstr(h + 3, "<p>"))
+		lua_pushlstring(L, h + 3, n - 8);
+	else
+		lua_pushlstring(L, h, n);
+	md_result_free(&r);
+	return 1;
+}
+
+/* }======= */
+
+/* {======= the Lua model of the site, built once per worker */
+
+static void push_str(lua_State *L, const char *k, const char *v)
+{
+	if (!v)
+		return;
+	lua_pushstring(L, v);
+	lua_setfield(L, -2, k);
+}
+
+static void build_model(struct worker *w)
+{
+	const struct site *s = w->s;
+	lua_State *L = tpl_lua(w->e);
+
+	lua_createtable(L, 0, 6); /* site */
+	push_str(L, "title", s->title);
+	push_str(L, "default_language", s->langs[0].code);
+	lua_createtable(L, (int)s->nlangs, 0);
+	for (size_t l = 0; l < s->nlangs; l++) {
+		lua_createtable(L, 0, 3);
+		push_str(L, "code", s->langs[l].code);
+		push_str(L, "name", s->langs[l].name);
+		push_str(L, "dir", s->langs[l].dir);
+		lua_rawseti(L, -2, (lua_Integer)l + 1);
+	}
+	lua_setfield(L, -2, "languages");
+	tpl_push_yaml(L, s->config ? s->config->root : NULL);
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+	}
+	lua_setfield(L, -2, "params");
+	tpl_freeze(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, "vade.site");
+
+	/* pages[lang] = array of page tables; data[lang] = data tables. */
+	lua_createtable(L, (int)s->nlangs, 0);
+	lua_createtable(L, (int)s->nlangs, 0);
+	for (size_t l = 0; l < s->nlangs; l++) {
+		lua_createtable(L, (int)s->npages, 0);
+		int arr = lua_gettop(L);
+		for (size_t i = 0; i < s->npages; i++) {
+			const struct page *p = s->pages[i];
+			const struct doc *d = page_doc(s, p, l);
+			lua_createtable(L, 0, 16);
+			lua_pushinteger(L, (lua_Integer)i);
+			lua_setfield(L, -2, "_i");
+			push_str(L, "key", p->key);
+			push_str(L, "title", d->title);
+			push_str(L, "summary", d->summary);
+			push_str(L, "layout", d->layout);
+			push_str(L, "source", d->src);
+			lua_pushinteger(L, d->weight);
+			lua_setfield(L, -2, "weight");
+			lua_pushboolean(L, p->key[0] == '\0');
+			lua_setfield(L, -2, "is_home");
+			lua_pushboolean(L, p->is_section);
+			lua_setfield(L, -2, "is_section");
+			lua_pushboolean(L, p->generated);
+			lua_setfield(L, -2, "generated");
+			lua_pushboolean(L, p->docs[l] != NULL);
+			lua_setfield(L, -2, "translated");
+			char *out = page_output(s, p, l);
+			push_str(L, "path", out);
+			free(out);
+			tpl_push_yaml(L, d->fm ? d->fm->root : NULL);
+			if (lua_isnil(L, -1)) {
+				lua_pop(L, 1);
+				lua_newtable(L);
+			}
+			lua_setfield(L, -2, "params");
+			lua_rawseti(L, arr, (lua_Integer)i + 1);
+		}
+		for (size_t i = 0; i < s->npages; i++) {
+			const struct page *p = s->pages[i];
+			lua_rawgeti(L, arr, (lua_Integer)i + 1);
+			if (p->parent) {
+				lua_rawgeti(L, arr, (lua_Integer)p->parent->index + 1);
+				lua_setfield(L, -2, "parent");
+			}
+			lua_createtable(L, (int)p->nkids, 0);
+			for (size_t k = 0; k < p->nkids; k++) {
+				lua_rawgeti(L, arr, (lua_Integer)p->kids[k]->index + 1);
+				lua_rawseti(L, -2, (lua_Integer)k + 1);
+			}
+			lua_setfield(L, -2, "children");
+			lua_pop(L, 1);
+		}
+		tpl_freeze(L);
+		lua_rawseti(L, -3, (lua_Integer)l + 1);
+
+		lua_newtable(L);
+		for (size_t i = 0; i < s->ndata; i++) {
+			if (s->data[i].lang != -1 || !s->data[i].doc)
+				continue;
+			tpl_push_yaml(L, s->data[i].doc->root);
+			lua_setfield(L, -2, s->data[i].name);
+		}
+		tpl_freeze(L);
+		lua_rawseti(L, -2, (lua_Integer)l + 1);
+	}
+	lua_setfield(L, LUA_REGISTRYINDEX, "vade.data");
+	lua_setfield(L, LUA_REGISTRYINDEX, "vade.pages");
+
+	static const luaL_Reg helpers[] = {{"url", l_url}, {"t", l_t}, {"markdown", l_markdown}, {NULL, NULL}};
+	for (const luaL_Reg *h = helpers; h->name; h++) {
+		lua_pushlightuserdata(L, w);
+		lua_pushcclosure(L, h->func, 1);
+		tpl_set_global(w->e, h->name);
+	}
+}
+
+/* Pushes the variables of one render: site, lang, page, pages, data. */
+static void push_vars(struct worker *w, const struct md_result *md)
+{
+	lua_State *L = tpl_lua(w->e);
+	const struct site *s = w->s;
+	lua_createtable(L, 0, 6);
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.site");
+	lua_setfield(L, -2, "site");
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.site");
+	lua_getfield(L, -1, "languages");
+	lua_geti(L, -1, (lua_Integer)w->lang + 1);
+	lua_setfield(L, -4, "lang");
+	lua_pop(L, 2);
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.pages");
+	lua_rawgeti(L, -1, (lua_Integer)w->lang + 1);
+	lua_remove(L, -2);
+	/* page: this render's content over the shared, read-only page */
+	lua_createtable(L, 0, 4);
+	if (md) {
+		lua_pushlstring(L, md->html.p, md->html.len);
+		lua_setfield(L, -2, "content");
+		lua_createtable(L, (int)md->ntoc, 0);
+		for (size_t i = 0; i < md->ntoc; i++) {
+			lua_createtable(L, 0, 3);
+			lua_pushinteger(L, md->toc[i].level);
+			lua_setfield(L, -2, "level");
+			push_str(L, "id", md->toc[i].id);
+			push_str(L, "text", md->toc[i].text);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		lua_setfield(L, -2, "toc");
+	}
+	lua_createtable(L, 0, 1);
+	lua_geti(L, -3, (lua_Integer)w->page->index + 1);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
+	lua_setfield(L, -3, "page");
+	lua_setfield(L, -2, "pages");
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.data");
+	lua_rawgeti(L, -1, (lua_Integer)w->lang + 1);
+	lua_setfield(L, -3, "data");
+	lua_pop(L, 1);
+	(void)s;
+}
+
+/* }======= */
+
+static void collect_ids(struct shared *sh, size_t slot, const char *html)
+{
+	struct vec ids = VEC_INIT;
+	for (const char *p = html; (p = strstr(p, " id=\"")); ) {
+		p += 5;
+		const char *q = strchr(p, '"');
+		if (!q)
+			break;
+		vec_push(&ids, xstrndup(p, (size_t)(q - p)));
+		p = q;
+	}
+	qsort(ids.v, ids.n, sizeof *ids.v, cmp_cstr);
+	sh->anchors[slot].ids = (char **)ids.v;
+	sh->anchors[slot].n = ids.n;
+}
+
+static const char *default_layout(const struct page *p)
+{
+	return p->key[0] == '\0' ? "home" : p->generated ? "list" : "page";
+}
+
+static void render_one(struct worker *w, size_t job)
+{
+	const struct site *s = w->s;
+	struct shared *sh = w->sh;
+	size_t lang = job % s->nlangs;
+	const struct page *p = s->pages[job / s->nlangs];
+	const struct doc *d = page_doc(s, p, lang);
+	lua_State *L = tpl_lua(w->e);
+	w->page = p;
+	w->doc = d;
+	w->lang = lang;
+	w->out_path = page_output(s, p, lang);
+
+	const char *layout = d->layout ? d->layout : default_layout(p);
+	char *tname = xasprintf("%s.html", layout);
+	if (!tpl_exists(w->e, tname)) {
+		const struct yml_node *n = d->layout_node;
+		diag_error(d->src ? d->src : "content", n ? n->line : 0, n ? n->col : 0,
+		           "unknown layout '%s' (no templates/%s in the site or the theme)", layout, tname);
+		free(tname);
+		free(w->out_path);
+		return;
+	}
+
+	struct md_result md = {0};
+	buf_init(&md.html);
+	if (d->src) {
+		char *full = site_path(s, d->src), *text;
+		size_t len;
+		if (file_read(full, &text, &len) != 0) {
+			diag_error(d->src, 0, 0, "cannot read file");
+			free(full);
+			free(tname);
+			free(w->out_path);
+			return;
+		}
+		free(full);
+		struct md_opts o = {.unsafe_html = s->unsafe_html, .drop_first_h1 = d->title_from_heading,
+		                    .line0 = d->body_line, .link = resolve_link, .link_ctx = w};
+		markdown_render(&o, text + d->body_off, len - d->body_off, &md);
+		free(text);
+	}
+
+	int top = lua_gettop(L);
+	push_vars(w, &md);
+	int vars = lua_gettop(L);
+	struct buf body = BUF_INIT, page = BUF_INIT;
+	char *base = NULL;
+	const char *what = d->src ? d->src : p->key;
+	int rc = tpl_render(w->e, tname, vars, what, &body, &base);
+	if (rc == 0 && (!base || base[0])) {
+		lua_pushlstring(L, body.p, body.len);
+		lua_setfield(L, vars, "content");
+		rc = tpl_render(w->e, base ? base : "base.html", vars, what, &page, NULL);
+	} else if (rc == 0) {
+		buf_add(&page, body.p, body.len);
+	}
+	lua_settop(L, top);
+	if (rc == 0) {
+		collect_ids(sh, p->index * s->nlangs + lang, page.p);
+		if (sh->o->out_dir) {
+			char *dest = path_join(sh->o->out_dir, w->out_path);
+			if (file_write(dest, page.p, page.len) != 0)
+				diag_error(dest, 0, 0, "cannot write file");
+			free(dest);
+		}
+		atomic_fetch_add(&sh->written, 1);
+	}
+	free(base);
+	buf_free(&body);
+	buf_free(&page);
+	md_result_free(&md);
+	free(tname);
+	free(w->out_path);
+	w->out_path = NULL;
+}
+
+static struct tpl_engine *new_engine(const struct site *s)
+{
+	char *site_t = site_path(s, "templates");
+	char *theme_t = path_join(s->theme_dir, "templates");
+	/* Messages name theme files the way the user would find them. */
+	char *shown_theme = xasprintf("themes/%s/templates", s->theme);
+	const char *dirs[2] = {site_t, theme_t}, *shown[2] = {"templates", shown_theme};
+	struct tpl_engine *e = tpl_new(dirs, shown, 2);
+	free(site_t);
+	free(theme_t);
+	free(shown_theme);
+	return e;
+}
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	w->e = new_engine(w->s);
+	build_model(w);
+	for (;;) {
+		size_t job = atomic_fetch_add(&w->sh->next, 1);
+		if (job >= w->sh->njobs)
+			break;
+		render_one(w, job);
+	}
+	return NULL;
+}
+
+static void copy_tree(const char *from, const char *to)
+{
+	DIR *d = opendir(from);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *f = path_join(from, e->d_name), *t = path_join(to, e->d_name);
+		if (is_dir(f)) {
+			copy_tree(f, t);
+		} else {
+			char *data;
+			size_t len;
+			if (file_read(f, &data, &len) != 0 || file_write(t, data, len) != 0)
+				diag_error(f, 0, 0, "cannot copy to %s", t);
+			else
+				free(data);
+		}
+		free(f);
+		free(t);
+	}
+	closedir(d);
+}
+
+static void finish(const struct site *s, const struct render_opts *o, struct worker *w)
+{
+	if (!o->out_dir)
+		return;
+	char *assets = path_join(s->theme_dir, "assets"), *dest = path_join(o->out_dir, "assets");
+	copy_tree(assets, dest);
+	free(assets);
+	free(dest);
+	for (size_t i = 0; i < s->nresources; i++) {
+		char *rel = xasprintf("content/%s", s->resources[i]);
+		char *from = site_path(s, rel), *to = path_join(o->out_dir, s->resources[i]);
+		char *data;
+		size_t len;
+		if (file_read(from, &data, &len) != 0 || file_write(to, data, len) != 0)
+			diag_error(rel, 0, 0, "cannot copy to the output folder");
+		else
+			free(data);
+		free(rel);
+		free(from);
+		free(to);
+	}
+	/* The root page leads to the default language's home. */
+	lua_State *L = tpl_lua(w->e);
+	w->page = s->pages[0];
+	w->doc = page_doc(s, s->pages[0], 0);
+	w->lang = 0;
+	w->out_path = xstrdup("index.html");
+	lua_createtable(L, 0, 2);
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.site");
+	lua_setfield(L, -2, "site");
+	char *home = page_output(s, s->pages[0], 0);
+	lua_pushstring(L, home);
+	lua_setfield(L, -2, "target");
+	free(home);
+	struct buf b = BUF_INIT;
+	if (tpl_render(w->e, "root.html", -1, "index.html", &b, NULL) == 0) {
+		char *dest2 = path_join(o->out_dir, "index.html");
+		if (file_write(dest2, b.p, b.len) != 0)
+			diag_error(dest2, 0, 0, "cannot write file");
+		free(dest2);
+	}
+	lua_pop(L, 1);
+	buf_free(&b);
+	free(w->out_path);
+	w->out_path = NULL;
+}
+
+size_t render_site(const struct site *s, const struct render_opts *o)
+{
+	struct shared sh = {.s = s, .o = o, .njobs = s->npages * s->nlangs};
+	atomic_init(&sh.next, 0);
+	atomic_init(&sh.written, 0);
+	sh.anchors = xcalloc(sh.njobs ? sh.njobs : 1, sizeof *sh.anchors);
+	markdown_init();
+	int n = o->jobs < 1 ? 1 : o->jobs;
+	if ((size_t)n > sh.njobs)
+		n = sh.njobs ? (int)sh.njobs : 1;
+	struct worker *ws = xcalloc((size_t)n, sizeof *ws);
+	for (int i = 0; i < n; i++) {
+		ws[i].sh = &sh;
+		ws[i].s = s;
+	}
+	if (n == 1) {
+		work(&ws[0]);
+	} else {
+		for (int i = 0; i < n; i++)
+			pthread_create(&ws[i].th, NULL, work, &ws[i]);
+		for (int i = 0; i < n; i++)
+			pthread_join(ws[i].th, NULL);
+	}
+	/* Anchors exist only once every page is rendered. */
+	for (int i = 0; i < n; i++) {
+		for (size_t k = 0; k < ws[i].checks.n; k++) {
+			struct check *c = ws[i].checks.v[k];
+			struct anchors *a = &sh.anchors[c->target];
+			const struct page *t = s->pages[c->target / s->nlangs];
+			if (!bsearch(&c->frag, a->ids, a->n, sizeof *a->ids, cmp_cstr) && (a->n || diag_errors() == 0))
+				diag_error(c->src, c->line, c->col, "link to a missing anchor '#%s' in %s", c->frag,
+				           t->docs[0] && t->docs[0]->src ? t->docs[0]->src : t->key);
+			free(c->src);
+			free(c->frag);
+			free(c);
+		}
+		vec_free(&ws[i].checks);
+	}
+	if (diag_errors() == 0)
+		finish(s, o, &ws[0]);
+	for (int i = 0; i < n; i++)
+		tpl_free(ws[i].e);
+	free(ws);
+	for (size_t i = 0; i < sh.njobs; i++) {
+		for (size_t k = 0; k < sh.anchors[i].n; k++)
+			free(sh.anchors[i].ids[k]);
+		free(sh.anchors[i].ids);
+	}
+	free(sh.anchors);
+	return atomic_load(&sh.written);
+}

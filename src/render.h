@@ -1,0 +1,21 @@
+/* render.h — the render stage: every (page, language) through Markdown and
+ * the layout templates into OUT_DIR, in parallel, then the checks that need
+ * the whole site (anchors of links), theme assets and page resources.
+ *
+ * Writes only below out_dir; with out_dir NULL renders and checks but writes
+ * nothing (vade check). Errors go through diag.
+ */
+#ifndef VADE_RENDER_H
+#define VADE_RENDER_H
+
+#include "site.h"
+
+struct render_opts {
+	const char *out_dir;    /* NULL: write nothing */
+	int jobs;               /* worker threads, >= 1 */
+};
+
+/* Returns the number of pages written (or rendered, for a check). */
+size_t render_site(const struct site *s, const struct render_opts *o);
+
+#endif

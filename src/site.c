@@ -1,0 +1,799 @@
+/* site.c — the load and resolve stages. */
+#include "site.h"
+#include "diag.h"
+#include "markdown.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef VADE_DATADIR
+#define VADE_DATADIR "/usr/local/share/vade"
+#endif
+
+/* A source file found by the walk, before pages are grouped. */
+struct found {
+	char *rel;      /* relative to content/ */
+	char *key;
+	int lang;       /* index into site->langs */
+	struct doc *doc;
+};
+
+char *site_path(const struct site *s, const char *rel)
+{
+	return path_join(s->dir, rel);
+}
+
+static char *read_checked(const struct site *s, const char *src, size_t *len)
+{
+	char *full = site_path(s, src), *text;
+	if (file_read(full, &text, len) != 0) {
+		diag_error(src, 0, 0, "cannot read file");
+		free(full);
+		return NULL;
+	}
+	free(full);
+	long bad = utf8_invalid_at(text, *len);
+	if (bad >= 0) {
+		int line, col;
+		text_pos(text, (size_t)bad, &line, &col);
+		diag_error(src, line, col, "not valid UTF-8 (byte 0x%02x)", (unsigned char)text[bad]);
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static struct yml_doc *load_yaml(struct site *s, const char *src, bool need_map)
+{
+	size_t len;
+	char *text = read_checked(s, src, &len);
+	if (!text)
+		return NULL;
+	struct yml_doc *d = yml_parse(src, text, len, 1);
+	free(text);
+	if (d && need_map && d->root && d->root->kind != YML_MAP) {
+		diag_error(src, d->root->line, d->root->col, "expected a mapping of keys to values");
+		yml_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+static char *str_or(const struct yml_node *map, const char *key, const char *dflt,
+                    const char *src)
+{
+	struct yml_node *n = yml_get(map, key);
+	if (n && n->kind != YML_SCALAR) {
+		diag_error(src, n->line, n->col, "'%s' must be a text value", key);
+		n = NULL;
+	}
+	const char *v = yml_str(n);
+	return v ? xstrdup(v) : dflt ? xstrdup(dflt) : NULL;
+}
+
+static bool valid_lang_code(const char *c)
+{
+	size_t n = strspn(c, "abcdefghijklmnopqrstuvwxyz");
+	if (n < 2 || n > 3)
+		return false;
+	for (c += n; *c; c++)
+		if (!(isalnum((unsigned char)*c) || *c == '-'))
+			return false;
+	return true;
+}
+
+static bool load_config(struct site *s)
+{
+	const char *src = "content/site.yaml";
+	char *full = site_path(s, src);
+	bool exists = is_file(full);
+	free(full);
+	struct yml_node *root = NULL;
+	if (exists) {
+		s->config = load_yaml(s, src, true);
+		if (!s->config)
+			return false;
+		root = s->config->root;
+	}
+	s->title = str_or(root, "title", "Untitled site", src);
+	s->theme = str_or(root, "theme", "default", src);
+	struct yml_node *u = yml_get(root, "unsafe_html");
+	long long iv = 0;
+	double dv;
+	if (u && yml_resolve(u, &iv, &dv) != YML_T_BOOL) {
+		diag_error(src, u->line, u->col, "'unsafe_html' must be true or false");
+		return false;
+	}
+	s->unsafe_html = iv != 0;
+
+	struct yml_node *langs = yml_get(root, "languages");
+	char *dflt = str_or(root, "default_language", NULL, src);
+	if (langs && langs->kind != YML_SEQ) {
+		diag_error(src, langs->line, langs->col, "'languages' must be a list");
+		free(dflt);
+		return false;
+	}
+	size_t n = langs ? langs->n : 0;
+	s->langs = xcalloc(n ? n : 1, sizeof *s->langs);
+	for (size_t i = 0; i < n; i++) {
+		struct yml_node *l = langs->kids[i];
+		if (l->kind != YML_MAP || !yml_str(yml_get(l, "code"))) {
+			diag_error(src, l->line, l->col, "a language needs at least a 'code'");
+			continue;
+		}
+		struct lang *L = &s->langs[s->nlangs];
+		L->code = str_or(l, "code", NULL, src);
+		if (!valid_lang_code(L->code)) {
+			struct yml_node *c = yml_get(l, "code");
+			diag_error(src, c->line, c->col, "'%s' is not a language code (like en, fr, pt-BR)", L->code);
+		}
+		for (size_t k = 0; k < s->nlangs; k++)
+			if (!strcmp(s->langs[k].code, L->code))
+				diag_error(src, l->line, l->col, "language '%s' is listed twice", L->code);
+		L->name = str_or(l, "name", L->code, src);
+		L->dir = str_or(l, "dir", "ltr", src);
+		if (strcmp(L->dir, "ltr") && strcmp(L->dir, "rtl")) {
+			struct yml_node *d = yml_get(l, "dir");
+			diag_error(src, d->line, d->col, "'dir' must be ltr or rtl");
+		}
+		s->nlangs++;
+	}
+	if (s->nlangs == 0) {
+		s->langs[0] = (struct lang){xstrdup(dflt ? dflt : "en"), xstrdup(dflt ? dflt : "English"), xstrdup("ltr")};
+		s->nlangs = 1;
+	}
+	if (dflt) {
+		size_t k;
+		for (k = 0; k < s->nlangs && strcmp(s->langs[k].code, dflt); k++)
+			;
+		if (k == s->nlangs) {
+			struct yml_node *d = yml_get(root, "default_language");
+			diag_error(src, d->line, d->col, "default_language '%s' is not in languages", dflt);
+		} else if (k > 0) {
+			struct lang t = s->langs[k];
+			memmove(s->langs + 1, s->langs, k * sizeof t);
+			s->langs[0] = t;
+		}
+	}
+	free(dflt);
+	return diag_errors() == 0;
+}
+
+/* The theme is looked up in the site, then beside the vade binary, then in the install prefix. */
+static bool find_theme(struct site *s)
+{
+	char *cand[3];
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	cand[0] = xasprintf("%s/themes/%s", s->dir, s->theme);
+	cand[1] = NULL;
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		cand[1] = xasprintf("%s/../themes/%s", exe, s->theme);
+	}
+	cand[2] = xasprintf("%s/themes/%s", VADE_DATADIR, s->theme);
+	for (int i = 0; i < 3; i++) {
+		if (!s->theme_dir && cand[i] && is_dir(cand[i]))
+			s->theme_dir = xstrdup(cand[i]);
+		free(cand[i]);
+	}
+	if (!s->theme_dir) {
+		struct yml_node *t = s->config ? yml_get(s->config->root, "theme") : NULL;
+		diag_error("content/site.yaml", t ? t->line : 0, t ? t->col : 0,
+		           "theme '%s' not found (looked in themes/ and beside vade)", s->theme);
+		return false;
+	}
+	return true;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int lang_index(const struct site *s, const char *code, size_t n)
+{
+	for (size_t i = 0; i < s->nlangs; i++)
+		if (strlen(s->langs[i].code) == n && !strncmp(s->langs[i].code, code, n))
+			return (int)i;
+	return -1;
+}
+
+/* Splits "name.fr.md" into the name and the language; -2 when the suffix is unknown but looks like one. */
+static int split_lang(const struct site *s, const char *base, size_t *stem)
+{
+	size_t n = strlen(base) - 3; /* without ".md" */
+	const char *dot = memrchr(base, '.', n);
+	*stem = n;
+	if (!dot)
+		return 0;
+	size_t cl = (size_t)(base + n - dot - 1);
+	int l = lang_index(s, dot + 1, cl);
+	if (l >= 0) {
+		*stem = (size_t)(dot - base);
+		return l;
+	}
+	char code[16];
+	if (cl < sizeof code) {
+		memcpy(code, dot + 1, cl);
+		code[cl] = '\0';
+		if (valid_lang_code(code))
+			return -2;
+	}
+	return 0;
+}
+
+static void walk(struct site *s, const char *rel, struct vec *found, struct vec *res)
+{
+	char *full = path_join(s->dir, rel);
+	DIR *d = opendir(full);
+	free(full);
+	if (!d)
+		return;
+	struct vec names = VEC_INIT;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && e->d_name[strlen(e->d_name) - 1] != '~')
+			vec_push(&names, xstrdup(e->d_name));
+	closedir(d);
+	qsort(names.v, names.n, sizeof *names.v, cmp_str);
+	for (size_t i = 0; i < names.n; i++) {
+		char *name = names.v[i];
+		char *path = xasprintf("%s/%s", rel, name);
+		char *fpath = path_join(s->dir, path);
+		bool top = !strcmp(rel, "content");
+		if (top && (!strcmp(name, "data") || !strcmp(name, "i18n") || !strcmp(name, "site.yaml"))) {
+			/* loaded separately */
+		} else if (is_dir(fpath)) {
+			walk(s, path, found, res);
+		} else if (strlen(name) > 3 && !strcmp(name + strlen(name) - 3, ".md")) {
+			size_t stem;
+			int l = split_lang(s, name, &stem);
+			if (l == -2) {
+				diag_warn(path, 0, 0, "language '%.*s' is not in content/site.yaml; file ignored",
+				          (int)(strlen(name) - 4 - stem), name + stem + 1);
+			} else {
+				struct found *f = xcalloc(1, sizeof *f);
+				f->rel = path;
+				f->lang = l;
+				const char *inner = path + strlen("content/");
+				size_t dirlen = strlen(inner) - strlen(name);
+				char *key = xasprintf("%.*s%.*s", (int)dirlen, inner, (int)stem, name);
+				size_t kl = strlen(key);
+				if (!strcmp(key, "index"))
+					key[0] = '\0';
+				else if (kl > 6 && !strcmp(key + kl - 6, "/index"))
+					key[kl - 6] = '\0';
+				f->key = key;
+				vec_push(found, f);
+				path = NULL;
+			}
+		} else {
+			vec_push(res, xstrdup(path + strlen("content/")));
+		}
+		free(path);
+		free(fpath);
+		free(name);
+	}
+	vec_free(&names);
+}
+
+static unsigned parse_outputs(const struct yml_node *n, const char *src)
+{
+	if (!n)
+		return OUT_HTML;
+	if (n->kind != YML_SEQ) {
+		diag_error(src, n->line, n->col, "'outputs' must be a list, e.g. [html]");
+		return OUT_HTML;
+	}
+	unsigned out = 0;
+	for (size_t i = 0; i < n->n; i++) {
+		const char *v = yml_str(n->kids[i]);
+		if (v && !strcmp(v, "html"))
+			out |= OUT_HTML;
+		else
+			diag_error(src, n->kids[i]->line, n->kids[i]->col,
+			           "unknown output '%s' (known: html)", v ? v : "");
+	}
+	return out;
+}
+
+/* Reads a page file: front matter, title, where the body starts. */
+static struct doc *load_doc(struct site *s, const char *src, char **slug, struct yml_node **slug_node)
+{
+	size_t len;
+	char *text = read_checked(s, src, &len);
+	if (!text)
+		return NULL;
+	struct doc *d = xcalloc(1, sizeof *d);
+	d->src = xstrdup(src);
+	d->outputs = OUT_HTML;
+	d->body_line = 1;
+	size_t fl = 0;
+	if (!strncmp(text, "---\n", 4))
+		fl = 4;
+	else if (!strncmp(text, "---\r\n", 5))
+		fl = 5;
+	if (fl) {
+		/* The front matter ends at the next line that is exactly "---" or "...". */
+		size_t p = fl, end = 0, body = 0;
+		int line = 2;
+		while (p < len) {
+			const char *nl = memchr(text + p, '\n', len - p);
+			size_t e = nl ? (size_t)(nl - text) : len;
+			size_t l = e - p;
+			if (l && text[p + l - 1] == '\r')
+				l--;
+			if (l == 3 && (!strncmp(text + p, "---", 3) || !strncmp(text + p, "...", 3))) {
+				end = p;
+				body = nl ? e + 1 : len;
+				break;
+			}
+			p = nl ? e + 1 : len;
+			line++;
+		}
+		if (!body) {
+			diag_error(src, 1, 1, "front matter opened with '---' is never closed");
+			free(text);
+			free(d->src);
+			free(d);
+			return NULL;
+		}
+		d->fm = yml_parse(d->src, text + fl, end - fl, 2);
+		if (!d->fm) {
+			free(text);
+			free(d->src);
+			free(d);
+			return NULL;
+		}
+		if (d->fm->root && d->fm->root->kind != YML_MAP)
+			diag_error(src, d->fm->root->line, d->fm->root->col, "front matter must be a mapping of keys to values");
+		d->body_off = body;
+		d->body_line = line + 1;
+	}
+	struct yml_node *fm = d->fm ? d->fm->root : NULL;
+	d->title = str_or(fm, "title", NULL, src);
+	d->summary = str_or(fm, "summary", NULL, src);
+	d->layout = str_or(fm, "layout", NULL, src);
+	d->layout_node = yml_get(fm, "layout");
+	struct yml_node *w = yml_get(fm, "weight");
+	long long iv = 0;
+	double dv;
+	if (w && yml_resolve(w, &iv, &dv) != YML_T_INT)
+		diag_error(src, w->line, w->col, "'weight' must be a whole number");
+	d->weight = (int)iv;
+	d->outputs = parse_outputs(yml_get(fm, "outputs"), src);
+	struct yml_node *dr = yml_get(fm, "draft");
+	iv = 0;
+	if (dr && yml_resolve(dr, &iv, &dv) != YML_T_BOOL)
+		diag_error(src, dr->line, dr->col, "'draft' must be true or false");
+	if (iv) {
+		/* Drafts are not published; the caller skips a doc without a src. */
+		free(d->src);
+		d->src = NULL;
+	}
+	*slug_node = yml_get(fm, "slug");
+	*slug = str_or(fm, "slug", NULL, src);
+	if (!d->title)
+		d->title_from_heading = (d->title = markdown_first_h1(text + d->body_off, len - d->body_off)) != NULL;
+	free(text);
+	return d;
+}
+
+static void doc_free(struct doc *d)
+{
+	if (!d)
+		return;
+	free(d->src);
+	yml_free(d->fm);
+	free(d->title);
+	free(d->summary);
+	free(d->layout);
+	free(d);
+}
+
+static char *humanize(const char *key)
+{
+	const char *b = strrchr(key, '/');
+	char *t = xstrdup(b ? b + 1 : key);
+	for (char *p = t; *p; p++)
+		if (*p == '-' || *p == '_')
+			*p = ' ';
+	t[0] = (char)toupper((unsigned char)t[0]);
+	return t;
+}
+
+static struct page *new_page(struct site *s, const char *key)
+{
+	struct page *p = xcalloc(1, sizeof *p);
+	p->key = xstrdup(key);
+	p->docs = xcalloc(s->nlangs, sizeof *p->docs);
+	return p;
+}
+
+static int cmp_page_key(const void *a, const void *b)
+{
+	return strcmp((*(struct page *const *)a)->key, (*(struct page *const *)b)->key);
+}
+
+static int cmp_found(const void *a, const void *b)
+{
+	const struct found *x = *(struct found *const *)a, *y = *(struct found *const *)b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : x->lang - y->lang;
+}
+
+struct page *site_find(const struct site *s, const char *key)
+{
+	size_t lo = 0, hi = s->npages;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(s->pages[mid]->key, key);
+		if (!c)
+			return s->pages[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static const struct site *sort_site;
+static int cmp_kids(const void *a, const void *b)
+{
+	const struct page *x = *(struct page *const *)a, *y = *(struct page *const *)b;
+	const struct doc *dx = page_doc(sort_site, x, 0), *dy = page_doc(sort_site, y, 0);
+	int wx = dx ? dx->weight : 0, wy = dy ? dy->weight : 0;
+	if (wx != wy)
+		return wx < wy ? -1 : 1;
+	int c = strcmp(dx && dx->title ? dx->title : "", dy && dy->title ? dy->title : "");
+	return c ? c : strcmp(x->key, y->key);
+}
+
+static bool valid_slug(const char *s)
+{
+	return *s && strcmp(s, ".") && strcmp(s, "..") && !strpbrk(s, "/\\") &&
+	       strspn(s, " ") != strlen(s);
+}
+
+static void build_pages(struct site *s, struct vec *found)
+{
+	qsort(found->v, found->n, sizeof *found->v, cmp_found);
+	struct vec pages = VEC_INIT, slugs = VEC_INIT;
+	struct page *cur = NULL;
+	for (size_t i = 0; i < found->n; i++) {
+		struct found *f = found->v[i];
+		char *slug = NULL;
+		struct yml_node *slug_node = NULL;
+		struct doc *d = load_doc(s, f->rel, &slug, &slug_node);
+		if (!d || !d->src) {
+			doc_free(d);
+			free(slug);
+			continue;
+		}
+		if (!cur || strcmp(cur->key, f->key)) {
+			cur = new_page(s, f->key);
+			vec_push(&pages, cur);
+			vec_push(&slugs, NULL);
+		}
+		if (cur->docs[f->lang]) {
+			diag_error(f->rel, 0, 0, "the page '%s' is also defined by %s", f->key[0] ? f->key : "index", cur->docs[f->lang]->src);
+			doc_free(d);
+			free(slug);
+			continue;
+		}
+		cur->docs[f->lang] = d;
+		if (!strncmp(strrchr(f->rel, '/') + 1, "index.", 6))
+			cur->is_section = true;
+		if (f->lang == 0 && slug) {
+			if (!valid_slug(slug))
+				diag_error(f->rel, slug_node->line, slug_node->col,
+				           "slug '%s' would put the page outside its folder or the output folder; a slug is one path segment", slug);
+			else
+				slugs.v[slugs.n - 1] = xstrdup(slug);
+		}
+		free(slug);
+	}
+	/* Pages without a default-language file cannot be published. */
+	size_t w = 0;
+	for (size_t i = 0; i < pages.n; i++) {
+		struct page *p = pages.v[i];
+		if (!p->docs[0]) {
+			for (size_t l = 1; l < s->nlangs; l++)
+				if (p->docs[l])
+					diag_warn(p->docs[l]->src, 0, 0, "translation without a %s original; not published", s->langs[0].code);
+			for (size_t l = 0; l < s->nlangs; l++)
+				doc_free(p->docs[l]);
+			free(p->docs);
+			free(p->key);
+			free(p);
+			free(slugs.v[i]);
+			continue;
+		}
+		slugs.v[w] = slugs.v[i];
+		pages.v[w++] = p;
+	}
+	pages.n = slugs.n = w;
+
+	/* Pages and their slugs sorted together by key, so lookups can bisect. */
+	for (size_t i = 0; i < pages.n; i++)
+		((struct page *)pages.v[i])->index = i;
+	qsort(pages.v, pages.n, sizeof *pages.v, cmp_page_key);
+	s->pages = (struct page **)pages.v;
+	s->npages = pages.n;
+
+	/* Folders without index.md get a generated listing page; home always exists. */
+	struct vec extra = VEC_INIT;
+	for (size_t i = 0; i <= pages.n; i++) {
+		char *key = xstrdup(i < pages.n ? ((struct page *)pages.v[i])->key : "");
+		while (key[0] || i == pages.n) {
+			if (i < pages.n) {
+				char *slash = strrchr(key, '/');
+				*(slash ? slash : key) = '\0';
+			}
+			bool have = site_find(s, key) != NULL;
+			for (size_t j = 0; j < extra.n && !have; j++)
+				have = !strcmp(((struct page *)extra.v[j])->key, key);
+			if (!have) {
+				struct page *g = new_page(s, key);
+				g->generated = g->is_section = true;
+				g->index = SIZE_MAX;
+				vec_push(&extra, g);
+			}
+			if (i == pages.n)
+				break;
+		}
+		free(key);
+	}
+	for (size_t i = 0; i < extra.n; i++)
+		vec_push(&pages, extra.v[i]);
+	vec_free(&extra);
+	s->pages = (struct page **)pages.v;
+	s->npages = pages.n;
+	char **sl = xcalloc(s->npages, sizeof *sl);
+	for (size_t i = 0; i < s->npages; i++)
+		if (s->pages[i]->index != SIZE_MAX)
+			sl[i] = slugs.v[s->pages[i]->index];
+	vec_free(&slugs);
+	/* Keep slugs with their pages through the final sort. */
+	for (size_t i = 0; i < s->npages; i++)
+		s->pages[i]->index = i;
+	qsort(s->pages, s->npages, sizeof *s->pages, cmp_page_key);
+	char **sl2 = xcalloc(s->npages, sizeof *sl2);
+	for (size_t i = 0; i < s->npages; i++)
+		sl2[i] = sl[s->pages[i]->index];
+	free(sl);
+	sl = sl2;
+	for (size_t i = 0; i < s->npages; i++)
+		s->pages[i]->index = i;
+
+	/* Parents, children and output paths (parents sort first, so their paths are known). */
+	for (size_t i = 0; i < s->npages; i++) {
+		struct page *p = s->pages[i];
+		if (p->key[0]) {
+			const char *slash = strrchr(p->key, '/');
+			char *pk = xstrndup(p->key, slash ? (size_t)(slash - p->key) : 0);
+			p->parent = site_find(s, pk);
+			free(pk);
+			struct page *par = p->parent;
+			par->kids = xrealloc(par->kids, (par->nkids + 1) * sizeof *par->kids);
+			par->kids[par->nkids++] = p;
+			par->is_section = true;
+			const char *seg = sl[i] ? sl[i] : slash ? slash + 1 : p->key;
+			p->path = xasprintf("%s%s/", par->path, seg);
+		} else {
+			p->path = xstrdup("");
+		}
+		if (p->generated) {
+			p->docs[0] = xcalloc(1, sizeof *p->docs[0]);
+			p->docs[0]->title = p->key[0] ? humanize(p->key) : xstrdup(s->title);
+			p->docs[0]->outputs = OUT_HTML;
+		}
+		free(sl[i]);
+	}
+	free(sl);
+	sort_site = s;
+	for (size_t i = 0; i < s->npages; i++)
+		qsort(s->pages[i]->kids, s->pages[i]->nkids, sizeof(struct page *), cmp_kids);
+	/* Two pages may not share an output folder (a slug can make them collide). */
+	char **paths = xcalloc(s->npages, sizeof *paths);
+	for (size_t i = 0; i < s->npages; i++)
+		paths[i] = s->pages[i]->path;
+	qsort(paths, s->npages, sizeof *paths, cmp_str);
+	for (size_t i = 1; i < s->npages; i++)
+		if (!strcmp(paths[i], paths[i - 1]))
+			diag_error("content", 0, 0, "two pages would be written to the same place: %sindex.html", paths[i]);
+	free(paths);
+}
+
+static void load_data(struct site *s)
+{
+	char *dir = site_path(s, "content/data");
+	DIR *d = opendir(dir);
+	free(dir);
+	if (!d)
+		return;
+	struct vec names = VEC_INIT;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (e->d_name[0] != '.' && n > 5 && !strcmp(e->d_name + n - 5, ".yaml"))
+			vec_push(&names, xstrdup(e->d_name));
+	}
+	closedir(d);
+	qsort(names.v, names.n, sizeof *names.v, cmp_str);
+	s->data = xcalloc(names.n ? names.n : 1, sizeof *s->data);
+	for (size_t i = 0; i < names.n; i++) {
+		char *name = names.v[i];
+		struct data_file *df = &s->data[s->ndata];
+		df->src = xasprintf("content/data/%s", name);
+		name[strlen(name) - 5] = '\0';
+		df->lang = -1;
+		char *dot = strrchr(name, '.');
+		if (dot) {
+			int l = lang_index(s, dot + 1, strlen(dot + 1));
+			if (l < 0) {
+				diag_warn(df->src, 0, 0, "language '%s' is not in content/site.yaml; file ignored", dot + 1);
+				free(df->src);
+				free(name);
+				continue;
+			}
+			df->lang = l;
+			*dot = '\0';
+		}
+		df->name = name;
+		df->doc = load_yaml(s, df->src, false);
+		s->ndata++;
+	}
+	vec_free(&names);
+}
+
+static void load_ui(struct site *s)
+{
+	s->ui = xcalloc(s->nlangs * 2, sizeof *s->ui);
+	for (size_t l = 0; l < s->nlangs; l++) {
+		char *rel = xasprintf("content/i18n/%s.yaml", s->langs[l].code);
+		char *full = site_path(s, rel);
+		if (is_file(full))
+			s->ui[2 * l] = load_yaml(s, rel, true);
+		free(full);
+		free(rel);
+		rel = xasprintf("%s/i18n/%s.yaml", s->theme_dir, s->langs[l].code);
+		if (is_file(rel)) {
+			/* Theme files are addressed by their real path: site_path() would prefix SITE_DIR. */
+			size_t len;
+			char *text;
+			if (file_read(rel, &text, &len) == 0) {
+				s->ui[2 * l + 1] = yml_parse(rel, text, len, 1);
+				free(text);
+			}
+		}
+		free(rel);
+	}
+}
+
+const char *site_ui(const struct site *s, size_t lang, const char *key)
+{
+	size_t order[2] = {lang, 0};
+	for (int i = 0; i < (lang ? 2 : 1); i++)
+		for (int k = 0; k < 2; k++) {
+			struct yml_doc *d = s->ui[2 * order[i] + (size_t)k];
+			const char *v = d ? yml_str(yml_get(d->root, key)) : NULL;
+			if (v)
+				return v;
+		}
+	return NULL;
+}
+
+struct site *site_load(const char *dir)
+{
+	struct site *s = xcalloc(1, sizeof *s);
+	s->dir = xstrdup(dir);
+	char *content = site_path(s, "content");
+	bool have = is_dir(content);
+	free(content);
+	if (!have) {
+		diag_error("content/", 0, 0, "no content folder in %s", dir);
+		return s;
+	}
+	if (!load_config(s) || !find_theme(s))
+		return s;
+	struct vec found = VEC_INIT, res = VEC_INIT;
+	walk(s, "content", &found, &res);
+	if (found.n == 0)
+		diag_error("content/", 0, 0, "no pages: write at least content/index.md");
+	build_pages(s, &found);
+	for (size_t i = 0; i < found.n; i++) {
+		struct found *f = found.v[i];
+		free(f->rel);
+		free(f->key);
+		free(f);
+	}
+	vec_free(&found);
+	s->resources = (char **)res.v;
+	s->nresources = res.n;
+	load_data(s);
+	load_ui(s);
+	return s;
+}
+
+void site_free(struct site *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->npages; i++) {
+		struct page *p = s->pages[i];
+		for (size_t l = 0; l < s->nlangs; l++)
+			doc_free(p->docs[l]);
+		free(p->docs);
+		free(p->kids);
+		free(p->key);
+		free(p->path);
+		free(p);
+	}
+	free(s->pages);
+	for (size_t i = 0; i < s->nlangs; i++) {
+		free(s->langs[i].code);
+		free(s->langs[i].name);
+		free(s->langs[i].dir);
+	}
+	free(s->langs);
+	for (size_t i = 0; i < s->ndata; i++) {
+		free(s->data[i].name);
+		free(s->data[i].src);
+		yml_free(s->data[i].doc);
+	}
+	free(s->data);
+	if (s->ui)
+		for (size_t i = 0; i < 2 * s->nlangs; i++)
+			yml_free(s->ui[i]);
+	free(s->ui);
+	for (size_t i = 0; i < s->nresources; i++)
+		free(s->resources[i]);
+	free(s->resources);
+	yml_free(s->config);
+	free(s->title);
+	free(s->theme);
+	free(s->theme_dir);
+	free(s->dir);
+	free(s);
+}
+
+const struct doc *page_doc(const struct site *s, const struct page *p, size_t lang)
+{
+	(void)s;
+	return p->docs[lang] ? p->docs[lang] : p->docs[0];
+}
+
+char *page_output(const struct site *s, const struct page *p, size_t lang)
+{
+	return xasprintf("%s/%sindex.html", s->langs[lang].code, p->path);
+}
+
+char *url_relative(const char *from, const char *to)
+{
+	/* Skip the common folder prefix, then climb out of what is left of from's folder. */
+	size_t common = 0;
+	for (size_t i = 0; from[i] && from[i] == to[i]; i++)
+		if (from[i] == '/')
+			common = i + 1;
+	struct buf b = BUF_INIT;
+	for (const char *p = from + common; *p; p++)
+		if (*p == '/')
+			buf_adds(&b, "../");
+	buf_adds(&b, to + common);
+	if (!b.len)
+		buf_adds(&b, "./");
+	return buf_detach(&b, NULL);
+}

@@ -1,0 +1,90 @@
+/* site.h — load and resolve: walk content/, read site.yaml, front matter,
+ * data and UI strings, group translations and compute every page's output
+ * path. After site_load() returns the model is read-only, so pages can be
+ * rendered by several threads at once.
+ *
+ * Bodies are not kept: a page's text is read again when it is rendered, so
+ * memory does not grow with the site's total text.
+ *
+ * Everything hangs off struct site and is freed by site_free().
+ */
+#ifndef VADE_SITE_H
+#define VADE_SITE_H
+
+#include "yml.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum output_kind { OUT_HTML = 1 << 0 };
+
+struct lang {
+	char *code, *name, *dir; /* dir is "ltr" or "rtl" */
+};
+
+/* One source file: a page in one language. */
+struct doc {
+	char *src;              /* path as the user sees it, e.g. "content/a/b.fr.md" */
+	struct yml_doc *fm;     /* front matter, or NULL */
+	char *title, *summary, *layout;
+	struct yml_node *layout_node; /* where layout was set, for errors */
+	bool title_from_heading;     /* title is the body's first "# heading" (dropped from the body) */
+	int weight;
+	unsigned outputs;       /* enum output_kind bits */
+	size_t body_off;        /* byte offset of the body in the file */
+	int body_line;          /* file line of the body's first line */
+};
+
+/* A page: one translation group (a path under content/) with a doc per language. */
+struct page {
+	char *key;              /* "a/b" for content/a/b.md and content/a/b/index.md; "" is home */
+	char *path;             /* output folder under <lang>/, "" or ending in '/': "a/b/" */
+	struct doc **docs;      /* [site->nlangs]; NULL where there is no file in that language */
+	struct page *parent;
+	struct page **kids;     /* sorted by weight, then title, then key */
+	size_t nkids;
+	bool is_section;        /* a folder's page (index.md or generated listing) */
+	bool generated;         /* a folder without index.md */
+	size_t index;           /* position in site->pages */
+};
+
+struct data_file {
+	char *name;             /* "organizations" */
+	int lang;               /* -1 for the default file, else index into langs */
+	char *src;
+	struct yml_doc *doc;
+};
+
+struct site {
+	char *dir;              /* SITE_DIR as given */
+	struct yml_doc *config;
+	char *title, *theme, *theme_dir;
+	struct lang *langs;     /* langs[0] is the default language */
+	size_t nlangs;
+	bool unsafe_html;
+	struct page **pages;    /* sorted by key; pages[0] is home */
+	size_t npages;
+	struct data_file *data;
+	size_t ndata;
+	struct yml_doc **ui;    /* [nlangs * 2]: content/i18n then theme i18n, either may be NULL */
+	char **resources;       /* other files under content/, relative to content/, sorted */
+	size_t nresources;
+};
+
+/* Loads SITE_DIR/content. Returns NULL after reporting errors through diag. */
+struct site *site_load(const char *dir);
+void site_free(struct site *s);
+
+/* The doc to render for a page in a language: its translation or the default's. */
+const struct doc *page_doc(const struct site *s, const struct page *p, size_t lang);
+struct page *site_find(const struct site *s, const char *key);
+/* "<lang>/<path>index.html" for the page in a language. Caller frees. */
+char *page_output(const struct site *s, const struct page *p, size_t lang);
+/* Relative URL from the folder of output file `from` to output file `to` (both under OUT_DIR). */
+char *url_relative(const char *from, const char *to);
+/* A UI string for a language with fallback to the default language, or NULL. */
+const char *site_ui(const struct site *s, size_t lang, const char *key);
+/* Full path of a site file: SITE_DIR/rel. Caller frees. */
+char *site_path(const struct site *s, const char *rel);
+
+#endif

@@ -1,0 +1,66 @@
+/* util.h — memory, growable buffers and small file helpers shared by every module.
+ *
+ * Out-of-memory is fatal: the x* allocators never return NULL.
+ *
+ * struct buf invariants (after BUF_INIT or buf_init):
+ *   - p is never NULL and p[len] == '\0';
+ *   - cap > len, or cap == 0 while p points at a shared empty string;
+ *   - buf_detach() is the one way to take the bytes; the caller frees them.
+ */
+#ifndef VADE_UTIL_H
+#define VADE_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+extern char buf_empty[];
+#define BUF_INIT { buf_empty, 0, 0 }
+
+void buf_init(struct buf *b);
+void buf_grow(struct buf *b, size_t extra);
+void buf_add(struct buf *b, const void *s, size_t n);
+void buf_adds(struct buf *b, const char *s);
+void buf_addc(struct buf *b, char c);
+void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
+void buf_add_html(struct buf *b, const char *s, size_t n); /* HTML-escaped */
+void buf_reset(struct buf *b);
+char *buf_detach(struct buf *b, size_t *len);
+void buf_free(struct buf *b);
+
+/* A growable array of pointers; items are borrowed unless the owner says otherwise. */
+struct vec {
+	void **v;
+	size_t n, cap;
+};
+#define VEC_INIT { NULL, 0, 0 }
+void vec_push(struct vec *v, void *item);
+void vec_free(struct vec *v);
+
+/* Reads a whole file; returns 0 and sets *out (NUL-terminated, caller frees), or -1 with errno. */
+int file_read(const char *path, char **out, size_t *len);
+/* Writes a whole file, creating parent folders; returns 0 or -1 with errno. */
+int file_write(const char *path, const void *data, size_t len);
+int mkdir_p(const char *path);
+bool is_dir(const char *path);
+bool is_file(const char *path);
+char *path_join(const char *a, const char *b);
+
+/* Returns the byte offset of the first invalid UTF-8 sequence, or -1 when s is valid. */
+long utf8_invalid_at(const char *s, size_t len);
+/* Line and column (1-based, column in bytes) of byte offset off in s. */
+void text_pos(const char *s, size_t off, int *line, int *col);
+
+#endif

@@ -1,0 +1,290 @@
+/* yml.c — libyaml's event stream folded into node trees with marks. */
+#include "yml.h"
+#include "diag.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+/* Deep enough for any real content file; stops stack exhaustion on hostile input. */
+#define MAX_DEPTH 64
+/* Aliases are rare in content; many of them is the signature of an expansion bomb. */
+#define MAX_ALIASES 256
+/* Nodes a document may amount to once aliases are expanded (templates see it expanded). */
+#define MAX_WEIGHT 1000000
+
+struct anchor {
+	char *name;
+	struct yml_node *node;
+	size_t weight;
+};
+
+struct ctx {
+	struct yml_doc *doc;
+	yaml_parser_t parser;
+	int line0;
+	struct anchor *anchors;
+	size_t nanchors, capanchors, naliases;
+	bool failed;
+};
+
+static void *dalloc(struct yml_doc *doc, size_t n)
+{
+	void *p = xcalloc(1, n);
+	if (doc->nmem == doc->capmem) {
+		doc->capmem = doc->capmem ? doc->capmem * 2 : 64;
+		doc->mem = xrealloc(doc->mem, doc->capmem * sizeof *doc->mem);
+	}
+	doc->mem[doc->nmem++] = p;
+	return p;
+}
+
+static void fail(struct ctx *c, yaml_mark_t m, const char *msg)
+{
+	if (!c->failed)
+		diag_error(c->doc->path, (int)m.line + c->line0, (int)m.column + 1, "%s", msg);
+	c->failed = true;
+}
+
+static bool next(struct ctx *c, yaml_event_t *ev)
+{
+	if (yaml_parser_parse(&c->parser, ev))
+		return true;
+	yaml_mark_t m = c->parser.problem_mark;
+	if (c->parser.problem && c->parser.context)
+		diag_error(c->doc->path, (int)m.line + c->line0, (int)m.column + 1,
+		           "invalid YAML: %s %s", c->parser.problem, c->parser.context);
+	else
+		diag_error(c->doc->path, (int)m.line + c->line0, (int)m.column + 1,
+		           "invalid YAML: %s", c->parser.problem ? c->parser.problem : "syntax error");
+	c->failed = true;
+	return false;
+}
+
+static void add_anchor(struct ctx *c, const char *name, struct yml_node *n, size_t w)
+{
+	if (c->nanchors == c->capanchors) {
+		c->capanchors = c->capanchors ? c->capanchors * 2 : 8;
+		c->anchors = xrealloc(c->anchors, c->capanchors * sizeof *c->anchors);
+	}
+	c->anchors[c->nanchors++] = (struct anchor){xstrdup(name), n, w};
+}
+
+static struct yml_node *new_node(struct ctx *c, enum yml_kind kind, yaml_mark_t m)
+{
+	struct yml_node *n = dalloc(c->doc, sizeof *n);
+	n->kind = kind;
+	n->line = (int)m.line + c->line0;
+	n->col = (int)m.column + 1;
+	return n;
+}
+
+static void add_kid(struct ctx *c, struct yml_node *parent, struct yml_node *kid, size_t *cap)
+{
+	if (parent->n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 4;
+		struct yml_node **k = dalloc(c->doc, ncap * sizeof *k);
+		if (parent->n)
+			memcpy(k, parent->kids, parent->n * sizeof *k);
+		parent->kids = k;
+		*cap = ncap;
+	}
+	parent->kids[parent->n++] = kid;
+}
+
+/* Parses the node whose first event is ev (already read); sets *weight. */
+static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, size_t *weight)
+{
+	struct yml_node *n = NULL;
+	const char *anchor = NULL;
+	*weight = 1;
+	if (depth > MAX_DEPTH) {
+		fail(c, ev->start_mark, "YAML nested too deeply");
+		return NULL;
+	}
+	switch (ev->type) {
+	case YAML_ALIAS_EVENT: {
+		if (++c->naliases > MAX_ALIASES) {
+			fail(c, ev->start_mark, "too many YAML aliases");
+			return NULL;
+		}
+		for (size_t i = c->nanchors; i-- > 0;) {
+			if (!strcmp(c->anchors[i].name, (char *)ev->data.alias.anchor)) {
+				*weight = c->anchors[i].weight;
+				return c->anchors[i].node;
+			}
+		}
+		fail(c, ev->start_mark, "unknown YAML alias");
+		return NULL;
+	}
+	case YAML_SCALAR_EVENT:
+		n = new_node(c, YML_SCALAR, ev->start_mark);
+		n->len = ev->data.scalar.length;
+		n->str = dalloc(c->doc, n->len + 1);
+		memcpy(n->str, ev->data.scalar.value, n->len);
+		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !ev->data.scalar.tag;
+		anchor = (char *)ev->data.scalar.anchor;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT: {
+		bool map = ev->type == YAML_MAPPING_START_EVENT;
+		n = new_node(c, map ? YML_MAP : YML_SEQ, ev->start_mark);
+		anchor = (char *)(map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor);
+		char *aname = anchor ? xstrdup(anchor) : NULL;
+		size_t cap = 0;
+		for (;;) {
+			yaml_event_t kev;
+			if (!next(c, &kev))
+				break;
+			if (kev.type == YAML_SEQUENCE_END_EVENT || kev.type == YAML_MAPPING_END_EVENT) {
+				yaml_event_delete(&kev);
+				break;
+			}
+			size_t w;
+			struct yml_node *kid = parse_node(c, &kev, depth + 1, &w);
+			if (kid && map && (n->n % 2) == 0) {
+				if (kid->kind != YML_SCALAR) {
+					fail(c, kev.start_mark, "a mapping key must be a plain value");
+				} else {
+					for (size_t i = 0; i < n->n; i += 2)
+						if (!strcmp(n->kids[i]->str, kid->str)) {
+							char *m = xasprintf("duplicate key '%s' (first at line %d)", kid->str, n->kids[i]->line);
+							fail(c, kev.start_mark, m);
+							free(m);
+						}
+				}
+			}
+			yaml_event_delete(&kev);
+			if (!kid || c->failed)
+				break;
+			*weight += w;
+			if (*weight > MAX_WEIGHT) {
+				fail(c, ev->start_mark, "YAML document too large once aliases are expanded");
+				break;
+			}
+			add_kid(c, n, kid, &cap);
+		}
+		if (aname && !c->failed)
+			add_anchor(c, aname, n, *weight);
+		free(aname);
+		return c->failed ? NULL : n;
+	}
+	default:
+		fail(c, ev->start_mark, "unexpected YAML event");
+		return NULL;
+	}
+	if (anchor)
+		add_anchor(c, anchor, n, *weight);
+	return n;
+}
+
+struct yml_doc *yml_parse(const char *path, const char *text, size_t len, int line0)
+{
+	struct ctx c = {0};
+	c.doc = xcalloc(1, sizeof *c.doc);
+	c.doc->path = path;
+	c.line0 = line0 > 0 ? line0 : 1;
+	yaml_parser_initialize(&c.parser);
+	yaml_parser_set_input_string(&c.parser, (const unsigned char *)text, len);
+	yaml_parser_set_encoding(&c.parser, YAML_UTF8_ENCODING);
+
+	int docs = 0;
+	yaml_event_t ev;
+	while (!c.failed && next(&c, &ev)) {
+		yaml_event_type_t t = ev.type;
+		if (t == YAML_DOCUMENT_START_EVENT && ++docs > 1)
+			fail(&c, ev.start_mark, "only one YAML document is allowed here");
+		if (t == YAML_SCALAR_EVENT || t == YAML_SEQUENCE_START_EVENT ||
+		    t == YAML_MAPPING_START_EVENT || t == YAML_ALIAS_EVENT) {
+			size_t w;
+			c.doc->root = parse_node(&c, &ev, 0, &w);
+		}
+		yaml_event_delete(&ev);
+		if (t == YAML_STREAM_END_EVENT)
+			break;
+	}
+	yaml_parser_delete(&c.parser);
+	for (size_t i = 0; i < c.nanchors; i++)
+		free(c.anchors[i].name);
+	free(c.anchors);
+	/* An empty or all-null document is an empty map for our purposes. */
+	if (!c.failed && c.doc->root && yml_is_null(c.doc->root))
+		c.doc->root = NULL;
+	if (c.failed) {
+		yml_free(c.doc);
+		return NULL;
+	}
+	return c.doc;
+}
+
+void yml_free(struct yml_doc *doc)
+{
+	if (!doc)
+		return;
+	for (size_t i = 0; i < doc->nmem; i++)
+		free(doc->mem[i]);
+	free(doc->mem);
+	free(doc);
+}
+
+struct yml_node *yml_get(const struct yml_node *map, const char *key)
+{
+	if (!map || map->kind != YML_MAP)
+		return NULL;
+	for (size_t i = 0; i + 1 < map->n; i += 2)
+		if (!strcmp(map->kids[i]->str, key))
+			return map->kids[i + 1];
+	return NULL;
+}
+
+bool yml_is_null(const struct yml_node *n)
+{
+	if (!n)
+		return true;
+	if (n->kind != YML_SCALAR || !n->plain)
+		return false;
+	return n->len == 0 || !strcmp(n->str, "~") || !strcmp(n->str, "null") ||
+	       !strcmp(n->str, "Null") || !strcmp(n->str, "NULL");
+}
+
+const char *yml_str(const struct yml_node *n)
+{
+	if (!n || n->kind != YML_SCALAR || yml_is_null(n))
+		return NULL;
+	return n->str;
+}
+
+enum yml_type yml_resolve(const struct yml_node *n, long long *iv, double *dv)
+{
+	if (yml_is_null(n))
+		return YML_T_NULL;
+	if (!n->plain)
+		return YML_T_STR;
+	const char *s = n->str;
+	if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE")) {
+		*iv = 1;
+		return YML_T_BOOL;
+	}
+	if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE")) {
+		*iv = 0;
+		return YML_T_BOOL;
+	}
+	const char *p = s + (*s == '-' || *s == '+');
+	if (*p >= '0' && *p <= '9') {
+		char *end;
+		errno = 0;
+		long long v = strtoll(s, &end, 10);
+		if (!*end && !errno) {
+			*iv = v;
+			return YML_T_INT;
+		}
+		double d = strtod(s, &end);
+		if (!*end && strspn(p, "0123456789.eE+-") == strlen(p)) {
+			*dv = d;
+			return YML_T_FLOAT;
+		}
+	}
+	return YML_T_STR;
+}

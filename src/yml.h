@@ -1,0 +1,49 @@
+/* yml.h — YAML documents (parsed by libyaml) as small node trees that keep
+ * the line and column of every value, so errors can point at the spot.
+ *
+ * Limits, because content comes from many hands: nesting depth, alias count
+ * and the size a document would have with its aliases expanded are capped
+ * (a "billion laughs" file is an error, not an out-of-memory).
+ *
+ * A doc owns all its nodes; nodes are borrowed and valid until yml_free().
+ */
+#ifndef VADE_YML_H
+#define VADE_YML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum yml_kind { YML_SCALAR, YML_SEQ, YML_MAP };
+
+struct yml_node {
+	enum yml_kind kind;
+	int line, col;          /* 1-based, in the file the document came from */
+	char *str;              /* scalar text, NUL-terminated */
+	size_t len;
+	bool plain;             /* unquoted scalar: subject to null/bool/number resolution */
+	struct yml_node **kids; /* seq: items; map: key, value, key, value, ... */
+	size_t n;               /* number of entries in kids */
+};
+
+struct yml_doc {
+	const char *path;       /* borrowed */
+	struct yml_node *root;  /* NULL for an empty document */
+	void **mem;             /* every allocation of the doc */
+	size_t nmem, capmem;
+};
+
+/* Parses text as one YAML document; line0 is the file line of the text's first line.
+ * On error reports "path:line:col: error: ..." and returns NULL. Caller frees with yml_free(). */
+struct yml_doc *yml_parse(const char *path, const char *text, size_t len, int line0);
+void yml_free(struct yml_doc *doc);
+
+/* Value of key in a map, or NULL. */
+struct yml_node *yml_get(const struct yml_node *map, const char *key);
+/* The scalar's text, or NULL for a non-scalar or a null value. */
+const char *yml_str(const struct yml_node *n);
+bool yml_is_null(const struct yml_node *n);
+/* Resolution of a plain scalar: true/false, integers, floats (YAML 1.2 core schema). */
+enum yml_type { YML_T_NULL, YML_T_BOOL, YML_T_INT, YML_T_FLOAT, YML_T_STR };
+enum yml_type yml_resolve(const struct yml_node *n, long long *i, double *d);
+
+#endif

@@ -62,7 +62,7 @@ static int cmp(const void *a, const void *b)
 void diag_flush(void)
 {
 	pthread_mutex_lock(&lock);
-	qsort(list, count, sizeof *list, cmp);
+	xqsort(list, count, sizeof *list, cmp);
 	for (size_t i = 0; i < count; i++) {
 		struct diag *d = &list[i];
 		/* The same problem seen from several languages or workers is said once. */

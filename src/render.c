@@ -157,7 +157,7 @@ static char *resolve_link(void *ctx, const char *url, bool image, int line, int 
 		}
 	} else {
 		char *key = norm;
-		if (bsearch(&key, s->resources, s->nresources, sizeof *s->resources, cmp_cstr)) {
+		if (xbsearch(&key, s->resources, s->nresources, sizeof *s->resources, cmp_cstr)) {
 			char *rel = url_relative(w->out_path, norm);
 			result = xasprintf("%s%s", rel, url + plen);
 			free(rel);
@@ -407,7 +407,7 @@ static void collect_ids(struct shared *sh, size_t slot, const char *html)
 		vec_push(&ids, xstrndup(p, (size_t)(q - p)));
 		p = q;
 	}
-	qsort(ids.v, ids.n, sizeof *ids.v, cmp_cstr);
+	xqsort(ids.v, ids.n, sizeof *ids.v, cmp_cstr);
 	sh->anchors[slot].ids = (char **)ids.v;
 	sh->anchors[slot].n = ids.n;
 }
@@ -624,7 +624,7 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 			struct check *c = ws[i].checks.v[k];
 			struct anchors *a = &sh.anchors[c->target];
 			const struct page *t = s->pages[c->target / s->nlangs];
-			if (!bsearch(&c->frag, a->ids, a->n, sizeof *a->ids, cmp_cstr) && (a->n || diag_errors() == 0))
+			if (!xbsearch(&c->frag, a->ids, a->n, sizeof *a->ids, cmp_cstr) && (a->n || diag_errors() == 0))
 				diag_error(c->src, c->line, c->col, "link to a missing anchor '#%s' in %s", c->frag,
 				           t->docs[0] && t->docs[0]->src ? t->docs[0]->src : t->key);
 			free(c->src);

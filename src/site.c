@@ -246,7 +246,7 @@ static void walk(struct site *s, const char *rel, struct vec *found, struct vec 
 		if (e->d_name[0] != '.' && e->d_name[strlen(e->d_name) - 1] != '~')
 			vec_push(&names, xstrdup(e->d_name));
 	closedir(d);
-	qsort(names.v, names.n, sizeof *names.v, cmp_str);
+	xqsort(names.v, names.n, sizeof *names.v, cmp_str);
 	for (size_t i = 0; i < names.n; i++) {
 		char *name = names.v[i];
 		char *path = xasprintf("%s/%s", rel, name);
@@ -469,7 +469,7 @@ static bool valid_slug(const char *s)
 
 static void build_pages(struct site *s, struct vec *found)
 {
-	qsort(found->v, found->n, sizeof *found->v, cmp_found);
+	xqsort(found->v, found->n, sizeof *found->v, cmp_found);
 	struct vec pages = VEC_INIT, slugs = VEC_INIT;
 	struct page *cur = NULL;
 	for (size_t i = 0; i < found->n; i++) {
@@ -529,7 +529,7 @@ static void build_pages(struct site *s, struct vec *found)
 	/* Pages and their slugs sorted together by key, so lookups can bisect. */
 	for (size_t i = 0; i < pages.n; i++)
 		((struct page *)pages.v[i])->index = i;
-	qsort(pages.v, pages.n, sizeof *pages.v, cmp_page_key);
+	xqsort(pages.v, pages.n, sizeof *pages.v, cmp_page_key);
 	s->pages = (struct page **)pages.v;
 	s->npages = pages.n;
 
@@ -569,7 +569,7 @@ static void build_pages(struct site *s, struct vec *found)
 	/* Keep slugs with their pages through the final sort. */
 	for (size_t i = 0; i < s->npages; i++)
 		s->pages[i]->index = i;
-	qsort(s->pages, s->npages, sizeof *s->pages, cmp_page_key);
+	xqsort(s->pages, s->npages, sizeof *s->pages, cmp_page_key);
 	char **sl2 = xcalloc(s->npages, sizeof *sl2);
 	for (size_t i = 0; i < s->npages; i++)
 		sl2[i] = sl[s->pages[i]->index];
@@ -605,12 +605,13 @@ static void build_pages(struct site *s, struct vec *found)
 	free(sl);
 	sort_site = s;
 	for (size_t i = 0; i < s->npages; i++)
-		qsort(s->pages[i]->kids, s->pages[i]->nkids, sizeof(struct page *), cmp_kids);
+		if (s->pages[i]->nkids > 1)
+			xqsort(s->pages[i]->kids, s->pages[i]->nkids, sizeof(struct page *), cmp_kids);
 	/* Two pages may not share an output folder (a slug can make them collide). */
 	char **paths = xcalloc(s->npages, sizeof *paths);
 	for (size_t i = 0; i < s->npages; i++)
 		paths[i] = s->pages[i]->path;
-	qsort(paths, s->npages, sizeof *paths, cmp_str);
+	xqsort(paths, s->npages, sizeof *paths, cmp_str);
 	for (size_t i = 1; i < s->npages; i++)
 		if (!strcmp(paths[i], paths[i - 1]))
 			diag_error("content", 0, 0, "two pages would be written to the same place: %sindex.html", paths[i]);
@@ -632,7 +633,7 @@ static void load_data(struct site *s)
 			vec_push(&names, xstrdup(e->d_name));
 	}
 	closedir(d);
-	qsort(names.v, names.n, sizeof *names.v, cmp_str);
+	xqsort(names.v, names.n, sizeof *names.v, cmp_str);
 	s->data = xcalloc(names.n ? names.n : 1, sizeof *s->data);
 	for (size_t i = 0; i < names.n; i++) {
 		char *name = names.v[i];

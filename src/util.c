@@ -308,3 +308,15 @@ void text_pos(const char *s, size_t off, int *line, int *col)
 	*line = l;
 	*col = c;
 }
+
+void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
+void *xbsearch(const void *key, const void *base, size_t n, size_t size,
+               int (*cmp)(const void *, const void *))
+{
+	return n ? bsearch(key, base, n, size, cmp) : NULL;
+}

@@ -49,6 +49,11 @@ struct vec {
 void vec_push(struct vec *v, void *item);
 void vec_free(struct vec *v);
 
+/* qsort and bsearch that accept an empty (NULL) array. */
+void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+void *xbsearch(const void *key, const void *base, size_t n, size_t size,
+               int (*cmp)(const void *, const void *));
+
 /* Reads a whole file; returns 0 and sets *out (NUL-terminated, caller frees), or -1 with errno. */
 int file_read(const char *path, char **out, size_t *len);
 /* Writes a whole file, creating parent folders; returns 0 or -1 with errno. */

@@ -1,0 +1,97 @@
+/* Unit tests: heading ids, TOC, link hook, safety. */
+#include "markdown.h"
+#include "site.h"
+#include "tap.h"
+
+#include <stdlib.h>
+
+static char *slug(const char *s)
+{
+	struct buf b = BUF_INIT;
+	markdown_slug(&b, s, strlen(s));
+	return buf_detach(&b, NULL);
+}
+
+static char *md(const char *s, bool unsafe, struct md_result *r)
+{
+	struct md_opts o = {.unsafe_html = unsafe, .line0 = 1};
+	markdown_render(&o, s, strlen(s), r);
+	return r->html.p;
+}
+
+static int links_seen;
+static char *hook(void *ctx, const char *url, bool image, int line, int col)
+{
+	(void)ctx;
+	(void)image;
+	links_seen++;
+	return xasprintf("%s@%d:%d", url, line, col);
+}
+
+int main(void)
+{
+	struct { const char *in, *out; } slugs[] = {
+		{"Sources in order", "sources-in-order"},
+		{"THB and smuggling: what is what?", "thb-and-smuggling-what-is-what"},
+		{"Dos & don'ts", "dos--donts"},
+		{"Élan vital", "élan-vital"},
+		{"مكافحة الاتجار بالبشر", "مكافحة-الاتجار-بالبشر"},
+		{"snake_case and-dash", "snake_case-and-dash"},
+		{"ÀÉÎ", "àéî"},
+	};
+	for (size_t i = 0; i < sizeof slugs / sizeof *slugs; i++) {
+		char *s = slug(slugs[i].in);
+		is_str(s, slugs[i].out, slugs[i].in);
+		free(s);
+	}
+
+	struct md_result r;
+	md("# Title\n\n## Part\n\n### Sub *em*\n\n## Part\n\n#### Deep\n", false, &r);
+	ok(strstr(r.html.p, "<h2 id=\"part\">Part</h2>") != NULL, "h2 carries its id");
+	ok(strstr(r.html.p, "<h2 id=\"part-1\">Part</h2>") != NULL, "repeated heading gets -1");
+	ok(strstr(r.html.p, "<h3 id=\"sub-em\">Sub <em>em</em></h3>") != NULL, "inline markup kept inside headings");
+	ok(r.ntoc == 3 && r.toc[1].level == 3 && !strcmp(r.toc[1].text, "Sub em"), "TOC has h2/h3 only, with plain text");
+	md_result_free(&r);
+
+	struct md_opts o = {.line0 = 1, .drop_first_h1 = true};
+	const char *t = "# The title\n\ntext\n";
+	markdown_render(&o, t, strlen(t), &r);
+	ok(!strstr(r.html.p, "The title"), "the first h1 is dropped when it became the title");
+	md_result_free(&r);
+	char *title = markdown_first_h1("intro\n\nSetext\n======\n", 22);
+	is_str(title, "Setext", "first h1 found, setext too");
+	free(title);
+
+	md("<script>alert(1)</script>\n\nhi <b>x</b>\n", false, &r);
+	ok(!strstr(r.html.p, "<script") && !strstr(r.html.p, "<b>"), "raw HTML omitted by default");
+	md_result_free(&r);
+	md("<script>alert(1)</script>\n\n<div>ok</div>\n", true, &r);
+	ok(!strstr(r.html.p, "<script") && strstr(r.html.p, "<div>ok</div>"), "opt-in keeps HTML, tagfilter still stops script");
+	md_result_free(&r);
+	md("[a](javascript:alert(1)) [b](JAVASCRIPT:x) ![i](data:image/png;base64,AA) [d](data:text/html,x)\n", true, &r);
+	ok(!strstr(r.html.p, "javascript") && !strstr(r.html.p, "JAVASCRIPT") && !strstr(r.html.p, "text/html") &&
+	   strstr(r.html.p, "data:image/png"), "unsafe URLs dropped even with raw HTML allowed");
+	md_result_free(&r);
+
+	o = (struct md_opts){.line0 = 10, .link = hook};
+	t = "para\n\nsee [x](a.md#p) and <https://example.org> and [y](https://e.org)\n";
+	markdown_render(&o, t, strlen(t), &r);
+	ok(links_seen == 1 && strstr(r.html.p, "href=\"a.md#p@12:5\""), "relative links go through the hook with file positions");
+	md_result_free(&r);
+
+	md("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~s~~ www.example.org x[^1]\n\n[^1]: note\n", false, &r);
+	ok(strstr(r.html.p, "<table>") && strstr(r.html.p, "<del>s</del>") && strstr(r.html.p, "href=\"http://www.example.org\"") &&
+	   strstr(r.html.p, "footnote"), "GFM table, strikethrough, autolink and footnotes");
+	md_result_free(&r);
+
+	char *u = url_relative("en/a/b/index.html", "en/c/index.html");
+	is_str(u, "../../c/index.html", "relative URL across folders");
+	free(u);
+	u = url_relative("en/index.html", "assets/style.css");
+	is_str(u, "../assets/style.css", "relative URL to the root");
+	free(u);
+	u = url_relative("en/a/index.html", "en/a/index.html");
+	is_str(u, "index.html", "relative URL to itself");
+	free(u);
+	return tap_done();
+}

@@ -1,0 +1,62 @@
+/* Unit tests: YAML nodes, marks, resolution and limits. */
+#include "diag.h"
+#include "tap.h"
+#include "yml.h"
+
+static struct yml_doc *parse(const char *s, int line0)
+{
+	return yml_parse("t.yaml", s, strlen(s), line0);
+}
+
+int main(void)
+{
+	struct yml_doc *d = parse("title: Hello\nweight: 3\nlist: [a, 'b']\nok: true\nnone: ~\nf: 1.5\n", 1);
+	ok(d && d->root && d->root->kind == YML_MAP, "a mapping parses");
+	is_str(yml_str(yml_get(d->root, "title")), "Hello", "string value");
+	struct yml_node *w = yml_get(d->root, "weight");
+	long long iv = 0;
+	double dv = 0;
+	ok(yml_resolve(w, &iv, &dv) == YML_T_INT && iv == 3, "integer resolved");
+	ok(w->line == 2 && w->col == 9, "value keeps line and column (%d:%d)", w->line, w->col);
+	struct yml_node *l = yml_get(d->root, "list");
+	ok(l->kind == YML_SEQ && l->n == 2 && !l->kids[1]->plain, "flow list with a quoted item");
+	ok(yml_resolve(yml_get(d->root, "ok"), &iv, &dv) == YML_T_BOOL && iv == 1, "boolean true");
+	ok(yml_is_null(yml_get(d->root, "none")), "~ is null");
+	ok(yml_resolve(yml_get(d->root, "f"), &iv, &dv) == YML_T_FLOAT && dv == 1.5, "float");
+	yml_free(d);
+
+	d = parse("a: '3'\nb: 2024-01-15\n", 1);
+	ok(yml_resolve(yml_get(d->root, "a"), &iv, &dv) == YML_T_STR, "quoted number stays text");
+	ok(yml_resolve(yml_get(d->root, "b"), &iv, &dv) == YML_T_STR, "a date stays text");
+	yml_free(d);
+
+	d = parse("x: 1\n", 5);
+	ok(yml_get(d->root, "x")->line == 5, "line offset for front matter");
+	yml_free(d);
+
+	ok(parse("a: [1, 2\n", 1) == NULL, "unclosed flow list is an error");
+	ok(parse("a: 1\na: 2\n", 1) == NULL, "duplicate key is an error");
+	ok(parse("a: *nope\n", 1) == NULL, "unknown alias is an error");
+	d = parse("", 1);
+	ok(d && d->root == NULL, "empty document is empty");
+	yml_free(d);
+
+	/* Billion laughs: each level doubles nine times. */
+	const char *bomb =
+		"a: &a [x, x, x, x, x, x, x, x, x]\n"
+		"b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+		"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+		"d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+		"e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+		"f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+		"g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n";
+	ok(parse(bomb, 1) == NULL, "alias expansion bomb is refused");
+
+	struct { char s[400]; } deep;
+	memset(deep.s, '[', 200);
+	deep.s[200] = '\0';
+	ok(parse(deep.s, 1) == NULL, "nesting deeper than the limit is refused");
+	ok(diag_errors() >= 5, "errors were reported through diag");
+	diag_flush();
+	return tap_done();
+}

@@ -1,5 +1,6 @@
 /* markdown.c — cmark-gfm with heading ids, a TOC and link rewriting. */
 #include "markdown.h"
+#include "cite.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
@@ -18,6 +19,7 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static void init_once(void)
 {
 	cmark_gfm_core_extensions_ensure_registered();
+	cite_register();
 	/* glibc's C.UTF-8 knows the case and class of every Unicode letter. */
 	utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 }
@@ -38,6 +40,8 @@ static cmark_parser *new_parser(int options, bool cite)
 		if (e)
 			cmark_parser_attach_syntax_extension(p, e);
 	}
+	if (cite)
+		cmark_parser_attach_syntax_extension(p, cite_extension());
 	return p;
 }
 
@@ -206,7 +210,7 @@ static char *unique_id(struct idset *s, const char *text)
 void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out)
 {
 	int options = CMARK_OPT_FOOTNOTES | (o->unsafe_html ? CMARK_OPT_UNSAFE : 0);
-	cmark_parser *p = new_parser(options, false);
+	cmark_parser *p = new_parser(options, o->cite != NULL);
 	cmark_parser_feed(p, text, len);
 	cmark_node *doc = cmark_parser_finish(p);
 	memset(out, 0, sizeof *out);
@@ -230,6 +234,9 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			vec_push(&links, n);
 	}
 	cmark_iter_free(it);
+	/* Citations are numbered in reading order before anything is rendered. */
+	if (o->cite)
+		cite_end_parse(o->cite, doc);
 
 	for (size_t i = 0; i < links.n; i++) {
 		cmark_node *n = links.v[i];

@@ -10,6 +10,8 @@
 
 #include "util.h"
 
+struct cite_ctx;
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -23,6 +25,7 @@ struct md_opts {
 	int line0;              /* file line of the text's first line */
 	md_link_fn link;
 	void *link_ctx;
+	struct cite_ctx *cite;  /* the output document's notes, or NULL to leave [@key] as text */
 };
 
 struct md_heading {

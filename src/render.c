@@ -1,5 +1,6 @@
 /* render.c — pages through Markdown and templates, one Lua state per worker. */
 #include "render.h"
+#include "cite.h"
 #include "diag.h"
 #include "markdown.h"
 #include "template.h"
@@ -25,8 +26,17 @@ struct anchors {
 	size_t n;
 };
 
+/* Where a data text comes from, so citations in it are reported at their place. */
+struct text_origin {
+	const char *text;       /* borrowed from the site's YAML */
+	const char *src;
+	int line, col;
+};
+
 struct shared {
 	const struct site *s;
+	struct text_origin *origins; /* sorted by text */
+	size_t norigins;
 	const struct render_opts *o;
 	atomic_size_t next, written;
 	size_t njobs;
@@ -44,6 +54,7 @@ struct worker {
 	const struct doc *doc;
 	size_t lang;
 	char *out_path;         /* "<lang>/<path>index.html" */
+	struct cite_ctx cite;   /* the notes of the output document being rendered */
 };
 
 static struct worker *worker_of(lua_State *L)
@@ -174,6 +185,20 @@ static char *resolve_link(void *ctx, const char *url, bool image, int line, int 
 
 /* {======= template helpers */
 
+static void push_str(lua_State *L, const char *k, const char *v)
+{
+	if (!v)
+		return;
+	lua_pushstring(L, v);
+	lua_setfield(L, -2, k);
+}
+
+static int cmp_origin(const void *a, const void *b)
+{
+	return strcmp(((const struct text_origin *)a)->text, ((const struct text_origin *)b)->text);
+}
+
+
 static int l_url(lua_State *L)
 {
 	struct worker *w = worker_of(L);
@@ -219,7 +244,14 @@ static int l_markdown(lua_State *L)
 	struct worker *w = worker_of(L);
 	size_t len;
 	const char *text = luaL_checklstring(L, 1, &len);
-	struct md_opts o = {.unsafe_html = w->s->unsafe_html, .line0 = 1, .link = resolve_link, .link_ctx = w};
+	struct md_opts o = {.unsafe_html = w->s->unsafe_html, .line0 = 1, .link = resolve_link, .link_ctx = w,
+	                    .cite = &w->cite};
+	/* Citations in a data text are reported at that text in its YAML file. */
+	struct text_origin key = {.text = text}, *org;
+	org = xbsearch(&key, w->sh->origins, w->sh->norigins, sizeof key, cmp_origin);
+	w->cite.src = org ? org->src : w->doc->src;
+	w->cite.line0 = org ? org->line : 0;
+	w->cite.col0 = org ? org->col : 0;
 	struct md_result r;
 	markdown_render(&o, text, len, &r);
 	/* A one-paragraph text is wanted inline: drop the paragraph around it. */
@@ -234,17 +266,47 @@ static int l_markdown(lua_State *L)
 	return 1;
 }
 
+static const char *const position_names[] = {"first", "ibid", "subsequent"};
+
+/* notes(): the endnotes of the document so far, with each source's position. */
+static int l_notes(lua_State *L)
+{
+	struct worker *w = worker_of(L);
+	cite_resolve(&w->cite);
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.refs");
+	lua_geti(L, -1, (lua_Integer)w->lang + 1);
+	int refs = lua_gettop(L);
+	lua_createtable(L, (int)w->cite.nnotes, 0);
+	for (size_t i = 0; i < w->cite.nnotes; i++) {
+		const struct cite_note *n = &w->cite.notes[i];
+		lua_createtable(L, 0, 2);
+		lua_pushinteger(L, n->n);
+		lua_setfield(L, -2, "n");
+		lua_createtable(L, (int)n->nitems, 0);
+		for (size_t k = 0; k < n->nitems; k++) {
+			const struct cite_item *it = &n->items[k];
+			lua_createtable(L, 0, 8);
+			push_str(L, "key", it->key);
+			push_str(L, "prefix", it->prefix);
+			push_str(L, "locator", it->locator);
+			push_str(L, "position", position_names[it->position]);
+			lua_pushinteger(L, it->first_note);
+			lua_setfield(L, -2, "first_note");
+			lua_pushboolean(L, it->short_used);
+			lua_setfield(L, -2, "short_used");
+			lua_getfield(L, refs, it->key);
+			lua_setfield(L, -2, "ref");
+			lua_rawseti(L, -2, (lua_Integer)k + 1);
+		}
+		lua_setfield(L, -2, "items");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 1;
+}
+
 /* }======= */
 
 /* {======= the Lua model of the site, built once per worker */
-
-static void push_str(lua_State *L, const char *k, const char *v)
-{
-	if (!v)
-		return;
-	lua_pushstring(L, v);
-	lua_setfield(L, -2, k);
-}
 
 static void build_model(struct worker *w)
 {
@@ -338,10 +400,30 @@ static void build_model(struct worker *w)
 		tpl_freeze(L);
 		lua_rawseti(L, -2, (lua_Integer)l + 1);
 	}
+	/* references[lang][id]: the bibliography by id, for the notes. */
+	lua_createtable(L, (int)s->nlangs, 0);
+	for (size_t l = 0; l < s->nlangs; l++) {
+		lua_rawgeti(L, -2, (lua_Integer)l + 1);
+		lua_getfield(L, -1, "references");
+		lua_newtable(L);
+		if (lua_istable(L, -2)) {
+			for (lua_Integer i = 1; lua_geti(L, -2, i) != LUA_TNIL; i++) {
+				lua_getfield(L, -1, "id");
+				lua_insert(L, -2);
+				lua_rawset(L, -3);
+			}
+			lua_pop(L, 1);
+		}
+		tpl_freeze(L);
+		lua_rawseti(L, -4, (lua_Integer)l + 1);
+		lua_pop(L, 2);
+	}
+	lua_setfield(L, LUA_REGISTRYINDEX, "vade.refs");
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.data");
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.pages");
 
-	static const luaL_Reg helpers[] = {{"url", l_url}, {"t", l_t}, {"markdown", l_markdown}, {NULL, NULL}};
+	static const luaL_Reg helpers[] = {{"url", l_url}, {"t", l_t}, {"markdown", l_markdown},
+	                                   {"notes", l_notes}, {NULL, NULL}};
 	for (const luaL_Reg *h = helpers; h->name; h++) {
 		lua_pushlightuserdata(L, w);
 		lua_pushcclosure(L, h->func, 1);
@@ -441,6 +523,10 @@ static void render_one(struct worker *w, size_t job)
 		return;
 	}
 
+	cite_ctx_init(&w->cite, &s->refs);
+	const char *label = site_ui(s, lang, "note");
+	if (label)
+		w->cite.label = label;
 	struct md_result md = {0};
 	buf_init(&md.html);
 	if (d->src) {
@@ -455,7 +541,10 @@ static void render_one(struct worker *w, size_t job)
 		}
 		free(full);
 		struct md_opts o = {.unsafe_html = s->unsafe_html, .drop_first_h1 = d->title_from_heading,
-		                    .line0 = d->body_line, .link = resolve_link, .link_ctx = w};
+		                    .line0 = d->body_line, .link = resolve_link, .link_ctx = w, .cite = &w->cite};
+		w->cite.src = d->src;
+		w->cite.line0 = d->body_line;
+		w->cite.col0 = 1;
 		markdown_render(&o, text + d->body_off, len - d->body_off, &md);
 		free(text);
 	}
@@ -489,6 +578,7 @@ static void render_one(struct worker *w, size_t job)
 	buf_free(&body);
 	buf_free(&page);
 	md_result_free(&md);
+	cite_ctx_free(&w->cite);
 	free(tname);
 	free(w->out_path);
 	w->out_path = NULL;
@@ -595,9 +685,38 @@ static void finish(const struct site *s, const struct render_opts *o, struct wor
 	w->out_path = NULL;
 }
 
+static void add_origins(struct vec *v, const char *src, const struct yml_node *n)
+{
+	if (!n)
+		return;
+	if (n->kind == YML_SCALAR) {
+		if (strchr(n->str, '@')) {
+			struct text_origin *o = xmalloc(sizeof *o);
+			/* A quoted scalar's text starts one column after its quote. */
+			*o = (struct text_origin){n->str, src, n->line, n->col + (n->plain ? 0 : 1)};
+			vec_push(v, o);
+		}
+		return;
+	}
+	for (size_t i = 0; i < n->n; i++)
+		add_origins(v, src, n->kids[i]);
+}
+
 size_t render_site(const struct site *s, const struct render_opts *o)
 {
 	struct shared sh = {.s = s, .o = o, .njobs = s->npages * s->nlangs};
+	struct vec orig = VEC_INIT;
+	for (size_t i = 0; i < s->ndata; i++)
+		if (s->data[i].doc)
+			add_origins(&orig, s->data[i].src, s->data[i].doc->root);
+	sh.origins = xcalloc(orig.n + 1, sizeof *sh.origins);
+	for (size_t i = 0; i < orig.n; i++) {
+		sh.origins[i] = *(struct text_origin *)orig.v[i];
+		free(orig.v[i]);
+	}
+	sh.norigins = orig.n;
+	vec_free(&orig);
+	xqsort(sh.origins, sh.norigins, sizeof *sh.origins, cmp_origin);
 	atomic_init(&sh.next, 0);
 	atomic_init(&sh.written, 0);
 	sh.anchors = xcalloc(sh.njobs ? sh.njobs : 1, sizeof *sh.anchors);
@@ -633,8 +752,10 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 		}
 		vec_free(&ws[i].checks);
 	}
-	if (diag_errors() == 0)
+	if (diag_errors() == 0) {
+		cite_refs_report_unused(&s->refs);
 		finish(s, o, &ws[0]);
+	}
 	for (int i = 0; i < n; i++)
 		tpl_free(ws[i].e);
 	free(ws);
@@ -644,5 +765,6 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 		free(sh.anchors[i].ids);
 	}
 	free(sh.anchors);
+	free(sh.origins);
 	return atomic_load(&sh.written);
 }

@@ -726,6 +726,11 @@ struct site *site_load(const char *dir)
 	s->nresources = res.n;
 	load_data(s);
 	load_ui(s);
+	const struct yml_doc *refs = NULL;
+	for (size_t i = 0; i < s->ndata; i++)
+		if (s->data[i].lang == -1 && !strcmp(s->data[i].name, "references"))
+			refs = s->data[i].doc;
+	cite_refs_load(&s->refs, refs);
 	return s;
 }
 
@@ -756,6 +761,7 @@ void site_free(struct site *s)
 		yml_free(s->data[i].doc);
 	}
 	free(s->data);
+	cite_refs_free(&s->refs);
 	if (s->ui)
 		for (size_t i = 0; i < 2 * s->nlangs; i++)
 			yml_free(s->ui[i]);

@@ -11,6 +11,7 @@
 #ifndef VADE_SITE_H
 #define VADE_SITE_H
 
+#include "cite.h"
 #include "yml.h"
 
 #include <stdbool.h>
@@ -67,6 +68,7 @@ struct site {
 	struct data_file *data;
 	size_t ndata;
 	struct yml_doc **ui;    /* [nlangs * 2]: content/i18n then theme i18n, either may be NULL */
+	struct cite_refs refs;  /* the bibliography, content/data/references.yaml */
 	char **resources;       /* other files under content/, relative to content/, sorted */
 	size_t nresources;
 };

@@ -1,0 +1,501 @@
+/* cite.c — the "cite" cmark-gfm extension and the endnote positions.
+ *
+ * cmark's inline parser handles '[' itself and never offers it to
+ * extensions, so the extension triggers on '@': it checks the raw text back
+ * to an unescaped '[' (the core has already emitted it as a text node and
+ * opened a bracket) and forward to the closing ']', and returns one custom
+ * inline node for the whole group. A postprocess step then removes the '['
+ * and the prefix nodes that the core emitted before the '@' (the prefix is
+ * kept as raw Markdown in the item), once emphasis processing is done and
+ * moving nodes is safe.
+ */
+#include "cite.h"
+#include "diag.h"
+#include "util.h"
+
+#include <cmark-gfm.h>
+#include <ctype.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Longest prefix or locator we look at: citations are short; this bounds the scan. */
+#define MAX_SPAN 300
+
+static cmark_syntax_extension *ext;
+static const char MAGIC[] = "vade-cite";
+
+struct group {
+	const char *magic;
+	int line, col;          /* of the '[' in the parsed text */
+	struct cite_item *items;
+	size_t n;
+};
+
+static void group_free(cmark_mem *mem, void *p)
+{
+	(void)mem;
+	struct group *g = p;
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->n; i++) {
+		free(g->items[i].key);
+		free(g->items[i].prefix);
+		free(g->items[i].locator);
+	}
+	free(g->items);
+	free(g);
+}
+
+static bool key_start(int c) { return isalnum(c) || c == '_' || c >= 0x80; }
+static bool key_char(int c) { return key_start(c) || (c && strchr(":.#$%&-+?<>~/", c)); }
+
+/* Trimmed copy of the raw text [a, b), or NULL when empty. */
+static char *raw(cmark_inline_parser *ip, int a, int b)
+{
+	while (a < b && isspace(cmark_inline_parser_peek_at(ip, a)))
+		a++;
+	while (b > a && isspace(cmark_inline_parser_peek_at(ip, b - 1)))
+		b--;
+	if (a >= b)
+		return NULL;
+	char *s = xmalloc((size_t)(b - a) + 1);
+	for (int i = a; i < b; i++)
+		s[i - a] = (char)cmark_inline_parser_peek_at(ip, i);
+	s[b - a] = '\0';
+	return s;
+}
+
+static void add_item(struct group *g, char *key, char *prefix, char *locator)
+{
+	g->items = xrealloc(g->items, (g->n + 1) * sizeof *g->items);
+	g->items[g->n++] = (struct cite_item){.key = key, .prefix = prefix, .locator = locator};
+}
+
+static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cmark_node *parent,
+                         unsigned char c, cmark_inline_parser *ip)
+{
+	(void)self;
+	(void)parser;
+	(void)parent;
+	if (c != '@')
+		return NULL;
+	int at = cmark_inline_parser_get_offset(ip);
+	/* An e-mail address ("bob@example.org") has no space or '[' before its '@'. */
+	int before = at > 0 ? cmark_inline_parser_peek_at(ip, at - 1) : 0;
+	if (before != '[' && !isspace(before))
+		return NULL;
+	int open = -1;
+	for (int b = at - 1; b >= 0 && at - b < MAX_SPAN; b--) {
+		int ch = cmark_inline_parser_peek_at(ip, b);
+		if (ch == ']' || ch == '@' || ch == '`')
+			return NULL;
+		if (ch == '[') {
+			open = b;
+			break;
+		}
+	}
+	if (open < 0)
+		return NULL;
+	int bs = 0;
+	for (int k = open - 1; k >= 0 && cmark_inline_parser_peek_at(ip, k) == '\\'; k--)
+		bs++;
+	if (bs % 2)
+		return NULL; /* "\[@key]" is text */
+
+	struct group *g = xcalloc(1, sizeof *g);
+	g->magic = MAGIC;
+	char *prefix = raw(ip, open + 1, at);
+	int pos = at;
+	for (;;) {
+		/* pos is at '@' */
+		int k = pos + 1;
+		if (!key_start(cmark_inline_parser_peek_at(ip, k)))
+			goto fail;
+		while (key_char(cmark_inline_parser_peek_at(ip, k)))
+			k++;
+		/* Pandoc: a key may not end in punctuation ("[@smith.]"). */
+		while (k > pos + 2 && !key_start(cmark_inline_parser_peek_at(ip, k - 1)))
+			k--;
+		char *key = raw(ip, pos + 1, k);
+		int e = k;
+		while (cmark_inline_parser_peek_at(ip, e) == ' ')
+			e++;
+		char *locator = NULL;
+		int ch = cmark_inline_parser_peek_at(ip, e);
+		if (ch == ',') {
+			int l = e + 1;
+			while ((ch = cmark_inline_parser_peek_at(ip, e)) && ch != ';' && ch != ']' && ch != '[' &&
+			       e - l < MAX_SPAN)
+				e++;
+			locator = raw(ip, l, e);
+		}
+		add_item(g, key, prefix, locator);
+		prefix = NULL;
+		ch = cmark_inline_parser_peek_at(ip, e);
+		if (ch == ']') {
+			pos = e + 1;
+			break;
+		}
+		if (ch != ';')
+			goto fail;
+		/* the next item: an optional prefix, then '@' */
+		int p = e + 1, q = p;
+		while ((ch = cmark_inline_parser_peek_at(ip, q)) && ch != '@' && ch != ']' && ch != '[' && q - p < MAX_SPAN)
+			q++;
+		if (ch != '@' || !(q == p || isspace(cmark_inline_parser_peek_at(ip, q - 1))))
+			goto fail;
+		prefix = raw(ip, p, q);
+		pos = q;
+	}
+	int col = cmark_inline_parser_get_column(ip);
+	g->line = cmark_inline_parser_get_line(ip);
+	g->col = col - (at - open);
+	if (g->col < 1)
+		g->col = 1;
+	cmark_node *n = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+	cmark_node_set_user_data(n, g);
+	cmark_node_set_user_data_free_func(n, group_free);
+	cmark_inline_parser_set_offset(ip, pos);
+	return n;
+fail:
+	free(prefix);
+	group_free(NULL, g);
+	return NULL;
+}
+
+static struct group *group_of(cmark_node *n)
+{
+	if (cmark_node_get_type(n) != CMARK_NODE_CUSTOM_INLINE)
+		return NULL;
+	struct group *g = cmark_node_get_user_data(n);
+	return g && g->magic == MAGIC ? g : NULL;
+}
+
+static cmark_node *postprocess(cmark_syntax_extension *self, cmark_parser *parser, cmark_node *root)
+{
+	(void)self;
+	(void)parser;
+	struct vec cites = VEC_INIT;
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE)
+		if (ev == CMARK_EVENT_ENTER && group_of(cmark_iter_get_node(it)))
+			vec_push(&cites, cmark_iter_get_node(it));
+	cmark_iter_free(it);
+	for (size_t i = 0; i < cites.n; i++) {
+		/* cmark has merged text nodes by now: the '[' is the last one in the
+		 * nearest text sibling that has one (a prefix holds no brackets). */
+		cmark_node *n = cites.v[i], *p = cmark_node_previous(n);
+		struct vec prefix = VEC_INIT;
+		const char *lit = NULL, *br = NULL;
+		for (; p; p = cmark_node_previous(p)) {
+			if (cmark_node_get_type(p) == CMARK_NODE_TEXT && (lit = cmark_node_get_literal(p)) &&
+			    (br = strrchr(lit, '[')))
+				break;
+			vec_push(&prefix, p);
+		}
+		if (p) {
+			for (size_t k = 0; k < prefix.n; k++)
+				cmark_node_free(prefix.v[k]);
+			if (br == lit) {
+				cmark_node_free(p);
+			} else {
+				/* A note marker hugs the word before it, as in Pandoc's note styles. */
+				while (br > lit && (br[-1] == ' ' || br[-1] == '\t'))
+					br--;
+				char *keep = xstrndup(lit, (size_t)(br - lit));
+				cmark_node_set_literal(p, keep);
+				free(keep);
+			}
+		}
+		vec_free(&prefix);
+	}
+	vec_free(&cites);
+	return NULL;
+}
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+/* The extension is attached to each parser directly; it needs no registry. */
+static void create(void)
+{
+	ext = cmark_syntax_extension_new("cite");
+	cmark_llist *chars = cmark_llist_append(cmark_get_default_mem_allocator(), NULL, (void *)'@');
+	cmark_syntax_extension_set_special_inline_chars(ext, chars);
+	cmark_syntax_extension_set_match_inline_func(ext, match);
+	cmark_syntax_extension_set_postprocess_func(ext, postprocess);
+}
+
+void cite_register(void)
+{
+	pthread_once(&once, create);
+}
+
+cmark_syntax_extension *cite_extension(void)
+{
+	cite_register();
+	return ext;
+}
+
+/* {======= the bibliography */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool valid_date(const struct yml_node *d)
+{
+	if (!d || d->kind != YML_MAP)
+		return false;
+	if (yml_str(yml_get(d, "literal")) || yml_str(yml_get(d, "raw")))
+		return true;
+	const struct yml_node *dp = yml_get(d, "date-parts");
+	if (!dp || dp->kind != YML_SEQ || dp->n < 1 || dp->n > 2)
+		return false;
+	for (size_t i = 0; i < dp->n; i++) {
+		const struct yml_node *parts = dp->kids[i];
+		if (parts->kind != YML_SEQ || parts->n < 1 || parts->n > 3)
+			return false;
+		static const long long lo[] = {-9999, 1, 1}, hi[] = {9999, 12, 31};
+		for (size_t k = 0; k < parts->n; k++) {
+			long long v;
+			double dv;
+			if (yml_resolve(parts->kids[k], &v, &dv) != YML_T_INT || v < lo[k] || v > hi[k])
+				return false;
+		}
+	}
+	return true;
+}
+
+void cite_refs_load(struct cite_refs *refs, const struct yml_doc *doc)
+{
+	memset(refs, 0, sizeof *refs);
+	refs->src = "content/data/references.yaml";
+	const struct yml_node *root = doc ? doc->root : NULL;
+	if (!root)
+		return;
+	if (root->kind != YML_SEQ) {
+		diag_error(refs->src, root->line, root->col, "the bibliography must be a list of sources (CSL-YAML)");
+		return;
+	}
+	refs->keys = xcalloc(root->n + 1, sizeof *refs->keys);
+	refs->nodes = xcalloc(root->n + 1, sizeof *refs->nodes);
+	for (size_t i = 0; i < root->n; i++) {
+		const struct yml_node *e = root->kids[i];
+		const struct yml_node *id = yml_get(e, "id");
+		if (e->kind != YML_MAP || !yml_str(id)) {
+			diag_error(refs->src, e->line, e->col, "a source needs an 'id'");
+			continue;
+		}
+		if (!yml_str(yml_get(e, "title")))
+			diag_error(refs->src, e->line, e->col, "source '%s' has no title", id->str);
+		static const char *const dates[] = {"issued", "accessed", "event-date", "original-date", "submitted", NULL};
+		for (const char *const *k = dates; *k; k++) {
+			const struct yml_node *d = yml_get(e, *k);
+			if (d && !valid_date(d))
+				diag_error(refs->src, d->line, d->col,
+				           "'%s' of source '%s' is not a date; write {date-parts: [[2021, 5, 7]]}", *k, id->str);
+		}
+		for (size_t k = 0; k < refs->n; k++)
+			if (!strcmp(refs->keys[k], id->str))
+				diag_error(refs->src, id->line, id->col, "duplicate source id '%s' (first at line %d)",
+				           id->str, refs->nodes[k]->line);
+		refs->keys[refs->n] = id->str;
+		refs->nodes[refs->n++] = (struct yml_node *)id;
+	}
+	/* Sort keys and their nodes together. */
+	for (size_t i = 1; i < refs->n; i++)
+		for (size_t j = i; j > 0 && strcmp(refs->keys[j - 1], refs->keys[j]) > 0; j--) {
+			char *t = refs->keys[j];
+			refs->keys[j] = refs->keys[j - 1];
+			refs->keys[j - 1] = t;
+			struct yml_node *u = refs->nodes[j];
+			refs->nodes[j] = refs->nodes[j - 1];
+			refs->nodes[j - 1] = u;
+		}
+	refs->used = xcalloc(refs->n + 1, sizeof *refs->used);
+}
+
+void cite_refs_free(struct cite_refs *refs)
+{
+	free(refs->keys);
+	free(refs->nodes);
+	free(refs->used);
+	memset(refs, 0, sizeof *refs);
+}
+
+void cite_refs_report_unused(const struct cite_refs *refs)
+{
+	for (size_t i = 0; i < refs->n; i++)
+		if (!atomic_load(&refs->used[i]))
+			diag_warn(refs->src, refs->nodes[i]->line, refs->nodes[i]->col, "source '%s' is never cited",
+			          refs->keys[i]);
+}
+
+static long find_key(const struct cite_refs *refs, const char *key)
+{
+	char **k = xbsearch(&key, refs->keys, refs->n, sizeof *refs->keys, cmp_str);
+	return k ? (long)(k - refs->keys) : -1;
+}
+
+static size_t lev(const char *a, const char *b, size_t bl)
+{
+	size_t al = strlen(a), row[128];
+	if (al >= 127 || bl >= 127)
+		return 999;
+	for (size_t j = 0; j <= bl; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= al; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= bl; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[bl];
+}
+
+/* "'a', 'b' or 'c'": the known keys closest to key, by edit distance (whole key or its start). */
+static char *suggest(const struct cite_refs *refs, const char *key)
+{
+	size_t best[3] = {999, 999, 999};
+	const char *who[3] = {0};
+	size_t kl = strlen(key);
+	for (size_t i = 0; i < refs->n; i++) {
+		const char *k = refs->keys[i];
+		size_t d = lev(key, k, strlen(k));
+		size_t dp = strlen(k) > kl ? lev(key, k, kl) + 1 : 999;
+		if (dp < d)
+			d = dp;
+		if (d > (kl < 6 ? 2 : kl / 2))
+			continue;
+		for (int s = 0; s < 3; s++)
+			if (d < best[s]) {
+				for (int t = 2; t > s; t--)
+					best[t] = best[t - 1], who[t] = who[t - 1];
+				best[s] = d, who[s] = k;
+				break;
+			}
+	}
+	if (!who[0])
+		return NULL;
+	struct buf b = BUF_INIT;
+	for (int s = 0; s < 3 && who[s]; s++)
+		buf_addf(&b, "%s'%s'", s == 0 ? "" : (s == 2 || !who[s + 1]) ? " or " : ", ", who[s]);
+	return buf_detach(&b, NULL);
+}
+
+/* }======= */
+
+void cite_ctx_init(struct cite_ctx *c, const struct cite_refs *refs)
+{
+	memset(c, 0, sizeof *c);
+	c->refs = refs;
+	c->line0 = c->col0 = 1;
+	c->label = "Note";
+}
+
+void cite_ctx_free(struct cite_ctx *c)
+{
+	for (size_t i = 0; i < c->nnotes; i++) {
+		for (size_t k = 0; k < c->notes[i].nitems; k++) {
+			free(c->notes[i].items[k].key);
+			free(c->notes[i].items[k].prefix);
+			free(c->notes[i].items[k].locator);
+		}
+		free(c->notes[i].items);
+	}
+	free(c->notes);
+	memset(c, 0, sizeof *c);
+}
+
+void cite_end_parse(struct cite_ctx *c, cmark_node *doc)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		struct group *g;
+		if (ev != CMARK_EVENT_ENTER || !(g = group_of(n)))
+			continue;
+		if (c->nnotes == c->cap) {
+			c->cap = c->cap ? c->cap * 2 : 16;
+			c->notes = xrealloc(c->notes, c->cap * sizeof *c->notes);
+		}
+		int num = (int)c->nnotes + 1;
+		struct cite_note *note = &c->notes[c->nnotes++];
+		note->n = num;
+		note->items = g->items;
+		note->nitems = g->n;
+		int line = c->line0 + g->line - 1, col = g->line == 1 ? c->col0 + g->col - 1 : g->col;
+		for (size_t i = 0; i < g->n; i++) {
+			struct cite_item *item = &g->items[i];
+			long k = c->refs ? find_key(c->refs, item->key) : -1;
+			item->known = k >= 0;
+			if (k >= 0) {
+				atomic_store(&c->refs->used[k], true);
+			} else {
+				char *s = c->refs ? suggest(c->refs, item->key) : NULL;
+				diag_error(c->src ? c->src : "content", line, col, "unknown source '@%s'%s%s%s", item->key,
+				           s ? " (did you mean " : "", s ? s : "", s ? "?)" : "");
+				free(s);
+			}
+		}
+		g->items = NULL;
+		g->n = 0;
+		char *html = xasprintf("<sup class=\"cite\"><a href=\"#note-%d\" id=\"note-ref-%d\" role=\"doc-noteref\" "
+		                       "aria-label=\"%s %d\">%d</a></sup>", num, num, c->label, num, num);
+		cmark_node_set_on_enter(n, html);
+		cmark_node_set_on_exit(n, "");
+		free(html);
+	}
+	cmark_iter_free(it);
+}
+
+void cite_resolve(struct cite_ctx *c)
+{
+	for (size_t i = 0; i < c->nnotes; i++) {
+		struct cite_note *note = &c->notes[i];
+		for (size_t j = 0; j < note->nitems; j++) {
+			struct cite_item *item = &note->items[j];
+			item->short_used = false;
+			/* The source's first citation, if any, before this one. */
+			struct cite_item *first = NULL;
+			for (size_t a = 0; a <= i && !first; a++)
+				for (size_t b = 0; b < c->notes[a].nitems && !(a == i && b >= j); b++)
+					if (!strcmp(c->notes[a].items[b].key, item->key)) {
+						first = &c->notes[a].items[b];
+						item->first_note = c->notes[a].n;
+						break;
+					}
+			if (!first) {
+				item->position = CITE_FIRST;
+				item->first_note = note->n;
+				continue;
+			}
+			/* "Id." refers to the one source cited just before: the previous item of
+			 * this note, or the previous note when it cites that source alone. */
+			const char *prev = NULL;
+			if (j > 0)
+				prev = note->items[j - 1].key;
+			else if (i > 0 && c->notes[i - 1].nitems == 1)
+				prev = c->notes[i - 1].items[0].key;
+			if (prev && !strcmp(prev, item->key)) {
+				item->position = CITE_IBID;
+			} else {
+				item->position = CITE_SUBSEQUENT;
+				first->short_used = true;
+			}
+		}
+	}
+}

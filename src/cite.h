@@ -1,0 +1,82 @@
+/* cite.h — citations: Pandoc's [@key] syntax as a cmark-gfm inline syntax
+ * extension, and the numbering and positions of the endnotes they become.
+ *
+ *   [@key]   [@key, at 289]   [see @key]   [@a; see @b, at 5]
+ *
+ * A bracketed group of citations is one endnote. C decides what a note is
+ * (its number; for each source whether it is the first citation, "Id." or a
+ * later one pointing back to the first note); the theme's templates decide
+ * how it reads. Nothing inside code is a citation, an e-mail address is not
+ * one, and "[@" that does not fit the pattern stays text.
+ *
+ * A cite_ctx collects the notes of one output document (a page, or a whole
+ * handbook over several Markdown texts). It is used by one thread.
+ */
+#ifndef VADE_CITE_H
+#define VADE_CITE_H
+
+#include "yml.h"
+
+#include <cmark-gfm-extension_api.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+enum cite_position {
+	CITE_FIRST,       /* the source's first citation in the document: written in full */
+	CITE_IBID,        /* the same single source as just before: "Id." */
+	CITE_SUBSEQUENT   /* a later citation: "SHORT, supra note N" */
+};
+
+struct cite_item {
+	char *key;
+	char *prefix;           /* Markdown text before the key ("see"), or NULL */
+	char *locator;          /* text after the comma ("at 289"), or NULL */
+	enum cite_position position;
+	int first_note;         /* the note where the source was first cited */
+	bool short_used;        /* (first citations) a later note refers back to this one */
+	bool known;             /* the key is in the bibliography */
+};
+
+struct cite_note {
+	int n;                  /* 1-based, in reading order */
+	struct cite_item *items;
+	size_t nitems;
+};
+
+/* The bibliography's keys, for checks and suggestions. Read-only once loaded. */
+struct cite_refs {
+	char **keys;            /* sorted */
+	struct yml_node **nodes; /* the entry of each key, for positions */
+	size_t n;
+	const char *src;        /* "content/data/references.yaml" */
+	_Atomic(bool) *used;    /* [n]: cited somewhere in the site */
+};
+
+struct cite_ctx {
+	const struct cite_refs *refs;
+	const char *src;        /* the Markdown being parsed, for messages (borrowed) */
+	int line0, col0;        /* where that text starts in its file */
+	const char *label;      /* accessible name of a marker, e.g. "Note" (borrowed) */
+	struct cite_note *notes;
+	size_t nnotes, cap;
+};
+
+/* Registers the "cite" syntax extension with cmark-gfm (once, before any parse). */
+void cite_register(void);
+cmark_syntax_extension *cite_extension(void);
+
+/* Checks content/data/references.yaml (ids present and unique, a title, dates
+ * as {date-parts: [[y, m, d]]}) and fills refs. doc may be NULL. */
+void cite_refs_load(struct cite_refs *refs, const struct yml_doc *doc);
+void cite_refs_free(struct cite_refs *refs);
+/* Warns about sources no page cites. */
+void cite_refs_report_unused(const struct cite_refs *refs);
+
+void cite_ctx_init(struct cite_ctx *c, const struct cite_refs *refs);
+void cite_ctx_free(struct cite_ctx *c);
+/* Numbers the citations of doc in reading order, writes their markers, checks the keys. */
+void cite_end_parse(struct cite_ctx *c, cmark_node *doc);
+/* Works out every item's position from the notes so far. */
+void cite_resolve(struct cite_ctx *c);
+
+#endif

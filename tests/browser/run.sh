@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# HTML validation and accessibility checks of a built vade site.
+#   tests/browser/run.sh SITE_DIR
+# SITE_DIR is an output folder made by `vade build -o SITE_DIR`. Prints one line per
+# check and page: "ok <check> <path>", "FAIL <check> <path>: <why>", or "SKIP <check>: <why>"
+# when a tool could not be installed (no network, not root). Checks: vnu (Nu HTML
+# Checker on every .html), axe, offline, landmarks (headless Chromium over a loopback
+# http server) and file-url (the site opened from disk). See check.mjs.
+# Exit: 0 once it has run (whatever it found), 2 on a usage error.
+# Installs what it lacks: node_modules (npm ci), chromium and a Java runtime (apt, as root).
+# Environment: CHROMIUM (default /usr/bin/chromium), JAVA (default java),
+#              VADE_BT_TIMEOUT_MS (default 180000, a watchdog for the whole run).
+set -u
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+if [ $# -ne 1 ] || [ -z "$1" ] || [ ! -d "$1" ]; then
+  echo "usage: tests/browser/run.sh SITE_DIR   (SITE_DIR: a folder made by 'vade build -o SITE_DIR')" >&2
+  exit 2
+fi
+SITE=$(cd "$1" && pwd -P)
+CHECKS_VNU=vnu
+CHECKS_BROWSER="axe offline landmarks file-url"
+export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+export JAVA=${JAVA:-java}
+LOG=$(mktemp "${TMPDIR:-/tmp}/vade-browser-tests.XXXXXX")
+trap 'rm -f "$LOG"' EXIT
+
+skip() { local checks=$1; shift; for c in $checks; do echo "SKIP $c: $*"; done; }
+last_log() { tail -n 3 "$LOG" | tr '\n' ' ' | cut -c1-200; }
+
+# apt-get install, retrying once after 'apt-get update' (a fresh machine has no lists).
+apt_install() {
+  [ "$(id -u)" = 0 ] || { echo "not root, cannot apt-get install $*" > "$LOG"; return 1; }
+  command -v apt-get >/dev/null 2>&1 || { echo "no apt-get to install $*" > "$LOG"; return 1; }
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y "$@" > "$LOG" 2>&1 && return 0
+  apt-get update >> "$LOG" 2>&1 && apt-get install -y "$@" >> "$LOG" 2>&1
+}
+
+# --- node and the npm packages (playwright-core, axe-core, vnu-jar) ---
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  skip "$CHECKS_VNU $CHECKS_BROWSER" "node/npm not installed"
+  exit 0
+fi
+deps_present() {
+  [ -f "$HERE/node_modules/playwright-core/package.json" ] &&
+  [ -f "$HERE/node_modules/axe-core/axe.min.js" ] &&
+  [ -f "$HERE/node_modules/vnu-jar/build/dist/vnu.jar" ]
+}
+if ! deps_present; then
+  # --ignore-scripts: vnu-jar's postinstall would try to download a Java runtime from
+  # outside the npm registry; the system Java (below) is used instead.
+  if ! (cd "$HERE" && npm ci --no-audit --no-fund --ignore-scripts) > "$LOG" 2>&1 || ! deps_present; then
+    skip "$CHECKS_VNU $CHECKS_BROWSER" "npm ci in tests/browser failed: $(last_log)"
+    exit 0
+  fi
+fi
+
+# --- Java for vnu ---
+if ! command -v "$JAVA" >/dev/null 2>&1; then
+  apt_install default-jre-headless || true
+fi
+if ! command -v "$JAVA" >/dev/null 2>&1; then
+  export VADE_BT_SKIP_VNU="no Java runtime and could not install default-jre-headless: $(last_log)"
+elif ! "$JAVA" -version > "$LOG" 2>&1; then
+  export VADE_BT_SKIP_VNU="'$JAVA -version' fails: $(last_log)"
+fi
+
+# --- Chromium ---
+if [ ! -x "$CHROMIUM" ]; then
+  if [ "$CHROMIUM" = /usr/bin/chromium ]; then apt_install chromium || true; fi
+  [ -x "$CHROMIUM" ] || export VADE_BT_SKIP_BROWSER="no Chromium at $CHROMIUM and could not install it: $(last_log)"
+fi
+
+node "$HERE/check.mjs" "$SITE"
+rc=$?
+if [ $rc = 2 ]; then exit 2; fi
+[ $rc = 0 ] || echo "FAIL browser-tests: check.mjs stopped with exit code $rc"
+exit 0

@@ -14,6 +14,21 @@
 #include <wctype.h>
 
 static locale_t utf8_locale;
+/* cmark-gfm keeps the table of characters that trigger inline extensions in
+ * one global array, which every parser fills at the start of its inline pass
+ * and clears at its end (github/cmark-gfm#176, unfixed in Debian's 0.29.0.gfm.6).
+ * Two threads in that pass at once lose each other's '@', '~' and '|'. So the
+ * pass, cmark_parser_finish(), runs under this lock; block parsing, rendering
+ * and templates stay parallel. */
+static pthread_mutex_t inline_pass = PTHREAD_MUTEX_INITIALIZER;
+
+static cmark_node *finish(cmark_parser *p)
+{
+	pthread_mutex_lock(&inline_pass);
+	cmark_node *doc = cmark_parser_finish(p);
+	pthread_mutex_unlock(&inline_pass);
+	return doc;
+}
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void init_once(void)
@@ -73,7 +88,7 @@ char *markdown_first_h1(const char *text, size_t len)
 {
 	cmark_parser *p = new_parser(CMARK_OPT_DEFAULT, false);
 	cmark_parser_feed(p, text, len);
-	cmark_node *doc = cmark_parser_finish(p);
+	cmark_node *doc = finish(p);
 	char *title = NULL;
 	for (cmark_node *n = cmark_node_first_child(doc); n; n = cmark_node_next(n)) {
 		if (cmark_node_get_type(n) == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1) {
@@ -212,7 +227,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	int options = CMARK_OPT_FOOTNOTES | (o->unsafe_html ? CMARK_OPT_UNSAFE : 0);
 	cmark_parser *p = new_parser(options, o->cite != NULL);
 	cmark_parser_feed(p, text, len);
-	cmark_node *doc = cmark_parser_finish(p);
+	cmark_node *doc = finish(p);
 	memset(out, 0, sizeof *out);
 	buf_init(&out->html);
 

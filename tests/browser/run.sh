@@ -58,18 +58,23 @@ fi
 
 # --- Java for vnu ---
 if ! command -v "$JAVA" >/dev/null 2>&1; then
-  apt_install default-jre-headless || true
+  if apt_install default-jre-headless; then why="default-jre-headless installed, but no '$JAVA' command"
+  else why="could not install default-jre-headless: $(last_log)"; fi
+  command -v "$JAVA" >/dev/null 2>&1 || export VADE_BT_SKIP_VNU="no Java runtime; $why"
 fi
-if ! command -v "$JAVA" >/dev/null 2>&1; then
-  export VADE_BT_SKIP_VNU="no Java runtime and could not install default-jre-headless: $(last_log)"
-elif ! "$JAVA" -version > "$LOG" 2>&1; then
-  export VADE_BT_SKIP_VNU="'$JAVA -version' fails: $(last_log)"
+if [ -z "${VADE_BT_SKIP_VNU:-}" ] && ! "$JAVA" -version > "$LOG" 2>&1; then
+  VADE_BT_SKIP_VNU="'$JAVA -version' fails: $(last_log)"
+  export VADE_BT_SKIP_VNU
 fi
 
 # --- Chromium ---
 if [ ! -x "$CHROMIUM" ]; then
-  if [ "$CHROMIUM" = /usr/bin/chromium ]; then apt_install chromium || true; fi
-  [ -x "$CHROMIUM" ] || export VADE_BT_SKIP_BROWSER="no Chromium at $CHROMIUM and could not install it: $(last_log)"
+  why="CHROMIUM is set, so apt-get is not tried"
+  if [ "$CHROMIUM" = /usr/bin/chromium ]; then
+    if apt_install chromium; then why="package chromium installed, but still no $CHROMIUM"
+    else why="could not install chromium: $(last_log)"; fi
+  fi
+  [ -x "$CHROMIUM" ] || export VADE_BT_SKIP_BROWSER="no Chromium at $CHROMIUM; $why"
 fi
 
 node "$HERE/check.mjs" "$SITE"

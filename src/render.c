@@ -308,6 +308,47 @@ static int l_notes(lua_State *L)
 
 /* {======= the Lua model of the site, built once per worker */
 
+/* Overlays the translated data on top of the stack onto the data below it (pops it):
+ * a list of items is matched by `id`, field by field; a mapping key by key.
+ * Fields a translation lacks keep the default language's value. */
+static void overlay(lua_State *L)
+{
+	int over = lua_gettop(L), base = over - 1;
+	if (!lua_istable(L, base) || !lua_istable(L, over)) {
+		lua_pop(L, 1);
+		return;
+	}
+	if (lua_rawlen(L, base) > 0) {
+		for (lua_Integer j = 1; lua_rawgeti(L, over, j) == LUA_TTABLE; j++) {
+			int item = lua_gettop(L);
+			lua_getfield(L, item, "id");
+			for (lua_Integer i = 1; lua_rawgeti(L, base, i) == LUA_TTABLE; i++) {
+				lua_getfield(L, -1, "id");
+				bool same = !lua_isnil(L, -1) && lua_rawequal(L, -1, item + 1);
+				lua_pop(L, 1);
+				if (same) {
+					lua_pushnil(L);
+					while (lua_next(L, item)) {
+						lua_pushvalue(L, -2);
+						lua_insert(L, -2);
+						lua_rawset(L, -4);
+					}
+				}
+				lua_pop(L, 1);
+			}
+			lua_settop(L, item - 1);
+		}
+	} else {
+		lua_pushnil(L);
+		while (lua_next(L, over)) {
+			lua_pushvalue(L, -2);
+			lua_insert(L, -2);
+			lua_rawset(L, base);
+		}
+	}
+	lua_settop(L, base);
+}
+
 static void build_model(struct worker *w)
 {
 	const struct site *s = w->s;
@@ -395,6 +436,12 @@ static void build_model(struct worker *w)
 			if (s->data[i].lang != -1 || !s->data[i].doc)
 				continue;
 			tpl_push_yaml(L, s->data[i].doc->root);
+			/* The language's translated fields, overlaid by id. */
+			for (size_t k = 0; l > 0 && k < s->ndata; k++)
+				if (s->data[k].lang == (int)l && s->data[k].doc && !strcmp(s->data[k].name, s->data[i].name)) {
+					tpl_push_yaml(L, s->data[k].doc->root);
+					overlay(L);
+				}
 			lua_setfield(L, -2, s->data[i].name);
 		}
 		tpl_freeze(L);

@@ -658,6 +658,26 @@ static void load_data(struct site *s)
 		s->ndata++;
 	}
 	vec_free(&names);
+	/* A translated item must match an item of the original by id. */
+	for (size_t i = 0; i < s->ndata; i++) {
+		struct data_file *t = &s->data[i];
+		if (t->lang < 0 || !t->doc || !t->doc->root || t->doc->root->kind != YML_SEQ)
+			continue;
+		const struct yml_node *base = NULL;
+		for (size_t k = 0; k < s->ndata; k++)
+			if (s->data[k].lang == -1 && !strcmp(s->data[k].name, t->name) && s->data[k].doc)
+				base = s->data[k].doc->root;
+		for (size_t j = 0; j < t->doc->root->n; j++) {
+			const struct yml_node *item = t->doc->root->kids[j], *id = yml_get(item, "id");
+			bool found = false;
+			for (size_t b = 0; base && base->kind == YML_SEQ && b < base->n && !found; b++)
+				found = id && yml_str(id) && yml_str(yml_get(base->kids[b], "id")) &&
+				        !strcmp(yml_str(id), yml_str(yml_get(base->kids[b], "id")));
+			if (!found)
+				diag_warn(t->src, item->line, item->col, "no item with id '%s' in content/data/%s.yaml; not used",
+				          id && yml_str(id) ? yml_str(id) : "", t->name);
+		}
+	}
 }
 
 static void load_ui(struct site *s)

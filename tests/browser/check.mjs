@@ -24,7 +24,7 @@ const require = createRequire(import.meta.url);
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const VNU_JAR = path.join(HERE, 'node_modules/vnu-jar/build/dist/vnu.jar');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const TOTAL_TIMEOUT_MS = Number(process.env.VADE_BT_TIMEOUT_MS || 180000);
+const TOTAL_TIMEOUT_MS = Number(process.env.VADE_BT_TIMEOUT_MS || 120000);
 const PAGE_TIMEOUT_MS = 20000;
 
 const siteArg = process.argv[2];

@@ -9,7 +9,7 @@
 # Exit: 0 once it has run (whatever it found), 2 on a usage error.
 # Installs what it lacks: node_modules (npm ci), chromium and a Java runtime (apt, as root).
 # Environment: CHROMIUM (default /usr/bin/chromium), JAVA (default java),
-#              VADE_BT_TIMEOUT_MS (default 180000, a watchdog for the whole run).
+#              VADE_BT_TIMEOUT_MS (default 120000, a watchdog for the whole run).
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -22,6 +22,7 @@ CHECKS_VNU=vnu
 CHECKS_BROWSER="axe offline landmarks file-url"
 export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 export JAVA=${JAVA:-java}
+unset VADE_BT_SKIP_VNU VADE_BT_SKIP_BROWSER   # set below only, for check.mjs
 LOG=$(mktemp "${TMPDIR:-/tmp}/vade-browser-tests.XXXXXX")
 trap 'rm -f "$LOG"' EXIT
 
@@ -51,7 +52,8 @@ if ! deps_present; then
   # --ignore-scripts: vnu-jar's postinstall would try to download a Java runtime from
   # outside the npm registry; the system Java (below) is used instead.
   if ! (cd "$HERE" && npm ci --no-audit --no-fund --ignore-scripts) > "$LOG" 2>&1 || ! deps_present; then
-    skip "$CHECKS_VNU $CHECKS_BROWSER" "npm ci in tests/browser failed: $(last_log)"
+    why=$(grep -m 3 -E '^npm (error|ERR!)' "$LOG" | sed -E 's/^npm (error|ERR!) ?//' | tr '\n' ' ' | cut -c1-200)
+    skip "$CHECKS_VNU $CHECKS_BROWSER" "npm ci in tests/browser failed: ${why:-$(last_log)}"
     exit 0
   fi
 fi
@@ -63,8 +65,7 @@ if ! command -v "$JAVA" >/dev/null 2>&1; then
   command -v "$JAVA" >/dev/null 2>&1 || export VADE_BT_SKIP_VNU="no Java runtime; $why"
 fi
 if [ -z "${VADE_BT_SKIP_VNU:-}" ] && ! "$JAVA" -version > "$LOG" 2>&1; then
-  VADE_BT_SKIP_VNU="'$JAVA -version' fails: $(last_log)"
-  export VADE_BT_SKIP_VNU
+  why=$(last_log); export VADE_BT_SKIP_VNU="$JAVA -version fails: $why"
 fi
 
 # --- Chromium ---

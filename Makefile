@@ -7,12 +7,13 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 STD       = -std=c11 -D_GNU_SOURCE
-DEB_PKGS  = pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev
+DEB_PKGS  = pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev libgettextpo-dev
 PC_PKGS   = libcmark-gfm yaml-0.1 lua5.4
-# Debian ships no .pc file for the extensions library; pkg-config is used when it has one.
+# Debian ships no .pc file for the extensions library or libgettextpo (PO files for translators);
+# pkg-config is used where it has one.
 EXT_LIBS  = $(shell pkg-config --libs libcmark-gfm-extensions 2>/dev/null || echo -lcmark-gfm-extensions)
 DEP_CFLAGS = $(shell pkg-config --cflags $(PC_PKGS) 2>/dev/null)
-DEP_LIBS   = $(shell pkg-config --libs $(PC_PKGS) 2>/dev/null) $(EXT_LIBS) -lpthread
+DEP_LIBS   = $(shell pkg-config --libs $(PC_PKGS) 2>/dev/null) $(EXT_LIBS) -lgettextpo -lpthread
 
 SRC  = $(wildcard src/*.c)
 LIB  = $(filter-out src/main.c,$(SRC))
@@ -46,7 +47,7 @@ build/vade-asan: $(ASAN_OBJ)
 # Missing build dependencies are installed when we are root, else we say how.
 build/.deps:
 	@mkdir -p build
-	@if ! pkg-config --exists $(PC_PKGS) 2>/dev/null || ! test -e /usr/include/cmark-gfm-core-extensions.h; then \
+	@if ! pkg-config --exists $(PC_PKGS) 2>/dev/null || ! test -e /usr/include/cmark-gfm-core-extensions.h || ! test -e /usr/include/gettext-po.h; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing build dependencies: $(DEB_PKGS)"; \
 	    apt-get install -y --no-install-recommends $(DEB_PKGS) >/dev/null 2>&1 || \

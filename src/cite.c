@@ -49,6 +49,15 @@ static void group_free(cmark_mem *mem, void *p)
 }
 
 static bool key_start(int c) { return isalnum(c) || c == '_' || c >= 0x80; }
+
+/* Arabic comma and semicolon (U+060C, U+061B) separate like ',' and ';'. */
+static int sep_at(cmark_inline_parser *ip, int pos)
+{
+	if (cmark_inline_parser_peek_at(ip, pos) != 0xd8)
+		return 0;
+	int c = cmark_inline_parser_peek_at(ip, pos + 1);
+	return c == 0x8c ? ',' : c == 0x9b ? ';' : 0;
+}
 static bool key_char(int c) { return key_start(c) || (c && strchr(":.#$%&-+?<>~/", c)); }
 
 /* Trimmed copy of the raw text [a, b), or NULL when empty. */
@@ -113,7 +122,7 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		int k = pos + 1;
 		if (!key_start(cmark_inline_parser_peek_at(ip, k)))
 			goto fail;
-		while (key_char(cmark_inline_parser_peek_at(ip, k)))
+		while (key_char(cmark_inline_parser_peek_at(ip, k)) && !sep_at(ip, k))
 			k++;
 		/* Pandoc: a key may not end in punctuation ("[@smith.]"). */
 		while (k > pos + 2 && !key_start(cmark_inline_parser_peek_at(ip, k - 1)))
@@ -124,10 +133,11 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 			e++;
 		char *locator = NULL;
 		int ch = cmark_inline_parser_peek_at(ip, e);
-		if (ch == ',') {
-			int l = e + 1;
-			while ((ch = cmark_inline_parser_peek_at(ip, e)) && ch != ';' && ch != ']' && ch != '[' &&
-			       e - l < MAX_SPAN)
+		if (ch == ',' || sep_at(ip, e) == ',') {
+			int l = e + (ch == ',' ? 1 : 2);
+			e = l;
+			while ((ch = cmark_inline_parser_peek_at(ip, e)) && ch != ';' && !sep_at(ip, e) && ch != ']' &&
+			       ch != '[' && e - l < MAX_SPAN)
 				e++;
 			locator = raw(ip, l, e);
 		}
@@ -138,10 +148,10 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 			pos = e + 1;
 			break;
 		}
-		if (ch != ';')
+		if (ch != ';' && sep_at(ip, e) != ';')
 			goto fail;
 		/* the next item: an optional prefix, then '@' */
-		int p = e + 1, q = p;
+		int p = e + (ch == ';' ? 1 : 2), q = p;
 		while ((ch = cmark_inline_parser_peek_at(ip, q)) && ch != '@' && ch != ']' && ch != '[' && q - p < MAX_SPAN)
 			q++;
 		if (ch != '@' || !(q == p || isspace(cmark_inline_parser_peek_at(ip, q - 1))))

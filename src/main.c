@@ -1,5 +1,6 @@
 /* main.c — the vade command line: parse arguments, dispatch, exit status. */
 #include "diag.h"
+#include "i18n.h"
 #include "output.h"
 #include "render.h"
 #include "site.h"
@@ -23,6 +24,10 @@ static const char usage[] =
 	"commands:\n"
 	"  build [-o OUT_DIR] [-j N] [--strict]   render content/ into OUT_DIR (default SITE_DIR/dist)\n"
 	"  check [--strict]                       validate everything, write nothing\n"
+	"  i18n status [LANG...] [--json] [--strict]   what each translation is missing or behind on\n"
+	"  i18n done LANG [PAGE...]               mark translations as current with their original\n"
+	"  i18n export LANG -o FILE.po            write a PO file for translators\n"
+	"  i18n import FILE.po                    write a PO file's translations back into content/\n"
 	"  version                                print the version\n"
 	"\n"
 	"-C SITE_DIR may appear anywhere; --strict turns warnings into errors.\n";
@@ -39,7 +44,7 @@ static int usage_error(const char *fmt, const char *arg)
 struct args {
 	const char *site, *out, *cmd;
 	int jobs;
-	bool strict;
+	bool strict, json;
 };
 
 static int default_jobs(void)
@@ -82,8 +87,10 @@ static int cmd_build(const struct args *a, bool write)
 		site_free(s);
 		return finish(a->strict);
 	}
-	struct render_opts o = {.out_dir = tmp, .jobs = a->jobs};
+	struct tr_report *status = i18n_report(s);
+	struct render_opts o = {.out_dir = tmp, .jobs = a->jobs, .status = status};
 	size_t pages = render_site(s, &o);
+	i18n_report_free(status);
 	bool ok = diag_errors() == 0 && !(a->strict && diag_warnings());
 	if (write) {
 		if (ok && output_commit(tmp, out) == 0)
@@ -101,10 +108,44 @@ static int cmd_build(const struct args *a, bool write)
 	return finish(a->strict);
 }
 
+static int cmd_i18n(const struct args *a, char **arg, int n)
+{
+	if (n < 1)
+		return usage_error("%s", "i18n needs one of: status, done, export, import");
+	const char *sub = arg[0];
+	bool status = !strcmp(sub, "status"), done = !strcmp(sub, "done");
+	bool export = !strcmp(sub, "export"), import = !strcmp(sub, "import");
+	if (!status && !done && !export && !import)
+		return usage_error("unknown i18n command '%s'", sub);
+	if ((done || export) && n < 2)
+		return usage_error("i18n %s needs a language", sub);
+	if (export && (!a->out || n != 2))
+		return usage_error("%s", "usage: vade i18n export LANG -o FILE.po");
+	if (import && n != 2)
+		return usage_error("%s", "usage: vade i18n import FILE.po");
+	if ((a->json || a->strict) && !status)
+		return usage_error("%s", "--json and --strict go with i18n status");
+	struct site *s = site_load(a->site);
+	int rc;
+	if (diag_errors())
+		rc = EXIT_CONTENT;
+	else if (status)
+		rc = i18n_status(s, arg + 1, (size_t)(n - 1), a->json, a->strict);
+	else if (done)
+		rc = i18n_done(s, arg[1], arg + 2, (size_t)(n - 2));
+	else if (export)
+		rc = i18n_export(s, arg[1], a->out);
+	else
+		rc = i18n_import(s, arg[1]);
+	site_free(s);
+	int frc = finish(false);
+	return rc ? rc : frc;
+}
+
 int main(int argc, char **argv)
 {
 	struct args a = {.site = ".", .jobs = default_jobs()};
-	const char *extra[8];
+	char *extra[64];
 	int nextra = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i];
@@ -121,6 +162,8 @@ int main(int argc, char **argv)
 				return usage_error("-j wants a number of threads from 1 to 256, not '%s'", v);
 		} else if (!strcmp(s, "--strict")) {
 			a.strict = true;
+		} else if (!strcmp(s, "--json")) {
+			a.json = true;
 		} else if (!strcmp(s, "-h") || !strcmp(s, "--help") || !strcmp(s, "help")) {
 			fputs(usage, stdout);
 			return 0;
@@ -128,8 +171,8 @@ int main(int argc, char **argv)
 			return usage_error("unknown option '%s'", s);
 		} else if (!a.cmd) {
 			a.cmd = s;
-		} else if (nextra < 8) {
-			extra[nextra++] = s;
+		} else if (nextra < 64) {
+			extra[nextra++] = argv[i];
 		} else {
 			return usage_error("too many arguments at '%s'", s);
 		}
@@ -140,6 +183,8 @@ int main(int argc, char **argv)
 		printf("vade %s\n", VADE_VERSION);
 		return 0;
 	}
+	if (!strcmp(a.cmd, "i18n"))
+		return cmd_i18n(&a, extra, nextra);
 	if (nextra)
 		return usage_error("unexpected argument '%s'", extra[0]);
 	if (!strcmp(a.cmd, "build"))

@@ -188,6 +188,173 @@ bool url_is_unsafe(const char *url, bool image)
 	return false;
 }
 
+/* {======= typography per language
+ *
+ * Written by hand because no maintained C library does French spacing or
+ * isolates Latin runs in right-to-left text; both work on cmark's text
+ * nodes only, so code, URLs and raw HTML are never touched. */
+
+#define NNBSP "\xe2\x80\xaf" /* U+202F NARROW NO-BREAK SPACE */
+
+static bool starts(const char *s, const char *p) { return !strncmp(s, p, strlen(p)); }
+
+/* French: a narrow no-break space before ; : ! ? and inside guillemets; curly quotes become guillemets. */
+static char *french(const char *s)
+{
+	struct buf b = BUF_INIT;
+	for (const char *p = s; *p;) {
+		if (starts(p, "\xe2\x80\x9c") || starts(p, "\xc2\xab")) { /* “ or « */
+			buf_adds(&b, "\xc2\xab" NNBSP);
+			p += starts(p, "\xc2\xab") ? 2 : 3;
+			while (*p == ' ')
+				p++;
+			continue;
+		}
+		if (starts(p, "\xe2\x80\x9d") || starts(p, "\xc2\xbb")) { /* ” or » */
+			while (b.len && b.p[b.len - 1] == ' ')
+				b.len--;
+			if (!(b.len >= 3 && !memcmp(b.p + b.len - 3, NNBSP, 3)))
+				buf_adds(&b, NNBSP);
+			buf_adds(&b, "\xc2\xbb");
+			p += starts(p, "\xc2\xbb") ? 2 : 3;
+			continue;
+		}
+		char c = *p;
+		if (c == ';' || c == ':' || c == '!' || c == '?') {
+			bool url = c == ':' && p[1] == '/' && p[2] == '/';
+			bool time = c == ':' && isdigit((unsigned char)p[1]) && b.len && isdigit((unsigned char)b.p[b.len - 1]);
+			if (!url && !time && b.len) {
+				bool had_space = false;
+				while (b.len && b.p[b.len - 1] == ' ')
+					b.len--, had_space = true;
+				if (b.len >= 2 && !memcmp(b.p + b.len - 2, "\xc2\xa0", 2))
+					b.len -= 2, had_space = true;
+				char prev = b.len ? b.p[b.len - 1] : ' ';
+				bool after_mark = prev == '!' || prev == '?' || (b.len >= 3 && !memcmp(b.p + b.len - 3, NNBSP, 3));
+				if ((had_space || !after_mark) && b.len)
+					buf_adds(&b, NNBSP);
+			}
+		}
+		buf_addc(&b, c);
+		p++;
+	}
+	b.p[b.len] = '\0';
+	return buf_detach(&b, NULL);
+}
+
+static char *guillemets(const char *s)
+{
+	struct buf b = BUF_INIT;
+	for (const char *p = s; *p;) {
+		if (starts(p, "\xe2\x80\x9c")) {
+			buf_adds(&b, "\xc2\xab");
+			p += 3;
+		} else if (starts(p, "\xe2\x80\x9d")) {
+			buf_adds(&b, "\xc2\xbb");
+			p += 3;
+		} else {
+			buf_addc(&b, *p++);
+		}
+	}
+	return buf_detach(&b, NULL);
+}
+
+static bool latin(unsigned char c) { return isalnum(c); }
+
+/* Right-to-left text: Latin-script runs (names, acronyms, URLs) go into <bdi>
+ * so the bidi algorithm does not scramble their neighbourhood. */
+static void isolate_latin(cmark_node *text)
+{
+	const char *s = cmark_node_get_literal(text);
+	size_t n = strlen(s), i = 0;
+	for (; i < n; i++)
+		if (isalpha((unsigned char)s[i]))
+			break;
+	if (i == n)
+		return;
+	size_t start = i, end = i;
+	int open = 0; /* a ')' belongs to the run only when its '(' does */
+	for (size_t k = i; k < n; k++) {
+		unsigned char c = (unsigned char)s[k];
+		if (c == '(') {
+			open++;
+		} else if (c == ')') {
+			if (open-- <= 0)
+				break;
+			end = k + 1;
+		} else if (latin(c)) {
+			end = k + 1;
+		} else if (!(c == ' ' || c == '-' || c == '.' || c == '/' || c == '&' || c == '\'' || c == ',' || c == ':')) {
+			break;
+		}
+	}
+	char *before = xstrndup(s, start), *run = xstrndup(s + start, end - start), *after = xstrdup(s + end);
+	cmark_node *bdi = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+	cmark_node_set_on_enter(bdi, "<bdi>");
+	cmark_node_set_on_exit(bdi, "</bdi>");
+	cmark_node *inner = cmark_node_new(CMARK_NODE_TEXT);
+	cmark_node_set_literal(inner, run);
+	cmark_node_append_child(bdi, inner);
+	cmark_node_insert_after(text, bdi);
+	if (*after) {
+		cmark_node *rest = cmark_node_new(CMARK_NODE_TEXT);
+		cmark_node_set_literal(rest, after);
+		cmark_node_insert_after(bdi, rest);
+		isolate_latin(rest);
+	}
+	cmark_node_set_literal(text, before);
+	free(before);
+	free(run);
+	free(after);
+}
+
+static void typography(cmark_node *doc, const char *lang, bool rtl)
+{
+	bool fr = lang && (!strcmp(lang, "fr") || starts(lang, "fr-"));
+	bool guil = lang && (!strcmp(lang, "ar") || starts(lang, "ar-"));
+	if (!fr && !guil && !rtl)
+		return;
+	struct vec texts = VEC_INIT, urls = VEC_INIT;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_TEXT)
+			continue;
+		/* The visible text of an autolink is its URL: leave it as written. */
+		cmark_node *par = cmark_node_parent(n);
+		if (par && cmark_node_get_type(par) == CMARK_NODE_LINK && cmark_node_get_url(par) &&
+		    strstr(cmark_node_get_url(par), cmark_node_get_literal(n))) {
+			if (rtl) /* isolated whole, as a left-to-right island */
+				vec_push(&urls, n);
+			continue;
+		}
+		vec_push(&texts, n);
+	}
+	cmark_iter_free(it);
+	for (size_t i = 0; i < texts.n; i++) {
+		cmark_node *n = texts.v[i];
+		char *t = fr ? french(cmark_node_get_literal(n)) : guil ? guillemets(cmark_node_get_literal(n)) : NULL;
+		if (t) {
+			cmark_node_set_literal(n, t);
+			free(t);
+		}
+		if (rtl)
+			isolate_latin(n);
+	}
+	for (size_t i = 0; i < urls.n; i++) {
+		cmark_node *n = urls.v[i], *bdi = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+		cmark_node_set_on_enter(bdi, "<bdi>");
+		cmark_node_set_on_exit(bdi, "</bdi>");
+		cmark_node_insert_before(n, bdi);
+		cmark_node_append_child(bdi, n);
+	}
+	vec_free(&urls);
+	vec_free(&texts);
+}
+
+/* }======= */
+
 /* Ids already given in this document, for GitHub's "-1", "-2" suffixes. */
 struct idset {
 	char **ids;
@@ -224,7 +391,7 @@ static char *unique_id(struct idset *s, const char *text)
 
 void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out)
 {
-	int options = CMARK_OPT_FOOTNOTES | (o->unsafe_html ? CMARK_OPT_UNSAFE : 0);
+	int options = CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART | (o->unsafe_html ? CMARK_OPT_UNSAFE : 0);
 	cmark_parser *p = new_parser(options, o->cite != NULL);
 	cmark_parser_feed(p, text, len);
 	cmark_node *doc = finish(p);
@@ -252,6 +419,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	/* Citations are numbered in reading order before anything is rendered. */
 	if (o->cite)
 		cite_end_parse(o->cite, doc);
+	typography(doc, o->lang, o->rtl);
 
 	for (size_t i = 0; i < links.n; i++) {
 		cmark_node *n = links.v[i];
@@ -333,4 +501,33 @@ void md_result_free(struct md_result *r)
 	}
 	free(r->toc);
 	memset(r, 0, sizeof *r);
+}
+
+size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, char ***out)
+{
+	cmark_parser *p = new_parser(CMARK_OPT_DEFAULT, false);
+	cmark_parser_feed(p, text, len);
+	cmark_node *doc = finish(p);
+	struct idset ids = {0};
+	bool dropped = !drop_first_h1;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_HEADING)
+			continue;
+		if (!dropped && cmark_node_get_heading_level(n) == 1) {
+			dropped = true;
+			continue;
+		}
+		struct buf txt = BUF_INIT;
+		node_text(n, &txt);
+		unique_id(&ids, txt.p);
+		buf_free(&txt);
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+	cmark_parser_free(p);
+	*out = ids.ids;
+	return ids.n;
 }

@@ -26,6 +26,8 @@ struct md_opts {
 	md_link_fn link;
 	void *link_ctx;
 	struct cite_ctx *cite;  /* the output document's notes, or NULL to leave [@key] as text */
+	const char *lang;       /* language of the text, for its typography (French spacing, quotes) */
+	bool rtl;               /* right-to-left: Latin runs are isolated in <bdi> */
 };
 
 struct md_heading {
@@ -44,6 +46,8 @@ void markdown_init(void);
 void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out);
 void md_result_free(struct md_result *r);
 
+/* The ids markdown_render() gives the headings of text, in order. Caller frees each and the array. */
+size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, char ***ids);
 /* Plain text of the first level-1 heading, or NULL. Caller frees. */
 char *markdown_first_h1(const char *text, size_t len);
 /* Appends GitHub's id for heading text s to b (lower case, spaces to '-', punctuation dropped). */

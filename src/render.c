@@ -1,6 +1,7 @@
 /* render.c — pages through Markdown and templates, one Lua state per worker. */
 #include "render.h"
 #include "cite.h"
+#include "i18n.h"
 #include "diag.h"
 #include "markdown.h"
 #include "template.h"
@@ -55,6 +56,8 @@ struct worker {
 	size_t lang;
 	char *out_path;         /* "<lang>/<path>index.html" */
 	struct cite_ctx cite;   /* the notes of the output document being rendered */
+	struct anchors *hids;   /* [npages * nlangs]: heading ids of docs, read on demand */
+	bool *hids_done;
 };
 
 static struct worker *worker_of(lua_State *L)
@@ -117,6 +120,43 @@ static void add_check(struct worker *w, int line, int col, const struct page *ta
 	vec_push(&w->checks, c);
 }
 
+/* Heading ids of a page's text in a language, parsed once per worker when needed. */
+static const struct anchors *heading_ids(struct worker *w, const struct page *p, size_t lang)
+{
+	size_t slot = p->index * w->s->nlangs + lang;
+	if (!w->hids) {
+		w->hids = xcalloc(w->s->npages * w->s->nlangs, sizeof *w->hids);
+		w->hids_done = xcalloc(w->s->npages * w->s->nlangs, sizeof *w->hids_done);
+	}
+	if (!w->hids_done[slot]) {
+		w->hids_done[slot] = true;
+		const struct doc *d = page_doc(w->s, p, lang);
+		char *full = d->src ? site_path(w->s, d->src) : NULL, *text;
+		size_t len;
+		if (full && file_read(full, &text, &len) == 0) {
+			w->hids[slot].n = markdown_heading_ids(text + d->body_off, len - d->body_off, d->title_from_heading,
+			                                       &w->hids[slot].ids);
+			free(text);
+		}
+		free(full);
+	}
+	return &w->hids[slot];
+}
+
+/* A page shown in the default language (no translation) may link to a heading
+ * of a page that is translated: the heading has the same place in the
+ * translation but another id. Returns the id to use (borrowed). */
+static const char *translate_anchor(struct worker *w, const struct page *t, const char *frag)
+{
+	if (w->lang == 0 || w->page->docs[w->lang] || !t->docs[w->lang])
+		return frag;
+	const struct anchors *from = heading_ids(w, t, 0), *to = heading_ids(w, t, w->lang);
+	for (size_t i = 0; i < from->n && i < to->n; i++)
+		if (!strcmp(from->ids[i], frag))
+			return to->ids[i];
+	return frag;
+}
+
 static char *resolve_link(void *ctx, const char *url, bool image, int line, int col)
 {
 	struct worker *w = ctx;
@@ -160,6 +200,8 @@ static char *resolve_link(void *ctx, const char *url, bool image, int line, int 
 		} else {
 			char *to = page_output(s, t, w->lang);
 			char *rel = url_relative(w->out_path, to);
+			if (frag && *frag)
+				frag = translate_anchor(w, t, frag);
 			result = frag ? xasprintf("%s#%s", rel, frag) : xstrdup(rel);
 			if (frag && *frag)
 				add_check(w, line, col, t, frag);
@@ -235,7 +277,29 @@ static int l_t(lua_State *L)
 	const char *v = site_ui(w->s, w->lang, key);
 	if (!v)
 		return luaL_error(L, "no UI string '%s' in content/i18n/ or the theme's i18n/", key);
-	lua_pushstring(L, v);
+	if (lua_isnoneornil(L, 2)) {
+		lua_pushstring(L, v);
+		return 1;
+	}
+	/* t(key, {name = value}): "{name}" in the string is replaced by the value. */
+	luaL_checktype(L, 2, LUA_TTABLE);
+	luaL_Buffer b;
+	luaL_buffinit(L, &b);
+	for (const char *p = v; *p;) {
+		const char *close = p[0] == '{' ? strchr(p, '}') : NULL;
+		if (close && close - p < 64) {
+			lua_pushlstring(L, p + 1, (size_t)(close - p - 1));
+			lua_gettable(L, 2);
+			if (!lua_isnil(L, -1)) {
+				luaL_addvalue(&b);
+				p = close + 1;
+				continue;
+			}
+			lua_pop(L, 1);
+		}
+		luaL_addchar(&b, *p++);
+	}
+	luaL_pushresult(&b);
 	return 1;
 }
 
@@ -245,7 +309,8 @@ static int l_markdown(lua_State *L)
 	size_t len;
 	const char *text = luaL_checklstring(L, 1, &len);
 	struct md_opts o = {.unsafe_html = w->s->unsafe_html, .line0 = 1, .link = resolve_link, .link_ctx = w,
-	                    .cite = &w->cite};
+	                    .cite = &w->cite, .lang = w->s->langs[w->lang].code,
+	                    .rtl = !strcmp(w->s->langs[w->lang].dir, "rtl")};
 	/* Citations in a data text are reported at that text in its YAML file. */
 	struct text_origin key = {.text = text}, *org;
 	org = xbsearch(&key, w->sh->origins, w->sh->norigins, sizeof key, cmp_origin);
@@ -400,8 +465,30 @@ static void build_model(struct worker *w)
 			lua_setfield(L, -2, "is_section");
 			lua_pushboolean(L, p->generated);
 			lua_setfield(L, -2, "generated");
-			lua_pushboolean(L, p->docs[l] != NULL);
+			bool here = p->docs[l] != NULL || l == 0 || p->generated;
+			lua_pushboolean(L, here);
 			lua_setfield(L, -2, "translated");
+			/* A page shown in the default language marks its text as such. */
+			char *attrs = here ? xstrdup("") : xasprintf(" lang=\"%s\" dir=\"%s\"", s->langs[0].code, s->langs[0].dir);
+			push_str(L, "fallback_attrs", attrs);
+			free(attrs);
+			/* translations[code]: whether the page exists in that language */
+			lua_createtable(L, 0, (int)s->nlangs);
+			for (size_t k = 0; k < s->nlangs; k++) {
+				lua_pushboolean(L, p->docs[k] != NULL || k == 0 || p->generated);
+				lua_setfield(L, -2, s->langs[k].code);
+			}
+			lua_setfield(L, -2, "translations");
+			/* outdated: the original changed since the translation was marked current */
+			const struct tr_entry *te = i18n_page(w->sh->o->status, l, p->key);
+			lua_pushboolean(L, te && p->docs[l] && te->state == TR_OUTDATED);
+			lua_setfield(L, -2, "outdated");
+			lua_createtable(L, te ? (int)te->nchanged : 0, 0);
+			for (size_t k = 0; te && p->docs[l] && k < te->nchanged; k++) {
+				lua_pushstring(L, te->changed[k]);
+				lua_rawseti(L, -2, (lua_Integer)k + 1);
+			}
+			lua_setfield(L, -2, "changed");
 			char *out = page_output(s, p, l);
 			push_str(L, "path", out);
 			free(out);
@@ -587,8 +674,10 @@ static void render_one(struct worker *w, size_t job)
 			return;
 		}
 		free(full);
+		size_t tl = p->docs[lang] ? lang : 0; /* the language the text is written in */
 		struct md_opts o = {.unsafe_html = s->unsafe_html, .drop_first_h1 = d->title_from_heading,
-		                    .line0 = d->body_line, .link = resolve_link, .link_ctx = w, .cite = &w->cite};
+		                    .line0 = d->body_line, .link = resolve_link, .link_ctx = w, .cite = &w->cite,
+		                    .lang = s->langs[tl].code, .rtl = !strcmp(s->langs[tl].dir, "rtl")};
 		w->cite.src = d->src;
 		w->cite.line0 = d->body_line;
 		w->cite.col0 = 1;
@@ -706,6 +795,106 @@ static void finish(const struct site *s, const struct render_opts *o, struct wor
 		free(from);
 		free(to);
 	}
+	/* The translation dashboard: every language, how far behind. */
+	if (o->status && s->nlangs > 1) {
+		lua_State *L0 = tpl_lua(w->e);
+		w->page = s->pages[0];
+		w->doc = page_doc(s, s->pages[0], 0);
+		w->lang = 0;
+		w->out_path = xstrdup("translations/index.html");
+		static const char *const kinds[TR_KINDS] = {"pages", "ui", "data"};
+		static const char *const states[3] = {"current", "outdated", "missing"};
+		lua_createtable(L0, 0, 4);
+		lua_getfield(L0, LUA_REGISTRYINDEX, "vade.site");
+		lua_setfield(L0, -2, "site");
+		lua_getfield(L0, LUA_REGISTRYINDEX, "vade.site");
+		lua_getfield(L0, -1, "languages");
+		lua_geti(L0, -1, 1);
+		lua_setfield(L0, -4, "lang");
+		lua_pop(L0, 2);
+		lua_getfield(L0, LUA_REGISTRYINDEX, "vade.pages");
+		lua_rawgeti(L0, -1, 1);
+		lua_setfield(L0, -3, "pages");
+		lua_pop(L0, 1);
+		lua_createtable(L0, (int)s->nlangs - 1, 0);
+		for (size_t l = 1; l < s->nlangs; l++) {
+			const struct tr_lang *TL = &o->status->langs[l];
+			lua_createtable(L0, 0, 4);
+			push_str(L0, "code", s->langs[l].code);
+			push_str(L0, "name", s->langs[l].name);
+			push_str(L0, "dir", s->langs[l].dir);
+			for (int k = 0; k < TR_KINDS; k++) {
+				lua_createtable(L0, 0, 4);
+				for (int st = 0; st < 3; st++) {
+					lua_pushinteger(L0, (lua_Integer)TL->count[k][st]);
+					lua_setfield(L0, -2, states[st]);
+				}
+				lua_createtable(L0, (int)TL->n[k], 0);
+				for (size_t i = 0; i < TL->n[k]; i++) {
+					const struct tr_entry *e = &TL->e[k][i];
+					lua_createtable(L0, 0, 4);
+					push_str(L0, "id", e->id);
+					push_str(L0, "source", e->src);
+					push_str(L0, "state", states[e->state]);
+					if (k == TR_PAGES) {
+						const struct page *pg = site_find(s, e->id);
+						if (pg) {
+							char *to = page_output(s, pg, l), *rel = url_relative(w->out_path, to);
+							push_str(L0, "url", rel);
+							free(rel);
+							free(to);
+							const struct doc *od = page_doc(s, pg, 0);
+							push_str(L0, "title", od->title);
+						}
+					}
+					lua_createtable(L0, (int)e->nchanged, 0);
+					for (size_t j = 0; j < e->nchanged; j++) {
+						lua_pushstring(L0, e->changed[j]);
+						lua_rawseti(L0, -2, (lua_Integer)j + 1);
+					}
+					lua_setfield(L0, -2, "changed");
+					lua_rawseti(L0, -2, (lua_Integer)i + 1);
+				}
+				lua_setfield(L0, -2, "items");
+				lua_setfield(L0, -2, kinds[k]);
+			}
+			lua_rawseti(L0, -2, (lua_Integer)l);
+		}
+		lua_setfield(L0, -2, "status");
+		/* A page of its own, in no language's tree: the switcher leads to the homes. */
+		lua_createtable(L0, 0, 8);
+		const char *ttl = site_ui(s, 0, "translation_status");
+		push_str(L0, "title", ttl ? ttl : "Translation status");
+		push_str(L0, "fallback_attrs", "");
+		lua_pushboolean(L0, 1);
+		lua_setfield(L0, -2, "translated");
+		lua_newtable(L0);
+		lua_setfield(L0, -2, "translations");
+		lua_newtable(L0);
+		lua_setfield(L0, -2, "toc");
+		lua_newtable(L0);
+		lua_setfield(L0, -2, "children");
+		lua_setfield(L0, -2, "page");
+		struct buf db = BUF_INIT, inner = BUF_INIT;
+		int drc = tpl_render(w->e, "translations.html", -1, "translations/index.html", &inner, NULL);
+		if (drc == 0) {
+			lua_pushlstring(L0, inner.p, inner.len);
+			lua_setfield(L0, -2, "content");
+			drc = tpl_render(w->e, "base.html", -1, "translations/index.html", &db, NULL);
+		}
+		buf_free(&inner);
+		if (drc == 0) {
+			char *dpath = path_join(o->out_dir, "translations/index.html");
+			if (file_write(dpath, db.p, db.len) != 0)
+				diag_error(dpath, 0, 0, "cannot write file");
+			free(dpath);
+		}
+		buf_free(&db);
+		lua_pop(L0, 1);
+		free(w->out_path);
+		w->out_path = NULL;
+	}
+
 	/* The root page leads to the default language's home. */
 	lua_State *L = tpl_lua(w->e);
 	w->page = s->pages[0];
@@ -803,8 +992,16 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 		cite_refs_report_unused(&s->refs);
 		finish(s, o, &ws[0]);
 	}
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		tpl_free(ws[i].e);
+		for (size_t k = 0; ws[i].hids && k < s->npages * s->nlangs; k++) {
+			for (size_t j = 0; j < ws[i].hids[k].n; j++)
+				free(ws[i].hids[k].ids[j]);
+			free(ws[i].hids[k].ids);
+		}
+		free(ws[i].hids);
+		free(ws[i].hids_done);
+	}
 	free(ws);
 	for (size_t i = 0; i < sh.njobs; i++) {
 		for (size_t k = 0; k < sh.anchors[i].n; k++)

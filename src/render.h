@@ -10,9 +10,12 @@
 
 #include "site.h"
 
+struct tr_report;
+
 struct render_opts {
 	const char *out_dir;    /* NULL: write nothing */
 	int jobs;               /* worker threads, >= 1 */
+	const struct tr_report *status; /* translation status, for notices and the dashboard; may be NULL */
 };
 
 /* Returns the number of pages written (or rendered, for a check). */

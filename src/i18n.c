@@ -1,0 +1,1463 @@
+/* i18n.c — translation status, `vade i18n done`, PO export and import. */
+#include "i18n.h"
+#include "diag.h"
+#include "util.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+#include <ctype.h>
+#include <gettext-po.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* {======= digests */
+
+/* FNV-1a over the text with every run of white space folded to one space:
+ * re-wrapping a paragraph is not a change. 64 bits are plenty to tell
+ * passages of one page apart; this is not a security boundary. */
+uint64_t i18n_digest(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	bool space = false, any = false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (isspace(c)) {
+			space = any;
+			continue;
+		}
+		if (space) {
+			h = (h ^ ' ') * 0x100000001b3ULL;
+			space = false;
+		}
+		h = (h ^ c) * 0x100000001b3ULL;
+		any = true;
+	}
+	return h;
+}
+
+static char *hex(uint64_t d)
+{
+	return xasprintf("%016" PRIx64, d);
+}
+
+/* }======= */
+
+/* {======= segments: the translatable passages of a page */
+
+struct seg {
+	size_t start, end;      /* bytes of the passage in the file (the value, for title and summary) */
+	char *text;             /* the passage as a translator sees it */
+	uint64_t digest;
+	int line;
+	char *label;            /* where it is: "title", "Overview, paragraph 2: “Trafficking brings…”" */
+	bool yaml;              /* a front matter value: replaced as a YAML scalar */
+	int indent;             /* continuation lines of the passage start with this many columns of prefix */
+};
+
+struct segs {
+	struct seg *v;
+	size_t n;
+	char *text;             /* the file */
+	size_t len;
+};
+
+static void segs_free(struct segs *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->v[i].text);
+		free(s->v[i].label);
+	}
+	free(s->v);
+	free(s->text);
+	memset(s, 0, sizeof *s);
+}
+
+static struct seg *seg_add(struct segs *s)
+{
+	s->v = xrealloc(s->v, (s->n + 1) * sizeof *s->v);
+	struct seg *g = &s->v[s->n++];
+	memset(g, 0, sizeof *g);
+	return g;
+}
+
+static char *excerpt(const char *t)
+{
+	struct buf b = BUF_INIT;
+	int words = 0;
+	bool sp = false;
+	for (const char *p = t; *p && words < 8; p++) {
+		if (isspace((unsigned char)*p)) {
+			if (!sp && b.len)
+				words++;
+			sp = true;
+			continue;
+		}
+		if (sp && b.len)
+			buf_addc(&b, ' ');
+		sp = false;
+		buf_addc(&b, *p);
+	}
+	bool more = words >= 8;
+	char *e = xasprintf("\xe2\x80\x9c%s%s\xe2\x80\x9d", b.p, more ? "\xe2\x80\xa6" : "");
+	buf_free(&b);
+	return e;
+}
+
+/* Byte offset of (line, col), both 1-based, in text. */
+static size_t offset_of(const char *text, size_t len, size_t from, int line, int col)
+{
+	size_t o = from;
+	for (int l = 1; l < line && o < len; o++)
+		if (text[o] == '\n')
+			l++;
+	return o + (size_t)(col > 0 ? col - 1 : 0);
+}
+
+/* The front matter value of key: its bytes on its line and its text. */
+static void fm_seg(struct segs *s, const struct doc *d, const char *key)
+{
+	const struct yml_node *n = d->fm ? yml_get(d->fm->root, key) : NULL;
+	if (!n || n->kind != YML_SCALAR || !yml_str(n))
+		return;
+	size_t st = offset_of(s->text, s->len, 0, n->line, n->col), en = st;
+	while (en < s->len && s->text[en] != '\n')
+		en++;
+	/* A plain scalar may be followed by a comment; a quoted one ends at its quote. */
+	if (n->plain) {
+		const char *hash = NULL;
+		for (size_t i = st; i < en; i++)
+			if (s->text[i] == '#' && i > st && s->text[i - 1] == ' ') {
+				hash = s->text + i;
+				break;
+			}
+		if (hash)
+			en = (size_t)(hash - s->text);
+	}
+	while (en > st && (s->text[en - 1] == ' ' || s->text[en - 1] == '\r'))
+		en--;
+	struct seg *g = seg_add(s);
+	g->start = st;
+	g->end = en;
+	g->text = xstrdup(n->str);
+	g->digest = i18n_digest(n->str, n->len);
+	g->line = n->line;
+	g->label = xstrdup(key);
+	g->yaml = true;
+}
+
+/* Copies the passage [st, en), dropping the first `indent` columns of container
+ * prefix ("> ", list indentation) from its continuation lines. */
+static char *passage(const char *t, size_t st, size_t en, int indent)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = st; i < en; i++) {
+		buf_addc(&b, t[i]);
+		if (t[i] == '\n')
+			for (int k = 0; k < indent && i + 1 < en && (t[i + 1] == ' ' || t[i + 1] == '>'); k++)
+				i++;
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* Reads a page file and cuts it into passages. Returns false if it cannot be read. */
+static bool page_segs(const struct site *site, const struct doc *d, struct segs *s)
+{
+	memset(s, 0, sizeof *s);
+	char *full = site_path(site, d->src);
+	int rc = file_read(full, &s->text, &s->len);
+	free(full);
+	if (rc)
+		return false;
+	fm_seg(s, d, "title");
+	fm_seg(s, d, "summary");
+
+	cmark_gfm_core_extensions_ensure_registered();
+	cmark_parser *p = cmark_parser_new(CMARK_OPT_SOURCEPOS);
+	cmark_syntax_extension *table = cmark_find_syntax_extension("table");
+	if (table)
+		cmark_parser_attach_syntax_extension(p, table);
+	cmark_parser_feed(p, s->text + d->body_off, s->len - d->body_off);
+	cmark_node *doc = cmark_parser_finish(p);
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	char *section = NULL;
+	int nth = 0;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		cmark_node_type t = cmark_node_get_type(n);
+		const char *ts = cmark_node_get_type_string(n);
+		bool heading = t == CMARK_NODE_HEADING, para = t == CMARK_NODE_PARAGRAPH;
+		bool cell = ts && !strcmp(ts, "table_cell");
+		if (!heading && !para && !cell)
+			continue;
+		int sl = cmark_node_get_start_line(n), sc = cmark_node_get_start_column(n);
+		int el = cmark_node_get_end_line(n), ec = cmark_node_get_end_column(n);
+		size_t st = offset_of(s->text, s->len, d->body_off, sl, sc);
+		size_t en = offset_of(s->text, s->len, d->body_off, el, ec) + 1;
+		if (ec == 0) /* ends at the end of the previous line */
+			en = offset_of(s->text, s->len, d->body_off, el, 1) - 1;
+		if (en > s->len)
+			en = s->len;
+		if (heading) {
+			if (s->text[st] == '#') {
+				while (st < en && s->text[st] == '#')
+					st++;
+				while (st < en && s->text[st] == ' ')
+					st++;
+				while (en > st && (s->text[en - 1] == ' ' || s->text[en - 1] == '#' || s->text[en - 1] == '\n'))
+					en--;
+			} else { /* setext: the text without its underline */
+				size_t nl = en;
+				while (nl > st && s->text[nl - 1] != '\n')
+					nl--;
+				en = nl ? nl - 1 : st;
+			}
+		}
+		while (en > st && (s->text[en - 1] == '\n' || s->text[en - 1] == ' ' || s->text[en - 1] == '\r'))
+			en--;
+		while (cell && st < en && s->text[st] == ' ')
+			st++;
+		if (en <= st)
+			continue;
+		struct seg *g = seg_add(s);
+		g->start = st;
+		g->end = en;
+		g->indent = sc - 1;
+		g->text = passage(s->text, st, en, g->indent);
+		g->digest = i18n_digest(g->text, strlen(g->text));
+		g->line = d->body_line + sl - 1;
+		char *ex = excerpt(g->text);
+		if (heading) {
+			free(section);
+			section = xstrdup(g->text);
+			nth = 0;
+			g->label = xasprintf("heading %s", ex);
+		} else {
+			nth++;
+			g->label = section ? xasprintf("%s, %s %d: %s", section, cell ? "table cell" : "paragraph", nth, ex)
+			                   : xasprintf("%s %d: %s", cell ? "table cell" : "paragraph", nth, ex);
+		}
+		free(ex);
+	}
+	free(section);
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+	cmark_parser_free(p);
+	return true;
+}
+
+/* }======= */
+
+/* {======= the status store: content/i18n/<lang>.status.yaml */
+
+struct kv {
+	char *key;
+	char **vals;            /* hex digests */
+	size_t n;
+};
+
+struct store {
+	struct vec part[TR_KINDS]; /* of struct kv*, sorted by key when saved */
+};
+
+static const char *const part_names[TR_KINDS] = {"pages", "ui", "data"};
+
+static char *store_path(const struct site *s, size_t lang)
+{
+	return xasprintf("content/i18n/%s.status.yaml", s->langs[lang].code);
+}
+
+static struct kv *store_get(struct store *st, enum tr_kind k, const char *key, bool create)
+{
+	for (size_t i = 0; i < st->part[k].n; i++) {
+		struct kv *e = st->part[k].v[i];
+		if (!strcmp(e->key, key))
+			return e;
+	}
+	if (!create)
+		return NULL;
+	struct kv *e = xcalloc(1, sizeof *e);
+	e->key = xstrdup(key);
+	vec_push(&st->part[k], e);
+	return e;
+}
+
+static void kv_set(struct kv *e, char **vals, size_t n)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->vals[i]);
+	free(e->vals);
+	e->vals = vals;
+	e->n = n;
+}
+
+static bool kv_has(const struct kv *e, uint64_t d)
+{
+	char h[17];
+	snprintf(h, sizeof h, "%016" PRIx64, d);
+	for (size_t i = 0; e && i < e->n; i++)
+		if (!strcmp(e->vals[i], h))
+			return true;
+	return false;
+}
+
+static void store_read(const char *rel, const char *full, struct store *st)
+{
+	char *text;
+	size_t len;
+	if (file_read(full, &text, &len) == 0) {
+		struct yml_doc *d = yml_parse(rel, text, len, 1);
+		free(text);
+		for (int k = 0; d && k < TR_KINDS; k++) {
+			const struct yml_node *m = yml_get(d->root, part_names[k]);
+			for (size_t i = 0; m && m->kind == YML_MAP && i + 1 < m->n; i += 2) {
+				struct kv *e = store_get(st, (enum tr_kind)k, m->kids[i]->str, true);
+				const struct yml_node *v = m->kids[i + 1];
+				kv_set(e, NULL, 0); /* the site's record replaces the theme's */
+				if (v->kind == YML_SCALAR) {
+					e->vals = xcalloc(1, sizeof *e->vals);
+					e->vals[e->n++] = xstrdup(v->str);
+				} else if (v->kind == YML_SEQ) {
+					e->vals = xcalloc(v->n + 1, sizeof *e->vals);
+					for (size_t j = 0; j < v->n; j++)
+						if (yml_str(v->kids[j]))
+							e->vals[e->n++] = xstrdup(v->kids[j]->str);
+				}
+			}
+		}
+		yml_free(d);
+	}
+}
+
+/* The site's record, over the theme's for the theme's own UI strings
+ * (themes/<name>/i18n/<lang>.status.yaml, shipped with its translations). */
+static void store_load(const struct site *s, size_t lang, struct store *st)
+{
+	memset(st, 0, sizeof *st);
+	char *trel = xasprintf("themes/%s/i18n/%s.status.yaml", s->theme, s->langs[lang].code);
+	char *tfull = xasprintf("%s/i18n/%s.status.yaml", s->theme_dir, s->langs[lang].code);
+	store_read(trel, tfull, st);
+	for (int k = 0; k < TR_KINDS; k++)
+		if (k != TR_UI)
+			while (st->part[k].n) {
+				struct kv *e = st->part[k].v[--st->part[k].n];
+				kv_set(e, NULL, 0);
+				free(e->key);
+				free(e);
+			}
+	free(trel);
+	free(tfull);
+	char *rel = store_path(s, lang), *full = site_path(s, rel);
+	store_read(rel, full, st);
+	free(full);
+	free(rel);
+}
+
+static void store_free(struct store *st)
+{
+	for (int k = 0; k < TR_KINDS; k++) {
+		for (size_t i = 0; i < st->part[k].n; i++) {
+			struct kv *e = st->part[k].v[i];
+			kv_set(e, NULL, 0);
+			free(e->key);
+			free(e);
+		}
+		vec_free(&st->part[k]);
+	}
+}
+
+static int cmp_kv(const void *a, const void *b)
+{
+	return strcmp((*(struct kv *const *)a)->key, (*(struct kv *const *)b)->key);
+}
+
+/* Keys and digests need no quoting except keys, which may hold any text: always double-quote them. */
+static void yaml_key(struct buf *b, const char *k)
+{
+	buf_addc(b, '"');
+	for (const char *p = k; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_addc(b, '\\');
+		buf_addc(b, *p);
+	}
+	buf_addc(b, '"');
+}
+
+static int store_save(const struct site *s, size_t lang, struct store *st)
+{
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "# What each %s translation was last checked against: digests of the %s original's\n"
+	             "# passages. Written by `vade i18n done` and `vade i18n import`; keep it in version control.\n",
+	         s->langs[lang].code, s->langs[0].code);
+	for (int k = 0; k < TR_KINDS; k++) {
+		xqsort(st->part[k].v, st->part[k].n, sizeof *st->part[k].v, cmp_kv);
+		buf_addf(&b, "%s:%s\n", part_names[k], st->part[k].n ? "" : " {}");
+		for (size_t i = 0; i < st->part[k].n; i++) {
+			struct kv *e = st->part[k].v[i];
+			buf_adds(&b, "  ");
+			yaml_key(&b, e->key);
+			if (k == TR_PAGES) {
+				buf_adds(&b, ":\n");
+				for (size_t j = 0; j < e->n; j++)
+					buf_addf(&b, "    - \"%s\"\n", e->vals[j]);
+				if (!e->n)
+					buf_adds(&b, "    []\n");
+			} else {
+				buf_addf(&b, ": \"%s\"\n", e->n ? e->vals[0] : "");
+			}
+		}
+	}
+	char *rel = store_path(s, lang), *full = site_path(s, rel);
+	int rc = file_write(full, b.p, b.len);
+	if (rc)
+		diag_error(rel, 0, 0, "cannot write the translation status");
+	free(full);
+	free(rel);
+	buf_free(&b);
+	return rc;
+}
+
+/* }======= */
+
+/* {======= what is translatable */
+
+/* Fields that identify, link or date an item rather than say something. */
+static bool translatable_field(const char *k)
+{
+	static const char *const no[] = {"id", "url", "URL", "ref", "parent", "kind", "year", "topics", "type",
+	                                 "acronym", "DOI", "ISBN", "ISSN", "lang", "language", NULL};
+	for (const char *const *n = no; *n; n++)
+		if (!strcmp(k, *n))
+			return false;
+	return true;
+}
+
+static const struct data_file *data_in(const struct site *s, const char *name, int lang)
+{
+	for (size_t i = 0; i < s->ndata; i++)
+		if (s->data[i].lang == lang && !strcmp(s->data[i].name, name))
+			return &s->data[i];
+	return NULL;
+}
+
+static const struct yml_node *item_by_id(const struct yml_node *list, const char *id)
+{
+	for (size_t i = 0; list && list->kind == YML_SEQ && i < list->n; i++) {
+		const char *v = yml_str(yml_get(list->kids[i], "id"));
+		if (v && !strcmp(v, id))
+			return list->kids[i];
+	}
+	return NULL;
+}
+
+typedef void (*field_fn)(void *ctx, const char *path, const struct data_file *df, const struct yml_node *item,
+                         const char *field, const struct yml_node *value);
+
+/* Calls fn for every translatable field of the default-language data (the
+ * bibliography excepted: sources are cited in their own language). */
+static void each_field(const struct site *s, field_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < s->ndata; i++) {
+		const struct data_file *df = &s->data[i];
+		if (df->lang != -1 || !df->doc || !df->doc->root || !strcmp(df->name, "references"))
+			continue;
+		const struct yml_node *root = df->doc->root;
+		if (root->kind != YML_SEQ)
+			continue;
+		for (size_t j = 0; j < root->n; j++) {
+			const struct yml_node *item = root->kids[j];
+			const char *id = yml_str(yml_get(item, "id"));
+			if (!id || item->kind != YML_MAP)
+				continue;
+			for (size_t k = 0; k + 1 < item->n; k += 2) {
+				const struct yml_node *v = item->kids[k + 1];
+				const char *f = item->kids[k]->str;
+				long long iv;
+				double dv;
+				if (!translatable_field(f) || v->kind != YML_SCALAR || yml_resolve(v, &iv, &dv) != YML_T_STR)
+					continue;
+				char *path = xasprintf("%s/%s/%s", df->name, id, f);
+				fn(ctx, path, df, item, f, v);
+				free(path);
+			}
+		}
+	}
+}
+
+/* The UI keys of the default language: the site's, then the theme's. */
+static void ui_keys(const struct site *s, struct vec *keys)
+{
+	for (int k = 0; k < 2; k++) {
+		const struct yml_doc *d = s->ui[k];
+		for (size_t i = 0; d && d->root && i + 1 < d->root->n; i += 2) {
+			const char *key = d->root->kids[i]->str;
+			bool seen = false;
+			for (size_t j = 0; j < keys->n && !seen; j++)
+				seen = !strcmp(keys->v[j], key);
+			if (!seen)
+				vec_push(keys, (void *)key);
+		}
+	}
+}
+
+/* A UI string of exactly this language (no fallback), or NULL. */
+static const char *ui_own(const struct site *s, size_t lang, const char *key)
+{
+	for (int k = 0; k < 2; k++) {
+		const struct yml_doc *d = s->ui[2 * lang + (size_t)k];
+		const char *v = d ? yml_str(yml_get(d->root, key)) : NULL;
+		if (v)
+			return v;
+	}
+	return NULL;
+}
+
+/* }======= */
+
+/* {======= the report */
+
+#define NEVER "never marked as translated (vade i18n done)"
+
+static struct tr_entry *add_entry(struct tr_lang *L, enum tr_kind k, const char *id, const char *src)
+{
+	L->e[k] = xrealloc(L->e[k], (L->n[k] + 1) * sizeof *L->e[k]);
+	struct tr_entry *e = &L->e[k][L->n[k]++];
+	memset(e, 0, sizeof *e);
+	e->id = xstrdup(id);
+	e->src = xstrdup(src);
+	return e;
+}
+
+static void add_changed(struct tr_entry *e, const char *label)
+{
+	e->changed = xrealloc(e->changed, (e->nchanged + 1) * sizeof *e->changed);
+	e->changed[e->nchanged++] = xstrdup(label);
+}
+
+struct data_ctx {
+	const struct site *s;
+	size_t lang;
+	struct tr_lang *L;
+	struct store *st;
+};
+
+static void data_status(void *ctx, const char *path, const struct data_file *df, const struct yml_node *item,
+                        const char *field, const struct yml_node *value)
+{
+	struct data_ctx *c = ctx;
+	const struct data_file *tr = data_in(c->s, df->name, (int)c->lang);
+	const struct yml_node *ti = tr && tr->doc ? item_by_id(tr->doc->root, yml_str(yml_get(item, "id"))) : NULL;
+	struct tr_entry *e = add_entry(c->L, TR_DATA, path, df->src);
+	if (!yml_str(yml_get(ti, field))) {
+		e->state = TR_MISSING;
+	} else {
+		struct kv *rec = store_get(c->st, TR_DATA, path, false);
+		if (kv_has(rec, i18n_digest(value->str, value->len))) {
+			e->state = TR_CURRENT;
+		} else {
+			e->state = TR_OUTDATED;
+			char *ex = rec ? excerpt(value->str) : xstrdup(NEVER);
+			add_changed(e, ex);
+			free(ex);
+		}
+	}
+}
+
+static void page_status(const struct site *s, size_t l, const struct page *p, struct store *st, struct tr_lang *L)
+{
+	struct tr_entry *e = add_entry(L, TR_PAGES, p->key, p->docs[0]->src);
+	if (!p->docs[l]) {
+		e->state = TR_MISSING;
+		return;
+	}
+	struct kv *rec = store_get(st, TR_PAGES, p->key, false);
+	if (!rec) {
+		e->state = TR_OUTDATED;
+		add_changed(e, NEVER);
+		return;
+	}
+	struct segs sg;
+	if (!page_segs(s, p->docs[0], &sg))
+		return;
+	for (size_t i = 0; i < sg.n; i++)
+		if (!kv_has(rec, sg.v[i].digest))
+			add_changed(e, sg.v[i].label);
+	e->state = e->nchanged ? TR_OUTDATED : TR_CURRENT;
+	segs_free(&sg);
+}
+
+struct tr_report *i18n_report(const struct site *s)
+{
+	struct tr_report *r = xcalloc(1, sizeof *r);
+	r->nlangs = s->nlangs;
+	r->langs = xcalloc(s->nlangs, sizeof *r->langs);
+	struct vec keys = VEC_INIT;
+	ui_keys(s, &keys);
+	for (size_t l = 1; l < s->nlangs; l++) {
+		struct tr_lang *L = &r->langs[l];
+		struct store st;
+		store_load(s, l, &st);
+		for (size_t i = 0; i < s->npages; i++)
+			if (!s->pages[i]->generated && s->pages[i]->docs[0])
+				page_status(s, l, s->pages[i], &st, L);
+		for (size_t i = 0; i < keys.n; i++) {
+			const char *k = keys.v[i], *v = ui_own(s, l, k);
+			struct tr_entry *e = add_entry(L, TR_UI, k, "i18n");
+			if (!v) {
+				e->state = TR_MISSING;
+			} else {
+				const char *orig = site_ui(s, 0, k);
+				struct kv *rec = store_get(&st, TR_UI, k, false);
+				e->state = kv_has(rec, i18n_digest(orig, strlen(orig))) ? TR_CURRENT : TR_OUTDATED;
+				if (e->state == TR_OUTDATED) {
+					char *ex = rec ? excerpt(orig) : xstrdup(NEVER);
+					add_changed(e, ex);
+					free(ex);
+				}
+			}
+		}
+		struct data_ctx c = {s, l, L, &st};
+		each_field(s, data_status, &c);
+		for (int k = 0; k < TR_KINDS; k++)
+			for (size_t i = 0; i < L->n[k]; i++)
+				L->count[k][L->e[k][i].state]++;
+		store_free(&st);
+	}
+	vec_free(&keys);
+	return r;
+}
+
+void i18n_report_free(struct tr_report *r)
+{
+	if (!r)
+		return;
+	for (size_t l = 0; l < r->nlangs; l++)
+		for (int k = 0; k < TR_KINDS; k++) {
+			for (size_t i = 0; i < r->langs[l].n[k]; i++) {
+				struct tr_entry *e = &r->langs[l].e[k][i];
+				free(e->id);
+				free(e->src);
+				for (size_t j = 0; j < e->nchanged; j++)
+					free(e->changed[j]);
+				free(e->changed);
+			}
+			free(r->langs[l].e[k]);
+		}
+	free(r->langs);
+	free(r);
+}
+
+const struct tr_entry *i18n_page(const struct tr_report *r, size_t lang, const char *key)
+{
+	if (!r || lang == 0 || lang >= r->nlangs)
+		return NULL;
+	const struct tr_lang *L = &r->langs[lang];
+	for (size_t i = 0; i < L->n[TR_PAGES]; i++)
+		if (!strcmp(L->e[TR_PAGES][i].id, key))
+			return &L->e[TR_PAGES][i];
+	return NULL;
+}
+
+/* }======= */
+
+/* {======= vade i18n status */
+
+static const char *const state_names[3] = {"current", "outdated", "missing"};
+static const char *const kind_names[TR_KINDS] = {"pages", "UI strings", "data fields"};
+
+static void json_str(struct buf *b, const char *s)
+{
+	buf_addc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_addf(b, "\\%c", *p);
+		else if (*p < 0x20)
+			buf_addf(b, "\\u%04x", *p);
+		else
+			buf_addc(b, (char)*p);
+	}
+	buf_addc(b, '"');
+}
+
+static int lang_of(const struct site *s, const char *code)
+{
+	for (size_t l = 0; l < s->nlangs; l++)
+		if (!strcmp(s->langs[l].code, code))
+			return (int)l;
+	return -1;
+}
+
+int i18n_status(const struct site *s, char **langs, size_t n, bool json, bool strict)
+{
+	bool *want = xcalloc(s->nlangs, sizeof *want);
+	for (size_t i = 0; i < n; i++) {
+		int l = lang_of(s, langs[i]);
+		if (l <= 0) {
+			fprintf(stderr, "vade: '%s' is not a translation language of this site\n", langs[i]);
+			free(want);
+			return 2;
+		}
+		want[l] = true;
+	}
+	for (size_t l = 1; l < s->nlangs && !n; l++)
+		want[l] = true;
+	struct tr_report *r = i18n_report(s);
+	struct buf b = BUF_INIT;
+	bool behind = false;
+	if (json)
+		buf_adds(&b, "{\"default\": "), json_str(&b, s->langs[0].code), buf_adds(&b, ", \"languages\": {");
+	bool first_lang = true;
+	for (size_t l = 1; l < s->nlangs; l++) {
+		if (!want[l])
+			continue;
+		const struct tr_lang *L = &r->langs[l];
+		for (int k = 0; k < TR_KINDS; k++)
+			behind |= L->count[k][TR_OUTDATED] || L->count[k][TR_MISSING];
+		if (json) {
+			buf_adds(&b, first_lang ? "\n  " : ",\n  ");
+			json_str(&b, s->langs[l].code);
+			buf_adds(&b, ": {");
+			for (int k = 0; k < TR_KINDS; k++) {
+				buf_addf(&b, "%s\n    \"%s\": {\"current\": %zu, \"outdated\": %zu, \"missing\": %zu, \"items\": [",
+				         k ? "," : "", part_names[k], L->count[k][0], L->count[k][1], L->count[k][2]);
+				for (size_t i = 0; i < L->n[k]; i++) {
+					const struct tr_entry *e = &L->e[k][i];
+					buf_adds(&b, i ? ",\n      {\"id\": " : "\n      {\"id\": ");
+					json_str(&b, e->id);
+					buf_addf(&b, ", \"state\": \"%s\", \"source\": ", state_names[e->state]);
+					json_str(&b, e->src);
+					buf_adds(&b, ", \"changed\": [");
+					for (size_t j = 0; j < e->nchanged; j++) {
+						if (j)
+							buf_adds(&b, ", ");
+						json_str(&b, e->changed[j]);
+					}
+					buf_adds(&b, "]}");
+				}
+				buf_adds(&b, L->n[k] ? "\n    ]}" : "]}");
+			}
+			buf_adds(&b, "\n  }");
+		} else {
+			buf_addf(&b, "%s (%s):", s->langs[l].code, s->langs[l].name);
+			for (int k = 0; k < TR_KINDS; k++)
+				buf_addf(&b, "%s %s %zu current, %zu outdated, %zu missing", k ? ";" : "", kind_names[k],
+				         L->count[k][0], L->count[k][1], L->count[k][2]);
+			buf_addc(&b, '\n');
+			for (int k = 0; k < TR_KINDS; k++)
+				for (size_t i = 0; i < L->n[k]; i++) {
+					const struct tr_entry *e = &L->e[k][i];
+					if (e->state == TR_CURRENT)
+						continue;
+					const char *what = k == TR_PAGES ? (e->id[0] ? e->id : "(home)") : e->id;
+					buf_addf(&b, "  %-9s %s%s %s\n", state_names[e->state], k == TR_UI ? "ui:" : "", what,
+					         k == TR_PAGES ? e->src : "");
+					for (size_t j = 0; j < e->nchanged; j++)
+						buf_addf(&b, "            changed: %s\n", e->changed[j]);
+				}
+		}
+		first_lang = false;
+	}
+	if (json)
+		buf_adds(&b, "\n}}\n");
+	fputs(b.p, stdout);
+	buf_free(&b);
+	i18n_report_free(r);
+	free(want);
+	return strict && behind ? 1 : 0;
+}
+
+/* }======= */
+
+/* {======= vade i18n done */
+
+/* "content/topics/thb/index.fr.md", "topics/thb/index.md", "topics/thb" -> the page. */
+static const struct page *page_arg(const struct site *s, const char *arg)
+{
+	char *k = xstrdup(arg);
+	if (!strncmp(k, "content/", 8))
+		memmove(k, k + 8, strlen(k + 8) + 1);
+	size_t n = strlen(k);
+	if (n > 3 && !strcmp(k + n - 3, ".md")) {
+		k[n - 3] = '\0';
+		char *dot = strrchr(k, '.'), *slash = strrchr(k, '/');
+		if (dot && (!slash || dot > slash) && lang_of(s, dot + 1) >= 0)
+			*dot = '\0';
+	}
+	n = strlen(k);
+	if (!strcmp(k, "index"))
+		k[0] = '\0';
+	else if (n > 6 && !strcmp(k + n - 6, "/index"))
+		k[n - 6] = '\0';
+	while ((n = strlen(k)) && k[n - 1] == '/')
+		k[n - 1] = '\0';
+	const struct page *p = site_find(s, k);
+	free(k);
+	return p;
+}
+
+static void record_page(const struct site *s, struct store *st, const struct page *p)
+{
+	struct segs sg;
+	if (!page_segs(s, p->docs[0], &sg))
+		return;
+	char **vals = xcalloc(sg.n + 1, sizeof *vals);
+	for (size_t i = 0; i < sg.n; i++)
+		vals[i] = hex(sg.v[i].digest);
+	kv_set(store_get(st, TR_PAGES, p->key, true), vals, sg.n);
+	segs_free(&sg);
+}
+
+static void record_one(struct store *st, enum tr_kind k, const char *key, const char *orig)
+{
+	char **vals = xcalloc(1, sizeof *vals);
+	vals[0] = hex(i18n_digest(orig, strlen(orig)));
+	kv_set(store_get(st, k, key, true), vals, 1);
+}
+
+struct done_ctx {
+	const struct site *s;
+	size_t lang;
+	struct store *st;
+};
+
+static void done_field(void *ctx, const char *path, const struct data_file *df, const struct yml_node *item,
+                       const char *field, const struct yml_node *value)
+{
+	struct done_ctx *c = ctx;
+	const struct data_file *tr = data_in(c->s, df->name, (int)c->lang);
+	const struct yml_node *ti = tr && tr->doc ? item_by_id(tr->doc->root, yml_str(yml_get(item, "id"))) : NULL;
+	if (yml_str(yml_get(ti, field)))
+		record_one(c->st, TR_DATA, path, value->str);
+}
+
+int i18n_done(const struct site *s, const char *lang, char **pages, size_t n)
+{
+	int l = lang_of(s, lang);
+	if (l <= 0) {
+		fprintf(stderr, "vade: '%s' is not a translation language of this site\n", lang);
+		return 2;
+	}
+	struct store st;
+	store_load(s, (size_t)l, &st);
+	size_t marked = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct page *p = page_arg(s, pages[i]);
+		if (!p || p->generated) {
+			diag_error(pages[i], 0, 0, "no such page");
+		} else if (!p->docs[l]) {
+			diag_error(p->docs[0]->src, 0, 0, "has no %s translation to mark as done", lang);
+		} else {
+			record_page(s, &st, p);
+			marked++;
+		}
+	}
+	if (n == 0) {
+		/* Everything that is translated now matches its original. */
+		for (size_t i = 0; i < s->npages; i++)
+			if (!s->pages[i]->generated && s->pages[i]->docs[0] && s->pages[i]->docs[l]) {
+				record_page(s, &st, s->pages[i]);
+				marked++;
+			}
+		struct vec keys = VEC_INIT;
+		ui_keys(s, &keys);
+		for (size_t i = 0; i < keys.n; i++)
+			if (ui_own(s, (size_t)l, keys.v[i])) {
+				record_one(&st, TR_UI, keys.v[i], site_ui(s, 0, keys.v[i]));
+				marked++;
+			}
+		vec_free(&keys);
+		struct done_ctx c = {s, (size_t)l, &st};
+		each_field(s, done_field, &c);
+	}
+	int rc = diag_errors() ? 1 : store_save(s, (size_t)l, &st) ? 1 : 0;
+	if (!rc) {
+		char *rel = store_path(s, (size_t)l);
+		printf("vade: marked %zu %s as current in %s\n", marked, n ? "page(s)" : "pages and strings", rel);
+		free(rel);
+	}
+	store_free(&st);
+	return rc;
+}
+
+/* }======= */
+
+/* {======= PO files: export */
+
+static void po_quiet(int severity, po_message_t m, const char *file, size_t line, size_t col, int multi,
+                     const char *text)
+{
+	(void)m;
+	(void)col;
+	(void)multi;
+	diag_report(severity == PO_SEVERITY_WARNING ? DIAG_WARNING : DIAG_ERROR, file ? file : "po",
+	            file && line != (size_t)-1 ? (int)line : 0, 0, "%s", text);
+	if (severity == PO_SEVERITY_FATAL_ERROR) {
+		diag_flush();
+		exit(1);
+	}
+}
+
+static void po_quiet2(int severity, po_message_t m1, const char *f1, size_t l1, size_t c1, int mp1, const char *t1,
+                      po_message_t m2, const char *f2, size_t l2, size_t c2, int mp2, const char *t2)
+{
+	(void)m2;
+	(void)f2;
+	(void)l2;
+	(void)c2;
+	(void)mp2;
+	(void)t2;
+	po_quiet(severity, m1, f1, l1, c1, mp1, t1);
+}
+
+static const struct po_xerror_handler po_handler = {po_quiet, po_quiet2};
+
+static void po_add(po_message_iterator_t it, const char *ctx, const char *id, const char *str, bool fuzzy,
+                   const char *file, int line, const char *note)
+{
+	po_message_t m = po_message_create();
+	po_message_set_msgctxt(m, ctx);
+	po_message_set_msgid(m, id);
+	po_message_set_msgstr(m, str ? str : "");
+	if (fuzzy && str && *str)
+		po_message_set_fuzzy(m, 1);
+	if (file)
+		po_message_add_filepos(m, file, line > 0 ? (size_t)line : (size_t)-1);
+	if (note)
+		po_message_set_extracted_comments(m, note);
+	po_message_insert(it, m);
+}
+
+static bool is_fm(const struct seg *g) { return g->yaml; }
+
+/* The translation's passage matching the original's passage i, or NULL when the
+ * two files do not have the same shape (then nothing can be paired safely). */
+static const struct seg *paired(const struct segs *orig, const struct segs *tr, size_t i)
+{
+	if (!tr || !tr->text)
+		return NULL;
+	const struct seg *g = &orig->v[i];
+	if (is_fm(g)) {
+		for (size_t k = 0; k < tr->n; k++)
+			if (is_fm(&tr->v[k]) && !strcmp(tr->v[k].label, g->label))
+				return &tr->v[k];
+		return NULL;
+	}
+	size_t ob = 0, tb = 0, idx = 0;
+	for (size_t k = 0; k < orig->n; k++)
+		if (!is_fm(&orig->v[k])) {
+			if (k == i)
+				idx = ob;
+			ob++;
+		}
+	for (size_t k = 0; k < tr->n; k++)
+		tb += !is_fm(&tr->v[k]);
+	if (ob != tb)
+		return NULL;
+	for (size_t k = 0, b = 0; k < tr->n; k++)
+		if (!is_fm(&tr->v[k]) && b++ == idx)
+			return &tr->v[k];
+	return NULL;
+}
+
+/* "title", "summary" or the number of the body passage. */
+static char *seg_ctx(const struct page *p, const struct segs *sg, size_t i)
+{
+	if (is_fm(&sg->v[i]))
+		return xasprintf("page:%s:%s", p->key, sg->v[i].label);
+	size_t b = 0;
+	for (size_t k = 0; k < i; k++)
+		b += !is_fm(&sg->v[k]);
+	return xasprintf("page:%s:%zu", p->key, b + 1);
+}
+
+struct export_ctx {
+	const struct site *s;
+	size_t lang;
+	po_message_iterator_t it;
+	const struct tr_lang *L;
+};
+
+static const struct tr_entry *entry_of(const struct tr_lang *L, enum tr_kind k, const char *id)
+{
+	for (size_t i = 0; i < L->n[k]; i++)
+		if (!strcmp(L->e[k][i].id, id))
+			return &L->e[k][i];
+	return NULL;
+}
+
+static void export_field(void *ctx, const char *path, const struct data_file *df, const struct yml_node *item,
+                         const char *field, const struct yml_node *value)
+{
+	struct export_ctx *c = ctx;
+	const struct data_file *tr = data_in(c->s, df->name, (int)c->lang);
+	const struct yml_node *ti = tr && tr->doc ? item_by_id(tr->doc->root, yml_str(yml_get(item, "id"))) : NULL;
+	const struct tr_entry *e = entry_of(c->L, TR_DATA, path);
+	char *ctxs = xasprintf("data:%s", path);
+	po_add(c->it, ctxs, value->str, yml_str(yml_get(ti, field)), e && e->state == TR_OUTDATED, df->src,
+	       value->line, NULL);
+	free(ctxs);
+}
+
+int i18n_export(const struct site *s, const char *lang, const char *out)
+{
+	int l = lang_of(s, lang);
+	if (l <= 0) {
+		fprintf(stderr, "vade: '%s' is not a translation language of this site\n", lang);
+		return 2;
+	}
+	struct tr_report *r = i18n_report(s);
+	const struct tr_lang *L = &r->langs[l];
+	po_file_t f = po_file_create();
+	po_message_iterator_t it = po_message_iterator(f, NULL);
+	/* SOURCE_DATE_EPOCH, when set, makes the export reproducible. */
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	time_t now = sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+	char date[32];
+	strftime(date, sizeof date, "%Y-%m-%d %H:%M+0000", gmtime(&now));
+	char *header = xasprintf("Project-Id-Version: %s\nPO-Revision-Date: %s\nLast-Translator: \n"
+	                         "Language-Team: %s\nLanguage: %s\nMIME-Version: 1.0\n"
+	                         "Content-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n"
+	                         "X-Generator: vade\n", s->title, date, s->langs[l].name, lang);
+	po_add(it, NULL, "", header, false, NULL, 0, NULL);
+	free(header);
+	for (size_t i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		if (p->generated || !p->docs[0])
+			continue;
+		struct segs sg, tr = {0};
+		if (!page_segs(s, p->docs[0], &sg))
+			continue;
+		if (p->docs[l])
+			page_segs(s, p->docs[l], &tr);
+		const struct tr_entry *e = entry_of(L, TR_PAGES, p->key);
+		struct store st;
+		store_load(s, (size_t)l, &st);
+		const struct kv *rec = store_get(&st, TR_PAGES, p->key, false);
+		for (size_t k = 0; k < sg.n; k++) {
+			const struct seg *t = paired(&sg, &tr, k);
+			/* A passage is fuzzy when the original changed since the translation was marked current. */
+			bool fuzzy = (e && e->state == TR_OUTDATED && !kv_has(rec, sg.v[k].digest)) || (p->docs[l] && !t);
+			char *ctxs = seg_ctx(p, &sg, k);
+			po_add(it, ctxs, sg.v[k].text, t ? t->text : NULL, fuzzy, p->docs[0]->src, sg.v[k].line,
+			       sg.v[k].label);
+			free(ctxs);
+		}
+		store_free(&st);
+		segs_free(&sg);
+		segs_free(&tr);
+	}
+	struct vec keys = VEC_INIT;
+	ui_keys(s, &keys);
+	for (size_t i = 0; i < keys.n; i++) {
+		const char *k = keys.v[i];
+		const struct tr_entry *e = entry_of(L, TR_UI, k);
+		const struct yml_node *n = s->ui[0] ? yml_get(s->ui[0]->root, k) : NULL;
+		char *where = n ? xstrdup("content/i18n/") : xasprintf("themes/%s/i18n/", s->theme);
+		char *file = xasprintf("%s%s.yaml", where, s->langs[0].code);
+		if (!n && s->ui[1])
+			n = yml_get(s->ui[1]->root, k);
+		char *ctxs = xasprintf("ui:%s", k);
+		po_add(it, ctxs, site_ui(s, 0, k), ui_own(s, (size_t)l, k), e && e->state == TR_OUTDATED, file,
+		       n ? n->line : 0, NULL);
+		free(ctxs);
+		free(file);
+		free(where);
+	}
+	vec_free(&keys);
+	struct export_ctx c = {s, (size_t)l, it, L};
+	each_field(s, export_field, &c);
+	po_message_iterator_free(it);
+	po_file_write(f, out, &po_handler);
+	po_file_free(f);
+	i18n_report_free(r);
+	if (diag_errors())
+		return 1;
+	printf("vade: wrote %s\n", out);
+	return 0;
+}
+
+/* }======= */
+
+/* {======= PO files: import */
+
+struct edit {
+	size_t start, end;
+	char *text;
+};
+
+static int cmp_edit(const void *a, const void *b)
+{
+	const struct edit *x = a, *y = b;
+	return x->start < y->start ? 1 : x->start > y->start ? -1 : 0; /* last first */
+}
+
+/* A YAML double-quoted scalar: safe for any text. */
+static char *yaml_quote(const char *s)
+{
+	struct buf b = BUF_INIT;
+	buf_addc(&b, '"');
+	for (const char *p = s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_addc(&b, '\\'), buf_addc(&b, *p);
+		else if (*p == '\n')
+			buf_adds(&b, "\\n");
+		else if (*p == '\t')
+			buf_adds(&b, "\\t");
+		else
+			buf_addc(&b, *p);
+	}
+	buf_addc(&b, '"');
+	return buf_detach(&b, NULL);
+}
+
+/* A translated passage as it goes back into the file: continuation lines get the
+ * container prefix ("> ", list indentation) of the line the passage starts on. */
+static char *reflow(const char *file, const struct seg *g, const char *text)
+{
+	if (g->yaml)
+		return yaml_quote(text);
+	size_t ls = g->start;
+	while (ls > 0 && file[ls - 1] != '\n')
+		ls--;
+	struct buf prefix = BUF_INIT, b = BUF_INIT;
+	for (size_t i = ls; i < g->start && i < ls + (size_t)g->indent; i++)
+		buf_addc(&prefix, file[i] == '>' ? '>' : ' ');
+	for (const char *p = text; *p; p++) {
+		buf_addc(&b, *p);
+		if (*p == '\n' && p[1])
+			buf_add(&b, prefix.p, prefix.len);
+	}
+	buf_free(&prefix);
+	return buf_detach(&b, NULL);
+}
+
+static char *apply_edits(const char *text, size_t len, struct edit *e, size_t n)
+{
+	xqsort(e, n, sizeof *e, cmp_edit);
+	char *cur = xstrndup(text, len);
+	size_t cl = len;
+	for (size_t i = 0; i < n; i++) {
+		struct buf b = BUF_INIT;
+		buf_add(&b, cur, e[i].start);
+		buf_adds(&b, e[i].text);
+		buf_add(&b, cur + e[i].end, cl - e[i].end);
+		free(cur);
+		cur = buf_detach(&b, &cl);
+	}
+	return cur;
+}
+
+static bool write_if_changed(const struct site *s, const char *rel, const char *text, size_t len, size_t *changed)
+{
+	char *full = site_path(s, rel), *old = NULL;
+	size_t ol;
+	bool same = file_read(full, &old, &ol) == 0 && ol == len && !memcmp(old, text, len);
+	free(old);
+	if (!same) {
+		if (file_write(full, text, len) != 0)
+			diag_error(rel, 0, 0, "cannot write");
+		else
+			(*changed)++, printf("vade: updated %s\n", rel);
+	}
+	free(full);
+	return !same;
+}
+
+struct msg {
+	const char *ctx, *id, *str;
+	bool fuzzy;
+	int line;
+};
+
+/* The translation file of a page: "content/a/b.md" -> "content/a/b.fr.md". */
+static char *translation_path(const char *src, const char *lang)
+{
+	size_t n = strlen(src);
+	return xasprintf("%.*s.%s.md", (int)(n - 3), src, lang);
+}
+
+static void union_record(struct store *st, enum tr_kind k, const char *key, uint64_t d)
+{
+	struct kv *e = store_get(st, k, key, true);
+	if (kv_has(e, d))
+		return;
+	e->vals = xrealloc(e->vals, (e->n + 1) * sizeof *e->vals);
+	e->vals[e->n++] = hex(d);
+}
+
+static void import_page(const struct site *s, size_t l, const struct page *p, struct msg *m, size_t nm,
+                        const char *po, struct store *st, size_t *changed)
+{
+	struct segs sg, tr = {0};
+	if (!page_segs(s, p->docs[0], &sg))
+		return;
+	bool have = p->docs[l] && page_segs(s, p->docs[l], &tr);
+	struct vec edits = VEC_INIT;
+	size_t translated = 0;
+	for (size_t k = 0; k < sg.n; k++) {
+		char *ctxs = seg_ctx(p, &sg, k);
+		const struct msg *hit = NULL;
+		for (size_t i = 0; i < nm && !hit; i++)
+			if (!strcmp(m[i].ctx, ctxs))
+				hit = &m[i];
+		free(ctxs);
+		if (!hit || !*hit->str)
+			continue;
+		if (i18n_digest(hit->id, strlen(hit->id)) != sg.v[k].digest) {
+			diag_warn(po, hit->line, 1, "the original of '%s' changed since this file was exported; entry skipped",
+			          hit->ctx);
+			continue;
+		}
+		translated++;
+		const struct seg *t = have ? paired(&sg, &tr, k) : NULL;
+		const struct seg *target = have ? t : &sg.v[k];
+		if (have && !t) {
+			diag_warn(po, hit->line, 1, "%s does not have the shape of its original; '%s' not imported",
+			          p->docs[l]->src, hit->ctx);
+			continue;
+		}
+		if (!have || strcmp(t->text, hit->str)) {
+			struct edit *e = xmalloc(sizeof *e);
+			e->start = target->start;
+			e->end = target->end;
+			e->text = reflow(have ? tr.text : sg.text, target, hit->str);
+			vec_push(&edits, e);
+		}
+		if (!hit->fuzzy)
+			union_record(st, TR_PAGES, p->key, sg.v[k].digest);
+	}
+	size_t body = 0;
+	for (size_t k = 0; k < sg.n; k++)
+		body++;
+	if (!have && translated < body) {
+		if (translated)
+			diag_warn(po, 0, 0, "page '%s' is only partly translated; %s not created", p->key,
+			          translation_path(p->docs[0]->src, s->langs[l].code));
+	} else if (edits.n) {
+		struct edit *arr = xcalloc(edits.n, sizeof *arr);
+		for (size_t i = 0; i < edits.n; i++)
+			arr[i] = *(struct edit *)edits.v[i];
+		char *out = apply_edits(have ? tr.text : sg.text, have ? tr.len : sg.len, arr, edits.n);
+		char *rel = have ? xstrdup(p->docs[l]->src) : translation_path(p->docs[0]->src, s->langs[l].code);
+		write_if_changed(s, rel, out, strlen(out), changed);
+		free(rel);
+		free(out);
+		for (size_t i = 0; i < edits.n; i++)
+			free(arr[i].text);
+		free(arr);
+	}
+	for (size_t i = 0; i < edits.n; i++)
+		free(edits.v[i]);
+	vec_free(&edits);
+	segs_free(&sg);
+	segs_free(&tr);
+}
+
+/* Sets key to value in a flat YAML mapping file (UI strings), editing only that line. */
+static void set_flat(const struct site *s, const char *rel, const char *key, const char *value, size_t *changed)
+{
+	char *full = site_path(s, rel), *text = NULL;
+	size_t len = 0;
+	if (file_read(full, &text, &len) != 0)
+		text = xstrdup(""), len = 0;
+	free(full);
+	struct yml_doc *d = len ? yml_parse(rel, text, len, 1) : NULL;
+	const struct yml_node *n = d ? yml_get(d->root, key) : NULL;
+	char *q = yaml_quote(value), *out;
+	if (n && n->kind == YML_SCALAR && (!yml_str(n) || strcmp(n->str, value))) {
+		size_t st = offset_of(text, len, 0, n->line, n->col), en = st;
+		while (en < len && text[en] != '\n')
+			en++;
+		struct edit e = {st, en, q};
+		out = apply_edits(text, len, &e, 1);
+		write_if_changed(s, rel, out, strlen(out), changed);
+		free(out);
+	} else if (!n) {
+		char *kq = yaml_quote(key);
+		out = xasprintf("%s%s%s: %s\n", text, len && text[len - 1] != '\n' ? "\n" : "", kq, q);
+		write_if_changed(s, rel, out, strlen(out), changed);
+		free(kq);
+		free(out);
+	}
+	free(q);
+	yml_free(d);
+	free(text);
+}
+
+/* Sets field of the item with id in a data overlay file (a list of items). */
+static void set_field(const struct site *s, const char *rel, const char *id, const char *field, const char *value,
+                      size_t *changed)
+{
+	char *full = site_path(s, rel), *text = NULL;
+	size_t len = 0;
+	if (file_read(full, &text, &len) != 0)
+		text = xstrdup(""), len = 0;
+	free(full);
+	struct yml_doc *d = len ? yml_parse(rel, text, len, 1) : NULL;
+	const struct yml_node *item = d ? item_by_id(d->root, id) : NULL;
+	const struct yml_node *n = item ? yml_get(item, field) : NULL;
+	char *q = yaml_quote(value), *out = NULL;
+	if (n && n->kind == YML_SCALAR) {
+		if (yml_str(n) && !strcmp(n->str, value))
+			goto done;
+		size_t st = offset_of(text, len, 0, n->line, n->col), en = st;
+		while (en < len && text[en] != '\n')
+			en++;
+		struct edit e = {st, en, q};
+		out = apply_edits(text, len, &e, 1);
+	} else if (item) {
+		/* a new line after the item's id, at the id's indentation */
+		const struct yml_node *idn = yml_get(item, "id");
+		size_t at = offset_of(text, len, 0, idn->line, 1);
+		while (at < len && text[at] != '\n')
+			at++;
+		int keycol = 0;
+		for (size_t i = 0; i + 1 < item->n; i += 2)
+			if (!strcmp(item->kids[i]->str, "id"))
+				keycol = item->kids[i]->col;
+		char *line = xasprintf("\n%*s%s: %s", keycol - 1, "", field, q);
+		struct edit e = {at, at, line};
+		out = apply_edits(text, len, &e, 1);
+		free(line);
+	} else {
+		char *iq = yaml_quote(id);
+		out = xasprintf("%s%s- id: %s\n  %s: %s\n", len ? text : "# Translated fields, overlaid by id.\n",
+		                len && text[len - 1] != '\n' ? "\n" : "", iq, field, q);
+		free(iq);
+	}
+	write_if_changed(s, rel, out, strlen(out), changed);
+done:
+	free(out);
+	free(q);
+	yml_free(d);
+	free(text);
+}
+
+int i18n_import(const struct site *s, const char *po)
+{
+	po_file_t f = po_file_read(po, &po_handler);
+	if (!f)
+		return 1;
+	const char *hdr = po_file_domain_header(f, NULL);
+	char *code = hdr ? po_header_field(hdr, "Language") : NULL;
+	int l = code ? lang_of(s, code) : -1;
+	if (l <= 0) {
+		diag_error(po, 0, 0, "the header's Language ('%s') is not a translation language of this site",
+		           code ? code : "");
+		free(code);
+		po_file_free(f);
+		return 1;
+	}
+	struct vec msgs = VEC_INIT;
+	po_message_iterator_t it = po_message_iterator(f, NULL);
+	po_message_t m;
+	while ((m = po_next_message(it))) {
+		if (po_message_is_obsolete(m) || !po_message_msgctxt(m))
+			continue;
+		struct msg *x = xmalloc(sizeof *x);
+		po_filepos_t fp = po_message_filepos(m, 0);
+		*x = (struct msg){po_message_msgctxt(m), po_message_msgid(m), po_message_msgstr(m),
+		                  po_message_is_fuzzy(m) != 0, fp ? (int)po_filepos_start_line(fp) : 0};
+		vec_push(&msgs, x);
+	}
+	po_message_iterator_free(it);
+	struct msg *all = xcalloc(msgs.n + 1, sizeof *all);
+	for (size_t i = 0; i < msgs.n; i++) {
+		all[i] = *(struct msg *)msgs.v[i];
+		free(msgs.v[i]);
+	}
+	size_t nm = msgs.n;
+	vec_free(&msgs);
+
+	struct store st;
+	store_load(s, (size_t)l, &st);
+	size_t changed = 0;
+	for (size_t i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		if (p->generated || !p->docs[0])
+			continue;
+		char *prefix = xasprintf("page:%s:", p->key);
+		size_t pl = strlen(prefix), first = nm, count = 0;
+		for (size_t k = 0; k < nm; k++)
+			if (!strncmp(all[k].ctx, prefix, pl) && !strchr(all[k].ctx + pl, ':')) {
+				if (first == nm)
+					first = k;
+				count++;
+			}
+		free(prefix);
+		if (count)
+			import_page(s, (size_t)l, p, all, nm, po, &st, &changed);
+	}
+	char *ui_rel = xasprintf("content/i18n/%s.yaml", s->langs[l].code);
+	for (size_t k = 0; k < nm; k++) {
+		const struct msg *x = &all[k];
+		if (!*x->str)
+			continue;
+		if (!strncmp(x->ctx, "ui:", 3)) {
+			const char *key = x->ctx + 3, *orig = site_ui(s, 0, key), *own = ui_own(s, (size_t)l, key);
+			if (!orig || strcmp(orig, x->id)) {
+				diag_warn(po, x->line, 1, "the original of '%s' changed since this file was exported; entry skipped", x->ctx);
+				continue;
+			}
+			if (!own || strcmp(own, x->str))
+				set_flat(s, ui_rel, key, x->str, &changed);
+			if (!x->fuzzy)
+				union_record(&st, TR_UI, key, i18n_digest(orig, strlen(orig)));
+		} else if (!strncmp(x->ctx, "data:", 5)) {
+			/* data:<name>/<id>/<field> */
+			char *path = xstrdup(x->ctx + 5), *s1 = strchr(path, '/'), *s2 = strrchr(path, '/');
+			if (!s1 || s1 == s2) {
+				free(path);
+				continue;
+			}
+			*s1 = *s2 = '\0';
+			const struct data_file *df = data_in(s, path, -1);
+			const struct yml_node *item = df && df->doc ? item_by_id(df->doc->root, s1 + 1) : NULL;
+			const char *orig = yml_str(yml_get(item, s2 + 1));
+			if (!orig || strcmp(orig, x->id)) {
+				diag_warn(po, x->line, 1, "the original of '%s' changed since this file was exported; entry skipped", x->ctx);
+				free(path);
+				continue;
+			}
+			char *rel = xasprintf("content/data/%s.%s.yaml", path, s->langs[l].code);
+			set_field(s, rel, s1 + 1, s2 + 1, x->str, &changed);
+			if (!x->fuzzy)
+				union_record(&st, TR_DATA, x->ctx + 5, i18n_digest(orig, strlen(orig)));
+			free(rel);
+			free(path);
+		}
+	}
+	free(ui_rel);
+	/* The status file changes only when the import brought something new. */
+	char *rel = store_path(s, (size_t)l), *full = site_path(s, rel), *before = NULL;
+	size_t bl = 0;
+	file_read(full, &before, &bl);
+	store_save(s, (size_t)l, &st);
+	char *after = NULL;
+	size_t al = 0;
+	file_read(full, &after, &al);
+	if (!before || bl != al || memcmp(before, after, al)) {
+		if (before)
+			file_write(full, before, bl), write_if_changed(s, rel, after, al, &changed);
+		else
+			changed++, printf("vade: updated %s\n", rel);
+	}
+	free(before);
+	free(after);
+	free(full);
+	free(rel);
+	store_free(&st);
+	free(all);
+	free(code);
+	po_file_free(f);
+	if (!changed)
+		printf("vade: %s changed nothing\n", po);
+	return diag_errors() ? 1 : 0;
+}
+
+/* }======= */

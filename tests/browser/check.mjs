@@ -239,6 +239,25 @@ async function checkPage(context, base, file) {
     } catch (e) {
       browserLines.push(`FAIL landmarks ${p}: ${clip(oneLine(e.message), 200)}`);
     }
+    // direction: on a right-to-left page the main column starts at the right
+    // edge of the layout (and the side navigation sits to its left); on a
+    // left-to-right page the other way round.
+    try {
+      const f = await page.evaluate(() => {
+        const main = document.querySelector('main'), lay = document.querySelector('.layout'), nav = document.querySelector('.sidenav');
+        if (!main || !lay) return null;
+        const cs = getComputedStyle(lay), m = main.getBoundingClientRect(), l = lay.getBoundingClientRect();
+        const start = document.documentElement.dir === 'rtl' ? l.right - parseFloat(cs.paddingRight) - m.right : m.left - (l.left + parseFloat(cs.paddingLeft));
+        const n = nav ? nav.getBoundingClientRect() : null;
+        return { dir: document.documentElement.dir, cssdir: getComputedStyle(main).direction, start, navOk: !n || (document.documentElement.dir === 'rtl' ? n.right <= m.left + 1 : n.left >= m.right - 1) };
+      });
+      if (!f) browserLines.push(`ok direction ${p} (no layout)`);
+      else if (f.dir !== f.cssdir) browserLines.push(`FAIL direction ${p}: dir=${f.dir} but main is laid out ${f.cssdir}`);
+      else if (Math.abs(f.start) > 2 || !f.navOk) browserLines.push(`FAIL direction ${p}: main starts ${f.start.toFixed(1)}px from the ${f.dir === 'rtl' ? 'right' : 'left'} edge; side navigation ${f.navOk ? 'ok' : 'on the wrong side'}`);
+      else browserLines.push(`ok direction ${f.dir} ${p}`);
+    } catch (e) {
+      browserLines.push(`FAIL direction ${p}: ${clip(oneLine(e.message), 200)}`);
+    }
     // Requests made after the first offline line (none expected) still count.
     if (external.length && browserLines.includes(`ok offline ${p}`)) {
       browserLines[browserLines.indexOf(`ok offline ${p}`)] = `FAIL offline ${p}: external URL(s): ${clip([...new Set(external)].slice(0, 3).join(' '), 300)}`;

@@ -369,11 +369,14 @@ static bool idset_has(struct idset *s, const char *id)
 	return false;
 }
 
-static char *unique_id(struct idset *s, const char *text)
+static char *unique_id(struct idset *s, const char *text, const char *prefix)
 {
 	struct buf b = BUF_INIT;
+	if (prefix)
+		buf_adds(&b, prefix);
+	size_t pl = b.len;
 	markdown_slug(&b, text, strlen(text));
-	if (!b.len)
+	if (b.len == pl)
 		buf_adds(&b, "section");
 	char *id = xstrdup(b.p);
 	for (int k = 1; idset_has(s, id); k++) {
@@ -456,7 +459,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		}
 		struct buf txt = BUF_INIT, tag = BUF_INIT;
 		node_text(h, &txt);
-		char *id = unique_id(&ids, txt.p);
+		char *id = unique_id(&ids, txt.p, o->id_prefix);
 		char *inner = cmark_render_html(h, options, exts);
 		size_t il = strlen(inner);
 		while (il && inner[il - 1] == '\n')
@@ -522,7 +525,7 @@ size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, ch
 		}
 		struct buf txt = BUF_INIT;
 		node_text(n, &txt);
-		unique_id(&ids, txt.p);
+		unique_id(&ids, txt.p, NULL);
 		buf_free(&txt);
 	}
 	cmark_iter_free(it);

@@ -28,6 +28,7 @@ struct md_opts {
 	struct cite_ctx *cite;  /* the output document's notes, or NULL to leave [@key] as text */
 	const char *lang;       /* language of the text, for its typography (French spacing, quotes) */
 	bool rtl;               /* right-to-left: Latin runs are isolated in <bdi> */
+	const char *id_prefix;  /* before every heading id, so chapters of one document do not clash */
 };
 
 struct md_heading {

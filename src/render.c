@@ -58,6 +58,8 @@ struct worker {
 	struct cite_ctx cite;   /* the notes of the output document being rendered */
 	struct anchors *hids;   /* [npages * nlangs]: heading ids of docs, read on demand */
 	bool *hids_done;
+	const struct page **hb; /* the chapters of the handbook being rendered, else NULL */
+	size_t nhb;
 };
 
 static struct worker *worker_of(lua_State *L)
@@ -167,6 +169,11 @@ static char *resolve_link(void *ctx, const char *url, bool image, int line, int 
 	const char *hash = strchr(url, '#');
 	const char *frag = hash ? hash + 1 : NULL;
 	if (plen == 0) {
+		if (w->hb && frag && *frag) {
+			for (size_t i = 0; i < w->nhb; i++)
+				if (w->hb[i] == w->page)
+					return xasprintf("#c%zu-%s", i + 1, frag);
+		}
 		if (frag && *frag)
 			add_check(w, line, col, w->page, frag);
 		return NULL;
@@ -195,8 +202,17 @@ static char *resolve_link(void *ctx, const char *url, bool image, int line, int 
 		else if (nl > 6 && !strcmp(norm + nl - 6, "/index"))
 			norm[nl - 6] = '\0';
 		const struct page *t = site_find(s, norm);
+		size_t chap = 0;
+		for (size_t i = 0; t && w->hb && i < w->nhb && !chap; i++)
+			if (w->hb[i] == t)
+				chap = i + 1;
 		if (!t || t->generated) {
 			diag_error(src, line, col, "link to a missing page '%.*s'", (int)plen, url);
+		} else if (chap) {
+			/* In a handbook, a link to one of its chapters stays inside the document. */
+			if (frag && *frag)
+				frag = translate_anchor(w, t, frag);
+			result = frag && *frag ? xasprintf("#c%zu-%s", chap, frag) : xasprintf("#c%zu", chap);
 		} else {
 			char *to = page_output(s, t, w->lang);
 			char *rel = url_relative(w->out_path, to);
@@ -565,6 +581,19 @@ static void build_model(struct worker *w)
 	}
 }
 
+static void push_toc(lua_State *L, const struct md_result *md)
+{
+	lua_createtable(L, (int)md->ntoc, 0);
+	for (size_t i = 0; i < md->ntoc; i++) {
+		lua_createtable(L, 0, 3);
+		lua_pushinteger(L, md->toc[i].level);
+		lua_setfield(L, -2, "level");
+		push_str(L, "id", md->toc[i].id);
+		push_str(L, "text", md->toc[i].text);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
 /* Pushes the variables of one render: site, lang, page, pages, data. */
 static void push_vars(struct worker *w, const struct md_result *md)
 {
@@ -586,15 +615,7 @@ static void push_vars(struct worker *w, const struct md_result *md)
 	if (md) {
 		lua_pushlstring(L, md->html.p, md->html.len);
 		lua_setfield(L, -2, "content");
-		lua_createtable(L, (int)md->ntoc, 0);
-		for (size_t i = 0; i < md->ntoc; i++) {
-			lua_createtable(L, 0, 3);
-			lua_pushinteger(L, md->toc[i].level);
-			lua_setfield(L, -2, "level");
-			push_str(L, "id", md->toc[i].id);
-			push_str(L, "text", md->toc[i].text);
-			lua_rawseti(L, -2, (lua_Integer)i + 1);
-		}
+		push_toc(L, md);
 		lua_setfield(L, -2, "toc");
 	}
 	lua_createtable(L, 0, 1);
@@ -633,6 +654,131 @@ static const char *default_layout(const struct page *p)
 	return p->key[0] == '\0' ? "home" : p->generated ? "list" : "page";
 }
 
+/* The page's text in a language as HTML, its citations going to w->cite.
+ * prefix goes before heading ids (handbook chapters). False if unreadable. */
+static bool render_text(struct worker *w, const struct page *p, size_t lang, const char *prefix,
+                        struct md_result *md)
+{
+	const struct site *s = w->s;
+	const struct doc *d = page_doc(s, p, lang);
+	if (!d->src)
+		return true;
+	char *full = site_path(s, d->src), *text;
+	size_t len;
+	if (file_read(full, &text, &len) != 0) {
+		diag_error(d->src, 0, 0, "cannot read file");
+		free(full);
+		return false;
+	}
+	free(full);
+	size_t tl = p->docs[lang] ? lang : 0; /* the language the text is written in */
+	struct md_opts o = {.unsafe_html = s->unsafe_html, .drop_first_h1 = d->title_from_heading,
+	                    .line0 = d->body_line, .link = resolve_link, .link_ctx = w, .cite = &w->cite,
+	                    .lang = s->langs[tl].code, .rtl = !strcmp(s->langs[tl].dir, "rtl"), .id_prefix = prefix};
+	w->cite.src = d->src;
+	w->cite.line0 = d->body_line;
+	w->cite.col0 = 1;
+	markdown_render(&o, text + d->body_off, len - d->body_off, md);
+	free(text);
+	return true;
+}
+
+static void add_chapters(const struct site *s, const struct page *p, struct vec *out)
+{
+	vec_push(out, (void *)p);
+	for (size_t i = 0; i < p->nkids; i++)
+		add_chapters(s, p->kids[i], out);
+}
+
+/* A print output of a page (card, sheet, handbook) through <name>.html. */
+static void render_print(struct worker *w, const struct page *p, size_t lang, unsigned bit)
+{
+	const struct site *s = w->s;
+	lua_State *L = tpl_lua(w->e);
+	const char *name = bit == OUT_CARD ? "card" : bit == OUT_SHEET ? "sheet" : "handbook";
+	const struct doc *d0 = p->docs[0];
+	w->page = p;
+	w->doc = page_doc(s, p, lang);
+	w->lang = lang;
+	w->out_path = xasprintf("%s/%s%s.html", s->langs[lang].code, p->path, name);
+	cite_ctx_init(&w->cite, &s->refs);
+	const char *label = site_ui(s, lang, "note");
+	if (label)
+		w->cite.label = label;
+	int top = lua_gettop(L);
+	push_vars(w, NULL);
+	int vars = lua_gettop(L);
+	bool ok = true;
+	if (bit == OUT_HANDBOOK) {
+		/* The page, its children depth first, then the appendices the front matter names. */
+		struct vec ch = VEC_INIT;
+		add_chapters(s, p, &ch);
+		const struct yml_node *hb = d0->fm ? yml_get(d0->fm->root, "handbook") : NULL;
+		const struct yml_node *apx = yml_get(hb, "appendices");
+		for (size_t i = 0; apx && apx->kind == YML_SEQ && i < apx->n; i++) {
+			const char *k = yml_str(apx->kids[i]);
+			const struct page *a = k ? site_find(s, k) : NULL;
+			if (!a || a->generated)
+				diag_error(d0->src, apx->kids[i]->line, apx->kids[i]->col, "no page '%s' for the handbook's appendices",
+				           k ? k : "");
+			else
+				vec_push(&ch, (void *)a);
+		}
+		w->hb = (const struct page **)ch.v;
+		w->nhb = ch.n;
+		lua_getfield(L, LUA_REGISTRYINDEX, "vade.pages");
+		lua_rawgeti(L, -1, (lua_Integer)lang + 1);
+		int model = lua_gettop(L);
+		lua_createtable(L, (int)ch.n, 0);
+		for (size_t i = 0; i < ch.n && ok; i++) {
+			const struct page *c = ch.v[i];
+			char *prefix = xasprintf("c%zu-", i + 1);
+			struct md_result md = {0};
+			buf_init(&md.html);
+			w->page = c;
+			w->doc = page_doc(s, c, lang);
+			ok = render_text(w, c, lang, prefix, &md);
+			lua_createtable(L, 0, 8);
+			lua_pushinteger(L, (lua_Integer)i + 1);
+			lua_setfield(L, -2, "n");
+			char *id = xasprintf("c%zu", i + 1);
+			push_str(L, "id", id);
+			push_str(L, "id_prefix", prefix);
+			free(id);
+			lua_pushlstring(L, md.html.p, md.html.len);
+			lua_setfield(L, -2, "content");
+			push_toc(L, &md);
+			lua_setfield(L, -2, "toc");
+			lua_geti(L, model, (lua_Integer)c->index + 1);
+			lua_setfield(L, -2, "page");
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+			md_result_free(&md);
+			free(prefix);
+		}
+		lua_setfield(L, vars, "chapters");
+		lua_pop(L, 2);
+		w->page = p;
+		w->doc = page_doc(s, p, lang);
+	}
+	struct buf out = BUF_INIT;
+	char *tname = xasprintf("%s.html", name);
+	if (ok && tpl_render(w->e, tname, vars, d0->src ? d0->src : p->key, &out, NULL) == 0 && w->sh->o->out_dir) {
+		char *dest = path_join(w->sh->o->out_dir, w->out_path);
+		if (file_write(dest, out.p, out.len) != 0)
+			diag_error(dest, 0, 0, "cannot write file");
+		free(dest);
+	}
+	lua_settop(L, top);
+	free(tname);
+	buf_free(&out);
+	free(w->hb);
+	w->hb = NULL;
+	w->nhb = 0;
+	cite_ctx_free(&w->cite);
+	free(w->out_path);
+	w->out_path = NULL;
+}
+
 static void render_one(struct worker *w, size_t job)
 {
 	const struct site *s = w->s;
@@ -663,26 +809,12 @@ static void render_one(struct worker *w, size_t job)
 		w->cite.label = label;
 	struct md_result md = {0};
 	buf_init(&md.html);
-	if (d->src) {
-		char *full = site_path(s, d->src), *text;
-		size_t len;
-		if (file_read(full, &text, &len) != 0) {
-			diag_error(d->src, 0, 0, "cannot read file");
-			free(full);
-			free(tname);
-			free(w->out_path);
-			return;
-		}
-		free(full);
-		size_t tl = p->docs[lang] ? lang : 0; /* the language the text is written in */
-		struct md_opts o = {.unsafe_html = s->unsafe_html, .drop_first_h1 = d->title_from_heading,
-		                    .line0 = d->body_line, .link = resolve_link, .link_ctx = w, .cite = &w->cite,
-		                    .lang = s->langs[tl].code, .rtl = !strcmp(s->langs[tl].dir, "rtl")};
-		w->cite.src = d->src;
-		w->cite.line0 = d->body_line;
-		w->cite.col0 = 1;
-		markdown_render(&o, text + d->body_off, len - d->body_off, &md);
-		free(text);
+	if (!render_text(w, p, lang, NULL, &md)) {
+		md_result_free(&md);
+		cite_ctx_free(&w->cite);
+		free(tname);
+		free(w->out_path);
+		return;
 	}
 
 	int top = lua_gettop(L);
@@ -718,6 +850,10 @@ static void render_one(struct worker *w, size_t job)
 	free(tname);
 	free(w->out_path);
 	w->out_path = NULL;
+	if (rc == 0 && p->docs[0])
+		for (unsigned bit = OUT_CARD; bit <= OUT_HANDBOOK; bit <<= 1)
+			if (p->docs[0]->outputs & bit)
+				render_print(w, p, lang, bit);
 }
 
 static struct tpl_engine *new_engine(const struct site *s)

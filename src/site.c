@@ -288,6 +288,8 @@ static void walk(struct site *s, const char *rel, struct vec *found, struct vec 
 	vec_free(&names);
 }
 
+const char *const output_names[4] = {"html", "card", "sheet", "handbook"};
+
 static unsigned parse_outputs(const struct yml_node *n, const char *src)
 {
 	if (!n)
@@ -299,11 +301,15 @@ static unsigned parse_outputs(const struct yml_node *n, const char *src)
 	unsigned out = 0;
 	for (size_t i = 0; i < n->n; i++) {
 		const char *v = yml_str(n->kids[i]);
-		if (v && !strcmp(v, "html"))
-			out |= OUT_HTML;
+		unsigned bit = 0;
+		for (unsigned k = 0; v && k < 4; k++)
+			if (!strcmp(v, output_names[k]))
+				bit = 1u << k;
+		if (bit)
+			out |= bit;
 		else
 			diag_error(src, n->kids[i]->line, n->kids[i]->col,
-			           "unknown output '%s' (known: html)", v ? v : "");
+			           "unknown output '%s' (known: html, card, sheet, handbook)", v ? v : "");
 	}
 	return out;
 }

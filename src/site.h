@@ -17,7 +17,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum output_kind { OUT_HTML = 1 << 0 };
+enum output_kind {
+	OUT_HTML = 1 << 0,      /* the site page, index.html */
+	OUT_CARD = 1 << 1,      /* card.html: the pocket card, one page per side */
+	OUT_SHEET = 1 << 2,     /* sheet.html: cards imposed on A4 and Letter with crop marks */
+	OUT_HANDBOOK = 1 << 3   /* handbook.html: the page and its children as one printable document */
+};
+/* The name of each output, in bit order ("html", "card", ...). */
+extern const char *const output_names[4];
 
 struct lang {
 	char *code, *name, *dir; /* dir is "ltr" or "rtl" */

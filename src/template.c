@@ -353,6 +353,8 @@ int tpl_render(struct tpl_engine *e, const char *name, int vars, const char *wha
 	if (base)
 		*base = NULL;
 	if (!load(e, name, false)) {
+		if (!tpl_exists(e, name))
+			diag_error(what ? what : "template", 0, 0, "no template '%s' in templates/ or the theme", name);
 		lua_settop(L, top);
 		return -1;
 	}

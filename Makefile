@@ -23,7 +23,7 @@ ASAN_OBJ = $(SRC:src/%.c=build/asan/%.o)
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(DEP_CFLAGS) -DVADE_DATADIR='"$(PREFIX)/share/vade"'
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all site deps check check-asan unit clean install serve
+.PHONY: all site deps check check-asan unit clean install serve pdf fonts
 
 all: site
 
@@ -69,8 +69,13 @@ check: build/vade build/vade-asan $(UNIT)
 check-asan: build/vade-asan
 	@VADE=build/vade-asan tests/run-all --only-cli
 
-serve: build/vade
-	build/vade serve
+# PDFs of the cards, sheets and handbooks, beside their HTML in dist/.
+pdf: site
+	tools/pdf dist
+
+# The theme's font subsets, after text in new characters was added.
+fonts:
+	tools/subset-fonts
 
 install: build/vade
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/vade/themes

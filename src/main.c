@@ -80,30 +80,30 @@ static int cmd_build(const struct args *a, bool write)
 		site_free(s);
 		return finish(a->strict);
 	}
-	char *out = a->out ? xstrdup(a->out) : site_path(s, "dist");
-	char *tmp = NULL;
-	if (write && !(tmp = output_begin(out))) {
-		free(out);
+	char *dir = a->out ? xstrdup(a->out) : site_path(s, "dist");
+	struct output *out = NULL;
+	if (write && !(out = output_begin(dir))) {
+		free(dir);
 		site_free(s);
 		return finish(a->strict);
 	}
 	struct tr_report *status = i18n_report(s);
-	struct render_opts o = {.out_dir = tmp, .jobs = a->jobs, .status = status};
+	struct render_opts o = {.out = out, .jobs = a->jobs, .status = status};
 	size_t pages = render_site(s, &o);
 	i18n_report_free(status);
 	bool ok = diag_errors() == 0 && !(a->strict && diag_warnings());
 	if (write) {
-		if (ok && output_commit(tmp, out) == 0)
-			printf("vade: %zu pages in %zu language%s into %s (%.2f s)\n", pages, s->nlangs,
-			       s->nlangs == 1 ? "" : "s", out, now() - t0);
-		else
-			output_abort(tmp);
+		size_t changed = output_changed(out);
+		if (!ok)
+			output_abort(out);
+		else if (output_commit(out) == 0)
+			printf("vade: %zu pages in %zu language%s into %s, %zu file%s written (%.2f s)\n", pages, s->nlangs,
+			       s->nlangs == 1 ? "" : "s", dir, changed, changed == 1 ? "" : "s", now() - t0);
 	} else if (ok) {
 		printf("vade: %zu pages in %zu language%s checked, no errors\n", pages, s->nlangs,
 		       s->nlangs == 1 ? "" : "s");
 	}
-	free(tmp);
-	free(out);
+	free(dir);
 	site_free(s);
 	return finish(a->strict);
 }

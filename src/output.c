@@ -1,4 +1,4 @@
-/* output.c — temporary folder, marker, atomic swap. */
+/* output.c — staging, comparison with the previous build, commit. */
 #include "output.h"
 #include "diag.h"
 #include "util.h"
@@ -7,23 +7,27 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MARKER ".vade-output"
 
-static bool replaceable(const char *out)
+struct output {
+	char *dir;              /* OUT_DIR, without a trailing slash */
+	char *tmp;              /* the staging folder beside it */
+	bool existed;           /* OUT_DIR was there (and ours): update it in place */
+	pthread_mutex_t lock;
+	struct vec produced;    /* every rel put (owned) */
+	struct vec changed;     /* the rels staged in tmp (borrowed from produced) */
+};
+
+static bool empty_dir(const char *path)
 {
-	if (!is_dir(out))
-		return !is_file(out);
-	char *m = path_join(out, MARKER);
-	bool ok = is_file(m);
-	free(m);
-	if (ok)
-		return true;
-	DIR *d = opendir(out);
+	DIR *d = opendir(path);
 	if (!d)
 		return false;
 	struct dirent *e;
@@ -35,35 +39,12 @@ static bool replaceable(const char *out)
 	return empty;
 }
 
-char *output_begin(const char *out_dir)
+static bool ours(const char *dir)
 {
-	if (!replaceable(out_dir)) {
-		diag_error(out_dir, 0, 0, "refusing to replace a folder vade did not make (it has no %s file); "
-		                          "remove it or choose another -o", MARKER);
-		return NULL;
-	}
-	char *trim = xstrdup(out_dir);
-	size_t n = strlen(trim);
-	while (n > 1 && trim[n - 1] == '/')
-		trim[--n] = '\0';
-	char *tmp = xasprintf("%s.tmp-XXXXXX", trim);
-	free(trim);
-	char *slash = strrchr(tmp, '/');
-	if (slash) {
-		*slash = '\0';
-		mkdir_p(tmp);
-		*slash = '/';
-	}
-	if (!mkdtemp(tmp)) {
-		diag_error(out_dir, 0, 0, "cannot make a temporary folder beside it: %s", strerror(errno));
-		free(tmp);
-		return NULL;
-	}
-	char *m = path_join(tmp, MARKER);
-	static const char note[] = "This folder is written by vade and replaced whole by each build.\n";
-	file_write(m, note, sizeof note - 1);
+	char *m = path_join(dir, MARKER);
+	bool ok = is_file(m);
 	free(m);
-	return tmp;
+	return ok;
 }
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -73,43 +54,172 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
 	return flag == FTW_DP ? rmdir(path) : unlink(path);
 }
 
+/* Only ever called on the staging folder, which this process made. */
 static void remove_tree(const char *path)
 {
 	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-int output_commit(const char *tmp, const char *out_dir)
+struct output *output_begin(const char *out_dir)
 {
-	if (is_dir(out_dir)) {
-		/* One atomic step: readers never see a missing or half-written site. */
-		if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out_dir, RENAME_EXCHANGE) == 0) {
-			remove_tree(tmp);
-			return 0;
-		}
-		char *old = xasprintf("%s.old", tmp);
-		if (rename(out_dir, old) != 0) {
-			diag_error(out_dir, 0, 0, "cannot replace: %s", strerror(errno));
-			free(old);
-			return -1;
-		}
-		if (rename(tmp, out_dir) != 0) {
-			diag_error(out_dir, 0, 0, "cannot replace: %s", strerror(errno));
-			rename(old, out_dir);
-			free(old);
-			return -1;
-		}
-		remove_tree(old);
-		free(old);
+	bool exists = is_dir(out_dir);
+	if ((exists && !ours(out_dir) && !empty_dir(out_dir)) || (!exists && is_file(out_dir))) {
+		diag_error(out_dir, 0, 0, "refusing to replace a folder vade did not make (it has no %s file); "
+		                          "remove it or choose another -o", MARKER);
+		return NULL;
+	}
+	struct output *o = xcalloc(1, sizeof *o);
+	o->dir = xstrdup(out_dir);
+	size_t n = strlen(o->dir);
+	while (n > 1 && o->dir[n - 1] == '/')
+		o->dir[--n] = '\0';
+	o->existed = exists;
+	o->tmp = xasprintf("%s.tmp-XXXXXX", o->dir);
+	char *slash = strrchr(o->tmp, '/');
+	if (slash) {
+		*slash = '\0';
+		mkdir_p(o->tmp);
+		*slash = '/';
+	}
+	if (!mkdtemp(o->tmp)) {
+		diag_error(out_dir, 0, 0, "cannot make a temporary folder beside it: %s", strerror(errno));
+		free(o->tmp);
+		free(o->dir);
+		free(o);
+		return NULL;
+	}
+	pthread_mutex_init(&o->lock, NULL);
+	static const char note[] = "This folder is written by vade; each build brings it up to date.\n";
+	output_put(o, MARKER, note, sizeof note - 1);
+	return o;
+}
+
+static bool same_as(const char *path, const void *data, size_t len)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
+		return false;
+	char *old;
+	size_t ol;
+	if (file_read(path, &old, &ol) != 0)
+		return false;
+	bool same = ol == len && !memcmp(old, data, len);
+	free(old);
+	return same;
+}
+
+int output_put(struct output *o, const char *rel, const void *data, size_t len)
+{
+	char *rcopy = xstrdup(rel);
+	bool stage = true;
+	if (o->existed) {
+		char *cur = path_join(o->dir, rel);
+		stage = !same_as(cur, data, len);
+		free(cur);
+	}
+	int rc = 0;
+	if (stage) {
+		char *dst = path_join(o->tmp, rel);
+		rc = file_write(dst, data, len);
+		if (rc)
+			diag_error(dst, 0, 0, "cannot write: %s", strerror(errno));
+		free(dst);
+	}
+	pthread_mutex_lock(&o->lock);
+	vec_push(&o->produced, rcopy);
+	if (stage)
+		vec_push(&o->changed, rcopy);
+	pthread_mutex_unlock(&o->lock);
+	return rc;
+}
+
+size_t output_changed(const struct output *o)
+{
+	return o->changed.n;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The commit's sweep of OUT_DIR: files no longer produced go, then empty folders. */
+static struct output *sweeping;
+static int sweep_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	struct output *o = sweeping;
+	if (ftw->level == 0)
+		return 0;
+	const char *rel = path + strlen(o->dir) + 1;
+	if (flag == FTW_DP) {
+		rmdir(path); /* fails, harmlessly, while it still holds files */
 		return 0;
 	}
-	if (rename(tmp, out_dir) != 0) {
-		diag_error(out_dir, 0, 0, "cannot create: %s", strerror(errno));
-		return -1;
-	}
+	if (!xbsearch(&rel, o->produced.v, o->produced.n, sizeof *o->produced.v, cmp_str))
+		unlink(path);
 	return 0;
 }
 
-void output_abort(const char *tmp)
+static void output_free(struct output *o)
 {
-	remove_tree(tmp);
+	for (size_t i = 0; i < o->produced.n; i++)
+		free(o->produced.v[i]);
+	vec_free(&o->produced);
+	vec_free(&o->changed);
+	pthread_mutex_destroy(&o->lock);
+	free(o->tmp);
+	free(o->dir);
+	free(o);
+}
+
+int output_commit(struct output *o)
+{
+	int rc = 0;
+	if (!o->existed) {
+		if (rename(o->tmp, o->dir) != 0) {
+			diag_error(o->dir, 0, 0, "cannot create: %s", strerror(errno));
+			remove_tree(o->tmp);
+			rc = -1;
+		}
+		output_free(o);
+		return rc;
+	}
+	xqsort(o->changed.v, o->changed.n, sizeof *o->changed.v, cmp_str);
+	for (size_t i = 0; i < o->changed.n; i++) {
+		const char *rel = o->changed.v[i];
+		char *from = path_join(o->tmp, rel), *to = path_join(o->dir, rel);
+		if (rename(from, to) != 0) {
+			char *slash = strrchr(to, '/');
+			*slash = '\0';
+			/* A path that was a file and is now a folder (or the reverse) makes way. */
+			struct stat st;
+			if (stat(to, &st) == 0 && !S_ISDIR(st.st_mode))
+				unlink(to);
+			mkdir_p(to);
+			*slash = '/';
+			/* (inside OUT_DIR only: `to` is o->dir/rel) */
+			if (stat(to, &st) == 0 && S_ISDIR(st.st_mode))
+				remove_tree(to);
+			if (rename(from, to) != 0) {
+				diag_error(to, 0, 0, "cannot move into place: %s", strerror(errno));
+				rc = -1;
+			}
+		}
+		free(from);
+		free(to);
+	}
+	xqsort(o->produced.v, o->produced.n, sizeof *o->produced.v, cmp_str);
+	sweeping = o;
+	nftw(o->dir, sweep_one, 16, FTW_DEPTH | FTW_PHYS);
+	sweeping = NULL;
+	remove_tree(o->tmp);
+	output_free(o);
+	return rc;
+}
+
+void output_abort(struct output *o)
+{
+	remove_tree(o->tmp);
+	output_free(o);
 }

@@ -1,18 +1,32 @@
-/* output.h — the output folder is replaced whole, or not at all.
+/* output.h — the output folder changes only when a whole build succeeded,
+ * and then only where it must.
  *
- * A build renders into a fresh folder beside OUT_DIR and swaps it in only
- * when everything succeeded; on any error the previous OUT_DIR stays exactly
- * as it was. vade replaces only folders it made itself (they hold a
- * ".vade-output" marker), so a mistyped -o cannot delete a user's files.
+ * During a build every output goes through output_put(): a file identical to
+ * the one already in OUT_DIR is left alone; a new or changed one is staged in
+ * a temporary folder beside OUT_DIR. output_commit() then moves the staged
+ * files in and removes the files of earlier builds that this one no longer
+ * produces; output_abort() drops the staging folder and OUT_DIR stays exactly
+ * as it was. A rebuild that changes one page rewrites one file.
+ *
+ * vade touches only folders it made (they hold a ".vade-output" marker) or
+ * empty ones, so a mistyped -o cannot delete a user's files.
  */
 #ifndef VADE_OUTPUT_H
 #define VADE_OUTPUT_H
 
-/* Makes the temporary folder for out_dir; returns its path (caller frees) or NULL after reporting. */
-char *output_begin(const char *out_dir);
-/* Swaps tmp in as out_dir and removes the old output. Returns 0 or -1 after reporting. */
-int output_commit(const char *tmp, const char *out_dir);
-/* Removes the temporary folder after a failed build. */
-void output_abort(const char *tmp);
+#include <stddef.h>
+
+struct output;
+
+/* Prepares out_dir; NULL after reporting when it cannot be used. Caller ends with commit or abort. */
+struct output *output_begin(const char *out_dir);
+/* The build produces rel (a path inside out_dir) with these bytes. Thread-safe. 0, or -1 after reporting. */
+int output_put(struct output *o, const char *rel, const void *data, size_t len);
+/* Brings out_dir to exactly what was put, and frees o. 0, or -1 after reporting. */
+int output_commit(struct output *o);
+/* Drops what was staged, leaves out_dir as it was, and frees o. */
+void output_abort(struct output *o);
+/* Files written (new or changed) so far. */
+size_t output_changed(const struct output *o);
 
 #endif

@@ -4,10 +4,13 @@
 #include "i18n.h"
 #include "diag.h"
 #include "markdown.h"
+#include "output.h"
 #include "template.h"
 #include "util.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <lauxlib.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -60,6 +63,9 @@ struct worker {
 	bool *hids_done;
 	const struct page **hb; /* the chapters of the handbook being rendered, else NULL */
 	size_t nhb;
+	const char *text_src;   /* the source file read last (a page's languages often share it) */
+	char *text;
+	size_t text_len;
 };
 
 static struct worker *worker_of(lua_State *L)
@@ -663,14 +669,21 @@ static bool render_text(struct worker *w, const struct page *p, size_t lang, con
 	const struct doc *d = page_doc(s, p, lang);
 	if (!d->src)
 		return true;
-	char *full = site_path(s, d->src), *text;
-	size_t len;
-	if (file_read(full, &text, &len) != 0) {
-		diag_error(d->src, 0, 0, "cannot read file");
+	if (w->text_src != d->src) {
+		free(w->text);
+		w->text = NULL;
+		w->text_src = NULL;
+		char *full = site_path(s, d->src);
+		int rc = file_read(full, &w->text, &w->text_len);
 		free(full);
-		return false;
+		if (rc != 0) {
+			diag_error(d->src, 0, 0, "cannot read file");
+			return false;
+		}
+		w->text_src = d->src;
 	}
-	free(full);
+	const char *text = w->text;
+	size_t len = w->text_len;
 	size_t tl = p->docs[lang] ? lang : 0; /* the language the text is written in */
 	struct md_opts o = {.unsafe_html = s->unsafe_html, .drop_first_h1 = d->title_from_heading,
 	                    .line0 = d->body_line, .link = resolve_link, .link_ctx = w, .cite = &w->cite,
@@ -679,7 +692,6 @@ static bool render_text(struct worker *w, const struct page *p, size_t lang, con
 	w->cite.line0 = d->body_line;
 	w->cite.col0 = 1;
 	markdown_render(&o, text + d->body_off, len - d->body_off, md);
-	free(text);
 	return true;
 }
 
@@ -762,12 +774,8 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, un
 	}
 	struct buf out = BUF_INIT;
 	char *tname = xasprintf("%s.html", name);
-	if (ok && tpl_render(w->e, tname, vars, d0->src ? d0->src : p->key, &out, NULL) == 0 && w->sh->o->out_dir) {
-		char *dest = path_join(w->sh->o->out_dir, w->out_path);
-		if (file_write(dest, out.p, out.len) != 0)
-			diag_error(dest, 0, 0, "cannot write file");
-		free(dest);
-	}
+	if (ok && tpl_render(w->e, tname, vars, d0->src ? d0->src : p->key, &out, NULL) == 0 && w->sh->o->out)
+		output_put(w->sh->o->out, w->out_path, out.p, out.len);
 	lua_settop(L, top);
 	free(tname);
 	buf_free(&out);
@@ -834,12 +842,8 @@ static void render_one(struct worker *w, size_t job)
 	lua_settop(L, top);
 	if (rc == 0) {
 		collect_ids(sh, p->index * s->nlangs + lang, page.p);
-		if (sh->o->out_dir) {
-			char *dest = path_join(sh->o->out_dir, w->out_path);
-			if (file_write(dest, page.p, page.len) != 0)
-				diag_error(dest, 0, 0, "cannot write file");
-			free(dest);
-		}
+		if (sh->o->out)
+			output_put(sh->o->out, w->out_path, page.p, page.len);
 		atomic_fetch_add(&sh->written, 1);
 	}
 	free(base);
@@ -875,61 +879,74 @@ static void *work(void *arg)
 	struct worker *w = arg;
 	w->e = new_engine(w->s);
 	build_model(w);
+	/* A job is a page in every language: its languages often share one source file. */
 	for (;;) {
-		size_t job = atomic_fetch_add(&w->sh->next, 1);
-		if (job >= w->sh->njobs)
+		size_t pg = atomic_fetch_add(&w->sh->next, 1);
+		if (pg >= w->s->npages)
 			break;
-		render_one(w, job);
+		for (size_t l = 0; l < w->s->nlangs; l++)
+			render_one(w, pg * w->s->nlangs + l);
 	}
+	free(w->text);
+	w->text = NULL;
+	w->text_src = NULL;
 	return NULL;
 }
 
-static void copy_tree(const char *from, const char *to)
+/* Puts every file under the folder from into the output at rel. */
+static void put_tree(struct output *out, const char *from, const char *rel)
 {
 	DIR *d = opendir(from);
 	if (!d)
 		return;
+	struct vec names = VEC_INIT;
 	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char *f = path_join(from, e->d_name), *t = path_join(to, e->d_name);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			vec_push(&names, xstrdup(e->d_name));
+	closedir(d);
+	xqsort(names.v, names.n, sizeof *names.v, cmp_cstr);
+	for (size_t i = 0; i < names.n; i++) {
+		char *f = path_join(from, names.v[i]), *t = path_join(rel, names.v[i]);
 		if (is_dir(f)) {
-			copy_tree(f, t);
+			put_tree(out, f, t);
 		} else {
 			char *data;
 			size_t len;
-			if (file_read(f, &data, &len) != 0 || file_write(t, data, len) != 0)
-				diag_error(f, 0, 0, "cannot copy to %s", t);
-			else
+			if (file_read(f, &data, &len) != 0) {
+				diag_error(f, 0, 0, "cannot read");
+			} else {
+				output_put(out, t, data, len);
 				free(data);
+			}
 		}
 		free(f);
 		free(t);
+		free(names.v[i]);
 	}
-	closedir(d);
+	vec_free(&names);
 }
 
 static void finish(const struct site *s, const struct render_opts *o, struct worker *w)
 {
-	if (!o->out_dir)
+	if (!o->out)
 		return;
-	char *assets = path_join(s->theme_dir, "assets"), *dest = path_join(o->out_dir, "assets");
-	copy_tree(assets, dest);
+	char *assets = path_join(s->theme_dir, "assets");
+	put_tree(o->out, assets, "assets");
 	free(assets);
-	free(dest);
 	for (size_t i = 0; i < s->nresources; i++) {
 		char *rel = xasprintf("content/%s", s->resources[i]);
-		char *from = site_path(s, rel), *to = path_join(o->out_dir, s->resources[i]);
+		char *from = site_path(s, rel);
 		char *data;
 		size_t len;
-		if (file_read(from, &data, &len) != 0 || file_write(to, data, len) != 0)
-			diag_error(rel, 0, 0, "cannot copy to the output folder");
-		else
+		if (file_read(from, &data, &len) != 0) {
+			diag_error(rel, 0, 0, "cannot read");
+		} else {
+			output_put(o->out, s->resources[i], data, len);
 			free(data);
+		}
 		free(rel);
 		free(from);
-		free(to);
 	}
 	/* The translation dashboard: every language, how far behind. */
 	if (o->status && s->nlangs > 1) {
@@ -1020,10 +1037,7 @@ static void finish(const struct site *s, const struct render_opts *o, struct wor
 		}
 		buf_free(&inner);
 		if (drc == 0) {
-			char *dpath = path_join(o->out_dir, "translations/index.html");
-			if (file_write(dpath, db.p, db.len) != 0)
-				diag_error(dpath, 0, 0, "cannot write file");
-			free(dpath);
+			output_put(o->out, "translations/index.html", db.p, db.len);
 		}
 		buf_free(&db);
 		lua_pop(L0, 1);
@@ -1046,10 +1060,7 @@ static void finish(const struct site *s, const struct render_opts *o, struct wor
 	free(home);
 	struct buf b = BUF_INIT;
 	if (tpl_render(w->e, "root.html", -1, "index.html", &b, NULL) == 0) {
-		char *dest2 = path_join(o->out_dir, "index.html");
-		if (file_write(dest2, b.p, b.len) != 0)
-			diag_error(dest2, 0, 0, "cannot write file");
-		free(dest2);
+		output_put(o->out, "index.html", b.p, b.len);
 	}
 	lua_pop(L, 1);
 	buf_free(&b);
@@ -1094,8 +1105,9 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 	sh.anchors = xcalloc(sh.njobs ? sh.njobs : 1, sizeof *sh.anchors);
 	markdown_init();
 	int n = o->jobs < 1 ? 1 : o->jobs;
-	if ((size_t)n > sh.njobs)
-		n = sh.njobs ? (int)sh.njobs : 1;
+	if ((size_t)n > s->npages)
+		n = s->npages ? (int)s->npages : 1;
+
 	struct worker *ws = xcalloc((size_t)n, sizeof *ws);
 	for (int i = 0; i < n; i++) {
 		ws[i].sh = &sh;

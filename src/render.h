@@ -2,8 +2,8 @@
  * the layout templates into OUT_DIR, in parallel, then the checks that need
  * the whole site (anchors of links), theme assets and page resources.
  *
- * Writes only below out_dir; with out_dir NULL renders and checks but writes
- * nothing (vade check). Errors go through diag.
+ * Writes only through output_put(); with no output renders and checks but
+ * writes nothing (vade check). Errors go through diag.
  */
 #ifndef VADE_RENDER_H
 #define VADE_RENDER_H
@@ -11,9 +11,10 @@
 #include "site.h"
 
 struct tr_report;
+struct output;
 
 struct render_opts {
-	const char *out_dir;    /* NULL: write nothing */
+	struct output *out;     /* where outputs go (output.h); NULL: write nothing */
 	int jobs;               /* worker threads, >= 1 */
 	const struct tr_report *status; /* translation status, for notices and the dashboard; may be NULL */
 };

@@ -2,6 +2,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,21 +229,32 @@ int mkdir_p(const char *path)
 
 int file_write(const char *path, const void *data, size_t len)
 {
+	/* The folder usually exists: make it only when the first open says so. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	const char *slash = strrchr(path, '/');
-	if (slash && slash != path) {
+	if (fd < 0 && errno == ENOENT && slash && slash != path) {
 		char *dir = xstrndup(path, (size_t)(slash - path));
 		int rc = mkdir_p(dir);
 		free(dir);
 		if (rc)
 			return -1;
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	}
-	FILE *f = fopen(path, "wb");
-	if (!f)
+	if (fd < 0)
 		return -1;
-	size_t n = fwrite(data, 1, len, f);
-	if (fclose(f) != 0 || n != len)
-		return -1;
-	return 0;
+	const char *p = data;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			close(fd);
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return close(fd);
 }
 
 bool is_dir(const char *path)

@@ -83,3 +83,11 @@ void diag_flush(void)
 	count = cap = 0;
 	pthread_mutex_unlock(&lock);
 }
+
+void diag_reset(void)
+{
+	diag_flush();
+	pthread_mutex_lock(&lock);
+	nerrors = nwarnings = 0;
+	pthread_mutex_unlock(&lock);
+}

@@ -20,5 +20,7 @@ size_t diag_errors(void);
 size_t diag_warnings(void);
 /* Prints every diagnostic so far to stderr, sorted by path, line, column, and forgets them. */
 void diag_flush(void);
+/* Prints what is pending and starts counting from zero (a new build in vade serve). */
+void diag_reset(void);
 
 #endif

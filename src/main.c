@@ -3,6 +3,7 @@
 #include "i18n.h"
 #include "output.h"
 #include "render.h"
+#include "serve.h"
 #include "site.h"
 #include "util.h"
 
@@ -28,6 +29,7 @@ static const char usage[] =
 	"  i18n done LANG [PAGE...]               mark translations as current with their original\n"
 	"  i18n export LANG -o FILE.po            write a PO file for translators\n"
 	"  i18n import FILE.po                    write a PO file's translations back into content/\n"
+	"  serve [--port N]                       preview on http://127.0.0.1:N/ (8080), rebuilding on change\n"
 	"  version                                print the version\n"
 	"\n"
 	"-C SITE_DIR may appear anywhere; --strict turns warnings into errors.\n";
@@ -43,7 +45,7 @@ static int usage_error(const char *fmt, const char *arg)
 
 struct args {
 	const char *site, *out, *cmd;
-	int jobs;
+	int jobs, port;
 	bool strict, json;
 };
 
@@ -108,6 +110,21 @@ static int cmd_build(const struct args *a, bool write)
 	return finish(a->strict);
 }
 
+static int rebuild(void *ctx)
+{
+	int rc = cmd_build(ctx, true);
+	diag_reset();
+	return rc;
+}
+
+static int cmd_serve(const struct args *a)
+{
+	char *dir = a->out ? xstrdup(a->out) : path_join(a->site, "dist");
+	int rc = serve_run(a->site, dir, a->port, rebuild, (void *)a);
+	free(dir);
+	return rc;
+}
+
 static int cmd_i18n(const struct args *a, char **arg, int n)
 {
 	if (n < 1)
@@ -144,7 +161,7 @@ static int cmd_i18n(const struct args *a, char **arg, int n)
 
 int main(int argc, char **argv)
 {
-	struct args a = {.site = ".", .jobs = default_jobs()};
+	struct args a = {.site = ".", .jobs = default_jobs(), .port = 8080};
 	char *extra[64];
 	int nextra = 0;
 	for (int i = 1; i < argc; i++) {
@@ -164,6 +181,12 @@ int main(int argc, char **argv)
 			a.strict = true;
 		} else if (!strcmp(s, "--json")) {
 			a.json = true;
+		} else if (!strcmp(s, "--port")) {
+			if (!more)
+				return usage_error("%s needs a value", s);
+			const char *v = argv[++i];
+			if ((a.port = atoi(v)) < 1 || a.port > 65535)
+				return usage_error("--port wants a port number from 1 to 65535, not '%s'", v);
 		} else if (!strcmp(s, "-h") || !strcmp(s, "--help") || !strcmp(s, "help")) {
 			fputs(usage, stdout);
 			return 0;
@@ -189,6 +212,8 @@ int main(int argc, char **argv)
 		return usage_error("unexpected argument '%s'", extra[0]);
 	if (!strcmp(a.cmd, "build"))
 		return cmd_build(&a, true);
+	if (!strcmp(a.cmd, "serve"))
+		return cmd_serve(&a);
 	if (!strcmp(a.cmd, "check")) {
 		if (a.out)
 			return usage_error("%s", "check writes nothing; -o makes no sense here");

@@ -455,12 +455,14 @@ static const struct yml_node *item_by_id(const struct yml_node *list, const char
 	return NULL;
 }
 
-typedef void (*field_fn)(void *ctx, const char *path, const struct data_file *df, const struct yml_node *item,
-                         const char *field, const struct yml_node *value);
+/* A translatable field: its path ("dos/prevent-early/text"), file, original
+ * value and the language's translation of it (NULL when there is none). */
+typedef void (*field_fn)(void *ctx, const char *path, const struct data_file *df, const struct yml_node *value,
+                         const char *translated);
 
 /* Calls fn for every translatable field of the default-language data (the
  * bibliography excepted: sources are cited in their own language). */
-static void each_field(const struct site *s, field_fn fn, void *ctx)
+static void each_field(const struct site *s, size_t lang, field_fn fn, void *ctx)
 {
 	for (size_t i = 0; i < s->ndata; i++) {
 		const struct data_file *df = &s->data[i];
@@ -469,11 +471,13 @@ static void each_field(const struct site *s, field_fn fn, void *ctx)
 		const struct yml_node *root = df->doc->root;
 		if (root->kind != YML_SEQ)
 			continue;
+		const struct data_file *tr = data_in(s, df->name, (int)lang);
 		for (size_t j = 0; j < root->n; j++) {
 			const struct yml_node *item = root->kids[j];
 			const char *id = yml_str(yml_get(item, "id"));
 			if (!id || item->kind != YML_MAP)
 				continue;
+			const struct yml_node *ti = tr && tr->doc ? item_by_id(tr->doc->root, id) : NULL;
 			for (size_t k = 0; k + 1 < item->n; k += 2) {
 				const struct yml_node *v = item->kids[k + 1];
 				const char *f = item->kids[k]->str;
@@ -482,7 +486,7 @@ static void each_field(const struct site *s, field_fn fn, void *ctx)
 				if (!translatable_field(f) || v->kind != YML_SCALAR || yml_resolve(v, &iv, &dv) != YML_T_STR)
 					continue;
 				char *path = xasprintf("%s/%s/%s", df->name, id, f);
-				fn(ctx, path, df, item, f, v);
+				fn(ctx, path, df, v, yml_str(yml_get(ti, f)));
 				free(path);
 			}
 		}
@@ -546,14 +550,12 @@ struct data_ctx {
 	struct store *st;
 };
 
-static void data_status(void *ctx, const char *path, const struct data_file *df, const struct yml_node *item,
-                        const char *field, const struct yml_node *value)
+static void data_status(void *ctx, const char *path, const struct data_file *df, const struct yml_node *value,
+                        const char *translated)
 {
 	struct data_ctx *c = ctx;
-	const struct data_file *tr = data_in(c->s, df->name, (int)c->lang);
-	const struct yml_node *ti = tr && tr->doc ? item_by_id(tr->doc->root, yml_str(yml_get(item, "id"))) : NULL;
 	struct tr_entry *e = add_entry(c->L, TR_DATA, path, df->src);
-	if (!yml_str(yml_get(ti, field))) {
+	if (!translated) {
 		e->state = TR_MISSING;
 	} else {
 		struct kv *rec = store_get(c->st, TR_DATA, path, false);
@@ -622,7 +624,7 @@ struct tr_report *i18n_report(const struct site *s)
 			}
 		}
 		struct data_ctx c = {s, l, L, &st};
-		each_field(s, data_status, &c);
+		each_field(s, l, data_status, &c);
 		for (int k = 0; k < TR_KINDS; k++)
 			for (size_t i = 0; i < L->n[k]; i++)
 				L->count[k][L->e[k][i].state]++;
@@ -825,13 +827,12 @@ struct done_ctx {
 	struct store *st;
 };
 
-static void done_field(void *ctx, const char *path, const struct data_file *df, const struct yml_node *item,
-                       const char *field, const struct yml_node *value)
+static void done_field(void *ctx, const char *path, const struct data_file *df, const struct yml_node *value,
+                       const char *translated)
 {
 	struct done_ctx *c = ctx;
-	const struct data_file *tr = data_in(c->s, df->name, (int)c->lang);
-	const struct yml_node *ti = tr && tr->doc ? item_by_id(tr->doc->root, yml_str(yml_get(item, "id"))) : NULL;
-	if (yml_str(yml_get(ti, field)))
+	(void)df;
+	if (translated)
 		record_one(c->st, TR_DATA, path, value->str);
 }
 
@@ -872,7 +873,7 @@ int i18n_done(const struct site *s, const char *lang, char **pages, size_t n)
 			}
 		vec_free(&keys);
 		struct done_ctx c = {s, (size_t)l, &st};
-		each_field(s, done_field, &c);
+		each_field(s, (size_t)l, done_field, &c);
 	}
 	int rc = diag_errors() ? 1 : store_save(s, (size_t)l, &st) ? 1 : 0;
 	if (!rc) {
@@ -990,16 +991,13 @@ static const struct tr_entry *entry_of(const struct tr_lang *L, enum tr_kind k, 
 	return NULL;
 }
 
-static void export_field(void *ctx, const char *path, const struct data_file *df, const struct yml_node *item,
-                         const char *field, const struct yml_node *value)
+static void export_field(void *ctx, const char *path, const struct data_file *df, const struct yml_node *value,
+                         const char *translated)
 {
 	struct export_ctx *c = ctx;
-	const struct data_file *tr = data_in(c->s, df->name, (int)c->lang);
-	const struct yml_node *ti = tr && tr->doc ? item_by_id(tr->doc->root, yml_str(yml_get(item, "id"))) : NULL;
 	const struct tr_entry *e = entry_of(c->L, TR_DATA, path);
 	char *ctxs = xasprintf("data:%s", path);
-	po_add(c->it, ctxs, value->str, yml_str(yml_get(ti, field)), e && e->state == TR_OUTDATED, df->src,
-	       value->line, NULL);
+	po_add(c->it, ctxs, value->str, translated, e && e->state == TR_OUTDATED, df->src, value->line, NULL);
 	free(ctxs);
 }
 
@@ -1070,7 +1068,7 @@ int i18n_export(const struct site *s, const char *lang, const char *out)
 	}
 	vec_free(&keys);
 	struct export_ctx c = {s, (size_t)l, it, L};
-	each_field(s, export_field, &c);
+	each_field(s, (size_t)l, export_field, &c);
 	po_message_iterator_free(it);
 	po_file_write(f, out, &po_handler);
 	po_file_free(f);

@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <locale.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -355,41 +356,112 @@ static void typography(cmark_node *doc, const char *lang, bool rtl)
 
 /* }======= */
 
-/* Ids already given in this document, for GitHub's "-1", "-2" suffixes. */
+/* Ids already given in this document, for GitHub's "-1", "-2" suffixes: a
+ * hash set of the ids, and for each base id the next suffix to try, so a page
+ * of a thousand identical headings stays linear. */
 struct idset {
-	char **ids;
+	char **ids;             /* in order given (owned) */
 	size_t n, cap;
+	char **slots;           /* open addressing over ids and "#base" counters' keys */
+	size_t *next;           /* per slot: the next suffix for a base (0 if none) */
+	size_t nslots, used;
 };
 
-static bool idset_has(struct idset *s, const char *id)
+static uint64_t fnv(const char *s)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (!strcmp(s->ids[i], id))
-			return true;
-	return false;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
 }
 
-static char *unique_id(struct idset *s, const char *text, const char *prefix)
+/* The slot of key: where it is, or the empty slot where it would go. */
+static size_t idset_slot(const struct idset *s, const char *key)
 {
-	struct buf b = BUF_INIT;
-	if (prefix)
-		buf_adds(&b, prefix);
-	size_t pl = b.len;
-	markdown_slug(&b, text, strlen(text));
-	if (b.len == pl)
-		buf_adds(&b, "section");
-	char *id = xstrdup(b.p);
-	for (int k = 1; idset_has(s, id); k++) {
-		free(id);
-		id = xasprintf("%s-%d", b.p, k);
+	size_t i = (size_t)fnv(key) & (s->nslots - 1);
+	while (s->slots[i] && strcmp(s->slots[i], key))
+		i = (i + 1) & (s->nslots - 1);
+	return i;
+}
+
+static void idset_grow(struct idset *s)
+{
+	size_t old = s->nslots;
+	char **slots = s->slots;
+	size_t *next = s->next;
+	s->nslots = old ? old * 2 : 64;
+	s->slots = xcalloc(s->nslots, sizeof *s->slots);
+	s->next = xcalloc(s->nslots, sizeof *s->next);
+	for (size_t i = 0; i < old; i++)
+		if (slots[i]) {
+			size_t j = idset_slot(s, slots[i]);
+			s->slots[j] = slots[i];
+			s->next[j] = next[i];
+		}
+	free(slots);
+	free(next);
+}
+
+/* Finds or adds key; returns its slot. Keys are owned by the set. */
+static size_t idset_intern(struct idset *s, const char *key, bool *added)
+{
+	if ((s->used + 1) * 2 > s->nslots)
+		idset_grow(s);
+	size_t i = idset_slot(s, key);
+	*added = !s->slots[i];
+	if (*added) {
+		s->slots[i] = xstrdup(key);
+		s->used++;
 	}
-	buf_free(&b);
+	return i;
+}
+
+static void idset_free(struct idset *s)
+{
+	for (size_t i = 0; i < s->nslots; i++)
+		free(s->slots[i]);
+	free(s->slots);
+	free(s->next);
+	free(s->ids);
+	memset(s, 0, sizeof *s);
+}
+
+/* Returns the id (borrowed from the set) GitHub would give a heading with this text. */
+static const char *unique_id(struct idset *s, const char *text, const char *prefix)
+{
+	struct buf base = BUF_INIT;
+	if (prefix)
+		buf_adds(&base, prefix);
+	size_t pl = base.len;
+	markdown_slug(&base, text, strlen(text));
+	if (base.len == pl)
+		buf_adds(&base, "section");
+	/* A base's next suffix is kept under "\1base", a key no id can be. */
+	char *ckey = xasprintf("\1%s", base.p);
+	bool added;
+	size_t cslot = idset_intern(s, ckey, &added); /* may grow the table: index only after */
+	size_t k = s->next[cslot];
+	char *id = NULL;
+	const char *res;
+	for (;; k++) {
+		free(id);
+		id = k ? xasprintf("%s-%zu", base.p, k) : xstrdup(base.p);
+		size_t slot = idset_intern(s, id, &added);
+		if (added) {
+			res = s->slots[slot];
+			break;
+		}
+	}
+	s->next[idset_slot(s, ckey)] = k + 1; /* looked up again: interning may have grown the table */
+	free(ckey);
+	free(id);
+	buf_free(&base);
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 16;
 		s->ids = xrealloc(s->ids, s->cap * sizeof *s->ids);
 	}
-	s->ids[s->n++] = id;
-	return id;
+	s->ids[s->n++] = (char *)res;
+	return res;
 }
 
 void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out)
@@ -459,7 +531,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		}
 		struct buf txt = BUF_INIT, tag = BUF_INIT;
 		node_text(h, &txt);
-		char *id = unique_id(&ids, txt.p, o->id_prefix);
+		const char *id = unique_id(&ids, txt.p, o->id_prefix);
 		char *inner = cmark_render_html(h, options, exts);
 		size_t il = strlen(inner);
 		while (il && inner[il - 1] == '\n')
@@ -488,9 +560,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	char *html = cmark_render_html(doc, options, exts);
 	buf_adds(&out->html, html);
 	free(html);
-	for (size_t i = 0; i < ids.n; i++)
-		free(ids.ids[i]);
-	free(ids.ids);
+	idset_free(&ids);
 	cmark_node_free(doc);
 	cmark_parser_free(p);
 }
@@ -531,6 +601,11 @@ size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, ch
 	cmark_iter_free(it);
 	cmark_node_free(doc);
 	cmark_parser_free(p);
-	*out = ids.ids;
-	return ids.n;
+	char **list = xcalloc(ids.n + 1, sizeof *list);
+	for (size_t i = 0; i < ids.n; i++)
+		list[i] = xstrdup(ids.ids[i]);
+	size_t n = ids.n;
+	idset_free(&ids);
+	*out = list;
+	return n;
 }

@@ -53,6 +53,12 @@ int main(void)
 	ok(r.ntoc == 3 && r.toc[1].level == 3 && !strcmp(r.toc[1].text, "Sub em"), "TOC has h2/h3 only, with plain text");
 	md_result_free(&r);
 
+	md("## Same\n\n## Same 1\n\n## Same\n\n## Same\n", false, &r);
+	ok(r.ntoc == 4 && !strcmp(r.toc[0].id, "same") && !strcmp(r.toc[1].id, "same-1") &&
+	   !strcmp(r.toc[2].id, "same-2") && !strcmp(r.toc[3].id, "same-3"),
+	   "a suffix never collides with a heading that has it in its text (GitHub's slugger)");
+	md_result_free(&r);
+
 	struct md_opts o = {.line0 = 1, .drop_first_h1 = true};
 	const char *t = "# The title\n\ntext\n";
 	markdown_render(&o, t, strlen(t), &r);

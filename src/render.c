@@ -604,7 +604,6 @@ static void push_toc(lua_State *L, const struct md_result *md)
 static void push_vars(struct worker *w, const struct md_result *md)
 {
 	lua_State *L = tpl_lua(w->e);
-	const struct site *s = w->s;
 	lua_createtable(L, 0, 6);
 	lua_getfield(L, LUA_REGISTRYINDEX, "vade.site");
 	lua_setfield(L, -2, "site");
@@ -634,7 +633,6 @@ static void push_vars(struct worker *w, const struct md_result *md)
 	lua_rawgeti(L, -1, (lua_Integer)w->lang + 1);
 	lua_setfield(L, -3, "data");
 	lua_pop(L, 1);
-	(void)s;
 }
 
 /* }======= */

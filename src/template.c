@@ -229,7 +229,7 @@ static void report(const char *m, const char *what)
 }
 
 /* Loads (once) the compiled function of a template onto the stack; false if not found or broken. */
-static bool load(struct tpl_engine *e, const char *name, bool quiet)
+static bool load(struct tpl_engine *e, const char *name)
 {
 	lua_State *L = e->L;
 	lua_getfield(L, LUA_REGISTRYINDEX, "vade.templates");
@@ -288,7 +288,6 @@ static bool load(struct tpl_engine *e, const char *name, bool quiet)
 		lua_remove(L, -2);
 		return ok;
 	}
-	(void)quiet;
 	lua_pop(L, 1);
 	return false;
 }
@@ -352,7 +351,7 @@ int tpl_render(struct tpl_engine *e, const char *name, int vars, const char *wha
 	vars = vars ? lua_absindex(L, vars) : 0;
 	if (base)
 		*base = NULL;
-	if (!load(e, name, false)) {
+	if (!load(e, name)) {
 		if (!tpl_exists(e, name))
 			diag_error(what ? what : "template", 0, 0, "no template '%s' in templates/ or the theme", name);
 		lua_settop(L, top);
@@ -405,7 +404,7 @@ static int l_include(lua_State *L)
 		}
 	}
 	lua_settop(L, 3);
-	if (!load(e, lua_tostring(L, 1), false))
+	if (!load(e, lua_tostring(L, 1)))
 		return luaL_error(L, "template '%s' not found", lua_tostring(L, 1));
 	struct buf b = BUF_INIT;
 	int rc = call(e, 3, &b);

@@ -45,6 +45,7 @@ struct shared {
 	atomic_size_t next, written;
 	size_t njobs;
 	struct anchors *anchors; /* [npages * nlangs] */
+	char **search;          /* [npages * nlangs]: the headings of each rendered page, for the search page */
 };
 
 struct worker {
@@ -840,6 +841,10 @@ static void render_one(struct worker *w, size_t job)
 	lua_settop(L, top);
 	if (rc == 0) {
 		collect_ids(sh, p->index * s->nlangs + lang, page.p);
+		struct buf hs = BUF_INIT;
+		for (size_t i = 0; i < md.ntoc; i++)
+			buf_addf(&hs, "%s%s", i ? " · " : "", md.toc[i].text);
+		sh->search[p->index * s->nlangs + lang] = buf_detach(&hs, NULL);
 		if (sh->o->out)
 			output_put(sh->o->out, w->out_path, page.p, page.len);
 		atomic_fetch_add(&sh->written, 1);
@@ -923,6 +928,81 @@ static void put_tree(struct output *out, const char *from, const char *rel)
 		free(names.v[i]);
 	}
 	vec_free(&names);
+}
+
+/* A page of its own for the print-free extras (search, dashboard): in no
+ * language's tree, so the language switcher leads to the homes. */
+static void push_own_page(lua_State *L, const char *title)
+{
+	lua_createtable(L, 0, 8);
+	push_str(L, "title", title);
+	push_str(L, "fallback_attrs", "");
+	lua_pushboolean(L, 1);
+	lua_setfield(L, -2, "translated");
+	lua_newtable(L);
+	lua_setfield(L, -2, "translations");
+	lua_newtable(L);
+	lua_setfield(L, -2, "toc");
+	lua_newtable(L);
+	lua_setfield(L, -2, "children");
+}
+
+/* Renders template `name` into base.html with the variables on top of the stack; puts it at rel. */
+static void render_extra(struct worker *w, const char *name, const char *rel)
+{
+	lua_State *L = tpl_lua(w->e);
+	int vars = lua_gettop(L);
+	struct buf inner = BUF_INIT, page = BUF_INIT;
+	if (tpl_render(w->e, name, vars, rel, &inner, NULL) == 0) {
+		lua_pushlstring(L, inner.p, inner.len);
+		lua_setfield(L, vars, "content");
+		if (tpl_render(w->e, "base.html", vars, rel, &page, NULL) == 0)
+			output_put(w->sh->o->out, rel, page.p, page.len);
+	}
+	buf_free(&inner);
+	buf_free(&page);
+}
+
+/* Each language's search page: every page of the language with its title,
+ * summary and headings; the page filters them as one types, offline. */
+static void render_search(const struct site *s, struct worker *w)
+{
+	lua_State *L = tpl_lua(w->e);
+	for (size_t l = 0; l < s->nlangs; l++) {
+		w->page = s->pages[0];
+		w->doc = page_doc(s, s->pages[0], l);
+		w->lang = l;
+		w->out_path = xasprintf("%s/search/index.html", s->langs[l].code);
+		push_vars(w, NULL);
+		const char *title = site_ui(s, l, "search");
+		push_own_page(L, title ? title : "Search");
+		lua_setfield(L, -2, "page");
+		lua_createtable(L, (int)s->npages, 0);
+		size_t n = 0;
+		for (size_t i = 0; i < s->npages; i++) {
+			const struct page *p = s->pages[i];
+			const char *heads = w->sh->search[i * s->nlangs + l];
+			if (!heads)
+				continue;
+			const struct doc *d = page_doc(s, p, l);
+			char *to = page_output(s, p, l), *url = url_relative(w->out_path, to);
+			lua_createtable(L, 0, 5);
+			push_str(L, "title", d->title);
+			push_str(L, "summary", d->summary);
+			push_str(L, "headings", heads);
+			push_str(L, "url", url);
+			lua_pushboolean(L, p->docs[l] != NULL || l == 0 || p->generated);
+			lua_setfield(L, -2, "translated");
+			lua_rawseti(L, -2, (lua_Integer)++n);
+			free(url);
+			free(to);
+		}
+		lua_setfield(L, -2, "entries");
+		render_extra(w, "search.html", w->out_path);
+		lua_pop(L, 1);
+		free(w->out_path);
+		w->out_path = NULL;
+	}
 }
 
 static void finish(const struct site *s, const struct render_opts *o, struct worker *w)
@@ -1012,36 +1092,16 @@ static void finish(const struct site *s, const struct render_opts *o, struct wor
 			lua_rawseti(L0, -2, (lua_Integer)l);
 		}
 		lua_setfield(L0, -2, "status");
-		/* A page of its own, in no language's tree: the switcher leads to the homes. */
-		lua_createtable(L0, 0, 8);
 		const char *ttl = site_ui(s, 0, "translation_status");
-		push_str(L0, "title", ttl ? ttl : "Translation status");
-		push_str(L0, "fallback_attrs", "");
-		lua_pushboolean(L0, 1);
-		lua_setfield(L0, -2, "translated");
-		lua_newtable(L0);
-		lua_setfield(L0, -2, "translations");
-		lua_newtable(L0);
-		lua_setfield(L0, -2, "toc");
-		lua_newtable(L0);
-		lua_setfield(L0, -2, "children");
+		push_own_page(L0, ttl ? ttl : "Translation status");
 		lua_setfield(L0, -2, "page");
-		struct buf db = BUF_INIT, inner = BUF_INIT;
-		int drc = tpl_render(w->e, "translations.html", -1, "translations/index.html", &inner, NULL);
-		if (drc == 0) {
-			lua_pushlstring(L0, inner.p, inner.len);
-			lua_setfield(L0, -2, "content");
-			drc = tpl_render(w->e, "base.html", -1, "translations/index.html", &db, NULL);
-		}
-		buf_free(&inner);
-		if (drc == 0) {
-			output_put(o->out, "translations/index.html", db.p, db.len);
-		}
-		buf_free(&db);
+		render_extra(w, "translations.html", "translations/index.html");
 		lua_pop(L0, 1);
 		free(w->out_path);
 		w->out_path = NULL;
 	}
+
+	render_search(s, w);
 
 	/* The root page leads to the default language's home. */
 	lua_State *L = tpl_lua(w->e);
@@ -1101,6 +1161,7 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 	atomic_init(&sh.next, 0);
 	atomic_init(&sh.written, 0);
 	sh.anchors = xcalloc(sh.njobs ? sh.njobs : 1, sizeof *sh.anchors);
+	sh.search = xcalloc(sh.njobs ? sh.njobs : 1, sizeof *sh.search);
 	markdown_init();
 	int n = o->jobs < 1 ? 1 : o->jobs;
 	if ((size_t)n > s->npages)
@@ -1155,6 +1216,9 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 		free(sh.anchors[i].ids);
 	}
 	free(sh.anchors);
+	for (size_t i = 0; i < sh.njobs; i++)
+		free(sh.search[i]);
+	free(sh.search);
 	free(sh.origins);
 	return atomic_load(&sh.written);
 }

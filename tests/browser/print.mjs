@@ -177,6 +177,26 @@ async function checkHandbook(ctx, base, file, tmp) {
   } finally { await page.close(); }
 }
 
+// The offline search page: typing a word of one page's title narrows the list to it.
+async function checkSearch(ctx, base, file) {
+  const p = rel(file);
+  const page = await ctx.newPage();
+  try {
+    await page.goto(base + p, { waitUntil: 'load' });
+    const all = await page.locator('#results li').count();
+    const title = (await page.locator('#results li a').nth(Math.min(2, all - 1)).textContent()).trim();
+    const word = title.split(/\s+/).sort((a, b) => b.length - a.length)[0];
+    await page.fill('#q', word);
+    const shown = await page.locator('#results li:not([hidden])').count();
+    const has = await page.locator('#results li:not([hidden]) a', { hasText: title }).count();
+    if (all > 2 && shown >= 1 && shown < all && has === 1) ok(`search filters offline: ${p} ("${word}": ${shown} of ${all})`);
+    else fail(`search filters offline: ${p} ("${word}": ${shown} of ${all}, match ${has})`);
+    await page.fill('#q', 'zzqxjv');
+    const none = await page.locator('#search-none').isVisible();
+    if (none) ok(`search says when nothing matches: ${p}`); else fail(`search says when nothing matches: ${p}`);
+  } finally { await page.close(); }
+}
+
 async function main() {
   if (!fs.existsSync(SITE)) { console.log(`usage: node print.mjs SITE_DIR [PNG_DIR]`); process.exit(2); }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vade-print-'));
@@ -191,6 +211,7 @@ async function main() {
     for (const f of walk(SITE, 'card.html')) await checkCard(browser, srv.url, f, tmp);
     for (const f of walk(SITE, 'sheet.html')) await checkSheet(browser, srv.url, f, tmp);
     for (const f of walk(SITE, 'handbook.html')) await checkHandbook(browser, srv.url, f, tmp);
+    for (const f of walk(SITE, 'index.html').filter((x) => /[\\/]search[\\/]index\.html$/.test(x))) await checkSearch(browser, srv.url, f);
   } catch (e) {
     fail(`print checks stopped: ${e.message}`);
   } finally {

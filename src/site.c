@@ -325,11 +325,14 @@ static struct doc *load_doc(struct site *s, const char *src, char **slug, struct
 	d->src = xstrdup(src);
 	d->outputs = OUT_HTML;
 	d->body_line = 1;
+	/* Editors on Windows may start the file with a byte order mark. */
+	size_t bom = !strncmp(text, "\xef\xbb\xbf", 3) ? 3 : 0;
 	size_t fl = 0;
-	if (!strncmp(text, "---\n", 4))
-		fl = 4;
-	else if (!strncmp(text, "---\r\n", 5))
-		fl = 5;
+	if (!strncmp(text + bom, "---\n", 4))
+		fl = bom + 4;
+	else if (!strncmp(text + bom, "---\r\n", 5))
+		fl = bom + 5;
+	d->body_off = bom;
 	if (fl) {
 		/* The front matter ends at the next line that is exactly "---" or "...". */
 		size_t p = fl, end = 0, body = 0;
@@ -648,7 +651,7 @@ static void load_data(struct site *s)
 		name[strlen(name) - 5] = '\0';
 		df->lang = -1;
 		char *dot = strrchr(name, '.');
-		if (dot) {
+		if (dot && valid_lang_code(dot + 1)) {
 			int l = lang_index(s, dot + 1, strlen(dot + 1));
 			if (l < 0) {
 				diag_warn(df->src, 0, 0, "language '%s' is not in content/site.yaml; file ignored", dot + 1);

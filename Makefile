@@ -45,7 +45,7 @@ build/vade-asan: $(ASAN_OBJ)
 	$(CC) $(SAN) -o $@ $(ASAN_OBJ) $(DEP_LIBS)
 
 # Missing build dependencies are installed when we are root, else we say how.
-build/.deps:
+build/.deps: Makefile
 	@mkdir -p build
 	@if ! pkg-config --exists $(PC_PKGS) 2>/dev/null || ! test -e /usr/include/cmark-gfm-core-extensions.h || ! test -e /usr/include/gettext-po.h; then \
 	  if [ "$$(id -u)" = 0 ]; then \

@@ -476,10 +476,41 @@ static bool valid_slug(const char *s)
 	       strspn(s, " ") != strlen(s);
 }
 
+/* Adds the listing pages of folders without index.md (home always exists). */
+static void add_generated(struct site *s, struct vec *pages)
+{
+	struct vec extra = VEC_INIT;
+	for (size_t i = 0; i <= pages->n; i++) {
+		char *key = xstrdup(i < pages->n ? ((struct page *)pages->v[i])->key : "");
+		for (;;) {
+			if (i < pages->n) {
+				if (!key[0])
+					break;
+				char *slash = strrchr(key, '/');
+				*(slash ? slash : key) = '\0';
+			}
+			bool have = site_find(s, key) != NULL;
+			for (size_t j = 0; j < extra.n && !have; j++)
+				have = !strcmp(((struct page *)extra.v[j])->key, key);
+			if (!have) {
+				struct page *g = new_page(s, key);
+				g->generated = g->is_section = true;
+				vec_push(&extra, g);
+			}
+			if (i == pages->n)
+				break;
+		}
+		free(key);
+	}
+	for (size_t i = 0; i < extra.n; i++)
+		vec_push(pages, extra.v[i]);
+	vec_free(&extra);
+}
+
 static void build_pages(struct site *s, struct vec *found)
 {
 	xqsort(found->v, found->n, sizeof *found->v, cmp_found);
-	struct vec pages = VEC_INIT, slugs = VEC_INIT;
+	struct vec pages = VEC_INIT;
 	struct page *cur = NULL;
 	for (size_t i = 0; i < found->n; i++) {
 		struct found *f = found->v[i];
@@ -494,10 +525,10 @@ static void build_pages(struct site *s, struct vec *found)
 		if (!cur || strcmp(cur->key, f->key)) {
 			cur = new_page(s, f->key);
 			vec_push(&pages, cur);
-			vec_push(&slugs, NULL);
 		}
 		if (cur->docs[f->lang]) {
-			diag_error(f->rel, 0, 0, "the page '%s' is also defined by %s", f->key[0] ? f->key : "index", cur->docs[f->lang]->src);
+			diag_error(f->rel, 0, 0, "the page '%s' is also defined by %s", f->key[0] ? f->key : "index",
+			           cur->docs[f->lang]->src);
 			doc_free(d);
 			free(slug);
 			continue;
@@ -505,91 +536,48 @@ static void build_pages(struct site *s, struct vec *found)
 		cur->docs[f->lang] = d;
 		if (!strncmp(strrchr(f->rel, '/') + 1, "index.", 6))
 			cur->is_section = true;
-		if (f->lang == 0 && slug) {
-			if (!valid_slug(slug))
-				diag_error(f->rel, slug_node->line, slug_node->col,
-				           "slug '%s' would put the page outside its folder or the output folder; a slug is one path segment", slug);
-			else
-				slugs.v[slugs.n - 1] = xstrdup(slug);
-		}
+		/* The URL is the same in every language: the slug comes from the original. */
+		if (f->lang == 0 && slug && !valid_slug(slug))
+			diag_error(f->rel, slug_node->line, slug_node->col,
+			           "slug '%s' would put the page outside its folder or the output folder; a slug is one path segment",
+			           slug);
+		else if (f->lang == 0 && slug)
+			cur->slug = xstrdup(slug);
 		free(slug);
 	}
 	/* Pages without a default-language file cannot be published. */
 	size_t w = 0;
 	for (size_t i = 0; i < pages.n; i++) {
 		struct page *p = pages.v[i];
-		if (!p->docs[0]) {
-			for (size_t l = 1; l < s->nlangs; l++)
-				if (p->docs[l])
-					diag_warn(p->docs[l]->src, 0, 0, "translation without a %s original; not published", s->langs[0].code);
-			for (size_t l = 0; l < s->nlangs; l++)
-				doc_free(p->docs[l]);
-			free(p->docs);
-			free(p->key);
-			free(p);
-			free(slugs.v[i]);
+		if (p->docs[0]) {
+			pages.v[w++] = p;
 			continue;
 		}
-		slugs.v[w] = slugs.v[i];
-		pages.v[w++] = p;
+		for (size_t l = 1; l < s->nlangs; l++)
+			if (p->docs[l])
+				diag_warn(p->docs[l]->src, 0, 0, "translation without a %s original; not published", s->langs[0].code);
+		for (size_t l = 0; l < s->nlangs; l++)
+			doc_free(p->docs[l]);
+		free(p->docs);
+		free(p->key);
+		free(p->slug);
+		free(p);
 	}
-	pages.n = slugs.n = w;
+	pages.n = w;
 
-	/* Pages and their slugs sorted together by key, so lookups can bisect. */
-	for (size_t i = 0; i < pages.n; i++)
-		((struct page *)pages.v[i])->index = i;
+	/* Sorted by key, so lookups bisect and parents come before their children. */
+	xqsort(pages.v, pages.n, sizeof *pages.v, cmp_page_key);
+	s->pages = (struct page **)pages.v;
+	s->npages = pages.n;
+	add_generated(s, &pages);
 	xqsort(pages.v, pages.n, sizeof *pages.v, cmp_page_key);
 	s->pages = (struct page **)pages.v;
 	s->npages = pages.n;
 
-	/* Folders without index.md get a generated listing page; home always exists. */
-	struct vec extra = VEC_INIT;
-	for (size_t i = 0; i <= pages.n; i++) {
-		char *key = xstrdup(i < pages.n ? ((struct page *)pages.v[i])->key : "");
-		while (key[0] || i == pages.n) {
-			if (i < pages.n) {
-				char *slash = strrchr(key, '/');
-				*(slash ? slash : key) = '\0';
-			}
-			bool have = site_find(s, key) != NULL;
-			for (size_t j = 0; j < extra.n && !have; j++)
-				have = !strcmp(((struct page *)extra.v[j])->key, key);
-			if (!have) {
-				struct page *g = new_page(s, key);
-				g->generated = g->is_section = true;
-				g->index = SIZE_MAX;
-				vec_push(&extra, g);
-			}
-			if (i == pages.n)
-				break;
-		}
-		free(key);
-	}
-	for (size_t i = 0; i < extra.n; i++)
-		vec_push(&pages, extra.v[i]);
-	vec_free(&extra);
-	s->pages = (struct page **)pages.v;
-	s->npages = pages.n;
-	char **sl = xcalloc(s->npages, sizeof *sl);
-	for (size_t i = 0; i < s->npages; i++)
-		if (s->pages[i]->index != SIZE_MAX)
-			sl[i] = slugs.v[s->pages[i]->index];
-	vec_free(&slugs);
-	/* Keep slugs with their pages through the final sort. */
-	for (size_t i = 0; i < s->npages; i++)
-		s->pages[i]->index = i;
-	xqsort(s->pages, s->npages, sizeof *s->pages, cmp_page_key);
-	char **sl2 = xcalloc(s->npages, sizeof *sl2);
-	for (size_t i = 0; i < s->npages; i++)
-		sl2[i] = sl[s->pages[i]->index];
-	free(sl);
-	sl = sl2;
-	for (size_t i = 0; i < s->npages; i++)
-		s->pages[i]->index = i;
-
-	/* Parents, children and output paths (parents sort first, so their paths are known). */
+	/* Parents, children and output paths (a parent's path is known before its children's). */
 	for (size_t i = 0; i < s->npages; i++) {
 		struct page *p = s->pages[i];
+		p->index = i;
 		if (p->key[0]) {
 			const char *slash = strrchr(p->key, '/');
 			char *pk = xstrndup(p->key, slash ? (size_t)(slash - p->key) : 0);
@@ -599,7 +587,7 @@ static void build_pages(struct site *s, struct vec *found)
 			par->kids = xrealloc(par->kids, (par->nkids + 1) * sizeof *par->kids);
 			par->kids[par->nkids++] = p;
 			par->is_section = true;
-			const char *seg = sl[i] ? sl[i] : slash ? slash + 1 : p->key;
+			const char *seg = p->slug ? p->slug : slash ? slash + 1 : p->key;
 			p->path = xasprintf("%s%s/", par->path, seg);
 		} else {
 			p->path = xstrdup("");
@@ -609,9 +597,7 @@ static void build_pages(struct site *s, struct vec *found)
 			p->docs[0]->title = p->key[0] ? humanize(p->key) : xstrdup(s->title);
 			p->docs[0]->outputs = OUT_HTML;
 		}
-		free(sl[i]);
 	}
-	free(sl);
 	sort_site = s;
 	for (size_t i = 0; i < s->npages; i++)
 		if (s->pages[i]->nkids > 1)
@@ -774,6 +760,7 @@ void site_free(struct site *s)
 		free(p->docs);
 		free(p->kids);
 		free(p->key);
+		free(p->slug);
 		free(p->path);
 		free(p);
 	}

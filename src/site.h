@@ -47,6 +47,7 @@ struct doc {
 struct page {
 	char *key;              /* "a/b" for content/a/b.md and content/a/b/index.md; "" is home */
 	char *path;             /* output folder under <lang>/, "" or ending in '/': "a/b/" */
+	char *slug;             /* the original's `slug`, or NULL */
 	struct doc **docs;      /* [site->nlangs]; NULL where there is no file in that language */
 	struct page *parent;
 	struct page **kids;     /* sorted by weight, then title, then key */

@@ -388,7 +388,8 @@ static void yaml_key(struct buf *b, const char *k)
 	buf_addc(b, '"');
 }
 
-static int store_save(const struct site *s, size_t lang, struct store *st)
+/* The store as the YAML text of content/i18n/<lang>.status.yaml. Caller frees. */
+static char *store_text(const struct site *s, size_t lang, struct store *st, size_t *len)
 {
 	struct buf b = BUF_INIT;
 	buf_addf(&b, "# What each %s translation was last checked against: digests of the %s original's\n"
@@ -412,14 +413,20 @@ static int store_save(const struct site *s, size_t lang, struct store *st)
 			}
 		}
 	}
-	char *rel = store_path(s, lang), *full = site_path(s, rel);
-	int rc = file_write(full, b.p, b.len);
-	if (rc)
-		diag_error(rel, 0, 0, "cannot write the translation status");
-	free(full);
+	return buf_detach(&b, len);
+}
+
+static bool write_if_changed(const struct site *s, const char *rel, const char *text, size_t len, size_t *changed);
+
+/* Writes the store when it differs from the file; counts it in *changed. 0 or -1. */
+static int store_save(const struct site *s, size_t lang, struct store *st, size_t *changed)
+{
+	size_t len, n = 0;
+	char *text = store_text(s, lang, st, &len), *rel = store_path(s, lang);
+	write_if_changed(s, rel, text, len, changed ? changed : &n);
 	free(rel);
-	buf_free(&b);
-	return rc;
+	free(text);
+	return diag_errors() ? -1 : 0;
 }
 
 /* }======= */
@@ -875,7 +882,7 @@ int i18n_done(const struct site *s, const char *lang, char **pages, size_t n)
 		struct done_ctx c = {s, (size_t)l, &st};
 		each_field(s, (size_t)l, done_field, &c);
 	}
-	int rc = diag_errors() ? 1 : store_save(s, (size_t)l, &st) ? 1 : 0;
+	int rc = diag_errors() ? 1 : store_save(s, (size_t)l, &st, NULL) ? 1 : 0;
 	if (!rc) {
 		char *rel = store_path(s, (size_t)l);
 		printf("vade: marked %zu %s as current in %s\n", marked, n ? "page(s)" : "pages and strings", rel);
@@ -1432,23 +1439,7 @@ int i18n_import(const struct site *s, const char *po)
 	}
 	free(ui_rel);
 	/* The status file changes only when the import brought something new. */
-	char *rel = store_path(s, (size_t)l), *full = site_path(s, rel), *before = NULL;
-	size_t bl = 0;
-	file_read(full, &before, &bl);
-	store_save(s, (size_t)l, &st);
-	char *after = NULL;
-	size_t al = 0;
-	file_read(full, &after, &al);
-	if (!before || bl != al || memcmp(before, after, al)) {
-		if (before)
-			file_write(full, before, bl), write_if_changed(s, rel, after, al, &changed);
-		else
-			changed++, printf("vade: updated %s\n", rel);
-	}
-	free(before);
-	free(after);
-	free(full);
-	free(rel);
+	store_save(s, (size_t)l, &st, &changed);
 	store_free(&st);
 	free(all);
 	free(code);

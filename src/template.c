@@ -442,10 +442,26 @@ static int l_readonly(lua_State *L)
 	return luaL_error(L, "site values are read-only in templates (copy them into a local table first)");
 }
 
+/* Read-only views: an empty proxy table per real table, all sharing one
+ * metatable whose functions find the real table in a map (upvalue 1), so a
+ * frozen table costs a small table and a map entry, not a metatable of its own. */
+static void real_of(lua_State *L, int proxy)
+{
+	lua_pushvalue(L, proxy);
+	lua_rawget(L, lua_upvalueindex(1));
+}
+
+static int l_ro_index(lua_State *L)
+{
+	real_of(L, 1);
+	lua_pushvalue(L, 2);
+	lua_rawget(L, -2);
+	return 1;
+}
+
 static int l_len(lua_State *L)
 {
-	lua_getmetatable(L, 1);
-	lua_getfield(L, -1, "__index");
+	real_of(L, 1);
 	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
 	return 1;
 }
@@ -462,18 +478,23 @@ static int l_next(lua_State *L)
 static int l_pairs(lua_State *L)
 {
 	lua_pushcfunction(L, l_next);
-	lua_getmetatable(L, 1);
-	lua_getfield(L, -1, "__index");
-	lua_remove(L, -2);
+	real_of(L, 1);
 	lua_pushnil(L);
 	return 3;
 }
 
-/* Deep read-only view: a proxy whose metatable indexes the real table.
- * seen (at index seen) maps real tables to their proxies, for shared and cyclic values. */
-static void freeze(lua_State *L, int seen)
+/* Deep read-only view of the table at the top. seen (at index seen) maps real
+ * tables to their proxies, for shared and cyclic values; real (at index real)
+ * maps proxies to real tables; meta is the shared metatable. */
+static void freeze(lua_State *L, int seen, int real, int meta)
 {
 	int t = lua_gettop(L);
+	if (lua_getmetatable(L, t)) { /* already a read-only view */
+		bool view = lua_rawequal(L, -1, meta);
+		lua_pop(L, 1);
+		if (view)
+			return;
+	}
 	lua_pushvalue(L, t);
 	if (lua_rawget(L, seen) != LUA_TNIL) {
 		lua_replace(L, t);
@@ -484,11 +505,14 @@ static void freeze(lua_State *L, int seen)
 	lua_pushvalue(L, t);
 	lua_pushvalue(L, -2);
 	lua_rawset(L, seen);
+	lua_pushvalue(L, -1);
+	lua_pushvalue(L, t);
+	lua_rawset(L, real);
 	/* Freeze the values in place: the real table is reachable only through the proxy. */
 	lua_pushnil(L);
 	while (lua_next(L, t)) {
 		if (lua_type(L, -1) == LUA_TTABLE) {
-			freeze(L, seen);
+			freeze(L, seen, real, meta);
 			lua_pushvalue(L, -2);
 			lua_insert(L, -2);
 			lua_rawset(L, t);
@@ -496,17 +520,7 @@ static void freeze(lua_State *L, int seen)
 			lua_pop(L, 1);
 		}
 	}
-	lua_createtable(L, 0, 5);
-	lua_pushvalue(L, t);
-	lua_setfield(L, -2, "__index");
-	lua_pushcfunction(L, l_readonly);
-	lua_setfield(L, -2, "__newindex");
-	lua_pushcfunction(L, l_len);
-	lua_setfield(L, -2, "__len");
-	lua_pushcfunction(L, l_pairs);
-	lua_setfield(L, -2, "__pairs");
-	lua_pushliteral(L, "read-only");
-	lua_setfield(L, -2, "__metatable");
+	lua_pushvalue(L, meta);
 	lua_setmetatable(L, -2);
 	lua_replace(L, t);
 }
@@ -515,10 +529,14 @@ void tpl_freeze(lua_State *L)
 {
 	if (!lua_istable(L, -1))
 		return;
+	int t = lua_gettop(L);
 	lua_getfield(L, LUA_REGISTRYINDEX, "vade.frozen");
-	lua_insert(L, -2);
-	freeze(L, lua_gettop(L) - 1);
-	lua_remove(L, -2);
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.real");
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.rometa");
+	lua_pushvalue(L, t);
+	freeze(L, t + 1, t + 2, t + 3);
+	lua_replace(L, t);
+	lua_settop(L, t);
 }
 
 void tpl_push_yaml(lua_State *L, const struct yml_node *n)
@@ -590,6 +608,20 @@ struct tpl_engine *tpl_new(const char *const *dirs, const char *const *shown, si
 	lua_setfield(L, -2, "__mode");
 	lua_setmetatable(L, -2);
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.frozen");
+	lua_newtable(L); /* proxy -> real table */
+	lua_createtable(L, 0, 5); /* the metatable every read-only view shares */
+	static const luaL_Reg ro[] = {{"__index", l_ro_index}, {"__len", l_len}, {"__pairs", l_pairs}, {NULL, NULL}};
+	for (const luaL_Reg *r = ro; r->name; r++) {
+		lua_pushvalue(L, -2);
+		lua_pushcclosure(L, r->func, 1);
+		lua_setfield(L, -2, r->name);
+	}
+	lua_pushcfunction(L, l_readonly);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushliteral(L, "read-only");
+	lua_setfield(L, -2, "__metatable");
+	lua_setfield(L, LUA_REGISTRYINDEX, "vade.rometa");
+	lua_setfield(L, LUA_REGISTRYINDEX, "vade.real");
 
 	/* The safe globals. Not here: io, os, require, load, loadstring, dofile,
 	 * loadfile, debug, package, collectgarbage, pcall/xpcall (they would

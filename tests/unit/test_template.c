@@ -130,6 +130,28 @@ int main(void)
 	lua_pop(L, 1);
 	ok(rc == -1, "assigning to a frozen table fails");
 	buf_free(&out);
+
+	/* A view holding another view (the references map holds data entries) reads through. */
+	put("nested.html", "<%= outer.inner.title %>|<%= #outer.list %>|<% for k, v in pairs(outer.inner) do %><%= k %>=<%= v %><% end %>");
+	lua_newtable(L);
+	lua_newtable(L);
+	lua_newtable(L);
+	lua_pushliteral(L, "T");
+	lua_setfield(L, -2, "title");
+	tpl_freeze(L);
+	lua_setfield(L, -2, "inner");
+	lua_createtable(L, 2, 0);
+	lua_pushinteger(L, 1);
+	lua_rawseti(L, -2, 1);
+	lua_pushinteger(L, 2);
+	lua_rawseti(L, -2, 2);
+	lua_setfield(L, -2, "list");
+	tpl_freeze(L);
+	lua_setfield(L, -2, "outer");
+	rc = tpl_render(e, "nested.html", -1, "t", &out, NULL);
+	lua_pop(L, 1);
+	ok(rc == 0 && !strcmp(out.p, "T|2|title=T"), "views of views read through; # and pairs work (%s)", out.p);
+	buf_free(&out);
 	tpl_free(e);
 	char *cmd = xasprintf("rm -rf %s", dir);
 	system(cmd);

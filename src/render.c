@@ -463,6 +463,12 @@ static void build_model(struct worker *w)
 	tpl_freeze(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.site");
 
+	/* Values shared between languages, built once: front matter by doc,
+	 * translation maps by page, one empty list. */
+	lua_newtable(L);
+	int cache = lua_gettop(L);
+	lua_newtable(L);
+	int empty = lua_gettop(L);
 	/* pages[lang] = array of page tables; data[lang] = data tables. */
 	lua_createtable(L, (int)s->nlangs, 0);
 	lua_createtable(L, (int)s->nlangs, 0);
@@ -495,30 +501,50 @@ static void build_model(struct worker *w)
 			char *attrs = here ? xstrdup("") : xasprintf(" lang=\"%s\" dir=\"%s\"", s->langs[0].code, s->langs[0].dir);
 			push_str(L, "fallback_attrs", attrs);
 			free(attrs);
-			/* translations[code]: whether the page exists in that language */
-			lua_createtable(L, 0, (int)s->nlangs);
-			for (size_t k = 0; k < s->nlangs; k++) {
-				lua_pushboolean(L, p->docs[k] != NULL || k == 0 || p->generated);
-				lua_setfield(L, -2, s->langs[k].code);
+			/* translations[code]: whether the page exists in that language; one
+			 * table for all of a page's languages (shared values stay shared when frozen) */
+			lua_pushlightuserdata(L, (void *)p);
+			if (lua_rawget(L, cache) == LUA_TNIL) {
+				lua_pop(L, 1);
+				lua_createtable(L, 0, (int)s->nlangs);
+				for (size_t k = 0; k < s->nlangs; k++) {
+					lua_pushboolean(L, p->docs[k] != NULL || k == 0 || p->generated);
+					lua_setfield(L, -2, s->langs[k].code);
+				}
+				lua_pushlightuserdata(L, (void *)p);
+				lua_pushvalue(L, -2);
+				lua_rawset(L, cache);
 			}
 			lua_setfield(L, -2, "translations");
 			/* outdated: the original changed since the translation was marked current */
 			const struct tr_entry *te = i18n_page(w->sh->o->status, l, p->key);
 			lua_pushboolean(L, te && p->docs[l] && te->state == TR_OUTDATED);
 			lua_setfield(L, -2, "outdated");
-			lua_createtable(L, te ? (int)te->nchanged : 0, 0);
-			for (size_t k = 0; te && p->docs[l] && k < te->nchanged; k++) {
-				lua_pushstring(L, te->changed[k]);
-				lua_rawseti(L, -2, (lua_Integer)k + 1);
+			if (te && p->docs[l] && te->nchanged) {
+				lua_createtable(L, (int)te->nchanged, 0);
+				for (size_t k = 0; k < te->nchanged; k++) {
+					lua_pushstring(L, te->changed[k]);
+					lua_rawseti(L, -2, (lua_Integer)k + 1);
+				}
+			} else {
+				lua_pushvalue(L, empty);
 			}
 			lua_setfield(L, -2, "changed");
 			char *out = page_output(s, p, l);
 			push_str(L, "path", out);
 			free(out);
-			tpl_push_yaml(L, d->fm ? d->fm->root : NULL);
-			if (lua_isnil(L, -1)) {
+			/* a document's front matter, once for every language that shows it */
+			lua_pushlightuserdata(L, (void *)d);
+			if (lua_rawget(L, cache) == LUA_TNIL) {
 				lua_pop(L, 1);
-				lua_newtable(L);
+				tpl_push_yaml(L, d->fm ? d->fm->root : NULL);
+				if (lua_isnil(L, -1)) {
+					lua_pop(L, 1);
+					lua_newtable(L);
+				}
+				lua_pushlightuserdata(L, (void *)d);
+				lua_pushvalue(L, -2);
+				lua_rawset(L, cache);
 			}
 			lua_setfield(L, -2, "params");
 			lua_rawseti(L, arr, (lua_Integer)i + 1);
@@ -578,6 +604,7 @@ static void build_model(struct worker *w)
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.refs");
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.data");
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.pages");
+	lua_pop(L, 2); /* the cache and the empty list */
 
 	static const luaL_Reg helpers[] = {{"url", l_url}, {"t", l_t}, {"markdown", l_markdown},
 	                                   {"notes", l_notes}, {NULL, NULL}};

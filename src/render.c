@@ -533,6 +533,10 @@ static void build_model(struct worker *w)
 			char *out = page_output(s, p, l);
 			push_str(L, "path", out);
 			free(out);
+			/* the page's address from the site's root, for links that must be absolute */
+			char *perma = xasprintf("%s/%s", s->langs[l].code, p->path);
+			push_str(L, "url", perma);
+			free(perma);
 			/* a document's front matter, once for every language that shows it */
 			lua_pushlightuserdata(L, (void *)d);
 			if (lua_rawget(L, cache) == LUA_TNIL) {

@@ -258,6 +258,20 @@ async function checkPage(context, base, file) {
     } catch (e) {
       browserLines.push(`FAIL direction ${p}: ${clip(oneLine(e.message), 200)}`);
     }
+    // narrow: on a phone-sized screen nothing makes the page scroll sideways
+    try {
+      await page.setViewportSize({ width: 390, height: 800 });
+      const f = await page.evaluate(() => {
+        const W = document.documentElement.clientWidth;
+        const wide = [...document.querySelectorAll('body *')].filter((el) => el.children.length === 0 && el.getBoundingClientRect().right > W + 1 && !el.closest('table, pre'));
+        return { W, sw: document.documentElement.scrollWidth, first: wide[0] ? wide[0].tagName + ': ' + (wide[0].textContent || '').slice(0, 60) : '' };
+      });
+      if (f.sw <= f.W + 1) browserLines.push(`ok narrow ${p}`);
+      else browserLines.push(`FAIL narrow ${p}: ${f.sw}px wide at ${f.W}px (${f.first})`);
+      await page.setViewportSize({ width: 1280, height: 720 });
+    } catch (e) {
+      browserLines.push(`FAIL narrow ${p}: ${clip(oneLine(e.message), 200)}`);
+    }
     // Requests made after the first offline line (none expected) still count.
     if (external.length && browserLines.includes(`ok offline ${p}`)) {
       browserLines[browserLines.indexOf(`ok offline ${p}`)] = `FAIL offline ${p}: external URL(s): ${clip([...new Set(external)].slice(0, 3).join(' '), 300)}`;

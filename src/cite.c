@@ -127,6 +127,8 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		/* Pandoc: a key may not end in punctuation ("[@smith.]"). */
 		while (k > pos + 2 && !key_start(cmark_inline_parser_peek_at(ip, k - 1)))
 			k--;
+		if (k <= pos + 1)
+			goto fail; /* "[@،]": no key at all */
 		char *key = raw(ip, pos + 1, k);
 		int e = k;
 		while (cmark_inline_parser_peek_at(ip, e) == ' ')

@@ -106,7 +106,22 @@ static char *excerpt(const char *t)
 	return e;
 }
 
-/* Byte offset of (line, col), both 1-based, in text. */
+/* Byte offset of a libyaml mark (line, col), both 1-based: libyaml counts
+ * columns in characters, so the column walks UTF-8 sequences. */
+static size_t yaml_offset(const char *text, size_t len, int line, int col)
+{
+	size_t o = 0;
+	for (int l = 1; l < line && o < len; o++)
+		if (text[o] == '\n')
+			l++;
+	for (int c = 1; c < col && o < len && text[o] != '\n'; c++)
+		do
+			o++;
+		while (o < len && ((unsigned char)text[o] & 0xc0) == 0x80);
+	return o;
+}
+
+/* Byte offset of a cmark position (line, col), both 1-based, columns in bytes. */
 static size_t offset_of(const char *text, size_t len, size_t from, int line, int col)
 {
 	size_t o = from;
@@ -122,22 +137,11 @@ static void fm_seg(struct segs *s, const struct doc *d, const char *key)
 	const struct yml_node *n = d->fm ? yml_get(d->fm->root, key) : NULL;
 	if (!n || n->kind != YML_SCALAR || !yml_str(n))
 		return;
-	size_t st = offset_of(s->text, s->len, 0, n->line, n->col), en = st;
-	while (en < s->len && s->text[en] != '\n')
-		en++;
-	/* A plain scalar may be followed by a comment; a quoted one ends at its quote. */
-	if (n->plain) {
-		const char *hash = NULL;
-		for (size_t i = st; i < en; i++)
-			if (s->text[i] == '#' && i > st && s->text[i - 1] == ' ') {
-				hash = s->text + i;
-				break;
-			}
-		if (hash)
-			en = (size_t)(hash - s->text);
-	}
-	while (en > st && (s->text[en - 1] == ' ' || s->text[en - 1] == '\r'))
-		en--;
+	/* The value's own bytes, from libyaml's marks: quotes and block scalars included. */
+	size_t st = yaml_offset(s->text, s->len, n->line, n->col);
+	size_t en = yaml_offset(s->text, s->len, n->eline, n->ecol);
+	if (en > s->len || en < st)
+		en = st;
 	struct seg *g = seg_add(s);
 	g->start = st;
 	g->end = en;
@@ -505,8 +509,10 @@ static void ui_keys(const struct site *s, struct vec *keys)
 {
 	for (int k = 0; k < 2; k++) {
 		const struct yml_doc *d = s->ui[k];
-		for (size_t i = 0; d && d->root && i + 1 < d->root->n; i += 2) {
+		for (size_t i = 0; d && d->root && d->root->kind == YML_MAP && i + 1 < d->root->n; i += 2) {
 			const char *key = d->root->kids[i]->str;
+			if (!site_ui(s, 0, key))
+				continue; /* not text: nothing to translate (and t() reports it) */
 			bool seen = false;
 			for (size_t j = 0; j < keys->n && !seen; j++)
 				seen = !strcmp(keys->v[j], key);
@@ -1022,8 +1028,10 @@ int i18n_export(const struct site *s, const char *lang, const char *out)
 	/* SOURCE_DATE_EPOCH, when set, makes the export reproducible. */
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
 	time_t now = sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
-	char date[32];
-	strftime(date, sizeof date, "%Y-%m-%d %H:%M+0000", gmtime(&now));
+	char date[32] = "1970-01-01 00:00+0000";
+	struct tm tmv;
+	if (gmtime_r(&now, &tmv))
+		strftime(date, sizeof date, "%Y-%m-%d %H:%M+0000", &tmv);
 	char *header = xasprintf("Project-Id-Version: %s\nPO-Revision-Date: %s\nLast-Translator: \n"
 	                         "Language-Team: %s\nLanguage: %s\nMIME-Version: 1.0\n"
 	                         "Content-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n"
@@ -1144,6 +1152,10 @@ static char *reflow(const char *file, const struct seg *g, const char *text)
 static char *apply_edits(const char *text, size_t len, struct edit *e, size_t n)
 {
 	xqsort(e, n, sizeof *e, cmp_edit);
+	/* Sorted last first: each edit must end before the next one (earlier in the file) starts. */
+	for (size_t i = 0; i < n; i++)
+		if (e[i].end < e[i].start || e[i].end > len || (i > 0 && e[i].end > e[i - 1].start))
+			return NULL;
 	char *cur = xstrndup(text, len);
 	size_t cl = len;
 	for (size_t i = 0; i < n; i++) {
@@ -1177,6 +1189,7 @@ struct msg {
 	const char *ctx, *id, *str;
 	bool fuzzy;
 	int line;
+	bool seen;              /* matched a page passage, UI string or data field */
 };
 
 /* The translation file of a page: "content/a/b.md" -> "content/a/b.fr.md". */
@@ -1206,11 +1219,13 @@ static void import_page(const struct site *s, size_t l, const struct page *p, st
 	size_t translated = 0;
 	for (size_t k = 0; k < sg.n; k++) {
 		char *ctxs = seg_ctx(p, &sg, k);
-		const struct msg *hit = NULL;
+		struct msg *hit = NULL;
 		for (size_t i = 0; i < nm && !hit; i++)
 			if (!strcmp(m[i].ctx, ctxs))
 				hit = &m[i];
 		free(ctxs);
+		if (hit)
+			hit->seen = true;
 		if (!hit || !*hit->str)
 			continue;
 		if (i18n_digest(hit->id, strlen(hit->id)) != sg.v[k].digest) {
@@ -1249,7 +1264,10 @@ static void import_page(const struct site *s, size_t l, const struct page *p, st
 			arr[i] = *(struct edit *)edits.v[i];
 		char *out = apply_edits(have ? tr.text : sg.text, have ? tr.len : sg.len, arr, edits.n);
 		char *rel = have ? xstrdup(p->docs[l]->src) : translation_path(p->docs[0]->src, s->langs[l].code);
-		write_if_changed(s, rel, out, strlen(out), changed);
+		if (out)
+			write_if_changed(s, rel, out, strlen(out), changed);
+		else
+			diag_error(rel, 0, 0, "passages overlap; not imported (keep title and summary on lines of their own)");
 		free(rel);
 		free(out);
 		for (size_t i = 0; i < edits.n; i++)
@@ -1274,13 +1292,14 @@ static void set_flat(const struct site *s, const char *rel, const char *key, con
 	struct yml_doc *d = len ? yml_parse(rel, text, len, 1) : NULL;
 	const struct yml_node *n = d ? yml_get(d->root, key) : NULL;
 	char *q = yaml_quote(value), *out;
-	if (n && n->kind == YML_SCALAR && (!yml_str(n) || strcmp(n->str, value))) {
-		size_t st = offset_of(text, len, 0, n->line, n->col), en = st;
-		while (en < len && text[en] != '\n')
-			en++;
+	if (n && n->kind != YML_SCALAR) {
+		diag_warn(rel, n->line, n->col, "'%s' is not a text here; left as it is", key);
+	} else if (n && (!yml_str(n) || strcmp(n->str, value))) {
+		size_t st = yaml_offset(text, len, n->line, n->col), en = yaml_offset(text, len, n->eline, n->ecol);
 		struct edit e = {st, en, q};
 		out = apply_edits(text, len, &e, 1);
-		write_if_changed(s, rel, out, strlen(out), changed);
+		if (out)
+			write_if_changed(s, rel, out, strlen(out), changed);
 		free(out);
 	} else if (!n) {
 		char *kq = yaml_quote(key);
@@ -1307,18 +1326,20 @@ static void set_field(const struct site *s, const char *rel, const char *id, con
 	const struct yml_node *item = d ? item_by_id(d->root, id) : NULL;
 	const struct yml_node *n = item ? yml_get(item, field) : NULL;
 	char *q = yaml_quote(value), *out = NULL;
+	if (d && d->root && d->root->kind != YML_SEQ) {
+		diag_error(rel, d->root->line, d->root->col, "translated data must be a list of items with an id");
+		goto done;
+	}
 	if (n && n->kind == YML_SCALAR) {
 		if (yml_str(n) && !strcmp(n->str, value))
 			goto done;
-		size_t st = offset_of(text, len, 0, n->line, n->col), en = st;
-		while (en < len && text[en] != '\n')
-			en++;
+		size_t st = yaml_offset(text, len, n->line, n->col), en = yaml_offset(text, len, n->eline, n->ecol);
 		struct edit e = {st, en, q};
 		out = apply_edits(text, len, &e, 1);
 	} else if (item) {
 		/* a new line after the item's id, at the id's indentation */
 		const struct yml_node *idn = yml_get(item, "id");
-		size_t at = offset_of(text, len, 0, idn->line, 1);
+		size_t at = yaml_offset(text, len, idn->line, 1);
 		while (at < len && text[at] != '\n')
 			at++;
 		int keycol = 0;
@@ -1335,7 +1356,8 @@ static void set_field(const struct site *s, const char *rel, const char *id, con
 		                len && text[len - 1] != '\n' ? "\n" : "", iq, field, q);
 		free(iq);
 	}
-	write_if_changed(s, rel, out, strlen(out), changed);
+	if (out)
+		write_if_changed(s, rel, out, strlen(out), changed);
 done:
 	free(out);
 	free(q);
@@ -1345,9 +1367,14 @@ done:
 
 int i18n_import(const struct site *s, const char *po)
 {
+	size_t before_errors = diag_errors();
 	po_file_t f = po_file_read(po, &po_handler);
-	if (!f)
+	if (!f || diag_errors() > before_errors) {
+		/* A file with syntax errors may hold half entries: import nothing. */
+		if (f)
+			po_file_free(f);
 		return 1;
+	}
 	const char *hdr = po_file_domain_header(f, NULL);
 	char *code = hdr ? po_header_field(hdr, "Language") : NULL;
 	int l = code ? lang_of(s, code) : -1;
@@ -1367,7 +1394,7 @@ int i18n_import(const struct site *s, const char *po)
 		struct msg *x = xmalloc(sizeof *x);
 		po_filepos_t fp = po_message_filepos(m, 0);
 		*x = (struct msg){po_message_msgctxt(m), po_message_msgid(m), po_message_msgstr(m),
-		                  po_message_is_fuzzy(m) != 0, fp ? (int)po_filepos_start_line(fp) : 0};
+		                  po_message_is_fuzzy(m) != 0, fp ? (int)po_filepos_start_line(fp) : 0, false};
 		vec_push(&msgs, x);
 	}
 	po_message_iterator_free(it);
@@ -1400,7 +1427,9 @@ int i18n_import(const struct site *s, const char *po)
 	}
 	char *ui_rel = xasprintf("content/i18n/%s.yaml", s->langs[l].code);
 	for (size_t k = 0; k < nm; k++) {
-		const struct msg *x = &all[k];
+		struct msg *x = &all[k];
+		if (!strncmp(x->ctx, "ui:", 3) || !strncmp(x->ctx, "data:", 5))
+			x->seen = true; /* unless found wanting below */
 		if (!*x->str)
 			continue;
 		if (!strncmp(x->ctx, "ui:", 3)) {
@@ -1438,6 +1467,9 @@ int i18n_import(const struct site *s, const char *po)
 		}
 	}
 	free(ui_rel);
+	for (size_t k = 0; k < nm; k++)
+		if (!all[k].seen && *all[k].str)
+			diag_warn(po, all[k].line, 1, "'%s' names nothing in this site; entry not imported", all[k].ctx);
 	/* The status file changes only when the import brought something new. */
 	store_save(s, (size_t)l, &st, &changed);
 	store_free(&st);

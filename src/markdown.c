@@ -87,18 +87,23 @@ static void node_text(cmark_node *n, struct buf *b)
 
 char *markdown_first_h1(const char *text, size_t len)
 {
-	cmark_parser *p = new_parser(CMARK_OPT_DEFAULT, false);
+	cmark_parser *p = new_parser(CMARK_OPT_SMART, false);
 	cmark_parser_feed(p, text, len);
 	cmark_node *doc = finish(p);
+	/* The first level-1 heading in reading order, wherever it is: the one rendering drops. */
 	char *title = NULL;
-	for (cmark_node *n = cmark_node_first_child(doc); n; n = cmark_node_next(n)) {
-		if (cmark_node_get_type(n) == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1) {
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while (!title && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_HEADING &&
+		    cmark_node_get_heading_level(n) == 1) {
 			struct buf b = BUF_INIT;
 			node_text(n, &b);
 			title = buf_detach(&b, NULL);
-			break;
 		}
 	}
+	cmark_iter_free(it);
 	cmark_node_free(doc);
 	cmark_parser_free(p);
 	return title;
@@ -238,8 +243,9 @@ static char *french(const char *s)
 		}
 		buf_addc(&b, c);
 		p++;
+		if (b.cap)
+			b.p[b.len] = '\0'; /* lengths were cut back above */
 	}
-	b.p[b.len] = '\0';
 	return buf_detach(&b, NULL);
 }
 
@@ -262,18 +268,15 @@ static char *guillemets(const char *s)
 
 static bool latin(unsigned char c) { return isalnum(c); }
 
-/* Right-to-left text: Latin-script runs (names, acronyms, URLs) go into <bdi>
- * so the bidi algorithm does not scramble their neighbourhood. */
-static void isolate_latin(cmark_node *text)
+/* The first Latin-script run of s at or after *from: [*start, *end); false if none. */
+static bool latin_run(const char *s, size_t n, size_t from, size_t *start, size_t *end)
 {
-	const char *s = cmark_node_get_literal(text);
-	size_t n = strlen(s), i = 0;
-	for (; i < n; i++)
-		if (isalpha((unsigned char)s[i]))
-			break;
+	size_t i = from;
+	while (i < n && !isalpha((unsigned char)s[i]))
+		i++;
 	if (i == n)
-		return;
-	size_t start = i, end = i;
+		return false;
+	*start = *end = i;
 	int open = 0; /* a ')' belongs to the run only when its '(' does */
 	for (size_t k = i; k < n; k++) {
 		unsigned char c = (unsigned char)s[k];
@@ -282,31 +285,58 @@ static void isolate_latin(cmark_node *text)
 		} else if (c == ')') {
 			if (open-- <= 0)
 				break;
-			end = k + 1;
+			*end = k + 1;
 		} else if (latin(c)) {
-			end = k + 1;
+			*end = k + 1;
 		} else if (!(c == ' ' || c == '-' || c == '.' || c == '/' || c == '&' || c == '\'' || c == ',' || c == ':')) {
 			break;
 		}
 	}
-	char *before = xstrndup(s, start), *run = xstrndup(s + start, end - start), *after = xstrdup(s + end);
-	cmark_node *bdi = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
-	cmark_node_set_on_enter(bdi, "<bdi>");
-	cmark_node_set_on_exit(bdi, "</bdi>");
-	cmark_node *inner = cmark_node_new(CMARK_NODE_TEXT);
-	cmark_node_set_literal(inner, run);
-	cmark_node_append_child(bdi, inner);
-	cmark_node_insert_after(text, bdi);
-	if (*after) {
-		cmark_node *rest = cmark_node_new(CMARK_NODE_TEXT);
-		cmark_node_set_literal(rest, after);
-		cmark_node_insert_after(bdi, rest);
-		isolate_latin(rest);
+	return true;
+}
+
+/* Right-to-left text: Latin-script runs (names, acronyms, URLs) go into <bdi>
+ * so the bidi algorithm does not scramble their neighbourhood. The text node
+ * keeps what comes before the first run; each run and the text after it
+ * become new nodes, in one pass over the text. */
+static void isolate_latin(cmark_node *text)
+{
+	char *s = xstrdup(cmark_node_get_literal(text));
+	size_t n = strlen(s), start, end, from = 0;
+	cmark_node *last = text;
+	bool first = true;
+	while (latin_run(s, n, from, &start, &end)) {
+		if (first) {
+			char *before = xstrndup(s, start);
+			cmark_node_set_literal(text, before);
+			free(before);
+			first = false;
+		} else if (start > from) {
+			char *gap = xstrndup(s + from, start - from);
+			cmark_node *g = cmark_node_new(CMARK_NODE_TEXT);
+			cmark_node_set_literal(g, gap);
+			cmark_node_insert_after(last, g);
+			last = g;
+			free(gap);
+		}
+		char *run = xstrndup(s + start, end - start);
+		cmark_node *bdi = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+		cmark_node_set_on_enter(bdi, "<bdi>");
+		cmark_node_set_on_exit(bdi, "</bdi>");
+		cmark_node *inner = cmark_node_new(CMARK_NODE_TEXT);
+		cmark_node_set_literal(inner, run);
+		cmark_node_append_child(bdi, inner);
+		cmark_node_insert_after(last, bdi);
+		last = bdi;
+		free(run);
+		from = end;
 	}
-	cmark_node_set_literal(text, before);
-	free(before);
-	free(run);
-	free(after);
+	if (!first && from < n) {
+		cmark_node *rest = cmark_node_new(CMARK_NODE_TEXT);
+		cmark_node_set_literal(rest, s + from);
+		cmark_node_insert_after(last, rest);
+	}
+	free(s);
 }
 
 static void typography(cmark_node *doc, const char *lang, bool rtl)
@@ -578,7 +608,8 @@ void md_result_free(struct md_result *r)
 
 size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, char ***out)
 {
-	cmark_parser *p = new_parser(CMARK_OPT_DEFAULT, false);
+	/* The options of markdown_render(): smart punctuation changes a heading's text and id. */
+	cmark_parser *p = new_parser(CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART, false);
 	cmark_parser_feed(p, text, len);
 	cmark_node *doc = finish(p);
 	struct idset ids = {0};

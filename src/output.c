@@ -108,8 +108,27 @@ static bool same_as(const char *path, const void *data, size_t len)
 	return same;
 }
 
+static bool inside(const char *rel)
+{
+	if (!*rel || rel[0] == '/')
+		return false;
+	for (const char *p = rel; *p;) {
+		size_t n = strcspn(p, "/");
+		if ((n == 2 && !strncmp(p, "..", 2)) || (n == 1 && p[0] == '.') || n == 0)
+			return false;
+		p += n + (p[n] == '/');
+	}
+	return true;
+}
+
 int output_put(struct output *o, const char *rel, const void *data, size_t len)
 {
+	/* Output paths come from content paths and language codes, all checked at load;
+	 * this is the last line of defence for "never write outside the output folder". */
+	if (!inside(rel)) {
+		diag_error(rel, 0, 0, "an output path must stay inside the output folder");
+		return -1;
+	}
 	char *rcopy = xstrdup(rel);
 	bool stage = true;
 	if (o->existed) {
@@ -161,6 +180,8 @@ static int sweep_one(const char *path, const struct stat *st, int flag, struct F
 	return 0;
 }
 
+void output_abort(struct output *o);
+
 static void output_free(struct output *o)
 {
 	for (size_t i = 0; i < o->produced.n; i++)
@@ -176,6 +197,19 @@ static void output_free(struct output *o)
 int output_commit(struct output *o)
 {
 	int rc = 0;
+	/* Two outputs on one path (a resource and a page, a page and the search page):
+	 * the later would silently win, so nothing is committed. */
+	xqsort(o->produced.v, o->produced.n, sizeof *o->produced.v, cmp_str);
+	for (size_t i = 1; i < o->produced.n; i++)
+		if (!strcmp(o->produced.v[i], o->produced.v[i - 1])) {
+			diag_error(o->produced.v[i], 0, 0, "two outputs would be written to this path (a page, a resource "
+			                                   "or a generated file); rename one");
+			rc = -1;
+		}
+	if (rc) {
+		output_abort(o);
+		return rc;
+	}
 	if (!o->existed) {
 		if (rename(o->tmp, o->dir) != 0) {
 			diag_error(o->dir, 0, 0, "cannot create: %s", strerror(errno));
@@ -209,7 +243,6 @@ int output_commit(struct output *o)
 		free(from);
 		free(to);
 	}
-	xqsort(o->produced.v, o->produced.n, sizeof *o->produced.v, cmp_str);
 	sweeping = o;
 	nftw(o->dir, sweep_one, 16, FTW_DEPTH | FTW_PHYS);
 	sweeping = NULL;

@@ -596,8 +596,16 @@ static void build_model(struct worker *w)
 		if (lua_istable(L, -2)) {
 			for (lua_Integer i = 1; lua_geti(L, -2, i) != LUA_TNIL; i++) {
 				lua_getfield(L, -1, "id");
+				/* ids are looked up as text: `id: 1` is the key "1" */
+				if (lua_type(L, -1) == LUA_TNUMBER) {
+					luaL_tolstring(L, -1, NULL);
+					lua_remove(L, -2);
+				}
 				lua_insert(L, -2);
-				lua_rawset(L, -3);
+				if (lua_isnil(L, -2))
+					lua_pop(L, 2);
+				else
+					lua_rawset(L, -3);
 			}
 			lua_pop(L, 1);
 		}
@@ -908,11 +916,26 @@ static struct tpl_engine *new_engine(const struct site *s)
 	return e;
 }
 
+/* build_model() under lua_pcall: a Lua error (memory) becomes a message, not an abort. */
+static int model_call(lua_State *L)
+{
+	build_model(lua_touserdata(L, 1));
+	return 0;
+}
+
 static void *work(void *arg)
 {
 	struct worker *w = arg;
 	w->e = new_engine(w->s);
-	build_model(w);
+	lua_State *L = tpl_lua(w->e);
+	lua_pushcfunction(L, model_call);
+	lua_pushlightuserdata(L, w);
+	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+		diag_error("content", 0, 0, "the site is too large for the template engine: %s", lua_tostring(L, -1));
+		lua_pop(L, 1);
+		atomic_store(&w->sh->next, w->s->npages); /* the other workers stop too */
+		return NULL;
+	}
 	/* A job is a page in every language: its languages often share one source file. */
 	for (;;) {
 		size_t pg = atomic_fetch_add(&w->sh->next, 1);

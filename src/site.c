@@ -146,6 +146,12 @@ static bool load_config(struct site *s)
 		s->nlangs++;
 	}
 	if (s->nlangs == 0) {
+		if (dflt && !valid_lang_code(dflt)) {
+			struct yml_node *d = yml_get(root, "default_language");
+			diag_error(src, d->line, d->col, "'%s' is not a language code (like en, fr, pt-BR)", dflt);
+			free(dflt);
+			return false;
+		}
 		s->langs[0] = (struct lang){xstrdup(dflt ? dflt : "en"), xstrdup(dflt ? dflt : "English"), xstrdup("ltr")};
 		s->nlangs = 1;
 	}
@@ -227,8 +233,10 @@ static int split_lang(const struct site *s, const char *base, size_t *stem)
 	if (cl < sizeof code) {
 		memcpy(code, dot + 1, cl);
 		code[cl] = '\0';
-		if (valid_lang_code(code))
+		if (valid_lang_code(code)) {
+			*stem = (size_t)(dot - base);
 			return -2;
+		}
 	}
 	return 0;
 }
@@ -691,8 +699,14 @@ static void load_ui(struct site *s)
 			size_t len;
 			char *text;
 			if (file_read(rel, &text, &len) == 0) {
-				s->ui[2 * l + 1] = yml_parse(rel, text, len, 1);
+				struct yml_doc *d = yml_parse(rel, text, len, 1);
 				free(text);
+				if (d && d->root && d->root->kind != YML_MAP) {
+					diag_error(rel, d->root->line, d->root->col, "expected a mapping of keys to values");
+					yml_free(d);
+					d = NULL;
+				}
+				s->ui[2 * l + 1] = d;
 			}
 		}
 		free(rel);

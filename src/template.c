@@ -466,10 +466,13 @@ static int l_len(lua_State *L)
 	return 1;
 }
 
+/* next() over the real table of the view given as state: the table itself never reaches the template. */
 static int l_next(lua_State *L)
 {
 	lua_settop(L, 2);
-	if (lua_next(L, 1))
+	real_of(L, 1);
+	lua_pushvalue(L, 2);
+	if (lua_next(L, 3))
 		return 2;
 	lua_pushnil(L);
 	return 1;
@@ -477,8 +480,9 @@ static int l_next(lua_State *L)
 
 static int l_pairs(lua_State *L)
 {
-	lua_pushcfunction(L, l_next);
-	real_of(L, 1);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushcclosure(L, l_next, 1);
+	lua_pushvalue(L, 1);
 	lua_pushnil(L);
 	return 3;
 }
@@ -488,6 +492,8 @@ static int l_pairs(lua_State *L)
  * maps proxies to real tables; meta is the shared metatable. */
 static void freeze(lua_State *L, int seen, int real, int meta)
 {
+	/* One level of the site model per call: pages nest children, so this goes deep. */
+	luaL_checkstack(L, 8, "site model nested too deeply");
 	int t = lua_gettop(L);
 	if (lua_getmetatable(L, t)) { /* already a read-only view */
 		bool view = lua_rawequal(L, -1, meta);

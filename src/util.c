@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,8 @@ void buf_init(struct buf *b)
 
 void buf_grow(struct buf *b, size_t extra)
 {
+	if (extra > SIZE_MAX / 2 - b->len)
+		die_oom(); /* a size that wrapped around is a bug; never loop on it */
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
 		return;

@@ -121,6 +121,8 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 	}
 	case YAML_SCALAR_EVENT:
 		n = new_node(c, YML_SCALAR, ev->start_mark);
+		n->eline = (int)ev->end_mark.line + c->line0;
+		n->ecol = (int)ev->end_mark.column + 1;
 		n->len = ev->data.scalar.length;
 		n->str = dalloc(c->doc, n->len + 1);
 		memcpy(n->str, ev->data.scalar.value, n->len);

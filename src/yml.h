@@ -18,6 +18,7 @@ enum yml_kind { YML_SCALAR, YML_SEQ, YML_MAP };
 struct yml_node {
 	enum yml_kind kind;
 	int line, col;          /* 1-based, in the file the document came from */
+	int eline, ecol;        /* (scalars) just after the value, quotes included */
 	char *str;              /* scalar text, NUL-terminated */
 	size_t len;
 	bool plain;             /* unquoted scalar: subject to null/bool/number resolution */

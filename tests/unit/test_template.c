@@ -152,6 +152,18 @@ int main(void)
 	lua_pop(L, 1);
 	ok(rc == 0 && !strcmp(out.p, "T|2|title=T"), "views of views read through; # and pairs work (%s)", out.p);
 	buf_free(&out);
+
+	/* pairs() must not hand out the writable table behind a view. */
+	put("pairs.html", "<% local _, r = pairs(site) r.count = 1 %>");
+	lua_newtable(L);
+	lua_newtable(L);
+	tpl_freeze(L);
+	lua_setfield(L, -2, "site");
+	rc = tpl_render(e, "pairs.html", -1, "t", &out, NULL);
+	diag_flush();
+	lua_pop(L, 1);
+	ok(rc == -1, "the state pairs() returns is the read-only view too");
+	buf_free(&out);
 	tpl_free(e);
 	char *cmd = xasprintf("rm -rf %s", dir);
 	system(cmd);

@@ -183,7 +183,8 @@ static bool page_segs(const struct site *site, const struct doc *d, struct segs 
 	cmark_syntax_extension *table = cmark_find_syntax_extension("table");
 	if (table)
 		cmark_parser_attach_syntax_extension(p, table);
-	cmark_parser_feed(p, s->text + d->body_off, s->len - d->body_off);
+	size_t off = d->body_off <= s->len ? d->body_off : s->len; /* the file may have shrunk */
+	cmark_parser_feed(p, s->text + off, s->len - off);
 	cmark_node *doc = cmark_parser_finish(p);
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
@@ -201,10 +202,10 @@ static bool page_segs(const struct site *site, const struct doc *d, struct segs 
 			continue;
 		int sl = cmark_node_get_start_line(n), sc = cmark_node_get_start_column(n);
 		int el = cmark_node_get_end_line(n), ec = cmark_node_get_end_column(n);
-		size_t st = offset_of(s->text, s->len, d->body_off, sl, sc);
-		size_t en = offset_of(s->text, s->len, d->body_off, el, ec) + 1;
+		size_t st = offset_of(s->text, s->len, off, sl, sc);
+		size_t en = offset_of(s->text, s->len, off, el, ec) + 1;
 		if (ec == 0) /* ends at the end of the previous line */
-			en = offset_of(s->text, s->len, d->body_off, el, 1) - 1;
+			en = offset_of(s->text, s->len, off, el, 1) - 1;
 		if (en > s->len)
 			en = s->len;
 		if (heading) {

@@ -143,8 +143,8 @@ static const struct anchors *heading_ids(struct worker *w, const struct page *p,
 		char *full = d->src ? site_path(w->s, d->src) : NULL, *text;
 		size_t len;
 		if (full && file_read(full, &text, &len) == 0) {
-			w->hids[slot].n = markdown_heading_ids(text + d->body_off, len - d->body_off, d->title_from_heading,
-			                                       &w->hids[slot].ids);
+			size_t off = d->body_off <= len ? d->body_off : len;
+			w->hids[slot].n = markdown_heading_ids(text + off, len - off, d->title_from_heading, &w->hids[slot].ids);
 			free(text);
 		}
 		free(full);
@@ -722,6 +722,8 @@ static bool render_text(struct worker *w, const struct page *p, size_t lang, con
 	}
 	const char *text = w->text;
 	size_t len = w->text_len;
+	/* The file may have shrunk since it was loaded (an editor saving during vade serve). */
+	size_t off = d->body_off <= len ? d->body_off : len;
 	size_t tl = p->docs[lang] ? lang : 0; /* the language the text is written in */
 	struct md_opts o = {.unsafe_html = s->unsafe_html, .drop_first_h1 = d->title_from_heading,
 	                    .line0 = d->body_line, .link = resolve_link, .link_ctx = w, .cite = &w->cite,
@@ -729,7 +731,7 @@ static bool render_text(struct worker *w, const struct page *p, size_t lang, con
 	w->cite.src = d->src;
 	w->cite.line0 = d->body_line;
 	w->cite.col0 = 1;
-	markdown_render(&o, text + d->body_off, len - d->body_off, md);
+	markdown_render(&o, text + off, len - off, md);
 	return true;
 }
 

@@ -186,7 +186,7 @@ struct yml_doc *yml_parse(const char *path, const char *text, size_t len, int li
 {
 	struct ctx c = {0};
 	c.doc = xcalloc(1, sizeof *c.doc);
-	c.doc->path = path;
+	c.doc->path = xstrdup(path);
 	c.line0 = line0 > 0 ? line0 : 1;
 	yaml_parser_initialize(&c.parser);
 	yaml_parser_set_input_string(&c.parser, (const unsigned char *)text, len);
@@ -228,6 +228,7 @@ void yml_free(struct yml_doc *doc)
 	for (size_t i = 0; i < doc->nmem; i++)
 		free(doc->mem[i]);
 	free(doc->mem);
+	free(doc->path);
 	free(doc);
 }
 

@@ -27,7 +27,7 @@ struct yml_node {
 };
 
 struct yml_doc {
-	const char *path;       /* borrowed */
+	char *path;             /* for messages; owned */
 	struct yml_node *root;  /* NULL for an empty document */
 	void **mem;             /* every allocation of the doc */
 	size_t nmem, capmem;

@@ -23,7 +23,7 @@ ASAN_OBJ = $(SRC:src/%.c=build/asan/%.o)
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(DEP_CFLAGS) -DVADE_DATADIR='"$(PREFIX)/share/vade"'
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all site deps check check-asan unit clean install serve pdf fonts
+.PHONY: all site deps check check-asan unit clean install serve pdf fonts fuzz
 
 all: site
 
@@ -72,6 +72,16 @@ check-asan: build/vade-asan
 # A preview on http://127.0.0.1:8080/, rebuilt when a file changes.
 serve: build/vade
 	build/vade serve
+
+# Fuzzing with libFuzzer (clang): make fuzz FUZZ=markdown|yml [FUZZ_TIME=60]
+FUZZ      ?= markdown
+FUZZ_TIME ?= 60
+FUZZ_SRC   = $(filter-out src/main.c src/serve.c,$(SRC))
+fuzz: build/.deps
+	@mkdir -p build/fuzz-corpus-$(FUZZ)
+	clang $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $(DEP_CFLAGS) \
+	  -DVADE_DATADIR='"$(PREFIX)/share/vade"' -o build/fuzz-$(FUZZ) tests/fuzz/fuzz_$(FUZZ).c $(FUZZ_SRC) $(DEP_LIBS)
+	build/fuzz-$(FUZZ) -max_total_time=$(FUZZ_TIME) -max_len=8192 -artifact_prefix=build/ build/fuzz-corpus-$(FUZZ) tests/sites/basic/content
 
 # PDFs of the cards, sheets and handbooks, beside their HTML in dist/.
 pdf: site

@@ -82,12 +82,30 @@ static void add_item(struct group *g, char *key, char *prefix, char *locator)
 	g->items[g->n++] = (struct cite_item){.key = key, .prefix = prefix, .locator = locator};
 }
 
+/* Citations the parser met where it cannot put one: GFM table cells accept only
+ * the core's inline nodes. They stay text, and cite_end_parse() reports them
+ * (same thread, same parse). */
+struct refused {
+	int line, col;
+};
+static _Thread_local struct refused *refused;
+static _Thread_local size_t nrefused;
+
+static bool takes_citation(cmark_node *parent)
+{
+	cmark_node *probe = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+	bool ok = cmark_node_append_child(parent, probe);
+	if (ok)
+		cmark_node_unlink(probe);
+	cmark_node_free(probe);
+	return ok;
+}
+
 static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cmark_node *parent,
                          unsigned char c, cmark_inline_parser *ip)
 {
 	(void)self;
 	(void)parser;
-	(void)parent;
 	if (c != '@')
 		return NULL;
 	int at = cmark_inline_parser_get_offset(ip);
@@ -166,6 +184,12 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 	g->col = col - (at - open);
 	if (g->col < 1)
 		g->col = 1;
+	if (!takes_citation(parent)) {
+		refused = xrealloc(refused, (nrefused + 1) * sizeof *refused);
+		refused[nrefused++] = (struct refused){g->line, g->col};
+		group_free(NULL, g);
+		return NULL;
+	}
 	cmark_node *n = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
 	cmark_node_set_user_data(n, g);
 	cmark_node_set_user_data_free_func(n, group_free);
@@ -433,6 +457,14 @@ void cite_ctx_free(struct cite_ctx *c)
 
 void cite_end_parse(struct cite_ctx *c, cmark_node *doc)
 {
+	for (size_t i = 0; i < nrefused; i++) {
+		int line = c->line0 + refused[i].line - 1, col = refused[i].line == 1 ? c->col0 + refused[i].col - 1 : refused[i].col;
+		diag_error(c->src ? c->src : "content", line, col,
+		           "a citation cannot stand in a table cell; cite in the text before or after the table");
+	}
+	free(refused);
+	refused = NULL;
+	nrefused = 0;
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {

@@ -299,10 +299,43 @@ static bool latin_run(const char *s, size_t n, size_t from, size_t *start, size_
  * so the bidi algorithm does not scramble their neighbourhood. The text node
  * keeps what comes before the first run; each run and the text after it
  * become new nodes, in one pass over the text. */
+/* Whether new inline nodes may sit beside this one: the table extension's
+ * cells take only the core's inlines, so a <bdi> node cannot go there. */
+static bool takes_custom_inlines(cmark_node *text)
+{
+	cmark_node *probe = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+	bool ok = cmark_node_insert_after(text, probe);
+	if (ok)
+		cmark_node_unlink(probe);
+	cmark_node_free(probe);
+	return ok;
+}
+
+#define FSI "\xe2\x81\xa8" /* U+2068 FIRST STRONG ISOLATE */
+#define PDI "\xe2\x81\xa9" /* U+2069 POP DIRECTIONAL ISOLATE */
+
 static void isolate_latin(cmark_node *text)
 {
 	char *s = xstrdup(cmark_node_get_literal(text));
 	size_t n = strlen(s), start, end, from = 0;
+	if (!takes_custom_inlines(text)) {
+		/* The same isolation with Unicode's isolate characters, in the text itself. */
+		struct buf b = BUF_INIT;
+		while (latin_run(s, n, from, &start, &end)) {
+			buf_add(&b, s + from, start - from);
+			buf_adds(&b, FSI);
+			buf_add(&b, s + start, end - start);
+			buf_adds(&b, PDI);
+			from = end;
+		}
+		if (b.len) {
+			buf_adds(&b, s + from);
+			cmark_node_set_literal(text, b.p);
+		}
+		buf_free(&b);
+		free(s);
+		return;
+	}
 	cmark_node *last = text;
 	bool first = true;
 	while (latin_run(s, n, from, &start, &end)) {
@@ -377,8 +410,8 @@ static void typography(cmark_node *doc, const char *lang, bool rtl)
 		cmark_node *n = urls.v[i], *bdi = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
 		cmark_node_set_on_enter(bdi, "<bdi>");
 		cmark_node_set_on_exit(bdi, "</bdi>");
-		cmark_node_insert_before(n, bdi);
-		cmark_node_append_child(bdi, n);
+		if (!cmark_node_insert_before(n, bdi) || !cmark_node_append_child(bdi, n))
+			cmark_node_free(bdi); /* (a link always takes it; nothing is lost if not) */
 	}
 	vec_free(&urls);
 	vec_free(&texts);

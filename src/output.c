@@ -140,8 +140,8 @@ int output_put(struct output *o, const char *rel, const void *data, size_t len)
 	if (stage) {
 		char *dst = path_join(o->tmp, rel);
 		rc = file_write(dst, data, len);
-		if (rc)
-			diag_error(dst, 0, 0, "cannot write: %s", strerror(errno));
+		if (rc) /* named as it will be in the output folder, not the staging one */
+			diag_error(rel, 0, 0, "cannot write into %s: %s", o->dir, strerror(errno));
 		free(dst);
 	}
 	pthread_mutex_lock(&o->lock);

@@ -466,6 +466,11 @@ struct page *site_find(const struct site *s, const char *key)
 	return NULL;
 }
 
+static int cmp_page_path(const void *a, const void *b)
+{
+	return strcmp((*(struct page *const *)a)->path, (*(struct page *const *)b)->path);
+}
+
 static const struct site *sort_site;
 static int cmp_kids(const void *a, const void *b)
 {
@@ -611,14 +616,16 @@ static void build_pages(struct site *s, struct vec *found)
 		if (s->pages[i]->nkids > 1)
 			xqsort(s->pages[i]->kids, s->pages[i]->nkids, sizeof(struct page *), cmp_kids);
 	/* Two pages may not share an output folder (a slug can make them collide). */
-	char **paths = xcalloc(s->npages, sizeof *paths);
-	for (size_t i = 0; i < s->npages; i++)
-		paths[i] = s->pages[i]->path;
-	xqsort(paths, s->npages, sizeof *paths, cmp_str);
+	struct page **by_path = xcalloc(s->npages + 1, sizeof *by_path);
+	memcpy(by_path, s->pages, s->npages * sizeof *by_path);
+	xqsort(by_path, s->npages, sizeof *by_path, cmp_page_path);
 	for (size_t i = 1; i < s->npages; i++)
-		if (!strcmp(paths[i], paths[i - 1]))
-			diag_error("content", 0, 0, "two pages would be written to the same place: %sindex.html", paths[i]);
-	free(paths);
+		if (!strcmp(by_path[i]->path, by_path[i - 1]->path)) {
+			const struct doc *a = by_path[i - 1]->docs[0], *b = by_path[i]->docs[0];
+			diag_error(b && b->src ? b->src : "content", 0, 0, "would be written to %sindex.html, like %s",
+			           by_path[i]->path, a && a->src ? a->src : "a generated listing page");
+		}
+	free(by_path);
 }
 
 static void load_data(struct site *s)

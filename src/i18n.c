@@ -277,18 +277,28 @@ static char *store_path(const struct site *s, size_t lang)
 	return xasprintf("content/i18n/%s.status.yaml", s->langs[lang].code);
 }
 
+/* Each part is kept sorted by key, so lookups bisect (a site has thousands of records). */
 static struct kv *store_get(struct store *st, enum tr_kind k, const char *key, bool create)
 {
-	for (size_t i = 0; i < st->part[k].n; i++) {
-		struct kv *e = st->part[k].v[i];
-		if (!strcmp(e->key, key))
-			return e;
+	struct vec *v = &st->part[k];
+	size_t lo = 0, hi = v->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(((struct kv *)v->v[mid])->key, key);
+		if (!c)
+			return v->v[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
 	if (!create)
 		return NULL;
 	struct kv *e = xcalloc(1, sizeof *e);
 	e->key = xstrdup(key);
-	vec_push(&st->part[k], e);
+	vec_push(v, e);
+	memmove(v->v + lo + 1, v->v + lo, (v->n - 1 - lo) * sizeof *v->v);
+	v->v[lo] = e;
 	return e;
 }
 
@@ -584,27 +594,40 @@ static void data_status(void *ctx, const char *path, const struct data_file *df,
 	}
 }
 
-static void page_status(const struct site *s, size_t l, const struct page *p, struct store *st, struct tr_lang *L)
+/* A page's status in every translation language; its original is read and cut
+ * into passages at most once, however many languages need it. */
+static void page_status(const struct site *s, const struct page *p, struct store *st, struct tr_report *r)
 {
-	struct tr_entry *e = add_entry(L, TR_PAGES, p->key, p->docs[0]->src);
-	if (!p->docs[l]) {
-		e->state = TR_MISSING;
-		return;
-	}
-	struct kv *rec = store_get(st, TR_PAGES, p->key, false);
-	if (!rec) {
-		e->state = TR_OUTDATED;
-		add_changed(e, NEVER);
-		return;
-	}
 	struct segs sg;
-	if (!page_segs(s, p->docs[0], &sg))
-		return;
-	for (size_t i = 0; i < sg.n; i++)
-		if (!kv_has(rec, sg.v[i].digest))
-			add_changed(e, sg.v[i].label);
-	e->state = e->nchanged ? TR_OUTDATED : TR_CURRENT;
-	segs_free(&sg);
+	bool parsed = false, readable = true;
+	for (size_t l = 1; l < s->nlangs; l++) {
+		struct tr_entry *e = add_entry(&r->langs[l], TR_PAGES, p->key, p->docs[0]->src);
+		struct kv *rec = p->docs[l] ? store_get(&st[l], TR_PAGES, p->key, false) : NULL;
+		if (!p->docs[l]) {
+			e->state = TR_MISSING;
+			continue;
+		}
+		if (!rec) {
+			e->state = TR_OUTDATED;
+			add_changed(e, NEVER);
+			continue;
+		}
+		if (!parsed) {
+			readable = page_segs(s, p->docs[0], &sg);
+			parsed = true;
+		}
+		for (size_t i = 0; readable && i < sg.n; i++)
+			if (!kv_has(rec, sg.v[i].digest))
+				add_changed(e, sg.v[i].label);
+		e->state = e->nchanged ? TR_OUTDATED : TR_CURRENT;
+	}
+	if (parsed && readable)
+		segs_free(&sg);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp((*(struct tr_entry *const *)a)->id, (*(struct tr_entry *const *)b)->id);
 }
 
 struct tr_report *i18n_report(const struct site *s)
@@ -614,13 +637,15 @@ struct tr_report *i18n_report(const struct site *s)
 	r->langs = xcalloc(s->nlangs, sizeof *r->langs);
 	struct vec keys = VEC_INIT;
 	ui_keys(s, &keys);
+	struct store *stores = xcalloc(s->nlangs, sizeof *stores);
+	for (size_t l = 1; l < s->nlangs; l++)
+		store_load(s, l, &stores[l]);
+	for (size_t i = 0; i < s->npages; i++)
+		if (!s->pages[i]->generated && s->pages[i]->docs[0])
+			page_status(s, s->pages[i], stores, r);
 	for (size_t l = 1; l < s->nlangs; l++) {
 		struct tr_lang *L = &r->langs[l];
-		struct store st;
-		store_load(s, l, &st);
-		for (size_t i = 0; i < s->npages; i++)
-			if (!s->pages[i]->generated && s->pages[i]->docs[0])
-				page_status(s, l, s->pages[i], &st, L);
+		struct store st = stores[l];
 		for (size_t i = 0; i < keys.n; i++) {
 			const char *k = keys.v[i], *v = ui_own(s, l, k);
 			struct tr_entry *e = add_entry(L, TR_UI, k, "i18n");
@@ -639,11 +664,17 @@ struct tr_report *i18n_report(const struct site *s)
 		}
 		struct data_ctx c = {s, l, L, &st};
 		each_field(s, l, data_status, &c);
-		for (int k = 0; k < TR_KINDS; k++)
-			for (size_t i = 0; i < L->n[k]; i++)
+		for (int k = 0; k < TR_KINDS; k++) {
+			L->by_id[k] = xcalloc(L->n[k] + 1, sizeof *L->by_id[k]);
+			for (size_t i = 0; i < L->n[k]; i++) {
 				L->count[k][L->e[k][i].state]++;
+				L->by_id[k][i] = &L->e[k][i];
+			}
+			xqsort(L->by_id[k], L->n[k], sizeof *L->by_id[k], cmp_entry);
+		}
 		store_free(&st);
 	}
+	free(stores);
 	vec_free(&keys);
 	return r;
 }
@@ -663,20 +694,24 @@ void i18n_report_free(struct tr_report *r)
 				free(e->changed);
 			}
 			free(r->langs[l].e[k]);
+			free(r->langs[l].by_id[k]);
 		}
 	free(r->langs);
 	free(r);
 }
 
-const struct tr_entry *i18n_page(const struct tr_report *r, size_t lang, const char *key)
+static const struct tr_entry *entry_of(const struct tr_lang *L, enum tr_kind k, const char *id)
+{
+	struct tr_entry key = {.id = (char *)id}, *kp = &key;
+	struct tr_entry **hit = xbsearch(&kp, L->by_id[k], L->n[k], sizeof *L->by_id[k], cmp_entry);
+	return hit ? *hit : NULL;
+}
+
+const struct tr_entry *i18n_entry(const struct tr_report *r, size_t lang, enum tr_kind kind, const char *id)
 {
 	if (!r || lang == 0 || lang >= r->nlangs)
 		return NULL;
-	const struct tr_lang *L = &r->langs[lang];
-	for (size_t i = 0; i < L->n[TR_PAGES]; i++)
-		if (!strcmp(L->e[TR_PAGES][i].id, key))
-			return &L->e[TR_PAGES][i];
-	return NULL;
+	return entry_of(&r->langs[lang], kind, id);
 }
 
 /* }======= */
@@ -792,28 +827,10 @@ int i18n_status(const struct site *s, char **langs, size_t n, bool json, bool st
 /* {======= vade i18n done */
 
 /* "content/topics/thb/index.fr.md", "topics/thb/index.md", "topics/thb" -> the page. */
+/* "content/topics/thb/index.fr.md", "topics/thb/index.md", "topics/thb" -> the page. */
 static const struct page *page_arg(const struct site *s, const char *arg)
 {
-	char *k = xstrdup(arg);
-	if (!strncmp(k, "content/", 8))
-		memmove(k, k + 8, strlen(k + 8) + 1);
-	size_t n = strlen(k);
-	if (n > 3 && !strcmp(k + n - 3, ".md")) {
-		k[n - 3] = '\0';
-		char *dot = strrchr(k, '.'), *slash = strrchr(k, '/');
-		if (dot && (!slash || dot > slash) && lang_of(s, dot + 1) >= 0)
-			*dot = '\0';
-	}
-	n = strlen(k);
-	if (!strcmp(k, "index"))
-		k[0] = '\0';
-	else if (n > 6 && !strcmp(k + n - 6, "/index"))
-		k[n - 6] = '\0';
-	while ((n = strlen(k)) && k[n - 1] == '/')
-		k[n - 1] = '\0';
-	const struct page *p = site_find(s, k);
-	free(k);
-	return p;
+	return site_page_of(s, strncmp(arg, "content/", 8) ? arg : arg + 8);
 }
 
 static void record_page(const struct site *s, struct store *st, const struct page *p)
@@ -997,14 +1014,6 @@ struct export_ctx {
 	const struct tr_lang *L;
 };
 
-static const struct tr_entry *entry_of(const struct tr_lang *L, enum tr_kind k, const char *id)
-{
-	for (size_t i = 0; i < L->n[k]; i++)
-		if (!strcmp(L->e[k][i].id, id))
-			return &L->e[k][i];
-	return NULL;
-}
-
 static void export_field(void *ctx, const char *path, const struct data_file *df, const struct yml_node *value,
                          const char *translated)
 {
@@ -1039,6 +1048,8 @@ int i18n_export(const struct site *s, const char *lang, const char *out)
 	                         "X-Generator: vade\n", s->title, date, s->langs[l].name, lang);
 	po_add(it, NULL, "", header, false, NULL, 0, NULL);
 	free(header);
+	struct store st;
+	store_load(s, (size_t)l, &st);
 	for (size_t i = 0; i < s->npages; i++) {
 		const struct page *p = s->pages[i];
 		if (p->generated || !p->docs[0])
@@ -1049,8 +1060,6 @@ int i18n_export(const struct site *s, const char *lang, const char *out)
 		if (p->docs[l])
 			page_segs(s, p->docs[l], &tr);
 		const struct tr_entry *e = entry_of(L, TR_PAGES, p->key);
-		struct store st;
-		store_load(s, (size_t)l, &st);
 		const struct kv *rec = store_get(&st, TR_PAGES, p->key, false);
 		for (size_t k = 0; k < sg.n; k++) {
 			const struct seg *t = paired(&sg, &tr, k);
@@ -1061,10 +1070,10 @@ int i18n_export(const struct site *s, const char *lang, const char *out)
 			       sg.v[k].label);
 			free(ctxs);
 		}
-		store_free(&st);
 		segs_free(&sg);
 		segs_free(&tr);
 	}
+	store_free(&st);
 	struct vec keys = VEC_INIT;
 	ui_keys(s, &keys);
 	for (size_t i = 0; i < keys.n; i++) {

@@ -33,9 +33,10 @@ struct tr_entry {
 enum tr_kind { TR_PAGES, TR_UI, TR_DATA, TR_KINDS };
 
 struct tr_lang {
-	struct tr_entry *e[TR_KINDS];
+	struct tr_entry *e[TR_KINDS];   /* in the order of the site (pages by key, strings as written) */
 	size_t n[TR_KINDS];
 	size_t count[TR_KINDS][3]; /* by kind and state */
+	struct tr_entry **by_id[TR_KINDS]; /* the same, sorted by id, for lookups */
 };
 
 struct tr_report {
@@ -46,8 +47,8 @@ struct tr_report {
 /* Computes the status of every translation. Caller frees with i18n_report_free(). */
 struct tr_report *i18n_report(const struct site *s);
 void i18n_report_free(struct tr_report *r);
-/* The page's entry in a language, or NULL. */
-const struct tr_entry *i18n_page(const struct tr_report *r, size_t lang, const char *key);
+/* An entry of a language by kind and id, or NULL. */
+const struct tr_entry *i18n_entry(const struct tr_report *r, size_t lang, enum tr_kind kind, const char *id);
 
 /* The commands; each returns the process exit status. langs/pages may be empty (all). */
 int i18n_status(const struct site *s, char **langs, size_t n, bool json, bool strict);

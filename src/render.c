@@ -196,19 +196,7 @@ static char *resolve_link(void *ctx, const char *url, bool image, int line, int 
 	if (!norm) {
 		diag_error(src, line, col, "link '%s' leads outside content/", url);
 	} else if (strlen(norm) > 3 && !strcmp(norm + strlen(norm) - 3, ".md")) {
-		norm[strlen(norm) - 3] = '\0';
-		/* A link may name a translation file; it means the page. */
-		char *dot = strrchr(norm, '.');
-		if (dot && (!strrchr(norm, '/') || dot > strrchr(norm, '/')))
-			for (size_t l = 0; l < s->nlangs; l++)
-				if (!strcmp(dot + 1, s->langs[l].code))
-					*dot = '\0';
-		size_t nl = strlen(norm);
-		if (!strcmp(norm, "index"))
-			norm[0] = '\0';
-		else if (nl > 6 && !strcmp(norm + nl - 6, "/index"))
-			norm[nl - 6] = '\0';
-		const struct page *t = site_find(s, norm);
+		const struct page *t = site_page_of(s, norm);
 		size_t chap = 0;
 		for (size_t i = 0; t && w->hb && i < w->nhb && !chap; i++)
 			if (w->hb[i] == t)
@@ -517,7 +505,7 @@ static void build_model(struct worker *w)
 			}
 			lua_setfield(L, -2, "translations");
 			/* outdated: the original changed since the translation was marked current */
-			const struct tr_entry *te = i18n_page(w->sh->o->status, l, p->key);
+			const struct tr_entry *te = i18n_entry(w->sh->o->status, l, TR_PAGES, p->key);
 			lua_pushboolean(L, te && p->docs[l] && te->state == TR_OUTDATED);
 			lua_setfield(L, -2, "outdated");
 			if (te && p->docs[l] && te->nchanged) {

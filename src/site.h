@@ -88,6 +88,8 @@ void site_free(struct site *s);
 /* The doc to render for a page in a language: its translation or the default's. */
 const struct doc *page_doc(const struct site *s, const struct page *p, size_t lang);
 struct page *site_find(const struct site *s, const char *key);
+/* The page a path under content/ names: "a/b.md", "a/b.fr.md", "a/b/index.md", "a/b" or "a/b/". */
+const struct page *site_page_of(const struct site *s, const char *path);
 /* "<lang>/<path>index.html" for the page in a language. Caller frees. */
 char *page_output(const struct site *s, const struct page *p, size_t lang);
 /* Relative URL from the folder of output file `from` to output file `to` (both under OUT_DIR). */

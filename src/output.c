@@ -23,7 +23,36 @@ struct output {
 	pthread_mutex_t lock;
 	struct vec produced;    /* every rel put (owned) */
 	struct vec changed;     /* the rels staged in tmp (borrowed from produced) */
+	struct vec previous;    /* what the last build made, from its marker (owned, sorted) */
+	bool manifest;          /* the marker lists the last build's files */
 };
+
+/* The marker names every file a build made, so the next build removes exactly
+ * those it no longer makes, without walking the folder, and never a file vade
+ * did not write. */
+static const char marker_head[] = "# This folder is written by vade; each build brings it up to date.\n"
+                                  "# The files vade made, removed by the next build that no longer makes them:\n";
+
+static bool inside(const char *rel);
+
+static void read_manifest(struct output *o)
+{
+	char *m = path_join(o->dir, MARKER), *text;
+	size_t len;
+	if (file_read(m, &text, &len) == 0) {
+		o->manifest = !strncmp(text, marker_head, sizeof marker_head - 1);
+		for (char *line = text, *nl; o->manifest && *line; line = nl + 1) {
+			nl = strchr(line, '\n');
+			if (!nl)
+				break;
+			*nl = '\0';
+			if (line[0] != '#' && inside(line))
+				vec_push(&o->previous, xstrdup(line));
+		}
+		free(text);
+	}
+	free(m);
+}
 
 static bool empty_dir(const char *path)
 {
@@ -89,16 +118,13 @@ struct output *output_begin(const char *out_dir)
 		return NULL;
 	}
 	pthread_mutex_init(&o->lock, NULL);
-	static const char note[] = "This folder is written by vade; each build brings it up to date.\n";
-	output_put(o, MARKER, note, sizeof note - 1);
+	if (exists)
+		read_manifest(o);
 	return o;
 }
 
 static bool same_as(const char *path, const void *data, size_t len)
 {
-	struct stat st;
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
-		return false;
 	char *old;
 	size_t ol;
 	if (file_read(path, &old, &ol) != 0)
@@ -171,6 +197,8 @@ static int sweep_one(const char *path, const struct stat *st, int flag, struct F
 	if (ftw->level == 0)
 		return 0;
 	const char *rel = path + strlen(o->dir) + 1;
+	if (!strcmp(rel, MARKER))
+		return 0;
 	if (flag == FTW_DP) {
 		rmdir(path); /* fails, harmlessly, while it still holds files */
 		return 0;
@@ -188,6 +216,9 @@ static void output_free(struct output *o)
 		free(o->produced.v[i]);
 	vec_free(&o->produced);
 	vec_free(&o->changed);
+	for (size_t i = 0; i < o->previous.n; i++)
+		free(o->previous.v[i]);
+	vec_free(&o->previous);
 	pthread_mutex_destroy(&o->lock);
 	free(o->tmp);
 	free(o->dir);
@@ -210,7 +241,24 @@ int output_commit(struct output *o)
 		output_abort(o);
 		return rc;
 	}
+	/* The new marker, staged like any file. */
+	struct buf mk = BUF_INIT;
+	buf_adds(&mk, marker_head);
+	for (size_t i = 0; i < o->produced.n; i++)
+		buf_addf(&mk, "%s\n", (char *)o->produced.v[i]);
+	char *mpath = path_join(o->tmp, MARKER);
+	if (file_write(mpath, mk.p, mk.len) != 0) {
+		diag_error(o->dir, 0, 0, "cannot write its %s file: %s", MARKER, strerror(errno));
+		rc = -1;
+	}
+	buf_free(&mk);
+	if (rc) {
+		free(mpath);
+		output_abort(o);
+		return rc;
+	}
 	if (!o->existed) {
+		free(mpath);
 		if (rename(o->tmp, o->dir) != 0) {
 			diag_error(o->dir, 0, 0, "cannot create: %s", strerror(errno));
 			remove_tree(o->tmp);
@@ -243,9 +291,34 @@ int output_commit(struct output *o)
 		free(from);
 		free(to);
 	}
-	sweeping = o;
-	nftw(o->dir, sweep_one, 16, FTW_DEPTH | FTW_PHYS);
-	sweeping = NULL;
+	if (o->manifest) {
+		/* What the last build made and this one does not: the file, then any folder it leaves empty. */
+		for (size_t i = 0; i < o->previous.n; i++) {
+			const char *rel = o->previous.v[i];
+			if (xbsearch(&rel, o->produced.v, o->produced.n, sizeof *o->produced.v, cmp_str))
+				continue;
+			char *p = path_join(o->dir, rel);
+			unlink(p);
+			for (char *slash; (slash = strrchr(p, '/')) && slash > p + strlen(o->dir);) {
+				*slash = '\0';
+				if (rmdir(p) != 0)
+					break;
+			}
+			free(p);
+		}
+	} else {
+		/* A folder from before markers listed files: every file not made now goes. */
+		sweeping = o;
+		nftw(o->dir, sweep_one, 16, FTW_DEPTH | FTW_PHYS);
+		sweeping = NULL;
+	}
+	char *mdst = path_join(o->dir, MARKER);
+	if (rename(mpath, mdst) != 0) {
+		diag_error(o->dir, 0, 0, "cannot update its %s file: %s", MARKER, strerror(errno));
+		rc = -1;
+	}
+	free(mdst);
+	free(mpath);
 	remove_tree(o->tmp);
 	output_free(o);
 	return rc;

@@ -4,9 +4,11 @@
  * During a build every output goes through output_put(): a file identical to
  * the one already in OUT_DIR is left alone; a new or changed one is staged in
  * a temporary folder beside OUT_DIR. output_commit() then moves the staged
- * files in and removes the files of earlier builds that this one no longer
- * produces; output_abort() drops the staging folder and OUT_DIR stays exactly
- * as it was. A rebuild that changes one page rewrites one file.
+ * files in and removes the files the previous build made (listed in its
+ * ".vade-output" marker) that this one no longer makes; output_abort() drops
+ * the staging folder and OUT_DIR stays exactly as it was. A rebuild that
+ * changes one page rewrites one file, and a file vade did not make is never
+ * removed.
  *
  * vade touches only folders it made (they hold a ".vade-output" marker) or
  * empty ones, so a mistyped -o cannot delete a user's files.

@@ -296,6 +296,12 @@ bool tpl_exists(struct tpl_engine *e, const char *name)
 {
 	if (strstr(name, "..") || name[0] == '/')
 		return false;
+	/* A template loaded before (working or not) exists: no file system call per page. */
+	lua_getfield(e->L, LUA_REGISTRYINDEX, "vade.templates");
+	bool known = lua_getfield(e->L, -1, name) != LUA_TNIL;
+	lua_pop(e->L, 2);
+	if (known)
+		return true;
 	for (size_t i = 0; i < e->ndirs; i++) {
 		char *path = path_join(e->dirs[i], name);
 		bool ok = is_file(path);

@@ -193,21 +193,34 @@ void vec_free(struct vec *v)
 
 int file_read(const char *path, char **out, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
-	struct buf b = BUF_INIT;
-	char tmp[65536];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-		buf_add(&b, tmp, n);
-	int err = ferror(f);
-	fclose(f);
-	if (err) {
-		buf_free(&b);
-		errno = EIO;
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		close(fd);
 		return -1;
 	}
+	/* Sized from fstat; a file that grows while read is read to its end anyway. */
+	struct buf b = BUF_INIT;
+	buf_grow(&b, st.st_size > 0 ? (size_t)st.st_size : 0);
+	for (;;) {
+		buf_grow(&b, 65536);
+		ssize_t n = read(fd, b.p + b.len, b.cap - b.len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			buf_free(&b);
+			errno = EIO;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		b.len += (size_t)n;
+	}
+	b.p[b.len] = '\0';
+	close(fd);
 	*out = buf_detach(&b, len);
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* template.c — compile etlua syntax to Lua, run it sandboxed. */
 #include "template.h"
+#include "escape.h"
 #include "diag.h"
 
 #include <lauxlib.h>
@@ -143,7 +144,7 @@ static void tostr(lua_State *L, int idx, struct buf *b, bool escape)
 		break;
 	}
 	if (escape)
-		buf_add_html(b, s, n);
+		esc_html(b, s, n);
 	else
 		buf_add(b, s, n);
 }
@@ -160,6 +161,29 @@ static int l_esc(lua_State *L)
 {
 	struct buf b = BUF_INIT;
 	tostr(L, 1, &b, true);
+	lua_pushlstring(L, b.p, b.len);
+	buf_free(&b);
+	return 1;
+}
+
+/* escape_js(text), escape_css(text): a quoted string literal for a <script> or <style> (escape.h). */
+static int l_esc_js(lua_State *L)
+{
+	struct buf b = BUF_INIT;
+	size_t n;
+	const char *s = luaL_checklstring(L, 1, &n);
+	esc_js_string(&b, s, n);
+	lua_pushlstring(L, b.p, b.len);
+	buf_free(&b);
+	return 1;
+}
+
+static int l_esc_css(lua_State *L)
+{
+	struct buf b = BUF_INIT;
+	size_t n;
+	const char *s = luaL_checklstring(L, 1, &n);
+	esc_css_string(&b, s, n);
 	lua_pushlstring(L, b.p, b.len);
 	buf_free(&b);
 	return 1;
@@ -662,6 +686,10 @@ struct tpl_engine *tpl_new(const char *const *dirs, const char *const *shown, si
 	lua_setfield(L, g, "include");
 	lua_pushcfunction(L, l_esc);
 	lua_setfield(L, g, "escape");
+	lua_pushcfunction(L, l_esc_js);
+	lua_setfield(L, g, "escape_js");
+	lua_pushcfunction(L, l_esc_css);
+	lua_setfield(L, g, "escape_css");
 	lua_newtable(L);
 	lua_pushvalue(L, g);
 	lua_setfield(L, -2, "__index");

@@ -35,7 +35,6 @@ void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);
 void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
-void buf_add_html(struct buf *b, const char *s, size_t n); /* HTML-escaped */
 void buf_reset(struct buf *b);
 char *buf_detach(struct buf *b, size_t *len);
 void buf_free(struct buf *b);

@@ -1,0 +1,157 @@
+/* escape.c — escaping for each output context; see escape.h for the rules. */
+#include "escape.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Appends s[0..n) with the bytes for which rep() gives a replacement replaced. */
+static void escape_with(struct buf *b, const char *s, size_t n, const char *(*rep)(const char *, size_t, size_t *, char[16]))
+{
+	size_t start = 0;
+	char tmp[16];
+	for (size_t i = 0; i < n;) {
+		size_t used = 1;
+		const char *r = rep(s + i, n - i, &used, tmp);
+		if (!r) {
+			i++;
+			continue;
+		}
+		buf_add(b, s + start, i - start);
+		buf_adds(b, r);
+		i += used;
+		start = i;
+	}
+	buf_add(b, s + start, n - start);
+}
+
+static const char *html_rep(const char *s, size_t n, size_t *used, char tmp[16])
+{
+	(void)n, (void)used, (void)tmp;
+	switch (*s) {
+	case '&': return "&amp;";
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '"': return "&quot;";
+	case '\'': return "&#39;";
+	default: return NULL;
+	}
+}
+
+void esc_html(struct buf *b, const char *s, size_t n)
+{
+	escape_with(b, s, n, html_rep);
+}
+
+void esc_url_attr(struct buf *b, const char *s, size_t n)
+{
+	/* RFC 3986 2.2 and 2.3: reserved and unreserved characters stay; '%' too. */
+	static const char keep[] = "-._~:/?#[]@!$&'()*+,;=%";
+	struct buf enc = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    (c && c != '\'' && strchr(keep, c)))
+			buf_addc(&enc, (char)c);
+		else
+			buf_addf(&enc, "%%%02X", c);
+	}
+	esc_html(b, enc.p, enc.len);
+	buf_free(&enc);
+}
+
+/* U+2028 and U+2029 are E2 80 A8 and E2 80 A9 in UTF-8. */
+static bool line_separator(const char *s, size_t n)
+{
+	return n >= 3 && (unsigned char)s[0] == 0xe2 && (unsigned char)s[1] == 0x80 &&
+	       ((unsigned char)s[2] == 0xa8 || (unsigned char)s[2] == 0xa9);
+}
+
+static const char *json_rep(const char *s, size_t n, size_t *used, char tmp[16])
+{
+	(void)n, (void)used;
+	unsigned char c = (unsigned char)*s;
+	switch (c) {
+	case '"': return "\\\"";
+	case '\\': return "\\\\";
+	case '\n': return "\\n";
+	case '\t': return "\\t";
+	case '\r': return "\\r";
+	default:
+		if (c >= 0x20 && c != 0x7f)
+			return NULL;
+		snprintf(tmp, 16, "\\u%04x", c);
+		return tmp;
+	}
+}
+
+static const char *js_rep(const char *s, size_t n, size_t *used, char tmp[16])
+{
+	switch (*s) {
+	case '<': return "\\u003c";
+	case '>': return "\\u003e";
+	case '&': return "\\u0026";
+	default:
+		if (line_separator(s, n)) {
+			*used = 3;
+			return (unsigned char)s[2] == 0xa8 ? "\\u2028" : "\\u2029";
+		}
+		return json_rep(s, n, used, tmp);
+	}
+}
+
+void esc_js_string(struct buf *b, const char *s, size_t n)
+{
+	buf_addc(b, '"');
+	escape_with(b, s, n, js_rep);
+	buf_addc(b, '"');
+}
+
+void esc_json_string(struct buf *b, const char *s, size_t n)
+{
+	buf_addc(b, '"');
+	escape_with(b, s, n, json_rep);
+	buf_addc(b, '"');
+}
+
+static const char *css_rep(const char *s, size_t n, size_t *used, char tmp[16])
+{
+	(void)n, (void)used;
+	unsigned char c = (unsigned char)*s;
+	if (c >= 0x20 && c != 0x7f && !strchr("\"\\<>&'", c))
+		return NULL;
+	/* CSS Syntax 3, 4.3.7: a hex escape ends at the first white space after it. */
+	snprintf(tmp, 16, "\\%x ", c);
+	return tmp;
+}
+
+void esc_css_string(struct buf *b, const char *s, size_t n)
+{
+	buf_addc(b, '"');
+	escape_with(b, s, n, css_rep);
+	buf_addc(b, '"');
+}
+
+static const char *yaml_rep(const char *s, size_t n, size_t *used, char tmp[16])
+{
+	(void)n, (void)used;
+	unsigned char c = (unsigned char)*s;
+	switch (c) {
+	case '"': return "\\\"";
+	case '\\': return "\\\\";
+	case '\n': return "\\n";
+	case '\t': return "\\t";
+	default:
+		if (c >= 0x20 && c != 0x7f)
+			return NULL;
+		snprintf(tmp, 16, "\\x%02x", c);
+		return tmp;
+	}
+}
+
+void esc_yaml_string(struct buf *b, const char *s, size_t n)
+{
+	buf_addc(b, '"');
+	escape_with(b, s, n, yaml_rep);
+	buf_addc(b, '"');
+}

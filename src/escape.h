@@ -1,0 +1,52 @@
+/* escape.h — one function per output context. Every value vade writes into
+ * a file it did not take verbatim from a trusted template goes through the
+ * function for the context it lands in; nothing else in src/ escapes.
+ *
+ * Each appends to a struct buf (util.h) and takes bytes (s, n), UTF-8 text
+ * (invalid sequences are passed through as bytes). None allocates beyond
+ * growing the buffer; none fails.
+ *
+ *   context                               function            source of the rule
+ *   HTML text and quoted attribute values esc_html            HTML Living Standard 13.1.2.6, 13.1.3
+ *   a URL in an href/src attribute        esc_url_attr        RFC 3986 (percent-encoding), then esc_html
+ *   a JavaScript string inside <script>   esc_js_string       ECMA-262 12.9.4; HTML 4.12.1.3 (</script)
+ *   a CSS string inside <style> or style= esc_css_string      CSS Syntax 3, 4.3.5 and 2.1 (escapes)
+ *   a YAML double-quoted scalar           esc_yaml_string     YAML 1.2, 5.7 and 7.3.1
+ *   a JSON string                         esc_json_string     RFC 8259, section 7
+ */
+#ifndef VADE_ESCAPE_H
+#define VADE_ESCAPE_H
+
+#include "util.h"
+
+#include <stddef.h>
+
+/* & < > " ' as character references: safe in text and in single- or
+ * double-quoted attribute values. */
+void esc_html(struct buf *b, const char *s, size_t n);
+
+/* A URL for an attribute value: bytes outside RFC 3986's unreserved and
+ * reserved sets (spaces, non-ASCII, quotes, <, >) percent-encoded; '%'
+ * kept as it is (the URL may be encoded already); then HTML-escaped. The
+ * scheme is not checked here: see url_is_unsafe() in markdown.h. */
+void esc_url_attr(struct buf *b, const char *s, size_t n);
+
+/* A double-quoted JavaScript string literal, quotes included. Besides
+ * " \ and control characters, < > & are written as \u003c \u003e \u0026
+ * (so "</script>" and "<!--" cannot end or change the script element) and
+ * U+2028, U+2029 as \u2028, \u2029. Valid in JSON too. */
+void esc_js_string(struct buf *b, const char *s, size_t n);
+
+/* A double-quoted CSS string, quotes included: " \ < > & ' and control
+ * characters as hexadecimal escapes ("\22 "), so the value can end neither
+ * the string nor a <style> element. */
+void esc_css_string(struct buf *b, const char *s, size_t n);
+
+/* A YAML double-quoted scalar, quotes included: " \ and control characters
+ * escaped (\n, \t, \xNN), so any text reads back as itself. */
+void esc_yaml_string(struct buf *b, const char *s, size_t n);
+
+/* A JSON string, quotes included: " \ and control characters escaped. */
+void esc_json_string(struct buf *b, const char *s, size_t n);
+
+#endif

@@ -56,7 +56,10 @@ struct cite_ctx {
 	const struct cite_refs *refs;
 	const char *src;        /* the Markdown being parsed, for messages (borrowed) */
 	int line0, col0;        /* where that text starts in its file */
-	const char *label;      /* accessible name of a marker, e.g. "Note" (borrowed) */
+	/* The HTML of the marker of note n (malloc'd), written by the theme;
+	 * NULL marker: a plain <sup><a href="#note-N"> marker labelled "Note N". */
+	char *(*marker)(void *ctx, int n);
+	void *marker_ctx;
 	struct cite_note *notes;
 	size_t nnotes, cap;
 };

@@ -94,6 +94,8 @@ const struct page *site_page_of(const struct site *s, const char *path);
 char *page_output(const struct site *s, const struct page *p, size_t lang);
 /* Relative URL from the folder of output file `from` to output file `to` (both under OUT_DIR). */
 char *url_relative(const char *from, const char *to);
+/* The index of the language with BCP 47 tag code in s->langs, or -1. */
+int site_lang(const struct site *s, const char *code);
 /* A UI string for a language with fallback to the default language, or NULL. */
 const char *site_ui(const struct site *s, size_t lang, const char *key);
 /* Full path of a site file: SITE_DIR/rel. Caller frees. */

@@ -5,6 +5,7 @@
 
 #include <lauxlib.h>
 #include <lualib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -381,22 +382,31 @@ int tpl_render(struct tpl_engine *e, const char *name, int vars, const char *wha
 	vars = vars ? lua_absindex(L, vars) : 0;
 	if (base)
 		*base = NULL;
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.current"); /* top + 1: restored after */
 	if (!load(e, name)) {
 		if (!tpl_exists(e, name))
 			diag_error(what ? what : "template", 0, 0, "no template '%s' in templates/ or the theme", name);
 		lua_settop(L, top);
 		return -1;
 	}
-	/* include() gives partials the same variables as the template that includes them. */
+	/* include() gives partials the same variables as the template that includes them.
+	 * A render from inside a running template (a helper rendering a partial)
+	 * keeps that template's variables for after it, and its step budget. */
+	bool outer = e->depth == 0;
 	if (vars)
 		lua_pushvalue(L, vars);
 	else
 		lua_newtable(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.current");
-	e->steps = 0;
-	lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_EVERY);
+	if (outer) {
+		e->steps = 0;
+		lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_EVERY);
+	}
 	int rc = call(e, vars, out);
-	lua_sethook(L, NULL, 0, 0);
+	if (outer)
+		lua_sethook(L, NULL, 0, 0);
+	lua_pushvalue(L, top + 1);
+	lua_setfield(L, LUA_REGISTRYINDEX, "vade.current");
 	if (rc != LUA_OK) {
 		report(lua_tostring(L, -1), what);
 	} else if (base && lua_istable(L, -1)) {
@@ -612,6 +622,14 @@ void tpl_push_yaml(lua_State *L, const struct yml_node *n)
 	}
 }
 
+/* A Lua error outside any protected call is a bug of vade's: say what it was before aborting. */
+static int panic(lua_State *L)
+{
+	const char *msg = lua_tostring(L, -1);
+	fprintf(stderr, "vade: internal error in the template engine: %s\n", msg ? msg : "?");
+	return 0;
+}
+
 struct tpl_engine *tpl_new(const char *const *dirs, const char *const *shown, size_t ndirs)
 {
 	struct tpl_engine *e = xcalloc(1, sizeof *e);
@@ -621,6 +639,7 @@ struct tpl_engine *tpl_new(const char *const *dirs, const char *const *shown, si
 		abort();
 	}
 	lua_State *L = e->L;
+	lua_atpanic(L, panic);
 	*(struct tpl_engine **)lua_getextraspace(L) = e;
 	e->dirs = xcalloc(ndirs, sizeof *e->dirs);
 	e->shown = xcalloc(ndirs, sizeof *e->shown);

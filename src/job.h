@@ -1,0 +1,88 @@
+/* job.h — inside the render stage; shared by render.c (the pipeline: jobs,
+ * workers, Markdown, links), model.c (the Lua model of the resolved site and
+ * the template helpers) and sitewide.c (outputs made once per site). Not
+ * part of any other module's contract.
+ *
+ * A job is one output document. It is a value passed to every function that
+ * renders part of it; nothing about the current document lives anywhere
+ * else, except worker.job, the job whose template is running, which the
+ * template helpers (url, t, markdown, notes) read.
+ */
+#ifndef VADE_JOB_H
+#define VADE_JOB_H
+
+#include "cite.h"
+#include "markdown.h"
+#include "render.h"
+#include "resolve.h"
+#include "template.h"
+
+#include <lua.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+struct job {
+	const struct page *page;        /* the page; in a handbook, the chapter being rendered */
+	const struct doc *doc;          /* page_doc(page, lang): the file its text comes from */
+	size_t lang;                    /* the reader's language */
+	enum output_kind kind;
+	const char *out_path;           /* the output file under OUT_DIR, "fr/a/b/index.html" (borrowed) */
+	struct cite_ctx *cite;          /* the document's endnotes; NULL for site-wide pages */
+	const struct page *const *chapters; /* a handbook's chapters in order, else NULL */
+	size_t nchapters;
+};
+
+/* The ids of one rendered page, for checking links to its anchors. */
+struct anchors {
+	char **ids;                     /* sorted */
+	size_t n;
+};
+
+/* What the workers share. The site and resolve are read-only; each job
+ * writes only its own slot of anchors and search. */
+struct shared {
+	const struct site *s;
+	struct resolved *r;
+	const struct render_opts *o;
+	atomic_size_t next, written;
+	struct anchors *anchors;        /* [npages * nlangs] */
+	char **search;                  /* [npages * nlangs]: each page's headings, for the search page */
+};
+
+struct worker {
+	struct shared *sh;
+	struct tpl_engine *e;           /* one Lua state per worker */
+	pthread_t th;
+	struct vec checks;              /* links to anchors, checked once every page is rendered */
+	const struct job *job;          /* the job whose template runs; set by job_template() only */
+	const char *text_src;           /* the source file read last (a page's languages often share it) */
+	char *text;
+	size_t text_len;
+};
+
+/* render.c */
+/* Renders template `name` for job j (see tpl_render); the helpers see j. */
+int job_template(struct worker *w, const struct job *j, const char *name, int vars, const char *what,
+                 struct buf *out, char **base);
+/* Markdown of a data text or locator (the markdown() helper): links, citations into j->cite. */
+void job_markdown(struct worker *w, const struct job *j, const char *text, size_t len, struct md_result *out);
+
+/* model.c */
+/* Builds the Lua model of the resolved site in w's engine and registers the
+ * helpers. False after reporting (a site too large for the engine). */
+bool model_build(struct worker *w);
+/* Pushes the variables of one render of j: site, lang, page (md's content
+ * and toc over the shared page; NULL md for none), pages, data. */
+void model_push_vars(struct worker *w, const struct job *j, const struct md_result *md);
+/* Pushes md's table of contents: {{level, id, text}, ...}. */
+void model_push_toc(lua_State *L, const struct md_result *md);
+/* Pushes a page of its own (search, dashboard), in no language's tree. */
+void model_push_own_page(lua_State *L, const char *title);
+/* t[k] = v when v is not NULL, on the table on top. */
+void model_set_str(lua_State *L, const char *k, const char *v);
+
+/* sitewide.c */
+/* Theme assets, page resources, and the site-wide pages the theme has templates for. */
+void sitewide_render(struct worker *w);
+
+#endif

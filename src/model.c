@@ -1,0 +1,495 @@
+/* model.c — the Lua model of the resolved site, built once per worker, and
+ * the helpers templates call (url, t, markdown, notes). */
+#include "diag.h"
+#include "i18n.h"
+#include "job.h"
+#include "util.h"
+
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct worker *worker_of(lua_State *L)
+{
+	return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+void model_set_str(lua_State *L, const char *k, const char *v)
+{
+	if (!v)
+		return;
+	lua_pushstring(L, v);
+	lua_setfield(L, -2, k);
+}
+
+/* {======= template helpers */
+
+/* url(page [, lang]) or url(path): a link relative to the file being rendered. */
+static int l_url(lua_State *L)
+{
+	struct worker *w = worker_of(L);
+	const struct site *s = w->sh->s;
+	const struct job *j = w->job;
+	char *rel;
+	lua_settop(L, 2);
+	if (lua_istable(L, 1)) {
+		lua_getfield(L, 1, "key");
+		const char *key = lua_tostring(L, -1);
+		const struct page *p = key ? site_find(s, key) : NULL;
+		luaL_argcheck(L, p != NULL, 1, "not a page");
+		size_t lang = j->lang;
+		if (!lua_isnoneornil(L, 2)) {
+			int l = site_lang(s, luaL_checkstring(L, 2));
+			luaL_argcheck(L, l >= 0, 2, "unknown language");
+			lang = (size_t)l;
+		}
+		rel = url_relative(j->out_path, resolve_output(w->sh->r, p, lang));
+	} else {
+		const char *p = luaL_checkstring(L, 1);
+		luaL_argcheck(L, !url_is_external(p) && p[0] != '/', 1, "a path inside the output folder");
+		rel = url_relative(j->out_path, p);
+	}
+	lua_pushstring(L, rel);
+	free(rel);
+	return 1;
+}
+
+/* t(key [, {name = value}]): the UI string, "{name}" replaced by the value. */
+static int l_t(lua_State *L)
+{
+	struct worker *w = worker_of(L);
+	const char *key = luaL_checkstring(L, 1);
+	const char *v = site_ui(w->sh->s, w->job->lang, key);
+	if (!v)
+		return luaL_error(L, "no UI string '%s' in content/i18n/ or the theme's i18n/", key);
+	if (lua_isnoneornil(L, 2)) {
+		lua_pushstring(L, v);
+		return 1;
+	}
+	luaL_checktype(L, 2, LUA_TTABLE);
+	luaL_Buffer b;
+	luaL_buffinit(L, &b);
+	for (const char *p = v; *p;) {
+		const char *close = p[0] == '{' ? strchr(p, '}') : NULL;
+		if (close && close - p < 64) {
+			lua_pushlstring(L, p + 1, (size_t)(close - p - 1));
+			lua_gettable(L, 2);
+			if (!lua_isnil(L, -1)) {
+				luaL_addvalue(&b);
+				p = close + 1;
+				continue;
+			}
+			lua_pop(L, 1);
+		}
+		luaL_addchar(&b, *p++);
+	}
+	luaL_pushresult(&b);
+	return 1;
+}
+
+/* markdown(text [, block]): a data text as HTML; one paragraph comes without <p> unless block. */
+static int l_markdown(lua_State *L)
+{
+	struct worker *w = worker_of(L);
+	size_t len;
+	const char *text = luaL_checklstring(L, 1, &len);
+	struct md_result r;
+	job_markdown(w, w->job, text, len, &r);
+	const char *h = r.html.p;
+	size_t n = r.html.len;
+	if (lua_toboolean(L, 2) == 0 && n > 8 && !strncmp(h, "<p>", 3) && !strcmp(h + n - 5, "</p>\n") &&
+	    !strstr(h + 3, "<p>"))
+		lua_pushlstring(L, h + 3, n - 8);
+	else
+		lua_pushlstring(L, h, n);
+	md_result_free(&r);
+	return 1;
+}
+
+static const char *const position_names[] = {"first", "ibid", "subsequent"};
+
+static void push_note(lua_State *L, const struct cite_note *n, int refs)
+{
+	lua_createtable(L, 0, 2);
+	lua_pushinteger(L, n->n);
+	lua_setfield(L, -2, "n");
+	lua_createtable(L, (int)n->nitems, 0);
+	for (size_t k = 0; k < n->nitems; k++) {
+		const struct cite_item *it = &n->items[k];
+		lua_createtable(L, 0, 8);
+		model_set_str(L, "key", it->key);
+		model_set_str(L, "prefix", it->prefix);
+		model_set_str(L, "locator", it->locator);
+		model_set_str(L, "position", position_names[it->position]);
+		lua_pushinteger(L, it->first_note);
+		lua_setfield(L, -2, "first_note");
+		lua_pushboolean(L, it->short_used);
+		lua_setfield(L, -2, "short_used");
+		lua_getfield(L, refs, it->key);
+		lua_setfield(L, -2, "ref");
+		lua_rawseti(L, -2, (lua_Integer)k + 1);
+	}
+	lua_setfield(L, -2, "items");
+}
+
+/* notes(): the endnotes of the document so far, with each source's position. */
+static int l_notes(lua_State *L)
+{
+	struct worker *w = worker_of(L);
+	const struct job *j = w->job;
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.refs");
+	lua_geti(L, -1, (lua_Integer)j->lang + 1);
+	int refs = lua_gettop(L);
+	if (!j->cite) {
+		lua_newtable(L);
+		return 1;
+	}
+	cite_resolve(j->cite);
+	lua_createtable(L, (int)j->cite->nnotes, 0);
+	for (size_t i = 0; i < j->cite->nnotes; i++) {
+		push_note(L, &j->cite->notes[i], refs);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 1;
+}
+
+/* page == other: the page being rendered (a table of its own, with its
+ * content) is equal to the shared page table it stands for. */
+static int l_page_eq(lua_State *L)
+{
+	for (int i = 1; i <= 2; i++) {
+		if (!lua_getmetatable(L, i))
+			continue;
+		lua_pushliteral(L, "__eq");
+		lua_rawget(L, -2);
+		bool wrapper = lua_tocfunction(L, -1) == l_page_eq;
+		lua_pop(L, 1);
+		if (wrapper) {
+			lua_pushliteral(L, "__index");
+			lua_rawget(L, -2);
+			lua_replace(L, i);
+		}
+		lua_pop(L, 1);
+	}
+	lua_pushboolean(L, lua_rawequal(L, 1, 2));
+	return 1;
+}
+
+/* }======= */
+
+/* {======= the model */
+
+static void push_languages(lua_State *L, const struct site *s)
+{
+	lua_createtable(L, (int)s->nlangs, 0);
+	for (size_t l = 0; l < s->nlangs; l++) {
+		lua_createtable(L, 0, 3);
+		model_set_str(L, "code", s->langs[l].code);
+		model_set_str(L, "name", s->langs[l].name);
+		model_set_str(L, "dir", s->langs[l].dir);
+		lua_rawseti(L, -2, (lua_Integer)l + 1);
+	}
+}
+
+/* registry["vade.site"]: title, default_language, languages, params. */
+static void build_site(lua_State *L, const struct site *s)
+{
+	lua_createtable(L, 0, 6);
+	model_set_str(L, "title", s->title);
+	model_set_str(L, "default_language", s->langs[0].code);
+	push_languages(L, s);
+	lua_setfield(L, -2, "languages");
+	tpl_push_yaml(L, s->config ? s->config->root : NULL);
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+	}
+	lua_setfield(L, -2, "params");
+	tpl_freeze(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, "vade.site");
+}
+
+/* Pushes cache[ptr], made by make() on first use: values shared between languages stay shared. */
+static void push_cached(lua_State *L, int cache, const void *ptr, void (*make)(lua_State *, const void *, void *),
+                        void *ctx)
+{
+	lua_pushlightuserdata(L, (void *)ptr);
+	if (lua_rawget(L, cache) != LUA_TNIL)
+		return;
+	lua_pop(L, 1);
+	make(L, ptr, ctx);
+	lua_pushlightuserdata(L, (void *)ptr);
+	lua_pushvalue(L, -2);
+	lua_rawset(L, cache);
+}
+
+/* translations[code]: whether the page shows a text of its own in that language. */
+static void make_translations(lua_State *L, const void *ptr, void *ctx)
+{
+	const struct page *p = ptr;
+	const struct resolved *r = ctx;
+	const struct site *s = resolve_site_of(r);
+	lua_createtable(L, 0, (int)s->nlangs);
+	for (size_t k = 0; k < s->nlangs; k++) {
+		lua_pushboolean(L, resolve_has_text(r, p, k));
+		lua_setfield(L, -2, s->langs[k].code);
+	}
+}
+
+/* A document's front matter, once for every language that shows it. */
+static void make_params(lua_State *L, const void *ptr, void *ctx)
+{
+	const struct doc *d = ptr;
+	(void)ctx;
+	tpl_push_yaml(L, d->fm ? d->fm->root : NULL);
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+	}
+}
+
+/* What the translation status says of page p in lang: outdated, and what changed. */
+static void push_status(lua_State *L, const struct resolved *r, const struct page *p, size_t l, int empty)
+{
+	const struct tr_entry *te = i18n_entry(resolve_status(r), l, TR_PAGES, p->key);
+	lua_pushboolean(L, te && p->docs[l] && te->state == TR_OUTDATED);
+	lua_setfield(L, -2, "outdated");
+	if (te && p->docs[l] && te->nchanged) {
+		lua_createtable(L, (int)te->nchanged, 0);
+		for (size_t k = 0; k < te->nchanged; k++) {
+			lua_pushstring(L, te->changed[k]);
+			lua_rawseti(L, -2, (lua_Integer)k + 1);
+		}
+	} else {
+		lua_pushvalue(L, empty);
+	}
+	lua_setfield(L, -2, "changed");
+}
+
+/* Pushes the table of page p in language l (without parent and children). */
+static void push_page(lua_State *L, const struct resolved *r, const struct page *p, size_t l, int cache, int empty,
+                      int languages)
+{
+	const struct site *s = resolve_site_of(r);
+	const struct doc *d = page_doc(s, p, l);
+	lua_createtable(L, 0, 16);
+	model_set_str(L, "key", p->key);
+	model_set_str(L, "title", d->title);
+	model_set_str(L, "summary", d->summary);
+	model_set_str(L, "layout", d->layout);
+	model_set_str(L, "source", d->src);
+	lua_pushinteger(L, d->weight);
+	lua_setfield(L, -2, "weight");
+	lua_pushboolean(L, p->key[0] == '\0');
+	lua_setfield(L, -2, "is_home");
+	lua_pushboolean(L, p->is_section);
+	lua_setfield(L, -2, "is_section");
+	lua_pushboolean(L, p->generated);
+	lua_setfield(L, -2, "generated");
+	lua_pushboolean(L, resolve_has_text(r, p, l));
+	lua_setfield(L, -2, "translated");
+	/* the language the page's text is written in (the default's, for a fallback) */
+	lua_geti(L, languages, (lua_Integer)resolve_text_lang(r, p, l) + 1);
+	lua_setfield(L, -2, "text_lang");
+	push_cached(L, cache, p, make_translations, (void *)r);
+	lua_setfield(L, -2, "translations");
+	push_status(L, r, p, l, empty);
+	model_set_str(L, "path", resolve_output(r, p, l));
+	/* the page's address from the site's root, for links that must be absolute */
+	char *perma = xasprintf("%s/%s", s->langs[l].code, p->path);
+	model_set_str(L, "url", perma);
+	free(perma);
+	push_cached(L, cache, d, make_params, NULL);
+	lua_setfield(L, -2, "params");
+}
+
+/* pages[lang]: every page's table in that language, linked to parent and children; frozen. */
+static void build_pages(lua_State *L, const struct resolved *r, size_t l, int cache, int empty, int languages)
+{
+	const struct site *s = resolve_site_of(r);
+	lua_createtable(L, (int)s->npages, 0);
+	int arr = lua_gettop(L);
+	for (size_t i = 0; i < s->npages; i++) {
+		push_page(L, r, s->pages[i], l, cache, empty, languages);
+		lua_rawseti(L, arr, (lua_Integer)i + 1);
+	}
+	for (size_t i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		lua_rawgeti(L, arr, (lua_Integer)i + 1);
+		if (p->parent) {
+			lua_rawgeti(L, arr, (lua_Integer)p->parent->index + 1);
+			lua_setfield(L, -2, "parent");
+		}
+		lua_createtable(L, (int)p->nkids, 0);
+		for (size_t k = 0; k < p->nkids; k++) {
+			lua_rawgeti(L, arr, (lua_Integer)p->kids[k]->index + 1);
+			lua_rawseti(L, -2, (lua_Integer)k + 1);
+		}
+		lua_setfield(L, -2, "children");
+		lua_pop(L, 1);
+	}
+	tpl_freeze(L);
+}
+
+/* data[name] in language l, with the language's translated fields overlaid (resolve.h); frozen. */
+static void build_data(lua_State *L, const struct resolved *r, size_t l)
+{
+	lua_newtable(L);
+	for (size_t i = 0; i < resolve_ndata(r); i++) {
+		tpl_push_yaml(L, resolve_data(r, i, l));
+		lua_setfield(L, -2, resolve_data_name(r, i));
+	}
+	tpl_freeze(L);
+}
+
+/* references[id] from the data table on top (left there): the bibliography by id, for the notes; frozen. */
+static void build_refs(lua_State *L)
+{
+	lua_getfield(L, -1, "references");
+	lua_newtable(L);
+	if (lua_istable(L, -2)) {
+		for (lua_Integer i = 1; lua_geti(L, -2, i) != LUA_TNIL; i++) {
+			lua_getfield(L, -1, "id");
+			/* ids are looked up as text: `id: 1` is the key "1" */
+			if (lua_type(L, -1) == LUA_TNUMBER) {
+				luaL_tolstring(L, -1, NULL);
+				lua_remove(L, -2);
+			}
+			lua_insert(L, -2);
+			if (lua_isnil(L, -2))
+				lua_pop(L, 2);
+			else
+				lua_rawset(L, -3);
+		}
+		lua_pop(L, 1); /* the nil that ended the list */
+	}
+	lua_remove(L, -2);
+	tpl_freeze(L);
+}
+
+static int model_call(lua_State *L)
+{
+	struct worker *w = lua_touserdata(L, 1);
+	const struct resolved *r = w->sh->r;
+	const struct site *s = w->sh->s;
+	/* A C function may use LUA_MINSTACK (20) slots unless it asks for more. */
+	luaL_checkstack(L, 40, "site model");
+	build_site(L, s);
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.site");
+	lua_getfield(L, -1, "languages");
+	int languages = lua_gettop(L);
+	lua_newtable(L);
+	int cache = lua_gettop(L);
+	lua_newtable(L);
+	int empty = lua_gettop(L);
+	lua_createtable(L, (int)s->nlangs, 0);
+	int pages = lua_gettop(L);
+	lua_createtable(L, (int)s->nlangs, 0);
+	int data = lua_gettop(L);
+	lua_createtable(L, (int)s->nlangs, 0);
+	int refs = lua_gettop(L);
+	for (size_t l = 0; l < s->nlangs; l++) {
+		build_pages(L, r, l, cache, empty, languages);
+		lua_rawseti(L, pages, (lua_Integer)l + 1);
+		build_data(L, r, l);
+		build_refs(L);
+		lua_rawseti(L, refs, (lua_Integer)l + 1);
+		lua_rawseti(L, data, (lua_Integer)l + 1);
+	}
+	lua_setfield(L, LUA_REGISTRYINDEX, "vade.refs");
+	lua_setfield(L, LUA_REGISTRYINDEX, "vade.data");
+	lua_setfield(L, LUA_REGISTRYINDEX, "vade.pages");
+	lua_settop(L, 1);
+
+	static const luaL_Reg helpers[] = {{"url", l_url}, {"t", l_t}, {"markdown", l_markdown},
+	                                   {"notes", l_notes}, {NULL, NULL}};
+	for (const luaL_Reg *h = helpers; h->name; h++) {
+		lua_pushlightuserdata(L, w);
+		lua_pushcclosure(L, h->func, 1);
+		tpl_set_global(w->e, h->name);
+	}
+	return 0;
+}
+
+bool model_build(struct worker *w)
+{
+	/* Under lua_pcall: a Lua error (memory) becomes a message, not an abort. */
+	lua_State *L = tpl_lua(w->e);
+	lua_pushcfunction(L, model_call);
+	lua_pushlightuserdata(L, w);
+	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+		diag_error("content", 0, 0, "the site is too large for the template engine: %s", lua_tostring(L, -1));
+		lua_pop(L, 1);
+		return false;
+	}
+	return true;
+}
+
+/* }======= */
+
+/* {======= the variables of a render */
+
+void model_push_toc(lua_State *L, const struct md_result *md)
+{
+	lua_createtable(L, (int)md->ntoc, 0);
+	for (size_t i = 0; i < md->ntoc; i++) {
+		lua_createtable(L, 0, 3);
+		lua_pushinteger(L, md->toc[i].level);
+		lua_setfield(L, -2, "level");
+		model_set_str(L, "id", md->toc[i].id);
+		model_set_str(L, "text", md->toc[i].text);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+void model_push_vars(struct worker *w, const struct job *j, const struct md_result *md)
+{
+	lua_State *L = tpl_lua(w->e);
+	lua_createtable(L, 0, 6);
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.site");
+	lua_setfield(L, -2, "site");
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.site");
+	lua_getfield(L, -1, "languages");
+	lua_geti(L, -1, (lua_Integer)j->lang + 1);
+	lua_setfield(L, -4, "lang");
+	lua_pop(L, 2);
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.pages");
+	lua_rawgeti(L, -1, (lua_Integer)j->lang + 1);
+	lua_remove(L, -2);
+	/* page: this render's content over the shared, read-only page, equal to it */
+	lua_createtable(L, 0, 4);
+	if (md) {
+		lua_pushlstring(L, md->html.p, md->html.len);
+		lua_setfield(L, -2, "content");
+		model_push_toc(L, md);
+		lua_setfield(L, -2, "toc");
+	}
+	lua_createtable(L, 0, 2);
+	lua_geti(L, -3, (lua_Integer)j->page->index + 1);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, l_page_eq);
+	lua_setfield(L, -2, "__eq");
+	lua_setmetatable(L, -2);
+	lua_setfield(L, -3, "page");
+	lua_setfield(L, -2, "pages");
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.data");
+	lua_rawgeti(L, -1, (lua_Integer)j->lang + 1);
+	lua_setfield(L, -3, "data");
+	lua_pop(L, 1);
+}
+
+void model_push_own_page(lua_State *L, const char *title)
+{
+	lua_createtable(L, 0, 8);
+	model_set_str(L, "title", title);
+	lua_pushboolean(L, 1);
+	lua_setfield(L, -2, "translated");
+	lua_newtable(L);
+	lua_setfield(L, -2, "translations");
+	lua_newtable(L);
+	lua_setfield(L, -2, "toc");
+	lua_newtable(L);
+	lua_setfield(L, -2, "children");
+}
+
+/* }======= */

@@ -1,0 +1,422 @@
+/* resolve.c — the facts render asks about the site, worked out once. */
+#include "resolve.h"
+#include "markdown.h"
+#include "util.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Where a data text comes from. */
+struct origin {
+	const char *text;       /* borrowed from the site's YAML */
+	const char *src;
+	int line, col;
+};
+
+struct heading_ids {
+	atomic_bool done;
+	char **ids;             /* in document order */
+	size_t n;
+};
+
+struct data_set {
+	const char *name;       /* borrowed from the site */
+	const struct yml_node **root; /* [nlangs] */
+};
+
+struct resolved {
+	const struct site *s;
+	const struct tr_report *status;
+	size_t nlangs;
+	unsigned char *text_lang; /* [npages * nlangs]: 1 + the language whose text is shown */
+	char **outputs;         /* [npages * nlangs] */
+	struct origin *origins; /* sorted by text */
+	size_t norigins;
+	struct data_set *data;  /* sorted by name */
+	size_t ndata;
+	struct vec made;        /* yml nodes made by overlays (and their kid arrays) */
+	struct heading_ids *hids; /* [npages * nlangs], by the language of the text */
+	pthread_mutex_t hids_lock;
+};
+
+static size_t slot(const struct resolved *r, const struct page *p, size_t lang)
+{
+	return p->index * r->nlangs + lang;
+}
+
+/* {======= data overlays */
+
+static struct yml_node *node_copy(struct resolved *r, const struct yml_node *n, size_t extra)
+{
+	struct yml_node *c = xmalloc(sizeof *c);
+	*c = *n;
+	c->kids = xcalloc(n->n + extra + 1, sizeof *c->kids);
+	if (n->n)
+		memcpy(c->kids, n->kids, n->n * sizeof *c->kids);
+	vec_push(&r->made, c);
+	vec_push(&r->made, c->kids);
+	return c;
+}
+
+/* True when two scalars read as the same value (what Lua's rawequal says of them in a template). */
+static bool same_value(const struct yml_node *a, const struct yml_node *b)
+{
+	if (!a || !b || a->kind != YML_SCALAR || b->kind != YML_SCALAR)
+		return false;
+	long long ia = 0, ib = 0;
+	double da = 0, db = 0;
+	enum yml_type ta = yml_resolve(a, &ia, &da), tb = yml_resolve(b, &ib, &db);
+	if (ta == YML_T_NULL || tb == YML_T_NULL)
+		return false;
+	if (ta == YML_T_STR || tb == YML_T_STR)
+		return ta == tb && !strcmp(a->str, b->str);
+	double va = ta == YML_T_FLOAT ? da : (double)ia, vb = tb == YML_T_FLOAT ? db : (double)ib;
+	return (ta == YML_T_BOOL) == (tb == YML_T_BOOL) && va == vb;
+}
+
+/* Sets every key of the mapping over in the (copied) mapping m: replaced in place, or added at the end. */
+static void map_merge(struct yml_node *m, const struct yml_node *over)
+{
+	for (size_t k = 0; k + 1 < over->n; k += 2) {
+		size_t i = 0;
+		while (i + 1 < m->n && strcmp(m->kids[i]->str, over->kids[k]->str))
+			i += 2;
+		if (i + 1 < m->n) {
+			m->kids[i + 1] = over->kids[k + 1];
+		} else {
+			m->kids[m->n++] = over->kids[k];
+			m->kids[m->n++] = over->kids[k + 1];
+		}
+	}
+}
+
+/* The default tree base with a translation's tree over it: a list of items
+ * is matched by `id`, field by field; a mapping key by key. */
+static const struct yml_node *overlay(struct resolved *r, const struct yml_node *base, const struct yml_node *over)
+{
+	if (!base || !over || base->kind == YML_SCALAR || over->kind == YML_SCALAR)
+		return base;
+	if (base->kind == YML_SEQ && base->n > 0) {
+		struct yml_node *seq = node_copy(r, base, 0);
+		for (size_t j = 0; over->kind == YML_SEQ && j < over->n && over->kids[j]->kind != YML_SCALAR; j++) {
+			const struct yml_node *item = over->kids[j], *id = yml_get(item, "id");
+			for (size_t i = 0; i < seq->n && seq->kids[i]->kind != YML_SCALAR; i++) {
+				if (!same_value(yml_get(seq->kids[i], "id"), id) || item->kind != YML_MAP)
+					continue;
+				struct yml_node *m = node_copy(r, seq->kids[i], item->n);
+				map_merge(m, item);
+				seq->kids[i] = m;
+			}
+		}
+		return seq;
+	}
+	if (base->kind == YML_SEQ) /* an empty list takes the translation's as it is */
+		return over;
+	if (over->kind != YML_MAP)
+		return base;
+	struct yml_node *m = node_copy(r, base, over->n);
+	map_merge(m, over);
+	return m;
+}
+
+static int cmp_data_set(const void *a, const void *b)
+{
+	return strcmp(((const struct data_set *)a)->name, ((const struct data_set *)b)->name);
+}
+
+static void resolve_data_sets(struct resolved *r)
+{
+	const struct site *s = r->s;
+	r->data = xcalloc(s->ndata + 1, sizeof *r->data);
+	for (size_t i = 0; i < s->ndata; i++) {
+		if (s->data[i].lang != -1 || !s->data[i].doc)
+			continue;
+		struct data_set *d = &r->data[r->ndata++];
+		d->name = s->data[i].name;
+		d->root = xcalloc(s->nlangs, sizeof *d->root);
+		for (size_t l = 0; l < s->nlangs; l++) {
+			d->root[l] = s->data[i].doc->root;
+			for (size_t k = 0; l > 0 && k < s->ndata; k++)
+				if (s->data[k].lang == (int)l && s->data[k].doc && !strcmp(s->data[k].name, d->name))
+					d->root[l] = overlay(r, d->root[l], s->data[k].doc->root);
+		}
+	}
+	xqsort(r->data, r->ndata, sizeof *r->data, cmp_data_set);
+}
+
+size_t resolve_ndata(const struct resolved *r)
+{
+	return r->ndata;
+}
+
+const char *resolve_data_name(const struct resolved *r, size_t i)
+{
+	return r->data[i].name;
+}
+
+const struct yml_node *resolve_data(const struct resolved *r, size_t i, size_t lang)
+{
+	return r->data[i].root[lang];
+}
+
+/* }======= */
+
+/* {======= where data texts come from */
+
+static int cmp_origin(const void *a, const void *b)
+{
+	return strcmp(((const struct origin *)a)->text, ((const struct origin *)b)->text);
+}
+
+static void add_origins(struct vec *v, const char *src, const struct yml_node *n)
+{
+	if (!n)
+		return;
+	if (n->kind == YML_SCALAR) {
+		if (strchr(n->str, '@')) {
+			struct origin *o = xmalloc(sizeof *o);
+			/* A quoted scalar's text starts one column after its quote. */
+			*o = (struct origin){n->str, src, n->line, n->col + (n->plain ? 0 : 1)};
+			vec_push(v, o);
+		}
+		return;
+	}
+	for (size_t i = 0; i < n->n; i++)
+		add_origins(v, src, n->kids[i]);
+}
+
+static void resolve_origins(struct resolved *r)
+{
+	const struct site *s = r->s;
+	struct vec orig = VEC_INIT;
+	for (size_t i = 0; i < s->ndata; i++)
+		if (s->data[i].doc)
+			add_origins(&orig, s->data[i].src, s->data[i].doc->root);
+	r->origins = xcalloc(orig.n + 1, sizeof *r->origins);
+	for (size_t i = 0; i < orig.n; i++) {
+		r->origins[i] = *(struct origin *)orig.v[i];
+		free(orig.v[i]);
+	}
+	r->norigins = orig.n;
+	vec_free(&orig);
+	xqsort(r->origins, r->norigins, sizeof *r->origins, cmp_origin);
+}
+
+bool resolve_text_origin(const struct resolved *r, const char *text, const char **src, int *line, int *col)
+{
+	struct origin key = {.text = text};
+	const struct origin *o = xbsearch(&key, r->origins, r->norigins, sizeof key, cmp_origin);
+	if (!o)
+		return false;
+	*src = o->src;
+	*line = o->line;
+	*col = o->col;
+	return true;
+}
+
+/* }======= */
+
+/* {======= link targets */
+
+/* Joins base folder and a relative path, folding "." and ".."; NULL when it climbs out. */
+static char *normalize(const char *base, const char *rel)
+{
+	char *all = xasprintf("%s%s", base, rel);
+	struct vec seg = VEC_INIT;
+	char *save, *tok;
+	bool ok = true, trailing = all[0] && all[strlen(all) - 1] == '/';
+	for (tok = strtok_r(all, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(tok, "."))
+			continue;
+		if (!strcmp(tok, "..")) {
+			if (!seg.n) {
+				ok = false;
+				break;
+			}
+			seg.n--;
+			continue;
+		}
+		vec_push(&seg, tok);
+	}
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; ok && i < seg.n; i++) {
+		if (i)
+			buf_addc(&b, '/');
+		buf_adds(&b, seg.v[i]);
+	}
+	if (ok && trailing && b.len)
+		buf_addc(&b, '/');
+	vec_free(&seg);
+	free(all);
+	if (!ok) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int resolve_link(const struct resolved *r, const char *src, const char *url, struct link_target *t, char **err)
+{
+	const struct site *s = r->s;
+	size_t plen = strcspn(url, "?#");
+	const char *hash = strchr(url, '#');
+	memset(t, 0, sizeof *t);
+	*err = NULL;
+	t->fragment = hash ? hash + 1 : NULL;
+	if (plen == 0) {
+		t->kind = LINK_FRAGMENT;
+		return 0;
+	}
+	/* The folder of the source file, relative to content/. */
+	const char *inner = src ? src + strlen("content/") : "";
+	const char *slash = strrchr(inner, '/');
+	char *base = url[0] == '/' ? xstrdup("") : xstrndup(inner, slash ? (size_t)(slash - inner) + 1 : 0);
+	char *path = xstrndup(url[0] == '/' ? url + 1 : url, url[0] == '/' ? plen - 1 : plen);
+	char *norm = normalize(base, path);
+	free(base);
+	free(path);
+	if (!norm) {
+		*err = xasprintf("link '%s' leads outside content/", url);
+		return -1;
+	}
+	size_t n = strlen(norm);
+	if (n > 3 && !strcmp(norm + n - 3, ".md")) {
+		const struct page *p = site_page_of(s, norm);
+		free(norm);
+		if (!p || p->generated) {
+			*err = xasprintf("link to a missing page '%.*s'", (int)plen, url);
+			return -1;
+		}
+		t->kind = LINK_PAGE;
+		t->page = p;
+		return 0;
+	}
+	if (!xbsearch(&norm, s->resources, s->nresources, sizeof *s->resources, cmp_cstr)) {
+		free(norm);
+		*err = xasprintf("link to a missing file '%.*s'", (int)plen, url);
+		return -1;
+	}
+	t->kind = LINK_RESOURCE;
+	t->path = norm;
+	t->rest = url + plen;
+	return 0;
+}
+
+/* }======= */
+
+/* {======= anchors */
+
+static const struct heading_ids *heading_ids(struct resolved *r, const struct page *p, size_t lang)
+{
+	struct heading_ids *h = &r->hids[slot(r, p, lang)];
+	if (atomic_load(&h->done))
+		return h;
+	pthread_mutex_lock(&r->hids_lock);
+	if (!atomic_load(&h->done)) {
+		const struct doc *d = page_doc(r->s, p, lang);
+		char *full = d->src ? site_path(r->s, d->src) : NULL, *text;
+		size_t len;
+		if (full && file_read(full, &text, &len) == 0) {
+			size_t off = d->body_off <= len ? d->body_off : len; /* the file may have shrunk */
+			h->n = markdown_heading_ids(text + off, len - off, d->title_from_heading, &h->ids);
+			free(text);
+		}
+		free(full);
+		atomic_store(&h->done, true);
+	}
+	pthread_mutex_unlock(&r->hids_lock);
+	return h;
+}
+
+const char *resolve_anchor(struct resolved *r, const struct page *p, size_t lang, const char *frag)
+{
+	if (lang == 0 || !p->docs[lang])
+		return frag;
+	const struct heading_ids *from = heading_ids(r, p, 0), *to = heading_ids(r, p, lang);
+	for (size_t i = 0; i < from->n && i < to->n; i++)
+		if (!strcmp(from->ids[i], frag))
+			return to->ids[i];
+	return frag;
+}
+
+/* }======= */
+
+struct resolved *resolve_site(const struct site *s, const struct tr_report *status)
+{
+	struct resolved *r = xcalloc(1, sizeof *r);
+	r->s = s;
+	r->status = status;
+	r->nlangs = s->nlangs;
+	size_t n = s->npages * s->nlangs;
+	r->text_lang = xcalloc(n + 1, 1);
+	r->outputs = xcalloc(n + 1, sizeof *r->outputs);
+	r->hids = xcalloc(n + 1, sizeof *r->hids);
+	pthread_mutex_init(&r->hids_lock, NULL);
+	for (size_t i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		for (size_t l = 0; l < s->nlangs; l++) {
+			r->text_lang[slot(r, p, l)] = (unsigned char)(p->docs[l] || p->generated ? l : 0);
+			r->outputs[slot(r, p, l)] = page_output(s, p, l);
+		}
+	}
+	resolve_data_sets(r);
+	resolve_origins(r);
+	return r;
+}
+
+void resolve_free(struct resolved *r)
+{
+	if (!r)
+		return;
+	size_t n = r->s->npages * r->nlangs;
+	for (size_t i = 0; i < n; i++) {
+		free(r->outputs[i]);
+		for (size_t k = 0; k < r->hids[i].n; k++)
+			free(r->hids[i].ids[k]);
+		free(r->hids[i].ids);
+	}
+	free(r->outputs);
+	free(r->hids);
+	free(r->text_lang);
+	pthread_mutex_destroy(&r->hids_lock);
+	for (size_t i = 0; i < r->ndata; i++)
+		free(r->data[i].root);
+	free(r->data);
+	for (size_t i = 0; i < r->made.n; i++)
+		free(r->made.v[i]);
+	vec_free(&r->made);
+	free(r->origins);
+	free(r);
+}
+
+const struct site *resolve_site_of(const struct resolved *r)
+{
+	return r->s;
+}
+
+const struct tr_report *resolve_status(const struct resolved *r)
+{
+	return r->status;
+}
+
+size_t resolve_text_lang(const struct resolved *r, const struct page *p, size_t lang)
+{
+	return r->text_lang[slot(r, p, lang)];
+}
+
+bool resolve_has_text(const struct resolved *r, const struct page *p, size_t lang)
+{
+	return lang == 0 || resolve_text_lang(r, p, lang) == lang;
+}
+
+const char *resolve_output(const struct resolved *r, const struct page *p, size_t lang)
+{
+	return r->outputs[slot(r, p, lang)];
+}

@@ -1,0 +1,86 @@
+/* resolve.h — the resolve stage: after site_load(), the facts every render
+ * asks about the site, worked out in one place and read-only afterwards.
+ *
+ *   - translation groups and fallbacks: which language's text a page shows
+ *     in each language (resolve_text_lang, resolve_has_text);
+ *   - every page's output path in every language (resolve_output);
+ *   - link targets: a link written in a source file to the page, folder or
+ *     resource it names (resolve_link);
+ *   - the heading ids of every page in every language, and how an anchor of
+ *     the default language's text maps to the translation's
+ *     (resolve_anchor);
+ *   - data files with each language's translated fields overlaid by id
+ *     (resolve_data);
+ *   - where every data text that may hold citations comes from
+ *     (resolve_text_origin);
+ *   - the translation status (the report of status.h, borrowed).
+ *
+ * Everything but the heading ids is computed by resolve_site(); heading ids
+ * are parsed the first time a page's are asked for (most pages never are),
+ * once, under a lock, so any thread may ask. Strings returned are owned by
+ * the struct resolved and valid until resolve_free().
+ */
+#ifndef VADE_RESOLVE_H
+#define VADE_RESOLVE_H
+
+#include "site.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct tr_report;
+struct resolved;
+
+/* Works the facts out; borrows s and status (may be NULL) for its lifetime. Never fails. */
+struct resolved *resolve_site(const struct site *s, const struct tr_report *status);
+void resolve_free(struct resolved *r);
+
+const struct site *resolve_site_of(const struct resolved *r);
+const struct tr_report *resolve_status(const struct resolved *r);
+
+/* The language whose text page p shows in language lang: lang itself when
+ * the page has a file in it (or is generated), else the default (0). */
+size_t resolve_text_lang(const struct resolved *r, const struct page *p, size_t lang);
+/* True when p shows a text of its own in lang (no fallback). */
+bool resolve_has_text(const struct resolved *r, const struct page *p, size_t lang);
+/* "<lang>/<path>index.html": the page's output file under OUT_DIR. */
+const char *resolve_output(const struct resolved *r, const struct page *p, size_t lang);
+
+/* What a link in a source file names. */
+enum link_kind {
+	LINK_FRAGMENT,          /* "#part": a place in the same page */
+	LINK_PAGE,              /* a page: "other.md", "../a/index.md", "b.fr.md" */
+	LINK_RESOURCE           /* a file under content/ copied as it is */
+};
+struct link_target {
+	enum link_kind kind;
+	const struct page *page; /* LINK_PAGE */
+	char *path;             /* LINK_RESOURCE: its path under content/ (= under OUT_DIR); owned */
+	const char *fragment;   /* after '#', or NULL; borrowed from the url */
+	const char *rest;       /* LINK_RESOURCE: "?query#frag" as written; borrowed from the url */
+};
+/* Resolves url written in source file src ("content/a/b.md"; NULL for a
+ * data text, read as at content/). Returns 0 and fills t (free t->path),
+ * or -1 with a message in *err (caller frees) naming what is missing. */
+int resolve_link(const struct resolved *r, const char *src, const char *url, struct link_target *t, char **err);
+
+/* The id to link to for heading id frag of page p's default-language text
+ * when the reader is in lang: the heading at the same place in p's
+ * translation has its own id. frag itself when p is not translated into
+ * lang or frag is no heading of the original. Thread-safe. */
+const char *resolve_anchor(struct resolved *r, const struct page *p, size_t lang, const char *frag);
+
+/* The data files by name (sorted), each with every language's translated fields overlaid. */
+size_t resolve_ndata(const struct resolved *r);
+const char *resolve_data_name(const struct resolved *r, size_t i);
+/* Data file i in lang: the default file's tree with the fields of
+ * content/data/<name>.<lang>.yaml overlaid (list items matched by `id`,
+ * mappings key by key; what a translation lacks keeps the default's value). */
+const struct yml_node *resolve_data(const struct resolved *r, size_t i, size_t lang);
+
+/* Where a data text (a scalar of some data file that holds an '@', found
+ * by its text) comes from, so errors in it point at its file, line and
+ * column. False when the text comes from no data file. */
+bool resolve_text_origin(const struct resolved *r, const char *text, const char **src, int *line, int *col);
+
+#endif

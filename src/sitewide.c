@@ -1,0 +1,237 @@
+/* sitewide.c — what a build makes once per site: the theme's assets, the
+ * pages' resources, and the site-wide pages the theme has a template for
+ * (search.html: a search page per language; translations.html: the
+ * translation dashboard; root.html: the page at the root of OUT_DIR). A
+ * theme without one of these templates simply has no such page. */
+#include "diag.h"
+#include "i18n.h"
+#include "job.h"
+#include "output.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Puts the file at path from into the output at rel. */
+static void put_file(struct output *out, const char *from, const char *shown, const char *rel)
+{
+	char *data;
+	size_t len;
+	if (file_read(from, &data, &len) != 0) {
+		diag_error(shown, 0, 0, "cannot read");
+		return;
+	}
+	output_put(out, rel, data, len);
+	free(data);
+}
+
+/* Puts every file under the folder from into the output at rel. */
+static void put_tree(struct output *out, const char *from, const char *rel)
+{
+	DIR *d = opendir(from);
+	if (!d)
+		return;
+	struct vec names = VEC_INIT;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			vec_push(&names, xstrdup(e->d_name));
+	closedir(d);
+	xqsort(names.v, names.n, sizeof *names.v, cmp_cstr);
+	for (size_t i = 0; i < names.n; i++) {
+		char *f = path_join(from, names.v[i]), *t = path_join(rel, names.v[i]);
+		if (is_dir(f))
+			put_tree(out, f, t);
+		else
+			put_file(out, f, f, t);
+		free(f);
+		free(t);
+		free(names.v[i]);
+	}
+	vec_free(&names);
+}
+
+/* Renders template `name` into base.html with the variables on top of the stack; puts it at j's output. */
+static void render_extra(struct worker *w, const struct job *j, const char *name)
+{
+	lua_State *L = tpl_lua(w->e);
+	int vars = lua_gettop(L);
+	struct buf inner = BUF_INIT, page = BUF_INIT;
+	if (job_template(w, j, name, vars, j->out_path, &inner, NULL) == 0) {
+		lua_pushlstring(L, inner.p, inner.len);
+		lua_setfield(L, vars, "content");
+		if (job_template(w, j, "base.html", vars, j->out_path, &page, NULL) == 0)
+			output_put(w->sh->o->out, j->out_path, page.p, page.len);
+	}
+	buf_free(&inner);
+	buf_free(&page);
+}
+
+/* A job for a site-wide page: shown as the home page in lang, at out_path. */
+static struct job own_job(const struct site *s, size_t lang, const char *out_path)
+{
+	return (struct job){.page = s->pages[0], .doc = page_doc(s, s->pages[0], lang), .lang = lang,
+	                    .kind = OUT_HTML, .out_path = out_path};
+}
+
+/* Each language's search page: every page of the language with its title,
+ * summary and headings; the page filters them as one types, offline. */
+static void render_search(struct worker *w)
+{
+	const struct site *s = w->sh->s;
+	lua_State *L = tpl_lua(w->e);
+	for (size_t l = 0; l < s->nlangs; l++) {
+		char *out_path = xasprintf("%s/search/index.html", s->langs[l].code);
+		struct job j = own_job(s, l, out_path);
+		model_push_vars(w, &j, NULL);
+		const char *title = site_ui(s, l, "search");
+		model_push_own_page(L, title ? title : "Search");
+		lua_setfield(L, -2, "page");
+		lua_createtable(L, (int)s->npages, 0);
+		size_t n = 0;
+		for (size_t i = 0; i < s->npages; i++) {
+			const struct page *p = s->pages[i];
+			const char *heads = w->sh->search[i * s->nlangs + l];
+			if (!heads)
+				continue;
+			const struct doc *d = page_doc(s, p, l);
+			char *url = url_relative(out_path, resolve_output(w->sh->r, p, l));
+			lua_createtable(L, 0, 5);
+			model_set_str(L, "title", d->title);
+			model_set_str(L, "summary", d->summary);
+			model_set_str(L, "headings", heads);
+			model_set_str(L, "url", url);
+			lua_pushboolean(L, resolve_has_text(w->sh->r, p, l));
+			lua_setfield(L, -2, "translated");
+			lua_rawseti(L, -2, (lua_Integer)++n);
+			free(url);
+		}
+		lua_setfield(L, -2, "entries");
+		render_extra(w, &j, "search.html");
+		lua_pop(L, 1);
+		free(out_path);
+	}
+}
+
+static const char *const state_names[3] = {"current", "outdated", "missing"};
+
+/* One language's entries of one kind, for the dashboard. */
+static void push_entries(struct worker *w, const struct job *j, const struct tr_lang *TL, int k, size_t l)
+{
+	lua_State *L = tpl_lua(w->e);
+	const struct site *s = w->sh->s;
+	lua_createtable(L, 0, 4);
+	for (int st = 0; st < 3; st++) {
+		lua_pushinteger(L, (lua_Integer)TL->count[k][st]);
+		lua_setfield(L, -2, state_names[st]);
+	}
+	lua_createtable(L, (int)TL->n[k], 0);
+	for (size_t i = 0; i < TL->n[k]; i++) {
+		const struct tr_entry *e = &TL->e[k][i];
+		lua_createtable(L, 0, 4);
+		model_set_str(L, "id", e->id);
+		model_set_str(L, "source", e->src);
+		model_set_str(L, "state", state_names[e->state]);
+		const struct page *pg = k == TR_PAGES ? site_find(s, e->id) : NULL;
+		if (pg) {
+			char *rel = url_relative(j->out_path, resolve_output(w->sh->r, pg, l));
+			model_set_str(L, "url", rel);
+			free(rel);
+			model_set_str(L, "title", page_doc(s, pg, 0)->title);
+		}
+		lua_createtable(L, (int)e->nchanged, 0);
+		for (size_t c = 0; c < e->nchanged; c++) {
+			lua_pushstring(L, e->changed[c]);
+			lua_rawseti(L, -2, (lua_Integer)c + 1);
+		}
+		lua_setfield(L, -2, "changed");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "items");
+}
+
+/* The translation dashboard: every language, how far behind. */
+static void render_dashboard(struct worker *w, const struct tr_report *status)
+{
+	static const char *const kinds[TR_KINDS] = {"pages", "ui", "data"};
+	const struct site *s = w->sh->s;
+	lua_State *L = tpl_lua(w->e);
+	struct job j = own_job(s, 0, "translations/index.html");
+	lua_createtable(L, 0, 4);
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.site");
+	lua_setfield(L, -2, "site");
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.site");
+	lua_getfield(L, -1, "languages");
+	lua_geti(L, -1, 1);
+	lua_setfield(L, -4, "lang");
+	lua_pop(L, 2);
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.pages");
+	lua_rawgeti(L, -1, 1);
+	lua_setfield(L, -3, "pages");
+	lua_pop(L, 1);
+	lua_createtable(L, (int)s->nlangs - 1, 0);
+	for (size_t l = 1; l < s->nlangs; l++) {
+		lua_createtable(L, 0, 4);
+		model_set_str(L, "code", s->langs[l].code);
+		model_set_str(L, "name", s->langs[l].name);
+		model_set_str(L, "dir", s->langs[l].dir);
+		for (int k = 0; k < TR_KINDS; k++) {
+			push_entries(w, &j, &status->langs[l], k, l);
+			lua_setfield(L, -2, kinds[k]);
+		}
+		lua_rawseti(L, -2, (lua_Integer)l);
+	}
+	lua_setfield(L, -2, "status");
+	const char *ttl = site_ui(s, 0, "translation_status");
+	model_push_own_page(L, ttl ? ttl : "Translation status");
+	lua_setfield(L, -2, "page");
+	render_extra(w, &j, "translations.html");
+	lua_pop(L, 1);
+}
+
+/* The root page leads to the default language's home. */
+static void render_root(struct worker *w)
+{
+	const struct site *s = w->sh->s;
+	lua_State *L = tpl_lua(w->e);
+	struct job j = own_job(s, 0, "index.html");
+	lua_createtable(L, 0, 2);
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.site");
+	lua_setfield(L, -2, "site");
+	model_set_str(L, "target", resolve_output(w->sh->r, s->pages[0], 0));
+	struct buf b = BUF_INIT;
+	if (job_template(w, &j, "root.html", -1, "index.html", &b, NULL) == 0)
+		output_put(w->sh->o->out, "index.html", b.p, b.len);
+	lua_pop(L, 1);
+	buf_free(&b);
+}
+
+void sitewide_render(struct worker *w)
+{
+	const struct site *s = w->sh->s;
+	struct output *out = w->sh->o->out;
+	char *assets = path_join(s->theme_dir, "assets");
+	put_tree(out, assets, "assets");
+	free(assets);
+	for (size_t i = 0; i < s->nresources; i++) {
+		char *rel = xasprintf("content/%s", s->resources[i]);
+		char *from = site_path(s, rel);
+		put_file(out, from, rel, s->resources[i]);
+		free(rel);
+		free(from);
+	}
+	const struct tr_report *status = resolve_status(w->sh->r);
+	bool base = tpl_exists(w->e, "base.html");
+	if (status && s->nlangs > 1 && base && tpl_exists(w->e, "translations.html"))
+		render_dashboard(w, status);
+	if (base && tpl_exists(w->e, "search.html"))
+		render_search(w);
+	if (tpl_exists(w->e, "root.html"))
+		render_root(w);
+}

@@ -1,0 +1,43 @@
+/* test_escape.c — each output context's escaper, with the inputs that break a naive one. */
+#include "escape.h"
+#include "tap.h"
+
+#include <stdlib.h>
+
+typedef void (*esc_fn)(struct buf *, const char *, size_t);
+
+static void check(esc_fn f, const char *in, const char *want, const char *name)
+{
+	struct buf b = BUF_INIT;
+	f(&b, in, strlen(in));
+	is_str(b.p, want, name);
+	buf_free(&b);
+}
+
+int main(void)
+{
+	check(esc_html, "a < b & \"c\" 'd' > e", "a &lt; b &amp; &quot;c&quot; &#39;d&#39; &gt; e", "html: the five specials");
+	check(esc_html, "plain é", "plain é", "html: other text as it is");
+
+	check(esc_js_string, "</script><script>alert(1)</script>",
+	      "\"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\"", "js: </script> cannot end the script");
+	check(esc_js_string, "<!-- a & b", "\"\\u003c!-- a \\u0026 b\"", "js: <!-- and & escaped");
+	check(esc_js_string, "say \"hi\"\\\n", "\"say \\\"hi\\\"\\\\\\n\"", "js: quote, backslash, newline");
+	check(esc_js_string, "a\xe2\x80\xa8" "b\xe2\x80\xa9" "c", "\"a\\u2028b\\u2029c\"", "js: U+2028 and U+2029");
+	check(esc_js_string, "\x01", "\"\\u0001\"", "js: control characters");
+	check(esc_js_string, "résumé", "\"résumé\"", "js: other text as it is");
+
+	check(esc_css_string, "Guide </style><script>x</script>",
+	      "\"Guide \\3c /style\\3e \\3c script\\3e x\\3c /script\\3e \"", "css: </style> cannot end the style");
+	check(esc_css_string, "a\"b\\c\nd", "\"a\\22 b\\5c c\\a d\"", "css: quote, backslash, newline");
+
+	check(esc_yaml_string, "key: \"v\" \\ \n\t\x01", "\"key: \\\"v\\\" \\\\ \\n\\t\\x01\"", "yaml: specials and controls");
+	check(esc_yaml_string, "# not a comment", "\"# not a comment\"", "yaml: quoted, so # and : are text");
+
+	check(esc_json_string, "a\"b\\c\nd\x1f", "\"a\\\"b\\\\c\\nd\\u001f\"", "json: RFC 8259 escapes");
+
+	check(esc_url_attr, "field notes.md#a b", "field%20notes.md#a%20b", "url: spaces percent-encoded");
+	check(esc_url_attr, "a.html?x=1&y=\"2\"", "a.html?x=1&amp;y=%222%22", "url: & as a reference, quotes encoded");
+	check(esc_url_attr, "caf\xc3\xa9/100%", "caf%C3%A9/100%", "url: UTF-8 encoded, % kept");
+	return tap_done();
+}

@@ -1,0 +1,115 @@
+/* test_resolve.c — the resolve stage on a small site written to a temporary folder:
+ * text languages and fallbacks, output paths, link targets, anchors per
+ * language, data overlays and where data texts come from. */
+#include "resolve.h"
+#include "tap.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/vade-resolve-XXXXXX";
+
+static void put(const char *rel, const char *text)
+{
+	char *p = path_join(dir, rel);
+	file_write(p, text, strlen(text));
+	free(p);
+}
+
+static const char *link_err(const struct resolved *r, const char *src, const char *url)
+{
+	static char msg[256];
+	struct link_target t;
+	char *err;
+	if (resolve_link(r, src, url, &t, &err) == 0) {
+		free(t.path);
+		return "(resolved)";
+	}
+	snprintf(msg, sizeof msg, "%s", err);
+	free(err);
+	return msg;
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir))
+		return 1;
+	put("content/site.yaml", "title: T\nlanguages:\n  - {code: en, name: English}\n  - {code: fr, name: Français}\n"
+	                         "  - {code: ar, name: العربية, dir: rtl}\n");
+	put("content/index.md", "# Home\n");
+	put("content/guide/index.md", "# Guide\n\n## Rules\n\n## Sources in order\n\nSee [x](../a.md#rules).\n");
+	put("content/guide/index.fr.md", "# Guide\n\n## Règles\n\n## Sources dans l'ordre\n");
+	put("content/a.md", "# A\n\ntext\n");
+	put("content/a.fr.md", "# A fr\n");
+	put("content/img/logo.png", "PNG");
+	put("content/data/orgs.yaml", "- id: iom\n  name: IOM\n  note: \"see [@x]\"\n- id: 7\n  name: Seven\n");
+	put("content/data/orgs.fr.yaml", "- id: iom\n  name: OIM\n  extra: oui\n- id: \"7\"\n  name: Sept\n");
+	put("content/data/references.yaml", "- {id: x, title: X}\n");
+	struct site *s = site_load(dir);
+	ok(s != NULL, "the site loads");
+	if (!s)
+		return tap_done();
+	struct resolved *r = resolve_site(s, NULL);
+	const struct page *home = site_find(s, ""), *guide = site_find(s, "guide"), *a = site_find(s, "a");
+	ok(home && guide && a, "pages found");
+
+	/* translation groups and fallbacks */
+	ok(resolve_has_text(r, a, 0) && resolve_has_text(r, a, 1) && !resolve_has_text(r, a, 2),
+	   "a: own text in en and fr, not in ar");
+	ok(resolve_text_lang(r, a, 2) == 0 && resolve_text_lang(r, a, 1) == 1, "a in ar shows the English text");
+	is_str(resolve_output(r, a, 2), "ar/a/index.html", "output path of a fallback page");
+	is_str(resolve_output(r, guide, 1), "fr/guide/index.html", "output path of a section");
+	is_str(resolve_output(r, home, 0), "en/index.html", "output path of home");
+
+	/* link targets */
+	struct link_target t;
+	char *err = NULL;
+	ok(resolve_link(r, "content/guide/index.md", "../a.md#x", &t, &err) == 0 && t.kind == LINK_PAGE && t.page == a &&
+	   t.fragment && !strcmp(t.fragment, "x"), "a relative link to a page, with its fragment");
+	ok(resolve_link(r, "content/guide/index.md", "../a.fr.md", &t, &err) == 0 && t.page == a,
+	   "a link to a translation's file names its page");
+	ok(resolve_link(r, "content/a.md", "img/logo.png?v=1", &t, &err) == 0 && t.kind == LINK_RESOURCE &&
+	   !strcmp(t.path, "img/logo.png") && !strcmp(t.rest, "?v=1"), "a resource, query kept");
+	free(t.path);
+	ok(resolve_link(r, "content/a.md", "#top", &t, &err) == 0 && t.kind == LINK_FRAGMENT, "a fragment");
+	ok(resolve_link(r, NULL, "guide/index.md", &t, &err) == 0 && t.page == guide, "a data text links from content/");
+	is_str(link_err(r, "content/a.md", "missing.md"), "link to a missing page 'missing.md'", "a missing page");
+	is_str(link_err(r, "content/a.md", "nope.png"), "link to a missing file 'nope.png'", "a missing file");
+	is_str(link_err(r, "content/a.md", "../../etc/passwd"), "link '../../etc/passwd' leads outside content/",
+	       "a link out of content/");
+
+	/* anchors per language: the heading at the same place in the translation */
+	is_str(resolve_anchor(r, guide, 1, "rules"), "règles", "#rules in French is #règles");
+	is_str(resolve_anchor(r, guide, 1, "sources-in-order"), "sources-dans-lordre", "second heading mapped");
+	is_str(resolve_anchor(r, guide, 2, "rules"), "rules", "no Arabic translation: the id stays");
+	is_str(resolve_anchor(r, guide, 1, "nowhere"), "nowhere", "an id that is no heading stays");
+
+	/* data overlays */
+	size_t orgs = 0;
+	while (orgs < resolve_ndata(r) && strcmp(resolve_data_name(r, orgs), "orgs"))
+		orgs++;
+	ok(orgs < resolve_ndata(r), "data file orgs");
+	const struct yml_node *en = resolve_data(r, orgs, 0), *fr = resolve_data(r, orgs, 1), *ar = resolve_data(r, orgs, 2);
+	is_str(yml_str(yml_get(en->kids[0], "name")), "IOM", "English name kept in en");
+	is_str(yml_str(yml_get(fr->kids[0], "name")), "OIM", "French name overlaid by id");
+	is_str(yml_str(yml_get(fr->kids[0], "note")), "see [@x]", "untranslated field keeps the default");
+	is_str(yml_str(yml_get(fr->kids[0], "extra")), "oui", "a field only the translation has is added");
+	is_str(yml_str(yml_get(fr->kids[1], "name")), "Seven", "id: \"7\" (text) is not id: 7 (a number)");
+	ok(ar == en, "a language without a translation shares the default tree");
+
+	/* where data texts come from */
+	const char *src;
+	int line, col;
+	ok(resolve_text_origin(r, "see [@x]", &src, &line, &col) && !strcmp(src, "content/data/orgs.yaml") &&
+	   line == 3 && col == 10, "a data text with a citation is found at its place (%d:%d)", line, col);
+	ok(!resolve_text_origin(r, "nothing", &src, &line, &col), "other texts are not");
+
+	resolve_free(r);
+	site_free(s);
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		ok(0, "temporary folder removed");
+	free(cmd);
+	return tap_done();
+}

@@ -67,10 +67,10 @@ static bool line_separator(const char *s, size_t n)
 	       ((unsigned char)s[2] == 0xa8 || (unsigned char)s[2] == 0xa9);
 }
 
-static const char *json_rep(const char *s, size_t n, size_t *used, char tmp[16])
+/* Backslash escapes shared by JSON and YAML: \" \\ \n \t \r; other control
+ * characters in the form ctl ("\\u%04x" or "\\x%02x"); NULL for the rest. */
+static const char *backslash_rep(unsigned char c, char tmp[16], const char *ctl)
 {
-	(void)n, (void)used;
-	unsigned char c = (unsigned char)*s;
 	switch (c) {
 	case '"': return "\\\"";
 	case '\\': return "\\\\";
@@ -80,9 +80,15 @@ static const char *json_rep(const char *s, size_t n, size_t *used, char tmp[16])
 	default:
 		if (c >= 0x20 && c != 0x7f)
 			return NULL;
-		snprintf(tmp, 16, "\\u%04x", c);
+		snprintf(tmp, 16, ctl, c);
 		return tmp;
 	}
+}
+
+static const char *json_rep(const char *s, size_t n, size_t *used, char tmp[16])
+{
+	(void)n, (void)used;
+	return backslash_rep((unsigned char)*s, tmp, "\\u%04x");
 }
 
 static const char *js_rep(const char *s, size_t n, size_t *used, char tmp[16])
@@ -135,18 +141,7 @@ void esc_css_string(struct buf *b, const char *s, size_t n)
 static const char *yaml_rep(const char *s, size_t n, size_t *used, char tmp[16])
 {
 	(void)n, (void)used;
-	unsigned char c = (unsigned char)*s;
-	switch (c) {
-	case '"': return "\\\"";
-	case '\\': return "\\\\";
-	case '\n': return "\\n";
-	case '\t': return "\\t";
-	default:
-		if (c >= 0x20 && c != 0x7f)
-			return NULL;
-		snprintf(tmp, 16, "\\x%02x", c);
-		return tmp;
-	}
+	return backslash_rep((unsigned char)*s, tmp, "\\x%02x");
 }
 
 void esc_yaml_string(struct buf *b, const char *s, size_t n)

@@ -163,18 +163,9 @@ static void render_dashboard(struct worker *w, const struct tr_report *status)
 	const struct site *s = w->sh->s;
 	lua_State *L = tpl_lua(w->e);
 	struct job j = own_job(s, 0, "translations/index.html");
-	lua_createtable(L, 0, 4);
-	lua_getfield(L, LUA_REGISTRYINDEX, "vade.site");
-	lua_setfield(L, -2, "site");
-	lua_getfield(L, LUA_REGISTRYINDEX, "vade.site");
-	lua_getfield(L, -1, "languages");
-	lua_geti(L, -1, 1);
-	lua_setfield(L, -4, "lang");
-	lua_pop(L, 2);
-	lua_getfield(L, LUA_REGISTRYINDEX, "vade.pages");
-	lua_rawgeti(L, -1, 1);
-	lua_setfield(L, -3, "pages");
-	lua_pop(L, 1);
+	model_push_vars(w, &j, NULL);
+	lua_pushnil(L);
+	lua_setfield(L, -2, "data");
 	lua_createtable(L, (int)s->nlangs - 1, 0);
 	for (size_t l = 1; l < s->nlangs; l++) {
 		lua_createtable(L, 0, 4);

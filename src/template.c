@@ -5,6 +5,7 @@
 
 #include <lauxlib.h>
 #include <lualib.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,24 +168,16 @@ static int l_esc(lua_State *L)
 	return 1;
 }
 
-/* escape_js(text), escape_css(text): a quoted string literal for a <script> or <style> (escape.h). */
-static int l_esc_js(lua_State *L)
+/* escape_js(text), escape_css(text): a quoted string literal for a <script>
+ * or <style> (escape.h); the escaper is upvalue 1. */
+static int l_esc_string(lua_State *L)
 {
+	void (*esc)(struct buf *, const char *, size_t) = (void (*)(struct buf *, const char *, size_t))
+		(uintptr_t)lua_touserdata(L, lua_upvalueindex(1));
 	struct buf b = BUF_INIT;
 	size_t n;
 	const char *s = luaL_checklstring(L, 1, &n);
-	esc_js_string(&b, s, n);
-	lua_pushlstring(L, b.p, b.len);
-	buf_free(&b);
-	return 1;
-}
-
-static int l_esc_css(lua_State *L)
-{
-	struct buf b = BUF_INIT;
-	size_t n;
-	const char *s = luaL_checklstring(L, 1, &n);
-	esc_css_string(&b, s, n);
+	esc(&b, s, n);
 	lua_pushlstring(L, b.p, b.len);
 	buf_free(&b);
 	return 1;
@@ -705,9 +698,11 @@ struct tpl_engine *tpl_new(const char *const *dirs, const char *const *shown, si
 	lua_setfield(L, g, "include");
 	lua_pushcfunction(L, l_esc);
 	lua_setfield(L, g, "escape");
-	lua_pushcfunction(L, l_esc_js);
+	lua_pushlightuserdata(L, (void *)(uintptr_t)esc_js_string);
+	lua_pushcclosure(L, l_esc_string, 1);
 	lua_setfield(L, g, "escape_js");
-	lua_pushcfunction(L, l_esc_css);
+	lua_pushlightuserdata(L, (void *)(uintptr_t)esc_css_string);
+	lua_pushcclosure(L, l_esc_string, 1);
 	lua_setfield(L, g, "escape_css");
 	lua_newtable(L);
 	lua_pushvalue(L, g);

@@ -533,7 +533,9 @@ static void add_generated(struct site *s, struct vec *pages)
 	vec_free(&extra);
 }
 
-static void build_pages(struct site *s, struct vec *found)
+/* Groups the files found into pages, a doc per language; pages without a
+ * default-language file are dropped with a warning. */
+static void group_docs(struct site *s, struct vec *found, struct vec *out)
 {
 	xqsort(found->v, found->n, sizeof *found->v, cmp_found);
 	struct vec pages = VEC_INIT;
@@ -590,17 +592,12 @@ static void build_pages(struct site *s, struct vec *found)
 		free(p);
 	}
 	pages.n = w;
+	*out = pages;
+}
 
-	/* Sorted by key, so lookups bisect and parents come before their children. */
-	xqsort(pages.v, pages.n, sizeof *pages.v, cmp_page_key);
-	s->pages = (struct page **)pages.v;
-	s->npages = pages.n;
-	add_generated(s, &pages);
-	xqsort(pages.v, pages.n, sizeof *pages.v, cmp_page_key);
-	s->pages = (struct page **)pages.v;
-	s->npages = pages.n;
-
-	/* Parents, children and output paths (a parent's path is known before its children's). */
+/* Parents, children and output paths (a parent's path is known before its children's). */
+static void link_pages(struct site *s)
+{
 	for (size_t i = 0; i < s->npages; i++) {
 		struct page *p = s->pages[i];
 		p->index = i;
@@ -624,11 +621,11 @@ static void build_pages(struct site *s, struct vec *found)
 			p->docs[0]->outputs = OUT_HTML;
 		}
 	}
-	sort_site = s;
-	for (size_t i = 0; i < s->npages; i++)
-		if (s->pages[i]->nkids > 1)
-			xqsort(s->pages[i]->kids, s->pages[i]->nkids, sizeof(struct page *), cmp_kids);
-	/* Two pages may not share an output folder (a slug can make them collide). */
+}
+
+/* Two pages may not share an output folder (a slug can make them collide). */
+static void check_paths(struct site *s)
+{
 	struct page **by_path = xcalloc(s->npages + 1, sizeof *by_path);
 	memcpy(by_path, s->pages, s->npages * sizeof *by_path);
 	xqsort(by_path, s->npages, sizeof *by_path, cmp_page_path);
@@ -639,6 +636,27 @@ static void build_pages(struct site *s, struct vec *found)
 			           by_path[i]->path, a && a->src ? a->src : "a generated listing page");
 		}
 	free(by_path);
+}
+
+static void build_pages(struct site *s, struct vec *found)
+{
+	struct vec pages;
+	group_docs(s, found, &pages);
+	/* Sorted by key, so lookups bisect and parents come before their children. */
+	xqsort(pages.v, pages.n, sizeof *pages.v, cmp_page_key);
+	s->pages = (struct page **)pages.v;
+	s->npages = pages.n;
+	add_generated(s, &pages);
+	xqsort(pages.v, pages.n, sizeof *pages.v, cmp_page_key);
+	s->pages = (struct page **)pages.v;
+	s->npages = pages.n;
+
+	link_pages(s);
+	sort_site = s;
+	for (size_t i = 0; i < s->npages; i++)
+		if (s->pages[i]->nkids > 1)
+			xqsort(s->pages[i]->kids, s->pages[i]->nkids, sizeof(struct page *), cmp_kids);
+	check_paths(s);
 }
 
 static void load_data(struct site *s)

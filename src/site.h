@@ -1,12 +1,16 @@
-/* site.h — load and resolve: walk content/, read site.yaml, front matter,
- * data and UI strings, group translations and compute every page's output
- * path. After site_load() returns the model is read-only, so pages can be
- * rendered by several threads at once.
+/* site.h — the load stage: walk content/, read site.yaml, front matter,
+ * data and UI strings, group each page's files by language and give every
+ * page its output folder. What render asks about the loaded site (fallbacks,
+ * links, anchors, overlays) is resolve.h's.
  *
- * Bodies are not kept: a page's text is read again when it is rendered, so
- * memory does not grow with the site's total text.
+ * After site_load() returns the model is read-only, so pages can be
+ * rendered by several threads at once. Bodies are not kept: a page's text
+ * is read again when it is rendered, so memory does not grow with the
+ * site's total text.
  *
- * Everything hangs off struct site and is freed by site_free().
+ * Everything hangs off struct site and is freed by site_free(); every
+ * pointer the functions below return is borrowed from it unless it says
+ * "caller frees".
  */
 #ifndef VADE_SITE_H
 #define VADE_SITE_H
@@ -92,11 +96,14 @@ struct page *site_find(const struct site *s, const char *key);
 const struct page *site_page_of(const struct site *s, const char *path);
 /* "<lang>/<path>index.html" for the page in a language. Caller frees. */
 char *page_output(const struct site *s, const struct page *p, size_t lang);
-/* Relative URL from the folder of output file `from` to output file `to` (both under OUT_DIR). */
+/* Relative URL from the folder of output file `from` to output file `to`
+ * (both paths under OUT_DIR, "/"-separated); "./" when they are the same folder's index. Caller frees. */
 char *url_relative(const char *from, const char *to);
 /* The index of the language with BCP 47 tag code in s->langs, or -1. */
 int site_lang(const struct site *s, const char *code);
-/* A UI string for a language with fallback to the default language, or NULL. */
+/* A UI string for a language: content/i18n/<lang>.yaml, then the theme's,
+ * then the same for the default language; NULL when none has it as text.
+ * Borrowed from the site's YAML. */
 const char *site_ui(const struct site *s, size_t lang, const char *key);
 /* Full path of a site file: SITE_DIR/rel. Caller frees. */
 char *site_path(const struct site *s, const char *rel);

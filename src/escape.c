@@ -1,9 +1,11 @@
 /* escape.c — escaping for each output context; see escape.h for the rules. */
 #include "escape.h"
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* Appends s[0..n) with the bytes for which rep() gives a replacement replaced. */
 static void escape_with(struct buf *b, const char *s, size_t n, const char *(*rep)(const char *, size_t, size_t *, char[16]))
@@ -149,4 +151,47 @@ void esc_yaml_string(struct buf *b, const char *s, size_t n)
 	buf_addc(b, '"');
 	escape_with(b, s, n, yaml_rep);
 	buf_addc(b, '"');
+}
+
+/* The URL as a browser's parser sees it: leading C0 controls and spaces
+ * skipped, ASCII tab, LF and CR removed (URL Standard, basic URL parser). */
+static void url_as_parsed(struct buf *b, const char *url)
+{
+	while (*url && (unsigned char)*url <= ' ')
+		url++;
+	for (; *url; url++)
+		if (*url != '\t' && *url != '\n' && *url != '\r')
+			buf_addc(b, *url);
+}
+
+/* Length of the scheme before ':' (RFC 3986 3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )), or 0. */
+static size_t scheme_len(const char *u)
+{
+	if (!isalpha((unsigned char)u[0]))
+		return 0;
+	size_t n = strspn(u, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+	return u[n] == ':' ? n : 0;
+}
+
+bool esc_url_external(const char *url)
+{
+	return (url[0] == '/' && url[1] == '/') || scheme_len(url) > 0;
+}
+
+bool esc_url_allowed(const char *url, bool image)
+{
+	static const char *const allowed[] = {"http", "https", "ftp", "ftps", "sftp", "mailto", "tel", "sms",
+	                                      "geo", "news", "irc", "ircs", "xmpp", NULL};
+	static const char *const images[] = {"image/png", "image/gif", "image/jpeg", "image/webp", NULL};
+	struct buf b = BUF_INIT;
+	url_as_parsed(&b, url);
+	size_t n = scheme_len(b.p);
+	bool ok = n == 0;
+	for (const char *const *a = allowed; !ok && *a; a++)
+		ok = strlen(*a) == n && !strncasecmp(b.p, *a, n);
+	if (!ok && image && n == 4 && !strncasecmp(b.p, "data", 4))
+		for (const char *const *t = images; !ok && *t; t++)
+			ok = !strncasecmp(b.p + 5, *t, strlen(*t)) && (b.p[5 + strlen(*t)] == ';' || b.p[5 + strlen(*t)] == ',');
+	buf_free(&b);
+	return ok;
 }

@@ -28,8 +28,21 @@ void esc_html(struct buf *b, const char *s, size_t n);
 /* A URL for an attribute value: bytes outside RFC 3986's unreserved and
  * reserved sets (spaces, non-ASCII, quotes, <, >) percent-encoded; '%'
  * kept as it is (the URL may be encoded already); then HTML-escaped. The
- * scheme is not checked here: see url_is_unsafe() in markdown.h. */
+ * scheme is not checked here: see esc_url_allowed(). */
 void esc_url_attr(struct buf *b, const char *s, size_t n);
+
+/* The one scheme filter for every URL vade writes, wherever it comes from
+ * (Markdown, front matter, data, bibliography, UI strings). The URL is read
+ * as a browser reads it (WHATWG URL Standard, 4.4 "basic URL parser": leading
+ * C0 controls and spaces skipped, ASCII tab and newline removed anywhere),
+ * then allowed when it has no scheme (a relative or protocol-relative
+ * reference) or one of: http, https, ftp, ftps, sftp, mailto, tel, sms,
+ * geo, news, irc, ircs, xmpp; and, for images only, data: with an image/png,
+ * image/gif, image/jpeg or image/webp type. Everything else (javascript:,
+ * vbscript:, file:, data:text/html, unknown schemes) is refused. */
+bool esc_url_allowed(const char *url, bool image);
+/* True when url has a scheme ("https:", "mailto:") or is protocol-relative ("//host"). */
+bool esc_url_external(const char *url);
 
 /* A double-quoted JavaScript string literal, quotes included. Besides
  * " \ and control characters, < > & are written as \u003c \u003e \u0026

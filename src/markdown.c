@@ -1,5 +1,6 @@
 /* markdown.c — cmark-gfm with heading ids, a TOC and link rewriting. */
 #include "markdown.h"
+#include "escape.h"
 #include "cite.h"
 
 #include <cmark-gfm-core-extensions.h>
@@ -169,29 +170,6 @@ void markdown_slug(struct buf *b, const char *s, size_t len)
 			utf8_encode(b, cp);
 		}
 	}
-}
-
-bool url_is_external(const char *url)
-{
-	if (url[0] == '/' && url[1] == '/')
-		return true;
-	if (!isalpha((unsigned char)url[0]))
-		return false;
-	size_t n = strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
-	return url[n] == ':';
-}
-
-bool url_is_unsafe(const char *url, bool image)
-{
-	while (*url && (unsigned char)*url <= ' ')
-		url++;
-	if (!strncasecmp(url, "javascript:", 11) || !strncasecmp(url, "vbscript:", 9) ||
-	    !strncasecmp(url, "file:", 5))
-		return true;
-	if (!strncasecmp(url, "data:", 5))
-		return !(image && (!strncasecmp(url + 5, "image/png", 9) || !strncasecmp(url + 5, "image/gif", 9) ||
-		                   !strncasecmp(url + 5, "image/jpeg", 10) || !strncasecmp(url + 5, "image/webp", 10)));
-	return false;
 }
 
 /* {======= typography per language
@@ -565,12 +543,12 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		const char *url = cmark_node_get_url(n);
 		if (!url)
 			continue;
-		if (url_is_unsafe(url, image)) {
+		if (!esc_url_allowed(url, image)) {
 			cmark_node_set_url(n, "");
 			continue;
 		}
 		/* Autolinks of the autolink extension carry their own text; leave external URLs alone. */
-		if (url_is_external(url) || !o->link)
+		if (esc_url_external(url) || !o->link)
 			continue;
 		int line = cmark_node_get_start_line(n) + o->line0 - 1;
 		int col = cmark_node_get_start_column(n);

@@ -1,7 +1,7 @@
 /* markdown.h — Markdown to HTML with cmark-gfm (GFM tables, strikethrough,
  * autolinks, tagfilter, footnotes) plus what a site needs on top: stable
  * heading ids (GitHub's scheme), a table of contents, links rewritten by the
- * caller, unsafe URLs dropped and raw HTML omitted unless allowed.
+ * caller, URLs whose scheme escape.h does not allow dropped and raw HTML omitted unless allowed.
  *
  * Thread-safe after markdown_init(); each call owns its parser.
  */
@@ -53,9 +53,5 @@ size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, ch
 char *markdown_first_h1(const char *text, size_t len);
 /* Appends GitHub's id for heading text s to b (lower case, spaces to '-', punctuation dropped). */
 void markdown_slug(struct buf *b, const char *s, size_t len);
-/* True for URL schemes that run code or smuggle content (javascript:, vbscript:, data: except images). */
-bool url_is_unsafe(const char *url, bool image);
-/* True when url has a scheme ("https:", "mailto:") or is protocol-relative. */
-bool url_is_external(const char *url);
 
 #endif

@@ -1,6 +1,7 @@
 /* model.c — the Lua model of the resolved site, built once per worker, and
  * the helpers templates call (url, t, markdown, notes). */
 #include "diag.h"
+#include "escape.h"
 #include "i18n.h"
 #include "job.h"
 #include "util.h"
@@ -24,7 +25,25 @@ void model_set_str(lua_State *L, const char *k, const char *v)
 
 /* {======= template helpers */
 
-/* url(page [, lang]) or url(path): a link relative to the file being rendered. */
+/* An external URL as it may be written: itself when its scheme is allowed
+ * (escape.h), else nil and a warning at the text it comes from. */
+static int push_external(lua_State *L, struct worker *w, const char *u)
+{
+	if (esc_url_allowed(u, false)) {
+		lua_pushstring(L, u);
+		return 1;
+	}
+	const char *src = w->job->doc->src ? w->job->doc->src : "content";
+	int line = 0, col = 0;
+	resolve_text_origin(w->sh->r, u, &src, &line, &col);
+	diag_warn(src, line, col, "URL '%.60s' has a scheme vade does not publish; left without a link "
+	          "(allowed: http, https, ftp, ftps, sftp, mailto, tel, sms, geo, news, irc, ircs, xmpp)", u);
+	lua_pushnil(L);
+	return 1;
+}
+
+/* url(page [, lang]), url(path) or url(URL): a link relative to the file
+ * being rendered, or an external URL that passes the scheme filter (else nil). */
 static int l_url(lua_State *L)
 {
 	struct worker *w = worker_of(L);
@@ -44,9 +63,11 @@ static int l_url(lua_State *L)
 			lang = (size_t)l;
 		}
 		rel = url_relative(j->out_path, resolve_output(w->sh->r, p, lang));
+	} else if (esc_url_external(luaL_checkstring(L, 1))) {
+		return push_external(L, w, lua_tostring(L, 1));
 	} else {
-		const char *p = luaL_checkstring(L, 1);
-		luaL_argcheck(L, !url_is_external(p) && p[0] != '/', 1, "a path inside the output folder");
+		const char *p = lua_tostring(L, 1);
+		luaL_argcheck(L, p[0] != '/', 1, "a path inside the output folder or a URL with a scheme");
 		rel = url_relative(j->out_path, p);
 	}
 	lua_pushstring(L, rel);

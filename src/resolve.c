@@ -1,5 +1,6 @@
 /* resolve.c — the facts render asks about the site, worked out once. */
 #include "resolve.h"
+#include "escape.h"
 #include "markdown.h"
 #include "util.h"
 
@@ -175,7 +176,7 @@ static void add_origins(struct vec *v, const char *src, const struct yml_node *n
 	if (!n)
 		return;
 	if (n->kind == YML_SCALAR) {
-		if (strchr(n->str, '@')) {
+		if (strchr(n->str, '@') || esc_url_external(n->str)) {
 			struct origin *o = xmalloc(sizeof *o);
 			/* A quoted scalar's text starts one column after its quote. */
 			*o = (struct origin){n->str, src, n->line, n->col + (n->plain ? 0 : 1)};
@@ -194,6 +195,12 @@ static void resolve_origins(struct resolved *r)
 	for (size_t i = 0; i < s->ndata; i++)
 		if (s->data[i].doc)
 			add_origins(&orig, s->data[i].src, s->data[i].doc->root);
+	for (size_t i = 0; i < s->npages; i++)
+		for (size_t l = 0; l < s->nlangs; l++) {
+			const struct doc *d = s->pages[i]->docs[l];
+			if (d && d->fm)
+				add_origins(&orig, d->src, d->fm->root);
+		}
 	r->origins = xcalloc(orig.n + 1, sizeof *r->origins);
 	for (size_t i = 0; i < orig.n; i++) {
 		r->origins[i] = *(struct origin *)orig.v[i];

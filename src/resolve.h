@@ -11,8 +11,8 @@
  *     (resolve_anchor);
  *   - data files with each language's translated fields overlaid by id
  *     (resolve_data);
- *   - where every data text that may hold citations comes from
- *     (resolve_text_origin);
+ *   - where every data or front matter text that may hold citations or
+ *     be a URL comes from (resolve_text_origin);
  *   - the translation status (the report of status.h, borrowed).
  *
  * Everything but the heading ids is computed by resolve_site(); heading ids
@@ -78,9 +78,10 @@ const char *resolve_data_name(const struct resolved *r, size_t i);
  * mappings key by key; what a translation lacks keeps the default's value). */
 const struct yml_node *resolve_data(const struct resolved *r, size_t i, size_t lang);
 
-/* Where a data text (a scalar of some data file that holds an '@', found
- * by its text) comes from, so errors in it point at its file, line and
- * column. False when the text comes from no data file. */
+/* Where a text that may hold a citation or be a URL (a scalar of a data
+ * file or of front matter holding an '@' or starting with a scheme, found
+ * by its text) comes from, so messages about it point at its file, line and
+ * column. False when no such scalar has this text. */
 bool resolve_text_origin(const struct resolved *r, const char *text, const char **src, int *line, int *col);
 
 #endif

@@ -827,7 +827,6 @@ int i18n_status(const struct site *s, char **langs, size_t n, bool json, bool st
 /* {======= vade i18n done */
 
 /* "content/topics/thb/index.fr.md", "topics/thb/index.md", "topics/thb" -> the page. */
-/* "content/topics/thb/index.fr.md", "topics/thb/index.md", "topics/thb" -> the page. */
 static const struct page *page_arg(const struct site *s, const char *arg)
 {
 	return site_page_of(s, strncmp(arg, "content/", 8) ? arg : arg + 8);
@@ -1202,6 +1201,61 @@ struct msg {
 	bool seen;              /* matched a page passage, UI string or data field */
 };
 
+/* The messages by msgctxt, those with the same one in file order. */
+struct msg_index {
+	struct msg **v;
+	size_t n;
+};
+
+static int cmp_msg(const void *a, const void *b)
+{
+	const struct msg *x = *(struct msg *const *)a, *y = *(struct msg *const *)b;
+	int c = strcmp(x->ctx, y->ctx);
+	return c ? c : x < y ? -1 : x > y; /* messages sit in one array in file order */
+}
+
+static void msg_index(struct msg_index *ix, struct msg *all, size_t n)
+{
+	ix->v = xcalloc(n + 1, sizeof *ix->v);
+	ix->n = n;
+	for (size_t i = 0; i < n; i++)
+		ix->v[i] = &all[i];
+	xqsort(ix->v, n, sizeof *ix->v, cmp_msg);
+}
+
+/* The position of the first message whose msgctxt is not below ctx. */
+static size_t msg_lower(const struct msg_index *ix, const char *ctx)
+{
+	size_t lo = 0, hi = ix->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(ix->v[mid]->ctx, ctx) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The first message in the file with msgctxt ctx, or NULL. */
+static struct msg *msg_find(const struct msg_index *ix, const char *ctx)
+{
+	size_t i = msg_lower(ix, ctx);
+	return i < ix->n && !strcmp(ix->v[i]->ctx, ctx) ? ix->v[i] : NULL;
+}
+
+/* Whether any message is a passage of the page with this key ("page:<key>:<n>"). */
+static bool msg_for_page(const struct msg_index *ix, const char *key)
+{
+	char *prefix = xasprintf("page:%s:", key);
+	size_t pl = strlen(prefix);
+	bool any = false;
+	for (size_t i = msg_lower(ix, prefix); !any && i < ix->n && !strncmp(ix->v[i]->ctx, prefix, pl); i++)
+		any = !strchr(ix->v[i]->ctx + pl, ':');
+	free(prefix);
+	return any;
+}
+
 /* The translation file of a page: "content/a/b.md" -> "content/a/b.fr.md". */
 static char *translation_path(const char *src, const char *lang)
 {
@@ -1218,7 +1272,7 @@ static void union_record(struct store *st, enum tr_kind k, const char *key, uint
 	e->vals[e->n++] = hex(d);
 }
 
-static void import_page(const struct site *s, size_t l, const struct page *p, struct msg *m, size_t nm,
+static void import_page(const struct site *s, size_t l, const struct page *p, const struct msg_index *ix,
                         const char *po, struct store *st, size_t *changed)
 {
 	struct segs sg, tr = {0};
@@ -1229,10 +1283,7 @@ static void import_page(const struct site *s, size_t l, const struct page *p, st
 	size_t translated = 0;
 	for (size_t k = 0; k < sg.n; k++) {
 		char *ctxs = seg_ctx(p, &sg, k);
-		struct msg *hit = NULL;
-		for (size_t i = 0; i < nm && !hit; i++)
-			if (!strcmp(m[i].ctx, ctxs))
-				hit = &m[i];
+		struct msg *hit = msg_find(ix, ctxs);
 		free(ctxs);
 		if (hit)
 			hit->seen = true;
@@ -1261,13 +1312,13 @@ static void import_page(const struct site *s, size_t l, const struct page *p, st
 		if (!hit->fuzzy)
 			union_record(st, TR_PAGES, p->key, sg.v[k].digest);
 	}
-	size_t body = 0;
-	for (size_t k = 0; k < sg.n; k++)
-		body++;
-	if (!have && translated < body) {
-		if (translated)
-			diag_warn(po, 0, 0, "page '%s' is only partly translated; %s not created", p->key,
-			          translation_path(p->docs[0]->src, s->langs[l].code));
+	/* A new translation file is made only when every passage has its translation. */
+	if (!have && translated < sg.n) {
+		if (translated) {
+			char *rel = translation_path(p->docs[0]->src, s->langs[l].code);
+			diag_warn(po, 0, 0, "page '%s' is only partly translated; %s not created", p->key, rel);
+			free(rel);
+		}
 	} else if (edits.n) {
 		struct edit *arr = xcalloc(edits.n, sizeof *arr);
 		for (size_t i = 0; i < edits.n; i++)
@@ -1416,25 +1467,17 @@ int i18n_import(const struct site *s, const char *po)
 	size_t nm = msgs.n;
 	vec_free(&msgs);
 
+	struct msg_index ix;
+	msg_index(&ix, all, nm);
 	struct store st;
 	store_load(s, (size_t)l, &st);
 	size_t changed = 0;
 	for (size_t i = 0; i < s->npages; i++) {
 		const struct page *p = s->pages[i];
-		if (p->generated || !p->docs[0])
-			continue;
-		char *prefix = xasprintf("page:%s:", p->key);
-		size_t pl = strlen(prefix), first = nm, count = 0;
-		for (size_t k = 0; k < nm; k++)
-			if (!strncmp(all[k].ctx, prefix, pl) && !strchr(all[k].ctx + pl, ':')) {
-				if (first == nm)
-					first = k;
-				count++;
-			}
-		free(prefix);
-		if (count)
-			import_page(s, (size_t)l, p, all, nm, po, &st, &changed);
+		if (!p->generated && p->docs[0] && msg_for_page(&ix, p->key))
+			import_page(s, (size_t)l, p, &ix, po, &st, &changed);
 	}
+	free(ix.v);
 	char *ui_rel = xasprintf("content/i18n/%s.yaml", s->langs[l].code);
 	for (size_t k = 0; k < nm; k++) {
 		struct msg *x = &all[k];

@@ -1185,7 +1185,7 @@ static bool write_if_changed(const struct site *s, const char *rel, const char *
 	bool same = file_read(full, &old, &ol) == 0 && ol == len && !memcmp(old, text, len);
 	free(old);
 	if (!same) {
-		if (file_write(full, text, len) != 0)
+		if (file_write_atomic(full, text, len) != 0)
 			diag_error(rel, 0, 0, "cannot write");
 		else
 			(*changed)++, printf("vade: updated %s\n", rel);

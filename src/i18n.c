@@ -1,6 +1,7 @@
 /* i18n.c — translation status, `vade i18n done`, PO export and import. */
 #include "i18n.h"
 #include "diag.h"
+#include "escape.h"
 #include "util.h"
 
 #include <cmark-gfm-core-extensions.h>
@@ -391,18 +392,6 @@ static int cmp_kv(const void *a, const void *b)
 	return strcmp((*(struct kv *const *)a)->key, (*(struct kv *const *)b)->key);
 }
 
-/* Keys and digests need no quoting except keys, which may hold any text: always double-quote them. */
-static void yaml_key(struct buf *b, const char *k)
-{
-	buf_addc(b, '"');
-	for (const char *p = k; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			buf_addc(b, '\\');
-		buf_addc(b, *p);
-	}
-	buf_addc(b, '"');
-}
-
 /* The store as the YAML text of content/i18n/<lang>.status.yaml. Caller frees. */
 static char *store_text(const struct site *s, size_t lang, struct store *st, size_t *len)
 {
@@ -415,16 +404,23 @@ static char *store_text(const struct site *s, size_t lang, struct store *st, siz
 		buf_addf(&b, "%s:%s\n", part_names[k], st->part[k].n ? "" : " {}");
 		for (size_t i = 0; i < st->part[k].n; i++) {
 			struct kv *e = st->part[k].v[i];
+			/* Keys may hold any text, digests whatever the file held: all double-quoted. */
 			buf_adds(&b, "  ");
-			yaml_key(&b, e->key);
+			esc_yaml_string(&b, e->key, strlen(e->key));
 			if (k == TR_PAGES) {
 				buf_adds(&b, ":\n");
-				for (size_t j = 0; j < e->n; j++)
-					buf_addf(&b, "    - \"%s\"\n", e->vals[j]);
+				for (size_t j = 0; j < e->n; j++) {
+					buf_adds(&b, "    - ");
+					esc_yaml_string(&b, e->vals[j], strlen(e->vals[j]));
+					buf_addc(&b, '\n');
+				}
 				if (!e->n)
 					buf_adds(&b, "    []\n");
 			} else {
-				buf_addf(&b, ": \"%s\"\n", e->n ? e->vals[0] : "");
+				const char *v = e->n ? e->vals[0] : "";
+				buf_adds(&b, ": ");
+				esc_yaml_string(&b, v, strlen(v));
+				buf_addc(&b, '\n');
 			}
 		}
 	}
@@ -721,20 +717,6 @@ const struct tr_entry *i18n_entry(const struct tr_report *r, size_t lang, enum t
 static const char *const state_names[3] = {"current", "outdated", "missing"};
 static const char *const kind_names[TR_KINDS] = {"pages", "UI strings", "data fields"};
 
-static void json_str(struct buf *b, const char *s)
-{
-	buf_addc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			buf_addf(b, "\\%c", *p);
-		else if (*p < 0x20)
-			buf_addf(b, "\\u%04x", *p);
-		else
-			buf_addc(b, (char)*p);
-	}
-	buf_addc(b, '"');
-}
-
 static int lang_of(const struct site *s, const char *code)
 {
 	for (size_t l = 0; l < s->nlangs; l++)
@@ -760,8 +742,11 @@ int i18n_status(const struct site *s, char **langs, size_t n, bool json, bool st
 	struct tr_report *r = i18n_report(s);
 	struct buf b = BUF_INIT;
 	bool behind = false;
-	if (json)
-		buf_adds(&b, "{\"default\": "), json_str(&b, s->langs[0].code), buf_adds(&b, ", \"languages\": {");
+	if (json) {
+		buf_adds(&b, "{\"default\": ");
+		esc_json_string(&b, s->langs[0].code, strlen(s->langs[0].code));
+		buf_adds(&b, ", \"languages\": {");
+	}
 	bool first_lang = true;
 	for (size_t l = 1; l < s->nlangs; l++) {
 		if (!want[l])
@@ -771,7 +756,7 @@ int i18n_status(const struct site *s, char **langs, size_t n, bool json, bool st
 			behind |= L->count[k][TR_OUTDATED] || L->count[k][TR_MISSING];
 		if (json) {
 			buf_adds(&b, first_lang ? "\n  " : ",\n  ");
-			json_str(&b, s->langs[l].code);
+			esc_json_string(&b, s->langs[l].code, strlen(s->langs[l].code));
 			buf_adds(&b, ": {");
 			for (int k = 0; k < TR_KINDS; k++) {
 				buf_addf(&b, "%s\n    \"%s\": {\"current\": %zu, \"outdated\": %zu, \"missing\": %zu, \"items\": [",
@@ -779,14 +764,14 @@ int i18n_status(const struct site *s, char **langs, size_t n, bool json, bool st
 				for (size_t i = 0; i < L->n[k]; i++) {
 					const struct tr_entry *e = &L->e[k][i];
 					buf_adds(&b, i ? ",\n      {\"id\": " : "\n      {\"id\": ");
-					json_str(&b, e->id);
+					esc_json_string(&b, e->id, strlen(e->id));
 					buf_addf(&b, ", \"state\": \"%s\", \"source\": ", state_names[e->state]);
-					json_str(&b, e->src);
+					esc_json_string(&b, e->src, strlen(e->src));
 					buf_adds(&b, ", \"changed\": [");
 					for (size_t j = 0; j < e->nchanged; j++) {
 						if (j)
 							buf_adds(&b, ", ");
-						json_str(&b, e->changed[j]);
+						esc_json_string(&b, e->changed[j], strlen(e->changed[j]));
 					}
 					buf_adds(&b, "]}");
 				}
@@ -1118,22 +1103,11 @@ static int cmp_edit(const void *a, const void *b)
 	return x->start < y->start ? 1 : x->start > y->start ? -1 : 0; /* last first */
 }
 
-/* A YAML double-quoted scalar: safe for any text. */
+/* A YAML double-quoted scalar: safe for any text. Caller frees. */
 static char *yaml_quote(const char *s)
 {
 	struct buf b = BUF_INIT;
-	buf_addc(&b, '"');
-	for (const char *p = s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			buf_addc(&b, '\\'), buf_addc(&b, *p);
-		else if (*p == '\n')
-			buf_adds(&b, "\\n");
-		else if (*p == '\t')
-			buf_adds(&b, "\\t");
-		else
-			buf_addc(&b, *p);
-	}
-	buf_addc(&b, '"');
+	esc_yaml_string(&b, s, strlen(s));
 	return buf_detach(&b, NULL);
 }
 

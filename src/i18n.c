@@ -2,9 +2,9 @@
 #include "i18n.h"
 #include "diag.h"
 #include "escape.h"
+#include "markdown.h"
 #include "util.h"
 
-#include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 #include <ctype.h>
 #include <gettext-po.h>
@@ -179,14 +179,8 @@ static bool page_segs(const struct site *site, const struct doc *d, struct segs 
 	fm_seg(s, d, "title");
 	fm_seg(s, d, "summary");
 
-	cmark_gfm_core_extensions_ensure_registered();
-	cmark_parser *p = cmark_parser_new(CMARK_OPT_SOURCEPOS);
-	cmark_syntax_extension *table = cmark_find_syntax_extension("table");
-	if (table)
-		cmark_parser_attach_syntax_extension(p, table);
 	size_t off = d->body_off <= s->len ? d->body_off : s->len; /* the file may have shrunk */
-	cmark_parser_feed(p, s->text + off, s->len - off);
-	cmark_node *doc = cmark_parser_finish(p);
+	cmark_node *doc = markdown_parse_blocks(s->text + off, s->len - off);
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	char *section = NULL;
@@ -253,7 +247,6 @@ static bool page_segs(const struct site *site, const struct doc *d, struct segs 
 	free(section);
 	cmark_iter_free(it);
 	cmark_node_free(doc);
-	cmark_parser_free(p);
 	return true;
 }
 

@@ -1246,8 +1246,8 @@ static void import_page(const struct site *s, size_t l, const struct page *p, co
 	if (!page_segs(s, p->docs[0], &sg))
 		return;
 	bool have = p->docs[l] && page_segs(s, p->docs[l], &tr);
-	struct vec edits = VEC_INIT;
-	size_t translated = 0;
+	struct edit *edits = NULL;
+	size_t nedits = 0, translated = 0;
 	for (size_t k = 0; k < sg.n; k++) {
 		char *ctxs = seg_ctx(p, &sg, k);
 		struct msg *hit = msg_find(ix, ctxs);
@@ -1270,11 +1270,9 @@ static void import_page(const struct site *s, size_t l, const struct page *p, co
 			continue;
 		}
 		if (!have || strcmp(t->text, hit->str)) {
-			struct edit *e = xmalloc(sizeof *e);
-			e->start = target->start;
-			e->end = target->end;
-			e->text = reflow(have ? tr.text : sg.text, target, hit->str);
-			vec_push(&edits, e);
+			edits = xrealloc(edits, (nedits + 1) * sizeof *edits);
+			edits[nedits++] = (struct edit){target->start, target->end,
+			                                reflow(have ? tr.text : sg.text, target, hit->str)};
 		}
 		if (!hit->fuzzy)
 			union_record(st, TR_PAGES, p->key, sg.v[k].digest);
@@ -1286,11 +1284,8 @@ static void import_page(const struct site *s, size_t l, const struct page *p, co
 			diag_warn(po, 0, 0, "page '%s' is only partly translated; %s not created", p->key, rel);
 			free(rel);
 		}
-	} else if (edits.n) {
-		struct edit *arr = xcalloc(edits.n, sizeof *arr);
-		for (size_t i = 0; i < edits.n; i++)
-			arr[i] = *(struct edit *)edits.v[i];
-		char *out = apply_edits(have ? tr.text : sg.text, have ? tr.len : sg.len, arr, edits.n);
+	} else if (nedits) {
+		char *out = apply_edits(have ? tr.text : sg.text, have ? tr.len : sg.len, edits, nedits);
 		char *rel = have ? xstrdup(p->docs[l]->src) : translation_path(p->docs[0]->src, s->langs[l].code);
 		if (out)
 			write_if_changed(s, rel, out, strlen(out), changed);
@@ -1298,13 +1293,10 @@ static void import_page(const struct site *s, size_t l, const struct page *p, co
 			diag_error(rel, 0, 0, "passages overlap; not imported (keep title and summary on lines of their own)");
 		free(rel);
 		free(out);
-		for (size_t i = 0; i < edits.n; i++)
-			free(arr[i].text);
-		free(arr);
 	}
-	for (size_t i = 0; i < edits.n; i++)
-		free(edits.v[i]);
-	vec_free(&edits);
+	for (size_t i = 0; i < nedits; i++)
+		free(edits[i].text);
+	free(edits);
 	segs_free(&sg);
 	segs_free(&tr);
 }

@@ -220,6 +220,11 @@ static int lang_index(const struct site *s, const char *code, size_t n)
 	return -1;
 }
 
+int site_lang(const struct site *s, const char *code)
+{
+	return lang_index(s, code, strlen(code));
+}
+
 /* Splits "name.fr.md" into the name and the language; -2 when the suffix is unknown but looks like one. */
 static int split_lang(const struct site *s, const char *base, size_t *stem)
 {

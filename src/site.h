@@ -87,6 +87,8 @@ void site_free(struct site *s);
 
 /* The doc to render for a page in a language: its translation or the default's. */
 const struct doc *page_doc(const struct site *s, const struct page *p, size_t lang);
+/* The index of a language code in s->langs, or -1. */
+int site_lang(const struct site *s, const char *code);
 struct page *site_find(const struct site *s, const char *key);
 /* The page a path under content/ names: "a/b.md", "a/b.fr.md", "a/b/index.md", "a/b" or "a/b/". */
 const struct page *site_page_of(const struct site *s, const char *path);

@@ -314,6 +314,17 @@ int file_write_atomic(const char *path, const void *data, size_t len)
 	return rc;
 }
 
+int file_update(const char *path, const void *data, size_t len)
+{
+	char *old = NULL;
+	size_t ol = 0;
+	bool same = file_read(path, &old, &ol) == 0 && ol == len && !memcmp(old, data, len);
+	free(old);
+	if (same)
+		return 0;
+	return file_write_atomic(path, data, len) == 0 ? 1 : -1;
+}
+
 bool is_dir(const char *path)
 {
 	struct stat st;

@@ -65,6 +65,9 @@ int file_write(const char *path, const void *data, size_t len);
  * files). Creates parent folders. Returns 0, or -1 with errno and no
  * temporary file left. */
 int file_write_atomic(const char *path, const void *data, size_t len);
+/* file_write_atomic() unless path already holds exactly these bytes (then the
+ * file is not touched). Returns 1 when written, 0 when unchanged, -1 with errno. */
+int file_update(const char *path, const void *data, size_t len);
 int mkdir_p(const char *path);
 bool is_dir(const char *path);
 bool is_file(const char *path);

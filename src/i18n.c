@@ -2,11 +2,9 @@
 #include "i18n.h"
 #include "diag.h"
 #include "escape.h"
-#include "markdown.h"
+#include "passage.h"
 #include "util.h"
 
-#include <cmark-gfm.h>
-#include <ctype.h>
 #include <gettext-po.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -14,245 +12,12 @@
 #include <string.h>
 #include <time.h>
 
-/* {======= digests */
-
-/* FNV-1a over the text with every run of white space folded to one space:
- * re-wrapping a paragraph is not a change. 64 bits are plenty to tell
- * passages of one page apart; this is not a security boundary. */
-uint64_t i18n_digest(const char *s, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	bool space = false, any = false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (isspace(c)) {
-			space = any;
-			continue;
-		}
-		if (space) {
-			h = (h ^ ' ') * 0x100000001b3ULL;
-			space = false;
-		}
-		h = (h ^ c) * 0x100000001b3ULL;
-		any = true;
-	}
-	return h;
-}
+/* {======= the status store: content/i18n/<lang>.status.yaml */
 
 static char *hex(uint64_t d)
 {
 	return xasprintf("%016" PRIx64, d);
 }
-
-/* }======= */
-
-/* {======= segments: the translatable passages of a page */
-
-struct seg {
-	size_t start, end;      /* bytes of the passage in the file (the value, for title and summary) */
-	char *text;             /* the passage as a translator sees it */
-	uint64_t digest;
-	int line;
-	char *label;            /* where it is: "title", "Overview, paragraph 2: “Trafficking brings…”" */
-	bool yaml;              /* a front matter value: replaced as a YAML scalar */
-	int indent;             /* continuation lines of the passage start with this many columns of prefix */
-};
-
-struct segs {
-	struct seg *v;
-	size_t n;
-	char *text;             /* the file */
-	size_t len;
-};
-
-static void segs_free(struct segs *s)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		free(s->v[i].text);
-		free(s->v[i].label);
-	}
-	free(s->v);
-	free(s->text);
-	memset(s, 0, sizeof *s);
-}
-
-static struct seg *seg_add(struct segs *s)
-{
-	s->v = xrealloc(s->v, (s->n + 1) * sizeof *s->v);
-	struct seg *g = &s->v[s->n++];
-	memset(g, 0, sizeof *g);
-	return g;
-}
-
-static char *excerpt(const char *t)
-{
-	struct buf b = BUF_INIT;
-	int words = 0;
-	bool sp = false;
-	for (const char *p = t; *p && words < 8; p++) {
-		if (isspace((unsigned char)*p)) {
-			if (!sp && b.len)
-				words++;
-			sp = true;
-			continue;
-		}
-		if (sp && b.len)
-			buf_addc(&b, ' ');
-		sp = false;
-		buf_addc(&b, *p);
-	}
-	bool more = words >= 8;
-	char *e = xasprintf("\xe2\x80\x9c%s%s\xe2\x80\x9d", b.p, more ? "\xe2\x80\xa6" : "");
-	buf_free(&b);
-	return e;
-}
-
-/* Byte offset of a libyaml mark (line, col), both 1-based: libyaml counts
- * columns in characters, so the column walks UTF-8 sequences. */
-static size_t yaml_offset(const char *text, size_t len, int line, int col)
-{
-	size_t o = 0;
-	for (int l = 1; l < line && o < len; o++)
-		if (text[o] == '\n')
-			l++;
-	for (int c = 1; c < col && o < len && text[o] != '\n'; c++)
-		do
-			o++;
-		while (o < len && ((unsigned char)text[o] & 0xc0) == 0x80);
-	return o;
-}
-
-/* Byte offset of a cmark position (line, col), both 1-based, columns in bytes. */
-static size_t offset_of(const char *text, size_t len, size_t from, int line, int col)
-{
-	size_t o = from;
-	for (int l = 1; l < line && o < len; o++)
-		if (text[o] == '\n')
-			l++;
-	return o + (size_t)(col > 0 ? col - 1 : 0);
-}
-
-/* The front matter value of key: its bytes on its line and its text. */
-static void fm_seg(struct segs *s, const struct doc *d, const char *key)
-{
-	const struct yml_node *n = d->fm ? yml_get(d->fm->root, key) : NULL;
-	if (!n || n->kind != YML_SCALAR || !yml_str(n))
-		return;
-	/* The value's own bytes, from libyaml's marks: quotes and block scalars included. */
-	size_t st = yaml_offset(s->text, s->len, n->line, n->col);
-	size_t en = yaml_offset(s->text, s->len, n->eline, n->ecol);
-	if (en > s->len || en < st)
-		en = st;
-	struct seg *g = seg_add(s);
-	g->start = st;
-	g->end = en;
-	g->text = xstrdup(n->str);
-	g->digest = i18n_digest(n->str, n->len);
-	g->line = n->line;
-	g->label = xstrdup(key);
-	g->yaml = true;
-}
-
-/* Copies the passage [st, en), dropping the first `indent` columns of container
- * prefix ("> ", list indentation) from its continuation lines. */
-static char *passage(const char *t, size_t st, size_t en, int indent)
-{
-	struct buf b = BUF_INIT;
-	for (size_t i = st; i < en; i++) {
-		buf_addc(&b, t[i]);
-		if (t[i] == '\n')
-			for (int k = 0; k < indent && i + 1 < en && (t[i + 1] == ' ' || t[i + 1] == '>'); k++)
-				i++;
-	}
-	return buf_detach(&b, NULL);
-}
-
-/* Reads a page file and cuts it into passages. Returns false if it cannot be read. */
-static bool page_segs(const struct site *site, const struct doc *d, struct segs *s)
-{
-	memset(s, 0, sizeof *s);
-	char *full = site_path(site, d->src);
-	int rc = file_read(full, &s->text, &s->len);
-	free(full);
-	if (rc)
-		return false;
-	fm_seg(s, d, "title");
-	fm_seg(s, d, "summary");
-
-	size_t off = d->body_off <= s->len ? d->body_off : s->len; /* the file may have shrunk */
-	cmark_node *doc = markdown_parse_blocks(s->text + off, s->len - off);
-	cmark_iter *it = cmark_iter_new(doc);
-	cmark_event_type ev;
-	char *section = NULL;
-	int nth = 0;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *n = cmark_iter_get_node(it);
-		if (ev != CMARK_EVENT_ENTER)
-			continue;
-		cmark_node_type t = cmark_node_get_type(n);
-		const char *ts = cmark_node_get_type_string(n);
-		bool heading = t == CMARK_NODE_HEADING, para = t == CMARK_NODE_PARAGRAPH;
-		bool cell = ts && !strcmp(ts, "table_cell");
-		if (!heading && !para && !cell)
-			continue;
-		int sl = cmark_node_get_start_line(n), sc = cmark_node_get_start_column(n);
-		int el = cmark_node_get_end_line(n), ec = cmark_node_get_end_column(n);
-		size_t st = offset_of(s->text, s->len, off, sl, sc);
-		size_t en = offset_of(s->text, s->len, off, el, ec) + 1;
-		if (ec == 0) /* ends at the end of the previous line */
-			en = offset_of(s->text, s->len, off, el, 1) - 1;
-		if (en > s->len)
-			en = s->len;
-		if (heading) {
-			if (s->text[st] == '#') {
-				while (st < en && s->text[st] == '#')
-					st++;
-				while (st < en && s->text[st] == ' ')
-					st++;
-				while (en > st && (s->text[en - 1] == ' ' || s->text[en - 1] == '#' || s->text[en - 1] == '\n'))
-					en--;
-			} else { /* setext: the text without its underline */
-				size_t nl = en;
-				while (nl > st && s->text[nl - 1] != '\n')
-					nl--;
-				en = nl ? nl - 1 : st;
-			}
-		}
-		while (en > st && (s->text[en - 1] == '\n' || s->text[en - 1] == ' ' || s->text[en - 1] == '\r'))
-			en--;
-		while (cell && st < en && s->text[st] == ' ')
-			st++;
-		if (en <= st)
-			continue;
-		struct seg *g = seg_add(s);
-		g->start = st;
-		g->end = en;
-		g->indent = sc - 1;
-		g->text = passage(s->text, st, en, g->indent);
-		g->digest = i18n_digest(g->text, strlen(g->text));
-		g->line = d->body_line + sl - 1;
-		char *ex = excerpt(g->text);
-		if (heading) {
-			free(section);
-			section = xstrdup(g->text);
-			nth = 0;
-			g->label = xasprintf("heading %s", ex);
-		} else {
-			nth++;
-			g->label = section ? xasprintf("%s, %s %d: %s", section, cell ? "table cell" : "paragraph", nth, ex)
-			                   : xasprintf("%s %d: %s", cell ? "table cell" : "paragraph", nth, ex);
-		}
-		free(ex);
-	}
-	free(section);
-	cmark_iter_free(it);
-	cmark_node_free(doc);
-	return true;
-}
-
-/* }======= */
-
-/* {======= the status store: content/i18n/<lang>.status.yaml */
 
 struct kv {
 	char *key;
@@ -435,107 +200,6 @@ static int store_save(const struct site *s, size_t lang, struct store *st, size_
 
 /* }======= */
 
-/* {======= what is translatable */
-
-/* Fields that identify, link or date an item rather than say something. */
-static bool translatable_field(const char *k)
-{
-	static const char *const no[] = {"id", "url", "URL", "ref", "parent", "kind", "year", "topics", "type",
-	                                 "acronym", "DOI", "ISBN", "ISSN", "lang", "language", NULL};
-	for (const char *const *n = no; *n; n++)
-		if (!strcmp(k, *n))
-			return false;
-	return true;
-}
-
-static const struct data_file *data_in(const struct site *s, const char *name, int lang)
-{
-	for (size_t i = 0; i < s->ndata; i++)
-		if (s->data[i].lang == lang && !strcmp(s->data[i].name, name))
-			return &s->data[i];
-	return NULL;
-}
-
-static const struct yml_node *item_by_id(const struct yml_node *list, const char *id)
-{
-	for (size_t i = 0; list && list->kind == YML_SEQ && i < list->n; i++) {
-		const char *v = yml_str(yml_get(list->kids[i], "id"));
-		if (v && !strcmp(v, id))
-			return list->kids[i];
-	}
-	return NULL;
-}
-
-/* A translatable field: its path ("dos/prevent-early/text"), file, original
- * value and the language's translation of it (NULL when there is none). */
-typedef void (*field_fn)(void *ctx, const char *path, const struct data_file *df, const struct yml_node *value,
-                         const char *translated);
-
-/* Calls fn for every translatable field of the default-language data (the
- * bibliography excepted: sources are cited in their own language). */
-static void each_field(const struct site *s, size_t lang, field_fn fn, void *ctx)
-{
-	for (size_t i = 0; i < s->ndata; i++) {
-		const struct data_file *df = &s->data[i];
-		if (df->lang != -1 || !df->doc || !df->doc->root || !strcmp(df->name, "references"))
-			continue;
-		const struct yml_node *root = df->doc->root;
-		if (root->kind != YML_SEQ)
-			continue;
-		const struct data_file *tr = data_in(s, df->name, (int)lang);
-		for (size_t j = 0; j < root->n; j++) {
-			const struct yml_node *item = root->kids[j];
-			const char *id = yml_str(yml_get(item, "id"));
-			if (!id || item->kind != YML_MAP)
-				continue;
-			const struct yml_node *ti = tr && tr->doc ? item_by_id(tr->doc->root, id) : NULL;
-			for (size_t k = 0; k + 1 < item->n; k += 2) {
-				const struct yml_node *v = item->kids[k + 1];
-				const char *f = item->kids[k]->str;
-				long long iv;
-				double dv;
-				if (!translatable_field(f) || v->kind != YML_SCALAR || yml_resolve(v, &iv, &dv) != YML_T_STR)
-					continue;
-				char *path = xasprintf("%s/%s/%s", df->name, id, f);
-				fn(ctx, path, df, v, yml_str(yml_get(ti, f)));
-				free(path);
-			}
-		}
-	}
-}
-
-/* The UI keys of the default language: the site's, then the theme's. */
-static void ui_keys(const struct site *s, struct vec *keys)
-{
-	for (int k = 0; k < 2; k++) {
-		const struct yml_doc *d = s->ui[k];
-		for (size_t i = 0; d && d->root && d->root->kind == YML_MAP && i + 1 < d->root->n; i += 2) {
-			const char *key = d->root->kids[i]->str;
-			if (!site_ui(s, 0, key))
-				continue; /* not text: nothing to translate (and t() reports it) */
-			bool seen = false;
-			for (size_t j = 0; j < keys->n && !seen; j++)
-				seen = !strcmp(keys->v[j], key);
-			if (!seen)
-				vec_push(keys, (void *)key);
-		}
-	}
-}
-
-/* A UI string of exactly this language (no fallback), or NULL. */
-static const char *ui_own(const struct site *s, size_t lang, const char *key)
-{
-	for (int k = 0; k < 2; k++) {
-		const struct yml_doc *d = s->ui[2 * lang + (size_t)k];
-		const char *v = d ? yml_str(yml_get(d->root, key)) : NULL;
-		if (v)
-			return v;
-	}
-	return NULL;
-}
-
-/* }======= */
-
 /* {======= the report */
 
 #define NEVER "never marked as translated (vade i18n done)"
@@ -572,11 +236,11 @@ static void data_status(void *ctx, const char *path, const struct data_file *df,
 		e->state = TR_MISSING;
 	} else {
 		struct kv *rec = store_get(c->st, TR_DATA, path, false);
-		if (kv_has(rec, i18n_digest(value->str, value->len))) {
+		if (kv_has(rec, passage_digest(value->str, value->len))) {
 			e->state = TR_CURRENT;
 		} else {
 			e->state = TR_OUTDATED;
-			char *ex = rec ? excerpt(value->str) : xstrdup(NEVER);
+			char *ex = rec ? passage_excerpt(value->str) : xstrdup(NEVER);
 			add_changed(e, ex);
 			free(ex);
 		}
@@ -587,7 +251,7 @@ static void data_status(void *ctx, const char *path, const struct data_file *df,
  * into passages at most once, however many languages need it. */
 static void page_status(const struct site *s, const struct page *p, struct store *st, struct tr_report *r)
 {
-	struct segs sg;
+	struct passage_set sg;
 	bool parsed = false, readable = true;
 	for (size_t l = 1; l < s->nlangs; l++) {
 		struct tr_entry *e = add_entry(&r->langs[l], TR_PAGES, p->key, p->docs[0]->src);
@@ -602,7 +266,7 @@ static void page_status(const struct site *s, const struct page *p, struct store
 			continue;
 		}
 		if (!parsed) {
-			readable = page_segs(s, p->docs[0], &sg);
+			readable = passage_set_read(s, p->docs[0], &sg);
 			parsed = true;
 		}
 		for (size_t i = 0; readable && i < sg.n; i++)
@@ -611,7 +275,7 @@ static void page_status(const struct site *s, const struct page *p, struct store
 		e->state = e->nchanged ? TR_OUTDATED : TR_CURRENT;
 	}
 	if (parsed && readable)
-		segs_free(&sg);
+		passage_set_free(&sg);
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -625,7 +289,7 @@ struct tr_report *i18n_report(const struct site *s)
 	r->nlangs = s->nlangs;
 	r->langs = xcalloc(s->nlangs, sizeof *r->langs);
 	struct vec keys = VEC_INIT;
-	ui_keys(s, &keys);
+	passage_ui_keys(s, &keys);
 	struct store *stores = xcalloc(s->nlangs, sizeof *stores);
 	for (size_t l = 1; l < s->nlangs; l++)
 		store_load(s, l, &stores[l]);
@@ -636,23 +300,23 @@ struct tr_report *i18n_report(const struct site *s)
 		struct tr_lang *L = &r->langs[l];
 		struct store st = stores[l];
 		for (size_t i = 0; i < keys.n; i++) {
-			const char *k = keys.v[i], *v = ui_own(s, l, k);
+			const char *k = keys.v[i], *v = passage_ui_own(s, l, k);
 			struct tr_entry *e = add_entry(L, TR_UI, k, "i18n");
 			if (!v) {
 				e->state = TR_MISSING;
 			} else {
 				const char *orig = site_ui(s, 0, k);
 				struct kv *rec = store_get(&st, TR_UI, k, false);
-				e->state = kv_has(rec, i18n_digest(orig, strlen(orig))) ? TR_CURRENT : TR_OUTDATED;
+				e->state = kv_has(rec, passage_digest(orig, strlen(orig))) ? TR_CURRENT : TR_OUTDATED;
 				if (e->state == TR_OUTDATED) {
-					char *ex = rec ? excerpt(orig) : xstrdup(NEVER);
+					char *ex = rec ? passage_excerpt(orig) : xstrdup(NEVER);
 					add_changed(e, ex);
 					free(ex);
 				}
 			}
 		}
 		struct data_ctx c = {s, l, L, &st};
-		each_field(s, l, data_status, &c);
+		passage_fields_each(s, l, data_status, &c);
 		for (int k = 0; k < TR_KINDS; k++) {
 			L->by_id[k] = xcalloc(L->n[k] + 1, sizeof *L->by_id[k]);
 			for (size_t i = 0; i < L->n[k]; i++) {
@@ -812,20 +476,20 @@ static const struct page *page_arg(const struct site *s, const char *arg)
 
 static void record_page(const struct site *s, struct store *st, const struct page *p)
 {
-	struct segs sg;
-	if (!page_segs(s, p->docs[0], &sg))
+	struct passage_set sg;
+	if (!passage_set_read(s, p->docs[0], &sg))
 		return;
 	char **vals = xcalloc(sg.n + 1, sizeof *vals);
 	for (size_t i = 0; i < sg.n; i++)
 		vals[i] = hex(sg.v[i].digest);
 	kv_set(store_get(st, TR_PAGES, p->key, true), vals, sg.n);
-	segs_free(&sg);
+	passage_set_free(&sg);
 }
 
 static void record_one(struct store *st, enum tr_kind k, const char *key, const char *orig)
 {
 	char **vals = xcalloc(1, sizeof *vals);
-	vals[0] = hex(i18n_digest(orig, strlen(orig)));
+	vals[0] = hex(passage_digest(orig, strlen(orig)));
 	kv_set(store_get(st, k, key, true), vals, 1);
 }
 
@@ -873,15 +537,15 @@ int i18n_done(const struct site *s, const char *lang, char **pages, size_t n)
 				marked++;
 			}
 		struct vec keys = VEC_INIT;
-		ui_keys(s, &keys);
+		passage_ui_keys(s, &keys);
 		for (size_t i = 0; i < keys.n; i++)
-			if (ui_own(s, (size_t)l, keys.v[i])) {
+			if (passage_ui_own(s, (size_t)l, keys.v[i])) {
 				record_one(&st, TR_UI, keys.v[i], site_ui(s, 0, keys.v[i]));
 				marked++;
 			}
 		vec_free(&keys);
 		struct done_ctx c = {s, (size_t)l, &st};
-		each_field(s, (size_t)l, done_field, &c);
+		passage_fields_each(s, (size_t)l, done_field, &c);
 	}
 	int rc = diag_errors() ? 1 : store_save(s, (size_t)l, &st, NULL) ? 1 : 0;
 	if (!rc) {
@@ -941,47 +605,12 @@ static void po_add(po_message_iterator_t it, const char *ctx, const char *id, co
 	po_message_insert(it, m);
 }
 
-static bool is_fm(const struct seg *g) { return g->yaml; }
-
-/* The translation's passage matching the original's passage i, or NULL when the
- * two files do not have the same shape (then nothing can be paired safely). */
-static const struct seg *paired(const struct segs *orig, const struct segs *tr, size_t i)
+/* msgctxt of passage i of a page: "page:<key>:title", "page:<key>:summary" or "page:<key>:<n>". */
+static char *seg_ctx(const struct page *p, const struct passage_set *sg, size_t i)
 {
-	if (!tr || !tr->text)
-		return NULL;
-	const struct seg *g = &orig->v[i];
-	if (is_fm(g)) {
-		for (size_t k = 0; k < tr->n; k++)
-			if (is_fm(&tr->v[k]) && !strcmp(tr->v[k].label, g->label))
-				return &tr->v[k];
-		return NULL;
-	}
-	size_t ob = 0, tb = 0, idx = 0;
-	for (size_t k = 0; k < orig->n; k++)
-		if (!is_fm(&orig->v[k])) {
-			if (k == i)
-				idx = ob;
-			ob++;
-		}
-	for (size_t k = 0; k < tr->n; k++)
-		tb += !is_fm(&tr->v[k]);
-	if (ob != tb)
-		return NULL;
-	for (size_t k = 0, b = 0; k < tr->n; k++)
-		if (!is_fm(&tr->v[k]) && b++ == idx)
-			return &tr->v[k];
-	return NULL;
-}
-
-/* "title", "summary" or the number of the body passage. */
-static char *seg_ctx(const struct page *p, const struct segs *sg, size_t i)
-{
-	if (is_fm(&sg->v[i]))
+	if (sg->v[i].yaml)
 		return xasprintf("page:%s:%s", p->key, sg->v[i].label);
-	size_t b = 0;
-	for (size_t k = 0; k < i; k++)
-		b += !is_fm(&sg->v[k]);
-	return xasprintf("page:%s:%zu", p->key, b + 1);
+	return xasprintf("page:%s:%zu", p->key, passage_number(sg, i));
 }
 
 struct export_ctx {
@@ -1031,15 +660,15 @@ int i18n_export(const struct site *s, const char *lang, const char *out)
 		const struct page *p = s->pages[i];
 		if (p->generated || !p->docs[0])
 			continue;
-		struct segs sg, tr = {0};
-		if (!page_segs(s, p->docs[0], &sg))
+		struct passage_set sg, tr = {0};
+		if (!passage_set_read(s, p->docs[0], &sg))
 			continue;
 		if (p->docs[l])
-			page_segs(s, p->docs[l], &tr);
+			passage_set_read(s, p->docs[l], &tr);
 		const struct tr_entry *e = entry_of(L, TR_PAGES, p->key);
 		const struct kv *rec = store_get(&st, TR_PAGES, p->key, false);
 		for (size_t k = 0; k < sg.n; k++) {
-			const struct seg *t = paired(&sg, &tr, k);
+			const struct passage *t = passage_pair(&sg, &tr, k);
 			/* A passage is fuzzy when the original changed since the translation was marked current. */
 			bool fuzzy = (e && e->state == TR_OUTDATED && !kv_has(rec, sg.v[k].digest)) || (p->docs[l] && !t);
 			char *ctxs = seg_ctx(p, &sg, k);
@@ -1047,12 +676,12 @@ int i18n_export(const struct site *s, const char *lang, const char *out)
 			       sg.v[k].label);
 			free(ctxs);
 		}
-		segs_free(&sg);
-		segs_free(&tr);
+		passage_set_free(&sg);
+		passage_set_free(&tr);
 	}
 	store_free(&st);
 	struct vec keys = VEC_INIT;
-	ui_keys(s, &keys);
+	passage_ui_keys(s, &keys);
 	for (size_t i = 0; i < keys.n; i++) {
 		const char *k = keys.v[i];
 		const struct tr_entry *e = entry_of(L, TR_UI, k);
@@ -1062,7 +691,7 @@ int i18n_export(const struct site *s, const char *lang, const char *out)
 		if (!n && s->ui[1])
 			n = yml_get(s->ui[1]->root, k);
 		char *ctxs = xasprintf("ui:%s", k);
-		po_add(it, ctxs, site_ui(s, 0, k), ui_own(s, (size_t)l, k), e && e->state == TR_OUTDATED, file,
+		po_add(it, ctxs, site_ui(s, 0, k), passage_ui_own(s, (size_t)l, k), e && e->state == TR_OUTDATED, file,
 		       n ? n->line : 0, NULL);
 		free(ctxs);
 		free(file);
@@ -1070,7 +699,7 @@ int i18n_export(const struct site *s, const char *lang, const char *out)
 	}
 	vec_free(&keys);
 	struct export_ctx c = {s, (size_t)l, it, L};
-	each_field(s, (size_t)l, export_field, &c);
+	passage_fields_each(s, (size_t)l, export_field, &c);
 	po_message_iterator_free(it);
 	po_file_write(f, out, &po_handler);
 	po_file_free(f);
@@ -1106,7 +735,7 @@ static char *yaml_quote(const char *s)
 
 /* A translated passage as it goes back into the file: continuation lines get the
  * container prefix ("> ", list indentation) of the line the passage starts on. */
-static char *reflow(const char *file, const struct seg *g, const char *text)
+static char *reflow(const char *file, const struct passage *g, const char *text)
 {
 	if (g->yaml)
 		return yaml_quote(text);
@@ -1242,10 +871,10 @@ static void union_record(struct store *st, enum tr_kind k, const char *key, uint
 static void import_page(const struct site *s, size_t l, const struct page *p, const struct msg_index *ix,
                         const char *po, struct store *st, size_t *changed)
 {
-	struct segs sg, tr = {0};
-	if (!page_segs(s, p->docs[0], &sg))
+	struct passage_set sg, tr = {0};
+	if (!passage_set_read(s, p->docs[0], &sg))
 		return;
-	bool have = p->docs[l] && page_segs(s, p->docs[l], &tr);
+	bool have = p->docs[l] && passage_set_read(s, p->docs[l], &tr);
 	struct edit *edits = NULL;
 	size_t nedits = 0, translated = 0;
 	for (size_t k = 0; k < sg.n; k++) {
@@ -1256,14 +885,14 @@ static void import_page(const struct site *s, size_t l, const struct page *p, co
 			hit->seen = true;
 		if (!hit || !*hit->str)
 			continue;
-		if (i18n_digest(hit->id, strlen(hit->id)) != sg.v[k].digest) {
+		if (passage_digest(hit->id, strlen(hit->id)) != sg.v[k].digest) {
 			diag_warn(po, hit->line, 1, "the original of '%s' changed since this file was exported; entry skipped",
 			          hit->ctx);
 			continue;
 		}
 		translated++;
-		const struct seg *t = have ? paired(&sg, &tr, k) : NULL;
-		const struct seg *target = have ? t : &sg.v[k];
+		const struct passage *t = have ? passage_pair(&sg, &tr, k) : NULL;
+		const struct passage *target = have ? t : &sg.v[k];
 		if (have && !t) {
 			diag_warn(po, hit->line, 1, "%s does not have the shape of its original; '%s' not imported",
 			          p->docs[l]->src, hit->ctx);
@@ -1297,8 +926,8 @@ static void import_page(const struct site *s, size_t l, const struct page *p, co
 	for (size_t i = 0; i < nedits; i++)
 		free(edits[i].text);
 	free(edits);
-	segs_free(&sg);
-	segs_free(&tr);
+	passage_set_free(&sg);
+	passage_set_free(&tr);
 }
 
 /* Sets key to value in a flat YAML mapping file (UI strings), editing only that line. */
@@ -1315,7 +944,7 @@ static void set_flat(const struct site *s, const char *rel, const char *key, con
 	if (n && n->kind != YML_SCALAR) {
 		diag_warn(rel, n->line, n->col, "'%s' is not a text here; left as it is", key);
 	} else if (n && (!yml_str(n) || strcmp(n->str, value))) {
-		size_t st = yaml_offset(text, len, n->line, n->col), en = yaml_offset(text, len, n->eline, n->ecol);
+		size_t st = yml_offset(text, len, n->line, n->col), en = yml_offset(text, len, n->eline, n->ecol);
 		struct edit e = {st, en, q};
 		out = apply_edits(text, len, &e, 1);
 		if (out)
@@ -1343,7 +972,7 @@ static void set_field(const struct site *s, const char *rel, const char *id, con
 		text = xstrdup(""), len = 0;
 	free(full);
 	struct yml_doc *d = len ? yml_parse(rel, text, len, 1) : NULL;
-	const struct yml_node *item = d ? item_by_id(d->root, id) : NULL;
+	const struct yml_node *item = d ? passage_data_item(d->root, id) : NULL;
 	const struct yml_node *n = item ? yml_get(item, field) : NULL;
 	char *q = yaml_quote(value), *out = NULL;
 	if (d && d->root && d->root->kind != YML_SEQ) {
@@ -1353,13 +982,13 @@ static void set_field(const struct site *s, const char *rel, const char *id, con
 	if (n && n->kind == YML_SCALAR) {
 		if (yml_str(n) && !strcmp(n->str, value))
 			goto done;
-		size_t st = yaml_offset(text, len, n->line, n->col), en = yaml_offset(text, len, n->eline, n->ecol);
+		size_t st = yml_offset(text, len, n->line, n->col), en = yml_offset(text, len, n->eline, n->ecol);
 		struct edit e = {st, en, q};
 		out = apply_edits(text, len, &e, 1);
 	} else if (item) {
 		/* a new line after the item's id, at the id's indentation */
 		const struct yml_node *idn = yml_get(item, "id");
-		size_t at = yaml_offset(text, len, idn->line, 1);
+		size_t at = yml_offset(text, len, idn->line, 1);
 		while (at < len && text[at] != '\n')
 			at++;
 		int keycol = 0;
@@ -1445,7 +1074,7 @@ int i18n_import(const struct site *s, const char *po)
 		if (!*x->str)
 			continue;
 		if (!strncmp(x->ctx, "ui:", 3)) {
-			const char *key = x->ctx + 3, *orig = site_ui(s, 0, key), *own = ui_own(s, (size_t)l, key);
+			const char *key = x->ctx + 3, *orig = site_ui(s, 0, key), *own = passage_ui_own(s, (size_t)l, key);
 			if (!orig || strcmp(orig, x->id)) {
 				diag_warn(po, x->line, 1, "the original of '%s' changed since this file was exported; entry skipped", x->ctx);
 				continue;
@@ -1453,7 +1082,7 @@ int i18n_import(const struct site *s, const char *po)
 			if (!own || strcmp(own, x->str))
 				set_flat(s, ui_rel, key, x->str, &changed);
 			if (!x->fuzzy)
-				union_record(&st, TR_UI, key, i18n_digest(orig, strlen(orig)));
+				union_record(&st, TR_UI, key, passage_digest(orig, strlen(orig)));
 		} else if (!strncmp(x->ctx, "data:", 5)) {
 			/* data:<name>/<id>/<field> */
 			char *path = xstrdup(x->ctx + 5), *s1 = strchr(path, '/'), *s2 = strrchr(path, '/');
@@ -1462,9 +1091,7 @@ int i18n_import(const struct site *s, const char *po)
 				continue;
 			}
 			*s1 = *s2 = '\0';
-			const struct data_file *df = data_in(s, path, -1);
-			const struct yml_node *item = df && df->doc ? item_by_id(df->doc->root, s1 + 1) : NULL;
-			const char *orig = yml_str(yml_get(item, s2 + 1));
+			const char *orig = passage_field_original(s, path, s1 + 1, s2 + 1);
 			if (!orig || strcmp(orig, x->id)) {
 				diag_warn(po, x->line, 1, "the original of '%s' changed since this file was exported; entry skipped", x->ctx);
 				free(path);
@@ -1473,7 +1100,7 @@ int i18n_import(const struct site *s, const char *po)
 			char *rel = xasprintf("content/data/%s.%s.yaml", path, s->langs[l].code);
 			set_field(s, rel, s1 + 1, s2 + 1, x->str, &changed);
 			if (!x->fuzzy)
-				union_record(&st, TR_DATA, x->ctx + 5, i18n_digest(orig, strlen(orig)));
+				union_record(&st, TR_DATA, x->ctx + 5, passage_digest(orig, strlen(orig)));
 			free(rel);
 			free(path);
 		}

@@ -1,8 +1,7 @@
 /* i18n.h — translation status and the translators' tools.
  *
- * A translation is current when every passage of its original (title,
- * summary, each heading, paragraph, list item and table cell; UI strings;
- * data fields) is one it was marked current against. What it was marked
+ * A translation is current when every passage of its original (passage.h)
+ * is one it was marked current against. What it was marked
  * against is kept as whitespace-insensitive digests in
  * content/i18n/<lang>.status.yaml, keyed by page key, UI key and data path
  * (so renaming unrelated files changes nothing). `vade i18n done` writes it;
@@ -55,8 +54,5 @@ int i18n_status(const struct site *s, char **langs, size_t n, bool json, bool st
 int i18n_done(const struct site *s, const char *lang, char **pages, size_t n);
 int i18n_export(const struct site *s, const char *lang, const char *out);
 int i18n_import(const struct site *s, const char *po);
-
-/* Whitespace-insensitive digest of a passage (exposed for tests). */
-uint64_t i18n_digest(const char *s, size_t len);
 
 #endif

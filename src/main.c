@@ -5,6 +5,7 @@
 #include "render.h"
 #include "serve.h"
 #include "site.h"
+#include "status.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -89,10 +90,10 @@ static int cmd_build(const struct args *a, bool write)
 		site_free(s);
 		return finish(a->strict);
 	}
-	struct tr_report *status = i18n_report(s);
+	struct tr_report *status = status_report_new(s);
 	struct render_opts o = {.out = out, .jobs = a->jobs, .status = status};
 	size_t pages = render_site(s, &o);
-	i18n_report_free(status);
+	status_report_free(status);
 	bool ok = diag_errors() == 0 && !(a->strict && diag_warnings());
 	if (write) {
 		size_t changed = output_changed(out);

@@ -1,7 +1,7 @@
 /* render.c — pages through Markdown and templates, one Lua state per worker. */
 #include "render.h"
 #include "cite.h"
-#include "i18n.h"
+#include "status.h"
 #include "diag.h"
 #include "markdown.h"
 #include "output.h"
@@ -505,7 +505,7 @@ static void build_model(struct worker *w)
 			}
 			lua_setfield(L, -2, "translations");
 			/* outdated: the original changed since the translation was marked current */
-			const struct tr_entry *te = i18n_entry(w->sh->o->status, l, TR_PAGES, p->key);
+			const struct tr_entry *te = status_entry(w->sh->o->status, l, TR_PAGES, p->key);
 			lua_pushboolean(L, te && p->docs[l] && te->state == TR_OUTDATED);
 			lua_setfield(L, -2, "outdated");
 			if (te && p->docs[l] && te->nchanged) {

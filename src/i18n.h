@@ -1,10 +1,6 @@
-/* i18n.h — the translators' commands: `vade i18n status`, `done`, `export`
- * and `import`. What counts as current and where it is recorded: status.h;
- * what a passage is: passage.h.
- *
- * The PO export makes one message per passage; the import writes each
- * translated passage back into its place in the pinned file layout, leaving
- * front matter and every other byte as it was.
+/* i18n.h — the translators' commands `vade i18n status` and `vade i18n done`
+ * (`export` and `import` are in po.h). What counts as current and where it
+ * is recorded: status.h; what a passage is: passage.h.
  */
 #ifndef VADE_I18N_H
 #define VADE_I18N_H
@@ -24,9 +20,5 @@ int i18n_status(const struct site *s, char **langs, size_t n, bool json, bool st
  * originals: writes content/i18n/<lang>.status.yaml. Returns the exit status
  * (0, 1 after errors, 2 for a language that is not a translation language). */
 int i18n_done(const struct site *s, const char *lang, char **pages, size_t n);
-/* Writes the PO file of a translation language to out; the exit status. */
-int i18n_export(const struct site *s, const char *lang, const char *out);
-/* Brings a PO file's translations into content/; the exit status. */
-int i18n_import(const struct site *s, const char *po);
 
 #endif

@@ -2,6 +2,7 @@
 #include "diag.h"
 #include "i18n.h"
 #include "output.h"
+#include "po.h"
 #include "render.h"
 #include "serve.h"
 #include "site.h"
@@ -152,9 +153,9 @@ static int cmd_i18n(const struct args *a, char **arg, int n)
 	else if (done)
 		rc = i18n_done(s, arg[1], arg + 2, (size_t)(n - 2));
 	else if (export)
-		rc = i18n_export(s, arg[1], a->out);
+		rc = po_export(s, arg[1], a->out);
 	else
-		rc = i18n_import(s, arg[1]);
+		rc = po_import(s, arg[1]);
 	site_free(s);
 	int frc = finish(false);
 	return rc ? rc : frc;

@@ -567,10 +567,19 @@ static void import_data(struct import *im, const struct msg *x)
 	free(name);
 }
 
-/* The language named by the PO header, or -1 after reporting it. */
+/* The language named by the PO header, or -1 after reporting it. The header
+ * is looked up by hand: po_file_domain_header() of libgettextpo 0.21 returns
+ * a copy that its declaration calls const, so it could be neither used
+ * without a leak nor freed safely. */
 static int header_lang(const struct site *s, po_file_t f, const char *path)
 {
-	const char *hdr = po_file_domain_header(f, NULL);
+	const char *hdr = NULL;
+	po_message_iterator_t it = po_message_iterator(f, NULL);
+	po_message_t m;
+	while (!hdr && (m = po_next_message(it)))
+		if (!po_message_msgctxt(m) && !*po_message_msgid(m) && !po_message_is_obsolete(m))
+			hdr = po_message_msgstr(m); /* the header entry; borrowed from f */
+	po_message_iterator_free(it);
 	char *code = hdr ? po_header_field(hdr, "Language") : NULL;
 	int l = code ? site_lang(s, code) : -1;
 	if (l <= 0) {

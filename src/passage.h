@@ -1,6 +1,6 @@
 /* passage.h — what a translator translates: the passages of a site, and
- * their digests, so that status (status.h), the exchange formats (po.h) and
- * render agree on what changed.
+ * their digests. The one definition, so that status (status.h), the exchange
+ * formats (po.h) and, when it comes to need them, render agree on what changed.
  *
  * A page's passages are its front matter title and summary, then each
  * heading, paragraph (inside list items and block quotes too) and table cell

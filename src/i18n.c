@@ -1,755 +1,84 @@
-/* i18n.c — translation status, `vade i18n done`, PO export and import. */
+/* i18n.c — `vade i18n status` and `vade i18n done`. */
 #include "i18n.h"
 #include "diag.h"
+#include "escape.h"
+#include "passage.h"
+#include "status.h"
 #include "util.h"
 
-#include <cmark-gfm-core-extensions.h>
-#include <cmark-gfm.h>
-#include <ctype.h>
-#include <gettext-po.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-/* {======= digests */
-
-/* FNV-1a over the text with every run of white space folded to one space:
- * re-wrapping a paragraph is not a change. 64 bits are plenty to tell
- * passages of one page apart; this is not a security boundary. */
-uint64_t i18n_digest(const char *s, size_t len)
+/* A translation language of the site, or -1 after saying it is not one. */
+static int translation_lang(const struct site *s, const char *code)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	bool space = false, any = false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (isspace(c)) {
-			space = any;
-			continue;
-		}
-		if (space) {
-			h = (h ^ ' ') * 0x100000001b3ULL;
-			space = false;
-		}
-		h = (h ^ c) * 0x100000001b3ULL;
-		any = true;
-	}
-	return h;
+	int l = site_lang(s, code);
+	if (l > 0)
+		return l;
+	fprintf(stderr, "vade: '%s' is not a translation language of this site\n", code);
+	return -1;
 }
-
-static char *hex(uint64_t d)
-{
-	return xasprintf("%016" PRIx64, d);
-}
-
-/* }======= */
-
-/* {======= segments: the translatable passages of a page */
-
-struct seg {
-	size_t start, end;      /* bytes of the passage in the file (the value, for title and summary) */
-	char *text;             /* the passage as a translator sees it */
-	uint64_t digest;
-	int line;
-	char *label;            /* where it is: "title", "Overview, paragraph 2: “Trafficking brings…”" */
-	bool yaml;              /* a front matter value: replaced as a YAML scalar */
-	int indent;             /* continuation lines of the passage start with this many columns of prefix */
-};
-
-struct segs {
-	struct seg *v;
-	size_t n;
-	char *text;             /* the file */
-	size_t len;
-};
-
-static void segs_free(struct segs *s)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		free(s->v[i].text);
-		free(s->v[i].label);
-	}
-	free(s->v);
-	free(s->text);
-	memset(s, 0, sizeof *s);
-}
-
-static struct seg *seg_add(struct segs *s)
-{
-	s->v = xrealloc(s->v, (s->n + 1) * sizeof *s->v);
-	struct seg *g = &s->v[s->n++];
-	memset(g, 0, sizeof *g);
-	return g;
-}
-
-static char *excerpt(const char *t)
-{
-	struct buf b = BUF_INIT;
-	int words = 0;
-	bool sp = false;
-	for (const char *p = t; *p && words < 8; p++) {
-		if (isspace((unsigned char)*p)) {
-			if (!sp && b.len)
-				words++;
-			sp = true;
-			continue;
-		}
-		if (sp && b.len)
-			buf_addc(&b, ' ');
-		sp = false;
-		buf_addc(&b, *p);
-	}
-	bool more = words >= 8;
-	char *e = xasprintf("\xe2\x80\x9c%s%s\xe2\x80\x9d", b.p, more ? "\xe2\x80\xa6" : "");
-	buf_free(&b);
-	return e;
-}
-
-/* Byte offset of a libyaml mark (line, col), both 1-based: libyaml counts
- * columns in characters, so the column walks UTF-8 sequences. */
-static size_t yaml_offset(const char *text, size_t len, int line, int col)
-{
-	size_t o = 0;
-	for (int l = 1; l < line && o < len; o++)
-		if (text[o] == '\n')
-			l++;
-	for (int c = 1; c < col && o < len && text[o] != '\n'; c++)
-		do
-			o++;
-		while (o < len && ((unsigned char)text[o] & 0xc0) == 0x80);
-	return o;
-}
-
-/* Byte offset of a cmark position (line, col), both 1-based, columns in bytes. */
-static size_t offset_of(const char *text, size_t len, size_t from, int line, int col)
-{
-	size_t o = from;
-	for (int l = 1; l < line && o < len; o++)
-		if (text[o] == '\n')
-			l++;
-	return o + (size_t)(col > 0 ? col - 1 : 0);
-}
-
-/* The front matter value of key: its bytes on its line and its text. */
-static void fm_seg(struct segs *s, const struct doc *d, const char *key)
-{
-	const struct yml_node *n = d->fm ? yml_get(d->fm->root, key) : NULL;
-	if (!n || n->kind != YML_SCALAR || !yml_str(n))
-		return;
-	/* The value's own bytes, from libyaml's marks: quotes and block scalars included. */
-	size_t st = yaml_offset(s->text, s->len, n->line, n->col);
-	size_t en = yaml_offset(s->text, s->len, n->eline, n->ecol);
-	if (en > s->len || en < st)
-		en = st;
-	struct seg *g = seg_add(s);
-	g->start = st;
-	g->end = en;
-	g->text = xstrdup(n->str);
-	g->digest = i18n_digest(n->str, n->len);
-	g->line = n->line;
-	g->label = xstrdup(key);
-	g->yaml = true;
-}
-
-/* Copies the passage [st, en), dropping the first `indent` columns of container
- * prefix ("> ", list indentation) from its continuation lines. */
-static char *passage(const char *t, size_t st, size_t en, int indent)
-{
-	struct buf b = BUF_INIT;
-	for (size_t i = st; i < en; i++) {
-		buf_addc(&b, t[i]);
-		if (t[i] == '\n')
-			for (int k = 0; k < indent && i + 1 < en && (t[i + 1] == ' ' || t[i + 1] == '>'); k++)
-				i++;
-	}
-	return buf_detach(&b, NULL);
-}
-
-/* Reads a page file and cuts it into passages. Returns false if it cannot be read. */
-static bool page_segs(const struct site *site, const struct doc *d, struct segs *s)
-{
-	memset(s, 0, sizeof *s);
-	char *full = site_path(site, d->src);
-	int rc = file_read(full, &s->text, &s->len);
-	free(full);
-	if (rc)
-		return false;
-	fm_seg(s, d, "title");
-	fm_seg(s, d, "summary");
-
-	cmark_gfm_core_extensions_ensure_registered();
-	cmark_parser *p = cmark_parser_new(CMARK_OPT_SOURCEPOS);
-	cmark_syntax_extension *table = cmark_find_syntax_extension("table");
-	if (table)
-		cmark_parser_attach_syntax_extension(p, table);
-	size_t off = d->body_off <= s->len ? d->body_off : s->len; /* the file may have shrunk */
-	cmark_parser_feed(p, s->text + off, s->len - off);
-	cmark_node *doc = cmark_parser_finish(p);
-	cmark_iter *it = cmark_iter_new(doc);
-	cmark_event_type ev;
-	char *section = NULL;
-	int nth = 0;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *n = cmark_iter_get_node(it);
-		if (ev != CMARK_EVENT_ENTER)
-			continue;
-		cmark_node_type t = cmark_node_get_type(n);
-		const char *ts = cmark_node_get_type_string(n);
-		bool heading = t == CMARK_NODE_HEADING, para = t == CMARK_NODE_PARAGRAPH;
-		bool cell = ts && !strcmp(ts, "table_cell");
-		if (!heading && !para && !cell)
-			continue;
-		int sl = cmark_node_get_start_line(n), sc = cmark_node_get_start_column(n);
-		int el = cmark_node_get_end_line(n), ec = cmark_node_get_end_column(n);
-		size_t st = offset_of(s->text, s->len, off, sl, sc);
-		size_t en = offset_of(s->text, s->len, off, el, ec) + 1;
-		if (ec == 0) /* ends at the end of the previous line */
-			en = offset_of(s->text, s->len, off, el, 1) - 1;
-		if (en > s->len)
-			en = s->len;
-		if (heading) {
-			if (s->text[st] == '#') {
-				while (st < en && s->text[st] == '#')
-					st++;
-				while (st < en && s->text[st] == ' ')
-					st++;
-				while (en > st && (s->text[en - 1] == ' ' || s->text[en - 1] == '#' || s->text[en - 1] == '\n'))
-					en--;
-			} else { /* setext: the text without its underline */
-				size_t nl = en;
-				while (nl > st && s->text[nl - 1] != '\n')
-					nl--;
-				en = nl ? nl - 1 : st;
-			}
-		}
-		while (en > st && (s->text[en - 1] == '\n' || s->text[en - 1] == ' ' || s->text[en - 1] == '\r'))
-			en--;
-		while (cell && st < en && s->text[st] == ' ')
-			st++;
-		if (en <= st)
-			continue;
-		struct seg *g = seg_add(s);
-		g->start = st;
-		g->end = en;
-		g->indent = sc - 1;
-		g->text = passage(s->text, st, en, g->indent);
-		g->digest = i18n_digest(g->text, strlen(g->text));
-		g->line = d->body_line + sl - 1;
-		char *ex = excerpt(g->text);
-		if (heading) {
-			free(section);
-			section = xstrdup(g->text);
-			nth = 0;
-			g->label = xasprintf("heading %s", ex);
-		} else {
-			nth++;
-			g->label = section ? xasprintf("%s, %s %d: %s", section, cell ? "table cell" : "paragraph", nth, ex)
-			                   : xasprintf("%s %d: %s", cell ? "table cell" : "paragraph", nth, ex);
-		}
-		free(ex);
-	}
-	free(section);
-	cmark_iter_free(it);
-	cmark_node_free(doc);
-	cmark_parser_free(p);
-	return true;
-}
-
-/* }======= */
-
-/* {======= the status store: content/i18n/<lang>.status.yaml */
-
-struct kv {
-	char *key;
-	char **vals;            /* hex digests */
-	size_t n;
-};
-
-struct store {
-	struct vec part[TR_KINDS]; /* of struct kv*, sorted by key when saved */
-};
-
-static const char *const part_names[TR_KINDS] = {"pages", "ui", "data"};
-
-static char *store_path(const struct site *s, size_t lang)
-{
-	return xasprintf("content/i18n/%s.status.yaml", s->langs[lang].code);
-}
-
-/* Each part is kept sorted by key, so lookups bisect (a site has thousands of records). */
-static struct kv *store_get(struct store *st, enum tr_kind k, const char *key, bool create)
-{
-	struct vec *v = &st->part[k];
-	size_t lo = 0, hi = v->n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(((struct kv *)v->v[mid])->key, key);
-		if (!c)
-			return v->v[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!create)
-		return NULL;
-	struct kv *e = xcalloc(1, sizeof *e);
-	e->key = xstrdup(key);
-	vec_push(v, e);
-	memmove(v->v + lo + 1, v->v + lo, (v->n - 1 - lo) * sizeof *v->v);
-	v->v[lo] = e;
-	return e;
-}
-
-static void kv_set(struct kv *e, char **vals, size_t n)
-{
-	for (size_t i = 0; i < e->n; i++)
-		free(e->vals[i]);
-	free(e->vals);
-	e->vals = vals;
-	e->n = n;
-}
-
-static bool kv_has(const struct kv *e, uint64_t d)
-{
-	char h[17];
-	snprintf(h, sizeof h, "%016" PRIx64, d);
-	for (size_t i = 0; e && i < e->n; i++)
-		if (!strcmp(e->vals[i], h))
-			return true;
-	return false;
-}
-
-static void store_read(const char *rel, const char *full, struct store *st)
-{
-	char *text;
-	size_t len;
-	if (file_read(full, &text, &len) == 0) {
-		struct yml_doc *d = yml_parse(rel, text, len, 1);
-		free(text);
-		for (int k = 0; d && k < TR_KINDS; k++) {
-			const struct yml_node *m = yml_get(d->root, part_names[k]);
-			for (size_t i = 0; m && m->kind == YML_MAP && i + 1 < m->n; i += 2) {
-				struct kv *e = store_get(st, (enum tr_kind)k, m->kids[i]->str, true);
-				const struct yml_node *v = m->kids[i + 1];
-				kv_set(e, NULL, 0); /* the site's record replaces the theme's */
-				if (v->kind == YML_SCALAR) {
-					e->vals = xcalloc(1, sizeof *e->vals);
-					e->vals[e->n++] = xstrdup(v->str);
-				} else if (v->kind == YML_SEQ) {
-					e->vals = xcalloc(v->n + 1, sizeof *e->vals);
-					for (size_t j = 0; j < v->n; j++)
-						if (yml_str(v->kids[j]))
-							e->vals[e->n++] = xstrdup(v->kids[j]->str);
-				}
-			}
-		}
-		yml_free(d);
-	}
-}
-
-/* The site's record, over the theme's for the theme's own UI strings
- * (themes/<name>/i18n/<lang>.status.yaml, shipped with its translations). */
-static void store_load(const struct site *s, size_t lang, struct store *st)
-{
-	memset(st, 0, sizeof *st);
-	char *trel = xasprintf("themes/%s/i18n/%s.status.yaml", s->theme, s->langs[lang].code);
-	char *tfull = xasprintf("%s/i18n/%s.status.yaml", s->theme_dir, s->langs[lang].code);
-	store_read(trel, tfull, st);
-	for (int k = 0; k < TR_KINDS; k++)
-		if (k != TR_UI)
-			while (st->part[k].n) {
-				struct kv *e = st->part[k].v[--st->part[k].n];
-				kv_set(e, NULL, 0);
-				free(e->key);
-				free(e);
-			}
-	free(trel);
-	free(tfull);
-	char *rel = store_path(s, lang), *full = site_path(s, rel);
-	store_read(rel, full, st);
-	free(full);
-	free(rel);
-}
-
-static void store_free(struct store *st)
-{
-	for (int k = 0; k < TR_KINDS; k++) {
-		for (size_t i = 0; i < st->part[k].n; i++) {
-			struct kv *e = st->part[k].v[i];
-			kv_set(e, NULL, 0);
-			free(e->key);
-			free(e);
-		}
-		vec_free(&st->part[k]);
-	}
-}
-
-static int cmp_kv(const void *a, const void *b)
-{
-	return strcmp((*(struct kv *const *)a)->key, (*(struct kv *const *)b)->key);
-}
-
-/* Keys and digests need no quoting except keys, which may hold any text: always double-quote them. */
-static void yaml_key(struct buf *b, const char *k)
-{
-	buf_addc(b, '"');
-	for (const char *p = k; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			buf_addc(b, '\\');
-		buf_addc(b, *p);
-	}
-	buf_addc(b, '"');
-}
-
-/* The store as the YAML text of content/i18n/<lang>.status.yaml. Caller frees. */
-static char *store_text(const struct site *s, size_t lang, struct store *st, size_t *len)
-{
-	struct buf b = BUF_INIT;
-	buf_addf(&b, "# What each %s translation was last checked against: digests of the %s original's\n"
-	             "# passages. Written by `vade i18n done` and `vade i18n import`; keep it in version control.\n",
-	         s->langs[lang].code, s->langs[0].code);
-	for (int k = 0; k < TR_KINDS; k++) {
-		xqsort(st->part[k].v, st->part[k].n, sizeof *st->part[k].v, cmp_kv);
-		buf_addf(&b, "%s:%s\n", part_names[k], st->part[k].n ? "" : " {}");
-		for (size_t i = 0; i < st->part[k].n; i++) {
-			struct kv *e = st->part[k].v[i];
-			buf_adds(&b, "  ");
-			yaml_key(&b, e->key);
-			if (k == TR_PAGES) {
-				buf_adds(&b, ":\n");
-				for (size_t j = 0; j < e->n; j++)
-					buf_addf(&b, "    - \"%s\"\n", e->vals[j]);
-				if (!e->n)
-					buf_adds(&b, "    []\n");
-			} else {
-				buf_addf(&b, ": \"%s\"\n", e->n ? e->vals[0] : "");
-			}
-		}
-	}
-	return buf_detach(&b, len);
-}
-
-static bool write_if_changed(const struct site *s, const char *rel, const char *text, size_t len, size_t *changed);
-
-/* Writes the store when it differs from the file; counts it in *changed. 0 or -1. */
-static int store_save(const struct site *s, size_t lang, struct store *st, size_t *changed)
-{
-	size_t len, n = 0;
-	char *text = store_text(s, lang, st, &len), *rel = store_path(s, lang);
-	write_if_changed(s, rel, text, len, changed ? changed : &n);
-	free(rel);
-	free(text);
-	return diag_errors() ? -1 : 0;
-}
-
-/* }======= */
-
-/* {======= what is translatable */
-
-/* Fields that identify, link or date an item rather than say something. */
-static bool translatable_field(const char *k)
-{
-	static const char *const no[] = {"id", "url", "URL", "ref", "parent", "kind", "year", "topics", "type",
-	                                 "acronym", "DOI", "ISBN", "ISSN", "lang", "language", NULL};
-	for (const char *const *n = no; *n; n++)
-		if (!strcmp(k, *n))
-			return false;
-	return true;
-}
-
-static const struct data_file *data_in(const struct site *s, const char *name, int lang)
-{
-	for (size_t i = 0; i < s->ndata; i++)
-		if (s->data[i].lang == lang && !strcmp(s->data[i].name, name))
-			return &s->data[i];
-	return NULL;
-}
-
-static const struct yml_node *item_by_id(const struct yml_node *list, const char *id)
-{
-	for (size_t i = 0; list && list->kind == YML_SEQ && i < list->n; i++) {
-		const char *v = yml_str(yml_get(list->kids[i], "id"));
-		if (v && !strcmp(v, id))
-			return list->kids[i];
-	}
-	return NULL;
-}
-
-/* A translatable field: its path ("dos/prevent-early/text"), file, original
- * value and the language's translation of it (NULL when there is none). */
-typedef void (*field_fn)(void *ctx, const char *path, const struct data_file *df, const struct yml_node *value,
-                         const char *translated);
-
-/* Calls fn for every translatable field of the default-language data (the
- * bibliography excepted: sources are cited in their own language). */
-static void each_field(const struct site *s, size_t lang, field_fn fn, void *ctx)
-{
-	for (size_t i = 0; i < s->ndata; i++) {
-		const struct data_file *df = &s->data[i];
-		if (df->lang != -1 || !df->doc || !df->doc->root || !strcmp(df->name, "references"))
-			continue;
-		const struct yml_node *root = df->doc->root;
-		if (root->kind != YML_SEQ)
-			continue;
-		const struct data_file *tr = data_in(s, df->name, (int)lang);
-		for (size_t j = 0; j < root->n; j++) {
-			const struct yml_node *item = root->kids[j];
-			const char *id = yml_str(yml_get(item, "id"));
-			if (!id || item->kind != YML_MAP)
-				continue;
-			const struct yml_node *ti = tr && tr->doc ? item_by_id(tr->doc->root, id) : NULL;
-			for (size_t k = 0; k + 1 < item->n; k += 2) {
-				const struct yml_node *v = item->kids[k + 1];
-				const char *f = item->kids[k]->str;
-				long long iv;
-				double dv;
-				if (!translatable_field(f) || v->kind != YML_SCALAR || yml_resolve(v, &iv, &dv) != YML_T_STR)
-					continue;
-				char *path = xasprintf("%s/%s/%s", df->name, id, f);
-				fn(ctx, path, df, v, yml_str(yml_get(ti, f)));
-				free(path);
-			}
-		}
-	}
-}
-
-/* The UI keys of the default language: the site's, then the theme's. */
-static void ui_keys(const struct site *s, struct vec *keys)
-{
-	for (int k = 0; k < 2; k++) {
-		const struct yml_doc *d = s->ui[k];
-		for (size_t i = 0; d && d->root && d->root->kind == YML_MAP && i + 1 < d->root->n; i += 2) {
-			const char *key = d->root->kids[i]->str;
-			if (!site_ui(s, 0, key))
-				continue; /* not text: nothing to translate (and t() reports it) */
-			bool seen = false;
-			for (size_t j = 0; j < keys->n && !seen; j++)
-				seen = !strcmp(keys->v[j], key);
-			if (!seen)
-				vec_push(keys, (void *)key);
-		}
-	}
-}
-
-/* A UI string of exactly this language (no fallback), or NULL. */
-static const char *ui_own(const struct site *s, size_t lang, const char *key)
-{
-	for (int k = 0; k < 2; k++) {
-		const struct yml_doc *d = s->ui[2 * lang + (size_t)k];
-		const char *v = d ? yml_str(yml_get(d->root, key)) : NULL;
-		if (v)
-			return v;
-	}
-	return NULL;
-}
-
-/* }======= */
-
-/* {======= the report */
-
-#define NEVER "never marked as translated (vade i18n done)"
-
-static struct tr_entry *add_entry(struct tr_lang *L, enum tr_kind k, const char *id, const char *src)
-{
-	L->e[k] = xrealloc(L->e[k], (L->n[k] + 1) * sizeof *L->e[k]);
-	struct tr_entry *e = &L->e[k][L->n[k]++];
-	memset(e, 0, sizeof *e);
-	e->id = xstrdup(id);
-	e->src = xstrdup(src);
-	return e;
-}
-
-static void add_changed(struct tr_entry *e, const char *label)
-{
-	e->changed = xrealloc(e->changed, (e->nchanged + 1) * sizeof *e->changed);
-	e->changed[e->nchanged++] = xstrdup(label);
-}
-
-struct data_ctx {
-	const struct site *s;
-	size_t lang;
-	struct tr_lang *L;
-	struct store *st;
-};
-
-static void data_status(void *ctx, const char *path, const struct data_file *df, const struct yml_node *value,
-                        const char *translated)
-{
-	struct data_ctx *c = ctx;
-	struct tr_entry *e = add_entry(c->L, TR_DATA, path, df->src);
-	if (!translated) {
-		e->state = TR_MISSING;
-	} else {
-		struct kv *rec = store_get(c->st, TR_DATA, path, false);
-		if (kv_has(rec, i18n_digest(value->str, value->len))) {
-			e->state = TR_CURRENT;
-		} else {
-			e->state = TR_OUTDATED;
-			char *ex = rec ? excerpt(value->str) : xstrdup(NEVER);
-			add_changed(e, ex);
-			free(ex);
-		}
-	}
-}
-
-/* A page's status in every translation language; its original is read and cut
- * into passages at most once, however many languages need it. */
-static void page_status(const struct site *s, const struct page *p, struct store *st, struct tr_report *r)
-{
-	struct segs sg;
-	bool parsed = false, readable = true;
-	for (size_t l = 1; l < s->nlangs; l++) {
-		struct tr_entry *e = add_entry(&r->langs[l], TR_PAGES, p->key, p->docs[0]->src);
-		struct kv *rec = p->docs[l] ? store_get(&st[l], TR_PAGES, p->key, false) : NULL;
-		if (!p->docs[l]) {
-			e->state = TR_MISSING;
-			continue;
-		}
-		if (!rec) {
-			e->state = TR_OUTDATED;
-			add_changed(e, NEVER);
-			continue;
-		}
-		if (!parsed) {
-			readable = page_segs(s, p->docs[0], &sg);
-			parsed = true;
-		}
-		for (size_t i = 0; readable && i < sg.n; i++)
-			if (!kv_has(rec, sg.v[i].digest))
-				add_changed(e, sg.v[i].label);
-		e->state = e->nchanged ? TR_OUTDATED : TR_CURRENT;
-	}
-	if (parsed && readable)
-		segs_free(&sg);
-}
-
-static int cmp_entry(const void *a, const void *b)
-{
-	return strcmp((*(struct tr_entry *const *)a)->id, (*(struct tr_entry *const *)b)->id);
-}
-
-struct tr_report *i18n_report(const struct site *s)
-{
-	struct tr_report *r = xcalloc(1, sizeof *r);
-	r->nlangs = s->nlangs;
-	r->langs = xcalloc(s->nlangs, sizeof *r->langs);
-	struct vec keys = VEC_INIT;
-	ui_keys(s, &keys);
-	struct store *stores = xcalloc(s->nlangs, sizeof *stores);
-	for (size_t l = 1; l < s->nlangs; l++)
-		store_load(s, l, &stores[l]);
-	for (size_t i = 0; i < s->npages; i++)
-		if (!s->pages[i]->generated && s->pages[i]->docs[0])
-			page_status(s, s->pages[i], stores, r);
-	for (size_t l = 1; l < s->nlangs; l++) {
-		struct tr_lang *L = &r->langs[l];
-		struct store st = stores[l];
-		for (size_t i = 0; i < keys.n; i++) {
-			const char *k = keys.v[i], *v = ui_own(s, l, k);
-			struct tr_entry *e = add_entry(L, TR_UI, k, "i18n");
-			if (!v) {
-				e->state = TR_MISSING;
-			} else {
-				const char *orig = site_ui(s, 0, k);
-				struct kv *rec = store_get(&st, TR_UI, k, false);
-				e->state = kv_has(rec, i18n_digest(orig, strlen(orig))) ? TR_CURRENT : TR_OUTDATED;
-				if (e->state == TR_OUTDATED) {
-					char *ex = rec ? excerpt(orig) : xstrdup(NEVER);
-					add_changed(e, ex);
-					free(ex);
-				}
-			}
-		}
-		struct data_ctx c = {s, l, L, &st};
-		each_field(s, l, data_status, &c);
-		for (int k = 0; k < TR_KINDS; k++) {
-			L->by_id[k] = xcalloc(L->n[k] + 1, sizeof *L->by_id[k]);
-			for (size_t i = 0; i < L->n[k]; i++) {
-				L->count[k][L->e[k][i].state]++;
-				L->by_id[k][i] = &L->e[k][i];
-			}
-			xqsort(L->by_id[k], L->n[k], sizeof *L->by_id[k], cmp_entry);
-		}
-		store_free(&st);
-	}
-	free(stores);
-	vec_free(&keys);
-	return r;
-}
-
-void i18n_report_free(struct tr_report *r)
-{
-	if (!r)
-		return;
-	for (size_t l = 0; l < r->nlangs; l++)
-		for (int k = 0; k < TR_KINDS; k++) {
-			for (size_t i = 0; i < r->langs[l].n[k]; i++) {
-				struct tr_entry *e = &r->langs[l].e[k][i];
-				free(e->id);
-				free(e->src);
-				for (size_t j = 0; j < e->nchanged; j++)
-					free(e->changed[j]);
-				free(e->changed);
-			}
-			free(r->langs[l].e[k]);
-			free(r->langs[l].by_id[k]);
-		}
-	free(r->langs);
-	free(r);
-}
-
-static const struct tr_entry *entry_of(const struct tr_lang *L, enum tr_kind k, const char *id)
-{
-	struct tr_entry key = {.id = (char *)id}, *kp = &key;
-	struct tr_entry **hit = xbsearch(&kp, L->by_id[k], L->n[k], sizeof *L->by_id[k], cmp_entry);
-	return hit ? *hit : NULL;
-}
-
-const struct tr_entry *i18n_entry(const struct tr_report *r, size_t lang, enum tr_kind kind, const char *id)
-{
-	if (!r || lang == 0 || lang >= r->nlangs)
-		return NULL;
-	return entry_of(&r->langs[lang], kind, id);
-}
-
-/* }======= */
 
 /* {======= vade i18n status */
 
 static const char *const state_names[3] = {"current", "outdated", "missing"};
 static const char *const kind_names[TR_KINDS] = {"pages", "UI strings", "data fields"};
+static const char *const json_names[TR_KINDS] = {"pages", "ui", "data"};
 
-static void json_str(struct buf *b, const char *s)
+static void print_json(struct buf *b, const struct site *s, size_t l, const struct tr_lang *L, bool first)
 {
-	buf_addc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			buf_addf(b, "\\%c", *p);
-		else if (*p < 0x20)
-			buf_addf(b, "\\u%04x", *p);
-		else
-			buf_addc(b, (char)*p);
+	buf_adds(b, first ? "\n  " : ",\n  ");
+	esc_json_string(b, s->langs[l].code, strlen(s->langs[l].code));
+	buf_adds(b, ": {");
+	for (int k = 0; k < TR_KINDS; k++) {
+		buf_addf(b, "%s\n    \"%s\": {\"current\": %zu, \"outdated\": %zu, \"missing\": %zu, \"items\": [",
+		         k ? "," : "", json_names[k], L->count[k][0], L->count[k][1], L->count[k][2]);
+		for (size_t i = 0; i < L->n[k]; i++) {
+			const struct tr_entry *e = &L->e[k][i];
+			buf_adds(b, i ? ",\n      {\"id\": " : "\n      {\"id\": ");
+			esc_json_string(b, e->id, strlen(e->id));
+			buf_addf(b, ", \"state\": \"%s\", \"source\": ", state_names[e->state]);
+			esc_json_string(b, e->src, strlen(e->src));
+			buf_adds(b, ", \"changed\": [");
+			for (size_t j = 0; j < e->nchanged; j++) {
+				if (j)
+					buf_adds(b, ", ");
+				esc_json_string(b, e->changed[j], strlen(e->changed[j]));
+			}
+			buf_adds(b, "]}");
+		}
+		buf_adds(b, L->n[k] ? "\n    ]}" : "]}");
 	}
-	buf_addc(b, '"');
+	buf_adds(b, "\n  }");
 }
 
-static int lang_of(const struct site *s, const char *code)
+static void print_text(struct buf *b, const struct site *s, size_t l, const struct tr_lang *L)
 {
-	for (size_t l = 0; l < s->nlangs; l++)
-		if (!strcmp(s->langs[l].code, code))
-			return (int)l;
-	return -1;
+	buf_addf(b, "%s (%s):", s->langs[l].code, s->langs[l].name);
+	for (int k = 0; k < TR_KINDS; k++)
+		buf_addf(b, "%s %s %zu current, %zu outdated, %zu missing", k ? ";" : "", kind_names[k],
+		         L->count[k][0], L->count[k][1], L->count[k][2]);
+	buf_addc(b, '\n');
+	for (int k = 0; k < TR_KINDS; k++)
+		for (size_t i = 0; i < L->n[k]; i++) {
+			const struct tr_entry *e = &L->e[k][i];
+			if (e->state == TR_CURRENT)
+				continue;
+			const char *what = k == TR_PAGES ? (e->id[0] ? e->id : "(home)") : e->id;
+			buf_addf(b, "  %-9s %s%s %s\n", state_names[e->state], k == TR_UI ? "ui:" : "", what,
+			         k == TR_PAGES ? e->src : "");
+			for (size_t j = 0; j < e->nchanged; j++)
+				buf_addf(b, "            changed: %s\n", e->changed[j]);
+		}
 }
 
 int i18n_status(const struct site *s, char **langs, size_t n, bool json, bool strict)
 {
 	bool *want = xcalloc(s->nlangs, sizeof *want);
 	for (size_t i = 0; i < n; i++) {
-		int l = lang_of(s, langs[i]);
-		if (l <= 0) {
-			fprintf(stderr, "vade: '%s' is not a translation language of this site\n", langs[i]);
+		int l = translation_lang(s, langs[i]);
+		if (l < 0) {
 			free(want);
 			return 2;
 		}
@@ -757,67 +86,31 @@ int i18n_status(const struct site *s, char **langs, size_t n, bool json, bool st
 	}
 	for (size_t l = 1; l < s->nlangs && !n; l++)
 		want[l] = true;
-	struct tr_report *r = i18n_report(s);
+	struct tr_report *r = status_report_new(s);
 	struct buf b = BUF_INIT;
-	bool behind = false;
-	if (json)
-		buf_adds(&b, "{\"default\": "), json_str(&b, s->langs[0].code), buf_adds(&b, ", \"languages\": {");
-	bool first_lang = true;
+	bool behind = false, first = true;
+	if (json) {
+		buf_adds(&b, "{\"default\": ");
+		esc_json_string(&b, s->langs[0].code, strlen(s->langs[0].code));
+		buf_adds(&b, ", \"languages\": {");
+	}
 	for (size_t l = 1; l < s->nlangs; l++) {
 		if (!want[l])
 			continue;
 		const struct tr_lang *L = &r->langs[l];
 		for (int k = 0; k < TR_KINDS; k++)
 			behind |= L->count[k][TR_OUTDATED] || L->count[k][TR_MISSING];
-		if (json) {
-			buf_adds(&b, first_lang ? "\n  " : ",\n  ");
-			json_str(&b, s->langs[l].code);
-			buf_adds(&b, ": {");
-			for (int k = 0; k < TR_KINDS; k++) {
-				buf_addf(&b, "%s\n    \"%s\": {\"current\": %zu, \"outdated\": %zu, \"missing\": %zu, \"items\": [",
-				         k ? "," : "", part_names[k], L->count[k][0], L->count[k][1], L->count[k][2]);
-				for (size_t i = 0; i < L->n[k]; i++) {
-					const struct tr_entry *e = &L->e[k][i];
-					buf_adds(&b, i ? ",\n      {\"id\": " : "\n      {\"id\": ");
-					json_str(&b, e->id);
-					buf_addf(&b, ", \"state\": \"%s\", \"source\": ", state_names[e->state]);
-					json_str(&b, e->src);
-					buf_adds(&b, ", \"changed\": [");
-					for (size_t j = 0; j < e->nchanged; j++) {
-						if (j)
-							buf_adds(&b, ", ");
-						json_str(&b, e->changed[j]);
-					}
-					buf_adds(&b, "]}");
-				}
-				buf_adds(&b, L->n[k] ? "\n    ]}" : "]}");
-			}
-			buf_adds(&b, "\n  }");
-		} else {
-			buf_addf(&b, "%s (%s):", s->langs[l].code, s->langs[l].name);
-			for (int k = 0; k < TR_KINDS; k++)
-				buf_addf(&b, "%s %s %zu current, %zu outdated, %zu missing", k ? ";" : "", kind_names[k],
-				         L->count[k][0], L->count[k][1], L->count[k][2]);
-			buf_addc(&b, '\n');
-			for (int k = 0; k < TR_KINDS; k++)
-				for (size_t i = 0; i < L->n[k]; i++) {
-					const struct tr_entry *e = &L->e[k][i];
-					if (e->state == TR_CURRENT)
-						continue;
-					const char *what = k == TR_PAGES ? (e->id[0] ? e->id : "(home)") : e->id;
-					buf_addf(&b, "  %-9s %s%s %s\n", state_names[e->state], k == TR_UI ? "ui:" : "", what,
-					         k == TR_PAGES ? e->src : "");
-					for (size_t j = 0; j < e->nchanged; j++)
-						buf_addf(&b, "            changed: %s\n", e->changed[j]);
-				}
-		}
-		first_lang = false;
+		if (json)
+			print_json(&b, s, l, L, first);
+		else
+			print_text(&b, s, l, L);
+		first = false;
 	}
 	if (json)
 		buf_adds(&b, "\n}}\n");
 	fputs(b.p, stdout);
 	buf_free(&b);
-	i18n_report_free(r);
+	status_report_free(r);
 	free(want);
 	return strict && behind ? 1 : 0;
 }
@@ -827,55 +120,66 @@ int i18n_status(const struct site *s, char **langs, size_t n, bool json, bool st
 /* {======= vade i18n done */
 
 /* "content/topics/thb/index.fr.md", "topics/thb/index.md", "topics/thb" -> the page. */
-/* "content/topics/thb/index.fr.md", "topics/thb/index.md", "topics/thb" -> the page. */
 static const struct page *page_arg(const struct site *s, const char *arg)
 {
 	return site_page_of(s, strncmp(arg, "content/", 8) ? arg : arg + 8);
 }
 
-static void record_page(const struct site *s, struct store *st, const struct page *p)
+/* Records the digests of every passage of the page's original (none when it cannot be read). */
+static void record_page(const struct site *s, struct status_store *st, const struct page *p)
 {
-	struct segs sg;
-	if (!page_segs(s, p->docs[0], &sg))
+	struct passage_set sg;
+	if (!passage_set_read(s, p->docs[0], &sg))
 		return;
-	char **vals = xcalloc(sg.n + 1, sizeof *vals);
+	uint64_t *d = xcalloc(sg.n + 1, sizeof *d);
 	for (size_t i = 0; i < sg.n; i++)
-		vals[i] = hex(sg.v[i].digest);
-	kv_set(store_get(st, TR_PAGES, p->key, true), vals, sg.n);
-	segs_free(&sg);
+		d[i] = sg.v[i].digest;
+	status_store_set(st, TR_PAGES, p->key, d, sg.n);
+	free(d);
+	passage_set_free(&sg);
 }
 
-static void record_one(struct store *st, enum tr_kind k, const char *key, const char *orig)
+static void record_one(struct status_store *st, enum tr_kind k, const char *key, const char *orig)
 {
-	char **vals = xcalloc(1, sizeof *vals);
-	vals[0] = hex(i18n_digest(orig, strlen(orig)));
-	kv_set(store_get(st, k, key, true), vals, 1);
+	uint64_t d = passage_digest(orig, strlen(orig));
+	status_store_set(st, k, key, &d, 1);
 }
-
-struct done_ctx {
-	const struct site *s;
-	size_t lang;
-	struct store *st;
-};
 
 static void done_field(void *ctx, const char *path, const struct data_file *df, const struct yml_node *value,
                        const char *translated)
 {
-	struct done_ctx *c = ctx;
 	(void)df;
 	if (translated)
-		record_one(c->st, TR_DATA, path, value->str);
+		record_one(ctx, TR_DATA, path, value->str);
+}
+
+/* Everything translated in language l; returns how many pages and strings. */
+static size_t record_all(const struct site *s, size_t l, struct status_store *st)
+{
+	size_t marked = 0;
+	for (size_t i = 0; i < s->npages; i++)
+		if (!s->pages[i]->generated && s->pages[i]->docs[0] && s->pages[i]->docs[l]) {
+			record_page(s, st, s->pages[i]);
+			marked++;
+		}
+	struct vec keys = VEC_INIT;
+	passage_ui_keys(s, &keys);
+	for (size_t i = 0; i < keys.n; i++)
+		if (passage_ui_own(s, l, keys.v[i])) {
+			record_one(st, TR_UI, keys.v[i], site_ui(s, 0, keys.v[i]));
+			marked++;
+		}
+	vec_free(&keys);
+	passage_fields_each(s, l, done_field, st);
+	return marked;
 }
 
 int i18n_done(const struct site *s, const char *lang, char **pages, size_t n)
 {
-	int l = lang_of(s, lang);
-	if (l <= 0) {
-		fprintf(stderr, "vade: '%s' is not a translation language of this site\n", lang);
+	int l = translation_lang(s, lang);
+	if (l < 0)
 		return 2;
-	}
-	struct store st;
-	store_load(s, (size_t)l, &st);
+	struct status_store *st = status_store_load(s, (size_t)l);
 	size_t marked = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct page *p = page_arg(s, pages[i]);
@@ -884,611 +188,20 @@ int i18n_done(const struct site *s, const char *lang, char **pages, size_t n)
 		} else if (!p->docs[l]) {
 			diag_error(p->docs[0]->src, 0, 0, "has no %s translation to mark as done", lang);
 		} else {
-			record_page(s, &st, p);
+			record_page(s, st, p);
 			marked++;
 		}
 	}
-	if (n == 0) {
-		/* Everything that is translated now matches its original. */
-		for (size_t i = 0; i < s->npages; i++)
-			if (!s->pages[i]->generated && s->pages[i]->docs[0] && s->pages[i]->docs[l]) {
-				record_page(s, &st, s->pages[i]);
-				marked++;
-			}
-		struct vec keys = VEC_INIT;
-		ui_keys(s, &keys);
-		for (size_t i = 0; i < keys.n; i++)
-			if (ui_own(s, (size_t)l, keys.v[i])) {
-				record_one(&st, TR_UI, keys.v[i], site_ui(s, 0, keys.v[i]));
-				marked++;
-			}
-		vec_free(&keys);
-		struct done_ctx c = {s, (size_t)l, &st};
-		each_field(s, (size_t)l, done_field, &c);
-	}
-	int rc = diag_errors() ? 1 : store_save(s, (size_t)l, &st, NULL) ? 1 : 0;
+	if (n == 0)
+		marked = record_all(s, (size_t)l, st);
+	int rc = diag_errors() ? 1 : status_store_save(s, (size_t)l, st, NULL) ? 1 : 0;
 	if (!rc) {
-		char *rel = store_path(s, (size_t)l);
+		char *rel = status_store_path(s, (size_t)l);
 		printf("vade: marked %zu %s as current in %s\n", marked, n ? "page(s)" : "pages and strings", rel);
 		free(rel);
 	}
-	store_free(&st);
+	status_store_free(st);
 	return rc;
-}
-
-/* }======= */
-
-/* {======= PO files: export */
-
-static void po_quiet(int severity, po_message_t m, const char *file, size_t line, size_t col, int multi,
-                     const char *text)
-{
-	(void)m;
-	(void)col;
-	(void)multi;
-	diag_report(severity == PO_SEVERITY_WARNING ? DIAG_WARNING : DIAG_ERROR, file ? file : "po",
-	            file && line != (size_t)-1 ? (int)line : 0, 0, "%s", text);
-	if (severity == PO_SEVERITY_FATAL_ERROR) {
-		diag_flush();
-		exit(1);
-	}
-}
-
-static void po_quiet2(int severity, po_message_t m1, const char *f1, size_t l1, size_t c1, int mp1, const char *t1,
-                      po_message_t m2, const char *f2, size_t l2, size_t c2, int mp2, const char *t2)
-{
-	(void)m2;
-	(void)f2;
-	(void)l2;
-	(void)c2;
-	(void)mp2;
-	(void)t2;
-	po_quiet(severity, m1, f1, l1, c1, mp1, t1);
-}
-
-static const struct po_xerror_handler po_handler = {po_quiet, po_quiet2};
-
-static void po_add(po_message_iterator_t it, const char *ctx, const char *id, const char *str, bool fuzzy,
-                   const char *file, int line, const char *note)
-{
-	po_message_t m = po_message_create();
-	po_message_set_msgctxt(m, ctx);
-	po_message_set_msgid(m, id);
-	po_message_set_msgstr(m, str ? str : "");
-	if (fuzzy && str && *str)
-		po_message_set_fuzzy(m, 1);
-	if (file)
-		po_message_add_filepos(m, file, line > 0 ? (size_t)line : (size_t)-1);
-	if (note)
-		po_message_set_extracted_comments(m, note);
-	po_message_insert(it, m);
-}
-
-static bool is_fm(const struct seg *g) { return g->yaml; }
-
-/* The translation's passage matching the original's passage i, or NULL when the
- * two files do not have the same shape (then nothing can be paired safely). */
-static const struct seg *paired(const struct segs *orig, const struct segs *tr, size_t i)
-{
-	if (!tr || !tr->text)
-		return NULL;
-	const struct seg *g = &orig->v[i];
-	if (is_fm(g)) {
-		for (size_t k = 0; k < tr->n; k++)
-			if (is_fm(&tr->v[k]) && !strcmp(tr->v[k].label, g->label))
-				return &tr->v[k];
-		return NULL;
-	}
-	size_t ob = 0, tb = 0, idx = 0;
-	for (size_t k = 0; k < orig->n; k++)
-		if (!is_fm(&orig->v[k])) {
-			if (k == i)
-				idx = ob;
-			ob++;
-		}
-	for (size_t k = 0; k < tr->n; k++)
-		tb += !is_fm(&tr->v[k]);
-	if (ob != tb)
-		return NULL;
-	for (size_t k = 0, b = 0; k < tr->n; k++)
-		if (!is_fm(&tr->v[k]) && b++ == idx)
-			return &tr->v[k];
-	return NULL;
-}
-
-/* "title", "summary" or the number of the body passage. */
-static char *seg_ctx(const struct page *p, const struct segs *sg, size_t i)
-{
-	if (is_fm(&sg->v[i]))
-		return xasprintf("page:%s:%s", p->key, sg->v[i].label);
-	size_t b = 0;
-	for (size_t k = 0; k < i; k++)
-		b += !is_fm(&sg->v[k]);
-	return xasprintf("page:%s:%zu", p->key, b + 1);
-}
-
-struct export_ctx {
-	const struct site *s;
-	size_t lang;
-	po_message_iterator_t it;
-	const struct tr_lang *L;
-};
-
-static void export_field(void *ctx, const char *path, const struct data_file *df, const struct yml_node *value,
-                         const char *translated)
-{
-	struct export_ctx *c = ctx;
-	const struct tr_entry *e = entry_of(c->L, TR_DATA, path);
-	char *ctxs = xasprintf("data:%s", path);
-	po_add(c->it, ctxs, value->str, translated, e && e->state == TR_OUTDATED, df->src, value->line, NULL);
-	free(ctxs);
-}
-
-int i18n_export(const struct site *s, const char *lang, const char *out)
-{
-	int l = lang_of(s, lang);
-	if (l <= 0) {
-		fprintf(stderr, "vade: '%s' is not a translation language of this site\n", lang);
-		return 2;
-	}
-	struct tr_report *r = i18n_report(s);
-	const struct tr_lang *L = &r->langs[l];
-	po_file_t f = po_file_create();
-	po_message_iterator_t it = po_message_iterator(f, NULL);
-	/* SOURCE_DATE_EPOCH, when set, makes the export reproducible. */
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	time_t now = sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
-	char date[32] = "1970-01-01 00:00+0000";
-	struct tm tmv;
-	if (gmtime_r(&now, &tmv))
-		strftime(date, sizeof date, "%Y-%m-%d %H:%M+0000", &tmv);
-	char *header = xasprintf("Project-Id-Version: %s\nPO-Revision-Date: %s\nLast-Translator: \n"
-	                         "Language-Team: %s\nLanguage: %s\nMIME-Version: 1.0\n"
-	                         "Content-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n"
-	                         "X-Generator: vade\n", s->title, date, s->langs[l].name, lang);
-	po_add(it, NULL, "", header, false, NULL, 0, NULL);
-	free(header);
-	struct store st;
-	store_load(s, (size_t)l, &st);
-	for (size_t i = 0; i < s->npages; i++) {
-		const struct page *p = s->pages[i];
-		if (p->generated || !p->docs[0])
-			continue;
-		struct segs sg, tr = {0};
-		if (!page_segs(s, p->docs[0], &sg))
-			continue;
-		if (p->docs[l])
-			page_segs(s, p->docs[l], &tr);
-		const struct tr_entry *e = entry_of(L, TR_PAGES, p->key);
-		const struct kv *rec = store_get(&st, TR_PAGES, p->key, false);
-		for (size_t k = 0; k < sg.n; k++) {
-			const struct seg *t = paired(&sg, &tr, k);
-			/* A passage is fuzzy when the original changed since the translation was marked current. */
-			bool fuzzy = (e && e->state == TR_OUTDATED && !kv_has(rec, sg.v[k].digest)) || (p->docs[l] && !t);
-			char *ctxs = seg_ctx(p, &sg, k);
-			po_add(it, ctxs, sg.v[k].text, t ? t->text : NULL, fuzzy, p->docs[0]->src, sg.v[k].line,
-			       sg.v[k].label);
-			free(ctxs);
-		}
-		segs_free(&sg);
-		segs_free(&tr);
-	}
-	store_free(&st);
-	struct vec keys = VEC_INIT;
-	ui_keys(s, &keys);
-	for (size_t i = 0; i < keys.n; i++) {
-		const char *k = keys.v[i];
-		const struct tr_entry *e = entry_of(L, TR_UI, k);
-		const struct yml_node *n = s->ui[0] ? yml_get(s->ui[0]->root, k) : NULL;
-		char *where = n ? xstrdup("content/i18n/") : xasprintf("themes/%s/i18n/", s->theme);
-		char *file = xasprintf("%s%s.yaml", where, s->langs[0].code);
-		if (!n && s->ui[1])
-			n = yml_get(s->ui[1]->root, k);
-		char *ctxs = xasprintf("ui:%s", k);
-		po_add(it, ctxs, site_ui(s, 0, k), ui_own(s, (size_t)l, k), e && e->state == TR_OUTDATED, file,
-		       n ? n->line : 0, NULL);
-		free(ctxs);
-		free(file);
-		free(where);
-	}
-	vec_free(&keys);
-	struct export_ctx c = {s, (size_t)l, it, L};
-	each_field(s, (size_t)l, export_field, &c);
-	po_message_iterator_free(it);
-	po_file_write(f, out, &po_handler);
-	po_file_free(f);
-	i18n_report_free(r);
-	if (diag_errors())
-		return 1;
-	printf("vade: wrote %s\n", out);
-	return 0;
-}
-
-/* }======= */
-
-/* {======= PO files: import */
-
-struct edit {
-	size_t start, end;
-	char *text;
-};
-
-static int cmp_edit(const void *a, const void *b)
-{
-	const struct edit *x = a, *y = b;
-	return x->start < y->start ? 1 : x->start > y->start ? -1 : 0; /* last first */
-}
-
-/* A YAML double-quoted scalar: safe for any text. */
-static char *yaml_quote(const char *s)
-{
-	struct buf b = BUF_INIT;
-	buf_addc(&b, '"');
-	for (const char *p = s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			buf_addc(&b, '\\'), buf_addc(&b, *p);
-		else if (*p == '\n')
-			buf_adds(&b, "\\n");
-		else if (*p == '\t')
-			buf_adds(&b, "\\t");
-		else
-			buf_addc(&b, *p);
-	}
-	buf_addc(&b, '"');
-	return buf_detach(&b, NULL);
-}
-
-/* A translated passage as it goes back into the file: continuation lines get the
- * container prefix ("> ", list indentation) of the line the passage starts on. */
-static char *reflow(const char *file, const struct seg *g, const char *text)
-{
-	if (g->yaml)
-		return yaml_quote(text);
-	size_t ls = g->start;
-	while (ls > 0 && file[ls - 1] != '\n')
-		ls--;
-	struct buf prefix = BUF_INIT, b = BUF_INIT;
-	for (size_t i = ls; i < g->start && i < ls + (size_t)g->indent; i++)
-		buf_addc(&prefix, file[i] == '>' ? '>' : ' ');
-	for (const char *p = text; *p; p++) {
-		buf_addc(&b, *p);
-		if (*p == '\n' && p[1])
-			buf_add(&b, prefix.p, prefix.len);
-	}
-	buf_free(&prefix);
-	return buf_detach(&b, NULL);
-}
-
-static char *apply_edits(const char *text, size_t len, struct edit *e, size_t n)
-{
-	xqsort(e, n, sizeof *e, cmp_edit);
-	/* Sorted last first: each edit must end before the next one (earlier in the file) starts. */
-	for (size_t i = 0; i < n; i++)
-		if (e[i].end < e[i].start || e[i].end > len || (i > 0 && e[i].end > e[i - 1].start))
-			return NULL;
-	char *cur = xstrndup(text, len);
-	size_t cl = len;
-	for (size_t i = 0; i < n; i++) {
-		struct buf b = BUF_INIT;
-		buf_add(&b, cur, e[i].start);
-		buf_adds(&b, e[i].text);
-		buf_add(&b, cur + e[i].end, cl - e[i].end);
-		free(cur);
-		cur = buf_detach(&b, &cl);
-	}
-	return cur;
-}
-
-static bool write_if_changed(const struct site *s, const char *rel, const char *text, size_t len, size_t *changed)
-{
-	char *full = site_path(s, rel), *old = NULL;
-	size_t ol;
-	bool same = file_read(full, &old, &ol) == 0 && ol == len && !memcmp(old, text, len);
-	free(old);
-	if (!same) {
-		if (file_write(full, text, len) != 0)
-			diag_error(rel, 0, 0, "cannot write");
-		else
-			(*changed)++, printf("vade: updated %s\n", rel);
-	}
-	free(full);
-	return !same;
-}
-
-struct msg {
-	const char *ctx, *id, *str;
-	bool fuzzy;
-	int line;
-	bool seen;              /* matched a page passage, UI string or data field */
-};
-
-/* The translation file of a page: "content/a/b.md" -> "content/a/b.fr.md". */
-static char *translation_path(const char *src, const char *lang)
-{
-	size_t n = strlen(src);
-	return xasprintf("%.*s.%s.md", (int)(n - 3), src, lang);
-}
-
-static void union_record(struct store *st, enum tr_kind k, const char *key, uint64_t d)
-{
-	struct kv *e = store_get(st, k, key, true);
-	if (kv_has(e, d))
-		return;
-	e->vals = xrealloc(e->vals, (e->n + 1) * sizeof *e->vals);
-	e->vals[e->n++] = hex(d);
-}
-
-static void import_page(const struct site *s, size_t l, const struct page *p, struct msg *m, size_t nm,
-                        const char *po, struct store *st, size_t *changed)
-{
-	struct segs sg, tr = {0};
-	if (!page_segs(s, p->docs[0], &sg))
-		return;
-	bool have = p->docs[l] && page_segs(s, p->docs[l], &tr);
-	struct vec edits = VEC_INIT;
-	size_t translated = 0;
-	for (size_t k = 0; k < sg.n; k++) {
-		char *ctxs = seg_ctx(p, &sg, k);
-		struct msg *hit = NULL;
-		for (size_t i = 0; i < nm && !hit; i++)
-			if (!strcmp(m[i].ctx, ctxs))
-				hit = &m[i];
-		free(ctxs);
-		if (hit)
-			hit->seen = true;
-		if (!hit || !*hit->str)
-			continue;
-		if (i18n_digest(hit->id, strlen(hit->id)) != sg.v[k].digest) {
-			diag_warn(po, hit->line, 1, "the original of '%s' changed since this file was exported; entry skipped",
-			          hit->ctx);
-			continue;
-		}
-		translated++;
-		const struct seg *t = have ? paired(&sg, &tr, k) : NULL;
-		const struct seg *target = have ? t : &sg.v[k];
-		if (have && !t) {
-			diag_warn(po, hit->line, 1, "%s does not have the shape of its original; '%s' not imported",
-			          p->docs[l]->src, hit->ctx);
-			continue;
-		}
-		if (!have || strcmp(t->text, hit->str)) {
-			struct edit *e = xmalloc(sizeof *e);
-			e->start = target->start;
-			e->end = target->end;
-			e->text = reflow(have ? tr.text : sg.text, target, hit->str);
-			vec_push(&edits, e);
-		}
-		if (!hit->fuzzy)
-			union_record(st, TR_PAGES, p->key, sg.v[k].digest);
-	}
-	size_t body = 0;
-	for (size_t k = 0; k < sg.n; k++)
-		body++;
-	if (!have && translated < body) {
-		if (translated)
-			diag_warn(po, 0, 0, "page '%s' is only partly translated; %s not created", p->key,
-			          translation_path(p->docs[0]->src, s->langs[l].code));
-	} else if (edits.n) {
-		struct edit *arr = xcalloc(edits.n, sizeof *arr);
-		for (size_t i = 0; i < edits.n; i++)
-			arr[i] = *(struct edit *)edits.v[i];
-		char *out = apply_edits(have ? tr.text : sg.text, have ? tr.len : sg.len, arr, edits.n);
-		char *rel = have ? xstrdup(p->docs[l]->src) : translation_path(p->docs[0]->src, s->langs[l].code);
-		if (out)
-			write_if_changed(s, rel, out, strlen(out), changed);
-		else
-			diag_error(rel, 0, 0, "passages overlap; not imported (keep title and summary on lines of their own)");
-		free(rel);
-		free(out);
-		for (size_t i = 0; i < edits.n; i++)
-			free(arr[i].text);
-		free(arr);
-	}
-	for (size_t i = 0; i < edits.n; i++)
-		free(edits.v[i]);
-	vec_free(&edits);
-	segs_free(&sg);
-	segs_free(&tr);
-}
-
-/* Sets key to value in a flat YAML mapping file (UI strings), editing only that line. */
-static void set_flat(const struct site *s, const char *rel, const char *key, const char *value, size_t *changed)
-{
-	char *full = site_path(s, rel), *text = NULL;
-	size_t len = 0;
-	if (file_read(full, &text, &len) != 0)
-		text = xstrdup(""), len = 0;
-	free(full);
-	struct yml_doc *d = len ? yml_parse(rel, text, len, 1) : NULL;
-	const struct yml_node *n = d ? yml_get(d->root, key) : NULL;
-	char *q = yaml_quote(value), *out;
-	if (n && n->kind != YML_SCALAR) {
-		diag_warn(rel, n->line, n->col, "'%s' is not a text here; left as it is", key);
-	} else if (n && (!yml_str(n) || strcmp(n->str, value))) {
-		size_t st = yaml_offset(text, len, n->line, n->col), en = yaml_offset(text, len, n->eline, n->ecol);
-		struct edit e = {st, en, q};
-		out = apply_edits(text, len, &e, 1);
-		if (out)
-			write_if_changed(s, rel, out, strlen(out), changed);
-		free(out);
-	} else if (!n) {
-		char *kq = yaml_quote(key);
-		out = xasprintf("%s%s%s: %s\n", text, len && text[len - 1] != '\n' ? "\n" : "", kq, q);
-		write_if_changed(s, rel, out, strlen(out), changed);
-		free(kq);
-		free(out);
-	}
-	free(q);
-	yml_free(d);
-	free(text);
-}
-
-/* Sets field of the item with id in a data overlay file (a list of items). */
-static void set_field(const struct site *s, const char *rel, const char *id, const char *field, const char *value,
-                      size_t *changed)
-{
-	char *full = site_path(s, rel), *text = NULL;
-	size_t len = 0;
-	if (file_read(full, &text, &len) != 0)
-		text = xstrdup(""), len = 0;
-	free(full);
-	struct yml_doc *d = len ? yml_parse(rel, text, len, 1) : NULL;
-	const struct yml_node *item = d ? item_by_id(d->root, id) : NULL;
-	const struct yml_node *n = item ? yml_get(item, field) : NULL;
-	char *q = yaml_quote(value), *out = NULL;
-	if (d && d->root && d->root->kind != YML_SEQ) {
-		diag_error(rel, d->root->line, d->root->col, "translated data must be a list of items with an id");
-		goto done;
-	}
-	if (n && n->kind == YML_SCALAR) {
-		if (yml_str(n) && !strcmp(n->str, value))
-			goto done;
-		size_t st = yaml_offset(text, len, n->line, n->col), en = yaml_offset(text, len, n->eline, n->ecol);
-		struct edit e = {st, en, q};
-		out = apply_edits(text, len, &e, 1);
-	} else if (item) {
-		/* a new line after the item's id, at the id's indentation */
-		const struct yml_node *idn = yml_get(item, "id");
-		size_t at = yaml_offset(text, len, idn->line, 1);
-		while (at < len && text[at] != '\n')
-			at++;
-		int keycol = 0;
-		for (size_t i = 0; i + 1 < item->n; i += 2)
-			if (!strcmp(item->kids[i]->str, "id"))
-				keycol = item->kids[i]->col;
-		char *line = xasprintf("\n%*s%s: %s", keycol - 1, "", field, q);
-		struct edit e = {at, at, line};
-		out = apply_edits(text, len, &e, 1);
-		free(line);
-	} else {
-		char *iq = yaml_quote(id);
-		out = xasprintf("%s%s- id: %s\n  %s: %s\n", len ? text : "# Translated fields, overlaid by id.\n",
-		                len && text[len - 1] != '\n' ? "\n" : "", iq, field, q);
-		free(iq);
-	}
-	if (out)
-		write_if_changed(s, rel, out, strlen(out), changed);
-done:
-	free(out);
-	free(q);
-	yml_free(d);
-	free(text);
-}
-
-int i18n_import(const struct site *s, const char *po)
-{
-	size_t before_errors = diag_errors();
-	po_file_t f = po_file_read(po, &po_handler);
-	if (!f || diag_errors() > before_errors) {
-		/* A file with syntax errors may hold half entries: import nothing. */
-		if (f)
-			po_file_free(f);
-		return 1;
-	}
-	const char *hdr = po_file_domain_header(f, NULL);
-	char *code = hdr ? po_header_field(hdr, "Language") : NULL;
-	int l = code ? lang_of(s, code) : -1;
-	if (l <= 0) {
-		diag_error(po, 0, 0, "the header's Language ('%s') is not a translation language of this site",
-		           code ? code : "");
-		free(code);
-		po_file_free(f);
-		return 1;
-	}
-	struct vec msgs = VEC_INIT;
-	po_message_iterator_t it = po_message_iterator(f, NULL);
-	po_message_t m;
-	while ((m = po_next_message(it))) {
-		if (po_message_is_obsolete(m) || !po_message_msgctxt(m))
-			continue;
-		struct msg *x = xmalloc(sizeof *x);
-		po_filepos_t fp = po_message_filepos(m, 0);
-		*x = (struct msg){po_message_msgctxt(m), po_message_msgid(m), po_message_msgstr(m),
-		                  po_message_is_fuzzy(m) != 0, fp ? (int)po_filepos_start_line(fp) : 0, false};
-		vec_push(&msgs, x);
-	}
-	po_message_iterator_free(it);
-	struct msg *all = xcalloc(msgs.n + 1, sizeof *all);
-	for (size_t i = 0; i < msgs.n; i++) {
-		all[i] = *(struct msg *)msgs.v[i];
-		free(msgs.v[i]);
-	}
-	size_t nm = msgs.n;
-	vec_free(&msgs);
-
-	struct store st;
-	store_load(s, (size_t)l, &st);
-	size_t changed = 0;
-	for (size_t i = 0; i < s->npages; i++) {
-		const struct page *p = s->pages[i];
-		if (p->generated || !p->docs[0])
-			continue;
-		char *prefix = xasprintf("page:%s:", p->key);
-		size_t pl = strlen(prefix), first = nm, count = 0;
-		for (size_t k = 0; k < nm; k++)
-			if (!strncmp(all[k].ctx, prefix, pl) && !strchr(all[k].ctx + pl, ':')) {
-				if (first == nm)
-					first = k;
-				count++;
-			}
-		free(prefix);
-		if (count)
-			import_page(s, (size_t)l, p, all, nm, po, &st, &changed);
-	}
-	char *ui_rel = xasprintf("content/i18n/%s.yaml", s->langs[l].code);
-	for (size_t k = 0; k < nm; k++) {
-		struct msg *x = &all[k];
-		if (!strncmp(x->ctx, "ui:", 3) || !strncmp(x->ctx, "data:", 5))
-			x->seen = true; /* unless found wanting below */
-		if (!*x->str)
-			continue;
-		if (!strncmp(x->ctx, "ui:", 3)) {
-			const char *key = x->ctx + 3, *orig = site_ui(s, 0, key), *own = ui_own(s, (size_t)l, key);
-			if (!orig || strcmp(orig, x->id)) {
-				diag_warn(po, x->line, 1, "the original of '%s' changed since this file was exported; entry skipped", x->ctx);
-				continue;
-			}
-			if (!own || strcmp(own, x->str))
-				set_flat(s, ui_rel, key, x->str, &changed);
-			if (!x->fuzzy)
-				union_record(&st, TR_UI, key, i18n_digest(orig, strlen(orig)));
-		} else if (!strncmp(x->ctx, "data:", 5)) {
-			/* data:<name>/<id>/<field> */
-			char *path = xstrdup(x->ctx + 5), *s1 = strchr(path, '/'), *s2 = strrchr(path, '/');
-			if (!s1 || s1 == s2) {
-				free(path);
-				continue;
-			}
-			*s1 = *s2 = '\0';
-			const struct data_file *df = data_in(s, path, -1);
-			const struct yml_node *item = df && df->doc ? item_by_id(df->doc->root, s1 + 1) : NULL;
-			const char *orig = yml_str(yml_get(item, s2 + 1));
-			if (!orig || strcmp(orig, x->id)) {
-				diag_warn(po, x->line, 1, "the original of '%s' changed since this file was exported; entry skipped", x->ctx);
-				free(path);
-				continue;
-			}
-			char *rel = xasprintf("content/data/%s.%s.yaml", path, s->langs[l].code);
-			set_field(s, rel, s1 + 1, s2 + 1, x->str, &changed);
-			if (!x->fuzzy)
-				union_record(&st, TR_DATA, x->ctx + 5, i18n_digest(orig, strlen(orig)));
-			free(rel);
-			free(path);
-		}
-	}
-	free(ui_rel);
-	for (size_t k = 0; k < nm; k++)
-		if (!all[k].seen && *all[k].str)
-			diag_warn(po, all[k].line, 1, "'%s' names nothing in this site; entry not imported", all[k].ctx);
-	/* The status file changes only when the import brought something new. */
-	store_save(s, (size_t)l, &st, &changed);
-	store_free(&st);
-	free(all);
-	free(code);
-	po_file_free(f);
-	if (!changed)
-		printf("vade: %s changed nothing\n", po);
-	return diag_errors() ? 1 : 0;
 }
 
 /* }======= */

@@ -2,9 +2,11 @@
 #include "diag.h"
 #include "i18n.h"
 #include "output.h"
+#include "po.h"
 #include "render.h"
 #include "serve.h"
 #include "site.h"
+#include "status.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -89,10 +91,10 @@ static int cmd_build(const struct args *a, bool write)
 		site_free(s);
 		return finish(a->strict);
 	}
-	struct tr_report *status = i18n_report(s);
+	struct tr_report *status = status_report_new(s);
 	struct render_opts o = {.out = out, .jobs = a->jobs, .status = status};
 	size_t pages = render_site(s, &o);
-	i18n_report_free(status);
+	status_report_free(status);
 	bool ok = diag_errors() == 0 && !(a->strict && diag_warnings());
 	if (write) {
 		size_t changed = output_changed(out);
@@ -151,9 +153,9 @@ static int cmd_i18n(const struct args *a, char **arg, int n)
 	else if (done)
 		rc = i18n_done(s, arg[1], arg + 2, (size_t)(n - 2));
 	else if (export)
-		rc = i18n_export(s, arg[1], a->out);
+		rc = po_export(s, arg[1], a->out);
 	else
-		rc = i18n_import(s, arg[1]);
+		rc = po_import(s, arg[1]);
 	site_free(s);
 	int frc = finish(false);
 	return rc ? rc : frc;

@@ -606,6 +606,19 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	cmark_parser_free(p);
 }
 
+struct cmark_node *markdown_parse_blocks(const char *text, size_t len)
+{
+	markdown_init();
+	cmark_parser *p = cmark_parser_new(CMARK_OPT_SOURCEPOS);
+	cmark_syntax_extension *table = cmark_find_syntax_extension("table");
+	if (table)
+		cmark_parser_attach_syntax_extension(p, table);
+	cmark_parser_feed(p, text, len);
+	cmark_node *doc = finish(p);
+	cmark_parser_free(p); /* the tree does not need its parser */
+	return doc;
+}
+
 void md_result_free(struct md_result *r)
 {
 	buf_free(&r->html);

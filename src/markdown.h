@@ -11,6 +11,7 @@
 #include "util.h"
 
 struct cite_ctx;
+struct cmark_node;
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -47,6 +48,11 @@ void markdown_init(void);
 void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out);
 void md_result_free(struct md_result *r);
 
+/* The blocks of text with their source positions, for cutting it into passages
+ * (passage.h): parsed with the table extension only, since no inline extension
+ * changes a block, and with the inline pass under the same lock as every
+ * parse. Caller frees with cmark_node_free(). */
+struct cmark_node *markdown_parse_blocks(const char *text, size_t len);
 /* The ids markdown_render() gives the headings of text, in order. Caller frees each and the array. */
 size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, char ***ids);
 /* Plain text of the first level-1 heading, or NULL. Caller frees. */

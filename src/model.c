@@ -2,7 +2,7 @@
  * the helpers templates call (url, t, markdown, notes). */
 #include "diag.h"
 #include "escape.h"
-#include "i18n.h"
+#include "status.h"
 #include "job.h"
 #include "util.h"
 
@@ -272,7 +272,7 @@ static void make_params(lua_State *L, const void *ptr, void *ctx)
 /* What the translation status says of page p in lang: outdated, and what changed. */
 static void push_status(lua_State *L, const struct resolved *r, const struct page *p, size_t l, int empty)
 {
-	const struct tr_entry *te = i18n_entry(resolve_status(r), l, TR_PAGES, p->key);
+	const struct tr_entry *te = status_entry(resolve_status(r), l, TR_PAGES, p->key);
 	lua_pushboolean(L, te && p->docs[l] && te->state == TR_OUTDATED);
 	lua_setfield(L, -2, "outdated");
 	if (te && p->docs[l] && te->nchanged) {

@@ -4,7 +4,7 @@
  * translation dashboard; root.html: the page at the root of OUT_DIR). A
  * theme without one of these templates simply has no such page. */
 #include "diag.h"
-#include "i18n.h"
+#include "status.h"
 #include "job.h"
 #include "output.h"
 #include "util.h"

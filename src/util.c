@@ -223,13 +223,33 @@ int mkdir_p(const char *path)
 	return rc != 0 && errno != EEXIST ? -1 : 0;
 }
 
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The folder of path ("." for a bare name); caller frees. */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return !slash ? xstrdup(".") : slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+}
+
 int file_write(const char *path, const void *data, size_t len)
 {
 	/* The folder usually exists: make it only when the first open says so. */
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	const char *slash = strrchr(path, '/');
-	if (fd < 0 && errno == ENOENT && slash && slash != path) {
-		char *dir = xstrndup(path, (size_t)(slash - path));
+	if (fd < 0 && errno == ENOENT && strrchr(path, '/')) {
+		char *dir = dir_of(path);
 		int rc = mkdir_p(dir);
 		free(dir);
 		if (rc)
@@ -238,19 +258,71 @@ int file_write(const char *path, const void *data, size_t len)
 	}
 	if (fd < 0)
 		return -1;
-	const char *p = data;
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			close(fd);
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
+	if (write_all(fd, data, len) != 0) {
+		close(fd);
+		return -1;
 	}
 	return close(fd);
+}
+
+/* mkstemp() makes the file 0600; a new file gets what open(path, 0666) would
+ * give. The umask can only be read by setting it, so it is set back at once. */
+static mode_t new_file_mode(void)
+{
+	mode_t mask = umask(022);
+	umask(mask);
+	return 0666 & ~mask;
+}
+
+int file_write_atomic(const char *path, const void *data, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = dir_of(path);
+	char *tmp = xasprintf("%s/.%s.vade-tmp-XXXXXX", dir, slash ? slash + 1 : path);
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && slash && mkdir_p(dir) == 0) {
+		strcpy(tmp + strlen(tmp) - 6, "XXXXXX");
+		fd = mkostemp(tmp, O_CLOEXEC);
+	}
+	int rc = fd < 0 ? -1 : 0;
+	if (!rc) {
+		struct stat st;
+		mode_t mode = stat(path, &st) == 0 ? st.st_mode & 07777 : new_file_mode();
+		if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0)
+			rc = -1;
+		if (close(fd) != 0)
+			rc = -1;
+		if (!rc && rename(tmp, path) != 0)
+			rc = -1;
+		if (rc) {
+			int e = errno;
+			unlink(tmp);
+			errno = e;
+		}
+	}
+	if (!rc) {
+		/* The rename lasts a crash only once the folder is synced too; a folder
+		 * that cannot be opened or synced does not undo the write. */
+		int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+	}
+	free(tmp);
+	free(dir);
+	return rc;
+}
+
+int file_update(const char *path, const void *data, size_t len)
+{
+	char *old = NULL;
+	size_t ol = 0;
+	bool same = file_read(path, &old, &ol) == 0 && ol == len && !memcmp(old, data, len);
+	free(old);
+	if (same)
+		return 0;
+	return file_write_atomic(path, data, len) == 0 ? 1 : -1;
 }
 
 bool is_dir(const char *path)

@@ -57,6 +57,17 @@ void *xbsearch(const void *key, const void *base, size_t n, size_t size,
 int file_read(const char *path, char **out, size_t *len);
 /* Writes a whole file, creating parent folders; returns 0 or -1 with errno. */
 int file_write(const char *path, const void *data, size_t len);
+/* Replaces a file all at once, for files people keep (content/): the bytes go
+ * to ".<name>.vade-tmp-XXXXXX" in the same folder, are synced, then renamed
+ * over path, so a crash or a failed write leaves the old file or the new one,
+ * never part of either. Keeps the old file's permission bits (a new file gets
+ * 0666 less the umask, which it reads, so not while other threads create
+ * files). Creates parent folders. Returns 0, or -1 with errno and no
+ * temporary file left. */
+int file_write_atomic(const char *path, const void *data, size_t len);
+/* file_write_atomic() unless path already holds exactly these bytes (then the
+ * file is not touched). Returns 1 when written, 0 when unchanged, -1 with errno. */
+int file_update(const char *path, const void *data, size_t len);
 int mkdir_p(const char *path);
 bool is_dir(const char *path);
 bool is_file(const char *path);

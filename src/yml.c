@@ -291,3 +291,16 @@ enum yml_type yml_resolve(const struct yml_node *n, long long *iv, double *dv)
 	}
 	return YML_T_STR;
 }
+
+size_t yml_offset(const char *text, size_t len, int line, int col)
+{
+	size_t o = 0;
+	for (int l = 1; l < line && o < len; o++)
+		if (text[o] == '\n')
+			l++;
+	for (int c = 1; c < col && o < len && text[o] != '\n'; c++)
+		do
+			o++;
+		while (o < len && ((unsigned char)text[o] & 0xc0) == 0x80);
+	return o;
+}

@@ -38,6 +38,9 @@ struct yml_doc {
 struct yml_doc *yml_parse(const char *path, const char *text, size_t len, int line0);
 void yml_free(struct yml_doc *doc);
 
+/* Byte offset in text of a mark (line, col), both 1-based, as libyaml counts
+ * them: the column in characters (UTF-8 sequences). Clamped to len. */
+size_t yml_offset(const char *text, size_t len, int line, int col);
 /* Value of key in a map, or NULL. */
 struct yml_node *yml_get(const struct yml_node *map, const char *key);
 /* The scalar's text, or NULL for a non-scalar or a null value. */

@@ -1,0 +1,358 @@
+/* passage.c — a site's translatable passages and their digests. */
+#include "passage.h"
+#include "markdown.h"
+
+#include <cmark-gfm.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* {======= digests and labels */
+
+uint64_t passage_digest(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	bool space = false, any = false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (isspace(c)) {
+			space = any;
+			continue;
+		}
+		if (space) {
+			h = (h ^ ' ') * 0x100000001b3ULL;
+			space = false;
+		}
+		h = (h ^ c) * 0x100000001b3ULL;
+		any = true;
+	}
+	return h;
+}
+
+char *passage_excerpt(const char *t)
+{
+	struct buf b = BUF_INIT;
+	int words = 0;
+	bool sp = false;
+	for (const char *p = t; *p && words < 8; p++) {
+		if (isspace((unsigned char)*p)) {
+			if (!sp && b.len)
+				words++;
+			sp = true;
+			continue;
+		}
+		if (sp && b.len)
+			buf_addc(&b, ' ');
+		sp = false;
+		buf_addc(&b, *p);
+	}
+	bool more = words >= 8;
+	char *e = xasprintf("\xe2\x80\x9c%s%s\xe2\x80\x9d", b.p, more ? "\xe2\x80\xa6" : "");
+	buf_free(&b);
+	return e;
+}
+
+/* }======= */
+
+/* {======= a page's passages */
+
+static struct passage *add(struct passage_set *set)
+{
+	set->v = xrealloc(set->v, (set->n + 1) * sizeof *set->v);
+	struct passage *g = &set->v[set->n++];
+	memset(g, 0, sizeof *g);
+	return g;
+}
+
+/* Byte offset of a cmark position (line, col), both 1-based, columns in bytes. */
+static size_t offset_of(const char *text, size_t len, size_t from, int line, int col)
+{
+	size_t o = from;
+	for (int l = 1; l < line && o < len; o++)
+		if (text[o] == '\n')
+			l++;
+	return o + (size_t)(col > 0 ? col - 1 : 0);
+}
+
+/* The front matter value of key: its bytes on its line and its text. */
+static void front_matter_value(struct passage_set *set, const struct doc *d, const char *key)
+{
+	const struct yml_node *n = d->fm ? yml_get(d->fm->root, key) : NULL;
+	if (!n || n->kind != YML_SCALAR || !yml_str(n))
+		return;
+	/* The value's own bytes, from libyaml's marks: quotes and block scalars included. */
+	size_t st = yml_offset(set->text, set->len, n->line, n->col);
+	size_t en = yml_offset(set->text, set->len, n->eline, n->ecol);
+	if (en > set->len || en < st)
+		en = st;
+	struct passage *g = add(set);
+	g->start = st;
+	g->end = en;
+	g->text = xstrdup(n->str);
+	g->digest = passage_digest(n->str, n->len);
+	g->line = n->line;
+	g->label = xstrdup(key);
+	g->yaml = true;
+}
+
+/* Copies the passage [st, en), dropping the first `indent` columns of container
+ * prefix ("> ", list indentation) from its continuation lines. */
+static char *copy_text(const char *t, size_t st, size_t en, int indent)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = st; i < en; i++) {
+		buf_addc(&b, t[i]);
+		if (t[i] == '\n')
+			for (int k = 0; k < indent && i + 1 < en && (t[i + 1] == ' ' || t[i + 1] == '>'); k++)
+				i++;
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* The bytes [*st, *en) of a heading, paragraph or table cell in the file (its
+ * body starts at off): without a heading's marks ("## ", closing '#'s, a
+ * setext underline), a cell's leading spaces or trailing white space. False
+ * when nothing is left. */
+static bool node_bytes(const struct passage_set *set, size_t off, cmark_node *n, bool heading, bool cell,
+                       size_t *st, size_t *en)
+{
+	const char *t = set->text;
+	size_t len = set->len;
+	int sl = cmark_node_get_start_line(n), sc = cmark_node_get_start_column(n);
+	int el = cmark_node_get_end_line(n), ec = cmark_node_get_end_column(n);
+	size_t s = offset_of(t, len, off, sl, sc), e = offset_of(t, len, off, el, ec) + 1;
+	if (ec == 0) /* ends at the end of the previous line */
+		e = offset_of(t, len, off, el, 1) - 1;
+	if (e > len)
+		e = len;
+	if (heading && t[s] == '#') {
+		while (s < e && t[s] == '#')
+			s++;
+		while (s < e && t[s] == ' ')
+			s++;
+		while (e > s && (t[e - 1] == ' ' || t[e - 1] == '#' || t[e - 1] == '\n'))
+			e--;
+	} else if (heading) { /* setext: the text without its underline */
+		size_t nl = e;
+		while (nl > s && t[nl - 1] != '\n')
+			nl--;
+		e = nl ? nl - 1 : s;
+	}
+	while (e > s && (t[e - 1] == '\n' || t[e - 1] == ' ' || t[e - 1] == '\r'))
+		e--;
+	while (cell && s < e && t[s] == ' ')
+		s++;
+	*st = s;
+	*en = e;
+	return e > s;
+}
+
+/* The body's headings, paragraphs and table cells, each labelled with the
+ * heading it stands under and its number there. */
+static void cut_body(struct passage_set *set, const struct doc *d)
+{
+	size_t off = d->body_off <= set->len ? d->body_off : set->len; /* the file may have shrunk */
+	cmark_node *doc = markdown_parse_blocks(set->text + off, set->len - off);
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	char *section = NULL;
+	int nth = 0;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		const char *ts = cmark_node_get_type_string(n);
+		bool heading = cmark_node_get_type(n) == CMARK_NODE_HEADING;
+		bool cell = ts && !strcmp(ts, "table_cell");
+		size_t st, en;
+		if ((!heading && !cell && cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH) ||
+		    !node_bytes(set, off, n, heading, cell, &st, &en))
+			continue;
+		struct passage *g = add(set);
+		g->start = st;
+		g->end = en;
+		g->indent = cmark_node_get_start_column(n) - 1;
+		g->text = copy_text(set->text, st, en, g->indent);
+		g->digest = passage_digest(g->text, strlen(g->text));
+		g->line = d->body_line + cmark_node_get_start_line(n) - 1;
+		char *ex = passage_excerpt(g->text);
+		if (heading) {
+			free(section);
+			section = xstrdup(g->text);
+			nth = 0;
+			g->label = xasprintf("heading %s", ex);
+		} else {
+			const char *what = cell ? "table cell" : "paragraph";
+			nth++;
+			g->label = section ? xasprintf("%s, %s %d: %s", section, what, nth, ex)
+			                   : xasprintf("%s %d: %s", what, nth, ex);
+		}
+		free(ex);
+	}
+	free(section);
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+}
+
+void passage_set_cut(struct passage_set *set, const struct doc *d, char *text, size_t len)
+{
+	memset(set, 0, sizeof *set);
+	set->text = text;
+	set->len = len;
+	front_matter_value(set, d, "title");
+	front_matter_value(set, d, "summary");
+	cut_body(set, d);
+}
+
+bool passage_set_read(const struct site *s, const struct doc *d, struct passage_set *set)
+{
+	memset(set, 0, sizeof *set);
+	char *full = site_path(s, d->src), *text;
+	size_t len;
+	int rc = file_read(full, &text, &len);
+	free(full);
+	if (rc)
+		return false;
+	passage_set_cut(set, d, text, len);
+	return true;
+}
+
+void passage_set_free(struct passage_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		free(set->v[i].text);
+		free(set->v[i].label);
+	}
+	free(set->v);
+	free(set->text);
+	memset(set, 0, sizeof *set);
+}
+
+size_t passage_number(const struct passage_set *set, size_t i)
+{
+	size_t b = 0;
+	for (size_t k = 0; k < i && k < set->n; k++)
+		b += !set->v[k].yaml;
+	return b + 1;
+}
+
+const struct passage *passage_pair(const struct passage_set *orig, const struct passage_set *tr, size_t i)
+{
+	if (!tr || !tr->text)
+		return NULL;
+	const struct passage *g = &orig->v[i];
+	if (g->yaml) {
+		for (size_t k = 0; k < tr->n; k++)
+			if (tr->v[k].yaml && !strcmp(tr->v[k].label, g->label))
+				return &tr->v[k];
+		return NULL;
+	}
+	if (passage_number(orig, orig->n) != passage_number(tr, tr->n))
+		return NULL; /* not the same shape */
+	size_t want = passage_number(orig, i);
+	for (size_t k = 0, b = 0; k < tr->n; k++)
+		if (!tr->v[k].yaml && ++b == want)
+			return &tr->v[k];
+	return NULL;
+}
+
+/* }======= */
+
+/* {======= UI strings and data fields */
+
+void passage_ui_keys(const struct site *s, struct vec *keys)
+{
+	for (int k = 0; k < 2; k++) {
+		const struct yml_doc *d = s->ui[k];
+		for (size_t i = 0; d && d->root && d->root->kind == YML_MAP && i + 1 < d->root->n; i += 2) {
+			const char *key = d->root->kids[i]->str;
+			if (!site_ui(s, 0, key))
+				continue; /* not text: nothing to translate (and t() reports it) */
+			bool seen = false;
+			for (size_t j = 0; j < keys->n && !seen; j++)
+				seen = !strcmp(keys->v[j], key);
+			if (!seen)
+				vec_push(keys, (void *)key);
+		}
+	}
+}
+
+const char *passage_ui_own(const struct site *s, size_t lang, const char *key)
+{
+	for (int k = 0; k < 2; k++) {
+		const struct yml_doc *d = s->ui[2 * lang + (size_t)k];
+		const char *v = d ? yml_str(yml_get(d->root, key)) : NULL;
+		if (v)
+			return v;
+	}
+	return NULL;
+}
+
+/* Fields that identify, link or date an item rather than say something. */
+static bool translatable_field(const char *k)
+{
+	static const char *const no[] = {"id", "url", "URL", "ref", "parent", "kind", "year", "topics", "type",
+	                                 "acronym", "DOI", "ISBN", "ISSN", "lang", "language", NULL};
+	for (const char *const *n = no; *n; n++)
+		if (!strcmp(k, *n))
+			return false;
+	return true;
+}
+
+static const struct data_file *data_in(const struct site *s, const char *name, int lang)
+{
+	for (size_t i = 0; i < s->ndata; i++)
+		if (s->data[i].lang == lang && !strcmp(s->data[i].name, name))
+			return &s->data[i];
+	return NULL;
+}
+
+const struct yml_node *passage_data_item(const struct yml_node *list, const char *id)
+{
+	for (size_t i = 0; list && list->kind == YML_SEQ && i < list->n; i++) {
+		const char *v = yml_str(yml_get(list->kids[i], "id"));
+		if (v && !strcmp(v, id))
+			return list->kids[i];
+	}
+	return NULL;
+}
+
+const char *passage_field_original(const struct site *s, const char *name, const char *id, const char *field)
+{
+	const struct data_file *df = data_in(s, name, -1);
+	const struct yml_node *item = df && df->doc ? passage_data_item(df->doc->root, id) : NULL;
+	return yml_str(yml_get(item, field));
+}
+
+void passage_fields_each(const struct site *s, size_t lang, passage_field_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < s->ndata; i++) {
+		const struct data_file *df = &s->data[i];
+		if (df->lang != -1 || !df->doc || !df->doc->root || !strcmp(df->name, "references"))
+			continue;
+		const struct yml_node *root = df->doc->root;
+		if (root->kind != YML_SEQ)
+			continue;
+		const struct data_file *tr = data_in(s, df->name, (int)lang);
+		for (size_t j = 0; j < root->n; j++) {
+			const struct yml_node *item = root->kids[j];
+			const char *id = yml_str(yml_get(item, "id"));
+			if (!id || item->kind != YML_MAP)
+				continue;
+			const struct yml_node *ti = tr && tr->doc ? passage_data_item(tr->doc->root, id) : NULL;
+			for (size_t k = 0; k + 1 < item->n; k += 2) {
+				const struct yml_node *v = item->kids[k + 1];
+				const char *f = item->kids[k]->str;
+				long long iv;
+				double dv;
+				if (!translatable_field(f) || v->kind != YML_SCALAR || yml_resolve(v, &iv, &dv) != YML_T_STR)
+					continue;
+				char *path = xasprintf("%s/%s/%s", df->name, id, f);
+				fn(ctx, path, df, v, yml_str(yml_get(ti, f)));
+				free(path);
+			}
+		}
+	}
+}
+
+/* }======= */

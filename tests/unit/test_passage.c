@@ -1,0 +1,134 @@
+/* Unit tests: a page cut into passages, their labels and bytes, digests, pairing. */
+#include "passage.h"
+#include "tap.h"
+
+#include <stdlib.h>
+
+static const char page[] =
+	"---\n"
+	"title: \"The title\"\n"
+	"summary: A short summary\n"
+	"---\n"
+	"# Heading one\n"                            /* line 5 */
+	"\n"
+	"First paragraph\n"
+	"wrapped over two lines.\n"
+	"\n"
+	"- item one\n"                               /* line 10 */
+	"- item two\n"
+	"  continued\n"
+	"\n"
+	"> quoted text\n"
+	"> continued here\n"                         /* line 15 */
+	"\n"
+	"Setext heading\n"
+	"--------------\n"
+	"\n"
+	"| a | b |\n"                                /* line 20 */
+	"|---|---|\n"
+	"| cell one | cell two |\n"
+	"\n"
+	"Last paragraph.\n";
+
+/* A doc as site.c makes it: front matter parsed with file lines, the body after it. */
+static void cut(struct passage_set *set, const char *text, struct doc *d)
+{
+	memset(d, 0, sizeof *d);
+	d->body_line = 1;
+	const char *end = strstr(text + 4, "\n---\n");
+	if (!strncmp(text, "---\n", 4) && end) {
+		d->fm = yml_parse("t.md", text + 4, (size_t)(end + 1 - (text + 4)), 2);
+		d->body_off = (size_t)(end + 5 - text);
+		for (const char *p = text; p < text + d->body_off; p++)
+			d->body_line += *p == '\n';
+	}
+	passage_set_cut(set, d, xstrdup(text), strlen(text));
+}
+
+/* The passage's bytes in the file, as a string. */
+static char *bytes(const struct passage_set *set, size_t i)
+{
+	return xstrndup(set->text + set->v[i].start, set->v[i].end - set->v[i].start);
+}
+
+static void check_bytes(const struct passage_set *set, size_t i, const char *want, const char *name)
+{
+	char *b = bytes(set, i);
+	is_str(b, want, name);
+	free(b);
+}
+
+int main(void)
+{
+	struct passage_set set;
+	struct doc d;
+	cut(&set, page, &d);
+	static const char *const texts[] = {
+		"The title", "A short summary", "Heading one", "First paragraph\nwrapped over two lines.",
+		"item one", "item two\ncontinued", "quoted text\ncontinued here", "Setext heading",
+		"a", "b", "cell one", "cell two", "Last paragraph.",
+	};
+	size_t want = sizeof texts / sizeof *texts;
+	ok(set.n == want, "13 passages: title, summary, 2 headings, 5 paragraphs, 4 cells (got %zu)", set.n);
+	for (size_t i = 0; i < want && i < set.n; i++) {
+		char *name = xasprintf("the text of passage %zu", i);
+		is_str(set.v[i].text, texts[i], name);
+		free(name);
+	}
+	if (set.n == want) {
+		ok(set.v[0].yaml && set.v[1].yaml && !set.v[2].yaml, "title and summary are front matter values");
+		check_bytes(&set, 0, "\"The title\"", "the title's bytes are the YAML value with its quotes");
+		check_bytes(&set, 2, "Heading one", "a heading's bytes leave out its '#' marks");
+		check_bytes(&set, 7, "Setext heading", "a setext heading's bytes leave out its underline");
+		check_bytes(&set, 6, "quoted text\n> continued here", "a quote's bytes keep the prefix the text drops");
+		check_bytes(&set, 10, "cell one", "a cell's bytes leave out the spaces around it");
+		ok(set.v[6].indent == 2 && set.v[5].indent == 2, "list item and quote continuation indent 2");
+		is_str(set.v[0].label, "title", "the title's label");
+		is_str(set.v[2].label, "heading \xe2\x80\x9cHeading one\xe2\x80\x9d", "a heading's label");
+		is_str(set.v[3].label, "Heading one, paragraph 1: \xe2\x80\x9c" "First paragraph wrapped over two lines.\xe2\x80\x9d",
+		       "a paragraph's label names its section and number, folded");
+		is_str(set.v[6].label, "Heading one, paragraph 4: \xe2\x80\x9cquoted text continued here\xe2\x80\x9d",
+		       "list items and quotes count as paragraphs of the section");
+		is_str(set.v[10].label, "Setext heading, table cell 3: \xe2\x80\x9c" "cell one\xe2\x80\x9d",
+		       "a cell's label counts from its heading");
+		ok(set.v[2].line == 5 && set.v[4].line == 10 && set.v[10].line == 22, "file lines (%d, %d, %d)",
+		   set.v[2].line, set.v[4].line, set.v[10].line);
+		ok(set.v[3].digest == passage_digest(texts[3], strlen(texts[3])), "a passage's digest is its text's");
+		ok(passage_number(&set, 2) == 1 && passage_number(&set, 12) == 11, "body passages numbered from 1");
+	}
+
+	/* A translation of the same shape pairs passage by passage; of another shape, only front matter. */
+	struct passage_set tr, odd;
+	struct doc td, od;
+	char *fr = xstrdup(page);
+	memcpy(strstr(fr, "First"), "Prime", 5);
+	cut(&tr, fr, &td);
+	cut(&odd, "---\ntitle: Le titre\n---\nUn seul paragraphe.\n", &od);
+	const struct passage *t = set.n == want ? passage_pair(&set, &tr, 3) : NULL;
+	ok(t && !strncmp(t->text, "Prime paragraph", 15), "same shape: paragraph 1 pairs with paragraph 1");
+	ok(set.n == want && passage_pair(&set, &odd, 3) == NULL, "another shape: no body passage pairs");
+	t = set.n ? passage_pair(&set, &odd, 0) : NULL;
+	ok(t && !strcmp(t->text, "Le titre"), "another shape: the title still pairs");
+	ok(set.n > 1 && passage_pair(&set, &odd, 1) == NULL, "no summary in the translation: none paired");
+
+	/* Digests: white space does not count, words do; the function is FNV-1a 64 (the status files depend on it). */
+	const char *a = "Re-wrapping  a\nparagraph\tis not a change", *b = "  Re-wrapping a paragraph is not a change\n";
+	ok(passage_digest(a, strlen(a)) == passage_digest(b, strlen(b)), "white space runs, leading and trailing, fold");
+	ok(passage_digest("a b", 3) != passage_digest("ab", 2), "a space between words counts");
+	ok(passage_digest("one text", 8) != passage_digest("another", 7), "different text, different digest");
+	ok(passage_digest("Hello world", 11) == 0x2713f785a33764c7ULL, "FNV-1a 64 of \"Hello world\"");
+	ok(passage_digest("", 0) == 0xcbf29ce484222325ULL, "the empty text is the FNV offset basis");
+
+	char *ex = passage_excerpt("one two three four five six seven eight nine");
+	is_str(ex, "\xe2\x80\x9cone two three four five six seven eight\xe2\x80\xa6\xe2\x80\x9d", "excerpt: eight words, then …");
+	free(ex);
+
+	passage_set_free(&set);
+	passage_set_free(&tr);
+	passage_set_free(&odd);
+	yml_free(d.fm);
+	yml_free(td.fm);
+	yml_free(od.fm);
+	free(fr);
+	return tap_done();
+}

@@ -1,0 +1,86 @@
+/* Unit tests: file_write_atomic() replaces a file whole or leaves it alone. */
+#include "tap.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/vade-test-util-XXXXXX";
+
+/* How many temporary files of file_write_atomic() are in folder d. */
+static int temps_in(const char *d)
+{
+	DIR *dh = opendir(d);
+	int n = 0;
+	struct dirent *e;
+	while (dh && (e = readdir(dh)))
+		n += strstr(e->d_name, ".vade-tmp-") != NULL;
+	if (dh)
+		closedir(dh);
+	return n;
+}
+
+static bool holds(const char *path, const char *want)
+{
+	char *got;
+	size_t len;
+	if (file_read(path, &got, &len) != 0)
+		return false;
+	bool same = len == strlen(want) && !memcmp(got, want, len);
+	free(got);
+	return same;
+}
+
+static mode_t mode_of(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? st.st_mode & 07777 : 0;
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	umask(022);
+	char *f = path_join(dir, "a.txt");
+	ok(file_write_atomic(f, "one\n", 4) == 0 && holds(f, "one\n"), "a new file is written");
+	ok(mode_of(f) == 0644, "a new file gets 0666 less the umask (got %o)", (unsigned)mode_of(f));
+	chmod(f, 0640);
+	ok(file_write_atomic(f, "two\n", 4) == 0 && holds(f, "two\n"), "an existing file is replaced");
+	ok(mode_of(f) == 0640, "the replaced file keeps its permission bits (got %o)", (unsigned)mode_of(f));
+	ok(temps_in(dir) == 0, "no temporary file is left after a write");
+
+	char *deep = path_join(dir, "x/y/b.txt");
+	ok(file_write_atomic(deep, "b", 1) == 0 && holds(deep, "b"), "missing parent folders are made");
+
+	/* The rename fails: the target is a folder. */
+	char *sub = path_join(dir, "x");
+	ok(file_write_atomic(sub, "c", 1) == -1 && is_dir(sub), "a folder in the way is an error and stays");
+	ok(temps_in(dir) == 0, "no temporary file is left after a failed rename");
+
+	/* A write that fails half way (a file size limit, as a full disk would). */
+	struct rlimit rl = {4096, 4096};
+	signal(SIGXFSZ, SIG_IGN);
+	setrlimit(RLIMIT_FSIZE, &rl);
+	size_t big = 65536;
+	char *data = xmalloc(big);
+	memset(data, 'z', big);
+	ok(file_write_atomic(f, data, big) == -1, "a write past the size limit fails");
+	ok(holds(f, "two\n"), "the old file is intact after a failed write");
+	ok(temps_in(dir) == 0, "no temporary file is left after a failed write");
+	free(data);
+
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+	ok(system(cmd) == 0, "cleaned up");
+	free(cmd);
+	free(sub);
+	free(deep);
+	free(f);
+	return tap_done();
+}

@@ -23,7 +23,7 @@
 
 struct job {
 	const struct page *page;        /* the page; in a handbook, the chapter being rendered */
-	const struct doc *doc;          /* page_doc(page, lang): the file its text comes from */
+	const struct doc *doc;          /* site_page_doc(page, lang): the file its text comes from */
 	size_t lang;                    /* the reader's language */
 	enum output_kind kind;
 	const char *out_path;           /* the output file under OUT_DIR, "fr/a/b/index.html" (borrowed) */

@@ -619,7 +619,7 @@ struct cmark_node *markdown_parse_blocks(const char *text, size_t len)
 	return doc;
 }
 
-void md_result_free(struct md_result *r)
+void markdown_result_free(struct md_result *r)
 {
 	buf_free(&r->html);
 	for (size_t i = 0; i < r->ntoc; i++) {

@@ -46,7 +46,7 @@ struct md_result {
 
 void markdown_init(void);
 void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out);
-void md_result_free(struct md_result *r);
+void markdown_result_free(struct md_result *r);
 
 /* The blocks of text with their source positions, for cutting it into passages
  * (passage.h): parsed with the table extension only, since no inline extension

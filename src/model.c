@@ -62,13 +62,13 @@ static int l_url(lua_State *L)
 			luaL_argcheck(L, l >= 0, 2, "unknown language");
 			lang = (size_t)l;
 		}
-		rel = url_relative(j->out_path, resolve_output(w->sh->r, p, lang));
+		rel = site_url_relative(j->out_path, resolve_output(w->sh->r, p, lang));
 	} else if (esc_url_external(luaL_checkstring(L, 1))) {
 		return push_external(L, w, lua_tostring(L, 1));
 	} else {
 		const char *p = lua_tostring(L, 1);
 		luaL_argcheck(L, p[0] != '/', 1, "a path inside the output folder or a URL with a scheme");
-		rel = url_relative(j->out_path, p);
+		rel = site_url_relative(j->out_path, p);
 	}
 	lua_pushstring(L, rel);
 	free(rel);
@@ -123,7 +123,7 @@ static int l_markdown(lua_State *L)
 		lua_pushlstring(L, h + 3, n - 8);
 	else
 		lua_pushlstring(L, h, n);
-	md_result_free(&r);
+	markdown_result_free(&r);
 	return 1;
 }
 
@@ -292,7 +292,7 @@ static void push_page(lua_State *L, const struct resolved *r, const struct page 
                       int languages)
 {
 	const struct site *s = resolve_site_of(r);
-	const struct doc *d = page_doc(s, p, l);
+	const struct doc *d = site_page_doc(s, p, l);
 	lua_createtable(L, 0, 16);
 	model_set_str(L, "key", p->key);
 	model_set_str(L, "title", d->title);

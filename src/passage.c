@@ -207,11 +207,9 @@ void passage_set_cut(struct passage_set *set, const struct doc *d, char *text, s
 bool passage_set_read(const struct site *s, const struct doc *d, struct passage_set *set)
 {
 	memset(set, 0, sizeof *set);
-	char *full = site_path(s, d->src), *text;
+	char *text;
 	size_t len;
-	int rc = file_read(full, &text, &len);
-	free(full);
-	if (rc)
+	if (site_read(s, d->src, &text, &len) != 0)
 		return false;
 	passage_set_cut(set, d, text, len);
 	return true;

@@ -274,10 +274,9 @@ static void update(struct import *im, const char *rel, const char *text)
 /* The text of a site file, "" when there is none. Caller frees. */
 static char *read_or_empty(const struct site *s, const char *rel, size_t *len)
 {
-	char *full = site_path(s, rel), *text = NULL;
-	if (file_read(full, &text, len) != 0)
+	char *text = NULL;
+	if (tree_kind(&s->tree, rel, NULL) == TREE_NONE || site_read(s, rel, &text, len) != 0)
 		text = xstrdup(""), *len = 0;
-	free(full);
 	return text;
 }
 

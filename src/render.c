@@ -83,14 +83,14 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 			/* In a handbook, a link to one of its chapters stays inside the document. */
 			result = has_frag ? xasprintf("#c%zu-%s", chap, frag) : xasprintf("#c%zu", chap);
 		} else {
-			char *rel = url_relative(j->out_path, resolve_output(w->sh->r, t.page, j->lang));
+			char *rel = site_url_relative(j->out_path, resolve_output(w->sh->r, t.page, j->lang));
 			result = frag ? xasprintf("%s#%s", rel, frag) : xstrdup(rel);
 			if (has_frag)
 				add_check(w, j, line, col, t.page, frag);
 			free(rel);
 		}
 	} else {
-		char *rel = url_relative(j->out_path, t.path);
+		char *rel = site_url_relative(j->out_path, t.path);
 		result = xasprintf("%s%s", rel, t.rest);
 		free(rel);
 	}
@@ -219,13 +219,8 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 		free(w->text);
 		w->text = NULL;
 		w->text_src = NULL;
-		char *full = site_path(s, d->src);
-		int rc = file_read(full, &w->text, &w->text_len);
-		free(full);
-		if (rc != 0) {
-			diag_error(d->src, 0, 0, "cannot read file");
+		if (site_read(s, d->src, &w->text, &w->text_len) != 0)
 			return false;
-		}
 		w->text_src = d->src;
 	}
 	/* The file may have shrunk since it was loaded (an editor saving during vade serve). */
@@ -287,7 +282,7 @@ static bool push_chapters(struct worker *w, const struct job *hb, int vars)
 	for (size_t i = 0; i < hb->nchapters && ok; i++) {
 		struct job cj = *hb;
 		cj.page = hb->chapters[i];
-		cj.doc = page_doc(w->sh->s, cj.page, hb->lang);
+		cj.doc = site_page_doc(w->sh->s, cj.page, hb->lang);
 		char *prefix = xasprintf("c%zu-", i + 1), *id = xasprintf("c%zu", i + 1);
 		struct md_result md = {0};
 		buf_init(&md.html);
@@ -304,7 +299,7 @@ static bool push_chapters(struct worker *w, const struct job *hb, int vars)
 		lua_geti(L, model, (lua_Integer)cj.page->index + 1);
 		lua_setfield(L, -2, "page");
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
-		md_result_free(&md);
+		markdown_result_free(&md);
 		free(prefix);
 		free(id);
 	}
@@ -325,7 +320,7 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 	struct vec ch = VEC_INIT;
 	if (kind == OUT_HANDBOOK)
 		handbook_chapters(s, p, &ch);
-	struct job j = {.page = p, .doc = page_doc(s, p, lang), .lang = lang, .kind = kind, .out_path = out_path,
+	struct job j = {.page = p, .doc = site_page_doc(s, p, lang), .lang = lang, .kind = kind, .out_path = out_path,
 	                .cite = &cite, .chapters = (const struct page *const *)ch.v, .nchapters = ch.n};
 	int top = lua_gettop(L);
 	model_push_vars(w, &j, NULL);
@@ -374,7 +369,7 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 {
 	struct shared *sh = w->sh;
 	const struct site *s = sh->s;
-	const struct doc *d = page_doc(s, p, lang);
+	const struct doc *d = site_page_doc(s, p, lang);
 	const char *layout = d->layout ? d->layout : default_layout(p);
 	char *tname = xasprintf("%s.html", layout);
 	if (!tpl_exists(w->e, tname)) {
@@ -404,7 +399,7 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 		atomic_fetch_add(&sh->written, 1);
 	}
 	buf_free(&page);
-	md_result_free(&md);
+	markdown_result_free(&md);
 	cite_ctx_free(&cite);
 	free(tname);
 	if (rc == 0 && p->docs[0])

@@ -327,15 +327,14 @@ static const struct heading_ids *heading_ids(struct resolved *r, const struct pa
 		return h;
 	pthread_mutex_lock(&r->hids_lock);
 	if (!atomic_load(&h->done)) {
-		const struct doc *d = page_doc(r->s, p, lang);
-		char *full = d->src ? site_path(r->s, d->src) : NULL, *text;
+		const struct doc *d = site_page_doc(r->s, p, lang);
+		char *text;
 		size_t len;
-		if (full && file_read(full, &text, &len) == 0) {
+		if (d->src && site_read(r->s, d->src, &text, &len) == 0) {
 			size_t off = d->body_off <= len ? d->body_off : len; /* the file may have shrunk */
 			h->n = markdown_heading_ids(text + off, len - off, d->title_from_heading, &h->ids);
 			free(text);
 		}
-		free(full);
 		atomic_store(&h->done, true);
 	}
 	pthread_mutex_unlock(&r->hids_lock);
@@ -370,7 +369,7 @@ struct resolved *resolve_site(const struct site *s, const struct tr_report *stat
 		const struct page *p = s->pages[i];
 		for (size_t l = 0; l < s->nlangs; l++) {
 			r->text_lang[slot(r, p, l)] = (unsigned char)(p->docs[l] || p->generated ? l : 0);
-			r->outputs[slot(r, p, l)] = page_output(s, p, l);
+			r->outputs[slot(r, p, l)] = site_page_output(s, p, l);
 		}
 	}
 	resolve_data_sets(r);

@@ -30,15 +30,16 @@ char *site_path(const struct site *s, const char *rel)
 	return path_join(s->dir, rel);
 }
 
+int site_read(const struct site *s, const char *rel, char **out, size_t *len)
+{
+	return tree_read(&s->tree, rel, out, len);
+}
+
 static char *read_checked(const struct site *s, const char *src, size_t *len)
 {
-	char *full = site_path(s, src), *text;
-	if (file_read(full, &text, len) != 0) {
-		diag_error(src, 0, 0, "cannot read file");
-		free(full);
+	char *text;
+	if (site_read(s, src, &text, len) != 0)
 		return NULL;
-	}
-	free(full);
 	long bad = utf8_invalid_at(text, *len);
 	if (bad >= 0) {
 		int line, col;
@@ -207,11 +208,6 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int cmp_typed_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
-}
-
 static int lang_index(const struct site *s, const char *code, size_t n)
 {
 	for (size_t i = 0; i < s->nlangs; i++)
@@ -251,62 +247,65 @@ static int split_lang(const struct site *s, const char *base, size_t *stem)
 	return 0;
 }
 
-static void walk(struct site *s, const char *rel, struct vec *found, struct vec *res)
+/* A page file found by the walk. */
+static void add_found(struct site *s, char *path, const char *name, struct vec *found)
 {
-	char *full = path_join(s->dir, rel);
-	DIR *d = opendir(full);
-	free(full);
-	if (!d)
+	size_t stem;
+	int l = split_lang(s, name, &stem);
+	if (l == -2) {
+		diag_warn(path, 0, 0, "language '%.*s' is not in content/site.yaml; file ignored",
+		          (int)(strlen(name) - 4 - stem), name + stem + 1);
+		free(path);
 		return;
-	/* Names carry their type from readdir (one stat less per file), sorted by name. */
-	struct vec names = VEC_INIT;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.' && e->d_name[strlen(e->d_name) - 1] != '~')
-			vec_push(&names, xasprintf("%c%s", e->d_type == DT_DIR ? 'd' : e->d_type == DT_REG ? 'f' : '?',
-			                           e->d_name));
-	closedir(d);
-	xqsort(names.v, names.n, sizeof *names.v, cmp_typed_name);
-	for (size_t i = 0; i < names.n; i++) {
-		char *typed = names.v[i], *name = typed + 1;
-		char *path = xasprintf("%s/%s", rel, name);
-		char *fpath = path_join(s->dir, path);
+	}
+	struct found *f = xcalloc(1, sizeof *f);
+	f->rel = path;
+	f->lang = l;
+	const char *inner = path + strlen("content/");
+	size_t dirlen = strlen(inner) - strlen(name);
+	char *key = xasprintf("%.*s%.*s", (int)dirlen, inner, (int)stem, name);
+	size_t kl = strlen(key);
+	if (!strcmp(key, "index"))
+		key[0] = '\0';
+	else if (kl > 6 && !strcmp(key + kl - 6, "/index"))
+		key[kl - 6] = '\0';
+	f->key = key;
+	vec_push(found, f);
+}
+
+/* Walks folder rel of content/ into page files and resources, by the rule of
+ * tree.h; chain holds the real paths of the folders being walked, so a link
+ * back to one of them is a loop, not an endless walk. */
+static void walk(struct site *s, const char *rel, struct vec *chain, struct vec *found, struct vec *res)
+{
+	char **names;
+	size_t n = tree_list(&s->tree, rel, &names);
+	for (size_t i = 0; i < n; i++) {
+		char *name = names[i], *path = xasprintf("%s/%s", rel, name), *real = NULL;
 		bool top = !strcmp(rel, "content");
-		bool dir = typed[0] == 'd' || (typed[0] == '?' && is_dir(fpath));
-		if (top && (!strcmp(name, "data") || !strcmp(name, "i18n") || !strcmp(name, "site.yaml"))) {
-			/* loaded separately */
-		} else if (dir) {
-			walk(s, path, found, res);
-		} else if (strlen(name) > 3 && !strcmp(name + strlen(name) - 3, ".md")) {
-			size_t stem;
-			int l = split_lang(s, name, &stem);
-			if (l == -2) {
-				diag_warn(path, 0, 0, "language '%.*s' is not in content/site.yaml; file ignored",
-				          (int)(strlen(name) - 4 - stem), name + stem + 1);
-			} else {
-				struct found *f = xcalloc(1, sizeof *f);
-				f->rel = path;
-				f->lang = l;
-				const char *inner = path + strlen("content/");
-				size_t dirlen = strlen(inner) - strlen(name);
-				char *key = xasprintf("%.*s%.*s", (int)dirlen, inner, (int)stem, name);
-				size_t kl = strlen(key);
-				if (!strcmp(key, "index"))
-					key[0] = '\0';
-				else if (kl > 6 && !strcmp(key + kl - 6, "/index"))
-					key[kl - 6] = '\0';
-				f->key = key;
-				vec_push(found, f);
-				path = NULL;
-			}
-		} else {
+		enum tree_kind k = top && (!strcmp(name, "data") || !strcmp(name, "i18n") || !strcmp(name, "site.yaml"))
+		                       ? TREE_NONE /* loaded separately */
+		                       : tree_kind(&s->tree, path, &real);
+		bool loop = false;
+		for (size_t c = 0; k == TREE_DIR && c < chain->n && !loop; c++)
+			loop = !strcmp(chain->v[c], real);
+		if (loop) {
+			diag_error(path, 0, 0, "symbolic link loop: leads back to a folder that contains it; not read");
+		} else if (k == TREE_DIR) {
+			vec_push(chain, real);
+			walk(s, path, chain, found, res);
+			chain->n--;
+		} else if (k == TREE_FILE && strlen(name) > 3 && !strcmp(name + strlen(name) - 3, ".md")) {
+			add_found(s, path, name, found);
+			path = NULL;
+		} else if (k == TREE_FILE) {
 			vec_push(res, xstrdup(path + strlen("content/")));
 		}
+		free(real);
 		free(path);
-		free(fpath);
-		free(typed);
+		free(name);
 	}
-	vec_free(&names);
+	free(names);
 }
 
 const char *const output_names[4] = {"html", "card", "sheet", "handbook"};
@@ -488,7 +487,7 @@ static const struct site *sort_site;
 static int cmp_kids(const void *a, const void *b)
 {
 	const struct page *x = *(struct page *const *)a, *y = *(struct page *const *)b;
-	const struct doc *dx = page_doc(sort_site, x, 0), *dy = page_doc(sort_site, y, 0);
+	const struct doc *dx = site_page_doc(sort_site, x, 0), *dy = site_page_doc(sort_site, y, 0);
 	int wx = dx ? dx->weight : 0, wy = dy ? dy->weight : 0;
 	if (wx != wy)
 		return wx < wy ? -1 : 1;
@@ -661,19 +660,19 @@ static void build_pages(struct site *s, struct vec *found)
 
 static void load_data(struct site *s)
 {
-	char *dir = site_path(s, "content/data");
-	DIR *d = opendir(dir);
-	free(dir);
-	if (!d)
-		return;
+	char **all;
+	size_t nall = tree_list(&s->tree, "content/data", &all);
 	struct vec names = VEC_INIT;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		size_t n = strlen(e->d_name);
-		if (e->d_name[0] != '.' && n > 5 && !strcmp(e->d_name + n - 5, ".yaml"))
-			vec_push(&names, xstrdup(e->d_name));
+	for (size_t i = 0; i < nall; i++) {
+		size_t n = strlen(all[i]);
+		char *rel = xasprintf("content/data/%s", all[i]);
+		if (n > 5 && !strcmp(all[i] + n - 5, ".yaml") && tree_kind(&s->tree, rel, NULL) == TREE_FILE)
+			vec_push(&names, all[i]);
+		else
+			free(all[i]);
+		free(rel);
 	}
-	closedir(d);
+	free(all);
 	xqsort(names.v, names.n, sizeof *names.v, cmp_str);
 	s->data = xcalloc(names.n ? names.n : 1, sizeof *s->data);
 	for (size_t i = 0; i < names.n; i++) {
@@ -726,27 +725,23 @@ static void load_ui(struct site *s)
 	s->ui = xcalloc(s->nlangs * 2, sizeof *s->ui);
 	for (size_t l = 0; l < s->nlangs; l++) {
 		char *rel = xasprintf("content/i18n/%s.yaml", s->langs[l].code);
-		char *full = site_path(s, rel);
-		if (is_file(full))
+		if (tree_kind(&s->tree, rel, NULL) != TREE_NONE)
 			s->ui[2 * l] = load_yaml(s, rel, true);
-		free(full);
 		free(rel);
-		rel = xasprintf("%s/i18n/%s.yaml", s->theme_dir, s->langs[l].code);
-		if (is_file(rel)) {
-			/* Theme files are addressed by their real path: site_path() would prefix SITE_DIR. */
-			size_t len;
-			char *text;
-			if (file_read(rel, &text, &len) == 0) {
-				struct yml_doc *d = yml_parse(rel, text, len, 1);
-				free(text);
-				if (d && d->root && d->root->kind != YML_MAP) {
-					diag_error(rel, d->root->line, d->root->col, "expected a mapping of keys to values");
-					yml_free(d);
-					d = NULL;
-				}
-				s->ui[2 * l + 1] = d;
+		rel = xasprintf("i18n/%s.yaml", s->langs[l].code);
+		char *shown = xasprintf("%s%s", s->theme_tree.shown, rel), *text;
+		size_t len;
+		if (tree_kind(&s->theme_tree, rel, NULL) != TREE_NONE && tree_read(&s->theme_tree, rel, &text, &len) == 0) {
+			struct yml_doc *d = yml_parse(shown, text, len, 1);
+			free(text);
+			if (d && d->root && d->root->kind != YML_MAP) {
+				diag_error(shown, d->root->line, d->root->col, "expected a mapping of keys to values");
+				yml_free(d);
+				d = NULL;
 			}
+			s->ui[2 * l + 1] = d;
 		}
+		free(shown);
 		free(rel);
 	}
 }
@@ -768,17 +763,35 @@ struct site *site_load(const char *dir)
 {
 	struct site *s = xcalloc(1, sizeof *s);
 	s->dir = xstrdup(dir);
-	char *content = site_path(s, "content");
-	bool have = is_dir(content);
-	free(content);
+	char *content_dir = site_path(s, "content");
+	bool have = is_dir(content_dir) && tree_open(&s->tree, dir, "");
 	if (!have) {
 		diag_error("content/", 0, 0, "no content folder in %s", dir);
+		free(content_dir);
 		return s;
 	}
-	if (!load_config(s) || !find_theme(s))
+	if (!load_config(s) || !find_theme(s)) {
+		free(content_dir);
 		return s;
-	struct vec found = VEC_INIT, res = VEC_INIT;
-	walk(s, "content", &found, &res);
+	}
+	char *shown_theme = xasprintf("themes/%s/", s->theme);
+	bool theme_ok = tree_open(&s->theme_tree, s->theme_dir, shown_theme);
+	free(shown_theme);
+	if (!theme_ok) {
+		diag_error("content/site.yaml", 0, 0, "theme '%s': cannot resolve its folder", s->theme);
+		free(content_dir);
+		return s;
+	}
+	struct vec found = VEC_INIT, res = VEC_INIT, chain = VEC_INIT;
+	vec_push(&chain, realpath(s->tree.real, NULL));
+	char *content_real = realpath(content_dir, NULL);
+	if (content_real)
+		vec_push(&chain, content_real);
+	walk(s, "content", &chain, &found, &res);
+	for (size_t i = 0; i < chain.n; i++)
+		free(chain.v[i]);
+	vec_free(&chain);
+	free(content_dir);
 	if (found.n == 0)
 		diag_error("content/", 0, 0, "no pages: write at least content/index.md");
 	build_pages(s, &found);
@@ -842,10 +855,12 @@ void site_free(struct site *s)
 	free(s->theme);
 	free(s->theme_dir);
 	free(s->dir);
+	tree_close(&s->tree);
+	tree_close(&s->theme_tree);
 	free(s);
 }
 
-const struct doc *page_doc(const struct site *s, const struct page *p, size_t lang)
+const struct doc *site_page_doc(const struct site *s, const struct page *p, size_t lang)
 {
 	(void)s;
 	return p->docs[lang] ? p->docs[lang] : p->docs[0];
@@ -873,12 +888,12 @@ const struct page *site_page_of(const struct site *s, const char *path)
 	return p;
 }
 
-char *page_output(const struct site *s, const struct page *p, size_t lang)
+char *site_page_output(const struct site *s, const struct page *p, size_t lang)
 {
 	return xasprintf("%s/%sindex.html", s->langs[lang].code, p->path);
 }
 
-char *url_relative(const char *from, const char *to)
+char *site_url_relative(const char *from, const char *to)
 {
 	/* Skip the common folder prefix, then climb out of what is left of from's folder. */
 	size_t common = 0;

@@ -16,6 +16,7 @@
 #define VADE_SITE_H
 
 #include "cite.h"
+#include "tree.h"
 #include "yml.h"
 
 #include <stdbool.h>
@@ -70,6 +71,8 @@ struct data_file {
 
 struct site {
 	char *dir;              /* SITE_DIR as given */
+	struct tree tree;       /* the site folder: what may be read under it (tree.h) */
+	struct tree theme_tree; /* the theme's folder */
 	struct yml_doc *config;
 	char *title, *theme, *theme_dir;
 	struct lang *langs;     /* langs[0] is the default language */
@@ -90,21 +93,24 @@ struct site *site_load(const char *dir);
 void site_free(struct site *s);
 
 /* The doc to render for a page in a language: its translation or the default's. */
-const struct doc *page_doc(const struct site *s, const struct page *p, size_t lang);
+const struct doc *site_page_doc(const struct site *s, const struct page *p, size_t lang);
 struct page *site_find(const struct site *s, const char *key);
 /* The page a path under content/ names: "a/b.md", "a/b.fr.md", "a/b/index.md", "a/b" or "a/b/". */
 const struct page *site_page_of(const struct site *s, const char *path);
 /* "<lang>/<path>index.html" for the page in a language. Caller frees. */
-char *page_output(const struct site *s, const struct page *p, size_t lang);
+char *site_page_output(const struct site *s, const struct page *p, size_t lang);
 /* Relative URL from the folder of output file `from` to output file `to`
  * (both paths under OUT_DIR, "/"-separated); "./" when they are the same folder's index. Caller frees. */
-char *url_relative(const char *from, const char *to);
+char *site_url_relative(const char *from, const char *to);
 /* The index of the language with BCP 47 tag code in s->langs, or -1. */
 int site_lang(const struct site *s, const char *code);
 /* A UI string for a language: content/i18n/<lang>.yaml, then the theme's,
  * then the same for the default language; NULL when none has it as text.
  * Borrowed from the site's YAML. */
 const char *site_ui(const struct site *s, size_t lang, const char *key);
+/* Reads site file rel ("content/a.md") by the rule of tree.h. 0 and *out
+ * (caller frees), or -1 after reporting at rel. */
+int site_read(const struct site *s, const char *rel, char **out, size_t *len);
 /* Full path of a site file: SITE_DIR/rel. Caller frees. */
 char *site_path(const struct site *s, const char *rel);
 

@@ -9,52 +9,47 @@
 #include "output.h"
 #include "util.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_cstr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Puts the file at path from into the output at rel. */
-static void put_file(struct output *out, const char *from, const char *shown, const char *rel)
+/* Puts file rel of tree t into the output at out_rel. */
+static void put_file(struct output *out, const struct tree *t, const char *rel, const char *out_rel)
 {
 	char *data;
 	size_t len;
-	if (file_read(from, &data, &len) != 0) {
-		diag_error(shown, 0, 0, "cannot read");
+	if (tree_read(t, rel, &data, &len) != 0)
 		return;
-	}
-	output_put(out, rel, data, len);
+	output_put(out, out_rel, data, len);
 	free(data);
 }
 
-/* Puts every file under the folder from into the output at rel. */
-static void put_tree(struct output *out, const char *from, const char *rel)
+/* Puts every file under folder rel of tree t into the output at out_rel;
+ * chain holds the real paths of the folders being walked (links back are loops). */
+static void put_tree(struct output *out, const struct tree *t, const char *rel, const char *out_rel, struct vec *chain)
 {
-	DIR *d = opendir(from);
-	if (!d)
-		return;
-	struct vec names = VEC_INIT;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			vec_push(&names, xstrdup(e->d_name));
-	closedir(d);
-	xqsort(names.v, names.n, sizeof *names.v, cmp_cstr);
-	for (size_t i = 0; i < names.n; i++) {
-		char *f = path_join(from, names.v[i]), *t = path_join(rel, names.v[i]);
-		if (is_dir(f))
-			put_tree(out, f, t);
-		else
-			put_file(out, f, f, t);
+	char **names;
+	size_t n = tree_list(t, rel, &names);
+	for (size_t i = 0; i < n; i++) {
+		char *f = path_join(rel, names[i]), *o = path_join(out_rel, names[i]), *real = NULL;
+		enum tree_kind k = tree_kind(t, f, &real);
+		bool loop = false;
+		for (size_t c = 0; k == TREE_DIR && c < chain->n && !loop; c++)
+			loop = !strcmp(chain->v[c], real);
+		if (loop) {
+			diag_error(f, 0, 0, "symbolic link loop: leads back to a folder that contains it; not read");
+		} else if (k == TREE_DIR) {
+			vec_push(chain, real);
+			put_tree(out, t, f, o, chain);
+			chain->n--;
+		} else if (k == TREE_FILE) {
+			put_file(out, t, f, o);
+		}
+		free(real);
 		free(f);
-		free(t);
-		free(names.v[i]);
+		free(o);
+		free(names[i]);
 	}
-	vec_free(&names);
+	free(names);
 }
 
 /* Renders template `name` into base.html with the variables on top of the stack; puts it at j's output. */
@@ -76,7 +71,7 @@ static void render_extra(struct worker *w, const struct job *j, const char *name
 /* A job for a site-wide page: shown as the home page in lang, at out_path. */
 static struct job own_job(const struct site *s, size_t lang, const char *out_path)
 {
-	return (struct job){.page = s->pages[0], .doc = page_doc(s, s->pages[0], lang), .lang = lang,
+	return (struct job){.page = s->pages[0], .doc = site_page_doc(s, s->pages[0], lang), .lang = lang,
 	                    .kind = OUT_HTML, .out_path = out_path};
 }
 
@@ -100,8 +95,8 @@ static void render_search(struct worker *w)
 			const char *heads = w->sh->search[i * s->nlangs + l];
 			if (!heads)
 				continue;
-			const struct doc *d = page_doc(s, p, l);
-			char *url = url_relative(out_path, resolve_output(w->sh->r, p, l));
+			const struct doc *d = site_page_doc(s, p, l);
+			char *url = site_url_relative(out_path, resolve_output(w->sh->r, p, l));
 			lua_createtable(L, 0, 5);
 			model_set_str(L, "title", d->title);
 			model_set_str(L, "summary", d->summary);
@@ -140,10 +135,10 @@ static void push_entries(struct worker *w, const struct job *j, const struct tr_
 		model_set_str(L, "state", state_names[e->state]);
 		const struct page *pg = k == TR_PAGES ? site_find(s, e->id) : NULL;
 		if (pg) {
-			char *rel = url_relative(j->out_path, resolve_output(w->sh->r, pg, l));
+			char *rel = site_url_relative(j->out_path, resolve_output(w->sh->r, pg, l));
 			model_set_str(L, "url", rel);
 			free(rel);
-			model_set_str(L, "title", page_doc(s, pg, 0)->title);
+			model_set_str(L, "title", site_page_doc(s, pg, 0)->title);
 		}
 		lua_createtable(L, (int)e->nchanged, 0);
 		for (size_t c = 0; c < e->nchanged; c++) {
@@ -207,15 +202,18 @@ void sitewide_render(struct worker *w)
 {
 	const struct site *s = w->sh->s;
 	struct output *out = w->sh->o->out;
-	char *assets = path_join(s->theme_dir, "assets");
-	put_tree(out, assets, "assets");
+	struct vec chain = VEC_INIT;
+	char *assets = NULL;
+	if (tree_kind(&s->theme_tree, "assets", &assets) == TREE_DIR) {
+		vec_push(&chain, assets);
+		put_tree(out, &s->theme_tree, "assets", "assets", &chain);
+	}
 	free(assets);
+	vec_free(&chain);
 	for (size_t i = 0; i < s->nresources; i++) {
 		char *rel = xasprintf("content/%s", s->resources[i]);
-		char *from = site_path(s, rel);
-		put_file(out, from, rel, s->resources[i]);
+		put_file(out, &s->tree, rel, s->resources[i]);
 		free(rel);
-		free(from);
 	}
 	const struct tr_report *status = resolve_status(w->sh->r);
 	bool base = tpl_exists(w->e, "base.html");

@@ -103,12 +103,14 @@ static void kv_free(struct kv *e)
 	free(e);
 }
 
-static void store_read(const char *rel, const char *full, struct status_store *st)
+/* Reads the record rel of tree t (shown as shown), if there is one. */
+static void store_read(const struct tree *t, const char *rel, const char *shown, struct status_store *st)
 {
 	char *text;
 	size_t len;
-	if (file_read(full, &text, &len) != 0)
+	if (tree_kind(t, rel, NULL) == TREE_NONE || tree_read(t, rel, &text, &len) != 0)
 		return;
+	rel = shown;
 	struct yml_doc *d = yml_parse(rel, text, len, 1);
 	free(text);
 	for (int k = 0; d && k < TR_KINDS; k++) {
@@ -135,18 +137,17 @@ struct status_store *status_store_load(const struct site *s, size_t lang)
 {
 	struct status_store *st = xcalloc(1, sizeof *st);
 	/* The theme's record, for the theme's own UI strings (shipped with its translations). */
-	char *trel = xasprintf("themes/%s/i18n/%s.status.yaml", s->theme, s->langs[lang].code);
-	char *tfull = xasprintf("%s/i18n/%s.status.yaml", s->theme_dir, s->langs[lang].code);
-	store_read(trel, tfull, st);
+	char *trel = xasprintf("i18n/%s.status.yaml", s->langs[lang].code);
+	char *tshown = xasprintf("%s%s", s->theme_tree.shown, trel);
+	store_read(&s->theme_tree, trel, tshown, st);
 	for (int k = 0; k < TR_KINDS; k++)
 		if (k != TR_UI)
 			while (st->part[k].n)
 				kv_free(st->part[k].v[--st->part[k].n]);
 	free(trel);
-	free(tfull);
-	char *rel = status_store_path(s, lang), *full = site_path(s, rel);
-	store_read(rel, full, st);
-	free(full);
+	free(tshown);
+	char *rel = status_store_path(s, lang);
+	store_read(&s->tree, rel, rel, st);
 	free(rel);
 	return st;
 }

@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct md_result r;
 	markdown_render(&o, (const char *)data, size, &r);
 	cite_resolve(&c);
-	md_result_free(&r);
+	markdown_result_free(&r);
 	cite_ctx_free(&c);
 	diag_reset();
 	return 0;

@@ -27,7 +27,7 @@ static char *render(struct cite_ctx *c, const char *s)
 	struct md_result r;
 	markdown_render(&o, s, strlen(s), &r);
 	char *html = xstrdup(r.html.p);
-	md_result_free(&r);
+	markdown_result_free(&r);
 	cite_resolve(c);
 	return html;
 }
@@ -145,12 +145,12 @@ int main(void)
 	struct md_opts o = {.line0 = 1, .cite = &c};
 	struct md_result r;
 	markdown_render(&o, "p1 [@alpha]\n", 12, &r);
-	md_result_free(&r);
+	markdown_result_free(&r);
 	markdown_render(&o, "p2 [@beta] [@alpha]\n", 20, &r);
 	cite_resolve(&c);
 	ok(c.nnotes == 3 && strstr(r.html.p, "#note-2") && strstr(r.html.p, "#note-3") &&
 	   !strcmp(pos(&c, 2, 0), "subsequent"), "notes are numbered across texts of one document");
-	md_result_free(&r);
+	markdown_result_free(&r);
 	cite_ctx_free(&c);
 
 	/* {====== bibliography checks */

@@ -51,52 +51,52 @@ int main(void)
 	ok(strstr(r.html.p, "<h2 id=\"part-1\">Part</h2>") != NULL, "repeated heading gets -1");
 	ok(strstr(r.html.p, "<h3 id=\"sub-em\">Sub <em>em</em></h3>") != NULL, "inline markup kept inside headings");
 	ok(r.ntoc == 3 && r.toc[1].level == 3 && !strcmp(r.toc[1].text, "Sub em"), "TOC has h2/h3 only, with plain text");
-	md_result_free(&r);
+	markdown_result_free(&r);
 
 	md("## Same\n\n## Same 1\n\n## Same\n\n## Same\n", false, &r);
 	ok(r.ntoc == 4 && !strcmp(r.toc[0].id, "same") && !strcmp(r.toc[1].id, "same-1") &&
 	   !strcmp(r.toc[2].id, "same-2") && !strcmp(r.toc[3].id, "same-3"),
 	   "a suffix never collides with a heading that has it in its text (GitHub's slugger)");
-	md_result_free(&r);
+	markdown_result_free(&r);
 
 	struct md_opts o = {.line0 = 1, .drop_first_h1 = true};
 	const char *t = "# The title\n\ntext\n";
 	markdown_render(&o, t, strlen(t), &r);
 	ok(!strstr(r.html.p, "The title"), "the first h1 is dropped when it became the title");
-	md_result_free(&r);
+	markdown_result_free(&r);
 	char *title = markdown_first_h1("intro\n\nSetext\n======\n", 22);
 	is_str(title, "Setext", "first h1 found, setext too");
 	free(title);
 
 	md("<script>alert(1)</script>\n\nhi <b>x</b>\n", false, &r);
 	ok(!strstr(r.html.p, "<script") && !strstr(r.html.p, "<b>"), "raw HTML omitted by default");
-	md_result_free(&r);
+	markdown_result_free(&r);
 	md("<script>alert(1)</script>\n\n<div>ok</div>\n", true, &r);
 	ok(!strstr(r.html.p, "<script") && strstr(r.html.p, "<div>ok</div>"), "opt-in keeps HTML, tagfilter still stops script");
-	md_result_free(&r);
+	markdown_result_free(&r);
 	md("[a](javascript:alert(1)) [b](JAVASCRIPT:x) ![i](data:image/png;base64,AA) [d](data:text/html,x)\n", true, &r);
 	ok(!strstr(r.html.p, "javascript") && !strstr(r.html.p, "JAVASCRIPT") && !strstr(r.html.p, "text/html") &&
 	   strstr(r.html.p, "data:image/png"), "unsafe URLs dropped even with raw HTML allowed");
-	md_result_free(&r);
+	markdown_result_free(&r);
 
 	o = (struct md_opts){.line0 = 10, .link = hook};
 	t = "para\n\nsee [x](a.md#p) and <https://example.org> and [y](https://e.org)\n";
 	markdown_render(&o, t, strlen(t), &r);
 	ok(links_seen == 1 && strstr(r.html.p, "href=\"a.md#p@12:5\""), "relative links go through the hook with file positions");
-	md_result_free(&r);
+	markdown_result_free(&r);
 
 	md("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~s~~ www.example.org x[^1]\n\n[^1]: note\n", false, &r);
 	ok(strstr(r.html.p, "<table>") && strstr(r.html.p, "<del>s</del>") && strstr(r.html.p, "href=\"http://www.example.org\"") &&
 	   strstr(r.html.p, "footnote"), "GFM table, strikethrough, autolink and footnotes");
-	md_result_free(&r);
+	markdown_result_free(&r);
 
-	char *u = url_relative("en/a/b/index.html", "en/c/index.html");
+	char *u = site_url_relative("en/a/b/index.html", "en/c/index.html");
 	is_str(u, "../../c/index.html", "relative URL across folders");
 	free(u);
-	u = url_relative("en/index.html", "assets/style.css");
+	u = site_url_relative("en/index.html", "assets/style.css");
 	is_str(u, "../assets/style.css", "relative URL to the root");
 	free(u);
-	u = url_relative("en/a/index.html", "en/a/index.html");
+	u = site_url_relative("en/a/index.html", "en/a/index.html");
 	is_str(u, "index.html", "relative URL to itself");
 	free(u);
 	return tap_done();

@@ -1,0 +1,155 @@
+/* tree.c — reading files under a root folder by the rule of tree.h. */
+#include "tree.h"
+#include "diag.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+bool tree_open(struct tree *t, const char *dir, const char *shown)
+{
+	char *real = realpath(dir, NULL);
+	if (!real)
+		return false;
+	t->dir = xstrdup(dir);
+	t->real = real;
+	t->shown = xstrdup(shown);
+	return true;
+}
+
+void tree_close(struct tree *t)
+{
+	free(t->dir);
+	free(t->real);
+	free(t->shown);
+	memset(t, 0, sizeof *t);
+}
+
+static bool within(const struct tree *t, const char *real)
+{
+	size_t n = strlen(t->real);
+	return !strncmp(real, t->real, n) && (real[n] == '\0' || real[n] == '/' || !strcmp(t->real, "/"));
+}
+
+static const char *kind_name(mode_t m)
+{
+	return S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) || S_ISBLK(m) ? "a device" : S_ISSOCK(m) ? "a socket" : "not a file";
+}
+
+enum tree_kind tree_kind(const struct tree *t, const char *rel, char **real)
+{
+	char *full = path_join(t->dir, rel), *shown = xasprintf("%s%s", t->shown, rel);
+	enum tree_kind k = TREE_NONE;
+	struct stat st;
+	char *r = NULL;
+	if (real)
+		*real = NULL;
+	if (lstat(full, &st) != 0)
+		goto done;
+	r = realpath(full, NULL);
+	if (!r) {
+		if (S_ISLNK(st.st_mode)) {
+			diag_error(shown, 0, 0, "symbolic link to nothing (%s); not read", strerror(errno));
+			k = TREE_REFUSED;
+		}
+		goto done;
+	}
+	if (!within(t, r)) {
+		diag_error(shown, 0, 0, "symbolic link leads outside the %s folder; not read",
+		           t->shown[0] ? "theme's" : "site");
+		k = TREE_REFUSED;
+		goto done;
+	}
+	if (stat(r, &st) != 0)
+		goto done;
+	if (S_ISREG(st.st_mode))
+		k = TREE_FILE;
+	else if (S_ISDIR(st.st_mode))
+		k = TREE_DIR;
+	else
+		diag_error(shown, 0, 0, "%s, not a regular file; not read", kind_name(st.st_mode)), k = TREE_REFUSED;
+done:
+	if (real && (k == TREE_FILE || k == TREE_DIR)) {
+		*real = r;
+		r = NULL;
+	}
+	free(r);
+	free(full);
+	free(shown);
+	return k;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t tree_list(const struct tree *t, const char *rel, char ***names)
+{
+	char *full = path_join(t->dir, rel);
+	DIR *d = opendir(full);
+	free(full);
+	struct vec v = VEC_INIT;
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.' && e->d_name[strlen(e->d_name) - 1] != '~')
+			vec_push(&v, xstrdup(e->d_name));
+	if (d)
+		closedir(d);
+	xqsort(v.v, v.n, sizeof *v.v, cmp_name);
+	*names = (char **)v.v;
+	return v.n;
+}
+
+int tree_read(const struct tree *t, const char *rel, char **out, size_t *len)
+{
+	char *real = NULL, *shown = xasprintf("%s%s", t->shown, rel);
+	int rc = -1;
+	enum tree_kind k = tree_kind(t, rel, &real);
+	if (k == TREE_DIR)
+		diag_error(shown, 0, 0, "a folder, not a file");
+	else if (k == TREE_NONE)
+		diag_error(shown, 0, 0, "cannot read file: %s", strerror(ENOENT));
+	if (k != TREE_FILE)
+		goto done;
+	/* Opened without waiting (a FIFO put in place since the check must not
+	 * hang) and checked again on the open file. */
+	int fd = open(real, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		diag_error(shown, 0, 0, "cannot read file: %s", fd < 0 ? strerror(errno) : "not a regular file");
+		if (fd >= 0)
+			close(fd);
+		goto done;
+	}
+	struct buf b = BUF_INIT;
+	buf_grow(&b, (size_t)st.st_size + 1);
+	for (;;) {
+		buf_grow(&b, 4096);
+		ssize_t n = read(fd, b.p + b.len, b.cap - b.len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = n < 0 ? -1 : 0;
+			break;
+		}
+		b.len += (size_t)n;
+		b.p[b.len] = '\0';
+	}
+	close(fd);
+	if (rc != 0) {
+		diag_error(shown, 0, 0, "cannot read file: %s", strerror(errno));
+		buf_free(&b);
+		goto done;
+	}
+	*out = buf_detach(&b, len);
+done:
+	free(real);
+	free(shown);
+	return rc;
+}

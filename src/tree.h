@@ -1,0 +1,54 @@
+/* tree.h — which files under a folder vade may read, and reading them.
+ *
+ * The rule (vade(5), FILES): vade reads only regular files and lists only
+ * folders, and follows a symbolic link only when the file or folder it
+ * finally leads to is inside the tree's root folder (the site folder for
+ * content/ and templates/, the theme's folder for its templates and assets).
+ * Devices, FIFOs and sockets are never opened for reading (a FIFO would hang
+ * the build, /dev/zero would fill memory), a link that leaves the root is
+ * never followed (content/env.txt -> /proc/self/environ would publish the
+ * build's environment), and a folder reached again through links while it
+ * is being walked is a loop. Each refusal is an error at the path as the
+ * user sees it.
+ *
+ * A struct tree is read-only once made; any thread may use it.
+ */
+#ifndef VADE_TREE_H
+#define VADE_TREE_H
+
+#include "util.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct tree {
+	char *dir;              /* the root as given, for joining paths */
+	char *real;             /* its real path (no links, no "..") */
+	char *shown;            /* how messages name the root: "" for the site, "themes/default/" */
+};
+
+/* Makes a tree for folder dir (which must exist); false, with errno, when it cannot be resolved. */
+bool tree_open(struct tree *t, const char *dir, const char *shown);
+void tree_close(struct tree *t);
+
+enum tree_kind {
+	TREE_NONE,              /* nothing there */
+	TREE_REFUSED,           /* there, but the rule refuses it (reported) */
+	TREE_FILE,
+	TREE_DIR
+};
+
+/* The kind of rel (a path under the root) as the rule sees it. real, if not
+ * NULL, receives the real path of a file or folder (caller frees). */
+enum tree_kind tree_kind(const struct tree *t, const char *rel, char **real);
+
+/* The names in folder rel that vade may read, sorted byte-wise (caller frees
+ * each and the array); dot files and editor backups ("~") left out. The
+ * entries' kinds are checked by the caller with tree_kind(). */
+size_t tree_list(const struct tree *t, const char *rel, char ***names);
+
+/* Reads regular file rel under the rule. 0 and *out (NUL-terminated, caller
+ * frees), or -1 after reporting the error at rel. */
+int tree_read(const struct tree *t, const char *rel, char **out, size_t *len);
+
+#endif

@@ -1,5 +1,6 @@
 /* site.c — the load and resolve stages. */
 #include "site.h"
+#include "load.h"
 #include "diag.h"
 #include "markdown.h"
 #include "util.h"
@@ -35,7 +36,7 @@ int site_read(const struct site *s, const char *rel, char **out, size_t *len)
 	return tree_read(&s->tree, rel, out, len);
 }
 
-static char *read_checked(const struct site *s, const char *src, size_t *len)
+char *site_read_text(const struct site *s, const char *src, size_t *len)
 {
 	char *text;
 	if (site_read(s, src, &text, len) != 0)
@@ -51,10 +52,10 @@ static char *read_checked(const struct site *s, const char *src, size_t *len)
 	return text;
 }
 
-static struct yml_doc *load_yaml(struct site *s, const char *src, bool need_map)
+struct yml_doc *site_load_yaml(struct site *s, const char *src, bool need_map)
 {
 	size_t len;
-	char *text = read_checked(s, src, &len);
+	char *text = site_read_text(s, src, &len);
 	if (!text)
 		return NULL;
 	struct yml_doc *d = yml_parse(src, text, len, 1);
@@ -67,7 +68,7 @@ static struct yml_doc *load_yaml(struct site *s, const char *src, bool need_map)
 	return d;
 }
 
-static char *str_or(const struct yml_node *map, const char *key, const char *dflt,
+char *site_yaml_text(const struct yml_node *map, const char *key, const char *dflt,
                     const char *src)
 {
 	struct yml_node *n = yml_get(map, key);
@@ -79,7 +80,7 @@ static char *str_or(const struct yml_node *map, const char *key, const char *dfl
 	return v ? xstrdup(v) : dflt ? xstrdup(dflt) : NULL;
 }
 
-static bool valid_lang_code(const char *c)
+bool site_lang_code_valid(const char *c)
 {
 	size_t n = strspn(c, "abcdefghijklmnopqrstuvwxyz");
 	if (n < 2 || n > 3)
@@ -98,13 +99,13 @@ static bool load_config(struct site *s)
 	free(full);
 	struct yml_node *root = NULL;
 	if (exists) {
-		s->config = load_yaml(s, src, true);
+		s->config = site_load_yaml(s, src, true);
 		if (!s->config)
 			return false;
 		root = s->config->root;
 	}
-	s->title = str_or(root, "title", "Untitled site", src);
-	s->theme = str_or(root, "theme", "default", src);
+	s->title = site_yaml_text(root, "title", "Untitled site", src);
+	s->theme = site_yaml_text(root, "theme", "default", src);
 	struct yml_node *u = yml_get(root, "unsafe_html");
 	long long iv = 0;
 	double dv;
@@ -115,7 +116,7 @@ static bool load_config(struct site *s)
 	s->unsafe_html = iv != 0;
 
 	struct yml_node *langs = yml_get(root, "languages");
-	char *dflt = str_or(root, "default_language", NULL, src);
+	char *dflt = site_yaml_text(root, "default_language", NULL, src);
 	if (langs && langs->kind != YML_SEQ) {
 		diag_error(src, langs->line, langs->col, "'languages' must be a list");
 		free(dflt);
@@ -130,16 +131,16 @@ static bool load_config(struct site *s)
 			continue;
 		}
 		struct lang *L = &s->langs[s->nlangs];
-		L->code = str_or(l, "code", NULL, src);
-		if (!valid_lang_code(L->code)) {
+		L->code = site_yaml_text(l, "code", NULL, src);
+		if (!site_lang_code_valid(L->code)) {
 			struct yml_node *c = yml_get(l, "code");
 			diag_error(src, c->line, c->col, "'%s' is not a language code (like en, fr, pt-BR)", L->code);
 		}
 		for (size_t k = 0; k < s->nlangs; k++)
 			if (!strcmp(s->langs[k].code, L->code))
 				diag_error(src, l->line, l->col, "language '%s' is listed twice", L->code);
-		L->name = str_or(l, "name", L->code, src);
-		L->dir = str_or(l, "dir", "ltr", src);
+		L->name = site_yaml_text(l, "name", L->code, src);
+		L->dir = site_yaml_text(l, "dir", "ltr", src);
 		if (strcmp(L->dir, "ltr") && strcmp(L->dir, "rtl")) {
 			struct yml_node *d = yml_get(l, "dir");
 			diag_error(src, d->line, d->col, "'dir' must be ltr or rtl");
@@ -147,7 +148,7 @@ static bool load_config(struct site *s)
 		s->nlangs++;
 	}
 	if (s->nlangs == 0) {
-		if (dflt && !valid_lang_code(dflt)) {
+		if (dflt && !site_lang_code_valid(dflt)) {
 			struct yml_node *d = yml_get(root, "default_language");
 			diag_error(src, d->line, d->col, "'%s' is not a language code (like en, fr, pt-BR)", dflt);
 			free(dflt);
@@ -203,11 +204,6 @@ static bool find_theme(struct site *s)
 	return true;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int lang_index(const struct site *s, const char *code, size_t n)
 {
 	for (size_t i = 0; i < s->nlangs; i++)
@@ -239,7 +235,7 @@ static int split_lang(const struct site *s, const char *base, size_t *stem)
 	if (cl < sizeof code) {
 		memcpy(code, dot + 1, cl);
 		code[cl] = '\0';
-		if (valid_lang_code(code)) {
+		if (site_lang_code_valid(code)) {
 			*stem = (size_t)(dot - base);
 			return -2;
 		}
@@ -306,129 +302,6 @@ static void walk(struct site *s, const char *rel, struct vec *chain, struct vec 
 		free(name);
 	}
 	free(names);
-}
-
-const char *const output_names[4] = {"html", "card", "sheet", "handbook"};
-
-static unsigned parse_outputs(const struct yml_node *n, const char *src)
-{
-	if (!n)
-		return OUT_HTML;
-	if (n->kind != YML_SEQ) {
-		diag_error(src, n->line, n->col, "'outputs' must be a list, e.g. [html]");
-		return OUT_HTML;
-	}
-	unsigned out = 0;
-	for (size_t i = 0; i < n->n; i++) {
-		const char *v = yml_str(n->kids[i]);
-		unsigned bit = 0;
-		for (unsigned k = 0; v && k < 4; k++)
-			if (!strcmp(v, output_names[k]))
-				bit = 1u << k;
-		if (bit)
-			out |= bit;
-		else
-			diag_error(src, n->kids[i]->line, n->kids[i]->col,
-			           "unknown output '%s' (known: html, card, sheet, handbook)", v ? v : "");
-	}
-	return out;
-}
-
-/* Reads a page file: front matter, title, where the body starts. */
-static struct doc *load_doc(struct site *s, const char *src, char **slug, struct yml_node **slug_node)
-{
-	size_t len;
-	char *text = read_checked(s, src, &len);
-	if (!text)
-		return NULL;
-	struct doc *d = xcalloc(1, sizeof *d);
-	d->src = xstrdup(src);
-	d->outputs = OUT_HTML;
-	d->body_line = 1;
-	/* Editors on Windows may start the file with a byte order mark. */
-	size_t bom = !strncmp(text, "\xef\xbb\xbf", 3) ? 3 : 0;
-	size_t fl = 0;
-	if (!strncmp(text + bom, "---\n", 4))
-		fl = bom + 4;
-	else if (!strncmp(text + bom, "---\r\n", 5))
-		fl = bom + 5;
-	d->body_off = bom;
-	if (fl) {
-		/* The front matter ends at the next line that is exactly "---" or "...". */
-		size_t p = fl, end = 0, body = 0;
-		int line = 2;
-		while (p < len) {
-			const char *nl = memchr(text + p, '\n', len - p);
-			size_t e = nl ? (size_t)(nl - text) : len;
-			size_t l = e - p;
-			if (l && text[p + l - 1] == '\r')
-				l--;
-			if (l == 3 && (!strncmp(text + p, "---", 3) || !strncmp(text + p, "...", 3))) {
-				end = p;
-				body = nl ? e + 1 : len;
-				break;
-			}
-			p = nl ? e + 1 : len;
-			line++;
-		}
-		if (!body) {
-			diag_error(src, 1, 1, "front matter opened with '---' is never closed");
-			free(text);
-			free(d->src);
-			free(d);
-			return NULL;
-		}
-		d->fm = yml_parse(d->src, text + fl, end - fl, 2);
-		if (!d->fm) {
-			free(text);
-			free(d->src);
-			free(d);
-			return NULL;
-		}
-		if (d->fm->root && d->fm->root->kind != YML_MAP)
-			diag_error(src, d->fm->root->line, d->fm->root->col, "front matter must be a mapping of keys to values");
-		d->body_off = body;
-		d->body_line = line + 1;
-	}
-	struct yml_node *fm = d->fm ? d->fm->root : NULL;
-	d->title = str_or(fm, "title", NULL, src);
-	d->summary = str_or(fm, "summary", NULL, src);
-	d->layout = str_or(fm, "layout", NULL, src);
-	d->layout_node = yml_get(fm, "layout");
-	struct yml_node *w = yml_get(fm, "weight");
-	long long iv = 0;
-	double dv;
-	if (w && yml_resolve(w, &iv, &dv) != YML_T_INT)
-		diag_error(src, w->line, w->col, "'weight' must be a whole number");
-	d->weight = (int)iv;
-	d->outputs = parse_outputs(yml_get(fm, "outputs"), src);
-	struct yml_node *dr = yml_get(fm, "draft");
-	iv = 0;
-	if (dr && yml_resolve(dr, &iv, &dv) != YML_T_BOOL)
-		diag_error(src, dr->line, dr->col, "'draft' must be true or false");
-	if (iv) {
-		/* Drafts are not published; the caller skips a doc without a src. */
-		free(d->src);
-		d->src = NULL;
-	}
-	*slug_node = yml_get(fm, "slug");
-	*slug = str_or(fm, "slug", NULL, src);
-	if (!d->title)
-		d->title_from_heading = (d->title = markdown_first_h1(text + d->body_off, len - d->body_off)) != NULL;
-	free(text);
-	return d;
-}
-
-static void doc_free(struct doc *d)
-{
-	if (!d)
-		return;
-	free(d->src);
-	yml_free(d->fm);
-	free(d->title);
-	free(d->summary);
-	free(d->layout);
-	free(d);
 }
 
 static char *humanize(const char *key)
@@ -543,7 +416,7 @@ static void group_docs(struct site *s, struct vec *found, struct vec *out)
 		struct found *f = found->v[i];
 		char *slug = NULL;
 		struct yml_node *slug_node = NULL;
-		struct doc *d = load_doc(s, f->rel, &slug, &slug_node);
+		struct doc *d = doc_load(s, f->rel, &slug, &slug_node);
 		if (!d || !d->src) {
 			doc_free(d);
 			free(slug);
@@ -658,94 +531,6 @@ static void build_pages(struct site *s, struct vec *found)
 	check_paths(s);
 }
 
-static void load_data(struct site *s)
-{
-	char **all;
-	size_t nall = tree_list(&s->tree, "content/data", &all);
-	struct vec names = VEC_INIT;
-	for (size_t i = 0; i < nall; i++) {
-		size_t n = strlen(all[i]);
-		char *rel = xasprintf("content/data/%s", all[i]);
-		if (n > 5 && !strcmp(all[i] + n - 5, ".yaml") && tree_kind(&s->tree, rel, NULL) == TREE_FILE)
-			vec_push(&names, all[i]);
-		else
-			free(all[i]);
-		free(rel);
-	}
-	free(all);
-	xqsort(names.v, names.n, sizeof *names.v, cmp_str);
-	s->data = xcalloc(names.n ? names.n : 1, sizeof *s->data);
-	for (size_t i = 0; i < names.n; i++) {
-		char *name = names.v[i];
-		struct data_file *df = &s->data[s->ndata];
-		df->src = xasprintf("content/data/%s", name);
-		name[strlen(name) - 5] = '\0';
-		df->lang = -1;
-		char *dot = strrchr(name, '.');
-		if (dot && valid_lang_code(dot + 1)) {
-			int l = lang_index(s, dot + 1, strlen(dot + 1));
-			if (l < 0) {
-				diag_warn(df->src, 0, 0, "language '%s' is not in content/site.yaml; file ignored", dot + 1);
-				free(df->src);
-				free(name);
-				continue;
-			}
-			df->lang = l;
-			*dot = '\0';
-		}
-		df->name = name;
-		df->doc = load_yaml(s, df->src, false);
-		s->ndata++;
-	}
-	vec_free(&names);
-	/* A translated item must match an item of the original by id. */
-	for (size_t i = 0; i < s->ndata; i++) {
-		struct data_file *t = &s->data[i];
-		if (t->lang < 0 || !t->doc || !t->doc->root || t->doc->root->kind != YML_SEQ)
-			continue;
-		const struct yml_node *base = NULL;
-		for (size_t k = 0; k < s->ndata; k++)
-			if (s->data[k].lang == -1 && !strcmp(s->data[k].name, t->name) && s->data[k].doc)
-				base = s->data[k].doc->root;
-		for (size_t j = 0; j < t->doc->root->n; j++) {
-			const struct yml_node *item = t->doc->root->kids[j], *id = yml_get(item, "id");
-			bool found = false;
-			for (size_t b = 0; base && base->kind == YML_SEQ && b < base->n && !found; b++)
-				found = id && yml_str(id) && yml_str(yml_get(base->kids[b], "id")) &&
-				        !strcmp(yml_str(id), yml_str(yml_get(base->kids[b], "id")));
-			if (!found)
-				diag_warn(t->src, item->line, item->col, "no item with id '%s' in content/data/%s.yaml; not used",
-				          id && yml_str(id) ? yml_str(id) : "", t->name);
-		}
-	}
-}
-
-static void load_ui(struct site *s)
-{
-	s->ui = xcalloc(s->nlangs * 2, sizeof *s->ui);
-	for (size_t l = 0; l < s->nlangs; l++) {
-		char *rel = xasprintf("content/i18n/%s.yaml", s->langs[l].code);
-		if (tree_kind(&s->tree, rel, NULL) != TREE_NONE)
-			s->ui[2 * l] = load_yaml(s, rel, true);
-		free(rel);
-		rel = xasprintf("i18n/%s.yaml", s->langs[l].code);
-		char *shown = xasprintf("%s%s", s->theme_tree.shown, rel), *text;
-		size_t len;
-		if (tree_kind(&s->theme_tree, rel, NULL) != TREE_NONE && tree_read(&s->theme_tree, rel, &text, &len) == 0) {
-			struct yml_doc *d = yml_parse(shown, text, len, 1);
-			free(text);
-			if (d && d->root && d->root->kind != YML_MAP) {
-				diag_error(shown, d->root->line, d->root->col, "expected a mapping of keys to values");
-				yml_free(d);
-				d = NULL;
-			}
-			s->ui[2 * l + 1] = d;
-		}
-		free(shown);
-		free(rel);
-	}
-}
-
 const char *site_ui(const struct site *s, size_t lang, const char *key)
 {
 	size_t order[2] = {lang, 0};
@@ -804,8 +589,8 @@ struct site *site_load(const char *dir)
 	vec_free(&found);
 	s->resources = (char **)res.v;
 	s->nresources = res.n;
-	load_data(s);
-	load_ui(s);
+	data_load(s);
+	data_load_ui(s);
 	const struct yml_doc *refs = NULL;
 	for (size_t i = 0; i < s->ndata; i++)
 		if (s->data[i].lang == -1 && !strcmp(s->data[i].name, "references"))

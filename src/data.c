@@ -1,0 +1,103 @@
+/* data.c — content/data and content/i18n: the data files (a language's
+ * translated fields in <name>.<lang>.yaml beside the default's) and the UI
+ * strings of the site and the theme, loaded into struct site. */
+#include "diag.h"
+#include "load.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void data_load(struct site *s)
+{
+	char **all;
+	size_t nall = tree_list(&s->tree, "content/data", &all);
+	struct vec names = VEC_INIT;
+	for (size_t i = 0; i < nall; i++) {
+		size_t n = strlen(all[i]);
+		char *rel = xasprintf("content/data/%s", all[i]);
+		if (n > 5 && !strcmp(all[i] + n - 5, ".yaml") && tree_kind(&s->tree, rel, NULL) == TREE_FILE)
+			vec_push(&names, all[i]);
+		else
+			free(all[i]);
+		free(rel);
+	}
+	free(all);
+	xqsort(names.v, names.n, sizeof *names.v, cmp_str);
+	s->data = xcalloc(names.n ? names.n : 1, sizeof *s->data);
+	for (size_t i = 0; i < names.n; i++) {
+		char *name = names.v[i];
+		struct data_file *df = &s->data[s->ndata];
+		df->src = xasprintf("content/data/%s", name);
+		name[strlen(name) - 5] = '\0';
+		df->lang = -1;
+		char *dot = strrchr(name, '.');
+		if (dot && site_lang_code_valid(dot + 1)) {
+			int l = site_lang(s, dot + 1);
+			if (l < 0) {
+				diag_warn(df->src, 0, 0, "language '%s' is not in content/site.yaml; file ignored", dot + 1);
+				free(df->src);
+				free(name);
+				continue;
+			}
+			df->lang = l;
+			*dot = '\0';
+		}
+		df->name = name;
+		df->doc = site_load_yaml(s, df->src, false);
+		s->ndata++;
+	}
+	vec_free(&names);
+	/* A translated item must match an item of the original by id. */
+	for (size_t i = 0; i < s->ndata; i++) {
+		struct data_file *t = &s->data[i];
+		if (t->lang < 0 || !t->doc || !t->doc->root || t->doc->root->kind != YML_SEQ)
+			continue;
+		const struct yml_node *base = NULL;
+		for (size_t k = 0; k < s->ndata; k++)
+			if (s->data[k].lang == -1 && !strcmp(s->data[k].name, t->name) && s->data[k].doc)
+				base = s->data[k].doc->root;
+		for (size_t j = 0; j < t->doc->root->n; j++) {
+			const struct yml_node *item = t->doc->root->kids[j], *id = yml_get(item, "id");
+			bool found = false;
+			for (size_t b = 0; base && base->kind == YML_SEQ && b < base->n && !found; b++)
+				found = id && yml_str(id) && yml_str(yml_get(base->kids[b], "id")) &&
+				        !strcmp(yml_str(id), yml_str(yml_get(base->kids[b], "id")));
+			if (!found)
+				diag_warn(t->src, item->line, item->col, "no item with id '%s' in content/data/%s.yaml; not used",
+				          id && yml_str(id) ? yml_str(id) : "", t->name);
+		}
+	}
+}
+
+void data_load_ui(struct site *s)
+{
+	s->ui = xcalloc(s->nlangs * 2, sizeof *s->ui);
+	for (size_t l = 0; l < s->nlangs; l++) {
+		char *rel = xasprintf("content/i18n/%s.yaml", s->langs[l].code);
+		if (tree_kind(&s->tree, rel, NULL) != TREE_NONE)
+			s->ui[2 * l] = site_load_yaml(s, rel, true);
+		free(rel);
+		rel = xasprintf("i18n/%s.yaml", s->langs[l].code);
+		char *shown = xasprintf("%s%s", s->theme_tree.shown, rel), *text;
+		size_t len;
+		if (tree_kind(&s->theme_tree, rel, NULL) != TREE_NONE && tree_read(&s->theme_tree, rel, &text, &len) == 0) {
+			struct yml_doc *d = yml_parse(shown, text, len, 1);
+			free(text);
+			if (d && d->root && d->root->kind != YML_MAP) {
+				diag_error(shown, d->root->line, d->root->col, "expected a mapping of keys to values");
+				yml_free(d);
+				d = NULL;
+			}
+			s->ui[2 * l + 1] = d;
+		}
+		free(shown);
+		free(rel);
+	}
+}
+

@@ -1,0 +1,133 @@
+/* doc.c — one source file of a page: its front matter (title, summary,
+ * weight, layout, outputs, slug, draft...) and where its body starts. */
+#include "diag.h"
+#include "load.h"
+#include "markdown.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *const output_names[4] = {"html", "card", "sheet", "handbook"};
+
+static unsigned parse_outputs(const struct yml_node *n, const char *src)
+{
+	if (!n)
+		return OUT_HTML;
+	if (n->kind != YML_SEQ) {
+		diag_error(src, n->line, n->col, "'outputs' must be a list, e.g. [html]");
+		return OUT_HTML;
+	}
+	unsigned out = 0;
+	for (size_t i = 0; i < n->n; i++) {
+		const char *v = yml_str(n->kids[i]);
+		unsigned bit = 0;
+		for (unsigned k = 0; v && k < 4; k++)
+			if (!strcmp(v, output_names[k]))
+				bit = 1u << k;
+		if (bit)
+			out |= bit;
+		else
+			diag_error(src, n->kids[i]->line, n->kids[i]->col,
+			           "unknown output '%s' (known: html, card, sheet, handbook)", v ? v : "");
+	}
+	return out;
+}
+
+/* Reads a page file: front matter, title, where the body starts. */
+struct doc *doc_load(struct site *s, const char *src, char **slug, struct yml_node **slug_node)
+{
+	size_t len;
+	char *text = site_read_text(s, src, &len);
+	if (!text)
+		return NULL;
+	struct doc *d = xcalloc(1, sizeof *d);
+	d->src = xstrdup(src);
+	d->outputs = OUT_HTML;
+	d->body_line = 1;
+	/* Editors on Windows may start the file with a byte order mark. */
+	size_t bom = !strncmp(text, "\xef\xbb\xbf", 3) ? 3 : 0;
+	size_t fl = 0;
+	if (!strncmp(text + bom, "---\n", 4))
+		fl = bom + 4;
+	else if (!strncmp(text + bom, "---\r\n", 5))
+		fl = bom + 5;
+	d->body_off = bom;
+	if (fl) {
+		/* The front matter ends at the next line that is exactly "---" or "...". */
+		size_t p = fl, end = 0, body = 0;
+		int line = 2;
+		while (p < len) {
+			const char *nl = memchr(text + p, '\n', len - p);
+			size_t e = nl ? (size_t)(nl - text) : len;
+			size_t l = e - p;
+			if (l && text[p + l - 1] == '\r')
+				l--;
+			if (l == 3 && (!strncmp(text + p, "---", 3) || !strncmp(text + p, "...", 3))) {
+				end = p;
+				body = nl ? e + 1 : len;
+				break;
+			}
+			p = nl ? e + 1 : len;
+			line++;
+		}
+		if (!body) {
+			diag_error(src, 1, 1, "front matter opened with '---' is never closed");
+			free(text);
+			free(d->src);
+			free(d);
+			return NULL;
+		}
+		d->fm = yml_parse(d->src, text + fl, end - fl, 2);
+		if (!d->fm) {
+			free(text);
+			free(d->src);
+			free(d);
+			return NULL;
+		}
+		if (d->fm->root && d->fm->root->kind != YML_MAP)
+			diag_error(src, d->fm->root->line, d->fm->root->col, "front matter must be a mapping of keys to values");
+		d->body_off = body;
+		d->body_line = line + 1;
+	}
+	struct yml_node *fm = d->fm ? d->fm->root : NULL;
+	d->title = site_yaml_text(fm, "title", NULL, src);
+	d->summary = site_yaml_text(fm, "summary", NULL, src);
+	d->layout = site_yaml_text(fm, "layout", NULL, src);
+	d->layout_node = yml_get(fm, "layout");
+	struct yml_node *w = yml_get(fm, "weight");
+	long long iv = 0;
+	double dv;
+	if (w && yml_resolve(w, &iv, &dv) != YML_T_INT)
+		diag_error(src, w->line, w->col, "'weight' must be a whole number");
+	d->weight = (int)iv;
+	d->outputs = parse_outputs(yml_get(fm, "outputs"), src);
+	struct yml_node *dr = yml_get(fm, "draft");
+	iv = 0;
+	if (dr && yml_resolve(dr, &iv, &dv) != YML_T_BOOL)
+		diag_error(src, dr->line, dr->col, "'draft' must be true or false");
+	if (iv) {
+		/* Drafts are not published; the caller skips a doc without a src. */
+		free(d->src);
+		d->src = NULL;
+	}
+	*slug_node = yml_get(fm, "slug");
+	*slug = site_yaml_text(fm, "slug", NULL, src);
+	if (!d->title)
+		d->title_from_heading = (d->title = markdown_first_h1(text + d->body_off, len - d->body_off)) != NULL;
+	free(text);
+	return d;
+}
+
+void doc_free(struct doc *d)
+{
+	if (!d)
+		return;
+	free(d->src);
+	yml_free(d->fm);
+	free(d->title);
+	free(d->summary);
+	free(d->layout);
+	free(d);
+}
+

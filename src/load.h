@@ -1,0 +1,34 @@
+/* load.h — inside the load stage: what site.c and data.c share. Not part
+ * of any other module's contract. */
+#ifndef VADE_LOAD_H
+#define VADE_LOAD_H
+
+#include "site.h"
+
+#include <stdbool.h>
+
+/* Reads site file src as UTF-8 text (an invalid byte is an error at its
+ * place). NULL after reporting; caller frees. */
+char *site_read_text(const struct site *s, const char *src, size_t *len);
+/* The text value of key in map (copied), else dflt (copied) or NULL; a value
+ * that is not text is an error at it. */
+char *site_yaml_text(const struct yml_node *map, const char *key, const char *dflt, const char *src);
+/* Reads and parses site file src as YAML (need_map: its root must be a
+ * mapping). NULL after reporting. Caller frees with yml_free(). */
+struct yml_doc *site_load_yaml(struct site *s, const char *src, bool need_map);
+/* True for text shaped like a BCP 47 language tag ("fr", "pt-BR", "zh-Hant"). */
+bool site_lang_code_valid(const char *c);
+
+/* data.c: the YAML files of content/data/ into s->data (translations checked against
+ * their original's ids), then the UI strings into s->ui. */
+void data_load(struct site *s);
+void data_load_ui(struct site *s);
+
+/* doc.c: reads page file src ("content/a/b.fr.md"): front matter, title
+ * (from the first "# heading" when the front matter has none), where the
+ * body starts. *slug and *slug_node get the front matter's slug (malloc'd)
+ * and its node. NULL after reporting; a draft is a doc without src. */
+struct doc *doc_load(struct site *s, const char *src, char **slug, struct yml_node **slug_node);
+void doc_free(struct doc *d);
+
+#endif

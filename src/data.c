@@ -13,6 +13,19 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Indexes a data list's items by id (the first item of each id), so lookups stay linear. */
+static void index_ids(struct data_file *df)
+{
+	const struct yml_node *root = df->doc ? df->doc->root : NULL;
+	for (size_t i = 0; root && root->kind == YML_SEQ && i < root->n; i++) {
+		const char *id = yml_str(yml_get(root->kids[i], "id"));
+		bool added;
+		size_t *at = id ? strmap_put(&df->ids, id, &added) : NULL;
+		if (at && added)
+			*at = i + 1;
+	}
+}
+
 void data_load(struct site *s)
 {
 	char **all;
@@ -53,26 +66,31 @@ void data_load(struct site *s)
 		s->ndata++;
 	}
 	vec_free(&names);
+	for (size_t i = 0; i < s->ndata; i++)
+		index_ids(&s->data[i]);
 	/* A translated item must match an item of the original by id. */
 	for (size_t i = 0; i < s->ndata; i++) {
 		struct data_file *t = &s->data[i];
 		if (t->lang < 0 || !t->doc || !t->doc->root || t->doc->root->kind != YML_SEQ)
 			continue;
-		const struct yml_node *base = NULL;
+		const struct data_file *base = NULL;
 		for (size_t k = 0; k < s->ndata; k++)
 			if (s->data[k].lang == -1 && !strcmp(s->data[k].name, t->name) && s->data[k].doc)
-				base = s->data[k].doc->root;
+				base = &s->data[k];
 		for (size_t j = 0; j < t->doc->root->n; j++) {
-			const struct yml_node *item = t->doc->root->kids[j], *id = yml_get(item, "id");
-			bool found = false;
-			for (size_t b = 0; base && base->kind == YML_SEQ && b < base->n && !found; b++)
-				found = id && yml_str(id) && yml_str(yml_get(base->kids[b], "id")) &&
-				        !strcmp(yml_str(id), yml_str(yml_get(base->kids[b], "id")));
-			if (!found)
+			const struct yml_node *item = t->doc->root->kids[j];
+			const char *id = yml_str(yml_get(item, "id"));
+			if (!id || !base || !site_data_item(base, id))
 				diag_warn(t->src, item->line, item->col, "no item with id '%s' in content/data/%s.yaml; not used",
-				          id && yml_str(id) ? yml_str(id) : "", t->name);
+				          id ? id : "", t->name);
 		}
 	}
+}
+
+const struct yml_node *site_data_item(const struct data_file *df, const char *id)
+{
+	size_t *at = strmap_get(&df->ids, id);
+	return at ? df->doc->root->kids[*at - 1] : NULL;
 }
 
 void data_load_ui(struct site *s)

@@ -398,71 +398,18 @@ static void typography(cmark_node *doc, const char *lang, bool rtl)
 /* }======= */
 
 /* Ids already given in this document, for GitHub's "-1", "-2" suffixes: a
- * hash set of the ids, and for each base id the next suffix to try, so a page
- * of a thousand identical headings stays linear. */
+ * map of the ids, and for each base id (under "\1base", a key no id can be)
+ * the next suffix to try, so a page of a thousand identical headings stays
+ * linear. */
 struct idset {
-	char **ids;             /* in order given (owned) */
+	const char **ids;       /* in order given (borrowed from map) */
 	size_t n, cap;
-	char **slots;           /* open addressing over ids and "#base" counters' keys */
-	size_t *next;           /* per slot: the next suffix for a base (0 if none) */
-	size_t nslots, used;
+	struct strmap map;
 };
-
-static uint64_t fnv(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
-}
-
-/* The slot of key: where it is, or the empty slot where it would go. */
-static size_t idset_slot(const struct idset *s, const char *key)
-{
-	size_t i = (size_t)fnv(key) & (s->nslots - 1);
-	while (s->slots[i] && strcmp(s->slots[i], key))
-		i = (i + 1) & (s->nslots - 1);
-	return i;
-}
-
-static void idset_grow(struct idset *s)
-{
-	size_t old = s->nslots;
-	char **slots = s->slots;
-	size_t *next = s->next;
-	s->nslots = old ? old * 2 : 64;
-	s->slots = xcalloc(s->nslots, sizeof *s->slots);
-	s->next = xcalloc(s->nslots, sizeof *s->next);
-	for (size_t i = 0; i < old; i++)
-		if (slots[i]) {
-			size_t j = idset_slot(s, slots[i]);
-			s->slots[j] = slots[i];
-			s->next[j] = next[i];
-		}
-	free(slots);
-	free(next);
-}
-
-/* Finds or adds key; returns its slot. Keys are owned by the set. */
-static size_t idset_intern(struct idset *s, const char *key, bool *added)
-{
-	if ((s->used + 1) * 2 > s->nslots)
-		idset_grow(s);
-	size_t i = idset_slot(s, key);
-	*added = !s->slots[i];
-	if (*added) {
-		s->slots[i] = xstrdup(key);
-		s->used++;
-	}
-	return i;
-}
 
 static void idset_free(struct idset *s)
 {
-	for (size_t i = 0; i < s->nslots; i++)
-		free(s->slots[i]);
-	free(s->slots);
-	free(s->next);
+	strmap_free(&s->map);
 	free(s->ids);
 	memset(s, 0, sizeof *s);
 }
@@ -479,21 +426,16 @@ static const char *unique_id(struct idset *s, const char *text, const char *pref
 		buf_adds(&base, "section");
 	/* A base's next suffix is kept under "\1base", a key no id can be. */
 	char *ckey = xasprintf("\1%s", base.p);
-	bool added;
-	size_t cslot = idset_intern(s, ckey, &added); /* may grow the table: index only after */
-	size_t k = s->next[cslot];
+	size_t k = *strmap_put(&s->map, ckey, NULL);
 	char *id = NULL;
-	const char *res;
-	for (;; k++) {
+	bool added = false;
+	for (; !added; k++) {
 		free(id);
 		id = k ? xasprintf("%s-%zu", base.p, k) : xstrdup(base.p);
-		size_t slot = idset_intern(s, id, &added);
-		if (added) {
-			res = s->slots[slot];
-			break;
-		}
+		strmap_put(&s->map, id, &added);
 	}
-	s->next[idset_slot(s, ckey)] = k + 1; /* looked up again: interning may have grown the table */
+	*strmap_put(&s->map, ckey, NULL) = k; /* looked up again: adding may have grown the map */
+	const char *res = strmap_key(&s->map, id); /* the map's copy, owned by it */
 	free(ckey);
 	free(id);
 	buf_free(&base);
@@ -501,7 +443,7 @@ static const char *unique_id(struct idset *s, const char *text, const char *pref
 		s->cap = s->cap ? s->cap * 2 : 16;
 		s->ids = xrealloc(s->ids, s->cap * sizeof *s->ids);
 	}
-	s->ids[s->n++] = (char *)res;
+	s->ids[s->n++] = res;
 	return res;
 }
 
@@ -515,7 +457,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	buf_init(&out->html);
 
 	struct vec links = VEC_INIT;
-	struct idset ids = {0};
+	struct idset ids = {.map = STRMAP_INIT_OWNED};
 	size_t tcap = 0;
 	bool dropped = !o->drop_first_h1;
 	cmark_iter *it = cmark_iter_new(doc);
@@ -636,7 +578,7 @@ size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, ch
 	cmark_parser *p = new_parser(CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART, false);
 	cmark_parser_feed(p, text, len);
 	cmark_node *doc = finish(p);
-	struct idset ids = {0};
+	struct idset ids = {.map = STRMAP_INIT_OWNED};
 	bool dropped = !drop_first_h1;
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;

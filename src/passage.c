@@ -318,7 +318,7 @@ const struct yml_node *passage_data_item(const struct yml_node *list, const char
 const char *passage_field_original(const struct site *s, const char *name, const char *id, const char *field)
 {
 	const struct data_file *df = data_in(s, name, -1);
-	const struct yml_node *item = df && df->doc ? passage_data_item(df->doc->root, id) : NULL;
+	const struct yml_node *item = df && df->doc ? site_data_item(df, id) : NULL;
 	return yml_str(yml_get(item, field));
 }
 
@@ -337,7 +337,7 @@ void passage_fields_each(const struct site *s, size_t lang, passage_field_fn fn,
 			const char *id = yml_str(yml_get(item, "id"));
 			if (!id || item->kind != YML_MAP)
 				continue;
-			const struct yml_node *ti = tr && tr->doc ? passage_data_item(tr->doc->root, id) : NULL;
+			const struct yml_node *ti = tr && tr->doc ? site_data_item(tr, id) : NULL;
 			for (size_t k = 0; k + 1 < item->n; k += 2) {
 				const struct yml_node *v = item->kids[k + 1];
 				const char *f = item->kids[k]->str;

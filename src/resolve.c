@@ -61,36 +61,41 @@ static struct yml_node *node_copy(struct resolved *r, const struct yml_node *n, 
 	return c;
 }
 
-/* True when two scalars read as the same value (what Lua's rawequal says of them in a template). */
-static bool same_value(const struct yml_node *a, const struct yml_node *b)
+/* A scalar as a key that is equal for two scalars exactly when Lua's
+ * rawequal says so of their values in a template (strings by text, numbers
+ * by value, booleans); NULL for null and non-scalars. Caller frees. */
+static char *value_key(const struct yml_node *n)
 {
-	if (!a || !b || a->kind != YML_SCALAR || b->kind != YML_SCALAR)
-		return false;
-	long long ia = 0, ib = 0;
-	double da = 0, db = 0;
-	enum yml_type ta = yml_resolve(a, &ia, &da), tb = yml_resolve(b, &ib, &db);
-	if (ta == YML_T_NULL || tb == YML_T_NULL)
-		return false;
-	if (ta == YML_T_STR || tb == YML_T_STR)
-		return ta == tb && !strcmp(a->str, b->str);
-	double va = ta == YML_T_FLOAT ? da : (double)ia, vb = tb == YML_T_FLOAT ? db : (double)ib;
-	return (ta == YML_T_BOOL) == (tb == YML_T_BOOL) && va == vb;
+	long long iv = 0;
+	double dv = 0;
+	if (!n || n->kind != YML_SCALAR)
+		return NULL;
+	switch (yml_resolve(n, &iv, &dv)) {
+	case YML_T_NULL: return NULL;
+	case YML_T_STR: return xasprintf("s%s", n->str);
+	case YML_T_BOOL: return xasprintf("b%lld", iv);
+	case YML_T_INT: return xasprintf("n%.17g", (double)iv); /* 1 and 1.0 are equal in Lua */
+	default: return xasprintf("n%.17g", dv);
+	}
 }
 
 /* Sets every key of the mapping over in the (copied) mapping m: replaced in place, or added at the end. */
 static void map_merge(struct yml_node *m, const struct yml_node *over)
 {
+	struct strmap at = STRMAP_INIT; /* key -> 1 + index of its value in m */
+	for (size_t i = 0; i + 1 < m->n; i += 2)
+		*strmap_put(&at, m->kids[i]->str, NULL) = i + 2;
 	for (size_t k = 0; k + 1 < over->n; k += 2) {
-		size_t i = 0;
-		while (i + 1 < m->n && strcmp(m->kids[i]->str, over->kids[k]->str))
-			i += 2;
-		if (i + 1 < m->n) {
-			m->kids[i + 1] = over->kids[k + 1];
+		size_t *v = strmap_get(&at, over->kids[k]->str);
+		if (v) {
+			m->kids[*v - 1] = over->kids[k + 1];
 		} else {
+			*strmap_put(&at, over->kids[k]->str, NULL) = m->n + 2;
 			m->kids[m->n++] = over->kids[k];
 			m->kids[m->n++] = over->kids[k + 1];
 		}
 	}
+	strmap_free(&at);
 }
 
 /* The default tree base with a translation's tree over it: a list of items
@@ -101,16 +106,31 @@ static const struct yml_node *overlay(struct resolved *r, const struct yml_node 
 		return base;
 	if (base->kind == YML_SEQ && base->n > 0) {
 		struct yml_node *seq = node_copy(r, base, 0);
-		for (size_t j = 0; over->kind == YML_SEQ && j < over->n && over->kids[j]->kind != YML_SCALAR; j++) {
-			const struct yml_node *item = over->kids[j], *id = yml_get(item, "id");
-			for (size_t i = 0; i < seq->n && seq->kids[i]->kind != YML_SCALAR; i++) {
-				if (!same_value(yml_get(seq->kids[i], "id"), id) || item->kind != YML_MAP)
-					continue;
-				struct yml_node *m = node_copy(r, seq->kids[i], item->n);
-				map_merge(m, item);
-				seq->kids[i] = m;
+		/* The items by id (a list of those sharing one: first[id], then same[i]), so matching stays linear. */
+		struct strmap first = STRMAP_INIT_OWNED;
+		size_t *same = xcalloc(seq->n + 1, sizeof *same), n = 0;
+		for (; n < seq->n && seq->kids[n]->kind != YML_SCALAR; n++) {
+			char *k = value_key(yml_get(seq->kids[n], "id"));
+			if (k) {
+				size_t *at = strmap_put(&first, k, NULL);
+				same[n] = *at; /* 1 + the previous item with this id, or 0 */
+				*at = n + 1;
 			}
+			free(k);
 		}
+		for (size_t j = 0; over->kind == YML_SEQ && j < over->n && over->kids[j]->kind != YML_SCALAR; j++) {
+			const struct yml_node *item = over->kids[j];
+			char *k = item->kind == YML_MAP ? value_key(yml_get(item, "id")) : NULL;
+			size_t *at = k ? strmap_get(&first, k) : NULL;
+			for (size_t i = at ? *at : 0; i; i = same[i - 1]) {
+				struct yml_node *m = node_copy(r, seq->kids[i - 1], item->n);
+				map_merge(m, item);
+				seq->kids[i - 1] = m;
+			}
+			free(k);
+		}
+		strmap_free(&first);
+		free(same);
 		return seq;
 	}
 	if (base->kind == YML_SEQ) /* an empty list takes the translation's as it is */

@@ -625,6 +625,7 @@ void site_free(struct site *s)
 		free(s->data[i].name);
 		free(s->data[i].src);
 		yml_free(s->data[i].doc);
+		strmap_free(&s->data[i].ids);
 	}
 	free(s->data);
 	cite_refs_free(&s->refs);

@@ -67,6 +67,7 @@ struct data_file {
 	int lang;               /* -1 for the default file, else index into langs */
 	char *src;
 	struct yml_doc *doc;
+	struct strmap ids;      /* a list's items by `id` text: 1 + their index (the first of each id) */
 };
 
 struct site {
@@ -102,6 +103,8 @@ char *site_page_output(const struct site *s, const struct page *p, size_t lang);
 /* Relative URL from the folder of output file `from` to output file `to`
  * (both paths under OUT_DIR, "/"-separated); "./" when they are the same folder's index. Caller frees. */
 char *site_url_relative(const char *from, const char *to);
+/* The item of data file df's list whose `id` reads as id, or NULL. */
+const struct yml_node *site_data_item(const struct data_file *df, const char *id);
 /* The index of the language with BCP 47 tag code in s->langs, or -1. */
 int site_lang(const struct site *s, const char *code);
 /* A UI string for a language: content/i18n/<lang>.yaml, then the theme's,

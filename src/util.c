@@ -401,3 +401,76 @@ void *xbsearch(const void *key, const void *base, size_t n, size_t size,
 {
 	return n ? bsearch(key, base, n, size, cmp) : NULL;
 }
+
+/* {======= strmap */
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+/* The slot of key: where it is, or the empty slot where it would go. nslots is a power of two. */
+static size_t strmap_slot(const struct strmap *m, const char *key)
+{
+	size_t i = (size_t)fnv1a(key) & (m->nslots - 1);
+	while (m->keys[i] && strcmp(m->keys[i], key))
+		i = (i + 1) & (m->nslots - 1);
+	return i;
+}
+
+size_t *strmap_get(const struct strmap *m, const char *key)
+{
+	if (!m->nslots)
+		return NULL;
+	size_t i = strmap_slot(m, key);
+	return m->keys[i] ? &m->vals[i] : NULL;
+}
+
+const char *strmap_key(const struct strmap *m, const char *key)
+{
+	return m->nslots ? m->keys[strmap_slot(m, key)] : NULL;
+}
+
+size_t *strmap_put(struct strmap *m, const char *key, bool *added)
+{
+	if ((m->used + 1) * 2 > m->nslots) {
+		struct strmap old = *m;
+		m->nslots = old.nslots ? old.nslots * 2 : 64;
+		m->keys = xcalloc(m->nslots, sizeof *m->keys);
+		m->vals = xcalloc(m->nslots, sizeof *m->vals);
+		for (size_t i = 0; i < old.nslots; i++)
+			if (old.keys[i]) {
+				size_t j = strmap_slot(m, old.keys[i]);
+				m->keys[j] = old.keys[i];
+				m->vals[j] = old.vals[i];
+			}
+		free(old.keys);
+		free(old.vals);
+	}
+	size_t i = strmap_slot(m, key);
+	bool add = !m->keys[i];
+	if (add) {
+		m->keys[i] = m->owned ? xstrdup(key) : (char *)key;
+		m->vals[i] = 0;
+		m->used++;
+	}
+	if (added)
+		*added = add;
+	return &m->vals[i];
+}
+
+void strmap_free(struct strmap *m)
+{
+	for (size_t i = 0; m->owned && i < m->nslots; i++)
+		free(m->keys[i]);
+	free(m->keys);
+	free(m->vals);
+	bool owned = m->owned;
+	memset(m, 0, sizeof *m);
+	m->owned = owned;
+}
+
+/* }======= */

@@ -48,6 +48,27 @@ struct vec {
 void vec_push(struct vec *v, void *item);
 void vec_free(struct vec *v);
 
+/* A hash map from text to a size_t, for lookups that must stay linear in
+ * the input (ids of a page, keys of a mapping, items by id). Open
+ * addressing; keys are copied and owned when the map owns them
+ * (STRMAP_INIT_OWNED), else borrowed and must outlive the map. */
+struct strmap {
+	char **keys;            /* [nslots]: NULL for an empty slot */
+	size_t *vals;
+	size_t nslots, used;
+	bool owned;
+};
+#define STRMAP_INIT { NULL, NULL, 0, 0, false }
+#define STRMAP_INIT_OWNED { NULL, NULL, 0, 0, true }
+/* The value of key, or NULL. The pointer is valid until the next strmap_put(). */
+size_t *strmap_get(const struct strmap *m, const char *key);
+/* Finds or adds key (value 0 when added, *added set if not NULL); returns its
+ * value, valid until the next strmap_put(). */
+size_t *strmap_put(struct strmap *m, const char *key, bool *added);
+/* The map's own copy of key, or NULL. */
+const char *strmap_key(const struct strmap *m, const char *key);
+void strmap_free(struct strmap *m);
+
 /* qsort and bsearch that accept an empty (NULL) array. */
 void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 void *xbsearch(const void *key, const void *base, size_t n, size_t size,

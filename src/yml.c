@@ -136,6 +136,7 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 		anchor = (char *)(map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor);
 		char *aname = anchor ? xstrdup(anchor) : NULL;
 		size_t cap = 0;
+		struct strmap keys = STRMAP_INIT; /* a mapping's keys, to find duplicates in linear time */
 		for (;;) {
 			yaml_event_t kev;
 			if (!next(c, &kev))
@@ -150,12 +151,15 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 				if (kid->kind != YML_SCALAR) {
 					fail(c, kev.start_mark, "a mapping key must be a plain value");
 				} else {
-					for (size_t i = 0; i < n->n; i += 2)
-						if (!strcmp(n->kids[i]->str, kid->str)) {
-							char *m = xasprintf("duplicate key '%s' (first at line %d)", kid->str, n->kids[i]->line);
-							fail(c, kev.start_mark, m);
-							free(m);
-						}
+					bool added;
+					size_t *first = strmap_put(&keys, kid->str, &added);
+					if (!added) {
+						char *m = xasprintf("duplicate key '%s' (first at line %d)", kid->str, n->kids[*first]->line);
+						fail(c, kev.start_mark, m);
+						free(m);
+					} else {
+						*first = n->n;
+					}
 				}
 			}
 			yaml_event_delete(&kev);
@@ -168,6 +172,7 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 			}
 			add_kid(c, n, kid, &cap);
 		}
+		strmap_free(&keys);
 		if (aname && !c->failed)
 			add_anchor(c, aname, n, *weight);
 		free(aname);

@@ -16,6 +16,15 @@
 
 #define MARKER ".vade-output"
 
+/* What the marker of OUT_DIR says about the files in it. */
+enum previous {
+	PREV_NONE,      /* a new or empty folder: nothing in it is vade's */
+	PREV_LIST,      /* the current format: exactly the files the last build made */
+	PREV_OLD_LIST,  /* vade 0.1's line-per-name list: a name holding a newline was split in two, so its
+	                 * names count as vade's where this build writes again, but none is removed */
+	PREV_UNLISTED,  /* a marker with no list we can read: vade's folder, but no file in it known as vade's */
+};
+
 struct output {
 	char *dir;              /* OUT_DIR, without a trailing slash */
 	char *tmp;              /* the staging folder beside it */
@@ -24,33 +33,119 @@ struct output {
 	struct vec produced;    /* every rel put (owned) */
 	struct vec changed;     /* the rels staged in tmp (borrowed from produced) */
 	struct vec previous;    /* what the last build made, from its marker (owned, sorted) */
-	bool manifest;          /* the marker lists the last build's files */
+	enum previous prev;
 };
 
-/* The marker names every file a build made, so the next build removes exactly
- * those it no longer makes, without walking the folder, and never a file vade
- * did not write. */
+/* {============ The marker
+ * The marker names every file a build made, so the next build removes exactly those it no
+ * longer makes, without walking the folder, and never a file vade did not write.
+ *
+ * One name a line, percent-encoded (as in URLs): "%", bytes below 0x20, 0x7f and a "#" that
+ * starts a name are written %XX, so any file name, one holding a newline too, is one line.
+ * The file stays text a person can read and diff, and the first two lines are those of vade
+ * 0.1's marker, so an older vade still takes it for a list. No format library is needed for a
+ * list of names: this escaping is the whole format (no JSON parser, no NUL-separated binary). */
 static const char marker_head[] = "# This folder is written by vade; each build brings it up to date.\n"
                                   "# The files vade made, removed by the next build that no longer makes them:\n";
+static const char marker_v2[] = "# (format 2: one path a line; \"%\", control characters and a leading \"#\" written as %XX)\n";
+
+static void put_name(struct buf *b, const char *name)
+{
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f || *p == '%' || (*p == '#' && p == (const unsigned char *)name))
+			buf_addf(b, "%%%02X", *p);
+		else
+			buf_addc(b, (char)*p);
+	}
+	buf_addc(b, '\n');
+}
+
+static int hex(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Decodes one line in place; false for anything format 2 never writes (a raw control
+ * character, a bad or NUL escape). */
+static bool get_name(char *s)
+{
+	char *w = s;
+	for (const char *r = s; *r; r++) {
+		unsigned char c = (unsigned char)*r;
+		if (c < 0x20 || c == 0x7f)
+			return false;
+		if (c == '%') {
+			int h = hex(r[1]), l = h < 0 ? -1 : hex(r[2]);
+			if (l < 0 || (h == 0 && l == 0))
+				return false;
+			c = (unsigned char)(h * 16 + l);
+			r += 2;
+		}
+		*w++ = (char)c;
+	}
+	*w = '\0';
+	return true;
+}
+/* }============ */
 
 static bool inside(const char *rel);
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void drop_previous(struct output *o)
+{
+	for (size_t i = 0; i < o->previous.n; i++)
+		free(o->previous.v[i]);
+	o->previous.n = 0;
+}
+
+/* Reads the marker's list. On any doubt about it nothing is taken as vade's, so nothing is removed. */
 static void read_manifest(struct output *o)
 {
 	char *m = path_join(o->dir, MARKER), *text;
 	size_t len;
-	if (file_read(m, &text, &len) == 0) {
-		o->manifest = !strncmp(text, marker_head, sizeof marker_head - 1);
-		for (char *line = text, *nl; o->manifest && *line; line = nl + 1) {
-			nl = strchr(line, '\n');
-			if (!nl)
-				break;
-			*nl = '\0';
-			if (line[0] != '#' && inside(line))
-				vec_push(&o->previous, xstrdup(line));
-		}
-		free(text);
+	o->prev = PREV_UNLISTED;
+	if (file_read(m, &text, &len) != 0) {
+		free(m);
+		return;
 	}
+	size_t hl = sizeof marker_head - 1, vl = sizeof marker_v2 - 1;
+	if (strncmp(text, marker_head, hl) != 0 || strlen(text) != len) {
+		free(text);
+		free(m);
+		return;
+	}
+	bool v2 = !strncmp(text + hl, marker_v2, vl);
+	o->prev = v2 ? PREV_LIST : PREV_OLD_LIST;
+	int lineno = v2 ? 3 : 2;
+	for (char *line = text + hl + (v2 ? vl : 0), *nl; *line; line = nl + 1) {
+		lineno++;
+		nl = strchr(line, '\n');
+		if (!nl) {
+			if (v2) /* format 2 ends every name with a newline: a cut file */
+				goto doubt;
+			break;
+		}
+		*nl = '\0';
+		if (v2 && (!get_name(line) || !inside(line)))
+			goto doubt;
+		if (!v2 && (line[0] == '#' || !inside(line)))
+			continue;
+		vec_push(&o->previous, xstrdup(line));
+	}
+	xqsort(o->previous.v, o->previous.n, sizeof *o->previous.v, cmp_str);
+	free(text);
+	free(m);
+	return;
+doubt:
+	fprintf(stderr, "%s:%d: note: cannot read this list of the files vade made; nothing is removed this time\n", m,
+	        lineno);
+	drop_previous(o);
+	o->prev = PREV_UNLISTED;
+	free(text);
 	free(m);
 }
 
@@ -118,7 +213,8 @@ struct output *output_begin(const char *out_dir)
 		return NULL;
 	}
 	pthread_mutex_init(&o->lock, NULL);
-	if (exists)
+	o->prev = PREV_NONE;
+	if (exists && ours(o->dir))
 		read_manifest(o);
 	return o;
 }
@@ -183,31 +279,6 @@ size_t output_changed(const struct output *o)
 	return o->changed.n;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The commit's sweep of OUT_DIR: files no longer produced go, then empty folders. */
-static struct output *sweeping;
-static int sweep_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	struct output *o = sweeping;
-	if (ftw->level == 0)
-		return 0;
-	const char *rel = path + strlen(o->dir) + 1;
-	if (!strcmp(rel, MARKER))
-		return 0;
-	if (flag == FTW_DP) {
-		rmdir(path); /* fails, harmlessly, while it still holds files */
-		return 0;
-	}
-	if (!xbsearch(&rel, o->produced.v, o->produced.n, sizeof *o->produced.v, cmp_str))
-		unlink(path);
-	return 0;
-}
-
 void output_abort(struct output *o);
 
 static void output_free(struct output *o)
@@ -216,8 +287,7 @@ static void output_free(struct output *o)
 		free(o->produced.v[i]);
 	vec_free(&o->produced);
 	vec_free(&o->changed);
-	for (size_t i = 0; i < o->previous.n; i++)
-		free(o->previous.v[i]);
+	drop_previous(o);
 	vec_free(&o->previous);
 	pthread_mutex_destroy(&o->lock);
 	free(o->tmp);
@@ -244,8 +314,9 @@ int output_commit(struct output *o)
 	/* The new marker, staged like any file. */
 	struct buf mk = BUF_INIT;
 	buf_adds(&mk, marker_head);
+	buf_adds(&mk, marker_v2);
 	for (size_t i = 0; i < o->produced.n; i++)
-		buf_addf(&mk, "%s\n", (char *)o->produced.v[i]);
+		put_name(&mk, o->produced.v[i]);
 	char *mpath = path_join(o->tmp, MARKER);
 	if (file_write(mpath, mk.p, mk.len) != 0) {
 		diag_error(o->dir, 0, 0, "cannot write its %s file: %s", MARKER, strerror(errno));
@@ -267,6 +338,7 @@ int output_commit(struct output *o)
 		output_free(o);
 		return rc;
 	}
+	size_t left = 0;
 	xqsort(o->changed.v, o->changed.n, sizeof *o->changed.v, cmp_str);
 	for (size_t i = 0; i < o->changed.n; i++) {
 		const char *rel = o->changed.v[i];
@@ -291,27 +363,38 @@ int output_commit(struct output *o)
 		free(from);
 		free(to);
 	}
-	if (o->manifest) {
-		/* What the last build made and this one does not: the file, then any folder it leaves empty. */
-		for (size_t i = 0; i < o->previous.n; i++) {
-			const char *rel = o->previous.v[i];
-			if (xbsearch(&rel, o->produced.v, o->produced.n, sizeof *o->produced.v, cmp_str))
-				continue;
-			char *p = path_join(o->dir, rel);
-			unlink(p);
-			for (char *slash; (slash = strrchr(p, '/')) && slash > p + strlen(o->dir);) {
+	size_t base = strlen(o->dir) + 1;
+	for (size_t i = 0; i < o->previous.n; i++) {
+		/* What the last build made and this one does not: the file, if it is still a file under
+		 * real folders (not through a link someone put there), then any folder it leaves empty.
+		 * Only from a list in the current format: vade 0.1's may hold pieces of a split name. */
+		const char *rel = o->previous.v[i];
+		if (xbsearch(&rel, o->produced.v, o->produced.n, sizeof *o->produced.v, cmp_str))
+			continue;
+		if (o->prev == PREV_OLD_LIST) {
+			left++;
+			continue;
+		}
+		char *p = path_join(o->dir, rel);
+		struct stat st;
+		bool real = true;
+		for (char *s = p + base; real && (s = strchr(s, '/')); s++) {
+			*s = '\0';
+			real = lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
+			*s = '/';
+		}
+		if (real && lstat(p, &st) == 0 && S_ISREG(st.st_mode) && unlink(p) == 0)
+			for (char *slash; (slash = strrchr(p, '/')) && slash > p + base - 1;) {
 				*slash = '\0';
 				if (rmdir(p) != 0)
 					break;
 			}
-			free(p);
-		}
-	} else {
-		/* A folder from before markers listed files: every file not made now goes. */
-		sweeping = o;
-		nftw(o->dir, sweep_one, 16, FTW_DEPTH | FTW_PHYS);
-		sweeping = NULL;
+		free(p);
 	}
+	if (left)
+		fprintf(stderr, "%s/%s: note: written by vade 0.1, whose list may have split a name; the %zu file%s it "
+		        "lists that this build no longer makes %s left in place\n", o->dir, MARKER, left,
+		        left == 1 ? "" : "s", left == 1 ? "is" : "are");
 	char *mdst = path_join(o->dir, MARKER);
 	if (rename(mpath, mdst) != 0) {
 		diag_error(o->dir, 0, 0, "cannot update its %s file: %s", MARKER, strerror(errno));

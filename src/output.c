@@ -28,6 +28,7 @@ enum previous {
 struct output {
 	char *dir;              /* OUT_DIR, without a trailing slash */
 	char *tmp;              /* the staging folder beside it */
+	char *stage;            /* tmp/out: the staged files */
 	bool existed;           /* OUT_DIR was there (and ours): update it in place */
 	pthread_mutex_t lock;
 	struct vec produced;    /* every rel put (owned) */
@@ -205,8 +206,15 @@ struct output *output_begin(const char *out_dir)
 		mkdir_p(o->tmp);
 		*slash = '/';
 	}
-	if (!mkdtemp(o->tmp)) {
+	/* The staging folder itself is 0700 (mkdtemp); out/ and all under it follow the umask,
+	 * and out/ becomes OUT_DIR on a first build. */
+	bool made = mkdtemp(o->tmp) != NULL;
+	o->stage = path_join(o->tmp, "out");
+	if (!made || mkdir(o->stage, 0777) != 0) {
 		diag_error(out_dir, 0, 0, "cannot make a temporary folder beside it: %s", strerror(errno));
+		if (made)
+			remove_tree(o->tmp);
+		free(o->stage);
 		free(o->tmp);
 		free(o->dir);
 		free(o);
@@ -260,7 +268,7 @@ int output_put(struct output *o, const char *rel, const void *data, size_t len)
 	}
 	int rc = 0;
 	if (stage) {
-		char *dst = path_join(o->tmp, rel);
+		char *dst = path_join(o->stage, rel);
 		rc = file_write(dst, data, len);
 		if (rc) /* named as it will be in the output folder, not the staging one */
 			diag_error(rel, 0, 0, "cannot write into %s: %s", o->dir, strerror(errno));
@@ -290,6 +298,7 @@ static void output_free(struct output *o)
 	drop_previous(o);
 	vec_free(&o->previous);
 	pthread_mutex_destroy(&o->lock);
+	free(o->stage);
 	free(o->tmp);
 	free(o->dir);
 	free(o);
@@ -317,7 +326,7 @@ int output_commit(struct output *o)
 	buf_adds(&mk, marker_v2);
 	for (size_t i = 0; i < o->produced.n; i++)
 		put_name(&mk, o->produced.v[i]);
-	char *mpath = path_join(o->tmp, MARKER);
+	char *mpath = path_join(o->stage, MARKER);
 	if (file_write(mpath, mk.p, mk.len) != 0) {
 		diag_error(o->dir, 0, 0, "cannot write its %s file: %s", MARKER, strerror(errno));
 		rc = -1;
@@ -329,12 +338,13 @@ int output_commit(struct output *o)
 		return rc;
 	}
 	if (!o->existed) {
+		/* Nothing was there: the staged tree becomes OUT_DIR in one rename. */
 		free(mpath);
-		if (rename(o->tmp, o->dir) != 0) {
+		if (rename(o->stage, o->dir) != 0) {
 			diag_error(o->dir, 0, 0, "cannot create: %s", strerror(errno));
-			remove_tree(o->tmp);
 			rc = -1;
 		}
+		remove_tree(o->tmp);
 		output_free(o);
 		return rc;
 	}
@@ -342,7 +352,7 @@ int output_commit(struct output *o)
 	xqsort(o->changed.v, o->changed.n, sizeof *o->changed.v, cmp_str);
 	for (size_t i = 0; i < o->changed.n; i++) {
 		const char *rel = o->changed.v[i];
-		char *from = path_join(o->tmp, rel), *to = path_join(o->dir, rel);
+		char *from = path_join(o->stage, rel), *to = path_join(o->dir, rel);
 		if (rename(from, to) != 0) {
 			char *slash = strrchr(to, '/');
 			*slash = '\0';

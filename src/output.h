@@ -11,7 +11,8 @@
  * removed.
  *
  * vade touches only folders it made (they hold a ".vade-output" marker) or
- * empty ones, so a mistyped -o cannot delete a user's files.
+ * empty ones, so a mistyped -o cannot delete a user's files. Folders and
+ * files get the modes the umask gives (0777 and 0666 less the umask).
  */
 #ifndef VADE_OUTPUT_H
 #define VADE_OUTPUT_H

@@ -5,14 +5,15 @@
  * the one already in OUT_DIR is left alone; a new or changed one is staged in
  * a temporary folder beside OUT_DIR. output_commit() then moves the staged
  * files in and removes the files the previous build made (listed in its
- * ".vade-output" marker) that this one no longer makes; output_abort() drops
- * the staging folder and OUT_DIR stays exactly as it was. A rebuild that
- * changes one page rewrites one file, and a file vade did not make is never
- * removed.
+ * ".vade-output" marker) that this one no longer makes, all or nothing;
+ * output_abort() drops the staging folder and OUT_DIR stays exactly as it was.
+ * A rebuild that changes one page rewrites one file.
  *
  * vade touches only folders it made (they hold a ".vade-output" marker) or
- * empty ones, so a mistyped -o cannot delete a user's files. Folders and
- * files get the modes the umask gives (0777 and 0666 less the umask).
+ * empty ones, so a mistyped -o cannot delete a user's files; inside, it never
+ * removes or replaces a file or folder it did not make: one in the way of an
+ * output is an error. Folders and files get the modes the umask gives (0777
+ * and 0666 less the umask).
  */
 #ifndef VADE_OUTPUT_H
 #define VADE_OUTPUT_H

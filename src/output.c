@@ -1,6 +1,7 @@
-/* output.c — staging, comparison with the previous build, commit.
+/* output.c — the lock, staging, comparison with the previous build, commit.
  *
  * Beside OUT_DIR (say dist/) a build uses:
+ *   .dist.vade-lock   the lock: one build at a time into dist/ (flock); removed when the build ends
  *   dist.tmp-XXXXXX/  the staging folder (mkdtemp):
  *     out/            the new and changed files, laid out as in dist/
  *     old/            during the commit, the files it replaces or removes, to put back on failure
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,12 +38,14 @@ struct output {
 	char *dir;              /* OUT_DIR, without a trailing slash */
 	char *tmp;              /* the staging folder beside it */
 	char *stage;            /* tmp/out: the staged files */
-	bool existed;           /* OUT_DIR was there (and ours): update it in place */
+	char *lockpath;
+	int lockfd;             /* holds the flock; -1 once released */
+	bool existed;           /* OUT_DIR was there (and ours, or empty): update it in place */
+	enum previous prev;
 	pthread_mutex_t lock;
 	struct vec produced;    /* every rel put (owned) */
-	struct vec changed;     /* the rels staged in tmp (borrowed from produced) */
+	struct vec changed;     /* the rels staged (borrowed from produced) */
 	struct vec previous;    /* what the last build made, from its marker (owned, sorted) */
-	enum previous prev;
 };
 
 /* {============ The marker
@@ -192,46 +196,147 @@ static void remove_tree(const char *path)
 	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* {============ The lock
+ * One build at a time into one OUT_DIR: an flock on .<name>.vade-lock beside it. A second build
+ * (or vade serve rebuilding) says so and waits. The holder removes the file before letting go,
+ * so a waiter that then gets the lock on the removed file tries again on the new one. */
+static char *parent_of(const char *dir, const char **base)
+{
+	const char *slash = strrchr(dir, '/');
+	*base = slash ? slash + 1 : dir;
+	return slash ? xstrndup(dir, slash == dir ? 1 : (size_t)(slash - dir)) : xstrdup(".");
+}
+
+static int lock_take(struct output *o)
+{
+	bool said = false;
+	for (;;) {
+		int fd = open(o->lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+		if (fd < 0) {
+			diag_error(o->lockpath, 0, 0, "cannot make the lock file of %s: %s", o->dir, strerror(errno));
+			return -1;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+			if (errno != EWOULDBLOCK) {
+				diag_error(o->lockpath, 0, 0, "cannot lock: %s", strerror(errno));
+				close(fd);
+				return -1;
+			}
+			if (!said) {
+				char pid[32] = "";
+				ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+				pid[n > 0 ? n : 0] = '\0';
+				pid[strcspn(pid, "\n")] = '\0';
+				fprintf(stderr, "vade: waiting for another vade build into %s%s%s%s to finish...\n", o->dir,
+				        *pid ? " (pid " : "", pid, *pid ? ")" : "");
+				said = true;
+			}
+			while (flock(fd, LOCK_EX) != 0)
+				if (errno != EINTR) {
+					diag_error(o->lockpath, 0, 0, "cannot lock: %s", strerror(errno));
+					close(fd);
+					return -1;
+				}
+		}
+		struct stat held, there;
+		if (fstat(fd, &held) == 0 && stat(o->lockpath, &there) == 0 && held.st_ino == there.st_ino &&
+		    held.st_dev == there.st_dev) {
+			char pid[32];
+			int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+			if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)n, 0) != n) {
+				/* only the waiting message reads it */
+			}
+			o->lockfd = fd;
+			return 0;
+		}
+		close(fd); /* removed by the build that held it: take the new one */
+	}
+}
+
+static void lock_release(struct output *o)
+{
+	if (o->lockfd < 0)
+		return;
+	unlink(o->lockpath);
+	close(o->lockfd);
+	o->lockfd = -1;
+}
+/* }============ */
+
+static void output_free(struct output *o)
+{
+	lock_release(o);
+	for (size_t i = 0; i < o->produced.n; i++)
+		free(o->produced.v[i]);
+	vec_free(&o->produced);
+	vec_free(&o->changed);
+	drop_previous(o);
+	vec_free(&o->previous);
+	pthread_mutex_destroy(&o->lock);
+	free(o->lockpath);
+	free(o->stage);
+	free(o->tmp);
+	free(o->dir);
+	free(o);
+}
+
 struct output *output_begin(const char *out_dir)
 {
-	bool exists = is_dir(out_dir);
-	if ((exists && !ours(out_dir) && !empty_dir(out_dir)) || (!exists && is_file(out_dir))) {
-		diag_error(out_dir, 0, 0, "refusing to replace a folder vade did not make (it has no %s file); "
-		                          "remove it or choose another -o", MARKER);
-		return NULL;
-	}
 	struct output *o = xcalloc(1, sizeof *o);
+	o->lockfd = -1;
 	o->dir = xstrdup(out_dir);
 	size_t n = strlen(o->dir);
 	while (n > 1 && o->dir[n - 1] == '/')
 		o->dir[--n] = '\0';
-	o->existed = exists;
-	o->tmp = xasprintf("%s.tmp-XXXXXX", o->dir);
-	char *slash = strrchr(o->tmp, '/');
-	if (slash) {
-		*slash = '\0';
-		mkdir_p(o->tmp);
-		*slash = '/';
-	}
-	/* The staging folder itself is 0700 (mkdtemp); out/ and all under it follow the umask,
-	 * and out/ becomes OUT_DIR on a first build. */
-	bool made = mkdtemp(o->tmp) != NULL;
-	o->stage = path_join(o->tmp, "out");
-	if (!made || mkdir(o->stage, 0777) != 0) {
-		diag_error(out_dir, 0, 0, "cannot make a temporary folder beside it: %s", strerror(errno));
-		if (made)
-			remove_tree(o->tmp);
-		free(o->stage);
-		free(o->tmp);
-		free(o->dir);
-		free(o);
-		return NULL;
+	const char *base;
+	char *parent = parent_of(o->dir, &base);
+	if (!strcmp(base, ".") || !strcmp(base, "..")) { /* name it, so the staging folder goes beside it */
+		char *real = realpath(o->dir, NULL);
+		if (real) {
+			free(o->dir);
+			o->dir = real;
+			free(parent);
+			parent = parent_of(o->dir, &base);
+		}
 	}
 	pthread_mutex_init(&o->lock, NULL);
+	o->lockpath = xasprintf("%s/.%s.vade-lock", parent, base);
+	if (mkdir_p(parent) != 0) {
+		diag_error(parent, 0, 0, "cannot make the folder for %s: %s", o->dir, strerror(errno));
+		goto fail;
+	}
+	if (lock_take(o) != 0)
+		goto fail;
+	/* Decided under the lock: another build may have just made the folder. */
+	bool exists = is_dir(o->dir);
+	if ((exists && !ours(o->dir) && !empty_dir(o->dir)) || (!exists && access(o->dir, F_OK) == 0)) {
+		diag_error(o->dir, 0, 0, "refusing to replace a folder vade did not make (it has no %s file); "
+		                         "remove it or choose another -o", MARKER);
+		goto fail;
+	}
+	o->existed = exists;
+	o->tmp = xasprintf("%s/%s.tmp-XXXXXX", parent, base);
+	int rc = -1;
+	if (mkdtemp(o->tmp)) {
+		/* The staging folder itself is 0700 (mkdtemp); out/ and all under it follow the umask,
+		 * and out/ becomes OUT_DIR on a first build. */
+		o->stage = path_join(o->tmp, "out");
+		if ((rc = mkdir(o->stage, 0777)) != 0)
+			remove_tree(o->tmp);
+	}
+	if (rc != 0) {
+		diag_error(o->dir, 0, 0, "cannot make a temporary folder beside it: %s", strerror(errno));
+		goto fail;
+	}
+	free(parent);
 	o->prev = PREV_NONE;
 	if (exists && ours(o->dir))
 		read_manifest(o);
 	return o;
+fail:
+	free(parent);
+	output_free(o);
+	return NULL;
 }
 
 static bool same_as(const char *path, const void *data, size_t len)
@@ -294,22 +399,7 @@ size_t output_changed(const struct output *o)
 	return o->changed.n;
 }
 
-static void output_free(struct output *o)
-{
-	for (size_t i = 0; i < o->produced.n; i++)
-		free(o->produced.v[i]);
-	vec_free(&o->produced);
-	vec_free(&o->changed);
-	drop_previous(o);
-	vec_free(&o->previous);
-	pthread_mutex_destroy(&o->lock);
-	free(o->stage);
-	free(o->tmp);
-	free(o->dir);
-	free(o);
-}
-
-/* Ends a build: the staging folder goes (unless keep), o is freed. */
+/* Ends a build: the staging folder goes (unless keep), the lock is let go, o is freed. */
 static void finish(struct output *o, bool keep)
 {
 	if (!keep)

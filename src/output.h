@@ -12,8 +12,9 @@
  * vade touches only folders it made (they hold a ".vade-output" marker) or
  * empty ones, so a mistyped -o cannot delete a user's files; inside, it never
  * removes or replaces a file or folder it did not make: one in the way of an
- * output is an error. Folders and files get the modes the umask gives (0777
- * and 0666 less the umask).
+ * output is an error. One build at a time writes into an OUT_DIR (a lock file
+ * beside it; the next one waits). Folders and files get the modes the umask
+ * gives (0777 and 0666 less the umask).
  */
 #ifndef VADE_OUTPUT_H
 #define VADE_OUTPUT_H

@@ -3,6 +3,8 @@
  * Beside OUT_DIR (say dist/) a build uses:
  *   .dist.vade-lock   the lock: one build at a time into dist/ (flock); removed when the build ends
  *   dist.tmp-XXXXXX/  the staging folder (mkdtemp):
+ *     .vade-staging   who made it (pid, host, OUT_DIR's name), so a later build can remove it
+ *                     when that process is gone, and never a folder vade did not make
  *     out/            the new and changed files, laid out as in dist/
  *     old/            during the commit, the files it replaces or removes, to put back on failure
  * and inside dist/ the marker .vade-output, the list of the files the last build made.
@@ -16,6 +18,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +27,7 @@
 #include <unistd.h>
 
 #define MARKER ".vade-output"
+#define STAGING_MARK ".vade-staging"
 
 /* What the marker of OUT_DIR says about the files in it. */
 enum previous {
@@ -47,6 +51,26 @@ struct output {
 	struct vec changed;     /* the rels staged (borrowed from produced) */
 	struct vec previous;    /* what the last build made, from its marker (owned, sorted) */
 };
+
+/* {============ The gate between the build and an interruption
+ * output_put() writes under the read side; output_interrupt(), begin's making of the staging
+ * folder, commit and abort take the write side, so a staging folder is never removed while a
+ * file is being written into it or while a commit is moving files out of it. Writers first:
+ * with -j 64 readers always overlap, and a Ctrl-C must not wait for the end of the build. */
+static pthread_rwlock_t gate;
+static pthread_once_t gate_once = PTHREAD_ONCE_INIT;
+static struct output *active;  /* the build whose staging folder exists (one at a time per process) */
+static bool interrupted;       /* no more writes: the process is being stopped */
+
+static void gate_init(void)
+{
+	pthread_rwlockattr_t a;
+	pthread_rwlockattr_init(&a);
+	pthread_rwlockattr_setkind_np(&a, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&gate, &a);
+	pthread_rwlockattr_destroy(&a);
+}
+/* }============ */
 
 /* {============ The marker
  * The marker names every file a build made, so the next build removes exactly those it no
@@ -190,7 +214,7 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
 	return flag == FTW_DP ? rmdir(path) : unlink(path);
 }
 
-/* Only ever called on the staging folder, which this process made. */
+/* Only ever called on a staging folder this process made, or one proven to be vade's (stale). */
 static void remove_tree(const char *path)
 {
 	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
@@ -263,6 +287,67 @@ static void lock_release(struct output *o)
 }
 /* }============ */
 
+/* {============ Staging folders left by builds that were killed
+ * A staging folder is removed by the build that made it, on success, failure, Ctrl-C or
+ * SIGTERM; only SIGKILL or a power cut leaves one. The next build into the same OUT_DIR
+ * removes those whose .vade-staging names a process of this host that is gone. A folder
+ * without that file, of another user, or of a live process is left alone. */
+static char *staging_mark(const char *base, long pid)
+{
+	char host[256] = "";
+	gethostname(host, sizeof host - 1);
+	return xasprintf("vade staging folder\npid %ld\nhost %s\nout %s\n", pid, host, base);
+}
+
+static bool stale_staging(const char *path, const char *base)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+		return false;
+	char *m = path_join(path, STAGING_MARK), *text;
+	size_t len;
+	bool stale = false;
+	if (lstat(m, &st) == 0 && S_ISREG(st.st_mode) && file_read(m, &text, &len) == 0) {
+		const char *p = strstr(text, "\npid ");
+		long pid = p ? strtol(p + 5, NULL, 10) : 0;
+		char *want = staging_mark(base, pid);
+		stale = pid > 0 && pid != (long)getpid() && !strcmp(text, want) && kill((pid_t)pid, 0) != 0 &&
+		        errno == ESRCH;
+		free(want);
+		free(text);
+	}
+	free(m);
+	return stale;
+}
+
+static void remove_stale_staging(const char *parent, const char *base)
+{
+	DIR *d = opendir(parent);
+	if (!d)
+		return;
+	size_t bl = strlen(base);
+	struct dirent *e;
+	struct vec gone = VEC_INIT;
+	while ((e = readdir(d))) {
+		const char *n = e->d_name;
+		if (strncmp(n, base, bl) || strncmp(n + bl, ".tmp-", 5) || strlen(n + bl + 5) != 6)
+			continue;
+		char *p = path_join(parent, n);
+		if (stale_staging(p, base))
+			vec_push(&gone, p);
+		else
+			free(p);
+	}
+	closedir(d);
+	for (size_t i = 0; i < gone.n; i++) {
+		remove_tree(gone.v[i]);
+		fprintf(stderr, "vade: removed %s, the staging folder of a build that was stopped\n", (char *)gone.v[i]);
+		free(gone.v[i]);
+	}
+	vec_free(&gone);
+}
+/* }============ */
+
 static void output_free(struct output *o)
 {
 	lock_release(o);
@@ -282,6 +367,7 @@ static void output_free(struct output *o)
 
 struct output *output_begin(const char *out_dir)
 {
+	pthread_once(&gate_once, gate_init);
 	struct output *o = xcalloc(1, sizeof *o);
 	o->lockfd = -1;
 	o->dir = xstrdup(out_dir);
@@ -315,15 +401,29 @@ struct output *output_begin(const char *out_dir)
 		goto fail;
 	}
 	o->existed = exists;
+	remove_stale_staging(parent, base);
+
+	pthread_rwlock_wrlock(&gate);
 	o->tmp = xasprintf("%s/%s.tmp-XXXXXX", parent, base);
 	int rc = -1;
-	if (mkdtemp(o->tmp)) {
+	if (interrupted) {
+		errno = EINTR;
+	} else if (mkdtemp(o->tmp)) {
 		/* The staging folder itself is 0700 (mkdtemp); out/ and all under it follow the umask,
 		 * and out/ becomes OUT_DIR on a first build. */
+		char *mark = path_join(o->tmp, STAGING_MARK), *text = staging_mark(base, (long)getpid());
 		o->stage = path_join(o->tmp, "out");
-		if ((rc = mkdir(o->stage, 0777)) != 0)
+		rc = file_write(mark, text, strlen(text));
+		if (rc == 0)
+			rc = mkdir(o->stage, 0777);
+		if (rc == 0)
+			active = o;
+		else
 			remove_tree(o->tmp);
+		free(mark);
+		free(text);
 	}
+	pthread_rwlock_unlock(&gate);
 	if (rc != 0) {
 		diag_error(o->dir, 0, 0, "cannot make a temporary folder beside it: %s", strerror(errno));
 		goto fail;
@@ -381,9 +481,12 @@ int output_put(struct output *o, const char *rel, const void *data, size_t len)
 	int rc = 0;
 	if (stage) {
 		char *dst = path_join(o->stage, rel);
-		rc = file_write(dst, data, len);
-		if (rc) /* named as it will be in the output folder, not the staging one */
+		pthread_rwlock_rdlock(&gate);
+		if (interrupted)
+			rc = -1; /* the staging folder is gone; the process is stopping */
+		else if ((rc = file_write(dst, data, len)) != 0) /* named as it will be in the output folder */
 			diag_error(rel, 0, 0, "cannot write into %s: %s", o->dir, strerror(errno));
+		pthread_rwlock_unlock(&gate);
 		free(dst);
 	}
 	pthread_mutex_lock(&o->lock);
@@ -402,14 +505,34 @@ size_t output_changed(const struct output *o)
 /* Ends a build: the staging folder goes (unless keep), the lock is let go, o is freed. */
 static void finish(struct output *o, bool keep)
 {
-	if (!keep)
-		remove_tree(o->tmp);
+	pthread_rwlock_wrlock(&gate);
+	if (active == o) {
+		if (!keep)
+			remove_tree(o->tmp);
+		active = NULL;
+	}
+	pthread_rwlock_unlock(&gate);
 	output_free(o);
 }
 
 void output_abort(struct output *o)
 {
 	finish(o, false);
+}
+
+bool output_interrupt(void)
+{
+	pthread_once(&gate_once, gate_init);
+	pthread_rwlock_wrlock(&gate);
+	interrupted = true;
+	struct output *o = active;
+	if (o) {
+		remove_tree(o->tmp);
+		lock_release(o);
+		active = NULL;
+	}
+	pthread_rwlock_unlock(&gate);
+	return o != NULL;
 }
 
 /* {============ The commit
@@ -691,6 +814,13 @@ static int move_in(struct commit *c, const char *mpath)
 
 int output_commit(struct output *o)
 {
+	pthread_rwlock_wrlock(&gate);
+	bool stopping = interrupted;
+	pthread_rwlock_unlock(&gate);
+	if (stopping) {
+		finish(o, false);
+		return -1;
+	}
 	int rc = 0;
 	/* Two outputs on one path (a resource and a page, a page and the search page):
 	 * the later would silently win, so nothing is committed. */
@@ -722,6 +852,7 @@ int output_commit(struct output *o)
 		output_abort(o);
 		return rc;
 	}
+	pthread_rwlock_wrlock(&gate); /* a Ctrl-C now waits for the commit to end */
 	if (!o->existed) {
 		/* Nothing was there: the staged tree becomes OUT_DIR in one rename. */
 		if (rename(o->stage, o->dir) != 0) {
@@ -729,6 +860,7 @@ int output_commit(struct output *o)
 			rc = -1;
 		}
 		free(mpath);
+		pthread_rwlock_unlock(&gate);
 		finish(o, false);
 		return rc;
 	}
@@ -786,6 +918,7 @@ int output_commit(struct output *o)
 			keep = true;
 		}
 	}
+	pthread_rwlock_unlock(&gate);
 	commit_free(&c);
 	free(mpath);
 	finish(o, keep);

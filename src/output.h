@@ -19,6 +19,7 @@
 #ifndef VADE_OUTPUT_H
 #define VADE_OUTPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct output;
@@ -33,5 +34,9 @@ int output_commit(struct output *o);
 void output_abort(struct output *o);
 /* Files written (new or changed) so far. */
 size_t output_changed(const struct output *o);
+/* For the thread that takes SIGINT, SIGTERM and SIGHUP (not a signal handler): stops further
+ * writes and removes the staging folder of the build under way, after a commit in progress
+ * has ended. True when there was one. The caller then ends the process. */
+bool output_interrupt(void);
 
 #endif

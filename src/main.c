@@ -9,6 +9,8 @@
 #include "status.h"
 #include "util.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +114,53 @@ static int cmd_build(const struct args *a, bool write)
 	return finish(a->strict);
 }
 
+/* Ctrl-C, SIGTERM and SIGHUP during a build: the staging folder goes, the output folder
+ * stays as it was, and vade dies of the signal, as a shell expects. The signals are taken
+ * by one thread with sigwait(), not by a handler, so the cleanup may call anything; they are
+ * blocked before any other thread starts, so every thread inherits the mask. A signal
+ * ignored when vade starts (a background job of a script) stays ignored. */
+static sigset_t stop_signals;
+
+static void *take_stop_signals(void *arg)
+{
+	(void)arg;
+	int sig;
+	while (sigwait(&stop_signals, &sig) != 0)
+		;
+	if (output_interrupt()) {
+		static const char msg[] = "vade: interrupted; the output folder is as it was\n";
+		if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) {
+			/* nothing more to do about it */
+		}
+	}
+	sigset_t one;
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	signal(sig, SIG_DFL);
+	pthread_sigmask(SIG_UNBLOCK, &one, NULL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
+static void catch_stop_signals(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	sigemptyset(&stop_signals);
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+		struct sigaction was;
+		if (sigaction(sigs[i], NULL, &was) == 0 && was.sa_handler != SIG_IGN)
+			sigaddset(&stop_signals, sigs[i]);
+	}
+	if (sigisemptyset(&stop_signals))
+		return;
+	pthread_t t;
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+	if (pthread_create(&t, NULL, take_stop_signals, NULL) == 0)
+		pthread_detach(t);
+	else
+		pthread_sigmask(SIG_UNBLOCK, &stop_signals, NULL);
+}
+
 static int rebuild(void *ctx)
 {
 	int rc = cmd_build(ctx, true);
@@ -212,6 +261,8 @@ int main(int argc, char **argv)
 		return cmd_i18n(&a, extra, nextra);
 	if (nextra)
 		return usage_error("unexpected argument '%s'", extra[0]);
+	if (!strcmp(a.cmd, "build") || !strcmp(a.cmd, "serve"))
+		catch_stop_signals();
 	if (!strcmp(a.cmd, "build"))
 		return cmd_build(&a, true);
 	if (!strcmp(a.cmd, "serve"))

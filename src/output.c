@@ -1,4 +1,14 @@
-/* output.c — staging, comparison with the previous build, commit. */
+/* output.c — the lock, staging, comparison with the previous build, commit.
+ *
+ * Beside OUT_DIR (say dist/) a build uses:
+ *   .dist.vade-lock   the lock: one build at a time into dist/ (flock); removed when the build ends
+ *   dist.tmp-XXXXXX/  the staging folder (mkdtemp):
+ *     .vade-staging   who made it (pid, host, OUT_DIR's name), so a later build can remove it
+ *                     when that process is gone, and never a folder vade did not make
+ *     out/            the new and changed files, laid out as in dist/
+ *     old/            during the commit, the files it replaces or removes, to put back on failure
+ * and inside dist/ the marker .vade-output, the list of the files the last build made.
+ */
 #include "output.h"
 #include "diag.h"
 #include "util.h"
@@ -8,49 +18,170 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define MARKER ".vade-output"
+#define STAGING_MARK ".vade-staging"
+
+/* What the marker of OUT_DIR says about the files in it. */
+enum previous {
+	PREV_NONE,      /* a new or empty folder: nothing in it is vade's */
+	PREV_LIST,      /* the current format: exactly the files the last build made */
+	PREV_OLD_LIST,  /* vade 0.1's line-per-name list: a name holding a newline was split in two, so its
+	                 * names count as vade's where this build writes again, but none is removed */
+	PREV_UNLISTED,  /* a marker with no list we can read: vade's folder, but no file in it known as vade's */
+};
 
 struct output {
 	char *dir;              /* OUT_DIR, without a trailing slash */
 	char *tmp;              /* the staging folder beside it */
-	bool existed;           /* OUT_DIR was there (and ours): update it in place */
+	char *stage;            /* tmp/out: the staged files */
+	char *lockpath;
+	int lockfd;             /* holds the flock; -1 once released */
+	bool existed;           /* OUT_DIR was there (and ours, or empty): update it in place */
+	enum previous prev;
 	pthread_mutex_t lock;
 	struct vec produced;    /* every rel put (owned) */
-	struct vec changed;     /* the rels staged in tmp (borrowed from produced) */
+	struct vec changed;     /* the rels staged (borrowed from produced) */
 	struct vec previous;    /* what the last build made, from its marker (owned, sorted) */
-	bool manifest;          /* the marker lists the last build's files */
 };
 
-/* The marker names every file a build made, so the next build removes exactly
- * those it no longer makes, without walking the folder, and never a file vade
- * did not write. */
+/* {============ The gate between the build and an interruption
+ * output_put() writes under the read side; output_interrupt(), begin's making of the staging
+ * folder, commit and abort take the write side, so a staging folder is never removed while a
+ * file is being written into it or while a commit is moving files out of it. Writers first:
+ * with -j 64 readers always overlap, and a Ctrl-C must not wait for the end of the build. */
+static pthread_rwlock_t gate;
+static pthread_once_t gate_once = PTHREAD_ONCE_INIT;
+static struct output *active;  /* the build whose staging folder exists (one at a time per process) */
+static bool interrupted;       /* no more writes: the process is being stopped */
+
+static void gate_init(void)
+{
+	pthread_rwlockattr_t a;
+	pthread_rwlockattr_init(&a);
+	pthread_rwlockattr_setkind_np(&a, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&gate, &a);
+	pthread_rwlockattr_destroy(&a);
+}
+/* }============ */
+
+/* {============ The marker
+ * The marker names every file a build made, so the next build removes exactly those it no
+ * longer makes, without walking the folder, and never a file vade did not write.
+ *
+ * One name a line, percent-encoded (as in URLs): "%", bytes below 0x20, 0x7f and a "#" that
+ * starts a name are written %XX, so any file name, one holding a newline too, is one line.
+ * The file stays text a person can read and diff, and the first two lines are those of vade
+ * 0.1's marker, so an older vade still takes it for a list. No format library is needed for a
+ * list of names: this escaping is the whole format (no JSON parser, no NUL-separated binary). */
 static const char marker_head[] = "# This folder is written by vade; each build brings it up to date.\n"
                                   "# The files vade made, removed by the next build that no longer makes them:\n";
+static const char marker_v2[] = "# (format 2: one path a line; \"%\", control characters and a leading \"#\" written as %XX)\n";
+
+static void put_name(struct buf *b, const char *name)
+{
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f || *p == '%' || (*p == '#' && p == (const unsigned char *)name))
+			buf_addf(b, "%%%02X", *p);
+		else
+			buf_addc(b, (char)*p);
+	}
+	buf_addc(b, '\n');
+}
+
+static int hex(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Decodes one line in place; false for anything format 2 never writes (a raw control
+ * character, a bad or NUL escape). */
+static bool get_name(char *s)
+{
+	char *w = s;
+	for (const char *r = s; *r; r++) {
+		unsigned char c = (unsigned char)*r;
+		if (c < 0x20 || c == 0x7f)
+			return false;
+		if (c == '%') {
+			int h = hex(r[1]), l = h < 0 ? -1 : hex(r[2]);
+			if (l < 0 || (h == 0 && l == 0))
+				return false;
+			c = (unsigned char)(h * 16 + l);
+			r += 2;
+		}
+		*w++ = (char)c;
+	}
+	*w = '\0';
+	return true;
+}
+/* }============ */
 
 static bool inside(const char *rel);
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void drop_previous(struct output *o)
+{
+	for (size_t i = 0; i < o->previous.n; i++)
+		free(o->previous.v[i]);
+	o->previous.n = 0;
+}
+
+/* Reads the marker's list. On any doubt about it nothing is taken as vade's, so nothing is removed. */
 static void read_manifest(struct output *o)
 {
 	char *m = path_join(o->dir, MARKER), *text;
 	size_t len;
-	if (file_read(m, &text, &len) == 0) {
-		o->manifest = !strncmp(text, marker_head, sizeof marker_head - 1);
-		for (char *line = text, *nl; o->manifest && *line; line = nl + 1) {
-			nl = strchr(line, '\n');
-			if (!nl)
-				break;
-			*nl = '\0';
-			if (line[0] != '#' && inside(line))
-				vec_push(&o->previous, xstrdup(line));
-		}
-		free(text);
+	o->prev = PREV_UNLISTED;
+	if (file_read(m, &text, &len) != 0) {
+		free(m);
+		return;
 	}
+	size_t hl = sizeof marker_head - 1, vl = sizeof marker_v2 - 1;
+	if (strncmp(text, marker_head, hl) != 0 || strlen(text) != len) {
+		free(text);
+		free(m);
+		return;
+	}
+	bool v2 = !strncmp(text + hl, marker_v2, vl);
+	o->prev = v2 ? PREV_LIST : PREV_OLD_LIST;
+	int lineno = v2 ? 3 : 2;
+	for (char *line = text + hl + (v2 ? vl : 0), *nl; *line; line = nl + 1) {
+		lineno++;
+		nl = strchr(line, '\n');
+		if (!nl) {
+			if (v2) /* format 2 ends every name with a newline: a cut file */
+				goto doubt;
+			break;
+		}
+		*nl = '\0';
+		if (v2 && (!get_name(line) || !inside(line)))
+			goto doubt;
+		if (!v2 && (line[0] == '#' || !inside(line)))
+			continue;
+		vec_push(&o->previous, xstrdup(line));
+	}
+	xqsort(o->previous.v, o->previous.n, sizeof *o->previous.v, cmp_str);
+	free(text);
+	free(m);
+	return;
+doubt:
+	fprintf(stderr, "%s:%d: note: cannot read this list of the files vade made; nothing is removed this time\n", m,
+	        lineno);
+	drop_previous(o);
+	o->prev = PREV_UNLISTED;
+	free(text);
 	free(m);
 }
 
@@ -83,44 +214,229 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
 	return flag == FTW_DP ? rmdir(path) : unlink(path);
 }
 
-/* Only ever called on the staging folder, which this process made. */
+/* Only ever called on a staging folder this process made, or one proven to be vade's (stale). */
 static void remove_tree(const char *path)
 {
 	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* {============ The lock
+ * One build at a time into one OUT_DIR: an flock on .<name>.vade-lock beside it. A second build
+ * (or vade serve rebuilding) says so and waits. The holder removes the file before letting go,
+ * so a waiter that then gets the lock on the removed file tries again on the new one. */
+static char *parent_of(const char *dir, const char **base)
+{
+	const char *slash = strrchr(dir, '/');
+	*base = slash ? slash + 1 : dir;
+	return slash ? xstrndup(dir, slash == dir ? 1 : (size_t)(slash - dir)) : xstrdup(".");
+}
+
+static int lock_take(struct output *o)
+{
+	bool said = false;
+	for (;;) {
+		int fd = open(o->lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+		if (fd < 0) {
+			diag_error(o->lockpath, 0, 0, "cannot make the lock file of %s: %s", o->dir, strerror(errno));
+			return -1;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+			if (errno != EWOULDBLOCK) {
+				diag_error(o->lockpath, 0, 0, "cannot lock: %s", strerror(errno));
+				close(fd);
+				return -1;
+			}
+			if (!said) {
+				char pid[32] = "";
+				ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+				pid[n > 0 ? n : 0] = '\0';
+				pid[strcspn(pid, "\n")] = '\0';
+				fprintf(stderr, "vade: waiting for another vade build into %s%s%s%s to finish...\n", o->dir,
+				        *pid ? " (pid " : "", pid, *pid ? ")" : "");
+				said = true;
+			}
+			while (flock(fd, LOCK_EX) != 0)
+				if (errno != EINTR) {
+					diag_error(o->lockpath, 0, 0, "cannot lock: %s", strerror(errno));
+					close(fd);
+					return -1;
+				}
+		}
+		struct stat held, there;
+		if (fstat(fd, &held) == 0 && stat(o->lockpath, &there) == 0 && held.st_ino == there.st_ino &&
+		    held.st_dev == there.st_dev) {
+			char pid[32];
+			int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+			if (ftruncate(fd, 0) != 0 || pwrite(fd, pid, (size_t)n, 0) != n) {
+				/* only the waiting message reads it */
+			}
+			o->lockfd = fd;
+			return 0;
+		}
+		close(fd); /* removed by the build that held it: take the new one */
+	}
+}
+
+static void lock_release(struct output *o)
+{
+	if (o->lockfd < 0)
+		return;
+	unlink(o->lockpath);
+	close(o->lockfd);
+	o->lockfd = -1;
+}
+/* }============ */
+
+/* {============ Staging folders left by builds that were killed
+ * A staging folder is removed by the build that made it, on success, failure, Ctrl-C or
+ * SIGTERM; only SIGKILL or a power cut leaves one. The next build into the same OUT_DIR
+ * removes those whose .vade-staging names a process of this host that is gone. A folder
+ * without that file, of another user, or of a live process is left alone. */
+static char *staging_mark(const char *base, long pid)
+{
+	char host[256] = "";
+	gethostname(host, sizeof host - 1);
+	return xasprintf("vade staging folder\npid %ld\nhost %s\nout %s\n", pid, host, base);
+}
+
+static bool stale_staging(const char *path, const char *base)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+		return false;
+	char *m = path_join(path, STAGING_MARK), *text;
+	size_t len;
+	bool stale = false;
+	if (lstat(m, &st) == 0 && S_ISREG(st.st_mode) && file_read(m, &text, &len) == 0) {
+		const char *p = strstr(text, "\npid ");
+		long pid = p ? strtol(p + 5, NULL, 10) : 0;
+		char *want = staging_mark(base, pid);
+		stale = pid > 0 && pid != (long)getpid() && !strcmp(text, want) && kill((pid_t)pid, 0) != 0 &&
+		        errno == ESRCH;
+		free(want);
+		free(text);
+	}
+	free(m);
+	return stale;
+}
+
+static void remove_stale_staging(const char *parent, const char *base)
+{
+	DIR *d = opendir(parent);
+	if (!d)
+		return;
+	size_t bl = strlen(base);
+	struct dirent *e;
+	struct vec gone = VEC_INIT;
+	while ((e = readdir(d))) {
+		const char *n = e->d_name;
+		if (strncmp(n, base, bl) || strncmp(n + bl, ".tmp-", 5) || strlen(n + bl + 5) != 6)
+			continue;
+		char *p = path_join(parent, n);
+		if (stale_staging(p, base))
+			vec_push(&gone, p);
+		else
+			free(p);
+	}
+	closedir(d);
+	for (size_t i = 0; i < gone.n; i++) {
+		remove_tree(gone.v[i]);
+		fprintf(stderr, "vade: removed %s, the staging folder of a build that was stopped\n", (char *)gone.v[i]);
+		free(gone.v[i]);
+	}
+	vec_free(&gone);
+}
+/* }============ */
+
+static void output_free(struct output *o)
+{
+	lock_release(o);
+	for (size_t i = 0; i < o->produced.n; i++)
+		free(o->produced.v[i]);
+	vec_free(&o->produced);
+	vec_free(&o->changed);
+	drop_previous(o);
+	vec_free(&o->previous);
+	pthread_mutex_destroy(&o->lock);
+	free(o->lockpath);
+	free(o->stage);
+	free(o->tmp);
+	free(o->dir);
+	free(o);
+}
+
 struct output *output_begin(const char *out_dir)
 {
-	bool exists = is_dir(out_dir);
-	if ((exists && !ours(out_dir) && !empty_dir(out_dir)) || (!exists && is_file(out_dir))) {
-		diag_error(out_dir, 0, 0, "refusing to replace a folder vade did not make (it has no %s file); "
-		                          "remove it or choose another -o", MARKER);
-		return NULL;
-	}
+	pthread_once(&gate_once, gate_init);
 	struct output *o = xcalloc(1, sizeof *o);
+	o->lockfd = -1;
 	o->dir = xstrdup(out_dir);
 	size_t n = strlen(o->dir);
 	while (n > 1 && o->dir[n - 1] == '/')
 		o->dir[--n] = '\0';
-	o->existed = exists;
-	o->tmp = xasprintf("%s.tmp-XXXXXX", o->dir);
-	char *slash = strrchr(o->tmp, '/');
-	if (slash) {
-		*slash = '\0';
-		mkdir_p(o->tmp);
-		*slash = '/';
-	}
-	if (!mkdtemp(o->tmp)) {
-		diag_error(out_dir, 0, 0, "cannot make a temporary folder beside it: %s", strerror(errno));
-		free(o->tmp);
-		free(o->dir);
-		free(o);
-		return NULL;
+	const char *base;
+	char *parent = parent_of(o->dir, &base);
+	if (!strcmp(base, ".") || !strcmp(base, "..")) { /* name it, so the staging folder goes beside it */
+		char *real = realpath(o->dir, NULL);
+		if (real) {
+			free(o->dir);
+			o->dir = real;
+			free(parent);
+			parent = parent_of(o->dir, &base);
+		}
 	}
 	pthread_mutex_init(&o->lock, NULL);
-	if (exists)
+	o->lockpath = xasprintf("%s/.%s.vade-lock", parent, base);
+	if (mkdir_p(parent) != 0) {
+		diag_error(parent, 0, 0, "cannot make the folder for %s: %s", o->dir, strerror(errno));
+		goto fail;
+	}
+	if (lock_take(o) != 0)
+		goto fail;
+	/* Decided under the lock: another build may have just made the folder. */
+	bool exists = is_dir(o->dir);
+	if ((exists && !ours(o->dir) && !empty_dir(o->dir)) || (!exists && access(o->dir, F_OK) == 0)) {
+		diag_error(o->dir, 0, 0, "refusing to replace a folder vade did not make (it has no %s file); "
+		                         "remove it or choose another -o", MARKER);
+		goto fail;
+	}
+	o->existed = exists;
+	remove_stale_staging(parent, base);
+
+	pthread_rwlock_wrlock(&gate);
+	o->tmp = xasprintf("%s/%s.tmp-XXXXXX", parent, base);
+	int rc = -1;
+	if (interrupted) {
+		errno = EINTR;
+	} else if (mkdtemp(o->tmp)) {
+		/* The staging folder itself is 0700 (mkdtemp); out/ and all under it follow the umask,
+		 * and out/ becomes OUT_DIR on a first build. */
+		char *mark = path_join(o->tmp, STAGING_MARK), *text = staging_mark(base, (long)getpid());
+		o->stage = path_join(o->tmp, "out");
+		rc = file_write(mark, text, strlen(text));
+		if (rc == 0)
+			rc = mkdir(o->stage, 0777);
+		if (rc == 0)
+			active = o;
+		else
+			remove_tree(o->tmp);
+		free(mark);
+		free(text);
+	}
+	pthread_rwlock_unlock(&gate);
+	if (rc != 0) {
+		diag_error(o->dir, 0, 0, "cannot make a temporary folder beside it: %s", strerror(errno));
+		goto fail;
+	}
+	free(parent);
+	o->prev = PREV_NONE;
+	if (exists && ours(o->dir))
 		read_manifest(o);
 	return o;
+fail:
+	free(parent);
+	output_free(o);
+	return NULL;
 }
 
 static bool same_as(const char *path, const void *data, size_t len)
@@ -164,10 +480,13 @@ int output_put(struct output *o, const char *rel, const void *data, size_t len)
 	}
 	int rc = 0;
 	if (stage) {
-		char *dst = path_join(o->tmp, rel);
-		rc = file_write(dst, data, len);
-		if (rc) /* named as it will be in the output folder, not the staging one */
+		char *dst = path_join(o->stage, rel);
+		pthread_rwlock_rdlock(&gate);
+		if (interrupted)
+			rc = -1; /* the staging folder is gone; the process is stopping */
+		else if ((rc = file_write(dst, data, len)) != 0) /* named as it will be in the output folder */
 			diag_error(rel, 0, 0, "cannot write into %s: %s", o->dir, strerror(errno));
+		pthread_rwlock_unlock(&gate);
 		free(dst);
 	}
 	pthread_mutex_lock(&o->lock);
@@ -183,50 +502,325 @@ size_t output_changed(const struct output *o)
 	return o->changed.n;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* Ends a build: the staging folder goes (unless keep), the lock is let go, o is freed. */
+static void finish(struct output *o, bool keep)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	pthread_rwlock_wrlock(&gate);
+	if (active == o) {
+		if (!keep)
+			remove_tree(o->tmp);
+		active = NULL;
+	}
+	pthread_rwlock_unlock(&gate);
+	output_free(o);
 }
 
-/* The commit's sweep of OUT_DIR: files no longer produced go, then empty folders. */
-static struct output *sweeping;
-static int sweep_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+void output_abort(struct output *o)
 {
-	(void)st;
-	struct output *o = sweeping;
-	if (ftw->level == 0)
-		return 0;
-	const char *rel = path + strlen(o->dir) + 1;
-	if (!strcmp(rel, MARKER))
-		return 0;
-	if (flag == FTW_DP) {
-		rmdir(path); /* fails, harmlessly, while it still holds files */
-		return 0;
+	finish(o, false);
+}
+
+bool output_interrupt(void)
+{
+	pthread_once(&gate_once, gate_init);
+	pthread_rwlock_wrlock(&gate);
+	interrupted = true;
+	struct output *o = active;
+	if (o) {
+		remove_tree(o->tmp);
+		lock_release(o);
+		active = NULL;
 	}
-	if (!xbsearch(&rel, o->produced.v, o->produced.n, sizeof *o->produced.v, cmp_str))
-		unlink(path);
+	pthread_rwlock_unlock(&gate);
+	return o != NULL;
+}
+
+/* {============ The commit
+ * All or nothing. First everything that can be checked is checked, and nothing moves while
+ * one problem is found: a file or folder vade did not make in the way of an output, a folder
+ * it cannot write into, OUT_DIR on another file system than its staging folder. Then every
+ * change is a rename recorded in a journal: the files an earlier build made and this one does
+ * not go to old/ in the staging folder, a replaced file is first linked there, new files move
+ * in; the marker's rename is the moment the new build is in place. If a step fails, the
+ * journal is played backwards and OUT_DIR is as it was. */
+enum op_kind { OP_MKDIR, OP_RMDIR, OP_ASIDE, OP_IN };
+struct op {
+	enum op_kind kind;
+	char *path;   /* in OUT_DIR */
+	char *other;  /* OP_ASIDE: where it went; OP_IN: where it came from */
+	char *backup; /* OP_IN: the version it replaced (a link in old/), or NULL */
+};
+
+struct commit {
+	struct output *o;
+	size_t base;        /* strlen(o->dir) + 1: full path + base is the rel */
+	struct vec stale;   /* rels the last build made, this one does not, to go (borrowed) */
+	struct op *ops;
+	size_t nops, cap;
+	size_t nold;        /* names in old/ */
+	char *checked;      /* the last folder found writable */
+	bool bad;
+};
+
+static bool listed(const struct output *o, const char *rel)
+{
+	return (o->prev == PREV_LIST || o->prev == PREV_OLD_LIST) &&
+	       xbsearch(&rel, o->previous.v, o->previous.n, sizeof *o->previous.v, cmp_str);
+}
+
+static bool is_stale(const struct commit *c, const char *rel)
+{
+	return xbsearch(&rel, c->stale.v, c->stale.n, sizeof *c->stale.v, cmp_str) != NULL;
+}
+
+static const char *kind_of(mode_t m)
+{
+	return S_ISDIR(m) ? "folder" : S_ISREG(m) ? "file" : S_ISLNK(m) ? "symbolic link" : "special file";
+}
+
+static void in_the_way(struct commit *c, const char *path, mode_t m, const char *rel)
+{
+	struct output *o = c->o;
+	const char *hint = o->prev == PREV_UNLISTED ? " (or, if an older vade made it, remove the folder and build again: "
+	                                              "its " MARKER " lists no files)" : "";
+	if (S_ISREG(m) && o->prev == PREV_OLD_LIST && listed(o, path + c->base))
+		diag_error(path, 0, 0, "an earlier build's file is in the way of %s; it is not removed because %s/%s "
+		                       "is in vade 0.1's format: remove it, then build again", rel, o->dir, MARKER);
+	else if (strcmp(path + c->base, rel))
+		diag_error(path, 0, 0, "a %s vade did not make is in the way of %s; move it out of %s%s", kind_of(m), rel,
+		           o->dir, hint);
+	else
+		diag_error(path, 0, 0, "a %s vade did not make is where vade would write this output; move it out of %s%s",
+		           kind_of(m), o->dir, hint);
+	c->bad = true;
+}
+
+static void need_writable(struct commit *c, const char *dir)
+{
+	if (c->checked && !strcmp(c->checked, dir))
+		return;
+	if (access(dir, W_OK | X_OK) != 0) {
+		diag_error(dir, 0, 0, "cannot write into this folder: %s", strerror(errno));
+		c->bad = true;
+	}
+	free(c->checked);
+	c->checked = xstrdup(dir);
+}
+
+/* A folder that holds nothing but files the last build made and this one does not: it goes with them. */
+static bool all_stale(const struct commit *c, const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return false;
+	bool any = false, ok = true;
+	struct dirent *e;
+	while (ok && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *p = path_join(dir, e->d_name);
+		struct stat st;
+		any = true;
+		ok = lstat(p, &st) == 0 &&
+		     (S_ISDIR(st.st_mode) ? all_stale(c, p) : S_ISREG(st.st_mode) && is_stale(c, p + c->base));
+		free(p);
+	}
+	closedir(d);
+	return ok && any;
+}
+
+/* Checks the way to an output: every folder above it a folder (or nothing yet, or a stale file
+ * that goes first), the place itself empty, a file of vade's or a stale folder; the folder
+ * it lands in writable. */
+static void check_target(struct commit *c, const char *rel)
+{
+	char *p = path_join(c->o->dir, rel);
+	char *deepest = xstrdup(c->o->dir);
+	bool missing = false;
+	struct stat st;
+	for (char *s = p + c->base; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		if (lstat(p, &st) != 0 || (S_ISREG(st.st_mode) && is_stale(c, p + c->base))) {
+			missing = true;
+		} else if (!S_ISDIR(st.st_mode)) {
+			in_the_way(c, p, st.st_mode, rel);
+			missing = true;
+		} else {
+			free(deepest);
+			deepest = xstrdup(p);
+		}
+		*s = '/';
+		if (missing)
+			break;
+	}
+	if (!missing && lstat(p, &st) == 0) {
+		bool fine = S_ISREG(st.st_mode) ? listed(c->o, rel)
+		                                : S_ISDIR(st.st_mode) && c->o->prev == PREV_LIST && all_stale(c, p);
+		if (!fine)
+			in_the_way(c, p, st.st_mode, rel);
+	}
+	need_writable(c, deepest);
+	free(deepest);
+	free(p);
+}
+
+static void journal(struct commit *c, enum op_kind k, char *path, char *other, char *backup)
+{
+	if (c->nops == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 64;
+		c->ops = xrealloc(c->ops, c->cap * sizeof *c->ops);
+	}
+	c->ops[c->nops++] = (struct op){k, path, other, backup};
+}
+
+static char *old_name(struct commit *c)
+{
+	return xasprintf("%s/old/%zu", c->o->tmp, c->nold++);
+}
+
+/* The folders above path that do not exist yet, made and recorded. */
+static int make_parents(struct commit *c, char *p)
+{
+	for (char *s = p + c->base; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		int rc = 0;
+		if (mkdir(p, 0777) == 0)
+			journal(c, OP_MKDIR, xstrdup(p), NULL, NULL);
+		else if (errno != EEXIST)
+			rc = -1;
+		*s = '/';
+		if (rc)
+			return -1;
+	}
 	return 0;
 }
 
-void output_abort(struct output *o);
-
-static void output_free(struct output *o)
+/* Plays the journal backwards; false when something could not be put back. */
+static bool undo(struct commit *c)
 {
-	for (size_t i = 0; i < o->produced.n; i++)
-		free(o->produced.v[i]);
-	vec_free(&o->produced);
-	vec_free(&o->changed);
-	for (size_t i = 0; i < o->previous.n; i++)
-		free(o->previous.v[i]);
-	vec_free(&o->previous);
-	pthread_mutex_destroy(&o->lock);
-	free(o->tmp);
-	free(o->dir);
-	free(o);
+	bool ok = true;
+	for (size_t i = c->nops; i-- > 0;) {
+		struct op *op = &c->ops[i];
+		int rc = 0;
+		switch (op->kind) {
+		case OP_MKDIR: rc = rmdir(op->path); break;
+		case OP_RMDIR: rc = mkdir(op->path, 0777); break;
+		case OP_ASIDE: rc = rename(op->other, op->path); break;
+		case OP_IN: rc = op->backup ? rename(op->backup, op->path) : rename(op->path, op->other); break;
+		}
+		if (rc != 0) {
+			fprintf(stderr, "%s: error: cannot put back as it was: %s%s%s\n", op->path, strerror(errno),
+			        op->kind == OP_ASIDE || (op->kind == OP_IN && op->backup) ? "; the earlier version is " : "",
+			        op->kind == OP_ASIDE ? op->other : op->kind == OP_IN && op->backup ? op->backup : "");
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static void commit_free(struct commit *c)
+{
+	for (size_t i = 0; i < c->nops; i++) {
+		free(c->ops[i].path);
+		free(c->ops[i].other);
+		free(c->ops[i].backup);
+	}
+	free(c->ops);
+	vec_free(&c->stale);
+	free(c->checked);
+}
+
+static void report_move(const char *path, const char *what)
+{
+	diag_error(path, 0, 0, "cannot %s: %s; the output folder is left as it was", what, strerror(errno));
+}
+
+/* Moves everything in, or nothing. 0, or -1 after reporting. */
+static int move_in(struct commit *c, const char *mpath)
+{
+	struct output *o = c->o;
+	char *old = path_join(o->tmp, "old");
+	if (mkdir(old, 0700) != 0) {
+		diag_error(o->dir, 0, 0, "cannot make %s: %s", old, strerror(errno));
+		free(old);
+		return -1;
+	}
+	free(old);
+	/* The last build's files this one does not make, then the folders they leave empty. */
+	for (size_t i = 0; i < c->stale.n; i++) {
+		char *p = path_join(o->dir, c->stale.v[i]), *to = old_name(c);
+		if (rename(p, to) != 0) {
+			report_move(p, "remove");
+			free(p);
+			free(to);
+			return -1;
+		}
+		journal(c, OP_ASIDE, p, to, NULL);
+	}
+	for (size_t i = c->stale.n; i-- > 0;) {
+		char *p = path_join(o->dir, c->stale.v[i]);
+		for (char *s; (s = strrchr(p, '/')) && s > p + c->base - 1;) {
+			*s = '\0';
+			if (rmdir(p) != 0)
+				break;
+			journal(c, OP_RMDIR, xstrdup(p), NULL, NULL);
+		}
+		free(p);
+	}
+	for (size_t i = 0; i < o->changed.n; i++) {
+		const char *rel = o->changed.v[i];
+		char *to = path_join(o->dir, rel), *from = path_join(o->stage, rel), *backup = NULL;
+		if (make_parents(c, to) != 0) {
+			report_move(to, "make the folder for");
+			free(to);
+			free(from);
+			return -1;
+		}
+		struct stat st;
+		if (lstat(to, &st) == 0) {
+			/* A link keeps the replaced version while the new one takes its place in one rename;
+			 * where links are not possible it is moved aside first. */
+			backup = old_name(c);
+			if (link(to, backup) != 0) {
+				if (rename(to, backup) != 0) {
+					report_move(to, "replace");
+					free(backup);
+					free(to);
+					free(from);
+					return -1;
+				}
+				journal(c, OP_ASIDE, xstrdup(to), backup, NULL);
+				backup = NULL;
+			}
+		}
+		if (rename(from, to) != 0) {
+			report_move(to, "move into place");
+			if (backup)
+				unlink(backup);
+			free(backup);
+			free(to);
+			free(from);
+			return -1;
+		}
+		journal(c, OP_IN, to, from, backup);
+	}
+	char *mdst = path_join(o->dir, MARKER);
+	int rc = rename(mpath, mdst);
+	if (rc != 0)
+		report_move(mdst, "update");
+	free(mdst);
+	return rc;
 }
 
 int output_commit(struct output *o)
 {
+	pthread_rwlock_wrlock(&gate);
+	bool stopping = interrupted;
+	pthread_rwlock_unlock(&gate);
+	if (stopping) {
+		finish(o, false);
+		return -1;
+	}
 	int rc = 0;
 	/* Two outputs on one path (a resource and a page, a page and the search page):
 	 * the later would silently win, so nothing is committed. */
@@ -244,9 +838,10 @@ int output_commit(struct output *o)
 	/* The new marker, staged like any file. */
 	struct buf mk = BUF_INIT;
 	buf_adds(&mk, marker_head);
+	buf_adds(&mk, marker_v2);
 	for (size_t i = 0; i < o->produced.n; i++)
-		buf_addf(&mk, "%s\n", (char *)o->produced.v[i]);
-	char *mpath = path_join(o->tmp, MARKER);
+		put_name(&mk, o->produced.v[i]);
+	char *mpath = path_join(o->stage, MARKER);
 	if (file_write(mpath, mk.p, mk.len) != 0) {
 		diag_error(o->dir, 0, 0, "cannot write its %s file: %s", MARKER, strerror(errno));
 		rc = -1;
@@ -257,75 +852,76 @@ int output_commit(struct output *o)
 		output_abort(o);
 		return rc;
 	}
+	pthread_rwlock_wrlock(&gate); /* a Ctrl-C now waits for the commit to end */
 	if (!o->existed) {
-		free(mpath);
-		if (rename(o->tmp, o->dir) != 0) {
+		/* Nothing was there: the staged tree becomes OUT_DIR in one rename. */
+		if (rename(o->stage, o->dir) != 0) {
 			diag_error(o->dir, 0, 0, "cannot create: %s", strerror(errno));
-			remove_tree(o->tmp);
 			rc = -1;
 		}
-		output_free(o);
+		free(mpath);
+		pthread_rwlock_unlock(&gate);
+		finish(o, false);
 		return rc;
 	}
+	struct commit c = {.o = o, .base = strlen(o->dir) + 1};
 	xqsort(o->changed.v, o->changed.n, sizeof *o->changed.v, cmp_str);
-	for (size_t i = 0; i < o->changed.n; i++) {
-		const char *rel = o->changed.v[i];
-		char *from = path_join(o->tmp, rel), *to = path_join(o->dir, rel);
-		if (rename(from, to) != 0) {
-			char *slash = strrchr(to, '/');
-			*slash = '\0';
-			/* A path that was a file and is now a folder (or the reverse) makes way. */
-			struct stat st;
-			if (stat(to, &st) == 0 && !S_ISDIR(st.st_mode))
-				unlink(to);
-			mkdir_p(to);
-			*slash = '/';
-			/* (inside OUT_DIR only: `to` is o->dir/rel) */
-			if (stat(to, &st) == 0 && S_ISDIR(st.st_mode))
-				remove_tree(to);
-			if (rename(from, to) != 0) {
-				diag_error(to, 0, 0, "cannot move into place: %s", strerror(errno));
-				rc = -1;
-			}
-		}
-		free(from);
-		free(to);
+	struct stat ds, ts;
+	if (stat(o->dir, &ds) != 0 || stat(o->stage, &ts) != 0 || ds.st_dev != ts.st_dev) {
+		diag_error(o->dir, 0, 0, "is on another file system than the folder beside it, where vade stages a build "
+		                         "(a mount point?); choose -o one folder deeper");
+		c.bad = true;
 	}
-	if (o->manifest) {
-		/* What the last build made and this one does not: the file, then any folder it leaves empty. */
+	/* What the last build made and this one does not, if it is still a file of its own. */
+	if (o->prev == PREV_LIST) {
 		for (size_t i = 0; i < o->previous.n; i++) {
-			const char *rel = o->previous.v[i];
+			char *rel = o->previous.v[i];
 			if (xbsearch(&rel, o->produced.v, o->produced.n, sizeof *o->produced.v, cmp_str))
 				continue;
 			char *p = path_join(o->dir, rel);
-			unlink(p);
-			for (char *slash; (slash = strrchr(p, '/')) && slash > p + strlen(o->dir);) {
-				*slash = '\0';
-				if (rmdir(p) != 0)
-					break;
+			struct stat st;
+			bool real = true; /* under real folders, not through a link someone put there */
+			for (char *s = p + c.base; real && (s = strchr(s, '/')); s++) {
+				*s = '\0';
+				real = lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
+				*s = '/';
+			}
+			if (real && lstat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+				vec_push(&c.stale, rel);
+				*strrchr(p, '/') = '\0';
+				need_writable(&c, p);
 			}
 			free(p);
 		}
-	} else {
-		/* A folder from before markers listed files: every file not made now goes. */
-		sweeping = o;
-		nftw(o->dir, sweep_one, 16, FTW_DEPTH | FTW_PHYS);
-		sweeping = NULL;
+	} else if (o->prev == PREV_OLD_LIST) {
+		size_t left = 0;
+		for (size_t i = 0; i < o->previous.n; i++) {
+			char *rel = o->previous.v[i];
+			left += !xbsearch(&rel, o->produced.v, o->produced.n, sizeof *o->produced.v, cmp_str);
+		}
+		if (left)
+			fprintf(stderr, "%s/%s: note: written by vade 0.1, whose list may have split a name; the %zu file%s it "
+			        "lists that this build no longer makes %s left in place\n", o->dir, MARKER, left,
+			        left == 1 ? "" : "s", left == 1 ? "is" : "are");
 	}
-	char *mdst = path_join(o->dir, MARKER);
-	if (rename(mpath, mdst) != 0) {
-		diag_error(o->dir, 0, 0, "cannot update its %s file: %s", MARKER, strerror(errno));
+	for (size_t i = 0; i < o->changed.n; i++)
+		check_target(&c, o->changed.v[i]);
+	need_writable(&c, o->dir);
+	bool keep = false;
+	if (c.bad) {
 		rc = -1;
+	} else if (move_in(&c, mpath) != 0) {
+		rc = -1;
+		if (!undo(&c)) {
+			/* Keep the staging folder: it holds what could not be put back. */
+			fprintf(stderr, "vade: the earlier versions are kept in %s\n", o->tmp);
+			keep = true;
+		}
 	}
-	free(mdst);
+	pthread_rwlock_unlock(&gate);
+	commit_free(&c);
 	free(mpath);
-	remove_tree(o->tmp);
-	output_free(o);
+	finish(o, keep);
 	return rc;
 }
-
-void output_abort(struct output *o)
-{
-	remove_tree(o->tmp);
-	output_free(o);
-}
+/* }============ */

@@ -5,17 +5,21 @@
  * the one already in OUT_DIR is left alone; a new or changed one is staged in
  * a temporary folder beside OUT_DIR. output_commit() then moves the staged
  * files in and removes the files the previous build made (listed in its
- * ".vade-output" marker) that this one no longer makes; output_abort() drops
- * the staging folder and OUT_DIR stays exactly as it was. A rebuild that
- * changes one page rewrites one file, and a file vade did not make is never
- * removed.
+ * ".vade-output" marker) that this one no longer makes, all or nothing;
+ * output_abort() drops the staging folder and OUT_DIR stays exactly as it was.
+ * A rebuild that changes one page rewrites one file.
  *
  * vade touches only folders it made (they hold a ".vade-output" marker) or
- * empty ones, so a mistyped -o cannot delete a user's files.
+ * empty ones, so a mistyped -o cannot delete a user's files; inside, it never
+ * removes or replaces a file or folder it did not make: one in the way of an
+ * output is an error. One build at a time writes into an OUT_DIR (a lock file
+ * beside it; the next one waits). Folders and files get the modes the umask
+ * gives (0777 and 0666 less the umask).
  */
 #ifndef VADE_OUTPUT_H
 #define VADE_OUTPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct output;
@@ -30,5 +34,9 @@ int output_commit(struct output *o);
 void output_abort(struct output *o);
 /* Files written (new or changed) so far. */
 size_t output_changed(const struct output *o);
+/* For the thread that takes SIGINT, SIGTERM and SIGHUP (not a signal handler): stops further
+ * writes and removes the staging folder of the build under way, after a commit in progress
+ * has ended. True when there was one. The caller then ends the process. */
+bool output_interrupt(void);
 
 #endif

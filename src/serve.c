@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,9 +15,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-static volatile sig_atomic_t stop;
-static void on_signal(int sig) { (void)sig; stop = 1; }
 
 static const char *type_of(const char *path)
 {
@@ -171,10 +167,10 @@ int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild
 	}
 	printf("vade: serving %s on http://127.0.0.1:%d/ (Ctrl-C stops)\n", out_dir, port);
 	fflush(stdout);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	/* Until Ctrl-C or SIGTERM, which main takes: it removes the staging folder of a rebuild
+	 * under way and ends the process. */
 	uint64_t last = site_fingerprint(site_dir, out_dir);
-	while (!stop) {
+	for (;;) {
 		struct timespec ts = {0, 300 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 		uint64_t now = site_fingerprint(site_dir, out_dir);
@@ -186,7 +182,4 @@ int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild
 			fflush(stdout);
 		}
 	}
-	MHD_stop_daemon(d);
-	printf("vade: stopped\n");
-	return 0;
 }

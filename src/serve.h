@@ -5,8 +5,9 @@
 #ifndef VADE_SERVE_H
 #define VADE_SERVE_H
 
-/* Builds once and serves out_dir until interrupted; rebuild() is called on
- * every change to a file under site_dir (or the theme beside vade). Returns
+/* Builds once and serves out_dir until the process is stopped (main takes
+ * Ctrl-C and SIGTERM); rebuild() is called on every change to a file under
+ * site_dir (or the theme beside vade). Returns only when it cannot listen:
  * the exit status. */
 int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild)(void *), void *ctx);
 

@@ -70,9 +70,9 @@ check-asan: build/vade-asan
 	@VADE=build/vade-asan tests/run-all --only-cli
 
 # Rewrites every golden expectation from what vade makes now: tests/sites/*.expected,
-# tests/golden/ and tests/cite/thb-notes.expected. Review the result with git diff.
-# make check never rewrites anything.
-regen: build/vade
+# tests/golden/, tests/cite/thb-notes.expected and the HTML of tests/spec/dialect.md.
+# Review the result with git diff. make check never rewrites anything.
+regen: build/vade build/test_spec
 	@tests/run-all --regen
 
 # A preview on http://127.0.0.1:8080/, rebuilt when a file changes.

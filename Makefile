@@ -23,7 +23,7 @@ ASAN_OBJ = $(SRC:src/%.c=build/asan/%.o)
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(DEP_CFLAGS) -DVADE_DATADIR='"$(PREFIX)/share/vade"'
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all site deps check check-asan unit clean install serve pdf fonts fuzz
+.PHONY: all site deps check check-asan regen unit clean install serve pdf fonts fuzz
 
 all: site
 
@@ -68,6 +68,12 @@ check: build/vade build/vade-asan $(UNIT)
 
 check-asan: build/vade-asan
 	@VADE=build/vade-asan tests/run-all --only-cli
+
+# Rewrites every golden expectation from what vade makes now: tests/sites/*.expected,
+# tests/golden/, tests/cite/thb-notes.expected and the HTML of tests/spec/dialect.md.
+# Review the result with git diff. make check never rewrites anything.
+regen: build/vade build/test_spec
+	@tests/run-all --regen
 
 # A preview on http://127.0.0.1:8080/, rebuilt when a file changes.
 serve: build/vade

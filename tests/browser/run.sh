@@ -9,7 +9,8 @@
 # Exit: 0 once it has run (whatever it found), 2 on a usage error.
 # Installs what it lacks: node_modules (npm ci), chromium and a Java runtime (apt, as root).
 # Environment: CHROMIUM (default /usr/bin/chromium), JAVA (default java),
-#              VADE_BT_TIMEOUT_MS (default 120000, a watchdog for the whole run).
+#              VADE_BT_STEP_TIMEOUT_MS (default 120000): the limit of each step (a page
+#              load, one check of a page, one vnu batch); there is none on the whole run.
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 

@@ -27,6 +27,14 @@ static void escape_with(struct buf *b, const char *s, size_t n, const char *(*re
 	buf_add(b, s + start, n - start);
 }
 
+/* A string literal: the text escaped by rep between double quotes. */
+static void quoted(struct buf *b, const char *s, size_t n, const char *(*rep)(const char *, size_t, size_t *, char[16]))
+{
+	buf_addc(b, '"');
+	escape_with(b, s, n, rep);
+	buf_addc(b, '"');
+}
+
 static const char *html_rep(const char *s, size_t n, size_t *used, char tmp[16])
 {
 	(void)n, (void)used, (void)tmp;
@@ -110,16 +118,12 @@ static const char *js_rep(const char *s, size_t n, size_t *used, char tmp[16])
 
 void esc_js_string(struct buf *b, const char *s, size_t n)
 {
-	buf_addc(b, '"');
-	escape_with(b, s, n, js_rep);
-	buf_addc(b, '"');
+	quoted(b, s, n, js_rep);
 }
 
 void esc_json_string(struct buf *b, const char *s, size_t n)
 {
-	buf_addc(b, '"');
-	escape_with(b, s, n, json_rep);
-	buf_addc(b, '"');
+	quoted(b, s, n, json_rep);
 }
 
 static const char *css_rep(const char *s, size_t n, size_t *used, char tmp[16])
@@ -135,9 +139,7 @@ static const char *css_rep(const char *s, size_t n, size_t *used, char tmp[16])
 
 void esc_css_string(struct buf *b, const char *s, size_t n)
 {
-	buf_addc(b, '"');
-	escape_with(b, s, n, css_rep);
-	buf_addc(b, '"');
+	quoted(b, s, n, css_rep);
 }
 
 static const char *yaml_rep(const char *s, size_t n, size_t *used, char tmp[16])
@@ -148,9 +150,7 @@ static const char *yaml_rep(const char *s, size_t n, size_t *used, char tmp[16])
 
 void esc_yaml_string(struct buf *b, const char *s, size_t n)
 {
-	buf_addc(b, '"');
-	escape_with(b, s, n, yaml_rep);
-	buf_addc(b, '"');
+	quoted(b, s, n, yaml_rep);
 }
 
 /* The URL as a browser's parser sees it: leading C0 controls and spaces

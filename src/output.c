@@ -812,6 +812,43 @@ static int move_in(struct commit *c, const char *mpath)
 	return rc;
 }
 
+/* What the last build made and this one does not, if it is still a file of its own: into c->stale. */
+static void plan_stale(struct commit *c)
+{
+	struct output *o = c->o;
+	if (o->prev == PREV_LIST) {
+		for (size_t i = 0; i < o->previous.n; i++) {
+			char *rel = o->previous.v[i];
+			if (xbsearch(&rel, o->produced.v, o->produced.n, sizeof *o->produced.v, cmp_str))
+				continue;
+			char *p = path_join(o->dir, rel);
+			struct stat st;
+			bool real = true; /* under real folders, not through a link someone put there */
+			for (char *s = p + c->base; real && (s = strchr(s, '/')); s++) {
+				*s = '\0';
+				real = lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
+				*s = '/';
+			}
+			if (real && lstat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+				vec_push(&c->stale, rel);
+				*strrchr(p, '/') = '\0';
+				need_writable(c, p);
+			}
+			free(p);
+		}
+	} else if (o->prev == PREV_OLD_LIST) {
+		size_t left = 0;
+		for (size_t i = 0; i < o->previous.n; i++) {
+			char *rel = o->previous.v[i];
+			left += !xbsearch(&rel, o->produced.v, o->produced.n, sizeof *o->produced.v, cmp_str);
+		}
+		if (left)
+			fprintf(stderr, "%s/%s: note: written by vade 0.1, whose list may have split a name; the %zu file%s it "
+			        "lists that this build no longer makes %s left in place\n", o->dir, MARKER, left,
+			        left == 1 ? "" : "s", left == 1 ? "is" : "are");
+	}
+}
+
 int output_commit(struct output *o)
 {
 	pthread_rwlock_wrlock(&gate);
@@ -872,38 +909,7 @@ int output_commit(struct output *o)
 		                         "(a mount point?); choose -o one folder deeper");
 		c.bad = true;
 	}
-	/* What the last build made and this one does not, if it is still a file of its own. */
-	if (o->prev == PREV_LIST) {
-		for (size_t i = 0; i < o->previous.n; i++) {
-			char *rel = o->previous.v[i];
-			if (xbsearch(&rel, o->produced.v, o->produced.n, sizeof *o->produced.v, cmp_str))
-				continue;
-			char *p = path_join(o->dir, rel);
-			struct stat st;
-			bool real = true; /* under real folders, not through a link someone put there */
-			for (char *s = p + c.base; real && (s = strchr(s, '/')); s++) {
-				*s = '\0';
-				real = lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
-				*s = '/';
-			}
-			if (real && lstat(p, &st) == 0 && S_ISREG(st.st_mode)) {
-				vec_push(&c.stale, rel);
-				*strrchr(p, '/') = '\0';
-				need_writable(&c, p);
-			}
-			free(p);
-		}
-	} else if (o->prev == PREV_OLD_LIST) {
-		size_t left = 0;
-		for (size_t i = 0; i < o->previous.n; i++) {
-			char *rel = o->previous.v[i];
-			left += !xbsearch(&rel, o->produced.v, o->produced.n, sizeof *o->produced.v, cmp_str);
-		}
-		if (left)
-			fprintf(stderr, "%s/%s: note: written by vade 0.1, whose list may have split a name; the %zu file%s it "
-			        "lists that this build no longer makes %s left in place\n", o->dir, MARKER, left,
-			        left == 1 ? "" : "s", left == 1 ? "is" : "are");
-	}
+	plan_stale(&c);
 	for (size_t i = 0; i < o->changed.n; i++)
 		check_target(&c, o->changed.v[i]);
 	need_writable(&c, o->dir);

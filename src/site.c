@@ -281,13 +281,8 @@ static void walk(struct site *s, const char *rel, struct vec *chain, struct vec 
 		bool top = !strcmp(rel, "content");
 		enum tree_kind k = top && (!strcmp(name, "data") || !strcmp(name, "i18n") || !strcmp(name, "site.yaml"))
 		                       ? TREE_NONE /* loaded separately */
-		                       : tree_kind(&s->tree, path, &real);
-		bool loop = false;
-		for (size_t c = 0; k == TREE_DIR && c < chain->n && !loop; c++)
-			loop = !strcmp(chain->v[c], real);
-		if (loop) {
-			diag_error(path, 0, 0, "symbolic link loop: leads back to a folder that contains it; not read");
-		} else if (k == TREE_DIR) {
+		                       : tree_walk_kind(&s->tree, path, chain, &real);
+		if (k == TREE_DIR) {
 			vec_push(chain, real);
 			walk(s, path, chain, found, res);
 			chain->n--;

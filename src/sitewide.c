@@ -31,13 +31,8 @@ static void put_tree(struct output *out, const struct tree *t, const char *rel, 
 	size_t n = tree_list(t, rel, &names);
 	for (size_t i = 0; i < n; i++) {
 		char *f = path_join(rel, names[i]), *o = path_join(out_rel, names[i]), *real = NULL;
-		enum tree_kind k = tree_kind(t, f, &real);
-		bool loop = false;
-		for (size_t c = 0; k == TREE_DIR && c < chain->n && !loop; c++)
-			loop = !strcmp(chain->v[c], real);
-		if (loop) {
-			diag_error(f, 0, 0, "symbolic link loop: leads back to a folder that contains it; not read");
-		} else if (k == TREE_DIR) {
+		enum tree_kind k = tree_walk_kind(t, f, chain, &real);
+		if (k == TREE_DIR) {
 			vec_push(chain, real);
 			put_tree(out, t, f, o, chain);
 			chain->n--;

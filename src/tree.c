@@ -84,6 +84,21 @@ done:
 	return k;
 }
 
+enum tree_kind tree_walk_kind(const struct tree *t, const char *rel, const struct vec *chain, char **real)
+{
+	enum tree_kind k = tree_kind(t, rel, real);
+	for (size_t c = 0; k == TREE_DIR && c < chain->n; c++)
+		if (!strcmp(chain->v[c], *real)) {
+			char *shown = xasprintf("%s%s", t->shown, rel);
+			diag_error(shown, 0, 0, "symbolic link loop: leads back to a folder that contains it; not read");
+			free(shown);
+			free(*real);
+			*real = NULL;
+			return TREE_REFUSED;
+		}
+	return k;
+}
+
 static int cmp_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

@@ -42,6 +42,12 @@ enum tree_kind {
  * NULL, receives the real path of a file or folder (caller frees). */
 enum tree_kind tree_kind(const struct tree *t, const char *rel, char **real);
 
+/* The kind of entry rel of a walk, as tree_kind(), where chain holds the real
+ * paths of the folders being walked (outermost first): a folder among them
+ * is a loop, reported at rel and TREE_REFUSED. A folder's real path goes in
+ * *real (caller frees): push it on chain while walking into it. */
+enum tree_kind tree_walk_kind(const struct tree *t, const char *rel, const struct vec *chain, char **real);
+
 /* The names in folder rel that vade may read, sorted byte-wise (caller frees
  * each and the array); dot files and editor backups ("~") left out. The
  * entries' kinds are checked by the caller with tree_kind(). */

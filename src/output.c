@@ -1,4 +1,4 @@
-/* output.c — the lock, staging, comparison with the previous build, commit.
+/* output.c — the lock, the marker, staging and comparison with the previous build (the commit is commit.c).
  *
  * Beside OUT_DIR (say dist/) a build uses:
  *   .dist.vade-lock   the lock: one build at a time into dist/ (flock); removed when the build ends
@@ -9,7 +9,7 @@
  *     old/            during the commit, the files it replaces or removes, to put back on failure
  * and inside dist/ the marker .vade-output, the list of the files the last build made.
  */
-#include "output.h"
+#include "output_int.h"
 #include "diag.h"
 #include "util.h"
 
@@ -26,48 +26,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MARKER ".vade-output"
-#define STAGING_MARK ".vade-staging"
-
-/* What the marker of OUT_DIR says about the files in it. */
-enum previous {
-	PREV_NONE,      /* a new or empty folder: nothing in it is vade's */
-	PREV_LIST,      /* the current format: exactly the files the last build made */
-	PREV_OLD_LIST,  /* vade 0.1's line-per-name list: a name holding a newline was split in two, so its
-	                 * names count as vade's where this build writes again, but none is removed */
-	PREV_UNLISTED,  /* a marker with no list we can read: vade's folder, but no file in it known as vade's */
-};
-
-struct output {
-	char *dir;              /* OUT_DIR, without a trailing slash */
-	char *tmp;              /* the staging folder beside it */
-	char *stage;            /* tmp/out: the staged files */
-	char *lockpath;
-	int lockfd;             /* holds the flock; -1 once released */
-	bool existed;           /* OUT_DIR was there (and ours, or empty): update it in place */
-	enum previous prev;
-	pthread_mutex_t lock;
-	struct vec produced;    /* every rel put (owned) */
-	struct vec changed;     /* the rels staged (borrowed from produced) */
-	struct vec previous;    /* what the last build made, from its marker (owned, sorted) */
-};
-
 /* {============ The gate between the build and an interruption
  * output_put() writes under the read side; output_interrupt(), begin's making of the staging
  * folder, commit and abort take the write side, so a staging folder is never removed while a
  * file is being written into it or while a commit is moving files out of it. Writers first:
  * with -j 64 readers always overlap, and a Ctrl-C must not wait for the end of the build. */
-static pthread_rwlock_t gate;
+pthread_rwlock_t output_gate;
 static pthread_once_t gate_once = PTHREAD_ONCE_INIT;
 static struct output *active;  /* the build whose staging folder exists (one at a time per process) */
-static bool interrupted;       /* no more writes: the process is being stopped */
+bool output_interrupted;       /* no more writes: the process is being stopped */
 
 static void gate_init(void)
 {
 	pthread_rwlockattr_t a;
 	pthread_rwlockattr_init(&a);
 	pthread_rwlockattr_setkind_np(&a, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-	pthread_rwlock_init(&gate, &a);
+	pthread_rwlock_init(&output_gate, &a);
 	pthread_rwlockattr_destroy(&a);
 }
 /* }============ */
@@ -81,11 +55,11 @@ static void gate_init(void)
  * The file stays text a person can read and diff, and the first two lines are those of vade
  * 0.1's marker, so an older vade still takes it for a list. No format library is needed for a
  * list of names: this escaping is the whole format (no JSON parser, no NUL-separated binary). */
-static const char marker_head[] = "# This folder is written by vade; each build brings it up to date.\n"
+const char output_marker_head[] = "# This folder is written by vade; each build brings it up to date.\n"
                                   "# The files vade made, removed by the next build that no longer makes them:\n";
-static const char marker_v2[] = "# (format 2: one path a line; \"%\", control characters and a leading \"#\" written as %XX)\n";
+const char output_marker_v2[] = "# (format 2: one path a line; \"%\", control characters and a leading \"#\" written as %XX)\n";
 
-static void put_name(struct buf *b, const char *name)
+void output_marker_name(struct buf *b, const char *name)
 {
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
 		if (*p < 0x20 || *p == 0x7f || *p == '%' || (*p == '#' && p == (const unsigned char *)name))
@@ -126,7 +100,7 @@ static bool get_name(char *s)
 
 static bool inside(const char *rel);
 
-static int cmp_str(const void *a, const void *b)
+int output_cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -148,13 +122,13 @@ static void read_manifest(struct output *o)
 		free(m);
 		return;
 	}
-	size_t hl = sizeof marker_head - 1, vl = sizeof marker_v2 - 1;
-	if (strncmp(text, marker_head, hl) != 0 || strlen(text) != len) {
+	size_t hl = sizeof output_marker_head - 1, vl = sizeof output_marker_v2 - 1;
+	if (strncmp(text, output_marker_head, hl) != 0 || strlen(text) != len) {
 		free(text);
 		free(m);
 		return;
 	}
-	bool v2 = !strncmp(text + hl, marker_v2, vl);
+	bool v2 = !strncmp(text + hl, output_marker_v2, vl);
 	o->prev = v2 ? PREV_LIST : PREV_OLD_LIST;
 	int lineno = v2 ? 3 : 2;
 	for (char *line = text + hl + (v2 ? vl : 0), *nl; *line; line = nl + 1) {
@@ -172,7 +146,7 @@ static void read_manifest(struct output *o)
 			continue;
 		vec_push(&o->previous, xstrdup(line));
 	}
-	xqsort(o->previous.v, o->previous.n, sizeof *o->previous.v, cmp_str);
+	xqsort(o->previous.v, o->previous.n, sizeof *o->previous.v, output_cmp_str);
 	free(text);
 	free(m);
 	return;
@@ -403,10 +377,10 @@ struct output *output_begin(const char *out_dir)
 	o->existed = exists;
 	remove_stale_staging(parent, base);
 
-	pthread_rwlock_wrlock(&gate);
+	pthread_rwlock_wrlock(&output_gate);
 	o->tmp = xasprintf("%s/%s.tmp-XXXXXX", parent, base);
 	int rc = -1;
-	if (interrupted) {
+	if (output_interrupted) {
 		errno = EINTR;
 	} else if (mkdtemp(o->tmp)) {
 		/* The staging folder itself is 0700 (mkdtemp); out/ and all under it follow the umask,
@@ -423,7 +397,7 @@ struct output *output_begin(const char *out_dir)
 		free(mark);
 		free(text);
 	}
-	pthread_rwlock_unlock(&gate);
+	pthread_rwlock_unlock(&output_gate);
 	if (rc != 0) {
 		diag_error(o->dir, 0, 0, "cannot make a temporary folder beside it: %s", strerror(errno));
 		goto fail;
@@ -481,12 +455,12 @@ int output_put(struct output *o, const char *rel, const void *data, size_t len)
 	int rc = 0;
 	if (stage) {
 		char *dst = path_join(o->stage, rel);
-		pthread_rwlock_rdlock(&gate);
-		if (interrupted)
+		pthread_rwlock_rdlock(&output_gate);
+		if (output_interrupted)
 			rc = -1; /* the staging folder is gone; the process is stopping */
 		else if ((rc = file_write(dst, data, len)) != 0) /* named as it will be in the output folder */
 			diag_error(rel, 0, 0, "cannot write into %s: %s", o->dir, strerror(errno));
-		pthread_rwlock_unlock(&gate);
+		pthread_rwlock_unlock(&output_gate);
 		free(dst);
 	}
 	pthread_mutex_lock(&o->lock);
@@ -503,431 +477,35 @@ size_t output_changed(const struct output *o)
 }
 
 /* Ends a build: the staging folder goes (unless keep), the lock is let go, o is freed. */
-static void finish(struct output *o, bool keep)
+void output_finish(struct output *o, bool keep)
 {
-	pthread_rwlock_wrlock(&gate);
+	pthread_rwlock_wrlock(&output_gate);
 	if (active == o) {
 		if (!keep)
 			remove_tree(o->tmp);
 		active = NULL;
 	}
-	pthread_rwlock_unlock(&gate);
+	pthread_rwlock_unlock(&output_gate);
 	output_free(o);
 }
 
 void output_abort(struct output *o)
 {
-	finish(o, false);
+	output_finish(o, false);
 }
 
 bool output_interrupt(void)
 {
 	pthread_once(&gate_once, gate_init);
-	pthread_rwlock_wrlock(&gate);
-	interrupted = true;
+	pthread_rwlock_wrlock(&output_gate);
+	output_interrupted = true;
 	struct output *o = active;
 	if (o) {
 		remove_tree(o->tmp);
 		lock_release(o);
 		active = NULL;
 	}
-	pthread_rwlock_unlock(&gate);
+	pthread_rwlock_unlock(&output_gate);
 	return o != NULL;
 }
 
-/* {============ The commit
- * All or nothing. First everything that can be checked is checked, and nothing moves while
- * one problem is found: a file or folder vade did not make in the way of an output, a folder
- * it cannot write into, OUT_DIR on another file system than its staging folder. Then every
- * change is a rename recorded in a journal: the files an earlier build made and this one does
- * not go to old/ in the staging folder, a replaced file is first linked there, new files move
- * in; the marker's rename is the moment the new build is in place. If a step fails, the
- * journal is played backwards and OUT_DIR is as it was. */
-enum op_kind { OP_MKDIR, OP_RMDIR, OP_ASIDE, OP_IN };
-struct op {
-	enum op_kind kind;
-	char *path;   /* in OUT_DIR */
-	char *other;  /* OP_ASIDE: where it went; OP_IN: where it came from */
-	char *backup; /* OP_IN: the version it replaced (a link in old/), or NULL */
-};
-
-struct commit {
-	struct output *o;
-	size_t base;        /* strlen(o->dir) + 1: full path + base is the rel */
-	struct vec stale;   /* rels the last build made, this one does not, to go (borrowed) */
-	struct op *ops;
-	size_t nops, cap;
-	size_t nold;        /* names in old/ */
-	char *checked;      /* the last folder found writable */
-	bool bad;
-};
-
-static bool listed(const struct output *o, const char *rel)
-{
-	return (o->prev == PREV_LIST || o->prev == PREV_OLD_LIST) &&
-	       xbsearch(&rel, o->previous.v, o->previous.n, sizeof *o->previous.v, cmp_str);
-}
-
-static bool is_stale(const struct commit *c, const char *rel)
-{
-	return xbsearch(&rel, c->stale.v, c->stale.n, sizeof *c->stale.v, cmp_str) != NULL;
-}
-
-static const char *kind_of(mode_t m)
-{
-	return S_ISDIR(m) ? "folder" : S_ISREG(m) ? "file" : S_ISLNK(m) ? "symbolic link" : "special file";
-}
-
-static void in_the_way(struct commit *c, const char *path, mode_t m, const char *rel)
-{
-	struct output *o = c->o;
-	const char *hint = o->prev == PREV_UNLISTED ? " (or, if an older vade made it, remove the folder and build again: "
-	                                              "its " MARKER " lists no files)" : "";
-	if (S_ISREG(m) && o->prev == PREV_OLD_LIST && listed(o, path + c->base))
-		diag_error(path, 0, 0, "an earlier build's file is in the way of %s; it is not removed because %s/%s "
-		                       "is in vade 0.1's format: remove it, then build again", rel, o->dir, MARKER);
-	else if (strcmp(path + c->base, rel))
-		diag_error(path, 0, 0, "a %s vade did not make is in the way of %s; move it out of %s%s", kind_of(m), rel,
-		           o->dir, hint);
-	else
-		diag_error(path, 0, 0, "a %s vade did not make is where vade would write this output; move it out of %s%s",
-		           kind_of(m), o->dir, hint);
-	c->bad = true;
-}
-
-static void need_writable(struct commit *c, const char *dir)
-{
-	if (c->checked && !strcmp(c->checked, dir))
-		return;
-	if (access(dir, W_OK | X_OK) != 0) {
-		diag_error(dir, 0, 0, "cannot write into this folder: %s", strerror(errno));
-		c->bad = true;
-	}
-	free(c->checked);
-	c->checked = xstrdup(dir);
-}
-
-/* A folder that holds nothing but files the last build made and this one does not: it goes with them. */
-static bool all_stale(const struct commit *c, const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return false;
-	bool any = false, ok = true;
-	struct dirent *e;
-	while (ok && (e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		char *p = path_join(dir, e->d_name);
-		struct stat st;
-		any = true;
-		ok = lstat(p, &st) == 0 &&
-		     (S_ISDIR(st.st_mode) ? all_stale(c, p) : S_ISREG(st.st_mode) && is_stale(c, p + c->base));
-		free(p);
-	}
-	closedir(d);
-	return ok && any;
-}
-
-/* Checks the way to an output: every folder above it a folder (or nothing yet, or a stale file
- * that goes first), the place itself empty, a file of vade's or a stale folder; the folder
- * it lands in writable. */
-static void check_target(struct commit *c, const char *rel)
-{
-	char *p = path_join(c->o->dir, rel);
-	char *deepest = xstrdup(c->o->dir);
-	bool missing = false;
-	struct stat st;
-	for (char *s = p + c->base; (s = strchr(s, '/')); s++) {
-		*s = '\0';
-		if (lstat(p, &st) != 0 || (S_ISREG(st.st_mode) && is_stale(c, p + c->base))) {
-			missing = true;
-		} else if (!S_ISDIR(st.st_mode)) {
-			in_the_way(c, p, st.st_mode, rel);
-			missing = true;
-		} else {
-			free(deepest);
-			deepest = xstrdup(p);
-		}
-		*s = '/';
-		if (missing)
-			break;
-	}
-	if (!missing && lstat(p, &st) == 0) {
-		bool fine = S_ISREG(st.st_mode) ? listed(c->o, rel)
-		                                : S_ISDIR(st.st_mode) && c->o->prev == PREV_LIST && all_stale(c, p);
-		if (!fine)
-			in_the_way(c, p, st.st_mode, rel);
-	}
-	need_writable(c, deepest);
-	free(deepest);
-	free(p);
-}
-
-static void journal(struct commit *c, enum op_kind k, char *path, char *other, char *backup)
-{
-	if (c->nops == c->cap) {
-		c->cap = c->cap ? 2 * c->cap : 64;
-		c->ops = xrealloc(c->ops, c->cap * sizeof *c->ops);
-	}
-	c->ops[c->nops++] = (struct op){k, path, other, backup};
-}
-
-static char *old_name(struct commit *c)
-{
-	return xasprintf("%s/old/%zu", c->o->tmp, c->nold++);
-}
-
-/* The folders above path that do not exist yet, made and recorded. */
-static int make_parents(struct commit *c, char *p)
-{
-	for (char *s = p + c->base; (s = strchr(s, '/')); s++) {
-		*s = '\0';
-		int rc = 0;
-		if (mkdir(p, 0777) == 0)
-			journal(c, OP_MKDIR, xstrdup(p), NULL, NULL);
-		else if (errno != EEXIST)
-			rc = -1;
-		*s = '/';
-		if (rc)
-			return -1;
-	}
-	return 0;
-}
-
-/* Plays the journal backwards; false when something could not be put back. */
-static bool undo(struct commit *c)
-{
-	bool ok = true;
-	for (size_t i = c->nops; i-- > 0;) {
-		struct op *op = &c->ops[i];
-		int rc = 0;
-		switch (op->kind) {
-		case OP_MKDIR: rc = rmdir(op->path); break;
-		case OP_RMDIR: rc = mkdir(op->path, 0777); break;
-		case OP_ASIDE: rc = rename(op->other, op->path); break;
-		case OP_IN: rc = op->backup ? rename(op->backup, op->path) : rename(op->path, op->other); break;
-		}
-		if (rc != 0) {
-			fprintf(stderr, "%s: error: cannot put back as it was: %s%s%s\n", op->path, strerror(errno),
-			        op->kind == OP_ASIDE || (op->kind == OP_IN && op->backup) ? "; the earlier version is " : "",
-			        op->kind == OP_ASIDE ? op->other : op->kind == OP_IN && op->backup ? op->backup : "");
-			ok = false;
-		}
-	}
-	return ok;
-}
-
-static void commit_free(struct commit *c)
-{
-	for (size_t i = 0; i < c->nops; i++) {
-		free(c->ops[i].path);
-		free(c->ops[i].other);
-		free(c->ops[i].backup);
-	}
-	free(c->ops);
-	vec_free(&c->stale);
-	free(c->checked);
-}
-
-static void report_move(const char *path, const char *what)
-{
-	diag_error(path, 0, 0, "cannot %s: %s; the output folder is left as it was", what, strerror(errno));
-}
-
-/* Moves everything in, or nothing. 0, or -1 after reporting. */
-static int move_in(struct commit *c, const char *mpath)
-{
-	struct output *o = c->o;
-	char *old = path_join(o->tmp, "old");
-	if (mkdir(old, 0700) != 0) {
-		diag_error(o->dir, 0, 0, "cannot make %s: %s", old, strerror(errno));
-		free(old);
-		return -1;
-	}
-	free(old);
-	/* The last build's files this one does not make, then the folders they leave empty. */
-	for (size_t i = 0; i < c->stale.n; i++) {
-		char *p = path_join(o->dir, c->stale.v[i]), *to = old_name(c);
-		if (rename(p, to) != 0) {
-			report_move(p, "remove");
-			free(p);
-			free(to);
-			return -1;
-		}
-		journal(c, OP_ASIDE, p, to, NULL);
-	}
-	for (size_t i = c->stale.n; i-- > 0;) {
-		char *p = path_join(o->dir, c->stale.v[i]);
-		for (char *s; (s = strrchr(p, '/')) && s > p + c->base - 1;) {
-			*s = '\0';
-			if (rmdir(p) != 0)
-				break;
-			journal(c, OP_RMDIR, xstrdup(p), NULL, NULL);
-		}
-		free(p);
-	}
-	for (size_t i = 0; i < o->changed.n; i++) {
-		const char *rel = o->changed.v[i];
-		char *to = path_join(o->dir, rel), *from = path_join(o->stage, rel), *backup = NULL;
-		if (make_parents(c, to) != 0) {
-			report_move(to, "make the folder for");
-			free(to);
-			free(from);
-			return -1;
-		}
-		struct stat st;
-		if (lstat(to, &st) == 0) {
-			/* A link keeps the replaced version while the new one takes its place in one rename;
-			 * where links are not possible it is moved aside first. */
-			backup = old_name(c);
-			if (link(to, backup) != 0) {
-				if (rename(to, backup) != 0) {
-					report_move(to, "replace");
-					free(backup);
-					free(to);
-					free(from);
-					return -1;
-				}
-				journal(c, OP_ASIDE, xstrdup(to), backup, NULL);
-				backup = NULL;
-			}
-		}
-		if (rename(from, to) != 0) {
-			report_move(to, "move into place");
-			if (backup)
-				unlink(backup);
-			free(backup);
-			free(to);
-			free(from);
-			return -1;
-		}
-		journal(c, OP_IN, to, from, backup);
-	}
-	char *mdst = path_join(o->dir, MARKER);
-	int rc = rename(mpath, mdst);
-	if (rc != 0)
-		report_move(mdst, "update");
-	free(mdst);
-	return rc;
-}
-
-/* What the last build made and this one does not, if it is still a file of its own: into c->stale. */
-static void plan_stale(struct commit *c)
-{
-	struct output *o = c->o;
-	if (o->prev == PREV_LIST) {
-		for (size_t i = 0; i < o->previous.n; i++) {
-			char *rel = o->previous.v[i];
-			if (xbsearch(&rel, o->produced.v, o->produced.n, sizeof *o->produced.v, cmp_str))
-				continue;
-			char *p = path_join(o->dir, rel);
-			struct stat st;
-			bool real = true; /* under real folders, not through a link someone put there */
-			for (char *s = p + c->base; real && (s = strchr(s, '/')); s++) {
-				*s = '\0';
-				real = lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
-				*s = '/';
-			}
-			if (real && lstat(p, &st) == 0 && S_ISREG(st.st_mode)) {
-				vec_push(&c->stale, rel);
-				*strrchr(p, '/') = '\0';
-				need_writable(c, p);
-			}
-			free(p);
-		}
-	} else if (o->prev == PREV_OLD_LIST) {
-		size_t left = 0;
-		for (size_t i = 0; i < o->previous.n; i++) {
-			char *rel = o->previous.v[i];
-			left += !xbsearch(&rel, o->produced.v, o->produced.n, sizeof *o->produced.v, cmp_str);
-		}
-		if (left)
-			fprintf(stderr, "%s/%s: note: written by vade 0.1, whose list may have split a name; the %zu file%s it "
-			        "lists that this build no longer makes %s left in place\n", o->dir, MARKER, left,
-			        left == 1 ? "" : "s", left == 1 ? "is" : "are");
-	}
-}
-
-int output_commit(struct output *o)
-{
-	pthread_rwlock_wrlock(&gate);
-	bool stopping = interrupted;
-	pthread_rwlock_unlock(&gate);
-	if (stopping) {
-		finish(o, false);
-		return -1;
-	}
-	int rc = 0;
-	/* Two outputs on one path (a resource and a page, a page and the search page):
-	 * the later would silently win, so nothing is committed. */
-	xqsort(o->produced.v, o->produced.n, sizeof *o->produced.v, cmp_str);
-	for (size_t i = 1; i < o->produced.n; i++)
-		if (!strcmp(o->produced.v[i], o->produced.v[i - 1])) {
-			diag_error(o->produced.v[i], 0, 0, "two outputs would be written to this path (a page, a resource "
-			                                   "or a generated file); rename one");
-			rc = -1;
-		}
-	if (rc) {
-		output_abort(o);
-		return rc;
-	}
-	/* The new marker, staged like any file. */
-	struct buf mk = BUF_INIT;
-	buf_adds(&mk, marker_head);
-	buf_adds(&mk, marker_v2);
-	for (size_t i = 0; i < o->produced.n; i++)
-		put_name(&mk, o->produced.v[i]);
-	char *mpath = path_join(o->stage, MARKER);
-	if (file_write(mpath, mk.p, mk.len) != 0) {
-		diag_error(o->dir, 0, 0, "cannot write its %s file: %s", MARKER, strerror(errno));
-		rc = -1;
-	}
-	buf_free(&mk);
-	if (rc) {
-		free(mpath);
-		output_abort(o);
-		return rc;
-	}
-	pthread_rwlock_wrlock(&gate); /* a Ctrl-C now waits for the commit to end */
-	if (!o->existed) {
-		/* Nothing was there: the staged tree becomes OUT_DIR in one rename. */
-		if (rename(o->stage, o->dir) != 0) {
-			diag_error(o->dir, 0, 0, "cannot create: %s", strerror(errno));
-			rc = -1;
-		}
-		free(mpath);
-		pthread_rwlock_unlock(&gate);
-		finish(o, false);
-		return rc;
-	}
-	struct commit c = {.o = o, .base = strlen(o->dir) + 1};
-	xqsort(o->changed.v, o->changed.n, sizeof *o->changed.v, cmp_str);
-	struct stat ds, ts;
-	if (stat(o->dir, &ds) != 0 || stat(o->stage, &ts) != 0 || ds.st_dev != ts.st_dev) {
-		diag_error(o->dir, 0, 0, "is on another file system than the folder beside it, where vade stages a build "
-		                         "(a mount point?); choose -o one folder deeper");
-		c.bad = true;
-	}
-	plan_stale(&c);
-	for (size_t i = 0; i < o->changed.n; i++)
-		check_target(&c, o->changed.v[i]);
-	need_writable(&c, o->dir);
-	bool keep = false;
-	if (c.bad) {
-		rc = -1;
-	} else if (move_in(&c, mpath) != 0) {
-		rc = -1;
-		if (!undo(&c)) {
-			/* Keep the staging folder: it holds what could not be put back. */
-			fprintf(stderr, "vade: the earlier versions are kept in %s\n", o->tmp);
-			keep = true;
-		}
-	}
-	pthread_rwlock_unlock(&gate);
-	commit_free(&c);
-	free(mpath);
-	finish(o, keep);
-	return rc;
-}
-/* }============ */

@@ -1,5 +1,6 @@
 /* markdown.c — cmark-gfm with heading ids, a TOC and link rewriting. */
 #include "markdown.h"
+#include "diag.h"
 #include "escape.h"
 #include "cite.h"
 
@@ -86,11 +87,21 @@ static void node_text(cmark_node *n, struct buf *b)
 	cmark_iter_free(it);
 }
 
+static bool within_limits(const struct md_opts *o, const char *text, size_t len);
+
+/* Feeds text to p unless it is over the limits of markdown.h (reported when
+ * o is not NULL; an empty document then), and parses it. */
+static cmark_node *parse(cmark_parser *p, const struct md_opts *o, const char *text, size_t len)
+{
+	if (within_limits(o, text, len))
+		cmark_parser_feed(p, text, len);
+	return finish(p);
+}
+
 char *markdown_first_h1(const char *text, size_t len)
 {
 	cmark_parser *p = new_parser(CMARK_OPT_SMART, false);
-	cmark_parser_feed(p, text, len);
-	cmark_node *doc = finish(p);
+	cmark_node *doc = parse(p, NULL, text, len);
 	/* The first level-1 heading in reading order, wherever it is: the one rendering drops. */
 	char *title = NULL;
 	cmark_iter *it = cmark_iter_new(doc);
@@ -447,12 +458,70 @@ static const char *unique_id(struct idset *s, const char *text, const char *pref
 	return res;
 }
 
+/* A GFM table's delimiter row: only '|', '-', ':' and spaces, with a '-' and a '|'. Returns its columns, or 0. */
+static size_t delimiter_columns(const char *l, size_t n)
+{
+	size_t pipes = 0, dashes = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!strchr("|-: \t", l[i]))
+			return 0;
+		pipes += l[i] == '|';
+		dashes += l[i] == '-';
+	}
+	size_t lead = strspn(l, " \t"), end = n;
+	while (end > 0 && (l[end - 1] == ' ' || l[end - 1] == '\t'))
+		end--;
+	if (!dashes || !pipes || end <= lead)
+		return 0;
+	return pipes + 1 - (l[lead] == '|') - (l[end - 1] == '|');
+}
+
+/* Checks the limits of markdown.h before cmark-gfm sees the text; false after reporting. */
+static bool within_limits(const struct md_opts *o, const char *text, size_t len)
+{
+	const char *src = o && o->src ? o->src : "content";
+	int line0 = o ? o->line0 : 1;
+	size_t openers = 0, cols = 0, rows = 0, table_line = 0;
+	int line = 0;
+	for (size_t at = 0; at < len; line++) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - text - at) : len - at;
+		const char *l = text + at;
+		bool blank = strspn(l, " \t\r") >= n;
+		size_t c = delimiter_columns(l, n);
+		if (c && !cols) {
+			cols = c, rows = 1, table_line = (size_t)line; /* the header above counts as a row */
+		} else if (cols && !blank) {
+			rows++;
+		} else if (cols) {
+			cols = 0;
+		}
+		if (cols && cols * rows > MD_MAX_TABLE_CELLS) {
+			if (o)
+				diag_error(src, line0 + (int)table_line, 1, "a table of %zu columns and more than %zu rows "
+			           "(at most %d cells: cmark-gfm fills every row to the header's width); not rendered",
+			           cols, rows, MD_MAX_TABLE_CELLS);
+			return false;
+		}
+		for (const char *p = l; (p = memmem(p, (size_t)(l + n - p), "<", 1)); p++)
+			if ((p + 1 < l + n && p[1] == '?') || (p + 9 <= l + n && !memcmp(p, "<![CDATA[", 9)))
+				if (++openers > MD_MAX_HTML_OPENERS) {
+					if (o)
+						diag_error(src, line0 + line, (int)(p - l) + 1, "more than %d \"<?\" or \"<![CDATA[\" "
+					           "(cmark-gfm looks for the end of each through the rest of the text); not rendered",
+					           MD_MAX_HTML_OPENERS);
+					return false;
+				}
+		at += n + 1;
+	}
+	return true;
+}
+
 void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out)
 {
 	int options = CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART | (o->unsafe_html ? CMARK_OPT_UNSAFE : 0);
 	cmark_parser *p = new_parser(options, o->cite != NULL);
-	cmark_parser_feed(p, text, len);
-	cmark_node *doc = finish(p);
+	cmark_node *doc = parse(p, o, text, len);
 	memset(out, 0, sizeof *out);
 	buf_init(&out->html);
 
@@ -555,8 +624,7 @@ struct cmark_node *markdown_parse_blocks(const char *text, size_t len)
 	cmark_syntax_extension *table = cmark_find_syntax_extension("table");
 	if (table)
 		cmark_parser_attach_syntax_extension(p, table);
-	cmark_parser_feed(p, text, len);
-	cmark_node *doc = finish(p);
+	cmark_node *doc = parse(p, NULL, text, len);
 	cmark_parser_free(p); /* the tree does not need its parser */
 	return doc;
 }
@@ -576,8 +644,7 @@ size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, ch
 {
 	/* The options of markdown_render(): smart punctuation changes a heading's text and id. */
 	cmark_parser *p = new_parser(CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART, false);
-	cmark_parser_feed(p, text, len);
-	cmark_node *doc = finish(p);
+	cmark_node *doc = parse(p, NULL, text, len);
 	struct idset ids = {.map = STRMAP_INIT_OWNED};
 	bool dropped = !drop_first_h1;
 	cmark_iter *it = cmark_iter_new(doc);

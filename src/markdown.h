@@ -30,7 +30,19 @@ struct md_opts {
 	const char *lang;       /* language of the text, for its typography (French spacing, quotes) */
 	bool rtl;               /* right-to-left: Latin runs are isolated in <bdi> */
 	const char *id_prefix;  /* before every heading id, so chapters of one document do not clash */
+	const char *src;        /* the file the text comes from, for messages (NULL: "content") */
 };
+
+/* Inputs that cost cmark-gfm far more than their size are refused before it
+ * parses them, with an error at the place (MD_MAX_* below). A refused text
+ * renders as nothing.
+ *   - a table's cells (columns of its delimiter row times its rows): cmark-gfm
+ *     fills every row to the header's width, so 2,000 columns over 2,000
+ *     one-cell lines (12 KB) made 4 million cells, 7 s and 1 GB;
+ *   - "<?" and "<![CDATA[" openers: cmark-gfm looks for each one's end
+ *     through the rest of the text, so 400 KB of "<?" took 36 s. */
+#define MD_MAX_TABLE_CELLS 100000
+#define MD_MAX_HTML_OPENERS 2000
 
 struct md_heading {
 	int level;

@@ -195,12 +195,13 @@ void job_markdown(struct worker *w, const struct job *j, const char *text, size_
 	const struct site *s = w->sh->s;
 	struct md_opts o = {.unsafe_html = s->unsafe_html, .line0 = 1, .lang = s->langs[j->lang].code,
 	                    .rtl = !strcmp(s->langs[j->lang].dir, "rtl")};
-	/* Citations in a data text are reported at that text in its YAML file. */
+	/* Citations and limits in a data text are reported at that text in its YAML file. */
+	const char *src;
+	int line, col;
+	bool known = resolve_text_origin(w->sh->r, text, &src, &line, &col);
+	o.src = known ? src : j->doc->src;
 	if (j->cite) {
-		const char *src;
-		int line, col;
-		bool known = resolve_text_origin(w->sh->r, text, &src, &line, &col);
-		j->cite->src = known ? src : j->doc->src;
+		j->cite->src = o.src;
 		j->cite->line0 = known ? line : 0;
 		j->cite->col0 = known ? col : 0;
 	}
@@ -228,7 +229,7 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 	size_t tl = resolve_text_lang(w->sh->r, j->page, j->lang); /* the language the text is written in */
 	struct md_opts o = {.unsafe_html = s->unsafe_html, .drop_first_h1 = d->title_from_heading,
 	                    .line0 = d->body_line, .lang = s->langs[tl].code,
-	                    .rtl = !strcmp(s->langs[tl].dir, "rtl"), .id_prefix = prefix};
+	                    .rtl = !strcmp(s->langs[tl].dir, "rtl"), .id_prefix = prefix, .src = d->src};
 	j->cite->src = d->src;
 	j->cite->line0 = d->body_line;
 	j->cite->col0 = 1;

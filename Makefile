@@ -20,6 +20,7 @@ LIB  = $(filter-out src/main.c,$(SRC))
 OBJ  = $(SRC:src/%.c=build/obj/%.o)
 LOBJ = $(LIB:src/%.c=build/obj/%.o)
 ASAN_OBJ = $(SRC:src/%.c=build/asan/%.o)
+TSAN_OBJ = $(SRC:src/%.c=build/tsan/%.o)
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(DEP_CFLAGS) -DVADE_DATADIR='"$(PREFIX)/share/vade"'
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
@@ -44,6 +45,14 @@ build/asan/%.o: src/%.c src/*.h build/.deps
 build/vade-asan: $(ASAN_OBJ)
 	$(CC) $(SAN) -o $@ $(ASAN_OBJ) $(DEP_LIBS)
 
+# ThreadSanitizer, for the builds with several workers (-j).
+build/tsan/%.o: src/%.c src/*.h build/.deps
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -O1 -fsanitize=thread -c -o $@ $<
+
+build/vade-tsan: $(TSAN_OBJ)
+	$(CC) -fsanitize=thread -o $@ $(TSAN_OBJ) $(DEP_LIBS)
+
 # Missing build dependencies are installed when we are root, else we say how.
 build/.deps: Makefile
 	@mkdir -p build
@@ -63,7 +72,7 @@ build/test_%: tests/unit/test_%.c $(LOBJ) tests/unit/tap.h
 
 UNIT = $(patsubst tests/unit/test_%.c,build/test_%,$(wildcard tests/unit/test_*.c))
 
-check: build/vade build/vade-asan $(UNIT)
+check: build/vade build/vade-asan build/vade-tsan $(UNIT)
 	@tests/run-all
 
 check-asan: build/vade-asan

@@ -200,11 +200,11 @@ static int cmp_edit(const void *a, const void *b)
 }
 
 /* A YAML double-quoted scalar: safe for any text. Caller frees. */
+/* A YAML double-quoted scalar of s, written by libyaml's emitter (yml.h). */
 static char *yaml_quote(const char *s)
 {
-	struct buf b = BUF_INIT;
-	esc_yaml_string(&b, s, strlen(s));
-	return buf_detach(&b, NULL);
+	char *q = yml_quote(s, strlen(s));
+	return q ? q : xstrdup("\"\""); /* s was checked as UTF-8 by read_messages() */
 }
 
 /* A translated passage as it goes back into the file: continuation lines get the
@@ -262,6 +262,17 @@ struct import {
 /* Writes a site file when text differs from it, and says so. */
 static void update(struct import *im, const char *rel, const char *text)
 {
+	size_t n = strlen(rel);
+	if (n > 5 && !strcmp(rel + n - 5, ".yaml")) {
+		/* What the import writes must load: checked before it is written. */
+		size_t before = diag_errors();
+		struct yml_doc *d = yml_parse(rel, text, strlen(text), 1);
+		yml_free(d);
+		if (diag_errors() > before) {
+			diag_error(rel, 0, 0, "the import would make this file unreadable; not written");
+			return;
+		}
+	}
 	char *full = site_path(im->s, rel);
 	int rc = file_update(full, text, strlen(text));
 	if (rc < 0)
@@ -336,7 +347,9 @@ static void set_field(struct import *im, const char *rel, const char *id, const 
 	const struct yml_node *item = d ? passage_data_item(d->root, id) : NULL;
 	const struct yml_node *n = item ? yml_get(item, field) : NULL;
 	char *q = yaml_quote(value), *out = NULL;
-	if (d && d->root && d->root->kind != YML_SEQ) {
+	if (len && !d) {
+		/* yml_parse() said why; appending to a file that does not load would only add to it */
+	} else if (d && d->root && d->root->kind != YML_SEQ) {
 		diag_error(rel, d->root->line, d->root->col, "translated data must be a list of items with an id");
 	} else if (n && n->kind == YML_SCALAR) {
 		size_t st = yml_offset(text, len, n->line, n->col), en = yml_offset(text, len, n->eline, n->ecol);
@@ -425,8 +438,24 @@ static bool msg_for_page(const struct msg_index *ix, const char *key)
 	return any;
 }
 
-/* The messages with a msgctxt, in file order; *n of them. Caller frees the array. */
-static struct msg *read_messages(po_file_t f, size_t *n)
+/* Why msgstr s cannot go into a content file (invalid UTF-8, a control
+ * character other than tab and line break), or NULL when it can. */
+static const char *unwritable(const char *s, char why[64])
+{
+	if (utf8_invalid_at(s, strlen(s)) >= 0)
+		return "bytes that are not UTF-8";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f) {
+			snprintf(why, 64, "a control character (U+%04X)", *p);
+			return why;
+		}
+	return NULL;
+}
+
+/* The messages with a msgctxt, in file order; *n of them. Caller frees the
+ * array. A msgstr no content file can hold is an error (named by its
+ * msgctxt: libgettextpo gives no line in the PO file). */
+static struct msg *read_messages(po_file_t f, const char *po, size_t *n)
 {
 	struct msg *all = NULL;
 	*n = 0;
@@ -437,8 +466,14 @@ static struct msg *read_messages(po_file_t f, size_t *n)
 			continue;
 		po_filepos_t fp = po_message_filepos(m, 0);
 		all = xrealloc(all, (*n + 1) * sizeof *all);
-		all[(*n)++] = (struct msg){po_message_msgctxt(m), po_message_msgid(m), po_message_msgstr(m),
-		                           po_message_is_fuzzy(m) != 0, fp ? (int)po_filepos_start_line(fp) : 0, false};
+		struct msg *x = &all[(*n)++];
+		*x = (struct msg){po_message_msgctxt(m), po_message_msgid(m), po_message_msgstr(m),
+		                  po_message_is_fuzzy(m) != 0, fp ? (int)po_filepos_start_line(fp) : 0, false};
+		char why[64];
+		const char *bad = unwritable(x->str, why);
+		if (bad) {
+			diag_error(po, 0, 0, "the translation of '%s' holds %s, which no content file can hold", x->ctx, bad);
+		}
 	}
 	po_message_iterator_free(it);
 	return all;
@@ -602,7 +637,13 @@ int po_import(const struct site *s, const char *path)
 		return 1;
 	}
 	size_t nm;
-	struct msg *all = read_messages(f, &nm);
+	struct msg *all = read_messages(f, path, &nm);
+	if (diag_errors() > before_errors) {
+		/* Nothing is imported from a file with an entry that cannot be written. */
+		free(all);
+		po_file_free(f);
+		return 1;
+	}
 	struct msg_index ix;
 	msg_index(&ix, all, nm);
 	struct import im = {s, (size_t)l, path, status_store_load(s, (size_t)l), 0};

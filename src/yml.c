@@ -309,3 +309,42 @@ size_t yml_offset(const char *text, size_t len, int line, int col)
 		while (o < len && ((unsigned char)text[o] & 0xc0) == 0x80);
 	return o;
 }
+
+/* {======= writing: a scalar through libyaml's emitter */
+
+static int emit_to_buf(void *data, unsigned char *bytes, size_t size)
+{
+	buf_add(data, bytes, size);
+	return 1;
+}
+
+char *yml_quote(const char *s, size_t len)
+{
+	yaml_emitter_t em;
+	yaml_event_t ev;
+	struct buf b = BUF_INIT;
+	bool ok = yaml_emitter_initialize(&em);
+	if (!ok)
+		return NULL;
+	yaml_emitter_set_output(&em, emit_to_buf, &b);
+	yaml_emitter_set_unicode(&em, 1);
+	yaml_emitter_set_width(&em, -1); /* one line, whatever its length */
+	ok = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) && yaml_emitter_emit(&em, &ev) &&
+	     yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1) && yaml_emitter_emit(&em, &ev) &&
+	     yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)len, 1, 1,
+	                                  YAML_DOUBLE_QUOTED_SCALAR_STYLE) && yaml_emitter_emit(&em, &ev) &&
+	     yaml_document_end_event_initialize(&ev, 1) && yaml_emitter_emit(&em, &ev) &&
+	     yaml_stream_end_event_initialize(&ev) && yaml_emitter_emit(&em, &ev);
+	yaml_emitter_delete(&em);
+	/* The document is the scalar and a line break (and, for some, an end marker after). */
+	char *nl = ok ? memchr(b.p, '\n', b.len) : NULL;
+	if (!nl || b.p[0] != '"') {
+		buf_free(&b);
+		return NULL;
+	}
+	b.len = (size_t)(nl - b.p);
+	b.p[b.len] = '\0';
+	return buf_detach(&b, NULL);
+}
+
+/* }======= */

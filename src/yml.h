@@ -41,6 +41,11 @@ void yml_free(struct yml_doc *doc);
 /* Byte offset in text of a mark (line, col), both 1-based, as libyaml counts
  * them: the column in characters (UTF-8 sequences). Clamped to len. */
 size_t yml_offset(const char *text, size_t len, int line, int col);
+/* The YAML text of a double-quoted scalar holding s (UTF-8), written by
+ * libyaml's emitter on one line: it reads back as s exactly, whatever s
+ * holds. NULL when libyaml refuses s (invalid UTF-8). Caller frees. */
+char *yml_quote(const char *s, size_t len);
+
 /* Value of key in a map, or NULL. */
 struct yml_node *yml_get(const struct yml_node *map, const char *key);
 /* The scalar's text, or NULL for a non-scalar or a null value. */

@@ -640,11 +640,13 @@ void markdown_result_free(struct md_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, char ***out)
+size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, const char *lang, char ***out)
 {
-	/* The options of markdown_render(): smart punctuation changes a heading's text and id. */
+	/* The options and typography of markdown_render(): smart punctuation and
+	 * French spacing change a heading's text and so its id. */
 	cmark_parser *p = new_parser(CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART, false);
 	cmark_node *doc = parse(p, NULL, text, len);
+	typography(doc, lang, false);
 	struct idset ids = {.map = STRMAP_INIT_OWNED};
 	bool dropped = !drop_first_h1;
 	cmark_iter *it = cmark_iter_new(doc);

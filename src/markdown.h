@@ -65,8 +65,8 @@ void markdown_result_free(struct md_result *r);
  * changes a block, and with the inline pass under the same lock as every
  * parse. Caller frees with cmark_node_free(). */
 struct cmark_node *markdown_parse_blocks(const char *text, size_t len);
-/* The ids markdown_render() gives the headings of text, in order. Caller frees each and the array. */
-size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, char ***ids);
+/* The ids markdown_render() gives the headings of text written in lang, in order. Caller frees each and the array. */
+size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, const char *lang, char ***ids);
 /* Plain text of the first level-1 heading, or NULL. Caller frees. */
 char *markdown_first_h1(const char *text, size_t len);
 /* Appends GitHub's id for heading text s to b (lower case, spaces to '-', punctuation dropped). */

@@ -352,7 +352,8 @@ static const struct heading_ids *heading_ids(struct resolved *r, const struct pa
 		size_t len;
 		if (d->src && site_read(r->s, d->src, &text, &len) == 0) {
 			size_t off = d->body_off <= len ? d->body_off : len; /* the file may have shrunk */
-			h->n = markdown_heading_ids(text + off, len - off, d->title_from_heading, &h->ids);
+			size_t tl = resolve_text_lang(r, p, lang);
+			h->n = markdown_heading_ids(text + off, len - off, d->title_from_heading, r->s->langs[tl].code, &h->ids);
 			free(text);
 		}
 		atomic_store(&h->done, true);

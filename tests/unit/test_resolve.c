@@ -38,8 +38,8 @@ int main(void)
 	put("content/site.yaml", "title: T\nlanguages:\n  - {code: en, name: English}\n  - {code: fr, name: Français}\n"
 	                         "  - {code: ar, name: العربية, dir: rtl}\n");
 	put("content/index.md", "# Home\n");
-	put("content/guide/index.md", "# Guide\n\n## Rules\n\n## Sources in order\n\nSee [x](../a.md#rules).\n");
-	put("content/guide/index.fr.md", "# Guide\n\n## Règles\n\n## Sources dans l'ordre\n");
+	put("content/guide/index.md", "# Guide\n\n## Rules\n\n## Sources in order\n\n## Who? What!\n\nSee [x](../a.md#rules).\n");
+	put("content/guide/index.fr.md", "# Guide\n\n## Règles\n\n## Sources dans l'ordre\n\n## Qui ? Quoi !\n");
 	put("content/a.md", "# A\n\ntext\n");
 	put("content/a.fr.md", "# A fr\n");
 	put("content/img/logo.png", "PNG");
@@ -82,6 +82,8 @@ int main(void)
 	/* anchors per language: the heading at the same place in the translation */
 	is_str(resolve_anchor(r, guide, 1, "rules"), "règles", "#rules in French is #règles");
 	is_str(resolve_anchor(r, guide, 1, "sources-in-order"), "sources-dans-lordre", "second heading mapped");
+	is_str(resolve_anchor(r, guide, 1, "who-what"), "qui-quoi",
+	       "a French heading's id is made after French spacing, as rendered");
 	is_str(resolve_anchor(r, guide, 2, "rules"), "rules", "no Arabic translation: the id stays");
 	is_str(resolve_anchor(r, guide, 1, "nowhere"), "nowhere", "an id that is no heading stays");
 

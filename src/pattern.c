@@ -23,7 +23,7 @@ struct matcher {
 	lua_State *L;
 	const char *src, *send; /* the subject */
 	const char *pend;       /* the pattern's end */
-	struct pat_meter *m;
+	struct step_meter *m;
 	long n, counted, stop;  /* steps of this call, those added to m, where the call stops */
 	int depth, ncap;
 	struct {
@@ -36,7 +36,7 @@ struct matcher {
 
 static void settle(struct matcher *ms)
 {
-	struct pat_meter *m = ms->m;
+	struct step_meter *m = ms->m;
 	m->steps += ms->n - ms->counted;
 	ms->counted = ms->n;
 	long left = m->limit > m->steps ? m->limit - m->steps : 0;
@@ -44,7 +44,7 @@ static void settle(struct matcher *ms)
 }
 
 static void begin(struct matcher *ms, lua_State *L, const char *s, size_t ls, const char *pend,
-                  struct pat_meter *m)
+                  struct step_meter *m)
 {
 	ms->L = L;
 	ms->src = s;
@@ -401,7 +401,7 @@ static bool has_specials(const char *p, size_t lp)
 	return false;
 }
 
-static struct pat_meter *meter(lua_State *L)
+static struct step_meter *meter(lua_State *L)
 {
 	return lua_touserdata(L, lua_upvalueindex(1));
 }
@@ -612,7 +612,7 @@ static int l_gsub(lua_State *L)
 
 /* }======= */
 
-void pat_register(lua_State *L, int lib, struct pat_meter *m)
+void pat_register(lua_State *L, int lib, struct step_meter *m)
 {
 	static const luaL_Reg fns[] = {{"find", l_find}, {"match", l_match}, {"gmatch", l_gmatch},
 	                               {"gsub", l_gsub}, {NULL, NULL}};

@@ -22,7 +22,7 @@
 
 #include <lua.h>
 
-struct pat_meter {
+struct step_meter {
 	long steps;    /* taken so far; the caller may add its own */
 	long limit;    /* no call takes steps past this */
 	long per_call; /* nor more than this in one call */
@@ -30,6 +30,6 @@ struct pat_meter {
 
 /* Sets find, match, gmatch and gsub in the table at index lib, counting into m.
  * m is borrowed and must outlive the functions. */
-void pat_register(lua_State *L, int lib, struct pat_meter *m);
+void pat_register(lua_State *L, int lib, struct step_meter *m);
 
 #endif

@@ -1,7 +1,8 @@
 /* template.c — compile etlua syntax to Lua, run it sandboxed. */
 #include "template.h"
-#include "escape.h"
 #include "diag.h"
+#include "escape.h"
+#include "sandbox.h"
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -11,9 +12,16 @@
 #include <string.h>
 
 /* Enough for any real page (the THB topic needs well under a million);
- * a template that needs more is almost certainly looping forever. */
+ * a template that needs more is almost certainly looping forever. A step is
+ * a Lua instruction, a step of pattern matching, 16 bytes allocated, or a like
+ * share of other work in C (pattern.h, sandbox.h), which the instruction hook
+ * does not see. */
 #define STEP_LIMIT 200000000L
+/* One pattern call: about a tenth of a second. Far more than any sane pattern on
+ * a page needs; a backtracking one (".-.-.-b") on a few hundred bytes would take minutes. */
+#define PATTERN_STEP_LIMIT 50000000L
 #define HOOK_EVERY 1000
+#define ALLOC_BYTES_PER_STEP 16
 /* A template that builds strings or tables without end fails here, not in the kernel's OOM killer. */
 #define MEM_LIMIT ((size_t)1 << 30)
 
@@ -21,11 +29,13 @@ struct tpl_engine {
 	lua_State *L;
 	char **dirs, **shown;
 	size_t ndirs;
-	struct buf *out;        /* where _put writes: the innermost template being rendered */
-	long steps;
+	struct buf *out;         /* where _put writes: the innermost template being rendered */
+	struct step_meter meter; /* the render's steps */
 	size_t mem;
 	int depth;
 };
+
+static void hook(lua_State *L, lua_Debug *ar);
 
 static struct tpl_engine *engine_of(lua_State *L)
 {
@@ -43,6 +53,13 @@ static void *lalloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	}
 	if (nsize > old && e->mem + (nsize - old) > MEM_LIMIT)
 		return NULL; /* Lua raises "not enough memory" */
+	if (nsize > old && e->depth) {
+		/* Making long strings is work the instruction hook does not see: it is charged,
+		 * and past the budget the hook is made to fire at the next instruction. */
+		e->meter.steps += (long)((nsize - old) / ALLOC_BYTES_PER_STEP);
+		if (e->meter.steps > e->meter.limit)
+			lua_sethook(e->L, hook, LUA_MASKCOUNT, 1);
+	}
 	void *p = realloc(ptr, nsize);
 	if (p)
 		e->mem = e->mem - old + nsize;
@@ -129,40 +146,37 @@ char *tpl_compile(const char *src, size_t len, int *err_line, int *err_col)
 
 /* }======= */
 
-static void tostr(lua_State *L, int idx, struct buf *b, bool escape)
+/* The text of the value at idx as output shows it: nothing for nil, the type for a
+ * table or function (sandbox_tostring). May push the text; callers reset the stack. */
+static const char *text_of(lua_State *L, int idx, size_t *n)
 {
-	size_t n;
-	const char *s;
-	switch (lua_type(L, idx)) {
-	case LUA_TNIL:
-		return;
-	case LUA_TSTRING:
-	case LUA_TNUMBER:
-		s = lua_tolstring(L, idx, &n);
-		break;
-	default:
-		s = luaL_tolstring(L, idx, &n);
-		lua_pop(L, 1);
-		break;
+	int t = lua_type(L, idx);
+	if (t == LUA_TNIL) {
+		*n = 0;
+		return "";
 	}
-	if (escape)
-		esc_html(b, s, n);
-	else
-		buf_add(b, s, n);
+	if (t == LUA_TSTRING || t == LUA_TNUMBER)
+		return lua_tolstring(L, idx, n);
+	sandbox_tostring(L, idx);
+	return lua_tolstring(L, -1, n);
 }
 
 static int l_put(lua_State *L)
 {
 	struct tpl_engine *e = engine_of(L);
-	tostr(L, 1, e->out, false);
+	size_t n;
+	const char *s = text_of(L, 1, &n);
+	buf_add(e->out, s, n);
 	return 0;
 }
 
 /* _esc returns a marker-free escaped string; put then copies it. */
 static int l_esc(lua_State *L)
 {
+	size_t n;
+	const char *s = text_of(L, 1, &n);
 	struct buf b = BUF_INIT;
-	tostr(L, 1, &b, true);
+	esc_html(&b, s, n);
 	lua_pushlstring(L, b.p, b.len);
 	buf_free(&b);
 	return 1;
@@ -187,18 +201,17 @@ static void hook(lua_State *L, lua_Debug *ar)
 {
 	(void)ar;
 	struct tpl_engine *e = engine_of(L);
-	e->steps += HOOK_EVERY;
-	if (e->steps > STEP_LIMIT)
-		luaL_error(L, "template ran more than %d million steps and was stopped (an endless loop?)",
-		           (int)(STEP_LIMIT / 1000000));
+	sandbox_charge(L, &e->meter, HOOK_EVERY);
 }
 
 /* Finds the innermost template frame for the message: "path\tline\tmessage". */
 static int msgh(lua_State *L)
 {
 	const char *msg = lua_tostring(L, 1);
-	if (!msg)
-		msg = luaL_tolstring(L, 1, NULL);
+	if (!msg) {
+		sandbox_tostring(L, 1);
+		msg = lua_tostring(L, -1);
+	}
 	const char *t1 = strchr(msg, '\t');
 	if (t1 && strchr(t1 + 1, '\t')) {
 		lua_pushstring(L, msg); /* from an include: already located */
@@ -330,20 +343,37 @@ bool tpl_exists(struct tpl_engine *e, const char *name)
 	return false;
 }
 
-/* Pushes a fresh _ENV: the fields of the table at vars, then the safe globals through __index. */
+/* Pushes a fresh _ENV: the fields of the table at vars, then through __index the
+ * render's own libraries and the safe globals. */
 static void push_env(lua_State *L, int vars)
 {
 	lua_newtable(L);
-	if (vars) {
-		lua_pushnil(L);
-		while (lua_next(L, vars)) {
-			lua_pushvalue(L, -2);
-			lua_insert(L, -2);
-			lua_rawset(L, -4);
-		}
-	}
+	if (vars)
+		sandbox_copy(L, vars, -1);
 	lua_getfield(L, LUA_REGISTRYINDEX, "vade.envmeta");
 	lua_setmetatable(L, -2);
+}
+
+/* Under lua_pcall, so that running out of memory on the way is an error, not a panic:
+ * (for a render's outermost template, argument 3) gives the render its own libraries,
+ * then calls the template function (argument 1) with an _ENV made from vars (argument 2). */
+static int run(lua_State *L)
+{
+	if (lua_toboolean(L, 3)) { /* the render's globals: its own libraries, then the shared ones */
+		sandbox_push_libs(L);
+		lua_getfield(L, LUA_REGISTRYINDEX, "vade.globalsmeta");
+		lua_setmetatable(L, -2);
+		lua_createtable(L, 0, 1);
+		lua_insert(L, -2);
+		lua_setfield(L, -2, "__index");
+		lua_setfield(L, LUA_REGISTRYINDEX, "vade.envmeta");
+	}
+	lua_pushvalue(L, 1);
+	push_env(L, lua_istable(L, 2) ? 2 : 0);
+	lua_pushcfunction(L, l_put);
+	lua_pushcfunction(L, l_esc);
+	lua_call(L, 3, 1);
+	return 1;
 }
 
 /* Calls the template function on top of the stack (popped) with vars, writing into out.
@@ -353,10 +383,13 @@ static int call(struct tpl_engine *e, int vars, struct buf *out)
 	lua_State *L = e->L;
 	int fn = lua_gettop(L);
 	lua_pushcfunction(L, msgh);
-	lua_insert(L, fn);
-	push_env(L, vars);
-	lua_pushcfunction(L, l_put);
-	lua_pushcfunction(L, l_esc);
+	lua_pushcfunction(L, run);
+	lua_rotate(L, fn, 2); /* msgh, run, the template function */
+	if (vars)
+		lua_pushvalue(L, vars);
+	else
+		lua_pushnil(L);
+	lua_pushboolean(L, e->depth == 0);
 	struct buf *saved = e->out;
 	int depth = e->depth++;
 	e->out = out;
@@ -392,7 +425,9 @@ int tpl_render(struct tpl_engine *e, const char *name, int vars, const char *wha
 		lua_newtable(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.current");
 	if (outer) {
-		e->steps = 0;
+		/* run() gives the render its own string, table, math and utf8: what it changes
+		 * there, the next render does not see. */
+		e->meter.steps = 0;
 		lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_EVERY);
 	}
 	int rc = call(e, vars, out);
@@ -426,16 +461,9 @@ static int l_include(lua_State *L)
 		return luaL_error(L, "templates include each other too deeply (a loop?)");
 	lua_newtable(L); /* 3: the variables */
 	lua_getfield(L, LUA_REGISTRYINDEX, "vade.current");
-	for (int src = 4; src >= 2; src -= 2) {
-		if (!lua_istable(L, src))
-			continue;
-		lua_pushnil(L);
-		while (lua_next(L, src)) {
-			lua_pushvalue(L, -2);
-			lua_insert(L, -2);
-			lua_rawset(L, 3);
-		}
-	}
+	for (int src = 4; src >= 2; src -= 2)
+		if (lua_istable(L, src))
+			sandbox_copy(L, src, 3);
 	lua_settop(L, 3);
 	if (!load(e, lua_tostring(L, 1)))
 		return luaL_error(L, "template '%s' not found", lua_tostring(L, 1));
@@ -450,132 +478,9 @@ static int l_include(lua_State *L)
 	return 1;
 }
 
-static void copy_lib(lua_State *L, const char *lib, const char *const *drop)
-{
-	lua_getglobal(L, lib);
-	lua_newtable(L);
-	lua_pushnil(L);
-	while (lua_next(L, -3)) {
-		bool skip = false;
-		for (const char *const *d = drop; *d; d++)
-			skip |= lua_type(L, -2) == LUA_TSTRING && !strcmp(lua_tostring(L, -2), *d);
-		if (skip) {
-			lua_pop(L, 1);
-			continue;
-		}
-		lua_pushvalue(L, -2);
-		lua_insert(L, -2);
-		lua_rawset(L, -4);
-	}
-	lua_remove(L, -2);
-}
-
-static int l_readonly(lua_State *L)
-{
-	return luaL_error(L, "site values are read-only in templates (copy them into a local table first)");
-}
-
-/* Read-only views: an empty proxy table per real table, all sharing one
- * metatable whose functions find the real table in a map (upvalue 1), so a
- * frozen table costs a small table and a map entry, not a metatable of its own. */
-static void real_of(lua_State *L, int proxy)
-{
-	lua_pushvalue(L, proxy);
-	lua_rawget(L, lua_upvalueindex(1));
-}
-
-static int l_ro_index(lua_State *L)
-{
-	real_of(L, 1);
-	lua_pushvalue(L, 2);
-	lua_rawget(L, -2);
-	return 1;
-}
-
-static int l_len(lua_State *L)
-{
-	real_of(L, 1);
-	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
-	return 1;
-}
-
-/* next() over the real table of the view given as state: the table itself never reaches the template. */
-static int l_next(lua_State *L)
-{
-	lua_settop(L, 2);
-	real_of(L, 1);
-	lua_pushvalue(L, 2);
-	if (lua_next(L, 3))
-		return 2;
-	lua_pushnil(L);
-	return 1;
-}
-
-static int l_pairs(lua_State *L)
-{
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_pushcclosure(L, l_next, 1);
-	lua_pushvalue(L, 1);
-	lua_pushnil(L);
-	return 3;
-}
-
-/* Deep read-only view of the table at the top. seen (at index seen) maps real
- * tables to their proxies, for shared and cyclic values; real (at index real)
- * maps proxies to real tables; meta is the shared metatable. */
-static void freeze(lua_State *L, int seen, int real, int meta)
-{
-	/* One level of the site model per call: pages nest children, so this goes deep. */
-	luaL_checkstack(L, 8, "site model nested too deeply");
-	int t = lua_gettop(L);
-	if (lua_getmetatable(L, t)) { /* already a read-only view */
-		bool view = lua_rawequal(L, -1, meta);
-		lua_pop(L, 1);
-		if (view)
-			return;
-	}
-	lua_pushvalue(L, t);
-	if (lua_rawget(L, seen) != LUA_TNIL) {
-		lua_replace(L, t);
-		return;
-	}
-	lua_pop(L, 1);
-	lua_newtable(L); /* proxy */
-	lua_pushvalue(L, t);
-	lua_pushvalue(L, -2);
-	lua_rawset(L, seen);
-	lua_pushvalue(L, -1);
-	lua_pushvalue(L, t);
-	lua_rawset(L, real);
-	/* Freeze the values in place: the real table is reachable only through the proxy. */
-	lua_pushnil(L);
-	while (lua_next(L, t)) {
-		if (lua_type(L, -1) == LUA_TTABLE) {
-			freeze(L, seen, real, meta);
-			lua_pushvalue(L, -2);
-			lua_insert(L, -2);
-			lua_rawset(L, t);
-		} else {
-			lua_pop(L, 1);
-		}
-	}
-	lua_pushvalue(L, meta);
-	lua_setmetatable(L, -2);
-	lua_replace(L, t);
-}
-
 void tpl_freeze(lua_State *L)
 {
-	if (!lua_istable(L, -1))
-		return;
-	int t = lua_gettop(L);
-	lua_getfield(L, LUA_REGISTRYINDEX, "vade.frozen");
-	lua_getfield(L, LUA_REGISTRYINDEX, "vade.real");
-	lua_getfield(L, LUA_REGISTRYINDEX, "vade.rometa");
-	lua_pushvalue(L, t);
-	freeze(L, t + 1, t + 2, t + 3);
-	lua_replace(L, t);
-	lua_settop(L, t);
+	sandbox_freeze(L);
 }
 
 void tpl_push_yaml(lua_State *L, const struct yml_node *n)
@@ -642,58 +547,11 @@ struct tpl_engine *tpl_new(const char *const *dirs, const char *const *shown, si
 	}
 	e->ndirs = ndirs;
 	luaL_openlibs(L);
-	/* string methods reach the real string table through the string metatable. */
-	lua_getglobal(L, "string");
-	lua_pushnil(L);
-	lua_setfield(L, -2, "dump");
-	lua_pop(L, 1);
-
+	e->meter = (struct step_meter){0, STEP_LIMIT, PATTERN_STEP_LIMIT};
 	lua_newtable(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.templates");
-	lua_newtable(L);
-	lua_newtable(L);
-	lua_pushliteral(L, "k");
-	lua_setfield(L, -2, "__mode");
-	lua_setmetatable(L, -2);
-	lua_setfield(L, LUA_REGISTRYINDEX, "vade.frozen");
-	lua_newtable(L); /* proxy -> real table */
-	lua_createtable(L, 0, 5); /* the metatable every read-only view shares */
-	static const luaL_Reg ro[] = {{"__index", l_ro_index}, {"__len", l_len}, {"__pairs", l_pairs}, {NULL, NULL}};
-	for (const luaL_Reg *r = ro; r->name; r++) {
-		lua_pushvalue(L, -2);
-		lua_pushcclosure(L, r->func, 1);
-		lua_setfield(L, -2, r->name);
-	}
-	lua_pushcfunction(L, l_readonly);
-	lua_setfield(L, -2, "__newindex");
-	lua_pushliteral(L, "read-only");
-	lua_setfield(L, -2, "__metatable");
-	lua_setfield(L, LUA_REGISTRYINDEX, "vade.rometa");
-	lua_setfield(L, LUA_REGISTRYINDEX, "vade.real");
-
-	/* The safe globals. Not here: io, os, require, load, loadstring, dofile,
-	 * loadfile, debug, package, collectgarbage, pcall/xpcall (they would
-	 * swallow the step limit), setmetatable/getmetatable/rawset (they would
-	 * undo read-only views), math.random (output must be reproducible). */
-	lua_newtable(L);
+	sandbox_open(L, &e->meter);
 	int g = lua_gettop(L);
-	static const char *const base[] = {"assert", "error", "ipairs", "next", "pairs", "select",
-	                                   "tonumber", "tostring", "type", "rawequal", "rawlen", NULL};
-	for (const char *const *b = base; *b; b++) {
-		lua_getglobal(L, *b);
-		lua_setfield(L, g, *b);
-	}
-	static const char *const none[] = {NULL};
-	static const char *const nodump[] = {"dump", NULL};
-	static const char *const norandom[] = {"random", "randomseed", NULL};
-	copy_lib(L, "string", nodump);
-	lua_setfield(L, g, "string");
-	copy_lib(L, "table", none);
-	lua_setfield(L, g, "table");
-	copy_lib(L, "math", norandom);
-	lua_setfield(L, g, "math");
-	copy_lib(L, "utf8", none);
-	lua_setfield(L, g, "utf8");
 	lua_pushcfunction(L, l_include);
 	lua_setfield(L, g, "include");
 	lua_pushcfunction(L, l_esc);
@@ -707,7 +565,7 @@ struct tpl_engine *tpl_new(const char *const *dirs, const char *const *shown, si
 	lua_newtable(L);
 	lua_pushvalue(L, g);
 	lua_setfield(L, -2, "__index");
-	lua_setfield(L, LUA_REGISTRYINDEX, "vade.envmeta");
+	lua_setfield(L, LUA_REGISTRYINDEX, "vade.globalsmeta");
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.globals");
 
 	/* Only the sandbox is reachable from templates; drop the real globals' dangerous parts too. */

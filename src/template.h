@@ -5,10 +5,12 @@
  *
  * A template compiles once per engine into a Lua function whose line N is
  * the template's line N, so errors point at the template line. Templates
- * see only what tpl_render() gives them plus a small safe library: no io,
- * os, require, load, dofile, debug, pcall or string.dump. Each render may
- * run a bounded number of Lua instructions and a bounded amount of memory,
- * so a runaway template is stopped and reported, not left to hang a build.
+ * see only what tpl_render() gives them plus a small safe library (sandbox.h):
+ * no io, os, require, load, dofile, debug, pcall or string.dump. Each render
+ * may take a bounded number of steps (Lua instructions, pattern matching,
+ * work in C) and a bounded amount of memory, so a runaway template is
+ * stopped and reported, not left to hang a build. What one render does to its
+ * libraries the next one does not see, and the output depends only on the input.
  *
  * One engine is one Lua state: use one per thread. Errors are reported
  * through diag as "template:line:1: error: ...".

@@ -247,7 +247,7 @@ static const char *call(lua_State *L, const char *code, double *secs)
 	return msg;
 }
 
-static void meter_tests(lua_State *L, struct pat_meter *m)
+static void meter_tests(lua_State *L, struct step_meter *m)
 {
 	double t;
 	static const char *const runaway[] = {
@@ -259,7 +259,7 @@ static void meter_tests(lua_State *L, struct pat_meter *m)
 		"mine.find(('a'):rep(300), 'a*a*a*a*a*b')",
 		"mine.find(('('):rep(1e5), '%b()%b()')",
 	};
-	*m = (struct pat_meter){0, 1000000000L, 2000000};
+	*m = (struct step_meter){0, 1000000000L, 2000000};
 	for (size_t i = 0; i < sizeof runaway / sizeof *runaway; i++) {
 		const char *msg = call(L, runaway[i], &t);
 		ok(msg && strstr(msg, "pattern matching ran more than 2 million steps and was stopped") && t < 1.0,
@@ -270,14 +270,14 @@ static void meter_tests(lua_State *L, struct pat_meter *m)
 	long before = m->steps;
 	ok(call(L, "mine.find(('a'):rep(1000), '[b]')", &t) == NULL && m->steps - before >= 1000,
 	   "a call's steps are added to the meter (%ld)", m->steps - before);
-	*m = (struct pat_meter){990, 1000, 2000000};
+	*m = (struct step_meter){990, 1000, 2000000};
 	const char *msg = call(L, "mine.find(('a'):rep(1000), '[b]')", &t);
 	ok(msg && strstr(msg, "pattern matching ran past the budget of 1000 steps and was stopped") &&
 	   m->steps == 1001, "the meter's budget stops a call that would pass it (%s)", msg ? msg : "no error");
-	*m = (struct pat_meter){0, 1000, 2000000};
+	*m = (struct step_meter){0, 1000, 2000000};
 	msg = call(L, "mine.find(('x'):rep(100000), 'y', 1, true)", &t);
 	ok(msg && strstr(msg, "budget"), "a plain search counts too");
-	*m = (struct pat_meter){0, LONG_MAX, LONG_MAX};
+	*m = (struct step_meter){0, LONG_MAX, LONG_MAX};
 	ok(call(L, "assert(mine.find(('a'):rep(300), '(.-)(.-)b') == nil)", &t) == NULL && m->steps > 45000,
 	   "with no limit the same search finishes (%ld steps)", m->steps);
 }
@@ -286,7 +286,7 @@ int main(void)
 {
 	lua_State *L = luaL_newstate();
 	luaL_openlibs(L);
-	struct pat_meter m = {0, LONG_MAX, LONG_MAX};
+	struct step_meter m = {0, LONG_MAX, LONG_MAX};
 	lua_newtable(L);
 	pat_register(L, -1, &m);
 	lua_pushvalue(L, -1);

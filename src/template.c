@@ -22,8 +22,14 @@
 #define PATTERN_STEP_LIMIT 50000000L
 #define HOOK_EVERY 1000
 #define ALLOC_BYTES_PER_STEP 16
-/* A template that builds strings or tables without end fails here, not in the kernel's OOM killer. */
+/* A template that builds strings, tables or output without end fails here, not in
+ * the kernel's OOM killer or in an aborting malloc: what Lua holds and the output
+ * being written count together. */
 #define MEM_LIMIT ((size_t)1 << 30)
+#define MEM_ERROR "template used more than %d MiB of memory, its output included, and was stopped"
+/* No page is near this. Well under MEM_LIMIT, so that a body this large still fits in Lua as
+ * the base layout's content. */
+#define OUT_LIMIT ((size_t)256 << 20)
 
 struct tpl_engine {
 	lua_State *L;
@@ -31,8 +37,13 @@ struct tpl_engine {
 	size_t ndirs;
 	struct buf *out;         /* where _put writes: the innermost template being rendered */
 	struct step_meter meter; /* the render's steps */
-	size_t mem;
+	size_t mem;              /* bytes Lua holds */
+	size_t outbytes;         /* bytes in the output buffers of the render under way */
 	int depth;
+	/* where the render under way first ran out of memory (Lua does not run the
+	 * message handler for memory errors) */
+	char oom_src[256];
+	int oom_line;
 };
 
 static void hook(lua_State *L, lua_Debug *ar);
@@ -40,6 +51,23 @@ static void hook(lua_State *L, lua_Debug *ar);
 static struct tpl_engine *engine_of(lua_State *L)
 {
 	return *(struct tpl_engine **)lua_getextraspace(L);
+}
+
+/* Remembers the template line running when memory ran out. Called from the allocator:
+ * lua_getstack and lua_getinfo "Sl" only read the call stack, they allocate nothing. */
+static void note_oom(struct tpl_engine *e)
+{
+	if (!e->depth || e->oom_line)
+		return;
+	lua_Debug ar;
+	for (int lv = 0; lua_getstack(e->L, lv, &ar); lv++) {
+		lua_getinfo(e->L, "Sl", &ar);
+		if (ar.source[0] == '@' && ar.currentline > 0) {
+			snprintf(e->oom_src, sizeof e->oom_src, "%s", ar.source + 1);
+			e->oom_line = ar.currentline;
+			return;
+		}
+	}
 }
 
 static void *lalloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -51,8 +79,10 @@ static void *lalloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		e->mem -= old;
 		return NULL;
 	}
-	if (nsize > old && e->mem + (nsize - old) > MEM_LIMIT)
+	if (nsize > old && e->mem + e->outbytes + (nsize - old) > MEM_LIMIT) {
+		note_oom(e);
 		return NULL; /* Lua raises "not enough memory" */
+	}
 	if (nsize > old && e->depth) {
 		/* Making long strings is work the instruction hook does not see: it is charged,
 		 * and past the budget the hook is made to fire at the next instruction. */
@@ -161,12 +191,38 @@ static const char *text_of(lua_State *L, int idx, size_t *n)
 	return lua_tolstring(L, -1, n);
 }
 
+static int memory_error(lua_State *L)
+{
+	return luaL_error(L, MEM_ERROR, (int)(MEM_LIMIT >> 20));
+}
+
+/* Pushes b's bytes as a Lua string and frees b; room is checked first, so a memory
+ * error cannot leave b behind. */
+static void push_buf(lua_State *L, struct buf *b)
+{
+	struct tpl_engine *e = engine_of(L);
+	size_t need = b->len + 256; /* the string's header, with room to spare */
+	if (e->mem + e->outbytes + need > MEM_LIMIT)
+		lua_gc(L, LUA_GCCOLLECT, 0);
+	if (e->mem + e->outbytes + need > MEM_LIMIT) {
+		buf_free(b);
+		memory_error(L);
+	}
+	lua_pushlstring(L, b->p, b->len);
+	buf_free(b);
+}
+
 static int l_put(lua_State *L)
 {
 	struct tpl_engine *e = engine_of(L);
 	size_t n;
 	const char *s = text_of(L, 1, &n);
+	if (e->outbytes + n > OUT_LIMIT)
+		return luaL_error(L, "template output grew past %d MiB and was stopped", (int)(OUT_LIMIT >> 20));
+	if (e->mem + e->outbytes + n > MEM_LIMIT)
+		return memory_error(L);
 	buf_add(e->out, s, n);
+	e->outbytes += n;
 	return 0;
 }
 
@@ -177,8 +233,7 @@ static int l_esc(lua_State *L)
 	const char *s = text_of(L, 1, &n);
 	struct buf b = BUF_INIT;
 	esc_html(&b, s, n);
-	lua_pushlstring(L, b.p, b.len);
-	buf_free(&b);
+	push_buf(L, &b);
 	return 1;
 }
 
@@ -192,8 +247,7 @@ static int l_esc_string(lua_State *L)
 	size_t n;
 	const char *s = luaL_checklstring(L, 1, &n);
 	esc(&b, s, n);
-	lua_pushlstring(L, b.p, b.len);
-	buf_free(&b);
+	push_buf(L, &b);
 	return 1;
 }
 
@@ -257,6 +311,24 @@ static void report(const char *m, const char *what)
 	else
 		diag_error(path, line, 1, "%s", t2 + 1);
 	free(path);
+}
+
+/* Reports a render's error: a memory error at the line where memory ran out. */
+static void report_failure(struct tpl_engine *e, const char *m, const char *name, const char *what)
+{
+	static const char oom[] = "not enough memory";
+	size_t ml = m ? strlen(m) : 0;
+	if (ml >= sizeof oom - 1 && !strcmp(m + ml - (sizeof oom - 1), oom)) {
+		if (!e->oom_line) {
+			diag_error(what ? what : "template", 0, 0, MEM_ERROR " (in template %s)", (int)(MEM_LIMIT >> 20), name);
+			return;
+		}
+		char *located = xasprintf("%s\t%d\t" MEM_ERROR, e->oom_src, e->oom_line, (int)(MEM_LIMIT >> 20));
+		report(located, what);
+		free(located);
+		return;
+	}
+	report(m ? m : "?", what);
 }
 
 /* Loads (once) the compiled function of a template onto the stack; false if not found or broken. */
@@ -391,10 +463,12 @@ static int call(struct tpl_engine *e, int vars, struct buf *out)
 		lua_pushnil(L);
 	lua_pushboolean(L, e->depth == 0);
 	struct buf *saved = e->out;
+	size_t bytes = e->outbytes; /* after the call, out is its caller's, no longer output under way */
 	int depth = e->depth++;
 	e->out = out;
 	int rc = lua_pcall(L, 3, 1, fn);
 	e->out = saved;
+	e->outbytes = bytes;
 	e->depth = depth;
 	lua_remove(L, fn);
 	return rc;
@@ -428,6 +502,8 @@ int tpl_render(struct tpl_engine *e, const char *name, int vars, const char *wha
 		/* run() gives the render its own string, table, math and utf8: what it changes
 		 * there, the next render does not see. */
 		e->meter.steps = 0;
+		e->outbytes = 0;
+		e->oom_line = 0;
 		lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_EVERY);
 	}
 	int rc = call(e, vars, out);
@@ -436,7 +512,7 @@ int tpl_render(struct tpl_engine *e, const char *name, int vars, const char *wha
 	lua_pushvalue(L, top + 1);
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.current");
 	if (rc != LUA_OK) {
-		report(lua_tostring(L, -1), what);
+		report_failure(e, lua_tostring(L, -1), name, what);
 	} else if (base && lua_istable(L, -1)) {
 		lua_pushliteral(L, "base");
 		int t = lua_rawget(L, -2);
@@ -473,8 +549,7 @@ static int l_include(lua_State *L)
 		buf_free(&b);
 		return lua_error(L); /* already located by the message handler */
 	}
-	lua_pushlstring(L, b.p, b.len);
-	buf_free(&b);
+	push_buf(L, &b);
 	return 1;
 }
 

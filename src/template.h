@@ -8,9 +8,10 @@
  * see only what tpl_render() gives them plus a small safe library (sandbox.h):
  * no io, os, require, load, dofile, debug, pcall or string.dump. Each render
  * may take a bounded number of steps (Lua instructions, pattern matching,
- * work in C) and a bounded amount of memory, so a runaway template is
- * stopped and reported, not left to hang a build. What one render does to its
- * libraries the next one does not see, and the output depends only on the input.
+ * work in C) and a bounded amount of memory, its output included, so a
+ * runaway template is stopped and reported at its line, not left to hang or
+ * crash a build. What one render does to its libraries the next one does not
+ * see, and the output depends only on the input.
  *
  * One engine is one Lua state: use one per thread. Errors are reported
  * through diag as "template:line:1: error: ...".

@@ -3,6 +3,7 @@
 #include "diag.h"
 #include "escape.h"
 #include "sandbox.h"
+#include "sitefile.h"
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Enough for any real page (the THB topic needs well under a million);
  * a template that needs more is almost certainly looping forever. A step is
@@ -33,7 +35,7 @@
 
 struct tpl_engine {
 	lua_State *L;
-	char **dirs, **shown;
+	struct tpl_dir *dirs;
 	size_t ndirs;
 	struct buf *out;         /* where _put writes: the innermost template being rendered */
 	struct step_meter meter; /* the render's steps */
@@ -331,6 +333,57 @@ static void report_failure(struct tpl_engine *e, const char *m, const char *name
 	report(m ? m : "?", what);
 }
 
+/* Compiles template text (read from shown) into a function on the stack; false after reporting. */
+static bool compile(lua_State *L, const char *shown, const char *text, size_t len)
+{
+	int line, col;
+	long bad = utf8_invalid_at(text, len);
+	char *code = bad < 0 ? tpl_compile(text, len, &line, &col) : NULL;
+	if (bad >= 0) {
+		text_pos(text, (size_t)bad, &line, &col);
+		diag_error(shown, line, col, "not valid UTF-8");
+		return false;
+	}
+	if (!code) {
+		diag_error(shown, line, col, "'<%%' is never closed with '%%>'");
+		return false;
+	}
+	char *chunk = xasprintf("@%s", shown);
+	bool ok = luaL_loadbufferx(L, code, strlen(code), chunk, "t") == LUA_OK;
+	if (!ok) {
+		const char *m = lua_tostring(L, -1);
+		size_t sl = strlen(shown);
+		int l = 0;
+		if (!strncmp(m, shown, sl) && m[sl] == ':') {
+			char *end;
+			l = (int)strtol(m + sl + 1, &end, 10);
+			m = end[0] == ':' ? end + 2 : m;
+		}
+		diag_error(shown, l, 1, "template syntax error: %s", m);
+		lua_pop(L, 1);
+	}
+	free(chunk);
+	free(code);
+	return ok;
+}
+
+/* The folder that holds template name: the first with an entry of that name (a link or a FIFO
+ * too: reading it reports what is wrong). Returns its index, or -1. */
+static long find_dir(struct tpl_engine *e, const char *name)
+{
+	if (strstr(name, "..") || name[0] == '/')
+		return -1;
+	for (size_t i = 0; i < e->ndirs; i++) {
+		char *path = path_join(e->dirs[i].path, name);
+		struct stat st;
+		bool there = lstat(path, &st) == 0;
+		free(path);
+		if (there)
+			return (long)i;
+	}
+	return -1;
+}
+
 /* Loads (once) the compiled function of a template onto the stack; false if not found or broken. */
 static bool load(struct tpl_engine *e, const char *name)
 {
@@ -341,78 +394,40 @@ static bool load(struct tpl_engine *e, const char *name)
 		return lua_isfunction(L, -1);
 	}
 	lua_pop(L, 1);
-	if (strstr(name, "..") || name[0] == '/') {
+	long i = find_dir(e, name);
+	if (i < 0) {
 		lua_pop(L, 1);
 		return false;
 	}
-	for (size_t i = 0; i < e->ndirs; i++) {
-		char *path = path_join(e->dirs[i], name), *text;
-		size_t len;
-		int rc = file_read(path, &text, &len);
-		free(path);
-		if (rc != 0)
-			continue;
-		char *shown = path_join(e->shown[i], name);
-		int line, col;
-		long bad = utf8_invalid_at(text, len);
-		char *code = bad < 0 ? tpl_compile(text, len, &line, &col) : NULL;
-		if (bad >= 0) {
-			text_pos(text, (size_t)bad, &line, &col);
-			diag_error(shown, line, col, "not valid UTF-8");
-		} else if (!code) {
-			diag_error(shown, line, col, "'<%%' is never closed with '%%>'");
-		}
+	const struct tpl_dir *d = &e->dirs[i];
+	char *path = path_join(d->path, name), *shown = path_join(d->shown, name), *text;
+	size_t len;
+	enum sitefile_status st = sitefile_read(path, d->root, &text, &len);
+	bool ok = false;
+	if (st != SITEFILE_OK) {
+		char why[256];
+		diag_error(shown, 0, 0, "%s", sitefile_problem(st, d->root_name, why, sizeof why));
+	} else {
+		ok = compile(L, shown, text, len);
 		free(text);
-		bool ok = false;
-		if (code) {
-			char *chunk = xasprintf("@%s", shown);
-			if (luaL_loadbufferx(L, code, strlen(code), chunk, "t") != LUA_OK) {
-				const char *m = lua_tostring(L, -1);
-				size_t sl = strlen(shown);
-				int l = 0;
-				if (!strncmp(m, shown, sl) && m[sl] == ':') {
-					char *end;
-					l = (int)strtol(m + sl + 1, &end, 10);
-					m = end[0] == ':' ? end + 2 : m;
-				}
-				diag_error(shown, l, 1, "template syntax error: %s", m);
-				lua_pop(L, 1);
-			} else {
-				ok = true;
-			}
-			free(chunk);
-			free(code);
-		}
-		free(shown);
-		if (!ok)
-			lua_pushboolean(L, 0); /* remembered as broken: reported once */
-		lua_pushvalue(L, -1);
-		lua_setfield(L, -3, name);
-		lua_remove(L, -2);
-		return ok;
 	}
-	lua_pop(L, 1);
-	return false;
+	free(path);
+	free(shown);
+	if (!ok)
+		lua_pushboolean(L, 0); /* remembered as broken: reported once */
+	lua_pushvalue(L, -1);
+	lua_setfield(L, -3, name);
+	lua_remove(L, -2);
+	return ok;
 }
 
 bool tpl_exists(struct tpl_engine *e, const char *name)
 {
-	if (strstr(name, "..") || name[0] == '/')
-		return false;
 	/* A template loaded before (working or not) exists: no file system call per page. */
 	lua_getfield(e->L, LUA_REGISTRYINDEX, "vade.templates");
 	bool known = lua_getfield(e->L, -1, name) != LUA_TNIL;
 	lua_pop(e->L, 2);
-	if (known)
-		return true;
-	for (size_t i = 0; i < e->ndirs; i++) {
-		char *path = path_join(e->dirs[i], name);
-		bool ok = is_file(path);
-		free(path);
-		if (ok)
-			return true;
-	}
-	return false;
+	return known || find_dir(e, name) >= 0;
 }
 
 /* Pushes a fresh _ENV: the fields of the table at vars, then through __index the
@@ -541,8 +556,10 @@ static int l_include(lua_State *L)
 		if (lua_istable(L, src))
 			sandbox_copy(L, src, 3);
 	lua_settop(L, 3);
-	if (!load(e, lua_tostring(L, 1)))
-		return luaL_error(L, "template '%s' not found", lua_tostring(L, 1));
+	const char *name = lua_tostring(L, 1);
+	if (!load(e, name))
+		return luaL_error(L, tpl_exists(e, name) ? "template '%s' cannot be used (its error is reported at its file)"
+		                                         : "template '%s' not found", name);
 	struct buf b = BUF_INIT;
 	int rc = call(e, 3, &b);
 	if (rc != LUA_OK) {
@@ -603,7 +620,7 @@ static int panic(lua_State *L)
 	return 0;
 }
 
-struct tpl_engine *tpl_new(const char *const *dirs, const char *const *shown, size_t ndirs)
+struct tpl_engine *tpl_new(const struct tpl_dir *dirs, size_t ndirs)
 {
 	struct tpl_engine *e = xcalloc(1, sizeof *e);
 	e->L = lua_newstate(lalloc, e);
@@ -615,11 +632,9 @@ struct tpl_engine *tpl_new(const char *const *dirs, const char *const *shown, si
 	lua_atpanic(L, panic);
 	*(struct tpl_engine **)lua_getextraspace(L) = e;
 	e->dirs = xcalloc(ndirs, sizeof *e->dirs);
-	e->shown = xcalloc(ndirs, sizeof *e->shown);
-	for (size_t i = 0; i < ndirs; i++) {
-		e->dirs[i] = xstrdup(dirs[i]);
-		e->shown[i] = xstrdup(shown[i]);
-	}
+	for (size_t i = 0; i < ndirs; i++)
+		e->dirs[i] = (struct tpl_dir){xstrdup(dirs[i].path), xstrdup(dirs[i].shown), xstrdup(dirs[i].root),
+		                              xstrdup(dirs[i].root_name)};
 	e->ndirs = ndirs;
 	luaL_openlibs(L);
 	e->meter = (struct step_meter){0, STEP_LIMIT, PATTERN_STEP_LIMIT};
@@ -673,10 +688,11 @@ void tpl_free(struct tpl_engine *e)
 		return;
 	lua_close(e->L);
 	for (size_t i = 0; i < e->ndirs; i++) {
-		free(e->dirs[i]);
-		free(e->shown[i]);
+		free((char *)e->dirs[i].path);
+		free((char *)e->dirs[i].shown);
+		free((char *)e->dirs[i].root);
+		free((char *)e->dirs[i].root_name);
 	}
 	free(e->dirs);
-	free(e->shown);
 	free(e);
 }

@@ -27,9 +27,18 @@
 
 struct tpl_engine;
 
-/* dirs are searched in order for a template name; shown[i] is how dirs[i] is named in messages.
- * Both arrays are copied. */
-struct tpl_engine *tpl_new(const char *const *dirs, const char *const *shown, size_t ndirs);
+/* A folder templates are looked up in. */
+struct tpl_dir {
+	const char *path;      /* the folder */
+	const char *shown;     /* how messages name it: "templates" */
+	const char *root;      /* the folder its templates may not lead out of by a symbolic link */
+	const char *root_name; /* how messages name root: "site", "theme" */
+};
+
+/* dirs are searched in order for a template name; a template is read under
+ * sitefile.h's rule (regular files only, symbolic links only inside root).
+ * The array and its strings are copied. */
+struct tpl_engine *tpl_new(const struct tpl_dir *dirs, size_t ndirs);
 void tpl_free(struct tpl_engine *e);
 lua_State *tpl_lua(struct tpl_engine *e);
 

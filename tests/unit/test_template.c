@@ -1,4 +1,4 @@
-/* Unit tests: template compiler, escaping, includes, sandbox, limits. */
+/* Unit tests: template compiler, escaping, includes, sandbox, limits, files. */
 #include "diag.h"
 #include "tap.h"
 #include "template.h"
@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -270,6 +271,74 @@ static void reproducible(struct tpl_engine *e)
 	fail_all(e, f, sizeof f / sizeof *f);
 }
 
+/* The file rule: regular files only, symbolic links only inside the folder they belong to. */
+static void files(void)
+{
+	char *site = xasprintf("%s/site", dir), *theme = xasprintf("%s/elsewhere/theme", dir);
+	char *st = xasprintf("%s/templates", site), *tt = xasprintf("%s/templates", theme);
+	char *link = xasprintf("%s/themes", site), *cmd = xasprintf("mkdir -p %s %s %s", st, tt, link);
+	system(cmd);
+	free(cmd);
+	char *themes_t = xasprintf("%s/t", link);
+	symlink(theme, themes_t); /* the site's themes/t is a link to a theme kept elsewhere: allowed */
+	char *via = xasprintf("%s/templates", themes_t);
+	const struct tpl_dir dirs[] = {{st, "templates", site, "site"}, {via, "themes/t/templates", themes_t, "theme"}};
+	struct {
+		const char *name, *target, *text;
+	} f[] = {
+		{"site/templates/page.html", NULL, "<%- include(which) %>"},
+		{"site/templates/own.html", NULL, "own"},
+		{"site/templates/passwd.html", "/etc/passwd", NULL},
+		{"site/templates/inside.html", "own.html", NULL},
+		{"site/templates/up.html", "../templates/own.html", NULL},
+		{"site/templates/nowhere.html", "missing.html", NULL},
+		{"site/templates/escape-dir.html", "../../elsewhere/theme/templates/th.html", NULL},
+		{"elsewhere/theme/templates/th.html", NULL, "theme"},
+		{"elsewhere/theme/templates/to-site.html", "../../../site/templates/own.html", NULL},
+		{"elsewhere/theme/templates/zero.html", "/dev/zero", NULL},
+	};
+	for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
+		char *p = xasprintf("%s/%s", dir, f[i].name);
+		if (f[i].target)
+			symlink(f[i].target, p);
+		else
+			file_write(p, f[i].text, strlen(f[i].text));
+		free(p);
+	}
+	char *fifo = xasprintf("%s/fifo.html", st), *sub = xasprintf("%s/sub.html", st);
+	mkfifo(fifo, 0600);
+	mkdir(sub, 0700);
+	struct tpl_engine *e = tpl_new(dirs, 2);
+	static const struct { const char *which, *out, *err; } cases[] = {
+		{"own.html", "own", NULL},
+		{"inside.html", "own", NULL},
+		{"up.html", "own", NULL},
+		{"th.html", "theme", NULL},
+		{"passwd.html", NULL, "templates/passwd.html: error: symbolic link leads outside the site folder"},
+		{"escape-dir.html", NULL, "templates/escape-dir.html: error: symbolic link leads outside the site folder"},
+		{"to-site.html", NULL, "themes/t/templates/to-site.html: error: symbolic link leads outside the theme folder"},
+		{"zero.html", NULL, "themes/t/templates/zero.html: error: symbolic link leads outside the theme folder"},
+		{"nowhere.html", NULL, "templates/nowhere.html: error: symbolic link leads to no file"},
+		{"fifo.html", NULL, "templates/fifo.html: error: not a regular file"},
+		{"sub.html", NULL, "templates/sub.html: error: not a regular file"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *t = xasprintf("<%% which = '%s' %%><%%- include(which) %%>", cases[i].which);
+		put("site/templates/page.html", t);
+		free(t);
+		const char *names[] = {"page.html", NULL};
+		struct result r = run(e, names, 10);
+		if (cases[i].out)
+			ok(r.rc == 0 && !strcmp(r.out, cases[i].out), "include('%s') reads it", cases[i].which);
+		else
+			ok(r.rc == -1 && !r.stopped && strstr(r.err, cases[i].err) && !strstr(r.out, "root:"), "%s", cases[i].err);
+		if (r.stopped || (cases[i].err && !strstr(r.err, cases[i].err)))
+			printf("#   got: '%s' / '%s'%s\n", r.out, r.err, r.stopped ? " (still running: killed)" : "");
+	}
+	tpl_free(e);
+	free(fifo), free(sub), free(site), free(theme), free(st), free(tt), free(link), free(themes_t), free(via);
+}
+
 int main(void)
 {
 	mkdtemp(dir);
@@ -290,8 +359,8 @@ int main(void)
 	put("base.html", "<% base = 'frame.html' %>body");
 	put("ro.html", "<% data.a = 'x' %>");
 
-	const char *dirs[] = {dir}, *shown[] = {"templates"};
-	struct tpl_engine *e = tpl_new(dirs, shown, 1);
+	const struct tpl_dir dirs[] = {{dir, "templates", dir, "site"}};
+	struct tpl_engine *e = tpl_new(dirs, 1);
 	int rc;
 	char *o = render(e, "esc.html", &rc);
 	is_str(o, "&lt;b&gt;&amp;&quot;x&quot;|<b>&\"x\"||6", "<%= escapes, <%- does not, nil is empty");
@@ -345,6 +414,7 @@ int main(void)
 	memory_and_output(e);
 	reproducible(e);
 	tpl_free(e);
+	files();
 	char *cmd = xasprintf("rm -rf %s", dir);
 	system(cmd);
 	free(cmd);

@@ -419,8 +419,9 @@ static struct tpl_engine *new_engine(const struct site *s)
 	char *theme_t = path_join(s->theme_dir, "templates");
 	/* Messages name theme files the way the user would find them. */
 	char *shown_theme = xasprintf("themes/%s/templates", s->theme);
-	const char *dirs[2] = {site_t, theme_t}, *shown[2] = {"templates", shown_theme};
-	struct tpl_engine *e = tpl_new(dirs, shown, 2);
+	const struct tpl_dir dirs[2] = {{site_t, "templates", s->dir, "site"},
+	                                {theme_t, shown_theme, s->theme_dir, "theme"}};
+	struct tpl_engine *e = tpl_new(dirs, 2);
 	free(site_t);
 	free(theme_t);
 	free(shown_theme);

@@ -1,7 +1,9 @@
 /* template.c — compile etlua syntax to Lua, run it sandboxed. */
 #include "template.h"
-#include "escape.h"
 #include "diag.h"
+#include "escape.h"
+#include "sandbox.h"
+#include "sitefile.h"
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -9,27 +11,65 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Enough for any real page (the THB topic needs well under a million);
- * a template that needs more is almost certainly looping forever. */
+ * a template that needs more is almost certainly looping forever. A step is
+ * a Lua instruction, a step of pattern matching, 16 bytes allocated, or a like
+ * share of other work in C (pattern.h, sandbox.h), which the instruction hook
+ * does not see. */
 #define STEP_LIMIT 200000000L
+/* One pattern call: about a tenth of a second. Far more than any sane pattern on
+ * a page needs; a backtracking one (".-.-.-b") on a few hundred bytes would take minutes. */
+#define PATTERN_STEP_LIMIT 50000000L
 #define HOOK_EVERY 1000
-/* A template that builds strings or tables without end fails here, not in the kernel's OOM killer. */
+#define ALLOC_BYTES_PER_STEP 16
+/* A template that builds strings, tables or output without end fails here, not in
+ * the kernel's OOM killer or in an aborting malloc: what Lua holds and the output
+ * being written count together. */
 #define MEM_LIMIT ((size_t)1 << 30)
+#define MEM_ERROR "template used more than %d MiB of memory, its output included, and was stopped"
+/* No page is near this. Well under MEM_LIMIT, so that a body this large still fits in Lua as
+ * the base layout's content. */
+#define OUT_LIMIT ((size_t)256 << 20)
 
 struct tpl_engine {
 	lua_State *L;
-	char **dirs, **shown;
+	struct tpl_dir *dirs;
 	size_t ndirs;
-	struct buf *out;        /* where _put writes: the innermost template being rendered */
-	long steps;
-	size_t mem;
+	struct buf *out;         /* where _put writes: the innermost template being rendered */
+	struct step_meter meter; /* the render's steps */
+	size_t mem;              /* bytes Lua holds */
+	size_t outbytes;         /* bytes in the output buffers of the render under way */
 	int depth;
+	/* where the render under way first ran out of memory (Lua does not run the
+	 * message handler for memory errors) */
+	char oom_src[256];
+	int oom_line;
 };
+
+static void hook(lua_State *L, lua_Debug *ar);
 
 static struct tpl_engine *engine_of(lua_State *L)
 {
 	return *(struct tpl_engine **)lua_getextraspace(L);
+}
+
+/* Remembers the template line running when memory ran out. Called from the allocator:
+ * lua_getstack and lua_getinfo "Sl" only read the call stack, they allocate nothing. */
+static void note_oom(struct tpl_engine *e)
+{
+	if (!e->depth || e->oom_line)
+		return;
+	lua_Debug ar;
+	for (int lv = 0; lua_getstack(e->L, lv, &ar); lv++) {
+		lua_getinfo(e->L, "Sl", &ar);
+		if (ar.source[0] == '@' && ar.currentline > 0) {
+			snprintf(e->oom_src, sizeof e->oom_src, "%s", ar.source + 1);
+			e->oom_line = ar.currentline;
+			return;
+		}
+	}
 }
 
 static void *lalloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -41,8 +81,17 @@ static void *lalloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		e->mem -= old;
 		return NULL;
 	}
-	if (nsize > old && e->mem + (nsize - old) > MEM_LIMIT)
+	if (nsize > old && e->mem + e->outbytes + (nsize - old) > MEM_LIMIT) {
+		note_oom(e);
 		return NULL; /* Lua raises "not enough memory" */
+	}
+	if (nsize > old && e->depth) {
+		/* Making long strings is work the instruction hook does not see: it is charged,
+		 * and past the budget the hook is made to fire at the next instruction. */
+		e->meter.steps += (long)((nsize - old) / ALLOC_BYTES_PER_STEP);
+		if (e->meter.steps > e->meter.limit)
+			lua_sethook(e->L, hook, LUA_MASKCOUNT, 1);
+	}
 	void *p = realloc(ptr, nsize);
 	if (p)
 		e->mem = e->mem - old + nsize;
@@ -129,42 +178,64 @@ char *tpl_compile(const char *src, size_t len, int *err_line, int *err_col)
 
 /* }======= */
 
-static void tostr(lua_State *L, int idx, struct buf *b, bool escape)
+/* The text of the value at idx as output shows it: nothing for nil, the type for a
+ * table or function (sandbox_tostring). May push the text; callers reset the stack. */
+static const char *text_of(lua_State *L, int idx, size_t *n)
 {
-	size_t n;
-	const char *s;
-	switch (lua_type(L, idx)) {
-	case LUA_TNIL:
-		return;
-	case LUA_TSTRING:
-	case LUA_TNUMBER:
-		s = lua_tolstring(L, idx, &n);
-		break;
-	default:
-		s = luaL_tolstring(L, idx, &n);
-		lua_pop(L, 1);
-		break;
+	int t = lua_type(L, idx);
+	if (t == LUA_TNIL) {
+		*n = 0;
+		return "";
 	}
-	if (escape)
-		esc_html(b, s, n);
-	else
-		buf_add(b, s, n);
+	if (t == LUA_TSTRING || t == LUA_TNUMBER)
+		return lua_tolstring(L, idx, n);
+	sandbox_tostring(L, idx);
+	return lua_tolstring(L, -1, n);
+}
+
+static int memory_error(lua_State *L)
+{
+	return luaL_error(L, MEM_ERROR, (int)(MEM_LIMIT >> 20));
+}
+
+/* Pushes b's bytes as a Lua string and frees b; room is checked first, so a memory
+ * error cannot leave b behind. */
+static void push_buf(lua_State *L, struct buf *b)
+{
+	struct tpl_engine *e = engine_of(L);
+	size_t need = b->len + 256; /* the string's header, with room to spare */
+	if (e->mem + e->outbytes + need > MEM_LIMIT)
+		lua_gc(L, LUA_GCCOLLECT, 0);
+	if (e->mem + e->outbytes + need > MEM_LIMIT) {
+		buf_free(b);
+		memory_error(L);
+	}
+	lua_pushlstring(L, b->p, b->len);
+	buf_free(b);
 }
 
 static int l_put(lua_State *L)
 {
 	struct tpl_engine *e = engine_of(L);
-	tostr(L, 1, e->out, false);
+	size_t n;
+	const char *s = text_of(L, 1, &n);
+	if (e->outbytes + n > OUT_LIMIT)
+		return luaL_error(L, "template output grew past %d MiB and was stopped", (int)(OUT_LIMIT >> 20));
+	if (e->mem + e->outbytes + n > MEM_LIMIT)
+		return memory_error(L);
+	buf_add(e->out, s, n);
+	e->outbytes += n;
 	return 0;
 }
 
 /* _esc returns a marker-free escaped string; put then copies it. */
 static int l_esc(lua_State *L)
 {
+	size_t n;
+	const char *s = text_of(L, 1, &n);
 	struct buf b = BUF_INIT;
-	tostr(L, 1, &b, true);
-	lua_pushlstring(L, b.p, b.len);
-	buf_free(&b);
+	esc_html(&b, s, n);
+	push_buf(L, &b);
 	return 1;
 }
 
@@ -178,8 +249,7 @@ static int l_esc_string(lua_State *L)
 	size_t n;
 	const char *s = luaL_checklstring(L, 1, &n);
 	esc(&b, s, n);
-	lua_pushlstring(L, b.p, b.len);
-	buf_free(&b);
+	push_buf(L, &b);
 	return 1;
 }
 
@@ -187,18 +257,17 @@ static void hook(lua_State *L, lua_Debug *ar)
 {
 	(void)ar;
 	struct tpl_engine *e = engine_of(L);
-	e->steps += HOOK_EVERY;
-	if (e->steps > STEP_LIMIT)
-		luaL_error(L, "template ran more than %d million steps and was stopped (an endless loop?)",
-		           (int)(STEP_LIMIT / 1000000));
+	sandbox_charge(L, &e->meter, HOOK_EVERY);
 }
 
 /* Finds the innermost template frame for the message: "path\tline\tmessage". */
 static int msgh(lua_State *L)
 {
 	const char *msg = lua_tostring(L, 1);
-	if (!msg)
-		msg = luaL_tolstring(L, 1, NULL);
+	if (!msg) {
+		sandbox_tostring(L, 1);
+		msg = lua_tostring(L, -1);
+	}
 	const char *t1 = strchr(msg, '\t');
 	if (t1 && strchr(t1 + 1, '\t')) {
 		lua_pushstring(L, msg); /* from an include: already located */
@@ -246,6 +315,75 @@ static void report(const char *m, const char *what)
 	free(path);
 }
 
+/* Reports a render's error: a memory error at the line where memory ran out. */
+static void report_failure(struct tpl_engine *e, const char *m, const char *name, const char *what)
+{
+	static const char oom[] = "not enough memory";
+	size_t ml = m ? strlen(m) : 0;
+	if (ml >= sizeof oom - 1 && !strcmp(m + ml - (sizeof oom - 1), oom)) {
+		if (!e->oom_line) {
+			diag_error(what ? what : "template", 0, 0, MEM_ERROR " (in template %s)", (int)(MEM_LIMIT >> 20), name);
+			return;
+		}
+		char *located = xasprintf("%s\t%d\t" MEM_ERROR, e->oom_src, e->oom_line, (int)(MEM_LIMIT >> 20));
+		report(located, what);
+		free(located);
+		return;
+	}
+	report(m ? m : "?", what);
+}
+
+/* Compiles template text (read from shown) into a function on the stack; false after reporting. */
+static bool compile(lua_State *L, const char *shown, const char *text, size_t len)
+{
+	int line, col;
+	long bad = utf8_invalid_at(text, len);
+	char *code = bad < 0 ? tpl_compile(text, len, &line, &col) : NULL;
+	if (bad >= 0) {
+		text_pos(text, (size_t)bad, &line, &col);
+		diag_error(shown, line, col, "not valid UTF-8");
+		return false;
+	}
+	if (!code) {
+		diag_error(shown, line, col, "'<%%' is never closed with '%%>'");
+		return false;
+	}
+	char *chunk = xasprintf("@%s", shown);
+	bool ok = luaL_loadbufferx(L, code, strlen(code), chunk, "t") == LUA_OK;
+	if (!ok) {
+		const char *m = lua_tostring(L, -1);
+		size_t sl = strlen(shown);
+		int l = 0;
+		if (!strncmp(m, shown, sl) && m[sl] == ':') {
+			char *end;
+			l = (int)strtol(m + sl + 1, &end, 10);
+			m = end[0] == ':' ? end + 2 : m;
+		}
+		diag_error(shown, l, 1, "template syntax error: %s", m);
+		lua_pop(L, 1);
+	}
+	free(chunk);
+	free(code);
+	return ok;
+}
+
+/* The folder that holds template name: the first with an entry of that name (a link or a FIFO
+ * too: reading it reports what is wrong). Returns its index, or -1. */
+static long find_dir(struct tpl_engine *e, const char *name)
+{
+	if (strstr(name, "..") || name[0] == '/')
+		return -1;
+	for (size_t i = 0; i < e->ndirs; i++) {
+		char *path = path_join(e->dirs[i].path, name);
+		struct stat st;
+		bool there = lstat(path, &st) == 0;
+		free(path);
+		if (there)
+			return (long)i;
+	}
+	return -1;
+}
+
 /* Loads (once) the compiled function of a template onto the stack; false if not found or broken. */
 static bool load(struct tpl_engine *e, const char *name)
 {
@@ -256,94 +394,73 @@ static bool load(struct tpl_engine *e, const char *name)
 		return lua_isfunction(L, -1);
 	}
 	lua_pop(L, 1);
-	if (strstr(name, "..") || name[0] == '/') {
+	long i = find_dir(e, name);
+	if (i < 0) {
 		lua_pop(L, 1);
 		return false;
 	}
-	for (size_t i = 0; i < e->ndirs; i++) {
-		char *path = path_join(e->dirs[i], name), *text;
-		size_t len;
-		int rc = file_read(path, &text, &len);
-		free(path);
-		if (rc != 0)
-			continue;
-		char *shown = path_join(e->shown[i], name);
-		int line, col;
-		long bad = utf8_invalid_at(text, len);
-		char *code = bad < 0 ? tpl_compile(text, len, &line, &col) : NULL;
-		if (bad >= 0) {
-			text_pos(text, (size_t)bad, &line, &col);
-			diag_error(shown, line, col, "not valid UTF-8");
-		} else if (!code) {
-			diag_error(shown, line, col, "'<%%' is never closed with '%%>'");
-		}
+	const struct tpl_dir *d = &e->dirs[i];
+	char *path = path_join(d->path, name), *shown = path_join(d->shown, name), *text;
+	size_t len;
+	enum sitefile_status st = sitefile_read(path, d->root, &text, &len);
+	bool ok = false;
+	if (st != SITEFILE_OK) {
+		char why[256];
+		diag_error(shown, 0, 0, "%s", sitefile_problem(st, d->root_name, why, sizeof why));
+	} else {
+		ok = compile(L, shown, text, len);
 		free(text);
-		bool ok = false;
-		if (code) {
-			char *chunk = xasprintf("@%s", shown);
-			if (luaL_loadbufferx(L, code, strlen(code), chunk, "t") != LUA_OK) {
-				const char *m = lua_tostring(L, -1);
-				size_t sl = strlen(shown);
-				int l = 0;
-				if (!strncmp(m, shown, sl) && m[sl] == ':') {
-					char *end;
-					l = (int)strtol(m + sl + 1, &end, 10);
-					m = end[0] == ':' ? end + 2 : m;
-				}
-				diag_error(shown, l, 1, "template syntax error: %s", m);
-				lua_pop(L, 1);
-			} else {
-				ok = true;
-			}
-			free(chunk);
-			free(code);
-		}
-		free(shown);
-		if (!ok)
-			lua_pushboolean(L, 0); /* remembered as broken: reported once */
-		lua_pushvalue(L, -1);
-		lua_setfield(L, -3, name);
-		lua_remove(L, -2);
-		return ok;
 	}
-	lua_pop(L, 1);
-	return false;
+	free(path);
+	free(shown);
+	if (!ok)
+		lua_pushboolean(L, 0); /* remembered as broken: reported once */
+	lua_pushvalue(L, -1);
+	lua_setfield(L, -3, name);
+	lua_remove(L, -2);
+	return ok;
 }
 
 bool tpl_exists(struct tpl_engine *e, const char *name)
 {
-	if (strstr(name, "..") || name[0] == '/')
-		return false;
 	/* A template loaded before (working or not) exists: no file system call per page. */
 	lua_getfield(e->L, LUA_REGISTRYINDEX, "vade.templates");
 	bool known = lua_getfield(e->L, -1, name) != LUA_TNIL;
 	lua_pop(e->L, 2);
-	if (known)
-		return true;
-	for (size_t i = 0; i < e->ndirs; i++) {
-		char *path = path_join(e->dirs[i], name);
-		bool ok = is_file(path);
-		free(path);
-		if (ok)
-			return true;
-	}
-	return false;
+	return known || find_dir(e, name) >= 0;
 }
 
-/* Pushes a fresh _ENV: the fields of the table at vars, then the safe globals through __index. */
+/* Pushes a fresh _ENV: the fields of the table at vars, then through __index the
+ * render's own libraries and the safe globals. */
 static void push_env(lua_State *L, int vars)
 {
 	lua_newtable(L);
-	if (vars) {
-		lua_pushnil(L);
-		while (lua_next(L, vars)) {
-			lua_pushvalue(L, -2);
-			lua_insert(L, -2);
-			lua_rawset(L, -4);
-		}
-	}
+	if (vars)
+		sandbox_copy(L, vars, -1);
 	lua_getfield(L, LUA_REGISTRYINDEX, "vade.envmeta");
 	lua_setmetatable(L, -2);
+}
+
+/* Under lua_pcall, so that running out of memory on the way is an error, not a panic:
+ * (for a render's outermost template, argument 3) gives the render its own libraries,
+ * then calls the template function (argument 1) with an _ENV made from vars (argument 2). */
+static int run(lua_State *L)
+{
+	if (lua_toboolean(L, 3)) { /* the render's globals: its own libraries, then the shared ones */
+		sandbox_push_libs(L);
+		lua_getfield(L, LUA_REGISTRYINDEX, "vade.globalsmeta");
+		lua_setmetatable(L, -2);
+		lua_createtable(L, 0, 1);
+		lua_insert(L, -2);
+		lua_setfield(L, -2, "__index");
+		lua_setfield(L, LUA_REGISTRYINDEX, "vade.envmeta");
+	}
+	lua_pushvalue(L, 1);
+	push_env(L, lua_istable(L, 2) ? 2 : 0);
+	lua_pushcfunction(L, l_put);
+	lua_pushcfunction(L, l_esc);
+	lua_call(L, 3, 1);
+	return 1;
 }
 
 /* Calls the template function on top of the stack (popped) with vars, writing into out.
@@ -353,15 +470,20 @@ static int call(struct tpl_engine *e, int vars, struct buf *out)
 	lua_State *L = e->L;
 	int fn = lua_gettop(L);
 	lua_pushcfunction(L, msgh);
-	lua_insert(L, fn);
-	push_env(L, vars);
-	lua_pushcfunction(L, l_put);
-	lua_pushcfunction(L, l_esc);
+	lua_pushcfunction(L, run);
+	lua_rotate(L, fn, 2); /* msgh, run, the template function */
+	if (vars)
+		lua_pushvalue(L, vars);
+	else
+		lua_pushnil(L);
+	lua_pushboolean(L, e->depth == 0);
 	struct buf *saved = e->out;
+	size_t bytes = e->outbytes; /* after the call, out is its caller's, no longer output under way */
 	int depth = e->depth++;
 	e->out = out;
 	int rc = lua_pcall(L, 3, 1, fn);
 	e->out = saved;
+	e->outbytes = bytes;
 	e->depth = depth;
 	lua_remove(L, fn);
 	return rc;
@@ -392,7 +514,11 @@ int tpl_render(struct tpl_engine *e, const char *name, int vars, const char *wha
 		lua_newtable(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.current");
 	if (outer) {
-		e->steps = 0;
+		/* run() gives the render its own string, table, math and utf8: what it changes
+		 * there, the next render does not see. */
+		e->meter.steps = 0;
+		e->outbytes = 0;
+		e->oom_line = 0;
 		lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_EVERY);
 	}
 	int rc = call(e, vars, out);
@@ -401,7 +527,7 @@ int tpl_render(struct tpl_engine *e, const char *name, int vars, const char *wha
 	lua_pushvalue(L, top + 1);
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.current");
 	if (rc != LUA_OK) {
-		report(lua_tostring(L, -1), what);
+		report_failure(e, lua_tostring(L, -1), name, what);
 	} else if (base && lua_istable(L, -1)) {
 		lua_pushliteral(L, "base");
 		int t = lua_rawget(L, -2);
@@ -426,156 +552,27 @@ static int l_include(lua_State *L)
 		return luaL_error(L, "templates include each other too deeply (a loop?)");
 	lua_newtable(L); /* 3: the variables */
 	lua_getfield(L, LUA_REGISTRYINDEX, "vade.current");
-	for (int src = 4; src >= 2; src -= 2) {
-		if (!lua_istable(L, src))
-			continue;
-		lua_pushnil(L);
-		while (lua_next(L, src)) {
-			lua_pushvalue(L, -2);
-			lua_insert(L, -2);
-			lua_rawset(L, 3);
-		}
-	}
+	for (int src = 4; src >= 2; src -= 2)
+		if (lua_istable(L, src))
+			sandbox_copy(L, src, 3);
 	lua_settop(L, 3);
-	if (!load(e, lua_tostring(L, 1)))
-		return luaL_error(L, "template '%s' not found", lua_tostring(L, 1));
+	const char *name = lua_tostring(L, 1);
+	if (!load(e, name))
+		return luaL_error(L, tpl_exists(e, name) ? "template '%s' cannot be used (its error is reported at its file)"
+		                                         : "template '%s' not found", name);
 	struct buf b = BUF_INIT;
 	int rc = call(e, 3, &b);
 	if (rc != LUA_OK) {
 		buf_free(&b);
 		return lua_error(L); /* already located by the message handler */
 	}
-	lua_pushlstring(L, b.p, b.len);
-	buf_free(&b);
+	push_buf(L, &b);
 	return 1;
-}
-
-static void copy_lib(lua_State *L, const char *lib, const char *const *drop)
-{
-	lua_getglobal(L, lib);
-	lua_newtable(L);
-	lua_pushnil(L);
-	while (lua_next(L, -3)) {
-		bool skip = false;
-		for (const char *const *d = drop; *d; d++)
-			skip |= lua_type(L, -2) == LUA_TSTRING && !strcmp(lua_tostring(L, -2), *d);
-		if (skip) {
-			lua_pop(L, 1);
-			continue;
-		}
-		lua_pushvalue(L, -2);
-		lua_insert(L, -2);
-		lua_rawset(L, -4);
-	}
-	lua_remove(L, -2);
-}
-
-static int l_readonly(lua_State *L)
-{
-	return luaL_error(L, "site values are read-only in templates (copy them into a local table first)");
-}
-
-/* Read-only views: an empty proxy table per real table, all sharing one
- * metatable whose functions find the real table in a map (upvalue 1), so a
- * frozen table costs a small table and a map entry, not a metatable of its own. */
-static void real_of(lua_State *L, int proxy)
-{
-	lua_pushvalue(L, proxy);
-	lua_rawget(L, lua_upvalueindex(1));
-}
-
-static int l_ro_index(lua_State *L)
-{
-	real_of(L, 1);
-	lua_pushvalue(L, 2);
-	lua_rawget(L, -2);
-	return 1;
-}
-
-static int l_len(lua_State *L)
-{
-	real_of(L, 1);
-	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
-	return 1;
-}
-
-/* next() over the real table of the view given as state: the table itself never reaches the template. */
-static int l_next(lua_State *L)
-{
-	lua_settop(L, 2);
-	real_of(L, 1);
-	lua_pushvalue(L, 2);
-	if (lua_next(L, 3))
-		return 2;
-	lua_pushnil(L);
-	return 1;
-}
-
-static int l_pairs(lua_State *L)
-{
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_pushcclosure(L, l_next, 1);
-	lua_pushvalue(L, 1);
-	lua_pushnil(L);
-	return 3;
-}
-
-/* Deep read-only view of the table at the top. seen (at index seen) maps real
- * tables to their proxies, for shared and cyclic values; real (at index real)
- * maps proxies to real tables; meta is the shared metatable. */
-static void freeze(lua_State *L, int seen, int real, int meta)
-{
-	/* One level of the site model per call: pages nest children, so this goes deep. */
-	luaL_checkstack(L, 8, "site model nested too deeply");
-	int t = lua_gettop(L);
-	if (lua_getmetatable(L, t)) { /* already a read-only view */
-		bool view = lua_rawequal(L, -1, meta);
-		lua_pop(L, 1);
-		if (view)
-			return;
-	}
-	lua_pushvalue(L, t);
-	if (lua_rawget(L, seen) != LUA_TNIL) {
-		lua_replace(L, t);
-		return;
-	}
-	lua_pop(L, 1);
-	lua_newtable(L); /* proxy */
-	lua_pushvalue(L, t);
-	lua_pushvalue(L, -2);
-	lua_rawset(L, seen);
-	lua_pushvalue(L, -1);
-	lua_pushvalue(L, t);
-	lua_rawset(L, real);
-	/* Freeze the values in place: the real table is reachable only through the proxy. */
-	lua_pushnil(L);
-	while (lua_next(L, t)) {
-		if (lua_type(L, -1) == LUA_TTABLE) {
-			freeze(L, seen, real, meta);
-			lua_pushvalue(L, -2);
-			lua_insert(L, -2);
-			lua_rawset(L, t);
-		} else {
-			lua_pop(L, 1);
-		}
-	}
-	lua_pushvalue(L, meta);
-	lua_setmetatable(L, -2);
-	lua_replace(L, t);
 }
 
 void tpl_freeze(lua_State *L)
 {
-	if (!lua_istable(L, -1))
-		return;
-	int t = lua_gettop(L);
-	lua_getfield(L, LUA_REGISTRYINDEX, "vade.frozen");
-	lua_getfield(L, LUA_REGISTRYINDEX, "vade.real");
-	lua_getfield(L, LUA_REGISTRYINDEX, "vade.rometa");
-	lua_pushvalue(L, t);
-	freeze(L, t + 1, t + 2, t + 3);
-	lua_replace(L, t);
-	lua_settop(L, t);
+	sandbox_freeze(L);
 }
 
 void tpl_push_yaml(lua_State *L, const struct yml_node *n)
@@ -623,7 +620,7 @@ static int panic(lua_State *L)
 	return 0;
 }
 
-struct tpl_engine *tpl_new(const char *const *dirs, const char *const *shown, size_t ndirs)
+struct tpl_engine *tpl_new(const struct tpl_dir *dirs, size_t ndirs)
 {
 	struct tpl_engine *e = xcalloc(1, sizeof *e);
 	e->L = lua_newstate(lalloc, e);
@@ -635,65 +632,16 @@ struct tpl_engine *tpl_new(const char *const *dirs, const char *const *shown, si
 	lua_atpanic(L, panic);
 	*(struct tpl_engine **)lua_getextraspace(L) = e;
 	e->dirs = xcalloc(ndirs, sizeof *e->dirs);
-	e->shown = xcalloc(ndirs, sizeof *e->shown);
-	for (size_t i = 0; i < ndirs; i++) {
-		e->dirs[i] = xstrdup(dirs[i]);
-		e->shown[i] = xstrdup(shown[i]);
-	}
+	for (size_t i = 0; i < ndirs; i++)
+		e->dirs[i] = (struct tpl_dir){xstrdup(dirs[i].path), xstrdup(dirs[i].shown), xstrdup(dirs[i].root),
+		                              xstrdup(dirs[i].root_name)};
 	e->ndirs = ndirs;
 	luaL_openlibs(L);
-	/* string methods reach the real string table through the string metatable. */
-	lua_getglobal(L, "string");
-	lua_pushnil(L);
-	lua_setfield(L, -2, "dump");
-	lua_pop(L, 1);
-
+	e->meter = (struct step_meter){0, STEP_LIMIT, PATTERN_STEP_LIMIT};
 	lua_newtable(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.templates");
-	lua_newtable(L);
-	lua_newtable(L);
-	lua_pushliteral(L, "k");
-	lua_setfield(L, -2, "__mode");
-	lua_setmetatable(L, -2);
-	lua_setfield(L, LUA_REGISTRYINDEX, "vade.frozen");
-	lua_newtable(L); /* proxy -> real table */
-	lua_createtable(L, 0, 5); /* the metatable every read-only view shares */
-	static const luaL_Reg ro[] = {{"__index", l_ro_index}, {"__len", l_len}, {"__pairs", l_pairs}, {NULL, NULL}};
-	for (const luaL_Reg *r = ro; r->name; r++) {
-		lua_pushvalue(L, -2);
-		lua_pushcclosure(L, r->func, 1);
-		lua_setfield(L, -2, r->name);
-	}
-	lua_pushcfunction(L, l_readonly);
-	lua_setfield(L, -2, "__newindex");
-	lua_pushliteral(L, "read-only");
-	lua_setfield(L, -2, "__metatable");
-	lua_setfield(L, LUA_REGISTRYINDEX, "vade.rometa");
-	lua_setfield(L, LUA_REGISTRYINDEX, "vade.real");
-
-	/* The safe globals. Not here: io, os, require, load, loadstring, dofile,
-	 * loadfile, debug, package, collectgarbage, pcall/xpcall (they would
-	 * swallow the step limit), setmetatable/getmetatable/rawset (they would
-	 * undo read-only views), math.random (output must be reproducible). */
-	lua_newtable(L);
+	sandbox_open(L, &e->meter);
 	int g = lua_gettop(L);
-	static const char *const base[] = {"assert", "error", "ipairs", "next", "pairs", "select",
-	                                   "tonumber", "tostring", "type", "rawequal", "rawlen", NULL};
-	for (const char *const *b = base; *b; b++) {
-		lua_getglobal(L, *b);
-		lua_setfield(L, g, *b);
-	}
-	static const char *const none[] = {NULL};
-	static const char *const nodump[] = {"dump", NULL};
-	static const char *const norandom[] = {"random", "randomseed", NULL};
-	copy_lib(L, "string", nodump);
-	lua_setfield(L, g, "string");
-	copy_lib(L, "table", none);
-	lua_setfield(L, g, "table");
-	copy_lib(L, "math", norandom);
-	lua_setfield(L, g, "math");
-	copy_lib(L, "utf8", none);
-	lua_setfield(L, g, "utf8");
 	lua_pushcfunction(L, l_include);
 	lua_setfield(L, g, "include");
 	lua_pushcfunction(L, l_esc);
@@ -707,7 +655,7 @@ struct tpl_engine *tpl_new(const char *const *dirs, const char *const *shown, si
 	lua_newtable(L);
 	lua_pushvalue(L, g);
 	lua_setfield(L, -2, "__index");
-	lua_setfield(L, LUA_REGISTRYINDEX, "vade.envmeta");
+	lua_setfield(L, LUA_REGISTRYINDEX, "vade.globalsmeta");
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.globals");
 
 	/* Only the sandbox is reachable from templates; drop the real globals' dangerous parts too. */
@@ -740,10 +688,11 @@ void tpl_free(struct tpl_engine *e)
 		return;
 	lua_close(e->L);
 	for (size_t i = 0; i < e->ndirs; i++) {
-		free(e->dirs[i]);
-		free(e->shown[i]);
+		free((char *)e->dirs[i].path);
+		free((char *)e->dirs[i].shown);
+		free((char *)e->dirs[i].root);
+		free((char *)e->dirs[i].root_name);
 	}
 	free(e->dirs);
-	free(e->shown);
 	free(e);
 }

@@ -5,10 +5,13 @@
  *
  * A template compiles once per engine into a Lua function whose line N is
  * the template's line N, so errors point at the template line. Templates
- * see only what tpl_render() gives them plus a small safe library: no io,
- * os, require, load, dofile, debug, pcall or string.dump. Each render may
- * run a bounded number of Lua instructions and a bounded amount of memory,
- * so a runaway template is stopped and reported, not left to hang a build.
+ * see only what tpl_render() gives them plus a small safe library (sandbox.h):
+ * no io, os, require, load, dofile, debug, pcall or string.dump. Each render
+ * may take a bounded number of steps (Lua instructions, pattern matching,
+ * work in C) and a bounded amount of memory, its output included, so a
+ * runaway template is stopped and reported at its line, not left to hang or
+ * crash a build. What one render does to its libraries the next one does not
+ * see, and the output depends only on the input.
  *
  * One engine is one Lua state: use one per thread. Errors are reported
  * through diag as "template:line:1: error: ...".
@@ -24,9 +27,18 @@
 
 struct tpl_engine;
 
-/* dirs are searched in order for a template name; shown[i] is how dirs[i] is named in messages.
- * Both arrays are copied. */
-struct tpl_engine *tpl_new(const char *const *dirs, const char *const *shown, size_t ndirs);
+/* A folder templates are looked up in. */
+struct tpl_dir {
+	const char *path;      /* the folder */
+	const char *shown;     /* how messages name it: "templates" */
+	const char *root;      /* the folder its templates may not lead out of by a symbolic link */
+	const char *root_name; /* how messages name root: "site", "theme" */
+};
+
+/* dirs are searched in order for a template name; a template is read under
+ * sitefile.h's rule (regular files only, symbolic links only inside root).
+ * The array and its strings are copied. */
+struct tpl_engine *tpl_new(const struct tpl_dir *dirs, size_t ndirs);
 void tpl_free(struct tpl_engine *e);
 lua_State *tpl_lua(struct tpl_engine *e);
 

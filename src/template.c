@@ -3,7 +3,7 @@
 #include "diag.h"
 #include "escape.h"
 #include "sandbox.h"
-#include "sitefile.h"
+#include "tree.h"
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -36,6 +36,7 @@
 struct tpl_engine {
 	lua_State *L;
 	struct tpl_dir *dirs;
+	struct tree *trees;      /* [ndirs]: each dir's root, for the rule of tree.h */
 	size_t ndirs;
 	struct buf *out;         /* where _put writes: the innermost template being rendered */
 	struct step_meter meter; /* the render's steps */
@@ -402,12 +403,10 @@ static bool load(struct tpl_engine *e, const char *name)
 	const struct tpl_dir *d = &e->dirs[i];
 	char *path = path_join(d->path, name), *shown = path_join(d->shown, name), *text;
 	size_t len;
-	enum sitefile_status st = sitefile_read(path, d->root, &text, &len);
 	bool ok = false;
-	if (st != SITEFILE_OK) {
-		char why[256];
-		diag_error(shown, 0, 0, "%s", sitefile_problem(st, d->root_name, why, sizeof why));
-	} else {
+	if (!e->trees[i].real)
+		diag_error(shown, 0, 0, "cannot read: its folder %s does not resolve", d->root);
+	else if (tree_read_path(&e->trees[i], path, shown, &text, &len) == 0) {
 		ok = compile(L, shown, text, len);
 		free(text);
 	}
@@ -636,6 +635,9 @@ struct tpl_engine *tpl_new(const struct tpl_dir *dirs, size_t ndirs)
 		e->dirs[i] = (struct tpl_dir){xstrdup(dirs[i].path), xstrdup(dirs[i].shown), xstrdup(dirs[i].root),
 		                              xstrdup(dirs[i].root_name)};
 	e->ndirs = ndirs;
+	e->trees = xcalloc(ndirs + 1, sizeof *e->trees);
+	for (size_t i = 0; i < ndirs; i++) /* a root that does not resolve has no templates to read */
+		tree_open(&e->trees[i], dirs[i].root, strcmp(dirs[i].root_name, "site") ? "themes/" : "");
 	luaL_openlibs(L);
 	e->meter = (struct step_meter){0, STEP_LIMIT, PATTERN_STEP_LIMIT};
 	lua_newtable(L);
@@ -692,7 +694,10 @@ void tpl_free(struct tpl_engine *e)
 		free((char *)e->dirs[i].shown);
 		free((char *)e->dirs[i].root);
 		free((char *)e->dirs[i].root_name);
+		if (e->trees[i].real)
+			tree_close(&e->trees[i]);
 	}
+	free(e->trees);
 	free(e->dirs);
 	free(e);
 }

@@ -36,7 +36,7 @@ struct tpl_dir {
 };
 
 /* dirs are searched in order for a template name; a template is read under
- * sitefile.h's rule (regular files only, symbolic links only inside root).
+ * tree.h's rule (regular files only, symbolic links only inside root).
  * The array and its strings are copied. */
 struct tpl_engine *tpl_new(const struct tpl_dir *dirs, size_t ndirs);
 void tpl_free(struct tpl_engine *e);

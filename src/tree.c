@@ -41,9 +41,9 @@ static const char *kind_name(mode_t m)
 	return S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) || S_ISBLK(m) ? "a device" : S_ISSOCK(m) ? "a socket" : "not a file";
 }
 
-enum tree_kind tree_kind(const struct tree *t, const char *rel, char **real)
+/* The kind of file full (shown as shown) under the rule. */
+static enum tree_kind kind_of(const struct tree *t, const char *full, const char *shown, char **real)
 {
-	char *full = path_join(t->dir, rel), *shown = xasprintf("%s%s", t->shown, rel);
 	enum tree_kind k = TREE_NONE;
 	struct stat st;
 	char *r = NULL;
@@ -54,14 +54,14 @@ enum tree_kind tree_kind(const struct tree *t, const char *rel, char **real)
 	r = realpath(full, NULL);
 	if (!r) {
 		if (S_ISLNK(st.st_mode)) {
-			diag_error(shown, 0, 0, "symbolic link to nothing (%s); not read", strerror(errno));
+			diag_error(shown, 0, 0, "symbolic link leads to no file (%s); not read", strerror(errno));
 			k = TREE_REFUSED;
 		}
 		goto done;
 	}
 	if (!within(t, r)) {
 		diag_error(shown, 0, 0, "symbolic link leads outside the %s folder; not read",
-		           t->shown[0] ? "theme's" : "site");
+		           t->shown[0] ? "theme" : "site");
 		k = TREE_REFUSED;
 		goto done;
 	}
@@ -72,13 +72,20 @@ enum tree_kind tree_kind(const struct tree *t, const char *rel, char **real)
 	else if (S_ISDIR(st.st_mode))
 		k = TREE_DIR;
 	else
-		diag_error(shown, 0, 0, "%s, not a regular file; not read", kind_name(st.st_mode)), k = TREE_REFUSED;
+		diag_error(shown, 0, 0, "not a regular file (%s); not read", kind_name(st.st_mode)), k = TREE_REFUSED;
 done:
 	if (real && (k == TREE_FILE || k == TREE_DIR)) {
 		*real = r;
 		r = NULL;
 	}
 	free(r);
+	return k;
+}
+
+enum tree_kind tree_kind(const struct tree *t, const char *rel, char **real)
+{
+	char *full = path_join(t->dir, rel), *shown = xasprintf("%s%s", t->shown, rel);
+	enum tree_kind k = kind_of(t, full, shown, real);
 	free(full);
 	free(shown);
 	return k;
@@ -121,13 +128,13 @@ size_t tree_list(const struct tree *t, const char *rel, char ***names)
 	return v.n;
 }
 
-int tree_read(const struct tree *t, const char *rel, char **out, size_t *len)
+int tree_read_path(const struct tree *t, const char *full, const char *shown, char **out, size_t *len)
 {
-	char *real = NULL, *shown = xasprintf("%s%s", t->shown, rel);
+	char *real = NULL;
 	int rc = -1;
-	enum tree_kind k = tree_kind(t, rel, &real);
+	enum tree_kind k = kind_of(t, full, shown, &real);
 	if (k == TREE_DIR)
-		diag_error(shown, 0, 0, "a folder, not a file");
+		diag_error(shown, 0, 0, "not a regular file (a folder)");
 	else if (k == TREE_NONE)
 		diag_error(shown, 0, 0, "cannot read file: %s", strerror(ENOENT));
 	if (k != TREE_FILE)
@@ -165,6 +172,14 @@ int tree_read(const struct tree *t, const char *rel, char **out, size_t *len)
 	*out = buf_detach(&b, len);
 done:
 	free(real);
+	return rc;
+}
+
+int tree_read(const struct tree *t, const char *rel, char **out, size_t *len)
+{
+	char *full = path_join(t->dir, rel), *shown = xasprintf("%s%s", t->shown, rel);
+	int rc = tree_read_path(t, full, shown, out, len);
+	free(full);
 	free(shown);
 	return rc;
 }

@@ -24,7 +24,8 @@
 struct tree {
 	char *dir;              /* the root as given, for joining paths */
 	char *real;             /* its real path (no links, no "..") */
-	char *shown;            /* how messages name the root: "" for the site, "themes/default/" */
+	char *shown;            /* how messages name the root: "" for the site, "themes/default/" for a
+	                         * theme (messages then say "the theme folder" instead of "the site folder") */
 };
 
 /* Makes a tree for folder dir (which must exist); false, with errno, when it cannot be resolved. */
@@ -56,5 +57,9 @@ size_t tree_list(const struct tree *t, const char *rel, char ***names);
 /* Reads regular file rel under the rule. 0 and *out (NUL-terminated, caller
  * frees), or -1 after reporting the error at rel. */
 int tree_read(const struct tree *t, const char *rel, char **out, size_t *len);
+
+/* The same for a file named by its full path (any path that leads into the
+ * root, links included), shown in messages as shown. */
+int tree_read_path(const struct tree *t, const char *full, const char *shown, char **out, size_t *len);
 
 #endif

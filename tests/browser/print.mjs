@@ -64,6 +64,9 @@ const squash = (s) => s.normalize('NFKC')
 
 async function toPdf(page, file) {
   await page.emulateMedia({ media: 'print' });
+  // Print only once the page's fonts are in: on a loaded machine a print made
+  // while a face is still loading is laid out (and numbered) with another.
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
   await page.pdf({ path: file, preferCSSPageSize: true, printBackground: true });
   await page.emulateMedia({ media: 'screen' });
   if (PNG) {
@@ -180,7 +183,9 @@ async function checkHandbook(t, page, base, file, tmp) {
   if (near(info.w, want[0]) && near(info.h, want[1]) && info.pages >= 4) ok(`handbook PDF: ${p} ${info.pages} pages of ${info.w} x ${info.h} pt`);
   else fail(`handbook PDF: ${p} ${info.pages} pages of ${info.w} x ${info.h} pt, want ${want.join(' x ')}`);
   const pages = run('pdftotext', [pdf, '-']).split('\f');
-  const numbered = pages.filter((t, i) => i >= 2 && new RegExp(`(^|\\s)${i + 1}\\s*$`).test(t.trim() + ' ')).length;
+  // The number stands on a line of its own; pdftotext may put that line first or last
+  // (the running header and the number of a right-to-left page come in either order).
+  const numbered = pages.filter((t, i) => i >= 2 && new RegExp(`(^|\\n)[ \\t]*${i + 1}[ \\t]*(\\n|$)`).test(t.trim())).length;
   if (numbered >= pages.length / 2) ok(`handbook has page numbers: ${p} (${numbered} pages)`);
   else fail(`handbook has page numbers: ${p} (${numbered} of ${pages.length} pages)`);
 }

@@ -186,7 +186,9 @@ bool esc_url_allowed(const char *url, bool image)
 	struct buf b = BUF_INIT;
 	url_as_parsed(&b, url);
 	size_t n = scheme_len(b.p);
-	bool ok = n == 0;
+	/* "//host/x" takes the page's scheme: from a file share (file://) that is
+	 * a request to another machine (SMB on Windows), so it is refused too. */
+	bool ok = n == 0 && !((b.p[0] == '/' || b.p[0] == '\\') && (b.p[1] == '/' || b.p[1] == '\\'));
 	for (const char *const *a = allowed; !ok && *a; a++)
 		ok = strlen(*a) == n && !strncasecmp(b.p, *a, n);
 	if (!ok && image && n == 4 && !strncasecmp(b.p, "data", 4))

@@ -35,8 +35,8 @@ void esc_url_attr(struct buf *b, const char *s, size_t n);
  * (Markdown, front matter, data, bibliography, UI strings). The URL is read
  * as a browser reads it (WHATWG URL Standard, 4.4 "basic URL parser": leading
  * C0 controls and spaces skipped, ASCII tab and newline removed anywhere),
- * then allowed when it has no scheme (a relative or protocol-relative
- * reference) or one of: http, https, ftp, ftps, sftp, mailto, tel, sms,
+ * then allowed when it has no scheme (a relative reference; not "//host",
+ * which from a file share means another machine) or one of: http, https, ftp, ftps, sftp, mailto, tel, sms,
  * geo, news, irc, ircs, xmpp; and, for images only, data: with an image/png,
  * image/gif, image/jpeg or image/webp type. Everything else (javascript:,
  * vbscript:, file:, data:text/html, unknown schemes) is refused. */

@@ -458,61 +458,92 @@ static const char *unique_id(struct idset *s, const char *text, const char *pref
 	return res;
 }
 
+/* Where the content of line l[0..n) starts: after blockquote markers and indentation. */
+static size_t content_start(const char *l, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (l[i] == ' ' || l[i] == '\t' || l[i] == '>'))
+		i++;
+	return i;
+}
+
 /* A GFM table's delimiter row: only '|', '-', ':' and spaces, with a '-' and a '|'. Returns its columns, or 0. */
 static size_t delimiter_columns(const char *l, size_t n)
 {
-	size_t pipes = 0, dashes = 0;
+	size_t pipes = 0, dashes = 0, end = n;
 	for (size_t i = 0; i < n; i++) {
-		if (!strchr("|-: \t", l[i]))
+		if (!strchr("|-: \t", l[i]) || !l[i])
 			return 0;
 		pipes += l[i] == '|';
 		dashes += l[i] == '-';
 	}
-	size_t lead = strspn(l, " \t"), end = n;
 	while (end > 0 && (l[end - 1] == ' ' || l[end - 1] == '\t'))
 		end--;
-	if (!dashes || !pipes || end <= lead)
+	if (!dashes || !pipes || !end)
 		return 0;
-	return pipes + 1 - (l[lead] == '|') - (l[end - 1] == '|');
+	return pipes + 1 - (l[0] == '|') - (l[end - 1] == '|');
 }
 
-/* Checks the limits of markdown.h before cmark-gfm sees the text; false after reporting. */
+/* Raw HTML openers whose end cmark-gfm looks for through the rest of the text:
+ * "<?", "<![CDATA[" and declarations "<!" followed by a letter. */
+static size_t count_openers(const char *l, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i + 1 < n; i++)
+		if (l[i] == '<' && (l[i + 1] == '?' || (l[i + 1] == '!' && i + 2 < n &&
+		                                        (isalpha((unsigned char)l[i + 2]) || l[i + 2] == '['))))
+			k++;
+	return k;
+}
+
+/* Checks the limits of markdown.h before cmark-gfm sees the text (fenced code
+ * is left out: no table or raw HTML there); false after reporting. */
 static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 {
 	const char *src = o && o->src ? o->src : "content";
 	int line0 = o ? o->line0 : 1;
 	size_t openers = 0, cols = 0, rows = 0, table_line = 0;
+	bool fenced = false;
 	int line = 0;
 	for (size_t at = 0; at < len; line++) {
 		const char *nl = memchr(text + at, '\n', len - at);
 		size_t n = nl ? (size_t)(nl - text - at) : len - at;
 		const char *l = text + at;
-		bool blank = strspn(l, " \t\r") >= n;
-		size_t c = delimiter_columns(l, n);
-		if (c && !cols) {
-			cols = c, rows = 1, table_line = (size_t)line; /* the header above counts as a row */
-		} else if (cols && !blank) {
-			rows++;
-		} else if (cols) {
+		at += n + 1;
+		size_t cs = content_start(l, n);
+		const char *c = l + cs;
+		size_t cn = n - cs;
+		while (cn && (c[cn - 1] == '\r'))
+			cn--;
+		if (cn >= 3 && (!memcmp(c, "```", 3) || !memcmp(c, "~~~", 3))) {
+			fenced = !fenced;
 			cols = 0;
+			continue;
 		}
+		if (fenced)
+			continue;
+		size_t dc = delimiter_columns(c, cn);
+		if (dc && !cols)
+			cols = dc, rows = 1, table_line = (size_t)line; /* the header above counts as a row */
+		else if (cols && cn)
+			rows++;
+		else if (cols)
+			cols = 0;
 		if (cols && cols * rows > MD_MAX_TABLE_CELLS) {
 			if (o)
-				diag_error(src, line0 + (int)table_line, 1, "a table of %zu columns and more than %zu rows "
-			           "(at most %d cells: cmark-gfm fills every row to the header's width); not rendered",
-			           cols, rows, MD_MAX_TABLE_CELLS);
+				diag_error(src, line0 + (int)table_line, 1, "a table of %zu columns and %zu rows so far "
+				           "(at most %d cells: cmark-gfm fills every row to the header's width); not rendered",
+				           cols, rows, MD_MAX_TABLE_CELLS);
 			return false;
 		}
-		for (const char *p = l; (p = memmem(p, (size_t)(l + n - p), "<", 1)); p++)
-			if ((p + 1 < l + n && p[1] == '?') || (p + 9 <= l + n && !memcmp(p, "<![CDATA[", 9)))
-				if (++openers > MD_MAX_HTML_OPENERS) {
-					if (o)
-						diag_error(src, line0 + line, (int)(p - l) + 1, "more than %d \"<?\" or \"<![CDATA[\" "
-					           "(cmark-gfm looks for the end of each through the rest of the text); not rendered",
-					           MD_MAX_HTML_OPENERS);
-					return false;
-				}
-		at += n + 1;
+		openers += count_openers(c, cn);
+		if (openers > MD_MAX_HTML_OPENERS) {
+			if (o)
+				diag_error(src, line0 + line, 1, "more than %d raw HTML openers (\"<?\", \"<!X\", \"<![CDATA[\": "
+				           "cmark-gfm looks for the end of each through the rest of the text); not rendered",
+				           MD_MAX_HTML_OPENERS);
+			return false;
+		}
 	}
 	return true;
 }
@@ -555,6 +586,9 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		if (!url)
 			continue;
 		if (!esc_url_allowed(url, image)) {
+			diag_warn(o->src ? o->src : "content", cmark_node_get_start_line(n) + o->line0 - 1,
+			          cmark_node_get_start_column(n), "%s to a URL with a scheme vade does not publish; left without "
+			          "a target (see vade(5), MARKDOWN)", image ? "image" : "link");
 			cmark_node_set_url(n, "");
 			continue;
 		}

@@ -39,8 +39,10 @@ struct md_opts {
  *   - a table's cells (columns of its delimiter row times its rows): cmark-gfm
  *     fills every row to the header's width, so 2,000 columns over 2,000
  *     one-cell lines (12 KB) made 4 million cells, 7 s and 1 GB;
- *   - "<?" and "<![CDATA[" openers: cmark-gfm looks for each one's end
- *     through the rest of the text, so 400 KB of "<?" took 36 s. */
+ *   - raw HTML openers ("<?", "<!" and a letter, "<![CDATA["): cmark-gfm
+ *     looks for each one's end through the rest of the text, so 400 KB of
+ *     "<?" took 36 s.
+ * Both are counted outside fenced code, inside blockquotes and lists too. */
 #define MD_MAX_TABLE_CELLS 100000
 #define MD_MAX_HTML_OPENERS 2000
 

@@ -282,7 +282,13 @@ static void walk(struct site *s, const char *rel, struct vec *chain, struct vec 
 		enum tree_kind k = top && (!strcmp(name, "data") || !strcmp(name, "i18n") || !strcmp(name, "site.yaml"))
 		                       ? TREE_NONE /* loaded separately */
 		                       : tree_walk_kind(&s->tree, path, chain, &real);
-		if (k == TREE_DIR) {
+		char *marker = k == TREE_DIR ? xasprintf("%s/.vade-output", path) : NULL;
+		if (marker && tree_kind(&s->tree, marker, NULL) == TREE_FILE) {
+			/* Publishing an output folder (a link to dist/, or -o inside content/) would
+			 * republish it into itself, one level deeper every build. */
+			diag_error(path, 0, 0, "a folder vade builds into (it holds .vade-output); not published: "
+			           "build into a folder outside content/ and do not link to it");
+		} else if (k == TREE_DIR) {
 			vec_push(chain, real);
 			walk(s, path, chain, found, res);
 			chain->n--;
@@ -292,6 +298,7 @@ static void walk(struct site *s, const char *rel, struct vec *chain, struct vec 
 		} else if (k == TREE_FILE) {
 			vec_push(res, xstrdup(path + strlen("content/")));
 		}
+		free(marker);
 		free(real);
 		free(path);
 		free(name);

@@ -39,5 +39,17 @@ int main(void)
 	check(esc_url_attr, "field notes.md#a b", "field%20notes.md#a%20b", "url: spaces percent-encoded");
 	check(esc_url_attr, "a.html?x=1&y=\"2\"", "a.html?x=1&amp;y=%222%22", "url: & as a reference, quotes encoded");
 	check(esc_url_attr, "caf\xc3\xa9/100%", "caf%C3%A9/100%", "url: UTF-8 encoded, % kept");
+	ok(esc_url_allowed("https://example.org/a", false) && esc_url_allowed("../a.html#x", false) &&
+	   esc_url_allowed("mailto:a@b.c", false), "url: http(s), relative and mailto pass");
+	ok(!esc_url_allowed("javascript:x", false) && !esc_url_allowed(" JaVaScRiPt:x", false) &&
+	   !esc_url_allowed("java\tscript:x", false) && !esc_url_allowed("java\nscript:x", false) &&
+	   !esc_url_allowed("\x01javascript:x", false), "url: javascript: in every spelling a browser reads is refused");
+	ok(!esc_url_allowed("vbscript:x", false) && !esc_url_allowed("file:///etc/passwd", false) &&
+	   !esc_url_allowed("data:text/html,x", false) && !esc_url_allowed("data:image/png;base64,x", false),
+	   "url: vbscript:, file:, data: refused for links");
+	ok(esc_url_allowed("data:image/png;base64,x", true) && !esc_url_allowed("data:image/svg+xml,x", true),
+	   "url: data: images of raster types only");
+	ok(!esc_url_allowed("//evil.example/x", false) && !esc_url_allowed("\\\\evil.example\\x", false),
+	   "url: //host (another machine from a file share) refused");
 	return tap_done();
 }

@@ -350,7 +350,11 @@ struct output *output_begin(const char *out_dir)
 		o->dir[--n] = '\0';
 	const char *base;
 	char *parent = parent_of(o->dir, &base);
-	if (!strcmp(base, ".") || !strcmp(base, "..")) { /* name it, so the staging folder goes beside it */
+	struct stat lst;
+	bool link = lstat(o->dir, &lst) == 0 && S_ISLNK(lst.st_mode);
+	/* Name it, so the staging folder goes beside it; a link to it is the folder it
+	 * leads to, so two builds through two names take one lock. */
+	if (!strcmp(base, ".") || !strcmp(base, "..") || link) {
 		char *real = realpath(o->dir, NULL);
 		if (real) {
 			free(o->dir);

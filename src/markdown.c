@@ -587,7 +587,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			continue;
 		if (!esc_url_allowed(url, image)) {
 			diag_warn(o->src ? o->src : "content", cmark_node_get_start_line(n) + o->line0 - 1,
-			          cmark_node_get_start_column(n), "%s to a URL with a scheme vade does not publish; left without "
+			          cmark_node_get_start_column(n), "%s with a URL whose scheme vade does not publish; left without "
 			          "a target (see vade(5), MARKDOWN)", image ? "image" : "link");
 			cmark_node_set_url(n, "");
 			continue;

@@ -458,17 +458,27 @@ static const char *unique_id(struct idset *s, const char *text, const char *pref
 	return res;
 }
 
+/* The bytes from set at the start of l[0..n): strspn() within n bytes, as
+ * the text given to markdown_render() need not end in a NUL. */
+static size_t span(const char *l, size_t n, const char *set)
+{
+	size_t i = 0;
+	while (i < n && l[i] && strchr(set, l[i]))
+		i++;
+	return i;
+}
+
 /* A GFM table's delimiter row: only '|', '-', ':' and spaces, with a '-' and a '|'. Returns its columns, or 0. */
 static size_t delimiter_columns(const char *l, size_t n)
 {
 	size_t pipes = 0, dashes = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!strchr("|-: \t", l[i]))
+		if (!l[i] || !strchr("|-: \t", l[i]))
 			return 0;
 		pipes += l[i] == '|';
 		dashes += l[i] == '-';
 	}
-	size_t lead = strspn(l, " \t"), end = n;
+	size_t lead = span(l, n, " \t"), end = n;
 	while (end > 0 && (l[end - 1] == ' ' || l[end - 1] == '\t'))
 		end--;
 	if (!dashes || !pipes || end <= lead)
@@ -487,7 +497,7 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 		const char *nl = memchr(text + at, '\n', len - at);
 		size_t n = nl ? (size_t)(nl - text - at) : len - at;
 		const char *l = text + at;
-		bool blank = strspn(l, " \t\r") >= n;
+		bool blank = span(l, n, " \t\r") == n;
 		size_t c = delimiter_columns(l, n);
 		if (c && !cols) {
 			cols = c, rows = 1, table_line = (size_t)line; /* the header above counts as a row */

@@ -193,6 +193,81 @@ static void hook(lua_State *L, lua_Debug *ar)
 		           (int)(STEP_LIMIT / 1000000));
 }
 
+/* {======= patterns
+ * Lua's pattern matcher backtracks in C, where the step hook never runs:
+ * each item with a repetition ('*', '+', '-', '?') may take any length, so
+ * q of them over n bytes may be tried in about C(n+q, q) ways from each
+ * start (a 90-byte template with thirty "a*" ran for hours on 30 bytes). A
+ * pattern of two or more such items is refused when that worst case is
+ * over the step limit; one alone is at worst quadratic in the text, like a
+ * plain find() in a loop, and is let through. */
+
+/* The index just after the set that starts at p[i] == '[' (as Lua reads a set:
+ * a ']' right after "[" or "[^" is a member, '%' escapes the next byte). */
+static size_t set_end(const char *p, size_t n, size_t i)
+{
+	i++;
+	if (i < n && p[i] == '^')
+		i++;
+	do {
+		if (i >= n)
+			return n;
+		if (p[i++] == '%' && i < n)
+			i++;
+	} while (i < n && p[i] != ']');
+	return i + 1;
+}
+
+/* The items of pattern p with a repetition; *anchored when it starts with '^'. */
+static int pattern_repeats(const char *p, size_t n, bool *anchored)
+{
+	int q = 0;
+	*anchored = n > 0 && p[0] == '^';
+	for (size_t i = *anchored; i < n;) {
+		if (p[i] == '(' || p[i] == ')') {
+			i++;
+			continue;
+		}
+		if (p[i] == '%' && i + 1 < n && (p[i + 1] == 'b' || p[i + 1] == 'f' || (p[i + 1] >= '0' && p[i + 1] <= '9'))) {
+			/* %bxy, %f[set] and back-references take no repetition */
+			i = p[i + 1] == 'b' ? i + 4 : p[i + 1] == 'f' ? set_end(p, n, i + 2) : i + 2;
+			continue;
+		}
+		i = p[i] == '[' ? set_end(p, n, i) : p[i] == '%' ? i + 2 : i + 1;
+		if (i < n && p[i] && strchr("*+-?", p[i]))
+			q++, i++;
+	}
+	return q;
+}
+
+/* string.find, match, gmatch and gsub: the original (upvalue 1) after the
+ * check above; upvalue 2 is 0 for find (whose 4th argument asks for a plain
+ * search) and 2 for gmatch (where '^' anchors nothing). */
+static int l_pattern(lua_State *L)
+{
+	size_t n, pn;
+	int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
+	const char *s = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &n) : NULL;
+	const char *p = lua_type(L, 2) == LUA_TSTRING ? lua_tolstring(L, 2, &pn) : NULL;
+	if (s && p && !(kind == 0 && lua_toboolean(L, 4))) {
+		bool anchored;
+		int q = pattern_repeats(p, pn, &anchored);
+		double ways = anchored && kind != 2 ? 1 : (double)n + 1;
+		for (int i = 1; i <= q && ways <= STEP_LIMIT; i++)
+			ways = ways * ((double)n + i) / i;
+		if (q >= 2 && ways > STEP_LIMIT)
+			return luaL_error(L, "a pattern with %d repeated items ('*', '+', '-', '?') over %I bytes could be "
+			                  "tried in more than %d million ways (an endless match?); use fewer or a shorter text",
+			                  q, (lua_Integer)n, (int)(STEP_LIMIT / 1000000));
+	}
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+/* }======= */
+
 /* Finds the innermost template frame for the message: "path\tline\tmessage". */
 static int msgh(lua_State *L)
 {
@@ -646,6 +721,13 @@ struct tpl_engine *tpl_new(const char *const *dirs, const char *const *shown, si
 	lua_getglobal(L, "string");
 	lua_pushnil(L);
 	lua_setfield(L, -2, "dump");
+	static const char *const patterns[] = {"find", "match", "gmatch", "gsub", NULL};
+	for (int k = 0; patterns[k]; k++) {
+		lua_getfield(L, -1, patterns[k]);
+		lua_pushinteger(L, k);
+		lua_pushcclosure(L, l_pattern, 2);
+		lua_setfield(L, -2, patterns[k]);
+	}
 	lua_pop(L, 1);
 
 	lua_newtable(L);

@@ -8,7 +8,8 @@
  * see only what tpl_render() gives them plus a small safe library: no io,
  * os, require, load, dofile, debug, pcall or string.dump. Each render may
  * run a bounded number of Lua instructions and a bounded amount of memory,
- * so a runaway template is stopped and reported, not left to hang a build.
+ * and a string pattern that could backtrack past that bound is refused, so
+ * a runaway template is stopped and reported, not left to hang a build.
  *
  * One engine is one Lua state: use one per thread. Errors are reported
  * through diag as "template:line:1: error: ...".

@@ -14,7 +14,9 @@
  * a template that needs more is almost certainly looping forever. */
 #define STEP_LIMIT 200000000L
 #define HOOK_EVERY 1000
-/* A template that builds strings or tables without end fails here, not in the kernel's OOM killer. */
+/* A template that builds strings or tables without end fails here, not in the kernel's OOM killer.
+ * Its output and the escaped copies of its values are C buffers outside the
+ * Lua state: they are held to the same limit. */
 #define MEM_LIMIT ((size_t)1 << 30)
 
 struct tpl_engine {
@@ -24,6 +26,7 @@ struct tpl_engine {
 	struct buf *out;        /* where _put writes: the innermost template being rendered */
 	long steps;
 	size_t mem;
+	size_t written;         /* bytes the current render wrote (includes count again in their caller) */
 	int depth;
 };
 
@@ -151,16 +154,31 @@ static void tostr(lua_State *L, int idx, struct buf *b, bool escape)
 		buf_add(b, s, n);
 }
 
+/* Whether n more bytes fit in the engine's memory. A C buffer about to become
+ * a Lua string is checked first, so the memory error comes before the buffer
+ * is made, not from lua_pushlstring() with the buffer left behind. */
+static bool fits(const struct tpl_engine *e, size_t n)
+{
+	return e->mem + n + 64 <= MEM_LIMIT;
+}
+
 static int l_put(lua_State *L)
 {
 	struct tpl_engine *e = engine_of(L);
+	size_t n = lua_type(L, 1) == LUA_TSTRING ? lua_rawlen(L, 1) : 0, before = e->out->len;
+	if (e->written + n > MEM_LIMIT)
+		return luaL_error(L, "template wrote more than %d MiB (an endless loop?)", (int)(MEM_LIMIT >> 20));
 	tostr(L, 1, e->out, false);
+	e->written += e->out->len - before;
 	return 0;
 }
 
 /* _esc returns a marker-free escaped string; put then copies it. */
 static int l_esc(lua_State *L)
 {
+	/* esc_html() writes at most 6 bytes ("&quot;") for one. */
+	if (lua_type(L, 1) == LUA_TSTRING && !fits(engine_of(L), lua_rawlen(L, 1) * 6))
+		return luaL_error(L, "not enough memory");
 	struct buf b = BUF_INIT;
 	tostr(L, 1, &b, true);
 	lua_pushlstring(L, b.p, b.len);
@@ -177,6 +195,8 @@ static int l_esc_string(lua_State *L)
 	struct buf b = BUF_INIT;
 	size_t n;
 	const char *s = luaL_checklstring(L, 1, &n);
+	if (!fits(engine_of(L), n * 6 + 2)) /* at most "\u003c" for one byte, and the quotes */
+		return luaL_error(L, "not enough memory");
 	esc(&b, s, n);
 	lua_pushlstring(L, b.p, b.len);
 	buf_free(&b);
@@ -468,6 +488,7 @@ int tpl_render(struct tpl_engine *e, const char *name, int vars, const char *wha
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.current");
 	if (outer) {
 		e->steps = 0;
+		e->written = 0;
 		lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_EVERY);
 	}
 	int rc = call(e, vars, out);
@@ -519,6 +540,10 @@ static int l_include(lua_State *L)
 	if (rc != LUA_OK) {
 		buf_free(&b);
 		return lua_error(L); /* already located by the message handler */
+	}
+	if (!fits(e, b.len)) {
+		buf_free(&b);
+		return luaL_error(L, "not enough memory");
 	}
 	lua_pushlstring(L, b.p, b.len);
 	buf_free(&b);

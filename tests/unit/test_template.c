@@ -63,6 +63,10 @@ int main(void)
 	 * writing tests/fuzz/fuzz_template.c: this ran for hours). */
 	put("pattern.html", "a\n<% local s = string.find(string.rep('a', 30), string.rep('a*', 30) .. 'b') %>");
 	put("patmethod.html", "<% for w in ('a'):rep(40):gmatch(('a-'):rep(12) .. 'b') do end %>");
+	/* Output and escaped copies are C buffers, held to the memory limit too. */
+	put("bigout.html", "<% local s = string.rep('x', 1e8) for i = 1, 20 do %><%- s %><% end %>");
+	put("bigesc.html", "<%= string.rep('\"', 3e8) %>");
+	put("bigjs.html", "<%- escape_js(string.rep('<', 3e8)) %>");
 	put("patok.html", "<%= ('  Hello  '):match('^%s*(.-)%s*$') %>|<%= ('note'):gsub('^%l', string.upper) %>|"
 	                  "<% for w in ('a b c'):gmatch('%a+') do %><%= w %><% end %>|<%= ('x*y'):find('*', 1, true) %>|"
 	                  "<%= ('2024-05-01'):match('(%d+)-(%d+)-(%d+)') %>|<%= ('[a]'):find('[]]') %>");
@@ -94,6 +98,9 @@ int main(void)
 		{"forever.html", "templates/forever.html:2:1: error: template ran more than"},
 		{"pcall.html", "global 'pcall'"},
 		{"mem.html", "not enough memory"},
+		{"bigout.html", "templates/bigout.html:1:1: error: template wrote more than 1024 MiB"},
+		{"bigesc.html", "templates/bigesc.html:1:1: error: not enough memory"},
+		{"bigjs.html", "templates/bigjs.html:1:1: error: not enough memory"},
 		{"pattern.html", "templates/pattern.html:2:1: error: a pattern with 30 repeated items"},
 		{"patmethod.html", "a pattern with 12 repeated items ('*', '+', '-', '?') over 40 bytes"},
 	};

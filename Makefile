@@ -24,7 +24,7 @@ TSAN_OBJ = $(SRC:src/%.c=build/tsan/%.o)
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(DEP_CFLAGS) -DVADE_DATADIR='"$(PREFIX)/share/vade"'
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all site deps check check-asan regen unit clean install serve pdf fonts fuzz
+.PHONY: all site deps check check-asan regen unit clean install serve pdf fonts fuzz fuzz-all
 
 all: site
 
@@ -88,15 +88,36 @@ regen: build/vade build/test_spec
 serve: build/vade
 	build/vade serve
 
-# Fuzzing with libFuzzer (clang): make fuzz FUZZ=markdown|yml [FUZZ_TIME=60]
+# Fuzzing with libFuzzer (clang, ASan+UBSan, leaks detected): one target per
+# tests/fuzz/fuzz_<name>.c, run by tests/fuzz/run (seeds from tests/, a
+# dictionary, its findings in build/fuzz/<name>-crash-* and the like).
+#   make fuzz FUZZ=<name> [FUZZ_TIME=60]   one target
+#   make fuzz-all [FUZZ_TIME=60]           every target, one after the other
 FUZZ      ?= markdown
 FUZZ_TIME ?= 60
+FUZZ_CC    = clang
+FUZZ_NAMES = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SRC   = $(filter-out src/main.c src/serve.c,$(SRC))
-fuzz: build/.deps
-	@mkdir -p build/fuzz-corpus-$(FUZZ)
-	clang $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $(DEP_CFLAGS) \
-	  -DVADE_DATADIR='"$(PREFIX)/share/vade"' -o build/fuzz-$(FUZZ) tests/fuzz/fuzz_$(FUZZ).c $(FUZZ_SRC) $(DEP_LIBS)
-	build/fuzz-$(FUZZ) -max_total_time=$(FUZZ_TIME) -max_len=8192 -artifact_prefix=build/ build/fuzz-corpus-$(FUZZ) tests/sites/basic/content
+FUZZ_OBJ   = $(FUZZ_SRC:src/%.c=build/fuzz/obj/%.o)
+FUZZ_FLAGS = $(STD) $(WARN) -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+             -Isrc $(DEP_CFLAGS) -DVADE_DATADIR='"$(PREFIX)/share/vade"'
+
+# Kept, not removed as intermediates: every target links the same objects.
+.SECONDARY: $(FUZZ_OBJ)
+
+build/fuzz/obj/%.o: src/%.c src/*.h build/.deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/fuzz-%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(DEP_LIBS)
+
+# build/vade makes the PO seeds (its exports of tests/fuzz/site).
+fuzz: build/vade build/fuzz/fuzz-$(FUZZ)
+	tests/fuzz/run $(FUZZ) $(FUZZ_TIME)
+
+fuzz-all: build/vade $(FUZZ_NAMES:%=build/fuzz/fuzz-%)
+	@for t in $(FUZZ_NAMES); do tests/fuzz/run $$t $(FUZZ_TIME) || exit 1; done
 
 # PDFs of the cards, sheets and handbooks, beside their HTML in dist/.
 pdf: site

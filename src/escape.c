@@ -142,10 +142,28 @@ void esc_css_string(struct buf *b, const char *s, size_t n)
 	quoted(b, s, n, css_rep);
 }
 
+/* Besides ASCII's controls, the characters libyaml (YAML 1.1) does not read
+ * back raw from a double-quoted scalar are escaped by code point: U+0085,
+ * U+2028 and U+2029 are line breaks to it (folded to a space, blanks beside
+ * them dropped), and the other C1 controls (U+0080 to U+009F), U+FFFE and
+ * U+FFFF are refused as not printable (YAML 1.1, 5.1). */
 static const char *yaml_rep(const char *s, size_t n, size_t *used, char tmp[16])
 {
-	(void)n, (void)used;
-	return backslash_rep((unsigned char)*s, tmp, "\\x%02x");
+	const unsigned char *u = (const unsigned char *)s;
+	if (n >= 2 && u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f) {
+		*used = 2;
+		snprintf(tmp, 16, "\\x%02x", u[1]);
+		return tmp;
+	}
+	if (line_separator(s, n)) {
+		*used = 3;
+		return u[2] == 0xa8 ? "\\u2028" : "\\u2029";
+	}
+	if (n >= 3 && u[0] == 0xef && u[1] == 0xbf && (u[2] == 0xbe || u[2] == 0xbf)) {
+		*used = 3;
+		return u[2] == 0xbe ? "\\ufffe" : "\\uffff";
+	}
+	return backslash_rep(u[0], tmp, "\\x%02x");
 }
 
 void esc_yaml_string(struct buf *b, const char *s, size_t n)

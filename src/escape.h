@@ -56,7 +56,8 @@ void esc_js_string(struct buf *b, const char *s, size_t n);
 void esc_css_string(struct buf *b, const char *s, size_t n);
 
 /* A YAML double-quoted scalar, quotes included: " \ and control characters
- * escaped (\n, \t, \xNN), so any text reads back as itself. */
+ * (C0 and C1) escaped (\n, \t, \xNN), and U+2028, U+2029, U+FFFE, U+FFFF as
+ * \uNNNN, so any text reads back as itself through libyaml (YAML 1.1). */
 void esc_yaml_string(struct buf *b, const char *s, size_t n);
 
 /* A JSON string, quotes included: " \ and control characters escaped. */

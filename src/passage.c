@@ -64,14 +64,17 @@ static struct passage *add(struct passage_set *set)
 	return g;
 }
 
-/* Byte offset of a cmark position (line, col), both 1-based, columns in bytes. */
+/* Byte offset of a cmark position (line, col), both 1-based, columns in
+ * bytes; lines end where cmark ends them: "\n", "\r\n" or a lone "\r".
+ * Clamped to len. */
 static size_t offset_of(const char *text, size_t len, size_t from, int line, int col)
 {
 	size_t o = from;
 	for (int l = 1; l < line && o < len; o++)
-		if (text[o] == '\n')
+		if (text[o] == '\n' || (text[o] == '\r' && (o + 1 == len || text[o + 1] != '\n')))
 			l++;
-	return o + (size_t)(col > 0 ? col - 1 : 0);
+	o += (size_t)(col > 0 ? col - 1 : 0);
+	return o < len ? o : len;
 }
 
 /* The front matter value of key: its bytes on its line and its text. */

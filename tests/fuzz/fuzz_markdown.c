@@ -1,35 +1,114 @@
-/* libFuzzer target: Markdown with citations, typography and heading ids.
- * make fuzz FUZZ=markdown [FUZZ_TIME=60] */
+/* libFuzzer target: a page file as a site has it — front matter, Markdown,
+ * citations. The input is written as content/fuzz.md of the small site
+ * (fuzz.h) and goes through the doc loader (doc_load: front matter, title
+ * from the first heading, drafts), then as render.c does: the body and the
+ * summary rendered with the site's bibliography and links resolved against
+ * the site, the heading ids, and the passages a translator would get.
+ * The last byte picks the language (en, fr, ar), unsafe_html and an id prefix.
+ *   make fuzz FUZZ=markdown [FUZZ_TIME=60] */
 #include "cite.h"
 #include "diag.h"
+#include "fuzz.h"
+#include "load.h"
 #include "markdown.h"
+#include "passage.h"
+#include "resolve.h"
 
-#include <stdint.h>
-#include <string.h>
+static struct site *s;
+static struct resolved *r;
+static const char *const src = "content/fuzz.md";
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* As render.c's rewrite_link, for a page at en/fuzz/index.html. */
+static char *rewrite_link(void *ctx, const char *url, bool image, int line, int col)
+{
+	size_t lang = *(size_t *)ctx;
+	(void)image;
+	struct link_target t;
+	char *err, *out = NULL;
+	if (resolve_link(r, src, url, &t, &err) != 0) {
+		diag_error(src, line, col, "%s", err);
+		free(err);
+		return NULL;
+	}
+	const char *from = "en/fuzz/index.html";
+	if (t.kind == LINK_PAGE) {
+		const char *frag = t.fragment && *t.fragment ? resolve_anchor(r, t.page, lang, t.fragment) : t.fragment;
+		char *rel = site_url_relative(from, resolve_output(r, t.page, lang));
+		out = frag ? xasprintf("%s#%s", rel, frag) : xstrdup(rel);
+		free(rel);
+	} else if (t.kind == LINK_RESOURCE) {
+		char *rel = site_url_relative(from, t.path);
+		out = xasprintf("%s%s", rel, t.rest);
+		free(rel);
+	}
+	free(t.path);
+	return out;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	markdown_init();
+	s = site_load(fuzz_site());
+	if (!s) {
+		diag_flush();
+		exit(2);
+	}
+	r = resolve_site(s, NULL);
+	return 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct cite_refs refs;
-	static struct yml_doc *bib;
-	if (!bib) {
-		static const char y[] = "- {id: a, title: A, title-short: S}\n- {id: b, title: B}\n";
-		bib = yml_parse("refs.yaml", y, sizeof y - 1, 1);
-		cite_refs_load(&refs, bib);
+	unsigned sel = size ? data[size - 1] : 0;
+	size_t lang = sel % 3;
+	fuzz_put(src, data, size);
+	char *slug = NULL;
+	struct yml_node *slug_node;
+	struct doc *d = doc_load(s, src, &slug, &slug_node);
+	if (d) {
+		struct cite_ctx c;
+		cite_ctx_init(&c, &s->refs);
+		c.src = src;
+		c.line0 = d->body_line;
+		c.col0 = 1;
+		struct md_opts o = {.unsafe_html = sel & 4, .drop_first_h1 = d->title_from_heading,
+		                    .line0 = d->body_line, .link = rewrite_link, .link_ctx = &lang, .cite = &c,
+		                    .lang = s->langs[lang].code, .rtl = !strcmp(s->langs[lang].dir, "rtl"),
+		                    .id_prefix = sel & 8 ? "c2-" : NULL, .src = src};
+		struct md_result body, sum;
+		size_t off = d->body_off <= size ? d->body_off : size;
+		markdown_render(&o, (const char *)data + off, size - off, &body);
+		/* The summary as the markdown() helper renders a front matter text. */
+		struct md_opts so = o;
+		so.drop_first_h1 = false;
+		so.line0 = 1;
+		so.id_prefix = NULL;
+		const char *summary = d->summary ? d->summary : "";
+		markdown_render(&so, summary, strlen(summary), &sum);
+		cite_resolve(&c);
+		markdown_result_free(&body);
+		markdown_result_free(&sum);
+		cite_ctx_free(&c);
+
+		char **ids;
+		size_t n = markdown_heading_ids((const char *)data + off, size - off, d->title_from_heading, &ids);
+		for (size_t i = 0; i < n; i++)
+			free(ids[i]);
+		free(ids);
+
+		/* What a translator gets of this file (a draft has no src: no passages). */
+		if (d->src) {
+			struct passage_set set;
+			passage_set_cut(&set, d, fuzz_cstr(data, size), size);
+			for (size_t i = 0; i < set.n; i++)
+				(void)passage_number(&set, i);
+			passage_set_free(&set);
+		}
+		doc_free(d);
 	}
-	/* The first byte picks the language's typography: en, fr, ar (rtl). */
-	static const char *const langs[] = {"en", "fr", "ar"};
-	unsigned sel = size ? data[0] % 3 : 0;
-	struct cite_ctx c;
-	cite_ctx_init(&c, &refs);
-	c.src = "fuzz.md";
-	struct md_opts o = {.line0 = 1, .cite = &c, .lang = langs[sel], .rtl = sel == 2, .drop_first_h1 = size && (data[0] & 4)};
-	struct md_result r;
-	markdown_render(&o, (const char *)data, size, &r);
-	cite_resolve(&c);
-	markdown_result_free(&r);
-	cite_ctx_free(&c);
+	free(slug);
 	diag_reset();
 	return 0;
 }

@@ -1,6 +1,8 @@
 /* test_escape.c — each output context's escaper, with the inputs that break a naive one. */
+#include "diag.h"
 #include "escape.h"
 #include "tap.h"
+#include "yml.h"
 
 #include <stdlib.h>
 
@@ -11,6 +13,21 @@ static void check(esc_fn f, const char *in, const char *want, const char *name)
 	struct buf b = BUF_INIT;
 	f(&b, in, strlen(in));
 	is_str(b.p, want, name);
+	buf_free(&b);
+}
+
+/* "k: <in escaped>" read by libyaml gives in back. */
+static void yaml_reads_back(const char *in, const char *name)
+{
+	struct buf b = BUF_INIT;
+	buf_adds(&b, "k: ");
+	esc_yaml_string(&b, in, strlen(in));
+	buf_addc(&b, '\n');
+	struct yml_doc *d = yml_parse("test.yaml", b.p, b.len, 1);
+	diag_reset();
+	const char *got = d ? yml_str(yml_get(d->root, "k")) : NULL;
+	is_str(got, in, name);
+	yml_free(d);
 	buf_free(&b);
 }
 
@@ -33,6 +50,16 @@ int main(void)
 
 	check(esc_yaml_string, "key: \"v\" \\ \n\t\x01", "\"key: \\\"v\\\" \\\\ \\n\\t\\x01\"", "yaml: specials and controls");
 	check(esc_yaml_string, "# not a comment", "\"# not a comment\"", "yaml: quoted, so # and : are text");
+	/* Found by tests/fuzz/fuzz_escape.c: libyaml folds U+0085 to a space, drops
+	 * the blanks beside U+2028 and U+2029 and refuses C1 controls, U+FFFE, U+FFFF. */
+	check(esc_yaml_string, "a\xc2\x85" "b\xc2\x80" "c\xc2\x9f", "\"a\\x85b\\x80c\\x9f\"", "yaml: C1 controls by code point");
+	check(esc_yaml_string, "a \xe2\x80\xa8 b\xe2\x80\xa9", "\"a \\u2028 b\\u2029\"", "yaml: U+2028 and U+2029");
+	check(esc_yaml_string, "\xef\xbf\xbe\xef\xbf\xbf\xef\xbf\xbd", "\"\\ufffe\\uffff\xef\xbf\xbd\"", "yaml: U+FFFE, U+FFFF; U+FFFD as it is");
+	check(esc_yaml_string, "\xc2\xa0\xc2", "\"\xc2\xa0\xc2\"", "yaml: U+00A0 and a cut sequence as they are");
+	yaml_reads_back("Accueil\xc2\x85suite", "yaml reads back: U+0085 (NEL) stays");
+	yaml_reads_back("one \xe2\x80\xa8 two \xe2\x80\xa9 three", "yaml reads back: blanks beside U+2028, U+2029 stay");
+	yaml_reads_back("\xc2\x80\xc2\x9f\xef\xbf\xbe\xef\xbf\xbf", "yaml reads back: C1 controls, U+FFFE, U+FFFF");
+	yaml_reads_back("tab\there \x01 \"q\" \\ caf\xc3\xa9", "yaml reads back: ASCII controls, quotes, UTF-8");
 
 	check(esc_json_string, "a\"b\\c\nd\x1f", "\"a\\\"b\\\\c\\nd\\u001f\"", "json: RFC 8259 escapes");
 

@@ -4,6 +4,8 @@
 #include "tap.h"
 
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 static char *slug(const char *s)
 {
@@ -89,6 +91,31 @@ int main(void)
 	ok(strstr(r.html.p, "<table>") && strstr(r.html.p, "<del>s</del>") && strstr(r.html.p, "href=\"http://www.example.org\"") &&
 	   strstr(r.html.p, "footnote"), "GFM table, strikethrough, autolink and footnotes");
 	markdown_result_free(&r);
+
+	/* The text need not end in a NUL: each is put just before a page no one
+	 * may read, so a read past its end stops the test (found by
+	 * tests/fuzz/fuzz_markdown.c: the limits of markdown.h read a last line
+	 * of blanks, or of '|' '-' ':' and blanks, past the end with strspn). */
+	long pg = sysconf(_SC_PAGESIZE);
+	char *two = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ok(two != MAP_FAILED && mprotect(two + pg, (size_t)pg, PROT_NONE) == 0, "a page with a guard page after it");
+	const char *const unterminated[] = {" ", "a\n \t", "| a |\n|-", "x\n\n  \t ", "|---|\n  "};
+	for (size_t i = 0; two != MAP_FAILED && i < sizeof unterminated / sizeof *unterminated; i++) {
+		size_t n = strlen(unterminated[i]);
+		char *at = two + pg - n;
+		memcpy(at, unterminated[i], n);
+		markdown_render(&(struct md_opts){.line0 = 1}, at, n, &r);
+		markdown_result_free(&r);
+		char **ids;
+		size_t nids = markdown_heading_ids(at, n, false, &ids);
+		for (size_t k = 0; k < nids; k++)
+			free(ids[k]);
+		free(ids);
+		free(markdown_first_h1(at, n));
+		ok(1, "text %zu without a NUL after it read within its length", i + 1);
+	}
+	if (two != MAP_FAILED)
+		munmap(two, (size_t)pg * 2);
 
 	char *u = site_url_relative("en/a/b/index.html", "en/c/index.html");
 	is_str(u, "../../c/index.html", "relative URL across folders");

@@ -111,6 +111,24 @@ int main(void)
 	ok(t && !strcmp(t->text, "Le titre"), "another shape: the title still pairs");
 	ok(set.n > 1 && passage_pair(&set, &odd, 1) == NULL, "no summary in the translation: none paired");
 
+	/* Lines that end in a lone CR, as cmark reads them (found by
+	 * tests/fuzz/fuzz_markdown.c: positions were counted in '\n' lines only,
+	 * so a passage's bytes lay past the end of the text). */
+	struct passage_set cr;
+	struct doc cd;
+	const char *mac = "# Title\r\rOne\rtwo\r\r\r \f\n-";
+	cut(&cr, mac, &cd);
+	bool inside = true;
+	for (size_t i = 0; i < cr.n; i++)
+		inside &= cr.v[i].start <= cr.v[i].end && cr.v[i].end <= cr.len;
+	ok(inside, "lone CRs: every passage lies within the text");
+	ok(cr.n >= 2, "lone CRs: a heading and a paragraph at least (got %zu)", cr.n);
+	if (cr.n >= 2) {
+		check_bytes(&cr, 0, "Title", "lone CRs: the heading's bytes");
+		check_bytes(&cr, 1, "One\rtwo", "lone CRs: the paragraph's bytes");
+	}
+	passage_set_free(&cr);
+
 	/* Digests: white space does not count, words do; the function is FNV-1a 64 (the status files depend on it). */
 	const char *a = "Re-wrapping  a\nparagraph\tis not a change", *b = "  Re-wrapping a paragraph is not a change\n";
 	ok(passage_digest(a, strlen(a)) == passage_digest(b, strlen(b)), "white space runs, leading and trailing, fold");

@@ -93,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cite_ctx_free(&c);
 
 		char **ids;
-		size_t n = markdown_heading_ids((const char *)data + off, size - off, d->title_from_heading, &ids);
+		size_t n = markdown_heading_ids((const char *)data + off, size - off, d->title_from_heading, s->langs[lang].code, &ids);
 		for (size_t i = 0; i < n; i++)
 			free(ids[i]);
 		free(ids);

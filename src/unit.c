@@ -1,0 +1,40 @@
+/* unit.c — a list of translation units (unit.h). */
+#include "unit.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+struct unit *unit_add(struct unit_list *u, const char *id, const char *source, const char *target)
+{
+	u->v = xrealloc(u->v, (u->n + 1) * sizeof *u->v);
+	struct unit *x = &u->v[u->n++];
+	memset(x, 0, sizeof *x);
+	x->id = dup_or_null(id);
+	x->source = xstrdup(source ? source : "");
+	x->target = xstrdup(target ? target : "");
+	return x;
+}
+
+void unit_list_free(struct unit_list *u)
+{
+	for (size_t i = 0; i < u->n; i++) {
+		struct unit *x = &u->v[i];
+		free(x->id);
+		free(x->source);
+		free(x->target);
+		free(x->prev_source);
+		free(x->note);
+		free(x->file);
+	}
+	free(u->v);
+	free(u->source_lang);
+	free(u->target_lang);
+	free(u->title);
+	memset(u, 0, sizeof *u);
+}

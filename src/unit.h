@@ -1,0 +1,60 @@
+/* unit.h — the translation units of an exchange file: what `vade i18n export`
+ * writes and `vade i18n import` reads, whatever the format (PO through
+ * libgettextpo in po.c, XLIFF 1.2 through libxml2 in xliff.c). The formats
+ * only carry units; which units a site has, and where an imported one lands,
+ * is exchange.c's business.
+ *
+ * A unit's id names one passage (passage.h) for good:
+ *   page:<key>:title, page:<key>:summary
+ *   page:<key>:<hex>    a body passage: the first 8 hex digits of its digest,
+ *                       "<hex>.2", "<hex>.3"... for a repeated text
+ *   ui:<key>            a UI string
+ *   data:<name>/<id>/<field>   a data field
+ * In PO it is the msgctxt; in XLIFF the trans-unit's id and resname.
+ * Units are written in the order of the site (page by page, passages in
+ * reading order); obsolete units come last.
+ *
+ * States follow gettext: a fuzzy unit is written `#, fuzzy` in PO and
+ * state="needs-review-translation" in XLIFF; an untranslated one has an empty
+ * target (PO) or no <target> (XLIFF).
+ */
+#ifndef VADE_UNIT_H
+#define VADE_UNIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum unit_state {
+	UNIT_UNTRANSLATED,      /* no target */
+	UNIT_FUZZY,             /* a target that needs review: its original changed, or a tool guessed it */
+	UNIT_TRANSLATED,        /* a target that is current */
+};
+
+struct unit {
+	char *id;               /* see above; NULL on import when the file had none (a tool dropped msgctxt) */
+	char *source;           /* the original's text (PO msgid) */
+	char *target;           /* the translation (PO msgstr), "" when none */
+	char *prev_source;      /* the original the target was made for, when it has changed since
+	                         * (PO "#| msgid", XLIFF <alt-trans>), or NULL */
+	char *note;             /* for translators: where the passage stands (PO "#.", XLIFF <note>), or NULL */
+	char *file;             /* the original's file, relative to the site ("content/a.md"), or NULL */
+	int line;               /* its line there, 0 when unknown */
+	enum unit_state state;
+	bool obsolete;          /* gone from the original (PO "#~"); never imported */
+	int at;                 /* import: the line of the unit in the exchange file, 0 when unknown */
+};
+
+/* The units of one exchange file; owns them and their strings. */
+struct unit_list {
+	struct unit *v;
+	size_t n;
+	char *source_lang;      /* BCP 47 tags: the site's default language ... */
+	char *target_lang;      /* ... and the translation's (PO header "Language", XLIFF target-language) */
+	char *title;            /* export: the site's title (PO Project-Id-Version, XLIFF original) */
+};
+
+/* Appends a unit with copies of the strings (any may be NULL but source). */
+struct unit *unit_add(struct unit_list *u, const char *id, const char *source, const char *target);
+void unit_list_free(struct unit_list *u);
+
+#endif

@@ -6,8 +6,10 @@
  *
  * A unit's id names one passage (passage.h) for good:
  *   page:<key>:title, page:<key>:summary
- *   page:<key>:<hex>    a body passage: the first 8 hex digits of its digest,
- *                       "<hex>.2", "<hex>.3"... for a repeated text
+ *   page:<key>:<n>      a body passage: n is its name, a number it got when
+ *                       it was first seen and keeps while the original
+ *                       changes around it (status.h), so msgmerge pairs an
+ *                       edited passage with its old translation
  *   ui:<key>            a UI string
  *   data:<name>/<id>/<field>   a data field
  * In PO it is the msgctxt; in XLIFF the trans-unit's id and resname.

@@ -1,10 +1,12 @@
-/* i18n.h — the translators' commands `vade i18n status` and `vade i18n done`
- * (`export` and `import` are in po.h). What counts as current and where it
- * is recorded: status.h; what a passage is: passage.h.
+/* i18n.h — the translators' commands `vade i18n status`, `done`, `export` and
+ * `import`. What counts as current and where it is recorded: status.h; what
+ * a passage is: passage.h; what is exported and where imports land:
+ * exchange.h; the file formats: po.h, xliff.h.
  */
 #ifndef VADE_I18N_H
 #define VADE_I18N_H
 
+#include "exchange.h"
 #include "site.h"
 
 #include <stdbool.h>
@@ -20,5 +22,13 @@ int i18n_status(const struct site *s, char **langs, size_t n, bool json, bool st
  * originals: writes content/i18n/<lang>.status.yaml. Returns the exit status
  * (0, 1 after errors, 2 for a language that is not a translation language). */
 int i18n_done(const struct site *s, const char *lang, char **pages, size_t n);
+/* Writes the exchange file of lang to out: XLIFF 1.2 when its name ends in
+ * ".xlf" or ".xliff", else PO. Returns the exit status (0, 1, 2 for a
+ * language that is not a translation language). */
+int i18n_export(const struct site *s, const char *lang, const char *out);
+/* Brings an exchange file (XLIFF or PO, by its name) into content/, for the
+ * language it names (PO header Language, XLIFF target-language). Returns the
+ * exit status (0 or 1). */
+int i18n_import(const struct site *s, const char *path, const struct import_opts *opts);
 
 #endif

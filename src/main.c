@@ -2,7 +2,6 @@
 #include "diag.h"
 #include "i18n.h"
 #include "output.h"
-#include "po.h"
 #include "render.h"
 #include "serve.h"
 #include "site.h"
@@ -31,8 +30,9 @@ static const char usage[] =
 	"  check [--strict]                       validate everything, write nothing\n"
 	"  i18n status [LANG...] [--json] [--strict]   what each translation is missing or behind on\n"
 	"  i18n done LANG [PAGE...]               mark translations as current with their original\n"
-	"  i18n export LANG -o FILE.po            write a PO file for translators\n"
-	"  i18n import FILE.po                    write a PO file's translations back into content/\n"
+	"  i18n export LANG -o FILE.po|FILE.xlf   write a PO or XLIFF 1.2 file for translators\n"
+	"  i18n import FILE.po|FILE.xlf [--fuzzy] [--strict]\n"
+	"                                         bring its translations into content/ (fuzzy ones only with --fuzzy)\n"
 	"  serve [--port N]                       preview on http://127.0.0.1:N/ (8080), rebuilding on change\n"
 	"  version                                print the version\n"
 	"\n"
@@ -50,7 +50,7 @@ static int usage_error(const char *fmt, const char *arg)
 struct args {
 	const char *site, *out, *cmd;
 	int jobs, port;
-	bool strict, json;
+	bool strict, json, fuzzy;
 };
 
 static int default_jobs(void)
@@ -188,11 +188,15 @@ static int cmd_i18n(const struct args *a, char **arg, int n)
 	if ((done || export) && n < 2)
 		return usage_error("i18n %s needs a language", sub);
 	if (export && (!a->out || n != 2))
-		return usage_error("%s", "usage: vade i18n export LANG -o FILE.po");
+		return usage_error("%s", "usage: vade i18n export LANG -o FILE.po|FILE.xlf");
 	if (import && n != 2)
-		return usage_error("%s", "usage: vade i18n import FILE.po");
-	if ((a->json || a->strict) && !status)
-		return usage_error("%s", "--json and --strict go with i18n status");
+		return usage_error("%s", "usage: vade i18n import FILE.po|FILE.xlf [--fuzzy] [--strict]");
+	if (a->json && !status)
+		return usage_error("%s", "--json goes with i18n status");
+	if (a->strict && !status && !import)
+		return usage_error("%s", "--strict goes with i18n status and i18n import");
+	if (a->fuzzy && !import)
+		return usage_error("%s", "--fuzzy goes with i18n import");
 	struct site *s = site_load(a->site);
 	int rc;
 	if (diag_errors())
@@ -202,9 +206,9 @@ static int cmd_i18n(const struct args *a, char **arg, int n)
 	else if (done)
 		rc = i18n_done(s, arg[1], arg + 2, (size_t)(n - 2));
 	else if (export)
-		rc = po_export(s, arg[1], a->out);
+		rc = i18n_export(s, arg[1], a->out);
 	else
-		rc = po_import(s, arg[1]);
+		rc = i18n_import(s, arg[1], &(struct import_opts){a->fuzzy, a->strict});
 	site_free(s);
 	int frc = finish(false);
 	return rc ? rc : frc;
@@ -232,6 +236,8 @@ int main(int argc, char **argv)
 			a.strict = true;
 		} else if (!strcmp(s, "--json")) {
 			a.json = true;
+		} else if (!strcmp(s, "--fuzzy")) {
+			a.fuzzy = true;
 		} else if (!strcmp(s, "--port")) {
 			if (!more)
 				return usage_error("%s needs a value", s);

@@ -548,6 +548,59 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 	return true;
 }
 
+/* Whether block n starts on one of o's foreign lines. */
+static bool foreign(const struct md_opts *o, cmark_node *n)
+{
+	int line = cmark_node_get_start_line(n) + o->line0 - 1;
+	size_t lo = 0, hi = o->nforeign;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (o->foreign[mid] == line)
+			return true;
+		if (o->foreign[mid] < line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* The attributes of a block in another language: ' lang="en" dir="ltr"'. */
+static void foreign_attrs(const struct md_opts *o, struct buf *b)
+{
+	buf_adds(b, " lang=\"");
+	esc_html(b, o->foreign_lang, strlen(o->foreign_lang));
+	buf_addf(b, "\" dir=\"%s\"", o->foreign_rtl ? "rtl" : "ltr");
+}
+
+/* Replaces paragraph n, which is in another language, by a custom block of its HTML with lang and dir. */
+static void mark_foreign(const struct md_opts *o, cmark_node *n, int options, cmark_llist *exts)
+{
+	char *inner = cmark_render_html(n, options, exts);
+	struct buf tag = BUF_INIT;
+	if (!strncmp(inner, "<p>", 3)) {
+		buf_adds(&tag, "<p");
+		foreign_attrs(o, &tag);
+		buf_adds(&tag, inner + 2);
+	} else { /* a tight list item's paragraph has no <p> of its own */
+		size_t il = strlen(inner);
+		while (il && inner[il - 1] == '\n')
+			il--;
+		buf_adds(&tag, "<span");
+		foreign_attrs(o, &tag);
+		buf_addc(&tag, '>');
+		buf_add(&tag, inner, il);
+		buf_adds(&tag, "</span>");
+	}
+	free(inner);
+	cmark_node *cb = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+	cmark_node_set_on_enter(cb, tag.p);
+	cmark_node_set_on_exit(cb, "");
+	buf_free(&tag);
+	cmark_node_replace(n, cb);
+	cmark_node_free(n);
+}
+
 void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out)
 {
 	int options = CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART | (o->unsafe_html ? CMARK_OPT_UNSAFE : 0);
@@ -623,6 +676,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		while (il && inner[il - 1] == '\n')
 			il--;
 		buf_addf(&tag, "<h%d id=\"%s\"", level, id);
+		if (o->nforeign && foreign(o, h))
+			foreign_attrs(o, &tag);
 		buf_add(&tag, inner + 3, il - 3);
 		free(inner);
 		cmark_node *cb = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
@@ -642,6 +697,20 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	}
 	vec_free(&heads);
 	vec_free(&links);
+	if (o->nforeign) {
+		struct vec paras = VEC_INIT;
+		cmark_iter *fi = cmark_iter_new(doc);
+		cmark_event_type fev;
+		while ((fev = cmark_iter_next(fi)) != CMARK_EVENT_DONE) {
+			cmark_node *n = cmark_iter_get_node(fi);
+			if (fev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH && foreign(o, n))
+				vec_push(&paras, n);
+		}
+		cmark_iter_free(fi);
+		for (size_t i = 0; i < paras.n; i++)
+			mark_foreign(o, paras.v[i], options, exts);
+		vec_free(&paras);
+	}
 
 	char *html = cmark_render_html(doc, options, exts);
 	buf_adds(&out->html, html);

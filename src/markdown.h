@@ -31,6 +31,13 @@ struct md_opts {
 	bool rtl;               /* right-to-left: Latin runs are isolated in <bdi> */
 	const char *id_prefix;  /* before every heading id, so chapters of one document do not clash */
 	const char *src;        /* the file the text comes from, for messages (NULL: "content") */
+	/* Paragraphs and headings still in another language: a translation's
+	 * passages nobody has translated yet hold the original's text. Each block
+	 * that starts on one of these file lines (sorted) gets lang and dir. */
+	const int *foreign;
+	size_t nforeign;
+	const char *foreign_lang; /* their language and direction */
+	bool foreign_rtl;
 };
 
 /* Inputs that cost cmark-gfm far more than their size are refused before it

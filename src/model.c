@@ -275,10 +275,10 @@ static void push_status(lua_State *L, const struct resolved *r, const struct pag
 	const struct tr_entry *te = status_entry(resolve_status(r), l, TR_PAGES, p->key);
 	lua_pushboolean(L, te && p->docs[l] && te->state == TR_OUTDATED);
 	lua_setfield(L, -2, "outdated");
-	if (te && p->docs[l] && te->nchanged) {
-		lua_createtable(L, (int)te->nchanged, 0);
-		for (size_t k = 0; k < te->nchanged; k++) {
-			lua_pushstring(L, te->changed[k]);
+	if (te && p->docs[l] && te->nitems) {
+		lua_createtable(L, (int)te->nitems, 0);
+		for (size_t k = 0; k < te->nitems; k++) {
+			lua_pushstring(L, te->items[k].label);
 			lua_rawseti(L, -2, (lua_Integer)k + 1);
 		}
 	} else {

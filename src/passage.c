@@ -96,6 +96,7 @@ static void front_matter_value(struct passage_set *set, const struct doc *d, con
 	g->line = n->line;
 	g->label = xstrdup(key);
 	g->yaml = true;
+	g->kind = PASSAGE_META;
 }
 
 /* Copies the passage [st, en), dropping the first `indent` columns of container
@@ -174,6 +175,7 @@ static void cut_body(struct passage_set *set, const struct doc *d)
 		struct passage *g = add(set);
 		g->start = st;
 		g->end = en;
+		g->kind = heading ? PASSAGE_HEADING : cell ? PASSAGE_CELL : PASSAGE_PARAGRAPH;
 		g->indent = cmark_node_get_start_column(n) - 1;
 		g->text = copy_text(set->text, st, en, g->indent);
 		g->digest = passage_digest(g->text, strlen(g->text));
@@ -227,34 +229,6 @@ void passage_set_free(struct passage_set *set)
 	free(set->v);
 	free(set->text);
 	memset(set, 0, sizeof *set);
-}
-
-size_t passage_number(const struct passage_set *set, size_t i)
-{
-	size_t b = 0;
-	for (size_t k = 0; k < i && k < set->n; k++)
-		b += !set->v[k].yaml;
-	return b + 1;
-}
-
-const struct passage *passage_pair(const struct passage_set *orig, const struct passage_set *tr, size_t i)
-{
-	if (!tr || !tr->text)
-		return NULL;
-	const struct passage *g = &orig->v[i];
-	if (g->yaml) {
-		for (size_t k = 0; k < tr->n; k++)
-			if (tr->v[k].yaml && !strcmp(tr->v[k].label, g->label))
-				return &tr->v[k];
-		return NULL;
-	}
-	if (passage_number(orig, orig->n) != passage_number(tr, tr->n))
-		return NULL; /* not the same shape */
-	size_t want = passage_number(orig, i);
-	for (size_t k = 0, b = 0; k < tr->n; k++)
-		if (!tr->v[k].yaml && ++b == want)
-			return &tr->v[k];
-	return NULL;
 }
 
 /* }======= */

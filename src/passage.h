@@ -22,7 +22,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What a passage is in its file, which says what its translation may hold. */
+enum passage_kind { PASSAGE_META, PASSAGE_HEADING, PASSAGE_PARAGRAPH, PASSAGE_CELL };
+
 struct passage {
+	enum passage_kind kind; /* PASSAGE_META: a front matter value (title, summary) */
 	size_t start, end;      /* its bytes in the file (for title and summary, the YAML value with its quotes) */
 	char *text;             /* as a translator sees it: container prefixes ("> ", indentation) dropped */
 	uint64_t digest;
@@ -51,14 +55,6 @@ bool passage_set_read(const struct site *s, const struct doc *d, struct passage_
  * into passages. set takes text over (malloc'd, NUL-terminated). */
 void passage_set_cut(struct passage_set *set, const struct doc *d, char *text, size_t len);
 void passage_set_free(struct passage_set *set);
-/* The number (from 1) of body passage i among the body passages, front matter
- * values left out: with the page key it names the passage in exchange files. */
-size_t passage_number(const struct passage_set *set, size_t i);
-/* The passage of translation tr that answers passage i of orig: the value of
- * the same front matter key, or the body passage of the same number when both
- * files have as many. NULL when there is none (nothing can be paired safely).
- * Borrowed from tr. */
-const struct passage *passage_pair(const struct passage_set *orig, const struct passage_set *tr, size_t i);
 
 /* The default language's UI keys that are text, the site's then the
  * theme's, each once. Pushes borrowed strings (valid until site_free()). */

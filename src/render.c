@@ -2,6 +2,7 @@
  * through Markdown and the layout templates, on a pool of workers, then the
  * checks that need every page rendered (anchors of links). */
 #include "render.h"
+#include "status.h"
 #include "diag.h"
 #include "job.h"
 #include "output.h"
@@ -230,6 +231,12 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 	struct md_opts o = {.unsafe_html = s->unsafe_html, .drop_first_h1 = d->title_from_heading,
 	                    .line0 = d->body_line, .lang = s->langs[tl].code,
 	                    .rtl = !strcmp(s->langs[tl].dir, "rtl"), .id_prefix = prefix, .src = d->src};
+	/* A translation's passages nobody has translated yet are in the default language. */
+	const struct tr_entry *te = tl == j->lang ? status_entry(resolve_status(w->sh->r), tl, TR_PAGES, j->page->key) : NULL;
+	if (te && te->nforeign) {
+		o.foreign = te->foreign, o.nforeign = te->nforeign;
+		o.foreign_lang = s->langs[0].code, o.foreign_rtl = !strcmp(s->langs[0].dir, "rtl");
+	}
 	j->cite->src = d->src;
 	j->cite->line0 = d->body_line;
 	j->cite->col0 = 1;

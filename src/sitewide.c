@@ -135,12 +135,19 @@ static void push_entries(struct worker *w, const struct job *j, const struct tr_
 			free(rel);
 			model_set_str(L, "title", site_page_doc(s, pg, 0)->title);
 		}
-		lua_createtable(L, (int)e->nchanged, 0);
-		for (size_t c = 0; c < e->nchanged; c++) {
-			lua_pushstring(L, e->changed[c]);
+		/* changed: the passages that are not current, each {id, change, label, words}. */
+		lua_createtable(L, (int)e->nitems + (e->note != NULL), 0);
+		for (size_t c = 0; c < e->nitems; c++) {
+			lua_createtable(L, 0, 4);
+			model_set_str(L, "id", e->items[c].id);
+			model_set_str(L, "change", tr_change_names[e->items[c].change]);
+			model_set_str(L, "label", e->items[c].label);
+			lua_pushinteger(L, (lua_Integer)e->items[c].words);
+			lua_setfield(L, -2, "words");
 			lua_rawseti(L, -2, (lua_Integer)c + 1);
 		}
 		lua_setfield(L, -2, "changed");
+		model_set_str(L, "note", e->note);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	lua_setfield(L, -2, "items");

@@ -1,20 +1,22 @@
-/* status.c — the translation status store and the report computed from it. */
+/* status.c — the translation record, the alignment of a page with it, and the report. */
 #include "status.h"
+#include "align.h"
 #include "diag.h"
 #include "escape.h"
 #include "passage.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* {======= the store: content/i18n/<lang>.status.yaml */
+/* {======= the record: content/i18n/<lang>.status.yaml */
 
 struct kv {
 	char *key;
-	char **vals;            /* hex digests, or whatever the file held */
+	struct rec *v;
 	size_t n;
 };
 
@@ -23,15 +25,11 @@ struct status_store {
 };
 
 static const char *const part_names[TR_KINDS] = {"pages", "ui", "data"};
+static const char *const rec_state_names[3] = {"current", "fuzzy", "untranslated"};
 
 char *status_store_path(const struct site *s, size_t lang)
 {
 	return xasprintf("content/i18n/%s.status.yaml", s->langs[lang].code);
-}
-
-static char *hex(uint64_t d)
-{
-	return xasprintf("%016" PRIx64, d);
 }
 
 /* Each part is kept sorted by key, so lookups bisect (a site has thousands of
@@ -54,13 +52,6 @@ static size_t store_pos(const struct status_store *st, enum tr_kind k, const cha
 	return lo;
 }
 
-static struct kv *store_find(const struct status_store *st, enum tr_kind k, const char *key)
-{
-	bool found;
-	size_t i = store_pos(st, k, key, &found);
-	return found ? st->part[k].v[i] : NULL;
-}
-
 /* The record of key, made empty when there is none. */
 static struct kv *store_make(struct status_store *st, enum tr_kind k, const char *key)
 {
@@ -77,30 +68,51 @@ static struct kv *store_make(struct status_store *st, enum tr_kind k, const char
 	return e;
 }
 
-static void kv_set(struct kv *e, char **vals, size_t n)
+static void recs_free(struct rec *v, size_t n)
 {
-	for (size_t i = 0; i < e->n; i++)
-		free(e->vals[i]);
-	free(e->vals);
-	e->vals = vals;
-	e->n = n;
-}
-
-static bool kv_has(const struct kv *e, uint64_t d)
-{
-	char h[17];
-	snprintf(h, sizeof h, "%016" PRIx64, d);
-	for (size_t i = 0; e && i < e->n; i++)
-		if (!strcmp(e->vals[i], h))
-			return true;
-	return false;
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].source);
+	}
+	free(v);
 }
 
 static void kv_free(struct kv *e)
 {
-	kv_set(e, NULL, 0);
+	recs_free(e->v, e->n);
 	free(e->key);
 	free(e);
+}
+
+static bool parse_hex(const char *s, uint64_t *d)
+{
+	if (!s || strlen(s) != 16)
+		return false;
+	char *end;
+	*d = strtoull(s, &end, 16);
+	return *end == '\0';
+}
+
+/* One passage's record from the file: [name, digest, state, text] for a page
+ * passage (has_name), [digest, state, text] for the others, or a bare digest
+ * as records were written before passages had names and states. */
+static bool rec_read(const struct yml_node *n, bool has_name, struct rec *r)
+{
+	memset(r, 0, sizeof *r);
+	if (n->kind == YML_SCALAR)
+		return parse_hex(yml_str(n), &r->digest);
+	size_t o = has_name ? 1 : 0;
+	if (n->kind != YML_SEQ || n->n < o + 2 || !parse_hex(yml_str(n->kids[o]), &r->digest))
+		return false;
+	const char *state = yml_str(n->kids[o + 1]);
+	for (int s = 0; s < 3; s++)
+		if (state && !strcmp(state, rec_state_names[s]))
+			r->state = (enum rec_state)s;
+	if (has_name && yml_str(n->kids[0]))
+		r->name = xstrdup(yml_str(n->kids[0]));
+	if (n->n > o + 2 && yml_str(n->kids[o + 2]))
+		r->source = xstrdup(yml_str(n->kids[o + 2]));
+	return true;
 }
 
 /* Reads the record rel of tree t (shown as shown), if there is one. */
@@ -110,24 +122,22 @@ static void store_read(const struct tree *t, const char *rel, const char *shown,
 	size_t len;
 	if (tree_kind(t, rel, NULL) == TREE_NONE || tree_read(t, rel, &text, &len) != 0)
 		return;
-	rel = shown;
-	struct yml_doc *d = yml_parse(rel, text, len, 1);
+	struct yml_doc *d = yml_parse(shown, text, len, 1);
 	free(text);
 	for (int k = 0; d && k < TR_KINDS; k++) {
 		const struct yml_node *m = yml_get(d->root, part_names[k]);
 		for (size_t i = 0; m && m->kind == YML_MAP && i + 1 < m->n; i += 2) {
 			struct kv *e = store_make(st, (enum tr_kind)k, m->kids[i]->str);
 			const struct yml_node *v = m->kids[i + 1];
-			kv_set(e, NULL, 0); /* the site's record replaces the theme's */
-			if (v->kind == YML_SCALAR) {
-				e->vals = xcalloc(1, sizeof *e->vals);
-				e->vals[e->n++] = xstrdup(v->str);
-			} else if (v->kind == YML_SEQ) {
-				e->vals = xcalloc(v->n + 1, sizeof *e->vals);
-				for (size_t j = 0; j < v->n; j++)
-					if (yml_str(v->kids[j]))
-						e->vals[e->n++] = xstrdup(v->kids[j]->str);
-			}
+			recs_free(e->v, e->n); /* the site's record replaces the theme's */
+			e->v = NULL, e->n = 0;
+			/* A page's record is a list of passages; a UI string's or data field's, one. */
+			bool list = k == TR_PAGES && v->kind == YML_SEQ;
+			size_t count = list ? v->n : 1;
+			e->v = xcalloc(count + 1, sizeof *e->v);
+			for (size_t j = 0; j < count; j++)
+				if (rec_read(list ? v->kids[j] : v, k == TR_PAGES, &e->v[e->n]))
+					e->n++;
 		}
 	}
 	yml_free(d);
@@ -164,56 +174,92 @@ void status_store_free(struct status_store *st)
 	free(st);
 }
 
-bool status_store_has(const struct status_store *st, enum tr_kind kind, const char *key, uint64_t d)
+const struct rec *status_store_get(const struct status_store *st, enum tr_kind kind, const char *key, size_t *n)
 {
-	return kv_has(store_find(st, kind, key), d);
+	bool found;
+	size_t i = store_pos(st, kind, key, &found);
+	const struct kv *e = found ? st->part[kind].v[i] : NULL;
+	*n = e ? e->n : 0;
+	return e ? e->v : NULL; /* never NULL in a record: store_read() and status_store_put() allocate one more */
 }
 
-void status_store_set(struct status_store *st, enum tr_kind kind, const char *key, const uint64_t *d, size_t n)
+void status_store_put(struct status_store *st, enum tr_kind kind, const char *key, const struct rec *v, size_t n)
 {
-	char **vals = xcalloc(n + 1, sizeof *vals);
-	for (size_t i = 0; i < n; i++)
-		vals[i] = hex(d[i]);
-	kv_set(store_make(st, kind, key), vals, n);
-}
-
-void status_store_add(struct status_store *st, enum tr_kind kind, const char *key, uint64_t d)
-{
+	struct rec *copy = xcalloc(n + 1, sizeof *copy);
+	for (size_t i = 0; i < n; i++) {
+		copy[i] = v[i];
+		copy[i].name = v[i].name ? xstrdup(v[i].name) : NULL;
+		copy[i].source = v[i].source ? xstrdup(v[i].source) : NULL;
+	}
 	struct kv *e = store_make(st, kind, key);
-	if (kv_has(e, d))
-		return;
-	e->vals = xrealloc(e->vals, (e->n + 1) * sizeof *e->vals);
-	e->vals[e->n++] = hex(d);
+	recs_free(e->v, e->n);
+	e->v = copy;
+	e->n = n;
 }
 
-/* The store as the YAML text of content/i18n/<lang>.status.yaml. Caller frees. */
+/* A passage's text as the record keeps it: white space folded, as digests see it. */
+static void add_folded(struct buf *b, const char *s)
+{
+	struct buf f = BUF_INIT;
+	bool space = false;
+	for (; *s; s++) {
+		if (isspace((unsigned char)*s)) {
+			space = f.len > 0;
+			continue;
+		}
+		if (space)
+			buf_addc(&f, ' ');
+		space = false;
+		buf_addc(&f, *s);
+	}
+	esc_yaml_string(b, f.p, f.len);
+	buf_free(&f);
+}
+
+static void rec_write(struct buf *b, const struct rec *r, bool with_name)
+{
+	buf_adds(b, "[");
+	if (with_name) {
+		const char *nm = r->name ? r->name : "";
+		esc_yaml_string(b, nm, strlen(nm));
+		buf_adds(b, ", ");
+	}
+	buf_addf(b, "\"%016" PRIx64 "\", %s", r->digest, rec_state_names[r->state]);
+	if (r->source) {
+		buf_adds(b, ", ");
+		add_folded(b, r->source);
+	}
+	buf_adds(b, "]");
+}
+
+/* The record as the YAML text of content/i18n/<lang>.status.yaml. Caller frees. */
 static char *store_text(const struct site *s, size_t lang, const struct status_store *st, size_t *len)
 {
 	struct buf b = BUF_INIT;
-	buf_addf(&b, "# What each %s translation was last checked against: digests of the %s original's\n"
-	             "# passages. Written by `vade i18n done` and `vade i18n import`; keep it in version control.\n",
+	buf_addf(&b, "# What each %s translation was last brought in line with: per passage of the %s\n"
+	             "# original, its name, digest, state and text. Written by `vade i18n`; keep it in\n"
+	             "# version control with the translations.\n",
 	         s->langs[lang].code, s->langs[0].code);
 	for (int k = 0; k < TR_KINDS; k++) {
 		buf_addf(&b, "%s:%s\n", part_names[k], st->part[k].n ? "" : " {}");
 		for (size_t i = 0; i < st->part[k].n; i++) {
 			const struct kv *e = st->part[k].v[i];
-			/* Keys may hold any text, digests whatever the file held: all double-quoted. */
+			/* Keys may hold any text: double-quoted. */
 			buf_adds(&b, "  ");
 			esc_yaml_string(&b, e->key, strlen(e->key));
 			if (k == TR_PAGES) {
-				buf_adds(&b, ":\n");
+				buf_adds(&b, e->n ? ":\n" : ": []\n");
 				for (size_t j = 0; j < e->n; j++) {
 					buf_adds(&b, "    - ");
-					esc_yaml_string(&b, e->vals[j], strlen(e->vals[j]));
+					rec_write(&b, &e->v[j], true);
 					buf_addc(&b, '\n');
 				}
-				if (!e->n)
-					buf_adds(&b, "    []\n");
-			} else {
-				const char *v = e->n ? e->vals[0] : "";
+			} else if (e->n) {
 				buf_adds(&b, ": ");
-				esc_yaml_string(&b, v, strlen(v));
+				rec_write(&b, &e->v[0], false);
 				buf_addc(&b, '\n');
+			} else {
+				buf_adds(&b, ": []\n");
 			}
 		}
 	}
@@ -239,9 +285,288 @@ int status_store_save(const struct site *s, size_t lang, struct status_store *st
 
 /* }======= */
 
+/* {======= a page's passages, aligned */
+
+const char *const tr_change_names[TC_CHANGES] = {"current", "fuzzy", "untranslated", "changed",
+                                                   "added",   "moved", "deleted"};
+
+char *tr_page_unit_id(const char *key, const char *name)
+{
+	return xasprintf("page:%s:%s", key, name);
+}
+
+enum tr_state tr_change_state(enum tr_change c)
+{
+	return c == TC_CURRENT ? TR_CURRENT : c == TC_UNTRANSLATED || c == TC_ADDED ? TR_MISSING : TR_OUTDATED;
+}
+
+static bool named(const struct passage *g)
+{
+	return g->yaml; /* title and summary: front matter values, named by their key */
+}
+
+/* The index of the front matter passage of set with this name, or SIZE_MAX. */
+static size_t find_named(const struct passage_set *set, const char *name)
+{
+	for (size_t i = 0; set && i < set->n; i++)
+		if (named(&set->v[i]) && !strcmp(set->v[i].label, name))
+			return i;
+	return SIZE_MAX;
+}
+
+/* The indexes of set's body passages. Caller frees. */
+static size_t *body_of(const struct passage_set *set, size_t *n)
+{
+	size_t *v = xcalloc((set ? set->n : 0) + 1, sizeof *v);
+	*n = 0;
+	for (size_t i = 0; set && i < set->n; i++)
+		if (!named(&set->v[i]))
+			v[(*n)++] = i;
+	return v;
+}
+
+/* The record's names, those of a record written before names filled in: the
+ * passage with the original's title (summary) digest is "title" ("summary"),
+ * the others are numbered in order. Caller frees the array and the strings. */
+static char **rec_names(const struct passage_set *orig, const struct rec *rec, size_t nrec)
+{
+	char **nm = xcalloc(nrec + 1, sizeof *nm);
+	size_t body = 0;
+	for (size_t i = 0; i < nrec; i++) {
+		if (rec[i].name) {
+			nm[i] = xstrdup(rec[i].name);
+			continue;
+		}
+		for (size_t k = 0; k < orig->n && !nm[i]; k++) {
+			bool taken = false;
+			for (size_t j = 0; j < i && !taken; j++)
+				taken = !strcmp(nm[j], orig->v[k].label);
+			if (named(&orig->v[k]) && orig->v[k].digest == rec[i].digest && !taken)
+				nm[i] = xstrdup(orig->v[k].label);
+		}
+		if (!nm[i])
+			nm[i] = xasprintf("%zu", ++body);
+	}
+	return nm;
+}
+
+/* What the similarity of two passages is computed from: the record's texts
+ * (old) and the original's (new). */
+struct likeness {
+	const struct rec *rec;
+	const size_t *rbody;
+	const struct passage_set *orig;
+	const size_t *obody;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The words of s, lower-cased ASCII, each once, sorted. Caller frees each and the array. */
+static size_t words_of(const char *s, char ***out)
+{
+	struct vec v = VEC_INIT;
+	while (s && *s) {
+		while (*s && !isalnum((unsigned char)*s) && (unsigned char)*s < 0x80)
+			s++;
+		const char *w = s;
+		while (*s && (isalnum((unsigned char)*s) || (unsigned char)*s >= 0x80))
+			s++;
+		if (s > w) {
+			char *x = xstrndup(w, (size_t)(s - w));
+			for (char *c = x; *c; c++)
+				*c = (char)tolower((unsigned char)*c);
+			vec_push(&v, x);
+		}
+	}
+	xqsort(v.v, v.n, sizeof *v.v, cmp_str);
+	size_t n = 0;
+	for (size_t i = 0; i < v.n; i++) {
+		if (n && !strcmp(v.v[n - 1], v.v[i]))
+			free(v.v[i]);
+		else
+			v.v[n++] = v.v[i];
+	}
+	*out = (char **)v.v;
+	return n;
+}
+
+/* Dice's coefficient over the two passages' sets of words; -1 when the old text was not kept. */
+static double similar(void *ctx, size_t i, size_t j)
+{
+	const struct likeness *lk = ctx;
+	const char *a = lk->rec[lk->rbody[i]].source, *b = lk->orig->v[lk->obody[j]].text;
+	if (!a)
+		return -1;
+	char **wa, **wb;
+	size_t na = words_of(a, &wa), nb = words_of(b, &wb), common = 0;
+	for (size_t x = 0, y = 0; x < na && y < nb;) {
+		int c = strcmp(wa[x], wb[y]);
+		common += !c;
+		x += c <= 0;
+		y += c >= 0;
+	}
+	for (size_t x = 0; x < na; x++)
+		free(wa[x]);
+	for (size_t y = 0; y < nb; y++)
+		free(wb[y]);
+	free(wa);
+	free(wb);
+	return na + nb ? 2.0 * (double)common / (double)(na + nb) : 1;
+}
+
+static bool is_named(const char *name)
+{
+	return !strcmp(name, "title") || !strcmp(name, "summary");
+}
+
+static struct tr_passage *push(struct page_align *a, size_t orig, size_t rec, size_t tr, enum tr_change c,
+                               const char *name)
+{
+	a->v = xrealloc(a->v, (a->n + 1) * sizeof *a->v);
+	struct tr_passage *p = &a->v[a->n++];
+	*p = (struct tr_passage){orig, rec, tr, c, xstrdup(name)};
+	return p;
+}
+
+/* What the record says of a passage found again (same text, or moved, or edited). */
+static enum tr_change found_again(const struct rec *r, enum align_kind k)
+{
+	if (r->state == REC_UNTRANSLATED)
+		return TC_UNTRANSLATED;
+	if (k == ALIGN_CHANGED)
+		return TC_CHANGED;
+	if (k == ALIGN_MOVED)
+		return TC_MOVED;
+	return r->state == REC_FUZZY ? TC_FUZZY : TC_CURRENT;
+}
+
+void page_align(const struct passage_set *orig, const struct rec *rec, size_t nrec, const struct passage_set *tr,
+                struct page_align *out)
+{
+	memset(out, 0, sizeof *out);
+	out->shape = true;
+	char **rn = rec_names(orig, rec, nrec);
+	bool *used = xcalloc(nrec + 1, sizeof *used);
+	size_t ob, rb = 0, tb;
+	size_t *obody = body_of(orig, &ob), *tbody = body_of(tr, &tb);
+	size_t *rbody = xcalloc(nrec + 1, sizeof *rbody);
+	long maxname = 0;
+	for (size_t i = 0; i < nrec; i++)
+		if (!is_named(rn[i])) {
+			rbody[rb++] = i;
+			long v = strtol(rn[i], NULL, 10);
+			maxname = v > maxname ? v : maxname;
+		}
+	bool have_tr = tr && tr->text;
+	/* Which way the translation's body passages answer: the record's, in order
+	 * (what import and done leave), or else the original's. */
+	bool by_rec = rec && have_tr && tb == rb, by_orig = have_tr && !by_rec && tb == ob;
+	out->shape = !have_tr || by_rec || by_orig || tb == 0;
+
+	/* Title and summary, by name. */
+	for (size_t i = 0; i < orig->n; i++) {
+		if (!named(&orig->v[i]))
+			continue;
+		const char *name = orig->v[i].label;
+		size_t r = SIZE_MAX, t = have_tr ? find_named(tr, name) : SIZE_MAX;
+		for (size_t k = 0; k < nrec && r == SIZE_MAX; k++)
+			if (!strcmp(rn[k], name))
+				r = k;
+		enum tr_change c;
+		if (!rec)
+			c = t != SIZE_MAX ? TC_FUZZY : TC_UNTRANSLATED;
+		else if (r == SIZE_MAX)
+			c = TC_ADDED;
+		else
+			c = found_again(&rec[r], rec[r].digest == orig->v[i].digest ? ALIGN_SAME : ALIGN_CHANGED);
+		if (r != SIZE_MAX)
+			used[r] = true;
+		push(out, i, r, t, c, name);
+	}
+
+	/* The body, by digests. */
+	uint64_t *was = xcalloc(rb + 1, sizeof *was), *now = xcalloc(ob + 1, sizeof *now);
+	for (size_t k = 0; k < rb; k++)
+		was[k] = rec[rbody[k]].digest;
+	for (size_t j = 0; j < ob; j++)
+		now[j] = orig->v[obody[j]].digest;
+	enum align_kind *kind = xcalloc(ob + 1, sizeof *kind);
+	size_t *from = xcalloc(ob + 1, sizeof *from);
+	struct likeness lk = {rec, rbody, orig, obody};
+	align(was, rb, now, ob, kind, from, similar, &lk);
+	for (size_t j = 0; j < ob; j++) {
+		size_t r = from[j] == SIZE_MAX ? SIZE_MAX : rbody[from[j]];
+		size_t t = by_rec && from[j] != SIZE_MAX ? tbody[from[j]] : by_orig ? tbody[j] : SIZE_MAX;
+		enum tr_change c;
+		char *fresh = NULL;
+		if (!rec) {
+			c = t != SIZE_MAX ? TC_FUZZY : TC_UNTRANSLATED;
+			fresh = xasprintf("%zu", j + 1);
+		} else if (r == SIZE_MAX) {
+			c = TC_ADDED;
+			fresh = xasprintf("%ld", ++maxname);
+		} else {
+			c = found_again(&rec[r], kind[j]);
+			used[r] = true;
+		}
+		push(out, obody[j], r, t, c, fresh ? fresh : rn[r]);
+		free(fresh);
+	}
+
+	/* What the original no longer has. */
+	for (size_t i = 0; i < nrec; i++) {
+		if (used[i])
+			continue;
+		size_t t = SIZE_MAX;
+		if (is_named(rn[i]) && have_tr)
+			t = find_named(tr, rn[i]);
+		for (size_t k = 0; by_rec && k < rb; k++)
+			if (rbody[k] == i)
+				t = tbody[k];
+		push(out, SIZE_MAX, i, t, TC_DELETED, rn[i]);
+	}
+	for (size_t i = 0; i < nrec; i++)
+		free(rn[i]);
+	free(rn);
+	free(used);
+	free(obody);
+	free(tbody);
+	free(rbody);
+	free(was);
+	free(now);
+	free(kind);
+	free(from);
+}
+
+void page_align_free(struct page_align *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		free(a->v[i].name);
+	free(a->v);
+	memset(a, 0, sizeof *a);
+}
+
+/* }======= */
+
 /* {======= the report */
 
 #define NEVER "never marked as translated (vade i18n done)"
+#define SHAPE "its headings, paragraphs and cells do not answer the original's one by one: export and import cannot pair them"
+
+static size_t count_words(const char *s)
+{
+	size_t n = 0;
+	bool in = false;
+	for (; s && *s; s++) {
+		bool sp = isspace((unsigned char)*s);
+		n += !sp && !in;
+		in = !sp;
+	}
+	return n;
+}
 
 static struct tr_entry *add_entry(struct tr_lang *L, enum tr_kind k, const char *id, const char *src)
 {
@@ -253,27 +578,37 @@ static struct tr_entry *add_entry(struct tr_lang *L, enum tr_kind k, const char 
 	return e;
 }
 
-static void add_changed(struct tr_entry *e, const char *label)
+/* Counts a passage of e; one that is not current is listed. */
+static void add_passage(struct tr_entry *e, const char *id, enum tr_change c, const char *label, const char *text)
 {
-	e->changed = xrealloc(e->changed, (e->nchanged + 1) * sizeof *e->changed);
-	e->changed[e->nchanged++] = xstrdup(label);
+	size_t w = count_words(text);
+	enum tr_state st = tr_change_state(c);
+	e->passages[st]++;
+	e->words[st] += w;
+	if (c == TC_CURRENT)
+		return;
+	e->items = xrealloc(e->items, (e->nitems + 1) * sizeof *e->items);
+	e->items[e->nitems++] = (struct tr_item){xstrdup(id), c, xstrdup(label), w};
 }
 
-/* A UI string or data field of one passage: current, outdated or missing. */
-static void one_passage(struct tr_entry *e, const struct status_store *st, enum tr_kind k, const char *orig,
-                        size_t len, bool translated)
+/* A UI string or data field: one passage, against its record. */
+static void one_passage(struct tr_entry *e, const struct status_store *st, enum tr_kind k, const char *unit_id,
+                        const char *orig, size_t len, bool translated)
 {
-	if (!translated) {
-		e->state = TR_MISSING;
-		return;
-	}
-	const struct kv *rec = store_find(st, k, e->id);
-	e->state = kv_has(rec, passage_digest(orig, len)) ? TR_CURRENT : TR_OUTDATED;
-	if (e->state == TR_OUTDATED) {
-		char *ex = rec ? passage_excerpt(orig) : xstrdup(NEVER);
-		add_changed(e, ex);
-		free(ex);
-	}
+	size_t n;
+	const struct rec *r = translated ? status_store_get(st, k, e->id, &n) : NULL;
+	enum tr_change c = !translated      ? TC_UNTRANSLATED
+	                   : !r || !n       ? TC_FUZZY
+	                   : r->digest != passage_digest(orig, len) ? TC_CHANGED
+	                   : r->state == REC_CURRENT ? TC_CURRENT
+	                   : r->state == REC_FUZZY   ? TC_FUZZY
+	                                             : TC_UNTRANSLATED;
+	if (translated && (!r || !n))
+		e->note = NEVER;
+	char *label = passage_excerpt(orig);
+	add_passage(e, unit_id, c, label, orig);
+	free(label);
+	e->state = tr_change_state(c);
 }
 
 struct data_ctx {
@@ -285,35 +620,76 @@ static void data_status(void *ctx, const char *path, const struct data_file *df,
                         const char *translated)
 {
 	struct data_ctx *c = ctx;
-	one_passage(add_entry(c->L, TR_DATA, path, df->src), c->st, TR_DATA, value->str, value->len, translated);
+	char *id = xasprintf("data:%s", path);
+	one_passage(add_entry(c->L, TR_DATA, path, df->src), c->st, TR_DATA, id, value->str, value->len,
+	            translated != NULL);
+	free(id);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* The entry of a page whose original has passages orig and whose translation
+ * (when it has one) has tr, against its record. */
+static void page_entry(struct tr_entry *e, const struct page *p, const struct passage_set *orig,
+                       const struct passage_set *tr, const struct rec *rec, size_t nrec, bool have)
+{
+	struct page_align a;
+	page_align(orig, have ? rec : NULL, nrec, have ? tr : NULL, &a);
+	for (size_t i = 0; i < a.n; i++) {
+		const struct tr_passage *tp = &a.v[i];
+		const struct passage *g = tp->orig != SIZE_MAX ? &orig->v[tp->orig] : NULL;
+		const char *text = g ? g->text : rec[tp->rec].source;
+		char *label = g ? xstrdup(g->label)
+		                : text ? passage_excerpt(text) : xasprintf("passage %s", tp->name);
+		char *id = tr_page_unit_id(p->key, tp->name);
+		if (have)
+			add_passage(e, id, tp->change, label, text);
+		else /* counted, not listed: the whole page is missing */
+			e->passages[TR_MISSING]++, e->words[TR_MISSING] += count_words(text);
+		if (have && tp->change == TC_UNTRANSLATED && tp->tr != SIZE_MAX && tr->v[tp->tr].kind != PASSAGE_META) {
+			e->foreign = xrealloc(e->foreign, (e->nforeign + 1) * sizeof *e->foreign);
+			e->foreign[e->nforeign++] = tr->v[tp->tr].line;
+		}
+		free(id);
+		free(label);
+	}
+	if (!have)
+		e->state = TR_MISSING;
+	else if (!rec)
+		e->state = TR_OUTDATED, e->note = NEVER;
+	else
+		e->state = e->nitems ? TR_OUTDATED : TR_CURRENT;
+	if (have && rec && !a.shape)
+		e->note = SHAPE; /* said, but not held against it: a translation may be built otherwise */
+	page_align_free(&a);
+	xqsort(e->foreign, e->nforeign, sizeof *e->foreign, cmp_int);
 }
 
 /* A page's status in every translation language; its original is read and cut
- * into passages at most once, however many languages need it. */
+ * into passages once, however many languages need it. */
 static void page_status(const struct site *s, const struct page *p, struct status_store **st, struct tr_report *r)
 {
 	struct passage_set sg = {0};
-	bool parsed = false, readable = true;
+	bool readable = passage_set_read(s, p->docs[0], &sg);
 	for (size_t l = 1; l < s->nlangs; l++) {
 		struct tr_entry *e = add_entry(&r->langs[l], TR_PAGES, p->key, p->docs[0]->src);
-		const struct kv *rec = p->docs[l] ? store_find(st[l], TR_PAGES, p->key) : NULL;
-		if (!p->docs[l]) {
-			e->state = TR_MISSING;
-			continue;
+		struct passage_set tr = {0};
+		bool have = p->docs[l] != NULL;
+		if (have) {
+			e->tr = xstrdup(p->docs[l]->src);
+			passage_set_read(s, p->docs[l], &tr);
 		}
-		if (!rec) {
-			e->state = TR_OUTDATED;
-			add_changed(e, NEVER);
-			continue;
-		}
-		if (!parsed) {
-			readable = passage_set_read(s, p->docs[0], &sg);
-			parsed = true;
-		}
-		for (size_t i = 0; readable && i < sg.n; i++)
-			if (!kv_has(rec, sg.v[i].digest))
-				add_changed(e, sg.v[i].label);
-		e->state = e->nchanged ? TR_OUTDATED : TR_CURRENT;
+		size_t nrec;
+		const struct rec *rec = status_store_get(st[l], TR_PAGES, p->key, &nrec);
+		if (readable)
+			page_entry(e, p, &sg, &tr, rec, nrec, have);
+		else
+			e->state = have ? TR_OUTDATED : TR_MISSING;
+		passage_set_free(&tr);
 	}
 	passage_set_free(&sg);
 }
@@ -330,7 +706,9 @@ static void lang_status(const struct site *s, size_t l, const struct vec *keys, 
 	for (size_t i = 0; i < keys->n; i++) {
 		const char *k = keys->v[i], *orig = site_ui(s, 0, k);
 		struct tr_entry *e = add_entry(L, TR_UI, k, "i18n");
-		one_passage(e, st, TR_UI, orig, strlen(orig), passage_ui_own(s, l, k) != NULL);
+		char *id = xasprintf("ui:%s", k);
+		one_passage(e, st, TR_UI, id, orig, strlen(orig), passage_ui_own(s, l, k) != NULL);
+		free(id);
 	}
 	struct data_ctx c = {L, st};
 	passage_fields_each(s, l, data_status, &c);
@@ -376,9 +754,13 @@ void status_report_free(struct tr_report *r)
 				struct tr_entry *e = &r->langs[l].e[k][i];
 				free(e->id);
 				free(e->src);
-				for (size_t j = 0; j < e->nchanged; j++)
-					free(e->changed[j]);
-				free(e->changed);
+				free(e->tr);
+				free(e->foreign);
+				for (size_t j = 0; j < e->nitems; j++) {
+					free(e->items[j].id);
+					free(e->items[j].label);
+				}
+				free(e->items);
 			}
 			free(r->langs[l].e[k]);
 			free(r->langs[l].by_id[k]);

@@ -1,35 +1,132 @@
-/* status.h — whether each translation is current: the report render shows
- * (notices, the dashboard) and `vade i18n status` prints, and the store it is
- * computed from.
+/* status.h — whether each translation is current, passage by passage: the
+ * report render shows (notices, the dashboard) and `vade i18n status` prints,
+ * and the record it is computed from.
  *
- * A translation is current when every passage of its original (passage.h) is
- * one it was marked current against. What it was marked against is kept as
- * digests in content/i18n/<lang>.status.yaml, keyed by page key, UI key and
- * data path (so renaming unrelated files changes nothing); the theme keeps
- * its own record for its UI strings in themes/<name>/i18n/<lang>.status.yaml,
- * under the site's. `vade i18n done` and `vade i18n import` write the store;
- * nothing else does.
+ * The record (content/i18n/<lang>.status.yaml; the theme keeps one for its
+ * own UI strings in themes/<name>/i18n/<lang>.status.yaml, under the site's)
+ * holds, for each page, the sequence of the original's passages (passage.h)
+ * its translation was last brought in line with: each passage's name, digest,
+ * state (current, fuzzy, untranslated) and text. A translation file holds its
+ * body passages in that order, so its k-th body passage answers the record's
+ * k-th. UI strings and data fields have one record each, keyed by UI key and
+ * data path (so renaming unrelated files changes nothing). `vade i18n done`,
+ * `import` and `add` write the record; nothing else does.
+ *
+ * The status of a page aligns the original as it is now with its record
+ * (align.h): each passage of the original is current, fuzzy (translated, to
+ * be reviewed), untranslated, changed, added or moved since, and each
+ * recorded passage gone from the original is deleted. A passage's name
+ * ("title", "summary", or a number for a body passage) stays with it through
+ * those changes: it is the last part of its id in exchange files (unit.h).
  */
 #ifndef VADE_STATUS_H
 #define VADE_STATUS_H
 
+#include "passage.h"
 #include "site.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+enum tr_kind { TR_PAGES, TR_UI, TR_DATA, TR_KINDS };
+
+/* {======= the record */
+
+enum rec_state { REC_CURRENT, REC_FUZZY, REC_UNTRANSLATED };
+
+/* One passage of the original as the translation was last brought in line with it. */
+struct rec {
+	char *name;             /* "title", "summary", a number; NULL in a record written before names */
+	uint64_t digest;
+	enum rec_state state;
+	char *source;           /* its text then, white space folded; NULL when not kept */
+};
+
+struct status_store;
+
+/* The record of a translation language (lang > 0): the site's file over the
+ * theme's for the theme's UI strings; missing files are empty records.
+ * Caller frees with status_store_free(). */
+struct status_store *status_store_load(const struct site *s, size_t lang);
+void status_store_free(struct status_store *st);
+/* The record of key (n passages; 1 for a UI string or data field), or NULL
+ * when there is none. Borrowed until the next change to st. */
+const struct rec *status_store_get(const struct status_store *st, enum tr_kind kind, const char *key, size_t *n);
+/* Makes the record of key a copy of v[0..n) (n may be 0: a page without passages). */
+void status_store_put(struct status_store *st, enum tr_kind kind, const char *key, const struct rec *v, size_t n);
+/* Writes the record to content/i18n/<lang>.status.yaml when it differs from
+ * the file (saying "vade: updated ..." and counting it in *changed, which may
+ * be NULL). Returns -1 when any error has been reported through diag, else 0. */
+int status_store_save(const struct site *s, size_t lang, struct status_store *st, size_t *changed);
+/* "content/i18n/<lang>.status.yaml". Caller frees. */
+char *status_store_path(const struct site *s, size_t lang);
+
+/* }======= */
+
+/* {======= a page's passages, aligned */
+
+/* What became of a passage since the translation was brought in line with
+ * its original. The first three come from the record, the others from the
+ * alignment. */
+enum tr_change { TC_CURRENT, TC_FUZZY, TC_UNTRANSLATED, TC_CHANGED, TC_ADDED, TC_MOVED, TC_DELETED, TC_CHANGES };
+
+extern const char *const tr_change_names[TC_CHANGES]; /* "current", "fuzzy", ... as in status --json */
+
+struct tr_passage {
+	size_t orig;            /* its index in the original's passage set; SIZE_MAX when deleted */
+	size_t rec;             /* its record's index; SIZE_MAX when added or never recorded */
+	size_t tr;              /* the translation's passage answering it; SIZE_MAX when none */
+	enum tr_change change;
+	char *name;             /* "title", "summary", a number */
+};
+
+/* The original's passages (then the deleted ones) of a page in reading
+ * order, paired with the record and the translation. */
+struct page_align {
+	struct tr_passage *v;
+	size_t n;
+	bool shape;             /* false: the translation has neither the record's nor the original's
+	                         * number of body passages, so none of its body passages could be
+	                         * paired (their states are the record's all the same) */
+};
+
+/* Aligns orig (the original now) with rec[0..nrec) (the record; NULL when
+ * none) and tr (the translation; NULL or empty when none). Without a record,
+ * a translation with as many body passages as the original answers it
+ * passage by passage, each fuzzy (never reviewed). Free with page_align_free(). */
+void page_align(const struct passage_set *orig, const struct rec *rec, size_t nrec, const struct passage_set *tr,
+                struct page_align *out);
+void page_align_free(struct page_align *a);
+
+/* }======= */
+
+/* {======= the report */
+
 enum tr_state { TR_CURRENT, TR_OUTDATED, TR_MISSING };
+
+/* A passage that is not current: its id as exchange files write it (unit.h),
+ * what became of it, a label for people ("Overview, paragraph 2: “…”"). */
+struct tr_item {
+	char *id;
+	enum tr_change change;
+	char *label;
+	size_t words;
+};
 
 struct tr_entry {
 	char *id;               /* page key ("topics/thb", "" for home), UI key, or data path "dos/prevent-early/text" */
-	char *src;              /* the file of the original, for messages */
+	char *src;              /* the file of the original */
+	char *tr;               /* the translation's file, NULL when none (pages only) */
 	enum tr_state state;
-	char **changed;         /* labels of the original's passages changed since marked current */
-	size_t nchanged;
+	struct tr_item *items;  /* its passages that are not current, in reading order */
+	size_t nitems;
+	size_t passages[3], words[3]; /* the original's passages and words by state (TR_CURRENT...) */
+	const char *note;       /* why the whole is behind when no passage says it ("never marked..."), or NULL */
+	int *foreign;           /* pages: the translation's file lines (sorted) of its headings and paragraphs
+	                         * that nobody has translated yet (they hold the original's text) */
+	size_t nforeign;
 };
-
-enum tr_kind { TR_PAGES, TR_UI, TR_DATA, TR_KINDS };
 
 struct tr_lang {
 	struct tr_entry *e[TR_KINDS];   /* in the order of the site (pages by key, strings as written) */
@@ -43,8 +140,6 @@ struct tr_report {
 	struct tr_lang *langs;
 };
 
-/* {======= the report */
-
 /* The status of every translation of the site; reads each original page once.
  * Caller frees with status_report_free(). */
 struct tr_report *status_report_new(const struct site *s);
@@ -52,30 +147,10 @@ void status_report_free(struct tr_report *r);
 /* The entry of a translation language by kind and id, or NULL (also for the
  * default language). Borrowed from r. */
 const struct tr_entry *status_entry(const struct tr_report *r, size_t lang, enum tr_kind kind, const char *id);
-
-/* }======= */
-
-/* {======= the store: one language's record */
-
-struct status_store;
-
-/* The record of a translation language (lang > 0): the site's file over the
- * theme's for the theme's UI strings; missing files are empty records.
- * Caller frees with status_store_free(). */
-struct status_store *status_store_load(const struct site *s, size_t lang);
-void status_store_free(struct status_store *st);
-/* Whether the record of key holds digest d. */
-bool status_store_has(const struct status_store *st, enum tr_kind kind, const char *key, uint64_t d);
-/* Makes the record of key exactly d[0..n) (n may be 0: a page without passages). */
-void status_store_set(struct status_store *st, enum tr_kind kind, const char *key, const uint64_t *d, size_t n);
-/* Adds digest d to the record of key, making the record when there is none. */
-void status_store_add(struct status_store *st, enum tr_kind kind, const char *key, uint64_t d);
-/* Writes the record to content/i18n/<lang>.status.yaml when it differs from
- * the file (saying "vade: updated ..." and counting it in *changed, which may
- * be NULL). Returns -1 when any error has been reported through diag, else 0. */
-int status_store_save(const struct site *s, size_t lang, struct status_store *st, size_t *changed);
-/* "content/i18n/<lang>.status.yaml". Caller frees. */
-char *status_store_path(const struct site *s, size_t lang);
+/* The state of one passage for the report: TR_CURRENT, TR_OUTDATED or TR_MISSING. */
+enum tr_state tr_change_state(enum tr_change c);
+/* The id of a page passage in exchange files: "page:<key>:<name>". Caller frees. */
+char *tr_page_unit_id(const char *key, const char *name);
 
 /* }======= */
 

@@ -12,6 +12,7 @@
 #include "load.h"
 #include "markdown.h"
 #include "passage.h"
+#include "status.h"
 #include "resolve.h"
 
 static struct site *s;
@@ -102,8 +103,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (d->src) {
 			struct passage_set set;
 			passage_set_cut(&set, d, fuzz_cstr(data, size), size);
+			/* Aligned with itself as a record and as a translation: every passage current. */
+			struct rec *rec = calloc(set.n + 1, sizeof *rec);
 			for (size_t i = 0; i < set.n; i++)
-				(void)passage_number(&set, i);
+				rec[i] = (struct rec){NULL, set.v[i].digest, REC_CURRENT, NULL};
+			struct page_align a;
+			page_align(&set, rec, set.n, &set, &a);
+			for (size_t i = 0; i < a.n; i++)
+				if (a.v[i].change != TC_CURRENT)
+					abort();
+			page_align_free(&a);
+			free(rec);
 			passage_set_free(&set);
 		}
 		doc_free(d);

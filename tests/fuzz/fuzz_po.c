@@ -7,11 +7,11 @@
  * syntax errors, and vade's handler then exits (as the command must). A
  * fuzzer cannot go on after an exit, so each input is first read with a
  * handler of our own that only counts, and only a file libgettextpo reads
- * without errors goes to po_import().
+ * without errors goes to i18n_import().
  *   make fuzz FUZZ=po [FUZZ_TIME=60] */
 #include "diag.h"
 #include "fuzz.h"
-#include "po.h"
+#include "i18n.h"
 
 #include <gettext-po.h>
 
@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	struct site *s = site_load(fuzz_dir);
 	if (s) {
-		po_import(s, path);
+		i18n_import(s, path, &(struct import_opts){.fuzzy = size % 2});
 		site_free(s);
 		s = site_load(fuzz_dir);
 		site_free(s);

@@ -1,4 +1,4 @@
-/* Unit tests: a page cut into passages, their labels and bytes, digests, pairing. */
+/* Unit tests: a page cut into passages, their kinds, labels and bytes, digests. */
 #include "passage.h"
 #include "tap.h"
 
@@ -94,22 +94,9 @@ int main(void)
 		ok(set.v[2].line == 5 && set.v[4].line == 10 && set.v[10].line == 22, "file lines (%d, %d, %d)",
 		   set.v[2].line, set.v[4].line, set.v[10].line);
 		ok(set.v[3].digest == passage_digest(texts[3], strlen(texts[3])), "a passage's digest is its text's");
-		ok(passage_number(&set, 2) == 1 && passage_number(&set, 12) == 11, "body passages numbered from 1");
+		ok(set.v[0].kind == PASSAGE_META && set.v[2].kind == PASSAGE_HEADING && set.v[3].kind == PASSAGE_PARAGRAPH &&
+		   set.v[10].kind == PASSAGE_CELL, "each passage knows what it is: front matter, heading, paragraph, cell");
 	}
-
-	/* A translation of the same shape pairs passage by passage; of another shape, only front matter. */
-	struct passage_set tr, odd;
-	struct doc td, od;
-	char *fr = xstrdup(page);
-	memcpy(strstr(fr, "First"), "Prime", 5);
-	cut(&tr, fr, &td);
-	cut(&odd, "---\ntitle: Le titre\n---\nUn seul paragraphe.\n", &od);
-	const struct passage *t = set.n == want ? passage_pair(&set, &tr, 3) : NULL;
-	ok(t && !strncmp(t->text, "Prime paragraph", 15), "same shape: paragraph 1 pairs with paragraph 1");
-	ok(set.n == want && passage_pair(&set, &odd, 3) == NULL, "another shape: no body passage pairs");
-	t = set.n ? passage_pair(&set, &odd, 0) : NULL;
-	ok(t && !strcmp(t->text, "Le titre"), "another shape: the title still pairs");
-	ok(set.n > 1 && passage_pair(&set, &odd, 1) == NULL, "no summary in the translation: none paired");
 
 	/* Lines that end in a lone CR, as cmark reads them (found by
 	 * tests/fuzz/fuzz_markdown.c: positions were counted in '\n' lines only,
@@ -142,11 +129,6 @@ int main(void)
 	free(ex);
 
 	passage_set_free(&set);
-	passage_set_free(&tr);
-	passage_set_free(&odd);
 	yml_free(d.fm);
-	yml_free(td.fm);
-	yml_free(od.fm);
-	free(fr);
 	return tap_done();
 }

@@ -1,0 +1,1027 @@
+/* exchange.c — the units a translator gets, and where the units that come back go. */
+#include "exchange.h"
+#include "diag.h"
+#include "markdown.h"
+#include "passage.h"
+#include "status.h"
+#include "util.h"
+
+#include <cmark-gfm.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* {======= export */
+
+static enum unit_state unit_state_of(enum tr_change c)
+{
+	switch (c) {
+	case TC_CURRENT:
+	case TC_MOVED:
+		return UNIT_TRANSLATED;
+	case TC_FUZZY:
+	case TC_CHANGED:
+		return UNIT_FUZZY;
+	default:
+		return UNIT_UNTRANSLATED;
+	}
+}
+
+static struct unit *add_unit(struct unit_list *u, const char *id, const char *source, const char *target,
+                             enum tr_change c, const char *file, int line)
+{
+	enum unit_state st = unit_state_of(c);
+	struct unit *x = unit_add(u, id, source, st == UNIT_UNTRANSLATED ? NULL : target);
+	x->state = *x->target ? st : UNIT_UNTRANSLATED;
+	x->file = file ? xstrdup(file) : NULL;
+	x->line = line;
+	return x;
+}
+
+static void export_page(const struct site *s, size_t l, const struct status_store *st, const struct page *p,
+                        struct unit_list *u, struct unit_list *gone)
+{
+	struct passage_set sg, tr = {0};
+	if (!passage_set_read(s, p->docs[0], &sg))
+		return;
+	if (p->docs[l])
+		passage_set_read(s, p->docs[l], &tr);
+	size_t nrec;
+	const struct rec *rec = status_store_get(st, TR_PAGES, p->key, &nrec);
+	struct page_align a;
+	page_align(&sg, p->docs[l] ? rec : NULL, nrec, &tr, &a);
+	if (!a.shape)
+		diag_warn(p->docs[l]->src, 0, 0, "its headings, paragraphs and cells do not answer the original's one by "
+		          "one: its translations are not in the export");
+	for (size_t i = 0; i < a.n; i++) {
+		const struct tr_passage *tp = &a.v[i];
+		char *id = tr_page_unit_id(p->key, tp->name);
+		const char *target = tp->tr != SIZE_MAX ? tr.v[tp->tr].text : NULL;
+		if (tp->orig != SIZE_MAX) {
+			const struct passage *g = &sg.v[tp->orig];
+			struct unit *x = add_unit(u, id, g->text, target, tp->change, p->docs[0]->src, g->line);
+			x->note = xstrdup(g->label);
+			if (tp->change == TC_CHANGED && rec[tp->rec].source && x->state == UNIT_FUZZY)
+				x->prev_source = xstrdup(rec[tp->rec].source);
+		} else if (rec[tp->rec].source && target && rec[tp->rec].state != REC_UNTRANSLATED) {
+			/* Deleted from the original: offered as obsolete, so the translation is not lost. */
+			struct unit *x = add_unit(gone, id, rec[tp->rec].source, target, TC_CURRENT, NULL, 0);
+			x->obsolete = true;
+		}
+		free(id);
+	}
+	page_align_free(&a);
+	passage_set_free(&sg);
+	passage_set_free(&tr);
+}
+
+/* A UI string or data field: one passage against its record. */
+static void export_one(struct unit_list *u, const struct status_store *st, enum tr_kind k, const char *key,
+                       const char *id, const char *orig, const char *own, const char *file, int line)
+{
+	size_t n;
+	const struct rec *r = own ? status_store_get(st, k, key, &n) : NULL;
+	enum tr_change c = !own ? TC_UNTRANSLATED
+	                   : !r || !n ? TC_FUZZY
+	                   : r->digest != passage_digest(orig, strlen(orig)) ? TC_CHANGED
+	                   : r->state == REC_CURRENT ? TC_CURRENT
+	                   : r->state == REC_FUZZY ? TC_FUZZY : TC_UNTRANSLATED;
+	struct unit *x = add_unit(u, id, orig, own, c, file, line);
+	if (c == TC_CHANGED && r->source && x->state == UNIT_FUZZY)
+		x->prev_source = xstrdup(r->source);
+}
+
+struct field_ctx {
+	struct unit_list *u;
+	const struct status_store *st;
+};
+
+static void export_field(void *ctx, const char *path, const struct data_file *df, const struct yml_node *value,
+                         const char *translated)
+{
+	struct field_ctx *c = ctx;
+	char *id = xasprintf("data:%s", path);
+	export_one(c->u, c->st, TR_DATA, path, id, value->str, translated, df->src, value->line);
+	free(id);
+}
+
+/* Where UI string key of the default language is written: the site's file or the theme's. */
+static char *ui_file(const struct site *s, const char *key, int *line)
+{
+	const struct yml_node *n = s->ui[0] ? yml_get(s->ui[0]->root, key) : NULL;
+	char *file = n ? xasprintf("content/i18n/%s.yaml", s->langs[0].code)
+	               : xasprintf("themes/%s/i18n/%s.yaml", s->theme, s->langs[0].code);
+	if (!n && s->ui[1])
+		n = yml_get(s->ui[1]->root, key);
+	*line = n ? n->line : 0;
+	return file;
+}
+
+void exchange_units(const struct site *s, size_t l, struct unit_list *u)
+{
+	memset(u, 0, sizeof *u);
+	u->source_lang = xstrdup(s->langs[0].code);
+	u->target_lang = xstrdup(s->langs[l].code);
+	u->title = xstrdup(s->title);
+	struct status_store *st = status_store_load(s, l);
+	struct unit_list gone = {0};
+	for (size_t i = 0; i < s->npages; i++)
+		if (!s->pages[i]->generated && s->pages[i]->docs[0])
+			export_page(s, l, st, s->pages[i], u, &gone);
+	struct vec keys = VEC_INIT;
+	passage_ui_keys(s, &keys);
+	for (size_t i = 0; i < keys.n; i++) {
+		const char *k = keys.v[i];
+		int line;
+		char *file = ui_file(s, k, &line), *id = xasprintf("ui:%s", k);
+		export_one(u, st, TR_UI, k, id, site_ui(s, 0, k), passage_ui_own(s, l, k), file, line);
+		free(id);
+		free(file);
+	}
+	vec_free(&keys);
+	struct field_ctx fc = {u, st};
+	passage_fields_each(s, l, export_field, &fc);
+	/* The obsolete units last, as msgmerge puts them. */
+	for (size_t i = 0; i < gone.n; i++) {
+		u->v = xrealloc(u->v, (u->n + 1) * sizeof *u->v);
+		u->v[u->n++] = gone.v[i];
+	}
+	free(gone.v);
+	status_store_free(st);
+}
+
+/* }======= */
+
+/* {======= import: planned file contents, written only when nothing failed */
+
+struct plan {
+	struct vec rel, text;   /* parallel: site-relative path, its new content */
+};
+
+static char *plan_get(const struct plan *pl, const char *rel)
+{
+	for (size_t i = pl->rel.n; i-- > 0;)
+		if (!strcmp(pl->rel.v[i], rel))
+			return pl->text.v[i];
+	return NULL;
+}
+
+/* Plans text as the new content of rel (taken over). */
+static void plan_put(struct plan *pl, const char *rel, char *text)
+{
+	for (size_t i = 0; i < pl->rel.n; i++)
+		if (!strcmp(pl->rel.v[i], rel)) {
+			free(pl->text.v[i]);
+			pl->text.v[i] = text;
+			return;
+		}
+	vec_push(&pl->rel, xstrdup(rel));
+	vec_push(&pl->text, text);
+}
+
+static void plan_free(struct plan *pl)
+{
+	for (size_t i = 0; i < pl->rel.n; i++) {
+		free(pl->rel.v[i]);
+		free(pl->text.v[i]);
+	}
+	vec_free(&pl->rel);
+	vec_free(&pl->text);
+}
+
+/* The text of a site file as planned so far, "" when there is none. Caller frees. */
+static char *plan_read(const struct site *s, const struct plan *pl, const char *rel, size_t *len)
+{
+	const char *p = plan_get(pl, rel);
+	if (p) {
+		*len = strlen(p);
+		return xstrdup(p);
+	}
+	char *text = NULL;
+	if (tree_kind(&s->tree, rel, NULL) == TREE_NONE || site_read(s, rel, &text, len) != 0)
+		text = xstrdup(""), *len = 0;
+	return text;
+}
+
+/* Writes every planned file whose content differs; returns how many. */
+static size_t plan_write(const struct site *s, const struct plan *pl)
+{
+	size_t changed = 0;
+	for (size_t i = 0; i < pl->rel.n; i++) {
+		char *full = site_path(s, pl->rel.v[i]);
+		const char *text = pl->text.v[i];
+		int rc = file_update(full, text, strlen(text));
+		if (rc < 0)
+			diag_error(pl->rel.v[i], 0, 0, "cannot write");
+		else if (rc > 0)
+			changed++, printf("vade: updated %s\n", (char *)pl->rel.v[i]);
+		free(full);
+	}
+	return changed;
+}
+
+/* }======= */
+
+/* {======= import: edits to a file's bytes */
+
+struct edit {
+	size_t start, end;
+	char *text;
+};
+
+static int cmp_edit(const void *a, const void *b)
+{
+	const struct edit *x = a, *y = b;
+	return x->start < y->start ? 1 : x->start > y->start ? -1 : 0; /* last first */
+}
+
+/* text[0..len) with the edits made, or NULL when two of them overlap. Caller frees. */
+static char *apply_edits(const char *text, size_t len, struct edit *e, size_t n)
+{
+	xqsort(e, n, sizeof *e, cmp_edit);
+	for (size_t i = 0; i < n; i++)
+		if (e[i].end < e[i].start || e[i].end > len || (i > 0 && e[i].end > e[i - 1].start))
+			return NULL;
+	struct buf b = BUF_INIT;
+	size_t at = 0;
+	for (size_t i = n; i-- > 0;) { /* first to last */
+		buf_add(&b, text + at, e[i].start - at);
+		buf_adds(&b, e[i].text);
+		at = e[i].end;
+	}
+	buf_add(&b, text + at, len - at);
+	return buf_detach(&b, NULL);
+}
+
+static void edits_free(struct edit *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(e[i].text);
+	free(e);
+}
+
+/* A YAML double-quoted scalar of s, written by libyaml's emitter (yml.h). */
+static char *yaml_quote(const char *s)
+{
+	char *q = yml_quote(s, strlen(s));
+	return q ? q : xstrdup("\"\""); /* s was checked as UTF-8 when it was read */
+}
+
+/* A passage's new text as it goes into file at g's place: a YAML scalar for a
+ * front matter value; else continuation lines get the container prefix ("> ",
+ * list indentation) of the line the passage starts on. */
+static char *reflow(const char *file, const struct passage *g, const char *text)
+{
+	if (g->kind == PASSAGE_META)
+		return yaml_quote(text);
+	size_t ls = g->start;
+	while (ls > 0 && file[ls - 1] != '\n')
+		ls--;
+	struct buf prefix = BUF_INIT, b = BUF_INIT;
+	for (size_t i = ls; i < g->start && i < ls + (size_t)g->indent; i++)
+		buf_addc(&prefix, file[i] == '>' ? '>' : ' ');
+	for (const char *p = text; *p; p++) {
+		buf_addc(&b, *p);
+		if (*p == '\n' && p[1])
+			buf_add(&b, prefix.p, prefix.len);
+	}
+	buf_free(&prefix);
+	return buf_detach(&b, NULL);
+}
+
+/* }======= */
+
+/* {======= import: a target that keeps the page's structure */
+
+/* Whether text parses as exactly one paragraph covering all of it. */
+static bool one_paragraph(const char *text)
+{
+	cmark_node *doc = markdown_parse_blocks(text, strlen(text));
+	cmark_node *c = cmark_node_first_child(doc);
+	bool ok = c && !cmark_node_next(c) && cmark_node_get_type(c) == CMARK_NODE_PARAGRAPH;
+	cmark_node_free(doc);
+	return ok;
+}
+
+/* Whether the line at p would open a block of its own instead of going on
+ * with the paragraph (CommonMark 0.30 sections 4 and 5): an ATX heading, a
+ * list item, a block quote, a code fence, a thematic break or setext
+ * underline, an HTML block. */
+static bool block_start(const char *p)
+{
+	size_t n = strcspn(p, "\n");
+	const char *e = p + n, *q = p;
+	if (*p == '#') {
+		while (q < e && *q == '#')
+			q++;
+		return q - p <= 6 && (q == e || *q == ' ' || *q == '\t');
+	}
+	if (*p == '>')
+		return true;
+	if ((*p == '-' || *p == '+' || *p == '*') && (p + 1 == e || p[1] == ' ' || p[1] == '\t'))
+		return true;
+	while (q < e && *q >= '0' && *q <= '9')
+		q++;
+	if (q > p && q - p <= 9 && (*q == '.' || *q == ')') && (q + 1 == e || q[1] == ' ' || q[1] == '\t'))
+		return true;
+	if (!strncmp(p, "```", 3) || !strncmp(p, "~~~", 3))
+		return true;
+	if (*p == '<' && (p[1] == '/' || p[1] == '!' || p[1] == '?' || ((p[1] | 0x20) >= 'a' && (p[1] | 0x20) <= 'z')))
+		return true;
+	/* A line of one of - * _ = (and spaces): a break, or the underline of a setext heading. */
+	if (strchr("-*_=", *p)) {
+		for (q = p; q < e && (*q == *p || *q == ' ' || *q == '\t'); q++)
+			;
+		return q == e;
+	}
+	return false;
+}
+
+/* target made safe for a passage of kind k (see exchange.h), or NULL with *why. Caller frees. */
+static char *fit(enum passage_kind k, const char *target, const char **why)
+{
+	struct buf b = BUF_INIT;
+	*why = NULL;
+	if (k == PASSAGE_META) {
+		buf_adds(&b, target); /* a YAML scalar holds any text */
+		return buf_detach(&b, NULL);
+	}
+	bool one_line = k == PASSAGE_HEADING || k == PASSAGE_CELL;
+	/* Line by line: leading white space dropped (it could make code), a line
+	 * that would open a block escaped with a backslash (CommonMark 2.4). */
+	const char *p = target;
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	bool start = true;
+	for (; *p; p++) {
+		if (start) {
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (!*p)
+				break;
+			if (block_start(p)) {
+				const char *d = p;
+				while (*d >= '0' && *d <= '9')
+					d++;
+				if (d > p) { /* "2011. " -> "2011\. " */
+					buf_add(&b, p, (size_t)(d - p));
+					p = d;
+				}
+				if (!(k == PASSAGE_CELL && *p == '|'))
+					buf_addc(&b, '\\');
+			}
+			start = false;
+		}
+		if (*p == '\r')
+			continue;
+		if (*p == '\n') {
+			start = true;
+			buf_addc(&b, one_line ? ' ' : '\n');
+			continue;
+		}
+		if (k == PASSAGE_CELL && *p == '|' && (p == target || p[-1] != '\\'))
+			buf_addc(&b, '\\'); /* GFM tables: an unescaped '|' ends the cell */
+		buf_addc(&b, *p);
+	}
+	while (b.len && (b.p[b.len - 1] == ' ' || b.p[b.len - 1] == '\n' || b.p[b.len - 1] == '\t'))
+		b.len--;
+	b.p[b.len] = '\0';
+	/* An ATX heading's closing '#'s would be dropped: keep a final '#' as text. */
+	if (k == PASSAGE_HEADING && b.len && b.p[b.len - 1] == '#') {
+		b.p[b.len - 1] = '\\';
+		buf_addc(&b, '#');
+	}
+	char *out = buf_detach(&b, NULL);
+	*why = NULL;
+	if (!*out)
+		*why = "it is empty once white space is taken off";
+	else if (k == PASSAGE_PARAGRAPH && !one_paragraph(out))
+		*why = "it would not be one paragraph on the page";
+	if (*why) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* The citation keys ("@smith-2011") and link targets ("](page.md#x)") of s, each once. */
+static void markers(const char *s, struct vec *v)
+{
+	for (const char *p = s; *p; p++) {
+		const char *end = NULL;
+		if (*p == '@' && (p == s || strchr("[; -", p[-1]))) {
+			end = p + 1;
+			while (*end && !strchr(" ;,]\n\t", *end))
+				end++;
+		} else if (p[0] == ']' && p[1] == '(') {
+			/* A link's target, without its fragment: a translation points to its own headings. */
+			end = p + 2 + strcspn(p + 2, "#) \n");
+		}
+		if (!end || end - p < 2)
+			continue;
+		char *m = xstrndup(p, (size_t)(end - p));
+		bool seen = false;
+		for (size_t i = 0; i < v->n && !seen; i++)
+			seen = !strcmp(v->v[i], m);
+		if (seen)
+			free(m);
+		else
+			vec_push(v, m);
+		p = end - 1;
+	}
+}
+
+/* Warns when target lost a citation or link target of source (pofilter -t brackets, -t urls). */
+static void check_markers(const char *path, const struct unit *x, const char *source, const char *target)
+{
+	struct vec want = VEC_INIT;
+	markers(source, &want);
+	for (size_t i = 0; i < want.n; i++) {
+		const char *m = want.v[i];
+		if (!strstr(target, m))
+			diag_warn(path, x->at, 1, "the translation of '%s' has no %s '%s' as its original has", x->id,
+			          m[0] == '@' ? "citation" : "link target", m[0] == '@' ? m : m + 1);
+		free(want.v[i]);
+	}
+	vec_free(&want);
+}
+
+/* }======= */
+
+/* {======= import: matching units to passages */
+
+struct import {
+	const struct site *s;
+	size_t lang;
+	const char *path;       /* the exchange file, for messages */
+	const struct import_opts *opts;
+	struct plan plan;
+	struct status_store *st;
+	bool *used;             /* per unit: matched to a passage */
+	size_t fuzzy_left;      /* fuzzy units left out */
+	size_t brought;         /* units brought in */
+};
+
+static void unit_error(struct import *im, const struct unit *x, const char *fmt, const char *arg)
+{
+	char *msg = xasprintf(fmt, arg);
+	diag_error(im->path, x->at, x->at ? 1 : 0, "'%s': %s", x->id ? x->id : x->source, msg);
+	free(msg);
+}
+
+/* Whether unit x is one to bring in; counts the fuzzy ones left out. */
+static bool wanted(struct import *im, const struct unit *x)
+{
+	if (x->obsolete || !*x->target || x->state == UNIT_UNTRANSLATED)
+		return false;
+	if (x->state == UNIT_FUZZY && !im->opts->fuzzy) {
+		im->fuzzy_left++;
+		return false;
+	}
+	return true;
+}
+
+/* Whether id is one of ours (unit.h); tools make up others (xliff2po turns a
+ * location into a msgctxt for a repeated msgid). */
+static bool our_id(const char *id)
+{
+	return id && (!strncmp(id, "page:", 5) || !strncmp(id, "ui:", 3) || !strncmp(id, "data:", 5));
+}
+
+/* The unit's id when it is one of ours, else NULL: then it is matched as if it had none. */
+static const char *id_of(const struct unit *x)
+{
+	return our_id(x->id) ? x->id : NULL;
+}
+
+/* Whether unit x belongs to the page: by id "page:<key>:<name>", or, without
+ * an id, by the original's file. */
+static bool unit_of_page(const struct unit *x, const struct page *p)
+{
+	const char *id = id_of(x);
+	if (!id)
+		return x->file && !strcmp(x->file, p->docs[0]->src);
+	size_t kl = strlen(p->key);
+	return !strncmp(id, "page:", 5) && !strncmp(id + 5, p->key, kl) && id[5 + kl] == ':' && !strchr(id + 6 + kl, ':');
+}
+
+/* What one page's import decided for each of its original's passages. */
+struct choice {
+	const struct unit *unit;  /* the unit brought in for it, or NULL */
+	char *text;               /* its fitted target */
+};
+
+/* Matches unit x to a passage of the aligned page: by name with the same
+ * source, else by source alone when exactly one passage not yet chosen has it. */
+static size_t match(struct import *im, const struct unit *x, const struct passage_set *sg,
+                    const struct page_align *a, const struct choice *ch)
+{
+	const char *name = id_of(x) ? strrchr(x->id, ':') + 1 : NULL;
+	uint64_t d = passage_digest(x->source, strlen(x->source));
+	size_t by_name = SIZE_MAX, by_text = SIZE_MAX, texts = 0;
+	for (size_t i = 0; i < a->n; i++) {
+		if (a->v[i].orig == SIZE_MAX)
+			continue;
+		bool same = sg->v[a->v[i].orig].digest == d;
+		if (name && !strcmp(a->v[i].name, name))
+			by_name = i;
+		if (same && !ch[i].unit)
+			by_text = i, texts++;
+	}
+	if (by_name != SIZE_MAX && sg->v[a->v[by_name].orig].digest == d)
+		return by_name;
+	if (texts == 1)
+		return by_text;
+	if (by_name != SIZE_MAX)
+		unit_error(im, x, "%s", "its original changed since the file was exported; not imported "
+		                        "(merge the file with a new export, e.g. with msgmerge, and translate what changed)");
+	else if (texts > 1)
+		unit_error(im, x, "%s", "its text is in several places of the page and its id is gone; not imported");
+	else
+		unit_error(im, x, "%s", "no passage of the page has this original text; not imported");
+	return SIZE_MAX;
+}
+
+/* }======= */
+
+/* {======= import: a page */
+
+/* The translation file of a page: "content/a/b.md" -> "content/a/b.fr.md". */
+static char *translation_path(const char *src, const char *lang)
+{
+	size_t n = strlen(src);
+	return xasprintf("%.*s.%s.md", (int)(n - 3), src, lang);
+}
+
+/* Whether the translation's passages already stand in the order the page
+ * now has (so its file can be edited in place). */
+static bool in_order(const struct page_align *a, const struct passage_set *sg, const struct passage_set *tr)
+{
+	size_t next = 0, body = 0;
+	for (size_t i = 0; i < tr->n; i++)
+		body += tr->v[i].kind != PASSAGE_META;
+	size_t seen = 0;
+	for (size_t i = 0; i < a->n; i++) {
+		const struct tr_passage *tp = &a->v[i];
+		if (tp->orig == SIZE_MAX)
+			return false; /* something to delete */
+		if (tp->tr == SIZE_MAX)
+			return false; /* something to add */
+		if (sg->v[tp->orig].kind == PASSAGE_META)
+			continue;
+		while (next < tr->n && tr->v[next].kind == PASSAGE_META)
+			next++;
+		if (tp->tr != next)
+			return false;
+		next++, seen++;
+	}
+	return seen == body;
+}
+
+/* The new translation file: the translation edited in place when its
+ * passages already follow the original's order; else the original's body
+ * (its structure) with every passage's new text, under the translation's
+ * front matter (or the original's when there is no translation yet). */
+static char *rebuild(const struct page *p, size_t l, const struct passage_set *sg, const struct passage_set *tr,
+                     const struct page_align *a, char **texts)
+{
+	bool have = tr->text != NULL;
+	struct edit *e = xcalloc(a->n + 1, sizeof *e);
+	size_t ne = 0;
+	char *out;
+	if (have && in_order(a, sg, tr)) {
+		for (size_t i = 0; i < a->n; i++) {
+			const struct passage *t = &tr->v[a->v[i].tr];
+			if (strcmp(t->text, texts[i]))
+				e[ne++] = (struct edit){t->start, t->end, reflow(tr->text, t, texts[i])};
+		}
+		out = apply_edits(tr->text, tr->len, e, ne);
+		edits_free(e, ne);
+		return out;
+	}
+	/* The front matter: the translation's (its own keys kept) when it has
+	 * every value to set, else the original's. */
+	const struct passage_set *fm = sg;
+	size_t fm_end = p->docs[0]->body_off;
+	bool tr_fm = have;
+	for (size_t i = 0; i < a->n && tr_fm; i++)
+		if (a->v[i].orig != SIZE_MAX && sg->v[a->v[i].orig].kind == PASSAGE_META)
+			tr_fm = a->v[i].tr != SIZE_MAX;
+	if (tr_fm)
+		fm = tr, fm_end = p->docs[l]->body_off;
+	for (size_t i = 0; i < a->n; i++) {
+		if (a->v[i].orig == SIZE_MAX || sg->v[a->v[i].orig].kind != PASSAGE_META)
+			continue;
+		const struct passage *g = fm == tr ? &tr->v[a->v[i].tr] : &sg->v[a->v[i].orig];
+		e[ne++] = (struct edit){g->start, g->end, reflow(fm->text, g, texts[i])};
+	}
+	char *head = apply_edits(fm->text, fm_end <= fm->len ? fm_end : fm->len, e, ne);
+	edits_free(e, ne);
+	e = xcalloc(a->n + 1, sizeof *e), ne = 0;
+	size_t off = p->docs[0]->body_off <= sg->len ? p->docs[0]->body_off : sg->len;
+	for (size_t i = 0; i < a->n; i++) {
+		if (a->v[i].orig == SIZE_MAX)
+			continue;
+		const struct passage *g = &sg->v[a->v[i].orig];
+		if (g->kind != PASSAGE_META && strcmp(g->text, texts[i]))
+			e[ne++] = (struct edit){g->start - off, g->end - off, reflow(sg->text, g, texts[i])};
+	}
+	char *body = apply_edits(sg->text + off, sg->len - off, e, ne);
+	edits_free(e, ne);
+	out = head && body ? xasprintf("%s%s", head, body) : NULL;
+	free(head);
+	free(body);
+	return out;
+}
+
+static void import_page(struct import *im, const struct page *p, const struct unit_list *u)
+{
+	const struct site *s = im->s;
+	size_t l = im->lang;
+	struct passage_set sg, tr = {0};
+	if (!passage_set_read(s, p->docs[0], &sg))
+		return;
+	if (p->docs[l])
+		passage_set_read(s, p->docs[l], &tr);
+	size_t nrec;
+	const struct rec *rec = status_store_get(im->st, TR_PAGES, p->key, &nrec);
+	struct page_align a;
+	page_align(&sg, p->docs[l] ? rec : NULL, nrec, &tr, &a);
+	struct choice *ch = xcalloc(a.n + 1, sizeof *ch);
+	size_t chosen = 0;
+	bool refused = false;
+	for (size_t k = 0; k < u->n; k++) {
+		const struct unit *x = &u->v[k];
+		if (im->used[k] || !unit_of_page(x, p))
+			continue;
+		im->used[k] = true;
+		if (!wanted(im, x))
+			continue;
+		if (!a.shape) {
+			/* Rebuilding it would throw away what the translator built otherwise. */
+			if (!refused)
+				diag_error(p->docs[l]->src, 0, 0, "its headings, paragraphs and cells do not answer the original's "
+				           "one by one, so %s cannot put its translations in place: bring it into the original's "
+				           "shape, or move it aside and import again", im->path);
+			refused = true;
+			continue;
+		}
+		size_t i = match(im, x, &sg, &a, ch);
+		if (i == SIZE_MAX)
+			continue;
+		const struct passage *g = &sg.v[a.v[i].orig];
+		const char *why = NULL;
+		char *text = fit(g->kind, x->target, &why);
+		if (!text) {
+			unit_error(im, x, "its translation cannot be put in the page: %s", why);
+			continue;
+		}
+		if (ch[i].unit) {
+			unit_error(im, x, "%s", "a second translation of the same passage; not imported");
+			free(text);
+			continue;
+		}
+		check_markers(im->path, x, g->text, text);
+		ch[i] = (struct choice){x, text};
+		chosen++;
+	}
+	if (chosen) {
+		/* Every passage of the original now: what it holds and what the record says. */
+		char **texts = xcalloc(a.n + 1, sizeof *texts);
+		struct rec *nr = xcalloc(a.n + 1, sizeof *nr);
+		size_t nn = 0;
+		for (size_t i = 0; i < a.n; i++) {
+			const struct tr_passage *tp = &a.v[i];
+			if (tp->orig == SIZE_MAX)
+				continue; /* deleted from the original: gone from the translation */
+			const struct passage *g = &sg.v[tp->orig];
+			struct rec r = {tp->name, g->digest, REC_UNTRANSLATED, g->text};
+			if (ch[i].unit) {
+				texts[i] = xstrdup(ch[i].text);
+				r.state = ch[i].unit->state == UNIT_FUZZY ? REC_FUZZY : REC_CURRENT;
+			} else if (tp->tr != SIZE_MAX && tp->change != TC_UNTRANSLATED && tp->change != TC_ADDED) {
+				texts[i] = xstrdup(tr.v[tp->tr].text); /* kept as it is, and as it was recorded */
+				if (tp->rec != SIZE_MAX)
+					r = rec[tp->rec], r.name = tp->name;
+				else
+					r.state = REC_FUZZY;
+			} else {
+				texts[i] = xstrdup(g->text); /* nobody translated it yet: the original's text */
+			}
+			nr[nn++] = r;
+		}
+		/* The rebuild works on the aligned list without the deleted passages. */
+		struct page_align live = a;
+		live.n = 0;
+		live.v = xcalloc(a.n + 1, sizeof *live.v);
+		char **ltexts = xcalloc(a.n + 1, sizeof *ltexts);
+		for (size_t i = 0; i < a.n; i++)
+			if (a.v[i].orig != SIZE_MAX)
+				ltexts[live.n] = texts[i], live.v[live.n++] = a.v[i];
+		char *out = rebuild(p, l, &sg, &tr, &live, ltexts);
+		char *rel = p->docs[l] ? xstrdup(p->docs[l]->src) : translation_path(p->docs[0]->src, s->langs[l].code);
+		if (out) {
+			plan_put(&im->plan, rel, out);
+			status_store_put(im->st, TR_PAGES, p->key, nr, nn);
+			im->brought += chosen;
+		} else {
+			diag_error(rel, 0, 0, "passages overlap; not imported (keep title and summary on lines of their own)");
+		}
+		free(rel);
+		free(live.v);
+		free(ltexts);
+		for (size_t i = 0; i < a.n; i++)
+			free(texts[i]);
+		free(texts);
+		free(nr);
+	}
+	for (size_t i = 0; i < a.n; i++)
+		free(ch[i].text);
+	free(ch);
+	page_align_free(&a);
+	passage_set_free(&sg);
+	passage_set_free(&tr);
+}
+
+/* }======= */
+
+/* {======= import: UI strings and data fields */
+
+/* Checks what would be written to a YAML file loads, then plans it. */
+static void plan_yaml(struct import *im, const char *rel, char *text)
+{
+	size_t before = diag_errors();
+	struct yml_doc *d = yml_parse(rel, text, strlen(text), 1);
+	yml_free(d);
+	if (diag_errors() > before) {
+		diag_error(rel, 0, 0, "the import would make this file unreadable; not written");
+		free(text);
+		return;
+	}
+	plan_put(&im->plan, rel, text);
+}
+
+/* Sets key to value in a flat YAML mapping file (UI strings), editing only that line. */
+static void set_flat(struct import *im, const char *rel, const char *key, const char *value)
+{
+	size_t len;
+	char *text = plan_read(im->s, &im->plan, rel, &len);
+	struct yml_doc *d = len ? yml_parse(rel, text, len, 1) : NULL;
+	const struct yml_node *n = d ? yml_get(d->root, key) : NULL;
+	char *q = yaml_quote(value);
+	if (len && !d) {
+		/* yml_parse() said why */
+	} else if (n && n->kind != YML_SCALAR) {
+		diag_error(rel, n->line, n->col, "'%s' is not a text here; not imported", key);
+	} else if (n) {
+		size_t st = yml_offset(text, len, n->line, n->col), en = yml_offset(text, len, n->eline, n->ecol);
+		struct edit e = {st, en, q};
+		char *out = apply_edits(text, len, &e, 1);
+		if (out)
+			plan_yaml(im, rel, out);
+	} else {
+		/* A key of letters, digits, '_' and '-' is written plain, as people write them. */
+		bool plain = *key && strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == strlen(key);
+		char *kq = plain ? xstrdup(key) : yaml_quote(key);
+		plan_yaml(im, rel, xasprintf("%s%s%s: %s\n", len ? text : "# UI strings, over the theme's. Written by vade i18n import; edit freely.\n",
+		                             len && text[len - 1] != '\n' ? "\n" : "", kq, q));
+		free(kq);
+	}
+	free(q);
+	yml_free(d);
+	free(text);
+}
+
+/* A new "field: value" line after the id line of an item, at the id's indentation. */
+static char *add_field(const char *text, size_t len, const struct yml_node *item, const char *field, const char *q)
+{
+	const struct yml_node *idn = yml_get(item, "id");
+	size_t at = yml_offset(text, len, idn->line, 1);
+	while (at < len && text[at] != '\n')
+		at++;
+	int keycol = 0;
+	for (size_t i = 0; i + 1 < item->n; i += 2)
+		if (!strcmp(item->kids[i]->str, "id"))
+			keycol = item->kids[i]->col;
+	char *line = xasprintf("\n%*s%s: %s", keycol - 1, "", field, q);
+	struct edit e = {at, at, line};
+	char *out = apply_edits(text, len, &e, 1);
+	free(line);
+	return out;
+}
+
+/* Sets field of the item with id in a data overlay file (a list of items). */
+static void set_field(struct import *im, const char *rel, const char *id, const char *field, const char *value)
+{
+	size_t len;
+	char *text = plan_read(im->s, &im->plan, rel, &len);
+	struct yml_doc *d = len ? yml_parse(rel, text, len, 1) : NULL;
+	const struct yml_node *item = d ? passage_data_item(d->root, id) : NULL;
+	const struct yml_node *n = item ? yml_get(item, field) : NULL;
+	char *q = yaml_quote(value), *out = NULL;
+	if (len && !d) {
+		/* yml_parse() said why */
+	} else if (d && d->root && d->root->kind != YML_SEQ) {
+		diag_error(rel, d->root->line, d->root->col, "translated data must be a list of items with an id");
+	} else if (n && n->kind == YML_SCALAR) {
+		size_t st = yml_offset(text, len, n->line, n->col), en = yml_offset(text, len, n->eline, n->ecol);
+		struct edit e = {st, en, q};
+		if (!yml_str(n) || strcmp(n->str, value))
+			out = apply_edits(text, len, &e, 1);
+	} else if (n) {
+		diag_error(rel, n->line, n->col, "'%s' is not a text here; not imported", field);
+	} else if (item) {
+		out = add_field(text, len, item, field, q);
+	} else {
+		char *iq = yaml_quote(id);
+		out = xasprintf("%s%s- id: %s\n  %s: %s\n", len ? text : "# Translated fields, overlaid by id.\n",
+		                len && text[len - 1] != '\n' ? "\n" : "", iq, field, q);
+		free(iq);
+	}
+	if (out)
+		plan_yaml(im, rel, out);
+	free(q);
+	yml_free(d);
+	free(text);
+}
+
+/* A string unit (UI string or data field) whose original is orig, recorded under kind/key. */
+static bool string_unit(struct import *im, const struct unit *x, const char *orig, enum tr_kind kind,
+                        const char *key)
+{
+	if (!orig) {
+		unit_error(im, x, "%s", "names nothing in this site; not imported");
+		return false;
+	}
+	if (strcmp(orig, x->source)) {
+		unit_error(im, x, "%s", "its original changed since the file was exported; not imported "
+		                        "(merge the file with a new export, e.g. with msgmerge)");
+		return false;
+	}
+	check_markers(im->path, x, orig, x->target);
+	struct rec r = {NULL, passage_digest(orig, strlen(orig)), x->state == UNIT_FUZZY ? REC_FUZZY : REC_CURRENT,
+	                (char *)orig};
+	status_store_put(im->st, kind, key, &r, 1);
+	im->brought++;
+	return true;
+}
+
+struct field_find {
+	const struct unit *x;
+	char *path;             /* the data path of the field at the unit's file and line */
+	size_t hits;
+};
+
+static void find_field(void *ctx, const char *path, const struct data_file *df, const struct yml_node *value,
+                       const char *translated)
+{
+	(void)translated;
+	struct field_find *f = ctx;
+	if (strcmp(df->src, f->x->file) || strcmp(value->str, f->x->source) || (f->x->line && value->line != f->x->line))
+		return;
+	free(f->path);
+	f->path = xstrdup(path);
+	f->hits++;
+}
+
+/* The id a unit without one would have had: its UI key or data path, found by
+ * file, line and source text. Caller frees; NULL when not exactly one. */
+static char *lost_id(const struct site *s, const struct unit *x)
+{
+	if (!x->file)
+		return NULL;
+	struct field_find f = {x, NULL, 0};
+	passage_fields_each(s, 1, find_field, &f);
+	if (f.hits == 1) {
+		char *id = xasprintf("data:%s", f.path);
+		free(f.path);
+		return id;
+	}
+	free(f.path);
+	struct vec keys = VEC_INIT;
+	passage_ui_keys(s, &keys);
+	char *id = NULL;
+	size_t hits = 0;
+	for (size_t i = 0; i < keys.n; i++) {
+		int line;
+		char *file = ui_file(s, keys.v[i], &line);
+		if (!strcmp(file, x->file) && !strcmp(site_ui(s, 0, keys.v[i]), x->source) && (!x->line || line == x->line)) {
+			free(id);
+			id = xasprintf("ui:%s", (char *)keys.v[i]);
+			hits++;
+		}
+		free(file);
+	}
+	vec_free(&keys);
+	if (hits != 1) {
+		free(id);
+		id = NULL;
+	}
+	return id;
+}
+
+static void import_string(struct import *im, const struct unit *x)
+{
+	char *own_id = id_of(x) ? NULL : lost_id(im->s, x);
+	const char *id = id_of(x) ? x->id : own_id;
+	if (!id) {
+		unit_error(im, x, "%s", "names nothing in this site (it has no id, and its file and text match no "
+		                        "passage); not imported");
+		return;
+	}
+	if (!strncmp(id, "ui:", 3)) {
+		const char *key = id + 3;
+		char *rel = xasprintf("content/i18n/%s.yaml", im->s->langs[im->lang].code);
+		const char *own = passage_ui_own(im->s, im->lang, key);
+		if (string_unit(im, x, site_ui(im->s, 0, key), TR_UI, key) && (!own || strcmp(own, x->target)))
+			set_flat(im, rel, key, x->target);
+		free(rel);
+	} else if (!strncmp(id, "data:", 5)) {
+		char *name = xstrdup(id + 5), *s1 = strchr(name, '/'), *s2 = strrchr(name, '/');
+		const char *orig = NULL;
+		if (s1 && s1 != s2) {
+			*s1 = *s2 = '\0';
+			orig = passage_field_original(im->s, name, s1 + 1, s2 + 1);
+		}
+		if (string_unit(im, x, orig, TR_DATA, id + 5)) {
+			char *rel = xasprintf("content/data/%s.%s.yaml", name, im->s->langs[im->lang].code);
+			set_field(im, rel, s1 + 1, s2 + 1, x->target);
+			free(rel);
+		}
+		free(name);
+	} else {
+		unit_error(im, x, "%s", "names nothing in this site; not imported");
+	}
+	free(own_id);
+}
+
+/* }======= */
+
+/* {======= import */
+
+/* Why a target cannot go into a content file (invalid UTF-8, a control
+ * character other than tab and line break, msgcat's conflict markers), or NULL. */
+static const char *unwritable(const char *s, char why[64])
+{
+	if (utf8_invalid_at(s, strlen(s)) >= 0)
+		return "bytes that are not UTF-8";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f) {
+			snprintf(why, 64, "a control character (U+%04X)", *p);
+			return why;
+		}
+	if (strstr(s, "#-#-#-#-#"))
+		return "msgcat's conflict markers (#-#-#-#-#): choose one translation";
+	return NULL;
+}
+
+int exchange_import(const struct site *s, size_t lang, const struct unit_list *u, const char *path,
+                    const struct import_opts *opts)
+{
+	size_t errors0 = diag_errors(), warnings0 = diag_warnings();
+	struct import im = {s, lang, path, opts, {VEC_INIT, VEC_INIT}, status_store_load(s, lang), NULL, 0, 0};
+	im.used = xcalloc(u->n + 1, sizeof *im.used);
+	for (size_t k = 0; k < u->n; k++) {
+		char why[64];
+		const struct unit *x = &u->v[k];
+		bool in = !x->obsolete && *x->target && x->state != UNIT_UNTRANSLATED && (x->state != UNIT_FUZZY || opts->fuzzy);
+		const char *bad = in ? unwritable(x->target, why) : NULL;
+		if (bad)
+			unit_error(&im, &u->v[k], "its translation holds %s, which no content file can hold", bad);
+	}
+	for (size_t i = 0; diag_errors() == errors0 && i < s->npages; i++)
+		if (!s->pages[i]->generated && s->pages[i]->docs[0])
+			import_page(&im, s->pages[i], u);
+	for (size_t k = 0; diag_errors() == errors0 && k < u->n; k++) {
+		const struct unit *x = &u->v[k];
+		if (im.used[k] || x->obsolete)
+			continue;
+		if (id_of(x) && !strncmp(x->id, "page:", 5)) {
+			if (*x->target)
+				unit_error(&im, x, "%s", "names no page of this site; not imported");
+			continue;
+		}
+		if (wanted(&im, x))
+			import_string(&im, x);
+	}
+	size_t changed = 0;
+	bool stop = diag_errors() > errors0 || (opts->strict && diag_warnings() > warnings0);
+	if (stop) {
+		diag_error(path, 0, 0, "nothing imported: %s", diag_errors() > errors0 ? "fix the errors above and import again"
+		                                                                       : "warnings and --strict");
+	} else {
+		changed = plan_write(s, &im.plan);
+		status_store_save(s, lang, im.st, &changed);
+		if (!changed)
+			printf("vade: %s changed nothing\n", path);
+	}
+	if (im.fuzzy_left)
+		printf("vade: %zu fuzzy %s left out, as msgfmt does (import with --fuzzy to bring them in, to be "
+		       "reviewed)\n", im.fuzzy_left, im.fuzzy_left == 1 ? "entry" : "entries");
+	plan_free(&im.plan);
+	status_store_free(im.st);
+	free(im.used);
+	return diag_errors() > errors0 ? 1 : 0;
+}
+
+/* }======= */

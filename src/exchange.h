@@ -1,0 +1,55 @@
+/* exchange.h — what `vade i18n export` offers a translator and where `vade
+ * i18n import` puts what comes back, whatever the file format (unit.h; PO in
+ * po.h, XLIFF in xliff.h). Used by the i18n commands only.
+ *
+ * Export goes through the alignment of each page with its record (status.h):
+ * a current passage is offered translated; a changed one fuzzy, with the
+ * original it was translated from (PO "#| msgid"); an added one empty; a
+ * moved one translated; a deleted one obsolete. UI strings and data fields
+ * likewise, one passage each.
+ *
+ * Import works passage by passage, never page by page:
+ *   - a unit is matched by its id; when a tool dropped the id, by the
+ *     original's file (and line, for UI strings and data fields) and its
+ *     source text. Its source must be the original's text as it is now: a
+ *     unit exported before the original changed is refused (merge the file
+ *     with a new export first: msgmerge does it).
+ *   - fuzzy units are left out, as msgfmt does, unless opts->fuzzy; then
+ *     they are brought in and recorded fuzzy (to be reviewed).
+ *   - a target must be the inline text of one passage. What would change the
+ *     page's block structure is escaped (a leading "#", "- ", "2011. ", ">",
+ *     a "|" in a table cell; a line break in a heading or a cell becomes a
+ *     space); a target that still does not read as one passage is refused.
+ *     A citation key or a link target of the source missing from the target
+ *     is a warning (pofilter's "brackets" and "urls" checks, for Markdown).
+ *   - a page's translation is rebuilt in the original's current structure:
+ *     each imported passage in its place, the translations already there
+ *     kept (paired through the alignment), and each passage nobody has
+ *     translated yet holding the original's text, recorded untranslated so
+ *     status, the dashboard and the page show it.
+ * An import with any error writes nothing (warnings too with opts->strict).
+ * Messages are at the unit's line in the exchange file.
+ */
+#ifndef VADE_EXCHANGE_H
+#define VADE_EXCHANGE_H
+
+#include "site.h"
+#include "unit.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The units of translation language lang (> 0), in the order of the site. */
+void exchange_units(const struct site *s, size_t lang, struct unit_list *u);
+
+struct import_opts {
+	bool fuzzy;             /* bring fuzzy units in, recorded as needing review */
+	bool strict;            /* a warning stops the import as an error does */
+};
+
+/* Brings u's translations into content/ for translation language lang; path
+ * names the exchange file in messages. Returns the exit status (0 or 1). */
+int exchange_import(const struct site *s, size_t lang, const struct unit_list *u, const char *path,
+                    const struct import_opts *opts);
+
+#endif

@@ -328,6 +328,12 @@ static bool block_start(const char *p)
 		return true;
 	if (*p == '<' && (p[1] == '/' || p[1] == '!' || p[1] == '?' || ((p[1] | 0x20) >= 'a' && (p[1] | 0x20) <= 'z')))
 		return true;
+	/* "[label]: url" (or "[^1]: text"): a link reference definition, which the page would swallow. */
+	if (*p == '[') {
+		const char *c = memchr(p, ']', n);
+		if (c && c + 1 < e && c[1] == ':')
+			return true;
+	}
 	/* A line of one of - * _ = (and spaces): a break, or the underline of a setext heading. */
 	if (strchr("-*_=", *p)) {
 		for (q = p; q < e && (*q == *p || *q == ' ' || *q == '\t'); q++)
@@ -342,8 +348,12 @@ static char *fit(enum passage_kind k, const char *target, const char **why)
 {
 	struct buf b = BUF_INIT;
 	*why = NULL;
-	if (k == PASSAGE_META) {
-		buf_adds(&b, target); /* a YAML scalar holds any text */
+	if (k == PASSAGE_META) { /* a YAML scalar holds any text; its line breaks are "\n" */
+		for (const char *p = target; *p; p++)
+			if (*p != '\r')
+				buf_addc(&b, *p);
+			else if (p[1] != '\n')
+				buf_addc(&b, '\n');
 		return buf_detach(&b, NULL);
 	}
 	bool one_line = k == PASSAGE_HEADING || k == PASSAGE_CELL;
@@ -372,9 +382,9 @@ static char *fit(enum passage_kind k, const char *target, const char **why)
 			}
 			start = false;
 		}
-		if (*p == '\r')
+		if (*p == '\r' && p[1] == '\n')
 			continue;
-		if (*p == '\n') {
+		if (*p == '\n' || *p == '\r') { /* a lone CR ends a line too */
 			start = true;
 			buf_addc(&b, one_line ? ' ' : '\n');
 			continue;
@@ -404,12 +414,16 @@ static char *fit(enum passage_kind k, const char *target, const char **why)
 	return out;
 }
 
-/* The citation keys ("@smith-2011") and link targets ("](page.md#x)") of s, each once. */
+/* The citation keys ("@smith-2011"), link targets ("](page.md", without the
+ * fragment) and placeholders ("{lang}") of s, each once. */
 static void markers(const char *s, struct vec *v)
 {
 	for (const char *p = s; *p; p++) {
 		const char *end = NULL;
-		if (*p == '@' && (p == s || strchr("[; -", p[-1]))) {
+		size_t ph = *p == '{' ? strspn(p + 1, "abcdefghijklmnopqrstuvwxyz_0123456789") : 0;
+		if (ph && p[1 + ph] == '}') {
+			end = p + ph + 2; /* a UI string's placeholder, "{lang}" */
+		} else if (*p == '@' && (p == s || strchr("[; -", p[-1]))) {
 			end = p + 1;
 			while (*end && !strchr(" ;,]\n\t", *end))
 				end++;
@@ -431,7 +445,8 @@ static void markers(const char *s, struct vec *v)
 	}
 }
 
-/* Warns when target lost a citation or link target of source (pofilter -t brackets, -t urls). */
+/* Warns when target lost a citation, link target or placeholder of source
+ * (pofilter's brackets, urls and variables checks, for vade's Markdown). */
 static void check_markers(const char *path, const struct unit *x, const char *source, const char *target)
 {
 	struct vec want = VEC_INIT;
@@ -440,7 +455,7 @@ static void check_markers(const char *path, const struct unit *x, const char *so
 		const char *m = want.v[i];
 		if (!strstr(target, m))
 			diag_warn(path, x->at, 1, "the translation of '%s' has no %s '%s' as its original has", x->id,
-			          m[0] == '@' ? "citation" : "link target", m[0] == '@' ? m : m + 1);
+			          m[0] == '@' ? "citation" : m[0] == '{' ? "placeholder" : "link target", m[0] == ']' ? m + 1 : m);
 		free(want.v[i]);
 	}
 	vec_free(&want);
@@ -530,7 +545,13 @@ static size_t match(struct import *im, const struct unit *x, const struct passag
 	}
 	if (by_name != SIZE_MAX && sg->v[a->v[by_name].orig].digest == d)
 		return by_name;
-	if (texts == 1)
+	/* Without a usable id: by text, the original's line telling repeated texts apart. */
+	if (by_name == SIZE_MAX && texts > 1 && x->line)
+		for (size_t i = 0; i < a->n; i++)
+			if (a->v[i].orig != SIZE_MAX && !ch[i].unit && sg->v[a->v[i].orig].digest == d &&
+			    sg->v[a->v[i].orig].line == x->line)
+				by_text = i, texts = 1;
+	if (by_name == SIZE_MAX && texts == 1)
 		return by_text;
 	if (by_name != SIZE_MAX)
 		unit_error(im, x, "%s", "its original changed since the file was exported; not imported "
@@ -578,6 +599,63 @@ static bool in_order(const struct page_align *a, const struct passage_set *sg, c
 	return seen == body;
 }
 
+/* The blocks of a page body that are not passages and that a rebuild takes
+ * from the original: HTML blocks (comments too), code blocks, and link
+ * reference definitions ("[label]: url", which cmark keeps to itself: found
+ * by their line, outside code). Pushes each block's text. */
+static void own_blocks(const char *body, size_t len, struct vec *out)
+{
+	cmark_node *doc = markdown_parse_blocks(body, len);
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_CODE_BLOCK))
+			vec_push(out, xstrdup(cmark_node_get_literal(n) ? cmark_node_get_literal(n) : ""));
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+	bool fence = false;
+	for (const char *l = body; l < body + len;) {
+		const char *e = memchr(l, '\n', (size_t)(body + len - l));
+		size_t n = e ? (size_t)(e - l) : (size_t)(body + len - l), sp = 0;
+		while (sp < n && sp < 4 && l[sp] == ' ')
+			sp++;
+		if (n - sp >= 3 && (!strncmp(l + sp, "```", 3) || !strncmp(l + sp, "~~~", 3)))
+			fence = !fence;
+		const char *c = sp < 4 && l[sp] == '[' ? memchr(l, ']', n) : NULL;
+		if (!fence && c && c + 1 < l + n && c[1] == ':')
+			vec_push(out, xstrndup(l + sp, n - sp));
+		l += n + 1;
+	}
+}
+
+/* Whether the translation has a block of its own (see own_blocks) that the
+ * original has not: a rebuild in the original's structure would lose it. */
+static bool has_own_blocks(const struct page *p, size_t l, const struct passage_set *sg, const struct passage_set *tr)
+{
+	struct vec mine = VEC_INIT, theirs = VEC_INIT;
+	size_t to = p->docs[l]->body_off <= tr->len ? p->docs[l]->body_off : tr->len;
+	size_t oo = p->docs[0]->body_off <= sg->len ? p->docs[0]->body_off : sg->len;
+	own_blocks(tr->text + to, tr->len - to, &mine);
+	own_blocks(sg->text + oo, sg->len - oo, &theirs);
+	bool own = false;
+	for (size_t i = 0; i < mine.n && !own; i++) {
+		bool found = false;
+		for (size_t k = 0; k < theirs.n && !found; k++)
+			found = !strcmp(mine.v[i], theirs.v[k]);
+		own = !found;
+	}
+	for (size_t i = 0; i < mine.n; i++)
+		free(mine.v[i]);
+	for (size_t i = 0; i < theirs.n; i++)
+		free(theirs.v[i]);
+	vec_free(&mine);
+	vec_free(&theirs);
+	return own;
+}
+
 /* The new translation file: the translation edited in place when its
  * passages already follow the original's order; else the original's body
  * (its structure) with every passage's new text, under the translation's
@@ -599,20 +677,29 @@ static char *rebuild(const struct page *p, size_t l, const struct passage_set *s
 		edits_free(e, ne);
 		return out;
 	}
-	/* The front matter: the translation's (its own keys kept) when it has
-	 * every value to set, else the original's. */
+	/* The front matter: the translation's, its own keys kept, a value it
+	 * lacks added before its closing line; the original's when it has none. */
 	const struct passage_set *fm = sg;
 	size_t fm_end = p->docs[0]->body_off;
-	bool tr_fm = have;
-	for (size_t i = 0; i < a->n && tr_fm; i++)
-		if (a->v[i].orig != SIZE_MAX && sg->v[a->v[i].orig].kind == PASSAGE_META)
-			tr_fm = a->v[i].tr != SIZE_MAX;
-	if (tr_fm)
+	if (have && p->docs[l]->fm)
 		fm = tr, fm_end = p->docs[l]->body_off;
+	size_t close = fm_end <= fm->len ? fm_end : fm->len; /* where the closing "---" line starts */
+	if (close && fm->text[close - 1] == '\n')
+		close--;
+	while (close && fm->text[close - 1] != '\n')
+		close--;
 	for (size_t i = 0; i < a->n; i++) {
 		if (a->v[i].orig == SIZE_MAX || sg->v[a->v[i].orig].kind != PASSAGE_META)
 			continue;
-		const struct passage *g = fm == tr ? &tr->v[a->v[i].tr] : &sg->v[a->v[i].orig];
+		const struct passage *g = &sg->v[a->v[i].orig];
+		if (fm == tr && a->v[i].tr == SIZE_MAX) {
+			char *q = yaml_quote(texts[i]);
+			e[ne++] = (struct edit){close, close, xasprintf("%s: %s\n", g->label, q)};
+			free(q);
+			continue;
+		}
+		if (fm == tr)
+			g = &tr->v[a->v[i].tr];
 		e[ne++] = (struct edit){g->start, g->end, reflow(fm->text, g, texts[i])};
 	}
 	char *head = apply_edits(fm->text, fm_end <= fm->len ? fm_end : fm->len, e, ne);
@@ -718,14 +805,18 @@ static void import_page(struct import *im, const struct page *p, const struct un
 		for (size_t i = 0; i < a.n; i++)
 			if (a.v[i].orig != SIZE_MAX)
 				ltexts[live.n] = texts[i], live.v[live.n++] = a.v[i];
-		char *out = rebuild(p, l, &sg, &tr, &live, ltexts);
 		char *rel = p->docs[l] ? xstrdup(p->docs[l]->src) : translation_path(p->docs[0]->src, s->langs[l].code);
+		char *out = NULL;
+		if (tr.text && !in_order(&live, &sg, &tr) && has_own_blocks(p, l, &sg, &tr))
+			diag_error(rel, 0, 0, "the original's structure changed and this translation has blocks of its own "
+			           "(HTML, code, link definitions) that a rebuild in the new structure would lose: bring it "
+			           "into the original's structure by hand, then import again");
+		else if (!(out = rebuild(p, l, &sg, &tr, &live, ltexts)))
+			diag_error(rel, 0, 0, "passages overlap; not imported (keep title and summary on lines of their own)");
 		if (out) {
 			plan_put(&im->plan, rel, out);
 			status_store_put(im->st, TR_PAGES, p->key, nr, nn);
 			im->brought += chosen;
-		} else {
-			diag_error(rel, 0, 0, "passages overlap; not imported (keep title and summary on lines of their own)");
 		}
 		free(rel);
 		free(live.v);

@@ -313,12 +313,37 @@ int i18n_export(const struct site *s, const char *lang, const char *out)
 	return 0;
 }
 
+/* The translation language a file names: as written, as a BCP 47 tag
+ * ("fr_FR" is gettext's "fr-FR"), or its language subtag when the site has
+ * that and not the regional one ("fr-FR" -> "fr"). -1 when none. */
+static int file_lang(const struct site *s, const char *tag)
+{
+	char *t = xstrdup(tag);
+	for (char *c = t; *c; c++)
+		*c = *c == '_' ? '-' : *c;
+	char *at = strchr(t, '@'); /* a gettext modifier, "sr_RS@latin" */
+	if (at)
+		*at = '\0';
+	int l = -1;
+	for (size_t i = 1; i < s->nlangs && l < 0; i++)
+		if (!strcasecmp(s->langs[i].code, t))
+			l = (int)i;
+	char *dash = strchr(t, '-');
+	if (dash)
+		*dash = '\0';
+	for (size_t i = 1; i < s->nlangs && l < 0 && dash; i++)
+		if (!strcasecmp(s->langs[i].code, t))
+			l = (int)i;
+	free(t);
+	return l;
+}
+
 int i18n_import(const struct site *s, const char *path, const struct import_opts *opts)
 {
 	struct unit_list u;
 	if ((is_xliff(path) ? xliff_read(path, &u) : po_read(path, &u)) != 0)
 		return 1;
-	int l = u.target_lang ? site_lang(s, u.target_lang) : -1;
+	int l = u.target_lang ? file_lang(s, u.target_lang) : -1;
 	int rc = 1;
 	if (l <= 0)
 		diag_error(path, 0, 0, "the file's language ('%s') is not a translation language of this site",

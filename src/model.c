@@ -273,7 +273,8 @@ static void make_params(lua_State *L, const void *ptr, void *ctx)
 static void push_status(lua_State *L, const struct resolved *r, const struct page *p, size_t l, int empty)
 {
 	const struct tr_entry *te = status_entry(resolve_status(r), l, TR_PAGES, p->key);
-	lua_pushboolean(L, te && p->docs[l] && te->state == TR_OUTDATED);
+	/* Readers are told when a passage is behind, not when only the translation's shape is in question. */
+	lua_pushboolean(L, te && p->docs[l] && te->state == TR_OUTDATED && te->nitems);
 	lua_setfield(L, -2, "outdated");
 	if (te && p->docs[l] && te->nitems) {
 		lua_createtable(L, (int)te->nitems, 0);

@@ -198,6 +198,13 @@ int po_read(const char *path, struct unit_list *u)
 		diag_error(path, 0, 0, "cannot read");
 		return -1;
 	}
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
+		/* gettext's tools refuse it as well: say why, rather than "syntax error". */
+		diag_error(path, 1, 1, "the file starts with a byte order mark, which PO files may not have: save it "
+		           "as UTF-8 without BOM");
+		free(text);
+		return -1;
+	}
 	size_t nlines;
 	int *lines = entry_lines(text, len, &nlines);
 	free(text);

@@ -29,6 +29,7 @@ static int cmp_cstr(const void *a, const void *b)
 struct link_ctx {
 	struct worker *w;
 	const struct job *j;
+	bool body;              /* the text is the page's own file (not a data text through markdown()) */
 };
 
 static void add_check(struct worker *w, const struct job *j, int line, int col, const struct page *target,
@@ -53,6 +54,16 @@ static size_t chapter_of(const struct job *j, const struct page *p)
 }
 
 /* A link as written in the job's text, as the output must have it (md_link_fn). */
+/* Whether file line `line` of the job's text lies in a passage of its translation nobody has translated yet. */
+static bool foreign_line(const struct link_ctx *c, int line)
+{
+	struct worker *w = c->w;
+	const struct job *j = c->j;
+	if (!c->body || !j->lang || !resolve_has_text(w->sh->r, j->page, j->lang))
+		return false;
+	return tr_entry_foreign(status_entry(resolve_status(w->sh->r), j->lang, TR_PAGES, j->page->key), line);
+}
+
 static char *rewrite_link(void *ctx, const char *url, bool image, int line, int col)
 {
 	struct link_ctx *c = ctx;
@@ -72,13 +83,17 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 	char *result = NULL;
 	if (t.kind == LINK_FRAGMENT) {
 		size_t chap = chapter_of(j, j->page);
+		if (has_frag && foreign_line(c, line))
+			frag = resolve_anchor(w->sh->r, j->page, j->lang, frag);
 		if (chap && has_frag)
 			return xasprintf("#c%zu-%s", chap, frag);
 		if (has_frag)
 			add_check(w, j, line, col, j->page, frag);
 	} else if (t.kind == LINK_PAGE) {
 		size_t chap = chapter_of(j, t.page);
-		if (has_frag && !resolve_has_text(w->sh->r, j->page, j->lang))
+		/* Text in the original's language names the original's anchors: those of the page shown untranslated,
+		 * and those of a passage of a translation nobody has translated yet. */
+		if (has_frag && (!resolve_has_text(w->sh->r, j->page, j->lang) || foreign_line(c, line)))
 			frag = resolve_anchor(w->sh->r, t.page, j->lang, frag);
 		if (chap) {
 			/* In a handbook, a link to one of its chapters stays inside the document. */
@@ -177,7 +192,7 @@ static char *note_marker(void *ctx, int n)
 static void md_render(struct worker *w, const struct job *j, struct md_opts *o, const char *text, size_t len,
                       struct md_result *out)
 {
-	struct link_ctx lc = {w, j};
+	struct link_ctx lc = {w, j, o->src && j->doc->src && o->src == j->doc->src};
 	struct marker_ctx mc = {w, j};
 	o->link = rewrite_link;
 	o->link_ctx = &lc;

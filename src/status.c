@@ -448,6 +448,8 @@ void page_align(const struct passage_set *orig, const struct rec *rec, size_t nr
 {
 	memset(out, 0, sizeof *out);
 	out->shape = true;
+	if (!rec)
+		nrec = 0;
 	char **rn = rec_names(orig, rec, nrec);
 	bool *used = xcalloc(nrec + 1, sizeof *used);
 	size_t ob, rb = 0, tb;
@@ -482,6 +484,8 @@ void page_align(const struct passage_set *orig, const struct rec *rec, size_t nr
 			c = TC_ADDED;
 		else
 			c = found_again(&rec[r], rec[r].digest == orig->v[i].digest ? ALIGN_SAME : ALIGN_CHANGED);
+		if (c == TC_UNTRANSLATED && r != SIZE_MAX && t != SIZE_MAX && tr->v[t].digest != rec[r].digest)
+			c = TC_FUZZY;
 		if (r != SIZE_MAX)
 			used[r] = true;
 		push(out, i, r, t, c, name);
@@ -512,6 +516,8 @@ void page_align(const struct passage_set *orig, const struct rec *rec, size_t nr
 			c = found_again(&rec[r], kind[j]);
 			used[r] = true;
 		}
+		if (c == TC_UNTRANSLATED && r != SIZE_MAX && t != SIZE_MAX && tr->v[t].digest != rec[r].digest)
+			c = TC_FUZZY; /* translated by hand since: to be reviewed (vade i18n done) */
 		push(out, obody[j], r, t, c, fresh ? fresh : rn[r]);
 		free(fresh);
 	}
@@ -554,7 +560,7 @@ void page_align_free(struct page_align *a)
 /* {======= the report */
 
 #define NEVER "never marked as translated (vade i18n done)"
-#define SHAPE "its headings, paragraphs and cells do not answer the original's one by one: export and import cannot pair them"
+#define SHAPE "it has not as many headings, paragraphs and cells as its original: one lost, or built otherwise (export and import cannot pair them; vade i18n done accepts it as it is)"
 
 static size_t count_words(const char *s)
 {
@@ -626,11 +632,6 @@ static void data_status(void *ctx, const char *path, const struct data_file *df,
 	free(id);
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	return (x > y) - (x < y);
-}
 
 /* The entry of a page whose original has passages orig and whose translation
  * (when it has one) has tr, against its record. */
@@ -651,8 +652,14 @@ static void page_entry(struct tr_entry *e, const struct page *p, const struct pa
 		else /* counted, not listed: the whole page is missing */
 			e->passages[TR_MISSING]++, e->words[TR_MISSING] += count_words(text);
 		if (have && tp->change == TC_UNTRANSLATED && tp->tr != SIZE_MAX && tr->v[tp->tr].kind != PASSAGE_META) {
+			const struct passage *t = &tr->v[tp->tr];
+			int last = t->line;
+			for (const char *c = t->text; *c; c++)
+				last += *c == '\n';
 			e->foreign = xrealloc(e->foreign, (e->nforeign + 1) * sizeof *e->foreign);
-			e->foreign[e->nforeign++] = tr->v[tp->tr].line;
+			e->foreign_end = xrealloc(e->foreign_end, (e->nforeign + 1) * sizeof *e->foreign_end);
+			e->foreign[e->nforeign] = t->line;
+			e->foreign_end[e->nforeign++] = last;
 		}
 		free(id);
 		free(label);
@@ -661,12 +668,27 @@ static void page_entry(struct tr_entry *e, const struct page *p, const struct pa
 		e->state = TR_MISSING;
 	else if (!rec)
 		e->state = TR_OUTDATED, e->note = NEVER;
+	else if (!a.shape)
+		e->state = TR_OUTDATED, e->note = SHAPE; /* a passage lost, or a translation built otherwise: someone must look */
 	else
 		e->state = e->nitems ? TR_OUTDATED : TR_CURRENT;
-	if (have && rec && !a.shape)
-		e->note = SHAPE; /* said, but not held against it: a translation may be built otherwise */
 	page_align_free(&a);
-	xqsort(e->foreign, e->nforeign, sizeof *e->foreign, cmp_int);
+	/* In the translation's order (an import leaves it the original's; a hand edit may not). */
+	for (size_t i = 1; i < e->nforeign; i++)
+		for (size_t k = i; k > 0 && e->foreign[k - 1] > e->foreign[k]; k--) {
+			int t = e->foreign[k];
+			e->foreign[k] = e->foreign[k - 1], e->foreign[k - 1] = t;
+			t = e->foreign_end[k];
+			e->foreign_end[k] = e->foreign_end[k - 1], e->foreign_end[k - 1] = t;
+		}
+}
+
+bool tr_entry_foreign(const struct tr_entry *e, int line)
+{
+	for (size_t i = 0; e && i < e->nforeign; i++)
+		if (e->foreign[i] <= line && line <= e->foreign_end[i])
+			return true;
+	return false;
 }
 
 /* A page's status in every translation language; its original is read and cut
@@ -756,6 +778,7 @@ void status_report_free(struct tr_report *r)
 				free(e->src);
 				free(e->tr);
 				free(e->foreign);
+				free(e->foreign_end);
 				for (size_t j = 0; j < e->nitems; j++) {
 					free(e->items[j].id);
 					free(e->items[j].label);

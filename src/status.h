@@ -125,6 +125,7 @@ struct tr_entry {
 	const char *note;       /* why the whole is behind when no passage says it ("never marked..."), or NULL */
 	int *foreign;           /* pages: the translation's file lines (sorted) of its headings and paragraphs
 	                         * that nobody has translated yet (they hold the original's text) */
+	int *foreign_end;       /* the last line of each */
 	size_t nforeign;
 };
 
@@ -149,6 +150,8 @@ void status_report_free(struct tr_report *r);
 const struct tr_entry *status_entry(const struct tr_report *r, size_t lang, enum tr_kind kind, const char *id);
 /* The state of one passage for the report: TR_CURRENT, TR_OUTDATED or TR_MISSING. */
 enum tr_state tr_change_state(enum tr_change c);
+/* Whether file line `line` of e's translation lies in a passage nobody has translated yet. */
+bool tr_entry_foreign(const struct tr_entry *e, int line);
 /* The id of a page passage in exchange files: "page:<key>:<name>". Caller frees. */
 char *tr_page_unit_id(const char *key, const char *name);
 

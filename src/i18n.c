@@ -196,6 +196,15 @@ static void record_page(const struct site *s, size_t l, struct status_store *st,
 	struct page_align a;
 	page_align(&sg, rec, nrec, &tr, &a);
 	struct rec *v = xcalloc(a.n + 1, sizeof *v);
+	/* Body numbers of the original's passages, and the translation's passage of each number. */
+	size_t *opos = xcalloc(sg.n + 1, sizeof *opos), *tpos = xcalloc(sg.n + tr.n + 1, sizeof *tpos);
+	for (size_t i = 0, b = 0; i < sg.n; i++)
+		opos[i] = sg.v[i].kind != PASSAGE_META ? b++ : 0;
+	for (size_t i = 0; i < sg.n + tr.n + 1; i++)
+		tpos[i] = SIZE_MAX;
+	for (size_t i = 0, b = 0; i < tr.n; i++)
+		if (tr.v[i].kind != PASSAGE_META)
+			tpos[b++] = i;
 	size_t n = 0;
 	for (size_t i = 0; i < a.n; i++) {
 		const struct tr_passage *tp = &a.v[i];
@@ -203,20 +212,17 @@ static void record_page(const struct site *s, size_t l, struct status_store *st,
 			continue;
 		const struct passage *g = &sg.v[tp->orig];
 		/* The translation's passage in the same place: the same key, or the same body number. */
-		size_t t = SIZE_MAX, bo = 0, bt = 0;
-		for (size_t k = 0; k < tp->orig; k++)
-			bo += sg.v[k].kind != PASSAGE_META;
-		for (size_t k = 0; k < tr.n && t == SIZE_MAX; k++) {
-			if (tr.v[k].kind == PASSAGE_META ? g->kind == PASSAGE_META && !strcmp(tr.v[k].label, g->label)
-			                                 : g->kind != PASSAGE_META && bt == bo)
+		size_t t = g->kind == PASSAGE_META ? SIZE_MAX : tpos[opos[tp->orig]];
+		for (size_t k = 0; k < tr.n && g->kind == PASSAGE_META && t == SIZE_MAX; k++)
+			if (tr.v[k].kind == PASSAGE_META && !strcmp(tr.v[k].label, g->label))
 				t = k;
-			bt += tr.v[k].kind != PASSAGE_META;
-		}
 		bool untouched = ob == tb && tp->change == TC_UNTRANSLATED && t != SIZE_MAX && tr.v[t].digest == g->digest;
 		v[n++] = (struct rec){tp->name, g->digest, untouched ? REC_UNTRANSLATED : REC_CURRENT, g->text};
 	}
 	status_store_put(st, TR_PAGES, p->key, v, n);
 	free(v);
+	free(opos);
+	free(tpos);
 	page_align_free(&a);
 	passage_set_free(&sg);
 	passage_set_free(&tr);

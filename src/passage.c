@@ -64,15 +64,32 @@ static struct passage *add(struct passage_set *set)
 	return g;
 }
 
-/* Byte offset of a cmark position (line, col), both 1-based, columns in
- * bytes; lines end where cmark ends them: "\n", "\r\n" or a lone "\r".
- * Clamped to len. */
-static size_t offset_of(const char *text, size_t len, size_t from, int line, int col)
+/* Where each line of the body starts, as cmark ends lines: "\n", "\r\n" or a lone "\r". */
+struct lines {
+	size_t *start;          /* start[k]: the byte offset of line k + 1 */
+	size_t n;
+};
+
+static void lines_index(struct lines *ls, const char *text, size_t len, size_t from)
 {
-	size_t o = from;
-	for (int l = 1; l < line && o < len; o++)
-		if (text[o] == '\n' || (text[o] == '\r' && (o + 1 == len || text[o + 1] != '\n')))
-			l++;
+	size_t cap = 64;
+	ls->start = xmalloc(cap * sizeof *ls->start);
+	ls->n = 0;
+	ls->start[ls->n++] = from;
+	for (size_t o = from; o < len; o++)
+		if (text[o] == '\n' || (text[o] == '\r' && (o + 1 == len || text[o + 1] != '\n'))) {
+			if (ls->n == cap)
+				ls->start = xrealloc(ls->start, (cap *= 2) * sizeof *ls->start);
+			ls->start[ls->n++] = o + 1;
+		}
+}
+
+/* Byte offset of a cmark position (line, col), both 1-based, columns in
+ * bytes. Clamped to len. */
+static size_t offset_of(const struct lines *ls, size_t len, int line, int col)
+{
+	size_t k = line > 0 ? (size_t)line - 1 : 0;
+	size_t o = k < ls->n ? ls->start[k] : len;
 	o += (size_t)(col > 0 ? col - 1 : 0);
 	return o < len ? o : len;
 }
@@ -117,16 +134,16 @@ static char *copy_text(const char *t, size_t st, size_t en, int indent)
  * body starts at off): without a heading's marks ("## ", closing '#'s, a
  * setext underline), a cell's leading spaces or trailing white space. False
  * when nothing is left. */
-static bool node_bytes(const struct passage_set *set, size_t off, cmark_node *n, bool heading, bool cell,
+static bool node_bytes(const struct passage_set *set, const struct lines *ls, cmark_node *n, bool heading, bool cell,
                        size_t *st, size_t *en)
 {
 	const char *t = set->text;
 	size_t len = set->len;
 	int sl = cmark_node_get_start_line(n), sc = cmark_node_get_start_column(n);
 	int el = cmark_node_get_end_line(n), ec = cmark_node_get_end_column(n);
-	size_t s = offset_of(t, len, off, sl, sc), e = offset_of(t, len, off, el, ec) + 1;
+	size_t s = offset_of(ls, len, sl, sc), e = offset_of(ls, len, el, ec) + 1;
 	if (ec == 0) /* ends at the end of the previous line */
-		e = offset_of(t, len, off, el, 1) - 1;
+		e = offset_of(ls, len, el, 1) - 1;
 	if (e > len)
 		e = len;
 	if (heading && t[s] == '#') {
@@ -157,6 +174,8 @@ static void cut_body(struct passage_set *set, const struct doc *d)
 {
 	size_t off = d->body_off <= set->len ? d->body_off : set->len; /* the file may have shrunk */
 	cmark_node *doc = markdown_parse_blocks(set->text + off, set->len - off);
+	struct lines ls;
+	lines_index(&ls, set->text, set->len, off);
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	char *section = NULL;
@@ -170,7 +189,7 @@ static void cut_body(struct passage_set *set, const struct doc *d)
 		bool cell = ts && !strcmp(ts, "table_cell");
 		size_t st, en;
 		if ((!heading && !cell && cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH) ||
-		    !node_bytes(set, off, n, heading, cell, &st, &en))
+		    !node_bytes(set, &ls, n, heading, cell, &st, &en))
 			continue;
 		struct passage *g = add(set);
 		g->start = st;
@@ -197,6 +216,7 @@ static void cut_body(struct passage_set *set, const struct doc *d)
 	free(section);
 	cmark_iter_free(it);
 	cmark_node_free(doc);
+	free(ls.start);
 }
 
 void passage_set_cut(struct passage_set *set, const struct doc *d, char *text, size_t len)

@@ -331,20 +331,16 @@ static size_t *body_of(const struct passage_set *set, size_t *n)
 static char **rec_names(const struct passage_set *orig, const struct rec *rec, size_t nrec)
 {
 	char **nm = xcalloc(nrec + 1, sizeof *nm);
-	size_t body = 0;
+	size_t title = find_named(orig, "title"), summary = find_named(orig, "summary"), body = 0;
+	bool had_title = false, had_summary = false;
 	for (size_t i = 0; i < nrec; i++) {
-		if (rec[i].name) {
+		if (rec[i].name)
 			nm[i] = xstrdup(rec[i].name);
-			continue;
-		}
-		for (size_t k = 0; k < orig->n && !nm[i]; k++) {
-			bool taken = false;
-			for (size_t j = 0; j < i && !taken; j++)
-				taken = !strcmp(nm[j], orig->v[k].label);
-			if (named(&orig->v[k]) && orig->v[k].digest == rec[i].digest && !taken)
-				nm[i] = xstrdup(orig->v[k].label);
-		}
-		if (!nm[i])
+		else if (!had_title && title != SIZE_MAX && orig->v[title].digest == rec[i].digest)
+			nm[i] = xstrdup("title"), had_title = true;
+		else if (!had_summary && summary != SIZE_MAX && orig->v[summary].digest == rec[i].digest)
+			nm[i] = xstrdup("summary"), had_summary = true;
+		else
 			nm[i] = xasprintf("%zu", ++body);
 	}
 	return nm;
@@ -523,17 +519,20 @@ void page_align(const struct passage_set *orig, const struct rec *rec, size_t nr
 	}
 
 	/* What the original no longer has. */
+	size_t *body_at = xcalloc(nrec + 1, sizeof *body_at); /* record index -> its place among the body's */
+	for (size_t k = 0; k < rb; k++)
+		body_at[rbody[k]] = k;
 	for (size_t i = 0; i < nrec; i++) {
 		if (used[i])
 			continue;
 		size_t t = SIZE_MAX;
 		if (is_named(rn[i]) && have_tr)
 			t = find_named(tr, rn[i]);
-		for (size_t k = 0; by_rec && k < rb; k++)
-			if (rbody[k] == i)
-				t = tbody[k];
+		else if (by_rec)
+			t = tbody[body_at[i]];
 		push(out, SIZE_MAX, i, t, TC_DELETED, rn[i]);
 	}
+	free(body_at);
 	for (size_t i = 0; i < nrec; i++)
 		free(rn[i]);
 	free(rn);

@@ -1,6 +1,565 @@
-/* xliff.c — placeholder until the XLIFF module lands. */
+/* xliff.c — XLIFF 1.2 files through libxml2: xmlTextWriter out, a tree in (xliff.h). */
 #include "xliff.h"
 #include "diag.h"
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-int xliff_write(const struct unit_list *u, const char *path) { (void)u; diag_error(path, 0, 0, "XLIFF not yet"); return -1; }
-int xliff_read(const char *path, struct unit_list *u) { memset(u, 0, sizeof *u); diag_error(path, 0, 0, "XLIFF not yet"); return -1; }
+
+#include <libxml/hash.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlwriter.h>
+
+#define NS_12 "urn:oasis:names:tc:xliff:document:1.2"
+#define NS_11 "urn:oasis:names:tc:xliff:document:1.1"
+
+/* {===== libxml2's messages: kept, not printed
+ *
+ * libxml2 prints its errors to stderr unless a handler takes them. The handler
+ * is per thread and vade has no other user of libxml2, so it is set around
+ * each read and write and unset after. The first error is the one to show:
+ * the parser stops at a fatal one, and what follows it is noise. */
+
+struct xml_err {
+	char *msg;
+	int line;
+};
+
+#if LIBXML_VERSION >= 21200
+typedef const xmlError *xml_error_arg;
+#else
+typedef xmlErrorPtr xml_error_arg;
+#endif
+
+static void keep_error(void *ctx, xml_error_arg e)
+{
+	struct xml_err *x = ctx;
+	if (e->level < XML_ERR_ERROR || x->msg)
+		return;
+	x->msg = xstrdup(e->message ? e->message : "unknown error");
+	size_t n = strlen(x->msg);
+	while (n > 0 && (x->msg[n - 1] == '\n' || x->msg[n - 1] == ' '))
+		x->msg[--n] = '\0';
+	x->line = e->line;
+}
+
+/* Nothing is ever loaded from outside the file (DTDs, external entities):
+ * xliff_read()'s parse options ask for none, and this loader, which libxml2
+ * has one of per process, says no if it is asked all the same. */
+static xmlParserInputPtr no_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	return NULL;
+}
+
+static void xml_begin(struct xml_err *x)
+{
+	memset(x, 0, sizeof *x);
+	xmlInitParser();
+	xmlSetExternalEntityLoader(no_loader);
+	xmlSetStructuredErrorFunc(x, keep_error);
+}
+
+static void xml_end(struct xml_err *x)
+{
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	free(x->msg);
+}
+
+/* {===== Writing */
+
+/* The byte offset of the first character XML 1.0 cannot hold (section 2.2,
+ * Char: tab, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD, U+10000-U+10FFFF) or of
+ * the first byte that is not UTF-8, or -1. */
+static long bad_char_at(const char *s)
+{
+	size_t len = strlen(s);
+	long bad = utf8_invalid_at(s, len);
+	for (size_t i = 0; i < len && (bad < 0 || (long)i < bad); i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+			return (long)i;
+		if (c == 0xef && i + 2 < len && (unsigned char)s[i + 1] == 0xbf &&
+		    ((unsigned char)s[i + 2] == 0xbe || (unsigned char)s[i + 2] == 0xbf))
+			return (long)i;       /* U+FFFE, U+FFFF */
+	}
+	return bad;
+}
+
+/* Reports the first character of s that XML cannot hold; false then. who
+ * names the unit or the file. */
+static bool xml_ok(const char *path, const char *who, const char *what, const char *s)
+{
+	if (!s)
+		return true;
+	long at = bad_char_at(s);
+	if (at < 0)
+		return true;
+	unsigned char c = (unsigned char)s[at];
+	if (c < 0x20)
+		diag_error(path, 0, 0, "%s: its %s has the control character U+%04X, which XML 1.0 cannot hold", who, what, c);
+	else if (c == 0xef)
+		diag_error(path, 0, 0, "%s: its %s has U+FFF%c, which XML 1.0 cannot hold", who, what,
+		           (unsigned char)s[at + 2] == 0xbe ? 'E' : 'F');
+	else
+		diag_error(path, 0, 0, "%s: its %s is not UTF-8 (byte %ld)", who, what, at + 1);
+	return false;
+}
+
+/* Everything xliff_write() refuses, reported at once; true when there is nothing. */
+static bool check_units(const struct unit_list *u, const char *path)
+{
+	int bad = !xml_ok(path, "the file", "title", u->title);
+	bad += !xml_ok(path, "the file", "source language", u->source_lang);
+	bad += !xml_ok(path, "the file", "target language", u->target_lang);
+	struct strmap seen = STRMAP_INIT;
+	for (size_t i = 0; i < u->n; i++) {
+		const struct unit *x = &u->v[i];
+		if (x->obsolete)
+			continue;
+		char *who = x->id ? xasprintf("unit '%s'", x->id) : xasprintf("unit %zu", i + 1);
+		if (!x->id) {
+			diag_error(path, 0, 0, "%s has no id, which XLIFF requires", who);
+			bad++;
+		} else if (!xml_ok(path, who, "id", x->id)) {
+			bad++;
+		} else {
+			bool added;
+			strmap_put(&seen, x->id, &added);
+			if (!added) {
+				diag_error(path, 0, 0, "%s: a second unit with this id (XLIFF ids are unique in a <file>)", who);
+				bad++;
+			}
+		}
+		bad += !xml_ok(path, who, "source", x->source);
+		bad += !xml_ok(path, who, "target", x->target);
+		bad += !xml_ok(path, who, "previous source", x->prev_source);
+		bad += !xml_ok(path, who, "note", x->note);
+		bad += !xml_ok(path, who, "file", x->file);
+		free(who);
+	}
+	strmap_free(&seen);
+	return bad == 0;
+}
+
+#define X(s) BAD_CAST (s)
+
+/* One unit; a negative return is libxml2's (out of memory: the writer only fills a buffer). */
+static int write_unit(xmlTextWriterPtr w, const struct unit *x)
+{
+	int rc = 0;
+	rc |= xmlTextWriterStartElement(w, X("trans-unit"));
+	rc |= xmlTextWriterWriteAttribute(w, X("id"), X(x->id));
+	rc |= xmlTextWriterWriteAttribute(w, X("resname"), X(x->id));
+	rc |= xmlTextWriterWriteAttribute(w, X("xml:space"), X("preserve"));
+	if (x->state == UNIT_TRANSLATED)
+		rc |= xmlTextWriterWriteAttribute(w, X("approved"), X("yes"));
+	rc |= xmlTextWriterWriteElement(w, X("source"), X(x->source));
+	if (x->state != UNIT_UNTRANSLATED) {
+		rc |= xmlTextWriterStartElement(w, X("target"));
+		rc |= xmlTextWriterWriteAttribute(w, X("state"),
+		                                  X(x->state == UNIT_FUZZY ? "needs-review-translation" : "translated"));
+		rc |= xmlTextWriterWriteString(w, X(x->target));
+		rc |= xmlTextWriterEndElement(w);
+	}
+	if (x->note) {
+		rc |= xmlTextWriterStartElement(w, X("note"));
+		rc |= xmlTextWriterWriteAttribute(w, X("from"), X("developer"));
+		rc |= xmlTextWriterWriteString(w, X(x->note));
+		rc |= xmlTextWriterEndElement(w);
+	}
+	if (x->file) {
+		/* As translate-toolkit's po2xliff writes a "#:" reference, but
+		 * without its name="po-reference": the schema wants the names of
+		 * context-groups unique in a <file>. */
+		rc |= xmlTextWriterStartElement(w, X("context-group"));
+		rc |= xmlTextWriterWriteAttribute(w, X("purpose"), X("location"));
+		rc |= xmlTextWriterStartElement(w, X("context"));
+		rc |= xmlTextWriterWriteAttribute(w, X("context-type"), X("sourcefile"));
+		rc |= xmlTextWriterWriteString(w, X(x->file));
+		rc |= xmlTextWriterEndElement(w);
+		if (x->line > 0) {
+			char n[16];
+			snprintf(n, sizeof n, "%d", x->line);
+			rc |= xmlTextWriterStartElement(w, X("context"));
+			rc |= xmlTextWriterWriteAttribute(w, X("context-type"), X("linenumber"));
+			rc |= xmlTextWriterWriteString(w, X(n));
+			rc |= xmlTextWriterEndElement(w);
+		}
+		rc |= xmlTextWriterEndElement(w);
+	}
+	if (x->prev_source) {
+		/* The schema wants a <target> in <alt-trans>: the translation made for prev_source. */
+		rc |= xmlTextWriterStartElement(w, X("alt-trans"));
+		rc |= xmlTextWriterWriteAttribute(w, X("alttranstype"), X("previous-version"));
+		rc |= xmlTextWriterWriteAttribute(w, X("xml:space"), X("preserve"));
+		rc |= xmlTextWriterWriteElement(w, X("source"), X(x->prev_source));
+		rc |= xmlTextWriterWriteElement(w, X("target"), X(x->target));
+		rc |= xmlTextWriterEndElement(w);
+	}
+	rc |= xmlTextWriterEndElement(w);
+	return rc;
+}
+
+static int write_doc(xmlTextWriterPtr w, const struct unit_list *u)
+{
+	int rc = 0;
+	rc |= xmlTextWriterSetIndent(w, 1);
+	rc |= xmlTextWriterSetIndentString(w, X("  "));
+	rc |= xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
+	rc |= xmlTextWriterStartElement(w, X("xliff"));
+	rc |= xmlTextWriterWriteAttribute(w, X("version"), X("1.2"));
+	rc |= xmlTextWriterWriteAttribute(w, X("xmlns"), X(NS_12));
+	rc |= xmlTextWriterStartElement(w, X("file"));
+	rc |= xmlTextWriterWriteAttribute(w, X("original"), X(u->title ? u->title : ""));
+	rc |= xmlTextWriterWriteAttribute(w, X("source-language"), X(u->source_lang ? u->source_lang : "und"));
+	if (u->target_lang)
+		rc |= xmlTextWriterWriteAttribute(w, X("target-language"), X(u->target_lang));
+	rc |= xmlTextWriterWriteAttribute(w, X("datatype"), X("plaintext"));
+	rc |= xmlTextWriterStartElement(w, X("body"));
+	for (size_t i = 0; i < u->n; i++)
+		if (!u->v[i].obsolete)
+			rc |= write_unit(w, &u->v[i]);
+	rc |= xmlTextWriterEndDocument(w);      /* closes body, file, xliff */
+	return rc;
+}
+
+int xliff_write(const struct unit_list *u, const char *path)
+{
+	if (!check_units(u, path))
+		return -1;
+	struct xml_err err;
+	xml_begin(&err);
+	xmlBufferPtr xb = xmlBufferCreate();
+	xmlTextWriterPtr w = xb ? xmlNewTextWriterMemory(xb, 0) : NULL;
+	int rc = w ? write_doc(w, u) : -1;
+	if (w)
+		xmlFreeTextWriter(w);   /* flushes into xb */
+	if (rc < 0 || !xb) {
+		diag_error(path, 0, 0, "cannot write XLIFF: %s", err.msg ? err.msg : "libxml2 failed");
+		rc = -1;
+	} else if (!strcmp(path, "-")) {
+		size_t len = (size_t)xmlBufferLength(xb);
+		if (fwrite(xmlBufferContent(xb), 1, len, stdout) != len || fflush(stdout) != 0) {
+			diag_error(path, 0, 0, "cannot write to standard output: %s", strerror(errno));
+			rc = -1;
+		}
+	} else if (file_write_atomic(path, xmlBufferContent(xb), (size_t)xmlBufferLength(xb)) != 0) {
+		diag_error(path, 0, 0, "cannot write: %s", strerror(errno));
+		rc = -1;
+	}
+	if (xb)
+		xmlBufferFree(xb);
+	xml_end(&err);
+	return rc < 0 ? -1 : 0;
+}
+
+/* {===== Reading */
+
+struct rd {
+	const char *path;
+	struct unit_list *u;
+	const xmlChar *ns;      /* the root's namespace: XLIFF 1.2's, or NULL (none) */
+	bool have_file;
+	int errors;
+};
+
+static int line_of(const xmlNode *n)
+{
+	long l = xmlGetLineNo(n);
+	return l > 0 && l <= INT_MAX ? (int)l : 0;
+}
+
+/* An element of the file's XLIFF namespace named name. */
+static bool is(const struct rd *r, const xmlNode *n, const char *name)
+{
+	if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, name))
+		return false;
+	const xmlChar *ns = n->ns ? n->ns->href : NULL;
+	return ns == r->ns || (ns && r->ns && !xmlStrcmp(ns, r->ns));
+}
+
+/* An attribute without namespace as a copy (caller frees), or NULL. */
+static char *attr(const xmlNode *n, const char *name)
+{
+	xmlChar *v = xmlGetNoNsProp(n, X(name));
+	if (!v)
+		return NULL;
+	char *s = xstrdup((const char *)v);
+	xmlFree(v);
+	return s;
+}
+
+static bool attr_is(const xmlNode *n, const char *name, const char *want)
+{
+	char *v = attr(n, name);
+	bool same = v && !strcmp(v, want);
+	free(v);
+	return same;
+}
+
+/* An inline element of XLIFF 1.2 that stands for a code of the original
+ * format, with no text of its own that a unit here could hold. */
+static bool is_code(const struct rd *r, const xmlNode *n)
+{
+	static const char *const codes[] = { "x", "bx", "ex", "ph", "bpt", "ept", "it" };
+	for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
+		if (is(r, n, codes[i]))
+			return true;
+	return false;
+}
+
+/* Adds the text of n's children to b. In <source> and <target> (inl), <g> and
+ * <mrk> give their text; everything else that is not text is refused. */
+static void add_text(struct rd *r, struct buf *b, const xmlNode *n, bool inl, const char *in, const char *id)
+{
+	for (const xmlNode *k = n->children; k; k = k->next) {
+		switch (k->type) {
+		case XML_TEXT_NODE:
+		case XML_CDATA_SECTION_NODE:
+			buf_adds(b, (const char *)k->content);
+			break;
+		case XML_COMMENT_NODE:
+		case XML_PI_NODE:
+			break;
+		case XML_ELEMENT_NODE:
+			if (inl && (is(r, k, "g") || is(r, k, "mrk"))) {
+				add_text(r, b, k, inl, in, id);
+				break;
+			}
+			if (inl && is_code(r, k))
+				diag_error(r->path, line_of(k), 0,
+				           "unit '%s': <%s> in <%s> stands for a code of the original format, which vade has no text for; write it out or remove it",
+				           id ? id : "(no id)", (const char *)k->name, in);
+			else
+				diag_error(r->path, line_of(k), 0, "unit '%s': <%s> in <%s> is not read",
+				           id ? id : "(no id)", (const char *)k->name, in);
+			r->errors++;
+			break;
+		default:    /* an entity reference, which the parser left unexpanded */
+			diag_error(r->path, line_of(n), 0, "unit '%s': an entity reference (&%s;) in <%s> is not read",
+			           id ? id : "(no id)", (const char *)k->name, in);
+			r->errors++;
+			break;
+		}
+	}
+}
+
+static char *text_of(struct rd *r, const xmlNode *n, bool inl, const char *id)
+{
+	struct buf b = BUF_INIT;
+	add_text(r, &b, n, inl, (const char *)n->name, id);
+	return buf_detach(&b, NULL);
+}
+
+/* What a non-empty <target>'s state says (the values of XLIFF 1.2's state
+ * attribute; "x-" ones are a tool's own). new and needs-translation with a
+ * text are fuzzy, not untranslated: translate-toolkit (Weblate, Pootle)
+ * marks a fuzzy unit so, and its text is the translator's. */
+static enum unit_state state_of(const char *s)
+{
+	if (!s || !strcmp(s, "translated") || !strcmp(s, "final") || !strcmp(s, "signed-off"))
+		return UNIT_TRANSLATED;
+	return UNIT_FUZZY;      /* new, needs-*, x-... */
+}
+
+/* The first location context-group: file and line. */
+static void read_location(struct rd *r, struct unit *x, const xmlNode *cg)
+{
+	for (const xmlNode *c = cg->children; c; c = c->next) {
+		if (!is(r, c, "context"))
+			continue;
+		char *type = attr(c, "context-type");
+		if (type && !strcmp(type, "sourcefile") && !x->file) {
+			x->file = text_of(r, c, false, x->id);
+		} else if (type && !strcmp(type, "linenumber") && !x->line) {
+			char *t = text_of(r, c, false, x->id), *end;
+			errno = 0;
+			long l = strtol(t, &end, 10);
+			x->line = !errno && end != t && !*end && l > 0 && l <= INT_MAX ? (int)l : 0;
+			free(t);
+		}
+		free(type);
+	}
+}
+
+static void read_unit(struct rd *r, const xmlNode *tu)
+{
+	char *id = attr(tu, "resname");
+	if (!id)
+		id = attr(tu, "id");
+	struct unit *x = unit_add(r->u, id, NULL, NULL);
+	free(id);
+	x->at = line_of(tu);
+	const xmlNode *source = NULL, *target = NULL;
+	bool located = false;
+	struct buf note = BUF_INIT;
+	for (const xmlNode *k = tu->children; k; k = k->next) {
+		if (is(r, k, "source") && !source) {
+			source = k;
+		} else if (is(r, k, "target") && !target) {
+			target = k;
+		} else if (is(r, k, "note")) {
+			char *t = text_of(r, k, false, x->id);
+			if (note.len)
+				buf_addc(&note, '\n');
+			buf_adds(&note, t);
+			free(t);
+		} else if (is(r, k, "context-group") && !located && attr_is(k, "purpose", "location")) {
+			read_location(r, x, k);
+			located = true;
+		} else if (is(r, k, "alt-trans") && !x->prev_source && attr_is(k, "alttranstype", "previous-version")) {
+			for (const xmlNode *s = k->children; s; s = s->next)
+				if (is(r, s, "source")) {
+					x->prev_source = text_of(r, s, true, x->id);
+					break;
+				}
+		}
+	}
+	if (note.len)
+		x->note = buf_detach(&note, NULL);
+	buf_free(&note);
+	if (!source) {
+		diag_error(r->path, x->at, 0, "unit '%s': a <trans-unit> without <source>", x->id ? x->id : "(no id)");
+		r->errors++;
+		return;
+	}
+	free(x->source);
+	x->source = text_of(r, source, true, x->id);
+	if (!target)
+		return;
+	char *t = text_of(r, target, true, x->id);
+	if (!*t) {
+		free(t);
+		return;
+	}
+	char *state = attr(target, "state");
+	x->state = attr_is(tu, "approved", "yes") ? UNIT_TRANSLATED : state_of(state);
+	free(state);
+	free(x->target);
+	x->target = t;
+}
+
+/* <body> and <group>: groups nest (as deep as libxml2 lets a document go, 256). */
+static void read_body(struct rd *r, const xmlNode *n)
+{
+	for (const xmlNode *k = n->children; k; k = k->next) {
+		if (is(r, k, "group"))
+			read_body(r, k);
+		else if (is(r, k, "trans-unit") && !attr_is(k, "restype", "x-gettext-domain-header"))
+			read_unit(r, k);        /* not the PO header that po2xliff makes a unit of */
+	}
+}
+
+static void read_file(struct rd *r, const xmlNode *f)
+{
+	char *src = attr(f, "source-language"), *tgt = attr(f, "target-language");
+	if (!r->have_file) {
+		r->have_file = true;
+		r->u->source_lang = src, src = NULL;
+		r->u->target_lang = tgt, tgt = NULL;
+		r->u->title = attr(f, "original");
+	} else if (tgt && (!r->u->target_lang || strcmp(tgt, r->u->target_lang))) {
+		diag_error(r->path, line_of(f), 0, "this <file> is in %s, the first one in %s: one language at a time",
+		           tgt, r->u->target_lang ? r->u->target_lang : "no language");
+		r->errors++;
+	}
+	free(src);
+	free(tgt);
+	for (const xmlNode *k = f->children; k; k = k->next)
+		if (is(r, k, "body"))
+			read_body(r, k);
+}
+
+/* XLIFF 1.2 (or 1.1) at the root, or a message why not. */
+static bool read_root(struct rd *r, const xmlNode *root)
+{
+	const char *ns = root->ns ? (const char *)root->ns->href : NULL;
+	char *version = attr(root, "version");
+	bool good = false;
+	if (strcmp((const char *)root->name, "xliff"))
+		diag_error(r->path, line_of(root), 0, "not an XLIFF file: the root element is <%s>", (const char *)root->name);
+	else if ((ns && !strncmp(ns, "urn:oasis:names:tc:xliff:document:2", 35)) || (version && version[0] == '2'))
+		diag_error(r->path, line_of(root), 0, "this is XLIFF %s; vade reads XLIFF 1.2 (export that from the CAT tool)",
+		           version ? version : "2");
+	else if (ns && strcmp(ns, NS_12) && strcmp(ns, NS_11))
+		diag_error(r->path, line_of(root), 0, "not XLIFF 1.2: the namespace is %s, not " NS_12, ns);
+	else if (!version)
+		diag_error(r->path, line_of(root), 0, "<xliff> without version; vade reads XLIFF 1.2");
+	else if (strcmp(version, "1.2") && strcmp(version, "1.1"))
+		diag_error(r->path, line_of(root), 0, "this is XLIFF %s; vade reads XLIFF 1.2", version);
+	else
+		good = true;
+	free(version);
+	return good;
+}
+
+/* Entities declared in the document (<!ENTITY ...>): none in what CAT tools write. */
+static bool declares_entities(const xmlDoc *doc)
+{
+	const xmlDtd *d = doc->intSubset;
+	return d && ((d->entities && xmlHashSize((xmlHashTablePtr)d->entities) > 0) ||
+	             (d->pentities && xmlHashSize((xmlHashTablePtr)d->pentities) > 0));
+}
+
+int xliff_read(const char *path, struct unit_list *u)
+{
+	char *text;
+	size_t len;
+	if (file_read(path, &text, &len) != 0) {
+		diag_error(path, 0, 0, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	if (len > INT_MAX) {
+		diag_error(path, 0, 0, "too large for an XLIFF file");
+		free(text);
+		return -1;
+	}
+	struct xml_err err;
+	xml_begin(&err);
+	/* No XML_PARSE_NOENT (entities stay references), DTDLOAD, DTDATTR or
+	 * XINCLUDE: nothing but this file is read. */
+	xmlDocPtr doc = xmlReadMemory(text, (int)len, path, NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+	struct rd r = { path, u, NULL, false, 0 };
+	if (!doc || err.msg) {
+		diag_error(path, err.msg ? err.line : 0, 0, "not well-formed XML: %s", err.msg ? err.msg : "libxml2 failed");
+		r.errors++;
+	} else if (declares_entities(doc)) {
+		const char *e = strstr(text, "<!ENTITY");
+		int line = 0, col;
+		if (e)
+			text_pos(text, (size_t)(e - text), &line, &col);
+		diag_error(path, line, 0, "this file declares entities (<!ENTITY ...>), which XLIFF files have no use for; not read");
+		r.errors++;
+	} else {
+		const xmlNode *root = xmlDocGetRootElement(doc);
+		if (!root) {
+			diag_error(path, 0, 0, "not XLIFF: no root element");
+			r.errors++;
+		} else if (!read_root(&r, root)) {
+			r.errors++;
+		} else {
+			r.ns = root->ns ? root->ns->href : NULL;
+			for (const xmlNode *k = root->children; k; k = k->next)
+				if (is(&r, k, "file"))
+					read_file(&r, k);
+			if (!r.have_file) {
+				diag_error(path, line_of(root), 0, "an <xliff> without <file>");
+				r.errors++;
+			}
+		}
+	}
+	if (doc)
+		xmlFreeDoc(doc);
+	xml_end(&err);
+	free(text);
+	if (r.errors) {
+		unit_list_free(u);
+		return -1;
+	}
+	return 0;
+}

@@ -346,7 +346,7 @@ static int file_lang(const struct site *s, const char *tag)
 
 int i18n_import(const struct site *s, const char *path, const struct import_opts *opts)
 {
-	struct unit_list u;
+	struct unit_list u = {0};
 	if ((is_xliff(path) ? xliff_read(path, &u) : po_read(path, &u)) != 0)
 		return 1;
 	int l = u.target_lang ? file_lang(s, u.target_lang) : -1;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gettext-po.h>
 #include <libxml/hash.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -444,6 +445,21 @@ static void read_unit(struct rd *r, const xmlNode *tu)
 	x->target = t;
 }
 
+/* The Language of the PO header that po2xliff turns into a unit, as the file's target language. */
+static void header_language(struct rd *r, const xmlNode *tu)
+{
+	for (const xmlNode *c = tu->children; c && !r->u->target_lang; c = c->next)
+		if (is(r, c, "source") || is(r, c, "target")) {
+			char *h = text_of(r, c, false, "the PO header");
+			char *lang = h ? po_header_field(h, "Language") : NULL;
+			if (lang && *lang)
+				r->u->target_lang = lang;
+			else
+				free(lang);
+			free(h);
+		}
+}
+
 /* <body> and <group>: groups nest (as deep as libxml2 lets a document go, 256). */
 static void read_body(struct rd *r, const xmlNode *n)
 {
@@ -452,6 +468,8 @@ static void read_body(struct rd *r, const xmlNode *n)
 			read_body(r, k);
 		else if (is(r, k, "trans-unit") && !attr_is(k, "restype", "x-gettext-domain-header"))
 			read_unit(r, k);        /* not the PO header that po2xliff makes a unit of */
+		else if (is(r, k, "trans-unit") && !r->u->target_lang)
+			header_language(r, k);  /* but its Language, when the <file> names none (po2xliff's do not) */
 	}
 }
 

@@ -2,6 +2,7 @@
 #include "po.h"
 #include "diag.h"
 #include "escape.h"
+#include "i18n.h"
 #include "passage.h"
 #include "status.h"
 #include "util.h"
@@ -162,11 +163,9 @@ static void export_field(void *ctx, const char *path, const struct data_file *df
 
 int po_export(const struct site *s, const char *lang, const char *out)
 {
-	int l = site_lang(s, lang);
-	if (l <= 0) {
-		fprintf(stderr, "vade: '%s' is not a translation language of this site\n", lang);
+	int l = i18n_translation_lang(s, lang);
+	if (l < 0)
 		return 2;
-	}
 	struct tr_report *r = status_report_new(s);
 	po_file_t f = po_file_create();
 	struct export x = {s, (size_t)l, po_message_iterator(f, NULL), r};

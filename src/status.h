@@ -59,6 +59,8 @@ const struct tr_entry *status_entry(const struct tr_report *r, size_t lang, enum
 
 struct status_store;
 
+/* An empty record. Caller frees with status_store_free(). */
+struct status_store *status_store_new(void);
 /* The record of a translation language (lang > 0): the site's file over the
  * theme's for the theme's UI strings; missing files are empty records.
  * Caller frees with status_store_free(). */

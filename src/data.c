@@ -53,7 +53,8 @@ void data_load(struct site *s)
 		if (dot && site_lang_code_valid(dot + 1)) {
 			int l = site_lang(s, dot + 1);
 			if (l < 0) {
-				diag_warn(df->src, 0, 0, "language '%s' is not in content/site.yaml; file ignored", dot + 1);
+				diag_warn(df->src, 0, 0, "language '%s' is not in content/site.yaml; file ignored "
+				          "(vade i18n add %s adds it)", dot + 1, dot + 1);
 				free(df->src);
 				free(name);
 				continue;

@@ -1,26 +1,41 @@
-/* i18n.c — `vade i18n status` and `vade i18n done`. */
+/* i18n.c — `vade i18n status`, `vade i18n done` and `vade i18n add`. */
 #include "i18n.h"
 #include "diag.h"
 #include "exchange.h"
 #include "po.h"
 #include "xliff.h"
 #include "escape.h"
+#include "langtag.h"
 #include "passage.h"
 #include "status.h"
 #include "util.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
-/* A translation language of the site, or -1 after saying it is not one. */
-static int translation_lang(const struct site *s, const char *code)
+int i18n_translation_lang(const struct site *s, const char *code)
 {
 	int l = site_lang(s, code);
 	if (l > 0)
 		return l;
-	fprintf(stderr, "vade: '%s' is not a translation language of this site\n", code);
+	char *why = NULL, *tag = l == 0 ? NULL : langtag_canon(code, &why);
+	if (l == 0)
+		fprintf(stderr, "vade: '%s' is the default language of this site, not a translation language\n", code);
+	else if (tag && site_lang(s, tag) > 0)
+		fprintf(stderr, "vade: '%s' is not a translation language of this site; '%s' is\n", code, tag);
+	else if (tag)
+		fprintf(stderr, "vade: '%s' is not a translation language of this site (add it with: vade i18n add %s)"
+		        "\n", code, tag);
+	else
+		fprintf(stderr, "vade: '%s' is not a translation language of this site, nor a language tag: %s\n", code,
+		        why);
+	free(tag);
+	free(why);
 	return -1;
 }
 
@@ -120,7 +135,7 @@ int i18n_status(const struct site *s, char **langs, size_t n, bool json, bool st
 {
 	bool *want = xcalloc(s->nlangs, sizeof *want);
 	for (size_t i = 0; i < n; i++) {
-		int l = translation_lang(s, langs[i]);
+		int l = i18n_translation_lang(s, langs[i]);
 		if (l < 0) {
 			free(want);
 			return 2;
@@ -265,7 +280,7 @@ static size_t record_all(const struct site *s, size_t l, struct status_store *st
 
 int i18n_done(const struct site *s, const char *lang, char **pages, size_t n)
 {
-	int l = translation_lang(s, lang);
+	int l = i18n_translation_lang(s, lang);
 	if (l < 0)
 		return 2;
 	struct status_store *st = status_store_load(s, (size_t)l);
@@ -306,7 +321,7 @@ static bool is_xliff(const char *path)
 
 int i18n_export(const struct site *s, const char *lang, const char *out)
 {
-	int l = translation_lang(s, lang);
+	int l = i18n_translation_lang(s, lang);
 	if (l < 0)
 		return 2;
 	struct unit_list u;
@@ -357,6 +372,347 @@ int i18n_import(const struct site *s, const char *path, const struct import_opts
 	else
 		rc = exchange_import(s, (size_t)l, &u, path, opts);
 	unit_list_free(&u);
+	return rc;
+}
+
+/* }======= */
+
+/* {======= vade i18n add */
+
+/* v as a YAML value: plain when it reads back as itself in block and flow
+ * context and in YAML 1.1 tools too ("no" stays text), else double-quoted by
+ * libyaml. NULL for text that is not UTF-8. Caller frees. */
+static char *yaml_value(const char *v)
+{
+	static const char *const words[] = {"true", "false", "null", "yes", "no", "on", "off", "y", "n", NULL};
+	static const char *const breaks[] = {"\xc2\x85", "\xe2\x80\xa8", "\xe2\x80\xa9", "\xef\xbb\xbf", NULL};
+	size_t n = strlen(v);
+	bool plain = n > 0 && (isalpha((unsigned char)v[0]) || (unsigned char)v[0] >= 0xc3) && v[n - 1] != ' ';
+	for (const unsigned char *p = (const unsigned char *)v; plain && *p; p++)
+		plain = *p >= 0x80 ? !(p[0] == 0xc2 && p[1] < 0xa0) : isalnum(*p) || strchr(" -.()'/", *p);
+	for (int i = 0; plain && words[i]; i++)
+		plain = strcasecmp(v, words[i]) != 0;
+	for (int i = 0; plain && breaks[i]; i++)
+		plain = !strstr(v, breaks[i]);
+	return plain ? xstrdup(v) : yml_quote(v, n);
+}
+
+/* A language as an item of `languages`, in block style (indented by dash
+ * and key columns) or flow style. */
+struct lang_item {
+	char *code, *name, *dir; /* as YAML values */
+};
+
+static char *item_block(const struct lang_item *it, int dash, int key)
+{
+	if (key < dash + 2)
+		key = dash + 2;
+	return xasprintf("%*s- %*scode: %s\n%*sname: %s\n%*sdir: %s\n", dash, "", key - dash - 2, "", it->code,
+	                 key, "", it->name, key, "", it->dir);
+}
+
+static char *item_flow(const struct lang_item *it)
+{
+	return xasprintf("{code: %s, name: %s, dir: %s}", it->code, it->name, it->dir);
+}
+
+/* The offset just after the last scalar of node n, and how many collections
+ * inside n hold it; false when n ends in an empty collection. */
+static bool node_end(const char *text, size_t len, const struct yml_node *n, size_t *off, int *depth)
+{
+	*depth = 0;
+	while (n->kind != YML_SCALAR && n->n) {
+		n = n->kids[n->n - 1];
+		++*depth;
+	}
+	*off = yml_offset(text, len, n->eline, n->ecol);
+	return n->kind == YML_SCALAR;
+}
+
+/* The start of the line after offset off (off itself when a line starts there). */
+static size_t next_line(const char *text, size_t len, size_t off)
+{
+	if (off > 0 && text[off - 1] == '\n')
+		return off;
+	while (off < len && text[off] != '\n')
+		off++;
+	return off < len ? off + 1 : len;
+}
+
+/* Past the closing marks of the depth collections that end at off (white
+ * space, comments and commas may stand between); then a flow sequence's
+ * ']' must come. The offset after the last closing mark, or len when the
+ * text does not read so. */
+static size_t flow_item_end(const char *text, size_t len, size_t off, int depth)
+{
+	size_t end = off;
+	for (size_t i = off; i < len; i++) {
+		char c = text[i];
+		if (c == '#') {
+			while (i + 1 < len && text[i + 1] != '\n')
+				i++;
+		} else if ((c == '}' || c == ']') && depth > 0) {
+			depth--;
+			end = i + 1;
+		} else if (c == ']') {
+			return end;
+		} else if (!strchr(" \t\r\n,", c)) {
+			return len;
+		}
+	}
+	return len;
+}
+
+/* An edit of site.yaml: insert text at offset at. */
+struct insert {
+	size_t at;
+	char *text;
+};
+
+/* Where and what to insert into site.yaml (text, len, parsed as root) to add
+ * item to its languages, dflt first when it has none. False after saying
+ * why it cannot be done safely. */
+static bool plan_insert(const char *text, size_t len, const struct yml_node *root, const struct lang_item *item,
+                        const struct lang_item *dflt, struct insert *ins)
+{
+	const char *src = "content/site.yaml";
+	const struct yml_node *langs = yml_get(root, "languages");
+	size_t off;
+	int depth;
+	if (!langs) {
+		if (root && root->kind == YML_MAP && text[yml_offset(text, len, root->line, root->col)] == '{') {
+			char *f = item_flow(item), *d = item_flow(dflt);
+			diag_error(src, root->line, root->col, "written as one flow mapping ({...}), which vade does not "
+			           "edit; add by hand: languages: [%s, %s]", d, f);
+			free(f);
+			free(d);
+			return false;
+		}
+		char *a = item_block(dflt, 2, 4), *b = item_block(item, 2, 4);
+		ins->at = len;
+		ins->text = xasprintf("%slanguages:\n%s%s", len && text[len - 1] != '\n' ? "\n" : "", a, b);
+		free(a);
+		free(b);
+		return true;
+	}
+	size_t at = yml_offset(text, len, langs->line, langs->col);
+	if (text[at] == '[') { /* languages: [{code: en, ...}, ...] */
+		if (langs->n == 0) {
+			char *a = item_flow(dflt), *b = item_flow(item);
+			ins->at = at + 1;
+			ins->text = xasprintf("%s, %s", a, b);
+			free(a);
+			free(b);
+			return true;
+		}
+		if (node_end(text, len, langs, &off, &depth) &&
+		    (off = flow_item_end(text, len, off, depth - 1)) < len) {
+			char *b = item_flow(item);
+			ins->at = off;
+			ins->text = xasprintf(", %s", b);
+			free(b);
+			return true;
+		}
+	} else if (langs->n > 0 && node_end(text, len, langs, &off, &depth)) { /* - code: en */
+		const struct yml_node *last = langs->kids[langs->n - 1];
+		size_t item_at = yml_offset(text, len, last->line, last->col), dash = item_at;
+		while (dash > 0 && text[dash - 1] == ' ')
+			dash--;
+		size_t line_start = dash;
+		while (line_start > 0 && text[line_start - 1] != '\n')
+			line_start--;
+		if (dash > 0 && text[dash - 1] == '-' && text[item_at] != '[') {
+			int dcol = (int)(dash - 1 - line_start), kcol = last->col - 1;
+			char *b;
+			if (text[item_at] == '{') {
+				char *f = item_flow(item);
+				b = xasprintf("%*s- %s\n", dcol, "", f);
+				free(f);
+			} else {
+				b = item_block(item, dcol, kcol);
+			}
+			ins->at = next_line(text, len, off);
+			ins->text = xasprintf("%s%s", ins->at == len && len && text[len - 1] != '\n' ? "\n" : "", b);
+			free(b);
+			return true;
+		}
+	}
+	char *f = item_flow(item);
+	diag_error(src, langs->line, langs->col, "'languages' is laid out in a way vade does not edit; add the "
+	           "language to it by hand: %s", f);
+	free(f);
+	return false;
+}
+
+static bool same_node(const struct yml_node *a, const struct yml_node *b)
+{
+	if (!a || !b)
+		return a == b;
+	if (a->kind != b->kind || a->n != b->n)
+		return false;
+	if (a->kind == YML_SCALAR)
+		return a->plain == b->plain && !strcmp(a->str, b->str);
+	for (size_t i = 0; i < a->n; i++)
+		if (!same_node(a->kids[i], b->kids[i]))
+			return false;
+	return true;
+}
+
+/* Whether n is the mapping {code, name, dir} of language l. */
+static bool is_item(const struct yml_node *n, const struct lang *l)
+{
+	const char *c = yml_str(yml_get(n, "code")), *nm = yml_str(yml_get(n, "name"));
+	const char *d = yml_str(yml_get(n, "dir"));
+	return n && n->kind == YML_MAP && n->n == 6 && c && nm && d && !strcmp(c, l->code) &&
+	       !strcmp(nm, l->name) && !strcmp(d, l->dir);
+}
+
+/* Whether the new site.yaml reads as the old one with exactly language l
+ * added at the end of languages (a new list: dflt, then l); every other
+ * key and value as it was. */
+static bool added_exactly(const struct yml_node *old, const struct yml_node *now, const struct lang *l,
+                          const struct lang *dflt)
+{
+	const struct yml_node *lo = yml_get(old, "languages"), *ln = yml_get(now, "languages");
+	size_t on = old ? old->n : 0;
+	if (!now || now->kind != YML_MAP || !ln || ln->kind != YML_SEQ || now->n != on + (lo ? 0 : 2))
+		return false;
+	if (lo && lo->n == 0)
+		lo = NULL; /* languages: [] is a new list too */
+	for (size_t i = 0; i + 1 < on; i += 2)
+		if (strcmp(old->kids[i]->str, now->kids[i]->str) ||
+		    (strcmp(old->kids[i]->str, "languages") && !same_node(old->kids[i + 1], now->kids[i + 1])))
+			return false;
+	if (!lo)
+		return ln->n == 2 && is_item(ln->kids[0], dflt) && is_item(ln->kids[1], l);
+	if (ln->n != lo->n + 1 || !is_item(ln->kids[lo->n], l))
+		return false;
+	for (size_t i = 0; i < lo->n; i++)
+		if (!same_node(lo->kids[i], ln->kids[i]))
+			return false;
+	return true;
+}
+
+/* The text of site.yaml (old, len; parsed as root) with language l added,
+ * read back and checked; NULL after saying why not. Caller frees. */
+static char *site_yaml_with(const char *old, size_t len, const struct yml_node *root, const struct lang *l,
+                            const struct lang *dflt)
+{
+	struct lang_item it = {yaml_value(l->code), yaml_value(l->name), yaml_value(l->dir)};
+	struct lang_item di = {yaml_value(dflt->code), yaml_value(dflt->name), yaml_value(dflt->dir)};
+	struct insert ins = {0, NULL};
+	char *text = NULL;
+	bool quoted = it.code && it.name && it.dir && di.code && di.name && di.dir;
+	if (quoted && plan_insert(old, len, root, &it, &di, &ins)) {
+		struct buf b = BUF_INIT;
+		buf_add(&b, old, ins.at);
+		buf_adds(&b, ins.text);
+		buf_add(&b, old + ins.at, len - ins.at);
+		size_t before = diag_errors();
+		struct yml_doc *d = yml_parse("content/site.yaml (as vade would write it)", b.p, b.len, 1);
+		if (diag_errors() == before && added_exactly(root, d ? d->root : NULL, l, dflt))
+			text = buf_detach(&b, NULL);
+		else
+			diag_error("content/site.yaml", 0, 0, "adding '%s' here would not read back as intended, so "
+			           "it is not written; add it to 'languages' by hand: {code: %s, name: %s, dir: %s}",
+			           l->code, it.code, it.name, it.dir);
+		buf_free(&b);
+		yml_free(d);
+	}
+	free(ins.text);
+	free(it.code), free(it.name), free(it.dir);
+	free(di.code), free(di.name), free(di.dir);
+	return text;
+}
+
+/* Starts the translation status of language code in the site as written
+ * now: an empty record, unless one is there already. False after errors
+ * (among them, the site no longer loads). */
+static bool start_status(const char *dir, const char *code)
+{
+	size_t before = diag_errors();
+	struct site *s = site_load(dir);
+	int l = s && diag_errors() == before ? site_lang(s, code) : -1;
+	bool ok = l > 0;
+	if (ok) {
+		char *rel = status_store_path(s, (size_t)l), *full = site_path(s, rel);
+		if (!is_file(full)) {
+			struct status_store *st = status_store_new();
+			ok = status_store_save(s, (size_t)l, st, NULL) == 0;
+			status_store_free(st);
+		}
+		free(full);
+		free(rel);
+	}
+	site_free(s);
+	return ok;
+}
+
+/* The node of language code in site.yaml's languages, or NULL. */
+static const struct yml_node *code_node(const struct yml_node *root, const char *code)
+{
+	const struct yml_node *langs = yml_get(root, "languages");
+	for (size_t k = 0; langs && langs->kind == YML_SEQ && k < langs->n; k++) {
+		const struct yml_node *c = yml_get(langs->kids[k], "code");
+		if (yml_str(c) && !strcmp(c->str, code))
+			return c;
+	}
+	return NULL;
+}
+
+int i18n_add(const struct site *s, const char *code, const char *name, const char *dir)
+{
+	const char *src = "content/site.yaml";
+	const struct yml_node *root = s->config ? s->config->root : NULL;
+	for (size_t i = 0; i < s->nlangs; i++) {
+		const char *have = s->langs[i].code;
+		const struct yml_node *c = code_node(root, have);
+		if (!strcmp(have, code))
+			diag_error(src, c ? c->line : 0, c ? c->col : 0, "'%s' is already a language of this site",
+			           code);
+		else if (!strcasecmp(have, code))
+			diag_error(src, c ? c->line : 0, c ? c->col : 0,
+			           "'%s' is already a language of this site, as '%s'", code, have);
+		else
+			continue;
+		return 1;
+	}
+	char *full = site_path(s, src), *old = NULL, *dname = name ? NULL : langtag_name(code);
+	size_t len = 0;
+	bool existed = is_file(full);
+	if (existed && site_read(s, src, &old, &len) != 0) {
+		free(full);
+		free(dname);
+		return 1;
+	}
+	struct lang l = {(char *)code, (char *)(name ? name : dname), (char *)(dir ? dir : langtag_dir(code))};
+	struct lang dflt = s->langs[0];
+	char *dflt_name = strcmp(dflt.name, dflt.code) ? NULL : langtag_name(dflt.code);
+	if (dflt_name)
+		dflt.name = dflt_name;
+	char *text = site_yaml_with(existed ? old : "", len, root, &l, &dflt);
+	int rc = 1;
+	if (text && file_write_atomic(full, text, strlen(text)) != 0) {
+		diag_error(src, 0, 0, "cannot write: %s", strerror(errno));
+	} else if (text) {
+		if (start_status(s->dir, code)) {
+			printf("vade: added %s (%s, %s) to %s\n", code, l.name, l.dir, src);
+			printf("next: translate pages as <name>.%s.md, or in a CAT tool: vade i18n export %s -o %s.po, "
+			       "then vade i18n import %s.po; vade i18n status %s shows what is missing\n", code, code, code,
+			       code, code);
+			rc = 0;
+		} else if (existed ? file_write_atomic(full, old, len) != 0 : unlink(full) != 0) {
+			diag_error(src, 0, 0, "'%s' not added, and the file cannot be put back as it was: %s", code,
+			           strerror(errno));
+		} else {
+			diag_error(src, 0, 0, "'%s' not added (see the errors); left as it was", code);
+		}
+	}
+	free(text);
+	free(dflt_name);
+	free(dname);
+	free(old);
+	free(full);
 	return rc;
 }
 

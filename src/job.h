@@ -6,7 +6,7 @@
  * A job is one output document. It is a value passed to every function that
  * renders part of it; nothing about the current document lives anywhere
  * else, except worker.job, the job whose template is running, which the
- * template helpers (url, t, markdown, notes) read.
+ * template helpers (url, t, markdown, text_lang, notes) read.
  */
 #ifndef VADE_JOB_H
 #define VADE_JOB_H
@@ -64,7 +64,9 @@ struct worker {
 /* Renders template `name` for job j (see tpl_render); the helpers see j. */
 int job_template(struct worker *w, const struct job *j, const char *name, int vars, const char *what,
                  struct buf *out, char **base);
-/* Markdown of a data text or locator (the markdown() helper): links, citations into j->cite. */
+/* Markdown of a data text or locator (the markdown() helper): links,
+ * citations into j->cite; typography of the language the text is written in
+ * (resolve_value_lang), so a fallback text is never set as right-to-left. */
 void job_markdown(struct worker *w, const struct job *j, const char *text, size_t len, struct md_result *out);
 
 /* model.c */

@@ -1,6 +1,7 @@
 /* main.c — the vade command line: parse arguments, dispatch, exit status. */
 #include "diag.h"
 #include "i18n.h"
+#include "langtag.h"
 #include "output.h"
 #include "render.h"
 #include "serve.h"
@@ -29,6 +30,7 @@ static const char usage[] =
 	"  build [-o OUT_DIR] [-j N] [--strict]   render content/ into OUT_DIR (default SITE_DIR/dist)\n"
 	"  check [--strict]                       validate everything, write nothing\n"
 	"  i18n status [LANG...] [--json] [--strict]   what each translation is missing or behind on\n"
+	"  i18n add LANG [--name NAME] [--dir rtl|ltr]   start a new translation language (BCP 47 tag)\n"
 	"  i18n done LANG [PAGE...]               mark translations as current with their original\n"
 	"  i18n export LANG -o FILE.po|FILE.xlf   write a PO or XLIFF 1.2 file for translators\n"
 	"  i18n import FILE.po|FILE.xlf [--fuzzy] [--strict]\n"
@@ -49,6 +51,7 @@ static int usage_error(const char *fmt, const char *arg)
 
 struct args {
 	const char *site, *out, *cmd;
+	const char *name, *dir; /* i18n add */
 	int jobs, port;
 	bool strict, json, fuzzy;
 };
@@ -179,12 +182,26 @@ static int cmd_serve(const struct args *a)
 static int cmd_i18n(const struct args *a, char **arg, int n)
 {
 	if (n < 1)
-		return usage_error("%s", "i18n needs one of: status, done, export, import");
+		return usage_error("%s", "i18n needs one of: status, add, done, export, import");
 	const char *sub = arg[0];
-	bool status = !strcmp(sub, "status"), done = !strcmp(sub, "done");
+	bool status = !strcmp(sub, "status"), done = !strcmp(sub, "done"), add = !strcmp(sub, "add");
 	bool export = !strcmp(sub, "export"), import = !strcmp(sub, "import");
-	if (!status && !done && !export && !import)
+	if (!status && !done && !export && !import && !add)
 		return usage_error("unknown i18n command '%s'", sub);
+	if ((a->name || a->dir) && !add)
+		return usage_error("%s", "--name and --dir go with i18n add");
+	char *tag = NULL;
+	if (add) {
+		if (n != 2)
+			return usage_error("%s", "usage: vade i18n add LANG [--name NAME] [--dir rtl|ltr]");
+		char *why;
+		if (!(tag = langtag_canon(arg[1], &why))) {
+			fprintf(stderr, "vade: '%s' is not a language tag (BCP 47, such as de, pt-BR, sr-Latn): %s\n", arg[1],
+			        why);
+			free(why);
+			return EXIT_USAGE;
+		}
+	}
 	if ((done || export) && n < 2)
 		return usage_error("i18n %s needs a language", sub);
 	if (export && (!a->out || n != 2))
@@ -205,11 +222,14 @@ static int cmd_i18n(const struct args *a, char **arg, int n)
 		rc = i18n_status(s, arg + 1, (size_t)(n - 1), a->json, a->strict);
 	else if (done)
 		rc = i18n_done(s, arg[1], arg + 2, (size_t)(n - 2));
+	else if (add)
+		rc = i18n_add(s, tag, a->name, a->dir);
 	else if (export)
 		rc = i18n_export(s, arg[1], a->out);
 	else
 		rc = i18n_import(s, arg[1], &(struct import_opts){a->fuzzy, a->strict});
 	site_free(s);
+	free(tag);
 	int frc = finish(false);
 	return rc ? rc : frc;
 }
@@ -232,6 +252,15 @@ int main(int argc, char **argv)
 				a.out = v;
 			else if ((a.jobs = atoi(v)) < 1 || a.jobs > 256)
 				return usage_error("-j wants a number of threads from 1 to 256, not '%s'", v);
+		} else if (!strcmp(s, "--name") || !strcmp(s, "--dir")) {
+			if (!more)
+				return usage_error("%s needs a value", s);
+			const char *v = argv[++i];
+			if (s[2] == 'd' && strcmp(v, "ltr") && strcmp(v, "rtl"))
+				return usage_error("--dir wants rtl or ltr, not '%s'", v);
+			if (s[2] == 'n' && (!v[0] || utf8_invalid_at(v, strlen(v)) >= 0))
+				return usage_error("--name wants a name in UTF-8 text, not '%s'", v);
+			*(s[2] == 'd' ? &a.dir : &a.name) = v;
 		} else if (!strcmp(s, "--strict")) {
 			a.strict = true;
 		} else if (!strcmp(s, "--json")) {
@@ -265,6 +294,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(a.cmd, "i18n"))
 		return cmd_i18n(&a, extra, nextra);
+	if (a.name || a.dir)
+		return usage_error("%s", "--name and --dir go with i18n add");
 	if (nextra)
 		return usage_error("unexpected argument '%s'", extra[0]);
 	if (!strcmp(a.cmd, "build") || !strcmp(a.cmd, "serve"))

@@ -255,32 +255,92 @@ static char *guillemets(const char *s)
 	return buf_detach(&b, NULL);
 }
 
-static bool latin(unsigned char c) { return isalnum(c); }
+/* Latin script: ASCII letters, Latin-1, Latin Extended-A and -B and Latin
+ * Extended Additional (Vietnamese); a combining mark goes with its letter. */
+static bool latin_letter(unsigned cp)
+{
+	return (cp < 0x80 && isalpha((int)cp)) || (cp >= 0xc0 && cp <= 0x24f && cp != 0xd7 && cp != 0xf7) ||
+	       (cp >= 0x1e00 && cp <= 0x1eff);
+}
 
-/* The first Latin-script run of s at or after *from: [*start, *end); false if none. */
+static bool latin_inner(unsigned cp)
+{
+	return latin_letter(cp) || (cp < 0x80 && isdigit((int)cp)) || (cp >= 0x300 && cp <= 0x36f);
+}
+
+/* What may stand between the words of one Latin run: spaces (also no-break)
+ * and the punctuation of names, numbers and addresses (NATO-led, U.N.,
+ * Smith, Jones, A/RES/55/25, 10:30, 287–290). It belongs to the run only
+ * when Latin follows, so a run never ends in it: a final period or comma is
+ * the right-to-left sentence's. */
+static bool latin_joiner(unsigned cp)
+{
+	return cp == ' ' || cp == '-' || cp == '.' || cp == ',' || cp == ':' || cp == '/' || cp == '&' ||
+	       cp == 0xa0 || cp == 0x2010 || cp == 0x2011 || cp == 0x2013;
+}
+
+/* The closing mark of an opening bracket or quote, else 0. */
+static unsigned closing_of(unsigned cp)
+{
+	switch (cp) {
+	case '(': return ')';
+	case '[': return ']';
+	case 0xab: return 0xbb;         /* « » */
+	case 0x2018: return 0x2019;     /* ‘ ’ */
+	case 0x201c: return 0x201d;     /* “ ” */
+	default: return 0;
+	}
+}
+
+#define LATIN_MAX_OPEN 8 /* brackets open at once inside one run; deeper ends the run */
+
+/* The first Latin-script run of s at or after *from: [*start, *end); false
+ * if none. A run starts at a Latin letter and goes on over Latin letters,
+ * digits and joiners; an apostrophe followed by a letter (NATO’s) is part
+ * of the word; a bracket or quote opened inside the run belongs to it when
+ * it is closed inside it too, else the run ends before it. So "Council of
+ * Europe (CoE)" is one run, while in "(UN)" the brackets are the
+ * surrounding sentence's. Anything else (Arabic or Hebrew script, Arabic
+ * punctuation, an unmatched closing mark) ends the run. */
 static bool latin_run(const char *s, size_t n, size_t from, size_t *start, size_t *end)
 {
-	size_t i = from;
-	while (i < n && !isalpha((unsigned char)s[i]))
-		i++;
-	if (i == n)
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned cp = 0;
+	size_t i = from, k = 1;
+	for (; i < n; i += k) {
+		k = utf8_decode(u + i, n - i, &cp);
+		if (latin_letter(cp))
+			break;
+	}
+	if (i >= n)
 		return false;
 	*start = *end = i;
-	int open = 0; /* a ')' belongs to the run only when its '(' does */
-	for (size_t k = i; k < n; k++) {
-		unsigned char c = (unsigned char)s[k];
-		if (c == '(') {
-			open++;
-		} else if (c == ')') {
-			if (open-- <= 0)
-				break;
-			*end = k + 1;
-		} else if (latin(c)) {
-			*end = k + 1;
-		} else if (!(c == ' ' || c == '-' || c == '.' || c == '/' || c == '&' || c == '\'' || c == ',' || c == ':')) {
+	struct {
+		unsigned closing;
+		size_t end_before; /* the run's end when it was opened */
+	} open[LATIN_MAX_OPEN];
+	size_t depth = 0;
+	for (; i < n; i += k) {
+		k = utf8_decode(u + i, n - i, &cp);
+		unsigned next = 0;
+		if (i + k < n)
+			utf8_decode(u + i + k, n - i - k, &next);
+		if (latin_inner(cp)) {
+			*end = i + k;
+		} else if ((cp == '\'' || cp == 0x2019) && latin_letter(next)) {
+			/* an apostrophe inside a word */
+		} else if (depth && cp == open[depth - 1].closing) {
+			depth--;
+			*end = i + k;
+		} else if (closing_of(cp) && depth < LATIN_MAX_OPEN) {
+			open[depth].closing = closing_of(cp);
+			open[depth++].end_before = *end;
+		} else if (!latin_joiner(cp)) {
 			break;
 		}
 	}
+	if (depth)
+		*end = open[0].end_before;
 	return true;
 }
 

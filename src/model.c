@@ -1,5 +1,5 @@
 /* model.c — the Lua model of the resolved site, built once per worker, and
- * the helpers templates call (url, t, markdown, notes). */
+ * the helpers templates call (url, t, markdown, text_lang, notes). */
 #include "diag.h"
 #include "escape.h"
 #include "status.h"
@@ -124,6 +124,22 @@ static int l_markdown(lua_State *L)
 	else
 		lua_pushlstring(L, h, n);
 	markdown_result_free(&r);
+	return 1;
+}
+
+/* text_lang(value): the language a data field or UI string is written in,
+ * {code, name, dir}: the default language's when the reader's has no
+ * translation of it and shows the default's (resolve_value_lang), else the
+ * reader's. */
+static int l_text_lang(lua_State *L)
+{
+	struct worker *w = worker_of(L);
+	size_t l = w->job->lang;
+	if (lua_type(L, 1) == LUA_TSTRING)
+		l = resolve_value_lang(w->sh->r, lua_tostring(L, 1), l);
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.site");
+	lua_getfield(L, -1, "languages");
+	lua_geti(L, -1, (lua_Integer)l + 1);
 	return 1;
 }
 
@@ -424,7 +440,7 @@ static int model_call(lua_State *L)
 	lua_settop(L, 1);
 
 	static const luaL_Reg helpers[] = {{"url", l_url}, {"t", l_t}, {"markdown", l_markdown},
-	                                   {"notes", l_notes}, {NULL, NULL}};
+	                                   {"text_lang", l_text_lang}, {"notes", l_notes}, {NULL, NULL}};
 	for (const luaL_Reg *h = helpers; h->name; h++) {
 		lua_pushlightuserdata(L, w);
 		lua_pushcclosure(L, h->func, 1);

@@ -209,8 +209,10 @@ static void md_render(struct worker *w, const struct job *j, struct md_opts *o, 
 void job_markdown(struct worker *w, const struct job *j, const char *text, size_t len, struct md_result *out)
 {
 	const struct site *s = w->sh->s;
-	struct md_opts o = {.unsafe_html = s->unsafe_html, .line0 = 1, .lang = s->langs[j->lang].code,
-	                    .rtl = !strcmp(s->langs[j->lang].dir, "rtl")};
+	/* A data field or UI string shown in the default language's words is written in that language. */
+	size_t tl = resolve_value_lang(w->sh->r, text, j->lang);
+	struct md_opts o = {.unsafe_html = s->unsafe_html, .line0 = 1, .lang = s->langs[tl].code,
+	                    .rtl = !strcmp(s->langs[tl].dir, "rtl")};
 	/* Citations and limits in a data text are reported at that text in its YAML file. */
 	const char *src;
 	int line, col;

@@ -38,6 +38,7 @@ struct resolved {
 	struct data_set *data;  /* sorted by name */
 	size_t ndata;
 	struct vec made;        /* yml nodes made by overlays (and their kid arrays) */
+	struct strmap *fallback; /* [nlangs]: the texts lang shows in the default language's words */
 	struct heading_ids *hids; /* [npages * nlangs], by the language of the text */
 	pthread_mutex_t hids_lock;
 };
@@ -180,6 +181,68 @@ const char *resolve_data_name(const struct resolved *r, size_t i)
 const struct yml_node *resolve_data(const struct resolved *r, size_t i, size_t lang)
 {
 	return r->data[i].root[lang];
+}
+
+/* }======= */
+
+/* {======= texts shown in the default language */
+
+/* The text scalars of n (values only, not keys) into m. */
+static void add_texts(struct strmap *m, const struct yml_node *n)
+{
+	long long iv;
+	double dv;
+	if (!n)
+		return;
+	if (n->kind == YML_SCALAR) {
+		if (yml_resolve(n, &iv, &dv) == YML_T_STR)
+			strmap_put(m, n->str, NULL);
+		return;
+	}
+	for (size_t i = n->kind == YML_MAP ? 1 : 0; i < n->n; i += n->kind == YML_MAP ? 2 : 1)
+		add_texts(m, n->kids[i]);
+}
+
+/* For each translation language l, the data fields and UI strings it shows
+ * in the default language (its overlay or UI strings lack them), minus any
+ * text l has of its own somewhere (a field, a UI string, front matter), so
+ * an identical text never counts as a fallback. */
+static void resolve_fallbacks(struct resolved *r)
+{
+	const struct site *s = r->s;
+	r->fallback = xcalloc(s->nlangs, sizeof *r->fallback);
+	for (size_t l = 1; l < s->nlangs; l++) {
+		struct strmap own = STRMAP_INIT, shown = STRMAP_INIT;
+		for (size_t i = 0; i < s->ndata; i++)
+			if (s->data[i].lang == (int)l && s->data[i].doc)
+				add_texts(&own, s->data[i].doc->root);
+		for (size_t k = 0; k < 2; k++)
+			if (s->ui[2 * l + k])
+				add_texts(&own, s->ui[2 * l + k]->root);
+		for (size_t i = 0; i < s->npages; i++)
+			if (s->pages[i]->docs[l] && s->pages[i]->docs[l]->fm)
+				add_texts(&own, s->pages[i]->docs[l]->fm->root);
+		for (size_t i = 0; i < r->ndata; i++)
+			add_texts(&shown, r->data[i].root[l]);
+		for (size_t k = 0; k < 2; k++) {
+			const struct yml_doc *d = s->ui[k];
+			for (size_t i = 0; d && d->root && d->root->kind == YML_MAP && i + 1 < d->root->n; i += 2) {
+				const char *v = site_ui(s, l, d->root->kids[i]->str);
+				if (v && v == site_ui(s, 0, d->root->kids[i]->str))
+					strmap_put(&shown, v, NULL);
+			}
+		}
+		for (size_t i = 0; i < shown.nslots; i++)
+			if (shown.keys[i] && !strmap_get(&own, shown.keys[i]))
+				strmap_put(&r->fallback[l], shown.keys[i], NULL);
+		strmap_free(&own);
+		strmap_free(&shown);
+	}
+}
+
+size_t resolve_value_lang(const struct resolved *r, const char *text, size_t lang)
+{
+	return lang > 0 && lang < r->nlangs && text && strmap_get(&r->fallback[lang], text) ? 0 : lang;
 }
 
 /* }======= */
@@ -394,6 +457,7 @@ struct resolved *resolve_site(const struct site *s, const struct tr_report *stat
 		}
 	}
 	resolve_data_sets(r);
+	resolve_fallbacks(r);
 	resolve_origins(r);
 	return r;
 }
@@ -419,6 +483,9 @@ void resolve_free(struct resolved *r)
 	for (size_t i = 0; i < r->made.n; i++)
 		free(r->made.v[i]);
 	vec_free(&r->made);
+	for (size_t l = 0; l < r->nlangs; l++)
+		strmap_free(&r->fallback[l]);
+	free(r->fallback);
 	free(r->origins);
 	free(r);
 }

@@ -10,7 +10,8 @@
  *     the default language's text maps to the translation's
  *     (resolve_anchor);
  *   - data files with each language's translated fields overlaid by id
- *     (resolve_data);
+ *     (resolve_data), and which of their texts and of the UI strings a
+ *     language shows in the default language's words (resolve_value_lang);
  *   - where every data or front matter text that may hold citations or
  *     be a URL comes from (resolve_text_origin);
  *   - the translation status (the report of status.h, borrowed).
@@ -77,6 +78,14 @@ const char *resolve_data_name(const struct resolved *r, size_t i);
  * content/data/<name>.<lang>.yaml overlaid (list items matched by `id`,
  * mappings key by key; what a translation lacks keeps the default's value). */
 const struct yml_node *resolve_data(const struct resolved *r, size_t i, size_t lang);
+
+/* The language a data field or UI string shown in language lang is written
+ * in, found by its text (a template hands the text, not where it came
+ * from): the default language (0) when lang has no translation of it and
+ * shows the default's text, else lang. A text that lang has of its own
+ * anywhere (a translated field, UI string or front matter) is lang's, and so
+ * is one nobody wrote as a whole (a text a template put together). */
+size_t resolve_value_lang(const struct resolved *r, const char *text, size_t lang);
 
 /* Where a text that may hold a citation or be a URL (a scalar of a data
  * file or of front matter holding an '@' or starting with a scheme, found

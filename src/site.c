@@ -249,8 +249,9 @@ static void add_found(struct site *s, char *path, const char *name, struct vec *
 	size_t stem;
 	int l = split_lang(s, name, &stem);
 	if (l == -2) {
-		diag_warn(path, 0, 0, "language '%.*s' is not in content/site.yaml; file ignored",
-		          (int)(strlen(name) - 4 - stem), name + stem + 1);
+		int n = (int)(strlen(name) - 4 - stem);
+		diag_warn(path, 0, 0, "language '%.*s' is not in content/site.yaml; file ignored "
+		          "(vade i18n add %.*s adds it)", n, name + stem + 1, n, name + stem + 1);
 		free(path);
 		return;
 	}

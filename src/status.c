@@ -143,9 +143,14 @@ static void store_read(const struct tree *t, const char *rel, const char *shown,
 	yml_free(d);
 }
 
+struct status_store *status_store_new(void)
+{
+	return xcalloc(1, sizeof(struct status_store));
+}
+
 struct status_store *status_store_load(const struct site *s, size_t lang)
 {
-	struct status_store *st = xcalloc(1, sizeof *st);
+	struct status_store *st = status_store_new();
 	/* The theme's record, for the theme's own UI strings (shipped with its translations). */
 	char *trel = xasprintf("i18n/%s.status.yaml", s->langs[lang].code);
 	char *tshown = xasprintf("%s%s", s->theme_tree.shown, trel);

@@ -45,6 +45,8 @@ struct rec {
 
 struct status_store;
 
+/* An empty record (for a language just added). Caller frees with status_store_free(). */
+struct status_store *status_store_new(void);
 /* The record of a translation language (lang > 0): the site's file over the
  * theme's for the theme's UI strings; missing files are empty records.
  * Caller frees with status_store_free(). */

@@ -1,6 +1,7 @@
 /* test_resolve.c — the resolve stage on a small site written to a temporary folder:
  * text languages and fallbacks, output paths, link targets, anchors per
- * language, data overlays and where data texts come from. */
+ * language, data overlays, the language of data texts and UI strings and
+ * where data texts come from. */
 #include "resolve.h"
 #include "tap.h"
 #include "util.h"
@@ -46,6 +47,8 @@ int main(void)
 	put("content/data/orgs.yaml", "- id: iom\n  name: IOM\n  note: \"see [@x]\"\n- id: 7\n  name: Seven\n");
 	put("content/data/orgs.fr.yaml", "- id: iom\n  name: OIM\n  extra: oui\n- id: \"7\"\n  name: Sept\n");
 	put("content/data/references.yaml", "- {id: x, title: X}\n");
+	put("content/i18n/en.yaml", "only_en: Only in English\nsame: Same\n");
+	put("content/i18n/fr.yaml", "same: Seven\n");
 	struct site *s = site_load(dir);
 	ok(s != NULL, "the site loads");
 	if (!s)
@@ -99,6 +102,17 @@ int main(void)
 	is_str(yml_str(yml_get(fr->kids[0], "extra")), "oui", "a field only the translation has is added");
 	is_str(yml_str(yml_get(fr->kids[1], "name")), "Seven", "id: \"7\" (text) is not id: 7 (a number)");
 	ok(ar == en, "a language without a translation shares the default tree");
+
+	/* the language of a data field or UI string, found by its text */
+	ok(resolve_value_lang(r, "see [@x]", 1) == 0, "an untranslated field shown in French is English");
+	ok(resolve_value_lang(r, "OIM", 1) == 1 && resolve_value_lang(r, "oui", 1) == 1, "translated fields are French");
+	ok(resolve_value_lang(r, "IOM", 2) == 0 && resolve_value_lang(r, "IOM", 1) == 1,
+	   "a field is English where it falls back, not where the translation replaced it");
+	ok(resolve_value_lang(r, "Only in English", 1) == 0, "a UI string French lacks is English");
+	ok(resolve_value_lang(r, "Seven", 1) == 1, "a text French has of its own is French, also where it falls back");
+	ok(resolve_value_lang(r, "Seven", 2) == 0, "... and English where nothing says otherwise");
+	ok(resolve_value_lang(r, "see [@x]", 0) == 0 && resolve_value_lang(r, "made up", 2) == 2,
+	   "the default language's texts, and texts nobody wrote whole, are the reader's");
 
 	/* where data texts come from */
 	const char *src;

@@ -1,0 +1,178 @@
+/* langtag.c — language tags: BCP 47's syntax (RFC 5646, section 2.1), and
+ * a little of what a site wants to know of a language when it starts one:
+ * its name and its direction. Written by hand: Debian's liblangtag checks
+ * tags against the IANA registry but brings GLib and libxml2 along, for
+ * what is, for well-formedness, a page of code. */
+#include "langtag.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static bool all_of(const char *s, size_t n, int (*is)(int))
+{
+	for (size_t i = 0; i < n; i++)
+		if (!is((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+/* One subtag of a tag: its text and its length. */
+struct subtag {
+	const char *p;
+	size_t n;
+};
+
+static bool is_variant(struct subtag t)
+{
+	return all_of(t.p, t.n, isalnum) && ((t.n >= 5 && t.n <= 8) || (t.n == 4 && isdigit((unsigned char)t.p[0])));
+}
+
+/* Splits tag at '-' into t[0..*n); NULL, or why it is not a string of subtags. */
+static char *split_tag(const char *tag, struct subtag *t, size_t max, size_t *n)
+{
+	*n = 0;
+	for (const char *p = tag;; p++) {
+		size_t k = strcspn(p, "-");
+		if (k == 0)
+			return xstrdup("an empty subtag (a '-' at an end or two in a row)");
+		if (!all_of(p, k, isalnum))
+			return xasprintf("'%.*s' holds a character other than the letters A to Z and digits "
+			                 "(subtags are separated by '-', not '_' or spaces)", (int)k, p);
+		if (k > 8)
+			return xasprintf("'%.*s' is longer than 8 characters", (int)k, p);
+		if (*n == max)
+			return xstrdup("too many subtags");
+		t[(*n)++] = (struct subtag){p, k};
+		p += k;
+		if (!*p)
+			return NULL;
+	}
+}
+
+/* Whether two subtags are the same, case aside. */
+static bool same_subtag(struct subtag a, struct subtag b)
+{
+	return a.n == b.n && !strncasecmp(a.p, b.p, a.n);
+}
+
+/* Checks the subtags after the language (from t[i]): extlang, script, region,
+ * variants, extensions, private use, in that order. NULL or why not. */
+static char *check_subtags(const struct subtag *t, size_t i, size_t n)
+{
+	for (size_t e = 0; e < 3 && i < n && t[i].n == 3 && all_of(t[i].p, 3, isalpha); e++)
+		i++; /* extlang */
+	if (i < n && t[i].n == 4 && all_of(t[i].p, 4, isalpha))
+		i++; /* script */
+	if (i < n && ((t[i].n == 2 && all_of(t[i].p, 2, isalpha)) || (t[i].n == 3 && all_of(t[i].p, 3, isdigit))))
+		i++; /* region */
+	for (size_t v0 = i; i < n && is_variant(t[i]); i++)
+		for (size_t k = v0; k < i; k++)
+			if (same_subtag(t[k], t[i]))
+				return xasprintf("the variant '%.*s' appears twice", (int)t[i].n, t[i].p);
+	char seen[40] = "";
+	while (i < n && t[i].n == 1 && tolower((unsigned char)t[i].p[0]) != 'x') {
+		char c = (char)tolower((unsigned char)t[i].p[0]);
+		if (strchr(seen, c))
+			return xasprintf("the extension '%c' appears twice", c);
+		seen[strlen(seen)] = c;
+		size_t k = ++i;
+		while (i < n && t[i].n >= 2)
+			i++;
+		if (i == k)
+			return xasprintf("the extension '%c' has no subtag of 2 to 8 characters after it", c);
+	}
+	if (i < n && t[i].n == 1) { /* x: private use, to the end */
+		if (i + 1 == n)
+			return xstrdup("'x' (private use) has nothing after it");
+		return NULL;
+	}
+	if (i < n)
+		return xasprintf("'%.*s' is out of place: after the language come a script (4 letters), a region "
+		                 "(2 letters or 3 digits), variants (5 to 8 letters and digits, or a digit and 3), "
+		                 "extensions and private use (x-...)", (int)t[i].n, t[i].p);
+	return NULL;
+}
+
+char *langtag_canon(const char *tag, char **why)
+{
+	struct subtag t[64];
+	size_t n;
+	*why = split_tag(tag, t, 64, &n);
+	if (*why)
+		return NULL;
+	if (!(t[0].n == 2 || t[0].n == 3) || !all_of(t[0].p, t[0].n, isalpha)) {
+		*why = xasprintf("'%.*s' is not a language subtag of 2 or 3 letters (ISO 639, such as de, fr, "
+		                 "fil); vade takes tags that start with one", (int)t[0].n, t[0].p);
+		return NULL;
+	}
+	if ((*why = check_subtags(t, 1, n)))
+		return NULL;
+	/* The conventional case: language lower, script title, region upper, the rest lower. */
+	char *c = xstrdup(tag);
+	bool ext = false; /* past a singleton: extensions and private use stay lower case */
+	for (size_t i = 0; i < n; i++) {
+		char *p = c + (t[i].p - tag);
+		ext |= t[i].n == 1;
+		for (size_t k = 0; k < t[i].n; k++)
+			p[k] = (char)tolower((unsigned char)p[k]);
+		if (i > 0 && !ext && t[i].n == 4 && all_of(p, 4, isalpha))
+			p[0] = (char)toupper((unsigned char)p[0]);
+		else if (i > 0 && !ext && t[i].n == 2)
+			p[0] = (char)toupper((unsigned char)p[0]), p[1] = (char)toupper((unsigned char)p[1]);
+	}
+	return c;
+}
+
+/* The tag's script subtag (4 letters after the language and extlangs), or NULL. */
+static const char *tag_script(const char *tag)
+{
+	for (const char *p = strchr(tag, '-'); p; p = strchr(p + 1, '-')) {
+		size_t k = strcspn(p + 1, "-");
+		if (k == 4 && all_of(p + 1, 4, isalpha))
+			return p + 1;
+		if (k != 3)
+			return NULL;
+	}
+	return NULL;
+}
+
+const char *langtag_dir(const char *tag)
+{
+	static const char *const rtl_scripts[] = {"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg", NULL};
+	static const char *const rtl_langs[] = {"ar", "he", "fa", "ur", "ps", "sd", "ug", "yi", "dv", "ckb", NULL};
+	const char *script = tag_script(tag);
+	size_t lk = strcspn(tag, "-");
+	for (int i = 0; script && rtl_scripts[i]; i++)
+		if (!strncmp(script, rtl_scripts[i], 4))
+			return "rtl";
+	for (int i = 0; !script && rtl_langs[i]; i++)
+		if (strlen(rtl_langs[i]) == lk && !strncmp(tag, rtl_langs[i], lk))
+			return "rtl";
+	return "ltr";
+}
+
+char *langtag_name(const char *tag)
+{
+	static const char *const names[][2] = {
+		{"ar", "العربية"}, {"bg", "Български"}, {"cs", "Čeština"}, {"da", "Dansk"},
+		{"de", "Deutsch"}, {"el", "Ελληνικά"}, {"en", "English"}, {"es", "Español"},
+		{"et", "Eesti"}, {"fa", "فارسی"}, {"fi", "Suomi"}, {"fr", "Français"},
+		{"he", "עברית"}, {"hr", "Hrvatski"}, {"hu", "Magyar"}, {"it", "Italiano"},
+		{"ja", "日本語"}, {"ko", "한국어"}, {"lt", "Lietuvių"}, {"lv", "Latviešu"},
+		{"nl", "Nederlands"}, {"no", "Norsk"}, {"pl", "Polski"}, {"ps", "پښتو"},
+		{"pt", "Português"}, {"ro", "Română"}, {"ru", "Русский"}, {"sk", "Slovenčina"},
+		{"sl", "Slovenščina"}, {"sq", "Shqip"}, {"sv", "Svenska"}, {"tr", "Türkçe"},
+		{"uk", "Українська"}, {"ur", "اردو"}, {"zh", "中文"},
+	};
+	size_t lk = strcspn(tag, "-");
+	const char *rest = tag + lk + (tag[lk] != '\0');
+	bool region = strlen(rest) == 2 || (strlen(rest) == 3 && isdigit((unsigned char)rest[0]));
+	for (size_t i = 0; i < sizeof names / sizeof *names && (!*rest || region); i++)
+		if (strlen(names[i][0]) == lk && !strncmp(tag, names[i][0], lk))
+			return *rest ? xasprintf("%s (%s)", names[i][1], rest) : xstrdup(names[i][1]);
+	return xstrdup(tag);
+}

@@ -1,0 +1,92 @@
+/* test_langtag.c — BCP 47 language tags: well-formed or not (and why), the
+ * usual case, and the name and direction a new language gets by default. */
+#include "langtag.h"
+#include "tap.h"
+
+#include <stdlib.h>
+
+/* The tag as langtag_canon() writes it, or "!" and the start of the reason. */
+static const char *canon(const char *tag)
+{
+	static char out[256];
+	char *why = NULL, *c = langtag_canon(tag, &why);
+	snprintf(out, sizeof out, "%s%s", c ? "" : "!", c ? c : why);
+	free(c);
+	free(why);
+	return out;
+}
+
+static void good(const char *tag, const char *want)
+{
+	is_str(canon(tag), want, tag);
+}
+
+static void bad(const char *tag, const char *why)
+{
+	const char *got = canon(tag);
+	ok(got[0] == '!' && strstr(got, why), "'%s' is refused: %s", tag, got + 1);
+}
+
+int main(void)
+{
+	good("de", "de");
+	good("fil", "fil");
+	good("pt-BR", "pt-BR");
+	good("PT-br", "pt-BR");
+	good("sr-latn", "sr-Latn");
+	good("SR-LATN-RS", "sr-Latn-RS");
+	good("zh-Hant-TW", "zh-Hant-TW");
+	good("es-419", "es-419");
+	good("zh-yue-HK", "zh-yue-HK");
+	good("sl-rozaj-biske", "sl-rozaj-biske");
+	good("de-CH-1996", "de-CH-1996");
+	good("en-US-u-ca-GREGORY", "en-US-u-ca-gregory");
+	good("en-a-bbb-b-ccc-x-AB-cdef", "en-a-bbb-b-ccc-x-ab-cdef");
+	good("de-x-Phonebk", "de-x-phonebk");
+
+	bad("", "empty subtag");
+	bad("de-", "empty subtag");
+	bad("de--CH", "empty subtag");
+	bad("de_DE", "other than the letters");
+	bad("de DE", "other than the letters");
+	bad("dé", "other than the letters");
+	bad("d", "not a language subtag of 2 or 3 letters");
+	bad("deut", "not a language subtag of 2 or 3 letters");
+	bad("english", "not a language subtag of 2 or 3 letters");
+	bad("1de", "not a language subtag");
+	bad("x-klingon", "not a language subtag");
+	bad("i-klingon", "not a language subtag");
+	bad("de-abcdefghi", "longer than 8");
+	bad("en-US-US", "'US' is out of place");
+	bad("en-Latn-Latn", "'Latn' is out of place");
+	bad("de-1996-1996", "variant '1996' appears twice");
+	bad("en-a-bb-a-cc", "extension 'a' appears twice");
+	bad("en-a", "extension 'a' has no subtag");
+	bad("en-a-x-y", "extension 'a' has no subtag");
+	bad("en-x", "nothing after it");
+
+	is_str(langtag_dir("ar"), "rtl", "Arabic is right to left");
+	is_str(langtag_dir("ar-EG"), "rtl", "so is Egyptian Arabic");
+	is_str(langtag_dir("he"), "rtl", "Hebrew");
+	is_str(langtag_dir("ckb"), "rtl", "Central Kurdish");
+	is_str(langtag_dir("ku-Arab"), "rtl", "Kurdish in Arabic script");
+	is_str(langtag_dir("ku"), "ltr", "Kurdish (Latin script by default)");
+	is_str(langtag_dir("sd-Deva"), "ltr", "Sindhi in Devanagari");
+	is_str(langtag_dir("az-Arab-IR"), "rtl", "a script after the language decides");
+	is_str(langtag_dir("de"), "ltr", "German");
+	is_str(langtag_dir("arn"), "ltr", "Mapudungun is not Arabic ('ar' is a prefix only)");
+
+	static const char *const names[][3] = {
+		{"de", "Deutsch", "German's own name"},
+		{"pt-BR", "Português (BR)", "with its region"},
+		{"es-419", "Español (419)", "a UN M.49 region"},
+		{"sr-Latn", "sr-Latn", "with a script: the tag"},
+		{"qaa", "qaa", "an unknown language: the tag"},
+	};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		char *n = langtag_name(names[i][0]);
+		is_str(n, names[i][1], names[i][2]);
+		free(n);
+	}
+	return tap_done();
+}

@@ -239,6 +239,7 @@ int po_read(const char *path, struct unit_list *u)
 	u->target_lang = lang && *lang ? xstrdup(lang) : NULL;
 	/* Lines go with messages in file order when the scan saw as many entries. */
 	bool lined = count == nlines;
+	size_t utf8_like = 0;
 	it = po_message_iterator(f, NULL);
 	for (size_t k = 0; diag_errors() == errors && (m = po_next_message(it));) {
 		if (po_message_is_obsolete(m))
@@ -251,6 +252,12 @@ int po_read(const char *path, struct unit_list *u)
 		struct unit *x = &u->v[u->n++];
 		bool ok = read_message(m, cd, x);
 		x->at = at;
+		/* Bytes that read as UTF-8 under another declared charset: a header that lies (converting them
+		 * would publish "RÃ©fÃ©rences"). Latin text in a single-byte charset is almost never valid UTF-8. */
+		const char *raw = po_message_msgstr(m);
+		if (ok && cd && cd != (iconv_t)-1 && !ascii(raw) && utf8_invalid_at(raw, strlen(raw)) < 0 && !utf8_like++)
+			diag_error(path, at, 1, "its bytes read as UTF-8, but the header says charset=%s: if the file is "
+			           "UTF-8, say so in its header (Content-Type: text/plain; charset=UTF-8)", cs);
 		if (!ok)
 			diag_error(path, at, at ? 1 : 0, cs ? "bytes that are not valid %s" : "%s", cs ? cs
 			           : "bytes that are not ASCII, and the header declares no charset (Content-Type: text/plain; charset=UTF-8)");

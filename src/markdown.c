@@ -468,6 +468,73 @@ static void typography(cmark_node *doc, const char *lang, bool rtl)
 
 /* }======= */
 
+/* {======= autolinks
+ *
+ * cmark-gfm's autolink extension ends a bare URL before trailing ASCII
+ * punctuation (? ! . , : * _ ~) but takes any other character into it, so
+ * "https://example.org/form،" linked to ".../form%D8%8C". GFM's rule is that
+ * trailing punctuation is not part of the link: here every Unicode
+ * punctuation mark (the Arabic comma, semicolon and question mark, the Urdu
+ * full stop, guillemets, 。 、 ...) counts, and ASCII punctuation before it
+ * too. The link is cut back and the marks become text after it. An autolink
+ * written in angle brackets (<https://...>) is left as written. */
+
+/* Whether cp ends an autolink when it is last. */
+static bool autolink_trailing(unsigned cp)
+{
+	if (cp < 0x80)
+		return cp && strchr("?!.,:*_~", (int)cp);
+	return utf8_locale && iswpunct_l((wint_t)cp, utf8_locale) && !iswalnum_l((wint_t)cp, utf8_locale);
+}
+
+/* The length of the last code point of s[0, n) (1 for a stray byte). */
+static size_t utf8_last(const char *s, size_t n)
+{
+	size_t k = 1;
+	while (k < n && k < 4 && ((unsigned char)s[n - k] & 0xc0) == 0x80)
+		k++;
+	return ((unsigned char)s[n - k] & 0xc0) == 0x80 ? 1 : k;
+}
+
+static void autolink_trim(cmark_node *link)
+{
+	cmark_node *t = cmark_node_first_child(link);
+	const char *url = cmark_node_get_url(link), *lit = t ? cmark_node_get_literal(t) : NULL;
+	if (!t || cmark_node_next(t) || cmark_node_get_type(t) != CMARK_NODE_TEXT || !url || !lit)
+		return;
+	size_t ul = strlen(url), ll = strlen(lit);
+	if (!ll || ll > ul || strcmp(url + ul - ll, lit))
+		return; /* a link with text of its own */
+	/* <https://...> is cmark's core's, with a source position and its
+	 * scheme shown; the extension's links have no position (line 0), but for
+	 * www. links, which show no scheme. */
+	bool www = ul == ll + 7 && !strncmp(url, "http://", 7);
+	if (cmark_node_get_start_line(link) != 0 && !www)
+		return;
+	size_t keep = ll, uni = 0;
+	while (keep) {
+		size_t k = utf8_last(lit, keep);
+		unsigned cp;
+		utf8_decode((const unsigned char *)lit + keep - k, k, &cp);
+		if (!autolink_trailing(cp))
+			break;
+		keep -= k;
+		uni += cp >= 0x80;
+	}
+	if (!uni || !keep)
+		return; /* cmark-gfm's own rule already ended it */
+	cmark_node *after = cmark_node_new(CMARK_NODE_TEXT);
+	cmark_node_set_literal(after, lit + keep);
+	char *nu = xstrndup(url, ul - (ll - keep)), *nl = xstrndup(lit, keep);
+	cmark_node_set_url(link, nu);
+	cmark_node_set_literal(t, nl);
+	free(nu);
+	free(nl);
+	cmark_node_insert_after(link, after);
+}
+
+/* }======= */
+
 /* Ids already given in this document, for GitHub's "-1", "-2" suffixes: a
  * map of the ids, and for each base id (under "\1base", a key no id can be)
  * the next suffix to try, so a page of a thousand identical headings stays
@@ -687,6 +754,9 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			vec_push(&links, n);
 	}
 	cmark_iter_free(it);
+	for (size_t i = 0; i < links.n; i++)
+		if (cmark_node_get_type(links.v[i]) == CMARK_NODE_LINK)
+			autolink_trim(links.v[i]);
 	/* Citations are numbered in reading order before anything is rendered. */
 	if (o->cite)
 		cite_end_parse(o->cite, doc);

@@ -728,6 +728,35 @@ static void mark_foreign(const struct md_opts *o, cmark_node *n, int options, cm
 	cmark_node_free(n);
 }
 
+/* The footnotes' ids and links in html, as cmark-gfm's renderer writes them
+ * (id="fn-x", id="fnref-x", id="fnref-x-2", href="#fn-x", href="#fnref-x"),
+ * with prefix before the id, so two chapters of one handbook with a note
+ * [^1] each keep theirs apart (c1-fn-1, c2-fn-1). The renderer has no option
+ * for it; these attribute openings cannot occur in text, where cmark writes
+ * '"' as &quot;. Appended to b. */
+static void prefix_footnotes(struct buf *b, const char *html, const char *prefix)
+{
+	static const char *const opens[] = {" id=\"fn-", " id=\"fnref-", " href=\"#fn-", " href=\"#fnref-"};
+	const char *p = html;
+	for (;;) {
+		const char *best = NULL;
+		for (size_t i = 0; i < sizeof opens / sizeof *opens; i++) {
+			const char *q = strstr(p, opens[i]);
+			if (q && (!best || q < best))
+				best = q;
+		}
+		if (!best)
+			break;
+		/* everything up to the id's first character, '#' included */
+		size_t head = (size_t)(strchr(best, '"') - best) + 1;
+		head += best[head] == '#';
+		buf_add(b, p, (size_t)(best - p) + head);
+		buf_adds(b, prefix);
+		p = best + head;
+	}
+	buf_adds(b, p);
+}
+
 void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out)
 {
 	int options = CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART | (o->unsafe_html ? CMARK_OPT_UNSAFE : 0);
@@ -843,7 +872,10 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	}
 
 	char *html = cmark_render_html(doc, options, exts);
-	buf_adds(&out->html, html);
+	if (o->id_prefix && *o->id_prefix)
+		prefix_footnotes(&out->html, html, o->id_prefix);
+	else
+		buf_adds(&out->html, html);
 	free(html);
 	idset_free(&ids);
 	cmark_node_free(doc);

@@ -552,8 +552,30 @@ static void idset_free(struct idset *s)
 	memset(s, 0, sizeof *s);
 }
 
-/* Returns the id (borrowed from the set) GitHub would give a heading with this text. */
-static const char *unique_id(struct idset *s, const char *text, const char *prefix)
+/* Whether id is one of r's (or cmark-gfm's footnote ids). */
+static bool reserved_id(const struct md_reserved *r, const char *id)
+{
+	static char *footnotes[] = {"fn-*", "fnref-*"};
+	static const struct md_reserved cmark = {footnotes, 2};
+	for (int pass = 0; pass < 2; pass++) {
+		const struct md_reserved *set = pass ? r : &cmark;
+		for (size_t i = 0; set && i < set->n; i++) {
+			const char *e = set->ids[i];
+			size_t el = strlen(e);
+			if (el && e[el - 1] == '*') {
+				if (!strncmp(id, e, el - 1) && id[el - 1] && !strchr(id + el - 1, '-'))
+					return true;
+			} else if (!strcmp(id, e)) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Returns the id (borrowed from the set) GitHub would give a heading with
+ * this text, passing over the ids of r. */
+static const char *unique_id(struct idset *s, const char *text, const char *prefix, const struct md_reserved *r)
 {
 	struct buf base = BUF_INIT;
 	if (prefix)
@@ -570,6 +592,8 @@ static const char *unique_id(struct idset *s, const char *text, const char *pref
 	for (; !added; k++) {
 		free(id);
 		id = k ? xasprintf("%s-%zu", base.p, k) : xstrdup(base.p);
+		if (reserved_id(r, id + pl))
+			continue;
 		strmap_put(&s->map, id, &added);
 	}
 	*strmap_put(&s->map, ckey, NULL) = k; /* looked up again: adding may have grown the map */
@@ -829,7 +853,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		}
 		struct buf txt = BUF_INIT, tag = BUF_INIT;
 		node_text(h, &txt);
-		const char *id = unique_id(&ids, txt.p, o->id_prefix);
+		const char *id = unique_id(&ids, txt.p, o->id_prefix, o->reserved);
 		char *inner = cmark_render_html(h, options, exts);
 		size_t il = strlen(inner);
 		while (il && inner[il - 1] == '\n')
@@ -905,7 +929,8 @@ void markdown_result_free(struct md_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, const char *lang, char ***out)
+size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, const char *lang,
+                            const struct md_reserved *reserved, char ***out)
 {
 	/* The options and typography of markdown_render(): smart punctuation and
 	 * French spacing change a heading's text and so its id. */
@@ -926,7 +951,7 @@ size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, co
 		}
 		struct buf txt = BUF_INIT;
 		node_text(n, &txt);
-		unique_id(&ids, txt.p, NULL);
+		unique_id(&ids, txt.p, NULL, reserved);
 		buf_free(&txt);
 	}
 	cmark_iter_free(it);

@@ -247,7 +247,8 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 	size_t tl = resolve_text_lang(w->sh->r, j->page, j->lang); /* the language the text is written in */
 	struct md_opts o = {.unsafe_html = s->unsafe_html, .drop_first_h1 = d->title_from_heading,
 	                    .line0 = d->body_line, .lang = s->langs[tl].code,
-	                    .rtl = !strcmp(s->langs[tl].dir, "rtl"), .id_prefix = prefix, .src = d->src};
+	                    .rtl = !strcmp(s->langs[tl].dir, "rtl"), .id_prefix = prefix, .src = d->src,
+	                    .reserved = resolve_reserved_ids(w->sh->r)};
 	/* A translation's passages nobody has translated yet are in the default language. */
 	const struct tr_entry *te = tl == j->lang ? status_entry(resolve_status(w->sh->r), tl, TR_PAGES, j->page->key) : NULL;
 	if (te && te->nforeign) {

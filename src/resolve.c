@@ -2,6 +2,7 @@
 #include "resolve.h"
 #include "escape.h"
 #include "markdown.h"
+#include "template.h"
 #include "util.h"
 
 #include <pthread.h>
@@ -41,6 +42,7 @@ struct resolved {
 	struct strmap *fallback; /* [nlangs]: the texts lang shows in the default language's words */
 	struct heading_ids *hids; /* [npages * nlangs], by the language of the text */
 	pthread_mutex_t hids_lock;
+	struct md_reserved reserved; /* the templates' ids, which headings pass over */
 };
 
 static size_t slot(const struct resolved *r, const struct page *p, size_t lang)
@@ -403,6 +405,25 @@ int resolve_link(const struct resolved *r, const char *src, const char *url, str
 
 /* {======= anchors */
 
+/* The ids the site's templates and its theme's give (template.h), looked up
+ * where the render looks templates up. */
+static void resolve_reserved(struct resolved *r)
+{
+	const struct site *s = r->s;
+	char *site_t = site_path(s, "templates");
+	char *theme_t = s->theme_dir ? path_join(s->theme_dir, "templates") : NULL;
+	const struct tpl_dir dirs[2] = {{site_t, "templates", s->dir, "site"},
+	                                {theme_t, "templates", s->theme_dir, "theme"}};
+	r->reserved.n = tpl_fixed_ids(dirs, theme_t ? 2 : 1, &r->reserved.ids);
+	free(site_t);
+	free(theme_t);
+}
+
+const struct md_reserved *resolve_reserved_ids(const struct resolved *r)
+{
+	return &r->reserved;
+}
+
 static const struct heading_ids *heading_ids(struct resolved *r, const struct page *p, size_t lang)
 {
 	struct heading_ids *h = &r->hids[slot(r, p, lang)];
@@ -416,7 +437,8 @@ static const struct heading_ids *heading_ids(struct resolved *r, const struct pa
 		if (d->src && site_read(r->s, d->src, &text, &len) == 0) {
 			size_t off = d->body_off <= len ? d->body_off : len; /* the file may have shrunk */
 			size_t tl = resolve_text_lang(r, p, lang);
-			h->n = markdown_heading_ids(text + off, len - off, d->title_from_heading, r->s->langs[tl].code, &h->ids);
+			h->n = markdown_heading_ids(text + off, len - off, d->title_from_heading, r->s->langs[tl].code,
+			                            &r->reserved, &h->ids);
 			free(text);
 		}
 		atomic_store(&h->done, true);
@@ -459,6 +481,7 @@ struct resolved *resolve_site(const struct site *s, const struct tr_report *stat
 	resolve_data_sets(r);
 	resolve_fallbacks(r);
 	resolve_origins(r);
+	resolve_reserved(r);
 	return r;
 }
 
@@ -475,6 +498,9 @@ void resolve_free(struct resolved *r)
 	}
 	free(r->outputs);
 	free(r->hids);
+	for (size_t i = 0; i < r->reserved.n; i++)
+		free(r->reserved.ids[i]);
+	free(r->reserved.ids);
 	free(r->text_lang);
 	pthread_mutex_destroy(&r->hids_lock);
 	for (size_t i = 0; i < r->ndata; i++)

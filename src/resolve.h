@@ -6,6 +6,7 @@
  *   - every page's output path in every language (resolve_output);
  *   - link targets: a link written in a source file to the page, folder or
  *     resource it names (resolve_link);
+ *   - the ids the templates give (resolve_reserved_ids), which headings pass over;
  *   - the heading ids of every page in every language, and how an anchor of
  *     the default language's text maps to the translation's
  *     (resolve_anchor);
@@ -31,6 +32,7 @@
 
 struct tr_report;
 struct resolved;
+struct md_reserved;
 
 /* Works the facts out; borrows s and status (may be NULL) for its lifetime. Never fails. */
 struct resolved *resolve_site(const struct site *s, const struct tr_report *status);
@@ -70,6 +72,11 @@ int resolve_link(const struct resolved *r, const char *src, const char *url, str
  * translation has its own id. frag itself when p is not translated into
  * lang or frag is no heading of the original. Thread-safe. */
 const char *resolve_anchor(struct resolved *r, const struct page *p, size_t lang, const char *frag);
+
+/* The ids the templates give elements of every page (the site's templates/
+ * and its theme's, template.h tpl_fixed_ids()): heading ids pass over them,
+ * here and in render. */
+const struct md_reserved *resolve_reserved_ids(const struct resolved *r);
 
 /* The data files by name (sorted), each with every language's translated fields overlaid. */
 size_t resolve_ndata(const struct resolved *r);

@@ -930,8 +930,9 @@ void markdown_result_free(struct md_result *r)
 }
 
 size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, const char *lang,
-                            const struct md_reserved *reserved, char ***out)
+                            const struct md_reserved *reserved, char ***out, int **lines)
 {
+	struct vec at = VEC_INIT; /* each heading's line, as a pointer-sized number */
 	/* The options and typography of markdown_render(): smart punctuation and
 	 * French spacing change a heading's text and so its id. */
 	cmark_parser *p = new_parser(CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART, false);
@@ -952,6 +953,7 @@ size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, co
 		struct buf txt = BUF_INIT;
 		node_text(n, &txt);
 		unique_id(&ids, txt.p, NULL, reserved);
+		vec_push(&at, (void *)(intptr_t)cmark_node_get_start_line(n));
 		buf_free(&txt);
 	}
 	cmark_iter_free(it);
@@ -961,6 +963,12 @@ size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, co
 	for (size_t i = 0; i < ids.n; i++)
 		list[i] = xstrdup(ids.ids[i]);
 	size_t n = ids.n;
+	if (lines) {
+		*lines = xcalloc(n + 1, sizeof **lines);
+		for (size_t i = 0; i < n; i++)
+			(*lines)[i] = (int)(intptr_t)at.v[i];
+	}
+	vec_free(&at);
 	idset_free(&ids);
 	*out = list;
 	return n;

@@ -87,9 +87,11 @@ void markdown_result_free(struct md_result *r);
  * changes a block, and with the inline pass under the same lock as every
  * parse. Caller frees with cmark_node_free(). */
 struct cmark_node *markdown_parse_blocks(const char *text, size_t len);
-/* The ids markdown_render() gives the headings of text written in lang, in order. Caller frees each and the array. */
+/* The ids markdown_render() gives the headings of text written in lang, in
+ * order, and when lines is not NULL the line of text each starts on (1-based).
+ * Caller frees each id and both arrays. */
 size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, const char *lang,
-                            const struct md_reserved *reserved, char ***ids);
+                            const struct md_reserved *reserved, char ***ids, int **lines);
 /* Plain text of the first level-1 heading, or NULL. Caller frees. */
 char *markdown_first_h1(const char *text, size_t len);
 /* Appends GitHub's id for heading text s to b (lower case, spaces to '-', punctuation dropped). */

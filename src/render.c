@@ -64,6 +64,23 @@ static bool foreign_line(const struct link_ctx *c, int line)
 	return tr_entry_foreign(status_entry(resolve_status(w->sh->r), j->lang, TR_PAGES, j->page->key), line);
 }
 
+/* Anchor frag of page p's original as the reader's language has it
+ * (resolve_anchor), or NULL after an error at the link when no heading of
+ * the translation answers it. */
+static const char *map_anchor(struct link_ctx *c, const struct page *p, const char *frag, int line, int col)
+{
+	const struct job *j = c->j;
+	const char *to = resolve_anchor(c->w->sh->r, p, j->lang, frag);
+	if (to)
+		return to;
+	const struct site *s = c->w->sh->s;
+	diag_error(j->doc->src ? j->doc->src : "content", line, col,
+	           "link to '#%s' of %s: no heading of its translation %s answers that heading "
+	           "(see vade i18n status %s)", frag, p->docs[0]->src ? p->docs[0]->src : p->key,
+	           p->docs[j->lang]->src ? p->docs[j->lang]->src : p->key, s->langs[j->lang].code);
+	return NULL;
+}
+
 static char *rewrite_link(void *ctx, const char *url, bool image, int line, int col)
 {
 	struct link_ctx *c = ctx;
@@ -78,30 +95,38 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 		free(err);
 		return NULL;
 	}
-	const char *frag = t.fragment;
-	bool has_frag = frag && *frag;
+	const char *frag = t.fragment, *mapped;
+	bool has_frag = frag && *frag, check = has_frag; /* an anchor that could not be mapped is reported already */
 	char *result = NULL;
 	if (t.kind == LINK_FRAGMENT) {
 		size_t chap = chapter_of(j, j->page);
-		if (has_frag && foreign_line(c, line))
-			frag = resolve_anchor(w->sh->r, j->page, j->lang, frag);
+		if (has_frag && foreign_line(c, line)) {
+			if ((mapped = map_anchor(c, j->page, frag, line, col)))
+				frag = mapped;
+			else
+				check = false;
+		}
 		if (chap && has_frag)
 			return xasprintf("#c%zu-%s", chap, frag);
-		if (has_frag)
+		if (check)
 			add_check(w, j, line, col, j->page, frag);
 	} else if (t.kind == LINK_PAGE) {
 		size_t chap = chapter_of(j, t.page);
 		/* Text in the original's language names the original's anchors: those of the page shown untranslated,
 		 * and those of a passage of a translation nobody has translated yet. */
-		if (has_frag && (!resolve_has_text(w->sh->r, j->page, j->lang) || foreign_line(c, line)))
-			frag = resolve_anchor(w->sh->r, t.page, j->lang, frag);
+		if (has_frag && (!resolve_has_text(w->sh->r, j->page, j->lang) || foreign_line(c, line))) {
+			if ((mapped = map_anchor(c, t.page, frag, line, col)))
+				frag = mapped;
+			else
+				check = false;
+		}
 		if (chap) {
 			/* In a handbook, a link to one of its chapters stays inside the document. */
 			result = has_frag ? xasprintf("#c%zu-%s", chap, frag) : xasprintf("#c%zu", chap);
 		} else {
 			char *rel = site_url_relative(j->out_path, resolve_output(w->sh->r, t.page, j->lang));
 			result = frag ? xasprintf("%s#%s", rel, frag) : xstrdup(rel);
-			if (has_frag)
+			if (check)
 				add_check(w, j, line, col, t.page, frag);
 			free(rel);
 		}
@@ -123,9 +148,11 @@ static void check_anchors(struct shared *sh, struct worker *ws, int n)
 			struct check *c = ws[i].checks.v[k];
 			struct anchors *a = &sh->anchors[c->target];
 			const struct page *t = s->pages[c->target / s->nlangs];
+			/* the file the target shows in the link's language */
+			const struct doc *td = site_page_doc(s, t, c->target % s->nlangs);
 			if (!xbsearch(&c->frag, a->ids, a->n, sizeof *a->ids, cmp_cstr) && (a->n || diag_errors() == 0))
 				diag_error(c->src, c->line, c->col, "link to a missing anchor '#%s' in %s", c->frag,
-				           t->docs[0] && t->docs[0]->src ? t->docs[0]->src : t->key);
+				           td && td->src ? td->src : t->key);
 			free(c->src);
 			free(c->frag);
 			free(c);

@@ -2,6 +2,7 @@
 #include "resolve.h"
 #include "escape.h"
 #include "markdown.h"
+#include "status.h"
 #include "template.h"
 #include "util.h"
 
@@ -20,6 +21,7 @@ struct origin {
 struct heading_ids {
 	atomic_bool done;
 	char **ids;             /* in document order */
+	int *lines;             /* the file line of each */
 	size_t n;
 };
 
@@ -438,7 +440,9 @@ static const struct heading_ids *heading_ids(struct resolved *r, const struct pa
 			size_t off = d->body_off <= len ? d->body_off : len; /* the file may have shrunk */
 			size_t tl = resolve_text_lang(r, p, lang);
 			h->n = markdown_heading_ids(text + off, len - off, d->title_from_heading, r->s->langs[tl].code,
-			                            &r->reserved, &h->ids);
+			                            &r->reserved, &h->ids, &h->lines);
+			for (size_t i = 0; i < h->n; i++)
+				h->lines[i] += d->body_line - 1;
 			free(text);
 		}
 		atomic_store(&h->done, true);
@@ -449,13 +453,29 @@ static const struct heading_ids *heading_ids(struct resolved *r, const struct pa
 
 const char *resolve_anchor(struct resolved *r, const struct page *p, size_t lang, const char *frag)
 {
-	if (lang == 0 || !p->docs[lang])
+	if (lang == 0 || !p->docs[lang] || !p->docs[0])
 		return frag;
 	const struct heading_ids *from = heading_ids(r, p, 0), *to = heading_ids(r, p, lang);
-	for (size_t i = 0; i < from->n && i < to->n; i++)
-		if (!strcmp(from->ids[i], frag))
-			return to->ids[i];
-	return frag;
+	size_t i = 0;
+	while (i < from->n && strcmp(from->ids[i], frag))
+		i++;
+	if (i == from->n)
+		return frag; /* no heading of the original: a note, a data item, the theme's */
+	const struct tr_entry *e = status_entry(r->status, lang, TR_PAGES, p->key);
+	if (e && e->recorded) {
+		/* The translation's heading that answers this one in the record, wherever it stands. */
+		for (size_t k = 0; k < e->nheads; k++) {
+			if (e->head_orig[k] != from->lines[i])
+				continue;
+			for (size_t j = 0; e->head_tr[k] && j < to->n; j++)
+				if (to->lines[j] == e->head_tr[k])
+					return to->ids[j];
+			break;
+		}
+		return NULL;
+	}
+	/* Never brought in line: the heading at the same place, when there are as many. */
+	return from->n == to->n ? to->ids[i] : NULL;
 }
 
 /* }======= */
@@ -495,6 +515,7 @@ void resolve_free(struct resolved *r)
 		for (size_t k = 0; k < r->hids[i].n; k++)
 			free(r->hids[i].ids[k]);
 		free(r->hids[i].ids);
+		free(r->hids[i].lines);
 	}
 	free(r->outputs);
 	free(r->hids);

@@ -68,9 +68,14 @@ struct link_target {
 int resolve_link(const struct resolved *r, const char *src, const char *url, struct link_target *t, char **err);
 
 /* The id to link to for heading id frag of page p's default-language text
- * when the reader is in lang: the heading at the same place in p's
- * translation has its own id. frag itself when p is not translated into
- * lang or frag is no heading of the original. Thread-safe. */
+ * when the reader is in lang: the id of the translation's heading that
+ * answers that heading, by passage identity (status.h: the record's
+ * alignment of the original with the translation), wherever it stands. A
+ * translation never brought in line (no record) answers by position when it
+ * has as many headings. NULL when the heading cannot be mapped (none
+ * answers it, or the counts differ without a record): the caller reports
+ * it at the link. frag itself when p is not translated into lang or frag is
+ * no heading of the original. Thread-safe. */
 const char *resolve_anchor(struct resolved *r, const struct page *p, size_t lang, const char *frag);
 
 /* The ids the templates give elements of every page (the site's templates/

@@ -34,6 +34,8 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 	const char *from = "en/fuzz/index.html";
 	if (t.kind == LINK_PAGE) {
 		const char *frag = t.fragment && *t.fragment ? resolve_anchor(r, t.page, lang, t.fragment) : t.fragment;
+		if (t.fragment && *t.fragment && !frag)
+			frag = t.fragment; /* no heading of the translation answers it: render reports it */
 		char *rel = site_url_relative(from, resolve_output(r, t.page, lang));
 		out = frag ? xasprintf("%s#%s", rel, frag) : xstrdup(rel);
 		free(rel);
@@ -95,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		char **ids;
 		size_t n = markdown_heading_ids((const char *)data + off, size - off, d->title_from_heading, s->langs[lang].code,
-		                                resolve_reserved_ids(r), &ids);
+		                                resolve_reserved_ids(r), &ids, NULL);
 		for (size_t i = 0; i < n; i++)
 			free(ids[i]);
 		free(ids);

@@ -4,6 +4,7 @@
 #include "render.h"
 #include "status.h"
 #include "diag.h"
+#include "htmlids.h"
 #include "job.h"
 #include "output.h"
 #include "util.h"
@@ -139,6 +140,24 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 	return result;
 }
 
+/* The links to anchors a job's text gave, checked by check_anchors() at their source position. */
+struct own_checks {
+	const struct vec *checks;
+	size_t from;            /* the job's first */
+	size_t target;
+};
+
+static int own_check(void *ctx, const char *frag)
+{
+	const struct own_checks *o = ctx;
+	for (size_t i = o->from; i < o->checks->n; i++) {
+		const struct check *c = o->checks->v[i];
+		if (c->target == o->target && !strcmp(c->frag, frag))
+			return 1;
+	}
+	return 0;
+}
+
 /* Checks every link to an anchor against the ids of the rendered target page. */
 static void check_anchors(struct shared *sh, struct worker *ws, int n)
 {
@@ -159,24 +178,6 @@ static void check_anchors(struct shared *sh, struct worker *ws, int n)
 		}
 		vec_free(&ws[i].checks);
 	}
-}
-
-/* The ids a rendered page defines (headings, notes, and what its templates
- * give ids, such as data items): the anchors a link to it may name. */
-static void collect_ids(struct anchors *a, const char *html)
-{
-	struct vec ids = VEC_INIT;
-	for (const char *p = html; (p = strstr(p, " id=\""));) {
-		p += 5;
-		const char *q = strchr(p, '"');
-		if (!q)
-			break;
-		vec_push(&ids, xstrndup(p, (size_t)(q - p)));
-		p = q;
-	}
-	xqsort(ids.v, ids.n, sizeof *ids.v, cmp_cstr);
-	a->ids = (char **)ids.v;
-	a->n = ids.n;
 }
 
 /* }======= */
@@ -382,8 +383,11 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 	struct buf out = BUF_INIT;
 	char *tname = xasprintf("%s.html", name);
 	const char *what = p->docs[0]->src ? p->docs[0]->src : p->key;
-	if (ok && job_template(w, &j, tname, vars, what, &out, NULL) == 0 && w->sh->o->out)
-		output_put(w->sh->o->out, out_path, out.p, out.len);
+	if (ok && job_template(w, &j, tname, vars, what, &out, NULL) == 0) {
+		htmlids_check(out.p, out.len, out_path, what, NULL);
+		if (w->sh->o->out)
+			output_put(w->sh->o->out, out_path, out.p, out.len);
+	}
 	lua_settop(L, top);
 	free(tname);
 	buf_free(&out);
@@ -439,10 +443,16 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 	struct md_result md = {0};
 	buf_init(&md.html);
 	struct buf page = BUF_INIT;
+	size_t checks_from = w->checks.n;
 	int rc = render_text(w, &j, NULL, &md) ? render_layout(w, &j, tname, &md, &page) : -1;
 	if (rc == 0) {
 		size_t slot = p->index * s->nlangs + lang;
-		collect_ids(&sh->anchors[slot], page.p);
+		/* The ids a link to the page may name (headings, notes, what its templates give ids), checked. */
+		struct html_ids ids;
+		struct own_checks oc = {&w->checks, checks_from, slot};
+		htmlids_check_with(page.p, page.len, j.out_path, d->src ? d->src : p->key, &ids, own_check, &oc);
+		sh->anchors[slot].ids = ids.v;
+		sh->anchors[slot].n = ids.n;
 		struct buf hs = BUF_INIT;
 		for (size_t i = 0; i < md.ntoc; i++)
 			buf_addf(&hs, "%s%s", i ? " · " : "", md.toc[i].text);
@@ -513,6 +523,7 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 	sh.anchors = xcalloc(nslots + 1, sizeof *sh.anchors);
 	sh.search = xcalloc(nslots + 1, sizeof *sh.search);
 	markdown_init();
+	htmlids_init();
 	int n = o->jobs < 1 ? 1 : o->jobs;
 	if ((size_t)n > s->npages)
 		n = s->npages ? (int)s->npages : 1;
@@ -531,7 +542,7 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 	check_anchors(&sh, ws, n);
 	if (diag_errors() == 0) {
 		cite_refs_report_unused(&s->refs);
-		if (o->out && ws[0].e)
+		if (ws[0].e) /* without an output (vade check), for the checks of their ids */
 			sitewide_render(&ws[0]);
 	}
 	for (int i = 0; i < n; i++)

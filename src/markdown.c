@@ -276,7 +276,15 @@ static bool latin_inner(unsigned cp)
 static bool latin_joiner(unsigned cp)
 {
 	return cp == ' ' || cp == '-' || cp == '.' || cp == ',' || cp == ':' || cp == '/' || cp == '&' ||
-	       cp == 0xa0 || cp == 0x2010 || cp == 0x2011 || cp == 0x2013;
+	       cp == '@' || cp == '_' || cp == 0xa0 || cp == 0x2010 || cp == 0x2011 || cp == 0x2013;
+}
+
+/* Symbols that end a word of the run they stand against, with nothing
+ * between: C++, C#, F#, 3.5%, 100°. Neutral to the bidi algorithm, so
+ * outside the run they would go to the wrong side of it ("++C"). */
+static bool latin_suffix(unsigned cp)
+{
+	return cp == '+' || cp == '#' || cp == '%' || cp == 0xb0 || cp == 0x2030;
 }
 
 /* The closing mark of an opening bracket or quote, else 0. */
@@ -297,7 +305,8 @@ static unsigned closing_of(unsigned cp)
 /* The first Latin-script run of s at or after *from: [*start, *end); false
  * if none. A run starts at a Latin letter and goes on over Latin letters,
  * digits and joiners; an apostrophe followed by a letter (NATO’s) is part
- * of the word; a bracket or quote opened inside the run belongs to it when
+ * of the word; +, #, % right after a word are its (C++, C#, 3.5%); a
+ * bracket or quote opened inside the run belongs to it when
  * it is closed inside it too, else the run ends before it. So "Council of
  * Europe (CoE)" is one run, while in "(UN)" the brackets are the
  * surrounding sentence's. Anything else (Arabic or Hebrew script, Arabic
@@ -327,6 +336,8 @@ static bool latin_run(const char *s, size_t n, size_t from, size_t *start, size_
 			utf8_decode(u + i + k, n - i - k, &next);
 		if (latin_inner(cp)) {
 			*end = i + k;
+		} else if (latin_suffix(cp) && i == *end) {
+			*end = i + k; /* right after a letter, digit or another such symbol */
 		} else if ((cp == '\'' || cp == 0x2019) && latin_letter(next)) {
 			/* an apostrophe inside a word */
 		} else if (depth && cp == open[depth - 1].closing) {

@@ -103,7 +103,7 @@ void htmlids_check_with(const char *html, size_t len, const char *out_path, cons
 	size_t nids = 0, icap = 0, nlinks = 0, lcap = 0;
 	walk(xmlDocGetRootElement(doc) ? doc->children : NULL, &ids, &nids, &icap, &links, &nlinks, &lcap);
 	xmlFreeDoc(doc);
-	qsort(ids, nids, sizeof *ids, cmp_seen);
+	xqsort(ids, nids, sizeof *ids, cmp_seen);
 	size_t k = 0;
 	for (size_t i = 0; i < nids; i++) {
 		if (k && !strcmp(ids[k - 1].value, ids[i].value)) {

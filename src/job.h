@@ -85,6 +85,7 @@ void model_set_str(lua_State *L, const char *k, const char *v);
 
 /* sitewide.c */
 /* Theme assets, page resources, and the site-wide pages the theme has templates for. */
+/* Without an output (vade check), renders the site-wide pages for their checks only. */
 void sitewide_render(struct worker *w);
 
 #endif

@@ -276,7 +276,15 @@ static bool latin_inner(unsigned cp)
 static bool latin_joiner(unsigned cp)
 {
 	return cp == ' ' || cp == '-' || cp == '.' || cp == ',' || cp == ':' || cp == '/' || cp == '&' ||
-	       cp == 0xa0 || cp == 0x2010 || cp == 0x2011 || cp == 0x2013;
+	       cp == '@' || cp == '_' || cp == 0xa0 || cp == 0x2010 || cp == 0x2011 || cp == 0x2013;
+}
+
+/* Symbols that end a word of the run they stand against, with nothing
+ * between: C++, C#, F#, 3.5%, 100°. Neutral to the bidi algorithm, so
+ * outside the run they would go to the wrong side of it ("++C"). */
+static bool latin_suffix(unsigned cp)
+{
+	return cp == '+' || cp == '#' || cp == '%' || cp == 0xb0 || cp == 0x2030;
 }
 
 /* The closing mark of an opening bracket or quote, else 0. */
@@ -297,7 +305,8 @@ static unsigned closing_of(unsigned cp)
 /* The first Latin-script run of s at or after *from: [*start, *end); false
  * if none. A run starts at a Latin letter and goes on over Latin letters,
  * digits and joiners; an apostrophe followed by a letter (NATO’s) is part
- * of the word; a bracket or quote opened inside the run belongs to it when
+ * of the word; +, #, % right after a word are its (C++, C#, 3.5%); a
+ * bracket or quote opened inside the run belongs to it when
  * it is closed inside it too, else the run ends before it. So "Council of
  * Europe (CoE)" is one run, while in "(UN)" the brackets are the
  * surrounding sentence's. Anything else (Arabic or Hebrew script, Arabic
@@ -327,6 +336,8 @@ static bool latin_run(const char *s, size_t n, size_t from, size_t *start, size_
 			utf8_decode(u + i + k, n - i - k, &next);
 		if (latin_inner(cp)) {
 			*end = i + k;
+		} else if (latin_suffix(cp) && i == *end) {
+			*end = i + k; /* right after a letter, digit or another such symbol */
 		} else if ((cp == '\'' || cp == 0x2019) && latin_letter(next)) {
 			/* an apostrophe inside a word */
 		} else if (depth && cp == open[depth - 1].closing) {
@@ -468,6 +479,73 @@ static void typography(cmark_node *doc, const char *lang, bool rtl)
 
 /* }======= */
 
+/* {======= autolinks
+ *
+ * cmark-gfm's autolink extension ends a bare URL before trailing ASCII
+ * punctuation (? ! . , : * _ ~) but takes any other character into it, so
+ * "https://example.org/form،" linked to ".../form%D8%8C". GFM's rule is that
+ * trailing punctuation is not part of the link: here every Unicode
+ * punctuation mark (the Arabic comma, semicolon and question mark, the Urdu
+ * full stop, guillemets, 。 、 ...) counts, and ASCII punctuation before it
+ * too. The link is cut back and the marks become text after it. An autolink
+ * written in angle brackets (<https://...>) is left as written. */
+
+/* Whether cp ends an autolink when it is last. */
+static bool autolink_trailing(unsigned cp)
+{
+	if (cp < 0x80)
+		return cp && strchr("?!.,:*_~", (int)cp);
+	return utf8_locale && iswpunct_l((wint_t)cp, utf8_locale) && !iswalnum_l((wint_t)cp, utf8_locale);
+}
+
+/* The length of the last code point of s[0, n) (1 for a stray byte). */
+static size_t utf8_last(const char *s, size_t n)
+{
+	size_t k = 1;
+	while (k < n && k < 4 && ((unsigned char)s[n - k] & 0xc0) == 0x80)
+		k++;
+	return ((unsigned char)s[n - k] & 0xc0) == 0x80 ? 1 : k;
+}
+
+static void autolink_trim(cmark_node *link)
+{
+	cmark_node *t = cmark_node_first_child(link);
+	const char *url = cmark_node_get_url(link), *lit = t ? cmark_node_get_literal(t) : NULL;
+	if (!t || cmark_node_next(t) || cmark_node_get_type(t) != CMARK_NODE_TEXT || !url || !lit)
+		return;
+	size_t ul = strlen(url), ll = strlen(lit);
+	if (!ll || ll > ul || strcmp(url + ul - ll, lit))
+		return; /* a link with text of its own */
+	/* <https://...> is cmark's core's, with a source position and its
+	 * scheme shown; the extension's links have no position (line 0), but for
+	 * www. links, which show no scheme. */
+	bool www = ul == ll + 7 && !strncmp(url, "http://", 7);
+	if (cmark_node_get_start_line(link) != 0 && !www)
+		return;
+	size_t keep = ll, uni = 0;
+	while (keep) {
+		size_t k = utf8_last(lit, keep);
+		unsigned cp;
+		utf8_decode((const unsigned char *)lit + keep - k, k, &cp);
+		if (!autolink_trailing(cp))
+			break;
+		keep -= k;
+		uni += cp >= 0x80;
+	}
+	if (!uni || !keep)
+		return; /* cmark-gfm's own rule already ended it */
+	cmark_node *after = cmark_node_new(CMARK_NODE_TEXT);
+	cmark_node_set_literal(after, lit + keep);
+	char *nu = xstrndup(url, ul - (ll - keep)), *nl = xstrndup(lit, keep);
+	cmark_node_set_url(link, nu);
+	cmark_node_set_literal(t, nl);
+	free(nu);
+	free(nl);
+	cmark_node_insert_after(link, after);
+}
+
+/* }======= */
+
 /* Ids already given in this document, for GitHub's "-1", "-2" suffixes: a
  * map of the ids, and for each base id (under "\1base", a key no id can be)
  * the next suffix to try, so a page of a thousand identical headings stays
@@ -485,8 +563,30 @@ static void idset_free(struct idset *s)
 	memset(s, 0, sizeof *s);
 }
 
-/* Returns the id (borrowed from the set) GitHub would give a heading with this text. */
-static const char *unique_id(struct idset *s, const char *text, const char *prefix)
+/* Whether id is one of r's (or cmark-gfm's footnote ids). */
+static bool reserved_id(const struct md_reserved *r, const char *id)
+{
+	static char *footnotes[] = {"fn-*", "fnref-*"};
+	static const struct md_reserved cmark = {footnotes, 2};
+	for (int pass = 0; pass < 2; pass++) {
+		const struct md_reserved *set = pass ? r : &cmark;
+		for (size_t i = 0; set && i < set->n; i++) {
+			const char *e = set->ids[i];
+			size_t el = strlen(e);
+			if (el && e[el - 1] == '*') {
+				if (!strncmp(id, e, el - 1) && id[el - 1] && !strchr(id + el - 1, '-'))
+					return true;
+			} else if (!strcmp(id, e)) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Returns the id (borrowed from the set) GitHub would give a heading with
+ * this text, passing over the ids of r. */
+static const char *unique_id(struct idset *s, const char *text, const char *prefix, const struct md_reserved *r)
 {
 	struct buf base = BUF_INIT;
 	if (prefix)
@@ -503,6 +603,8 @@ static const char *unique_id(struct idset *s, const char *text, const char *pref
 	for (; !added; k++) {
 		free(id);
 		id = k ? xasprintf("%s-%zu", base.p, k) : xstrdup(base.p);
+		if (reserved_id(r, id + pl))
+			continue;
 		strmap_put(&s->map, id, &added);
 	}
 	*strmap_put(&s->map, ckey, NULL) = k; /* looked up again: adding may have grown the map */
@@ -661,6 +763,35 @@ static void mark_foreign(const struct md_opts *o, cmark_node *n, int options, cm
 	cmark_node_free(n);
 }
 
+/* The footnotes' ids and links in html, as cmark-gfm's renderer writes them
+ * (id="fn-x", id="fnref-x", id="fnref-x-2", href="#fn-x", href="#fnref-x"),
+ * with prefix before the id, so two chapters of one handbook with a note
+ * [^1] each keep theirs apart (c1-fn-1, c2-fn-1). The renderer has no option
+ * for it; these attribute openings cannot occur in text, where cmark writes
+ * '"' as &quot;. Appended to b. */
+static void prefix_footnotes(struct buf *b, const char *html, const char *prefix)
+{
+	static const char *const opens[] = {" id=\"fn-", " id=\"fnref-", " href=\"#fn-", " href=\"#fnref-"};
+	const char *p = html;
+	for (;;) {
+		const char *best = NULL;
+		for (size_t i = 0; i < sizeof opens / sizeof *opens; i++) {
+			const char *q = strstr(p, opens[i]);
+			if (q && (!best || q < best))
+				best = q;
+		}
+		if (!best)
+			break;
+		/* everything up to the id's first character, '#' included */
+		size_t head = (size_t)(strchr(best, '"') - best) + 1;
+		head += best[head] == '#';
+		buf_add(b, p, (size_t)(best - p) + head);
+		buf_adds(b, prefix);
+		p = best + head;
+	}
+	buf_adds(b, p);
+}
+
 void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out)
 {
 	int options = CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART | (o->unsafe_html ? CMARK_OPT_UNSAFE : 0);
@@ -687,6 +818,9 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			vec_push(&links, n);
 	}
 	cmark_iter_free(it);
+	for (size_t i = 0; i < links.n; i++)
+		if (cmark_node_get_type(links.v[i]) == CMARK_NODE_LINK)
+			autolink_trim(links.v[i]);
 	/* Citations are numbered in reading order before anything is rendered. */
 	if (o->cite)
 		cite_end_parse(o->cite, doc);
@@ -730,7 +864,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		}
 		struct buf txt = BUF_INIT, tag = BUF_INIT;
 		node_text(h, &txt);
-		const char *id = unique_id(&ids, txt.p, o->id_prefix);
+		const char *id = unique_id(&ids, txt.p, o->id_prefix, o->reserved);
 		char *inner = cmark_render_html(h, options, exts);
 		size_t il = strlen(inner);
 		while (il && inner[il - 1] == '\n')
@@ -773,7 +907,10 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	}
 
 	char *html = cmark_render_html(doc, options, exts);
-	buf_adds(&out->html, html);
+	if (o->id_prefix && *o->id_prefix)
+		prefix_footnotes(&out->html, html, o->id_prefix);
+	else
+		buf_adds(&out->html, html);
 	free(html);
 	idset_free(&ids);
 	cmark_node_free(doc);
@@ -803,8 +940,10 @@ void markdown_result_free(struct md_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, const char *lang, char ***out)
+size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, const char *lang,
+                            const struct md_reserved *reserved, char ***out, int **lines)
 {
+	struct vec at = VEC_INIT; /* each heading's line, as a pointer-sized number */
 	/* The options and typography of markdown_render(): smart punctuation and
 	 * French spacing change a heading's text and so its id. */
 	cmark_parser *p = new_parser(CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART, false);
@@ -824,7 +963,8 @@ size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, co
 		}
 		struct buf txt = BUF_INIT;
 		node_text(n, &txt);
-		unique_id(&ids, txt.p, NULL);
+		unique_id(&ids, txt.p, NULL, reserved);
+		vec_push(&at, (void *)(intptr_t)cmark_node_get_start_line(n));
 		buf_free(&txt);
 	}
 	cmark_iter_free(it);
@@ -834,6 +974,12 @@ size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, co
 	for (size_t i = 0; i < ids.n; i++)
 		list[i] = xstrdup(ids.ids[i]);
 	size_t n = ids.n;
+	if (lines) {
+		*lines = xcalloc(n + 1, sizeof **lines);
+		for (size_t i = 0; i < n; i++)
+			(*lines)[i] = (int)(intptr_t)at.v[i];
+	}
+	vec_free(&at);
 	idset_free(&ids);
 	*out = list;
 	return n;

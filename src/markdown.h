@@ -20,6 +20,18 @@ struct cmark_node;
  * write (malloc'd), or NULL to keep it. line/col are file positions. */
 typedef char *(*md_link_fn)(void *ctx, const char *url, bool image, int line, int col);
 
+/* Ids a heading must not take because something else in the same output
+ * file has them: the theme's (template.h, tpl_fixed_ids()), sorted. An
+ * entry is an exact id ("main") or a family ("note-*": its text before '*',
+ * then one word without '-', as "note-12"). A heading whose id would be one
+ * of them gets the next free suffix, as a repeat does (## Main -> main-1).
+ * cmark-gfm's footnote ids (fn-*, fnref-*) are always reserved. With an
+ * id_prefix, the id is checked without it. */
+struct md_reserved {
+	char **ids;
+	size_t n;
+};
+
 struct md_opts {
 	bool unsafe_html;       /* keep raw HTML (site.yaml: unsafe_html: true) */
 	bool drop_first_h1;     /* the first "# heading" became the title */
@@ -30,6 +42,7 @@ struct md_opts {
 	const char *lang;       /* language of the text, for its typography (French spacing, quotes) */
 	bool rtl;               /* right-to-left: Latin runs are isolated in <bdi> */
 	const char *id_prefix;  /* before every heading id, so chapters of one document do not clash */
+	const struct md_reserved *reserved; /* ids headings must not take; may be NULL */
 	const char *src;        /* the file the text comes from, for messages (NULL: "content") */
 	/* Paragraphs and headings still in another language: a translation's
 	 * passages nobody has translated yet hold the original's text. Each block
@@ -74,8 +87,11 @@ void markdown_result_free(struct md_result *r);
  * changes a block, and with the inline pass under the same lock as every
  * parse. Caller frees with cmark_node_free(). */
 struct cmark_node *markdown_parse_blocks(const char *text, size_t len);
-/* The ids markdown_render() gives the headings of text written in lang, in order. Caller frees each and the array. */
-size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, const char *lang, char ***ids);
+/* The ids markdown_render() gives the headings of text written in lang, in
+ * order, and when lines is not NULL the line of text each starts on (1-based).
+ * Caller frees each id and both arrays. */
+size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, const char *lang,
+                            const struct md_reserved *reserved, char ***ids, int **lines);
 /* Plain text of the first level-1 heading, or NULL. Caller frees. */
 char *markdown_first_h1(const char *text, size_t len);
 /* Appends GitHub's id for heading text s to b (lower case, spaces to '-', punctuation dropped). */

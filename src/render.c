@@ -4,6 +4,7 @@
 #include "render.h"
 #include "status.h"
 #include "diag.h"
+#include "htmlids.h"
 #include "job.h"
 #include "output.h"
 #include "util.h"
@@ -64,6 +65,23 @@ static bool foreign_line(const struct link_ctx *c, int line)
 	return tr_entry_foreign(status_entry(resolve_status(w->sh->r), j->lang, TR_PAGES, j->page->key), line);
 }
 
+/* Anchor frag of page p's original as the reader's language has it
+ * (resolve_anchor), or NULL after an error at the link when no heading of
+ * the translation answers it. */
+static const char *map_anchor(struct link_ctx *c, const struct page *p, const char *frag, int line, int col)
+{
+	const struct job *j = c->j;
+	const char *to = resolve_anchor(c->w->sh->r, p, j->lang, frag);
+	if (to)
+		return to;
+	const struct site *s = c->w->sh->s;
+	diag_error(j->doc->src ? j->doc->src : "content", line, col,
+	           "link to '#%s' of %s: no heading of its translation %s answers that heading "
+	           "(see vade i18n status %s)", frag, p->docs[0]->src ? p->docs[0]->src : p->key,
+	           p->docs[j->lang]->src ? p->docs[j->lang]->src : p->key, s->langs[j->lang].code);
+	return NULL;
+}
+
 static char *rewrite_link(void *ctx, const char *url, bool image, int line, int col)
 {
 	struct link_ctx *c = ctx;
@@ -78,30 +96,38 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 		free(err);
 		return NULL;
 	}
-	const char *frag = t.fragment;
-	bool has_frag = frag && *frag;
+	const char *frag = t.fragment, *mapped;
+	bool has_frag = frag && *frag, check = has_frag; /* an anchor that could not be mapped is reported already */
 	char *result = NULL;
 	if (t.kind == LINK_FRAGMENT) {
 		size_t chap = chapter_of(j, j->page);
-		if (has_frag && foreign_line(c, line))
-			frag = resolve_anchor(w->sh->r, j->page, j->lang, frag);
+		if (has_frag && foreign_line(c, line)) {
+			if ((mapped = map_anchor(c, j->page, frag, line, col)))
+				frag = mapped;
+			else
+				check = false;
+		}
 		if (chap && has_frag)
 			return xasprintf("#c%zu-%s", chap, frag);
-		if (has_frag)
+		if (check)
 			add_check(w, j, line, col, j->page, frag);
 	} else if (t.kind == LINK_PAGE) {
 		size_t chap = chapter_of(j, t.page);
 		/* Text in the original's language names the original's anchors: those of the page shown untranslated,
 		 * and those of a passage of a translation nobody has translated yet. */
-		if (has_frag && (!resolve_has_text(w->sh->r, j->page, j->lang) || foreign_line(c, line)))
-			frag = resolve_anchor(w->sh->r, t.page, j->lang, frag);
+		if (has_frag && (!resolve_has_text(w->sh->r, j->page, j->lang) || foreign_line(c, line))) {
+			if ((mapped = map_anchor(c, t.page, frag, line, col)))
+				frag = mapped;
+			else
+				check = false;
+		}
 		if (chap) {
 			/* In a handbook, a link to one of its chapters stays inside the document. */
 			result = has_frag ? xasprintf("#c%zu-%s", chap, frag) : xasprintf("#c%zu", chap);
 		} else {
 			char *rel = site_url_relative(j->out_path, resolve_output(w->sh->r, t.page, j->lang));
 			result = frag ? xasprintf("%s#%s", rel, frag) : xstrdup(rel);
-			if (has_frag)
+			if (check)
 				add_check(w, j, line, col, t.page, frag);
 			free(rel);
 		}
@@ -114,6 +140,24 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 	return result;
 }
 
+/* The links to anchors a job's text gave, checked by check_anchors() at their source position. */
+struct own_checks {
+	const struct vec *checks;
+	size_t from;            /* the job's first */
+	size_t target;
+};
+
+static int own_check(void *ctx, const char *frag)
+{
+	const struct own_checks *o = ctx;
+	for (size_t i = o->from; i < o->checks->n; i++) {
+		const struct check *c = o->checks->v[i];
+		if (c->target == o->target && !strcmp(c->frag, frag))
+			return 1;
+	}
+	return 0;
+}
+
 /* Checks every link to an anchor against the ids of the rendered target page. */
 static void check_anchors(struct shared *sh, struct worker *ws, int n)
 {
@@ -123,33 +167,17 @@ static void check_anchors(struct shared *sh, struct worker *ws, int n)
 			struct check *c = ws[i].checks.v[k];
 			struct anchors *a = &sh->anchors[c->target];
 			const struct page *t = s->pages[c->target / s->nlangs];
+			/* the file the target shows in the link's language */
+			const struct doc *td = site_page_doc(s, t, c->target % s->nlangs);
 			if (!xbsearch(&c->frag, a->ids, a->n, sizeof *a->ids, cmp_cstr) && (a->n || diag_errors() == 0))
 				diag_error(c->src, c->line, c->col, "link to a missing anchor '#%s' in %s", c->frag,
-				           t->docs[0] && t->docs[0]->src ? t->docs[0]->src : t->key);
+				           td && td->src ? td->src : t->key);
 			free(c->src);
 			free(c->frag);
 			free(c);
 		}
 		vec_free(&ws[i].checks);
 	}
-}
-
-/* The ids a rendered page defines (headings, notes, and what its templates
- * give ids, such as data items): the anchors a link to it may name. */
-static void collect_ids(struct anchors *a, const char *html)
-{
-	struct vec ids = VEC_INIT;
-	for (const char *p = html; (p = strstr(p, " id=\""));) {
-		p += 5;
-		const char *q = strchr(p, '"');
-		if (!q)
-			break;
-		vec_push(&ids, xstrndup(p, (size_t)(q - p)));
-		p = q;
-	}
-	xqsort(ids.v, ids.n, sizeof *ids.v, cmp_cstr);
-	a->ids = (char **)ids.v;
-	a->n = ids.n;
 }
 
 /* }======= */
@@ -247,7 +275,8 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 	size_t tl = resolve_text_lang(w->sh->r, j->page, j->lang); /* the language the text is written in */
 	struct md_opts o = {.unsafe_html = s->unsafe_html, .drop_first_h1 = d->title_from_heading,
 	                    .line0 = d->body_line, .lang = s->langs[tl].code,
-	                    .rtl = !strcmp(s->langs[tl].dir, "rtl"), .id_prefix = prefix, .src = d->src};
+	                    .rtl = !strcmp(s->langs[tl].dir, "rtl"), .id_prefix = prefix, .src = d->src,
+	                    .reserved = resolve_reserved_ids(w->sh->r)};
 	/* A translation's passages nobody has translated yet are in the default language. */
 	const struct tr_entry *te = tl == j->lang ? status_entry(resolve_status(w->sh->r), tl, TR_PAGES, j->page->key) : NULL;
 	if (te && te->nforeign) {
@@ -354,8 +383,11 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 	struct buf out = BUF_INIT;
 	char *tname = xasprintf("%s.html", name);
 	const char *what = p->docs[0]->src ? p->docs[0]->src : p->key;
-	if (ok && job_template(w, &j, tname, vars, what, &out, NULL) == 0 && w->sh->o->out)
-		output_put(w->sh->o->out, out_path, out.p, out.len);
+	if (ok && job_template(w, &j, tname, vars, what, &out, NULL) == 0) {
+		htmlids_check(out.p, out.len, out_path, what, NULL);
+		if (w->sh->o->out)
+			output_put(w->sh->o->out, out_path, out.p, out.len);
+	}
 	lua_settop(L, top);
 	free(tname);
 	buf_free(&out);
@@ -411,10 +443,16 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 	struct md_result md = {0};
 	buf_init(&md.html);
 	struct buf page = BUF_INIT;
+	size_t checks_from = w->checks.n;
 	int rc = render_text(w, &j, NULL, &md) ? render_layout(w, &j, tname, &md, &page) : -1;
 	if (rc == 0) {
 		size_t slot = p->index * s->nlangs + lang;
-		collect_ids(&sh->anchors[slot], page.p);
+		/* The ids a link to the page may name (headings, notes, what its templates give ids), checked. */
+		struct html_ids ids;
+		struct own_checks oc = {&w->checks, checks_from, slot};
+		htmlids_check_with(page.p, page.len, j.out_path, d->src ? d->src : p->key, &ids, own_check, &oc);
+		sh->anchors[slot].ids = ids.v;
+		sh->anchors[slot].n = ids.n;
 		struct buf hs = BUF_INIT;
 		for (size_t i = 0; i < md.ntoc; i++)
 			buf_addf(&hs, "%s%s", i ? " · " : "", md.toc[i].text);
@@ -485,6 +523,7 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 	sh.anchors = xcalloc(nslots + 1, sizeof *sh.anchors);
 	sh.search = xcalloc(nslots + 1, sizeof *sh.search);
 	markdown_init();
+	htmlids_init();
 	int n = o->jobs < 1 ? 1 : o->jobs;
 	if ((size_t)n > s->npages)
 		n = s->npages ? (int)s->npages : 1;
@@ -503,7 +542,7 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 	check_anchors(&sh, ws, n);
 	if (diag_errors() == 0) {
 		cite_refs_report_unused(&s->refs);
-		if (o->out && ws[0].e)
+		if (ws[0].e) /* without an output (vade check), for the checks of their ids */
 			sitewide_render(&ws[0]);
 	}
 	for (int i = 0; i < n; i++)

@@ -2,6 +2,8 @@
 #include "resolve.h"
 #include "escape.h"
 #include "markdown.h"
+#include "status.h"
+#include "template.h"
 #include "util.h"
 
 #include <pthread.h>
@@ -19,6 +21,7 @@ struct origin {
 struct heading_ids {
 	atomic_bool done;
 	char **ids;             /* in document order */
+	int *lines;             /* the file line of each */
 	size_t n;
 };
 
@@ -41,6 +44,7 @@ struct resolved {
 	struct strmap *fallback; /* [nlangs]: the texts lang shows in the default language's words */
 	struct heading_ids *hids; /* [npages * nlangs], by the language of the text */
 	pthread_mutex_t hids_lock;
+	struct md_reserved reserved; /* the templates' ids, which headings pass over */
 };
 
 static size_t slot(const struct resolved *r, const struct page *p, size_t lang)
@@ -403,6 +407,25 @@ int resolve_link(const struct resolved *r, const char *src, const char *url, str
 
 /* {======= anchors */
 
+/* The ids the site's templates and its theme's give (template.h), looked up
+ * where the render looks templates up. */
+static void resolve_reserved(struct resolved *r)
+{
+	const struct site *s = r->s;
+	char *site_t = site_path(s, "templates");
+	char *theme_t = s->theme_dir ? path_join(s->theme_dir, "templates") : NULL;
+	const struct tpl_dir dirs[2] = {{site_t, "templates", s->dir, "site"},
+	                                {theme_t, "templates", s->theme_dir, "theme"}};
+	r->reserved.n = tpl_fixed_ids(dirs, theme_t ? 2 : 1, &r->reserved.ids);
+	free(site_t);
+	free(theme_t);
+}
+
+const struct md_reserved *resolve_reserved_ids(const struct resolved *r)
+{
+	return &r->reserved;
+}
+
 static const struct heading_ids *heading_ids(struct resolved *r, const struct page *p, size_t lang)
 {
 	struct heading_ids *h = &r->hids[slot(r, p, lang)];
@@ -416,7 +439,10 @@ static const struct heading_ids *heading_ids(struct resolved *r, const struct pa
 		if (d->src && site_read(r->s, d->src, &text, &len) == 0) {
 			size_t off = d->body_off <= len ? d->body_off : len; /* the file may have shrunk */
 			size_t tl = resolve_text_lang(r, p, lang);
-			h->n = markdown_heading_ids(text + off, len - off, d->title_from_heading, r->s->langs[tl].code, &h->ids);
+			h->n = markdown_heading_ids(text + off, len - off, d->title_from_heading, r->s->langs[tl].code,
+			                            &r->reserved, &h->ids, &h->lines);
+			for (size_t i = 0; i < h->n; i++)
+				h->lines[i] += d->body_line - 1;
 			free(text);
 		}
 		atomic_store(&h->done, true);
@@ -427,13 +453,29 @@ static const struct heading_ids *heading_ids(struct resolved *r, const struct pa
 
 const char *resolve_anchor(struct resolved *r, const struct page *p, size_t lang, const char *frag)
 {
-	if (lang == 0 || !p->docs[lang])
+	if (lang == 0 || !p->docs[lang] || !p->docs[0])
 		return frag;
 	const struct heading_ids *from = heading_ids(r, p, 0), *to = heading_ids(r, p, lang);
-	for (size_t i = 0; i < from->n && i < to->n; i++)
-		if (!strcmp(from->ids[i], frag))
-			return to->ids[i];
-	return frag;
+	size_t i = 0;
+	while (i < from->n && strcmp(from->ids[i], frag))
+		i++;
+	if (i == from->n)
+		return frag; /* no heading of the original: a note, a data item, the theme's */
+	const struct tr_entry *e = status_entry(r->status, lang, TR_PAGES, p->key);
+	if (e && e->recorded) {
+		/* The translation's heading that answers this one in the record, wherever it stands. */
+		for (size_t k = 0; k < e->nheads; k++) {
+			if (e->head_orig[k] != from->lines[i])
+				continue;
+			for (size_t j = 0; e->head_tr[k] && j < to->n; j++)
+				if (to->lines[j] == e->head_tr[k])
+					return to->ids[j];
+			break;
+		}
+		return NULL;
+	}
+	/* Never brought in line: the heading at the same place, when there are as many. */
+	return from->n == to->n ? to->ids[i] : NULL;
 }
 
 /* }======= */
@@ -459,6 +501,7 @@ struct resolved *resolve_site(const struct site *s, const struct tr_report *stat
 	resolve_data_sets(r);
 	resolve_fallbacks(r);
 	resolve_origins(r);
+	resolve_reserved(r);
 	return r;
 }
 
@@ -472,9 +515,13 @@ void resolve_free(struct resolved *r)
 		for (size_t k = 0; k < r->hids[i].n; k++)
 			free(r->hids[i].ids[k]);
 		free(r->hids[i].ids);
+		free(r->hids[i].lines);
 	}
 	free(r->outputs);
 	free(r->hids);
+	for (size_t i = 0; i < r->reserved.n; i++)
+		free(r->reserved.ids[i]);
+	free(r->reserved.ids);
 	free(r->text_lang);
 	pthread_mutex_destroy(&r->hids_lock);
 	for (size_t i = 0; i < r->ndata; i++)

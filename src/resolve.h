@@ -6,6 +6,7 @@
  *   - every page's output path in every language (resolve_output);
  *   - link targets: a link written in a source file to the page, folder or
  *     resource it names (resolve_link);
+ *   - the ids the templates give (resolve_reserved_ids), which headings pass over;
  *   - the heading ids of every page in every language, and how an anchor of
  *     the default language's text maps to the translation's
  *     (resolve_anchor);
@@ -31,6 +32,7 @@
 
 struct tr_report;
 struct resolved;
+struct md_reserved;
 
 /* Works the facts out; borrows s and status (may be NULL) for its lifetime. Never fails. */
 struct resolved *resolve_site(const struct site *s, const struct tr_report *status);
@@ -66,10 +68,20 @@ struct link_target {
 int resolve_link(const struct resolved *r, const char *src, const char *url, struct link_target *t, char **err);
 
 /* The id to link to for heading id frag of page p's default-language text
- * when the reader is in lang: the heading at the same place in p's
- * translation has its own id. frag itself when p is not translated into
- * lang or frag is no heading of the original. Thread-safe. */
+ * when the reader is in lang: the id of the translation's heading that
+ * answers that heading, by passage identity (status.h: the record's
+ * alignment of the original with the translation), wherever it stands. A
+ * translation never brought in line (no record) answers by position when it
+ * has as many headings. NULL when the heading cannot be mapped (none
+ * answers it, or the counts differ without a record): the caller reports
+ * it at the link. frag itself when p is not translated into lang or frag is
+ * no heading of the original. Thread-safe. */
 const char *resolve_anchor(struct resolved *r, const struct page *p, size_t lang, const char *frag);
+
+/* The ids the templates give elements of every page (the site's templates/
+ * and its theme's, template.h tpl_fixed_ids()): heading ids pass over them,
+ * here and in render. */
+const struct md_reserved *resolve_reserved_ids(const struct resolved *r);
 
 /* The data files by name (sorted), each with every language's translated fields overlaid. */
 size_t resolve_ndata(const struct resolved *r);

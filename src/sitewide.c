@@ -4,6 +4,7 @@
  * translation dashboard; root.html: the page at the root of OUT_DIR). A
  * theme without one of these templates simply has no such page. */
 #include "diag.h"
+#include "htmlids.h"
 #include "status.h"
 #include "job.h"
 #include "output.h"
@@ -56,8 +57,11 @@ static void render_extra(struct worker *w, const struct job *j, const char *name
 	if (job_template(w, j, name, vars, j->out_path, &inner, NULL) == 0) {
 		lua_pushlstring(L, inner.p, inner.len);
 		lua_setfield(L, vars, "content");
-		if (job_template(w, j, "base.html", vars, j->out_path, &page, NULL) == 0)
-			output_put(w->sh->o->out, j->out_path, page.p, page.len);
+		if (job_template(w, j, "base.html", vars, j->out_path, &page, NULL) == 0) {
+			htmlids_check(page.p, page.len, j->out_path, name, NULL);
+			if (w->sh->o->out)
+				output_put(w->sh->o->out, j->out_path, page.p, page.len);
+		}
 	}
 	buf_free(&inner);
 	buf_free(&page);
@@ -194,8 +198,11 @@ static void render_root(struct worker *w)
 	lua_setfield(L, -2, "site");
 	model_set_str(L, "target", resolve_output(w->sh->r, s->pages[0], 0));
 	struct buf b = BUF_INIT;
-	if (job_template(w, &j, "root.html", -1, "index.html", &b, NULL) == 0)
-		output_put(w->sh->o->out, "index.html", b.p, b.len);
+	if (job_template(w, &j, "root.html", -1, "index.html", &b, NULL) == 0) {
+		htmlids_check(b.p, b.len, "index.html", "root.html", NULL);
+		if (w->sh->o->out)
+			output_put(w->sh->o->out, "index.html", b.p, b.len);
+	}
 	lua_pop(L, 1);
 	buf_free(&b);
 }
@@ -206,13 +213,14 @@ void sitewide_render(struct worker *w)
 	struct output *out = w->sh->o->out;
 	struct vec chain = VEC_INIT;
 	char *assets = NULL;
-	if (tree_kind(&s->theme_tree, "assets", &assets) == TREE_DIR) {
+	/* Without an output (vade check) only the pages are made, for the checks of their ids. */
+	if (out && tree_kind(&s->theme_tree, "assets", &assets) == TREE_DIR) {
 		vec_push(&chain, assets);
 		put_tree(out, &s->theme_tree, "assets", "assets", &chain);
 	}
 	free(assets);
 	vec_free(&chain);
-	for (size_t i = 0; i < s->nresources; i++) {
+	for (size_t i = 0; out && i < s->nresources; i++) {
 		char *rel = xasprintf("content/%s", s->resources[i]);
 		put_file(out, &s->tree, rel, s->resources[i]);
 		free(rel);

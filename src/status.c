@@ -644,8 +644,16 @@ static void page_entry(struct tr_entry *e, const struct page *p, const struct pa
 {
 	struct page_align a;
 	page_align(orig, have ? rec : NULL, nrec, have ? tr : NULL, &a);
+	e->recorded = have && rec;
 	for (size_t i = 0; i < a.n; i++) {
 		const struct tr_passage *tp = &a.v[i];
+		if (have && tp->orig != SIZE_MAX && orig->v[tp->orig].kind == PASSAGE_HEADING) {
+			e->head_orig = xrealloc(e->head_orig, (e->nheads + 1) * sizeof *e->head_orig);
+			e->head_tr = xrealloc(e->head_tr, (e->nheads + 1) * sizeof *e->head_tr);
+			e->head_orig[e->nheads] = orig->v[tp->orig].line;
+			e->head_tr[e->nheads++] = tp->tr != SIZE_MAX && tr->v[tp->tr].kind == PASSAGE_HEADING
+			                          ? tr->v[tp->tr].line : 0;
+		}
 		const struct passage *g = tp->orig != SIZE_MAX ? &orig->v[tp->orig] : NULL;
 		const char *text = g ? g->text : rec[tp->rec].source;
 		char *label = g ? xstrdup(g->label)
@@ -783,6 +791,8 @@ void status_report_free(struct tr_report *r)
 				free(e->tr);
 				free(e->foreign);
 				free(e->foreign_end);
+				free(e->head_orig);
+				free(e->head_tr);
 				for (size_t j = 0; j < e->nitems; j++) {
 					free(e->items[j].id);
 					free(e->items[j].label);

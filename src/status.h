@@ -129,6 +129,13 @@ struct tr_entry {
 	                         * that nobody has translated yet (they hold the original's text) */
 	int *foreign_end;       /* the last line of each */
 	size_t nforeign;
+	/* Pages with a translation: which of its headings answers each heading
+	 * of the original (page_align), by file line, so an anchor of the
+	 * original maps to the translation's by passage identity. */
+	int *head_orig;         /* the file line of each heading of the original, in order */
+	int *head_tr;           /* the file line of the translation's heading answering it; 0 when none */
+	size_t nheads;
+	bool recorded;          /* the record has the page (else the pairing is by position only) */
 };
 
 struct tr_lang {

@@ -670,6 +670,84 @@ struct tpl_engine *tpl_new(const struct tpl_dir *dirs, size_t ndirs)
 	return e;
 }
 
+/* {======= the theme's ids */
+
+#define FIXED_IDS_DEPTH 8 /* folders of templates inside templates/: partials/ is one */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void scan_ids(const char *text, struct vec *ids)
+{
+	for (const char *p = text; (p = strstr(p, " id=\"")); ) {
+		p += 5;
+		size_t n = strcspn(p, "\"<");
+		if (n && (p[n] == '"' || !strncmp(p + n, "<%", 2)))
+			vec_push(ids, p[n] == '"' ? xstrndup(p, n) : xasprintf("%.*s*", (int)n, p));
+		p += n;
+	}
+}
+
+static void walk_ids(const struct tree *t, const char *rel, int depth, struct vec *ids)
+{
+	char **names;
+	size_t n = tree_list(t, rel, &names);
+	for (size_t i = 0; i < n; i++) {
+		char *sub = path_join(rel, names[i]), *text;
+		size_t len, nl = strlen(names[i]);
+		enum tree_kind k = tree_kind(t, sub, NULL);
+		if (k == TREE_DIR && depth < FIXED_IDS_DEPTH)
+			walk_ids(t, sub, depth + 1, ids);
+		else if (k == TREE_FILE && nl > 5 && !strcmp(names[i] + nl - 5, ".html") &&
+		         tree_read(t, sub, &text, &len) == 0) {
+			scan_ids(text, ids);
+			free(text);
+		}
+		free(sub);
+		free(names[i]);
+	}
+	free(names);
+}
+
+size_t tpl_fixed_ids(const struct tpl_dir *dirs, size_t ndirs, char ***out)
+{
+	struct vec ids = VEC_INIT;
+	for (size_t i = 0; i < ndirs; i++) {
+		/* the folder as a path under its root, as path_join() made it */
+		const char *root = dirs[i].root, *rel = dirs[i].path;
+		size_t rl = strlen(root);
+		while (rl > 1 && root[rl - 1] == '/')
+			rl--;
+		if (strcmp(root, ".") && *root) {
+			if (strncmp(rel, root, rl) || rel[rl] != '/')
+				continue;
+			rel += rl + 1;
+		}
+		struct tree t;
+		if (!tree_open(&t, root, strcmp(dirs[i].root_name, "site") ? "themes/" : ""))
+			continue;
+		if (tree_kind(&t, rel, NULL) == TREE_DIR)
+			walk_ids(&t, rel, 0, &ids);
+		tree_close(&t);
+	}
+	xqsort(ids.v, ids.n, sizeof *ids.v, cmp_str);
+	size_t k = 0;
+	for (size_t i = 0; i < ids.n; i++) {
+		if (k && !strcmp(ids.v[k - 1], ids.v[i]))
+			free(ids.v[i]);
+		else
+			ids.v[k++] = ids.v[i];
+	}
+	*out = (char **)ids.v;
+	if (!*out)
+		*out = xcalloc(1, sizeof **out);
+	return k;
+}
+
+/* }======= */
+
 void tpl_set_global(struct tpl_engine *e, const char *name)
 {
 	lua_State *L = e->L;

@@ -54,6 +54,16 @@ bool tpl_exists(struct tpl_engine *e, const char *name);
 int tpl_render(struct tpl_engine *e, const char *name, int vars, const char *what,
                struct buf *out, char **base);
 
+/* The ids the templates of dirs give elements of every page, which a
+ * heading must not take (markdown.h, struct md_reserved): each id="..." of a
+ * template file (*.html under the folders, partials too) that starts with
+ * literal text. A value that is literal throughout is an exact id ("main"); a
+ * value whose literal text is followed by an expression (id="note-<%= n %>")
+ * is a family, written as its literal text and a final '*' ("note-*"). Sorted,
+ * each once. A value that starts with an expression (a data item's id) is
+ * the page's content, not the theme's. Caller frees each and the array. */
+size_t tpl_fixed_ids(const struct tpl_dir *dirs, size_t ndirs, char ***ids);
+
 /* Turns template source into Lua source (exposed for tests). Returns NULL and
  * sets *err_line, *err_col on an unclosed tag. Caller frees. */
 char *tpl_compile(const char *src, size_t len, int *err_line, int *err_col);

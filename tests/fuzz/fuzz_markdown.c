@@ -34,6 +34,8 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 	const char *from = "en/fuzz/index.html";
 	if (t.kind == LINK_PAGE) {
 		const char *frag = t.fragment && *t.fragment ? resolve_anchor(r, t.page, lang, t.fragment) : t.fragment;
+		if (t.fragment && *t.fragment && !frag)
+			frag = t.fragment; /* no heading of the translation answers it: render reports it */
 		char *rel = site_url_relative(from, resolve_output(r, t.page, lang));
 		out = frag ? xasprintf("%s#%s", rel, frag) : xstrdup(rel);
 		free(rel);
@@ -77,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct md_opts o = {.unsafe_html = sel & 4, .drop_first_h1 = d->title_from_heading,
 		                    .line0 = d->body_line, .link = rewrite_link, .link_ctx = &lang, .cite = &c,
 		                    .lang = s->langs[lang].code, .rtl = !strcmp(s->langs[lang].dir, "rtl"),
-		                    .id_prefix = sel & 8 ? "c2-" : NULL, .src = src};
+		                    .id_prefix = sel & 8 ? "c2-" : NULL, .src = src, .reserved = resolve_reserved_ids(r)};
 		struct md_result body, sum;
 		size_t off = d->body_off <= size ? d->body_off : size;
 		markdown_render(&o, (const char *)data + off, size - off, &body);
@@ -94,7 +96,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cite_ctx_free(&c);
 
 		char **ids;
-		size_t n = markdown_heading_ids((const char *)data + off, size - off, d->title_from_heading, s->langs[lang].code, &ids);
+		size_t n = markdown_heading_ids((const char *)data + off, size - off, d->title_from_heading, s->langs[lang].code,
+		                                resolve_reserved_ids(r), &ids, NULL);
 		for (size_t i = 0; i < n; i++)
 			free(ids[i]);
 		free(ids);

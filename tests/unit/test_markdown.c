@@ -107,7 +107,7 @@ int main(void)
 		markdown_render(&(struct md_opts){.line0 = 1}, at, n, &r);
 		markdown_result_free(&r);
 		char **ids;
-		size_t nids = markdown_heading_ids(at, n, false, "en", &ids);
+		size_t nids = markdown_heading_ids(at, n, false, "en", NULL, &ids, NULL);
 		for (size_t k = 0; k < nids; k++)
 			free(ids[k]);
 		free(ids);

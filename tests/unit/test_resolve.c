@@ -43,6 +43,8 @@ int main(void)
 	put("content/guide/index.fr.md", "# Guide\n\n## Règles\n\n## Sources dans l'ordre\n\n## Qui ? Quoi !\n");
 	put("content/a.md", "# A\n\ntext\n");
 	put("content/a.fr.md", "# A fr\n");
+	put("content/c.md", "# C\n\n## One\n\n## Two\n");
+	put("content/c.fr.md", "# C\n\n## Deux\n");
 	put("content/img/logo.png", "PNG");
 	put("content/data/orgs.yaml", "- id: iom\n  name: IOM\n  note: \"see [@x]\"\n- id: 7\n  name: Seven\n");
 	put("content/data/orgs.fr.yaml", "- id: iom\n  name: OIM\n  extra: oui\n- id: \"7\"\n  name: Sept\n");
@@ -89,6 +91,9 @@ int main(void)
 	       "a French heading's id is made after French spacing, as rendered");
 	is_str(resolve_anchor(r, guide, 2, "rules"), "rules", "no Arabic translation: the id stays");
 	is_str(resolve_anchor(r, guide, 1, "nowhere"), "nowhere", "an id that is no heading stays");
+	const struct page *cp = site_find(s, "c");
+	ok(cp && resolve_anchor(r, cp, 1, "two") == NULL && resolve_anchor(r, cp, 1, "one") == NULL,
+	   "no record and a heading fewer: no heading can be mapped (not the one at the same place)");
 
 	/* data overlays */
 	size_t orgs = 0;

@@ -30,6 +30,7 @@
 #include "markdown.h"
 #include "site.h"
 #include "tap.h"
+#include "template.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -40,6 +41,7 @@ static struct cite_refs refs;
 static struct yml_doc *bib;
 static struct vec page_src, page_out; /* the site's files; [0] is the page the examples are on */
 static char *doc_src;                 /* "content/<page_src[0]>" */
+static struct md_reserved theme_ids;  /* the default theme's ids, which headings pass over */
 
 /* {====== {U+XXXX} */
 
@@ -276,6 +278,7 @@ static void render(const struct example *ex, const char *input, size_t len, stru
 	o.line0 = 1;
 	o.link = link_hook;
 	o.cite = &c;
+	o.reserved = &theme_ids;
 	struct md_result r;
 	markdown_render(&o, input, len, &r);
 	cite_resolve(&c);
@@ -321,6 +324,10 @@ int main(int argc, char **argv)
 		dup2(2, 1);
 	}
 	markdown_init();
+	/* The site's theme is the default one, next to tests/ as the examples' file is. */
+	const struct tpl_dir theme = {"themes/default/templates", "themes/default/templates", "themes/default", "theme"};
+	theme_ids.n = tpl_fixed_ids(&theme, 1, &theme_ids.ids);
+	ok(theme_ids.n > 0, "the default theme's ids (tpl_fixed_ids: %zu)", theme_ids.n);
 	struct vec lines = VEC_INIT;
 	for (char *p = text, *end; p < text + len; p = end + 1) {
 		end = memchr(p, '\n', (size_t)(text + len - p));

@@ -530,13 +530,15 @@ void cite_resolve(struct cite_ctx *c)
 				continue;
 			}
 			/* "Id." refers to the one source cited just before: the previous item of
-			 * this note, or the previous note when it cites that source alone. */
-			const char *prev = NULL;
+			 * this note, or the previous note when it cites that source alone
+			 * (CSL 1.0.2, "Position"). After a pinpoint, a citation without one
+			 * is not "Id.": a bare "Id." would read as the same page. */
+			const struct cite_item *prev = NULL;
 			if (j > 0)
-				prev = note->items[j - 1].key;
+				prev = &note->items[j - 1];
 			else if (i > 0 && c->notes[i - 1].nitems == 1)
-				prev = c->notes[i - 1].items[0].key;
-			if (prev && !strcmp(prev, item->key)) {
+				prev = &c->notes[i - 1].items[0];
+			if (prev && !strcmp(prev->key, item->key) && (item->locator || !prev->locator)) {
 				item->position = CITE_IBID;
 			} else {
 				item->position = CITE_SUBSEQUENT;

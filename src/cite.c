@@ -416,12 +416,12 @@ const char *cite_name_read(const struct yml_node *v, struct csl_name *n, const s
 void cite_refs_load(struct cite_refs *refs, const struct yml_doc *doc)
 {
 	memset(refs, 0, sizeof *refs);
-	refs->src = "content/data/references.yaml";
+	refs->src = doc && doc->path ? doc->path : "content/data/references.yaml";
 	const struct yml_node *root = doc ? doc->root : NULL;
 	if (!root)
 		return;
 	if (root->kind != YML_SEQ) {
-		diag_error(refs->src, root->line, root->col, "the bibliography must be a list of sources (CSL-YAML)");
+		diag_error(refs->src, root->line, root->col, "the bibliography must be a list of sources (CSL-YAML or CSL-JSON)");
 		return;
 	}
 	refs->keys = xcalloc(root->n + 1, sizeof *refs->keys);

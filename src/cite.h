@@ -48,7 +48,7 @@ struct cite_refs {
 	char **keys;            /* sorted */
 	struct yml_node **nodes; /* the entry of each key, for positions */
 	size_t n;
-	const char *src;        /* "content/data/references.yaml" */
+	const char *src;        /* the bibliography's file, for messages (borrowed from its doc) */
 	_Atomic(bool) *used;    /* [n]: cited somewhere in the site */
 };
 

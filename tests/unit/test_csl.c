@@ -1,7 +1,8 @@
-/* Unit tests: CSL names and dates (csl.h), and how the bibliography reads them (cite.h). */
+/* Unit tests: CSL names and dates (csl.h), how the bibliography reads them (cite.h), CSL-JSON (json.h). */
 #include "cite.h"
 #include "csl.h"
 #include "diag.h"
+#include "json.h"
 #include "tap.h"
 
 #include <stdlib.h>
@@ -42,6 +43,13 @@ static const char *date_of(const char *y, struct csl_date *out, struct yml_doc *
 	*keep = yml_parse("refs.yaml", y, strlen(y), 1);
 	const struct yml_node *at;
 	return cite_date_read(yml_get((*keep)->root->kids[0], "issued"), out, &at);
+}
+
+static bool date_ok(const struct yml_node *v)
+{
+	struct csl_date d;
+	const struct yml_node *at;
+	return v && cite_date_read(v, &d, &at) == NULL && d.from.year == 2016 && d.from.month == 2;
 }
 
 int main(void)
@@ -138,5 +146,25 @@ int main(void)
 	ok(errors_of("- {id: a, title: A, author: {family: Berg}}\n") == 1, "author is a list");
 	ok(errors_of("- {id: a, title: A, author: [{suffix: Jr.}], editor: [{family: Elm, middle: X}]}\n") == 2,
 	   "a name without family/given/literal, a name part CSL does not have");
+
+	/* {====== CSL-JSON: the same trees as YAML */
+	const char *j = "[{\"id\": \"a\", \"title\": \"A \\u00e9\", \"volume\": 3, \"x\": null, \"y\": true,"
+	                " \"issued\": {\"date-parts\": [[\"2016\", 2]]}}]";
+	struct yml_doc *jd = json_parse("refs.json", j, strlen(j));
+	const struct yml_node *e = jd && jd->root && jd->root->kind == YML_SEQ ? jd->root->kids[0] : NULL;
+	long long iv;
+	double dv;
+	ok(e && e->kind == YML_MAP && !strcmp(yml_str(yml_get(e, "title")), "A \xc3\xa9") &&
+	   yml_resolve(yml_get(e, "volume"), &iv, &dv) == YML_T_INT && iv == 3 && yml_is_null(yml_get(e, "x")) &&
+	   yml_resolve(yml_get(e, "y"), &iv, &dv) == YML_T_BOOL, "JSON values become YAML nodes of the same meaning");
+	ok(e && !strcmp(e->kids[0]->str, "id") && !strcmp(e->kids[10]->str, "issued"), "keys keep the file's order");
+	ok(e && date_ok(yml_get(e, "issued")), "a CSL-JSON date with strings");
+	yml_free(jd);
+	size_t before = diag_errors();
+	ok(!json_parse("refs.json", "[{\"id\": \"a\", \"id\": \"b\"}]", 28) && diag_errors() == before + 1,
+	   "a repeated key is an error");
+	ok(!json_parse("refs.json", "[1,", 3) && diag_errors() == before + 2, "a syntax error is an error");
+	ok(!json_parse("refs.json", "\"\xff\"", 3) && diag_errors() == before + 3, "invalid UTF-8 is an error");
+	diag_flush();
 	return tap_done();
 }

@@ -147,14 +147,15 @@ static int l_text_lang(lua_State *L)
 
 /* {======= the bibliography's CSL values (csl.h), from the Lua data a template holds */
 
+/* The text of t[k] (a number as text), or NULL. The value stays on the stack,
+ * so a number's text lives until the caller resets the top. */
 static const char *field(lua_State *L, int t, const char *k)
 {
+	luaL_checkstack(L, 1, "bibliography");
 	lua_getfield(L, t, k);
-	const char *v = lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER ? lua_tostring(L, -1) : NULL;
 	if (lua_type(L, -1) == LUA_TBOOLEAN)
-		v = lua_toboolean(L, -1) ? "true" : "false";
-	lua_pop(L, 1); /* strings of a data table stay alive with the table */
-	return v;
+		return lua_toboolean(L, -1) ? "true" : "false";
+	return lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER ? lua_tostring(L, -1) : NULL;
 }
 
 static void push_end(lua_State *L, const struct csl_date_end *e)
@@ -275,8 +276,9 @@ static int l_csl_names(lua_State *L)
 	struct buf b = BUF_INIT;
 	for (lua_Integer i = 1; i <= shown; i++) {
 		struct csl_name nm;
+		int top = lua_gettop(L);
 		lua_geti(L, 1, i);
-		read_name(L, lua_gettop(L), &nm);
+		read_name(L, top + 1, &nm);
 		if (i > 1) {
 			if (i == shown && shown == n && and_word)
 				buf_addf(&b, " %s ", and_word);
@@ -285,7 +287,7 @@ static int l_csl_names(lua_State *L)
 		}
 		bool inverted = inv && (!strcmp(inv, "all") || (!strcmp(inv, "first") && i == 1));
 		csl_name_write(&b, &nm, inverted ? CSL_INVERTED : CSL_DISPLAY);
-		lua_pop(L, 1);
+		lua_settop(L, top);
 	}
 	if (shown < n)
 		buf_addf(&b, " %s", et_al ? et_al : "et al.");

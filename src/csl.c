@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static bool empty(const char *s) { return !s || !*s; }
 
@@ -83,7 +84,15 @@ static void lower(struct buf *b, const char *s)
 void csl_name_sort_key(struct buf *b, const struct csl_name *n)
 {
 	if (!empty(n->literal)) {
-		lower(b, n->literal);
+		/* CSL: a non-personal name sorts as it is, less a leading English article. */
+		const char *l = n->literal;
+		static const char *const articles[] = {"the ", "an ", "a ", NULL};
+		for (const char *const *a = articles; *a; a++)
+			if (!strncasecmp(l, *a, strlen(*a)) && l[strlen(*a)]) {
+				l += strlen(*a);
+				break;
+			}
+		lower(b, l);
 		return;
 	}
 	if (!empty(n->non_dropping)) {

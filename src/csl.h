@@ -8,9 +8,11 @@
  * date when it is one, else printed as written); or an EDTF string
  * ("2016-02-09", "2019-03/2020-04", "2004~", "2021-21" for spring 2021).
  *
- * Names (CSL 1.0.2 specification, "Name" > "Name-part Order" and "Name
- * Particles"): given, family, dropping-particle, non-dropping-particle,
- * suffix, comma-suffix, static-ordering, or literal (an institution).
+ * Names (CSL 1.0.2 specification, "Rendering Elements" > "Names" > "Name":
+ * the name-parts, and its "Name-part Order"): given, family,
+ * dropping-particle, non-dropping-particle, suffix, comma-suffix,
+ * static-ordering, or literal (an institution, sorted as it is less a
+ * leading "The", "An" or "A").
  * vade's legal style is demote-non-dropping-particle="never" (as OSCOLA):
  *   display   given dropping non-dropping family[,] suffix   Anna van den Berg
  *   inverted  non-dropping family, given dropping, suffix     van den Berg, Anna

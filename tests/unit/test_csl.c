@@ -83,6 +83,10 @@ int main(void)
 	k2 = key((struct csl_name){.family = "Bergman", .given = "Anna"});
 	ok(strcmp(k1, k2) < 0, "sort: 'Berg, Zoe' before 'Bergman, Anna' (family names compared whole)");
 	free(k1), free(k2);
+	k1 = key((struct csl_name){.literal = "The World Bank"});
+	k2 = key((struct csl_name){.family = "Smith"});
+	ok(strcmp(k1, k2) > 0 && !strcmp(k1, "world bank"), "sort: an institution less its leading article ('%s')", k1);
+	free(k1), free(k2);
 
 	/* {====== dates */
 	struct csl_date d;

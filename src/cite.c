@@ -10,6 +10,7 @@
  * moving nodes is safe.
  */
 #include "cite.h"
+#include "csl.h"
 #include "diag.h"
 #include "util.h"
 
@@ -277,44 +278,150 @@ cmark_syntax_extension *cite_extension(void)
 
 /* {======= the bibliography */
 
+const char *const cite_date_vars[] = {"issued", "accessed", "event-date", "original-date", "submitted",
+                                      "available-date", NULL};
+const char *const cite_name_vars[] = {"author", "editor", "translator", "container-author", "collection-editor",
+                                      "composer", "director", "editorial-director", "illustrator", "interviewer",
+                                      "original-author", "recipient", "reviewed-author", NULL};
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static bool valid_date(const struct yml_node *d)
+/* A scalar's text, or NULL for anything else (null included). */
+static const char *scalar(const struct yml_node *n)
 {
-	if (!d || d->kind != YML_MAP)
-		return false;
-	if (yml_str(yml_get(d, "literal")) || yml_str(yml_get(d, "raw")))
-		return true;
-	const struct yml_node *dp = yml_get(d, "date-parts");
-	if (!dp || dp->kind != YML_SEQ || dp->n < 1 || dp->n > 2)
-		return false;
-	for (size_t i = 0; i < dp->n; i++) {
-		const struct yml_node *parts = dp->kids[i];
-		if (parts->kind != YML_SEQ || parts->n < 1 || parts->n > 3)
-			return false;
-		static const long long lo[] = {-9999, 1, 1}, hi[] = {9999, 12, 31};
-		for (size_t k = 0; k < parts->n; k++) {
-			long long v;
-			double dv;
-			if (yml_resolve(parts->kids[k], &v, &dv) != YML_T_INT || v < lo[k] || v > hi[k])
-				return false;
+	return n && n->kind == YML_SCALAR ? yml_str(n) : NULL;
+}
+
+const char *cite_date_read(const struct yml_node *v, struct csl_date *d, const struct yml_node **at)
+{
+	memset(d, 0, sizeof *d);
+	*at = v;
+	if (v->kind == YML_SCALAR)
+		return scalar(v) && csl_date_edtf(scalar(v), d) ? NULL : "not a date";
+	if (v->kind != YML_MAP)
+		return "not a date";
+	bool any = false;
+	for (size_t i = 0; i + 1 < v->n; i += 2) {
+		const char *k = v->kids[i]->str;
+		const struct yml_node *x = v->kids[i + 1];
+		*at = x;
+		if (!strcmp(k, "literal")) {
+			if (!scalar(x))
+				return "'literal' is text";
+			d->literal = scalar(x);
+			any = true;
+		} else if (!strcmp(k, "raw")) {
+			struct csl_date e;
+			if (!scalar(x))
+				return "'raw' is text";
+			if (!any && csl_date_edtf(scalar(x), &e))
+				e.season_text = d->season_text, e.circa |= d->circa, *d = e;
+			else if (!d->from.year)
+				d->literal = scalar(x);
+			any = true;
+		} else if (!strcmp(k, "date-parts")) {
+			int parts[2][3];
+			size_t n[2] = {0, 0};
+			if (x->kind != YML_SEQ || x->n < 1 || x->n > 2)
+				return "'date-parts' is a list of one date, or two for a range: [[2019, 3], [2020, 4]]";
+			for (size_t r = 0; r < x->n; r++) {
+				const struct yml_node *p = x->kids[r];
+				*at = p;
+				if (p->kind != YML_SEQ || p->n < 1 || p->n > 3)
+					return "a date in 'date-parts' is a list [year, month, day] (month and day optional)";
+				for (size_t k2 = 0; k2 < p->n; k2++) {
+					*at = p->kids[k2];
+					if (!csl_date_part(scalar(p->kids[k2]), &parts[r][k2]))
+						return "a date part is a whole number (or a string of digits)";
+				}
+				n[r] = p->n;
+			}
+			/* Each date alone first, to blame its month or day. */
+			for (size_t r = 0; r < x->n; r++) {
+				struct csl_date one;
+				const char *err = csl_date_set_parts(&one, &parts[r], &n[r], 1);
+				if (err) {
+					const struct yml_node *p = x->kids[r];
+					*at = strstr(err, "day") && p->n == 3 ? p->kids[2] : strstr(err, "month") && p->n >= 2 ? p->kids[1] : p;
+					return err;
+				}
+			}
+			*at = x;
+			const char *err = csl_date_set_parts(d, parts, n, x->n);
+			if (err)
+				return err;
+			d->literal = NULL;
+			any = true;
+		} else if (!strcmp(k, "season")) {
+			int s;
+			if (!scalar(x))
+				return "'season' is 1 to 4 or a word";
+			if (csl_date_part(scalar(x), &s)) {
+				if (s < 1 || s > 4)
+					return "'season' is 1 (spring) to 4 (winter), or a word";
+				d->from.season = s;
+			} else {
+				d->season_text = scalar(x);
+			}
+		} else if (!strcmp(k, "circa")) {
+			if (!scalar(x))
+				return "'circa' is true or false";
+			d->circa = csl_truthy(scalar(x));
+		} else {
+			*at = v->kids[i];
+			return "not a part of a CSL date (date-parts, season, circa, literal, raw)";
 		}
 	}
-	return true;
+	*at = v;
+	return any ? NULL : "a date needs 'date-parts', 'literal' or 'raw'";
+}
+
+/* Reads a CSL name; NULL, or why it is not one (*at: where). */
+const char *cite_name_read(const struct yml_node *v, struct csl_name *n, const struct yml_node **at)
+{
+	memset(n, 0, sizeof *n);
+	*at = v;
+	if (v->kind != YML_MAP)
+		return "a name is a mapping: {family: ..., given: ...} or {literal: ...}";
+	static const char *const keys[] = {"family", "given", "dropping-particle", "non-dropping-particle",
+	                                   "suffix", "literal", "comma-suffix", "static-ordering", "parse-names", NULL};
+	for (size_t i = 0; i + 1 < v->n; i += 2) {
+		const char *k = v->kids[i]->str;
+		size_t j = 0;
+		while (keys[j] && strcmp(keys[j], k))
+			j++;
+		*at = v->kids[i];
+		if (!keys[j])
+			return "not a part of a CSL name (family, given, dropping-particle, non-dropping-particle, suffix, literal)";
+		const struct yml_node *x = v->kids[i + 1];
+		*at = x;
+		if (x->kind != YML_SCALAR)
+			return "a name part is text";
+		const char *t = yml_str(x);
+		const char **slot[] = {&n->family, &n->given, &n->dropping, &n->non_dropping, &n->suffix, &n->literal};
+		if (j < 6)
+			*slot[j] = t;
+		else if (j == 6)
+			n->comma_suffix = csl_truthy(t);
+		else if (j == 7)
+			n->static_ordering = csl_truthy(t);
+	}
+	*at = v;
+	return csl_name_check(n);
 }
 
 void cite_refs_load(struct cite_refs *refs, const struct yml_doc *doc)
 {
 	memset(refs, 0, sizeof *refs);
-	refs->src = "content/data/references.yaml";
+	refs->src = doc && doc->path ? doc->path : "content/data/references.yaml";
 	const struct yml_node *root = doc ? doc->root : NULL;
 	if (!root)
 		return;
 	if (root->kind != YML_SEQ) {
-		diag_error(refs->src, root->line, root->col, "the bibliography must be a list of sources (CSL-YAML)");
+		diag_error(refs->src, root->line, root->col, "the bibliography must be a list of sources (CSL-YAML or CSL-JSON)");
 		return;
 	}
 	refs->keys = xcalloc(root->n + 1, sizeof *refs->keys);
@@ -328,12 +435,29 @@ void cite_refs_load(struct cite_refs *refs, const struct yml_doc *doc)
 		}
 		if (!yml_str(yml_get(e, "title")))
 			diag_error(refs->src, e->line, e->col, "source '%s' has no title", id->str);
-		static const char *const dates[] = {"issued", "accessed", "event-date", "original-date", "submitted", NULL};
-		for (const char *const *k = dates; *k; k++) {
-			const struct yml_node *d = yml_get(e, *k);
-			if (d && !valid_date(d))
-				diag_error(refs->src, d->line, d->col,
-				           "'%s' of source '%s' is not a date; write {date-parts: [[2021, 5, 7]]}", *k, id->str);
+		for (const char *const *k = cite_date_vars; *k; k++) {
+			const struct yml_node *d = yml_get(e, *k), *at;
+			struct csl_date date;
+			const char *err = d ? cite_date_read(d, &date, &at) : NULL;
+			if (err)
+				diag_error(refs->src, at->line, at->col,
+				           "'%s' of source '%s' is not a date: %s (write {date-parts: [[2021, 5, 7]]}, "
+				           "a range [[2019, 3], [2020, 4]], or {literal: ...})", *k, id->str, err);
+		}
+		for (const char *const *k = cite_name_vars; *k; k++) {
+			const struct yml_node *l = yml_get(e, *k), *at;
+			struct csl_name name;
+			if (!l)
+				continue;
+			if (l->kind != YML_SEQ) {
+				diag_error(refs->src, l->line, l->col, "'%s' of source '%s' is a list of names", *k, id->str);
+				continue;
+			}
+			for (size_t m = 0; m < l->n; m++) {
+				const char *err = cite_name_read(l->kids[m], &name, &at);
+				if (err)
+					diag_error(refs->src, at->line, at->col, "'%s' of source '%s': %s", *k, id->str, err);
+			}
 		}
 		for (size_t k = 0; k < refs->n; k++)
 			if (!strcmp(refs->keys[k], id->str))
@@ -530,13 +654,15 @@ void cite_resolve(struct cite_ctx *c)
 				continue;
 			}
 			/* "Id." refers to the one source cited just before: the previous item of
-			 * this note, or the previous note when it cites that source alone. */
-			const char *prev = NULL;
+			 * this note, or the previous note when it cites that source alone
+			 * (CSL 1.0.2, "Position"). After a pinpoint, a citation without one
+			 * is not "Id.": a bare "Id." would read as the same page. */
+			const struct cite_item *prev = NULL;
 			if (j > 0)
-				prev = note->items[j - 1].key;
+				prev = &note->items[j - 1];
 			else if (i > 0 && c->notes[i - 1].nitems == 1)
-				prev = c->notes[i - 1].items[0].key;
-			if (prev && !strcmp(prev, item->key)) {
+				prev = &c->notes[i - 1].items[0];
+			if (prev && !strcmp(prev->key, item->key) && (item->locator || !prev->locator)) {
 				item->position = CITE_IBID;
 			} else {
 				item->position = CITE_SUBSEQUENT;

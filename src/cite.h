@@ -48,7 +48,7 @@ struct cite_refs {
 	char **keys;            /* sorted */
 	struct yml_node **nodes; /* the entry of each key, for positions */
 	size_t n;
-	const char *src;        /* "content/data/references.yaml" */
+	const char *src;        /* the bibliography's file, for messages (borrowed from its doc) */
 	_Atomic(bool) *used;    /* [n]: cited somewhere in the site */
 };
 
@@ -68,10 +68,20 @@ struct cite_ctx {
 void cite_register(void);
 cmark_syntax_extension *cite_extension(void);
 
-/* Checks content/data/references.yaml (ids present and unique, a title, dates
- * as {date-parts: [[y, m, d]]}) and fills refs. doc may be NULL. */
+/* Checks content/data/references.yaml (ids present and unique, a title, CSL
+ * dates and names: csl.h) and fills refs. doc may be NULL. */
 void cite_refs_load(struct cite_refs *refs, const struct yml_doc *doc);
 void cite_refs_free(struct cite_refs *refs);
+
+/* The CSL date and name variables vade checks and prints (NULL-terminated). */
+extern const char *const cite_date_vars[];
+extern const char *const cite_name_vars[];
+struct csl_date;
+struct csl_name;
+/* Reads a CSL date or name from the bibliography: NULL, or why it is not one,
+ * *at being the node to blame. Strings are borrowed from v. */
+const char *cite_date_read(const struct yml_node *v, struct csl_date *d, const struct yml_node **at);
+const char *cite_name_read(const struct yml_node *v, struct csl_name *n, const struct yml_node **at);
 /* Warns about sources no page cites. */
 void cite_refs_report_unused(const struct cite_refs *refs);
 

@@ -1,7 +1,9 @@
 /* data.c — content/data and content/i18n: the data files (a language's
  * translated fields in <name>.<lang>.yaml beside the default's) and the UI
- * strings of the site and the theme, loaded into struct site. */
+ * strings of the site and the theme, loaded into struct site. The
+ * bibliography may be CSL-JSON instead: references.json (json.h). */
 #include "diag.h"
+#include "json.h"
 #include "load.h"
 #include "util.h"
 
@@ -26,6 +28,22 @@ static void index_ids(struct data_file *df)
 	}
 }
 
+/* references.json or references.<lang>.json: the bibliography in CSL-JSON. */
+static bool is_bib_json(const char *name)
+{
+	size_t n = strlen(name);
+	char lang[32];
+	if (n < 15 || strncmp(name, "references.", 11) || strcmp(name + n - 5, ".json"))
+		return false;
+	if (n == 15)
+		return true;
+	if (n - 16 >= sizeof lang)
+		return false;
+	memcpy(lang, name + 11, n - 16);
+	lang[n - 16] = '\0';
+	return site_lang_code_valid(lang);
+}
+
 void data_load(struct site *s)
 {
 	char **all;
@@ -34,7 +52,8 @@ void data_load(struct site *s)
 	for (size_t i = 0; i < nall; i++) {
 		size_t n = strlen(all[i]);
 		char *rel = xasprintf("content/data/%s", all[i]);
-		if (n > 5 && !strcmp(all[i] + n - 5, ".yaml") && tree_kind(&s->tree, rel, NULL) == TREE_FILE)
+		if (n > 5 && (!strcmp(all[i] + n - 5, ".yaml") || is_bib_json(all[i])) &&
+		    tree_kind(&s->tree, rel, NULL) == TREE_FILE)
 			vec_push(&names, all[i]);
 		else
 			free(all[i]);
@@ -63,7 +82,26 @@ void data_load(struct site *s)
 			*dot = '\0';
 		}
 		df->name = name;
-		df->doc = site_load_yaml(s, df->src, false);
+		if (strcmp(df->src + strlen(df->src) - 5, ".json")) {
+			df->doc = site_load_yaml(s, df->src, false);
+		} else {
+			size_t len;
+			char *text = site_read_text(s, df->src, &len);
+			df->doc = text ? json_parse(df->src, text, len) : NULL;
+			free(text);
+		}
+		/* references.json and references.yaml: one bibliography, not two. */
+		size_t k = 0;
+		while (k < s->ndata && !(s->data[k].lang == df->lang && !strcmp(s->data[k].name, name)))
+			k++;
+		if (k < s->ndata) {
+			diag_error(s->data[k].src, 0, 0, "%s is the bibliography too; keep one of the two "
+			           "(CSL-JSON or CSL-YAML)", df->src);
+			yml_free(df->doc);
+			free(df->src);
+			free(name);
+			continue;
+		}
 		s->ndata++;
 	}
 	vec_free(&names);

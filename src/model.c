@@ -1,5 +1,7 @@
 /* model.c — the Lua model of the resolved site, built once per worker, and
- * the helpers templates call (url, t, markdown, text_lang, notes). */
+ * the helpers templates call (url, t, markdown, text_lang, notes, and the
+ * bibliography's csl_date, csl_names, csl_sort_key). */
+#include "csl.h"
 #include "diag.h"
 #include "escape.h"
 #include "status.h"
@@ -142,6 +144,171 @@ static int l_text_lang(lua_State *L)
 	lua_geti(L, -1, (lua_Integer)l + 1);
 	return 1;
 }
+
+/* {======= the bibliography's CSL values (csl.h), from the Lua data a template holds */
+
+/* The text of t[k] (a number as text), or NULL. The value stays on the stack,
+ * so a number's text lives until the caller resets the top. */
+static const char *field(lua_State *L, int t, const char *k)
+{
+	luaL_checkstack(L, 1, "bibliography");
+	lua_getfield(L, t, k);
+	if (lua_type(L, -1) == LUA_TBOOLEAN)
+		return lua_toboolean(L, -1) ? "true" : "false";
+	return lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER ? lua_tostring(L, -1) : NULL;
+}
+
+static void push_end(lua_State *L, const struct csl_date_end *e)
+{
+	lua_createtable(L, 0, 4);
+	static const char *const k[] = {"year", "month", "day", "season"};
+	const int v[] = {e->year, e->month, e->day, e->season};
+	for (int i = 0; i < 4; i++)
+		if (v[i]) {
+			lua_pushinteger(L, v[i]);
+			lua_setfield(L, -2, k[i]);
+		}
+}
+
+/* csl_date(value): a bibliography date as {year, month, day, season,
+ * season_text, circa, literal, to = {year, month, day, season}}, or nil. */
+static int l_csl_date(lua_State *L)
+{
+	struct csl_date d;
+	memset(&d, 0, sizeof d);
+	bool ok = false;
+	if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER) {
+		ok = csl_date_edtf(lua_tostring(L, 1), &d);
+	} else if (lua_istable(L, 1)) {
+		const char *raw = field(L, 1, "raw"), *lit = field(L, 1, "literal"), *season = field(L, 1, "season");
+		lua_getfield(L, 1, "date-parts");
+		int parts[2][3];
+		size_t n[2] = {0, 0}, np = lua_istable(L, -1) ? (size_t)luaL_len(L, -1) : 0;
+		const char *err = np ? NULL : "none";
+		for (size_t r = 0; r < np && r < 2 && !err; r++) {
+			lua_geti(L, -1, (lua_Integer)r + 1);
+			n[r] = lua_istable(L, -1) ? (size_t)luaL_len(L, -1) : 0;
+			for (size_t k = 0; k < n[r] && k < 3 && !err; k++) {
+				lua_geti(L, -1, (lua_Integer)k + 1);
+				if (!(lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER) ||
+				    !csl_date_part(lua_tostring(L, -1), &parts[r][k]))
+					err = "part";
+				lua_pop(L, 1);
+			}
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+		if (!err && !csl_date_set_parts(&d, parts, n, np))
+			ok = true;
+		else if (raw && csl_date_edtf(raw, &d))
+			ok = true;
+		else if (lit || raw)
+			d.literal = lit ? lit : raw, ok = true;
+		int sv;
+		if (ok && season && csl_date_part(season, &sv) && sv >= 1 && sv <= 4)
+			d.from.season = d.from.month ? 0 : sv;
+		else if (ok && season)
+			d.season_text = season;
+		const char *circa = field(L, 1, "circa");
+		if (circa && csl_truthy(circa))
+			d.circa = true;
+	}
+	if (!ok) {
+		lua_pushnil(L);
+		return 1;
+	}
+	if (d.literal) {
+		lua_createtable(L, 0, 1);
+		model_set_str(L, "literal", d.literal);
+		return 1;
+	}
+	push_end(L, &d.from);
+	model_set_str(L, "season_text", d.season_text);
+	lua_pushboolean(L, d.circa);
+	lua_setfield(L, -2, "circa");
+	if (d.to.year) {
+		push_end(L, &d.to);
+		lua_setfield(L, -2, "to");
+	}
+	return 1;
+}
+
+static void read_name(lua_State *L, int t, struct csl_name *n)
+{
+	memset(n, 0, sizeof *n);
+	if (!lua_istable(L, t))
+		return;
+	n->family = field(L, t, "family");
+	n->given = field(L, t, "given");
+	n->dropping = field(L, t, "dropping-particle");
+	n->non_dropping = field(L, t, "non-dropping-particle");
+	n->suffix = field(L, t, "suffix");
+	n->literal = field(L, t, "literal");
+	n->comma_suffix = csl_truthy(field(L, t, "comma-suffix"));
+	n->static_ordering = csl_truthy(field(L, t, "static-ordering"));
+}
+
+/* csl_names(list, opts): a list of CSL names as text, or nil for none. opts:
+ * inverted ("first" or "all": family first), et_al_min and et_al_use_first
+ * (CSL's et-al-min, et-al-use-first), et_al (the words), and_word (before the
+ * last name), delimiter (", "; "; " between inverted names). */
+static int l_csl_names(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	bool have_opts = lua_istable(L, 2);
+	const char *inv = have_opts ? field(L, 2, "inverted") : NULL, *and_word = have_opts ? field(L, 2, "and_word") : NULL;
+	const char *et_al = have_opts ? field(L, 2, "et_al") : NULL, *delim = have_opts ? field(L, 2, "delimiter") : NULL;
+	lua_Integer min = 0, first = 1;
+	if (have_opts) {
+		lua_getfield(L, 2, "et_al_min");
+		min = lua_tointeger(L, -1);
+		lua_getfield(L, 2, "et_al_use_first");
+		first = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 1;
+		lua_pop(L, 2);
+	}
+	lua_Integer n = luaL_len(L, 1), shown = n;
+	if (min > 0 && n >= min && first < n && first > 0)
+		shown = first;
+	if (n == 0) {
+		lua_pushnil(L);
+		return 1;
+	}
+	struct buf b = BUF_INIT;
+	for (lua_Integer i = 1; i <= shown; i++) {
+		struct csl_name nm;
+		int top = lua_gettop(L);
+		lua_geti(L, 1, i);
+		read_name(L, top + 1, &nm);
+		if (i > 1) {
+			if (i == shown && shown == n && and_word)
+				buf_addf(&b, " %s ", and_word);
+			else
+				buf_adds(&b, delim ? delim : ", ");
+		}
+		bool inverted = inv && (!strcmp(inv, "all") || (!strcmp(inv, "first") && i == 1));
+		csl_name_write(&b, &nm, inverted ? CSL_INVERTED : CSL_DISPLAY);
+		lua_settop(L, top);
+	}
+	if (shown < n)
+		buf_addf(&b, " %s", et_al ? et_al : "et al.");
+	lua_pushlstring(L, b.p, b.len);
+	buf_free(&b);
+	return 1;
+}
+
+/* csl_sort_key(name): the key the References page sorts a name by (csl.h). */
+static int l_csl_sort_key(lua_State *L)
+{
+	struct csl_name nm;
+	read_name(L, 1, &nm);
+	struct buf b = BUF_INIT;
+	csl_name_sort_key(&b, &nm);
+	lua_pushlstring(L, b.p, b.len);
+	buf_free(&b);
+	return 1;
+}
+
+/* }======= */
 
 static const char *const position_names[] = {"first", "ibid", "subsequent"};
 
@@ -440,7 +607,8 @@ static int model_call(lua_State *L)
 	lua_settop(L, 1);
 
 	static const luaL_Reg helpers[] = {{"url", l_url}, {"t", l_t}, {"markdown", l_markdown},
-	                                   {"text_lang", l_text_lang}, {"notes", l_notes}, {NULL, NULL}};
+	                                   {"text_lang", l_text_lang}, {"notes", l_notes}, {"csl_date", l_csl_date},
+	                                   {"csl_names", l_csl_names}, {"csl_sort_key", l_csl_sort_key}, {NULL, NULL}};
 	for (const luaL_Reg *h = helpers; h->name; h++) {
 		lua_pushlightuserdata(L, w);
 		lua_pushcclosure(L, h->func, 1);

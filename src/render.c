@@ -86,8 +86,8 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 		if (has_frag && foreign_line(c, line))
 			frag = resolve_anchor(w->sh->r, j->page, j->lang, frag);
 		if (chap && has_frag)
-			return xasprintf("#c%zu-%s", chap, frag);
-		if (has_frag)
+			result = xasprintf("#c%zu-%s", chap, frag);
+		else if (has_frag)
 			add_check(w, j, line, col, j->page, frag);
 	} else if (t.kind == LINK_PAGE) {
 		size_t chap = chapter_of(j, t.page);
@@ -111,6 +111,7 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 		free(rel);
 	}
 	free(t.path);
+	free(t.fragment);
 	return result;
 }
 

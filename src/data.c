@@ -106,6 +106,7 @@ void data_load_ui(struct site *s)
 		char *shown = xasprintf("%s%s", s->theme_tree.shown, rel), *text;
 		size_t len;
 		if (tree_kind(&s->theme_tree, rel, NULL) != TREE_NONE && tree_read(&s->theme_tree, rel, &text, &len) == 0) {
+			len = text_normalize(text, len);
 			struct yml_doc *d = yml_parse(shown, text, len, 1);
 			free(text);
 			if (d && d->root && d->root->kind != YML_MAP) {

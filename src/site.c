@@ -33,7 +33,10 @@ char *site_path(const struct site *s, const char *rel)
 
 int site_read(const struct site *s, const char *rel, char **out, size_t *len)
 {
-	return tree_read(&s->tree, rel, out, len);
+	if (tree_read(&s->tree, rel, out, len) != 0)
+		return -1;
+	*len = text_normalize(*out, *len);
+	return 0;
 }
 
 char *site_read_text(const struct site *s, const char *src, size_t *len)

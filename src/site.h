@@ -111,8 +111,9 @@ int site_lang(const struct site *s, const char *code);
  * then the same for the default language; NULL when none has it as text.
  * Borrowed from the site's YAML. */
 const char *site_ui(const struct site *s, size_t lang, const char *key);
-/* Reads site file rel ("content/a.md") by the rule of tree.h. 0 and *out
- * (caller frees), or -1 after reporting at rel. */
+/* Reads text file rel ("content/a.md") of the site by the rule of tree.h,
+ * normalized by text_normalize() (no byte order mark, LF line ends). 0 and
+ * *out (caller frees), or -1 after reporting at rel. */
 int site_read(const struct site *s, const char *rel, char **out, size_t *len);
 /* Full path of a site file: SITE_DIR/rel. Caller frees. */
 char *site_path(const struct site *s, const char *rel);

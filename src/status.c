@@ -122,6 +122,7 @@ static void store_read(const struct tree *t, const char *rel, const char *shown,
 	size_t len;
 	if (tree_kind(t, rel, NULL) == TREE_NONE || tree_read(t, rel, &text, &len) != 0)
 		return;
+	len = text_normalize(text, len);
 	struct yml_doc *d = yml_parse(shown, text, len, 1);
 	free(text);
 	for (int k = 0; d && k < TR_KINDS; k++) {

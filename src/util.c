@@ -475,6 +475,26 @@ void strmap_free(struct strmap *m)
 
 /* }======= */
 
+/* {======= text files */
+
+size_t text_normalize(char *s, size_t len)
+{
+	size_t from = len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3) ? 3 : 0, to = 0;
+	for (; from < len; from++) {
+		if (s[from] == '\r') {
+			s[to++] = '\n';
+			if (from + 1 < len && s[from + 1] == '\n')
+				from++;
+		} else {
+			s[to++] = s[from];
+		}
+	}
+	s[to] = '\0';
+	return to;
+}
+
+/* }======= */
+
 /* {======= percent-decoding and suggestions */
 
 static int hexval(int c)

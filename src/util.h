@@ -99,6 +99,12 @@ long utf8_invalid_at(const char *s, size_t len);
 /* Line and column (1-based, column in bytes) of byte offset off in s. */
 void text_pos(const char *s, size_t off, int *line, int *col);
 
+/* Text as every reader of vade's takes it: a leading UTF-8 byte order mark
+ * dropped, CRLF (Windows) and a lone CR (old Mac OS) made LF, in place; so
+ * lines count the same in every file (columns on the first line count from
+ * after the mark, as editors show them). s[len] must be writable; returns
+ * the new length (s stays NUL-terminated). */
+size_t text_normalize(char *s, size_t len);
 /* s[0, n) with every "%XX" (two hexadecimal digits) replaced by its byte, as
  * a browser reads a URL; a '%' not followed by two hexadecimal digits stays
  * as it is. The result may hold any byte (check it with utf8_invalid_at, and

@@ -105,7 +105,11 @@ char *site_page_output(const struct site *s, const struct page *p, size_t lang);
 char *site_url_relative(const char *from, const char *to);
 /* The item of data file df's list whose `id` reads as id, or NULL. */
 const struct yml_node *site_data_item(const struct data_file *df, const char *id);
-/* The index of the language with BCP 47 tag code in s->langs, or -1. */
+/* content/i18n/<lang><ext> (ext ".yaml" or ".status.yaml"), the code in
+ * any case ("pt-br.yaml" for pt-BR: BCP 47 tags are case-insensitive); the
+ * code as site.yaml writes it when no such file exists. Caller frees. */
+char *site_i18n_file(const struct site *s, size_t lang, const char *ext);
+/* The index of the language with BCP 47 tag code in s->langs (case aside), or -1. */
 int site_lang(const struct site *s, const char *code);
 /* A UI string for a language: content/i18n/<lang>.yaml, then the theme's,
  * then the same for the default language; NULL when none has it as text.

@@ -29,7 +29,7 @@ static const char *const rec_state_names[3] = {"current", "fuzzy", "untranslated
 
 char *status_store_path(const struct site *s, size_t lang)
 {
-	return xasprintf("content/i18n/%s.status.yaml", s->langs[lang].code);
+	return site_i18n_file(s, lang, ".status.yaml");
 }
 
 /* Each part is kept sorted by key, so lookups bisect (a site has thousands of

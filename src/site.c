@@ -519,6 +519,16 @@ static void group_docs(struct site *s, struct vec *found, struct vec *out)
 		free(p);
 	}
 	pages.n = w;
+	/* A page with neither a title nor a "# heading" is named after its file, as a listing page
+	 * after its folder; a translation without one takes its original's. */
+	for (size_t i = 0; i < pages.n; i++) {
+		struct page *p = pages.v[i];
+		if (!p->docs[0]->title)
+			p->docs[0]->title = p->key[0] ? humanize(p->key) : xstrdup(s->title);
+		for (size_t l = 1; l < s->nlangs; l++)
+			if (p->docs[l] && !p->docs[l]->title)
+				p->docs[l]->title = xstrdup(p->docs[0]->title);
+	}
 	*out = pages;
 }
 
@@ -745,7 +755,13 @@ char *site_url_relative(const char *from, const char *to)
 	for (const char *p = from + common; *p; p++)
 		if (*p == '/')
 			buf_adds(&b, "../");
-	buf_adds(&b, to + common);
+	/* A name may hold what a URL must not ("100%", "why?", "c#", a space): written %XX, so the
+	 * link leads to the file; other bytes, UTF-8 included, as they are. */
+	for (const unsigned char *p = (const unsigned char *)to + common; *p; p++)
+		if (*p <= 0x20 || *p == 0x7f || strchr("%?#\"<>\\^`{|}", *p))
+			buf_addf(&b, "%%%02X", *p);
+		else
+			buf_addc(&b, (char)*p);
 	if (!b.len)
 		buf_adds(&b, "./");
 	return buf_detach(&b, NULL);

@@ -101,7 +101,10 @@ const struct page *site_page_of(const struct site *s, const char *path);
 /* "<lang>/<path>index.html" for the page in a language. Caller frees. */
 char *site_page_output(const struct site *s, const struct page *p, size_t lang);
 /* Relative URL from the folder of output file `from` to output file `to`
- * (both paths under OUT_DIR, "/"-separated); "./" when they are the same folder's index. Caller frees. */
+ * (both paths under OUT_DIR, "/"-separated); "./" when they are the same
+ * folder's index. Bytes of to's names that a URL path cannot hold as they
+ * are (controls, space, % ? # " < > \ ^ ` { | }) are written %XX; UTF-8 is
+ * kept. Caller frees. */
 char *site_url_relative(const char *from, const char *to);
 /* The item of data file df's list whose `id` reads as id, or NULL. */
 const struct yml_node *site_data_item(const struct data_file *df, const char *id);

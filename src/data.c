@@ -69,15 +69,17 @@ void data_load(struct site *s)
 		name[strlen(name) - 5] = '\0';
 		df->lang = -1;
 		char *dot = strrchr(name, '.');
-		if (dot && site_lang_code_valid(dot + 1)) {
-			int l = site_lang(s, dot + 1);
-			if (l < 0) {
-				diag_warn(df->src, 0, 0, "language '%s' is not in content/site.yaml; file ignored "
-				          "(vade i18n add %s adds it)", dot + 1, dot + 1);
-				free(df->src);
-				free(name);
-				continue;
-			}
+		const char *hint;
+		int l = dot ? site_lang_suffix(s, dot + 1, strlen(dot + 1), &hint) : -1;
+		if (l == -2) {
+			char *advice = site_lang_advice(dot + 1, strlen(dot + 1), hint);
+			diag_warn(df->src, 0, 0, "language '%s' is not in content/site.yaml; file ignored (%s)", dot + 1, advice);
+			free(advice);
+			free(df->src);
+			free(name);
+			continue;
+		}
+		if (l >= 0) {
 			df->lang = l;
 			*dot = '\0';
 		}
@@ -132,11 +134,34 @@ const struct yml_node *site_data_item(const struct data_file *df, const char *id
 	return at ? df->doc->root->kids[*at - 1] : NULL;
 }
 
+/* Warns about files of content/i18n named for a language the site does not have. */
+static void check_ui_names(struct site *s)
+{
+	char **names;
+	size_t n = tree_list(&s->tree, "content/i18n", &names);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(names[i]);
+		size_t cl = len > 12 && !strcmp(names[i] + len - 12, ".status.yaml") ? len - 12
+		          : len > 5 && !strcmp(names[i] + len - 5, ".yaml") ? len - 5 : 0;
+		const char *hint;
+		if (cl && site_lang_suffix(s, names[i], cl, &hint) == -2) {
+			char *src = xasprintf("content/i18n/%s", names[i]), *advice = site_lang_advice(names[i], cl, hint);
+			diag_warn(src, 0, 0, "language '%.*s' is not in content/site.yaml; file ignored (%s)", (int)cl, names[i],
+			          advice);
+			free(advice);
+			free(src);
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
 void data_load_ui(struct site *s)
 {
+	check_ui_names(s);
 	s->ui = xcalloc(s->nlangs * 2, sizeof *s->ui);
 	for (size_t l = 0; l < s->nlangs; l++) {
-		char *rel = xasprintf("content/i18n/%s.yaml", s->langs[l].code);
+		char *rel = site_i18n_file(s, l, ".yaml");
 		if (tree_kind(&s->tree, rel, NULL) != TREE_NONE)
 			s->ui[2 * l] = site_load_yaml(s, rel, true);
 		free(rel);
@@ -144,6 +169,7 @@ void data_load_ui(struct site *s)
 		char *shown = xasprintf("%s%s", s->theme_tree.shown, rel), *text;
 		size_t len;
 		if (tree_kind(&s->theme_tree, rel, NULL) != TREE_NONE && tree_read(&s->theme_tree, rel, &text, &len) == 0) {
+			len = text_normalize(text, len);
 			struct yml_doc *d = yml_parse(shown, text, len, 1);
 			free(text);
 			if (d && d->root && d->root->kind != YML_MAP) {

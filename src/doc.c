@@ -5,6 +5,7 @@
 #include "markdown.h"
 #include "util.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,8 +99,10 @@ struct doc *doc_load(struct site *s, const char *src, char **slug, struct yml_no
 	struct yml_node *w = yml_get(fm, "weight");
 	long long iv = 0;
 	double dv;
-	if (w && yml_resolve(w, &iv, &dv) != YML_T_INT)
-		diag_error(src, w->line, w->col, "'weight' must be a whole number");
+	if (w && (yml_resolve(w, &iv, &dv) != YML_T_INT || iv < INT_MIN || iv > INT_MAX)) {
+		diag_error(src, w->line, w->col, "'weight' must be a whole number from %d to %d", INT_MIN, INT_MAX);
+		iv = 0;
+	}
 	d->weight = (int)iv;
 	d->outputs = parse_outputs(yml_get(fm, "outputs"), src);
 	struct yml_node *dr = yml_get(fm, "draft");
@@ -113,6 +116,11 @@ struct doc *doc_load(struct site *s, const char *src, char **slug, struct yml_no
 	}
 	*slug_node = yml_get(fm, "slug");
 	*slug = site_yaml_text(fm, "slug", NULL, src);
+	/* A title written empty or null ("title: ~") would publish an empty <h1>: a mistake, not a wish. */
+	struct yml_node *t = yml_get(fm, "title");
+	if (t && (!d->title || !d->title[strspn(d->title, " \t")]))
+		diag_error(src, t->line, t->col, "'title' is empty: write the page's title, or leave the key out to "
+		           "take the first '# heading'");
 	if (!d->title)
 		d->title_from_heading = (d->title = markdown_first_h1(text + d->body_off, len - d->body_off)) != NULL;
 	free(text);

@@ -109,7 +109,7 @@ static void export_field(void *ctx, const char *path, const struct data_file *df
 static char *ui_file(const struct site *s, const char *key, int *line)
 {
 	const struct yml_node *n = s->ui[0] ? yml_get(s->ui[0]->root, key) : NULL;
-	char *file = n ? xasprintf("content/i18n/%s.yaml", s->langs[0].code)
+	char *file = n ? site_i18n_file(s, 0, ".yaml")
 	               : xasprintf("themes/%s/i18n/%s.yaml", s->theme, s->langs[0].code);
 	if (!n && s->ui[1])
 		n = yml_get(s->ui[1]->root, key);
@@ -1022,7 +1022,7 @@ static void import_string(struct import *im, const struct unit *x)
 	}
 	if (!strncmp(id, "ui:", 3)) {
 		const char *key = id + 3;
-		char *rel = xasprintf("content/i18n/%s.yaml", im->s->langs[im->lang].code);
+		char *rel = site_i18n_file(im->s, im->lang, ".yaml");
 		const char *own = passage_ui_own(im->s, im->lang, key);
 		if (string_unit(im, x, site_ui(im->s, 0, key), TR_UI, key) && (!own || strcmp(own, x->target)))
 			set_flat(im, rel, key, x->target);
@@ -1035,7 +1035,13 @@ static void import_string(struct import *im, const struct unit *x)
 			orig = passage_field_original(im->s, name, s1 + 1, s2 + 1);
 		}
 		if (string_unit(im, x, orig, TR_DATA, id + 5)) {
-			char *rel = xasprintf("content/data/%s.%s.yaml", name, im->s->langs[im->lang].code);
+			/* The translation's file as it is named (its language tag in any case), else a new one. */
+			char *rel = NULL;
+			for (size_t i = 0; !rel && i < im->s->ndata; i++)
+				if (im->s->data[i].lang == (int)im->lang && !strcmp(im->s->data[i].name, name))
+					rel = xstrdup(im->s->data[i].src);
+			if (!rel)
+				rel = xasprintf("content/data/%s.%s.yaml", name, im->s->langs[im->lang].code);
 			set_field(im, rel, s1 + 1, s2 + 1, x->target);
 			free(rel);
 		}

@@ -70,7 +70,12 @@ static int l_url(lua_State *L)
 	} else {
 		const char *p = lua_tostring(L, 1);
 		luaL_argcheck(L, p[0] != '/', 1, "a path inside the output folder or a URL with a scheme");
-		rel = site_url_relative(j->out_path, p);
+		/* "?query#fragment" after the path stays as the template wrote it. */
+		size_t plen = strcspn(p, "?#");
+		char *path = xstrndup(p, plen), *to = site_url_relative(j->out_path, path);
+		rel = xasprintf("%s%s", to, p + plen);
+		free(to);
+		free(path);
 	}
 	lua_pushstring(L, rel);
 	free(rel);

@@ -108,8 +108,8 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 				check = false;
 		}
 		if (chap && has_frag)
-			return xasprintf("#c%zu-%s", chap, frag);
-		if (check)
+			result = xasprintf("#c%zu-%s", chap, frag);
+		else if (check)
 			add_check(w, j, line, col, j->page, frag);
 	} else if (t.kind == LINK_PAGE) {
 		size_t chap = chapter_of(j, t.page);
@@ -137,6 +137,7 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 		free(rel);
 	}
 	free(t.path);
+	free(t.fragment);
 	return result;
 }
 

@@ -356,51 +356,165 @@ static int cmp_cstr(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The folder of source file src under content/, with its trailing '/': "" for NULL (a data text) or a top file. */
+static char *src_folder(const char *src)
+{
+	const char *inner = src ? src + strlen("content/") : "";
+	const char *slash = strrchr(inner, '/');
+	return xstrndup(inner, slash ? (size_t)(slash - inner) + 1 : 0);
+}
+
+/* s[0, n) percent-decoded, or NULL when the bytes it decodes to are not UTF-8 text (or hold a NUL). */
+static char *decode_text(const char *s, size_t n)
+{
+	size_t len;
+	char *d = percent_decode(s, n, &len);
+	if (strlen(d) != len || utf8_invalid_at(d, len) >= 0) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+int resolve_link_path(const char *src, const char *url, char **path, char **frag, char **err)
+{
+	size_t plen = strcspn(url, "?#");
+	const char *hash = strchr(url, '#');
+	*path = *frag = *err = NULL;
+	if (hash && !(*frag = decode_text(hash + 1, strlen(hash + 1)))) {
+		*err = xasprintf("link '%s' has %%-escapes that do not decode to UTF-8 text", url);
+		return -1;
+	}
+	if (plen == 0)
+		return 0;
+	bool rooted = url[0] == '/';
+	char *rel = decode_text(url + rooted, plen - rooted);
+	if (!rel) {
+		free(*frag);
+		*frag = NULL;
+		*err = xasprintf("link '%s' has %%-escapes that do not decode to UTF-8 text", url);
+		return -1;
+	}
+	char *base = rooted ? xstrdup("") : src_folder(src);
+	*path = normalize(base, rel);
+	free(base);
+	free(rel);
+	if (!*path) {
+		free(*frag);
+		*frag = NULL;
+		*err = xasprintf("link '%s' leads outside content/", url);
+		return -1;
+	}
+	return 0;
+}
+
+/* target (a path under content/) as a link written in a file of folder base. Caller frees. */
+static char *relative_to(const char *base, const char *target)
+{
+	size_t common = 0;
+	for (size_t i = 0; base[i] && base[i] == target[i]; i++)
+		if (base[i] == '/')
+			common = i + 1;
+	struct buf b = BUF_INIT;
+	for (const char *c = base + common; *c; c++)
+		if (*c == '/')
+			buf_adds(&b, "../");
+	buf_adds(&b, target + common);
+	return buf_detach(&b, NULL);
+}
+
+char *resolve_link_hint(const char *src, const char *path, const char *const *cands, size_t n)
+{
+	/* Typos in the last name count, not the folders the path shares with every candidate. */
+	size_t len = strlen(path);
+	while (len && path[len - 1] == '/')
+		len--;
+	size_t name = len;
+	while (name && path[name - 1] != '/')
+		name--;
+	name = len - name;
+	const char *best = text_nearest(path, cands, n, name < 6 ? 1 : name < 12 ? 2 : name / 4);
+	if (!best)
+		return NULL;
+	char *base = src_folder(src), *rel = relative_to(base, best);
+	free(base);
+	return rel;
+}
+
+/* "link to a missing page 'x'" with the nearest page, folder or file of the site written from src. */
+static char *missing(const struct resolved *r, const char *src, const char *what, const char *url, size_t plen,
+                     const char *norm)
+{
+	const struct site *s = r->s;
+	struct vec cands = VEC_INIT, owned = VEC_INIT;
+	for (size_t i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		for (size_t l = 0; l < s->nlangs; l++)
+			if (p->docs[l] && p->docs[l]->src && !strncmp(p->docs[l]->src, "content/", 8))
+				vec_push(&cands, p->docs[l]->src + 8);
+		if (p->is_section && p->key[0]) {
+			char *folder = xasprintf("%s/", p->key);
+			vec_push(&owned, folder);
+			vec_push(&cands, folder);
+		}
+	}
+	for (size_t i = 0; i < s->nresources; i++)
+		vec_push(&cands, s->resources[i]);
+	char *hint = resolve_link_hint(src, norm, (const char *const *)cands.v, cands.n);
+	char *msg = hint ? xasprintf("link to a missing %s '%.*s' (did you mean '%s'?)", what, (int)plen, url, hint)
+	                 : xasprintf("link to a missing %s '%.*s'", what, (int)plen, url);
+	free(hint);
+	for (size_t i = 0; i < owned.n; i++)
+		free(owned.v[i]);
+	vec_free(&owned);
+	vec_free(&cands);
+	return msg;
+}
+
 int resolve_link(const struct resolved *r, const char *src, const char *url, struct link_target *t, char **err)
 {
 	const struct site *s = r->s;
 	size_t plen = strcspn(url, "?#");
-	const char *hash = strchr(url, '#');
+	char *norm;
 	memset(t, 0, sizeof *t);
-	*err = NULL;
-	t->fragment = hash ? hash + 1 : NULL;
-	if (plen == 0) {
+	if (resolve_link_path(src, url, &norm, &t->fragment, err) != 0)
+		return -1;
+	if (!norm) {
 		t->kind = LINK_FRAGMENT;
 		return 0;
-	}
-	/* The folder of the source file, relative to content/. */
-	const char *inner = src ? src + strlen("content/") : "";
-	const char *slash = strrchr(inner, '/');
-	char *base = url[0] == '/' ? xstrdup("") : xstrndup(inner, slash ? (size_t)(slash - inner) + 1 : 0);
-	char *path = xstrndup(url[0] == '/' ? url + 1 : url, url[0] == '/' ? plen - 1 : plen);
-	char *norm = normalize(base, path);
-	free(base);
-	free(path);
-	if (!norm) {
-		*err = xasprintf("link '%s' leads outside content/", url);
-		return -1;
 	}
 	size_t n = strlen(norm);
 	if (n > 3 && !strcmp(norm + n - 3, ".md")) {
 		const struct page *p = site_page_of(s, norm);
-		free(norm);
 		if (!p || p->generated) {
-			*err = xasprintf("link to a missing page '%.*s'", (int)plen, url);
-			return -1;
+			*err = missing(r, src, "page", url, plen, norm);
+			goto fail;
 		}
 		t->kind = LINK_PAGE;
 		t->page = p;
+		free(norm);
 		return 0;
 	}
-	if (!xbsearch(&norm, s->resources, s->nresources, sizeof *s->resources, cmp_cstr)) {
-		free(norm);
-		*err = xasprintf("link to a missing file '%.*s'", (int)plen, url);
-		return -1;
+	if (xbsearch(&norm, s->resources, s->nresources, sizeof *s->resources, cmp_cstr)) {
+		t->kind = LINK_RESOURCE;
+		t->path = norm;
+		t->rest = url + plen;
+		return 0;
 	}
-	t->kind = LINK_RESOURCE;
-	t->path = norm;
-	t->rest = url + plen;
-	return 0;
+	/* A folder: its index.md, or the listing page of a folder without one. */
+	const struct page *p = site_page_of(s, norm);
+	if (p && p->is_section) {
+		t->kind = LINK_PAGE;
+		t->page = p;
+		free(norm);
+		return 0;
+	}
+	*err = missing(r, src, "file", url, plen, norm);
+fail:
+	free(norm);
+	free(t->fragment);
+	t->fragment = NULL;
+	return -1;
 }
 
 /* }======= */

@@ -52,20 +52,38 @@ const char *resolve_output(const struct resolved *r, const struct page *p, size_
 /* What a link in a source file names. */
 enum link_kind {
 	LINK_FRAGMENT,          /* "#part": a place in the same page */
-	LINK_PAGE,              /* a page: "other.md", "../a/index.md", "b.fr.md" */
+	LINK_PAGE,              /* a page: "other.md", "../a/index.md", "b.fr.md", or a folder: "a/", "a", "a/#part" */
 	LINK_RESOURCE           /* a file under content/ copied as it is */
 };
 struct link_target {
 	enum link_kind kind;
 	const struct page *page; /* LINK_PAGE */
 	char *path;             /* LINK_RESOURCE: its path under content/ (= under OUT_DIR); owned */
-	const char *fragment;   /* after '#', or NULL; borrowed from the url */
+	char *fragment;         /* after '#', percent-decoded, or NULL; owned */
 	const char *rest;       /* LINK_RESOURCE: "?query#frag" as written; borrowed from the url */
 };
 /* Resolves url written in source file src ("content/a/b.md"; NULL for a
- * data text, read as at content/). Returns 0 and fills t (free t->path),
- * or -1 with a message in *err (caller frees) naming what is missing. */
+ * data text, read as at content/). The path and the fragment are read as
+ * a browser or GitHub reads them: "%XX" escapes decoded (UTF-8 included:
+ * "caf%C3%A9.md" is "café.md"), a '%' without two hexadecimal digits after
+ * it kept as written; escapes that decode to bytes that are not UTF-8 text
+ * are an error. A path that names no page and no file but a folder names the
+ * folder's page (its index.md, or the listing page of a folder without
+ * one). Returns 0 and fills t (free t->path and t->fragment), or -1 with a
+ * message in *err (caller frees) naming what is missing and, when one is
+ * close, the nearest page, folder or file, written as a link from src. */
 int resolve_link(const struct resolved *r, const char *src, const char *url, struct link_target *t, char **err);
+/* The first step of resolve_link(), needing no site: the path under
+ * content/ that url names (*path, "." and ".." folded, a trailing '/'
+ * kept; NULL for a fragment alone) and its fragment (*frag, or NULL), both
+ * percent-decoded and owned by the caller. -1 with *err (caller frees) when
+ * it leads outside content/ or does not decode. */
+int resolve_link_path(const char *src, const char *url, char **path, char **frag, char **err);
+/* The candidate (paths under content/; a folder as "a/") nearest to path,
+ * written as a link from source file src, or NULL when none is close: 1
+ * edit for a last name under 6 bytes, 2 under 12, else a quarter of it
+ * (text_nearest). Caller frees. */
+char *resolve_link_hint(const char *src, const char *path, const char *const *cands, size_t n);
 
 /* The id to link to for heading id frag of page p's default-language text
  * when the reader is in lang: the id of the translation's heading that

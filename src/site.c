@@ -33,7 +33,10 @@ char *site_path(const struct site *s, const char *rel)
 
 int site_read(const struct site *s, const char *rel, char **out, size_t *len)
 {
-	return tree_read(&s->tree, rel, out, len);
+	if (tree_read(&s->tree, rel, out, len) != 0)
+		return -1;
+	*len = text_normalize(*out, *len);
+	return 0;
 }
 
 char *site_read_text(const struct site *s, const char *src, size_t *len)
@@ -204,10 +207,11 @@ static bool find_theme(struct site *s)
 	return true;
 }
 
+/* Language tags are compared case aside (BCP 47): "pt-br" is "pt-BR". */
 static int lang_index(const struct site *s, const char *code, size_t n)
 {
 	for (size_t i = 0; i < s->nlangs; i++)
-		if (strlen(s->langs[i].code) == n && !strncmp(s->langs[i].code, code, n))
+		if (strlen(s->langs[i].code) == n && !strncasecmp(s->langs[i].code, code, n))
 			return (int)i;
 	return -1;
 }
@@ -217,41 +221,89 @@ int site_lang(const struct site *s, const char *code)
 	return lang_index(s, code, strlen(code));
 }
 
-/* Splits "name.fr.md" into the name and the language; -2 when the suffix is unknown but looks like one. */
-static int split_lang(const struct site *s, const char *base, size_t *stem)
+int site_lang_suffix(const struct site *s, const char *code, size_t n, const char **hint)
+{
+	*hint = NULL;
+	int l = lang_index(s, code, n);
+	if (l >= 0)
+		return l;
+	char low[16];
+	if (n >= sizeof low)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)code[i]);
+	low[n] = '\0';
+	if (!site_lang_code_valid(low))
+		return -1;
+	const char **codes = xcalloc(s->nlangs, sizeof *codes);
+	char **lower = xcalloc(s->nlangs, sizeof *lower);
+	for (size_t i = 0; i < s->nlangs; i++) {
+		lower[i] = xstrdup(s->langs[i].code);
+		for (char *c = lower[i]; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		codes[i] = lower[i];
+	}
+	const char *near = text_nearest(low, codes, s->nlangs, n < 5 ? 1 : 2);
+	for (size_t i = 0; i < s->nlangs; i++) {
+		if (near == lower[i])
+			*hint = s->langs[i].code;
+		free(lower[i]);
+	}
+	free(lower);
+	free(codes);
+	return -2;
+}
+
+/* The "did you mean" or "vade i18n add" advice for a suffix that names no language of the site. Caller frees. */
+char *site_lang_advice(const char *code, size_t n, const char *hint)
+{
+	return hint ? xasprintf("did you mean '%s'? or vade i18n add %.*s adds it", hint, (int)n, code)
+	            : xasprintf("vade i18n add %.*s adds it", (int)n, code);
+}
+
+char *site_i18n_file(const struct site *s, size_t lang, const char *ext)
+{
+	char **names;
+	size_t n = tree_list(&s->tree, "content/i18n", &names), cl = strlen(s->langs[lang].code), el = strlen(ext);
+	char *found = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (!found && strlen(names[i]) == cl + el && !strncasecmp(names[i], s->langs[lang].code, cl) &&
+		    !strcmp(names[i] + cl, ext))
+			found = xasprintf("content/i18n/%s", names[i]);
+		free(names[i]);
+	}
+	free(names);
+	return found ? found : xasprintf("content/i18n/%s%s", s->langs[lang].code, ext);
+}
+
+/* Splits "name.fr.md" into the name and the language; -2 when the suffix is unknown but looks like one (*hint as site_lang_suffix). */
+static int split_lang(const struct site *s, const char *base, size_t *stem, const char **hint)
 {
 	size_t n = strlen(base) - 3; /* without ".md" */
 	const char *dot = memrchr(base, '.', n);
 	*stem = n;
+	*hint = NULL;
 	if (!dot)
 		return 0;
-	size_t cl = (size_t)(base + n - dot - 1);
-	int l = lang_index(s, dot + 1, cl);
-	if (l >= 0) {
-		*stem = (size_t)(dot - base);
-		return l;
-	}
-	char code[16];
-	if (cl < sizeof code) {
-		memcpy(code, dot + 1, cl);
-		code[cl] = '\0';
-		if (site_lang_code_valid(code)) {
-			*stem = (size_t)(dot - base);
-			return -2;
-		}
-	}
-	return 0;
+	int l = site_lang_suffix(s, dot + 1, (size_t)(base + n - dot - 1), hint);
+	if (l == -1)
+		return 0;
+	*stem = (size_t)(dot - base);
+	return l;
 }
 
 /* A page file found by the walk. */
 static void add_found(struct site *s, char *path, const char *name, struct vec *found)
 {
 	size_t stem;
-	int l = split_lang(s, name, &stem);
+	const char *hint;
+	int l = split_lang(s, name, &stem, &hint);
 	if (l == -2) {
-		int n = (int)(strlen(name) - 4 - stem);
-		diag_warn(path, 0, 0, "language '%.*s' is not in content/site.yaml; file ignored "
-		          "(vade i18n add %.*s adds it)", n, name + stem + 1, n, name + stem + 1);
+		size_t n = strlen(name) - 4 - stem;
+		char *advice = site_lang_advice(name + stem + 1, n, hint);
+		diag_warn(path, 0, 0, "language '%.*s' is not in content/site.yaml; file ignored (%s)", (int)n,
+		          name + stem + 1, advice);
+		free(advice);
 		free(path);
 		return;
 	}
@@ -467,6 +519,16 @@ static void group_docs(struct site *s, struct vec *found, struct vec *out)
 		free(p);
 	}
 	pages.n = w;
+	/* A page with neither a title nor a "# heading" is named after its file, as a listing page
+	 * after its folder; a translation without one takes its original's. */
+	for (size_t i = 0; i < pages.n; i++) {
+		struct page *p = pages.v[i];
+		if (!p->docs[0]->title)
+			p->docs[0]->title = p->key[0] ? humanize(p->key) : xstrdup(s->title);
+		for (size_t l = 1; l < s->nlangs; l++)
+			if (p->docs[l] && !p->docs[l]->title)
+				p->docs[l]->title = xstrdup(p->docs[0]->title);
+	}
 	*out = pages;
 }
 
@@ -693,7 +755,13 @@ char *site_url_relative(const char *from, const char *to)
 	for (const char *p = from + common; *p; p++)
 		if (*p == '/')
 			buf_adds(&b, "../");
-	buf_adds(&b, to + common);
+	/* A name may hold what a URL must not ("100%", "why?", "c#", a space): written %XX, so the
+	 * link leads to the file; other bytes, UTF-8 included, as they are. */
+	for (const unsigned char *p = (const unsigned char *)to + common; *p; p++)
+		if (*p <= 0x20 || *p == 0x7f || strchr("%?#\"<>\\^`{|}", *p))
+			buf_addf(&b, "%%%02X", *p);
+		else
+			buf_addc(&b, (char)*p);
 	if (!b.len)
 		buf_adds(&b, "./");
 	return buf_detach(&b, NULL);

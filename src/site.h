@@ -101,18 +101,26 @@ const struct page *site_page_of(const struct site *s, const char *path);
 /* "<lang>/<path>index.html" for the page in a language. Caller frees. */
 char *site_page_output(const struct site *s, const struct page *p, size_t lang);
 /* Relative URL from the folder of output file `from` to output file `to`
- * (both paths under OUT_DIR, "/"-separated); "./" when they are the same folder's index. Caller frees. */
+ * (both paths under OUT_DIR, "/"-separated); "./" when they are the same
+ * folder's index. Bytes of to's names that a URL path cannot hold as they
+ * are (controls, space, % ? # " < > \ ^ ` { | }) are written %XX; UTF-8 is
+ * kept. Caller frees. */
 char *site_url_relative(const char *from, const char *to);
 /* The item of data file df's list whose `id` reads as id, or NULL. */
 const struct yml_node *site_data_item(const struct data_file *df, const char *id);
-/* The index of the language with BCP 47 tag code in s->langs, or -1. */
+/* content/i18n/<lang><ext> (ext ".yaml" or ".status.yaml"), the code in
+ * any case ("pt-br.yaml" for pt-BR: BCP 47 tags are case-insensitive); the
+ * code as site.yaml writes it when no such file exists. Caller frees. */
+char *site_i18n_file(const struct site *s, size_t lang, const char *ext);
+/* The index of the language with BCP 47 tag code in s->langs (case aside), or -1. */
 int site_lang(const struct site *s, const char *code);
 /* A UI string for a language: content/i18n/<lang>.yaml, then the theme's,
  * then the same for the default language; NULL when none has it as text.
  * Borrowed from the site's YAML. */
 const char *site_ui(const struct site *s, size_t lang, const char *key);
-/* Reads site file rel ("content/a.md") by the rule of tree.h. 0 and *out
- * (caller frees), or -1 after reporting at rel. */
+/* Reads text file rel ("content/a.md") of the site by the rule of tree.h,
+ * normalized by text_normalize() (no byte order mark, LF line ends). 0 and
+ * *out (caller frees), or -1 after reporting at rel. */
 int site_read(const struct site *s, const char *rel, char **out, size_t *len);
 /* Full path of a site file: SITE_DIR/rel. Caller frees. */
 char *site_path(const struct site *s, const char *rel);

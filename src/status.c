@@ -29,7 +29,7 @@ static const char *const rec_state_names[3] = {"current", "fuzzy", "untranslated
 
 char *status_store_path(const struct site *s, size_t lang)
 {
-	return xasprintf("content/i18n/%s.status.yaml", s->langs[lang].code);
+	return site_i18n_file(s, lang, ".status.yaml");
 }
 
 /* Each part is kept sorted by key, so lookups bisect (a site has thousands of
@@ -122,6 +122,7 @@ static void store_read(const struct tree *t, const char *rel, const char *shown,
 	size_t len;
 	if (tree_kind(t, rel, NULL) == TREE_NONE || tree_read(t, rel, &text, &len) != 0)
 		return;
+	len = text_normalize(text, len);
 	struct yml_doc *d = yml_parse(shown, text, len, 1);
 	free(text);
 	for (int k = 0; d && k < TR_KINDS; k++) {

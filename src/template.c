@@ -407,6 +407,7 @@ static bool load(struct tpl_engine *e, const char *name)
 	if (!e->trees[i].real)
 		diag_error(shown, 0, 0, "cannot read: its folder %s does not resolve", d->root);
 	else if (tree_read_path(&e->trees[i], path, shown, &text, &len) == 0) {
+		len = text_normalize(text, len);
 		ok = compile(L, shown, text, len);
 		free(text);
 	}

@@ -474,3 +474,94 @@ void strmap_free(struct strmap *m)
 }
 
 /* }======= */
+
+/* {======= text files */
+
+size_t text_normalize(char *s, size_t len)
+{
+	size_t from = len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3) ? 3 : 0, to = 0;
+	for (; from < len; from++) {
+		if (s[from] == '\r') {
+			s[to++] = '\n';
+			if (from + 1 < len && s[from + 1] == '\n')
+				from++;
+		} else {
+			s[to++] = s[from];
+		}
+	}
+	s[to] = '\0';
+	return to;
+}
+
+/* }======= */
+
+/* {======= percent-decoding and suggestions */
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+char *percent_decode(const char *s, size_t n, size_t *len)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		int h = s[i] == '%' && i + 2 < n ? hexval((unsigned char)s[i + 1]) : -1;
+		int l = h >= 0 ? hexval((unsigned char)s[i + 2]) : -1;
+		if (h >= 0 && l >= 0) {
+			buf_addc(&b, (char)(h << 4 | l));
+			i += 2;
+		} else {
+			buf_addc(&b, s[i]);
+		}
+	}
+	return buf_detach(&b, len);
+}
+
+size_t text_distance(const char *a, const char *b)
+{
+	size_t al = strlen(a), bl = strlen(b);
+	if (al > 1024 || bl > 1024)
+		return (size_t)-1; /* beyond any useful suggestion; keeps the cost bounded */
+	size_t *row = xmalloc((bl + 1) * sizeof *row);
+	for (size_t j = 0; j <= bl; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= al; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= bl; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	size_t d = row[bl];
+	free(row);
+	return d;
+}
+
+const char *text_nearest(const char *key, const char *const *cands, size_t n, size_t limit)
+{
+	size_t best = (size_t)-1;
+	const char *who = NULL;
+	for (size_t i = 0; i < n; i++) {
+		size_t d = text_distance(key, cands[i]);
+		if (d <= limit && (d < best || (d == best && strcmp(cands[i], who) < 0))) {
+			best = d;
+			who = cands[i];
+		}
+	}
+	return who;
+}
+
+/* }======= */

@@ -99,4 +99,22 @@ long utf8_invalid_at(const char *s, size_t len);
 /* Line and column (1-based, column in bytes) of byte offset off in s. */
 void text_pos(const char *s, size_t off, int *line, int *col);
 
+/* Text as every reader of vade's takes it: a leading UTF-8 byte order mark
+ * dropped, CRLF (Windows) and a lone CR (old Mac OS) made LF, in place; so
+ * lines count the same in every file (columns on the first line count from
+ * after the mark, as editors show them). s[len] must be writable; returns
+ * the new length (s stays NUL-terminated). */
+size_t text_normalize(char *s, size_t len);
+/* s[0, n) with every "%XX" (two hexadecimal digits) replaced by its byte, as
+ * a browser reads a URL; a '%' not followed by two hexadecimal digits stays
+ * as it is. The result may hold any byte (check it with utf8_invalid_at, and
+ * for NUL with *len). Caller frees; *len (may be NULL) gets its length. */
+char *percent_decode(const char *s, size_t n, size_t *len);
+/* Levenshtein distance in bytes; (size_t)-1 for texts over 1024 bytes. */
+size_t text_distance(const char *a, const char *b);
+/* The candidate closest to key by text_distance, at most limit edits away
+ * (so it is likely the one meant); ties go to the first in byte order. NULL
+ * when none is that close. Borrowed from cands. */
+const char *text_nearest(const char *key, const char *const *cands, size_t n, size_t limit);
+
 #endif

@@ -94,6 +94,31 @@ static void add_kid(struct ctx *c, struct yml_node *parent, struct yml_node *kid
 	parent->kids[parent->n++] = kid;
 }
 
+/* A plain "<<": YAML 1.1's merge key (a quoted "<<" is an ordinary key). */
+static bool is_merge_key(const struct yml_node *k)
+{
+	return k->kind == YML_SCALAR && k->plain && !strcmp(k->str, "<<");
+}
+
+/* The mappings the value v of a merge key brings in: v itself, or each item
+ * of a list of mappings (yaml.org/type/merge.html). False after reporting. */
+static bool merge_sources(struct ctx *c, const struct yml_node *v, const yaml_event_t *ev, struct vec *out)
+{
+	if (v->kind == YML_MAP) {
+		vec_push(out, (void *)v);
+		return true;
+	}
+	for (size_t i = 0; v->kind == YML_SEQ && i < v->n; i++) {
+		if (v->kids[i]->kind != YML_MAP)
+			break;
+		vec_push(out, v->kids[i]);
+		if (i + 1 == v->n)
+			return true;
+	}
+	fail(c, ev->start_mark, "a merge key '<<' takes a mapping (<<: *anchor) or a list of mappings");
+	return false;
+}
+
 /* Parses the node whose first event is ev (already read); sets *weight. */
 static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, size_t *weight)
 {
@@ -137,6 +162,8 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 		char *aname = anchor ? xstrdup(anchor) : NULL;
 		size_t cap = 0;
 		struct strmap keys = STRMAP_INIT; /* a mapping's keys, to find duplicates in linear time */
+		struct vec merged = VEC_INIT;     /* the mappings a merge key "<<" brings in, in order */
+		bool merge_value = false;         /* the next node is the value of "<<" */
 		for (;;) {
 			yaml_event_t kev;
 			if (!next(c, &kev))
@@ -147,6 +174,31 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 			}
 			size_t w;
 			struct yml_node *kid = parse_node(c, &kev, depth + 1, &w);
+			if (kid && merge_value) {
+				merge_value = false;
+				if (!merge_sources(c, kid, &kev, &merged)) {
+					yaml_event_delete(&kev);
+					break;
+				}
+				*weight += w;
+				yaml_event_delete(&kev);
+				if (*weight > MAX_WEIGHT) {
+					fail(c, ev->start_mark, "YAML document too large once aliases are expanded");
+					break;
+				}
+				continue;
+			}
+			if (kid && map && (n->n % 2) == 0 && is_merge_key(kid)) {
+				bool added;
+				strmap_put(&keys, "<<", &added);
+				if (!added)
+					fail(c, kev.start_mark, "a mapping may have one merge key '<<' (give it a list of mappings)");
+				merge_value = true;
+				yaml_event_delete(&kev);
+				if (c->failed)
+					break;
+				continue;
+			}
 			if (kid && map && (n->n % 2) == 0) {
 				if (kid->kind != YML_SCALAR) {
 					fail(c, kev.start_mark, "a mapping key must be a plain value");
@@ -172,6 +224,20 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 			}
 			add_kid(c, n, kid, &cap);
 		}
+		/* Keys of the mapping itself win over merged ones, and an earlier merged mapping over a later one. */
+		for (size_t m = 0; !c->failed && m < merged.n; m++) {
+			const struct yml_node *src = merged.v[m];
+			for (size_t k = 0; k + 1 < src->n; k += 2) {
+				bool added;
+				size_t *at = strmap_put(&keys, src->kids[k]->str, &added);
+				if (!added)
+					continue;
+				*at = n->n;
+				add_kid(c, n, src->kids[k], &cap);
+				add_kid(c, n, src->kids[k + 1], &cap);
+			}
+		}
+		vec_free(&merged);
 		strmap_free(&keys);
 		if (aname && !c->failed)
 			add_anchor(c, aname, n, *weight);

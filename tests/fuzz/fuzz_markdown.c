@@ -45,6 +45,7 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 		free(rel);
 	}
 	free(t.path);
+	free(t.fragment);
 	return out;
 }
 

@@ -63,6 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					(void)resolve_anchor(r, t.page, lang, t.fragment);
 			}
 			free(t.path);
+			free(t.fragment);
 		} else {
 			free(err);
 		}

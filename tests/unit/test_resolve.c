@@ -25,6 +25,7 @@ static const char *link_err(const struct resolved *r, const char *src, const cha
 	char *err;
 	if (resolve_link(r, src, url, &t, &err) == 0) {
 		free(t.path);
+		free(t.fragment);
 		return "(resolved)";
 	}
 	snprintf(msg, sizeof msg, "%s", err);
@@ -46,6 +47,11 @@ int main(void)
 	put("content/c.md", "# C\n\n## One\n\n## Two\n");
 	put("content/c.fr.md", "# C\n\n## Deux\n");
 	put("content/img/logo.png", "PNG");
+	put("content/field notes.md", "# Field notes\n");
+	put("content/café.md", "# Café\n");
+	put("content/guides/index.md", "# Guides\n");
+	put("content/guides/intro.md", "# Intro\n");
+	put("content/cases/one.md", "# One\n");
 	put("content/data/orgs.yaml", "- id: iom\n  name: IOM\n  note: \"see [@x]\"\n- id: 7\n  name: Seven\n");
 	put("content/data/orgs.fr.yaml", "- id: iom\n  name: OIM\n  extra: oui\n- id: \"7\"\n  name: Sept\n");
 	put("content/data/references.yaml", "- {id: x, title: X}\n");
@@ -72,15 +78,52 @@ int main(void)
 	char *err = NULL;
 	ok(resolve_link(r, "content/guide/index.md", "../a.md#x", &t, &err) == 0 && t.kind == LINK_PAGE && t.page == a &&
 	   t.fragment && !strcmp(t.fragment, "x"), "a relative link to a page, with its fragment");
+	free(t.fragment);
 	ok(resolve_link(r, "content/guide/index.md", "../a.fr.md", &t, &err) == 0 && t.page == a,
 	   "a link to a translation's file names its page");
 	ok(resolve_link(r, "content/a.md", "img/logo.png?v=1", &t, &err) == 0 && t.kind == LINK_RESOURCE &&
 	   !strcmp(t.path, "img/logo.png") && !strcmp(t.rest, "?v=1"), "a resource, query kept");
 	free(t.path);
 	ok(resolve_link(r, "content/a.md", "#top", &t, &err) == 0 && t.kind == LINK_FRAGMENT, "a fragment");
+	free(t.fragment);
 	ok(resolve_link(r, NULL, "guide/index.md", &t, &err) == 0 && t.page == guide, "a data text links from content/");
 	is_str(link_err(r, "content/a.md", "missing.md"), "link to a missing page 'missing.md'", "a missing page");
 	is_str(link_err(r, "content/a.md", "nope.png"), "link to a missing file 'nope.png'", "a missing file");
+	/* percent-encoded targets are decoded before lookup, as a browser does */
+	const struct page *notes = site_find(s, "field notes"), *cafe = site_find(s, "café");
+	ok(resolve_link(r, "content/a.md", "field%20notes.md", &t, &err) == 0 && t.page == notes && notes,
+	   "field%%20notes.md is content/field notes.md");
+	ok(resolve_link(r, "content/a.md", "caf%C3%A9.md#r%C3%A8gles", &t, &err) == 0 && t.page == cafe && cafe &&
+	   !strcmp(t.fragment, "règles"), "UTF-8 escapes in the path and the fragment");
+	free(t.fragment);
+	ok(resolve_link(r, "content/a.md", "img/logo%2epng?v=%20", &t, &err) == 0 && t.kind == LINK_RESOURCE &&
+	   !strcmp(t.path, "img/logo.png") && !strcmp(t.rest, "?v=%20"), "a resource: path decoded, query as written");
+	free(t.path);
+	is_str(link_err(r, "content/a.md", "caf%C3.md"), "link 'caf%C3.md' has %-escapes that do not decode to UTF-8 text",
+	       "an escape that makes invalid UTF-8");
+	is_str(link_err(r, "content/a.md", "a%00.md"), "link 'a%00.md' has %-escapes that do not decode to UTF-8 text",
+	       "an escaped NUL");
+	is_str(link_err(r, "content/a.md", "100%.md"), "link to a missing page '100%.md'", "a lone %% is kept as written");
+	/* folders */
+	const struct page *guides = site_find(s, "guides"), *cases = site_find(s, "cases");
+	const char *folder_links[] = {"guides/", "guides", "./guides/", "guides/#part", "/guides", "guides/./"};
+	for (size_t i = 0; i < sizeof folder_links / sizeof *folder_links; i++) {
+		ok(resolve_link(r, "content/a.md", folder_links[i], &t, &err) == 0 && t.kind == LINK_PAGE && t.page == guides,
+		   "'%s' is the folder's index page", folder_links[i]);
+		free(t.fragment);
+	}
+	ok(resolve_link(r, "content/guides/intro.md", "../cases/", &t, &err) == 0 && t.page == cases && cases &&
+	   cases->generated, "a folder without index.md: its listing page");
+	ok(resolve_link(r, "content/guides/intro.md", "..", &t, &err) == 0 && t.page == home, "'..' to home");
+	is_str(link_err(r, "content/a.md", "a"), "link to a missing file 'a'",
+	       "a page's name without .md is no folder");
+	/* suggestions */
+	is_str(link_err(r, "content/a.md", "guides/intr.md"),
+	       "link to a missing page 'guides/intr.md' (did you mean 'guides/intro.md'?)", "the nearest page");
+	is_str(link_err(r, "content/guides/intro.md", "../case/"),
+	       "link to a missing file '../case/' (did you mean '../cases/'?)", "the nearest folder, from the source");
+	is_str(link_err(r, "content/guides/intro.md", "../img/logo.pgn"),
+	       "link to a missing file '../img/logo.pgn' (did you mean '../img/logo.png'?)", "the nearest file");
 	is_str(link_err(r, "content/a.md", "../../etc/passwd"), "link '../../etc/passwd' leads outside content/",
 	       "a link out of content/");
 

@@ -20,7 +20,8 @@
  *   FENCE
  * FENCE is 32 backticks. Two other blocks set up what the examples share:
  * "FENCE references" holds the bibliography (CSL-YAML), "FENCE pages" the
- * site's files, one "source-path output-path" a line, the first being the page
+ * site's files, one "source-path output-path" a line ({U+0020} for a space in a
+ * name; a folder without index.md as "folder/"), the first being the page
  * every example is on. Anywhere in an example, {U+XXXX} stands for that
  * character; the invisible ones (no-break and narrow spaces, bidi isolates)
  * are written that way in the expected part, so a reader can see them.
@@ -28,6 +29,7 @@
 #include "cite.h"
 #include "diag.h"
 #include "markdown.h"
+#include "resolve.h"
 #include "site.h"
 #include "tap.h"
 #include "template.h"
@@ -113,40 +115,60 @@ static void encode(struct buf *b, const char *s)
 
 /* {====== the link hook: vade's rule (src/render.c, resolve_link) over the pages table */
 
-/* The folder of a source path, with its trailing '/', or "". */
-static char *folder(const char *path)
+/* The row of the pages table whose source is path, or page_src.n. */
+static size_t find_src(const char *path)
 {
-	const char *slash = strrchr(path, '/');
-	return xstrndup(path, slash ? (size_t)(slash - path) + 1 : 0);
+	size_t t = 0;
+	while (t < page_src.n && strcmp(page_src.v[t], path))
+		t++;
+	return t;
 }
 
-/* base + rel with "." and ".." folded; NULL when it climbs out of content/. */
-static char *join(const char *base, const char *rel)
+/* The row a link's path names: a page or file, or a folder's index.md or
+ * listing page (a row "folder/"); page_src.n when none. */
+static size_t find_target(const char *path)
 {
-	char *all = xasprintf("%s%s", base, rel), *save, *tok;
-	struct vec seg = VEC_INIT;
-	bool ok = true;
-	for (tok = strtok_r(all, "/", &save); tok && ok; tok = strtok_r(NULL, "/", &save)) {
-		if (!strcmp(tok, "."))
-			continue;
-		if (!strcmp(tok, ".."))
-			ok = seg.n ? (seg.n--, true) : false;
-		else
-			vec_push(&seg, tok);
+	size_t t = find_src(path), n = strlen(path);
+	if (t < page_src.n || (n > 3 && !strcmp(path + n - 3, ".md")))
+		return t;
+	while (n && path[n - 1] == '/')
+		n--;
+	char *index = xasprintf("%.*s%sindex.md", (int)n, path, n ? "/" : "");
+	char *listing = xasprintf("%.*s/", (int)n, path);
+	t = find_src(index);
+	if (t == page_src.n)
+		t = find_src(listing);
+	free(index);
+	free(listing);
+	return t;
+}
+
+/* What missing() in src/resolve.c says. */
+static void missing(const char *url, size_t plen, const char *path, int line, int col)
+{
+	size_t n = strlen(path);
+	const char *what = n > 3 && !strcmp(path + n - 3, ".md") ? "page" : "file";
+	struct vec cands = VEC_INIT, folders = VEC_INIT; /* as resolve.c: every file, and "a/" for a folder's page */
+	for (size_t i = 0; i < page_src.n; i++) {
+		const char *f = page_src.v[i];
+		size_t fl = strlen(f);
+		vec_push(&cands, (void *)f);
+		if (fl > 9 && !strcmp(f + fl - 9, "/index.md")) {
+			char *folder = xstrndup(f, fl - 8);
+			vec_push(&folders, folder);
+			vec_push(&cands, folder);
+		}
 	}
-	struct buf b = BUF_INIT;
-	for (size_t i = 0; ok && i < seg.n; i++) {
-		if (i)
-			buf_addc(&b, '/');
-		buf_adds(&b, seg.v[i]);
-	}
-	vec_free(&seg);
-	free(all);
-	if (!ok) {
-		buf_free(&b);
-		return NULL;
-	}
-	return buf_detach(&b, NULL);
+	char *hint = resolve_link_hint(doc_src, path, (const char *const *)cands.v, cands.n);
+	for (size_t i = 0; i < folders.n; i++)
+		free(folders.v[i]);
+	vec_free(&folders);
+	vec_free(&cands);
+	if (hint)
+		diag_error(doc_src, line, col, "link to a missing %s '%.*s' (did you mean '%s'?)", what, (int)plen, url, hint);
+	else
+		diag_error(doc_src, line, col, "link to a missing %s '%.*s'", what, (int)plen, url);
+	free(hint);
 }
 
 static char *link_hook(void *ctx, const char *url, bool image, int line, int col)
@@ -154,30 +176,28 @@ static char *link_hook(void *ctx, const char *url, bool image, int line, int col
 	(void)ctx;
 	(void)image;
 	size_t plen = strcspn(url, "?#");
-	const char *hash = strchr(url, '#');
-	if (plen == 0)
-		return NULL; /* "#part": an anchor of this page, checked by vade once the page is rendered */
-	char *base = url[0] == '/' ? xstrdup("") : folder(page_src.v[0]);
-	char *path = url[0] == '/' ? xstrndup(url + 1, plen - 1) : xstrndup(url, plen);
-	char *norm = join(base, path), *res = NULL;
-	free(base);
-	free(path);
-	if (!norm) {
-		diag_error(doc_src, line, col, "link '%s' leads outside content/", url);
+	char *path, *frag, *err, *res = NULL;
+	if (resolve_link_path(doc_src, url, &path, &frag, &err) != 0) {
+		diag_error(doc_src, line, col, "%s", err);
+		free(err);
 		return NULL;
 	}
-	size_t t = 0;
-	while (t < page_src.n && strcmp(page_src.v[t], norm))
-		t++;
-	bool page = strlen(norm) > 3 && !strcmp(norm + strlen(norm) - 3, ".md");
+	if (!path) { /* "#part": an anchor of this page, checked by vade once the page is rendered */
+		free(frag);
+		return NULL;
+	}
+	size_t t = find_target(path);
 	if (t == page_src.n) {
-		diag_error(doc_src, line, col, "link to a missing %s '%.*s'", page ? "page" : "file", (int)plen, url);
+		missing(url, plen, path, line, col);
 	} else {
+		size_t n = strlen(page_src.v[t]);
+		bool page = (n > 3 && !strcmp((char *)page_src.v[t] + n - 3, ".md")) || ((char *)page_src.v[t])[n - 1] == '/';
 		char *rel = site_url_relative(page_out.v[0], page_out.v[t]);
-		res = page ? xasprintf("%s%s", rel, hash ? hash : "") : xasprintf("%s%s", rel, url + plen);
+		res = !page ? xasprintf("%s%s", rel, url + plen) : frag ? xasprintf("%s#%s", rel, frag) : xstrdup(rel);
 		free(rel);
 	}
-	free(norm);
+	free(path);
+	free(frag);
 	return res;
 }
 
@@ -379,9 +399,12 @@ int main(int argc, char **argv)
 		} else if (!strcmp(kind, "pages")) {
 			for (size_t k = start + 1; k < close; k++) {
 				char src[512], dst[512];
+				struct buf row = BUF_INIT; /* {U+0020} writes a space in a name */
 				if (sscanf(lines.v[k], "%511s %511s", src, dst) == 2) {
-					vec_push(&page_src, xstrdup(src));
-					vec_push(&page_out, xstrdup(dst));
+					decode(&row, src, strlen(src));
+					vec_push(&page_src, buf_detach(&row, NULL));
+					decode(&row, dst, strlen(dst));
+					vec_push(&page_out, buf_detach(&row, NULL));
 				}
 			}
 			free(doc_src);

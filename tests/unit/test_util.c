@@ -76,6 +76,26 @@ int main(void)
 	ok(temps_in(dir) == 0, "no temporary file is left after a failed write");
 	free(data);
 
+	/* Text as editors save it: a byte order mark, CRLF, lone CRs. */
+	char t1[] = "\xef\xbb\xbf" "a: 1\r\nb: 2\rc: 3\r\r\n\nd\r";
+	size_t n1 = text_normalize(t1, sizeof t1 - 1);
+	ok(n1 == strlen(t1) && !strcmp(t1, "a: 1\nb: 2\nc: 3\n\n\nd\n"), "mark dropped, CRLF and CR made LF");
+	char t2[] = "\xef\xbb", t3[] = "x\xef\xbb\xbf";
+	ok(text_normalize(t2, 2) == 2 && text_normalize(t3, 4) == 4, "a cut mark, or one past the start, is text");
+
+	/* Percent-decoding and the nearest candidate. */
+	size_t dl;
+	char *d = percent_decode("a%20b%C3%A9%zz%4", 16, &dl);
+	ok(dl == 10 && !memcmp(d, "a b\xc3\xa9%zz%4", 10), "%%XX decoded, a %% without two hex digits kept");
+	free(d);
+	d = percent_decode("%00x", 4, &dl);
+	ok(dl == 2 && d[0] == 0 && d[1] == 'x', "%%00 decodes to a NUL byte, counted in the length");
+	free(d);
+	const char *cands[] = {"guides/intro.md", "guides/index.md", "a.md"};
+	ok(text_distance("kitten", "sitting") == 3 && text_distance("", "abc") == 3, "edit distance");
+	is_str(text_nearest("guides/intor.md", cands, 3, 2), "guides/intro.md", "the nearest candidate");
+	ok(text_nearest("zzz", cands, 3, 2) == NULL, "none within the limit");
+
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	ok(system(cmd) == 0, "cleaned up");
 	free(cmd);

@@ -3,6 +3,8 @@
 #include "tap.h"
 #include "yml.h"
 
+#include <string.h>
+
 static struct yml_doc *parse(const char *s, int line0)
 {
 	return yml_parse("t.yaml", s, strlen(s), line0);
@@ -33,6 +35,29 @@ int main(void)
 	d = parse("x: 1\n", 5);
 	ok(yml_get(d->root, "x")->line == 5, "line offset for front matter");
 	yml_free(d);
+
+	/* Merge keys, YAML 1.1 (yaml.org/type/merge.html), as the spec's own example. */
+	d = parse("- &CENTER {x: 1, y: 2}\n- &LEFT {x: 0, y: 2}\n- &BIG {r: 10}\n- &SMALL {r: 1}\n"
+	          "- x: 1\n  y: 2\n  r: 10\n  label: center/big\n"
+	          "- <<: *CENTER\n  r: 10\n  label: center/big\n"
+	          "- <<: [*CENTER, *BIG]\n  label: center/big\n"
+	          "- <<: [*BIG, *LEFT, *SMALL]\n  x: 1\n  label: center/big\n", 1);
+	ok(d && d->root && d->root->n == 8, "the merge example parses");
+	for (size_t i = 4; d && i < 8; i++) {
+		const struct yml_node *m = d->root->kids[i];
+		ok(m->n == 8 && !yml_get(m, "<<") && !strcmp(yml_str(yml_get(m, "x")), "1") &&
+		   !strcmp(yml_str(yml_get(m, "y")), "2") && !strcmp(yml_str(yml_get(m, "r")), "10") &&
+		   !strcmp(yml_str(yml_get(m, "label")), "center/big"),
+		   "item %zu: the same four keys, its own winning over merged, earlier merged over later", i + 1);
+	}
+	yml_free(d);
+	d = parse("a: &a {k: 1}\nb: {\"<<\": *a}\n", 1);
+	ok(d && yml_get(yml_get(d->root, "b"), "<<"), "a quoted \"<<\" is an ordinary key");
+	yml_free(d);
+	diag_reset();
+	ok(parse("a: &a [1]\nb:\n  <<: *a\n", 1) == NULL && diag_errors() == 1, "merging a list is an error");
+	ok(parse("a: {k: 1}\nb:\n  <<: [*x]\n", 1) == NULL, "merging an unknown alias is an error");
+	ok(parse("a: &a {k: 1}\nb:\n  <<: *a\n  <<: *a\n", 1) == NULL, "two merge keys in one mapping are an error");
 
 	ok(parse("a: [1, 2\n", 1) == NULL, "unclosed flow list is an error");
 	ok(parse("a: 1\na: 2\n", 1) == NULL, "duplicate key is an error");

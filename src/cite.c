@@ -501,28 +501,13 @@ static long find_key(const struct cite_refs *refs, const char *key)
 	return k ? (long)(k - refs->keys) : -1;
 }
 
+/* The edit distance from a to the first bl bytes of b (util.h's text_distance), 999 beyond its reach. */
 static size_t lev(const char *a, const char *b, size_t bl)
 {
-	size_t al = strlen(a), row[128];
-	if (al >= 127 || bl >= 127)
-		return 999;
-	for (size_t j = 0; j <= bl; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= al; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= bl; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[bl];
+	char *p = xstrndup(b, bl);
+	size_t d = text_distance(a, p);
+	free(p);
+	return d == (size_t)-1 ? 999 : d;
 }
 
 /* "'a', 'b' or 'c'": the known keys closest to key, by edit distance (whole key or its start). */

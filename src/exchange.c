@@ -38,18 +38,32 @@ static struct unit *add_unit(struct unit_list *u, const char *id, const char *so
 	return x;
 }
 
+/* A page's original (sg) and translation in language l (tr, empty when none)
+ * cut into passages, and aligned through the record (*rec, *nrec). False
+ * when the original cannot be read (nothing to free then). */
+static bool page_open(const struct site *s, size_t l, const struct status_store *st, const struct page *p,
+                      struct passage_set *sg, struct passage_set *tr, const struct rec **rec, size_t *nrec,
+                      struct page_align *a)
+{
+	memset(tr, 0, sizeof *tr);
+	if (!passage_set_read(s, p->docs[0], sg))
+		return false;
+	if (p->docs[l])
+		passage_set_read(s, p->docs[l], tr);
+	*rec = status_store_get(st, TR_PAGES, p->key, nrec);
+	page_align(sg, p->docs[l] ? *rec : NULL, *nrec, tr, a);
+	return true;
+}
+
 static void export_page(const struct site *s, size_t l, const struct status_store *st, const struct page *p,
                         struct unit_list *u, struct unit_list *gone)
 {
-	struct passage_set sg, tr = {0};
-	if (!passage_set_read(s, p->docs[0], &sg))
-		return;
-	if (p->docs[l])
-		passage_set_read(s, p->docs[l], &tr);
+	struct passage_set sg, tr;
+	const struct rec *rec;
 	size_t nrec;
-	const struct rec *rec = status_store_get(st, TR_PAGES, p->key, &nrec);
 	struct page_align a;
-	page_align(&sg, p->docs[l] ? rec : NULL, nrec, &tr, &a);
+	if (!page_open(s, l, st, p, &sg, &tr, &rec, &nrec, &a))
+		return;
 	if (!a.shape)
 		diag_warn(p->docs[l]->src, 0, 0, "its headings, paragraphs and cells do not answer the original's one by "
 		          "one: its translations are not in the export");
@@ -725,15 +739,12 @@ static void import_page(struct import *im, const struct page *p, const struct un
 {
 	const struct site *s = im->s;
 	size_t l = im->lang;
-	struct passage_set sg, tr = {0};
-	if (!passage_set_read(s, p->docs[0], &sg))
-		return;
-	if (p->docs[l])
-		passage_set_read(s, p->docs[l], &tr);
+	struct passage_set sg, tr;
+	const struct rec *rec;
 	size_t nrec;
-	const struct rec *rec = status_store_get(im->st, TR_PAGES, p->key, &nrec);
 	struct page_align a;
-	page_align(&sg, p->docs[l] ? rec : NULL, nrec, &tr, &a);
+	if (!page_open(s, l, im->st, p, &sg, &tr, &rec, &nrec, &a))
+		return;
 	struct choice *ch = xcalloc(a.n + 1, sizeof *ch);
 	size_t chosen = 0;
 	bool refused = false;

@@ -284,11 +284,6 @@ const char *const cite_name_vars[] = {"author", "editor", "translator", "contain
                                       "composer", "director", "editorial-director", "illustrator", "interviewer",
                                       "original-author", "recipient", "reviewed-author", NULL};
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* A scalar's text, or NULL for anything else (null included). */
 static const char *scalar(const struct yml_node *n)
 {

@@ -10,11 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Indexes a data list's items by id (the first item of each id), so lookups stay linear. */
 static void index_ids(struct data_file *df)
 {

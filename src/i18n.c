@@ -342,21 +342,14 @@ static int file_lang(const struct site *s, const char *tag)
 	char *t = xstrdup(tag);
 	for (char *c = t; *c; c++)
 		*c = *c == '_' ? '-' : *c;
-	char *at = strchr(t, '@'); /* a gettext modifier, "sr_RS@latin" */
-	if (at)
-		*at = '\0';
-	int l = -1;
-	for (size_t i = 1; i < s->nlangs && l < 0; i++)
-		if (!strcasecmp(s->langs[i].code, t))
-			l = (int)i;
-	char *dash = strchr(t, '-');
-	if (dash)
-		*dash = '\0';
-	for (size_t i = 1; i < s->nlangs && l < 0 && dash; i++)
-		if (!strcasecmp(s->langs[i].code, t))
-			l = (int)i;
+	t[strcspn(t, "@")] = '\0'; /* a gettext modifier, "sr_RS@latin" */
+	int l = site_lang(s, t); /* BCP 47 tags match whatever their case */
+	if (l <= 0 && strchr(t, '-')) {
+		t[strcspn(t, "-")] = '\0';
+		l = site_lang(s, t);
+	}
 	free(t);
-	return l;
+	return l > 0 ? l : -1;
 }
 
 int i18n_import(const struct site *s, const char *path, const struct import_opts *opts)

@@ -361,11 +361,6 @@ struct likeness {
 	const size_t *obody;
 };
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The words of s, lower-cased ASCII, each once, sorted. Caller frees each and the array. */
 static size_t words_of(const char *s, char ***out)
 {

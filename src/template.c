@@ -675,11 +675,6 @@ struct tpl_engine *tpl_new(const struct tpl_dir *dirs, size_t ndirs)
 
 #define FIXED_IDS_DEPTH 8 /* folders of templates inside templates/: partials/ is one */
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void scan_ids(const char *text, struct vec *ids)
 {
 	for (const char *p = text; (p = strstr(p, " id=\"")); ) {

@@ -390,6 +390,11 @@ void text_pos(const char *s, size_t off, int *line, int *col)
 	*col = c;
 }
 
+int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
 {
 	if (n > 1)

@@ -71,6 +71,8 @@ void strmap_free(struct strmap *m);
 
 /* qsort and bsearch that accept an empty (NULL) array. */
 void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+/* strcmp() of two char * elements, for xqsort() and xbsearch() over arrays of strings. */
+int cmp_str(const void *a, const void *b);
 void *xbsearch(const void *key, const void *base, size_t n, size_t size,
                int (*cmp)(const void *, const void *));
 

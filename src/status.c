@@ -762,7 +762,8 @@ struct tr_report *status_report_new(const struct site *s)
 	struct status_store **stores = xcalloc(s->nlangs, sizeof *stores);
 	for (size_t l = 1; l < s->nlangs; l++)
 		stores[l] = status_store_load(s, l);
-	for (size_t i = 0; i < s->npages; i++)
+	/* A site in one language has no translation to report on: its pages are not read twice. */
+	for (size_t i = 0; s->nlangs > 1 && i < s->npages; i++)
 		if (!s->pages[i]->generated && s->pages[i]->docs[0])
 			page_status(s, s->pages[i], stores, r);
 	for (size_t l = 1; l < s->nlangs; l++) {

@@ -523,15 +523,45 @@ static const char *id_of(const struct unit *x)
 	return our_id(x->id) ? x->id : NULL;
 }
 
-/* Whether unit x belongs to the page: by id "page:<key>:<name>", or, without
- * an id, by the original's file. */
-static bool unit_of_page(const struct unit *x, const struct page *p)
+/* The units of each page, found once: by id "page:<key>:<name>", or, without
+ * an id, by the original's file. Returns the unit indices grouped by page,
+ * page i's from (*from)[i] to (*from)[i + 1]. Caller frees both. */
+static size_t *units_by_page(const struct site *s, const struct unit_list *u, size_t **from)
 {
-	const char *id = id_of(x);
-	if (!id)
-		return x->file && !strcmp(x->file, p->docs[0]->src);
-	size_t kl = strlen(p->key);
-	return !strncmp(id, "page:", 5) && !strncmp(id + 5, p->key, kl) && id[5 + kl] == ':' && !strchr(id + 6 + kl, ':');
+	struct strmap keys = STRMAP_INIT, srcs = STRMAP_INIT; /* page key / original's file -> page index */
+	for (size_t i = 0; i < s->npages; i++)
+		if (!s->pages[i]->generated && s->pages[i]->docs[0]) {
+			*strmap_put(&keys, s->pages[i]->key, NULL) = i;
+			*strmap_put(&srcs, s->pages[i]->docs[0]->src, NULL) = i;
+		}
+	size_t *page = xcalloc(u->n + 1, sizeof *page);
+	*from = xcalloc(s->npages + 2, sizeof **from);
+	for (size_t k = 0; k < u->n; k++) {
+		const struct unit *x = &u->v[k];
+		const char *id = id_of(x);
+		const size_t *hit = NULL;
+		if (id && !strncmp(id, "page:", 5)) {
+			char *key = xstrndup(id + 5, (size_t)(strrchr(id, ':') - (id + 5)));
+			hit = strmap_get(&keys, key);
+			free(key);
+		} else if (!id && x->file) {
+			hit = strmap_get(&srcs, x->file);
+		}
+		page[k] = hit ? *hit : SIZE_MAX;
+		if (hit)
+			(*from)[*hit + 1]++;
+	}
+	for (size_t i = 0; i < s->npages; i++)
+		(*from)[i + 1] += (*from)[i];
+	size_t *order = xcalloc(u->n + 1, sizeof *order), *fill = xcalloc(s->npages + 1, sizeof *fill);
+	for (size_t k = 0; k < u->n; k++)
+		if (page[k] != SIZE_MAX)
+			order[(*from)[page[k]] + fill[page[k]]++] = k;
+	free(fill);
+	free(page);
+	strmap_free(&keys);
+	strmap_free(&srcs);
+	return order;
 }
 
 /* What one page's import decided for each of its original's passages. */
@@ -540,25 +570,21 @@ struct choice {
 	char *text;               /* its fitted target */
 };
 
-/* Matches unit x to a passage of the aligned page: by name with the same
- * source, else by source alone when exactly one passage not yet chosen has it. */
+/* Matches unit x to a passage of the aligned page: by name (names: name ->
+ * index in a) with the same source, else by source alone when exactly one
+ * passage not yet chosen has it. */
 static size_t match(struct import *im, const struct unit *x, const struct passage_set *sg,
-                    const struct page_align *a, const struct choice *ch)
+                    const struct page_align *a, const struct choice *ch, const struct strmap *names)
 {
 	const char *name = id_of(x) ? strrchr(x->id, ':') + 1 : NULL;
 	uint64_t d = passage_digest(x->source, strlen(x->source));
-	size_t by_name = SIZE_MAX, by_text = SIZE_MAX, texts = 0;
-	for (size_t i = 0; i < a->n; i++) {
-		if (a->v[i].orig == SIZE_MAX)
-			continue;
-		bool same = sg->v[a->v[i].orig].digest == d;
-		if (name && !strcmp(a->v[i].name, name))
-			by_name = i;
-		if (same && !ch[i].unit)
-			by_text = i, texts++;
-	}
+	const size_t *hit = name ? strmap_get(names, name) : NULL;
+	size_t by_name = hit ? *hit : SIZE_MAX, by_text = SIZE_MAX, texts = 0;
 	if (by_name != SIZE_MAX && sg->v[a->v[by_name].orig].digest == d)
-		return by_name;
+		return by_name; /* the usual case: the passage its id names, with the same text */
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i].orig != SIZE_MAX && sg->v[a->v[i].orig].digest == d && !ch[i].unit)
+			by_text = i, texts++;
 	/* Without a usable id: by text, the original's line telling repeated texts apart. */
 	if (by_name == SIZE_MAX && texts > 1 && x->line)
 		for (size_t i = 0; i < a->n; i++)
@@ -735,7 +761,8 @@ static char *rebuild(const struct page *p, size_t l, const struct passage_set *s
 	return out;
 }
 
-static void import_page(struct import *im, const struct page *p, const struct unit_list *u)
+static void import_page(struct import *im, const struct page *p, const struct unit_list *u, const size_t *mine,
+                        size_t nmine)
 {
 	const struct site *s = im->s;
 	size_t l = im->lang;
@@ -748,10 +775,13 @@ static void import_page(struct import *im, const struct page *p, const struct un
 	struct choice *ch = xcalloc(a.n + 1, sizeof *ch);
 	size_t chosen = 0;
 	bool refused = false;
-	for (size_t k = 0; k < u->n; k++) {
+	struct strmap names = STRMAP_INIT; /* passage name -> its place in a (names are the page's own strings) */
+	for (size_t i = 0; i < a.n; i++)
+		if (a.v[i].orig != SIZE_MAX)
+			*strmap_put(&names, a.v[i].name, NULL) = i;
+	for (size_t m = 0; m < nmine; m++) {
+		size_t k = mine[m];
 		const struct unit *x = &u->v[k];
-		if (im->used[k] || !unit_of_page(x, p))
-			continue;
 		im->used[k] = true;
 		if (!wanted(im, x))
 			continue;
@@ -764,7 +794,7 @@ static void import_page(struct import *im, const struct page *p, const struct un
 			refused = true;
 			continue;
 		}
-		size_t i = match(im, x, &sg, &a, ch);
+		size_t i = match(im, x, &sg, &a, ch, &names);
 		if (i == SIZE_MAX)
 			continue;
 		const struct passage *g = &sg.v[a.v[i].orig];
@@ -840,6 +870,7 @@ static void import_page(struct import *im, const struct page *p, const struct un
 	for (size_t i = 0; i < a.n; i++)
 		free(ch[i].text);
 	free(ch);
+	strmap_free(&names);
 	page_align_free(&a);
 	passage_set_free(&sg);
 	passage_set_free(&tr);
@@ -1097,9 +1128,12 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 		if (bad)
 			unit_error(&im, &u->v[k], "its translation holds %s, which no content file can hold", bad);
 	}
+	size_t *from, *order = units_by_page(s, u, &from);
 	for (size_t i = 0; diag_errors() == errors0 && i < s->npages; i++)
-		if (!s->pages[i]->generated && s->pages[i]->docs[0])
-			import_page(&im, s->pages[i], u);
+		if (from[i + 1] > from[i]) /* pages the file says nothing of are not read */
+			import_page(&im, s->pages[i], u, order + from[i], from[i + 1] - from[i]);
+	free(order);
+	free(from);
 	for (size_t k = 0; diag_errors() == errors0 && k < u->n; k++) {
 		const struct unit *x = &u->v[k];
 		if (im.used[k] || x->obsolete)

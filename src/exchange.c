@@ -7,6 +7,7 @@
 #include "util.h"
 
 #include <cmark-gfm.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -403,8 +404,16 @@ static char *fit(enum passage_kind k, const char *target, const char **why)
 			buf_addc(&b, one_line ? ' ' : '\n');
 			continue;
 		}
-		if (k == PASSAGE_CELL && *p == '|' && (p == target || p[-1] != '\\'))
-			buf_addc(&b, '\\'); /* GFM tables: an unescaped '|' ends the cell */
+		if (k == PASSAGE_CELL && *p == '|') {
+			/* GFM tables: a '|' ends the cell unless a backslash is right before it, and that
+			 * backslash is taken by the table, not by the text ("\\|" is "\" then a '|' that
+			 * is escaped): a '|' after an even run of backslashes gets one more. */
+			size_t run = 0;
+			while (run < (size_t)(p - target) && p[-1 - (ptrdiff_t)run] == '\\')
+				run++;
+			if (run % 2 == 0)
+				buf_addc(&b, '\\');
+		}
 		buf_addc(&b, *p);
 	}
 	while (b.len && (b.p[b.len - 1] == ' ' || b.p[b.len - 1] == '\n' || b.p[b.len - 1] == '\t'))

@@ -96,6 +96,13 @@ struct doc *doc_load(struct site *s, const char *src, char **slug, struct yml_no
 	d->summary = site_yaml_text(fm, "summary", NULL, src);
 	d->layout = site_yaml_text(fm, "layout", NULL, src);
 	d->layout_node = yml_get(fm, "layout");
+	d->updated = site_yaml_text(fm, "updated", NULL, src);
+	if (d->updated && !site_date_valid(d->updated)) {
+		struct yml_node *u = yml_get(fm, "updated");
+		diag_error(src, u->line, u->col, "'updated' must be a date written YYYY-MM-DD, such as 2026-11-30");
+		free(d->updated);
+		d->updated = NULL;
+	}
 	struct yml_node *w = yml_get(fm, "weight");
 	long long iv = 0;
 	double dv;
@@ -134,6 +141,7 @@ void doc_free(struct doc *d)
 	free(d->src);
 	yml_free(d->fm);
 	free(d->title);
+	free(d->updated);
 	free(d->summary);
 	free(d->layout);
 	free(d);

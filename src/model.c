@@ -400,11 +400,13 @@ static void push_languages(lua_State *L, const struct site *s)
 	}
 }
 
-/* registry["vade.site"]: title, default_language, languages, params. */
+/* registry["vade.site"]: title, edition, base_url, default_language, languages, params. */
 static void build_site(lua_State *L, const struct site *s)
 {
 	lua_createtable(L, 0, 6);
 	model_set_str(L, "title", s->title);
+	model_set_str(L, "edition", s->edition);
+	model_set_str(L, "base_url", s->base_url);
 	model_set_str(L, "default_language", s->langs[0].code);
 	push_languages(L, s);
 	lua_setfield(L, -2, "languages");
@@ -488,6 +490,8 @@ static void push_page(lua_State *L, const struct resolved *r, const struct page 
 	model_set_str(L, "summary", d->summary);
 	model_set_str(L, "layout", d->layout);
 	model_set_str(L, "source", d->src);
+	/* a translation without its own date is as recent as the original it follows */
+	model_set_str(L, "updated", d->updated ? d->updated : site_page_doc(s, p, 0)->updated);
 	lua_pushinteger(L, d->weight);
 	lua_setfield(L, -2, "weight");
 	lua_pushboolean(L, p->key[0] == '\0');

@@ -83,6 +83,20 @@ char *site_yaml_text(const struct yml_node *map, const char *key, const char *df
 	return v ? xstrdup(v) : dflt ? xstrdup(dflt) : NULL;
 }
 
+bool site_date_valid(const char *s)
+{
+	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return false;
+	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+	if (m < 1 || m > 12 || d < 1 || d > days[m - 1])
+		return false;
+	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+}
+
 bool site_lang_code_valid(const char *c)
 {
 	size_t n = strspn(c, "abcdefghijklmnopqrstuvwxyz");
@@ -117,6 +131,25 @@ static bool load_config(struct site *s)
 		return false;
 	}
 	s->unsafe_html = iv != 0;
+	s->edition = site_yaml_text(root, "edition", NULL, src);
+	s->base_url = site_yaml_text(root, "base_url", NULL, src);
+	if (s->base_url) {
+		/* Sitemap entries are absolute addresses (sitemaps.org protocol: "fully-qualified URL"). */
+		struct yml_node *b = yml_get(root, "base_url");
+		const char *v = s->base_url, *host = strstr(v, "://");
+		bool ok = (!strncmp(v, "https://", 8) || !strncmp(v, "http://", 7)) && host[3] && host[3] != '/' &&
+		          !strpbrk(v, " \t\r\n\"'<>?#\\");
+		if (!ok) {
+			diag_error(src, b->line, b->col, "'base_url' must be the site's address, such as "
+			           "https://intranet.example.org/guide/ (no spaces, query or fragment)");
+			return false;
+		}
+		if (v[strlen(v) - 1] != '/') {
+			char *t = xasprintf("%s/", v);
+			free(s->base_url);
+			s->base_url = t;
+		}
+	}
 
 	struct yml_node *langs = yml_get(root, "languages");
 	char *dflt = site_yaml_text(root, "default_language", NULL, src);
@@ -704,6 +737,8 @@ void site_free(struct site *s)
 	yml_free(s->config);
 	free(s->title);
 	free(s->theme);
+	free(s->edition);
+	free(s->base_url);
 	free(s->theme_dir);
 	free(s->dir);
 	tree_close(&s->tree);

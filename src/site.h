@@ -40,6 +40,7 @@ struct doc {
 	char *src;              /* path as the user sees it, e.g. "content/a/b.fr.md" */
 	struct yml_doc *fm;     /* front matter, or NULL */
 	char *title, *summary, *layout;
+	char *updated;          /* front matter `updated`, an ISO 8601 calendar date "YYYY-MM-DD", or NULL */
 	struct yml_node *layout_node; /* where layout was set, for errors */
 	bool title_from_heading;     /* title is the body's first "# heading" (dropped from the body) */
 	int weight;
@@ -76,6 +77,8 @@ struct site {
 	struct tree theme_tree; /* the theme's folder */
 	struct yml_doc *config;
 	char *title, *theme, *theme_dir;
+	char *edition;          /* `edition`: which version of the content this is ("2026-11", "2nd edition"), or NULL */
+	char *base_url;         /* `base_url`: the site's public address, "http(s)://host/path/" (ends in '/'), or NULL */
 	struct lang *langs;     /* langs[0] is the default language */
 	size_t nlangs;
 	bool unsafe_html;
@@ -88,6 +91,9 @@ struct site {
 	char **resources;       /* other files under content/, relative to content/, sorted */
 	size_t nresources;
 };
+
+/* Whether s is an ISO 8601 calendar date "YYYY-MM-DD" that exists (leap years counted). */
+bool site_date_valid(const char *s);
 
 /* Loads SITE_DIR/content. Returns NULL after reporting errors through diag. */
 struct site *site_load(const char *dir);

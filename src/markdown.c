@@ -940,6 +940,39 @@ void markdown_result_free(struct md_result *r)
 	memset(r, 0, sizeof *r);
 }
 
+char *markdown_typeset(const char *s, const char *lang)
+{
+	/* The text is made a Markdown paragraph that means itself: ASCII punctuation
+	 * escaped except what smart punctuation works on (' " - .), and the first
+	 * character of each line made an entity or escape, so that nothing starts a
+	 * block ("# ", "- ", "2011. ", indentation). */
+	struct buf md = BUF_INIT;
+	bool line_start = true;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\n' || *p == '\r') {
+			buf_addc(&md, '\n');
+			line_start = true;
+			continue;
+		}
+		if (line_start && (*p == ' ' || *p == '\t' || isdigit(*p)))
+			buf_addf(&md, "&#%d;", *p);
+		else if (ispunct(*p) && (line_start || !strchr("'\"-.", *p)))
+			buf_addf(&md, "\\%c", *p);
+		else
+			buf_addc(&md, (char)*p);
+		line_start = false;
+	}
+	cmark_parser *p = new_parser(CMARK_OPT_SMART, false);
+	cmark_node *doc = parse(p, NULL, md.p ? md.p : "", md.len);
+	typography(doc, lang, false);
+	struct buf out = BUF_INIT;
+	node_text(doc, &out);
+	cmark_node_free(doc);
+	cmark_parser_free(p);
+	buf_free(&md);
+	return buf_detach(&out, NULL);
+}
+
 size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, const char *lang,
                             const struct md_reserved *reserved, char ***out, int **lines)
 {

@@ -92,6 +92,11 @@ struct cmark_node *markdown_parse_blocks(const char *text, size_t len);
  * Caller frees each id and both arrays. */
 size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, const char *lang,
                             const struct md_reserved *reserved, char ***ids, int **lines);
+/* Plain text s (a title, a summary) with the body's typography in lang: smart
+ * punctuation (curly quotes, dashes, ellipses: CommonMark's smart option) and the
+ * language's spacing (French: narrow no-break spaces); never read as Markdown.
+ * Lines become one, joined by a space. Caller frees. */
+char *markdown_typeset(const char *s, const char *lang);
 /* Plain text of the first level-1 heading, or NULL. Caller frees. */
 char *markdown_first_h1(const char *text, size_t len);
 /* Appends GitHub's id for heading text s to b (lower case, spaces to '-', punctuation dropped). */

@@ -486,8 +486,8 @@ static void push_page(lua_State *L, const struct resolved *r, const struct page 
 	const struct doc *d = site_page_doc(s, p, l);
 	lua_createtable(L, 0, 16);
 	model_set_str(L, "key", p->key);
-	model_set_str(L, "title", d->title);
-	model_set_str(L, "summary", d->summary);
+	model_set_str(L, "title", d->shown_title);
+	model_set_str(L, "summary", d->shown_summary);
 	model_set_str(L, "layout", d->layout);
 	model_set_str(L, "source", d->src);
 	/* a translation without its own date is as recent as the original it follows */
@@ -515,6 +515,15 @@ static void push_page(lua_State *L, const struct resolved *r, const struct page 
 	free(perma);
 	push_cached(L, cache, d, make_params, NULL);
 	lua_setfield(L, -2, "params");
+	/* the files written for the page, as a set: the original's `outputs` decide for every language */
+	unsigned outs = p->docs[0] ? p->docs[0]->outputs : OUT_HTML;
+	lua_createtable(L, 0, 4);
+	for (unsigned k = 0; k < 4; k++)
+		if (outs & 1u << k) {
+			lua_pushboolean(L, 1);
+			lua_setfield(L, -2, output_names[k]);
+		}
+	lua_setfield(L, -2, "outputs");
 }
 
 /* pages[lang]: every page's table in that language, linked to parent and children; frozen. */

@@ -685,6 +685,15 @@ struct site *site_load(const char *dir)
 		free(f);
 	}
 	vec_free(&found);
+	/* Titles and summaries as shown: the body's typography in the doc's language. */
+	for (size_t i = 0; i < s->npages; i++)
+		for (size_t l = 0; l < s->nlangs; l++) {
+			struct doc *d = s->pages[i]->docs[l];
+			if (!d)
+				continue;
+			d->shown_title = d->title ? markdown_typeset(d->title, s->langs[l].code) : NULL;
+			d->shown_summary = d->summary ? markdown_typeset(d->summary, s->langs[l].code) : NULL;
+		}
 	s->resources = (char **)res.v;
 	s->nresources = res.n;
 	data_load(s);

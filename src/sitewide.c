@@ -54,6 +54,13 @@ static void render_extra(struct worker *w, const struct job *j, const char *name
 	lua_State *L = tpl_lua(w->e);
 	int vars = lua_gettop(L);
 	struct buf inner = BUF_INIT, page = BUF_INIT;
+	/* page.sitewide: where a page made in every language is under each language's
+	 * folder ("search/index.html"), for links to it in another language */
+	const char *code = w->sh->s->langs[j->lang].code;
+	size_t n = strlen(code);
+	if (lua_getfield(L, vars, "page") == LUA_TTABLE && !strncmp(j->out_path, code, n) && j->out_path[n] == '/')
+		model_set_str(L, "sitewide", j->out_path + n + 1);
+	lua_pop(L, 1);
 	if (job_template(w, j, name, vars, j->out_path, &inner, NULL) == 0) {
 		lua_pushlstring(L, inner.p, inner.len);
 		lua_setfield(L, vars, "content");
@@ -97,8 +104,8 @@ static void render_search(struct worker *w)
 			const struct doc *d = site_page_doc(s, p, l);
 			char *url = site_url_relative(out_path, resolve_output(w->sh->r, p, l));
 			lua_createtable(L, 0, 5);
-			model_set_str(L, "title", d->title);
-			model_set_str(L, "summary", d->summary);
+			model_set_str(L, "title", d->shown_title);
+			model_set_str(L, "summary", d->shown_summary);
 			model_set_str(L, "headings", heads);
 			model_set_str(L, "url", url);
 			lua_pushboolean(L, resolve_has_text(w->sh->r, p, l));

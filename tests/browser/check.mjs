@@ -12,6 +12,10 @@
 //              target exists, and it shows a focus indicator inside the viewport when focused
 //   direction  the same pages: the main column starts on the side the page's dir says
 //   narrow     the same pages: nothing scrolls sideways on a phone-sized screen
+//   type-scale the same pages: computed sizes keep the hierarchy in every language,
+//              h1 > each h2 > each h3 >= body text, and the contents box, notes and
+//              side navigation are not larger than body text (per-language
+//              adjustments such as Arabic's larger size must not compound)
 //   file-url   SITE_DIR/index.html over file://, to the default language home, click the
 //              first link in <main>: must land on an existing file, no failed file request
 // Time: no limit on the run; each step (a vnu batch, a page load, one check of a page,
@@ -32,7 +36,7 @@ const require = createRequire(import.meta.url);
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const VNU_JAR = path.join(HERE, 'node_modules/vnu-jar/build/dist/vnu.jar');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const PAGE_CHECKS = ['axe', 'offline', 'landmarks', 'direction', 'narrow'];
+const PAGE_CHECKS = ['axe', 'offline', 'landmarks', 'direction', 'narrow', 'type-scale'];
 // Files per Java run: a stalled run fails these files, not all.
 const VNU_BATCH = Number(process.env.VADE_BT_VNU_BATCH || 16);
 
@@ -250,6 +254,26 @@ const CHECK = {
     if (f.dir !== f.cssdir) return `FAIL direction ${p}: dir=${f.dir} but main is laid out ${f.cssdir}`;
     if (Math.abs(f.start) > 2 || !f.navOk) return `FAIL direction ${p}: main starts ${f.start.toFixed(1)}px from the ${f.dir === 'rtl' ? 'right' : 'left'} edge; side navigation ${f.navOk ? 'ok' : 'on the wrong side'}`;
     return `ok direction ${f.dir} ${p}`;
+  },
+
+  // type-scale: computed font sizes in px
+  async 'type-scale'(page, p) {
+    const f = await page.evaluate(() => {
+      const px = (el) => parseFloat(getComputedStyle(el).fontSize);
+      const all = (sel) => [...document.querySelectorAll(sel)].map((el) => ({ sel, px: px(el), text: (el.textContent || '').trim().slice(0, 30) }));
+      const body = document.querySelector('main .prose p, main p') || document.querySelector('main');
+      return { body: body ? px(body) : 0, h1: all('main h1'), h2: all('main h2:not(.toc h2)'), h3: all('main h3'),
+        small: ['.toc', '.toc li', '.notes', '.notes li', '.sidenav', '.sidenav li'].flatMap(all) };
+    });
+    const bad = [];
+    const h1 = f.h1.length ? Math.min(...f.h1.map((h) => h.px)) : Infinity;
+    for (const h of f.h2) if (!(h.px < h1)) bad.push(`h2 "${h.text}" ${h.px}px not below h1 ${h1}px`);
+    const h2 = f.h2.length ? Math.min(...f.h2.map((h) => h.px)) : h1;
+    for (const h of f.h3) if (!(h.px < h2)) bad.push(`h3 "${h.text}" ${h.px}px not below h2 ${h2}px`);
+    for (const h of [...f.h1, ...f.h2, ...f.h3]) if (!(h.px > f.body)) bad.push(`heading "${h.text}" ${h.px}px not above body ${f.body}px`);
+    for (const s of f.small) if (s.px > f.body + 0.01) bad.push(`${s.sel} "${s.text}" ${s.px}px larger than body ${f.body}px`);
+    if (bad.length) return `FAIL type-scale ${p}: ${clip(bad.slice(0, 4).join('; '), 400)}`;
+    return `ok type-scale ${p} (h1 ${h1 === Infinity ? '-' : h1}px, body ${f.body}px)`;
   },
 
   // narrow: on a phone-sized screen nothing makes the page scroll sideways

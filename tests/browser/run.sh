@@ -4,8 +4,9 @@
 # SITE_DIR is an output folder made by `vade build -o SITE_DIR`. Prints one line per
 # check and page: "ok <check> <path>", "FAIL <check> <path>: <why>", or "SKIP <check>: <why>"
 # when a tool could not be installed (no network, not root). Checks: vnu (Nu HTML
-# Checker on every .html), axe, offline, landmarks (headless Chromium over a loopback
-# http server) and file-url (the site opened from disk). See check.mjs.
+# Checker on every .html), axe, offline, landmarks, direction, narrow, type-scale (headless
+# Chromium over a loopback http server) and file-url (the site opened from disk), see
+# check.mjs; crawl (every link and fragment of every HTML file, from file://), see crawl.mjs.
 # Exit: 0 once it has run (whatever it found), 2 on a usage error.
 # Installs what it lacks: node_modules (npm ci), chromium and a Java runtime (apt, as root).
 # Environment: CHROMIUM (default /usr/bin/chromium), JAVA (default java),
@@ -83,4 +84,9 @@ node "$HERE/check.mjs" "$SITE"
 rc=$?
 if [ $rc = 2 ]; then exit 2; fi
 [ $rc = 0 ] || echo "FAIL browser-tests: check.mjs stopped with exit code $rc"
+if [ -n "${VADE_BT_SKIP_BROWSER:-}" ]; then
+  echo "SKIP crawl: $VADE_BT_SKIP_BROWSER"
+else
+  node "$HERE/crawl.mjs" "$SITE" || echo "FAIL crawl: crawl.mjs stopped with exit code $?"
+fi
 exit 0

@@ -70,6 +70,26 @@ int main(void)
 	is_str(title, "Setext", "first h1 found, setext too");
 	free(title);
 
+	/* Titles and summaries: the body's typography, never Markdown. */
+	struct { const char *in, *lang, *out; } ts[] = {
+		{"Dos and don'ts", "en", "Dos and don\u2019ts"},
+		{"The \"Palermo\" protocol -- 2000...", "en", "The \u201cPalermo\u201d protocol \u2013 2000\u2026"},
+		{"# Not a heading", "en", "# Not a heading"},
+		{"2011. A year, not a list", "en", "2011. A year, not a list"},
+		{"- not an item", "en", "- not an item"},
+		{"*not em* and `no code` <b>x</b> [no](link) a_b_c \\ & &amp;", "en",
+		 "*not em* and `no code` <b>x</b> [no](link) a_b_c \\ & &amp;"},
+		{"    four spaces", "en", "    four spaces"},
+		{"Two\nlines\n===", "en", "Two lines ==="},
+		{"Qu'est-ce que la traite ? \"Oui\"", "fr", "Qu\u2019est-ce que la traite\u202f? \u00ab\u202fOui\u202f\u00bb"},
+		{"", "en", ""},
+	};
+	for (size_t i = 0; i < sizeof ts / sizeof *ts; i++) {
+		char *got = markdown_typeset(ts[i].in, ts[i].lang);
+		is_str(got, ts[i].out, ts[i].in);
+		free(got);
+	}
+
 	md("<script>alert(1)</script>\n\nhi <b>x</b>\n", false, &r);
 	ok(!strstr(r.html.p, "<script") && !strstr(r.html.p, "<b>"), "raw HTML omitted by default");
 	markdown_result_free(&r);

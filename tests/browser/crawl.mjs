@@ -1,0 +1,163 @@
+// The link crawler: every HTML file of a built site, opened from file:// in headless
+// Chromium with scripts off (what a reader on a file share without scripts gets; the
+// links scripts add are checked by check.mjs and print.mjs), and every link, stylesheet,
+// script, image and icon it names:
+//   - a file: address must name an existing file (a folder would show the reader a
+//     directory listing from file://, so it fails too), inside the site folder;
+//   - a #fragment must be an id (or <a name>) in the target as Chromium parsed it;
+//   - a <meta http-equiv=refresh> target obeys the same rules;
+//   - the language switcher of a page under <lang>/ leads to the same path under each
+//     other language's folder (fallback pages included), never to another page;
+//   - with scripts on, the switcher of each search page keeps the query (?q=) it was
+//     opened with and the one typed, and the page it leads to searches for it.
+// Addresses with another scheme (https:, mailto:) are counted, not followed.
+//   node crawl.mjs SITE_DIR
+// Prints "ok crawl <file> (<n> links)" or "FAIL crawl <file>: <link> -> <why>" per file,
+// then "ok crawl-summary ..." / "FAIL crawl-summary ..." with the totals. Each file's load
+// is a step with its own limit (VADE_BT_STEP_TIMEOUT_MS, steps.mjs). Exits 0 once it ran.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { STEP_MS, limited, why } from './steps.mjs';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const arg = process.argv[2];
+if (!arg || !fs.existsSync(arg) || !fs.statSync(arg).isDirectory()) {
+  console.error('usage: node crawl.mjs SITE_DIR');
+  process.exit(2);
+}
+const SITE = fs.realpathSync(path.resolve(arg));
+const rel = (p) => path.relative(SITE, p).split(path.sep).join('/');
+const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true })
+  .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+const htmlFiles = walk(SITE).filter((f) => /\.html$/.test(f));
+
+// What one HTML file names, read from Chromium's DOM (addresses already resolved
+// against the file's own, as the reader's browser resolves them).
+function facts() {
+  const links = [];
+  const add = (el, url) => links.push({ url, what: `<${el.localName}${el.id ? '#' + el.id : ''}> ${el.getAttribute('href') ?? el.getAttribute('src') ?? ''}` });
+  for (const el of document.querySelectorAll('a[href], area[href], link[href]')) add(el, el.href);
+  for (const el of document.querySelectorAll('img[src], script[src], iframe[src], source[src], video[src], audio[src]')) add(el, el.src);
+  for (const el of document.querySelectorAll('meta[http-equiv="refresh" i]')) {
+    const m = /url\s*=\s*['"]?([^'"]+)/i.exec(el.getAttribute('content') || '');
+    if (m) links.push({ url: new URL(m[1], document.baseURI).href, what: `<meta refresh> ${m[1]}` });
+  }
+  // the language switcher: the same page in each other language
+  const switcher = [...document.querySelectorAll('.languages a[hreflang]')].map((a) => ({ lang: a.hreflang, url: a.href }));
+  const ids = [...document.querySelectorAll('[id]')].map((e) => e.id)
+    .concat([...document.querySelectorAll('a[name]')].map((e) => e.getAttribute('name')));
+  return { links, ids, switcher };
+}
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM, headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run',
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+// Scripts off; a refresh must not take the page away before it is read, so the
+// parsed document is read as soon as it exists (domcontentloaded) and the page is
+// stopped from going on.
+const context = await browser.newContext({ javaScriptEnabled: false, serviceWorkers: 'block' });
+await context.route(/^(https?|wss?):/, (route) => route.abort('blockedbyclient'));
+const byFile = new Map();   // absolute path -> {links, ids, switcher} | {error}
+const out0 = [];            // the search pages' lines
+try {
+  for (const f of htmlFiles) {
+    const page = await context.newPage();
+    const r = await limited(STEP_MS, async () => {
+      await page.goto(pathToFileURL(f).href, { waitUntil: 'commit', timeout: 0 });
+      await page.waitForLoadState('domcontentloaded', { timeout: 0 });
+      return page.evaluate(facts);
+    });
+    byFile.set(f, r.value || { error: why(`load ${rel(f)}`, r) });
+    await page.close().catch(() => {});
+  }
+  out0.push(...await searchKeepsQuery());
+} finally {
+  await browser.close().catch(() => {});
+}
+
+// The search pages with scripts on: the switcher keeps the query, opened with and typed.
+async function searchKeepsQuery() {
+  const lines = [];
+  const ctx = await browser.newContext({ serviceWorkers: 'block' });
+  await ctx.route(/^(https?|wss?):/, (route) => route.abort('blockedbyclient'));
+  for (const f of htmlFiles.filter((x) => /^[^/]+\/search\/index\.html$/.test(rel(x)))) {
+    const page = await ctx.newPage();
+    const r = await limited(STEP_MS, async () => {
+      const bad = [];
+      await page.goto(pathToFileURL(f).href + '?q=forced+labour', { waitUntil: 'load', timeout: 0 });
+      const hrefs = () => page.$$eval('a[data-keep-query]', (as) => as.map((a) => a.href));
+      const first = await hrefs();
+      if (!first.length) bad.push('no language links marked data-keep-query');
+      for (const h of first) if (!h.includes('?q=forced%20labour')) bad.push(`opened with ?q=forced+labour, a language link is ${h}`);
+      if (await page.$('#q')) {
+        await page.fill('#q', 'Palermo é');
+        for (const h of await hrefs()) if (!h.includes('?q=Palermo%20%C3%A9')) bad.push(`after typing, a language link is ${h}`);
+        const other = (await hrefs()).find((h) => !h.startsWith(pathToFileURL(f).href));
+        if (other) {
+          await page.goto(other, { waitUntil: 'load', timeout: 0 });
+          const v = await page.inputValue('#q');
+          if (v !== 'Palermo é') bad.push(`the other language's search page opened with "${v}" in the box`);
+        }
+      }
+      return bad;
+    });
+    lines.push(r.value ? (r.value.length ? `FAIL crawl-search-query ${rel(f)}: ${r.value.slice(0, 3).join('; ')}` : `ok crawl-search-query ${rel(f)}`)
+      : `FAIL crawl-search-query ${rel(f)}: ${why('search page', r)}`);
+    await page.close().catch(() => {});
+  }
+  await ctx.close().catch(() => {});
+  return lines;
+}
+
+// A link's problem, or '' when it resolves.
+function problem(url) {
+  let u;
+  try { u = new URL(url); } catch { return 'not an address'; }
+  if (u.protocol !== 'file:') return '';
+  const target = fileURLToPath(u.href.replace(/[?#].*$/, ''));
+  if (rel(target).startsWith('..')) return 'outside the site folder';
+  if (!fs.existsSync(target)) return 'no such file';
+  if (fs.statSync(target).isDirectory()) return 'a folder (from file:// the reader gets a directory listing)';
+  const frag = decodeURIComponent(u.hash.slice(1));
+  if (!frag) return '';
+  const t = byFile.get(target);
+  if (!t) return `#${frag} in a file that is not HTML`;
+  if (t.error) return `#${frag}: the target did not load`;
+  return t.ids.includes(frag) ? '' : `no id "${frag}" in ${rel(target)}`;
+}
+
+let links = 0, external = 0, broken = 0;
+const out = [];
+for (const f of htmlFiles) {
+  const r = byFile.get(f);
+  if (r.error) { out.push(`FAIL crawl ${rel(f)}: ${r.error}`); broken++; continue; }
+  const bad = [];
+  for (const l of r.links) {
+    links++;
+    if (!l.url.startsWith('file:')) { external++; continue; }
+    const p = problem(l.url);
+    if (p) bad.push(`${l.what} -> ${p}`);
+  }
+  const here = rel(f).split('/');
+  if (here.length > 1) {
+    for (const sw of r.switcher) {
+      let to = '';
+      try { to = rel(fileURLToPath(sw.url.replace(/[?#].*$/, ''))); } catch { /* not a file: address */ }
+      const want = [sw.lang, ...here.slice(1)].join('/');
+      if (to !== want) bad.push(`language link ${sw.lang} -> ${to || sw.url}, not the same page ${want}`);
+    }
+  }
+  broken += bad.length;
+  out.push(bad.length ? `FAIL crawl ${rel(f)}: ${bad.length} broken: ${bad.slice(0, 5).join('; ')}`
+    : `ok crawl ${rel(f)} (${r.links.length} links)`);
+}
+out.push(`${broken ? 'FAIL' : 'ok'} crawl-summary ${htmlFiles.length} files, ${links} links (${external} outside file://), ${broken} broken`);
+process.stdout.write([...out, ...out0].join('\n') + '\n');
+process.exit(0);

@@ -10,6 +10,7 @@
 #include "output.h"
 #include "util.h"
 
+#include <libxml/xmlwriter.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,6 +195,94 @@ static void render_dashboard(struct worker *w, const struct tr_report *status)
 	lua_pop(L, 1);
 }
 
+/* The "page not found" pages: <lang>/404.html in each language and 404.html at the
+ * root (the default language's), for a web server to answer unknown addresses with
+ * (Apache: ErrorDocument 404; nginx: error_page 404). A server sends the page at the
+ * address that was not found, so its relative links would resolve from there: the
+ * page carries <base href> at its own address, the site's base_url, or "/" (a site at
+ * the server's root) when site.yaml gives none. */
+static void render_not_found(struct worker *w)
+{
+	const struct site *s = w->sh->s;
+	lua_State *L = tpl_lua(w->e);
+	for (size_t l = 0; l <= s->nlangs; l++) {
+		size_t lang = l < s->nlangs ? l : 0;
+		char *out_path = l < s->nlangs ? xasprintf("%s/404.html", s->langs[l].code) : xstrdup("404.html");
+		struct job j = own_job(s, lang, out_path);
+		model_push_vars(w, &j, NULL);
+		const char *title = site_ui(s, lang, "not_found");
+		model_push_own_page(L, title ? title : "Page not found");
+		char *base = xasprintf("%s%s", s->base_url ? s->base_url : "/", out_path);
+		model_set_str(L, "base", base);
+		free(base);
+		lua_setfield(L, -2, "page");
+		render_extra(w, &j, "notfound.html");
+		lua_pop(L, 1);
+		free(out_path);
+	}
+}
+
+/* A page's public address: base_url and its output path, "index.html" left out. */
+static char *public_url(const struct site *s, const char *out_path)
+{
+	size_t n = strlen(out_path), k = strlen("index.html");
+	if (n >= k && !strcmp(out_path + n - k, "index.html") && (n == k || out_path[n - k - 1] == '/'))
+		n -= k;
+	return xasprintf("%s%.*s", s->base_url, (int)n, out_path);
+}
+
+/* sitemap.xml (sitemaps.org protocol 0.9), when site.yaml gives base_url: every page
+ * in each language it is written in (fallback copies of the original are left out:
+ * they would index the original's text twice), <lastmod> from front matter
+ * `updated`, and each page's languages as xhtml:link alternates (Google's hreflang
+ * extension) with x-default for the default language. Written with libxml2. */
+static void render_sitemap(struct worker *w)
+{
+	const struct site *s = w->sh->s;
+	const struct resolved *r = w->sh->r;
+	xmlBufferPtr xb = xmlBufferCreate();
+	xmlTextWriterPtr x = xmlNewTextWriterMemory(xb, 0);
+	xmlTextWriterSetIndent(x, 1);
+	xmlTextWriterSetIndentString(x, BAD_CAST " ");
+	xmlTextWriterStartDocument(x, "1.0", "UTF-8", NULL);
+	xmlTextWriterStartElement(x, BAD_CAST "urlset");
+	xmlTextWriterWriteAttribute(x, BAD_CAST "xmlns", BAD_CAST "http://www.sitemaps.org/schemas/sitemap/0.9");
+	xmlTextWriterWriteAttribute(x, BAD_CAST "xmlns:xhtml", BAD_CAST "http://www.w3.org/1999/xhtml");
+	for (size_t i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		for (size_t l = 0; l < s->nlangs; l++) {
+			if (!resolve_has_text(r, p, l))
+				continue;
+			char *loc = public_url(s, resolve_output(r, p, l));
+			xmlTextWriterStartElement(x, BAD_CAST "url");
+			xmlTextWriterWriteElement(x, BAD_CAST "loc", BAD_CAST loc);
+			free(loc);
+			const struct doc *d = site_page_doc(s, p, l);
+			const char *updated = d->updated ? d->updated : p->docs[0]->updated;
+			if (updated)
+				xmlTextWriterWriteElement(x, BAD_CAST "lastmod", BAD_CAST updated);
+			for (size_t k = 0; k <= s->nlangs && s->nlangs > 1; k++) {
+				size_t kl = k < s->nlangs ? k : 0;
+				if (!resolve_has_text(r, p, kl))
+					continue;
+				char *href = public_url(s, resolve_output(r, p, kl));
+				xmlTextWriterStartElement(x, BAD_CAST "xhtml:link");
+				xmlTextWriterWriteAttribute(x, BAD_CAST "rel", BAD_CAST "alternate");
+				xmlTextWriterWriteAttribute(x, BAD_CAST "hreflang", BAD_CAST(k < s->nlangs ? s->langs[k].code : "x-default"));
+				xmlTextWriterWriteAttribute(x, BAD_CAST "href", BAD_CAST href);
+				xmlTextWriterEndElement(x);
+				free(href);
+			}
+			xmlTextWriterEndElement(x);
+		}
+	}
+	xmlTextWriterEndDocument(x);
+	xmlFreeTextWriter(x);
+	if (w->sh->o->out)
+		output_put(w->sh->o->out, "sitemap.xml", (const char *)xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
+	xmlBufferFree(xb);
+}
+
 /* The root page leads to the default language's home. */
 static void render_root(struct worker *w)
 {
@@ -238,6 +327,10 @@ void sitewide_render(struct worker *w)
 		render_dashboard(w, status);
 	if (base && tpl_exists(w->e, "search.html"))
 		render_search(w);
+	if (base && tpl_exists(w->e, "notfound.html"))
+		render_not_found(w);
+	if (s->base_url)
+		render_sitemap(w);
 	if (tpl_exists(w->e, "root.html"))
 		render_root(w);
 }

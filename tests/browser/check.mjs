@@ -7,6 +7,8 @@
 // Checks:
 //   vnu        every *.html file, Nu HTML Checker, errors only, one Java run per batch of files
 //   axe        every <dir>/index.html page over http, axe-core with wcag2a/2aa/21a/21aa
+//   dark       the same pages in the dark colour scheme (prefers-color-scheme: dark):
+//              axe's color-contrast rule (WCAG AA), and the scheme must change the page
 //   offline    the same pages: no request (or resource URL in the DOM) to a host other than 127.0.0.1
 //   landmarks  the same pages: exactly one <main>, the first Tab stop is a skip link whose
 //              target exists, and it shows a focus indicator inside the viewport when focused
@@ -36,7 +38,7 @@ const require = createRequire(import.meta.url);
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const VNU_JAR = path.join(HERE, 'node_modules/vnu-jar/build/dist/vnu.jar');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const PAGE_CHECKS = ['axe', 'offline', 'landmarks', 'direction', 'narrow', 'type-scale'];
+const PAGE_CHECKS = ['axe', 'dark', 'offline', 'landmarks', 'direction', 'narrow', 'type-scale'];
 // Files per Java run: a stalled run fails these files, not all.
 const VNU_BATCH = Number(process.env.VADE_BT_VNU_BATCH || 16);
 
@@ -216,6 +218,26 @@ const CHECK = {
     }
     const parts = res.violations.map((v) => `${v.id} (${v.impact}, ${v.n}x) at ${clip(v.target, 80)}`);
     return `FAIL axe ${p}: ${clip(parts.join('; '), 500)}`;
+  },
+
+  // dark: the dark colour scheme keeps AA contrast
+  async dark(page, p) {
+    const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const light = await bg();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    try {
+      const dark = await bg();
+      if (dark === light) return `FAIL dark ${p}: the page looks the same in the dark scheme (background ${dark})`;
+      await page.evaluate(AXE_SOURCE);
+      const v = await page.evaluate(async () => {
+        const r = await window.axe.run(document, { runOnly: { type: 'rule', values: ['color-contrast'] }, resultTypes: ['violations'] });
+        return r.violations.flatMap((x) => x.nodes.map((n) => `${n.target.join(' ')}: ${(n.any[0] && n.any[0].message) || x.id}`));
+      });
+      if (v.length) return `FAIL dark ${p}: ${v.length} contrast failure(s): ${clip(v.slice(0, 2).join('; '), 400)}`;
+      return `ok dark ${p} (background ${dark})`;
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
   },
 
   // offline: requests seen so far plus resource URLs in the DOM (lazy images, preconnect hints)

@@ -6,10 +6,14 @@
 //     directory listing from file://, so it fails too), inside the site folder;
 //   - a #fragment must be an id (or <a name>) in the target as Chromium parsed it;
 //   - a <meta http-equiv=refresh> target obeys the same rules;
+//   - a page with <base href> (404 pages, which a server sends at any address) is
+//     read at its own address, and its base must end with that address;
 //   - the language switcher of a page under <lang>/ leads to the same path under each
 //     other language's folder (fallback pages included), never to another page;
 //   - with scripts on, the switcher of each search page keeps the query (?q=) it was
-//     opened with and the one typed, and the page it leads to searches for it.
+//     opened with and the one typed, and the page it leads to searches for it;
+//   - with scripts on, the root index.html takes a reader whose browser asks for one of
+//     the site's languages there (fr, fr-XX), and anyone else to the default language.
 // Addresses with another scheme (https:, mailto:) are counted, not followed.
 //   node crawl.mjs SITE_DIR
 // Prints "ok crawl <file> (<n> links)" or "FAIL crawl <file>: <link> -> <why>" per file,
@@ -40,18 +44,24 @@ const htmlFiles = walk(SITE).filter((f) => /\.html$/.test(f));
 // against the file's own, as the reader's browser resolves them).
 function facts() {
   const links = [];
-  const add = (el, url) => links.push({ url, what: `<${el.localName}${el.id ? '#' + el.id : ''}> ${el.getAttribute('href') ?? el.getAttribute('src') ?? ''}` });
-  for (const el of document.querySelectorAll('a[href], area[href], link[href]')) add(el, el.href);
-  for (const el of document.querySelectorAll('img[src], script[src], iframe[src], source[src], video[src], audio[src]')) add(el, el.src);
+  // A page with <base href> (a 404 page: a server sends it at any address) is read as
+  // at its own address, and its base must be that address.
+  const own = document.URL.replace(/[?#].*$/, '');
+  const baseEl = document.querySelector('base[href]');
+  const abs = (v) => new URL(v, baseEl ? own : document.baseURI).href;
+  const add = (el, v) => links.push({ url: abs(v), what: `<${el.localName}${el.id ? '#' + el.id : ''}> ${v}` });
+  for (const el of document.querySelectorAll('a[href], area[href], link[href]')) add(el, el.getAttribute('href'));
+  for (const el of document.querySelectorAll('img[src], script[src], iframe[src], source[src], video[src], audio[src]')) add(el, el.getAttribute('src'));
   for (const el of document.querySelectorAll('meta[http-equiv="refresh" i]')) {
     const m = /url\s*=\s*['"]?([^'"]+)/i.exec(el.getAttribute('content') || '');
     if (m) links.push({ url: new URL(m[1], document.baseURI).href, what: `<meta refresh> ${m[1]}` });
   }
   // the language switcher: the same page in each other language
-  const switcher = [...document.querySelectorAll('.languages a[hreflang]')].map((a) => ({ lang: a.hreflang, url: a.href }));
+  const switcher = [...document.querySelectorAll('.languages a[hreflang]')].map((a) => ({ lang: a.hreflang, url: abs(a.getAttribute('href')) }));
   const ids = [...document.querySelectorAll('[id]')].map((e) => e.id)
     .concat([...document.querySelectorAll('a[name]')].map((e) => e.getAttribute('name')));
-  return { links, ids, switcher };
+  const base = baseEl ? baseEl.getAttribute('href') : null;
+  return { links, ids, switcher, base };
 }
 
 const browser = await chromium.launch({
@@ -64,22 +74,53 @@ const browser = await chromium.launch({
 // stopped from going on.
 const context = await browser.newContext({ javaScriptEnabled: false, serviceWorkers: 'block' });
 await context.route(/^(https?|wss?):/, (route) => route.abort('blockedbyclient'));
+// Closing a tab that stalled can stall too: it gets a few seconds, then is left behind.
+const closed = (page) => (page ? Promise.race([page.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000).unref())]) : null);
 const byFile = new Map();   // absolute path -> {links, ids, switcher} | {error}
 const out0 = [];            // the search pages' lines
 try {
   for (const f of htmlFiles) {
-    const page = await context.newPage();
+    let page = null;
     const r = await limited(STEP_MS, async () => {
+      page = await context.newPage();
       await page.goto(pathToFileURL(f).href, { waitUntil: 'commit', timeout: 0 });
       await page.waitForLoadState('domcontentloaded', { timeout: 0 });
       return page.evaluate(facts);
     });
     byFile.set(f, r.value || { error: why(`load ${rel(f)}`, r) });
-    await page.close().catch(() => {});
+    await closed(page);
   }
   out0.push(...await searchKeepsQuery());
+  out0.push(...await rootLanguage());
 } finally {
   await browser.close().catch(() => {});
+}
+
+// The root page with scripts on, for readers whose browser asks for a language: the
+// site's home in that language (whole tag, then primary subtag), else the first
+// language's (the default); the site's languages are read from its language list.
+async function rootLanguage() {
+  const root = path.join(SITE, 'index.html');
+  if (!fs.existsSync(root)) return [];
+  const codes = (byFile.get(root)?.links || []).map((l) => rel(fileURLToPath(l.url)).split('/')[0]).filter((c) => c !== 'assets');
+  if (codes.length < 2) return [];
+  const cases = [[codes[1], codes[1]], [codes[1] + '-XX', codes[1]], ['zz-ZZ', codes[0]], [codes[0], codes[0]]];
+  const lines = [];
+  for (const [locale, want] of cases) {
+    const ctx = await browser.newContext({ locale, serviceWorkers: 'block' });
+    const page = await ctx.newPage();
+    const r = await limited(STEP_MS, async () => {
+      await page.goto(pathToFileURL(root).href, { waitUntil: 'load', timeout: 0 });
+      const until = Date.now() + 10000;
+      while (page.url().endsWith('/index.html') && rel(fileURLToPath(page.url())) === 'index.html' && Date.now() < until) await page.waitForTimeout(50);
+      return rel(fileURLToPath(page.url().replace(/[?#].*$/, '')));
+    });
+    const got = r.value;
+    lines.push(got === `${want}/index.html` ? `ok crawl-root-language ${locale} -> ${got}`
+      : `FAIL crawl-root-language ${locale}: ${got ? `went to ${got}, not ${want}/index.html` : why('root page', r)}`);
+    await ctx.close().catch(() => {});
+  }
+  return lines;
 }
 
 // The search pages with scripts on: the switcher keeps the query, opened with and typed.
@@ -110,7 +151,7 @@ async function searchKeepsQuery() {
     });
     lines.push(r.value ? (r.value.length ? `FAIL crawl-search-query ${rel(f)}: ${r.value.slice(0, 3).join('; ')}` : `ok crawl-search-query ${rel(f)}`)
       : `FAIL crawl-search-query ${rel(f)}: ${why('search page', r)}`);
-    await page.close().catch(() => {});
+    await closed(page);
   }
   await ctx.close().catch(() => {});
   return lines;
@@ -145,6 +186,7 @@ for (const f of htmlFiles) {
     const p = problem(l.url);
     if (p) bad.push(`${l.what} -> ${p}`);
   }
+  if (r.base !== null && !r.base.endsWith('/' + rel(f))) bad.push(`<base href="${r.base}"> is not the page's own address (…/${rel(f)})`);
   const here = rel(f).split('/');
   if (here.length > 1) {
     for (const sw of r.switcher) {

@@ -10,6 +10,7 @@
 #include "util.h"
 
 #include <pthread.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,9 @@ static const char usage[] =
 	"usage: vade [-C SITE_DIR] COMMAND [OPTIONS]\n"
 	"\n"
 	"commands:\n"
-	"  build [-o OUT_DIR] [-j N] [--strict]   render content/ into OUT_DIR (default SITE_DIR/dist)\n"
+	"  build [-o OUT_DIR] [-j N] [--strict] [--stats]\n"
+	"                                         render content/ into OUT_DIR (default SITE_DIR/dist);\n"
+	"                                         --stats: time per stage, files, peak memory\n"
 	"  check [--strict]                       validate everything, write nothing\n"
 	"  i18n status [LANG...] [--json] [--strict]   what each translation is missing or behind on\n"
 	"  i18n add LANG [--name NAME] [--dir rtl|ltr]   start a new translation language (BCP 47 tag)\n"
@@ -53,7 +56,7 @@ struct args {
 	const char *site, *out, *cmd;
 	const char *name, *dir; /* i18n add */
 	int jobs, port;
-	bool strict, json, fuzzy;
+	bool strict, json, fuzzy, stats;
 };
 
 static int default_jobs(void)
@@ -81,10 +84,18 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Peak resident memory of the process so far, in MiB (getrusage: ru_maxrss is in KiB on Linux). */
+static double peak_mib(void)
+{
+	struct rusage ru;
+	return getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024.0 : 0;
+}
+
 static int cmd_build(const struct args *a, bool write)
 {
 	double t0 = now();
 	struct site *s = site_load(a->site);
+	double t_load = now() - t0;
 	if (diag_errors()) {
 		site_free(s);
 		return finish(a->strict);
@@ -96,13 +107,20 @@ static int cmd_build(const struct args *a, bool write)
 		site_free(s);
 		return finish(a->strict);
 	}
+	double t1 = now();
 	struct tr_report *status = status_report_new(s);
-	struct render_opts o = {.out = out, .jobs = a->jobs, .status = status};
+	double t_status = now() - t1;
+	struct render_stats rs = {0};
+	struct render_opts o = {.out = out, .jobs = a->jobs, .status = status, .stats = &rs,
+	                        .progress = isatty(STDERR_FILENO) && !getenv("VADE_NO_PROGRESS")};
 	size_t pages = render_site(s, &o);
 	status_report_free(status);
 	bool ok = diag_errors() == 0 && !(a->strict && diag_warnings());
+	size_t produced = 0, changed = 0;
+	double t2 = now();
 	if (write) {
-		size_t changed = output_changed(out);
+		produced = output_produced(out);
+		changed = output_changed(out);
 		if (!ok)
 			output_abort(out);
 		else if (output_commit(out) == 0)
@@ -111,6 +129,22 @@ static int cmd_build(const struct args *a, bool write)
 	} else if (ok) {
 		printf("vade: %zu pages in %zu language%s checked, no errors\n", pages, s->nlangs,
 		       s->nlangs == 1 ? "" : "s");
+	}
+	if (a->stats) {
+		/* One stage per line, wall seconds; then what was made, and the memory high-water mark. */
+		printf("stage      seconds\n"
+		       "load       %7.3f   content/, data, bibliography, UI strings\n"
+		       "resolve    %7.3f   translation status %.3f, links, anchors, data %.3f\n"
+		       "render     %7.3f   pages in parallel (-j %d)\n"
+		       "sitewide   %7.3f   assets, search, dashboard, 404, sitemap\n"
+		       "write      %7.3f   the staged files moved into place\n"
+		       "total      %7.3f\n",
+		       t_load, t_status + rs.resolve, t_status, rs.resolve, rs.pages, a->jobs, rs.sitewide, now() - t2,
+		       now() - t0);
+		if (write)
+			printf("files      %zu rendered, %zu written, %zu unchanged (skipped)\n", produced, changed,
+			       produced - changed);
+		printf("memory     %.1f MiB peak resident\n", peak_mib());
 	}
 	free(dir);
 	site_free(s);
@@ -263,6 +297,8 @@ int main(int argc, char **argv)
 			*(s[2] == 'd' ? &a.dir : &a.name) = v;
 		} else if (!strcmp(s, "--strict")) {
 			a.strict = true;
+		} else if (!strcmp(s, "--stats")) {
+			a.stats = true;
 		} else if (!strcmp(s, "--json")) {
 			a.json = true;
 		} else if (!strcmp(s, "--fuzzy")) {
@@ -292,6 +328,8 @@ int main(int argc, char **argv)
 		printf("vade %s\n", VADE_VERSION);
 		return 0;
 	}
+	if (a.stats && strcmp(a.cmd, "build") && strcmp(a.cmd, "check"))
+		return usage_error("%s", "--stats goes with build and check");
 	if (!strcmp(a.cmd, "i18n"))
 		return cmd_i18n(&a, extra, nextra);
 	if (a.name || a.dir)

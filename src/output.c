@@ -480,6 +480,11 @@ size_t output_changed(const struct output *o)
 	return o->changed.n;
 }
 
+size_t output_produced(const struct output *o)
+{
+	return o->produced.n;
+}
+
 /* Ends a build: the staging folder goes (unless keep), the lock is let go, o is freed. */
 void output_finish(struct output *o, bool keep)
 {

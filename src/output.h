@@ -34,6 +34,8 @@ int output_commit(struct output *o);
 void output_abort(struct output *o);
 /* Files written (new or changed) so far. */
 size_t output_changed(const struct output *o);
+/* Files put so far, written or left as they were. */
+size_t output_produced(const struct output *o);
 /* For the thread that takes SIGINT, SIGTERM and SIGHUP (not a signal handler): stops further
  * writes and removes the staging folder of the build under way, after a commit in progress
  * has ended. True when there was one. The caller then ends the process. */

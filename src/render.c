@@ -10,6 +10,7 @@
 #include "util.h"
 
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 /* A link to an anchor, checked once every page is rendered. */
@@ -514,11 +515,59 @@ static void *work(void *arg)
 	return NULL;
 }
 
+static double clock_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The progress line: from 1 s into the render stage on, every 0.25 s, "pages
+ * rendered of total (rate)", written over itself on stderr; cleared at the end. */
+struct progress {
+	pthread_t th;
+	pthread_mutex_t lock;
+	pthread_cond_t done_cv;
+	bool done, shown;
+	const atomic_size_t *count;
+	size_t total;
+	double t0;
+};
+
+static void *progress_run(void *arg)
+{
+	struct progress *pr = arg;
+	pthread_mutex_lock(&pr->lock);
+	while (!pr->done) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 250 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&pr->done_cv, &pr->lock, &until);
+		double t = clock_now() - pr->t0;
+		if (pr->done || t < 1.0)
+			continue;
+		size_t n = atomic_load(pr->count);
+		fprintf(stderr, "\rvade: rendering %zu of %zu pages (%.0f/s)\033[K", n, pr->total, (double)n / t);
+		fflush(stderr);
+		pr->shown = true;
+	}
+	if (pr->shown)
+		fputs("\r\033[K", stderr);
+	pthread_mutex_unlock(&pr->lock);
+	return NULL;
+}
+
 size_t render_site(const struct site *s, const struct render_opts *o)
 {
 	size_t nslots = s->npages * s->nlangs;
 	struct shared sh = {.s = s, .o = o};
+	double t0 = clock_now();
 	sh.r = resolve_site(s, o->status);
+	double t1 = clock_now();
 	atomic_init(&sh.next, 0);
 	atomic_init(&sh.written, 0);
 	sh.anchors = xcalloc(nslots + 1, sizeof *sh.anchors);
@@ -532,6 +581,9 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 	struct worker *ws = xcalloc((size_t)n, sizeof *ws);
 	for (int i = 0; i < n; i++)
 		ws[i].sh = &sh;
+	struct progress pr = {.lock = PTHREAD_MUTEX_INITIALIZER, .done_cv = PTHREAD_COND_INITIALIZER,
+	                      .count = &sh.written, .total = nslots, .t0 = t1};
+	bool progress = o->progress && pthread_create(&pr.th, NULL, progress_run, &pr) == 0;
 	if (n == 1) {
 		work(&ws[0]);
 	} else {
@@ -540,12 +592,22 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 		for (int i = 0; i < n; i++)
 			pthread_join(ws[i].th, NULL);
 	}
+	if (progress) {
+		pthread_mutex_lock(&pr.lock);
+		pr.done = true;
+		pthread_cond_signal(&pr.done_cv);
+		pthread_mutex_unlock(&pr.lock);
+		pthread_join(pr.th, NULL);
+	}
 	check_anchors(&sh, ws, n);
+	double t2 = clock_now();
 	if (diag_errors() == 0) {
 		cite_refs_report_unused(&s->refs);
 		if (ws[0].e) /* without an output (vade check), for the checks of their ids */
 			sitewide_render(&ws[0]);
 	}
+	if (o->stats)
+		*o->stats = (struct render_stats){.resolve = t1 - t0, .pages = t2 - t1, .sitewide = clock_now() - t2};
 	for (int i = 0; i < n; i++)
 		tpl_free(ws[i].e);
 	free(ws);

@@ -13,10 +13,19 @@
 struct tr_report;
 struct output;
 
+/* Where a build's time went, in seconds of wall time (vade build --stats). */
+struct render_stats {
+	double resolve;         /* links, anchors, data, translation status: resolve_site() */
+	double pages;           /* every (page, language) and its print outputs, in parallel */
+	double sitewide;        /* assets, resources, search, dashboard, 404 pages, sitemap, root */
+};
+
 struct render_opts {
 	struct output *out;     /* where outputs go (output.h); NULL: write nothing */
 	int jobs;               /* worker threads, >= 1 */
 	const struct tr_report *status; /* translation status, for notices and the dashboard; may be NULL */
+	bool progress;          /* a one-line count of pages rendered on stderr (a terminal), from 1 s on */
+	struct render_stats *stats; /* filled in when not NULL */
 };
 
 /* Returns the number of pages written (or rendered, for a check). */

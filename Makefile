@@ -24,7 +24,7 @@ TSAN_OBJ = $(SRC:src/%.c=build/tsan/%.o)
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(DEP_CFLAGS) -DVADE_DATADIR='"$(PREFIX)/share/vade"'
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all site deps check check-asan regen unit clean install serve pdf fonts fuzz fuzz-all
+.PHONY: all site deps check check-asan regen unit clean install serve pdf fonts fuzz fuzz-all bench
 
 all: site
 
@@ -118,6 +118,11 @@ fuzz: build/vade build/fuzz/fuzz-$(FUZZ)
 
 fuzz-all: build/vade $(FUZZ_NAMES:%=build/fuzz/fuzz-%)
 	@for t in $(FUZZ_NAMES); do tests/fuzz/run $$t $(FUZZ_TIME) || exit 1; done
+
+# vade against Hugo and the cmark-gfm floor on generated corpora (bench/run says
+# which; build/bench keeps them). BENCH= names some: make bench BENCH="1k skew".
+bench: build/vade
+	bench/run $(BENCH)
 
 # PDFs of the cards, sheets and handbooks, beside their HTML in dist/.
 pdf: site

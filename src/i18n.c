@@ -144,7 +144,7 @@ int i18n_status(const struct site *s, char **langs, size_t n, bool json, bool st
 	}
 	for (size_t l = 1; l < s->nlangs && !n; l++)
 		want[l] = true;
-	struct tr_report *r = status_report_new(s);
+	struct tr_report *r = status_report_new(s, 1);
 	struct buf b = BUF_INIT;
 	bool behind = false, first = true;
 	if (json) {

@@ -108,7 +108,7 @@ static int cmd_build(const struct args *a, bool write)
 		return finish(a->strict);
 	}
 	double t1 = now();
-	struct tr_report *status = status_report_new(s);
+	struct tr_report *status = status_report_new(s, a->jobs);
 	double t_status = now() - t1;
 	struct render_stats rs = {0};
 	struct render_opts o = {.out = out, .jobs = a->jobs, .status = status, .stats = &rs,

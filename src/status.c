@@ -9,6 +9,8 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -701,12 +703,13 @@ bool tr_entry_foreign(const struct tr_entry *e, int line)
 
 /* A page's status in every translation language; its original is read and cut
  * into passages once, however many languages need it. */
-static void page_status(const struct site *s, const struct page *p, struct status_store **st, struct tr_report *r)
+/* The status of page p (its entry in each language, added beforehand at index k). */
+static void page_status(const struct site *s, const struct page *p, size_t k, struct status_store **st, struct tr_report *r)
 {
 	struct passage_set sg = {0};
 	bool readable = passage_set_read(s, p->docs[0], &sg);
 	for (size_t l = 1; l < s->nlangs; l++) {
-		struct tr_entry *e = add_entry(&r->langs[l], TR_PAGES, p->key, p->docs[0]->src);
+		struct tr_entry *e = &r->langs[l].e[TR_PAGES][k];
 		struct passage_set tr = {0};
 		bool have = p->docs[l] != NULL;
 		if (have) {
@@ -722,6 +725,50 @@ static void page_status(const struct site *s, const struct page *p, struct statu
 		passage_set_free(&tr);
 	}
 	passage_set_free(&sg);
+}
+
+/* The pages' statuses on several threads: each page is read, cut into passages and
+ * aligned on its own (passage.h, align.h); its entries were added in order before. */
+struct page_work {
+	const struct site *s;
+	struct status_store **st;
+	struct tr_report *r;
+	const struct page **pages;
+	size_t n;
+	atomic_size_t next;
+};
+
+static void *page_worker(void *arg)
+{
+	struct page_work *pw = arg;
+	for (size_t k; (k = atomic_fetch_add(&pw->next, 1)) < pw->n;)
+		page_status(pw->s, pw->pages[k], k, pw->st, pw->r);
+	return NULL;
+}
+
+static void pages_status(const struct site *s, struct status_store **st, struct tr_report *r, int jobs)
+{
+	struct page_work pw = {.s = s, .st = st, .r = r};
+	pw.pages = xcalloc(s->npages + 1, sizeof *pw.pages);
+	for (size_t i = 0; i < s->npages; i++)
+		if (!s->pages[i]->generated && s->pages[i]->docs[0])
+			pw.pages[pw.n++] = s->pages[i];
+	for (size_t k = 0; k < pw.n; k++)
+		for (size_t l = 1; l < s->nlangs; l++)
+			add_entry(&r->langs[l], TR_PAGES, pw.pages[k]->key, pw.pages[k]->docs[0]->src);
+	atomic_init(&pw.next, 0);
+	size_t n = jobs < 1 ? 1 : (size_t)jobs;
+	if (n > pw.n)
+		n = pw.n ? pw.n : 1;
+	pthread_t *th = xcalloc(n, sizeof *th);
+	size_t started = 0;
+	for (size_t i = 1; i < n; i++)
+		started += pthread_create(&th[started], NULL, page_worker, &pw) == 0;
+	page_worker(&pw);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	free(th);
+	free(pw.pages);
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -752,7 +799,7 @@ static void lang_status(const struct site *s, size_t l, const struct vec *keys, 
 	}
 }
 
-struct tr_report *status_report_new(const struct site *s)
+struct tr_report *status_report_new(const struct site *s, int jobs)
 {
 	struct tr_report *r = xcalloc(1, sizeof *r);
 	r->nlangs = s->nlangs;
@@ -763,9 +810,8 @@ struct tr_report *status_report_new(const struct site *s)
 	for (size_t l = 1; l < s->nlangs; l++)
 		stores[l] = status_store_load(s, l);
 	/* A site in one language has no translation to report on: its pages are not read twice. */
-	for (size_t i = 0; s->nlangs > 1 && i < s->npages; i++)
-		if (!s->pages[i]->generated && s->pages[i]->docs[0])
-			page_status(s, s->pages[i], stores, r);
+	if (s->nlangs > 1)
+		pages_status(s, stores, r, jobs);
 	for (size_t l = 1; l < s->nlangs; l++) {
 		lang_status(s, l, &keys, stores[l], &r->langs[l]);
 		status_store_free(stores[l]);

@@ -150,9 +150,9 @@ struct tr_report {
 	struct tr_lang *langs;
 };
 
-/* The status of every translation of the site; reads each original page once.
- * Caller frees with status_report_free(). */
-struct tr_report *status_report_new(const struct site *s);
+/* The status of every translation of the site; reads each original page once,
+ * pages on up to jobs threads (< 1: one). Caller frees with status_report_free(). */
+struct tr_report *status_report_new(const struct site *s, int jobs);
 void status_report_free(struct tr_report *r);
 /* The entry of a translation language by kind and id, or NULL (also for the
  * default language). Borrowed from r. */

@@ -407,6 +407,7 @@ static void build_site(lua_State *L, const struct site *s)
 	model_set_str(L, "title", s->title);
 	model_set_str(L, "edition", s->edition);
 	model_set_str(L, "base_url", s->base_url);
+	model_set_str(L, "fallback", s->fallback_link ? "link" : "copy");
 	model_set_str(L, "default_language", s->langs[0].code);
 	push_languages(L, s);
 	lua_setfield(L, -2, "languages");

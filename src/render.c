@@ -167,8 +167,10 @@ static void check_anchors(struct shared *sh, struct worker *ws, int n)
 	for (int i = 0; i < n; i++) {
 		for (size_t k = 0; k < ws[i].checks.n; k++) {
 			struct check *c = ws[i].checks.v[k];
-			struct anchors *a = &sh->anchors[c->target];
 			const struct page *t = s->pages[c->target / s->nlangs];
+			/* a page not written in the link's language (fallback: link) is its original */
+			size_t ts = resolve_written(sh->r, t, c->target % s->nlangs) ? c->target : t->index * s->nlangs;
+			struct anchors *a = &sh->anchors[ts];
 			/* the file the target shows in the link's language */
 			const struct doc *td = site_page_doc(s, t, c->target % s->nlangs);
 			if (!xbsearch(&c->frag, a->ids, a->n, sizeof *a->ids, cmp_cstr) && (a->n || diag_errors() == 0))
@@ -507,7 +509,8 @@ static void *work(void *arg)
 		if (pg >= s->npages)
 			break;
 		for (size_t l = 0; l < s->nlangs; l++)
-			render_page(w, s->pages[pg], l);
+			if (resolve_written(w->sh->r, s->pages[pg], l))
+				render_page(w, s->pages[pg], l);
 	}
 	free(w->text);
 	w->text = NULL;

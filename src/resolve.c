@@ -609,7 +609,9 @@ struct resolved *resolve_site(const struct site *s, const struct tr_report *stat
 		const struct page *p = s->pages[i];
 		for (size_t l = 0; l < s->nlangs; l++) {
 			r->text_lang[slot(r, p, l)] = (unsigned char)(p->docs[l] || p->generated ? l : 0);
-			r->outputs[slot(r, p, l)] = site_page_output(s, p, l);
+			/* fallback: link: the page in a language without its text is the original itself */
+			size_t ol = s->fallback_link && !p->docs[l] && !p->generated ? 0 : l;
+			r->outputs[slot(r, p, l)] = site_page_output(s, p, ol);
 		}
 	}
 	resolve_data_sets(r);
@@ -669,6 +671,11 @@ size_t resolve_text_lang(const struct resolved *r, const struct page *p, size_t 
 bool resolve_has_text(const struct resolved *r, const struct page *p, size_t lang)
 {
 	return lang == 0 || resolve_text_lang(r, p, lang) == lang;
+}
+
+bool resolve_written(const struct resolved *r, const struct page *p, size_t lang)
+{
+	return !r->s->fallback_link || resolve_has_text(r, p, lang);
 }
 
 const char *resolve_output(const struct resolved *r, const struct page *p, size_t lang)

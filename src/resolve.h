@@ -46,6 +46,9 @@ const struct tr_report *resolve_status(const struct resolved *r);
 size_t resolve_text_lang(const struct resolved *r, const struct page *p, size_t lang);
 /* True when p shows a text of its own in lang (no fallback). */
 bool resolve_has_text(const struct resolved *r, const struct page *p, size_t lang);
+/* Whether the page is written in lang: always, but with `fallback: link` not in a
+ * language it has no text in (its links then lead to the original, resolve_output). */
+bool resolve_written(const struct resolved *r, const struct page *p, size_t lang);
 /* "<lang>/<path>index.html": the page's output file under OUT_DIR. */
 const char *resolve_output(const struct resolved *r, const struct page *p, size_t lang);
 

@@ -131,6 +131,16 @@ static bool load_config(struct site *s)
 		return false;
 	}
 	s->unsafe_html = iv != 0;
+	char *fb = site_yaml_text(root, "fallback", NULL, src);
+	if (fb && strcmp(fb, "copy") && strcmp(fb, "link")) {
+		struct yml_node *f = yml_get(root, "fallback");
+		diag_error(src, f->line, f->col, "'fallback' must be copy (an untranslated page is written in every "
+		           "language, in its original's words) or link (links lead to the original page)");
+		free(fb);
+		return false;
+	}
+	s->fallback_link = fb && !strcmp(fb, "link");
+	free(fb);
 	s->edition = site_yaml_text(root, "edition", NULL, src);
 	s->base_url = site_yaml_text(root, "base_url", NULL, src);
 	if (s->base_url) {

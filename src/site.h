@@ -83,6 +83,7 @@ struct site {
 	struct lang *langs;     /* langs[0] is the default language */
 	size_t nlangs;
 	bool unsafe_html;
+	bool fallback_link;     /* `fallback: link`: an untranslated page is not copied; links lead to the original */
 	struct page **pages;    /* sorted by key; pages[0] is home */
 	size_t npages;
 	struct data_file *data;

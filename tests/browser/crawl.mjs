@@ -4,7 +4,8 @@
 // script, image and icon it names:
 //   - a file: address must name an existing file (a folder would show the reader a
 //     directory listing from file://, so it fails too), inside the site folder;
-//   - a #fragment must be an id (or <a name>) in the target as Chromium parsed it;
+//   - a #fragment must be an id (or <a name>) in the target as Chromium parsed it
+//     (#top always is; a fragment of a file that is not HTML is not read);
 //   - a <meta http-equiv=refresh> target obeys the same rules;
 //   - a page with <base href> (404 pages, which a server sends at any address) is
 //     read at its own address, and its base must end with that address;
@@ -135,7 +136,11 @@ async function searchKeepsQuery() {
       await page.goto(pathToFileURL(f).href + '?q=forced+labour', { waitUntil: 'load', timeout: 0 });
       const hrefs = () => page.$$eval('a[data-keep-query]', (as) => as.map((a) => a.href));
       const first = await hrefs();
-      if (!first.length) bad.push('no language links marked data-keep-query');
+      if (!first.length) {
+        // a site in one language has no language links to keep the query in
+        if (await page.$('.languages a[hreflang]')) bad.push('no language links marked data-keep-query');
+        return bad;
+      }
       for (const h of first) if (!h.includes('?q=forced%20labour')) bad.push(`opened with ?q=forced+labour, a language link is ${h}`);
       if (await page.$('#q')) {
         await page.fill('#q', 'Palermo é');
@@ -167,9 +172,11 @@ function problem(url) {
   if (!fs.existsSync(target)) return 'no such file';
   if (fs.statSync(target).isDirectory()) return 'a folder (from file:// the reader gets a directory listing)';
   const frag = decodeURIComponent(u.hash.slice(1));
-  if (!frag) return '';
+  // "#top" is the top of any document (HTML, "scroll to the fragment"); a fragment of
+  // a file that is not HTML (a PDF's #page=2) is the viewer's to read.
+  if (!frag || frag.toLowerCase() === 'top') return '';
   const t = byFile.get(target);
-  if (!t) return `#${frag} in a file that is not HTML`;
+  if (!t) return '';
   if (t.error) return `#${frag}: the target did not load`;
   return t.ids.includes(frag) ? '' : `no id "${frag}" in ${rel(target)}`;
 }

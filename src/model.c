@@ -547,6 +547,9 @@ static void build_pages(lua_State *L, const struct resolved *r, size_t l, int ca
 		lua_createtable(L, (int)p->nkids, 0);
 		for (size_t k = 0; k < p->nkids; k++) {
 			lua_rawgeti(L, arr, (lua_Integer)p->kids[k]->index + 1);
+			/* its place among its siblings: a neighbourhood of a long section without a scan */
+			lua_pushinteger(L, (lua_Integer)k + 1);
+			lua_setfield(L, -2, "position");
 			lua_rawseti(L, -2, (lua_Integer)k + 1);
 		}
 		lua_setfield(L, -2, "children");

@@ -62,6 +62,48 @@ const squash = (s) => s.normalize('NFKC')
   .replace(/[\s\u00ad\u200b-\u200f\u202a-\u202f\u2066-\u2069]+/g, '').replace(/-/g, '')
   .replace(/[\u064b-\u065f\u0670]/g, '').replace(/[\u0627\u0623\u0625\u0622\u0644]/g, '');
 
+// The words of a PDF with their boxes, page by page (pdftotext -bbox-layout):
+// [{w, h, words: [{x0, y0, x1, y1, text}]}], in points.
+function pdfWords(file) {
+  const xml = run('pdftotext', ['-bbox-layout', file, '-']);
+  const pages = [];
+  const unq = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  const re = /<page width="([\d.]+)" height="([\d.]+)">|<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">([^<]*)<\/word>/g;
+  for (let m; (m = re.exec(xml));) {
+    if (m[1]) pages.push({ w: +m[1], h: +m[2], words: [] });
+    else pages[pages.length - 1].words.push({ x0: +m[3], y0: +m[4], x1: +m[5], y1: +m[6], text: unq(m[7]) });
+  }
+  return pages;
+}
+const ARABIC = /[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]/;
+const script = (s) => (ARABIC.test(s) ? 'arabic' : 'latin');
+// pdftotext gives a word the height of its font's ascent and descent at its size,
+// a ratio that depends on the face. Measures it: the page's own cascade (lang, dir,
+// fonts) with a Latin and an Arabic word at 10 pt, printed. Replaces the page's body.
+async function wordHeightPerPt(page, tmp) {
+  await page.evaluate(() => {
+    document.body.innerHTML = '<p style="font-size: 10pt">Calibration</p><p style="font-size: 10pt">\u0645\u0639\u0627\u064a\u0631\u0629</p>';
+  });
+  const pdf = path.join(tmp, `calibration-${process.pid}.pdf`);
+  await toPdf(page, pdf);
+  const ratio = {};
+  for (const w of pdfWords(pdf).flatMap((pg) => pg.words)) ratio[script(w.text)] = (w.y1 - w.y0) / 10;
+  fs.rmSync(pdf, { force: true });
+  return ratio;
+}
+// The size of most of the text of a PDF, in points: each word's height divided by
+// its face's ratio, the most frequent value (to 0.1 pt) by characters.
+function bodySize(pages, ratio) {
+  const count = new Map();
+  for (const w of pages.flatMap((pg) => pg.words)) {
+    const r = ratio[script(w.text)];
+    if (!r) continue;
+    const pt = Math.round((w.y1 - w.y0) / r * 10) / 10;
+    count.set(pt, (count.get(pt) || 0) + [...w.text].length);
+  }
+  return [...count].sort((a, b) => b[1] - a[1])[0][0];
+}
+
 async function toPdf(page, file) {
   await page.emulateMedia({ media: 'print' });
   // Print only once the page's fonts are in: on a loaded machine a print made
@@ -178,6 +220,8 @@ async function checkHandbook(t, page, base, file, tmp) {
   else fail(`handbook ids unique and internal links resolve: ${p}: ${f.dup} duplicate ids, broken ${f.broken.slice(0, 3).join(' ')}`);
   const pdf = path.join(tmp, p.replace(/\.html$/, '.pdf'));
   fs.mkdirSync(path.dirname(pdf), { recursive: true });
+  const urls = await page.evaluate(() => [...document.querySelectorAll('main a[href^="http"]')]
+    .map((a) => (/:\/\//.test(a.textContent) ? a.textContent : a.getAttribute('href')).trim()));
   const info = await toPdf(page, pdf);
   const want = /paper-a4/.test(f.paper) ? [595.3, 841.9] : [419.5, 595.3];
   if (near(info.w, want[0]) && near(info.h, want[1]) && info.pages >= 4) ok(`handbook PDF: ${p} ${info.pages} pages of ${info.w} x ${info.h} pt`);
@@ -188,6 +232,58 @@ async function checkHandbook(t, page, base, file, tmp) {
   const numbered = pages.filter((t, i) => i >= 2 && new RegExp(`(^|\\n)[ \\t]*${i + 1}[ \\t]*(\\n|$)`).test(t.trim())).length;
   if (numbered >= pages.length / 2) ok(`handbook has page numbers: ${p} (${numbered} pages)`);
   else fail(`handbook has page numbers: ${p} (${numbered} of ${pages.length} pages)`);
+  // Printed at its own size: a line wider than the page (a long web address) makes
+  // Chromium shrink the whole document to fit, or, right to left, cut its start.
+  // Without brackets: pdftotext puts a bracket of a right-to-left line where it
+  // shows. In a right-to-left page, an address that wraps comes out in pieces
+  // (each line's Arabic words come first): there, whole pieces of at least 12
+  // characters, in order, at most 3.
+  const unbracket = (x) => squash(x).replace(/[()[\]]/g, '');
+  const text = unbracket(pages.join(''));
+  const rtl = await page.evaluate(() => document.documentElement.dir === 'rtl');
+  const whole = (u) => {
+    if (text.includes(u)) return true;
+    if (!rtl) return false;
+    let at = 0, from = 0;
+    for (let n = 0; n < 3 && from < u.length; n++) {
+      let len = u.length - from;
+      while (len >= 12 && text.indexOf(u.slice(from, from + len), at) < 0) len--;
+      if (len < 12 && len < u.length - from) return false;
+      at = text.indexOf(u.slice(from, from + len), at) + len;
+      from += len;
+    }
+    return from === u.length;
+  };
+  const cut = urls.filter((u) => !whole(unbracket(u)));
+  if (urls.length && !cut.length) ok(`handbook prints every web address whole: ${p} (${urls.length})`);
+  else fail(`handbook prints every web address whole: ${p}: ${cut.length} of ${urls.length} cut, e.g. ${cut[0]}`);
+  const boxes = pdfWords(pdf);
+  // Every word inside the page's margins (handbook.css: 14 mm left and right), give
+  // or take a space (pdftotext counts one into a word at a right-to-left line end);
+  // a note's number exactly inside.
+  const side = 14 * PT;
+  const out = [];
+  for (const pg of boxes) {
+    for (const w of pg.words) {
+      const slack = /^(\d+\.|\.\d+)$/.test(w.text) ? 0.5 : 3;
+      if (w.x0 < side - slack || w.x1 > pg.w - side + slack || w.y0 < 0 || w.y1 > pg.h) out.push(`${w.text} at ${w.x0.toFixed(1)}–${w.x1.toFixed(1)} pt`);
+    }
+  }
+  if (!out.length) ok(`handbook text inside the page margins: ${p}`);
+  else fail(`handbook text inside the page margins: ${p}: ${out.length} words outside, e.g. ${out.slice(0, 3).join('; ')}`);
+  // A link that shows its own address (an organization's site, a note's source)
+  // is not followed by it again in print.
+  await page.emulateMedia({ media: 'print' });
+  const twice = await page.evaluate(() => [...document.querySelectorAll('main a[href^="http"]')]
+    .filter((a) => /:\/\//.test(a.textContent) && getComputedStyle(a, '::after').content.includes('http')).map((a) => a.textContent.trim()));
+  await page.emulateMedia({ media: 'screen' });
+  if (!twice.length) ok(`handbook prints an address shown as the link once: ${p}`);
+  else fail(`handbook prints an address shown as the link once: ${p}: ${twice.length} twice, e.g. ${twice[0]}`);
+  const ratio = await wordHeightPerPt(page, tmp);
+  const size = bodySize(boxes, ratio);
+  const least = /paper-a4/.test(f.paper) ? 10 : 9;   // handbook.css: 9.5 pt on A5, 10.5 on A4
+  if (size >= least) ok(`handbook printed at full size: ${p} (text ${size} pt)`);
+  else fail(`handbook printed at full size: ${p}: text ${size} pt, want at least ${least} (shrunk to fit?)`);
 }
 
 // The offline search page: typing a word of one page's title narrows the list to it.
@@ -247,6 +343,11 @@ async function main() {
   for (const f of walk(SITE, 'handbook.html')) steps.push([`handbook ${rel(f)}`, (t, pg) => checkHandbook(t, pg, base, f, tmp)]);
   for (const f of walk(SITE, 'index.html').filter((x) => /[\\/]search[\\/]index\.html$/.test(x))) {
     steps.push([`search ${rel(f)}`, (t, pg) => checkSearch(t, pg, base, f)]);
+  }
+  // VADE_PRINT_ONLY=REGEX: only the steps whose name matches (a targeted run).
+  if (process.env.VADE_PRINT_ONLY) {
+    const only = new RegExp(process.env.VADE_PRINT_ONLY);
+    steps.splice(0, steps.length, ...steps.filter(([name]) => only.test(name)));
   }
   console.log(`# print checks: ${steps.length} steps in ${SITE}`);
   try {

@@ -118,16 +118,52 @@ async function toPdf(page, file) {
   return pdfinfo(file);
 }
 
+// The page's script fits each side's type once the fonts are in, then marks <body data-fitted>.
+const fitted = (page) => page.waitForSelector('body[data-fitted]', { state: 'attached' });
+
 async function cardFacts(page) {
+  await fitted(page);
   return page.evaluate(async () => {
     await document.fonts.ready;
+    const over = (el) => el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1;
     const sides = [...document.querySelectorAll('.card-side')].map((s) => {
       const inner = s.querySelector('.card-inner');
+      // The step the page chose, and whether the next larger one overflows.
+      const steps = (inner.dataset.steps || '').split(' ');
+      const step = inner.dataset.step;
+      const at = steps.indexOf(step);
+      let larger = null;
+      if (at > 0) {
+        inner.classList.replace(step, steps[at - 1]);
+        larger = { step: steps[at - 1], over: over(inner) };
+        inner.classList.replace(steps[at - 1], step);
+      }
+      // How much of the side's room its text leaves empty, and the space
+      // between the band and the first line under it.
+      const r = inner.getBoundingClientRect();
+      const kids = [...inner.children];
+      const bottom = Math.max(...kids.map((k) => k.getBoundingClientRect().bottom));
+      const band = s.querySelector('.card-band').getBoundingClientRect().bottom;
+      const head = inner.querySelector('.card-title, h2.band');
+      const first = head && head.nextElementSibling;
+      const firstLine = first ? (first.querySelector('li') || first).getBoundingClientRect().top : null;
+      const ed = s.querySelector('.card-edition');
+      let edClash = false;
+      if (ed && head) {
+        const range = document.createRange(); range.selectNodeContents(head);
+        const a = range.getBoundingClientRect(), e = ed.firstChild ? (() => { const q = document.createRange(); q.selectNodeContents(ed); return q.getBoundingClientRect(); })() : ed.getBoundingClientRect();
+        const sr = s.getBoundingClientRect();
+        edClash = !(a.right <= e.left || e.right <= a.left || a.bottom <= e.top || e.bottom <= a.top) || e.left < sr.left || e.right > sr.right;
+      }
+      const pt = 72 / 96;
+      const facts = () => ({ step, stepPt: parseFloat(getComputedStyle(inner).fontSize) * pt, largest: at === 0, larger,
+               empty: 1 - (bottom - r.top) / r.height, gapPt: firstLine === null ? null : (firstLine - band) * pt,
+               edition: ed ? ed.textContent.trim() : null, edClash });
       let min = Infinity;
       for (const el of inner.querySelectorAll('*')) {
         if ([...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) min = Math.min(min, parseFloat(getComputedStyle(el).fontSize));
       }
-      return { over: inner.scrollHeight > inner.clientHeight + 1 || inner.scrollWidth > inner.clientWidth + 1,
+      return { ...facts(), over: over(inner),
                minPt: min * 72 / 96, marked: s.classList.contains('overflowing'),
                items: [...inner.querySelectorAll('li')].map((li) => li.textContent.trim()) };
     });
@@ -146,7 +182,17 @@ async function checkCard(t, page, base, file, tmp) {
     if (s.over) fail(`card fits: ${name} overflows its card`); else ok(`card fits: ${name}`);
     if (s.minPt < 6.49) fail(`legible: ${name} has ${s.minPt.toFixed(2)} pt type`); else ok(`legible: ${name} (smallest ${s.minPt.toFixed(2)} pt)`);
     if (s.over !== s.marked) fail(`screen marks overflow: ${name}`);
+    // The largest step that fits, measured: the next larger one overflows.
+    const how = `${s.step}, ${s.stepPt.toFixed(1)} pt, ${Math.round(s.empty * 100)} % empty`;
+    if (!s.step) fail(`card type fitted in the browser: ${name} has no chosen step`);
+    else if (s.largest || (s.larger && s.larger.over)) ok(`card type fitted in the browser: ${name} (${how}${s.largest ? ', the largest step' : `; ${s.larger.step} overflows`})`);
+    else fail(`card type fitted in the browser: ${name} (${how}) but ${s.larger.step} fits too`);
+    if (s.gapPt !== null && s.gapPt < 1.5) fail(`card space under the band: ${name}: first line ${s.gapPt.toFixed(2)} pt below the band`);
+    else if (s.gapPt !== null) ok(`card space under the band: ${name} (${s.gapPt.toFixed(1)} pt)`);
+    if (s.edClash) fail(`card edition clear of the heading and inside the card: ${name}`);
   });
+  const editions = f.sides.map((s, i) => [i, s.edition]).filter((x) => x[1]);
+  if (!editions.length) ok(`card shows its edition: ${p} has none (no edition in site.yaml, no updated date)`);
   if (!f.fonts.some((x) => x.startsWith('Vade Sans'))) fail(`fonts: ${p} does not use the theme's fonts (${f.fonts.join(', ')})`);
   else ok(`fonts: ${p} uses ${[...new Set(f.fonts)].join(', ')}`);
   const pdf = path.join(tmp, p.replace(/\.html$/, '.pdf'));
@@ -160,6 +206,12 @@ async function checkCard(t, page, base, file, tmp) {
   if (info.pages === 2 && near(info.w, size.w) && near(info.h, size.h)) ok(`card PDF: ${p} ${meta.size}${meta.bleed ? ' with bleed' : ''}: 2 pages of ${info.w} x ${info.h} pt`);
   else fail(`card PDF: ${p} has ${info.pages} pages of ${info.w} x ${info.h} pt, want 2 of ${size.w.toFixed(1)} x ${size.h.toFixed(1)}`);
   const text = squash(run('pdftotext', [pdf, '-']));
+  for (const [i, ed] of editions) {
+    const side = squash(run('pdftotext', ['-f', String(i + 1), '-l', String(i + 1), pdf, '-']));
+    // word by word: pdftotext may give "2026-11" in a right-to-left line as "11-2026"
+    if (ed.split(/[\s-]+/).every((w) => side.includes(squash(w)))) ok(`card shows its edition: ${p} side ${i + 1} ("${ed}" in the PDF)`);
+    else fail(`card shows its edition: ${p} side ${i + 1}: "${ed}" not in the PDF`);
+  }
   const items = f.sides.flatMap((s) => s.items);
   const missing = items.filter((t) => !text.includes(squash(t)));
   if (missing.length === 0 && items.length > 0) ok(`card text complete: ${p} (${items.length} items in the PDF)`);
@@ -171,6 +223,7 @@ async function checkSheet(t, page, base, file, tmp, paper) {
   const p = rel(file);
   const want = { a4: [595.3, 841.9], letter: [612, 792] };
   await page.goto(base + p + '#' + paper, { waitUntil: 'load', timeout: 0 });
+  await fitted(page);
   const g = await page.evaluate(async (paper) => {
     await document.fonts.ready;
     const [front, back] = [...document.querySelectorAll(`.sheet.${paper}`)];

@@ -276,6 +276,22 @@ async function checkHandbook(t, page, base, file, tmp) {
   const urls = await page.evaluate(() => [...document.querySelectorAll('main a[href^="http"]')]
     .map((a) => (/:\/\//.test(a.textContent) ? a.textContent : a.getAttribute('href')).trim()));
   const info = await toPdf(page, pdf);
+  // Italic text set in the shipped italic face, not slanted by the renderer:
+  // Noto Sans Italic embedded wherever there is Latin italic; in Arabic, the
+  // upright Arabic face that stands for italic is the one in use.
+  const italic = await page.evaluate(() => ({
+    latin: [...document.querySelectorAll('main i, main em, main cite')].some((e) => /[A-Za-z]/.test(e.textContent) && getComputedStyle(e).fontStyle === 'italic'),
+    arabic: [...document.querySelectorAll('main i, main em, main cite')].some((e) => /[\u0600-\u06ff]/.test(e.textContent) && getComputedStyle(e).fontStyle === 'italic'),
+    faces: [...document.fonts].filter((x) => x.status === 'loaded').map((x) => `${x.family.replace(/"/g, '')} ${x.style}`) }));
+  const embedded = run('pdffonts', [pdf]);
+  if (italic.latin) {
+    if (/NotoSans-Italic/.test(embedded)) ok(`handbook italic face embedded: ${p} (NotoSans-Italic)`);
+    else fail(`handbook italic face embedded: ${p}: no NotoSans-Italic in the PDF (${embedded.split('\n').slice(2).map((l) => l.split(' ')[0]).filter(Boolean).join(', ')})`);
+  }
+  if (italic.arabic) {
+    if (italic.faces.includes('Vade Sans Arabic italic')) ok(`handbook Arabic italic upright: ${p} (the Arabic face declared as italic in use)`);
+    else fail(`handbook Arabic italic upright: ${p}: Arabic italic text without an italic face (slanted by the renderer)`);
+  }
   const want = /paper-a4/.test(f.paper) ? [595.3, 841.9] : [419.5, 595.3];
   if (near(info.w, want[0]) && near(info.h, want[1]) && info.pages >= 4) ok(`handbook PDF: ${p} ${info.pages} pages of ${info.w} x ${info.h} pt`);
   else fail(`handbook PDF: ${p} ${info.pages} pages of ${info.w} x ${info.h} pt, want ${want.join(' x ')}`);

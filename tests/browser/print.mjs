@@ -355,6 +355,44 @@ async function checkHandbook(t, page, base, file, tmp) {
   else fail(`handbook printed at full size: ${p}: text ${size} pt, want at least ${least} (shrunk to fit?)`);
 }
 
+// The handbook on screen, at desktop and phone widths: a column of about 70
+// characters, nothing wider than the window (a right-to-left page cannot scroll
+// to what overflows on its right: it is cut off), it scrolls, and a link leads
+// back to its page.
+async function checkHandbookScreen(t, page, base, file) {
+  const { ok, fail } = t;
+  const p = rel(file);
+  for (const [w, h] of [[1280, 800], [375, 700]]) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.goto(base + p, { waitUntil: 'load', timeout: 0 });
+    const g = await page.evaluate(async () => {
+      await document.fonts.ready;
+      const de = document.documentElement;
+      const outside = [];
+      const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n; (n = walk.nextNode());) {
+        if (!n.textContent.trim()) continue;
+        const r = document.createRange(); r.selectNodeContents(n);
+        for (const q of r.getClientRects()) if (q.width && (q.left < -0.5 || q.right > de.clientWidth + 0.5)) outside.push(n.textContent.trim().slice(0, 40));
+      }
+      const probe = document.createElement('span'); probe.style.cssText = 'display: inline-block; width: 1ch'; document.querySelector('main p').appendChild(probe);
+      const ch = probe.getBoundingClientRect().width; probe.remove();
+      const measure = Math.max(...[...document.querySelectorAll('main p')].map((e) => e.getBoundingClientRect().width)) / ch;
+      scrollTo(0, 3000);
+      const scrolled = scrollY > 0;
+      const back = [...document.querySelectorAll('a')].some((a) => a.getAttribute('href') === 'index.html' && a.getBoundingClientRect().width > 0);
+      return { sw: de.scrollWidth, cw: de.clientWidth, outside, measure, scrolled, back };
+    });
+    const name = `${p} at ${w} px`;
+    if (g.sw <= g.cw && !g.outside.length) ok(`handbook on screen fits the window: ${name}`);
+    else fail(`handbook on screen fits the window: ${name}: ${g.sw} px wide in ${g.cw}, ${g.outside.length} text runs outside, e.g. "${g.outside[0] || ''}"`);
+    if (g.measure <= 80) ok(`handbook on screen reads in a column: ${name} (${Math.round(g.measure)} ch)`);
+    else fail(`handbook on screen reads in a column: ${name}: lines of ${Math.round(g.measure)} ch`);
+    if (g.scrolled && g.back) ok(`handbook on screen scrolls and links back to its page: ${name}`);
+    else fail(`handbook on screen scrolls and links back to its page: ${name} (scrolls ${g.scrolled}, link back ${g.back})`);
+  }
+}
+
 // The offline search page: typing a word of one page's title narrows the list to it.
 async function checkSearch(t, page, base, file) {
   const { ok, fail } = t;
@@ -410,6 +448,7 @@ async function main() {
     for (const paper of ['a4', 'letter']) steps.push([`sheet ${rel(f)} ${paper}`, (t, pg) => checkSheet(t, pg, base, f, tmp, paper)]);
   }
   for (const f of walk(SITE, 'handbook.html')) steps.push([`handbook ${rel(f)}`, (t, pg) => checkHandbook(t, pg, base, f, tmp)]);
+  for (const f of walk(SITE, 'handbook.html')) steps.push([`handbook on screen ${rel(f)}`, (t, pg) => checkHandbookScreen(t, pg, base, f)]);
   for (const f of walk(SITE, 'index.html').filter((x) => /[\\/]search[\\/]index\.html$/.test(x))) {
     steps.push([`search ${rel(f)}`, (t, pg) => checkSearch(t, pg, base, f)]);
   }

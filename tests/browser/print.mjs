@@ -62,6 +62,12 @@ const squash = (s) => s.normalize('NFKC')
   .replace(/[\s\u00ad\u200b-\u200f\u202a-\u202f\u2066-\u2069]+/g, '').replace(/-/g, '')
   .replace(/[\u064b-\u065f\u0670]/g, '').replace(/[\u0627\u0623\u0625\u0622\u0644]/g, '');
 
+// The words of a text, letters and digits only, for comparing reading order:
+// no punctuation (pdftotext places brackets and commas between a Latin and an
+// Arabic run where they show), Arabic without vowel marks, alef and lam (see squash).
+const words = (s) => (s.normalize('NFKC').replace(/[\u064b-\u065f\u0670\u0640]/g, '').replace(/[\u0627\u0623\u0625\u0622\u0644]/g, '')
+  .match(/[\p{L}\p{N}]+/gu) || []);
+
 // The words of a PDF with their boxes, page by page (pdftotext -bbox-layout):
 // [{w, h, words: [{x0, y0, x1, y1, text}]}], in points.
 function pdfWords(file) {
@@ -348,6 +354,28 @@ async function checkHandbook(t, page, base, file, tmp) {
   await page.emulateMedia({ media: 'screen' });
   if (!twice.length) ok(`handbook prints an address shown as the link once: ${p}`);
   else fail(`handbook prints an address shown as the link once: ${p}: ${twice.length} twice, e.g. ${twice[0]}`);
+  // Right to left: pdftotext gives the words of sentences that hold Latin names
+  // in reading order (a PDF whose text layer is wrong gives them jumbled, glued
+  // together or not at all).
+  if (rtl) {
+    const sentences = await page.evaluate(() => {
+      const out = [];
+      for (const el of document.querySelectorAll('main .chapter-text:not([lang]) :is(p, li), main .entry > p:not([lang])')) {
+        const c = el.cloneNode(true);
+        c.querySelectorAll('sup.cite, .back').forEach((x) => x.remove());
+        for (const s of c.textContent.split(/(?<=[.؟!])\s+/)) {
+          if (/[A-Za-z]{2,}/.test(s) && /[\u0600-\u06ff]{2,}/.test(s) && s.length > 30) out.push(s.trim());
+        }
+      }
+      return out;
+    });
+    const title = await page.evaluate(() => document.querySelector('.cover-title').textContent);
+    const body = pages.map((pg) => pg.split('\n').filter((l) => !/^\s*\d*\s*$/.test(l) && words(l).join(' ') !== words(title).join(' ')).join('\n')).join('\n');
+    const all = ' ' + words(body).join(' ') + ' ';
+    const lost = sentences.filter((x) => !all.includes(' ' + words(x).join(' ') + ' '));
+    if (sentences.length >= 2 && !lost.length) ok(`handbook text in reading order: ${p} (${sentences.length} sentences with Latin names)`);
+    else fail(`handbook text in reading order: ${p}: ${lost.length} of ${sentences.length} sentences not in order, e.g. "${lost[0] || ''}"`);
+  }
   const ratio = await wordHeightPerPt(page, tmp);
   const size = bodySize(boxes, ratio);
   const least = /paper-a4/.test(f.paper) ? 10 : 9;   // handbook.css: 9.5 pt on A5, 10.5 on A4

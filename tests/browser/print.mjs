@@ -302,6 +302,12 @@ async function checkHandbook(t, page, base, file, tmp) {
   if (near(info.w, want[0]) && near(info.h, want[1]) && info.pages >= 4) ok(`handbook PDF: ${p} ${info.pages} pages of ${info.w} x ${info.h} pt`);
   else fail(`handbook PDF: ${p} ${info.pages} pages of ${info.w} x ${info.h} pt, want ${want.join(' x ')}`);
   const pages = run('pdftotext', [pdf, '-']).split('\f');
+  // The edition on the cover (the first page), when the site has one.
+  const edition = await page.evaluate(() => { const e = document.querySelector('.cover-edition'); return e ? e.textContent.trim() : null; });
+  if (edition) {
+    if (edition.split(/[\s-]+/).every((w) => squash(pages[0]).includes(squash(w)))) ok(`handbook cover shows the edition: ${p} ("${edition}")`);
+    else fail(`handbook cover shows the edition: ${p}: "${edition}" not on the first page`);
+  }
   // The number stands on a line of its own; pdftotext may put that line first or last
   // (the running header and the number of a right-to-left page come in either order).
   const numbered = pages.filter((t, i) => i >= 2 && new RegExp(`(^|\\n)[ \\t]*${i + 1}[ \\t]*(\\n|$)`).test(t.trim())).length;

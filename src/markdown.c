@@ -940,23 +940,38 @@ void markdown_result_free(struct md_result *r)
 	memset(r, 0, sizeof *r);
 }
 
+/* Whether the line at s could start a Markdown block by its first character
+ * (a list item "- ", "+ ", "* ", "1. ", a heading "#", a quote ">", a thematic
+ * break or setext underline of '-', '=', '*', '_', a fence "```" "~~~", HTML "<",
+ * a table "|", indentation). Quotes, dashes before a word and dots cannot. */
+static bool block_start(const char *s)
+{
+	size_t n = strcspn(s, "\r\n");
+	if (s[0] == '-' || s[0] == '=' || s[0] == '*' || s[0] == '_')
+		return (n > 1 && (s[1] == ' ' || s[1] == '\t')) || strspn(s, "-=*_ \t") >= n || s[0] != '-';
+	return strchr("#>+`~<|[!\\&", s[0]) || s[0] == ' ' || s[0] == '\t' || isdigit((unsigned char)s[0]);
+}
+
 char *markdown_typeset(const char *s, const char *lang)
 {
 	/* The text is made a Markdown paragraph that means itself: ASCII punctuation
-	 * escaped except what smart punctuation works on (' " - .), and the first
-	 * character of each line made an entity or escape, so that nothing starts a
-	 * block ("# ", "- ", "2011. ", indentation). */
+	 * escaped except what smart punctuation works on (' " - .), the first
+	 * character of a line that could start a block made an entity or escape, and
+	 * blank lines dropped (one paragraph, its lines joined by a space). */
 	struct buf md = BUF_INIT;
-	bool line_start = true;
+	bool line_start = true, rule = false; /* rule: a line of only - = * _ (a break or underline), kept as written */
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p == '\n' || *p == '\r') {
-			buf_addc(&md, '\n');
+			if (!line_start)
+				buf_addc(&md, '\n');
 			line_start = true;
 			continue;
 		}
+		if (line_start)
+			rule = strspn((const char *)p, "-=*_ \t") >= strcspn((const char *)p, "\r\n");
 		if (line_start && (*p == ' ' || *p == '\t' || isdigit(*p)))
 			buf_addf(&md, "&#%d;", *p);
-		else if (ispunct(*p) && (line_start || !strchr("'\"-.", *p)))
+		else if (ispunct(*p) && (rule || (line_start ? block_start((const char *)p) : !strchr("'\"-.", *p))))
 			buf_addf(&md, "\\%c", *p);
 		else
 			buf_addc(&md, (char)*p);

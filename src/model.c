@@ -82,6 +82,27 @@ static int l_url(lua_State *L)
 	return 1;
 }
 
+/* page_with_layout(name): the first page (in site order) whose original has front
+ * matter `layout: name`, in the language being rendered, or nil: for links every
+ * page makes (the references page in the footer) without a scan in Lua. */
+static int l_page_with_layout(lua_State *L)
+{
+	struct worker *w = worker_of(L);
+	const struct site *s = w->sh->s;
+	const char *name = luaL_checkstring(L, 1);
+	for (size_t i = 0; i < s->npages; i++) {
+		const struct doc *d = s->pages[i]->docs[0];
+		if (d && d->layout && !strcmp(d->layout, name)) {
+			lua_getfield(L, LUA_REGISTRYINDEX, "vade.pages");
+			lua_rawgeti(L, -1, (lua_Integer)w->job->lang + 1);
+			lua_rawgeti(L, -1, (lua_Integer)i + 1);
+			return 1;
+		}
+	}
+	lua_pushnil(L);
+	return 1;
+}
+
 /* t(key [, {name = value}]): the UI string, "{name}" replaced by the value. */
 static int l_t(lua_State *L)
 {
@@ -553,6 +574,14 @@ static void build_pages(lua_State *L, const struct resolved *r, size_t l, int ca
 			lua_rawseti(L, -2, (lua_Integer)k + 1);
 		}
 		lua_setfield(L, -2, "children");
+		/* the children that are sections (folders), for menus of sites with many pages */
+		lua_newtable(L);
+		for (size_t k = 0, n = 0; k < p->nkids; k++)
+			if (p->kids[k]->is_section) {
+				lua_rawgeti(L, arr, (lua_Integer)p->kids[k]->index + 1);
+				lua_rawseti(L, -2, (lua_Integer)++n);
+			}
+		lua_setfield(L, -2, "sections");
 		lua_pop(L, 1);
 	}
 	tpl_freeze(L);
@@ -630,7 +659,8 @@ static int model_call(lua_State *L)
 
 	static const luaL_Reg helpers[] = {{"url", l_url}, {"t", l_t}, {"markdown", l_markdown},
 	                                   {"text_lang", l_text_lang}, {"notes", l_notes}, {"csl_date", l_csl_date},
-	                                   {"csl_names", l_csl_names}, {"csl_sort_key", l_csl_sort_key}, {NULL, NULL}};
+	                                   {"csl_names", l_csl_names}, {"csl_sort_key", l_csl_sort_key},
+	                                   {"page_with_layout", l_page_with_layout}, {NULL, NULL}};
 	for (const luaL_Reg *h = helpers; h->name; h++) {
 		lua_pushlightuserdata(L, w);
 		lua_pushcclosure(L, h->func, 1);

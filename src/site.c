@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #ifndef VADE_DATADIR
@@ -142,16 +143,31 @@ static bool load_config(struct site *s)
 	s->fallback_link = fb && !strcmp(fb, "link");
 	free(fb);
 	s->edition = site_yaml_text(root, "edition", NULL, src);
+	if (s->edition && !s->edition[strspn(s->edition, " \t")]) {
+		free(s->edition); /* an empty edition is none */
+		s->edition = NULL;
+	}
 	s->base_url = site_yaml_text(root, "base_url", NULL, src);
 	if (s->base_url) {
 		/* Sitemap entries are absolute addresses (sitemaps.org protocol: "fully-qualified URL"). */
 		struct yml_node *b = yml_get(root, "base_url");
 		const char *v = s->base_url, *host = strstr(v, "://");
-		bool ok = (!strncmp(v, "https://", 8) || !strncmp(v, "http://", 7)) && host[3] && host[3] != '/' &&
+		bool ok = (!strncasecmp(v, "https://", 8) || !strncasecmp(v, "http://", 7)) && host[3] && host[3] != '/' &&
 		          !strpbrk(v, " \t\r\n\"'<>?#\\");
+		if (ok) {
+			/* the authority: a host and maybe a port, never credentials (they would be published) */
+			size_t alen = strcspn(host + 3, "/");
+			const char *at = memchr(host + 3, '@', alen), *colon = memchr(host + 3, ':', alen);
+			ok = !at && (!colon || (colon + 1 < host + 3 + alen && strspn(colon + 1, "0123456789") == (size_t)(host + 3 + alen - colon - 1) &&
+			                        atol(colon + 1) > 0 && atol(colon + 1) <= 65535));
+		}
+		if (ok && utf8_invalid_at(v, strlen(v)) < 0)
+			for (const unsigned char *c = (const unsigned char *)v; *c; c++)
+				ok = ok && *c < 0x80;
 		if (!ok) {
 			diag_error(src, b->line, b->col, "'base_url' must be the site's address, such as "
-			           "https://intranet.example.org/guide/ (no spaces, query or fragment)");
+			           "https://intranet.example.org/guide/ (ASCII, %%XX for other characters; no spaces, "
+			           "user name, query or fragment)");
 			return false;
 		}
 		if (v[strlen(v) - 1] != '/') {

@@ -10,6 +10,7 @@
 #include "output.h"
 #include "util.h"
 
+#include <libxml/uri.h>
 #include <libxml/xmlwriter.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,13 +223,20 @@ static void render_not_found(struct worker *w)
 	}
 }
 
-/* A page's public address: base_url and its output path, "index.html" left out. */
+/* A page's public address: base_url and its output path, "index.html" left out,
+ * every byte but RFC 3986's unreserved ones and '/' percent-encoded (libxml2's
+ * xmlURIEscapeStr): sitemaps.org wants entity- and URL-escaped addresses. */
 static char *public_url(const struct site *s, const char *out_path)
 {
 	size_t n = strlen(out_path), k = strlen("index.html");
 	if (n >= k && !strcmp(out_path + n - k, "index.html") && (n == k || out_path[n - k - 1] == '/'))
 		n -= k;
-	return xasprintf("%s%.*s", s->base_url, (int)n, out_path);
+	char *path = xstrndup(out_path, n);
+	xmlChar *esc = xmlURIEscapeStr(BAD_CAST path, BAD_CAST "/");
+	char *url = xasprintf("%s%s", s->base_url, esc ? (const char *)esc : path);
+	xmlFree(esc);
+	free(path);
+	return url;
 }
 
 /* sitemap.xml (sitemaps.org protocol 0.9), when site.yaml gives base_url: every page

@@ -105,10 +105,21 @@ async function rootLanguage() {
   if (!fs.existsSync(root)) return [];
   const codes = (byFile.get(root)?.links || []).map((l) => rel(fileURLToPath(l.url)).split('/')[0]).filter((c) => c !== 'assets');
   if (codes.length < 2) return [];
-  const cases = [[codes[1], codes[1]], [codes[1] + '-XX', codes[1]], ['zz-ZZ', codes[0]], [codes[0], codes[0]]];
+  // the second language's tag, that tag with a region added (its primary subtag and a
+  // region when it has subtags of its own), a language the site lacks, the default
+  const primary = codes[1].split('-')[0];
+  const regional = codes[1].includes('-') ? null : `${codes[1]}-CH`;
+  const cases = [[codes[1], codes[1]], ...(regional ? [[regional, codes[1]]] : []), ['tlh', codes[0]], [codes[0], codes[0]]];
+  if (!codes.some((c) => c.split('-')[0] === 'tlh') && primary !== codes[1]) cases.push([`${primary}`, codes[1]]);
   const lines = [];
   for (const [locale, want] of cases) {
-    const ctx = await browser.newContext({ locale, serviceWorkers: 'block' });
+    let ctx;
+    try {
+      ctx = await browser.newContext({ locale, serviceWorkers: 'block' });
+    } catch (e) {
+      lines.push(`FAIL crawl-root-language ${locale}: the browser takes no such locale (${String(e.message).split('\n')[0]})`);
+      continue;
+    }
     const page = await ctx.newPage();
     const r = await limited(STEP_MS, async () => {
       await page.goto(pathToFileURL(root).href, { waitUntil: 'load', timeout: 0 });
@@ -171,7 +182,8 @@ function problem(url) {
   if (rel(target).startsWith('..')) return 'outside the site folder';
   if (!fs.existsSync(target)) return 'no such file';
   if (fs.statSync(target).isDirectory()) return 'a folder (from file:// the reader gets a directory listing)';
-  const frag = decodeURIComponent(u.hash.slice(1));
+  let frag;
+  try { frag = decodeURIComponent(u.hash.slice(1)); } catch { return `a malformed fragment ${u.hash}`; }
   // "#top" is the top of any document (HTML, "scroll to the fragment"); a fragment of
   // a file that is not HTML (a PDF's #page=2) is the viewer's to read.
   if (!frag || frag.toLowerCase() === 'top') return '';
@@ -182,6 +194,9 @@ function problem(url) {
 }
 
 let links = 0, external = 0, broken = 0;
+let basePrefix;             // what every page's <base href> has before the page's own path
+// A site in several languages has a language switcher on every page of a language.
+const switchers = [...byFile.values()].some((r) => r.switcher && r.switcher.length);
 const out = [];
 for (const f of htmlFiles) {
   const r = byFile.get(f);
@@ -193,8 +208,14 @@ for (const f of htmlFiles) {
     const p = problem(l.url);
     if (p) bad.push(`${l.what} -> ${p}`);
   }
-  if (r.base !== null && !r.base.endsWith('/' + rel(f))) bad.push(`<base href="${r.base}"> is not the page's own address (…/${rel(f)})`);
   const here = rel(f).split('/');
+  if (r.base !== null) {
+    const prefix = r.base.endsWith('/' + rel(f)) ? r.base.slice(0, -rel(f).length) : null;
+    if (prefix === null) bad.push(`<base href="${r.base}"> is not the page's own address (…/${rel(f)})`);
+    else if (basePrefix === undefined) basePrefix = prefix;
+    else if (prefix !== basePrefix) bad.push(`<base href="${r.base}"> is not under ${basePrefix}, the other pages' base`);
+  }
+  if (switchers && here.length > 1 && /(^|\/)(index|404)\.html$/.test(rel(f)) && !r.switcher.length) bad.push('no language switcher (.languages a[hreflang])');
   if (here.length > 1) {
     for (const sw of r.switcher) {
       let to = '';

@@ -83,6 +83,15 @@ int main(void)
 		{"Two\nlines\n===", "en", "Two lines ==="},
 		{"Qu'est-ce que la traite ? \"Oui\"", "fr", "Qu\u2019est-ce que la traite\u202f? \u00ab\u202fOui\u202f\u00bb"},
 		{"", "en", ""},
+		{"\"Quoted\" at start", "en", "\u201cQuoted\u201d at start"},
+		{"'Leaf' -- deep", "en", "\u2018Leaf\u2019 \u2013 deep"},
+		{"-- dash at start -- mid", "en", "\u2013 dash at start \u2013 mid"},
+		{"...and so on...", "en", "\u2026and so on\u2026"},
+		{"Multi\n\nparagraph", "en", "Multi paragraph"},
+		{"\"Citation\" : d\u00e9but", "fr", "\u00ab\u202fCitation\u202f\u00bb\u202f: d\u00e9but"},
+		{"---", "en", "---"},
+		{"* star", "en", "* star"},
+		{"> quote", "en", "> quote"},
 	};
 	for (size_t i = 0; i < sizeof ts / sizeof *ts; i++) {
 		char *got = markdown_typeset(ts[i].in, ts[i].lang);

@@ -93,9 +93,10 @@ static int l_page_with_layout(lua_State *L)
 	for (size_t i = 0; i < s->npages; i++) {
 		const struct doc *d = s->pages[i]->docs[0];
 		if (d && d->layout && !strcmp(d->layout, name)) {
+			/* through lua_geti: the frozen tables are read-only proxies */
 			lua_getfield(L, LUA_REGISTRYINDEX, "vade.pages");
-			lua_rawgeti(L, -1, (lua_Integer)w->job->lang + 1);
-			lua_rawgeti(L, -1, (lua_Integer)i + 1);
+			lua_geti(L, -1, (lua_Integer)w->job->lang + 1);
+			lua_geti(L, -1, (lua_Integer)i + 1);
 			return 1;
 		}
 	}

@@ -101,8 +101,6 @@ struct doc *doc_load(struct site *s, const char *src, char **slug, struct yml_no
 		struct yml_node *u = yml_get(fm, "updated");
 		diag_error(src, u->line, u->col, "'updated' must be a date written YYYY-MM-DD, such as 2026-11-30");
 		free(d->updated);
-	free(d->shown_title);
-	free(d->shown_summary);
 		d->updated = NULL;
 	}
 	struct yml_node *w = yml_get(fm, "weight");
@@ -144,6 +142,8 @@ void doc_free(struct doc *d)
 	yml_free(d->fm);
 	free(d->title);
 	free(d->updated);
+	free(d->shown_title);
+	free(d->shown_summary);
 	free(d->summary);
 	free(d->layout);
 	free(d);

@@ -65,7 +65,10 @@ const squash = (s) => s.normalize('NFKC')
 // The words of a text, letters and digits only, for comparing reading order:
 // no punctuation (pdftotext places brackets and commas between a Latin and an
 // Arabic run where they show), Arabic without vowel marks, alef and lam (see squash).
+// A Latin run glued to an Arabic letter (the conjunction in "وJ2") is a word of its
+// own: pdftotext gives the two runs apart.
 const words = (s) => (s.normalize('NFKC').replace(/[\u064b-\u065f\u0670\u0640]/g, '').replace(/[\u0627\u0623\u0625\u0622\u0644]/g, '')
+  .replace(/([\u0600-\u06ff])(?=[A-Za-z0-9])|([A-Za-z0-9])(?=[\u0600-\u06ff])/g, '$1$2 ')
   .match(/[\p{L}\p{N}]+/gu) || []);
 
 // The words of a PDF with their boxes, page by page (pdftotext -bbox-layout):
@@ -310,7 +313,9 @@ async function checkHandbook(t, page, base, file, tmp) {
   }
   // The number stands on a line of its own; pdftotext may put that line first or last
   // (the running header and the number of a right-to-left page come in either order).
-  const numbered = pages.filter((t, i) => i >= 2 && new RegExp(`(^|\\n)[ \\t]*${i + 1}[ \\t]*(\\n|$)`).test(t.trim())).length;
+  // (pdftotext wraps the lines of a right-to-left page in bidi embedding controls.)
+  const numbered = pages.filter((t, i) => i >= 2 && new RegExp(`(^|\\n)[ \\t]*${i + 1}[ \\t]*(\\n|$)`)
+    .test(t.replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim())).length;
   if (numbered >= pages.length / 2) ok(`handbook has page numbers: ${p} (${numbered} pages)`);
   else fail(`handbook has page numbers: ${p} (${numbered} of ${pages.length} pages)`);
   // Printed at its own size: a line wider than the page (a long web address) makes

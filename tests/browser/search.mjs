@@ -38,6 +38,8 @@ const CASES = {
   ar: [
     // typed with a bare alef; the page writes it with hamza below (الإبلاغ)
     { q: 'الابلاغ', res: [word('ال[اأإآٱ]بلاغ')] },
+    // alef wasla and hamza above, neither of them the page's form
+    { q: 'ٱلأبلاغ', res: [word('ال[اأإآٱ]بلاغ')] },
     { q: 'INTERPOL', res: [word('INTERPOL')] },
   ],
 };

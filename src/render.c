@@ -9,6 +9,7 @@
 #include "output.h"
 #include "util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -426,13 +427,16 @@ static int render_layout(struct worker *w, const struct job *j, const char *tnam
 static void index_page(struct worker *w, const struct job *j, const struct html_text *text)
 {
 	const struct site *s = w->sh->s;
-	char *search = xasprintf("%s/search/index.html", s->langs[j->lang].code);
+	const char *code = s->langs[j->lang].code;
+	char *search = search_path(code, "index.html");
 	char *url = site_url_relative(search, j->out_path);
 	bool fallback = !resolve_has_text(w->sh->r, j->page, j->lang);
 	size_t len;
-	char *data = search_fragment(s->langs[j->lang].code, j->page->index, url, j->doc->title, text->body.p,
+	char *data = search_fragment(code, j->page->index, url, j->doc->title, text->body.p,
 	                             fallback ? s->langs[0].code : NULL, fallback ? s->langs[0].dir : NULL, &len);
-	char *rel = xasprintf("%s/search/p/%zu.js", s->langs[j->lang].code, j->page->index);
+	char name[32];
+	snprintf(name, sizeof name, "p/%zu.js", j->page->index);
+	char *rel = search_path(code, name);
 	output_put(w->sh->o->out, rel, data, len);
 	free(rel);
 	free(data);

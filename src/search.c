@@ -2,6 +2,7 @@
 #include "search.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
@@ -15,6 +16,11 @@
  * (index.js) stays some 30 KB. One term's postings are never split, so the
  * shard of a very common term is larger (10,000 pages give about 80 KB). */
 #define SHARD_BYTES 8192
+
+char *search_path(const char *lang_code, const char *rel)
+{
+	return xasprintf("%s/search/%s", lang_code, rel);
+}
 
 /* {============ Folding */
 

@@ -42,6 +42,9 @@ struct search_terms {
 	size_t n;
 };
 
+/* "<lang_code>/search/<rel>": where the search page ("index.html") and its index live. Caller frees. */
+char *search_path(const char *lang_code, const char *rel);
+
 /* Appends the folded s[0, len) to out. */
 void search_fold(struct buf *out, const char *s, size_t len);
 /* The terms of a page: its title, the text of its headings and its whole text.

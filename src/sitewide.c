@@ -82,7 +82,7 @@ struct index_put {
 static void put_index_file(void *ctx, const char *rel, const char *data, size_t len)
 {
 	const struct index_put *ip = ctx;
-	char *path = xasprintf("%s/search/%s", ip->lang_code, rel);
+	char *path = search_path(ip->lang_code, rel);
 	output_put(ip->out, path, data, len);
 	free(path);
 }
@@ -95,7 +95,7 @@ static void render_search(struct worker *w)
 	const struct site *s = w->sh->s;
 	lua_State *L = tpl_lua(w->e);
 	for (size_t l = 0; l < s->nlangs; l++) {
-		char *out_path = xasprintf("%s/search/index.html", s->langs[l].code);
+		char *out_path = search_path(s->langs[l].code, "index.html");
 		struct job j = own_job(s, l, out_path);
 		model_push_vars(w, &j, NULL);
 		const char *title = site_ui(s, l, "search");

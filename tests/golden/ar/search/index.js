@@ -1,1 +1,1 @@
-vadeSearch.index("ar", {"pages":14,"shards":["06","glotip","seeks","العبء","منظور"],"sizes":[7860,7880,7878,7865,3124]});
+vadeSearch.index("ar", {"pages":14,"shards":["06","go","seen","العداله","منع"],"sizes":[7856,7867,7883,7865,3105]});

@@ -1,1 +1,1 @@
-vadeSearch.index("fr", {"pages":14,"shards":["06","data","invisible","recourir"],"sizes":[7858,7886,7889,6623]});
+vadeSearch.index("fr", {"pages":14,"shards":["06","davantage","iom","recours"],"sizes":[7856,7875,7888,6606]});

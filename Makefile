@@ -7,8 +7,8 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 STD       = -std=c11 -D_GNU_SOURCE
-DEB_PKGS  = pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev libgettextpo-dev libmicrohttpd-dev libxml2-dev libjansson-dev
-PC_PKGS   = libcmark-gfm yaml-0.1 lua5.4 libmicrohttpd libxml-2.0 jansson
+DEB_PKGS  = pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev libgettextpo-dev libmicrohttpd-dev libxml2-dev libjansson-dev libicu-dev
+PC_PKGS   = libcmark-gfm yaml-0.1 lua5.4 libmicrohttpd libxml-2.0 jansson icu-uc
 # Debian ships no .pc file for the extensions library or libgettextpo (PO files for translators);
 # pkg-config is used where it has one.
 EXT_LIBS  = $(shell pkg-config --libs libcmark-gfm-extensions 2>/dev/null || echo -lcmark-gfm-extensions)
@@ -24,7 +24,7 @@ TSAN_OBJ = $(SRC:src/%.c=build/tsan/%.o)
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(DEP_CFLAGS) -DVADE_DATADIR='"$(PREFIX)/share/vade"'
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all site deps check check-asan regen unit clean install serve pdf fonts fuzz fuzz-all bench
+.PHONY: all site deps check check-asan regen unit clean install serve pdf fonts fuzz fuzz-all bench bench-search
 
 all: site
 
@@ -74,6 +74,17 @@ UNIT = $(patsubst tests/unit/test_%.c,build/test_%,$(wildcard tests/unit/test_*.
 
 check: build/vade build/vade-asan build/vade-tsan $(UNIT)
 	@tests/run-all
+
+# The full-text search from file:// on a generated corpus (not in `make check`: minutes):
+# time to first results and bytes of index loaded per query (tests/browser/search-bench.mjs).
+BENCH_GEN   ?= bench/gen-corpus
+BENCH_PAGES ?= 10000
+BENCH_DIR   ?= build/bench/search-$(BENCH_PAGES)
+bench-search: build/vade
+	@test -d $(BENCH_DIR)/content || $(BENCH_GEN) --pages $(BENCH_PAGES) --langs en,fr,de --out $(BENCH_DIR)
+	/usr/bin/time -v build/vade -C $(BENCH_DIR) build 2>&1 | grep -E '^vade:|Elapsed|Maximum resident'
+	du -sb $(BENCH_DIR)/dist/en/search $(BENCH_DIR)/dist/en/search/s $(BENCH_DIR)/dist/en/search/p
+	node tests/browser/search-bench.mjs $(BENCH_DIR)/dist
 
 check-asan: build/vade-asan
 	@VADE=build/vade-asan tests/run-all --only-cli

@@ -83,6 +83,99 @@ static void walk(xmlNode *n, struct seen **ids, size_t *nids, size_t *icap, stru
 	}
 }
 
+/* {============ The text of <main>, for the search index */
+
+static bool is_block(const xmlChar *name)
+{
+	static const char *const blocks[] = {"address", "article", "aside", "blockquote", "br", "caption", "dd", "details",
+	                                     "div", "dl", "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4",
+	                                     "h5", "h6", "header", "hr", "li", "main", "ol", "p", "pre", "section",
+	                                     "summary", "sup", "table", "td", "th", "tr", "ul"};
+	for (size_t i = 0; i < sizeof blocks / sizeof *blocks; i++)
+		if (!xmlStrcasecmp(name, BAD_CAST blocks[i]))
+			return true;
+	return false;
+}
+
+static bool is_heading(const xmlChar *name)
+{
+	return (name[0] == 'h' || name[0] == 'H') && name[1] >= '1' && name[1] <= '6' && !name[2];
+}
+
+static bool left_out(xmlNode *n)
+{
+	static const char *const skip[] = {"nav", "script", "style", "template"};
+	for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
+		if (!xmlStrcasecmp(n->name, BAD_CAST skip[i]))
+			return true;
+	return xmlHasProp(n, BAD_CAST "data-nosearch") != NULL;
+}
+
+/* Appends s to b with runs of white space as one space, none at the start. */
+static void add_text(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		bool sp = *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f';
+		if (!sp)
+			buf_addc(b, *s);
+		else if (b->len && b->p[b->len - 1] != ' ')
+			buf_addc(b, ' ');
+	}
+}
+
+static void gap(struct buf *b)
+{
+	if (b->len && b->p[b->len - 1] != ' ')
+		buf_addc(b, ' ');
+}
+
+static void text_of(xmlNode *n, struct html_text *t, bool head)
+{
+	for (; n; n = n->next) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			add_text(&t->body, (const char *)n->content);
+			if (head)
+				add_text(&t->heads, (const char *)n->content);
+		} else if (n->type == XML_ELEMENT_NODE && !left_out(n)) {
+			bool block = is_block(n->name), h = head || is_heading(n->name);
+			if (block)
+				gap(&t->body);
+			text_of(n->children, t, h);
+			if (block)
+				gap(&t->body);
+			if (h && !head)
+				gap(&t->heads);
+		}
+	}
+}
+
+static void find_main(xmlNode *n, struct html_text *t)
+{
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (!xmlStrcasecmp(n->name, BAD_CAST "main")) {
+			text_of(n->children, t, false);
+			return;
+		}
+		find_main(n->children, t);
+	}
+}
+
+static void trim_end(struct buf *b)
+{
+	while (b->len && b->p[b->len - 1] == ' ')
+		b->p[--b->len] = '\0';
+}
+
+void html_text_free(struct html_text *t)
+{
+	buf_free(&t->heads);
+	buf_free(&t->body);
+}
+
+/* }============ */
+
 void htmlids_check(const char *html, size_t len, const char *out_path, const char *src, struct html_ids *out)
 {
 	htmlids_check_with(html, len, out_path, src, out, NULL, NULL);
@@ -91,6 +184,16 @@ void htmlids_check(const char *html, size_t len, const char *out_path, const cha
 void htmlids_check_with(const char *html, size_t len, const char *out_path, const char *src, struct html_ids *out,
                         htmlids_ours_fn ours, void *ctx)
 {
+	htmlids_read(html, len, out_path, src, out, ours, ctx, NULL);
+}
+
+void htmlids_read(const char *html, size_t len, const char *out_path, const char *src, struct html_ids *out,
+                  htmlids_ours_fn ours, void *ctx, struct html_text *text)
+{
+	if (text) {
+		buf_init(&text->heads);
+		buf_init(&text->body);
+	}
 	if (out)
 		memset(out, 0, sizeof *out);
 	/* No network, no messages: the parser knows HTML 4, and vade's HTML 5 is not for it to judge. */
@@ -102,6 +205,11 @@ void htmlids_check_with(const char *html, size_t len, const char *out_path, cons
 	struct seen *ids = NULL, *links = NULL;
 	size_t nids = 0, icap = 0, nlinks = 0, lcap = 0;
 	walk(xmlDocGetRootElement(doc) ? doc->children : NULL, &ids, &nids, &icap, &links, &nlinks, &lcap);
+	if (text && xmlDocGetRootElement(doc)) {
+		find_main(doc->children, text);
+		trim_end(&text->heads);
+		trim_end(&text->body);
+	}
 	xmlFreeDoc(doc);
 	xqsort(ids, nids, sizeof *ids, cmp_seen);
 	size_t k = 0;

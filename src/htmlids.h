@@ -9,6 +9,8 @@
 #ifndef VADE_HTMLIDS_H
 #define VADE_HTMLIDS_H
 
+#include "util.h"
+
 #include <stddef.h>
 
 /* The ids of one file: sorted, each once. Free with htmlids_free(). */
@@ -32,5 +34,17 @@ typedef int (*htmlids_ours_fn)(void *ctx, const char *id);
 void htmlids_check_with(const char *html, size_t len, const char *out_path, const char *src, struct html_ids *ids,
                         htmlids_ours_fn ours, void *ctx);
 void htmlids_free(struct html_ids *ids);
+
+/* The text a reader sees in the <main> element of a page, for the search
+ * index: body (all of it) and heads (the h1-h6 in it), whitespace collapsed,
+ * blocks apart. Left out: nav, script, style, template, and any element
+ * marked data-nosearch (notices, print links: words of the theme, not the page). */
+struct html_text {
+	struct buf heads, body;
+};
+/* htmlids_check_with() that also fills text (when not NULL; the caller frees with html_text_free()). */
+void htmlids_read(const char *html, size_t len, const char *out_path, const char *src, struct html_ids *ids,
+                  htmlids_ours_fn ours, void *ctx, struct html_text *text);
+void html_text_free(struct html_text *text);
 
 #endif

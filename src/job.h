@@ -15,6 +15,7 @@
 #include "markdown.h"
 #include "render.h"
 #include "resolve.h"
+#include "search.h"
 #include "template.h"
 
 #include <lua.h>
@@ -46,7 +47,8 @@ struct shared {
 	const struct render_opts *o;
 	atomic_size_t next, written;
 	struct anchors *anchors;        /* [npages * nlangs] */
-	char **search;                  /* [npages * nlangs]: each page's headings, for the search page */
+	struct search_terms **search;   /* [npages * nlangs]: each page's terms (none without an output), for the
+	                                 * search index; NULL for a page not published in the language */
 };
 
 struct worker {
@@ -55,6 +57,7 @@ struct worker {
 	pthread_t th;
 	struct vec checks;              /* links to anchors, checked once every page is rendered */
 	const struct job *job;          /* the job whose template runs; set by job_template() only */
+	bool indexing;                  /* the theme has a search page and there is an output: pages are indexed */
 	const char *text_src;           /* the source file read last (a page's languages often share it) */
 	char *text;
 	size_t text_len;

@@ -137,6 +137,23 @@ static int l_t(lua_State *L)
 	return 1;
 }
 
+/* t_forms(key): the plural forms of a UI string, {zero=, one=, two=, few=, many=, other=}: the
+ * strings key_zero ... key_other the language (or else the default language) has, CLDR's
+ * categories, for a script to choose with Intl.PluralRules. */
+static int l_t_forms(lua_State *L)
+{
+	static const char *const cats[] = {"zero", "one", "two", "few", "many", "other"};
+	struct worker *w = worker_of(L);
+	const char *key = luaL_checkstring(L, 1);
+	lua_createtable(L, 0, 6);
+	for (size_t i = 0; i < sizeof cats / sizeof *cats; i++) {
+		char *k = xasprintf("%s_%s", key, cats[i]);
+		model_set_str(L, cats[i], site_ui(w->sh->s, w->job->lang, k));
+		free(k);
+	}
+	return 1;
+}
+
 /* markdown(text [, block]): a data text as HTML; one paragraph comes without <p> unless block. */
 static int l_markdown(lua_State *L)
 {
@@ -658,7 +675,7 @@ static int model_call(lua_State *L)
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.pages");
 	lua_settop(L, 1);
 
-	static const luaL_Reg helpers[] = {{"url", l_url}, {"t", l_t}, {"markdown", l_markdown},
+	static const luaL_Reg helpers[] = {{"url", l_url}, {"t", l_t}, {"t_forms", l_t_forms}, {"markdown", l_markdown},
 	                                   {"text_lang", l_text_lang}, {"notes", l_notes}, {"csl_date", l_csl_date},
 	                                   {"csl_names", l_csl_names}, {"csl_sort_key", l_csl_sort_key},
 	                                   {"page_with_layout", l_page_with_layout}, {NULL, NULL}};

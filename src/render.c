@@ -9,6 +9,7 @@
 #include "output.h"
 #include "util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <string.h>
@@ -425,6 +426,27 @@ static int render_layout(struct worker *w, const struct job *j, const char *tnam
 	return rc;
 }
 
+/* The search index's fragment of j's page (search.h): what a result shows. */
+static void index_page(struct worker *w, const struct job *j, const struct html_text *text)
+{
+	const struct site *s = w->sh->s;
+	const char *code = s->langs[j->lang].code;
+	char *search = search_path(code, "index.html");
+	char *url = site_url_relative(search, j->out_path);
+	bool fallback = !resolve_has_text(w->sh->r, j->page, j->lang);
+	size_t len;
+	char *data = search_fragment(code, j->page->index, url, j->doc->title, text->body.p,
+	                             fallback ? s->langs[0].code : NULL, fallback ? s->langs[0].dir : NULL, &len);
+	char name[32];
+	snprintf(name, sizeof name, "p/%zu.js", j->page->index);
+	char *rel = search_path(code, name);
+	output_put(w->sh->o->out, rel, data, len);
+	free(rel);
+	free(data);
+	free(url);
+	free(search);
+}
+
 /* The site page of p in lang, then its print outputs. */
 static void render_page(struct worker *w, const struct page *p, size_t lang)
 {
@@ -454,13 +476,18 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 		/* The ids a link to the page may name (headings, notes, what its templates give ids), checked. */
 		struct html_ids ids;
 		struct own_checks oc = {&w->checks, checks_from, slot};
-		htmlids_check_with(page.p, page.len, j.out_path, d->src ? d->src : p->key, &ids, own_check, &oc);
+		struct html_text text;
+		htmlids_read(page.p, page.len, j.out_path, d->src ? d->src : p->key, &ids, own_check, &oc,
+		             w->indexing ? &text : NULL);
 		sh->anchors[slot].ids = ids.v;
 		sh->anchors[slot].n = ids.n;
-		struct buf hs = BUF_INIT;
-		for (size_t i = 0; i < md.ntoc; i++)
-			buf_addf(&hs, "%s%s", i ? " · " : "", md.toc[i].text);
-		sh->search[slot] = buf_detach(&hs, NULL);
+		if (w->indexing) {
+			sh->search[slot] = search_terms_new(d->title, text.heads.p, text.body.p);
+			index_page(w, &j, &text);
+			html_text_free(&text);
+		} else {
+			sh->search[slot] = search_terms_new(NULL, NULL, NULL);
+		}
 		if (sh->o->out)
 			output_put(sh->o->out, j.out_path, page.p, page.len);
 		atomic_fetch_add(&sh->written, 1);
@@ -499,6 +526,7 @@ static void *work(void *arg)
 	struct worker *w = arg;
 	const struct site *s = w->sh->s;
 	w->e = new_engine(s);
+	w->indexing = w->sh->o->out && tpl_exists(w->e, "base.html") && tpl_exists(w->e, "search.html");
 	if (!model_build(w)) {
 		atomic_store(&w->sh->next, s->npages); /* the other workers stop too */
 		return NULL;
@@ -618,7 +646,7 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 		for (size_t k = 0; k < sh.anchors[i].n; k++)
 			free(sh.anchors[i].ids[k]);
 		free(sh.anchors[i].ids);
-		free(sh.search[i]);
+		search_terms_free(sh.search[i]);
 	}
 	free(sh.anchors);
 	free(sh.search);

@@ -83,14 +83,28 @@ static struct job own_job(const struct site *s, size_t lang, const char *out_pat
 	                    .kind = OUT_HTML, .out_path = out_path};
 }
 
-/* Each language's search page: every page of the language with its title,
- * summary and headings; the page filters them as one types, offline. */
+struct index_put {
+	struct output *out;
+	const char *lang_code;
+};
+
+static void put_index_file(void *ctx, const char *rel, const char *data, size_t len)
+{
+	const struct index_put *ip = ctx;
+	char *path = search_path(ip->lang_code, rel);
+	output_put(ip->out, path, data, len);
+	free(path);
+}
+
+/* Each language's search page: every page of the language with its title
+ * and summary (the list a reader without JavaScript sees), and beside it the
+ * language's full-text index (search.h), which the page's script loads. */
 static void render_search(struct worker *w)
 {
 	const struct site *s = w->sh->s;
 	lua_State *L = tpl_lua(w->e);
 	for (size_t l = 0; l < s->nlangs; l++) {
-		char *out_path = xasprintf("%s/search/index.html", s->langs[l].code);
+		char *out_path = search_path(s->langs[l].code, "index.html");
 		struct job j = own_job(s, l, out_path);
 		model_push_vars(w, &j, NULL);
 		const char *title = site_ui(s, l, "search");
@@ -100,15 +114,13 @@ static void render_search(struct worker *w)
 		size_t n = 0;
 		for (size_t i = 0; i < s->npages; i++) {
 			const struct page *p = s->pages[i];
-			const char *heads = w->sh->search[i * s->nlangs + l];
-			if (!heads)
+			if (!w->sh->search[i * s->nlangs + l])
 				continue;
 			const struct doc *d = site_page_doc(s, p, l);
 			char *url = site_url_relative(out_path, resolve_output(w->sh->r, p, l));
-			lua_createtable(L, 0, 5);
+			lua_createtable(L, 0, 4);
 			model_set_str(L, "title", d->shown_title);
 			model_set_str(L, "summary", d->shown_summary);
-			model_set_str(L, "headings", heads);
 			model_set_str(L, "url", url);
 			lua_pushboolean(L, resolve_has_text(w->sh->r, p, l));
 			lua_setfield(L, -2, "translated");
@@ -119,6 +131,14 @@ static void render_search(struct worker *w)
 		render_extra(w, &j, "search.html");
 		lua_pop(L, 1);
 		free(out_path);
+		if (w->sh->o->out) {
+			struct search_terms **terms = xcalloc(s->npages + 1, sizeof *terms);
+			for (size_t i = 0; i < s->npages; i++)
+				terms[s->pages[i]->index] = w->sh->search[i * s->nlangs + l];
+			struct index_put ip = {w->sh->o->out, s->langs[l].code};
+			search_index_write(s->langs[l].code, terms, s->npages, put_index_file, &ip);
+			free(terms);
+		}
 	}
 }
 

@@ -1,0 +1,303 @@
+/* search.c — folding, the terms of a page, and the shards of a language's index (see search.h). */
+#include "search.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+
+/* A shard is cut once it holds about this many bytes: a word of a query
+ * loads a few KB unless it is a common one, yet a site of 10,000 pages and
+ * 20 MB of index per language has a few thousand shards, and their list
+ * (index.js) stays some 30 KB. One term's postings are never split, so the
+ * shard of a very common term is larger (10,000 pages give about 80 KB). */
+#define SHARD_BYTES 8192
+
+char *search_path(const char *lang_code, const char *rel)
+{
+	return xasprintf("%s/search/%s", lang_code, rel);
+}
+
+/* {============ Folding */
+
+static bool dropped_mark(UChar32 c)
+{
+	return (c >= 0x300 && c <= 0x36f) || (c >= 0x64b && c <= 0x65f) || c == 0x670;
+}
+
+/* Arabic letters a reader takes as one: alef forms, ta marbuta, alef maqsura. */
+static UChar32 arabic_same(UChar32 c)
+{
+	switch (c) {
+	case 0x622: case 0x623: case 0x625: case 0x671: return 0x627;
+	case 0x629: return 0x647;
+	case 0x649: return 0x64a;
+	default: return c;
+	}
+}
+
+static void add_cp(struct buf *out, UChar32 c)
+{
+	char u[U8_MAX_LENGTH];
+	int32_t n = 0;
+	UBool err = false;
+	U8_APPEND((uint8_t *)u, n, (int32_t)sizeof u, c, err);
+	if (!err)
+		buf_add(out, u, (size_t)n);
+}
+
+void search_fold(struct buf *out, const char *s, size_t len)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	const UNormalizer2 *nfd = unorm2_getNFDInstance(&e);
+	int32_t i = 0, n = (int32_t)len;
+	while (i < n) {
+		unsigned char a = (unsigned char)s[i];
+		if (a < 0x80) {
+			buf_addc(out, (char)(a >= 'A' && a <= 'Z' ? a + 32 : a));
+			i++;
+			continue;
+		}
+		UChar32 c;
+		U8_NEXT((const uint8_t *)s, i, n, c);
+		if (c < 0)
+			continue; /* vade's outputs are valid UTF-8; a bad byte is no letter */
+		UChar d[32];
+		int32_t dn = -1;
+		if (U_SUCCESS(e))
+			dn = unorm2_getDecomposition(nfd, c, d, 32, &e);
+		if (dn < 0 || U_FAILURE(e)) {
+			e = U_ZERO_ERROR;
+			dn = 0;
+			U16_APPEND_UNSAFE(d, dn, c);
+		}
+		for (int32_t k = 0; k < dn;) {
+			UChar32 x;
+			U16_NEXT(d, k, dn, x);
+			if (!dropped_mark(x))
+				add_cp(out, arabic_same(u_tolower(x)));
+		}
+	}
+}
+
+/* }============ */
+
+/* {============ The terms of a page */
+
+/* A letter, digit or mark (\p{L}, \p{N}, \p{M}, as the page splits a query). */
+static bool word_cp(UChar32 c)
+{
+	return (U_GET_GC_MASK(c) & (U_GC_L_MASK | U_GC_N_MASK | U_GC_M_MASK)) != 0;
+}
+
+enum { IN_BODY, IN_HEADS, IN_TITLE };
+
+/* Counts the terms of s into map/counts (body) or marks them (heads, title). */
+static void scan(const char *s, int field, struct strmap *m, struct buf *terms, uint16_t **score, size_t *n,
+                 size_t *cap)
+{
+	if (!s)
+		return;
+	struct buf f = BUF_INIT;
+	search_fold(&f, s, strlen(s));
+	int32_t i = 0, len = (int32_t)f.len;
+	while (i < len) {
+		int32_t start = i, end = i, chars = 0;
+		UChar32 c;
+		while (i < len) {
+			int32_t at = i;
+			U8_NEXT((const uint8_t *)f.p, i, len, c);
+			if (c < 0 || !word_cp(c)) {
+				end = at;
+				break;
+			}
+			end = i;
+			chars++;
+		}
+		if (chars >= 2 && end - start <= SEARCH_TERM_MAX) {
+			char t[SEARCH_TERM_MAX + 1];
+			memcpy(t, f.p + start, (size_t)(end - start));
+			t[end - start] = '\0';
+			bool added;
+			size_t *v = strmap_put(m, t, &added);
+			if (added) {
+				if (*n == *cap) {
+					*cap = *cap ? *cap * 2 : 256;
+					*score = xrealloc(*score, *cap * sizeof **score);
+				}
+				*v = (*n)++;
+				(*score)[*v] = 0;
+				buf_add(terms, t, (size_t)(end - start) + 1);
+			}
+			uint16_t *sc = &(*score)[*v];
+			if (field == IN_BODY && *sc % 100 < 99)
+				(*sc)++;
+			else if (field == IN_HEADS && *sc % 200 < 100)
+				*sc += 100;
+			else if (field == IN_TITLE && *sc < 200)
+				*sc += 200;
+		}
+		if (i == start)
+			i++;
+	}
+	buf_free(&f);
+}
+
+struct search_terms *search_terms_new(const char *title, const char *heads, const char *body)
+{
+	struct strmap m = STRMAP_INIT_OWNED;
+	struct buf terms = BUF_INIT;
+	uint16_t *score = NULL;
+	size_t n = 0, cap = 0;
+	scan(body, IN_BODY, &m, &terms, &score, &n, &cap);
+	scan(heads, IN_HEADS, &m, &terms, &score, &n, &cap);
+	scan(title, IN_TITLE, &m, &terms, &score, &n, &cap);
+	strmap_free(&m);
+	struct search_terms *t = xmalloc(sizeof *t);
+	t->text = buf_detach(&terms, NULL);
+	t->score = score;
+	t->n = n;
+	return t;
+}
+
+void search_terms_free(struct search_terms *t)
+{
+	if (!t)
+		return;
+	free(t->text);
+	free(t->score);
+	free(t);
+}
+
+/* }============ */
+
+/* {============ Files */
+
+/* "vadeSearch.<fn>(<lang>, <k>, <json>);\n"; takes v. */
+static char *call(const char *fn, const char *lang_code, size_t k, bool with_k, json_t *v, size_t *len)
+{
+	json_t *l = json_string(lang_code);
+	char *ls = json_dumps(l, JSON_ENCODE_ANY);
+	char *vs = json_dumps(v, JSON_COMPACT);
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "vadeSearch.%s(%s, ", fn, ls);
+	if (with_k)
+		buf_addf(&b, "%zu, ", k);
+	buf_adds(&b, vs);
+	buf_adds(&b, ");\n");
+	free(ls);
+	free(vs);
+	json_decref(l);
+	json_decref(v);
+	return buf_detach(&b, len);
+}
+
+char *search_fragment(const char *lang_code, size_t id, const char *url, const char *title, const char *text,
+                      const char *lang, const char *dir, size_t *len)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "url", json_string(url));
+	json_object_set_new(o, "title", json_string(title ? title : ""));
+	json_object_set_new(o, "text", json_string(text ? text : ""));
+	if (lang)
+		json_object_set_new(o, "lang", json_string(lang));
+	if (dir)
+		json_object_set_new(o, "dir", json_string(dir));
+	return call("page", lang_code, id, true, o, len);
+}
+
+struct posting {
+	const char *term;
+	uint32_t page;
+	uint16_t score;
+};
+
+static int cmp_posting(const void *a, const void *b)
+{
+	const struct posting *x = a, *y = b;
+	int c = strcmp(x->term, y->term);
+	return c ? c : (x->page > y->page) - (x->page < y->page);
+}
+
+static size_t digits(size_t v)
+{
+	size_t d = 1;
+	while (v >= 10) {
+		v /= 10;
+		d++;
+	}
+	return d;
+}
+
+/* Puts shard k; returns its size. */
+static size_t put_shard(const char *lang_code, size_t k, json_t *shard, search_put_fn put, void *ctx)
+{
+	size_t len;
+	char *data = call("shard", lang_code, k, true, shard, &len);
+	char rel[32];
+	snprintf(rel, sizeof rel, "s/%zu.js", k);
+	put(ctx, rel, data, len);
+	free(data);
+	return len;
+}
+
+void search_index_write(const char *lang_code, struct search_terms *const *terms, size_t n, search_put_fn put,
+                        void *ctx)
+{
+	size_t np = 0, npages = 0;
+	for (size_t i = 0; i < n; i++)
+		if (terms[i]) {
+			np += terms[i]->n;
+			npages++;
+		}
+	struct posting *v = xmalloc((np ? np : 1) * sizeof *v);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *t = terms[i] ? terms[i]->text : NULL;
+		for (size_t j = 0; t && j < terms[i]->n; j++, t += strlen(t) + 1)
+			v[k++] = (struct posting){t, (uint32_t)i, terms[i]->score[j]};
+	}
+	xqsort(v, np, sizeof *v, cmp_posting);
+
+	json_t *firsts = json_array(), *sizes = json_array(), *shard = NULL;
+	size_t nshards = 0, bytes = 0;
+	for (size_t i = 0; i < np;) {
+		if (!shard) {
+			shard = json_object();
+			json_array_append_new(firsts, json_string(v[i].term));
+			bytes = 0;
+		}
+		json_t *list = json_array();
+		uint32_t last = 0;
+		size_t j = i;
+		bytes += strlen(v[i].term) + 6;
+		for (; j < np && !strcmp(v[j].term, v[i].term); j++) {
+			json_array_append_new(list, json_integer(v[j].page - last));
+			json_array_append_new(list, json_integer(v[j].score));
+			bytes += digits(v[j].page - last) + digits(v[j].score) + 2;
+			last = v[j].page;
+		}
+		json_object_set_new(shard, v[i].term, list);
+		i = j;
+		if (bytes >= SHARD_BYTES || i == np) {
+			size_t sz = put_shard(lang_code, nshards++, shard, put, ctx);
+			json_array_append_new(sizes, json_integer((json_int_t)sz));
+			shard = NULL;
+		}
+	}
+	free(v);
+	json_t *idx = json_object();
+	json_object_set_new(idx, "pages", json_integer((json_int_t)npages));
+	json_object_set_new(idx, "shards", firsts);
+	json_object_set_new(idx, "sizes", sizes);
+	size_t len;
+	char *data = call("index", lang_code, 0, false, idx, &len);
+	put(ctx, "index.js", data, len);
+	free(data);
+}
+
+/* }============ */

@@ -1,0 +1,1 @@
+vadeSearch.index("en", {"pages":8,"shards":["above"],"sizes":[1332]});

@@ -1,0 +1,1 @@
+vadeSearch.page("en", 0, {"url":"../index.html","title":"Welcome home","text":"Welcome home The title above comes from the first heading. Read the guide, the people and the notes. A bad link is dropped. Sections Notes People The guide A section with two pages. Written on Windows"});

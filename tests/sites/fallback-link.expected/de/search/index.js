@@ -1,0 +1,1 @@
+vadeSearch.index("de", {"pages":1,"shards":["checklist"],"sizes":[185]});

@@ -1,0 +1,1 @@
+vadeSearch.index("fr", {"pages":2,"shards":["accueil"],"sizes":[250]});

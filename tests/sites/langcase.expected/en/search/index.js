@@ -1,0 +1,1 @@
+vadeSearch.index("en", {"pages":3,"shards":["apple"],"sizes":[218]});

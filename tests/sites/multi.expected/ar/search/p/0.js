@@ -1,0 +1,1 @@
+vadeSearch.page("ar", 0, {"url":"../index.html","title":"الرئيسية","text":"الرئيسية الصفحة الرئيسية. اقرأ الدليل الصادر عن NATO (CIMIC) والموقع https://www.nato.int/ والصفحة غير المترجمة. ⁨Nom⁩ ⁨Sigle⁩ منظمة ⁨IOM⁩ الأقسام About The guide"});

@@ -1,0 +1,1 @@
+vadeSearch.index("en", {"pages":5,"shards":["and"],"sizes":[453]});

@@ -1,0 +1,1 @@
+vadeSearch.page("en", 0, {"url":"../index.html","title":"Home","text":"Home Full, why, C sharp, notes and the report. Sections C# Field notes Full Why? url() keeps a query and a fragment as written"});

@@ -1,0 +1,106 @@
+/* Unit test: search.h — the fold, the terms of a page, the index's files;
+ * and htmlids_read()'s text of <main>, which the terms are taken from. TAP. */
+#include "htmlids.h"
+#include "search.h"
+#include "tap.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *fold(const char *s)
+{
+	struct buf b = BUF_INIT;
+	search_fold(&b, s, strlen(s));
+	return buf_detach(&b, NULL);
+}
+
+static int fold_is(const char *s, const char *want)
+{
+	char *f = fold(s);
+	int r = !strcmp(f, want);
+	if (!r)
+		fprintf(stderr, "# fold(\"%s\") = \"%s\", want \"%s\"\n", s, f, want);
+	free(f);
+	return r;
+}
+
+/* The score of term t in ts, or -1. */
+static int score(const struct search_terms *ts, const char *t)
+{
+	const char *p = ts->text;
+	for (size_t i = 0; i < ts->n; i++, p += strlen(p) + 1)
+		if (!strcmp(p, t))
+			return ts->score[i];
+	return -1;
+}
+
+struct files {
+	struct buf names, all;
+	size_t n;
+};
+
+static void put(void *ctx, const char *rel, const char *data, size_t len)
+{
+	struct files *f = ctx;
+	buf_addf(&f->names, "%s ", rel);
+	buf_addf(&f->all, "%s:", rel);
+	buf_add(&f->all, data, len);
+	f->n++;
+}
+
+int main(void)
+{
+	ok(fold_is("Hébergement ÉTÉ naïve", "hebergement ete naive"), "accents and case go");
+	ok(fold_is("أمن إدارة آخر ٱلعمل", "امن اداره اخر العمل"), "alef forms and ta marbuta are one letter");
+	ok(fold_is("مُنَظَّمَة على", "منظمه علي"), "Arabic vowel marks go; alef maqsura is ya");
+	ok(fold_is("İstanbul Straße", "istanbul straße"), "dotted capital I; sharp s stays (the page's toLowerCase keeps it)");
+
+	struct search_terms *ts = search_terms_new("Forced labour", "Forced labour Who does what",
+	                                           "Forced labour Who does what. Forced labour, forced marriage: a UNODC "
+	                                           "report1 x l'exploitation");
+	ok(score(ts, "forced") == 200 + 100 + 3, "title, heading and three times in the text: %d", score(ts, "forced"));
+	ok(score(ts, "marriage") == 1 && score(ts, "who") == 101, "a body word scores its count, a heading word 100 more");
+	ok(score(ts, "unodc") == 1 && score(ts, "exploitation") == 1, "words split at punctuation and apostrophes");
+	ok(score(ts, "x") == -1 && score(ts, "l") == -1, "one-letter words are not terms");
+	search_terms_free(ts);
+
+	struct html_text text;
+	const char *html = "<html><body><nav>Menu</nav><main><h1>Title</h1><p class=notice data-nosearch>Shown in "
+	                   "English</p><nav>Contents</nav><p>One <em>two</em>\n three<sup>4</sup></p><ul><li>a</li>"
+	                   "<li>b</li></ul><script>var x;</script><h2>Sub <b>head</b></h2></main><footer>F</footer>"
+	                   "</body></html>";
+	htmlids_init();
+	htmlids_read(html, strlen(html), "en/x/index.html", "content/x.md", NULL, NULL, NULL, &text);
+	ok(!strcmp(text.body.p, "Title One two three 4 a b Sub head"), "the text of <main>, blocks apart: \"%s\"",
+	   text.body.p);
+	ok(!strcmp(text.heads.p, "Title Sub head"), "the text of its headings: \"%s\"", text.heads.p);
+	html_text_free(&text);
+
+	struct search_terms *pages[3] = {search_terms_new("Alpha", NULL, "alpha beta"), NULL,
+	                                 search_terms_new("Gamma", NULL, "beta gamma")};
+	struct files a = {BUF_INIT, BUF_INIT, 0}, b = {BUF_INIT, BUF_INIT, 0};
+	search_index_write("en", pages, 3, put, &a);
+	search_index_write("en", pages, 3, put, &b);
+	ok(!strcmp(a.names.p, "s/0.js index.js "), "one shard and the list of shards: %s", a.names.p);
+	ok(a.all.len == b.all.len && !memcmp(a.all.p, b.all.p, a.all.len), "the same terms give the same bytes");
+	ok(strstr(a.all.p, "vadeSearch.shard(\"en\", 0, {\"alpha\":[0,201],\"beta\":[0,1,2,1],\"gamma\":[2,201]});") != NULL,
+	   "postings: page ids as differences, scores: %s", a.all.p);
+	ok(strstr(a.all.p, "vadeSearch.index(\"en\", {\"pages\":2,\"shards\":[\"alpha\"],\"sizes\":[") != NULL,
+	   "the list: pages, first terms, sizes");
+	buf_free(&a.names);
+	buf_free(&a.all);
+	buf_free(&b.names);
+	buf_free(&b.all);
+	search_terms_free(pages[0]);
+	search_terms_free(pages[2]);
+
+	size_t len;
+	char *frag = search_fragment("ar", 7, "../a/index.html", "T \"q\"", "text </script>", "en", "ltr", &len);
+	ok(!strcmp(frag, "vadeSearch.page(\"ar\", 7, {\"url\":\"../a/index.html\",\"title\":\"T \\\"q\\\"\","
+	                 "\"text\":\"text </script>\",\"lang\":\"en\",\"dir\":\"ltr\"});\n"),
+	   "a page's fragment, JSON by jansson: %s", frag);
+	free(frag);
+	return tap_done();
+}

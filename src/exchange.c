@@ -550,9 +550,13 @@ static size_t *units_by_page(const struct site *s, const struct unit_list *u, si
 		const char *id = id_of(x);
 		const size_t *hit = NULL;
 		if (id && !strncmp(id, "page:", 5)) {
-			char *key = xstrndup(id + 5, (size_t)(strrchr(id, ':') - (id + 5)));
-			hit = strmap_get(&keys, key);
-			free(key);
+			/* "page:<key>:<name>"; one without a name (a bare "page:x") names no page */
+			const char *colon = strrchr(id + 5, ':');
+			if (colon) {
+				char *key = xstrndup(id + 5, (size_t)(colon - (id + 5)));
+				hit = strmap_get(&keys, key);
+				free(key);
+			}
 		} else if (!id && x->file) {
 			hit = strmap_get(&srcs, x->file);
 		}

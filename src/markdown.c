@@ -599,12 +599,21 @@ static const char *unique_id(struct idset *s, const char *text, const char *pref
 	char *ckey = xasprintf("\1%s", base.p);
 	size_t k = *strmap_put(&s->map, ckey, NULL);
 	char *id = NULL;
-	bool added = false;
-	for (; !added; k++) {
+	bool added = false, alt = false;
+	/* GitHub's "base-k"; when a pattern such as footnotes' "fn-*" takes every one
+	 * of those (a second "## fn"), "base--k", which no "base-*" pattern matches. A
+	 * theme's patterns could still take them all: after so many tries the id is
+	 * given anyway (a clash beats a build that never ends; found by fuzzing). */
+	for (size_t tries = 0; !added; k++, tries++) {
 		free(id);
-		id = k ? xasprintf("%s-%zu", base.p, k) : xstrdup(base.p);
-		if (reserved_id(r, id + pl))
+		id = !k ? xstrdup(base.p) : xasprintf(alt ? "%s--%zu" : "%s-%zu", base.p, k);
+		if (reserved_id(r, id + pl) && tries < 100000) {
+			if (k > 0 && !alt) {
+				alt = true;
+				k--; /* the same number in the other form */
+			}
 			continue;
+		}
 		strmap_put(&s->map, id, &added);
 	}
 	*strmap_put(&s->map, ckey, NULL) = k; /* looked up again: adding may have grown the map */

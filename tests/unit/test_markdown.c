@@ -61,6 +61,13 @@ int main(void)
 	   "a suffix never collides with a heading that has it in its text (GitHub's slugger)");
 	markdown_result_free(&r);
 
+	/* A second "## fn": GitHub's fn-1 is a footnote id ("fn-*"): the loop that looked
+	 * for a free suffix never ended (found by fuzzing). */
+	md("## fn\n\n## fn\n\n## fn\n", false, &r);
+	ok(r.ntoc == 3 && !strcmp(r.toc[0].id, "fn") && !strcmp(r.toc[1].id, "fn--1") && !strcmp(r.toc[2].id, "fn--2"),
+	   "a heading whose suffixed ids are all reserved gets base--k, and the build ends");
+	markdown_result_free(&r);
+
 	struct md_opts o = {.line0 = 1, .drop_first_h1 = true};
 	const char *t = "# The title\n\ntext\n";
 	markdown_render(&o, t, strlen(t), &r);

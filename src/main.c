@@ -77,13 +77,6 @@ static int finish(bool strict)
 	return 0;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Peak resident memory of the process so far, in MiB (getrusage: ru_maxrss is in KiB on Linux). */
 static double peak_mib(void)
 {
@@ -93,9 +86,9 @@ static double peak_mib(void)
 
 static int cmd_build(const struct args *a, bool write)
 {
-	double t0 = now();
+	double t0 = monotonic_seconds();
 	struct site *s = site_load(a->site);
-	double t_load = now() - t0;
+	double t_load = monotonic_seconds() - t0;
 	if (diag_errors()) {
 		site_free(s);
 		return finish(a->strict);
@@ -107,9 +100,9 @@ static int cmd_build(const struct args *a, bool write)
 		site_free(s);
 		return finish(a->strict);
 	}
-	double t1 = now();
+	double t1 = monotonic_seconds();
 	struct tr_report *status = status_report_new(s, a->jobs);
-	double t_status = now() - t1;
+	double t_status = monotonic_seconds() - t1;
 	struct render_stats rs = {0};
 	struct render_opts o = {.out = out, .jobs = a->jobs, .status = status, .stats = &rs,
 	                        .progress = isatty(STDERR_FILENO) && !getenv("VADE_NO_PROGRESS")};
@@ -117,7 +110,7 @@ static int cmd_build(const struct args *a, bool write)
 	status_report_free(status);
 	bool ok = diag_errors() == 0 && !(a->strict && diag_warnings());
 	size_t produced = 0, changed = 0;
-	double t2 = now();
+	double t2 = monotonic_seconds();
 	if (write) {
 		produced = output_produced(out);
 		changed = output_changed(out);
@@ -125,7 +118,7 @@ static int cmd_build(const struct args *a, bool write)
 			output_abort(out);
 		else if (output_commit(out) == 0)
 			printf("vade: %zu pages in %zu language%s into %s, %zu file%s written (%.2f s)\n", pages, s->nlangs,
-			       s->nlangs == 1 ? "" : "s", dir, changed, changed == 1 ? "" : "s", now() - t0);
+			       s->nlangs == 1 ? "" : "s", dir, changed, changed == 1 ? "" : "s", monotonic_seconds() - t0);
 	} else if (ok) {
 		printf("vade: %zu pages in %zu language%s checked, no errors\n", pages, s->nlangs,
 		       s->nlangs == 1 ? "" : "s");
@@ -139,8 +132,8 @@ static int cmd_build(const struct args *a, bool write)
 		       "sitewide   %7.3f   assets, search, dashboard, 404, sitemap\n"
 		       "write      %7.3f   the staged files moved into place\n"
 		       "total      %7.3f\n",
-		       t_load, t_status + rs.resolve, t_status, rs.resolve, rs.pages, a->jobs, rs.sitewide, now() - t2,
-		       now() - t0);
+		       t_load, t_status + rs.resolve, t_status, rs.resolve, rs.pages, a->jobs, rs.sitewide, monotonic_seconds() - t2,
+		       monotonic_seconds() - t0);
 		if (write)
 			printf("files      %zu rendered, %zu written, %zu unchanged (skipped)\n", produced, changed,
 			       produced - changed);

@@ -89,18 +89,31 @@ static int l_page_with_layout(lua_State *L)
 {
 	struct worker *w = worker_of(L);
 	const struct site *s = w->sh->s;
-	const char *name = luaL_checkstring(L, 1);
-	for (size_t i = 0; i < s->npages; i++) {
-		const struct doc *d = s->pages[i]->docs[0];
-		if (d && d->layout && !strcmp(d->layout, name)) {
-			/* through lua_geti: the frozen tables are read-only proxies */
-			lua_getfield(L, LUA_REGISTRYINDEX, "vade.pages");
-			lua_geti(L, -1, (lua_Integer)w->job->lang + 1);
-			lua_geti(L, -1, (lua_Integer)i + 1);
-			return 1;
+	luaL_checkstring(L, 1);
+	/* registry["vade.layouts"]: layout name -> index of its first page, made on the first call */
+	if (lua_getfield(L, LUA_REGISTRYINDEX, "vade.layouts") != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+		for (size_t i = s->npages; i-- > 0;) {
+			const struct doc *d = s->pages[i]->docs[0];
+			if (d && d->layout) {
+				lua_pushinteger(L, (lua_Integer)i + 1);
+				lua_setfield(L, -2, d->layout);
+			}
 		}
+		lua_pushvalue(L, -1);
+		lua_setfield(L, LUA_REGISTRYINDEX, "vade.layouts");
 	}
-	lua_pushnil(L);
+	lua_pushvalue(L, 1);
+	if (lua_rawget(L, -2) != LUA_TNUMBER) {
+		lua_pushnil(L);
+		return 1;
+	}
+	lua_Integer i = lua_tointeger(L, -1);
+	/* through lua_geti: the frozen tables are read-only proxies */
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.pages");
+	lua_geti(L, -1, (lua_Integer)w->job->lang + 1);
+	lua_geti(L, -1, i);
 	return 1;
 }
 

@@ -546,13 +546,6 @@ static void *work(void *arg)
 	return NULL;
 }
 
-static double clock_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The progress line: from 1 s into the render stage on, every 0.25 s, "pages
  * rendered of total (rate)", written over itself on stderr; cleared at the end. */
 struct progress {
@@ -578,7 +571,7 @@ static void *progress_run(void *arg)
 			until.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&pr->done_cv, &pr->lock, &until);
-		double t = clock_now() - pr->t0;
+		double t = monotonic_seconds() - pr->t0;
 		if (pr->done || t < 1.0)
 			continue;
 		size_t n = atomic_load(pr->count);
@@ -596,9 +589,9 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 {
 	size_t nslots = s->npages * s->nlangs;
 	struct shared sh = {.s = s, .o = o};
-	double t0 = clock_now();
+	double t0 = monotonic_seconds();
 	sh.r = resolve_site(s, o->status);
-	double t1 = clock_now();
+	double t1 = monotonic_seconds();
 	atomic_init(&sh.next, 0);
 	atomic_init(&sh.written, 0);
 	sh.anchors = xcalloc(nslots + 1, sizeof *sh.anchors);
@@ -631,14 +624,14 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 		pthread_join(pr.th, NULL);
 	}
 	check_anchors(&sh, ws, n);
-	double t2 = clock_now();
+	double t2 = monotonic_seconds();
 	if (diag_errors() == 0) {
 		cite_refs_report_unused(&s->refs);
 		if (ws[0].e) /* without an output (vade check), for the checks of their ids */
 			sitewide_render(&ws[0]);
 	}
 	if (o->stats)
-		*o->stats = (struct render_stats){.resolve = t1 - t0, .pages = t2 - t1, .sitewide = clock_now() - t2};
+		*o->stats = (struct render_stats){.resolve = t1 - t0, .pages = t2 - t1, .sitewide = monotonic_seconds() - t2};
 	for (int i = 0; i < n; i++)
 		tpl_free(ws[i].e);
 	free(ws);

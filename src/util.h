@@ -119,4 +119,7 @@ size_t text_distance(const char *a, const char *b);
  * when none is that close. Borrowed from cands. */
 const char *text_nearest(const char *key, const char *const *cands, size_t n, size_t limit);
 
+/* Seconds on the monotonic clock (for durations: build stages, the progress line). */
+double monotonic_seconds(void);
+
 #endif

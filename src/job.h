@@ -49,6 +49,9 @@ struct shared {
 	struct anchors *anchors;        /* [npages * nlangs] */
 	struct search_terms **search;   /* [npages * nlangs]: each page's terms (none without an output), for the
 	                                 * search index; NULL for a page not published in the language */
+	json_t **frag;                  /* [npages * nlangs]: each page's entry for search/p/, held until the
+	                                 * last page of its group is rendered (search.h) */
+	atomic_size_t *group_left;      /* [npages / SEARCH_GROUP + 1]: pages of the group not rendered yet */
 };
 
 struct worker {

@@ -9,6 +9,7 @@
 #include "output.h"
 #include "util.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -426,25 +427,46 @@ static int render_layout(struct worker *w, const struct job *j, const char *tnam
 	return rc;
 }
 
-/* The search index's fragment of j's page (search.h): what a result shows. */
+/* The search index's entry of j's page (search.h): what a result shows. */
 static void index_page(struct worker *w, const struct job *j, const struct html_text *text)
 {
 	const struct site *s = w->sh->s;
-	const char *code = s->langs[j->lang].code;
-	char *search = search_path(code, "index.html");
+	char *search = search_path(s->langs[j->lang].code, "index.html");
 	char *url = site_url_relative(search, j->out_path);
 	bool fallback = !resolve_has_text(w->sh->r, j->page, j->lang);
-	size_t len;
-	char *data = search_fragment(code, j->page->index, url, j->doc->title, text->body.p,
-	                             fallback ? s->langs[0].code : NULL, fallback ? s->langs[0].dir : NULL, &len);
-	char name[32];
-	snprintf(name, sizeof name, "p/%zu.js", j->page->index);
-	char *rel = search_path(code, name);
-	output_put(w->sh->o->out, rel, data, len);
-	free(rel);
-	free(data);
+	w->sh->frag[j->page->index * s->nlangs + j->lang] =
+		search_fragment(url, j->doc->title, text->body.p, fallback ? s->langs[0].code : NULL,
+		                fallback ? s->langs[0].dir : NULL);
 	free(url);
 	free(search);
+}
+
+/* Page pg has been rendered in every language; the last of its group writes the group's search/p/ files. */
+static void page_done(struct worker *w, size_t pg)
+{
+	struct shared *sh = w->sh;
+	const struct site *s = sh->s;
+	size_t g = pg / SEARCH_GROUP;
+	if (atomic_fetch_sub(&sh->group_left[g], 1) != 1)
+		return;
+	size_t first = g * SEARCH_GROUP, n = s->npages - first < SEARCH_GROUP ? s->npages - first : SEARCH_GROUP;
+	json_t *frag[SEARCH_GROUP];
+	for (size_t l = 0; l < s->nlangs; l++) {
+		for (size_t i = 0; i < n; i++) {
+			frag[i] = sh->frag[(first + i) * s->nlangs + l];
+			sh->frag[(first + i) * s->nlangs + l] = NULL;
+		}
+		size_t len;
+		char *data = search_group(s->langs[l].code, g, frag, n, &len);
+		if (data && sh->o->out) {
+			char name[32];
+			snprintf(name, sizeof name, "p/%zu.js", g);
+			char *rel = search_path(s->langs[l].code, name);
+			output_put(sh->o->out, rel, data, len);
+			free(rel);
+		}
+		free(data);
+	}
 }
 
 /* The site page of p in lang, then its print outputs. */
@@ -539,6 +561,7 @@ static void *work(void *arg)
 		for (size_t l = 0; l < s->nlangs; l++)
 			if (resolve_written(w->sh->r, s->pages[pg], l))
 				render_page(w, s->pages[pg], l);
+		page_done(w, pg);
 	}
 	free(w->text);
 	w->text = NULL;
@@ -596,6 +619,12 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 	atomic_init(&sh.written, 0);
 	sh.anchors = xcalloc(nslots + 1, sizeof *sh.anchors);
 	sh.search = xcalloc(nslots + 1, sizeof *sh.search);
+	sh.frag = xcalloc(nslots + 1, sizeof *sh.frag);
+	size_t ngroups = s->npages / SEARCH_GROUP + 1;
+	sh.group_left = xcalloc(ngroups, sizeof *sh.group_left);
+	for (size_t g = 0; g < ngroups; g++)
+		atomic_init(&sh.group_left[g], s->npages - g * SEARCH_GROUP < SEARCH_GROUP ? s->npages - g * SEARCH_GROUP
+		                                                                          : SEARCH_GROUP);
 	markdown_init();
 	htmlids_init();
 	int n = o->jobs < 1 ? 1 : o->jobs;
@@ -640,7 +669,10 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 			free(sh.anchors[i].ids[k]);
 		free(sh.anchors[i].ids);
 		search_terms_free(sh.search[i]);
+		json_decref(sh.frag[i]); /* left by a build that stopped early */
 	}
+	free(sh.frag);
+	free(sh.group_left);
 	free(sh.anchors);
 	free(sh.search);
 	resolve_free(sh.r);

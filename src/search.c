@@ -196,8 +196,7 @@ static char *call(const char *fn, const char *lang_code, size_t k, bool with_k, 
 	return buf_detach(&b, len);
 }
 
-char *search_fragment(const char *lang_code, size_t id, const char *url, const char *title, const char *text,
-                      const char *lang, const char *dir, size_t *len)
+json_t *search_fragment(const char *url, const char *title, const char *text, const char *lang, const char *dir)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "url", json_string(url));
@@ -207,7 +206,23 @@ char *search_fragment(const char *lang_code, size_t id, const char *url, const c
 		json_object_set_new(o, "lang", json_string(lang));
 	if (dir)
 		json_object_set_new(o, "dir", json_string(dir));
-	return call("page", lang_code, id, true, o, len);
+	return o;
+}
+
+char *search_group(const char *lang_code, size_t g, json_t **frag, size_t n, size_t *len)
+{
+	json_t *o = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (!frag[i])
+			continue;
+		if (!o)
+			o = json_object();
+		char key[24];
+		snprintf(key, sizeof key, "%zu", g * SEARCH_GROUP + i);
+		json_object_set_new(o, key, frag[i]); /* jansson keeps the order keys were set in */
+		frag[i] = NULL;
+	}
+	return o ? call("pages", lang_code, g, true, o, len) : NULL;
 }
 
 struct posting {
@@ -292,6 +307,7 @@ void search_index_write(const char *lang_code, struct search_terms *const *terms
 	free(v);
 	json_t *idx = json_object();
 	json_object_set_new(idx, "pages", json_integer((json_int_t)npages));
+	json_object_set_new(idx, "group", json_integer(SEARCH_GROUP));
 	json_object_set_new(idx, "shards", firsts);
 	json_object_set_new(idx, "sizes", sizes);
 	size_t len;

@@ -9,11 +9,16 @@
  *   s/<k>.js      vadeSearch.shard(lang, k, {term: [page, score, page, score, ...]})
  *                 terms in byte order; page ids ascending, each given as the
  *                 difference from the one before (the first as itself)
- *   p/<id>.js     vadeSearch.page(lang, id, {"url", "title", "text"[, "lang", "dir"]}):
- *                 what a result shows (url relative to the search page; lang and
- *                 dir only on a fallback copy, whose text is in another language)
+ *   p/<g>.js      vadeSearch.pages(lang, g, {"<id>": {"url", "title", "text"[, "lang", "dir"]}, ...}):
+ *                 what a result shows, for the pages of the language whose id / SEARCH_GROUP
+ *                 is g (url relative to the search page; lang and dir only on a fallback
+ *                 copy, whose text is in another language); no file for a group with
+ *                 none of the language's pages
  * A page's id is its index in the site (struct page.index), the same in
- * every language. A score is min(count in the text, 99), plus 100 when the
+ * every language. Pages go to p/ in groups, not one file each: a file per page
+ * doubled the files a build creates, and creating files is what a large build
+ * spends most of its system time on (issue 13); a group of SEARCH_GROUP pages
+ * is some 40 KB on the bench corpus, and a page of results loads at most ten. A score is min(count in the text, 99), plus 100 when the
  * term is in a heading, plus 200 when it is in the title.
  *
  * Terms are the runs of letters, digits and marks (Unicode L, N, M) of the
@@ -52,13 +57,21 @@ void search_fold(struct buf *out, const char *s, size_t len);
 struct search_terms *search_terms_new(const char *title, const char *heads, const char *body);
 void search_terms_free(struct search_terms *t);
 
-/* The bytes of p/<id>.js; lang and dir NULL unless the page is a fallback copy. Caller frees. */
-char *search_fragment(const char *lang_code, size_t id, const char *url, const char *title, const char *text,
-                      const char *lang, const char *dir, size_t *len);
+/* Pages per file of p/ (see above). */
+#define SEARCH_GROUP 8
+
+typedef struct json_t json_t; /* jansson's */
+
+/* One page's entry in p/<g>.js; lang and dir NULL unless the page is a fallback copy.
+ * Caller owns it (json_decref, or hands it to search_group). */
+json_t *search_fragment(const char *url, const char *title, const char *text, const char *lang, const char *dir);
+/* The bytes of p/<g>.js from the entries of the group's pages: frag[i] is page g * SEARCH_GROUP + i's,
+ * or NULL, for i < n. Takes the entries (each set NULL). NULL when all are NULL; else caller frees. */
+char *search_group(const char *lang_code, size_t g, json_t **frag, size_t n, size_t *len);
 
 /* One file of the index to write: rel under the language's search folder, and its bytes (owned). */
 typedef void (*search_put_fn)(void *ctx, const char *rel, const char *data, size_t len);
-/* Writes index.js and s/<k>.js of one language from the terms of its pages
+/* Writes index.js (with "group": SEARCH_GROUP) and s/<k>.js of one language from the terms of its pages
  * (terms[id], NULL for a page not in the language). */
 void search_index_write(const char *lang_code, struct search_terms *const *terms, size_t n, search_put_fn put,
                         void *ctx);

@@ -6,7 +6,7 @@
 // loaded yet, as for a reader who opens it and types), the query set at once.
 // Measured: ms from the input event to the first result shown with its
 // snippet (and to every result of the first batch), and the bytes of the
-// index's script files the query loaded (index.js, shards, page fragments),
+// index's script files the query loaded (index.js, shards, groups of page texts),
 // summed from the files on disk. Prints a line per query, then "ok"/"FAIL"
 // lines against the budget: first results within 300 ms, at most 1 MB loaded.
 // Environment: CHROMIUM (default /usr/bin/chromium), BUDGET_MS, BUDGET_BYTES.
@@ -94,7 +94,7 @@ async function main() {
         const r = await measure(ctx, lang, q);
         rows.push(r);
         console.log(`# ${lang} "${q}": first results ${r.first.toFixed(0)} ms, all shown ${r.all.toFixed(0)} ms, ` +
-          `${r.bytes} bytes loaded (${r.shards} shards, ${r.frags} fragments, index.js), "${r.count}"; page load ${r.loadMs} ms`);
+          `${r.bytes} bytes loaded (${r.shards} shards, ${r.frags} page groups, index.js), "${r.count}"; page load ${r.loadMs} ms`);
       }
   } finally {
     await browser.close();

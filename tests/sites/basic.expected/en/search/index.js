@@ -1,1 +1,1 @@
-vadeSearch.index("en", {"pages":8,"shards":["above"],"sizes":[1332]});
+vadeSearch.index("en", {"pages":8,"group":8,"shards":["above"],"sizes":[1332]});

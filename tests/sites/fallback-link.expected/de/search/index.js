@@ -1,1 +1,1 @@
-vadeSearch.index("de", {"pages":1,"shards":["checklist"],"sizes":[185]});
+vadeSearch.index("de", {"pages":1,"group":8,"shards":["checklist"],"sizes":[185]});

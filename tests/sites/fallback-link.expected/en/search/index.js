@@ -1,1 +1,1 @@
-vadeSearch.index("en", {"pages":3,"shards":["and"],"sizes":[282]});
+vadeSearch.index("en", {"pages":3,"group":8,"shards":["and"],"sizes":[282]});

@@ -1,1 +1,1 @@
-vadeSearch.index("fr", {"pages":2,"shards":["accueil"],"sizes":[250]});
+vadeSearch.index("fr", {"pages":2,"group":8,"shards":["accueil"],"sizes":[250]});

@@ -1,1 +1,1 @@
-vadeSearch.index("en", {"pages":3,"shards":["apple"],"sizes":[218]});
+vadeSearch.index("en", {"pages":3,"group":8,"shards":["apple"],"sizes":[218]});

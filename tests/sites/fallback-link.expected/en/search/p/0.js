@@ -1,1 +1,1 @@
-vadeSearch.page("en", 0, {"url":"../index.html","title":"Home","text":"Home See the checklist and the glossary. Sections Checklist Glossary"});
+vadeSearch.pages("en", 0, {"0":{"url":"../index.html","title":"Home","text":"Home See the checklist and the glossary. Sections Checklist Glossary"},"1":{"url":"../checklist/index.html","title":"Checklist","text":"Checklist Before you go Pack light."},"2":{"url":"../glossary/index.html","title":"Glossary","text":"Glossary Terms used on this site."}});

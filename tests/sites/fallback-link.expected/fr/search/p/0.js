@@ -1,1 +1,1 @@
-vadeSearch.page("fr", 0, {"url":"../index.html","title":"Accueil","text":"Accueil Voir la liste et le glossaire. Rubriques Checklist Glossaire"});
+vadeSearch.pages("fr", 0, {"0":{"url":"../index.html","title":"Accueil","text":"Accueil Voir la liste et le glossaire. Rubriques Checklist Glossaire"},"2":{"url":"../glossary/index.html","title":"Glossaire","text":"Glossaire Les termes employés sur ce site."}});

@@ -1,1 +1,1 @@
-vadeSearch.page("pt-BR", 0, {"url":"../index.html","title":"Home","text":"Home The home page, in English only. Sections Outro Passo","lang":"en","dir":"ltr"});
+vadeSearch.pages("pt-BR", 0, {"0":{"url":"../index.html","title":"Home","text":"Home The home page, in English only. Sections Outro Passo","lang":"en","dir":"ltr"},"1":{"url":"../other/index.html","title":"Outro","text":"Outro Português (file other.PT-BR.md)."},"2":{"url":"../step/index.html","title":"Passo","text":"Passo Texto em português (file step.pt-br.md). Maçã (items.pt-br.yaml) Banana"}});

@@ -1,1 +1,0 @@
-vadeSearch.page("en", 2, {"url":"../guide/a/index.html","title":"Page A","text":"Page A Part one See the sub part of B, home and . Part one x y 1 2 Détails & co Back to the top, or to B’s main part."});

@@ -1,1 +1,0 @@
-vadeSearch.page("en", 4, {"url":"../notes/index.html","title":"Notes","text":"Notes Note X"});

@@ -1,1 +1,0 @@
-vadeSearch.page("en", 6, {"url":"../people/index.html","title":"People","text":"People Rendered from content/data/people.yaml by the site’s own template. People list The list below has the id the template gives it; this heading takes the next. Ada: Wrote the first program. Bob <script>: Plain."});

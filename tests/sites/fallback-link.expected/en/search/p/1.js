@@ -1,1 +1,0 @@
-vadeSearch.page("en", 1, {"url":"../checklist/index.html","title":"Checklist","text":"Checklist Before you go Pack light."});

@@ -1,1 +1,0 @@
-vadeSearch.page("ar", 1, {"url":"../about/index.html","title":"About","text":"About Mission We write guidance. History Since 2020. Who we are A small team. Contact Write to us. One: العنصر الأول، وفيه NATO’s approach (2004). Two: The second item: NATO’s approach (2004), in one sentence. الانتقال إلى المحتوى / اللغات","lang":"en","dir":"ltr"});

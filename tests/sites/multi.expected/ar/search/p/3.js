@@ -1,1 +1,0 @@
-vadeSearch.page("ar", 3, {"url":"../guide/only-english/index.html","title":"Only in English","text":"Only in English First part Links to the guide’s rules, to who we are and to our address. Second part End. One: العنصر الأول، وفيه NATO’s approach (2004). Two: The second item: NATO’s approach (2004), in one sentence. الانتقال إلى المحتوى / اللغات","lang":"en","dir":"ltr"});

@@ -1,1 +1,0 @@
-vadeSearch.page("en", 2, {"url":"../guide/index.html","title":"The guide","text":"The guide Rules First paragraph: it says “hello” loudly; really! Second paragraph, unchanged since the translation. See the rules of the French. One: The first item. Two: The second item: NATO’s approach (2004), in one sentence. Skip to content / Languages"});

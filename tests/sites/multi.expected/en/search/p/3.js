@@ -1,1 +1,0 @@
-vadeSearch.page("en", 3, {"url":"../guide/only-english/index.html","title":"Only in English","text":"Only in English First part Links to the guide’s rules, to who we are and to our address. Second part End. One: The first item. Two: The second item: NATO’s approach (2004), in one sentence. Skip to content / Languages"});

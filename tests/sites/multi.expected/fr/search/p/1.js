@@ -1,1 +1,0 @@
-vadeSearch.page("fr", 1, {"url":"../about/index.html","title":"À propos","text":"À propos Mission Nous écrivons des guides. Qui sommes-nous Une petite équipe. Nous écrire Écrivez-nous. Un: Le premier élément. Deux: The second item: NATO’s approach (2004), in one sentence. Aller au contenu / Langues"});

@@ -1,1 +1,0 @@
-vadeSearch.page("fr", 2, {"url":"../guide/index.html","title":"Le guide","text":"Le guide Règles Premier paragraphe : il dit « bonjour » ; vraiment ! Deuxième paragraphe, inchangé depuis la traduction. Voir les règles. Un: Le premier élément. Deux: The second item: NATO’s approach (2004), in one sentence. Aller au contenu / Langues"});

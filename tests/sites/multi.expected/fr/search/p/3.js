@@ -1,1 +1,0 @@
-vadeSearch.page("fr", 3, {"url":"../guide/only-english/index.html","title":"Only in English","text":"Only in English First part Links to the guide’s rules, to who we are and to our address. Second part End. Un: Le premier élément. Deux: The second item: NATO’s approach (2004), in one sentence. Aller au contenu / Langues","lang":"en","dir":"ltr"});

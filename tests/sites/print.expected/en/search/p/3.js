@@ -1,1 +1,0 @@
-vadeSearch.page("en", 3, {"url":"../guide/index.html","title":"A4 guide","text":"A4 guide Start A claim. See the next part and the start. An aside. 1 The guide’s own footnote. ↩ Notes A Source, at 2 (2020). ↑"});

@@ -1,1 +1,0 @@
-vadeSearch.page("en", 4, {"url":"../guide/part/index.html","title":"Part","text":"Part Details Another claim. And. An aside of the part. 1 The part’s own footnote. ↩ Notes A Source, at 3 (2020). ↑ Another Source (https://example.org/other). ↑"});

@@ -519,9 +519,11 @@ static void push_status(lua_State *L, const struct resolved *r, const struct pag
 	/* Readers are told when a passage is behind, not when only the translation's shape is in question. */
 	lua_pushboolean(L, te && p->docs[l] && te->state == TR_OUTDATED && te->nitems);
 	lua_setfield(L, -2, "outdated");
+	size_t shown = 0;
 	if (te && p->docs[l] && te->nitems) {
-		lua_createtable(L, (int)te->nitems, 0);
-		for (size_t k = 0; k < te->nitems; k++) {
+		shown = te->nitems < CHANGED_SHOWN ? te->nitems : CHANGED_SHOWN;
+		lua_createtable(L, (int)shown, 0);
+		for (size_t k = 0; k < shown; k++) {
 			lua_pushstring(L, te->items[k].label);
 			lua_rawseti(L, -2, (lua_Integer)k + 1);
 		}
@@ -529,6 +531,8 @@ static void push_status(lua_State *L, const struct resolved *r, const struct pag
 		lua_pushvalue(L, empty);
 	}
 	lua_setfield(L, -2, "changed");
+	lua_pushinteger(L, te && p->docs[l] ? (lua_Integer)(te->nitems - shown) : 0);
+	lua_setfield(L, -2, "changed_more");
 }
 
 /* Pushes the table of page p in language l (without parent and children). */

@@ -143,11 +143,6 @@ static void render_search(struct worker *w)
 }
 
 static const char *const state_names[3] = {"current", "outdated", "missing"};
-/* Passages listed per page on the dashboard; the rest are counted (changed_more). An
- * outdated page of a large site can have hundreds: listing them all made the dashboard
- * of the 1,000-page bench corpus 11 MB and its Lua tables most of a build's peak memory;
- * a translator finds every passage in the PO or XLIFF file. */
-#define DASH_CHANGED_MAX 10
 
 /* One language's entries of one kind, for the dashboard. */
 static void push_entries(struct worker *w, const struct job *j, const struct tr_lang *TL, int k, size_t l)
@@ -173,9 +168,9 @@ static void push_entries(struct worker *w, const struct job *j, const struct tr_
 			free(rel);
 			model_set_str(L, "title", site_page_doc(s, pg, 0)->title);
 		}
-		/* changed: the first DASH_CHANGED_MAX passages that are not current, each {id, change,
+		/* changed: the first CHANGED_SHOWN passages that are not current, each {id, change,
 		 * label, words}; changed_more: how many more. */
-		size_t shown = e->nitems < DASH_CHANGED_MAX ? e->nitems : DASH_CHANGED_MAX;
+		size_t shown = e->nitems < CHANGED_SHOWN ? e->nitems : CHANGED_SHOWN;
 		lua_createtable(L, (int)shown, 0);
 		for (size_t c = 0; c < shown; c++) {
 			lua_createtable(L, 0, 4);

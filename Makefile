@@ -7,13 +7,13 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 STD       = -std=c11 -D_GNU_SOURCE
-DEB_PKGS  = pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev libgettextpo-dev libmicrohttpd-dev libxml2-dev libjansson-dev libicu-dev libmimalloc-dev
+DEB_PKGS  = pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev libgettextpo-dev libmicrohttpd-dev libxml2-dev libjansson-dev libicu-dev libmimalloc-dev libxxhash-dev
 PC_PKGS   = libcmark-gfm yaml-0.1 lua5.4 libmicrohttpd libxml-2.0 jansson icu-uc
 # Debian ships no .pc file for the extensions library or libgettextpo (PO files for translators);
 # pkg-config is used where it has one.
 EXT_LIBS  = $(shell pkg-config --libs libcmark-gfm-extensions 2>/dev/null || echo -lcmark-gfm-extensions)
 DEP_CFLAGS = $(shell pkg-config --cflags $(PC_PKGS) 2>/dev/null)
-DEP_LIBS   = $(shell pkg-config --libs $(PC_PKGS) 2>/dev/null) $(EXT_LIBS) -lgettextpo -lpthread
+DEP_LIBS   = $(shell pkg-config --libs $(PC_PKGS) 2>/dev/null) $(EXT_LIBS) -lgettextpo -lxxhash -lpthread
 # build/vade allocates with mimalloc (Debian's libmimalloc): linked first and kept even
 # though nothing calls it by name, it takes malloc/free for vade, Lua, cmark-gfm and
 # libxml2 alike. On the 1,000-page bench corpus it cut user time by a fifth and peak
@@ -62,7 +62,7 @@ build/vade-tsan: $(TSAN_OBJ)
 # Missing build dependencies are installed when we are root, else we say how.
 build/.deps: Makefile
 	@mkdir -p build
-	@if ! pkg-config --exists $(PC_PKGS) 2>/dev/null || ! test -e /usr/include/cmark-gfm-core-extensions.h || ! test -e /usr/include/gettext-po.h || ! test -e /usr/include/mimalloc.h; then \
+	@if ! pkg-config --exists $(PC_PKGS) 2>/dev/null || ! test -e /usr/include/cmark-gfm-core-extensions.h || ! test -e /usr/include/gettext-po.h || ! test -e /usr/include/mimalloc.h || ! test -e /usr/include/xxhash.h; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing build dependencies: $(DEB_PKGS)"; \
 	    apt-get install -y --no-install-recommends $(DEB_PKGS) >/dev/null 2>&1 || \

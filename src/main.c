@@ -6,6 +6,7 @@
 #include "render.h"
 #include "serve.h"
 #include "site.h"
+#include "state.h"
 #include "status.h"
 #include "util.h"
 
@@ -84,9 +85,41 @@ static double peak_mib(void)
 	return getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024.0 : 0;
 }
 
+/* `vade build` when nothing changed since the last build into the output folder (state.h):
+ * says so and writes nothing. True when it did. */
+static bool up_to_date(const struct args *a, const struct state_digest *inputs, double t0)
+{
+	char *dir = a->out ? xstrdup(a->out) : path_join(a->site, "dist");
+	size_t pages, nlangs;
+	bool fresh = state_fresh(dir, inputs, &pages, &nlangs);
+	if (fresh) {
+		printf("vade: %zu pages in %zu language%s into %s, up to date: no input changed since the last build "
+		       "(%.2f s)\n",
+		       pages, nlangs, nlangs == 1 ? "" : "s", dir, monotonic_seconds() - t0);
+		if (a->stats)
+			printf("stage      seconds\n"
+			       "inputs     %7.3f   content/, templates/, themes/ and vade digested: unchanged\n"
+			       "total      %7.3f\n"
+			       "files      0 rendered, 0 written (up to date)\n"
+			       "memory     %.1f MiB peak resident\n",
+			       monotonic_seconds() - t0, monotonic_seconds() - t0, peak_mib());
+	}
+	free(dir);
+	return fresh;
+}
+
 static int cmd_build(const struct args *a, bool write)
 {
 	double t0 = monotonic_seconds();
+	struct state_digest inputs;
+	bool digested = false;
+	if (write) {
+		char *dir0 = a->out ? xstrdup(a->out) : path_join(a->site, "dist");
+		digested = state_inputs(a->site, dir0, &inputs);
+		free(dir0);
+		if (digested && up_to_date(a, &inputs, t0))
+			return finish(a->strict);
+	}
 	struct site *s = site_load(a->site);
 	double t_load = monotonic_seconds() - t0;
 	if (diag_errors()) {
@@ -116,9 +149,15 @@ static int cmd_build(const struct args *a, bool write)
 		changed = output_changed(out);
 		if (!ok)
 			output_abort(out);
-		else if (output_commit(out) == 0)
+		else if (output_commit(out) == 0) {
 			printf("vade: %zu pages in %zu language%s into %s, %zu file%s written (%.2f s)\n", pages, s->nlangs,
 			       s->nlangs == 1 ? "" : "s", dir, changed, changed == 1 ? "" : "s", monotonic_seconds() - t0);
+			/* A build with warnings is not recorded: the next one runs and says them again. */
+			if (digested && diag_warnings() == 0)
+				state_record(dir, &inputs, pages, s->nlangs);
+			else
+				state_forget(dir);
+		}
 	} else if (ok) {
 		printf("vade: %zu pages in %zu language%s checked, no errors\n", pages, s->nlangs,
 		       s->nlangs == 1 ? "" : "s");

@@ -475,6 +475,19 @@ int output_put(struct output *o, const char *rel, const void *data, size_t len)
 	return rc;
 }
 
+bool output_list(const char *out_dir, struct vec *names)
+{
+	struct output o = {.dir = (char *)out_dir};
+	read_manifest(&o);
+	if (o.prev != PREV_LIST) {
+		drop_previous(&o);
+		vec_free(&o.previous);
+		return false;
+	}
+	*names = o.previous;
+	return true;
+}
+
 size_t output_changed(const struct output *o)
 {
 	return o->changed.n;

@@ -36,6 +36,10 @@ void output_abort(struct output *o);
 size_t output_changed(const struct output *o);
 /* Files put so far, written or left as they were. */
 size_t output_produced(const struct output *o);
+/* The files the last build into out_dir made, as its marker lists them: sorted names
+ * (owned by names, free each and vec_free). False when out_dir has no readable list. */
+struct vec;
+bool output_list(const char *out_dir, struct vec *names);
 /* For the thread that takes SIGINT, SIGTERM and SIGHUP (not a signal handler): stops further
  * writes and removes the staging folder of the build under way, after a commit in progress
  * has ended. True when there was one. The caller then ends the process. */

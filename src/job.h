@@ -31,6 +31,8 @@ struct job {
 	struct cite_ctx *cite;          /* the document's endnotes; NULL for site-wide pages */
 	const struct page *const *chapters; /* a handbook's chapters in order, else NULL */
 	size_t nchapters;
+	bool own_page;                  /* the template's page is one of its own (search, 404, dashboard),
+	                                 * not `page`: no page of the site is current */
 };
 
 /* The ids of one rendered page, for checking links to its anchors. */

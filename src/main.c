@@ -176,6 +176,8 @@ static int cmd_build(const struct args *a, bool write)
 		if (write)
 			printf("files      %zu rendered, %zu written, %zu unchanged (skipped)\n", produced, changed,
 			       produced - changed);
+		printf("cached     %zu rendered, %zu reused, emptied %zu times (include_cached, per worker)\n",
+		       rs.cached_renders, rs.cached_hits, rs.cached_drops);
 		printf("memory     %.1f MiB peak resident\n", peak_mib());
 	}
 	free(dir);

@@ -44,6 +44,100 @@ static int push_external(lua_State *L, struct worker *w, const char *u)
 	return 1;
 }
 
+/* {======= holes: what a cached partial (template.h) leaves to each page
+ *
+ * A hole's data is its kind, then:
+ *   'u' the output path linked to, NUL, what follows it ("?query#fragment"):
+ *       the link relative to the file being rendered;
+ *   'c' or 'a' the page's index (a size_t's bytes), the text for the page
+ *       being rendered, and for 'a' NUL and the text for a page inside it:
+ *       current()'s text. */
+
+static int push_url_hole(lua_State *L, const char *to, size_t len, const char *rest)
+{
+	struct buf b = BUF_INIT;
+	buf_addc(&b, 'u');
+	buf_add(&b, to, len);
+	buf_addc(&b, '\0');
+	buf_adds(&b, rest);
+	tpl_push_hole(L, b.p, b.len);
+	buf_free(&b);
+	return 1;
+}
+
+/* Whether p is the page being rendered (0), a page it is inside (1), or neither (-1). */
+static int page_rank(const struct job *j, const struct page *p)
+{
+	if (j->own_page)
+		return -1;
+	if (j->page == p)
+		return 0;
+	for (const struct page *a = j->page->parent; a; a = a->parent)
+		if (a == p)
+			return 1;
+	return -1;
+}
+
+static void fill_hole(void *ctx, const char *data, size_t len, struct buf *out)
+{
+	struct worker *w = ctx;
+	const struct job *j = w->job;
+	if (data[0] == 'u') {
+		char *rel = site_url_relative(j->out_path, data + 1);
+		size_t tl = strlen(data + 1);
+		buf_adds(out, rel);
+		buf_add(out, data + 2 + tl, len - 2 - tl);
+		free(rel);
+		return;
+	}
+	size_t idx;
+	memcpy(&idx, data + 1, sizeof idx);
+	const char *yes = data + 1 + sizeof idx;
+	int rank = page_rank(j, w->sh->s->pages[idx]);
+	if (rank == 0)
+		buf_adds(out, yes);
+	else if (rank == 1 && data[0] == 'a')
+		buf_adds(out, yes + strlen(yes) + 1);
+}
+
+static size_t hole_scope(void *ctx)
+{
+	return ((struct worker *)ctx)->job->lang;
+}
+
+/* current(page, text [, within]): text when page is the page being rendered,
+ * within (if given) when the page being rendered is inside it, else "". The
+ * same in a cached partial, where page is not known. */
+static int l_current(lua_State *L)
+{
+	struct worker *w = worker_of(L);
+	luaL_checktype(L, 1, LUA_TTABLE);
+	size_t yl, wl = 0;
+	const char *yes = luaL_checklstring(L, 2, &yl);
+	const char *within = luaL_optlstring(L, 3, NULL, &wl);
+	lua_getfield(L, 1, "key");
+	const char *key = lua_tostring(L, -1);
+	const struct page *p = key ? site_find(w->sh->s, key) : NULL;
+	luaL_argcheck(L, p != NULL, 1, "not a page");
+	luaL_argcheck(L, strlen(yes) == yl && (!within || strlen(within) == wl), 2, "text without NUL");
+	if (!tpl_caching(L)) {
+		int rank = page_rank(w->job, p);
+		lua_pushstring(L, rank == 0 ? yes : rank == 1 && within ? within : "");
+		return 1;
+	}
+	struct buf b = BUF_INIT;
+	buf_addc(&b, within ? 'a' : 'c');
+	buf_add(&b, (const char *)&p->index, sizeof p->index);
+	buf_add(&b, yes, yl + 1);
+	if (within)
+		buf_add(&b, within, wl + 1);
+	tpl_push_hole(L, b.p, b.len);
+	buf_free(&b);
+	return 1;
+}
+
+/* }======= */
+
 /* url(page [, lang]), url(path) or url(URL): a link relative to the file
  * being rendered, or an external URL that passes the scheme filter (else nil). */
 static int l_url(lua_State *L)
@@ -64,7 +158,10 @@ static int l_url(lua_State *L)
 			luaL_argcheck(L, l >= 0, 2, "unknown language");
 			lang = (size_t)l;
 		}
-		rel = site_url_relative(j->out_path, resolve_output(w->sh->r, p, lang));
+		const char *to = resolve_output(w->sh->r, p, lang);
+		if (tpl_caching(L))
+			return push_url_hole(L, to, strlen(to), "");
+		rel = site_url_relative(j->out_path, to);
 	} else if (esc_url_external(luaL_checkstring(L, 1))) {
 		return push_external(L, w, lua_tostring(L, 1));
 	} else {
@@ -72,6 +169,8 @@ static int l_url(lua_State *L)
 		luaL_argcheck(L, p[0] != '/', 1, "a path inside the output folder or a URL with a scheme");
 		/* "?query#fragment" after the path stays as the template wrote it. */
 		size_t plen = strcspn(p, "?#");
+		if (tpl_caching(L))
+			return push_url_hole(L, p, plen, p + plen);
 		char *path = xstrndup(p, plen), *to = site_url_relative(j->out_path, path);
 		rel = xasprintf("%s%s", to, p + plen);
 		free(to);
@@ -173,6 +272,8 @@ static int l_markdown(lua_State *L)
 	struct worker *w = worker_of(L);
 	size_t len;
 	const char *text = luaL_checklstring(L, 1, &len);
+	if (tpl_caching(L)) /* its links and citations are the page's */
+		return luaL_error(L, "markdown() cannot be used in a cached partial (include_cached)");
 	struct md_result r;
 	job_markdown(w, w->job, text, len, &r);
 	const char *h = r.html.p;
@@ -398,6 +499,8 @@ static int l_notes(lua_State *L)
 {
 	struct worker *w = worker_of(L);
 	const struct job *j = w->job;
+	if (tpl_caching(L))
+		return luaL_error(L, "notes() cannot be used in a cached partial (include_cached)");
 	lua_getfield(L, LUA_REGISTRYINDEX, "vade.refs");
 	lua_geti(L, -1, (lua_Integer)j->lang + 1);
 	int refs = lua_gettop(L);
@@ -695,12 +798,16 @@ static int model_call(lua_State *L)
 	static const luaL_Reg helpers[] = {{"url", l_url}, {"t", l_t}, {"t_forms", l_t_forms}, {"markdown", l_markdown},
 	                                   {"text_lang", l_text_lang}, {"notes", l_notes}, {"csl_date", l_csl_date},
 	                                   {"csl_names", l_csl_names}, {"csl_sort_key", l_csl_sort_key},
-	                                   {"page_with_layout", l_page_with_layout}, {NULL, NULL}};
+	                                   {"page_with_layout", l_page_with_layout}, {"current", l_current},
+	                                   {NULL, NULL}};
 	for (const luaL_Reg *h = helpers; h->name; h++) {
 		lua_pushlightuserdata(L, w);
 		lua_pushcclosure(L, h->func, 1);
 		tpl_set_global(w->e, h->name);
 	}
+	/* What a cached partial sees: the variables model_push_vars() gives every render in a language. */
+	static const char *const shared[] = {"site", "lang", "pages", "data", NULL};
+	tpl_set_holes(w->e, &(struct tpl_holes){.ctx = w, .scope = hole_scope, .fill = fill_hole, .shared = shared});
 	return 0;
 }
 

@@ -661,8 +661,16 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 	}
 	if (o->stats)
 		*o->stats = (struct render_stats){.resolve = t1 - t0, .pages = t2 - t1, .sitewide = monotonic_seconds() - t2};
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		struct tpl_cache_stats cs;
+		if (o->stats && ws[i].e) {
+			tpl_cache_stats(ws[i].e, &cs);
+			o->stats->cached_renders += cs.renders;
+			o->stats->cached_hits += cs.hits;
+			o->stats->cached_drops += cs.drops;
+		}
 		tpl_free(ws[i].e);
+	}
 	free(ws);
 	for (size_t i = 0; i < nslots; i++) {
 		for (size_t k = 0; k < sh.anchors[i].n; k++)

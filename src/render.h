@@ -18,6 +18,9 @@ struct render_stats {
 	double resolve;         /* links, anchors, data, translation status: resolve_site() */
 	double pages;           /* every (page, language) and its print outputs, in parallel */
 	double sitewide;        /* assets, resources, search, dashboard, 404 pages, sitemap, root */
+	size_t cached_renders;  /* cached partials rendered (include_cached, template.h), every worker */
+	size_t cached_hits;     /* include_cached() calls answered from a worker's cache */
+	size_t cached_drops;    /* times a worker's cache was emptied for its bound */
 };
 
 struct render_opts {

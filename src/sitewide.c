@@ -80,7 +80,7 @@ static void render_extra(struct worker *w, const struct job *j, const char *name
 static struct job own_job(const struct site *s, size_t lang, const char *out_path)
 {
 	return (struct job){.page = s->pages[0], .doc = site_page_doc(s, s->pages[0], lang), .lang = lang,
-	                    .kind = OUT_HTML, .out_path = out_path};
+	                    .kind = OUT_HTML, .out_path = out_path, .own_page = true};
 }
 
 struct index_put {

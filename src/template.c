@@ -32,6 +32,33 @@
 /* No page is near this. Well under MEM_LIMIT, so that a body this large still fits in Lua as
  * the base layout's content. */
 #define OUT_LIMIT ((size_t)256 << 20)
+/* The outputs include_cached() keeps, per engine (one per worker). A section's nav of a
+ * few thousand pages is a few hundred KiB; a site's navs in every language fit many times.
+ * Past it, the cache is emptied and fills again: a cost, never a change in output. */
+#define CACHE_BYTES ((size_t)32 << 20)
+/* A hole in a cached partial's output: HOLE_OPEN, how many times the template escaped it
+ * ('0'-'9'), its number in decimal, HOLE_CLOSE. Neither byte is ever part of UTF-8, and
+ * every text vade reads is valid UTF-8, so only a hole makes them. */
+#define HOLE_OPEN 0xff
+#define HOLE_CLOSE 0xfe
+
+struct hole {
+	char *data;
+	size_t len;
+};
+
+struct holes {
+	struct hole *v;
+	size_t n, cap;
+};
+
+/* A cached partial's output with its holes. */
+struct cached {
+	char *out;
+	size_t len;
+	struct holes holes;
+	size_t bytes;            /* what it counts against CACHE_BYTES */
+};
 
 struct tpl_engine {
 	lua_State *L;
@@ -47,6 +74,13 @@ struct tpl_engine {
 	 * message handler for memory errors) */
 	char oom_src[256];
 	int oom_line;
+	/* cached includes (template.h) */
+	struct tpl_holes hops;
+	bool has_hops;
+	struct holes *collect;   /* the holes of the cached partial being rendered, or NULL */
+	struct cached **cache;   /* kept outputs; registry["vade.cache"] maps each key to its index + 1 */
+	size_t ncache, capcache, cache_bytes;
+	struct tpl_cache_stats cstats;
 };
 
 static void hook(lua_State *L, lua_Debug *ar);
@@ -229,13 +263,19 @@ static int l_put(lua_State *L)
 	return 0;
 }
 
-/* _esc returns a marker-free escaped string; put then copies it. */
+static void esc_holes(struct buf *b, const char *s, size_t n);
+
+/* _esc returns a marker-free escaped string; put then copies it. In a cached
+ * partial, the markers of holes in it are marked escaped once more instead. */
 static int l_esc(lua_State *L)
 {
 	size_t n;
 	const char *s = text_of(L, 1, &n);
 	struct buf b = BUF_INIT;
-	esc_html(&b, s, n);
+	if (engine_of(L)->collect && memchr(s, HOLE_OPEN, n))
+		esc_holes(&b, s, n);
+	else
+		esc_html(&b, s, n);
 	push_buf(L, &b);
 	return 1;
 }
@@ -249,6 +289,8 @@ static int l_esc_string(lua_State *L)
 	struct buf b = BUF_INIT;
 	size_t n;
 	const char *s = luaL_checklstring(L, 1, &n);
+	if (engine_of(L)->collect && memchr(s, HOLE_OPEN, n))
+		return luaL_error(L, "a value of url() or current() in a cached partial can be written into HTML only");
 	esc(&b, s, n);
 	push_buf(L, &b);
 	return 1;
@@ -570,6 +612,274 @@ static int l_include(lua_State *L)
 	return 1;
 }
 
+/* {======= cached includes */
+
+static void holes_free(struct holes *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		free(h->v[i].data);
+	free(h->v);
+	*h = (struct holes){0};
+}
+
+/* The hole marker at s[0..n) (s[0] is HOLE_OPEN): its length, with how many
+ * times it was escaped and its number; 0 when it is not a whole marker. */
+static size_t hole_at(const char *s, size_t n, int *esc, size_t *idx)
+{
+	if (n < 4 || s[1] < '0' || s[1] > '9')
+		return 0;
+	size_t i = 2, v = 0;
+	for (; i < n && s[i] >= '0' && s[i] <= '9' && i < 12; i++)
+		v = v * 10 + (size_t)(s[i] - '0');
+	if (i == 2 || i >= n || (unsigned char)s[i] != HOLE_CLOSE)
+		return 0;
+	*esc = s[1] - '0';
+	*idx = v;
+	return i + 1;
+}
+
+/* esc_html() of text that holds holes: the text between them escaped, each
+ * hole marked as escaped once more (filled, its text is escaped that often). */
+static void esc_holes(struct buf *b, const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		const char *m = memchr(s + i, HOLE_OPEN, n - i);
+		size_t at = m ? (size_t)(m - s) : n, len = 0, idx;
+		int esc;
+		esc_html(b, s + i, at - i);
+		if (at < n && (len = hole_at(s + at, n - at, &esc, &idx)) && esc < 9) {
+			buf_addf(b, "%c%c%zu%c", HOLE_OPEN, '0' + esc + 1, idx, HOLE_CLOSE);
+		} else if (at < n) {
+			len = 1; /* not a hole: left for the check of the whole output to report */
+			buf_addc(b, (char)HOLE_OPEN);
+		}
+		i = at + len;
+	}
+}
+
+/* Whether every HOLE_OPEN and HOLE_CLOSE of a cached partial's output is part
+ * of a marker of one of its nholes holes: false when the template took one apart. */
+static bool holes_whole(const char *s, size_t n, size_t nholes)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		int esc;
+		size_t idx, len;
+		if (c == HOLE_CLOSE)
+			return false;
+		if (c != HOLE_OPEN)
+			continue;
+		if (!(len = hole_at(s + i, n - i, &esc, &idx)) || idx >= nholes)
+			return false;
+		i += len - 1;
+	}
+	return true;
+}
+
+/* Appends a cached output to out with its holes filled for the render under way. */
+static void fill_holes(struct tpl_engine *e, const char *s, size_t n, const struct holes *h, struct buf *out)
+{
+	struct buf t = BUF_INIT, u = BUF_INIT;
+	size_t i = 0;
+	while (i < n) {
+		const char *m = memchr(s + i, HOLE_OPEN, n - i);
+		size_t at = m ? (size_t)(m - s) : n, len, idx;
+		int esc;
+		buf_add(out, s + i, at - i);
+		if (at == n)
+			break;
+		len = hole_at(s + at, n - at, &esc, &idx); /* whole: holes_whole() said so */
+		t.len = 0;
+		e->hops.fill(e->hops.ctx, h->v[idx].data, h->v[idx].len, &t);
+		for (; esc > 0; esc--) {
+			u.len = 0;
+			esc_html(&u, t.p, t.len);
+			struct buf x = t;
+			t = u;
+			u = x;
+		}
+		buf_add(out, t.p, t.len);
+		i = at + len;
+	}
+	buf_free(&t);
+	buf_free(&u);
+}
+
+static void cache_drop(struct tpl_engine *e)
+{
+	for (size_t i = 0; i < e->ncache; i++) {
+		free(e->cache[i]->out);
+		holes_free(&e->cache[i]->holes);
+		free(e->cache[i]);
+	}
+	e->ncache = 0;
+	e->cache_bytes = 0;
+	lua_newtable(e->L);
+	lua_setfield(e->L, LUA_REGISTRYINDEX, "vade.cache");
+}
+
+/* Renders template name for a cached include into out: variables the owner's
+ * shared ones plus the table at index vars (0: none), seen by the includes
+ * inside it too. Returns the pcall status; on error the located message is on top. */
+static int render_shared(struct tpl_engine *e, const char *name, int vars, struct buf *out)
+{
+	lua_State *L = e->L;
+	lua_newtable(L);
+	int t = lua_gettop(L);
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.current"); /* t + 1: restored after */
+	for (const char *const *k = e->hops.shared; k && *k; k++) {
+		lua_getfield(L, t + 1, *k);
+		lua_setfield(L, t, *k);
+	}
+	if (vars)
+		sandbox_copy(L, vars, t);
+	if (!load(e, name)) {
+		lua_pushfstring(L, tpl_exists(e, name) ? "template '%s' cannot be used (its error is reported at its file)"
+		                                       : "template '%s' not found", name);
+		return LUA_ERRRUN; /* not located yet: lua_error() in the caller runs no handler, luaL_where it */
+	}
+	lua_pushvalue(L, t);
+	lua_setfield(L, LUA_REGISTRYINDEX, "vade.current");
+	int rc = call(e, t, out);
+	lua_pushvalue(L, t + 1);
+	lua_setfield(L, LUA_REGISTRYINDEX, "vade.current");
+	return rc;
+}
+
+/* include_cached(name, key [, vars]): see template.h. */
+static int l_include_cached(lua_State *L)
+{
+	struct tpl_engine *e = engine_of(L);
+	size_t nl, kl;
+	const char *name = luaL_checklstring(L, 1, &nl);
+	const char *key = luaL_checklstring(L, 2, &kl);
+	if (!lua_isnoneornil(L, 3))
+		luaL_checktype(L, 3, LUA_TTABLE);
+	lua_settop(L, 3);
+	if (!e->has_hops)
+		return luaL_error(L, "include_cached() cannot be used here");
+	luaL_argcheck(L, strlen(name) == nl, 1, "a template name");
+	if (e->depth > 32)
+		return luaL_error(L, "templates include each other too deeply (a loop?)");
+	int vars = lua_istable(L, 3) ? 3 : 0;
+	struct buf b = BUF_INIT;
+	if (e->collect) {
+		/* Inside a cached partial: part of its output, holes and all. */
+		if (render_shared(e, name, vars, &b) != LUA_OK) {
+			buf_free(&b);
+			return lua_error(L);
+		}
+		push_buf(L, &b);
+		return 1;
+	}
+	/* The key: name, NUL, scope, NUL, key; a name holds no NUL, a scope no digit-free text. */
+	luaL_Buffer kb;
+	luaL_buffinit(L, &kb);
+	luaL_addlstring(&kb, name, nl + 1);
+	lua_pushinteger(L, (lua_Integer)e->hops.scope(e->hops.ctx));
+	luaL_addvalue(&kb);
+	luaL_addchar(&kb, '\0');
+	luaL_addlstring(&kb, key, kl);
+	luaL_pushresult(&kb);
+	int k = lua_gettop(L);
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.cache");
+	lua_pushvalue(L, k);
+	if (lua_rawget(L, -2) == LUA_TNUMBER) {
+		const struct cached *c = e->cache[lua_tointeger(L, -1) - 1];
+		e->cstats.hits++;
+		fill_holes(e, c->out, c->len, &c->holes, &b);
+		push_buf(L, &b);
+		return 1;
+	}
+	lua_settop(L, k);
+	struct holes h = {0};
+	e->collect = &h;
+	int rc = render_shared(e, name, vars, &b);
+	e->collect = NULL;
+	if (rc != LUA_OK) {
+		holes_free(&h);
+		buf_free(&b);
+		return lua_error(L);
+	}
+	e->cstats.renders++;
+	if (!holes_whole(b.p, b.len, h.n)) {
+		holes_free(&h);
+		buf_free(&b);
+		return luaL_error(L, "the output of cached partial '%s' holds part of a value of url() or current() "
+		                  "(write such a value whole into the HTML)", name);
+	}
+	struct cached *c = xcalloc(1, sizeof *c);
+	c->len = b.len;
+	c->out = buf_detach(&b, NULL);
+	c->holes = h;
+	c->bytes = sizeof *c + c->len + kl + nl + h.n * sizeof *h.v;
+	for (size_t i = 0; i < h.n; i++)
+		c->bytes += h.v[i].len;
+	fill_holes(e, c->out, c->len, &c->holes, &b);
+	if (e->cache_bytes + c->bytes > CACHE_BYTES) {
+		cache_drop(e);
+		e->cstats.drops++;
+	}
+	if (c->bytes <= CACHE_BYTES) {
+		if (e->ncache == e->capcache) {
+			e->capcache = e->capcache ? 2 * e->capcache : 64;
+			e->cache = xrealloc(e->cache, e->capcache * sizeof *e->cache);
+		}
+		e->cache[e->ncache++] = c;
+		e->cache_bytes += c->bytes;
+		lua_getfield(L, LUA_REGISTRYINDEX, "vade.cache");
+		lua_pushvalue(L, k);
+		lua_pushinteger(L, (lua_Integer)e->ncache);
+		lua_rawset(L, -3);
+		lua_pop(L, 1);
+	} else {
+		free(c->out);
+		holes_free(&c->holes);
+		free(c);
+	}
+	push_buf(L, &b);
+	return 1;
+}
+
+void tpl_set_holes(struct tpl_engine *e, const struct tpl_holes *h)
+{
+	e->hops = *h;
+	e->has_hops = true;
+}
+
+bool tpl_caching(lua_State *L)
+{
+	return engine_of(L)->collect != NULL;
+}
+
+void tpl_push_hole(lua_State *L, const char *data, size_t len)
+{
+	struct tpl_engine *e = engine_of(L);
+	struct holes *h = e->collect;
+	if (!h) {
+		luaL_error(L, "a hole outside a cached partial");
+		return;
+	}
+	if (h->n == h->cap) {
+		h->cap = h->cap ? 2 * h->cap : 16;
+		h->v = xrealloc(h->v, h->cap * sizeof *h->v);
+	}
+	char *d = xmalloc(len + 1);
+	memcpy(d, data, len);
+	d[len] = '\0';
+	h->v[h->n] = (struct hole){d, len};
+	lua_pushfstring(L, "%c0%I%c", HOLE_OPEN, (lua_Integer)h->n, HOLE_CLOSE);
+	h->n++;
+}
+
+void tpl_cache_stats(const struct tpl_engine *e, struct tpl_cache_stats *st)
+{
+	*st = e->cstats;
+}
+
+/* }======= */
+
 void tpl_freeze(lua_State *L)
 {
 	sandbox_freeze(L);
@@ -643,10 +953,14 @@ struct tpl_engine *tpl_new(const struct tpl_dir *dirs, size_t ndirs)
 	e->meter = (struct step_meter){0, STEP_LIMIT, PATTERN_STEP_LIMIT};
 	lua_newtable(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.templates");
+	lua_newtable(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, "vade.cache");
 	sandbox_open(L, &e->meter);
 	int g = lua_gettop(L);
 	lua_pushcfunction(L, l_include);
 	lua_setfield(L, g, "include");
+	lua_pushcfunction(L, l_include_cached);
+	lua_setfield(L, g, "include_cached");
 	lua_pushcfunction(L, l_esc);
 	lua_setfield(L, g, "escape");
 	lua_pushlightuserdata(L, (void *)(uintptr_t)esc_js_string);
@@ -762,7 +1076,9 @@ void tpl_free(struct tpl_engine *e)
 {
 	if (!e)
 		return;
+	cache_drop(e);
 	lua_close(e->L);
+	free(e->cache);
 	for (size_t i = 0; i < e->ndirs; i++) {
 		free((char *)e->dirs[i].path);
 		free((char *)e->dirs[i].shown);

@@ -54,6 +54,43 @@ bool tpl_exists(struct tpl_engine *e, const char *name);
 int tpl_render(struct tpl_engine *e, const char *name, int vars, const char *what,
                struct buf *out, char **base);
 
+/* Cached includes. include_cached(name, key [, vars]) renders partial `name`
+ * once per (name, key, scope) in an engine and keeps its output: a later call
+ * with the same three gets the kept output. The scope is what every render of
+ * the owner depends on besides the key (the language); the key must name the
+ * rest (a section's nav: the section). A cached partial sees the globals, the
+ * variables the owner names shared (the same for every render in a scope)
+ * and vars; not the page being rendered, since its output is shown on other
+ * pages. What in it does depend on that page (a relative link, "you are here")
+ * the owner's helpers write as holes while tpl_caching(): tpl_push_hole()
+ * gives the template a string standing for the hole, and fill() writes the
+ * hole's text for each render the output is used in, escaped as the template
+ * escaped the string. The kept outputs are bounded in bytes (dropped all at
+ * once past the bound, which changes the cost, never the output) and freed
+ * with the engine. */
+struct tpl_holes {
+	void *ctx;
+	/* the scope of the render under way: part of every cache key */
+	size_t (*scope)(void *ctx);
+	/* appends the text of the hole holding data[0..len) for the render under way */
+	void (*fill)(void *ctx, const char *data, size_t len, struct buf *out);
+	/* the variables of a render a cached partial sees, NULL-terminated (borrowed) */
+	const char *const *shared;
+};
+/* Enables include_cached(); h is copied. Without it, include_cached() is an error. */
+void tpl_set_holes(struct tpl_engine *e, const struct tpl_holes *h);
+/* True while a cached partial is being rendered. */
+bool tpl_caching(lua_State *L);
+/* Pushes the string standing for a hole that holds data[0..len) (copied); only while tpl_caching(). */
+void tpl_push_hole(lua_State *L, const char *data, size_t len);
+
+struct tpl_cache_stats {
+	size_t renders;         /* cached partials rendered */
+	size_t hits;            /* include_cached() calls answered from the cache */
+	size_t drops;           /* times the cache was emptied for its bound */
+};
+void tpl_cache_stats(const struct tpl_engine *e, struct tpl_cache_stats *st);
+
 /* The ids the templates of dirs give elements of every page, which a
  * heading must not take (markdown.h, struct md_reserved): each id="..." of a
  * template file (*.html under the folders, partials too) that starts with

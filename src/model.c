@@ -576,38 +576,88 @@ static void build_site(lua_State *L, const struct site *s)
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.site");
 }
 
-/* Pushes cache[ptr], made by make() on first use: values shared between languages stay shared. */
-static void push_cached(lua_State *L, int cache, const void *ptr, void (*make)(lua_State *, const void *, void *),
-                        void *ctx)
+/* {------- page views
+ * A page in a language is, for templates, a view: an empty table with the metatable
+ * registry["vade.pageview"] and its slot (page index * nlangs + language) under a key
+ * no template can write, whose fields are made from the resolved site when read.
+ * A worker used to hold a table of every field of every page in every language: at
+ * 10,000 pages in 3 languages that was most of a build's memory, and most of it never
+ * read. A view costs its table; the tables its fields give (children, params, ...) are
+ * kept in a weak cache, made again when the collector has dropped them. Views are
+ * read-only (their metatable has __newindex) and equal only to themselves, so
+ * `page == p` holds across reads. */
+static const char slot_key; /* view[&slot_key] = slot */
+
+struct view {
+	struct worker *w;
+	const struct site *s;
+	const struct resolved *r;
+	const struct page *p;
+	size_t l;
+	lua_Integer slot;
+};
+
+static bool view_of(lua_State *L, int idx, struct view *v)
 {
-	lua_pushlightuserdata(L, (void *)ptr);
-	if (lua_rawget(L, cache) != LUA_TNIL)
-		return;
+	struct worker *w = worker_of(L);
+	lua_pushlightuserdata(L, (void *)&slot_key);
+	lua_rawget(L, idx);
+	bool ok = lua_isinteger(L, -1);
+	lua_Integer slot = lua_tointeger(L, -1);
 	lua_pop(L, 1);
-	make(L, ptr, ctx);
-	lua_pushlightuserdata(L, (void *)ptr);
-	lua_pushvalue(L, -2);
-	lua_rawset(L, cache);
+	if (!ok)
+		return false;
+	const struct site *s = w->sh->s;
+	*v = (struct view){w, s, w->sh->r, s->pages[(size_t)slot / s->nlangs], (size_t)slot % s->nlangs, slot};
+	return true;
+}
+
+/* Pushes the view of page i in language l. */
+static void push_view(lua_State *L, size_t i, size_t l)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.views");
+	lua_rawgeti(L, -1, (lua_Integer)l + 1);
+	lua_rawgeti(L, -1, (lua_Integer)i + 1);
+	lua_replace(L, -3);
+	lua_pop(L, 1);
+}
+
+/* The tables a view's fields give, cached by slot and field. */
+enum view_table { VT_CHILDREN, VT_SECTIONS, VT_CHANGED, VT_OUTPUTS, VT_PARAMS, VT_TRANSLATIONS, VT_COUNT };
+
+/* Pushes cache[(slot, which)] (registry["vade.viewcache"], weak values), made by make(v) and
+ * frozen when missing. */
+static void push_cached(lua_State *L, const struct view *v, enum view_table which,
+                        void (*make)(lua_State *, const struct view *))
+{
+	lua_Integer key = v->slot * VT_COUNT + which;
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.viewcache");
+	if (lua_rawgeti(L, -1, key) != LUA_TNIL) {
+		lua_remove(L, -2);
+		return;
+	}
+	lua_pop(L, 1);
+	make(L, v);
+	tpl_freeze(L);
+	lua_pushvalue(L, -1);
+	lua_rawseti(L, -3, key);
+	lua_remove(L, -2);
 }
 
 /* translations[code]: whether the page shows a text of its own in that language. */
-static void make_translations(lua_State *L, const void *ptr, void *ctx)
+static void make_translations(lua_State *L, const struct view *v)
 {
-	const struct page *p = ptr;
-	const struct resolved *r = ctx;
-	const struct site *s = resolve_site_of(r);
-	lua_createtable(L, 0, (int)s->nlangs);
-	for (size_t k = 0; k < s->nlangs; k++) {
-		lua_pushboolean(L, resolve_has_text(r, p, k));
-		lua_setfield(L, -2, s->langs[k].code);
+	lua_createtable(L, 0, (int)v->s->nlangs);
+	for (size_t k = 0; k < v->s->nlangs; k++) {
+		lua_pushboolean(L, resolve_has_text(v->r, v->p, k));
+		lua_setfield(L, -2, v->s->langs[k].code);
 	}
 }
 
 /* A document's front matter, once for every language that shows it. */
-static void make_params(lua_State *L, const void *ptr, void *ctx)
+static void make_params(lua_State *L, const struct view *v)
 {
-	const struct doc *d = ptr;
-	(void)ctx;
+	const struct doc *d = site_page_doc(v->s, v->p, v->l);
 	tpl_push_yaml(L, d->fm ? d->fm->root : NULL);
 	if (lua_isnil(L, -1)) {
 		lua_pop(L, 1);
@@ -615,115 +665,270 @@ static void make_params(lua_State *L, const void *ptr, void *ctx)
 	}
 }
 
-/* What the translation status says of page p in lang: outdated, and what changed. */
-static void push_status(lua_State *L, const struct resolved *r, const struct page *p, size_t l, int empty)
+/* The views of the page's children in the view's language; of those that are sections (folders). */
+static void make_kids(lua_State *L, const struct view *v, bool sections)
 {
-	const struct tr_entry *te = status_entry(resolve_status(r), l, TR_PAGES, p->key);
-	/* Readers are told when a passage is behind, not when only the translation's shape is in question. */
-	lua_pushboolean(L, te && p->docs[l] && te->state == TR_OUTDATED && te->nitems);
-	lua_setfield(L, -2, "outdated");
-	size_t shown = 0;
-	if (te && p->docs[l] && te->nitems) {
-		shown = te->nitems < CHANGED_SHOWN ? te->nitems : CHANGED_SHOWN;
-		lua_createtable(L, (int)shown, 0);
-		for (size_t k = 0; k < shown; k++) {
-			lua_pushstring(L, te->items[k].label);
-			lua_rawseti(L, -2, (lua_Integer)k + 1);
+	lua_createtable(L, sections ? 0 : (int)v->p->nkids, 0);
+	lua_Integer n = 0;
+	for (size_t k = 0; k < v->p->nkids; k++)
+		if (!sections || v->p->kids[k]->is_section) {
+			push_view(L, v->p->kids[k]->index, v->l);
+			lua_rawseti(L, -2, ++n);
 		}
-	} else {
-		lua_pushvalue(L, empty);
+}
+static void make_children(lua_State *L, const struct view *v) { make_kids(L, v, false); }
+static void make_sections(lua_State *L, const struct view *v) { make_kids(L, v, true); }
+
+/* The labels of the first CHANGED_SHOWN passages the translation is behind on. */
+static void make_changed(lua_State *L, const struct view *v)
+{
+	const struct tr_entry *te = status_entry(resolve_status(v->r), v->l, TR_PAGES, v->p->key);
+	size_t n = te && v->p->docs[v->l] ? te->nitems : 0;
+	n = n < CHANGED_SHOWN ? n : CHANGED_SHOWN;
+	lua_createtable(L, (int)n, 0);
+	for (size_t k = 0; k < n; k++) {
+		lua_pushstring(L, te->items[k].label);
+		lua_rawseti(L, -2, (lua_Integer)k + 1);
 	}
-	lua_setfield(L, -2, "changed");
-	lua_pushinteger(L, te && p->docs[l] ? (lua_Integer)(te->nitems - shown) : 0);
-	lua_setfield(L, -2, "changed_more");
 }
 
-/* Pushes the table of page p in language l (without parent and children). */
-static void push_page(lua_State *L, const struct resolved *r, const struct page *p, size_t l, int cache, int empty,
-                      int languages)
+/* The files written for the page, as a set: the original's `outputs` decide for every language. */
+static void make_outputs(lua_State *L, const struct view *v)
 {
-	const struct site *s = resolve_site_of(r);
-	const struct doc *d = site_page_doc(s, p, l);
-	lua_createtable(L, 0, 16);
-	model_set_str(L, "key", p->key);
-	model_set_str(L, "title", d->shown_title);
-	model_set_str(L, "summary", d->shown_summary);
-	model_set_str(L, "layout", d->layout);
-	model_set_str(L, "source", d->src);
-	/* a translation without its own date is as recent as the original it follows */
-	model_set_str(L, "updated", d->updated ? d->updated : site_page_doc(s, p, 0)->updated);
-	lua_pushinteger(L, d->weight);
-	lua_setfield(L, -2, "weight");
-	lua_pushboolean(L, p->key[0] == '\0');
-	lua_setfield(L, -2, "is_home");
-	lua_pushboolean(L, p->is_section);
-	lua_setfield(L, -2, "is_section");
-	lua_pushboolean(L, p->generated);
-	lua_setfield(L, -2, "generated");
-	lua_pushboolean(L, resolve_has_text(r, p, l));
-	lua_setfield(L, -2, "translated");
-	/* the language the page's text is written in (the default's, for a fallback) */
-	lua_geti(L, languages, (lua_Integer)resolve_text_lang(r, p, l) + 1);
-	lua_setfield(L, -2, "text_lang");
-	push_cached(L, cache, p, make_translations, (void *)r);
-	lua_setfield(L, -2, "translations");
-	push_status(L, r, p, l, empty);
-	model_set_str(L, "path", resolve_output(r, p, l));
-	/* the page's address from the site's root, for links that must be absolute */
-	char *perma = xasprintf("%s/%s", s->langs[l].code, p->path);
-	model_set_str(L, "url", perma);
-	free(perma);
-	push_cached(L, cache, d, make_params, NULL);
-	lua_setfield(L, -2, "params");
-	/* the files written for the page, as a set: the original's `outputs` decide for every language */
-	unsigned outs = p->docs[0] ? p->docs[0]->outputs : OUT_HTML;
+	unsigned outs = v->p->docs[0] ? v->p->docs[0]->outputs : OUT_HTML;
 	lua_createtable(L, 0, 4);
 	for (unsigned k = 0; k < 4; k++)
 		if (outs & 1u << k) {
 			lua_pushboolean(L, 1);
 			lua_setfield(L, -2, output_names[k]);
 		}
-	lua_setfield(L, -2, "outputs");
 }
 
-/* pages[lang]: every page's table in that language, linked to parent and children; frozen. */
-static void build_pages(lua_State *L, const struct resolved *r, size_t l, int cache, int empty, int languages)
+/* The page's place among its siblings (1-based), for a neighbourhood of a long section. */
+static lua_Integer position_of(const struct page *p)
 {
-	const struct site *s = resolve_site_of(r);
-	lua_createtable(L, (int)s->npages, 0);
-	int arr = lua_gettop(L);
-	for (size_t i = 0; i < s->npages; i++) {
-		push_page(L, r, s->pages[i], l, cache, empty, languages);
-		lua_rawseti(L, arr, (lua_Integer)i + 1);
-	}
-	for (size_t i = 0; i < s->npages; i++) {
-		const struct page *p = s->pages[i];
-		lua_rawgeti(L, arr, (lua_Integer)i + 1);
-		if (p->parent) {
-			lua_rawgeti(L, arr, (lua_Integer)p->parent->index + 1);
-			lua_setfield(L, -2, "parent");
+	if (!p->parent)
+		return 0;
+	for (size_t k = 0; k < p->parent->nkids; k++)
+		if (p->parent->kids[k] == p)
+			return (lua_Integer)k + 1;
+	return 0;
+}
+
+/* The field names a view has, in the order pairs() does not need (it sorts). */
+static const char *const view_fields[] = {
+	"key", "title", "summary", "layout", "source", "updated", "weight", "is_home", "is_section", "generated",
+	"translated", "text_lang", "translations", "outdated", "changed", "changed_more", "path", "url", "params",
+	"outputs", "parent", "children", "sections", "position", NULL};
+
+/* Pushes field k of v (nil when it has none); 0 when k is no field. */
+static int push_field(lua_State *L, const struct view *v, const char *k)
+{
+	const struct site *s = v->s;
+	const struct page *p = v->p;
+	const struct doc *d = site_page_doc(s, p, v->l);
+	const struct tr_entry *te;
+	switch (k[0]) {
+	case 'c':
+		if (!strcmp(k, "children")) {
+			push_cached(L, v, VT_CHILDREN, make_children);
+			return 1;
 		}
-		lua_createtable(L, (int)p->nkids, 0);
-		for (size_t k = 0; k < p->nkids; k++) {
-			lua_rawgeti(L, arr, (lua_Integer)p->kids[k]->index + 1);
-			/* its place among its siblings: a neighbourhood of a long section without a scan */
-			lua_pushinteger(L, (lua_Integer)k + 1);
-			lua_setfield(L, -2, "position");
-			lua_rawseti(L, -2, (lua_Integer)k + 1);
+		if (!strcmp(k, "changed") || !strcmp(k, "changed_more")) {
+			te = status_entry(resolve_status(v->r), v->l, TR_PAGES, p->key);
+			size_t n = te && p->docs[v->l] ? te->nitems : 0;
+			if (k[7] == '_')
+				lua_pushinteger(L, n > CHANGED_SHOWN ? (lua_Integer)(n - CHANGED_SHOWN) : 0);
+			else
+				push_cached(L, v, VT_CHANGED, make_changed);
+			return 1;
 		}
-		lua_setfield(L, -2, "children");
-		/* the children that are sections (folders), for menus of sites with many pages */
-		lua_newtable(L);
-		for (size_t k = 0, n = 0; k < p->nkids; k++)
-			if (p->kids[k]->is_section) {
-				lua_rawgeti(L, arr, (lua_Integer)p->kids[k]->index + 1);
-				lua_rawseti(L, -2, (lua_Integer)++n);
-			}
-		lua_setfield(L, -2, "sections");
-		lua_pop(L, 1);
+		return 0;
+	case 'g':
+		if (strcmp(k, "generated"))
+			return 0;
+		lua_pushboolean(L, p->generated);
+		return 1;
+	case 'i':
+		if (!strcmp(k, "is_home"))
+			lua_pushboolean(L, p->key[0] == '\0');
+		else if (!strcmp(k, "is_section"))
+			lua_pushboolean(L, p->is_section);
+		else
+			return 0;
+		return 1;
+	case 'k':
+		if (strcmp(k, "key"))
+			return 0;
+		lua_pushstring(L, p->key);
+		return 1;
+	case 'l':
+		if (strcmp(k, "layout"))
+			return 0;
+		d->layout ? (void)lua_pushstring(L, d->layout) : lua_pushnil(L);
+		return 1;
+	case 'o':
+		if (!strcmp(k, "outdated")) {
+			/* Readers are told when a passage is behind, not when only the translation's shape is in question. */
+			te = status_entry(resolve_status(v->r), v->l, TR_PAGES, p->key);
+			lua_pushboolean(L, te && p->docs[v->l] && te->state == TR_OUTDATED && te->nitems);
+		} else if (!strcmp(k, "outputs")) {
+			push_cached(L, v, VT_OUTPUTS, make_outputs);
+		} else {
+			return 0;
+		}
+		return 1;
+	case 'p':
+		if (!strcmp(k, "parent")) {
+			p->parent ? push_view(L, p->parent->index, v->l) : lua_pushnil(L);
+		} else if (!strcmp(k, "path")) {
+			lua_pushstring(L, resolve_output(v->r, p, v->l));
+		} else if (!strcmp(k, "params")) {
+			push_cached(L, v, VT_PARAMS, make_params);
+		} else if (!strcmp(k, "position")) {
+			lua_Integer pos = position_of(p);
+			pos ? lua_pushinteger(L, pos) : lua_pushnil(L);
+		} else {
+			return 0;
+		}
+		return 1;
+	case 's':
+		if (!strcmp(k, "summary"))
+			d->shown_summary ? (void)lua_pushstring(L, d->shown_summary) : lua_pushnil(L);
+		else if (!strcmp(k, "source"))
+			d->src ? (void)lua_pushstring(L, d->src) : lua_pushnil(L);
+		else if (!strcmp(k, "sections"))
+			push_cached(L, v, VT_SECTIONS, make_sections);
+		else
+			return 0;
+		return 1;
+	case 't':
+		if (!strcmp(k, "title")) {
+			d->shown_title ? (void)lua_pushstring(L, d->shown_title) : lua_pushnil(L);
+		} else if (!strcmp(k, "translated")) {
+			lua_pushboolean(L, resolve_has_text(v->r, p, v->l));
+		} else if (!strcmp(k, "translations")) {
+			push_cached(L, v, VT_TRANSLATIONS, make_translations);
+		} else if (!strcmp(k, "text_lang")) {
+			/* the language the page's text is written in (the default's, for a fallback) */
+			lua_getfield(L, LUA_REGISTRYINDEX, "vade.site");
+			lua_getfield(L, -1, "languages");
+			lua_geti(L, -1, (lua_Integer)resolve_text_lang(v->r, p, v->l) + 1);
+			lua_replace(L, -3);
+			lua_pop(L, 1);
+		} else {
+			return 0;
+		}
+		return 1;
+	case 'u':
+		if (!strcmp(k, "updated")) {
+			/* a translation without its own date is as recent as the original it follows */
+			const char *u = d->updated ? d->updated : site_page_doc(s, p, 0)->updated;
+			u ? (void)lua_pushstring(L, u) : lua_pushnil(L);
+		} else if (!strcmp(k, "url")) {
+			/* the page's address from the site's root, for links that must be absolute */
+			lua_pushfstring(L, "%s/%s", s->langs[v->l].code, p->path);
+		} else {
+			return 0;
+		}
+		return 1;
+	case 'w':
+		if (strcmp(k, "weight"))
+			return 0;
+		lua_pushinteger(L, d->weight);
+		return 1;
 	}
+	return 0;
+}
+
+static int l_view_index(lua_State *L)
+{
+	struct view v;
+	if (!view_of(L, 1, &v) || lua_type(L, 2) != LUA_TSTRING || !push_field(L, &v, lua_tostring(L, 2)))
+		lua_pushnil(L);
+	return 1;
+}
+
+/* pairs(view): its fields, as a read-only table made for the loop. */
+static int l_view_pairs(lua_State *L)
+{
+	struct view v;
+	lua_newtable(L);
+	if (view_of(L, 1, &v))
+		for (const char *const *k = view_fields; *k; k++)
+			if (push_field(L, &v, *k))
+				lua_setfield(L, -2, *k);
+	tpl_freeze(L);
+	luaL_getmetafield(L, -1, "__pairs");
+	lua_insert(L, -2);
+	lua_call(L, 1, 3);
+	return 3;
+}
+
+static int l_view_len(lua_State *L)
+{
+	lua_pushinteger(L, 0);
+	return 1;
+}
+
+static int l_view_readonly(lua_State *L)
+{
+	return luaL_error(L, "site values are read-only in templates (copy them into a local table first)");
+}
+
+/* registry["vade.pageview"], registry["vade.views"] (per language, the views of every page in
+ * site order) and registry["vade.viewcache"]; pushes nothing. */
+static void build_views(lua_State *L, struct worker *w)
+{
+	const struct site *s = w->sh->s;
+	lua_createtable(L, 0, 5);
+	static const luaL_Reg meta[] = {{"__index", l_view_index}, {"__pairs", l_view_pairs}, {NULL, NULL}};
+	for (const luaL_Reg *m = meta; m->name; m++) {
+		lua_pushlightuserdata(L, w);
+		lua_pushcclosure(L, m->func, 1);
+		lua_setfield(L, -2, m->name);
+	}
+	lua_pushcfunction(L, l_view_len);
+	lua_setfield(L, -2, "__len");
+	lua_pushcfunction(L, l_view_readonly);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushliteral(L, "read-only");
+	lua_setfield(L, -2, "__metatable");
+	int meta_i = lua_gettop(L);
+	lua_createtable(L, (int)s->nlangs, 0);
+	for (size_t l = 0; l < s->nlangs; l++) {
+		lua_createtable(L, (int)s->npages, 0);
+		for (size_t i = 0; i < s->npages; i++) {
+			lua_createtable(L, 0, 1);
+			lua_pushlightuserdata(L, (void *)&slot_key);
+			lua_pushinteger(L, (lua_Integer)(i * s->nlangs + l));
+			lua_rawset(L, -3);
+			lua_pushvalue(L, meta_i);
+			lua_setmetatable(L, -2);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		lua_rawseti(L, -2, (lua_Integer)l + 1);
+	}
+	lua_setfield(L, LUA_REGISTRYINDEX, "vade.views");
+	lua_setfield(L, LUA_REGISTRYINDEX, "vade.pageview");
+	lua_newtable(L);
+	lua_createtable(L, 0, 1);
+	lua_pushliteral(L, "v");
+	lua_setfield(L, -2, "__mode");
+	lua_setmetatable(L, -2);
+	lua_setfield(L, LUA_REGISTRYINDEX, "vade.viewcache");
+}
+
+/* pages[lang]: every page's view in that language, in site order; frozen. */
+static void build_pages(lua_State *L, size_t l)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.views");
+	lua_rawgeti(L, -1, (lua_Integer)l + 1);
+	lua_remove(L, -2);
 	tpl_freeze(L);
 }
+
+/* }------- */
 
 /* data[name] in language l, with the language's translated fields overlaid (resolve.h); frozen. */
 static void build_data(lua_State *L, const struct resolved *r, size_t l)
@@ -769,13 +974,7 @@ static int model_call(lua_State *L)
 	/* A C function may use LUA_MINSTACK (20) slots unless it asks for more. */
 	luaL_checkstack(L, 40, "site model");
 	build_site(L, s);
-	lua_getfield(L, LUA_REGISTRYINDEX, "vade.site");
-	lua_getfield(L, -1, "languages");
-	int languages = lua_gettop(L);
-	lua_newtable(L);
-	int cache = lua_gettop(L);
-	lua_newtable(L);
-	int empty = lua_gettop(L);
+	build_views(L, w);
 	lua_createtable(L, (int)s->nlangs, 0);
 	int pages = lua_gettop(L);
 	lua_createtable(L, (int)s->nlangs, 0);
@@ -783,7 +982,7 @@ static int model_call(lua_State *L)
 	lua_createtable(L, (int)s->nlangs, 0);
 	int refs = lua_gettop(L);
 	for (size_t l = 0; l < s->nlangs; l++) {
-		build_pages(L, r, l, cache, empty, languages);
+		build_pages(L, l);
 		lua_rawseti(L, pages, (lua_Integer)l + 1);
 		build_data(L, r, l);
 		build_refs(L);

@@ -272,11 +272,11 @@ static void freeze(lua_State *L, int seen, int real, int meta)
 	/* One level of the site model per call: pages nest children, so this goes deep. */
 	luaL_checkstack(L, 8, "site model nested too deeply");
 	int t = lua_gettop(L);
-	if (lua_getmetatable(L, t)) { /* already a read-only view */
-		bool view = lua_rawequal(L, -1, meta);
+	if (lua_getmetatable(L, t)) {
+		/* Already a read-only view, or a table C gave a metatable of its own (model.c's
+		 * page views), read-only by it; templates cannot set metatables. */
 		lua_pop(L, 1);
-		if (view)
-			return;
+		return;
 	}
 	lua_pushvalue(L, t);
 	if (lua_rawget(L, seen) != LUA_TNIL) {

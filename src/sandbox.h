@@ -35,7 +35,8 @@ void sandbox_copy(lua_State *L, int from, int to);
 /* Pushes the text of the value at idx: tostring()'s, without addresses. */
 void sandbox_tostring(lua_State *L, int idx);
 
-/* Replaces the table at the top of the stack by a read-only view of it, deeply. */
+/* Replaces the table at the top of the stack by a read-only view of it, deeply. A table
+ * with a metatable (a view already, or one of model.c's page views) is left as it is. */
 void sandbox_freeze(lua_State *L);
 
 /* Adds n steps to m; raises the step-limit error when m is past its limit. */

@@ -2,6 +2,8 @@
  * and htmlids_read()'s text of <main>, which the terms are taken from. TAP. */
 #include "htmlids.h"
 #include "search.h"
+
+#include <jansson.h>
 #include "tap.h"
 #include "util.h"
 
@@ -87,8 +89,8 @@ int main(void)
 	ok(a.all.len == b.all.len && !memcmp(a.all.p, b.all.p, a.all.len), "the same terms give the same bytes");
 	ok(strstr(a.all.p, "vadeSearch.shard(\"en\", 0, {\"alpha\":[0,201],\"beta\":[0,1,2,1],\"gamma\":[2,201]});") != NULL,
 	   "postings: page ids as differences, scores: %s", a.all.p);
-	ok(strstr(a.all.p, "vadeSearch.index(\"en\", {\"pages\":2,\"shards\":[\"alpha\"],\"sizes\":[") != NULL,
-	   "the list: pages, first terms, sizes");
+	ok(strstr(a.all.p, "vadeSearch.index(\"en\", {\"pages\":2,\"group\":8,\"shards\":[\"alpha\"],\"sizes\":[") != NULL,
+	   "the list: pages, group size, first terms, sizes");
 	buf_free(&a.names);
 	buf_free(&a.all);
 	buf_free(&b.names);
@@ -96,11 +98,19 @@ int main(void)
 	search_terms_free(pages[0]);
 	search_terms_free(pages[2]);
 
+	/* p/<g>.js: the entries of group 1 (pages 8-15) that the language has, keyed by id. */
 	size_t len;
-	char *frag = search_fragment("ar", 7, "../a/index.html", "T \"q\"", "text </script>", "en", "ltr", &len);
-	ok(!strcmp(frag, "vadeSearch.page(\"ar\", 7, {\"url\":\"../a/index.html\",\"title\":\"T \\\"q\\\"\","
-	                 "\"text\":\"text </script>\",\"lang\":\"en\",\"dir\":\"ltr\"});\n"),
-	   "a page's fragment, JSON by jansson: %s", frag);
-	free(frag);
+	json_t *group[SEARCH_GROUP] = {NULL};
+	group[1] = search_fragment("../a/index.html", "T \"q\"", "text </script>", "en", "ltr");
+	group[3] = search_fragment("../b/index.html", "B", "b", NULL, NULL);
+	char *file = search_group("ar", 1, group, SEARCH_GROUP, &len);
+	ok(file && !strcmp(file, "vadeSearch.pages(\"ar\", 1, {\"9\":{\"url\":\"../a/index.html\",\"title\":\"T \\\"q\\\"\","
+	                         "\"text\":\"text </script>\",\"lang\":\"en\",\"dir\":\"ltr\"},"
+	                         "\"11\":{\"url\":\"../b/index.html\",\"title\":\"B\",\"text\":\"b\"}});\n") &&
+	       len == strlen(file),
+	   "a group's file: entries by id, JSON by jansson: %s", file ? file : "(none)");
+	ok(!group[1] && !group[3], "the group's entries are taken");
+	free(file);
+	ok(search_group("ar", 2, group, SEARCH_GROUP, &len) == NULL, "no file for a group with no page");
 	return tap_done();
 }

@@ -33,6 +33,8 @@ struct job {
 	size_t nchapters;
 	bool own_page;                  /* the template's page is one of its own (search, 404, dashboard),
 	                                 * not `page`: no page of the site is current */
+	size_t pager;                   /* which page of the page's listing this is (resolve_pager_total);
+	                                 * 0 for the first as well */
 };
 
 /* The ids of one rendered page, for checking links to its anchors. */
@@ -70,6 +72,8 @@ struct worker {
 	struct vec checks;              /* links to anchors, checked once every page is rendered */
 	const struct job *job;          /* the job whose template runs; set by job_template() only */
 	bool indexing;                  /* the theme has a search page and there is an output: pages are indexed */
+	bool pager_listed;              /* the running job's templates read page.pager.items: its listing's
+	                                 * other pages are written too */
 	const char *text_src;           /* the source file read last (a page's languages often share it) */
 	char *text;
 	size_t text_len;

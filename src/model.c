@@ -1041,6 +1041,85 @@ void model_push_toc(lua_State *L, const struct md_result *md)
 	}
 }
 
+/* page.pager: the page of the listing of a page's children being rendered (Hugo's
+ * .Paginator), a table whose fields are made when read: number, total, size, first and
+ * last (positions among the children of the first and last item shown), items (their
+ * views), paths (the output files of pages 1..total, for url()), prev and next (paths or
+ * nil), translations[code] (this page of the listing in that language, or its first
+ * page when that language's listing is shorter). Reading items is what tells render.c
+ * the layout lists the children page by page, so pages 2..total are written too. */
+static int l_pager_index(lua_State *L)
+{
+	struct worker *w = worker_of(L);
+	const struct site *s = w->sh->s;
+	const struct resolved *r = w->sh->r;
+	const struct page *p = s->pages[(size_t)lua_tointeger(L, lua_upvalueindex(2))];
+	size_t l = (size_t)lua_tointeger(L, lua_upvalueindex(3));
+	size_t k = (size_t)lua_tointeger(L, lua_upvalueindex(4));
+	size_t total = resolve_pager_total(r, p, l), size = s->page_size;
+	size_t first = (k - 1) * size, last = k * size < p->nkids ? k * size : p->nkids;
+	const char *f = luaL_checkstring(L, 2);
+	if (!strcmp(f, "number")) {
+		lua_pushinteger(L, (lua_Integer)k);
+	} else if (!strcmp(f, "total")) {
+		lua_pushinteger(L, (lua_Integer)total);
+	} else if (!strcmp(f, "size")) {
+		lua_pushinteger(L, (lua_Integer)size);
+	} else if (!strcmp(f, "first")) {
+		lua_pushinteger(L, (lua_Integer)first + 1);
+	} else if (!strcmp(f, "last")) {
+		lua_pushinteger(L, (lua_Integer)last);
+	} else if (!strcmp(f, "items")) {
+		lua_createtable(L, (int)(last - first), 0);
+		for (size_t i = first; i < last; i++) {
+			push_view(L, p->kids[i]->index, l);
+			lua_rawseti(L, -2, (lua_Integer)(i - first) + 1);
+		}
+		w->pager_listed = true;
+	} else if (!strcmp(f, "paths")) {
+		lua_createtable(L, (int)total, 0);
+		for (size_t i = 1; i <= total; i++) {
+			char *o = resolve_pager_output(r, p, l, i);
+			lua_pushstring(L, o);
+			free(o);
+			lua_rawseti(L, -2, (lua_Integer)i);
+		}
+	} else if ((!strcmp(f, "prev") && k > 1) || (!strcmp(f, "next") && k < total)) {
+		char *o = resolve_pager_output(r, p, l, f[0] == 'p' ? k - 1 : k + 1);
+		lua_pushstring(L, o);
+		free(o);
+	} else if (!strcmp(f, "translations")) {
+		lua_createtable(L, 0, (int)s->nlangs);
+		for (size_t o = 0; o < s->nlangs; o++) {
+			bool has = resolve_written(r, p, o) && resolve_pager_total(r, p, o) >= k;
+			char *out = resolve_pager_output(r, p, o, has ? k : 1);
+			lua_pushstring(L, out);
+			free(out);
+			lua_setfield(L, -2, s->langs[o].code);
+		}
+	} else {
+		return 0;
+	}
+	lua_pushvalue(L, 2);
+	lua_pushvalue(L, -2);
+	lua_rawset(L, 1);
+	return 1;
+}
+
+/* Pushes page.pager for job j. */
+static void push_pager(lua_State *L, struct worker *w, const struct job *j)
+{
+	lua_newtable(L);
+	lua_createtable(L, 0, 1);
+	lua_pushlightuserdata(L, w);
+	lua_pushinteger(L, (lua_Integer)j->page->index);
+	lua_pushinteger(L, (lua_Integer)j->lang);
+	lua_pushinteger(L, (lua_Integer)(j->pager ? j->pager : 1));
+	lua_pushcclosure(L, l_pager_index, 4);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
+}
+
 void model_push_vars(struct worker *w, const struct job *j, const struct md_result *md)
 {
 	lua_State *L = tpl_lua(w->e);
@@ -1062,6 +1141,10 @@ void model_push_vars(struct worker *w, const struct job *j, const struct md_resu
 		lua_setfield(L, -2, "content");
 		model_push_toc(L, md);
 		lua_setfield(L, -2, "toc");
+	}
+	if (j->kind == OUT_HTML && !j->own_page && j->page->nkids > 0) {
+		push_pager(L, w, j);
+		lua_setfield(L, -2, "pager");
 	}
 	lua_createtable(L, 0, 2);
 	lua_geti(L, -3, (lua_Integer)j->page->index + 1);

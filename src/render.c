@@ -469,6 +469,33 @@ static void page_done(struct worker *w, size_t pg)
 	}
 }
 
+/* Page k (2..) of the listing of p's children in lang (resolve_pager_total): the
+ * layout again, with page.pager at page k and without the page's text (its
+ * content, table of contents and notes are on the first page only, and so is
+ * its entry in the search index and the anchors links may name). */
+static void render_listing(struct worker *w, const struct page *p, const struct doc *d, size_t lang,
+                           const char *tname, size_t k)
+{
+	struct shared *sh = w->sh;
+	char *out_path = resolve_pager_output(sh->r, p, lang, k);
+	struct cite_ctx cite;
+	cite_ctx_init(&cite, &sh->s->refs);
+	struct job j = {.page = p, .doc = d, .lang = lang, .kind = OUT_HTML, .out_path = out_path,
+	                .cite = &cite, .pager = k};
+	struct md_result md = {0};
+	buf_init(&md.html);
+	struct buf page = BUF_INIT;
+	if (render_layout(w, &j, tname, &md, &page) == 0) {
+		if (sh->o->out)
+			output_put(sh->o->out, out_path, page.p, page.len);
+		atomic_fetch_add(&sh->written, 1);
+	}
+	buf_free(&page);
+	markdown_result_free(&md);
+	cite_ctx_free(&cite);
+	free(out_path);
+}
+
 /* The site page of p in lang, then its print outputs. */
 static void render_page(struct worker *w, const struct page *p, size_t lang)
 {
@@ -492,7 +519,9 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 	buf_init(&md.html);
 	struct buf page = BUF_INIT;
 	size_t checks_from = w->checks.n;
+	w->pager_listed = false;
 	int rc = render_text(w, &j, NULL, &md) ? render_layout(w, &j, tname, &md, &page) : -1;
+	bool paged = rc == 0 && w->pager_listed;
 	if (rc == 0) {
 		size_t slot = p->index * s->nlangs + lang;
 		/* The ids a link to the page may name (headings, notes, what its templates give ids), checked. */
@@ -517,6 +546,9 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 	buf_free(&page);
 	markdown_result_free(&md);
 	cite_ctx_free(&cite);
+	if (paged)
+		for (size_t k = 2, n = resolve_pager_total(sh->r, p, lang); k <= n; k++)
+			render_listing(w, p, d, lang, tname, k);
 	free(tname);
 	if (rc == 0 && p->docs[0])
 		for (unsigned bit = OUT_CARD; bit <= OUT_HANDBOOK; bit <<= 1)

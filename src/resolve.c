@@ -682,3 +682,19 @@ const char *resolve_output(const struct resolved *r, const struct page *p, size_
 {
 	return r->outputs[slot(r, p, lang)];
 }
+
+size_t resolve_pager_total(const struct resolved *r, const struct page *p, size_t lang)
+{
+	(void)lang; /* every language lists the same children */
+	size_t size = r->s->page_size ? r->s->page_size : SITE_PAGE_SIZE;
+	return p->nkids > size ? (p->nkids + size - 1) / size : 1;
+}
+
+char *resolve_pager_output(const struct resolved *r, const struct page *p, size_t lang, size_t k)
+{
+	const char *first = resolve_output(r, p, lang);
+	if (k <= 1)
+		return xstrdup(first);
+	size_t dir = strlen(first) - strlen("index.html"); /* "<lang>/<path>" */
+	return xasprintf("%.*spage/%zu/index.html", (int)dir, first, k);
+}

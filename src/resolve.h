@@ -52,6 +52,15 @@ bool resolve_written(const struct resolved *r, const struct page *p, size_t lang
 /* "<lang>/<path>index.html": the page's output file under OUT_DIR. */
 const char *resolve_output(const struct resolved *r, const struct page *p, size_t lang);
 
+/* A page's listing of its children in pages of site.yaml's `page_size`
+ * (Hugo's paginator): how many pages it takes in lang, at least 1. The
+ * first is the page's own output; page k (2..total) is written, when the
+ * page's layout lists the pager's items (render.c), at
+ * "<lang>/<path>page/<k>/index.html", beside the first. */
+size_t resolve_pager_total(const struct resolved *r, const struct page *p, size_t lang);
+/* The output file of page k (1..total) of p's listing in lang; caller frees. */
+char *resolve_pager_output(const struct resolved *r, const struct page *p, size_t lang, size_t k);
+
 /* What a link in a source file names. */
 enum link_kind {
 	LINK_FRAGMENT,          /* "#part": a place in the same page */

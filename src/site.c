@@ -142,6 +142,18 @@ static bool load_config(struct site *s)
 	}
 	s->fallback_link = fb && !strcmp(fb, "link");
 	free(fb);
+	/* A listing longer than this is written as several pages (resolve_pager_total). */
+	s->page_size = SITE_PAGE_SIZE;
+	struct yml_node *ps = yml_get(root, "page_size");
+	if (ps) {
+		long long pv = 0;
+		if (yml_resolve(ps, &pv, &dv) != YML_T_INT || pv < 1 || pv > 1000000) {
+			diag_error(src, ps->line, ps->col, "'page_size' must be a whole number from 1 to 1000000 "
+			           "(the most pages a listing shows on one page; default %d)", SITE_PAGE_SIZE);
+			return false;
+		}
+		s->page_size = (size_t)pv;
+	}
 	s->edition = site_yaml_text(root, "edition", NULL, src);
 	if (s->edition && !s->edition[strspn(s->edition, " \t")]) {
 		free(s->edition); /* an empty edition is none */

@@ -22,6 +22,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The default of site.yaml's `page_size`. */
+#define SITE_PAGE_SIZE 100
+
 enum output_kind {
 	OUT_HTML = 1 << 0,      /* the site page, index.html */
 	OUT_CARD = 1 << 1,      /* card.html: the pocket card, one page per side */
@@ -84,6 +87,7 @@ struct site {
 	size_t nlangs;
 	bool unsafe_html;
 	bool fallback_link;     /* `fallback: link`: an untranslated page is not copied; links lead to the original */
+	size_t page_size;       /* `page_size`: the most children a page's listing shows on one page (default 100) */
 	struct page **pages;    /* sorted by key; pages[0] is home */
 	size_t npages;
 	struct data_file *data;

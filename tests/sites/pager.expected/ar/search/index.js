@@ -1,0 +1,1 @@
+vadeSearch.index("ar", {"pages":17,"group":8,"shards":["alef"],"sizes":[1279]});

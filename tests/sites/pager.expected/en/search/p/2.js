@@ -1,0 +1,1 @@
+vadeSearch.pages("en", 2, {"16":{"url":"../small/beta/index.html","title":"Beta","text":"Beta Beta."}});

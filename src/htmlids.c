@@ -1,10 +1,20 @@
-/* htmlids.c — ids and in-page links of an output file, through libxml2's HTML parser. */
+/* htmlids.c — ids and in-page links of an output file, and the text of its <main>, through libxml2's HTML
+ * parser used as a SAX parser: it calls us at each start tag, end tag and run of text, and builds no tree.
+ *
+ * Why no tree: htmlReadMemory() made a node for every element, attribute and run of text of every page, an id
+ * table beside them, and freed it all after one walk; that was the largest single cost of a build, a third of
+ * its CPU (issue 13). The tokenizer and its error recovery stay libxml2's (the project does not hand-write an
+ * HTML tokenizer): the events are those its tree builder (SAX2.c) received, in the same order, from the same
+ * parse, started the way htmlReadMemory() starts it. The builder also stops a parse at two limits of its own;
+ * we stop at the same places (see limits below), so ids, messages and text are what the tree gave.
+ */
 #include "htmlids.h"
 #include "diag.h"
 #include "util.h"
 
 #include <libxml/HTMLparser.h>
-#include <libxml/tree.h>
+#include <libxml/SAX2.h>
+#include <libxml/parserInternals.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +24,15 @@ void htmlids_init(void)
 	xmlInitParser();
 }
 
-/* An attribute found in the walk, with its element's line in the file. */
+/* An attribute found in the parse, with its element's line in the file. */
 struct seen {
 	char *value;
 	long line;
+};
+
+struct seen_list {
+	struct seen *v;
+	size_t n, cap;
 };
 
 static int cmp_seen(const void *a, const void *b)
@@ -27,13 +42,14 @@ static int cmp_seen(const void *a, const void *b)
 	return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
-static void push(struct seen **v, size_t *n, size_t *cap, const xmlChar *value, long line)
+/* Takes value (malloc'd) into l. */
+static void push(struct seen_list *l, char *value, long line)
 {
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 64;
-		*v = xrealloc(*v, *cap * sizeof **v);
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
 	}
-	(*v)[(*n)++] = (struct seen){xstrdup((const char *)value), line};
+	l->v[l->n++] = (struct seen){value, line};
 }
 
 static int hexval(int c)
@@ -58,31 +74,6 @@ static char *fragment_id(const char *frag)
 	return out;
 }
 
-static void walk(xmlNode *n, struct seen **ids, size_t *nids, size_t *icap, struct seen **links, size_t *nlinks,
-                 size_t *lcap)
-{
-	for (; n; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		/* A link marked data-hash sets a state a script reads from the address (the sheet's #a4): no place. */
-		bool state = xmlHasProp(n, BAD_CAST "data-hash") != NULL;
-		for (xmlAttr *a = n->properties; a; a = a->next) {
-			xmlChar *v = xmlNodeGetContent((xmlNode *)a);
-			if (!v)
-				continue;
-			if (!xmlStrcasecmp(a->name, BAD_CAST "id") && *v)
-				push(ids, nids, icap, v, xmlGetLineNo(n));
-			else if (!xmlStrcasecmp(a->name, BAD_CAST "href") && v[0] == '#' && v[1] && !state) {
-				char *id = fragment_id((const char *)v + 1);
-				push(links, nlinks, lcap, BAD_CAST id, xmlGetLineNo(n));
-				free(id);
-			}
-			xmlFree(v);
-		}
-		walk(n->children, ids, nids, icap, links, nlinks, lcap);
-	}
-}
-
 /* {============ The text of <main>, for the search index */
 
 static bool is_block(const xmlChar *name)
@@ -102,22 +93,33 @@ static bool is_heading(const xmlChar *name)
 	return (name[0] == 'h' || name[0] == 'H') && name[1] >= '1' && name[1] <= '6' && !name[2];
 }
 
-static bool left_out(xmlNode *n)
+/* The attribute name of atts (name, value, name, value, ..., NULL), or NULL. Names are exact: the
+ * parser gives them in lower case. */
+static const xmlChar **find_att(const xmlChar **atts, const char *name)
+{
+	for (; atts && *atts; atts += 2)
+		if (!strcmp((const char *)*atts, name))
+			return atts;
+	return NULL;
+}
+
+static bool left_out(const xmlChar *name, const xmlChar **atts)
 {
 	static const char *const skip[] = {"nav", "script", "style", "template"};
 	for (size_t i = 0; i < sizeof skip / sizeof *skip; i++)
-		if (!xmlStrcasecmp(n->name, BAD_CAST skip[i]))
+		if (!xmlStrcasecmp(name, BAD_CAST skip[i]))
 			return true;
-	return xmlHasProp(n, BAD_CAST "data-nosearch") != NULL;
+	return find_att(atts, "data-nosearch") != NULL;
 }
 
-/* Appends s to b with runs of white space as one space, none at the start. */
-static void add_text(struct buf *b, const char *s)
+/* Appends s[0..n) to b with runs of white space as one space, none at the start. The state is the
+ * end of b, so a run of text given in pieces comes out as given whole. */
+static void add_text(struct buf *b, const xmlChar *s, int n)
 {
-	for (; *s; s++) {
+	for (const xmlChar *end = s + n; s < end; s++) {
 		bool sp = *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f';
 		if (!sp)
-			buf_addc(b, *s);
+			buf_addc(b, (char)*s);
 		else if (b->len && b->p[b->len - 1] != ' ')
 			buf_addc(b, ' ');
 	}
@@ -127,39 +129,6 @@ static void gap(struct buf *b)
 {
 	if (b->len && b->p[b->len - 1] != ' ')
 		buf_addc(b, ' ');
-}
-
-static void text_of(xmlNode *n, struct html_text *t, bool head)
-{
-	for (; n; n = n->next) {
-		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-			add_text(&t->body, (const char *)n->content);
-			if (head)
-				add_text(&t->heads, (const char *)n->content);
-		} else if (n->type == XML_ELEMENT_NODE && !left_out(n)) {
-			bool block = is_block(n->name), h = head || is_heading(n->name);
-			if (block)
-				gap(&t->body);
-			text_of(n->children, t, h);
-			if (block)
-				gap(&t->body);
-			if (h && !head)
-				gap(&t->heads);
-		}
-	}
-}
-
-static void find_main(xmlNode *n, struct html_text *t)
-{
-	for (; n; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		if (!xmlStrcasecmp(n->name, BAD_CAST "main")) {
-			text_of(n->children, t, false);
-			return;
-		}
-		find_main(n->children, t);
-	}
 }
 
 static void trim_end(struct buf *b)
@@ -172,6 +141,265 @@ void html_text_free(struct html_text *t)
 {
 	buf_free(&t->heads);
 	buf_free(&t->body);
+}
+
+/* Where an open element stands for the text. The rule is the tree walk's: in each list of siblings,
+ * outside any <main>, the first <main> is read and the walk goes no further along that list; inside it
+ * every element is read except the left-out ones and all they hold. */
+enum place {
+	SEARCHED, /* outside <main>; a <main> child would be read, unless one was already */
+	PASSED,   /* outside <main>, after a <main> the walk stopped at: never read */
+	MAIN,     /* the <main> being read */
+	READ,     /* inside it */
+	LEFT_OUT  /* inside it, in a left-out element */
+};
+
+struct frame {
+	unsigned char place;
+	bool main_found; /* SEARCHED: a <main> among the children so far */
+	bool head;       /* inside an h1-h6 */
+	bool head_start; /* this element is the outermost h1-h6: its end parts headings */
+	bool block;      /* a block: its end parts words */
+};
+
+/* }============ */
+
+/* {============ The parse */
+
+struct parse {
+	xmlParserCtxtPtr ctxt;
+	struct seen_list ids, links;
+	struct html_text *text; /* NULL: not wanted */
+	/* frames[0] is the document, frames[i] the open element at depth i. */
+	struct frame *frames;
+	size_t depth, cap;
+	size_t run;      /* bytes in the text node the tree would be growing; 0 after a tag, comment or PI */
+	bool run_cdata;  /* ... and whether it is a CDATA node (a <script>'s, a <style>'s) */
+	bool started;    /* the parser began the document (the tree's doc would exist) */
+	bool stopped;
+	/* The document's first node decides where an element goes that starts when none is open (after
+	 * </html>, or in a fragment): the tree builder made it a child of that first node when it was the root
+	 * element, a node of the document otherwise. root is the root element's frame once it is closed. */
+	enum { NOTHING, ROOT, OTHER } first;
+	bool root_open;
+	struct frame root;
+};
+
+/* The limits of libxml2's tree builder (2.9), which ended the parse where they were met and kept what it had:
+ * nodePush() refuses an element deeper than xmlParserMaxDepth (256) open ones, and xmlSAX2Text() a text
+ * node grown past XML_MAX_TEXT_LENGTH (10 MB), unless XML_PARSE_HUGE, which we never gave. Stopping here
+ * at the same events keeps the ids, messages and text of such pages (deep raw HTML, say) as they were. */
+static void stop(struct parse *p)
+{
+	p->stopped = true;
+	xmlStopParser(p->ctxt);
+}
+
+static void on_start_document(void *ctx)
+{
+	((struct parse *)ctx)->started = true;
+}
+
+/* A <!DOCTYPE>, wherever it is: the tree put it first in the document. */
+static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id, const xmlChar *system_id)
+{
+	((struct parse *)ctx)->first = OTHER;
+}
+
+static void collect(struct parse *p, const xmlChar **atts)
+{
+	if (!atts)
+		return;
+	long line = p->ctxt->input->line;
+	/* A link marked data-hash sets a state a script reads from the address (the sheet's #a4): no place. */
+	bool state = find_att(atts, "data-hash") != NULL;
+	for (; *atts; atts += 2) {
+		/* A name without a value is the empty string, as it was in the tree (boolean attributes aside,
+		 * which are neither id nor href). */
+		const char *name = (const char *)atts[0], *v = atts[1] ? (const char *)atts[1] : "";
+		if (!xmlStrcasecmp(BAD_CAST name, BAD_CAST "id") && *v)
+			push(&p->ids, xstrdup(v), line);
+		else if (!xmlStrcasecmp(BAD_CAST name, BAD_CAST "href") && v[0] == '#' && v[1] && !state)
+			push(&p->links, fragment_id(v + 1), line);
+	}
+}
+
+static struct frame place_of(struct parse *p, struct frame *up, const xmlChar *name, const xmlChar **atts)
+{
+	struct frame f = {.place = PASSED};
+	switch (up->place) {
+	case SEARCHED:
+		if (up->main_found)
+			break;
+		if (!xmlStrcasecmp(name, BAD_CAST "main")) {
+			up->main_found = true;
+			f.place = MAIN;
+		} else {
+			f.place = SEARCHED;
+		}
+		break;
+	case MAIN:
+	case READ:
+		if (left_out(name, atts)) {
+			f.place = LEFT_OUT;
+			break;
+		}
+		f.place = READ;
+		f.block = is_block(name);
+		f.head = up->head || is_heading(name);
+		f.head_start = f.head && !up->head;
+		if (f.block)
+			gap(&p->text->body);
+		break;
+	case LEFT_OUT:
+		f.place = LEFT_OUT;
+		break;
+	}
+	return f;
+}
+
+static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+	struct parse *p = ctx;
+	if (p->stopped)
+		return;
+	if (p->depth > xmlParserMaxDepth) {
+		stop(p);
+		return;
+	}
+	p->run = 0;
+	collect(p, atts);
+	if (p->depth + 1 == p->cap) {
+		p->cap *= 2;
+		p->frames = xrealloc(p->frames, p->cap * sizeof *p->frames);
+	}
+	struct frame *up = &p->frames[p->depth];
+	if (!p->depth && p->first == ROOT) {
+		up = &p->root;
+	} else if (!p->depth && p->first == NOTHING) {
+		p->first = ROOT;
+		p->root_open = true;
+	}
+	struct frame f = p->text ? place_of(p, up, name, atts) : (struct frame){.place = PASSED};
+	p->frames[++p->depth] = f;
+}
+
+static void on_end(void *ctx, const xmlChar *name)
+{
+	struct parse *p = ctx;
+	/* The parser closes what is open at the end of the file, and an end tag the tree would have had no
+	 * element for (after a stop) pops nothing here. */
+	if (p->stopped || !p->depth)
+		return;
+	p->run = 0;
+	struct frame *f = &p->frames[p->depth--];
+	if (!p->depth && p->root_open) {
+		p->root = *f;
+		p->root_open = false;
+	}
+	if (f->place == READ) {
+		if (f->block)
+			gap(&p->text->body);
+		if (f->head_start)
+			gap(&p->text->heads);
+	}
+}
+
+static void text(struct parse *p, const xmlChar *s, int len, bool cdata)
+{
+	if (p->stopped || !p->depth) /* no element open: the tree had nowhere to put it */
+		return;
+	if (p->run && p->run_cdata == cdata) {
+		if (p->run + (size_t)len > XML_MAX_TEXT_LENGTH) {
+			stop(p);
+			return;
+		}
+		p->run += (size_t)len;
+	} else {
+		p->run = (size_t)len;
+		p->run_cdata = cdata;
+	}
+	struct frame *f = &p->frames[p->depth];
+	if (f->place == MAIN || f->place == READ) {
+		add_text(&p->text->body, s, len);
+		if (f->head)
+			add_text(&p->text->heads, s, len);
+	}
+}
+
+static void on_characters(void *ctx, const xmlChar *s, int len)
+{
+	text(ctx, s, len, false);
+}
+
+static void on_cdata(void *ctx, const xmlChar *s, int len)
+{
+	text(ctx, s, len, true);
+}
+
+/* A comment or processing instruction was a node of its own: the next text starts a new one; with no
+ * element open, it went to the document. */
+static void on_node(struct parse *p)
+{
+	if (p->stopped)
+		return;
+	p->run = 0;
+	if (!p->depth && p->first == NOTHING)
+		p->first = OTHER;
+}
+
+static void on_comment(void *ctx, const xmlChar *value)
+{
+	on_node(ctx);
+}
+
+static void on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	on_node(ctx);
+}
+
+/* What htmlDefaultSAXHandler calls, less all that builds the tree (the DTD node, entities, the
+ * document). No error or warning callbacks: vade's HTML 5 is not for an HTML 4 parser to judge. */
+static const xmlSAXHandler handler = {
+	.internalSubset = on_doctype,
+	.startDocument = on_start_document,
+	.startElement = on_start,
+	.endElement = on_end,
+	.characters = on_characters,
+	.cdataBlock = on_cdata,
+	.comment = on_comment,
+	.processingInstruction = on_pi,
+	.initialized = 1, /* as htmlDefaultSAXHandler: a SAX1 handler, which the HTML parser calls */
+};
+
+/* Parses html into p, as htmlReadMemory() with htmlDoRead() does (a memory parser context, the options,
+ * UTF-8, the file name for libxml2's own messages), with our handler in place of the tree builder's. */
+static void parse(struct parse *p, const char *html, size_t len, const char *out_path)
+{
+	xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(html, (int)len);
+	if (!ctxt)
+		return;
+	p->ctxt = ctxt;
+	memcpy(ctxt->sax, &handler, sizeof(xmlSAXHandlerV1));
+	ctxt->userData = p;
+	/* No network, no messages: the parser knows HTML 4, and vade's HTML 5 is not for it to judge. */
+	htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+	                             HTML_PARSE_NOIMPLIED);
+	ctxt->html = 1;
+	xmlCharEncodingHandlerPtr utf8 = xmlFindCharEncodingHandler("UTF-8");
+	if (utf8) {
+		xmlSwitchToEncoding(ctxt, utf8);
+		xmlFree((xmlChar *)ctxt->input->encoding);
+		ctxt->input->encoding = xmlStrdup(BAD_CAST "UTF-8");
+	}
+	if (!ctxt->input->filename)
+		ctxt->input->filename = (char *)xmlStrdup(BAD_CAST out_path);
+	p->cap = 64;
+	p->frames = xmalloc(p->cap * sizeof *p->frames);
+	p->frames[0] = (struct frame){.place = SEARCHED};
+	htmlParseDocument(ctxt);
+	xmlFreeParserCtxt(ctxt);
+	free(p->frames);
 }
 
 /* }============ */
@@ -196,21 +424,17 @@ void htmlids_read(const char *html, size_t len, const char *out_path, const char
 	}
 	if (out)
 		memset(out, 0, sizeof *out);
-	/* No network, no messages: the parser knows HTML 4, and vade's HTML 5 is not for it to judge. */
-	htmlDocPtr doc = htmlReadMemory(html, (int)len, out_path, "UTF-8",
-	                                HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-	                                HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
-	if (!doc)
+	struct parse p = {.text = text};
+	parse(&p, html, len, out_path);
+	/* A parse that never began had no document: nothing to report or fill, as before. */
+	if (!p.started)
 		return;
-	struct seen *ids = NULL, *links = NULL;
-	size_t nids = 0, icap = 0, nlinks = 0, lcap = 0;
-	walk(xmlDocGetRootElement(doc) ? doc->children : NULL, &ids, &nids, &icap, &links, &nlinks, &lcap);
-	if (text && xmlDocGetRootElement(doc)) {
-		find_main(doc->children, text);
+	if (text) {
 		trim_end(&text->heads);
 		trim_end(&text->body);
 	}
-	xmlFreeDoc(doc);
+	struct seen *ids = p.ids.v, *links = p.links.v;
+	size_t nids = p.ids.n, nlinks = p.links.n;
 	xqsort(ids, nids, sizeof *ids, cmp_seen);
 	size_t k = 0;
 	for (size_t i = 0; i < nids; i++) {

@@ -1,5 +1,5 @@
 /* htmlids.h — the ids of an output file and its links inside it, read with
- * libxml2's HTML parser: every id given once, every in-page link
+ * libxml2's HTML parser (as a SAX parser: no tree is built): every id given once, every in-page link
  * (href="#x") leading to an id of the same file. Browsers take the first
  * element of an id given twice, so a skip link or a note marker would land
  * on the wrong element; a link to no id goes nowhere.

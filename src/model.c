@@ -65,13 +65,14 @@ static int push_url_hole(lua_State *L, const char *to, size_t len, const char *r
 	return 1;
 }
 
-/* Whether p is the page being rendered (0), a page it is inside (1), or neither (-1). */
+/* Whether p is the page being rendered (0), a page it is inside (1), or neither (-1). Page 2.. of
+ * p's listing is inside p: the address of p is its first page. */
 static int page_rank(const struct job *j, const struct page *p)
 {
 	if (j->own_page)
 		return -1;
 	if (j->page == p)
-		return 0;
+		return j->pager > 1 ? 1 : 0;
 	for (const struct page *a = j->page->parent; a; a = a->parent)
 		if (a == p)
 			return 1;

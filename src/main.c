@@ -87,43 +87,60 @@ static double peak_mib(void)
 
 /* `vade build` when nothing changed since the last build into the output folder (state.h):
  * says so and writes nothing. True when it did. */
-static bool up_to_date(const struct args *a, const struct state_digest *inputs, double t0)
+static bool up_to_date(const struct args *a, const char *dir, const struct state_rec *rec,
+                       const struct state_digest *inputs, double t0)
 {
-	char *dir = a->out ? xstrdup(a->out) : path_join(a->site, "dist");
-	size_t pages, nlangs;
-	bool fresh = state_fresh(dir, inputs, &pages, &nlangs);
-	if (fresh) {
-		printf("vade: %zu pages in %zu language%s into %s, up to date: no input changed since the last build "
-		       "(%.2f s)\n",
-		       pages, nlangs, nlangs == 1 ? "" : "s", dir, monotonic_seconds() - t0);
-		if (a->stats)
-			printf("stage      seconds\n"
-			       "inputs     %7.3f   content/, templates/, themes/ and vade digested: unchanged\n"
-			       "total      %7.3f\n"
-			       "files      0 rendered, 0 written (up to date)\n"
-			       "memory     %.1f MiB peak resident\n",
-			       monotonic_seconds() - t0, monotonic_seconds() - t0, peak_mib());
-	}
-	free(dir);
-	return fresh;
+	if (!state_fresh(dir, rec, inputs))
+		return false;
+	printf("vade: %zu pages in %zu language%s into %s, up to date: no input changed since the last build (%.2f s)\n",
+	       rec->pages, rec->nlangs, rec->nlangs == 1 ? "" : "s", dir, monotonic_seconds() - t0);
+	if (a->stats)
+		printf("stage      seconds\n"
+		       "inputs     %7.3f   content/, templates/, themes/ and vade digested: unchanged\n"
+		       "total      %7.3f\n"
+		       "files      0 rendered, 0 written (up to date)\n"
+		       "memory     %.1f MiB peak resident\n",
+		       monotonic_seconds() - t0, monotonic_seconds() - t0, peak_mib());
+	return true;
+}
+
+/* After a build that wrote dir without warnings: records its inputs when they are still
+ * those digested before it read anything (pre) with the theme folder it used, else only
+ * the theme folder, for the next build to digest. */
+static void record_state(const struct args *a, const char *dir, const struct site *s, const struct state_rec *rec,
+                         const struct state_digest *pre, size_t pages)
+{
+	char *real = realpath(s->theme_dir, NULL);
+	const char *theme = real ? state_theme_outside(a->site, real) : NULL;
+	struct state_digest post;
+	bool same = pre && (!real || (theme ? rec->theme && !strcmp(rec->theme, theme) : !rec->theme)) &&
+	            state_inputs(a->site, dir, theme, &post) && post.lo == pre->lo && post.hi == pre->hi;
+	state_record(dir, same ? &post : NULL, theme, pages, s->nlangs);
+	free(real);
 }
 
 static int cmd_build(const struct args *a, bool write)
 {
 	double t0 = monotonic_seconds();
+	struct state_rec rec = {0};
 	struct state_digest inputs;
 	bool digested = false;
 	if (write) {
 		char *dir0 = a->out ? xstrdup(a->out) : path_join(a->site, "dist");
-		digested = state_inputs(a->site, dir0, &inputs);
+		state_read(dir0, &rec);
+		digested = state_inputs(a->site, dir0, rec.theme, &inputs);
+		bool fresh = digested && up_to_date(a, dir0, &rec, &inputs, t0);
 		free(dir0);
-		if (digested && up_to_date(a, &inputs, t0))
+		if (fresh) {
+			state_rec_free(&rec);
 			return finish(a->strict);
+		}
 	}
 	struct site *s = site_load(a->site);
 	double t_load = monotonic_seconds() - t0;
 	if (diag_errors()) {
 		site_free(s);
+		state_rec_free(&rec);
 		return finish(a->strict);
 	}
 	char *dir = a->out ? xstrdup(a->out) : site_path(s, "dist");
@@ -131,6 +148,7 @@ static int cmd_build(const struct args *a, bool write)
 	if (write && !(out = output_begin(dir))) {
 		free(dir);
 		site_free(s);
+		state_rec_free(&rec);
 		return finish(a->strict);
 	}
 	double t1 = monotonic_seconds();
@@ -153,8 +171,8 @@ static int cmd_build(const struct args *a, bool write)
 			printf("vade: %zu pages in %zu language%s into %s, %zu file%s written (%.2f s)\n", pages, s->nlangs,
 			       s->nlangs == 1 ? "" : "s", dir, changed, changed == 1 ? "" : "s", monotonic_seconds() - t0);
 			/* A build with warnings is not recorded: the next one runs and says them again. */
-			if (digested && diag_warnings() == 0)
-				state_record(dir, &inputs, pages, s->nlangs);
+			if (diag_warnings() == 0)
+				record_state(a, dir, s, &rec, digested ? &inputs : NULL, pages);
 			else
 				state_forget(dir);
 		}
@@ -182,6 +200,7 @@ static int cmd_build(const struct args *a, bool write)
 	}
 	free(dir);
 	site_free(s);
+	state_rec_free(&rec);
 	return finish(a->strict);
 }
 

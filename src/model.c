@@ -601,6 +601,7 @@ struct view {
 static bool view_of(lua_State *L, int idx, struct view *v)
 {
 	struct worker *w = worker_of(L);
+	idx = lua_absindex(L, idx);
 	lua_pushlightuserdata(L, (void *)&slot_key);
 	lua_rawget(L, idx);
 	bool ok = lua_isinteger(L, -1);
@@ -1107,11 +1108,38 @@ static int l_pager_index(lua_State *L)
 	return 1;
 }
 
+/* pairs(page) for the page being rendered: the fields of its view and of this render
+ * (content, toc, pager), as a read-only table made for the loop. */
+static int l_page_pairs(lua_State *L)
+{
+	lua_newtable(L);
+	int t = lua_gettop(L);
+	struct view v;
+	if (luaL_getmetafield(L, 1, "__index") != LUA_TNIL && lua_istable(L, -1) && view_of(L, -1, &v))
+		for (const char *const *k = view_fields; *k; k++)
+			if (push_field(L, &v, *k))
+				lua_setfield(L, t, *k);
+	lua_settop(L, t);
+	lua_pushnil(L);
+	while (lua_next(L, 1)) {
+		lua_pushvalue(L, -2);
+		lua_insert(L, -2);
+		lua_rawset(L, t);
+	}
+	tpl_freeze(L);
+	luaL_getmetafield(L, -1, "__pairs");
+	lua_insert(L, -2);
+	lua_call(L, 1, 3);
+	return 3;
+}
+
 /* Pushes page.pager for job j. */
 static void push_pager(lua_State *L, struct worker *w, const struct job *j)
 {
 	lua_newtable(L);
-	lua_createtable(L, 0, 1);
+	lua_createtable(L, 0, 2);
+	lua_pushcfunction(L, l_view_readonly);
+	lua_setfield(L, -2, "__newindex");
 	lua_pushlightuserdata(L, w);
 	lua_pushinteger(L, (lua_Integer)j->page->index);
 	lua_pushinteger(L, (lua_Integer)j->lang);
@@ -1147,11 +1175,19 @@ void model_push_vars(struct worker *w, const struct job *j, const struct md_resu
 		push_pager(L, w, j);
 		lua_setfield(L, -2, "pager");
 	}
-	lua_createtable(L, 0, 2);
+	/* read-only like every page; pairs() gives the page's fields and this render's */
+	lua_createtable(L, 0, 5);
 	lua_geti(L, -3, (lua_Integer)j->page->index + 1);
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, l_page_eq);
 	lua_setfield(L, -2, "__eq");
+	lua_pushcfunction(L, l_view_readonly);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushlightuserdata(L, w);
+	lua_pushcclosure(L, l_page_pairs, 1);
+	lua_setfield(L, -2, "__pairs");
+	lua_pushliteral(L, TPL_THIS_PAGE);
+	lua_setfield(L, -2, "__name");
 	lua_setmetatable(L, -2);
 	lua_setfield(L, -3, "page");
 	lua_setfield(L, -2, "pages");

@@ -19,7 +19,7 @@
 #endif
 
 /* Record format version; a record of another version is no record. */
-#define STATE_HEAD "vade-state 1\n"
+#define STATE_HEAD "vade-state 2\n"
 
 /* Folds a field and its length, so that ("ab","c") and ("a","bc") differ. */
 static void fold(XXH3_state_t *h, const void *p, size_t n)
@@ -80,7 +80,7 @@ static bool fold_tree(XXH3_state_t *h, const char *dir, const char *skip)
 	struct vec names = {0};
 	struct dirent *e;
 	while ((e = readdir(d)))
-		if (e->d_name[0] != '.' && e->d_name[strlen(e->d_name) - 1] != '~')
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
 			vec_push(&names, xstrdup(e->d_name));
 	closedir(d);
 	xqsort(names.v, names.n, sizeof *names.v, cmp_name);
@@ -110,15 +110,29 @@ static bool fold_tree(XXH3_state_t *h, const char *dir, const char *skip)
 	return ok;
 }
 
-bool state_inputs(const char *site_dir, const char *out_dir, struct state_digest *d)
+/* out_dir as a real path, also before it exists (its folder's real path and its name); NULL
+ * when neither is there. */
+static char *real_out(const char *out_dir)
 {
-	XXH3_state_t *h = XXH3_createState();
-	XXH3_128bits_reset(h);
-	fold_str(h, STATE_HEAD);
-	char *out = realpath(out_dir, NULL);
-	fold_str(h, out ? out : out_dir);
-	/* vade itself: another version may write other bytes */
-	bool ok = fold_file(h, "/proc/self/exe", true);
+	char *real = realpath(out_dir, NULL);
+	if (real || errno != ENOENT)
+		return real;
+	const char *slash = strrchr(out_dir, '/');
+	char *parent = slash ? xstrndup(out_dir, slash == out_dir ? 1 : (size_t)(slash - out_dir)) : xstrdup(".");
+	char *rp = realpath(parent, NULL);
+	free(parent);
+	if (!rp)
+		return NULL;
+	const char *base = slash ? slash + 1 : out_dir;
+	real = !*base || !strcmp(base, ".") || !strcmp(base, "..") ? NULL
+	       : xasprintf("%s%s%s", rp, strcmp(rp, "/") ? "/" : "", base);
+	free(rp);
+	return real;
+}
+
+/* The folders every digest covers (real paths where they exist); dirs[5] is left for a theme. */
+static void base_dirs(const char *site_dir, char *dirs[6])
+{
 	char exe[4096];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	char *beside = NULL;
@@ -130,14 +144,46 @@ bool state_inputs(const char *site_dir, const char *out_dir, struct state_digest
 		beside = xasprintf("%s/../themes", exe);
 	}
 	/* Where site.c looks for content, templates and the theme. */
-	char *dirs[5] = {path_join(site_dir, "content"), path_join(site_dir, "templates"), path_join(site_dir, "themes"),
-	                 beside, xstrdup(VADE_DATADIR "/themes")};
+	char *d[5] = {path_join(site_dir, "content"), path_join(site_dir, "templates"), path_join(site_dir, "themes"),
+	              beside, xstrdup(VADE_DATADIR "/themes")};
 	for (size_t i = 0; i < 5; i++) {
+		char *real = d[i] ? realpath(d[i], NULL) : NULL;
+		dirs[i] = real ? real : d[i];
+		if (real)
+			free(d[i]);
+	}
+	dirs[5] = NULL;
+}
+
+const char *state_theme_outside(const char *site_dir, const char *theme_dir)
+{
+	char *dirs[6];
+	base_dirs(site_dir, dirs);
+	bool inside = false;
+	for (size_t i = 0; i < 5; i++) {
+		size_t n = dirs[i] ? strlen(dirs[i]) : 0;
+		inside = inside || (n && !strncmp(theme_dir, dirs[i], n) && theme_dir[n] == '/');
+		free(dirs[i]);
+	}
+	return inside ? NULL : theme_dir;
+}
+
+bool state_inputs(const char *site_dir, const char *out_dir, const char *theme_dir, struct state_digest *d)
+{
+	XXH3_state_t *h = XXH3_createState();
+	XXH3_128bits_reset(h);
+	fold_str(h, STATE_HEAD);
+	char *out = real_out(out_dir);
+	fold_str(h, out ? out : out_dir);
+	/* vade itself: another version may write other bytes */
+	bool ok = fold_file(h, "/proc/self/exe", true);
+	char *dirs[6];
+	base_dirs(site_dir, dirs);
+	dirs[5] = theme_dir ? xstrdup(theme_dir) : NULL;
+	for (size_t i = 0; i < 6; i++) {
 		if (ok && dirs[i]) {
-			char *real = realpath(dirs[i], NULL);
-			fold_str(h, real ? real : dirs[i]);
-			ok = fold_tree(h, real ? real : dirs[i], out);
-			free(real);
+			fold_str(h, dirs[i]);
+			ok = fold_tree(h, dirs[i], out);
 		}
 		free(dirs[i]);
 	}
@@ -183,7 +229,7 @@ static bool stamp(const char *out_dir, struct state_digest *d)
 /* "<parent>/.<name>.vade-state" of out_dir as it is found (NULL when it is not there). */
 static char *record_path(const char *out_dir)
 {
-	char *real = realpath(out_dir, NULL);
+	char *real = real_out(out_dir);
 	if (!real)
 		return NULL;
 	char *slash = strrchr(real, '/');
@@ -193,32 +239,72 @@ static char *record_path(const char *out_dir)
 	return p;
 }
 
-bool state_fresh(const char *out_dir, const struct state_digest *inputs, size_t *pages, size_t *nlangs)
+/* The hex pair after "<word> " at the start of line, or false. */
+static bool read_pair(const char *line, const char *word, struct state_digest *d)
 {
-	char *path = record_path(out_dir), *text = NULL;
-	size_t len;
-	bool fresh = false;
-	if (path && file_read(path, &text, &len) == 0 && strlen(text) == len) {
-		uint64_t ilo, ihi, slo, shi;
-		struct state_digest now;
-		fresh = sscanf(text, STATE_HEAD "inputs %" SCNx64 " %" SCNx64 "\noutput %" SCNx64 " %" SCNx64
-		                                "\npages %zu %zu\n",
-		               &ilo, &ihi, &slo, &shi, pages, nlangs) == 6 &&
-		        ilo == inputs->lo && ihi == inputs->hi && stamp(out_dir, &now) && now.lo == slo && now.hi == shi;
-	}
-	free(text);
-	free(path);
-	return fresh;
+	size_t n = strlen(word);
+	return !strncmp(line, word, n) && line[n] == ' ' &&
+	       sscanf(line + n + 1, "%" SCNx64 " %" SCNx64, &d->lo, &d->hi) == 2;
 }
 
-void state_record(const char *out_dir, const struct state_digest *inputs, size_t pages, size_t nlangs)
+bool state_read(const char *out_dir, struct state_rec *r)
+{
+	memset(r, 0, sizeof *r);
+	char *path = record_path(out_dir), *text = NULL;
+	size_t len;
+	bool ok = path && file_read(path, &text, &len) == 0 && strlen(text) == len &&
+	          !strncmp(text, STATE_HEAD, strlen(STATE_HEAD));
+	free(path);
+	/* Lines: theme <path> | theme -, inputs <lo> <hi> | inputs -, output <lo> <hi>, pages <n> <nlangs>. */
+	char *line[4] = {NULL};
+	char *p = ok ? text + strlen(STATE_HEAD) : NULL;
+	for (int i = 0; ok && i < 4; i++) {
+		char *nl = strchr(p, '\n');
+		ok = nl != NULL;
+		if (ok) {
+			*nl = '\0';
+			line[i] = p;
+			p = nl + 1;
+		}
+	}
+	ok = ok && !strncmp(line[0], "theme ", 6) && read_pair(line[2], "output", &r->stamp) &&
+	     sscanf(line[3], "pages %zu %zu", &r->pages, &r->nlangs) == 2;
+	if (ok) {
+		r->theme = strcmp(line[0] + 6, "-") ? xstrdup(line[0] + 6) : NULL;
+		r->has_inputs = read_pair(line[1], "inputs", &r->inputs);
+		ok = r->has_inputs || !strcmp(line[1], "inputs -");
+	}
+	free(text);
+	if (!ok)
+		state_rec_free(r);
+	return ok;
+}
+
+void state_rec_free(struct state_rec *r)
+{
+	free(r->theme);
+	memset(r, 0, sizeof *r);
+}
+
+bool state_fresh(const char *out_dir, const struct state_rec *r, const struct state_digest *inputs)
+{
+	struct state_digest now;
+	return r->has_inputs && r->inputs.lo == inputs->lo && r->inputs.hi == inputs->hi && stamp(out_dir, &now) &&
+	       now.lo == r->stamp.lo && now.hi == r->stamp.hi;
+}
+
+void state_record(const char *out_dir, const struct state_digest *inputs, const char *theme_dir, size_t pages,
+                  size_t nlangs)
 {
 	char *path = record_path(out_dir);
 	struct state_digest now;
-	if (path && stamp(out_dir, &now)) {
-		char *text = xasprintf(STATE_HEAD "inputs %016" PRIx64 " %016" PRIx64 "\noutput %016" PRIx64 " %016" PRIx64
-		                                  "\npages %zu %zu\n",
-		                       inputs->lo, inputs->hi, now.lo, now.hi, pages, nlangs);
+	/* A theme folder whose name holds a line break is not recorded (nor is anything then). */
+	if (path && stamp(out_dir, &now) && !(theme_dir && strchr(theme_dir, '\n'))) {
+		char in[48] = "-";
+		if (inputs)
+			snprintf(in, sizeof in, "%016" PRIx64 " %016" PRIx64, inputs->lo, inputs->hi);
+		char *text = xasprintf(STATE_HEAD "theme %s\ninputs %s\noutput %016" PRIx64 " %016" PRIx64 "\npages %zu %zu\n",
+		                       theme_dir ? theme_dir : "-", in, now.lo, now.hi, pages, nlangs);
 		if (file_write_atomic(path, text, strlen(text)) != 0)
 			unlink(path);
 		free(text);

@@ -2,19 +2,23 @@
  * input of the last successful build into an output folder, and a stamp of the
  * files it left there.
  *
- * `vade build` digests its inputs before it loads anything (state_inputs): the
- * bytes and names of every file vade may read under the site's content/,
- * templates/ and themes/, of the theme folders beside vade and in its data
- * directory, and of vade itself, with the output folder's path. After a build
- * without errors or warnings it records the digest and the output folder's stamp
- * (output_stamp: every file its list names, by size, times and inode). When the
- * next build's digest and the folder's stamp are the ones recorded, that build
- * would write the same bytes into the same files: it stops there.
+ * `vade build` digests its inputs before it reads anything (state_inputs): the
+ * bytes and names of every file under the site's content/, templates/ and
+ * themes/, of the theme folders beside vade and in its data directory, of the
+ * theme folder the last build used (wherever site.yaml's `theme` led), and of
+ * vade itself, with the output folder's path. After a build without errors or
+ * warnings it digests them again and, when nothing changed while it ran,
+ * records the digest and the output folder's stamp (every file its list names,
+ * by size, times and inode). When the next build's digest and the folder's
+ * stamp are the ones recorded, that build would write the same bytes into the
+ * same files: it stops there.
  *
  * Conservative by design: a symbolic link among the inputs, an unreadable file,
- * a missing or damaged record, warnings in the last build or any change to any
- * file of the output folder's list means a full build. Names starting with '.'
- * or ending in '~' are left out, as vade's loader leaves them out (tree.c).
+ * a missing or damaged record, warnings in the last build, an input changed
+ * during the last build, or any change to any file of the output folder's list
+ * means a full build. Every name counts, dot files and backup files included
+ * (a template may include them). Left: a file changed during a build and
+ * changed back before it ends is not seen.
  *
  * The record is "<parent>/.<name>.vade-state" beside the output folder, like
  * its lock file, so the folder itself holds only what is published. Contents
@@ -32,17 +36,35 @@ struct state_digest {
 	uint64_t lo, hi;
 };
 
-/* The digest of a site's inputs for a build into out_dir; false (no digest: build in full)
- * when an input is a symbolic link or cannot be read. */
-bool state_inputs(const char *site_dir, const char *out_dir, struct state_digest *d);
+/* What a build into an output folder recorded. */
+struct state_rec {
+	char *theme;               /* the theme folder it used (real path), or NULL */
+	bool has_inputs;           /* false: the record only names the theme (see state_record) */
+	struct state_digest inputs, stamp;
+	size_t pages, nlangs;
+};
 
-/* True when out_dir's record holds inputs and the folder's stamp is what it is now; then
- * *pages and *nlangs are the recorded build's counts. */
-bool state_fresh(const char *out_dir, const struct state_digest *inputs, size_t *pages, size_t *nlangs);
+/* Reads out_dir's record; false when there is none (or it is damaged). Free with state_rec_free. */
+bool state_read(const char *out_dir, struct state_rec *r);
+void state_rec_free(struct state_rec *r);
 
-/* Records inputs and out_dir's stamp after a build that wrote there (best effort: a record
- * that cannot be written only means the next build runs in full). */
-void state_record(const char *out_dir, const struct state_digest *inputs, size_t pages, size_t nlangs);
+/* The digest of a site's inputs for a build into out_dir, the folder theme_dir (the theme a
+ * build used; NULL when not known yet) included; false (no digest: build in full) when an
+ * input is a symbolic link or cannot be read. */
+bool state_inputs(const char *site_dir, const char *out_dir, const char *theme_dir, struct state_digest *d);
+
+/* theme_dir (a real path) when no digest covers it already (it is outside the site's themes/
+ * and vade's theme folders: site.yaml's `theme` led elsewhere), else NULL. */
+const char *state_theme_outside(const char *site_dir, const char *theme_dir);
+
+/* True when r holds these inputs and out_dir's stamp is what r recorded. */
+bool state_fresh(const char *out_dir, const struct state_rec *r, const struct state_digest *inputs);
+
+/* Records, after a build that wrote out_dir, the theme folder it used, its inputs (NULL when
+ * they cannot be vouched for: the next build then runs in full and records them) and
+ * out_dir's stamp. Best effort: a record that cannot be written only means a full build. */
+void state_record(const char *out_dir, const struct state_digest *inputs, const char *theme_dir, size_t pages,
+                  size_t nlangs);
 
 /* Removes out_dir's record (after a build with warnings: the next one runs, and says them). */
 void state_forget(const char *out_dir);

@@ -763,6 +763,21 @@ static int l_include_cached(lua_State *L)
 	if (e->depth > 32)
 		return luaL_error(L, "templates include each other too deeply (a loop?)");
 	int vars = lua_istable(L, 3) ? 3 : 0;
+	/* The page being rendered, given in vars, is seen there as the site's page it stands for:
+	 * without this render's content and toc, which no other page may share. Like any page it
+	 * must be named in the key. */
+	if (vars) {
+		lua_pushnil(L);
+		while (lua_next(L, vars)) {
+			if (luaL_getmetafield(L, -1, "__name") == LUA_TSTRING && !strcmp(lua_tostring(L, -1), TPL_THIS_PAGE)) {
+				luaL_getmetafield(L, -2, "__index");
+				lua_pushvalue(L, -4);
+				lua_insert(L, -2);
+				lua_rawset(L, vars);
+			}
+			lua_settop(L, vars + 1);
+		}
+	}
 	struct buf b = BUF_INIT;
 	if (e->collect) {
 		/* Inside a cached partial: part of its output, holes and all. */

@@ -110,4 +110,8 @@ void tpl_push_yaml(lua_State *L, const struct yml_node *n);
 /* Replaces the table at the top of the stack by a read-only view of it, deeply. */
 void tpl_freeze(lua_State *L);
 
+/* The __name of the metatable of the page being rendered (model.c): given to include_cached()
+ * in vars, it is replaced by the site's page it stands for, without this render's content. */
+#define TPL_THIS_PAGE "vade.this_page"
+
 #endif

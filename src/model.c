@@ -706,17 +706,6 @@ static void make_outputs(lua_State *L, const struct view *v)
 		}
 }
 
-/* The page's place among its siblings (1-based), for a neighbourhood of a long section. */
-static lua_Integer position_of(const struct page *p)
-{
-	if (!p->parent)
-		return 0;
-	for (size_t k = 0; k < p->parent->nkids; k++)
-		if (p->parent->kids[k] == p)
-			return (lua_Integer)k + 1;
-	return 0;
-}
-
 /* The field names a view has, in the order pairs() does not need (it sorts). */
 static const char *const view_fields[] = {
 	"key", "title", "summary", "layout", "source", "updated", "weight", "is_home", "is_section", "generated",
@@ -788,8 +777,7 @@ static int push_field(lua_State *L, const struct view *v, const char *k)
 		} else if (!strcmp(k, "params")) {
 			push_cached(L, v, VT_PARAMS, make_params);
 		} else if (!strcmp(k, "position")) {
-			lua_Integer pos = position_of(p);
-			pos ? lua_pushinteger(L, pos) : lua_pushnil(L);
+			p->position ? lua_pushinteger(L, (lua_Integer)p->position) : lua_pushnil(L);
 		} else {
 			return 0;
 		}

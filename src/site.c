@@ -664,6 +664,9 @@ static void build_pages(struct site *s, struct vec *found)
 	for (size_t i = 0; i < s->npages; i++)
 		if (s->pages[i]->nkids > 1)
 			xqsort(s->pages[i]->kids, s->pages[i]->nkids, sizeof(struct page *), cmp_kids);
+	for (size_t i = 0; i < s->npages; i++)
+		for (size_t k = 0; k < s->pages[i]->nkids; k++)
+			s->pages[i]->kids[k]->position = k + 1;
 	check_paths(s);
 }
 

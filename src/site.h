@@ -65,6 +65,7 @@ struct page {
 	bool is_section;        /* a folder's page (index.md or generated listing) */
 	bool generated;         /* a folder without index.md */
 	size_t index;           /* position in site->pages */
+	size_t position;        /* 1-based place among parent->kids (after sorting); 0 for the home */
 };
 
 struct data_file {

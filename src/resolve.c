@@ -528,11 +528,13 @@ static void resolve_reserved(struct resolved *r)
 	const struct site *s = r->s;
 	char *site_t = site_path(s, "templates");
 	char *theme_t = s->theme_dir ? path_join(s->theme_dir, "templates") : NULL;
+	char *shown_theme = xasprintf("themes/%s/templates", s->theme ? s->theme : "");
 	const struct tpl_dir dirs[2] = {{site_t, "templates", s->dir, "site"},
-	                                {theme_t, "templates", s->theme_dir, "theme"}};
+	                                {theme_t, shown_theme, s->theme_dir, "theme"}};
 	r->reserved.n = tpl_fixed_ids(dirs, theme_t ? 2 : 1, &r->reserved.ids);
 	free(site_t);
 	free(theme_t);
+	free(shown_theme);
 }
 
 const struct md_reserved *resolve_reserved_ids(const struct resolved *r)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef VADE_DATADIR
@@ -406,8 +407,11 @@ static void walk(struct site *s, const char *rel, struct vec *chain, struct vec 
 		enum tree_kind k = top && (!strcmp(name, "data") || !strcmp(name, "i18n") || !strcmp(name, "site.yaml"))
 		                       ? TREE_NONE /* loaded separately */
 		                       : tree_walk_kind(&s->tree, path, chain, &real);
-		char *marker = k == TREE_DIR ? xasprintf("%s/.vade-output", path) : NULL;
-		if (marker && tree_kind(&s->tree, marker, NULL) == TREE_FILE) {
+		/* looked up quietly in the folder's real path: a folder that cannot be
+		 * read is reported once, by the walk into it */
+		char *marker = k == TREE_DIR ? path_join(real, ".vade-output") : NULL;
+		struct stat mst;
+		if (marker && stat(marker, &mst) == 0 && S_ISREG(mst.st_mode)) {
 			/* Publishing an output folder (a link to dist/, or -o inside content/) would
 			 * republish it into itself, one level deeper every build. */
 			diag_error(path, 0, 0, "a folder vade builds into (it holds .vade-output); not published: "

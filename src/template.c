@@ -7,6 +7,7 @@
 
 #include <lauxlib.h>
 #include <lualib.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -419,7 +420,9 @@ static long find_dir(struct tpl_engine *e, const char *name)
 	for (size_t i = 0; i < e->ndirs; i++) {
 		char *path = path_join(e->dirs[i].path, name);
 		struct stat st;
-		bool there = lstat(path, &st) == 0;
+		/* a name that cannot be looked up (its folder unreadable) counts as
+		 * there: reading it then reports why, instead of "unknown" */
+		bool there = lstat(path, &st) == 0 || (errno != ENOENT && errno != ENOTDIR);
 		free(path);
 		if (there)
 			return (long)i;
@@ -945,6 +948,21 @@ static int panic(lua_State *L)
 	return 0;
 }
 
+/* How messages name d's root folder, by tree.h's convention: "" for the site,
+ * "themes/default/" for a theme whose templates are shown as
+ * "themes/default/templates" (d->shown less the folder's path under its root). */
+static char *root_shown(const struct tpl_dir *d)
+{
+	if (!strcmp(d->root_name, "site"))
+		return xstrdup("");
+	size_t rl = strlen(d->root), sl = strlen(d->shown);
+	const char *rel = !strncmp(d->path, d->root, rl) && d->path[rl] == '/' ? d->path + rl + 1 : "templates";
+	size_t n = strlen(rel);
+	if (sl > n && d->shown[sl - n - 1] == '/' && !strcmp(d->shown + sl - n, rel))
+		return xstrndup(d->shown, sl - n);
+	return xstrdup("themes/"); /* a theme shown by another name: its messages still say "theme" */
+}
+
 struct tpl_engine *tpl_new(const struct tpl_dir *dirs, size_t ndirs)
 {
 	struct tpl_engine *e = xcalloc(1, sizeof *e);
@@ -962,8 +980,11 @@ struct tpl_engine *tpl_new(const struct tpl_dir *dirs, size_t ndirs)
 		                              xstrdup(dirs[i].root_name)};
 	e->ndirs = ndirs;
 	e->trees = xcalloc(ndirs + 1, sizeof *e->trees);
-	for (size_t i = 0; i < ndirs; i++) /* a root that does not resolve has no templates to read */
-		tree_open(&e->trees[i], dirs[i].root, strcmp(dirs[i].root_name, "site") ? "themes/" : "");
+	for (size_t i = 0; i < ndirs; i++) { /* a root that does not resolve has no templates to read */
+		char *shown = root_shown(&dirs[i]);
+		tree_open(&e->trees[i], dirs[i].root, shown);
+		free(shown);
+	}
 	luaL_openlibs(L);
 	e->meter = (struct step_meter){0, STEP_LIMIT, PATTERN_STEP_LIMIT};
 	lua_newtable(L);
@@ -1051,7 +1072,10 @@ size_t tpl_fixed_ids(const struct tpl_dir *dirs, size_t ndirs, char ***out)
 			rel += rl + 1;
 		}
 		struct tree t;
-		if (!tree_open(&t, root, strcmp(dirs[i].root_name, "site") ? "themes/" : ""))
+		char *shown = root_shown(&dirs[i]);
+		bool opened = tree_open(&t, root, shown);
+		free(shown);
+		if (!opened)
 			continue;
 		if (tree_kind(&t, rel, NULL) == TREE_DIR)
 			walk_ids(&t, rel, 0, &ids);

@@ -49,11 +49,17 @@ static enum tree_kind kind_of(const struct tree *t, const char *full, const char
 	char *r = NULL;
 	if (real)
 		*real = NULL;
-	if (lstat(full, &st) != 0)
+	if (lstat(full, &st) != 0) {
+		if (errno != ENOENT && errno != ENOTDIR) /* there, but not to be seen (a folder without x) */
+			diag_error(shown, 0, 0, "cannot read: %s", strerror(errno)), k = TREE_REFUSED;
 		goto done;
+	}
 	r = realpath(full, NULL);
 	if (!r) {
-		if (S_ISLNK(st.st_mode)) {
+		if (!S_ISLNK(st.st_mode) && errno != ENOENT) {
+			diag_error(shown, 0, 0, "cannot read: %s", strerror(errno));
+			k = TREE_REFUSED;
+		} else if (S_ISLNK(st.st_mode)) {
 			diag_error(shown, 0, 0, "symbolic link leads to no file (%s); not read", strerror(errno));
 			k = TREE_REFUSED;
 		}
@@ -115,12 +121,26 @@ size_t tree_list(const struct tree *t, const char *rel, char ***names)
 {
 	char *full = path_join(t->dir, rel);
 	DIR *d = opendir(full);
+	int err = d ? 0 : errno;
 	free(full);
 	struct vec v = VEC_INIT;
 	struct dirent *e;
-	while (d && (e = readdir(d)))
+	errno = 0;
+	while (d && (e = readdir(d))) {
 		if (e->d_name[0] != '.' && e->d_name[strlen(e->d_name) - 1] != '~')
 			vec_push(&v, xstrdup(e->d_name));
+		errno = 0;
+	}
+	if (d && errno)
+		err = errno;
+	/* A folder that is there but cannot be listed (no read permission, an I/O
+	 * error) is an error like an unreadable file: its pages must not vanish
+	 * from the site without a word. Not there at all is no error here. */
+	if (err && err != ENOENT && err != ENOTDIR) {
+		char *shown = xasprintf("%s%s", t->shown, rel);
+		diag_error(shown, 0, 0, "cannot read folder: %s", strerror(err));
+		free(shown);
+	}
 	if (d)
 		closedir(d);
 	xqsort(v.v, v.n, sizeof *v.v, cmp_name);

@@ -51,7 +51,10 @@ enum tree_kind tree_walk_kind(const struct tree *t, const char *rel, const struc
 
 /* The names in folder rel that vade may read, sorted byte-wise (caller frees
  * each and the array); dot files and editor backups ("~") left out. The
- * entries' kinds are checked by the caller with tree_kind(). */
+ * entries' kinds are checked by the caller with tree_kind(). A folder that
+ * is there but cannot be listed (no permission, an I/O error) is reported at
+ * rel ("cannot read folder") and lists as empty; no folder there is not an
+ * error (content/data is optional). */
 size_t tree_list(const struct tree *t, const char *rel, char ***names);
 
 /* Reads regular file rel under the rule. 0 and *out (NUL-terminated, caller

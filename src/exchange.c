@@ -7,10 +7,12 @@
 #include "util.h"
 
 #include <cmark-gfm.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* {======= export */
 
@@ -218,20 +220,42 @@ static char *plan_read(const struct site *s, const struct plan *pl, const char *
 	return text;
 }
 
-/* Writes every planned file whose content differs; returns how many. */
+/* Writes every planned file whose content differs, all or none: each new text
+ * is first written and synced beside its file (file_stage), and only when
+ * every one of them could be are they renamed into place. Returns how many
+ * files changed; on a failure, reported at the file with the reason, none. */
 static size_t plan_write(const struct site *s, const struct plan *pl)
 {
-	size_t changed = 0;
-	for (size_t i = 0; i < pl->rel.n; i++) {
-		char *full = site_path(s, pl->rel.v[i]);
+	size_t n = pl->rel.n;
+	char **tmp = xcalloc(n + 1, sizeof *tmp), **full = xcalloc(n + 1, sizeof *full);
+	bool failed = false;
+	for (size_t i = 0; i < n && !failed; i++) {
 		const char *text = pl->text.v[i];
-		int rc = file_update(full, text, strlen(text));
-		if (rc < 0)
-			diag_error(pl->rel.v[i], 0, 0, "cannot write");
-		else if (rc > 0)
-			changed++, printf("vade: updated %s\n", (char *)pl->rel.v[i]);
-		free(full);
+		char *old = NULL;
+		size_t ol = 0;
+		full[i] = site_path(s, pl->rel.v[i]);
+		bool same = file_read(full[i], &old, &ol) == 0 && ol == strlen(text) && !memcmp(old, text, ol);
+		free(old);
+		if (same)
+			continue;
+		if (file_stage(full[i], text, strlen(text), &tmp[i]) != 0) {
+			diag_error(pl->rel.v[i], 0, 0, "cannot write: %s", strerror(errno));
+			failed = true;
+		}
 	}
+	size_t changed = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (tmp[i] && failed)
+			unlink(tmp[i]);
+		else if (tmp[i] && file_stage_commit(tmp[i], full[i]) != 0) /* the folder took a new file a moment ago */
+			diag_error(pl->rel.v[i], 0, 0, "cannot write: %s", strerror(errno));
+		else if (tmp[i])
+			changed++, printf("vade: updated %s\n", (char *)pl->rel.v[i]);
+		free(tmp[i]);
+		free(full[i]);
+	}
+	free(tmp);
+	free(full);
 	return changed;
 }
 
@@ -1165,9 +1189,17 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 		diag_error(path, 0, 0, "nothing imported: %s", diag_errors() > errors0 ? "fix the errors above and import again"
 		                                                                       : "warnings and --strict");
 	} else {
+		/* The record goes with the files it describes: written all or none with them. */
+		size_t slen;
+		char *srel = status_store_path(s, lang);
+		plan_put(&im.plan, srel, status_store_text(s, lang, im.st, &slen));
+		free(srel);
+		size_t errors1 = diag_errors();
 		changed = plan_write(s, &im.plan);
-		status_store_save(s, lang, im.st, &changed);
-		if (!changed)
+		if (diag_errors() > errors1)
+			diag_error(path, 0, 0, "%s", changed ? "imported in part: a file could not be renamed into place"
+			                                      : "nothing imported: fix the errors above and import again");
+		else if (!changed)
 			printf("vade: %s changed nothing\n", path);
 	}
 	if (im.fuzzy_left)

@@ -144,7 +144,13 @@ int i18n_status(const struct site *s, char **langs, size_t n, bool json, bool st
 	}
 	for (size_t l = 1; l < s->nlangs && !n; l++)
 		want[l] = true;
+	size_t errors0 = diag_errors();
 	struct tr_report *r = status_report_new(s, 1);
+	if (diag_errors() > errors0) { /* a record not read: the report would be wrong */
+		status_report_free(r);
+		free(want);
+		return 1;
+	}
 	struct buf b = BUF_INIT;
 	bool behind = false, first = true;
 	if (json) {
@@ -325,8 +331,11 @@ int i18n_export(const struct site *s, const char *lang, const char *out)
 	if (l < 0)
 		return 2;
 	struct unit_list u;
+	size_t errors0 = diag_errors();
 	exchange_units(s, (size_t)l, &u);
-	int rc = is_xliff(out) ? xliff_write(&u, out) : po_write(&u, out);
+	/* A record that could not be read would export every passage as never
+	 * translated, over the translator's file: nothing is written then. */
+	int rc = diag_errors() > errors0 ? 1 : is_xliff(out) ? xliff_write(&u, out) : po_write(&u, out);
 	unit_list_free(&u);
 	if (rc || diag_errors())
 		return 1;

@@ -373,6 +373,13 @@ struct output *output_begin(const char *out_dir)
 		goto fail;
 	/* Decided under the lock: another build may have just made the folder. */
 	bool exists = is_dir(o->dir);
+	char *marker = path_join(o->dir, MARKER);
+	int marker_err = exists && access(marker, R_OK) != 0 && errno != ENOENT ? errno : 0;
+	if (marker_err) /* the list is there but not to be read: not "a folder vade did not make" */
+		diag_error(marker, 0, 0, "cannot read the list of the files vade made here: %s", strerror(marker_err));
+	free(marker);
+	if (marker_err)
+		goto fail;
 	if ((exists && !ours(o->dir) && !empty_dir(o->dir)) || (!exists && access(o->dir, F_OK) == 0)) {
 		diag_error(o->dir, 0, 0, "refusing to replace a folder vade did not make (it has no %s file); "
 		                         "remove it or choose another -o", MARKER);

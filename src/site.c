@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -265,11 +266,23 @@ static bool find_theme(struct site *s)
 		cand[1] = xasprintf("%s/../themes/%s", exe, s->theme);
 	}
 	cand[2] = xasprintf("%s/themes/%s", VADE_DATADIR, s->theme);
+	bool blocked = false;
 	for (int i = 0; i < 3; i++) {
-		if (!s->theme_dir && cand[i] && is_dir(cand[i]))
+		struct stat st;
+		if (!s->theme_dir && !blocked && cand[i] && stat(cand[i], &st) == 0 && S_ISDIR(st.st_mode)) {
 			s->theme_dir = xstrdup(cand[i]);
+		} else if (!s->theme_dir && !blocked && cand[i] && errno != ENOENT && errno != ENOTDIR) {
+			/* A theme that is there but cannot be looked at must not be
+			 * replaced, without a word, by the one of the same name further on. */
+			char *shown = i == 0 ? xasprintf("themes/%s", s->theme) : xstrdup(cand[i]);
+			diag_error(shown, 0, 0, "cannot read the theme's folder: %s", strerror(errno));
+			free(shown);
+			blocked = true;
+		}
 		free(cand[i]);
 	}
+	if (blocked)
+		return false;
 	if (!s->theme_dir) {
 		struct yml_node *t = s->config ? yml_get(s->config->root, "theme") : NULL;
 		diag_error("content/site.yaml", t ? t->line : 0, t ? t->col : 0,
@@ -720,7 +733,7 @@ struct site *site_load(const char *dir)
 		free(chain.v[i]);
 	vec_free(&chain);
 	free(content_dir);
-	if (found.n == 0)
+	if (found.n == 0 && !diag_errors()) /* not when content/ could not be read: that was said */
 		diag_error("content/", 0, 0, "no pages: write at least content/index.md");
 	build_pages(s, &found);
 	for (size_t i = 0; i < found.n; i++) {

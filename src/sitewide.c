@@ -15,11 +15,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Puts file rel of tree t into the output at out_rel. */
+/* Puts file rel of tree t into the output at out_rel; without an output (vade
+ * check) only checks that it can be read, as a build would. */
 static void put_file(struct output *out, const struct tree *t, const char *rel, const char *out_rel)
 {
 	char *data;
 	size_t len;
+	if (!out) {
+		tree_read(t, rel, NULL, NULL);
+		return;
+	}
 	if (tree_read(t, rel, &data, &len) != 0)
 		return;
 	output_put(out, out_rel, data, len);
@@ -341,14 +346,15 @@ void sitewide_render(struct worker *w)
 	struct output *out = w->sh->o->out;
 	struct vec chain = VEC_INIT;
 	char *assets = NULL;
-	/* Without an output (vade check) only the pages are made, for the checks of their ids. */
-	if (out && tree_kind(&s->theme_tree, "assets", &assets) == TREE_DIR) {
+	/* Without an output (vade check) the assets and resources are only checked
+	 * to be readable, and only the pages are made, for the checks of their ids. */
+	if (tree_kind(&s->theme_tree, "assets", &assets) == TREE_DIR) {
 		vec_push(&chain, assets);
 		put_tree(out, &s->theme_tree, "assets", "assets", &chain);
 	}
 	free(assets);
 	vec_free(&chain);
-	for (size_t i = 0; out && i < s->nresources; i++) {
+	for (size_t i = 0; i < s->nresources; i++) {
 		char *rel = xasprintf("content/%s", s->resources[i]);
 		put_file(out, &s->tree, rel, s->resources[i]);
 		free(rel);

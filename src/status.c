@@ -7,6 +7,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <pthread.h>
@@ -240,8 +241,7 @@ static void rec_write(struct buf *b, const struct rec *r, bool with_name)
 	buf_adds(b, "]");
 }
 
-/* The record as the YAML text of content/i18n/<lang>.status.yaml. Caller frees. */
-static char *store_text(const struct site *s, size_t lang, const struct status_store *st, size_t *len)
+char *status_store_text(const struct site *s, size_t lang, const struct status_store *st, size_t *len)
 {
 	struct buf b = BUF_INIT;
 	buf_addf(&b, "# What each %s translation was last brought in line with: per passage of the %s\n"
@@ -277,10 +277,10 @@ static char *store_text(const struct site *s, size_t lang, const struct status_s
 int status_store_save(const struct site *s, size_t lang, struct status_store *st, size_t *changed)
 {
 	size_t len;
-	char *text = store_text(s, lang, st, &len), *rel = status_store_path(s, lang), *full = site_path(s, rel);
+	char *text = status_store_text(s, lang, st, &len), *rel = status_store_path(s, lang), *full = site_path(s, rel);
 	int rc = file_update(full, text, len);
 	if (rc < 0)
-		diag_error(rel, 0, 0, "cannot write");
+		diag_error(rel, 0, 0, "cannot write: %s", strerror(errno));
 	else if (rc > 0)
 		printf("vade: updated %s\n", rel);
 	if (rc > 0 && changed)

@@ -61,6 +61,9 @@ void status_store_put(struct status_store *st, enum tr_kind kind, const char *ke
  * the file (saying "vade: updated ..." and counting it in *changed, which may
  * be NULL). Returns -1 when any error has been reported through diag, else 0. */
 int status_store_save(const struct site *s, size_t lang, struct status_store *st, size_t *changed);
+/* The record as the YAML text of content/i18n/<lang>.status.yaml, as
+ * status_store_save() writes it (*len its length; caller frees). */
+char *status_store_text(const struct site *s, size_t lang, const struct status_store *st, size_t *len);
 /* "content/i18n/<lang>.status.yaml". Caller frees. */
 char *status_store_path(const struct site *s, size_t lang);
 

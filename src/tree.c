@@ -50,8 +50,16 @@ static enum tree_kind kind_of(const struct tree *t, const char *full, const char
 	if (real)
 		*real = NULL;
 	if (lstat(full, &st) != 0) {
-		if (errno != ENOENT && errno != ENOTDIR) /* there, but not to be seen (a folder without x) */
-			diag_error(shown, 0, 0, "cannot read: %s", strerror(errno)), k = TREE_REFUSED;
+		/* Not to be seen: its folder cannot be searched (no x permission). The
+		 * name may not even be there, so the folder is what is reported, once
+		 * however many names are looked up in it, as tree_list() says it. */
+		if (errno != ENOENT && errno != ENOTDIR) {
+			const char *slash = strrchr(shown, '/');
+			char *folder = slash ? xstrndup(shown, (size_t)(slash - shown)) : xstrdup(".");
+			diag_error(folder, 0, 0, "cannot read folder: %s", strerror(errno));
+			free(folder);
+			k = TREE_REFUSED;
+		}
 		goto done;
 	}
 	r = realpath(full, NULL);
@@ -167,6 +175,11 @@ int tree_read_path(const struct tree *t, const char *full, const char *shown, ch
 		diag_error(shown, 0, 0, "cannot read file: %s", fd < 0 ? strerror(errno) : "not a regular file");
 		if (fd >= 0)
 			close(fd);
+		goto done;
+	}
+	if (!out) { /* only whether it can be read */
+		close(fd);
+		rc = 0;
 		goto done;
 	}
 	struct buf b = BUF_INIT;

@@ -58,7 +58,8 @@ enum tree_kind tree_walk_kind(const struct tree *t, const char *rel, const struc
 size_t tree_list(const struct tree *t, const char *rel, char ***names);
 
 /* Reads regular file rel under the rule. 0 and *out (NUL-terminated, caller
- * frees), or -1 after reporting the error at rel. */
+ * frees), or -1 after reporting the error at rel. With out NULL the file is
+ * only opened, to check that it can be read (vade check). */
 int tree_read(const struct tree *t, const char *rel, char **out, size_t *len);
 
 /* The same for a file named by its full path (any path that leads into the

@@ -275,7 +275,7 @@ static mode_t new_file_mode(void)
 	return 0666 & ~mask;
 }
 
-int file_write_atomic(const char *path, const void *data, size_t len)
+int file_stage(const char *path, const void *data, size_t len, char **tmp_out)
 {
 	const char *slash = strrchr(path, '/');
 	char *dir = dir_of(path);
@@ -285,6 +285,7 @@ int file_write_atomic(const char *path, const void *data, size_t len)
 		strcpy(tmp + strlen(tmp) - 6, "XXXXXX");
 		fd = mkostemp(tmp, O_CLOEXEC);
 	}
+	free(dir);
 	int rc = fd < 0 ? -1 : 0;
 	if (!rc) {
 		struct stat st;
@@ -293,25 +294,47 @@ int file_write_atomic(const char *path, const void *data, size_t len)
 			rc = -1;
 		if (close(fd) != 0)
 			rc = -1;
-		if (!rc && rename(tmp, path) != 0)
-			rc = -1;
 		if (rc) {
 			int e = errno;
 			unlink(tmp);
 			errno = e;
 		}
 	}
-	if (!rc) {
-		/* The rename lasts a crash only once the folder is synced too; a folder
-		 * that cannot be opened or synced does not undo the write. */
-		int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
+	if (rc) {
+		free(tmp);
+		tmp = NULL;
 	}
-	free(tmp);
+	*tmp_out = tmp;
+	return rc;
+}
+
+int file_stage_commit(const char *tmp, const char *path)
+{
+	if (rename(tmp, path) != 0) {
+		int e = errno;
+		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	/* The rename lasts a crash only once the folder is synced too; a folder
+	 * that cannot be opened or synced does not undo the write. */
+	char *dir = dir_of(path);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
 	free(dir);
+	return 0;
+}
+
+int file_write_atomic(const char *path, const void *data, size_t len)
+{
+	char *tmp;
+	if (file_stage(path, data, len, &tmp) != 0)
+		return -1;
+	int rc = file_stage_commit(tmp, path);
+	free(tmp);
 	return rc;
 }
 

@@ -88,6 +88,13 @@ int file_write(const char *path, const void *data, size_t len);
  * files). Creates parent folders. Returns 0, or -1 with errno and no
  * temporary file left. */
 int file_write_atomic(const char *path, const void *data, size_t len);
+/* file_write_atomic() in two halves, for writing several files all or none:
+ * file_stage() writes and syncs the new bytes to the temporary file beside
+ * path (*tmp its name, caller frees; 0, or -1 with errno and nothing left);
+ * file_stage_commit() renames it over path (0, or -1 with errno and the
+ * temporary file removed). A caller that gives up between them unlinks tmp. */
+int file_stage(const char *path, const void *data, size_t len, char **tmp);
+int file_stage_commit(const char *tmp, const char *path);
 /* file_write_atomic() unless path already holds exactly these bytes (then the
  * file is not touched). Returns 1 when written, 0 when unchanged, -1 with errno. */
 int file_update(const char *path, const void *data, size_t len);

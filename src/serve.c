@@ -1,5 +1,6 @@
 /* serve.c — a preview server with rebuild on change. */
 #include "serve.h"
+#include "site.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -137,17 +138,12 @@ static uint64_t site_fingerprint(const char *site_dir, const char *out_dir)
 		fingerprint(p, &h, out_dir);
 		free(p);
 	}
-	char exe[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			char *t = xasprintf("%s/../themes", exe);
-			fingerprint(t, &h, NULL);
-			free(t);
-		}
+	char *roots[2];
+	site_theme_roots(roots);
+	for (size_t i = 0; i < 2; i++) {
+		if (roots[i])
+			fingerprint(roots[i], &h, NULL);
+		free(roots[i]);
 	}
 	return h;
 }

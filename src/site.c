@@ -250,22 +250,32 @@ static bool load_config(struct site *s)
 	return diag_errors() == 0;
 }
 
-/* The theme is looked up in the site, then beside the vade binary, then in the install prefix. */
-static bool find_theme(struct site *s)
+void site_theme_roots(char *roots[2])
 {
-	char *cand[3];
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	cand[0] = xasprintf("%s/themes/%s", s->dir, s->theme);
-	cand[1] = NULL;
+	roots[0] = NULL;
 	if (n > 0) {
 		exe[n] = '\0';
 		char *slash = strrchr(exe, '/');
-		if (slash)
+		if (slash) {
 			*slash = '\0';
-		cand[1] = xasprintf("%s/../themes/%s", exe, s->theme);
+			roots[0] = xasprintf("%s/../themes", exe);
+		}
 	}
-	cand[2] = xasprintf("%s/themes/%s", VADE_DATADIR, s->theme);
+	roots[1] = xstrdup(VADE_DATADIR "/themes");
+}
+
+/* The theme is looked up in the site, then beside the vade binary, then in the install prefix. */
+static bool find_theme(struct site *s)
+{
+	char *cand[3], *roots[2];
+	site_theme_roots(roots);
+	cand[0] = xasprintf("%s/themes/%s", s->dir, s->theme);
+	cand[1] = roots[0] ? path_join(roots[0], s->theme) : NULL;
+	cand[2] = path_join(roots[1], s->theme);
+	free(roots[0]);
+	free(roots[1]);
 	bool blocked = false;
 	for (int i = 0; i < 3; i++) {
 		struct stat st;

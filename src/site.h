@@ -138,4 +138,12 @@ int site_read(const struct site *s, const char *rel, char **out, size_t *len);
 /* Full path of a site file: SITE_DIR/rel. Caller frees. */
 char *site_path(const struct site *s, const char *rel);
 
+/* The folders a theme is looked up in after the site's own themes/ (vade(5),
+ * THEMES): roots[0] the themes folder beside the vade binary (<bin>/../themes;
+ * NULL when /proc/self/exe cannot be read), roots[1] the one of the install's
+ * data directory. Paths as found, not resolved; caller frees both. The
+ * theme lookup, the up-to-date check's digest and serve's change detection
+ * all take them from here, so the three cannot disagree. */
+void site_theme_roots(char *roots[2]);
+
 #endif

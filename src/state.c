@@ -1,6 +1,7 @@
 /* state.c — the inputs digest and the output folder's stamp (see state.h). */
 #include "state.h"
 #include "output.h"
+#include "site.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -14,9 +15,6 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#ifndef VADE_DATADIR
-#define VADE_DATADIR "/usr/local/share/vade"
-#endif
 
 /* Record format version; a record of another version is no record. */
 #define STATE_HEAD "vade-state 2\n"
@@ -133,19 +131,11 @@ static char *real_out(const char *out_dir)
 /* The folders every digest covers (real paths where they exist); dirs[5] is left for a theme. */
 static void base_dirs(const char *site_dir, char *dirs[6])
 {
-	char exe[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	char *beside = NULL;
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		beside = xasprintf("%s/../themes", exe);
-	}
+	char *roots[2];
+	site_theme_roots(roots);
 	/* Where site.c looks for content, templates and the theme. */
 	char *d[5] = {path_join(site_dir, "content"), path_join(site_dir, "templates"), path_join(site_dir, "themes"),
-	              beside, xstrdup(VADE_DATADIR "/themes")};
+	              roots[0], roots[1]};
 	for (size_t i = 0; i < 5; i++) {
 		char *real = d[i] ? realpath(d[i], NULL) : NULL;
 		dirs[i] = real ? real : d[i];

@@ -8,6 +8,7 @@
 
 #include <cmark-gfm.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,43 +221,109 @@ static char *plan_read(const struct site *s, const struct plan *pl, const char *
 	return text;
 }
 
+/* The files of the import being written, for exchange_interrupt(): the lock
+ * is held while one file is staged and through all the renames, so a stop
+ * never finds a temporary file half made, nor the renames half done. */
+static pthread_mutex_t writing_lock = PTHREAD_MUTEX_INITIALIZER;
+static char **writing_tmp;      /* [writing_n]: staged and not renamed yet, or NULL */
+static size_t writing_n;
+static bool writing_stopped;
+
+bool exchange_interrupt(void)
+{
+	pthread_mutex_lock(&writing_lock); /* kept: the process ends */
+	writing_stopped = true;
+	bool any = false;
+	for (size_t i = 0; writing_tmp && i < writing_n; i++)
+		if (writing_tmp[i])
+			unlink(writing_tmp[i]), any = true;
+	return any || writing_tmp;
+}
+
+/* Puts back the files renamed so far (renamed[j]: full[j] now holds the new
+ * text; old[j] its text before, NULL when there was no file). Returns how
+ * many could not be put back (each reported). */
+static size_t plan_restore(const struct plan *pl, char **full, char **old, size_t *oldlen, const bool *renamed,
+                           size_t n)
+{
+	size_t left = 0;
+	for (size_t j = 0; j < n; j++) {
+		if (!renamed[j])
+			continue;
+		int rc = old[j] ? file_write_atomic(full[j], old[j], oldlen[j]) : unlink(full[j]);
+		if (rc != 0) {
+			diag_error(pl->rel.v[j], 0, 0, "holds the imported text and cannot be put back: %s", strerror(errno));
+			left++;
+		}
+	}
+	return left;
+}
+
 /* Writes every planned file whose content differs, all or none: each new text
  * is first written and synced beside its file (file_stage), and only when
- * every one of them could be are they renamed into place. Returns how many
- * files changed; on a failure, reported at the file with the reason, none. */
+ * every one of them could be are they renamed into place; a rename that fails
+ * (a file the user may not replace: a shared folder's sticky bit, an immutable
+ * file) puts back the files renamed before it. Returns how many files changed;
+ * on a failure, reported at the file with the reason, how many keep the new
+ * text all the same (0 unless putting one back failed too). */
 static size_t plan_write(const struct site *s, const struct plan *pl)
 {
 	size_t n = pl->rel.n;
 	char **tmp = xcalloc(n + 1, sizeof *tmp), **full = xcalloc(n + 1, sizeof *full);
-	bool failed = false;
+	char **old = xcalloc(n + 1, sizeof *old);
+	size_t *oldlen = xcalloc(n + 1, sizeof *oldlen);
+	bool *renamed = xcalloc(n + 1, sizeof *renamed), failed = false;
+	pthread_mutex_lock(&writing_lock);
+	writing_tmp = tmp, writing_n = n;
+	pthread_mutex_unlock(&writing_lock);
 	for (size_t i = 0; i < n && !failed; i++) {
 		const char *text = pl->text.v[i];
-		char *old = NULL;
-		size_t ol = 0;
 		full[i] = site_path(s, pl->rel.v[i]);
-		bool same = file_read(full[i], &old, &ol) == 0 && ol == strlen(text) && !memcmp(old, text, ol);
-		free(old);
-		if (same)
+		if (file_read(full[i], &old[i], &oldlen[i]) != 0)
+			old[i] = NULL;
+		if (old[i] && oldlen[i] == strlen(text) && !memcmp(old[i], text, oldlen[i]))
 			continue;
-		if (file_stage(full[i], text, strlen(text), &tmp[i]) != 0) {
-			diag_error(pl->rel.v[i], 0, 0, "cannot write: %s", strerror(errno));
+		pthread_mutex_lock(&writing_lock);
+		if (writing_stopped || file_stage(full[i], text, strlen(text), &tmp[i]) != 0) {
+			if (!writing_stopped)
+				diag_error(pl->rel.v[i], 0, 0, "cannot write: %s", strerror(errno));
 			failed = true;
 		}
+		pthread_mutex_unlock(&writing_lock);
 	}
-	size_t changed = 0;
+	size_t changed = 0, left = 0;
+	pthread_mutex_lock(&writing_lock);
+	for (size_t i = 0; i < n && !failed; i++) {
+		if (!tmp[i])
+			continue;
+		int rc = file_stage_commit(tmp[i], full[i]);
+		free(tmp[i]), tmp[i] = NULL;
+		if (rc != 0) {
+			diag_error(pl->rel.v[i], 0, 0, "cannot be replaced: %s", strerror(errno));
+			failed = true;
+			left = plan_restore(pl, full, old, oldlen, renamed, i);
+		} else {
+			renamed[i] = true;
+			changed++;
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
-		if (tmp[i] && failed)
+		if (tmp[i])
 			unlink(tmp[i]);
-		else if (tmp[i] && file_stage_commit(tmp[i], full[i]) != 0) /* the folder took a new file a moment ago */
-			diag_error(pl->rel.v[i], 0, 0, "cannot write: %s", strerror(errno));
-		else if (tmp[i])
-			changed++, printf("vade: updated %s\n", (char *)pl->rel.v[i]);
+		if (!failed && renamed[i])
+			printf("vade: updated %s\n", (char *)pl->rel.v[i]);
 		free(tmp[i]);
 		free(full[i]);
+		free(old[i]);
 	}
+	writing_tmp = NULL, writing_n = 0;
+	pthread_mutex_unlock(&writing_lock);
 	free(tmp);
 	free(full);
-	return changed;
+	free(old);
+	free(oldlen);
+	free(renamed);
+	return failed ? left : changed;
 }
 
 /* }======= */
@@ -1197,7 +1264,7 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 		size_t errors1 = diag_errors();
 		changed = plan_write(s, &im.plan);
 		if (diag_errors() > errors1)
-			diag_error(path, 0, 0, "%s", changed ? "imported in part: a file could not be renamed into place"
+			diag_error(path, 0, 0, "%s", changed ? "imported in part: the files named above keep the imported text"
 			                                      : "nothing imported: fix the errors above and import again");
 		else if (!changed)
 			printf("vade: %s changed nothing\n", path);

@@ -52,4 +52,12 @@ struct import_opts {
 int exchange_import(const struct site *s, size_t lang, const struct unit_list *u, const char *path,
                     const struct import_opts *opts);
 
+/* For the thread that takes Ctrl-C, SIGTERM and SIGHUP (main.c): waits for a
+ * file being staged or for the renames of an import under way, then removes
+ * the temporary files of what was staged and not renamed, so that a stopped
+ * import leaves every file as it was and nothing beside them. Returns true
+ * when an import was stopped that way. The caller then ends the process:
+ * no import may start after it. */
+bool exchange_interrupt(void);
+
 #endif

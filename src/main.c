@@ -1,5 +1,6 @@
 /* main.c — the vade command line: parse arguments, dispatch, exit status. */
 #include "diag.h"
+#include "exchange.h"
 #include "i18n.h"
 #include "langtag.h"
 #include "output.h"
@@ -205,7 +206,8 @@ static int cmd_build(const struct args *a, bool write)
 }
 
 /* Ctrl-C, SIGTERM and SIGHUP during a build: the staging folder goes, the output folder
- * stays as it was, and vade dies of the signal, as a shell expects. The signals are taken
+ * stays as it was, and vade dies of the signal, as a shell expects; during an i18n command,
+ * an import's staged files go and every file stays as it was (exchange_interrupt()). The signals are taken
  * by one thread with sigwait(), not by a handler, so the cleanup may call anything; they are
  * blocked before any other thread starts, so every thread inherits the mask. A signal
  * ignored when vade starts (a background job of a script) stays ignored. */
@@ -217,11 +219,11 @@ static void *take_stop_signals(void *arg)
 	int sig;
 	while (sigwait(&stop_signals, &sig) != 0)
 		;
-	if (output_interrupt()) {
-		static const char msg[] = "vade: interrupted; the output folder is as it was\n";
-		if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) {
-			/* nothing more to do about it */
-		}
+	static const char built[] = "vade: interrupted; the output folder is as it was\n",
+	                  imported[] = "vade: interrupted; nothing imported, every file is as it was\n";
+	const char *msg = output_interrupt() ? built : exchange_interrupt() ? imported : NULL;
+	if (msg && write(STDERR_FILENO, msg, strlen(msg)) < 0) {
+		/* nothing more to do about it */
 	}
 	sigset_t one;
 	sigemptyset(&one);
@@ -383,8 +385,10 @@ int main(int argc, char **argv)
 	}
 	if (a.stats && strcmp(a.cmd, "build") && strcmp(a.cmd, "check"))
 		return usage_error("%s", "--stats goes with build and check");
-	if (!strcmp(a.cmd, "i18n"))
+	if (!strcmp(a.cmd, "i18n")) {
+		catch_stop_signals();
 		return cmd_i18n(&a, extra, nextra);
+	}
 	if (a.name || a.dir)
 		return usage_error("%s", "--name and --dir go with i18n add");
 	if (nextra)

@@ -278,7 +278,11 @@ static size_t plan_write(const struct site *s, const struct plan *pl)
 	pthread_mutex_unlock(&writing_lock);
 	for (size_t i = 0; i < n && !failed; i++) {
 		const char *text = pl->text.v[i];
-		full[i] = site_path(s, pl->rel.v[i]);
+		full[i] = site_write_path(s, pl->rel.v[i]);
+		if (!full[i]) {
+			failed = true;
+			break;
+		}
 		if (file_read(full[i], &old[i], &oldlen[i]) != 0)
 			old[i] = NULL;
 		if (old[i] && oldlen[i] == strlen(text) && !memcmp(old[i], text, oldlen[i]))

@@ -34,6 +34,16 @@ char *site_path(const struct site *s, const char *rel)
 	return path_join(s->dir, rel);
 }
 
+char *site_write_path(const struct site *s, const char *rel)
+{
+	char *real = NULL;
+	enum tree_kind k = tree_kind(&s->tree, rel, &real);
+	if (k == TREE_FILE && real)
+		return real;
+	free(real);
+	return k == TREE_REFUSED ? NULL : site_path(s, rel);
+}
+
 int site_read(const struct site *s, const char *rel, char **out, size_t *len)
 {
 	if (tree_read(&s->tree, rel, out, len) != 0)

@@ -137,6 +137,12 @@ const char *site_ui(const struct site *s, size_t lang, const char *key);
 int site_read(const struct site *s, const char *rel, char **out, size_t *len);
 /* Full path of a site file: SITE_DIR/rel. Caller frees. */
 char *site_path(const struct site *s, const char *rel);
+/* Where vade writes site file rel: the file it leads to when rel is a
+ * symbolic link the rule of tree.h follows (inside the site folder: a shared
+ * file stays shared, the link kept), else site_path(). NULL, reported, for
+ * what the rule refuses (a link out of the site, a FIFO): never written
+ * through, never replaced. Caller frees. */
+char *site_write_path(const struct site *s, const char *rel);
 
 /* The folders a theme is looked up in after the site's own themes/ (vade(5),
  * THEMES): roots[0] the themes folder beside the vade binary (<bin>/../themes;

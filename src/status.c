@@ -277,8 +277,8 @@ char *status_store_text(const struct site *s, size_t lang, const struct status_s
 int status_store_save(const struct site *s, size_t lang, struct status_store *st, size_t *changed)
 {
 	size_t len;
-	char *text = status_store_text(s, lang, st, &len), *rel = status_store_path(s, lang), *full = site_path(s, rel);
-	int rc = file_update(full, text, len);
+	char *text = status_store_text(s, lang, st, &len), *rel = status_store_path(s, lang), *full = site_write_path(s, rel);
+	int rc = full ? file_update(full, text, len) : 0; /* NULL: refused, and said */
 	if (rc < 0)
 		diag_error(rel, 0, 0, "cannot write: %s", strerror(errno));
 	else if (rc > 0)

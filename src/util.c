@@ -275,19 +275,8 @@ static mode_t new_file_mode(void)
 	return 0666 & ~mask;
 }
 
-/* Where a write to path lands: the file a symbolic link leads to (a shared
- * file stays shared: replacing the link by a file would cut it off), else
- * path itself. Caller frees. */
-static char *write_target(const char *path)
+int file_stage(const char *path, const void *data, size_t len, char **tmp_out)
 {
-	struct stat st;
-	char *real = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(path, NULL) : NULL;
-	return real ? real : xstrdup(path);
-}
-
-int file_stage(const char *given, const void *data, size_t len, char **tmp_out)
-{
-	char *path = write_target(given);
 	const char *slash = strrchr(path, '/');
 	char *dir = dir_of(path);
 	char *tmp = xasprintf("%s/.%s.vade-tmp-XXXXXX", dir, slash ? slash + 1 : path);
@@ -315,20 +304,15 @@ int file_stage(const char *given, const void *data, size_t len, char **tmp_out)
 		free(tmp);
 		tmp = NULL;
 	}
-	int e = errno;
-	free(path);
-	errno = e;
 	*tmp_out = tmp;
 	return rc;
 }
 
-int file_stage_commit(const char *tmp, const char *given)
+int file_stage_commit(const char *tmp, const char *path)
 {
-	char *path = write_target(given);
 	if (rename(tmp, path) != 0) {
 		int e = errno;
 		unlink(tmp);
-		free(path);
 		errno = e;
 		return -1;
 	}
@@ -341,7 +325,6 @@ int file_stage_commit(const char *tmp, const char *given)
 		close(dfd);
 	}
 	free(dir);
-	free(path);
 	return 0;
 }
 

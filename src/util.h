@@ -93,8 +93,8 @@ int file_write_atomic(const char *path, const void *data, size_t len);
  * path (*tmp its name, caller frees; 0, or -1 with errno and nothing left);
  * file_stage_commit() renames it over path (0, or -1 with errno and the
  * temporary file removed). A caller that gives up between them unlinks tmp.
- * A path that is a symbolic link is written where the link leads, the link
- * kept (file_write_atomic() and file_update() too). */
+ * A symbolic link at path is replaced, never followed: a caller that should
+ * write where a link leads resolves it first (site_write_path()). */
 int file_stage(const char *path, const void *data, size_t len, char **tmp);
 int file_stage_commit(const char *tmp, const char *path);
 /* file_write_atomic() unless path already holds exactly these bytes (then the

@@ -283,8 +283,14 @@ static size_t plan_write(const struct site *s, const struct plan *pl)
 			failed = true;
 			break;
 		}
-		if (file_read(full[i], &old[i], &oldlen[i]) != 0)
+		if (file_read(full[i], &old[i], &oldlen[i]) != 0) {
 			old[i] = NULL;
+			if (errno != ENOENT) { /* there: it could not be put back if a rename failed */
+				diag_error(pl->rel.v[i], 0, 0, "cannot read: %s", strerror(errno));
+				failed = true;
+				break;
+			}
+		}
 		if (old[i] && oldlen[i] == strlen(text) && !memcmp(old[i], text, oldlen[i]))
 			continue;
 		pthread_mutex_lock(&writing_lock);

@@ -287,11 +287,14 @@ static bool find_theme(struct site *s)
 	free(roots[0]);
 	free(roots[1]);
 	bool blocked = false;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 3 && !s->theme_dir && !blocked; i++) {
 		struct stat st;
-		if (!s->theme_dir && !blocked && cand[i] && stat(cand[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (!cand[i])
+			continue;
+		int rc = stat(cand[i], &st);
+		if (rc == 0 && S_ISDIR(st.st_mode)) {
 			s->theme_dir = xstrdup(cand[i]);
-		} else if (!s->theme_dir && !blocked && cand[i] && errno != ENOENT && errno != ENOTDIR) {
+		} else if (rc != 0 && errno != ENOENT && errno != ENOTDIR) {
 			/* A theme that is there but cannot be looked at must not be
 			 * replaced, without a word, by the one of the same name further on. */
 			char *shown = i == 0 ? xasprintf("themes/%s", s->theme) : xstrdup(cand[i]);
@@ -299,8 +302,9 @@ static bool find_theme(struct site *s)
 			free(shown);
 			blocked = true;
 		}
-		free(cand[i]);
 	}
+	for (int i = 0; i < 3; i++)
+		free(cand[i]);
 	if (blocked)
 		return false;
 	if (!s->theme_dir) {

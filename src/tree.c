@@ -36,6 +36,13 @@ static bool within(const struct tree *t, const char *real)
 	return !strncmp(real, t->real, n) && (real[n] == '\0' || real[n] == '/' || !strcmp(t->real, "/"));
 }
 
+/* Says that folder shown (as messages name it) cannot be read: said once
+ * however many lookups in it fail, as diag.c says a repeated message once. */
+static void folder_unreadable(const char *shown, int err)
+{
+	diag_error(shown, 0, 0, "cannot read folder: %s", strerror(err));
+}
+
 static const char *kind_name(mode_t m)
 {
 	return S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) || S_ISBLK(m) ? "a device" : S_ISSOCK(m) ? "a socket" : "not a file";
@@ -56,7 +63,7 @@ static enum tree_kind kind_of(const struct tree *t, const char *full, const char
 		if (errno != ENOENT && errno != ENOTDIR) {
 			const char *slash = strrchr(shown, '/');
 			char *folder = slash ? xstrndup(shown, (size_t)(slash - shown)) : xstrdup(".");
-			diag_error(folder, 0, 0, "cannot read folder: %s", strerror(errno));
+			folder_unreadable(folder, errno);
 			free(folder);
 			k = TREE_REFUSED;
 		}
@@ -146,7 +153,7 @@ size_t tree_list(const struct tree *t, const char *rel, char ***names)
 	 * from the site without a word. Not there at all is no error here. */
 	if (err && err != ENOENT && err != ENOTDIR) {
 		char *shown = xasprintf("%s%s", t->shown, rel);
-		diag_error(shown, 0, 0, "cannot read folder: %s", strerror(err));
+		folder_unreadable(shown, err);
 		free(shown);
 	}
 	if (d)

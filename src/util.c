@@ -190,10 +190,11 @@ int file_read(const char *path, char **out, size_t *len)
 		ssize_t n = read(fd, b.p + b.len, b.cap - b.len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
+		if (n < 0) { /* the read's own reason: a folder is EISDIR, not a disk fault */
+			int e = errno;
 			close(fd);
 			buf_free(&b);
-			errno = EIO;
+			errno = e;
 			return -1;
 		}
 		if (n == 0)

@@ -78,7 +78,7 @@ static void json_entry(struct buf *b, const struct tr_entry *e, int k)
 		json_str(b, e->note);
 	}
 	buf_adds(b, ", \"passages_behind\": [");
-	for (size_t j = 0; j < e->nitems; j++) {
+	for (size_t j = 0; j < e->nlisted; j++) {
 		const struct tr_item *it = &e->items[j];
 		buf_adds(b, j ? ", {\"id\": " : "{\"id\": ");
 		json_str(b, it->id);
@@ -123,7 +123,7 @@ static void print_text(struct buf *b, const struct site *s, size_t l, const stru
 			         k == TR_PAGES ? e->src : "");
 			if (e->note)
 				buf_addf(b, "            %s\n", e->note);
-			for (size_t j = 0; k == TR_PAGES && e->tr && j < e->nitems; j++)
+			for (size_t j = 0; k == TR_PAGES && e->tr && j < e->nlisted; j++)
 				buf_addf(b, "            %-12s %s  [%s]\n", tr_change_names[e->items[j].change], e->items[j].label,
 				         e->items[j].id);
 			if (k != TR_PAGES && e->nitems && e->state == TR_OUTDATED && !e->note)
@@ -145,7 +145,7 @@ int i18n_status(const struct site *s, char **langs, size_t n, bool json, bool st
 	for (size_t l = 1; l < s->nlangs && !n; l++)
 		want[l] = true;
 	size_t errors0 = diag_errors();
-	struct tr_report *r = status_report_new(s, 1);
+	struct tr_report *r = status_report_new(s, 1, SIZE_MAX);
 	if (diag_errors() > errors0) { /* a record not read: the report would be wrong */
 		status_report_free(r);
 		free(want);

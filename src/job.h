@@ -43,13 +43,6 @@ struct anchors {
 	size_t n;
 };
 
-/* Passages of a page that is behind listed to templates (page.changed, the dashboard's
- * changed); the rest are counted (changed_more). An outdated page of a large site can
- * have hundreds: listing them all made the dashboard of the 1,000-page bench corpus
- * 11 MB, and page.changed of every page in every worker's model was most of a large
- * build's memory; a translator finds every passage in the PO or XLIFF file. */
-#define CHANGED_SHOWN 10
-
 /* What the workers share. The site and resolve are read-only; each job
  * writes only its own slot of anchors and search. */
 struct shared {

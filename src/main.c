@@ -153,7 +153,7 @@ static int cmd_build(const struct args *a, bool write)
 		return finish(a->strict);
 	}
 	double t1 = monotonic_seconds();
-	struct tr_report *status = status_report_new(s, a->jobs);
+	struct tr_report *status = status_report_new(s, a->jobs, CHANGED_SHOWN);
 	double t_status = monotonic_seconds() - t1;
 	struct render_stats rs = {0};
 	struct render_opts o = {.out = out, .jobs = a->jobs, .status = status, .stats = &rs,

@@ -685,7 +685,7 @@ static void make_sections(lua_State *L, const struct view *v) { make_kids(L, v, 
 static void make_changed(lua_State *L, const struct view *v)
 {
 	const struct tr_entry *te = status_entry(resolve_status(v->r), v->l, TR_PAGES, v->p->key);
-	size_t n = te && v->p->docs[v->l] ? te->nitems : 0;
+	size_t n = te && v->p->docs[v->l] ? te->nlisted : 0;
 	n = n < CHANGED_SHOWN ? n : CHANGED_SHOWN;
 	lua_createtable(L, (int)n, 0);
 	for (size_t k = 0; k < n; k++) {

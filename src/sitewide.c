@@ -143,6 +143,11 @@ static void render_search(struct worker *w)
 			struct index_put ip = {w->sh->o->out, s->langs[l].code};
 			search_index_write(s->langs[l].code, terms, s->npages, put_index_file, &ip);
 			free(terms);
+			/* The language's terms are not read again: freed now, not with the others at the end. */
+			for (size_t i = 0; i < s->npages; i++) {
+				search_terms_free(w->sh->search[i * s->nlangs + l]);
+				w->sh->search[i * s->nlangs + l] = NULL;
+			}
 		}
 	}
 }
@@ -175,7 +180,7 @@ static void push_entries(struct worker *w, const struct job *j, const struct tr_
 		}
 		/* changed: the first CHANGED_SHOWN passages that are not current, each {id, change,
 		 * label, words}; changed_more: how many more. */
-		size_t shown = e->nitems < CHANGED_SHOWN ? e->nitems : CHANGED_SHOWN;
+		size_t shown = e->nlisted < CHANGED_SHOWN ? e->nlisted : CHANGED_SHOWN;
 		lua_createtable(L, (int)shown, 0);
 		for (size_t c = 0; c < shown; c++) {
 			lua_createtable(L, 0, 4);
@@ -361,10 +366,12 @@ void sitewide_render(struct worker *w)
 	}
 	const struct tr_report *status = resolve_status(w->sh->r);
 	bool base = tpl_exists(w->e, "base.html");
-	if (status && s->nlangs > 1 && base && tpl_exists(w->e, "translations.html"))
-		render_dashboard(w, status);
+	/* The search index first: each language's terms are freed once written, before the dashboard's
+	 * tables are made (they were held together at a large build's peak of memory). */
 	if (base && tpl_exists(w->e, "search.html"))
 		render_search(w);
+	if (status && s->nlangs > 1 && base && tpl_exists(w->e, "translations.html"))
+		render_dashboard(w, status);
 	if (base && tpl_exists(w->e, "notfound.html"))
 		render_not_found(w);
 	if (s->base_url)

@@ -586,22 +586,31 @@ static struct tr_entry *add_entry(struct tr_lang *L, enum tr_kind k, const char 
 	return e;
 }
 
-/* Counts a passage of e; one that is not current is listed. */
-static void add_passage(struct tr_entry *e, const char *id, enum tr_change c, const char *label, const char *text)
+/* Counts a passage of e (text, its words, in change c); true when it is to be listed: it is not current
+ * and e lists fewer than `listed`. The caller then lists it with list_passage(). */
+static bool count_passage(struct tr_entry *e, enum tr_change c, const char *text, size_t listed, size_t *words)
 {
 	size_t w = count_words(text);
 	enum tr_state st = tr_change_state(c);
 	e->passages[st]++;
 	e->words[st] += w;
+	*words = w;
 	if (c == TC_CURRENT)
-		return;
-	e->items = xrealloc(e->items, (e->nitems + 1) * sizeof *e->items);
-	e->items[e->nitems++] = (struct tr_item){xstrdup(id), c, xstrdup(label), w};
+		return false;
+	e->nitems++;
+	return e->nlisted < listed;
+}
+
+/* Lists a passage count_passage() said to list; takes id and label. */
+static void list_passage(struct tr_entry *e, char *id, enum tr_change c, char *label, size_t words)
+{
+	e->items = xrealloc(e->items, (e->nlisted + 1) * sizeof *e->items);
+	e->items[e->nlisted++] = (struct tr_item){id, c, label, words};
 }
 
 /* A UI string or data field: one passage, against its record. */
 static void one_passage(struct tr_entry *e, const struct status_store *st, enum tr_kind k, const char *unit_id,
-                        const char *orig, size_t len, bool translated)
+                        const char *orig, size_t len, bool translated, size_t listed)
 {
 	size_t n;
 	const struct rec *r = translated ? status_store_get(st, k, e->id, &n) : NULL;
@@ -613,15 +622,16 @@ static void one_passage(struct tr_entry *e, const struct status_store *st, enum 
 	                                             : TC_UNTRANSLATED;
 	if (translated && (!r || !n))
 		e->note = NEVER;
-	char *label = passage_excerpt(orig);
-	add_passage(e, unit_id, c, label, orig);
-	free(label);
+	size_t words;
+	if (count_passage(e, c, orig, listed, &words))
+		list_passage(e, xstrdup(unit_id), c, passage_excerpt(orig), words);
 	e->state = tr_change_state(c);
 }
 
 struct data_ctx {
 	struct tr_lang *L;
 	const struct status_store *st;
+	size_t listed;
 };
 
 static void data_status(void *ctx, const char *path, const struct data_file *df, const struct yml_node *value,
@@ -630,7 +640,7 @@ static void data_status(void *ctx, const char *path, const struct data_file *df,
 	struct data_ctx *c = ctx;
 	char *id = xasprintf("data:%s", path);
 	one_passage(add_entry(c->L, TR_DATA, path, df->src), c->st, TR_DATA, id, value->str, value->len,
-	            translated != NULL);
+	            translated != NULL, c->listed);
 	free(id);
 }
 
@@ -638,7 +648,7 @@ static void data_status(void *ctx, const char *path, const struct data_file *df,
 /* The entry of a page whose original has passages orig and whose translation
  * (when it has one) has tr, against its record. */
 static void page_entry(struct tr_entry *e, const struct page *p, const struct passage_set *orig,
-                       const struct passage_set *tr, const struct rec *rec, size_t nrec, bool have)
+                       const struct passage_set *tr, const struct rec *rec, size_t nrec, bool have, size_t listed)
 {
 	struct page_align a;
 	page_align(orig, have ? rec : NULL, nrec, have ? tr : NULL, &a);
@@ -654,12 +664,12 @@ static void page_entry(struct tr_entry *e, const struct page *p, const struct pa
 		}
 		const struct passage *g = tp->orig != SIZE_MAX ? &orig->v[tp->orig] : NULL;
 		const char *text = g ? g->text : rec[tp->rec].source;
-		char *label = g ? xstrdup(g->label)
-		                : text ? passage_excerpt(text) : xasprintf("passage %s", tp->name);
-		char *id = tr_page_unit_id(p->key, tp->name);
-		if (have)
-			add_passage(e, id, tp->change, label, text);
-		else /* counted, not listed: the whole page is missing */
+		size_t words;
+		if (have && count_passage(e, tp->change, text, listed, &words))
+			list_passage(e, tr_page_unit_id(p->key, tp->name), tp->change,
+			             g ? xstrdup(g->label) : text ? passage_excerpt(text) : xasprintf("passage %s", tp->name),
+			             words);
+		if (!have) /* counted, not listed: the whole page is missing */
 			e->passages[TR_MISSING]++, e->words[TR_MISSING] += count_words(text);
 		if (have && tp->change == TC_UNTRANSLATED && tp->tr != SIZE_MAX && tr->v[tp->tr].kind != PASSAGE_META) {
 			const struct passage *t = &tr->v[tp->tr];
@@ -671,8 +681,6 @@ static void page_entry(struct tr_entry *e, const struct page *p, const struct pa
 			e->foreign[e->nforeign] = t->line;
 			e->foreign_end[e->nforeign++] = last;
 		}
-		free(id);
-		free(label);
 	}
 	if (!have)
 		e->state = TR_MISSING;
@@ -719,7 +727,7 @@ static void page_status(const struct site *s, const struct page *p, size_t k, st
 		size_t nrec;
 		const struct rec *rec = status_store_get(st[l], TR_PAGES, p->key, &nrec);
 		if (readable)
-			page_entry(e, p, &sg, &tr, rec, nrec, have);
+			page_entry(e, p, &sg, &tr, rec, nrec, have, r->listed);
 		else
 			e->state = have ? TR_OUTDATED : TR_MISSING;
 		passage_set_free(&tr);
@@ -778,16 +786,16 @@ static int cmp_entry(const void *a, const void *b)
 
 /* The UI strings and data fields of one language, then its counts and index. */
 static void lang_status(const struct site *s, size_t l, const struct vec *keys, const struct status_store *st,
-                        struct tr_lang *L)
+                        struct tr_lang *L, size_t listed)
 {
 	for (size_t i = 0; i < keys->n; i++) {
 		const char *k = keys->v[i], *orig = site_ui(s, 0, k);
 		struct tr_entry *e = add_entry(L, TR_UI, k, "i18n");
 		char *id = xasprintf("ui:%s", k);
-		one_passage(e, st, TR_UI, id, orig, strlen(orig), passage_ui_own(s, l, k) != NULL);
+		one_passage(e, st, TR_UI, id, orig, strlen(orig), passage_ui_own(s, l, k) != NULL, listed);
 		free(id);
 	}
-	struct data_ctx c = {L, st};
+	struct data_ctx c = {L, st, listed};
 	passage_fields_each(s, l, data_status, &c);
 	for (int k = 0; k < TR_KINDS; k++) {
 		L->by_id[k] = xcalloc(L->n[k] + 1, sizeof *L->by_id[k]);
@@ -799,9 +807,10 @@ static void lang_status(const struct site *s, size_t l, const struct vec *keys, 
 	}
 }
 
-struct tr_report *status_report_new(const struct site *s, int jobs)
+struct tr_report *status_report_new(const struct site *s, int jobs, size_t listed)
 {
 	struct tr_report *r = xcalloc(1, sizeof *r);
+	r->listed = listed;
 	r->nlangs = s->nlangs;
 	r->langs = xcalloc(s->nlangs, sizeof *r->langs);
 	struct vec keys = VEC_INIT;
@@ -813,7 +822,7 @@ struct tr_report *status_report_new(const struct site *s, int jobs)
 	if (s->nlangs > 1)
 		pages_status(s, stores, r, jobs);
 	for (size_t l = 1; l < s->nlangs; l++) {
-		lang_status(s, l, &keys, stores[l], &r->langs[l]);
+		lang_status(s, l, &keys, stores[l], &r->langs[l], listed);
 		status_store_free(stores[l]);
 	}
 	free(stores);
@@ -836,7 +845,7 @@ void status_report_free(struct tr_report *r)
 				free(e->foreign_end);
 				free(e->head_orig);
 				free(e->head_tr);
-				for (size_t j = 0; j < e->nitems; j++) {
+				for (size_t j = 0; j < e->nlisted; j++) {
 					free(e->items[j].id);
 					free(e->items[j].label);
 				}

@@ -108,6 +108,14 @@ void page_align_free(struct page_align *a);
 
 /* {======= the report */
 
+/* Passages of a page that is behind listed to templates (page.changed, the dashboard's
+ * changed); the rest are counted (changed_more). An outdated page of a large site can
+ * have hundreds: listing them all made the dashboard of the 1,000-page bench corpus
+ * 11 MB, and page.changed of every page in every worker's model was most of a large
+ * build's memory (so is the report itself: status_report_new() keeps only
+ * these); a translator finds every passage in the PO or XLIFF file. */
+#define CHANGED_SHOWN 10
+
 enum tr_state { TR_CURRENT, TR_OUTDATED, TR_MISSING };
 
 /* A passage that is not current: its id as exchange files write it (unit.h),
@@ -124,8 +132,9 @@ struct tr_entry {
 	char *src;              /* the file of the original */
 	char *tr;               /* the translation's file, NULL when none (pages only) */
 	enum tr_state state;
-	struct tr_item *items;  /* its passages that are not current, in reading order */
-	size_t nitems;
+	struct tr_item *items;  /* its passages that are not current, in reading order: the first
+	                         * nlisted of them (status_report_new's listed) */
+	size_t nitems, nlisted; /* how many are not current; how many of them items holds */
 	size_t passages[3], words[3]; /* the original's passages and words by state (TR_CURRENT...) */
 	const char *note;       /* why the whole is behind when no passage says it ("never marked..."), or NULL */
 	int *foreign;           /* pages: the translation's file lines (sorted) of its headings and paragraphs
@@ -150,12 +159,17 @@ struct tr_lang {
 
 struct tr_report {
 	size_t nlangs;          /* as in the site; langs[0], the default, is empty */
+	size_t listed;          /* the most passages an entry lists (status_report_new) */
 	struct tr_lang *langs;
 };
 
 /* The status of every translation of the site; reads each original page once,
- * pages on up to jobs threads (< 1: one). Caller frees with status_report_free(). */
-struct tr_report *status_report_new(const struct site *s, int jobs);
+ * pages on up to jobs threads (< 1: one). Each entry lists at most `listed` of
+ * its passages that are not current (SIZE_MAX: all, as `vade i18n status` shows
+ * them; a build shows CHANGED_SHOWN) and counts the rest: listing all of them
+ * for a site of 10,000 pages never marked as translated held some 100 MB
+ * (issue 13). Caller frees with status_report_free(). */
+struct tr_report *status_report_new(const struct site *s, int jobs, size_t listed);
 void status_report_free(struct tr_report *r);
 /* The entry of a translation language by kind and id, or NULL (also for the
  * default language). Borrowed from r. */

@@ -6,13 +6,24 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The generation of the real path each thread knew last (real_of). */
+static atomic_uint generation;
+static _Thread_local struct {
+	unsigned gen;
+	bool valid;
+	char dir[PATH_MAX], real[PATH_MAX];
+} last;
+
 bool tree_open(struct tree *t, const char *dir, const char *shown)
 {
+	atomic_fetch_add(&generation, 1);
 	char *real = realpath(dir, NULL);
 	if (!real)
 		return false;
@@ -48,6 +59,68 @@ static const char *kind_name(mode_t m)
 	return S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) || S_ISBLK(m) ? "a device" : S_ISSOCK(m) ? "a socket" : "not a file";
 }
 
+/* The real path of full (NULL with errno as realpath() sets it) and the stat of what it leads to.
+ * The kernel names what an O_PATH descriptor holds (/proc/self/fd/N) after one walk of the path,
+ * where realpath() reads every component as a link; realpath() answers when /proc cannot (not
+ * mounted, or a path the kernel does not give from the root). */
+static char *real_path(const char *full, struct stat *st)
+{
+	int fd = open(full, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	char proc[40], buf[PATH_MAX];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(proc, buf, sizeof buf - 1);
+	bool ok = fstat(fd, st) == 0;
+	close(fd);
+	if (ok && n > 0 && (size_t)n < sizeof buf - 1 && buf[0] == '/') {
+		buf[n] = '\0';
+		return xstrdup(buf);
+	}
+	char *r = realpath(full, NULL);
+	if (r && stat(r, st) != 0) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* The folder whose real path each thread found last, for the build under way: every file is
+ * checked each time it is read (walk, load, translation status, render), and finding the real
+ * path of each from the root was most of a large site's load (issue 13). A name that is no link
+ * (lst, its lstat) is its folder's real path and its name. The folder is found again by each
+ * build (tree_open starts a new generation: vade serve's next build sees a folder replaced by a
+ * link since), as within one build a check and the read after it were never one step. */
+
+static char *real_of(const char *full, const struct stat *lst, struct stat *st)
+{
+	const char *slash = strrchr(full, '/');
+	const char *base = slash ? slash + 1 : full;
+	size_t dl = slash ? (size_t)(slash - full) : 0;
+	if (S_ISLNK(lst->st_mode) || !slash || !dl || dl >= sizeof last.dir || !*base || !strcmp(base, ".") ||
+	    !strcmp(base, ".."))
+		return real_path(full, st);
+	unsigned gen = atomic_load(&generation);
+	if (!last.valid || last.gen != gen || strncmp(last.dir, full, dl) || last.dir[dl]) {
+		char *dir = xstrndup(full, dl);
+		struct stat dst;
+		char *r = real_path(dir, &dst);
+		free(dir);
+		if (!r || !S_ISDIR(dst.st_mode) || strlen(r) >= sizeof last.real) {
+			free(r);
+			return real_path(full, st);
+		}
+		memcpy(last.dir, full, dl);
+		last.dir[dl] = '\0';
+		strcpy(last.real, r);
+		free(r);
+		last.gen = gen;
+		last.valid = true;
+	}
+	*st = *lst;
+	return !strcmp(last.real, "/") ? xasprintf("/%s", base) : xasprintf("%s/%s", last.real, base);
+}
+
 /* The kind of file full (shown as shown) under the rule. */
 static enum tree_kind kind_of(const struct tree *t, const char *full, const char *shown, char **real)
 {
@@ -69,12 +142,14 @@ static enum tree_kind kind_of(const struct tree *t, const char *full, const char
 		}
 		goto done;
 	}
-	r = realpath(full, NULL);
+	bool link = S_ISLNK(st.st_mode);
+	struct stat lst = st;
+	r = real_of(full, &lst, &st);
 	if (!r) {
-		if (!S_ISLNK(st.st_mode) && errno != ENOENT) {
+		if (!link && errno != ENOENT) {
 			diag_error(shown, 0, 0, "cannot read: %s", strerror(errno));
 			k = TREE_REFUSED;
-		} else if (S_ISLNK(st.st_mode)) {
+		} else if (link) {
 			diag_error(shown, 0, 0, "symbolic link leads to no file (%s); not read", strerror(errno));
 			k = TREE_REFUSED;
 		}
@@ -86,8 +161,6 @@ static enum tree_kind kind_of(const struct tree *t, const char *full, const char
 		k = TREE_REFUSED;
 		goto done;
 	}
-	if (stat(r, &st) != 0)
-		goto done;
 	if (S_ISREG(st.st_mode))
 		k = TREE_FILE;
 	else if (S_ISDIR(st.st_mode))

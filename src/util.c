@@ -207,22 +207,28 @@ int file_read(const char *path, char **out, size_t *len)
 	return 0;
 }
 
+/* The folder of path ("." for a bare name); caller frees. */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return !slash ? xstrdup(".") : slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+}
+
+/* From the deepest folder up: a new page's folder usually lacks only its last part, and each
+ * mkdir() of a folder that is there takes its parent's lock and walks the whole path (trying every
+ * part from the root was some 4 failed calls per page of a large build; issue 13). */
 int mkdir_p(const char *path)
 {
-	char *p = xstrdup(path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		*s = '/';
-	}
-	int rc = mkdir(p, 0777);
-	free(p);
-	return rc != 0 && errno != EEXIST ? -1 : 0;
+	if (mkdir(path, 0777) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT || !strchr(path, '/'))
+		return -1;
+	char *parent = dir_of(path);
+	int rc = strcmp(parent, path) && strcmp(parent, "/") ? mkdir_p(parent) : -1;
+	free(parent);
+	if (rc != 0)
+		return -1;
+	return mkdir(path, 0777) == 0 || errno == EEXIST ? 0 : -1;
 }
 
 static int write_all(int fd, const char *p, size_t len)
@@ -237,13 +243,6 @@ static int write_all(int fd, const char *p, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
-}
-
-/* The folder of path ("." for a bare name); caller frees. */
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return !slash ? xstrdup(".") : slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
 }
 
 int file_write(const char *path, const void *data, size_t len)

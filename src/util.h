@@ -100,6 +100,7 @@ int file_stage_commit(const char *tmp, const char *path);
 /* file_write_atomic() unless path already holds exactly these bytes (then the
  * file is not touched). Returns 1 when written, 0 when unchanged, -1 with errno. */
 int file_update(const char *path, const void *data, size_t len);
+/* Makes folder path and the folders above it that are missing (mkdir -p): 0, or -1 with errno. */
 int mkdir_p(const char *path);
 bool is_dir(const char *path);
 bool is_file(const char *path);

@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -95,6 +96,17 @@ int main(void)
 	ok(text_distance("kitten", "sitting") == 3 && text_distance("", "abc") == 3, "edit distance");
 	is_str(text_nearest("guides/intor.md", cands, 3, 2), "guides/intro.md", "the nearest candidate");
 	ok(text_nearest("zzz", cands, 3, 2) == NULL, "none within the limit");
+
+	/* mkdir_p: from the deepest missing folder up; a file in the way is an error. */
+	char *m1 = xasprintf("%s/mk/a/b/c", dir), *m2 = xasprintf("%s/mk/a/b/d/", dir), *mf = xasprintf("%s/mk/file", dir);
+	ok(mkdir_p(m1) == 0 && is_dir(m1), "mkdir_p makes every missing folder");
+	ok(mkdir_p(m1) == 0, "mkdir_p of a folder that is there");
+	ok(mkdir_p(m2) == 0 && is_dir(m2), "mkdir_p with a trailing slash");
+	ok(file_write(mf, "x", 1) == 0, "a file in the way");
+	char *m3 = xasprintf("%s/under", mf);
+	errno = 0;
+	ok(mkdir_p(m3) != 0 && errno == ENOTDIR, "mkdir_p under a file fails with ENOTDIR");
+	free(m1), free(m2), free(m3), free(mf);
 
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	ok(system(cmd) == 0, "cleaned up");

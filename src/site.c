@@ -504,6 +504,12 @@ static int cmp_found(const void *a, const void *b)
 
 struct page *site_find(const struct site *s, const char *key)
 {
+	/* A hash once the pages are known: every link of every page is looked up here, and a bisection
+	 * compares keys that share long beginnings ("section-01/page-00"); issue 13. */
+	if (s->by_key.nslots) {
+		const size_t *i = strmap_get(&s->by_key, key);
+		return i ? s->pages[*i] : NULL;
+	}
 	size_t lo = 0, hi = s->npages;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -709,6 +715,8 @@ static void build_pages(struct site *s, struct vec *found)
 		for (size_t k = 0; k < s->pages[i]->nkids; k++)
 			s->pages[i]->kids[k]->position = k + 1;
 	check_paths(s);
+	for (size_t i = 0; i < s->npages; i++)
+		*strmap_put(&s->by_key, s->pages[i]->key, NULL) = i;
 }
 
 const char *site_ui(const struct site *s, size_t lang, const char *key)
@@ -792,6 +800,7 @@ void site_free(struct site *s)
 {
 	if (!s)
 		return;
+	strmap_free(&s->by_key);
 	for (size_t i = 0; i < s->npages; i++) {
 		struct page *p = s->pages[i];
 		for (size_t l = 0; l < s->nlangs; l++)

@@ -91,6 +91,7 @@ struct site {
 	size_t page_size;       /* `page_size`: the most children a page's listing shows on one page (default 100) */
 	struct page **pages;    /* sorted by key; pages[0] is home */
 	size_t npages;
+	struct strmap by_key;   /* page key -> index in pages, once pages are all known (site_find) */
 	struct data_file *data;
 	size_t ndata;
 	struct yml_doc **ui;    /* [nlangs * 2]: content/i18n then theme i18n, either may be NULL */

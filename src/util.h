@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 void *xmalloc(size_t n);
@@ -63,11 +64,12 @@ void vec_free(struct vec *v);
 struct strmap {
 	char **keys;            /* [nslots]: NULL for an empty slot */
 	size_t *vals;
+	uint64_t *hashes;       /* [nslots]: each key's hash, compared before the key */
 	size_t nslots, used;
 	bool owned;
 };
-#define STRMAP_INIT { NULL, NULL, 0, 0, false }
-#define STRMAP_INIT_OWNED { NULL, NULL, 0, 0, true }
+#define STRMAP_INIT { NULL, NULL, NULL, 0, 0, false }
+#define STRMAP_INIT_OWNED { NULL, NULL, NULL, 0, 0, true }
 /* The value of key, or NULL. The pointer is valid until the next strmap_put(). */
 size_t *strmap_get(const struct strmap *m, const char *key);
 /* Finds or adds key (value 0 when added, *added set if not NULL); returns its

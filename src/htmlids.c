@@ -183,7 +183,15 @@ struct parse {
 	enum { NOTHING, ROOT, OTHER } first;
 	bool root_open;
 	struct frame root;
+	/* htmlids_read_spans(): the fragments read once, in order, and whether one would have passed the
+	 * depth limit where it stands (the page is then read whole) */
+	const struct html_span *spans;
+	size_t nspans, next_span;
+	bool overflow;
 };
+
+/* The attribute that marks the element standing in for a fragment read once. */
+#define SPAN_ATT "data-vade-read-once"
 
 /* The limits of libxml2's tree builder (2.9), which ended the parse where they were met and kept what it had:
  * nodePush() refuses an element deeper than xmlParserMaxDepth (256) open ones, and xmlSAX2Text() a text
@@ -266,6 +274,15 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 	if (p->depth > xmlParserMaxDepth) {
 		stop(p);
 		return;
+	}
+	/* The fragment's deepest element would start with depth + f.depth - 1 elements open. */
+	if (p->spans && find_att(atts, SPAN_ATT)) {
+		size_t i = p->next_span++;
+		if (i >= p->nspans || p->depth + (size_t)p->spans[i].f.depth - 1 > (size_t)xmlParserMaxDepth) {
+			p->overflow = true;
+			stop(p);
+			return;
+		}
 	}
 	p->run = 0;
 	collect(p, atts);
@@ -415,6 +432,9 @@ void htmlids_check_with(const char *html, size_t len, const char *out_path, cons
 	htmlids_read(html, len, out_path, src, out, ours, ctx, NULL);
 }
 
+static void report(struct parse *p, const char *out_path, const char *src, struct html_ids *out,
+                   htmlids_ours_fn ours, void *ctx, struct html_text *text);
+
 void htmlids_read(const char *html, size_t len, const char *out_path, const char *src, struct html_ids *out,
                   htmlids_ours_fn ours, void *ctx, struct html_text *text)
 {
@@ -426,6 +446,14 @@ void htmlids_read(const char *html, size_t len, const char *out_path, const char
 		memset(out, 0, sizeof *out);
 	struct parse p = {.text = text};
 	parse(&p, html, len, out_path);
+	report(&p, out_path, src, out, ours, ctx, text);
+}
+
+/* What a parse found: its messages, and ids and text for the caller. */
+static void report(struct parse *p0, const char *out_path, const char *src, struct html_ids *out,
+                   htmlids_ours_fn ours, void *ctx, struct html_text *text)
+{
+	struct parse p = *p0;
 	/* A parse that never began had no document: nothing to report or fill, as before. */
 	if (!p.started)
 		return;
@@ -480,3 +508,275 @@ void htmlids_free(struct html_ids *ids)
 	free(ids->v);
 	memset(ids, 0, sizeof *ids);
 }
+
+/* {============ Fragments read once (htmlids.h) */
+
+static bool name_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+	       c == ':' || c == '.';
+}
+
+bool htmlids_inert(const char *s, size_t n)
+{
+	size_t quotes = 0;
+	if (n && s[0] == '#')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '<' || c == '>' || c == '\'' || c == '`')
+			return false;
+		quotes += c == '"';
+		/* a value that would start with '#': href="#x", href=#x */
+		if (c == '=') {
+			size_t k = i + 1;
+			while (k < n && (s[k] == ' ' || s[k] == '"'))
+				k++;
+			if (k < n && s[k] == '#')
+				return false;
+		}
+		/* "id" as an attribute's name: nothing of a name before it, nothing of one after it */
+		if ((c == 'i' || c == 'I') && i + 1 < n && (s[i + 1] == 'd' || s[i + 1] == 'D') &&
+		    (i == 0 || !name_char((unsigned char)s[i - 1])) && (i + 2 == n || !name_char((unsigned char)s[i + 2])))
+			return false;
+	}
+	return quotes % 2 == 0;
+}
+
+/* The parse of a fragment between "<html><body>" and "</body></html>". */
+struct vet {
+	xmlParserCtxtPtr ctxt;
+	const char *doc;
+	size_t start, end;      /* the fragment's bytes in doc */
+	size_t lead, trail;     /* its white space before and after its element */
+	int depth;              /* open elements, html and body included */
+	int deepest;
+	bool ok, root_seen, root_closed;
+	char root[16];
+};
+
+static bool left_out_name(const xmlChar *name)
+{
+	static const char *const names[] = {"nav", "script", "style", "template"};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (!xmlStrcasecmp(name, BAD_CAST names[i]))
+			return true;
+	return false;
+}
+
+/* Where the parser is, as an offset into the document (the input is read through the UTF-8 decoder in
+ * pieces: base is where the piece starts, consumed what came before it). */
+static size_t vet_at(const struct vet *v)
+{
+	return (size_t)v->ctxt->input->consumed + (size_t)(v->ctxt->input->cur - v->ctxt->input->base);
+}
+
+static void vet_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+	struct vet *v = ctx;
+	if (v->depth < 2) { /* the html and body around it */
+		v->depth++;
+		return;
+	}
+	if (v->depth == 2) {
+		size_t n = strlen((const char *)name), at = v->start + v->lead;
+		if (v->root_seen || !left_out_name(name) || n >= sizeof v->root || v->doc[at] != '<' ||
+		    strncasecmp(v->doc + at + 1, (const char *)name, n) || name_char((unsigned char)v->doc[at + 1 + n]))
+			v->ok = false;
+		else
+			memcpy(v->root, name, n + 1);
+		v->root_seen = true;
+	}
+	if (!xmlStrcasecmp(name, BAD_CAST "main"))
+		v->ok = false;
+	for (; atts && *atts; atts += 2) {
+		if (!xmlStrcasecmp(atts[0], BAD_CAST "id") || !xmlStrcasecmp(atts[0], BAD_CAST SPAN_ATT))
+			v->ok = false;
+		else if (!xmlStrcasecmp(atts[0], BAD_CAST "href") && atts[1] && atts[1][0] == '#')
+			v->ok = false;
+	}
+	if (++v->depth - 2 > v->deepest)
+		v->deepest = v->depth - 2;
+}
+
+/* Whether the element name the parser ends now was ended by its own end tag just read (or is void, or
+ * written <x/>), not closed by the parser for something else. The parser keeps the last line it read
+ * before cur (LINE_LEN bytes) when it moves on to the next piece of its input: enough for an end tag;
+ * one it does not have is taken for not read (the fragment is then read on each page). */
+static bool ended_by_itself(const struct vet *v, const xmlChar *name)
+{
+	const char *b = (const char *)v->ctxt->input->base, *e = (const char *)v->ctxt->input->cur;
+	const htmlElemDesc *d = htmlTagLookup(name);
+	if (d && d->empty)
+		return true;
+	if (e - b < 2 || e[-1] != '>')
+		return false;
+	if (e[-2] == '/')
+		return true;
+	e--;
+	while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		e--;
+	size_t n = strlen((const char *)name);
+	return (size_t)(e - b) >= n + 2 && !strncasecmp(e - n, (const char *)name, n) && e[-n - 1] == '/' &&
+	       e[-n - 2] == '<';
+}
+
+static void vet_end(void *ctx, const xmlChar *name)
+{
+	struct vet *v = ctx;
+	if (v->depth <= 2) {
+		if (v->depth > 0)
+			v->depth--;
+		return;
+	}
+	if (!ended_by_itself(v, name))
+		v->ok = false;
+	if (--v->depth == 2) {
+		v->root_closed = true;
+		if (vet_at(v) != v->end - v->trail)
+			v->ok = false;
+	}
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+static void vet_text(void *ctx, const xmlChar *s, int len)
+{
+	struct vet *v = ctx;
+	for (int i = 0; v->depth <= 2 && i < len; i++) /* text beside the fragment's element: white space only */
+		if (!is_space((char)s[i]))
+			v->ok = false;
+}
+
+static void vet_node(void *ctx, const xmlChar *a, const xmlChar *b)
+{
+	struct vet *v = ctx;
+	if (v->depth <= 2)
+		v->ok = false;
+}
+
+static void vet_comment(void *ctx, const xmlChar *value)
+{
+	vet_node(ctx, value, NULL);
+}
+
+/* libxml2 knows HTML 4: an HTML 5 tag is "invalid" to it and nothing else. Any other error (an end tag
+ * without its element, a misplaced tag, a broken attribute or entity) and the fragment is read on each page. */
+static void vet_error(void *ctx, const char *msg, ...)
+{
+	struct vet *v = ctx;
+	if (v->ctxt->errNo != XML_HTML_UNKNOWN_TAG)
+		v->ok = false;
+}
+
+static const xmlSAXHandler vet_handler = {
+	.startElement = vet_start,
+	.endElement = vet_end,
+	.characters = vet_text,
+	.cdataBlock = vet_text,
+	.comment = vet_comment,
+	.processingInstruction = vet_node,
+	.error = vet_error,
+	.warning = NULL,
+	.initialized = 1,
+};
+
+bool htmlids_fragment(const char *html, size_t len, struct html_fragment *f)
+{
+	static const char pre[] = "<html><body>", post[] = "</body></html>";
+	size_t lead = 0, trail = 0;
+	while (lead < len && is_space(html[lead]))
+		lead++;
+	while (trail < len - lead && is_space(html[len - 1 - trail]))
+		trail++;
+	if (len - lead - trail < 3 || len > (size_t)1 << 24 || memchr(html, '\0', len))
+		return false;
+	struct buf doc = BUF_INIT;
+	buf_adds(&doc, pre);
+	buf_add(&doc, html, len);
+	buf_adds(&doc, post);
+	xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(doc.p, (int)doc.len);
+	if (!ctxt) {
+		buf_free(&doc);
+		return false;
+	}
+	struct vet v = {.ctxt = ctxt, .doc = doc.p, .start = sizeof pre - 1, .end = sizeof pre - 1 + len, .lead = lead,
+	                .trail = trail, .ok = true};
+	memcpy(ctxt->sax, &vet_handler, sizeof(xmlSAXHandlerV1));
+	ctxt->userData = &v;
+	/* As parse() reads pages, errors reported to vet_error. */
+	htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
+	ctxt->sax->error = vet_error;
+	ctxt->html = 1;
+	xmlCharEncodingHandlerPtr utf8 = xmlFindCharEncodingHandler("UTF-8");
+	if (utf8)
+		xmlSwitchToEncoding(ctxt, utf8);
+	htmlParseDocument(ctxt);
+	xmlFreeParserCtxt(ctxt);
+	buf_free(&doc);
+	/* Far from the limits the tree builder had (depth, a text node's length), which a page may then reach. */
+	bool ok = v.ok && v.root_seen && v.root_closed && v.deepest <= 200;
+	if (ok) {
+		f->depth = v.deepest;
+		memcpy(f->root, v.root, sizeof f->root);
+		f->lead = lead;
+		f->trail = trail;
+	}
+	return ok;
+}
+
+static void parse_free(struct parse *p)
+{
+	for (size_t i = 0; i < p->ids.n; i++)
+		free(p->ids.v[i].value);
+	for (size_t i = 0; i < p->links.n; i++)
+		free(p->links.v[i].value);
+	free(p->ids.v);
+	free(p->links.v);
+}
+
+void htmlids_read_spans(const char *html, size_t len, const struct html_span *spans, size_t nspans,
+                        const char *out_path, const char *src, struct html_ids *out, htmlids_ours_fn ours,
+                        void *ctx, struct html_text *text)
+{
+	/* A page that has the marker of its own is read whole. */
+	if (!nspans || memmem(html, len, SPAN_ATT, sizeof SPAN_ATT - 1)) {
+		htmlids_read(html, len, out_path, src, out, ours, ctx, text);
+		return;
+	}
+	struct buf b = BUF_INIT;
+	size_t at = 0;
+	for (size_t i = 0; i < nspans; i++) {
+		const struct html_span *sp = &spans[i];
+		const char *root = html + sp->off + sp->f.lead, *end = html + sp->off + sp->len - sp->f.trail;
+		buf_add(&b, html + at, sp->off + sp->f.lead - at);
+		buf_addf(&b, "<%s " SPAN_ATT ">", sp->f.root);
+		for (const char *c = root; (c = memchr(c, '\n', (size_t)(end - c))); c++)
+			buf_addc(&b, '\n');
+		buf_addf(&b, "</%s>", sp->f.root);
+		at = sp->off + sp->len - sp->f.trail;
+	}
+	buf_add(&b, html + at, len - at);
+	if (text) {
+		buf_init(&text->heads);
+		buf_init(&text->body);
+	}
+	if (out)
+		memset(out, 0, sizeof *out);
+	struct parse p = {.text = text, .spans = spans, .nspans = nspans};
+	parse(&p, b.p, b.len, out_path);
+	buf_free(&b);
+	if (p.overflow || p.next_span != nspans) {
+		parse_free(&p);
+		if (text)
+			html_text_free(text);
+		htmlids_read(html, len, out_path, src, out, ours, ctx, text);
+		return;
+	}
+	report(&p, out_path, src, out, ours, ctx, text);
+}
+
+/* }============ */

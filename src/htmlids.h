@@ -47,4 +47,51 @@ void htmlids_read(const char *html, size_t len, const char *out_path, const char
                   htmlids_ours_fn ours, void *ctx, struct html_text *text);
 void html_text_free(struct html_text *text);
 
+/* {======= Read once, not on every page: a cached partial's output (template.h)
+ *
+ * A section's navigation is the same on every page of the section but for its
+ * holes (relative links, "you are here"); with a thousand pages in a section,
+ * reading it on each page was half a build's CPU (issue 13). A fragment is
+ * read once, by htmlids_fragment(), and on each page stands in for itself as
+ * an empty element of its root's name, when reading it there could add
+ * nothing and change nothing:
+ *   - it is one element, <nav>, <script>, <style> or <template> (whose text is
+ *     never searched), with nothing around it but white space (kept as it is);
+ *   - every element in it ends with its own end tag (or is void), so the
+ *     parser's auto-closing never reaches past it into the page (libxml2's
+ *     htmlAutoClose() and htmlAutoCloseOnClose() act on the open elements
+ *     only), and libxml2 reports no error in it but HTML 5's tags (it knows
+ *     HTML 4); no element <main> (the search text's root);
+ *   - no element has an id and no link is in-page (href="#...");
+ *   - each hole's text is inert (htmlids_inert) and no hole touches a letter
+ *     or digit of the text around it, so the holes of another page change
+ *     values, never elements, ids or in-page links.
+ * The element that stands in has as many line ends as the fragment, so the
+ * lines messages give stay right; a page on which the fragment would pass
+ * the parse's depth limit is read whole. */
+struct html_fragment {
+	int depth;              /* its deepest element, the root being 1 */
+	char root[16];          /* the root's name, as the parser gave it */
+	size_t lead, trail;     /* white space before and after the root (kept as it is) */
+};
+/* Whether html[0..len) (a cached partial's output, its holes filled for one page) may be read once:
+ * fills f. Thread-safe. */
+bool htmlids_fragment(const char *html, size_t len, struct html_fragment *f);
+/* Whether s[0..n), a hole's text, is inert: no '<', '>', '\'' or '`', its '"' in pairs, no "id" that
+ * could name an attribute, nothing that starts with '#' or gives '#' to a value. */
+bool htmlids_inert(const char *s, size_t n);
+
+/* Where a fragment htmlids_fragment() accepted is in a page: html[off..off + len). */
+struct html_span {
+	size_t off, len;
+	struct html_fragment f;
+};
+/* htmlids_read() of a page holding the spans (sorted, apart), each read as the empty element that
+ * stands in for it: the same ids, messages and text. */
+void htmlids_read_spans(const char *html, size_t len, const struct html_span *spans, size_t nspans,
+                        const char *out_path, const char *src, struct html_ids *ids, htmlids_ours_fn ours,
+                        void *ctx, struct html_text *text);
+
+/* }======= */
+
 #endif

@@ -520,16 +520,32 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 	struct buf page = BUF_INIT;
 	size_t checks_from = w->checks.n;
 	w->pager_listed = false;
-	int rc = render_text(w, &j, NULL, &md) ? render_layout(w, &j, tname, &md, &page) : -1;
+	int rc = -1;
+	if (render_text(w, &j, NULL, &md)) {
+		tpl_uses_begin(w->e);
+		rc = render_layout(w, &j, tname, &md, &page);
+	}
 	bool paged = rc == 0 && w->pager_listed;
 	if (rc == 0) {
 		size_t slot = p->index * s->nlangs + lang;
-		/* The ids a link to the page may name (headings, notes, what its templates give ids), checked. */
+		/* The ids a link to the page may name (headings, notes, what its templates give ids), checked;
+		 * a section's navigation, the same on every page of the section, read once (htmlids.h). */
 		struct html_ids ids;
 		struct own_checks oc = {&w->checks, checks_from, slot};
 		struct html_text text;
-		htmlids_read(page.p, page.len, j.out_path, d->src ? d->src : p->key, &ids, own_check, &oc,
-		             w->indexing ? &text : NULL);
+		const struct tpl_use *uses;
+		size_t nuses = tpl_uses(w->e, &uses), nspans = 0, from = 0;
+		struct html_span *spans = xcalloc(nuses + 1, sizeof *spans);
+		for (size_t u = 0; u < nuses && from < page.len; u++) {
+			const char *at = memmem(page.p + from, page.len - from, uses[u].text, uses[u].len);
+			if (!at || !uses[u].len)
+				continue;
+			spans[nspans++] = (struct html_span){(size_t)(at - page.p), uses[u].len, uses[u].f};
+			from = (size_t)(at - page.p) + uses[u].len;
+		}
+		htmlids_read_spans(page.p, page.len, spans, nspans, j.out_path, d->src ? d->src : p->key, &ids, own_check,
+		                   &oc, w->indexing ? &text : NULL);
+		free(spans);
 		sh->anchors[slot].ids = ids.v;
 		sh->anchors[slot].n = ids.n;
 		if (w->indexing) {
@@ -543,6 +559,7 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 			output_put(sh->o->out, j.out_path, page.p, page.len);
 		atomic_fetch_add(&sh->written, 1);
 	}
+	tpl_uses_end(w->e);
 	buf_free(&page);
 	markdown_result_free(&md);
 	cite_ctx_free(&cite);

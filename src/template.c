@@ -2,11 +2,13 @@
 #include "template.h"
 #include "diag.h"
 #include "escape.h"
+#include "htmlids.h"
 #include "sandbox.h"
 #include "tree.h"
 
 #include <lauxlib.h>
 #include <lualib.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -59,6 +61,9 @@ struct cached {
 	size_t len;
 	struct holes holes;
 	size_t bytes;            /* what it counts against CACHE_BYTES */
+	bool once;               /* a check of the whole output may read it once (htmlids.h): its holes
+	                          * touch no letter or digit and htmlids_fragment() accepted its first use */
+	struct html_fragment frag;
 };
 
 struct tpl_engine {
@@ -82,6 +87,9 @@ struct tpl_engine {
 	struct cached **cache;   /* kept outputs; registry["vade.cache"] maps each key to its index + 1 */
 	size_t ncache, capcache, cache_bytes;
 	struct tpl_cache_stats cstats;
+	bool recording;          /* tpl_uses_begin() */
+	struct tpl_use *uses;
+	size_t nuses, capuses;
 };
 
 static void hook(lua_State *L, lua_Debug *ar);
@@ -680,9 +688,43 @@ static bool holes_whole(const char *s, size_t n, size_t nholes)
 	return true;
 }
 
-/* Appends a cached output to out with its holes filled for the render under way. */
-static void fill_holes(struct tpl_engine *e, const char *s, size_t n, const struct holes *h, struct buf *out)
+/* Whether no hole of s[0..n) touches a letter or digit: a hole's text then never joins a word of the
+ * text around it (an attribute's name, say) into another. */
+static bool holes_apart(const char *s, size_t n)
 {
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned char)s[i] != HOLE_OPEN)
+			continue;
+		int esc;
+		size_t idx, len = hole_at(s + i, n - i, &esc, &idx);
+		unsigned char before = i ? (unsigned char)s[i - 1] : ' ', after = i + len < n ? (unsigned char)s[i + len] : ' ';
+		if (isalnum(before) || isalnum(after))
+			return false;
+		i += len - 1;
+	}
+	return true;
+}
+
+/* Records a use of cached output c, filled as b, for tpl_uses(). */
+static void record_use(struct tpl_engine *e, const struct cached *c, const struct buf *b, bool inert)
+{
+	if (!e->recording || !c->once || !inert)
+		return;
+	if (e->nuses == e->capuses) {
+		e->capuses = e->capuses ? 2 * e->capuses : 8;
+		e->uses = xrealloc(e->uses, e->capuses * sizeof *e->uses);
+	}
+	char *copy = xmalloc(b->len + 1);
+	memcpy(copy, b->p, b->len + 1);
+	e->uses[e->nuses++] = (struct tpl_use){copy, b->len, c->frag};
+}
+
+/* Appends a cached output to out with its holes filled for the render under way; *inert is false when
+ * the text of one of them is not inert (htmlids_inert). */
+static void fill_holes(struct tpl_engine *e, const char *s, size_t n, const struct holes *h, struct buf *out,
+                       bool *inert)
+{
+	*inert = true;
 	struct buf t = BUF_INIT, u = BUF_INIT;
 	size_t i = 0;
 	while (i < n) {
@@ -702,6 +744,8 @@ static void fill_holes(struct tpl_engine *e, const char *s, size_t n, const stru
 			t = u;
 			u = x;
 		}
+		if (*inert && !htmlids_inert(t.p, t.len))
+			*inert = false;
 		buf_add(out, t.p, t.len);
 		i = at + len;
 	}
@@ -806,7 +850,9 @@ static int l_include_cached(lua_State *L)
 	if (lua_rawget(L, -2) == LUA_TNUMBER) {
 		const struct cached *c = e->cache[lua_tointeger(L, -1) - 1];
 		e->cstats.hits++;
-		fill_holes(e, c->out, c->len, &c->holes, &b);
+		bool inert;
+		fill_holes(e, c->out, c->len, &c->holes, &b, &inert);
+		record_use(e, c, &b, inert);
 		push_buf(L, &b);
 		return 1;
 	}
@@ -834,7 +880,10 @@ static int l_include_cached(lua_State *L)
 	c->bytes = sizeof *c + c->len + kl + nl + h.n * sizeof *h.v;
 	for (size_t i = 0; i < h.n; i++)
 		c->bytes += h.v[i].len;
-	fill_holes(e, c->out, c->len, &c->holes, &b);
+	bool inert;
+	fill_holes(e, c->out, c->len, &c->holes, &b, &inert);
+	c->once = inert && holes_apart(c->out, c->len) && htmlids_fragment(b.p, b.len, &c->frag);
+	record_use(e, c, &b, inert);
 	if (e->cache_bytes + c->bytes > CACHE_BYTES) {
 		cache_drop(e);
 		e->cstats.drops++;
@@ -1111,10 +1160,32 @@ lua_State *tpl_lua(struct tpl_engine *e)
 	return e->L;
 }
 
+void tpl_uses_begin(struct tpl_engine *e)
+{
+	tpl_uses_end(e);
+	e->recording = true;
+}
+
+size_t tpl_uses(const struct tpl_engine *e, const struct tpl_use **v)
+{
+	*v = e->uses;
+	return e->nuses;
+}
+
+void tpl_uses_end(struct tpl_engine *e)
+{
+	for (size_t i = 0; i < e->nuses; i++)
+		free(e->uses[i].text);
+	e->nuses = 0;
+	e->recording = false;
+}
+
 void tpl_free(struct tpl_engine *e)
 {
 	if (!e)
 		return;
+	tpl_uses_end(e);
+	free(e->uses);
 	cache_drop(e);
 	lua_close(e->L);
 	free(e->cache);

@@ -19,6 +19,7 @@
 #ifndef VADE_TEMPLATE_H
 #define VADE_TEMPLATE_H
 
+#include "htmlids.h"
 #include "util.h"
 #include "yml.h"
 
@@ -83,6 +84,19 @@ void tpl_set_holes(struct tpl_engine *e, const struct tpl_holes *h);
 bool tpl_caching(lua_State *L);
 /* Pushes the string standing for a hole that holds data[0..len) (copied); only while tpl_caching(). */
 void tpl_push_hole(lua_State *L, const char *data, size_t len);
+
+/* The uses of cached outputs a check of the whole output may read once (htmlids.h: htmlids_read_spans):
+ * recorded from tpl_uses_begin() to tpl_uses_end(), each as filled for its render, in the order the
+ * templates used them. A use is recorded when every hole's text was inert and the cached output was
+ * accepted by htmlids_fragment() at its first use. */
+struct tpl_use {
+	char *text;             /* the output as filled (owned by the engine until tpl_uses_end) */
+	size_t len;
+	struct html_fragment f;
+};
+void tpl_uses_begin(struct tpl_engine *e);
+size_t tpl_uses(const struct tpl_engine *e, const struct tpl_use **v);
+void tpl_uses_end(struct tpl_engine *e);
 
 struct tpl_cache_stats {
 	size_t renders;         /* cached partials rendered */

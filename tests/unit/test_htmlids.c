@@ -5,8 +5,10 @@
 #include "tap.h"
 #include "util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Checks html; returns the errors it reported. */
 static size_t errors(const char *html, struct html_ids *ids)
@@ -15,6 +17,107 @@ static size_t errors(const char *html, struct html_ids *ids)
 	htmlids_check(html, strlen(html), "en/x/index.html", "content/x.md", ids);
 	return diag_errors() - before;
 }
+
+
+/* {======= fragments read once (htmlids_fragment, htmlids_read_spans) */
+
+/* What a read gave: its ids, text and messages, as one text. */
+static char *read_result(const char *page, const struct html_span *spans, size_t nspans)
+{
+	struct html_ids ids;
+	struct html_text text;
+	fflush(stderr);
+	diag_flush();
+	FILE *tmp = tmpfile();
+	int saved = dup(2);
+	dup2(fileno(tmp), 2);
+	if (spans)
+		htmlids_read_spans(page, strlen(page), spans, nspans, "en/x/index.html", "content/x.md", &ids, NULL, NULL,
+		                   &text);
+	else
+		htmlids_read(page, strlen(page), "en/x/index.html", "content/x.md", &ids, NULL, NULL, &text);
+	diag_flush();
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < ids.n; i++)
+		buf_addf(&b, "id %s\n", ids.v[i]);
+	buf_addf(&b, "heads [%s]\nbody [%s]\n", text.heads.p, text.body.p);
+	rewind(tmp);
+	char line[512];
+	while (fgets(line, sizeof line, tmp))
+		buf_adds(&b, line);
+	fclose(tmp);
+	htmlids_free(&ids);
+	html_text_free(&text);
+	return buf_detach(&b, NULL);
+}
+
+
+/* A random fragment of HTML from a few tags, attributes and texts, closed or not: for the property that
+ * what htmlids_fragment() accepts reads once as it reads whole. */
+static unsigned long rnd_state = 12345;
+static unsigned rnd(unsigned n)
+{
+	rnd_state = rnd_state * 6364136223846793005UL + 1442695040888963407UL;
+	return (unsigned)(rnd_state >> 33) % n;
+}
+
+static void random_html(struct buf *b, int depth)
+{
+	static const char *const tags[] = {"ul", "li", "a", "p", "div", "span", "b", "table", "tr", "td", "em", "ol",
+	                                   "section", "h2", "nav", "dl", "dt", "dd", "form", "select", "option", "main"};
+	static const char *const atts[] = {"", " href=\"../x/\"", " class=\"c\"", " aria-current=\"page\"",
+	                                   " href=\"#x\"", " id=\"x\"", " data-hash", " hidden"};
+	static const char *const texts[] = {"word", " ", "\n", "A &amp; B", "&nbsp;", "<br>", "<img src=\"i.png\">",
+	                                    "<!-- c -->", "x\ny"};
+	int n = (int)rnd(4);
+	for (int i = 0; i < n; i++) {
+		if (depth > 5 || rnd(3) == 0) {
+			buf_adds(b, texts[rnd(sizeof texts / sizeof *texts)]);
+			continue;
+		}
+		const char *t = tags[rnd(sizeof tags / sizeof *tags)];
+		buf_addf(b, "<%s%s>", t, atts[rnd(8) < 5 ? rnd(4) : rnd(sizeof atts / sizeof *atts)]);
+		random_html(b, depth + 1);
+		unsigned close = rnd(10);
+		if (close < 8)
+			buf_addf(b, "</%s>", t);
+		else if (close == 8)
+			buf_addf(b, "</%s>", tags[rnd(sizeof tags / sizeof *tags)]);
+	}
+}
+
+/* Page ctx with "@" replaced by frag: whether reading frag once where it stands gives what reading the page
+ * whole gives. *spans_used: how many places frag was read once at (0 when refused). */
+static bool same_once(const char *ctx, const char *frag, size_t *spans_used)
+{
+	struct buf page = BUF_INIT;
+	struct html_span sp[4];
+	size_t n = 0;
+	struct html_fragment f;
+	bool accepted = htmlids_fragment(frag, strlen(frag), &f);
+	for (const char *c = ctx; *c; c++)
+		if (*c == '@') {
+			if (accepted && n < 4)
+				sp[n++] = (struct html_span){page.len, strlen(frag), f};
+			buf_adds(&page, frag);
+		} else {
+			buf_addc(&page, *c);
+		}
+	char *whole = read_result(page.p, NULL, 0), *once = read_result(page.p, sp, n);
+	bool same = !strcmp(whole, once);
+	if (!same)
+		printf("# page: %s\n# whole:\n%s# once:\n%s", page.p, whole, once);
+	*spans_used = n;
+	free(whole);
+	free(once);
+	buf_free(&page);
+	return same;
+}
+
+/* }======= */
 
 int main(void)
 {
@@ -72,6 +175,94 @@ int main(void)
 	htmlids_free(&ids);
 	html_text_free(&text);
 	buf_free(&deep);
+
+	/* A section's navigation read once: refused unless reading it on each page could add or change nothing. */
+	static const char nav[] = "\n<nav class=\"section\"><ul>\n<li><a href=\"../a/\" aria-current=\"page\">A &amp; B</a></li>\n"
+	                          "<li><a href=\"../b/index.html#top\">B<br>b</a></li>\n</ul></nav>\n";
+	struct html_fragment f;
+	ok(htmlids_fragment(nav, strlen(nav), &f) && f.depth == 5 && !strcmp(f.root, "nav") && f.lead == 1 && f.trail == 1,
+	   "a navigation of links is read once (depth %d, root %s)", f.depth, f.root);
+	static const char *const refused[] = {
+		"<nav><a id=\"x\" href=\"../x/\">x</a></nav>",            /* an id */
+		"<nav><a id=\"\">x</a></nav>",                                /* even an empty one */
+		"<nav><a href=\"#top\">top</a></nav>",                         /* an in-page link */
+		"<nav><ul><li>a<li>b</ul></nav>",                              /* an element closed by the next */
+		"<nav><p>a<div>b</div></p></nav>",                             /* a paragraph closed by a block */
+		"<nav><ul><li>a</li></nav>",                                   /* closed by its parent's end tag */
+		"<nav></div><a href=\"../x/\">x</a></nav>",                   /* an end tag without its element */
+		"x<nav></nav>",                                                /* text beside it */
+		"<nav></nav><!-- c -->",                                       /* a comment beside it */
+		"<nav></nav><nav></nav>",                                      /* two elements */
+		"<div><a href=\"../x/\">x</a></div>",                          /* a root whose text is searched */
+		"<nav><main>m</main></nav>",                                   /* the search text's root inside */
+		"<nav><ul><li>a</li></ul>",                                    /* never closed */
+		"<nav data-vade-read-once><a href=\"../x/\">x</a></nav>",      /* the marker of the stand-in */
+		"<nav><a href=\"../x/\"x=\"1\"\">x</a></nav>",                  /* a broken attribute */
+		"",
+	};
+	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+		ok(!htmlids_fragment(refused[i], strlen(refused[i]), &f), "refused: %s", refused[i]);
+	ok(htmlids_inert(" aria-current=\"page\"", 20) && htmlids_inert("../a/index.html#x", 17) &&
+	   htmlids_inert(" data-id=\"grid\"", 16) && htmlids_inert("", 0), "inert hole texts");
+	static const char *const not_inert[] = {" id=\"x\"", " ID=x", "id", "#top", " href=\"#x\"", " href=#x", "<b>",
+	                                        "a>b", " class=\"x", " class='x'", "`"};
+	for (size_t i = 0; i < sizeof not_inert / sizeof *not_inert; i++)
+		ok(!htmlids_inert(not_inert[i], strlen(not_inert[i])), "not inert: %s", not_inert[i]);
+	/* The same ids, text and messages (lines included) read once as read whole, wherever the fragment stands. */
+	static const char *const places[] = {
+		"<!doctype html><html><body><main id=\"m\">@<p id=\"x\">text</p><p id=\"x\">again</p>"
+		"<a href=\"#gone\">gone</a></main></body></html>",
+		"<main><p>intro @ after</p><h2 id=\"h\">Head</h2><a href=\"#nowhere\">n</a></main>",
+		"<main><ul><li>@</li><li id=\"l\">next</li></ul></main>",
+		"<main><table><tr><td>@</td><td id=\"t\">cell</td></tr></table></main>",
+		"<main><div><span>x @</span> tail</div><p id=\"p\">p</p></main>",
+		"@<main>after</main>",
+		"<main>before</main>@",
+		"<main>@<p>between</p>@<p id=\"z\">z</p><a href=\"#z\">z</a></main>",
+		"<main><p>a <!-- @ --> b</p></main>",
+		"<main><script>var a = '@';</script><p>after</p></main>",
+		"<main><textarea>@</textarea><p id=\"after\">after</p></main>",
+	};
+	size_t used;
+	for (size_t i = 0; i < sizeof places / sizeof *places; i++)
+		ok(same_once(places[i], nav, &used) && used > 0, "read once as read whole: %s", places[i]);
+	/* Deep: the fragment would pass the depth limit where it stands; the page is read whole. */
+	struct buf deep2 = BUF_INIT;
+	buf_adds(&deep2, "<main>");
+	for (int i = 0; i < 254; i++)
+		buf_adds(&deep2, "<div>");
+	buf_adds(&deep2, "@<p id=\"after\">after</p></main>");
+	ok(same_once(deep2.p, nav, &used), "a fragment past the depth limit where it stands: as read whole");
+	buf_free(&deep2);
+	/* A refused fragment is read on the page, as ever. */
+	ok(same_once("<main>@<p>x</p></main>", "<nav><ul><li>a<li id=\"b\">b</ul></nav>", &used) && used == 0,
+	   "a refused fragment is read with its page");
+	/* The property itself, on random fragments in random places: whatever is accepted reads once as whole. */
+	size_t accepted = 0, agree = 0, tried = 4000;
+	for (size_t i = 0; i < tried; i++) {
+		struct buf fr = BUF_INIT, ctx = BUF_INIT;
+		if (rnd(4))
+			buf_adds(&fr, rnd(2) ? "\n" : "");
+		buf_addf(&fr, "<nav%s>", rnd(2) ? " class=\"n\"" : "");
+		random_html(&fr, 1);
+		buf_adds(&fr, rnd(8) ? "</nav>" : "");
+		if (rnd(2))
+			buf_adds(&fr, "\n");
+		random_html(&ctx, 0);
+		buf_addc(&ctx, '@');
+		random_html(&ctx, 0);
+		if (rnd(3) == 0)
+			buf_adds(&ctx, "<p id=\"x\">dup</p><p id=\"x\">dup</p><a href=\"#nowhere\">n</a>");
+		struct html_fragment rf;
+		if (htmlids_fragment(fr.p, fr.len, &rf)) {
+			accepted++;
+			agree += same_once(ctx.p, fr.p, &used);
+		}
+		buf_free(&fr);
+		buf_free(&ctx);
+	}
+	ok(accepted > tried / 20 && agree == accepted, "random fragments: %zu of %zu accepted, each read once as read whole "
+	   "(%zu)", accepted, tried, agree);
 	diag_reset();
 	return tap_done();
 }

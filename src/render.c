@@ -496,6 +496,23 @@ static void render_listing(struct worker *w, const struct page *p, const struct 
 	free(out_path);
 }
 
+/* Where text[0..n) (a cached partial's output as used) is in page[0..len), or NULL. memmem() of the
+ * whole took as long as reading the page (a long needle); the start of it is found instead, and the
+ * rest compared there. */
+static const char *find_use(const char *page, size_t len, const char *text, size_t n)
+{
+	size_t head = n < 64 ? n : 64;
+	for (const char *p = page, *end = page + len; n && (size_t)(end - p) >= n;) {
+		const char *at = memmem(p, (size_t)(end - p) - (n - head), text, head);
+		if (!at)
+			return NULL;
+		if (!memcmp(at + head, text + head, n - head))
+			return at;
+		p = at + 1;
+	}
+	return NULL;
+}
+
 /* The site page of p in lang, then its print outputs. */
 static void render_page(struct worker *w, const struct page *p, size_t lang)
 {
@@ -537,8 +554,8 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 		size_t nuses = tpl_uses(w->e, &uses), nspans = 0, from = 0;
 		struct html_span *spans = xcalloc(nuses + 1, sizeof *spans);
 		for (size_t u = 0; u < nuses && from < page.len; u++) {
-			const char *at = memmem(page.p + from, page.len - from, uses[u].text, uses[u].len);
-			if (!at || !uses[u].len)
+			const char *at = find_use(page.p + from, page.len - from, uses[u].text, uses[u].len);
+			if (!at)
 				continue;
 			spans[nspans++] = (struct html_span){(size_t)(at - page.p), uses[u].len, uses[u].f};
 			from = (size_t)(at - page.p) + uses[u].len;

@@ -879,6 +879,18 @@ char *site_page_output(const struct site *s, const struct page *p, size_t lang)
 	return xasprintf("%s/%sindex.html", s->langs[lang].code, p->path);
 }
 
+/* What a URL must not hold as it is ("100%", "why?", "c#", a space): written %XX. */
+static bool url_unsafe(unsigned char c)
+{
+	switch (c) {
+	case '%': case '?': case '#': case '"': case '<': case '>': case '\\': case '^': case '`': case '{': case '|':
+	case '}':
+		return true;
+	default:
+		return c <= 0x20 || c == 0x7f;
+	}
+}
+
 char *site_url_relative(const char *from, const char *to)
 {
 	/* Skip the common folder prefix, then climb out of what is left of from's folder. */
@@ -892,11 +904,14 @@ char *site_url_relative(const char *from, const char *to)
 			buf_adds(&b, "../");
 	/* A name may hold what a URL must not ("100%", "why?", "c#", a space): written %XX, so the
 	 * link leads to the file; other bytes, UTF-8 included, as they are. */
+	static const char hex[] = "0123456789ABCDEF";
 	for (const unsigned char *p = (const unsigned char *)to + common; *p; p++)
-		if (*p <= 0x20 || *p == 0x7f || strchr("%?#\"<>\\^`{|}", *p))
-			buf_addf(&b, "%%%02X", *p);
-		else
+		if (url_unsafe(*p)) {
+			char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+			buf_add(&b, e, 3);
+		} else {
 			buf_addc(&b, (char)*p);
+		}
 	if (!b.len)
 		buf_adds(&b, "./");
 	return buf_detach(&b, NULL);

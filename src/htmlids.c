@@ -186,6 +186,7 @@ struct parse {
 	/* htmlids_read_spans(): the fragments read once, in order, and whether one would have passed the
 	 * depth limit where it stands (the page is then read whole) */
 	const struct html_span *spans;
+	const size_t *span_at;  /* where each stand-in's start tag begins in the text read */
 	size_t nspans, next_span;
 	bool overflow;
 };
@@ -278,7 +279,13 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 	/* The fragment's deepest element would start with depth + f.depth - 1 elements open. */
 	if (p->spans && find_att(atts, SPAN_ATT)) {
 		size_t i = p->next_span++;
-		if (i >= p->nspans || p->depth + (size_t)p->spans[i].f.depth - 1 > (size_t)xmlParserMaxDepth) {
+		const xmlParserInputPtr in = p->ctxt->input;
+		size_t at = (size_t)in->consumed + (size_t)(in->cur - in->base);
+		/* The stand-in read as the start tag it is, from its '<' (the parser calls here before the '>'),
+		 * not taken into another tag, and not past the depth limit with the fragment's elements. */
+		if (i >= p->nspans || at != p->span_at[i] + 2 + strlen(p->spans[i].f.root) + strlen(SPAN_ATT) ||
+		    xmlStrcasecmp(name, BAD_CAST p->spans[i].f.root) ||
+		    p->depth + (size_t)p->spans[i].f.depth - 1 > (size_t)xmlParserMaxDepth) {
 			p->overflow = true;
 			stop(p);
 			return;
@@ -517,30 +524,46 @@ static bool name_char(unsigned char c)
 	       c == ':' || c == '.';
 }
 
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
 bool htmlids_inert(const char *s, size_t n)
 {
-	size_t quotes = 0;
-	if (n && s[0] == '#')
+	size_t quotes = 0, a = 0, b = n;
+	bool word = true, hash = false;
+	while (a < b && is_space(s[a]))
+		a++;
+	while (b > a && is_space(s[b - 1]))
+		b--;
+	if ((n && s[0] == '#') || (a < b && (s[a] == '=' || s[b - 1] == '=')))
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c == '<' || c == '>' || c == '\'' || c == '`')
+		if (c == '<' || c == '>' || c == '\'' || c == '`' || c == '&')
 			return false;
 		quotes += c == '"';
-		/* a value that would start with '#': href="#x", href=#x */
-		if (c == '=') {
-			size_t k = i + 1;
-			while (k < n && (s[k] == ' ' || s[k] == '"'))
-				k++;
-			if (k < n && s[k] == '#')
-				return false;
-		}
+		hash |= c == '#';
+		if (is_space((char)c) || c == '"' || c == '=')
+			word = false;
 		/* "id" as an attribute's name: nothing of a name before it, nothing of one after it */
 		if ((c == 'i' || c == 'I') && i + 1 < n && (s[i + 1] == 'd' || s[i + 1] == 'D') &&
 		    (i == 0 || !name_char((unsigned char)s[i - 1])) && (i + 2 == n || !name_char((unsigned char)s[i + 2])))
 			return false;
 	}
-	return quotes % 2 == 0;
+	return quotes % 2 == 0 && (!hash || word);
+}
+
+bool htmlids_same_frame(const char *html, size_t len, const struct html_fragment *f)
+{
+	size_t lead = 0, trail = 0, n = strlen(f->root);
+	while (lead < len && is_space(html[lead]))
+		lead++;
+	while (trail < len - lead && is_space(html[len - 1 - trail]))
+		trail++;
+	return lead == f->lead && trail == f->trail && len - lead - trail > n + 1 && html[lead] == '<' &&
+	       !strncasecmp(html + lead + 1, f->root, n) && !name_char((unsigned char)html[lead + 1 + n]);
 }
 
 /* The parse of a fragment between "<html><body>" and "</body></html>". */
@@ -638,11 +661,6 @@ static void vet_end(void *ctx, const xmlChar *name)
 	}
 }
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
 static void vet_text(void *ctx, const xmlChar *s, int len)
 {
 	struct vet *v = ctx;
@@ -692,7 +710,9 @@ bool htmlids_fragment(const char *html, size_t len, struct html_fragment *f)
 		lead++;
 	while (trail < len - lead && is_space(html[len - 1 - trail]))
 		trail++;
-	if (len - lead - trail < 3 || len > (size_t)1 << 24 || memchr(html, '\0', len))
+	/* Under the tree builder's limit on a text node (XML_MAX_TEXT_LENGTH), which a text inside the
+	 * element, read on a page, could otherwise reach where the stand-in does not. */
+	if (len - lead - trail < 3 || len >= XML_MAX_TEXT_LENGTH || memchr(html, '\0', len))
 		return false;
 	struct buf doc = BUF_INIT;
 	buf_adds(&doc, pre);
@@ -748,11 +768,12 @@ void htmlids_read_spans(const char *html, size_t len, const struct html_span *sp
 		return;
 	}
 	struct buf b = BUF_INIT;
-	size_t at = 0;
+	size_t at = 0, *span_at = xcalloc(nspans, sizeof *span_at);
 	for (size_t i = 0; i < nspans; i++) {
 		const struct html_span *sp = &spans[i];
 		const char *root = html + sp->off + sp->f.lead, *end = html + sp->off + sp->len - sp->f.trail;
 		buf_add(&b, html + at, sp->off + sp->f.lead - at);
+		span_at[i] = b.len;
 		buf_addf(&b, "<%s " SPAN_ATT ">", sp->f.root);
 		for (const char *c = root; (c = memchr(c, '\n', (size_t)(end - c))); c++)
 			buf_addc(&b, '\n');
@@ -766,9 +787,10 @@ void htmlids_read_spans(const char *html, size_t len, const struct html_span *sp
 	}
 	if (out)
 		memset(out, 0, sizeof *out);
-	struct parse p = {.text = text, .spans = spans, .nspans = nspans};
+	struct parse p = {.text = text, .spans = spans, .span_at = span_at, .nspans = nspans};
 	parse(&p, b.p, b.len, out_path);
 	buf_free(&b);
+	free(span_at);
 	if (p.overflow || p.next_span != nspans) {
 		parse_free(&p);
 		if (text)

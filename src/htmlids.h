@@ -77,9 +77,13 @@ struct html_fragment {
 /* Whether html[0..len) (a cached partial's output, its holes filled for one page) may be read once:
  * fills f. Thread-safe. */
 bool htmlids_fragment(const char *html, size_t len, struct html_fragment *f);
-/* Whether s[0..n), a hole's text, is inert: no '<', '>', '\'' or '`', its '"' in pairs, no "id" that
- * could name an attribute, nothing that starts with '#' or gives '#' to a value. */
+/* Whether s[0..n), a hole's text, is inert: no '<', '>', '\'', '`' or '&' (no character reference
+ * either), its '"' in pairs, no "id" that could name an attribute, neither starting nor ending with
+ * '=' (it would take or give a value of the text around it), and a '#' only in a text that is one
+ * word (no white space, '"' or '=': a link, "../a/#top") and does not start with it. */
 bool htmlids_inert(const char *s, size_t n);
+/* Whether html[0..len) (a use of a cached output) has the white space and root of f around it. */
+bool htmlids_same_frame(const char *html, size_t len, const struct html_fragment *f);
 
 /* Where a fragment htmlids_fragment() accepted is in a page: html[off..off + len). */
 struct html_span {

@@ -79,7 +79,9 @@ static int page_rank(const struct job *j, const struct page *p)
 	return -1;
 }
 
-static void fill_hole(void *ctx, const char *data, size_t len, struct buf *out)
+/* A hole's text for the render under way; a current() hole as if the page being rendered were the
+ * hole's page (rank 0), inside it (1) or neither (-1), or as it is (rank 2). */
+static void fill_hole_as(void *ctx, const char *data, size_t len, int rank, struct buf *out)
 {
 	struct worker *w = ctx;
 	const struct job *j = w->job;
@@ -94,11 +96,17 @@ static void fill_hole(void *ctx, const char *data, size_t len, struct buf *out)
 	size_t idx;
 	memcpy(&idx, data + 1, sizeof idx);
 	const char *yes = data + 1 + sizeof idx;
-	int rank = page_rank(j, w->sh->s->pages[idx]);
+	if (rank == 2)
+		rank = page_rank(j, w->sh->s->pages[idx]);
 	if (rank == 0)
 		buf_adds(out, yes);
 	else if (rank == 1 && data[0] == 'a')
 		buf_adds(out, yes + strlen(yes) + 1);
+}
+
+static void fill_hole(void *ctx, const char *data, size_t len, struct buf *out)
+{
+	fill_hole_as(ctx, data, len, 2, out);
 }
 
 static size_t hole_scope(void *ctx)
@@ -996,7 +1004,8 @@ static int model_call(lua_State *L)
 	}
 	/* What a cached partial sees: the variables model_push_vars() gives every render in a language. */
 	static const char *const shared[] = {"site", "lang", "pages", "data", NULL};
-	tpl_set_holes(w->e, &(struct tpl_holes){.ctx = w, .scope = hole_scope, .fill = fill_hole, .shared = shared});
+	tpl_set_holes(w->e, &(struct tpl_holes){.ctx = w, .scope = hole_scope, .fill = fill_hole, .fill_as = fill_hole_as,
+	                                         .shared = shared});
 	return 0;
 }
 

@@ -688,8 +688,9 @@ static bool holes_whole(const char *s, size_t n, size_t nholes)
 	return true;
 }
 
-/* Whether no hole of s[0..n) touches a letter or digit: a hole's text then never joins a word of the
- * text around it (an attribute's name, say) into another. */
+/* Whether no hole of s[0..n) touches a letter or digit, or is followed by '#' or '=': a hole's text
+ * then never joins a word of the text around it (an attribute's name, say) into another, and an empty
+ * one never makes the text after it a fragment link or a value. */
 static bool holes_apart(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -698,7 +699,8 @@ static bool holes_apart(const char *s, size_t n)
 		int esc;
 		size_t idx, len = hole_at(s + i, n - i, &esc, &idx);
 		unsigned char before = i ? (unsigned char)s[i - 1] : ' ', after = i + len < n ? (unsigned char)s[i + len] : ' ';
-		if (isalnum(before) || isalnum(after))
+		/* nor starts a value ("#top" after an empty hole) or gives one to its text */
+		if (isalnum(before) || isalnum(after) || after == '#' || after == '=')
 			return false;
 		i += len - 1;
 	}
@@ -708,7 +710,7 @@ static bool holes_apart(const char *s, size_t n)
 /* Records a use of cached output c, filled as b, for tpl_uses(). */
 static void record_use(struct tpl_engine *e, const struct cached *c, const struct buf *b, bool inert)
 {
-	if (!e->recording || !c->once || !inert)
+	if (!e->recording || !c->once || !inert || !htmlids_same_frame(b->p, b->len, &c->frag))
 		return;
 	if (e->nuses == e->capuses) {
 		e->capuses = e->capuses ? 2 * e->capuses : 8;
@@ -719,10 +721,11 @@ static void record_use(struct tpl_engine *e, const struct cached *c, const struc
 	e->uses[e->nuses++] = (struct tpl_use){copy, b->len, c->frag};
 }
 
-/* Appends a cached output to out with its holes filled for the render under way; *inert is false when
- * the text of one of them is not inert (htmlids_inert). */
-static void fill_holes(struct tpl_engine *e, const char *s, size_t n, const struct holes *h, struct buf *out,
-                       bool *inert)
+/* Appends a cached output to out with its holes filled for the render under way (rank 2; for the
+ * others see struct tpl_holes, fill_as); *inert is false when the text of one of them is not inert
+ * (htmlids_inert). */
+static void fill_holes_as(struct tpl_engine *e, const char *s, size_t n, const struct holes *h, int rank,
+                          struct buf *out, bool *inert)
 {
 	*inert = true;
 	struct buf t = BUF_INIT, u = BUF_INIT;
@@ -736,7 +739,10 @@ static void fill_holes(struct tpl_engine *e, const char *s, size_t n, const stru
 			break;
 		len = hole_at(s + at, n - at, &esc, &idx); /* whole: holes_whole() said so */
 		t.len = 0;
-		e->hops.fill(e->hops.ctx, h->v[idx].data, h->v[idx].len, &t);
+		if (rank == 2)
+			e->hops.fill(e->hops.ctx, h->v[idx].data, h->v[idx].len, &t);
+		else
+			e->hops.fill_as(e->hops.ctx, h->v[idx].data, h->v[idx].len, rank, &t);
 		for (; esc > 0; esc--) {
 			u.len = 0;
 			esc_html(&u, t.p, t.len);
@@ -751,6 +757,37 @@ static void fill_holes(struct tpl_engine *e, const char *s, size_t n, const stru
 	}
 	buf_free(&t);
 	buf_free(&u);
+}
+
+static void fill_holes(struct tpl_engine *e, const char *s, size_t n, const struct holes *h, struct buf *out,
+                       bool *inert)
+{
+	fill_holes_as(e, s, n, h, 2, out, inert);
+}
+
+/* Whether cached output c may be read once (struct cached): its holes apart, and each reading of it
+ * with every current() hole as the current page's, as a page it is inside, and as neither accepted. */
+static bool read_once(struct tpl_engine *e, struct cached *c)
+{
+	if (!e->hops.fill_as || !holes_apart(c->out, c->len))
+		return false;
+	bool ok = true;
+	struct buf v = BUF_INIT;
+	for (int rank = -1; rank <= 1 && ok; rank++) {
+		bool inert;
+		struct html_fragment f;
+		v.len = 0;
+		fill_holes_as(e, c->out, c->len, &c->holes, rank, &v, &inert);
+		ok = inert && htmlids_fragment(v.p, v.len, &f);
+		if (ok && rank == -1)
+			c->frag = f;
+		else if (ok) /* the same element with the same white space around it in every reading */
+			ok = f.lead == c->frag.lead && f.trail == c->frag.trail && !strcmp(f.root, c->frag.root);
+		if (ok && f.depth > c->frag.depth)
+			c->frag.depth = f.depth;
+	}
+	buf_free(&v);
+	return ok;
 }
 
 static void cache_drop(struct tpl_engine *e)
@@ -882,7 +919,7 @@ static int l_include_cached(lua_State *L)
 		c->bytes += h.v[i].len;
 	bool inert;
 	fill_holes(e, c->out, c->len, &c->holes, &b, &inert);
-	c->once = inert && holes_apart(c->out, c->len) && htmlids_fragment(b.p, b.len, &c->frag);
+	c->once = inert && read_once(e, c);
 	record_use(e, c, &b, inert);
 	if (e->cache_bytes + c->bytes > CACHE_BYTES) {
 		cache_drop(e);

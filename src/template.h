@@ -75,6 +75,10 @@ struct tpl_holes {
 	size_t (*scope)(void *ctx);
 	/* appends the text of the hole holding data[0..len) for the render under way */
 	void (*fill)(void *ctx, const char *data, size_t len, struct buf *out);
+	/* optional: the same, for a hole that marks the current page (current()) as if the page being
+	 * rendered were the hole's page (rank 0), inside it (1), or neither (-1): every text such a hole
+	 * can have, for the check that may read the output once (htmlids.h) */
+	void (*fill_as)(void *ctx, const char *data, size_t len, int rank, struct buf *out);
 	/* the variables of a render a cached partial sees, NULL-terminated (borrowed) */
 	const char *const *shared;
 };
@@ -88,7 +92,10 @@ void tpl_push_hole(lua_State *L, const char *data, size_t len);
 /* The uses of cached outputs a check of the whole output may read once (htmlids.h: htmlids_read_spans):
  * recorded from tpl_uses_begin() to tpl_uses_end(), each as filled for its render, in the order the
  * templates used them. A use is recorded when every hole's text was inert and the cached output was
- * accepted by htmlids_fragment() at its first use. */
+ * accepted by htmlids_fragment() at its first use with each text its current() holes can have (every
+ * such hole as the current page's, as a page it is inside, as neither): a hole's text stays inside the
+ * tag or text it is in (it has no '<' or '>'), so what each of those readings finds there is what a
+ * page finds. */
 struct tpl_use {
 	char *text;             /* the output as filled (owned by the engine until tpl_uses_end) */
 	size_t len;

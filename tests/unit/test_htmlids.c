@@ -202,6 +202,9 @@ int main(void)
 	};
 	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
 		ok(!htmlids_fragment(refused[i], strlen(refused[i]), &f), "refused: %s", refused[i]);
+	ok(!htmlids_inert(" href=\t#x", 9) && !htmlids_inert(" href=\n#x", 9) && !htmlids_inert(" href=&#35;x", 12) &&
+	   !htmlids_inert("data-x=", 7) && !htmlids_inert("=\"x\"", 4) && !htmlids_inert(" a #x", 5),
+	   "not inert: '#' after white space, a character reference, a text that gives or takes a value");
 	ok(htmlids_inert(" aria-current=\"page\"", 20) && htmlids_inert("../a/index.html#x", 17) &&
 	   htmlids_inert(" data-id=\"grid\"", 16) && htmlids_inert("", 0), "inert hole texts");
 	static const char *const not_inert[] = {" id=\"x\"", " ID=x", "id", "#top", " href=\"#x\"", " href=#x", "<b>",
@@ -222,6 +225,12 @@ int main(void)
 		"<main><p>a <!-- @ --> b</p></main>",
 		"<main><script>var a = '@';</script><p>after</p></main>",
 		"<main><textarea>@</textarea><p id=\"after\">after</p></main>",
+		/* where the stand-in would not be read as the element it is */
+		"<main><div @>x</div><p id=\"p\">p</p><a href=\"#gone\">g</a></main>",
+		"<main><div title=@>x</div><p id=\"p\">p</p></main>",
+		"<main><p id=\"dup\">a</p><div id=\"dup\"\n@<p>z</p></main>",
+		"<main><div id=\"dup\"@</div><p id=\"dup\">z</p></main>",
+		"<main><nav @>x</nav><p id=\"p\">p</p>text</main>",
 	};
 	size_t used;
 	for (size_t i = 0; i < sizeof places / sizeof *places; i++)
@@ -234,6 +243,14 @@ int main(void)
 	buf_adds(&deep2, "@<p id=\"after\">after</p></main>");
 	ok(same_once(deep2.p, nav, &used), "a fragment past the depth limit where it stands: as read whole");
 	buf_free(&deep2);
+	/* A fragment as large as the tree builder's limit on a text node is read on each page. */
+	struct buf big = BUF_INIT;
+	buf_adds(&big, "<nav><b>");
+	for (int i = 0; i < 2100000; i++)
+		buf_adds(&big, "word ");
+	buf_adds(&big, "</b></nav>");
+	ok(!htmlids_fragment(big.p, big.len, &f), "a fragment of %zu bytes is refused", big.len);
+	buf_free(&big);
 	/* A refused fragment is read on the page, as ever. */
 	ok(same_once("<main>@<p>x</p></main>", "<nav><ul><li>a<li id=\"b\">b</ul></nav>", &used) && used == 0,
 	   "a refused fragment is read with its page");

@@ -12,10 +12,12 @@
 #include "diag.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/SAX2.h>
 #include <libxml/parserInternals.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -529,30 +531,38 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
-bool htmlids_inert(const char *s, size_t n)
+bool htmlids_url_text(const char *s, size_t n)
 {
-	size_t quotes = 0, a = 0, b = n;
-	bool word = true, hash = false;
-	while (a < b && is_space(s[a]))
-		a++;
-	while (b > a && is_space(s[b - 1]))
-		b--;
-	if ((n && s[0] == '#') || (a < b && (s[a] == '=' || s[b - 1] == '=')))
+	if (n && s[0] == '#')
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '<' || c == '>' || c == '\'' || c == '`' || c == '&')
+	for (size_t i = 0; i < n; i++)
+		if (is_space(s[i]) || s[i] == '"' || s[i] == '\'' || s[i] == '<' || s[i] == '>' || s[i] == '`')
 			return false;
-		quotes += c == '"';
-		hash |= c == '#';
-		if (is_space((char)c) || c == '"' || c == '=')
-			word = false;
-		/* "id" as an attribute's name: nothing of a name before it, nothing of one after it */
-		if ((c == 'i' || c == 'I') && i + 1 < n && (s[i + 1] == 'd' || s[i + 1] == 'D') &&
-		    (i == 0 || !name_char((unsigned char)s[i - 1])) && (i + 2 == n || !name_char((unsigned char)s[i + 2])))
+	return true;
+}
+
+bool htmlids_attr_text(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		if (s[i++] != ' ')
+			return false;
+		size_t name = i;
+		while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '-'))
+			i++;
+		size_t nl = i - name;
+		if (!nl || (nl == 2 && !strncasecmp(s + name, "id", 2)) || (nl == 4 && !strncasecmp(s + name, "href", 4)) ||
+		    (nl >= 9 && !strncasecmp(s + name, "data-vade", 9)))
+			return false;
+		if (i + 1 >= n || s[i] != '=' || s[i + 1] != '"')
+			return false;
+		for (i += 2; i < n && s[i] != '"'; i++)
+			if (s[i] == '<' || s[i] == '>' || s[i] == '&' || s[i] == '`' || s[i] == '#')
+				return false;
+		if (i++ >= n)
 			return false;
 	}
-	return quotes % 2 == 0 && (!hash || word);
+	return true;
 }
 
 bool htmlids_same_frame(const char *html, size_t len, const struct html_fragment *f)
@@ -576,7 +586,23 @@ struct vet {
 	int deepest;
 	bool ok, root_seen, root_closed;
 	char root[16];
+	size_t nholes;          /* htmlids_fragment_holes(): the sentinels found where they may stand */
+	size_t *seen_u, *seen_c;
 };
+
+/* The number after prefix in s when s is exactly prefix and digits, else SIZE_MAX. */
+static size_t sentinel(const char *s, const char *prefix)
+{
+	size_t pl = strlen(prefix), v = 0;
+	if (strncmp(s, prefix, pl) || !s[pl])
+		return SIZE_MAX;
+	for (s += pl; *s; s++) {
+		if (*s < '0' || *s > '9' || v > SIZE_MAX / 20)
+			return SIZE_MAX;
+		v = v * 10 + (size_t)(*s - '0');
+	}
+	return v;
+}
 
 static bool left_out_name(const xmlChar *name)
 {
@@ -613,6 +639,11 @@ static void vet_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 	if (!xmlStrcasecmp(name, BAD_CAST "main"))
 		v->ok = false;
 	for (; atts && *atts; atts += 2) {
+		size_t k;
+		if (v->nholes && (k = sentinel((const char *)atts[0], "data-vade-c")) < v->nholes)
+			v->seen_c[k]++;
+		if (v->nholes && atts[1] && (k = sentinel((const char *)atts[1], "vade-u")) < v->nholes)
+			v->seen_u[k]++;
 		if (!xmlStrcasecmp(atts[0], BAD_CAST "id") || !xmlStrcasecmp(atts[0], BAD_CAST SPAN_ATT))
 			v->ok = false;
 		else if (!xmlStrcasecmp(atts[0], BAD_CAST "href") && atts[1] && atts[1][0] == '#')
@@ -704,6 +735,12 @@ static const xmlSAXHandler vet_handler = {
 
 bool htmlids_fragment(const char *html, size_t len, struct html_fragment *f)
 {
+	return htmlids_fragment_holes(html, len, 0, NULL, NULL, f);
+}
+
+bool htmlids_fragment_holes(const char *html, size_t len, size_t nholes, const unsigned char *kind,
+                            const size_t *occurs, struct html_fragment *f)
+{
 	static const char pre[] = "<html><body>", post[] = "</body></html>";
 	size_t lead = 0, trail = 0;
 	while (lead < len && is_space(html[lead]))
@@ -724,7 +761,11 @@ bool htmlids_fragment(const char *html, size_t len, struct html_fragment *f)
 		return false;
 	}
 	struct vet v = {.ctxt = ctxt, .doc = doc.p, .start = sizeof pre - 1, .end = sizeof pre - 1 + len, .lead = lead,
-	                .trail = trail, .ok = true};
+	                .trail = trail, .ok = true, .nholes = nholes};
+	if (nholes) {
+		v.seen_u = xcalloc(nholes, sizeof *v.seen_u);
+		v.seen_c = xcalloc(nholes, sizeof *v.seen_c);
+	}
 	memcpy(ctxt->sax, &vet_handler, sizeof(xmlSAXHandlerV1));
 	ctxt->userData = &v;
 	/* As parse() reads pages, errors reported to vet_error. */
@@ -739,6 +780,11 @@ bool htmlids_fragment(const char *html, size_t len, struct html_fragment *f)
 	buf_free(&doc);
 	/* Far from the limits the tree builder had (depth, a text node's length), which a page may then reach. */
 	bool ok = v.ok && v.root_seen && v.root_closed && v.deepest <= 200;
+	/* Each sentinel found as often as its hole is in the output, where its kind may stand, nowhere else. */
+	for (size_t k = 0; k < nholes && ok; k++)
+		ok = kind[k] == 'u' ? v.seen_u[k] == occurs[k] && !v.seen_c[k] : v.seen_c[k] == occurs[k] && !v.seen_u[k];
+	free(v.seen_u);
+	free(v.seen_c);
 	if (ok) {
 		f->depth = v.deepest;
 		memcpy(f->root, v.root, sizeof f->root);

@@ -63,9 +63,14 @@ void html_text_free(struct html_text *text);
  *     only), and libxml2 reports no error in it but HTML 5's tags (it knows
  *     HTML 4); no element <main> (the search text's root);
  *   - no element has an id and no link is in-page (href="#...");
- *   - each hole's text is inert (htmlids_inert) and no hole touches a letter
- *     or digit of the text around it, so the holes of another page change
- *     values, never elements, ids or in-page links.
+ *   - no hole touches a letter or digit of the text around it or comes
+ *     before '#' or '='; each link (url()) is a whole attribute value and
+ *     each current() text stands as attributes of its own (found there by
+ *     a reading with a sentinel in each hole), and a page's texts keep to
+ *     that (htmlids_url_text, htmlids_attr_text): a hole's text then ends
+ *     where it began in the parser's reading, so any mix of them on a page
+ *     changes values and attributes that are no id, never elements, ids or
+ *     in-page links (template.h, tpl_uses).
  * The element that stands in has as many line ends as the fragment, so the
  * lines messages give stay right; a page on which the fragment would pass
  * the parse's depth limit is read whole. */
@@ -77,11 +82,19 @@ struct html_fragment {
 /* Whether html[0..len) (a cached partial's output, its holes filled for one page) may be read once:
  * fills f. Thread-safe. */
 bool htmlids_fragment(const char *html, size_t len, struct html_fragment *f);
-/* Whether s[0..n), a hole's text, is inert: no '<', '>', '\'', '`' or '&' (no character reference
- * either), its '"' in pairs, no "id" that could name an attribute, neither starting nor ending with
- * '=' (it would take or give a value of the text around it), and a '#' only in a text that is one
- * word (no white space, '"' or '=': a link, "../a/#top") and does not start with it. */
-bool htmlids_inert(const char *s, size_t n);
+/* Whether html[0..len) may be read once as htmlids_fragment() says, and each of its nholes holes,
+ * filled with a sentinel, stands where its kind may: a link (kind 'u', sentinel "vade-u<i>") as a whole
+ * attribute value, a current() text (kind 'c', sentinel ' data-vade-c<i>=""') as an attribute of its
+ * own; occurs[i] times each, as often as the hole is in the output. */
+bool htmlids_fragment_holes(const char *html, size_t len, size_t nholes, const unsigned char *kind,
+                            const size_t *occurs, struct html_fragment *f);
+/* A current() text that may stand where htmlids_fragment_holes() found it: nothing, or attributes
+ * each written ' name="value"' (a name of letters, digits and '-', not id, href or data-vade-*; a value
+ * without '"', '<', '>', '&', '`' or '#'). */
+bool htmlids_attr_text(const char *s, size_t n);
+/* A link that may stand as a whole attribute value: no white space, quote, '<', '>' or '`', and not
+ * starting with '#'. */
+bool htmlids_url_text(const char *s, size_t n);
 /* Whether html[0..len) (a use of a cached output) has the white space and root of f around it. */
 bool htmlids_same_frame(const char *html, size_t len, const struct html_fragment *f);
 

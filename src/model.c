@@ -80,11 +80,16 @@ static int page_rank(const struct job *j, const struct page *p)
 }
 
 /* A hole's text for the render under way; a current() hole as if the page being rendered were the
- * hole's page (rank 0), inside it (1) or neither (-1), or as it is (rank 2). */
+ * hole's page (rank 0), inside it (1) or neither (-1), or as it is (rank 2); rank 3: the hole's kind,
+ * "u" (a link) or "c" (current()). */
 static void fill_hole_as(void *ctx, const char *data, size_t len, int rank, struct buf *out)
 {
 	struct worker *w = ctx;
 	const struct job *j = w->job;
+	if (rank == 3) {
+		buf_addc(out, data[0] == 'u' ? 'u' : 'c');
+		return;
+	}
 	if (data[0] == 'u') {
 		char *rel = site_url_relative(j->out_path, data + 1);
 		size_t tl = strlen(data + 1);

@@ -61,9 +61,9 @@ struct cached {
 	size_t len;
 	struct holes holes;
 	size_t bytes;            /* what it counts against CACHE_BYTES */
-	bool once;               /* a check of the whole output may read it once (htmlids.h): its holes
-	                          * touch no letter or digit and htmlids_fragment() accepted its first use */
+	bool once;               /* a check of the whole output may read it once (read_once) */
 	struct html_fragment frag;
+	unsigned char *kind;     /* once: each hole's kind ('u', 'c': struct tpl_holes, fill_as) */
 };
 
 struct tpl_engine {
@@ -721,13 +721,18 @@ static void record_use(struct tpl_engine *e, const struct cached *c, const struc
 	e->uses[e->nuses++] = (struct tpl_use){copy, b->len, c->frag};
 }
 
-/* Appends a cached output to out with its holes filled for the render under way (rank 2; for the
- * others see struct tpl_holes, fill_as); *inert is false when the text of one of them is not inert
- * (htmlids_inert). */
-static void fill_holes_as(struct tpl_engine *e, const char *s, size_t n, const struct holes *h, int rank,
-                          struct buf *out, bool *inert)
+/* Appends cached output c to out with its holes filled for the render under way (rank 2; for the
+ * others see struct tpl_holes, fill_as; rank 4: a sentinel in each hole, counted in occurs, each hole's
+ * kind put in kind). *ok is false when a text does not keep the check that reads c once right: a link
+ * that is no whole value (htmlids_url_text), a current() text that is no whole attributes
+ * (htmlids_attr_text), or c's kinds not known. */
+static void fill_holes_as(struct tpl_engine *e, const struct cached *c, int rank, struct buf *out, bool *ok,
+                          unsigned char *kind, size_t *occurs)
 {
-	*inert = true;
+	const char *s = c->out;
+	size_t n = c->len;
+	const struct holes *h = &c->holes;
+	*ok = rank == 4 || c->kind;
 	struct buf t = BUF_INIT, u = BUF_INIT;
 	size_t i = 0;
 	while (i < n) {
@@ -739,10 +744,20 @@ static void fill_holes_as(struct tpl_engine *e, const char *s, size_t n, const s
 			break;
 		len = hole_at(s + at, n - at, &esc, &idx); /* whole: holes_whole() said so */
 		t.len = 0;
-		if (rank == 2)
+		if (rank == 2) {
 			e->hops.fill(e->hops.ctx, h->v[idx].data, h->v[idx].len, &t);
-		else
+		} else if (rank == 4) {
+			e->hops.fill_as(e->hops.ctx, h->v[idx].data, h->v[idx].len, 3, &t);
+			kind[idx] = t.len && t.p[0] == 'u' ? 'u' : 'c';
+			occurs[idx]++;
+			t.len = 0;
+			if (kind[idx] == 'u')
+				buf_addf(&t, "vade-u%zu", idx);
+			else
+				buf_addf(&t, " data-vade-c%zu=\"\"", idx);
+		} else {
 			e->hops.fill_as(e->hops.ctx, h->v[idx].data, h->v[idx].len, rank, &t);
+		}
 		for (; esc > 0; esc--) {
 			u.len = 0;
 			esc_html(&u, t.p, t.len);
@@ -750,8 +765,8 @@ static void fill_holes_as(struct tpl_engine *e, const char *s, size_t n, const s
 			t = u;
 			u = x;
 		}
-		if (*inert && !htmlids_inert(t.p, t.len))
-			*inert = false;
+		if (*ok && rank != 4 && c->kind)
+			*ok = c->kind[idx] == 'u' ? htmlids_url_text(t.p, t.len) : htmlids_attr_text(t.p, t.len);
 		buf_add(out, t.p, t.len);
 		i = at + len;
 	}
@@ -759,30 +774,39 @@ static void fill_holes_as(struct tpl_engine *e, const char *s, size_t n, const s
 	buf_free(&u);
 }
 
-static void fill_holes(struct tpl_engine *e, const char *s, size_t n, const struct holes *h, struct buf *out,
-                       bool *inert)
+static void fill_holes(struct tpl_engine *e, const struct cached *c, struct buf *out, bool *ok)
 {
-	fill_holes_as(e, s, n, h, 2, out, inert);
+	fill_holes_as(e, c, 2, out, ok, NULL, NULL);
 }
 
-/* Whether cached output c may be read once (struct cached): its holes apart, and each reading of it
- * with every current() hole as the current page's, as a page it is inside, and as neither accepted. */
+/* Whether cached output c may be read once (htmlids.h): its holes apart; with a sentinel in each
+ * hole, accepted and each sentinel where its kind may stand (htmlids_fragment_holes); and accepted
+ * with every current() hole as the current page's, as a page it is inside, and as neither, each of
+ * those texts whole attributes. Then a page's mix of those texts, and its links, change values and
+ * attributes that are no id, never how the rest is read. Sets c->kind and c->frag. */
 static bool read_once(struct tpl_engine *e, struct cached *c)
 {
 	if (!e->hops.fill_as || !holes_apart(c->out, c->len))
 		return false;
-	bool ok = true;
+	size_t nh = c->holes.n;
+	unsigned char *kind = xcalloc(nh + 1, 1);
+	size_t *occurs = xcalloc(nh + 1, sizeof *occurs);
 	struct buf v = BUF_INIT;
+	bool ok;
+	fill_holes_as(e, c, 4, &v, &ok, kind, occurs);
+	ok = ok && htmlids_fragment_holes(v.p, v.len, nh, kind, occurs, &c->frag);
+	free(occurs);
+	if (ok)
+		c->kind = kind;
+	else
+		free(kind);
 	for (int rank = -1; rank <= 1 && ok; rank++) {
-		bool inert;
 		struct html_fragment f;
 		v.len = 0;
-		fill_holes_as(e, c->out, c->len, &c->holes, rank, &v, &inert);
-		ok = inert && htmlids_fragment(v.p, v.len, &f);
-		if (ok && rank == -1)
-			c->frag = f;
-		else if (ok) /* the same element with the same white space around it in every reading */
-			ok = f.lead == c->frag.lead && f.trail == c->frag.trail && !strcmp(f.root, c->frag.root);
+		fill_holes_as(e, c, rank, &v, &ok, NULL, NULL);
+		/* the same element with the same white space around it in every reading */
+		ok = ok && htmlids_fragment(v.p, v.len, &f) && f.lead == c->frag.lead && f.trail == c->frag.trail &&
+		     !strcmp(f.root, c->frag.root);
 		if (ok && f.depth > c->frag.depth)
 			c->frag.depth = f.depth;
 	}
@@ -794,6 +818,7 @@ static void cache_drop(struct tpl_engine *e)
 {
 	for (size_t i = 0; i < e->ncache; i++) {
 		free(e->cache[i]->out);
+		free(e->cache[i]->kind);
 		holes_free(&e->cache[i]->holes);
 		free(e->cache[i]);
 	}
@@ -887,9 +912,9 @@ static int l_include_cached(lua_State *L)
 	if (lua_rawget(L, -2) == LUA_TNUMBER) {
 		const struct cached *c = e->cache[lua_tointeger(L, -1) - 1];
 		e->cstats.hits++;
-		bool inert;
-		fill_holes(e, c->out, c->len, &c->holes, &b, &inert);
-		record_use(e, c, &b, inert);
+		bool ok;
+		fill_holes(e, c, &b, &ok);
+		record_use(e, c, &b, ok);
 		push_buf(L, &b);
 		return 1;
 	}
@@ -917,10 +942,10 @@ static int l_include_cached(lua_State *L)
 	c->bytes = sizeof *c + c->len + kl + nl + h.n * sizeof *h.v;
 	for (size_t i = 0; i < h.n; i++)
 		c->bytes += h.v[i].len;
-	bool inert;
-	fill_holes(e, c->out, c->len, &c->holes, &b, &inert);
-	c->once = inert && read_once(e, c);
-	record_use(e, c, &b, inert);
+	c->once = read_once(e, c);
+	bool ok;
+	fill_holes(e, c, &b, &ok);
+	record_use(e, c, &b, ok);
 	if (e->cache_bytes + c->bytes > CACHE_BYTES) {
 		cache_drop(e);
 		e->cstats.drops++;
@@ -939,6 +964,7 @@ static int l_include_cached(lua_State *L)
 		lua_pop(L, 1);
 	} else {
 		free(c->out);
+		free(c->kind);
 		holes_free(&c->holes);
 		free(c);
 	}

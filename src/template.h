@@ -77,7 +77,8 @@ struct tpl_holes {
 	void (*fill)(void *ctx, const char *data, size_t len, struct buf *out);
 	/* optional: the same, for a hole that marks the current page (current()) as if the page being
 	 * rendered were the hole's page (rank 0), inside it (1), or neither (-1): every text such a hole
-	 * can have, for the check that may read the output once (htmlids.h) */
+	 * can have, for the check that may read the output once (htmlids.h); rank 3 gives the hole's
+	 * kind: "u" for a link (url()), whose text changes with the page, "c" for one of those texts */
 	void (*fill_as)(void *ctx, const char *data, size_t len, int rank, struct buf *out);
 	/* the variables of a render a cached partial sees, NULL-terminated (borrowed) */
 	const char *const *shared;
@@ -91,11 +92,12 @@ void tpl_push_hole(lua_State *L, const char *data, size_t len);
 
 /* The uses of cached outputs a check of the whole output may read once (htmlids.h: htmlids_read_spans):
  * recorded from tpl_uses_begin() to tpl_uses_end(), each as filled for its render, in the order the
- * templates used them. A use is recorded when every hole's text was inert and the cached output was
- * accepted by htmlids_fragment() at its first use with each text its current() holes can have (every
- * such hole as the current page's, as a page it is inside, as neither): a hole's text stays inside the
- * tag or text it is in (it has no '<' or '>'), so what each of those readings finds there is what a
- * page finds. */
+ * templates used them. A use is recorded when the cached output may be read once: htmlids_fragment()
+ * accepted it with a sentinel in each hole, found where it may stand (a link as a whole attribute
+ * value, a current() text as attributes of their own: htmlids_fragment_holes), and with each text its
+ * current() holes can have, each of those texts being whole attributes (htmlids_attr_text) and each
+ * link of the page a value that ends where it ends (htmlids_url_text): no hole's text then changes how
+ * the text around it is read, whatever the mix of texts a page has. */
 struct tpl_use {
 	char *text;             /* the output as filled (owned by the engine until tpl_uses_end) */
 	size_t len;

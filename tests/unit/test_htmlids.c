@@ -202,15 +202,18 @@ int main(void)
 	};
 	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
 		ok(!htmlids_fragment(refused[i], strlen(refused[i]), &f), "refused: %s", refused[i]);
-	ok(!htmlids_inert(" href=\t#x", 9) && !htmlids_inert(" href=\n#x", 9) && !htmlids_inert(" href=&#35;x", 12) &&
-	   !htmlids_inert("data-x=", 7) && !htmlids_inert("=\"x\"", 4) && !htmlids_inert(" a #x", 5),
-	   "not inert: '#' after white space, a character reference, a text that gives or takes a value");
-	ok(htmlids_inert(" aria-current=\"page\"", 20) && htmlids_inert("../a/index.html#x", 17) &&
-	   htmlids_inert(" data-id=\"grid\"", 16) && htmlids_inert("", 0), "inert hole texts");
-	static const char *const not_inert[] = {" id=\"x\"", " ID=x", "id", "#top", " href=\"#x\"", " href=#x", "<b>",
-	                                        "a>b", " class=\"x", " class='x'", "`"};
-	for (size_t i = 0; i < sizeof not_inert / sizeof *not_inert; i++)
-		ok(!htmlids_inert(not_inert[i], strlen(not_inert[i])), "not inert: %s", not_inert[i]);
+	ok(htmlids_url_text("../a/index.html#x", 17) && htmlids_url_text("p&amp;q/", 8) && htmlids_url_text("", 0),
+	   "links that stand as whole values");
+	static const char *const not_url[] = {"#top", "../a b/", "x\"y", "x'y", "a<b", "a>b", "a`b", "a\tb"};
+	for (size_t i = 0; i < sizeof not_url / sizeof *not_url; i++)
+		ok(!htmlids_url_text(not_url[i], strlen(not_url[i])), "not a whole value: %s", not_url[i]);
+	ok(htmlids_attr_text(" aria-current=\"page\"", 20) && htmlids_attr_text(" class=\"here now\" data-id=\"grid\"", 32) &&
+	   htmlids_attr_text("", 0), "current() texts that are whole attributes");
+	static const char *const not_attr[] = {" id=\"x\"", " ID=\"x\"", " href=\"#x\"", " href=\"../x/\"", "data-x=",
+	                                       " a=\"x\" id", " a=b", " a=\"x", " a=\"#x\"", " a=\"&#35;\"", "x\" c=d\"e",
+	                                       "f=g\"h i=\"j", " data-vade-c0=\"\"", ".", "aria-current=\"page\"", " a=\"<\""};
+	for (size_t i = 0; i < sizeof not_attr / sizeof *not_attr; i++)
+		ok(!htmlids_attr_text(not_attr[i], strlen(not_attr[i])), "not whole attributes: %s", not_attr[i]);
 	/* The same ids, text and messages (lines included) read once as read whole, wherever the fragment stands. */
 	static const char *const places[] = {
 		"<!doctype html><html><body><main id=\"m\">@<p id=\"x\">text</p><p id=\"x\">again</p>"

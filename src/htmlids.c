@@ -535,8 +535,11 @@ bool htmlids_url_text(const char *s, size_t n)
 {
 	if (n && s[0] == '#')
 		return false;
+	/* A character reference could be read as '#' ("&#35;nope" is a link to #nope): '&' only as
+	 * "&amp;", what escaping a link makes of it. */
 	for (size_t i = 0; i < n; i++)
-		if (is_space(s[i]) || s[i] == '"' || s[i] == '\'' || s[i] == '<' || s[i] == '>' || s[i] == '`')
+		if (is_space(s[i]) || s[i] == '"' || s[i] == '\'' || s[i] == '<' || s[i] == '>' || s[i] == '`' ||
+		    (s[i] == '&' && (n - i < 5 || memcmp(s + i, "&amp;", 5))))
 			return false;
 	return true;
 }

@@ -92,8 +92,8 @@ bool htmlids_fragment_holes(const char *html, size_t len, size_t nholes, const u
  * each written ' name="value"' (a name of letters, digits and '-', not id, href or data-vade-*; a value
  * without '"', '<', '>', '&', '`' or '#'). */
 bool htmlids_attr_text(const char *s, size_t n);
-/* A link that may stand as a whole attribute value: no white space, quote, '<', '>' or '`', and not
- * starting with '#'. */
+/* A link that may stand as a whole attribute value: no white space, quote, '<', '>' or '`', no '&' but
+ * in "&amp;", and not starting with '#'. */
 bool htmlids_url_text(const char *s, size_t n);
 /* Whether html[0..len) (a use of a cached output) has the white space and root of f around it. */
 bool htmlids_same_frame(const char *html, size_t len, const struct html_fragment *f);

@@ -204,7 +204,8 @@ int main(void)
 		ok(!htmlids_fragment(refused[i], strlen(refused[i]), &f), "refused: %s", refused[i]);
 	ok(htmlids_url_text("../a/index.html#x", 17) && htmlids_url_text("p&amp;q/", 8) && htmlids_url_text("", 0),
 	   "links that stand as whole values");
-	static const char *const not_url[] = {"#top", "../a b/", "x\"y", "x'y", "a<b", "a>b", "a`b", "a\tb"};
+	static const char *const not_url[] = {"#top", "../a b/", "x\"y", "x'y", "a<b", "a>b", "a`b", "a\tb", "&#35;nope",
+	                                      "x/&#x23;z", "&amp"};
 	for (size_t i = 0; i < sizeof not_url / sizeof *not_url; i++)
 		ok(!htmlids_url_text(not_url[i], strlen(not_url[i])), "not a whole value: %s", not_url[i]);
 	ok(htmlids_attr_text(" aria-current=\"page\"", 20) && htmlids_attr_text(" class=\"here now\" data-id=\"grid\"", 32) &&

@@ -398,19 +398,16 @@ static const xmlSAXHandler handler = {
 	.initialized = 1, /* as htmlDefaultSAXHandler: a SAX1 handler, which the HTML parser calls */
 };
 
-/* Parses html into p, as htmlReadMemory() with htmlDoRead() does (a memory parser context, the options,
- * UTF-8, the file name for libxml2's own messages), with our handler in place of the tree builder's. */
-static void parse(struct parse *p, const char *html, size_t len, const char *out_path)
+/* A parser of html as htmlReadMemory() with htmlDoRead() makes one (a memory parser context, the options,
+ * UTF-8), calling h with data: what parse() reads pages with and htmlids_fragment_holes() vets with. */
+static xmlParserCtxtPtr new_parser(const char *html, size_t len, const xmlSAXHandler *h, void *data, int options)
 {
 	xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(html, (int)len);
 	if (!ctxt)
-		return;
-	p->ctxt = ctxt;
-	memcpy(ctxt->sax, &handler, sizeof(xmlSAXHandlerV1));
-	ctxt->userData = p;
-	/* No network, no messages: the parser knows HTML 4, and vade's HTML 5 is not for it to judge. */
-	htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-	                             HTML_PARSE_NOIMPLIED);
+		return NULL;
+	memcpy(ctxt->sax, h, sizeof(xmlSAXHandlerV1));
+	ctxt->userData = data;
+	htmlCtxtUseOptions(ctxt, options);
 	ctxt->html = 1;
 	xmlCharEncodingHandlerPtr utf8 = xmlFindCharEncodingHandler("UTF-8");
 	if (utf8) {
@@ -418,6 +415,19 @@ static void parse(struct parse *p, const char *html, size_t len, const char *out
 		xmlFree((xmlChar *)ctxt->input->encoding);
 		ctxt->input->encoding = xmlStrdup(BAD_CAST "UTF-8");
 	}
+	return ctxt;
+}
+
+/* Parses html into p, with our handler in place of the tree builder's and the file name for libxml2's
+ * own messages. */
+static void parse(struct parse *p, const char *html, size_t len, const char *out_path)
+{
+	/* No network, no messages: the parser knows HTML 4, and vade's HTML 5 is not for it to judge. */
+	xmlParserCtxtPtr ctxt = new_parser(html, len, &handler, p, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+	                                   HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
+	if (!ctxt)
+		return;
+	p->ctxt = ctxt;
 	if (!ctxt->input->filename)
 		ctxt->input->filename = (char *)xmlStrdup(BAD_CAST out_path);
 	p->cap = 64;
@@ -459,19 +469,18 @@ void htmlids_read(const char *html, size_t len, const char *out_path, const char
 }
 
 /* What a parse found: its messages, and ids and text for the caller. */
-static void report(struct parse *p0, const char *out_path, const char *src, struct html_ids *out,
+static void report(struct parse *p, const char *out_path, const char *src, struct html_ids *out,
                    htmlids_ours_fn ours, void *ctx, struct html_text *text)
 {
-	struct parse p = *p0;
 	/* A parse that never began had no document: nothing to report or fill, as before. */
-	if (!p.started)
+	if (!p->started)
 		return;
 	if (text) {
 		trim_end(&text->heads);
 		trim_end(&text->body);
 	}
-	struct seen *ids = p.ids.v, *links = p.links.v;
-	size_t nids = p.ids.n, nlinks = p.links.n;
+	struct seen *ids = p->ids.v, *links = p->links.v;
+	size_t nids = p->ids.n, nlinks = p->links.n;
 	xqsort(ids, nids, sizeof *ids, cmp_seen);
 	size_t k = 0;
 	for (size_t i = 0; i < nids; i++) {
@@ -568,13 +577,22 @@ bool htmlids_attr_text(const char *s, size_t n)
 	return true;
 }
 
+/* The white space html[0..len) starts and ends with. */
+static void white_frame(const char *html, size_t len, size_t *lead, size_t *trail)
+{
+	size_t a = 0, b = 0;
+	while (a < len && is_space(html[a]))
+		a++;
+	while (b < len - a && is_space(html[len - 1 - b]))
+		b++;
+	*lead = a;
+	*trail = b;
+}
+
 bool htmlids_same_frame(const char *html, size_t len, const struct html_fragment *f)
 {
-	size_t lead = 0, trail = 0, n = strlen(f->root);
-	while (lead < len && is_space(html[lead]))
-		lead++;
-	while (trail < len - lead && is_space(html[len - 1 - trail]))
-		trail++;
+	size_t lead, trail, n = strlen(f->root);
+	white_frame(html, len, &lead, &trail);
 	return lead == f->lead && trail == f->trail && len - lead - trail > n + 1 && html[lead] == '<' &&
 	       !strncasecmp(html + lead + 1, f->root, n) && !name_char((unsigned char)html[lead + 1 + n]);
 }
@@ -745,11 +763,8 @@ bool htmlids_fragment_holes(const char *html, size_t len, size_t nholes, const u
                             const size_t *occurs, struct html_fragment *f)
 {
 	static const char pre[] = "<html><body>", post[] = "</body></html>";
-	size_t lead = 0, trail = 0;
-	while (lead < len && is_space(html[lead]))
-		lead++;
-	while (trail < len - lead && is_space(html[len - 1 - trail]))
-		trail++;
+	size_t lead, trail;
+	white_frame(html, len, &lead, &trail);
 	/* Under the tree builder's limit on a text node (XML_MAX_TEXT_LENGTH), which a text inside the
 	 * element, read on a page, could otherwise reach where the stand-in does not. */
 	if (len - lead - trail < 3 || len >= XML_MAX_TEXT_LENGTH || memchr(html, '\0', len))
@@ -758,26 +773,20 @@ bool htmlids_fragment_holes(const char *html, size_t len, size_t nholes, const u
 	buf_adds(&doc, pre);
 	buf_add(&doc, html, len);
 	buf_adds(&doc, post);
-	xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt(doc.p, (int)doc.len);
+	struct vet v = {.doc = doc.p, .start = sizeof pre - 1, .end = sizeof pre - 1 + len, .lead = lead,
+	                .trail = trail, .ok = true, .nholes = nholes};
+	/* As parse() reads pages, but errors reported (to vet_error). */
+	xmlParserCtxtPtr ctxt = new_parser(doc.p, doc.len, &vet_handler, &v, HTML_PARSE_RECOVER | HTML_PARSE_NOWARNING |
+	                                   HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
 	if (!ctxt) {
 		buf_free(&doc);
 		return false;
 	}
-	struct vet v = {.ctxt = ctxt, .doc = doc.p, .start = sizeof pre - 1, .end = sizeof pre - 1 + len, .lead = lead,
-	                .trail = trail, .ok = true, .nholes = nholes};
+	v.ctxt = ctxt;
 	if (nholes) {
 		v.seen_u = xcalloc(nholes, sizeof *v.seen_u);
 		v.seen_c = xcalloc(nholes, sizeof *v.seen_c);
 	}
-	memcpy(ctxt->sax, &vet_handler, sizeof(xmlSAXHandlerV1));
-	ctxt->userData = &v;
-	/* As parse() reads pages, errors reported to vet_error. */
-	htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
-	ctxt->sax->error = vet_error;
-	ctxt->html = 1;
-	xmlCharEncodingHandlerPtr utf8 = xmlFindCharEncodingHandler("UTF-8");
-	if (utf8)
-		xmlSwitchToEncoding(ctxt, utf8);
 	htmlParseDocument(ctxt);
 	xmlFreeParserCtxt(ctxt);
 	buf_free(&doc);

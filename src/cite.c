@@ -496,6 +496,13 @@ static long find_key(const struct cite_refs *refs, const char *key)
 	return k ? (long)(k - refs->keys) : -1;
 }
 
+void cite_refs_mark(const struct cite_refs *refs, const char *key)
+{
+	long k = find_key(refs, key);
+	if (k >= 0)
+		atomic_store(&refs->used[k], true);
+}
+
 /* The edit distance from a to the first bl bytes of b (util.h's text_distance), 999 beyond its reach. */
 static size_t lev(const char *a, const char *b, size_t bl)
 {

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 const char *const output_names[4] = {"html", "card", "sheet", "handbook"};
 
@@ -91,6 +92,8 @@ struct doc *doc_load(struct site *s, const char *src, char **slug, struct yml_no
 		d->body_off = body;
 		d->body_line = line + 1;
 	}
+	d->text_hash = XXH3_64bits(text, len);
+	d->fm_hash = XXH3_64bits(text, d->body_off);
 	struct yml_node *fm = d->fm ? d->fm->root : NULL;
 	d->title = site_yaml_text(fm, "title", NULL, src);
 	d->summary = site_yaml_text(fm, "summary", NULL, src);

@@ -12,6 +12,7 @@
 #define VADE_JOB_H
 
 #include "cite.h"
+#include "deps.h"
 #include "markdown.h"
 #include "render.h"
 #include "resolve.h"
@@ -37,12 +38,6 @@ struct job {
 	                                 * 0 for the first as well */
 };
 
-/* The ids of one rendered page, for checking links to its anchors. */
-struct anchors {
-	char **ids;                     /* sorted */
-	size_t n;
-};
-
 /* What the workers share. The site and resolve are read-only; each job
  * writes only its own slot of anchors and search. */
 struct shared {
@@ -50,7 +45,12 @@ struct shared {
 	struct resolved *r;
 	const struct render_opts *o;
 	atomic_size_t next, written;
-	struct anchors *anchors;        /* [npages * nlangs] */
+	struct deps_unit *units;        /* [npages * nlangs]: what each unit gave (deps.h), its page's ids
+	                                 * for checking links to its anchors among them */
+	struct deps_table *deps;        /* the shared sets of notes */
+	struct deps_record *prev;       /* the last build's record, or NULL: every unit renders */
+	int out_fd;                     /* OUT_DIR (O_PATH), for deps_unchanged(); -1 without a record */
+	atomic_size_t reused;           /* units left as the last build wrote them */
 	struct search_terms **search;   /* [npages * nlangs]: each page's terms (none without an output), for the
 	                                 * search index; NULL for a page not published in the language */
 	json_t **frag;                  /* [npages * nlangs]: each page's entry for search/p/, held until the
@@ -61,6 +61,10 @@ struct shared {
 struct worker {
 	struct shared *sh;
 	struct tpl_engine *e;           /* one Lua state per worker */
+	struct deps_tracker *dk;        /* what the unit under way reads (deps.h) */
+	struct vec outs;                /* the files the unit under way wrote (owned) */
+	size_t unit_written;            /* the site pages among them */
+	struct vec cites;               /* the sources its texts cited (keys, owned) */
 	pthread_t th;
 	struct vec checks;              /* links to anchors, checked once every page is rendered */
 	const struct job *job;          /* the job whose template runs; set by job_template() only */

@@ -8,6 +8,7 @@
 #include "serve.h"
 #include "site.h"
 #include "state.h"
+#include "deps.h"
 #include "status.h"
 #include "util.h"
 
@@ -105,17 +106,27 @@ static bool up_to_date(const struct args *a, const char *dir, const struct state
 	return true;
 }
 
+/* The theme folder s uses as the state record names it (state_theme_outside), and whether the
+ * digests made before the build (with rec's theme) covered it. Caller frees *theme. */
+static bool theme_covered(const struct args *a, const struct site *s, const struct state_rec *rec, char **real)
+{
+	*real = realpath(s->theme_dir, NULL);
+	const char *theme = *real ? state_theme_outside(a->site, *real) : NULL;
+	return *real && (theme ? rec->theme && !strcmp(rec->theme, theme) : !rec->theme);
+}
+
 /* After a build that wrote dir without warnings: records its inputs when they are still
  * those digested before it read anything (pre) with the theme folder it used, else only
  * the theme folder, for the next build to digest. */
 static void record_state(const struct args *a, const char *dir, const struct site *s, const struct state_rec *rec,
                          const struct state_digest *pre, size_t pages)
 {
-	char *real = realpath(s->theme_dir, NULL);
+	char *real;
+	bool covered = theme_covered(a, s, rec, &real);
 	const char *theme = real ? state_theme_outside(a->site, real) : NULL;
 	struct state_digest post;
-	bool same = pre && (!real || (theme ? rec->theme && !strcmp(rec->theme, theme) : !rec->theme)) &&
-	            state_inputs(a->site, dir, theme, &post) && post.lo == pre->lo && post.hi == pre->hi;
+	bool same = pre && (!real || covered) && state_inputs(a->site, dir, theme, &post, NULL) && post.lo == pre->lo &&
+	            post.hi == pre->hi;
 	state_record(dir, same ? &post : NULL, theme, pages, s->nlangs);
 	free(real);
 }
@@ -124,12 +135,12 @@ static int cmd_build(const struct args *a, bool write)
 {
 	double t0 = monotonic_seconds();
 	struct state_rec rec = {0};
-	struct state_digest inputs;
+	struct state_digest inputs, rest;
 	bool digested = false;
 	if (write) {
 		char *dir0 = a->out ? xstrdup(a->out) : path_join(a->site, "dist");
 		state_read(dir0, &rec);
-		digested = state_inputs(a->site, dir0, rec.theme, &inputs);
+		digested = state_inputs(a->site, dir0, rec.theme, &inputs, &rest);
 		bool fresh = digested && up_to_date(a, dir0, &rec, &inputs, t0);
 		free(dir0);
 		if (fresh) {
@@ -156,8 +167,16 @@ static int cmd_build(const struct args *a, bool write)
 	struct tr_report *status = status_report_new(s, a->jobs, CHANGED_SHOWN);
 	double t_status = monotonic_seconds() - t1;
 	struct render_stats rs = {0};
+	/* Incremental (deps.h) when every input but the pages' texts has the digest made before the
+	 * build read anything: the theme it uses among them. */
+	char *theme_real = NULL;
+	bool incremental = digested && theme_covered(a, s, &rec, &theme_real);
+	free(theme_real);
+	uint64_t global[2] = {rest.lo, rest.hi};
+	struct render_deps *deps = NULL;
 	struct render_opts o = {.out = out, .jobs = a->jobs, .status = status, .stats = &rs,
-	                        .progress = isatty(STDERR_FILENO) && !getenv("VADE_NO_PROGRESS")};
+	                        .progress = isatty(STDERR_FILENO) && !getenv("VADE_NO_PROGRESS"),
+	                        .out_dir = dir, .global = incremental ? global : NULL, .deps = &deps};
 	size_t pages = render_site(s, &o);
 	status_report_free(status);
 	bool ok = diag_errors() == 0 && !(a->strict && diag_warnings());
@@ -172,15 +191,20 @@ static int cmd_build(const struct args *a, bool write)
 			printf("vade: %zu pages in %zu language%s into %s, %zu file%s written (%.2f s)\n", pages, s->nlangs,
 			       s->nlangs == 1 ? "" : "s", dir, changed, changed == 1 ? "" : "s", monotonic_seconds() - t0);
 			/* A build with warnings is not recorded: the next one runs and says them again. */
-			if (diag_warnings() == 0)
+			if (diag_warnings() == 0) {
 				record_state(a, dir, s, &rec, digested ? &inputs : NULL, pages);
-			else
+				render_deps_finish(deps, dir);
+			} else {
 				state_forget(dir);
+				deps_forget(dir);
+			}
+			deps = NULL;
 		}
 	} else if (ok) {
 		printf("vade: %zu pages in %zu language%s checked, no errors\n", pages, s->nlangs,
 		       s->nlangs == 1 ? "" : "s");
 	}
+	render_deps_finish(deps, NULL);
 	if (a->stats) {
 		/* One stage per line, wall seconds; then what was made, and the memory high-water mark. */
 		printf("stage      seconds\n"
@@ -195,6 +219,10 @@ static int cmd_build(const struct args *a, bool write)
 		if (write)
 			printf("files      %zu rendered, %zu written, %zu unchanged (skipped)\n", produced, changed,
 			       produced - changed);
+		printf("units      %zu rendered, %zu left as the last build wrote them (a page in a language)\n",
+		       rs.units - rs.reused, rs.reused);
+		if (rs.reused && rs.units > rs.reused)
+			printf("rendered   %s\n", rs.rendered);
 		printf("cached     %zu rendered, %zu reused, emptied %zu times (include_cached, per worker)\n",
 		       rs.cached_renders, rs.cached_hits, rs.cached_drops);
 		printf("memory     %.1f MiB peak resident\n", peak_mib());

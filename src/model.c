@@ -119,6 +119,21 @@ static size_t hole_scope(void *ctx)
 	return ((struct worker *)ctx)->job->lang;
 }
 
+static void set_begin(void *ctx)
+{
+	deps_set_begin(((struct worker *)ctx)->dk);
+}
+
+static uint32_t set_end(void *ctx)
+{
+	return deps_set_end(((struct worker *)ctx)->dk);
+}
+
+static void use_set(void *ctx, uint32_t set)
+{
+	deps_use_set(((struct worker *)ctx)->dk, set);
+}
+
 /* current(page, text [, within]): text when page is the page being rendered,
  * within (if given) when the page being rendered is inside it, else "". The
  * same in a cached partial, where page is not known. */
@@ -726,7 +741,7 @@ static const char *const view_fields[] = {
 	"outputs", "parent", "children", "sections", "position", NULL};
 
 /* Pushes field k of v (nil when it has none); 0 when k is no field. */
-static int push_field(lua_State *L, const struct view *v, const char *k)
+static int push_value(lua_State *L, const struct view *v, const char *k)
 {
 	const struct site *s = v->s;
 	const struct page *p = v->p;
@@ -842,6 +857,20 @@ static int push_field(lua_State *L, const struct view *v, const char *k)
 		return 1;
 	}
 	return 0;
+}
+
+/* push_value(), the read noted for the unit under way (deps.h): which of the view's groups k is in. */
+static int push_field(lua_State *L, const struct view *v, const char *k)
+{
+	if (!push_value(L, v, k))
+		return 0;
+	enum dep_group g = DEP_META;
+	if (!strcmp(k, "children") || !strcmp(k, "sections"))
+		g = DEP_KIDS;
+	else if (!strcmp(k, "outdated") || !strcmp(k, "changed") || !strcmp(k, "changed_more"))
+		g = DEP_STATUS;
+	deps_note(v->w->dk, (size_t)v->slot, g);
+	return 1;
 }
 
 static int l_view_index(lua_State *L)
@@ -1010,7 +1039,8 @@ static int model_call(lua_State *L)
 	/* What a cached partial sees: the variables model_push_vars() gives every render in a language. */
 	static const char *const shared[] = {"site", "lang", "pages", "data", NULL};
 	tpl_set_holes(w->e, &(struct tpl_holes){.ctx = w, .scope = hole_scope, .fill = fill_hole, .fill_as = fill_hole_as,
-	                                         .shared = shared});
+	                                         .shared = shared, .set_begin = set_begin, .set_end = set_end,
+	                                         .use_set = use_set});
 	return 0;
 }
 
@@ -1061,6 +1091,7 @@ static int l_pager_index(lua_State *L)
 	size_t l = (size_t)lua_tointeger(L, lua_upvalueindex(3));
 	size_t k = (size_t)lua_tointeger(L, lua_upvalueindex(4));
 	size_t total = resolve_pager_total(r, p, l), size = s->page_size;
+	deps_note(w->dk, p->index * s->nlangs + l, DEP_KIDS);
 	size_t first = (k - 1) * size, last = k * size < p->nkids ? k * size : p->nkids;
 	const char *f = luaL_checkstring(L, 2);
 	if (!strcmp(f, "number")) {

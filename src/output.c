@@ -482,6 +482,17 @@ int output_put(struct output *o, const char *rel, const void *data, size_t len)
 	return rc;
 }
 
+void output_keep(struct output *o, const char *rel)
+{
+	if (!inside(rel)) {
+		diag_error(rel, 0, 0, "an output path must stay inside the output folder");
+		return;
+	}
+	pthread_mutex_lock(&o->lock);
+	vec_push(&o->produced, xstrdup(rel));
+	pthread_mutex_unlock(&o->lock);
+}
+
 bool output_list(const char *out_dir, struct vec *names)
 {
 	struct output o = {.dir = (char *)out_dir};

@@ -9,7 +9,10 @@
 #include "output.h"
 #include "util.h"
 
+#include <fcntl.h>
 #include <jansson.h>
+#include <unistd.h>
+#include <xxhash.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -74,6 +77,8 @@ static bool foreign_line(const struct link_ctx *c, int line)
 static const char *map_anchor(struct link_ctx *c, const struct page *p, const char *frag, int line, int col)
 {
 	const struct job *j = c->j;
+	/* the pairing of p's headings in the reader's language */
+	deps_note(c->w->dk, p->index * c->w->sh->s->nlangs + j->lang, DEP_OWN);
 	const char *to = resolve_anchor(c->w->sh->r, p, j->lang, frag);
 	if (to)
 		return to;
@@ -172,10 +177,10 @@ static void check_anchors(struct shared *sh, struct worker *ws, int n)
 			const struct page *t = s->pages[c->target / s->nlangs];
 			/* a page not written in the link's language (fallback: link) is its original */
 			size_t ts = resolve_written(sh->r, t, c->target % s->nlangs) ? c->target : t->index * s->nlangs;
-			struct anchors *a = &sh->anchors[ts];
+			const struct deps_unit *a = &sh->units[ts];
 			/* the file the target shows in the link's language */
 			const struct doc *td = site_page_doc(s, t, c->target % s->nlangs);
-			if (!xbsearch(&c->frag, a->ids, a->n, sizeof *a->ids, cmp_cstr) && (a->n || diag_errors() == 0))
+			if (!xbsearch(&c->frag, a->ids, a->nids, sizeof *a->ids, cmp_cstr) && (a->nids || diag_errors() == 0))
 				diag_error(c->src, c->line, c->col, "link to a missing anchor '#%s' in %s", c->frag,
 				           td && td->src ? td->src : t->key);
 			free(c->src);
@@ -305,18 +310,20 @@ static const char *default_layout(const struct page *p)
 	return p->key[0] == '\0' ? "home" : p->generated ? "list" : "page";
 }
 
-static void add_chapters(const struct page *p, struct vec *out)
+static void add_chapters(struct worker *w, const struct page *p, size_t lang, struct vec *out)
 {
 	vec_push(out, (void *)p);
+	deps_note(w->dk, p->index * w->sh->s->nlangs + lang, DEP_KIDS);
 	for (size_t i = 0; i < p->nkids; i++)
-		add_chapters(p->kids[i], out);
+		add_chapters(w, p->kids[i], lang, out);
 }
 
 /* The handbook's chapters: the page, its children depth first, then the appendices its front matter names. */
-static void handbook_chapters(const struct site *s, const struct page *p, struct vec *ch)
+static void handbook_chapters(struct worker *w, const struct page *p, size_t lang, struct vec *ch)
 {
+	const struct site *s = w->sh->s;
 	const struct doc *d0 = p->docs[0];
-	add_chapters(p, ch);
+	add_chapters(w, p, lang, ch);
 	const struct yml_node *hb = d0->fm ? yml_get(d0->fm->root, "handbook") : NULL;
 	const struct yml_node *apx = yml_get(hb, "appendices");
 	for (size_t i = 0; apx && apx->kind == YML_SEQ && i < apx->n; i++) {
@@ -343,6 +350,7 @@ static bool push_chapters(struct worker *w, const struct job *hb, int vars)
 		struct job cj = *hb;
 		cj.page = hb->chapters[i];
 		cj.doc = site_page_doc(w->sh->s, cj.page, hb->lang);
+		deps_note(w->dk, cj.page->index * w->sh->s->nlangs + hb->lang, DEP_OWN);
 		char *prefix = xasprintf("c%zu-", i + 1), *id = xasprintf("c%zu", i + 1);
 		struct md_result md = {0};
 		buf_init(&md.html);
@@ -368,6 +376,32 @@ static bool push_chapters(struct worker *w, const struct job *hb, int vars)
 	return ok;
 }
 
+/* The unit under way writes rel (deps.h: its files are kept, by name, for the next build). */
+static void put(struct worker *w, const char *rel, const struct buf *b)
+{
+	if (w->sh->o->out)
+		output_put(w->sh->o->out, rel, b->p, b->len);
+	vec_push(&w->outs, xstrdup(rel));
+}
+
+/* Frees a job's notes, the sources they cite kept for the unit (deps.h: a later build that does
+ * not render it still counts them as cited). */
+static void cite_done(struct worker *w, struct cite_ctx *c)
+{
+	for (size_t i = 0; i < c->nnotes; i++)
+		for (size_t k = 0; k < c->notes[i].nitems; k++)
+			if (c->notes[i].items[k].known)
+				vec_push(&w->cites, xstrdup(c->notes[i].items[k].key));
+	cite_ctx_free(c);
+}
+
+/* A page of the site (not a print output) was written. */
+static void wrote_page(struct worker *w)
+{
+	atomic_fetch_add(&w->sh->written, 1);
+	w->unit_written++;
+}
+
 /* A print output of a page (card, sheet, handbook) through <name>.html. */
 static void render_print(struct worker *w, const struct page *p, size_t lang, enum output_kind kind)
 {
@@ -379,7 +413,7 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 	cite_ctx_init(&cite, &s->refs);
 	struct vec ch = VEC_INIT;
 	if (kind == OUT_HANDBOOK)
-		handbook_chapters(s, p, &ch);
+		handbook_chapters(w, p, lang, &ch);
 	struct job j = {.page = p, .doc = site_page_doc(s, p, lang), .lang = lang, .kind = kind, .out_path = out_path,
 	                .cite = &cite, .chapters = (const struct page *const *)ch.v, .nchapters = ch.n};
 	int top = lua_gettop(L);
@@ -391,14 +425,13 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 	const char *what = p->docs[0]->src ? p->docs[0]->src : p->key;
 	if (ok && job_template(w, &j, tname, vars, what, &out, NULL) == 0) {
 		htmlids_check(out.p, out.len, out_path, what, NULL);
-		if (w->sh->o->out)
-			output_put(w->sh->o->out, out_path, out.p, out.len);
+		put(w, out_path, &out);
 	}
 	lua_settop(L, top);
 	free(tname);
 	buf_free(&out);
 	vec_free(&ch);
-	cite_ctx_free(&cite);
+	cite_done(w, &cite);
 	free(out_path);
 }
 
@@ -427,15 +460,15 @@ static int render_layout(struct worker *w, const struct job *j, const char *tnam
 	return rc;
 }
 
-/* The search index's entry of j's page (search.h): what a result shows. */
-static void index_page(struct worker *w, const struct job *j, const struct html_text *text)
+/* The search index's entry of j's page (search.h): what a result shows, body its text. */
+static void index_page(struct worker *w, const struct job *j, const char *body)
 {
 	const struct site *s = w->sh->s;
 	char *search = search_path(s->langs[j->lang].code, "index.html");
 	char *url = site_url_relative(search, j->out_path);
 	bool fallback = !resolve_has_text(w->sh->r, j->page, j->lang);
 	w->sh->frag[j->page->index * s->nlangs + j->lang] =
-		search_fragment(url, j->doc->title, text->body.p, fallback ? s->langs[0].code : NULL,
+		search_fragment(url, j->doc->title, body, fallback ? s->langs[0].code : NULL,
 		                fallback ? s->langs[0].dir : NULL);
 	free(url);
 	free(search);
@@ -486,13 +519,12 @@ static void render_listing(struct worker *w, const struct page *p, const struct 
 	buf_init(&md.html);
 	struct buf page = BUF_INIT;
 	if (render_layout(w, &j, tname, &md, &page) == 0) {
-		if (sh->o->out)
-			output_put(sh->o->out, out_path, page.p, page.len);
-		atomic_fetch_add(&sh->written, 1);
+		put(w, out_path, &page);
+		wrote_page(w);
 	}
 	buf_free(&page);
 	markdown_result_free(&md);
-	cite_ctx_free(&cite);
+	cite_done(w, &cite);
 	free(out_path);
 }
 
@@ -513,11 +545,91 @@ static const char *find_use(const char *page, size_t len, const char *text, size
 	return NULL;
 }
 
-/* The site page of p in lang, then its print outputs. */
+/* What reading a rendered page gave: its ids, and its search text when the site is indexed. */
+struct ids_and_text {
+	struct html_ids ids;
+	struct html_text text;
+	bool indexed;
+};
+
+/* Unit slot as the last build left it (deps.h): its files kept, its ids, links to anchors and search
+ * text from the record. False when the record cannot stand in (it holds no search text and the
+ * theme now indexes pages): the unit is rendered. */
+static bool reuse_unit(struct worker *w, const struct page *p, size_t lang, size_t slot)
+{
+	struct shared *sh = w->sh;
+	const struct site *s = sh->s;
+	struct deps_unit *u = &sh->units[slot];
+	deps_take(sh->prev, slot, sh->deps, u);
+	if (w->indexing && !u->indexed) {
+		deps_unit_clear(u);
+		return false;
+	}
+	for (uint32_t i = 0; i < u->nouts; i++)
+		output_keep(sh->o->out, u->outs[i]);
+	for (uint32_t i = 0; i < u->ncites; i++)
+		cite_refs_mark(&s->refs, u->cites[i]);
+	for (uint32_t i = 0; i < u->nchecks; i++) {
+		struct check *c = xmalloc(sizeof *c);
+		*c = (struct check){xstrdup(u->checks[i].src), u->checks[i].line, u->checks[i].col, u->checks[i].target,
+		                    xstrdup(u->checks[i].frag)};
+		vec_push(&w->checks, c);
+	}
+	const struct doc *d = site_page_doc(s, p, lang);
+	if (w->indexing) {
+		struct job j = {.page = p, .doc = d, .lang = lang, .kind = OUT_HTML, .out_path = resolve_output(sh->r, p, lang)};
+		sh->search[slot] = search_terms_new(d->title, u->heads, u->body);
+		index_page(w, &j, u->body);
+	} else {
+		sh->search[slot] = search_terms_new(NULL, NULL, NULL);
+	}
+	atomic_fetch_add(&sh->written, u->nwritten);
+	atomic_fetch_add(&sh->reused, 1);
+	return true;
+}
+
+/* Ends the unit slot: what it read and gave, for the record (deps.h). */
+static void unit_done(struct worker *w, size_t slot, size_t checks_from, size_t written, struct ids_and_text *it)
+{
+	struct shared *sh = w->sh;
+	struct deps_unit *u = &sh->units[slot];
+	deps_unit_end(w->dk, u);
+	u->nwritten = (uint32_t)written;
+	u->nouts = (uint32_t)w->outs.n;
+	u->outs = (char **)w->outs.v;
+	w->outs = (struct vec)VEC_INIT;
+	u->nids = (uint32_t)it->ids.n;
+	u->ids = it->ids.v;
+	u->nchecks = (uint32_t)(w->checks.n - checks_from);
+	u->checks = xcalloc(u->nchecks + 1, sizeof *u->checks);
+	for (size_t i = checks_from; i < w->checks.n; i++) {
+		const struct check *c = w->checks.v[i];
+		u->checks[i - checks_from] = (struct deps_check){xstrdup(c->src), c->line, c->col, (uint32_t)c->target,
+		                                                 xstrdup(c->frag)};
+	}
+	u->ncites = (uint32_t)w->cites.n;
+	u->cites = (char **)w->cites.v;
+	w->cites = (struct vec)VEC_INIT;
+	u->indexed = it->indexed;
+	if (it->indexed) {
+		u->heads = buf_detach(&it->text.heads, NULL);
+		u->body = buf_detach(&it->text.body, NULL);
+	}
+}
+
+/* The site page of p in lang, then its print outputs: one unit (deps.h). */
 static void render_page(struct worker *w, const struct page *p, size_t lang)
 {
 	struct shared *sh = w->sh;
 	const struct site *s = sh->s;
+	size_t slot = p->index * s->nlangs + lang;
+	if (sh->prev && deps_unchanged(sh->prev, slot, sh->out_fd) && reuse_unit(w, p, lang, slot))
+		return;
+	deps_unit_begin(w->dk);
+	deps_note(w->dk, slot, DEP_OWN);
+	size_t checks_from = w->checks.n;
+	w->unit_written = 0;
+	struct ids_and_text it = {.indexed = false};
 	const struct doc *d = site_page_doc(s, p, lang);
 	const char *layout = d->layout ? d->layout : default_layout(p);
 	char *tname = xasprintf("%s.html", layout);
@@ -526,6 +638,7 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 		diag_error(d->src ? d->src : "content", n ? n->line : 0, n ? n->col : 0,
 		           "unknown layout '%s' (no templates/%s in the site or the theme)", layout, tname);
 		free(tname);
+		unit_done(w, slot, checks_from, 0, &it);
 		return;
 	}
 	struct cite_ctx cite;
@@ -535,7 +648,6 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 	struct md_result md = {0};
 	buf_init(&md.html);
 	struct buf page = BUF_INIT;
-	size_t checks_from = w->checks.n;
 	w->pager_listed = false;
 	int rc = -1;
 	if (render_text(w, &j, NULL, &md)) {
@@ -544,12 +656,9 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 	}
 	bool paged = rc == 0 && w->pager_listed;
 	if (rc == 0) {
-		size_t slot = p->index * s->nlangs + lang;
 		/* The ids a link to the page may name (headings, notes, what its templates give ids), checked;
 		 * a section's navigation, the same on every page of the section, read once (htmlids.h). */
-		struct html_ids ids;
 		struct own_checks oc = {&w->checks, checks_from, slot};
-		struct html_text text;
 		const struct tpl_use *uses;
 		size_t nuses = tpl_uses(w->e, &uses), nspans = 0, from = 0;
 		struct html_span *spans = xcalloc(nuses + 1, sizeof *spans);
@@ -560,34 +669,36 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 			spans[nspans++] = (struct html_span){(size_t)(at - page.p), uses[u].len, uses[u].f};
 			from = (size_t)(at - page.p) + uses[u].len;
 		}
-		htmlids_read_spans(page.p, page.len, spans, nspans, j.out_path, d->src ? d->src : p->key, &ids, own_check,
-		                   &oc, w->indexing ? &text : NULL);
+		htmlids_read_spans(page.p, page.len, spans, nspans, j.out_path, d->src ? d->src : p->key, &it.ids,
+		                   own_check, &oc, w->indexing ? &it.text : NULL);
 		free(spans);
-		sh->anchors[slot].ids = ids.v;
-		sh->anchors[slot].n = ids.n;
 		if (w->indexing) {
-			sh->search[slot] = search_terms_new(d->title, text.heads.p, text.body.p);
-			index_page(w, &j, &text);
-			html_text_free(&text);
+			it.indexed = true;
+			sh->search[slot] = search_terms_new(d->title, it.text.heads.p, it.text.body.p);
+			index_page(w, &j, it.text.body.p);
 		} else {
 			sh->search[slot] = search_terms_new(NULL, NULL, NULL);
 		}
-		if (sh->o->out)
-			output_put(sh->o->out, j.out_path, page.p, page.len);
-		atomic_fetch_add(&sh->written, 1);
+		put(w, j.out_path, &page);
+		wrote_page(w);
 	}
 	tpl_uses_end(w->e);
 	buf_free(&page);
 	markdown_result_free(&md);
-	cite_ctx_free(&cite);
-	if (paged)
+	cite_done(w, &cite);
+	if (paged) {
+		deps_note(w->dk, slot, DEP_KIDS);
 		for (size_t k = 2, n = resolve_pager_total(sh->r, p, lang); k <= n; k++)
 			render_listing(w, p, d, lang, tname, k);
+	}
 	free(tname);
 	if (rc == 0 && p->docs[0])
 		for (unsigned bit = OUT_CARD; bit <= OUT_HANDBOOK; bit <<= 1)
 			if (p->docs[0]->outputs & bit)
 				render_print(w, p, lang, (enum output_kind)bit);
+	unit_done(w, slot, checks_from, w->unit_written, &it);
+	if (it.indexed)
+		html_text_free(&it.text);
 }
 
 /* }======= */
@@ -614,6 +725,7 @@ static void *work(void *arg)
 	struct worker *w = arg;
 	const struct site *s = w->sh->s;
 	w->e = new_engine(s);
+	w->dk = deps_tracker_new(w->sh->deps);
 	w->indexing = w->sh->o->out && tpl_exists(w->e, "base.html") && tpl_exists(w->e, "search.html");
 	if (!model_build(w)) {
 		atomic_store(&w->sh->next, s->npages); /* the other workers stop too */
@@ -674,16 +786,68 @@ static void *progress_run(void *arg)
 	return NULL;
 }
 
+/* What a build's record is made of (deps.h), kept past render_site() for the commit. */
+struct render_deps {
+	uint64_t global[2];
+	size_t npages, nlangs;
+	uint64_t *now;
+	struct deps_table *table;
+	struct deps_unit *units;
+	struct deps_record *prev;   /* the units taken from it borrow its strings */
+};
+
+static void render_deps_free(struct render_deps *d)
+{
+	for (size_t i = 0; i < d->npages * d->nlangs; i++)
+		deps_unit_clear(&d->units[i]);
+	free(d->units);
+	free(d->now);
+	deps_table_free(d->table);
+	deps_record_free(d->prev);
+	free(d);
+}
+
+void render_deps_finish(struct render_deps *d, const char *out_dir)
+{
+	if (!d)
+		return;
+	if (out_dir)
+		deps_write(out_dir, d->global, d->npages, d->nlangs, d->now, d->table, d->units);
+	render_deps_free(d);
+}
+
 size_t render_site(const struct site *s, const struct render_opts *o)
 {
 	size_t nslots = s->npages * s->nlangs;
-	struct shared sh = {.s = s, .o = o};
+	struct shared sh = {.s = s, .o = o, .out_fd = -1};
 	double t0 = monotonic_seconds();
 	sh.r = resolve_site(s, o->status);
+	struct render_deps *dp = xcalloc(1, sizeof *dp);
+	dp->npages = s->npages;
+	dp->nlangs = s->nlangs;
+	dp->table = sh.deps = deps_table_new(nslots);
+	dp->units = sh.units = xcalloc(nslots + 1, sizeof *sh.units);
+	if (o->global && o->out && o->out_dir) {
+		/* the global digest holds the site's shape: page numbers name the same pages in the record */
+		uint64_t shape;
+		dp->now = deps_digests(s, sh.r, &shape);
+		uint64_t g[3] = {o->global[0], o->global[1], shape};
+		dp->global[0] = XXH3_64bits(g, sizeof g);
+		dp->global[1] = XXH3_64bits_withSeed(g, sizeof g, 1);
+		dp->prev = sh.prev = deps_read(o->out_dir, dp->global, s->npages, s->nlangs);
+		if (sh.prev) {
+			deps_compare(sh.prev, dp->now);
+			sh.out_fd = open(o->out_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (sh.out_fd < 0) {
+				deps_record_free(sh.prev);
+				dp->prev = sh.prev = NULL;
+			}
+		}
+	}
 	double t1 = monotonic_seconds();
 	atomic_init(&sh.next, 0);
 	atomic_init(&sh.written, 0);
-	sh.anchors = xcalloc(nslots + 1, sizeof *sh.anchors);
+	atomic_init(&sh.reused, 0);
 	sh.search = xcalloc(nslots + 1, sizeof *sh.search);
 	sh.frag = xcalloc(nslots + 1, sizeof *sh.frag);
 	size_t ngroups = s->npages / SEARCH_GROUP + 1;
@@ -725,8 +889,23 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 		if (ws[0].e) /* without an output (vade check), for the checks of their ids */
 			sitewide_render(&ws[0]);
 	}
-	if (o->stats)
-		*o->stats = (struct render_stats){.resolve = t1 - t0, .pages = t2 - t1, .sitewide = monotonic_seconds() - t2};
+	if (o->stats) {
+		*o->stats = (struct render_stats){.resolve = t1 - t0, .pages = t2 - t1, .sitewide = monotonic_seconds() - t2,
+		                                  .reused = atomic_load(&sh.reused)};
+		struct buf names = BUF_INIT;
+		size_t named = 0, rendered = 0;
+		for (size_t i = 0; i < nslots; i++) {
+			if (!sh.units[i].known)
+				continue;
+			o->stats->units++;
+			if (!sh.units[i].borrowed && sh.units[i].nouts && rendered++ < 8)
+				buf_addf(&names, "%s%s", named++ ? " " : "", sh.units[i].outs[0]);
+		}
+		if (rendered > named)
+			buf_addf(&names, " and %zu more", rendered - named);
+		snprintf(o->stats->rendered, sizeof o->stats->rendered, "%s", names.p);
+		buf_free(&names);
+	}
 	for (int i = 0; i < n; i++) {
 		struct tpl_cache_stats cs;
 		if (o->stats && ws[i].e) {
@@ -736,20 +915,29 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 			o->stats->cached_drops += cs.drops;
 		}
 		tpl_free(ws[i].e);
+		deps_tracker_free(ws[i].dk);
+		for (size_t k = 0; k < ws[i].outs.n; k++)
+			free(ws[i].outs.v[k]);
+		vec_free(&ws[i].outs);
+		for (size_t k = 0; k < ws[i].cites.n; k++)
+			free(ws[i].cites.v[k]);
+		vec_free(&ws[i].cites);
 	}
 	free(ws);
+	if (sh.out_fd >= 0)
+		close(sh.out_fd);
 	for (size_t i = 0; i < nslots; i++) {
-		for (size_t k = 0; k < sh.anchors[i].n; k++)
-			free(sh.anchors[i].ids[k]);
-		free(sh.anchors[i].ids);
 		search_terms_free(sh.search[i]);
 		json_decref(sh.frag[i]); /* left by a build that stopped early */
 	}
 	free(sh.frag);
 	free(sh.group_left);
-	free(sh.anchors);
 	free(sh.search);
 	resolve_free(sh.r);
+	if (o->deps && dp->now && diag_errors() == 0)
+		*o->deps = dp;
+	else
+		render_deps_free(dp);
 	return atomic_load(&sh.written);
 }
 

@@ -21,6 +21,8 @@ struct render_stats {
 	size_t cached_renders;  /* cached partials rendered (include_cached, template.h), every worker */
 	size_t cached_hits;     /* include_cached() calls answered from a worker's cache */
 	size_t cached_drops;    /* times a worker's cache was emptied for its bound */
+	size_t units, reused;   /* units (a page in a language, deps.h); those left as the last build wrote them */
+	char rendered[512];     /* the pages of the first units rendered, "en/a/b/ fr/a/b/ ..." (truncated) */
 };
 
 struct render_opts {
@@ -29,9 +31,22 @@ struct render_opts {
 	const struct tr_report *status; /* translation status, for notices and the dashboard; may be NULL */
 	bool progress;          /* a one-line count of pages rendered on stderr (a terminal), from 1 s on */
 	struct render_stats *stats; /* filled in when not NULL */
+	/* Incremental builds (deps.h): with global (the digest of every input but the pages' texts and
+	 * the translations' records, [2]), the record of the last build into out_dir is read and the
+	 * units it shows unchanged are not rendered; *deps is then set to what this build's record is
+	 * made of, for render_deps_finish() once the output folder holds what was put. NULL global:
+	 * every unit renders and *deps is NULL. */
+	const char *out_dir;
+	const uint64_t *global;
+	struct render_deps **deps;
 };
 
 /* Returns the number of pages written (or rendered, for a check). */
 size_t render_site(const struct site *s, const struct render_opts *o);
+
+/* Writes the record of a build into out_dir (NULL: writes nothing, deps_forget() is the
+ * caller's), then frees d. */
+struct render_deps;
+void render_deps_finish(struct render_deps *d, const char *out_dir);
 
 #endif

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The default of site.yaml's `page_size`. */
 #define SITE_PAGE_SIZE 100
@@ -50,6 +51,8 @@ struct doc {
 	int weight;
 	unsigned outputs;       /* enum output_kind bits */
 	size_t body_off;        /* byte offset of the body in the file */
+	uint64_t text_hash;     /* XXH3-64 of the file's bytes as loaded (deps.h) */
+	uint64_t fm_hash;       /* XXH3-64 of its front matter (the bytes before the body) */
 	int body_line;          /* file line of the body's first line */
 };
 

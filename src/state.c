@@ -32,8 +32,9 @@ static void fold_str(XXH3_state_t *h, const char *s)
 	fold(h, s, strlen(s));
 }
 
-/* Folds the bytes of the file at path (not through a link unless follow). False when it cannot be read. */
-static bool fold_file(XXH3_state_t *h, const char *path, bool follow)
+/* Folds the bytes of the file at path (not through a link unless follow) into h, and into
+ * `also` when not NULL. False when it cannot be read. */
+static bool fold_file(XXH3_state_t *h, XXH3_state_t *also, const char *path, bool follow)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
 	if (fd < 0)
@@ -58,21 +59,52 @@ static bool fold_file(XXH3_state_t *h, const char *path, bool follow)
 		return false;
 	XXH3_128bits_update(h, &total, sizeof total);
 	XXH3_128bits_update(h, &c, sizeof c);
+	if (also) {
+		XXH3_128bits_update(also, &total, sizeof total);
+		XXH3_128bits_update(also, &c, sizeof c);
+	}
 	return true;
 }
+
 
 static int cmp_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* What fold_tree folds into: every file (all); and, when rest is not NULL, every file but the
+ * pages' texts and translation records under content/ (deps.h reads those finer). */
+struct folds {
+	XXH3_state_t *all, *rest;
+	const char *content;        /* the content folder's path, where the exceptions are */
+};
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), t = strlen(tail);
+	return n >= t && !strcmp(s + n - t, tail);
+}
+
+/* A page's text (a .md file under content/) or a translation's record (content/i18n/<lang>.status.yaml). */
+static bool page_input(const struct folds *f, const char *dir, const char *name)
+{
+	size_t n = strlen(f->content);
+	if (strncmp(dir, f->content, n) || (dir[n] && dir[n] != '/'))
+		return false;
+	return ends_with(name, ".md") || (!strcmp(dir + n, "/i18n") && ends_with(name, ".status.yaml"));
+}
+
 /* Folds the tree under dir (names in byte order, each file's bytes); skip is the output
  * folder, left out when it is inside. False on a symbolic link or an unreadable entry. */
-static bool fold_tree(XXH3_state_t *h, const char *dir, const char *skip)
+static bool fold_tree(const struct folds *f, const char *dir, const char *skip)
 {
+	XXH3_state_t *h = f->all;
 	DIR *d = opendir(dir);
 	if (!d) {
-		fold_str(h, errno == ENOENT || errno == ENOTDIR ? "(none)" : "(unreadable)");
+		const char *what = errno == ENOENT || errno == ENOTDIR ? "(none)" : "(unreadable)";
+		fold_str(h, what);
+		if (f->rest)
+			fold_str(f->rest, what);
 		return errno == ENOENT || errno == ENOTDIR;
 	}
 	struct vec names = {0};
@@ -91,15 +123,23 @@ static bool fold_tree(XXH3_state_t *h, const char *dir, const char *skip)
 			continue;
 		}
 		fold_str(h, names.v[i]);
-		if (lstat(p, &st) != 0 || S_ISLNK(st.st_mode))
+		bool rest = f->rest && !page_input(f, dir, names.v[i]);
+		if (rest)
+			fold_str(f->rest, names.v[i]);
+		if (lstat(p, &st) != 0 || S_ISLNK(st.st_mode)) {
 			ok = false;
-		else if (S_ISDIR(st.st_mode))
-			ok = fold_tree(h, p, skip);
-		else if (S_ISREG(st.st_mode))
-			ok = fold_file(h, p, false);
-		else
+		} else if (S_ISDIR(st.st_mode)) {
+			ok = fold_tree(f, p, skip);
+		} else if (S_ISREG(st.st_mode)) {
+			ok = fold_file(h, rest ? f->rest : NULL, p, false);
+		} else {
 			fold(h, &st.st_mode, sizeof st.st_mode);
+			if (rest)
+				fold(f->rest, &st.st_mode, sizeof st.st_mode);
+		}
 		fold_str(h, "\n");
+		if (rest)
+			fold_str(f->rest, "\n");
 		free(p);
 	}
 	for (size_t i = 0; i < names.n; i++)
@@ -158,29 +198,46 @@ const char *state_theme_outside(const char *site_dir, const char *theme_dir)
 	return inside ? NULL : theme_dir;
 }
 
-bool state_inputs(const char *site_dir, const char *out_dir, const char *theme_dir, struct state_digest *d)
+bool state_inputs(const char *site_dir, const char *out_dir, const char *theme_dir, struct state_digest *d,
+                  struct state_digest *rest)
 {
-	XXH3_state_t *h = XXH3_createState();
+	XXH3_state_t *h = XXH3_createState(), *hr = rest ? XXH3_createState() : NULL;
 	XXH3_128bits_reset(h);
 	fold_str(h, STATE_HEAD);
 	char *out = real_out(out_dir);
 	fold_str(h, out ? out : out_dir);
+	if (hr) {
+		XXH3_128bits_reset(hr);
+		XXH3_128bits_update(hr, STATE_HEAD "rest", strlen(STATE_HEAD) + 4);
+		fold_str(hr, out ? out : out_dir);
+	}
 	/* vade itself: another version may write other bytes */
-	bool ok = fold_file(h, "/proc/self/exe", true);
+	bool ok = fold_file(h, hr, "/proc/self/exe", true);
 	char *dirs[6];
 	base_dirs(site_dir, dirs);
 	dirs[5] = theme_dir ? xstrdup(theme_dir) : NULL;
+	struct folds f = {h, NULL, dirs[0]};
 	for (size_t i = 0; i < 6; i++) {
 		if (ok && dirs[i]) {
 			fold_str(h, dirs[i]);
-			ok = fold_tree(h, dirs[i], out);
+			if (hr)
+				fold_str(hr, dirs[i]);
+			/* the content folder is the one with pages and records in it */
+			f.rest = hr;
+			ok = fold_tree(&f, dirs[i], out);
 		}
-		free(dirs[i]);
 	}
+	for (size_t i = 0; i < 6; i++)
+		free(dirs[i]);
 	XXH128_hash_t r = XXH3_128bits_digest(h);
 	XXH3_freeState(h);
 	free(out);
 	*d = (struct state_digest){r.low64, r.high64};
+	if (hr) {
+		r = XXH3_128bits_digest(hr);
+		XXH3_freeState(hr);
+		*rest = (struct state_digest){r.low64, r.high64};
+	}
 	return ok;
 }
 

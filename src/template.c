@@ -62,6 +62,7 @@ struct cached {
 	struct holes holes;
 	size_t bytes;            /* what it counts against CACHE_BYTES */
 	bool once;               /* a check of the whole output may read it once (read_once) */
+	uint32_t set;            /* what its render read (tpl_holes: set_end) */
 	struct html_fragment frag;
 	unsigned char *kind;     /* once: each hole's kind ('u', 'c': struct tpl_holes, fill_as) */
 };
@@ -912,6 +913,8 @@ static int l_include_cached(lua_State *L)
 	if (lua_rawget(L, -2) == LUA_TNUMBER) {
 		const struct cached *c = e->cache[lua_tointeger(L, -1) - 1];
 		e->cstats.hits++;
+		if (e->hops.use_set)
+			e->hops.use_set(e->hops.ctx, c->set);
 		bool ok;
 		fill_holes(e, c, &b, &ok);
 		record_use(e, c, &b, ok);
@@ -921,7 +924,10 @@ static int l_include_cached(lua_State *L)
 	lua_settop(L, k);
 	struct holes h = {0};
 	e->collect = &h;
+	if (e->hops.set_begin)
+		e->hops.set_begin(e->hops.ctx);
 	int rc = render_shared(e, name, vars, &b);
+	uint32_t set = e->hops.set_end ? e->hops.set_end(e->hops.ctx) : 0;
 	e->collect = NULL;
 	if (rc != LUA_OK) {
 		holes_free(&h);
@@ -939,6 +945,7 @@ static int l_include_cached(lua_State *L)
 	c->len = b.len;
 	c->out = buf_detach(&b, NULL);
 	c->holes = h;
+	c->set = set;
 	c->bytes = sizeof *c + c->len + kl + nl + h.n * sizeof *h.v;
 	for (size_t i = 0; i < h.n; i++)
 		c->bytes += h.v[i].len;

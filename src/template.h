@@ -25,6 +25,7 @@
 
 #include <lua.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 struct tpl_engine;
 
@@ -82,6 +83,12 @@ struct tpl_holes {
 	void (*fill_as)(void *ctx, const char *data, size_t len, int rank, struct buf *out);
 	/* the variables of a render a cached partial sees, NULL-terminated (borrowed) */
 	const char *const *shared;
+	/* optional: what the owner notes of its model while a cached partial renders (deps.h) is
+	 * kept with the output: set_begin() before the render, set_end() after it (also after an
+	 * error) gives its number, use_set() gives it back at each use of the kept output */
+	void (*set_begin)(void *ctx);
+	uint32_t (*set_end)(void *ctx);
+	void (*use_set)(void *ctx, uint32_t set);
 };
 /* Enables include_cached(); h is copied. Without it, include_cached() is an error. */
 void tpl_set_holes(struct tpl_engine *e, const struct tpl_holes *h);

@@ -1,0 +1,801 @@
+/* deps.c — what each unit read, its digests, and the record a rebuild reads
+ * (see deps.h). */
+#include "deps.h"
+#include "load.h"
+#include "resolve.h"
+#include "site.h"
+#include "status.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+/* {======= digests */
+
+static void h_bytes(XXH3_state_t *h, const void *p, size_t n)
+{
+	uint64_t len = n;
+	XXH3_64bits_update(h, &len, sizeof len);
+	XXH3_64bits_update(h, p, n);
+}
+
+static void h_str(XXH3_state_t *h, const char *s)
+{
+	s ? h_bytes(h, s, strlen(s)) : h_bytes(h, "\xff", 1); /* NULL differs from "" */
+}
+
+static void h_u64(XXH3_state_t *h, uint64_t v)
+{
+	XXH3_64bits_update(h, &v, sizeof v);
+}
+
+static void h_ints(XXH3_state_t *h, const int *v, size_t n)
+{
+	h_u64(h, n);
+	if (n)
+		XXH3_64bits_update(h, v, n * sizeof *v);
+}
+
+/* What the page's text and anchors are made of: the text shown and its original, the translation status in full. */
+static void own_digest(XXH3_state_t *h, const struct site *s, const struct resolved *r, const struct page *p, size_t l)
+{
+	const struct doc *d = site_page_doc(s, p, l), *d0 = p->docs[0];
+	h_str(h, d ? d->src : NULL);
+	h_u64(h, d ? d->text_hash : 0);
+	h_u64(h, d0 ? d0->text_hash : 0);
+	h_u64(h, resolve_text_lang(r, p, l));
+	const struct tr_entry *te = status_entry(resolve_status(r), l, TR_PAGES, p->key);
+	h_u64(h, te != NULL);
+	if (!te)
+		return;
+	h_str(h, te->tr);
+	h_u64(h, te->state);
+	h_u64(h, te->nitems);
+	h_u64(h, te->recorded);
+	h_ints(h, te->foreign, te->nforeign);
+	h_ints(h, te->foreign_end, te->nforeign);
+	h_ints(h, te->head_orig, te->nheads);
+	h_ints(h, te->head_tr, te->nheads);
+	for (size_t i = 0; i < te->nlisted; i++) {
+		h_str(h, te->items[i].id);
+		h_str(h, te->items[i].label);
+		h_u64(h, te->items[i].change);
+	}
+}
+
+/* The fields of a page view that are neither its status nor its children (model.c push_field). */
+static void meta_digest(XXH3_state_t *h, const struct site *s, const struct resolved *r, const struct page *p, size_t l)
+{
+	const struct doc *d = site_page_doc(s, p, l), *d0 = p->docs[0];
+	h_str(h, p->key);
+	h_str(h, d ? d->src : NULL);
+	h_u64(h, d ? d->fm_hash : 0); /* params; the original's fields a translation shows are those below */
+	h_str(h, d ? d->shown_title : NULL);
+	h_str(h, d ? d->shown_summary : NULL);
+	h_str(h, d ? d->layout : NULL);
+	h_str(h, d ? d->updated : NULL);
+	h_str(h, d0 ? d0->updated : NULL);
+	h_u64(h, d ? (uint64_t)(int64_t)d->weight : 0);
+	h_u64(h, d0 ? d0->outputs : 0);
+	h_u64(h, p->position);
+	h_u64(h, p->parent ? p->parent->index + 1 : 0);
+	h_u64(h, (uint64_t)p->is_section << 1 | p->generated);
+	h_u64(h, resolve_text_lang(r, p, l));
+	h_str(h, resolve_output(r, p, l));
+	for (size_t k = 0; k < s->nlangs; k++)
+		h_u64(h, resolve_has_text(r, p, k));
+}
+
+static void status_digest(XXH3_state_t *h, const struct resolved *r, const struct page *p, size_t l)
+{
+	const struct tr_entry *te = status_entry(resolve_status(r), l, TR_PAGES, p->key);
+	h_u64(h, p->docs[l] != NULL);
+	h_u64(h, te != NULL);
+	if (!te)
+		return;
+	h_u64(h, te->state);
+	h_u64(h, te->nitems);
+	for (size_t i = 0; i < te->nlisted && i < CHANGED_SHOWN; i++)
+		h_str(h, te->items[i].label);
+}
+
+static void kids_digest(XXH3_state_t *h, const struct site *s, const struct resolved *r, const struct page *p)
+{
+	h_u64(h, p->nkids);
+	for (size_t k = 0; k < p->nkids; k++)
+		h_u64(h, p->kids[k]->index << 1 | p->kids[k]->is_section);
+	for (size_t o = 0; o < s->nlangs; o++) {
+		h_u64(h, resolve_written(r, p, o));
+		h_u64(h, p->nkids ? resolve_pager_total(r, p, o) : 0);
+	}
+}
+
+static uint64_t end(XXH3_state_t *h)
+{
+	uint64_t v = XXH3_64bits_digest(h);
+	XXH3_64bits_reset(h);
+	return v;
+}
+
+uint64_t *deps_digests(const struct site *s, const struct resolved *r, uint64_t *shape)
+{
+	size_t nl = s->nlangs;
+	uint64_t *d = xcalloc(s->npages * nl * DEP_NGROUPS + 1, sizeof *d);
+	XXH3_state_t *h = XXH3_createState(), *sh = XXH3_createState();
+	XXH3_64bits_reset(h);
+	XXH3_64bits_reset(sh);
+	h_u64(sh, s->npages);
+	h_u64(sh, nl);
+	for (size_t i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		/* the shape: which pages, where, in which languages; the layouts page_with_layout() finds */
+		h_str(sh, p->key);
+		h_str(sh, p->path);
+		h_u64(sh, (uint64_t)p->is_section << 1 | p->generated);
+		h_str(sh, p->docs[0] ? p->docs[0]->layout : NULL);
+		for (size_t l = 0; l < nl; l++) {
+			h_str(sh, p->docs[l] ? p->docs[l]->src : NULL);
+			h_u64(sh, (uint64_t)resolve_written(r, p, l) << 1 | resolve_has_text(r, p, l));
+			h_str(sh, resolve_output(r, p, l));
+		}
+		kids_digest(h, s, r, p);
+		uint64_t kids = end(h);
+		for (size_t l = 0; l < nl; l++) {
+			uint64_t *g = d + (i * nl + l) * DEP_NGROUPS;
+			own_digest(h, s, r, p, l);
+			g[DEP_OWN] = end(h);
+			meta_digest(h, s, r, p, l);
+			g[DEP_META] = end(h);
+			status_digest(h, r, p, l);
+			g[DEP_STATUS] = end(h);
+			g[DEP_KIDS] = kids;
+		}
+	}
+	*shape = XXH3_64bits_digest(sh);
+	XXH3_freeState(h);
+	XXH3_freeState(sh);
+	return d;
+}
+
+/* }======= */
+
+/* {======= sets and trackers */
+
+struct set {
+	dep_id *v;
+	uint32_t n;
+	uint64_t hash;
+};
+
+struct deps_table {
+	pthread_mutex_t lock;
+	size_t nids;                /* nslots * DEP_NGROUPS */
+	struct set *sets;
+	uint32_t n, cap;
+	uint32_t *slots;            /* open addressing by hash: set number + 1, 0 empty */
+	uint32_t nslots;            /* a power of two */
+};
+
+struct deps_table *deps_table_new(size_t nslots)
+{
+	struct deps_table *t = xcalloc(1, sizeof *t);
+	pthread_mutex_init(&t->lock, NULL);
+	t->nids = nslots * DEP_NGROUPS;
+	t->nslots = 64;
+	t->slots = xcalloc(t->nslots, sizeof *t->slots);
+	return t;
+}
+
+void deps_table_free(struct deps_table *t)
+{
+	if (!t)
+		return;
+	for (uint32_t i = 0; i < t->n; i++)
+		free(t->sets[i].v);
+	free(t->sets);
+	free(t->slots);
+	pthread_mutex_destroy(&t->lock);
+	free(t);
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	dep_id x = *(const dep_id *)a, y = *(const dep_id *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The number of the set v[0..n) (sorted, no repeats), added when new; v is copied. */
+static uint32_t table_add(struct deps_table *t, const dep_id *v, uint32_t n)
+{
+	uint64_t hash = XXH3_64bits(v, n * sizeof *v);
+	pthread_mutex_lock(&t->lock);
+	uint32_t i = (uint32_t)hash & (t->nslots - 1);
+	for (; t->slots[i]; i = (i + 1) & (t->nslots - 1)) {
+		const struct set *e = &t->sets[t->slots[i] - 1];
+		if (e->hash == hash && e->n == n && !memcmp(e->v, v, n * sizeof *v)) {
+			uint32_t num = t->slots[i] - 1;
+			pthread_mutex_unlock(&t->lock);
+			return num;
+		}
+	}
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 32;
+		t->sets = xrealloc(t->sets, t->cap * sizeof *t->sets);
+	}
+	uint32_t num = t->n++;
+	dep_id *copy = xmalloc((n ? n : 1) * sizeof *copy);
+	memcpy(copy, v, n * sizeof *v);
+	t->sets[num] = (struct set){copy, n, hash};
+	t->slots[i] = num + 1;
+	if (2 * t->n > t->nslots) { /* grow: keep it at most half full */
+		free(t->slots);
+		t->nslots *= 2;
+		t->slots = xcalloc(t->nslots, sizeof *t->slots);
+		for (uint32_t k = 0; k < t->n; k++) {
+			uint32_t j = (uint32_t)t->sets[k].hash & (t->nslots - 1);
+			while (t->slots[j])
+				j = (j + 1) & (t->nslots - 1);
+			t->slots[j] = k + 1;
+		}
+	}
+	pthread_mutex_unlock(&t->lock);
+	return num;
+}
+
+/* Ids noted without repeats: an id is in when seen[id] is the list's generation. */
+struct idlist {
+	dep_id *v;
+	uint32_t n, cap;
+	uint32_t *seen, gen;            /* [nids] */
+	size_t nids;
+};
+
+static void idlist_start(struct idlist *l)
+{
+	l->n = 0;
+	if (++l->gen == 0) { /* wrapped: forget every stamp */
+		memset(l->seen, 0, l->nids * sizeof *l->seen);
+		l->gen = 1;
+	}
+}
+
+static void idlist_add(struct idlist *l, dep_id id)
+{
+	if (l->seen[id] == l->gen)
+		return;
+	l->seen[id] = l->gen;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+	}
+	l->v[l->n++] = id;
+}
+
+struct deps_tracker {
+	struct deps_table *t;
+	struct idlist unit, set;
+	uint32_t *sets, nsets, capsets; /* the unit's shared sets */
+	int in_set;                     /* depth of cached partials being rendered */
+};
+
+struct deps_tracker *deps_tracker_new(struct deps_table *t)
+{
+	struct deps_tracker *k = xcalloc(1, sizeof *k);
+	k->t = t;
+	k->unit.seen = xcalloc(t->nids + 1, sizeof *k->unit.seen);
+	k->set.seen = xcalloc(t->nids + 1, sizeof *k->set.seen);
+	k->unit.nids = k->set.nids = t->nids + 1;
+	return k;
+}
+
+void deps_tracker_free(struct deps_tracker *k)
+{
+	if (!k)
+		return;
+	free(k->unit.v);
+	free(k->unit.seen);
+	free(k->set.v);
+	free(k->set.seen);
+	free(k->sets);
+	free(k);
+}
+
+void deps_unit_begin(struct deps_tracker *k)
+{
+	idlist_start(&k->unit);
+	k->nsets = 0;
+	k->in_set = 0;
+}
+
+void deps_note(struct deps_tracker *k, size_t slot, enum dep_group g)
+{
+	dep_id id = (dep_id)(slot * DEP_NGROUPS + g);
+	if (id >= k->t->nids)
+		return;
+	idlist_add(k->in_set ? &k->set : &k->unit, id);
+}
+
+void deps_set_begin(struct deps_tracker *k)
+{
+	if (k->in_set++ == 0)
+		idlist_start(&k->set);
+}
+
+void deps_use_set(struct deps_tracker *k, uint32_t set)
+{
+	if (k->in_set) { /* inside a set: its notes are the outer set's too */
+		pthread_mutex_lock(&k->t->lock);
+		struct set e = k->t->sets[set];
+		pthread_mutex_unlock(&k->t->lock);
+		for (uint32_t i = 0; i < e.n; i++)
+			idlist_add(&k->set, e.v[i]);
+		return;
+	}
+	for (uint32_t i = 0; i < k->nsets; i++)
+		if (k->sets[i] == set)
+			return;
+	if (k->nsets == k->capsets) {
+		k->capsets = k->capsets ? 2 * k->capsets : 8;
+		k->sets = xrealloc(k->sets, k->capsets * sizeof *k->sets);
+	}
+	k->sets[k->nsets++] = set;
+}
+
+uint32_t deps_set_end(struct deps_tracker *k)
+{
+	if (k->in_set > 1) { /* an inner one: its notes stay in the outer set */
+		k->in_set--;
+		return UINT32_MAX;
+	}
+	k->in_set = 0;
+	xqsort(k->set.v, k->set.n, sizeof *k->set.v, cmp_id);
+	uint32_t num = table_add(k->t, k->set.v, k->set.n);
+	deps_use_set(k, num);
+	return num;
+}
+
+void deps_unit_end(struct deps_tracker *k, struct deps_unit *u)
+{
+	u->known = true;
+	u->nnotes = k->unit.n;
+	u->notes = xmalloc((k->unit.n ? k->unit.n : 1) * sizeof *u->notes);
+	memcpy(u->notes, k->unit.v, k->unit.n * sizeof *u->notes);
+	u->nsets = k->nsets;
+	u->sets = xmalloc((k->nsets ? k->nsets : 1) * sizeof *u->sets);
+	memcpy(u->sets, k->sets, k->nsets * sizeof *u->sets);
+}
+
+void deps_unit_clear(struct deps_unit *u)
+{
+	if (!u->borrowed) {
+		free(u->notes);
+		for (uint32_t i = 0; i < u->nouts; i++)
+			free(u->outs[i]);
+		for (uint32_t i = 0; i < u->nids; i++)
+			free(u->ids[i]);
+		for (uint32_t i = 0; i < u->nchecks; i++) {
+			free(u->checks[i].src);
+			free(u->checks[i].frag);
+		}
+		for (uint32_t i = 0; i < u->ncites; i++)
+			free(u->cites[i]);
+		free(u->heads);
+		free(u->body);
+	}
+	free(u->sets);
+	free(u->outs);
+	free(u->ids);
+	free(u->checks);
+	free(u->cites);
+	memset(u, 0, sizeof *u);
+}
+
+/* }======= */
+
+/* {======= the record
+ *
+ * Machine-local (native byte order and sizes; the head names the version), beside the
+ * output folder. Every field is 8-byte aligned: strings are a u64 length, the bytes, a
+ * NUL, padding; lists a u64 count then their items.
+ *
+ *   head "vade-deps 1\n" (16 bytes), u64 global[2], npages, nlangs
+ *   u64 digests[npages * nlangs * DEP_NGROUPS]
+ *   u64 nsets; each: u64 n, u32 ids[n] (padded)
+ *   per slot: u64 known; when known:
+ *     u64 nwritten, nnotes, nsets, nouts, nids, nchecks, indexed, ncites
+ *     u32 notes[nnotes] (padded), u32 sets[nsets] (padded)
+ *     outs: each i64 stamp[STAMP] then the name
+ *     ids: each a string
+ *     checks: each i64 line, col, target, then src and frag
+ *     cites: each a string
+ *     indexed: heads, body
+ *   u64 XXH3-64 of all before */
+
+#define DEPS_HEAD "vade-deps 1\n\0\0\0"
+#define STAMP 6
+
+static void put_u64(struct buf *b, uint64_t v)
+{
+	buf_add(b, &v, sizeof v);
+}
+
+static void pad8(struct buf *b)
+{
+	static const char zero[8];
+	if (b->len % 8)
+		buf_add(b, zero, 8 - b->len % 8);
+}
+
+static void put_str(struct buf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	put_u64(b, n);
+	buf_add(b, s ? s : "", n);
+	buf_addc(b, '\0');
+	pad8(b);
+}
+
+static void put_ids(struct buf *b, const uint32_t *v, size_t n)
+{
+	buf_add(b, v, n * sizeof *v);
+	pad8(b);
+}
+
+/* A file's stamp: size, modification and change times, inode. False when it is not a regular file there. */
+static bool stamp_of(int dir_fd, const char *rel, int64_t st_out[STAMP])
+{
+	struct stat st;
+	if (fstatat(dir_fd, rel, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+		return false;
+	int64_t v[STAMP] = {st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
+	                    (int64_t)st.st_ino};
+	memcpy(st_out, v, sizeof v);
+	return true;
+}
+
+/* "<parent>/.<name>.vade-deps" of out_dir, or NULL. */
+static char *record_path(const char *out_dir)
+{
+	char *real = realpath(out_dir, NULL);
+	if (!real)
+		return NULL;
+	char *slash = strrchr(real, '/');
+	char *p = slash == real ? xasprintf("/.%s.vade-deps", real + 1)
+	                        : xasprintf("%.*s/.%s.vade-deps", (int)(slash - real), real, slash + 1);
+	free(real);
+	return p;
+}
+
+void deps_forget(const char *out_dir)
+{
+	char *path = record_path(out_dir);
+	if (path)
+		unlink(path);
+	free(path);
+}
+
+void deps_write(const char *out_dir, const uint64_t global[2], size_t npages, size_t nlangs, const uint64_t *now,
+                const struct deps_table *t, const struct deps_unit *units)
+{
+	char *path = record_path(out_dir);
+	int fd = open(out_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (!path || fd < 0) {
+		free(path);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	size_t nslots = npages * nlangs;
+	struct buf b = BUF_INIT;
+	buf_add(&b, DEPS_HEAD, 16);
+	put_u64(&b, global[0]);
+	put_u64(&b, global[1]);
+	put_u64(&b, npages);
+	put_u64(&b, nlangs);
+	buf_add(&b, now, nslots * DEP_NGROUPS * sizeof *now);
+	put_u64(&b, t->n);
+	for (uint32_t i = 0; i < t->n; i++) {
+		put_u64(&b, t->sets[i].n);
+		put_ids(&b, t->sets[i].v, t->sets[i].n);
+	}
+	for (size_t s = 0; s < nslots; s++) {
+		const struct deps_unit *u = &units[s];
+		size_t at = b.len;
+		bool known = u->known;
+		put_u64(&b, known);
+		if (!known)
+			continue;
+		uint64_t head[8] = {u->nwritten, u->nnotes, u->nsets, u->nouts, u->nids, u->nchecks, u->indexed, u->ncites};
+		buf_add(&b, head, sizeof head);
+		put_ids(&b, u->notes, u->nnotes);
+		put_ids(&b, u->sets, u->nsets);
+		for (uint32_t i = 0; i < u->nouts && known; i++) {
+			int64_t st[STAMP];
+			known = stamp_of(fd, u->outs[i], st);
+			buf_add(&b, st, sizeof st);
+			put_str(&b, u->outs[i]);
+		}
+		if (!known) { /* a file it wrote is not there: the next build renders it */
+			b.len = at;
+			put_u64(&b, 0);
+			continue;
+		}
+		for (uint32_t i = 0; i < u->nids; i++)
+			put_str(&b, u->ids[i]);
+		for (uint32_t i = 0; i < u->nchecks; i++) {
+			const struct deps_check *c = &u->checks[i];
+			int64_t v[3] = {c->line, c->col, c->target};
+			buf_add(&b, v, sizeof v);
+			put_str(&b, c->src);
+			put_str(&b, c->frag);
+		}
+		for (uint32_t i = 0; i < u->ncites; i++)
+			put_str(&b, u->cites[i]);
+		if (u->indexed) {
+			put_str(&b, u->heads);
+			put_str(&b, u->body);
+		}
+	}
+	put_u64(&b, XXH3_64bits(b.p, b.len));
+	if (file_write_atomic(path, b.p, b.len) != 0)
+		unlink(path);
+	buf_free(&b);
+	free(path);
+	close(fd);
+}
+
+struct deps_record {
+	char *data;                 /* the file, 8-byte aligned (malloc) */
+	size_t len;
+	size_t nslots;
+	const uint64_t *dig;
+	uint32_t nsets;
+	const uint64_t **sets;      /* each: n, then the ids */
+	size_t *unit;               /* [nslots]: offset of the slot's unit, 0 when not known */
+	bool *dirty_set;            /* deps_compare() */
+	uint32_t *renum;            /* record set -> table set + 1 (deps_take) */
+	const uint64_t *now;
+	pthread_mutex_t lock;
+};
+
+/* The reading position of a record: each step checks the length left. */
+struct rd {
+	const char *p, *end;
+	bool ok;
+};
+
+static uint64_t rd_u64(struct rd *r)
+{
+	uint64_t v = 0;
+	if (r->ok && (size_t)(r->end - r->p) >= 8) {
+		memcpy(&v, r->p, 8);
+		r->p += 8;
+	} else {
+		r->ok = false;
+	}
+	return v;
+}
+
+static const void *rd_skip(struct rd *r, uint64_t n)
+{
+	n = (n + 7) & ~(uint64_t)7;
+	if (!r->ok || (uint64_t)(r->end - r->p) < n) {
+		r->ok = false;
+		return NULL;
+	}
+	const void *at = r->p;
+	r->p += n;
+	return at;
+}
+
+static const char *rd_str(struct rd *r)
+{
+	uint64_t n = rd_u64(r);
+	const char *s = n < SIZE_MAX - 8 ? rd_skip(r, n + 1) : NULL;
+	if (!s || s[n] != '\0' || strlen(s) != n) {
+		r->ok = false;
+		return "";
+	}
+	return s;
+}
+
+/* Walks the unit at r (a known one, after its flag); fills u when not NULL (strings borrowed).
+ * With stamps_fd >= 0, false as soon as an output's stamp differs. */
+static bool rd_unit(struct rd *r, struct deps_unit *u, int stamps_fd, const struct deps_record *rec)
+{
+	uint64_t head[8];
+	for (int i = 0; i < 8; i++)
+		head[i] = rd_u64(r);
+	if (!r->ok || head[1] > UINT32_MAX || head[2] > UINT32_MAX || head[3] > UINT32_MAX || head[4] > UINT32_MAX ||
+	    head[5] > UINT32_MAX || head[7] > UINT32_MAX) {
+		r->ok = false;
+		return false;
+	}
+	const uint32_t *notes = rd_skip(r, head[1] * 4), *sets = rd_skip(r, head[2] * 4);
+	if (!r->ok)
+		return false;
+	for (uint64_t i = 0; i < head[1]; i++)
+		if (notes[i] >= rec->nslots * DEP_NGROUPS)
+			return r->ok = false;
+	for (uint64_t i = 0; i < head[2]; i++)
+		if (sets[i] >= rec->nsets)
+			return r->ok = false;
+	if (u) {
+		*u = (struct deps_unit){.known = true, .borrowed = true, .nwritten = (uint32_t)head[0],
+		                        .notes = (dep_id *)notes, .nnotes = (uint32_t)head[1], .nsets = (uint32_t)head[2],
+		                        .nouts = (uint32_t)head[3], .nids = (uint32_t)head[4], .nchecks = (uint32_t)head[5],
+		                        .indexed = head[6] != 0, .ncites = (uint32_t)head[7]};
+		u->sets = xmalloc((head[2] + 1) * sizeof *u->sets);
+		memcpy(u->sets, sets, head[2] * sizeof *sets);
+		u->outs = xcalloc(head[3] + 1, sizeof *u->outs);
+		u->ids = xcalloc(head[4] + 1, sizeof *u->ids);
+		u->checks = xcalloc(head[5] + 1, sizeof *u->checks);
+		u->cites = xcalloc(head[7] + 1, sizeof *u->cites);
+	}
+	for (uint64_t i = 0; i < head[3] && r->ok; i++) {
+		const int64_t *st = rd_skip(r, STAMP * 8);
+		const char *name = rd_str(r);
+		int64_t now[STAMP];
+		if (stamps_fd >= 0 && r->ok && (!stamp_of(stamps_fd, name, now) || memcmp(now, st, sizeof now)))
+			return false;
+		if (u)
+			u->outs[i] = (char *)name;
+	}
+	if (stamps_fd >= 0 || !u)
+		return r->ok;
+	for (uint64_t i = 0; i < head[4] && r->ok; i++)
+		u->ids[i] = (char *)rd_str(r);
+	for (uint64_t i = 0; i < head[5] && r->ok; i++) {
+		const int64_t *v = rd_skip(r, 24);
+		u->checks[i].src = (char *)rd_str(r);
+		u->checks[i].frag = (char *)rd_str(r);
+		if (r->ok) {
+			u->checks[i].line = (int)v[0];
+			u->checks[i].col = (int)v[1];
+			u->checks[i].target = (uint32_t)v[2];
+			r->ok = v[2] >= 0 && (uint64_t)v[2] < rec->nslots;
+		}
+	}
+	for (uint64_t i = 0; i < head[7] && r->ok; i++)
+		u->cites[i] = (char *)rd_str(r);
+	if (u->indexed) {
+		u->heads = (char *)rd_str(r);
+		u->body = (char *)rd_str(r);
+	}
+	return r->ok;
+}
+
+struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], size_t npages, size_t nlangs)
+{
+	char *path = record_path(out_dir), *text = NULL;
+	size_t len = 0;
+	bool ok = path && file_read(path, &text, &len) == 0 && len >= 16 + 8 * 5 && len % 8 == 0 &&
+	          !memcmp(text, DEPS_HEAD, 16);
+	free(path);
+	uint64_t sum = 0;
+	if (ok) {
+		memcpy(&sum, text + len - 8, 8);
+		ok = sum == XXH3_64bits(text, len - 8);
+	}
+	if (!ok) {
+		free(text);
+		return NULL;
+	}
+	/* file_read's buffer is malloc'd: aligned for any type */
+	struct rd r = {text + 16, text + len - 8, true};
+	uint64_t g0 = rd_u64(&r), g1 = rd_u64(&r), np = rd_u64(&r), nl = rd_u64(&r);
+	if (g0 != global[0] || g1 != global[1] || np != npages || nl != nlangs) {
+		free(text);
+		return NULL;
+	}
+	struct deps_record *rec = xcalloc(1, sizeof *rec);
+	rec->data = text;
+	rec->len = len;
+	rec->nslots = npages * nlangs;
+	pthread_mutex_init(&rec->lock, NULL);
+	rec->dig = rd_skip(&r, rec->nslots * DEP_NGROUPS * 8);
+	uint64_t nsets = rd_u64(&r);
+	if (r.ok && nsets < UINT32_MAX && nsets <= (uint64_t)(r.end - r.p) / 8) {
+		rec->nsets = (uint32_t)nsets;
+		rec->sets = xcalloc(nsets + 1, sizeof *rec->sets);
+		for (uint64_t i = 0; i < nsets && r.ok; i++) {
+			rec->sets[i] = (const uint64_t *)r.p;
+			uint64_t n = rd_u64(&r);
+			const uint32_t *ids = n <= (uint64_t)(r.end - r.p) / 4 ? rd_skip(&r, n * 4) : NULL;
+			for (uint64_t k = 0; ids && k < n; k++)
+				r.ok = r.ok && ids[k] < rec->nslots * DEP_NGROUPS;
+			r.ok = r.ok && ids;
+		}
+	} else {
+		r.ok = false;
+	}
+	rec->unit = xcalloc(rec->nslots + 1, sizeof *rec->unit);
+	for (size_t s = 0; s < rec->nslots && r.ok; s++) {
+		if (!rd_u64(&r))
+			continue;
+		rec->unit[s] = (size_t)(r.p - text);
+		struct deps_unit u;
+		rd_unit(&r, &u, -1, rec);
+		free(u.sets);
+		free(u.outs);
+		free(u.ids);
+		free(u.checks);
+		free(u.cites);
+	}
+	if (!r.ok || r.p != r.end) {
+		deps_record_free(rec);
+		return NULL;
+	}
+	rec->renum = xcalloc(rec->nsets + 1, sizeof *rec->renum);
+	return rec;
+}
+
+void deps_record_free(struct deps_record *rec)
+{
+	if (!rec)
+		return;
+	free(rec->data);
+	free(rec->sets);
+	free(rec->unit);
+	free(rec->dirty_set);
+	free(rec->renum);
+	pthread_mutex_destroy(&rec->lock);
+	free(rec);
+}
+
+void deps_compare(struct deps_record *rec, const uint64_t *now)
+{
+	rec->now = now;
+	free(rec->dirty_set);
+	rec->dirty_set = xcalloc(rec->nsets + 1, sizeof *rec->dirty_set);
+	for (uint32_t i = 0; i < rec->nsets; i++) {
+		const uint64_t *e = rec->sets[i];
+		const uint32_t *ids = (const uint32_t *)(e + 1);
+		for (uint64_t k = 0; k < e[0] && !rec->dirty_set[i]; k++)
+			rec->dirty_set[i] = rec->dig[ids[k]] != now[ids[k]];
+	}
+}
+
+bool deps_unchanged(const struct deps_record *rec, size_t slot, int out_fd)
+{
+	if (!rec || !rec->now || slot >= rec->nslots || !rec->unit[slot])
+		return false;
+	/* deps_read walked every unit: the offsets hold */
+	const char *at = rec->data + rec->unit[slot];
+	uint64_t head[8];
+	memcpy(head, at, sizeof head);
+	const uint32_t *notes = (const uint32_t *)(at + sizeof head);
+	const uint32_t *sets = notes + ((head[1] * 4 + 7) & ~(uint64_t)7) / 4;
+	for (uint64_t i = 0; i < head[1]; i++)
+		if (rec->dig[notes[i]] != rec->now[notes[i]])
+			return false;
+	for (uint64_t i = 0; i < head[2]; i++)
+		if (rec->dirty_set[sets[i]])
+			return false;
+	struct rd r = {at, rec->data + rec->len - 8, true};
+	return rd_unit(&r, NULL, out_fd, rec);
+}
+
+void deps_take(struct deps_record *rec, size_t slot, struct deps_table *t, struct deps_unit *u)
+{
+	struct rd r = {rec->data + rec->unit[slot], rec->data + rec->len - 8, true};
+	rd_unit(&r, u, -1, rec);
+	for (uint32_t i = 0; i < u->nsets; i++) {
+		uint32_t s = u->sets[i];
+		pthread_mutex_lock(&rec->lock);
+		if (!rec->renum[s]) {
+			const uint64_t *e = rec->sets[s];
+			rec->renum[s] = table_add(t, (const dep_id *)(e + 1), (uint32_t)e[0]) + 1;
+		}
+		u->sets[i] = rec->renum[s] - 1;
+		pthread_mutex_unlock(&rec->lock);
+	}
+}
+
+/* }======= */

@@ -1,0 +1,148 @@
+/* deps.h — a rebuild renders only what its inputs' changes reach.
+ *
+ * A unit is one page in one language: its HTML page, the further pages of
+ * its listing and its print outputs (card, sheet, handbook), rendered
+ * together by render.c. While a unit renders, what its templates and its
+ * text read of the resolved site is noted as dependencies, each a (slot,
+ * group) pair (a slot is page index * nlangs + language):
+ *
+ *   DEP_OWN     the page's own files in the language: the text it shows and
+ *               its original (bytes of both), and its translation status in
+ *               full (which passages are foreign, how headings pair up) —
+ *               what its body and its anchors are made of;
+ *   DEP_META    what a page view gives besides the rest: title, summary,
+ *               layout, source, updated, weight, params (front matter),
+ *               translations, text_lang, path, url, outputs, parent, position;
+ *   DEP_STATUS  outdated, changed, changed_more;
+ *   DEP_KIDS    children, sections, page.pager: its children in order, and
+ *               in every language whether it is written and its listing's
+ *               page count.
+ *
+ * Everything else a render may read — site.yaml, data, UI strings, the
+ * bibliography, templates, themes, resources, vade itself, and the site's
+ * shape (which pages exist in which language, their paths, the layouts
+ * page_with_layout() finds) — is one digest, the global one: when it
+ * changes, every unit renders. The digest of each (slot, group) and each
+ * unit's notes are kept in a record beside the output folder
+ * ("<parent>/.<name>.vade-deps", like the state record, state.h); the next
+ * build renders a unit again when a group it noted has another digest, or
+ * its page is new, or a file it wrote is not as that build left it (size,
+ * times, inode); the other units' files stay, and what the build needs of
+ * them (the ids links may name, the links to anchors it checks again, the
+ * text the search index is made of) comes from the record.
+ *
+ * Conservative: a missing, damaged or foreign record, a global change, or a
+ * last build with warnings (the state record is then forgotten: state.h)
+ * means every unit renders. What a cached partial (template.h) read is kept
+ * with its output as a shared set, noted by every unit that uses it, so the
+ * record holds each section navigation's notes once.
+ *
+ * Threads: deps_note() and friends touch only the worker's tracker;
+ * deps_set_end() takes the table's lock. */
+#ifndef VADE_DEPS_H
+#define VADE_DEPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct site;
+struct resolved;
+struct buf;
+
+enum dep_group { DEP_OWN, DEP_META, DEP_STATUS, DEP_KIDS, DEP_NGROUPS };
+
+/* A note: slot * DEP_NGROUPS + group. */
+typedef uint32_t dep_id;
+
+/* {======= digests */
+
+/* The digest of every (slot, group) of a resolved site: [npages * nlangs * DEP_NGROUPS]
+ * (malloc'd), and of the site's shape (structure: which pages, in which languages, where). */
+uint64_t *deps_digests(const struct site *s, const struct resolved *r, uint64_t *shape);
+
+/* }======= */
+
+/* {======= what a unit read */
+
+/* A set of notes shared by units (a cached partial's), numbered in the build's table. */
+struct deps_table;
+struct deps_table *deps_table_new(size_t nslots);
+void deps_table_free(struct deps_table *t);
+
+/* One worker's notes for the unit under way, without repeats; and those of the cached
+ * partial being rendered inside it (deps_set_begin .. deps_set_end). */
+struct deps_tracker;
+struct deps_tracker *deps_tracker_new(struct deps_table *t);
+void deps_tracker_free(struct deps_tracker *k);
+/* Starts a unit. */
+void deps_unit_begin(struct deps_tracker *k);
+void deps_note(struct deps_tracker *k, size_t slot, enum dep_group g);
+/* A cached partial is being rendered: until deps_set_end, notes go to its set. */
+void deps_set_begin(struct deps_tracker *k);
+/* Ends the set: its number in the table (an equal set has one number), noted by the unit. */
+uint32_t deps_set_end(struct deps_tracker *k);
+/* The unit uses cached output whose set is `set`. */
+void deps_use_set(struct deps_tracker *k, uint32_t set);
+
+/* What a unit gave besides its files, kept for a build that does not render it. */
+struct deps_check {                   /* a link to an anchor (render.c checks them all) */
+	char *src;
+	int line, col;
+	uint32_t target;                  /* slot */
+	char *frag;
+};
+struct deps_unit {
+	bool known;                       /* rendered, or taken from the record */
+	bool borrowed;                    /* taken from the record: notes and strings are its (deps_take) */
+	uint32_t nwritten;                /* site pages it wrote (the page and its listing's further pages) */
+	dep_id *notes;                    /* its own notes */
+	uint32_t nnotes;
+	uint32_t *sets;                   /* the shared sets it uses (table numbers) */
+	uint32_t nsets;
+	char **outs;                      /* the files it wrote, relative to OUT_DIR, the page first */
+	uint32_t nouts;
+	char **ids;                       /* its page's ids, sorted (struct anchors) */
+	uint32_t nids;
+	struct deps_check *checks;
+	uint32_t nchecks;
+	char **cites;                     /* the sources its texts cite (keys), for the check of uncited ones */
+	uint32_t ncites;
+	bool indexed;                     /* heads and body hold its search text */
+	char *heads, *body;
+};
+/* Moves the tracker's notes of the unit into u (whose other fields the caller fills). */
+void deps_unit_end(struct deps_tracker *k, struct deps_unit *u);
+void deps_unit_clear(struct deps_unit *u);
+
+/* }======= */
+
+/* {======= the record */
+
+/* What the last build into an output folder left: its digests and units. */
+struct deps_record;
+
+/* Reads out_dir's record when it is for this global digest and this shape (npages, nlangs); NULL
+ * when there is none, it is damaged, or it is for other inputs. */
+struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], size_t npages, size_t nlangs);
+void deps_record_free(struct deps_record *rec);
+/* Compares the record's digests with now's (kept until the record is freed), once before deps_unchanged. */
+void deps_compare(struct deps_record *rec, const uint64_t *now);
+/* Whether unit `slot` may be left as the record has it: every group it noted (its own
+ * and its sets') has the digest deps_compare() was given, and every file it wrote is in
+ * the output folder (out_fd, an O_PATH descriptor) as the last build left it. Thread-safe. */
+bool deps_unchanged(const struct deps_record *rec, size_t slot, int out_fd);
+/* Moves the record's unit `slot` into u, its sets renumbered into t (the build's table). */
+void deps_take(struct deps_record *rec, size_t slot, struct deps_table *t, struct deps_unit *u);
+
+/* Writes the record of a build that wrote out_dir: the global digest, the digests of now,
+ * the table's sets and the units (their files stamped as they are in out_dir). Best
+ * effort: a record that cannot be written is removed, and the next build renders all. */
+void deps_write(const char *out_dir, const uint64_t global[2], size_t npages, size_t nlangs, const uint64_t *now,
+                const struct deps_table *t, const struct deps_unit *units);
+/* Removes out_dir's record. */
+void deps_forget(const char *out_dir);
+
+/* }======= */
+
+#endif

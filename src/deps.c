@@ -3,11 +3,13 @@
 #include "deps.h"
 #include "load.h"
 #include "resolve.h"
+#include "search.h"
 #include "site.h"
 #include "status.h"
 #include "util.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -385,9 +387,8 @@ void deps_unit_clear(struct deps_unit *u)
 		}
 		for (uint32_t i = 0; i < u->ncites; i++)
 			free(u->cites[i]);
-		free(u->heads);
-		free(u->body);
 	}
+	search_terms_free(u->terms);
 	free(u->sets);
 	free(u->outs);
 	free(u->ids);
@@ -414,7 +415,8 @@ void deps_unit_clear(struct deps_unit *u)
  *     ids: each a string
  *     checks: each i64 line, col, target, then src and frag
  *     cites: each a string
- *     indexed: heads, body
+ *     indexed: u64 n, len, then the terms' text[len] and scores u16[n] (each padded)
+ *   u64 nfiles; each: i64 stamp[STAMP], the name
  *   u64 XXH3-64 of all before */
 
 #define DEPS_HEAD "vade-deps 1\n\0\0\0"
@@ -480,72 +482,125 @@ void deps_forget(const char *out_dir)
 	free(path);
 }
 
+/* The record as it is written: through buf b, flushed to f between items (each ends 8-aligned),
+ * with the digest of everything written. */
+struct wr {
+	struct buf b;
+	FILE *f;
+	XXH3_state_t *h;
+	bool ok;
+};
+
+static void wr_flush(struct wr *w)
+{
+	XXH3_64bits_update(w->h, w->b.p, w->b.len);
+	w->ok = w->ok && fwrite(w->b.p, 1, w->b.len, w->f) == w->b.len;
+	w->b.len = 0;
+}
+
 void deps_write(const char *out_dir, const uint64_t global[2], size_t npages, size_t nlangs, const uint64_t *now,
-                const struct deps_table *t, const struct deps_unit *units)
+                const struct deps_table *t, const struct deps_unit *units, char *const *names, size_t nnames)
 {
 	char *path = record_path(out_dir);
 	int fd = open(out_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (!path || fd < 0) {
+	char *tmp = path ? xasprintf("%s.tmp-%ld", path, (long)getpid()) : NULL;
+	/* Not synced: a record cut short by a crash fails its digest and only means a full build. */
+	struct wr w = {BUF_INIT, tmp ? fopen(tmp, "wbe") : NULL, XXH3_createState(), true};
+	if (!path || fd < 0 || !w.f) {
+		if (w.f)
+			fclose(w.f);
 		free(path);
+		free(tmp);
+		XXH3_freeState(w.h);
 		if (fd >= 0)
 			close(fd);
 		return;
 	}
+	XXH3_64bits_reset(w.h);
+	struct buf *b = &w.b;
 	size_t nslots = npages * nlangs;
-	struct buf b = BUF_INIT;
-	buf_add(&b, DEPS_HEAD, 16);
-	put_u64(&b, global[0]);
-	put_u64(&b, global[1]);
-	put_u64(&b, npages);
-	put_u64(&b, nlangs);
-	buf_add(&b, now, nslots * DEP_NGROUPS * sizeof *now);
-	put_u64(&b, t->n);
+	buf_add(b, DEPS_HEAD, 16);
+	put_u64(b, global[0]);
+	put_u64(b, global[1]);
+	put_u64(b, npages);
+	put_u64(b, nlangs);
+	buf_add(b, now, nslots * DEP_NGROUPS * sizeof *now);
+	put_u64(b, t->n);
 	for (uint32_t i = 0; i < t->n; i++) {
-		put_u64(&b, t->sets[i].n);
-		put_ids(&b, t->sets[i].v, t->sets[i].n);
+		put_u64(b, t->sets[i].n);
+		put_ids(b, t->sets[i].v, t->sets[i].n);
 	}
-	for (size_t s = 0; s < nslots; s++) {
+	int64_t (*st)[STAMP] = NULL;
+	size_t capst = 0;
+	for (size_t s = 0; s < nslots && w.ok; s++) {
 		const struct deps_unit *u = &units[s];
-		size_t at = b.len;
 		bool known = u->known;
-		put_u64(&b, known);
+		if (known && u->nouts > capst) {
+			capst = u->nouts * 2;
+			st = xrealloc(st, capst * sizeof *st);
+		}
+		/* a file it wrote that is not there: the next build renders it */
+		for (uint32_t i = 0; i < u->nouts && known; i++)
+			known = stamp_of(fd, u->outs[i], st[i]);
+		put_u64(b, known);
 		if (!known)
 			continue;
-		uint64_t head[8] = {u->nwritten, u->nnotes, u->nsets, u->nouts, u->nids, u->nchecks, u->indexed, u->ncites};
-		buf_add(&b, head, sizeof head);
-		put_ids(&b, u->notes, u->nnotes);
-		put_ids(&b, u->sets, u->nsets);
-		for (uint32_t i = 0; i < u->nouts && known; i++) {
-			int64_t st[STAMP];
-			known = stamp_of(fd, u->outs[i], st);
-			buf_add(&b, st, sizeof st);
-			put_str(&b, u->outs[i]);
-		}
-		if (!known) { /* a file it wrote is not there: the next build renders it */
-			b.len = at;
-			put_u64(&b, 0);
-			continue;
+		bool indexed = u->indexed && u->terms;
+		uint64_t head[8] = {u->nwritten, u->nnotes, u->nsets, u->nouts, u->nids, u->nchecks, indexed, u->ncites};
+		buf_add(b, head, sizeof head);
+		put_ids(b, u->notes, u->nnotes);
+		put_ids(b, u->sets, u->nsets);
+		for (uint32_t i = 0; i < u->nouts; i++) {
+			buf_add(b, st[i], sizeof st[i]);
+			put_str(b, u->outs[i]);
 		}
 		for (uint32_t i = 0; i < u->nids; i++)
-			put_str(&b, u->ids[i]);
+			put_str(b, u->ids[i]);
 		for (uint32_t i = 0; i < u->nchecks; i++) {
 			const struct deps_check *c = &u->checks[i];
 			int64_t v[3] = {c->line, c->col, c->target};
-			buf_add(&b, v, sizeof v);
-			put_str(&b, c->src);
-			put_str(&b, c->frag);
+			buf_add(b, v, sizeof v);
+			put_str(b, c->src);
+			put_str(b, c->frag);
 		}
 		for (uint32_t i = 0; i < u->ncites; i++)
-			put_str(&b, u->cites[i]);
-		if (u->indexed) {
-			put_str(&b, u->heads);
-			put_str(&b, u->body);
+			put_str(b, u->cites[i]);
+		if (indexed) {
+			put_u64(b, u->terms->n);
+			put_u64(b, u->terms->len);
+			buf_add(b, u->terms->text, u->terms->len);
+			pad8(b);
+			buf_add(b, u->terms->score, u->terms->n * sizeof *u->terms->score);
+			pad8(b);
 		}
+		if (b->len > (1 << 20))
+			wr_flush(&w);
 	}
-	put_u64(&b, XXH3_64bits(b.p, b.len));
-	if (file_write_atomic(path, b.p, b.len) != 0)
+	if (nnames > capst)
+		st = xrealloc(st, nnames * sizeof *st);
+	bool *there = xcalloc(nnames + 1, sizeof *there);
+	size_t kept = 0;
+	for (size_t i = 0; i < nnames; i++)
+		kept += there[i] = stamp_of(fd, names[i], st[i]);
+	put_u64(b, kept);
+	for (size_t i = 0; i < nnames; i++)
+		if (there[i]) {
+			buf_add(b, st[i], sizeof st[i]);
+			put_str(b, names[i]);
+		}
+	free(there);
+	free(st);
+	wr_flush(&w);
+	uint64_t sum = XXH3_64bits_digest(w.h);
+	w.ok = w.ok && fwrite(&sum, 1, sizeof sum, w.f) == sizeof sum;
+	w.ok = fclose(w.f) == 0 && w.ok;
+	if (!w.ok || rename(tmp, path) != 0) {
+		unlink(tmp);
 		unlink(path);
-	buf_free(&b);
+	}
+	buf_free(b);
+	XXH3_freeState(w.h);
+	free(tmp);
 	free(path);
 	close(fd);
 }
@@ -558,6 +613,7 @@ struct deps_record {
 	uint32_t nsets;
 	const uint64_t **sets;      /* each: n, then the ids */
 	size_t *unit;               /* [nslots]: offset of the slot's unit, 0 when not known */
+	struct strmap files;        /* further file name -> offset of its stamp */
 	bool *dirty_set;            /* deps_compare() */
 	uint32_t *renum;            /* record set -> table set + 1 (deps_take) */
 	const uint64_t *now;
@@ -665,8 +721,15 @@ static bool rd_unit(struct rd *r, struct deps_unit *u, int stamps_fd, const stru
 	for (uint64_t i = 0; i < head[7] && r->ok; i++)
 		u->cites[i] = (char *)rd_str(r);
 	if (u->indexed) {
-		u->heads = (char *)rd_str(r);
-		u->body = (char *)rd_str(r);
+		uint64_t n = rd_u64(r), len = rd_u64(r);
+		const char *text = len < SIZE_MAX / 2 ? rd_skip(r, len) : NULL;
+		const uint16_t *score = n < SIZE_MAX / 4 ? rd_skip(r, n * 2) : NULL;
+		if (!text || !score || (len && text[len - 1] != '\0')) {
+			r->ok = false;
+			return false;
+		}
+		u->terms = xcalloc(1, sizeof *u->terms);
+		*u->terms = (struct search_terms){(char *)text, (uint16_t *)score, n, len, true};
 	}
 	return r->ok;
 }
@@ -727,6 +790,15 @@ struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], siz
 		free(u.ids);
 		free(u.checks);
 		free(u.cites);
+		search_terms_free(u.terms);
+	}
+	uint64_t nfiles = rd_u64(&r);
+	for (uint64_t i = 0; i < nfiles && r.ok; i++) {
+		size_t st = (size_t)(r.p - text);
+		rd_skip(&r, STAMP * 8);
+		const char *name = rd_str(&r);
+		if (r.ok)
+			*strmap_put(&rec->files, name, NULL) = st;
 	}
 	if (!r.ok || r.p != r.end) {
 		deps_record_free(rec);
@@ -745,6 +817,7 @@ void deps_record_free(struct deps_record *rec)
 	free(rec->unit);
 	free(rec->dirty_set);
 	free(rec->renum);
+	strmap_free(&rec->files);
 	pthread_mutex_destroy(&rec->lock);
 	free(rec);
 }
@@ -780,6 +853,13 @@ bool deps_unchanged(const struct deps_record *rec, size_t slot, int out_fd)
 			return false;
 	struct rd r = {at, rec->data + rec->len - 8, true};
 	return rd_unit(&r, NULL, out_fd, rec);
+}
+
+bool deps_file_intact(const struct deps_record *rec, const char *name, int out_fd)
+{
+	const size_t *at = rec ? strmap_get(&rec->files, name) : NULL;
+	int64_t now[STAMP];
+	return at && stamp_of(out_fd, name, now) && !memcmp(now, rec->data + *at, sizeof now);
 }
 
 void deps_take(struct deps_record *rec, size_t slot, struct deps_table *t, struct deps_unit *u)

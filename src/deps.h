@@ -29,7 +29,9 @@
  * its page is new, or a file it wrote is not as that build left it (size,
  * times, inode); the other units' files stay, and what the build needs of
  * them (the ids links may name, the links to anchors it checks again, the
- * text the search index is made of) comes from the record.
+ * sources it cites, the terms the search index is made of) comes from the
+ * record; what a search result shows of them (search.h: p/<g>.js) from the
+ * files the last build wrote, whose stamps the record keeps too.
  *
  * Conservative: a missing, damaged or foreign record, a global change, or a
  * last build with warnings (the state record is then forgotten: state.h)
@@ -49,6 +51,7 @@
 struct site;
 struct resolved;
 struct buf;
+struct search_terms;
 
 enum dep_group { DEP_OWN, DEP_META, DEP_STATUS, DEP_KIDS, DEP_NGROUPS };
 
@@ -108,8 +111,8 @@ struct deps_unit {
 	uint32_t nchecks;
 	char **cites;                     /* the sources its texts cite (keys), for the check of uncited ones */
 	uint32_t ncites;
-	bool indexed;                     /* heads and body hold its search text */
-	char *heads, *body;
+	bool indexed;                     /* terms hold its page's search terms (search.h) */
+	struct search_terms *terms;       /* owned; from the record, borrowing its bytes */
 };
 /* Moves the tracker's notes of the unit into u (whose other fields the caller fills). */
 void deps_unit_end(struct deps_tracker *k, struct deps_unit *u);
@@ -134,12 +137,16 @@ void deps_compare(struct deps_record *rec, const uint64_t *now);
 bool deps_unchanged(const struct deps_record *rec, size_t slot, int out_fd);
 /* Moves the record's unit `slot` into u, its sets renumbered into t (the build's table). */
 void deps_take(struct deps_record *rec, size_t slot, struct deps_table *t, struct deps_unit *u);
+/* Whether the record has file `name` (a search group's, search.h) and it is in the output folder
+ * (out_fd) as the last build left it. */
+bool deps_file_intact(const struct deps_record *rec, const char *name, int out_fd);
 
 /* Writes the record of a build that wrote out_dir: the global digest, the digests of now,
- * the table's sets and the units (their files stamped as they are in out_dir). Best
- * effort: a record that cannot be written is removed, and the next build renders all. */
+ * the table's sets, the units and the further files (names[0, nnames): the search groups),
+ * their files stamped as they are in out_dir. Best effort: a record that cannot be written
+ * is removed, and the next build renders all. */
 void deps_write(const char *out_dir, const uint64_t global[2], size_t npages, size_t nlangs, const uint64_t *now,
-                const struct deps_table *t, const struct deps_unit *units);
+                const struct deps_table *t, const struct deps_unit *units, char *const *names, size_t nnames);
 /* Removes out_dir's record. */
 void deps_forget(const char *out_dir);
 

@@ -51,6 +51,10 @@ struct shared {
 	struct deps_record *prev;       /* the last build's record, or NULL: every unit renders */
 	int out_fd;                     /* OUT_DIR (O_PATH), for deps_unchanged(); -1 without a record */
 	atomic_size_t reused;           /* units left as the last build wrote them */
+	bool *force;                    /* [npages * nlangs]: units rendered whatever the record says */
+	bool keep_terms;                /* each page's search terms go to its unit once the index is written */
+	pthread_mutex_t group_lock;
+	struct vec group_files;         /* the search groups' files written or kept (owned) */
 	struct search_terms **search;   /* [npages * nlangs]: each page's terms (none without an output), for the
 	                                 * search index; NULL for a page not published in the language */
 	json_t **frag;                  /* [npages * nlangs]: each page's entry for search/p/, held until the

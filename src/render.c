@@ -376,6 +376,14 @@ static bool push_chapters(struct worker *w, const struct job *hb, int vars)
 	return ok;
 }
 
+/* A search group's file is written or kept: its stamp goes into the record (deps.h). */
+static void note_group_file(struct shared *sh, const char *rel)
+{
+	pthread_mutex_lock(&sh->group_lock);
+	vec_push(&sh->group_files, xstrdup(rel));
+	pthread_mutex_unlock(&sh->group_lock);
+}
+
 /* The unit under way writes rel (deps.h: its files are kept, by name, for the next build). */
 static void put(struct worker *w, const char *rel, const struct buf *b)
 {
@@ -474,7 +482,43 @@ static void index_page(struct worker *w, const struct job *j, const char *body)
 	free(search);
 }
 
-/* Page pg has been rendered in every language; the last of its group writes the group's search/p/ files. */
+/* The entries of search group g in language l that units left as they were (deps.h) had: taken
+ * from the group's file as the last build wrote it (render_site made sure it is intact, else
+ * they were rendered). False after reporting when that file cannot be read. */
+static bool reused_entries(struct shared *sh, size_t g, size_t l, const char *rel, json_t **frag, size_t n)
+{
+	const struct site *s = sh->s;
+	json_t *old = NULL;
+	bool ok = true;
+	for (size_t i = 0; i < n && ok; i++) {
+		size_t slot = (g * SEARCH_GROUP + i) * s->nlangs + l;
+		if (!sh->units[slot].borrowed || !sh->units[slot].indexed)
+			continue;
+		if (!old) {
+			char *path = path_join(sh->o->out_dir, rel), *data = NULL;
+			size_t len = 0;
+			if (file_read(path, &data, &len) == 0)
+				old = search_group_read(s->langs[l].code, g, data, len);
+			free(data);
+			free(path);
+		}
+		char key[24];
+		snprintf(key, sizeof key, "%zu", g * SEARCH_GROUP + i);
+		json_t *e = old ? json_object_get(old, key) : NULL;
+		if (e)
+			frag[i] = json_incref(e);
+		else
+			ok = false;
+	}
+	json_decref(old);
+	if (!ok)
+		diag_error(rel, 0, 0, "the search entries the last build wrote here cannot be read again; delete "
+		           "the record beside the output folder (.<name>.vade-deps) and build again");
+	return ok;
+}
+
+/* Page pg has been rendered in every language; the last of its group writes the group's search/p/
+ * files: the same file again when every page of it was left as it was (deps.h). */
 static void page_done(struct worker *w, size_t pg)
 {
 	struct shared *sh = w->sh;
@@ -485,19 +529,36 @@ static void page_done(struct worker *w, size_t pg)
 	size_t first = g * SEARCH_GROUP, n = s->npages - first < SEARCH_GROUP ? s->npages - first : SEARCH_GROUP;
 	json_t *frag[SEARCH_GROUP];
 	for (size_t l = 0; l < s->nlangs; l++) {
+		size_t pages = 0, reused = 0;
 		for (size_t i = 0; i < n; i++) {
-			frag[i] = sh->frag[(first + i) * s->nlangs + l];
-			sh->frag[(first + i) * s->nlangs + l] = NULL;
+			size_t slot = (first + i) * s->nlangs + l;
+			frag[i] = sh->frag[slot];
+			sh->frag[slot] = NULL;
+			pages += frag[i] || sh->units[slot].indexed;
+			reused += sh->units[slot].borrowed && sh->units[slot].indexed;
+		}
+		char name[32];
+		snprintf(name, sizeof name, "p/%zu.js", g);
+		char *rel = search_path(s->langs[l].code, name);
+		if (pages && reused == pages && sh->o->out) {
+			output_keep(sh->o->out, rel);
+			note_group_file(sh, rel);
+			free(rel);
+			continue;
+		}
+		if (reused && !reused_entries(sh, g, l, rel, frag, n)) {
+			for (size_t i = 0; i < n; i++)
+				json_decref(frag[i]);
+			free(rel);
+			continue;
 		}
 		size_t len;
 		char *data = search_group(s->langs[l].code, g, frag, n, &len);
 		if (data && sh->o->out) {
-			char name[32];
-			snprintf(name, sizeof name, "p/%zu.js", g);
-			char *rel = search_path(s->langs[l].code, name);
 			output_put(sh->o->out, rel, data, len);
-			free(rel);
+			note_group_file(sh, rel);
 		}
+		free(rel);
 		free(data);
 	}
 }
@@ -575,11 +636,11 @@ static bool reuse_unit(struct worker *w, const struct page *p, size_t lang, size
 		                    xstrdup(u->checks[i].frag)};
 		vec_push(&w->checks, c);
 	}
-	const struct doc *d = site_page_doc(s, p, lang);
+	/* its terms go back to the unit once the index is written (sitewide.c); its entry of the
+	 * search results stays in its group's file (page_done) */
 	if (w->indexing) {
-		struct job j = {.page = p, .doc = d, .lang = lang, .kind = OUT_HTML, .out_path = resolve_output(sh->r, p, lang)};
-		sh->search[slot] = search_terms_new(d->title, u->heads, u->body);
-		index_page(w, &j, u->body);
+		sh->search[slot] = u->terms;
+		u->terms = NULL;
 	} else {
 		sh->search[slot] = search_terms_new(NULL, NULL, NULL);
 	}
@@ -611,10 +672,6 @@ static void unit_done(struct worker *w, size_t slot, size_t checks_from, size_t 
 	u->cites = (char **)w->cites.v;
 	w->cites = (struct vec)VEC_INIT;
 	u->indexed = it->indexed;
-	if (it->indexed) {
-		u->heads = buf_detach(&it->text.heads, NULL);
-		u->body = buf_detach(&it->text.body, NULL);
-	}
 }
 
 /* The site page of p in lang, then its print outputs: one unit (deps.h). */
@@ -623,10 +680,12 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 	struct shared *sh = w->sh;
 	const struct site *s = sh->s;
 	size_t slot = p->index * s->nlangs + lang;
-	if (sh->prev && deps_unchanged(sh->prev, slot, sh->out_fd) && reuse_unit(w, p, lang, slot))
+	if (sh->prev && !sh->force[slot] && deps_unchanged(sh->prev, slot, sh->out_fd) && reuse_unit(w, p, lang, slot))
 		return;
 	deps_unit_begin(w->dk);
 	deps_note(w->dk, slot, DEP_OWN);
+	if (w->indexing) /* its search entry shows its title */
+		deps_note(w->dk, slot, DEP_META);
 	size_t checks_from = w->checks.n;
 	w->unit_written = 0;
 	struct ids_and_text it = {.indexed = false};
@@ -794,6 +853,7 @@ struct render_deps {
 	struct deps_table *table;
 	struct deps_unit *units;
 	struct deps_record *prev;   /* the units taken from it borrow its strings */
+	struct vec files;           /* the search groups' files written or kept */
 };
 
 static void render_deps_free(struct render_deps *d)
@@ -804,6 +864,9 @@ static void render_deps_free(struct render_deps *d)
 	free(d->now);
 	deps_table_free(d->table);
 	deps_record_free(d->prev);
+	for (size_t i = 0; i < d->files.n; i++)
+		free(d->files.v[i]);
+	vec_free(&d->files);
 	free(d);
 }
 
@@ -812,14 +875,15 @@ void render_deps_finish(struct render_deps *d, const char *out_dir)
 	if (!d)
 		return;
 	if (out_dir)
-		deps_write(out_dir, d->global, d->npages, d->nlangs, d->now, d->table, d->units);
+		deps_write(out_dir, d->global, d->npages, d->nlangs, d->now, d->table, d->units, (char *const *)d->files.v,
+		           d->files.n);
 	render_deps_free(d);
 }
 
 size_t render_site(const struct site *s, const struct render_opts *o)
 {
 	size_t nslots = s->npages * s->nlangs;
-	struct shared sh = {.s = s, .o = o, .out_fd = -1};
+	struct shared sh = {.s = s, .o = o, .out_fd = -1, .group_lock = PTHREAD_MUTEX_INITIALIZER};
 	double t0 = monotonic_seconds();
 	sh.r = resolve_site(s, o->status);
 	struct render_deps *dp = xcalloc(1, sizeof *dp);
@@ -843,7 +907,21 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 				dp->prev = sh.prev = NULL;
 			}
 		}
+		sh.keep_terms = true;
 	}
+	/* A unit whose search group's file is not as the last build left it is rendered: its entry is
+	 * in that file (page_done). */
+	sh.force = xcalloc(nslots + 1, sizeof *sh.force);
+	for (size_t g = 0; sh.prev && g * SEARCH_GROUP < s->npages; g++)
+		for (size_t l = 0; l < s->nlangs; l++) {
+			char name[32];
+			snprintf(name, sizeof name, "p/%zu.js", g);
+			char *rel = search_path(s->langs[l].code, name);
+			if (!deps_file_intact(sh.prev, rel, sh.out_fd))
+				for (size_t i = g * SEARCH_GROUP; i < s->npages && i < (g + 1) * SEARCH_GROUP; i++)
+					sh.force[i * s->nlangs + l] = true;
+			free(rel);
+		}
 	double t1 = monotonic_seconds();
 	atomic_init(&sh.next, 0);
 	atomic_init(&sh.written, 0);
@@ -933,7 +1011,9 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 	free(sh.frag);
 	free(sh.group_left);
 	free(sh.search);
+	free(sh.force);
 	resolve_free(sh.r);
+	dp->files = sh.group_files;
 	if (o->deps && dp->now && diag_errors() == 0)
 		*o->deps = dp;
 	else

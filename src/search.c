@@ -163,6 +163,8 @@ struct search_terms *search_terms_new(const char *title, const char *heads, cons
 	t->text = terms.cap ? xrealloc(terms.p, terms.len + 1) : buf_detach(&terms, NULL);
 	t->score = n ? xrealloc(score, n * sizeof *score) : score;
 	t->n = n;
+	t->len = terms.len;
+	t->borrowed = false;
 	return t;
 }
 
@@ -170,8 +172,10 @@ void search_terms_free(struct search_terms *t)
 {
 	if (!t)
 		return;
-	free(t->text);
-	free(t->score);
+	if (!t->borrowed) {
+		free(t->text);
+		free(t->score);
+	}
 	free(t);
 }
 
@@ -225,6 +229,28 @@ char *search_group(const char *lang_code, size_t g, json_t **frag, size_t n, siz
 		frag[i] = NULL;
 	}
 	return o ? call("pages", lang_code, g, true, o, len) : NULL;
+}
+
+json_t *search_group_read(const char *lang_code, size_t g, const char *data, size_t len)
+{
+	json_t *l = json_string(lang_code);
+	char *ls = json_dumps(l, JSON_ENCODE_ANY);
+	json_decref(l);
+	struct buf head = BUF_INIT;
+	buf_addf(&head, "vadeSearch.pages(%s, %zu, ", ls, g);
+	free(ls);
+	static const char tail[] = ");\n";
+	json_t *o = NULL;
+	if (len >= head.len + sizeof tail - 1 && !memcmp(data, head.p, head.len) &&
+	    !memcmp(data + len - (sizeof tail - 1), tail, sizeof tail - 1)) {
+		o = json_loadb(data + head.len, len - head.len - (sizeof tail - 1), 0, NULL);
+		if (o && !json_is_object(o)) {
+			json_decref(o);
+			o = NULL;
+		}
+	}
+	buf_free(&head);
+	return o;
 }
 
 struct posting {

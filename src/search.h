@@ -35,6 +35,7 @@
 
 #include "util.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,6 +46,8 @@ struct search_terms {
 	char *text;        /* the terms, each NUL-terminated, one after the other */
 	uint16_t *score;   /* [n] */
 	size_t n;
+	size_t len;        /* bytes of text */
+	bool borrowed;     /* text and score belong to someone else (deps.h's record): not freed */
 };
 
 /* "<lang_code>/search/<rel>": where the search page ("index.html") and its index live. Caller frees. */
@@ -68,6 +71,9 @@ json_t *search_fragment(const char *url, const char *title, const char *text, co
 /* The bytes of p/<g>.js from the entries of the group's pages: frag[i] is page g * SEARCH_GROUP + i's,
  * or NULL, for i < n. Takes the entries (each set NULL). NULL when all are NULL; else caller frees. */
 char *search_group(const char *lang_code, size_t g, json_t **frag, size_t n, size_t *len);
+/* The entries of p/<g>.js as search_group() wrote them into data[0, len): an object by page id
+ * (caller json_decref's it), or NULL when data is not such a file. */
+json_t *search_group_read(const char *lang_code, size_t g, const char *data, size_t len);
 
 /* One file of the index to write: rel under the language's search folder, and its bytes (owned). */
 typedef void (*search_put_fn)(void *ctx, const char *rel, const char *data, size_t len);

@@ -143,10 +143,16 @@ static void render_search(struct worker *w)
 			struct index_put ip = {w->sh->o->out, s->langs[l].code};
 			search_index_write(s->langs[l].code, terms, s->npages, put_index_file, &ip);
 			free(terms);
-			/* The language's terms are not read again: freed now, not with the others at the end. */
+			/* The language's terms are not read again: freed now, not with the others at the end, or
+			 * given to the units for the record of the build (deps.h). */
 			for (size_t i = 0; i < s->npages; i++) {
-				search_terms_free(w->sh->search[i * s->nlangs + l]);
-				w->sh->search[i * s->nlangs + l] = NULL;
+				size_t slot = i * s->nlangs + l;
+				struct deps_unit *u = &w->sh->units[slot];
+				if (w->sh->keep_terms && u->known && u->indexed && !u->terms)
+					u->terms = w->sh->search[slot];
+				else
+					search_terms_free(w->sh->search[slot]);
+				w->sh->search[slot] = NULL;
 			}
 		}
 	}

@@ -422,31 +422,10 @@ void deps_unit_clear(struct deps_unit *u)
 #define DEPS_HEAD "vade-deps 1\n\0\0\0"
 #define STAMP 6
 
-static void put_u64(struct buf *b, uint64_t v)
-{
-	buf_add(b, &v, sizeof v);
-}
-
-static void pad8(struct buf *b)
-{
-	static const char zero[8];
-	if (b->len % 8)
-		buf_add(b, zero, 8 - b->len % 8);
-}
-
-static void put_str(struct buf *b, const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-	put_u64(b, n);
-	buf_add(b, s ? s : "", n);
-	buf_addc(b, '\0');
-	pad8(b);
-}
-
 static void put_ids(struct buf *b, const uint32_t *v, size_t n)
 {
 	buf_add(b, v, n * sizeof *v);
-	pad8(b);
+	bin_pad8(b);
 }
 
 /* A file's stamp: size, modification and change times, inode. False when it is not a regular file there. */
@@ -461,17 +440,21 @@ static bool stamp_of(int dir_fd, const char *rel, int64_t st_out[STAMP])
 	return true;
 }
 
-/* "<parent>/.<name>.vade-deps" of out_dir, or NULL. */
-static char *record_path(const char *out_dir)
+char *deps_path(const char *out_dir, const char *suffix)
 {
 	char *real = realpath(out_dir, NULL);
 	if (!real)
 		return NULL;
 	char *slash = strrchr(real, '/');
-	char *p = slash == real ? xasprintf("/.%s.vade-deps", real + 1)
-	                        : xasprintf("%.*s/.%s.vade-deps", (int)(slash - real), real, slash + 1);
+	char *p = slash == real ? xasprintf("/.%s.vade-%s", real + 1, suffix)
+	                        : xasprintf("%.*s/.%s.vade-%s", (int)(slash - real), real, slash + 1, suffix);
 	free(real);
 	return p;
+}
+
+static char *record_path(const char *out_dir)
+{
+	return deps_path(out_dir, "deps");
 }
 
 void deps_forget(const char *out_dir)
@@ -520,14 +503,14 @@ void deps_write(const char *out_dir, const uint64_t global[2], size_t npages, si
 	struct buf *b = &w.b;
 	size_t nslots = npages * nlangs;
 	buf_add(b, DEPS_HEAD, 16);
-	put_u64(b, global[0]);
-	put_u64(b, global[1]);
-	put_u64(b, npages);
-	put_u64(b, nlangs);
+	bin_put_u64(b, global[0]);
+	bin_put_u64(b, global[1]);
+	bin_put_u64(b, npages);
+	bin_put_u64(b, nlangs);
 	buf_add(b, now, nslots * DEP_NGROUPS * sizeof *now);
-	put_u64(b, t->n);
+	bin_put_u64(b, t->n);
 	for (uint32_t i = 0; i < t->n; i++) {
-		put_u64(b, t->sets[i].n);
+		bin_put_u64(b, t->sets[i].n);
 		put_ids(b, t->sets[i].v, t->sets[i].n);
 	}
 	int64_t (*st)[STAMP] = NULL;
@@ -542,7 +525,7 @@ void deps_write(const char *out_dir, const uint64_t global[2], size_t npages, si
 		/* a file it wrote that is not there: the next build renders it */
 		for (uint32_t i = 0; i < u->nouts && known; i++)
 			known = stamp_of(fd, u->outs[i], st[i]);
-		put_u64(b, known);
+		bin_put_u64(b, known);
 		if (!known)
 			continue;
 		bool indexed = u->indexed && u->terms;
@@ -552,26 +535,26 @@ void deps_write(const char *out_dir, const uint64_t global[2], size_t npages, si
 		put_ids(b, u->sets, u->nsets);
 		for (uint32_t i = 0; i < u->nouts; i++) {
 			buf_add(b, st[i], sizeof st[i]);
-			put_str(b, u->outs[i]);
+			bin_put_str(b, u->outs[i]);
 		}
 		for (uint32_t i = 0; i < u->nids; i++)
-			put_str(b, u->ids[i]);
+			bin_put_str(b, u->ids[i]);
 		for (uint32_t i = 0; i < u->nchecks; i++) {
 			const struct deps_check *c = &u->checks[i];
 			int64_t v[3] = {c->line, c->col, c->target};
 			buf_add(b, v, sizeof v);
-			put_str(b, c->src);
-			put_str(b, c->frag);
+			bin_put_str(b, c->src);
+			bin_put_str(b, c->frag);
 		}
 		for (uint32_t i = 0; i < u->ncites; i++)
-			put_str(b, u->cites[i]);
+			bin_put_str(b, u->cites[i]);
 		if (indexed) {
-			put_u64(b, u->terms->n);
-			put_u64(b, u->terms->len);
+			bin_put_u64(b, u->terms->n);
+			bin_put_u64(b, u->terms->len);
 			buf_add(b, u->terms->text, u->terms->len);
-			pad8(b);
+			bin_pad8(b);
 			buf_add(b, u->terms->score, u->terms->n * sizeof *u->terms->score);
-			pad8(b);
+			bin_pad8(b);
 		}
 		if (b->len > (1 << 20))
 			wr_flush(&w);
@@ -582,11 +565,11 @@ void deps_write(const char *out_dir, const uint64_t global[2], size_t npages, si
 	size_t kept = 0;
 	for (size_t i = 0; i < nnames; i++)
 		kept += there[i] = stamp_of(fd, names[i], st[i]);
-	put_u64(b, kept);
+	bin_put_u64(b, kept);
 	for (size_t i = 0; i < nnames; i++)
 		if (there[i]) {
 			buf_add(b, st[i], sizeof st[i]);
-			put_str(b, names[i]);
+			bin_put_str(b, names[i]);
 		}
 	free(there);
 	free(st);
@@ -620,60 +603,19 @@ struct deps_record {
 	pthread_mutex_t lock;
 };
 
-/* The reading position of a record: each step checks the length left. */
-struct rd {
-	const char *p, *end;
-	bool ok;
-};
-
-static uint64_t rd_u64(struct rd *r)
-{
-	uint64_t v = 0;
-	if (r->ok && (size_t)(r->end - r->p) >= 8) {
-		memcpy(&v, r->p, 8);
-		r->p += 8;
-	} else {
-		r->ok = false;
-	}
-	return v;
-}
-
-static const void *rd_skip(struct rd *r, uint64_t n)
-{
-	n = (n + 7) & ~(uint64_t)7;
-	if (!r->ok || (uint64_t)(r->end - r->p) < n) {
-		r->ok = false;
-		return NULL;
-	}
-	const void *at = r->p;
-	r->p += n;
-	return at;
-}
-
-static const char *rd_str(struct rd *r)
-{
-	uint64_t n = rd_u64(r);
-	const char *s = n < SIZE_MAX - 8 ? rd_skip(r, n + 1) : NULL;
-	if (!s || s[n] != '\0' || strlen(s) != n) {
-		r->ok = false;
-		return "";
-	}
-	return s;
-}
-
 /* Walks the unit at r (a known one, after its flag); fills u when not NULL (strings borrowed).
  * With stamps_fd >= 0, false as soon as an output's stamp differs. */
-static bool rd_unit(struct rd *r, struct deps_unit *u, int stamps_fd, const struct deps_record *rec)
+static bool rd_unit(struct bin_rd *r, struct deps_unit *u, int stamps_fd, const struct deps_record *rec)
 {
 	uint64_t head[8];
 	for (int i = 0; i < 8; i++)
-		head[i] = rd_u64(r);
+		head[i] = bin_u64(r);
 	if (!r->ok || head[1] > UINT32_MAX || head[2] > UINT32_MAX || head[3] > UINT32_MAX || head[4] > UINT32_MAX ||
 	    head[5] > UINT32_MAX || head[7] > UINT32_MAX) {
 		r->ok = false;
 		return false;
 	}
-	const uint32_t *notes = rd_skip(r, head[1] * 4), *sets = rd_skip(r, head[2] * 4);
+	const uint32_t *notes = bin_skip(r, head[1] * 4), *sets = bin_skip(r, head[2] * 4);
 	if (!r->ok)
 		return false;
 	for (uint64_t i = 0; i < head[1]; i++)
@@ -695,8 +637,8 @@ static bool rd_unit(struct rd *r, struct deps_unit *u, int stamps_fd, const stru
 		u->cites = xcalloc(head[7] + 1, sizeof *u->cites);
 	}
 	for (uint64_t i = 0; i < head[3] && r->ok; i++) {
-		const int64_t *st = rd_skip(r, STAMP * 8);
-		const char *name = rd_str(r);
+		const int64_t *st = bin_skip(r, STAMP * 8);
+		const char *name = bin_str(r);
 		int64_t now[STAMP];
 		if (stamps_fd >= 0 && r->ok && (!stamp_of(stamps_fd, name, now) || memcmp(now, st, sizeof now)))
 			return false;
@@ -706,11 +648,11 @@ static bool rd_unit(struct rd *r, struct deps_unit *u, int stamps_fd, const stru
 	if (stamps_fd >= 0 || !u)
 		return r->ok;
 	for (uint64_t i = 0; i < head[4] && r->ok; i++)
-		u->ids[i] = (char *)rd_str(r);
+		u->ids[i] = (char *)bin_str(r);
 	for (uint64_t i = 0; i < head[5] && r->ok; i++) {
-		const int64_t *v = rd_skip(r, 24);
-		u->checks[i].src = (char *)rd_str(r);
-		u->checks[i].frag = (char *)rd_str(r);
+		const int64_t *v = bin_skip(r, 24);
+		u->checks[i].src = (char *)bin_str(r);
+		u->checks[i].frag = (char *)bin_str(r);
 		if (r->ok) {
 			u->checks[i].line = (int)v[0];
 			u->checks[i].col = (int)v[1];
@@ -719,11 +661,11 @@ static bool rd_unit(struct rd *r, struct deps_unit *u, int stamps_fd, const stru
 		}
 	}
 	for (uint64_t i = 0; i < head[7] && r->ok; i++)
-		u->cites[i] = (char *)rd_str(r);
+		u->cites[i] = (char *)bin_str(r);
 	if (u->indexed) {
-		uint64_t n = rd_u64(r), len = rd_u64(r);
-		const char *text = len < SIZE_MAX / 2 ? rd_skip(r, len) : NULL;
-		const uint16_t *score = n < SIZE_MAX / 4 ? rd_skip(r, n * 2) : NULL;
+		uint64_t n = bin_u64(r), len = bin_u64(r);
+		const char *text = len < SIZE_MAX / 2 ? bin_skip(r, len) : NULL;
+		const uint16_t *score = n < SIZE_MAX / 4 ? bin_skip(r, n * 2) : NULL;
 		if (!text || !score || (len && text[len - 1] != '\0')) {
 			r->ok = false;
 			return false;
@@ -751,8 +693,8 @@ struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], siz
 		return NULL;
 	}
 	/* file_read's buffer is malloc'd: aligned for any type */
-	struct rd r = {text + 16, text + len - 8, true};
-	uint64_t g0 = rd_u64(&r), g1 = rd_u64(&r), np = rd_u64(&r), nl = rd_u64(&r);
+	struct bin_rd r = {text + 16, text + len - 8, true};
+	uint64_t g0 = bin_u64(&r), g1 = bin_u64(&r), np = bin_u64(&r), nl = bin_u64(&r);
 	if (g0 != global[0] || g1 != global[1] || np != npages || nl != nlangs) {
 		free(text);
 		return NULL;
@@ -762,15 +704,15 @@ struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], siz
 	rec->len = len;
 	rec->nslots = npages * nlangs;
 	pthread_mutex_init(&rec->lock, NULL);
-	rec->dig = rd_skip(&r, rec->nslots * DEP_NGROUPS * 8);
-	uint64_t nsets = rd_u64(&r);
+	rec->dig = bin_skip(&r, rec->nslots * DEP_NGROUPS * 8);
+	uint64_t nsets = bin_u64(&r);
 	if (r.ok && nsets < UINT32_MAX && nsets <= (uint64_t)(r.end - r.p) / 8) {
 		rec->nsets = (uint32_t)nsets;
 		rec->sets = xcalloc(nsets + 1, sizeof *rec->sets);
 		for (uint64_t i = 0; i < nsets && r.ok; i++) {
 			rec->sets[i] = (const uint64_t *)r.p;
-			uint64_t n = rd_u64(&r);
-			const uint32_t *ids = n <= (uint64_t)(r.end - r.p) / 4 ? rd_skip(&r, n * 4) : NULL;
+			uint64_t n = bin_u64(&r);
+			const uint32_t *ids = n <= (uint64_t)(r.end - r.p) / 4 ? bin_skip(&r, n * 4) : NULL;
 			for (uint64_t k = 0; ids && k < n; k++)
 				r.ok = r.ok && ids[k] < rec->nslots * DEP_NGROUPS;
 			r.ok = r.ok && ids;
@@ -780,7 +722,7 @@ struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], siz
 	}
 	rec->unit = xcalloc(rec->nslots + 1, sizeof *rec->unit);
 	for (size_t s = 0; s < rec->nslots && r.ok; s++) {
-		if (!rd_u64(&r))
+		if (!bin_u64(&r))
 			continue;
 		rec->unit[s] = (size_t)(r.p - text);
 		struct deps_unit u;
@@ -792,11 +734,11 @@ struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], siz
 		free(u.cites);
 		search_terms_free(u.terms);
 	}
-	uint64_t nfiles = rd_u64(&r);
+	uint64_t nfiles = bin_u64(&r);
 	for (uint64_t i = 0; i < nfiles && r.ok; i++) {
 		size_t st = (size_t)(r.p - text);
-		rd_skip(&r, STAMP * 8);
-		const char *name = rd_str(&r);
+		bin_skip(&r, STAMP * 8);
+		const char *name = bin_str(&r);
 		if (r.ok)
 			*strmap_put(&rec->files, name, NULL) = st;
 	}
@@ -851,7 +793,7 @@ bool deps_unchanged(const struct deps_record *rec, size_t slot, int out_fd)
 	for (uint64_t i = 0; i < head[2]; i++)
 		if (rec->dirty_set[sets[i]])
 			return false;
-	struct rd r = {at, rec->data + rec->len - 8, true};
+	struct bin_rd r = {at, rec->data + rec->len - 8, true};
 	return rd_unit(&r, NULL, out_fd, rec);
 }
 
@@ -864,7 +806,7 @@ bool deps_file_intact(const struct deps_record *rec, const char *name, int out_f
 
 void deps_take(struct deps_record *rec, size_t slot, struct deps_table *t, struct deps_unit *u)
 {
-	struct rd r = {rec->data + rec->unit[slot], rec->data + rec->len - 8, true};
+	struct bin_rd r = {rec->data + rec->unit[slot], rec->data + rec->len - 8, true};
 	rd_unit(&r, u, -1, rec);
 	for (uint32_t i = 0; i < u->nsets; i++) {
 		uint32_t s = u->sets[i];

@@ -145,7 +145,7 @@ int i18n_status(const struct site *s, char **langs, size_t n, bool json, bool st
 	for (size_t l = 1; l < s->nlangs && !n; l++)
 		want[l] = true;
 	size_t errors0 = diag_errors();
-	struct tr_report *r = status_report_new(s, 1, SIZE_MAX);
+	struct tr_report *r = status_report_new(s, 1, SIZE_MAX, NULL);
 	if (diag_errors() > errors0) { /* a record not read: the report would be wrong */
 		status_report_free(r);
 		free(want);

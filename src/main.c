@@ -164,7 +164,10 @@ static int cmd_build(const struct args *a, bool write)
 		return finish(a->strict);
 	}
 	double t1 = monotonic_seconds();
-	struct tr_report *status = status_report_new(s, a->jobs, CHANGED_SHOWN);
+	/* The pages' statuses the last build into this folder worked out (status.h). */
+	char *cache_path = write ? deps_path(dir, "status") : NULL;
+	struct status_cache *scache = write ? status_cache_read(cache_path) : NULL;
+	struct tr_report *status = status_report_new(s, a->jobs, CHANGED_SHOWN, scache);
 	double t_status = monotonic_seconds() - t1;
 	struct render_stats rs = {0};
 	/* Incremental (deps.h) when every input but the pages' texts has the digest made before the
@@ -191,6 +194,9 @@ static int cmd_build(const struct args *a, bool write)
 			printf("vade: %zu pages in %zu language%s into %s, %zu file%s written (%.2f s)\n", pages, s->nlangs,
 			       s->nlangs == 1 ? "" : "s", dir, changed, changed == 1 ? "" : "s", monotonic_seconds() - t0);
 			/* A build with warnings is not recorded: the next one runs and says them again. */
+			if (!cache_path)
+				cache_path = deps_path(dir, "status"); /* dir is there now */
+			status_cache_write(scache, cache_path, s->nlangs);
 			if (diag_warnings() == 0) {
 				record_state(a, dir, s, &rec, digested ? &inputs : NULL, pages);
 				render_deps_finish(deps, dir);
@@ -205,6 +211,8 @@ static int cmd_build(const struct args *a, bool write)
 		       s->nlangs == 1 ? "" : "s");
 	}
 	render_deps_finish(deps, NULL);
+	status_cache_free(scache);
+	free(cache_path);
 	if (a->stats) {
 		/* One stage per line, wall seconds; then what was made, and the memory high-water mark. */
 		printf("stage      seconds\n"

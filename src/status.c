@@ -14,6 +14,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <xxhash.h>
 
 /* {======= the record: content/i18n/<lang>.status.yaml */
 
@@ -561,8 +563,10 @@ void page_align_free(struct page_align *a)
 
 /* {======= the report */
 
-#define NEVER "never marked as translated (vade i18n done)"
-#define SHAPE "it has not as many headings, paragraphs and cells as its original: one lost, or built otherwise (export and import cannot pair them; vade i18n done accepts it as it is)"
+static const char never_note[] = "never marked as translated (vade i18n done)";
+#define NEVER never_note
+static const char shape_note[] = "it has not as many headings, paragraphs and cells as its original: one lost, or built otherwise (export and import cannot pair them; vade i18n done accepts it as it is)";
+#define SHAPE shape_note
 
 static size_t count_words(const char *s)
 {
@@ -712,8 +716,298 @@ bool tr_entry_foreign(const struct tr_entry *e, int line)
 /* A page's status in every translation language; its original is read and cut
  * into passages once, however many languages need it. */
 /* The status of page p (its entry in each language, added beforehand at index k). */
-static void page_status(const struct site *s, const struct page *p, size_t k, struct status_store **st, struct tr_report *r)
+/* {======= the status cache (status.h)
+ * A file: head, the digest of vade itself, `listed`, then per page its key (the digest of
+ * what its entries are made of: cache_key) and its entries in every translation language;
+ * the digest of all before. util.h's binary records. */
+
+#define CACHE_HEAD "vade-status 1\n\0\0"
+
+struct cached_page {
+	uint64_t key;
+	size_t off;             /* its entries in the file read */
+};
+
+struct status_cache {
+	uint64_t exe;           /* vade's digest: another vade may cut passages otherwise */
+	char *data;             /* the file read (malloc'd), or NULL */
+	size_t len;
+	struct cached_page *old; /* by key */
+	size_t nold;
+	size_t listed;          /* the file's */
+	/* the next file's, one per page of this report (cache_start): its entries made anew, or
+	 * where they are in the file read */
+	struct buf *blob;
+	const char **kept;
+	size_t *kept_len;
+	uint64_t *keys;
+	size_t n;
+};
+
+static uint64_t exe_digest(void)
 {
+	char *data = NULL;
+	size_t len = 0;
+	uint64_t d = file_read("/proc/self/exe", &data, &len) == 0 ? XXH3_64bits(data, len) : 0;
+	free(data);
+	return d;
+}
+
+static int cmp_cached(const void *a, const void *b)
+{
+	uint64_t x = ((const struct cached_page *)a)->key, y = ((const struct cached_page *)b)->key;
+	return x < y ? -1 : x > y;
+}
+
+/* Skips one entry at r (see put_entry); fills e when not NULL. False when it is damaged. */
+static bool get_entry(struct bin_rd *r, struct tr_entry *e)
+{
+	uint64_t v[13];
+	for (int i = 0; i < 13; i++)
+		v[i] = bin_u64(r);
+	if (!r->ok || v[1] > (1u << 30) || v[2] > v[1] || v[5] > (1u << 30) || v[6] > (1u << 30) || v[0] > TR_MISSING ||
+	    v[3] > 2)
+		return r->ok = false;
+	if (e) {
+		e->state = (enum tr_state)v[0];
+		e->nitems = v[1];
+		e->nlisted = v[2];
+		e->note = v[3] == 1 ? NEVER : v[3] == 2 ? SHAPE : NULL;
+		e->recorded = v[4] != 0;
+		for (int i = 0; i < 3; i++) {
+			e->passages[i] = v[7 + i];
+			e->words[i] = v[10 + i];
+		}
+		e->items = v[2] ? xcalloc(v[2], sizeof *e->items) : NULL;
+	}
+	for (uint64_t i = 0; i < v[2] && r->ok; i++) {
+		const char *id = bin_str(r);
+		uint64_t change = bin_u64(r);
+		const char *label = bin_str(r);
+		uint64_t words = bin_u64(r);
+		if (e && r->ok)
+			e->items[i] = (struct tr_item){xstrdup(id), (enum tr_change)change, xstrdup(label), words};
+	}
+	int *lists[4] = {NULL};
+	uint64_t counts[4] = {v[5], v[5], v[6], v[6]};
+	for (int k = 0; k < 4 && r->ok; k++) {
+		if (e && counts[k])
+			lists[k] = xcalloc(counts[k], sizeof *lists[k]);
+		for (uint64_t i = 0; i < counts[k] && r->ok; i++) {
+			uint64_t x = bin_u64(r);
+			if (lists[k])
+				lists[k][i] = (int)(int64_t)x;
+		}
+	}
+	if (e) {
+		e->foreign = lists[0], e->foreign_end = lists[1], e->nforeign = v[5];
+		e->head_orig = lists[2], e->head_tr = lists[3], e->nheads = v[6];
+	}
+	return r->ok;
+}
+
+static void put_ints(struct buf *b, const int *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		bin_put_u64(b, (uint64_t)(int64_t)v[i]);
+}
+
+static void put_entry(struct buf *b, const struct tr_entry *e)
+{
+	uint64_t v[13] = {e->state, e->nitems, e->nlisted, e->note == NEVER ? 1 : e->note == SHAPE ? 2 : 0, e->recorded,
+	                  e->nforeign, e->nheads, e->passages[0], e->passages[1], e->passages[2], e->words[0],
+	                  e->words[1], e->words[2]};
+	for (int i = 0; i < 13; i++)
+		bin_put_u64(b, v[i]);
+	for (size_t i = 0; i < e->nlisted; i++) {
+		bin_put_str(b, e->items[i].id);
+		bin_put_u64(b, e->items[i].change);
+		bin_put_str(b, e->items[i].label);
+		bin_put_u64(b, e->items[i].words);
+	}
+	put_ints(b, e->foreign, e->nforeign);
+	put_ints(b, e->foreign_end, e->nforeign);
+	put_ints(b, e->head_orig, e->nheads);
+	put_ints(b, e->head_tr, e->nheads);
+}
+
+struct status_cache *status_cache_read(const char *path)
+{
+	struct status_cache *c = xcalloc(1, sizeof *c);
+	c->exe = exe_digest();
+	char *data = NULL;
+	size_t len = 0;
+	uint64_t sum;
+	if (!path || file_read(path, &data, &len) != 0 || len < 16 + 32 || len % 8 || memcmp(data, CACHE_HEAD, 16) ||
+	    (memcpy(&sum, data + len - 8, 8), sum != XXH3_64bits(data, len - 8))) {
+		free(data);
+		return c;
+	}
+	struct bin_rd r = {data + 16, data + len - 8, true};
+	uint64_t exe = bin_u64(&r), listed = bin_u64(&r), n = bin_u64(&r), nlangs = bin_u64(&r);
+	if (exe != c->exe || n > len / 16) {
+		free(data);
+		return c;
+	}
+	c->old = xcalloc(n + 1, sizeof *c->old);
+	for (uint64_t i = 0; i < n && r.ok; i++) {
+		c->old[i].key = bin_u64(&r);
+		c->old[i].off = (size_t)(r.p - data);
+		for (uint64_t l = 1; l < nlangs && r.ok; l++)
+			get_entry(&r, NULL);
+	}
+	if (!r.ok || r.p != r.end) {
+		free(c->old);
+		c->old = NULL;
+		free(data);
+		return c;
+	}
+	c->nold = n;
+	c->data = data;
+	c->len = len;
+	c->listed = listed;
+	xqsort(c->old, n, sizeof *c->old, cmp_cached);
+	return c;
+}
+
+/* The next file holds the n pages of a report listing `listed` passages. */
+static void cache_start(struct status_cache *c, size_t n, size_t listed)
+{
+	if (listed != c->listed)
+		c->nold = 0; /* entries listing another number of passages */
+	c->listed = listed;
+	c->n = n;
+	c->blob = xcalloc(n + 1, sizeof *c->blob);
+	c->kept = xcalloc(n + 1, sizeof *c->kept);
+	c->kept_len = xcalloc(n + 1, sizeof *c->kept_len);
+	c->keys = xcalloc(n + 1, sizeof *c->keys);
+}
+
+/* What page p's entries are made of: its files' bytes and names, and each language's record of it. */
+static uint64_t cache_key(const struct site *s, const struct page *p, struct status_store **st, size_t listed)
+{
+	XXH3_state_t *h = XXH3_createState();
+	XXH3_64bits_reset(h);
+	struct buf b = BUF_INIT;
+	bin_put_str(&b, p->key);
+	bin_put_u64(&b, listed);
+	bin_put_u64(&b, s->nlangs);
+	for (size_t l = 0; l < s->nlangs; l++) {
+		const struct doc *d = p->docs[l];
+		bin_put_str(&b, d ? d->src : NULL);
+		bin_put_u64(&b, d != NULL);
+		bin_put_u64(&b, d ? d->text_hash : 0);
+		size_t nrec = 0;
+		const struct rec *rec = l ? status_store_get(st[l], TR_PAGES, p->key, &nrec) : NULL;
+		bin_put_u64(&b, rec != NULL);
+		for (size_t i = 0; rec && i < nrec; i++) {
+			bin_put_u64(&b, rec[i].name != NULL);
+			bin_put_str(&b, rec[i].name);
+			bin_put_u64(&b, rec[i].digest);
+			bin_put_u64(&b, rec[i].state);
+			bin_put_u64(&b, rec[i].source != NULL);
+			bin_put_str(&b, rec[i].source);
+		}
+		XXH3_64bits_update(h, b.p, b.len);
+		b.len = 0;
+	}
+	buf_free(&b);
+	uint64_t k = XXH3_64bits_digest(h);
+	XXH3_freeState(h);
+	return k;
+}
+
+/* Fills page p's entries (index k of every language) from the file read, when it has key, and keeps
+ * them for the next file. */
+static bool cache_get(struct status_cache *c, uint64_t key, const struct site *s, const struct page *p, size_t k,
+                      struct tr_report *r)
+{
+	struct cached_page want = {key, 0};
+	const struct cached_page *hit = c->nold ? xbsearch(&want, c->old, c->nold, sizeof *c->old, cmp_cached) : NULL;
+	if (!hit)
+		return false;
+	struct bin_rd rd = {c->data + hit->off, c->data + c->len - 8, true};
+	for (size_t l = 1; l < s->nlangs; l++) {
+		struct tr_entry *e = &r->langs[l].e[TR_PAGES][k];
+		if (p->docs[l])
+			e->tr = xstrdup(p->docs[l]->src);
+		get_entry(&rd, e);
+	}
+	c->keys[k] = key;
+	c->kept[k] = c->data + hit->off;
+	c->kept_len[k] = (size_t)(rd.p - c->kept[k]);
+	return true;
+}
+
+/* Keeps page k's entries, made of key, for the next file. */
+static void cache_put(struct status_cache *c, size_t slot, uint64_t key, const struct site *s, size_t k,
+                      const struct tr_report *r)
+{
+	c->keys[slot] = key;
+	struct buf *b = &c->blob[slot];
+	buf_init(b);
+	for (size_t l = 1; l < s->nlangs; l++)
+		put_entry(b, &r->langs[l].e[TR_PAGES][k]);
+}
+
+void status_cache_write(const struct status_cache *c, const char *path, size_t nlangs)
+{
+	if (!c || !path)
+		return;
+	struct buf b = BUF_INIT;
+	buf_add(&b, CACHE_HEAD, 16);
+	bin_put_u64(&b, c->exe);
+	bin_put_u64(&b, c->listed);
+	size_t n = 0;
+	for (size_t i = 0; i < c->n; i++)
+		n += c->blob[i].len || c->kept[i];
+	bin_put_u64(&b, n);
+	bin_put_u64(&b, nlangs);
+	for (size_t i = 0; i < c->n; i++)
+		if (c->blob[i].len || c->kept[i]) {
+			bin_put_u64(&b, c->keys[i]);
+			if (c->kept[i])
+				buf_add(&b, c->kept[i], c->kept_len[i]);
+			else
+				buf_add(&b, c->blob[i].p, c->blob[i].len);
+		}
+	bin_put_u64(&b, XXH3_64bits(b.p, b.len));
+	char *tmp = xasprintf("%s.tmp-%ld", path, (long)getpid());
+	/* not synced: a file cut short fails its digest and only means the pages are read again */
+	FILE *f = fopen(tmp, "wbe");
+	bool ok = f && fwrite(b.p, 1, b.len, f) == b.len;
+	ok = f && fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		unlink(tmp);
+		unlink(path);
+	}
+	free(tmp);
+	buf_free(&b);
+}
+
+void status_cache_free(struct status_cache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		buf_free(&c->blob[i]);
+	free(c->blob);
+	free(c->kept);
+	free(c->kept_len);
+	free(c->keys);
+	free(c->old);
+	free(c->data);
+	free(c);
+}
+
+/* }======= */
+
+static void page_status(const struct site *s, const struct page *p, size_t k, struct status_store **st, struct tr_report *r,
+                        struct status_cache *c)
+{
+	uint64_t key = c ? cache_key(s, p, st, r->listed) : 0;
+	if (c && cache_get(c, key, s, p, k, r))
+		return;
 	struct passage_set sg = {0};
 	bool readable = passage_set_read(s, p->docs[0], &sg);
 	for (size_t l = 1; l < s->nlangs; l++) {
@@ -733,6 +1027,8 @@ static void page_status(const struct site *s, const struct page *p, size_t k, st
 		passage_set_free(&tr);
 	}
 	passage_set_free(&sg);
+	if (c && readable)
+		cache_put(c, k, key, s, k, r);
 }
 
 /* The pages' statuses on several threads: each page is read, cut into passages and
@@ -741,6 +1037,7 @@ struct page_work {
 	const struct site *s;
 	struct status_store **st;
 	struct tr_report *r;
+	struct status_cache *c;
 	const struct page **pages;
 	size_t n;
 	atomic_size_t next;
@@ -750,13 +1047,14 @@ static void *page_worker(void *arg)
 {
 	struct page_work *pw = arg;
 	for (size_t k; (k = atomic_fetch_add(&pw->next, 1)) < pw->n;)
-		page_status(pw->s, pw->pages[k], k, pw->st, pw->r);
+		page_status(pw->s, pw->pages[k], k, pw->st, pw->r, pw->c);
 	return NULL;
 }
 
-static void pages_status(const struct site *s, struct status_store **st, struct tr_report *r, int jobs)
+static void pages_status(const struct site *s, struct status_store **st, struct tr_report *r, int jobs,
+                         struct status_cache *c)
 {
-	struct page_work pw = {.s = s, .st = st, .r = r};
+	struct page_work pw = {.s = s, .st = st, .r = r, .c = c};
 	pw.pages = xcalloc(s->npages + 1, sizeof *pw.pages);
 	for (size_t i = 0; i < s->npages; i++)
 		if (!s->pages[i]->generated && s->pages[i]->docs[0])
@@ -764,6 +1062,8 @@ static void pages_status(const struct site *s, struct status_store **st, struct 
 	for (size_t k = 0; k < pw.n; k++)
 		for (size_t l = 1; l < s->nlangs; l++)
 			add_entry(&r->langs[l], TR_PAGES, pw.pages[k]->key, pw.pages[k]->docs[0]->src);
+	if (c)
+		cache_start(c, pw.n, r->listed);
 	atomic_init(&pw.next, 0);
 	size_t n = jobs < 1 ? 1 : (size_t)jobs;
 	if (n > pw.n)
@@ -807,7 +1107,7 @@ static void lang_status(const struct site *s, size_t l, const struct vec *keys, 
 	}
 }
 
-struct tr_report *status_report_new(const struct site *s, int jobs, size_t listed)
+struct tr_report *status_report_new(const struct site *s, int jobs, size_t listed, struct status_cache *c)
 {
 	struct tr_report *r = xcalloc(1, sizeof *r);
 	r->listed = listed;
@@ -820,7 +1120,7 @@ struct tr_report *status_report_new(const struct site *s, int jobs, size_t liste
 		stores[l] = status_store_load(s, l);
 	/* A site in one language has no translation to report on: its pages are not read twice. */
 	if (s->nlangs > 1)
-		pages_status(s, stores, r, jobs);
+		pages_status(s, stores, r, jobs, c);
 	for (size_t l = 1; l < s->nlangs; l++) {
 		lang_status(s, l, &keys, stores[l], &r->langs[l], listed);
 		status_store_free(stores[l]);

@@ -169,7 +169,19 @@ struct tr_report {
  * them; a build shows CHANGED_SHOWN) and counts the rest: listing all of them
  * for a site of 10,000 pages never marked as translated held some 100 MB
  * (issue 13). Caller frees with status_report_free(). */
-struct tr_report *status_report_new(const struct site *s, int jobs, size_t listed);
+struct status_cache;
+struct tr_report *status_report_new(const struct site *s, int jobs, size_t listed, struct status_cache *c);
+
+/* Page statuses kept between builds (a file beside the output folder, deps.h): a page whose
+ * original and translations are byte for byte what they were, with the same records, has the
+ * entries it had, without its files being read and cut into passages again. status_report_new()
+ * takes from c the entries it has and gives c every page's for the next file. */
+/* The cache in the file at path; an empty one when there is none, it is damaged or another vade
+ * wrote it. Never NULL. */
+struct status_cache *status_cache_read(const char *path);
+/* Writes the entries the last report gave (best effort: a file that cannot be written is removed). */
+void status_cache_write(const struct status_cache *c, const char *path, size_t nlangs);
+void status_cache_free(struct status_cache *c);
 void status_report_free(struct tr_report *r);
 /* The entry of a translation language by kind and id, or NULL (also for the
  * default language). Borrowed from r. */

@@ -604,3 +604,67 @@ double monotonic_seconds(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+/* {======= machine-local binary records (util.h) */
+
+void bin_put_u64(struct buf *b, uint64_t v)
+{
+	buf_add(b, &v, sizeof v);
+}
+
+void bin_pad8(struct buf *b)
+{
+	static const char zero[8];
+	if (b->len % 8)
+		buf_add(b, zero, 8 - b->len % 8);
+}
+
+void bin_put_str(struct buf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	bin_put_u64(b, n);
+	buf_add(b, s ? s : "", n);
+	buf_addc(b, '\0');
+	bin_pad8(b);
+}
+
+uint64_t bin_u64(struct bin_rd *r)
+{
+	uint64_t v = 0;
+	if (r->ok && (size_t)(r->end - r->p) >= 8) {
+		memcpy(&v, r->p, 8);
+		r->p += 8;
+	} else {
+		r->ok = false;
+	}
+	return v;
+}
+
+const void *bin_skip(struct bin_rd *r, uint64_t n)
+{
+	if (n > UINT64_MAX - 7) {
+		r->ok = false;
+		return NULL;
+	}
+	n = (n + 7) & ~(uint64_t)7;
+	if (!r->ok || (uint64_t)(r->end - r->p) < n) {
+		r->ok = false;
+		return NULL;
+	}
+	const void *at = r->p;
+	r->p += n;
+	return at;
+}
+
+const char *bin_str(struct bin_rd *r)
+{
+	uint64_t n = bin_u64(r);
+	const char *s = n < SIZE_MAX - 8 ? bin_skip(r, n + 1) : NULL;
+	if (!s || s[n] != '\0' || strlen(s) != n) {
+		r->ok = false;
+		return "";
+	}
+	return s;
+}
+
+/* }======= */

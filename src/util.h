@@ -139,6 +139,22 @@ size_t text_distance(const char *a, const char *b);
  * when none is that close. Borrowed from cands. */
 const char *text_nearest(const char *key, const char *const *cands, size_t n, size_t limit);
 
+/* {======= machine-local binary records (deps.h's record, the status cache)
+ * Native byte order; every field 8-byte aligned: a u64, a string as its u64 length, its
+ * bytes, a NUL and padding. A reader checks each step against the bytes left; a failed
+ * step clears ok and reads as zero or "". */
+void bin_put_u64(struct buf *b, uint64_t v);
+void bin_pad8(struct buf *b);
+void bin_put_str(struct buf *b, const char *s);     /* NULL as "" */
+struct bin_rd {
+	const char *p, *end;    /* p 8-byte aligned in a malloc'd buffer */
+	bool ok;
+};
+uint64_t bin_u64(struct bin_rd *r);
+const void *bin_skip(struct bin_rd *r, uint64_t n);  /* n bytes, padded; NULL when short */
+const char *bin_str(struct bin_rd *r);                /* a string without NULs */
+/* }======= */
+
 /* Seconds on the monotonic clock (for durations: build stages, the progress line). */
 double monotonic_seconds(void);
 

@@ -442,7 +442,7 @@ static bool stamp_of(int dir_fd, const char *rel, int64_t st_out[STAMP])
 
 char *deps_path(const char *out_dir, const char *suffix)
 {
-	char *real = realpath(out_dir, NULL);
+	char *real = path_real_or_new(out_dir);
 	if (!real)
 		return NULL;
 	char *slash = strrchr(real, '/');

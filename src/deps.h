@@ -149,8 +149,9 @@ void deps_write(const char *out_dir, const uint64_t global[2], size_t npages, si
                 const struct deps_table *t, const struct deps_unit *units, char *const *names, size_t nnames);
 /* Removes out_dir's record. */
 void deps_forget(const char *out_dir);
-/* "<parent>/.<name>.vade-<suffix>" beside out_dir (as it is found: real path), or NULL when out_dir
- * is not there: where the record ("deps") and the status cache ("status", status.h) are kept. */
+/* "<parent>/.<name>.vade-<suffix>" beside out_dir (its real path, or its folder's when it is not
+ * made yet), or NULL when neither is there: where the record ("deps") and the status cache
+ * ("status", status.h) are kept. */
 char *deps_path(const char *out_dir, const char *suffix);
 
 /* }======= */

@@ -168,6 +168,11 @@ static int cmd_build(const struct args *a, bool write)
 	char *cache_path = write ? deps_path(dir, "status") : NULL;
 	struct status_cache *scache = write ? status_cache_read(cache_path) : NULL;
 	struct tr_report *status = status_report_new(s, a->jobs, CHANGED_SHOWN, scache);
+	/* A page's status is a function of its files and records alone: kept now, whatever the build
+	 * comes to, and its memory given back before the render. */
+	status_cache_write(scache, cache_path, s->nlangs);
+	status_cache_free(scache);
+	free(cache_path);
 	double t_status = monotonic_seconds() - t1;
 	struct render_stats rs = {0};
 	/* Incremental (deps.h) when every input but the pages' texts has the digest made before the
@@ -194,9 +199,6 @@ static int cmd_build(const struct args *a, bool write)
 			printf("vade: %zu pages in %zu language%s into %s, %zu file%s written (%.2f s)\n", pages, s->nlangs,
 			       s->nlangs == 1 ? "" : "s", dir, changed, changed == 1 ? "" : "s", monotonic_seconds() - t0);
 			/* A build with warnings is not recorded: the next one runs and says them again. */
-			if (!cache_path)
-				cache_path = deps_path(dir, "status"); /* dir is there now */
-			status_cache_write(scache, cache_path, s->nlangs);
 			if (diag_warnings() == 0) {
 				record_state(a, dir, s, &rec, digested ? &inputs : NULL, pages);
 				render_deps_finish(deps, dir);
@@ -211,8 +213,6 @@ static int cmd_build(const struct args *a, bool write)
 		       s->nlangs == 1 ? "" : "s");
 	}
 	render_deps_finish(deps, NULL);
-	status_cache_free(scache);
-	free(cache_path);
 	if (a->stats) {
 		/* One stage per line, wall seconds; then what was made, and the memory high-water mark. */
 		printf("stage      seconds\n"

@@ -256,6 +256,7 @@ json_t *search_group_read(const char *lang_code, size_t g, const char *data, siz
 struct posting {
 	const char *term;
 	uint32_t page;
+	uint32_t id;       /* the term's number: postings of one term are found without comparing texts */
 	uint16_t score;
 };
 
@@ -330,8 +331,8 @@ void search_index_write(const char *lang_code, struct search_terms *const *terms
 	k = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *t = terms[i] ? terms[i]->text : NULL;
-		for (size_t j = 0; t && j < terms[i]->n; j++, t += strlen(t) + 1)
-			v[start[tid[k++]]++] = (struct posting){t, (uint32_t)i, terms[i]->score[j]};
+		for (size_t j = 0; t && j < terms[i]->n; j++, t += strlen(t) + 1, k++)
+			v[start[tid[k]]++] = (struct posting){t, (uint32_t)i, tid[k], terms[i]->score[j]};
 	}
 	free(tid);
 	free(start);
@@ -352,7 +353,7 @@ void search_index_write(const char *lang_code, struct search_terms *const *terms
 		uint32_t last = 0;
 		size_t j = i;
 		bytes += strlen(v[i].term) + 6;
-		for (; j < np && !strcmp(v[j].term, v[i].term); j++) {
+		for (; j < np && v[j].id == v[i].id; j++) {
 			json_array_append_new(list, json_integer(v[j].page - last));
 			json_array_append_new(list, json_integer(v[j].score));
 			bytes += digits(v[j].page - last) + digits(v[j].score) + 2;

@@ -148,25 +148,6 @@ static bool fold_tree(const struct folds *f, const char *dir, const char *skip)
 	return ok;
 }
 
-/* out_dir as a real path, also before it exists (its folder's real path and its name); NULL
- * when neither is there. */
-static char *real_out(const char *out_dir)
-{
-	char *real = realpath(out_dir, NULL);
-	if (real || errno != ENOENT)
-		return real;
-	const char *slash = strrchr(out_dir, '/');
-	char *parent = slash ? xstrndup(out_dir, slash == out_dir ? 1 : (size_t)(slash - out_dir)) : xstrdup(".");
-	char *rp = realpath(parent, NULL);
-	free(parent);
-	if (!rp)
-		return NULL;
-	const char *base = slash ? slash + 1 : out_dir;
-	real = !*base || !strcmp(base, ".") || !strcmp(base, "..") ? NULL
-	       : xasprintf("%s%s%s", rp, strcmp(rp, "/") ? "/" : "", base);
-	free(rp);
-	return real;
-}
 
 /* The folders every digest covers (real paths where they exist); dirs[5] is left for a theme. */
 static void base_dirs(const char *site_dir, char *dirs[6])
@@ -204,7 +185,7 @@ bool state_inputs(const char *site_dir, const char *out_dir, const char *theme_d
 	XXH3_state_t *h = XXH3_createState(), *hr = rest ? XXH3_createState() : NULL;
 	XXH3_128bits_reset(h);
 	fold_str(h, STATE_HEAD);
-	char *out = real_out(out_dir);
+	char *out = path_real_or_new(out_dir);
 	fold_str(h, out ? out : out_dir);
 	if (hr) {
 		XXH3_128bits_reset(hr);
@@ -276,7 +257,7 @@ static bool stamp(const char *out_dir, struct state_digest *d)
 /* "<parent>/.<name>.vade-state" of out_dir as it is found (NULL when it is not there). */
 static char *record_path(const char *out_dir)
 {
-	char *real = real_out(out_dir);
+	char *real = path_real_or_new(out_dir);
 	if (!real)
 		return NULL;
 	char *slash = strrchr(real, '/');

@@ -948,12 +948,34 @@ static void cache_put(struct status_cache *c, size_t slot, uint64_t key, const s
 	buf_init(b);
 	for (size_t l = 1; l < s->nlangs; l++)
 		put_entry(b, &r->langs[l].e[TR_PAGES][k]);
+	if (b->cap > b->len + 1) { /* held for every page until the file is written: no slack */
+		b->p = xrealloc(b->p, b->len + 1);
+		b->cap = b->len + 1;
+	}
+}
+
+/* Appends to f, and to the digest h, the bytes of b, which it empties. */
+static bool flush(FILE *f, XXH3_state_t *h, struct buf *b)
+{
+	XXH3_64bits_update(h, b->p, b->len);
+	bool ok = fwrite(b->p, 1, b->len, f) == b->len;
+	b->len = 0;
+	return ok;
 }
 
 void status_cache_write(const struct status_cache *c, const char *path, size_t nlangs)
 {
 	if (!c || !path)
 		return;
+	char *tmp = xasprintf("%s.tmp-%ld", path, (long)getpid());
+	/* not synced: a file cut short fails its digest and only means the pages are read again */
+	FILE *f = fopen(tmp, "wbe");
+	if (!f) {
+		free(tmp);
+		return;
+	}
+	XXH3_state_t *h = XXH3_createState();
+	XXH3_64bits_reset(h);
 	struct buf b = BUF_INIT;
 	buf_add(&b, CACHE_HEAD, 16);
 	bin_put_u64(&b, c->exe);
@@ -963,24 +985,26 @@ void status_cache_write(const struct status_cache *c, const char *path, size_t n
 		n += c->blob[i].len || c->kept[i];
 	bin_put_u64(&b, n);
 	bin_put_u64(&b, nlangs);
-	for (size_t i = 0; i < c->n; i++)
+	bool ok = true;
+	for (size_t i = 0; i < c->n && ok; i++)
 		if (c->blob[i].len || c->kept[i]) {
 			bin_put_u64(&b, c->keys[i]);
 			if (c->kept[i])
 				buf_add(&b, c->kept[i], c->kept_len[i]);
 			else
 				buf_add(&b, c->blob[i].p, c->blob[i].len);
+			if (b.len > (1 << 20))
+				ok = flush(f, h, &b);
 		}
-	bin_put_u64(&b, XXH3_64bits(b.p, b.len));
-	char *tmp = xasprintf("%s.tmp-%ld", path, (long)getpid());
-	/* not synced: a file cut short fails its digest and only means the pages are read again */
-	FILE *f = fopen(tmp, "wbe");
-	bool ok = f && fwrite(b.p, 1, b.len, f) == b.len;
-	ok = f && fclose(f) == 0 && ok;
+	ok = ok && flush(f, h, &b);
+	uint64_t sum = XXH3_64bits_digest(h);
+	ok = ok && fwrite(&sum, 1, sizeof sum, f) == sizeof sum;
+	ok = fclose(f) == 0 && ok;
 	if (!ok || rename(tmp, path) != 0) {
 		unlink(tmp);
 		unlink(path);
 	}
+	XXH3_freeState(h);
 	free(tmp);
 	buf_free(&b);
 }

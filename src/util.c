@@ -668,3 +668,21 @@ const char *bin_str(struct bin_rd *r)
 }
 
 /* }======= */
+
+char *path_real_or_new(const char *out_dir)
+{
+	char *real = realpath(out_dir, NULL);
+	if (real || errno != ENOENT)
+		return real;
+	const char *slash = strrchr(out_dir, '/');
+	char *parent = slash ? xstrndup(out_dir, slash == out_dir ? 1 : (size_t)(slash - out_dir)) : xstrdup(".");
+	char *rp = realpath(parent, NULL);
+	free(parent);
+	if (!rp)
+		return NULL;
+	const char *base = slash ? slash + 1 : out_dir;
+	real = !*base || !strcmp(base, ".") || !strcmp(base, "..") ? NULL
+	       : xasprintf("%s%s%s", rp, strcmp(rp, "/") ? "/" : "", base);
+	free(rp);
+	return real;
+}

@@ -115,6 +115,9 @@ int mkdir_p(const char *path);
 bool is_dir(const char *path);
 bool is_file(const char *path);
 char *path_join(const char *a, const char *b);
+/* out_dir as a real path, also before it exists (its folder's real path and its name); NULL
+ * when neither is there. Caller frees. */
+char *path_real_or_new(const char *out_dir);
 
 /* Returns the byte offset of the first invalid UTF-8 sequence, or -1 when s is valid. */
 long utf8_invalid_at(const char *s, size_t len);

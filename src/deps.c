@@ -2,6 +2,7 @@
  * (see deps.h). */
 #include "deps.h"
 #include "load.h"
+#include "output.h"
 #include "resolve.h"
 #include "search.h"
 #include "site.h"
@@ -639,6 +640,8 @@ static bool rd_unit(struct bin_rd *r, struct deps_unit *u, int stamps_fd, const 
 	for (uint64_t i = 0; i < head[3] && r->ok; i++) {
 		const int64_t *st = bin_skip(r, STAMP * 8);
 		const char *name = bin_str(r);
+		if (r->ok && !output_path_inside(name))
+			return r->ok = false; /* not a record vade wrote */
 		int64_t now[STAMP];
 		if (stamps_fd >= 0 && r->ok && (!stamp_of(stamps_fd, name, now) || memcmp(now, st, sizeof now)))
 			return false;
@@ -666,7 +669,10 @@ static bool rd_unit(struct bin_rd *r, struct deps_unit *u, int stamps_fd, const 
 		uint64_t n = bin_u64(r), len = bin_u64(r);
 		const char *text = len < SIZE_MAX / 2 ? bin_skip(r, len) : NULL;
 		const uint16_t *score = n < SIZE_MAX / 4 ? bin_skip(r, n * 2) : NULL;
-		if (!text || !score || (len && text[len - 1] != '\0')) {
+		size_t terms = 0; /* n terms, each ended by its NUL: search_index_write walks them so */
+		for (const char *t = text, *e = text ? text + len : NULL; t && t < e; t++)
+			terms += *t == '\0';
+		if (!text || !score || (len && text[len - 1] != '\0') || terms != n) {
 			r->ok = false;
 			return false;
 		}
@@ -739,6 +745,7 @@ struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], siz
 		size_t st = (size_t)(r.p - text);
 		bin_skip(&r, STAMP * 8);
 		const char *name = bin_str(&r);
+		r.ok = r.ok && output_path_inside(name);
 		if (r.ok)
 			*strmap_put(&rec->files, name, NULL) = st;
 	}

@@ -98,7 +98,6 @@ static bool get_name(char *s)
 }
 /* }============ */
 
-static bool inside(const char *rel);
 
 int output_cmp_str(const void *a, const void *b)
 {
@@ -140,9 +139,9 @@ static void read_manifest(struct output *o)
 			break;
 		}
 		*nl = '\0';
-		if (v2 && (!get_name(line) || !inside(line)))
+		if (v2 && (!get_name(line) || !output_path_inside(line)))
 			goto doubt;
-		if (!v2 && (line[0] == '#' || !inside(line)))
+		if (!v2 && (line[0] == '#' || !output_path_inside(line)))
 			continue;
 		vec_push(&o->previous, xstrdup(line));
 	}
@@ -435,7 +434,7 @@ static bool same_as(const char *path, const void *data, size_t len)
 	return same;
 }
 
-static bool inside(const char *rel)
+bool output_path_inside(const char *rel)
 {
 	if (!*rel || rel[0] == '/')
 		return false;
@@ -452,7 +451,7 @@ int output_put(struct output *o, const char *rel, const void *data, size_t len)
 {
 	/* Output paths come from content paths and language codes, all checked at load;
 	 * this is the last line of defence for "never write outside the output folder". */
-	if (!inside(rel)) {
+	if (!output_path_inside(rel)) {
 		diag_error(rel, 0, 0, "an output path must stay inside the output folder");
 		return -1;
 	}
@@ -484,7 +483,7 @@ int output_put(struct output *o, const char *rel, const void *data, size_t len)
 
 void output_keep(struct output *o, const char *rel)
 {
-	if (!inside(rel)) {
+	if (!output_path_inside(rel)) {
 		diag_error(rel, 0, 0, "an output path must stay inside the output folder");
 		return;
 	}

@@ -31,6 +31,8 @@ int output_put(struct output *o, const char *rel, const void *data, size_t len);
 /* The build produces rel as the last build left it in out_dir (deps.h vouched for it: the file
  * is there, as that build wrote it): nothing is read or written. Thread-safe. */
 void output_keep(struct output *o, const char *rel);
+/* Whether rel names a path inside an output folder: relative, no "", "." or ".." part. */
+bool output_path_inside(const char *rel);
 /* Brings out_dir to exactly what was put, and frees o. 0, or -1 after reporting. */
 int output_commit(struct output *o);
 /* Drops what was staged, leaves out_dir as it was, and frees o. */

@@ -233,7 +233,8 @@ static uint32_t table_add(struct deps_table *t, const dep_id *v, uint32_t n)
 	}
 	uint32_t num = t->n++;
 	dep_id *copy = xmalloc((n ? n : 1) * sizeof *copy);
-	memcpy(copy, v, n * sizeof *v);
+	if (n)
+		memcpy(copy, v, n * sizeof *v);
 	t->sets[num] = (struct set){copy, n, hash};
 	t->slots[i] = num + 1;
 	if (2 * t->n > t->nslots) { /* grow: keep it at most half full */
@@ -368,10 +369,12 @@ void deps_unit_end(struct deps_tracker *k, struct deps_unit *u)
 	u->known = true;
 	u->nnotes = k->unit.n;
 	u->notes = xmalloc((k->unit.n ? k->unit.n : 1) * sizeof *u->notes);
-	memcpy(u->notes, k->unit.v, k->unit.n * sizeof *u->notes);
+	if (k->unit.n)
+		memcpy(u->notes, k->unit.v, k->unit.n * sizeof *u->notes);
 	u->nsets = k->nsets;
 	u->sets = xmalloc((k->nsets ? k->nsets : 1) * sizeof *u->sets);
-	memcpy(u->sets, k->sets, k->nsets * sizeof *u->sets);
+	if (k->nsets)
+		memcpy(u->sets, k->sets, k->nsets * sizeof *u->sets);
 }
 
 void deps_unit_clear(struct deps_unit *u)
@@ -631,7 +634,8 @@ static bool rd_unit(struct bin_rd *r, struct deps_unit *u, int stamps_fd, const 
 		                        .nouts = (uint32_t)head[3], .nids = (uint32_t)head[4], .nchecks = (uint32_t)head[5],
 		                        .indexed = head[6] != 0, .ncites = (uint32_t)head[7]};
 		u->sets = xmalloc((head[2] + 1) * sizeof *u->sets);
-		memcpy(u->sets, sets, head[2] * sizeof *sets);
+		if (head[2])
+			memcpy(u->sets, sets, head[2] * sizeof *sets);
 		u->outs = xcalloc(head[3] + 1, sizeof *u->outs);
 		u->ids = xcalloc(head[4] + 1, sizeof *u->ids);
 		u->checks = xcalloc(head[5] + 1, sizeof *u->checks);

@@ -129,7 +129,7 @@ static uint64_t end(XXH3_state_t *h)
 uint64_t *deps_digests(const struct site *s, const struct resolved *r, uint64_t *shape)
 {
 	size_t nl = s->nlangs;
-	uint64_t *d = xcalloc(s->npages * nl * DEP_NGROUPS + 1, sizeof *d);
+	uint64_t *d = xcalloc((s->npages * nl + 1) * DEP_NGROUPS, sizeof *d);
 	XXH3_state_t *h = XXH3_createState(), *sh = XXH3_createState();
 	XXH3_64bits_reset(h);
 	XXH3_64bits_reset(sh);
@@ -160,6 +160,7 @@ uint64_t *deps_digests(const struct site *s, const struct resolved *r, uint64_t 
 			g[DEP_KIDS] = kids;
 		}
 	}
+	d[s->npages * nl * DEP_NGROUPS + DEP_OWN] = resolve_texts_digest(r);
 	*shape = XXH3_64bits_digest(sh);
 	XXH3_freeState(h);
 	XXH3_freeState(sh);
@@ -178,7 +179,7 @@ struct set {
 
 struct deps_table {
 	pthread_mutex_t lock;
-	size_t nids;                /* nslots * DEP_NGROUPS */
+	size_t nids;                /* (nslots + 1) * DEP_NGROUPS: the pages' slots and the site's */
 	struct set *sets;
 	uint32_t n, cap;
 	uint32_t *slots;            /* open addressing by hash: set number + 1, 0 empty */
@@ -189,7 +190,7 @@ struct deps_table *deps_table_new(size_t nslots)
 {
 	struct deps_table *t = xcalloc(1, sizeof *t);
 	pthread_mutex_init(&t->lock, NULL);
-	t->nids = nslots * DEP_NGROUPS;
+	t->nids = (nslots + 1) * DEP_NGROUPS;
 	t->nslots = 64;
 	t->slots = xcalloc(t->nslots, sizeof *t->slots);
 	return t;
@@ -325,6 +326,11 @@ void deps_note(struct deps_tracker *k, size_t slot, enum dep_group g)
 	idlist_add(k->in_set ? &k->set : &k->unit, id);
 }
 
+void deps_note_texts(struct deps_tracker *k)
+{
+	idlist_add(k->in_set ? &k->set : &k->unit, (dep_id)(k->t->nids - DEP_NGROUPS + DEP_OWN));
+}
+
 void deps_set_begin(struct deps_tracker *k)
 {
 	if (k->in_set++ == 0)
@@ -410,7 +416,7 @@ void deps_unit_clear(struct deps_unit *u)
  * NUL, padding; lists a u64 count then their items.
  *
  *   head "vade-deps 1\n" (16 bytes), u64 global[2], npages, nlangs
- *   u64 digests[npages * nlangs * DEP_NGROUPS]
+ *   u64 digests[(npages * nlangs + 1) * DEP_NGROUPS] (the pages' slots, then the site's)
  *   u64 nsets; each: u64 n, u32 ids[n] (padded)
  *   per slot: u64 known; when known:
  *     u64 nwritten, nnotes, nsets, nouts, nids, nchecks, indexed, ncites
@@ -490,9 +496,9 @@ void deps_write(const char *out_dir, const uint64_t global[2], size_t npages, si
 {
 	char *path = record_path(out_dir);
 	int fd = open(out_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	char *tmp = path ? xasprintf("%s.tmp-%ld", path, (long)getpid()) : NULL;
+	char *tmp = NULL;
 	/* Not synced: a record cut short by a crash fails its digest and only means a full build. */
-	struct wr w = {BUF_INIT, tmp ? fopen(tmp, "wbe") : NULL, XXH3_createState(), true};
+	struct wr w = {BUF_INIT, path ? file_create_temp(path, &tmp) : NULL, XXH3_createState(), true};
 	if (!path || fd < 0 || !w.f) {
 		if (w.f)
 			fclose(w.f);
@@ -511,7 +517,7 @@ void deps_write(const char *out_dir, const uint64_t global[2], size_t npages, si
 	bin_put_u64(b, global[1]);
 	bin_put_u64(b, npages);
 	bin_put_u64(b, nlangs);
-	buf_add(b, now, nslots * DEP_NGROUPS * sizeof *now);
+	buf_add(b, now, (nslots + 1) * DEP_NGROUPS * sizeof *now);
 	bin_put_u64(b, t->n);
 	for (uint32_t i = 0; i < t->n; i++) {
 		bin_put_u64(b, t->sets[i].n);
@@ -623,7 +629,7 @@ static bool rd_unit(struct bin_rd *r, struct deps_unit *u, int stamps_fd, const 
 	if (!r->ok)
 		return false;
 	for (uint64_t i = 0; i < head[1]; i++)
-		if (notes[i] >= rec->nslots * DEP_NGROUPS)
+		if (notes[i] >= (rec->nslots + 1) * DEP_NGROUPS)
 			return r->ok = false;
 	for (uint64_t i = 0; i < head[2]; i++)
 		if (sets[i] >= rec->nsets)
@@ -690,7 +696,7 @@ struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], siz
 {
 	char *path = record_path(out_dir), *text = NULL;
 	size_t len = 0;
-	bool ok = path && file_read(path, &text, &len) == 0 && len >= 16 + 8 * 5 && len % 8 == 0 &&
+	bool ok = path && file_read_regular(path, &text, &len) == 0 && len >= 16 + 8 * 5 && len % 8 == 0 &&
 	          !memcmp(text, DEPS_HEAD, 16);
 	free(path);
 	uint64_t sum = 0;
@@ -714,7 +720,7 @@ struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], siz
 	rec->len = len;
 	rec->nslots = npages * nlangs;
 	pthread_mutex_init(&rec->lock, NULL);
-	rec->dig = bin_skip(&r, rec->nslots * DEP_NGROUPS * 8);
+	rec->dig = bin_skip(&r, (rec->nslots + 1) * DEP_NGROUPS * 8);
 	uint64_t nsets = bin_u64(&r);
 	if (r.ok && nsets < UINT32_MAX && nsets <= (uint64_t)(r.end - r.p) / 8) {
 		rec->nsets = (uint32_t)nsets;
@@ -724,7 +730,7 @@ struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], siz
 			uint64_t n = bin_u64(&r);
 			const uint32_t *ids = n <= (uint64_t)(r.end - r.p) / 4 ? bin_skip(&r, n * 4) : NULL;
 			for (uint64_t k = 0; ids && k < n; k++)
-				r.ok = r.ok && ids[k] < rec->nslots * DEP_NGROUPS;
+				r.ok = r.ok && ids[k] < (rec->nslots + 1) * DEP_NGROUPS;
 			r.ok = r.ok && ids;
 		}
 	} else {

@@ -60,8 +60,9 @@ typedef uint32_t dep_id;
 
 /* {======= digests */
 
-/* The digest of every (slot, group) of a resolved site: [npages * nlangs * DEP_NGROUPS]
- * (malloc'd), and of the site's shape (structure: which pages, in which languages, where). */
+/* The digest of every (slot, group) of a resolved site: [(npages * nlangs + 1) * DEP_NGROUPS]
+ * (malloc'd), the last slot the site's (deps_note_texts), and of the site's shape (structure:
+ * which pages, in which languages, where). */
 uint64_t *deps_digests(const struct site *s, const struct resolved *r, uint64_t *shape);
 
 /* }======= */
@@ -81,6 +82,10 @@ void deps_tracker_free(struct deps_tracker *k);
 /* Starts a unit. */
 void deps_unit_begin(struct deps_tracker *k);
 void deps_note(struct deps_tracker *k, size_t slot, enum dep_group g);
+/* The unit reads which data texts a language shows in the default language's words, or where a
+ * data text comes from (resolve_value_lang, resolve_text_origin): the site's texts, one digest
+ * over every data file, UI string and page's front matter (they are not one page's). */
+void deps_note_texts(struct deps_tracker *k);
 /* A cached partial is being rendered: until deps_set_end, notes go to its set. */
 void deps_set_begin(struct deps_tracker *k);
 /* Ends the set: its number in the table (an equal set has one number), noted by the unit. */

@@ -75,6 +75,8 @@ struct worker {
 	bool indexing;                  /* the theme has a search page and there is an output: pages are indexed */
 	bool pager_listed;              /* the running job's templates read page.pager.items: its listing's
 	                                 * other pages are written too */
+	bool unit_unstable;             /* a text the unit shows changed since it was loaded */
+	bool text_changed;              /* text is not what was loaded (its digest differs) */
 	const char *text_src;           /* the source file read last (a page's languages often share it) */
 	char *text;
 	size_t text_len;

@@ -117,8 +117,8 @@ static bool theme_covered(const struct args *a, const struct site *s, const stru
 
 /* After a build that wrote dir without warnings: records its inputs when they are still
  * those digested before it read anything (pre) with the theme folder it used, else only
- * the theme folder, for the next build to digest. */
-static void record_state(const struct args *a, const char *dir, const struct site *s, const struct state_rec *rec,
+ * the theme folder, for the next build to digest. True when they were. */
+static bool record_state(const struct args *a, const char *dir, const struct site *s, const struct state_rec *rec,
                          const struct state_digest *pre, size_t pages)
 {
 	char *real;
@@ -129,6 +129,7 @@ static void record_state(const struct args *a, const char *dir, const struct sit
 	            post.hi == pre->hi;
 	state_record(dir, same ? &post : NULL, theme, pages, s->nlangs);
 	free(real);
+	return same;
 }
 
 static int cmd_build(const struct args *a, bool write)
@@ -200,11 +201,17 @@ static int cmd_build(const struct args *a, bool write)
 			       s->nlangs == 1 ? "" : "s", dir, changed, changed == 1 ? "" : "s", monotonic_seconds() - t0);
 			/* A build with warnings is not recorded: the next one runs and says them again. */
 			if (diag_warnings() == 0) {
-				record_state(a, dir, s, &rec, digested ? &inputs : NULL, pages);
-				render_deps_finish(deps, dir);
+				/* Inputs that changed while the build read them: nothing it noted can be vouched for. */
+				if (record_state(a, dir, s, &rec, digested ? &inputs : NULL, pages)) {
+					render_deps_finish(deps, dir);
+				} else {
+					deps_forget(dir);
+					render_deps_finish(deps, NULL);
+				}
 			} else {
 				state_forget(dir);
 				deps_forget(dir);
+				render_deps_finish(deps, NULL);
 			}
 			deps = NULL;
 		}

@@ -324,8 +324,10 @@ static int l_text_lang(lua_State *L)
 {
 	struct worker *w = worker_of(L);
 	size_t l = w->job->lang;
-	if (lua_type(L, 1) == LUA_TSTRING)
+	if (lua_type(L, 1) == LUA_TSTRING) {
+		deps_note_texts(w->dk);
 		l = resolve_value_lang(w->sh->r, lua_tostring(L, 1), l);
+	}
 	lua_getfield(L, LUA_REGISTRYINDEX, "vade.site");
 	lua_getfield(L, -1, "languages");
 	lua_geti(L, -1, (lua_Integer)l + 1);

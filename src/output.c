@@ -117,7 +117,7 @@ static void read_manifest(struct output *o)
 	char *m = path_join(o->dir, MARKER), *text;
 	size_t len;
 	o->prev = PREV_UNLISTED;
-	if (file_read(m, &text, &len) != 0) {
+	if (file_read_regular(m, &text, &len) != 0) {
 		free(m);
 		return;
 	}
@@ -427,7 +427,7 @@ static bool same_as(const char *path, const void *data, size_t len)
 {
 	char *old;
 	size_t ol;
-	if (file_read(path, &old, &ol) != 0)
+	if (file_read_regular(path, &old, &ol) != 0)
 		return false;
 	bool same = ol == len && !memcmp(old, data, len);
 	free(old);

@@ -77,9 +77,10 @@ static bool foreign_line(const struct link_ctx *c, int line)
 static const char *map_anchor(struct link_ctx *c, const struct page *p, const char *frag, int line, int col)
 {
 	const struct job *j = c->j;
-	/* the pairing of p's headings in the reader's language */
-	deps_note(c->w->dk, p->index * c->w->sh->s->nlangs + j->lang, DEP_OWN);
 	const char *to = resolve_anchor(c->w->sh->r, p, j->lang, frag);
+	/* What the answer was made of (deps.h): the original's headings, when frag is none of them (it
+	 * stays as it is); else also the translation's, and how the record pairs them. */
+	deps_note(c->w->dk, p->index * c->w->sh->s->nlangs + (to == frag ? 0 : j->lang), DEP_OWN);
 	if (to)
 		return to;
 	const struct site *s = c->w->sh->s;
@@ -249,6 +250,7 @@ void job_markdown(struct worker *w, const struct job *j, const char *text, size_
 {
 	const struct site *s = w->sh->s;
 	/* A data field or UI string shown in the default language's words is written in that language. */
+	deps_note_texts(w->dk);
 	size_t tl = resolve_value_lang(w->sh->r, text, j->lang);
 	struct md_opts o = {.unsafe_html = s->unsafe_html, .line0 = 1, .lang = s->langs[tl].code,
 	                    .rtl = !strcmp(s->langs[tl].dir, "rtl")};
@@ -280,7 +282,11 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 		if (site_read(s, d->src, &w->text, &w->text_len) != 0)
 			return false;
 		w->text_src = d->src;
+		/* changed since it was loaded (an editor saving during the build): what the unit shows is
+		 * not what its digest says, so it is not recorded (deps.h) and the next build renders it */
+		w->text_changed = XXH3_64bits(w->text, w->text_len) != d->text_hash;
 	}
+	w->unit_unstable = w->unit_unstable || w->text_changed;
 	/* The file may have shrunk since it was loaded (an editor saving during vade serve). */
 	size_t off = d->body_off <= w->text_len ? d->body_off : w->text_len;
 	size_t tl = resolve_text_lang(w->sh->r, j->page, j->lang); /* the language the text is written in */
@@ -497,7 +503,7 @@ static bool reused_entries(struct shared *sh, size_t g, size_t l, const char *re
 		if (!old) {
 			char *path = path_join(sh->o->out_dir, rel), *data = NULL;
 			size_t len = 0;
-			if (file_read(path, &data, &len) == 0)
+			if (file_read_regular(path, &data, &len) == 0)
 				old = search_group_read(s->langs[l].code, g, data, len);
 			free(data);
 			free(path);
@@ -672,6 +678,7 @@ static void unit_done(struct worker *w, size_t slot, size_t checks_from, size_t 
 	u->cites = (char **)w->cites.v;
 	w->cites = (struct vec)VEC_INIT;
 	u->indexed = it->indexed;
+	u->known = !w->unit_unstable;
 }
 
 /* The site page of p in lang, then its print outputs: one unit (deps.h). */
@@ -683,6 +690,7 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 	if (sh->prev && !sh->force[slot] && deps_unchanged(sh->prev, slot, sh->out_fd) && reuse_unit(w, p, lang, slot))
 		return;
 	deps_unit_begin(w->dk);
+	w->unit_unstable = false;
 	deps_note(w->dk, slot, DEP_OWN);
 	if (w->indexing) /* its search entry shows its title */
 		deps_note(w->dk, slot, DEP_META);

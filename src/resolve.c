@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 /* Where a data text comes from. */
 struct origin {
@@ -242,6 +243,38 @@ static void resolve_fallbacks(struct resolved *r)
 		strmap_free(&own);
 		strmap_free(&shown);
 	}
+}
+
+uint64_t resolve_texts_digest(const struct resolved *r)
+{
+	XXH3_state_t *h = XXH3_createState();
+	XXH3_64bits_reset(h);
+	struct buf b = BUF_INIT;
+	for (size_t l = 1; l < r->nlangs; l++) {
+		/* in byte order: a hash map's order is not the content's */
+		struct vec keys = VEC_INIT;
+		for (size_t i = 0; i < r->fallback[l].nslots; i++)
+			if (r->fallback[l].keys[i])
+				vec_push(&keys, r->fallback[l].keys[i]);
+		xqsort(keys.v, keys.n, sizeof *keys.v, cmp_str);
+		bin_put_u64(&b, keys.n);
+		for (size_t i = 0; i < keys.n; i++)
+			bin_put_str(&b, keys.v[i]);
+		vec_free(&keys);
+		XXH3_64bits_update(h, b.p, b.len);
+		b.len = 0;
+	}
+	for (size_t i = 0; i < r->norigins; i++) {
+		bin_put_str(&b, r->origins[i].text);
+		bin_put_str(&b, r->origins[i].src);
+		bin_put_u64(&b, (uint64_t)r->origins[i].line << 32 | (uint32_t)r->origins[i].col);
+		XXH3_64bits_update(h, b.p, b.len);
+		b.len = 0;
+	}
+	buf_free(&b);
+	uint64_t d = XXH3_64bits_digest(h);
+	XXH3_freeState(h);
+	return d;
 }
 
 size_t resolve_value_lang(const struct resolved *r, const char *text, size_t lang)

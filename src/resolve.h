@@ -40,6 +40,9 @@ void resolve_free(struct resolved *r);
 
 const struct site *resolve_site_of(const struct resolved *r);
 const struct tr_report *resolve_status(const struct resolved *r);
+/* A digest of what resolve_value_lang() and resolve_text_origin() answer, for every text: it
+ * changes with any data file, UI string or page's front matter that changes them (deps.h). */
+uint64_t resolve_texts_digest(const struct resolved *r);
 
 /* The language whose text page p shows in language lang: lang itself when
  * the page has a file in it (or is generated), else the default (0). */

@@ -123,10 +123,12 @@ static bool fold_tree(const struct folds *f, const char *dir, const char *skip)
 			continue;
 		}
 		fold_str(h, names.v[i]);
-		bool rest = f->rest && !page_input(f, dir, names.v[i]);
+		bool there = lstat(p, &st) == 0;
+		/* a page's text is a file: a folder named *.md is the site's shape, like any other */
+		bool rest = f->rest && !(there && S_ISREG(st.st_mode) && page_input(f, dir, names.v[i]));
 		if (rest)
 			fold_str(f->rest, names.v[i]);
-		if (lstat(p, &st) != 0 || S_ISLNK(st.st_mode)) {
+		if (!there || S_ISLNK(st.st_mode)) {
 			ok = false;
 		} else if (S_ISDIR(st.st_mode)) {
 			ok = fold_tree(f, p, skip);
@@ -280,7 +282,7 @@ bool state_read(const char *out_dir, struct state_rec *r)
 	memset(r, 0, sizeof *r);
 	char *path = record_path(out_dir), *text = NULL;
 	size_t len;
-	bool ok = path && file_read(path, &text, &len) == 0 && strlen(text) == len &&
+	bool ok = path && file_read_regular(path, &text, &len) == 0 && strlen(text) == len &&
 	          !strncmp(text, STATE_HEAD, strlen(STATE_HEAD));
 	free(path);
 	/* Lines: theme <path> | theme -, inputs <lo> <hi> | inputs -, output <lo> <hi>, pages <n> <nlangs>. */

@@ -838,7 +838,7 @@ struct status_cache *status_cache_read(const char *path)
 	char *data = NULL;
 	size_t len = 0;
 	uint64_t sum;
-	if (!path || file_read(path, &data, &len) != 0 || len < 16 + 32 || len % 8 || memcmp(data, CACHE_HEAD, 16) ||
+	if (!path || file_read_regular(path, &data, &len) != 0 || len < 16 + 32 || len % 8 || memcmp(data, CACHE_HEAD, 16) ||
 	    (memcpy(&sum, data + len - 8, 8), sum != XXH3_64bits(data, len - 8))) {
 		free(data);
 		return c;
@@ -967,13 +967,11 @@ void status_cache_write(const struct status_cache *c, const char *path, size_t n
 {
 	if (!c || !path)
 		return;
-	char *tmp = xasprintf("%s.tmp-%ld", path, (long)getpid());
+	char *tmp = NULL;
 	/* not synced: a file cut short fails its digest and only means the pages are read again */
-	FILE *f = fopen(tmp, "wbe");
-	if (!f) {
-		free(tmp);
+	FILE *f = file_create_temp(path, &tmp);
+	if (!f)
 		return;
-	}
 	XXH3_state_t *h = XXH3_createState();
 	XXH3_64bits_reset(h);
 	struct buf b = BUF_INIT;
@@ -1034,13 +1032,16 @@ static void page_status(const struct site *s, const struct page *p, size_t k, st
 		return;
 	struct passage_set sg = {0};
 	bool readable = passage_set_read(s, p->docs[0], &sg);
+	/* a file changed since it was loaded: its key says other bytes, so nothing is kept of it */
+	bool changed = readable && XXH3_64bits(sg.text, sg.len) != p->docs[0]->text_hash;
 	for (size_t l = 1; l < s->nlangs; l++) {
 		struct tr_entry *e = &r->langs[l].e[TR_PAGES][k];
 		struct passage_set tr = {0};
 		bool have = p->docs[l] != NULL;
 		if (have) {
 			e->tr = xstrdup(p->docs[l]->src);
-			passage_set_read(s, p->docs[l], &tr);
+			if (passage_set_read(s, p->docs[l], &tr))
+				changed = changed || XXH3_64bits(tr.text, tr.len) != p->docs[l]->text_hash;
 		}
 		size_t nrec;
 		const struct rec *rec = status_store_get(st[l], TR_PAGES, p->key, &nrec);
@@ -1051,7 +1052,7 @@ static void page_status(const struct site *s, const struct page *p, size_t k, st
 		passage_set_free(&tr);
 	}
 	passage_set_free(&sg);
-	if (c && readable)
+	if (c && readable && !changed)
 		cache_put(c, k, key, s, k, r);
 }
 

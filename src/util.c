@@ -167,14 +167,21 @@ void vec_free(struct vec *v)
 	v->n = v->cap = 0;
 }
 
-int file_read(const char *path, char **out, size_t *len)
+static int read_file(const char *path, char **out, size_t *len, bool regular)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Not blocking on open: a FIFO where a regular file is wanted is refused, not waited on. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (regular ? O_NONBLOCK : 0));
 	if (fd < 0)
 		return -1;
 	struct stat st;
-	if (fstat(fd, &st) != 0) {
+	int e = 0;
+	if (fstat(fd, &st) != 0)
+		e = errno;
+	else if (regular && !S_ISREG(st.st_mode))
+		e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+	if (e) {
 		close(fd);
+		errno = e;
 		return -1;
 	}
 	/* Sized from fstat; a file that grows while read is read to its end anyway. */
@@ -186,7 +193,7 @@ int file_read(const char *path, char **out, size_t *len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) { /* the read's own reason: a folder is EISDIR, not a disk fault */
-			int e = errno;
+			e = errno;
 			close(fd);
 			buf_free(&b);
 			errno = e;
@@ -200,6 +207,16 @@ int file_read(const char *path, char **out, size_t *len)
 	close(fd);
 	*out = buf_detach(&b, len);
 	return 0;
+}
+
+int file_read(const char *path, char **out, size_t *len)
+{
+	return read_file(path, out, len, false);
+}
+
+int file_read_regular(const char *path, char **out, size_t *len)
+{
+	return read_file(path, out, len, true);
 }
 
 /* The folder of path ("." for a bare name); caller frees. */
@@ -685,4 +702,23 @@ char *path_real_or_new(const char *out_dir)
 	       : xasprintf("%s%s%s", rp, strcmp(rp, "/") ? "/" : "", base);
 	free(rp);
 	return real;
+}
+
+FILE *file_create_temp(const char *path, char **tmp)
+{
+	char *name = xasprintf("%s.tmp-XXXXXX", path);
+	int fd = mkostemp(name, O_CLOEXEC);
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	if (!f) {
+		int e = errno;
+		if (fd >= 0) {
+			close(fd);
+			unlink(name);
+		}
+		free(name);
+		errno = e;
+		return NULL;
+	}
+	*tmp = name;
+	return f;
 }

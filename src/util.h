@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <stdio.h>
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -88,6 +89,9 @@ void *xbsearch(const void *key, const void *base, size_t n, size_t size,
 
 /* Reads a whole file; returns 0 and sets *out (NUL-terminated, caller frees), or -1 with errno. */
 int file_read(const char *path, char **out, size_t *len);
+/* file_read() of a regular file only: anything else (a FIFO, a device, a folder) is -1 with
+ * EINVAL (EISDIR), without waiting on it. For the files vade keeps for itself. */
+int file_read_regular(const char *path, char **out, size_t *len);
 /* Writes a whole file, creating parent folders; returns 0 or -1 with errno. */
 int file_write(const char *path, const void *data, size_t len);
 /* Replaces a file all at once, for files people keep (content/): the bytes go
@@ -110,6 +114,10 @@ int file_stage_commit(const char *tmp, const char *path);
 /* file_write_atomic() unless path already holds exactly these bytes (then the
  * file is not touched). Returns 1 when written, 0 when unchanged, -1 with errno. */
 int file_update(const char *path, const void *data, size_t len);
+/* A new file "<path>.tmp-XXXXXX" beside path, made with O_EXCL (mkostemp: nothing there, a
+ * link included, is followed or reused), open for writing; *tmp its name (caller frees). NULL
+ * with errno. For files vade keeps for itself and renames over path when complete. */
+FILE *file_create_temp(const char *path, char **tmp);
 /* Makes folder path and the folders above it that are missing (mkdir -p): 0, or -1 with errno. */
 int mkdir_p(const char *path);
 bool is_dir(const char *path);

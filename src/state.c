@@ -160,7 +160,7 @@ static void base_dirs(const char *site_dir, char *dirs[6])
 	char *d[5] = {path_join(site_dir, "content"), path_join(site_dir, "templates"), path_join(site_dir, "themes"),
 	              roots[0], roots[1]};
 	for (size_t i = 0; i < 5; i++) {
-		char *real = d[i] ? realpath(d[i], NULL) : NULL;
+		char *real = d[i] ? path_real_or_new(d[i]) : NULL; /* the same however the site is named */
 		dirs[i] = real ? real : d[i];
 		if (real)
 			free(d[i]);

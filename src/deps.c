@@ -222,7 +222,7 @@ static uint32_t table_add(struct deps_table *t, const dep_id *v, uint32_t n)
 	uint32_t i = (uint32_t)hash & (t->nslots - 1);
 	for (; t->slots[i]; i = (i + 1) & (t->nslots - 1)) {
 		const struct set *e = &t->sets[t->slots[i] - 1];
-		if (e->hash == hash && e->n == n && !memcmp(e->v, v, n * sizeof *v)) {
+		if (e->hash == hash && e->n == n && (!n || !memcmp(e->v, v, n * sizeof *v))) {
 			uint32_t num = t->slots[i] - 1;
 			pthread_mutex_unlock(&t->lock);
 			return num;

@@ -32,11 +32,11 @@ static void fold_str(XXH3_state_t *h, const char *s)
 	fold(h, s, strlen(s));
 }
 
-/* Folds the bytes of the file at path (not through a link unless follow) into h, and into
- * `also` when not NULL. False when it cannot be read. */
-static bool fold_file(XXH3_state_t *h, XXH3_state_t *also, const char *path, bool follow)
+/* Folds the bytes of the file at path (not through a link) into h, and into `also` when not
+ * NULL. False when it cannot be read. */
+static bool fold_file(XXH3_state_t *h, XXH3_state_t *also, const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return false;
 	char buf[65536];
@@ -133,7 +133,7 @@ static bool fold_tree(const struct folds *f, const char *dir, const char *skip)
 		} else if (S_ISDIR(st.st_mode)) {
 			ok = fold_tree(f, p, skip);
 		} else if (S_ISREG(st.st_mode)) {
-			ok = fold_file(h, rest ? f->rest : NULL, p, false);
+			ok = fold_file(h, rest ? f->rest : NULL, p);
 		} else {
 			fold(h, &st.st_mode, sizeof st.st_mode);
 			if (rest)
@@ -195,7 +195,11 @@ bool state_inputs(const char *site_dir, const char *out_dir, const char *theme_d
 		fold_str(hr, out ? out : out_dir);
 	}
 	/* vade itself: another version may write other bytes */
-	bool ok = fold_file(h, hr, "/proc/self/exe", true);
+	uint64_t self;
+	bool ok = self_digest(&self);
+	fold(h, &self, sizeof self);
+	if (hr)
+		fold(hr, &self, sizeof self);
 	char *dirs[6];
 	base_dirs(site_dir, dirs);
 	dirs[5] = theme_dir ? xstrdup(theme_dir) : NULL;

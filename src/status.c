@@ -744,15 +744,6 @@ struct status_cache {
 	size_t n;
 };
 
-static uint64_t exe_digest(void)
-{
-	char *data = NULL;
-	size_t len = 0;
-	uint64_t d = file_read("/proc/self/exe", &data, &len) == 0 ? XXH3_64bits(data, len) : 0;
-	free(data);
-	return d;
-}
-
 static int cmp_cached(const void *a, const void *b)
 {
 	uint64_t x = ((const struct cached_page *)a)->key, y = ((const struct cached_page *)b)->key;
@@ -834,7 +825,8 @@ static void put_entry(struct buf *b, const struct tr_entry *e)
 struct status_cache *status_cache_read(const char *path)
 {
 	struct status_cache *c = xcalloc(1, sizeof *c);
-	c->exe = exe_digest();
+	if (!self_digest(&c->exe))
+		c->exe = 0;
 	char *data = NULL;
 	size_t len = 0;
 	uint64_t sum;

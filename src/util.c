@@ -2,6 +2,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <xxhash.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <stdint.h>
@@ -721,4 +723,25 @@ FILE *file_create_temp(const char *path, char **tmp)
 	}
 	*tmp = name;
 	return f;
+}
+
+/* Read once per process: vade serve builds many times with the same binary. */
+static uint64_t self_digest_v;
+static bool self_digest_ok;
+static pthread_once_t self_digest_once = PTHREAD_ONCE_INIT;
+
+static void self_digest_read(void)
+{
+	char *data = NULL;
+	size_t len = 0;
+	self_digest_ok = file_read("/proc/self/exe", &data, &len) == 0;
+	self_digest_v = self_digest_ok ? XXH3_64bits(data, len) : 0;
+	free(data);
+}
+
+bool self_digest(uint64_t *d)
+{
+	pthread_once(&self_digest_once, self_digest_read);
+	*d = self_digest_v;
+	return self_digest_ok;
 }

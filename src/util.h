@@ -166,6 +166,11 @@ const void *bin_skip(struct bin_rd *r, uint64_t n);  /* n bytes, padded; NULL wh
 const char *bin_str(struct bin_rd *r);                /* a string without NULs */
 /* }======= */
 
+/* The XXH3-64 digest of vade's own binary (another vade may write other bytes): read once per
+ * process, for the up-to-date check (state.h) and the status cache (status.h). False when it
+ * cannot be read. */
+bool self_digest(uint64_t *d);
+
 /* Seconds on the monotonic clock (for durations: build stages, the progress line). */
 double monotonic_seconds(void);
 

@@ -491,8 +491,8 @@ static void wr_flush(struct wr *w)
 	w->b.len = 0;
 }
 
-void deps_write(const char *out_dir, const uint64_t global[2], size_t npages, size_t nlangs, const uint64_t *now,
-                const struct deps_table *t, const struct deps_unit *units, char *const *names, size_t nnames)
+char *deps_write(const char *out_dir, const uint64_t global[2], size_t npages, size_t nlangs, const uint64_t *now,
+                 const struct deps_table *t, const struct deps_unit *units, char *const *names, size_t nnames)
 {
 	char *path = record_path(out_dir);
 	int fd = open(out_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -507,7 +507,7 @@ void deps_write(const char *out_dir, const uint64_t global[2], size_t npages, si
 		XXH3_freeState(w.h);
 		if (fd >= 0)
 			close(fd);
-		return;
+		return NULL;
 	}
 	XXH3_64bits_reset(w.h);
 	struct buf *b = &w.b;
@@ -587,15 +587,29 @@ void deps_write(const char *out_dir, const uint64_t global[2], size_t npages, si
 	uint64_t sum = XXH3_64bits_digest(w.h);
 	w.ok = w.ok && fwrite(&sum, 1, sizeof sum, w.f) == sizeof sum;
 	w.ok = fclose(w.f) == 0 && w.ok;
-	if (!w.ok || rename(tmp, path) != 0) {
+	if (!w.ok) {
 		unlink(tmp);
-		unlink(path);
+		free(tmp);
+		tmp = NULL;
 	}
 	buf_free(b);
 	XXH3_freeState(w.h);
-	free(tmp);
 	free(path);
 	close(fd);
+	return tmp;
+}
+
+void deps_install(const char *out_dir, char *tmp, bool keep)
+{
+	char *path = record_path(out_dir);
+	if (!tmp || !keep || !path || rename(tmp, path) != 0) {
+		if (tmp)
+			unlink(tmp);
+		if (path)
+			unlink(path);
+	}
+	free(path);
+	free(tmp);
 }
 
 struct deps_record {

@@ -148,10 +148,15 @@ bool deps_file_intact(const struct deps_record *rec, const char *name, int out_f
 
 /* Writes the record of a build that wrote out_dir: the global digest, the digests of now,
  * the table's sets, the units and the further files (names[0, nnames): the search groups),
- * their files stamped as they are in out_dir. Best effort: a record that cannot be written
- * is removed, and the next build renders all. */
-void deps_write(const char *out_dir, const uint64_t global[2], size_t npages, size_t nlangs, const uint64_t *now,
-                const struct deps_table *t, const struct deps_unit *units, char *const *names, size_t nnames);
+ * their files stamped as they are in out_dir. The record is left in a new temporary file
+ * beside its place, whose name is returned (caller frees, through deps_install()); NULL when it
+ * cannot be written (nothing is left). */
+char *deps_write(const char *out_dir, const uint64_t global[2], size_t npages, size_t nlangs, const uint64_t *now,
+                 const struct deps_table *t, const struct deps_unit *units, char *const *names, size_t nnames);
+/* Puts the record deps_write() left in tmp in its place when keep, else removes it and any
+ * record out_dir had: either way the next build renders what the record cannot vouch for.
+ * Frees tmp (may be NULL: a record that could not be written). */
+void deps_install(const char *out_dir, char *tmp, bool keep);
 /* Removes out_dir's record. */
 void deps_forget(const char *out_dir);
 /* "<parent>/.<name>.vade-<suffix>" beside out_dir (its real path, or its folder's when it is not

@@ -633,7 +633,7 @@ static char *site_yaml_with(const char *old, size_t len, const struct yml_node *
 static bool start_status(const char *dir, const char *code)
 {
 	size_t before = diag_errors();
-	struct site *s = site_load(dir);
+	struct site *s = site_load(dir, 1);
 	int l = s && diag_errors() == before ? site_lang(s, code) : -1;
 	bool ok = l > 0;
 	if (ok) {

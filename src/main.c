@@ -132,6 +132,22 @@ static bool record_state(const struct args *a, const char *dir, const struct sit
 	return same;
 }
 
+/* record_state() as render_deps_finish() calls it. */
+struct recording {
+	const struct args *a;
+	const char *dir;
+	const struct site *s;
+	const struct state_rec *rec;
+	const struct state_digest *pre;
+	size_t pages;
+};
+
+static bool record_state_vouch(void *ctx)
+{
+	const struct recording *r = ctx;
+	return record_state(r->a, r->dir, r->s, r->rec, r->pre, r->pages);
+}
+
 static int cmd_build(const struct args *a, bool write)
 {
 	double t0 = monotonic_seconds();
@@ -149,7 +165,7 @@ static int cmd_build(const struct args *a, bool write)
 			return finish(a->strict);
 		}
 	}
-	struct site *s = site_load(a->site);
+	struct site *s = site_load(a->site, a->jobs);
 	double t_load = monotonic_seconds() - t0;
 	if (diag_errors()) {
 		site_free(s);
@@ -202,16 +218,12 @@ static int cmd_build(const struct args *a, bool write)
 			/* A build with warnings is not recorded: the next one runs and says them again. */
 			if (diag_warnings() == 0) {
 				/* Inputs that changed while the build read them: nothing it noted can be vouched for. */
-				if (record_state(a, dir, s, &rec, digested ? &inputs : NULL, pages)) {
-					render_deps_finish(deps, dir);
-				} else {
-					deps_forget(dir);
-					render_deps_finish(deps, NULL);
-				}
+				struct recording rc = {a, dir, s, &rec, digested ? &inputs : NULL, pages};
+				render_deps_finish(deps, dir, record_state_vouch, &rc);
 			} else {
 				state_forget(dir);
 				deps_forget(dir);
-				render_deps_finish(deps, NULL);
+				render_deps_finish(deps, NULL, NULL, NULL);
 			}
 			deps = NULL;
 		}
@@ -219,7 +231,7 @@ static int cmd_build(const struct args *a, bool write)
 		printf("vade: %zu pages in %zu language%s checked, no errors\n", pages, s->nlangs,
 		       s->nlangs == 1 ? "" : "s");
 	}
-	render_deps_finish(deps, NULL);
+	render_deps_finish(deps, NULL, NULL, NULL);
 	if (a->stats) {
 		/* One stage per line, wall seconds; then what was made, and the memory high-water mark. */
 		printf("stage      seconds\n"
@@ -346,7 +358,7 @@ static int cmd_i18n(const struct args *a, char **arg, int n)
 		return usage_error("%s", "--strict goes with i18n status and i18n import");
 	if (a->fuzzy && !import)
 		return usage_error("%s", "--fuzzy goes with i18n import");
-	struct site *s = site_load(a->site);
+	struct site *s = site_load(a->site, a->jobs);
 	int rc;
 	if (diag_errors())
 		rc = EXIT_CONTENT;

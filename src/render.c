@@ -878,14 +878,63 @@ static void render_deps_free(struct render_deps *d)
 	free(d);
 }
 
-void render_deps_finish(struct render_deps *d, const char *out_dir)
+struct deps_writing {
+	struct render_deps *d;
+	const char *out_dir;
+	char *tmp;
+};
+
+static void *deps_write_run(void *arg)
 {
-	if (!d)
-		return;
-	if (out_dir)
-		deps_write(out_dir, d->global, d->npages, d->nlangs, d->now, d->table, d->units, (char *const *)d->files.v,
-		           d->files.n);
-	render_deps_free(d);
+	struct deps_writing *dw = arg;
+	struct render_deps *d = dw->d;
+	dw->tmp = deps_write(dw->out_dir, d->global, d->npages, d->nlangs, d->now, d->table, d->units,
+	                     (char *const *)d->files.v, d->files.n);
+	return NULL;
+}
+
+void render_deps_finish(struct render_deps *d, const char *out_dir, bool (*vouch)(void *), void *ctx)
+{
+	if (d && out_dir) {
+		/* The record is written on a thread of its own while vouch() runs (it digests the inputs
+		 * again: the two are most of what a build does after its commit), and put in place only
+		 * when vouch() says the inputs are the ones the build read. */
+		struct deps_writing dw = {d, out_dir, NULL};
+		pthread_t th;
+		bool threaded = vouch && pthread_create(&th, NULL, deps_write_run, &dw) == 0;
+		bool keep = vouch ? vouch(ctx) : true;
+		if (threaded)
+			pthread_join(th, NULL);
+		else
+			deps_write_run(&dw);
+		deps_install(out_dir, dw.tmp, keep);
+	} else if (out_dir && vouch && !vouch(ctx)) {
+		deps_forget(out_dir);
+	}
+	if (d)
+		render_deps_free(d);
+}
+
+/* Frees what worker w holds, its include_cached counts added to st (when not NULL). */
+static void worker_release(struct worker *w, struct render_stats *st)
+{
+	struct tpl_cache_stats cs;
+	if (st && w->e) {
+		tpl_cache_stats(w->e, &cs);
+		st->cached_renders += cs.renders;
+		st->cached_hits += cs.hits;
+		st->cached_drops += cs.drops;
+	}
+	tpl_free(w->e);
+	w->e = NULL;
+	deps_tracker_free(w->dk);
+	w->dk = NULL;
+	for (size_t k = 0; k < w->outs.n; k++)
+		free(w->outs.v[k]);
+	vec_free(&w->outs);
+	for (size_t k = 0; k < w->cites.n; k++)
+		free(w->cites.v[k]);
+	vec_free(&w->cites);
 }
 
 size_t render_site(const struct site *s, const struct render_opts *o)
@@ -969,6 +1018,10 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 		pthread_join(pr.th, NULL);
 	}
 	check_anchors(&sh, ws, n);
+	/* Only the first worker renders the site-wide pages: the others' Lua states (a view of the
+	 * whole site each, and their cached outputs) are given back first. */
+	for (int i = 1; i < n; i++)
+		worker_release(&ws[i], o->stats);
 	double t2 = monotonic_seconds();
 	if (diag_errors() == 0) {
 		cite_refs_report_unused(&s->refs);
@@ -976,8 +1029,10 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 			sitewide_render(&ws[0]);
 	}
 	if (o->stats) {
-		*o->stats = (struct render_stats){.resolve = t1 - t0, .pages = t2 - t1, .sitewide = monotonic_seconds() - t2,
-		                                  .reused = atomic_load(&sh.reused)};
+		o->stats->resolve = t1 - t0;
+		o->stats->pages = t2 - t1;
+		o->stats->sitewide = monotonic_seconds() - t2;
+		o->stats->reused = atomic_load(&sh.reused);
 		struct buf names = BUF_INIT;
 		size_t named = 0, rendered = 0;
 		for (size_t i = 0; i < nslots; i++) {
@@ -992,23 +1047,7 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 		snprintf(o->stats->rendered, sizeof o->stats->rendered, "%s", names.p);
 		buf_free(&names);
 	}
-	for (int i = 0; i < n; i++) {
-		struct tpl_cache_stats cs;
-		if (o->stats && ws[i].e) {
-			tpl_cache_stats(ws[i].e, &cs);
-			o->stats->cached_renders += cs.renders;
-			o->stats->cached_hits += cs.hits;
-			o->stats->cached_drops += cs.drops;
-		}
-		tpl_free(ws[i].e);
-		deps_tracker_free(ws[i].dk);
-		for (size_t k = 0; k < ws[i].outs.n; k++)
-			free(ws[i].outs.v[k]);
-		vec_free(&ws[i].outs);
-		for (size_t k = 0; k < ws[i].cites.n; k++)
-			free(ws[i].cites.v[k]);
-		vec_free(&ws[i].cites);
-	}
+	worker_release(&ws[0], o->stats);
 	free(ws);
 	if (sh.out_fd >= 0)
 		close(sh.out_fd);

@@ -44,9 +44,11 @@ struct render_opts {
 /* Returns the number of pages written (or rendered, for a check). */
 size_t render_site(const struct site *s, const struct render_opts *o);
 
-/* Writes the record of a build into out_dir (NULL: writes nothing, deps_forget() is the
- * caller's), then frees d. */
+/* Writes the record of a build into out_dir, then frees d (may be NULL: nothing to write). The
+ * record is put in place only when vouch(ctx) (not NULL) is true, else it and any record out_dir had
+ * are removed; vouch runs on the caller's thread while the record is written. NULL out_dir: writes
+ * nothing and calls nothing (deps_forget() is the caller's). */
 struct render_deps;
-void render_deps_finish(struct render_deps *d, const char *out_dir);
+void render_deps_finish(struct render_deps *d, const char *out_dir, bool (*vouch)(void *), void *ctx);
 
 #endif

@@ -9,6 +9,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,8 @@ struct found {
 	char *key;
 	int lang;       /* index into site->langs */
 	struct doc *doc;
+	char *slug;     /* its front matter's, or NULL */
+	struct yml_node *slug_node;
 };
 
 char *site_path(const struct site *s, const char *rel)
@@ -580,6 +584,38 @@ static void add_generated(struct site *s, struct vec *pages)
 
 /* Groups the files found into pages, a doc per language; pages without a
  * default-language file are dropped with a warning. */
+/* The page files are read and their front matter parsed on jobs threads: each file is its own
+ * (doc.h), and diag sorts what they report. */
+struct doc_loader {
+	struct site *s;
+	struct vec *found;
+	atomic_size_t next;
+};
+
+static void *load_docs_run(void *arg)
+{
+	struct doc_loader *dl = arg;
+	for (size_t i; (i = atomic_fetch_add(&dl->next, 1)) < dl->found->n;) {
+		struct found *f = dl->found->v[i];
+		f->doc = doc_load(dl->s, f->rel, &f->slug, &f->slug_node);
+	}
+	return NULL;
+}
+
+static void load_docs(struct site *s, struct vec *found, int jobs)
+{
+	struct doc_loader dl = {.s = s, .found = found};
+	atomic_init(&dl.next, 0);
+	pthread_t th[8];
+	size_t n = 0;
+	for (int i = 1; i < jobs && n < sizeof th / sizeof *th && (size_t)i * 64 < found->n; i++)
+		if (pthread_create(&th[n], NULL, load_docs_run, &dl) == 0)
+			n++;
+	load_docs_run(&dl);
+	for (size_t i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
+}
+
 static void group_docs(struct site *s, struct vec *found, struct vec *out)
 {
 	xqsort(found->v, found->n, sizeof *found->v, cmp_found);
@@ -587,9 +623,11 @@ static void group_docs(struct site *s, struct vec *found, struct vec *out)
 	struct page *cur = NULL;
 	for (size_t i = 0; i < found->n; i++) {
 		struct found *f = found->v[i];
-		char *slug = NULL;
-		struct yml_node *slug_node = NULL;
-		struct doc *d = doc_load(s, f->rel, &slug, &slug_node);
+		char *slug = f->slug;
+		struct yml_node *slug_node = f->slug_node;
+		struct doc *d = f->doc;
+		f->doc = NULL;
+		f->slug = NULL;
 		if (!d || !d->src) {
 			doc_free(d);
 			free(slug);
@@ -693,9 +731,10 @@ static void check_paths(struct site *s)
 	free(by_path);
 }
 
-static void build_pages(struct site *s, struct vec *found)
+static void build_pages(struct site *s, struct vec *found, int jobs)
 {
 	struct vec pages;
+	load_docs(s, found, jobs);
 	group_docs(s, found, &pages);
 	/* Sorted by key, so lookups bisect and parents come before their children. */
 	xqsort(pages.v, pages.n, sizeof *pages.v, cmp_page_key);
@@ -732,7 +771,7 @@ const char *site_ui(const struct site *s, size_t lang, const char *key)
 	return NULL;
 }
 
-struct site *site_load(const char *dir)
+struct site *site_load(const char *dir, int jobs)
 {
 	struct site *s = xcalloc(1, sizeof *s);
 	s->dir = xstrdup(dir);
@@ -767,7 +806,7 @@ struct site *site_load(const char *dir)
 	free(content_dir);
 	if (found.n == 0 && !diag_errors()) /* not when content/ could not be read: that was said */
 		diag_error("content/", 0, 0, "no pages: write at least content/index.md");
-	build_pages(s, &found);
+	build_pages(s, &found, jobs);
 	for (size_t i = 0; i < found.n; i++) {
 		struct found *f = found.v[i];
 		free(f->rel);

@@ -106,8 +106,9 @@ struct site {
 /* Whether s is an ISO 8601 calendar date "YYYY-MM-DD" that exists (leap years counted). */
 bool site_date_valid(const char *s);
 
-/* Loads SITE_DIR/content. Returns NULL after reporting errors through diag. */
-struct site *site_load(const char *dir);
+/* Loads SITE_DIR/content, its page files read on up to jobs threads (>= 1). Returns NULL after
+ * reporting errors through diag. */
+struct site *site_load(const char *dir, int jobs);
 void site_free(struct site *s);
 
 /* The doc to render for a page in a language: its translation or the default's. */

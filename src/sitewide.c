@@ -12,6 +12,8 @@
 
 #include <libxml/uri.h>
 #include <libxml/xmlwriter.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,6 +103,67 @@ static void put_index_file(void *ctx, const char *rel, const char *data, size_t 
 	free(path);
 }
 
+/* The search indexes of the languages, written on threads of their own while the site-wide
+ * pages are rendered: the largest part of the site-wide work, and one that needs no Lua. */
+struct index_job {
+	struct shared *sh;
+	atomic_size_t next; /* the next language to index */
+	size_t nthreads;
+	pthread_t th[8];
+};
+
+static void *index_run(void *arg)
+{
+	struct index_job *ij = arg;
+	const struct site *s = ij->sh->s;
+	struct search_terms **terms = xcalloc(s->npages + 1, sizeof *terms);
+	for (size_t l; (l = atomic_fetch_add(&ij->next, 1)) < s->nlangs;) {
+		for (size_t i = 0; i < s->npages; i++)
+			terms[s->pages[i]->index] = ij->sh->search[i * s->nlangs + l];
+		struct index_put ip = {ij->sh->o->out, s->langs[l].code};
+		search_index_write(s->langs[l].code, terms, s->npages, put_index_file, &ip);
+	}
+	free(terms);
+	return NULL;
+}
+
+/* Starts writing the indexes on up to jobs threads (none started: written here). */
+static void index_start(struct index_job *ij, struct shared *sh)
+{
+	*ij = (struct index_job){.sh = sh};
+	atomic_init(&ij->next, 0);
+	if (!sh->o->out)
+		return;
+	size_t n = sh->o->jobs > 1 ? (size_t)sh->o->jobs : 1;
+	if (n > sh->s->nlangs)
+		n = sh->s->nlangs;
+	if (n > sizeof ij->th / sizeof *ij->th)
+		n = sizeof ij->th / sizeof *ij->th;
+	for (size_t i = 0; n > 1 && i < n; i++)
+		if (pthread_create(&ij->th[i], NULL, index_run, ij) == 0)
+			ij->nthreads++;
+}
+
+/* Waits for the indexes (writing what no thread took), then frees each page's terms or gives
+ * them to its unit for the record of the build (deps.h): they are not read again. */
+static void index_finish(struct index_job *ij)
+{
+	struct shared *sh = ij->sh;
+	const struct site *s = sh->s;
+	if (sh->o->out)
+		index_run(ij);
+	for (size_t i = 0; i < ij->nthreads; i++)
+		pthread_join(ij->th[i], NULL);
+	for (size_t slot = 0; sh->o->out && slot < s->npages * s->nlangs; slot++) {
+		struct deps_unit *u = &sh->units[slot];
+		if (sh->keep_terms && u->known && u->indexed && !u->terms)
+			u->terms = sh->search[slot];
+		else
+			search_terms_free(sh->search[slot]);
+		sh->search[slot] = NULL;
+	}
+}
+
 /* Each language's search page: every page of the language with its title
  * and summary (the list a reader without JavaScript sees), and beside it the
  * language's full-text index (search.h), which the page's script loads. */
@@ -136,25 +199,6 @@ static void render_search(struct worker *w)
 		render_extra(w, &j, "search.html");
 		lua_pop(L, 1);
 		free(out_path);
-		if (w->sh->o->out) {
-			struct search_terms **terms = xcalloc(s->npages + 1, sizeof *terms);
-			for (size_t i = 0; i < s->npages; i++)
-				terms[s->pages[i]->index] = w->sh->search[i * s->nlangs + l];
-			struct index_put ip = {w->sh->o->out, s->langs[l].code};
-			search_index_write(s->langs[l].code, terms, s->npages, put_index_file, &ip);
-			free(terms);
-			/* The language's terms are not read again: freed now, not with the others at the end, or
-			 * given to the units for the record of the build (deps.h). */
-			for (size_t i = 0; i < s->npages; i++) {
-				size_t slot = i * s->nlangs + l;
-				struct deps_unit *u = &w->sh->units[slot];
-				if (w->sh->keep_terms && u->known && u->indexed && !u->terms)
-					u->terms = w->sh->search[slot];
-				else
-					search_terms_free(w->sh->search[slot]);
-				w->sh->search[slot] = NULL;
-			}
-		}
 	}
 }
 
@@ -372,16 +416,24 @@ void sitewide_render(struct worker *w)
 	}
 	const struct tr_report *status = resolve_status(w->sh->r);
 	bool base = tpl_exists(w->e, "base.html");
-	/* The search index first: each language's terms are freed once written, before the dashboard's
+	/* The indexes are written beside the pages below; the terms are freed before the dashboard's
 	 * tables are made (they were held together at a large build's peak of memory). */
-	if (base && tpl_exists(w->e, "search.html"))
+	bool search = base && tpl_exists(w->e, "search.html");
+	struct index_job ij;
+	if (search) {
+		index_start(&ij, w->sh);
 		render_search(w);
-	if (status && s->nlangs > 1 && base && tpl_exists(w->e, "translations.html"))
-		render_dashboard(w, status);
+	}
 	if (base && tpl_exists(w->e, "notfound.html"))
 		render_not_found(w);
 	if (s->base_url)
 		render_sitemap(w);
 	if (tpl_exists(w->e, "root.html"))
 		render_root(w);
+	if (search)
+		index_finish(&ij);
+	/* The pages above left their tables to the collector: taken back before the dashboard's. */
+	lua_gc(tpl_lua(w->e), LUA_GCCOLLECT, 0);
+	if (status && s->nlangs > 1 && base && tpl_exists(w->e, "translations.html"))
+		render_dashboard(w, status);
 }

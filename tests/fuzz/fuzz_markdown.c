@@ -54,7 +54,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	markdown_init();
-	s = site_load(fuzz_site());
+	s = site_load(fuzz_site(), 1);
 	if (!s) {
 		diag_flush();
 		exit(2);

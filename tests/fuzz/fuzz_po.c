@@ -53,11 +53,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		po_file_free(f);
 	if (!f || errors)
 		return 0;
-	struct site *s = site_load(fuzz_dir);
+	struct site *s = site_load(fuzz_dir, 1);
 	if (s) {
 		i18n_import(s, path, &(struct import_opts){.fuzzy = size % 2});
 		site_free(s);
-		s = site_load(fuzz_dir);
+		s = site_load(fuzz_dir, 1);
 		site_free(s);
 	}
 	diag_reset();

@@ -63,7 +63,7 @@ static void make_site(void)
 
 static bool build(const char *out, int jobs)
 {
-	struct site *s = site_load(dir);
+	struct site *s = site_load(dir, 1);
 	struct output *o = diag_errors() ? NULL : output_begin(out);
 	if (o) {
 		struct render_opts ro = {.out = o, .jobs = jobs, .status = NULL};

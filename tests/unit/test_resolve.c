@@ -57,7 +57,7 @@ int main(void)
 	put("content/data/references.yaml", "- {id: x, title: X}\n");
 	put("content/i18n/en.yaml", "only_en: Only in English\nsame: Same\n");
 	put("content/i18n/fr.yaml", "same: Seven\n");
-	struct site *s = site_load(dir);
+	struct site *s = site_load(dir, 1);
 	ok(s != NULL, "the site loads");
 	if (!s)
 		return tap_done();

@@ -835,6 +835,31 @@ bool deps_file_intact(const struct deps_record *rec, const char *name, int out_f
 	return at && stamp_of(out_fd, name, now) && !memcmp(now, rec->data + *at, sizeof now);
 }
 
+bool deps_terms(const struct deps_record *rec, size_t slot, struct search_terms *out)
+{
+	if (!rec || slot >= rec->nslots || !rec->unit[slot])
+		return false;
+	struct bin_rd r = {rec->data + rec->unit[slot], rec->data + rec->len - 8, true};
+	struct deps_unit u = {0};
+	bool ok = rd_unit(&r, &u, -1, rec) && u.terms;
+	if (ok)
+		*out = *u.terms;
+	deps_unit_clear(&u);
+	return ok;
+}
+
+size_t deps_files_under(const struct deps_record *rec, const char *prefix, const char ***names)
+{
+	struct vec v = VEC_INIT;
+	size_t n = strlen(prefix);
+	for (size_t i = 0; rec && i < rec->files.nslots; i++)
+		if (rec->files.keys[i] && !strncmp(rec->files.keys[i], prefix, n))
+			vec_push(&v, rec->files.keys[i]);
+	xqsort(v.v, v.n, sizeof *v.v, cmp_str);
+	*names = (const char **)v.v;
+	return v.n;
+}
+
 void deps_take(struct deps_record *rec, size_t slot, struct deps_table *t, struct deps_unit *u)
 {
 	struct bin_rd r = {rec->data + rec->unit[slot], rec->data + rec->len - 8, true};

@@ -146,6 +146,13 @@ void deps_take(struct deps_record *rec, size_t slot, struct deps_table *t, struc
  * (out_fd) as the last build left it. */
 bool deps_file_intact(const struct deps_record *rec, const char *name, int out_fd);
 
+/* The search terms the record has for unit slot (its bytes borrowed from the record): false when
+ * the unit is not known or was not indexed. Thread-safe. */
+bool deps_terms(const struct deps_record *rec, size_t slot, struct search_terms *out);
+/* The names of the further files the record has (deps_write's names) that start with prefix, in
+ * byte order; *names is the caller's to free, the names are the record's. */
+size_t deps_files_under(const struct deps_record *rec, const char *prefix, const char ***names);
+
 /* Writes the record of a build that wrote out_dir: the global digest, the digests of now,
  * the table's sets, the units and the further files (names[0, nnames): the search groups),
  * their files stamped as they are in out_dir. The record is left in a new temporary file

@@ -54,7 +54,7 @@ struct shared {
 	bool *force;                    /* [npages * nlangs]: units rendered whatever the record says */
 	bool keep_terms;                /* each page's search terms go to its unit once the index is written */
 	pthread_mutex_t group_lock;
-	struct vec group_files;         /* the search groups' files written or kept (owned) */
+	struct vec group_files;         /* the search files (groups, indexes) written or kept (owned) */
 	struct search_terms **search;   /* [npages * nlangs]: each page's terms (none without an output), for the
 	                                 * search index; NULL for a page not published in the language */
 	json_t **frag;                  /* [npages * nlangs]: each page's entry for search/p/, held until the
@@ -90,6 +90,10 @@ int job_template(struct worker *w, const struct job *j, const char *name, int va
  * citations into j->cite; typography of the language the text is written in
  * (resolve_value_lang), so a fallback text is never set as right-to-left. */
 void job_markdown(struct worker *w, const struct job *j, const char *text, size_t len, struct md_result *out);
+
+/* A search file (a group of results, or the index: search.h) is written or kept: its stamp goes
+ * into the record (deps.h), for the next build to keep it. Thread-safe. */
+void note_group_file(struct shared *sh, const char *rel);
 
 /* model.c */
 /* Builds the Lua model of the resolved site in w's engine and registers the

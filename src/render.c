@@ -382,8 +382,7 @@ static bool push_chapters(struct worker *w, const struct job *hb, int vars)
 	return ok;
 }
 
-/* A search group's file is written or kept: its stamp goes into the record (deps.h). */
-static void note_group_file(struct shared *sh, const char *rel)
+void note_group_file(struct shared *sh, const char *rel)
 {
 	pthread_mutex_lock(&sh->group_lock);
 	vec_push(&sh->group_files, xstrdup(rel));

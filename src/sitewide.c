@@ -91,7 +91,7 @@ static struct job own_job(const struct site *s, size_t lang, const char *out_pat
 }
 
 struct index_put {
-	struct output *out;
+	struct shared *sh;
 	const char *lang_code;
 };
 
@@ -99,8 +99,60 @@ static void put_index_file(void *ctx, const char *rel, const char *data, size_t 
 {
 	const struct index_put *ip = ctx;
 	char *path = search_path(ip->lang_code, rel);
-	output_put(ip->out, path, data, len);
+	output_put(ip->sh->o->out, path, data, len);
+	note_group_file(ip->sh, path); /* stamped in the record, for index_unchanged() */
 	free(path);
+}
+
+static bool same_terms(const struct search_terms *a, const struct search_terms *b)
+{
+	if (!a || !b)
+		return a == b;
+	return a->n == b->n && a->len == b->len && !memcmp(a->text, b->text, a->len) &&
+	       !memcmp(a->score, b->score, a->n * sizeof *a->score);
+}
+
+/* Whether language l's index is the one the last build wrote, kept as it is: that build's record
+ * has its files (index.js and the shards), each as it left them, and every page of the language
+ * rendered now has the terms it had then (a page left as it was has them by definition). An
+ * index is a function of its pages' terms alone; a paragraph edited in one language leaves the
+ * others' indexes alone, and a page whose words did not change (a notice, a link elsewhere) too. */
+static bool index_unchanged(struct shared *sh, size_t l)
+{
+	const struct site *s = sh->s;
+	if (!sh->prev || sh->out_fd < 0)
+		return false;
+	for (size_t i = 0; i < s->npages; i++) {
+		size_t slot = i * s->nlangs + l;
+		if (sh->units[slot].borrowed)
+			continue;
+		struct search_terms old;
+		if (!same_terms(deps_terms(sh->prev, slot, &old) ? &old : NULL, sh->search[slot]))
+			return false;
+	}
+	char *dir = search_path(s->langs[l].code, ""), *index = search_path(s->langs[l].code, "index.js"),
+	     *shards = search_path(s->langs[l].code, "s/");
+	const char **names;
+	size_t n = deps_files_under(sh->prev, dir, &names), kept = 0;
+	bool ok = true, has_index = false;
+	for (size_t i = 0; i < n && ok; i++) {
+		bool is_index = !strcmp(names[i], index);
+		if (!is_index && strncmp(names[i], shards, strlen(shards)))
+			continue; /* a group of results (p/), the page's own business */
+		has_index = has_index || is_index;
+		ok = deps_file_intact(sh->prev, names[i], sh->out_fd);
+		names[kept++] = names[i];
+	}
+	ok = ok && has_index;
+	for (size_t i = 0; i < kept && ok; i++) {
+		output_keep(sh->o->out, names[i]);
+		note_group_file(sh, names[i]);
+	}
+	free(names);
+	free(dir);
+	free(index);
+	free(shards);
+	return ok;
 }
 
 /* The search indexes of the languages, written on threads of their own while the site-wide
@@ -118,9 +170,11 @@ static void *index_run(void *arg)
 	const struct site *s = ij->sh->s;
 	struct search_terms **terms = xcalloc(s->npages + 1, sizeof *terms);
 	for (size_t l; (l = atomic_fetch_add(&ij->next, 1)) < s->nlangs;) {
+		if (index_unchanged(ij->sh, l))
+			continue;
 		for (size_t i = 0; i < s->npages; i++)
 			terms[s->pages[i]->index] = ij->sh->search[i * s->nlangs + l];
-		struct index_put ip = {ij->sh->o->out, s->langs[l].code};
+		struct index_put ip = {ij->sh, s->langs[l].code};
 		search_index_write(s->langs[l].code, terms, s->npages, put_index_file, &ip);
 	}
 	free(terms);
@@ -416,8 +470,7 @@ void sitewide_render(struct worker *w)
 	}
 	const struct tr_report *status = resolve_status(w->sh->r);
 	bool base = tpl_exists(w->e, "base.html");
-	/* The indexes are written beside the pages below; the terms are freed before the dashboard's
-	 * tables are made (they were held together at a large build's peak of memory). */
+	/* The indexes are written beside the pages below. */
 	bool search = base && tpl_exists(w->e, "search.html");
 	struct index_job ij;
 	if (search) {
@@ -430,10 +483,10 @@ void sitewide_render(struct worker *w)
 		render_sitemap(w);
 	if (tpl_exists(w->e, "root.html"))
 		render_root(w);
-	if (search)
-		index_finish(&ij);
 	/* The pages above left their tables to the collector: taken back before the dashboard's. */
 	lua_gc(tpl_lua(w->e), LUA_GCCOLLECT, 0);
 	if (status && s->nlangs > 1 && base && tpl_exists(w->e, "translations.html"))
 		render_dashboard(w, status);
+	if (search)
+		index_finish(&ij);
 }

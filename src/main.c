@@ -125,7 +125,7 @@ static bool record_state(const struct args *a, const char *dir, const struct sit
 	bool covered = theme_covered(a, s, rec, &real);
 	const char *theme = real ? state_theme_outside(a->site, real) : NULL;
 	struct state_digest post;
-	bool same = pre && (!real || covered) && state_inputs(a->site, dir, theme, &post, NULL) && post.lo == pre->lo &&
+	bool same = pre && (!real || covered) && state_inputs(a->site, dir, theme, a->jobs, &post, NULL) && post.lo == pre->lo &&
 	            post.hi == pre->hi;
 	state_record(dir, same ? &post : NULL, theme, pages, s->nlangs);
 	free(real);
@@ -157,7 +157,7 @@ static int cmd_build(const struct args *a, bool write)
 	if (write) {
 		char *dir0 = a->out ? xstrdup(a->out) : path_join(a->site, "dist");
 		state_read(dir0, &rec);
-		digested = state_inputs(a->site, dir0, rec.theme, &inputs, &rest);
+		digested = state_inputs(a->site, dir0, rec.theme, a->jobs, &inputs, &rest);
 		bool fresh = digested && up_to_date(a, dir0, &rec, &inputs, t0);
 		free(dir0);
 		if (fresh) {

@@ -52,8 +52,9 @@ void state_rec_free(struct state_rec *r);
  * build used; NULL when not known yet) included; false (no digest: build in full) when an
  * input is a symbolic link or cannot be read. With rest not NULL, also the digest of the
  * same inputs but the pages' texts (the .md files under content/) and the translations' records
- * (content/i18n/<lang>.status.yaml): what deps.h calls global. */
-bool state_inputs(const char *site_dir, const char *out_dir, const char *theme_dir, struct state_digest *d,
+ * (content/i18n/<lang>.status.yaml): what deps.h calls global. The files are read on up to
+ * jobs threads (>= 1); the digest does not depend on how many. */
+bool state_inputs(const char *site_dir, const char *out_dir, const char *theme_dir, int jobs, struct state_digest *d,
                   struct state_digest *rest);
 
 /* theme_dir (a real path) when no digest covers it already (it is outside the site's themes/

@@ -12,6 +12,7 @@
 #include "status.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <sys/resource.h>
 #include <signal.h>
@@ -386,16 +387,22 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i];
 		bool more = i + 1 < argc;
-		if (!strcmp(s, "-C") || !strcmp(s, "-o") || !strcmp(s, "-j")) {
-			if (!more)
+		/* "-j 2" or, as make and ninja take it, "-j2" */
+		bool attached = !strncmp(s, "-j", 2) && s[2];
+		if (!strcmp(s, "-C") || !strcmp(s, "-o") || !strcmp(s, "-j") || attached) {
+			if (!more && !attached)
 				return usage_error("%s needs a value", s);
-			const char *v = argv[++i];
+			const char *v = attached ? s + 2 : argv[++i];
+			char *end;
+			long n;
 			if (s[1] == 'C')
 				a.site = v;
 			else if (s[1] == 'o')
 				a.out = v;
-			else if ((a.jobs = atoi(v)) < 1 || a.jobs > 256)
+			else if (!isdigit((unsigned char)v[0]) || (n = strtol(v, &end, 10), *end) || n < 1 || n > 256)
 				return usage_error("-j wants a number of threads from 1 to 256, not '%s'", v);
+			else
+				a.jobs = (int)n;
 		} else if (!strcmp(s, "--name") || !strcmp(s, "--dir")) {
 			if (!more)
 				return usage_error("%s needs a value", s);

@@ -9,7 +9,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -606,14 +605,8 @@ static void load_docs(struct site *s, struct vec *found, int jobs)
 {
 	struct doc_loader dl = {.s = s, .found = found};
 	atomic_init(&dl.next, 0);
-	pthread_t th[8];
-	size_t n = 0;
-	for (int i = 1; i < jobs && n < sizeof th / sizeof *th && (size_t)i * 64 < found->n; i++)
-		if (pthread_create(&th[n], NULL, load_docs_run, &dl) == 0)
-			n++;
-	load_docs_run(&dl);
-	for (size_t i = 0; i < n; i++)
-		pthread_join(th[i], NULL);
+	size_t n = (size_t)(jobs > 1 ? jobs : 1);
+	run_threads(load_docs_run, &dl, found->n / 64 < n ? found->n / 64 + 1 : n); /* a few files: one */
 }
 
 static void group_docs(struct site *s, struct vec *found, struct vec *out)

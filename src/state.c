@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,14 +185,8 @@ static void sum_files(struct folds *f, int jobs)
 {
 	struct summing sm = {.f = f};
 	atomic_init(&sm.next, 0);
-	pthread_t th[8];
-	size_t n = 0;
-	for (int i = 1; i < jobs && n < sizeof th / sizeof *th && (size_t)i * 256 < f->n; i++)
-		if (pthread_create(&th[n], NULL, sum_run, &sm) == 0)
-			n++;
-	sum_run(&sm);
-	for (size_t i = 0; i < n; i++)
-		pthread_join(th[i], NULL);
+	size_t n = (size_t)(jobs > 1 ? jobs : 1);
+	run_threads(sum_run, &sm, f->n / 256 < n ? f->n / 256 + 1 : n); /* a small site: one */
 }
 
 /* Folds the ops into h (and the rest into hr, when not NULL) in their order; frees them. False

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1085,14 +1084,7 @@ static void pages_status(const struct site *s, struct status_store **st, struct 
 	size_t n = jobs < 1 ? 1 : (size_t)jobs;
 	if (n > pw.n)
 		n = pw.n ? pw.n : 1;
-	pthread_t *th = xcalloc(n, sizeof *th);
-	size_t started = 0;
-	for (size_t i = 1; i < n; i++)
-		started += pthread_create(&th[started], NULL, page_worker, &pw) == 0;
-	page_worker(&pw);
-	for (size_t i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
-	free(th);
+	run_threads(page_worker, &pw, n);
 	free(pw.pages);
 }
 

@@ -745,3 +745,15 @@ bool self_digest(uint64_t *d)
 	*d = self_digest_v;
 	return self_digest_ok;
 }
+
+void run_threads(void *(*fn)(void *), void *arg, size_t threads)
+{
+	pthread_t *th = threads > 1 ? xcalloc(threads - 1, sizeof *th) : NULL;
+	size_t started = 0;
+	for (size_t i = 1; i < threads; i++)
+		started += pthread_create(&th[started], NULL, fn, arg) == 0;
+	fn(arg);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	free(th);
+}

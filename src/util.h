@@ -171,6 +171,11 @@ const char *bin_str(struct bin_rd *r);                /* a string without NULs *
  * cannot be read. */
 bool self_digest(uint64_t *d);
 
+/* Runs fn(arg) on up to threads threads, the caller's among them, and returns when all have
+ * returned: fn takes its share of the work from arg (an atomic counter, say) until none is left,
+ * so a thread that cannot be started only leaves more to the others. threads < 1 is 1. */
+void run_threads(void *(*fn)(void *), void *arg, size_t threads);
+
 /* Seconds on the monotonic clock (for durations: build stages, the progress line). */
 double monotonic_seconds(void);
 

@@ -13,6 +13,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
 #include <sys/resource.h>
 #include <signal.h>
@@ -133,6 +134,53 @@ static bool record_state(const struct args *a, const char *dir, const struct sit
 	return same;
 }
 
+/* Whether the output folder dir is outside every folder a build reads (content/, templates/,
+ * themes/ and the theme in use): one inside would be read back by the next build (published
+ * again, or its files taken for templates) and change the inputs while it is written. False
+ * after reporting. */
+/* The real path of path, or, for a path whose last parts are not made yet, the real path of
+ * the part that is with the rest after it ("templates/x" before templates/ is made). Caller frees. */
+static char *real_or_planned(const char *path)
+{
+	char *real = realpath(path, NULL);
+	if (real || errno != ENOENT)
+		return real;
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return path_real_or_new(path);
+	char *parent = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+	char *up = real_or_planned(parent);
+	free(parent);
+	char *r = up ? xasprintf("%s%s%s", up, strcmp(up, "/") ? "/" : "", slash + 1) : NULL;
+	free(up);
+	return r;
+}
+
+static bool output_outside_inputs(const struct args *a, const struct site *s, const char *dir)
+{
+	char *out = real_or_planned(dir);
+	if (!out)
+		return true; /* output_begin() says why it cannot be made */
+	const char *names[] = {"content", "templates", "themes", NULL};
+	const char *shown[] = {"content/", "templates/", "themes/", "the theme's folder"};
+	bool ok = true;
+	for (size_t i = 0; i < 4 && ok; i++) {
+		char *p = names[i] ? path_join(a->site, names[i]) : xstrdup(s->theme_dir);
+		char *real = real_or_planned(p);
+		size_t n = real ? strlen(real) : 0;
+		if (real && !strncmp(out, real, n) && (out[n] == '/' || out[n] == '\0')) {
+			diag_error(dir, 0, 0, "the output folder is in %s, which vade reads: the next build would read "
+			           "what this one writes; build into a folder outside content/, templates/ and themes/",
+			           shown[i]);
+			ok = false;
+		}
+		free(real);
+		free(p);
+	}
+	free(out);
+	return ok;
+}
+
 /* record_state() as render_deps_finish() calls it. */
 struct recording {
 	const struct args *a;
@@ -175,6 +223,12 @@ static int cmd_build(const struct args *a, bool write)
 	}
 	char *dir = a->out ? xstrdup(a->out) : site_path(s, "dist");
 	struct output *out = NULL;
+	if (write && !output_outside_inputs(a, s, dir)) {
+		free(dir);
+		site_free(s);
+		state_rec_free(&rec);
+		return finish(a->strict);
+	}
 	if (write && !(out = output_begin(dir))) {
 		free(dir);
 		site_free(s);
@@ -397,8 +451,14 @@ int main(int argc, char **argv)
 			long n;
 			if (s[1] == 'C')
 				a.site = v;
-			else if (s[1] == 'o')
-				a.out = v;
+			else if (s[1] == 'o') {
+				/* "dist/" is "dist": the records and the staging folder are named after the last part
+				 * (argv's strings are the program's to change, C11 5.1.2.2.1) */
+				char *o = argv[i];
+				for (size_t k = strlen(o); k > 1 && o[k - 1] == '/'; k--)
+					o[k - 1] = '\0';
+				a.out = o;
+			}
 			else if (!isdigit((unsigned char)v[0]) || (n = strtol(v, &end, 10), *end) || n < 1 || n > 256)
 				return usage_error("-j wants a number of threads from 1 to 256, not '%s'", v);
 			else

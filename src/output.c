@@ -187,10 +187,27 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
 	return flag == FTW_DP ? rmdir(path) : unlink(path);
 }
 
-/* Only ever called on a staging folder this process made, or one proven to be vade's (stale). */
+/* Only ever called on a staging folder this process made, or one proven to be vade's (stale).
+ * Its mark (STAGING_MARK) goes last: a build killed while removing it leaves a folder the next
+ * build still knows as vade's and removes (nftw's order within a folder is readdir's, which
+ * took the mark before old/ and left a folder no build would touch again). */
 static void remove_tree(const char *path)
 {
-	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	DIR *d = opendir(path);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, STAGING_MARK))
+			continue;
+		char *p = path_join(path, e->d_name);
+		nftw(p, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	char *m = path_join(path, STAGING_MARK);
+	unlink(m);
+	free(m);
+	rmdir(path);
 }
 
 /* {============ The lock

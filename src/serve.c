@@ -178,17 +178,23 @@ struct watcher {
 
 static bool skipped(const struct watcher *w, const char *dir, const char *name)
 {
-	if (name[0] == '.' && strcmp(dir, w->out_parent))
-		return true;
-	/* beside the output folder: "dist", ".dist.vade-*", "dist.tmp-XXXXXX" */
-	if (!strcmp(dir, w->out_parent)) {
-		size_t n = strlen(w->out_base);
-		const char *b = name[0] == '.' ? name + 1 : name;
-		if (!strncmp(b, w->out_base, n) && (b[n] == '\0' || b[n] == '.'))
-			return true;
-		return name[0] == '.';
-	}
-	return false;
+	if (name[0] == '.')
+		return true; /* editors' swap files; beside the output folder, ".dist.vade-*" */
+	if (strcmp(dir, w->out_parent))
+		return false;
+	/* beside the output folder: "dist" itself and its staging folders "dist.tmp-XXXXXX" (output.h) */
+	size_t n = strlen(w->out_base);
+	return !strncmp(name, w->out_base, n) &&
+	       (name[n] == '\0' || (!strncmp(name + n, ".tmp-", 5) && strlen(name + n + 5) == 6));
+}
+
+/* The watches cannot all be made (the limit fs.inotify.max_user_watches, or memory): says so
+ * and goes back to polling. */
+static void watch_failed(struct watcher *w, const char *dir)
+{
+	fprintf(stderr, "vade: cannot watch %s (%s); looking for changes every 0.3 s instead\n", dir, strerror(errno));
+	close(w->fd);
+	w->fd = -1;
 }
 
 /* Watches folder path and, when it was not watched yet (or force), every folder under it. */
@@ -200,13 +206,8 @@ static void watch_add(struct watcher *w, const char *path, int depth, bool force
 	int wd = inotify_add_watch(w->fd, dir, IN_CLOSE_WRITE | IN_MODIFY | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE |
 	                                           IN_DELETE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR);
 	if (wd < 0) {
-		if (errno == ENOSPC || errno == ENOMEM) {
-			/* the limit of watches (fs.inotify.max_user_watches): back to polling */
-			fprintf(stderr, "vade: cannot watch %s (%s); looking for changes every 0.3 s instead\n", dir,
-			        strerror(errno));
-			close(w->fd);
-			w->fd = -1;
-		}
+		if (errno == ENOSPC || errno == ENOMEM)
+			watch_failed(w, dir);
 		free(dir);
 		return;
 	}
@@ -261,10 +262,15 @@ static void watch_all(struct watcher *w)
 	}
 	/* the site folder itself, for content/, templates/ or themes/ made or replaced (not walked) */
 	if (w->fd >= 0 && inotify_add_watch(w->fd, w->site, IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM |
-	                                                         IN_ONLYDIR) < 0 && errno == ENOSPC) {
-		close(w->fd);
-		w->fd = -1;
-	}
+	                                                         IN_ONLYDIR) < 0 && (errno == ENOSPC || errno == ENOMEM))
+		watch_failed(w, w->site);
+	/* folders no longer in the site (moved out, or behind a link changed since) are not watched */
+	for (size_t wd = 0; w->fd >= 0 && wd < w->ndirs; wd++)
+		if (w->dirs[wd] && w->walked[wd] != w->walk) {
+			inotify_rm_watch(w->fd, (int)wd);
+			free(w->dirs[wd]);
+			w->dirs[wd] = NULL;
+		}
 }
 
 static void watcher_open(struct watcher *w, const char *site_dir, const char *out_dir)
@@ -288,17 +294,18 @@ static void watcher_open(struct watcher *w, const char *site_dir, const char *ou
 }
 
 /* Whether the events read from the watch are a change to the site (not what a build writes).
- * A folder made or moved in is watched at once, with the folders in it (before the rebuild reads
- * them, so that nothing saved in them after is missed); *lost is set when the kernel's queue
- * overflowed. */
-static bool relevant(struct watcher *w, const char *buf, ssize_t len, bool *lost)
+ * A folder made in the site is watched at once, with the folders in it (before the rebuild reads
+ * them, so that nothing saved in them after is missed), and so is one a new link leads to; *rewalk
+ * is set when the site must be walked again: the kernel's queue overflowed (events were lost), or
+ * a folder was moved or replaced (the names of the folders under it changed). */
+static bool relevant(struct watcher *w, const char *buf, ssize_t len, bool *rewalk)
 {
 	bool any = false;
 	for (const char *p = buf; p < buf + len;) {
 		const struct inotify_event *e = (const struct inotify_event *)p;
 		p += sizeof *e + e->len;
 		if (e->mask & IN_Q_OVERFLOW) {
-			*lost = any = true;
+			*rewalk = any = true;
 			continue;
 		}
 		if (e->mask & IN_IGNORED) {
@@ -309,27 +316,29 @@ static bool relevant(struct watcher *w, const char *buf, ssize_t len, bool *lost
 			continue;
 		}
 		const char *dir = e->wd >= 0 && (size_t)e->wd < w->ndirs ? w->dirs[e->wd] : NULL;
-		bool made = (e->mask & IN_ISDIR) && (e->mask & (IN_CREATE | IN_MOVED_TO)) && e->len;
-		if (!dir) { /* the site folder: only content/, templates/ and themes/ */
+		if (!dir) { /* the site folder: only content/, templates/ and themes/ (made, replaced, re-linked) */
 			bool ours = e->len && (!strcmp(e->name, "content") || !strcmp(e->name, "templates") ||
 			                       !strcmp(e->name, "themes"));
-			if (ours && made) {
-				char *sub = path_join(w->site, e->name);
-				watch_add(w, sub, 0, false);
-				free(sub);
-			}
+			*rewalk = *rewalk || ours;
 			any = any || ours;
+			continue;
+		}
+		if (e->mask & IN_MOVE_SELF) {
+			*rewalk = any = true;
 			continue;
 		}
 		if (e->len && skipped(w, dir, e->name))
 			continue;
-		if (made) {
+		any = true;
+		if ((e->mask & IN_ISDIR) && (e->mask & (IN_MOVED_TO | IN_MOVED_FROM))) {
+			*rewalk = true;
+		} else if (e->len && (e->mask & (IN_CREATE | IN_MOVED_TO))) {
+			/* a folder made, or a link to one */
 			char *sub = path_join(dir, e->name);
-			if (strcmp(sub, w->out))
+			if (strcmp(sub, w->out) && is_dir(sub))
 				watch_add(w, sub, 1, false);
 			free(sub);
 		}
-		any = true;
 	}
 	return any;
 }
@@ -338,7 +347,7 @@ static bool relevant(struct watcher *w, const char *buf, ssize_t len, bool *lost
 static void watcher_wait(struct watcher *w)
 {
 	char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
-	bool changed = false, lost = false;
+	bool changed = false, rewalk = false;
 	while (w->fd >= 0) {
 		struct pollfd pf = {w->fd, POLLIN, 0};
 		int r = poll(&pf, 1, changed ? QUIET_MS : -1);
@@ -348,10 +357,10 @@ static void watcher_wait(struct watcher *w)
 			break; /* quiet since the last change */
 		ssize_t n;
 		while (w->fd >= 0 && (n = read(w->fd, buf, sizeof buf)) > 0)
-			changed = relevant(w, buf, n, &lost) || changed;
+			changed = relevant(w, buf, n, &rewalk) || changed;
 	}
-	if (lost && w->fd >= 0)
-		watch_all(w); /* folders made while events were lost */
+	if (rewalk && w->fd >= 0)
+		watch_all(w);
 }
 
 static void watcher_close(struct watcher *w)

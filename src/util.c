@@ -1,6 +1,7 @@
 /* util.c — memory, buffers, files. */
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <xxhash.h>
@@ -688,26 +689,58 @@ const char *bin_str(struct bin_rd *r)
 
 /* }======= */
 
-char *path_real_or_new(const char *out_dir)
+char *path_real_or_new(const char *given)
 {
-	char *real = realpath(out_dir, NULL);
+	char *real = realpath(given, NULL);
 	if (real || errno != ENOENT)
 		return real;
+	/* "dist/" is "dist" */
+	char *out_dir = xstrdup(given);
+	for (size_t n = strlen(out_dir); n > 1 && out_dir[n - 1] == '/'; n--)
+		out_dir[n - 1] = '\0';
 	const char *slash = strrchr(out_dir, '/');
 	char *parent = slash ? xstrndup(out_dir, slash == out_dir ? 1 : (size_t)(slash - out_dir)) : xstrdup(".");
 	char *rp = realpath(parent, NULL);
 	free(parent);
-	if (!rp)
+	if (!rp) {
+		free(out_dir);
 		return NULL;
+	}
 	const char *base = slash ? slash + 1 : out_dir;
 	real = !*base || !strcmp(base, ".") || !strcmp(base, "..") ? NULL
 	       : xasprintf("%s%s%s", rp, strcmp(rp, "/") ? "/" : "", base);
 	free(rp);
+	free(out_dir);
 	return real;
+}
+
+/* Removes what a process killed while writing one left: regular files "<path>.tmp-XXXXXX" of
+ * this user untouched for a minute (a writer still at work touches its file within seconds). */
+static void sweep_temps(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+	const char *base = slash ? slash + 1 : path;
+	size_t bl = strlen(base);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	time_t now = time(NULL);
+	while (d && (e = readdir(d))) {
+		if (strncmp(e->d_name, base, bl) || strncmp(e->d_name + bl, ".tmp-", 5) || strlen(e->d_name + bl + 5) != 6)
+			continue;
+		struct stat st;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_uid == geteuid() && now - st.st_mtime > 60)
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
 }
 
 FILE *file_create_temp(const char *path, char **tmp)
 {
+	sweep_temps(path);
 	char *name = xasprintf("%s.tmp-XXXXXX", path);
 	int fd = mkostemp(name, O_CLOEXEC);
 	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;

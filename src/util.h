@@ -116,7 +116,8 @@ int file_stage_commit(const char *tmp, const char *path);
 int file_update(const char *path, const void *data, size_t len);
 /* A new file "<path>.tmp-XXXXXX" beside path, made with O_EXCL (mkostemp: nothing there, a
  * link included, is followed or reused), open for writing; *tmp its name (caller frees). NULL
- * with errno. For files vade keeps for itself and renames over path when complete. */
+ * with errno. For files vade keeps for itself and renames over path when complete. Such files a
+ * killed process left (this user's, untouched for a minute) are removed first. */
 FILE *file_create_temp(const char *path, char **tmp);
 /* Makes folder path and the folders above it that are missing (mkdir -p): 0, or -1 with errno. */
 int mkdir_p(const char *path);

@@ -161,12 +161,16 @@ static bool output_outside_inputs(const struct args *a, const struct site *s, co
 	char *out = real_or_planned(dir);
 	if (!out)
 		return true; /* output_begin() says why it cannot be made */
-	const char *names[] = {"content", "templates", "themes", NULL};
-	const char *shown[] = {"content/", "templates/", "themes/", "the theme's folder"};
+	/* the site's folders, the themes beside vade (site.h), and the theme in use (s, when loaded) */
+	char *roots[2];
+	site_theme_roots(roots);
+	char *folders[6] = {path_join(a->site, "content"), path_join(a->site, "templates"), path_join(a->site, "themes"),
+	                    roots[0], roots[1], s && s->theme_dir ? xstrdup(s->theme_dir) : NULL};
+	const char *shown[6] = {"content/", "templates/", "themes/", "the themes beside vade", "the themes beside vade",
+	                        "the theme's folder"};
 	bool ok = true;
-	for (size_t i = 0; i < 4 && ok; i++) {
-		char *p = names[i] ? path_join(a->site, names[i]) : xstrdup(s->theme_dir);
-		char *real = real_or_planned(p);
+	for (size_t i = 0; i < 6; i++) {
+		char *real = ok && folders[i] ? real_or_planned(folders[i]) : NULL;
 		size_t n = real ? strlen(real) : 0;
 		if (real && !strncmp(out, real, n) && (out[n] == '/' || out[n] == '\0')) {
 			diag_error(dir, 0, 0, "the output folder is in %s, which vade reads: the next build would read "
@@ -175,7 +179,7 @@ static bool output_outside_inputs(const struct args *a, const struct site *s, co
 			ok = false;
 		}
 		free(real);
-		free(p);
+		free(folders[i]);
 	}
 	free(out);
 	return ok;
@@ -373,6 +377,11 @@ static int rebuild(void *ctx)
 static int cmd_serve(const struct args *a)
 {
 	char *dir = a->out ? xstrdup(a->out) : path_join(a->site, "dist");
+	/* no rebuild into such a folder could succeed: said before serving anything */
+	if (!output_outside_inputs(a, NULL, dir)) {
+		free(dir);
+		return finish(a->strict);
+	}
 	int rc = serve_run(a->site, dir, a->port, rebuild, (void *)a);
 	free(dir);
 	return rc;
@@ -455,6 +464,8 @@ int main(int argc, char **argv)
 				/* "dist/" is "dist": the records and the staging folder are named after the last part
 				 * (argv's strings are the program's to change, C11 5.1.2.2.1) */
 				char *o = argv[i];
+				if (!o[0])
+					return usage_error("%s", "-o wants a folder, not ''");
 				for (size_t k = strlen(o); k > 1 && o[k - 1] == '/'; k--)
 					o[k - 1] = '\0';
 				a.out = o;

@@ -171,6 +171,8 @@ struct watcher {
 	unsigned *walked;       /* by watch descriptor: the last walk that went through it */
 	size_t ndirs;
 	unsigned walk;          /* walks so far (watch_all) */
+	struct strmap links;    /* the links to folders found by the walks (real folder + name): removing,
+	                         * replacing or moving one changes which folders the site has */
 	const char *site;
 	char *out;              /* the output folder's real path (or as given, before it is made) */
 	char *out_parent, *out_base; /* where a build writes beside the output folder, and its name */
@@ -233,8 +235,12 @@ static void watch_add(struct watcher *w, const char *path, int depth, bool force
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || skipped(w, dir, e->d_name))
 			continue;
 		char *p = path_join(dir, e->d_name);
-		if (strcmp(p, w->out) && is_dir(p))
+		struct stat lst;
+		if (strcmp(p, w->out) && is_dir(p)) {
+			if (lstat(p, &lst) == 0 && S_ISLNK(lst.st_mode))
+				strmap_put(&w->links, p, NULL);
 			watch_add(w, p, depth + 1, force);
+		}
 		free(p);
 	}
 	if (d)
@@ -247,6 +253,8 @@ static void watch_all(struct watcher *w)
 {
 	static const char *const parts[] = {"content", "templates", "themes"};
 	w->walk++;
+	strmap_free(&w->links);
+	w->links = (struct strmap)STRMAP_INIT_OWNED;
 	for (size_t i = 0; w->fd >= 0 && i < 3; i++) {
 		char *p = path_join(w->site, parts[i]);
 		if (is_dir(p))
@@ -275,7 +283,7 @@ static void watch_all(struct watcher *w)
 
 static void watcher_open(struct watcher *w, const char *site_dir, const char *out_dir)
 {
-	*w = (struct watcher){.site = site_dir};
+	*w = (struct watcher){.site = site_dir, .links = STRMAP_INIT_OWNED};
 	/* real paths, as the folders watched are named: "-o x" and "-o ./x" are one folder */
 	char *out = path_real_or_new(out_dir);
 	if (!out)
@@ -330,13 +338,21 @@ static bool relevant(struct watcher *w, const char *buf, ssize_t len, bool *rewa
 		if (e->len && skipped(w, dir, e->name))
 			continue;
 		any = true;
-		if ((e->mask & IN_ISDIR) && (e->mask & (IN_MOVED_TO | IN_MOVED_FROM))) {
-			*rewalk = true;
+		char *named = e->len ? path_join(dir, e->name) : NULL;
+		bool link = named && strmap_get(&w->links, named);
+		free(named);
+		if (((e->mask & IN_ISDIR) && (e->mask & (IN_MOVED_TO | IN_MOVED_FROM))) ||
+		    (link && (e->mask & (IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE)))) {
+			*rewalk = true; /* a folder moved, or a link to one removed or replaced */
 		} else if (e->len && (e->mask & (IN_CREATE | IN_MOVED_TO))) {
 			/* a folder made, or a link to one */
 			char *sub = path_join(dir, e->name);
-			if (strcmp(sub, w->out) && is_dir(sub))
+			struct stat lst;
+			if (strcmp(sub, w->out) && is_dir(sub)) {
+				if (lstat(sub, &lst) == 0 && S_ISLNK(lst.st_mode))
+					strmap_put(&w->links, sub, NULL);
 				watch_add(w, sub, 1, false);
+			}
 			free(sub);
 		}
 	}
@@ -371,6 +387,7 @@ static void watcher_close(struct watcher *w)
 		free(w->dirs[i]);
 	free(w->dirs);
 	free(w->walked);
+	strmap_free(&w->links);
 	free(w->out);
 	free(w->out_parent);
 	free(w->out_base);

@@ -420,6 +420,12 @@ void state_record(const char *out_dir, const struct state_digest *inputs, const 
 			snprintf(in, sizeof in, "%016" PRIx64 " %016" PRIx64, inputs->lo, inputs->hi);
 		char *text = xasprintf(STATE_HEAD "theme %s\ninputs %s\noutput %016" PRIx64 " %016" PRIx64 "\npages %zu %zu\n",
 		                       theme_dir ? theme_dir : "-", in, now.lo, now.hi, pages, nlangs);
+		/* what file_write_atomic() of a killed build left: "<dir>/.<name>.vade-tmp-XXXXXX" */
+		const char *slash = strrchr(path, '/');
+		char *prefix = slash ? xasprintf("%.*s/.%s.vade-tmp-", (int)(slash - path), path, slash + 1) : NULL;
+		if (prefix)
+			file_sweep_temps(prefix);
+		free(prefix);
 		if (file_write_atomic(path, text, strlen(text)) != 0)
 			unlink(path);
 		free(text);

@@ -714,22 +714,21 @@ char *path_real_or_new(const char *given)
 	return real;
 }
 
-/* Removes what a process killed while writing one left: regular files "<path>.tmp-XXXXXX" of
- * this user untouched for a minute (a writer still at work touches its file within seconds). */
-static void sweep_temps(const char *path)
+void file_sweep_temps(const char *prefix)
 {
-	const char *slash = strrchr(path, '/');
-	char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
-	const char *base = slash ? slash + 1 : path;
+	const char *slash = strrchr(prefix, '/');
+	char *dir = slash ? xstrndup(prefix, slash == prefix ? 1 : (size_t)(slash - prefix)) : xstrdup(".");
+	const char *base = slash ? slash + 1 : prefix;
 	size_t bl = strlen(base);
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	time_t now = time(NULL);
 	while (d && (e = readdir(d))) {
-		if (strncmp(e->d_name, base, bl) || strncmp(e->d_name + bl, ".tmp-", 5) || strlen(e->d_name + bl + 5) != 6)
+		const char *x = e->d_name + bl; /* mkostemp's six letters and digits */
+		if (strncmp(e->d_name, base, bl) || strlen(x) != 6 || strspn(x, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != 6)
 			continue;
 		struct stat st;
-		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
 		    st.st_uid == geteuid() && now - st.st_mtime > 60)
 			unlinkat(dirfd(d), e->d_name, 0);
 	}
@@ -740,7 +739,9 @@ static void sweep_temps(const char *path)
 
 FILE *file_create_temp(const char *path, char **tmp)
 {
-	sweep_temps(path);
+	char *prefix = xasprintf("%s.tmp-", path);
+	file_sweep_temps(prefix);
+	free(prefix);
 	char *name = xasprintf("%s.tmp-XXXXXX", path);
 	int fd = mkostemp(name, O_CLOEXEC);
 	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;

@@ -119,6 +119,10 @@ int file_update(const char *path, const void *data, size_t len);
  * with errno. For files vade keeps for itself and renames over path when complete. Such files a
  * killed process left (this user's, untouched for a minute) are removed first. */
 FILE *file_create_temp(const char *path, char **tmp);
+/* Removes the temporary files "<prefix>XXXXXX" (six letters or digits, as mkostemp makes them) a
+ * killed process left: regular files of this user with no other name, untouched for a minute (a
+ * writer still at work touches its file within seconds). */
+void file_sweep_temps(const char *prefix);
 /* Makes folder path and the folders above it that are missing (mkdir -p): 0, or -1 with errno. */
 int mkdir_p(const char *path);
 bool is_dir(const char *path);

@@ -166,9 +166,9 @@ char *deps_write(const char *out_dir, const uint64_t global[2], size_t npages, s
 void deps_install(const char *out_dir, char *tmp, bool keep);
 /* Removes out_dir's record. */
 void deps_forget(const char *out_dir);
-/* "<parent>/.<name>.vade-<suffix>" beside out_dir (its real path, or its folder's when it is not
- * made yet), or NULL when neither is there: where the record ("deps") and the status cache
- * ("status", status.h) are kept. */
+/* "<parent>/.<name>.vade-<suffix>" beside out_dir (its real path, or what it will be when it is
+ * not made yet: path_real_or_new), or NULL when that cannot be resolved: where the record ("deps"),
+ * the status cache ("status", status.h) and the state record ("state", state.h) are kept. */
 char *deps_path(const char *out_dir, const char *suffix);
 
 /* }======= */

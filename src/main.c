@@ -138,27 +138,9 @@ static bool record_state(const struct args *a, const char *dir, const struct sit
  * themes/ and the theme in use): one inside would be read back by the next build (published
  * again, or its files taken for templates) and change the inputs while it is written. False
  * after reporting. */
-/* The real path of path, or, for a path whose last parts are not made yet, the real path of
- * the part that is with the rest after it ("templates/x" before templates/ is made). Caller frees. */
-static char *real_or_planned(const char *path)
-{
-	char *real = realpath(path, NULL);
-	if (real || errno != ENOENT)
-		return real;
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return path_real_or_new(path);
-	char *parent = xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
-	char *up = real_or_planned(parent);
-	free(parent);
-	char *r = up ? xasprintf("%s%s%s", up, strcmp(up, "/") ? "/" : "", slash + 1) : NULL;
-	free(up);
-	return r;
-}
-
 static bool output_outside_inputs(const struct args *a, const struct site *s, const char *dir)
 {
-	char *out = real_or_planned(dir);
+	char *out = path_real_or_new(dir);
 	if (!out)
 		return true; /* output_begin() says why it cannot be made */
 	/* the site's folders, the themes beside vade (site.h), and the theme in use (s, when loaded) */
@@ -170,7 +152,7 @@ static bool output_outside_inputs(const struct args *a, const struct site *s, co
 	                        "the theme's folder"};
 	bool ok = true;
 	for (size_t i = 0; i < 6; i++) {
-		char *real = ok && folders[i] ? real_or_planned(folders[i]) : NULL;
+		char *real = ok && folders[i] ? path_real_or_new(folders[i]) : NULL;
 		size_t n = real ? strlen(real) : 0;
 		if (real && !strncmp(out, real, n) && (out[n] == '/' || out[n] == '\0')) {
 			diag_error(dir, 0, 0, "the output folder is in %s, which vade reads: the next build would read "

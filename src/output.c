@@ -315,12 +315,12 @@ static void remove_stale_staging(const char *parent, const char *base)
 	DIR *d = opendir(parent);
 	if (!d)
 		return;
-	size_t bl = strlen(base);
+	char *staging = xasprintf("%s.tmp-", base);
 	struct dirent *e;
 	struct vec gone = VEC_INIT;
 	while ((e = readdir(d))) {
 		const char *n = e->d_name;
-		if (strncmp(n, base, bl) || strncmp(n + bl, ".tmp-", 5) || strlen(n + bl + 5) != 6)
+		if (!path_temp_name(n, staging))
 			continue;
 		char *p = path_join(parent, n);
 		if (stale_staging(p, base))
@@ -329,6 +329,7 @@ static void remove_stale_staging(const char *parent, const char *base)
 			free(p);
 	}
 	closedir(d);
+	free(staging);
 	for (size_t i = 0; i < gone.n; i++) {
 		remove_tree(gone.v[i]);
 		fprintf(stderr, "vade: removed %s, the staging folder of a build that was stopped\n", (char *)gone.v[i]);

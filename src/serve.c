@@ -167,8 +167,10 @@ static uint64_t site_fingerprint(const char *site_dir, const char *out_dir)
 
 struct watcher {
 	int fd;                 /* inotify's, or -1: poll */
-	char **dirs;            /* by watch descriptor: the folder it watches (owned), or NULL */
-	unsigned *walked;       /* by watch descriptor: the last walk that went through it */
+	struct watched {
+		char *dir;      /* the folder it watches (owned), or NULL */
+		unsigned walked; /* the last walk that went through it */
+	} *dirs;                /* by watch descriptor */
 	size_t ndirs;
 	unsigned walk;          /* walks so far (watch_all) */
 	struct strmap links;    /* the links to folders found by the walks (real folder + name): removing,
@@ -185,9 +187,10 @@ static bool skipped(const struct watcher *w, const char *dir, const char *name)
 	if (strcmp(dir, w->out_parent))
 		return false;
 	/* beside the output folder: "dist" itself and its staging folders "dist.tmp-XXXXXX" (output.h) */
-	size_t n = strlen(w->out_base);
-	return !strncmp(name, w->out_base, n) &&
-	       (name[n] == '\0' || (!strncmp(name + n, ".tmp-", 5) && strlen(name + n + 5) == 6));
+	char *staging = xasprintf("%s.tmp-", w->out_base);
+	bool ours = !strcmp(name, w->out_base) || path_temp_name(name, staging);
+	free(staging);
+	return ours;
 }
 
 /* The watches cannot all be made (the limit fs.inotify.max_user_watches, or memory): says so
@@ -216,19 +219,18 @@ static void watch_add(struct watcher *w, const char *path, int depth, bool force
 	if ((size_t)wd >= w->ndirs) {
 		size_t n = (size_t)wd * 2 + 16;
 		w->dirs = xrealloc(w->dirs, n * sizeof *w->dirs);
-		w->walked = xrealloc(w->walked, n * sizeof *w->walked);
 		memset(w->dirs + w->ndirs, 0, (n - w->ndirs) * sizeof *w->dirs);
-		memset(w->walked + w->ndirs, 0, (n - w->ndirs) * sizeof *w->walked);
 		w->ndirs = n;
 	}
-	bool known = w->dirs[wd] != NULL;
-	free(w->dirs[wd]);
-	w->dirs[wd] = dir;
+	struct watched *wt = &w->dirs[wd];
+	bool known = wt->dir != NULL;
+	free(wt->dir);
+	wt->dir = dir;
 	/* A folder is walked once per walk (a link back to one above it is not followed again); one
 	 * watched already has its folders watched, unless the walk is a full one (force). */
-	if ((known && !force) || w->walked[wd] == w->walk || depth > 64)
+	if ((known && !force) || wt->walked == w->walk || depth > 64)
 		return;
-	w->walked[wd] = w->walk;
+	wt->walked = w->walk;
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	while (d && w->fd >= 0 && (e = readdir(d))) {
@@ -274,10 +276,10 @@ static void watch_all(struct watcher *w)
 		watch_failed(w, w->site);
 	/* folders no longer in the site (moved out, or behind a link changed since) are not watched */
 	for (size_t wd = 0; w->fd >= 0 && wd < w->ndirs; wd++)
-		if (w->dirs[wd] && w->walked[wd] != w->walk) {
+		if (w->dirs[wd].dir && w->dirs[wd].walked != w->walk) {
 			inotify_rm_watch(w->fd, (int)wd);
-			free(w->dirs[wd]);
-			w->dirs[wd] = NULL;
+			free(w->dirs[wd].dir);
+			w->dirs[wd].dir = NULL;
 		}
 }
 
@@ -290,7 +292,7 @@ static void watcher_open(struct watcher *w, const char *site_dir, const char *ou
 		out = xstrdup(out_dir);
 	char *slash = strrchr(out, '/');
 	w->out_base = xstrdup(slash ? slash + 1 : out);
-	w->out_parent = slash ? xstrndup(out, slash > out ? (size_t)(slash - out) : 1) : xstrdup(".");
+	w->out_parent = path_dir(out);
 	w->out = out;
 	if (getenv("VADE_SERVE_POLL")) { /* for the tests: the polling, as on a kernel without inotify */
 		w->fd = -1;
@@ -318,12 +320,12 @@ static bool relevant(struct watcher *w, const char *buf, ssize_t len, bool *rewa
 		}
 		if (e->mask & IN_IGNORED) {
 			if (e->wd >= 0 && (size_t)e->wd < w->ndirs) {
-				free(w->dirs[e->wd]);
-				w->dirs[e->wd] = NULL;
+				free(w->dirs[e->wd].dir);
+				w->dirs[e->wd].dir = NULL;
 			}
 			continue;
 		}
-		const char *dir = e->wd >= 0 && (size_t)e->wd < w->ndirs ? w->dirs[e->wd] : NULL;
+		const char *dir = e->wd >= 0 && (size_t)e->wd < w->ndirs ? w->dirs[e->wd].dir : NULL;
 		if (!dir) { /* the site folder: only content/, templates/ and themes/ (made, replaced, re-linked) */
 			bool ours = e->len && (!strcmp(e->name, "content") || !strcmp(e->name, "templates") ||
 			                       !strcmp(e->name, "themes"));
@@ -384,9 +386,8 @@ static void watcher_close(struct watcher *w)
 	if (w->fd >= 0)
 		close(w->fd);
 	for (size_t i = 0; i < w->ndirs; i++)
-		free(w->dirs[i]);
+		free(w->dirs[i].dir);
 	free(w->dirs);
-	free(w->walked);
 	strmap_free(&w->links);
 	free(w->out);
 	free(w->out_parent);

@@ -1,5 +1,6 @@
 /* state.c — the inputs digest and the output folder's stamp (see state.h). */
 #include "state.h"
+#include "deps.h"
 #include "output.h"
 #include "site.h"
 #include "util.h"
@@ -341,17 +342,10 @@ static bool stamp(const char *out_dir, struct state_digest *d)
 	return ok;
 }
 
-/* "<parent>/.<name>.vade-state" of out_dir as it is found (NULL when it is not there). */
+/* "<parent>/.<name>.vade-state" beside out_dir (NULL when neither is there), as deps.h names its records. */
 static char *record_path(const char *out_dir)
 {
-	char *real = path_real_or_new(out_dir);
-	if (!real)
-		return NULL;
-	char *slash = strrchr(real, '/');
-	char *p = slash == real ? xasprintf("/.%s.vade-state", real + 1)
-	                        : xasprintf("%.*s/.%s.vade-state", (int)(slash - real), real, slash + 1);
-	free(real);
-	return p;
+	return deps_path(out_dir, "state");
 }
 
 /* The hex pair after "<word> " at the start of line, or false. */
@@ -420,12 +414,6 @@ void state_record(const char *out_dir, const struct state_digest *inputs, const 
 			snprintf(in, sizeof in, "%016" PRIx64 " %016" PRIx64, inputs->lo, inputs->hi);
 		char *text = xasprintf(STATE_HEAD "theme %s\ninputs %s\noutput %016" PRIx64 " %016" PRIx64 "\npages %zu %zu\n",
 		                       theme_dir ? theme_dir : "-", in, now.lo, now.hi, pages, nlangs);
-		/* what file_write_atomic() of a killed build left: "<dir>/.<name>.vade-tmp-XXXXXX" */
-		const char *slash = strrchr(path, '/');
-		char *prefix = slash ? xasprintf("%.*s/.%s.vade-tmp-", (int)(slash - path), path, slash + 1) : NULL;
-		if (prefix)
-			file_sweep_temps(prefix);
-		free(prefix);
 		if (file_write_atomic(path, text, strlen(text)) != 0)
 			unlink(path);
 		free(text);

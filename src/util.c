@@ -222,8 +222,7 @@ int file_read_regular(const char *path, char **out, size_t *len)
 	return read_file(path, out, len, true);
 }
 
-/* The folder of path ("." for a bare name); caller frees. */
-static char *dir_of(const char *path)
+char *path_dir(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	return !slash ? xstrdup(".") : slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
@@ -238,7 +237,7 @@ int mkdir_p(const char *path)
 		return 0;
 	if (errno != ENOENT || !strchr(path, '/'))
 		return -1;
-	char *parent = dir_of(path);
+	char *parent = path_dir(path);
 	int rc = strcmp(parent, path) && strcmp(parent, "/") ? mkdir_p(parent) : -1;
 	free(parent);
 	if (rc != 0)
@@ -265,7 +264,7 @@ int file_write(const char *path, const void *data, size_t len)
 	/* The folder usually exists: make it only when the first open says so. */
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0 && errno == ENOENT && strrchr(path, '/')) {
-		char *dir = dir_of(path);
+		char *dir = path_dir(path);
 		int rc = mkdir_p(dir);
 		free(dir);
 		if (rc)
@@ -293,8 +292,11 @@ static mode_t new_file_mode(void)
 int file_stage(const char *path, const void *data, size_t len, char **tmp_out)
 {
 	const char *slash = strrchr(path, '/');
-	char *dir = dir_of(path);
+	char *dir = path_dir(path);
 	char *tmp = xasprintf("%s/.%s.vade-tmp-XXXXXX", dir, slash ? slash + 1 : path);
+	tmp[strlen(tmp) - 6] = '\0';
+	file_sweep_temps(tmp); /* what a process killed while writing this file left */
+	strcat(tmp, "XXXXXX");
 	int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT && slash && mkdir_p(dir) == 0) {
 		strcpy(tmp + strlen(tmp) - 6, "XXXXXX");
@@ -333,7 +335,7 @@ int file_stage_commit(const char *tmp, const char *path)
 	}
 	/* The rename lasts a crash only once the folder is synced too; a folder
 	 * that cannot be opened or synced does not undo the write. */
-	char *dir = dir_of(path);
+	char *dir = path_dir(path);
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		fsync(dfd);
@@ -695,41 +697,41 @@ char *path_real_or_new(const char *given)
 	if (real || errno != ENOENT)
 		return real;
 	/* "dist/" is "dist" */
-	char *out_dir = xstrdup(given);
-	for (size_t n = strlen(out_dir); n > 1 && out_dir[n - 1] == '/'; n--)
-		out_dir[n - 1] = '\0';
-	const char *slash = strrchr(out_dir, '/');
-	char *parent = slash ? xstrndup(out_dir, slash == out_dir ? 1 : (size_t)(slash - out_dir)) : xstrdup(".");
-	char *rp = realpath(parent, NULL);
+	char *path = xstrdup(given);
+	for (size_t n = strlen(path); n > 1 && path[n - 1] == '/'; n--)
+		path[n - 1] = '\0';
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	char *parent = path_dir(path), *up = NULL;
+	/* the part that is there, as a real path, and the rest after it */
+	if (*base && strcmp(base, ".") && strcmp(base, "..") && strcmp(parent, path))
+		up = path_real_or_new(parent);
+	real = up ? xasprintf("%s%s%s", up, strcmp(up, "/") ? "/" : "", base) : NULL;
+	free(up);
 	free(parent);
-	if (!rp) {
-		free(out_dir);
-		return NULL;
-	}
-	const char *base = slash ? slash + 1 : out_dir;
-	real = !*base || !strcmp(base, ".") || !strcmp(base, "..") ? NULL
-	       : xasprintf("%s%s%s", rp, strcmp(rp, "/") ? "/" : "", base);
-	free(rp);
-	free(out_dir);
+	free(path);
 	return real;
+}
+
+bool path_temp_name(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return !strncmp(name, prefix, n) && strlen(name + n) == 6 &&
+	       strspn(name + n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") == 6;
 }
 
 void file_sweep_temps(const char *prefix)
 {
+	char *dir = path_dir(prefix);
 	const char *slash = strrchr(prefix, '/');
-	char *dir = slash ? xstrndup(prefix, slash == prefix ? 1 : (size_t)(slash - prefix)) : xstrdup(".");
 	const char *base = slash ? slash + 1 : prefix;
-	size_t bl = strlen(base);
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	time_t now = time(NULL);
 	while (d && (e = readdir(d))) {
-		const char *x = e->d_name + bl; /* mkostemp's six letters and digits */
-		if (strncmp(e->d_name, base, bl) || strlen(x) != 6 || strspn(x, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != 6)
-			continue;
 		struct stat st;
-		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
-		    st.st_uid == geteuid() && now - st.st_mtime > 60)
+		if (path_temp_name(e->d_name, base) && fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_nlink == 1 && st.st_uid == geteuid() && now - st.st_mtime > 60)
 			unlinkat(dirfd(d), e->d_name, 0);
 	}
 	if (d)

@@ -128,9 +128,14 @@ int mkdir_p(const char *path);
 bool is_dir(const char *path);
 bool is_file(const char *path);
 char *path_join(const char *a, const char *b);
-/* out_dir as a real path, also before it exists (its folder's real path and its name); NULL
- * when neither is there. Caller frees. */
+/* out_dir as a real path, also before it exists: the real path of the part of it that is there,
+ * and the rest after it ("templates/x" before templates/ is made); "dist/" is "dist". NULL when
+ * it cannot be resolved (a last part "." or "..", a folder that cannot be read). Caller frees. */
 char *path_real_or_new(const char *out_dir);
+/* The folder of path ("." for a bare name, "/" for the root's entries); caller frees. */
+char *path_dir(const char *path);
+/* Whether name is prefix and six letters or digits: a temporary file mkostemp made. */
+bool path_temp_name(const char *name, const char *prefix);
 
 /* Returns the byte offset of the first invalid UTF-8 sequence, or -1 when s is valid. */
 long utf8_invalid_at(const char *s, size_t len);

@@ -359,8 +359,15 @@ static int rebuild(void *ctx)
 static int cmd_serve(const struct args *a)
 {
 	char *dir = a->out ? xstrdup(a->out) : path_join(a->site, "dist");
-	/* no rebuild into such a folder could succeed: said before serving anything */
+	/* no rebuild into such a folder could succeed: said before serving anything (a folder vade did
+	 * not make would be served as it is, whatever it holds) */
 	if (!output_outside_inputs(a, NULL, dir)) {
+		free(dir);
+		return finish(a->strict);
+	}
+	if (!output_may_use(dir)) {
+		diag_error(dir, 0, 0, "a folder vade did not make (it holds no .vade-output) and not empty: not served "
+		           "or built into; choose an empty or new folder with -o");
 		free(dir);
 		return finish(a->strict);
 	}

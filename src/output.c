@@ -180,6 +180,14 @@ static bool ours(const char *dir)
 	return ok;
 }
 
+bool output_may_use(const char *dir)
+{
+	struct stat st;
+	if (lstat(dir, &st) != 0)
+		return errno == ENOENT;
+	return S_ISDIR(st.st_mode) && (ours(dir) || empty_dir(dir));
+}
+
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;

@@ -35,6 +35,10 @@ void output_keep(struct output *o, const char *rel);
 bool output_path_inside(const char *rel);
 /* Brings out_dir to exactly what was put, and frees o. 0, or -1 after reporting. */
 int output_commit(struct output *o);
+/* Whether a build may write into dir: it is not there yet, or it is a folder vade made (it holds
+ * .vade-output) or an empty one; the rule output_begin() enforces, for a caller that must know
+ * before building (vade serve, which would serve the folder). */
+bool output_may_use(const char *dir);
 /* Drops what was staged, leaves out_dir as it was, and frees o. */
 void output_abort(struct output *o);
 /* Files written (new or changed) so far. */

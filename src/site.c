@@ -474,15 +474,34 @@ static void walk(struct site *s, const char *rel, struct vec *chain, struct vec 
 	free(names);
 }
 
-static char *humanize(const char *key)
+/* A title made of a file or folder name. A name is bytes, and a title text: a byte that is no
+ * UTF-8 (a name written in a legacy code page) is shown as U+FFFD, with a warning at src (the
+ * address keeps the bytes, percent-encoded). */
+static char *humanize(const char *key, const char *src)
 {
 	const char *b = strrchr(key, '/');
-	char *t = xstrdup(b ? b + 1 : key);
-	for (char *p = t; *p; p++)
+	struct buf t = BUF_INIT;
+	const char *name = b ? b + 1 : key;
+	size_t n = strlen(name);
+	long bad;
+	bool said = false;
+	while ((bad = utf8_invalid_at(name, n)) >= 0) {
+		buf_add(&t, name, (size_t)bad);
+		buf_adds(&t, "\xef\xbf\xbd");
+		name += bad + 1;
+		n -= (size_t)bad + 1;
+		if (!said)
+			diag_warn(src, 0, 0, "the name '%s' is not UTF-8 text: its title shows U+FFFD for the bytes that are "
+			          "not; rename it, or give the page a title", b ? b + 1 : key);
+		said = true;
+	}
+	buf_add(&t, name, n);
+	char *title = buf_detach(&t, NULL);
+	for (char *p = title; *p; p++)
 		if (*p == '-' || *p == '_')
 			*p = ' ';
-	t[0] = (char)toupper((unsigned char)t[0]);
-	return t;
+	title[0] = (char)toupper((unsigned char)title[0]);
+	return title;
 }
 
 static struct page *new_page(struct site *s, const char *key)
@@ -673,7 +692,7 @@ static void group_docs(struct site *s, struct vec *found, struct vec *out)
 	for (size_t i = 0; i < pages.n; i++) {
 		struct page *p = pages.v[i];
 		if (!p->docs[0]->title)
-			p->docs[0]->title = p->key[0] ? humanize(p->key) : xstrdup(s->title);
+			p->docs[0]->title = p->key[0] ? humanize(p->key, p->docs[0]->src) : xstrdup(s->title);
 		for (size_t l = 1; l < s->nlangs; l++)
 			if (p->docs[l] && !p->docs[l]->title)
 				p->docs[l]->title = xstrdup(p->docs[0]->title);
@@ -703,7 +722,9 @@ static void link_pages(struct site *s)
 		}
 		if (p->generated) {
 			p->docs[0] = xcalloc(1, sizeof *p->docs[0]);
-			p->docs[0]->title = p->key[0] ? humanize(p->key) : xstrdup(s->title);
+			char *folder = xasprintf("content/%s/", p->key); /* a folder without index.md */
+			p->docs[0]->title = p->key[0] ? humanize(p->key, folder) : xstrdup(s->title);
+			free(folder);
 			p->docs[0]->outputs = OUT_HTML;
 		}
 	}

@@ -8,23 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Every allocation of the document goes into doc->mem, as yml_free() expects. */
-static void *dalloc(struct yml_doc *doc, size_t n)
-{
-	void *p = xcalloc(1, n ? n : 1);
-	if (doc->nmem == doc->capmem) {
-		doc->capmem = doc->capmem ? doc->capmem * 2 : 64;
-		doc->mem = xrealloc(doc->mem, doc->capmem * sizeof *doc->mem);
-	}
-	doc->mem[doc->nmem++] = p;
-	return p;
-}
-
 static struct yml_node *scalar(struct yml_doc *doc, const char *s, size_t len, bool plain)
 {
-	struct yml_node *n = dalloc(doc, sizeof *n);
+	struct yml_node *n = yml_alloc(doc, sizeof *n);
 	n->kind = YML_SCALAR;
-	n->str = dalloc(doc, len + 1);
+	n->str = yml_alloc(doc, len + 1);
 	memcpy(n->str, s, len);
 	n->len = len;
 	n->plain = plain;
@@ -50,18 +38,18 @@ static struct yml_node *convert(struct yml_doc *doc, json_t *v)
 	case JSON_FALSE: return scalar(doc, "false", 5, true);
 	case JSON_NULL: return scalar(doc, "null", 4, true);
 	case JSON_ARRAY:
-		n = dalloc(doc, sizeof *n);
+		n = yml_alloc(doc, sizeof *n);
 		n->kind = YML_SEQ;
 		n->n = json_array_size(v);
-		n->kids = dalloc(doc, n->n * sizeof *n->kids);
+		n->kids = yml_alloc(doc, n->n * sizeof *n->kids);
 		json_t *item;
 		json_array_foreach(v, i, item)
 			n->kids[i] = convert(doc, item);
 		return n;
 	case JSON_OBJECT: {
-		n = dalloc(doc, sizeof *n);
+		n = yml_alloc(doc, sizeof *n);
 		n->kind = YML_MAP;
-		n->kids = dalloc(doc, 2 * json_object_size(v) * sizeof *n->kids);
+		n->kids = yml_alloc(doc, 2 * json_object_size(v) * sizeof *n->kids);
 		const char *k;
 		json_t *val;
 		/* jansson keeps the order of the file's keys */

@@ -4,6 +4,7 @@
 #include "csl.h"
 #include "diag.h"
 #include "escape.h"
+#include "sandbox.h"
 #include "status.h"
 #include "job.h"
 #include "util.h"
@@ -905,11 +906,6 @@ static int l_view_len(lua_State *L)
 	return 1;
 }
 
-static int l_view_readonly(lua_State *L)
-{
-	return luaL_error(L, "site values are read-only in templates (copy them into a local table first)");
-}
-
 /* registry["vade.pageview"], registry["vade.views"] (per language, the views of every page in
  * site order) and registry["vade.viewcache"]; pushes nothing. */
 static void build_views(lua_State *L, struct worker *w)
@@ -924,7 +920,7 @@ static void build_views(lua_State *L, struct worker *w)
 	}
 	lua_pushcfunction(L, l_view_len);
 	lua_setfield(L, -2, "__len");
-	lua_pushcfunction(L, l_view_readonly);
+	lua_pushcfunction(L, sandbox_readonly);
 	lua_setfield(L, -2, "__newindex");
 	lua_pushliteral(L, "read-only");
 	lua_setfield(L, -2, "__metatable");
@@ -1173,7 +1169,7 @@ static void push_pager(lua_State *L, struct worker *w, const struct job *j)
 {
 	lua_newtable(L);
 	lua_createtable(L, 0, 2);
-	lua_pushcfunction(L, l_view_readonly);
+	lua_pushcfunction(L, sandbox_readonly);
 	lua_setfield(L, -2, "__newindex");
 	lua_pushlightuserdata(L, w);
 	lua_pushinteger(L, (lua_Integer)j->page->index);
@@ -1216,7 +1212,7 @@ void model_push_vars(struct worker *w, const struct job *j, const struct md_resu
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, l_page_eq);
 	lua_setfield(L, -2, "__eq");
-	lua_pushcfunction(L, l_view_readonly);
+	lua_pushcfunction(L, sandbox_readonly);
 	lua_setfield(L, -2, "__newindex");
 	lua_pushlightuserdata(L, w);
 	lua_pushcclosure(L, l_page_pairs, 1);

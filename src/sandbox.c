@@ -228,7 +228,7 @@ static int l_next(lua_State *L)
 
 /* {======= read-only views */
 
-static int l_readonly(lua_State *L)
+int sandbox_readonly(lua_State *L)
 {
 	return luaL_error(L, "site values are read-only in templates (copy them into a local table first)");
 }
@@ -348,7 +348,7 @@ static void open_views(lua_State *L, struct step_meter *m)
 		lua_pushcclosure(L, r->func, 2);
 		lua_setfield(L, -2, r->name);
 	}
-	lua_pushcfunction(L, l_readonly);
+	lua_pushcfunction(L, sandbox_readonly);
 	lua_setfield(L, -2, "__newindex");
 	lua_pushliteral(L, "read-only");
 	lua_setfield(L, -2, "__metatable");

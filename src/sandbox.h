@@ -39,6 +39,10 @@ void sandbox_tostring(lua_State *L, int idx);
  * with a metatable (a view already, or one of model.c's page views) is left as it is. */
 void sandbox_freeze(lua_State *L);
 
+/* The __newindex of every read-only value templates see (a lua_CFunction): raises the error
+ * that says so. */
+int sandbox_readonly(lua_State *L);
+
 /* Adds n steps to m; raises the step-limit error when m is past its limit. */
 void sandbox_charge(lua_State *L, struct step_meter *m, long n);
 

@@ -8,8 +8,10 @@
 #include "status.h"
 #include "job.h"
 #include "output.h"
+#include "sandbox.h"
 #include "util.h"
 
+#include <lauxlib.h>
 #include <libxml/uri.h>
 #include <libxml/xmlwriter.h>
 #include <pthread.h>
@@ -258,51 +260,139 @@ static void render_search(struct worker *w)
 
 static const char *const state_names[3] = {"current", "outdated", "missing"};
 
-/* One language's entries of one kind, for the dashboard. */
-static void push_entries(struct worker *w, const struct job *j, const struct tr_lang *TL, int k, size_t l)
+/* {======= the dashboard's entries, made as a template reads them
+ *
+ * A language's entries of one kind are a read-only list whose items are made when read (and
+ * left to the collector after): a 10,000-page site has 20,000 page entries per language, and
+ * made all at once, with their passages, they were a sixth of a build's peak memory (issue 13).
+ * The list answers #, ipairs (Lua 5.4 reads items through __index) and pairs as a table
+ * would; an item read twice is made twice (equal, not the same table). */
+struct entries {
+	struct worker *w;
+	const struct job *j;
+	const struct tr_lang *TL; /* NULL once the dashboard is made: the list then reads as empty */
+	int k;
+	size_t l;
+};
+
+/* Pushes entry i (0-based) of the list, frozen. */
+static void push_entry(lua_State *L, const struct entries *es, size_t i)
 {
-	lua_State *L = tpl_lua(w->e);
-	const struct site *s = w->sh->s;
+	const struct site *s = es->w->sh->s;
+	const struct tr_entry *e = &es->TL->e[es->k][i];
+	lua_createtable(L, 0, 8);
+	model_set_str(L, "id", e->id);
+	model_set_str(L, "source", e->src);
+	model_set_str(L, "state", state_names[e->state]);
+	const struct page *pg = es->k == TR_PAGES ? site_find(s, e->id) : NULL;
+	if (pg) {
+		char *rel = site_url_relative(es->j->out_path, resolve_output(es->w->sh->r, pg, es->l));
+		model_set_str(L, "url", rel);
+		free(rel);
+		model_set_str(L, "title", site_page_doc(s, pg, 0)->title);
+	}
+	/* changed: the first CHANGED_SHOWN passages that are not current, each {id, change,
+	 * label, words}; changed_more: how many more. */
+	size_t shown = e->nlisted < CHANGED_SHOWN ? e->nlisted : CHANGED_SHOWN;
+	lua_createtable(L, (int)shown, 0);
+	for (size_t c = 0; c < shown; c++) {
+		lua_createtable(L, 0, 4);
+		model_set_str(L, "id", e->items[c].id);
+		model_set_str(L, "change", tr_change_names[e->items[c].change]);
+		model_set_str(L, "label", e->items[c].label);
+		lua_pushinteger(L, (lua_Integer)e->items[c].words);
+		lua_setfield(L, -2, "words");
+		lua_rawseti(L, -2, (lua_Integer)c + 1);
+	}
+	lua_setfield(L, -2, "changed");
+	lua_pushinteger(L, (lua_Integer)(e->nitems - shown));
+	lua_setfield(L, -2, "changed_more");
+	model_set_str(L, "note", e->note);
+	tpl_freeze(L);
+}
+
+static size_t entries_len(const struct entries *es)
+{
+	return es->TL ? es->TL->n[es->k] : 0;
+}
+
+/* __index(list, i), __len(list): upvalue 1 is the struct entries (a full userdata). */
+static int l_entries_index(lua_State *L)
+{
+	const struct entries *es = lua_touserdata(L, lua_upvalueindex(1));
+	lua_Integer i = lua_isinteger(L, 2) ? lua_tointeger(L, 2) : 0;
+	if (i >= 1 && (lua_Unsigned)i <= entries_len(es))
+		push_entry(L, es, (size_t)i - 1);
+	else
+		lua_pushnil(L);
+	return 1;
+}
+
+static int l_entries_len(lua_State *L)
+{
+	lua_pushinteger(L, (lua_Integer)entries_len(lua_touserdata(L, lua_upvalueindex(1))));
+	return 1;
+}
+
+/* The iterator pairs(list) returns: the items in order, as ipairs gives them. */
+static int l_entries_next(lua_State *L)
+{
+	lua_Integer i = luaL_optinteger(L, 2, 0) + 1;
+	lua_pushinteger(L, i);
+	if (lua_geti(L, 1, i) == LUA_TNIL)
+		return 1;
+	return 2;
+}
+
+static int l_entries_pairs(lua_State *L)
+{
+	lua_pushcfunction(L, l_entries_next);
+	lua_pushvalue(L, 1);
+	lua_pushinteger(L, 0);
+	return 3;
+}
+
+/* Pushes the list of TL's entries of kind k in language l; returns its struct, whose TL the caller
+ * sets NULL once the page is made. */
+static struct entries *push_entry_list(lua_State *L, struct worker *w, const struct job *j, const struct tr_lang *TL,
+                                       int k, size_t l)
+{
+	lua_newtable(L);
+	struct entries *es = lua_newuserdatauv(L, sizeof *es, 0);
+	*es = (struct entries){w, j, TL, k, l};
+	lua_createtable(L, 0, 5);
+	static const luaL_Reg meta[] = {{"__index", l_entries_index}, {"__len", l_entries_len}, {NULL, NULL}};
+	for (const luaL_Reg *m = meta; m->name; m++) {
+		lua_pushvalue(L, -2);
+		lua_pushcclosure(L, m->func, 1);
+		lua_setfield(L, -2, m->name);
+	}
+	lua_pushcfunction(L, l_entries_pairs);
+	lua_setfield(L, -2, "__pairs");
+	lua_pushcfunction(L, sandbox_readonly);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushliteral(L, "read-only");
+	lua_setfield(L, -2, "__metatable");
+	lua_remove(L, -2);
+	lua_setmetatable(L, -2);
+	return es;
+}
+
+/* One language's entries of one kind, for the dashboard: {current, outdated, missing, items}. */
+static struct entries *push_entries(lua_State *L, struct worker *w, const struct job *j, const struct tr_lang *TL,
+                                    int k, size_t l)
+{
 	lua_createtable(L, 0, 4);
 	for (int st = 0; st < 3; st++) {
 		lua_pushinteger(L, (lua_Integer)TL->count[k][st]);
 		lua_setfield(L, -2, state_names[st]);
 	}
-	lua_createtable(L, (int)TL->n[k], 0);
-	for (size_t i = 0; i < TL->n[k]; i++) {
-		const struct tr_entry *e = &TL->e[k][i];
-		lua_createtable(L, 0, 4);
-		model_set_str(L, "id", e->id);
-		model_set_str(L, "source", e->src);
-		model_set_str(L, "state", state_names[e->state]);
-		const struct page *pg = k == TR_PAGES ? site_find(s, e->id) : NULL;
-		if (pg) {
-			char *rel = site_url_relative(j->out_path, resolve_output(w->sh->r, pg, l));
-			model_set_str(L, "url", rel);
-			free(rel);
-			model_set_str(L, "title", site_page_doc(s, pg, 0)->title);
-		}
-		/* changed: the first CHANGED_SHOWN passages that are not current, each {id, change,
-		 * label, words}; changed_more: how many more. */
-		size_t shown = e->nlisted < CHANGED_SHOWN ? e->nlisted : CHANGED_SHOWN;
-		lua_createtable(L, (int)shown, 0);
-		for (size_t c = 0; c < shown; c++) {
-			lua_createtable(L, 0, 4);
-			model_set_str(L, "id", e->items[c].id);
-			model_set_str(L, "change", tr_change_names[e->items[c].change]);
-			model_set_str(L, "label", e->items[c].label);
-			lua_pushinteger(L, (lua_Integer)e->items[c].words);
-			lua_setfield(L, -2, "words");
-			lua_rawseti(L, -2, (lua_Integer)c + 1);
-		}
-		lua_setfield(L, -2, "changed");
-		lua_pushinteger(L, (lua_Integer)(e->nitems - shown));
-		lua_setfield(L, -2, "changed_more");
-		model_set_str(L, "note", e->note);
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
-	}
+	struct entries *es = push_entry_list(L, w, j, TL, k, l);
 	lua_setfield(L, -2, "items");
+	return es;
 }
+
+/* }======= */
 
 /* The translation dashboard: every language, how far behind. */
 static void render_dashboard(struct worker *w, const struct tr_report *status)
@@ -314,6 +404,7 @@ static void render_dashboard(struct worker *w, const struct tr_report *status)
 	model_push_vars(w, &j, NULL);
 	lua_pushnil(L);
 	lua_setfield(L, -2, "data");
+	struct entries **lists = xcalloc((s->nlangs - 1) * TR_KINDS, sizeof *lists);
 	lua_createtable(L, (int)s->nlangs - 1, 0);
 	for (size_t l = 1; l < s->nlangs; l++) {
 		lua_createtable(L, 0, 4);
@@ -321,7 +412,7 @@ static void render_dashboard(struct worker *w, const struct tr_report *status)
 		model_set_str(L, "name", s->langs[l].name);
 		model_set_str(L, "dir", s->langs[l].dir);
 		for (int k = 0; k < TR_KINDS; k++) {
-			push_entries(w, &j, &status->langs[l], k, l);
+			lists[(l - 1) * TR_KINDS + k] = push_entries(L, w, &j, &status->langs[l], k, l);
 			lua_setfield(L, -2, kinds[k]);
 		}
 		lua_rawseti(L, -2, (lua_Integer)l);
@@ -332,6 +423,10 @@ static void render_dashboard(struct worker *w, const struct tr_report *status)
 	lua_setfield(L, -2, "page");
 	render_extra(w, &j, "translations.html");
 	lua_pop(L, 1);
+	/* j goes now: a list a template kept somewhere reads as empty from here on */
+	for (size_t i = 0; i < (s->nlangs - 1) * TR_KINDS; i++)
+		lists[i]->TL = NULL;
+	free(lists);
 }
 
 /* The "page not found" pages: <lang>/404.html in each language and 404.html at the

@@ -4,6 +4,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdalign.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -30,15 +32,29 @@ struct ctx {
 	bool failed;
 };
 
-static void *dalloc(struct yml_doc *doc, size_t n)
+/* A chunk of a doc's memory: the newest first, each linking to the one before. */
+struct yml_chunk {
+	struct yml_chunk *prev;
+	size_t used, cap;
+	_Alignas(max_align_t) unsigned char data[];
+};
+
+void *yml_alloc(struct yml_doc *doc, size_t n)
 {
-	void *p = xcalloc(1, n);
-	if (doc->nmem == doc->capmem) {
-		doc->capmem = doc->capmem ? doc->capmem * 2 : 64;
-		doc->mem = xrealloc(doc->mem, doc->capmem * sizeof *doc->mem);
+	n = (n + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
+	struct yml_chunk *c = doc->mem;
+	if (!c || c->cap - c->used < n) {
+		/* a front matter of a few fields fits in the first; a data file's chunks grow to 64 KiB */
+		size_t cap = c ? (c->cap < 32768 ? c->cap * 2 : 65536) : 480;
+		if (cap < n)
+			cap = n;
+		c = xmalloc(sizeof *c + cap);
+		*c = (struct yml_chunk){.prev = doc->mem, .cap = cap};
+		doc->mem = c;
 	}
-	doc->mem[doc->nmem++] = p;
-	return p;
+	void *p = c->data + c->used;
+	c->used += n;
+	return memset(p, 0, n);
 }
 
 static void fail(struct ctx *c, yaml_mark_t m, const char *msg)
@@ -74,7 +90,7 @@ static void add_anchor(struct ctx *c, const char *name, struct yml_node *n, size
 
 static struct yml_node *new_node(struct ctx *c, enum yml_kind kind, yaml_mark_t m)
 {
-	struct yml_node *n = dalloc(c->doc, sizeof *n);
+	struct yml_node *n = yml_alloc(c->doc, sizeof *n);
 	n->kind = kind;
 	n->line = (int)m.line + c->line0;
 	n->col = (int)m.column + 1;
@@ -85,7 +101,7 @@ static void add_kid(struct ctx *c, struct yml_node *parent, struct yml_node *kid
 {
 	if (parent->n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 4;
-		struct yml_node **k = dalloc(c->doc, ncap * sizeof *k);
+		struct yml_node **k = yml_alloc(c->doc, ncap * sizeof *k);
 		if (parent->n)
 			memcpy(k, parent->kids, parent->n * sizeof *k);
 		parent->kids = k;
@@ -149,7 +165,7 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 		n->eline = (int)ev->end_mark.line + c->line0;
 		n->ecol = (int)ev->end_mark.column + 1;
 		n->len = ev->data.scalar.length;
-		n->str = dalloc(c->doc, n->len + 1);
+		n->str = yml_alloc(c->doc, n->len + 1);
 		memcpy(n->str, ev->data.scalar.value, n->len);
 		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !ev->data.scalar.tag;
 		anchor = (char *)ev->data.scalar.anchor;
@@ -296,9 +312,10 @@ void yml_free(struct yml_doc *doc)
 {
 	if (!doc)
 		return;
-	for (size_t i = 0; i < doc->nmem; i++)
-		free(doc->mem[i]);
-	free(doc->mem);
+	for (struct yml_chunk *c = doc->mem, *prev; c; c = prev) {
+		prev = c->prev;
+		free(c);
+	}
 	free(doc->path);
 	free(doc);
 }

@@ -9,11 +9,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -82,6 +84,7 @@ struct op {
 	mode_t mode;                /* OP_MODE */
 	struct file_sum sum;        /* OP_FILE, once digested */
 	bool read;                  /* OP_FILE: digested */
+	uint64_t id;                /* OP_FILE: which version the walk found (file_id); 0 when racy */
 };
 
 /* What the walk makes: the ops; and, for every file but the pages' texts and translation records
@@ -91,6 +94,7 @@ struct folds {
 	size_t n, cap;
 	bool rest;                  /* a digest of the rest is made */
 	const char *content;        /* the content folder's path, where the exceptions are */
+	time_t since;               /* when the walk began (file_id) */
 };
 
 static struct op *add_op(struct folds *f, enum op_kind kind, bool rest, const char *text)
@@ -103,6 +107,8 @@ static struct op *add_op(struct folds *f, enum op_kind kind, bool rest, const ch
 	*o = (struct op){.kind = kind, .rest = rest, .text = text ? xstrdup(text) : NULL};
 	return o;
 }
+
+static uint64_t file_id(const struct stat *st, time_t since);
 
 static bool ends_with(const char *s, const char *tail)
 {
@@ -152,7 +158,7 @@ static bool walk_tree(struct folds *f, const char *dir, const char *skip)
 		} else if (S_ISDIR(st.st_mode)) {
 			ok = walk_tree(f, p, skip);
 		} else if (S_ISREG(st.st_mode)) {
-			add_op(f, OP_FILE, rest, p);
+			add_op(f, OP_FILE, rest, p)->id = file_id(&st, f->since);
 		} else {
 			add_op(f, OP_MODE, rest, NULL)->mode = st.st_mode;
 		}
@@ -175,11 +181,73 @@ static void *sum_run(void *arg)
 	struct summing *sm = arg;
 	for (size_t i; (i = atomic_fetch_add(&sm->next, 1)) < sm->f->n;) {
 		struct op *o = &sm->f->v[i];
-		if (o->kind == OP_FILE)
+		if (o->kind == OP_FILE && !o->read)
 			o->read = sum_file(o->text, &o->sum);
 	}
 	return NULL;
 }
+
+/* {======= files this process digested before
+ *
+ * A build digests its inputs twice (before it reads them and after it wrote, state.h), and
+ * `vade serve` before each rebuild: reading every file each time was most of a no-op or
+ * one-page rebuild's digest at 10,000 pages (issue 13). A file found as it was when this
+ * process last read it — the same device, inode, size, modification and change times (the
+ * kernel sets the change time on every write, rename into place or touch, and nobody can set
+ * it back) — has its sum taken again instead. Like git's index, a file changed close to when
+ * it was read could change again within its file system's time resolution and keep its
+ * times: one whose times are less than KNOWN_RACY seconds before the walk began is read
+ * again by the next digest. Each digest keeps its files for the next (one digest at a time). */
+#define KNOWN_RACY 3
+/* The last digest's walk: its ops, in order. */
+static struct {
+	pthread_mutex_t lock;       /* held by state_inputs() throughout */
+	struct folds f;
+} known_files = {PTHREAD_MUTEX_INITIALIZER, {0}};
+
+/* A digest of st's device, inode, size, modification and change times; 0 (no version) when
+ * either time is less than KNOWN_RACY seconds before since. */
+static uint64_t file_id(const struct stat *st, time_t since)
+{
+	if (st->st_mtim.tv_sec >= since - KNOWN_RACY || st->st_ctim.tv_sec >= since - KNOWN_RACY)
+		return 0;
+	const uint64_t v[7] = {st->st_dev, st->st_ino, (uint64_t)st->st_size, (uint64_t)st->st_mtim.tv_sec,
+	                       (uint64_t)st->st_mtim.tv_nsec, (uint64_t)st->st_ctim.tv_sec, (uint64_t)st->st_ctim.tv_nsec};
+	uint64_t h = XXH3_64bits(v, sizeof v);
+	return h ? h : 1;
+}
+
+/* The sums of the walk's files that the last digest read as they are now, taken. */
+static void known_take(struct folds *f)
+{
+	const struct folds *k = &known_files.f;
+	if (!k->n)
+		return;
+	struct strmap at = STRMAP_INIT; /* path -> index; keys borrowed */
+	for (size_t i = 0; i < k->n; i++)
+		if (k->v[i].kind == OP_FILE && k->v[i].read && k->v[i].id)
+			*strmap_put(&at, k->v[i].text, NULL) = i;
+	for (size_t i = 0; i < f->n; i++) {
+		struct op *o = &f->v[i];
+		size_t *j = o->kind == OP_FILE && o->id ? strmap_get(&at, o->text) : NULL;
+		if (j && k->v[*j].id == o->id) {
+			o->sum = k->v[*j].sum;
+			o->read = true;
+		}
+	}
+	strmap_free(&at);
+}
+
+static void ops_free(struct folds *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		free(f->v[i].text);
+	free(f->v);
+	f->v = NULL;
+	f->n = f->cap = 0;
+}
+
+/* }======= */
 
 /* Digests the files of the walk on up to jobs threads. */
 static void sum_files(struct folds *f, int jobs)
@@ -190,7 +258,7 @@ static void sum_files(struct folds *f, int jobs)
 	run_threads(sum_run, &sm, f->n / 256 < n ? f->n / 256 + 1 : n); /* a small site: one */
 }
 
-/* Folds the ops into h (and the rest into hr, when not NULL) in their order; frees them. False
+/* Folds the ops into h (and the rest into hr, when not NULL) in their order. False
  * when a file could not be read. */
 static bool fold_ops(struct folds *f, XXH3_state_t *h, XXH3_state_t *hr)
 {
@@ -225,11 +293,7 @@ static bool fold_ops(struct folds *f, XXH3_state_t *h, XXH3_state_t *hr)
 				fold_str(also, "\n");
 			break;
 		}
-		free(o->text);
 	}
-	free(f->v);
-	f->v = NULL;
-	f->n = f->cap = 0;
 	return ok;
 }
 
@@ -267,6 +331,7 @@ const char *state_theme_outside(const char *site_dir, const char *theme_dir)
 bool state_inputs(const char *site_dir, const char *out_dir, const char *theme_dir, int jobs, struct state_digest *d,
                   struct state_digest *rest)
 {
+	pthread_mutex_lock(&known_files.lock);
 	XXH3_state_t *h = XXH3_createState(), *hr = rest ? XXH3_createState() : NULL;
 	XXH3_128bits_reset(h);
 	fold_str(h, STATE_HEAD);
@@ -286,16 +351,23 @@ bool state_inputs(const char *site_dir, const char *out_dir, const char *theme_d
 	char *dirs[6];
 	base_dirs(site_dir, dirs);
 	dirs[5] = theme_dir ? xstrdup(theme_dir) : NULL;
-	struct folds f = {.rest = hr != NULL, .content = dirs[0]};
+	struct folds f = {.rest = hr != NULL, .content = dirs[0], .since = time(NULL)};
 	for (size_t i = 0; i < 6; i++) {
 		if (ok && dirs[i]) {
 			add_op(&f, OP_NOTE, hr != NULL, dirs[i]);
 			ok = walk_tree(&f, dirs[i], out);
 		}
 	}
-	if (ok)
+	if (ok) {
+		known_take(&f);
 		sum_files(&f, jobs);
+	}
 	ok = fold_ops(&f, h, hr) && ok;
+	/* the walk is kept for the next digest; a failed one keeps the last */
+	ops_free(ok ? &known_files.f : &f);
+	if (ok)
+		known_files.f = f;
+	pthread_mutex_unlock(&known_files.lock);
 	for (size_t i = 0; i < 6; i++)
 		free(dirs[i]);
 	XXH128_hash_t r = XXH3_128bits_digest(h);

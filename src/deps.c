@@ -415,7 +415,7 @@ void deps_unit_clear(struct deps_unit *u)
  * output folder. Every field is 8-byte aligned: strings are a u64 length, the bytes, a
  * NUL, padding; lists a u64 count then their items.
  *
- *   head "vade-deps 1\n" (16 bytes), u64 global[2], npages, nlangs
+ *   head "vade-deps 2\n" (16 bytes), u64 global[2], npages, nlangs
  *   u64 digests[(npages * nlangs + 1) * DEP_NGROUPS] (the pages' slots, then the site's)
  *   u64 nsets; each: u64 n, u32 ids[n] (padded)
  *   per slot: u64 known; when known:
@@ -429,8 +429,8 @@ void deps_unit_clear(struct deps_unit *u)
  *   u64 nfiles; each: i64 stamp[STAMP], the name
  *   u64 XXH3-64 of all before */
 
-#define DEPS_HEAD "vade-deps 1\n\0\0\0"
-#define STAMP 6
+#define DEPS_HEAD "vade-deps 2\n\0\0\0"
+#define STAMP FILE_VERSION
 
 static void put_ids(struct buf *b, const uint32_t *v, size_t n)
 {
@@ -438,15 +438,13 @@ static void put_ids(struct buf *b, const uint32_t *v, size_t n)
 	bin_pad8(b);
 }
 
-/* A file's stamp: size, modification and change times, inode. False when it is not a regular file there. */
+/* A file's stamp: which version of it is there (file_version). False when it is not a regular file there. */
 static bool stamp_of(int dir_fd, const char *rel, int64_t st_out[STAMP])
 {
 	struct stat st;
 	if (fstatat(dir_fd, rel, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
 		return false;
-	int64_t v[STAMP] = {st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
-	                    (int64_t)st.st_ino};
-	memcpy(st_out, v, sizeof v);
+	file_version(&st, st_out);
 	return true;
 }
 

@@ -911,19 +911,10 @@ static int l_view_len(lua_State *L)
 static void build_views(lua_State *L, struct worker *w)
 {
 	const struct site *s = w->sh->s;
-	lua_createtable(L, 0, 5);
-	static const luaL_Reg meta[] = {{"__index", l_view_index}, {"__pairs", l_view_pairs}, {NULL, NULL}};
-	for (const luaL_Reg *m = meta; m->name; m++) {
-		lua_pushlightuserdata(L, w);
-		lua_pushcclosure(L, m->func, 1);
-		lua_setfield(L, -2, m->name);
-	}
-	lua_pushcfunction(L, l_view_len);
-	lua_setfield(L, -2, "__len");
-	lua_pushcfunction(L, sandbox_readonly);
-	lua_setfield(L, -2, "__newindex");
-	lua_pushliteral(L, "read-only");
-	lua_setfield(L, -2, "__metatable");
+	static const luaL_Reg meta[] = {{"__index", l_view_index}, {"__pairs", l_view_pairs}, {"__len", l_view_len},
+	                                {NULL, NULL}};
+	lua_pushlightuserdata(L, w);
+	sandbox_push_view_meta(L, meta, 1);
 	int meta_i = lua_gettop(L);
 	lua_createtable(L, (int)s->nlangs, 0);
 	for (size_t l = 0; l < s->nlangs; l++) {

@@ -193,11 +193,33 @@ static int l_pairs(lua_State *L)
 	return push_pairs(L, 1, 1, meter_of(L, 1), false);
 }
 
+/* next(view, k) of a value with a __pairs (read-only views): the key after k in the order pairs()
+ * gives, found by walking it from the start. */
+static int view_next(lua_State *L)
+{
+	lua_pushvalue(L, 1);
+	lua_call(L, 1, 3); /* 3, 4, 5: pairs()'s function, state and control */
+	bool want = lua_isnil(L, 2);
+	for (;;) {
+		lua_pushvalue(L, 3);
+		lua_pushvalue(L, 4);
+		lua_pushvalue(L, 5);
+		lua_call(L, 2, 2);
+		if (lua_isnil(L, -2) || want)
+			return lua_isnil(L, -2) ? 1 : 2;
+		want = lua_rawequal(L, -2, 2);
+		lua_pop(L, 1);
+		lua_replace(L, 5);
+	}
+}
+
 /* next(t [, k]): the key after k in pairs()'s order, found in one pass over t. */
 static int l_next(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_settop(L, 2);
+	if (luaL_getmetafield(L, 1, "__pairs") != LUA_TNIL)
+		return view_next(L);
 	lua_pushnil(L); /* 3: the best key so far */
 	bool after = !lua_isnil(L, 2), found = false;
 	struct key from, best, k;
@@ -231,6 +253,17 @@ static int l_next(lua_State *L)
 int sandbox_readonly(lua_State *L)
 {
 	return luaL_error(L, "site values are read-only in templates (copy them into a local table first)");
+}
+
+void sandbox_push_view_meta(lua_State *L, const luaL_Reg *fns, int nup)
+{
+	lua_createtable(L, 0, 6);
+	lua_insert(L, -(nup + 1));
+	luaL_setfuncs(L, fns, nup);
+	lua_pushcfunction(L, sandbox_readonly);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushliteral(L, "read-only");
+	lua_setfield(L, -2, "__metatable");
 }
 
 /* Read-only views: an empty proxy table per real table, all sharing one
@@ -338,20 +371,14 @@ static void open_views(lua_State *L, struct step_meter *m)
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.frozen");
 	weak_keyed_table(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.keys");
-	lua_newtable(L); /* proxy -> real table */
-	lua_createtable(L, 0, 5);
+	/* proxy -> real table: weak-keyed, so a view no template holds goes with its table (a frozen
+	 * value made on each read, such as a dashboard item, would otherwise stay for the build) */
+	weak_keyed_table(L);
 	static const luaL_Reg ro[] = {{"__index", l_ro_index}, {"__len", l_ro_len}, {"__pairs", l_ro_pairs},
 	                              {NULL, NULL}};
-	for (const luaL_Reg *r = ro; r->name; r++) {
-		lua_pushvalue(L, -2);
-		lua_pushlightuserdata(L, m);
-		lua_pushcclosure(L, r->func, 2);
-		lua_setfield(L, -2, r->name);
-	}
-	lua_pushcfunction(L, sandbox_readonly);
-	lua_setfield(L, -2, "__newindex");
-	lua_pushliteral(L, "read-only");
-	lua_setfield(L, -2, "__metatable");
+	lua_pushvalue(L, -1);
+	lua_pushlightuserdata(L, m);
+	sandbox_push_view_meta(L, ro, 2);
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.rometa");
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.real");
 }

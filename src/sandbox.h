@@ -20,6 +20,7 @@
 
 #include "pattern.h"
 
+#include <lauxlib.h>
 #include <lua.h>
 
 /* Sets up L's read-only views and its string metatable, and pushes the table of
@@ -42,6 +43,12 @@ void sandbox_freeze(lua_State *L);
 /* The __newindex of every read-only value templates see (a lua_CFunction): raises the error
  * that says so. */
 int sandbox_readonly(lua_State *L);
+
+/* Pushes a metatable for read-only values of one kind: fns (luaL_setfuncs: each a closure over
+ * the nup values at the top of the stack, which it pops), then __newindex = sandbox_readonly and
+ * __metatable = "read-only" (templates can neither change nor replace it). freeze leaves a table
+ * with such a metatable as it is. */
+void sandbox_push_view_meta(lua_State *L, const luaL_Reg *fns, int nup);
 
 /* Adds n steps to m; raises the step-limit error when m is past its limit. */
 void sandbox_charge(lua_State *L, struct step_meter *m, long n);

@@ -106,7 +106,9 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 	return rc;
 }
 
-/* A cheap fingerprint of a folder tree: names, sizes and modification times. */
+/* A cheap fingerprint of a folder tree: names and which version of each file is there
+ * (file_version: a rewrite that keeps the size and puts the modification time back still moves
+ * the change time). */
 static void fingerprint(const char *dir, uint64_t *h, const char *skip)
 {
 	DIR *d = opendir(dir);
@@ -121,9 +123,10 @@ static void fingerprint(const char *dir, uint64_t *h, const char *skip)
 		if ((!skip || strcmp(p, skip)) && lstat(p, &st) == 0) {
 			for (const char *c = p; *c; c++)
 				*h = (*h ^ (unsigned char)*c) * 0x100000001b3ULL;
-			*h = (*h ^ (uint64_t)st.st_size) * 0x100000001b3ULL;
-			*h = (*h ^ (uint64_t)st.st_mtim.tv_sec) * 0x100000001b3ULL;
-			*h = (*h ^ (uint64_t)st.st_mtim.tv_nsec) * 0x100000001b3ULL;
+			int64_t v[FILE_VERSION];
+			file_version(&st, v);
+			for (size_t i = 0; i < FILE_VERSION; i++)
+				*h = (*h ^ (uint64_t)v[i]) * 0x100000001b3ULL;
 			if (S_ISDIR(st.st_mode))
 				fingerprint(p, h, skip);
 		}

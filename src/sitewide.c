@@ -262,11 +262,12 @@ static const char *const state_names[3] = {"current", "outdated", "missing"};
 
 /* {======= the dashboard's entries, made as a template reads them
  *
- * A language's entries of one kind are a read-only list whose items are made when read (and
- * left to the collector after): a 10,000-page site has 20,000 page entries per language, and
- * made all at once, with their passages, they were a sixth of a build's peak memory (issue 13).
- * The list answers #, ipairs (Lua 5.4 reads items through __index) and pairs as a table
- * would; an item read twice is made twice (equal, not the same table). */
+ * A language's entries of one kind are a read-only list whose items are made when read: a
+ * 10,000-page site has 20,000 page entries per language, and made all at once, with their
+ * passages, they were a sixth of a build's peak memory (issue 13). The list answers #, ipairs
+ * (Lua 5.4 reads items through __index), pairs and next as a table would; an item is kept
+ * (weakly) while a template holds it, so reading it again gives the same table, and the
+ * collector takes it after. */
 struct entries {
 	struct worker *w;
 	const struct job *j;
@@ -316,15 +317,21 @@ static size_t entries_len(const struct entries *es)
 	return es->TL ? es->TL->n[es->k] : 0;
 }
 
-/* __index(list, i), __len(list): upvalue 1 is the struct entries (a full userdata). */
+/* __index(list, i): upvalue 1 is the struct entries (a full userdata), 2 the items made so far
+ * (weak values). A key is an item's position as a table's would be: an integer, or a float equal to one. */
 static int l_entries_index(lua_State *L)
 {
 	const struct entries *es = lua_touserdata(L, lua_upvalueindex(1));
-	lua_Integer i = lua_isinteger(L, 2) ? lua_tointeger(L, 2) : 0;
-	if (i >= 1 && (lua_Unsigned)i <= entries_len(es))
-		push_entry(L, es, (size_t)i - 1);
-	else
+	int whole = 0;
+	lua_Integer i = lua_type(L, 2) == LUA_TNUMBER ? lua_tointegerx(L, 2, &whole) : 0;
+	if (!whole || i < 1 || (lua_Unsigned)i > entries_len(es)) {
 		lua_pushnil(L);
+	} else if (lua_rawgeti(L, lua_upvalueindex(2), i) == LUA_TNIL) {
+		lua_pop(L, 1);
+		push_entry(L, es, (size_t)i - 1);
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, lua_upvalueindex(2), i);
+	}
 	return 1;
 }
 
@@ -337,7 +344,7 @@ static int l_entries_len(lua_State *L)
 /* The iterator pairs(list) returns: the items in order, as ipairs gives them. */
 static int l_entries_next(lua_State *L)
 {
-	lua_Integer i = luaL_optinteger(L, 2, 0) + 1;
+	lua_Integer i = (lua_Integer)((lua_Unsigned)luaL_optinteger(L, 2, 0) + 1u); /* wraps, as ipairs' does */
 	lua_pushinteger(L, i);
 	if (lua_geti(L, 1, i) == LUA_TNIL)
 		return 1;
@@ -357,23 +364,17 @@ static int l_entries_pairs(lua_State *L)
 static struct entries *push_entry_list(lua_State *L, struct worker *w, const struct job *j, const struct tr_lang *TL,
                                        int k, size_t l)
 {
+	static const luaL_Reg meta[] = {{"__index", l_entries_index}, {"__len", l_entries_len},
+	                                {"__pairs", l_entries_pairs}, {NULL, NULL}};
 	lua_newtable(L);
 	struct entries *es = lua_newuserdatauv(L, sizeof *es, 0);
 	*es = (struct entries){w, j, TL, k, l};
-	lua_createtable(L, 0, 5);
-	static const luaL_Reg meta[] = {{"__index", l_entries_index}, {"__len", l_entries_len}, {NULL, NULL}};
-	for (const luaL_Reg *m = meta; m->name; m++) {
-		lua_pushvalue(L, -2);
-		lua_pushcclosure(L, m->func, 1);
-		lua_setfield(L, -2, m->name);
-	}
-	lua_pushcfunction(L, l_entries_pairs);
-	lua_setfield(L, -2, "__pairs");
-	lua_pushcfunction(L, sandbox_readonly);
-	lua_setfield(L, -2, "__newindex");
-	lua_pushliteral(L, "read-only");
-	lua_setfield(L, -2, "__metatable");
-	lua_remove(L, -2);
+	lua_newtable(L);
+	lua_createtable(L, 0, 1);
+	lua_pushliteral(L, "v");
+	lua_setfield(L, -2, "__mode");
+	lua_setmetatable(L, -2);
+	sandbox_push_view_meta(L, meta, 2);
 	lua_setmetatable(L, -2);
 	return es;
 }

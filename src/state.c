@@ -108,8 +108,6 @@ static struct op *add_op(struct folds *f, enum op_kind kind, bool rest, const ch
 	return o;
 }
 
-static uint64_t file_id(const struct stat *st, time_t since);
-
 static bool ends_with(const char *s, const char *tail)
 {
 	size_t n = strlen(s), t = strlen(tail);
@@ -124,6 +122,67 @@ static bool page_input(const struct folds *f, const char *dir, const char *name)
 		return false;
 	return ends_with(name, ".md") || (!strcmp(dir + n, "/i18n") && ends_with(name, ".status.yaml"));
 }
+
+/* {======= files this process digested before
+ *
+ * A build digests its inputs twice (before it reads them and after it wrote, state.h), and
+ * `vade serve` before each rebuild: reading every file each time was most of a no-op or
+ * one-page rebuild's digest at 10,000 pages (issue 13). A file found as it was when this
+ * process last read it — the same device, inode, size, modification and change times (the
+ * kernel sets the change time on every write, rename into place or touch, and nobody can set
+ * it back) — has its sum taken again instead. Like git's index, a file changed close to when
+ * it was read could change again within its file system's time resolution and keep its
+ * times: one whose times are less than KNOWN_RACY seconds before the walk began is read
+ * again by the next digest. Each digest keeps its files for the next (one digest at a time). */
+#define KNOWN_RACY 3
+/* The last digest's walk: its ops, in order. */
+static struct {
+	pthread_mutex_t lock;       /* held by state_inputs() throughout */
+	struct op *v;
+	size_t n;
+} known_files = {PTHREAD_MUTEX_INITIALIZER, NULL, 0};
+
+/* A digest of the version of the file st describes (file_version); 0 (none) when either of its
+ * times is less than KNOWN_RACY seconds before since. */
+static uint64_t file_id(const struct stat *st, time_t since)
+{
+	if (st->st_mtim.tv_sec >= since - KNOWN_RACY || st->st_ctim.tv_sec >= since - KNOWN_RACY)
+		return 0;
+	int64_t v[FILE_VERSION];
+	file_version(st, v);
+	uint64_t h = XXH3_64bits(v, sizeof v);
+	return h ? h : 1;
+}
+
+/* The sums of the walk's files that the last digest read as they are now, taken. */
+static void known_take(struct folds *f)
+{
+	const struct op *k = known_files.v;
+	if (!known_files.n)
+		return;
+	struct strmap at = STRMAP_INIT; /* path -> index; keys borrowed */
+	for (size_t i = 0; i < known_files.n; i++)
+		if (k[i].kind == OP_FILE && k[i].read && k[i].id)
+			*strmap_put(&at, k[i].text, NULL) = i;
+	for (size_t i = 0; i < f->n; i++) {
+		struct op *o = &f->v[i];
+		size_t *j = o->kind == OP_FILE && o->id ? strmap_get(&at, o->text) : NULL;
+		if (j && k[*j].id == o->id) {
+			o->sum = k[*j].sum;
+			o->read = true;
+		}
+	}
+	strmap_free(&at);
+}
+
+static void ops_free(struct op *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].text);
+	free(v);
+}
+
+/* }======= */
 
 /* Walks the tree under dir (names in byte order) into ops; skip is the output folder, left out
  * when it is inside. False on a symbolic link or an unreadable entry. */
@@ -186,68 +245,6 @@ static void *sum_run(void *arg)
 	}
 	return NULL;
 }
-
-/* {======= files this process digested before
- *
- * A build digests its inputs twice (before it reads them and after it wrote, state.h), and
- * `vade serve` before each rebuild: reading every file each time was most of a no-op or
- * one-page rebuild's digest at 10,000 pages (issue 13). A file found as it was when this
- * process last read it — the same device, inode, size, modification and change times (the
- * kernel sets the change time on every write, rename into place or touch, and nobody can set
- * it back) — has its sum taken again instead. Like git's index, a file changed close to when
- * it was read could change again within its file system's time resolution and keep its
- * times: one whose times are less than KNOWN_RACY seconds before the walk began is read
- * again by the next digest. Each digest keeps its files for the next (one digest at a time). */
-#define KNOWN_RACY 3
-/* The last digest's walk: its ops, in order. */
-static struct {
-	pthread_mutex_t lock;       /* held by state_inputs() throughout */
-	struct folds f;
-} known_files = {PTHREAD_MUTEX_INITIALIZER, {0}};
-
-/* A digest of st's device, inode, size, modification and change times; 0 (no version) when
- * either time is less than KNOWN_RACY seconds before since. */
-static uint64_t file_id(const struct stat *st, time_t since)
-{
-	if (st->st_mtim.tv_sec >= since - KNOWN_RACY || st->st_ctim.tv_sec >= since - KNOWN_RACY)
-		return 0;
-	const uint64_t v[7] = {st->st_dev, st->st_ino, (uint64_t)st->st_size, (uint64_t)st->st_mtim.tv_sec,
-	                       (uint64_t)st->st_mtim.tv_nsec, (uint64_t)st->st_ctim.tv_sec, (uint64_t)st->st_ctim.tv_nsec};
-	uint64_t h = XXH3_64bits(v, sizeof v);
-	return h ? h : 1;
-}
-
-/* The sums of the walk's files that the last digest read as they are now, taken. */
-static void known_take(struct folds *f)
-{
-	const struct folds *k = &known_files.f;
-	if (!k->n)
-		return;
-	struct strmap at = STRMAP_INIT; /* path -> index; keys borrowed */
-	for (size_t i = 0; i < k->n; i++)
-		if (k->v[i].kind == OP_FILE && k->v[i].read && k->v[i].id)
-			*strmap_put(&at, k->v[i].text, NULL) = i;
-	for (size_t i = 0; i < f->n; i++) {
-		struct op *o = &f->v[i];
-		size_t *j = o->kind == OP_FILE && o->id ? strmap_get(&at, o->text) : NULL;
-		if (j && k->v[*j].id == o->id) {
-			o->sum = k->v[*j].sum;
-			o->read = true;
-		}
-	}
-	strmap_free(&at);
-}
-
-static void ops_free(struct folds *f)
-{
-	for (size_t i = 0; i < f->n; i++)
-		free(f->v[i].text);
-	free(f->v);
-	f->v = NULL;
-	f->n = f->cap = 0;
-}
-
-/* }======= */
 
 /* Digests the files of the walk on up to jobs threads. */
 static void sum_files(struct folds *f, int jobs)
@@ -364,9 +361,13 @@ bool state_inputs(const char *site_dir, const char *out_dir, const char *theme_d
 	}
 	ok = fold_ops(&f, h, hr) && ok;
 	/* the walk is kept for the next digest; a failed one keeps the last */
-	ops_free(ok ? &known_files.f : &f);
-	if (ok)
-		known_files.f = f;
+	if (ok) {
+		ops_free(known_files.v, known_files.n);
+		known_files.v = f.v;
+		known_files.n = f.n;
+	} else {
+		ops_free(f.v, f.n);
+	}
 	pthread_mutex_unlock(&known_files.lock);
 	for (size_t i = 0; i < 6; i++)
 		free(dirs[i]);
@@ -398,8 +399,8 @@ static bool stamp(const char *out_dir, struct state_digest *d)
 		if (lstat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
 			ok = false;
 		} else {
-			int64_t f[7] = {st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec,
-			                st.st_ctim.tv_nsec, (int64_t)st.st_ino, (int64_t)st.st_dev};
+			int64_t f[FILE_VERSION];
+			file_version(&st, f);
 			fold_str(h, i < names.n ? names.v[i] : "");
 			fold(h, f, sizeof f);
 		}

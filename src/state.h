@@ -9,7 +9,7 @@
  * vade itself, with the output folder's path. After a build without errors or
  * warnings it digests them again and, when nothing changed while it ran,
  * records the digest and the output folder's stamp (every file its list names,
- * by size, times and inode). When the next build's digest and the folder's
+ * by size, times, inode and device). When the next build's digest and the folder's
  * stamp are the ones recorded, that build would write the same bytes into the
  * same files: it stops there.
  *

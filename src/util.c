@@ -231,6 +231,13 @@ char *path_dir(const char *path)
 /* From the deepest folder up: a new page's folder usually lacks only its last part, and each
  * mkdir() of a folder that is there takes its parent's lock and walks the whole path (trying every
  * part from the root was some 4 failed calls per page of a large build; issue 13). */
+void file_version(const struct stat *st, int64_t v[FILE_VERSION])
+{
+	const int64_t f[FILE_VERSION] = {st->st_size, st->st_mtim.tv_sec, st->st_mtim.tv_nsec, st->st_ctim.tv_sec,
+	                                 st->st_ctim.tv_nsec, (int64_t)st->st_ino, (int64_t)st->st_dev};
+	memcpy(v, f, sizeof f);
+}
+
 int mkdir_p(const char *path)
 {
 	if (mkdir(path, 0777) == 0 || errno == EEXIST)

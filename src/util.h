@@ -123,6 +123,14 @@ FILE *file_create_temp(const char *path, char **tmp);
  * killed process left: regular files of this user with no other name, untouched for a minute (a
  * writer still at work touches its file within seconds). */
 void file_sweep_temps(const char *prefix);
+/* Which version of a file st describes: its size, modification and change times (seconds,
+ * nanoseconds), inode and device, in that order. Any write, truncation, rename into place or
+ * touch changes one of them — the kernel sets the change time on each, and no call sets it back —
+ * so equal fields mean the same bytes, but for changes within the file system's time resolution
+ * (state.c reads files changed that recently again). */
+#define FILE_VERSION 7
+struct stat;
+void file_version(const struct stat *st, int64_t v[FILE_VERSION]);
 /* Makes folder path and the folders above it that are missing (mkdir -p): 0, or -1 with errno. */
 int mkdir_p(const char *path);
 bool is_dir(const char *path);

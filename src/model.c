@@ -658,7 +658,7 @@ static void push_view(lua_State *L, size_t i, size_t l)
 /* The tables a view's fields give, cached by slot and field. */
 enum view_table { VT_CHILDREN, VT_SECTIONS, VT_CHANGED, VT_OUTPUTS, VT_PARAMS, VT_TRANSLATIONS, VT_COUNT };
 
-/* Pushes cache[(slot, which)] (registry["vade.viewcache"], weak values), made by make(v) and
+/* Pushes cache[(slot, which)] (registry["vade.viewcache"]), made by make(v) and
  * frozen when missing. */
 static void push_cached(lua_State *L, const struct view *v, enum view_table which,
                         void (*make)(lua_State *, const struct view *))
@@ -932,11 +932,9 @@ static void build_views(lua_State *L, struct worker *w)
 	}
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.views");
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.pageview");
+	/* Held for the worker's life (a few tables per page and language): a view made again each
+	 * time the collector took it cost more than the page's template (issue 13). */
 	lua_newtable(L);
-	lua_createtable(L, 0, 1);
-	lua_pushliteral(L, "v");
-	lua_setfield(L, -2, "__mode");
-	lua_setmetatable(L, -2);
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.viewcache");
 }
 

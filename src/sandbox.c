@@ -194,19 +194,22 @@ static int l_pairs(lua_State *L)
 }
 
 /* next(view, k) of a value with a __pairs (read-only views): the key after k in the order pairs()
- * gives, found by walking it from the start. */
+ * gives, found by walking it from the start, each key walked a step on the meter (as next() of a
+ * table is charged for its pass). */
 static int view_next(lua_State *L)
 {
 	lua_pushvalue(L, 1);
 	lua_call(L, 1, 3); /* 3, 4, 5: pairs()'s function, state and control */
 	bool want = lua_isnil(L, 2);
-	for (;;) {
+	for (long n = 1;; n++) {
 		lua_pushvalue(L, 3);
 		lua_pushvalue(L, 4);
 		lua_pushvalue(L, 5);
 		lua_call(L, 2, 2);
-		if (lua_isnil(L, -2) || want)
+		if (lua_isnil(L, -2) || want) {
+			sandbox_charge(L, meter_of(L, 1), n);
 			return lua_isnil(L, -2) ? 1 : 2;
+		}
 		want = lua_rawequal(L, -2, 2);
 		lua_pop(L, 1);
 		lua_replace(L, 5);
@@ -218,6 +221,11 @@ static int l_next(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_settop(L, 2);
+	if (luaL_getmetafield(L, 1, "__next") != LUA_TNIL) { /* a view that finds the next key itself */
+		lua_insert(L, 1);
+		lua_call(L, 2, 2);
+		return lua_isnil(L, 1) ? 1 : 2;
+	}
 	if (luaL_getmetafield(L, 1, "__pairs") != LUA_TNIL)
 		return view_next(L);
 	lua_pushnil(L); /* 3: the best key so far */
@@ -266,13 +274,19 @@ void sandbox_push_view_meta(lua_State *L, const luaL_Reg *fns, int nup)
 	lua_setfield(L, -2, "__metatable");
 }
 
-/* Read-only views: an empty proxy table per real table, all sharing one
- * metatable whose functions find the real table in a map (upvalue 1), so a
- * frozen table costs a small table and a map entry, not a metatable of its own. */
+/* Read-only views: a proxy table per real table, all sharing one metatable, so
+ * a frozen table costs a small table, not a metatable of its own. The proxy
+ * holds its real table under a light userdata key (&real_key), which no
+ * template can make or read (every read goes through the metatable): the real
+ * table lives and goes with its proxy. A map from proxies to real tables did
+ * that too, but a strong map kept every view ever made for the build (one
+ * made on each read grew without end), and a weak one (an ephemeron table)
+ * made the collector's work grow with the number of views. */
+static const char real_key = 0;
+
 static void real_of(lua_State *L, int proxy)
 {
-	lua_pushvalue(L, proxy);
-	lua_rawget(L, lua_upvalueindex(1));
+	lua_rawgetp(L, proxy, &real_key);
 }
 
 static int l_ro_index(lua_State *L)
@@ -294,13 +308,12 @@ static int l_ro_len(lua_State *L)
 static int l_ro_pairs(lua_State *L)
 {
 	real_of(L, 1);
-	return push_pairs(L, -1, 1, meter_of(L, 2), true);
+	return push_pairs(L, -1, 1, meter_of(L, 1), true);
 }
 
 /* Deep read-only view of the table at the top. seen (at index seen) maps real
- * tables to their proxies, for shared and cyclic values; real (at index real)
- * maps proxies to real tables; meta is the shared metatable. */
-static void freeze(lua_State *L, int seen, int real, int meta)
+ * tables to their proxies, for shared and cyclic values; meta is the shared metatable. */
+static void freeze(lua_State *L, int seen, int meta)
 {
 	/* One level of the site model per call: pages nest children, so this goes deep. */
 	luaL_checkstack(L, 8, "site model nested too deeply");
@@ -321,14 +334,13 @@ static void freeze(lua_State *L, int seen, int real, int meta)
 	lua_pushvalue(L, t);
 	lua_pushvalue(L, -2);
 	lua_rawset(L, seen);
-	lua_pushvalue(L, -1);
 	lua_pushvalue(L, t);
-	lua_rawset(L, real);
+	lua_rawsetp(L, -2, &real_key);
 	/* Freeze the values in place: the real table is reachable only through the proxy. */
 	lua_pushnil(L);
 	while (lua_next(L, t)) {
 		if (lua_type(L, -1) == LUA_TTABLE) {
-			freeze(L, seen, real, meta);
+			freeze(L, seen, meta);
 			lua_pushvalue(L, -2);
 			lua_insert(L, -2);
 			lua_rawset(L, t);
@@ -346,11 +358,13 @@ void sandbox_freeze(lua_State *L)
 	if (!lua_istable(L, -1))
 		return;
 	int t = lua_gettop(L);
-	lua_getfield(L, LUA_REGISTRYINDEX, "vade.frozen");
-	lua_getfield(L, LUA_REGISTRYINDEX, "vade.real");
+	/* the tables this freeze met: a real table is reachable only through its proxy afterwards, so
+	 * no later freeze meets it again (a registry-wide map of them, weak-keyed, made the collector
+	 * work through every view there was at each cycle) */
+	lua_newtable(L);
 	lua_getfield(L, LUA_REGISTRYINDEX, "vade.rometa");
 	lua_pushvalue(L, t);
-	freeze(L, t + 1, t + 2, t + 3);
+	freeze(L, t + 1, t + 2);
 	lua_replace(L, t);
 	lua_settop(L, t);
 }
@@ -364,23 +378,16 @@ static void weak_keyed_table(lua_State *L)
 	lua_setmetatable(L, -2);
 }
 
-/* The registry entries read-only views use: real table -> proxy, proxy -> real table, the metatable. */
+/* The registry entries read-only views use: their sorted keys, the metatable. */
 static void open_views(lua_State *L, struct step_meter *m)
 {
 	weak_keyed_table(L);
-	lua_setfield(L, LUA_REGISTRYINDEX, "vade.frozen");
-	weak_keyed_table(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.keys");
-	/* proxy -> real table: weak-keyed, so a view no template holds goes with its table (a frozen
-	 * value made on each read, such as a dashboard item, would otherwise stay for the build) */
-	weak_keyed_table(L);
 	static const luaL_Reg ro[] = {{"__index", l_ro_index}, {"__len", l_ro_len}, {"__pairs", l_ro_pairs},
 	                              {NULL, NULL}};
-	lua_pushvalue(L, -1);
 	lua_pushlightuserdata(L, m);
-	sandbox_push_view_meta(L, ro, 2);
+	sandbox_push_view_meta(L, ro, 1);
 	lua_setfield(L, LUA_REGISTRYINDEX, "vade.rometa");
-	lua_setfield(L, LUA_REGISTRYINDEX, "vade.real");
 }
 
 /* }======= */

@@ -47,7 +47,8 @@ int sandbox_readonly(lua_State *L);
 /* Pushes a metatable for read-only values of one kind: fns (luaL_setfuncs: each a closure over
  * the nup values at the top of the stack, which it pops), then __newindex = sandbox_readonly and
  * __metatable = "read-only" (templates can neither change nor replace it). freeze leaves a table
- * with such a metatable as it is. */
+ * with such a metatable as it is. next(view, k) calls fns' __next(view, k) when there is one (a
+ * list that finds the key after k at once), else walks __pairs' order from the start. */
 void sandbox_push_view_meta(lua_State *L, const luaL_Reg *fns, int nup);
 
 /* Adds n steps to m; raises the step-limit error when m is past its limit. */

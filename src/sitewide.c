@@ -341,7 +341,7 @@ static int l_entries_len(lua_State *L)
 	return 1;
 }
 
-/* The iterator pairs(list) returns: the items in order, as ipairs gives them. */
+/* The iterator pairs(list) returns, and next(list, k): the items in order, as ipairs gives them. */
 static int l_entries_next(lua_State *L)
 {
 	lua_Integer i = (lua_Integer)((lua_Unsigned)luaL_optinteger(L, 2, 0) + 1u); /* wraps, as ipairs' does */
@@ -365,7 +365,7 @@ static struct entries *push_entry_list(lua_State *L, struct worker *w, const str
                                        int k, size_t l)
 {
 	static const luaL_Reg meta[] = {{"__index", l_entries_index}, {"__len", l_entries_len},
-	                                {"__pairs", l_entries_pairs}, {NULL, NULL}};
+	                                {"__pairs", l_entries_pairs}, {"__next", l_entries_next}, {NULL, NULL}};
 	lua_newtable(L);
 	struct entries *es = lua_newuserdatauv(L, sizeof *es, 0);
 	*es = (struct entries){w, j, TL, k, l};

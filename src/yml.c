@@ -36,15 +36,16 @@ struct ctx {
 struct yml_chunk {
 	struct yml_chunk *prev;
 	size_t used, cap;
-	_Alignas(max_align_t) unsigned char data[];
+	_Alignas(struct yml_node) unsigned char data[];
 };
 
 void *yml_alloc(struct yml_doc *doc, size_t n)
 {
-	n = (n + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
+	/* what the nodes' fields need (pointers, sizes, ints); a text needs no more */
+	n = (n + _Alignof(struct yml_node) - 1) & ~(_Alignof(struct yml_node) - 1);
 	struct yml_chunk *c = doc->mem;
 	if (!c || c->cap - c->used < n) {
-		/* a front matter of a few fields fits in the first; a data file's chunks grow to 64 KiB */
+		/* the first is sized by yml_parse(); a data file's chunks grow to 64 KiB */
 		size_t cap = c ? (c->cap < 32768 ? c->cap * 2 : 65536) : 480;
 		if (cap < n)
 			cap = n;
@@ -97,17 +98,15 @@ static struct yml_node *new_node(struct ctx *c, enum yml_kind kind, yaml_mark_t 
 	return n;
 }
 
-static void add_kid(struct ctx *c, struct yml_node *parent, struct yml_node *kid, size_t *cap)
+/* The kids of a mapping or list are gathered in a vec and carved out once, at their number
+ * (doubling inside the chunks left a third of a front matter's lists unused). */
+static void set_kids(struct ctx *c, struct yml_node *parent, const struct vec *kids)
 {
-	if (parent->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 4;
-		struct yml_node **k = yml_alloc(c->doc, ncap * sizeof *k);
-		if (parent->n)
-			memcpy(k, parent->kids, parent->n * sizeof *k);
-		parent->kids = k;
-		*cap = ncap;
+	parent->n = kids->n;
+	if (kids->n) {
+		parent->kids = yml_alloc(c->doc, kids->n * sizeof *parent->kids);
+		memcpy(parent->kids, kids->v, kids->n * sizeof *parent->kids);
 	}
-	parent->kids[parent->n++] = kid;
 }
 
 /* A plain "<<": YAML 1.1's merge key (a quoted "<<" is an ordinary key). */
@@ -176,10 +175,11 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 		n = new_node(c, map ? YML_MAP : YML_SEQ, ev->start_mark);
 		anchor = (char *)(map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor);
 		char *aname = anchor ? xstrdup(anchor) : NULL;
-		size_t cap = 0;
+		struct vec kids = VEC_INIT;
 		struct strmap keys = STRMAP_INIT; /* a mapping's keys, to find duplicates in linear time */
 		struct vec merged = VEC_INIT;     /* the mappings a merge key "<<" brings in, in order */
 		bool merge_value = false;         /* the next node is the value of "<<" */
+		int merge_line = 0;
 		for (;;) {
 			yaml_event_t kev;
 			if (!next(c, &kev))
@@ -204,10 +204,13 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 				}
 				continue;
 			}
-			if (kid && map && (n->n % 2) == 0 && is_merge_key(kid)) {
+			if (kid && map && (kids.n % 2) == 0 && is_merge_key(kid)) {
 				bool added;
-				strmap_put(&keys, "<<", &added);
-				if (!added)
+				size_t *at = strmap_put(&keys, "<<", &added);
+				if (added) {
+					*at = SIZE_MAX; /* a merge key: not among the kids */
+					merge_line = kid->line;
+				} else
 					fail(c, kev.start_mark, "a mapping may have one merge key '<<' (give it a list of mappings)");
 				merge_value = true;
 				yaml_event_delete(&kev);
@@ -215,18 +218,19 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 					break;
 				continue;
 			}
-			if (kid && map && (n->n % 2) == 0) {
+			if (kid && map && (kids.n % 2) == 0) {
 				if (kid->kind != YML_SCALAR) {
 					fail(c, kev.start_mark, "a mapping key must be a plain value");
 				} else {
 					bool added;
 					size_t *first = strmap_put(&keys, kid->str, &added);
 					if (!added) {
-						char *m = xasprintf("duplicate key '%s' (first at line %d)", kid->str, n->kids[*first]->line);
+						int line = *first == SIZE_MAX ? merge_line : ((struct yml_node *)kids.v[*first])->line;
+						char *m = xasprintf("duplicate key '%s' (first at line %d)", kid->str, line);
 						fail(c, kev.start_mark, m);
 						free(m);
 					} else {
-						*first = n->n;
+						*first = kids.n;
 					}
 				}
 			}
@@ -238,7 +242,7 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 				fail(c, ev->start_mark, "YAML document too large once aliases are expanded");
 				break;
 			}
-			add_kid(c, n, kid, &cap);
+			vec_push(&kids, kid);
 		}
 		/* Keys of the mapping itself win over merged ones, and an earlier merged mapping over a later one. */
 		for (size_t m = 0; !c->failed && m < merged.n; m++) {
@@ -248,11 +252,13 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 				size_t *at = strmap_put(&keys, src->kids[k]->str, &added);
 				if (!added)
 					continue;
-				*at = n->n;
-				add_kid(c, n, src->kids[k], &cap);
-				add_kid(c, n, src->kids[k + 1], &cap);
+				*at = kids.n;
+				vec_push(&kids, src->kids[k]);
+				vec_push(&kids, src->kids[k + 1]);
 			}
 		}
+		set_kids(c, n, &kids);
+		vec_free(&kids);
 		vec_free(&merged);
 		strmap_free(&keys);
 		if (aname && !c->failed)
@@ -274,6 +280,11 @@ struct yml_doc *yml_parse(const char *path, const char *text, size_t len, int li
 	struct ctx c = {0};
 	c.doc = xcalloc(1, sizeof *c.doc);
 	c.doc->path = xstrdup(path);
+	/* The first chunk at about what the text's nodes take (a node is 64 bytes, a short "key:
+	 * value" line some 40): a front matter in one block, without the unused end of a second. */
+	size_t first = len < 8192 ? 5 * len + 128 : 65536;
+	c.doc->mem = xmalloc(sizeof *c.doc->mem + first);
+	*c.doc->mem = (struct yml_chunk){.cap = first};
 	c.line0 = line0 > 0 ? line0 : 1;
 	yaml_parser_initialize(&c.parser);
 	yaml_parser_set_input_string(&c.parser, (const unsigned char *)text, len);

@@ -3,6 +3,10 @@
 #include "tap.h"
 #include "yml.h"
 
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static struct yml_doc *parse(const char *s, int line0)
@@ -58,6 +62,40 @@ int main(void)
 	ok(parse("a: &a [1]\nb:\n  <<: *a\n", 1) == NULL && diag_errors() == 1, "merging a list is an error");
 	ok(parse("a: {k: 1}\nb:\n  <<: [*x]\n", 1) == NULL, "merging an unknown alias is an error");
 	ok(parse("a: &a {k: 1}\nb:\n  <<: *a\n  <<: *a\n", 1) == NULL, "two merge keys in one mapping are an error");
+	diag_reset();
+	ok(parse("a: &a {k: 1}\nb:\n  <<: *a\n  \"<<\": 2\n", 1) == NULL && diag_errors() == 1,
+	   "a quoted \"<<\" after a merge key is a duplicate key (it crashed)");
+	diag_reset();
+	ok(parse("a: &a {k: 1}\nb:\n  \"<<\": 2\n  <<: *a\n", 1) == NULL && diag_errors() == 1,
+	   "a merge key after a quoted \"<<\" is an error");
+	{
+		/* mappings and lists of every size up to a few hundred: their kids are carved once */
+		struct buf b = BUF_INIT;
+		bool all = true;
+		for (int n = 0; n <= 300 && all; n += (n < 20 ? 1 : 37)) {
+			buf_reset(&b);
+			buf_adds(&b, "m:\n");
+			for (int i = 0; i < n; i++)
+				buf_addf(&b, "  k%d: v%d\n", i, i);
+			buf_adds(&b, "l: [");
+			for (int i = 0; i < n; i++)
+				buf_addf(&b, "%s%d", i ? ", " : "", i);
+			buf_adds(&b, "]\n");
+			d = yml_parse("t.yaml", b.p, b.len, 1);
+			struct yml_node *m = d ? yml_get(d->root, "m") : NULL, *ls = d ? yml_get(d->root, "l") : NULL;
+			all = m && ls && (n == 0 ? yml_is_null(m) : m->n == 2 * (size_t)n) && ls->n == (size_t)n;
+			for (int i = 0; all && i < n; i++) {
+				char k[16], v[16];
+				snprintf(k, sizeof k, "k%d", i);
+				snprintf(v, sizeof v, "v%d", i);
+				all = !strcmp(yml_str(yml_get(m, k)), v) && (size_t)atoi(ls->kids[i]->str) == (size_t)i &&
+				      yml_get(m, k)->line == i + 2;
+			}
+			yml_free(d);
+		}
+		buf_free(&b);
+		ok(all, "mappings and lists of 0 to 300 entries keep every entry, in order, with its line");
+	}
 
 	ok(parse("a: [1, 2\n", 1) == NULL, "unclosed flow list is an error");
 	ok(parse("a: 1\na: 2\n", 1) == NULL, "duplicate key is an error");

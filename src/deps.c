@@ -559,7 +559,11 @@ char *deps_write(const char *out_dir, const uint64_t global[2], size_t npages, s
 		if (indexed) {
 			bin_put_u64(b, u->terms->n);
 			bin_put_u64(b, u->terms->len);
-			buf_add(b, u->terms->text, u->terms->len);
+			struct search_term_iter it = {0};
+			const char *term;
+			size_t len;
+			while ((term = search_terms_next(u->terms, &it, &len)))
+				buf_add(b, term, len + 1);
 			bin_pad8(b);
 			buf_add(b, u->terms->score, u->terms->n * sizeof *u->terms->score);
 			bin_pad8(b);
@@ -699,7 +703,8 @@ static bool rd_unit(struct bin_rd *r, struct deps_unit *u, int stamps_fd, const 
 			return false;
 		}
 		u->terms = xcalloc(1, sizeof *u->terms);
-		*u->terms = (struct search_terms){(char *)text, (uint16_t *)score, n, len, true};
+		*u->terms = (struct search_terms){.text = (char *)text, .score = (uint16_t *)score, .n = n, .len = len,
+		                                   .borrowed = true};
 	}
 	return r->ok;
 }

@@ -57,6 +57,8 @@ struct shared {
 	struct vec group_files;         /* the search files (groups, indexes) written or kept (owned) */
 	struct search_terms **search;   /* [npages * nlangs]: each page's terms (none without an output), for the
 	                                 * search index; NULL for a page not published in the language */
+	struct search_lexicon **lex;    /* [nlangs]: each language's terms, numbered (search.h); kept in the
+	                                 * build's record-to-be (render.c) with the terms that use them */
 	json_t **frag;                  /* [npages * nlangs]: each page's entry for search/p/, held until the
 	                                 * last page of its group is rendered (search.h) */
 	atomic_size_t *group_left;      /* [npages / SEARCH_GROUP + 1]: pages of the group not rendered yet */

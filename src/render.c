@@ -647,7 +647,7 @@ static bool reuse_unit(struct worker *w, const struct page *p, size_t lang, size
 		sh->search[slot] = u->terms;
 		u->terms = NULL;
 	} else {
-		sh->search[slot] = search_terms_new(NULL, NULL, NULL);
+		sh->search[slot] = search_terms_new(NULL, NULL, NULL, NULL);
 	}
 	atomic_fetch_add(&sh->written, u->nwritten);
 	atomic_fetch_add(&sh->reused, 1);
@@ -740,10 +740,10 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 		free(spans);
 		if (w->indexing) {
 			it.indexed = true;
-			sh->search[slot] = search_terms_new(d->title, it.text.heads.p, it.text.body.p);
+			sh->search[slot] = search_terms_new(sh->lex[lang], d->title, it.text.heads.p, it.text.body.p);
 			index_page(w, &j, it.text.body.p);
 		} else {
-			sh->search[slot] = search_terms_new(NULL, NULL, NULL);
+			sh->search[slot] = search_terms_new(NULL, NULL, NULL, NULL);
 		}
 		put(w, j.out_path, &page);
 		wrote_page(w);
@@ -861,6 +861,7 @@ struct render_deps {
 	struct deps_unit *units;
 	struct deps_record *prev;   /* the units taken from it borrow its strings */
 	struct vec files;           /* the search groups' files written or kept */
+	struct search_lexicon **lex; /* [nlangs]: the units' terms are numbers in these */
 };
 
 static void render_deps_free(struct render_deps *d)
@@ -868,6 +869,9 @@ static void render_deps_free(struct render_deps *d)
 	for (size_t i = 0; i < d->npages * d->nlangs; i++)
 		deps_unit_clear(&d->units[i]);
 	free(d->units);
+	for (size_t l = 0; d->lex && l < d->nlangs; l++)
+		search_lexicon_free(d->lex[l]);
+	free(d->lex);
 	free(d->now);
 	deps_table_free(d->table);
 	deps_record_free(d->prev);
@@ -947,6 +951,9 @@ size_t render_site(const struct site *s, const struct render_opts *o)
 	dp->nlangs = s->nlangs;
 	dp->table = sh.deps = deps_table_new(nslots);
 	dp->units = sh.units = xcalloc(nslots + 1, sizeof *sh.units);
+	dp->lex = sh.lex = xcalloc(s->nlangs, sizeof *sh.lex);
+	for (size_t l = 0; l < s->nlangs; l++)
+		sh.lex[l] = search_lexicon_new();
 	if (o->global && o->out && o->out_dir) {
 		/* the global digest holds the site's shape: page numbers name the same pages in the record */
 		uint64_t shape;

@@ -2,6 +2,7 @@
 #include "search.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,7 +148,44 @@ static void scan(const char *s, int field, struct strmap *m, struct buf *terms, 
 	buf_free(&f);
 }
 
-struct search_terms *search_terms_new(const char *title, const char *heads, const char *body)
+struct search_lexicon {
+	pthread_mutex_t lock;
+	struct strmap ids; /* term -> its number; keys owned */
+	struct vec terms;  /* by number: the term (the map's key) */
+};
+
+struct search_lexicon *search_lexicon_new(void)
+{
+	struct search_lexicon *lex = xmalloc(sizeof *lex);
+	*lex = (struct search_lexicon){.ids = STRMAP_INIT_OWNED, .terms = VEC_INIT};
+	pthread_mutex_init(&lex->lock, NULL);
+	return lex;
+}
+
+void search_lexicon_free(struct search_lexicon *lex)
+{
+	if (!lex)
+		return;
+	strmap_free(&lex->ids);
+	vec_free(&lex->terms);
+	pthread_mutex_destroy(&lex->lock);
+	free(lex);
+}
+
+/* The number of term t in lex, given one if it has none; the caller holds the lock. */
+static uint32_t intern(struct search_lexicon *lex, const char *t)
+{
+	bool added;
+	size_t *v = strmap_put(&lex->ids, t, &added);
+	if (added) {
+		*v = lex->terms.n;
+		vec_push(&lex->terms, (void *)strmap_key(&lex->ids, t));
+	}
+	return (uint32_t)*v;
+}
+
+struct search_terms *search_terms_new(struct search_lexicon *lex, const char *title, const char *heads,
+                                      const char *body)
 {
 	struct strmap m = STRMAP_INIT_OWNED;
 	struct buf terms = BUF_INIT;
@@ -159,12 +197,20 @@ struct search_terms *search_terms_new(const char *title, const char *heads, cons
 	strmap_free(&m);
 	/* Held for every page and language until the index is written: no slack (the buffers grew by
 	 * doubling, a third of a 10,000-page build's peak memory was their unused ends; issue 13). */
-	struct search_terms *t = xmalloc(sizeof *t);
-	t->text = terms.cap ? xrealloc(terms.p, terms.len + 1) : buf_detach(&terms, NULL);
+	struct search_terms *t = xcalloc(1, sizeof *t);
 	t->score = n ? xrealloc(score, n * sizeof *score) : score;
 	t->n = n;
 	t->len = terms.len;
-	t->borrowed = false;
+	if (n) {
+		t->lex = lex;
+		t->id = xmalloc(n * sizeof *t->id);
+		const char *p = terms.p;
+		pthread_mutex_lock(&lex->lock); /* once per page, not per term */
+		for (size_t j = 0; j < n; j++, p += strlen(p) + 1)
+			t->id[j] = intern(lex, p);
+		pthread_mutex_unlock(&lex->lock);
+	}
+	buf_free(&terms);
 	return t;
 }
 
@@ -176,7 +222,41 @@ void search_terms_free(struct search_terms *t)
 		free(t->text);
 		free(t->score);
 	}
+	free(t->id);
 	free(t);
+}
+
+const char *search_terms_next(const struct search_terms *t, struct search_term_iter *it, size_t *len)
+{
+	if (!t || it->j >= t->n)
+		return NULL;
+	const char *term;
+	if (t->lex) {
+		term = t->lex->terms.v[t->id[it->j]];
+	} else {
+		term = it->at ? it->at : t->text;
+		it->at = term + strlen(term) + 1;
+	}
+	it->j++;
+	*len = strlen(term);
+	return term;
+}
+
+bool search_terms_equal(const struct search_terms *a, const struct search_terms *b)
+{
+	if (!a || !b)
+		return a == b;
+	if (a->n != b->n || a->len != b->len || memcmp(a->score, b->score, a->n * sizeof *a->score))
+		return false;
+	if (a->lex && a->lex == b->lex)
+		return !memcmp(a->id, b->id, a->n * sizeof *a->id);
+	struct search_term_iter ia = {0}, ib = {0};
+	const char *x, *y;
+	size_t lx, ly;
+	while ((x = search_terms_next(a, &ia, &lx)) && (y = search_terms_next(b, &ib, &ly)))
+		if (lx != ly || memcmp(x, y, lx))
+			return false;
+	return true;
 }
 
 /* }============ */
@@ -253,13 +333,6 @@ json_t *search_group_read(const char *lang_code, size_t g, const char *data, siz
 	return o;
 }
 
-/* A posting in the index under construction: 8 bytes, its term known by where it stands (a
- * 10,000-page language has some 2.5 million). */
-struct posting {
-	uint32_t page;
-	uint16_t score;
-};
-
 static size_t digits(size_t v)
 {
 	size_t d = 1;
@@ -282,68 +355,75 @@ static size_t put_shard(const char *lang_code, size_t k, json_t *shard, search_p
 	return len;
 }
 
-void search_index_write(const char *lang_code, struct search_terms *const *terms, size_t n, search_put_fn put,
-                        void *ctx)
+/* Two term numbers of lex by their terms' bytes (qsort_r's). */
+static int cmp_terms(const void *a, const void *b, void *lex)
 {
-	size_t np = 0, npages = 0;
+	char *const *t = (char *const *)((const struct search_lexicon *)lex)->terms.v;
+	return strcmp(t[*(const uint32_t *)a], t[*(const uint32_t *)b]);
+}
+
+void search_index_write(const char *lang_code, struct search_lexicon *lex, struct search_terms *const *terms,
+                        size_t n, search_put_fn put, void *ctx)
+{
+	/* The postings in term order, then page order, without sorting them: the terms are numbered
+	 * (lex), only the distinct terms are sorted, and the postings are bucketed by their term's rank
+	 * in page order (pages are visited in order). A sort of all postings by strcmp was most of the
+	 * search index's time on large sites. A page given as text has its terms numbered here. */
+	size_t np = 0, npages = 0, ntext = 0;
 	for (size_t i = 0; i < n; i++)
 		if (terms[i]) {
 			np += terms[i]->n;
 			npages++;
+			ntext += terms[i]->lex == lex ? 0 : terms[i]->n;
 		}
-	/* The postings in term order, then page order, without sorting them: each
-	 * distinct term is numbered once (a hash map), only the distinct terms are
-	 * sorted, and the postings are bucketed by their term's rank in page
-	 * order (pages are visited in order). A sort of all postings by strcmp was
-	 * most of the search index's time on large sites. */
-	struct strmap ids = STRMAP_INIT; /* term -> its number + 1; keys borrowed from terms */
-	struct vec distinct = VEC_INIT;  /* by number: the term */
-	size_t *count = NULL, ncap = 0, k = 0;
-	uint32_t *tid = xmalloc((np ? np : 1) * sizeof *tid); /* each posting's term number, in visiting order */
-	for (size_t i = 0; i < n; i++) {
-		const char *t = terms[i] ? terms[i]->text : NULL;
-		for (size_t j = 0; t && j < terms[i]->n; j++, t += strlen(t) + 1) {
-			size_t *id = strmap_put(&ids, t, NULL);
-			if (!*id) {
-				vec_push(&distinct, (void *)t);
-				*id = distinct.n;
-				if (distinct.n > ncap) {
-					ncap = ncap ? 2 * ncap : 1024;
-					count = xrealloc(count, ncap * sizeof *count);
-				}
-				count[distinct.n - 1] = 0;
-			}
-			count[*id - 1]++;
-			tid[k++] = (uint32_t)(*id - 1);
-		}
+	uint32_t *tid = xmalloc((ntext ? ntext : 1) * sizeof *tid); /* the text pages' numbers, in order */
+	pthread_mutex_lock(&lex->lock);
+	for (size_t i = 0, k = 0; i < n; i++) {
+		struct search_term_iter it = {0};
+		const char *t;
+		size_t len;
+		if (terms[i] && terms[i]->lex != lex)
+			while ((t = search_terms_next(terms[i], &it, &len)))
+				tid[k++] = intern(lex, t);
 	}
-	size_t nd = distinct.n;
-	const char **sorted = xmalloc((nd ? nd : 1) * sizeof *sorted);
-	memcpy(sorted, distinct.v, nd * sizeof *sorted);
-	xqsort(sorted, nd, sizeof *sorted, cmp_str);
+	pthread_mutex_unlock(&lex->lock);
+	size_t nd = lex->terms.n;
+	size_t *count = xcalloc(nd + 1, sizeof *count);
+	for (size_t i = 0, k = 0; i < n; i++)
+		for (size_t j = 0; terms[i] && j < terms[i]->n; j++)
+			count[terms[i]->lex == lex ? terms[i]->id[j] : tid[k++]]++;
+	/* the numbers of the terms in use, by rank */
+	uint32_t *sorted = xmalloc((nd ? nd : 1) * sizeof *sorted);
+	size_t nused = 0;
+	for (size_t id = 0; id < nd; id++)
+		if (count[id])
+			sorted[nused++] = (uint32_t)id;
+	if (nused > 1)
+		qsort_r(sorted, nused, sizeof *sorted, cmp_terms, lex);
 	/* by number: where its postings go; by rank: where they begin (end[r] = begin[r + 1]) */
-	size_t *start = xmalloc((nd + 1) * sizeof *start), *begin = xmalloc((nd + 1) * sizeof *begin);
-	for (size_t r = 0, at = 0; r < nd; r++) {
-		size_t id = *strmap_get(&ids, sorted[r]) - 1;
-		start[id] = begin[r] = at;
-		at += count[id];
+	size_t *start = count, *begin = xmalloc((nused + 1) * sizeof *begin);
+	for (size_t r = 0, at = 0; r < nused; r++) {
+		size_t c = count[sorted[r]];
+		start[sorted[r]] = begin[r] = at;
+		at += c;
 	}
-	begin[nd] = np;
-	strmap_free(&ids);
-	free(count);
-	vec_free(&distinct);
-	struct posting *v = xmalloc((np ? np : 1) * sizeof *v);
-	k = 0;
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; terms[i] && j < terms[i]->n; j++, k++)
-			v[start[tid[k]]++] = (struct posting){(uint32_t)i, terms[i]->score[j]};
+	begin[nused] = np;
+	/* the postings: a page and its score, 6 bytes (some 2.5 million for a 10,000-page language) */
+	uint32_t *page = xmalloc((np ? np : 1) * sizeof *page);
+	uint16_t *score = xmalloc((np ? np : 1) * sizeof *score);
+	for (size_t i = 0, k = 0; i < n; i++)
+		for (size_t j = 0; terms[i] && j < terms[i]->n; j++) {
+			size_t at = start[terms[i]->lex == lex ? terms[i]->id[j] : tid[k++]]++;
+			page[at] = (uint32_t)i;
+			score[at] = terms[i]->score[j];
+		}
 	free(tid);
-	free(start);
+	free(count);
 
 	json_t *firsts = json_array(), *sizes = json_array(), *shard = NULL;
 	size_t nshards = 0, bytes = 0;
-	for (size_t r = 0; r < nd; r++) {
-		const char *term = sorted[r];
+	for (size_t r = 0; r < nused; r++) {
+		const char *term = lex->terms.v[sorted[r]];
 		if (!shard) {
 			shard = json_object();
 			json_array_append_new(firsts, json_string(term));
@@ -353,19 +433,20 @@ void search_index_write(const char *lang_code, struct search_terms *const *terms
 		uint32_t last = 0;
 		bytes += strlen(term) + 6;
 		for (size_t j = begin[r]; j < begin[r + 1]; j++) {
-			json_array_append_new(list, json_integer(v[j].page - last));
-			json_array_append_new(list, json_integer(v[j].score));
-			bytes += digits(v[j].page - last) + digits(v[j].score) + 2;
-			last = v[j].page;
+			json_array_append_new(list, json_integer(page[j] - last));
+			json_array_append_new(list, json_integer(score[j]));
+			bytes += digits(page[j] - last) + digits(score[j]) + 2;
+			last = page[j];
 		}
 		json_object_set_new(shard, term, list);
-		if (bytes >= SHARD_BYTES || r + 1 == nd) {
+		if (bytes >= SHARD_BYTES || r + 1 == nused) {
 			size_t sz = put_shard(lang_code, nshards++, shard, put, ctx);
 			json_array_append_new(sizes, json_integer((json_int_t)sz));
 			shard = NULL;
 		}
 	}
-	free(v);
+	free(page);
+	free(score);
 	free(begin);
 	free(sorted);
 	json_t *idx = json_object();

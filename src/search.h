@@ -41,23 +41,46 @@
 
 #define SEARCH_TERM_MAX 64
 
-/* The terms of one page with their scores. */
+/* The distinct terms of one language's pages in a build, each numbered once (from 0, in the order
+ * they were first met). A page keeps its terms as these numbers, 4 bytes each, rather than as text:
+ * the text of every page's terms, kept until the index is written and then for the build's record,
+ * was a fifth of a 10,000-page build's peak memory; and the index is made from the numbers without
+ * hashing every term again (issue 13). Thread-safe; the terms live as long as the lexicon. */
+struct search_lexicon;
+struct search_lexicon *search_lexicon_new(void);
+void search_lexicon_free(struct search_lexicon *lex);
+
+/* The terms of one page with their scores, in one of two forms: numbers in a lexicon (made by
+ * search_terms_new), or text (read from deps.h's record). */
 struct search_terms {
-	char *text;        /* the terms, each NUL-terminated, one after the other */
+	struct search_lexicon *lex; /* not NULL: the terms are id[n], numbers in lex */
+	uint32_t *id;
+	char *text;        /* lex NULL: the terms, each NUL-terminated, one after the other */
 	uint16_t *score;   /* [n] */
 	size_t n;
-	size_t len;        /* bytes of text */
+	size_t len;        /* bytes of the terms' text with their NULs, in either form */
 	bool borrowed;     /* text and score belong to someone else (deps.h's record): not freed */
 };
+
+/* The terms of t one after the other, in either form: start with {0}; each call gives the next
+ * term (NUL-terminated) and its length, NULL after the last. */
+struct search_term_iter {
+	size_t j;
+	const char *at;
+};
+const char *search_terms_next(const struct search_terms *t, struct search_term_iter *it, size_t *len);
+/* Whether a and b (either NULL) are the same terms, in the same order, with the same scores. */
+bool search_terms_equal(const struct search_terms *a, const struct search_terms *b);
 
 /* "<lang_code>/search/<rel>": where the search page ("index.html") and its index live. Caller frees. */
 char *search_path(const char *lang_code, const char *rel);
 
 /* Appends the folded s[0, len) to out. */
 void search_fold(struct buf *out, const char *s, size_t len);
-/* The terms of a page: its title, the text of its headings and its whole text.
- * Caller frees with search_terms_free(). */
-struct search_terms *search_terms_new(const char *title, const char *heads, const char *body);
+/* The terms of a page: its title, the text of its headings and its whole text, numbered in lex
+ * (NULL only when all three are: no terms). Caller frees with search_terms_free(). */
+struct search_terms *search_terms_new(struct search_lexicon *lex, const char *title, const char *heads,
+                                      const char *body);
 void search_terms_free(struct search_terms *t);
 
 /* Pages per file of p/ (see above). */
@@ -78,8 +101,9 @@ json_t *search_group_read(const char *lang_code, size_t g, const char *data, siz
 /* One file of the index to write: rel under the language's search folder, and its bytes (owned). */
 typedef void (*search_put_fn)(void *ctx, const char *rel, const char *data, size_t len);
 /* Writes index.js (with "group": SEARCH_GROUP) and s/<k>.js of one language from the terms of its pages
- * (terms[id], NULL for a page not in the language). */
-void search_index_write(const char *lang_code, struct search_terms *const *terms, size_t n, search_put_fn put,
-                        void *ctx);
+ * (terms[id], NULL for a page not in the language), each numbered in lex or given as text (which is
+ * numbered in lex here). One thread at a time per lexicon: it is the language's. */
+void search_index_write(const char *lang_code, struct search_lexicon *lex, struct search_terms *const *terms,
+                        size_t n, search_put_fn put, void *ctx);
 
 #endif

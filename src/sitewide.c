@@ -106,14 +106,6 @@ static void put_index_file(void *ctx, const char *rel, const char *data, size_t 
 	free(path);
 }
 
-static bool same_terms(const struct search_terms *a, const struct search_terms *b)
-{
-	if (!a || !b)
-		return a == b;
-	return a->n == b->n && a->len == b->len && !memcmp(a->text, b->text, a->len) &&
-	       !memcmp(a->score, b->score, a->n * sizeof *a->score);
-}
-
 /* Whether language l's index is the one the last build wrote, kept as it is: that build's record
  * has its files (index.js and the shards), each as it left them, and every page of the language
  * rendered now has the terms it had then (a page left as it was has them by definition). An
@@ -129,7 +121,7 @@ static bool index_unchanged(struct shared *sh, size_t l)
 		if (sh->units[slot].borrowed)
 			continue;
 		struct search_terms old;
-		if (!same_terms(deps_terms(sh->prev, slot, &old) ? &old : NULL, sh->search[slot]))
+		if (!search_terms_equal(deps_terms(sh->prev, slot, &old) ? &old : NULL, sh->search[slot]))
 			return false;
 	}
 	char *dir = search_path(s->langs[l].code, ""), *index = search_path(s->langs[l].code, "index.js"),
@@ -177,7 +169,7 @@ static void *index_run(void *arg)
 		for (size_t i = 0; i < s->npages; i++)
 			terms[s->pages[i]->index] = ij->sh->search[i * s->nlangs + l];
 		struct index_put ip = {ij->sh, s->langs[l].code};
-		search_index_write(s->langs[l].code, terms, s->npages, put_index_file, &ip);
+		search_index_write(s->langs[l].code, ij->sh->lex[l], terms, s->npages, put_index_file, &ip);
 	}
 	free(terms);
 	return NULL;

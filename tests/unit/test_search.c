@@ -31,9 +31,11 @@ static int fold_is(const char *s, const char *want)
 /* The score of term t in ts, or -1. */
 static int score(const struct search_terms *ts, const char *t)
 {
-	const char *p = ts->text;
-	for (size_t i = 0; i < ts->n; i++, p += strlen(p) + 1)
-		if (!strcmp(p, t))
+	struct search_term_iter it = {0};
+	const char *p;
+	size_t len;
+	for (size_t i = 0; (p = search_terms_next(ts, &it, &len)); i++)
+		if (!strcmp(p, t) && len == strlen(t))
 			return ts->score[i];
 	return -1;
 }
@@ -59,7 +61,8 @@ int main(void)
 	ok(fold_is("مُنَظَّمَة على", "منظمه علي"), "Arabic vowel marks go; alef maqsura is ya");
 	ok(fold_is("İstanbul Straße", "istanbul straße"), "dotted capital I; sharp s stays (the page's toLowerCase keeps it)");
 
-	struct search_terms *ts = search_terms_new("Forced labour", "Forced labour Who does what",
+	struct search_lexicon *lex = search_lexicon_new();
+	struct search_terms *ts = search_terms_new(lex, "Forced labour", "Forced labour Who does what",
 	                                           "Forced labour Who does what. Forced labour, forced marriage: a UNODC "
 	                                           "report1 x l'exploitation");
 	ok(score(ts, "forced") == 200 + 100 + 3, "title, heading and three times in the text: %d", score(ts, "forced"));
@@ -80,11 +83,11 @@ int main(void)
 	ok(!strcmp(text.heads.p, "Title Sub head"), "the text of its headings: \"%s\"", text.heads.p);
 	html_text_free(&text);
 
-	struct search_terms *pages[3] = {search_terms_new("Alpha", NULL, "alpha beta"), NULL,
-	                                 search_terms_new("Gamma", NULL, "beta gamma")};
+	struct search_terms *pages[3] = {search_terms_new(lex, "Alpha", NULL, "alpha beta"), NULL,
+	                                 search_terms_new(lex, "Gamma", NULL, "beta gamma")};
 	struct files a = {BUF_INIT, BUF_INIT, 0}, b = {BUF_INIT, BUF_INIT, 0};
-	search_index_write("en", pages, 3, put, &a);
-	search_index_write("en", pages, 3, put, &b);
+	search_index_write("en", lex, pages, 3, put, &a);
+	search_index_write("en", lex, pages, 3, put, &b);
 	ok(!strcmp(a.names.p, "s/0.js index.js "), "one shard and the list of shards: %s", a.names.p);
 	ok(a.all.len == b.all.len && !memcmp(a.all.p, b.all.p, a.all.len), "the same terms give the same bytes");
 	ok(strstr(a.all.p, "vadeSearch.shard(\"en\", 0, {\"alpha\":[0,201],\"beta\":[0,1,2,1],\"gamma\":[2,201]});") != NULL,
@@ -97,6 +100,65 @@ int main(void)
 	buf_free(&b.all);
 	search_terms_free(pages[0]);
 	search_terms_free(pages[2]);
+	search_lexicon_free(lex);
+
+	/* Terms as numbers (a page rendered now) and as text (a page taken from the record) give the same
+	 * index, alone or mixed, in a lexicon that has seen other terms first or none. */
+	{
+		const char *bodies[] = {"zeta alpha beta", "Beta GAMMA, delta! beta", "ελληνικά λέξη alpha",
+		                        "امن إدارة alpha", "", "x y", "gamma gamma gamma epsilon"};
+		enum { N = sizeof bodies / sizeof *bodies };
+		struct search_lexicon *l1 = search_lexicon_new(), *l2 = search_lexicon_new(), *l3 = search_lexicon_new();
+		search_terms_free(search_terms_new(l3, "unrelated words first", NULL, "omega psi zeta"));
+		struct search_terms *num[N], *astext[N], *mixed[N], *num3[N];
+		struct buf tb[N];
+		bool same = true;
+		for (int i = 0; i < N; i++) {
+			num[i] = search_terms_new(l1, i % 2 ? "Title" : NULL, "heading delta", bodies[i]);
+			num3[i] = search_terms_new(l3, i % 2 ? "Title" : NULL, "heading delta", bodies[i]);
+			/* the record's form: the text, each term ended by its NUL */
+			buf_init(&tb[i]);
+			struct search_term_iter it = {0};
+			const char *t;
+			size_t len;
+			while ((t = search_terms_next(num[i], &it, &len)))
+				buf_add(&tb[i], t, len + 1);
+			astext[i] = xcalloc(1, sizeof *astext[i]);
+			*astext[i] = (struct search_terms){.text = tb[i].p, .score = num[i]->score, .n = num[i]->n,
+			                                 .len = tb[i].len, .borrowed = true};
+			mixed[i] = i % 3 ? num[i] : astext[i];
+			same = same && tb[i].len == num[i]->len && search_terms_equal(num[i], astext[i]) &&
+			       search_terms_equal(astext[i], num3[i]) && search_terms_equal(num[i], num3[i]);
+		}
+		ok(same, "a page's terms are equal in either form, and in another lexicon");
+		ok(!search_terms_equal(num[0], num[1]) && !search_terms_equal(astext[0], num[1]) &&
+		   !search_terms_equal(num[0], NULL) && search_terms_equal(NULL, NULL),
+		   "other terms are not equal");
+		struct files f[4] = {{BUF_INIT, BUF_INIT, 0}, {BUF_INIT, BUF_INIT, 0}, {BUF_INIT, BUF_INIT, 0},
+		                     {BUF_INIT, BUF_INIT, 0}};
+		search_index_write("fr", l1, num, N, put, &f[0]);
+		search_index_write("fr", l2, astext, N, put, &f[1]);
+		search_index_write("fr", l1, mixed, N, put, &f[2]);
+		search_index_write("fr", l3, num3, N, put, &f[3]);
+		bool eq = true;
+		for (int k = 1; k < 4; k++)
+			eq = eq && f[k].all.len == f[0].all.len && !memcmp(f[k].all.p, f[0].all.p, f[0].all.len);
+		ok(eq && strstr(f[0].all.p, "\"beta\":[0,1,1,2]") && strstr(f[0].all.p, "\"delta\":[0,100,1,101,1,100"),
+		   "the same index from numbers, text, both, and a lexicon with other terms: %s", f[0].all.p);
+		for (int k = 0; k < 4; k++) {
+			buf_free(&f[k].names);
+			buf_free(&f[k].all);
+		}
+		for (int i = 0; i < N; i++) {
+			search_terms_free(astext[i]);
+			search_terms_free(num[i]);
+			search_terms_free(num3[i]);
+			buf_free(&tb[i]);
+		}
+		search_lexicon_free(l1);
+		search_lexicon_free(l2);
+		search_lexicon_free(l3);
+	}
 
 	/* p/<g>.js: the entries of group 1 (pages 8-15) that the language has, keyed by id. */
 	size_t len;

@@ -565,7 +565,10 @@ char *deps_write(const char *out_dir, const uint64_t global[2], size_t npages, s
 			while ((term = search_terms_next(u->terms, &it, &len)))
 				buf_add(b, term, len + 1);
 			bin_pad8(b);
-			buf_add(b, u->terms->score, u->terms->n * sizeof *u->terms->score);
+			for (size_t j = 0; j < u->terms->n; j++) {
+				uint16_t sc = (uint16_t)search_terms_score(u->terms, j);
+				buf_add(b, &sc, sizeof sc);
+			}
 			bin_pad8(b);
 		}
 		if (b->len > (1 << 20))

@@ -152,12 +152,13 @@ struct search_lexicon {
 	pthread_mutex_t lock;
 	struct strmap ids; /* term -> its number; keys owned */
 	struct vec terms;  /* by number: the term (the map's key) */
+	uint32_t max;      /* search_lexicon_set_max() */
 };
 
 struct search_lexicon *search_lexicon_new(void)
 {
 	struct search_lexicon *lex = xmalloc(sizeof *lex);
-	*lex = (struct search_lexicon){.ids = STRMAP_INIT_OWNED, .terms = VEC_INIT};
+	*lex = (struct search_lexicon){.ids = STRMAP_INIT_OWNED, .terms = VEC_INIT, .max = SEARCH_LEXICON_MAX};
 	pthread_mutex_init(&lex->lock, NULL);
 	return lex;
 }
@@ -170,6 +171,11 @@ void search_lexicon_free(struct search_lexicon *lex)
 	vec_free(&lex->terms);
 	pthread_mutex_destroy(&lex->lock);
 	free(lex);
+}
+
+void search_lexicon_set_max(struct search_lexicon *lex, uint32_t max)
+{
+	lex->max = max < SEARCH_LEXICON_MAX ? max : SEARCH_LEXICON_MAX;
 }
 
 /* The number of term t in lex, given one if it has none; the caller holds the lock. */
@@ -198,19 +204,30 @@ struct search_terms *search_terms_new(struct search_lexicon *lex, const char *ti
 	/* Held for every page and language until the index is written: no slack (the buffers grew by
 	 * doubling, a third of a 10,000-page build's peak memory was their unused ends; issue 13). */
 	struct search_terms *t = xcalloc(1, sizeof *t);
-	t->score = n ? xrealloc(score, n * sizeof *score) : score;
 	t->n = n;
 	t->len = terms.len;
 	if (n) {
-		t->lex = lex;
-		t->id = xmalloc(n * sizeof *t->id);
+		uint32_t *code = xmalloc(n * sizeof *code);
 		const char *p = terms.p;
+		bool fits = true;
 		pthread_mutex_lock(&lex->lock); /* once per page, not per term */
-		for (size_t j = 0; j < n; j++, p += strlen(p) + 1)
-			t->id[j] = intern(lex, p);
+		for (size_t j = 0; j < n; j++, p += strlen(p) + 1) {
+			uint32_t id = intern(lex, p);
+			fits = fits && id < lex->max;
+			code[j] = id << SEARCH_SCORE_BITS | score[j];
+		}
 		pthread_mutex_unlock(&lex->lock);
+		if (fits) {
+			t->lex = lex;
+			t->code = code;
+			free(score);
+			buf_free(&terms);
+			return t;
+		}
+		free(code); /* numbers too large to share 4 bytes with a score: the text, as the record has it */
 	}
-	buf_free(&terms);
+	t->score = n ? xrealloc(score, n * sizeof *score) : score;
+	t->text = terms.cap ? xrealloc(terms.p, terms.len + 1) : buf_detach(&terms, NULL);
 	return t;
 }
 
@@ -222,7 +239,7 @@ void search_terms_free(struct search_terms *t)
 		free(t->text);
 		free(t->score);
 	}
-	free(t->id);
+	free(t->code);
 	free(t);
 }
 
@@ -232,7 +249,7 @@ const char *search_terms_next(const struct search_terms *t, struct search_term_i
 		return NULL;
 	const char *term;
 	if (t->lex) {
-		term = t->lex->terms.v[t->id[it->j]];
+		term = t->lex->terms.v[t->code[it->j] >> SEARCH_SCORE_BITS];
 	} else {
 		term = it->at ? it->at : t->text;
 		it->at = term + strlen(term) + 1;
@@ -242,19 +259,24 @@ const char *search_terms_next(const struct search_terms *t, struct search_term_i
 	return term;
 }
 
+unsigned search_terms_score(const struct search_terms *t, size_t j)
+{
+	return t->lex ? t->code[j] & ((1u << SEARCH_SCORE_BITS) - 1) : t->score[j];
+}
+
 bool search_terms_equal(const struct search_terms *a, const struct search_terms *b)
 {
 	if (!a || !b)
 		return a == b;
-	if (a->n != b->n || a->len != b->len || memcmp(a->score, b->score, a->n * sizeof *a->score))
+	if (a->n != b->n || a->len != b->len)
 		return false;
 	if (a->lex && a->lex == b->lex)
-		return !memcmp(a->id, b->id, a->n * sizeof *a->id);
+		return !memcmp(a->code, b->code, a->n * sizeof *a->code);
 	struct search_term_iter ia = {0}, ib = {0};
 	const char *x, *y;
 	size_t lx, ly;
-	while ((x = search_terms_next(a, &ia, &lx)) && (y = search_terms_next(b, &ib, &ly)))
-		if (lx != ly || memcmp(x, y, lx))
+	for (size_t j = 0; (x = search_terms_next(a, &ia, &lx)) && (y = search_terms_next(b, &ib, &ly)); j++)
+		if (lx != ly || memcmp(x, y, lx) || search_terms_score(a, j) != search_terms_score(b, j))
 			return false;
 	return true;
 }
@@ -391,7 +413,7 @@ void search_index_write(const char *lang_code, struct search_lexicon *lex, struc
 	size_t *count = xcalloc(nd + 1, sizeof *count);
 	for (size_t i = 0, k = 0; i < n; i++)
 		for (size_t j = 0; terms[i] && j < terms[i]->n; j++)
-			count[terms[i]->lex == lex ? terms[i]->id[j] : tid[k++]]++;
+			count[terms[i]->lex == lex ? terms[i]->code[j] >> SEARCH_SCORE_BITS : tid[k++]]++;
 	/* the numbers of the terms in use, by rank */
 	uint32_t *sorted = xmalloc((nd ? nd : 1) * sizeof *sorted);
 	size_t nused = 0;
@@ -413,9 +435,9 @@ void search_index_write(const char *lang_code, struct search_lexicon *lex, struc
 	uint16_t *score = xmalloc((np ? np : 1) * sizeof *score);
 	for (size_t i = 0, k = 0; i < n; i++)
 		for (size_t j = 0; terms[i] && j < terms[i]->n; j++) {
-			size_t at = start[terms[i]->lex == lex ? terms[i]->id[j] : tid[k++]]++;
+			size_t at = start[terms[i]->lex == lex ? terms[i]->code[j] >> SEARCH_SCORE_BITS : tid[k++]]++;
 			page[at] = (uint32_t)i;
-			score[at] = terms[i]->score[j];
+			score[at] = (uint16_t)search_terms_score(terms[i], j);
 		}
 	free(tid);
 	free(count);

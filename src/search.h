@@ -47,16 +47,25 @@
  * was a fifth of a 10,000-page build's peak memory; and the index is made from the numbers without
  * hashing every term again (issue 13). Thread-safe; the terms live as long as the lexicon. */
 struct search_lexicon;
+/* A score is below 512 (at most 399, below); a lexicon numbers up to SEARCH_LEXICON_MAX terms in a
+ * page's 4 bytes with it. */
+#define SEARCH_SCORE_BITS 9
+#define SEARCH_LEXICON_MAX (UINT32_C(1) << (32 - SEARCH_SCORE_BITS))
 struct search_lexicon *search_lexicon_new(void);
 void search_lexicon_free(struct search_lexicon *lex);
+/* A page with a term numbered max or more keeps its terms as text (SEARCH_LEXICON_MAX unless set:
+ * the tests set less). */
+void search_lexicon_set_max(struct search_lexicon *lex, uint32_t max);
 
 /* The terms of one page with their scores, in one of two forms: numbers in a lexicon (made by
- * search_terms_new), or text (read from deps.h's record). */
+ * search_terms_new), or text (read from deps.h's record; or a page whose lexicon has more than
+ * SEARCH_LEXICON_MAX terms). */
 struct search_terms {
-	struct search_lexicon *lex; /* not NULL: the terms are id[n], numbers in lex */
-	uint32_t *id;
+	struct search_lexicon *lex; /* not NULL: the terms are code[n], each its number in lex <<
+	                             * SEARCH_SCORE_BITS | its score */
+	uint32_t *code;
 	char *text;        /* lex NULL: the terms, each NUL-terminated, one after the other */
-	uint16_t *score;   /* [n] */
+	uint16_t *score;   /* lex NULL: [n] */
 	size_t n;
 	size_t len;        /* bytes of the terms' text with their NULs, in either form */
 	bool borrowed;     /* text and score belong to someone else (deps.h's record): not freed */
@@ -69,6 +78,8 @@ struct search_term_iter {
 	const char *at;
 };
 const char *search_terms_next(const struct search_terms *t, struct search_term_iter *it, size_t *len);
+/* The score of t's term j. */
+unsigned search_terms_score(const struct search_terms *t, size_t j);
 /* Whether a and b (either NULL) are the same terms, in the same order, with the same scores. */
 bool search_terms_equal(const struct search_terms *a, const struct search_terms *b);
 

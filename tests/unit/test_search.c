@@ -36,7 +36,7 @@ static int score(const struct search_terms *ts, const char *t)
 	size_t len;
 	for (size_t i = 0; (p = search_terms_next(ts, &it, &len)); i++)
 		if (!strcmp(p, t) && len == strlen(t))
-			return ts->score[i];
+			return (int)search_terms_score(ts, i);
 	return -1;
 }
 
@@ -112,6 +112,7 @@ int main(void)
 		search_terms_free(search_terms_new(l3, "unrelated words first", NULL, "omega psi zeta"));
 		struct search_terms *num[N], *astext[N], *mixed[N], *num3[N];
 		struct buf tb[N];
+		uint16_t *sc[N];
 		bool same = true;
 		for (int i = 0; i < N; i++) {
 			num[i] = search_terms_new(l1, i % 2 ? "Title" : NULL, "heading delta", bodies[i]);
@@ -124,7 +125,10 @@ int main(void)
 			while ((t = search_terms_next(num[i], &it, &len)))
 				buf_add(&tb[i], t, len + 1);
 			astext[i] = xcalloc(1, sizeof *astext[i]);
-			*astext[i] = (struct search_terms){.text = tb[i].p, .score = num[i]->score, .n = num[i]->n,
+			sc[i] = xmalloc((num[i]->n + 1) * sizeof *sc[i]);
+			for (size_t j = 0; j < num[i]->n; j++)
+				sc[i][j] = (uint16_t)search_terms_score(num[i], j);
+			*astext[i] = (struct search_terms){.text = tb[i].p, .score = sc[i], .n = num[i]->n,
 			                                 .len = tb[i].len, .borrowed = true};
 			mixed[i] = i % 3 ? num[i] : astext[i];
 			same = same && tb[i].len == num[i]->len && search_terms_equal(num[i], astext[i]) &&
@@ -145,6 +149,26 @@ int main(void)
 			eq = eq && f[k].all.len == f[0].all.len && !memcmp(f[k].all.p, f[0].all.p, f[0].all.len);
 		ok(eq && strstr(f[0].all.p, "\"beta\":[0,1,1,2]") && strstr(f[0].all.p, "\"delta\":[0,100,1,101,1,100"),
 		   "the same index from numbers, text, both, and a lexicon with other terms: %s", f[0].all.p);
+		/* a lexicon past its numbers: the pages that need a number beyond keep their text */
+		struct search_lexicon *l4 = search_lexicon_new();
+		search_lexicon_set_max(l4, 8);
+		struct search_terms *small[N];
+		size_t as_text = 0;
+		same = true;
+		for (int i = 0; i < N; i++) {
+			small[i] = search_terms_new(l4, i % 2 ? "Title" : NULL, "heading delta", bodies[i]);
+			as_text += small[i]->n && !small[i]->lex;
+			same = same && search_terms_equal(small[i], num3[i]) && search_terms_equal(num3[i], small[i]);
+		}
+		struct files g = {BUF_INIT, BUF_INIT, 0};
+		search_index_write("fr", l4, small, N, put, &g);
+		ok(same && as_text >= 2 && g.all.len == f[0].all.len && !memcmp(g.all.p, f[0].all.p, g.all.len),
+		   "pages past the lexicon's numbers keep their text, and the index is the same (%zu as text)", as_text);
+		buf_free(&g.names);
+		buf_free(&g.all);
+		for (int i = 0; i < N; i++)
+			search_terms_free(small[i]);
+		search_lexicon_free(l4);
 		for (int k = 0; k < 4; k++) {
 			buf_free(&f[k].names);
 			buf_free(&f[k].all);
@@ -154,10 +178,12 @@ int main(void)
 			search_terms_free(num[i]);
 			search_terms_free(num3[i]);
 			buf_free(&tb[i]);
+			free(sc[i]);
 		}
 		search_lexicon_free(l1);
 		search_lexicon_free(l2);
 		search_lexicon_free(l3);
+
 	}
 
 	/* p/<g>.js: the entries of group 1 (pages 8-15) that the language has, keyed by id. */

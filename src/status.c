@@ -608,8 +608,17 @@ static bool count_passage(struct tr_entry *e, enum tr_change c, const char *text
 static void list_passage(struct tr_entry *e, char *id, enum tr_change c, char *label, size_t words)
 {
 	e->items = xrealloc(e->items, (e->nlisted + 1) * sizeof *e->items);
-	e->items[e->nlisted++] = (struct tr_item){id, c, label, words};
+	e->items[e->nlisted++] = (struct tr_item){id, c, label, words, false};
 }
+
+/* The ids and labels of a page's passages as listed in its first languages' entries, for the
+ * others to share: a passage of the original has the same id and label in every language, and
+ * one copy per language was a tenth of a 10,000-page build's memory at three languages (more
+ * with more; issue 13). The strings belong to the entry that listed them first. */
+struct listed_once {
+	struct strmap by_name;  /* passage name -> its index in id and label */
+	struct vec id, label;
+};
 
 /* A UI string or data field: one passage, against its record. */
 static void one_passage(struct tr_entry *e, const struct status_store *st, enum tr_kind k, const char *unit_id,
@@ -651,7 +660,8 @@ static void data_status(void *ctx, const char *path, const struct data_file *df,
 /* The entry of a page whose original has passages orig and whose translation
  * (when it has one) has tr, against its record. */
 static void page_entry(struct tr_entry *e, const struct page *p, const struct passage_set *orig,
-                       const struct passage_set *tr, const struct rec *rec, size_t nrec, bool have, size_t listed)
+                       const struct passage_set *tr, const struct rec *rec, size_t nrec, bool have, size_t listed,
+                       struct listed_once *once)
 {
 	struct page_align a;
 	page_align(orig, have ? rec : NULL, nrec, have ? tr : NULL, &a);
@@ -668,10 +678,24 @@ static void page_entry(struct tr_entry *e, const struct page *p, const struct pa
 		const struct passage *g = tp->orig != SIZE_MAX ? &orig->v[tp->orig] : NULL;
 		const char *text = g ? g->text : rec[tp->rec].source;
 		size_t words;
-		if (have && count_passage(e, tp->change, text, listed, &words))
-			list_passage(e, tr_page_unit_id(p->key, tp->name), tp->change,
-			             g ? xstrdup(g->label) : text ? passage_excerpt(text) : xasprintf("passage %s", tp->name),
-			             words);
+		if (have && count_passage(e, tp->change, text, listed, &words)) {
+			/* a passage of the original is labelled by it; one gone from it (deleted), by its record's
+			 * text in this language */
+			size_t *at = g ? strmap_get(&once->by_name, tp->name) : NULL;
+			if (at && !strcmp(once->label.v[*at], g->label)) {
+				list_passage(e, once->id.v[*at], tp->change, once->label.v[*at], words);
+				e->items[e->nlisted - 1].borrowed = true;
+			} else {
+				char *id = tr_page_unit_id(p->key, tp->name);
+				char *label = g ? xstrdup(g->label) : text ? passage_excerpt(text) : xasprintf("passage %s", tp->name);
+				list_passage(e, id, tp->change, label, words);
+				if (g && !at) {
+					*strmap_put(&once->by_name, tp->name, NULL) = once->id.n;
+					vec_push(&once->id, id);
+					vec_push(&once->label, label);
+				}
+			}
+		}
 		if (!have) /* counted, not listed: the whole page is missing */
 			e->passages[TR_MISSING]++, e->words[TR_MISSING] += count_words(text);
 		if (have && tp->change == TC_UNTRANSLATED && tp->tr != SIZE_MAX && tr->v[tp->tr].kind != PASSAGE_META) {
@@ -776,7 +800,7 @@ static bool get_entry(struct bin_rd *r, struct tr_entry *e)
 		const char *label = bin_str(r);
 		uint64_t words = bin_u64(r);
 		if (e && r->ok)
-			e->items[i] = (struct tr_item){xstrdup(id), (enum tr_change)change, xstrdup(label), words};
+			e->items[i] = (struct tr_item){xstrdup(id), (enum tr_change)change, xstrdup(label), words, false};
 	}
 	int *lists[4] = {NULL};
 	uint64_t counts[4] = {v[5], v[5], v[6], v[6]};
@@ -1025,6 +1049,7 @@ static void page_status(const struct site *s, const struct page *p, size_t k, st
 	bool readable = passage_set_read(s, p->docs[0], &sg);
 	/* a file changed since it was loaded: its key says other bytes, so nothing is kept of it */
 	bool changed = readable && XXH3_64bits(sg.text, sg.len) != p->docs[0]->text_hash;
+	struct listed_once once = {STRMAP_INIT_OWNED, VEC_INIT, VEC_INIT};
 	for (size_t l = 1; l < s->nlangs; l++) {
 		struct tr_entry *e = &r->langs[l].e[TR_PAGES][k];
 		struct passage_set tr = {0};
@@ -1037,11 +1062,14 @@ static void page_status(const struct site *s, const struct page *p, size_t k, st
 		size_t nrec;
 		const struct rec *rec = status_store_get(st[l], TR_PAGES, p->key, &nrec);
 		if (readable)
-			page_entry(e, p, &sg, &tr, rec, nrec, have, r->listed);
+			page_entry(e, p, &sg, &tr, rec, nrec, have, r->listed, &once);
 		else
 			e->state = have ? TR_OUTDATED : TR_MISSING;
 		passage_set_free(&tr);
 	}
+	strmap_free(&once.by_name);
+	vec_free(&once.id);
+	vec_free(&once.label);
 	passage_set_free(&sg);
 	if (c && readable && !changed)
 		cache_put(c, k, key, s, k, r);
@@ -1154,10 +1182,11 @@ void status_report_free(struct tr_report *r)
 				free(e->foreign_end);
 				free(e->head_orig);
 				free(e->head_tr);
-				for (size_t j = 0; j < e->nlisted; j++) {
-					free(e->items[j].id);
-					free(e->items[j].label);
-				}
+				for (size_t j = 0; j < e->nlisted; j++)
+					if (!e->items[j].borrowed) {
+						free(e->items[j].id);
+						free(e->items[j].label);
+					}
 				free(e->items);
 			}
 			free(r->langs[l].e[k]);

@@ -125,6 +125,8 @@ struct tr_item {
 	enum tr_change change;
 	char *label;
 	size_t words;
+	bool borrowed;          /* id and label are the same passage's item in an earlier language's
+	                         * entry (one copy for all languages): not freed with this one */
 };
 
 struct tr_entry {

@@ -363,7 +363,7 @@ bool state_inputs(const char *site_dir, const char *out_dir, const char *theme_d
 	/* the walk is kept for the next digest; a failed one keeps the last */
 	if (ok) {
 		ops_free(known_files.v, known_files.n);
-		known_files.v = f.v;
+		known_files.v = f.n ? xrealloc(f.v, f.n * sizeof *f.v) : f.v; /* kept for the build: no slack */
 		known_files.n = f.n;
 	} else {
 		ops_free(f.v, f.n);

@@ -58,7 +58,9 @@ char *passage_excerpt(const char *t)
 
 static struct passage *add(struct passage_set *set)
 {
-	set->v = xrealloc(set->v, (set->n + 1) * sizeof *set->v);
+	/* room for 8, then doubled when n reaches a power of two (the set keeps no capacity of its own) */
+	if (set->n == 0 || (set->n >= 8 && !(set->n & (set->n - 1))))
+		set->v = xrealloc(set->v, (set->n ? set->n * 2 : 8) * sizeof *set->v);
 	struct passage *g = &set->v[set->n++];
 	memset(g, 0, sizeof *g);
 	return g;
@@ -120,14 +122,18 @@ static void front_matter_value(struct passage_set *set, const struct doc *d, con
  * prefix ("> ", list indentation) from its continuation lines. */
 static char *copy_text(const char *t, size_t st, size_t en, int indent)
 {
-	struct buf b = BUF_INIT;
-	for (size_t i = st; i < en; i++) {
-		buf_addc(&b, t[i]);
-		if (t[i] == '\n')
-			for (int k = 0; k < indent && i + 1 < en && (t[i + 1] == ' ' || t[i + 1] == '>'); k++)
-				i++;
+	char *out = xmalloc(en - st + 1), *o = out;
+	for (size_t i = st; i < en;) {
+		const char *nl = memchr(t + i, '\n', en - i);
+		size_t e = nl ? (size_t)(nl - t) + 1 : en; /* a line, its newline included */
+		memcpy(o, t + i, e - i);
+		o += e - i;
+		i = e;
+		for (int k = 0; nl && k < indent && i < en && (t[i] == ' ' || t[i] == '>'); k++)
+			i++;
 	}
-	return buf_detach(&b, NULL);
+	*o = '\0';
+	return out;
 }
 
 /* The bytes [*st, *en) of a heading, paragraph or table cell in the file (its

@@ -57,10 +57,16 @@ void search_fold(struct buf *out, const char *s, size_t len)
 	const UNormalizer2 *nfd = unorm2_getNFDInstance(&e);
 	int32_t i = 0, n = (int32_t)len;
 	while (i < n) {
-		unsigned char a = (unsigned char)s[i];
-		if (a < 0x80) {
-			buf_addc(out, (char)(a >= 'A' && a <= 'Z' ? a + 32 : a));
-			i++;
+		if ((unsigned char)s[i] < 0x80) { /* a run of ASCII, lower-cased in place */
+			int32_t run = i;
+			while (run < n && (unsigned char)s[run] < 0x80)
+				run++;
+			size_t at = out->len;
+			buf_add(out, s + i, (size_t)(run - i));
+			for (char *c = out->p + at; c < out->p + out->len; c++)
+				if (*c >= 'A' && *c <= 'Z')
+					*c += 32;
+			i = run;
 			continue;
 		}
 		UChar32 c;
@@ -92,6 +98,8 @@ void search_fold(struct buf *out, const char *s, size_t len)
 /* A letter, digit or mark (\p{L}, \p{N}, \p{M}, as the page splits a query). */
 static bool word_cp(UChar32 c)
 {
+	if (c < 0x80) /* in ASCII, \p{L} and \p{N} are [A-Za-z0-9] and \p{M} is empty */
+		return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
 	return (U_GET_GC_MASK(c) & (U_GC_L_MASK | U_GC_N_MASK | U_GC_M_MASK)) != 0;
 }
 

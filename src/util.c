@@ -60,14 +60,25 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+/* Formatted once into a buffer on the stack, and only a longer text a second time; the result is its
+ * own size (labels, paths and ids made this way are many and kept: issue 13). */
 char *xasprintf(const char *fmt, ...)
 {
-	struct buf b = BUF_INIT;
-	va_list ap;
+	char small[256];
+	va_list ap, cp;
 	va_start(ap, fmt);
-	buf_vaddf(&b, fmt, ap);
+	va_copy(cp, ap);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
 	va_end(ap);
-	return buf_detach(&b, NULL);
+	if (n < 0)
+		n = 0, small[0] = '\0'; /* an encoding error: as buf_vaddf(), nothing */
+	char *p = xmalloc((size_t)n + 1);
+	if ((size_t)n < sizeof small)
+		memcpy(p, small, (size_t)n + 1);
+	else
+		vsnprintf(p, (size_t)n + 1, fmt, cp);
+	va_end(cp);
+	return p;
 }
 
 void buf_init(struct buf *b)
@@ -110,14 +121,29 @@ void buf_adds(struct buf *b, const char *s)
 	buf_add(b, s, strlen(s));
 }
 
+/* Formatted into the room the buffer has (or a stack buffer, when it has none), and a second time
+ * only when that was too small: git's strbuf_vaddf() does the same. */
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
+	char small[256];
+	size_t room = b->cap ? b->cap - b->len : sizeof small;
+	char *to = b->cap ? b->p + b->len : small;
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	int n = vsnprintf(to, room, fmt, cp);
 	va_end(cp);
-	if (n <= 0)
+	if (n <= 0) {
+		if (b->cap)
+			b->p[b->len] = '\0';
 		return;
+	}
+	if ((size_t)n < room) {
+		if (to == small)
+			buf_add(b, small, (size_t)n);
+		else
+			b->len += (size_t)n;
+		return;
+	}
 	buf_grow(b, (size_t)n);
 	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
@@ -187,11 +213,16 @@ static int read_file(const char *path, char **out, size_t *len, bool regular)
 		errno = e;
 		return -1;
 	}
-	/* Sized from fstat; a file that grows while read is read to its end anyway. */
+	/* Sized from fstat, so that the text read is a block of its own size (a page's text is kept while
+	 * it is rendered); a file that grows while read is read to its end anyway. */
 	struct buf b = BUF_INIT;
-	buf_grow(&b, st.st_size > 0 ? (size_t)st.st_size : 0);
+	size_t want = st.st_size > 0 ? (size_t)st.st_size : 0;
+	b.p = xmalloc(want + 2); /* one byte past the size: a read that fills it is not yet the end */
+	b.p[0] = '\0';
+	b.cap = want + 2;
 	for (;;) {
-		buf_grow(&b, 65536);
+		if (b.cap - b.len - 1 == 0)
+			buf_grow(&b, 65536);
 		ssize_t n = read(fd, b.p + b.len, b.cap - b.len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -65,6 +65,28 @@ int main(void)
 	ok(file_write_atomic(sub, "c", 1) == -1 && is_dir(sub), "a folder in the way is an error and stays");
 	ok(temps_in(dir) == 0, "no temporary file is left after a failed rename");
 
+	/* Reading: files of 0, 1, 255, 4096 and 300,000 bytes come back whole, NUL-terminated. */
+	const size_t sizes[] = {0, 1, 255, 4096, 300000};
+	bool whole = true;
+	for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+		char *rf = xasprintf("%s/read-%zu", dir, sizes[k]), *bytes = xmalloc(sizes[k] + 1), *got;
+		for (size_t i = 0; i < sizes[k]; i++)
+			bytes[i] = (char)(i * 7 + k);
+		size_t len;
+		whole = whole && file_write(rf, bytes, sizes[k]) == 0 && file_read(rf, &got, &len) == 0;
+		if (whole) {
+			whole = len == sizes[k] && !memcmp(got, bytes, len) && got[len] == '\0';
+			free(got);
+		}
+		free(bytes), free(rf);
+	}
+	ok(whole, "a file read is its bytes, whatever its size");
+	char *gotp;
+	size_t lenp;
+	ok(file_read("/proc/self/status", &gotp, &lenp) == 0 && lenp > 0 && strlen(gotp) == lenp &&
+	   strstr(gotp, "Name:"), "a file whose size stat() says is 0 (/proc) is read to its end");
+	free(gotp);
+
 	/* A write that fails half way (a file size limit, as a full disk would). */
 	struct rlimit rl = {4096, 4096};
 	signal(SIGXFSZ, SIG_IGN);
@@ -107,6 +129,32 @@ int main(void)
 	errno = 0;
 	ok(mkdir_p(m3) != 0 && errno == ENOTDIR, "mkdir_p under a file fails with ENOTDIR");
 	free(m1), free(m2), free(m3), free(mf);
+
+	/* Formatting: a text short enough for the first pass and one that needs the second, alone
+	 * (xasprintf) and appended to a buffer with room, without room and without a block yet. */
+	bool formatted = true;
+	size_t upto = 0;
+	for (size_t n = 0; formatted && n < 700; n += n < 300 ? 1 : 37) {
+		char *want = xmalloc(n + 1);
+		for (size_t i = 0; i < n; i++)
+			want[i] = (char)('a' + i % 26);
+		want[n] = '\0';
+		char *got = xasprintf("%s", want);
+		bool same = !strcmp(got, want);
+		free(got);
+		struct buf b = BUF_INIT;
+		buf_addf(&b, "%s|%zu", want, n);
+		buf_addf(&b, "%s", "");
+		buf_addf(&b, "<%.*s>", (int)(n / 2), want);
+		char *tail = xasprintf("%s|%zu<%.*s>", want, n, (int)(n / 2), want);
+		same = same && b.len == strlen(tail) && !strcmp(b.p, tail);
+		free(tail);
+		buf_free(&b);
+		free(want);
+		formatted = same;
+		upto = n;
+	}
+	ok(formatted, "xasprintf and buf_addf give the whole text (up to %zu bytes)", upto);
 
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	ok(system(cmd) == 0, "cleaned up");

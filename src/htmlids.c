@@ -118,13 +118,19 @@ static bool left_out(const xmlChar *name, const xmlChar **atts)
  * end of b, so a run of text given in pieces comes out as given whole. */
 static void add_text(struct buf *b, const xmlChar *s, int n)
 {
+	if (n <= 0)
+		return;
+	buf_grow(b, (size_t)n); /* the text takes at most its own length */
+	char *o = b->p + b->len;
 	for (const xmlChar *end = s + n; s < end; s++) {
 		bool sp = *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f';
 		if (!sp)
-			buf_addc(b, (char)*s);
-		else if (b->len && b->p[b->len - 1] != ' ')
-			buf_addc(b, ' ');
+			*o++ = (char)*s;
+		else if (o > b->p && o[-1] != ' ')
+			*o++ = ' ';
 	}
+	*o = '\0';
+	b->len = (size_t)(o - b->p);
 }
 
 static void gap(struct buf *b)

@@ -663,10 +663,14 @@ static size_t delimiter_columns(const char *l, size_t n)
 static size_t count_openers(const char *l, size_t n)
 {
 	size_t k = 0;
-	for (size_t i = 0; i + 1 < n; i++)
-		if (l[i] == '<' && (l[i + 1] == '?' || (l[i + 1] == '!' && i + 2 < n &&
-		                                        (isalpha((unsigned char)l[i + 2]) || l[i + 2] == '['))))
+	for (size_t i = 0; i + 1 < n; i++) {
+		const char *lt = memchr(l + i, '<', n - 1 - i); /* a '<' with a byte after it */
+		if (!lt)
+			break;
+		i = (size_t)(lt - l);
+		if (l[i + 1] == '?' || (l[i + 1] == '!' && i + 2 < n && (isalpha((unsigned char)l[i + 2]) || l[i + 2] == '[')))
 			k++;
+	}
 	return k;
 }
 

@@ -572,13 +572,16 @@ void strmap_free(struct strmap *m)
 size_t text_normalize(char *s, size_t len)
 {
 	size_t from = len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3) ? 3 : 0, to = 0;
-	for (; from < len; from++) {
-		if (s[from] == '\r') {
+	while (from < len) { /* the text between carriage returns moved as a whole (most files have none) */
+		const char *cr = memchr(s + from, '\r', len - from);
+		size_t run = (cr ? (size_t)(cr - s) : len) - from;
+		if (to != from)
+			memmove(s + to, s + from, run);
+		to += run;
+		from += run;
+		if (cr) {
 			s[to++] = '\n';
-			if (from + 1 < len && s[from + 1] == '\n')
-				from++;
-		} else {
-			s[to++] = s[from];
+			from += from + 1 < len && s[from + 1] == '\n' ? 2 : 1;
 		}
 	}
 	s[to] = '\0';

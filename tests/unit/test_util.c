@@ -103,6 +103,10 @@ int main(void)
 	char t1[] = "\xef\xbb\xbf" "a: 1\r\nb: 2\rc: 3\r\r\n\nd\r";
 	size_t n1 = text_normalize(t1, sizeof t1 - 1);
 	ok(n1 == strlen(t1) && !strcmp(t1, "a: 1\nb: 2\nc: 3\n\n\nd\n"), "mark dropped, CRLF and CR made LF");
+	char t4[] = "\xef\xbb\xbfplain\nlines\n", t5[] = "\r\n\r\n", t6[] = "\xef\xbb\xbf", t7[] = "a\r";
+	ok(text_normalize(t4, sizeof t4 - 1) == 12 && !strcmp(t4, "plain\nlines\n"), "a mark before text without CR");
+	ok(text_normalize(t5, 4) == 2 && !strcmp(t5, "\n\n") && text_normalize(t6, 3) == 0 && !*t6 &&
+	   text_normalize(t7, 2) == 2 && !strcmp(t7, "a\n"), "CRLFs only, a mark only, a CR at the end");
 	char t2[] = "\xef\xbb", t3[] = "x\xef\xbb\xbf";
 	ok(text_normalize(t2, 2) == 2 && text_normalize(t3, 4) == 4, "a cut mark, or one past the start, is text");
 

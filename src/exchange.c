@@ -78,7 +78,7 @@ static void export_page(const struct site *s, size_t l, const struct status_stor
 		if (tp->orig != SIZE_MAX) {
 			const struct passage *g = &sg.v[tp->orig];
 			struct unit *x = add_unit(u, id, g->text, target, tp->change, p->docs[0]->src, g->line);
-			x->note = xstrdup(g->label);
+			x->note = passage_label(&sg, tp->orig);
 			if (tp->change == TC_CHANGED && rec[tp->rec].source && x->state == UNIT_FUZZY)
 				x->prev_source = xstrdup(rec[tp->rec].source);
 		} else if (rec[tp->rec].source && target && rec[tp->rec].state != REC_UNTRANSLATED) {

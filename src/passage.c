@@ -63,6 +63,7 @@ static struct passage *add(struct passage_set *set)
 		set->v = xrealloc(set->v, (set->n ? set->n * 2 : 8) * sizeof *set->v);
 	struct passage *g = &set->v[set->n++];
 	memset(g, 0, sizeof *g);
+	g->section = SIZE_MAX;
 	return g;
 }
 
@@ -184,7 +185,7 @@ static void cut_body(struct passage_set *set, const struct doc *d)
 	lines_index(&ls, set->text, set->len, off);
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
-	char *section = NULL;
+	size_t section = SIZE_MAX;
 	int nth = 0;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
@@ -205,24 +206,35 @@ static void cut_body(struct passage_set *set, const struct doc *d)
 		g->text = copy_text(set->text, st, en, g->indent);
 		g->digest = passage_digest(g->text, strlen(g->text));
 		g->line = d->body_line + cmark_node_get_start_line(n) - 1;
-		char *ex = passage_excerpt(g->text);
 		if (heading) {
-			free(section);
-			section = xstrdup(g->text);
+			section = set->n - 1;
 			nth = 0;
-			g->label = xasprintf("heading %s", ex);
+			g->section = SIZE_MAX;
 		} else {
-			const char *what = cell ? "table cell" : "paragraph";
-			nth++;
-			g->label = section ? xasprintf("%s, %s %d: %s", section, what, nth, ex)
-			                   : xasprintf("%s %d: %s", what, nth, ex);
+			g->section = section;
+			g->nth = ++nth;
 		}
-		free(ex);
 	}
-	free(section);
 	cmark_iter_free(it);
 	cmark_node_free(doc);
 	free(ls.start);
+}
+
+char *passage_label(const struct passage_set *set, size_t i)
+{
+	const struct passage *g = &set->v[i];
+	if (g->kind == PASSAGE_META)
+		return xstrdup(g->label);
+	char *ex = passage_excerpt(g->text), *label;
+	const char *what = g->kind == PASSAGE_CELL ? "table cell" : "paragraph";
+	if (g->kind == PASSAGE_HEADING)
+		label = xasprintf("heading %s", ex);
+	else if (g->section != SIZE_MAX)
+		label = xasprintf("%s, %s %d: %s", set->v[g->section].text, what, g->nth, ex);
+	else
+		label = xasprintf("%s %d: %s", what, g->nth, ex);
+	free(ex);
+	return label;
 }
 
 void passage_set_cut(struct passage_set *set, const struct doc *d, char *text, size_t len)

@@ -31,7 +31,9 @@ struct passage {
 	char *text;             /* as a translator sees it: container prefixes ("> ", indentation) dropped */
 	uint64_t digest;
 	int line;               /* file line it starts on */
-	char *label;            /* for people: "title", "Overview, paragraph 2: “Trafficking brings…”" */
+	char *label;            /* PASSAGE_META: its key ("title", "summary"); else NULL: see passage_label() */
+	size_t section;         /* body: the heading it stands under (an index into its set), or SIZE_MAX */
+	int nth;                /* body: its number under that heading (paragraphs, cells), from 1 */
 	bool yaml;              /* a front matter value (title, summary): written back as a YAML scalar */
 	int indent;             /* columns of container prefix before its continuation lines */
 };
@@ -47,6 +49,10 @@ struct passage_set {
 uint64_t passage_digest(const char *s, size_t len);
 /* The first eight words of t, folded, in curly quotes ("…" when cut), for labels. Caller frees. */
 char *passage_excerpt(const char *t);
+/* The label of set->v[i], for people: "title", "heading “Overview”", "Overview, paragraph 2:
+ * “Trafficking brings…”", "table cell 1: “…”" before any heading. Made when asked (a page's labels
+ * are read only for the few passages a report lists). Caller frees. */
+char *passage_label(const struct passage_set *set, size_t i);
 
 /* Reads d's file and cuts it into passages. False when it cannot be read
  * (set is then empty); either way free with passage_set_free(). */

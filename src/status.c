@@ -682,12 +682,13 @@ static void page_entry(struct tr_entry *e, const struct page *p, const struct pa
 			/* a passage of the original is labelled by it; one gone from it (deleted), by its record's
 			 * text in this language */
 			size_t *at = g ? strmap_get(&once->by_name, tp->name) : NULL;
-			if (at && !strcmp(once->label.v[*at], g->label)) {
+			char *label = g ? passage_label(orig, tp->orig) : text ? passage_excerpt(text) : xasprintf("passage %s", tp->name);
+			if (at && !strcmp(once->label.v[*at], label)) {
+				free(label);
 				list_passage(e, once->id.v[*at], tp->change, once->label.v[*at], words);
 				e->items[e->nlisted - 1].borrowed = true;
 			} else {
 				char *id = tr_page_unit_id(p->key, tp->name);
-				char *label = g ? xstrdup(g->label) : text ? passage_excerpt(text) : xasprintf("passage %s", tp->name);
 				list_passage(e, id, tp->change, label, words);
 				if (g && !at) {
 					*strmap_put(&once->by_name, tp->name, NULL) = once->id.n;

@@ -83,14 +83,20 @@ int main(void)
 		check_bytes(&set, 6, "quoted text\n> continued here", "a quote's bytes keep the prefix the text drops");
 		check_bytes(&set, 10, "cell one", "a cell's bytes leave out the spaces around it");
 		ok(set.v[6].indent == 2 && set.v[5].indent == 2, "list item and quote continuation indent 2");
-		is_str(set.v[0].label, "title", "the title's label");
-		is_str(set.v[2].label, "heading \xe2\x80\x9cHeading one\xe2\x80\x9d", "a heading's label");
-		is_str(set.v[3].label, "Heading one, paragraph 1: \xe2\x80\x9c" "First paragraph wrapped over two lines.\xe2\x80\x9d",
+		const size_t li[] = {0, 2, 3, 6, 10};
+		char *lb[5];
+		for (int k = 0; k < 5; k++)
+			lb[k] = passage_label(&set, li[k]);
+		is_str(lb[0], "title", "the title's label");
+		is_str(lb[1], "heading \xe2\x80\x9cHeading one\xe2\x80\x9d", "a heading's label");
+		is_str(lb[2], "Heading one, paragraph 1: \xe2\x80\x9c" "First paragraph wrapped over two lines.\xe2\x80\x9d",
 		       "a paragraph's label names its section and number, folded");
-		is_str(set.v[6].label, "Heading one, paragraph 4: \xe2\x80\x9cquoted text continued here\xe2\x80\x9d",
+		is_str(lb[3], "Heading one, paragraph 4: \xe2\x80\x9cquoted text continued here\xe2\x80\x9d",
 		       "list items and quotes count as paragraphs of the section");
-		is_str(set.v[10].label, "Setext heading, table cell 3: \xe2\x80\x9c" "cell one\xe2\x80\x9d",
+		is_str(lb[4], "Setext heading, table cell 3: \xe2\x80\x9c" "cell one\xe2\x80\x9d",
 		       "a cell's label counts from its heading");
+		for (int k = 0; k < 5; k++)
+			free(lb[k]);
 		ok(set.v[2].line == 5 && set.v[4].line == 10 && set.v[10].line == 22, "file lines (%d, %d, %d)",
 		   set.v[2].line, set.v[4].line, set.v[10].line);
 		ok(set.v[3].digest == passage_digest(texts[3], strlen(texts[3])), "a passage's digest is its text's");
@@ -128,6 +134,15 @@ int main(void)
 	is_str(ex, "\xe2\x80\x9cone two three four five six seven eight\xe2\x80\xa6\xe2\x80\x9d", "excerpt: eight words, then …");
 	free(ex);
 
+	passage_set_free(&set);
+	yml_free(d.fm);
+
+	/* Before any heading: a passage is labelled by its kind and number alone. */
+	cut(&set, "Intro words here.\n\n| a |\n|---|\n| b |\n", &d);
+	char *l0 = set.n == 3 ? passage_label(&set, 0) : NULL, *l2 = set.n == 3 ? passage_label(&set, 2) : NULL;
+	is_str(l0, "paragraph 1: \xe2\x80\x9cIntro words here.\xe2\x80\x9d", "a paragraph before any heading");
+	is_str(l2, "table cell 3: \xe2\x80\x9c" "b\xe2\x80\x9d", "a cell before any heading counts on from it");
+	free(l0), free(l2);
 	passage_set_free(&set);
 	yml_free(d.fm);
 	return tap_done();

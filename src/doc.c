@@ -128,7 +128,7 @@ struct doc *doc_load(struct site *s, const char *src, char **slug, struct yml_no
 	*slug = site_yaml_text(fm, "slug", NULL, src);
 	/* A title written empty or null ("title: ~") would publish an empty <h1>: a mistake, not a wish. */
 	struct yml_node *t = yml_get(fm, "title");
-	if (t && (!d->title || !d->title[strspn(d->title, " \t")]))
+	if (t && t->kind == YML_SCALAR && (!d->title || !d->title[strspn(d->title, " \t")])) /* else: not text, said */
 		diag_error(src, t->line, t->col, "'title' is empty: write the page's title, or leave the key out to "
 		           "take the first '# heading'");
 	if (!d->title)

@@ -213,8 +213,8 @@ static int read_file(const char *path, char **out, size_t *len, bool regular)
 		errno = e;
 		return -1;
 	}
-	/* Sized from fstat, so that the text read is a block of its own size (a page's text is kept while
-	 * it is rendered); a file that grows while read is read to its end anyway. */
+	/* Sized from fstat, so that the text is a block of its own size (before, the next power of two past
+	 * size + 64 KiB); a file that grows while read is read to its end anyway. */
 	struct buf b = BUF_INIT;
 	size_t want = st.st_size > 0 ? (size_t)st.st_size : 0;
 	b.p = xmalloc(want + 2); /* one byte past the size: a read that fills it is not yet the end */

@@ -176,10 +176,10 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 		anchor = (char *)(map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor);
 		char *aname = anchor ? xstrdup(anchor) : NULL;
 		struct vec kids = VEC_INIT;
-		struct strmap keys = STRMAP_INIT; /* a mapping's keys, to find duplicates in linear time */
+		struct strmap keys = STRMAP_INIT; /* a mapping's keys -> the line they are written on (an alias
+		                                   * key's own, not its anchor's), to find duplicates in linear time */
 		struct vec merged = VEC_INIT;     /* the mappings a merge key "<<" brings in, in order */
 		bool merge_value = false;         /* the next node is the value of "<<" */
-		int merge_line = 0;
 		for (;;) {
 			yaml_event_t kev;
 			if (!next(c, &kev))
@@ -207,10 +207,9 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 			if (kid && map && (kids.n % 2) == 0 && is_merge_key(kid)) {
 				bool added;
 				size_t *at = strmap_put(&keys, "<<", &added);
-				if (added) {
-					*at = SIZE_MAX; /* a merge key: not among the kids */
-					merge_line = kid->line;
-				} else
+				if (added)
+					*at = (size_t)((int)kev.start_mark.line + c->line0);
+				else
 					fail(c, kev.start_mark, "a mapping may have one merge key '<<' (give it a list of mappings)");
 				merge_value = true;
 				yaml_event_delete(&kev);
@@ -225,12 +224,11 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 					bool added;
 					size_t *first = strmap_put(&keys, kid->str, &added);
 					if (!added) {
-						int line = *first == SIZE_MAX ? merge_line : ((struct yml_node *)kids.v[*first])->line;
-						char *m = xasprintf("duplicate key '%s' (first at line %d)", kid->str, line);
+						char *m = xasprintf("duplicate key '%s' (first at line %zu)", kid->str, *first);
 						fail(c, kev.start_mark, m);
 						free(m);
 					} else {
-						*first = kids.n;
+						*first = (size_t)((int)kev.start_mark.line + c->line0);
 					}
 				}
 			}
@@ -252,7 +250,7 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 				size_t *at = strmap_put(&keys, src->kids[k]->str, &added);
 				if (!added)
 					continue;
-				*at = kids.n;
+				*at = (size_t)src->kids[k]->line; /* not read again: its keys are all in */
 				vec_push(&kids, src->kids[k]);
 				vec_push(&kids, src->kids[k + 1]);
 			}

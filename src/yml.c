@@ -279,8 +279,15 @@ struct yml_doc *yml_parse(const char *path, const char *text, size_t len, int li
 	c.doc = xcalloc(1, sizeof *c.doc);
 	c.doc->path = xstrdup(path);
 	/* The first chunk at about what the text's nodes take (a node is 64 bytes, a short "key:
-	 * value" line some 40): a front matter in one block, without the unused end of a second. */
+	 * value" line some 40): a front matter in one block, without the unused end of a second. A
+	 * long value has few nodes for its size: at most ~96 bytes per ':', '-' or ',' (each may start
+	 * a node) and the text itself are taken then (5 x 8 KB for one 8 KB summary was 40 KB). */
+	size_t marks = 0;
+	for (size_t i = 0; i < len; i++)
+		marks += text[i] == ':' || text[i] == '-' || text[i] == ',';
 	size_t first = len < 8192 ? 5 * len + 128 : 65536;
+	if (first > 96 * marks + len + 256)
+		first = 96 * marks + len + 256;
 	c.doc->mem = xmalloc(sizeof *c.doc->mem + first);
 	*c.doc->mem = (struct yml_chunk){.cap = first};
 	c.line0 = line0 > 0 ? line0 : 1;

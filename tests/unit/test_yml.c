@@ -93,8 +93,29 @@ int main(void)
 			}
 			yml_free(d);
 		}
-		buf_free(&b);
 		ok(all, "mappings and lists of 0 to 300 entries keep every entry, in order, with its line");
+		/* A long value with few marks (its first chunk sized from them), then mapping entries
+		 * without a mark in their text ("k: v" has one), and a block scalar of prose. */
+		all = true;
+		for (int len = 0; len <= 20000 && all; len += len < 300 ? 1 : 523) {
+			buf_reset(&b);
+			buf_adds(&b, "title: T\nsummary: \"");
+			for (int i = 0; i < len; i++)
+				buf_addc(&b, (char)('a' + i % 26));
+			buf_adds(&b, "\"\nbody: |\n");
+			for (int i = 0; i < len / 40; i++)
+				buf_adds(&b, "  a line of prose, with a colon: and a dash - here\n");
+			buf_adds(&b, "list: [x, y, z]\n");
+			d = yml_parse("t.yaml", b.p, b.len, 1);
+			const char *sm = d ? yml_str(yml_get(d->root, "summary")) : NULL;
+			struct yml_node *ls = d ? yml_get(d->root, "list") : NULL;
+			all = sm && strlen(sm) == (size_t)len && (len == 0 || sm[len - 1] == 'a' + (len - 1) % 26) && ls &&
+			      ls->n == 3 && !strcmp(ls->kids[2]->str, "z") && ls->line == len / 40 + 4 &&
+			      (len / 40 == 0 || strlen(yml_str(yml_get(d->root, "body"))) == (size_t)(len / 40) * 49);
+			yml_free(d);
+		}
+		ok(all, "a value of 0 to 20,000 bytes beside a block scalar and a list keeps every byte and line");
+		buf_free(&b);
 	}
 
 	ok(parse("a: [1, 2\n", 1) == NULL, "unclosed flow list is an error");

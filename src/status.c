@@ -616,8 +616,10 @@ static void list_passage(struct tr_entry *e, char *id, enum tr_change c, char *l
  * one copy per language was a tenth of a 10,000-page build's memory at three languages (more
  * with more; issue 13). The strings belong to the entry that listed them first. */
 struct listed_once {
-	struct strmap by_name;  /* passage name -> its index in id and label */
+	struct strmap by_name;  /* passage name -> its index in id, label and orig */
 	struct vec id, label;
+	size_t *orig;           /* the original's passage each is: a name is a language's record's, so
+	                         * the same name may be another passage in another language */
 };
 
 /* A UI string or data field: one passage, against its record. */
@@ -682,16 +684,18 @@ static void page_entry(struct tr_entry *e, const struct page *p, const struct pa
 			/* a passage of the original is labelled by it; one gone from it (deleted), by its record's
 			 * text in this language */
 			size_t *at = g ? strmap_get(&once->by_name, tp->name) : NULL;
-			char *label = g ? passage_label(orig, tp->orig) : text ? passage_excerpt(text) : xasprintf("passage %s", tp->name);
-			if (at && !strcmp(once->label.v[*at], label)) {
-				free(label);
+			if (at && once->orig[*at] == tp->orig) { /* the same name and passage: the same id and label */
 				list_passage(e, once->id.v[*at], tp->change, once->label.v[*at], words);
 				e->items[e->nlisted - 1].borrowed = true;
 			} else {
 				char *id = tr_page_unit_id(p->key, tp->name);
+				char *label = g ? passage_label(orig, tp->orig) : text ? passage_excerpt(text)
+				                                                    : xasprintf("passage %s", tp->name);
 				list_passage(e, id, tp->change, label, words);
 				if (g && !at) {
 					*strmap_put(&once->by_name, tp->name, NULL) = once->id.n;
+					once->orig = xrealloc(once->orig, (once->id.n + 1) * sizeof *once->orig);
+					once->orig[once->id.n] = tp->orig;
 					vec_push(&once->id, id);
 					vec_push(&once->label, label);
 				}
@@ -1050,7 +1054,7 @@ static void page_status(const struct site *s, const struct page *p, size_t k, st
 	bool readable = passage_set_read(s, p->docs[0], &sg);
 	/* a file changed since it was loaded: its key says other bytes, so nothing is kept of it */
 	bool changed = readable && XXH3_64bits(sg.text, sg.len) != p->docs[0]->text_hash;
-	struct listed_once once = {STRMAP_INIT_OWNED, VEC_INIT, VEC_INIT};
+	struct listed_once once = {STRMAP_INIT_OWNED, VEC_INIT, VEC_INIT, NULL};
 	for (size_t l = 1; l < s->nlangs; l++) {
 		struct tr_entry *e = &r->langs[l].e[TR_PAGES][k];
 		struct passage_set tr = {0};
@@ -1071,6 +1075,7 @@ static void page_status(const struct site *s, const struct page *p, size_t k, st
 	strmap_free(&once.by_name);
 	vec_free(&once.id);
 	vec_free(&once.label);
+	free(once.orig);
 	passage_set_free(&sg);
 	if (c && readable && !changed)
 		cache_put(c, k, key, s, k, r);

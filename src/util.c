@@ -60,24 +60,35 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
-/* Formatted once into a buffer on the stack, and only a longer text a second time; the result is its
- * own size (labels, paths and ids made this way are many and kept: issue 13). */
-char *xasprintf(const char *fmt, ...)
+/* fmt formatted into a block of its own size, its length in *len: once into a buffer on the stack,
+ * and a second time only when that was too small (git's strbuf_vaddf() does the same). The texts
+ * made this way are many and some are kept (labels, paths, ids: issue 13). An encoding error gives
+ * "", as it always did. */
+static char *vformat(size_t *len, const char *fmt, va_list ap)
 {
 	char small[256];
-	va_list ap, cp;
-	va_start(ap, fmt);
+	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(small, sizeof small, fmt, ap);
-	va_end(ap);
+	int n = vsnprintf(small, sizeof small, fmt, cp);
+	va_end(cp);
 	if (n < 0)
-		n = 0, small[0] = '\0'; /* an encoding error: as buf_vaddf(), nothing */
+		n = 0, small[0] = '\0';
 	char *p = xmalloc((size_t)n + 1);
 	if ((size_t)n < sizeof small)
 		memcpy(p, small, (size_t)n + 1);
 	else
-		vsnprintf(p, (size_t)n + 1, fmt, cp);
-	va_end(cp);
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
+	*len = (size_t)n;
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	size_t n;
+	va_list ap;
+	va_start(ap, fmt);
+	char *p = vformat(&n, fmt, ap);
+	va_end(ap);
 	return p;
 }
 
@@ -121,31 +132,32 @@ void buf_adds(struct buf *b, const char *s)
 	buf_add(b, s, strlen(s));
 }
 
-/* Formatted into the room the buffer has (or a stack buffer, when it has none), and a second time
- * only when that was too small: git's strbuf_vaddf() does the same. */
+/* Formatted into the room the buffer has, and a second time only when that was too small; a buffer
+ * without a block yet takes vformat()'s. */
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
-	char small[256];
-	size_t room = b->cap ? b->cap - b->len : sizeof small;
-	char *to = b->cap ? b->p + b->len : small;
+	if (!b->cap) {
+		size_t n;
+		char *p = vformat(&n, fmt, ap);
+		if (!n) {
+			free(p);
+			return;
+		}
+		b->p = p, b->len = n, b->cap = n + 1;
+		return;
+	}
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(to, room, fmt, cp);
+	int n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, cp);
 	va_end(cp);
 	if (n <= 0) {
-		if (b->cap)
-			b->p[b->len] = '\0';
+		b->p[b->len] = '\0';
 		return;
 	}
-	if ((size_t)n < room) {
-		if (to == small)
-			buf_add(b, small, (size_t)n);
-		else
-			b->len += (size_t)n;
-		return;
+	if ((size_t)n >= b->cap - b->len) {
+		buf_grow(b, (size_t)n);
+		vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
 	}
-	buf_grow(b, (size_t)n);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 }
 

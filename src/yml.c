@@ -58,10 +58,16 @@ void *yml_alloc(struct yml_doc *doc, size_t n)
 	return memset(p, 0, n);
 }
 
+/* The file line of a libyaml mark (0-based, in the text given to yml_parse()). */
+static int mark_line(const struct ctx *c, yaml_mark_t m)
+{
+	return (int)m.line + c->line0;
+}
+
 static void fail(struct ctx *c, yaml_mark_t m, const char *msg)
 {
 	if (!c->failed)
-		diag_error(c->doc->path, (int)m.line + c->line0, (int)m.column + 1, "%s", msg);
+		diag_error(c->doc->path, mark_line(c, m), (int)m.column + 1, "%s", msg);
 	c->failed = true;
 }
 
@@ -71,10 +77,10 @@ static bool next(struct ctx *c, yaml_event_t *ev)
 		return true;
 	yaml_mark_t m = c->parser.problem_mark;
 	if (c->parser.problem && c->parser.context)
-		diag_error(c->doc->path, (int)m.line + c->line0, (int)m.column + 1,
+		diag_error(c->doc->path, mark_line(c, m), (int)m.column + 1,
 		           "invalid YAML: %s %s", c->parser.problem, c->parser.context);
 	else
-		diag_error(c->doc->path, (int)m.line + c->line0, (int)m.column + 1,
+		diag_error(c->doc->path, mark_line(c, m), (int)m.column + 1,
 		           "invalid YAML: %s", c->parser.problem ? c->parser.problem : "syntax error");
 	c->failed = true;
 	return false;
@@ -93,7 +99,7 @@ static struct yml_node *new_node(struct ctx *c, enum yml_kind kind, yaml_mark_t 
 {
 	struct yml_node *n = yml_alloc(c->doc, sizeof *n);
 	n->kind = kind;
-	n->line = (int)m.line + c->line0;
+	n->line = mark_line(c, m);
 	n->col = (int)m.column + 1;
 	return n;
 }
@@ -161,7 +167,7 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 	}
 	case YAML_SCALAR_EVENT:
 		n = new_node(c, YML_SCALAR, ev->start_mark);
-		n->eline = (int)ev->end_mark.line + c->line0;
+		n->eline = mark_line(c, ev->end_mark);
 		n->ecol = (int)ev->end_mark.column + 1;
 		n->len = ev->data.scalar.length;
 		n->str = yml_alloc(c->doc, n->len + 1);
@@ -208,7 +214,7 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 				bool added;
 				size_t *at = strmap_put(&keys, "<<", &added);
 				if (added)
-					*at = (size_t)((int)kev.start_mark.line + c->line0);
+					*at = (size_t)mark_line(c, kev.start_mark);
 				else
 					fail(c, kev.start_mark, "a mapping may have one merge key '<<' (give it a list of mappings)");
 				merge_value = true;
@@ -228,7 +234,7 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 						fail(c, kev.start_mark, m);
 						free(m);
 					} else {
-						*first = (size_t)((int)kev.start_mark.line + c->line0);
+						*first = (size_t)mark_line(c, kev.start_mark);
 					}
 				}
 			}
@@ -247,10 +253,9 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 			const struct yml_node *src = merged.v[m];
 			for (size_t k = 0; k + 1 < src->n; k += 2) {
 				bool added;
-				size_t *at = strmap_put(&keys, src->kids[k]->str, &added);
+				strmap_put(&keys, src->kids[k]->str, &added); /* its line is not read: no key follows */
 				if (!added)
 					continue;
-				*at = (size_t)src->kids[k]->line; /* not read again: its keys are all in */
 				vec_push(&kids, src->kids[k]);
 				vec_push(&kids, src->kids[k + 1]);
 			}

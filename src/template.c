@@ -1092,6 +1092,11 @@ struct tpl_engine *tpl_new(const struct tpl_dir *dirs, size_t ndirs)
 	}
 	lua_State *L = e->L;
 	lua_atpanic(L, panic);
+	/* Generational collection (Lua 5.4 manual, 2.5.2): a render's tables and strings die
+	 * young, the site's views and the cached partials live for the worker's life. Against
+	 * the incremental default on the 10,000-page bench site: a worker's Lua heap peaks at
+	 * 9.9 MB instead of 14.9, and the build takes a tenth less CPU (issue 13). */
+	lua_gc(L, LUA_GCGEN, 0, 0);
 	*(struct tpl_engine **)lua_getextraspace(L) = e;
 	e->dirs = xcalloc(ndirs, sizeof *e->dirs);
 	for (size_t i = 0; i < ndirs; i++)

@@ -141,12 +141,14 @@ void doc_free(struct doc *d)
 {
 	if (!d)
 		return;
+	if (d->shown_title != d->title)
+		free(d->shown_title);
+	if (d->shown_summary != d->summary)
+		free(d->shown_summary);
 	free(d->src);
 	yml_free(d->fm);
 	free(d->title);
 	free(d->updated);
-	free(d->shown_title);
-	free(d->shown_summary);
 	free(d->summary);
 	free(d->layout);
 	free(d);

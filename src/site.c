@@ -785,6 +785,20 @@ const char *site_ui(const struct site *s, size_t lang, const char *key)
 	return NULL;
 }
 
+/* text with the body's typography in lang (markdown_typeset), or text itself when that changes
+ * nothing: most titles and summaries have no quote, dash or dots to set, and a second copy of
+ * each was kept for the whole build (doc_free() frees a shown text only when it is its own). */
+static char *shown_text(char *text, const char *lang)
+{
+	if (!text)
+		return NULL;
+	char *t = markdown_typeset(text, lang);
+	if (strcmp(t, text))
+		return t;
+	free(t);
+	return text;
+}
+
 struct site *site_load(const char *dir, int jobs)
 {
 	struct site *s = xcalloc(1, sizeof *s);
@@ -834,8 +848,8 @@ struct site *site_load(const char *dir, int jobs)
 			struct doc *d = s->pages[i]->docs[l];
 			if (!d)
 				continue;
-			d->shown_title = d->title ? markdown_typeset(d->title, s->langs[l].code) : NULL;
-			d->shown_summary = d->summary ? markdown_typeset(d->summary, s->langs[l].code) : NULL;
+			d->shown_title = shown_text(d->title, s->langs[l].code);
+			d->shown_summary = shown_text(d->summary, s->langs[l].code);
 		}
 	s->resources = (char **)res.v;
 	s->nresources = res.n;

@@ -44,7 +44,8 @@ struct doc {
 	char *src;              /* path as the user sees it, e.g. "content/a/b.fr.md" */
 	struct yml_doc *fm;     /* front matter, or NULL */
 	char *title, *summary, *layout;
-	char *shown_title, *shown_summary; /* title and summary with the body's typography (markdown_typeset) */
+	char *shown_title, *shown_summary; /* title and summary with the body's typography (markdown_typeset);
+	                                   * the same pointer as title, summary when that changed nothing */
 	char *updated;          /* front matter `updated`, an ISO 8601 calendar date "YYYY-MM-DD", or NULL */
 	struct yml_node *layout_node; /* where layout was set, for errors */
 	bool title_from_heading;     /* title is the body's first "# heading" (dropped from the body) */

@@ -58,6 +58,13 @@ void *yml_alloc(struct yml_doc *doc, size_t n)
 	return memset(p, 0, n);
 }
 
+void yml_bytes(const struct yml_doc *doc, size_t *held, size_t *used)
+{
+	*held = *used = 0;
+	for (const struct yml_chunk *k = doc ? doc->mem : NULL; k; k = k->prev)
+		*held += k->cap, *used += k->used;
+}
+
 /* The file line of a libyaml mark (0-based, in the text given to yml_parse()). */
 static int mark_line(const struct ctx *c, yaml_mark_t m)
 {
@@ -278,6 +285,72 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 	return n;
 }
 
+/* {======= compaction: a parsed doc moved into one block of exactly its size
+ *
+ * The first chunk is sized before parsing, from the text, and is a fifth larger than its nodes
+ * on average (a tenth of a 10,000-page site's front matter memory, kept for the whole build;
+ * issue 13). Once parsed, the chunks are copied one after the other into one block and every
+ * pointer into them moved by its chunk's offset. A node reached twice (through an alias or a
+ * merge key) is moved once: its list already points into the new block. */
+
+struct moved {
+	const struct yml_chunk *from;
+	unsigned char *to;
+	const unsigned char *lo, *hi; /* the new block, for what was moved already */
+};
+
+static void *moved_ptr(const struct moved *m, size_t nm, void *p)
+{
+	const unsigned char *q = p;
+	if (!q || (q >= m->lo && q <= m->hi))
+		return p;
+	for (size_t i = 0; i < nm; i++)
+		if (q >= m[i].from->data && q <= m[i].from->data + m[i].from->used)
+			return m[i].to + (q - m[i].from->data);
+	return p; /* not the doc's memory */
+}
+
+static void move_node(const struct moved *m, size_t nm, struct yml_node *n)
+{
+	n->str = moved_ptr(m, nm, n->str);
+	if (!n->kids || ((unsigned char *)n->kids >= m->lo && (unsigned char *)n->kids <= m->hi))
+		return;
+	n->kids = moved_ptr(m, nm, n->kids);
+	for (size_t i = 0; i < n->n; i++) {
+		n->kids[i] = moved_ptr(m, nm, n->kids[i]);
+		move_node(m, nm, n->kids[i]);
+	}
+}
+
+static void compact(struct yml_doc *doc)
+{
+	size_t used, cap, nm = 0;
+	yml_bytes(doc, &cap, &used);
+	for (const struct yml_chunk *k = doc->mem; k; k = k->prev)
+		nm++;
+	if (cap - used < 64 || nm > 64) /* little to gain; or a large data file, whose chunks are 64 KiB */
+		return;
+	struct yml_chunk *block = xmalloc(sizeof *block + used);
+	*block = (struct yml_chunk){.used = used, .cap = used};
+	struct moved m[64];
+	size_t at = 0, i = 0;
+	for (const struct yml_chunk *k = doc->mem; k; k = k->prev, i++) {
+		m[i] = (struct moved){k, block->data + at, block->data, block->data + used};
+		memcpy(block->data + at, k->data, k->used); /* each used is a multiple of the nodes' alignment */
+		at += k->used;
+	}
+	doc->root = moved_ptr(m, nm, doc->root);
+	if (doc->root)
+		move_node(m, nm, doc->root);
+	for (struct yml_chunk *k = doc->mem, *prev; k; k = prev) {
+		prev = k->prev;
+		free(k);
+	}
+	doc->mem = block;
+}
+
+/* }======= */
+
 struct yml_doc *yml_parse(const char *path, const char *text, size_t len, int line0)
 {
 	struct ctx c = {0};
@@ -326,6 +399,7 @@ struct yml_doc *yml_parse(const char *path, const char *text, size_t len, int li
 		yml_free(c.doc);
 		return NULL;
 	}
+	compact(c.doc);
 	return c.doc;
 }
 

@@ -37,6 +37,10 @@ struct yml_doc {
  * malloc: a 10,000-page site keeps some 30,000 front matters for the whole build, and a
  * pointer to each allocation plus its own block were half of their memory (issue 13). */
 void *yml_alloc(struct yml_doc *doc, size_t n);
+/* The bytes doc holds for its nodes, texts and lists (*held), and of those the bytes in use
+ * (*used). A parsed doc holds one block of its size when it would otherwise leave 64 bytes or
+ * more unused (yml_parse). */
+void yml_bytes(const struct yml_doc *doc, size_t *held, size_t *used);
 
 /* Parses text as one YAML document; line0 is the file line of the text's first line.
  * On error reports "path:line:col: error: ..." and returns NULL. Caller frees with yml_free(). */

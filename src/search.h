@@ -56,6 +56,11 @@ void search_lexicon_free(struct search_lexicon *lex);
 /* A page with a term numbered max or more keeps its terms as text (SEARCH_LEXICON_MAX unless set:
  * the tests set less). */
 void search_lexicon_set_max(struct search_lexicon *lex, uint32_t max);
+/* search_index_write() makes the postings of lex's language this many at a time (6 bytes each;
+ * SEARCH_INDEX_WINDOW unless set: the tests set less), in one pass over the pages' terms per
+ * window, terms in byte order; a term with more postings than that is made at once. */
+#define SEARCH_INDEX_WINDOW ((size_t)1 << 18)
+void search_lexicon_set_window(struct search_lexicon *lex, size_t window);
 
 /* The terms of one page with their scores, in one of two forms: numbers in a lexicon (made by
  * search_terms_new), or text (read from deps.h's record; or a page whose lexicon has more than

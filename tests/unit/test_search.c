@@ -149,6 +149,18 @@ int main(void)
 			eq = eq && f[k].all.len == f[0].all.len && !memcmp(f[k].all.p, f[0].all.p, f[0].all.len);
 		ok(eq && strstr(f[0].all.p, "\"beta\":[0,1,1,2]") && strstr(f[0].all.p, "\"delta\":[0,100,1,101,1,100"),
 		   "the same index from numbers, text, both, and a lexicon with other terms: %s", f[0].all.p);
+		/* the postings made a window at a time: the same index whatever the window */
+		bool win_same = true;
+		for (size_t w = 1; w <= 64; w = w * 2 + 1) {
+			struct files fw = {BUF_INIT, BUF_INIT, 0};
+			search_lexicon_set_window(l1, w);
+			search_index_write("fr", l1, mixed, N, put, &fw);
+			win_same = win_same && fw.all.len == f[0].all.len && !memcmp(fw.all.p, f[0].all.p, fw.all.len);
+			buf_free(&fw.names);
+			buf_free(&fw.all);
+		}
+		search_lexicon_set_window(l1, SEARCH_INDEX_WINDOW);
+		ok(win_same, "the same index with postings made 1, 3, 7 ... 63 at a time");
 		/* a lexicon past its numbers: the pages that need a number beyond keep their text */
 		struct search_lexicon *l4 = search_lexicon_new();
 		search_lexicon_set_max(l4, 8);
@@ -184,6 +196,43 @@ int main(void)
 		search_lexicon_free(l2);
 		search_lexicon_free(l3);
 
+	}
+
+	/* Many shards, and terms with many postings: windows that end inside a shard, at its end, and
+	 * around a term with more postings than the window. */
+	{
+		enum { P = 400 };
+		struct search_lexicon *big = search_lexicon_new();
+		struct search_terms *pg[P];
+		struct buf body = BUF_INIT;
+		unsigned seed = 7;
+		for (int i = 0; i < P; i++) {
+			buf_reset(&body);
+			buf_adds(&body, "common words everywhere ");
+			for (int k = 0; k < 60; k++) {
+				seed = seed * 1103515245u + 12345u;
+				buf_addf(&body, "w%u%c ", (seed >> 16) % 3000, 'a' + (int)(seed % 26));
+			}
+			pg[i] = i % 11 == 5 ? NULL : search_terms_new(big, i % 3 ? NULL : "Page title", "head", body.p);
+		}
+		struct files base = {BUF_INIT, BUF_INIT, 0};
+		search_index_write("en", big, pg, P, put, &base);
+		bool same = base.n > 20;
+		for (size_t w = 1; w <= 40000; w = w * 5 + 3) {
+			struct files fw = {BUF_INIT, BUF_INIT, 0};
+			search_lexicon_set_window(big, w);
+			search_index_write("en", big, pg, P, put, &fw);
+			same = same && fw.all.len == base.all.len && !memcmp(fw.all.p, base.all.p, fw.all.len);
+			buf_free(&fw.names);
+			buf_free(&fw.all);
+		}
+		ok(same, "an index of %zu files is the same with postings made 1, 8, 43 ... at a time", base.n);
+		buf_free(&base.names);
+		buf_free(&base.all);
+		buf_free(&body);
+		for (int i = 0; i < P; i++)
+			search_terms_free(pg[i]);
+		search_lexicon_free(big);
 	}
 
 	/* p/<g>.js: the entries of group 1 (pages 8-15) that the language has, keyed by id. */

@@ -356,7 +356,7 @@ struct yml_doc *yml_parse(const char *path, const char *text, size_t len, int li
 	struct ctx c = {0};
 	c.doc = xcalloc(1, sizeof *c.doc);
 	c.doc->path = xstrdup(path);
-	/* The first chunk at about what the text's nodes take (a node is 64 bytes, a short "key:
+	/* The first chunk at about what the text's nodes take (a node is 56 bytes, a short "key:
 	 * value" line some 40): a front matter in one block, without the unused end of a second. A
 	 * long value has few nodes for its size: at most ~96 bytes per ':', '-' or ',' (each may start
 	 * a node) and the text itself are taken then (5 x 8 KB for one 8 KB summary was 40 KB). */

@@ -82,6 +82,12 @@ struct worker {
 	const char *text_src;           /* the source file read last (a page's languages often share it) */
 	char *text;
 	size_t text_len;
+	/* What the page under way (seen_page) gave the search index in each language so far: its
+	 * title, heads and body, each ended by NUL (seen_len[k] + 1 bytes; 0 for none), so a
+	 * language showing the same text shares those terms (same_terms in render.c). */
+	size_t seen_page;
+	struct buf *seen;               /* [nlangs] */
+	size_t *seen_len;               /* [nlangs] */
 };
 
 /* render.c */

@@ -680,6 +680,39 @@ static void unit_done(struct worker *w, size_t slot, size_t checks_from, size_t 
 	u->known = !w->unit_unstable;
 }
 
+/* The terms of an earlier language of page p when the unit of p in lang gives the index the same
+ * title, heads and body (a copy of the original in a language without a translation), shared;
+ * else NULL, and what it gives is noted for the languages after it. The terms are a function of
+ * those three texts alone (search.h); making them again for each copy was a page's scan per
+ * language, kept apart until the build's end (issue 13). */
+static struct search_terms *same_terms(struct worker *w, const struct page *p, size_t lang, const char *title,
+                                       const struct html_text *tx)
+{
+	const struct shared *sh = w->sh;
+	size_t nl = sh->s->nlangs;
+	if (!w->seen) {
+		w->seen = xcalloc(nl, sizeof *w->seen);
+		w->seen_len = xcalloc(nl, sizeof *w->seen_len);
+		w->seen_page = SIZE_MAX;
+	}
+	if (w->seen_page != p->index) {
+		memset(w->seen_len, 0, nl * sizeof *w->seen_len);
+		w->seen_page = p->index;
+	}
+	struct buf *b = &w->seen[lang];
+	buf_reset(b);
+	buf_add(b, title ? title : "", title ? strlen(title) + 1 : 1);
+	buf_add(b, tx->heads.p ? tx->heads.p : "", tx->heads.len + 1);
+	buf_add(b, tx->body.p ? tx->body.p : "", tx->body.len + 1);
+	for (size_t k = 0; k < nl; k++) {
+		struct search_terms *t = sh->search[p->index * nl + k];
+		if (k != lang && w->seen_len[k] == b->len && t && !memcmp(w->seen[k].p, b->p, b->len))
+			return search_terms_share(t);
+	}
+	w->seen_len[lang] = b->len;
+	return NULL;
+}
+
 /* The site page of p in lang, then its print outputs: one unit (deps.h). */
 static void render_page(struct worker *w, const struct page *p, size_t lang)
 {
@@ -740,7 +773,9 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 		free(spans);
 		if (w->indexing) {
 			it.indexed = true;
-			sh->search[slot] = search_terms_new(sh->lex[lang], d->title, it.text.heads.p, it.text.body.p);
+			sh->search[slot] = same_terms(w, p, lang, d->title, &it.text);
+			if (!sh->search[slot])
+				sh->search[slot] = search_terms_new(sh->lex[lang], d->title, it.text.heads.p, it.text.body.p);
 			index_page(w, &j, it.text.body.p);
 		} else {
 			sh->search[slot] = search_terms_new(NULL, NULL, NULL, NULL);
@@ -938,6 +973,12 @@ static void worker_release(struct worker *w, struct render_stats *st)
 	for (size_t k = 0; k < w->cites.n; k++)
 		free(w->cites.v[k]);
 	vec_free(&w->cites);
+	for (size_t k = 0; w->seen && k < w->sh->s->nlangs; k++)
+		buf_free(&w->seen[k]);
+	free(w->seen);
+	free(w->seen_len);
+	w->seen = NULL;
+	w->seen_len = NULL;
 }
 
 size_t render_site(const struct site *s, const struct render_opts *o)

@@ -246,10 +246,20 @@ struct search_terms *search_terms_new(struct search_lexicon *lex, const char *ti
 	return t;
 }
 
+struct search_terms *search_terms_share(struct search_terms *t)
+{
+	t->shared++;
+	return t;
+}
+
 void search_terms_free(struct search_terms *t)
 {
 	if (!t)
 		return;
+	if (t->shared) {
+		t->shared--;
+		return;
+	}
 	if (!t->borrowed) {
 		free(t->text);
 		free(t->score);

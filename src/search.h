@@ -74,7 +74,14 @@ struct search_terms {
 	size_t n;
 	size_t len;        /* bytes of the terms' text with their NULs, in either form */
 	bool borrowed;     /* text and score belong to someone else (deps.h's record): not freed */
+	size_t shared;     /* holders besides the first (search_terms_share); search_terms_free()
+	                    * frees the terms when the last lets go */
 };
+
+/* t, held once more: a page's copy in a language without its translation has the original's
+ * text, and with it the original's terms. Each holder calls search_terms_free() once; not
+ * thread-safe (a page's languages are rendered by one worker). */
+struct search_terms *search_terms_share(struct search_terms *t);
 
 /* The terms of t one after the other, in either form: start with {0}; each call gives the next
  * term (NUL-terminated) and its length, NULL after the last. */

@@ -198,6 +198,32 @@ int main(void)
 
 	}
 
+	/* Terms held by the slots of three languages (a page and two copies of it): freed by the last. */
+	{
+		struct search_lexicon *lx = search_lexicon_new(), *other = search_lexicon_new();
+		struct search_terms *t = search_terms_new(lx, "Title", "Head", "shared words here");
+		struct search_terms *fr = search_terms_share(t), *de = search_terms_share(t);
+		struct search_terms *own = search_terms_new(other, "Title", "Head", "shared words here");
+		search_terms_free(t);
+		bool alive = fr == de && fr->n == own->n && search_terms_equal(fr, own) && score(de, "title") == 200;
+		search_terms_free(fr);
+		alive = alive && search_terms_equal(de, own) && de->shared == 0;
+		struct files one = {BUF_INIT, BUF_INIT, 0}, two = {BUF_INIT, BUF_INIT, 0};
+		struct search_terms *as_fr[1] = {de}, *as_own[1] = {own};
+		search_index_write("fr", other, as_fr, 1, put, &one);
+		search_index_write("fr", other, as_own, 1, put, &two);
+		search_terms_free(de); /* the last holder: freed (valgrind and ASan see no leak, no double free) */
+		ok(alive && one.all.len == two.all.len && !memcmp(one.all.p, two.all.p, one.all.len),
+		   "terms shared by three languages stay until the last lets go, and index as their own copy would");
+		search_terms_free(own);
+		buf_free(&one.names);
+		buf_free(&one.all);
+		buf_free(&two.names);
+		buf_free(&two.all);
+		search_lexicon_free(lx);
+		search_lexicon_free(other);
+	}
+
 	/* Many shards, and terms with many postings: windows that end inside a shard, at its end, and
 	 * around a term with more postings than the window. */
 	{

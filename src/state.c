@@ -135,12 +135,24 @@ static bool page_input(const struct folds *f, const char *dir, const char *name)
  * times: one whose times are less than KNOWN_RACY seconds before the walk began is read
  * again by the next digest. Each digest keeps its files for the next (one digest at a time). */
 #define KNOWN_RACY 3
-/* The last digest's walk: its ops, in order. */
+/* A file the last digest read: its path's digest (a map of 30,000 paths held for the
+ * build was some 7 MB, a twentieth of a 10,000-page build's peak; issue 13), the version
+ * it had (file_id, never 0) and its sum. Sorted by path digest. */
+struct known {
+	XXH128_hash_t path;
+	uint64_t id;
+	struct file_sum sum;
+};
 static struct {
 	pthread_mutex_t lock;       /* held by state_inputs() throughout */
-	struct op *v;
+	struct known *v;
 	size_t n;
 } known_files = {PTHREAD_MUTEX_INITIALIZER, NULL, 0};
+
+static int cmp_known(const void *a, const void *b)
+{
+	return XXH128_cmp(&((const struct known *)a)->path, &((const struct known *)b)->path);
+}
 
 /* A digest of the version of the file st describes (file_version); 0 (none) when either of its
  * times is less than KNOWN_RACY seconds before since. */
@@ -157,22 +169,35 @@ static uint64_t file_id(const struct stat *st, time_t since)
 /* The sums of the walk's files that the last digest read as they are now, taken. */
 static void known_take(struct folds *f)
 {
-	const struct op *k = known_files.v;
-	if (!known_files.n)
-		return;
-	struct strmap at = STRMAP_INIT; /* path -> index; keys borrowed */
-	for (size_t i = 0; i < known_files.n; i++)
-		if (k[i].kind == OP_FILE && k[i].read && k[i].id)
-			*strmap_put(&at, k[i].text, NULL) = i;
-	for (size_t i = 0; i < f->n; i++) {
+	for (size_t i = 0; i < f->n && known_files.n; i++) {
 		struct op *o = &f->v[i];
-		size_t *j = o->kind == OP_FILE && o->id ? strmap_get(&at, o->text) : NULL;
-		if (j && k[*j].id == o->id) {
-			o->sum = k[*j].sum;
+		if (o->kind != OP_FILE || !o->id)
+			continue;
+		struct known key = {.path = XXH3_128bits(o->text, strlen(o->text))};
+		const struct known *k = bsearch(&key, known_files.v, known_files.n, sizeof key, cmp_known);
+		if (k && k->id == o->id) {
+			o->sum = k->sum;
 			o->read = true;
 		}
 	}
-	strmap_free(&at);
+}
+
+/* The walk's files read as they were when the walk met them, for the next digest. */
+static void known_keep(const struct folds *f)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < f->n; i++)
+		n += f->v[i].kind == OP_FILE && f->v[i].read && f->v[i].id;
+	free(known_files.v);
+	known_files.v = n ? xmalloc(n * sizeof *known_files.v) : NULL;
+	known_files.n = n;
+	n = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		const struct op *o = &f->v[i];
+		if (o->kind == OP_FILE && o->read && o->id)
+			known_files.v[n++] = (struct known){XXH3_128bits(o->text, strlen(o->text)), o->id, o->sum};
+	}
+	xqsort(known_files.v, known_files.n, sizeof *known_files.v, cmp_known);
 }
 
 static void ops_free(struct op *v, size_t n)
@@ -361,13 +386,9 @@ bool state_inputs(const char *site_dir, const char *out_dir, const char *theme_d
 	}
 	ok = fold_ops(&f, h, hr) && ok;
 	/* the walk is kept for the next digest; a failed one keeps the last */
-	if (ok) {
-		ops_free(known_files.v, known_files.n);
-		known_files.v = f.n ? xrealloc(f.v, f.n * sizeof *f.v) : f.v; /* kept for the build: no slack */
-		known_files.n = f.n;
-	} else {
-		ops_free(f.v, f.n);
-	}
+	if (ok)
+		known_keep(&f);
+	ops_free(f.v, f.n);
 	pthread_mutex_unlock(&known_files.lock);
 	for (size_t i = 0; i < 6; i++)
 		free(dirs[i]);

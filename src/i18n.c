@@ -12,6 +12,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,7 +83,7 @@ static void json_entry(struct buf *b, const struct tr_entry *e, int k)
 		const struct tr_item *it = &e->items[j];
 		buf_adds(b, j ? ", {\"id\": " : "{\"id\": ");
 		json_str(b, it->id);
-		buf_addf(b, ", \"change\": \"%s\", \"words\": %zu, \"label\": ", tr_change_names[it->change], it->words);
+		buf_addf(b, ", \"change\": \"%s\", \"words\": %" PRIu32 ", \"label\": ", tr_change_names[it->change], it->words);
 		json_str(b, it->label);
 		buf_adds(b, "}");
 	}

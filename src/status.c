@@ -608,7 +608,8 @@ static bool count_passage(struct tr_entry *e, enum tr_change c, const char *text
 static void list_passage(struct tr_entry *e, char *id, enum tr_change c, char *label, size_t words)
 {
 	e->items = xrealloc(e->items, (e->nlisted + 1) * sizeof *e->items);
-	e->items[e->nlisted++] = (struct tr_item){id, c, label, words, false};
+	e->items[e->nlisted++] = (struct tr_item){.id = id, .label = label, .words = words > UINT32_MAX ? UINT32_MAX : (uint32_t)words,
+	                                          .change = (unsigned char)c};
 }
 
 /* The ids and labels of a page's passages as listed in its first languages' entries, for the
@@ -805,7 +806,9 @@ static bool get_entry(struct bin_rd *r, struct tr_entry *e)
 		const char *label = bin_str(r);
 		uint64_t words = bin_u64(r);
 		if (e && r->ok)
-			e->items[i] = (struct tr_item){xstrdup(id), (enum tr_change)change, xstrdup(label), words, false};
+			e->items[i] = (struct tr_item){.id = xstrdup(id), .label = xstrdup(label),
+			                               .words = words > UINT32_MAX ? UINT32_MAX : (uint32_t)words,
+			                               .change = change < TC_CHANGES ? (unsigned char)change : TC_CHANGED};
 	}
 	int *lists[4] = {NULL};
 	uint64_t counts[4] = {v[5], v[5], v[6], v[6]};

@@ -677,6 +677,17 @@ static void push_cached(lua_State *L, const struct view *v, enum view_table whic
 	lua_remove(L, -2);
 }
 
+/* v as its page in the default language: the slot under which a table that is the same in every
+ * language (or in every language showing the same document) is cached once, not once per
+ * language (issue 13). */
+static struct view in_default(const struct view *v)
+{
+	struct view d = *v;
+	d.slot -= (lua_Integer)v->l;
+	d.l = 0;
+	return d;
+}
+
 /* translations[code]: whether the page shows a text of its own in that language. */
 static void make_translations(lua_State *L, const struct view *v)
 {
@@ -795,7 +806,8 @@ static int push_value(lua_State *L, const struct view *v, const char *k)
 			te = status_entry(resolve_status(v->r), v->l, TR_PAGES, p->key);
 			lua_pushboolean(L, te && p->docs[v->l] && te->state == TR_OUTDATED && te->nitems);
 		} else if (!strcmp(k, "outputs")) {
-			push_cached(L, v, VT_OUTPUTS, make_outputs);
+			struct view d0 = in_default(v);
+			push_cached(L, &d0, VT_OUTPUTS, make_outputs);
 		} else {
 			return 0;
 		}
@@ -806,7 +818,10 @@ static int push_value(lua_State *L, const struct view *v, const char *k)
 		} else if (!strcmp(k, "path")) {
 			lua_pushstring(L, resolve_output(v->r, p, v->l));
 		} else if (!strcmp(k, "params")) {
-			push_cached(L, v, VT_PARAMS, make_params);
+			/* a language showing the original (a fallback copy) shares its params */
+			struct view d0 = in_default(v);
+			push_cached(L, site_page_doc(v->s, p, v->l) == site_page_doc(v->s, p, 0) ? &d0 : v, VT_PARAMS,
+			            make_params);
 		} else if (!strcmp(k, "position")) {
 			p->position ? lua_pushinteger(L, (lua_Integer)p->position) : lua_pushnil(L);
 		} else {
@@ -829,7 +844,8 @@ static int push_value(lua_State *L, const struct view *v, const char *k)
 		} else if (!strcmp(k, "translated")) {
 			lua_pushboolean(L, resolve_has_text(v->r, p, v->l));
 		} else if (!strcmp(k, "translations")) {
-			push_cached(L, v, VT_TRANSLATIONS, make_translations);
+			struct view d0 = in_default(v);
+			push_cached(L, &d0, VT_TRANSLATIONS, make_translations);
 		} else if (!strcmp(k, "text_lang")) {
 			/* the language the page's text is written in (the default's, for a fallback) */
 			lua_getfield(L, LUA_REGISTRYINDEX, "vade.site");

@@ -942,8 +942,13 @@ static int l_include_cached(lua_State *L)
 		                  "(write such a value whole into the HTML)", name);
 	}
 	struct cached *c = xcalloc(1, sizeof *c);
+	/* Kept for the worker's life, so without the slack of their growing (a tenth of them). */
 	c->len = b.len;
-	c->out = buf_detach(&b, NULL);
+	c->out = xrealloc(buf_detach(&b, NULL), c->len + 1);
+	if (h.n < h.cap) {
+		h.v = h.n ? xrealloc(h.v, h.n * sizeof *h.v) : (free(h.v), NULL);
+		h.cap = h.n;
+	}
 	c->holes = h;
 	c->set = set;
 	c->bytes = sizeof *c + c->len + kl + nl + h.n * sizeof *h.v;

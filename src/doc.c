@@ -36,6 +36,31 @@ static unsigned parse_outputs(const struct yml_node *n, const char *src)
 	return out;
 }
 
+/* The file line of the front matter's first line (after "---"). */
+#define FM_LINE0 2
+
+struct yml_doc *doc_front_matter(const struct doc *d, bool *owned)
+{
+	*owned = false;
+	if (d->fm_tree || !d->fm_text)
+		return d->fm_tree;
+	/* It parsed at the load, so it parses again, to the same tree, and says nothing. */
+	*owned = true;
+	return yml_parse(d->src ? d->src : "content", d->fm_text, d->fm_len, FM_LINE0);
+}
+
+void site_drop_front_matter(struct site *s)
+{
+	for (size_t i = 0; i < s->npages; i++)
+		for (size_t l = 0; l < s->nlangs; l++) {
+			struct doc *d = s->pages[i]->docs[l];
+			if (d) {
+				yml_free(d->fm_tree);
+				d->fm_tree = NULL;
+			}
+		}
+}
+
 /* Reads a page file: front matter, title, where the body starts. */
 struct doc *doc_load(struct site *s, const char *src, char **slug, struct yml_node **slug_node)
 {
@@ -80,25 +105,30 @@ struct doc *doc_load(struct site *s, const char *src, char **slug, struct yml_no
 			free(d);
 			return NULL;
 		}
-		d->fm = yml_parse(d->src, text + fl, end - fl, 2);
-		if (!d->fm) {
+		d->fm_tree = yml_parse(d->src, text + fl, end - fl, FM_LINE0);
+		if (!d->fm_tree) {
 			free(text);
 			free(d->src);
 			free(d);
 			return NULL;
 		}
-		if (d->fm->root && d->fm->root->kind != YML_MAP)
-			diag_error(src, d->fm->root->line, d->fm->root->col, "front matter must be a mapping of keys to values");
+		if (d->fm_tree->root && d->fm_tree->root->kind != YML_MAP)
+			diag_error(src, d->fm_tree->root->line, d->fm_tree->root->col,
+			           "front matter must be a mapping of keys to values");
+		d->fm_text = xstrndup(text + fl, end - fl);
+		d->fm_len = end - fl;
 		d->body_off = body;
 		d->body_line = line + 1;
 	}
 	d->text_hash = XXH3_64bits(text, len);
 	d->fm_hash = XXH3_64bits(text, d->body_off);
-	struct yml_node *fm = d->fm ? d->fm->root : NULL;
+	struct yml_node *fm = d->fm_tree ? d->fm_tree->root : NULL;
 	d->title = site_yaml_text(fm, "title", NULL, src);
 	d->summary = site_yaml_text(fm, "summary", NULL, src);
 	d->layout = site_yaml_text(fm, "layout", NULL, src);
-	d->layout_node = yml_get(fm, "layout");
+	const struct yml_node *ln = yml_get(fm, "layout");
+	d->layout_line = ln ? ln->line : 0;
+	d->layout_col = ln ? ln->col : 0;
 	d->updated = site_yaml_text(fm, "updated", NULL, src);
 	if (d->updated && !site_date_valid(d->updated)) {
 		struct yml_node *u = yml_get(fm, "updated");
@@ -146,7 +176,8 @@ void doc_free(struct doc *d)
 	if (d->shown_summary != d->summary)
 		free(d->shown_summary);
 	free(d->src);
-	yml_free(d->fm);
+	yml_free(d->fm_tree);
+	free(d->fm_text);
 	free(d->title);
 	free(d->updated);
 	free(d->summary);

@@ -835,7 +835,7 @@ static char *rebuild(const struct page *p, size_t l, const struct passage_set *s
 	 * lacks added before its closing line; the original's when it has none. */
 	const struct passage_set *fm = sg;
 	size_t fm_end = p->docs[0]->body_off;
-	if (have && p->docs[l]->fm)
+	if (have && p->docs[l]->fm_text)
 		fm = tr, fm_end = p->docs[l]->body_off;
 	size_t close = fm_end <= fm->len ? fm_end : fm->len; /* where the closing "---" line starts */
 	if (close && fm->text[close - 1] == '\n')

@@ -100,9 +100,14 @@ static size_t offset_of(const struct lines *ls, size_t len, int line, int col)
 /* The front matter value of key: its bytes on its line and its text. */
 static void front_matter_value(struct passage_set *set, const struct doc *d, const char *key)
 {
-	const struct yml_node *n = d->fm ? yml_get(d->fm->root, key) : NULL;
-	if (!n || n->kind != YML_SCALAR || !yml_str(n))
+	bool owned;
+	struct yml_doc *fm = doc_front_matter(d, &owned);
+	const struct yml_node *n = fm ? yml_get(fm->root, key) : NULL;
+	if (!n || n->kind != YML_SCALAR || !yml_str(n)) {
+		if (owned)
+			yml_free(fm);
 		return;
+	}
 	/* The value's own bytes, from libyaml's marks: quotes and block scalars included. */
 	size_t st = yml_offset(set->text, set->len, n->line, n->col);
 	size_t en = yml_offset(set->text, set->len, n->eline, n->ecol);
@@ -117,6 +122,8 @@ static void front_matter_value(struct passage_set *set, const struct doc *d, con
 	g->label = xstrdup(key);
 	g->yaml = true;
 	g->kind = PASSAGE_META;
+	if (owned)
+		yml_free(fm);
 }
 
 /* Copies the passage [st, en), dropping the first `indent` columns of container

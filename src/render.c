@@ -330,7 +330,9 @@ static void handbook_chapters(struct worker *w, const struct page *p, size_t lan
 	const struct site *s = w->sh->s;
 	const struct doc *d0 = p->docs[0];
 	add_chapters(w, p, lang, ch);
-	const struct yml_node *hb = d0->fm ? yml_get(d0->fm->root, "handbook") : NULL;
+	bool owned;
+	struct yml_doc *fm = doc_front_matter(d0, &owned);
+	const struct yml_node *hb = fm ? yml_get(fm->root, "handbook") : NULL;
 	const struct yml_node *apx = yml_get(hb, "appendices");
 	for (size_t i = 0; apx && apx->kind == YML_SEQ && i < apx->n; i++) {
 		const char *k = yml_str(apx->kids[i]);
@@ -341,6 +343,8 @@ static void handbook_chapters(struct worker *w, const struct page *p, size_t lan
 		else
 			vec_push(ch, (void *)a);
 	}
+	if (owned)
+		yml_free(fm);
 }
 
 /* Renders every chapter of handbook job hb into a list set as vars.chapters. False if a text is unreadable. */
@@ -733,8 +737,7 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 	const char *layout = d->layout ? d->layout : default_layout(p);
 	char *tname = xasprintf("%s.html", layout);
 	if (!tpl_exists(w->e, tname)) {
-		const struct yml_node *n = d->layout_node;
-		diag_error(d->src ? d->src : "content", n ? n->line : 0, n ? n->col : 0,
+		diag_error(d->src ? d->src : "content", d->layout_line, d->layout_col,
 		           "unknown layout '%s' (no templates/%s in the site or the theme)", layout, tname);
 		free(tname);
 		unit_done(w, slot, checks_from, 0, &it);
@@ -981,12 +984,13 @@ static void worker_release(struct worker *w, struct render_stats *st)
 	w->seen_len = NULL;
 }
 
-size_t render_site(const struct site *s, const struct render_opts *o)
+size_t render_site(struct site *s, const struct render_opts *o)
 {
 	size_t nslots = s->npages * s->nlangs;
 	struct shared sh = {.s = s, .o = o, .out_fd = -1, .group_lock = PTHREAD_MUTEX_INITIALIZER};
 	double t0 = monotonic_seconds();
 	sh.r = resolve_site(s, o->status);
+	site_drop_front_matter(s);
 	struct render_deps *dp = xcalloc(1, sizeof *dp);
 	dp->npages = s->npages;
 	dp->nlangs = s->nlangs;

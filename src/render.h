@@ -41,8 +41,9 @@ struct render_opts {
 	struct render_deps **deps;
 };
 
-/* Returns the number of pages written (or rendered, for a check). */
-size_t render_site(const struct site *s, const struct render_opts *o);
+/* Returns the number of pages written (or rendered, for a check). Once the site is resolved,
+ * drops its front matter trees (site_drop_front_matter): s holds them no more. */
+size_t render_site(struct site *s, const struct render_opts *o);
 
 /* Writes the record of a build into out_dir, then frees d (may be NULL: nothing to write). The
  * record is put in place only when vouch(ctx) (not NULL) is true, else it and any record out_dir had

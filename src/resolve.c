@@ -14,7 +14,7 @@
 
 /* Where a data text comes from. */
 struct origin {
-	const char *text;       /* borrowed from the site's YAML */
+	char *text;             /* owned: a front matter's tree is dropped before the render */
 	const char *src;
 	int line, col;
 };
@@ -225,8 +225,8 @@ static void resolve_fallbacks(struct resolved *r)
 			if (s->ui[2 * l + k])
 				add_texts(&own, s->ui[2 * l + k]->root);
 		for (size_t i = 0; i < s->npages; i++)
-			if (s->pages[i]->docs[l] && s->pages[i]->docs[l]->fm)
-				add_texts(&own, s->pages[i]->docs[l]->fm->root);
+			if (s->pages[i]->docs[l] && s->pages[i]->docs[l]->fm_tree)
+				add_texts(&own, s->pages[i]->docs[l]->fm_tree->root);
 		for (size_t i = 0; i < r->ndata; i++)
 			add_texts(&shown, r->data[i].root[l]);
 		for (size_t k = 0; k < 2; k++) {
@@ -299,7 +299,7 @@ static void add_origins(struct vec *v, const char *src, const struct yml_node *n
 		if (strchr(n->str, '@') || esc_url_external(n->str)) {
 			struct origin *o = xmalloc(sizeof *o);
 			/* A quoted scalar's text starts one column after its quote. */
-			*o = (struct origin){n->str, src, n->line, n->col + (n->plain ? 0 : 1)};
+			*o = (struct origin){xstrdup(n->str), src, n->line, n->col + (n->plain ? 0 : 1)};
 			vec_push(v, o);
 		}
 		return;
@@ -318,8 +318,8 @@ static void resolve_origins(struct resolved *r)
 	for (size_t i = 0; i < s->npages; i++)
 		for (size_t l = 0; l < s->nlangs; l++) {
 			const struct doc *d = s->pages[i]->docs[l];
-			if (d && d->fm)
-				add_origins(&orig, d->src, d->fm->root);
+			if (d && d->fm_tree)
+				add_origins(&orig, d->src, d->fm_tree->root);
 		}
 	r->origins = xcalloc(orig.n + 1, sizeof *r->origins);
 	for (size_t i = 0; i < orig.n; i++) {
@@ -333,7 +333,7 @@ static void resolve_origins(struct resolved *r)
 
 bool resolve_text_origin(const struct resolved *r, const char *text, const char **src, int *line, int *col)
 {
-	struct origin key = {.text = text};
+	struct origin key = {.text = (char *)text};
 	const struct origin *o = xbsearch(&key, r->origins, r->norigins, sizeof key, cmp_origin);
 	if (!o)
 		return false;
@@ -684,6 +684,8 @@ void resolve_free(struct resolved *r)
 	for (size_t l = 0; l < r->nlangs; l++)
 		strmap_free(&r->fallback[l]);
 	free(r->fallback);
+	for (size_t i = 0; i < r->norigins; i++)
+		free(r->origins[i].text);
 	free(r->origins);
 	free(r);
 }

@@ -42,12 +42,16 @@ struct lang {
 /* One source file: a page in one language. */
 struct doc {
 	char *src;              /* path as the user sees it, e.g. "content/a/b.fr.md" */
-	struct yml_doc *fm;     /* front matter, or NULL */
+	/* Front matter: read it with doc_front_matter(). The tree is held from the load until the
+	 * render starts (site_drop_front_matter); the text for the whole build. */
+	struct yml_doc *fm_tree; /* parsed; NULL when there is none or it was dropped */
+	char *fm_text;          /* the lines between the "---" lines, or NULL when there is none */
+	size_t fm_len;
 	char *title, *summary, *layout;
 	char *shown_title, *shown_summary; /* title and summary with the body's typography (markdown_typeset);
 	                                   * the same pointer as title, summary when that changed nothing */
 	char *updated;          /* front matter `updated`, an ISO 8601 calendar date "YYYY-MM-DD", or NULL */
-	struct yml_node *layout_node; /* where layout was set, for errors */
+	int layout_line, layout_col; /* where layout was set (0 when it was not), for errors */
 	bool title_from_heading;     /* title is the body's first "# heading" (dropped from the body) */
 	int weight;
 	unsigned outputs;       /* enum output_kind bits */
@@ -111,6 +115,15 @@ bool site_date_valid(const char *s);
  * reporting errors through diag. */
 struct site *site_load(const char *dir, int jobs);
 void site_free(struct site *s);
+
+/* The front matter of d, or NULL when it has none: the tree the site holds, or, once dropped,
+ * a tree parsed again from its text (the same nodes, lines and columns; *owned is set and the
+ * caller frees it with yml_free()). Thread-safe. */
+struct yml_doc *doc_front_matter(const struct doc *d, bool *owned);
+/* Frees the front matter trees of s's docs, keeping their texts. The render reads a page's
+ * front matter only for page.params and a handbook's appendices; held from the load to the
+ * build's end, the trees were the largest part of a 10,000-page build's peak memory (issue 13). */
+void site_drop_front_matter(struct site *s);
 
 /* The doc to render for a page in a language: its translation or the default's. */
 const struct doc *site_page_doc(const struct site *s, const struct page *p, size_t lang);

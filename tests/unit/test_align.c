@@ -45,7 +45,7 @@ static void cut(struct passage_set *set, const char *text, struct doc *d)
 	d->body_line = 1;
 	const char *end = strstr(text + 4, "\n---\n");
 	if (!strncmp(text, "---\n", 4) && end) {
-		d->fm = yml_parse("t.md", text + 4, (size_t)(end + 1 - (text + 4)), 2);
+		d->fm_tree = yml_parse("t.md", text + 4, (size_t)(end + 1 - (text + 4)), 2);
 		d->body_off = (size_t)(end + 5 - text);
 		d->body_line = 1;
 		for (const char *p = text; p < end + 5; p++)
@@ -166,6 +166,6 @@ int main(void)
 
 	free_record(r, o.n);
 	passage_set_free(&o), passage_set_free(&t), passage_set_free(&o2), passage_set_free(&odd);
-	yml_free(od.fm), yml_free(td.fm), yml_free(od2.fm), yml_free(oddd.fm);
+	yml_free(od.fm_tree), yml_free(td.fm_tree), yml_free(od2.fm_tree), yml_free(oddd.fm_tree);
 	return tap_done();
 }

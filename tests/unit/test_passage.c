@@ -37,7 +37,9 @@ static void cut(struct passage_set *set, const char *text, struct doc *d)
 	d->body_line = 1;
 	const char *end = strstr(text + 4, "\n---\n");
 	if (!strncmp(text, "---\n", 4) && end) {
-		d->fm = yml_parse("t.md", text + 4, (size_t)(end + 1 - (text + 4)), 2);
+		d->fm_tree = yml_parse("t.md", text + 4, (size_t)(end + 1 - (text + 4)), 2);
+		d->fm_text = xstrndup(text + 4, (size_t)(end + 1 - (text + 4)));
+		d->fm_len = strlen(d->fm_text);
 		d->body_off = (size_t)(end + 5 - text);
 		for (const char *p = text; p < text + d->body_off; p++)
 			d->body_line += *p == '\n';
@@ -135,7 +137,30 @@ int main(void)
 	free(ex);
 
 	passage_set_free(&set);
-	yml_free(d.fm);
+	yml_free(d.fm_tree);
+	free(d.fm_text);
+
+	/* A front matter whose tree was dropped (site_drop_front_matter) is parsed again from its
+	 * text: the same passages, bytes and lines. */
+	cut(&set, page, &d);
+	struct passage_set again;
+	yml_free(d.fm_tree);
+	d.fm_tree = NULL;
+	passage_set_cut(&again, &d, xstrdup(page), strlen(page));
+	bool same = again.n == set.n;
+	for (size_t i = 0; same && i < set.n; i++)
+		same = !strcmp(again.v[i].text, set.v[i].text) && again.v[i].start == set.v[i].start &&
+		       again.v[i].end == set.v[i].end && again.v[i].line == set.v[i].line && again.v[i].yaml == set.v[i].yaml;
+	ok(same && set.v[0].yaml, "front matter passages from the text are those from the tree");
+	bool owned;
+	struct yml_doc *fm = doc_front_matter(&d, &owned);
+	ok(fm && owned && fm->root && yml_get(fm->root, "title") && yml_get(fm->root, "title")->line == 2,
+	   "doc_front_matter parses the text again, with file lines");
+	if (owned)
+		yml_free(fm);
+	passage_set_free(&again);
+	passage_set_free(&set);
+	free(d.fm_text);
 
 	/* Before any heading: a passage is labelled by its kind and number alone. */
 	cut(&set, "Intro words here.\n\n| a |\n|---|\n| b |\n", &d);
@@ -144,6 +169,7 @@ int main(void)
 	is_str(l2, "table cell 3: \xe2\x80\x9c" "b\xe2\x80\x9d", "a cell before any heading counts on from it");
 	free(l0), free(l2);
 	passage_set_free(&set);
-	yml_free(d.fm);
+	yml_free(d.fm_tree);
+	free(d.fm_text);
 	return tap_done();
 }

@@ -156,19 +156,60 @@ static void scan(const char *s, int field, struct strmap *m, struct buf *terms, 
 	buf_free(&f);
 }
 
+/* A lexicon's terms by number are kept in blocks that never move: block k holds LEX_BLOCK0 << k
+ * numbers. A page of one language may hold terms numbered in another's lexicon (a copy of the
+ * original shares the original's terms, search_terms_share), and each language's index is made
+ * on a thread of its own: while one reads the original's terms, the original's own index numbers
+ * the terms of the pages it kept from the last build. A list grown by realloc moved under the
+ * reader (a data race, and a read of freed memory); a new block leaves the terms it has where
+ * they are. */
+#define LEX_BLOCK0 1024
+#define LEX_BLOCKS 40
+
 struct search_lexicon {
 	pthread_mutex_t lock;
 	struct strmap ids; /* term -> its number; keys owned */
-	struct vec terms;  /* by number: the term (the map's key) */
+	const char **block[LEX_BLOCKS]; /* by number: the term (the map's key); see above */
+	size_t n;          /* terms numbered */
 	uint32_t max;      /* search_lexicon_set_max() */
 	size_t window;     /* search_lexicon_set_window() */
 };
 
+/* The block of the term numbered id, and its place in it. */
+static unsigned lex_block(size_t id, size_t *off)
+{
+	unsigned long long q = id / LEX_BLOCK0 + 1; /* block k holds the ids with q in [2^k, 2^(k+1)) */
+#if defined(__GNUC__)
+	unsigned k = 63 - (unsigned)__builtin_clzll(q);
+#else
+	unsigned k = 0;
+	while (q >> (k + 1))
+		k++;
+#endif
+	*off = id - LEX_BLOCK0 * (((size_t)1 << k) - 1);
+	return k;
+}
+
+/* Where the term numbered id is kept. */
+static const char **lex_slot(const struct search_lexicon *lex, size_t id)
+{
+	size_t off;
+	unsigned k = lex_block(id, &off);
+	return (const char **)&lex->block[k][off];
+}
+
+/* The term numbered id. */
+static const char *lex_term(const struct search_lexicon *lex, size_t id)
+{
+	return *lex_slot(lex, id);
+}
+
 struct search_lexicon *search_lexicon_new(void)
 {
-	struct search_lexicon *lex = xmalloc(sizeof *lex);
-	*lex = (struct search_lexicon){.ids = STRMAP_INIT_OWNED, .terms = VEC_INIT, .max = SEARCH_LEXICON_MAX,
-	                                  .window = SEARCH_INDEX_WINDOW};
+	struct search_lexicon *lex = xcalloc(1, sizeof *lex);
+	lex->ids = (struct strmap)STRMAP_INIT_OWNED;
+	lex->max = SEARCH_LEXICON_MAX;
+	lex->window = SEARCH_INDEX_WINDOW;
 	pthread_mutex_init(&lex->lock, NULL);
 	return lex;
 }
@@ -178,7 +219,8 @@ void search_lexicon_free(struct search_lexicon *lex)
 	if (!lex)
 		return;
 	strmap_free(&lex->ids);
-	vec_free(&lex->terms);
+	for (size_t k = 0; k < LEX_BLOCKS; k++)
+		free(lex->block[k]);
 	pthread_mutex_destroy(&lex->lock);
 	free(lex);
 }
@@ -199,8 +241,14 @@ static uint32_t intern(struct search_lexicon *lex, const char *t)
 	bool added;
 	size_t *v = strmap_put(&lex->ids, t, &added);
 	if (added) {
-		*v = lex->terms.n;
-		vec_push(&lex->terms, (void *)strmap_key(&lex->ids, t));
+		size_t off;
+		unsigned k = lex_block(lex->n, &off);
+		if (k >= LEX_BLOCKS)
+			abort(); /* 2^40 thousand terms: memory ran out long before */
+		if (!lex->block[k])
+			lex->block[k] = xmalloc((LEX_BLOCK0 << k) * sizeof *lex->block[k]);
+		lex->block[k][off] = strmap_key(&lex->ids, t);
+		*v = lex->n++;
 	}
 	return (uint32_t)*v;
 }
@@ -274,7 +322,7 @@ const char *search_terms_next(const struct search_terms *t, struct search_term_i
 		return NULL;
 	const char *term;
 	if (t->lex) {
-		term = t->lex->terms.v[t->code[it->j] >> SEARCH_SCORE_BITS];
+		term = lex_term(t->lex, t->code[it->j] >> SEARCH_SCORE_BITS);
 	} else {
 		term = it->at ? it->at : t->text;
 		it->at = term + strlen(term) + 1;
@@ -405,8 +453,7 @@ static size_t put_shard(const char *lang_code, size_t k, json_t *shard, search_p
 /* Two term numbers of lex by their terms' bytes (qsort_r's). */
 static int cmp_terms(const void *a, const void *b, void *lex)
 {
-	char *const *t = (char *const *)((const struct search_lexicon *)lex)->terms.v;
-	return strcmp(t[*(const uint32_t *)a], t[*(const uint32_t *)b]);
+	return strcmp(lex_term(lex, *(const uint32_t *)a), lex_term(lex, *(const uint32_t *)b));
 }
 
 void search_index_write(const char *lang_code, struct search_lexicon *lex, struct search_terms *const *terms,
@@ -434,7 +481,7 @@ void search_index_write(const char *lang_code, struct search_lexicon *lex, struc
 				tid[k++] = intern(lex, t);
 	}
 	pthread_mutex_unlock(&lex->lock);
-	size_t nd = lex->terms.n;
+	size_t nd = lex->n;
 	size_t *count = xcalloc(nd + 1, sizeof *count);
 	for (size_t i = 0, k = 0; i < n; i++)
 		for (size_t j = 0; terms[i] && j < terms[i]->n; j++)
@@ -485,7 +532,7 @@ void search_index_write(const char *lang_code, struct search_lexicon *lex, struc
 				score[w] = (uint16_t)search_terms_score(terms[i], j);
 			}
 		for (size_t r = r0; r < r1; r++) {
-			const char *term = lex->terms.v[sorted[r]];
+			const char *term = lex_term(lex, sorted[r]);
 			if (!shard) {
 				shard = json_object();
 				json_array_append_new(firsts, json_string(term));

@@ -45,7 +45,10 @@
  * they were first met). A page keeps its terms as these numbers, 4 bytes each, rather than as text:
  * the text of every page's terms, kept until the index is written and then for the build's record,
  * was a fifth of a 10,000-page build's peak memory; and the index is made from the numbers without
- * hashing every term again (issue 13). Thread-safe; the terms live as long as the lexicon. */
+ * hashing every term again (issue 13). Thread-safe; the terms live as long as the lexicon, and stay
+ * where they are while it numbers more: terms numbered in one language's lexicon may be read by
+ * another language's index (a copy's shared terms) while the first numbers the terms of the pages
+ * its own index kept. */
 struct search_lexicon;
 /* A score is below 512 (at most 399, below); a lexicon numbers up to SEARCH_LEXICON_MAX terms in a
  * page's 4 bytes with it. */

@@ -253,6 +253,34 @@ int main(void)
 			buf_free(&fw.all);
 		}
 		ok(same, "an index of %zu files is the same with postings made 1, 8, 43 ... at a time", base.n);
+		/* Some 20,000 terms: numbers in several of a lexicon's blocks. The same index from the
+		 * pages' terms given as text, and from terms numbered in another language's lexicon
+		 * (a copy's shared terms), numbered again in this one's. */
+		search_lexicon_set_window(big, SEARCH_INDEX_WINDOW);
+		struct search_lexicon *txt = search_lexicon_new(), *other = search_lexicon_new();
+		search_lexicon_set_max(txt, 0);
+		struct search_terms *pt[P];
+		seed = 7;
+		for (int i = 0; i < P; i++) {
+			buf_reset(&body);
+			buf_adds(&body, "common words everywhere ");
+			for (int k = 0; k < 60; k++) {
+				seed = seed * 1103515245u + 12345u;
+				buf_addf(&body, "w%u%c ", (seed >> 16) % 3000, 'a' + (int)(seed % 26));
+			}
+			pt[i] = i % 11 == 5 ? NULL : search_terms_new(txt, i % 3 ? NULL : "Page title", "head", body.p);
+		}
+		struct files ft = {BUF_INIT, BUF_INIT, 0}, fo = {BUF_INIT, BUF_INIT, 0};
+		search_index_write("en", txt, pt, P, put, &ft);
+		search_index_write("en", other, pg, P, put, &fo);
+		ok(pt[0] && !pt[0]->lex && ft.all.len == base.all.len && !memcmp(ft.all.p, base.all.p, ft.all.len) &&
+		   fo.all.len == base.all.len && !memcmp(fo.all.p, base.all.p, fo.all.len),
+		   "the index is the same from numbered terms, from text, and from another lexicon's numbers");
+		for (int i = 0; i < P; i++)
+			search_terms_free(pt[i]);
+		search_lexicon_free(txt);
+		search_lexicon_free(other);
+		buf_free(&ft.names), buf_free(&ft.all), buf_free(&fo.names), buf_free(&fo.all);
 		buf_free(&base.names);
 		buf_free(&base.all);
 		buf_free(&body);

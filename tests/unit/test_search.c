@@ -54,6 +54,17 @@ static void put(void *ctx, const char *rel, const char *data, size_t len)
 	f->n++;
 }
 
+/* A page's text of 60 words drawn from some 78,000 (seed: the generator's state). */
+static void random_body(struct buf *body, unsigned *seed)
+{
+	buf_reset(body);
+	buf_adds(body, "common words everywhere ");
+	for (int k = 0; k < 60; k++) {
+		*seed = *seed * 1103515245u + 12345u;
+		buf_addf(body, "w%u%c ", (*seed >> 16) % 3000, 'a' + (int)(*seed % 26));
+	}
+}
+
 int main(void)
 {
 	ok(fold_is("Hébergement ÉTÉ naïve", "hebergement ete naive"), "accents and case go");
@@ -233,12 +244,7 @@ int main(void)
 		struct buf body = BUF_INIT;
 		unsigned seed = 7;
 		for (int i = 0; i < P; i++) {
-			buf_reset(&body);
-			buf_adds(&body, "common words everywhere ");
-			for (int k = 0; k < 60; k++) {
-				seed = seed * 1103515245u + 12345u;
-				buf_addf(&body, "w%u%c ", (seed >> 16) % 3000, 'a' + (int)(seed % 26));
-			}
+			random_body(&body, &seed);
 			pg[i] = i % 11 == 5 ? NULL : search_terms_new(big, i % 3 ? NULL : "Page title", "head", body.p);
 		}
 		struct files base = {BUF_INIT, BUF_INIT, 0};
@@ -262,12 +268,7 @@ int main(void)
 		struct search_terms *pt[P];
 		seed = 7;
 		for (int i = 0; i < P; i++) {
-			buf_reset(&body);
-			buf_adds(&body, "common words everywhere ");
-			for (int k = 0; k < 60; k++) {
-				seed = seed * 1103515245u + 12345u;
-				buf_addf(&body, "w%u%c ", (seed >> 16) % 3000, 'a' + (int)(seed % 26));
-			}
+			random_body(&body, &seed);
 			pt[i] = i % 11 == 5 ? NULL : search_terms_new(txt, i % 3 ? NULL : "Page title", "head", body.p);
 		}
 		struct files ft = {BUF_INIT, BUF_INIT, 0}, fo = {BUF_INIT, BUF_INIT, 0};

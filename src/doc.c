@@ -39,14 +39,18 @@ static unsigned parse_outputs(const struct yml_node *n, const char *src)
 /* The file line of the front matter's first line (after "---"). */
 #define FM_LINE0 2
 
-struct yml_doc *doc_front_matter(const struct doc *d, bool *owned)
+struct yml_doc *doc_front_matter(const struct doc *d)
 {
-	*owned = false;
 	if (d->fm_tree || !d->fm_text)
 		return d->fm_tree;
 	/* It parsed at the load, so it parses again, to the same tree, and says nothing. */
-	*owned = true;
 	return yml_parse(d->src ? d->src : "content", d->fm_text, d->fm_len, FM_LINE0);
+}
+
+void doc_front_matter_done(const struct doc *d, struct yml_doc *fm)
+{
+	if (fm != d->fm_tree)
+		yml_free(fm);
 }
 
 void site_drop_front_matter(struct site *s)

@@ -94,6 +94,14 @@ struct worker {
 /* Renders template `name` for job j (see tpl_render); the helpers see j. */
 int job_template(struct worker *w, const struct job *j, const char *name, int vars, const char *what,
                  struct buf *out, char **base);
+/* Renders base layout `base` for j into page with *content (a layout's output, freed here) as
+ * vars.content; 0 or -1 after reporting. A page can be large (a 10,000-page site's dashboard:
+ * 27 MB), so its content is given up as soon as Lua has it, and taken out of Lua (collected
+ * when JOB_CONTENT_LARGE bytes or more) before the page is read back, whose parser holds three
+ * times its size: at most two of its copies at once, not five (issue 13). */
+#define JOB_CONTENT_LARGE ((size_t)1 << 20)
+int job_through_base(struct worker *w, const struct job *j, const char *base, int vars, const char *what,
+                     struct buf *content, struct buf *page);
 /* Markdown of a data text or locator (the markdown() helper): links,
  * citations into j->cite; typography of the language the text is written in
  * (resolve_value_lang), so a fallback text is never set as right-to-left. */

@@ -702,11 +702,9 @@ static void make_translations(lua_State *L, const struct view *v)
 static void make_params(lua_State *L, const struct view *v)
 {
 	const struct doc *d = site_page_doc(v->s, v->p, v->l);
-	bool owned;
-	struct yml_doc *fm = doc_front_matter(d, &owned);
+	struct yml_doc *fm = doc_front_matter(d);
 	tpl_push_yaml(L, fm ? fm->root : NULL);
-	if (owned)
-		yml_free(fm);
+	doc_front_matter_done(d, fm);
 	if (lua_isnil(L, -1)) {
 		lua_pop(L, 1);
 		lua_newtable(L);

@@ -100,12 +100,10 @@ static size_t offset_of(const struct lines *ls, size_t len, int line, int col)
 /* The front matter value of key: its bytes on its line and its text. */
 static void front_matter_value(struct passage_set *set, const struct doc *d, const char *key)
 {
-	bool owned;
-	struct yml_doc *fm = doc_front_matter(d, &owned);
+	struct yml_doc *fm = doc_front_matter(d);
 	const struct yml_node *n = fm ? yml_get(fm->root, key) : NULL;
 	if (!n || n->kind != YML_SCALAR || !yml_str(n)) {
-		if (owned)
-			yml_free(fm);
+		doc_front_matter_done(d, fm);
 		return;
 	}
 	/* The value's own bytes, from libyaml's marks: quotes and block scalars included. */
@@ -122,8 +120,7 @@ static void front_matter_value(struct passage_set *set, const struct doc *d, con
 	g->label = xstrdup(key);
 	g->yaml = true;
 	g->kind = PASSAGE_META;
-	if (owned)
-		yml_free(fm);
+	doc_front_matter_done(d, fm);
 }
 
 /* Copies the passage [st, en), dropping the first `indent` columns of container

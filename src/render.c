@@ -330,8 +330,7 @@ static void handbook_chapters(struct worker *w, const struct page *p, size_t lan
 	const struct site *s = w->sh->s;
 	const struct doc *d0 = p->docs[0];
 	add_chapters(w, p, lang, ch);
-	bool owned;
-	struct yml_doc *fm = doc_front_matter(d0, &owned);
+	struct yml_doc *fm = doc_front_matter(d0);
 	const struct yml_node *hb = fm ? yml_get(fm->root, "handbook") : NULL;
 	const struct yml_node *apx = yml_get(hb, "appendices");
 	for (size_t i = 0; apx && apx->kind == YML_SEQ && i < apx->n; i++) {
@@ -343,8 +342,7 @@ static void handbook_chapters(struct worker *w, const struct page *p, size_t lan
 		else
 			vec_push(ch, (void *)a);
 	}
-	if (owned)
-		yml_free(fm);
+	doc_front_matter_done(d0, fm);
 }
 
 /* Renders every chapter of handbook job hb into a list set as vars.chapters. False if a text is unreadable. */
@@ -452,6 +450,22 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 	free(out_path);
 }
 
+int job_through_base(struct worker *w, const struct job *j, const char *base, int vars, const char *what,
+                     struct buf *content, struct buf *page)
+{
+	lua_State *L = tpl_lua(w->e);
+	size_t len = content->len;
+	lua_pushlstring(L, content->p, content->len);
+	lua_setfield(L, vars, "content");
+	buf_free(content);
+	int rc = job_template(w, j, base, vars, what, page, NULL);
+	lua_pushnil(L);
+	lua_setfield(L, vars, "content");
+	if (len >= JOB_CONTENT_LARGE)
+		lua_gc(L, LUA_GCCOLLECT, 0);
+	return rc;
+}
+
 /* The page's layout through base.html (or the base the layout names); 0 or -1 after reporting. */
 static int render_layout(struct worker *w, const struct job *j, const char *tname, const struct md_result *md,
                          struct buf *page)
@@ -465,9 +479,7 @@ static int render_layout(struct worker *w, const struct job *j, const char *tnam
 	const char *what = j->doc->src ? j->doc->src : j->page->key;
 	int rc = job_template(w, j, tname, vars, what, &body, &base);
 	if (rc == 0 && (!base || base[0])) {
-		lua_pushlstring(L, body.p, body.len);
-		lua_setfield(L, vars, "content");
-		rc = job_template(w, j, base ? base : "base.html", vars, what, page, NULL);
+		rc = job_through_base(w, j, base ? base : "base.html", vars, what, &body, page);
 	} else if (rc == 0) {
 		buf_add(page, body.p, body.len);
 	}

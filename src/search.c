@@ -190,18 +190,12 @@ static unsigned lex_block(size_t id, size_t *off)
 	return k;
 }
 
-/* Where the term numbered id is kept. */
-static const char **lex_slot(const struct search_lexicon *lex, size_t id)
-{
-	size_t off;
-	unsigned k = lex_block(id, &off);
-	return (const char **)&lex->block[k][off];
-}
-
 /* The term numbered id. */
 static const char *lex_term(const struct search_lexicon *lex, size_t id)
 {
-	return *lex_slot(lex, id);
+	size_t off;
+	unsigned k = lex_block(id, &off);
+	return lex->block[k][off];
 }
 
 struct search_lexicon *search_lexicon_new(void)

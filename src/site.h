@@ -117,9 +117,10 @@ struct site *site_load(const char *dir, int jobs);
 void site_free(struct site *s);
 
 /* The front matter of d, or NULL when it has none: the tree the site holds, or, once dropped,
- * a tree parsed again from its text (the same nodes, lines and columns; *owned is set and the
- * caller frees it with yml_free()). Thread-safe. */
-struct yml_doc *doc_front_matter(const struct doc *d, bool *owned);
+ * a tree parsed again from its text (the same nodes, lines and columns). Give it back with
+ * doc_front_matter_done(). Thread-safe. */
+struct yml_doc *doc_front_matter(const struct doc *d);
+void doc_front_matter_done(const struct doc *d, struct yml_doc *fm);
 /* Frees the front matter trees of s's docs, keeping their texts. The render reads a page's
  * front matter only for page.params and a handbook's appendices; held from the load to the
  * build's end, the trees were the largest part of a 10,000-page build's peak memory (issue 13). */

@@ -59,9 +59,6 @@ static void put_tree(struct output *out, const struct tree *t, const char *rel, 
 	free(names);
 }
 
-/* A site-wide page's content of this many bytes is collected from Lua before the page is read back. */
-#define EXTRA_LARGE ((size_t)1 << 20)
-
 /* Renders template `name` into base.html with the variables on top of the stack; puts it at j's output. */
 static void render_extra(struct worker *w, const struct job *j, const char *name)
 {
@@ -75,25 +72,11 @@ static void render_extra(struct worker *w, const struct job *j, const char *name
 	if (lua_getfield(L, vars, "page") == LUA_TTABLE && !strncmp(j->out_path, code, n) && j->out_path[n] == '/')
 		model_set_str(L, "sitewide", j->out_path + n + 1);
 	lua_pop(L, 1);
-	/* A site-wide page can be large (the dashboard of a 10,000-page site: 27 MB): its content is
-	 * given up as soon as it is in Lua, and taken out of Lua once the base layout has it, before
-	 * the page is read back (whose parser holds three times its size): at most two of its copies
-	 * at once, not five (issue 13). */
-	if (job_template(w, j, name, vars, j->out_path, &inner, NULL) == 0) {
-		size_t len = inner.len;
-		lua_pushlstring(L, inner.p, inner.len);
-		lua_setfield(L, vars, "content");
-		buf_free(&inner);
-		int rc = job_template(w, j, "base.html", vars, j->out_path, &page, NULL);
-		lua_pushnil(L);
-		lua_setfield(L, vars, "content");
-		if (len >= EXTRA_LARGE)
-			lua_gc(L, LUA_GCCOLLECT, 0);
-		if (rc == 0) {
-			htmlids_check(page.p, page.len, j->out_path, name, NULL);
-			if (w->sh->o->out)
-				output_put(w->sh->o->out, j->out_path, page.p, page.len);
-		}
+	if (job_template(w, j, name, vars, j->out_path, &inner, NULL) == 0 &&
+	    job_through_base(w, j, "base.html", vars, j->out_path, &inner, &page) == 0) {
+		htmlids_check(page.p, page.len, j->out_path, name, NULL);
+		if (w->sh->o->out)
+			output_put(w->sh->o->out, j->out_path, page.p, page.len);
 	}
 	buf_free(&inner);
 	buf_free(&page);

@@ -185,18 +185,15 @@ static void known_take(struct folds *f)
 /* The walk's files read as they were when the walk met them, for the next digest. */
 static void known_keep(const struct folds *f)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < f->n; i++)
-		n += f->v[i].kind == OP_FILE && f->v[i].read && f->v[i].id;
 	free(known_files.v);
-	known_files.v = n ? xmalloc(n * sizeof *known_files.v) : NULL;
-	known_files.n = n;
-	n = 0;
+	known_files.v = xmalloc((f->n ? f->n : 1) * sizeof *known_files.v);
+	known_files.n = 0;
 	for (size_t i = 0; i < f->n; i++) {
 		const struct op *o = &f->v[i];
 		if (o->kind == OP_FILE && o->read && o->id)
-			known_files.v[n++] = (struct known){XXH3_128bits(o->text, strlen(o->text)), o->id, o->sum};
+			known_files.v[known_files.n++] = (struct known){XXH3_128bits(o->text, strlen(o->text)), o->id, o->sum};
 	}
+	known_files.v = xrealloc(known_files.v, (known_files.n ? known_files.n : 1) * sizeof *known_files.v); /* no slack */
 	xqsort(known_files.v, known_files.n, sizeof *known_files.v, cmp_known);
 }
 

@@ -604,11 +604,17 @@ static bool count_passage(struct tr_entry *e, enum tr_change c, const char *text
 	return e->nlisted < listed;
 }
 
+/* A listed passage's words as struct tr_item keeps them. */
+static uint32_t item_words(uint64_t words)
+{
+	return words > UINT32_MAX ? UINT32_MAX : (uint32_t)words;
+}
+
 /* Lists a passage count_passage() said to list; takes id and label. */
 static void list_passage(struct tr_entry *e, char *id, enum tr_change c, char *label, size_t words)
 {
 	e->items = xrealloc(e->items, (e->nlisted + 1) * sizeof *e->items);
-	e->items[e->nlisted++] = (struct tr_item){.id = id, .label = label, .words = words > UINT32_MAX ? UINT32_MAX : (uint32_t)words,
+	e->items[e->nlisted++] = (struct tr_item){.id = id, .label = label, .words = item_words(words),
 	                                          .change = (unsigned char)c};
 }
 
@@ -807,7 +813,7 @@ static bool get_entry(struct bin_rd *r, struct tr_entry *e)
 		uint64_t words = bin_u64(r);
 		if (e && r->ok)
 			e->items[i] = (struct tr_item){.id = xstrdup(id), .label = xstrdup(label),
-			                               .words = words > UINT32_MAX ? UINT32_MAX : (uint32_t)words,
+			                               .words = item_words(words),
 			                               .change = change < TC_CHANGES ? (unsigned char)change : TC_CHANGED};
 	}
 	int *lists[4] = {NULL};

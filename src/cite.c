@@ -79,7 +79,7 @@ static char *raw(cmark_inline_parser *ip, int a, int b)
 
 static void add_item(struct group *g, char *key, char *prefix, char *locator)
 {
-	g->items = xrealloc(g->items, (g->n + 1) * sizeof *g->items);
+	g->items = xgrow(g->items, g->n, sizeof *g->items);
 	g->items[g->n++] = (struct cite_item){.key = key, .prefix = prefix, .locator = locator};
 }
 
@@ -186,7 +186,7 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 	if (g->col < 1)
 		g->col = 1;
 	if (!takes_citation(parent)) {
-		refused = xrealloc(refused, (nrefused + 1) * sizeof *refused);
+		refused = xgrow(refused, nrefused, sizeof *refused);
 		refused[nrefused++] = (struct refused){g->line, g->col};
 		group_free(NULL, g);
 		return NULL;

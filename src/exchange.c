@@ -161,7 +161,7 @@ void exchange_units(const struct site *s, size_t l, struct unit_list *u)
 	passage_fields_each(s, l, export_field, &fc);
 	/* The obsolete units last, as msgmerge puts them. */
 	for (size_t i = 0; i < gone.n; i++) {
-		u->v = xrealloc(u->v, (u->n + 1) * sizeof *u->v);
+		u->v = xgrow(u->v, u->n, sizeof *u->v);
 		u->v[u->n++] = gone.v[i];
 	}
 	free(gone.v);

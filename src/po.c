@@ -116,7 +116,7 @@ static int *entry_lines(const char *text, size_t len, size_t *n)
 			ll++;
 		bool ctx = ll >= 8 && !strncmp(l, "msgctxt ", 8), id = ll >= 6 && !strncmp(l, "msgid ", 6);
 		if (ctx || (id && !after_ctx)) {
-			v = xrealloc(v, (*n + 1) * sizeof *v);
+			v = xgrow(v, *n, sizeof *v);
 			v[(*n)++] = line;
 		}
 		if (ctx || id)
@@ -248,7 +248,7 @@ int po_read(const char *path, struct unit_list *u)
 		k++;
 		if (!po_message_msgctxt(m) && !*po_message_msgid(m))
 			continue; /* the header */
-		u->v = xrealloc(u->v, (u->n + 1) * sizeof *u->v);
+		u->v = xgrow(u->v, u->n, sizeof *u->v);
 		struct unit *x = &u->v[u->n++];
 		bool ok = read_message(m, cd, x);
 		x->at = at;

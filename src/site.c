@@ -712,7 +712,7 @@ static void link_pages(struct site *s)
 			p->parent = site_find(s, pk);
 			free(pk);
 			struct page *par = p->parent;
-			par->kids = xrealloc(par->kids, (par->nkids + 1) * sizeof *par->kids);
+			par->kids = xgrow(par->kids, par->nkids, sizeof *par->kids);
 			par->kids[par->nkids++] = p;
 			par->is_section = true;
 			const char *seg = p->slug ? p->slug : slash ? slash + 1 : p->key;

@@ -425,7 +425,7 @@ static bool is_named(const char *name)
 static struct tr_passage *push(struct page_align *a, size_t orig, size_t rec, size_t tr, enum tr_change c,
                                const char *name)
 {
-	a->v = xrealloc(a->v, (a->n + 1) * sizeof *a->v);
+	a->v = xgrow(a->v, a->n, sizeof *a->v);
 	struct tr_passage *p = &a->v[a->n++];
 	*p = (struct tr_passage){orig, rec, tr, c, xstrdup(name)};
 	return p;
@@ -581,7 +581,7 @@ static size_t count_words(const char *s)
 
 static struct tr_entry *add_entry(struct tr_lang *L, enum tr_kind k, const char *id, const char *src)
 {
-	L->e[k] = xrealloc(L->e[k], (L->n[k] + 1) * sizeof *L->e[k]);
+	L->e[k] = xgrow(L->e[k], L->n[k], sizeof *L->e[k]);
 	struct tr_entry *e = &L->e[k][L->n[k]++];
 	memset(e, 0, sizeof *e);
 	e->id = xstrdup(id);
@@ -613,7 +613,7 @@ static uint32_t item_words(uint64_t words)
 /* Lists a passage count_passage() said to list; takes id and label. */
 static void list_passage(struct tr_entry *e, char *id, enum tr_change c, char *label, size_t words)
 {
-	e->items = xrealloc(e->items, (e->nlisted + 1) * sizeof *e->items);
+	e->items = xgrow(e->items, e->nlisted, sizeof *e->items);
 	e->items[e->nlisted++] = (struct tr_item){.id = id, .label = label, .words = item_words(words),
 	                                          .change = (unsigned char)c};
 }
@@ -665,6 +665,26 @@ static void data_status(void *ctx, const char *path, const struct data_file *df,
 	free(id);
 }
 
+/* A passage's file lines, first to last. */
+struct line_span {
+	int first, last;
+};
+
+static int cmp_span(const void *a, const void *b)
+{
+	const struct line_span *x = a, *y = b;
+	return x->first != y->first ? (x->first > y->first) - (x->first < y->first) : (x->last > y->last) - (x->last < y->last);
+}
+
+/* An array of n elements of size bytes made by xgrow(), without its spare room; NULL when empty. */
+static void *trim(void *p, size_t n, size_t size)
+{
+	if (!n) {
+		free(p);
+		return NULL;
+	}
+	return xrealloc(p, n * size);
+}
 
 /* The entry of a page whose original has passages orig and whose translation
  * (when it has one) has tr, against its record. */
@@ -678,8 +698,8 @@ static void page_entry(struct tr_entry *e, const struct page *p, const struct pa
 	for (size_t i = 0; i < a.n; i++) {
 		const struct tr_passage *tp = &a.v[i];
 		if (have && tp->orig != SIZE_MAX && orig->v[tp->orig].kind == PASSAGE_HEADING) {
-			e->head_orig = xrealloc(e->head_orig, (e->nheads + 1) * sizeof *e->head_orig);
-			e->head_tr = xrealloc(e->head_tr, (e->nheads + 1) * sizeof *e->head_tr);
+			e->head_orig = xgrow(e->head_orig, e->nheads, sizeof *e->head_orig);
+			e->head_tr = xgrow(e->head_tr, e->nheads, sizeof *e->head_tr);
 			e->head_orig[e->nheads] = orig->v[tp->orig].line;
 			e->head_tr[e->nheads++] = tp->tr != SIZE_MAX && tr->v[tp->tr].kind == PASSAGE_HEADING
 			                          ? tr->v[tp->tr].line : 0;
@@ -701,7 +721,7 @@ static void page_entry(struct tr_entry *e, const struct page *p, const struct pa
 				list_passage(e, id, tp->change, label, words);
 				if (g && !at) {
 					*strmap_put(&once->by_name, tp->name, NULL) = once->id.n;
-					once->orig = xrealloc(once->orig, (once->id.n + 1) * sizeof *once->orig);
+					once->orig = xgrow(once->orig, once->id.n, sizeof *once->orig);
 					once->orig[once->id.n] = tp->orig;
 					vec_push(&once->id, id);
 					vec_push(&once->label, label);
@@ -715,8 +735,8 @@ static void page_entry(struct tr_entry *e, const struct page *p, const struct pa
 			int last = t->line;
 			for (const char *c = t->text; *c; c++)
 				last += *c == '\n';
-			e->foreign = xrealloc(e->foreign, (e->nforeign + 1) * sizeof *e->foreign);
-			e->foreign_end = xrealloc(e->foreign_end, (e->nforeign + 1) * sizeof *e->foreign_end);
+			e->foreign = xgrow(e->foreign, e->nforeign, sizeof *e->foreign);
+			e->foreign_end = xgrow(e->foreign_end, e->nforeign, sizeof *e->foreign_end);
 			e->foreign[e->nforeign] = t->line;
 			e->foreign_end[e->nforeign++] = last;
 		}
@@ -731,13 +751,24 @@ static void page_entry(struct tr_entry *e, const struct page *p, const struct pa
 		e->state = e->nitems ? TR_OUTDATED : TR_CURRENT;
 	page_align_free(&a);
 	/* In the translation's order (an import leaves it the original's; a hand edit may not). */
-	for (size_t i = 1; i < e->nforeign; i++)
-		for (size_t k = i; k > 0 && e->foreign[k - 1] > e->foreign[k]; k--) {
-			int t = e->foreign[k];
-			e->foreign[k] = e->foreign[k - 1], e->foreign[k - 1] = t;
-			t = e->foreign_end[k];
-			e->foreign_end[k] = e->foreign_end[k - 1], e->foreign_end[k - 1] = t;
-		}
+	size_t i = 1;
+	while (i < e->nforeign && e->foreign[i - 1] <= e->foreign[i])
+		i++;
+	if (i < e->nforeign) {
+		struct line_span *sp = xmalloc(e->nforeign * sizeof *sp);
+		for (i = 0; i < e->nforeign; i++)
+			sp[i] = (struct line_span){e->foreign[i], e->foreign_end[i]};
+		xqsort(sp, e->nforeign, sizeof *sp, cmp_span);
+		for (i = 0; i < e->nforeign; i++)
+			e->foreign[i] = sp[i].first, e->foreign_end[i] = sp[i].last;
+		free(sp);
+	}
+	/* Kept for the build's life: no room to spare (xgrow() doubled them). */
+	e->items = trim(e->items, e->nlisted, sizeof *e->items);
+	e->head_orig = trim(e->head_orig, e->nheads, sizeof *e->head_orig);
+	e->head_tr = trim(e->head_tr, e->nheads, sizeof *e->head_tr);
+	e->foreign = trim(e->foreign, e->nforeign, sizeof *e->foreign);
+	e->foreign_end = trim(e->foreign_end, e->nforeign, sizeof *e->foreign_end);
 }
 
 bool tr_entry_foreign(const struct tr_entry *e, int line)
@@ -1150,6 +1181,7 @@ static void lang_status(const struct site *s, size_t l, const struct vec *keys, 
 	struct data_ctx c = {L, st, listed};
 	passage_fields_each(s, l, data_status, &c);
 	for (int k = 0; k < TR_KINDS; k++) {
+		L->e[k] = trim(L->e[k], L->n[k], sizeof *L->e[k]);
 		L->by_id[k] = xcalloc(L->n[k] + 1, sizeof *L->by_id[k]);
 		for (size_t i = 0; i < L->n[k]; i++) {
 			L->count[k][L->e[k][i].state]++;

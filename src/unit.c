@@ -12,7 +12,7 @@ static char *dup_or_null(const char *s)
 
 struct unit *unit_add(struct unit_list *u, const char *id, const char *source, const char *target)
 {
-	u->v = xrealloc(u->v, (u->n + 1) * sizeof *u->v);
+	u->v = xgrow(u->v, u->n, sizeof *u->v);
 	struct unit *x = &u->v[u->n++];
 	memset(x, 0, sizeof *x);
 	x->id = dup_or_null(id);

@@ -47,6 +47,16 @@ void *xrealloc(void *p, size_t n)
 	return p;
 }
 
+void *xgrow(void *p, size_t n, size_t size)
+{
+	if (n & (n - 1)) /* neither 0 nor a power of two: the room is there */
+		return p;
+	size_t cap = n ? 2 * n : 1;
+	if (cap < n || cap > SIZE_MAX / size)
+		die_oom();
+	return xrealloc(p, cap * size);
+}
+
 char *xstrdup(const char *s)
 {
 	return xstrndup(s, strlen(s));

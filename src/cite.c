@@ -548,7 +548,7 @@ void cite_ctx_init(struct cite_ctx *c, const struct cite_refs *refs)
 {
 	memset(c, 0, sizeof *c);
 	c->refs = refs;
-	c->line0 = c->col0 = 1;
+	c->at = (struct text_place){1, 1, 0};
 }
 
 void cite_ctx_free(struct cite_ctx *c)
@@ -568,7 +568,8 @@ void cite_ctx_free(struct cite_ctx *c)
 void cite_end_parse(struct cite_ctx *c, cmark_node *doc)
 {
 	for (size_t i = 0; i < nrefused; i++) {
-		int line = c->line0 + refused[i].line - 1, col = refused[i].line == 1 ? c->col0 + refused[i].col - 1 : refused[i].col;
+		int line, col;
+		diag_place(&c->at, refused[i].line, refused[i].col, &line, &col);
 		diag_error(c->src ? c->src : "content", line, col,
 		           "a citation cannot stand in a table cell; cite in the text before or after the table");
 	}
@@ -591,7 +592,8 @@ void cite_end_parse(struct cite_ctx *c, cmark_node *doc)
 		note->n = num;
 		note->items = g->items;
 		note->nitems = g->n;
-		int line = c->line0 + g->line - 1, col = g->line == 1 ? c->col0 + g->col - 1 : g->col;
+		int line, col;
+		diag_place(&c->at, g->line, g->col, &line, &col);
 		for (size_t i = 0; i < g->n; i++) {
 			struct cite_item *item = &g->items[i];
 			long k = c->refs ? find_key(c->refs, item->key) : -1;

@@ -15,6 +15,7 @@
 #ifndef VADE_CITE_H
 #define VADE_CITE_H
 
+#include "diag.h"
 #include "yml.h"
 
 #include <cmark-gfm-extension_api.h>
@@ -55,7 +56,7 @@ struct cite_refs {
 struct cite_ctx {
 	const struct cite_refs *refs;
 	const char *src;        /* the Markdown being parsed, for messages (borrowed) */
-	int line0, col0;        /* where that text starts in its file */
+	struct text_place at;   /* where that text is in its file (diag.h) */
 	/* The HTML of the marker of note n (malloc'd), written by the theme;
 	 * NULL marker: a plain <sup><a href="#note-N"> marker labelled "Note N". */
 	char *(*marker)(void *ctx, int n);

@@ -91,3 +91,13 @@ void diag_reset(void)
 	nerrors = nwarnings = 0;
 	pthread_mutex_unlock(&lock);
 }
+
+void diag_place(const struct text_place *p, int l, int c, int *line, int *col)
+{
+	if (p->line <= 0) {
+		*line = *col = 0;
+		return;
+	}
+	*line = p->line + l - 1;
+	*col = l == 1 ? (p->col > 0 ? p->col : 1) + c - 1 : p->indent + c;
+}

@@ -16,6 +16,17 @@ void diag_report(enum diag_level level, const char *path, int line, int col,
 #define diag_error(...) diag_report(DIAG_ERROR, __VA_ARGS__)
 #define diag_warn(...) diag_report(DIAG_WARNING, __VA_ARGS__)
 
+/* Where a text parsed on its own (a front matter or data value given to markdown()) is in its
+ * file: its first line and the column its text starts at there (0: 1), and the columns before
+ * the text on each later line (a YAML block scalar's indentation; 0 elsewhere). line 0: not known. */
+struct text_place {
+	int line, col, indent;
+};
+/* The file position of line l, column c (both 1-based, in the text) of a text at p; 0, 0 (the
+ * whole file) when p's line is not known. A flow scalar written over several lines, or a folded
+ * (>) one, has other line breaks than its text: its later lines are placed as the text has them. */
+void diag_place(const struct text_place *p, int l, int c, int *line, int *col);
+
 size_t diag_errors(void);
 size_t diag_warnings(void);
 /* Prints every diagnostic so far to stderr, sorted by path, line, column, and forgets them. */

@@ -554,7 +554,7 @@ static bool same_node(const struct yml_node *a, const struct yml_node *b)
 	if (a->kind != b->kind || a->n != b->n)
 		return false;
 	if (a->kind == YML_SCALAR)
-		return a->plain == b->plain && !strcmp(a->str, b->str);
+		return a->plain == b->plain && a->tag == b->tag && !strcmp(a->str, b->str);
 	for (size_t i = 0; i < a->n; i++)
 		if (!same_node(a->kids[i], b->kids[i]))
 			return false;

@@ -679,7 +679,6 @@ static size_t count_openers(const char *l, size_t n)
 static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 {
 	const char *src = o && o->src ? o->src : "content";
-	int line0 = o ? o->line0 : 1;
 	size_t openers = 0, cols = 0, rows = 0, table_line = 0;
 	bool fenced = false;
 	int line = 0;
@@ -708,18 +707,24 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 		else if (cols)
 			cols = 0;
 		if (cols && cols * rows > MD_MAX_TABLE_CELLS) {
-			if (o)
-				diag_error(src, line0 + (int)table_line, 1, "a table of %zu columns and %zu rows so far "
-				           "(at most %d cells: cmark-gfm fills every row to the header's width); not rendered",
+			if (o) {
+				int fl, fc;
+				diag_place(&o->at, (int)table_line + 1, 1, &fl, &fc);
+				diag_error(src, fl, fc, "a table of %zu columns and %zu rows so far (at most %d cells: "
+				           "cmark-gfm fills every row to the header's width); not rendered",
 				           cols, rows, MD_MAX_TABLE_CELLS);
+			}
 			return false;
 		}
 		openers += count_openers(c, cn);
 		if (openers > MD_MAX_HTML_OPENERS) {
-			if (o)
-				diag_error(src, line0 + line, 1, "more than %d raw HTML openers (\"<?\", \"<!X\", \"<![CDATA[\": "
+			if (o) {
+				int fl, fc;
+				diag_place(&o->at, line + 1, 1, &fl, &fc);
+				diag_error(src, fl, fc, "more than %d raw HTML openers (\"<?\", \"<!X\", \"<![CDATA[\": "
 				           "cmark-gfm looks for the end of each through the rest of the text); not rendered",
 				           MD_MAX_HTML_OPENERS);
+			}
 			return false;
 		}
 	}
@@ -729,7 +734,7 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 /* Whether block n starts on one of o's foreign lines. */
 static bool foreign(const struct md_opts *o, cmark_node *n)
 {
-	int line = cmark_node_get_start_line(n) + o->line0 - 1;
+	int line = cmark_node_get_start_line(n) + o->at.line - 1;
 	size_t lo = 0, hi = o->nforeign;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -849,8 +854,9 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		if (!url)
 			continue;
 		if (!esc_url_allowed(url, image)) {
-			diag_warn(o->src ? o->src : "content", cmark_node_get_start_line(n) + o->line0 - 1,
-			          cmark_node_get_start_column(n), "%s with a URL whose scheme vade does not publish; left without "
+			int fl, fc;
+			diag_place(&o->at, cmark_node_get_start_line(n), cmark_node_get_start_column(n), &fl, &fc);
+			diag_warn(o->src ? o->src : "content", fl, fc, "%s with a URL whose scheme vade does not publish; left without "
 			          "a target (see vade(5), MARKDOWN)", image ? "image" : "link");
 			cmark_node_set_url(n, "");
 			continue;
@@ -858,8 +864,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		/* Autolinks of the autolink extension carry their own text; leave external URLs alone. */
 		if (esc_url_external(url) || !o->link)
 			continue;
-		int line = cmark_node_get_start_line(n) + o->line0 - 1;
-		int col = cmark_node_get_start_column(n);
+		int line, col;
+		diag_place(&o->at, cmark_node_get_start_line(n), cmark_node_get_start_column(n), &line, &col);
 		char *nu = o->link(o->link_ctx, url, image, line, col);
 		if (nu) {
 			cmark_node_set_url(n, nu);

@@ -8,6 +8,7 @@
 #ifndef VADE_MARKDOWN_H
 #define VADE_MARKDOWN_H
 
+#include "diag.h"
 #include "util.h"
 
 struct cite_ctx;
@@ -35,7 +36,7 @@ struct md_reserved {
 struct md_opts {
 	bool unsafe_html;       /* keep raw HTML (site.yaml: unsafe_html: true) */
 	bool drop_first_h1;     /* the first "# heading" became the title */
-	int line0;              /* file line of the text's first line */
+	struct text_place at;   /* where the text is in its file (diag.h) */
 	md_link_fn link;
 	void *link_ctx;
 	struct cite_ctx *cite;  /* the output document's notes, or NULL to leave [@key] as text */

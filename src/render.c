@@ -252,17 +252,15 @@ void job_markdown(struct worker *w, const struct job *j, const char *text, size_
 	/* A data field or UI string shown in the default language's words is written in that language. */
 	deps_note_texts(w->dk);
 	size_t tl = resolve_value_lang(w->sh->r, text, j->lang);
-	struct md_opts o = {.unsafe_html = s->unsafe_html, .line0 = 1, .lang = s->langs[tl].code,
+	struct md_opts o = {.unsafe_html = s->unsafe_html, .lang = s->langs[tl].code,
 	                    .rtl = !strcmp(s->langs[tl].dir, "rtl")};
-	/* Citations and limits in a data text are reported at that text in its YAML file. */
-	const char *src;
-	int line, col;
-	bool known = resolve_text_origin(w->sh->r, text, &src, &line, &col);
-	o.src = known ? src : j->doc->src;
+	/* Citations, links and limits in a data or front matter text are reported at that text in
+	 * its file; in a text made otherwise (by a template), at the page's file as a whole. */
+	o.src = j->doc->src;
+	resolve_text_origin(w->sh->r, text, &o.src, &o.at);
 	if (j->cite) {
 		j->cite->src = o.src;
-		j->cite->line0 = known ? line : 0;
-		j->cite->col0 = known ? col : 0;
+		j->cite->at = o.at;
 	}
 	md_render(w, j, &o, text, len, out);
 }
@@ -291,7 +289,7 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 	size_t off = d->body_off <= w->text_len ? d->body_off : w->text_len;
 	size_t tl = resolve_text_lang(w->sh->r, j->page, j->lang); /* the language the text is written in */
 	struct md_opts o = {.unsafe_html = s->unsafe_html, .drop_first_h1 = d->title_from_heading,
-	                    .line0 = d->body_line, .lang = s->langs[tl].code,
+	                    .at = {d->body_line, 1, 0}, .lang = s->langs[tl].code,
 	                    .rtl = !strcmp(s->langs[tl].dir, "rtl"), .id_prefix = prefix, .src = d->src,
 	                    .reserved = resolve_reserved_ids(w->sh->r)};
 	/* A translation's passages nobody has translated yet are in the default language. */
@@ -301,8 +299,7 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 		o.foreign_lang = s->langs[0].code, o.foreign_rtl = !strcmp(s->langs[0].dir, "rtl");
 	}
 	j->cite->src = d->src;
-	j->cite->line0 = d->body_line;
-	j->cite->col0 = 1;
+	j->cite->at = (struct text_place){d->body_line, 1, 0};
 	md_render(w, j, &o, w->text + off, w->text_len - off, md);
 	return true;
 }

@@ -16,7 +16,7 @@
 struct origin {
 	char *text;             /* owned: a front matter's tree is dropped before the render */
 	const char *src;
-	int line, col;
+	struct text_place at;
 };
 
 struct heading_ids {
@@ -267,7 +267,8 @@ uint64_t resolve_texts_digest(const struct resolved *r)
 	for (size_t i = 0; i < r->norigins; i++) {
 		bin_put_str(&b, r->origins[i].text);
 		bin_put_str(&b, r->origins[i].src);
-		bin_put_u64(&b, (uint64_t)r->origins[i].line << 32 | (uint32_t)r->origins[i].col);
+		bin_put_u64(&b, (uint64_t)r->origins[i].at.line << 32 | (uint32_t)r->origins[i].at.col);
+		bin_put_u64(&b, (uint64_t)r->origins[i].at.indent);
 		XXH3_64bits_update(h, b.p, b.len);
 		b.len = 0;
 	}
@@ -296,10 +297,13 @@ static void add_origins(struct vec *v, const char *src, const struct yml_node *n
 	if (!n)
 		return;
 	if (n->kind == YML_SCALAR) {
-		if (strchr(n->str, '@') || esc_url_external(n->str)) {
+		if (strpbrk(n->str, "@[<|") || esc_url_external(n->str)) {
 			struct origin *o = xmalloc(sizeof *o);
-			/* A quoted scalar's text starts one column after its quote. */
-			*o = (struct origin){xstrdup(n->str), src, n->line, n->col + (n->plain ? 0 : 1)};
+			/* A quoted scalar's text starts one column after its quote; a block scalar's on the
+			 * line after its indicator, each line after its indentation. */
+			struct text_place at = n->block ? (struct text_place){n->line + 1, n->indent + 1, n->indent}
+			                                : (struct text_place){n->line, n->col + (n->plain || n->tag ? 0 : 1), 0};
+			*o = (struct origin){xstrdup(n->str), src, at};
 			vec_push(v, o);
 		}
 		return;
@@ -331,15 +335,14 @@ static void resolve_origins(struct resolved *r)
 	xqsort(r->origins, r->norigins, sizeof *r->origins, cmp_origin);
 }
 
-bool resolve_text_origin(const struct resolved *r, const char *text, const char **src, int *line, int *col)
+bool resolve_text_origin(const struct resolved *r, const char *text, const char **src, struct text_place *at)
 {
 	struct origin key = {.text = (char *)text};
 	const struct origin *o = xbsearch(&key, r->origins, r->norigins, sizeof key, cmp_origin);
 	if (!o)
 		return false;
 	*src = o->src;
-	*line = o->line;
-	*col = o->col;
+	*at = o->at;
 	return true;
 }
 

@@ -25,6 +25,7 @@
 #ifndef VADE_RESOLVE_H
 #define VADE_RESOLVE_H
 
+#include "diag.h"
 #include "site.h"
 
 #include <stdbool.h>
@@ -132,10 +133,11 @@ const struct yml_node *resolve_data(const struct resolved *r, size_t i, size_t l
  * is one nobody wrote as a whole (a text a template put together). */
 size_t resolve_value_lang(const struct resolved *r, const char *text, size_t lang);
 
-/* Where a text that may hold a citation or be a URL (a scalar of a data
- * file or of front matter holding an '@' or starting with a scheme, found
- * by its text) comes from, so messages about it point at its file, line and
- * column. False when no such scalar has this text. */
-bool resolve_text_origin(const struct resolved *r, const char *text, const char **src, int *line, int *col);
+/* Where a text that may hold a citation, a link or markup with limits, or be
+ * a URL (a scalar of a data file or of front matter holding '@', '[', '<' or
+ * '|', or starting with a scheme, found by its text) comes from, so messages
+ * about it point at its file, line and column: *src and *at. False when no
+ * such scalar has this text (*src and *at untouched). */
+bool resolve_text_origin(const struct resolved *r, const char *text, const char **src, struct text_place *at);
 
 #endif

@@ -1057,7 +1057,10 @@ void tpl_push_yaml(lua_State *L, const struct yml_node *n)
 		lua_createtable(L, 0, (int)(n->n / 2));
 		for (size_t i = 0; i + 1 < n->n; i += 2) {
 			lua_pushlstring(L, n->kids[i]->str, n->kids[i]->len);
-			tpl_push_yaml(L, n->kids[i + 1]);
+			if (n->tag == YML_TAG_SET) /* a set as Lua has one: each member a key whose value is true */
+				lua_pushboolean(L, 1);
+			else
+				tpl_push_yaml(L, n->kids[i + 1]);
 			lua_rawset(L, -3);
 		}
 		break;

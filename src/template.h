@@ -135,7 +135,10 @@ size_t tpl_fixed_ids(const struct tpl_dir *dirs, size_t ndirs, char ***ids);
  * sets *err_line, *err_col on an unclosed tag. Caller frees. */
 char *tpl_compile(const char *src, size_t len, int *err_line, int *err_col);
 
-/* Pushes a YAML node as Lua values (tables, strings, numbers, booleans; nil for null). */
+/* Pushes a YAML node as Lua values, resolved as yml_resolve() says: tables, strings, numbers
+ * (integers and floats), booleans, nil for null (a Lua table holds no nil: a key whose value is
+ * null is absent, and a null in a sequence leaves a hole #t may not see); a !!set is a table of
+ * its members, each true. Keys are strings. */
 void tpl_push_yaml(lua_State *L, const struct yml_node *n);
 /* Replaces the table at the top of the stack by a read-only view of it, deeply. */
 void tpl_freeze(lua_State *L);

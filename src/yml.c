@@ -4,6 +4,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <stdalign.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -26,6 +28,10 @@ struct anchor {
 struct ctx {
 	struct yml_doc *doc;
 	yaml_parser_t parser;
+	const char *text;
+	size_t len;
+	size_t cur_off;         /* a line's offset in text (cur_line, 0-based): events come in order */
+	int cur_line;
 	int line0;
 	struct anchor *anchors;
 	size_t nanchors, capanchors, naliases;
@@ -83,6 +89,26 @@ static bool next(struct ctx *c, yaml_event_t *ev)
 	if (yaml_parser_parse(&c->parser, ev))
 		return true;
 	yaml_mark_t m = c->parser.problem_mark;
+	if (c->parser.error == YAML_READER_ERROR) {
+		/* libyaml's reader gives a byte offset, not a mark: the line and column (in characters) are counted here */
+		size_t at = c->parser.problem_offset < c->len ? c->parser.problem_offset : c->len;
+		int line = c->line0, col = 1;
+		for (size_t i = 0; i < at; i++) {
+			unsigned char ch = (unsigned char)c->text[i];
+			if (ch == '\n' || (ch == '\r' && (i + 1 >= c->len || c->text[i + 1] != '\n')))
+				line++, col = 1;
+			else if ((ch & 0xc0) != 0x80 && ch != '\r')
+				col++;
+		}
+		int v = c->parser.problem_value;
+		char what[32] = "";
+		if (v >= 0)
+			snprintf(what, sizeof what, v ? " (U+%04X)" : " (a NUL byte)", (unsigned)v);
+		diag_error(c->doc->path, line, col, "invalid YAML: %s%s", c->parser.problem ? c->parser.problem : "unreadable text",
+		           what);
+		c->failed = true;
+		return false;
+	}
 	if (c->parser.problem && c->parser.context)
 		diag_error(c->doc->path, mark_line(c, m), (int)m.column + 1,
 		           "invalid YAML: %s %s", c->parser.problem, c->parser.context);
@@ -100,6 +126,225 @@ static void add_anchor(struct ctx *c, const char *name, struct yml_node *n, size
 		c->anchors = xrealloc(c->anchors, c->capanchors * sizeof *c->anchors);
 	}
 	c->anchors[c->nanchors++] = (struct anchor){xstrdup(name), n, w};
+}
+
+static void fail_at(struct ctx *c, const struct yml_node *n, const char *msg)
+{
+	if (!c->failed)
+		diag_error(c->doc->path, n->line, n->col, "%s", msg);
+	c->failed = true;
+}
+
+/* {======= tags and the core schema (YAML 1.2, 10.3.2) */
+
+#define CORE "tag:yaml.org,2002:"
+
+static enum yml_tag tag_of(const yaml_char_t *t)
+{
+	const char *s = (const char *)t;
+	if (!s)
+		return YML_TAG_NONE;
+	if (strncmp(s, CORE, strlen(CORE)))
+		return YML_TAG_OTHER;
+	s += strlen(CORE);
+	static const struct {
+		const char *name;
+		enum yml_tag tag;
+	} core[] = {{"str", YML_TAG_STR}, {"int", YML_TAG_INT}, {"float", YML_TAG_FLOAT},
+	            {"bool", YML_TAG_BOOL}, {"null", YML_TAG_NULL}, {"set", YML_TAG_SET}};
+	for (size_t i = 0; i < sizeof core / sizeof *core; i++)
+		if (!strcmp(s, core[i].name))
+			return core[i].tag;
+	return YML_TAG_OTHER;
+}
+
+static bool is_null_text(const char *s)
+{
+	return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL");
+}
+
+static bool is_bool_text(const char *s, long long *v)
+{
+	if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE"))
+		return *v = 1, true;
+	if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE"))
+		return *v = 0, true;
+	return false;
+}
+
+static int digit(char ch, int base)
+{
+	int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+	      : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : 99;
+	return d < base ? d : -1;
+}
+
+/* [-+]?[0-9]+, 0o[0-7]+ or 0x[0-9a-fA-F]+: YML_T_INT, or YML_T_FLOAT when it is
+ * beyond 64 bits; YML_T_STR when s is no integer. */
+static enum yml_type core_int(const char *s, long long *iv, double *dv)
+{
+	int base = 10;
+	bool neg = false;
+	const char *p = s;
+	if (p[0] == '0' && (p[1] == 'o' || p[1] == 'x'))
+		base = p[1] == 'o' ? 8 : 16, p += 2;
+	else if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	if (!*p)
+		return YML_T_STR;
+	unsigned long long u = 0;
+	double d = 0;
+	bool over = false;
+	for (; *p; p++) {
+		int k = digit(*p, base);
+		if (k < 0)
+			return YML_T_STR;
+		over = over || u > (ULLONG_MAX - (unsigned)k) / (unsigned)base;
+		u = u * (unsigned)base + (unsigned)k;
+		d = d * base + k;
+	}
+	if (!over && (neg ? u <= (unsigned long long)LLONG_MAX + 1 : u <= (unsigned long long)LLONG_MAX)) {
+		*iv = neg ? (long long)(0 - u) : (long long)u;
+		return YML_T_INT;
+	}
+	*dv = base == 10 ? strtod(s, NULL) : d; /* strtod rounds a decimal once; d rounded at each digit */
+	return YML_T_FLOAT;
+}
+
+/* [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?, [-+]?\.inf (Inf, INF), \.nan (NaN, NAN). */
+static bool core_float(const char *s, double *dv)
+{
+	const char *p = s + (*s == '-' || *s == '+');
+	if (!strcmp(p, ".inf") || !strcmp(p, ".Inf") || !strcmp(p, ".INF"))
+		return *dv = *s == '-' ? -HUGE_VAL : HUGE_VAL, true;
+	if (!strcmp(s, ".nan") || !strcmp(s, ".NaN") || !strcmp(s, ".NAN"))
+		return *dv = NAN, true;
+	size_t ip = strspn(p, "0123456789"), fp = 0;
+	if (p[ip] == '.')
+		fp = strspn(p + ip + 1, "0123456789");
+	if (!ip && !fp)
+		return false;
+	const char *e = p + ip + (p[ip] == '.' ? 1 + fp : 0);
+	if (*e == 'e' || *e == 'E') {
+		const char *x = e + 1 + (e[1] == '-' || e[1] == '+');
+		size_t xd = strspn(x, "0123456789");
+		if (!xd)
+			return false;
+		e = x + xd;
+	}
+	if (*e)
+		return false;
+	*dv = strtod(s, NULL); /* the C locale: '.' is the decimal point */
+	return true;
+}
+
+/* What the text of a scalar resolves to under the core schema; tag narrows it to one type. */
+static enum yml_type core_resolve(const char *s, long long *iv, double *dv)
+{
+	if (is_null_text(s))
+		return YML_T_NULL;
+	if (is_bool_text(s, iv))
+		return YML_T_BOOL;
+	enum yml_type t = core_int(s, iv, dv);
+	if (t != YML_T_STR)
+		return t;
+	return core_float(s, dv) ? YML_T_FLOAT : YML_T_STR;
+}
+
+/* A core tag's name ("int" for !!int), or NULL for another tag or none. */
+static const char *core_name(const yaml_char_t *tag)
+{
+	const char *t = (const char *)tag;
+	return t && !strncmp(t, CORE, strlen(CORE)) ? t + strlen(CORE) : NULL;
+}
+
+/* Whether the core tag name is one of the collection tags of the kind: !!map and !!set for
+ * mappings, !!seq, !!omap and !!pairs for sequences; any other core tag is a scalar's. */
+static bool collection_tag(const char *name, enum yml_kind kind)
+{
+	static const char *const maps[] = {"map", "set", NULL}, *const seqs[] = {"seq", "omap", "pairs", NULL};
+	for (const char *const *t = kind == YML_MAP ? maps : seqs; *t; t++)
+		if (!strcmp(name, *t))
+			return true;
+	return false;
+}
+
+/* A node with a core tag of another kind than its own ("!!seq {}", "!!int [1]", "!!map x"). */
+static bool tag_fits(struct ctx *c, const struct yml_node *n, const yaml_char_t *tag, yaml_mark_t m)
+{
+	const char *name = core_name(tag);
+	if (!name)
+		return true;
+	bool fits = n->kind == YML_SCALAR ? !collection_tag(name, YML_MAP) && !collection_tag(name, YML_SEQ)
+	                                  : collection_tag(name, n->kind);
+	if (fits)
+		return true;
+	char *msg = xasprintf("a %s cannot have the tag !!%s",
+	                      n->kind == YML_MAP ? "mapping" : n->kind == YML_SEQ ? "sequence" : "scalar value", name);
+	fail(c, m, msg);
+	free(msg);
+	return false;
+}
+
+/* A scalar with a core tag holds a value of its type: !!int 12, !!float 1.5 (or 1), !!bool true, !!null ~. */
+static bool tagged_scalar(struct ctx *c, struct yml_node *n, const yaml_event_t *ev)
+{
+	long long iv;
+	double dv;
+	const char *want = NULL;
+	switch (n->tag) {
+	case YML_TAG_INT:
+		if (core_int(n->str, &iv, &dv) != YML_T_INT)
+			want = "an integer (12, -3, 0o17, 0x1F)";
+		break;
+	case YML_TAG_FLOAT:
+		if (core_int(n->str, &iv, &dv) == YML_T_STR && !core_float(n->str, &dv))
+			want = "a number (1.5, .5, 1e3, .inf, .nan)";
+		break;
+	case YML_TAG_BOOL:
+		if (!is_bool_text(n->str, &iv))
+			want = "true or false";
+		break;
+	case YML_TAG_NULL:
+		if (!is_null_text(n->str))
+			want = "null (~, null or nothing)";
+		break;
+	default:
+		return tag_fits(c, n, ev->data.scalar.tag, ev->start_mark);
+	}
+	if (!want)
+		return true;
+	char *m = xasprintf("'%.60s' is not %s, as its tag !!%s says", n->str, want, core_name(ev->data.scalar.tag));
+	fail(c, ev->start_mark, m);
+	free(m);
+	return false;
+}
+
+/* }======= */
+
+/* The indentation of a block scalar's text: that of its first line holding more than spaces
+ * after the line of its indicator m. */
+static unsigned char block_indent(struct ctx *c, yaml_mark_t m)
+{
+	if (c->cur_line > (int)m.line)
+		c->cur_line = 0, c->cur_off = 0;
+	while (c->cur_line <= (int)m.line && c->cur_off < c->len) {
+		const char *nl = memchr(c->text + c->cur_off, '\n', c->len - c->cur_off);
+		c->cur_off = nl ? (size_t)(nl - c->text) + 1 : c->len;
+		c->cur_line++;
+	}
+	for (size_t o = c->cur_off; o < c->len;) {
+		size_t sp = o;
+		while (sp < c->len && c->text[sp] == ' ')
+			sp++;
+		if (sp < c->len && c->text[sp] != '\n' && c->text[sp] != '\r')
+			return (unsigned char)(sp - o > 255 ? 255 : sp - o);
+		const char *nl = memchr(c->text + sp, '\n', c->len - sp);
+		if (!nl)
+			break;
+		o = (size_t)(nl - c->text) + 1;
+	}
+	return 0;
 }
 
 static struct yml_node *new_node(struct ctx *c, enum yml_kind kind, yaml_mark_t m)
@@ -179,13 +424,24 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 		n->len = ev->data.scalar.length;
 		n->str = yml_alloc(c->doc, n->len + 1);
 		memcpy(n->str, ev->data.scalar.value, n->len);
+		n->tag = tag_of(ev->data.scalar.tag);
 		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !ev->data.scalar.tag;
+		n->block = ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+		           ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
+		if (n->block)
+			n->indent = block_indent(c, ev->start_mark);
+		if (!tagged_scalar(c, n, ev))
+			return NULL;
 		anchor = (char *)ev->data.scalar.anchor;
 		break;
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT: {
 		bool map = ev->type == YAML_MAPPING_START_EVENT;
 		n = new_node(c, map ? YML_MAP : YML_SEQ, ev->start_mark);
+		const yaml_char_t *tag = map ? ev->data.mapping_start.tag : ev->data.sequence_start.tag;
+		n->tag = tag_of(tag);
+		if (!tag_fits(c, n, tag, ev->start_mark))
+			return NULL;
 		anchor = (char *)(map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor);
 		char *aname = anchor ? xstrdup(anchor) : NULL;
 		struct vec kids = VEC_INIT;
@@ -268,6 +524,12 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 			}
 		}
 		set_kids(c, n, &kids);
+		if (!c->failed && n->tag == YML_TAG_SET)
+			for (size_t i = 1; i < n->n; i += 2)
+				if (!yml_is_null(n->kids[i])) {
+					fail_at(c, n->kids[i], "a !!set holds keys alone: this value is not null");
+					break;
+				}
 		vec_free(&kids);
 		vec_free(&merged);
 		strmap_free(&keys);
@@ -369,6 +631,7 @@ struct yml_doc *yml_parse(const char *path, const char *text, size_t len, int li
 	c.doc->mem = xmalloc(sizeof *c.doc->mem + first);
 	*c.doc->mem = (struct yml_chunk){.cap = first};
 	c.line0 = line0 > 0 ? line0 : 1;
+	c.text = text, c.len = len;
 	yaml_parser_initialize(&c.parser);
 	yaml_parser_set_input_string(&c.parser, (const unsigned char *)text, len);
 	yaml_parser_set_encoding(&c.parser, YAML_UTF8_ENCODING);
@@ -429,10 +692,9 @@ bool yml_is_null(const struct yml_node *n)
 {
 	if (!n)
 		return true;
-	if (n->kind != YML_SCALAR || !n->plain)
+	if (n->kind != YML_SCALAR)
 		return false;
-	return n->len == 0 || !strcmp(n->str, "~") || !strcmp(n->str, "null") ||
-	       !strcmp(n->str, "Null") || !strcmp(n->str, "NULL");
+	return n->tag == YML_TAG_NULL || (n->plain && is_null_text(n->str));
 }
 
 const char *yml_str(const struct yml_node *n)
@@ -446,33 +708,23 @@ enum yml_type yml_resolve(const struct yml_node *n, long long *iv, double *dv)
 {
 	if (yml_is_null(n))
 		return YML_T_NULL;
-	if (!n->plain)
+	switch (n->tag) {
+	case YML_TAG_NONE:
+		return n->plain ? core_resolve(n->str, iv, dv) : YML_T_STR;
+	case YML_TAG_BOOL:
+		is_bool_text(n->str, iv);
+		return YML_T_BOOL;
+	case YML_TAG_INT:
+		return core_int(n->str, iv, dv);
+	case YML_TAG_FLOAT:
+		if (core_int(n->str, iv, dv) == YML_T_INT)
+			*dv = (double)*iv;
+		else if (!core_float(n->str, dv))
+			*dv = 0; /* refused when parsed */
+		return YML_T_FLOAT;
+	default:
 		return YML_T_STR;
-	const char *s = n->str;
-	if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE")) {
-		*iv = 1;
-		return YML_T_BOOL;
 	}
-	if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE")) {
-		*iv = 0;
-		return YML_T_BOOL;
-	}
-	const char *p = s + (*s == '-' || *s == '+');
-	if (*p >= '0' && *p <= '9') {
-		char *end;
-		errno = 0;
-		long long v = strtoll(s, &end, 10);
-		if (!*end && !errno) {
-			*iv = v;
-			return YML_T_INT;
-		}
-		double d = strtod(s, &end);
-		if (!*end && strspn(p, "0123456789.eE+-") == strlen(p)) {
-			*dv = d;
-			return YML_T_FLOAT;
-		}
-	}
-	return YML_T_STR;
 }
 
 size_t yml_offset(const char *text, size_t len, int line, int col)

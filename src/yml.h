@@ -19,13 +19,25 @@ struct yml_node {
 	enum yml_kind kind;
 	int line, col;          /* 1-based, in the file the document came from */
 	int eline, ecol;        /* (scalars) just after the value, quotes included */
-	bool plain;             /* unquoted scalar: subject to null/bool/number resolution */
+	bool plain;             /* unquoted scalar without a tag: resolved as null, bool, number or string */
+	unsigned char tag;      /* enum yml_tag: the node's explicit tag, or YML_TAG_NONE */
+	bool block;             /* a literal (|) or folded (>) scalar: its text starts on the line after */
+	unsigned char indent;   /* (block scalars) the columns before its text on each line (at most 255) */
 	char *str;              /* scalar text, NUL-terminated */
 	size_t len;
 	struct yml_node **kids; /* seq: items; map: key, value, key, value, ... */
 	size_t n;               /* number of entries in kids */
 };                              /* 56 bytes: plain sits in the ints' padding (a 10,000-page
                                  * site keeps some 250,000 nodes; issue 13) */
+
+/* A node's explicit tag (YAML 1.2, 10.1 and 10.3; !!set from the YAML 1.1 type
+ * repository). A scalar with a core tag is checked when parsed ("!!int x" is an
+ * error) and resolved by it ("!!str 12" is text, "!!float 1" the number 1.0);
+ * any other tag (!!binary, !!timestamp, !local) leaves a scalar its text. A
+ * !!set is a mapping whose values are all null; !!omap and !!pairs are
+ * sequences of one-key mappings and read as such. */
+enum yml_tag { YML_TAG_NONE, YML_TAG_STR, YML_TAG_INT, YML_TAG_FLOAT, YML_TAG_BOOL, YML_TAG_NULL,
+               YML_TAG_SET, YML_TAG_OTHER };
 
 struct yml_doc {
 	char *path;             /* for messages; owned */
@@ -61,7 +73,10 @@ struct yml_node *yml_get(const struct yml_node *map, const char *key);
 /* The scalar's text, or NULL for a non-scalar or a null value. */
 const char *yml_str(const struct yml_node *n);
 bool yml_is_null(const struct yml_node *n);
-/* Resolution of a plain scalar: true/false, integers, floats (YAML 1.2 core schema). */
+/* Resolution of a scalar by its tag, or when plain and untagged by YAML 1.2's
+ * core schema (10.3.2): null (~, null, empty), true/false, integers (decimal,
+ * 0o octal, 0x hex; one beyond 64 bits is a float), floats (1.5, .5, 1e3,
+ * .inf, -.inf, .nan). */
 enum yml_type { YML_T_NULL, YML_T_BOOL, YML_T_INT, YML_T_FLOAT, YML_T_STR };
 enum yml_type yml_resolve(const struct yml_node *n, long long *i, double *d);
 

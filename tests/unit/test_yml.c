@@ -5,6 +5,7 @@
 
 #include "util.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,41 @@ int main(void)
 	ok(yml_resolve(yml_get(d->root, "a"), &iv, &dv) == YML_T_STR, "quoted number stays text");
 	ok(yml_resolve(yml_get(d->root, "b"), &iv, &dv) == YML_T_STR, "a date stays text");
 	yml_free(d);
+
+	/* YAML 1.2's core schema (10.3.2) for plain scalars, and explicit tags */
+	d = parse("h: 0x1F\no: 0o17\nd: .5\ne: 1e3\nni: -.inf\nnan: .nan\nbig: 123456789012345678901234\n"
+	          "neg: -9223372036854775808\ns: !!str 12\ni: !!int \"0x10\"\nf: !!float 2\nb: !!bool 'false'\n"
+	          "n: !!null ''\nbin: !!binary aGk=\nloc: !here 3\nnot: 1.2.3\nu: 1_000\nset: !!set {a, b}\n", 1);
+	ok(d != NULL, "numbers and tags parse");
+	struct { const char *key; enum yml_type t; double v; } want[] = {
+		{"h", YML_T_INT, 31}, {"o", YML_T_INT, 15}, {"d", YML_T_FLOAT, .5}, {"e", YML_T_FLOAT, 1000},
+		{"ni", YML_T_FLOAT, -HUGE_VAL}, {"big", YML_T_FLOAT, 1.2345678901234568e23},
+		{"neg", YML_T_INT, -9223372036854775807.0 - 1}, {"s", YML_T_STR, 0}, {"i", YML_T_INT, 16},
+		{"f", YML_T_FLOAT, 2}, {"b", YML_T_BOOL, 0}, {"n", YML_T_NULL, 0}, {"bin", YML_T_STR, 0},
+		{"loc", YML_T_STR, 0}, {"not", YML_T_STR, 0}, {"u", YML_T_STR, 0}};
+	for (size_t i = 0; d && i < sizeof want / sizeof *want; i++) {
+		iv = 0, dv = 0;
+		enum yml_type t = yml_resolve(yml_get(d->root, want[i].key), &iv, &dv);
+		double got = t == YML_T_FLOAT ? dv : (double)iv;
+		ok(t == want[i].t && (t == YML_T_STR || t == YML_T_NULL || got == want[i].v), "%s resolves as YAML 1.2 says "
+		   "(type %d, %g)", want[i].key, (int)t, got);
+	}
+	ok(d && yml_resolve(yml_get(d->root, "nan"), &iv, &dv) == YML_T_FLOAT && dv != dv, ".nan is a float NaN");
+	struct yml_node *set = d ? yml_get(d->root, "set") : NULL;
+	ok(set && set->kind == YML_MAP && set->tag == YML_TAG_SET && set->n == 4 && yml_is_null(set->kids[1]),
+	   "a !!set is a mapping of keys to null, marked as a set");
+	yml_free(d);
+	const char *bad[] = {"x: !!int ten\n", "x: !!int 1.5\n", "x: !!float one\n", "x: !!bool yes\n",
+	                     "x: !!null 0\n", "x: !!set {a: 1}\n", "x: !!seq {a: 1}\n", "x: !!map [1]\n",
+	                     "x: !!int [1]\n", "x: !!map text\n", "x: !!set text\n"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		diag_reset();
+		d = parse(bad[i], 1);
+		ok(!d && diag_errors() == 1, "a value its core tag does not fit is an error: %.*s", (int)strlen(bad[i]) - 1,
+		   bad[i]);
+		yml_free(d);
+	}
+	diag_reset();
 
 	d = parse("x: 1\n", 5);
 	ok(yml_get(d->root, "x")->line == 5, "line offset for front matter");

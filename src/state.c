@@ -123,12 +123,12 @@ static bool page_input(const struct folds *f, const char *dir, const char *name)
 	return ends_with(name, ".md") || (!strcmp(dir + n, "/i18n") && ends_with(name, ".status.yaml"));
 }
 
-/* {======= files this process digested before
+/* {======= files digested before (by this process, or by the last build: known_load)
  *
  * A build digests its inputs twice (before it reads them and after it wrote, state.h), and
  * `vade serve` before each rebuild: reading every file each time was most of a no-op or
- * one-page rebuild's digest at 10,000 pages (issue 13). A file found as it was when this
- * process last read it — the same device, inode, size, modification and change times (the
+ * one-page rebuild's digest at 10,000 pages (issue 13). A file found as it was when the
+ * last digest read it — the same device, inode, size, modification and change times (the
  * kernel sets the change time on every write, rename into place or touch, and nobody can set
  * it back) — has its sum taken again instead. Like git's index, a file changed close to when
  * it was read could change again within its file system's time resolution and keep its
@@ -147,7 +147,9 @@ static struct {
 	pthread_mutex_t lock;       /* held by state_inputs() throughout */
 	struct known *v;
 	size_t n;
-} known_files = {PTHREAD_MUTEX_INITIALIZER, NULL, 0};
+	char *path;                 /* the record they were read from or written to last (known_load) */
+	uint64_t sum;               /* the XXH3-64 of v[0, n) then */
+} known_files = {PTHREAD_MUTEX_INITIALIZER, NULL, 0, NULL, 0};
 
 static int cmp_known(const void *a, const void *b)
 {
@@ -196,6 +198,96 @@ static void known_keep(const struct folds *f)
 	known_files.v = xrealloc(known_files.v, (known_files.n ? known_files.n : 1) * sizeof *known_files.v); /* no slack */
 	xqsort(known_files.v, known_files.n, sizeof *known_files.v, cmp_known);
 }
+
+/* {======= the files the last digest read, kept beside the output folder
+ *
+ * A build is a process of its own, so a no-op build read every input again (30,000 page files,
+ * most of its time; issue 13). The known files are kept in "<parent>/.<name>.vade-known", the
+ * deps.h way: a head, vade's own digest (another vade may sum otherwise), their number, each
+ * known file as six u64 (path digest, version, length, sum) sorted by path digest, and the
+ * XXH3-64 of all before. The rule that makes a known file's sum good within a process makes it
+ * good across processes: its version is its device, inode, size and both times, taken when both
+ * times were KNOWN_RACY seconds past, and any later write sets the change time anew. A record
+ * of another vade, damaged, unsorted or of another length is no record. */
+
+#define KNOWN_HEAD "vade-known 1\n\0\0\0"
+
+/* The list's digest, to tell whether it changed since it was read or written. */
+static uint64_t known_sum(void)
+{
+	return XXH3_64bits(known_files.v, known_files.n * sizeof *known_files.v);
+}
+
+/* Takes out_dir's record as the known files when the list in memory is not that record's (a
+ * process's first digest): a build then reads only the files changed since the last one. */
+static void known_load(const char *out_dir)
+{
+	char *path = deps_path(out_dir, "known");
+	if (!path || (known_files.path && !strcmp(path, known_files.path))) {
+		free(path);
+		return;
+	}
+	free(known_files.path);
+	known_files.path = path;
+	free(known_files.v);
+	known_files.v = NULL;
+	known_files.n = 0;
+	char *data = NULL;
+	size_t len = 0;
+	uint64_t exe, n, sum;
+	if (!self_digest(&exe) || file_read_regular(path, &data, &len) != 0 || len < 40 ||
+	    memcmp(data, KNOWN_HEAD, 16) || memcmp(data + 16, &exe, 8)) {
+		free(data);
+		known_files.sum = known_sum();
+		return;
+	}
+	memcpy(&n, data + 24, 8);
+	memcpy(&sum, data + len - 8, 8);
+	bool ok = n <= (len - 40) / 48 && len == 40 + 48 * n && sum == XXH3_64bits(data, len - 8);
+	if (ok && n) {
+		known_files.v = xmalloc(n * sizeof *known_files.v);
+		for (uint64_t i = 0; i < n; i++) {
+			uint64_t f[6];
+			memcpy(f, data + 32 + 48 * i, sizeof f);
+			known_files.v[i] = (struct known){{f[0], f[1]}, f[2], {f[3], {f[4], f[5]}}};
+			ok = ok && f[2] && (i == 0 || cmp_known(&known_files.v[i - 1], &known_files.v[i]) < 0);
+		}
+		known_files.n = ok ? n : 0;
+	}
+	free(data);
+	known_files.sum = known_sum();
+}
+
+/* Writes the known files to the record known_load() named, when they changed since. Best effort:
+ * a record not written only means the next build reads the files again. */
+static void known_save(void)
+{
+	uint64_t now = known_sum(), exe;
+	if (!known_files.path || now == known_files.sum || !self_digest(&exe))
+		return;
+	struct buf b = BUF_INIT;
+	buf_add(&b, KNOWN_HEAD, 16);
+	bin_put_u64(&b, exe);
+	bin_put_u64(&b, known_files.n);
+	for (size_t i = 0; i < known_files.n; i++) {
+		const struct known *k = &known_files.v[i];
+		uint64_t f[6] = {k->path.low64, k->path.high64, k->id, k->sum.total, k->sum.c.low64, k->sum.c.high64};
+		buf_add(&b, f, sizeof f);
+	}
+	bin_put_u64(&b, XXH3_64bits(b.p, b.len));
+	char *tmp = NULL;
+	FILE *f = file_create_temp(known_files.path, &tmp);
+	/* not synced: a record cut short fails its digest and only means the files are read again */
+	bool ok = f && fwrite(b.p, 1, b.len, f) == b.len;
+	ok = (f && fclose(f) == 0) && ok;
+	if (tmp && (!ok || rename(tmp, known_files.path) != 0))
+		unlink(tmp), unlink(known_files.path);
+	known_files.sum = now;
+	free(tmp);
+	buf_free(&b);
+}
+
+/* }======= */
 
 static void ops_free(struct op *v, size_t n)
 {
@@ -378,13 +470,16 @@ bool state_inputs(const char *site_dir, const char *out_dir, const char *theme_d
 		}
 	}
 	if (ok) {
+		known_load(out_dir);
 		known_take(&f);
 		sum_files(&f, jobs);
 	}
 	ok = fold_ops(&f, h, hr) && ok;
 	/* the walk is kept for the next digest; a failed one keeps the last */
-	if (ok)
+	if (ok) {
 		known_keep(&f);
+		known_save();
+	}
 	ops_free(f.v, f.n);
 	pthread_mutex_unlock(&known_files.lock);
 	for (size_t i = 0; i < 6; i++)

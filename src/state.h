@@ -24,12 +24,13 @@
  * its lock file, so the folder itself holds only what is published. Contents
  * are hashed with XXH3-128 (xxHash, Debian's libxxhash): a digest compares
  * content, not times, so an edit within a file system's time resolution is
- * seen. Within one process (a build's second digest, `vade serve`'s next
- * rebuild) a file whose device, inode, size, modification and change times
- * are what the last digest found is not read again, its sum taken from then;
- * a file whose times were within seconds of that digest is read again (git's
- * "racily clean" rule), so the same holds. state_inputs() is not re-entrant:
- * one digest at a time (it takes a lock). */
+ * seen. A file whose device, inode, size, modification and change times
+ * are what the last digest found is not read again, its sum taken from then
+ * (a build's second digest, `vade serve`'s next rebuild, and the next build:
+ * the sums are kept in "<parent>/.<name>.vade-known" too); a file whose times
+ * were within seconds of that digest is read again (git's "racily clean"
+ * rule), so the same holds. state_inputs() is not re-entrant: one digest at
+ * a time (it takes a lock). */
 #ifndef VADE_STATE_H
 #define VADE_STATE_H
 

@@ -209,6 +209,13 @@ static int cmd_build(const struct args *a, bool write)
 	}
 	char *dir = a->out ? xstrdup(a->out) : site_path(s, "dist");
 	struct output *out = NULL;
+	site_check_output_paths(s, dir);
+	if (diag_errors()) {
+		free(dir);
+		site_free(s);
+		state_rec_free(&rec);
+		return finish(a->strict);
+	}
 	if (write && !output_outside_inputs(a, s, dir)) {
 		free(dir);
 		site_free(s);

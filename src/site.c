@@ -664,6 +664,10 @@ static void group_docs(struct site *s, struct vec *found, struct vec *out)
 			diag_error(f->rel, slug_node->line, slug_node->col,
 			           "slug '%s' would put the page outside its folder or the output folder; a slug is one path segment",
 			           slug);
+		else if (f->lang == 0 && slug && strlen(slug) > NAME_MAX)
+			diag_error(f->rel, slug_node->line, slug_node->col, "slug '%.40s...' is %zu bytes: it names the "
+			           "page's output folder, and a file system takes names of at most %d bytes", slug, strlen(slug),
+			           NAME_MAX);
 		else if (f->lang == 0 && slug)
 			cur->slug = xstrdup(slug);
 		free(slug);
@@ -743,6 +747,30 @@ static void check_paths(struct site *s)
 			           by_path[i]->path, a && a->src ? a->src : "a generated listing page");
 		}
 	free(by_path);
+}
+
+void site_check_output_paths(const struct site *s, const char *out_dir)
+{
+	/* "<out_dir>.tmp-XXXXXX/out/" (output.h), a language's folder, the page's, and its longest file
+	 * ("page/<k>/index.html", "handbook.html") in the 48 bytes after */
+	size_t lang = 0;
+	for (size_t l = 0; l < s->nlangs; l++)
+		if (strlen(s->langs[l].code) > lang)
+			lang = strlen(s->langs[l].code);
+	size_t base = strlen(out_dir) + strlen(".tmp-XXXXXX/out/") + lang + 1 + 48;
+	for (size_t i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		if (base + strlen(p->path) < PATH_MAX)
+			continue;
+		const struct doc *d = p->docs[0];
+		diag_error(d && d->src ? d->src : "content", 0, 0, "its output folder '%.60s...' is %zu bytes long inside "
+		           "'%s': past what a file system takes in a path (%d bytes); give a folder a shorter name or "
+		           "a page a shorter slug", p->path, strlen(p->path), out_dir, PATH_MAX);
+	}
+	for (size_t i = 0; i < s->nresources; i++)
+		if (base + strlen(s->resources[i]) >= PATH_MAX)
+			diag_error("content", 0, 0, "'%.60s...' is %zu bytes long inside '%s': past what a file system "
+			           "takes in a path (%d bytes)", s->resources[i], strlen(s->resources[i]), out_dir, PATH_MAX);
 }
 
 static void build_pages(struct site *s, struct vec *found, int jobs)

@@ -115,6 +115,11 @@ bool site_date_valid(const char *s);
  * reporting errors through diag. */
 struct site *site_load(const char *dir, int jobs);
 void site_free(struct site *s);
+/* Reports, at the page's file, each page whose files would have paths too long for the file
+ * system (PATH_MAX) once written into out_dir (through its staging folder), and each resource
+ * likewise: a build would otherwise render everything and fail at the write. A slug longer
+ * than a name may be (NAME_MAX) is reported by site_load(). */
+void site_check_output_paths(const struct site *s, const char *out_dir);
 
 /* The front matter of d, or NULL when it has none: the tree the site holds, or, once dropped,
  * a tree parsed again from its text (the same nodes, lines and columns). Give it back with

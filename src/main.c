@@ -196,6 +196,7 @@ static int cmd_build(const struct args *a, bool write)
 		bool fresh = digested && up_to_date(a, dir0, &rec, &inputs, t0);
 		free(dir0);
 		if (fresh) {
+			state_known_save(); /* the folder the last build wrote */
 			state_rec_free(&rec);
 			return finish(a->strict);
 		}
@@ -302,6 +303,8 @@ static int cmd_build(const struct args *a, bool write)
 		       rs.cached_renders, rs.cached_hits, rs.cached_drops);
 		printf("memory     %.1f MiB peak resident\n", peak_mib());
 	}
+	if (out)
+		state_known_save(); /* beside a folder the build accepted, whatever it came to */
 	free(dir);
 	site_free(s);
 	state_rec_free(&rec);

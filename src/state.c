@@ -258,13 +258,14 @@ static void known_load(const char *out_dir)
 	known_files.sum = known_sum();
 }
 
-/* Writes the known files to the record known_load() named, when they changed since. Best effort:
- * a record not written only means the next build reads the files again. */
-static void known_save(void)
+void state_known_save(void)
 {
+	pthread_mutex_lock(&known_files.lock);
 	uint64_t now = known_sum(), exe;
-	if (!known_files.path || now == known_files.sum || !self_digest(&exe))
+	if (!known_files.path || now == known_files.sum || !self_digest(&exe)) {
+		pthread_mutex_unlock(&known_files.lock);
 		return;
+	}
 	struct buf b = BUF_INIT;
 	buf_add(&b, KNOWN_HEAD, 16);
 	bin_put_u64(&b, exe);
@@ -283,6 +284,7 @@ static void known_save(void)
 	if (tmp && (!ok || rename(tmp, known_files.path) != 0))
 		unlink(tmp), unlink(known_files.path);
 	known_files.sum = now;
+	pthread_mutex_unlock(&known_files.lock);
 	free(tmp);
 	buf_free(&b);
 }
@@ -476,10 +478,8 @@ bool state_inputs(const char *site_dir, const char *out_dir, const char *theme_d
 	}
 	ok = fold_ops(&f, h, hr) && ok;
 	/* the walk is kept for the next digest; a failed one keeps the last */
-	if (ok) {
+	if (ok)
 		known_keep(&f);
-		known_save();
-	}
 	ops_free(f.v, f.n);
 	pthread_mutex_unlock(&known_files.lock);
 	for (size_t i = 0; i < 6; i++)

@@ -63,6 +63,13 @@ void state_rec_free(struct state_rec *r);
 bool state_inputs(const char *site_dir, const char *out_dir, const char *theme_dir, int jobs, struct state_digest *d,
                   struct state_digest *rest);
 
+/* Writes the sums of the files the last digest read to "<parent>/.<name>.vade-known" beside its
+ * output folder, when they changed since that record was read or written; for the next build,
+ * which then reads only the files changed since. Called once the output folder is accepted (it
+ * writes beside it): never for a folder vade refuses. Best effort: a record not written only
+ * means the next build reads every file. */
+void state_known_save(void);
+
 /* theme_dir (a real path) when no digest covers it already (it is outside the site's themes/
  * and vade's theme folders: site.yaml's `theme` led elsewhere), else NULL. */
 const char *state_theme_outside(const char *site_dir, const char *theme_dir);

@@ -98,6 +98,11 @@ void diag_place(const struct text_place *p, int l, int c, int *line, int *col)
 		*line = *col = 0;
 		return;
 	}
+	if (p->inexact) {
+		*line = p->line;
+		*col = p->col > 0 ? p->col : 1;
+		return;
+	}
 	*line = p->line + l - 1;
 	*col = l == 1 ? (p->col > 0 ? p->col : 1) + c - 1 : p->indent + c;
 }

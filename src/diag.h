@@ -7,6 +7,7 @@
 #ifndef VADE_DIAG_H
 #define VADE_DIAG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum diag_level { DIAG_WARNING, DIAG_ERROR };
@@ -21,10 +22,11 @@ void diag_report(enum diag_level level, const char *path, int line, int col,
  * the text on each later line (a YAML block scalar's indentation; 0 elsewhere). line 0: not known. */
 struct text_place {
 	int line, col, indent;
+	bool inexact;           /* the text's lines and columns are not the file's (a scalar folded
+	                         * over lines or holding escapes): every place in it is its start */
 };
-/* The file position of line l, column c (both 1-based, in the text) of a text at p; 0, 0 (the
- * whole file) when p's line is not known. A flow scalar written over several lines, or a folded
- * (>) one, has other line breaks than its text: its later lines are placed as the text has them. */
+/* The file position of line l, column c (both 1-based, in the text) of a text at p: its start
+ * when p is inexact; 0, 0 (the whole file) when p's line is not known. */
 void diag_place(const struct text_place *p, int l, int c, int *line, int *col);
 
 size_t diag_errors(void);

@@ -1021,7 +1021,8 @@ static void set_flat(struct import *im, const char *rel, const char *key, const 
 	} else if (n && n->kind != YML_SCALAR) {
 		diag_error(rel, n->line, n->col, "'%s' is not a text here; not imported", key);
 	} else if (n) {
-		size_t st = yml_offset(text, len, n->line, n->col), en = yml_offset(text, len, n->eline, n->ecol);
+		size_t st, en;
+		yml_value_span(text, len, n, &st, &en);
 		struct edit e = {st, en, q};
 		char *out = apply_edits(text, len, &e, 1);
 		if (out)
@@ -1071,7 +1072,8 @@ static void set_field(struct import *im, const char *rel, const char *id, const 
 	} else if (d && d->root && d->root->kind != YML_SEQ) {
 		diag_error(rel, d->root->line, d->root->col, "translated data must be a list of items with an id");
 	} else if (n && n->kind == YML_SCALAR) {
-		size_t st = yml_offset(text, len, n->line, n->col), en = yml_offset(text, len, n->eline, n->ecol);
+		size_t st, en;
+		yml_value_span(text, len, n, &st, &en);
 		struct edit e = {st, en, q};
 		if (!yml_str(n) || strcmp(n->str, value))
 			out = apply_edits(text, len, &e, 1);

@@ -107,10 +107,8 @@ static void front_matter_value(struct passage_set *set, const struct doc *d, con
 		return;
 	}
 	/* The value's own bytes, from libyaml's marks: quotes and block scalars included. */
-	size_t st = yml_offset(set->text, set->len, n->line, n->col);
-	size_t en = yml_offset(set->text, set->len, n->eline, n->ecol);
-	if (en > set->len || en < st)
-		en = st;
+	size_t st, en;
+	yml_value_span(set->text, set->len, n, &st, &en);
 	struct passage *g = add(set);
 	g->start = st;
 	g->end = en;

@@ -37,13 +37,15 @@ struct link_ctx {
 	struct worker *w;
 	const struct job *j;
 	bool body;              /* the text is the page's own file (not a data text through markdown()) */
+	const char *src;        /* the file the text is in, for messages: the page's, or a data or front
+	                         * matter text's (resolve_text_origin) */
 };
 
-static void add_check(struct worker *w, const struct job *j, int line, int col, const struct page *target,
-                      const char *frag)
+static void add_check(struct worker *w, const struct job *j, const char *src, int line, int col,
+                      const struct page *target, const char *frag)
 {
 	struct check *c = xmalloc(sizeof *c);
-	c->src = xstrdup(j->doc->src ? j->doc->src : "content");
+	c->src = xstrdup(src);
 	c->line = line;
 	c->col = col;
 	c->target = target->index * w->sh->s->nlangs + j->lang;
@@ -84,7 +86,7 @@ static const char *map_anchor(struct link_ctx *c, const struct page *p, const ch
 	if (to)
 		return to;
 	const struct site *s = c->w->sh->s;
-	diag_error(j->doc->src ? j->doc->src : "content", line, col,
+	diag_error(c->src, line, col,
 	           "link to '#%s' of %s: no heading of its translation %s answers that heading "
 	           "(see vade i18n status %s)", frag, p->docs[0]->src ? p->docs[0]->src : p->key,
 	           p->docs[j->lang]->src ? p->docs[j->lang]->src : p->key, s->langs[j->lang].code);
@@ -96,7 +98,7 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 	struct link_ctx *c = ctx;
 	struct worker *w = c->w;
 	const struct job *j = c->j;
-	const char *src = j->doc->src ? j->doc->src : "content";
+	const char *src = c->src;
 	(void)image;
 	struct link_target t;
 	char *err;
@@ -119,7 +121,7 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 		if (chap && has_frag)
 			result = xasprintf("#c%zu-%s", chap, frag);
 		else if (check)
-			add_check(w, j, line, col, j->page, frag);
+			add_check(w, j, src, line, col, j->page, frag);
 	} else if (t.kind == LINK_PAGE) {
 		size_t chap = chapter_of(j, t.page);
 		/* Text in the original's language names the original's anchors: those of the page shown untranslated,
@@ -137,7 +139,7 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 			char *rel = site_url_relative(j->out_path, resolve_output(w->sh->r, t.page, j->lang));
 			result = frag ? xasprintf("%s#%s", rel, frag) : xstrdup(rel);
 			if (check)
-				add_check(w, j, line, col, t.page, frag);
+				add_check(w, j, src, line, col, t.page, frag);
 			free(rel);
 		}
 	} else {
@@ -230,9 +232,9 @@ static char *note_marker(void *ctx, int n)
 }
 
 static void md_render(struct worker *w, const struct job *j, struct md_opts *o, const char *text, size_t len,
-                      struct md_result *out)
+                      bool body, struct md_result *out)
 {
-	struct link_ctx lc = {w, j, o->src && j->doc->src && o->src == j->doc->src};
+	struct link_ctx lc = {w, j, body, o->src ? o->src : j->doc->src ? j->doc->src : "content"};
 	struct marker_ctx mc = {w, j};
 	o->link = rewrite_link;
 	o->link_ctx = &lc;
@@ -257,12 +259,12 @@ void job_markdown(struct worker *w, const struct job *j, const char *text, size_
 	/* Citations, links and limits in a data or front matter text are reported at that text in
 	 * its file; in a text made otherwise (by a template), at the page's file as a whole. */
 	o.src = j->doc->src;
-	resolve_text_origin(w->sh->r, text, &o.src, &o.at);
+	resolve_text_origin(w->sh->r, text, j->doc->src, &o.src, &o.at);
 	if (j->cite) {
 		j->cite->src = o.src;
 		j->cite->at = o.at;
 	}
-	md_render(w, j, &o, text, len, out);
+	md_render(w, j, &o, text, len, false, out);
 }
 
 /* The job's page text as HTML, its citations going to j->cite. prefix goes
@@ -289,7 +291,7 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 	size_t off = d->body_off <= w->text_len ? d->body_off : w->text_len;
 	size_t tl = resolve_text_lang(w->sh->r, j->page, j->lang); /* the language the text is written in */
 	struct md_opts o = {.unsafe_html = s->unsafe_html, .drop_first_h1 = d->title_from_heading,
-	                    .at = {d->body_line, 1, 0}, .lang = s->langs[tl].code,
+	                    .at = {d->body_line, 1, 0, false}, .lang = s->langs[tl].code,
 	                    .rtl = !strcmp(s->langs[tl].dir, "rtl"), .id_prefix = prefix, .src = d->src,
 	                    .reserved = resolve_reserved_ids(w->sh->r)};
 	/* A translation's passages nobody has translated yet are in the default language. */
@@ -299,8 +301,8 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 		o.foreign_lang = s->langs[0].code, o.foreign_rtl = !strcmp(s->langs[0].dir, "rtl");
 	}
 	j->cite->src = d->src;
-	j->cite->at = (struct text_place){d->body_line, 1, 0};
-	md_render(w, j, &o, w->text + off, w->text_len - off, md);
+	j->cite->at = (struct text_place){d->body_line, 1, 0, false};
+	md_render(w, j, &o, w->text + off, w->text_len - off, true, md);
 	return true;
 }
 

@@ -268,7 +268,7 @@ uint64_t resolve_texts_digest(const struct resolved *r)
 		bin_put_str(&b, r->origins[i].text);
 		bin_put_str(&b, r->origins[i].src);
 		bin_put_u64(&b, (uint64_t)r->origins[i].at.line << 32 | (uint32_t)r->origins[i].at.col);
-		bin_put_u64(&b, (uint64_t)r->origins[i].at.indent);
+		bin_put_u64(&b, (uint64_t)r->origins[i].at.indent << 1 | r->origins[i].at.inexact);
 		XXH3_64bits_update(h, b.p, b.len);
 		b.len = 0;
 	}
@@ -287,9 +287,44 @@ size_t resolve_value_lang(const struct resolved *r, const char *text, size_t lan
 
 /* {======= where data texts come from */
 
-static int cmp_origin(const void *a, const void *b)
+static int cmp_origin_text(const void *a, const void *b)
 {
 	return strcmp(((const struct origin *)a)->text, ((const struct origin *)b)->text);
+}
+
+/* By text, then file and place: texts written alike in several places (a translation's front
+ * matter copied unchanged) come in one order whatever the load's. */
+static int cmp_origin(const void *a, const void *b)
+{
+	const struct origin *x = a, *y = b;
+	int c = strcmp(x->text, y->text);
+	if (!c)
+		c = strcmp(x->src, y->src);
+	return c ? c : x->at.line != y->at.line ? (x->at.line > y->at.line) - (x->at.line < y->at.line)
+	             : (x->at.col > y->at.col) - (x->at.col < y->at.col);
+}
+
+/* Where a scalar's text is in its file. A quoted scalar's text starts one column after its
+ * quote, a block scalar's on the line after its indicator, each line after its indentation.
+ * Its lines and columns are the file's in a plain or quoted scalar on one line without escapes
+ * and in a literal block scalar (|) with no indentation indicator; elsewhere (folded lines,
+ * escapes) they are not, and a place in the text is given as the text's start. */
+static struct text_place scalar_place(const struct yml_node *n)
+{
+	switch (n->style) {
+	case YML_STYLE_LITERAL:
+	case YML_STYLE_FOLDED:
+	case YML_STYLE_BLOCK_INDENTED:
+		return (struct text_place){n->line + 1, n->indent + 1, n->indent, n->style != YML_STYLE_LITERAL};
+	default: {
+		bool quoted = n->style != YML_STYLE_PLAIN;
+		size_t chars = 0;
+		for (const char *p = n->str; *p; p++)
+			chars += ((unsigned char)*p & 0xc0) != 0x80;
+		bool exact = n->eline == n->line && (size_t)(n->ecol - n->col) == chars + (quoted ? 2 : 0);
+		return (struct text_place){n->line, n->col + (quoted ? 1 : 0), 0, !exact};
+	}
+	}
 }
 
 static void add_origins(struct vec *v, const char *src, const struct yml_node *n)
@@ -299,11 +334,7 @@ static void add_origins(struct vec *v, const char *src, const struct yml_node *n
 	if (n->kind == YML_SCALAR) {
 		if (strpbrk(n->str, "@[<|") || esc_url_external(n->str)) {
 			struct origin *o = xmalloc(sizeof *o);
-			/* A quoted scalar's text starts one column after its quote; a block scalar's on the
-			 * line after its indicator, each line after its indentation. */
-			struct text_place at = n->block ? (struct text_place){n->line + 1, n->indent + 1, n->indent}
-			                                : (struct text_place){n->line, n->col + (n->plain || n->tag ? 0 : 1), 0};
-			*o = (struct origin){xstrdup(n->str), src, at};
+			*o = (struct origin){xstrdup(n->str), src, scalar_place(n)};
 			vec_push(v, o);
 		}
 		return;
@@ -335,12 +366,21 @@ static void resolve_origins(struct resolved *r)
 	xqsort(r->origins, r->norigins, sizeof *r->origins, cmp_origin);
 }
 
-bool resolve_text_origin(const struct resolved *r, const char *text, const char **src, struct text_place *at)
+bool resolve_text_origin(const struct resolved *r, const char *text, const char *prefer, const char **src,
+                         struct text_place *at)
 {
 	struct origin key = {.text = (char *)text};
-	const struct origin *o = xbsearch(&key, r->origins, r->norigins, sizeof key, cmp_origin);
+	const struct origin *o = xbsearch(&key, r->origins, r->norigins, sizeof key, cmp_origin_text);
 	if (!o)
 		return false;
+	/* the same text in several places: the one in prefer's file, else the first */
+	while (o > r->origins && !strcmp(o[-1].text, text))
+		o--;
+	for (const struct origin *e = o; prefer && e < r->origins + r->norigins && !strcmp(e->text, text); e++)
+		if (!strcmp(e->src, prefer)) {
+			o = e;
+			break;
+		}
 	*src = o->src;
 	*at = o->at;
 	return true;

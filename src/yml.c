@@ -322,29 +322,74 @@ static bool tagged_scalar(struct ctx *c, struct yml_node *n, const yaml_event_t 
 
 /* }======= */
 
-/* The indentation of a block scalar's text: that of its first line holding more than spaces
- * after the line of its indicator m. */
-static unsigned char block_indent(struct ctx *c, yaml_mark_t m)
+/* The byte offset in the text of libyaml's line (0-based) and column (in characters): lines are
+ * found from a cursor that moves forward, as the events come in the text's order. */
+static size_t text_offset(struct ctx *c, int line, int col)
 {
-	if (c->cur_line > (int)m.line)
+	if (c->cur_line > line)
 		c->cur_line = 0, c->cur_off = 0;
-	while (c->cur_line <= (int)m.line && c->cur_off < c->len) {
+	while (c->cur_line < line && c->cur_off < c->len) {
 		const char *nl = memchr(c->text + c->cur_off, '\n', c->len - c->cur_off);
 		c->cur_off = nl ? (size_t)(nl - c->text) + 1 : c->len;
 		c->cur_line++;
 	}
-	for (size_t o = c->cur_off; o < c->len;) {
+	size_t o = c->cur_off;
+	for (int k = 0; k < col && o < c->len && c->text[o] != '\n'; k++)
+		do
+			o++;
+		while (o < c->len && ((unsigned char)c->text[o] & 0xc0) == 0x80);
+	return o;
+}
+
+/* A scalar's node starts at its tag or anchor ("!!str &a text"): its line and column are moved
+ * to its text, where a message about the text points and where a rewrite of it starts (an
+ * import keeps the tag and anchor). */
+static void skip_properties(struct ctx *c, struct yml_node *n)
+{
+	int line = n->line - c->line0; /* libyaml's, 0-based */
+	size_t o = text_offset(c, line, n->col - 1), start = o;
+	while (o < c->len && (c->text[o] == '!' || c->text[o] == '&')) {
+		while (o < c->len && !strchr(" \t\r\n", c->text[o]))
+			o++;
+		while (o < c->len && strchr(" \t\r\n", c->text[o])) {
+			if (c->text[o] == '\n')
+				line++, start = o + 1;
+			o++;
+		}
+	}
+	if (line == n->line - c->line0)
+		start = text_offset(c, line, 0);
+	int col = 1;
+	for (size_t k = start; k < o; k++)
+		col += ((unsigned char)c->text[k] & 0xc0) != 0x80 && c->text[k] != '\r';
+	n->line = line + c->line0;
+	n->col = col;
+}
+
+/* A block scalar's header ("|", ">-", "|2") at n, and the indentation of its text: that of its
+ * first line holding more than spaces. With an indentation indicator the text's indentation is
+ * the parent's and the indicator's: the style says it is not known. */
+static void block_header(struct ctx *c, struct yml_node *n)
+{
+	int line = n->line - c->line0;
+	size_t o = text_offset(c, line, n->col - 1);
+	for (size_t k = o + 1; k < c->len && k < o + 3; k++)
+		if (c->text[k] >= '1' && c->text[k] <= '9')
+			n->style = YML_STYLE_BLOCK_INDENTED;
+	o = text_offset(c, line + 1, 0);
+	while (o < c->len) {
 		size_t sp = o;
 		while (sp < c->len && c->text[sp] == ' ')
 			sp++;
-		if (sp < c->len && c->text[sp] != '\n' && c->text[sp] != '\r')
-			return (unsigned char)(sp - o > 255 ? 255 : sp - o);
+		if (sp < c->len && c->text[sp] != '\n' && c->text[sp] != '\r') {
+			n->indent = (unsigned char)(sp - o > 255 ? 255 : sp - o);
+			return;
+		}
 		const char *nl = memchr(c->text + sp, '\n', c->len - sp);
 		if (!nl)
 			break;
 		o = (size_t)(nl - c->text) + 1;
 	}
-	return 0;
 }
 
 static struct yml_node *new_node(struct ctx *c, enum yml_kind kind, yaml_mark_t m)
@@ -426,10 +471,17 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 		memcpy(n->str, ev->data.scalar.value, n->len);
 		n->tag = tag_of(ev->data.scalar.tag);
 		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !ev->data.scalar.tag;
-		n->block = ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
-		           ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
-		if (n->block)
-			n->indent = block_indent(c, ev->start_mark);
+		switch (ev->data.scalar.style) {
+		case YAML_SINGLE_QUOTED_SCALAR_STYLE: n->style = YML_STYLE_SINGLE; break;
+		case YAML_DOUBLE_QUOTED_SCALAR_STYLE: n->style = YML_STYLE_DOUBLE; break;
+		case YAML_LITERAL_SCALAR_STYLE: n->style = YML_STYLE_LITERAL; break;
+		case YAML_FOLDED_SCALAR_STYLE: n->style = YML_STYLE_FOLDED; break;
+		default: n->style = YML_STYLE_PLAIN; break;
+		}
+		if (ev->data.scalar.tag || ev->data.scalar.anchor)
+			skip_properties(c, n);
+		if (n->style == YML_STYLE_LITERAL || n->style == YML_STYLE_FOLDED)
+			block_header(c, n);
 		if (!tagged_scalar(c, n, ev))
 			return NULL;
 		anchor = (char *)ev->data.scalar.anchor;
@@ -738,6 +790,16 @@ size_t yml_offset(const char *text, size_t len, int line, int col)
 			o++;
 		while (o < len && ((unsigned char)text[o] & 0xc0) == 0x80);
 	return o;
+}
+
+void yml_value_span(const char *text, size_t len, const struct yml_node *n, size_t *st, size_t *en)
+{
+	*st = yml_offset(text, len, n->line, n->col);
+	*en = yml_offset(text, len, n->eline, n->ecol);
+	if (n->style >= YML_STYLE_LITERAL && *en > *st && text[*en - 1] == '\n')
+		--*en;
+	if (*en < *st)
+		*en = *st;
 }
 
 /* {======= writing: a scalar through libyaml's emitter */

@@ -21,7 +21,7 @@ struct yml_node {
 	int eline, ecol;        /* (scalars) just after the value, quotes included */
 	bool plain;             /* unquoted scalar without a tag: resolved as null, bool, number or string */
 	unsigned char tag;      /* enum yml_tag: the node's explicit tag, or YML_TAG_NONE */
-	bool block;             /* a literal (|) or folded (>) scalar: its text starts on the line after */
+	unsigned char style;    /* (scalars) enum yml_style: how it is written */
 	unsigned char indent;   /* (block scalars) the columns before its text on each line (at most 255) */
 	char *str;              /* scalar text, NUL-terminated */
 	size_t len;
@@ -38,6 +38,11 @@ struct yml_node {
  * sequences of one-key mappings and read as such. */
 enum yml_tag { YML_TAG_NONE, YML_TAG_STR, YML_TAG_INT, YML_TAG_FLOAT, YML_TAG_BOOL, YML_TAG_NULL,
                YML_TAG_SET, YML_TAG_OTHER };
+
+/* How a scalar is written. line and col are those of its text: after its tag and anchor, at its
+ * opening quote, at the indicator (| or >) of a block scalar, whose text starts on the next line. */
+enum yml_style { YML_STYLE_PLAIN, YML_STYLE_SINGLE, YML_STYLE_DOUBLE, YML_STYLE_LITERAL, YML_STYLE_FOLDED,
+                 YML_STYLE_BLOCK_INDENTED /* with an indentation indicator (|2): indent is not known */ };
 
 struct yml_doc {
 	char *path;             /* for messages; owned */
@@ -63,6 +68,11 @@ void yml_free(struct yml_doc *doc);
 /* Byte offset in text of a mark (line, col), both 1-based, as libyaml counts
  * them: the column in characters (UTF-8 sequences). Clamped to len. */
 size_t yml_offset(const char *text, size_t len, int line, int col);
+/* The byte offsets in text (the document yml_parse() read) of scalar n's own text: from its
+ * line and column (after its tag and anchor) to libyaml's end mark, but for a block scalar, whose
+ * end mark is at the start of the line after it, before the line break that ends its last line:
+ * a value written in the span's place leaves the next key on its own line. */
+void yml_value_span(const char *text, size_t len, const struct yml_node *n, size_t *st, size_t *en);
 /* The YAML text of a double-quoted scalar holding s (UTF-8), written by
  * libyaml's emitter on one line: it reads back as s exactly, whatever s
  * holds. NULL when libyaml refuses s (invalid UTF-8). Caller frees. */

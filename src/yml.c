@@ -32,6 +32,10 @@ struct ctx {
 	size_t len;
 	size_t cur_off;         /* a line's offset in text (cur_line, 0-based): events come in order */
 	int cur_line;
+	bool odd_breaks;        /* text holds U+0085, U+2028 or U+2029 (mark_place) */
+	size_t mk_index, mk_off, mk_start; /* mark_place's cursor: a character index, its byte offset
+	                                    * and the start of its line, which is mk_line (0-based) */
+	int mk_line;
 	int line0;
 	struct anchor *anchors;
 	size_t nanchors, capanchors, naliases;
@@ -71,16 +75,46 @@ void yml_bytes(const struct yml_doc *doc, size_t *held, size_t *used)
 		*held += k->cap, *used += k->used;
 }
 
-/* The file line of a libyaml mark (0-based, in the text given to yml_parse()). */
-static int mark_line(const struct ctx *c, yaml_mark_t m)
+/* The file line and column (1-based, the column in characters) of a libyaml mark. libyaml
+ * (YAML 1.1) also breaks lines at U+0085, U+2028 and U+2029, which editors, grep and the
+ * Markdown body do not: in a text holding one, the mark's character index is walked to (from a
+ * cursor, as marks mostly come in order) and its line and column counted from line feeds. */
+static void mark_place(struct ctx *c, yaml_mark_t m, int *line, int *col)
 {
-	return (int)m.line + c->line0;
+	if (!c->odd_breaks) {
+		*line = (int)m.line + c->line0;
+		*col = (int)m.column + 1;
+		return;
+	}
+	if (m.index < c->mk_index)
+		c->mk_index = 0, c->mk_off = 0, c->mk_line = 0, c->mk_start = 0;
+	while (c->mk_index < m.index && c->mk_off < c->len) {
+		if (c->text[c->mk_off] == '\n')
+			c->mk_line++, c->mk_start = c->mk_off + 1;
+		do
+			c->mk_off++;
+		while (c->mk_off < c->len && ((unsigned char)c->text[c->mk_off] & 0xc0) == 0x80);
+		c->mk_index++;
+	}
+	*line = c->mk_line + c->line0;
+	*col = 1;
+	for (size_t k = c->mk_start; k < c->mk_off; k++)
+		*col += ((unsigned char)c->text[k] & 0xc0) != 0x80;
+}
+
+static int mark_line(struct ctx *c, yaml_mark_t m)
+{
+	int line, col;
+	mark_place(c, m, &line, &col);
+	return line;
 }
 
 static void fail(struct ctx *c, yaml_mark_t m, const char *msg)
 {
+	int line, col;
+	mark_place(c, m, &line, &col);
 	if (!c->failed)
-		diag_error(c->doc->path, mark_line(c, m), (int)m.column + 1, "%s", msg);
+		diag_error(c->doc->path, line, col, "%s", msg);
 	c->failed = true;
 }
 
@@ -89,10 +123,11 @@ static bool next(struct ctx *c, yaml_event_t *ev)
 	if (yaml_parser_parse(&c->parser, ev))
 		return true;
 	yaml_mark_t m = c->parser.problem_mark;
+	int line, col;
 	if (c->parser.error == YAML_READER_ERROR) {
 		/* libyaml's reader gives a byte offset, not a mark: the line and column (in characters) are counted here */
 		size_t at = c->parser.problem_offset < c->len ? c->parser.problem_offset : c->len;
-		int line = c->line0, col = 1;
+		line = c->line0, col = 1;
 		for (size_t i = 0; i < at; i++) {
 			unsigned char ch = (unsigned char)c->text[i];
 			if (ch == '\n' || (ch == '\r' && (i + 1 >= c->len || c->text[i + 1] != '\n')))
@@ -109,12 +144,11 @@ static bool next(struct ctx *c, yaml_event_t *ev)
 		c->failed = true;
 		return false;
 	}
+	mark_place(c, m, &line, &col);
 	if (c->parser.problem && c->parser.context)
-		diag_error(c->doc->path, mark_line(c, m), (int)m.column + 1,
-		           "invalid YAML: %s %s", c->parser.problem, c->parser.context);
+		diag_error(c->doc->path, line, col, "invalid YAML: %s %s", c->parser.problem, c->parser.context);
 	else
-		diag_error(c->doc->path, mark_line(c, m), (int)m.column + 1,
-		           "invalid YAML: %s", c->parser.problem ? c->parser.problem : "syntax error");
+		diag_error(c->doc->path, line, col, "invalid YAML: %s", c->parser.problem ? c->parser.problem : "syntax error");
 	c->failed = true;
 	return false;
 }
@@ -293,10 +327,14 @@ static bool tagged_scalar(struct ctx *c, struct yml_node *n, const yaml_event_t 
 	double dv;
 	const char *want = NULL;
 	switch (n->tag) {
-	case YML_TAG_INT:
-		if (core_int(n->str, &iv, &dv) != YML_T_INT)
+	case YML_TAG_INT: {
+		enum yml_type t = core_int(n->str, &iv, &dv);
+		if (t == YML_T_FLOAT)
+			want = "an integer of 64 bits (it is beyond them)";
+		else if (t != YML_T_INT)
 			want = "an integer (12, -3, 0o17, 0x1F)";
 		break;
+	}
 	case YML_TAG_FLOAT:
 		if (core_int(n->str, &iv, &dv) == YML_T_STR && !core_float(n->str, &dv))
 			want = "a number (1.5, .5, 1e3, .inf, .nan)";
@@ -396,8 +434,7 @@ static struct yml_node *new_node(struct ctx *c, enum yml_kind kind, yaml_mark_t 
 {
 	struct yml_node *n = yml_alloc(c->doc, sizeof *n);
 	n->kind = kind;
-	n->line = mark_line(c, m);
-	n->col = (int)m.column + 1;
+	mark_place(c, m, &n->line, &n->col);
 	return n;
 }
 
@@ -464,8 +501,7 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 	}
 	case YAML_SCALAR_EVENT:
 		n = new_node(c, YML_SCALAR, ev->start_mark);
-		n->eline = mark_line(c, ev->end_mark);
-		n->ecol = (int)ev->end_mark.column + 1;
+		mark_place(c, ev->end_mark, &n->eline, &n->ecol);
 		n->len = ev->data.scalar.length;
 		n->str = yml_alloc(c->doc, n->len + 1);
 		memcpy(n->str, ev->data.scalar.value, n->len);
@@ -684,6 +720,10 @@ struct yml_doc *yml_parse(const char *path, const char *text, size_t len, int li
 	*c.doc->mem = (struct yml_chunk){.cap = first};
 	c.line0 = line0 > 0 ? line0 : 1;
 	c.text = text, c.len = len;
+	for (size_t i = 0; i + 1 < len && !c.odd_breaks; i++)
+		c.odd_breaks = ((unsigned char)text[i] == 0xc2 && (unsigned char)text[i + 1] == 0x85) ||
+		               ((unsigned char)text[i] == 0xe2 && (unsigned char)text[i + 1] == 0x80 && i + 2 < len &&
+		                ((unsigned char)text[i + 2] == 0xa8 || (unsigned char)text[i + 2] == 0xa9));
 	yaml_parser_initialize(&c.parser);
 	yaml_parser_set_input_string(&c.parser, (const unsigned char *)text, len);
 	yaml_parser_set_encoding(&c.parser, YAML_UTF8_ENCODING);

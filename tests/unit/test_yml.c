@@ -72,6 +72,14 @@ int main(void)
 	}
 	diag_reset();
 
+	/* libyaml breaks lines at U+0085, U+2028 and U+2029 too; files count line feeds */
+	d = parse("a: \"x\xe2\x80\xa8y\xc2\x85z\"\nb: \xc3\xa9\xe2\x80\xa9 w\n", 1);
+	struct yml_node *after = d ? yml_get(d->root, "b") : NULL;
+	ok(after && after->line == 2 && after->col == 4 && after->eline == 2 && after->ecol == 8,
+	   "a value after U+2028 and U+0085 is on its file line, in characters (%d:%d to %d:%d)",
+	   after ? after->line : 0, after ? after->col : 0, after ? after->eline : 0, after ? after->ecol : 0);
+	yml_free(d);
+
 	d = parse("x: 1\n", 5);
 	ok(yml_get(d->root, "x")->line == 5, "line offset for front matter");
 	yml_free(d);

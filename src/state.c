@@ -43,7 +43,13 @@ struct file_sum {
 	XXH128_hash_t c;
 };
 
-static bool sum_file(const char *path, struct file_sum *out)
+static uint64_t file_id(const struct stat *st, time_t since);
+
+/* Sums the file at path. *id is the version the walk found there (file_id); it is kept only when
+ * the file read is that version still: a file written while it was read, or another file the
+ * path reached meanwhile (a folder renamed between the walk and the read), is not known by it
+ * (*id 0), or the next build would take this sum for that version. */
+static bool sum_file(const char *path, struct file_sum *out, uint64_t *id, time_t since)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
@@ -61,6 +67,9 @@ static bool sum_file(const char *path, struct file_sum *out)
 		XXH3_128bits_update(content, buf, (size_t)n);
 		total += (uint64_t)n;
 	}
+	struct stat st;
+	if (*id && (fstat(fd, &st) != 0 || file_id(&st, since) != *id))
+		*id = 0;
 	close(fd);
 	out->c = XXH3_128bits_digest(content);
 	out->total = total;
@@ -357,7 +366,7 @@ static void *sum_run(void *arg)
 	for (size_t i; (i = atomic_fetch_add(&sm->next, 1)) < sm->f->n;) {
 		struct op *o = &sm->f->v[i];
 		if (o->kind == OP_FILE && !o->read)
-			o->read = sum_file(o->text, &o->sum);
+			o->read = sum_file(o->text, &o->sum, &o->id, sm->f->since);
 	}
 	return NULL;
 }

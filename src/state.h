@@ -29,8 +29,10 @@
  * (a build's second digest, `vade serve`'s next rebuild, and the next build:
  * the sums are kept in "<parent>/.<name>.vade-known" too); a file whose times
  * were within seconds of that digest is read again (git's "racily clean"
- * rule), so the same holds. state_inputs() is not re-entrant: one digest at
- * a time (it takes a lock). */
+ * rule), so the same holds; a sum is kept only when the file read is the
+ * version the walk found (a folder renamed between them). Left, as git's
+ * index leaves it: a write through a memory mapping may keep a file's times.
+ * state_inputs() is not re-entrant: one digest at a time (it takes a lock). */
 #ifndef VADE_STATE_H
 #define VADE_STATE_H
 

@@ -1022,11 +1022,15 @@ static void set_flat(struct import *im, const char *rel, const char *key, const 
 		diag_error(rel, n->line, n->col, "'%s' is not a text here; not imported", key);
 	} else if (n) {
 		size_t st, en;
-		yml_value_span(text, len, n, &st, &en);
-		struct edit e = {st, en, q};
-		char *out = apply_edits(text, len, &e, 1);
-		if (out)
-			plan_yaml(im, rel, out);
+		if (!yml_value_span(text, len, d->root, key, &st, &en)) {
+			diag_error(rel, n->line, n->col, "'%s' comes from a mapping merged in with '<<'; not imported: give "
+			           "it a value of its own here", key);
+		} else {
+			struct edit e = {st, en, q};
+			char *out = apply_edits(text, len, &e, 1);
+			if (out)
+				plan_yaml(im, rel, out);
+		}
 	} else {
 		/* A key of letters, digits, '_' and '-' is written plain, as people write them. */
 		bool plain = *key && strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == strlen(key);
@@ -1073,10 +1077,13 @@ static void set_field(struct import *im, const char *rel, const char *id, const 
 		diag_error(rel, d->root->line, d->root->col, "translated data must be a list of items with an id");
 	} else if (n && n->kind == YML_SCALAR) {
 		size_t st, en;
-		yml_value_span(text, len, n, &st, &en);
-		struct edit e = {st, en, q};
-		if (!yml_str(n) || strcmp(n->str, value))
+		if (!yml_value_span(text, len, item, field, &st, &en)) {
+			diag_error(rel, n->line, n->col, "'%s' comes from a mapping merged in with '<<'; not imported: give "
+			           "it a value of its own here", field);
+		} else if (!yml_str(n) || strcmp(n->str, value)) {
+			struct edit e = {st, en, q};
 			out = apply_edits(text, len, &e, 1);
+		}
 	} else if (n) {
 		diag_error(rel, n->line, n->col, "'%s' is not a text here; not imported", field);
 	} else if (item) {

@@ -259,7 +259,7 @@ void job_markdown(struct worker *w, const struct job *j, const char *text, size_
 	/* Citations, links and limits in a data or front matter text are reported at that text in
 	 * its file; in a text made otherwise (by a template), at the page's file as a whole. */
 	o.src = j->doc->src;
-	resolve_text_origin(w->sh->r, text, j->doc->src, &o.src, &o.at);
+	resolve_text_origin(w->sh->r, text, j->doc->src, j->lang, &o.src, &o.at);
 	if (j->cite) {
 		j->cite->src = o.src;
 		j->cite->at = o.at;

@@ -17,6 +17,7 @@ struct origin {
 	char *text;             /* owned: a front matter's tree is dropped before the render */
 	const char *src;
 	struct text_place at;
+	size_t lang;            /* the language of its file (a default file's: 0) */
 };
 
 struct heading_ids {
@@ -321,26 +322,27 @@ static struct text_place scalar_place(const struct yml_node *n)
 		size_t chars = 0;
 		for (const char *p = n->str; *p; p++)
 			chars += ((unsigned char)*p & 0xc0) != 0x80;
-		bool exact = n->eline == n->line && (size_t)(n->ecol - n->col) == chars + (quoted ? 2 : 0);
+		bool exact = n->eline == n->line && (size_t)(n->ecol - n->col) == chars + (quoted ? 2 : 0) &&
+		             !strchr(n->str, '\n');
 		return (struct text_place){n->line, n->col + (quoted ? 1 : 0), 0, !exact};
 	}
 	}
 }
 
-static void add_origins(struct vec *v, const char *src, const struct yml_node *n)
+static void add_origins(struct vec *v, const char *src, size_t lang, const struct yml_node *n)
 {
 	if (!n)
 		return;
 	if (n->kind == YML_SCALAR) {
 		if (strpbrk(n->str, "@[<|") || esc_url_external(n->str)) {
 			struct origin *o = xmalloc(sizeof *o);
-			*o = (struct origin){xstrdup(n->str), src, scalar_place(n)};
+			*o = (struct origin){xstrdup(n->str), src, scalar_place(n), lang};
 			vec_push(v, o);
 		}
 		return;
 	}
 	for (size_t i = 0; i < n->n; i++)
-		add_origins(v, src, n->kids[i]);
+		add_origins(v, src, lang, n->kids[i]);
 }
 
 static void resolve_origins(struct resolved *r)
@@ -349,13 +351,21 @@ static void resolve_origins(struct resolved *r)
 	struct vec orig = VEC_INIT;
 	for (size_t i = 0; i < s->ndata; i++)
 		if (s->data[i].doc)
-			add_origins(&orig, s->data[i].src, s->data[i].doc->root);
+			add_origins(&orig, s->data[i].src, s->data[i].lang > 0 ? (size_t)s->data[i].lang : 0,
+			            s->data[i].doc->root);
 	for (size_t i = 0; i < s->npages; i++)
 		for (size_t l = 0; l < s->nlangs; l++) {
 			const struct doc *d = s->pages[i]->docs[l];
 			if (d && d->fm_tree)
-				add_origins(&orig, d->src, d->fm_tree->root);
+				add_origins(&orig, d->src, l, d->fm_tree->root);
 		}
+	/* site.yaml (site.params) and the UI strings (t()), the site's and the theme's */
+	if (s->config)
+		add_origins(&orig, s->config->path, 0, s->config->root);
+	for (size_t l = 0; s->ui && l < s->nlangs; l++)
+		for (size_t k = 0; k < 2; k++)
+			if (s->ui[2 * l + k])
+				add_origins(&orig, s->ui[2 * l + k]->path, l, s->ui[2 * l + k]->root);
 	r->origins = xcalloc(orig.n + 1, sizeof *r->origins);
 	for (size_t i = 0; i < orig.n; i++) {
 		r->origins[i] = *(struct origin *)orig.v[i];
@@ -366,21 +376,25 @@ static void resolve_origins(struct resolved *r)
 	xqsort(r->origins, r->norigins, sizeof *r->origins, cmp_origin);
 }
 
-bool resolve_text_origin(const struct resolved *r, const char *text, const char *prefer, const char **src,
-                         struct text_place *at)
+bool resolve_text_origin(const struct resolved *r, const char *text, const char *prefer, size_t lang,
+                         const char **src, struct text_place *at)
 {
 	struct origin key = {.text = (char *)text};
 	const struct origin *o = xbsearch(&key, r->origins, r->norigins, sizeof key, cmp_origin_text);
 	if (!o)
 		return false;
-	/* the same text in several places: the one in prefer's file, else the first */
+	/* the same text in several places: the one in prefer's file, else the first in lang's files,
+	 * else the first in the default language's, else the first */
 	while (o > r->origins && !strcmp(o[-1].text, text))
 		o--;
-	for (const struct origin *e = o; prefer && e < r->origins + r->norigins && !strcmp(e->text, text); e++)
-		if (!strcmp(e->src, prefer)) {
-			o = e;
-			break;
-		}
+	const struct origin *best = o;
+	int rank = 0;
+	for (const struct origin *e = o; e < r->origins + r->norigins && !strcmp(e->text, text); e++) {
+		int er = prefer && !strcmp(e->src, prefer) ? 3 : e->lang == lang ? 2 : e->lang == 0 ? 1 : 0;
+		if (er > rank)
+			best = e, rank = er;
+	}
+	o = best;
 	*src = o->src;
 	*at = o->at;
 	return true;

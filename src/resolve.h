@@ -134,13 +134,15 @@ const struct yml_node *resolve_data(const struct resolved *r, size_t i, size_t l
 size_t resolve_value_lang(const struct resolved *r, const char *text, size_t lang);
 
 /* Where a text that may hold a citation, a link or markup with limits, or be
- * a URL (a scalar of a data file or of front matter holding '@', '[', '<' or
- * '|', or starting with a scheme, found by its text) comes from, so messages
+ * a URL (a scalar of a data file, front matter, site.yaml or UI strings
+ * holding '@', '[', '<' or '|', or starting with a scheme, found by its
+ * text) comes from, so messages
  * about it point at its file, line and column: *src and *at. A text written
  * alike in several places is taken as prefer's (the file of the page being
- * rendered; may be NULL), else as the first in file order. False when no
+ * rendered; may be NULL), else as the first in a file of language lang (a
+ * translated data overlay), else in a default one, else as the first. False when no
  * such scalar has this text (*src and *at untouched). */
-bool resolve_text_origin(const struct resolved *r, const char *text, const char *prefer, const char **src,
-                         struct text_place *at);
+bool resolve_text_origin(const struct resolved *r, const char *text, const char *prefer, size_t lang,
+                         const char **src, struct text_place *at);
 
 #endif

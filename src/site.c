@@ -563,6 +563,18 @@ static int cmp_kids(const void *a, const void *b)
 	return c ? c : strcmp(x->key, y->key);
 }
 
+/* The bytes of s's first characters, at most max bytes of them: a message shows the start of a
+ * long name without cutting a UTF-8 sequence in half. */
+static int text_head(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n <= max)
+		return (int)n;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return (int)max;
+}
+
 static bool valid_slug(const char *s)
 {
 	return *s && strcmp(s, ".") && strcmp(s, "..") && !strpbrk(s, "/\\") &&
@@ -665,9 +677,9 @@ static void group_docs(struct site *s, struct vec *found, struct vec *out)
 			           "slug '%s' would put the page outside its folder or the output folder; a slug is one path segment",
 			           slug);
 		else if (f->lang == 0 && slug && strlen(slug) > NAME_MAX)
-			diag_error(f->rel, slug_node->line, slug_node->col, "slug '%.40s...' is %zu bytes: it names the "
-			           "page's output folder, and a file system takes names of at most %d bytes", slug, strlen(slug),
-			           NAME_MAX);
+			diag_error(f->rel, slug_node->line, slug_node->col, "slug '%.*s...' is %zu bytes: it names the "
+			           "page's output folder, and a file system takes names of at most %d bytes",
+			           text_head(slug, 40), slug, strlen(slug), NAME_MAX);
 		else if (f->lang == 0 && slug)
 			cur->slug = xstrdup(slug);
 		free(slug);
@@ -751,26 +763,37 @@ static void check_paths(struct site *s)
 
 void site_check_output_paths(const struct site *s, const char *out_dir)
 {
-	/* "<out_dir>.tmp-XXXXXX/out/" (output.h), a language's folder, the page's, and its longest file
-	 * ("page/<k>/index.html", "handbook.html") in the 48 bytes after */
-	size_t lang = 0;
+	/* "<out_dir>.tmp-XXXXXX/out/" (output.h), then a page's "<lang>/<path>" and its longest file:
+	 * handbook.html, or a listing's last page "page/<k>/index.html"; a resource's "<path>" */
+	size_t lang = 0, base = strlen(out_dir) + strlen(".tmp-XXXXXX/out/");
 	for (size_t l = 0; l < s->nlangs; l++)
 		if (strlen(s->langs[l].code) > lang)
 			lang = strlen(s->langs[l].code);
-	size_t base = strlen(out_dir) + strlen(".tmp-XXXXXX/out/") + lang + 1 + 48;
 	for (size_t i = 0; i < s->npages; i++) {
 		const struct page *p = s->pages[i];
-		if (base + strlen(p->path) < PATH_MAX)
+		size_t tail = strlen("handbook.html"), digits = 1;
+		for (size_t k = p->nkids; k >= 10; k /= 10)
+			digits++;
+		if (p->nkids && strlen("page//index.html") + digits > tail)
+			tail = strlen("page//index.html") + digits;
+		size_t n = base + lang + 1 + strlen(p->path) + tail;
+		if (n < PATH_MAX)
 			continue;
 		const struct doc *d = p->docs[0];
-		diag_error(d && d->src ? d->src : "content", 0, 0, "its output folder '%.60s...' is %zu bytes long inside "
-		           "'%s': past what a file system takes in a path (%d bytes); give a folder a shorter name or "
-		           "a page a shorter slug", p->path, strlen(p->path), out_dir, PATH_MAX);
+		diag_error(d && d->src ? d->src : "content", 0, 0, "its files would have paths of %zu bytes inside '%s' "
+		           "(its output folder '%.*s...' is %zu bytes long), past what a path may hold (%d bytes with its "
+		           "end); give a folder a shorter name or the page a shorter slug", n, out_dir,
+		           text_head(p->path, 60), p->path, strlen(p->path), PATH_MAX);
 	}
-	for (size_t i = 0; i < s->nresources; i++)
-		if (base + strlen(s->resources[i]) >= PATH_MAX)
-			diag_error("content", 0, 0, "'%.60s...' is %zu bytes long inside '%s': past what a file system "
-			           "takes in a path (%d bytes)", s->resources[i], strlen(s->resources[i]), out_dir, PATH_MAX);
+	for (size_t i = 0; i < s->nresources; i++) {
+		size_t n = base + strlen(s->resources[i]);
+		if (n < PATH_MAX)
+			continue;
+		char *src = xasprintf("content/%s", s->resources[i]);
+		diag_error(src, 0, 0, "it would be copied to a path of %zu bytes inside '%s', past what a path may hold "
+		           "(%d bytes with its end); give a folder a shorter name", n, out_dir, PATH_MAX);
+		free(src);
+	}
 }
 
 static void build_pages(struct site *s, struct vec *found, int jobs)

@@ -404,6 +404,18 @@ static void skip_properties(struct ctx *c, struct yml_node *n)
 	n->col = col;
 }
 
+/* Whether U+0085, U+2028 or U+2029 is in scalar n's text in the file. */
+static bool odd_break_in(struct ctx *c, const struct yml_node *n)
+{
+	size_t st = text_offset(c, n->line - c->line0, n->col - 1), en = text_offset(c, n->eline - c->line0, n->ecol - 1);
+	for (size_t i = st; i + 1 < en; i++)
+		if (((unsigned char)c->text[i] == 0xc2 && (unsigned char)c->text[i + 1] == 0x85) ||
+		    ((unsigned char)c->text[i] == 0xe2 && (unsigned char)c->text[i + 1] == 0x80 && i + 2 < en &&
+		     ((unsigned char)c->text[i + 2] == 0xa8 || (unsigned char)c->text[i + 2] == 0xa9)))
+			return true;
+	return false;
+}
+
 /* A block scalar's header ("|", ">-", "|2") at n, and the indentation of its text: that of its
  * first line holding more than spaces. With an indentation indicator the text's indentation is
  * the parent's and the indicator's: the style says it is not known. */
@@ -518,6 +530,8 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 			skip_properties(c, n);
 		if (n->style == YML_STYLE_LITERAL || n->style == YML_STYLE_FOLDED)
 			block_header(c, n);
+		if (c->odd_breaks && n->style == YML_STYLE_LITERAL && odd_break_in(c, n))
+			n->style = YML_STYLE_BLOCK_INDENTED; /* libyaml broke a line the file does not: lines differ */
 		if (!tagged_scalar(c, n, ev))
 			return NULL;
 		anchor = (char *)ev->data.scalar.anchor;
@@ -832,14 +846,39 @@ size_t yml_offset(const char *text, size_t len, int line, int col)
 	return o;
 }
 
-void yml_value_span(const char *text, size_t len, const struct yml_node *n, size_t *st, size_t *en)
+/* Whether a's place comes before line, col. */
+static bool before(const struct yml_node *a, int line, int col)
 {
+	return a->line < line || (a->line == line && a->col < col);
+}
+
+bool yml_value_span(const char *text, size_t len, const struct yml_node *map, const char *key, size_t *st,
+                    size_t *en)
+{
+	const struct yml_node *k = NULL, *n = NULL;
+	for (size_t i = 0; map && map->kind == YML_MAP && i + 1 < map->n && !k; i += 2)
+		if (!strcmp(map->kids[i]->str, key))
+			k = map->kids[i], n = map->kids[i + 1];
+	*st = *en = 0;
+	if (!k || before(k, map->line, map->col))
+		return false;
+	if (before(n, k->eline, k->ecol)) { /* written before its key: an alias */
+		size_t o = yml_offset(text, len, k->eline, k->ecol);
+		while (o < len && text[o] != '*')
+			o++;
+		*st = o;
+		while (o < len && !strchr(" \t\r\n,]}", text[o]))
+			o++;
+		*en = o;
+		return o > *st;
+	}
 	*st = yml_offset(text, len, n->line, n->col);
 	*en = yml_offset(text, len, n->eline, n->ecol);
-	if (n->style >= YML_STYLE_LITERAL && *en > *st && text[*en - 1] == '\n')
+	if (n->kind == YML_SCALAR && n->style >= YML_STYLE_LITERAL && *en > *st && text[*en - 1] == '\n')
 		--*en;
 	if (*en < *st)
 		*en = *st;
+	return true;
 }
 
 /* {======= writing: a scalar through libyaml's emitter */

@@ -68,11 +68,15 @@ void yml_free(struct yml_doc *doc);
 /* Byte offset in text of a mark (line, col), both 1-based, as libyaml counts
  * them: the column in characters (UTF-8 sequences). Clamped to len. */
 size_t yml_offset(const char *text, size_t len, int line, int col);
-/* The byte offsets in text (the document yml_parse() read) of scalar n's own text: from its
- * line and column (after its tag and anchor) to libyaml's end mark, but for a block scalar, whose
- * end mark is at the start of the line after it, before the line break that ends its last line:
- * a value written in the span's place leaves the next key on its own line. */
-void yml_value_span(const char *text, size_t len, const struct yml_node *n, size_t *st, size_t *en);
+/* The byte offsets in text (the document yml_parse() read) of the value of key in map, to write
+ * another value in their place: from its line and column (after its tag and anchor) to libyaml's
+ * end mark, but for a block scalar, whose end mark is at the start of the line after it, before
+ * the line break that ends its last line, so the next key stays on its own line; for an alias
+ * (key: *name), the alias itself, so the anchored value and its other users stay as they are.
+ * False when map has no such key, or the key comes from a mapping merged in with "<<" (a value
+ * written there would change every mapping that merges it). */
+bool yml_value_span(const char *text, size_t len, const struct yml_node *map, const char *key, size_t *st,
+                    size_t *en);
 /* The YAML text of a double-quoted scalar holding s (UTF-8), written by
  * libyaml's emitter on one line: it reads back as s exactly, whatever s
  * holds. NULL when libyaml refuses s (invalid UTF-8). Caller frees. */

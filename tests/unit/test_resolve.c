@@ -169,37 +169,37 @@ int main(void)
 	/* where data texts come from */
 	const char *src;
 	struct text_place at = {0, 0, 0, false};
-	ok(resolve_text_origin(r, "see [@x]", NULL, &src, &at) && !strcmp(src, "content/data/orgs.yaml") &&
+	ok(resolve_text_origin(r, "see [@x]", NULL, 0, &src, &at) && !strcmp(src, "content/data/orgs.yaml") &&
 	   at.line == 3 && at.col == 10, "a data text with a citation is found at its place (%d:%d)", at.line, at.col);
-	ok(!resolve_text_origin(r, "nothing", NULL, &src, &at), "other texts are not");
+	ok(!resolve_text_origin(r, "nothing", NULL, 0, &src, &at), "other texts are not");
 	/* a front matter text with a link, at the file's line (its front matter starts on line 2) */
-	ok(resolve_text_origin(r, "see [x](gone.md)", "content/cases/two.md", &src, &at) && !strcmp(src, "content/cases/two.md") &&
+	ok(resolve_text_origin(r, "see [x](gone.md)", "content/cases/two.md", 0, &src, &at) && !strcmp(src, "content/cases/two.md") &&
 	   at.line == 3 && at.col == 7 && at.indent == 0, "a plain value with a link is found at its text (%d:%d)",
 	   at.line, at.col);
 	int line, col;
 	diag_place(&at, 1, 5, &line, &col);
 	ok(line == 3 && col == 11, "... and a place in it is the file's (%d:%d)", line, col);
-	ok(resolve_text_origin(r, "a [z](z.md)", NULL, &src, &at) && at.line == 7 && at.col == 11,
+	ok(resolve_text_origin(r, "a [z](z.md)", NULL, 0, &src, &at) && at.line == 7 && at.col == 11,
 	   "a quoted value's text starts after its quote (%d:%d)", at.line, at.col);
-	ok(resolve_text_origin(r, "first\nthen [y](y.md)\n", NULL, &src, &at) && at.line == 5 && at.col == 4 && at.indent == 3,
+	ok(resolve_text_origin(r, "first\nthen [y](y.md)\n", NULL, 0, &src, &at) && at.line == 5 && at.col == 4 && at.indent == 3,
 	   "a block scalar's text starts on the line after '|', after its indentation (%d:%d +%d)", at.line, at.col,
 	   at.indent);
 	diag_place(&at, 2, 6, &line, &col);
 	ok(line == 6 && col == 9, "... and each of its lines is indented (%d:%d)", line, col);
-	ok(resolve_text_origin(r, "b [w](w.md)", NULL, &src, &at) && at.line == 8 && at.col == 18 && !at.inexact,
+	ok(resolve_text_origin(r, "b [w](w.md)", NULL, 0, &src, &at) && at.line == 8 && at.col == 18 && !at.inexact,
 	   "a value's text starts after its tag and anchor (%d:%d)", at.line, at.col);
-	ok(resolve_text_origin(r, "c \u00e9 [v](v.md)", NULL, &src, &at) && at.line == 9 && at.col == 7 && at.inexact,
+	ok(resolve_text_origin(r, "c \u00e9 [v](v.md)", NULL, 0, &src, &at) && at.line == 9 && at.col == 7 && at.inexact,
 	   "a quoted value with escapes is placed at its start, whatever the place in it (%d:%d)", at.line, at.col);
 	diag_place(&at, 1, 6, &line, &col);
 	ok(line == 9 && col == 7, "... (%d:%d)", line, col);
-	ok(resolve_text_origin(r, "d [u](u.md)", NULL, &src, &at) && at.line == 10 && at.col == 9 && at.inexact,
+	ok(resolve_text_origin(r, "d [u](u.md)", NULL, 0, &src, &at) && at.line == 10 && at.col == 9 && at.inexact,
 	   "so is a value folded over lines (%d:%d)", at.line, at.col);
-	ok(resolve_text_origin(r, "  e [t](t.md)\n", NULL, &src, &at) && at.line == 13 && at.inexact,
+	ok(resolve_text_origin(r, "  e [t](t.md)\n", NULL, 0, &src, &at) && at.line == 13 && at.inexact,
 	   "and a block scalar with an indentation indicator (%d:%d)", at.line, at.col);
-	ok(resolve_text_origin(r, "see [x](gone.md)", "content/cases/three.md", &src, &at) &&
+	ok(resolve_text_origin(r, "see [x](gone.md)", "content/cases/three.md", 0, &src, &at) &&
 	   !strcmp(src, "content/cases/three.md") && at.line == 3,
 	   "a text written alike in two files is the rendered page's own (%s:%d)", src, at.line);
-	ok(resolve_text_origin(r, "see [x](gone.md)", "content/elsewhere.md", &src, &at) &&
+	ok(resolve_text_origin(r, "see [x](gone.md)", "content/elsewhere.md", 0, &src, &at) &&
 	   !strcmp(src, "content/cases/three.md"), "... else the first in file order (%s)", src);
 	diag_place(&(struct text_place){0, 0, 0, false}, 2, 6, &line, &col);
 	ok(line == 0 && col == 0, "a text of no known place is placed at its file as a whole");

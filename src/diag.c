@@ -103,6 +103,15 @@ void diag_place(const struct text_place *p, int l, int c, int *line, int *col)
 		*col = p->col > 0 ? p->col : 1;
 		return;
 	}
+	if (p->text && c > 1) { /* bytes to characters on line l of the text */
+		size_t at = 0;
+		for (int k = 1; k < l && at < p->len; at++)
+			k += p->text[at] == '\n';
+		int chars = 1;
+		for (size_t i = at; i < p->len && i < at + (size_t)(c - 1) && p->text[i] != '\n'; i++)
+			chars += ((unsigned char)p->text[i] & 0xc0) != 0x80;
+		c = chars;
+	}
 	*line = p->line + l - 1;
 	*col = l == 1 ? (p->col > 0 ? p->col : 1) + c - 1 : p->indent + c;
 }

@@ -24,9 +24,12 @@ struct text_place {
 	int line, col, indent;
 	bool inexact;           /* the text's lines and columns are not the file's (a scalar folded
 	                         * over lines or holding escapes): every place in it is its start */
+	const char *text;       /* the text itself, to count columns in characters; NULL: c is one */
+	size_t len;
 };
-/* The file position of line l, column c (both 1-based, in the text) of a text at p: its start
- * when p is inexact; 0, 0 (the whole file) when p's line is not known. */
+/* The file position of line l, column c (both 1-based, in the text; c in bytes, as cmark-gfm
+ * gives it) of a text at p, its column in characters (as editors and libyaml count them): the
+ * text's start when p is inexact; 0, 0 (the whole file) when p's line is not known. */
 void diag_place(const struct text_place *p, int l, int c, int *line, int *col);
 
 size_t diag_errors(void);

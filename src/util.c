@@ -484,7 +484,7 @@ void text_pos(const char *s, size_t off, int *line, int *col)
 	for (size_t i = 0; i < off; i++) {
 		if (s[i] == '\n')
 			l++, c = 1;
-		else
+		else if (((unsigned char)s[i] & 0xc0) != 0x80)
 			c++;
 	}
 	*line = l;

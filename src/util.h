@@ -153,7 +153,8 @@ bool path_temp_name(const char *name, const char *prefix);
 
 /* Returns the byte offset of the first invalid UTF-8 sequence, or -1 when s is valid. */
 long utf8_invalid_at(const char *s, size_t len);
-/* Line and column (1-based, column in bytes) of byte offset off in s. */
+/* Line and column (1-based; the column in characters, as editors and libyaml count it: a
+ * UTF-8 sequence is one) of byte offset off in s. */
 void text_pos(const char *s, size_t off, int *line, int *col);
 
 /* Text as every reader of vade's takes it: a leading UTF-8 byte order mark

@@ -278,19 +278,22 @@ void passage_set_free(struct passage_set *set)
 
 void passage_ui_keys(const struct site *s, struct vec *keys)
 {
+	struct strmap seen = STRMAP_INIT; /* the keys so far: 80,000 UI strings compared one by one took a minute */
+	for (size_t i = 0; i < keys->n; i++)
+		strmap_put(&seen, keys->v[i], NULL);
 	for (int k = 0; k < 2; k++) {
 		const struct yml_doc *d = s->ui[k];
 		for (size_t i = 0; d && d->root && d->root->kind == YML_MAP && i + 1 < d->root->n; i += 2) {
 			const char *key = d->root->kids[i]->str;
 			if (!site_ui(s, 0, key))
 				continue; /* not text: nothing to translate (and t() reports it) */
-			bool seen = false;
-			for (size_t j = 0; j < keys->n && !seen; j++)
-				seen = !strcmp(keys->v[j], key);
-			if (!seen)
+			bool added;
+			strmap_put(&seen, key, &added);
+			if (added)
 				vec_push(keys, (void *)key);
 		}
 	}
+	strmap_free(&seen);
 }
 
 const char *passage_ui_own(const struct site *s, size_t lang, const char *key)

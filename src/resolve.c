@@ -60,6 +60,8 @@ static struct yml_node *node_copy(struct resolved *r, const struct yml_node *n, 
 {
 	struct yml_node *c = xmalloc(sizeof *c);
 	*c = *n;
+	if (c->kind == YML_MAP)
+		c->style = 0; /* its kids are changed (map_merge) and keep no index */
 	c->kids = xcalloc(n->n + extra + 1, sizeof *c->kids);
 	if (n->n)
 		memcpy(c->kids, n->kids, n->n * sizeof *c->kids);

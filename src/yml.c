@@ -452,13 +452,39 @@ static struct yml_node *new_node(struct ctx *c, enum yml_kind kind, yaml_mark_t 
 
 /* The kids of a mapping or list are gathered in a vec and carved out once, at their number
  * (doubling inside the chunks left a third of a front matter's lists unused). */
+struct key_at {
+	const char *key;
+	uint32_t at;
+};
+
+static int cmp_key_at(const void *a, const void *b)
+{
+	return strcmp(((const struct key_at *)a)->key, ((const struct key_at *)b)->key);
+}
+
+/* The kids of a mapping or list are gathered in a vec and carved out once, at their number
+ * (doubling inside the chunks left a third of a front matter's lists unused). A mapping of
+ * YML_INDEX_MIN keys or more gets, after its kids, its keys' indices in key order (yml_get). */
 static void set_kids(struct ctx *c, struct yml_node *parent, const struct vec *kids)
 {
 	parent->n = kids->n;
-	if (kids->n) {
-		parent->kids = yml_alloc(c->doc, kids->n * sizeof *parent->kids);
-		memcpy(parent->kids, kids->v, kids->n * sizeof *parent->kids);
-	}
+	if (!kids->n)
+		return;
+	size_t pairs = parent->kind == YML_MAP ? kids->n / 2 : 0;
+	bool index = pairs >= YML_INDEX_MIN && pairs <= UINT32_MAX;
+	parent->kids = yml_alloc(c->doc, kids->n * sizeof *parent->kids + (index ? pairs * sizeof(uint32_t) : 0));
+	memcpy(parent->kids, kids->v, kids->n * sizeof *parent->kids);
+	if (!index)
+		return;
+	struct key_at *v = xmalloc(pairs * sizeof *v);
+	for (size_t i = 0; i < pairs; i++)
+		v[i] = (struct key_at){parent->kids[2 * i]->str, (uint32_t)i};
+	xqsort(v, pairs, sizeof *v, cmp_key_at);
+	uint32_t *order = (uint32_t *)(parent->kids + kids->n);
+	for (size_t i = 0; i < pairs; i++)
+		order[i] = v[i].at;
+	free(v);
+	parent->style = YML_MAP_INDEXED;
 }
 
 /* A plain "<<": YAML 1.1's merge key (a quoted "<<" is an ordinary key). */
@@ -788,6 +814,21 @@ struct yml_node *yml_get(const struct yml_node *map, const char *key)
 {
 	if (!map || map->kind != YML_MAP)
 		return NULL;
+	if (map->style == YML_MAP_INDEXED) { /* bisected: 80,000 UI strings were looked up one by one */
+		const uint32_t *order = (const uint32_t *)(map->kids + map->n);
+		size_t lo = 0, hi = map->n / 2;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int cmp = strcmp(map->kids[2 * order[mid]]->str, key);
+			if (!cmp)
+				return map->kids[2 * order[mid] + 1];
+			if (cmp < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return NULL;
+	}
 	for (size_t i = 0; i + 1 < map->n; i += 2)
 		if (!strcmp(map->kids[i]->str, key))
 			return map->kids[i + 1];

@@ -21,7 +21,8 @@ struct yml_node {
 	int eline, ecol;        /* (scalars) just after the value, quotes included */
 	bool plain;             /* unquoted scalar without a tag: resolved as null, bool, number or string */
 	unsigned char tag;      /* enum yml_tag: the node's explicit tag, or YML_TAG_NONE */
-	unsigned char style;    /* (scalars) enum yml_style: how it is written */
+	unsigned char style;    /* scalars: enum yml_style, how it is written; mappings: YML_MAP_INDEXED
+	                         * when its kids are followed by its keys' indices in key order */
 	unsigned char indent;   /* (block scalars) the columns before its text on each line (at most 255) */
 	char *str;              /* scalar text, NUL-terminated */
 	size_t len;
@@ -43,6 +44,10 @@ enum yml_tag { YML_TAG_NONE, YML_TAG_STR, YML_TAG_INT, YML_TAG_FLOAT, YML_TAG_BO
  * opening quote, at the indicator (| or >) of a block scalar, whose text starts on the next line. */
 enum yml_style { YML_STYLE_PLAIN, YML_STYLE_SINGLE, YML_STYLE_DOUBLE, YML_STYLE_LITERAL, YML_STYLE_FOLDED,
                  YML_STYLE_BLOCK_INDENTED /* with an indentation indicator (|2): indent is not known */ };
+
+/* A mapping of this many keys or more is looked up by bisection (yml_get). */
+#define YML_INDEX_MIN 16
+#define YML_MAP_INDEXED 1
 
 struct yml_doc {
 	char *path;             /* for messages; owned */
@@ -82,7 +87,7 @@ bool yml_value_span(const char *text, size_t len, const struct yml_node *map, co
  * holds. NULL when libyaml refuses s (invalid UTF-8). Caller frees. */
 char *yml_quote(const char *s, size_t len);
 
-/* Value of key in a map, or NULL. */
+/* Value of key in a map, or NULL: bisected in a mapping of YML_INDEX_MIN keys or more. */
 struct yml_node *yml_get(const struct yml_node *map, const char *key);
 /* The scalar's text, or NULL for a non-scalar or a null value. */
 const char *yml_str(const struct yml_node *n);

@@ -80,6 +80,24 @@ int main(void)
 	   after ? after->line : 0, after ? after->col : 0, after ? after->eline : 0, after ? after->ecol : 0);
 	yml_free(d);
 
+	/* a large mapping is looked up by bisection: every key found, merged ones too, none made up */
+	struct buf big = BUF_INIT;
+	buf_adds(&big, "base: &b {zz: merged, k5: not this}\nmap:\n  <<: *b\n");
+	for (int i = 0; i < 100; i++)
+		buf_addf(&big, "  k%d: v%d\n", (i * 37) % 100, (i * 37) % 100);
+	d = parse(big.p, 1);
+	struct yml_node *bm = d ? yml_get(d->root, "map") : NULL;
+	bool found = bm && bm->style == YML_MAP_INDEXED && bm->n == 202;
+	for (int i = 0; found && i < 100; i++) {
+		char k[8], v[8];
+		snprintf(k, sizeof k, "k%d", i), snprintf(v, sizeof v, "v%d", i);
+		found = yml_str(yml_get(bm, k)) && !strcmp(yml_str(yml_get(bm, k)), v);
+	}
+	ok(found && !strcmp(yml_str(yml_get(bm, "zz")), "merged") && !yml_get(bm, "k100") && !yml_get(bm, "") &&
+	   !yml_get(bm, "k"), "a mapping of 101 keys is bisected: each key's own value, a merged key's, none else");
+	yml_free(d);
+	buf_free(&big);
+
 	d = parse("x: 1\n", 5);
 	ok(yml_get(d->root, "x")->line == 5, "line offset for front matter");
 	yml_free(d);

@@ -548,7 +548,7 @@ void cite_ctx_init(struct cite_ctx *c, const struct cite_refs *refs)
 {
 	memset(c, 0, sizeof *c);
 	c->refs = refs;
-	c->at = (struct text_place){1, 1, 0, false, NULL, 0};
+	c->at = (struct text_place){1, 1, 0, false, NULL, 0, NULL};
 }
 
 void cite_ctx_free(struct cite_ctx *c)

@@ -103,13 +103,21 @@ void diag_place(const struct text_place *p, int l, int c, int *line, int *col)
 		*col = p->col > 0 ? p->col : 1;
 		return;
 	}
-	if (p->text && c > 1) { /* bytes to characters on line l of the text */
-		size_t at = 0;
-		for (int k = 1; k < l && at < p->len; at++)
-			k += p->text[at] == '\n';
-		int chars = 1;
-		for (size_t i = at; i < p->len && i < at + (size_t)(c - 1) && p->text[i] != '\n'; i++)
+	if (p->text && c > 1) { /* bytes to characters on line l of the text, from the cursor when it is before */
+		struct text_cursor start = {1, 0, 1, 1}, *cu = p->cursor ? p->cursor : &start;
+		if (cu->line < 1 || cu->line > l || (cu->line == l && cu->byte_col > c))
+			*cu = start;
+		size_t at = cu->off;
+		int k = cu->line;
+		for (; k < l && at < p->len; at++)
+			if (p->text[at] == '\n')
+				k++;
+		if (k != cu->line)
+			*cu = (struct text_cursor){k, at, 1, 1};
+		int chars = cu->char_col;
+		for (size_t i = at + (size_t)(cu->byte_col - 1); i < p->len && i < at + (size_t)(c - 1) && p->text[i] != '\n'; i++)
 			chars += ((unsigned char)p->text[i] & 0xc0) != 0x80;
+		cu->byte_col = c, cu->char_col = chars;
 		c = chars;
 	}
 	*line = p->line + l - 1;

@@ -26,6 +26,14 @@ struct text_place {
 	                         * over lines or holding escapes): every place in it is its start */
 	const char *text;       /* the text itself, to count columns in characters; NULL: c is one */
 	size_t len;
+	struct text_cursor *cursor; /* may be NULL: where the last place was counted, so places asked
+	                             * for in the text's order are counted in one pass over it */
+};
+/* A line of the text (1-based) and its byte offset; a byte column on it and its characters. */
+struct text_cursor {
+	int line;
+	size_t off;
+	int byte_col, char_col;
 };
 /* The file position of line l, column c (both 1-based, in the text; c in bytes, as cmark-gfm
  * gives it) of a text at p, its column in characters (as editors and libyaml count them): the

@@ -260,12 +260,15 @@ void job_markdown(struct worker *w, const struct job *j, const char *text, size_
 	 * its file; in a text made otherwise (by a template), at the page's file as a whole. */
 	o.src = j->doc->src;
 	resolve_text_origin(w->sh->r, text, j->doc->src, j->lang, &o.src, &o.at);
-	o.at.text = text, o.at.len = len;
+	struct text_cursor cursor = {0, 0, 0, 0};
+	o.at.text = text, o.at.len = len, o.at.cursor = &cursor;
 	if (j->cite) {
 		j->cite->src = o.src;
 		j->cite->at = o.at;
 	}
 	md_render(w, j, &o, text, len, false, out);
+	if (j->cite) /* the text and the cursor were for this parse alone */
+		j->cite->at.text = NULL, j->cite->at.cursor = NULL;
 }
 
 /* The job's page text as HTML, its citations going to j->cite. prefix goes
@@ -292,7 +295,7 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 	size_t off = d->body_off <= w->text_len ? d->body_off : w->text_len;
 	size_t tl = resolve_text_lang(w->sh->r, j->page, j->lang); /* the language the text is written in */
 	struct md_opts o = {.unsafe_html = s->unsafe_html, .drop_first_h1 = d->title_from_heading,
-	                    .at = {d->body_line, 1, 0, false, w->text + off, w->text_len - off}, .lang = s->langs[tl].code,
+	                    .at = {d->body_line, 1, 0, false, w->text + off, w->text_len - off, NULL}, .lang = s->langs[tl].code,
 	                    .rtl = !strcmp(s->langs[tl].dir, "rtl"), .id_prefix = prefix, .src = d->src,
 	                    .reserved = resolve_reserved_ids(w->sh->r)};
 	/* A translation's passages nobody has translated yet are in the default language. */
@@ -301,9 +304,12 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 		o.foreign = te->foreign, o.nforeign = te->nforeign;
 		o.foreign_lang = s->langs[0].code, o.foreign_rtl = !strcmp(s->langs[0].dir, "rtl");
 	}
+	struct text_cursor cursor = {0, 0, 0, 0};
+	o.at.cursor = &cursor;
 	j->cite->src = d->src;
 	j->cite->at = o.at;
 	md_render(w, j, &o, w->text + off, w->text_len - off, true, md);
+	j->cite->at.text = NULL, j->cite->at.cursor = NULL; /* for this parse alone */
 	return true;
 }
 

@@ -318,7 +318,7 @@ static struct text_place scalar_place(const struct yml_node *n)
 	case YML_STYLE_LITERAL:
 	case YML_STYLE_FOLDED:
 	case YML_STYLE_BLOCK_INDENTED:
-		return (struct text_place){n->line + 1, n->indent + 1, n->indent, n->style != YML_STYLE_LITERAL, NULL, 0};
+		return (struct text_place){n->line + 1, n->indent + 1, n->indent, n->style != YML_STYLE_LITERAL, NULL, 0, NULL};
 	default: {
 		bool quoted = n->style != YML_STYLE_PLAIN;
 		size_t chars = 0;
@@ -326,7 +326,7 @@ static struct text_place scalar_place(const struct yml_node *n)
 			chars += ((unsigned char)*p & 0xc0) != 0x80;
 		bool exact = n->eline == n->line && (size_t)(n->ecol - n->col) == chars + (quoted ? 2 : 0) &&
 		             !strchr(n->str, '\n');
-		return (struct text_place){n->line, n->col + (quoted ? 1 : 0), 0, !exact, NULL, 0};
+		return (struct text_place){n->line, n->col + (quoted ? 1 : 0), 0, !exact, NULL, 0, NULL};
 	}
 	}
 }

@@ -23,7 +23,7 @@ static char *render(struct cite_ctx *c, const char *s)
 {
 	cite_ctx_init(c, &refs);
 	c->src = "t.md";
-	struct md_opts o = {.at = {1, 1, 0, false, NULL, 0}, .cite = c};
+	struct md_opts o = {.at = {1, 1, 0, false, NULL, 0, NULL}, .cite = c};
 	struct md_result r;
 	markdown_render(&o, s, strlen(s), &r);
 	char *html = xstrdup(r.html.p);
@@ -154,7 +154,7 @@ int main(void)
 
 	/* numbering continues across texts of one document (a handbook) */
 	cite_ctx_init(&c, &refs);
-	struct md_opts o = {.at = {1, 1, 0, false, NULL, 0}, .cite = &c};
+	struct md_opts o = {.at = {1, 1, 0, false, NULL, 0, NULL}, .cite = &c};
 	struct md_result r;
 	markdown_render(&o, "p1 [@alpha]\n", 12, &r);
 	markdown_result_free(&r);

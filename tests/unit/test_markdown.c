@@ -16,7 +16,7 @@ static char *slug(const char *s)
 
 static char *md(const char *s, bool unsafe, struct md_result *r)
 {
-	struct md_opts o = {.unsafe_html = unsafe, .at = {1, 1, 0, false, NULL, 0}};
+	struct md_opts o = {.unsafe_html = unsafe, .at = {1, 1, 0, false, NULL, 0, NULL}};
 	markdown_render(&o, s, strlen(s), r);
 	return r->html.p;
 }
@@ -68,7 +68,7 @@ int main(void)
 	   "a heading whose suffixed ids are all reserved gets base--k, and the build ends");
 	markdown_result_free(&r);
 
-	struct md_opts o = {.at = {1, 1, 0, false, NULL, 0}, .drop_first_h1 = true};
+	struct md_opts o = {.at = {1, 1, 0, false, NULL, 0, NULL}, .drop_first_h1 = true};
 	const char *t = "# The title\n\ntext\n";
 	markdown_render(&o, t, strlen(t), &r);
 	ok(!strstr(r.html.p, "The title"), "the first h1 is dropped when it became the title");
@@ -117,7 +117,7 @@ int main(void)
 	   strstr(r.html.p, "data:image/png"), "unsafe URLs dropped even with raw HTML allowed");
 	markdown_result_free(&r);
 
-	o = (struct md_opts){.at = {10, 1, 0, false, NULL, 0}, .link = hook};
+	o = (struct md_opts){.at = {10, 1, 0, false, NULL, 0, NULL}, .link = hook};
 	t = "para\n\nsee [x](a.md#p) and <https://example.org> and [y](https://e.org)\n";
 	markdown_render(&o, t, strlen(t), &r);
 	ok(links_seen == 1 && strstr(r.html.p, "href=\"a.md#p@12:5\""), "relative links go through the hook with file positions");
@@ -140,7 +140,7 @@ int main(void)
 		size_t n = strlen(unterminated[i]);
 		char *at = two + pg - n;
 		memcpy(at, unterminated[i], n);
-		markdown_render(&(struct md_opts){.at = {1, 1, 0, false, NULL, 0}}, at, n, &r);
+		markdown_render(&(struct md_opts){.at = {1, 1, 0, false, NULL, 0, NULL}}, at, n, &r);
 		markdown_result_free(&r);
 		char **ids;
 		size_t nids = markdown_heading_ids(at, n, false, "en", NULL, &ids, NULL);

@@ -168,7 +168,7 @@ int main(void)
 
 	/* where data texts come from */
 	const char *src;
-	struct text_place at = {0, 0, 0, false, NULL, 0};
+	struct text_place at = {0, 0, 0, false, NULL, 0, NULL};
 	ok(resolve_text_origin(r, "see [@x]", NULL, 0, &src, &at) && !strcmp(src, "content/data/orgs.yaml") &&
 	   at.line == 3 && at.col == 10, "a data text with a citation is found at its place (%d:%d)", at.line, at.col);
 	ok(!resolve_text_origin(r, "nothing", NULL, 0, &src, &at), "other texts are not");
@@ -201,7 +201,7 @@ int main(void)
 	   "a text written alike in two files is the rendered page's own (%s:%d)", src, at.line);
 	ok(resolve_text_origin(r, "see [x](gone.md)", "content/elsewhere.md", 0, &src, &at) &&
 	   !strcmp(src, "content/cases/three.md"), "... else the first in file order (%s)", src);
-	diag_place(&(struct text_place){0, 0, 0, false, NULL, 0}, 2, 6, &line, &col);
+	diag_place(&(struct text_place){0, 0, 0, false, NULL, 0, NULL}, 2, 6, &line, &col);
 	ok(line == 0 && col == 0, "a text of no known place is placed at its file as a whole");
 
 	resolve_free(r);

@@ -295,7 +295,7 @@ static void render(const struct example *ex, const char *input, size_t len, stru
 	cite_ctx_init(&c, &refs);
 	c.src = doc_src;
 	struct md_opts o = ex->o;
-	o.at = (struct text_place){1, 1, 0, false, NULL, 0};
+	o.at = (struct text_place){1, 1, 0, false, NULL, 0, NULL};
 	o.link = link_hook;
 	o.cite = &c;
 	o.reserved = &theme_ids;

@@ -75,6 +75,15 @@ void yml_bytes(const struct yml_doc *doc, size_t *held, size_t *used)
 		*held += k->cap, *used += k->used;
 }
 
+/* Whether text[i] starts U+0085, U+2028 or U+2029 (ending before len): line breaks to
+ * libyaml (YAML 1.1), not to editors. */
+static bool odd_break_at(const char *text, size_t i, size_t len)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	return (i + 1 < len && t[i] == 0xc2 && t[i + 1] == 0x85) ||
+	       (i + 2 < len && t[i] == 0xe2 && t[i + 1] == 0x80 && (t[i + 2] == 0xa8 || t[i + 2] == 0xa9));
+}
+
 /* The file line and column (1-based, the column in characters) of a libyaml mark. libyaml
  * (YAML 1.1) also breaks lines at U+0085, U+2028 and U+2029, which editors, grep and the
  * Markdown body do not: in a text holding one, the mark's character index is walked to (from a
@@ -408,10 +417,8 @@ static void skip_properties(struct ctx *c, struct yml_node *n)
 static bool odd_break_in(struct ctx *c, const struct yml_node *n)
 {
 	size_t st = text_offset(c, n->line - c->line0, n->col - 1), en = text_offset(c, n->eline - c->line0, n->ecol - 1);
-	for (size_t i = st; i + 1 < en; i++)
-		if (((unsigned char)c->text[i] == 0xc2 && (unsigned char)c->text[i + 1] == 0x85) ||
-		    ((unsigned char)c->text[i] == 0xe2 && (unsigned char)c->text[i + 1] == 0x80 && i + 2 < en &&
-		     ((unsigned char)c->text[i + 2] == 0xa8 || (unsigned char)c->text[i + 2] == 0xa9)))
+	for (size_t i = st; i < en; i++)
+		if (odd_break_at(c->text, i, en))
 			return true;
 	return false;
 }
@@ -760,10 +767,8 @@ struct yml_doc *yml_parse(const char *path, const char *text, size_t len, int li
 	*c.doc->mem = (struct yml_chunk){.cap = first};
 	c.line0 = line0 > 0 ? line0 : 1;
 	c.text = text, c.len = len;
-	for (size_t i = 0; i + 1 < len && !c.odd_breaks; i++)
-		c.odd_breaks = ((unsigned char)text[i] == 0xc2 && (unsigned char)text[i + 1] == 0x85) ||
-		               ((unsigned char)text[i] == 0xe2 && (unsigned char)text[i + 1] == 0x80 && i + 2 < len &&
-		                ((unsigned char)text[i + 2] == 0xa8 || (unsigned char)text[i + 2] == 0xa9));
+	for (size_t i = 0; i < len && !c.odd_breaks; i++)
+		c.odd_breaks = odd_break_at(text, i, len);
 	yaml_parser_initialize(&c.parser);
 	yaml_parser_set_input_string(&c.parser, (const unsigned char *)text, len);
 	yaml_parser_set_encoding(&c.parser, YAML_UTF8_ENCODING);

@@ -74,20 +74,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (d) {
 		struct cite_ctx c;
 		cite_ctx_init(&c, &s->refs);
+		size_t off = d->body_off <= size ? d->body_off : size;
+		struct text_cursor cursor = {0, 0, 0, 0};
 		c.src = src;
-		c.line0 = d->body_line;
-		c.col0 = 1;
+		c.at = (struct text_place){d->body_line, 1, 0, false, (const char *)data + off, size - off, &cursor};
 		struct md_opts o = {.unsafe_html = sel & 4, .drop_first_h1 = d->title_from_heading,
-		                    .line0 = d->body_line, .link = rewrite_link, .link_ctx = &lang, .cite = &c,
+		                    .at = c.at, .link = rewrite_link, .link_ctx = &lang, .cite = &c,
 		                    .lang = s->langs[lang].code, .rtl = !strcmp(s->langs[lang].dir, "rtl"),
 		                    .id_prefix = sel & 8 ? "c2-" : NULL, .src = src, .reserved = resolve_reserved_ids(r)};
 		struct md_result body, sum;
-		size_t off = d->body_off <= size ? d->body_off : size;
 		markdown_render(&o, (const char *)data + off, size - off, &body);
 		/* The summary as the markdown() helper renders a front matter text. */
 		struct md_opts so = o;
 		so.drop_first_h1 = false;
-		so.line0 = 1;
+		so.at = (struct text_place){1, 1, 0, false, NULL, 0, NULL};
 		so.id_prefix = NULL;
 		const char *summary = d->summary ? d->summary : "";
 		markdown_render(&so, summary, strlen(summary), &sum);

@@ -408,6 +408,20 @@ const char *cite_name_read(const struct yml_node *v, struct csl_name *n, const s
 	return csl_name_check(n);
 }
 
+/* A source's id and node, with its place in the file to keep the first of a repeated id first. */
+struct keyed {
+	char *key;
+	struct yml_node *node;
+	size_t order;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
 void cite_refs_load(struct cite_refs *refs, const struct yml_doc *doc)
 {
 	memset(refs, 0, sizeof *refs);
@@ -454,23 +468,27 @@ void cite_refs_load(struct cite_refs *refs, const struct yml_doc *doc)
 					diag_error(refs->src, at->line, at->col, "'%s' of source '%s': %s", *k, id->str, err);
 			}
 		}
-		for (size_t k = 0; k < refs->n; k++)
-			if (!strcmp(refs->keys[k], id->str))
-				diag_error(refs->src, id->line, id->col, "duplicate source id '%s' (first at line %d)",
-				           id->str, refs->nodes[k]->line);
 		refs->keys[refs->n] = id->str;
 		refs->nodes[refs->n++] = (struct yml_node *)id;
 	}
-	/* Sort keys and their nodes together. */
-	for (size_t i = 1; i < refs->n; i++)
-		for (size_t j = i; j > 0 && strcmp(refs->keys[j - 1], refs->keys[j]) > 0; j--) {
-			char *t = refs->keys[j];
-			refs->keys[j] = refs->keys[j - 1];
-			refs->keys[j - 1] = t;
-			struct yml_node *u = refs->nodes[j];
-			refs->nodes[j] = refs->nodes[j - 1];
-			refs->nodes[j - 1] = u;
+	/* Sorted by id, then by place, so a repeated id is next to its first: n log n, where a
+	 * bibliography of tens of thousands of sources was quadratic. */
+	struct keyed *by = xcalloc(refs->n + 1, sizeof *by);
+	for (size_t i = 0; i < refs->n; i++)
+		by[i] = (struct keyed){refs->keys[i], refs->nodes[i], i};
+	qsort(by, refs->n, sizeof *by, cmp_keyed);
+	size_t n = 0;
+	for (size_t i = 0; i < refs->n; i++) {
+		if (n && !strcmp(refs->keys[n - 1], by[i].key)) {
+			diag_error(refs->src, by[i].node->line, by[i].node->col, "duplicate source id '%s' (first at line %d)",
+			           by[i].key, refs->nodes[n - 1]->line);
+			continue;
 		}
+		refs->keys[n] = by[i].key;
+		refs->nodes[n++] = by[i].node;
+	}
+	refs->n = n;
+	free(by);
 	refs->used = xcalloc(refs->n + 1, sizeof *refs->used);
 }
 

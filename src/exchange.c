@@ -174,25 +174,27 @@ void exchange_units(const struct site *s, size_t l, struct unit_list *u)
 
 struct plan {
 	struct vec rel, text;   /* parallel: site-relative path, its new content */
+	struct strmap at;       /* rel: its index (a page import plans one file a page) */
 };
+#define PLAN_INIT { VEC_INIT, VEC_INIT, STRMAP_INIT_OWNED }
 
 static char *plan_get(const struct plan *pl, const char *rel)
 {
-	for (size_t i = pl->rel.n; i-- > 0;)
-		if (!strcmp(pl->rel.v[i], rel))
-			return pl->text.v[i];
-	return NULL;
+	const size_t *i = strmap_get(&pl->at, rel);
+	return i ? pl->text.v[*i] : NULL;
 }
 
 /* Plans text as the new content of rel (taken over). */
 static void plan_put(struct plan *pl, const char *rel, char *text)
 {
-	for (size_t i = 0; i < pl->rel.n; i++)
-		if (!strcmp(pl->rel.v[i], rel)) {
-			free(pl->text.v[i]);
-			pl->text.v[i] = text;
-			return;
-		}
+	bool added;
+	size_t *i = strmap_put(&pl->at, rel, &added);
+	if (!added) {
+		free(pl->text.v[*i]);
+		pl->text.v[*i] = text;
+		return;
+	}
+	*i = pl->rel.n;
 	vec_push(&pl->rel, xstrdup(rel));
 	vec_push(&pl->text, text);
 }
@@ -205,6 +207,7 @@ static void plan_free(struct plan *pl)
 	}
 	vec_free(&pl->rel);
 	vec_free(&pl->text);
+	strmap_free(&pl->at);
 }
 
 /* The text of a site file as planned so far, "" when there is none. Caller frees. */
@@ -599,6 +602,7 @@ struct import {
 	bool *used;             /* per unit: matched to a passage */
 	size_t fuzzy_left;      /* fuzzy units left out */
 	size_t brought;         /* units brought in */
+	struct vec strings;     /* struct string_edit *: UI strings and data fields to write */
 };
 
 static void unit_error(struct import *im, const struct unit *x, const char *fmt, const char *arg)
@@ -1008,97 +1012,258 @@ static void plan_yaml(struct import *im, const char *rel, char *text)
 	plan_put(&im->plan, rel, text);
 }
 
-/* Sets key to value in a flat YAML mapping file (UI strings), editing only that line. */
-static void set_flat(struct import *im, const char *rel, const char *key, const char *value)
+/* UI strings and data fields are gathered while the units are read and written into each file
+ * in one pass at the end: editing the file once per unit read and parsed the whole file each
+ * time, and an import of 20,000 strings took minutes (issue 13). */
+struct string_edit {
+	char *rel;              /* the file */
+	char *key;              /* the UI key, or the data item's id */
+	char *field;            /* the data item's field; NULL for a UI string */
+	char *value;
+	size_t order;           /* in the exchange file */
+	bool superseded;        /* a later unit sets the same place: the later wins */
+};
+
+static void pend_string(struct import *im, const char *rel, const char *key, const char *field, const char *value)
 {
-	size_t len;
-	char *text = plan_read(im->s, &im->plan, rel, &len);
-	struct yml_doc *d = len ? yml_parse(rel, text, len, 1) : NULL;
-	const struct yml_node *n = d ? yml_get(d->root, key) : NULL;
-	char *q = yaml_quote(value);
-	if (len && !d) {
-		/* yml_parse() said why */
-	} else if (n && n->kind != YML_SCALAR) {
+	struct string_edit *e = xcalloc(1, sizeof *e);
+	*e = (struct string_edit){xstrdup(rel), xstrdup(key), field ? xstrdup(field) : NULL, xstrdup(value),
+	                          im->strings.n, false};
+	vec_push(&im->strings, e);
+}
+
+static int cmp_order(size_t a, size_t b) { return (a > b) - (a < b); }
+
+static int cmp_edit_file(const void *a, const void *b)
+{
+	const struct string_edit *x = *(struct string_edit *const *)a, *y = *(struct string_edit *const *)b;
+	int c = strcmp(x->rel, y->rel);
+	return c ? c : cmp_order(x->order, y->order);
+}
+
+static int cmp_edit_place(const void *a, const void *b)
+{
+	const struct string_edit *x = *(struct string_edit *const *)a, *y = *(struct string_edit *const *)b;
+	int c = strcmp(x->rel, y->rel);
+	if (!c)
+		c = strcmp(x->key, y->key);
+	if (!c)
+		c = strcmp(x->field ? x->field : "", y->field ? y->field : "");
+	return c ? c : cmp_order(x->order, y->order);
+}
+
+/* The edit writing e's value over the value of key in map, when it is a text of the file's own
+ * and not that value already. */
+static bool value_edit(const char *rel, const char *text, size_t len, const struct yml_node *map, const char *key,
+                       const struct string_edit *e, struct yml_cursor *cur, struct edit *out)
+{
+	const struct yml_node *n = yml_get(map, key);
+	size_t st, en;
+	if (n->kind != YML_SCALAR) {
 		diag_error(rel, n->line, n->col, "'%s' is not a text here; not imported", key);
-	} else if (n) {
-		size_t st, en;
-		if (!yml_value_span(text, len, d->root, key, &st, &en)) {
-			diag_error(rel, n->line, n->col, "'%s' comes from a mapping merged in with '<<'; not imported: give "
-			           "it a value of its own here", key);
-		} else {
-			struct edit e = {st, en, q};
-			char *out = apply_edits(text, len, &e, 1);
+	} else if (!yml_value_span(text, len, map, key, &st, &en, cur)) {
+		diag_error(rel, n->line, n->col, "'%s' comes from a mapping merged in with '<<'; not imported: give "
+		           "it a value of its own here", key);
+	} else if (!yml_str(n) || strcmp(n->str, e->value)) {
+		*out = (struct edit){st, en, yaml_quote(e->value)};
+		return true;
+	}
+	return false;
+}
+
+/* A key of letters, digits, '_' and '-' is written plain, as people write them. */
+static char *yaml_key(const char *key)
+{
+	bool plain = *key && strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == strlen(key);
+	return plain ? xstrdup(key) : yaml_quote(key);
+}
+
+/* The edit adding lines (emptied) at the end of a file of len bytes: after head when the file is
+ * empty, else after the line break its last line lacks. False when there are none. */
+static bool add_at_end(const char *text, size_t len, struct buf *lines, const char *head, struct edit *out)
+{
+	if (!lines->len)
+		return false;
+	*out = (struct edit){len, len, xasprintf("%s%.*s", !len ? head : text[len - 1] != '\n' ? "\n" : "",
+	                                         (int)lines->len, lines->p)};
+	buf_reset(lines);
+	return true;
+}
+
+/* The edits writing UI strings e[0..n) into a flat mapping: its values' places, and the keys it
+ * does not have at its end, in the exchange file's order. */
+static size_t ui_edits(const char *rel, const char *text, size_t len, const struct yml_node *root,
+                       struct string_edit **e, size_t n, struct edit *ed)
+{
+	if (root && root->kind != YML_MAP && !yml_is_null(root)) {
+		diag_error(rel, root->line, root->col, "UI strings must be a mapping of keys to texts; not imported");
+		return 0;
+	}
+	struct strmap want = STRMAP_INIT; /* key: 1 + the index of its edit, 0 once written */
+	for (size_t i = 0; i < n; i++)
+		if (!e[i]->superseded)
+			*strmap_put(&want, e[i]->key, NULL) = i + 1;
+	struct yml_cursor cur = {0, 0};
+	size_t ne = 0;
+	for (size_t k = 0; root && root->kind == YML_MAP && k + 1 < root->n; k += 2) {
+		size_t *w = strmap_get(&want, root->kids[k]->str);
+		if (w && *w && value_edit(rel, text, len, root, root->kids[k]->str, e[*w - 1], &cur, &ed[ne]))
+			ne++;
+		if (w)
+			*w = 0;
+	}
+	struct buf lines = BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		if (*strmap_get(&want, e[i]->key) == i + 1) {
+			char *kq = yaml_key(e[i]->key), *q = yaml_quote(e[i]->value);
+			buf_addf(&lines, "%s: %s\n", kq, q);
+			free(kq);
+			free(q);
+		}
+	ne += add_at_end(text, len, &lines,
+	                 "# UI strings, over the theme's. Written by vade i18n import; edit freely.\n", &ed[ne]);
+	buf_free(&lines);
+	strmap_free(&want);
+	return ne;
+}
+
+/* The edits writing data fields e[0..n) into a data overlay (a list of items with an id): the
+ * values of the fields an item has; the fields it lacks on lines after its id line, at the id's
+ * indentation; the items it lacks at its end. Edits within an item and from item to item are
+ * made in the file's order, so its lines are counted once. */
+static size_t data_edits(const char *rel, const char *text, size_t len, const struct yml_node *root,
+                         struct string_edit **e, size_t n, struct edit *ed)
+{
+	if (root && root->kind != YML_SEQ && !yml_is_null(root)) {
+		diag_error(rel, root->line, root->col, "translated data must be a list of items with an id");
+		return 0;
+	}
+	/* The edits of an item in the exchange file's order: first[g], then through next[]. */
+	struct strmap group = STRMAP_INIT; /* id: 1 + its group, 0 once its item is found */
+	size_t *first = xcalloc(n + 1, sizeof *first), *last = xcalloc(n + 1, sizeof *last);
+	size_t *next = xcalloc(n + 1, sizeof *next), ng = 0;
+	for (size_t i = 0; i < n; i++) {
+		next[i] = SIZE_MAX;
+		if (e[i]->superseded)
+			continue;
+		bool added;
+		size_t *g = strmap_put(&group, e[i]->key, &added);
+		if (added)
+			*g = ++ng, first[ng - 1] = i;
+		else
+			next[last[*g - 1]] = i;
+		last[*g - 1] = i;
+	}
+	struct yml_cursor cur = {0, 0};
+	struct buf lines = BUF_INIT;
+	size_t ne = 0;
+	for (size_t j = 0; root && root->kind == YML_SEQ && j < root->n; j++) {
+		const struct yml_node *item = root->kids[j];
+		const char *id = item->kind == YML_MAP ? yml_str(yml_get(item, "id")) : NULL;
+		size_t *g = id ? strmap_get(&group, id) : NULL;
+		if (!g || !*g)
+			continue; /* none of its fields, or a second item with the id (the first is the one) */
+		size_t at = SIZE_MAX; /* the end of the id line */
+		int keycol = 1;
+		for (size_t k = 0; k + 1 < item->n; k += 2) {
+			const struct yml_node *key = item->kids[k];
+			if (!strcmp(key->str, "id") && at == SIZE_MAX) {
+				at = yml_offset(text, len, key->line, 1, &cur);
+				while (at < len && text[at] != '\n')
+					at++;
+				keycol = key->col;
+			}
+			for (size_t i = first[*g - 1]; i != SIZE_MAX; i = next[i])
+				if (!strcmp(e[i]->field, key->str)) {
+					if (value_edit(rel, text, len, item, key->str, e[i], &cur, &ed[ne]))
+						ne++;
+					break;
+				}
+		}
+		for (size_t i = first[*g - 1]; i != SIZE_MAX; i = next[i])
+			if (!yml_get(item, e[i]->field)) {
+				char *q = yaml_quote(e[i]->value);
+				buf_addf(&lines, "\n%*s%s: %s", keycol - 1, "", e[i]->field, q);
+				free(q);
+			}
+		if (lines.len && at == SIZE_MAX) {
+			diag_error(rel, item->line, item->col, "item '%s' has its id from a mapping merged in with '<<', "
+			           "so its new fields have no place; not imported: give it an id of its own here", id);
+			buf_reset(&lines);
+		} else if (lines.len) {
+			ed[ne++] = (struct edit){at, at, buf_detach(&lines, NULL)};
+		}
+		*g = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t *g = e[i]->superseded ? NULL : strmap_get(&group, e[i]->key);
+		if (!g || !*g || first[*g - 1] != i)
+			continue; /* an item the file has, or not the item's first edit */
+		char *iq = yaml_quote(e[i]->key);
+		buf_addf(&lines, "- id: %s\n", iq);
+		free(iq);
+		for (size_t m = i; m != SIZE_MAX; m = next[m]) {
+			char *q = yaml_quote(e[m]->value);
+			buf_addf(&lines, "  %s: %s\n", e[m]->field, q);
+			free(q);
+		}
+	}
+	ne += add_at_end(text, len, &lines, "# Translated fields, overlaid by id.\n", &ed[ne]);
+	buf_free(&lines);
+	free(first);
+	free(last);
+	free(next);
+	strmap_free(&group);
+	return ne;
+}
+
+/* Writes the UI strings and data fields gathered, each file read, parsed and checked once. */
+static void write_strings(struct import *im)
+{
+	struct string_edit **e = (struct string_edit **)im->strings.v;
+	size_t n = im->strings.n;
+	xqsort(e, n, sizeof *e, cmp_edit_place);
+	for (size_t i = 0; i + 1 < n; i++)
+		e[i]->superseded = !strcmp(e[i]->rel, e[i + 1]->rel) && !strcmp(e[i]->key, e[i + 1]->key) &&
+		                   !strcmp(e[i]->field ? e[i]->field : "", e[i + 1]->field ? e[i + 1]->field : "");
+	xqsort(e, n, sizeof *e, cmp_edit_file);
+	for (size_t i = 0, j; i < n; i = j) {
+		const char *rel = e[i]->rel;
+		for (j = i; j < n && !strcmp(e[j]->rel, rel); j++)
+			;
+		size_t len, errors0 = diag_errors();
+		char *text = plan_read(im->s, &im->plan, rel, &len);
+		struct yml_doc *d = len ? yml_parse(rel, text, len, 1) : NULL; /* NULL: yml_parse() said why */
+		if (!len || d) {
+			struct edit *ed = xcalloc(2 * (j - i) + 2, sizeof *ed);
+			const struct yml_node *root = d ? d->root : NULL;
+			size_t ne = e[i]->field ? data_edits(rel, text, len, root, e + i, j - i, ed)
+			                        : ui_edits(rel, text, len, root, e + i, j - i, ed);
+			char *out = ne && diag_errors() == errors0 ? apply_edits(text, len, ed, ne) : NULL;
+			if (ne && diag_errors() == errors0 && !out)
+				diag_error(rel, 0, 0, "the import's changes to this file overlap; not imported");
 			if (out)
 				plan_yaml(im, rel, out);
+			for (size_t k = 0; k < ne; k++)
+				free(ed[k].text);
+			free(ed);
 		}
-	} else {
-		/* A key of letters, digits, '_' and '-' is written plain, as people write them. */
-		bool plain = *key && strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == strlen(key);
-		char *kq = plain ? xstrdup(key) : yaml_quote(key);
-		plan_yaml(im, rel, xasprintf("%s%s%s: %s\n", len ? text : "# UI strings, over the theme's. Written by vade i18n import; edit freely.\n",
-		                             len && text[len - 1] != '\n' ? "\n" : "", kq, q));
-		free(kq);
+		yml_free(d);
+		free(text);
 	}
-	free(q);
-	yml_free(d);
-	free(text);
 }
 
-/* A new "field: value" line after the id line of an item, at the id's indentation. */
-static char *add_field(const char *text, size_t len, const struct yml_node *item, const char *field, const char *q)
+static void strings_free(struct vec *strings)
 {
-	const struct yml_node *idn = yml_get(item, "id");
-	size_t at = yml_offset(text, len, idn->line, 1);
-	while (at < len && text[at] != '\n')
-		at++;
-	int keycol = 0;
-	for (size_t i = 0; i + 1 < item->n; i += 2)
-		if (!strcmp(item->kids[i]->str, "id"))
-			keycol = item->kids[i]->col;
-	char *line = xasprintf("\n%*s%s: %s", keycol - 1, "", field, q);
-	struct edit e = {at, at, line};
-	char *out = apply_edits(text, len, &e, 1);
-	free(line);
-	return out;
-}
-
-/* Sets field of the item with id in a data overlay file (a list of items). */
-static void set_field(struct import *im, const char *rel, const char *id, const char *field, const char *value)
-{
-	size_t len;
-	char *text = plan_read(im->s, &im->plan, rel, &len);
-	struct yml_doc *d = len ? yml_parse(rel, text, len, 1) : NULL;
-	const struct yml_node *item = d ? passage_data_item(d->root, id) : NULL;
-	const struct yml_node *n = item ? yml_get(item, field) : NULL;
-	char *q = yaml_quote(value), *out = NULL;
-	if (len && !d) {
-		/* yml_parse() said why */
-	} else if (d && d->root && d->root->kind != YML_SEQ) {
-		diag_error(rel, d->root->line, d->root->col, "translated data must be a list of items with an id");
-	} else if (n && n->kind == YML_SCALAR) {
-		size_t st, en;
-		if (!yml_value_span(text, len, item, field, &st, &en)) {
-			diag_error(rel, n->line, n->col, "'%s' comes from a mapping merged in with '<<'; not imported: give "
-			           "it a value of its own here", field);
-		} else if (!yml_str(n) || strcmp(n->str, value)) {
-			struct edit e = {st, en, q};
-			out = apply_edits(text, len, &e, 1);
-		}
-	} else if (n) {
-		diag_error(rel, n->line, n->col, "'%s' is not a text here; not imported", field);
-	} else if (item) {
-		out = add_field(text, len, item, field, q);
-	} else {
-		char *iq = yaml_quote(id);
-		out = xasprintf("%s%s- id: %s\n  %s: %s\n", len ? text : "# Translated fields, overlaid by id.\n",
-		                len && text[len - 1] != '\n' ? "\n" : "", iq, field, q);
-		free(iq);
+	for (size_t i = 0; i < strings->n; i++) {
+		struct string_edit *e = strings->v[i];
+		free(e->rel);
+		free(e->key);
+		free(e->field);
+		free(e->value);
+		free(e);
 	}
-	if (out)
-		plan_yaml(im, rel, out);
-	free(q);
-	yml_free(d);
-	free(text);
+	vec_free(strings);
 }
 
 /* A string unit (UI string or data field) whose original is orig, recorded under kind/key. */
@@ -1190,7 +1355,7 @@ static void import_string(struct import *im, const struct unit *x)
 		char *rel = site_i18n_file(im->s, im->lang, ".yaml");
 		const char *own = passage_ui_own(im->s, im->lang, key);
 		if (string_unit(im, x, site_ui(im->s, 0, key), TR_UI, key) && (!own || strcmp(own, x->target)))
-			set_flat(im, rel, key, x->target);
+			pend_string(im, rel, key, NULL, x->target);
 		free(rel);
 	} else if (!strncmp(id, "data:", 5)) {
 		char *name = xstrdup(id + 5), *s1 = strchr(name, '/'), *s2 = strrchr(name, '/');
@@ -1207,7 +1372,7 @@ static void import_string(struct import *im, const struct unit *x)
 					rel = xstrdup(im->s->data[i].src);
 			if (!rel)
 				rel = xasprintf("content/data/%s.%s.yaml", name, im->s->langs[im->lang].code);
-			set_field(im, rel, s1 + 1, s2 + 1, x->target);
+			pend_string(im, rel, s1 + 1, s2 + 1, x->target);
 			free(rel);
 		}
 		free(name);
@@ -1241,7 +1406,7 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
                     const struct import_opts *opts)
 {
 	size_t errors0 = diag_errors(), warnings0 = diag_warnings();
-	struct import im = {s, lang, path, opts, {VEC_INIT, VEC_INIT}, status_store_load(s, lang), NULL, 0, 0};
+	struct import im = {s, lang, path, opts, PLAN_INIT, status_store_load(s, lang), NULL, 0, 0, VEC_INIT};
 	im.used = xcalloc(u->n + 1, sizeof *im.used);
 	for (size_t k = 0; k < u->n; k++) {
 		char why[64];
@@ -1269,6 +1434,8 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 		if (wanted(&im, x))
 			import_string(&im, x);
 	}
+	if (diag_errors() == errors0)
+		write_strings(&im);
 	size_t changed = 0;
 	bool stop = diag_errors() > errors0 || (opts->strict && diag_warnings() > warnings0);
 	if (stop) {
@@ -1292,6 +1459,7 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 		printf("vade: %zu fuzzy %s left out, as msgfmt does (import with --fuzzy to bring them in, to be "
 		       "reviewed)\n", im.fuzzy_left, im.fuzzy_left == 1 ? "entry" : "entries");
 	plan_free(&im.plan);
+	strings_free(&im.strings);
 	status_store_free(im.st);
 	free(im.used);
 	return diag_errors() > errors0 ? 1 : 0;

@@ -428,7 +428,7 @@ static bool node_end(const char *text, size_t len, const struct yml_node *n, siz
 		n = n->kids[n->n - 1];
 		++*depth;
 	}
-	*off = yml_offset(text, len, n->eline, n->ecol);
+	*off = yml_offset(text, len, n->eline, n->ecol, NULL);
 	return n->kind == YML_SCALAR;
 }
 
@@ -483,7 +483,7 @@ static bool plan_insert(const char *text, size_t len, const struct yml_node *roo
 	size_t off;
 	int depth;
 	if (!langs) {
-		if (root && root->kind == YML_MAP && text[yml_offset(text, len, root->line, root->col)] == '{') {
+		if (root && root->kind == YML_MAP && text[yml_offset(text, len, root->line, root->col, NULL)] == '{') {
 			char *f = item_flow(item), *d = item_flow(dflt);
 			diag_error(src, root->line, root->col, "written as one flow mapping ({...}), which vade does not "
 			           "edit; add by hand: languages: [%s, %s]", d, f);
@@ -498,7 +498,7 @@ static bool plan_insert(const char *text, size_t len, const struct yml_node *roo
 		free(b);
 		return true;
 	}
-	size_t at = yml_offset(text, len, langs->line, langs->col);
+	size_t at = yml_offset(text, len, langs->line, langs->col, NULL);
 	if (text[at] == '[') { /* languages: [{code: en, ...}, ...] */
 		if (langs->n == 0) {
 			char *a = item_flow(dflt), *b = item_flow(item);
@@ -518,7 +518,7 @@ static bool plan_insert(const char *text, size_t len, const struct yml_node *roo
 		}
 	} else if (langs->n > 0 && node_end(text, len, langs, &off, &depth)) { /* - code: en */
 		const struct yml_node *last = langs->kids[langs->n - 1];
-		size_t item_at = yml_offset(text, len, last->line, last->col), dash = item_at;
+		size_t item_at = yml_offset(text, len, last->line, last->col, NULL), dash = item_at;
 		while (dash > 0 && text[dash - 1] == ' ')
 			dash--;
 		size_t line_start = dash;

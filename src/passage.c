@@ -108,8 +108,8 @@ static void front_matter_value(struct passage_set *set, const struct doc *d, con
 	}
 	/* The value's own bytes, from libyaml's marks: quotes and block scalars included. */
 	size_t st, en;
-	if (!yml_value_span(set->text, set->len, fm->root, key, &st, &en))
-		st = en = yml_offset(set->text, set->len, n->line, n->col);
+	if (!yml_value_span(set->text, set->len, fm->root, key, &st, &en, NULL))
+		st = en = yml_offset(set->text, set->len, n->line, n->col, NULL);
 	struct passage *g = add(set);
 	g->start = st;
 	g->end = en;

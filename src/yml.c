@@ -815,10 +815,11 @@ void yml_free(struct yml_doc *doc)
 	free(doc);
 }
 
-struct yml_node *yml_get(const struct yml_node *map, const char *key)
+/* The index in map->kids of key, or SIZE_MAX. */
+static size_t key_index(const struct yml_node *map, const char *key)
 {
 	if (!map || map->kind != YML_MAP)
-		return NULL;
+		return SIZE_MAX;
 	if (map->style == YML_MAP_INDEXED) { /* bisected: 80,000 UI strings were looked up one by one */
 		const uint32_t *order = (const uint32_t *)(map->kids + map->n);
 		size_t lo = 0, hi = map->n / 2;
@@ -826,18 +827,24 @@ struct yml_node *yml_get(const struct yml_node *map, const char *key)
 			size_t mid = lo + (hi - lo) / 2;
 			int cmp = strcmp(map->kids[2 * order[mid]]->str, key);
 			if (!cmp)
-				return map->kids[2 * order[mid] + 1];
+				return 2 * (size_t)order[mid];
 			if (cmp < 0)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
-		return NULL;
+		return SIZE_MAX;
 	}
 	for (size_t i = 0; i + 1 < map->n; i += 2)
 		if (!strcmp(map->kids[i]->str, key))
-			return map->kids[i + 1];
-	return NULL;
+			return i;
+	return SIZE_MAX;
+}
+
+struct yml_node *yml_get(const struct yml_node *map, const char *key)
+{
+	size_t i = key_index(map, key);
+	return i != SIZE_MAX ? map->kids[i + 1] : NULL;
 }
 
 bool yml_is_null(const struct yml_node *n)
@@ -879,12 +886,17 @@ enum yml_type yml_resolve(const struct yml_node *n, long long *iv, double *dv)
 	}
 }
 
-size_t yml_offset(const char *text, size_t len, int line, int col)
+size_t yml_offset(const char *text, size_t len, int line, int col, struct yml_cursor *cur)
 {
 	size_t o = 0;
-	for (int l = 1; l < line && o < len; o++)
+	int l = 1;
+	if (cur && cur->line >= 1 && cur->line <= line && cur->off <= len)
+		l = cur->line, o = cur->off;
+	for (; l < line && o < len; o++)
 		if (text[o] == '\n')
 			l++;
+	if (cur && l == line)
+		cur->line = l, cur->off = o;
 	for (int c = 1; c < col && o < len && text[o] != '\n'; c++)
 		do
 			o++;
@@ -899,17 +911,15 @@ static bool before(const struct yml_node *a, int line, int col)
 }
 
 bool yml_value_span(const char *text, size_t len, const struct yml_node *map, const char *key, size_t *st,
-                    size_t *en)
+                    size_t *en, struct yml_cursor *cur)
 {
-	const struct yml_node *k = NULL, *n = NULL;
-	for (size_t i = 0; map && map->kind == YML_MAP && i + 1 < map->n && !k; i += 2)
-		if (!strcmp(map->kids[i]->str, key))
-			k = map->kids[i], n = map->kids[i + 1];
+	size_t i = key_index(map, key);
+	const struct yml_node *k = i != SIZE_MAX ? map->kids[i] : NULL, *n = k ? map->kids[i + 1] : NULL;
 	*st = *en = 0;
 	if (!k || before(k, map->line, map->col))
 		return false;
 	if (before(n, k->eline, k->ecol)) { /* written before its key: an alias */
-		size_t o = yml_offset(text, len, k->eline, k->ecol);
+		size_t o = yml_offset(text, len, k->eline, k->ecol, cur);
 		while (o < len && text[o] != '*')
 			o++;
 		*st = o;
@@ -918,8 +928,8 @@ bool yml_value_span(const char *text, size_t len, const struct yml_node *map, co
 		*en = o;
 		return o > *st;
 	}
-	*st = yml_offset(text, len, n->line, n->col);
-	*en = yml_offset(text, len, n->eline, n->ecol);
+	*st = yml_offset(text, len, n->line, n->col, cur);
+	*en = yml_offset(text, len, n->eline, n->ecol, cur);
 	if (n->kind == YML_SCALAR && n->style >= YML_STYLE_LITERAL && *en > *st && text[*en - 1] == '\n')
 		--*en;
 	if (*en < *st)

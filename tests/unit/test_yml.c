@@ -225,6 +225,24 @@ int main(void)
 		yml_free(d);
 	}
 
+	/* Offsets found through a cursor are those found from the start, asked for in any order. */
+	{
+		const char *t = "a: 1\nbé: \"é2\"\n\nlong: |\n  x\n  y\nz: *q\n";
+		size_t tl = strlen(t);
+		int marks[][2] = {{1, 1}, {1, 4}, {2, 1}, {2, 5}, {2, 9}, {4, 7}, {3, 1}, {7, 4}, {1, 2}, {9, 1}, {7, 1}};
+		struct yml_cursor cur = {0, 0};
+		bool same = true;
+		for (size_t i = 0; i < sizeof marks / sizeof *marks; i++) {
+			size_t a = yml_offset(t, tl, marks[i][0], marks[i][1], &cur), b = yml_offset(t, tl, marks[i][0], marks[i][1], NULL);
+			if (a != b) {
+				same = false;
+				fprintf(stderr, "# line %d col %d: %zu through the cursor, %zu from the start\n", marks[i][0], marks[i][1], a, b);
+			}
+		}
+		ok(same, "yml_offset through a cursor agrees with a count from the start, in and out of order");
+		ok(yml_offset(t, tl, 2, 5, NULL) == 10 && yml_offset(t, tl, 9, 1, NULL) == tl, "columns count characters; a line past the end is the end");
+	}
+
 	ok(parse("a: [1, 2\n", 1) == NULL, "unclosed flow list is an error");
 	ok(parse("a: 1\na: 2\n", 1) == NULL, "duplicate key is an error");
 	ok(parse("a: *nope\n", 1) == NULL, "unknown alias is an error");
@@ -242,7 +260,6 @@ int main(void)
 		"f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
 		"g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n";
 	ok(parse(bomb, 1) == NULL, "alias expansion bomb is refused");
-
 	struct { char s[400]; } deep;
 	memset(deep.s, '[', 200);
 	deep.s[200] = '\0';

@@ -16,8 +16,10 @@
 #define MAX_DEPTH 64
 /* Aliases are rare in content; many of them is the signature of an expansion bomb. */
 #define MAX_ALIASES 256
-/* Nodes a document may amount to once aliases are expanded (templates see it expanded). */
-#define MAX_WEIGHT 1000000
+/* Nodes aliases may add to a document once expanded (templates see it expanded), beyond those
+ * its text writes: an expansion bomb stops here, and a large file (a bibliography of 100,000
+ * sources is a million nodes) is bounded by its size alone. */
+#define MAX_EXPANSION 1000000
 
 struct anchor {
 	char *name;
@@ -39,6 +41,7 @@ struct ctx {
 	int line0;
 	struct anchor *anchors;
 	size_t nanchors, capanchors, naliases;
+	size_t written;         /* nodes the text writes (an alias is not one) */
 	bool failed;
 };
 
@@ -529,6 +532,8 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 		fail(c, ev->start_mark, "YAML nested too deeply");
 		return NULL;
 	}
+	if (ev->type != YAML_ALIAS_EVENT)
+		c->written++;
 	switch (ev->type) {
 	case YAML_ALIAS_EVENT: {
 		if (++c->naliases > MAX_ALIASES) {
@@ -602,7 +607,7 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 				}
 				*weight += w;
 				yaml_event_delete(&kev);
-				if (*weight > MAX_WEIGHT) {
+				if (*weight > c->written + MAX_EXPANSION) {
 					fail(c, ev->start_mark, "YAML document too large once aliases are expanded");
 					break;
 				}
@@ -640,7 +645,7 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 			if (!kid || c->failed)
 				break;
 			*weight += w;
-			if (*weight > MAX_WEIGHT) {
+			if (*weight > c->written + MAX_EXPANSION) {
 				fail(c, ev->start_mark, "YAML document too large once aliases are expanded");
 				break;
 			}

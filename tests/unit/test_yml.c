@@ -260,6 +260,21 @@ int main(void)
 		"f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
 		"g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n";
 	ok(parse(bomb, 1) == NULL, "alias expansion bomb is refused");
+	/* A large file without aliases is as large as its text: 1,100,000 nodes written out parse. */
+	{
+		size_t n = 1100000;
+		char *wide = malloc(2 * n + 2);
+		wide[0] = '[';
+		for (size_t i = 0; i < n; i++)
+			wide[1 + 2 * i] = 'x', wide[2 + 2 * i] = ',';
+		wide[2 * n] = ']', wide[2 * n + 1] = '\0';
+		size_t e0 = diag_errors();
+		d = parse(wide, 1);
+		ok(d && d->root && d->root->n == n && diag_errors() == e0, "a document of more than a million nodes it writes itself parses");
+		yml_free(d);
+		free(wide);
+	}
+
 	struct { char s[400]; } deep;
 	memset(deep.s, '[', 200);
 	deep.s[200] = '\0';

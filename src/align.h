@@ -11,8 +11,13 @@
  * side, deleted. This is diff(1) by digest instead of by line.
  *
  * Cost: O(n·m) time and bits for the part between the common prefix and
- * suffix, up to ALIGN_MAX_CELLS; beyond that only passages whose digest is
- * unique on both sides are paired (patience diff's anchors), the rest by gap.
+ * suffix, up to ALIGN_MAX_CELLS; beyond that, patience diff: the passages
+ * whose digest is unique on both sides, in order on both, are paired (a
+ * longest increasing subsequence, O(n log n)), and the parts between them
+ * aligned the same way (by the table up to ALIGN_GAP_CELLS), ALIGN_MAX_DEPTH
+ * deep; the moved ones are found by
+ * sorted digests, O(n log n). A page of 64,000 paragraphs whose record is
+ * far from it cost n·m comparisons (6.7 s).
  */
 #ifndef VADE_ALIGN_H
 #define VADE_ALIGN_H
@@ -23,6 +28,10 @@
 enum align_kind { ALIGN_SAME, ALIGN_MOVED, ALIGN_CHANGED, ALIGN_ADDED };
 
 #define ALIGN_MAX_CELLS ((size_t)64 << 20)
+/* The table's size between two of patience diff's anchors. */
+#define ALIGN_GAP_CELLS ((size_t)1 << 20)
+/* How deep patience diff goes into the parts between its anchors. */
+#define ALIGN_MAX_DEPTH 32
 /* Below this similarity an old and a new passage are not the same one edited. */
 #define ALIGN_MIN_SIMILAR 0.34
 /* Gaps with more old-by-new pairs than this are paired one to one. */

@@ -119,6 +119,29 @@ int main(void)
 	   "a long page: the added passage found, the rest paired (%zu same)", same);
 	free(was), free(now), free(kind), free(from);
 
+	/* Past the table, with every passage moved: blocks of a long page in another order. Each is
+	 * paired (same or moved), none is added, and the chain of those in order is kept. */
+	{
+		size_t nb = 80000, blk = 1000;
+		uint64_t *w = calloc(nb, sizeof *w), *v = calloc(nb, sizeof *v);
+		for (size_t i = 0; i < nb; i++)
+			w[i] = (i + 1) * 0x9e3779b97f4a7c15u;
+		for (size_t b = 0; b < nb / blk; b++) /* blocks reversed, each kept in its order */
+			memcpy(v + b * blk, w + (nb / blk - 1 - b) * blk, blk * sizeof *v);
+		v[5] = 42; /* and one new */
+		enum align_kind *kd = calloc(nb, sizeof *kd);
+		size_t *fr = calloc(nb, sizeof *fr), insame = 0, moved = 0, added = 0, right = 0;
+		align(w, nb, v, nb, kd, fr, NULL, NULL);
+		for (size_t j = 0; j < nb; j++) {
+			insame += kd[j] == ALIGN_SAME, moved += kd[j] == ALIGN_MOVED, added += kd[j] == ALIGN_ADDED;
+			right += kd[j] != ALIGN_ADDED && w[fr[j]] == v[j];
+		}
+		ok(added == 1 && kd[5] == ALIGN_ADDED && right == nb - 1 && insame >= blk - 1 && insame + moved == nb - 1,
+		   "a long page with its blocks reversed: each passage paired with its own text (%zu same, %zu moved, %zu added)",
+		   insame, moved, added);
+		free(w), free(v), free(kd), free(fr);
+	}
+
 	/* A page with its record and translation. */
 	const char *en = "---\ntitle: Title\n---\nOne.\n\nTwo.\n\nThree.\n\n- Four.\n- Five.\n";
 	const char *fr = "---\ntitle: Titre\n---\nUn.\n\nDeux.\n\nTrois.\n\n- Quatre.\n- Cinq.\n";

@@ -39,8 +39,8 @@ static int push_external(lua_State *L, struct worker *w, const char *u)
 	const char *src = w->job->doc->src ? w->job->doc->src : "content";
 	struct text_place at = {0, 0, 0, false, NULL, 0, NULL};
 	resolve_text_origin(w->sh->r, u, w->job->doc->src, w->job->lang, &src, &at);
-	diag_warn(src, at.line, at.col, "URL '%.60s' has a scheme vade does not publish; left without a link "
-	          "(allowed: http, https, ftp, ftps, sftp, mailto, tel, sms, geo, news, irc, ircs, xmpp)", u);
+	diag_warn(src, at.line, at.col, "URL '%.*s' has a scheme vade does not publish; left without a link "
+	          "(allowed: http, https, ftp, ftps, sftp, mailto, tel, sms, geo, news, irc, ircs, xmpp)", text_head(u, 60), u);
 	lua_pushnil(L);
 	return 1;
 }

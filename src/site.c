@@ -563,18 +563,6 @@ static int cmp_kids(const void *a, const void *b)
 	return c ? c : strcmp(x->key, y->key);
 }
 
-/* The bytes of s's first characters, at most max bytes of them: a message shows the start of a
- * long name without cutting a UTF-8 sequence in half. */
-static int text_head(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-	if (n <= max)
-		return (int)n;
-	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
-		max--;
-	return (int)max;
-}
-
 static bool valid_slug(const char *s)
 {
 	return *s && strcmp(s, ".") && strcmp(s, "..") && !strpbrk(s, "/\\") &&

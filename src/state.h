@@ -68,8 +68,9 @@ bool state_inputs(const char *site_dir, const char *out_dir, const char *theme_d
 /* Writes the sums of the files the last digest read to "<parent>/.<name>.vade-known" beside its
  * output folder, when they changed since that record was read or written; for the next build,
  * which then reads only the files changed since. Called once the output folder is accepted (it
- * writes beside it): never for a folder vade refuses. Best effort: a record not written only
- * means the next build reads every file. */
+ * writes beside it): never for a folder vade refuses, nor when the digest's walk failed (a
+ * symbolic link, a file unreadable: what it read is not all the build read). Best effort: a
+ * record not written only means the next build reads every file. */
 void state_known_save(void);
 
 /* theme_dir (a real path) when no digest covers it already (it is outside the site's themes/

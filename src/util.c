@@ -482,9 +482,9 @@ void text_pos(const char *s, size_t off, int *line, int *col)
 {
 	int l = 1, c = 1;
 	for (size_t i = 0; i < off; i++) {
-		if (s[i] == '\n')
+		if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == off || s[i + 1] != '\n')))
 			l++, c = 1;
-		else if (((unsigned char)s[i] & 0xc0) != 0x80)
+		else if (((unsigned char)s[i] & 0xc0) != 0x80 && s[i] != '\r')
 			c++;
 	}
 	*line = l;
@@ -855,4 +855,14 @@ void run_threads(void *(*fn)(void *), void *arg, size_t threads)
 	for (size_t i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
 	free(th);
+}
+
+int text_head(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n <= max)
+		return (int)n;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return (int)max;
 }

@@ -153,8 +153,12 @@ bool path_temp_name(const char *name, const char *prefix);
 
 /* Returns the byte offset of the first invalid UTF-8 sequence, or -1 when s is valid. */
 long utf8_invalid_at(const char *s, size_t len);
+/* The bytes of s's first characters, at most max bytes of them, for "%.*s": a message shows the
+ * start of a long text without cutting a UTF-8 sequence in half. */
+int text_head(const char *s, size_t max);
 /* Line and column (1-based; the column in characters, as editors and libyaml count it: a
- * UTF-8 sequence is one) of byte offset off in s. */
+ * UTF-8 sequence is one) of byte offset off in s. A line ends at LF, CRLF or a lone CR, as
+ * CommonMark (2.1), YAML (5.4), XML (2.11) and Lua's lexer end lines. */
 void text_pos(const char *s, size_t off, int *line, int *col);
 
 /* Text as every reader of vade's takes it: a leading UTF-8 byte order mark

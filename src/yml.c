@@ -139,14 +139,8 @@ static bool next(struct ctx *c, yaml_event_t *ev)
 	if (c->parser.error == YAML_READER_ERROR) {
 		/* libyaml's reader gives a byte offset, not a mark: the line and column (in characters) are counted here */
 		size_t at = c->parser.problem_offset < c->len ? c->parser.problem_offset : c->len;
-		line = c->line0, col = 1;
-		for (size_t i = 0; i < at; i++) {
-			unsigned char ch = (unsigned char)c->text[i];
-			if (ch == '\n' || (ch == '\r' && (i + 1 >= c->len || c->text[i + 1] != '\n')))
-				line++, col = 1;
-			else if ((ch & 0xc0) != 0x80 && ch != '\r')
-				col++;
-		}
+		text_pos(c->text, at, &line, &col);
+		line += c->line0 - 1;
 		int v = c->parser.problem_value;
 		char what[32] = "";
 		if (v >= 0)
@@ -364,7 +358,8 @@ static bool tagged_scalar(struct ctx *c, struct yml_node *n, const yaml_event_t 
 	}
 	if (!want)
 		return true;
-	char *m = xasprintf("'%.60s' is not %s, as its tag !!%s says", n->str, want, core_name(ev->data.scalar.tag));
+	char *m = xasprintf("'%.*s' is not %s, as its tag !!%s says", text_head(n->str, 60), n->str, want,
+	                    core_name(ev->data.scalar.tag));
 	fail(c, ev->start_mark, m);
 	free(m);
 	return false;

@@ -166,5 +166,17 @@ int main(void)
 	free(sub);
 	free(deep);
 	free(f);
+	{
+		/* Lines end at LF, CRLF and a lone CR; columns count characters. */
+		const char *t = "a\nb\r\nc\rdé!";
+		int l1, c1, l2, c2, l3, c3, l4, c4;
+		text_pos(t, 2, &l1, &c1);  /* b */
+		text_pos(t, 5, &l2, &c2);  /* c */
+		text_pos(t, 7, &l3, &c3);  /* d */
+		text_pos(t, 10, &l4, &c4); /* ! */
+		ok(l1 == 2 && c1 == 1 && l2 == 3 && c2 == 1 && l3 == 4 && c3 == 1 && l4 == 4 && c4 == 3,
+		   "text_pos: LF, CRLF and a lone CR end lines, a UTF-8 sequence is one column (%d:%d %d:%d %d:%d %d:%d)",
+		   l1, c1, l2, c2, l3, c3, l4, c4);
+	}
 	return tap_done();
 }

@@ -603,6 +603,9 @@ struct import {
 	size_t fuzzy_left;      /* fuzzy units left out */
 	size_t brought;         /* units brought in */
 	struct vec strings;     /* struct string_edit *: UI strings and data fields to write */
+	struct lost *lost;      /* [nlost]: the strings units without an id are looked up in */
+	size_t nlost;
+	bool lost_made;
 };
 
 static void unit_error(struct import *im, const struct unit *x, const char *fmt, const char *arg)
@@ -1287,63 +1290,89 @@ static bool string_unit(struct import *im, const struct unit *x, const char *ori
 	return true;
 }
 
-struct field_find {
-	const struct unit *x;
-	char *path;             /* the data path of the field at the unit's file and line */
-	size_t hits;
+/* A string a unit without an id may name: where the export put it and the id it had. */
+struct lost {
+	bool ui;                /* a UI string; else a data field, tried first */
+	char *file;
+	const char *source;     /* the site's text */
+	int line;
+	char *id;
 };
 
-static void find_field(void *ctx, const char *path, const struct data_file *df, const struct yml_node *value,
+static int cmp_lost(const void *a, const void *b)
+{
+	const struct lost *x = a, *y = b;
+	int c = (x->ui > y->ui) - (x->ui < y->ui);
+	if (!c)
+		c = strcmp(x->file, y->file);
+	if (!c)
+		c = strcmp(x->source, y->source);
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+static void add_lost(struct import *im, bool ui, char *file, const char *source, int line, char *id)
+{
+	im->lost = xgrow(im->lost, im->nlost, sizeof *im->lost);
+	im->lost[im->nlost++] = (struct lost){ui, file, source, line, id};
+}
+
+static void lost_field(void *ctx, const char *path, const struct data_file *df, const struct yml_node *value,
                        const char *translated)
 {
 	(void)translated;
-	struct field_find *f = ctx;
-	if (strcmp(df->src, f->x->file) || strcmp(value->str, f->x->source) || (f->x->line && value->line != f->x->line))
-		return;
-	free(f->path);
-	f->path = xstrdup(path);
-	f->hits++;
+	add_lost(ctx, false, xstrdup(df->src), value->str, value->line, xasprintf("data:%s", path));
 }
 
-/* The id a unit without one would have had: its UI key or data path, found by
- * file, line and source text. Caller frees; NULL when not exactly one. */
-static char *lost_id(const struct site *s, const struct unit *x)
+/* Every data field and UI string by file, text and line, made once an import meets a unit without
+ * an id: looking each one up in all of them cost the site's strings per unit. */
+static void lost_index(struct import *im)
+{
+	passage_fields_each(im->s, 1, lost_field, im);
+	struct vec keys = VEC_INIT;
+	passage_ui_keys(im->s, &keys);
+	for (size_t i = 0; i < keys.n; i++) {
+		int line;
+		char *file = ui_file(im->s, keys.v[i], &line);
+		add_lost(im, true, file, site_ui(im->s, 0, keys.v[i]), line, xasprintf("ui:%s", (char *)keys.v[i]));
+	}
+	vec_free(&keys);
+	xqsort(im->lost, im->nlost, sizeof *im->lost, cmp_lost);
+	im->lost_made = true;
+}
+
+/* The id a unit without one would have had: its data path, else its UI key, found by file, line
+ * and source text (any line when the unit gives none). Caller frees; NULL when not exactly one. */
+static char *lost_id(struct import *im, const struct unit *x)
 {
 	if (!x->file)
 		return NULL;
-	struct field_find f = {x, NULL, 0};
-	passage_fields_each(s, 1, find_field, &f);
-	if (f.hits == 1) {
-		char *id = xasprintf("data:%s", f.path);
-		free(f.path);
-		return id;
-	}
-	free(f.path);
-	struct vec keys = VEC_INIT;
-	passage_ui_keys(s, &keys);
-	char *id = NULL;
-	size_t hits = 0;
-	for (size_t i = 0; i < keys.n; i++) {
-		int line;
-		char *file = ui_file(s, keys.v[i], &line);
-		if (!strcmp(file, x->file) && !strcmp(site_ui(s, 0, keys.v[i]), x->source) && (!x->line || line == x->line)) {
-			free(id);
-			id = xasprintf("ui:%s", (char *)keys.v[i]);
-			hits++;
+	if (!im->lost_made)
+		lost_index(im);
+	for (int ui = 0; ui < 2; ui++) {
+		struct lost key = {ui, x->file, x->source, 0, NULL};
+		size_t lo = 0, hi = im->nlost; /* the first not before (ui, file, source) */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (cmp_lost(&im->lost[mid], &key) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
 		}
-		free(file);
+		const struct lost *hit = NULL;
+		size_t hits = 0;
+		for (size_t i = lo; i < im->nlost && im->lost[i].ui == ui && !strcmp(im->lost[i].file, x->file) &&
+		                    !strcmp(im->lost[i].source, x->source); i++)
+			if (!x->line || im->lost[i].line == x->line)
+				hit = &im->lost[i], hits++;
+		if (hits == 1)
+			return xstrdup(hit->id);
 	}
-	vec_free(&keys);
-	if (hits != 1) {
-		free(id);
-		id = NULL;
-	}
-	return id;
+	return NULL;
 }
 
 static void import_string(struct import *im, const struct unit *x)
 {
-	char *own_id = id_of(x) ? NULL : lost_id(im->s, x);
+	char *own_id = id_of(x) ? NULL : lost_id(im, x);
 	const char *id = id_of(x) ? x->id : own_id;
 	if (!id) {
 		unit_error(im, x, "%s", "names nothing in this site (it has no id, and its file and text match no "
@@ -1406,7 +1435,7 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
                     const struct import_opts *opts)
 {
 	size_t errors0 = diag_errors(), warnings0 = diag_warnings();
-	struct import im = {s, lang, path, opts, PLAN_INIT, status_store_load(s, lang), NULL, 0, 0, VEC_INIT};
+	struct import im = {s, lang, path, opts, PLAN_INIT, status_store_load(s, lang), NULL, 0, 0, VEC_INIT, NULL, 0, false};
 	im.used = xcalloc(u->n + 1, sizeof *im.used);
 	for (size_t k = 0; k < u->n; k++) {
 		char why[64];
@@ -1460,6 +1489,11 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 		       "reviewed)\n", im.fuzzy_left, im.fuzzy_left == 1 ? "entry" : "entries");
 	plan_free(&im.plan);
 	strings_free(&im.strings);
+	for (size_t i = 0; i < im.nlost; i++) {
+		free(im.lost[i].file);
+		free(im.lost[i].id);
+	}
+	free(im.lost);
 	status_store_free(im.st);
 	free(im.used);
 	return diag_errors() > errors0 ? 1 : 0;

@@ -349,14 +349,63 @@ static mode_t new_file_mode(void)
 	return 0666 & ~mask;
 }
 
+/* Removes what match(name, arg) takes in dir that a killed process left (util.h). */
+static void sweep(const char *dir, bool (*match)(const char *name, const char *arg), const char *arg)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	time_t now = time(NULL);
+	while (d && (e = readdir(d))) {
+		struct stat st;
+		if (match(e->d_name, arg) && fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_nlink == 1 && st.st_uid == geteuid() && now - st.st_mtime > 60)
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	if (d)
+		closedir(d);
+}
+
+static bool prefix_temp(const char *name, const char *prefix) { return path_temp_name(name, prefix); }
+
+void file_sweep_temps(const char *prefix)
+{
+	char *dir = path_dir(prefix);
+	const char *slash = strrchr(prefix, '/');
+	sweep(dir, prefix_temp, slash ? slash + 1 : prefix);
+	free(dir);
+}
+
+/* ".<name>.vade-tmp-XXXXXX": file_stage()'s temporary file of any name. */
+static bool stage_temp(const char *name, const char *unused)
+{
+	(void)unused;
+	const char *t = strstr(name, ".vade-tmp-");
+	while (t && strstr(t + 1, ".vade-tmp-"))
+		t = strstr(t + 1, ".vade-tmp-");
+	return name[0] == '.' && t && t > name && path_temp_name(t, ".vade-tmp-");
+}
+
+/* Sweeps the stage's temporary files of a folder once per process: sweeping it for each file
+ * staged read the whole folder each time, and an import writing n files into one folder cost
+ * n² (issue 13). */
+static void sweep_stage_once(const char *dir)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static struct strmap swept = STRMAP_INIT_OWNED;
+	bool added;
+	pthread_mutex_lock(&lock);
+	strmap_put(&swept, dir, &added);
+	pthread_mutex_unlock(&lock);
+	if (added)
+		sweep(dir, stage_temp, NULL);
+}
+
 int file_stage(const char *path, const void *data, size_t len, char **tmp_out)
 {
 	const char *slash = strrchr(path, '/');
 	char *dir = path_dir(path);
 	char *tmp = xasprintf("%s/.%s.vade-tmp-XXXXXX", dir, slash ? slash + 1 : path);
-	tmp[strlen(tmp) - 6] = '\0';
-	file_sweep_temps(tmp); /* what a process killed while writing this file left */
-	strcat(tmp, "XXXXXX");
+	sweep_stage_once(dir); /* what a process killed while writing into this folder left */
 	int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT && slash && mkdir_p(dir) == 0) {
 		strcpy(tmp + strlen(tmp) - 6, "XXXXXX");
@@ -781,25 +830,6 @@ bool path_temp_name(const char *name, const char *prefix)
 	size_t n = strlen(prefix);
 	return !strncmp(name, prefix, n) && strlen(name + n) == 6 &&
 	       strspn(name + n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") == 6;
-}
-
-void file_sweep_temps(const char *prefix)
-{
-	char *dir = path_dir(prefix);
-	const char *slash = strrchr(prefix, '/');
-	const char *base = slash ? slash + 1 : prefix;
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	time_t now = time(NULL);
-	while (d && (e = readdir(d))) {
-		struct stat st;
-		if (path_temp_name(e->d_name, base) && fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISREG(st.st_mode) && st.st_nlink == 1 && st.st_uid == geteuid() && now - st.st_mtime > 60)
-			unlinkat(dirfd(d), e->d_name, 0);
-	}
-	if (d)
-		closedir(d);
-	free(dir);
 }
 
 FILE *file_create_temp(const char *path, char **tmp)

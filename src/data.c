@@ -57,6 +57,7 @@ void data_load(struct site *s)
 	free(all);
 	xqsort(names.v, names.n, sizeof *names.v, cmp_str);
 	s->data = xcalloc(names.n ? names.n : 1, sizeof *s->data);
+	size_t nnames = 0;
 	for (size_t i = 0; i < names.n; i++) {
 		char *name = names.v[i];
 		struct data_file *df = &s->data[s->ndata];
@@ -88,18 +89,23 @@ void data_load(struct site *s)
 			free(text);
 		}
 		/* references.json and references.yaml: one bibliography, not two. */
-		size_t k = 0;
-		while (k < s->ndata && !(s->data[k].lang == df->lang && !strcmp(s->data[k].name, name)))
-			k++;
-		if (k < s->ndata) {
-			diag_error(s->data[k].src, 0, 0, "%s is the bibliography too; keep one of the two "
+		bool added;
+		size_t *slot = strmap_put(&s->data_names, name, &added);
+		if (added) {
+			*slot = nnames++;
+			s->data_slots = xgrow(s->data_slots, *slot, (s->nlangs + 1) * sizeof *s->data_slots);
+			memset(s->data_slots + *slot * (s->nlangs + 1), 0, (s->nlangs + 1) * sizeof *s->data_slots);
+		}
+		size_t *at = &s->data_slots[*slot * (s->nlangs + 1) + (size_t)(df->lang + 1)];
+		if (*at) {
+			diag_error(s->data[*at - 1].src, 0, 0, "%s is the bibliography too; keep one of the two "
 			           "(CSL-JSON or CSL-YAML)", df->src);
 			yml_free(df->doc);
 			free(df->src);
 			free(name);
 			continue;
 		}
-		s->ndata++;
+		*at = ++s->ndata;
 	}
 	vec_free(&names);
 	for (size_t i = 0; i < s->ndata; i++)
@@ -109,10 +115,9 @@ void data_load(struct site *s)
 		struct data_file *t = &s->data[i];
 		if (t->lang < 0 || !t->doc || !t->doc->root || t->doc->root->kind != YML_SEQ)
 			continue;
-		const struct data_file *base = NULL;
-		for (size_t k = 0; k < s->ndata; k++)
-			if (s->data[k].lang == -1 && !strcmp(s->data[k].name, t->name) && s->data[k].doc)
-				base = &s->data[k];
+		const struct data_file *base = site_data_file(s, t->name, -1);
+		if (base && !base->doc)
+			base = NULL;
 		for (size_t j = 0; j < t->doc->root->n; j++) {
 			const struct yml_node *item = t->doc->root->kids[j];
 			const char *id = yml_str(yml_get(item, "id"));
@@ -121,6 +126,13 @@ void data_load(struct site *s)
 				          id ? id : "", t->name);
 		}
 	}
+}
+
+const struct data_file *site_data_file(const struct site *s, const char *name, int lang)
+{
+	const size_t *slot = strmap_get(&s->data_names, name);
+	size_t at = slot && lang >= -1 && lang < (int)s->nlangs ? s->data_slots[*slot * (s->nlangs + 1) + (size_t)(lang + 1)] : 0;
+	return at ? &s->data[at - 1] : NULL;
 }
 
 const struct yml_node *site_data_item(const struct data_file *df, const char *id)

@@ -1395,12 +1395,8 @@ static void import_string(struct import *im, const struct unit *x)
 		}
 		if (string_unit(im, x, orig, TR_DATA, id + 5)) {
 			/* The translation's file as it is named (its language tag in any case), else a new one. */
-			char *rel = NULL;
-			for (size_t i = 0; !rel && i < im->s->ndata; i++)
-				if (im->s->data[i].lang == (int)im->lang && !strcmp(im->s->data[i].name, name))
-					rel = xstrdup(im->s->data[i].src);
-			if (!rel)
-				rel = xasprintf("content/data/%s.%s.yaml", name, im->s->langs[im->lang].code);
+			const struct data_file *tr = site_data_file(im->s, name, (int)im->lang);
+			char *rel = tr ? xstrdup(tr->src) : xasprintf("content/data/%s.%s.yaml", name, im->s->langs[im->lang].code);
 			pend_string(im, rel, s1 + 1, s2 + 1, x->target);
 			free(rel);
 		}

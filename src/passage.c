@@ -318,14 +318,6 @@ static bool translatable_field(const char *k)
 	return true;
 }
 
-static const struct data_file *data_in(const struct site *s, const char *name, int lang)
-{
-	for (size_t i = 0; i < s->ndata; i++)
-		if (s->data[i].lang == lang && !strcmp(s->data[i].name, name))
-			return &s->data[i];
-	return NULL;
-}
-
 const struct yml_node *passage_data_item(const struct yml_node *list, const char *id)
 {
 	for (size_t i = 0; list && list->kind == YML_SEQ && i < list->n; i++) {
@@ -338,7 +330,7 @@ const struct yml_node *passage_data_item(const struct yml_node *list, const char
 
 const char *passage_field_original(const struct site *s, const char *name, const char *id, const char *field)
 {
-	const struct data_file *df = data_in(s, name, -1);
+	const struct data_file *df = site_data_file(s, name, -1);
 	const struct yml_node *item = df && df->doc ? site_data_item(df, id) : NULL;
 	return yml_str(yml_get(item, field));
 }
@@ -352,7 +344,7 @@ void passage_fields_each(const struct site *s, size_t lang, passage_field_fn fn,
 		const struct yml_node *root = df->doc->root;
 		if (root->kind != YML_SEQ)
 			continue;
-		const struct data_file *tr = data_in(s, df->name, (int)lang);
+		const struct data_file *tr = site_data_file(s, df->name, (int)lang);
 		for (size_t j = 0; j < root->n; j++) {
 			const struct yml_node *item = root->kids[j];
 			const char *id = yml_str(yml_get(item, "id"));

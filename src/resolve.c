@@ -167,10 +167,10 @@ static void resolve_data_sets(struct resolved *r)
 		d->name = s->data[i].name;
 		d->root = xcalloc(s->nlangs, sizeof *d->root);
 		for (size_t l = 0; l < s->nlangs; l++) {
+			const struct data_file *tr = l ? site_data_file(s, d->name, (int)l) : NULL;
 			d->root[l] = s->data[i].doc->root;
-			for (size_t k = 0; l > 0 && k < s->ndata; k++)
-				if (s->data[k].lang == (int)l && s->data[k].doc && !strcmp(s->data[k].name, d->name))
-					d->root[l] = overlay(r, d->root[l], s->data[k].doc->root);
+			if (tr && tr->doc)
+				d->root[l] = overlay(r, d->root[l], tr->doc->root);
 		}
 	}
 	xqsort(r->data, r->ndata, sizeof *r->data, cmp_data_set);

@@ -894,11 +894,8 @@ struct site *site_load(const char *dir, int jobs)
 	s->nresources = res.n;
 	data_load(s);
 	data_load_ui(s);
-	const struct yml_doc *refs = NULL;
-	for (size_t i = 0; i < s->ndata; i++)
-		if (s->data[i].lang == -1 && !strcmp(s->data[i].name, "references"))
-			refs = s->data[i].doc;
-	cite_refs_load(&s->refs, refs);
+	const struct data_file *refs = site_data_file(s, "references", -1);
+	cite_refs_load(&s->refs, refs ? refs->doc : NULL);
 	return s;
 }
 
@@ -932,6 +929,8 @@ void site_free(struct site *s)
 		strmap_free(&s->data[i].ids);
 	}
 	free(s->data);
+	strmap_free(&s->data_names);
+	free(s->data_slots);
 	cite_refs_free(&s->refs);
 	if (s->ui)
 		for (size_t i = 0; i < 2 * s->nlangs; i++)

@@ -102,6 +102,9 @@ struct site {
 	struct strmap by_key;   /* page key -> index in pages, once pages are all known (site_find) */
 	struct data_file *data;
 	size_t ndata;
+	struct strmap data_names; /* a data file's name: its slot in data_slots (site_data_file) */
+	size_t *data_slots;     /* [(nlangs + 1) per name]: 1 + the index in data of the default file, then
+	                         * of each language's; 0 for none */
 	struct yml_doc **ui;    /* [nlangs * 2]: content/i18n then theme i18n, either may be NULL */
 	struct cite_refs refs;  /* the bibliography, content/data/references.yaml */
 	char **resources;       /* other files under content/, relative to content/, sorted */
@@ -146,6 +149,9 @@ char *site_page_output(const struct site *s, const struct page *p, size_t lang);
 char *site_url_relative(const char *from, const char *to);
 /* The item of data file df's list whose `id` reads as id, or NULL. */
 const struct yml_node *site_data_item(const struct data_file *df, const char *id);
+/* content/data/<name>.yaml (lang -1) or its language's <name>.<lang>.yaml, or NULL: looked up, not
+ * searched, whatever the number of data files. */
+const struct data_file *site_data_file(const struct site *s, const char *name, int lang);
 /* content/i18n/<lang><ext> (ext ".yaml" or ".status.yaml"), the code in
  * any case ("pt-br.yaml" for pt-BR: BCP 47 tags are case-insensitive); the
  * code as site.yaml writes it when no such file exists. Caller frees. */

@@ -619,7 +619,8 @@ void cite_end_parse(struct cite_ctx *c, cmark_node *doc)
 			if (k >= 0) {
 				atomic_store(&c->refs->used[k], true);
 			} else {
-				char *s = c->refs ? suggest(c->refs, item->key) : NULL;
+				/* each suggestion is a pass over the bibliography: for the first few of a text */
+				char *s = c->refs && c->suggested++ < CITE_SUGGEST_MAX ? suggest(c->refs, item->key) : NULL;
 				diag_error(c->src ? c->src : "content", line, col, "unknown source '@%s'%s%s%s", item->key,
 				           s ? " (did you mean " : "", s ? s : "", s ? "?)" : "");
 				free(s);
@@ -641,25 +642,28 @@ void cite_end_parse(struct cite_ctx *c, cmark_node *doc)
 
 void cite_resolve(struct cite_ctx *c)
 {
+	struct strmap firsts = STRMAP_INIT; /* a source's key: its first citation in first_of */
+	struct cite_item **first_of = NULL;
+	size_t nfirst = 0;
 	for (size_t i = 0; i < c->nnotes; i++) {
 		struct cite_note *note = &c->notes[i];
 		for (size_t j = 0; j < note->nitems; j++) {
 			struct cite_item *item = &note->items[j];
 			item->short_used = false;
-			/* The source's first citation, if any, before this one. */
-			struct cite_item *first = NULL;
-			for (size_t a = 0; a <= i && !first; a++)
-				for (size_t b = 0; b < c->notes[a].nitems && !(a == i && b >= j); b++)
-					if (!strcmp(c->notes[a].items[b].key, item->key)) {
-						first = &c->notes[a].items[b];
-						item->first_note = c->notes[a].n;
-						break;
-					}
-			if (!first) {
+			/* The source's first citation, if any, before this one: looked up, where scanning every
+			 * citation before it made a page of 32,000 distinct sources quadratic. */
+			bool added;
+			size_t *seen = strmap_put(&firsts, item->key, &added);
+			if (added) {
+				*seen = nfirst;
+				first_of = xgrow(first_of, nfirst, sizeof *first_of);
+				first_of[nfirst++] = item;
 				item->position = CITE_FIRST;
 				item->first_note = note->n;
 				continue;
 			}
+			struct cite_item *first = first_of[*seen];
+			item->first_note = first->first_note;
 			/* "Id." refers to the one source cited just before: the previous item of
 			 * this note, or the previous note when it cites that source alone
 			 * (CSL 1.0.2, "Position"). After a pinpoint, a citation without one
@@ -677,4 +681,6 @@ void cite_resolve(struct cite_ctx *c)
 			}
 		}
 	}
+	strmap_free(&firsts);
+	free(first_of);
 }

@@ -63,7 +63,11 @@ struct cite_ctx {
 	void *marker_ctx;
 	struct cite_note *notes;
 	size_t nnotes, cap;
+	size_t suggested;       /* unknown sources given a "did you mean": the first CITE_SUGGEST_MAX */
 };
+/* Each suggestion is a pass over the bibliography: a text citing thousands of unknown sources
+ * gets it for the first ones only. */
+#define CITE_SUGGEST_MAX 32
 
 /* Registers the "cite" syntax extension with cmark-gfm (once, before any parse). */
 void cite_register(void);

@@ -691,33 +691,59 @@ struct choice {
 	char *text;               /* its fitted target */
 };
 
+/* A passage of the aligned page by its digest, to find one by text. */
+struct by_digest {
+	uint64_t d;
+	size_t i;               /* in the aligned page */
+};
+
+static int cmp_by_digest(const void *a, const void *b)
+{
+	const struct by_digest *x = a, *y = b;
+	if (x->d != y->d)
+		return x->d < y->d ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
 /* Matches unit x to a passage of the aligned page: by name (names: name ->
  * index in a) with the same source, else by source alone when exactly one
- * passage not yet chosen has it. */
+ * passage not yet chosen has it (texts: a's passages sorted by digest, ntexts
+ * of them; each unit without an id scanned the whole page). */
 static size_t match(struct import *im, const struct unit *x, const struct passage_set *sg,
-                    const struct page_align *a, const struct choice *ch, const struct strmap *names)
+                    const struct page_align *a, const struct choice *ch, const struct strmap *names,
+                    const struct by_digest *texts, size_t ntexts)
 {
 	const char *name = id_of(x) ? strrchr(x->id, ':') + 1 : NULL;
 	uint64_t d = passage_digest(x->source, strlen(x->source));
 	const size_t *hit = name ? strmap_get(names, name) : NULL;
-	size_t by_name = hit ? *hit : SIZE_MAX, by_text = SIZE_MAX, texts = 0;
+	size_t by_name = hit ? *hit : SIZE_MAX, by_text = SIZE_MAX, same = 0;
 	if (by_name != SIZE_MAX && sg->v[a->v[by_name].orig].digest == d)
 		return by_name; /* the usual case: the passage its id names, with the same text */
-	for (size_t i = 0; i < a->n; i++)
-		if (a->v[i].orig != SIZE_MAX && sg->v[a->v[i].orig].digest == d && !ch[i].unit)
-			by_text = i, texts++;
+	size_t lo = 0, hi = ntexts; /* the first passage with digest d */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (texts[mid].d < d)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < ntexts && texts[end].d == d)
+		end++;
+	for (size_t k = lo; k < end; k++)
+		if (!ch[texts[k].i].unit)
+			by_text = texts[k].i, same++;
 	/* Without a usable id: by text, the original's line telling repeated texts apart. */
-	if (by_name == SIZE_MAX && texts > 1 && x->line)
-		for (size_t i = 0; i < a->n; i++)
-			if (a->v[i].orig != SIZE_MAX && !ch[i].unit && sg->v[a->v[i].orig].digest == d &&
-			    sg->v[a->v[i].orig].line == x->line)
-				by_text = i, texts = 1;
-	if (by_name == SIZE_MAX && texts == 1)
+	if (by_name == SIZE_MAX && same > 1 && x->line)
+		for (size_t k = lo; k < end; k++)
+			if (!ch[texts[k].i].unit && sg->v[a->v[texts[k].i].orig].line == x->line)
+				by_text = texts[k].i, same = 1;
+	if (by_name == SIZE_MAX && same == 1)
 		return by_text;
 	if (by_name != SIZE_MAX)
 		unit_error(im, x, "%s", "its original changed since the file was exported; not imported "
 		                        "(merge the file with a new export, e.g. with msgmerge, and translate what changed)");
-	else if (texts > 1)
+	else if (same > 1)
 		unit_error(im, x, "%s", "its text is in several places of the page and its id is gone; not imported");
 	else
 		unit_error(im, x, "%s", "no passage of the page has this original text; not imported");
@@ -897,9 +923,14 @@ static void import_page(struct import *im, const struct page *p, const struct un
 	size_t chosen = 0;
 	bool refused = false;
 	struct strmap names = STRMAP_INIT; /* passage name -> its place in a (names are the page's own strings) */
+	struct by_digest *by_text = xcalloc(a.n + 1, sizeof *by_text);
+	size_t ntexts = 0;
 	for (size_t i = 0; i < a.n; i++)
-		if (a.v[i].orig != SIZE_MAX)
+		if (a.v[i].orig != SIZE_MAX) {
 			*strmap_put(&names, a.v[i].name, NULL) = i;
+			by_text[ntexts++] = (struct by_digest){sg.v[a.v[i].orig].digest, i};
+		}
+	xqsort(by_text, ntexts, sizeof *by_text, cmp_by_digest);
 	for (size_t m = 0; m < nmine; m++) {
 		size_t k = mine[m];
 		const struct unit *x = &u->v[k];
@@ -915,7 +946,7 @@ static void import_page(struct import *im, const struct page *p, const struct un
 			refused = true;
 			continue;
 		}
-		size_t i = match(im, x, &sg, &a, ch, &names);
+		size_t i = match(im, x, &sg, &a, ch, &names, by_text, ntexts);
 		if (i == SIZE_MAX)
 			continue;
 		const struct passage *g = &sg.v[a.v[i].orig];
@@ -992,6 +1023,7 @@ static void import_page(struct import *im, const struct page *p, const struct un
 		free(ch[i].text);
 	free(ch);
 	strmap_free(&names);
+	free(by_text);
 	page_align_free(&a);
 	passage_set_free(&sg);
 	passage_set_free(&tr);

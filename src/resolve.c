@@ -34,6 +34,8 @@ struct data_set {
 
 struct resolved {
 	const struct site *s;
+	struct vec link_cands;  /* const char *: what a missing link's hint is chosen from (missing()) */
+	struct vec link_folders; /* char *: the folder names in it, owned */
 	const struct tr_report *status;
 	size_t nlangs;
 	unsigned char *text_lang; /* [npages * nlangs]: 1 + the language whose text is shown */
@@ -537,30 +539,31 @@ char *resolve_link_hint(const char *src, const char *path, const char *const *ca
 static char *missing(const struct resolved *r, const char *src, const char *what, const char *url, size_t plen,
                      const char *norm)
 {
+	char *hint = resolve_link_hint(src, norm, (const char *const *)r->link_cands.v, r->link_cands.n);
+	char *msg = hint ? xasprintf("link to a missing %s '%.*s' (did you mean '%s'?)", what, (int)plen, url, hint)
+	                 : xasprintf("link to a missing %s '%.*s'", what, (int)plen, url);
+	free(hint);
+	return msg;
+}
+
+/* The pages, folders and files a missing link's hint is chosen from, made once: made for each
+ * missing link, a site migrated with thousands of broken links cost pages × links in it. */
+static void resolve_link_cands(struct resolved *r)
+{
 	const struct site *s = r->s;
-	struct vec cands = VEC_INIT, owned = VEC_INIT;
 	for (size_t i = 0; i < s->npages; i++) {
 		const struct page *p = s->pages[i];
 		for (size_t l = 0; l < s->nlangs; l++)
 			if (p->docs[l] && p->docs[l]->src && !strncmp(p->docs[l]->src, "content/", 8))
-				vec_push(&cands, p->docs[l]->src + 8);
+				vec_push(&r->link_cands, p->docs[l]->src + 8);
 		if (p->is_section && p->key[0]) {
 			char *folder = xasprintf("%s/", p->key);
-			vec_push(&owned, folder);
-			vec_push(&cands, folder);
+			vec_push(&r->link_folders, folder);
+			vec_push(&r->link_cands, folder);
 		}
 	}
 	for (size_t i = 0; i < s->nresources; i++)
-		vec_push(&cands, s->resources[i]);
-	char *hint = resolve_link_hint(src, norm, (const char *const *)cands.v, cands.n);
-	char *msg = hint ? xasprintf("link to a missing %s '%.*s' (did you mean '%s'?)", what, (int)plen, url, hint)
-	                 : xasprintf("link to a missing %s '%.*s'", what, (int)plen, url);
-	free(hint);
-	for (size_t i = 0; i < owned.n; i++)
-		free(owned.v[i]);
-	vec_free(&owned);
-	vec_free(&cands);
-	return msg;
+		vec_push(&r->link_cands, s->resources[i]);
 }
 
 int resolve_link(const struct resolved *r, const char *src, const char *url, struct link_target *t, char **err)
@@ -711,6 +714,7 @@ struct resolved *resolve_site(const struct site *s, const struct tr_report *stat
 	resolve_data_sets(r);
 	resolve_fallbacks(r);
 	resolve_origins(r);
+	resolve_link_cands(r);
 	resolve_reserved(r);
 	return r;
 }
@@ -737,6 +741,10 @@ void resolve_free(struct resolved *r)
 	for (size_t i = 0; i < r->ndata; i++)
 		free(r->data[i].root);
 	free(r->data);
+	for (size_t i = 0; i < r->link_folders.n; i++)
+		free(r->link_folders.v[i]);
+	vec_free(&r->link_folders);
+	vec_free(&r->link_cands);
 	for (size_t i = 0; i < r->made.n; i++)
 		free(r->made.v[i]);
 	vec_free(&r->made);

@@ -718,9 +718,12 @@ size_t text_distance(const char *a, const char *b)
 
 const char *text_nearest(const char *key, const char *const *cands, size_t n, size_t limit)
 {
-	size_t best = (size_t)-1;
+	size_t best = (size_t)-1, kl = strlen(key);
 	const char *who = NULL;
 	for (size_t i = 0; i < n; i++) {
+		size_t cl = strlen(cands[i]);
+		if ((kl > cl ? kl - cl : cl - kl) > limit)
+			continue; /* the distance is at least the difference in length */
 		size_t d = text_distance(key, cands[i]);
 		if (d <= limit && (d < best || (d == best && strcmp(cands[i], who) < 0))) {
 			best = d;

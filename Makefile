@@ -30,7 +30,7 @@ TSAN_OBJ = $(SRC:src/%.c=build/tsan/%.o)
 ALL_CFLAGS = $(STD) $(WARN) $(CFLAGS) $(DEP_CFLAGS) -DVADE_DATADIR='"$(PREFIX)/share/vade"'
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all site deps check check-asan regen unit clean install serve pdf fonts fuzz fuzz-all bench bench-search
+.PHONY: all site deps check check-asan regen unit clean install serve pdf fonts fuzz fuzz-all bench bench-growth bench-search
 
 all: site
 
@@ -143,6 +143,10 @@ fuzz-all: build/vade $(FUZZ_NAMES:%=build/fuzz/fuzz-%)
 # which; build/bench keeps them). BENCH= names some: make bench BENCH="1k skew".
 bench: build/vade
 	bench/run $(BENCH)
+
+# How the cost grows with one dimension of the input at a time (bench/growth says which).
+bench-growth: build/vade
+	bench/growth $(GROWTH)
 
 # PDFs of the cards, sheets and handbooks, beside their HTML in dist/.
 pdf: site

@@ -375,29 +375,38 @@ void file_sweep_temps(const char *prefix)
 	free(dir);
 }
 
-/* ".<name>.vade-tmp-XXXXXX": file_stage()'s temporary file of any name. */
-static bool stage_temp(const char *name, const char *unused)
-{
-	(void)unused;
-	const char *t = strstr(name, ".vade-tmp-");
-	while (t && strstr(t + 1, ".vade-tmp-"))
-		t = strstr(t + 1, ".vade-tmp-");
-	return name[0] == '.' && t && t > name && path_temp_name(t, ".vade-tmp-");
-}
+/* The names in folders file_stage() wrote into that look like its temporary files (".<name>.vade-
+ * tmp-XXXXXX"), listed once per folder and process: listing the folder for each file staged cost
+ * n² for n files written into one folder (issue 13). A file's own are removed when it is staged,
+ * by sweep()'s rule, as before: nothing but what a killed writer of that very file left. */
+static pthread_mutex_t stage_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct strmap stage_dirs = STRMAP_INIT_OWNED; /* folder: 1 + its list in stage_names */
+static struct vec stage_names;  /* struct vec * of char *: the temporary-looking names of a folder */
 
-/* Sweeps the stage's temporary files of a folder once per process: sweeping it for each file
- * staged read the whole folder each time, and an import writing n files into one folder cost
- * n² (issue 13). */
-static void sweep_stage_once(const char *dir)
+static void sweep_stage(const char *dir, const char *base)
 {
-	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	static struct strmap swept = STRMAP_INIT_OWNED;
+	pthread_mutex_lock(&stage_lock);
 	bool added;
-	pthread_mutex_lock(&lock);
-	strmap_put(&swept, dir, &added);
-	pthread_mutex_unlock(&lock);
-	if (added)
-		sweep(dir, stage_temp, NULL);
+	size_t *at = strmap_put(&stage_dirs, dir, &added);
+	if (added) {
+		struct vec *names = xcalloc(1, sizeof *names);
+		DIR *d = opendir(dir);
+		struct dirent *e;
+		while (d && (e = readdir(d)))
+			if (e->d_name[0] == '.' && strstr(e->d_name + 1, ".vade-tmp-"))
+				vec_push(names, xstrdup(e->d_name));
+		if (d)
+			closedir(d);
+		vec_push(&stage_names, names);
+		*at = stage_names.n;
+	}
+	struct vec *names = stage_names.v[*at - 1];
+	bool any = false;
+	for (size_t i = 0; i < names->n && !any; i++)
+		any = path_temp_name(names->v[i], base);
+	pthread_mutex_unlock(&stage_lock);
+	if (any) /* rare: a writer was killed; the folder is read again, by the rule of old */
+		sweep(dir, prefix_temp, base);
 }
 
 int file_stage(const char *path, const void *data, size_t len, char **tmp_out)
@@ -405,7 +414,9 @@ int file_stage(const char *path, const void *data, size_t len, char **tmp_out)
 	const char *slash = strrchr(path, '/');
 	char *dir = path_dir(path);
 	char *tmp = xasprintf("%s/.%s.vade-tmp-XXXXXX", dir, slash ? slash + 1 : path);
-	sweep_stage_once(dir); /* what a process killed while writing into this folder left */
+	tmp[strlen(tmp) - 6] = '\0';
+	sweep_stage(dir, strrchr(tmp, '/') + 1); /* what a process killed while writing this file left */
+	strcat(tmp, "XXXXXX");
 	int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT && slash && mkdir_p(dir) == 0) {
 		strcpy(tmp + strlen(tmp) - 6, "XXXXXX");

@@ -114,10 +114,10 @@ int file_write_atomic(const char *path, const void *data, size_t len);
  * file_stage_commit() renames it over path (0, or -1 with errno and the
  * temporary file removed). A caller that gives up between them unlinks tmp.
  * A symbolic link at path is replaced, never followed: a caller that should
- * write where a link leads resolves it first (site_write_path()). The first
- * file staged into a folder removes the temporary files ".<name>.vade-tmp-
- * XXXXXX" a killed process left there (as file_sweep_temps() says), once per
- * process: per file, it read the folder each time. */
+ * write where a link leads resolves it first (site_write_path()). Staging a
+ * file removes the temporary files of that file a killed writer left (as
+ * file_sweep_temps() says); a folder's names are read once per process to
+ * tell whether there are any (reading it per file staged cost n²). */
 int file_stage(const char *path, const void *data, size_t len, char **tmp);
 int file_stage_commit(const char *tmp, const char *path);
 /* file_write_atomic() unless path already holds exactly these bytes (then the

@@ -1037,7 +1037,10 @@ static void import_page(struct import *im, const struct page *p, const struct un
 static void plan_yaml(struct import *im, const char *rel, char *text)
 {
 	size_t before = diag_errors();
-	struct yml_doc *d = yml_parse(rel, text, strlen(text), 1);
+	/* its messages' lines are the new text's, not the file's: said so in their name */
+	char *name = xasprintf("%s (as the import would write it)", rel);
+	struct yml_doc *d = yml_parse(name, text, strlen(text), 1);
+	free(name);
 	yml_free(d);
 	if (diag_errors() > before) {
 		diag_error(rel, 0, 0, "the import would make this file unreadable; not written");
@@ -1056,14 +1059,15 @@ struct string_edit {
 	char *field;            /* the data item's field; NULL for a UI string */
 	char *value;
 	size_t order;           /* in the exchange file */
-	bool superseded;        /* a later unit sets the same place: the later wins */
+	const struct unit *unit;
+	bool superseded;        /* a later unit sets the same place (an error) */
 };
 
-static void pend_string(struct import *im, const char *rel, const char *key, const char *field, const char *value)
+static void pend_string(struct import *im, const struct unit *x, const char *rel, const char *key, const char *field)
 {
 	struct string_edit *e = xcalloc(1, sizeof *e);
-	*e = (struct string_edit){xstrdup(rel), xstrdup(key), field ? xstrdup(field) : NULL, xstrdup(value),
-	                          im->strings.n, false};
+	*e = (struct string_edit){xstrdup(rel), xstrdup(key), field ? xstrdup(field) : NULL, xstrdup(x->target),
+	                          im->strings.n, x, false};
 	vec_push(&im->strings, e);
 }
 
@@ -1097,10 +1101,19 @@ static bool value_edit(const char *rel, const char *text, size_t len, const stru
 	if (n->kind != YML_SCALAR) {
 		diag_error(rel, n->line, n->col, "'%s' is not a text here; not imported", key);
 	} else if (!yml_value_span(text, len, map, key, &st, &en, cur)) {
-		diag_error(rel, n->line, n->col, "'%s' comes from a mapping merged in with '<<'; not imported: give "
+		/* at the mapping it is merged into: the merged value's place is another item's */
+		diag_error(rel, map->line, map->col, "'%s' comes from a mapping merged in with '<<'; not imported: give "
 		           "it a value of its own here", key);
 	} else if (!yml_str(n) || strcmp(n->str, e->value)) {
-		*out = (struct edit){st, en, yaml_quote(e->value)};
+		/* An empty value ("desc:", the translator's placeholder) is a place with no width right
+		 * after the colon, a tag or before a comment: the new value keeps a space from each. */
+		char *q = yaml_quote(e->value);
+		if (st == en) /* libyaml places an empty value after a tag at the next token: the line ends first */
+			while (st > 0 && (text[st - 1] == '\n' || text[st - 1] == '\r'))
+				en = --st;
+		bool before = st > 0 && !strchr(" \t\r\n[{,", text[st - 1]), after = en < len && text[en] == '#';
+		*out = (struct edit){st, en, xasprintf("%s%s%s", before ? " " : "", q, after ? " " : "")};
+		free(q);
 		return true;
 	}
 	return false;
@@ -1255,18 +1268,24 @@ static size_t data_edits(const char *rel, const char *text, size_t len, const st
 /* Writes the UI strings and data fields gathered, each file read, parsed and checked once. */
 static void write_strings(struct import *im)
 {
+	size_t errors0 = diag_errors();
 	struct string_edit **e = (struct string_edit **)im->strings.v;
 	size_t n = im->strings.n;
 	xqsort(e, n, sizeof *e, cmp_edit_place);
-	for (size_t i = 0; i + 1 < n; i++)
+	for (size_t i = 0; i + 1 < n; i++) {
 		e[i]->superseded = !strcmp(e[i]->rel, e[i + 1]->rel) && !strcmp(e[i]->key, e[i + 1]->key) &&
 		                   !strcmp(e[i]->field ? e[i]->field : "", e[i + 1]->field ? e[i + 1]->field : "");
+		if (e[i]->superseded) /* two entries (one with its id, one without, say) for one place */
+			unit_error(im, e[i + 1]->unit, "%s", "a second translation of the same string; not imported");
+	}
+	if (diag_errors() > errors0)
+		return;
 	xqsort(e, n, sizeof *e, cmp_edit_file);
 	for (size_t i = 0, j; i < n; i = j) {
 		const char *rel = e[i]->rel;
 		for (j = i; j < n && !strcmp(e[j]->rel, rel); j++)
 			;
-		size_t len, errors0 = diag_errors();
+		size_t len, errors1 = diag_errors();
 		char *text = plan_read(im->s, &im->plan, rel, &len);
 		struct yml_doc *d = len ? yml_parse(rel, text, len, 1) : NULL; /* NULL: yml_parse() said why */
 		if (!len || d) {
@@ -1274,8 +1293,8 @@ static void write_strings(struct import *im)
 			const struct yml_node *root = d ? d->root : NULL;
 			size_t ne = e[i]->field ? data_edits(rel, text, len, root, e + i, j - i, ed)
 			                        : ui_edits(rel, text, len, root, e + i, j - i, ed);
-			char *out = ne && diag_errors() == errors0 ? apply_edits(text, len, ed, ne) : NULL;
-			if (ne && diag_errors() == errors0 && !out)
+			char *out = ne && diag_errors() == errors1 ? apply_edits(text, len, ed, ne) : NULL;
+			if (ne && diag_errors() == errors1 && !out)
 				diag_error(rel, 0, 0, "the import's changes to this file overlap; not imported");
 			if (out)
 				plan_yaml(im, rel, out);
@@ -1416,7 +1435,7 @@ static void import_string(struct import *im, const struct unit *x)
 		char *rel = site_i18n_file(im->s, im->lang, ".yaml");
 		const char *own = passage_ui_own(im->s, im->lang, key);
 		if (string_unit(im, x, site_ui(im->s, 0, key), TR_UI, key) && (!own || strcmp(own, x->target)))
-			pend_string(im, rel, key, NULL, x->target);
+			pend_string(im, x, rel, key, NULL);
 		free(rel);
 	} else if (!strncmp(id, "data:", 5)) {
 		char *name = xstrdup(id + 5), *s1 = strchr(name, '/'), *s2 = strrchr(name, '/');
@@ -1429,7 +1448,7 @@ static void import_string(struct import *im, const struct unit *x)
 			/* The translation's file as it is named (its language tag in any case), else a new one. */
 			const struct data_file *tr = site_data_file(im->s, name, (int)im->lang);
 			char *rel = tr ? xstrdup(tr->src) : xasprintf("content/data/%s.%s.yaml", name, im->s->langs[im->lang].code);
-			pend_string(im, rel, s1 + 1, s2 + 1, x->target);
+			pend_string(im, x, rel, s1 + 1, s2 + 1);
 			free(rel);
 		}
 		free(name);

@@ -124,6 +124,27 @@ bool site_lang_code_valid(const char *c)
 	return true;
 }
 
+
+/* site.yaml's key, when given, as a whole number from min to 1000000 (into *out when not NULL);
+ * false, with an error at it, when it is anything else. The default theme's limits are checked
+ * here too: a limit a theme reads as it likes would fall back to its default without a word. */
+static bool whole_number(const struct yml_node *root, const char *key, long long min, long long *out,
+                         const char *what, const char *src)
+{
+	const struct yml_node *n = yml_get(root, key);
+	long long v = 0;
+	double dv;
+	if (!n)
+		return true;
+	if (yml_resolve(n, &v, &dv) != YML_T_INT || v < min || v > 1000000) {
+		diag_error(src, n->line, n->col, "'%s' must be a whole number from %lld to 1000000 (%s)", key, min, what);
+		return false;
+	}
+	if (out)
+		*out = v;
+	return true;
+}
+
 static bool load_config(struct site *s)
 {
 	const char *src = "content/site.yaml";
@@ -158,17 +179,14 @@ static bool load_config(struct site *s)
 	s->fallback_link = fb && !strcmp(fb, "link");
 	free(fb);
 	/* A listing longer than this is written as several pages (resolve_pager_total). */
-	s->page_size = SITE_PAGE_SIZE;
-	struct yml_node *ps = yml_get(root, "page_size");
-	if (ps) {
-		long long pv = 0;
-		if (yml_resolve(ps, &pv, &dv) != YML_T_INT || pv < 1 || pv > 1000000) {
-			diag_error(src, ps->line, ps->col, "'page_size' must be a whole number from 1 to 1000000 "
-			           "(the most pages a listing shows on one page; default %d)", SITE_PAGE_SIZE);
-			return false;
-		}
-		s->page_size = (size_t)pv;
-	}
+	long long pv = SITE_PAGE_SIZE;
+	if (!whole_number(root, "page_size", 1, &pv, "the most pages a listing shows on one page; default 100", src) ||
+	    !whole_number(root, "nav_limit", 1, NULL, "the most pages the default theme's side navigation lists; "
+	                  "default 40", src) ||
+	    !whole_number(root, "status_limit", 0, NULL, "the strings and fields behind the translations dashboard "
+	                  "lists per language; default 200", src))
+		return false;
+	s->page_size = (size_t)pv;
 	s->edition = site_yaml_text(root, "edition", NULL, src);
 	if (s->edition && !s->edition[strspn(s->edition, " \t")]) {
 		free(s->edition); /* an empty edition is none */

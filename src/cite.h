@@ -63,7 +63,8 @@ struct cite_ctx {
 	void *marker_ctx;
 	struct cite_note *notes;
 	size_t nnotes, cap;
-	size_t suggested;       /* unknown sources given a "did you mean": the first CITE_SUGGEST_MAX */
+	size_t suggested;       /* unknown sources given a "did you mean": the first CITE_SUGGEST_MAX of
+	                         * what the context parses (a page, or a handbook's chapters) */
 };
 /* Each suggestion is a pass over the bibliography: a text citing thousands of unknown sources
  * gets it for the first ones only. */

@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Indexes a data list's items by id (the first item of each id), so lookups stay linear. */
+/* Indexes a data list's items by id (the first item of each id), so lookups stay linear. In a
+ * language's translations a second item with an id is never used: said at it. */
 static void index_ids(struct data_file *df)
 {
 	const struct yml_node *root = df->doc ? df->doc->root : NULL;
@@ -20,6 +21,9 @@ static void index_ids(struct data_file *df)
 		size_t *at = id ? strmap_put(&df->ids, id, &added) : NULL;
 		if (at && added)
 			*at = i + 1;
+		else if (at && df->lang >= 0)
+			diag_warn(df->src, root->kids[i]->line, root->kids[i]->col, "a second item with id '%s' (the first "
+			          "at line %d is the one used); not used", id, root->kids[*at - 1]->line);
 	}
 }
 
@@ -98,8 +102,12 @@ void data_load(struct site *s)
 		}
 		size_t *at = &s->data_slots[*slot * (s->nlangs + 1) + (size_t)(df->lang + 1)];
 		if (*at) {
-			diag_error(s->data[*at - 1].src, 0, 0, "%s is the bibliography too; keep one of the two "
-			           "(CSL-JSON or CSL-YAML)", df->src);
+			if (!strcmp(name, "references"))
+				diag_error(s->data[*at - 1].src, 0, 0, "%s is the bibliography too; keep one of the two "
+				           "(CSL-JSON or CSL-YAML)", df->src);
+			else /* x.fr.yaml and x.FR.yaml: language tags are read in any case */
+				diag_error(s->data[*at - 1].src, 0, 0, "%s is the same data in the same language; keep one "
+				           "of the two", df->src);
 			yml_free(df->doc);
 			free(df->src);
 			free(name);
@@ -116,8 +124,12 @@ void data_load(struct site *s)
 		if (t->lang < 0 || !t->doc || !t->doc->root || t->doc->root->kind != YML_SEQ)
 			continue;
 		const struct data_file *base = site_data_file(s, t->name, -1);
-		if (base && !base->doc)
-			base = NULL;
+		if (!base) {
+			diag_warn(t->src, 0, 0, "no content/data/%s.yaml for these translations; file not used", t->name);
+			continue;
+		}
+		if (!base->doc)
+			continue; /* its own error said why */
 		for (size_t j = 0; j < t->doc->root->n; j++) {
 			const struct yml_node *item = t->doc->root->kids[j];
 			const char *id = yml_str(yml_get(item, "id"));

@@ -532,6 +532,10 @@ char *resolve_link_hint(const char *src, const char *path, const char *const *ca
 		return NULL;
 	char *base = src_folder(src), *rel = relative_to(base, best);
 	free(base);
+	if (!*rel) { /* the folder the text is in */
+		free(rel);
+		rel = xstrdup("./");
+	}
 	return rel;
 }
 

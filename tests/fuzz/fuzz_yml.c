@@ -12,7 +12,7 @@
 
 #include <lua.h>
 
-static void walk(const struct yml_node *n, const char *text, size_t len, int depth)
+static void walk(const struct yml_node *n, const char *text, size_t len, int depth, struct yml_cursor *cur)
 {
 	if (!n)
 		return;
@@ -22,13 +22,16 @@ static void walk(const struct yml_node *n, const char *text, size_t len, int dep
 		(void)yml_resolve(n, &iv, &dv);
 		(void)yml_str(n);
 		(void)yml_is_null(n);
-		size_t st = yml_offset(text, len, n->line, n->col), en = yml_offset(text, len, n->eline, n->ecol);
+		size_t st = yml_offset(text, len, n->line, n->col, NULL), en = yml_offset(text, len, n->eline, n->ecol, NULL);
 		if (st > len || en > len)
 			abort(); /* yml_offset promises to clamp */
+		/* through a cursor (the import's one pass), in the tree's order, merged keys out of it */
+		if (yml_offset(text, len, n->line, n->col, cur) != st || yml_offset(text, len, n->eline, n->ecol, cur) != en)
+			abort();
 		return;
 	}
 	for (size_t i = 0; i < n->n; i++)
-		walk(n->kids[i], text, len, depth + 1);
+		walk(n->kids[i], text, len, depth + 1, cur);
 	if (n->kind == YML_MAP)
 		(void)yml_get(n, "id");
 }
@@ -45,7 +48,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *text = (const char *)data;
 	struct yml_doc *d = yml_parse("content/data/fuzz.yaml", text, size, 1);
 	if (d) {
-		walk(d->root, text, size, 0);
+		struct yml_cursor cur = {0, 0};
+		walk(d->root, text, size, 0, &cur);
 		struct cite_refs refs;
 		cite_refs_load(&refs, d);
 		cite_refs_free(&refs);

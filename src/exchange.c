@@ -269,6 +269,31 @@ static size_t plan_restore(const struct plan *pl, char **full, char **old, size_
  * file) puts back the files renamed before it. Returns how many files changed;
  * on a failure, reported at the file with the reason, how many keep the new
  * text all the same (0 unless putting one back failed too). */
+/* text as the file old was written: a byte order mark when old started with one, CRLF line ends
+ * when each of old's lines ended so (site_read() gives texts without either, text_normalize()).
+ * A file written on Windows keeps its form, and a diff shows the translation alone. NULL: text
+ * as it is. */
+static char *in_old_form(const char *old, size_t oldlen, const char *text)
+{
+	bool bom = oldlen >= 3 && !memcmp(old, "\xef\xbb\xbf", 3);
+	size_t lf = 0, crlf = 0;
+	for (size_t i = 0; i < oldlen; i++)
+		if (old[i] == '\n')
+			lf++, crlf += i > 0 && old[i - 1] == '\r';
+	bool dos = lf && crlf == lf;
+	if (!bom && !dos)
+		return NULL;
+	struct buf b = BUF_INIT;
+	if (bom)
+		buf_add(&b, "\xef\xbb\xbf", 3);
+	for (const char *p = text; *p; p++) {
+		if (*p == '\n' && dos)
+			buf_addc(&b, '\r');
+		buf_addc(&b, *p);
+	}
+	return buf_detach(&b, NULL);
+}
+
 static size_t plan_write(const struct site *s, const struct plan *pl)
 {
 	size_t n = pl->rel.n;
@@ -294,8 +319,13 @@ static size_t plan_write(const struct site *s, const struct plan *pl)
 				break;
 			}
 		}
-		if (old[i] && oldlen[i] == strlen(text) && !memcmp(old[i], text, oldlen[i]))
+		char *shaped = old[i] ? in_old_form(old[i], oldlen[i], text) : NULL;
+		if (shaped)
+			text = shaped;
+		if (old[i] && oldlen[i] == strlen(text) && !memcmp(old[i], text, oldlen[i])) {
+			free(shaped);
 			continue;
+		}
 		pthread_mutex_lock(&writing_lock);
 		if (writing_stopped || file_stage(full[i], text, strlen(text), &tmp[i]) != 0) {
 			if (!writing_stopped)
@@ -303,6 +333,7 @@ static size_t plan_write(const struct site *s, const struct plan *pl)
 			failed = true;
 		}
 		pthread_mutex_unlock(&writing_lock);
+		free(shaped);
 	}
 	size_t changed = 0, left = 0;
 	pthread_mutex_lock(&writing_lock);

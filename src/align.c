@@ -51,27 +51,26 @@ static void lcs(const uint64_t *was, size_t a0, size_t a1, const uint64_t *now, 
 	free(up);
 }
 
-/* A digest and where it is. */
-struct at {
-	uint64_t d;
-	size_t i;
-};
-
-static int cmp_at(const void *a, const void *b)
+static int cmp_digest_at(const void *a, const void *b)
 {
-	const struct at *x = a, *y = b;
+	const struct digest_at *x = a, *y = b;
 	if (x->d != y->d)
 		return x->d < y->d ? -1 : 1;
 	return (x->i > y->i) - (x->i < y->i);
 }
 
-/* seq[i0..i1) as (digest, index), sorted by digest, then index. Caller frees. */
-static struct at *sorted(const uint64_t *seq, size_t i0, size_t i1)
+void digest_at_sort(struct digest_at *v, size_t n)
 {
-	struct at *v = xcalloc(i1 - i0 + 1, sizeof *v);
+	xqsort(v, n, sizeof *v, cmp_digest_at);
+}
+
+/* seq[i0..i1) as (digest, index), sorted by digest, then index. Caller frees. */
+static struct digest_at *sorted(const uint64_t *seq, size_t i0, size_t i1)
+{
+	struct digest_at *v = xcalloc(i1 - i0 + 1, sizeof *v);
 	for (size_t i = i0; i < i1; i++)
-		v[i - i0] = (struct at){seq[i], i};
-	xqsort(v, i1 - i0, sizeof *v, cmp_at);
+		v[i - i0] = (struct digest_at){seq[i], i};
+	digest_at_sort(v, i1 - i0);
 	return v;
 }
 
@@ -83,8 +82,8 @@ static size_t unique_chain(const uint64_t *was, size_t a0, size_t a1, const uint
                            size_t *ai, size_t *bj)
 {
 	size_t n = a1 - a0, m = b1 - b0, np = 0;
-	struct at *A = sorted(was, a0, a1), *B = sorted(now, b0, b1);
-	struct at *pair = xcalloc((n < m ? n : m) + 1, sizeof *pair); /* d: the old index, i: the new one */
+	struct digest_at *A = sorted(was, a0, a1), *B = sorted(now, b0, b1);
+	struct digest_at *pair = xcalloc((n < m ? n : m) + 1, sizeof *pair); /* d: the old index, i: the new one */
 	for (size_t x = 0, y = 0; x < n && y < m;) {
 		size_t rx = 1, ry = 1;
 		while (x + rx < n && A[x + rx].d == A[x].d)
@@ -97,7 +96,7 @@ static size_t unique_chain(const uint64_t *was, size_t a0, size_t a1, const uint
 			y += ry;
 		} else {
 			if (rx == 1 && ry == 1)
-				pair[np++] = (struct at){A[x].i, B[y].i};
+				pair[np++] = (struct digest_at){A[x].i, B[y].i};
 			x += rx, y += ry;
 		}
 	}
@@ -108,7 +107,7 @@ static size_t unique_chain(const uint64_t *was, size_t a0, size_t a1, const uint
 		size_t t = pair[k].d;
 		pair[k].d = pair[k].i, pair[k].i = t;
 	}
-	xqsort(pair, np, sizeof *pair, cmp_at); /* d: the new index, i: the old one */
+	digest_at_sort(pair, np); /* d: the new index, i: the old one */
 	size_t *top = xcalloc(np + 1, sizeof *top), *prev = xcalloc(np + 1, sizeof *prev), piles = 0;
 	for (size_t k = 0; k < np; k++) {
 		size_t lo = 0, hi = piles; /* the first pile whose top is not below this one */
@@ -176,7 +175,7 @@ void align(const uint64_t *was, size_t n, const uint64_t *now, size_t m, enum al
 		if (from[j] != SIZE_MAX)
 			used[from[j]] = true;
 	/* Moved: the same text elsewhere in the old sequence, not paired yet: the first one left. */
-	struct at *left = sorted(was, 0, n);
+	struct digest_at *left = sorted(was, 0, n);
 	size_t nl = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!used[left[i].i])

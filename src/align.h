@@ -37,6 +37,15 @@ enum align_kind { ALIGN_SAME, ALIGN_MOVED, ALIGN_CHANGED, ALIGN_ADDED };
 /* Gaps with more old-by-new pairs than this are paired one to one. */
 #define ALIGN_MAX_SIMILAR 4096
 
+/* A digest and a place (an index) that has it. */
+struct digest_at {
+	uint64_t d;
+	size_t i;
+};
+/* Sorts v[0..n) by digest, then place: the places of one digest in order, found by bisection
+ * (the moved passages here, an import's passages matched by text). */
+void digest_at_sort(struct digest_at *v, size_t n);
+
 /* How alike old passage i and new passage j are, from 0 to 1; below 0 when
  * it cannot be told (then the two are paired by position). */
 typedef double (*align_similar_fn)(void *ctx, size_t i, size_t j);

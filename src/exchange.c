@@ -1,5 +1,6 @@
 /* exchange.c — the units a translator gets, and where the units that come back go. */
 #include "exchange.h"
+#include "align.h"
 #include "diag.h"
 #include "markdown.h"
 #include "passage.h"
@@ -722,27 +723,13 @@ struct choice {
 	char *text;               /* its fitted target */
 };
 
-/* A passage of the aligned page by its digest, to find one by text. */
-struct by_digest {
-	uint64_t d;
-	size_t i;               /* in the aligned page */
-};
-
-static int cmp_by_digest(const void *a, const void *b)
-{
-	const struct by_digest *x = a, *y = b;
-	if (x->d != y->d)
-		return x->d < y->d ? -1 : 1;
-	return (x->i > y->i) - (x->i < y->i);
-}
-
 /* Matches unit x to a passage of the aligned page: by name (names: name ->
  * index in a) with the same source, else by source alone when exactly one
  * passage not yet chosen has it (texts: a's passages sorted by digest, ntexts
  * of them; each unit without an id scanned the whole page). */
 static size_t match(struct import *im, const struct unit *x, const struct passage_set *sg,
                     const struct page_align *a, const struct choice *ch, const struct strmap *names,
-                    const struct by_digest *texts, size_t ntexts)
+                    const struct digest_at *texts, size_t ntexts)
 {
 	const char *name = id_of(x) ? strrchr(x->id, ':') + 1 : NULL;
 	uint64_t d = passage_digest(x->source, strlen(x->source));
@@ -954,14 +941,14 @@ static void import_page(struct import *im, const struct page *p, const struct un
 	size_t chosen = 0;
 	bool refused = false;
 	struct strmap names = STRMAP_INIT; /* passage name -> its place in a (names are the page's own strings) */
-	struct by_digest *by_text = xcalloc(a.n + 1, sizeof *by_text);
+	struct digest_at *by_text = xcalloc(a.n + 1, sizeof *by_text);
 	size_t ntexts = 0;
 	for (size_t i = 0; i < a.n; i++)
 		if (a.v[i].orig != SIZE_MAX) {
 			*strmap_put(&names, a.v[i].name, NULL) = i;
-			by_text[ntexts++] = (struct by_digest){sg.v[a.v[i].orig].digest, i};
+			by_text[ntexts++] = (struct digest_at){sg.v[a.v[i].orig].digest, i};
 		}
-	xqsort(by_text, ntexts, sizeof *by_text, cmp_by_digest);
+	digest_at_sort(by_text, ntexts);
 	for (size_t m = 0; m < nmine; m++) {
 		size_t k = mine[m];
 		const struct unit *x = &u->v[k];
@@ -1091,14 +1078,13 @@ struct string_edit {
 	char *value;
 	size_t order;           /* in the exchange file */
 	const struct unit *unit;
-	bool superseded;        /* a later unit sets the same place (an error) */
 };
 
 static void pend_string(struct import *im, const struct unit *x, const char *rel, const char *key, const char *field)
 {
 	struct string_edit *e = xcalloc(1, sizeof *e);
 	*e = (struct string_edit){xstrdup(rel), xstrdup(key), field ? xstrdup(field) : NULL, xstrdup(x->target),
-	                          im->strings.n, x, false};
+	                          im->strings.n, x};
 	vec_push(&im->strings, e);
 }
 
@@ -1111,14 +1097,19 @@ static int cmp_edit_file(const void *a, const void *b)
 	return c ? c : cmp_order(x->order, y->order);
 }
 
-static int cmp_edit_place(const void *a, const void *b)
+/* Whether x and y set the same place: file, key and field. */
+static int cmp_place(const struct string_edit *x, const struct string_edit *y)
 {
-	const struct string_edit *x = *(struct string_edit *const *)a, *y = *(struct string_edit *const *)b;
 	int c = strcmp(x->rel, y->rel);
 	if (!c)
 		c = strcmp(x->key, y->key);
-	if (!c)
-		c = strcmp(x->field ? x->field : "", y->field ? y->field : "");
+	return c ? c : strcmp(x->field ? x->field : "", y->field ? y->field : "");
+}
+
+static int cmp_edit_place(const void *a, const void *b)
+{
+	const struct string_edit *x = *(struct string_edit *const *)a, *y = *(struct string_edit *const *)b;
+	int c = cmp_place(x, y);
 	return c ? c : cmp_order(x->order, y->order);
 }
 
@@ -1180,8 +1171,7 @@ static size_t ui_edits(const char *rel, const char *text, size_t len, const stru
 	}
 	struct strmap want = STRMAP_INIT; /* key: 1 + the index of its edit, 0 once written */
 	for (size_t i = 0; i < n; i++)
-		if (!e[i]->superseded)
-			*strmap_put(&want, e[i]->key, NULL) = i + 1;
+		*strmap_put(&want, e[i]->key, NULL) = i + 1;
 	struct yml_cursor cur = {0, 0};
 	size_t ne = 0;
 	for (size_t k = 0; root && root->kind == YML_MAP && k + 1 < root->n; k += 2) {
@@ -1223,8 +1213,6 @@ static size_t data_edits(const char *rel, const char *text, size_t len, const st
 	size_t *next = xcalloc(n + 1, sizeof *next), ng = 0;
 	for (size_t i = 0; i < n; i++) {
 		next[i] = SIZE_MAX;
-		if (e[i]->superseded)
-			continue;
 		bool added;
 		size_t *g = strmap_put(&group, e[i]->key, &added);
 		if (added)
@@ -1275,7 +1263,7 @@ static size_t data_edits(const char *rel, const char *text, size_t len, const st
 		*g = 0;
 	}
 	for (size_t i = 0; i < n; i++) {
-		size_t *g = e[i]->superseded ? NULL : strmap_get(&group, e[i]->key);
+		size_t *g = strmap_get(&group, e[i]->key);
 		if (!g || !*g || first[*g - 1] != i)
 			continue; /* an item the file has, or not the item's first edit */
 		char *iq = yaml_quote(e[i]->key);
@@ -1303,12 +1291,9 @@ static void write_strings(struct import *im)
 	struct string_edit **e = (struct string_edit **)im->strings.v;
 	size_t n = im->strings.n;
 	xqsort(e, n, sizeof *e, cmp_edit_place);
-	for (size_t i = 0; i + 1 < n; i++) {
-		e[i]->superseded = !strcmp(e[i]->rel, e[i + 1]->rel) && !strcmp(e[i]->key, e[i + 1]->key) &&
-		                   !strcmp(e[i]->field ? e[i]->field : "", e[i + 1]->field ? e[i + 1]->field : "");
-		if (e[i]->superseded) /* two entries (one with its id, one without, say) for one place */
+	for (size_t i = 0; i + 1 < n; i++) /* two entries (one with its id, one without, say) for one place */
+		if (cmp_place(e[i], e[i + 1]) == 0)
 			unit_error(im, e[i + 1]->unit, "%s", "a second translation of the same string; not imported");
-	}
 	if (diag_errors() > errors0)
 		return;
 	xqsort(e, n, sizeof *e, cmp_edit_file);

@@ -653,7 +653,7 @@ static bool wanted(struct import *im, const struct unit *x)
 	if (x->obsolete || !*x->target || x->state == UNIT_UNTRANSLATED)
 		return false;
 	if (x->state == UNIT_FUZZY && !im->opts->fuzzy) {
-		im->fuzzy_left++;
+		im->fuzzy_left += !x->more_place;
 		return false;
 	}
 	return true;

@@ -188,6 +188,24 @@ static bool read_message(po_message_t m, iconv_t cd, struct unit *x)
 	return x->source && x->target && (!ctx || x->id) && (!prev || x->prev_source) && (!fp || x->file);
 }
 
+/* Appends a copy of u->v[k] placed at fp; false when its file name is not valid in the charset. */
+static bool more_place(struct unit_list *u, size_t k, iconv_t cd, po_filepos_t fp)
+{
+	const struct unit *x = &u->v[k];
+	char *file = to_utf8(cd, po_filepos_file(fp));
+	if (!file)
+		return false;
+	struct unit *y = unit_add(u, NULL, x->source, x->target);
+	x = &u->v[k]; /* unit_add() may have moved it */
+	y->prev_source = x->prev_source ? xstrdup(x->prev_source) : NULL;
+	y->file = file;
+	y->line = po_filepos_start_line(fp) != (size_t)-1 ? (int)po_filepos_start_line(fp) : 0;
+	y->state = x->state;
+	y->at = x->at;
+	y->more_place = true;
+	return true;
+}
+
 int po_read(const char *path, struct unit_list *u)
 {
 	memset(u, 0, sizeof *u);
@@ -252,6 +270,13 @@ int po_read(const char *path, struct unit_list *u)
 		struct unit *x = &u->v[u->n++];
 		bool ok = read_message(m, cd, x);
 		x->at = at;
+		/* Without an id, a message is placed by its "#:" reference; msguniq, msgcat and Poedit merge
+		 * messages with one msgid into one listing every place, each of which it translates. */
+		po_filepos_t fp;
+		bool placed = x->id == NULL;
+		for (size_t i = 1; ok && placed && (fp = po_message_filepos(m, i)); i++)
+			ok = more_place(u, u->n - 1, cd, fp);
+		x = &u->v[u->n - 1];
 		/* Bytes that read as UTF-8 under another declared charset: a header that lies (converting them
 		 * would publish "RÃ©fÃ©rences"). Latin text in a single-byte charset is almost never valid UTF-8. */
 		const char *raw = po_message_msgstr(m);

@@ -7,7 +7,10 @@
  * original's file and line; obsolete units as "#~" entries.
  *
  * Reading: every non-obsolete message but the header, in file order, with
- * its line in the PO file (the line of its msgctxt, or of its msgid). The
+ * its line in the PO file (the line of its msgctxt, or of its msgid); a
+ * message without msgctxt that lists several "#:" references reads as one
+ * unit per reference (the later ones marked more_place), since without an id
+ * the reference is what places it. The
  * charset the header declares is converted to UTF-8 (iconv); a file with
  * non-ASCII bytes and no charset, or bytes that are not valid in its charset,
  * is an error at the line. A file with a syntax error reads as an error:

@@ -689,7 +689,9 @@ static size_t *units_by_page(const struct site *s, const struct unit_list *u, si
 		const struct unit *x = &u->v[k];
 		const char *id = id_of(x);
 		const size_t *hit = NULL;
-		if (id && !strncmp(id, "page:", 5)) {
+		if (id && x->more_place) {
+			/* one more location of a unit its id places: nothing to do */
+		} else if (id && !strncmp(id, "page:", 5)) {
 			/* "page:<key>:<name>"; one without a name (a bare "page:x") names no page */
 			const char *colon = strrchr(id + 5, ':');
 			if (colon) {
@@ -1503,6 +1505,10 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 	for (size_t k = 0; k < u->n; k++) {
 		char why[64];
 		const struct unit *x = &u->v[k];
+		if (x->more_place) { /* the entry's first place says what is wrong with it; with an id, it is the place */
+			im.used[k] = id_of(x) != NULL;
+			continue;
+		}
 		bool in = !x->obsolete && *x->target && x->state != UNIT_UNTRANSLATED && (x->state != UNIT_FUZZY || opts->fuzzy);
 		const char *bad = in ? unwritable(x->target, why) : NULL;
 		if (bad)

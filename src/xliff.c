@@ -368,7 +368,7 @@ static enum unit_state state_of(const char *s)
 	return UNIT_FUZZY;      /* new, needs-*, x-... */
 }
 
-/* The first location context-group: file and line. */
+/* A location context-group: file and line. */
 static void read_location(struct rd *r, struct unit *x, const xmlNode *cg)
 {
 	for (const xmlNode *c = cg->children; c; c = c->next) {
@@ -388,6 +388,27 @@ static void read_location(struct rd *r, struct unit *x, const xmlNode *cg)
 	}
 }
 
+/* A unit with several location context-groups (po2xliff writes one per "#:" reference of a PO
+ * entry that msguniq or msgcat merged): one more unit for each after the first (unit.h, more_place),
+ * which places the unit when its id is not one of ours. The unit is the last of r->u; first is its
+ * first location context-group, or NULL. */
+static void more_places(struct rd *r, const xmlNode *first)
+{
+	size_t at = r->u->n - 1;
+	for (const xmlNode *k = first ? first->next : NULL; k; k = k->next) {
+		if (!is(r, k, "context-group") || !attr_is(k, "purpose", "location"))
+			continue;
+		struct unit *y = unit_add(r->u, NULL, r->u->v[at].source, r->u->v[at].target);
+		const struct unit *x = &r->u->v[at]; /* unit_add() may have moved it */
+		y->id = x->id ? xstrdup(x->id) : NULL;
+		y->prev_source = x->prev_source ? xstrdup(x->prev_source) : NULL;
+		y->state = x->state;
+		y->at = x->at;
+		y->more_place = true;
+		read_location(r, y, k);
+	}
+}
+
 static void read_unit(struct rd *r, const xmlNode *tu)
 {
 	char *id = attr(tu, "resname");
@@ -396,8 +417,7 @@ static void read_unit(struct rd *r, const xmlNode *tu)
 	struct unit *x = unit_add(r->u, id, NULL, NULL);
 	free(id);
 	x->at = line_of(tu);
-	const xmlNode *source = NULL, *target = NULL;
-	bool located = false;
+	const xmlNode *source = NULL, *target = NULL, *located = NULL;
 	struct buf note = BUF_INIT;
 	for (const xmlNode *k = tu->children; k; k = k->next) {
 		if (is(r, k, "source") && !source) {
@@ -412,7 +432,7 @@ static void read_unit(struct rd *r, const xmlNode *tu)
 			free(t);
 		} else if (is(r, k, "context-group") && !located && attr_is(k, "purpose", "location")) {
 			read_location(r, x, k);
-			located = true;
+			located = k;
 		} else if (is(r, k, "alt-trans") && !x->prev_source && attr_is(k, "alttranstype", "previous-version")) {
 			for (const xmlNode *s = k->children; s; s = s->next)
 				if (is(r, s, "source")) {
@@ -443,6 +463,7 @@ static void read_unit(struct rd *r, const xmlNode *tu)
 	free(state);
 	free(x->target);
 	x->target = t;
+	more_places(r, located);
 }
 
 /* The Language of the PO header that po2xliff turns into a unit, as the file's target language. */

@@ -46,7 +46,8 @@
  * codes of the original format that a unit has no text for: they are
  * refused, naming the element, at its line, as are other elements there.
  * note is the unit's <note>s joined by "\n"; file/line the first location
- * context-group (purpose="location"); prev_source the <source> of
+ * context-group (purpose="location"), each further one a copy of the unit
+ * marked more_place (unit.h); prev_source the <source> of
  * <alt-trans alttranstype="previous-version">; at the line of the
  * <trans-unit>. source_lang, target_lang and title come from the first
  * <file>'s source-language, target-language and original; a later <file>

@@ -1,13 +1,16 @@
 /* doc.c — one source file of a page: its front matter (title, summary,
  * weight, layout, outputs, slug, draft...) and where its body starts. */
 #include "diag.h"
+#include "docfacts.h"
 #include "load.h"
 #include "markdown.h"
+#include "tree.h"
 #include "util.h"
 
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <xxhash.h>
 
 const char *const output_names[4] = {"html", "card", "sheet", "handbook"};
@@ -66,16 +69,12 @@ void site_drop_front_matter(struct site *s)
 }
 
 /* Reads a page file: front matter, title, where the body starts. */
-struct doc *doc_load(struct site *s, const char *src, char **slug, struct yml_node **slug_node)
+/* The facts of a page file's text (docfacts.h): its front matter (f->fm points into text), where
+ * the body starts, the digests. False after reporting a front matter that is never closed. */
+static bool text_facts(const char *src, const char *text, size_t len, struct doc_facts *f)
 {
-	size_t len;
-	char *text = site_read_text(s, src, &len);
-	if (!text)
-		return NULL;
-	struct doc *d = xcalloc(1, sizeof *d);
-	d->src = xstrdup(src);
-	d->outputs = OUT_HTML;
-	d->body_line = 1;
+	memset(f, 0, sizeof *f);
+	f->body_line = 1;
 	/* Editors on Windows may start the file with a byte order mark. */
 	size_t bom = !strncmp(text, "\xef\xbb\xbf", 3) ? 3 : 0;
 	size_t fl = 0;
@@ -83,7 +82,7 @@ struct doc *doc_load(struct site *s, const char *src, char **slug, struct yml_no
 		fl = bom + 4;
 	else if (!strncmp(text + bom, "---\r\n", 5))
 		fl = bom + 5;
-	d->body_off = bom;
+	f->body_off = bom;
 	if (fl) {
 		/* The front matter ends at the next line that is exactly "---" or "...". */
 		size_t p = fl, end = 0, body = 0;
@@ -104,12 +103,48 @@ struct doc *doc_load(struct site *s, const char *src, char **slug, struct yml_no
 		}
 		if (!body) {
 			diag_error(src, 1, 1, "front matter opened with '---' is never closed");
+			return false;
+		}
+		f->fm = text + fl;
+		f->fm_len = end - fl;
+		f->body_off = body;
+		f->body_line = line + 1;
+	}
+	f->text_hash = XXH3_64bits(text, len);
+	f->fm_hash = XXH3_64bits(text, f->body_off);
+	return true;
+}
+
+/* Reads a page file: front matter, title, where the body starts. Its bytes are read only when
+ * the last build's record (docfacts.h) does not have this version of the file. */
+struct doc *doc_load(struct site *s, const char *src, const struct stat *seen, char **slug,
+                     struct yml_node **slug_node)
+{
+	size_t len = 0;
+	char *text = NULL;
+	struct stat st;
+	struct doc_facts f;
+	uint64_t id = 0;
+	bool known = S_ISREG(seen->st_mode) && (id = docfacts_id(seen)) && docfacts_get(src, id, &f);
+	if (!known) {
+		if (!(text = site_read_text_stat(s, src, &len, &st)))
+			return NULL;
+		id = docfacts_id(&st);
+		if (!text_facts(src, text, len, &f)) {
 			free(text);
-			free(d->src);
-			free(d);
 			return NULL;
 		}
-		d->fm_tree = yml_parse(d->src, text + fl, end - fl, FM_LINE0);
+	}
+	struct doc *d = xcalloc(1, sizeof *d);
+	d->src = xstrdup(src);
+	d->outputs = OUT_HTML;
+	d->file_id = id;
+	d->body_off = f.body_off;
+	d->body_line = f.body_line;
+	d->text_hash = f.text_hash;
+	d->fm_hash = f.fm_hash;
+	if (f.fm) {
+		d->fm_tree = yml_parse(d->src, f.fm, f.fm_len, FM_LINE0);
 		if (!d->fm_tree) {
 			free(text);
 			free(d->src);
@@ -119,13 +154,9 @@ struct doc *doc_load(struct site *s, const char *src, char **slug, struct yml_no
 		if (d->fm_tree->root && d->fm_tree->root->kind != YML_MAP)
 			diag_error(src, d->fm_tree->root->line, d->fm_tree->root->col,
 			           "front matter must be a mapping of keys to values");
-		d->fm_text = xstrndup(text + fl, end - fl);
-		d->fm_len = end - fl;
-		d->body_off = body;
-		d->body_line = line + 1;
+		d->fm_text = xstrndup(f.fm, f.fm_len);
+		d->fm_len = f.fm_len;
 	}
-	d->text_hash = XXH3_64bits(text, len);
-	d->fm_hash = XXH3_64bits(text, d->body_off);
 	struct yml_node *fm = d->fm_tree ? d->fm_tree->root : NULL;
 	d->title = site_yaml_text(fm, "title", NULL, src);
 	d->summary = site_yaml_text(fm, "summary", NULL, src);
@@ -165,8 +196,14 @@ struct doc *doc_load(struct site *s, const char *src, char **slug, struct yml_no
 	if (t && t->kind == YML_SCALAR && (!d->title || !d->title[strspn(d->title, " \t")])) /* else: not text, said */
 		diag_error(src, t->line, t->col, "'title' is empty: write the page's title, or leave the key out to "
 		           "take the first '# heading'");
-	if (!d->title)
-		d->title_from_heading = (d->title = markdown_first_h1(text + d->body_off, len - d->body_off)) != NULL;
+	/* The same front matter gives the same title: a record without the heading had one. */
+	if (!d->title && known && !f.h1_sought)
+		known = false, text = site_read_text(s, src, &len);
+	if (!d->title && (known || (text && len >= d->body_off))) {
+		d->title = known ? (f.h1 ? xstrdup(f.h1) : NULL) : markdown_first_h1(text + d->body_off, len - d->body_off);
+		d->title_from_heading = d->title != NULL;
+		d->h1_sought = true;
+	}
 	free(text);
 	return d;
 }

@@ -10,6 +10,9 @@
 /* Reads site file src as UTF-8 text (an invalid byte is an error at its
  * place). NULL after reporting; caller frees. */
 char *site_read_text(const struct site *s, const char *src, size_t *len);
+/* The same; st, if not NULL, receives the stat of the file as read (tree_read_stat). */
+struct stat;
+char *site_read_text_stat(const struct site *s, const char *src, size_t *len, struct stat *st);
 /* The text value of key in map (copied), else dflt (copied) or NULL; a value
  * that is not text is an error at it. */
 char *site_yaml_text(const struct yml_node *map, const char *key, const char *dflt, const char *src);
@@ -35,9 +38,12 @@ void data_load_ui(struct site *s);
 
 /* doc.c: reads page file src ("content/a/b.fr.md"): front matter, title
  * (from the first "# heading" when the front matter has none), where the
- * body starts. *slug and *slug_node get the front matter's slug (malloc'd)
- * and its node. NULL after reporting; a draft is a doc without src. */
-struct doc *doc_load(struct site *s, const char *src, char **slug, struct yml_node **slug_node);
+ * body starts; seen is its stat as the walk found it under the rule of
+ * tree.h, which tells whether the last build's record has it (docfacts.h).
+ * *slug and *slug_node get the front matter's slug (malloc'd) and its node.
+ * NULL after reporting; a draft is a doc without src. */
+struct doc *doc_load(struct site *s, const char *src, const struct stat *seen, char **slug,
+                     struct yml_node **slug_node);
 void doc_free(struct doc *d);
 
 #endif

@@ -1,5 +1,6 @@
 /* main.c — the vade command line: parse arguments, dispatch, exit status. */
 #include "diag.h"
+#include "docfacts.h"
 #include "exchange.h"
 #include "i18n.h"
 #include "langtag.h"
@@ -194,14 +195,17 @@ static int cmd_build(const struct args *a, bool write)
 		state_read(dir0, &rec);
 		digested = state_inputs(a->site, dir0, rec.theme, a->jobs, &inputs, &rest);
 		bool fresh = digested && up_to_date(a, dir0, &rec, &inputs, t0);
-		free(dir0);
 		if (fresh) {
+			free(dir0);
 			state_known_save(); /* the folder the last build wrote */
 			state_rec_free(&rec);
 			return finish(a->strict);
 		}
+		docfacts_open(dir0, time(NULL)); /* the page files the last build read, as they were */
+		free(dir0);
 	}
 	struct site *s = site_load(a->site, a->jobs);
+	docfacts_close();
 	double t_load = monotonic_seconds() - t0;
 	if (diag_errors()) {
 		site_free(s);
@@ -295,6 +299,12 @@ static int cmd_build(const struct args *a, bool write)
 		if (write)
 			printf("files      %zu rendered, %zu written, %zu unchanged (skipped)\n", produced, changed,
 			       produced - changed);
+		size_t docs = 0, known = docfacts_hits();
+		for (size_t i = 0; i < s->npages; i++)
+			for (size_t l = 0; l < s->nlangs; l++)
+				docs += s->pages[i]->docs[l] && s->pages[i]->docs[l]->src && !s->pages[i]->generated;
+		printf("sources    %zu page file%s read, %zu known from the last build (not read)\n",
+		       docs > known ? docs - known : 0, docs == known + 1 ? "" : "s", known);
 		printf("units      %zu rendered, %zu left as the last build wrote them (a page in a language)\n",
 		       rs.units - rs.reused, rs.reused);
 		if (rs.reused && rs.units > rs.reused)
@@ -303,8 +313,10 @@ static int cmd_build(const struct args *a, bool write)
 		       rs.cached_renders, rs.cached_hits, rs.cached_drops);
 		printf("memory     %.1f MiB peak resident\n", peak_mib());
 	}
-	if (out)
+	if (out) {
 		state_known_save(); /* beside a folder the build accepted, whatever it came to */
+		docfacts_save(dir, s);
+	}
 	free(dir);
 	site_free(s);
 	state_rec_free(&rec);

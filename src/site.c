@@ -25,6 +25,7 @@
 /* A source file found by the walk, before pages are grouped. */
 struct found {
 	char *rel;      /* relative to content/ */
+	struct stat st; /* what the walk found there (tree_walk_kind) */
 	char *key;
 	int lang;       /* index into site->langs */
 	struct doc *doc;
@@ -47,9 +48,16 @@ char *site_write_path(const struct site *s, const char *rel)
 	return k == TREE_REFUSED ? NULL : site_path(s, rel);
 }
 
+static int read_stat(const struct site *s, const char *rel, char **out, size_t *len, struct stat *st);
+
 int site_read(const struct site *s, const char *rel, char **out, size_t *len)
 {
-	if (tree_read(&s->tree, rel, out, len) != 0)
+	return read_stat(s, rel, out, len, NULL);
+}
+
+static int read_stat(const struct site *s, const char *rel, char **out, size_t *len, struct stat *st)
+{
+	if (tree_read_stat(&s->tree, rel, out, len, st) != 0)
 		return -1;
 	*len = text_normalize(*out, *len);
 	return 0;
@@ -57,8 +65,13 @@ int site_read(const struct site *s, const char *rel, char **out, size_t *len)
 
 char *site_read_text(const struct site *s, const char *src, size_t *len)
 {
+	return site_read_text_stat(s, src, len, NULL);
+}
+
+char *site_read_text_stat(const struct site *s, const char *src, size_t *len, struct stat *st)
+{
 	char *text;
-	if (site_read(s, src, &text, len) != 0)
+	if (read_stat(s, src, &text, len, st) != 0)
 		return NULL;
 	long bad = utf8_invalid_at(text, *len);
 	if (bad >= 0) {
@@ -423,7 +436,7 @@ static int split_lang(const struct site *s, const char *base, size_t *stem, cons
 }
 
 /* A page file found by the walk. */
-static void add_found(struct site *s, char *path, const char *name, struct vec *found)
+static void add_found(struct site *s, char *path, const char *name, const struct stat *st, struct vec *found)
 {
 	size_t stem;
 	const char *hint;
@@ -439,6 +452,7 @@ static void add_found(struct site *s, char *path, const char *name, struct vec *
 	}
 	struct found *f = xcalloc(1, sizeof *f);
 	f->rel = path;
+	f->st = *st;
 	f->lang = l;
 	const char *inner = path + strlen("content/");
 	size_t dirlen = strlen(inner) - strlen(name);
@@ -461,10 +475,11 @@ static void walk(struct site *s, const char *rel, struct vec *chain, struct vec 
 	size_t n = tree_list(&s->tree, rel, &names);
 	for (size_t i = 0; i < n; i++) {
 		char *name = names[i], *path = xasprintf("%s/%s", rel, name), *real = NULL;
+		struct stat st;
 		bool top = !strcmp(rel, "content");
 		enum tree_kind k = top && (!strcmp(name, "data") || !strcmp(name, "i18n") || !strcmp(name, "site.yaml"))
 		                       ? TREE_NONE /* loaded separately */
-		                       : tree_walk_kind(&s->tree, path, chain, &real);
+		                       : tree_walk_kind(&s->tree, path, chain, &real, &st);
 		/* looked up quietly in the folder's real path: a folder that cannot be
 		 * read is reported once, by the walk into it */
 		char *marker = k == TREE_DIR ? path_join(real, ".vade-output") : NULL;
@@ -479,7 +494,7 @@ static void walk(struct site *s, const char *rel, struct vec *chain, struct vec 
 			walk(s, path, chain, found, res);
 			chain->n--;
 		} else if (k == TREE_FILE && strlen(name) > 3 && !strcmp(name + strlen(name) - 3, ".md")) {
-			add_found(s, path, name, found);
+			add_found(s, path, name, &st, found);
 			path = NULL;
 		} else if (k == TREE_FILE) {
 			vec_push(res, xstrdup(path + strlen("content/")));
@@ -633,7 +648,7 @@ static void *load_docs_run(void *arg)
 	struct doc_loader *dl = arg;
 	for (size_t i; (i = atomic_fetch_add(&dl->next, 1)) < dl->found->n;) {
 		struct found *f = dl->found->v[i];
-		f->doc = doc_load(dl->s, f->rel, &f->slug, &f->slug_node);
+		f->doc = doc_load(dl->s, f->rel, &f->st, &f->slug, &f->slug_node);
 	}
 	return NULL;
 }

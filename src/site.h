@@ -59,6 +59,9 @@ struct doc {
 	uint64_t text_hash;     /* XXH3-64 of the file's bytes as loaded (deps.h) */
 	uint64_t fm_hash;       /* XXH3-64 of its front matter (the bytes before the body) */
 	int body_line;          /* file line of the body's first line */
+	uint64_t file_id;       /* the version of the file that was read (file_version_id), 0 when it is not
+	                         * to be kept for the next build (docfacts.h) */
+	bool h1_sought;         /* the load looked for the first "# heading" (the front matter has no title) */
 };
 
 /* A page: one translation group (a path under content/) with a doc per language. */

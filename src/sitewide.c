@@ -43,7 +43,7 @@ static void put_tree(struct output *out, const struct tree *t, const char *rel, 
 	size_t n = tree_list(t, rel, &names);
 	for (size_t i = 0; i < n; i++) {
 		char *f = path_join(rel, names[i]), *o = path_join(out_rel, names[i]), *real = NULL;
-		enum tree_kind k = tree_walk_kind(t, f, chain, &real);
+		enum tree_kind k = tree_walk_kind(t, f, chain, &real, NULL);
 		if (k == TREE_DIR) {
 			vec_push(chain, real);
 			put_tree(out, t, f, o, chain);

@@ -143,7 +143,7 @@ static bool page_input(const struct folds *f, const char *dir, const char *name)
  * it was read could change again within its file system's time resolution and keep its
  * times: one whose times are less than KNOWN_RACY seconds before the walk began is read
  * again by the next digest. Each digest keeps its files for the next (one digest at a time). */
-#define KNOWN_RACY 3
+#define KNOWN_RACY FILE_RACY
 /* A file the last digest read: its path's digest (a map of 30,000 paths held for the
  * build was some 7 MB, a twentieth of a 10,000-page build's peak; issue 13), the version
  * it had (file_id, never 0) and its sum. Sorted by path digest. */
@@ -169,12 +169,7 @@ static int cmp_known(const void *a, const void *b)
  * times is less than KNOWN_RACY seconds before since. */
 static uint64_t file_id(const struct stat *st, time_t since)
 {
-	if (st->st_mtim.tv_sec >= since - KNOWN_RACY || st->st_ctim.tv_sec >= since - KNOWN_RACY)
-		return 0;
-	int64_t v[FILE_VERSION];
-	file_version(st, v);
-	uint64_t h = XXH3_64bits(v, sizeof v);
-	return h ? h : 1;
+	return file_version_id(st, since);
 }
 
 /* The sums of the walk's files that the last digest read as they are now, taken. */

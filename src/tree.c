@@ -121,8 +121,10 @@ static char *real_of(const char *full, const struct stat *lst, struct stat *st)
 	return !strcmp(last.real, "/") ? xasprintf("/%s", base) : xasprintf("%s/%s", last.real, base);
 }
 
-/* The kind of file full (shown as shown) under the rule. */
-static enum tree_kind kind_of(const struct tree *t, const char *full, const char *shown, char **real)
+/* The kind of file full (shown as shown) under the rule; out_st, if not NULL, receives the stat of
+ * what it leads to (a file or folder). */
+static enum tree_kind kind_of(const struct tree *t, const char *full, const char *shown, char **real,
+                              struct stat *out_st)
 {
 	enum tree_kind k = TREE_NONE;
 	struct stat st;
@@ -168,6 +170,8 @@ static enum tree_kind kind_of(const struct tree *t, const char *full, const char
 	else
 		diag_error(shown, 0, 0, "not a regular file (%s); not read", kind_name(st.st_mode)), k = TREE_REFUSED;
 done:
+	if (out_st && (k == TREE_FILE || k == TREE_DIR))
+		*out_st = st;
 	if (real && (k == TREE_FILE || k == TREE_DIR)) {
 		*real = r;
 		r = NULL;
@@ -178,16 +182,22 @@ done:
 
 enum tree_kind tree_kind(const struct tree *t, const char *rel, char **real)
 {
+	return tree_kind_stat(t, rel, real, NULL);
+}
+
+enum tree_kind tree_kind_stat(const struct tree *t, const char *rel, char **real, struct stat *st)
+{
 	char *full = path_join(t->dir, rel), *shown = xasprintf("%s%s", t->shown, rel);
-	enum tree_kind k = kind_of(t, full, shown, real);
+	enum tree_kind k = kind_of(t, full, shown, real, st);
 	free(full);
 	free(shown);
 	return k;
 }
 
-enum tree_kind tree_walk_kind(const struct tree *t, const char *rel, const struct vec *chain, char **real)
+enum tree_kind tree_walk_kind(const struct tree *t, const char *rel, const struct vec *chain, char **real,
+                              struct stat *st)
 {
-	enum tree_kind k = tree_kind(t, rel, real);
+	enum tree_kind k = tree_kind_stat(t, rel, real, st);
 	for (size_t c = 0; k == TREE_DIR && c < chain->n; c++)
 		if (!strcmp(chain->v[c], *real)) {
 			char *shown = xasprintf("%s%s", t->shown, rel);
@@ -236,11 +246,20 @@ size_t tree_list(const struct tree *t, const char *rel, char ***names)
 	return v.n;
 }
 
+static int read_path(const struct tree *t, const char *full, const char *shown, char **out, size_t *len,
+                     struct stat *out_st);
+
 int tree_read_path(const struct tree *t, const char *full, const char *shown, char **out, size_t *len)
+{
+	return read_path(t, full, shown, out, len, NULL);
+}
+
+static int read_path(const struct tree *t, const char *full, const char *shown, char **out, size_t *len,
+                     struct stat *out_st)
 {
 	char *real = NULL;
 	int rc = -1;
-	enum tree_kind k = kind_of(t, full, shown, &real);
+	enum tree_kind k = kind_of(t, full, shown, &real, NULL);
 	if (k == TREE_DIR)
 		diag_error(shown, 0, 0, "not a regular file (a folder)");
 	else if (k == TREE_NONE)
@@ -257,6 +276,8 @@ int tree_read_path(const struct tree *t, const char *full, const char *shown, ch
 			close(fd);
 		goto done;
 	}
+	if (out_st)
+		*out_st = st;
 	if (!out) { /* only whether it can be read */
 		close(fd);
 		rc = 0;
@@ -290,8 +311,13 @@ done:
 
 int tree_read(const struct tree *t, const char *rel, char **out, size_t *len)
 {
+	return tree_read_stat(t, rel, out, len, NULL);
+}
+
+int tree_read_stat(const struct tree *t, const char *rel, char **out, size_t *len, struct stat *st)
+{
 	char *full = path_join(t->dir, rel), *shown = xasprintf("%s%s", t->shown, rel);
-	int rc = tree_read_path(t, full, shown, out, len);
+	int rc = read_path(t, full, shown, out, len, st);
 	free(full);
 	free(shown);
 	return rc;

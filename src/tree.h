@@ -42,12 +42,18 @@ enum tree_kind {
 /* The kind of rel (a path under the root) as the rule sees it. real, if not
  * NULL, receives the real path of a file or folder (caller frees). */
 enum tree_kind tree_kind(const struct tree *t, const char *rel, char **real);
+/* The same; st, if not NULL, receives the stat of what rel leads to when it is a file or folder
+ * (its version, util.h's file_version). */
+struct stat;
+enum tree_kind tree_kind_stat(const struct tree *t, const char *rel, char **real, struct stat *st);
 
 /* The kind of entry rel of a walk, as tree_kind(), where chain holds the real
  * paths of the folders being walked (outermost first): a folder among them
  * is a loop, reported at rel and TREE_REFUSED. A folder's real path goes in
- * *real (caller frees): push it on chain while walking into it. */
-enum tree_kind tree_walk_kind(const struct tree *t, const char *rel, const struct vec *chain, char **real);
+ * *real (caller frees): push it on chain while walking into it. st, if not
+ * NULL, receives its stat as tree_kind_stat() gives it. */
+enum tree_kind tree_walk_kind(const struct tree *t, const char *rel, const struct vec *chain, char **real,
+                              struct stat *st);
 
 /* The names in folder rel that vade may read, sorted byte-wise (caller frees
  * each and the array); dot files and editor backups ("~") left out. The
@@ -61,6 +67,8 @@ size_t tree_list(const struct tree *t, const char *rel, char ***names);
  * frees), or -1 after reporting the error at rel. With out NULL the file is
  * only opened, to check that it can be read (vade check). */
 int tree_read(const struct tree *t, const char *rel, char **out, size_t *len);
+/* The same; st, if not NULL, receives the stat of the file as opened: the version that was read. */
+int tree_read_stat(const struct tree *t, const char *rel, char **out, size_t *len, struct stat *st);
 
 /* The same for a file named by its full path (any path that leads into the
  * root, links included), shown in messages as shown. */

@@ -291,6 +291,16 @@ void file_version(const struct stat *st, int64_t v[FILE_VERSION])
 	memcpy(v, f, sizeof f);
 }
 
+uint64_t file_version_id(const struct stat *st, time_t since)
+{
+	if (st->st_mtim.tv_sec >= since - FILE_RACY || st->st_ctim.tv_sec >= since - FILE_RACY)
+		return 0;
+	int64_t v[FILE_VERSION];
+	file_version(st, v);
+	uint64_t h = XXH3_64bits(v, sizeof v);
+	return h ? h : 1;
+}
+
 int mkdir_p(const char *path)
 {
 	if (mkdir(path, 0777) == 0 || errno == EEXIST)

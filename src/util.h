@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -140,6 +141,12 @@ void file_sweep_temps(const char *prefix);
 #define FILE_VERSION 7
 struct stat;
 void file_version(const struct stat *st, int64_t v[FILE_VERSION]);
+/* A digest of that version, never 0; 0 when either time is less than FILE_RACY seconds before
+ * since (a build's start): a file changed so close to being read could change again within its
+ * file system's time resolution and keep its times, as git's index calls an entry "racily clean",
+ * so what was read of it is not kept for the next build. */
+#define FILE_RACY 3
+uint64_t file_version_id(const struct stat *st, time_t since);
 /* Makes folder path and the folders above it that are missing (mkdir -p): 0, or -1 with errno. */
 int mkdir_p(const char *path);
 bool is_dir(const char *path);

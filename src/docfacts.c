@@ -1,0 +1,183 @@
+/* docfacts.c — what each page file's bytes said at the last build (docfacts.h). */
+#include "docfacts.h"
+
+#include "deps.h"
+#include "site.h"
+#include "util.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#define DOCFACTS_HEAD "vade-docs 1\n\0\0\0\0"
+
+enum { HAS_FM = 1, H1_SOUGHT = 2, HAS_H1 = 4 };
+
+/* One file of the record: borrowed from its bytes. */
+struct entry {
+	XXH128_hash_t path;
+	uint64_t id;
+	struct doc_facts f;
+};
+
+static struct {
+	char *data;             /* the record as read */
+	struct entry *v;        /* sorted by path digest */
+	size_t n;
+	time_t since;
+	bool open;
+	atomic_size_t hits;     /* docfacts_get() answers since the record was opened */
+} rec;
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return XXH128_cmp(&((const struct entry *)a)->path, &((const struct entry *)b)->path);
+}
+
+/* The entries of the record in data[0, len), or false when it is none (docfacts.h). */
+static bool parse(char *data, size_t len)
+{
+	uint64_t exe;
+	if (len < 40 || len % 8 || memcmp(data, DOCFACTS_HEAD, 16) || !self_digest(&exe) || memcmp(data + 16, &exe, 8))
+		return false;
+	uint64_t sum;
+	memcpy(&sum, data + len - 8, 8);
+	if (sum != XXH3_64bits(data, len - 8))
+		return false;
+	struct bin_rd r = {data + 24, data + len - 8, true};
+	uint64_t n = bin_u64(&r);
+	if (n > (len - 40) / 64)
+		return false;
+	rec.v = xmalloc((n ? n : 1) * sizeof *rec.v);
+	for (rec.n = 0; rec.n < n && r.ok; rec.n++) {
+		struct entry *e = &rec.v[rec.n];
+		const uint64_t *h = bin_skip(&r, 7 * 8);
+		if (!h)
+			break;
+		uint32_t line_flags[2];
+		memcpy(line_flags, &h[6], 8);
+		e->path = (XXH128_hash_t){h[0], h[1]};
+		e->id = h[2];
+		e->f = (struct doc_facts){.text_hash = h[3], .fm_hash = h[4], .body_off = (size_t)h[5],
+		                          .body_line = (int)line_flags[0], .h1_sought = line_flags[1] & H1_SOUGHT};
+		const char *fm = bin_str(&r), *h1 = bin_str(&r);
+		e->f.fm = line_flags[1] & HAS_FM ? fm : NULL;
+		e->f.fm_len = e->f.fm ? strlen(fm) : 0;
+		e->f.h1 = line_flags[1] & HAS_H1 ? h1 : NULL;
+		if (!e->id || (rec.n && cmp_entry(&rec.v[rec.n - 1], e) >= 0))
+			r.ok = false;
+	}
+	return r.ok && r.p == r.end && rec.n == n;
+}
+
+void docfacts_open(const char *out_dir, time_t since)
+{
+	docfacts_close();
+	rec.since = since;
+	rec.open = true;
+	atomic_store(&rec.hits, 0);
+	char *path = deps_path(out_dir, "docs");
+	size_t len = 0;
+	if (!path || file_read_regular(path, &rec.data, &len) != 0 || !parse(rec.data, len)) {
+		free(rec.data);
+		free(rec.v);
+		rec.data = NULL;
+		rec.v = NULL;
+		rec.n = 0;
+	}
+	free(path);
+}
+
+uint64_t docfacts_id(const struct stat *st)
+{
+	return rec.open ? file_version_id(st, rec.since) : 0;
+}
+
+bool docfacts_get(const char *src, uint64_t id, struct doc_facts *f)
+{
+	if (!id || !rec.n)
+		return false;
+	struct entry key = {.path = XXH3_128bits(src, strlen(src))};
+	const struct entry *e = bsearch(&key, rec.v, rec.n, sizeof key, cmp_entry);
+	if (!e || e->id != id)
+		return false;
+	*f = e->f;
+	atomic_fetch_add(&rec.hits, 1);
+	return true;
+}
+
+size_t docfacts_hits(void)
+{
+	return atomic_load(&rec.hits);
+}
+
+void docfacts_close(void)
+{
+	free(rec.data);
+	free(rec.v);
+	rec.data = NULL;
+	rec.v = NULL;
+	rec.n = 0;
+	rec.open = false; /* the hits stay, for --stats */
+}
+
+struct saved {
+	XXH128_hash_t path;
+	const struct doc *d;
+};
+
+static int cmp_saved(const void *a, const void *b)
+{
+	return XXH128_cmp(&((const struct saved *)a)->path, &((const struct saved *)b)->path);
+}
+
+void docfacts_save(const char *out_dir, const struct site *s)
+{
+	char *path = deps_path(out_dir, "docs");
+	uint64_t exe;
+	if (!path || !self_digest(&exe)) {
+		free(path);
+		return;
+	}
+	struct saved *v = xmalloc((s->npages * s->nlangs + 1) * sizeof *v);
+	size_t n = 0;
+	for (size_t i = 0; i < s->npages; i++)
+		for (size_t l = 0; l < s->nlangs; l++) {
+			const struct doc *d = s->pages[i]->docs[l];
+			/* a front matter with a NUL in it (valid UTF-8) is read from its file each time */
+			if (d && d->src && d->file_id && (!d->fm_text || strlen(d->fm_text) == d->fm_len))
+				v[n++] = (struct saved){XXH3_128bits(d->src, strlen(d->src)), d};
+		}
+	xqsort(v, n, sizeof *v, cmp_saved);
+	struct buf b = BUF_INIT;
+	buf_add(&b, DOCFACTS_HEAD, 16);
+	bin_put_u64(&b, exe);
+	size_t at_n = b.len;
+	bin_put_u64(&b, 0);
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct doc *d = v[i].d;
+		if (i && !cmp_saved(&v[i - 1], &v[i]))
+			continue; /* two paths with one digest: the second is read each time */
+		uint32_t line_flags[2] = {(uint32_t)d->body_line, (d->fm_text ? HAS_FM : 0) |
+		                          (d->h1_sought ? H1_SOUGHT : 0) | (d->title_from_heading ? HAS_H1 : 0)};
+		uint64_t h[7] = {v[i].path.low64, v[i].path.high64, d->file_id, d->text_hash, d->fm_hash, d->body_off, 0};
+		memcpy(&h[6], line_flags, 8);
+		buf_add(&b, h, sizeof h);
+		bin_put_str(&b, d->fm_text);
+		bin_put_str(&b, d->title_from_heading ? d->title : NULL);
+		kept++;
+	}
+	memcpy(b.p + at_n, &(uint64_t){kept}, 8);
+	bin_put_u64(&b, XXH3_64bits(b.p, b.len));
+	free(v);
+	/* not synced: a record cut short fails its digest and only means the files are read again */
+	if (file_write_atomic(path, b.p, b.len) != 0)
+		unlink(path);
+	buf_free(&b);
+	free(path);
+}

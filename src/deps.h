@@ -109,6 +109,8 @@ struct deps_unit {
 	uint32_t *sets;                   /* the shared sets it uses (table numbers) */
 	uint32_t nsets;
 	char **outs;                      /* the files it wrote, relative to OUT_DIR, the page first */
+	const int64_t **out_stamps;       /* taken from the record: each one's stamp (file_version) there,
+	                                   * as deps_unchanged() found it on the disk; else NULL */
 	uint32_t nouts;
 	char **ids;                       /* its page's ids, sorted (struct anchors) */
 	uint32_t nids;

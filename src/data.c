@@ -158,20 +158,33 @@ static void check_ui_names(struct site *s)
 {
 	char **names;
 	size_t n = tree_list(&s->tree, "content/i18n", &names);
+	/* the first file of each language and kind (UI strings, status records): language tags are read
+	 * in any case, so pt-br.yaml and PT-BR.yaml are one language's, and only one of them is read */
+	const char **first = xcalloc(2 * s->nlangs + 1, sizeof *first);
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(names[i]);
-		size_t cl = len > 12 && !strcmp(names[i] + len - 12, ".status.yaml") ? len - 12
-		          : len > 5 && !strcmp(names[i] + len - 5, ".yaml") ? len - 5 : 0;
+		bool status = len > 12 && !strcmp(names[i] + len - 12, ".status.yaml");
+		size_t cl = status ? len - 12 : len > 5 && !strcmp(names[i] + len - 5, ".yaml") ? len - 5 : 0;
 		const char *hint;
-		if (cl && site_lang_suffix(s, names[i], cl, &hint) == -2) {
+		int l = cl ? site_lang_suffix(s, names[i], cl, &hint) : -1;
+		if (l == -2) {
 			char *src = xasprintf("content/i18n/%s", names[i]), *advice = site_lang_advice(names[i], cl, hint);
 			diag_warn(src, 0, 0, "language '%.*s' is not in content/site.yaml; file ignored (%s)", (int)cl, names[i],
 			          advice);
 			free(advice);
 			free(src);
+		} else if (l >= 0 && first[2 * l + status]) {
+			char *src = xasprintf("content/i18n/%s", first[2 * l + status]);
+			diag_error(src, 0, 0, "content/i18n/%s is the same language's %s (language tags are read in any case); "
+			           "keep one of the two", names[i], status ? "translation records" : "strings");
+			free(src);
+		} else if (l >= 0) {
+			first[2 * l + status] = names[i];
 		}
-		free(names[i]);
 	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(first);
 	free(names);
 }
 

@@ -480,8 +480,11 @@ void cite_refs_load(struct cite_refs *refs, const struct yml_doc *doc)
 	size_t n = 0;
 	for (size_t i = 0; i < refs->n; i++) {
 		if (n && !strcmp(refs->keys[n - 1], by[i].key)) {
-			diag_error(refs->src, by[i].node->line, by[i].node->col, "duplicate source id '%s' (first at line %d)",
-			           by[i].key, refs->nodes[n - 1]->line);
+			if (refs->nodes[n - 1]->line > 0)
+				diag_error(refs->src, by[i].node->line, by[i].node->col, "duplicate source id '%s' (first at line %d)",
+				           by[i].key, refs->nodes[n - 1]->line);
+			else /* CSL-JSON: jansson gives no places of values */
+				diag_error(refs->src, 0, 0, "duplicate source id '%s': two sources have it", by[i].key);
 			continue;
 		}
 		refs->keys[n] = by[i].key;

@@ -1537,6 +1537,7 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 	size_t changed = 0;
 	bool stop = diag_errors() > errors0 || (opts->strict && diag_warnings() > warnings0);
 	if (stop) {
+		diag_flush(); /* the errors first, at their lines; then what they came to */
 		diag_error(path, 0, 0, "nothing imported: %s", diag_errors() > errors0 ? "fix the errors above and import again"
 		                                                                       : "warnings and --strict");
 	} else {
@@ -1547,10 +1548,11 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 		free(srel);
 		size_t errors1 = diag_errors();
 		changed = plan_write(s, &im.plan);
-		if (diag_errors() > errors1)
+		if (diag_errors() > errors1) {
+			diag_flush(); /* the errors first, then what they came to */
 			diag_error(path, 0, 0, "%s", changed ? "imported in part: the files named above keep the imported text"
 			                                      : "nothing imported: fix the errors above and import again");
-		else if (!changed)
+		} else if (!changed)
 			printf("vade: %s changed nothing\n", path);
 	}
 	if (im.fuzzy_left)

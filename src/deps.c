@@ -776,6 +776,7 @@ struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], siz
 		rd_unit(&r, &u, -1, rec);
 		free(u.sets);
 		free(u.outs);
+		free(u.out_stamps);
 		free(u.ids);
 		free(u.checks);
 		free(u.cites);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 /* {======= export */
 
@@ -263,6 +264,77 @@ static size_t plan_restore(const struct plan *pl, char **full, char **old, size_
 	return left;
 }
 
+/* The lines of a text: where each starts, its length without its end, and its end (0 none, the
+ * last line; else 1 LF, 2 CRLF, 3 a lone CR, as classic Mac OS wrote). Caller frees both. */
+enum { END_NONE, END_LF, END_CRLF, END_CR };
+static size_t text_lines(const char *t, size_t len, size_t **start, unsigned char **end)
+{
+	size_t n = 0, cap = 16;
+	*start = xmalloc(cap * sizeof **start);
+	*end = xmalloc(cap);
+	for (size_t i = 0; i < len || (i == len && n == 0);) {
+		size_t j = i;
+		while (j < len && t[j] != '\n' && t[j] != '\r')
+			j++;
+		unsigned char e = j == len ? END_NONE : t[j] == '\n' ? END_LF : j + 1 < len && t[j + 1] == '\n' ? END_CRLF : END_CR;
+		if (n == cap) {
+			cap *= 2;
+			*start = xrealloc(*start, cap * sizeof **start);
+			*end = xrealloc(*end, cap);
+		}
+		(*start)[n] = i;
+		(*end)[n++] = e;
+		i = j + (e == END_CRLF ? 2 : 1);
+		if (e == END_NONE)
+			break;
+	}
+	return n;
+}
+
+/* text as the file old was written: a byte order mark when old started with one, and each
+ * line's end as old's line it answers to ended (LF, CRLF or a lone CR: site_read() gives texts
+ * with LF alone, text_normalize()). Lines are paired by align() over their digests, as diff(1)
+ * pairs them: a line kept or edited keeps its end, a new one takes the end of the line before
+ * it. A file written on Windows, or one with a few CRLF lines among LF ones, keeps its form, and
+ * a diff shows the translation alone. NULL: text as it is. */
+static char *in_old_form(const char *old, size_t oldlen, const char *text)
+{
+	bool bom = oldlen >= 3 && !memcmp(old, "\xef\xbb\xbf", 3);
+	if (!bom && !memchr(old, '\r', oldlen))
+		return NULL;
+	size_t off = bom ? 3 : 0, *os, *ns;
+	unsigned char *oe, *ne;
+	size_t n = text_lines(old + off, oldlen - off, &os, &oe), m = text_lines(text, strlen(text), &ns, &ne);
+	uint64_t *was = xmalloc((n + 1) * sizeof *was), *now = xmalloc((m + 1) * sizeof *now);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = (i + 1 < n ? os[i + 1] : oldlen - off) - os[i];
+		len -= oe[i] == END_CRLF ? 2 : oe[i] == END_NONE ? 0 : 1;
+		was[i] = XXH3_64bits(old + off + os[i], len);
+	}
+	for (size_t j = 0; j < m; j++) {
+		size_t len = (j + 1 < m ? ns[j + 1] : strlen(text)) - ns[j] - (ne[j] != END_NONE);
+		now[j] = XXH3_64bits(text + ns[j], len);
+	}
+	enum align_kind *kind = xmalloc((m + 1) * sizeof *kind);
+	size_t *from = xmalloc((m + 1) * sizeof *from);
+	align(was, n, now, m, kind, from, NULL, NULL);
+	unsigned char last = n && oe[0] != END_NONE ? oe[0] : END_LF; /* before the first line: the file's first end */
+	struct buf b = BUF_INIT;
+	if (bom)
+		buf_add(&b, "\xef\xbb\xbf", 3);
+	for (size_t j = 0; j < m; j++) {
+		size_t len = (j + 1 < m ? ns[j + 1] : strlen(text)) - ns[j] - (ne[j] != END_NONE);
+		buf_add(&b, text + ns[j], len);
+		if (ne[j] == END_NONE)
+			break;
+		unsigned char e = from[j] != SIZE_MAX && oe[from[j]] != END_NONE ? oe[from[j]] : last;
+		buf_adds(&b, e == END_CRLF ? "\r\n" : e == END_CR ? "\r" : "\n");
+		last = e;
+	}
+	free(os), free(oe), free(ns), free(ne), free(was), free(now), free(kind), free(from);
+	return buf_detach(&b, NULL);
+}
+
 /* Writes every planned file whose content differs, all or none: each new text
  * is first written and synced beside its file (file_stage), and only when
  * every one of them could be are they renamed into place; a rename that fails
@@ -270,31 +342,6 @@ static size_t plan_restore(const struct plan *pl, char **full, char **old, size_
  * file) puts back the files renamed before it. Returns how many files changed;
  * on a failure, reported at the file with the reason, how many keep the new
  * text all the same (0 unless putting one back failed too). */
-/* text as the file old was written: a byte order mark when old started with one, CRLF line ends
- * when each of old's lines ended so (site_read() gives texts without either, text_normalize()).
- * A file written on Windows keeps its form, and a diff shows the translation alone. NULL: text
- * as it is. */
-static char *in_old_form(const char *old, size_t oldlen, const char *text)
-{
-	bool bom = oldlen >= 3 && !memcmp(old, "\xef\xbb\xbf", 3);
-	size_t lf = 0, crlf = 0;
-	for (size_t i = 0; i < oldlen; i++)
-		if (old[i] == '\n')
-			lf++, crlf += i > 0 && old[i - 1] == '\r';
-	bool dos = lf && crlf == lf;
-	if (!bom && !dos)
-		return NULL;
-	struct buf b = BUF_INIT;
-	if (bom)
-		buf_add(&b, "\xef\xbb\xbf", 3);
-	for (const char *p = text; *p; p++) {
-		if (*p == '\n' && dos)
-			buf_addc(&b, '\r');
-		buf_addc(&b, *p);
-	}
-	return buf_detach(&b, NULL);
-}
-
 static size_t plan_write(const struct site *s, const struct plan *pl)
 {
 	size_t n = pl->rel.n;

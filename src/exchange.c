@@ -690,7 +690,13 @@ struct import {
 static void unit_error(struct import *im, const struct unit *x, const char *fmt, const char *arg)
 {
 	char *msg = xasprintf(fmt, arg);
-	diag_error(im->path, x->at, x->at ? 1 : 0, "'%s': %s", x->id ? x->id : x->source, msg);
+	/* Without an id, a unit is its reference: an entry that lists several says which one failed. */
+	if (!x->id && x->file && x->line > 0)
+		diag_error(im->path, x->at, x->at ? 1 : 0, "'%s' at %s:%d: %s", x->source, x->file, x->line, msg);
+	else if (!x->id && x->file)
+		diag_error(im->path, x->at, x->at ? 1 : 0, "'%s' in %s: %s", x->source, x->file, msg);
+	else
+		diag_error(im->path, x->at, x->at ? 1 : 0, "'%s': %s", x->id ? x->id : x->source, msg);
 	free(msg);
 }
 

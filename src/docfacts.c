@@ -6,11 +6,9 @@
 #include "util.h"
 
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <xxhash.h>
 
 #define DOCFACTS_HEAD "vade-docs 1\n\0\0\0\0"
@@ -175,15 +173,8 @@ void docfacts_save(const char *out_dir, const struct site *s)
 	memcpy(b.p + at_n, &(uint64_t){kept}, 8);
 	bin_put_u64(&b, XXH3_64bits(b.p, b.len));
 	free(v);
-	/* Not synced: a record cut short fails its digest and only means the files are read again.
-	 * Readable by its owner alone, as the other records: it holds the pages' front matter. */
-	char *tmp = NULL;
-	FILE *f = file_create_temp(path, &tmp);
-	bool ok = f && fwrite(b.p, 1, b.len, f) == b.len;
-	ok = (f && fclose(f) == 0) && ok;
-	if (tmp && (!ok || rename(tmp, path) != 0))
-		unlink(tmp), unlink(path);
-	free(tmp);
+	/* its owner's alone, as the other records: it holds the pages' front matter */
+	file_write_record(path, b.p, b.len);
 	buf_free(&b);
 	free(path);
 }

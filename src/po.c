@@ -191,18 +191,12 @@ static bool read_message(po_message_t m, iconv_t cd, struct unit *x)
 /* Appends a copy of u->v[k] placed at fp; false when its file name is not valid in the charset. */
 static bool more_place(struct unit_list *u, size_t k, iconv_t cd, po_filepos_t fp)
 {
-	const struct unit *x = &u->v[k];
 	char *file = to_utf8(cd, po_filepos_file(fp));
 	if (!file)
 		return false;
-	struct unit *y = unit_add(u, NULL, x->source, x->target);
-	x = &u->v[k]; /* unit_add() may have moved it */
-	y->prev_source = x->prev_source ? xstrdup(x->prev_source) : NULL;
+	struct unit *y = unit_add_place(u, k);
 	y->file = file;
 	y->line = po_filepos_start_line(fp) != (size_t)-1 ? (int)po_filepos_start_line(fp) : 0;
-	y->state = x->state;
-	y->at = x->at;
-	y->more_place = true;
 	return true;
 }
 

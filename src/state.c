@@ -280,16 +280,10 @@ void state_known_save(void)
 		buf_add(&b, f, sizeof f);
 	}
 	bin_put_u64(&b, XXH3_64bits(b.p, b.len));
-	char *tmp = NULL;
-	FILE *f = file_create_temp(known_files.path, &tmp);
-	/* not synced: a record cut short fails its digest and only means the files are read again */
-	bool ok = f && fwrite(b.p, 1, b.len, f) == b.len;
-	ok = (f && fclose(f) == 0) && ok;
-	if (tmp && (!ok || rename(tmp, known_files.path) != 0))
-		unlink(tmp), unlink(known_files.path);
+	/* a record cut short fails its digest and only means the files are read again */
+	file_write_record(known_files.path, b.p, b.len);
 	known_files.sum = now;
 	pthread_mutex_unlock(&known_files.lock);
-	free(tmp);
 	buf_free(&b);
 }
 

@@ -21,6 +21,18 @@ struct unit *unit_add(struct unit_list *u, const char *id, const char *source, c
 	return x;
 }
 
+struct unit *unit_add_place(struct unit_list *u, size_t k)
+{
+	const char *id = u->v[k].id, *source = u->v[k].source, *target = u->v[k].target;
+	struct unit *y = unit_add(u, id, source, target); /* the strings stay where they are */
+	const struct unit *x = &u->v[k];                  /* the array may have moved */
+	y->prev_source = dup_or_null(x->prev_source);
+	y->state = x->state;
+	y->at = x->at;
+	y->more_place = true;
+	return y;
+}
+
 void unit_list_free(struct unit_list *u)
 {
 	for (size_t i = 0; i < u->n; i++) {

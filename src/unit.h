@@ -60,6 +60,9 @@ struct unit_list {
 
 /* Appends a unit with copies of the strings (any may be NULL but source). */
 struct unit *unit_add(struct unit_list *u, const char *id, const char *source, const char *target);
+/* Appends one more place of unit k (more_place): a copy of its id, texts, state and line in the
+ * exchange file, without file or line, which the caller gives it. */
+struct unit *unit_add_place(struct unit_list *u, size_t k);
 void unit_list_free(struct unit_list *u);
 
 #endif

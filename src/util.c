@@ -878,6 +878,20 @@ FILE *file_create_temp(const char *path, char **tmp)
 	return f;
 }
 
+int file_write_record(const char *path, const void *p, size_t len)
+{
+	char *tmp = NULL;
+	FILE *f = file_create_temp(path, &tmp);
+	bool ok = f && fwrite(p, 1, len, f) == len;
+	ok = (f && fclose(f) == 0) && ok;
+	if (tmp && (!ok || rename(tmp, path) != 0))
+		unlink(tmp), ok = false;
+	if (!ok)
+		unlink(path);
+	free(tmp);
+	return ok ? 0 : -1;
+}
+
 /* Read once per process: vade serve builds many times with the same binary. */
 static uint64_t self_digest_v;
 static bool self_digest_ok;

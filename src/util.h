@@ -129,6 +129,10 @@ int file_update(const char *path, const void *data, size_t len);
  * with errno. For files vade keeps for itself and renames over path when complete. Such files a
  * killed process left (this user's, untouched for a minute) are removed first. */
 FILE *file_create_temp(const char *path, char **tmp);
+/* Writes p[0, len) as a record vade keeps for itself at path: through file_create_temp() (its
+ * owner's alone), renamed over path; not synced (a record cut short fails its own digest). On a
+ * failure path is removed too, and -1 returned. */
+int file_write_record(const char *path, const void *p, size_t len);
 /* Removes the temporary files "<prefix>XXXXXX" (six letters or digits, as mkostemp makes them) a
  * killed process left: regular files of this user with no other name, untouched for a minute (a
  * writer still at work touches its file within seconds). */

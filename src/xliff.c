@@ -398,14 +398,7 @@ static void more_places(struct rd *r, const xmlNode *first)
 	for (const xmlNode *k = first ? first->next : NULL; k; k = k->next) {
 		if (!is(r, k, "context-group") || !attr_is(k, "purpose", "location"))
 			continue;
-		struct unit *y = unit_add(r->u, NULL, r->u->v[at].source, r->u->v[at].target);
-		const struct unit *x = &r->u->v[at]; /* unit_add() may have moved it */
-		y->id = x->id ? xstrdup(x->id) : NULL;
-		y->prev_source = x->prev_source ? xstrdup(x->prev_source) : NULL;
-		y->state = x->state;
-		y->at = x->at;
-		y->more_place = true;
-		read_location(r, y, k);
+		read_location(r, unit_add_place(r->u, at), k);
 	}
 }
 

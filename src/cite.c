@@ -438,8 +438,13 @@ void cite_refs_load(struct cite_refs *refs, const struct yml_doc *doc)
 	for (size_t i = 0; i < root->n; i++) {
 		const struct yml_node *e = root->kids[i];
 		const struct yml_node *id = yml_get(e, "id");
-		if (e->kind != YML_MAP || !yml_str(id)) {
-			diag_error(refs->src, e->line, e->col, "a source needs an 'id'");
+		if (e->kind != YML_MAP || !yml_str(id) || !id->str[strspn(id->str, " \t")]) {
+			/* CSL-JSON's values have no place (json.h): the source is named by its title */
+			const char *title = e->kind == YML_MAP ? yml_str(yml_get(e, "title")) : NULL;
+			if (e->line || !title)
+				diag_error(refs->src, e->line, e->col, "a source needs an 'id'%s", yml_str(id) ? ", and not an empty one" : "");
+			else
+				diag_error(refs->src, 0, 0, "source '%s' needs an 'id'%s", title, yml_str(id) ? ", and not an empty one" : "");
 			continue;
 		}
 		if (!yml_str(yml_get(e, "title")))

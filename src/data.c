@@ -10,21 +10,50 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Indexes a data list's items by id (the first item of each id), so lookups stay linear. In a
- * language's translations a second item with an id is never used: said at it. */
-static void index_ids(struct data_file *df)
+/* Says of each item of a list (at any depth of a data file) whose id an earlier item of the same
+ * list has: an error in the original, whose translations and links would find the first only;
+ * a warning in a language's translations, where the second is never used. ids, when not NULL,
+ * gets the top list's items by id (the first item of each id), so lookups stay linear. The
+ * bibliography's top list is cite.c's to check (cite_refs_load). */
+static void check_ids(const struct data_file *df, const struct yml_node *n, struct strmap *ids, bool top)
 {
-	const struct yml_node *root = df->doc ? df->doc->root : NULL;
-	for (size_t i = 0; root && root->kind == YML_SEQ && i < root->n; i++) {
-		const char *id = yml_str(yml_get(root->kids[i], "id"));
+	if (!n || n->kind == YML_SCALAR)
+		return;
+	struct strmap own = STRMAP_INIT, *by = ids ? ids : &own;
+	bool bib = top && !strcmp(df->name, "references");
+	for (size_t i = 0; i < n->n; i++) {
+		const struct yml_node *item = n->kids[i];
+		if (n->kind == YML_MAP && i % 2 == 0)
+			continue; /* a key */
+		check_ids(df, item, NULL, false);
+		const char *id = n->kind == YML_SEQ ? yml_str(yml_get(item, "id")) : NULL;
+		if (id && !id[strspn(id, " \t")] && !bib) {
+			const struct yml_node *at = yml_get(item, "id");
+			diag_error(df->src, at->line, at->col, "an empty id names no item: give it one, or leave the key out");
+			continue;
+		}
 		bool added;
-		size_t *at = id ? strmap_put(&df->ids, id, &added) : NULL;
+		size_t *at = id ? strmap_put(by, id, &added) : NULL;
 		if (at && added)
 			*at = i + 1;
 		else if (at && df->lang >= 0)
-			diag_warn(df->src, root->kids[i]->line, root->kids[i]->col, "a second item with id '%s' (the first "
-			          "at line %d is the one used); not used", id, root->kids[*at - 1]->line);
+			diag_warn(df->src, item->line, item->col, "a second item with id '%s' (the first at line %d is the one "
+			          "used); not used", id, n->kids[*at - 1]->line);
+		else if (at && !bib)
+			diag_error(df->src, item->line, item->col, "a second item with id '%s' in this list (the first at line "
+			           "%d): an id names one item, and translations and links find the first only", id,
+			           n->kids[*at - 1]->line);
 	}
+	strmap_free(&own);
+}
+
+static void index_ids(struct data_file *df)
+{
+	const struct yml_node *root = df->doc ? df->doc->root : NULL;
+	if (root && root->kind == YML_SEQ)
+		check_ids(df, root, &df->ids, true);
+	else
+		check_ids(df, root, NULL, true);
 }
 
 /* references.json or references.<lang>.json: the bibliography in CSL-JSON. */
@@ -82,6 +111,11 @@ void data_load(struct site *s)
 		if (l >= 0) {
 			df->lang = l;
 			*dot = '\0';
+		}
+		char *nfc = text_nfc(name); /* "café.yaml" and "café.fr.yaml", one NFD, one NFC: one data (site.c's add_found) */
+		if (nfc) {
+			free(name);
+			name = nfc;
 		}
 		df->name = name;
 		if (strcmp(df->src + strlen(df->src) - 5, ".json")) {

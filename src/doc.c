@@ -200,8 +200,14 @@ struct doc *doc_load(struct site *s, const char *src, const struct stat *seen, c
 	if (!d->title && known && !f.h1_sought)
 		known = false, text = site_read_text(s, src, &len);
 	if (!d->title && (known || (text && len >= d->body_off))) {
-		d->title = known ? (f.h1 ? xstrdup(f.h1) : NULL) : markdown_first_h1(text + d->body_off, len - d->body_off);
+		int line = 0;
+		d->title = known ? (f.h1 ? xstrdup(f.h1) : NULL)
+		                 : markdown_first_h1_at(text + d->body_off, len - d->body_off, &line);
 		d->title_from_heading = d->title != NULL;
+		/* As an empty 'title:'. Never from the record: docfacts.c keeps no page with an empty heading. */
+		if (d->title && !d->title[strspn(d->title, " \t")] && line)
+			diag_error(src, d->body_line + line - 1, 1, "the page's title is its first '# heading', and that is "
+			           "empty: write the heading's text, or give the page a 'title:'");
 		d->h1_sought = true;
 	}
 	free(text);

@@ -147,7 +147,9 @@ void docfacts_save(const char *out_dir, const struct site *s)
 		for (size_t l = 0; l < s->nlangs; l++) {
 			const struct doc *d = s->pages[i]->docs[l];
 			/* a front matter with a NUL in it (valid UTF-8) is read from its file each time */
-			if (d && d->src && d->file_id && (!d->fm_text || strlen(d->fm_text) == d->fm_len))
+			/* nor one whose title is an empty heading: its error needs the heading's line (doc.c) */
+			if (d && d->src && d->file_id && (!d->fm_text || strlen(d->fm_text) == d->fm_len) &&
+			    !(d->title_from_heading && !d->title[strspn(d->title, " \t")]))
 				v[n++] = (struct saved){XXH3_128bits(d->src, strlen(d->src)), d};
 		}
 	xqsort(v, n, sizeof *v, cmp_saved);

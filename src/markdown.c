@@ -103,6 +103,12 @@ static cmark_node *parse(cmark_parser *p, const struct md_opts *o, const char *t
 
 char *markdown_first_h1(const char *text, size_t len)
 {
+	int line;
+	return markdown_first_h1_at(text, len, &line);
+}
+
+char *markdown_first_h1_at(const char *text, size_t len, int *line)
+{
 	cmark_parser *p = new_parser(CMARK_OPT_SMART, false);
 	cmark_node *doc = parse(p, NULL, text, len);
 	/* The first level-1 heading in reading order, wherever it is: the one rendering drops. */
@@ -116,6 +122,7 @@ char *markdown_first_h1(const char *text, size_t len)
 			struct buf b = BUF_INIT;
 			node_text(n, &b);
 			title = buf_detach(&b, NULL);
+			*line = cmark_node_get_start_line(n);
 		}
 	}
 	cmark_iter_free(it);

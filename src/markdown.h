@@ -100,6 +100,8 @@ size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, co
 char *markdown_typeset(const char *s, const char *lang);
 /* Plain text of the first level-1 heading, or NULL. Caller frees. */
 char *markdown_first_h1(const char *text, size_t len);
+/* The same, with the heading's line in text (1-based) in *line. */
+char *markdown_first_h1_at(const char *text, size_t len, int *line);
 /* Appends GitHub's id for heading text s to b (lower case, spaces to '-', punctuation dropped). */
 void markdown_slug(struct buf *b, const char *s, size_t len);
 

@@ -72,22 +72,14 @@ static struct yml_node *node_copy(struct resolved *r, const struct yml_node *n, 
 	return c;
 }
 
-/* A scalar as a key that is equal for two scalars exactly when Lua's
- * rawequal says so of their values in a template (strings by text, numbers
- * by value, booleans); NULL for null and non-scalars. Caller frees. */
-static char *value_key(const struct yml_node *n)
+/* An item's id as the key it is matched by: its text as written, as data.c indexes it and
+ * templates see it (tpl_push_yaml_as), so `id: 12` and `id: "12"` are one id, `1.0` and `1`
+ * two; NULL for null and non-scalars. */
+static const char *id_key(const struct yml_node *n)
 {
-	long long iv = 0;
-	double dv = 0;
-	if (!n || n->kind != YML_SCALAR)
-		return NULL;
-	switch (yml_resolve(n, &iv, &dv)) {
-	case YML_T_NULL: return NULL;
-	case YML_T_STR: return xasprintf("s%s", n->str);
-	case YML_T_BOOL: return xasprintf("b%lld", iv);
-	case YML_T_INT: return xasprintf("n%.17g", (double)iv); /* 1 and 1.0 are equal in Lua */
-	default: return xasprintf("n%.17g", dv);
-	}
+	long long iv;
+	double dv;
+	return n && n->kind == YML_SCALAR && yml_resolve(n, &iv, &dv) != YML_T_NULL ? n->str : NULL;
 }
 
 /* Sets every key of the mapping over in the (copied) mapping m: replaced in place, or added at the end. */
@@ -118,29 +110,31 @@ static const struct yml_node *overlay(struct resolved *r, const struct yml_node 
 	if (base->kind == YML_SEQ && base->n > 0) {
 		struct yml_node *seq = node_copy(r, base, 0);
 		/* The items by id (a list of those sharing one: first[id], then same[i]), so matching stays linear. */
-		struct strmap first = STRMAP_INIT_OWNED;
+		struct strmap first = STRMAP_INIT, seen = STRMAP_INIT;
 		size_t *same = xcalloc(seq->n + 1, sizeof *same), n = 0;
 		for (; n < seq->n && seq->kids[n]->kind != YML_SCALAR; n++) {
-			char *k = value_key(yml_get(seq->kids[n], "id"));
+			const char *k = id_key(yml_get(seq->kids[n], "id"));
 			if (k) {
 				size_t *at = strmap_put(&first, k, NULL);
 				same[n] = *at; /* 1 + the previous item with this id, or 0 */
 				*at = n + 1;
 			}
-			free(k);
 		}
 		for (size_t j = 0; over->kind == YML_SEQ && j < over->n && over->kids[j]->kind != YML_SCALAR; j++) {
 			const struct yml_node *item = over->kids[j];
-			char *k = item->kind == YML_MAP ? value_key(yml_get(item, "id")) : NULL;
-			size_t *at = k ? strmap_get(&first, k) : NULL;
+			const char *k = item->kind == YML_MAP ? id_key(yml_get(item, "id")) : NULL;
+			bool added = false;
+			if (k) /* a second translation of one id is not used (data.c says so at it) */
+				strmap_put(&seen, k, &added);
+			size_t *at = added ? strmap_get(&first, k) : NULL;
 			for (size_t i = at ? *at : 0; i; i = same[i - 1]) {
 				struct yml_node *m = node_copy(r, seq->kids[i - 1], item->n);
 				map_merge(m, item);
 				seq->kids[i - 1] = m;
 			}
-			free(k);
 		}
 		strmap_free(&first);
+		strmap_free(&seen);
 		free(same);
 		return seq;
 	}

@@ -462,6 +462,14 @@ static void add_found(struct site *s, char *path, const char *name, const struct
 		key[0] = '\0';
 	else if (kl > 6 && !strcmp(key + kl - 6, "/index"))
 		key[kl - 6] = '\0';
+	/* A page is named in NFC, so "café.md" saved on macOS (NFD) and its translation "café.fr.md"
+	 * saved elsewhere (NFC) are one page, and two files of one language so named are two
+	 * definitions of it (group_docs); links are looked up in NFC too (site_find). */
+	char *nfc = text_nfc(key);
+	if (nfc) {
+		free(key);
+		key = nfc;
+	}
 	f->key = key;
 	vec_push(found, f);
 }
@@ -561,6 +569,12 @@ struct page *site_find(const struct site *s, const char *key)
 {
 	/* A hash once the pages are known: every link of every page is looked up here, and a bisection
 	 * compares keys that share long beginnings ("section-01/page-00"); issue 13. */
+	char *nfc = text_nfc(key); /* page keys are NFC (add_found) */
+	if (nfc) {
+		struct page *p = site_find(s, nfc);
+		free(nfc);
+		return p;
+	}
 	if (s->by_key.nslots) {
 		const size_t *i = strmap_get(&s->by_key, key);
 		return i ? s->pages[*i] : NULL;

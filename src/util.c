@@ -14,6 +14,8 @@
 #include <time.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
 
 char buf_empty[1];
 
@@ -933,4 +935,40 @@ int text_head(const char *s, size_t max)
 	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
 		max--;
 	return (int)max;
+}
+
+char *text_nfc(const char *s)
+{
+	size_t n = strlen(s), i = 0;
+	while (i < n && (unsigned char)s[i] < 0x80)
+		i++;
+	if (i == n || n > INT32_MAX / 4 || utf8_invalid_at(s, n) >= 0)
+		return NULL;
+	UErrorCode e = U_ZERO_ERROR;
+	const UNormalizer2 *nfc = unorm2_getNFCInstance(&e);
+	int32_t ulen = 0;
+	u_strFromUTF8(NULL, 0, &ulen, s, (int32_t)n, &e); /* U_BUFFER_OVERFLOW_ERROR: the length */
+	if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e))
+		return NULL;
+	e = U_ZERO_ERROR;
+	UChar *u = xmalloc(((size_t)ulen + 1) * sizeof *u), *v = NULL;
+	char *out = NULL;
+	u_strFromUTF8(u, ulen + 1, NULL, s, (int32_t)n, &e);
+	if (U_SUCCESS(e) && unorm2_quickCheck(nfc, u, ulen, &e) != UNORM_YES && U_SUCCESS(e)) {
+		int32_t cap = 3 * ulen + 1, vlen; /* NFC is at most 3 times as long (UAX #15, 13) */
+		v = xmalloc((size_t)cap * sizeof *v);
+		vlen = unorm2_normalize(nfc, u, ulen, v, cap, &e);
+		int32_t blen = 0;
+		if (U_SUCCESS(e)) {
+			out = xmalloc((size_t)vlen * 3 + 1);
+			u_strToUTF8(out, vlen * 3 + 1, &blen, v, vlen, &e);
+		}
+		if (U_FAILURE(e) || !strcmp(out, s)) {
+			free(out);
+			out = NULL;
+		}
+	}
+	free(u);
+	free(v);
+	return out;
 }

@@ -167,6 +167,10 @@ bool path_temp_name(const char *name, const char *prefix);
 
 /* Returns the byte offset of the first invalid UTF-8 sequence, or -1 when s is valid. */
 long utf8_invalid_at(const char *s, size_t len);
+/* s in Unicode Normalization Form C (UAX #15), malloc'd; NULL when s is NFC already (every ASCII
+ * text is), is not valid UTF-8, or ICU fails. Names that are canonically equivalent are one
+ * name: macOS and some editors write "café" as "cafe" + U+0301 (NFD), others as U+00E9. */
+char *text_nfc(const char *s);
 /* The bytes of s's first characters, at most max bytes of them, for "%.*s": a message shows the
  * start of a long text without cutting a UTF-8 sequence in half. */
 int text_head(const char *s, size_t max);

@@ -565,6 +565,11 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 			block_header(c, n);
 		if (c->odd_breaks && n->style == YML_STYLE_LITERAL && odd_break_in(c, n))
 			n->style = YML_STYLE_BLOCK_INDENTED; /* libyaml broke a line the file does not: lines differ */
+		if (memchr(n->str, '\0', n->len)) { /* an escape: "\0", "\x00", "\u0000" (raw NUL the reader refuses) */
+			fail_at(c, n, "a NUL character (an escape such as \\0) in a quoted scalar: no text vade writes "
+			        "can hold it (it would cut the text there); remove it");
+			return NULL;
+		}
 		if (!tagged_scalar(c, n, ev))
 			return NULL;
 		anchor = (char *)ev->data.scalar.anchor;

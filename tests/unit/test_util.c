@@ -110,6 +110,15 @@ int main(void)
 	char t2[] = "\xef\xbb", t3[] = "x\xef\xbb\xbf";
 	ok(text_normalize(t2, 2) == 2 && text_normalize(t3, 4) == 4, "a cut mark, or one past the start, is text");
 
+	/* NFC (UAX #15): an NFD name becomes its composed form; NFC, ASCII and invalid UTF-8 give NULL. */
+	char *nfc1 = text_nfc("cafe\xcc\x81/Ang\xc3\xb6" "o\xcc\x88"), *nfc2 = text_nfc("\xe1\x84\x80\xe1\x85\xa1");
+	ok(nfc1 && !strcmp(nfc1, "caf\xc3\xa9/Ang\xc3\xb6\xc3\xb6"), "decomposed letters composed (got %s)", nfc1 ? nfc1 : "NULL");
+	ok(nfc2 && !strcmp(nfc2, "\xea\xb0\x80"), "Hangul jamo composed into a syllable");
+	ok(!text_nfc("caf\xc3\xa9") && !text_nfc("plain/ascii") && !text_nfc("cafe\xcc") && !text_nfc(""),
+	   "NFC, ASCII, a cut sequence and the empty text: NULL");
+	free(nfc1);
+	free(nfc2);
+
 	/* Percent-decoding and the nearest candidate. */
 	size_t dl;
 	char *d = percent_decode("a%20b%C3%A9%zz%4", 16, &dl);

@@ -1,1 +1,1 @@
-vadeSearch.index("en", {"pages":2,"group":8,"shards":["1901"],"sizes":[1474]});
+vadeSearch.index("en", {"pages":2,"group":8,"shards":["1901"],"sizes":[1618]});

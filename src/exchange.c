@@ -725,6 +725,23 @@ static const char *id_of(const struct unit *x)
 	return our_id(x->id) ? x->id : NULL;
 }
 
+void exchange_ids_from_places(struct unit_list *u)
+{
+	for (size_t k = 0; k < u->n; k++) {
+		struct unit *x = &u->v[k];
+		if (our_id(x->id) || !our_id(x->file))
+			continue;
+		free(x->id);
+		/* gettext reads "#: page:about:3" as the file "page:about" at line 3 */
+		x->id = x->line ? xasprintf("%s:%d", x->file, x->line) : x->file;
+		if (x->line)
+			free(x->file);
+		x->file = NULL;
+		x->line = 0;
+		x->more_place = false;
+	}
+}
+
 /* The units of each page, found once: by id "page:<key>:<name>", or, without
  * an id, by the original's file. Returns the unit indices grouped by page,
  * page i's from (*from)[i] to (*from)[i + 1]. Caller frees both. */
@@ -960,6 +977,8 @@ static char *rebuild(const struct page *p, size_t l, const struct passage_set *s
 		}
 		if (fm == tr)
 			g = &tr->v[a->v[i].tr];
+		if (fm == tr && !strcmp(g->text, texts[i]))
+			continue; /* as it was: its line stays as the translator wrote it */
 		e[ne++] = (struct edit){g->start, g->end, reflow(fm->text, g, texts[i])};
 	}
 	char *head = apply_edits(fm->text, fm_end <= fm->len ? fm_end : fm->len, e, ne);

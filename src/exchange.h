@@ -47,6 +47,12 @@ struct import_opts {
 	bool strict;            /* a warning stops the import as an error does */
 };
 
+/* Gives each unit without one of our ids whose place names one instead of a file
+ * that id: translate-toolkit's xliff2po writes an XLIFF unit's id as the PO entry's "#:"
+ * reference ("#: page:about:3"), and msgcat or msguniq may then list several such places on one
+ * entry, each its own unit. Call before exchange_import(). */
+void exchange_ids_from_places(struct unit_list *u);
+
 /* Brings u's translations into content/ for translation language lang; path
  * names the exchange file in messages. Returns the exit status (0 or 1). */
 int exchange_import(const struct site *s, size_t lang, const struct unit_list *u, const char *path,

@@ -367,11 +367,27 @@ int i18n_import(const struct site *s, const char *path, const struct import_opts
 	struct unit_list u = {0};
 	if ((is_xliff(path) ? xliff_read(path, &u) : po_read(path, &u)) != 0)
 		return 1;
+	exchange_ids_from_places(&u);
 	int l = u.target_lang ? file_lang(s, u.target_lang) : -1;
 	int rc = 1;
-	if (l <= 0)
+	if (!u.target_lang) {
+		/* No Language header (xliff2po writes none; Poedit and msginit name files after their language):
+		 * the file's name says it, when its last part is a translation language ("fr.po", "site.fr_FR.po"). */
+		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		char *stem = xstrndup(base, strrchr(base, '.') ? (size_t)(strrchr(base, '.') - base) : strlen(base));
+		const char *tag = strrchr(stem, '.') ? strrchr(stem, '.') + 1 : stem;
+		l = *tag ? file_lang(s, tag) : -1;
+		if (l <= 0)
+			diag_error(path, 0, 0, "the file does not say its language (%s) and its name is no translation "
+			           "language of this site: add the header, or name the file after the language (%s.%s)",
+			           is_xliff(path) ? "the <file> element's target-language" : "no \"Language:\" header",
+			           s->nlangs > 1 ? s->langs[1].code : "fr", is_xliff(path) ? "xlf" : "po");
+		free(stem);
+		if (l > 0)
+			rc = exchange_import(s, (size_t)l, &u, path, opts);
+	} else if (l <= 0)
 		diag_error(path, 0, 0, "the file's language ('%s') is not a translation language of this site",
-		           u.target_lang ? u.target_lang : "");
+		           u.target_lang);
 	else
 		rc = exchange_import(s, (size_t)l, &u, path, opts);
 	unit_list_free(&u);
@@ -382,22 +398,10 @@ int i18n_import(const struct site *s, const char *path, const struct import_opts
 
 /* {======= vade i18n add */
 
-/* v as a YAML value: plain when it reads back as itself in block and flow
- * context and in YAML 1.1 tools too ("no" stays text), else double-quoted by
- * libyaml. NULL for text that is not UTF-8. Caller frees. */
-static char *yaml_value(const char *v)
+/* v as a YAML value (yml_value): plain when it reads back as itself. */
+static char *yml_value_of(const char *v)
 {
-	static const char *const words[] = {"true", "false", "null", "yes", "no", "on", "off", "y", "n", NULL};
-	static const char *const breaks[] = {"\xc2\x85", "\xe2\x80\xa8", "\xe2\x80\xa9", "\xef\xbb\xbf", NULL};
-	size_t n = strlen(v);
-	bool plain = n > 0 && (isalpha((unsigned char)v[0]) || (unsigned char)v[0] >= 0xc3) && v[n - 1] != ' ';
-	for (const unsigned char *p = (const unsigned char *)v; plain && *p; p++)
-		plain = *p >= 0x80 ? !(p[0] == 0xc2 && p[1] < 0xa0) : isalnum(*p) || strchr(" -.()'/", *p);
-	for (int i = 0; plain && words[i]; i++)
-		plain = strcasecmp(v, words[i]) != 0;
-	for (int i = 0; plain && breaks[i]; i++)
-		plain = !strstr(v, breaks[i]);
-	return plain ? xstrdup(v) : yml_quote(v, n);
+	return yml_value(v, strlen(v));
 }
 
 /* A language as an item of `languages`, in block style (indented by dash
@@ -601,8 +605,8 @@ static bool added_exactly(const struct yml_node *old, const struct yml_node *now
 static char *site_yaml_with(const char *old, size_t len, const struct yml_node *root, const struct lang *l,
                             const struct lang *dflt)
 {
-	struct lang_item it = {yaml_value(l->code), yaml_value(l->name), yaml_value(l->dir)};
-	struct lang_item di = {yaml_value(dflt->code), yaml_value(dflt->name), yaml_value(dflt->dir)};
+	struct lang_item it = {yml_value_of(l->code), yml_value_of(l->name), yml_value_of(l->dir)};
+	struct lang_item di = {yml_value_of(dflt->code), yml_value_of(dflt->name), yml_value_of(dflt->dir)};
 	struct insert ins = {0, NULL};
 	char *text = NULL;
 	bool quoted = it.code && it.name && it.dir && di.code && di.name && di.dir;

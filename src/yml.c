@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <yaml.h>
 
 /* Deep enough for any real content file; stops stack exhaustion on hostile input. */
@@ -977,6 +978,51 @@ char *yml_quote(const char *s, size_t len)
 	b.len = (size_t)(nl - b.p);
 	b.p[b.len] = '\0';
 	return buf_detach(&b, NULL);
+}
+
+
+/* Whether libyaml reads text as one mapping whose one value is a plain scalar holding s. */
+static bool reads_plain(const char *text, const char *s, size_t len)
+{
+	static const yaml_event_type_t want[] = {YAML_STREAM_START_EVENT, YAML_DOCUMENT_START_EVENT,
+	                                         YAML_MAPPING_START_EVENT, YAML_SCALAR_EVENT, YAML_SCALAR_EVENT,
+	                                         YAML_MAPPING_END_EVENT, YAML_DOCUMENT_END_EVENT,
+	                                         YAML_STREAM_END_EVENT};
+	yaml_parser_t p;
+	yaml_event_t ev;
+	if (!yaml_parser_initialize(&p))
+		return false;
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, strlen(text));
+	size_t i = 0, n = sizeof want / sizeof *want;
+	bool ok = true;
+	for (; ok && i < n && yaml_parser_parse(&p, &ev); i++) {
+		ok = ev.type == want[i];
+		if (ok && i == 4) /* the value */
+			ok = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !ev.data.scalar.tag &&
+			     ev.data.scalar.length == len && !memcmp(ev.data.scalar.value, s, len);
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	return ok && i == n;
+}
+
+char *yml_value(const char *s, size_t len)
+{
+	static const char *const yaml11[] = {"y", "n", "yes", "no", "on", "off", NULL};
+	bool plain = len > 0 && len == strlen(s) && !strpbrk(s, "\n\r\t") && s[0] != ' ' && s[len - 1] != ' ' &&
+	             utf8_invalid_at(s, len) < 0;
+	for (int i = 0; plain && yaml11[i]; i++)
+		plain = strcasecmp(s, yaml11[i]) != 0;
+	if (plain) {
+		struct yml_node n = {.kind = YML_SCALAR, .plain = true, .str = (char *)s, .len = len};
+		long long iv;
+		double dv;
+		char *block = xasprintf("k: %s\n", s), *flow = xasprintf("{k: %s}\n", s);
+		plain = yml_resolve(&n, &iv, &dv) == YML_T_STR && reads_plain(block, s, len) && reads_plain(flow, s, len);
+		free(block);
+		free(flow);
+	}
+	return plain ? xstrndup(s, len) : yml_quote(s, len);
 }
 
 /* }======= */

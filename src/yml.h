@@ -94,6 +94,11 @@ bool yml_value_span(const char *text, size_t len, const struct yml_node *map, co
  * libyaml's emitter on one line: it reads back as s exactly, whatever s
  * holds. NULL when libyaml refuses s (invalid UTF-8). Caller frees. */
 char *yml_quote(const char *s, size_t len);
+/* s as a YAML value: plain (as it is) when libyaml reads it back as the same text, in block
+ * ("key: s") and in flow context ("{key: s}"), and the core schema resolves it as text, not
+ * as a number, boolean or null; and when YAML 1.1 tools would not read it as a boolean
+ * either ("no", "on": yaml.org/type/bool.html). Else yml_quote(). NULL as yml_quote. */
+char *yml_value(const char *s, size_t len);
 
 /* Value of key in a map, or NULL: bisected in a mapping of YML_INDEX_MIN keys or more. */
 struct yml_node *yml_get(const struct yml_node *map, const char *key);

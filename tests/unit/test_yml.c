@@ -275,6 +275,39 @@ int main(void)
 		free(wide);
 	}
 
+	/* Values written back (yml_value): plain when they read back as the same text, else quoted. */
+	static const char *const plain[] = {"Guide pratique révisé", "Who is at risk?", "a-b", "x.y/z (w)", "l'OTAN",
+	                                    "دليل", NULL};
+	static const char *const quoted[] = {"yes", "No", "true", "12", "1.5", "~", "null", "", " lead", "trail ",
+	                                     "a: b", "a #b", "- a", "[a]", "{a}", "a, b", "*ref", "&x", "!tag", "%x",
+	                                     "@x", "`x", "'q'", "\"q\"", "two\nlines", "tab\there", "> x", "| x",
+	                                     "? x", "#x", NULL};
+	bool all = true;
+	for (int i = 0; plain[i]; i++) {
+		char *v = yml_value(plain[i], strlen(plain[i]));
+		if (!v || strcmp(v, plain[i]))
+			all = false, diag_warn("t", 0, 0, "plain '%s' came out as %s", plain[i], v ? v : "NULL");
+		free(v);
+	}
+	ok(all, "texts that read back as themselves are written plain");
+	all = true;
+	for (int i = 0; quoted[i]; i++) {
+		char *v = yml_value(quoted[i], strlen(quoted[i]));
+		char *doc = v ? xasprintf("k: %s\nf: {k: %s}\n", v, v) : NULL;
+		size_t e0 = diag_errors();
+		struct yml_doc *r = doc ? parse(doc, 1) : NULL;
+		long long iv2;
+		double dv2;
+		const struct yml_node *k = r ? yml_get(r->root, "k") : NULL, *f = r ? yml_get(yml_get(r->root, "f"), "k") : NULL;
+		if (!v || v[0] != '"' || !k || !f || diag_errors() != e0 || strcmp(k->str, quoted[i]) || strcmp(f->str, quoted[i]) ||
+		    yml_resolve(k, &iv2, &dv2) != YML_T_STR)
+			all = false, diag_warn("t", 0, 0, "'%s' came out as %s", quoted[i], v ? v : "NULL");
+		yml_free(r);
+		free(doc);
+		free(v);
+	}
+	ok(all, "the others are quoted, and read back as the same text in block and flow context");
+
 	struct { char s[400]; } deep;
 	memset(deep.s, '[', 200);
 	deep.s[200] = '\0';

@@ -236,7 +236,8 @@ static char *french(const char *s)
 					b.len -= 2, had_space = true;
 				char prev = b.len ? b.p[b.len - 1] : ' ';
 				bool after_mark = prev == '!' || prev == '?' || (b.len >= 3 && !memcmp(b.p + b.len - 3, NNBSP, 3));
-				if ((had_space || !after_mark) && b.len)
+				/* a space at the start of the text (after **bold**, a link, `code`) is the author's too */
+				if (had_space || (!after_mark && b.len))
 					buf_adds(&b, NNBSP);
 			}
 		}
@@ -949,7 +950,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 struct cmark_node *markdown_parse_blocks(const char *text, size_t len)
 {
 	markdown_init();
-	cmark_parser *p = cmark_parser_new(CMARK_OPT_SOURCEPOS);
+	/* footnotes as the render reads them: a definition's paragraph starts after its "[^n]: " */
+	cmark_parser *p = cmark_parser_new(CMARK_OPT_SOURCEPOS | CMARK_OPT_FOOTNOTES);
 	cmark_syntax_extension *table = cmark_find_syntax_extension("table");
 	if (table)
 		cmark_parser_attach_syntax_extension(p, table);

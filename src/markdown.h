@@ -85,8 +85,9 @@ void markdown_result_free(struct md_result *r);
 
 /* The blocks of text with their source positions, for cutting it into passages
  * (passage.h): parsed with the table extension only, since no inline extension
- * changes a block, and with the inline pass under the same lock as every
- * parse. Caller frees with cmark_node_free(). */
+ * changes a block, and with footnotes (a definition is a block, its paragraph
+ * the text after "[^n]: "), as the render parses them; the inline pass under
+ * the same lock as every parse. Caller frees with cmark_node_free(). */
 struct cmark_node *markdown_parse_blocks(const char *text, size_t len);
 /* The ids markdown_render() gives the headings of text written in lang, in
  * order, and when lines is not NULL the line of text each starts on (1-based).

@@ -157,12 +157,13 @@ static bool node_bytes(const struct passage_set *set, const struct lines *ls, cm
 	if (e > len)
 		e = len;
 	if (heading && t[s] == '#') {
+		/* An ATX heading's text: after the opening #s and the spaces or tabs after them. cmark-gfm's
+		 * end position leaves out a closing sequence (CommonMark 4.2, only #s that a space or tab
+		 * precedes): "C#" and "C \#" end in their '#', which are the heading's. */
 		while (s < e && t[s] == '#')
 			s++;
-		while (s < e && t[s] == ' ')
+		while (s < e && (t[s] == ' ' || t[s] == '\t'))
 			s++;
-		while (e > s && (t[e - 1] == ' ' || t[e - 1] == '#' || t[e - 1] == '\n'))
-			e--;
 	} else if (heading) { /* setext: the text without its underline */
 		size_t nl = e;
 		while (nl > s && t[nl - 1] != '\n')

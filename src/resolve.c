@@ -82,8 +82,36 @@ static const char *id_key(const struct yml_node *n)
 	return n && n->kind == YML_SCALAR && yml_resolve(n, &iv, &dv) != YML_T_NULL ? n->str : NULL;
 }
 
-/* Sets every key of the mapping over in the (copied) mapping m: replaced in place, or added at the end. */
-static void map_merge(struct yml_node *m, const struct yml_node *over)
+static const struct yml_node *overlay(struct resolved *r, const char *src, const struct yml_node *base,
+                                      const struct yml_node *over);
+
+static const char *kind_name(const struct yml_node *n)
+{
+	return n->kind == YML_SEQ ? "a list" : n->kind == YML_MAP ? "a mapping" : "a value";
+}
+
+/* What a translation's value over of key makes of the original's value base: a null (the
+ * translator's empty placeholder, "desc:") leaves the original; a list or mapping is laid over
+ * the original's (overlay); a value of another kind than the original's is not used (said at it:
+ * the templates were written for the original's). */
+static const struct yml_node *merge_value(struct resolved *r, const char *src, const char *key,
+                                          const struct yml_node *base, const struct yml_node *over)
+{
+	if (yml_is_null(over))
+		return base;
+	if (yml_is_null(base))
+		return over;
+	if (base->kind != over->kind) {
+		diag_warn(src, over->line, over->col, "'%s' is %s here but %s in the original; not used", key,
+		          kind_name(over), kind_name(base));
+		return base;
+	}
+	return base->kind == YML_SCALAR ? over : overlay(r, src, base, over);
+}
+
+/* Lays every key of the mapping over onto the (copied) mapping m: its value merged with m's
+ * (merge_value), or added at the end. */
+static void map_merge(struct resolved *r, const char *src, struct yml_node *m, const struct yml_node *over)
 {
 	struct strmap at = STRMAP_INIT; /* key -> 1 + index of its value in m */
 	for (size_t i = 0; i + 1 < m->n; i += 2)
@@ -91,8 +119,9 @@ static void map_merge(struct yml_node *m, const struct yml_node *over)
 	for (size_t k = 0; k + 1 < over->n; k += 2) {
 		size_t *v = strmap_get(&at, over->kids[k]->str);
 		if (v) {
-			m->kids[*v - 1] = over->kids[k + 1];
-		} else {
+			m->kids[*v - 1] = (struct yml_node *)merge_value(r, src, over->kids[k]->str, m->kids[*v - 1],
+			                                                 over->kids[k + 1]);
+		} else if (!yml_is_null(over->kids[k + 1])) {
 			*strmap_put(&at, over->kids[k]->str, NULL) = m->n + 2;
 			m->kids[m->n++] = over->kids[k];
 			m->kids[m->n++] = over->kids[k + 1];
@@ -101,26 +130,44 @@ static void map_merge(struct yml_node *m, const struct yml_node *over)
 	strmap_free(&at);
 }
 
-/* The default tree base with a translation's tree over it: a list of items
- * is matched by `id`, field by field; a mapping key by key. */
-static const struct yml_node *overlay(struct resolved *r, const struct yml_node *base, const struct yml_node *over)
+/* Whether a list's items are named by ids (one of them has one): then a translation's list is
+ * laid over it item by item; else (a list of texts, of items without ids) it is the list. */
+static bool has_ids(const struct yml_node *seq)
 {
-	if (!base || !over || base->kind == YML_SCALAR || over->kind == YML_SCALAR)
+	for (size_t i = 0; i < seq->n; i++)
+		if (id_key(yml_get(seq->kids[i], "id")))
+			return true;
+	return false;
+}
+
+/* The default tree base with a translation's tree over it (from src), at any depth: a list of
+ * items with ids is matched by `id`, field by field; a mapping key by key; any other list or
+ * value is the translation's. */
+static const struct yml_node *overlay(struct resolved *r, const char *src, const struct yml_node *base,
+                                      const struct yml_node *over)
+{
+	if (!base || !over || yml_is_null(over))
 		return base;
-	if (base->kind == YML_SEQ && base->n > 0) {
+	if (base->kind != over->kind || base->kind == YML_SCALAR) {
+		if (base->kind != over->kind)
+			diag_warn(src, over->line, over->col, "the translations are %s but the original is %s; not used",
+			          kind_name(over), kind_name(base));
+		return base;
+	}
+	if (base->kind == YML_SEQ && has_ids(base)) {
 		struct yml_node *seq = node_copy(r, base, 0);
 		/* The items by id (a list of those sharing one: first[id], then same[i]), so matching stays linear. */
 		struct strmap first = STRMAP_INIT, seen = STRMAP_INIT;
-		size_t *same = xcalloc(seq->n + 1, sizeof *same), n = 0;
-		for (; n < seq->n && seq->kids[n]->kind != YML_SCALAR; n++) {
-			const char *k = id_key(yml_get(seq->kids[n], "id"));
+		size_t *same = xcalloc(seq->n + 1, sizeof *same);
+		for (size_t n = 0; n < seq->n; n++) {
+			const char *k = seq->kids[n]->kind == YML_MAP ? id_key(yml_get(seq->kids[n], "id")) : NULL;
 			if (k) {
 				size_t *at = strmap_put(&first, k, NULL);
 				same[n] = *at; /* 1 + the previous item with this id, or 0 */
 				*at = n + 1;
 			}
 		}
-		for (size_t j = 0; over->kind == YML_SEQ && j < over->n && over->kids[j]->kind != YML_SCALAR; j++) {
+		for (size_t j = 0; j < over->n; j++) {
 			const struct yml_node *item = over->kids[j];
 			const char *k = item->kind == YML_MAP ? id_key(yml_get(item, "id")) : NULL;
 			bool added = false;
@@ -129,7 +176,7 @@ static const struct yml_node *overlay(struct resolved *r, const struct yml_node 
 			size_t *at = added ? strmap_get(&first, k) : NULL;
 			for (size_t i = at ? *at : 0; i; i = same[i - 1]) {
 				struct yml_node *m = node_copy(r, seq->kids[i - 1], item->n);
-				map_merge(m, item);
+				map_merge(r, src, m, item);
 				seq->kids[i - 1] = m;
 			}
 		}
@@ -138,12 +185,10 @@ static const struct yml_node *overlay(struct resolved *r, const struct yml_node 
 		free(same);
 		return seq;
 	}
-	if (base->kind == YML_SEQ) /* an empty list takes the translation's as it is */
+	if (base->kind == YML_SEQ) /* a list of texts (or of items without ids): the translation's, as it is */
 		return over;
-	if (over->kind != YML_MAP)
-		return base;
 	struct yml_node *m = node_copy(r, base, over->n);
-	map_merge(m, over);
+	map_merge(r, src, m, over);
 	return m;
 }
 
@@ -166,7 +211,7 @@ static void resolve_data_sets(struct resolved *r)
 			const struct data_file *tr = l ? site_data_file(s, d->name, (int)l) : NULL;
 			d->root[l] = s->data[i].doc->root;
 			if (tr && tr->doc)
-				d->root[l] = overlay(r, d->root[l], tr->doc->root);
+				d->root[l] = overlay(r, tr->src, d->root[l], tr->doc->root);
 		}
 	}
 	xqsort(r->data, r->ndata, sizeof *r->data, cmp_data_set);

@@ -106,6 +106,17 @@ int main(void)
 		free(got);
 	}
 
+	/* French spacing after inline markup: the author's space before ; : ! ? is a narrow no-break space. */
+	{
+		struct md_opts fo = {.lang = "fr", .at = {1, 1, 0, false, NULL, 0, NULL}};
+		const char *ft = "I **gras** : j ; C [lien](https://e.org/) ; G `code` ! E *x* ?\n";
+		markdown_render(&fo, ft, strlen(ft), &r);
+		ok(strstr(r.html.p, "</strong>\u202f: j\u202f; C") && strstr(r.html.p, "</a>\u202f; G") &&
+		   strstr(r.html.p, "</code>\u202f! E") && strstr(r.html.p, "</em>\u202f?"),
+		   "a space between inline markup and ; : ! ? becomes a narrow no-break space (got %s)", r.html.p);
+		markdown_result_free(&r);
+	}
+
 	md("<script>alert(1)</script>\n\nhi <b>x</b>\n", false, &r);
 	ok(!strstr(r.html.p, "<script") && !strstr(r.html.p, "<b>"), "raw HTML omitted by default");
 	markdown_result_free(&r);

@@ -124,6 +124,18 @@ int main(void)
 	}
 	passage_set_free(&cr);
 
+	/* An ATX heading's closing #s (CommonMark 4.2): only after a space or tab; "C#" keeps its '#'. */
+	struct passage_set hs;
+	struct doc hd;
+	cut(&hs, "## Programming in C#\n\n## Languages C \\#\n\n## Price 5 \\##\n\n### Closed ###  \n\n"
+	         "#\tTabbed\t##\n\n# foo#\n\n## Sharp # #\n", &hd);
+	static const char *const want_h[] = {"Programming in C#", "Languages C \\#", "Price 5 \\##", "Closed", "Tabbed",
+	                                     "foo#", "Sharp #"};
+	ok(hs.n == 7, "seven headings (got %zu)", hs.n);
+	for (size_t i = 0; i < hs.n && i < 7; i++)
+		check_bytes(&hs, i, want_h[i], "a heading's bytes end where its closing sequence begins");
+	passage_set_free(&hs);
+
 	/* Digests: white space does not count, words do; the function is FNV-1a 64 (the status files depend on it). */
 	const char *a = "Re-wrapping  a\nparagraph\tis not a change", *b = "  Re-wrapping a paragraph is not a change\n";
 	ok(passage_digest(a, strlen(a)) == passage_digest(b, strlen(b)), "white space runs, leading and trailing, fold");

@@ -624,12 +624,32 @@ static char *fit(enum passage_kind k, const char *target, const char **why)
  * fragment) and placeholders ("{lang}") of s, each once. */
 static void markers(const char *s, struct vec *v)
 {
+	bool escaped = false; /* the character before p was escaped ("\\[@x" is no citation) */
 	for (const char *p = s; *p; p++) {
 		const char *end = NULL;
+		if (*p == '\\' && p[1]) { /* a backslash escape: the next character is text */
+			p++;
+			escaped = true;
+			continue;
+		}
+		if (*p == '`') { /* a code span (CommonMark 6.1): its text is text */
+			size_t run = strspn(p, "`");
+			const char *c = p + run;
+			while ((c = strchr(c, '`')) && strspn(c, "`") != run)
+				c += strspn(c, "`");
+			if (c) {
+				p = c + run - 1;
+				escaped = false;
+				continue;
+			}
+			p += run - 1;
+		}
+		bool after_escape = escaped;
+		escaped = false;
 		size_t ph = *p == '{' ? strspn(p + 1, "abcdefghijklmnopqrstuvwxyz_0123456789") : 0;
 		if (ph && p[1 + ph] == '}') {
 			end = p + ph + 2; /* a UI string's placeholder, "{lang}" */
-		} else if (*p == '@' && (p == s || strchr("[; -", p[-1]))) {
+		} else if (*p == '@' && (p == s || (strchr("[; -", p[-1]) && !(p[-1] == '[' && after_escape)))) {
 			end = p + 1;
 			while (*end && !strchr(" ;,]\n\t", *end))
 				end++;
@@ -655,16 +675,23 @@ static void markers(const char *s, struct vec *v)
  * (pofilter's brackets, urls and variables checks, for vade's Markdown). */
 static void check_markers(const char *path, const struct unit *x, const char *source, const char *target)
 {
-	struct vec want = VEC_INIT;
+	struct vec want = VEC_INIT, have = VEC_INIT;
 	markers(source, &want);
+	markers(target, &have); /* as citations and links, not as text: "\\[@x]" or "`[@x]`" is none */
 	for (size_t i = 0; i < want.n; i++) {
 		const char *m = want.v[i];
-		if (!strstr(target, m))
+		bool kept = false;
+		for (size_t k = 0; k < have.n && !kept; k++)
+			kept = !strcmp(have.v[k], m);
+		if (!kept)
 			diag_warn(path, x->at, 1, "the translation of '%s' has no %s '%s' as its original has", x->id,
 			          m[0] == '@' ? "citation" : m[0] == '{' ? "placeholder" : "link target", m[0] == ']' ? m + 1 : m);
 		free(want.v[i]);
 	}
+	for (size_t k = 0; k < have.n; k++)
+		free(have.v[k]);
 	vec_free(&want);
+	vec_free(&have);
 }
 
 /* }======= */

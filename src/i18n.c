@@ -146,6 +146,7 @@ int i18n_status(const struct site *s, char **langs, size_t n, bool json, bool st
 	for (size_t l = 1; l < s->nlangs && !n; l++)
 		want[l] = true;
 	size_t errors0 = diag_errors();
+	passage_fields_warn_outside(s);
 	struct tr_report *r = status_report_new(s, 1, SIZE_MAX, NULL);
 	if (diag_errors() > errors0) { /* a record not read: the report would be wrong */
 		status_report_free(r);
@@ -333,6 +334,7 @@ int i18n_export(const struct site *s, const char *lang, const char *out)
 		return 2;
 	struct unit_list u;
 	size_t errors0 = diag_errors();
+	passage_fields_warn_outside(s);
 	exchange_units(s, (size_t)l, &u);
 	/* A record that could not be read would export every passage as never
 	 * translated, over the translator's file: nothing is written then. */

@@ -866,7 +866,11 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			diag_place(&o->at, cmark_node_get_start_line(n), cmark_node_get_start_column(n), &fl, &fc);
 			diag_warn(o->src ? o->src : "content", fl, fc, "%s with a URL whose scheme vade does not publish; left without "
 			          "a target (see vade(5), MARKDOWN)", image ? "image" : "link");
-			cmark_node_set_url(n, "");
+			/* its text stays, without an element that would still lead somewhere (<a href=""> is the page
+			 * itself) or fetch something (<img src="">): the children (an image's alt text) stand in for it */
+			for (cmark_node *c; (c = cmark_node_first_child(n));)
+				cmark_node_insert_before(n, c);
+			cmark_node_free(n);
 			continue;
 		}
 		/* Autolinks of the autolink extension carry their own text; leave external URLs alone. */

@@ -405,7 +405,11 @@ struct output *output_begin(const char *out_dir)
 	free(marker);
 	if (marker_err)
 		goto fail;
-	if ((exists && !ours(o->dir) && !empty_dir(o->dir)) || (!exists && access(o->dir, F_OK) == 0)) {
+	if (!exists && access(o->dir, F_OK) == 0) {
+		diag_error(o->dir, 0, 0, "refusing to replace a file that is not a folder with the site; choose another -o");
+		goto fail;
+	}
+	if (exists && !ours(o->dir) && !empty_dir(o->dir)) {
 		diag_error(o->dir, 0, 0, "refusing to replace a folder vade did not make (it has no %s file); "
 		                         "remove it or choose another -o", MARKER);
 		goto fail;

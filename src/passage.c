@@ -5,6 +5,7 @@
 #include <cmark-gfm.h>
 #include <ctype.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 /* {======= digests and labels */
@@ -364,6 +365,58 @@ void passage_fields_each(const struct site *s, size_t lang, passage_field_fn fn,
 				free(path);
 			}
 		}
+	}
+}
+
+/* Counts in n (under key) the text values passage_fields_each() does not reach, noting the first. */
+static void outside(const struct yml_node *n, const char *key, size_t *count, const struct yml_node **first,
+                    const char **first_key)
+{
+	long long iv;
+	double dv;
+	if (n->kind == YML_SCALAR) {
+		if (key && translatable_field(key) && yml_resolve(n, &iv, &dv) == YML_T_STR && *n->str && !(*count)++) {
+			*first = n;
+			*first_key = key;
+		}
+		return;
+	}
+	for (size_t i = 0; i < n->n; i++)
+		if (n->kind == YML_SEQ)
+			outside(n->kids[i], key, count, first, first_key);
+		else if (i % 2)
+			outside(n->kids[i], n->kids[i - 1]->str, count, first, first_key);
+}
+
+void passage_fields_warn_outside(const struct site *s)
+{
+	for (size_t i = 0; i < s->ndata; i++) {
+		const struct data_file *df = &s->data[i];
+		if (df->lang != -1 || !df->doc || !df->doc->root || !strcmp(df->name, "references"))
+			continue;
+		const struct yml_node *root = df->doc->root, *first = NULL;
+		const char *first_key = NULL;
+		size_t count = 0;
+		for (size_t j = 0; root->kind == YML_SEQ && j < root->n; j++) {
+			const struct yml_node *item = root->kids[j];
+			if (item->kind != YML_MAP || !yml_str(yml_get(item, "id"))) {
+				outside(item, NULL, &count, &first, &first_key);
+				continue;
+			}
+			for (size_t k = 0; k + 1 < item->n; k += 2) /* its own fields are passage_fields_each()'s */
+				if (item->kids[k + 1]->kind != YML_SCALAR)
+					outside(item->kids[k + 1], item->kids[k]->str, &count, &first, &first_key);
+		}
+		if (root->kind != YML_SEQ)
+			outside(root, NULL, &count, &first, &first_key);
+		char more[64] = "";
+		if (count > 1)
+			snprintf(more, sizeof more, " and %zu more text value%s of this file", count - 1, count > 2 ? "s" : "");
+		if (count)
+			diag_warn(df->src, first->line, first->col, "'%s' here%s %s not in the PO and XLIFF files, nor in the "
+			          "status, which hold the text fields of the items of a top-level list with ids; translate %s "
+			          "in content/data/%s.<lang>.yaml by hand", first_key, more, count > 1 ? "are" : "is",
+			          count > 1 ? "them" : "it", df->name);
 	}
 }
 

@@ -76,6 +76,10 @@ typedef void (*passage_field_fn)(void *ctx, const char *path, const struct data_
 /* Calls fn for each translatable field of the default language's data, in
  * file order (the bibliography left out: sources are cited in their own language). */
 void passage_fields_each(const struct site *s, size_t lang, passage_field_fn fn, void *ctx);
+/* Warns, once per data file, at the first text value passage_fields_each() leaves out (in a
+ * nested list or mapping, an item without an id, a file that is no list) and counts the rest:
+ * the exchange files and the status do not hold them. For export and status. */
+void passage_fields_warn_outside(const struct site *s);
 /* The default language's value of field in the item with id of data file
  * name, or NULL. Borrowed. */
 const char *passage_field_original(const struct site *s, const char *name, const char *id, const char *field);

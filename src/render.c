@@ -42,13 +42,13 @@ struct link_ctx {
 };
 
 static void add_check(struct worker *w, const struct job *j, const char *src, int line, int col,
-                      const struct page *target, const char *frag)
+                      const struct page *target, size_t lang, const char *frag)
 {
 	struct check *c = xmalloc(sizeof *c);
 	c->src = xstrdup(src);
 	c->line = line;
 	c->col = col;
-	c->target = target->index * w->sh->s->nlangs + j->lang;
+	c->target = target->index * w->sh->s->nlangs + lang;
 	c->frag = xstrdup(frag);
 	vec_push(&w->checks, c);
 }
@@ -121,12 +121,15 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 		if (chap && has_frag)
 			result = xasprintf("#c%zu-%s", chap, frag);
 		else if (check)
-			add_check(w, j, src, line, col, j->page, frag);
+			add_check(w, j, src, line, col, j->page, j->lang, frag);
 	} else if (t.kind == LINK_PAGE) {
-		size_t chap = chapter_of(j, t.page);
+		/* A link to a translation's file ("b.fr.md") is to that language's page, and its anchors are
+		 * that file's; else to the page in the language of the page that links. */
+		bool other = t.lang >= 0 && (size_t)t.lang != j->lang;
+		size_t lang = other ? (size_t)t.lang : j->lang, chap = other ? 0 : chapter_of(j, t.page);
 		/* Text in the original's language names the original's anchors: those of the page shown untranslated,
 		 * and those of a passage of a translation nobody has translated yet. */
-		if (has_frag && (!resolve_has_text(w->sh->r, j->page, j->lang) || foreign_line(c, line))) {
+		if (has_frag && !other && (!resolve_has_text(w->sh->r, j->page, j->lang) || foreign_line(c, line))) {
 			if ((mapped = map_anchor(c, t.page, frag, line, col)))
 				frag = mapped;
 			else
@@ -136,10 +139,11 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 			/* In a handbook, a link to one of its chapters stays inside the document. */
 			result = has_frag ? xasprintf("#c%zu-%s", chap, frag) : xasprintf("#c%zu", chap);
 		} else {
-			char *rel = site_url_relative(j->out_path, resolve_output(w->sh->r, t.page, j->lang));
-			result = frag ? xasprintf("%s#%s", rel, frag) : xstrdup(rel);
+			char *rel = site_url_relative(j->out_path, resolve_output(w->sh->r, t.page, lang));
+			result = xasprintf("%s%.*s%s%s", rel, (int)t.query_len, t.query ? t.query : "", frag ? "#" : "",
+			                   frag ? frag : "");
 			if (check)
-				add_check(w, j, src, line, col, t.page, frag);
+				add_check(w, j, src, line, col, t.page, lang, frag);
 			free(rel);
 		}
 	} else {

@@ -615,6 +615,7 @@ int resolve_link(const struct resolved *r, const char *src, const char *url, str
 	size_t plen = strcspn(url, "?#");
 	char *norm;
 	memset(t, 0, sizeof *t);
+	t->lang = -1;
 	if (resolve_link_path(src, url, &norm, &t->fragment, err) != 0)
 		return -1;
 	if (!norm) {
@@ -623,13 +624,17 @@ int resolve_link(const struct resolved *r, const char *src, const char *url, str
 	}
 	size_t n = strlen(norm);
 	if (n > 3 && !strcmp(norm + n - 3, ".md")) {
-		const struct page *p = site_page_of(s, norm);
-		if (!p || p->generated) {
+		const struct page *p = site_page_of_lang(s, norm, &t->lang);
+		if (!p || p->generated || (t->lang >= 0 && !p->docs[t->lang])) { /* "b.fr.md": that file */
 			*err = missing(r, src, "page", url, plen, norm);
 			goto fail;
 		}
 		t->kind = LINK_PAGE;
 		t->page = p;
+		if (url[plen] == '?') {
+			t->query = url + plen;
+			t->query_len = strcspn(t->query, "#");
+		}
 		free(norm);
 		return 0;
 	}
@@ -644,6 +649,10 @@ int resolve_link(const struct resolved *r, const char *src, const char *url, str
 	if (p && p->is_section) {
 		t->kind = LINK_PAGE;
 		t->page = p;
+		if (url[plen] == '?') {
+			t->query = url + plen;
+			t->query_len = strcspn(t->query, "#");
+		}
 		free(norm);
 		return 0;
 	}

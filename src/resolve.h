@@ -77,6 +77,11 @@ struct link_target {
 	char *path;             /* LINK_RESOURCE: its path under content/ (= under OUT_DIR); owned */
 	char *fragment;         /* after '#', percent-decoded, or NULL; owned */
 	const char *rest;       /* LINK_RESOURCE: "?query#frag" as written; borrowed from the url */
+	const char *query;      /* LINK_PAGE: "?query" as written, query_len bytes (0: none); borrowed:
+	                         * kept on the page's link (a script on it may read it) */
+	size_t query_len;
+	int lang;               /* LINK_PAGE: the language a translation's file names ("b.fr.md"), else -1:
+	                         * the language of the page that links */
 };
 /* Resolves url written in source file src ("content/a/b.md"; NULL for a
  * data text, read as at content/). The path and the fragment are read as

@@ -1006,14 +1006,24 @@ const struct doc *site_page_doc(const struct site *s, const struct page *p, size
 
 const struct page *site_page_of(const struct site *s, const char *path)
 {
+	int lang;
+	return site_page_of_lang(s, path, &lang);
+}
+
+const struct page *site_page_of_lang(const struct site *s, const char *path, int *lang)
+{
 	char *k = xstrdup(path);
 	size_t n = strlen(k);
+	*lang = -1;
 	if (n > 3 && !strcmp(k + n - 3, ".md")) {
 		k[n -= 3] = '\0';
-		/* a translation's file means its page */
+		/* a translation's file means its page, in its language */
 		char *dot = strrchr(k, '.'), *slash = strrchr(k, '/');
-		if (dot && (!slash || dot > slash) && lang_index(s, dot + 1, strlen(dot + 1)) >= 0)
+		int l = dot && (!slash || dot > slash) ? lang_index(s, dot + 1, strlen(dot + 1)) : -1;
+		if (l >= 0) {
 			*dot = '\0';
+			*lang = l;
+		}
 	}
 	while ((n = strlen(k)) && k[n - 1] == '/')
 		k[n - 1] = '\0';

@@ -142,6 +142,8 @@ const struct doc *site_page_doc(const struct site *s, const struct page *p, size
 struct page *site_find(const struct site *s, const char *key);
 /* The page a path under content/ names: "a/b.md", "a/b.fr.md", "a/b/index.md", "a/b" or "a/b/". */
 const struct page *site_page_of(const struct site *s, const char *path);
+/* The same; *lang gets the language a translation's file names ("a/b.fr.md": fr's index), else -1. */
+const struct page *site_page_of_lang(const struct site *s, const char *path, int *lang);
 /* "<lang>/<path>index.html" for the page in a language. Caller frees. */
 char *site_page_output(const struct site *s, const struct page *p, size_t lang);
 /* Relative URL from the folder of output file `from` to output file `to`

@@ -126,6 +126,8 @@ int main(void)
 	md("[a](javascript:alert(1)) [b](JAVASCRIPT:x) ![i](data:image/png;base64,AA) [d](data:text/html,x)\n", true, &r);
 	ok(!strstr(r.html.p, "javascript") && !strstr(r.html.p, "JAVASCRIPT") && !strstr(r.html.p, "text/html") &&
 	   strstr(r.html.p, "data:image/png"), "unsafe URLs dropped even with raw HTML allowed");
+	ok(!strstr(r.html.p, "href=\"\"") && strstr(r.html.p, "<p>a b <img") && strstr(r.html.p, " d</p>"),
+	   "a dropped link keeps its text and no <a> (got %s)", r.html.p);
 	markdown_result_free(&r);
 
 	o = (struct md_opts){.at = {10, 1, 0, false, NULL, 0, NULL}, .link = hook};

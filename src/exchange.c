@@ -752,10 +752,15 @@ static const char *id_of(const struct unit *x)
 	return our_id(x->id) ? x->id : NULL;
 }
 
-void exchange_ids_from_places(struct unit_list *u)
+void exchange_read_places(struct unit_list *u)
 {
 	for (size_t k = 0; k < u->n; k++) {
 		struct unit *x = &u->v[k];
+		/* a place as tools on Windows or in a shell write it: "content\x.md", "./content/x.md" */
+		for (char *c = x->file; c && (c = strchr(c, '\\'));)
+			*c++ = '/';
+		while (x->file && !strncmp(x->file, "./", 2))
+			memmove(x->file, x->file + 2, strlen(x->file + 2) + 1);
 		if (our_id(x->id) || !our_id(x->file))
 			continue;
 		free(x->id);

@@ -50,8 +50,9 @@ struct import_opts {
 /* Gives each unit without one of our ids whose place names one instead of a file
  * that id: translate-toolkit's xliff2po writes an XLIFF unit's id as the PO entry's "#:"
  * reference ("#: page:about:3"), and msgcat or msguniq may then list several such places on one
- * entry, each its own unit. Call before exchange_import(). */
-void exchange_ids_from_places(struct unit_list *u);
+ * entry, each its own unit. A place written "./content/x.md" or "content\x.md" (a shell's, Windows')
+ * is read as "content/x.md". Call before exchange_import(). */
+void exchange_read_places(struct unit_list *u);
 
 /* Brings u's translations into content/ for translation language lang; path
  * names the exchange file in messages. Returns the exit status (0 or 1). */

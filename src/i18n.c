@@ -369,7 +369,7 @@ int i18n_import(const struct site *s, const char *path, const struct import_opts
 	struct unit_list u = {0};
 	if ((is_xliff(path) ? xliff_read(path, &u) : po_read(path, &u)) != 0)
 		return 1;
-	exchange_ids_from_places(&u);
+	exchange_read_places(&u);
 	int l = u.target_lang ? file_lang(s, u.target_lang) : -1;
 	int rc = 1;
 	if (!u.target_lang) {

@@ -36,6 +36,9 @@ static void check_ids(const struct data_file *df, const struct yml_node *n, stru
 		size_t *at = id ? strmap_put(by, id, &added) : NULL;
 		if (at && added)
 			*at = i + 1;
+		else if (at && n->kids[*at - 1] == item) /* an alias (*x) of the first: one node, one place */
+			diag_error(df->src, item->line, item->col, "the item with id '%s' is in this list twice: an alias (*name) "
+			           "repeats it; an id names one item", id);
 		else if (at && df->lang >= 0)
 			diag_warn(df->src, item->line, item->col, "a second item with id '%s' (the first at line %d is the one "
 			          "used); not used", id, n->kids[*at - 1]->line);

@@ -193,7 +193,7 @@ struct doc *doc_load(struct site *s, const char *src, const struct stat *seen, c
 	*slug = site_yaml_text(fm, "slug", NULL, src);
 	/* A title written empty or null ("title: ~") would publish an empty <h1>: a mistake, not a wish. */
 	struct yml_node *t = yml_get(fm, "title");
-	if (t && t->kind == YML_SCALAR && (!d->title || !d->title[strspn(d->title, " \t")])) /* else: not text, said */
+	if (t && t->kind == YML_SCALAR && (!d->title || text_blank(d->title))) /* else: not text, said */
 		diag_error(src, t->line, t->col, "'title' is empty: write the page's title, or leave the key out to "
 		           "take the first '# heading'");
 	/* The same front matter gives the same title: a record without the heading had one. */
@@ -205,7 +205,7 @@ struct doc *doc_load(struct site *s, const char *src, const struct stat *seen, c
 		                 : markdown_first_h1_at(text + d->body_off, len - d->body_off, &line);
 		d->title_from_heading = d->title != NULL;
 		/* As an empty 'title:'. Never from the record: docfacts.c keeps no page with an empty heading. */
-		if (d->title && !d->title[strspn(d->title, " \t")] && line)
+		if (d->title && text_blank(d->title) && line)
 			diag_error(src, d->body_line + line - 1, 1, "the page's title is its first '# heading', and that is "
 			           "empty: write the heading's text, or give the page a 'title:'");
 		d->h1_sought = true;

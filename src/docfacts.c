@@ -149,7 +149,7 @@ void docfacts_save(const char *out_dir, const struct site *s)
 			/* a front matter with a NUL in it (valid UTF-8) is read from its file each time */
 			/* nor one whose title is an empty heading: its error needs the heading's line (doc.c) */
 			if (d && d->src && d->file_id && (!d->fm_text || strlen(d->fm_text) == d->fm_len) &&
-			    !(d->title_from_heading && !d->title[strspn(d->title, " \t")]))
+			    !(d->title_from_heading && text_blank(d->title)))
 				v[n++] = (struct saved){XXH3_128bits(d->src, strlen(d->src)), d};
 		}
 	xqsort(v, n, sizeof *v, cmp_saved);

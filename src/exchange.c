@@ -602,10 +602,16 @@ static char *fit(enum passage_kind k, const char *target, const char **why)
 	while (b.len && (b.p[b.len - 1] == ' ' || b.p[b.len - 1] == '\n' || b.p[b.len - 1] == '\t'))
 		b.len--;
 	b.p[b.len] = '\0';
-	/* An ATX heading's closing '#'s would be dropped: keep a final '#' as text. */
-	if (k == PASSAGE_HEADING && b.len && b.p[b.len - 1] == '#') {
-		b.p[b.len - 1] = '\\';
+	/* Final '#'s that a space or tab precedes (or that are the whole text) would be an ATX heading's
+	 * closing sequence, dropped (CommonMark 4.2): the first is escaped. "C#" and "C \#" end in text. */
+	size_t run = b.len;
+	while (run > 0 && b.p[run - 1] == '#')
+		run--;
+	if (k == PASSAGE_HEADING && run < b.len && (run == 0 || b.p[run - 1] == ' ' || b.p[run - 1] == '\t')) {
 		buf_addc(&b, '#');
+		memmove(b.p + run + 1, b.p + run, b.len - run - 1);
+		b.p[run] = '\\';
+		b.p[b.len] = '\0';
 	}
 	char *out = buf_detach(&b, NULL);
 	*why = NULL;
@@ -625,6 +631,7 @@ static char *fit(enum passage_kind k, const char *target, const char **why)
 static void markers(const char *s, struct vec *v)
 {
 	bool escaped = false; /* the character before p was escaped ("\\[@x" is no citation) */
+	size_t open = 0;      /* unescaped '[' not yet closed: a "](" closes a link only after one */
 	for (const char *p = s; *p; p++) {
 		const char *end = NULL;
 		if (*p == '\\' && p[1]) { /* a backslash escape: the next character is text */
@@ -646,6 +653,8 @@ static void markers(const char *s, struct vec *v)
 		}
 		bool after_escape = escaped;
 		escaped = false;
+		if (*p == '[' && !after_escape)
+			open++;
 		size_t ph = *p == '{' ? strspn(p + 1, "abcdefghijklmnopqrstuvwxyz_0123456789") : 0;
 		if (ph && p[1 + ph] == '}') {
 			end = p + ph + 2; /* a UI string's placeholder, "{lang}" */
@@ -653,7 +662,7 @@ static void markers(const char *s, struct vec *v)
 			end = p + 1;
 			while (*end && !strchr(" ;,]\n\t", *end))
 				end++;
-		} else if (p[0] == ']' && p[1] == '(') {
+		} else if (p[0] == ']' && p[1] == '(' && open && open--) {
 			/* A link's target, without its fragment: a translation points to its own headings. */
 			end = p + 2 + strcspn(p + 2, "#) \n");
 		}
@@ -763,6 +772,17 @@ void exchange_read_places(struct unit_list *u)
 			memmove(x->file, x->file + 2, strlen(x->file + 2) + 1);
 		if (our_id(x->id) || !our_id(x->file))
 			continue;
+		/* xliff2po writes a location through Python's quote_plus: "page:caf%C3%A9:1", "field+notes" */
+		for (char *c = x->file; (c = strchr(c, '+'));)
+			*c++ = ' ';
+		size_t dl;
+		char *dec = percent_decode(x->file, strlen(x->file), &dl);
+		if (dl == strlen(dec) && utf8_invalid_at(dec, dl) < 0) {
+			free(x->file);
+			x->file = dec;
+		} else {
+			free(dec);
+		}
 		free(x->id);
 		/* gettext reads "#: page:about:3" as the file "page:about" at line 3 */
 		x->id = x->line ? xasprintf("%s:%d", x->file, x->line) : x->file;

@@ -204,7 +204,7 @@ void markdown_slug(struct buf *b, const char *s, size_t len)
 static bool starts(const char *s, const char *p) { return !strncmp(s, p, strlen(p)); }
 
 /* French: a narrow no-break space before ; : ! ? and inside guillemets; curly quotes become guillemets. */
-static char *french(const char *s)
+static char *french(const char *s, bool after_inline)
 {
 	struct buf b = BUF_INIT;
 	for (const char *p = s; *p;) {
@@ -227,8 +227,9 @@ static char *french(const char *s)
 		char c = *p;
 		if (c == ';' || c == ':' || c == '!' || c == '?') {
 			bool url = c == ':' && p[1] == '/' && p[2] == '/';
-			bool time = c == ':' && isdigit((unsigned char)p[1]) && b.len && isdigit((unsigned char)b.p[b.len - 1]);
-			if (!url && !time && b.len) {
+			bool time = c == ':' && isdigit((unsigned char)p[1]) &&
+			            (b.len ? isdigit((unsigned char)b.p[b.len - 1]) : after_inline); /* 12:30, **12**:30 */
+			if (!url && !time && (b.len || (after_inline && p == s))) {
 				bool had_space = false;
 				while (b.len && b.p[b.len - 1] == ' ')
 					b.len--, had_space = true;
@@ -236,8 +237,8 @@ static char *french(const char *s)
 					b.len -= 2, had_space = true;
 				char prev = b.len ? b.p[b.len - 1] : ' ';
 				bool after_mark = prev == '!' || prev == '?' || (b.len >= 3 && !memcmp(b.p + b.len - 3, NNBSP, 3));
-				/* a space at the start of the text (after **bold**, a link, `code`) is the author's too */
-				if (had_space || (!after_mark && b.len))
+				/* at the start of the text, after **bold**, a link or `code`: the mark takes its space too */
+				if (had_space || (!after_mark && (b.len || after_inline)))
 					buf_adds(&b, NNBSP);
 			}
 		}
@@ -469,7 +470,11 @@ static void typography(cmark_node *doc, const char *lang, bool rtl)
 	cmark_iter_free(it);
 	for (size_t i = 0; i < texts.n; i++) {
 		cmark_node *n = texts.v[i];
-		char *t = fr ? french(cmark_node_get_literal(n)) : guil ? guillemets(cmark_node_get_literal(n)) : NULL;
+		cmark_node *prev = cmark_node_previous(n);
+		cmark_node_type pt = prev ? cmark_node_get_type(prev) : CMARK_NODE_NONE;
+		bool after_inline = prev && pt != CMARK_NODE_TEXT && pt != CMARK_NODE_SOFTBREAK && pt != CMARK_NODE_LINEBREAK;
+		char *t = fr ? french(cmark_node_get_literal(n), after_inline)
+		             : guil ? guillemets(cmark_node_get_literal(n)) : NULL;
 		if (t) {
 			cmark_node_set_literal(n, t);
 			free(t);

@@ -1,7 +1,6 @@
 /* model.c — the Lua model of the resolved site, built once per worker, and
  * the helpers templates call (url, t, markdown, text_lang, notes, and the
  * bibliography's csl_date, csl_names, csl_sort_key). */
-#include "cite.h"
 #include "csl.h"
 #include "diag.h"
 #include "escape.h"
@@ -968,44 +967,14 @@ static void build_pages(lua_State *L, size_t l)
 
 /* }------- */
 
-/* The bibliography: each entry's variables as text (`title: 1984`, `"id": 12`: CSL-JSON's "string
- * or number"), its dates as written (csl_date() reads numbers and text). */
-static void push_bibliography(lua_State *L, const struct yml_node *n)
-{
-	if (!n || n->kind != YML_SEQ) {
-		tpl_push_yaml_as(L, n, TPL_TEXT);
-		return;
-	}
-	lua_createtable(L, (int)n->n, 0);
-	for (size_t i = 0; i < n->n; i++) {
-		const struct yml_node *e = n->kids[i];
-		if (e->kind != YML_MAP || e->tag == YML_TAG_SET) {
-			tpl_push_yaml_as(L, e, TPL_TEXT);
-		} else {
-			lua_createtable(L, 0, (int)(e->n / 2));
-			for (size_t k = 0; k + 1 < e->n; k += 2) {
-				bool date = false;
-				for (const char *const *d = cite_date_vars; *d && !date; d++)
-					date = !strcmp(e->kids[k]->str, *d);
-				lua_pushlstring(L, e->kids[k]->str, e->kids[k]->len);
-				tpl_push_yaml_as(L, e->kids[k + 1], date ? TPL_TYPED : TPL_TEXT);
-				lua_rawset(L, -3);
-			}
-		}
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
-	}
-}
-
 /* data[name] in language l, with the language's translated fields overlaid (resolve.h); frozen.
- * Ids are text (tpl_push_yaml_as). */
+ * Values keep their YAML types, ids too (`id: 12` is the number 12, as a `parent: 12` that
+ * names it): a template that compares ids of several files compares their tostring(). */
 static void build_data(lua_State *L, const struct resolved *r, size_t l)
 {
 	lua_newtable(L);
 	for (size_t i = 0; i < resolve_ndata(r); i++) {
-		if (!strcmp(resolve_data_name(r, i), "references"))
-			push_bibliography(L, resolve_data(r, i, l));
-		else
-			tpl_push_yaml_as(L, resolve_data(r, i, l), TPL_IDS_TEXT);
+		tpl_push_yaml(L, resolve_data(r, i, l));
 		lua_setfield(L, -2, resolve_data_name(r, i));
 	}
 	tpl_freeze(L);
@@ -1019,7 +988,11 @@ static void build_refs(lua_State *L)
 	if (lua_istable(L, -2)) {
 		for (lua_Integer i = 1; lua_geti(L, -2, i) != LUA_TNIL; i++) {
 			lua_getfield(L, -1, "id");
-			/* ids are text already (push_bibliography) */
+			/* ids are looked up as text: `id: 1` is the key "1" (citations name keys as text) */
+			if (lua_type(L, -1) == LUA_TNUMBER) {
+				luaL_tolstring(L, -1, NULL);
+				lua_remove(L, -2);
+			}
 			lua_insert(L, -2);
 			if (lua_isnil(L, -2))
 				lua_pop(L, 2);

@@ -405,8 +405,10 @@ struct output *output_begin(const char *out_dir)
 	free(marker);
 	if (marker_err)
 		goto fail;
-	if (!exists && access(o->dir, F_OK) == 0) {
-		diag_error(o->dir, 0, 0, "refusing to replace a file that is not a folder with the site; choose another -o");
+	struct stat ost;
+	if (!exists && lstat(o->dir, &ost) == 0) { /* a file, or a symbolic link to nothing or to a file */
+		diag_error(o->dir, 0, 0, "refusing to replace a %s with the site; choose another -o",
+		           S_ISLNK(ost.st_mode) ? "symbolic link that leads to no folder" : "file that is not a folder");
 		goto fail;
 	}
 	if (exists && !ours(o->dir) && !empty_dir(o->dir)) {

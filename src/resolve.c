@@ -118,7 +118,9 @@ static void map_merge(struct resolved *r, const char *src, struct yml_node *m, c
 		*strmap_put(&at, m->kids[i]->str, NULL) = i + 2;
 	for (size_t k = 0; k + 1 < over->n; k += 2) {
 		size_t *v = strmap_get(&at, over->kids[k]->str);
-		if (v) {
+		if (v && !strcmp(over->kids[k]->str, "id")) {
+			/* the item's id is the original's (`id: "12"` found `id: 12`): the same in every language */
+		} else if (v) {
 			m->kids[*v - 1] = (struct yml_node *)merge_value(r, src, over->kids[k]->str, m->kids[*v - 1],
 			                                                 over->kids[k + 1]);
 		} else if (!yml_is_null(over->kids[k + 1])) {

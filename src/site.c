@@ -697,8 +697,13 @@ static void group_docs(struct site *s, struct vec *found, struct vec *out)
 			vec_push(&pages, cur);
 		}
 		if (cur->docs[f->lang]) {
-			diag_error(f->rel, 0, 0, "the page '%s' is also defined by %s", f->key[0] ? f->key : "index",
-			           cur->docs[f->lang]->src);
+			char *a = text_nfc(f->rel), *b = text_nfc(cur->docs[f->lang]->src);
+			bool nf = !strcmp(a ? a : f->rel, b ? b : cur->docs[f->lang]->src);
+			free(a);
+			free(b);
+			diag_error(f->rel, 0, 0, "the page '%s' is also defined by %s%s", f->key[0] ? f->key : "index",
+			           cur->docs[f->lang]->src, nf ? " (the two names differ only in Unicode normalization: one "
+			           "is written decomposed, NFD, as macOS writes names; keep one)" : "");
 			doc_free(d);
 			free(slug);
 			continue;

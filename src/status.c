@@ -132,7 +132,10 @@ static void store_read(const struct tree *t, const char *rel, const char *shown,
 	for (int k = 0; d && k < TR_KINDS; k++) {
 		const struct yml_node *m = yml_get(d->root, part_names[k]);
 		for (size_t i = 0; m && m->kind == YML_MAP && i + 1 < m->n; i += 2) {
-			struct kv *e = store_make(st, (enum tr_kind)k, m->kids[i]->str);
+			/* a page's key in NFC, as site.c names pages (a record written for an NFD file name) */
+			char *nfc = k == TR_PAGES ? text_nfc(m->kids[i]->str) : NULL;
+			struct kv *e = store_make(st, (enum tr_kind)k, nfc ? nfc : m->kids[i]->str);
+			free(nfc);
 			const struct yml_node *v = m->kids[i + 1];
 			recs_free(e->v, e->n); /* the site's record replaces the theme's */
 			e->v = NULL, e->n = 0;

@@ -1027,7 +1027,7 @@ void tpl_freeze(lua_State *L)
 	sandbox_freeze(L);
 }
 
-void tpl_push_yaml_as(lua_State *L, const struct yml_node *n, enum tpl_scalars as)
+void tpl_push_yaml(lua_State *L, const struct yml_node *n)
 {
 	long long iv;
 	double dv;
@@ -1040,39 +1040,31 @@ void tpl_push_yaml_as(lua_State *L, const struct yml_node *n, enum tpl_scalars a
 	case YML_SCALAR:
 		switch (yml_resolve(n, &iv, &dv)) {
 		case YML_T_NULL: lua_pushnil(L); break;
-		case YML_T_BOOL: as == TPL_TEXT ? lua_pushlstring(L, n->str, n->len) : lua_pushboolean(L, (int)iv); break;
-		case YML_T_INT: as == TPL_TEXT ? lua_pushlstring(L, n->str, n->len) : lua_pushinteger(L, (lua_Integer)iv); break;
-		case YML_T_FLOAT: as == TPL_TEXT ? lua_pushlstring(L, n->str, n->len) : lua_pushnumber(L, dv); break;
+		case YML_T_BOOL: lua_pushboolean(L, (int)iv); break;
+		case YML_T_INT: lua_pushinteger(L, (lua_Integer)iv); break;
+		case YML_T_FLOAT: lua_pushnumber(L, dv); break;
 		default: lua_pushlstring(L, n->str, n->len); break;
 		}
 		break;
 	case YML_SEQ:
 		lua_createtable(L, (int)n->n, 0);
 		for (size_t i = 0; i < n->n; i++) {
-			tpl_push_yaml_as(L, n->kids[i], as);
+			tpl_push_yaml(L, n->kids[i]);
 			lua_rawseti(L, -2, (lua_Integer)i + 1);
 		}
 		break;
 	case YML_MAP:
 		lua_createtable(L, 0, (int)(n->n / 2));
 		for (size_t i = 0; i + 1 < n->n; i += 2) {
-			const struct yml_node *k = n->kids[i], *v = n->kids[i + 1];
-			lua_pushlstring(L, k->str, k->len);
+			lua_pushlstring(L, n->kids[i]->str, n->kids[i]->len);
 			if (n->tag == YML_TAG_SET) /* a set as Lua has one: each member a key whose value is true */
 				lua_pushboolean(L, 1);
-			else if (as == TPL_IDS_TEXT && v->kind == YML_SCALAR && !strcmp(k->str, "id"))
-				tpl_push_yaml_as(L, v, TPL_TEXT);
 			else
-				tpl_push_yaml_as(L, v, as);
+				tpl_push_yaml(L, n->kids[i + 1]);
 			lua_rawset(L, -3);
 		}
 		break;
 	}
-}
-
-void tpl_push_yaml(lua_State *L, const struct yml_node *n)
-{
-	tpl_push_yaml_as(L, n, TPL_TYPED);
 }
 
 /* A Lua error outside any protected call is a bug of vade's: say what it was before aborting. */

@@ -140,14 +140,6 @@ char *tpl_compile(const char *src, size_t len, int *err_line, int *err_col);
  * null is absent, and a null in a sequence leaves a hole #t may not see); a !!set is a table of
  * its members, each true. Keys are strings. */
 void tpl_push_yaml(lua_State *L, const struct yml_node *n);
-/* The same, but for the scalars `as` names, pushed as the text they were written as (`1.50`
- * stays "1.50", `true` "true"; null is still nil):
- *   TPL_IDS_TEXT: the value of every key `id` (data files: an id names an item, and
- *                 translations, links and citations find it by its text);
- *   TPL_TEXT:     every scalar (a bibliography entry's variables: CSL-JSON's "string or
- *                 number" variables print as text, as citeproc reads them). */
-enum tpl_scalars { TPL_TYPED, TPL_IDS_TEXT, TPL_TEXT };
-void tpl_push_yaml_as(lua_State *L, const struct yml_node *n, enum tpl_scalars as);
 /* Replaces the table at the top of the stack by a read-only view of it, deeply. */
 void tpl_freeze(lua_State *L);
 

@@ -972,3 +972,29 @@ char *text_nfc(const char *s)
 	free(v);
 	return out;
 }
+
+bool text_blank(const char *s)
+{
+	static const char *const wide[] = {"\xc2\xa0", "\xe1\x9a\x80", "\xe2\x80\xaf", "\xe2\x81\x9f",
+	                                   "\xe3\x80\x80", "\xef\xbb\xbf", NULL};
+	while (*s) {
+		if (strchr(" \t\n\r\f\v", *s)) {
+			s++;
+			continue;
+		}
+		/* U+2000 to U+200B: e2 80 80 .. e2 80 8b */
+		if ((unsigned char)s[0] == 0xe2 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] >= 0x80 &&
+		    (unsigned char)s[2] <= 0x8b) {
+			s += 3;
+			continue;
+		}
+		size_t n = 0;
+		for (int i = 0; wide[i] && !n; i++)
+			if (!strncmp(s, wide[i], strlen(wide[i])))
+				n = strlen(wide[i]);
+		if (!n)
+			return false;
+		s += n;
+	}
+	return true;
+}

@@ -3,6 +3,7 @@
 #include "diag.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -1008,9 +1009,12 @@ static bool reads_plain(const char *text, const char *s, size_t len)
 
 char *yml_value(const char *s, size_t len)
 {
-	static const char *const yaml11[] = {"y", "n", "yes", "no", "on", "off", NULL};
+	static const char *const yaml11[] = {"y", "n", "yes", "no", "on", "off", "=", "<<", NULL};
+	/* and a text that starts with a digit or a sign and a digit: YAML 1.1 reads 1_000, 1:20 and
+	 * 2024-01-15 as numbers and dates (yaml.org/type/int.html, timestamp.html) */
+	size_t sign = len > 1 && strchr("+-.", s[0]) ? 1 : 0;
 	bool plain = len > 0 && len == strlen(s) && !strpbrk(s, "\n\r\t") && s[0] != ' ' && s[len - 1] != ' ' &&
-	             utf8_invalid_at(s, len) < 0;
+	             !isdigit((unsigned char)s[sign]) && utf8_invalid_at(s, len) < 0;
 	for (int i = 0; plain && yaml11[i]; i++)
 		plain = strcasecmp(s, yaml11[i]) != 0;
 	if (plain) {

@@ -97,7 +97,8 @@ char *yml_quote(const char *s, size_t len);
 /* s as a YAML value: plain (as it is) when libyaml reads it back as the same text, in block
  * ("key: s") and in flow context ("{key: s}"), and the core schema resolves it as text, not
  * as a number, boolean or null; and when YAML 1.1 tools would not read it as a boolean
- * either ("no", "on": yaml.org/type/bool.html). Else yml_quote(). NULL as yml_quote. */
+ * either ("no", "on": yaml.org/type/bool.html), nor as a number or date (a text that starts with
+ * a digit: 1_000, 1:20, 2024-01-15). Else yml_quote(). NULL as yml_quote. */
 char *yml_value(const char *s, size_t len);
 
 /* Value of key in a map, or NULL: bisected in a mapping of YML_INDEX_MIN keys or more. */

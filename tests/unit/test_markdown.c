@@ -109,10 +109,11 @@ int main(void)
 	/* French spacing after inline markup: the author's space before ; : ! ? is a narrow no-break space. */
 	{
 		struct md_opts fo = {.lang = "fr", .at = {1, 1, 0, false, NULL, 0, NULL}};
-		const char *ft = "I **gras** : j ; C [lien](https://e.org/) ; G `code` ! E *x* ?\n";
+		const char *ft = "I **gras** : j ; C [lien](https://e.org/) ; G `code` ! E *x* ? K **b**: l **12**:30\n";
 		markdown_render(&fo, ft, strlen(ft), &r);
 		ok(strstr(r.html.p, "</strong>\u202f: j\u202f; C") && strstr(r.html.p, "</a>\u202f; G") &&
-		   strstr(r.html.p, "</code>\u202f! E") && strstr(r.html.p, "</em>\u202f?"),
+		   strstr(r.html.p, "</code>\u202f! E") && strstr(r.html.p, "</em>\u202f? K") &&
+		   strstr(r.html.p, "<strong>b</strong>\u202f: l") && strstr(r.html.p, "<strong>12</strong>:30"),
 		   "a space between inline markup and ; : ! ? becomes a narrow no-break space (got %s)", r.html.p);
 		markdown_result_free(&r);
 	}

@@ -119,6 +119,9 @@ int main(void)
 	free(nfc1);
 	free(nfc2);
 
+	ok(text_blank("") && text_blank(" \t") && text_blank("\xc2\xa0") && text_blank("\xe2\x80\xaf \xe3\x80\x80\xe2\x80\x8b") &&
+	   !text_blank("a") && !text_blank("\xc2\xa0x") && !text_blank("\xe2\x80\x94"), "blank: white space and no-break spaces only");
+
 	/* Percent-decoding and the nearest candidate. */
 	size_t dl;
 	char *d = percent_decode("a%20b%C3%A9%zz%4", 16, &dl);

@@ -281,7 +281,7 @@ int main(void)
 	static const char *const quoted[] = {"yes", "No", "true", "12", "1.5", "~", "null", "", " lead", "trail ",
 	                                     "a: b", "a #b", "- a", "[a]", "{a}", "a, b", "*ref", "&x", "!tag", "%x",
 	                                     "@x", "`x", "'q'", "\"q\"", "two\nlines", "tab\there", "> x", "| x",
-	                                     "? x", "#x", NULL};
+	                                     "? x", "#x", "1_000", "1:20", "2024-01-15", "<<", "=", "-1x", "3 days", NULL};
 	bool all = true;
 	for (int i = 0; plain[i]; i++) {
 		char *v = yml_value(plain[i], strlen(plain[i]));

@@ -115,11 +115,7 @@ void data_load(struct site *s)
 			df->lang = l;
 			*dot = '\0';
 		}
-		char *nfc = text_nfc(name); /* "café.yaml" and "café.fr.yaml", one NFD, one NFC: one data (site.c's add_found) */
-		if (nfc) {
-			free(name);
-			name = nfc;
-		}
+		text_to_nfc(&name); /* "café.yaml" and "café.fr.yaml", one NFD, one NFC: one data (site.c's add_found) */
 		df->name = name;
 		if (strcmp(df->src + strlen(df->src) - 5, ".json")) {
 			df->doc = site_load_yaml(s, df->src, false);

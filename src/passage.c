@@ -337,86 +337,116 @@ const char *passage_field_original(const struct site *s, const char *name, const
 	return yml_str(yml_get(item, field));
 }
 
-void passage_fields_each(const struct site *s, size_t lang, passage_field_fn fn, void *ctx)
+/* The reach of the PO and XLIFF files and of the status, in one place: the text fields of the
+ * items with ids of a top-level list, in the default language's data files but the bibliography
+ * (sources are cited in their own language). For df, calls field for each text field reached and
+ * outside (when not NULL) for each value the rule leaves out, with the key it stands under (NULL
+ * for an item or the file's root). False when df is none of those files. */
+struct reach {
+	void (*field)(struct reach *r, const struct data_file *df, const char *id, const char *key,
+	              const struct yml_node *v);
+	void (*outside)(struct reach *r, const struct yml_node *n, const char *key);
+};
+
+static bool reach_file(const struct data_file *df, struct reach *r)
 {
-	for (size_t i = 0; i < s->ndata; i++) {
-		const struct data_file *df = &s->data[i];
-		if (df->lang != -1 || !df->doc || !df->doc->root || !strcmp(df->name, "references"))
+	if (df->lang != -1 || !df->doc || !df->doc->root || !strcmp(df->name, "references"))
+		return false;
+	const struct yml_node *root = df->doc->root;
+	if (root->kind != YML_SEQ && r->outside)
+		r->outside(r, root, NULL);
+	for (size_t j = 0; root->kind == YML_SEQ && j < root->n; j++) {
+		const struct yml_node *item = root->kids[j];
+		const char *id = yml_str(yml_get(item, "id"));
+		if (!id || item->kind != YML_MAP) {
+			if (r->outside)
+				r->outside(r, item, NULL);
 			continue;
-		const struct yml_node *root = df->doc->root;
-		if (root->kind != YML_SEQ)
-			continue;
-		const struct data_file *tr = site_data_file(s, df->name, (int)lang);
-		for (size_t j = 0; j < root->n; j++) {
-			const struct yml_node *item = root->kids[j];
-			const char *id = yml_str(yml_get(item, "id"));
-			if (!id || item->kind != YML_MAP)
-				continue;
-			const struct yml_node *ti = tr && tr->doc ? site_data_item(tr, id) : NULL;
-			for (size_t k = 0; k + 1 < item->n; k += 2) {
-				const struct yml_node *v = item->kids[k + 1];
-				const char *f = item->kids[k]->str;
-				long long iv;
-				double dv;
-				if (!translatable_field(f) || v->kind != YML_SCALAR || yml_resolve(v, &iv, &dv) != YML_T_STR)
-					continue;
-				char *path = xasprintf("%s/%s/%s", df->name, id, f);
-				fn(ctx, path, df, v, yml_str(yml_get(ti, f)));
-				free(path);
+		}
+		for (size_t k = 0; k + 1 < item->n; k += 2) {
+			const struct yml_node *v = item->kids[k + 1];
+			const char *f = item->kids[k]->str;
+			long long iv;
+			double dv;
+			if (v->kind != YML_SCALAR) {
+				if (r->outside)
+					r->outside(r, v, f);
+			} else if (translatable_field(f) && yml_resolve(v, &iv, &dv) == YML_T_STR && r->field) {
+				r->field(r, df, id, f, v);
 			}
 		}
 	}
+	return true;
 }
 
-/* Counts in n (under key) the text values passage_fields_each() does not reach, noting the first. */
-static void outside(const struct yml_node *n, const char *key, size_t *count, const struct yml_node **first,
-                    const char **first_key)
+struct each {
+	struct reach r;
+	passage_field_fn fn;
+	void *ctx;
+	const struct data_file *tr; /* df's translation, or NULL */
+};
+
+static void each_field(struct reach *r, const struct data_file *df, const char *id, const char *key,
+                       const struct yml_node *v)
 {
+	struct each *e = (struct each *)r;
+	const struct yml_node *ti = e->tr && e->tr->doc ? site_data_item(e->tr, id) : NULL;
+	char *path = xasprintf("%s/%s/%s", df->name, id, key);
+	e->fn(e->ctx, path, df, v, yml_str(yml_get(ti, key)));
+	free(path);
+}
+
+void passage_fields_each(const struct site *s, size_t lang, passage_field_fn fn, void *ctx)
+{
+	struct each e = {{each_field, NULL}, fn, ctx, NULL};
+	for (size_t i = 0; i < s->ndata; i++) {
+		e.tr = site_data_file(s, s->data[i].name, (int)lang);
+		reach_file(&s->data[i], &e.r);
+	}
+}
+
+struct outside {
+	struct reach r;
+	size_t count;               /* the text values left out */
+	const struct yml_node *first;
+	const char *first_key;
+};
+
+/* Counts the text values in n, under key, noting the first. */
+static void outside_count(struct reach *r, const struct yml_node *n, const char *key)
+{
+	struct outside *o = (struct outside *)r;
 	long long iv;
 	double dv;
 	if (n->kind == YML_SCALAR) {
-		if (key && translatable_field(key) && yml_resolve(n, &iv, &dv) == YML_T_STR && *n->str && !(*count)++) {
-			*first = n;
-			*first_key = key;
+		if (key && translatable_field(key) && yml_resolve(n, &iv, &dv) == YML_T_STR && *n->str && !o->count++) {
+			o->first = n;
+			o->first_key = key;
 		}
 		return;
 	}
 	for (size_t i = 0; i < n->n; i++)
 		if (n->kind == YML_SEQ)
-			outside(n->kids[i], key, count, first, first_key);
+			outside_count(r, n->kids[i], key);
 		else if (i % 2)
-			outside(n->kids[i], n->kids[i - 1]->str, count, first, first_key);
+			outside_count(r, n->kids[i], n->kids[i - 1]->str);
 }
 
 void passage_fields_warn_outside(const struct site *s)
 {
 	for (size_t i = 0; i < s->ndata; i++) {
 		const struct data_file *df = &s->data[i];
-		if (df->lang != -1 || !df->doc || !df->doc->root || !strcmp(df->name, "references"))
+		struct outside o = {{NULL, outside_count}, 0, NULL, NULL};
+		if (!reach_file(df, &o.r) || !o.count)
 			continue;
-		const struct yml_node *root = df->doc->root, *first = NULL;
-		const char *first_key = NULL;
-		size_t count = 0;
-		for (size_t j = 0; root->kind == YML_SEQ && j < root->n; j++) {
-			const struct yml_node *item = root->kids[j];
-			if (item->kind != YML_MAP || !yml_str(yml_get(item, "id"))) {
-				outside(item, NULL, &count, &first, &first_key);
-				continue;
-			}
-			for (size_t k = 0; k + 1 < item->n; k += 2) /* its own fields are passage_fields_each()'s */
-				if (item->kids[k + 1]->kind != YML_SCALAR)
-					outside(item->kids[k + 1], item->kids[k]->str, &count, &first, &first_key);
-		}
-		if (root->kind != YML_SEQ)
-			outside(root, NULL, &count, &first, &first_key);
 		char more[64] = "";
-		if (count > 1)
-			snprintf(more, sizeof more, " and %zu more text value%s of this file", count - 1, count > 2 ? "s" : "");
-		if (count)
-			diag_warn(df->src, first->line, first->col, "'%s' here%s %s not in the PO and XLIFF files, nor in the "
-			          "status, which hold the text fields of the items of a top-level list with ids; translate %s "
-			          "in content/data/%s.<lang>.yaml by hand", first_key, more, count > 1 ? "are" : "is",
-			          count > 1 ? "them" : "it", df->name);
+		if (o.count > 1)
+			snprintf(more, sizeof more, " and %zu more text value%s of this file", o.count - 1,
+			         o.count > 2 ? "s" : "");
+		diag_warn(df->src, o.first->line, o.first->col, "'%s' here%s %s not in the PO and XLIFF files, nor in the "
+		          "status, which hold the text fields of the items of a top-level list with ids; translate %s "
+		          "in content/data/%s.<lang>.yaml by hand", o.first_key, more, o.count > 1 ? "are" : "is",
+		          o.count > 1 ? "them" : "it", df->name);
 	}
 }
 

@@ -465,11 +465,7 @@ static void add_found(struct site *s, char *path, const char *name, const struct
 	/* A page is named in NFC, so "café.md" saved on macOS (NFD) and its translation "café.fr.md"
 	 * saved elsewhere (NFC) are one page, and two files of one language so named are two
 	 * definitions of it (group_docs); links are looked up in NFC too (site_find). */
-	char *nfc = text_nfc(key);
-	if (nfc) {
-		free(key);
-		key = nfc;
-	}
+	text_to_nfc(&key);
 	f->key = key;
 	vec_push(found, f);
 }

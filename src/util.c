@@ -973,6 +973,15 @@ char *text_nfc(const char *s)
 	return out;
 }
 
+void text_to_nfc(char **s)
+{
+	char *nfc = text_nfc(*s);
+	if (nfc) {
+		free(*s);
+		*s = nfc;
+	}
+}
+
 bool text_blank(const char *s)
 {
 	static const char *const wide[] = {"\xc2\xa0", "\xe1\x9a\x80", "\xe2\x80\xaf", "\xe2\x81\x9f",

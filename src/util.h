@@ -171,6 +171,8 @@ long utf8_invalid_at(const char *s, size_t len);
  * text is), is not valid UTF-8, or ICU fails. Names that are canonically equivalent are one
  * name: macOS and some editors write "café" as "cafe" + U+0301 (NFD), others as U+00E9. */
 char *text_nfc(const char *s);
+/* Replaces *s (malloc'd) with its NFC form when that differs, freeing the old text. */
+void text_to_nfc(char **s);
 /* Whether s shows nothing: only white space, ASCII or Unicode's (Zs: the no-break space U+00A0,
  * U+2000-U+200A, U+202F, U+3000...), and the invisible U+200B and U+FEFF. */
 bool text_blank(const char *s);

@@ -626,8 +626,7 @@ void deps_install(const char *out_dir, char *tmp, bool keep)
 }
 
 struct deps_record {
-	char *data;                 /* the file, 8-byte aligned (malloc) */
-	size_t len;
+	struct bin_map map;         /* the file */
 	size_t nslots;
 	const uint64_t *dig;
 	uint32_t nsets;
@@ -688,24 +687,28 @@ static bool rd_unit(struct bin_rd *r, struct deps_unit *u, int stamps_fd, const 
 			u->out_stamps[i] = st;
 		}
 	}
-	if (stamps_fd >= 0 || !u)
+	if (stamps_fd >= 0)
 		return r->ok;
-	for (uint64_t i = 0; i < head[4] && r->ok; i++)
-		u->ids[i] = (char *)bin_str(r);
+	for (uint64_t i = 0; i < head[4] && r->ok; i++) {
+		const char *id = bin_str(r);
+		if (u)
+			u->ids[i] = (char *)id;
+	}
 	for (uint64_t i = 0; i < head[5] && r->ok; i++) {
 		const int64_t *v = bin_skip(r, 24);
-		u->checks[i].src = (char *)bin_str(r);
-		u->checks[i].frag = (char *)bin_str(r);
-		if (r->ok) {
-			u->checks[i].line = (int)v[0];
-			u->checks[i].col = (int)v[1];
-			u->checks[i].target = (uint32_t)v[2];
-			r->ok = v[2] >= 0 && (uint64_t)v[2] < rec->nslots;
-		}
+		const char *src = bin_str(r), *frag = bin_str(r);
+		if (!r->ok)
+			break;
+		r->ok = v[2] >= 0 && (uint64_t)v[2] < rec->nslots;
+		if (u)
+			u->checks[i] = (struct deps_check){(char *)src, (int)v[0], (int)v[1], (uint32_t)v[2], (char *)frag};
 	}
-	for (uint64_t i = 0; i < head[7] && r->ok; i++)
-		u->cites[i] = (char *)bin_str(r);
-	if (u->indexed) {
+	for (uint64_t i = 0; i < head[7] && r->ok; i++) {
+		const char *cite = bin_str(r);
+		if (u)
+			u->cites[i] = (char *)cite;
+	}
+	if (head[6] != 0 && r->ok) {
 		uint64_t n = bin_u64(r), len = bin_u64(r);
 		const char *text = len < SIZE_MAX / 2 ? bin_skip(r, len) : NULL;
 		const uint16_t *score = n < SIZE_MAX / 4 ? bin_skip(r, n * 2) : NULL;
@@ -716,39 +719,44 @@ static bool rd_unit(struct bin_rd *r, struct deps_unit *u, int stamps_fd, const 
 			r->ok = false;
 			return false;
 		}
-		u->terms = xcalloc(1, sizeof *u->terms);
-		*u->terms = (struct search_terms){.text = (char *)text, .score = (uint16_t *)score, .n = n, .len = len,
-		                                   .borrowed = true};
+		if (u) {
+			u->terms = xcalloc(1, sizeof *u->terms);
+			*u->terms = (struct search_terms){.text = (char *)text, .score = (uint16_t *)score, .n = n,
+			                                   .len = len, .borrowed = true};
+		}
 	}
 	return r->ok;
 }
 
 struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], size_t npages, size_t nlangs)
 {
-	char *path = record_path(out_dir), *text = NULL;
-	size_t len = 0;
-	bool ok = path && file_read_regular(path, &text, &len) == 0 && len >= 16 + 8 * 5 && len % 8 == 0 &&
-	          !memcmp(text, DEPS_HEAD, 16);
+	char *path = record_path(out_dir);
+	struct bin_map map;
+	bool ok = path && bin_map(path, &map) == 0;
 	free(path);
+	if (!ok)
+		return NULL;
+	const char *text = map.p;
+	size_t len = map.len;
 	uint64_t sum = 0;
-	if (ok) {
+	if (len >= 16 + 8 * 5 && len % 8 == 0 && !memcmp(text, DEPS_HEAD, 16)) {
 		memcpy(&sum, text + len - 8, 8);
 		ok = sum == XXH3_64bits(text, len - 8);
+	} else {
+		ok = false;
 	}
 	if (!ok) {
-		free(text);
+		bin_unmap(&map);
 		return NULL;
 	}
-	/* file_read's buffer is malloc'd: aligned for any type */
 	struct bin_rd r = {text + 16, text + len - 8, true};
 	uint64_t g0 = bin_u64(&r), g1 = bin_u64(&r), np = bin_u64(&r), nl = bin_u64(&r);
 	if (g0 != global[0] || g1 != global[1] || np != npages || nl != nlangs) {
-		free(text);
+		bin_unmap(&map);
 		return NULL;
 	}
 	struct deps_record *rec = xcalloc(1, sizeof *rec);
-	rec->data = text;
-	rec->len = len;
+	rec->map = map;
 	rec->nslots = npages * nlangs;
 	pthread_mutex_init(&rec->lock, NULL);
 	rec->dig = bin_skip(&r, (rec->nslots + 1) * DEP_NGROUPS * 8);
@@ -772,15 +780,7 @@ struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], siz
 		if (!bin_u64(&r))
 			continue;
 		rec->unit[s] = (size_t)(r.p - text);
-		struct deps_unit u;
-		rd_unit(&r, &u, -1, rec);
-		free(u.sets);
-		free(u.outs);
-		free(u.out_stamps);
-		free(u.ids);
-		free(u.checks);
-		free(u.cites);
-		search_terms_free(u.terms);
+		rd_unit(&r, NULL, -1, rec); /* checked through once, read when taken */
 	}
 	uint64_t nfiles = bin_u64(&r);
 	for (uint64_t i = 0; i < nfiles && r.ok; i++) {
@@ -803,7 +803,7 @@ void deps_record_free(struct deps_record *rec)
 {
 	if (!rec)
 		return;
-	free(rec->data);
+	bin_unmap(&rec->map);
 	free(rec->sets);
 	free(rec->unit);
 	free(rec->dirty_set);
@@ -831,7 +831,7 @@ bool deps_unchanged(const struct deps_record *rec, size_t slot, int out_fd)
 	if (!rec || !rec->now || slot >= rec->nslots || !rec->unit[slot])
 		return false;
 	/* deps_read walked every unit: the offsets hold */
-	const char *at = rec->data + rec->unit[slot];
+	const char *at = rec->map.p + rec->unit[slot];
 	uint64_t head[8];
 	memcpy(head, at, sizeof head);
 	const uint32_t *notes = (const uint32_t *)(at + sizeof head);
@@ -842,7 +842,7 @@ bool deps_unchanged(const struct deps_record *rec, size_t slot, int out_fd)
 	for (uint64_t i = 0; i < head[2]; i++)
 		if (rec->dirty_set[sets[i]])
 			return false;
-	struct bin_rd r = {at, rec->data + rec->len - 8, true};
+	struct bin_rd r = {at, rec->map.p + rec->map.len - 8, true};
 	return rd_unit(&r, NULL, out_fd, rec);
 }
 
@@ -850,14 +850,14 @@ bool deps_file_intact(const struct deps_record *rec, const char *name, int out_f
 {
 	const size_t *at = rec ? strmap_get(&rec->files, name) : NULL;
 	int64_t now[STAMP];
-	return at && stamp_of(out_fd, name, now) && !memcmp(now, rec->data + *at, sizeof now);
+	return at && stamp_of(out_fd, name, now) && !memcmp(now, rec->map.p + *at, sizeof now);
 }
 
 bool deps_terms(const struct deps_record *rec, size_t slot, struct search_terms *out)
 {
 	if (!rec || slot >= rec->nslots || !rec->unit[slot])
 		return false;
-	struct bin_rd r = {rec->data + rec->unit[slot], rec->data + rec->len - 8, true};
+	struct bin_rd r = {rec->map.p + rec->unit[slot], rec->map.p + rec->map.len - 8, true};
 	struct deps_unit u = {0};
 	bool ok = rd_unit(&r, &u, -1, rec) && u.terms;
 	if (ok)
@@ -880,7 +880,7 @@ size_t deps_files_under(const struct deps_record *rec, const char *prefix, const
 
 void deps_take(struct deps_record *rec, size_t slot, struct deps_table *t, struct deps_unit *u)
 {
-	struct bin_rd r = {rec->data + rec->unit[slot], rec->data + rec->len - 8, true};
+	struct bin_rd r = {rec->map.p + rec->unit[slot], rec->map.p + rec->map.len - 8, true};
 	rd_unit(&r, u, -1, rec);
 	for (uint32_t i = 0; i < u->nsets; i++) {
 		uint32_t s = u->sets[i];

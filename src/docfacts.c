@@ -23,7 +23,7 @@ struct entry {
 };
 
 static struct {
-	char *data;             /* the record as read */
+	struct bin_map map;     /* the record */
 	struct entry *v;        /* sorted by path digest */
 	size_t n;
 	time_t since;
@@ -37,7 +37,7 @@ static int cmp_entry(const void *a, const void *b)
 }
 
 /* The entries of the record in data[0, len), or false when it is none (docfacts.h). */
-static bool parse(char *data, size_t len)
+static bool parse(const char *data, size_t len)
 {
 	uint64_t exe;
 	if (len < 40 || len % 8 || memcmp(data, DOCFACTS_HEAD, 16) || !self_digest(&exe) || memcmp(data + 16, &exe, 8))
@@ -79,11 +79,9 @@ void docfacts_open(const char *out_dir, time_t since)
 	rec.open = true;
 	atomic_store(&rec.hits, 0);
 	char *path = deps_path(out_dir, "docs");
-	size_t len = 0;
-	if (!path || file_read_regular(path, &rec.data, &len) != 0 || !parse(rec.data, len)) {
-		free(rec.data);
+	if (!path || bin_map(path, &rec.map) != 0 || !parse(rec.map.p, rec.map.len)) {
+		bin_unmap(&rec.map);
 		free(rec.v);
-		rec.data = NULL;
 		rec.v = NULL;
 		rec.n = 0;
 	}
@@ -115,9 +113,8 @@ size_t docfacts_hits(void)
 
 void docfacts_close(void)
 {
-	free(rec.data);
+	bin_unmap(&rec.map);
 	free(rec.v);
-	rec.data = NULL;
 	rec.v = NULL;
 	rec.n = 0;
 	rec.open = false; /* the hits stay, for --stats */

@@ -799,8 +799,7 @@ struct cached_page {
 
 struct status_cache {
 	uint64_t exe;           /* vade's digest: another vade may cut passages otherwise */
-	char *data;             /* the file read (malloc'd), or NULL */
-	size_t len;
+	struct bin_map map;     /* the file, or none */
 	struct cached_page *old; /* by key */
 	size_t nold;
 	size_t listed;          /* the file's */
@@ -898,18 +897,21 @@ struct status_cache *status_cache_read(const char *path)
 	struct status_cache *c = xcalloc(1, sizeof *c);
 	if (!self_digest(&c->exe))
 		c->exe = 0;
-	char *data = NULL;
-	size_t len = 0;
+	struct bin_map map = {NULL, 0};
 	uint64_t sum;
-	if (!path || file_read_regular(path, &data, &len) != 0 || len < 16 + 32 || len % 8 || memcmp(data, CACHE_HEAD, 16) ||
+	if (!path || bin_map(path, &map) != 0)
+		return c;
+	const char *data = map.p;
+	size_t len = map.len;
+	if (len < 16 + 32 || len % 8 || memcmp(data, CACHE_HEAD, 16) ||
 	    (memcpy(&sum, data + len - 8, 8), sum != XXH3_64bits(data, len - 8))) {
-		free(data);
+		bin_unmap(&map);
 		return c;
 	}
 	struct bin_rd r = {data + 16, data + len - 8, true};
 	uint64_t exe = bin_u64(&r), listed = bin_u64(&r), n = bin_u64(&r), nlangs = bin_u64(&r);
 	if (exe != c->exe || n > len / 16) {
-		free(data);
+		bin_unmap(&map);
 		return c;
 	}
 	c->old = xcalloc(n + 1, sizeof *c->old);
@@ -922,12 +924,11 @@ struct status_cache *status_cache_read(const char *path)
 	if (!r.ok || r.p != r.end) {
 		free(c->old);
 		c->old = NULL;
-		free(data);
+		bin_unmap(&map);
 		return c;
 	}
 	c->nold = n;
-	c->data = data;
-	c->len = len;
+	c->map = map;
 	c->listed = listed;
 	xqsort(c->old, n, sizeof *c->old, cmp_cached);
 	return c;
@@ -989,7 +990,7 @@ static bool cache_get(struct status_cache *c, uint64_t key, const struct site *s
 	const struct cached_page *hit = c->nold ? xbsearch(&want, c->old, c->nold, sizeof *c->old, cmp_cached) : NULL;
 	if (!hit)
 		return false;
-	struct bin_rd rd = {c->data + hit->off, c->data + c->len - 8, true};
+	struct bin_rd rd = {c->map.p + hit->off, c->map.p + c->map.len - 8, true};
 	for (size_t l = 1; l < s->nlangs; l++) {
 		struct tr_entry *e = &r->langs[l].e[TR_PAGES][k];
 		if (p->docs[l])
@@ -997,7 +998,7 @@ static bool cache_get(struct status_cache *c, uint64_t key, const struct site *s
 		get_entry(&rd, e);
 	}
 	c->keys[k] = key;
-	c->kept[k] = c->data + hit->off;
+	c->kept[k] = c->map.p + hit->off;
 	c->kept_len[k] = (size_t)(rd.p - c->kept[k]);
 	return true;
 }
@@ -1081,7 +1082,7 @@ void status_cache_free(struct status_cache *c)
 	free(c->kept_len);
 	free(c->keys);
 	free(c->old);
-	free(c->data);
+	bin_unmap(&c->map);
 	free(c);
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unicode/unorm2.h>
@@ -265,6 +266,36 @@ static int read_file(const char *path, char **out, size_t *len, bool regular)
 	close(fd);
 	*out = buf_detach(&b, len);
 	return 0;
+}
+
+int bin_map(const char *path, struct bin_map *m)
+{
+	*m = (struct bin_map){NULL, 0};
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), e = 0;
+	struct stat st;
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0)
+		e = errno;
+	else if (!S_ISREG(st.st_mode) || st.st_size <= 0 || (uint64_t)st.st_size > SIZE_MAX)
+		e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+	void *p = e ? MAP_FAILED : mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	if (!e && p == MAP_FAILED)
+		e = errno;
+	close(fd);
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	*m = (struct bin_map){p, (size_t)st.st_size};
+	return 0;
+}
+
+void bin_unmap(struct bin_map *m)
+{
+	if (m->p)
+		munmap((void *)m->p, m->len);
+	*m = (struct bin_map){NULL, 0};
 }
 
 int file_read(const char *path, char **out, size_t *len)

@@ -210,12 +210,24 @@ void bin_put_u64(struct buf *b, uint64_t v);
 void bin_pad8(struct buf *b);
 void bin_put_str(struct buf *b, const char *s);     /* NULL as "" */
 struct bin_rd {
-	const char *p, *end;    /* p 8-byte aligned in a malloc'd buffer */
+	const char *p, *end;    /* p 8-byte aligned in a record's mapping (bin_map) */
 	bool ok;
 };
 uint64_t bin_u64(struct bin_rd *r);
 const void *bin_skip(struct bin_rd *r, uint64_t n);  /* n bytes, padded; NULL when short */
 const char *bin_str(struct bin_rd *r);                /* a string without NULs */
+/* A record's bytes, mapped read-only (mmap(2), MAP_POPULATE): a large site's records are tens of
+ * megabytes, and reading them into memory of our own (a copy, and a page fault on every page of the
+ * new buffer) was a sixth of a one-page rebuild (issue 13). Page-aligned, so 8-byte aligned. A
+ * record is replaced by rename(2), never rewritten in place, so a mapping keeps the bytes it was
+ * made with while the next build writes. Returns 0, or -1 with errno (a regular file only, as
+ * file_read_regular; an empty file is EINVAL). Release with bin_unmap(). */
+struct bin_map {
+	const char *p;
+	size_t len;
+};
+int bin_map(const char *path, struct bin_map *m);
+void bin_unmap(struct bin_map *m);
 /* }======= */
 
 /* The XXH3-64 digest of vade's own binary (another vade may write other bytes): read once per

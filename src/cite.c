@@ -591,6 +591,20 @@ void cite_ctx_free(struct cite_ctx *c)
 	memset(c, 0, sizeof *c);
 }
 
+const struct cite_item *cite_items(cmark_node *node, size_t *n)
+{
+	const struct group *g = group_of(node);
+	*n = g ? g->n : 0;
+	return g ? g->items : NULL;
+}
+
+void cite_parse_discard(void)
+{
+	free(refused);
+	refused = NULL;
+	nrefused = 0;
+}
+
 void cite_end_parse(struct cite_ctx *c, cmark_node *doc)
 {
 	for (size_t i = 0; i < nrefused; i++) {

@@ -98,6 +98,12 @@ void cite_ctx_init(struct cite_ctx *c, const struct cite_refs *refs);
 void cite_ctx_free(struct cite_ctx *c);
 /* Numbers the citations of doc in reading order, writes their markers, checks the keys. */
 void cite_end_parse(struct cite_ctx *c, cmark_node *doc);
+/* The citations of node, when it is a group the extension made (else NULL and *n 0); borrowed
+ * from the node, until cite_end_parse() takes them. */
+const struct cite_item *cite_items(cmark_node *node, size_t *n);
+/* Forgets what this thread's parse refused (citations in table cells), for a parse that no
+ * cite_end_parse() follows: its report would otherwise go to the next one. */
+void cite_parse_discard(void);
 /* Works out every item's position from the notes so far. */
 void cite_resolve(struct cite_ctx *c);
 

@@ -626,57 +626,17 @@ static char *fit(enum passage_kind k, const char *target, const char **why)
 	return out;
 }
 
-/* The citation keys ("@smith-2011"), link targets ("](page.md", without the
- * fragment) and placeholders ("{lang}") of s, each once. */
+/* The citations ("@smith-2011") and link targets ("](page.md", without the fragment) of s, read
+ * by cmark-gfm as the page reads them (markdown_markers), and the placeholders of a UI string
+ * ("{lang}": vade's own syntax, not Markdown), each once. */
 static void markers(const char *s, struct vec *v)
 {
-	bool escaped = false; /* the character before p was escaped ("\\[@x" is no citation) */
-	size_t open = 0;      /* unescaped '[' not yet closed: a "](" closes a link only after one */
-	for (const char *p = s; *p; p++) {
-		const char *end = NULL;
-		if (*p == '\\' && p[1]) { /* a backslash escape: the next character is text */
-			p++;
-			escaped = true;
+	markdown_markers(s, strlen(s), v);
+	for (const char *p = strchr(s, '{'); p; p = strchr(p + 1, '{')) {
+		size_t ph = strspn(p + 1, "abcdefghijklmnopqrstuvwxyz_0123456789");
+		if (!ph || p[1 + ph] != '}')
 			continue;
-		}
-		if (*p == '`') { /* a code span (CommonMark 6.1): its text is text */
-			size_t run = strspn(p, "`");
-			const char *c = p + run;
-			while ((c = strchr(c, '`')) && strspn(c, "`") != run)
-				c += strspn(c, "`");
-			if (c) {
-				p = c + run - 1;
-				escaped = false;
-				continue;
-			}
-			p += run - 1;
-		}
-		bool after_escape = escaped;
-		escaped = false;
-		if (*p == '[' && !after_escape)
-			open++;
-		size_t ph = *p == '{' ? strspn(p + 1, "abcdefghijklmnopqrstuvwxyz_0123456789") : 0;
-		if (ph && p[1 + ph] == '}') {
-			end = p + ph + 2; /* a UI string's placeholder, "{lang}" */
-		} else if (*p == '@' && (p == s || (strchr("[; -", p[-1]) && !(p[-1] == '[' && after_escape)))) {
-			end = p + 1;
-			while (*end && !strchr(" ;,]\n\t", *end))
-				end++;
-		} else if (p[0] == ']' && p[1] == '(' && open && open--) {
-			/* A link's target, without its fragment: a translation points to its own headings. */
-			end = p + 2 + strcspn(p + 2, "#) \n");
-		}
-		if (!end || end - p < 2)
-			continue;
-		char *m = xstrndup(p, (size_t)(end - p));
-		bool seen = false;
-		for (size_t i = 0; i < v->n && !seen; i++)
-			seen = !strcmp(v->v[i], m);
-		if (seen)
-			free(m);
-		else
-			vec_push(v, m);
-		p = end - 1;
+		vec_push_once(v, xstrndup(p, ph + 2));
 	}
 }
 
@@ -694,7 +654,7 @@ static void check_markers(const char *path, const struct unit *x, const char *so
 			kept = !strcmp(have.v[k], m);
 		if (!kept)
 			diag_warn(path, x->at, 1, "the translation of '%s' has no %s '%s' as its original has", x->id,
-			          m[0] == '@' ? "citation" : m[0] == '{' ? "placeholder" : "link target", m[0] == ']' ? m + 1 : m);
+			          m[0] == '@' ? "citation" : m[0] == '{' ? "placeholder" : "link target", m[0] == ']' ? m + 2 : m);
 		free(want.v[i]);
 	}
 	for (size_t k = 0; k < have.n; k++)

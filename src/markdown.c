@@ -969,6 +969,31 @@ struct cmark_node *markdown_parse_blocks(const char *text, size_t len)
 	return doc;
 }
 
+void markdown_markers(const char *text, size_t len, struct vec *out)
+{
+	cmark_parser *p = new_parser(CMARK_OPT_FOOTNOTES, true);
+	cmark_node *doc = parse(p, NULL, text, len);
+	cmark_parser_free(p);
+	cite_parse_discard(); /* a citation in a table cell is text here, as on the page */
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		size_t k;
+		const struct cite_item *items = cite_items(n, &k);
+		for (size_t i = 0; i < k; i++)
+			vec_push_once(out, xasprintf("@%s", items[i].key));
+		cmark_node_type t = cmark_node_get_type(n);
+		const char *url = t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE ? cmark_node_get_url(n) : NULL;
+		if (url)
+			vec_push_once(out, xasprintf("](%.*s", (int)strcspn(url, "#"), url));
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+}
+
 void markdown_result_free(struct md_result *r)
 {
 	buf_free(&r->html);

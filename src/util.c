@@ -214,6 +214,16 @@ void vec_push(struct vec *v, void *item)
 	v->v[v->n++] = item;
 }
 
+void vec_push_once(struct vec *v, char *s)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (!strcmp(v->v[i], s)) {
+			free(s);
+			return;
+		}
+	vec_push(v, s);
+}
+
 void vec_free(struct vec *v)
 {
 	free(v->v);

@@ -63,6 +63,8 @@ struct vec {
 };
 #define VEC_INIT { NULL, 0, 0 }
 void vec_push(struct vec *v, void *item);
+/* Pushes the malloc'd string s unless v (of strings) has it already, when s is freed: for short lists. */
+void vec_push_once(struct vec *v, char *s);
 void vec_free(struct vec *v);
 
 /* A hash map from text to a size_t, for lookups that must stay linear in

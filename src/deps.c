@@ -732,7 +732,7 @@ struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], siz
 {
 	char *path = record_path(out_dir);
 	struct bin_map map;
-	bool ok = path && bin_map(path, &map) == 0;
+	bool ok = path && bin_map(path, DEPS_HEAD, &map) == 0;
 	free(path);
 	if (!ok)
 		return NULL;

@@ -79,7 +79,7 @@ void docfacts_open(const char *out_dir, time_t since)
 	rec.open = true;
 	atomic_store(&rec.hits, 0);
 	char *path = deps_path(out_dir, "docs");
-	if (!path || bin_map(path, &rec.map) != 0 || !parse(rec.map.p, rec.map.len)) {
+	if (!path || bin_map(path, DOCFACTS_HEAD, &rec.map) != 0 || !parse(rec.map.p, rec.map.len)) {
 		bin_unmap(&rec.map);
 		free(rec.v);
 		rec.v = NULL;

@@ -236,15 +236,16 @@ static void known_load(const char *out_dir)
 	free(known_files.v);
 	known_files.v = NULL;
 	known_files.n = 0;
-	char *data = NULL;
-	size_t len = 0;
+	struct bin_map map = {NULL, 0};
 	uint64_t exe, n, sum;
-	if (!self_digest(&exe) || file_read_regular(path, &data, &len) != 0 || len < 40 ||
-	    memcmp(data, KNOWN_HEAD, 16) || memcmp(data + 16, &exe, 8)) {
-		free(data);
+	if (!self_digest(&exe) || bin_map(path, KNOWN_HEAD, &map) != 0 || map.len < 40 ||
+	    memcmp(map.p + 16, &exe, 8)) {
+		bin_unmap(&map);
 		known_files.sum = known_sum();
 		return;
 	}
+	const char *data = map.p;
+	size_t len = map.len;
 	memcpy(&n, data + 24, 8);
 	memcpy(&sum, data + len - 8, 8);
 	bool ok = n <= (len - 40) / 48 && len == 40 + 48 * n && sum == XXH3_64bits(data, len - 8);
@@ -258,7 +259,7 @@ static void known_load(const char *out_dir)
 		}
 		known_files.n = ok ? n : 0;
 	}
-	free(data);
+	bin_unmap(&map);
 	known_files.sum = known_sum();
 }
 
@@ -548,7 +549,9 @@ bool state_read(const char *out_dir, struct state_rec *r)
 	memset(r, 0, sizeof *r);
 	char *path = record_path(out_dir), *text = NULL;
 	size_t len;
-	bool ok = path && file_read_regular(path, &text, &len) == 0 && strlen(text) == len &&
+	struct stat st; /* a few lines: anything larger is no record of ours, and is not read */
+	bool ok = path && stat(path, &st) == 0 && st.st_size < 65536 && file_read_regular(path, &text, &len) == 0 &&
+	          strlen(text) == len &&
 	          !strncmp(text, STATE_HEAD, strlen(STATE_HEAD));
 	free(path);
 	/* Lines: theme <path> | theme -, inputs <lo> <hi> | inputs -, output <lo> <hi>, pages <n> <nlangs>. */

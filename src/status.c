@@ -899,7 +899,7 @@ struct status_cache *status_cache_read(const char *path)
 		c->exe = 0;
 	struct bin_map map = {NULL, 0};
 	uint64_t sum;
-	if (!path || bin_map(path, &map) != 0)
+	if (!path || bin_map(path, CACHE_HEAD, &map) != 0)
 		return c;
 	const char *data = map.p;
 	size_t len = map.len;

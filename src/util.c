@@ -4,6 +4,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <xxhash.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -278,17 +280,86 @@ static int read_file(const char *path, char **out, size_t *len, bool regular)
 	return 0;
 }
 
-int bin_map(const char *path, struct bin_map *m)
+/* The records mapped now, for the SIGBUS handler: a mapped file that another program cuts short
+ * under a build (a record is vade's, but nothing stops a user's truncate, or another client of a
+ * network file system) makes a read past its new end a SIGBUS. The handler names the file before
+ * vade dies of the signal, as it would have; any other SIGBUS is left as it is. A slot is free at
+ * 0, taken at 1 while it is filled. */
+#define GUARDED 8
+static struct {
+	_Atomic uintptr_t at;
+	size_t len;
+	char path[512];
+} guarded[GUARDED];
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	uintptr_t a = (uintptr_t)si->si_addr;
+	for (size_t i = 0; i < GUARDED; i++) {
+		uintptr_t at = atomic_load(&guarded[i].at);
+		if (at > 1 && a >= at && a - at < guarded[i].len) {
+			static const char head[] = "vade: stopped: ",
+			                  tail[] = " was cut short by another program while this build read it; build again "
+			                           "(the record is then ignored)\n";
+			ssize_t w = write(STDERR_FILENO, head, sizeof head - 1);
+			w = write(STDERR_FILENO, guarded[i].path, strlen(guarded[i].path));
+			w = write(STDERR_FILENO, tail, sizeof tail - 1);
+			(void)w;
+			break;
+		}
+	}
+	/* SA_RESETHAND: the read faults again on return, and vade dies of SIGBUS */
+}
+
+static void guard_install(void)
+{
+	struct sigaction sa = {0};
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO | SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
+static void guard(const char *path, const void *p, size_t len)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, guard_install);
+	for (size_t i = 0; i < GUARDED; i++) {
+		uintptr_t free_slot = 0;
+		if (atomic_compare_exchange_strong(&guarded[i].at, &free_slot, 1)) {
+			guarded[i].len = len;
+			snprintf(guarded[i].path, sizeof guarded[i].path, "%s", path);
+			atomic_store(&guarded[i].at, (uintptr_t)p);
+			return;
+		}
+	}
+}
+
+static void unguard(const void *p)
+{
+	for (size_t i = 0; i < GUARDED; i++) {
+		uintptr_t at = (uintptr_t)p;
+		if (atomic_compare_exchange_strong(&guarded[i].at, &at, 0))
+			return;
+	}
+}
+
+int bin_map(const char *path, const char head[16], struct bin_map *m)
 {
 	*m = (struct bin_map){NULL, 0};
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), e = 0;
 	struct stat st;
+	char first[16];
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &st) != 0)
 		e = errno;
-	else if (!S_ISREG(st.st_mode) || st.st_size <= 0 || (uint64_t)st.st_size > SIZE_MAX)
+	else if (!S_ISREG(st.st_mode) || st.st_size < 16 || (uint64_t)st.st_size > SIZE_MAX)
 		e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+	else if (pread(fd, first, 16, 0) != 16 || memcmp(first, head, 16)) /* not mapped, however large */
+		e = EINVAL;
 	void *p = e ? MAP_FAILED : mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	if (!e && p == MAP_FAILED)
 		e = errno;
@@ -298,13 +369,16 @@ int bin_map(const char *path, struct bin_map *m)
 		return -1;
 	}
 	*m = (struct bin_map){p, (size_t)st.st_size};
+	guard(path, p, m->len);
 	return 0;
 }
 
 void bin_unmap(struct bin_map *m)
 {
-	if (m->p)
+	if (m->p) {
+		unguard(m->p);
 		munmap((void *)m->p, m->len);
+	}
 	*m = (struct bin_map){NULL, 0};
 }
 

@@ -223,12 +223,15 @@ const char *bin_str(struct bin_rd *r);                /* a string without NULs *
  * new buffer) was a sixth of a one-page rebuild (issue 13). Page-aligned, so 8-byte aligned. A
  * record is replaced by rename(2), never rewritten in place, so a mapping keeps the bytes it was
  * made with while the next build writes. Returns 0, or -1 with errno (a regular file only, as
- * file_read_regular; an empty file is EINVAL). Release with bin_unmap(). */
+ * file_read_regular; one that does not start with the 16 bytes head is EINVAL, and is not mapped:
+ * a record that is no record costs nothing, however large). Release with bin_unmap(). A file another program
+ * cuts short while mapped makes a read past its end a SIGBUS: vade then names the file and dies
+ * of the signal (a handler installed by the first bin_map(); other SIGBUS are left alone). */
 struct bin_map {
 	const char *p;
 	size_t len;
 };
-int bin_map(const char *path, struct bin_map *m);
+int bin_map(const char *path, const char head[16], struct bin_map *m);
 void bin_unmap(struct bin_map *m);
 /* }======= */
 

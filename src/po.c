@@ -217,6 +217,17 @@ int po_read(const char *path, struct unit_list *u)
 		free(text);
 		return -1;
 	}
+	const char *nul = memchr(text, '\0', len);
+	if (nul) {
+		/* libgettextpo reads a string up to a NUL and drops the rest of its line without a word:
+		 * a translation would lose its end silently. PO has no NUL (msgfmt refuses it too). */
+		int line, col;
+		text_pos(text, (size_t)(nul - text), &line, &col);
+		diag_error(path, line, col, "a NUL byte, which a PO file may not hold: remove it (the text after it "
+		           "on this line would be lost)");
+		free(text);
+		return -1;
+	}
 	size_t nlines;
 	int *lines = entry_lines(text, len, &nlines);
 	free(text);

@@ -4,6 +4,7 @@
 #include "diag.h"
 #include "markdown.h"
 #include "passage.h"
+#include "resolve.h"
 #include "status.h"
 #include "util.h"
 
@@ -640,22 +641,52 @@ static void markers(const char *s, struct vec *v)
 	}
 }
 
+/* A link target of markers(), "](<url>", as the page reads it when written in src (a page under
+ * content/, or NULL): "](organi%7Aations.md" and "](./organizations.md" are one target
+ * (resolve_link_path, the render's reading). An external URL, or one that does not resolve, stays. */
+static void canon_target(const char *src, char **m)
+{
+	const char *url = *m + 2;
+	size_t scheme = strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+	if (strncmp(*m, "](", 2) || !src || strncmp(src, "content/", 8) || (scheme && url[scheme] == ':') ||
+	    !strncmp(url, "//", 2))
+		return;
+	char *path, *frag, *err;
+	if (resolve_link_path(src, url, &path, &frag, &err) == 0) {
+		free(*m);
+		*m = xasprintf("](%s", path ? path : "");
+	}
+	free(path);
+	free(frag);
+	free(err);
+}
+
 /* Warns when target lost a citation, link target or placeholder of source
- * (pofilter's brackets, urls and variables checks, for vade's Markdown). */
-static void check_markers(const char *path, const struct unit *x, const char *source, const char *target)
+ * (pofilter's brackets, urls and variables checks, for vade's Markdown); src is the page both
+ * are written in (for its relative links), or NULL. */
+static void check_markers(const char *path, const struct unit *x, const char *src, const char *source,
+                          const char *target)
 {
 	struct vec want = VEC_INIT, have = VEC_INIT;
 	markers(source, &want);
 	markers(target, &have); /* as citations and links, not as text: "\\[@x]" or "`[@x]`" is none */
+	for (size_t k = 0; k < have.n; k++) {
+		char *t = have.v[k];
+		canon_target(src, &t);
+		have.v[k] = t;
+	}
 	for (size_t i = 0; i < want.n; i++) {
-		const char *m = want.v[i];
+		char *shown = xstrdup(want.v[i]), *m = want.v[i];
+		canon_target(src, &m);
 		bool kept = false;
 		for (size_t k = 0; k < have.n && !kept; k++)
 			kept = !strcmp(have.v[k], m);
 		if (!kept)
 			diag_warn(path, x->at, 1, "the translation of '%s' has no %s '%s' as its original has", x->id,
-			          m[0] == '@' ? "citation" : m[0] == '{' ? "placeholder" : "link target", m[0] == ']' ? m + 2 : m);
-		free(want.v[i]);
+			          m[0] == '@' ? "citation" : m[0] == '{' ? "placeholder" : "link target",
+			          m[0] == ']' ? shown + 2 : m);
+		free(shown);
+		free(m);
 	}
 	for (size_t k = 0; k < have.n; k++)
 		free(have.v[k]);
@@ -1065,7 +1096,7 @@ static void import_page(struct import *im, const struct page *p, const struct un
 			free(text);
 			continue;
 		}
-		check_markers(im->path, x, g->text, text);
+		check_markers(im->path, x, p->docs[0]->src, g->text, text);
 		ch[i] = (struct choice){x, text};
 		chosen++;
 	}
@@ -1435,7 +1466,7 @@ static bool string_unit(struct import *im, const struct unit *x, const char *ori
 		                        "(merge the file with a new export, e.g. with msgmerge)");
 		return false;
 	}
-	check_markers(im->path, x, orig, x->target);
+	check_markers(im->path, x, NULL, orig, x->target);
 	struct rec r = {NULL, passage_digest(orig, strlen(orig)), x->state == UNIT_FUZZY ? REC_FUZZY : REC_CURRENT,
 	                (char *)orig};
 	status_store_put(im->st, kind, key, &r, 1);

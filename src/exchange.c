@@ -2,6 +2,7 @@
 #include "exchange.h"
 #include "align.h"
 #include "diag.h"
+#include "escape.h"
 #include "markdown.h"
 #include "passage.h"
 #include "resolve.h"
@@ -646,11 +647,9 @@ static void markers(const char *s, struct vec *v)
  * (resolve_link_path, the render's reading). An external URL, or one that does not resolve, stays. */
 static void canon_target(const char *src, char **m)
 {
-	const char *url = *m + 2;
-	size_t scheme = strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
-	if (strncmp(*m, "](", 2) || !src || strncmp(src, "content/", 8) || (scheme && url[scheme] == ':') ||
-	    !strncmp(url, "//", 2))
+	if (strncmp(*m, "](", 2) || !src || strncmp(src, "content/", 8) || esc_url_external(*m + 2))
 		return;
+	const char *url = *m + 2;
 	char *path, *frag, *err;
 	if (resolve_link_path(src, url, &path, &frag, &err) == 0) {
 		free(*m);

@@ -356,7 +356,7 @@ int bin_map(const char *path, const char head[16], struct bin_map *m)
 		return -1;
 	if (fstat(fd, &st) != 0)
 		e = errno;
-	else if (!S_ISREG(st.st_mode) || st.st_size < 16 || (uint64_t)st.st_size > SIZE_MAX)
+	else if (!S_ISREG(st.st_mode) || st.st_size < 24 || st.st_size % 8 || (uint64_t)st.st_size > SIZE_MAX)
 		e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
 	else if (pread(fd, first, 16, 0) != 16 || memcmp(first, head, 16)) /* not mapped, however large */
 		e = EINVAL;
@@ -370,6 +370,13 @@ int bin_map(const char *path, const char head[16], struct bin_map *m)
 	}
 	*m = (struct bin_map){p, (size_t)st.st_size};
 	guard(path, p, m->len);
+	uint64_t sum;
+	memcpy(&sum, m->p + m->len - 8, 8);
+	if (sum != XXH3_64bits(m->p, m->len - 8)) { /* cut short, or written by something else */
+		bin_unmap(m);
+		errno = EINVAL;
+		return -1;
+	}
 	return 0;
 }
 

@@ -222,9 +222,10 @@ const char *bin_str(struct bin_rd *r);                /* a string without NULs *
  * megabytes, and reading them into memory of our own (a copy, and a page fault on every page of the
  * new buffer) was a sixth of a one-page rebuild (issue 13). Page-aligned, so 8-byte aligned. A
  * record is replaced by rename(2), never rewritten in place, so a mapping keeps the bytes it was
- * made with while the next build writes. Returns 0, or -1 with errno (a regular file only, as
- * file_read_regular; one that does not start with the 16 bytes head is EINVAL, and is not mapped:
- * a record that is no record costs nothing, however large). Release with bin_unmap(). A file another program
+ * made with while the next build writes. A record is its 16 bytes head, its fields, and the
+ * XXH3-64 of all before it (bin_put_u64 of XXH3_64bits): bin_map() checks all three. Returns 0, or
+ * -1 with errno (a regular file only, as file_read_regular; a file that is no whole record is
+ * EINVAL, and one without the head is not even mapped, however large). Release with bin_unmap(). A file another program
  * cuts short while mapped makes a read past its end a SIGBUS: vade then names the file and dies
  * of the signal (a handler installed by the first bin_map(); other SIGBUS are left alone). */
 struct bin_map {

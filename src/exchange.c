@@ -643,17 +643,23 @@ static void markers(const char *s, struct vec *v)
 }
 
 /* A link target of markers(), "](<url>", as the page reads it when written in src (a page under
- * content/, or NULL): "](organi%7Aations.md" and "](./organizations.md" are one target
- * (resolve_link_path, the render's reading). An external URL, or one that does not resolve, stays. */
-static void canon_target(const char *src, char **m)
+ * content/, or NULL) of a page in language lang: the page it leads to, as links find pages
+ * (resolve_link_path, then site_page_of_lang: "./a.md", "a%2Emd", "a/", "a/index.md", an NFD name
+ * and, in a French page, "a.fr.md" are one target), else the path under content/ it resolves to.
+ * An external URL, or one that does not resolve, stays as written. */
+static void canon_target(const struct site *s, size_t lang, const char *src, char **m)
 {
 	if (strncmp(*m, "](", 2) || !src || strncmp(src, "content/", 8) || esc_url_external(*m + 2))
 		return;
-	const char *url = *m + 2;
 	char *path, *frag, *err;
-	if (resolve_link_path(src, url, &path, &frag, &err) == 0) {
+	if (resolve_link_path(src, *m + 2, &path, &frag, &err) == 0) {
+		int l = -1;
+		const struct page *p = path ? site_page_of_lang(s, path, &l) : NULL;
 		free(*m);
-		*m = xasprintf("](%s", path ? path : "");
+		if (p)
+			*m = xasprintf("](page:%s:%d", p->key, l == (int)lang ? -1 : l);
+		else
+			*m = xasprintf("](%s", path ? path : "");
 	}
 	free(path);
 	free(frag);
@@ -661,22 +667,22 @@ static void canon_target(const char *src, char **m)
 }
 
 /* Warns when target lost a citation, link target or placeholder of source
- * (pofilter's brackets, urls and variables checks, for vade's Markdown); src is the page both
- * are written in (for its relative links), or NULL. */
-static void check_markers(const char *path, const struct unit *x, const char *src, const char *source,
-                          const char *target)
+ * (pofilter's brackets, urls and variables checks, for vade's Markdown), reporting at path; src
+ * is the page both are written in (for its relative links), or NULL; lang the translation's. */
+static void check_markers(const struct site *s, size_t lang, const char *path, const struct unit *x,
+                          const char *src, const char *source, const char *target)
 {
 	struct vec want = VEC_INIT, have = VEC_INIT;
 	markers(source, &want);
 	markers(target, &have); /* as citations and links, not as text: "\\[@x]" or "`[@x]`" is none */
 	for (size_t k = 0; k < have.n; k++) {
 		char *t = have.v[k];
-		canon_target(src, &t);
+		canon_target(s, lang, src, &t);
 		have.v[k] = t;
 	}
 	for (size_t i = 0; i < want.n; i++) {
 		char *shown = xstrdup(want.v[i]), *m = want.v[i];
-		canon_target(src, &m);
+		canon_target(s, lang, src, &m);
 		bool kept = false;
 		for (size_t k = 0; k < have.n && !kept; k++)
 			kept = !strcmp(have.v[k], m);
@@ -1095,7 +1101,7 @@ static void import_page(struct import *im, const struct page *p, const struct un
 			free(text);
 			continue;
 		}
-		check_markers(im->path, x, p->docs[0]->src, g->text, text);
+		check_markers(im->s, im->lang, im->path, x, p->docs[0]->src, g->text, text);
 		ch[i] = (struct choice){x, text};
 		chosen++;
 	}
@@ -1465,7 +1471,7 @@ static bool string_unit(struct import *im, const struct unit *x, const char *ori
 		                        "(merge the file with a new export, e.g. with msgmerge)");
 		return false;
 	}
-	check_markers(im->path, x, NULL, orig, x->target);
+	check_markers(im->s, im->lang, im->path, x, NULL, orig, x->target);
 	struct rec r = {NULL, passage_digest(orig, strlen(orig)), x->state == UNIT_FUZZY ? REC_FUZZY : REC_CURRENT,
 	                (char *)orig};
 	status_store_put(im->st, kind, key, &r, 1);

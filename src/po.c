@@ -200,6 +200,24 @@ static bool more_place(struct unit_list *u, size_t k, iconv_t cd, po_filepos_t f
 	return true;
 }
 
+/* The first byte of text that libgettextpo would misread without a word, and why (for the
+ * error), or NULL: a NUL (it reads a string up to it and drops the rest of its line; PO has none,
+ * msgfmt refuses it too), or a CR that ends no CRLF line (it ends lines at LF only, so a file of
+ * old Mac OS line ends is one comment line to it, every entry swallowed). */
+static const char *misread_byte(const char *text, size_t len, const char **why)
+{
+	const char *end = text + len, *nul = memchr(text, '\0', len), *cr = text;
+	while ((cr = memchr(cr, '\r', (size_t)(end - cr))) && cr + 1 < end && cr[1] == '\n')
+		cr += 2;
+	if (nul && (!cr || nul < cr)) {
+		*why = "a NUL byte, which a PO file may not hold: remove it (the text after it on this line would be lost)";
+		return nul;
+	}
+	*why = "a carriage return that ends no CRLF line: gettext reads lines ended by LF (or CRLF) only; save the "
+	       "file with LF line ends";
+	return cr;
+}
+
 int po_read(const char *path, struct unit_list *u)
 {
 	memset(u, 0, sizeof *u);
@@ -217,14 +235,11 @@ int po_read(const char *path, struct unit_list *u)
 		free(text);
 		return -1;
 	}
-	const char *nul = memchr(text, '\0', len);
-	if (nul) {
-		/* libgettextpo reads a string up to a NUL and drops the rest of its line without a word:
-		 * a translation would lose its end silently. PO has no NUL (msgfmt refuses it too). */
+	const char *why, *bad = misread_byte(text, len, &why);
+	if (bad) {
 		int line, col;
-		text_pos(text, (size_t)(nul - text), &line, &col);
-		diag_error(path, line, col, "a NUL byte, which a PO file may not hold: remove it (the text after it "
-		           "on this line would be lost)");
+		text_pos(text, (size_t)(bad - text), &line, &col);
+		diag_error(path, line, col, "%s", why);
 		free(text);
 		return -1;
 	}

@@ -235,6 +235,14 @@ int po_read(const char *path, struct unit_list *u)
 		free(text);
 		return -1;
 	}
+	/* UTF-16 (with or without its byte order mark: a PO file starts with no NUL byte): gettext reads
+	 * bytes in the header's charset, and would see NULs, or nothing at all. */
+	if (len >= 2 && ((text[0] == '\xff' && text[1] == '\xfe') || (text[0] == '\xfe' && text[1] == '\xff') ||
+	                 (!text[0] != !text[1]))) {
+		diag_error(path, 1, 1, "the file is UTF-16, which gettext does not read: save it as UTF-8");
+		free(text);
+		return -1;
+	}
 	const char *why, *bad = misread_byte(text, len, &why);
 	if (bad) {
 		int line, col;
@@ -286,6 +294,12 @@ int po_read(const char *path, struct unit_list *u)
 		k++;
 		if (!po_message_msgctxt(m) && !*po_message_msgid(m))
 			continue; /* the header */
+		if (po_message_msgid_plural(m)) {
+			/* libgettextpo gives msgstr[0] alone as its msgstr: every other form would be lost */
+			diag_error(path, at, at ? 1 : 0, "a message with plural forms (msgid_plural, msgstr[N]): vade's "
+			           "texts have none; write it as msgid and one msgstr");
+			continue;
+		}
 		u->v = xgrow(u->v, u->n, sizeof *u->v);
 		struct unit *x = &u->v[u->n++];
 		bool ok = read_message(m, cd, x);

@@ -413,9 +413,17 @@ static void read_unit(struct rd *r, const xmlNode *tu)
 	const xmlNode *source = NULL, *target = NULL, *located = NULL;
 	struct buf note = BUF_INIT;
 	for (const xmlNode *k = tu->children; k; k = k->next) {
-		if (is(r, k, "source") && !source) {
+		if ((is(r, k, "source") && source) || (is(r, k, "target") && target)) {
+			/* XLIFF 1.2 (section 2.3, <trans-unit>) allows one of each: which text is the
+			 * translator's cannot be told, and the other would be lost. */
+			diag_error(r->path, line_of(k), 0, "unit '%s': a second <%s>; a <trans-unit> has one",
+			           x->id ? x->id : "(no id)", (const char *)k->name);
+			r->errors++;
+			buf_free(&note);
+			return;
+		} else if (is(r, k, "source")) {
 			source = k;
-		} else if (is(r, k, "target") && !target) {
+		} else if (is(r, k, "target")) {
 			target = k;
 		} else if (is(r, k, "note")) {
 			char *t = text_of(r, k, false, x->id);

@@ -699,6 +699,62 @@ static void check_markers(const struct site *s, size_t lang, const char *path, c
 	vec_free(&have);
 }
 
+/* Warns at a placeholder of a UI string's translation that its original has not ("{langue}" for
+ * "{lang}"): nothing fills it, and the page would show it as it is (pofilter's variables check,
+ * the other way round from check_markers). */
+static void check_placeholders(const char *path, const struct unit *x, const char *source, const char *target)
+{
+	struct vec want = VEC_INIT, have = VEC_INIT;
+	markers(source, &want);
+	markers(target, &have);
+	for (size_t k = 0; k < have.n; k++) {
+		const char *h = have.v[k];
+		bool known = h[0] != '{';
+		for (size_t i = 0; i < want.n && !known; i++)
+			known = !strcmp(want.v[i], h);
+		if (!known)
+			diag_warn(path, x->at, 1, "the translation of '%s' has a placeholder '%s' its original has not: "
+			          "nothing fills it, and it would be shown as it is", x->id, h);
+	}
+	for (size_t i = 0; i < want.n; i++)
+		free(want.v[i]);
+	for (size_t k = 0; k < have.n; k++)
+		free(have.v[k]);
+	vec_free(&want);
+	vec_free(&have);
+}
+
+/* The kind of the first block of text where it is not one paragraph (a list, a heading, two
+ * paragraphs...), or NULL. */
+static const char *not_one_paragraph(const char *text)
+{
+	cmark_node *doc = markdown_parse_blocks(text, strlen(text));
+	cmark_node *c = cmark_node_first_child(doc);
+	const char *kind = NULL;
+	if (c && cmark_node_next(c) && cmark_node_get_type(c) == CMARK_NODE_PARAGRAPH)
+		kind = "more than one paragraph";
+	else if (c && cmark_node_get_type(c) != CMARK_NODE_PARAGRAPH)
+		kind = cmark_node_get_type(c) == CMARK_NODE_LIST ? "a list" : cmark_node_get_type(c) == CMARK_NODE_HEADING
+		       ? "a heading" : cmark_node_get_type(c) == CMARK_NODE_BLOCK_QUOTE ? "a block quote"
+		       : cmark_node_get_type(c) == CMARK_NODE_THEMATIC_BREAK ? "a thematic break"
+		       : cmark_node_get_type(c) == CMARK_NODE_HTML_BLOCK ? "an HTML block" : "code";
+	cmark_node_free(doc);
+	return kind;
+}
+
+/* A data text a template may show through markdown(): a translation that reads as a list, a
+ * heading or several paragraphs where its original is one paragraph would be published so
+ * ("2004. The basis..." as a list numbered 2004). Its text cannot be escaped here, as a page's
+ * passage is: a template that shows it as text would show the backslash. */
+static void check_shape(const char *path, const struct unit *x, const char *source, const char *target)
+{
+	const char *kind = not_one_paragraph(source) ? NULL : not_one_paragraph(target);
+	if (kind)
+		diag_warn(path, x->at, 1, "the translation of '%s' reads as %s in Markdown (a template's markdown()), "
+		          "where its original is one paragraph: if it is text, write a backslash before the mark that "
+		          "starts the line (\\#, 2004\\.), or join its paragraphs", x->id, kind);
+}
+
 /* }======= */
 
 /* {======= import: matching units to passages */
@@ -1472,6 +1528,10 @@ static bool string_unit(struct import *im, const struct unit *x, const char *ori
 		return false;
 	}
 	check_markers(im->s, im->lang, im->path, x, NULL, orig, x->target);
+	if (kind == TR_UI)
+		check_placeholders(im->path, x, orig, x->target);
+	else
+		check_shape(im->path, x, orig, x->target);
 	struct rec r = {NULL, passage_digest(orig, strlen(orig)), x->state == UNIT_FUZZY ? REC_FUZZY : REC_CURRENT,
 	                (char *)orig};
 	status_store_put(im->st, kind, key, &r, 1);

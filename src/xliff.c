@@ -314,8 +314,9 @@ static bool is_code(const struct rd *r, const xmlNode *n)
 	return false;
 }
 
-/* Adds the text of n's children to b. In <source> and <target> (inl), <g> and
- * <mrk> give their text; everything else that is not text is refused. */
+/* Adds the text of n's children to b. In <source> and <target> (inl), <g> (one the source has
+ * too: read_unit refuses the others) and <mrk> give their text; everything else that is not text
+ * is refused. */
 static void add_text(struct rd *r, struct buf *b, const xmlNode *n, bool inl, const char *in, const char *id)
 {
 	for (const xmlNode *k = n->children; k; k = k->next) {
@@ -348,6 +349,16 @@ static void add_text(struct rd *r, struct buf *b, const xmlNode *n, bool inl, co
 			break;
 		}
 	}
+}
+
+/* The <g> elements in n, at any depth. */
+static size_t count_g(struct rd *r, const xmlNode *n)
+{
+	size_t c = 0;
+	for (const xmlNode *k = n->children; k; k = k->next)
+		if (k->type == XML_ELEMENT_NODE)
+			c += is(r, k, "g") + count_g(r, k);
+	return c;
 }
 
 static char *text_of(struct rd *r, const xmlNode *n, bool inl, const char *id)
@@ -455,6 +466,16 @@ static void read_unit(struct rd *r, const xmlNode *tu)
 	if (!target)
 		return;
 	char *t = text_of(r, target, true, x->id);
+	if (count_g(r, target) > count_g(r, source)) {
+		/* vade's texts are Markdown and its <source> has no <g>: one a tool or a translator added
+		 * stands for formatting (ctype="bold"...) that giving its text alone would lose */
+		diag_error(r->path, line_of(target), 0, "unit '%s': a <g> in <target> that its <source> has not stands "
+		           "for formatting vade's text has no code for: write it in Markdown (**bold**, *italic*) or "
+		           "remove it", x->id ? x->id : "(no id)");
+		r->errors++;
+		free(t);
+		return;
+	}
 	if (!*t) {
 		free(t);
 		return;

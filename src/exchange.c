@@ -1662,17 +1662,19 @@ static void import_string(struct import *im, const struct unit *x)
 
 /* Why a target cannot go into a content file (invalid UTF-8, a control
  * character other than tab and line break, msgcat's conflict markers), or NULL. */
-static const char *unwritable(const char *s, char why[64])
+static const char *unwritable(const char *s, char why[96])
 {
 	if (utf8_invalid_at(s, strlen(s)) >= 0)
-		return "bytes that are not UTF-8";
+		return "its translation holds bytes that are not UTF-8, which no content file can hold";
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f) {
-			snprintf(why, 64, "a control character (U+%04X)", *p);
+			snprintf(why, 96, "its translation holds a control character (U+%04X), which no content file can hold",
+			         *p);
 			return why;
 		}
 	if (strstr(s, "#-#-#-#-#"))
-		return "msgcat's conflict markers (#-#-#-#-#): choose one translation";
+		return "its translation is msgcat's list of the translations it was given (#-#-#-#-# conflict "
+		       "markers): keep one of them";
 	return NULL;
 }
 
@@ -1683,7 +1685,7 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 	struct import im = {s, lang, path, opts, PLAN_INIT, status_store_load(s, lang), NULL, 0, 0, VEC_INIT, NULL, 0, false};
 	im.used = xcalloc(u->n + 1, sizeof *im.used);
 	for (size_t k = 0; k < u->n; k++) {
-		char why[64];
+		char why[96];
 		const struct unit *x = &u->v[k];
 		if (x->more_place) { /* the entry's first place says what is wrong with it; with an id, it is the place */
 			im.used[k] = id_of(x) != NULL;
@@ -1692,10 +1694,13 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 		bool in = !x->obsolete && *x->target && x->state != UNIT_UNTRANSLATED && (x->state != UNIT_FUZZY || opts->fuzzy);
 		const char *bad = in ? unwritable(x->target, why) : NULL;
 		if (bad)
-			unit_error(&im, &u->v[k], "its translation holds %s, which no content file can hold", bad);
+			unit_error(&im, &u->v[k], "%s", bad);
 	}
 	size_t *from, *order = units_by_page(s, u, &from);
-	for (size_t i = 0; diag_errors() == errors0 && i < s->npages; i++)
+	/* Every page's errors, not the first page's alone: a translator fixes them in one pass. The units of
+	 * other kinds are looked at only when the pages had none (one a failed page left unplaced would
+	 * be "no page of this site"). */
+	for (size_t i = 0; i < s->npages; i++)
 		if (from[i + 1] > from[i]) /* pages the file says nothing of are not read */
 			import_page(&im, s->pages[i], u, order + from[i], from[i + 1] - from[i]);
 	free(order);

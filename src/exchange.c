@@ -699,6 +699,21 @@ static void check_markers(const struct site *s, size_t lang, const char *path, c
 	vec_free(&have);
 }
 
+/* Whether text cites (a citation as the page reads it: markdown_markers). */
+static bool has_citation(const char *text)
+{
+	struct vec v = VEC_INIT;
+	markdown_markers(text, strlen(text), &v);
+	bool cites = false;
+	for (size_t i = 0; i < v.n; i++) {
+		const char *m = v.v[i];
+		cites = cites || m[0] == '@';
+		free(v.v[i]);
+	}
+	vec_free(&v);
+	return cites;
+}
+
 /* Warns at a placeholder of a UI string's translation that its original has not ("{langue}" for
  * "{lang}"): nothing fills it, and the page would show it as it is (pofilter's variables check,
  * the other way round from check_markers). */
@@ -1150,6 +1165,12 @@ static void import_page(struct import *im, const struct page *p, const struct un
 		char *text = fit(g->kind, x->target, &why);
 		if (!text) {
 			unit_error(im, x, "its translation cannot be put in the page: %s", why);
+			continue;
+		}
+		if (g->kind == PASSAGE_CELL && has_citation(text)) { /* the build's rule (cite.c) */
+			unit_error(im, x, "%s", "a citation cannot stand in a table cell; cite in the text before or after "
+			                        "the table");
+			free(text);
 			continue;
 		}
 		if (ch[i].unit) {

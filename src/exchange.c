@@ -693,10 +693,8 @@ static void check_markers(const struct site *s, size_t lang, const char *path, c
 		free(shown);
 		free(m);
 	}
-	for (size_t k = 0; k < have.n; k++)
-		free(have.v[k]);
+	vec_free_items(&have);
 	vec_free(&want);
-	vec_free(&have);
 }
 
 /* Whether text cites (a citation as the page reads it: markdown_markers). */
@@ -705,12 +703,9 @@ static bool has_citation(const char *text)
 	struct vec v = VEC_INIT;
 	markdown_markers(text, strlen(text), &v);
 	bool cites = false;
-	for (size_t i = 0; i < v.n; i++) {
-		const char *m = v.v[i];
-		cites = cites || m[0] == '@';
-		free(v.v[i]);
-	}
-	vec_free(&v);
+	for (size_t i = 0; i < v.n; i++)
+		cites = cites || ((const char *)v.v[i])[0] == '@';
+	vec_free_items(&v);
 	return cites;
 }
 
@@ -731,12 +726,8 @@ static void check_placeholders(const char *path, const struct unit *x, const cha
 			diag_warn(path, x->at, 1, "the translation of '%s' has a placeholder '%s' its original has not: "
 			          "nothing fills it, and it would be shown as it is", x->id, h);
 	}
-	for (size_t i = 0; i < want.n; i++)
-		free(want.v[i]);
-	for (size_t k = 0; k < have.n; k++)
-		free(have.v[k]);
-	vec_free(&want);
-	vec_free(&have);
+	vec_free_items(&want);
+	vec_free_items(&have);
 }
 
 /* The kind of the first block of text where it is not one paragraph (a list, a heading, two
@@ -1043,12 +1034,8 @@ static bool has_own_blocks(const struct page *p, size_t l, const struct passage_
 			found = !strcmp(mine.v[i], theirs.v[k]);
 		own = !found;
 	}
-	for (size_t i = 0; i < mine.n; i++)
-		free(mine.v[i]);
-	for (size_t i = 0; i < theirs.n; i++)
-		free(theirs.v[i]);
-	vec_free(&mine);
-	vec_free(&theirs);
+	vec_free_items(&mine);
+	vec_free_items(&theirs);
 	return own;
 }
 

@@ -233,6 +233,13 @@ void vec_free(struct vec *v)
 	v->n = v->cap = 0;
 }
 
+void vec_free_items(struct vec *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		free(v->v[i]);
+	vec_free(v);
+}
+
 static int read_file(const char *path, char **out, size_t *len, bool regular)
 {
 	/* Not blocking on open: a FIFO where a regular file is wanted is refused, not waited on. */

@@ -66,6 +66,8 @@ void vec_push(struct vec *v, void *item);
 /* Pushes the malloc'd string s unless v (of strings) has it already, when s is freed: for short lists. */
 void vec_push_once(struct vec *v, char *s);
 void vec_free(struct vec *v);
+/* vec_free() after free() of each item (a vec of malloc'd strings). */
+void vec_free_items(struct vec *v);
 
 /* A hash map from text to a size_t, for lookups that must stay linear in
  * the input (ids of a page, keys of a mapping, items by id). Open

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <gettext-po.h>
 #include <iconv.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +20,19 @@ static void report(int severity, po_message_t m, const char *file, size_t line, 
                    const char *text)
 {
 	(void)m;
-	(void)col;
-	(void)multi;
-	diag_report(severity == PO_SEVERITY_WARNING ? DIAG_WARNING : DIAG_ERROR, file ? file : "po",
-	            file && line != (size_t)-1 ? (int)line : 0, 0, "%s", text);
+	/* one line, as every message: a multi-line text's lines are joined */
+	char *one = xstrdup(text ? text : "");
+	if (multi) {
+		for (char *p = one; *p; p++)
+			if (*p == '\n')
+				*p = ' ';
+		for (size_t n = strlen(one); n && one[n - 1] == ' ';)
+			one[--n] = '\0';
+	}
+	bool at_line = file && line != (size_t)-1;
+	diag_report(severity == PO_SEVERITY_WARNING ? DIAG_WARNING : DIAG_ERROR, file ? file : "po", at_line ? (int)line : 0,
+	            at_line && col != (size_t)-1 && col < INT_MAX ? (int)col : 0, "%s", one);
+	free(one);
 	if (severity == PO_SEVERITY_FATAL_ERROR) {
 		diag_flush();
 		exit(1);

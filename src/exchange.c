@@ -493,14 +493,30 @@ static char *reflow(const char *file, const struct passage *g, const char *text)
 
 /* {======= import: a target that keeps the page's structure */
 
-/* Whether text parses as exactly one paragraph covering all of it. */
-static bool one_paragraph(const char *text)
+/* What text reads as where it is not exactly one paragraph covering all of it (a list, a heading,
+ * two paragraphs, nothing), or NULL when it is one. */
+static const char *not_one_paragraph(const char *text)
 {
 	cmark_node *doc = markdown_parse_blocks(text, strlen(text));
 	cmark_node *c = cmark_node_first_child(doc);
-	bool ok = c && !cmark_node_next(c) && cmark_node_get_type(c) == CMARK_NODE_PARAGRAPH;
+	const char *kind = NULL;
+	switch (c ? cmark_node_get_type(c) : CMARK_NODE_NONE) {
+	case CMARK_NODE_NONE: kind = "nothing"; break;
+	case CMARK_NODE_PARAGRAPH: kind = cmark_node_next(c) ? "more than one paragraph" : NULL; break;
+	case CMARK_NODE_LIST: kind = "a list"; break;
+	case CMARK_NODE_HEADING: kind = "a heading"; break;
+	case CMARK_NODE_BLOCK_QUOTE: kind = "a block quote"; break;
+	case CMARK_NODE_THEMATIC_BREAK: kind = "a thematic break"; break;
+	case CMARK_NODE_HTML_BLOCK: kind = "an HTML block"; break;
+	default: kind = "code"; break;
+	}
 	cmark_node_free(doc);
-	return ok;
+	return kind;
+}
+
+static bool one_paragraph(const char *text)
+{
+	return !not_one_paragraph(text);
 }
 
 /* Whether the line at p would open a block of its own instead of going on
@@ -666,15 +682,27 @@ static void canon_target(const struct site *s, size_t lang, const char *src, cha
 	free(err);
 }
 
-/* Warns when target lost a citation, link target or placeholder of source
+/* Warns when target lost a citation, link target or placeholder of source, and (ui: a UI string)
+ * at a placeholder source has not
  * (pofilter's brackets, urls and variables checks, for vade's Markdown), reporting at path; src
  * is the page both are written in (for its relative links), or NULL; lang the translation's. */
 static void check_markers(const struct site *s, size_t lang, const char *path, const struct unit *x,
-                          const char *src, const char *source, const char *target)
+                          const char *src, const char *source, const char *target, bool ui)
 {
 	struct vec want = VEC_INIT, have = VEC_INIT;
 	markers(source, &want);
 	markers(target, &have); /* as citations and links, not as text: "\\[@x]" or "`[@x]`" is none */
+	/* A UI string's placeholder its original has not ("{langue}" for "{lang}"): nothing fills it,
+	 * and the page would show it as it is (pofilter's variables check, the other way round). */
+	for (size_t k = 0; ui && k < have.n; k++) {
+		const char *h = have.v[k];
+		bool known = h[0] != '{';
+		for (size_t i = 0; i < want.n && !known; i++)
+			known = !strcmp(want.v[i], h);
+		if (!known)
+			diag_warn(path, x->at, 1, "the translation of '%s' has a placeholder '%s' its original has not: "
+			          "nothing fills it, and it would be shown as it is", x->id, h);
+	}
 	for (size_t k = 0; k < have.n; k++) {
 		char *t = have.v[k];
 		canon_target(s, lang, src, &t);
@@ -707,45 +735,6 @@ static bool has_citation(const char *text)
 		cites = cites || ((const char *)v.v[i])[0] == '@';
 	vec_free_items(&v);
 	return cites;
-}
-
-/* Warns at a placeholder of a UI string's translation that its original has not ("{langue}" for
- * "{lang}"): nothing fills it, and the page would show it as it is (pofilter's variables check,
- * the other way round from check_markers). */
-static void check_placeholders(const char *path, const struct unit *x, const char *source, const char *target)
-{
-	struct vec want = VEC_INIT, have = VEC_INIT;
-	markers(source, &want);
-	markers(target, &have);
-	for (size_t k = 0; k < have.n; k++) {
-		const char *h = have.v[k];
-		bool known = h[0] != '{';
-		for (size_t i = 0; i < want.n && !known; i++)
-			known = !strcmp(want.v[i], h);
-		if (!known)
-			diag_warn(path, x->at, 1, "the translation of '%s' has a placeholder '%s' its original has not: "
-			          "nothing fills it, and it would be shown as it is", x->id, h);
-	}
-	vec_free_items(&want);
-	vec_free_items(&have);
-}
-
-/* The kind of the first block of text where it is not one paragraph (a list, a heading, two
- * paragraphs...), or NULL. */
-static const char *not_one_paragraph(const char *text)
-{
-	cmark_node *doc = markdown_parse_blocks(text, strlen(text));
-	cmark_node *c = cmark_node_first_child(doc);
-	const char *kind = NULL;
-	if (c && cmark_node_next(c) && cmark_node_get_type(c) == CMARK_NODE_PARAGRAPH)
-		kind = "more than one paragraph";
-	else if (c && cmark_node_get_type(c) != CMARK_NODE_PARAGRAPH)
-		kind = cmark_node_get_type(c) == CMARK_NODE_LIST ? "a list" : cmark_node_get_type(c) == CMARK_NODE_HEADING
-		       ? "a heading" : cmark_node_get_type(c) == CMARK_NODE_BLOCK_QUOTE ? "a block quote"
-		       : cmark_node_get_type(c) == CMARK_NODE_THEMATIC_BREAK ? "a thematic break"
-		       : cmark_node_get_type(c) == CMARK_NODE_HTML_BLOCK ? "an HTML block" : "code";
-	cmark_node_free(doc);
-	return kind;
 }
 
 /* A data text a template may show through markdown(): a translation that reads as a list, a
@@ -1165,7 +1154,7 @@ static void import_page(struct import *im, const struct page *p, const struct un
 			free(text);
 			continue;
 		}
-		check_markers(im->s, im->lang, im->path, x, p->docs[0]->src, g->text, text);
+		check_markers(im->s, im->lang, im->path, x, p->docs[0]->src, g->text, text, false);
 		ch[i] = (struct choice){x, text};
 		chosen++;
 	}
@@ -1535,10 +1524,8 @@ static bool string_unit(struct import *im, const struct unit *x, const char *ori
 		                        "(merge the file with a new export, e.g. with msgmerge)");
 		return false;
 	}
-	check_markers(im->s, im->lang, im->path, x, NULL, orig, x->target);
-	if (kind == TR_UI)
-		check_placeholders(im->path, x, orig, x->target);
-	else
+	check_markers(im->s, im->lang, im->path, x, NULL, orig, x->target, kind == TR_UI);
+	if (kind == TR_DATA)
 		check_shape(im->path, x, orig, x->target);
 	struct rec r = {NULL, passage_digest(orig, strlen(orig)), x->state == UNIT_FUZZY ? REC_FUZZY : REC_CURRENT,
 	                (char *)orig};

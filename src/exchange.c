@@ -651,7 +651,8 @@ static void markers(const char *s, struct vec *v)
 {
 	markdown_markers(s, strlen(s), v);
 	for (const char *p = strchr(s, '{'); p; p = strchr(p + 1, '{')) {
-		size_t ph = strspn(p + 1, "abcdefghijklmnopqrstuvwxyz_0123456789");
+		/* any name without spaces or braces: a translation's "{N}" or "{لغة}" is one nothing fills */
+		size_t ph = strcspn(p + 1, "{} \t\r\n");
 		if (!ph || p[1 + ph] != '}')
 			continue;
 		vec_push_once(v, xstrndup(p, ph + 2));

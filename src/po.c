@@ -245,11 +245,12 @@ int po_read(const char *path, struct unit_list *u)
 		free(text);
 		return -1;
 	}
-	/* UTF-16 (with or without its byte order mark: a PO file starts with no NUL byte): gettext reads
+	/* UTF-16 or UTF-32 (with or without a byte order mark: a PO file starts with no NUL byte): gettext reads
 	 * bytes in the header's charset, and would see NULs, or nothing at all. */
-	if (len >= 2 && ((text[0] == '\xff' && text[1] == '\xfe') || (text[0] == '\xfe' && text[1] == '\xff') ||
-	                 (!text[0] != !text[1]))) {
-		diag_error(path, 1, 1, "the file is UTF-16, which gettext does not read: save it as UTF-8");
+	bool utf32 = len >= 4 && ((!text[0] && !text[1]) || (!text[2] && !text[3] && (text[0] || text[1])));
+	if (utf32 || (len >= 2 && ((text[0] == '\xff' && text[1] == '\xfe') || (text[0] == '\xfe' && text[1] == '\xff') ||
+	                           (!text[0] != !text[1])))) {
+		diag_error(path, 1, 1, "the file is %s, which gettext does not read: save it as UTF-8", utf32 ? "UTF-32" : "UTF-16");
 		free(text);
 		return -1;
 	}

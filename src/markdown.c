@@ -493,6 +493,43 @@ static void typography(cmark_node *doc, const char *lang, bool rtl)
 	vec_free(&texts);
 }
 
+/* A <bdi> node as the text it holds between Unicode's isolate characters. */
+static void isolate_with_marks(cmark_node *bdi)
+{
+	cmark_node *fsi = cmark_node_new(CMARK_NODE_TEXT), *pdi = cmark_node_new(CMARK_NODE_TEXT);
+	cmark_node_set_literal(fsi, FSI);
+	cmark_node_set_literal(pdi, PDI);
+	cmark_node_prepend_child(bdi, fsi);
+	cmark_node_append_child(bdi, pdi);
+}
+
+/* Puts a node's children where it stands and frees it. cmark refuses a
+ * child its new parent cannot contain (cmark_node_insert_before returns 0):
+ * a table cell takes only the core's inlines, so a <bdi> inside a link in a
+ * cell cannot move up. Such a child is unwrapped in turn, and a leaf that no
+ * inline container refuses can be none but a line break, which a cell never
+ * holds: it stands as a space. Each step removes a node, so this ends. */
+static void unwrap(cmark_node *n)
+{
+	for (cmark_node *c; (c = cmark_node_first_child(n));) {
+		if (cmark_node_insert_before(n, c))
+			continue;
+		if (!cmark_node_first_child(c)) {
+			cmark_node *sp = cmark_node_new(CMARK_NODE_TEXT);
+			cmark_node_set_literal(sp, " ");
+			if (!cmark_node_insert_before(n, sp))
+				cmark_node_free(sp);
+			cmark_node_free(c);
+			continue;
+		}
+		const char *enter = cmark_node_get_type(c) == CMARK_NODE_CUSTOM_INLINE ? cmark_node_get_on_enter(c) : NULL;
+		if (enter && !strcmp(enter, "<bdi>")) /* isolated as isolate_latin() does in a cell */
+			isolate_with_marks(c);
+		unwrap(c);
+	}
+	cmark_node_free(n);
+}
+
 /* }======= */
 
 /* {======= autolinks
@@ -873,9 +910,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			          "a target (see vade(5), MARKDOWN)", image ? "image" : "link");
 			/* its text stays, without an element that would still lead somewhere (<a href=""> is the page
 			 * itself) or fetch something (<img src="">): the children (an image's alt text) stand in for it */
-			for (cmark_node *c; (c = cmark_node_first_child(n));)
-				cmark_node_insert_before(n, c);
-			cmark_node_free(n);
+			unwrap(n);
 			continue;
 		}
 		/* Autolinks of the autolink extension carry their own text; leave external URLs alone. */

@@ -427,10 +427,10 @@ void deps_unit_clear(struct deps_unit *u)
  *     checks: each i64 line, col, target, then src and frag
  *     cites: each a string
  *     indexed: u64 n, len, then the terms' text[len] and scores u16[n] (each padded)
- *   u64 nfiles; each: i64 stamp[STAMP], the name
+ *   u64 nfiles; each: i64 stamp[STAMP], u64 key, the name
  *   u64 XXH3-64 of all before */
 
-#define DEPS_HEAD "vade-deps 2\n\0\0\0"
+#define DEPS_HEAD "vade-deps 3\n\0\0\0"
 #define STAMP FILE_VERSION
 
 static void put_ids(struct buf *b, const uint32_t *v, size_t n)
@@ -491,7 +491,8 @@ static void wr_flush(struct wr *w)
 }
 
 char *deps_write(const char *out_dir, const uint64_t global[2], size_t npages, size_t nlangs, const uint64_t *now,
-                 const struct deps_table *t, const struct deps_unit *units, char *const *names, size_t nnames)
+                 const struct deps_table *t, const struct deps_unit *units, struct deps_file *const *files,
+                 size_t nfiles)
 {
 	char *path = record_path(out_dir);
 	int fd = open(out_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -582,17 +583,18 @@ char *deps_write(const char *out_dir, const uint64_t global[2], size_t npages, s
 		if (b->len > (1 << 20))
 			wr_flush(&w);
 	}
-	if (nnames > capst)
-		st = xrealloc(st, nnames * sizeof *st);
-	bool *there = xcalloc(nnames + 1, sizeof *there);
+	if (nfiles > capst)
+		st = xrealloc(st, nfiles * sizeof *st);
+	bool *there = xcalloc(nfiles + 1, sizeof *there);
 	size_t kept = 0;
-	for (size_t i = 0; i < nnames; i++)
-		kept += there[i] = stamp_of(fd, names[i], st[i]);
+	for (size_t i = 0; i < nfiles; i++)
+		kept += there[i] = stamp_of(fd, files[i]->name, st[i]);
 	bin_put_u64(b, kept);
-	for (size_t i = 0; i < nnames; i++)
+	for (size_t i = 0; i < nfiles; i++)
 		if (there[i]) {
 			buf_add(b, st[i], sizeof st[i]);
-			bin_put_str(b, names[i]);
+			bin_put_u64(b, files[i]->key);
+			bin_put_str(b, files[i]->name);
 		}
 	free(there);
 	free(st);
@@ -774,7 +776,7 @@ struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], siz
 	uint64_t nfiles = bin_u64(&r);
 	for (uint64_t i = 0; i < nfiles && r.ok; i++) {
 		size_t st = (size_t)(r.p - text);
-		bin_skip(&r, STAMP * 8);
+		bin_skip(&r, STAMP * 8 + 8);
 		const char *name = bin_str(&r);
 		r.ok = r.ok && output_path_inside(name);
 		if (r.ok)
@@ -840,6 +842,34 @@ bool deps_file_intact(const struct deps_record *rec, const char *name, int out_f
 	const size_t *at = rec ? strmap_get(&rec->files, name) : NULL;
 	int64_t now[STAMP];
 	return at && stamp_of(out_fd, name, now) && !memcmp(now, rec->map.p + *at, sizeof now);
+}
+
+struct deps_file *deps_file_new(const char *name, uint64_t key)
+{
+	size_t n = strlen(name) + 1;
+	struct deps_file *f = xmalloc(sizeof *f + n);
+	f->key = key;
+	memcpy(f->name, name, n);
+	return f;
+}
+
+uint64_t deps_file_key(const struct deps_record *rec, const char *name)
+{
+	const size_t *at = rec ? strmap_get(&rec->files, name) : NULL;
+	uint64_t key = 0;
+	if (at)
+		memcpy(&key, rec->map.p + *at + STAMP * 8, sizeof key);
+	return key;
+}
+
+bool deps_file_kept(const struct deps_record *rec, const char *name, uint64_t key, int out_fd, size_t *size)
+{
+	if (!key || deps_file_key(rec, name) != key || !deps_file_intact(rec, name, out_fd))
+		return false;
+	int64_t st[STAMP];
+	memcpy(st, rec->map.p + *(const size_t *)strmap_get(&rec->files, name), sizeof st);
+	*size = (size_t)st[0]; /* file_version(): the size first */
+	return true;
 }
 
 bool deps_terms(const struct deps_record *rec, size_t slot, struct search_terms *out)

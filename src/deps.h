@@ -144,9 +144,22 @@ void deps_compare(struct deps_record *rec, const uint64_t *now);
 bool deps_unchanged(const struct deps_record *rec, size_t slot, int out_fd);
 /* Moves the record's unit `slot` into u, its sets renumbered into t (the build's table). */
 void deps_take(struct deps_record *rec, size_t slot, struct deps_table *t, struct deps_unit *u);
+/* A further file a build wrote or kept (a search file, search.h): its name, relative to the
+ * output folder, and a digest of what it holds, when its writer has one (a shard's, search.h),
+ * else 0. One allocation (deps_file_new); the caller frees it. */
+struct deps_file {
+	uint64_t key;
+	char name[];
+};
+struct deps_file *deps_file_new(const char *name, uint64_t key);
 /* Whether the record has file `name` (a search group's, search.h) and it is in the output folder
  * (out_fd) as the last build left it. */
 bool deps_file_intact(const struct deps_record *rec, const char *name, int out_fd);
+/* The key the record has for file `name` (0: none, or not there). */
+uint64_t deps_file_key(const struct deps_record *rec, const char *name);
+/* Whether the record has file `name` with this key (not 0), and it is in the output folder (out_fd)
+ * as the last build left it; *size is then its size in bytes. */
+bool deps_file_kept(const struct deps_record *rec, const char *name, uint64_t key, int out_fd, size_t *size);
 
 /* The search terms the record has for unit slot (its bytes borrowed from the record): false when
  * the unit is not known or was not indexed. Thread-safe. */
@@ -156,12 +169,13 @@ bool deps_terms(const struct deps_record *rec, size_t slot, struct search_terms 
 size_t deps_files_under(const struct deps_record *rec, const char *prefix, const char ***names);
 
 /* Writes the record of a build that wrote out_dir: the global digest, the digests of now,
- * the table's sets, the units and the further files (names[0, nnames): the search groups),
+ * the table's sets, the units and the further files (files[0, nfiles): the search files),
  * their files stamped as they are in out_dir. The record is left in a new temporary file
  * beside its place, whose name is returned (caller frees, through deps_install()); NULL when it
  * cannot be written (nothing is left). */
 char *deps_write(const char *out_dir, const uint64_t global[2], size_t npages, size_t nlangs, const uint64_t *now,
-                 const struct deps_table *t, const struct deps_unit *units, char *const *names, size_t nnames);
+                 const struct deps_table *t, const struct deps_unit *units, struct deps_file *const *files,
+                 size_t nfiles);
 /* Puts the record deps_write() left in tmp in its place when keep, else removes it and any
  * record out_dir had: either way the next build renders what the record cannot vouch for.
  * Frees tmp (may be NULL: a record that could not be written). */

@@ -54,7 +54,7 @@ struct shared {
 	bool *force;                    /* [npages * nlangs]: units rendered whatever the record says */
 	bool keep_terms;                /* each page's search terms go to its unit once the index is written */
 	pthread_mutex_t group_lock;
-	struct vec group_files;         /* the search files (groups, indexes) written or kept (owned) */
+	struct vec group_files;         /* the search files (groups, indexes) written or kept: struct deps_file (owned) */
 	struct search_terms **search;   /* [npages * nlangs]: each page's terms (none without an output), for the
 	                                 * search index; NULL for a page not published in the language */
 	struct search_lexicon **lex;    /* [nlangs]: each language's terms, numbered (search.h); kept in the
@@ -109,7 +109,7 @@ void job_markdown(struct worker *w, const struct job *j, const char *text, size_
 
 /* A search file (a group of results, or the index: search.h) is written or kept: its stamp goes
  * into the record (deps.h), for the next build to keep it. Thread-safe. */
-void note_group_file(struct shared *sh, const char *rel);
+void note_group_file(struct shared *sh, const char *rel, uint64_t key);
 
 /* model.c */
 /* Builds the Lua model of the resolved site in w's engine and registers the

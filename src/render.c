@@ -394,10 +394,11 @@ static bool push_chapters(struct worker *w, const struct job *hb, int vars)
 	return ok;
 }
 
-void note_group_file(struct shared *sh, const char *rel)
+void note_group_file(struct shared *sh, const char *rel, uint64_t key)
 {
+	struct deps_file *f = deps_file_new(rel, key);
 	pthread_mutex_lock(&sh->group_lock);
-	vec_push(&sh->group_files, xstrdup(rel));
+	vec_push(&sh->group_files, f);
 	pthread_mutex_unlock(&sh->group_lock);
 }
 
@@ -573,7 +574,7 @@ static void page_done(struct worker *w, size_t pg)
 		char *rel = search_path(s->langs[l].code, name);
 		if (pages && reused == pages && sh->o->out) {
 			output_keep(sh->o->out, rel);
-			note_group_file(sh, rel);
+			note_group_file(sh, rel, 0);
 			free(rel);
 			continue;
 		}
@@ -587,7 +588,7 @@ static void page_done(struct worker *w, size_t pg)
 		char *data = search_group(s->langs[l].code, g, frag, n, &len);
 		if (data && sh->o->out) {
 			output_put(sh->o->out, rel, data, len);
-			note_group_file(sh, rel);
+			note_group_file(sh, rel, 0);
 		}
 		free(rel);
 		free(data);
@@ -952,7 +953,7 @@ static void *deps_write_run(void *arg)
 	struct deps_writing *dw = arg;
 	struct render_deps *d = dw->d;
 	dw->tmp = deps_write(dw->out_dir, d->global, d->npages, d->nlangs, d->now, d->table, d->units,
-	                     (char *const *)d->files.v, d->files.n);
+	                     (struct deps_file *const *)d->files.v, d->files.n);
 	return NULL;
 }
 

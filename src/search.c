@@ -2,6 +2,7 @@
 #include "search.h"
 
 #include <jansson.h>
+#include <xxhash.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +12,22 @@
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
-/* A shard is cut once it holds about this many bytes: a word of a query
+/* Where shards are cut. A shard holds some 4 to 16 KB: a word of a query
  * loads a few KB unless it is a common one, yet a site of 10,000 pages and
  * 20 MB of index per language has a few thousand shards, and their list
  * (index.js) stays some 30 KB. One term's postings are never split, so the
- * shard of a very common term is larger (10,000 pages give about 80 KB). */
-#define SHARD_BYTES 8192
+ * shard of a very common term is larger (10,000 pages give about 80 KB).
+ * The cuts are content-defined, as a chunking backup tool cuts files: after
+ * a term whose digest has its low SHARD_CUT bits 0, once the shard holds
+ * SHARD_MIN bytes (estimated from its postings), and at SHARD_MAX at the
+ * latest. A cut depends on the terms before it back to the last such term
+ * only, so a page edited moves no cut but in the shards that hold its
+ * changed terms, and every other shard is the file the last build wrote,
+ * kept as it is (search_keep_fn) — where cutting at each 8 KB made an
+ * edit to one page every later shard's business (issue 13). */
+#define SHARD_MIN 4096
+#define SHARD_MAX 16384
+#define SHARD_CUT 63 /* one term in 64 may end a shard */
 
 char *search_path(const char *lang_code, const char *rel)
 {
@@ -422,24 +433,14 @@ json_t *search_group_read(const char *lang_code, size_t g, const char *data, siz
 	return o;
 }
 
-static size_t digits(size_t v)
-{
-	size_t d = 1;
-	while (v >= 10) {
-		v /= 10;
-		d++;
-	}
-	return d;
-}
-
-/* Puts shard k; returns its size. */
-static size_t put_shard(const char *lang_code, size_t k, json_t *shard, search_put_fn put, void *ctx)
+/* Puts shard k of data (which it frees) under the key the shard's contents have; returns its size. */
+static size_t put_shard(const char *lang_code, size_t k, json_t *shard, uint64_t key, const struct search_out *out)
 {
 	size_t len;
 	char *data = call("shard", lang_code, k, true, shard, &len);
 	char rel[32];
 	snprintf(rel, sizeof rel, "s/%zu.js", k);
-	put(ctx, rel, data, len);
+	out->put(out->ctx, rel, data, len, key);
 	free(data);
 	return len;
 }
@@ -451,7 +452,7 @@ static int cmp_terms(const void *a, const void *b, void *lex)
 }
 
 void search_index_write(const char *lang_code, struct search_lexicon *lex, struct search_terms *const *terms,
-                        size_t n, search_put_fn put, void *ctx)
+                        size_t n, const struct search_out *out)
 {
 	/* The postings in term order, then page order, without sorting them: the terms are numbered
 	 * (lex), only the distinct terms are sorted, and the postings are bucketed by their term's rank
@@ -497,23 +498,36 @@ void search_index_write(const char *lang_code, struct search_lexicon *lex, struc
 		rank[sorted[r]] = (uint32_t)r;
 	}
 	begin[nused] = np;
-	/* The postings, a page and its score (6 bytes), are made for a window of ranks at a time,
-	 * at most lex->window of them unless one term has more, by a pass over the pages' terms for
-	 * each window: all of a 10,000-page language's 1.5 million at once were 9 MB, made while the
-	 * site-wide pages are rendered and another language's index is made (issue 13). */
+	/* The shards, as ranges of ranks: shard k holds ranks [first[k], first[k + 1]). */
+	size_t *first = xmalloc((nused + 1) * sizeof *first), nshards = 0;
+	for (size_t r = 0, est = 0; r < nused; r++) {
+		if (!est)
+			first[nshards++] = r;
+		const char *term = lex_term(lex, sorted[r]);
+		size_t tl = strlen(term);
+		est += tl + 6 + 4 * (begin[r + 1] - begin[r]);
+		if (est >= SHARD_MAX || (est >= SHARD_MIN && !(XXH3_64bits(term, tl) & SHARD_CUT)))
+			est = 0;
+	}
+	first[nshards] = nused;
+	/* The postings, a page and its score (6 bytes), are made for a window of shards at a time,
+	 * of at most lex->window postings unless one shard has more, by a pass over the pages' terms
+	 * for each window: all of a 10,000-page language's 1.5 million at once were 9 MB, made while
+	 * the site-wide pages are rendered and another language's index is made (issue 13). */
 	size_t cap = np < lex->window ? np : lex->window;
-	for (size_t r = 0; r < nused; r++)
-		if (begin[r + 1] - begin[r] > cap)
-			cap = begin[r + 1] - begin[r];
+	for (size_t k = 0; k < nshards; k++)
+		if (begin[first[k + 1]] - begin[first[k]] > cap)
+			cap = begin[first[k + 1]] - begin[first[k]];
 	uint32_t *page = xmalloc((cap ? cap : 1) * sizeof *page);
 	uint16_t *score = xmalloc((cap ? cap : 1) * sizeof *score);
 	size_t *at = count; /* by number: where its next posting goes in the window */
+	XXH3_state_t *h = XXH3_createState();
 
-	json_t *firsts = json_array(), *sizes = json_array(), *shard = NULL;
-	size_t nshards = 0, bytes = 0;
-	for (size_t r0 = 0, r1; r0 < nused; r0 = r1) {
-		for (r1 = r0 + 1; r1 < nused && begin[r1 + 1] - begin[r0] <= cap; r1++)
+	json_t *firsts = json_array(), *sizes = json_array();
+	for (size_t k0 = 0, k1; k0 < nshards; k0 = k1) {
+		for (k1 = k0 + 1; k1 < nshards && begin[first[k1 + 1]] - begin[first[k0]] <= cap; k1++)
 			;
+		size_t r0 = first[k0], r1 = first[k1];
 		for (size_t r = r0; r < r1; r++)
 			at[sorted[r]] = begin[r] - begin[r0];
 		for (size_t i = 0, k = 0; i < n; i++)
@@ -525,30 +539,46 @@ void search_index_write(const char *lang_code, struct search_lexicon *lex, struc
 				page[w] = (uint32_t)i;
 				score[w] = (uint16_t)search_terms_score(terms[i], j);
 			}
-		for (size_t r = r0; r < r1; r++) {
-			const char *term = lex_term(lex, sorted[r]);
-			if (!shard) {
-				shard = json_object();
-				json_array_append_new(firsts, json_string(term));
-				bytes = 0;
+		for (size_t k = k0; k < k1; k++) {
+			/* the shard's key: its number and language, its terms with their postings' count, the
+			 * postings (the file is a function of these alone, with vade's version, which a
+			 * record of the last build is for) */
+			size_t p0 = begin[first[k]] - begin[r0], p1 = begin[first[k + 1]] - begin[r0];
+			XXH3_64bits_reset(h);
+			XXH3_64bits_update(h, &k, sizeof k);
+			XXH3_64bits_update(h, lang_code, strlen(lang_code) + 1);
+			for (size_t r = first[k]; r < first[k + 1]; r++) {
+				const char *term = lex_term(lex, sorted[r]);
+				size_t cnt = begin[r + 1] - begin[r];
+				XXH3_64bits_update(h, term, strlen(term) + 1);
+				XXH3_64bits_update(h, &cnt, sizeof cnt);
 			}
-			json_t *list = json_array();
-			uint32_t last = 0;
-			bytes += strlen(term) + 6;
-			for (size_t j = begin[r] - begin[r0]; j < begin[r + 1] - begin[r0]; j++) {
-				json_array_append_new(list, json_integer(page[j] - last));
-				json_array_append_new(list, json_integer(score[j]));
-				bytes += digits(page[j] - last) + digits(score[j]) + 2;
-				last = page[j];
+			XXH3_64bits_update(h, page + p0, (p1 - p0) * sizeof *page);
+			XXH3_64bits_update(h, score + p0, (p1 - p0) * sizeof *score);
+			uint64_t key = XXH3_64bits_digest(h);
+			json_array_append_new(firsts, json_string(lex_term(lex, sorted[first[k]])));
+			char rel[32];
+			snprintf(rel, sizeof rel, "s/%zu.js", k);
+			size_t size;
+			if (!out->keep || !out->keep(out->ctx, rel, key, &size)) {
+				json_t *shard = json_object();
+				for (size_t r = first[k]; r < first[k + 1]; r++) {
+					json_t *list = json_array();
+					uint32_t last = 0;
+					for (size_t j = begin[r] - begin[r0]; j < begin[r + 1] - begin[r0]; j++) {
+						json_array_append_new(list, json_integer(page[j] - last));
+						json_array_append_new(list, json_integer(score[j]));
+						last = page[j];
+					}
+					json_object_set_new(shard, lex_term(lex, sorted[r]), list);
+				}
+				size = put_shard(lang_code, k, shard, key, out);
 			}
-			json_object_set_new(shard, term, list);
-			if (bytes >= SHARD_BYTES || r + 1 == nused) {
-				size_t sz = put_shard(lang_code, nshards++, shard, put, ctx);
-				json_array_append_new(sizes, json_integer((json_int_t)sz));
-				shard = NULL;
-			}
+			json_array_append_new(sizes, json_integer((json_int_t)size));
 		}
 	}
+	XXH3_freeState(h);
+	free(first);
 	free(tid);
 	free(count);
 	free(rank);
@@ -563,7 +593,7 @@ void search_index_write(const char *lang_code, struct search_lexicon *lex, struc
 	json_object_set_new(idx, "sizes", sizes);
 	size_t len;
 	char *data = call("index", lang_code, 0, false, idx, &len);
-	put(ctx, "index.js", data, len);
+	out->put(out->ctx, "index.js", data, len, 0);
 	free(data);
 }
 

@@ -124,12 +124,22 @@ char *search_group(const char *lang_code, size_t g, json_t **frag, size_t n, siz
  * (caller json_decref's it), or NULL when data is not such a file. */
 json_t *search_group_read(const char *lang_code, size_t g, const char *data, size_t len);
 
-/* One file of the index to write: rel under the language's search folder, and its bytes (owned). */
-typedef void (*search_put_fn)(void *ctx, const char *rel, const char *data, size_t len);
+/* Where the files of an index go. rel is the file's name under the language's search folder;
+ * key a digest of what a shard holds (0 for index.js, which is always put). */
+struct search_out {
+	/* Whether the file the last build wrote under rel, for this key, is there as that build left
+	 * it: then it is kept as it is, its size in *size, and nothing is put. May be NULL. */
+	bool (*keep)(void *ctx, const char *rel, uint64_t key, size_t *size);
+	/* The file's bytes (the callee copies them). */
+	void (*put)(void *ctx, const char *rel, const char *data, size_t len, uint64_t key);
+	void *ctx;
+};
 /* Writes index.js (with "group": SEARCH_GROUP) and s/<k>.js of one language from the terms of its pages
  * (terms[id], NULL for a page not in the language), each numbered in lex or given as text (which is
- * numbered in lex here). One thread at a time per lexicon: it is the language's. */
+ * numbered in lex here). Shards are cut where their terms say (search.c: SHARD_CUT), so a shard an
+ * edit did not reach has the key it had, and out->keep may keep its file. One thread at a time per
+ * lexicon: it is the language's. */
 void search_index_write(const char *lang_code, struct search_lexicon *lex, struct search_terms *const *terms,
-                        size_t n, search_put_fn put, void *ctx);
+                        size_t n, const struct search_out *out);
 
 #endif

@@ -94,13 +94,30 @@ struct index_put {
 	const char *lang_code;
 };
 
-static void put_index_file(void *ctx, const char *rel, const char *data, size_t len)
+static void put_index_file(void *ctx, const char *rel, const char *data, size_t len, uint64_t key)
 {
 	const struct index_put *ip = ctx;
 	char *path = search_path(ip->lang_code, rel);
 	output_put(ip->sh->o->out, path, data, len);
-	note_group_file(ip->sh, path); /* stamped in the record, for index_unchanged() */
+	note_group_file(ip->sh, path, key); /* stamped in the record, for index_unchanged() and keep_index_file() */
 	free(path);
+}
+
+/* A shard the last build wrote with the same contents (key), as it left it, stays. */
+static bool keep_index_file(void *ctx, const char *rel, uint64_t key, size_t *size)
+{
+	const struct index_put *ip = ctx;
+	struct shared *sh = ip->sh;
+	if (!sh->prev || sh->out_fd < 0)
+		return false;
+	char *path = search_path(ip->lang_code, rel);
+	bool kept = deps_file_kept(sh->prev, path, key, sh->out_fd, size);
+	if (kept) {
+		output_keep(sh->o->out, path);
+		note_group_file(sh, path, key);
+	}
+	free(path);
+	return kept;
 }
 
 /* Whether language l's index is the one the last build wrote, kept as it is: that build's record
@@ -137,7 +154,7 @@ static bool index_unchanged(struct shared *sh, size_t l)
 	ok = ok && has_index;
 	for (size_t i = 0; i < kept && ok; i++) {
 		output_keep(sh->o->out, names[i]);
-		note_group_file(sh, names[i]);
+		note_group_file(sh, names[i], deps_file_key(sh->prev, names[i]));
 	}
 	free(names);
 	free(dir);
@@ -166,7 +183,8 @@ static void *index_run(void *arg)
 		for (size_t i = 0; i < s->npages; i++)
 			terms[s->pages[i]->index] = ij->sh->search[i * s->nlangs + l];
 		struct index_put ip = {ij->sh, s->langs[l].code};
-		search_index_write(s->langs[l].code, ij->sh->lex[l], terms, s->npages, put_index_file, &ip);
+		struct search_out out = {keep_index_file, put_index_file, &ip};
+		search_index_write(s->langs[l].code, ij->sh->lex[l], terms, s->npages, &out);
 	}
 	free(terms);
 	return NULL;

@@ -40,19 +40,62 @@ static int score(const struct search_terms *ts, const char *t)
 	return -1;
 }
 
+/* The files of an index as one text ("rel:bytes" each), and each file on its own, with its key;
+ * prev: the files of an earlier index that keep() may keep (as a build keeps what the last wrote). */
+enum { MAX_FILES = 512 };
 struct files {
 	struct buf names, all;
-	size_t n;
+	size_t n, written;
+	char *rel[MAX_FILES], *data[MAX_FILES];
+	size_t len[MAX_FILES];
+	uint64_t key[MAX_FILES];
+	const struct files *prev;
 };
 
-static void put(void *ctx, const char *rel, const char *data, size_t len)
+static void add_file(struct files *f, const char *rel, const char *data, size_t len, uint64_t key)
 {
-	struct files *f = ctx;
 	buf_addf(&f->names, "%s ", rel);
 	buf_addf(&f->all, "%s:", rel);
 	buf_add(&f->all, data, len);
+	if (f->n < MAX_FILES) {
+		f->rel[f->n] = xstrdup(rel);
+		f->data[f->n] = xstrndup(data, len);
+		f->len[f->n] = len;
+		f->key[f->n] = key;
+	}
 	f->n++;
 }
+
+static void put(void *ctx, const char *rel, const char *data, size_t len, uint64_t key)
+{
+	struct files *f = ctx;
+	add_file(f, rel, data, len, key);
+	f->written++;
+}
+
+static bool keep(void *ctx, const char *rel, uint64_t key, size_t *size)
+{
+	struct files *f = ctx;
+	for (size_t i = 0; f->prev && i < f->prev->n && i < MAX_FILES; i++)
+		if (!strcmp(f->prev->rel[i], rel) && f->prev->key[i] == key && key) {
+			add_file(f, rel, f->prev->data[i], f->prev->len[i], key);
+			*size = f->prev->len[i];
+			return true;
+		}
+	return false;
+}
+
+static void files_free(struct files *f)
+{
+	for (size_t i = 0; i < f->n && i < MAX_FILES; i++) {
+		free(f->rel[i]);
+		free(f->data[i]);
+	}
+	buf_free(&f->names);
+	buf_free(&f->all);
+}
+
+#define OUT(f) (&(struct search_out){keep, put, (f)})
 
 /* A page's text of 60 words drawn from some 78,000 (seed: the generator's state). */
 static void random_body(struct buf *body, unsigned *seed)
@@ -96,19 +139,17 @@ int main(void)
 
 	struct search_terms *pages[3] = {search_terms_new(lex, "Alpha", NULL, "alpha beta"), NULL,
 	                                 search_terms_new(lex, "Gamma", NULL, "beta gamma")};
-	struct files a = {BUF_INIT, BUF_INIT, 0}, b = {BUF_INIT, BUF_INIT, 0};
-	search_index_write("en", lex, pages, 3, put, &a);
-	search_index_write("en", lex, pages, 3, put, &b);
+	struct files a = {.names = BUF_INIT, .all = BUF_INIT}, b = {.names = BUF_INIT, .all = BUF_INIT};
+	search_index_write("en", lex, pages, 3, OUT(&a));
+	search_index_write("en", lex, pages, 3, OUT(&b));
 	ok(!strcmp(a.names.p, "s/0.js index.js "), "one shard and the list of shards: %s", a.names.p);
 	ok(a.all.len == b.all.len && !memcmp(a.all.p, b.all.p, a.all.len), "the same terms give the same bytes");
 	ok(strstr(a.all.p, "vadeSearch.shard(\"en\", 0, {\"alpha\":[0,201],\"beta\":[0,1,2,1],\"gamma\":[2,201]});") != NULL,
 	   "postings: page ids as differences, scores: %s", a.all.p);
 	ok(strstr(a.all.p, "vadeSearch.index(\"en\", {\"pages\":2,\"group\":8,\"shards\":[\"alpha\"],\"sizes\":[") != NULL,
 	   "the list: pages, group size, first terms, sizes");
-	buf_free(&a.names);
-	buf_free(&a.all);
-	buf_free(&b.names);
-	buf_free(&b.all);
+	files_free(&a);
+	files_free(&b);
 	search_terms_free(pages[0]);
 	search_terms_free(pages[2]);
 	search_lexicon_free(lex);
@@ -149,12 +190,12 @@ int main(void)
 		ok(!search_terms_equal(num[0], num[1]) && !search_terms_equal(astext[0], num[1]) &&
 		   !search_terms_equal(num[0], NULL) && search_terms_equal(NULL, NULL),
 		   "other terms are not equal");
-		struct files f[4] = {{BUF_INIT, BUF_INIT, 0}, {BUF_INIT, BUF_INIT, 0}, {BUF_INIT, BUF_INIT, 0},
-		                     {BUF_INIT, BUF_INIT, 0}};
-		search_index_write("fr", l1, num, N, put, &f[0]);
-		search_index_write("fr", l2, astext, N, put, &f[1]);
-		search_index_write("fr", l1, mixed, N, put, &f[2]);
-		search_index_write("fr", l3, num3, N, put, &f[3]);
+		struct files f[4] = {{.names = BUF_INIT, .all = BUF_INIT}, {.names = BUF_INIT, .all = BUF_INIT}, {.names = BUF_INIT, .all = BUF_INIT},
+		                     {.names = BUF_INIT, .all = BUF_INIT}};
+		search_index_write("fr", l1, num, N, OUT(&f[0]));
+		search_index_write("fr", l2, astext, N, OUT(&f[1]));
+		search_index_write("fr", l1, mixed, N, OUT(&f[2]));
+		search_index_write("fr", l3, num3, N, OUT(&f[3]));
 		bool eq = true;
 		for (int k = 1; k < 4; k++)
 			eq = eq && f[k].all.len == f[0].all.len && !memcmp(f[k].all.p, f[0].all.p, f[0].all.len);
@@ -163,12 +204,11 @@ int main(void)
 		/* the postings made a window at a time: the same index whatever the window */
 		bool win_same = true;
 		for (size_t w = 1; w <= 64; w = w * 2 + 1) {
-			struct files fw = {BUF_INIT, BUF_INIT, 0};
+			struct files fw = {.names = BUF_INIT, .all = BUF_INIT};
 			search_lexicon_set_window(l1, w);
-			search_index_write("fr", l1, mixed, N, put, &fw);
+			search_index_write("fr", l1, mixed, N, OUT(&fw));
 			win_same = win_same && fw.all.len == f[0].all.len && !memcmp(fw.all.p, f[0].all.p, fw.all.len);
-			buf_free(&fw.names);
-			buf_free(&fw.all);
+			files_free(&fw);
 		}
 		search_lexicon_set_window(l1, SEARCH_INDEX_WINDOW);
 		ok(win_same, "the same index with postings made 1, 3, 7 ... 63 at a time");
@@ -183,18 +223,16 @@ int main(void)
 			as_text += small[i]->n && !small[i]->lex;
 			same = same && search_terms_equal(small[i], num3[i]) && search_terms_equal(num3[i], small[i]);
 		}
-		struct files g = {BUF_INIT, BUF_INIT, 0};
-		search_index_write("fr", l4, small, N, put, &g);
+		struct files g = {.names = BUF_INIT, .all = BUF_INIT};
+		search_index_write("fr", l4, small, N, OUT(&g));
 		ok(same && as_text >= 2 && g.all.len == f[0].all.len && !memcmp(g.all.p, f[0].all.p, g.all.len),
 		   "pages past the lexicon's numbers keep their text, and the index is the same (%zu as text)", as_text);
-		buf_free(&g.names);
-		buf_free(&g.all);
+		files_free(&g);
 		for (int i = 0; i < N; i++)
 			search_terms_free(small[i]);
 		search_lexicon_free(l4);
 		for (int k = 0; k < 4; k++) {
-			buf_free(&f[k].names);
-			buf_free(&f[k].all);
+			files_free(&f[k]);
 		}
 		for (int i = 0; i < N; i++) {
 			search_terms_free(astext[i]);
@@ -219,18 +257,16 @@ int main(void)
 		bool alive = fr == de && fr->n == own->n && search_terms_equal(fr, own) && score(de, "title") == 200;
 		search_terms_free(fr);
 		alive = alive && search_terms_equal(de, own) && de->shared == 0;
-		struct files one = {BUF_INIT, BUF_INIT, 0}, two = {BUF_INIT, BUF_INIT, 0};
+		struct files one = {.names = BUF_INIT, .all = BUF_INIT}, two = {.names = BUF_INIT, .all = BUF_INIT};
 		struct search_terms *as_fr[1] = {de}, *as_own[1] = {own};
-		search_index_write("fr", other, as_fr, 1, put, &one);
-		search_index_write("fr", other, as_own, 1, put, &two);
+		search_index_write("fr", other, as_fr, 1, OUT(&one));
+		search_index_write("fr", other, as_own, 1, OUT(&two));
 		search_terms_free(de); /* the last holder: freed (valgrind and ASan see no leak, no double free) */
 		ok(alive && one.all.len == two.all.len && !memcmp(one.all.p, two.all.p, one.all.len),
 		   "terms shared by three languages stay until the last lets go, and index as their own copy would");
 		search_terms_free(own);
-		buf_free(&one.names);
-		buf_free(&one.all);
-		buf_free(&two.names);
-		buf_free(&two.all);
+		files_free(&one);
+		files_free(&two);
 		search_lexicon_free(lx);
 		search_lexicon_free(other);
 	}
@@ -247,18 +283,41 @@ int main(void)
 			random_body(&body, &seed);
 			pg[i] = i % 11 == 5 ? NULL : search_terms_new(big, i % 3 ? NULL : "Page title", "head", body.p);
 		}
-		struct files base = {BUF_INIT, BUF_INIT, 0};
-		search_index_write("en", big, pg, P, put, &base);
+		struct files base = {.names = BUF_INIT, .all = BUF_INIT};
+		search_index_write("en", big, pg, P, OUT(&base));
 		bool same = base.n > 20;
 		for (size_t w = 1; w <= 40000; w = w * 5 + 3) {
-			struct files fw = {BUF_INIT, BUF_INIT, 0};
+			struct files fw = {.names = BUF_INIT, .all = BUF_INIT};
 			search_lexicon_set_window(big, w);
-			search_index_write("en", big, pg, P, put, &fw);
+			search_index_write("en", big, pg, P, OUT(&fw));
 			same = same && fw.all.len == base.all.len && !memcmp(fw.all.p, base.all.p, fw.all.len);
-			buf_free(&fw.names);
-			buf_free(&fw.all);
+			files_free(&fw);
 		}
 		ok(same, "an index of %zu files is the same with postings made 1, 8, 43 ... at a time", base.n);
+		/* One page edited (two words added: a new term and one more posting of a term): the shards
+		 * that hold neither keep their keys and are kept; with the index written anew, the files
+		 * are those a fresh index has. The shards were cut every 8 KB: a new term pushed every
+		 * later cut, and every later shard was written again. */
+		{
+			struct search_terms *was = pg[40];
+			unsigned sd = 7;
+			for (int i = 0; i <= 40; i++)
+				random_body(&body, &sd);
+			buf_adds(&body, " aardvark w17a");
+			pg[40] = search_terms_new(big, NULL, "head", body.p);
+			struct files fresh = {.names = BUF_INIT, .all = BUF_INIT}, inc = {.names = BUF_INIT, .all = BUF_INIT};
+			search_index_write("en", big, pg, P, OUT(&fresh));
+			inc.prev = &base;
+			search_index_write("en", big, pg, P, OUT(&inc));
+			ok(fresh.written == fresh.n && fresh.n > 20 && inc.all.len == fresh.all.len &&
+			   !memcmp(inc.all.p, fresh.all.p, inc.all.len) && inc.written <= 3 && inc.written >= 2,
+			   "one page edited: %zu of %zu files written, the rest kept; the same files as a fresh index",
+			   inc.written, fresh.n);
+			files_free(&fresh);
+			files_free(&inc);
+			search_terms_free(pg[40]);
+			pg[40] = was;
+		}
 		/* Some 20,000 terms: numbers in several of a lexicon's blocks. The same index from the
 		 * pages' terms given as text, and from terms numbered in another language's lexicon
 		 * (a copy's shared terms), numbered again in this one's. */
@@ -271,9 +330,9 @@ int main(void)
 			random_body(&body, &seed);
 			pt[i] = i % 11 == 5 ? NULL : search_terms_new(txt, i % 3 ? NULL : "Page title", "head", body.p);
 		}
-		struct files ft = {BUF_INIT, BUF_INIT, 0}, fo = {BUF_INIT, BUF_INIT, 0};
-		search_index_write("en", txt, pt, P, put, &ft);
-		search_index_write("en", other, pg, P, put, &fo);
+		struct files ft = {.names = BUF_INIT, .all = BUF_INIT}, fo = {.names = BUF_INIT, .all = BUF_INIT};
+		search_index_write("en", txt, pt, P, OUT(&ft));
+		search_index_write("en", other, pg, P, OUT(&fo));
 		ok(pt[0] && !pt[0]->lex && ft.all.len == base.all.len && !memcmp(ft.all.p, base.all.p, ft.all.len) &&
 		   fo.all.len == base.all.len && !memcmp(fo.all.p, base.all.p, fo.all.len),
 		   "the index is the same from numbered terms, from text, and from another lexicon's numbers");
@@ -281,9 +340,8 @@ int main(void)
 			search_terms_free(pt[i]);
 		search_lexicon_free(txt);
 		search_lexicon_free(other);
-		buf_free(&ft.names), buf_free(&ft.all), buf_free(&fo.names), buf_free(&fo.all);
-		buf_free(&base.names);
-		buf_free(&base.all);
+		files_free(&ft), files_free(&fo);
+		files_free(&base);
 		buf_free(&body);
 		for (int i = 0; i < P; i++)
 			search_terms_free(pg[i]);

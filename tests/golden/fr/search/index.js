@@ -1,1 +1,1 @@
-vadeSearch.index("fr", {"pages":14,"group":8,"shards":["06","davantage","iom","recours"],"sizes":[7856,7866,7888,6630]});
+vadeSearch.index("fr", {"pages":14,"group":8,"shards":["06","confrontees","evidence","liste","powers","simples"],"sizes":[6251,5343,5192,4894,4254,4366]});

@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <iconv.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -567,6 +568,47 @@ static bool declares_entities(const xmlDoc *doc)
 	             (d->pentities && xmlHashSize((xmlHashTablePtr)d->pentities) > 0));
 }
 
+/* The UTF-32 form of text, by its byte order mark or the NULs around its first character (an
+ * XML file starts with "<" or white space): iconv's name for it, or NULL. */
+static const char *utf32_form(const char *text, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)text;
+	if (len < 4 || len % 4)
+		return NULL;
+	if (!memcmp(u, "\0\0\xfe\xff", 4) || !memcmp(u, "\xff\xfe\0\0", 4))
+		return "UTF-32"; /* iconv reads the mark */
+	if (!u[0] && !u[1] && !u[2] && u[3])
+		return "UTF-32BE";
+	if (u[0] && !u[1] && !u[2] && !u[3])
+		return "UTF-32LE";
+	return NULL;
+}
+
+/* A file in UTF-32 as UTF-8: libxml2 reads UTF-32 only big-endian without a byte order mark
+ * ("Document is empty" for the others). iconv (glibc) converts it. False after reporting. */
+static bool from_utf32(const char *path, const char *form, char **text, size_t *len)
+{
+	iconv_t cd = iconv_open("UTF-8", form);
+	if (cd == (iconv_t)-1) {
+		diag_error(path, 1, 1, "the file is UTF-32, which cannot be converted here: save it as UTF-8");
+		return false;
+	}
+	size_t cap = *len + 16, left = *len, room = cap;
+	char *out = xmalloc(cap), *in = *text, *o = out;
+	size_t rc = iconv(cd, &in, &left, &o, &room);
+	iconv_close(cd);
+	if (rc == (size_t)-1) {
+		diag_error(path, 0, 0, "the file is UTF-32, and its byte %zu is no UTF-32 character: save it as UTF-8",
+		           (size_t)(in - *text));
+		free(out);
+		return false;
+	}
+	free(*text);
+	*text = out;
+	*len = (size_t)(o - out);
+	return true;
+}
+
 int xliff_read(const char *path, struct unit_list *u)
 {
 	char *text;
@@ -580,11 +622,16 @@ int xliff_read(const char *path, struct unit_list *u)
 		free(text);
 		return -1;
 	}
+	const char *utf32 = utf32_form(text, len);
+	if (utf32 && !from_utf32(path, utf32, &text, &len)) {
+		free(text);
+		return -1;
+	}
 	struct xml_err err;
 	xml_begin(&err);
 	/* No XML_PARSE_NOENT (entities stay references), DTDLOAD, DTDATTR or
 	 * XINCLUDE: nothing but this file is read. */
-	xmlDocPtr doc = xmlReadMemory(text, (int)len, path, NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+	xmlDocPtr doc = xmlReadMemory(text, (int)len, path, utf32 ? "UTF-8" : NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
 	struct rd r = { path, u, NULL, false, 0 };
 	if (!doc || err.msg) {
 		diag_error(path, err.msg ? err.line : 0, 0, "not well-formed XML: %s", err.msg ? err.msg : "libxml2 failed");

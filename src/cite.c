@@ -84,10 +84,15 @@ static void add_item(struct group *g, char *key, char *prefix, char *locator)
 }
 
 /* Citations the parser met where it cannot put one: GFM table cells accept only
- * the core's inline nodes. They stay text, and cite_end_parse() reports them
- * (same thread, same parse). */
+ * the core's inline nodes (they stay text); and one whose '[' cmark took for a
+ * link's (a citation inside a link's or an image's text: the link closed on the
+ * citation's bracket, and came out inside another) or for part of emphasis
+ * that ends inside its brackets. cite_end_parse() reports them (same thread,
+ * same parse). */
+enum refusal { IN_CELL, CROSSED };
 struct refused {
 	int line, col;
+	enum refusal why;
 };
 static _Thread_local struct refused *refused;
 static _Thread_local size_t nrefused;
@@ -187,7 +192,7 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		g->col = 1;
 	if (!takes_citation(parent)) {
 		refused = xgrow(refused, nrefused, sizeof *refused);
-		refused[nrefused++] = (struct refused){g->line, g->col};
+		refused[nrefused++] = (struct refused){g->line, g->col, IN_CELL};
 		group_free(NULL, g);
 		return NULL;
 	}
@@ -233,7 +238,12 @@ static cmark_node *postprocess(cmark_syntax_extension *self, cmark_parser *parse
 				break;
 			vec_push(&prefix, p);
 		}
-		if (p) {
+		if (!p) {
+			/* its '[' is not beside it: cmark made it a link's, or put it in emphasis */
+			const struct group *g = group_of(n);
+			refused = xgrow(refused, nrefused, sizeof *refused);
+			refused[nrefused++] = (struct refused){g->line, g->col, CROSSED};
+		} else {
 			for (size_t k = 0; k < prefix.n; k++)
 				cmark_node_free(prefix.v[k]);
 			if (br == lit) {
@@ -610,8 +620,14 @@ void cite_end_parse(struct cite_ctx *c, cmark_node *doc)
 	for (size_t i = 0; i < nrefused; i++) {
 		int line, col;
 		diag_place(&c->at, refused[i].line, refused[i].col, &line, &col);
-		diag_error(c->src ? c->src : "content", line, col,
-		           "a citation cannot stand in a table cell; cite in the text before or after the table");
+		if (refused[i].why == IN_CELL)
+			diag_error(c->src ? c->src : "content", line, col,
+			           "a citation cannot stand in a table cell; cite in the text before or after the table");
+		else
+			diag_error(c->src ? c->src : "content", line, col,
+			           "a citation cannot stand inside a link's or an image's text, nor its brackets hold only "
+			           "part of an emphasis; cite after the link, and keep *emphasis* wholly inside or outside "
+			           "the brackets");
 	}
 	free(refused);
 	refused = NULL;

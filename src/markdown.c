@@ -503,6 +503,39 @@ static void isolate_with_marks(cmark_node *bdi)
 	cmark_node_append_child(bdi, pdi);
 }
 
+/* The first "# heading" of a page without a 'title:' is its title (drop_first_h1), which is plain
+ * text: a citation or a footnote in it would be numbered with nothing on the page pointing at it,
+ * and the build failed on a link to an id no file has, without a place. Each is an error at it;
+ * a citation goes, so that no note is numbered for it (a footnote's definition stays, and the
+ * check of its link back says so too). */
+static void title_notes(const struct md_opts *o, cmark_node *h)
+{
+	struct vec found = VEC_INIT;
+	cmark_iter *it = cmark_iter_new(h);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		size_t k;
+		if (ev == CMARK_EVENT_ENTER && (cmark_node_get_type(n) == CMARK_NODE_FOOTNOTE_REFERENCE || cite_items(n, &k)))
+			vec_push(&found, n);
+	}
+	cmark_iter_free(it);
+	for (size_t i = 0; i < found.n; i++) {
+		cmark_node *n = found.v[i];
+		bool cite = cmark_node_get_type(n) != CMARK_NODE_FOOTNOTE_REFERENCE;
+		int line = cmark_node_get_start_line(n), col = cmark_node_get_start_column(n);
+		if (!line) /* a citation has no place of cmark's: the heading's */
+			line = cmark_node_get_start_line(h), col = cmark_node_get_start_column(h);
+		int fl, fc;
+		diag_place(&o->at, line, col, &fl, &fc);
+		diag_error(o->src ? o->src : "content", fl, fc, "a %s in the first heading, which is the page's title "
+		           "(plain text): put it in the text below, or give the page a 'title:'", cite ? "citation" : "footnote");
+		if (cite)
+			cmark_node_free(n);
+	}
+	vec_free(&found);
+}
+
 /* Puts a node's children where it stands and frees it. cmark refuses a
  * child its new parent cannot contain (cmark_node_insert_before returns 0):
  * a table cell takes only the core's inlines, so a <bdi> inside a link in a
@@ -892,6 +925,11 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	for (size_t i = 0; i < links.n; i++)
 		if (cmark_node_get_type(links.v[i]) == CMARK_NODE_LINK)
 			autolink_trim(links.v[i]);
+	for (size_t i = 0; !dropped && i < heads.n; i++)
+		if (cmark_node_get_heading_level(heads.v[i]) == 1) {
+			title_notes(o, heads.v[i]);
+			break;
+		}
 	/* Citations are numbered in reading order before anything is rendered. */
 	if (o->cite)
 		cite_end_parse(o->cite, doc);

@@ -1130,10 +1130,11 @@ size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, co
                             const struct md_reserved *reserved, char ***out, int **lines)
 {
 	struct vec at = VEC_INIT; /* each heading's line, as a pointer-sized number */
-	/* The options and typography of markdown_render(): smart punctuation and
-	 * French spacing change a heading's text and so its id. */
-	cmark_parser *p = new_parser(CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART, false);
+	/* The options, extensions and typography of markdown_render(): smart punctuation and
+	 * French spacing change a heading's text and so its id, and a citation is no part of it. */
+	cmark_parser *p = new_parser(CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART, true);
 	cmark_node *doc = parse(p, NULL, text, len);
+	cite_parse_discard(); /* (the render reports a citation where none can stand) */
 	typography(doc, lang, false);
 	struct idset ids = {.map = STRMAP_INIT_OWNED};
 	bool dropped = !drop_first_h1;

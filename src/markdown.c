@@ -444,11 +444,30 @@ static void isolate_latin(cmark_node *text)
 	free(s);
 }
 
-static void typography(cmark_node *doc, const char *lang, bool rtl)
+static bool foreign(const struct md_opts *o, cmark_node *n);
+
+/* Whether text node n is in a block still in another language (md_opts.foreign): the paragraph or
+ * heading that holds it starts on one of those lines. */
+static bool in_foreign(const struct md_opts *o, cmark_node *n)
+{
+	for (cmark_node *b = cmark_node_parent(n); b; b = cmark_node_parent(b)) {
+		cmark_node_type t = cmark_node_get_type(b);
+		if (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING)
+			return foreign(o, b);
+	}
+	return false;
+}
+
+/* The typography of lang (and rtl) on doc's text: with o's blocks still in another language
+ * (md_opts.foreign), on those alone when of_foreign, else on the others alone. A passage nobody
+ * translated keeps its own language's typography (vade(5)), where it took the page's: French
+ * spaces and Arabic guillemets in English text. */
+static void typography(cmark_node *doc, const char *lang, bool rtl, const struct md_opts *o, bool of_foreign)
 {
 	bool fr = lang && (!strcmp(lang, "fr") || starts(lang, "fr-"));
 	bool guil = lang && (!strcmp(lang, "ar") || starts(lang, "ar-"));
-	if (!fr && !guil && !rtl)
+	bool split = o && o->nforeign;
+	if ((!fr && !guil && !rtl) || (of_foreign && !split))
 		return;
 	struct vec texts = VEC_INIT, urls = VEC_INIT;
 	cmark_iter *it = cmark_iter_new(doc);
@@ -456,6 +475,8 @@ static void typography(cmark_node *doc, const char *lang, bool rtl)
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
 		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_TEXT)
+			continue;
+		if (split && in_foreign(o, n) != of_foreign)
 			continue;
 		/* The visible text of an autolink is its URL: leave it as written. */
 		cmark_node *par = cmark_node_parent(n);
@@ -933,7 +954,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	/* Citations are numbered in reading order before anything is rendered. */
 	if (o->cite)
 		cite_end_parse(o->cite, doc);
-	typography(doc, o->lang, o->rtl);
+	typography(doc, o->lang, o->rtl, o, false);
+	typography(doc, o->foreign_lang, o->foreign_rtl, o, true);
 
 	for (size_t i = 0; i < links.n; i++) {
 		cmark_node *n = links.v[i];
@@ -1117,7 +1139,7 @@ char *markdown_typeset(const char *s, const char *lang)
 	}
 	cmark_parser *p = new_parser(CMARK_OPT_SMART, false);
 	cmark_node *doc = parse(p, NULL, md.p ? md.p : "", md.len);
-	typography(doc, lang, false);
+	typography(doc, lang, false, NULL, false);
 	struct buf out = BUF_INIT;
 	node_text(doc, &out);
 	cmark_node_free(doc);
@@ -1135,7 +1157,7 @@ size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, co
 	cmark_parser *p = new_parser(CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART, true);
 	cmark_node *doc = parse(p, NULL, text, len);
 	cite_parse_discard(); /* (the render reports a citation where none can stand) */
-	typography(doc, lang, false);
+	typography(doc, lang, false, NULL, false);
 	struct idset ids = {.map = STRMAP_INIT_OWNED};
 	bool dropped = !drop_first_h1;
 	cmark_iter *it = cmark_iter_new(doc);

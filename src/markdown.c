@@ -441,10 +441,82 @@ static void isolate_latin(cmark_node *text)
 		cmark_node_set_literal(rest, s + from);
 		cmark_node_insert_after(last, rest);
 	}
+	if (!first && !*cmark_node_get_literal(text))
+		cmark_node_free(text); /* a run at its start: nothing before it (join_runs() sees the run first) */
 	free(s);
 }
 
 static bool foreign(const struct md_opts *o, cmark_node *n);
+
+static bool is_bdi(cmark_node *n)
+{
+	const char *e = n && cmark_node_get_type(n) == CMARK_NODE_CUSTOM_INLINE ? cmark_node_get_on_enter(n) : NULL;
+	return e && !strcmp(e, "<bdi>");
+}
+
+/* Whether n is only white space between two runs: a line break in the source, or spaces. */
+static bool run_gap(cmark_node *n)
+{
+	cmark_node_type t = n ? cmark_node_get_type(n) : CMARK_NODE_NONE;
+	const char *lit = t == CMARK_NODE_TEXT ? cmark_node_get_literal(n) : NULL;
+	return t == CMARK_NODE_SOFTBREAK || (lit && !lit[strspn(lit, " ")]);
+}
+
+/* One Latin phrase is one <bdi>: isolate_latin() isolates the runs of each text node, so a phrase
+ * broken over two source lines, or with a word in bold, was two or more, which the bidi algorithm
+ * lays out right to left ("on Combating Trafficking NATO Policy"). A <bdi> that is all of an
+ * emphasis, a strong emphasis or a strikethrough takes it inside (<bdi><strong>NATO</strong>
+ * </bdi>), and runs side by side, or apart by white space alone, become one. (A link keeps its
+ * <bdi> inside, as a URL shown as its own text has it.) */
+static void collect_bdis(cmark_node *doc, struct vec *bdis)
+{
+	bdis->n = 0;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE)
+		if (ev == CMARK_EVENT_ENTER && is_bdi(cmark_iter_get_node(it)))
+			vec_push(bdis, cmark_iter_get_node(it));
+	cmark_iter_free(it);
+}
+
+static void join_runs(cmark_node *doc)
+{
+	struct vec bdis = VEC_INIT;
+	collect_bdis(doc, &bdis);
+	for (size_t i = 0; i < bdis.n; i++) {
+		cmark_node *b = bdis.v[i], *par;
+		while ((par = cmark_node_parent(b)) && cmark_node_first_child(par) == b && cmark_node_last_child(par) == b) {
+			cmark_node_type t = cmark_node_get_type(par);
+			if (t != CMARK_NODE_EMPH && t != CMARK_NODE_STRONG && strcmp(cmark_node_get_type_string(par), "strikethrough"))
+				break;
+			/* par(b(kids)) -> b(par(kids)), b where par was */
+			if (!cmark_node_insert_before(par, b))
+				break;
+			for (cmark_node *c; (c = cmark_node_first_child(b));)
+				cmark_node_append_child(par, c);
+			cmark_node_append_child(b, par);
+		}
+	}
+	/* in document order again: a run's neighbour, when it is one, is the next in the list */
+	collect_bdis(doc, &bdis);
+	for (size_t i = 0; i < bdis.n; i++) {
+		cmark_node *b = bdis.v[i];
+		while (b && i + 1 < bdis.n) {
+			cmark_node *gap = cmark_node_next(b), *next = gap;
+			while (run_gap(next))
+				next = cmark_node_next(next);
+			if (!next || next != bdis.v[i + 1])
+				break;
+			for (cmark_node *g; (g = cmark_node_next(b)) != next;)
+				cmark_node_append_child(b, g);
+			for (cmark_node *c; (c = cmark_node_first_child(next));)
+				cmark_node_append_child(b, c);
+			cmark_node_free(next);
+			bdis.v[++i] = b; /* what follows b is now what followed next */
+		}
+	}
+	vec_free(&bdis);
+}
 
 /* Whether text node n is in a block still in another language (md_opts.foreign): the paragraph or
  * heading that holds it starts on one of those lines. */
@@ -510,6 +582,8 @@ static void typography(cmark_node *doc, const char *lang, bool rtl, const struct
 		if (!cmark_node_insert_before(n, bdi) || !cmark_node_append_child(bdi, n))
 			cmark_node_free(bdi); /* (a link always takes it; nothing is lost if not) */
 	}
+	if (rtl)
+		join_runs(doc);
 	vec_free(&urls);
 	vec_free(&texts);
 }

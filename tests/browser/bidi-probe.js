@@ -5,6 +5,8 @@
 //          right in the order they are written (C++, AT&T, e-mail@x.org);
 //   touch  a + # % written right after a Latin letter or digit (C++, 3.5%)
 //          shows on that character's right, not on the other side of the word;
+//   phrase Latin words apart by white space alone (a line break in the source, a
+//          word in bold between) read left to right as one phrase;
 //   cite   in the endnotes, each title (<cite>) of a source reads left to
 //          right, its final punctuation included ("Who Is at Risk?").
 (function () {
@@ -57,6 +59,29 @@
         }
       }
       lines.push(bad.length ? `FAIL bidi touch ${page}: ${bad.join('; ')}` : `ok bidi touch ${page} (${touches} symbols)`);
+      // phrase: Latin words apart by white space alone (over a line break in the source, or one
+      // of them in bold) read left to right as one phrase, their first letters in order.
+      let phrases = 0; bad = [];
+      for (const blk of root.querySelectorAll('p, li, h1, h2, h3')) {
+        const w = document.createTreeWalker(blk, NodeFilter.SHOW_TEXT), at = new Map();
+        let text = '';
+        for (let n; (n = w.nextNode());) { at.set(n, text.length); text += n.data; }
+        const cs = chars(blk).filter((c) => latin.test(c.ch)), pos = (c) => at.get(c.node) + c.i;
+        for (let start = 0, k = 1; k <= cs.length; k++) {
+          if (k < cs.length && /^\s*$/.test(text.slice(pos(cs[k - 1]) + 1, pos(cs[k])))) continue;
+          const words = cs.slice(start, k).filter((c, j) => j === 0 || /\s/.test(text[pos(c) - 1]));
+          if (words.length > 1) {
+            phrases++;
+            for (let j = 1; j < words.length; j++)
+              if (words[j].y === words[j - 1].y && words[j].x <= words[j - 1].x) {
+                bad.push(`"${text.slice(pos(cs[start]), pos(cs[k - 1]) + 1).replace(/\s+/g, ' ')}": its word ${j + 1} shows left of word ${j}`);
+                break;
+              }
+          }
+          start = k;
+        }
+      }
+      lines.push(bad.length ? `FAIL bidi phrase ${page}: ${bad.join('; ')}` : `ok bidi phrase ${page} (${phrases} phrases)`);
       let cites = 0; bad = [];
       for (const c of root.querySelectorAll('li[id^="note-"] cite')) {
         cites++;

@@ -89,10 +89,11 @@ static void add_item(struct group *g, char *key, char *prefix, char *locator)
  * citation's bracket, and came out inside another) or for part of emphasis
  * that ends inside its brackets. cite_end_parse() reports them (same thread,
  * same parse). */
-enum refusal { IN_CELL, CROSSED };
+enum refusal { IN_CELL, CROSSED, UNREAD };
 struct refused {
 	int line, col;
 	enum refusal why;
+	char *key;              /* UNREAD: the first key read, reported when the bibliography has it */
 };
 static _Thread_local struct refused *refused;
 static _Thread_local size_t nrefused;
@@ -162,7 +163,8 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		if (ch == ',' || sep_at(ip, e) == ',') {
 			int l = e + (ch == ',' ? 1 : 2);
 			e = l;
-			while ((ch = cmark_inline_parser_peek_at(ip, e)) && ch != ';' && !sep_at(ip, e) && ch != ']' &&
+			/* a locator may hold commas, the Arabic one too ("ص 3، 5"); a semicolon ends it */
+			while ((ch = cmark_inline_parser_peek_at(ip, e)) && ch != ';' && sep_at(ip, e) != ';' && ch != ']' &&
 			       ch != '[' && e - l < MAX_SPAN)
 				e++;
 			locator = raw(ip, l, e);
@@ -192,7 +194,7 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		g->col = 1;
 	if (!takes_citation(parent)) {
 		refused = xgrow(refused, nrefused, sizeof *refused);
-		refused[nrefused++] = (struct refused){g->line, g->col, IN_CELL};
+		refused[nrefused++] = (struct refused){g->line, g->col, IN_CELL, NULL};
 		group_free(NULL, g);
 		return NULL;
 	}
@@ -202,6 +204,21 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 	cmark_inline_parser_set_offset(ip, pos);
 	return n;
 fail:
+	/* "[@smith at 3]", "[@smith: 3]": a source's key, then what no citation has. Left as
+	 * text, it was published as "[@smith..." without a word: cite_end_parse() reports it when
+	 * the bibliography has that key (an "[@everyone ...]" of another kind of text stays text). */
+	for (int k = at; g->n && k - at < MAX_SPAN; k++) {
+		int ch = cmark_inline_parser_peek_at(ip, k);
+		if (!ch || ch == '[')
+			break; /* a bracket never closed is text as written */
+		if (ch != ']')
+			continue;
+		int fc = cmark_inline_parser_get_column(ip) - (at - open);
+		refused = xgrow(refused, nrefused, sizeof *refused);
+		refused[nrefused++] = (struct refused){cmark_inline_parser_get_line(ip), fc < 1 ? 1 : fc, UNREAD,
+		                                       xstrdup(g->items[0].key)};
+		break;
+	}
 	free(prefix);
 	group_free(NULL, g);
 	return NULL;
@@ -242,7 +259,7 @@ static cmark_node *postprocess(cmark_syntax_extension *self, cmark_parser *parse
 			/* its '[' is not beside it: cmark made it a link's, or put it in emphasis */
 			const struct group *g = group_of(n);
 			refused = xgrow(refused, nrefused, sizeof *refused);
-			refused[nrefused++] = (struct refused){g->line, g->col, CROSSED};
+			refused[nrefused++] = (struct refused){g->line, g->col, CROSSED, NULL};
 		} else {
 			for (size_t k = 0; k < prefix.n; k++)
 				cmark_node_free(prefix.v[k]);
@@ -610,6 +627,8 @@ const struct cite_item *cite_items(cmark_node *node, size_t *n)
 
 void cite_parse_discard(void)
 {
+	for (size_t i = 0; i < nrefused; i++)
+		free(refused[i].key);
 	free(refused);
 	refused = NULL;
 	nrefused = 0;
@@ -620,14 +639,21 @@ void cite_end_parse(struct cite_ctx *c, cmark_node *doc)
 	for (size_t i = 0; i < nrefused; i++) {
 		int line, col;
 		diag_place(&c->at, refused[i].line, refused[i].col, &line, &col);
+		const char *src = c->src ? c->src : "content";
 		if (refused[i].why == IN_CELL)
-			diag_error(c->src ? c->src : "content", line, col,
-			           "a citation cannot stand in a table cell; cite in the text before or after the table");
-		else
-			diag_error(c->src ? c->src : "content", line, col,
+			diag_error(src, line, col, "a citation cannot stand in a table cell; cite in the text before or after the table");
+		else if (refused[i].why == CROSSED)
+			diag_error(src, line, col,
 			           "a citation cannot stand inside a link's or an image's text, nor its brackets hold only "
 			           "part of an emphasis; cite after the link, and keep *emphasis* wholly inside or outside "
 			           "the brackets");
+		else if (c->refs && find_key(c->refs, refused[i].key) >= 0)
+			diag_error(src, line, col,
+			           "this cites '@%s' in a form vade cannot read, and would be published as it is written: "
+			           "write [@%s], [@%s, locator] (a comma, then the page or section) "
+			           "or several as [@%s, locator; @other]", refused[i].key, refused[i].key, refused[i].key,
+			           refused[i].key);
+		free(refused[i].key);
 	}
 	free(refused);
 	refused = NULL;

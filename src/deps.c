@@ -864,11 +864,12 @@ uint64_t deps_file_key(const struct deps_record *rec, const char *name)
 
 bool deps_file_kept(const struct deps_record *rec, const char *name, uint64_t key, int out_fd, size_t *size)
 {
-	if (!key || deps_file_key(rec, name) != key || !deps_file_intact(rec, name, out_fd))
+	const size_t *at = rec && key ? strmap_get(&rec->files, name) : NULL;
+	int64_t now[STAMP];
+	if (!at || memcmp(rec->map.p + *at + STAMP * 8, &key, sizeof key) || !stamp_of(out_fd, name, now) ||
+	    memcmp(now, rec->map.p + *at, sizeof now))
 		return false;
-	int64_t st[STAMP];
-	memcpy(st, rec->map.p + *(const size_t *)strmap_get(&rec->files, name), sizeof st);
-	*size = (size_t)st[0]; /* file_version(): the size first */
+	*size = (size_t)now[0]; /* file_version(): the size first */
 	return true;
 }
 

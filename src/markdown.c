@@ -582,8 +582,6 @@ static void typography(cmark_node *doc, const char *lang, bool rtl, const struct
 		if (!cmark_node_insert_before(n, bdi) || !cmark_node_append_child(bdi, n))
 			cmark_node_free(bdi); /* (a link always takes it; nothing is lost if not) */
 	}
-	if (rtl)
-		join_runs(doc);
 	vec_free(&urls);
 	vec_free(&texts);
 }
@@ -650,8 +648,7 @@ static void unwrap(cmark_node *n)
 			cmark_node_free(c);
 			continue;
 		}
-		const char *enter = cmark_node_get_type(c) == CMARK_NODE_CUSTOM_INLINE ? cmark_node_get_on_enter(c) : NULL;
-		if (enter && !strcmp(enter, "<bdi>")) /* isolated as isolate_latin() does in a cell */
+		if (is_bdi(c)) /* isolated as isolate_latin() does in a cell */
 			isolate_with_marks(c);
 		unwrap(c);
 	}
@@ -1030,6 +1027,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		cite_end_parse(o->cite, doc);
 	typography(doc, o->lang, o->rtl, o, false);
 	typography(doc, o->foreign_lang, o->foreign_rtl, o, true);
+	if (o->rtl || (o->nforeign && o->foreign_rtl))
+		join_runs(doc); /* once, over the runs of both */
 
 	for (size_t i = 0; i < links.n; i++) {
 		cmark_node *n = links.v[i];

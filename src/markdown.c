@@ -655,6 +655,25 @@ static void unwrap(cmark_node *n)
 	cmark_node_free(n);
 }
 
+/* Where a link or image starts in the page's source. cmark-gfm gives a
+ * link in angle brackets (<https://...>) the column of its '<' counted from
+ * the start of the paragraph's or cell's text, not of the line
+ * (make_autolink() in inlines.c adds neither the line's nor the block's
+ * offset), so two in one cell said one place; its text, made by
+ * make_str_with_entities(), has the right one, a column after the '<'. A
+ * [link](...)'s text starts a column after its '[' too, and the autolink
+ * extension gives a link and its text one column, so for those the rule
+ * changes nothing. */
+static void link_place(const struct md_opts *o, cmark_node *n, int *line, int *col)
+{
+	int l = cmark_node_get_start_line(n), c = cmark_node_get_start_column(n);
+	cmark_node *t = cmark_node_first_child(n);
+	if (cmark_node_get_type(n) == CMARK_NODE_LINK && t && cmark_node_get_start_line(t) == l &&
+	    cmark_node_get_start_column(t) > 1 && cmark_node_get_start_column(t) != c)
+		c = cmark_node_get_start_column(t) - 1;
+	diag_place(&o->at, l, c, line, col);
+}
+
 /* }======= */
 
 /* {======= autolinks
@@ -698,8 +717,9 @@ static void autolink_trim(cmark_node *link)
 	 * scheme shown; the extension's links have no position (line 0), but for
 	 * www. links, which show no scheme. */
 	bool www = ul == ll + 7 && !strncmp(url, "http://", 7);
-	if (cmark_node_get_start_line(link) != 0 && !www)
-		return;
+	if (cmark_node_get_start_line(link) != 0 &&
+	    (!www || cmark_node_get_start_column(link) != cmark_node_get_start_column(t)))
+		return; /* the extension gives a www. link and its text one column; a [link](...) has text after its '[' */
 	size_t keep = ll, uni = 0;
 	while (keep) {
 		size_t k = utf8_last(lit, keep);
@@ -1038,7 +1058,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			continue;
 		if (!esc_url_allowed(url, image)) {
 			int fl, fc;
-			diag_place(&o->at, cmark_node_get_start_line(n), cmark_node_get_start_column(n), &fl, &fc);
+			link_place(o, n, &fl, &fc);
 			diag_warn(o->src ? o->src : "content", fl, fc, "%s with a URL whose scheme vade does not publish; left without "
 			          "a target (see vade(5), MARKDOWN)", image ? "image" : "link");
 			/* its text stays, without an element that would still lead somewhere (<a href=""> is the page
@@ -1050,7 +1070,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		if (esc_url_external(url) || !o->link)
 			continue;
 		int line, col;
-		diag_place(&o->at, cmark_node_get_start_line(n), cmark_node_get_start_column(n), &line, &col);
+		link_place(o, n, &line, &col);
 		char *nu = o->link(o->link_ctx, url, image, line, col);
 		if (nu) {
 			cmark_node_set_url(n, nu);

@@ -21,8 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Longest prefix or locator we look at: citations are short; this bounds the scan. */
-#define MAX_SPAN 300
+/* No scan below has a length limit: a prefix or locator is as long as it is
+ * written (Pandoc takes any), and a limit would publish a long one as text.
+ * The scans stay linear in the paragraph: the scan back from an '@' stops at
+ * the '@' before it, and the scans forward from a '[' stop at the next '['
+ * or ']', and only the first '@' after a '[' starts them. */
 
 static cmark_syntax_extension *ext;
 static const char MAGIC[] = "vade-cite";
@@ -121,7 +124,7 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 	if (before != '[' && !isspace(before))
 		return NULL;
 	int open = -1;
-	for (int b = at - 1; b >= 0 && at - b < MAX_SPAN; b--) {
+	for (int b = at - 1; b >= 0; b--) {
 		int ch = cmark_inline_parser_peek_at(ip, b);
 		if (ch == ']' || ch == '@' || ch == '`')
 			return NULL;
@@ -165,7 +168,7 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 			e = l;
 			/* a locator may hold commas, the Arabic one too ("ص 3، 5"); a semicolon ends it */
 			while ((ch = cmark_inline_parser_peek_at(ip, e)) && ch != ';' && sep_at(ip, e) != ';' && ch != ']' &&
-			       ch != '[' && e - l < MAX_SPAN)
+			       ch != '[')
 				e++;
 			locator = raw(ip, l, e);
 		}
@@ -180,7 +183,7 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 			goto fail;
 		/* the next item: an optional prefix, then '@' */
 		int p = e + (ch == ';' ? 1 : 2), q = p;
-		while ((ch = cmark_inline_parser_peek_at(ip, q)) && ch != '@' && ch != ']' && ch != '[' && q - p < MAX_SPAN)
+		while ((ch = cmark_inline_parser_peek_at(ip, q)) && ch != '@' && ch != ']' && ch != '[')
 			q++;
 		if (ch != '@' || !(q == p || isspace(cmark_inline_parser_peek_at(ip, q - 1))))
 			goto fail;
@@ -207,7 +210,7 @@ fail:
 	/* "[@smith at 3]", "[@smith: 3]": a source's key, then what no citation has. Left as
 	 * text, it was published as "[@smith..." without a word: cite_end_parse() reports it when
 	 * the bibliography has that key (an "[@everyone ...]" of another kind of text stays text). */
-	for (int k = at; g->n && k - at < MAX_SPAN; k++) {
+	for (int k = at; g->n; k++) {
 		int ch = cmark_inline_parser_peek_at(ip, k);
 		if (!ch || ch == '[')
 			break; /* a bracket never closed is text as written */

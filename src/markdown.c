@@ -367,156 +367,185 @@ static bool latin_run(const char *s, size_t n, size_t from, size_t *start, size_
 	return true;
 }
 
-/* Right-to-left text: Latin-script runs (names, acronyms, URLs) go into <bdi>
- * so the bidi algorithm does not scramble their neighbourhood. The text node
- * keeps what comes before the first run; each run and the text after it
- * become new nodes, in one pass over the text. */
-/* Whether new inline nodes may sit beside this one: the table extension's
- * cells take only the core's inlines, so a <bdi> node cannot go there. */
-static bool takes_custom_inlines(cmark_node *text)
-{
-	cmark_node *probe = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
-	bool ok = cmark_node_insert_after(text, probe);
-	if (ok)
-		cmark_node_unlink(probe);
-	cmark_node_free(probe);
-	return ok;
-}
-
 #define FSI "\xe2\x81\xa8" /* U+2068 FIRST STRONG ISOLATE */
 #define PDI "\xe2\x81\xa9" /* U+2069 POP DIRECTIONAL ISOLATE */
 
-static void isolate_latin(cmark_node *text)
+/* {======= right-to-left isolation
+ *
+ * On a right-to-left page each Latin-script phrase (names, acronyms, URLs, a
+ * title in English) is isolated, so the bidi algorithm does not lay its words
+ * out right to left ("on Combating Trafficking NATO Policy"). A phrase is
+ * found in the block's visible text as one string, across the inline nodes
+ * that hold it: a line break in the source, emphasis, a link or code in its
+ * middle. Isolated whole nodes become a <bdi> around them; a phrase that
+ * starts or ends inside an element it does not fill, or stands in a table
+ * cell (which takes only CommonMark's own inlines), is isolated with
+ * Unicode's isolate characters (U+2068 ... U+2069), which the bidi
+ * algorithm applies across elements alike (UAX #9, X5a-X5c). */
+
+/* A piece of a block's visible text: a text node's literal, or one
+ * character standing for a node that cannot be cut (code, a URL shown as
+ * its link's text, a line break in the source) or that ends a phrase (an
+ * image, a note's mark, raw HTML, a hard line break). */
+struct piece {
+	cmark_node *n;
+	size_t off, len; /* in the block's string */
+	bool text;       /* n is a text node whose literal this is */
+};
+
+struct flat {
+	struct buf s;
+	struct piece *v; /* grown by xgrow() */
+	size_t n;
+};
+
+#define NOT_LATIN '\x01' /* no joiner, letter or mark to latin_run(): ends a run */
+
+static void flat_put(struct flat *f, cmark_node *n, const char *lit, bool text)
 {
-	char *s = xstrdup(cmark_node_get_literal(text));
-	size_t n = strlen(s), start, end, from = 0;
-	if (!takes_custom_inlines(text)) {
-		/* The same isolation with Unicode's isolate characters, in the text itself. */
-		struct buf b = BUF_INIT;
-		while (latin_run(s, n, from, &start, &end)) {
-			buf_add(&b, s + from, start - from);
-			buf_adds(&b, FSI);
-			buf_add(&b, s + start, end - start);
-			buf_adds(&b, PDI);
-			from = end;
+	f->v = xgrow(f->v, f->n, sizeof *f->v);
+	f->v[f->n++] = (struct piece){n, f->s.len, strlen(lit), text};
+	buf_adds(&f->s, lit);
+}
+
+/* Whether text node n is a URL shown as its own link's text (an autolink). */
+static bool url_text(cmark_node *n)
+{
+	cmark_node *par = cmark_node_parent(n);
+	return par && cmark_node_get_type(par) == CMARK_NODE_LINK && cmark_node_get_url(par) &&
+	       strstr(cmark_node_get_url(par), cmark_node_get_literal(n));
+}
+
+static void flatten(cmark_node *container, struct flat *f)
+{
+	for (cmark_node *c = cmark_node_first_child(container); c; c = cmark_node_next(c)) {
+		cmark_node_type t = cmark_node_get_type(c);
+		const char *lit = t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE ? cmark_node_get_literal(c) : NULL;
+		size_t a, b;
+		if (t == CMARK_NODE_TEXT && !url_text(c))
+			flat_put(f, c, lit ? lit : "", true);
+		else if (t == CMARK_NODE_TEXT) /* a URL is isolated whole, as a left-to-right island */
+			flat_put(f, c, "x", false);
+		else if (t == CMARK_NODE_CODE) /* code with Latin letters is a word of the phrase around it */
+			flat_put(f, c, lit && latin_run(lit, strlen(lit), 0, &a, &b) ? "x" : (char[]){NOT_LATIN, 0}, false);
+		else if (t == CMARK_NODE_SOFTBREAK)
+			flat_put(f, c, " ", false);
+		else if (t == CMARK_NODE_EMPH || t == CMARK_NODE_STRONG || t == CMARK_NODE_LINK ||
+		         !strcmp(cmark_node_get_type_string(c), "strikethrough"))
+			flatten(c, f);
+		else /* an image (its alt text is an attribute), a note's mark, raw HTML, a hard line break */
+			flat_put(f, c, (char[]){NOT_LATIN, 0}, false);
+	}
+}
+
+/* Cuts the text node of piece p at byte at of the block's string: the
+ * piece keeps the part from at on, in a new node after; returns the node
+ * that holds the part before. */
+static cmark_node *cut_piece(struct piece *p, size_t at)
+{
+	const char *lit = cmark_node_get_literal(p->n);
+	size_t k = at - p->off;
+	cmark_node *after = cmark_node_new(CMARK_NODE_TEXT), *before = p->n;
+	cmark_node_set_literal(after, lit + k);
+	char *head = xstrndup(lit, k);
+	cmark_node_set_literal(before, head);
+	free(head);
+	cmark_node_insert_after(before, after);
+	p->n = after, p->len -= k, p->off = at;
+	return before;
+}
+
+static bool is_ancestor(cmark_node *a, cmark_node *n)
+{
+	for (; n; n = cmark_node_parent(n))
+		if (n == a)
+			return true;
+	return false;
+}
+
+/* The child of anc that holds n (n itself when it is one). */
+static cmark_node *child_toward(cmark_node *anc, cmark_node *n)
+{
+	while (cmark_node_parent(n) != anc)
+		n = cmark_node_parent(n);
+	return n;
+}
+
+static bool is_emphasis(cmark_node *n)
+{
+	cmark_node_type t = cmark_node_get_type(n);
+	return t == CMARK_NODE_EMPH || t == CMARK_NODE_STRONG || !strcmp(cmark_node_get_type_string(n), "strikethrough");
+}
+
+static cmark_node *text_node(const char *lit)
+{
+	cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+	cmark_node_set_literal(t, lit);
+	return t;
+}
+
+/* Isolates the phrase whose first node is first and last is last (in
+ * document order, one parent above both, or the same). */
+static void isolate_phrase(cmark_node *first, cmark_node *last)
+{
+	cmark_node *top = cmark_node_parent(first);
+	while (!is_ancestor(top, last))
+		top = cmark_node_parent(top);
+	cmark_node *a = child_toward(top, first), *b = child_toward(top, last);
+	bool whole = true; /* first starts a, and last ends b */
+	for (cmark_node *x = first; x != a && whole; x = cmark_node_parent(x))
+		whole = cmark_node_first_child(cmark_node_parent(x)) == x;
+	for (cmark_node *x = last; x != b && whole; x = cmark_node_parent(x))
+		whole = cmark_node_last_child(cmark_node_parent(x)) == x;
+	/* all of an emphasis goes inside the <bdi> (<bdi><em>NATO</em></bdi>); a link keeps it inside */
+	while (whole && is_emphasis(top) && cmark_node_first_child(top) == a && cmark_node_last_child(top) == b)
+		a = b = top, top = cmark_node_parent(top);
+	cmark_node *bdi = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+	cmark_node_set_on_enter(bdi, "<bdi>");
+	cmark_node_set_on_exit(bdi, "</bdi>");
+	if (whole && cmark_node_insert_before(a, bdi)) {
+		for (cmark_node *x = a, *next; x; x = x == b ? NULL : next) {
+			next = cmark_node_next(x);
+			cmark_node_append_child(bdi, x);
 		}
-		if (b.len) {
-			buf_adds(&b, s + from);
-			cmark_node_set_literal(text, b.p);
-		}
-		buf_free(&b);
-		free(s);
 		return;
 	}
-	cmark_node *last = text;
-	bool first = true;
-	while (latin_run(s, n, from, &start, &end)) {
-		if (first) {
-			char *before = xstrndup(s, start);
-			cmark_node_set_literal(text, before);
-			free(before);
-			first = false;
-		} else if (start > from) {
-			char *gap = xstrndup(s + from, start - from);
-			cmark_node *g = cmark_node_new(CMARK_NODE_TEXT);
-			cmark_node_set_literal(g, gap);
-			cmark_node_insert_after(last, g);
-			last = g;
-			free(gap);
-		}
-		char *run = xstrndup(s + start, end - start);
-		cmark_node *bdi = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
-		cmark_node_set_on_enter(bdi, "<bdi>");
-		cmark_node_set_on_exit(bdi, "</bdi>");
-		cmark_node *inner = cmark_node_new(CMARK_NODE_TEXT);
-		cmark_node_set_literal(inner, run);
-		cmark_node_append_child(bdi, inner);
-		cmark_node_insert_after(last, bdi);
-		last = bdi;
-		free(run);
+	cmark_node_free(bdi);
+	cmark_node *fsi = text_node(FSI), *pdi = text_node(PDI);
+	if (!cmark_node_insert_before(first, fsi))
+		cmark_node_free(fsi); /* (text goes wherever text does) */
+	if (!cmark_node_insert_after(last, pdi))
+		cmark_node_free(pdi);
+}
+
+/* Isolates each Latin-script phrase of block (a paragraph, heading or table cell). */
+static void isolate_latin(cmark_node *block)
+{
+	struct flat f = {.s = BUF_INIT};
+	flatten(block, &f);
+	size_t from = 0, start, end, i = 0;
+	while (f.s.p && latin_run(f.s.p, f.s.len, from, &start, &end)) {
+		while (f.v[i].off + f.v[i].len <= start)
+			i++;
+		if (f.v[i].text && start > f.v[i].off)
+			cut_piece(&f.v[i], start);
+		cmark_node *first = f.v[i].n, *last;
+		while (f.v[i].off + f.v[i].len < end)
+			i++;
+		if (f.v[i].text && end < f.v[i].off + f.v[i].len)
+			last = cut_piece(&f.v[i], end);
+		else
+			last = f.v[i].n;
+		isolate_phrase(first, last);
 		from = end;
 	}
-	if (!first && from < n) {
-		cmark_node *rest = cmark_node_new(CMARK_NODE_TEXT);
-		cmark_node_set_literal(rest, s + from);
-		cmark_node_insert_after(last, rest);
-	}
-	if (!first && !*cmark_node_get_literal(text))
-		cmark_node_free(text); /* a run at its start: nothing before it (join_runs() sees the run first) */
-	free(s);
+	buf_free(&f.s);
+	free(f.v);
 }
+
+/* }======= */
 
 static bool foreign(const struct md_opts *o, cmark_node *n);
-
-static bool is_bdi(cmark_node *n)
-{
-	const char *e = n && cmark_node_get_type(n) == CMARK_NODE_CUSTOM_INLINE ? cmark_node_get_on_enter(n) : NULL;
-	return e && !strcmp(e, "<bdi>");
-}
-
-/* Whether n is only white space between two runs: a line break in the source, or spaces. */
-static bool run_gap(cmark_node *n)
-{
-	cmark_node_type t = n ? cmark_node_get_type(n) : CMARK_NODE_NONE;
-	const char *lit = t == CMARK_NODE_TEXT ? cmark_node_get_literal(n) : NULL;
-	return t == CMARK_NODE_SOFTBREAK || (lit && !lit[strspn(lit, " ")]);
-}
-
-/* One Latin phrase is one <bdi>: isolate_latin() isolates the runs of each text node, so a phrase
- * broken over two source lines, or with a word in bold, was two or more, which the bidi algorithm
- * lays out right to left ("on Combating Trafficking NATO Policy"). A <bdi> that is all of an
- * emphasis, a strong emphasis or a strikethrough takes it inside (<bdi><strong>NATO</strong>
- * </bdi>), and runs side by side, or apart by white space alone, become one. (A link keeps its
- * <bdi> inside, as a URL shown as its own text has it.) */
-static void collect_bdis(cmark_node *doc, struct vec *bdis)
-{
-	bdis->n = 0;
-	cmark_iter *it = cmark_iter_new(doc);
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE)
-		if (ev == CMARK_EVENT_ENTER && is_bdi(cmark_iter_get_node(it)))
-			vec_push(bdis, cmark_iter_get_node(it));
-	cmark_iter_free(it);
-}
-
-static void join_runs(cmark_node *doc)
-{
-	struct vec bdis = VEC_INIT;
-	collect_bdis(doc, &bdis);
-	for (size_t i = 0; i < bdis.n; i++) {
-		cmark_node *b = bdis.v[i], *par;
-		while ((par = cmark_node_parent(b)) && cmark_node_first_child(par) == b && cmark_node_last_child(par) == b) {
-			cmark_node_type t = cmark_node_get_type(par);
-			if (t != CMARK_NODE_EMPH && t != CMARK_NODE_STRONG && strcmp(cmark_node_get_type_string(par), "strikethrough"))
-				break;
-			/* par(b(kids)) -> b(par(kids)), b where par was */
-			if (!cmark_node_insert_before(par, b))
-				break;
-			for (cmark_node *c; (c = cmark_node_first_child(b));)
-				cmark_node_append_child(par, c);
-			cmark_node_append_child(b, par);
-		}
-	}
-	/* in document order again: a run's neighbour, when it is one, is the next in the list */
-	collect_bdis(doc, &bdis);
-	for (size_t i = 0; i < bdis.n; i++) {
-		cmark_node *b = bdis.v[i];
-		while (b && i + 1 < bdis.n) {
-			cmark_node *gap = cmark_node_next(b), *next = gap;
-			while (run_gap(next))
-				next = cmark_node_next(next);
-			if (!next || next != bdis.v[i + 1])
-				break;
-			for (cmark_node *g; (g = cmark_node_next(b)) != next;)
-				cmark_node_append_child(b, g);
-			for (cmark_node *c; (c = cmark_node_first_child(next));)
-				cmark_node_append_child(b, c);
-			cmark_node_free(next);
-			bdis.v[++i] = b; /* what follows b is now what followed next */
-		}
-	}
-	vec_free(&bdis);
-}
 
 /* Whether text node n is in a block still in another language (md_opts.foreign): the paragraph or
  * heading that holds it starts on one of those lines. */
@@ -541,24 +570,22 @@ static void typography(cmark_node *doc, const char *lang, bool rtl, const struct
 	bool split = o && o->nforeign;
 	if ((!fr && !guil && !rtl) || (of_foreign && !split))
 		return;
-	struct vec texts = VEC_INIT, urls = VEC_INIT;
+	struct vec texts = VEC_INIT, blocks = VEC_INIT;
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
-		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_TEXT)
+		cmark_node_type t = cmark_node_get_type(n);
+		if (ev != CMARK_EVENT_ENTER)
 			continue;
-		if (split && in_foreign(o, n) != of_foreign)
+		if (rtl && (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING || !strcmp(cmark_node_get_type_string(n), "table_cell")) &&
+		    (!split || (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING ? foreign(o, n) : in_foreign(o, n)) == of_foreign))
+			vec_push(&blocks, n);
+		if (t != CMARK_NODE_TEXT || (split && in_foreign(o, n) != of_foreign))
 			continue;
 		/* The visible text of an autolink is its URL: leave it as written. */
-		cmark_node *par = cmark_node_parent(n);
-		if (par && cmark_node_get_type(par) == CMARK_NODE_LINK && cmark_node_get_url(par) &&
-		    strstr(cmark_node_get_url(par), cmark_node_get_literal(n))) {
-			if (rtl) /* isolated whole, as a left-to-right island */
-				vec_push(&urls, n);
-			continue;
-		}
-		vec_push(&texts, n);
+		if (!url_text(n))
+			vec_push(&texts, n);
 	}
 	cmark_iter_free(it);
 	for (size_t i = 0; i < texts.n; i++) {
@@ -572,28 +599,11 @@ static void typography(cmark_node *doc, const char *lang, bool rtl, const struct
 			cmark_node_set_literal(n, t);
 			free(t);
 		}
-		if (rtl)
-			isolate_latin(n);
 	}
-	for (size_t i = 0; i < urls.n; i++) {
-		cmark_node *n = urls.v[i], *bdi = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
-		cmark_node_set_on_enter(bdi, "<bdi>");
-		cmark_node_set_on_exit(bdi, "</bdi>");
-		if (!cmark_node_insert_before(n, bdi) || !cmark_node_append_child(bdi, n))
-			cmark_node_free(bdi); /* (a link always takes it; nothing is lost if not) */
-	}
-	vec_free(&urls);
+	for (size_t i = 0; i < blocks.n; i++)
+		isolate_latin(blocks.v[i]);
+	vec_free(&blocks);
 	vec_free(&texts);
-}
-
-/* A <bdi> node as the text it holds between Unicode's isolate characters. */
-static void isolate_with_marks(cmark_node *bdi)
-{
-	cmark_node *fsi = cmark_node_new(CMARK_NODE_TEXT), *pdi = cmark_node_new(CMARK_NODE_TEXT);
-	cmark_node_set_literal(fsi, FSI);
-	cmark_node_set_literal(pdi, PDI);
-	cmark_node_prepend_child(bdi, fsi);
-	cmark_node_append_child(bdi, pdi);
 }
 
 /* The first "# heading" of a page without a 'title:' is its title (drop_first_h1), which is plain
@@ -631,10 +641,10 @@ static void title_notes(const struct md_opts *o, cmark_node *h)
 
 /* Puts a node's children where it stands and frees it. cmark refuses a
  * child its new parent cannot contain (cmark_node_insert_before returns 0):
- * a table cell takes only the core's inlines, so a <bdi> inside a link in a
- * cell cannot move up. Such a child is unwrapped in turn, and a leaf that no
- * inline container refuses can be none but a line break, which a cell never
- * holds: it stands as a space. Each step removes a node, so this ends. */
+ * a table cell takes only the core's inlines and no line break (its
+ * can_contain() in table.c), so a custom inline or a break inside a link
+ * in a cell cannot move up. Such a child is unwrapped in turn, and a leaf
+ * stands as a space. Each step removes a node, so this ends. */
 static void unwrap(cmark_node *n)
 {
 	for (cmark_node *c; (c = cmark_node_first_child(n));) {
@@ -648,8 +658,6 @@ static void unwrap(cmark_node *n)
 			cmark_node_free(c);
 			continue;
 		}
-		if (is_bdi(c)) /* isolated as isolate_latin() does in a cell */
-			isolate_with_marks(c);
 		unwrap(c);
 	}
 	cmark_node_free(n);
@@ -1042,30 +1050,34 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			title_notes(o, heads.v[i]);
 			break;
 		}
+	for (size_t i = 0; i < links.n; i++) {
+		cmark_node *n = links.v[i];
+		bool image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
+		const char *url = cmark_node_get_url(n);
+		if (!url || esc_url_allowed(url, image))
+			continue;
+		int fl, fc;
+		link_place(o, n, &fl, &fc);
+		diag_warn(o->src ? o->src : "content", fl, fc, "%s with a URL whose scheme vade does not publish; left without "
+		          "a target (see vade(5), MARKDOWN)", image ? "image" : "link");
+		/* its text stays, without an element that would still lead somewhere (<a href=""> is the page
+		 * itself) or fetch something (<img src="">): the children (an image's alt text) stand in for it,
+		 * as text of the page that typography() then treats as any */
+		unwrap(n);
+		links.v[i] = NULL;
+	}
 	/* Citations are numbered in reading order before anything is rendered. */
 	if (o->cite)
 		cite_end_parse(o->cite, doc);
 	typography(doc, o->lang, o->rtl, o, false);
 	typography(doc, o->foreign_lang, o->foreign_rtl, o, true);
-	if (o->rtl || (o->nforeign && o->foreign_rtl))
-		join_runs(doc); /* once, over the runs of both */
 
 	for (size_t i = 0; i < links.n; i++) {
 		cmark_node *n = links.v[i];
-		bool image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
-		const char *url = cmark_node_get_url(n);
+		const char *url = n ? cmark_node_get_url(n) : NULL;
 		if (!url)
 			continue;
-		if (!esc_url_allowed(url, image)) {
-			int fl, fc;
-			link_place(o, n, &fl, &fc);
-			diag_warn(o->src ? o->src : "content", fl, fc, "%s with a URL whose scheme vade does not publish; left without "
-			          "a target (see vade(5), MARKDOWN)", image ? "image" : "link");
-			/* its text stays, without an element that would still lead somewhere (<a href=""> is the page
-			 * itself) or fetch something (<img src="">): the children (an image's alt text) stand in for it */
-			unwrap(n);
-			continue;
-		}
+		bool image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
 		/* Autolinks of the autolink extension carry their own text; leave external URLs alone. */
 		if (esc_url_external(url) || !o->link)
 			continue;

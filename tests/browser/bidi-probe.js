@@ -6,7 +6,8 @@
 //   touch  a + # % written right after a Latin letter or digit (C++, 3.5%)
 //          shows on that character's right, not on the other side of the word;
 //   phrase Latin words apart by white space alone (a line break in the source, a
-//          word in bold between) read left to right as one phrase;
+//          word in bold or code or a link between, in a paragraph or a table cell)
+//          read left to right as one phrase;
 //   cite   in the endnotes, each title (<cite>) of a source reads left to
 //          right, its final punctuation included ("Who Is at Risk?").
 (function () {
@@ -59,10 +60,11 @@
         }
       }
       lines.push(bad.length ? `FAIL bidi touch ${page}: ${bad.join('; ')}` : `ok bidi touch ${page} (${touches} symbols)`);
-      // phrase: Latin words apart by white space alone (over a line break in the source, or one
-      // of them in bold) read left to right as one phrase, their first letters in order.
+      // phrase: Latin words apart by white space alone (over a line break in the source, one
+      // of them in bold, code or a link) read left to right as one phrase, their first letters
+      // in order.
       let phrases = 0; bad = [];
-      for (const blk of root.querySelectorAll('p, li, h1, h2, h3')) {
+      for (const blk of root.querySelectorAll('p, li, h1, h2, h3, td, th')) {
         const w = document.createTreeWalker(blk, NodeFilter.SHOW_TEXT), at = new Map();
         let text = '';
         for (let n; (n = w.nextNode());) { at.set(n, text.length); text += n.data; }

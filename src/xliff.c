@@ -568,38 +568,53 @@ static bool declares_entities(const xmlDoc *doc)
 	             (d->pentities && xmlHashSize((xmlHashTablePtr)d->pentities) > 0));
 }
 
-/* The UTF-32 form of text, by its byte order mark or the NULs around its first character (an
- * XML file starts with "<" or white space): iconv's name for it, or NULL. */
-static const char *utf32_form(const char *text, size_t len)
+/* The UTF-16 or UTF-32 form of text, by its byte order mark or the NULs around its first
+ * character (an XML file starts with "<" or white space, XML 1.0 appendix F.1): iconv's name
+ * for it, or NULL (UTF-8, or another encoding its declaration names). */
+static const char *wide_form(const char *text, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)text;
-	if (len < 4 || len % 4)
-		return NULL;
-	if (!memcmp(u, "\0\0\xfe\xff", 4) || !memcmp(u, "\xff\xfe\0\0", 4))
+	if (len >= 4 && (!memcmp(u, "\0\0\xfe\xff", 4) || !memcmp(u, "\xff\xfe\0\0", 4)))
 		return "UTF-32"; /* iconv reads the mark */
-	if (!u[0] && !u[1] && !u[2] && u[3])
+	if (len >= 4 && !u[0] && !u[1] && !u[2] && u[3])
 		return "UTF-32BE";
-	if (u[0] && !u[1] && !u[2] && !u[3])
+	if (len >= 4 && u[0] && !u[1] && !u[2] && !u[3])
 		return "UTF-32LE";
+	if (len >= 2 && (!memcmp(u, "\xfe\xff", 2) || !memcmp(u, "\xff\xfe", 2)))
+		return "UTF-16";
+	if (len >= 2 && !u[0] && u[1])
+		return "UTF-16BE";
+	if (len >= 2 && u[0] && !u[1])
+		return "UTF-16LE";
 	return NULL;
 }
 
-/* A file in UTF-32 as UTF-8: libxml2 reads UTF-32 only big-endian without a byte order mark
- * ("Document is empty" for the others). iconv (glibc) converts it. False after reporting. */
-static bool from_utf32(const char *path, const char *form, char **text, size_t *len)
+/* A file in UTF-16 or UTF-32 as UTF-8. libxml2 reads UTF-32 only big-endian without a byte
+ * order mark ("Document is empty" for the others), and drops the odd last byte of a UTF-16
+ * file cut short without a word: iconv (glibc) converts every form and says where a file
+ * holds what is no character of its form, or ends inside one. False after reporting. */
+static bool from_wide(const char *path, const char *form, char **text, size_t *len)
 {
 	iconv_t cd = iconv_open("UTF-8", form);
 	if (cd == (iconv_t)-1) {
-		diag_error(path, 1, 1, "the file is UTF-32, which cannot be converted here: save it as UTF-8");
+		diag_error(path, 1, 1, "the file is %.6s, which cannot be converted here: save it as UTF-8", form);
 		return false;
 	}
-	size_t cap = *len + 16, left = *len, room = cap;
+	size_t cap = *len * 2 + 16, left = *len, room = cap;
 	char *out = xmalloc(cap), *in = *text, *o = out;
 	size_t rc = iconv(cd, &in, &left, &o, &room);
+	int bad = rc == (size_t)-1 ? errno : 0;
 	iconv_close(cd);
-	if (rc == (size_t)-1) {
-		diag_error(path, 0, 0, "the file is UTF-32, and its byte %zu is no UTF-32 character: save it as UTF-8",
-		           (size_t)(in - *text));
+	if (bad) {
+		int line, col;
+		*o = '\0';
+		text_pos(out, (size_t)(o - out), &line, &col);
+		if (bad == EINVAL)
+			diag_error(path, line, col, "the file is %.6s and ends inside a character (%zu byte%s left over): "
+			           "it was cut short; save it again", form, left, left == 1 ? "" : "s");
+		else
+			diag_error(path, line, col, "the file is %.6s, and its byte %zu is no %.6s character: save it as UTF-8",
+			           form, (size_t)(in - *text), form);
 		free(out);
 		return false;
 	}
@@ -622,8 +637,8 @@ int xliff_read(const char *path, struct unit_list *u)
 		free(text);
 		return -1;
 	}
-	const char *utf32 = utf32_form(text, len);
-	if (utf32 && !from_utf32(path, utf32, &text, &len)) {
+	const char *wide = wide_form(text, len);
+	if (wide && !from_wide(path, wide, &text, &len)) {
 		free(text);
 		return -1;
 	}
@@ -631,7 +646,7 @@ int xliff_read(const char *path, struct unit_list *u)
 	xml_begin(&err);
 	/* No XML_PARSE_NOENT (entities stay references), DTDLOAD, DTDATTR or
 	 * XINCLUDE: nothing but this file is read. */
-	xmlDocPtr doc = xmlReadMemory(text, (int)len, path, utf32 ? "UTF-8" : NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+	xmlDocPtr doc = xmlReadMemory(text, (int)len, path, wide ? "UTF-8" : NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
 	struct rd r = { path, u, NULL, false, 0 };
 	if (!doc || err.msg) {
 		diag_error(path, err.msg ? err.line : 0, 0, "not well-formed XML: %s", err.msg ? err.msg : "libxml2 failed");

@@ -227,6 +227,9 @@ static char *french(const char *s, bool after_inline)
 		char c = *p;
 		if (c == ';' || c == ':' || c == '!' || c == '?') {
 			bool url = c == ':' && p[1] == '/' && p[2] == '/';
+			/* inside a word, a mark is no punctuation: x:y, a?b=1, mailto:, Yahoo!Mail (a URL
+			 * or code in a plain-text title, which has no nodes to keep them apart) */
+			url = url || (b.len && b.p[b.len - 1] != ' ' && isalnum((unsigned char)p[1]));
 			bool time = c == ':' && isdigit((unsigned char)p[1]) &&
 			            (b.len ? isdigit((unsigned char)b.p[b.len - 1]) : after_inline); /* 12:30, **12**:30 */
 			if (!url && !time && (b.len || (after_inline && p == s))) {

@@ -99,6 +99,9 @@ int main(void)
 		{"---", "en", "---"},
 		{"* star", "en", "* star"},
 		{"> quote", "en", "> quote"},
+		/* a URL or code in a title: a mark inside a word is no punctuation */
+		{"Guide : `x:y` et https://x.org/a?b=1 ou mailto:a@b.org! Oui!", "fr",
+		 "Guide\u202f: `x:y` et https://x.org/a?b=1 ou mailto:a@b.org\u202f! Oui\u202f!"},
 	};
 	for (size_t i = 0; i < sizeof ts / sizeof *ts; i++) {
 		char *got = markdown_typeset(ts[i].in, ts[i].lang);

@@ -962,11 +962,27 @@ static void foreign_attrs(const struct md_opts *o, struct buf *b)
 	buf_addf(b, "\" dir=\"%s\"", o->foreign_rtl ? "rtl" : "ltr");
 }
 
-/* Replaces paragraph n, which is in another language, by a custom block of its HTML with lang and dir. */
+/* Replaces paragraph n, which is in another language, by a custom block of its HTML with lang and dir.
+ * The last paragraph of a footnote keeps its node, its text in a <span> with them: cmark writes the
+ * footnote's back link inside that paragraph's <p> (html.c), and after a custom block it went outside. */
 static void mark_foreign(const struct md_opts *o, cmark_node *n, int options, cmark_llist *exts)
 {
-	char *inner = cmark_render_html(n, options, exts);
 	struct buf tag = BUF_INIT;
+	cmark_node *par = cmark_node_parent(n);
+	if (par && cmark_node_get_type(par) == CMARK_NODE_FOOTNOTE_DEFINITION && !cmark_node_next(n)) {
+		cmark_node *span = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+		buf_adds(&tag, "<span");
+		foreign_attrs(o, &tag);
+		buf_addc(&tag, '>');
+		cmark_node_set_on_enter(span, tag.p);
+		cmark_node_set_on_exit(span, "</span>");
+		buf_free(&tag);
+		for (cmark_node *c; (c = cmark_node_first_child(n));)
+			cmark_node_append_child(span, c);
+		cmark_node_append_child(n, span);
+		return;
+	}
+	char *inner = cmark_render_html(n, options, exts);
 	if (!strncmp(inner, "<p>", 3)) {
 		buf_adds(&tag, "<p");
 		foreign_attrs(o, &tag);

@@ -63,6 +63,7 @@ static void own_digest(XXH3_state_t *h, const struct site *s, const struct resol
 	h_u64(h, te->recorded);
 	h_ints(h, te->foreign, te->nforeign);
 	h_ints(h, te->foreign_end, te->nforeign);
+	h_ints(h, te->foreign_col, te->nforeign);
 	h_ints(h, te->head_orig, te->nheads);
 	h_ints(h, te->head_tr, te->nheads);
 	for (size_t i = 0; i < te->nlisted; i++) {

@@ -549,6 +549,7 @@ static void isolate_latin(cmark_node *block)
 /* }======= */
 
 static bool foreign(const struct md_opts *o, cmark_node *n);
+static bool is_cell(cmark_node *n);
 
 /* Whether text node n is in a block still in another language (md_opts.foreign): the paragraph or
  * heading that holds it starts on one of those lines. */
@@ -556,7 +557,7 @@ static bool in_foreign(const struct md_opts *o, cmark_node *n)
 {
 	for (cmark_node *b = cmark_node_parent(n); b; b = cmark_node_parent(b)) {
 		cmark_node_type t = cmark_node_get_type(b);
-		if (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING)
+		if (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING || is_cell(b))
 			return foreign(o, b);
 	}
 	return false;
@@ -581,8 +582,7 @@ static void typography(cmark_node *doc, const char *lang, bool rtl, const struct
 		cmark_node_type t = cmark_node_get_type(n);
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
-		if (rtl && (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING || !strcmp(cmark_node_get_type_string(n), "table_cell")) &&
-		    (!split || (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING ? foreign(o, n) : in_foreign(o, n)) == of_foreign))
+		if (rtl && (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING || is_cell(n)) && (!split || foreign(o, n) == of_foreign))
 			vec_push(&blocks, n);
 		if (t != CMARK_NODE_TEXT || (split && in_foreign(o, n) != of_foreign))
 			continue;
@@ -937,20 +937,27 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 	return true;
 }
 
-/* Whether block n starts on one of o's foreign lines. */
+static bool is_cell(cmark_node *n)
+{
+	return !strcmp(cmark_node_get_type_string(n), "table_cell");
+}
+
+/* Whether block n starts on one of o's foreign lines (a table cell: and at its column). */
 static bool foreign(const struct md_opts *o, cmark_node *n)
 {
 	int line = cmark_node_get_start_line(n) + o->at.line - 1;
+	int col = is_cell(n) ? cmark_node_get_start_column(n) : 0;
 	size_t lo = 0, hi = o->nforeign;
-	while (lo < hi) {
+	while (lo < hi) { /* the first entry on line */
 		size_t mid = (lo + hi) / 2;
-		if (o->foreign[mid] == line)
-			return true;
 		if (o->foreign[mid] < line)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	for (; lo < o->nforeign && o->foreign[lo] == line; lo++)
+		if ((o->foreign_col ? o->foreign_col[lo] : 0) == col)
+			return true;
 	return false;
 }
 
@@ -1002,6 +1009,56 @@ static void mark_foreign(const struct md_opts *o, cmark_node *n, int options, cm
 	cmark_node_set_on_enter(cb, tag.p);
 	cmark_node_set_on_exit(cb, "");
 	buf_free(&tag);
+	cmark_node_replace(n, cb);
+	cmark_node_free(n);
+}
+
+/* Replaces table n, some of whose cells are in another language, by a custom block of its HTML with
+ * lang and dir on those cells' <td> or <th>: cmark's renderer writes no attributes of ours, and a
+ * cell takes no custom inline to carry them. Each cell is one "<td" or "<th" opening in that HTML,
+ * in order (text has its '<' escaped); raw HTML in a cell (unsafe_html) could open one too, so such
+ * a table is left as it is. */
+static void mark_foreign_cells(const struct md_opts *o, cmark_node *n, int options, cmark_llist *exts)
+{
+	struct vec cells = VEC_INIT; /* each cell, as a pointer-sized flag: in another language */
+	cmark_iter *it = cmark_iter_new(n);
+	cmark_event_type ev;
+	bool raw = false;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *c = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		raw = raw || cmark_node_get_type(c) == CMARK_NODE_HTML_INLINE;
+		if (is_cell(c))
+			vec_push(&cells, foreign(o, c) ? (void *)1 : NULL);
+	}
+	cmark_iter_free(it);
+	if (raw) {
+		vec_free(&cells);
+		return;
+	}
+	char *html = cmark_render_html(n, options, exts);
+	struct buf out = BUF_INIT;
+	const char *p = html;
+	for (size_t k = 0; k < cells.n; k++) {
+		const char *td = strstr(p, "<td"), *th = strstr(p, "<th");
+		while (th && th[3] != '>' && th[3] != ' ') /* <thead> */
+			th = strstr(th + 3, "<th");
+		const char *at = td && (!th || td < th) ? td : th;
+		if (!at)
+			break;
+		buf_add(&out, p, (size_t)(at - p) + 3);
+		if (cells.v[k])
+			foreign_attrs(o, &out);
+		p = at + 3;
+	}
+	buf_adds(&out, p);
+	free(html);
+	vec_free(&cells);
+	cmark_node *cb = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+	cmark_node_set_on_enter(cb, out.p);
+	cmark_node_set_on_exit(cb, "");
+	buf_free(&out);
 	cmark_node_replace(n, cb);
 	cmark_node_free(n);
 }
@@ -1150,18 +1207,26 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	vec_free(&heads);
 	vec_free(&links);
 	if (o->nforeign) {
-		struct vec paras = VEC_INIT;
+		struct vec paras = VEC_INIT, tables = VEC_INIT;
 		cmark_iter *fi = cmark_iter_new(doc);
 		cmark_event_type fev;
 		while ((fev = cmark_iter_next(fi)) != CMARK_EVENT_DONE) {
 			cmark_node *n = cmark_iter_get_node(fi);
-			if (fev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH && foreign(o, n))
+			if (fev != CMARK_EVENT_ENTER)
+				continue;
+			if (cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH && foreign(o, n))
 				vec_push(&paras, n);
+			else if (is_cell(n) && foreign(o, n) &&
+			         (!tables.n || tables.v[tables.n - 1] != cmark_node_parent(cmark_node_parent(n))))
+				vec_push(&tables, cmark_node_parent(cmark_node_parent(n)));
 		}
 		cmark_iter_free(fi);
 		for (size_t i = 0; i < paras.n; i++)
 			mark_foreign(o, paras.v[i], options, exts);
+		for (size_t i = 0; i < tables.n; i++)
+			mark_foreign_cells(o, tables.v[i], options, exts);
 		vec_free(&paras);
+		vec_free(&tables);
 	}
 
 	char *html = cmark_render_html(doc, options, exts);

@@ -45,10 +45,14 @@ struct md_opts {
 	const char *id_prefix;  /* before every heading id, so chapters of one document do not clash */
 	const struct md_reserved *reserved; /* ids headings must not take; may be NULL */
 	const char *src;        /* the file the text comes from, for messages (NULL: "content") */
-	/* Paragraphs and headings still in another language: a translation's
-	 * passages nobody has translated yet hold the original's text. Each block
-	 * that starts on one of these file lines (sorted) gets lang and dir. */
+	/* Paragraphs, headings and table cells still in another language: a
+	 * translation's passages nobody has translated yet hold the original's
+	 * text. Each block that starts on one of these file lines (sorted) gets
+	 * lang and dir; a cell where foreign_col gives its column too (cmark-gfm's,
+	 * 1-based; 0 for the other blocks), as the cells of a row share its line.
+	 * foreign_col may be NULL: no cells. */
 	const int *foreign;
+	const int *foreign_col;
 	size_t nforeign;
 	const char *foreign_lang; /* their language and direction */
 	bool foreign_rtl;

@@ -305,7 +305,7 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 	/* A translation's passages nobody has translated yet are in the default language. */
 	const struct tr_entry *te = tl == j->lang ? status_entry(resolve_status(w->sh->r), tl, TR_PAGES, j->page->key) : NULL;
 	if (te && te->nforeign) {
-		o.foreign = te->foreign, o.nforeign = te->nforeign;
+		o.foreign = te->foreign, o.foreign_col = te->foreign_col, o.nforeign = te->nforeign;
 		o.foreign_lang = s->langs[0].code, o.foreign_rtl = !strcmp(s->langs[0].dir, "rtl");
 	}
 	struct text_cursor cursor = {0, 0, 0, 0};

@@ -670,13 +670,15 @@ static void data_status(void *ctx, const char *path, const struct data_file *df,
 
 /* A passage's file lines, first to last. */
 struct line_span {
-	int first, last;
+	int first, last, col;
 };
 
 static int cmp_span(const void *a, const void *b)
 {
 	const struct line_span *x = a, *y = b;
-	return x->first != y->first ? (x->first > y->first) - (x->first < y->first) : (x->last > y->last) - (x->last < y->last);
+	if (x->first != y->first)
+		return (x->first > y->first) - (x->first < y->first);
+	return x->col != y->col ? (x->col > y->col) - (x->col < y->col) : (x->last > y->last) - (x->last < y->last);
 }
 
 /* An array of n elements of size bytes made by xgrow(), without its spare room; NULL when empty. */
@@ -740,7 +742,9 @@ static void page_entry(struct tr_entry *e, const struct page *p, const struct pa
 				last += *c == '\n';
 			e->foreign = xgrow(e->foreign, e->nforeign, sizeof *e->foreign);
 			e->foreign_end = xgrow(e->foreign_end, e->nforeign, sizeof *e->foreign_end);
+			e->foreign_col = xgrow(e->foreign_col, e->nforeign, sizeof *e->foreign_col);
 			e->foreign[e->nforeign] = t->line;
+			e->foreign_col[e->nforeign] = t->kind == PASSAGE_CELL ? t->indent + 1 : 0;
 			e->foreign_end[e->nforeign++] = last;
 		}
 	}
@@ -755,15 +759,16 @@ static void page_entry(struct tr_entry *e, const struct page *p, const struct pa
 	page_align_free(&a);
 	/* In the translation's order (an import leaves it the original's; a hand edit may not). */
 	size_t i = 1;
-	while (i < e->nforeign && e->foreign[i - 1] <= e->foreign[i])
+	while (i < e->nforeign && (e->foreign[i - 1] < e->foreign[i] ||
+	                           (e->foreign[i - 1] == e->foreign[i] && e->foreign_col[i - 1] <= e->foreign_col[i])))
 		i++;
 	if (i < e->nforeign) {
 		struct line_span *sp = xmalloc(e->nforeign * sizeof *sp);
 		for (i = 0; i < e->nforeign; i++)
-			sp[i] = (struct line_span){e->foreign[i], e->foreign_end[i]};
+			sp[i] = (struct line_span){e->foreign[i], e->foreign_end[i], e->foreign_col[i]};
 		xqsort(sp, e->nforeign, sizeof *sp, cmp_span);
 		for (i = 0; i < e->nforeign; i++)
-			e->foreign[i] = sp[i].first, e->foreign_end[i] = sp[i].last;
+			e->foreign[i] = sp[i].first, e->foreign_end[i] = sp[i].last, e->foreign_col[i] = sp[i].col;
 		free(sp);
 	}
 	/* Kept for the build's life: no room to spare (xgrow() doubled them). */
@@ -772,6 +777,7 @@ static void page_entry(struct tr_entry *e, const struct page *p, const struct pa
 	e->head_tr = trim(e->head_tr, e->nheads, sizeof *e->head_tr);
 	e->foreign = trim(e->foreign, e->nforeign, sizeof *e->foreign);
 	e->foreign_end = trim(e->foreign_end, e->nforeign, sizeof *e->foreign_end);
+	e->foreign_col = trim(e->foreign_col, e->nforeign, sizeof *e->foreign_col);
 }
 
 bool tr_entry_foreign(const struct tr_entry *e, int line)
@@ -790,7 +796,7 @@ bool tr_entry_foreign(const struct tr_entry *e, int line)
  * what its entries are made of: cache_key) and its entries in every translation language;
  * the digest of all before. util.h's binary records. */
 
-#define CACHE_HEAD "vade-status 1\n\0\0"
+#define CACHE_HEAD "vade-status 2\n\0\0"
 
 struct cached_page {
 	uint64_t key;
@@ -849,9 +855,9 @@ static bool get_entry(struct bin_rd *r, struct tr_entry *e)
 			                               .words = item_words(words),
 			                               .change = change < TC_CHANGES ? (unsigned char)change : TC_CHANGED};
 	}
-	int *lists[4] = {NULL};
-	uint64_t counts[4] = {v[5], v[5], v[6], v[6]};
-	for (int k = 0; k < 4 && r->ok; k++) {
+	int *lists[5] = {NULL};
+	uint64_t counts[5] = {v[5], v[5], v[5], v[6], v[6]};
+	for (int k = 0; k < 5 && r->ok; k++) {
 		if (e && counts[k])
 			lists[k] = xcalloc(counts[k], sizeof *lists[k]);
 		for (uint64_t i = 0; i < counts[k] && r->ok; i++) {
@@ -861,8 +867,8 @@ static bool get_entry(struct bin_rd *r, struct tr_entry *e)
 		}
 	}
 	if (e) {
-		e->foreign = lists[0], e->foreign_end = lists[1], e->nforeign = v[5];
-		e->head_orig = lists[2], e->head_tr = lists[3], e->nheads = v[6];
+		e->foreign = lists[0], e->foreign_end = lists[1], e->foreign_col = lists[2], e->nforeign = v[5];
+		e->head_orig = lists[3], e->head_tr = lists[4], e->nheads = v[6];
 	}
 	return r->ok;
 }
@@ -888,6 +894,7 @@ static void put_entry(struct buf *b, const struct tr_entry *e)
 	}
 	put_ints(b, e->foreign, e->nforeign);
 	put_ints(b, e->foreign_end, e->nforeign);
+	put_ints(b, e->foreign_col, e->nforeign);
 	put_ints(b, e->head_orig, e->nheads);
 	put_ints(b, e->head_tr, e->nheads);
 }
@@ -1225,6 +1232,7 @@ void status_report_free(struct tr_report *r)
 				free(e->tr);
 				free(e->foreign);
 				free(e->foreign_end);
+				free(e->foreign_col);
 				free(e->head_orig);
 				free(e->head_tr);
 				for (size_t j = 0; j < e->nlisted; j++)

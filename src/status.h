@@ -139,9 +139,11 @@ struct tr_entry {
 	size_t nitems, nlisted; /* how many are not current; how many of them items holds */
 	size_t passages[3], words[3]; /* the original's passages and words by state (TR_CURRENT...) */
 	const char *note;       /* why the whole is behind when no passage says it ("never marked..."), or NULL */
-	int *foreign;           /* pages: the translation's file lines (sorted) of its headings and paragraphs
+	int *foreign;           /* pages: the translation's file lines (sorted) of its headings, paragraphs and cells
 	                         * that nobody has translated yet (they hold the original's text) */
 	int *foreign_end;       /* the last line of each */
+	int *foreign_col;       /* 0, or for a table cell (the cells of a row share its line) the column
+	                         * it starts at, as cmark-gfm gives it (1-based, in bytes) */
 	size_t nforeign;
 	/* Pages with a translation: which of its headings answers each heading
 	 * of the original (page_align), by file line, so an anchor of the

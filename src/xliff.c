@@ -508,7 +508,12 @@ static void header_language(struct rd *r, const xmlNode *tu)
 static void read_body(struct rd *r, const xmlNode *n)
 {
 	for (const xmlNode *k = n->children; k; k = k->next) {
-		if (is(r, k, "group"))
+		if (is(r, k, "group") && attr_is(k, "restype", "x-gettext-plurals")) {
+			/* po2xliff's plural forms, a unit per form ("3[0]", "3[1]"): as in a PO file */
+			diag_error(r->path, line_of(k), 1, "a message with plural forms (<group restype=\"x-gettext-plurals\">): "
+			           "vade's texts have none; write it as one <trans-unit>");
+			r->errors++;
+		} else if (is(r, k, "group"))
 			read_body(r, k);
 		else if (is(r, k, "trans-unit") && !attr_is(k, "restype", "x-gettext-domain-header"))
 			read_unit(r, k);        /* not the PO header that po2xliff makes a unit of */

@@ -349,7 +349,10 @@ int i18n_export(const struct site *s, const char *lang, const char *out)
 /* The translation language a file names: as written, as a BCP 47 tag
  * ("fr_FR" is gettext's "fr-FR"), or its language subtag when the site has
  * that and not the regional one ("fr-FR" -> "fr"). -1 when none. */
-static int file_lang(const struct site *s, const char *tag)
+/* The translation language a file's tag names, or -1 (-2 when reported). A tag the site has not but whose language it
+ * has (fr_FR, fr-CA, sr_RS@latin for fr and sr) is that language, with a warning at path: a regional
+ * translation goes into the site's one, which a language of its own would keep apart. */
+static int file_lang(const struct site *s, const char *tag, const char *path, bool strict)
 {
 	char *t = xstrdup(tag);
 	for (char *c = t; *c; c++)
@@ -357,11 +360,21 @@ static int file_lang(const struct site *s, const char *tag)
 	t[strcspn(t, "@")] = '\0'; /* a gettext modifier, "sr_RS@latin" */
 	int l = site_lang(s, t); /* BCP 47 tags match whatever their case */
 	if (l <= 0 && strchr(t, '-')) {
+		char *whole = xstrdup(t);
 		t[strcspn(t, "-")] = '\0';
 		l = site_lang(s, t);
+		if (l > 0 && strict) {
+			diag_error(path, 0, 0, "the file's language '%s' is not one of this site's; with --strict, not imported "
+			           "into '%s' (for a language of its own: vade i18n add %s)", tag, s->langs[l].code, whole);
+			l = -2;
+		} else if (l > 0) {
+			diag_warn(path, 0, 0, "the file's language '%s' is not one of this site's: imported into '%s' "
+			          "(for a language of its own: vade i18n add %s)", tag, s->langs[l].code, whole);
+		}
+		free(whole);
 	}
 	free(t);
-	return l > 0 ? l : -1;
+	return l > 0 || l == -2 ? l : -1;
 }
 
 int i18n_import(const struct site *s, const char *path, const struct import_opts *opts)
@@ -370,7 +383,7 @@ int i18n_import(const struct site *s, const char *path, const struct import_opts
 	if ((is_xliff(path) ? xliff_read(path, &u) : po_read(path, &u)) != 0)
 		return 1;
 	exchange_read_places(&u);
-	int l = u.target_lang ? file_lang(s, u.target_lang) : -1;
+	int l = u.target_lang ? file_lang(s, u.target_lang, path, opts->strict) : -1;
 	int rc = 1;
 	if (!u.target_lang) {
 		/* No Language header (xliff2po writes none; Poedit and msginit name files after their language):
@@ -378,8 +391,8 @@ int i18n_import(const struct site *s, const char *path, const struct import_opts
 		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 		char *stem = xstrndup(base, strrchr(base, '.') ? (size_t)(strrchr(base, '.') - base) : strlen(base));
 		const char *tag = strrchr(stem, '.') ? strrchr(stem, '.') + 1 : stem;
-		l = *tag ? file_lang(s, tag) : -1;
-		if (l <= 0)
+		l = *tag ? file_lang(s, tag, path, opts->strict) : -1;
+		if (l == -1)
 			diag_error(path, 0, 0, "the file does not say its language (%s) and its name is no translation "
 			           "language of this site: add the header, or name the file after the language (%s.%s)",
 			           is_xliff(path) ? "the <file> element's target-language" : "no \"Language:\" header",
@@ -387,10 +400,10 @@ int i18n_import(const struct site *s, const char *path, const struct import_opts
 		free(stem);
 		if (l > 0)
 			rc = exchange_import(s, (size_t)l, &u, path, opts);
-	} else if (l <= 0)
+	} else if (l == -1)
 		diag_error(path, 0, 0, "the file's language ('%s') is not a translation language of this site",
 		           u.target_lang);
-	else
+	else if (l > 0)
 		rc = exchange_import(s, (size_t)l, &u, path, opts);
 	unit_list_free(&u);
 	return rc;

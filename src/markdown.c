@@ -415,8 +415,9 @@ static void flat_put(struct flat *f, cmark_node *n, const char *lit, bool text)
 static bool url_text(cmark_node *n)
 {
 	cmark_node *par = cmark_node_parent(n);
-	return par && cmark_node_get_type(par) == CMARK_NODE_LINK && cmark_node_get_url(par) &&
-	       strstr(cmark_node_get_url(par), cmark_node_get_literal(n));
+	const char *lit = cmark_node_get_literal(n);
+	return par && cmark_node_get_type(par) == CMARK_NODE_LINK && cmark_node_get_url(par) && lit && *lit &&
+	       strstr(cmark_node_get_url(par), lit);
 }
 
 static void flatten(cmark_node *container, struct flat *f)

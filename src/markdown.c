@@ -400,6 +400,7 @@ struct flat {
 	struct buf s;
 	struct piece *v; /* grown by xgrow() */
 	size_t n;
+	bool raw;        /* the block holds raw HTML */
 };
 
 #define NOT_LATIN '\x01' /* no joiner, letter or mark to latin_run(): ends a run */
@@ -432,12 +433,17 @@ static void flatten(cmark_node *container, struct flat *f)
 			flat_put(f, c, "x", false);
 		else if (t == CMARK_NODE_CODE) /* code with Latin letters is a word of the phrase around it */
 			flat_put(f, c, lit && latin_run(lit, strlen(lit), 0, &a, &b) ? "x" : (char[]){NOT_LATIN, 0}, false);
-		else if (t == CMARK_NODE_SOFTBREAK)
+		else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_IMAGE || t == CMARK_NODE_FOOTNOTE_REFERENCE ||
+		         t == CMARK_NODE_CUSTOM_INLINE)
+			/* a space between words: an image (its alt text is an attribute) or a note's mark
+			 * (a footnote's, a citation's) stands in the phrase around it, not at its ends */
 			flat_put(f, c, " ", false);
+		else if (t == CMARK_NODE_HTML_INLINE) /* a tag of raw HTML shows nothing itself */
+			flat_put(f, c, "", false), f->raw = true;
 		else if (t == CMARK_NODE_EMPH || t == CMARK_NODE_STRONG || t == CMARK_NODE_LINK ||
 		         !strcmp(cmark_node_get_type_string(c), "strikethrough"))
 			flatten(c, f);
-		else /* an image (its alt text is an attribute), a note's mark, raw HTML, a hard line break */
+		else /* a hard line break */
 			flat_put(f, c, (char[]){NOT_LATIN, 0}, false);
 	}
 }
@@ -488,9 +494,26 @@ static cmark_node *text_node(const char *lit)
 	return t;
 }
 
+/* Whether raw HTML stands among the nodes from a to b (siblings) or inside them. */
+static bool holds_raw(cmark_node *a, cmark_node *b)
+{
+	for (cmark_node *x = a; x; x = x == b ? NULL : cmark_node_next(x)) {
+		cmark_iter *it = cmark_iter_new(x);
+		cmark_event_type ev;
+		bool raw = false;
+		while (!raw && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE)
+			raw = cmark_node_get_type(cmark_iter_get_node(it)) == CMARK_NODE_HTML_INLINE;
+		cmark_iter_free(it);
+		if (raw)
+			return true;
+	}
+	return false;
+}
+
 /* Isolates the phrase whose first node is first and last is last (in
- * document order, one parent above both, or the same). */
-static void isolate_phrase(cmark_node *first, cmark_node *last)
+ * document order, one parent above both, or the same). raw: the block holds raw HTML, whose tags
+ * a <bdi> around some of them could cross ("<b><bdi>NATO</b> Policy</bdi>"). */
+static void isolate_phrase(cmark_node *first, cmark_node *last, bool raw)
 {
 	cmark_node *top = cmark_node_parent(first);
 	while (!is_ancestor(top, last))
@@ -507,7 +530,7 @@ static void isolate_phrase(cmark_node *first, cmark_node *last)
 	cmark_node *bdi = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
 	cmark_node_set_on_enter(bdi, "<bdi>");
 	cmark_node_set_on_exit(bdi, "</bdi>");
-	if (whole && cmark_node_insert_before(a, bdi)) {
+	if (whole && !(raw && holds_raw(a, b)) && cmark_node_insert_before(a, bdi)) {
 		for (cmark_node *x = a, *next; x; x = x == b ? NULL : next) {
 			next = cmark_node_next(x);
 			cmark_node_append_child(bdi, x);
@@ -525,7 +548,7 @@ static void isolate_phrase(cmark_node *first, cmark_node *last)
 /* Isolates each Latin-script phrase of block (a paragraph, heading or table cell). */
 static void isolate_latin(cmark_node *block)
 {
-	struct flat f = {.s = BUF_INIT};
+	struct flat f = {.s = BUF_INIT, .raw = false};
 	flatten(block, &f);
 	size_t from = 0, start, end, i = 0;
 	while (f.s.p && latin_run(f.s.p, f.s.len, from, &start, &end)) {
@@ -540,7 +563,7 @@ static void isolate_latin(cmark_node *block)
 			last = cut_piece(&f.v[i], end);
 		else
 			last = f.v[i].n;
-		isolate_phrase(first, last);
+		isolate_phrase(first, last, f.raw);
 		from = end;
 	}
 	buf_free(&f.s);
@@ -1017,8 +1040,8 @@ static void mark_foreign(const struct md_opts *o, cmark_node *n, int options, cm
 /* Replaces table n, some of whose cells are in another language, by a custom block of its HTML with
  * lang and dir on those cells' <td> or <th>: cmark's renderer writes no attributes of ours, and a
  * cell takes no custom inline to carry them. Each cell is one "<td" or "<th" opening in that HTML,
- * in order (text has its '<' escaped); raw HTML in a cell (unsafe_html) could open one too, so such
- * a table is left as it is. */
+ * in order (text has its '<' escaped, and raw HTML is omitted but with unsafe_html); raw HTML that
+ * writes "<td" or "<th" itself (unsafe_html) would be counted too, so such a table is left as it is. */
 static void mark_foreign_cells(const struct md_opts *o, cmark_node *n, int options, cmark_llist *exts)
 {
 	struct vec cells = VEC_INIT; /* each cell, as a pointer-sized flag: in another language */
@@ -1029,7 +1052,8 @@ static void mark_foreign_cells(const struct md_opts *o, cmark_node *n, int optio
 		cmark_node *c = cmark_iter_get_node(it);
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
-		raw = raw || cmark_node_get_type(c) == CMARK_NODE_HTML_INLINE;
+		raw = raw || (o->unsafe_html && cmark_node_get_type(c) == CMARK_NODE_HTML_INLINE && cmark_node_get_literal(c) &&
+		              (strcasestr(cmark_node_get_literal(c), "<td") || strcasestr(cmark_node_get_literal(c), "<th")));
 		if (is_cell(c))
 			vec_push(&cells, foreign(o, c) ? (void *)1 : NULL);
 	}

@@ -203,6 +203,36 @@ void markdown_slug(struct buf *b, const char *s, size_t len)
 
 static bool starts(const char *s, const char *p) { return !strncmp(s, p, strlen(p)); }
 
+static size_t utf8_last(const char *s, size_t n);
+
+/* Whether the code point at s (n bytes there) is a letter or digit, of any script. */
+static bool word_char(const char *s, size_t n)
+{
+	unsigned cp = 0;
+	if (!n || !*s)
+		return false;
+	utf8_decode((const unsigned char *)s, n, &cp);
+	return cp < 0x80 ? isalnum((int)cp) != 0 : utf8_locale && iswalnum_l((wint_t)cp, utf8_locale);
+}
+
+/* Whether the mark at p, after the done bytes of the output, stands in a URL: the word it is
+ * in (between white space) has "://", or starts "www." or "mailto:". */
+static bool in_url(const char *done, size_t n, const char *p)
+{
+	size_t w = n;
+	while (w && done[w - 1] != ' ' && done[w - 1] != '\n' && done[w - 1] != '\t')
+		w--;
+	size_t back = n - w, fwd = strcspn(p, " \n\t");
+	char *word = xmalloc(back + fwd + 1);
+	if (back)
+		memcpy(word, done + w, back);
+	memcpy(word + back, p, fwd);
+	word[back + fwd] = '\0';
+	bool url = strstr(word, "://") || starts(word, "www.") || starts(word, "mailto:");
+	free(word);
+	return url;
+}
+
 /* French: a narrow no-break space before ; : ! ? and inside guillemets; curly quotes become guillemets. */
 static char *french(const char *s, bool after_inline)
 {
@@ -226,10 +256,11 @@ static char *french(const char *s, bool after_inline)
 		}
 		char c = *p;
 		if (c == ';' || c == ':' || c == '!' || c == '?') {
-			bool url = c == ':' && p[1] == '/' && p[2] == '/';
-			/* inside a word, a mark is no punctuation: x:y, a?b=1, mailto:, Yahoo!Mail (a URL
-			 * or code in a plain-text title, which has no nodes to keep them apart) */
-			url = url || (b.len && b.p[b.len - 1] != ' ' && isalnum((unsigned char)p[1]));
+			/* no mark inside a URL is punctuation, nor a colon between letters or digits (x:y, 8:00,
+			 * a:é): a URL or code in a plain-text title has no nodes to keep them apart */
+			bool url = (p[1] && !isspace((unsigned char)p[1]) && in_url(b.p, b.len, p)) || /* (at a URL's end: the sentence's) */
+			           (c == ':' && b.len && word_char(b.p + b.len - utf8_last(b.p, b.len), utf8_last(b.p, b.len)) &&
+			            word_char(p + 1, strnlen(p + 1, 4)));
 			bool time = c == ':' && isdigit((unsigned char)p[1]) &&
 			            (b.len ? isdigit((unsigned char)b.p[b.len - 1]) : after_inline); /* 12:30, **12**:30 */
 			if (!url && !time && (b.len || (after_inline && p == s))) {
@@ -1351,7 +1382,10 @@ char *markdown_typeset(const char *s, const char *lang)
 			buf_addc(&md, (char)*p);
 		line_start = false;
 	}
-	cmark_parser *p = new_parser(CMARK_OPT_SMART, false);
+	/* CommonMark's core alone: the autolink extension would make "www.x.org\/a" a link whose text
+	 * keeps its escapes */
+	markdown_init();
+	cmark_parser *p = cmark_parser_new(CMARK_OPT_SMART);
 	cmark_node *doc = parse(p, NULL, md.p ? md.p : "", md.len);
 	typography(doc, lang, false, NULL, false);
 	struct buf out = BUF_INIT;

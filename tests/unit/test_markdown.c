@@ -99,9 +99,14 @@ int main(void)
 		{"---", "en", "---"},
 		{"* star", "en", "* star"},
 		{"> quote", "en", "> quote"},
-		/* a URL or code in a title: a mark inside a word is no punctuation */
-		{"Guide : `x:y` et https://x.org/a?b=1 ou mailto:a@b.org! Oui!", "fr",
-		 "Guide\u202f: `x:y` et https://x.org/a?b=1 ou mailto:a@b.org\u202f! Oui\u202f!"},
+		/* a URL or code in a plain-text title: no mark inside a URL, nor a colon between letters
+		 * or digits, is punctuation; a typo's mark still is */
+		{"Guide : `x:y` et https://x.org/a?b=1 ou mailto:\u00e9lise@b.org! Oui!", "fr",
+		 "Guide\u202f: `x:y` et https://x.org/a?b=1 ou mailto:\u00e9lise@b.org\u202f! Oui\u202f!"},
+		{"A https://x.org/#!/p et http://[::1]:80/ puis a:\u00e9 \u00e9:a \u03a9:x 8:00", "fr",
+		 "A https://x.org/#!/p et http://[::1]:80/ puis a:\u00e9 \u00e9:a \u03a9:x 8:00"},
+		{"Attention!Danger, C'est \u00e7a?Non; 8:00?Oui www.x.org/?q;r", "fr",
+		 "Attention\u202f!Danger, C\u2019est \u00e7a\u202f?Non\u202f; 8:00\u202f?Oui www.x.org/?q;r"},
 	};
 	for (size_t i = 0; i < sizeof ts / sizeof *ts; i++) {
 		char *got = markdown_typeset(ts[i].in, ts[i].lang);

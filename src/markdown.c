@@ -727,16 +727,16 @@ static void unwrap(cmark_node *n)
  * (make_autolink() in inlines.c adds neither the line's nor the block's
  * offset), so two in one cell said one place; its text, made by
  * make_str_with_entities(), has the right one, a column after the '<'. A
- * [link](...)'s text starts a column after its '[' too, and the autolink
- * extension gives a link and its text one column, so for those the rule
- * changes nothing. */
+ * [link](...)'s text starts a column after its '[' too, and on its line,
+ * where cmark gives the link the line its text ends on ("[two\nlines](u)");
+ * the autolink extension gives a link and its text one place. */
 static void link_place(const struct md_opts *o, cmark_node *n, int *line, int *col)
 {
 	int l = cmark_node_get_start_line(n), c = cmark_node_get_start_column(n);
 	cmark_node *t = cmark_node_first_child(n);
-	if (cmark_node_get_type(n) == CMARK_NODE_LINK && t && cmark_node_get_start_line(t) == l &&
-	    cmark_node_get_start_column(t) > 1 && cmark_node_get_start_column(t) != c)
-		c = cmark_node_get_start_column(t) - 1;
+	if (cmark_node_get_type(n) == CMARK_NODE_LINK && t && cmark_node_get_start_line(t) > 0 &&
+	    cmark_node_get_start_column(t) > 1 && (cmark_node_get_start_line(t) != l || cmark_node_get_start_column(t) != c))
+		l = cmark_node_get_start_line(t), c = cmark_node_get_start_column(t) - 1;
 	diag_place(&o->at, l, c, line, col);
 }
 

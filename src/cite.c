@@ -121,14 +121,34 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 	int at = cmark_inline_parser_get_offset(ip);
 	/* An e-mail address ("bob@example.org") has no space or '[' before its '@'. */
 	int before = at > 0 ? cmark_inline_parser_peek_at(ip, at - 1) : 0;
+	if (before == '-' && at > 1 && cmark_inline_parser_peek_at(ip, at - 2) == '[') {
+		/* Pandoc's "[-@key]" (the author suppressed), which vade's note styles have no form for */
+		int k = at + 1;
+		while (key_char(cmark_inline_parser_peek_at(ip, k)) && !sep_at(ip, k))
+			k++;
+		while (k > at + 2 && !key_start(cmark_inline_parser_peek_at(ip, k - 1)))
+			k--;
+		if (k > at + 1 && key_start(cmark_inline_parser_peek_at(ip, at + 1))) {
+			int fc = cmark_inline_parser_get_column(ip) - 2;
+			refused = xgrow(refused, nrefused, sizeof *refused);
+			refused[nrefused++] = (struct refused){cmark_inline_parser_get_line(ip), fc < 1 ? 1 : fc, UNREAD,
+			                                       raw(ip, at + 1, k)};
+		}
+		return NULL;
+	}
 	if (before != '[' && !isspace(before))
 		return NULL;
-	int open = -1;
+	/* the '[' that opens it: a prefix may hold one level of brackets ("see [the annex]") */
+	int open = -1, depth = 0;
 	for (int b = at - 1; b >= 0; b--) {
 		int ch = cmark_inline_parser_peek_at(ip, b);
-		if (ch == ']' || ch == '@' || ch == '`')
+		if (ch == '@' || ch == '`' || (ch == ']' && depth))
 			return NULL;
-		if (ch == '[') {
+		if (ch == ']') {
+			depth = 1;
+		} else if (ch == '[' && depth) {
+			depth = 0;
+		} else if (ch == '[') {
 			open = b;
 			break;
 		}
@@ -166,15 +186,28 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		if (ch == ',' || sep_at(ip, e) == ',') {
 			int l = e + (ch == ',' ? 1 : 2);
 			e = l;
-			/* a locator may hold commas, the Arabic one too ("ص 3، 5"); a semicolon ends it */
-			while ((ch = cmark_inline_parser_peek_at(ip, e)) && ch != ';' && sep_at(ip, e) != ';' && ch != ']' &&
-			       ch != '[')
+			/* a locator may hold commas, the Arabic one too ("ص 3، 5"), and one level of brackets
+			 * ("at [3]"); a semicolon ends it, and an '@' (which no locator holds) stops it */
+			int d = 0;
+			while ((ch = cmark_inline_parser_peek_at(ip, e)) && ch != ';' && sep_at(ip, e) != ';' && ch != '@' &&
+			       !(ch == '[' && d) && !(ch == ']' && !d)) {
+				d = ch == '[' ? 1 : ch == ']' ? 0 : d;
 				e++;
+			}
 			locator = raw(ip, l, e);
 		}
 		add_item(g, key, prefix, locator);
 		prefix = NULL;
 		ch = cmark_inline_parser_peek_at(ip, e);
+		if (ch == ']' && cmark_inline_parser_peek_at(ip, e + 1) == '(') {
+			/* "[see @key](https://...)": a link's text, which a citation cannot be */
+			int fc = cmark_inline_parser_get_column(ip) - (at - open);
+			refused = xgrow(refused, nrefused, sizeof *refused);
+			refused[nrefused++] = (struct refused){cmark_inline_parser_get_line(ip), fc < 1 ? 1 : fc, CROSSED, NULL};
+			free(prefix);
+			group_free(NULL, g);
+			return NULL;
+		}
 		if (ch == ']') {
 			pos = e + 1;
 			break;
@@ -182,9 +215,11 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		if (ch != ';' && sep_at(ip, e) != ';')
 			goto fail;
 		/* the next item: an optional prefix, then '@' */
-		int p = e + (ch == ';' ? 1 : 2), q = p;
-		while ((ch = cmark_inline_parser_peek_at(ip, q)) && ch != '@' && ch != ']' && ch != '[')
+		int p = e + (ch == ';' ? 1 : 2), q = p, d = 0;
+		while ((ch = cmark_inline_parser_peek_at(ip, q)) && ch != '@' && !(ch == '[' && d) && !(ch == ']' && !d)) {
+			d = ch == '[' ? 1 : ch == ']' ? 0 : d;
 			q++;
+		}
 		if (ch != '@' || !(q == p || isspace(cmark_inline_parser_peek_at(ip, q - 1))))
 			goto fail;
 		prefix = raw(ip, p, q);
@@ -210,10 +245,14 @@ fail:
 	/* "[@smith at 3]", "[@smith: 3]": a source's key, then what no citation has. Left as
 	 * text, it was published as "[@smith..." without a word: cite_end_parse() reports it when
 	 * the bibliography has that key (an "[@everyone ...]" of another kind of text stays text). */
-	for (int k = at; g->n; k++) {
+	for (int k = at, d = 0; g->n; k++) {
 		int ch = cmark_inline_parser_peek_at(ip, k);
-		if (!ch || ch == '[')
+		if (!ch || (ch == '[' && d))
 			break; /* a bracket never closed is text as written */
+		if (ch == '[' || (ch == ']' && d)) {
+			d = ch == '[';
+			continue;
+		}
 		if (ch != ']')
 			continue;
 		int fc = cmark_inline_parser_get_column(ip) - (at - open);
@@ -248,14 +287,24 @@ static cmark_node *postprocess(cmark_syntax_extension *self, cmark_parser *parse
 	cmark_iter_free(it);
 	for (size_t i = 0; i < cites.n; i++) {
 		/* cmark has merged text nodes by now: the '[' is the last one in the
-		 * nearest text sibling that has one (a prefix holds no brackets). */
+		 * nearest text siblings that no ']' after it closes (a prefix holds one
+		 * level of brackets: "see [the annex]"). */
 		cmark_node *n = cites.v[i], *p = cmark_node_previous(n);
 		struct vec prefix = VEC_INIT;
 		const char *lit = NULL, *br = NULL;
+		int depth = 0;
 		for (; p; p = cmark_node_previous(p)) {
-			if (cmark_node_get_type(p) == CMARK_NODE_TEXT && (lit = cmark_node_get_literal(p)) &&
-			    (br = strrchr(lit, '[')))
-				break;
+			if (cmark_node_get_type(p) == CMARK_NODE_TEXT && (lit = cmark_node_get_literal(p))) {
+				for (const char *q = lit + strlen(lit); q > lit && !br; q--)
+					if (q[-1] == ']')
+						depth++;
+					else if (q[-1] == '[' && depth)
+						depth--;
+					else if (q[-1] == '[')
+						br = q - 1;
+				if (br)
+					break;
+			}
 			vec_push(&prefix, p);
 		}
 		if (!p) {

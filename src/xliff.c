@@ -623,6 +623,12 @@ static bool from_wide(const char *path, const char *form, char **text, size_t *l
 		free(out);
 		return false;
 	}
+	if (o - out >= 3 && !memcmp(out, "\xef\xbb\xbf", 3)) {
+		/* iconv took the byte order mark: a second one is text before the XML, as in UTF-8 */
+		diag_error(path, 1, 1, "the file is %.6s and starts with two byte order marks: remove one", form);
+		free(out);
+		return false;
+	}
 	free(*text);
 	*text = out;
 	*len = (size_t)(o - out);

@@ -29,7 +29,7 @@
 
 struct xml_err {
 	char *msg;
-	int line;
+	int line, col; /* libxml2's (xmlError.line, .int2: the column, in characters) */
 };
 
 #if LIBXML_VERSION >= 21200
@@ -48,6 +48,7 @@ static void keep_error(void *ctx, xml_error_arg e)
 	while (n > 0 && (x->msg[n - 1] == '\n' || x->msg[n - 1] == ' '))
 		x->msg[--n] = '\0';
 	x->line = e->line;
+	x->col = e->int2;
 }
 
 /* Nothing is ever loaded from outside the file (DTDs, external entities):
@@ -660,7 +661,7 @@ int xliff_read(const char *path, struct unit_list *u)
 	xmlDocPtr doc = xmlReadMemory(text, (int)len, path, wide ? "UTF-8" : NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
 	struct rd r = { path, u, NULL, false, 0 };
 	if (!doc || err.msg) {
-		diag_error(path, err.msg ? err.line : 0, 0, "not well-formed XML: %s", err.msg ? err.msg : "libxml2 failed");
+		diag_error(path, err.msg ? err.line : 0, err.msg && err.line > 0 ? err.col : 0, "not well-formed XML: %s", err.msg ? err.msg : "libxml2 failed");
 		r.errors++;
 	} else if (declares_entities(doc)) {
 		const char *e = strstr(text, "<!ENTITY");

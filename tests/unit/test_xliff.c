@@ -422,10 +422,10 @@ static void test_refusals(void)
 	buf_free(&err);
 	unit_list_free(&u);
 	ok(refused("bad.xlf", HEAD "<trans-unit id=\"a\">\n<source>A</target>\n</trans-unit>\n" TAIL,
-	           "5:1: error: not well-formed XML: Opening and ending tag mismatch: source line 5 and target"),
-	   "malformed XML: libxml2's message at its line");
-	ok(refused("trunc.xlf", HEAD "<trans-unit id=\"a\">\n<source>A &amp b</source>\n", "5:1: error: not well-formed XML"),
-	   "a bad entity reference is malformed XML at its line");
+	           "5:19: error: not well-formed XML: Opening and ending tag mismatch: source line 5 and target"),
+	   "malformed XML: libxml2's message at its line and column");
+	ok(refused("trunc.xlf", HEAD "<trans-unit id=\"a\">\n<source>A &amp b</source>\n", "5:15: error: not well-formed XML"),
+	   "a bad entity reference is malformed XML at its line and column");
 	ok(refused("v2.xlf", "<?xml version=\"1.0\"?>\n\n<xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" version=\"2.0\" srcLang=\"en\">\n"
 	           "<file id=\"f\"><unit id=\"u\"><segment><source>A</source></segment></unit></file></xliff>\n",
 	           "3:1: error: this is XLIFF 2.0; vade reads XLIFF 1.2"),

@@ -111,6 +111,48 @@ static bool takes_citation(cmark_node *parent)
 	return ok;
 }
 
+/* Whether the character at k is escaped: an odd number of backslashes before it. */
+static bool escaped(cmark_inline_parser *ip, int k)
+{
+	int bs = 0;
+	while (k - bs > 0 && cmark_inline_parser_peek_at(ip, k - bs - 1) == '\\')
+		bs++;
+	return bs % 2;
+}
+
+/* From k, the first '@', ']' that closes no '[' after k (escaped brackets are text), or, when
+ * locator, ';' (the Arabic one too) outside brackets; the text's end when none. Stopping at
+ * '@' keeps every scan within one citation, so the scans of a paragraph stay linear. */
+static int bracket_scan(cmark_inline_parser *ip, int k, bool locator)
+{
+	for (int d = 0, ch; (ch = cmark_inline_parser_peek_at(ip, k)); k++) {
+		if (ch == '@' || (locator && !d && (ch == ';' || sep_at(ip, k) == ';')))
+			break;
+		if ((ch == '[' || ch == ']') && escaped(ip, k))
+			continue;
+		if (ch == ']' && !d)
+			break;
+		d += ch == '[' ? 1 : ch == ']' ? -1 : 0;
+	}
+	return k;
+}
+
+/* Notes the key after the '@' at at as read in a form vade cannot read, at column col: an
+ * error when the bibliography has it (cite_end_parse()). */
+static void refuse_unread(cmark_inline_parser *ip, int at, int col)
+{
+	int k = at + 1;
+	while (key_char(cmark_inline_parser_peek_at(ip, k)) && !sep_at(ip, k))
+		k++;
+	while (k > at + 2 && !key_start(cmark_inline_parser_peek_at(ip, k - 1)))
+		k--;
+	if (k <= at + 1 || !key_start(cmark_inline_parser_peek_at(ip, at + 1)))
+		return;
+	refused = xgrow(refused, nrefused, sizeof *refused);
+	refused[nrefused++] = (struct refused){cmark_inline_parser_get_line(ip), col < 1 ? 1 : col, UNREAD,
+	                                       raw(ip, at + 1, k)};
+}
+
 static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cmark_node *parent,
                          unsigned char c, cmark_inline_parser *ip)
 {
@@ -121,33 +163,35 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 	int at = cmark_inline_parser_get_offset(ip);
 	/* An e-mail address ("bob@example.org") has no space or '[' before its '@'. */
 	int before = at > 0 ? cmark_inline_parser_peek_at(ip, at - 1) : 0;
-	if (before == '-' && at > 1 && cmark_inline_parser_peek_at(ip, at - 2) == '[') {
-		/* Pandoc's "[-@key]" (the author suppressed), which vade's note styles have no form for */
-		int k = at + 1;
-		while (key_char(cmark_inline_parser_peek_at(ip, k)) && !sep_at(ip, k))
-			k++;
-		while (k > at + 2 && !key_start(cmark_inline_parser_peek_at(ip, k - 1)))
-			k--;
-		if (k > at + 1 && key_start(cmark_inline_parser_peek_at(ip, at + 1))) {
-			int fc = cmark_inline_parser_get_column(ip) - 2;
-			refused = xgrow(refused, nrefused, sizeof *refused);
-			refused[nrefused++] = (struct refused){cmark_inline_parser_get_line(ip), fc < 1 ? 1 : fc, UNREAD,
-			                                       raw(ip, at + 1, k)};
-		}
+	if (before == '-' && at > 1 &&
+	    (cmark_inline_parser_peek_at(ip, at - 2) == '[' || isspace(cmark_inline_parser_peek_at(ip, at - 2)))) {
+		/* Pandoc's "[-@key]", "[see -@key]" (the author suppressed), which vade's note styles have no
+		 * form for */
+		int b = at - 2;
+		while (b > 0 && !strchr("[]@", cmark_inline_parser_peek_at(ip, b)))
+			b--;
+		/* at its '[', or its '-' when none opens it */
+		refuse_unread(ip, at, cmark_inline_parser_get_column(ip) - (cmark_inline_parser_peek_at(ip, b) == '[' ? at - b : 1));
 		return NULL;
 	}
 	if (before != '[' && !isspace(before))
 		return NULL;
-	/* the '[' that opens it: a prefix may hold one level of brackets ("see [the annex]") */
+	/* the '[' that opens it: a prefix may hold brackets ("see [the annex]") */
 	int open = -1, depth = 0;
+	bool unreadable = false;
 	for (int b = at - 1; b >= 0; b--) {
 		int ch = cmark_inline_parser_peek_at(ip, b);
-		if (ch == '@' || ch == '`' || (ch == ']' && depth))
+		if (ch == '@' || ch == '`')
 			return NULL;
+		if ((ch == '[' || ch == ']') && escaped(ip, b)) {
+			/* cmark has made it text, which postprocess() could not tell from a bracket */
+			unreadable = true;
+			continue;
+		}
 		if (ch == ']') {
-			depth = 1;
+			depth++;
 		} else if (ch == '[' && depth) {
-			depth = 0;
+			depth--;
 		} else if (ch == '[') {
 			open = b;
 			break;
@@ -155,6 +199,10 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 	}
 	if (open < 0)
 		return NULL;
+	if (unreadable) {
+		refuse_unread(ip, at, cmark_inline_parser_get_column(ip) - (at - open));
+		return NULL;
+	}
 	int bs = 0;
 	for (int k = open - 1; k >= 0 && cmark_inline_parser_peek_at(ip, k) == '\\'; k--)
 		bs++;
@@ -164,7 +212,7 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 	struct group *g = xcalloc(1, sizeof *g);
 	g->magic = MAGIC;
 	char *prefix = raw(ip, open + 1, at);
-	int pos = at;
+	int pos = at, reached = at; /* how far the reading got */
 	for (;;) {
 		/* pos is at '@' */
 		int k = pos + 1;
@@ -179,6 +227,7 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 			goto fail; /* "[@،]": no key at all */
 		char *key = raw(ip, pos + 1, k);
 		int e = k;
+		reached = k;
 		while (cmark_inline_parser_peek_at(ip, e) == ' ')
 			e++;
 		char *locator = NULL;
@@ -186,21 +235,18 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		if (ch == ',' || sep_at(ip, e) == ',') {
 			int l = e + (ch == ',' ? 1 : 2);
 			e = l;
-			/* a locator may hold commas, the Arabic one too ("ص 3، 5"), and one level of brackets
-			 * ("at [3]"); a semicolon ends it, and an '@' (which no locator holds) stops it */
-			int d = 0;
-			while ((ch = cmark_inline_parser_peek_at(ip, e)) && ch != ';' && sep_at(ip, e) != ';' && ch != '@' &&
-			       !(ch == '[' && d) && !(ch == ']' && !d)) {
-				d = ch == '[' ? 1 : ch == ']' ? 0 : d;
-				e++;
-			}
+			/* a locator may hold commas, the Arabic one too ("ص 3، 5"), and brackets ("at [3]");
+			 * a semicolon ends it, and an '@' (which no locator holds) stops it */
+			e = bracket_scan(ip, e, true);
 			locator = raw(ip, l, e);
 		}
 		add_item(g, key, prefix, locator);
 		prefix = NULL;
 		ch = cmark_inline_parser_peek_at(ip, e);
-		if (ch == ']' && cmark_inline_parser_peek_at(ip, e + 1) == '(') {
-			/* "[see @key](https://...)": a link's text, which a citation cannot be */
+		reached = e;
+		if (ch == ']' && (cmark_inline_parser_peek_at(ip, e + 1) == '(' ||
+		                  (cmark_inline_parser_peek_at(ip, e + 1) == '[' && cmark_inline_parser_peek_at(ip, e + 2) != '@'))) {
+			/* "[see @key](https://...)", "[see @key][ref]": a link's text, which a citation cannot be */
 			int fc = cmark_inline_parser_get_column(ip) - (at - open);
 			refused = xgrow(refused, nrefused, sizeof *refused);
 			refused[nrefused++] = (struct refused){cmark_inline_parser_get_line(ip), fc < 1 ? 1 : fc, CROSSED, NULL};
@@ -215,11 +261,9 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		if (ch != ';' && sep_at(ip, e) != ';')
 			goto fail;
 		/* the next item: an optional prefix, then '@' */
-		int p = e + (ch == ';' ? 1 : 2), q = p, d = 0;
-		while ((ch = cmark_inline_parser_peek_at(ip, q)) && ch != '@' && !(ch == '[' && d) && !(ch == ']' && !d)) {
-			d = ch == '[' ? 1 : ch == ']' ? 0 : d;
-			q++;
-		}
+		int p = e + (ch == ';' ? 1 : 2), q = bracket_scan(ip, p, false);
+		ch = cmark_inline_parser_peek_at(ip, q);
+		reached = q;
 		if (ch != '@' || !(q == p || isspace(cmark_inline_parser_peek_at(ip, q - 1))))
 			goto fail;
 		prefix = raw(ip, p, q);
@@ -245,21 +289,12 @@ fail:
 	/* "[@smith at 3]", "[@smith: 3]": a source's key, then what no citation has. Left as
 	 * text, it was published as "[@smith..." without a word: cite_end_parse() reports it when
 	 * the bibliography has that key (an "[@everyone ...]" of another kind of text stays text). */
-	for (int k = at, d = 0; g->n; k++) {
-		int ch = cmark_inline_parser_peek_at(ip, k);
-		if (!ch || (ch == '[' && d))
-			break; /* a bracket never closed is text as written */
-		if (ch == '[' || (ch == ']' && d)) {
-			d = ch == '[';
-			continue;
-		}
-		if (ch != ']')
-			continue;
+	/* (a bracket never closed is text as written; an '@' starts what comes next) */
+	if (g->n && cmark_inline_parser_peek_at(ip, bracket_scan(ip, reached, false)) == ']') {
 		int fc = cmark_inline_parser_get_column(ip) - (at - open);
 		refused = xgrow(refused, nrefused, sizeof *refused);
 		refused[nrefused++] = (struct refused){cmark_inline_parser_get_line(ip), fc < 1 ? 1 : fc, UNREAD,
 		                                       xstrdup(g->items[0].key)};
-		break;
 	}
 	free(prefix);
 	group_free(NULL, g);

@@ -349,6 +349,22 @@ int i18n_export(const struct site *s, const char *lang, const char *out)
 /* The translation language a file names: as written, as a BCP 47 tag
  * ("fr_FR" is gettext's "fr-FR"), or its language subtag when the site has
  * that and not the regional one ("fr-FR" -> "fr"). -1 when none. */
+/* Says that tag, which the site has not, goes into its language l; returns l, or -2 with strict
+ * (an error: nothing is imported). add: the tag to suggest to "vade i18n add", or NULL. */
+static int report_region(const struct site *s, int l, const char *tag, const char *add, const char *path, bool strict)
+{
+	char *hint = add && *add && add[strlen(add) - 1] != '-' ? xasprintf(" (for a language of its own: vade i18n add %s)", add)
+	                                                         : xstrdup("");
+	if (strict)
+		diag_error(path, 0, 0, "the file's language '%s' is not one of this site's; with --strict, not imported into '%s'%s",
+		           tag, s->langs[l].code, hint);
+	else
+		diag_warn(path, 0, 0, "the file's language '%s' is not one of this site's: imported into '%s'%s", tag,
+		          s->langs[l].code, hint);
+	free(hint);
+	return strict ? -2 : l;
+}
+
 /* The translation language a file's tag names, or -1 (-2 when reported). A tag the site has not but whose language it
  * has (fr_FR, fr-CA, sr_RS@latin for fr and sr) is that language, with a warning at path: a regional
  * translation goes into the site's one, which a language of its own would keep apart. */
@@ -357,20 +373,19 @@ static int file_lang(const struct site *s, const char *tag, const char *path, bo
 	char *t = xstrdup(tag);
 	for (char *c = t; *c; c++)
 		*c = *c == '_' ? '-' : *c;
-	t[strcspn(t, "@")] = '\0'; /* a gettext modifier, "sr_RS@latin" */
+	/* a POSIX locale's codeset and modifier ("fr_FR.UTF-8", "sr_RS@latin") say nothing of the language */
+	bool more = t[strcspn(t, ".@")] != '\0';
+	t[strcspn(t, ".@")] = '\0';
 	int l = site_lang(s, t); /* BCP 47 tags match whatever their case */
-	if (l <= 0 && strchr(t, '-')) {
+	if (l > 0 && more && strchr(tag, '@')) {
+		/* but a modifier may name a script or a variant ("sr@latin"), which the site's language may not be */
+		l = report_region(s, l, tag, NULL, path, strict); /* (no BCP 47 tag to suggest for it here) */
+	} else if (l <= 0 && strchr(t, '-')) {
 		char *whole = xstrdup(t);
 		t[strcspn(t, "-")] = '\0';
 		l = site_lang(s, t);
-		if (l > 0 && strict) {
-			diag_error(path, 0, 0, "the file's language '%s' is not one of this site's; with --strict, not imported "
-			           "into '%s' (for a language of its own: vade i18n add %s)", tag, s->langs[l].code, whole);
-			l = -2;
-		} else if (l > 0) {
-			diag_warn(path, 0, 0, "the file's language '%s' is not one of this site's: imported into '%s' "
-			          "(for a language of its own: vade i18n add %s)", tag, s->langs[l].code, whole);
-		}
+		if (l > 0)
+			l = report_region(s, l, tag, whole, path, strict);
 		free(whole);
 	}
 	free(t);

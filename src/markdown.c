@@ -228,7 +228,7 @@ static bool in_url(const char *done, size_t n, const char *p)
 		memcpy(word, done + w, back);
 	memcpy(word + back, p, fwd);
 	word[back + fwd] = '\0';
-	bool url = strstr(word, "://") || starts(word, "www.") || starts(word, "mailto:");
+	bool url = strstr(word, "://") || !strncasecmp(word, "www.", 4) || !strncasecmp(word, "mailto:", 7);
 	free(word);
 	return url;
 }
@@ -1070,47 +1070,58 @@ static void mark_foreign(const struct md_opts *o, cmark_node *n, int options, cm
 
 /* Replaces table n, some of whose cells are in another language, by a custom block of its HTML with
  * lang and dir on those cells' <td> or <th>: cmark's renderer writes no attributes of ours, and a
- * cell takes no custom inline to carry them. Each cell is one "<td" or "<th" opening in that HTML,
- * in order (text has its '<' escaped, and raw HTML is omitted but with unsafe_html); raw HTML that
- * writes "<td" or "<th" itself (unsafe_html) would be counted too, so such a table is left as it is. */
+ * cell takes no custom inline to carry them. Each such cell gets a text node first that holds
+ * CELL_MARK, which the HTML then has right after the cell's opening tag, whatever raw HTML the
+ * table holds; the mark goes, the attributes go into that tag. Were the mark in the text itself
+ * (the counts differ), the table stays as it is. */
+#define CELL_MARK "\x01vade-cell\x01"
+
 static void mark_foreign_cells(const struct md_opts *o, cmark_node *n, int options, cmark_llist *exts)
 {
-	struct vec cells = VEC_INIT; /* each cell, as a pointer-sized flag: in another language */
+	struct vec marks = VEC_INIT;
 	cmark_iter *it = cmark_iter_new(n);
 	cmark_event_type ev;
-	bool raw = false;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *c = cmark_iter_get_node(it);
-		if (ev != CMARK_EVENT_ENTER)
-			continue;
-		raw = raw || (o->unsafe_html && cmark_node_get_type(c) == CMARK_NODE_HTML_INLINE && cmark_node_get_literal(c) &&
-		              (strcasestr(cmark_node_get_literal(c), "<td") || strcasestr(cmark_node_get_literal(c), "<th")));
-		if (is_cell(c))
-			vec_push(&cells, foreign(o, c) ? (void *)1 : NULL);
+		if (ev == CMARK_EVENT_ENTER && is_cell(c) && foreign(o, c))
+			vec_push(&marks, c);
 	}
 	cmark_iter_free(it);
-	if (raw) {
-		vec_free(&cells);
-		return;
+	for (size_t k = 0; k < marks.n; k++) { /* (after the walk: the iterator would meet them) */
+		cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+		cmark_node_set_literal(t, CELL_MARK);
+		if (!cmark_node_prepend_child(marks.v[k], t))
+			cmark_node_free(t);
+		marks.v[k] = t;
 	}
 	char *html = cmark_render_html(n, options, exts);
+	size_t found = 0;
+	for (const char *q = html; (q = strstr(q, CELL_MARK)); q++)
+		found++;
 	struct buf out = BUF_INIT;
-	const char *p = html;
-	for (size_t k = 0; k < cells.n; k++) {
-		const char *td = strstr(p, "<td"), *th = strstr(p, "<th");
-		while (th && th[3] != '>' && th[3] != ' ') /* <thead> */
-			th = strstr(th + 3, "<th");
-		const char *at = td && (!th || td < th) ? td : th;
-		if (!at)
-			break;
-		buf_add(&out, p, (size_t)(at - p) + 3);
-		if (cells.v[k])
-			foreign_attrs(o, &out);
-		p = at + 3;
+	if (found == marks.n) {
+		const char *p = html;
+		for (const char *m; (m = strstr(p, CELL_MARK));) {
+			const char *tag = m;
+			while (tag > p && *tag != '<')
+				tag--;
+			if (*tag == '<' && (!strncmp(tag, "<td", 3) || !strncmp(tag, "<th", 3))) {
+				buf_add(&out, p, (size_t)(tag - p) + 3);
+				foreign_attrs(o, &out);
+				buf_add(&out, tag + 3, (size_t)(m - tag - 3));
+			} else {
+				buf_add(&out, p, (size_t)(m - p));
+			}
+			p = m + strlen(CELL_MARK);
+		}
+		buf_adds(&out, p);
 	}
-	buf_adds(&out, p);
 	free(html);
-	vec_free(&cells);
+	for (size_t k = 0; k < marks.n; k++)
+		cmark_node_free(marks.v[k]);
+	vec_free(&marks);
+	if (!out.len)
+		return;
 	cmark_node *cb = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
 	cmark_node_set_on_enter(cb, out.p);
 	cmark_node_set_on_exit(cb, "");

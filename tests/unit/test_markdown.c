@@ -105,8 +105,8 @@ int main(void)
 		 "Guide\u202f: `x:y` et https://x.org/a?b=1 ou mailto:\u00e9lise@b.org\u202f! Oui\u202f!"},
 		{"A https://x.org/#!/p et http://[::1]:80/ puis a:\u00e9 \u00e9:a \u03a9:x 8:00", "fr",
 		 "A https://x.org/#!/p et http://[::1]:80/ puis a:\u00e9 \u00e9:a \u03a9:x 8:00"},
-		{"Attention!Danger, C'est \u00e7a?Non; 8:00?Oui www.x.org/?q;r", "fr",
-		 "Attention\u202f!Danger, C\u2019est \u00e7a\u202f?Non\u202f; 8:00\u202f?Oui www.x.org/?q;r"},
+		{"Attention!Danger, C'est \u00e7a?Non; 8:00?Oui www.x.org/?q;r WWW.X.org/a?b MAILTO:a@b.org?x", "fr",
+		 "Attention\u202f!Danger, C\u2019est \u00e7a\u202f?Non\u202f; 8:00\u202f?Oui www.x.org/?q;r WWW.X.org/a?b MAILTO:a@b.org?x"},
 	};
 	for (size_t i = 0; i < sizeof ts / sizeof *ts; i++) {
 		char *got = markdown_typeset(ts[i].in, ts[i].lang);

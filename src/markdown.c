@@ -1024,6 +1024,17 @@ static void foreign_attrs(const struct md_opts *o, struct buf *b)
 	buf_addf(b, "\" dir=\"%s\"", o->foreign_rtl ? "rtl" : "ltr");
 }
 
+/* Puts a custom block holding html (b's bytes) where block n stands, and frees n and b. */
+static void replace_with_html(cmark_node *n, struct buf *b)
+{
+	cmark_node *cb = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+	cmark_node_set_on_enter(cb, b->p ? b->p : "");
+	cmark_node_set_on_exit(cb, "");
+	buf_free(b);
+	cmark_node_replace(n, cb);
+	cmark_node_free(n);
+}
+
 /* Replaces paragraph n, which is in another language, by a custom block of its HTML with lang and dir.
  * The last paragraph of a footnote keeps its node, its text in a <span> with them: cmark writes the
  * footnote's back link inside that paragraph's <p> (html.c), and after a custom block it went outside. */
@@ -1060,12 +1071,7 @@ static void mark_foreign(const struct md_opts *o, cmark_node *n, int options, cm
 		buf_adds(&tag, "</span>");
 	}
 	free(inner);
-	cmark_node *cb = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
-	cmark_node_set_on_enter(cb, tag.p);
-	cmark_node_set_on_exit(cb, "");
-	buf_free(&tag);
-	cmark_node_replace(n, cb);
-	cmark_node_free(n);
+	replace_with_html(n, &tag);
 }
 
 /* Replaces table n, some of whose cells are in another language, by a custom block of its HTML with
@@ -1120,14 +1126,8 @@ static void mark_foreign_cells(const struct md_opts *o, cmark_node *n, int optio
 	for (size_t k = 0; k < marks.n; k++)
 		cmark_node_free(marks.v[k]);
 	vec_free(&marks);
-	if (!out.len)
-		return;
-	cmark_node *cb = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
-	cmark_node_set_on_enter(cb, out.p);
-	cmark_node_set_on_exit(cb, "");
-	buf_free(&out);
-	cmark_node_replace(n, cb);
-	cmark_node_free(n);
+	if (out.len)
+		replace_with_html(n, &out);
 }
 
 /* The footnotes' ids and links in html, as cmark-gfm's renderer writes them
@@ -1256,12 +1256,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			foreign_attrs(o, &tag);
 		buf_add(&tag, inner + 3, il - 3);
 		free(inner);
-		cmark_node *cb = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
-		cmark_node_set_on_enter(cb, tag.p);
-		cmark_node_set_on_exit(cb, "");
-		buf_free(&tag);
-		cmark_node_replace(h, cb);
-		cmark_node_free(h);
+		replace_with_html(h, &tag);
 		if (level == 2 || level == 3) {
 			if (out->ntoc == tcap) {
 				tcap = tcap ? tcap * 2 : 8;

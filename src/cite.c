@@ -23,9 +23,8 @@
 
 /* No scan below has a length limit: a prefix or locator is as long as it is
  * written (Pandoc takes any), and a limit would publish a long one as text.
- * The scans stay linear in the paragraph: the scan back from an '@' stops at
- * the '@' before it, and the scans forward from a '[' stop at the next '['
- * or ']', and only the first '@' after a '[' starts them. */
+ * The scans stay linear in the paragraph: each one, back from an '@' to its
+ * '[' or forward from it (bracket_scan()), stops at the next '@' (or '`'). */
 
 static cmark_syntax_extension *ext;
 static const char MAGIC[] = "vade-cite";
@@ -245,7 +244,7 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		ch = cmark_inline_parser_peek_at(ip, e);
 		reached = e;
 		if (ch == ']' && (cmark_inline_parser_peek_at(ip, e + 1) == '(' ||
-		                  (cmark_inline_parser_peek_at(ip, e + 1) == '[' && cmark_inline_parser_peek_at(ip, e + 2) != '@'))) {
+		                  (cmark_inline_parser_peek_at(ip, e + 1) == '[' && !strchr("@^", cmark_inline_parser_peek_at(ip, e + 2))))) {
 			/* "[see @key](https://...)", "[see @key][ref]": a link's text, which a citation cannot be */
 			int fc = cmark_inline_parser_get_column(ip) - (at - open);
 			refused = xgrow(refused, nrefused, sizeof *refused);
@@ -322,8 +321,8 @@ static cmark_node *postprocess(cmark_syntax_extension *self, cmark_parser *parse
 	cmark_iter_free(it);
 	for (size_t i = 0; i < cites.n; i++) {
 		/* cmark has merged text nodes by now: the '[' is the last one in the
-		 * nearest text siblings that no ']' after it closes (a prefix holds one
-		 * level of brackets: "see [the annex]"). */
+		 * nearest text siblings that no ']' after it closes (a prefix may hold
+		 * brackets: "see [the annex]"; match() refused escaped ones). */
 		cmark_node *n = cites.v[i], *p = cmark_node_previous(n);
 		struct vec prefix = VEC_INIT;
 		const char *lit = NULL, *br = NULL;

@@ -24,7 +24,7 @@
 /* No scan below has a length limit: a prefix or locator is as long as it is
  * written (Pandoc takes any), and a limit would publish a long one as text.
  * The scans stay linear in the paragraph: each one, back from an '@' to its
- * '[' or forward from it (bracket_scan()), stops at the next '@' (or '`'). */
+ * '[' or forward from it (bracket_scan()), stops at the next '@'. */
 
 static cmark_syntax_extension *ext;
 static const char MAGIC[] = "vade-cite";
@@ -119,21 +119,66 @@ static bool escaped(cmark_inline_parser *ip, int k)
 	return bs % 2;
 }
 
-/* From k, the first '@', ']' that closes no '[' after k (escaped brackets are text), or, when
- * locator, ';' (the Arabic one too) outside brackets; the text's end when none. Stopping at
- * '@' keeps every scan within one citation, so the scans of a paragraph stay linear. */
-static int bracket_scan(cmark_inline_parser *ip, int k, bool locator)
+/* The length of the run of backticks at k. */
+static int ticks_at(cmark_inline_parser *ip, int k)
 {
-	for (int d = 0, ch; (ch = cmark_inline_parser_peek_at(ip, k)); k++) {
+	int n = 0;
+	while (cmark_inline_parser_peek_at(ip, k + n) == '`')
+		n++;
+	return n;
+}
+
+/* From k, the first '@', ']' that closes no '[' after k, or, when locator, ';' (the Arabic one
+ * too) outside brackets; the text's end when none. Escaped brackets are text, and a code span
+ * (a run of backticks to the next run as long, CommonMark 6.1) is passed whole. *open is left
+ * with the brackets still open there. Stopping at '@' keeps every scan within one citation, so
+ * the scans of a paragraph stay linear. */
+static int bracket_scan(cmark_inline_parser *ip, int k, bool locator, int *open)
+{
+	int d = 0, ch;
+	for (; (ch = cmark_inline_parser_peek_at(ip, k)); k++) {
 		if (ch == '@' || (locator && !d && (ch == ';' || sep_at(ip, k) == ';')))
 			break;
+		if (ch == '`') {
+			int n = ticks_at(ip, k), j = k + n, c;
+			while ((c = cmark_inline_parser_peek_at(ip, j)) && c != '@' && !(c == '`' && ticks_at(ip, j) == n))
+				j += c == '`' ? ticks_at(ip, j) : 1;
+			k = (c == '`' ? j + n : k + n) - 1; /* (no closing run: the backticks are text) */
+			continue;
+		}
 		if ((ch == '[' || ch == ']') && escaped(ip, k))
 			continue;
 		if (ch == ']' && !d)
 			break;
 		d += ch == '[' ? 1 : ch == ']' ? -1 : 0;
 	}
+	if (open)
+		*open = d;
 	return k;
+}
+
+/* Whether s[0, n) writes a bracket as a character reference (&#91;, &#x5D;, &lsqb;...), which
+ * cmark makes a bracket of the text that postprocess() could not tell from one written. */
+static bool bracket_reference(cmark_inline_parser *ip, int from, int to)
+{
+	static const char *const named[] = {"&lsqb;", "&lbrack;", "&rsqb;", "&rbrack;"};
+	for (int k = from; k < to; k++) {
+		if (cmark_inline_parser_peek_at(ip, k) != '&')
+			continue;
+		char w[12] = {0};
+		for (int i = 0; i < 11 && k + i < to; i++)
+			w[i] = (char)tolower(cmark_inline_parser_peek_at(ip, k + i));
+		for (size_t i = 0; i < sizeof named / sizeof *named; i++)
+			if (!strncmp(w, named[i], strlen(named[i])))
+				return true;
+		if (w[1] == '#') {
+			bool hex = w[2] == 'x';
+			long v = strtol(w + 2 + hex, NULL, hex ? 16 : 10);
+			if (v == '[' || v == ']')
+				return true;
+		}
+	}
+	return false;
 }
 
 /* Notes the key after the '@' at at as read in a form vade cannot read, at column col: an
@@ -176,17 +221,20 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 	if (before != '[' && !isspace(before))
 		return NULL;
 	/* the '[' that opens it: a prefix may hold brackets ("see [the annex]") */
-	int open = -1, depth = 0;
+	int open = -1, depth = 0, farthest = -1; /* (the first '[' of the text before the '@') */
 	bool unreadable = false;
 	for (int b = at - 1; b >= 0; b--) {
 		int ch = cmark_inline_parser_peek_at(ip, b);
-		if (ch == '@' || ch == '`')
-			return NULL;
-		if ((ch == '[' || ch == ']') && escaped(ip, b)) {
-			/* cmark has made it text, which postprocess() could not tell from a bracket */
+		if (ch == '@')
+			break;
+		if (ch == '`' || ((ch == '[' || ch == ']') && escaped(ip, b))) {
+			/* code (which may hold brackets) or an escaped bracket, which cmark has made text
+			 * that postprocess() could not tell from a bracket of the prefix */
 			unreadable = true;
 			continue;
 		}
+		if (ch == '[')
+			farthest = b;
 		if (ch == ']') {
 			depth++;
 		} else if (ch == '[' && depth) {
@@ -196,9 +244,11 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 			break;
 		}
 	}
+	if (open < 0 && unreadable && farthest >= 0) /* code's brackets may have been counted: "[`]` @key]" */
+		open = farthest;
 	if (open < 0)
 		return NULL;
-	if (unreadable) {
+	if (unreadable || bracket_reference(ip, open + 1, at)) {
 		refuse_unread(ip, at, cmark_inline_parser_get_column(ip) - (at - open));
 		return NULL;
 	}
@@ -236,7 +286,7 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 			e = l;
 			/* a locator may hold commas, the Arabic one too ("ص 3، 5"), and brackets ("at [3]");
 			 * a semicolon ends it, and an '@' (which no locator holds) stops it */
-			e = bracket_scan(ip, e, true);
+			e = bracket_scan(ip, e, true, NULL);
 			locator = raw(ip, l, e);
 		}
 		add_item(g, key, prefix, locator);
@@ -260,10 +310,12 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		if (ch != ';' && sep_at(ip, e) != ';')
 			goto fail;
 		/* the next item: an optional prefix, then '@' */
-		int p = e + (ch == ';' ? 1 : 2), q = bracket_scan(ip, p, false);
+		int p = e + (ch == ';' ? 1 : 2), d, q = bracket_scan(ip, p, false, &d);
 		ch = cmark_inline_parser_peek_at(ip, q);
 		reached = q;
-		if (ch != '@' || !(q == p || isspace(cmark_inline_parser_peek_at(ip, q - 1))))
+		/* a bracket left open before the '@' ("; [x @k"): no citation's; a chain of them would
+		 * have each '[' read the paragraph to its end */
+		if (ch != '@' || d || !(q == p || isspace(cmark_inline_parser_peek_at(ip, q - 1))))
 			goto fail;
 		prefix = raw(ip, p, q);
 		pos = q;
@@ -289,7 +341,7 @@ fail:
 	 * text, it was published as "[@smith..." without a word: cite_end_parse() reports it when
 	 * the bibliography has that key (an "[@everyone ...]" of another kind of text stays text). */
 	/* (a bracket never closed is text as written; an '@' starts what comes next) */
-	if (g->n && cmark_inline_parser_peek_at(ip, bracket_scan(ip, reached, false)) == ']') {
+	if (g->n && cmark_inline_parser_peek_at(ip, bracket_scan(ip, reached, false, NULL)) == ']') {
 		int fc = cmark_inline_parser_get_column(ip) - (at - open);
 		refused = xgrow(refused, nrefused, sizeof *refused);
 		refused[nrefused++] = (struct refused){cmark_inline_parser_get_line(ip), fc < 1 ? 1 : fc, UNREAD,

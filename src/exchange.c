@@ -522,7 +522,7 @@ static bool one_paragraph(const char *text)
 /* Whether the line at p would open a block of its own instead of going on
  * with the paragraph (CommonMark 0.30 sections 4 and 5): an ATX heading, a
  * list item, a block quote, a code fence, a thematic break or setext
- * underline, an HTML block. */
+ * underline (an HTML block: html_block_start()). */
 static bool block_start(const char *p)
 {
 	size_t n = strcspn(p, "\n");
@@ -542,8 +542,6 @@ static bool block_start(const char *p)
 		return true;
 	if (!strncmp(p, "```", 3) || !strncmp(p, "~~~", 3))
 		return true;
-	if (*p == '<' && (p[1] == '/' || p[1] == '!' || p[1] == '?' || ((p[1] | 0x20) >= 'a' && (p[1] | 0x20) <= 'z')))
-		return true;
 	/* "[label]: url" (or "[^1]: text"): a link reference definition, which the page would swallow. */
 	if (*p == '[') {
 		const char *c = memchr(p, ']', n);
@@ -557,6 +555,28 @@ static bool block_start(const char *p)
 		return q == e;
 	}
 	return false;
+}
+
+/* Whether the line at p, the first of a paragraph or (first false) a later one, would open an
+ * HTML block (CommonMark 4.6): cmark-gfm reads the line so, where a leading '<' alone said it,
+ * and "<em>Trafic</em> FR" (no block: inline HTML) was escaped into "\<em>", its opening tag shown
+ * as text and its closing tag left raw. Only a paragraph's line can open a block: a heading's or a
+ * table cell's text stands after its marker. */
+static bool html_block_start(const char *p, bool first)
+{
+	if (*p != '<')
+		return false;
+	struct buf b = BUF_INIT;
+	if (!first)
+		buf_adds(&b, "x\n"); /* a paragraph before it: the kinds of block that interrupt one */
+	buf_add(&b, p, strcspn(p, "\r\n"));
+	cmark_node *doc = markdown_parse_blocks(b.p, b.len);
+	bool html = false;
+	for (cmark_node *c = cmark_node_first_child(doc); c; c = cmark_node_next(c))
+		html = html || cmark_node_get_type(c) == CMARK_NODE_HTML_BLOCK;
+	cmark_node_free(doc);
+	buf_free(&b);
+	return html;
 }
 
 /* target made safe for a passage of kind k (see exchange.h), or NULL with *why. Caller frees. */
@@ -578,14 +598,14 @@ static char *fit(enum passage_kind k, const char *target, const char **why)
 	const char *p = target;
 	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
 		p++;
-	bool start = true;
+	bool start = true, first = true;
 	for (; *p; p++) {
 		if (start) {
 			while (*p == ' ' || *p == '\t')
 				p++;
 			if (!*p)
 				break;
-			if (block_start(p)) {
+			if (block_start(p) || (k == PASSAGE_PARAGRAPH && html_block_start(p, first))) {
 				const char *d = p;
 				while (*d >= '0' && *d <= '9')
 					d++;
@@ -596,7 +616,7 @@ static char *fit(enum passage_kind k, const char *target, const char **why)
 				if (!(k == PASSAGE_CELL && *p == '|'))
 					buf_addc(&b, '\\');
 			}
-			start = false;
+			start = first = false;
 		}
 		if (*p == '\r' && p[1] == '\n')
 			continue;

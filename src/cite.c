@@ -252,11 +252,7 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		refuse_unread(ip, at, cmark_inline_parser_get_column(ip) - (at - open));
 		return NULL;
 	}
-	int bs = 0;
-	for (int k = open - 1; k >= 0 && cmark_inline_parser_peek_at(ip, k) == '\\'; k--)
-		bs++;
-	if (bs % 2)
-		return NULL; /* "\[@key]" is text */
+	/* (open is no escaped '[': "\[@key]" is text, the scan passed it) */
 
 	struct group *g = xcalloc(1, sizeof *g);
 	g->magic = MAGIC;

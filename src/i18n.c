@@ -374,10 +374,9 @@ static int file_lang(const struct site *s, const char *tag, const char *path, bo
 	for (char *c = t; *c; c++)
 		*c = *c == '_' ? '-' : *c;
 	/* a POSIX locale's codeset and modifier ("fr_FR.UTF-8", "sr_RS@latin") say nothing of the language */
-	bool more = t[strcspn(t, ".@")] != '\0';
 	t[strcspn(t, ".@")] = '\0';
 	int l = site_lang(s, t); /* BCP 47 tags match whatever their case */
-	if (l > 0 && more && strchr(tag, '@')) {
+	if (l > 0 && strchr(tag, '@')) {
 		/* but a modifier may name a script or a variant ("sr@latin"), which the site's language may not be */
 		l = report_region(s, l, tag, NULL, path, strict); /* (no BCP 47 tag to suggest for it here) */
 	} else if (l <= 0 && strchr(t, '-')) {

@@ -417,10 +417,11 @@ static bool latin_run(const char *s, size_t n, size_t from, size_t *start, size_
  * Unicode's isolate characters (U+2068 ... U+2069), which the bidi
  * algorithm applies across elements alike (UAX #9, X5a-X5c). */
 
-/* A piece of a block's visible text: a text node's literal, or one
- * character standing for a node that cannot be cut (code, a URL shown as
- * its link's text, a line break in the source) or that ends a phrase (an
- * image, a note's mark, raw HTML, a hard line break). */
+/* A piece of a block's visible text: a text node's literal, or what stands
+ * for a node that cannot be cut: a Latin letter for code or a URL shown as
+ * its link's text, a space for a line break in the source, an image or a
+ * note's mark, nothing for a tag of raw HTML, NOT_LATIN for a hard line
+ * break (flatten()). */
 struct piece {
 	cmark_node *n;
 	size_t off, len; /* in the block's string */
@@ -452,6 +453,13 @@ static bool url_text(cmark_node *n)
 	       strstr(cmark_node_get_url(par), lit);
 }
 
+/* Emphasis, strong emphasis or strikethrough (the extension's node). */
+static bool is_emphasis(cmark_node *n)
+{
+	cmark_node_type t = cmark_node_get_type(n);
+	return t == CMARK_NODE_EMPH || t == CMARK_NODE_STRONG || !strcmp(cmark_node_get_type_string(n), "strikethrough");
+}
+
 static void flatten(cmark_node *container, struct flat *f)
 {
 	for (cmark_node *c = cmark_node_first_child(container); c; c = cmark_node_next(c)) {
@@ -471,8 +479,7 @@ static void flatten(cmark_node *container, struct flat *f)
 			flat_put(f, c, " ", false);
 		else if (t == CMARK_NODE_HTML_INLINE) /* a tag of raw HTML shows nothing itself */
 			flat_put(f, c, "", false), f->raw = true;
-		else if (t == CMARK_NODE_EMPH || t == CMARK_NODE_STRONG || t == CMARK_NODE_LINK ||
-		         !strcmp(cmark_node_get_type_string(c), "strikethrough"))
+		else if (t == CMARK_NODE_LINK || is_emphasis(c))
 			flatten(c, f);
 		else /* a hard line break */
 			flat_put(f, c, (char[]){NOT_LATIN, 0}, false);
@@ -510,12 +517,6 @@ static cmark_node *child_toward(cmark_node *anc, cmark_node *n)
 	while (cmark_node_parent(n) != anc)
 		n = cmark_node_parent(n);
 	return n;
-}
-
-static bool is_emphasis(cmark_node *n)
-{
-	cmark_node_type t = cmark_node_get_type(n);
-	return t == CMARK_NODE_EMPH || t == CMARK_NODE_STRONG || !strcmp(cmark_node_get_type_string(n), "strikethrough");
 }
 
 static cmark_node *text_node(const char *lit)

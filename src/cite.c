@@ -16,6 +16,8 @@
 
 #include <cmark-gfm.h>
 #include <ctype.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -24,7 +26,8 @@
 /* No scan below has a length limit: a prefix or locator is as long as it is
  * written (Pandoc takes any), and a limit would publish a long one as text.
  * The scans stay linear in the paragraph: each one, back from an '@' to its
- * '[' or forward from it (bracket_scan()), stops at the next '@'. */
+ * '[' or forward from it (bracket_scan()), stops at the next '@' (the scan
+ * past a group vade cannot read at the UNREAD_ATS-th). */
 
 static cmark_syntax_extension *ext;
 static const char MAGIC[] = "vade-cite";
@@ -51,17 +54,60 @@ static void group_free(cmark_mem *mem, void *p)
 	free(g);
 }
 
-static bool key_start(int c) { return isalnum(c) || c == '_' || c >= 0x80; }
-
-/* Arabic comma and semicolon (U+060C, U+061B) separate like ',' and ';'. */
-static int sep_at(cmark_inline_parser *ip, int pos)
+/* The code point at pos (U+FFFD for a byte that starts none), its length in bytes in *len. */
+static UChar32 cp_at(cmark_inline_parser *ip, int pos, int *len)
 {
-	if (cmark_inline_parser_peek_at(ip, pos) != 0xd8)
-		return 0;
-	int c = cmark_inline_parser_peek_at(ip, pos + 1);
-	return c == 0x8c ? ',' : c == 0x9b ? ';' : 0;
+	uint8_t b[4];
+	int32_t n = 0, i = 0;
+	while (n < 4 && (b[n] = (uint8_t)cmark_inline_parser_peek_at(ip, pos + n)))
+		n++;
+	UChar32 c = 0;
+	if (n)
+		U8_NEXT(b, i, n, c);
+	*len = i ? (int)i : 1;
+	return c < 0 ? 0xfffd : c;
 }
-static bool key_char(int c) { return key_start(c) || (c && strchr(":.#$%&-+?<>~/", c)); }
+
+/* Pandoc's citation keys: they start with a letter, a digit or '_' (of any script: Unicode's
+ * L and N categories), and go on with those, combining marks, and the internal punctuation
+ * ":.#$%&-+?<>~/". Other characters end a key: punctuation of other scripts too ("@smith；",
+ * "@smith»", "@smith" followed by a no-break space), which were read as part of it. */
+static bool key_start(UChar32 c) { return c == '_' || (U_GET_GC_MASK(c) & (U_GC_L_MASK | U_GC_N_MASK)); }
+static bool key_char(UChar32 c)
+{
+	return key_start(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) || (c > 0 && c < 0x80 && strchr(":.#$%&-+?<>~/", (int)c));
+}
+
+/* The separator at pos, ',' or ';', also written in other scripts: the Arabic comma and
+ * semicolon (U+060C, U+061B), the full-width ones (U+FF0C, U+FF1B) and the ideographic comma
+ * (U+3001); *len its length in bytes. 0 when none. */
+static int sep_at(cmark_inline_parser *ip, int pos, int *len)
+{
+	UChar32 c = cp_at(ip, pos, len);
+	switch (c) {
+	case ',': case 0x060c: case 0xff0c: case 0x3001:
+		return ',';
+	case ';': case 0x061b: case 0xff1b:
+		return ';';
+	default:
+		return 0;
+	}
+}
+
+/* The end of the key that starts at k (k itself when none does): a key may not end in
+ * punctuation ("[@smith.]", Pandoc). A braced key ("@{Smith 2020}", Pandoc's form for a key with
+ * other characters) is read by match(). */
+static int key_end(cmark_inline_parser *ip, int k)
+{
+	int len, e = k;
+	if (!key_start(cp_at(ip, k, &len)))
+		return k;
+	for (UChar32 c; (c = cp_at(ip, e, &len)) && key_char(c);)
+		e += len;
+	while (e > k + 1 && strchr(":.#$%&-+?<>~/", cmark_inline_parser_peek_at(ip, e - 1)))
+		e--;
+	return e;
+}
 
 /* Trimmed copy of the raw text [a, b), or NULL when empty. */
 static char *raw(cmark_inline_parser *ip, int a, int b)
@@ -128,16 +174,16 @@ static int ticks_at(cmark_inline_parser *ip, int k)
 	return n;
 }
 
-/* From k, the first '@', ']' that closes no '[' after k, or, when locator, ';' (the Arabic one
- * too) outside brackets; the text's end when none. Escaped brackets are text, and a code span
- * (a run of backticks to the next run as long, CommonMark 6.1) is passed whole. *open is left
- * with the brackets still open there. Stopping at '@' keeps every scan within one citation, so
- * the scans of a paragraph stay linear. */
-static int bracket_scan(cmark_inline_parser *ip, int k, bool locator, int *open)
+/* From k, the first '@' after the first ats ones, ']' that closes no '[' after k, or, when
+ * locator, a semicolon (sep_at) outside brackets; the text's end when none. Escaped brackets are
+ * text, and a code span (a run of backticks to the next run as long, CommonMark 6.1) is passed
+ * whole. *open is left with the brackets still open there. Stopping at an '@' keeps every scan
+ * within a bounded number of citations, so the scans of a paragraph stay linear. */
+static int bracket_scan(cmark_inline_parser *ip, int k, bool locator, int ats, int *open)
 {
-	int d = 0, ch;
+	int d = 0, ch, len;
 	for (; (ch = cmark_inline_parser_peek_at(ip, k)); k++) {
-		if (ch == '@' || (locator && !d && (ch == ';' || sep_at(ip, k) == ';')))
+		if ((ch == '@' && ats-- <= 0) || (locator && !d && sep_at(ip, k, &len) == ';'))
 			break;
 		if (ch == '`') {
 			int n = ticks_at(ip, k), j = k + n, c;
@@ -185,17 +231,17 @@ static bool bracket_reference(cmark_inline_parser *ip, int from, int to)
  * error when the bibliography has it (cite_end_parse()). */
 static void refuse_unread(cmark_inline_parser *ip, int at, int col)
 {
-	int k = at + 1;
-	while (key_char(cmark_inline_parser_peek_at(ip, k)) && !sep_at(ip, k))
-		k++;
-	while (k > at + 2 && !key_start(cmark_inline_parser_peek_at(ip, k - 1)))
-		k--;
-	if (k <= at + 1 || !key_start(cmark_inline_parser_peek_at(ip, at + 1)))
+	int k = key_end(ip, at + 1);
+	if (k == at + 1)
 		return;
 	refused = xgrow(refused, nrefused, sizeof *refused);
 	refused[nrefused++] = (struct refused){cmark_inline_parser_get_line(ip), col < 1 ? 1 : col, UNREAD,
 	                                       raw(ip, at + 1, k)};
 }
+
+/* How many more '@' the scan for the ']' of a group it could not read passes: each '@' is passed
+ * by the scans of at most this many groups before it. */
+enum { UNREAD_ATS = 32 };
 
 static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cmark_node *parent,
                          unsigned char c, cmark_inline_parser *ip)
@@ -260,34 +306,36 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 	int pos = at, reached = at; /* how far the reading got */
 	for (;;) {
 		/* pos is at '@' */
-		int k = pos + 1;
-		if (!key_start(cmark_inline_parser_peek_at(ip, k)))
-			goto fail;
-		while (key_char(cmark_inline_parser_peek_at(ip, k)) && !sep_at(ip, k))
-			k++;
-		/* Pandoc: a key may not end in punctuation ("[@smith.]"). */
-		while (k > pos + 2 && !key_start(cmark_inline_parser_peek_at(ip, k - 1)))
-			k--;
-		if (k <= pos + 1)
-			goto fail; /* "[@،]": no key at all */
-		char *key = raw(ip, pos + 1, k);
+		int k, len;
+		char *key;
+		if (cmark_inline_parser_peek_at(ip, pos + 1) == '{') {
+			/* Pandoc's braced key, "@{Smith, 2020}": any characters but braces and ']' */
+			int b = pos + 2, ch;
+			while ((ch = cmark_inline_parser_peek_at(ip, b)) && !strchr("{}]@\n", ch))
+				b++;
+			if (ch != '}' || !(key = raw(ip, pos + 2, b)))
+				goto fail;
+			k = b + 1;
+		} else {
+			if ((k = key_end(ip, pos + 1)) == pos + 1)
+				goto fail; /* "[@،]": no key at all */
+			key = raw(ip, pos + 1, k);
+		}
 		int e = k;
 		reached = k;
 		while (cmark_inline_parser_peek_at(ip, e) == ' ')
 			e++;
 		char *locator = NULL;
-		int ch = cmark_inline_parser_peek_at(ip, e);
-		if (ch == ',' || sep_at(ip, e) == ',') {
-			int l = e + (ch == ',' ? 1 : 2);
-			e = l;
+		if (sep_at(ip, e, &len) == ',') {
+			int l = e + len;
 			/* a locator may hold commas, the Arabic one too ("ص 3، 5"), and brackets ("at [3]");
 			 * a semicolon ends it, and an '@' (which no locator holds) stops it */
-			e = bracket_scan(ip, e, true, NULL);
+			e = bracket_scan(ip, l, true, 0, NULL);
 			locator = raw(ip, l, e);
 		}
 		add_item(g, key, prefix, locator);
 		prefix = NULL;
-		ch = cmark_inline_parser_peek_at(ip, e);
+		int ch = cmark_inline_parser_peek_at(ip, e);
 		reached = e;
 		if (ch == ']' && (cmark_inline_parser_peek_at(ip, e + 1) == '(' ||
 		                  (cmark_inline_parser_peek_at(ip, e + 1) == '[' && !strchr("@^", cmark_inline_parser_peek_at(ip, e + 2))))) {
@@ -303,10 +351,10 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 			pos = e + 1;
 			break;
 		}
-		if (ch != ';' && sep_at(ip, e) != ';')
+		if (sep_at(ip, e, &len) != ';')
 			goto fail;
 		/* the next item: an optional prefix, then '@' */
-		int p = e + (ch == ';' ? 1 : 2), d, q = bracket_scan(ip, p, false, &d);
+		int p = e + len, d, q = bracket_scan(ip, p, false, 0, &d);
 		ch = cmark_inline_parser_peek_at(ip, q);
 		reached = q;
 		/* a bracket left open before the '@' ("; [x @k"): no citation's; a chain of them would
@@ -337,7 +385,8 @@ fail:
 	 * text, it was published as "[@smith..." without a word: cite_end_parse() reports it when
 	 * the bibliography has that key (an "[@everyone ...]" of another kind of text stays text). */
 	/* (a bracket never closed is text as written; an '@' starts what comes next) */
-	if (g->n && cmark_inline_parser_peek_at(ip, bracket_scan(ip, reached, false, NULL)) == ']') {
+	/* ("[@smith and @jones]": the scan passes a few more '@', and stays linear) */
+	if (g->n && cmark_inline_parser_peek_at(ip, bracket_scan(ip, reached, false, UNREAD_ATS, NULL)) == ']') {
 		int fc = cmark_inline_parser_get_column(ip) - (at - open);
 		refused = xgrow(refused, nrefused, sizeof *refused);
 		refused[nrefused++] = (struct refused){cmark_inline_parser_get_line(ip), fc < 1 ? 1 : fc, UNREAD,

@@ -558,10 +558,10 @@ static bool block_start(const char *p)
 }
 
 /* Whether the line at p, the first of a paragraph or (first false) a later one, would open an
- * HTML block (CommonMark 4.6): cmark-gfm reads the line so, where a leading '<' alone said it,
- * and "<em>Trafic</em> FR" (no block: inline HTML) was escaped into "\<em>", its opening tag shown
- * as text and its closing tag left raw. Only a paragraph's line can open a block: a heading's or a
- * table cell's text stands after its marker. */
+ * HTML block (CommonMark 4.6), which fit() refuses: cmark-gfm reads the line so, where a leading
+ * '<' alone said it, and "<em>Trafic</em> FR" (no block: inline HTML) was escaped into "\<em>",
+ * its opening tag shown as text and its closing tag left raw. Only a paragraph's line can open a
+ * block: a heading's or a table cell's text stands after its marker. */
 static bool html_block_start(const char *p, bool first)
 {
 	if (*p != '<')
@@ -605,7 +605,18 @@ static char *fit(enum passage_kind k, const char *target, const char **why)
 				p++;
 			if (!*p)
 				break;
-			if (block_start(p) || (k == PASSAGE_PARAGRAPH && html_block_start(p, first))) {
+			if (k == PASSAGE_PARAGRAPH && html_block_start(p, first)) {
+				/* Escaping its '<' would publish the opening tag as text and leave the rest
+				 * raw ("<div>Bienvenue</div> sur ce site": "\<div>" then a stray "</div>") */
+				*why = first ? "it starts with HTML that opens an HTML block (CommonMark 4.6), not a paragraph: "
+				               "start it with text, or write \\< for a '<' that is text"
+				             : "a line of it starts with HTML that opens an HTML block (CommonMark 4.6) and "
+				               "ends the paragraph: join the line to the one before, or write \\< for a '<' "
+				               "that is text";
+				buf_free(&b);
+				return NULL;
+			}
+			if (block_start(p)) {
 				const char *d = p;
 				while (*d >= '0' && *d <= '9')
 					d++;
@@ -652,7 +663,6 @@ static char *fit(enum passage_kind k, const char *target, const char **why)
 		b.p[b.len] = '\0';
 	}
 	char *out = buf_detach(&b, NULL);
-	*why = NULL;
 	if (!*out)
 		*why = "it is empty once white space is taken off";
 	else if (k == PASSAGE_PARAGRAPH && !one_paragraph(out))

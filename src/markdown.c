@@ -233,8 +233,11 @@ static bool in_url(const char *done, size_t n, const char *p)
 	return url;
 }
 
-/* French: a narrow no-break space before ; : ! ? and inside guillemets; curly quotes become guillemets. */
-static char *french(const char *s, bool after_inline)
+/* French: a narrow no-break space before ; : ! ? and inside guillemets; curly quotes become guillemets.
+ * after_inline: the text follows an inline node (emphasis, a link, code), after_token: a link or
+ * code, which a mark right after it and glued to what follows continues ("?subject=x" after the
+ * part of a mailto: URL the autolink extension linked). */
+static char *french(const char *s, bool after_inline, bool after_token)
 {
 	struct buf b = BUF_INIT;
 	for (const char *p = s; *p;) {
@@ -258,9 +261,14 @@ static char *french(const char *s, bool after_inline)
 		if (c == ';' || c == ':' || c == '!' || c == '?') {
 			/* no mark inside a URL is punctuation, nor a colon between letters or digits (x:y, 8:00,
 			 * a:é): a URL or code in a plain-text title has no nodes to keep them apart */
-			bool url = (p[1] && !isspace((unsigned char)p[1]) && in_url(b.p, b.len, p)) || /* (at a URL's end: the sentence's) */
+			bool glued = p[1] && !isspace((unsigned char)p[1]); /* (at a URL's end: the sentence's) */
+			char before = b.len ? b.p[b.len - 1] : 0;
+			bool url = (glued && in_url(b.p, b.len, p)) || (glued && p == s && after_token) ||
 			           (c == ':' && b.len && word_char(b.p + b.len - utf8_last(b.p, b.len), utf8_last(b.p, b.len)) &&
-			            word_char(p + 1, strnlen(p + 1, 4)));
+			            word_char(p + 1, strnlen(p + 1, 4))) ||
+			           /* a colon of a path or an address: C:\dir, [::1]:8080, fe80::1, std::map */
+			           (c == ':' && ((before && strchr(":[", before)) || (p[1] && strchr(":\\/", p[1])) ||
+			                         (before == ']' && isdigit((unsigned char)p[1]))));
 			bool time = c == ':' && isdigit((unsigned char)p[1]) &&
 			            (b.len ? isdigit((unsigned char)b.p[b.len - 1]) : after_inline); /* 12:30, **12**:30 */
 			if (!url && !time && (b.len || (after_inline && p == s))) {
@@ -652,7 +660,8 @@ static void typography(cmark_node *doc, const char *lang, bool rtl, const struct
 		cmark_node *prev = cmark_node_previous(n);
 		cmark_node_type pt = prev ? cmark_node_get_type(prev) : CMARK_NODE_NONE;
 		bool after_inline = prev && pt != CMARK_NODE_TEXT && pt != CMARK_NODE_SOFTBREAK && pt != CMARK_NODE_LINEBREAK;
-		char *t = fr ? french(cmark_node_get_literal(n), after_inline)
+		bool after_token = pt == CMARK_NODE_LINK || pt == CMARK_NODE_CODE;
+		char *t = fr ? french(cmark_node_get_literal(n), after_inline, after_token)
 		             : guil ? guillemets(cmark_node_get_literal(n)) : NULL;
 		if (t) {
 			cmark_node_set_literal(n, t);

@@ -137,11 +137,11 @@ static void add_item(struct group *g, char *key, char *prefix, char *locator)
  * citation's bracket, and came out inside another) or for part of emphasis
  * that ends inside its brackets. cite_end_parse() reports them (same thread,
  * same parse). */
-enum refusal { IN_CELL, CROSSED, UNREAD };
+enum refusal { IN_CELL, CROSSED, UNREAD, IN_URL };
 struct refused {
 	int line, col;
 	enum refusal why;
-	char *key;              /* UNREAD: the first key read, reported when the bibliography has it */
+	char *key;              /* UNREAD, IN_URL: the first key read, reported when the bibliography has it */
 };
 static _Thread_local struct refused *refused;
 static _Thread_local size_t nrefused;
@@ -405,6 +405,47 @@ static struct group *group_of(cmark_node *n)
 	return g && g->magic == MAGIC ? g : NULL;
 }
 
+/* A citation a URL took in ("https://x.org/a[@key]": the autolink extension reads brackets as part
+ * of a bare URL, and the citation's '@' never reaches match()): noted as read in a form vade cannot
+ * read, at its '[' (cite_end_parse() reports it when the bibliography has the key: IN_URL). The place is
+ * the link text's, which cmark-gfm gives right. */
+static void refuse_in_url(cmark_node *link)
+{
+	cmark_node *t = cmark_node_first_child(link);
+	const char *lit = t && cmark_node_get_type(t) == CMARK_NODE_TEXT ? cmark_node_get_literal(t) : NULL;
+	const char *url = cmark_node_get_url(link);
+	if (!lit || !url || !strstr(url, lit)) /* a link written [text](url) shows its brackets */
+		return;
+	for (const char *b = strstr(lit, "[@"); b; b = strstr(b + 1, "[@")) {
+		const char *k = b + 2, *e = k;
+		int32_t i = 0, n = (int32_t)strlen(k);
+		UChar32 c;
+		U8_NEXT((const uint8_t *)k, i, n, c);
+		if (!key_start(c))
+			continue;
+		for (i = 0; i < n;) {
+			U8_NEXT((const uint8_t *)k, i, n, c);
+			if (!key_char(c))
+				break;
+			e = k + i;
+		}
+		while (e > k + 1 && strchr(":.#$%&-+?<>~/", e[-1]))
+			e--;
+		int line = cmark_node_get_start_line(t), col = cmark_node_get_start_column(t);
+		cmark_node *next = cmark_node_next(link), *prev = cmark_node_previous(link);
+		if (line <= 0 && next && cmark_node_get_start_line(next) > 0) {
+			/* the extension's postprocess gives a URL with a scheme no place: the text around has one */
+			line = cmark_node_get_start_line(next);
+			col = cmark_node_get_start_column(next) - (int)strlen(lit);
+		} else if (line <= 0 && prev && cmark_node_get_type(prev) == CMARK_NODE_TEXT && cmark_node_get_start_line(prev) > 0) {
+			line = cmark_node_get_start_line(prev);
+			col = cmark_node_get_start_column(prev) + (int)strlen(cmark_node_get_literal(prev));
+		}
+		refused = xgrow(refused, nrefused, sizeof *refused);
+		refused[nrefused++] = (struct refused){line, col < 1 ? 1 : col + (int)(b - lit), IN_URL, xstrndup(k, (size_t)(e - k))};
+	}
+}
+
 static cmark_node *postprocess(cmark_syntax_extension *self, cmark_parser *parser, cmark_node *root)
 {
 	(void)self;
@@ -412,9 +453,13 @@ static cmark_node *postprocess(cmark_syntax_extension *self, cmark_parser *parse
 	struct vec cites = VEC_INIT;
 	cmark_iter *it = cmark_iter_new(root);
 	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE)
-		if (ev == CMARK_EVENT_ENTER && group_of(cmark_iter_get_node(it)))
-			vec_push(&cites, cmark_iter_get_node(it));
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev == CMARK_EVENT_ENTER && group_of(n))
+			vec_push(&cites, n);
+		else if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_LINK)
+			refuse_in_url(n);
+	}
 	cmark_iter_free(it);
 	for (size_t i = 0; i < cites.n; i++) {
 		/* cmark has merged text nodes by now: the '[' is the last one in the
@@ -830,7 +875,12 @@ void cite_end_parse(struct cite_ctx *c, cmark_node *doc)
 			           "a citation cannot stand inside a link's or an image's text, nor its brackets hold only "
 			           "part of an emphasis; cite after the link, and keep *emphasis* wholly inside or outside "
 			           "the brackets");
-		else if (c->refs && find_key(c->refs, refused[i].key) >= 0)
+		else if (refused[i].why == IN_URL && c->refs && find_key(c->refs, refused[i].key) >= 0)
+			diag_error(src, line, col,
+			           "the web address before it takes in the citation of '@%s' ([ and @ may be part of a URL), "
+			           "which would be published as part of the link: put a space between the address and [@%s]",
+			           refused[i].key, refused[i].key);
+		else if (refused[i].why == UNREAD && c->refs && find_key(c->refs, refused[i].key) >= 0)
 			diag_error(src, line, col,
 			           "this cites '@%s' in a form vade cannot read, and would be published as it is written: "
 			           "write [@%s], [@%s, locator] (a comma, then the page or section) "

@@ -370,7 +370,11 @@ static int report_region(const struct site *s, int l, const char *tag, const cha
  * translation goes into the site's one, which a language of its own would keep apart. */
 static int file_lang(const struct site *s, const char *tag, const char *path, bool strict)
 {
-	char *t = xstrdup(tag);
+	/* white space around it is no part of it ("Language: fr ", as some editors leave it) */
+	tag += strspn(tag, " \t\r\n");
+	char *t = xstrndup(tag, strlen(tag));
+	for (size_t n = strlen(t); n && strchr(" \t\r\n", t[n - 1]); n--)
+		t[n - 1] = '\0';
 	for (char *c = t; *c; c++)
 		*c = *c == '_' ? '-' : *c;
 	/* a POSIX locale's codeset and modifier ("fr_FR.UTF-8", "sr_RS@latin") say nothing of the language */
@@ -380,7 +384,10 @@ static int file_lang(const struct site *s, const char *tag, const char *path, bo
 		/* but a modifier may name a script or a variant ("sr@latin"), which the site's language may not be */
 		l = report_region(s, l, tag, NULL, path, strict); /* (no BCP 47 tag to suggest for it here) */
 	} else if (l <= 0 && strchr(t, '-')) {
-		char *whole = xstrdup(t);
+		char *why = NULL, *whole = langtag_canon(t, &why); /* "fr-ca" is suggested as fr-CA */
+		if (!whole)
+			whole = xstrdup(t);
+		free(why);
 		t[strcspn(t, "-")] = '\0';
 		l = site_lang(s, t);
 		if (l > 0)

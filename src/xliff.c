@@ -654,6 +654,12 @@ int xliff_read(const char *path, struct unit_list *u)
 		free(text);
 		return -1;
 	}
+	if (!wide && len >= 6 && !memcmp(text, "\xef\xbb\xbf\xef\xbb\xbf", 6)) {
+		/* libxml2 takes the first and says only "Start tag expected" of the second */
+		diag_error(path, 1, 1, "the file starts with two byte order marks: remove one");
+		free(text);
+		return -1;
+	}
 	struct xml_err err;
 	xml_begin(&err);
 	/* No XML_PARSE_NOENT (entities stay references), DTDLOAD, DTDATTR or

@@ -246,23 +246,33 @@ static int l_page_with_layout(lua_State *L)
 	return 1;
 }
 
-/* t(key [, {name = value}]): the UI string, "{name}" replaced by the value. */
+/* t(key [, {name = value}]): the UI string, "{name}" replaced by the value. A string the page's
+ * language has not, taken from the default language written the other way (an English "Id." on
+ * a Hebrew page), is put between the Unicode isolates of its direction (UAX #9, 2.4: U+2066 or
+ * U+2067 ... U+2069): its words keep their order and its full stop its place, in the text and in
+ * the attributes where templates use it, which markup could not reach. */
 static int l_t(lua_State *L)
 {
 	struct worker *w = worker_of(L);
+	const struct site *s = w->sh->s;
 	const char *key = luaL_checkstring(L, 1);
-	const char *v = site_ui(w->sh->s, w->job->lang, key);
+	const char *v = site_ui(s, w->job->lang, key);
 	if (!v)
 		return luaL_error(L, "no UI string '%s' in content/i18n/ or the theme's i18n/", key);
-	if (lua_isnoneornil(L, 2)) {
+	bool isolate = w->job->lang && v == site_ui(s, 0, key) && strcmp(s->langs[w->job->lang].dir, s->langs[0].dir);
+	bool values = !lua_isnoneornil(L, 2); /* (asked before the buffer takes a place on the stack) */
+	if (!values && !isolate) {
 		lua_pushstring(L, v);
 		return 1;
 	}
-	luaL_checktype(L, 2, LUA_TTABLE);
+	if (values)
+		luaL_checktype(L, 2, LUA_TTABLE);
 	luaL_Buffer b;
 	luaL_buffinit(L, &b);
+	if (isolate)
+		luaL_addstring(&b, strcmp(s->langs[0].dir, "rtl") ? "\u2066" : "\u2067");
 	for (const char *p = v; *p;) {
-		const char *close = p[0] == '{' ? strchr(p, '}') : NULL;
+		const char *close = p[0] == '{' && values ? strchr(p, '}') : NULL;
 		if (close && close - p < 64) {
 			lua_pushlstring(L, p + 1, (size_t)(close - p - 1));
 			lua_gettable(L, 2);
@@ -275,6 +285,8 @@ static int l_t(lua_State *L)
 		}
 		luaL_addchar(&b, *p++);
 	}
+	if (isolate)
+		luaL_addstring(&b, "\u2069");
 	luaL_pushresult(&b);
 	return 1;
 }

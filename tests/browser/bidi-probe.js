@@ -91,6 +91,16 @@
         if (why) bad.push(`"${c.textContent}": ${why}`);
       }
       lines.push(bad.length ? `FAIL bidi cite ${page}: ${bad.join('; ')}` : `ok bidi cite ${page} (${cites} titles)`);
+      // ui: the theme's words of a note ("Id.", "supra"), which a language without UI strings of
+      // its own takes from a left-to-right one, read left to right with their full stop.
+      let words = 0; bad = [];
+      for (const el of root.querySelectorAll('li[id^="note-"] i')) {
+        if (!latin.test(el.textContent)) continue;
+        words++;
+        const why = ltr(chars(el));
+        if (why) bad.push(`"${el.textContent}": ${why}`);
+      }
+      lines.push(bad.length ? `FAIL bidi ui ${page}: ${bad.join('; ')}` : `ok bidi ui ${page} (${words} words)`);
     }
     const pre = document.createElement('pre');
     pre.id = 'bidi-result';

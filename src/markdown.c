@@ -731,22 +731,137 @@ static void unwrap(cmark_node *n)
 	cmark_node_free(n);
 }
 
-/* Where a link or image starts in the page's source. cmark-gfm gives a
- * link in angle brackets (<https://...>) the column of its '<' counted from
- * the start of the paragraph's or cell's text, not of the line
- * (make_autolink() in inlines.c adds neither the line's nor the block's
- * offset), so two in one cell said one place; its text, made by
- * make_str_with_entities(), has the right one, a column after the '<'. A
- * [link](...)'s text starts a column after its '[' too, and on its line,
- * where cmark gives the link the line its text ends on ("[two\nlines](u)");
- * the autolink extension gives a link and its text one place. */
-static void link_place(const struct md_opts *o, cmark_node *n, int *line, int *col)
+/* The text being rendered, by lines, for link_place() to check a place against: the index is
+ * made when the first place is checked. */
+struct src_lines {
+	const char *text;
+	size_t len;
+	size_t *off;            /* off[l - 1]: where line l starts, off[n] = len */
+	int n;
+};
+
+static void src_lines_free(struct src_lines *sl) { free(sl->off); }
+
+/* The offset of line l, byte column c (both 1-based), or SIZE_MAX outside the text. */
+static size_t src_offset(struct src_lines *sl, int l, int c)
+{
+	if (!sl->off) {
+		size_t cap = 64;
+		sl->off = xmalloc(cap * sizeof *sl->off);
+		sl->off[sl->n = 0] = 0;
+		for (size_t i = 0; i < sl->len; i++)
+			if (sl->text[i] == '\n' || (sl->text[i] == '\r' && (i + 1 == sl->len || sl->text[i + 1] != '\n'))) {
+				if ((size_t)sl->n + 2 >= cap)
+					sl->off = xrealloc(sl->off, (cap *= 2) * sizeof *sl->off);
+				sl->off[++sl->n] = i + 1;
+			}
+		sl->off[++sl->n] = sl->len;
+	}
+	if (l < 1 || l > sl->n || c < 1 || sl->off[l - 1] + (size_t)(c - 1) >= sl->off[l])
+		return SIZE_MAX;
+	return sl->off[l - 1] + (size_t)(c - 1);
+}
+
+/* The line and byte column of offset k. */
+static void src_place(const struct src_lines *sl, size_t k, int *l, int *c)
+{
+	int lo = 0, hi = sl->n - 1; /* the last line start <= k */
+	while (lo < hi) {
+		int mid = (lo + hi + 1) / 2;
+		if (sl->off[mid] <= k)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	*l = lo + 1;
+	*c = (int)(k - sl->off[lo]) + 1;
+}
+
+/* The '[' whose bracket the ']' at k closes, or SIZE_MAX: nested pairs and escaped brackets are
+ * passed; from at most `from`. */
+static size_t open_bracket(const char *t, size_t from, size_t k)
+{
+	int depth = 0;
+	while (k-- > from) {
+		size_t bs = 0;
+		while (k - bs > from && t[k - bs - 1] == '\\')
+			bs++;
+		if (bs % 2 || (t[k] != '[' && t[k] != ']'))
+			continue;
+		if (t[k] == ']')
+			depth++;
+		else if (depth-- == 0)
+			return k;
+	}
+	return SIZE_MAX;
+}
+
+/* Where a link or image starts in the page's source. cmark-gfm's inline places are counted from
+ * a block's first line in ways that miss the source in several cases (a link in angle brackets:
+ * the column from the start of the paragraph's text; a lazy continuation line, a line indented
+ * unlike the first, a tab: the first line's offset; the line after a backslash hard break: the
+ * line before; a [link]'s own place: the line its text ends on). The place is taken from the
+ * link's text where that is better, then checked against the source: when no '[', '!' or '<'
+ * stands there, the link is found in its block's lines by its destination as written
+ * ("](url", "<url>"), the n-th of the block's links to it being its n-th occurrence. */
+static void link_place(const struct md_opts *o, struct src_lines *sl, cmark_node *n, int *line, int *col)
 {
 	int l = cmark_node_get_start_line(n), c = cmark_node_get_start_column(n);
 	cmark_node *t = cmark_node_first_child(n);
-	if (cmark_node_get_type(n) == CMARK_NODE_LINK && t && cmark_node_get_start_line(t) > 0 &&
+	bool image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
+	if (!image && t && cmark_node_get_start_line(t) > 0 &&
 	    cmark_node_get_start_column(t) > 1 && (cmark_node_get_start_line(t) != l || cmark_node_get_start_column(t) != c))
 		l = cmark_node_get_start_line(t), c = cmark_node_get_start_column(t) - 1;
+	size_t k = sl && sl->text ? src_offset(sl, l, c) : SIZE_MAX;
+	const char *url = cmark_node_get_url(n), *lit = t ? cmark_node_get_literal(t) : NULL;
+	cmark_node *block = cmark_node_parent(n);
+	while (block && (cmark_node_get_type(block) & CMARK_NODE_TYPE_MASK) != CMARK_NODE_TYPE_BLOCK)
+		block = cmark_node_parent(block);
+	if (block && cmark_node_get_type(cmark_node_parent(block)) != CMARK_NODE_DOCUMENT &&
+	    !strcmp(cmark_node_get_type_string(block), "table_cell"))
+		block = cmark_node_parent(block); /* (a cell's places are its row's) */
+	/* (a bare URL, which the autolink extension links, stands as its text: "www.x.org", a suffix
+	 * of its URL) */
+	size_t ll = lit ? strlen(lit) : 0, ul0 = url ? strlen(url) : 0;
+	bool bare = k != SIZE_MAX && !image && ll >= 4 && ll <= ul0 && !strcmp(url + ul0 - ll, lit) &&
+	            strpbrk(lit, ".@:") && !strncmp(sl->text + k, lit, ll);
+	if (sl && sl->text && (k == SIZE_MAX || !strchr(image ? "!" : "[<", sl->text[k])) && !bare && url && *url && block) {
+		/* the n-th link of the block to url */
+		size_t nth = 0;
+		cmark_iter *it = cmark_iter_new(block);
+		cmark_event_type ev;
+		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+			cmark_node *m = cmark_iter_get_node(it);
+			if (m == n)
+				break;
+			if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(m) == cmark_node_get_type(n) && cmark_node_get_url(m) &&
+			    !strcmp(cmark_node_get_url(m), url))
+				nth++;
+		}
+		cmark_iter_free(it);
+		size_t from = src_offset(sl, cmark_node_get_start_line(block), 1);
+		size_t to = cmark_node_get_end_line(block) < sl->n ? sl->off[cmark_node_get_end_line(block)] : sl->len;
+		size_t ul = strlen(url), found = SIZE_MAX;
+		for (size_t i = from; from != SIZE_MAX && i + ul < to && found == SIZE_MAX; i++) {
+			const char *d = sl->text + i;
+			size_t at = SIZE_MAX;
+			if (d[0] == ']' && d[1] == '(') { /* "](url" or "](<url>" */
+				size_t u = i + 2 + (d[2] == '<');
+				if (u + ul <= to && !memcmp(sl->text + u, url, ul) && (at = open_bracket(sl->text, from, i)) != SIZE_MAX &&
+				    image && !(at > from && sl->text[at - 1] == '!'))
+					at = SIZE_MAX;
+				else if (at != SIZE_MAX && image)
+					at--;
+			} else if (d[0] == '<' && !image && lit && i + 1 + strlen(lit) < to && !memcmp(d + 1, lit, strlen(lit)) &&
+			           d[1 + strlen(lit)] == '>') {
+				at = i; /* <https://...>, <name@example.org> */
+			}
+			if (at != SIZE_MAX && nth-- == 0)
+				found = at;
+		}
+		if (found != SIZE_MAX)
+			src_place(sl, found, &l, &c);
+	}
 	diag_place(&o->at, l, c, line, col);
 }
 
@@ -1178,6 +1293,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	buf_init(&out->html);
 
 	struct vec links = VEC_INIT;
+	struct src_lines sl = {text, len, NULL, 0};
 	struct idset ids = {.map = STRMAP_INIT_OWNED};
 	size_t tcap = 0;
 	bool dropped = !o->drop_first_h1;
@@ -1203,14 +1319,21 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			title_notes(o, heads.v[i]);
 			break;
 		}
+	/* (every place first: link_place() counts a block's links to a URL, which unwrap() takes away) */
+	int (*at)[2] = xcalloc(links.n + 1, sizeof *at);
+	for (size_t i = 0; i < links.n; i++) {
+		cmark_node *n = links.v[i];
+		const char *url = cmark_node_get_url(n);
+		if (url && !esc_url_allowed(url, cmark_node_get_type(n) == CMARK_NODE_IMAGE))
+			link_place(o, &sl, n, &at[i][0], &at[i][1]);
+	}
 	for (size_t i = 0; i < links.n; i++) {
 		cmark_node *n = links.v[i];
 		bool image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
 		const char *url = cmark_node_get_url(n);
 		if (!url || esc_url_allowed(url, image))
 			continue;
-		int fl, fc;
-		link_place(o, n, &fl, &fc);
+		int fl = at[i][0], fc = at[i][1];
 		diag_warn(o->src ? o->src : "content", fl, fc, "%s with a URL whose scheme vade does not publish; left without "
 		          "a target (see vade(5), MARKDOWN)", image ? "image" : "link");
 		/* its text stays, without an element that would still lead somewhere (<a href=""> is the page
@@ -1219,6 +1342,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		unwrap(n);
 		links.v[i] = NULL;
 	}
+	free(at);
 	/* Citations are numbered in reading order before anything is rendered. */
 	if (o->cite)
 		cite_end_parse(o->cite, doc);
@@ -1235,7 +1359,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		if (esc_url_external(url) || !o->link)
 			continue;
 		int line, col;
-		link_place(o, n, &line, &col);
+		link_place(o, &sl, n, &line, &col);
 		char *nu = o->link(o->link_ctx, url, image, line, col);
 		if (nu) {
 			cmark_node_set_url(n, nu);
@@ -1277,6 +1401,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		buf_free(&txt);
 	}
 	vec_free(&heads);
+	src_lines_free(&sl);
 	vec_free(&links);
 	if (o->nforeign) {
 		struct vec paras = VEC_INIT, tables = VEC_INIT;

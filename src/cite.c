@@ -137,7 +137,7 @@ static void add_item(struct group *g, char *key, char *prefix, char *locator)
  * citation's bracket, and came out inside another) or for part of emphasis
  * that ends inside its brackets. cite_end_parse() reports them (same thread,
  * same parse). */
-enum refusal { IN_CELL, CROSSED, UNREAD, IN_URL };
+enum refusal { IN_CELL, CROSSED, UNREAD, IN_URL, REFERENCE };
 struct refused {
 	int line, col;
 	enum refusal why;
@@ -237,6 +237,28 @@ static void refuse_unread(cmark_inline_parser *ip, int at, int col)
 	refused = xgrow(refused, nrefused, sizeof *refused);
 	refused[nrefused++] = (struct refused){cmark_inline_parser_get_line(ip), col < 1 ? 1 : col, UNREAD,
 	                                       raw(ip, at + 1, k)};
+}
+
+/* Whether [from, to) holds a reference link ("[text][ref]", "[text][]") or a footnote's mark
+ * ("[^1]") outside code: a prefix's or locator's Markdown is rendered in the note, apart from the
+ * page's references and footnotes, where it would show as written or lead to no footnote. */
+static bool holds_reference(cmark_inline_parser *ip, int from, int to)
+{
+	for (int k = from; k < to; k++) {
+		int ch = cmark_inline_parser_peek_at(ip, k);
+		if (ch == '`') {
+			int n = ticks_at(ip, k), j = k + n;
+			while (j < to && !(cmark_inline_parser_peek_at(ip, j) == '`' && ticks_at(ip, j) == n))
+				j += cmark_inline_parser_peek_at(ip, j) == '`' ? ticks_at(ip, j) : 1;
+			k = (j < to ? j + n : k + n) - 1;
+			continue;
+		}
+		if (ch == '[' && !escaped(ip, k) && cmark_inline_parser_peek_at(ip, k + 1) == '^')
+			return true;
+		if (ch == ']' && !escaped(ip, k) && cmark_inline_parser_peek_at(ip, k + 1) == '[')
+			return true;
+	}
+	return false;
 }
 
 /* How many more '@' the scan for the ']' of a group it could not read passes: each '@' is passed
@@ -369,6 +391,12 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 	g->col = col - (at - open);
 	if (g->col < 1)
 		g->col = 1;
+	if (holds_reference(ip, open + 1, pos - 1)) {
+		refused = xgrow(refused, nrefused, sizeof *refused);
+		refused[nrefused++] = (struct refused){g->line, g->col, REFERENCE, NULL};
+		group_free(NULL, g);
+		return NULL;
+	}
 	if (!takes_citation(parent)) {
 		refused = xgrow(refused, nrefused, sizeof *refused);
 		refused[nrefused++] = (struct refused){g->line, g->col, IN_CELL, NULL};
@@ -875,6 +903,12 @@ void cite_end_parse(struct cite_ctx *c, cmark_node *doc)
 			           "a citation cannot stand inside a link's or an image's text, nor its brackets hold only "
 			           "part of an emphasis; cite after the link, and keep *emphasis* wholly inside or outside "
 			           "the brackets");
+		else if (refused[i].why == REFERENCE)
+			diag_error(src, line, col,
+			           "a citation's prefix or locator cannot hold a reference link or a footnote's mark "
+			           "([text][ref], [^1]): the note is written apart from the page's references and footnotes, "
+			           "where it would show as written; write the link inline, [text](https://...), and the "
+			           "footnote's mark after the citation");
 		else if (refused[i].why == IN_URL && c->refs && find_key(c->refs, refused[i].key) >= 0)
 			diag_error(src, line, col,
 			           "the web address before it takes in the citation of '@%s' ([ and @ may be part of a URL), "

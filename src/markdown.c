@@ -240,6 +240,10 @@ static bool in_url(const char *done, size_t n, const char *p)
 static char *french(const char *s, bool after_inline, bool after_token)
 {
 	struct buf b = BUF_INIT;
+	/* whether the word up to url_until (its end) is in a URL: asked once per word, where asking at
+	 * each mark of a long word ("?????...", "<!--<!--...") read it again each time */
+	const char *url_until = NULL;
+	bool url_word = false;
 	for (const char *p = s; *p;) {
 		if (starts(p, "\xe2\x80\x9c") || starts(p, "\xc2\xab")) { /* “ or « */
 			buf_adds(&b, "\xc2\xab" NNBSP);
@@ -263,7 +267,17 @@ static char *french(const char *s, bool after_inline, bool after_token)
 			 * a:é): a URL or code in a plain-text title has no nodes to keep them apart */
 			bool glued = p[1] && !isspace((unsigned char)p[1]); /* (at a URL's end: the sentence's) */
 			char before = b.len ? b.p[b.len - 1] : 0;
-			bool url = (glued && in_url(b.p, b.len, p)) || (glued && p == s && after_token) ||
+			if (glued && p >= url_until) {
+				url_word = in_url(b.p, b.len, p);
+				url_until = p + strcspn(p, " \n\t");
+			}
+			bool url = (glued && url_word) || (glued && p == s && after_token) ||
+			           /* a mark inside a token, glued on both sides to text that goes on in lower case, a
+			            * digit or '=' (a?b, x!=y, a;b; "ça?Non" is a typo's sentence), or after a '<'
+			            * (<?php, <!--) */
+			           (glued && before && !isspace((unsigned char)before) && c != ':' &&
+			            (islower((unsigned char)p[1]) || isdigit((unsigned char)p[1]) || p[1] == '=')) ||
+			           before == '<' ||
 			           (c == ':' && b.len && word_char(b.p + b.len - utf8_last(b.p, b.len), utf8_last(b.p, b.len)) &&
 			            word_char(p + 1, strnlen(p + 1, 4))) ||
 			           /* a colon of a path or an address: C:\dir, [::1]:8080, fe80::1, std::map */
@@ -1060,12 +1074,27 @@ static size_t count_openers(const char *l, size_t n)
 	return k;
 }
 
+/* Straight quotes on a line glued to other characters on both sides: every '"', and a '\'' with
+ * punctuation beside it (an apostrophe between letters, "don't", costs cmark-gfm nothing). */
+static size_t count_glued_quotes(const char *l, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 1; i + 1 < n; i++) {
+		unsigned char a = (unsigned char)l[i - 1], z = (unsigned char)l[i + 1];
+		if ((l[i] != '"' && l[i] != '\'') || isspace(a) || isspace(z))
+			continue;
+		if (l[i] == '"' || !(isalnum(a) || a >= 0x80) || !(isalnum(z) || z >= 0x80))
+			k++;
+	}
+	return k;
+}
+
 /* Checks the limits of markdown.h before cmark-gfm sees the text (fenced code
  * is left out: no table or raw HTML there); false after reporting. */
 static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 {
 	const char *src = o && o->src ? o->src : "content";
-	size_t openers = 0, cols = 0, rows = 0, table_line = 0;
+	size_t openers = 0, cols = 0, rows = 0, table_line = 0, quotes = 0;
 	bool fenced = false;
 	int line = 0;
 	for (size_t at = 0; at < len; line++) {
@@ -1099,6 +1128,17 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 				diag_error(src, fl, fc, "a table of %zu columns and %zu rows so far (at most %d cells: "
 				           "cmark-gfm fills every row to the header's width); not rendered",
 				           cols, rows, MD_MAX_TABLE_CELLS);
+			}
+			return false;
+		}
+		quotes = cn ? quotes + count_glued_quotes(c, cn) : 0; /* (a blank line ends a paragraph) */
+		if (quotes > MD_MAX_GLUED_QUOTES) {
+			if (o) {
+				int fl, fc;
+				diag_place(&o->at, line + 1, 1, &fl, &fc);
+				diag_error(src, fl, fc, "more than %d straight quotes glued to other characters in one paragraph "
+				           "(cmark-gfm's smart punctuation looks back through every one before each); not rendered: "
+				           "put such text in a code block", MD_MAX_GLUED_QUOTES);
 			}
 			return false;
 		}
@@ -1435,6 +1475,11 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	idset_free(&ids);
 	cmark_node_free(doc);
 	cmark_parser_free(p);
+}
+
+bool markdown_within_limits(const char *text, size_t len)
+{
+	return within_limits(NULL, text, len);
 }
 
 struct cmark_node *markdown_parse_blocks(const char *text, size_t len)

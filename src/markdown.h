@@ -66,10 +66,17 @@ struct md_opts {
  *     one-cell lines (12 KB) made 4 million cells, 7 s and 1 GB;
  *   - raw HTML openers ("<?", "<!" and a letter, "<![CDATA["): cmark-gfm
  *     looks for each one's end through the rest of the text, so 400 KB of
- *     "<?" took 36 s.
- * Both are counted outside fenced code, inside blockquotes and lists too. */
+ *     "<?" took 36 s;
+ *   - straight quotes glued to other characters on both sides in one paragraph
+ *     ('"' anywhere, '\'' beside punctuation; not an apostrophe in a word):
+ *     cmark-gfm's smart punctuation looks back through all the quotes before
+ *     each, so 100,000 '"' took 27 s, 40,000 '".' 4 s.
+ * All are counted outside fenced code, inside blockquotes and lists too. */
 #define MD_MAX_TABLE_CELLS 100000
 #define MD_MAX_HTML_OPENERS 2000
+#define MD_MAX_GLUED_QUOTES 2000
+/* Whether text is within those limits (nothing is reported). */
+bool markdown_within_limits(const char *text, size_t len);
 
 struct md_heading {
 	int level;

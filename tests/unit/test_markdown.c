@@ -107,6 +107,9 @@ int main(void)
 		 "A https://x.org/#!/p et http://[::1]:80/ puis a:\u00e9 \u00e9:a \u03a9:x 8:00"},
 		{"Attention!Danger, C'est \u00e7a?Non; 8:00?Oui www.x.org/?q;r WWW.X.org/a?b MAILTO:a@b.org?x", "fr",
 		 "Attention\u202f!Danger, C\u2019est \u00e7a\u202f?Non\u202f; 8:00\u202f?Oui www.x.org/?q;r WWW.X.org/a?b MAILTO:a@b.org?x"},
+		/* a mark glued inside a token, or after '<' */
+		{"R\u00e9sum\u00e9 <?php : C:\\dir, a?b x!=y a;b <!-- x", "fr",
+		 "R\u00e9sum\u00e9 <?php\u202f: C:\\dir, a?b x!=y a;b <!\u2013 x"},
 	};
 	for (size_t i = 0; i < sizeof ts / sizeof *ts; i++) {
 		char *got = markdown_typeset(ts[i].in, ts[i].lang);
@@ -187,6 +190,32 @@ int main(void)
 			free(ids[k]);
 		free(ids);
 		ok(diag_errors() == 0, "and listing the ids says nothing (the render reports the citation in a cell)");
+	}
+
+	/* cmark-gfm's smart quotes are quadratic in quotes glued on both sides: more than
+	 * MD_MAX_GLUED_QUOTES in one paragraph is an error and renders nothing; as many apostrophes in
+	 * words, or the same quotes over paras paragraphs, are fine. */
+	{
+		struct buf q = BUF_INIT, w = BUF_INIT, paras = BUF_INIT;
+		for (int i = 0; i <= MD_MAX_GLUED_QUOTES; i++) {
+			buf_adds(&q, "x\".");
+			buf_adds(&w, "don't ");
+			buf_adds(&paras, i == MD_MAX_GLUED_QUOTES / 2 ? "\n\nx\"." : "x\".");
+		}
+		size_t e0 = diag_errors();
+		md(q.p, false, &r);
+		ok(diag_errors() == e0 + 1 && !strstr(r.html.p, "<p>"), "%d glued quotes in a paragraph: an error, nothing rendered",
+		   MD_MAX_GLUED_QUOTES + 1);
+		markdown_result_free(&r);
+		md(w.p, false, &r);
+		ok(diag_errors() == e0 + 1 && strstr(r.html.p, "<p>don\u2019t"), "as many apostrophes in words are fine");
+		markdown_result_free(&r);
+		md(paras.p, false, &r);
+		ok(diag_errors() == e0 + 1 && strstr(r.html.p, "</p>\n<p>"), "and the glued quotes over two paragraphs too");
+		markdown_result_free(&r);
+		buf_free(&q);
+		buf_free(&w);
+		buf_free(&paras);
 	}
 
 	char *u = site_url_relative("en/a/b/index.html", "en/c/index.html");

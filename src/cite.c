@@ -127,6 +127,7 @@ static char *raw(cmark_inline_parser *ip, int a, int b)
 
 static void add_item(struct group *g, char *key, char *prefix, char *locator)
 {
+	text_to_nfc(&key); /* (as the bibliography's ids: cite_refs_load) */
 	g->items = xgrow(g->items, g->n, sizeof *g->items);
 	g->items[g->n++] = (struct cite_item){.key = key, .prefix = prefix, .locator = locator};
 }
@@ -293,7 +294,10 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 	bool unreadable = false;
 	for (int b = at - 1; b >= 0; b--) {
 		int ch = cmark_inline_parser_peek_at(ip, b);
-		if (ch == '@')
+		/* an '@' that could start a citation (after '[', white space or '-') ends the scan: an
+		 * e-mail address's does not ("[mail x@example.org; @key]") */
+		int pre = b > 0 ? cmark_inline_parser_peek_at(ip, b - 1) : 0;
+		if (ch == '@' && (!pre || pre == '[' || pre == '-' || isspace(pre)))
 			break;
 		if (ch == '`' || ((ch == '[' || ch == ']') && escaped(ip, b))) {
 			/* code (which may hold brackets) or an escaped bracket, which cmark has made text
@@ -331,12 +335,25 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		int k, len;
 		char *key;
 		if (cmark_inline_parser_peek_at(ip, pos + 1) == '{') {
-			/* Pandoc's braced key, "@{Smith, 2020}": any characters but braces and ']' */
+			/* Pandoc's braced key, "@{Smith, 2020}", "@{br[ack]et}": any characters but braces,
+			 * '@' and a line break */
 			int b = pos + 2, ch;
-			while ((ch = cmark_inline_parser_peek_at(ip, b)) && !strchr("{}]@\n", ch))
+			while ((ch = cmark_inline_parser_peek_at(ip, b)) && !strchr("{}@\n", ch))
 				b++;
-			if (ch != '}' || !(key = raw(ip, pos + 2, b)))
+			if (ch != '}' || !(key = raw(ip, pos + 2, b))) {
+				/* "[@{key]": a brace never closed, an error when the bibliography has the key */
+				int e = pos + 2;
+				while ((ch = cmark_inline_parser_peek_at(ip, e)) && !strchr("{}]@\n", ch))
+					e++;
+				char *unclosed = ch == ']' && !g->n ? raw(ip, pos + 2, e) : NULL;
+				if (unclosed) {
+					int fc = cmark_inline_parser_get_column(ip) - (at - open);
+					refused = xgrow(refused, nrefused, sizeof *refused);
+					refused[nrefused++] = (struct refused){cmark_inline_parser_get_line(ip), fc < 1 ? 1 : fc, UNREAD,
+					                                       unclosed};
+				}
 				goto fail;
+			}
 			k = b + 1;
 		} else {
 			if ((k = key_end(ip, pos + 1)) == pos + 1)
@@ -756,7 +773,9 @@ void cite_refs_load(struct cite_refs *refs, const struct yml_doc *doc)
 					diag_error(refs->src, at->line, at->col, "'%s' of source '%s': %s", *k, id->str, err);
 			}
 		}
-		refs->keys[refs->n] = id->str;
+		/* ids compare in NFC: a key typed é and a bibliography's e and U+0301 are one (UAX #15) */
+		char *nfc = text_nfc(id->str);
+		refs->keys[refs->n] = nfc ? nfc : xstrdup(id->str);
 		refs->nodes[refs->n++] = (struct yml_node *)id;
 	}
 	/* Sorted by id, then by place, so a repeated id is next to its first: n log n, where a
@@ -773,6 +792,7 @@ void cite_refs_load(struct cite_refs *refs, const struct yml_doc *doc)
 				           by[i].key, refs->nodes[n - 1]->line);
 			else /* CSL-JSON: jansson gives no places of values */
 				diag_error(refs->src, 0, 0, "duplicate source id '%s': two sources have it", by[i].key);
+			free((char *)by[i].key);
 			continue;
 		}
 		refs->keys[n] = by[i].key;
@@ -785,6 +805,8 @@ void cite_refs_load(struct cite_refs *refs, const struct yml_doc *doc)
 
 void cite_refs_free(struct cite_refs *refs)
 {
+	for (size_t i = 0; i < refs->n; i++)
+		free(refs->keys[i]);
 	free(refs->keys);
 	free(refs->nodes);
 	free(refs->used);
@@ -801,7 +823,10 @@ void cite_refs_report_unused(const struct cite_refs *refs)
 
 static long find_key(const struct cite_refs *refs, const char *key)
 {
-	char **k = xbsearch(&key, refs->keys, refs->n, sizeof *refs->keys, cmp_str);
+	char *nfc = text_nfc(key);
+	const char *q = nfc ? nfc : key;
+	char **k = xbsearch(&q, refs->keys, refs->n, sizeof *refs->keys, cmp_str);
+	free(nfc);
 	return k ? (long)(k - refs->keys) : -1;
 }
 

@@ -29,7 +29,7 @@ enum cite_position {
 };
 
 struct cite_item {
-	char *key;
+	char *key;              /* in NFC, as cite_refs.keys */
 	char *prefix;           /* Markdown text before the key ("see"), or NULL */
 	char *locator;          /* text after the comma ("at 289"), or NULL */
 	enum cite_position position;
@@ -46,7 +46,8 @@ struct cite_note {
 
 /* The bibliography's keys, for checks and suggestions. Read-only once loaded. */
 struct cite_refs {
-	char **keys;            /* sorted */
+	char **keys;            /* sorted, in NFC (UAX #15: a key typed é and one written e + U+0301
+	                         * are one), each malloc'd */
 	struct yml_node **nodes; /* the entry of each key, for positions */
 	size_t n;
 	const char *src;        /* the bibliography's file, for messages (borrowed from its doc) */

@@ -1005,6 +1005,13 @@ static void build_refs(lua_State *L)
 				luaL_tolstring(L, -1, NULL);
 				lua_remove(L, -2);
 			}
+			/* in NFC, as citations' keys are (cite.h) */
+			char *nfc = lua_type(L, -1) == LUA_TSTRING ? text_nfc(lua_tostring(L, -1)) : NULL;
+			if (nfc) {
+				lua_pop(L, 1);
+				lua_pushstring(L, nfc);
+				free(nfc);
+			}
 			lua_insert(L, -2);
 			if (lua_isnil(L, -2))
 				lua_pop(L, 2);

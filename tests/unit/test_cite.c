@@ -13,7 +13,8 @@ static struct yml_doc *bib;
 static void load_refs(void)
 {
 	const char *y = "- {id: alpha, title: A}\n- {id: beta, title: B}\n- {id: gamma, title: G}\n"
-	                "- {id: nato-thb-policy-2004, title: P}\n- {id: smith-2011, title: S}\n";
+	                "- {id: nato-thb-policy-2004, title: P}\n- {id: smith-2011, title: S}\n"
+	                "- {id: \"cafe\u0301-2011\", title: C}\n";
 	bib = yml_parse("refs.yaml", y, strlen(y), 1);
 	cite_refs_load(&refs, bib);
 }
@@ -163,6 +164,14 @@ int main(void)
 	ok(c.nnotes == 3 && strstr(r.html.p, "#note-2") && strstr(r.html.p, "#note-3") &&
 	   !strcmp(pos(&c, 2, 0), "subsequent"), "notes are numbered across texts of one document");
 	markdown_result_free(&r);
+	cite_ctx_free(&c);
+
+	/* keys compare in NFC: the bibliography writes e + U+0301, the text é, then e + U+0301 */
+	size_t e0 = diag_errors();
+	h = render(&c, "x [@caf\u00e9-2011] y [@cafe\u0301-2011].\n");
+	ok(diag_errors() == e0 && c.nnotes == 2 && !strcmp(c.notes[0].items[0].key, "caf\u00e9-2011") &&
+	   !strcmp(pos(&c, 1, 0), "ibid"), "a key and the bibliography's id compare in NFC (%zu errors)", diag_errors() - e0);
+	free(h);
 	cite_ctx_free(&c);
 
 	/* {====== bibliography checks */

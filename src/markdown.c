@@ -1074,19 +1074,67 @@ static size_t count_openers(const char *l, size_t n)
 	return k;
 }
 
-/* Straight quotes on a line glued to other characters on both sides: every '"', and a '\'' with
- * punctuation beside it (an apostrophe between letters, "don't", costs cmark-gfm nothing). */
+/* Straight quotes on a line that smart punctuation sees, glued to other characters on both
+ * sides: every '"', and a '\'' with punctuation beside it (an apostrophe between letters,
+ * "don't", costs cmark-gfm nothing). Not counted, as cmark-gfm leaves them alone: quotes in code
+ * spans, in tags and autolinks (<span title="a">, <https://x.org/?q="a">), in a link's
+ * destination ("](...)"), and escaped ones. */
 static size_t count_glued_quotes(const char *l, size_t n)
 {
 	size_t k = 0;
-	for (size_t i = 1; i + 1 < n; i++) {
-		unsigned char a = (unsigned char)l[i - 1], z = (unsigned char)l[i + 1];
-		if ((l[i] != '"' && l[i] != '\'') || isspace(a) || isspace(z))
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)l[i];
+		if (ch == '\\') {
+			i++;
 			continue;
-		if (l[i] == '"' || !(isalnum(a) || a >= 0x80) || !(isalnum(z) || z >= 0x80))
+		}
+		if (ch == '`') { /* a code span: to the next run of as many backticks on the line */
+			size_t r = i;
+			while (r < n && l[r] == '`')
+				r++;
+			size_t run = r - i, j = r;
+			while (j < n) {
+				size_t e = j;
+				while (e < n && l[e] == '`')
+					e++;
+				if (e - j == run)
+					break;
+				j = e > j ? e : j + 1;
+			}
+			i = j < n ? j + run - 1 : r - 1;
+			continue;
+		}
+		if ((ch == '<' && i + 1 < n && (isalpha((unsigned char)l[i + 1]) || strchr("/!?", l[i + 1]))) ||
+		    (ch == ']' && i + 1 < n && l[i + 1] == '(')) {
+			const char *e = memchr(l + i, ch == '<' ? '>' : ')', n - i);
+			if (e) {
+				i = (size_t)(e - l);
+				continue;
+			}
+		}
+		if ((ch != '"' && ch != '\'') || i == 0 || i + 1 >= n)
+			continue;
+		unsigned char a = (unsigned char)l[i - 1], z = (unsigned char)l[i + 1];
+		if (isspace(a) || isspace(z))
+			continue;
+		if (ch == '"' || !(isalnum(a) || a >= 0x80) || !(isalnum(z) || z >= 0x80))
 			k++;
 	}
 	return k;
+}
+
+/* Whether a line's content (after quote markers and indentation) starts a block of its own, which
+ * ends the paragraph before: a heading, a list item, a thematic break. */
+static bool starts_block(const char *c, size_t n)
+{
+	if (n && c[0] == '#')
+		return true;
+	if (n >= 2 && strchr("-*+", c[0]) && (c[1] == ' ' || c[1] == '\t'))
+		return true;
+	size_t d = 0;
+	while (d < n && d < 10 && isdigit((unsigned char)c[d]))
+		d++;
+	return d && d + 1 < n && (c[d] == '.' || c[d] == ')') && (c[d + 1] == ' ' || c[d + 1] == '\t');
 }
 
 /* Checks the limits of markdown.h before cmark-gfm sees the text (fenced code
@@ -1131,7 +1179,11 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 			}
 			return false;
 		}
-		quotes = cn ? quotes + count_glued_quotes(c, cn) : 0; /* (a blank line ends a paragraph) */
+		/* per paragraph (a blank line or a new block ends one; each table row's cells are parsed on
+		 * their own) */
+		if (!cn || cols || starts_block(c, cn))
+			quotes = 0;
+		quotes += count_glued_quotes(c, cn);
 		if (quotes > MD_MAX_GLUED_QUOTES) {
 			if (o) {
 				int fl, fc;
@@ -1359,12 +1411,14 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			title_notes(o, heads.v[i]);
 			break;
 		}
-	/* (every place first: link_place() counts a block's links to a URL, which unwrap() takes away) */
+	/* Every place first, from the tree as cmark-gfm made it: link_place() counts a block's links to
+	 * a URL and reads a link's first child, which unwrap() takes away or changes ("[![i](javascript:x)]
+	 * (missing.md)": the image's alt text became the link's first child). */
 	int (*at)[2] = xcalloc(links.n + 1, sizeof *at);
 	for (size_t i = 0; i < links.n; i++) {
 		cmark_node *n = links.v[i];
 		const char *url = cmark_node_get_url(n);
-		if (url && !esc_url_allowed(url, cmark_node_get_type(n) == CMARK_NODE_IMAGE))
+		if (url && (!esc_url_allowed(url, cmark_node_get_type(n) == CMARK_NODE_IMAGE) || (o->link && !esc_url_external(url))))
 			link_place(o, &sl, n, &at[i][0], &at[i][1]);
 	}
 	for (size_t i = 0; i < links.n; i++) {
@@ -1382,7 +1436,6 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		unwrap(n);
 		links.v[i] = NULL;
 	}
-	free(at);
 	/* Citations are numbered in reading order before anything is rendered. */
 	if (o->cite)
 		cite_end_parse(o->cite, doc);
@@ -1398,9 +1451,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		/* Autolinks of the autolink extension carry their own text; leave external URLs alone. */
 		if (esc_url_external(url) || !o->link)
 			continue;
-		int line, col;
-		link_place(o, &sl, n, &line, &col);
-		char *nu = o->link(o->link_ctx, url, image, line, col);
+		char *nu = o->link(o->link_ctx, url, image, at[i][0], at[i][1]);
 		if (nu) {
 			cmark_node_set_url(n, nu);
 			free(nu);
@@ -1442,6 +1493,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	}
 	vec_free(&heads);
 	src_lines_free(&sl);
+	free(at);
 	vec_free(&links);
 	if (o->nforeign) {
 		struct vec paras = VEC_INIT, tables = VEC_INIT;

@@ -1406,6 +1406,19 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	for (size_t i = 0; i < links.n; i++)
 		if (cmark_node_get_type(links.v[i]) == CMARK_NODE_LINK)
 			autolink_trim(links.v[i]);
+	/* A link inside a link's text ("[<https://x.org>](page.md)": cmark-gfm makes the autolink, and
+	 * HTML has no <a> in an <a>, which browsers split): the inner one is its text alone. Its place
+	 * is kept for nothing: only the outer link leads anywhere. */
+	for (size_t i = links.n; i-- > 0;) {
+		cmark_node *n = links.v[i], *up = cmark_node_parent(n);
+		while (up && cmark_node_get_type(up) != CMARK_NODE_LINK)
+			up = cmark_node_parent(up);
+		if (up && cmark_node_get_type(n) == CMARK_NODE_LINK) {
+			unwrap(n);
+			memmove(&links.v[i], &links.v[i + 1], (links.n - i - 1) * sizeof *links.v);
+			links.n--;
+		}
+	}
 	for (size_t i = 0; !dropped && i < heads.n; i++)
 		if (cmark_node_get_heading_level(heads.v[i]) == 1) {
 			title_notes(o, heads.v[i]);

@@ -259,7 +259,7 @@ static int l_t(lua_State *L)
 	const char *v = site_ui(s, w->job->lang, key);
 	if (!v)
 		return luaL_error(L, "no UI string '%s' in content/i18n/ or the theme's i18n/", key);
-	bool isolate = w->job->lang && v == site_ui(s, 0, key) && strcmp(s->langs[w->job->lang].dir, s->langs[0].dir);
+	bool isolate = w->job->lang && strcmp(s->langs[w->job->lang].dir, s->langs[0].dir) && v == site_ui(s, 0, key);
 	bool values = !lua_isnoneornil(L, 2); /* (asked before the buffer takes a place on the stack) */
 	if (!values && !isolate) {
 		lua_pushstring(L, v);

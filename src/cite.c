@@ -73,9 +73,10 @@ static UChar32 cp_at(cmark_inline_parser *ip, int pos, int *len)
  * ":.#$%&-+?<>~/". Other characters end a key: punctuation of other scripts too ("@smith；",
  * "@smith»", "@smith" followed by a no-break space), which were read as part of it. */
 static bool key_start(UChar32 c) { return c == '_' || (U_GET_GC_MASK(c) & (U_GC_L_MASK | U_GC_N_MASK)); }
+static const char KEY_PUNCT[] = ":.#$%&-+?<>~/"; /* inside a key, never at its end */
 static bool key_char(UChar32 c)
 {
-	return key_start(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) || (c > 0 && c < 0x80 && strchr(":.#$%&-+?<>~/", (int)c));
+	return key_start(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) || (c > 0 && c < 0x80 && strchr(KEY_PUNCT, (int)c));
 }
 
 /* The separator at pos, ',' or ';', also written in other scripts: the Arabic comma and
@@ -104,7 +105,7 @@ static int key_end(cmark_inline_parser *ip, int k)
 		return k;
 	for (UChar32 c; (c = cp_at(ip, e, &len)) && key_char(c);)
 		e += len;
-	while (e > k + 1 && strchr(":.#$%&-+?<>~/", cmark_inline_parser_peek_at(ip, e - 1)))
+	while (e > k + 1 && strchr(KEY_PUNCT, cmark_inline_parser_peek_at(ip, e - 1)))
 		e--;
 	return e;
 }
@@ -146,6 +147,13 @@ struct refused {
 };
 static _Thread_local struct refused *refused;
 static _Thread_local size_t nrefused;
+
+/* Notes a refusal at line, col (at least 1); key (malloc'd, or NULL) is the refusal's. */
+static void refuse(int line, int col, enum refusal why, char *key)
+{
+	refused = xgrow(refused, nrefused, sizeof *refused);
+	refused[nrefused++] = (struct refused){line, col < 1 ? 1 : col, why, key};
+}
 
 static bool takes_citation(cmark_node *parent)
 {
@@ -235,9 +243,7 @@ static void refuse_unread(cmark_inline_parser *ip, int at, int col)
 	int k = key_end(ip, at + 1);
 	if (k == at + 1)
 		return;
-	refused = xgrow(refused, nrefused, sizeof *refused);
-	refused[nrefused++] = (struct refused){cmark_inline_parser_get_line(ip), col < 1 ? 1 : col, UNREAD,
-	                                       raw(ip, at + 1, k)};
+	refuse(cmark_inline_parser_get_line(ip), col, UNREAD, raw(ip, at + 1, k));
 }
 
 /* Whether [from, to) holds a reference link ("[text][ref]", "[text][]") or a footnote's mark
@@ -320,8 +326,9 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		open = farthest;
 	if (open < 0)
 		return NULL;
+	const int open_col = cmark_inline_parser_get_column(ip) - (at - open); /* of the '[' */
 	if (unreadable || bracket_reference(ip, open + 1, at)) {
-		refuse_unread(ip, at, cmark_inline_parser_get_column(ip) - (at - open));
+		refuse_unread(ip, at, open_col);
 		return NULL;
 	}
 	/* (open is no escaped '[': "\[@key]" is text, the scan passed it) */
@@ -347,10 +354,7 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 					e++;
 				char *unclosed = ch == ']' && !g->n ? raw(ip, pos + 2, e) : NULL;
 				if (unclosed) {
-					int fc = cmark_inline_parser_get_column(ip) - (at - open);
-					refused = xgrow(refused, nrefused, sizeof *refused);
-					refused[nrefused++] = (struct refused){cmark_inline_parser_get_line(ip), fc < 1 ? 1 : fc, UNREAD,
-					                                       unclosed};
+					refuse(cmark_inline_parser_get_line(ip), open_col, UNREAD, unclosed);
 				}
 				goto fail;
 			}
@@ -379,9 +383,7 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		if (ch == ']' && (cmark_inline_parser_peek_at(ip, e + 1) == '(' ||
 		                  (cmark_inline_parser_peek_at(ip, e + 1) == '[' && !strchr("@^", cmark_inline_parser_peek_at(ip, e + 2))))) {
 			/* "[see @key](https://...)", "[see @key][ref]": a link's text, which a citation cannot be */
-			int fc = cmark_inline_parser_get_column(ip) - (at - open);
-			refused = xgrow(refused, nrefused, sizeof *refused);
-			refused[nrefused++] = (struct refused){cmark_inline_parser_get_line(ip), fc < 1 ? 1 : fc, CROSSED, NULL};
+			refuse(cmark_inline_parser_get_line(ip), open_col, CROSSED, NULL);
 			free(prefix);
 			group_free(NULL, g);
 			return NULL;
@@ -403,20 +405,17 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		prefix = raw(ip, p, q);
 		pos = q;
 	}
-	int col = cmark_inline_parser_get_column(ip);
 	g->line = cmark_inline_parser_get_line(ip);
-	g->col = col - (at - open);
+	g->col = open_col;
 	if (g->col < 1)
 		g->col = 1;
 	if (holds_reference(ip, open + 1, pos - 1)) {
-		refused = xgrow(refused, nrefused, sizeof *refused);
-		refused[nrefused++] = (struct refused){g->line, g->col, REFERENCE, NULL};
+		refuse(g->line, g->col, REFERENCE, NULL);
 		group_free(NULL, g);
 		return NULL;
 	}
 	if (!takes_citation(parent)) {
-		refused = xgrow(refused, nrefused, sizeof *refused);
-		refused[nrefused++] = (struct refused){g->line, g->col, IN_CELL, NULL};
+		refuse(g->line, g->col, IN_CELL, NULL);
 		group_free(NULL, g);
 		return NULL;
 	}
@@ -432,10 +431,7 @@ fail:
 	/* (a bracket never closed is text as written; an '@' starts what comes next) */
 	/* ("[@smith and @jones]": the scan passes a few more '@', and stays linear) */
 	if (g->n && cmark_inline_parser_peek_at(ip, bracket_scan(ip, reached, false, UNREAD_ATS, NULL)) == ']') {
-		int fc = cmark_inline_parser_get_column(ip) - (at - open);
-		refused = xgrow(refused, nrefused, sizeof *refused);
-		refused[nrefused++] = (struct refused){cmark_inline_parser_get_line(ip), fc < 1 ? 1 : fc, UNREAD,
-		                                       xstrdup(g->items[0].key)};
+		refuse(cmark_inline_parser_get_line(ip), open_col, UNREAD, xstrdup(g->items[0].key));
 	}
 	free(prefix);
 	group_free(NULL, g);
@@ -474,7 +470,7 @@ static void refuse_in_url(cmark_node *link)
 				break;
 			e = k + i;
 		}
-		while (e > k + 1 && strchr(":.#$%&-+?<>~/", e[-1]))
+		while (e > k + 1 && strchr(KEY_PUNCT, e[-1]))
 			e--;
 		int line = cmark_node_get_start_line(t), col = cmark_node_get_start_column(t);
 		cmark_node *next = cmark_node_next(link), *prev = cmark_node_previous(link);
@@ -486,8 +482,7 @@ static void refuse_in_url(cmark_node *link)
 			line = cmark_node_get_start_line(prev);
 			col = cmark_node_get_start_column(prev) + (int)strlen(cmark_node_get_literal(prev));
 		}
-		refused = xgrow(refused, nrefused, sizeof *refused);
-		refused[nrefused++] = (struct refused){line, col < 1 ? 1 : col + (int)(b - lit), IN_URL, xstrndup(k, (size_t)(e - k))};
+		refuse(line, col < 1 ? 1 : col + (int)(b - lit), IN_URL, xstrndup(k, (size_t)(e - k)));
 	}
 }
 
@@ -531,8 +526,7 @@ static cmark_node *postprocess(cmark_syntax_extension *self, cmark_parser *parse
 		if (!p) {
 			/* its '[' is not beside it: cmark made it a link's, or put it in emphasis */
 			const struct group *g = group_of(n);
-			refused = xgrow(refused, nrefused, sizeof *refused);
-			refused[nrefused++] = (struct refused){g->line, g->col, CROSSED, NULL};
+			refuse(g->line, g->col, CROSSED, NULL);
 		} else {
 			for (size_t k = 0; k < prefix.n; k++)
 				cmark_node_free(prefix.v[k]);

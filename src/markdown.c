@@ -1143,6 +1143,7 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 {
 	const char *src = o && o->src ? o->src : "content";
 	size_t openers = 0, cols = 0, rows = 0, table_line = 0, quotes = 0;
+	char *why = NULL; /* the limit the text goes over */
 	bool fenced = false;
 	int line = 0;
 	for (size_t at = 0; at < len; line++) {
@@ -1170,14 +1171,10 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 		else if (cols)
 			cols = 0;
 		if (cols && cols * rows > MD_MAX_TABLE_CELLS) {
-			if (o) {
-				int fl, fc;
-				diag_place(&o->at, (int)table_line + 1, 1, &fl, &fc);
-				diag_error(src, fl, fc, "a table of %zu columns and %zu rows so far (at most %d cells: "
-				           "cmark-gfm fills every row to the header's width); not rendered",
-				           cols, rows, MD_MAX_TABLE_CELLS);
-			}
-			return false;
+			why = xasprintf("a table of %zu columns and %zu rows so far (at most %d cells: cmark-gfm fills every "
+			                "row to the header's width); not rendered", cols, rows, MD_MAX_TABLE_CELLS);
+			line = (int)table_line;
+			break;
 		}
 		/* per paragraph (a blank line or a new block ends one; each table row's cells are parsed on
 		 * their own) */
@@ -1185,28 +1182,27 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 			quotes = 0;
 		quotes += count_glued_quotes(c, cn);
 		if (quotes > MD_MAX_GLUED_QUOTES) {
-			if (o) {
-				int fl, fc;
-				diag_place(&o->at, line + 1, 1, &fl, &fc);
-				diag_error(src, fl, fc, "more than %d straight quotes glued to other characters in one paragraph "
-				           "(cmark-gfm's smart punctuation looks back through every one before each); not rendered: "
-				           "put such text in a code block", MD_MAX_GLUED_QUOTES);
-			}
-			return false;
+			why = xasprintf("more than %d straight quotes glued to other characters in one paragraph (cmark-gfm's "
+			                "smart punctuation looks back through every one before each); not rendered: put such "
+			                "text in a code block", MD_MAX_GLUED_QUOTES);
+			break;
 		}
 		openers += count_openers(c, cn);
 		if (openers > MD_MAX_HTML_OPENERS) {
-			if (o) {
-				int fl, fc;
-				diag_place(&o->at, line + 1, 1, &fl, &fc);
-				diag_error(src, fl, fc, "more than %d raw HTML openers (\"<?\", \"<!X\", \"<![CDATA[\": "
-				           "cmark-gfm looks for the end of each through the rest of the text); not rendered",
-				           MD_MAX_HTML_OPENERS);
-			}
-			return false;
+			why = xasprintf("more than %d raw HTML openers (\"<?\", \"<!X\", \"<![CDATA[\": cmark-gfm looks for "
+			                "the end of each through the rest of the text); not rendered", MD_MAX_HTML_OPENERS);
+			break;
 		}
 	}
-	return true;
+	if (!why)
+		return true;
+	if (o) { /* at the start of the line that went over (a table: its header's) */
+		int fl, fc;
+		diag_place(&o->at, line + 1, 1, &fl, &fc);
+		diag_error(src, fl, fc, "%s", why);
+	}
+	free(why);
+	return false;
 }
 
 static bool is_cell(cmark_node *n)

@@ -528,6 +528,27 @@ static cmark_node *postprocess(cmark_syntax_extension *self, cmark_parser *parse
 			const struct group *g = group_of(n);
 			refuse(g->line, g->col, CROSSED, NULL);
 		} else {
+			/* a link cmark made in the prefix that the prefix does not write inline ("[see [r] @key]",
+			 * [r] a reference the page defines): the note would show "[r]" (holds_reference() sees
+			 * the other forms) */
+			const struct group *g = group_of(n);
+			size_t links = 0, inline_links = 0;
+			for (size_t k = 0; k < prefix.n; k++) {
+				cmark_iter *pi = cmark_iter_new(prefix.v[k]);
+				for (cmark_event_type pe; (pe = cmark_iter_next(pi)) != CMARK_EVENT_DONE;) {
+					cmark_node *m = cmark_iter_get_node(pi), *t = cmark_node_first_child(m);
+					const char *u = cmark_node_get_url(m), *tl = t ? cmark_node_get_literal(t) : NULL;
+					/* (an autolink, <https://...> or a bare one, writes its URL as its text: the note has it) */
+					bool autolink = u && tl && strlen(tl) <= strlen(u) && !strcmp(u + strlen(u) - strlen(tl), tl);
+					links += pe == CMARK_EVENT_ENTER && !autolink &&
+					         (cmark_node_get_type(m) == CMARK_NODE_LINK || cmark_node_get_type(m) == CMARK_NODE_IMAGE);
+				}
+				cmark_iter_free(pi);
+			}
+			for (const char *q = g->n ? g->items[0].prefix : NULL; q && (q = strstr(q, "](")); q += 2)
+				inline_links++;
+			if (links > inline_links)
+				refuse(g->line, g->col, REFERENCE, NULL);
 			for (size_t k = 0; k < prefix.n; k++)
 				cmark_node_free(prefix.v[k]);
 			if (br == lit) {
@@ -909,11 +930,53 @@ void cite_parse_discard(void)
 	nrefused = 0;
 }
 
+/* Where a line of the text starts, walked forward from the last one asked (places come in the
+ * text's order, mostly: one asked before it starts over). */
+struct line_walk {
+	int line;
+	size_t off;
+};
+
+/* The column (bytes, 1-based) of the '[' a place on line l, column col of at's text stands for.
+ * cmark-gfm counts an inline's column on a later line of a paragraph from the first line's indent,
+ * not the line's own (a continuation indented otherwise, a tab, a lazy line), and gives a "www."
+ * link's text a column one short: when no '[' (nor the '-' of "-@key") stands at col, the
+ * nearest '[' on the line is taken. col itself without the text. */
+static int bracket_near(const struct text_place *at, struct line_walk *w, int l, int col)
+{
+	const char *t = at->text;
+	if (!t || l < 1 || col < 1)
+		return col;
+	if (l < w->line || w->line < 1)
+		*w = (struct line_walk){1, 0};
+	while (w->line < l && w->off < at->len) {
+		const char *nl = memchr(t + w->off, '\n', at->len - w->off);
+		if (!nl)
+			return col;
+		w->off = (size_t)(nl - t) + 1;
+		w->line++;
+	}
+	if (w->off >= at->len)
+		return col;
+	const char *ln = t + w->off, *end = memchr(ln, '\n', at->len - w->off); /* (the text has no NUL at its end) */
+	size_t n = end ? (size_t)(end - ln) : at->len - w->off;
+	if ((size_t)col <= n && (ln[col - 1] == '[' || ln[col - 1] == '-'))
+		return col;
+	for (size_t d = 1; d <= n && d <= 64; d++) { /* (an indent, not the line: a long line stays linear) */
+		if ((size_t)col + d <= n && ln[col - 1 + d] == '[')
+			return col + (int)d;
+		if ((size_t)col > d && (size_t)col - d <= n && ln[col - 1 - d] == '[')
+			return col - (int)d;
+	}
+	return col;
+}
+
 void cite_end_parse(struct cite_ctx *c, cmark_node *doc)
 {
+	struct line_walk walk = {0, 0};
 	for (size_t i = 0; i < nrefused; i++) {
 		int line, col;
-		diag_place(&c->at, refused[i].line, refused[i].col, &line, &col);
+		diag_place(&c->at, refused[i].line, bracket_near(&c->at, &walk, refused[i].line, refused[i].col), &line, &col);
 		const char *src = c->src ? c->src : "content";
 		if (refused[i].why == IN_CELL)
 			diag_error(src, line, col, "a citation cannot stand in a table cell; cite in the text before or after the table");
@@ -961,7 +1024,7 @@ void cite_end_parse(struct cite_ctx *c, cmark_node *doc)
 		note->items = g->items;
 		note->nitems = g->n;
 		int line, col;
-		diag_place(&c->at, g->line, g->col, &line, &col);
+		diag_place(&c->at, g->line, bracket_near(&c->at, &walk, g->line, g->col), &line, &col);
 		for (size_t i = 0; i < g->n; i++) {
 			struct cite_item *item = &g->items[i];
 			long k = c->refs ? find_key(c->refs, item->key) : -1;

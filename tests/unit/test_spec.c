@@ -295,8 +295,10 @@ static void render(const struct example *ex, const char *input, size_t len, stru
 	cite_ctx_init(&c, &refs);
 	c.src = doc_src;
 	struct md_opts o = ex->o;
-	o.at = (struct text_place){1, 1, 0, false, NULL, 0, NULL};
+	/* the text as render.c gives it: places are checked against it, columns counted in characters */
+	o.at = (struct text_place){1, 1, 0, false, input, len, NULL};
 	o.link = link_hook;
+	c.at = o.at;
 	o.cite = &c;
 	o.reserved = &theme_ids;
 	struct md_result r;

@@ -1,4 +1,6 @@
-/* bench/cmark-race.c — why markdown.c keeps its lock around cmark-gfm's inline pass.
+/* bench/cmark-race.c — why markdown.c fills cmark-gfm's table of extension characters once
+ * and takes the library's calls that set and clear it (else it would need a lock around each
+ * inline pass; tests/unit/test_markdown.c runs the same race through vade's own parses).
  * Two threads parse "~~struck~~" 200,000 times each, every extension registered and
  * attached before they start; unlocked, some parses lose their <del> (on the 2-core
  * bench machine: 606 of 400,000), locked none. cmark-gfm sets the characters that

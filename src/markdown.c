@@ -8,6 +8,7 @@
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
 #include <ctype.h>
+#include <dlfcn.h>
 #include <locale.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -20,16 +21,42 @@ static locale_t utf8_locale;
 /* cmark-gfm keeps the table of characters that trigger inline extensions in
  * one global array, which every parser fills at the start of its inline pass
  * and clears at its end (github/cmark-gfm#176, unfixed in Debian's 0.29.0.gfm.6).
- * Two threads in that pass at once lose each other's '@', '~' and '|'. So the
- * pass, cmark_parser_finish(), runs under this lock; block parsing, rendering
- * and templates stay parallel. Registering and attaching every extension before
- * the workers start does not make it safe: each pass still clears the table at
- * its end (bench/cmark-race.c loses strikethrough in 606 of 400,000 parses on
- * two threads without the lock, none with it). */
+ * Two threads in that pass at once lose each other's '@', '~' and '|'
+ * (bench/cmark-race.c: strikethrough lost in 606 of 400,000 parses on two
+ * threads); registering and attaching every extension before the workers
+ * start does not help, as each pass still clears the table at its end.
+ *
+ * So vade fills the table once, before any parse, with the characters of
+ * every extension it attaches (the library's own function, found with
+ * dlsym(RTLD_NEXT)), and defines that function itself as doing nothing:
+ * cmark-gfm calls it through its PLT, so the definition here is the one its
+ * parsers run (ELF symbol interposition, as for malloc). The table then stays
+ * as filled, and the inline passes run in parallel. A parser without the
+ * citation extension sees '@' among the special characters: it ends a text
+ * node there, and cmark_parser_finish() joins adjacent text nodes before
+ * anything reads them, so its tree is the same.
+ *
+ * A library whose parsers do not reach this definition (one linked with
+ * -Bsymbolic) would clear the table after each pass: init_once() checks on a
+ * probe parse that they do, and otherwise every inline pass, that is
+ * cmark_parser_finish(), runs under the lock as before (markdown_parallel()). */
+static void (*manage_chars)(cmark_parser *, int); /* the library's own */
+static _Atomic int manage_calls;                   /* parses that reached the definition below */
+static bool table_kept;                            /* the table is filled for good: no lock */
 static pthread_mutex_t inline_pass = PTHREAD_MUTEX_INITIALIZER;
+
+void cmark_manage_extensions_special_characters(cmark_parser *parser, int add);
+void cmark_manage_extensions_special_characters(cmark_parser *parser, int add)
+{
+	manage_calls++;
+	if (!table_kept && manage_chars)
+		manage_chars(parser, add); /* before the table is filled (or had it not been) */
+}
 
 static cmark_node *finish(cmark_parser *p)
 {
+	if (table_kept)
+		return cmark_parser_finish(p);
 	pthread_mutex_lock(&inline_pass);
 	cmark_node *doc = cmark_parser_finish(p);
 	pthread_mutex_unlock(&inline_pass);
@@ -37,24 +64,11 @@ static cmark_node *finish(cmark_parser *p)
 }
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-static void init_once(void)
-{
-	cmark_gfm_core_extensions_ensure_registered();
-	cite_register();
-	/* glibc's C.UTF-8 knows the case and class of every Unicode letter. */
-	utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-}
-
-void markdown_init(void)
-{
-	pthread_once(&once, init_once);
-}
-
 static const char *const gfm_exts[] = {"table", "strikethrough", "autolink", "tagfilter"};
 
-static cmark_parser *new_parser(int options, bool cite)
+/* A parser with the GFM extensions vade uses, and the citation one when cite. */
+static cmark_parser *gfm_parser(int options, bool cite)
 {
-	markdown_init();
 	cmark_parser *p = cmark_parser_new(options);
 	for (size_t i = 0; i < sizeof gfm_exts / sizeof *gfm_exts; i++) {
 		cmark_syntax_extension *e = cmark_find_syntax_extension(gfm_exts[i]);
@@ -64,6 +78,53 @@ static cmark_parser *new_parser(int options, bool cite)
 	if (cite)
 		cmark_parser_attach_syntax_extension(p, cite_extension());
 	return p;
+}
+
+/* Fills the special characters' table for good (above), when a probe parse shows that cmark-gfm's
+ * parsers call the definition here; else leaves it to them, under the lock. */
+static void keep_special_chars(void)
+{
+	manage_chars = (void (*)(cmark_parser *, int))dlsym(RTLD_NEXT, "cmark_manage_extensions_special_characters");
+	if (!manage_chars || getenv("VADE_CMARK_LOCK")) /* VADE_CMARK_LOCK: the old way, for bench/cmark-race.c */
+		return;
+	cmark_parser *p = gfm_parser(0, true); /* every extension vade attaches */
+	manage_chars(p, 1);
+	static const char probe[] = "~~struck~~\n";
+	cmark_parser_feed(p, probe, sizeof probe - 1);
+	table_kept = true; /* for the probe: the definition above must not clear the table */
+	manage_calls = 0;
+	cmark_node *doc = cmark_parser_finish(p);
+	cmark_node *first = doc ? cmark_node_first_child(cmark_node_first_child(doc)) : NULL;
+	bool struck = first && !strcmp(cmark_node_get_type_string(first), "strikethrough");
+	table_kept = manage_calls == 2 && struck; /* else each parse sets and clears it, as cmark-gfm does */
+	cmark_node_free(doc);
+	cmark_parser_free(p);
+}
+
+static void init_once(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+	cite_register();
+	/* glibc's C.UTF-8 knows the case and class of every Unicode letter. */
+	utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	keep_special_chars();
+}
+
+bool markdown_parallel(void)
+{
+	markdown_init();
+	return table_kept;
+}
+
+void markdown_init(void)
+{
+	pthread_once(&once, init_once);
+}
+
+static cmark_parser *new_parser(int options, bool cite)
+{
+	markdown_init();
+	return gfm_parser(options, cite);
 }
 
 static void node_text(cmark_node *n, struct buf *b)
@@ -1604,8 +1665,41 @@ static bool block_start(const char *s)
 	return strchr("#>+`~<|[!\\&", s[0]) || s[0] == ' ' || s[0] == '\t' || isdigit((unsigned char)s[0]);
 }
 
+/* Whether markdown_typeset() gives s back unchanged, seen from its bytes alone: most titles and
+ * summaries are words, spaces and a full stop, and a cmark-gfm parse of each (60,000 of them at
+ * 10,000 pages × 3 languages, one after the other) cost a build's load a sixth of its time.
+ * Letters, digits, ASCII punctuation other than the quotes smart punctuation curls and a run of
+ * '-' or '.' it joins (markdown_typeset escapes the rest, so it means itself), and one space
+ * between words; bytes past ASCII in valid UTF-8, but in French and Arabic none of U+0080..U+00BF
+ * or U+2000..U+2FFF (the guillemets, curly quotes and no-break spaces their typography sets), nor
+ * in French the marks it spaces (; : ! ?). Anything else takes the parse. */
+static bool typeset_identity(const char *s, const char *lang)
+{
+	bool fr = lang && (!strcmp(lang, "fr") || starts(lang, "fr-"));
+	bool set = fr || (lang && (!strcmp(lang, "ar") || starts(lang, "ar-")));
+	size_t n = strlen(s);
+	if (!n || s[0] == ' ' || s[n - 1] == ' ' || utf8_invalid_at(s, n) >= 0)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		unsigned char c = *p;
+		if (c >= 0x80) {
+			if (set && (c == 0xc2 || c == 0xe2))
+				return false;
+		} else if (c == ' ') {
+			if (p[1] == ' ')
+				return false;
+		} else if (c < 0x20 || c == 0x7f || c == '\'' || c == '"' || ((c == '-' || c == '.') && p[1] == c) ||
+		           (fr && strchr(";:!?", c))) {
+			return false;
+		}
+	}
+	return true;
+}
+
 char *markdown_typeset(const char *s, const char *lang)
 {
+	if (typeset_identity(s, lang))
+		return xstrdup(s);
 	/* The text is made a Markdown paragraph that means itself: ASCII punctuation
 	 * escaped except what smart punctuation works on (' " - .), the first
 	 * character of a line that could start a block made an entity or escape, and

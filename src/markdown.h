@@ -92,14 +92,19 @@ struct md_result {
 };
 
 void markdown_init(void);
+/* Whether parses run their inline passes in parallel: cmark-gfm's table of the characters that
+ * trigger extensions was filled once for good (github/cmark-gfm#176; markdown.c). False when the
+ * library's parsers do not call vade's definition of cmark_manage_extensions_special_characters()
+ * (or VADE_CMARK_LOCK is set): every cmark_parser_finish() then runs under one lock. */
+bool markdown_parallel(void);
 void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out);
 void markdown_result_free(struct md_result *r);
 
 /* The blocks of text with their source positions, for cutting it into passages
  * (passage.h): parsed with the table extension only, since no inline extension
  * changes a block, and with footnotes (a definition is a block, its paragraph
- * the text after "[^n]: "), as the render parses them; the inline pass under
- * the same lock as every parse. Caller frees with cmark_node_free(). */
+ * the text after "[^n]: "), as the render parses them. Caller frees with
+ * cmark_node_free(). */
 struct cmark_node *markdown_parse_blocks(const char *text, size_t len);
 /* What a translation of text must keep, read as the render reads text (cmark-gfm with the cite
  * extension: an escaped "\\[@key]" or a code span's "`[@key]`" is text): "@key" for each source

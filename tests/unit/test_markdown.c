@@ -3,6 +3,7 @@
 #include "site.h"
 #include "tap.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -30,8 +31,39 @@ static char *hook(void *ctx, const char *url, bool image, int line, int col)
 	return xasprintf("%s@%d:%d", url, line, col);
 }
 
+/* Renders text with strikethrough and an autolink RACE_PARSES times: how many lost either
+ * (cmark-gfm's table of extension characters, github/cmark-gfm#176; markdown.c). */
+enum { RACE_PARSES = 40000 };
+static void *race(void *arg)
+{
+	(void)arg;
+	size_t lost = 0;
+	static const char text[] = "Some ~~struck~~ words, then www.example.org and more words.\n";
+	for (int i = 0; i < RACE_PARSES; i++) {
+		struct md_opts o = {.at = {1, 1, 0, false, NULL, 0, NULL}};
+		struct md_result r;
+		markdown_render(&o, text, sizeof text - 1, &r);
+		lost += !strstr(r.html.p, "<del>struck</del>") || !strstr(r.html.p, "<a href=\"http://www.example.org\"");
+		markdown_result_free(&r);
+	}
+	return (void *)lost;
+}
+
 int main(void)
 {
+	/* Two threads in cmark-gfm's inline pass at once, without vade's lock: nothing lost. */
+	ok(markdown_parallel(), "cmark-gfm's parsers take vade's definition: the inline passes run in parallel");
+	{
+		pthread_t t[2];
+		void *lost[2];
+		for (int i = 0; i < 2; i++)
+			pthread_create(&t[i], NULL, race, NULL);
+		for (int i = 0; i < 2; i++)
+			pthread_join(t[i], &lost[i]);
+		size_t n = (size_t)lost[0] + (size_t)lost[1];
+		ok(n == 0, "%d parses on two threads: %zu lost their strikethrough or link", 2 * RACE_PARSES, n);
+	}
+
 	struct { const char *in, *out; } slugs[] = {
 		{"Sources in order", "sources-in-order"},
 		{"THB and smuggling: what is what?", "thb-and-smuggling-what-is-what"},
@@ -216,6 +248,38 @@ int main(void)
 		buf_free(&q);
 		buf_free(&w);
 		buf_free(&paras);
+	}
+
+	/* markdown_typeset() gives plain text back without a parse (typeset_identity): the same as the
+	 * parse gives, which a trailing newline forces (it changes nothing else). Random texts of words,
+	 * spaces, every ASCII mark and the characters the languages' typography sets. */
+	{
+		static const char *const atoms[] = {"a", "Z", "é", "7", " ", "  ", "\t", ".", "..", "-", "--", "'", "\"",
+		                                    ";", ":", "!", "?", "«", "»", "“", "”", "\u00a0", "\u202f", "ش", "&amp;",
+		                                    "*", "_", "`", "#", "<b>", "[x]", "\\", "|", "~", "1.", "(", "%", "/"};
+		static const char *const langs[] = {"en", "fr", "fr-CA", "ar", "he", "de"};
+		size_t natoms = sizeof atoms / sizeof *atoms, differ = 0;
+		unsigned seed = 12345;
+		for (int i = 0; i < 20000; i++) {
+			struct buf tx = BUF_INIT;
+			int len = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 8;
+			for (int k = 0; k < len; k++) {
+				seed = seed * 1103515245u + 12345u;
+				/* mostly letters and single spaces, as titles are */
+				unsigned pick = (seed >> 16) % (2 * (unsigned)natoms);
+				buf_adds(&tx, pick >= natoms ? (pick % 2 ? "word" : " ") : atoms[pick]);
+			}
+			const char *lang = langs[i % 6];
+			char *fast = markdown_typeset(tx.p, lang);
+			buf_addc(&tx, '\n');
+			char *slow = markdown_typeset(tx.p, lang);
+			if (strcmp(fast, slow) && differ++ < 3)
+				printf("#   %s: '%s' gave '%s', the parse '%s'\n", lang, tx.p, fast, slow);
+			free(fast);
+			free(slow);
+			buf_free(&tx);
+		}
+		ok(differ == 0, "markdown_typeset without a parse gives what the parse gives (20,000 texts; %zu differ)", differ);
 	}
 
 	char *u = site_url_relative("en/a/b/index.html", "en/c/index.html");

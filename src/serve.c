@@ -181,6 +181,7 @@ struct watcher {
 	const char *site;
 	char *out;              /* the output folder's real path (or as given, before it is made) */
 	char *out_parent, *out_base; /* where a build writes beside the output folder, and its name */
+	bool changed, rewalk;   /* read by serve_quiet(), for the next wait */
 };
 
 static bool skipped(const struct watcher *w, const char *dir, const char *name)
@@ -368,7 +369,8 @@ static bool relevant(struct watcher *w, const char *buf, ssize_t len, bool *rewa
 static void watcher_wait(struct watcher *w)
 {
 	char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
-	bool changed = false, rewalk = false;
+	bool changed = w->changed, rewalk = w->rewalk;
+	w->changed = w->rewalk = false;
 	while (w->fd >= 0) {
 		struct pollfd pf = {w->fd, POLLIN, 0};
 		int r = poll(&pf, 1, changed ? QUIET_MS : -1);
@@ -382,6 +384,17 @@ static void watcher_wait(struct watcher *w)
 	}
 	if (rewalk && w->fd >= 0)
 		watch_all(w);
+}
+
+bool serve_quiet(struct watcher *w)
+{
+	if (!w || w->fd < 0)
+		return false;
+	char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+	while (w->fd >= 0 && (n = read(w->fd, buf, sizeof buf)) > 0)
+		w->changed = relevant(w, buf, n, &w->rewalk) || w->changed;
+	return w->fd >= 0 && !w->changed && !w->rewalk;
 }
 
 static void watcher_close(struct watcher *w)
@@ -399,12 +412,13 @@ static void watcher_close(struct watcher *w)
 
 /* }======= */
 
-int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild)(void *), void *ctx)
+int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild)(void *, struct watcher *),
+              void *ctx)
 {
 	/* Watched before the first build, so that nothing saved while it runs is missed. */
 	struct watcher w;
 	watcher_open(&w, site_dir, out_dir);
-	rebuild(ctx);
+	rebuild(ctx, &w);
 	struct sockaddr_in addr = {0};
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)port);
@@ -424,7 +438,7 @@ int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild
 	for (;;) {
 		if (w.fd >= 0) {
 			watcher_wait(&w);
-			rebuild(ctx);
+			rebuild(ctx, &w);
 			fflush(stdout);
 			continue;
 		}
@@ -435,7 +449,7 @@ int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild
 			/* Let an editor finish writing, then build what is there. */
 			nanosleep(&ts, NULL);
 			last = site_fingerprint(site_dir, out_dir);
-			rebuild(ctx);
+			rebuild(ctx, &w);
 			fflush(stdout);
 		}
 	}

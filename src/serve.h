@@ -5,10 +5,22 @@
 #ifndef VADE_SERVE_H
 #define VADE_SERVE_H
 
+#include <stdbool.h>
+
+/* What serve watches of the site (serve.c: inotify(7), or polling). */
+struct watcher;
+
+/* Whether no file of the site changed since the last wait for a change ended: the kernel reported
+ * nothing relevant to the watch (what it did report is kept for the next wait). The rebuild asks
+ * after its commit, in place of a second walk of its inputs (state.h: the inputs a build records
+ * must be those it read). False when vade polls, the kernel's queue overflowed, or w is NULL. */
+bool serve_quiet(struct watcher *w);
+
 /* Builds once and serves out_dir until the process is stopped (main takes
- * Ctrl-C and SIGTERM); rebuild() is called on every change to a file under
- * site_dir (or the theme beside vade). Returns only when it cannot listen:
- * the exit status. */
-int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild)(void *), void *ctx);
+ * Ctrl-C and SIGTERM); rebuild(ctx, w) is called on every change to a file under
+ * site_dir (or the theme beside vade), w to ask serve_quiet(). Returns only when
+ * it cannot listen: the exit status. */
+int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild)(void *, struct watcher *),
+              void *ctx);
 
 #endif

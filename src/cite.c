@@ -298,6 +298,7 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 	/* the '[' that opens it: a prefix may hold brackets ("see [the annex]") */
 	int open = -1, depth = 0, farthest = -1; /* (the first '[' of the text before the '@') */
 	bool unreadable = false;
+	int stop; /* (at fail:) what the scan for an unread group's ']' stopped at */
 	for (int b = at - 1; b >= 0; b--) {
 		int ch = cmark_inline_parser_peek_at(ip, b);
 		/* an '@' that could start a citation (after '[', white space or '-') ends the scan: an
@@ -429,8 +430,11 @@ fail:
 	 * text, it was published as "[@smith..." without a word: cite_end_parse() reports it when
 	 * the bibliography has that key (an "[@everyone ...]" of another kind of text stays text). */
 	/* (a bracket never closed is text as written; an '@' starts what comes next) */
-	/* ("[@smith and @jones]": the scan passes a few more '@', and stays linear) */
-	if (g->n && cmark_inline_parser_peek_at(ip, bracket_scan(ip, reached, false, UNREAD_ATS, NULL)) == ']') {
+	/* ("[@smith and @jones]": the scan passes a few more '@', and stays linear; one that stops at an
+	 * '@' past them stops in a group of more keys without a ';' than that, or in text that holds
+	 * that many before any ']': either way, after a source's key, what vade does not read) */
+	stop = cmark_inline_parser_peek_at(ip, bracket_scan(ip, reached, false, UNREAD_ATS, NULL));
+	if (g->n && (stop == ']' || stop == '@')) {
 		refuse(cmark_inline_parser_get_line(ip), open_col, UNREAD, xstrdup(g->items[0].key));
 	}
 	free(prefix);

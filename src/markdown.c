@@ -1679,13 +1679,14 @@ static bool block_start(const char *s)
  * '-' or '.' it joins (markdown_typeset escapes the rest, so it means itself), and one space
  * between words; bytes past ASCII in valid UTF-8, but in French and Arabic none of U+0080..U+00BF
  * or U+2000..U+2FFF (the guillemets, curly quotes and no-break spaces their typography sets), nor
- * in French the marks it spaces (; : ! ?). Anything else takes the parse. */
+ * in French the marks it spaces (; : ! ?); no byte order mark first. Anything else takes the parse. */
 static bool typeset_identity(const char *s, const char *lang)
 {
 	bool fr = lang && (!strcmp(lang, "fr") || starts(lang, "fr-"));
 	bool set = fr || (lang && (!strcmp(lang, "ar") || starts(lang, "ar-")));
 	size_t n = strlen(s);
-	if (!n || s[0] == ' ' || s[n - 1] == ' ' || utf8_invalid_at(s, n) >= 0)
+	/* (cmark-gfm drops a byte order mark that starts the text) */
+	if (!n || s[0] == ' ' || s[n - 1] == ' ' || starts(s, "\xef\xbb\xbf") || utf8_invalid_at(s, n) >= 0)
 		return false;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		unsigned char c = *p;

@@ -256,7 +256,7 @@ int main(void)
 	{
 		static const char *const atoms[] = {"a", "Z", "é", "7", " ", "  ", "\t", ".", "..", "-", "--", "'", "\"",
 		                                    ";", ":", "!", "?", "«", "»", "“", "”", "\u00a0", "\u202f", "ش", "&amp;",
-		                                    "*", "_", "`", "#", "<b>", "[x]", "\\", "|", "~", "1.", "(", "%", "/"};
+		                                    "*", "_", "`", "#", "<b>", "[x]", "\\", "|", "~", "1.", "(", "%", "/", "\ufeff"};
 		static const char *const langs[] = {"en", "fr", "fr-CA", "ar", "he", "de"};
 		size_t natoms = sizeof atoms / sizeof *atoms, differ = 0;
 		unsigned seed = 12345;

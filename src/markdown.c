@@ -41,14 +41,15 @@ static locale_t utf8_locale;
  * probe parse that they do, and otherwise every inline pass, that is
  * cmark_parser_finish(), runs under the lock as before (markdown_parallel()). */
 static void (*manage_chars)(cmark_parser *, int); /* the library's own */
-static _Atomic int manage_calls;                   /* parses that reached the definition below */
+static int manage_calls;                           /* probe parses that reached the definition below */
+static bool probing;                               /* keep_special_chars()'s parse (before any other) */
 static bool table_kept;                            /* the table is filled for good: no lock */
 static pthread_mutex_t inline_pass = PTHREAD_MUTEX_INITIALIZER;
 
 void cmark_manage_extensions_special_characters(cmark_parser *parser, int add);
 void cmark_manage_extensions_special_characters(cmark_parser *parser, int add)
 {
-	manage_calls++;
+	manage_calls += probing;
 	if (!table_kept && manage_chars)
 		manage_chars(parser, add); /* before the table is filled (or had it not been) */
 }
@@ -91,9 +92,9 @@ static void keep_special_chars(void)
 	manage_chars(p, 1);
 	static const char probe[] = "~~struck~~\n";
 	cmark_parser_feed(p, probe, sizeof probe - 1);
-	table_kept = true; /* for the probe: the definition above must not clear the table */
-	manage_calls = 0;
+	table_kept = probing = true; /* for the probe: the definition above must not clear the table */
 	cmark_node *doc = cmark_parser_finish(p);
+	probing = false;
 	cmark_node *first = doc ? cmark_node_first_child(cmark_node_first_child(doc)) : NULL;
 	bool struck = first && !strcmp(cmark_node_get_type_string(first), "strikethrough");
 	table_kept = manage_calls == 2 && struck; /* else each parse sets and clears it, as cmark-gfm does */
@@ -706,10 +707,16 @@ static bool in_foreign(const struct md_opts *o, cmark_node *n)
  * (md_opts.foreign), on those alone when of_foreign, else on the others alone. A passage nobody
  * translated keeps its own language's typography (vade(5)), where it took the page's: French
  * spaces and Arabic guillemets in English text. */
+/* Whether BCP 47 tag lang is language primary ("fr", or "fr-" and a region or script). */
+static bool lang_is(const char *lang, const char *primary)
+{
+	size_t n = strlen(primary);
+	return lang && !strncmp(lang, primary, n) && (lang[n] == '\0' || lang[n] == '-');
+}
+
 static void typography(cmark_node *doc, const char *lang, bool rtl, const struct md_opts *o, bool of_foreign)
 {
-	bool fr = lang && (!strcmp(lang, "fr") || starts(lang, "fr-"));
-	bool guil = lang && (!strcmp(lang, "ar") || starts(lang, "ar-"));
+	bool fr = lang_is(lang, "fr"), guil = lang_is(lang, "ar");
 	bool split = o && o->nforeign;
 	if ((!fr && !guil && !rtl) || (of_foreign && !split))
 		return;
@@ -1682,8 +1689,7 @@ static bool block_start(const char *s)
  * in French the marks it spaces (; : ! ?); no byte order mark first. Anything else takes the parse. */
 static bool typeset_identity(const char *s, const char *lang)
 {
-	bool fr = lang && (!strcmp(lang, "fr") || starts(lang, "fr-"));
-	bool set = fr || (lang && (!strcmp(lang, "ar") || starts(lang, "ar-")));
+	bool fr = lang_is(lang, "fr"), set = fr || lang_is(lang, "ar"); /* (typography()'s languages) */
 	size_t n = strlen(s);
 	/* (cmark-gfm drops a byte order mark that starts the text) */
 	if (!n || s[0] == ' ' || s[n - 1] == ' ' || starts(s, "\xef\xbb\xbf") || utf8_invalid_at(s, n) >= 0)

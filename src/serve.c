@@ -365,10 +365,20 @@ static bool relevant(struct watcher *w, const char *buf, ssize_t len, bool *rewa
 	return any;
 }
 
+/* Reads every event the kernel has queued: whether one is a change to the site (relevant()). */
+static bool drain(struct watcher *w, bool *rewalk)
+{
+	char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool any = false;
+	ssize_t n;
+	while (w->fd >= 0 && (n = read(w->fd, buf, sizeof buf)) > 0)
+		any = relevant(w, buf, n, rewalk) || any;
+	return any;
+}
+
 /* Waits for a change to the site; returns once it has been quiet for QUIET_MS. */
 static void watcher_wait(struct watcher *w)
 {
-	char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
 	bool changed = w->changed, rewalk = w->rewalk;
 	w->changed = w->rewalk = false;
 	while (w->fd >= 0) {
@@ -378,9 +388,7 @@ static void watcher_wait(struct watcher *w)
 			continue;
 		if (r == 0)
 			break; /* quiet since the last change */
-		ssize_t n;
-		while (w->fd >= 0 && (n = read(w->fd, buf, sizeof buf)) > 0)
-			changed = relevant(w, buf, n, &rewalk) || changed;
+		changed = drain(w, &rewalk) || changed;
 	}
 	if (rewalk && w->fd >= 0)
 		watch_all(w);
@@ -390,10 +398,7 @@ bool serve_quiet(struct watcher *w)
 {
 	if (!w || w->fd < 0)
 		return false;
-	char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
-	ssize_t n;
-	while (w->fd >= 0 && (n = read(w->fd, buf, sizeof buf)) > 0)
-		w->changed = relevant(w, buf, n, &w->rewalk) || w->changed;
+	w->changed = drain(w, &w->rewalk) || w->changed;
 	return w->fd >= 0 && !w->changed && !w->rewalk;
 }
 

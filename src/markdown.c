@@ -49,7 +49,8 @@ static pthread_mutex_t inline_pass = PTHREAD_MUTEX_INITIALIZER;
 void cmark_manage_extensions_special_characters(cmark_parser *parser, int add);
 void cmark_manage_extensions_special_characters(cmark_parser *parser, int add)
 {
-	manage_calls += probing;
+	if (probing)
+		manage_calls++;
 	if (!table_kept && manage_chars)
 		manage_chars(parser, add); /* before the table is filled (or had it not been) */
 }

@@ -508,7 +508,7 @@ static void index_page(struct worker *w, const struct job *j, const char *body)
 	char *url = site_url_relative(search, j->out_path);
 	bool fallback = !resolve_has_text(w->sh->r, j->page, j->lang);
 	w->sh->frag[j->page->index * s->nlangs + j->lang] =
-		search_fragment(url, j->doc->title, body, fallback ? s->langs[0].code : NULL,
+		search_fragment(url, j->doc->shown_title ? j->doc->shown_title : j->doc->title, body, /* as the page shows it */ fallback ? s->langs[0].code : NULL,
 		                fallback ? s->langs[0].dir : NULL);
 	free(url);
 	free(search);

@@ -337,17 +337,15 @@ static bool find_theme(struct site *s)
 			blocked = true;
 		}
 	}
-	for (int i = 0; i < 3; i++)
-		free(cand[i]);
-	if (blocked)
-		return false;
-	if (!s->theme_dir) {
+	if (!s->theme_dir && !blocked) { /* each place named: "beside vade" is the folder above its binary's */
 		struct yml_node *t = s->config ? yml_get(s->config->root, "theme") : NULL;
 		diag_error("content/site.yaml", t ? t->line : 0, t ? t->col : 0,
-		           "theme '%s' not found (looked in themes/ and beside vade)", s->theme);
-		return false;
+		           "theme '%s' not found (looked in themes/%s%s%s and %s)", s->theme, s->theme,
+		           cand[1] ? ", " : "", cand[1] ? cand[1] : "", cand[2]);
 	}
-	return true;
+	for (int i = 0; i < 3; i++)
+		free(cand[i]);
+	return s->theme_dir != NULL;
 }
 
 /* Language tags are compared case aside (BCP 47): "pt-br" is "pt-BR". */

@@ -504,13 +504,16 @@ static bool stamp(const char *out_dir, struct state_digest *d)
 	struct vec names;
 	if (!output_list(out_dir, &names))
 		return false;
+	/* Each name looked up from the folder, not from the root: the kernel's walk of the folder's
+	 * own path for each of 35,000 outputs was a third of this stamp at 10,000 pages (issue 13). */
+	int fd = open(out_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	XXH3_state_t *h = XXH3_createState();
 	XXH3_128bits_reset(h);
-	bool ok = true;
+	bool ok = fd >= 0;
 	for (size_t i = 0; i <= names.n && ok; i++) {
-		char *p = path_join(out_dir, i < names.n ? names.v[i] : ".vade-output");
 		struct stat st;
-		if (lstat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
+		if (fstatat(fd, i < names.n ? names.v[i] : ".vade-output", &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode)) {
 			ok = false;
 		} else {
 			int64_t f[FILE_VERSION];
@@ -518,8 +521,9 @@ static bool stamp(const char *out_dir, struct state_digest *d)
 			fold_str(h, i < names.n ? names.v[i] : "");
 			fold(h, f, sizeof f);
 		}
-		free(p);
 	}
+	if (fd >= 0)
+		close(fd);
 	for (size_t i = 0; i < names.n; i++)
 		free(names.v[i]);
 	vec_free(&names);

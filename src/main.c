@@ -287,6 +287,7 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 	status_report_free(status);
 	bool ok = diag_errors() == 0 && !(a->strict && diag_warnings());
 	size_t produced = 0, changed = 0;
+	bool committed = false;
 	double t2 = monotonic_seconds();
 	if (write) {
 		produced = output_produced(out);
@@ -294,6 +295,7 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 		if (!ok)
 			output_abort(out);
 		else if (output_commit(out) == 0) {
+			committed = true;
 			printf("vade: %zu pages in %zu language%s into %s, %zu file%s written (%.2f s)\n", pages, s->nlangs,
 			       s->nlangs == 1 ? "" : "s", dir, changed, changed == 1 ? "" : "s", monotonic_seconds() - t0);
 			/* A build with warnings is not recorded: the next one runs and says them again. */
@@ -320,13 +322,19 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 		       "resolve    %7.3f   translation status %.3f, links, anchors, data %.3f\n"
 		       "render     %7.3f   pages in parallel (-j %d)\n"
 		       "sitewide   %7.3f   assets, search, dashboard, 404, sitemap\n"
-		       "write      %7.3f   the staged files moved into place\n"
+		       "write      %7.3f   %s\n"
 		       "total      %7.3f\n",
 		       t_load, t_status + rs.resolve, t_status, rs.resolve, rs.pages, a->jobs, rs.sitewide, monotonic_seconds() - t2,
+		       !write      ? "nothing: check writes no file"
+		       : committed ? "the staged files moved into place"
+		                   : "the staged files removed (the build failed)",
 		       monotonic_seconds() - t0);
-		if (write)
+		if (write && committed)
 			printf("files      %zu rendered, %zu written, %zu unchanged (skipped)\n", produced, changed,
 			       produced - changed);
+		else if (write) /* staged and taken back: nothing reached the output folder */
+			printf("files      %zu rendered, 0 written: the build failed, the output folder is as it was\n",
+			       produced);
 		size_t docs = 0, known = docfacts_hits();
 		for (size_t i = 0; i < s->npages; i++)
 			for (size_t l = 0; l < s->nlangs; l++)

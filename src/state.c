@@ -504,8 +504,8 @@ static bool stamp(const char *out_dir, struct state_digest *d)
 	struct vec names;
 	if (!output_list(out_dir, &names))
 		return false;
-	/* Each name looked up from the folder, not from the root: the kernel's walk of the folder's
-	 * own path for each of 35,000 outputs was a third of this stamp at 10,000 pages (issue 13). */
+	/* Each name looked up from the folder, not from the root: the kernel walked the folder's own
+	 * path again for each of 35,000 outputs, 7 % of a no-op build's CPU at 10,000 pages (issue 13). */
 	int fd = open(out_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	XXH3_state_t *h = XXH3_createState();
 	XXH3_128bits_reset(h);

@@ -1063,6 +1063,11 @@ char *site_url_relative(const char *from, const char *to)
 	for (const char *p = from + common; *p; p++)
 		if (*p == '/')
 			buf_adds(&b, "../");
+	/* A first segment with a colon ("colon:x/", "javascript:alert(1)/") would be read as a scheme:
+	 * RFC 3986, 4.2 has such a relative path begin with a dot-segment. */
+	const char *rest = to + common;
+	if (!b.len && memchr(rest, ':', strcspn(rest, "/")))
+		buf_adds(&b, "./");
 	/* A name may hold what a URL must not ("100%", "why?", "c#", a space): written %XX, so the
 	 * link leads to the file; other bytes, UTF-8 included, as they are. */
 	static const char hex[] = "0123456789ABCDEF";

@@ -150,7 +150,8 @@ char *site_page_output(const struct site *s, const struct page *p, size_t lang);
  * (both paths under OUT_DIR, "/"-separated); "./" when they are the same
  * folder's index. Bytes of to's names that a URL path cannot hold as they
  * are (controls, space, % ? # " < > \ ^ ` { | }) are written %XX; UTF-8 is
- * kept. Caller frees. */
+ * kept; a first segment with a colon is preceded by "./" (RFC 3986, 4.2: it
+ * would read as a scheme). Caller frees. */
 char *site_url_relative(const char *from, const char *to);
 /* The item of data file df's list whose `id` reads as id, or NULL. */
 const struct yml_node *site_data_item(const struct data_file *df, const char *id);

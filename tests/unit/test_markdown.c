@@ -291,5 +291,18 @@ int main(void)
 	u = site_url_relative("en/a/index.html", "en/a/index.html");
 	is_str(u, "index.html", "relative URL to itself");
 	free(u);
+	/* RFC 3986, 4.2: a first segment with a colon would be a scheme */
+	u = site_url_relative("en/index.html", "en/javascript:alert(1)/index.html");
+	is_str(u, "./javascript:alert(1)/index.html", "a first segment with a colon is preceded by ./");
+	free(u);
+	u = site_url_relative("index.html", "x:y/index.html");
+	is_str(u, "./x:y/index.html", "a first segment with a colon, from the root");
+	free(u);
+	u = site_url_relative("en/index.html", "en/a/b:c/index.html");
+	is_str(u, "a/b:c/index.html", "a colon past the first segment is kept as it is");
+	free(u);
+	u = site_url_relative("en/a/index.html", "en/b:c/index.html");
+	is_str(u, "../b:c/index.html", "a colon after ../ is kept as it is");
+	free(u);
 	return tap_done();
 }

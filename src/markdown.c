@@ -1154,6 +1154,9 @@ static size_t count_glued_quotes(const char *l, size_t n)
 	 * check's time: it reads every page's text before each of its parses) */
 	static const bool acted[256] = {['\\'] = true, ['`'] = true, ['<'] = true, [']'] = true, ['"'] = true, ['\''] = true};
 	size_t k = 0;
+	/* Searches that found nothing find nothing again later on the line: known, so that a line of
+	 * 600,000 "a<b " is read once, not once per '<' (helper-73: 35 s) */
+	bool no_gt = false, no_paren = false, no_ticks[65] = {false}; /* no closing run of that length */
 	for (size_t i = 0; i < n; i++) {
 		while (i < n && !acted[(unsigned char)l[i]])
 			i++;
@@ -1169,7 +1172,10 @@ static size_t count_glued_quotes(const char *l, size_t n)
 			while (r < n && l[r] == '`')
 				r++;
 			size_t run = r - i, j = r;
-			while (j < n) {
+			/* a run longer than 64 is taken as no code span: more quotes counted, never fewer spans
+			 * searched than 64 a line */
+			bool none = run > 64 || no_ticks[run];
+			while (!none && j < n) {
 				size_t e = j;
 				while (e < n && l[e] == '`')
 					e++;
@@ -1177,16 +1183,24 @@ static size_t count_glued_quotes(const char *l, size_t n)
 					break;
 				j = e > j ? e : j + 1;
 			}
-			i = j < n ? j + run - 1 : r - 1;
+			if (none || j >= n) {
+				if (run <= 64)
+					no_ticks[run] = true;
+				i = r - 1;
+			} else {
+				i = j + run - 1;
+			}
 			continue;
 		}
 		if ((ch == '<' && i + 1 < n && (isalpha((unsigned char)l[i + 1]) || strchr("/!?", l[i + 1]))) ||
 		    (ch == ']' && i + 1 < n && l[i + 1] == '(')) {
-			const char *e = memchr(l + i, ch == '<' ? '>' : ')', n - i);
+			bool *none = ch == '<' ? &no_gt : &no_paren;
+			const char *e = *none ? NULL : memchr(l + i, ch == '<' ? '>' : ')', n - i);
 			if (e) {
 				i = (size_t)(e - l);
 				continue;
 			}
+			*none = true;
 		}
 		if ((ch != '"' && ch != '\'') || i == 0 || i + 1 >= n)
 			continue;
@@ -1197,6 +1211,38 @@ static size_t count_glued_quotes(const char *l, size_t n)
 			k++;
 	}
 	return k;
+}
+
+/* The brackets of one paragraph as cmark-gfm's inline parser stacks them: each link it closes walks
+ * back through every image opener ("![") still open beneath it, to deactivate the link openers
+ * there (inlines.c, handle_close_bracket), so 20,000 "![[]()" took 5 s and 150,000 over 5 minutes
+ * (helper-73). work counts those steps, at most: every "]" that closes a "[" counts the open "![". */
+struct brackets {
+	char *v; /* 'i' an image opener, 'l' a link opener */
+	size_t n, cap, images;
+	unsigned long long work;
+};
+
+static void count_bracket_work(struct brackets *b, const char *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (l[i] == '\\') {
+			i++;
+		} else if (l[i] == '[') {
+			if (b->n == b->cap) {
+				b->cap = b->cap ? 2 * b->cap : 64;
+				b->v = xrealloc(b->v, b->cap);
+			}
+			bool image = i > 0 && l[i - 1] == '!';
+			b->v[b->n++] = image ? 'i' : 'l';
+			b->images += image;
+		} else if (l[i] == ']' && b->n) {
+			if (b->v[--b->n] == 'i')
+				b->images--;
+			else
+				b->work += b->images;
+		}
+	}
 }
 
 /* Whether a line's content (after quote markers and indentation) starts a block of its own, which
@@ -1218,7 +1264,8 @@ static bool starts_block(const char *c, size_t n)
 static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 {
 	const char *src = o && o->src ? o->src : "content";
-	size_t openers = 0, cols = 0, rows = 0, table_line = 0, quotes = 0;
+	size_t openers = 0, cols = 0, rows = 0, table_line = 0, quotes = 0, prev_pipes = 0;
+	struct brackets br = {0};
 	char *why = NULL; /* the limit the text goes over */
 	bool fenced = false;
 	int line = 0;
@@ -1239,7 +1286,21 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 		}
 		if (fenced)
 			continue;
+		/* a table row's cells, the header's above its delimiter row: cmark-gfm's time grows with the
+		 * square of one row's cells (12,500 took 2.3 s, 50,000 37 s; helper-73), a table or not */
+		size_t pipes = 0;
+		for (const char *p = c; (p = memchr(p, '|', cn - (size_t)(p - c))); p++)
+			pipes++;
 		size_t dc = delimiter_columns(c, cn);
+		size_t wide = dc && prev_pipes > pipes ? prev_pipes : (dc || cols) ? pipes : 0;
+		prev_pipes = pipes;
+		if (wide > MD_MAX_TABLE_COLUMNS + 1) { /* cells between a '|' at each end */
+			why = xasprintf("a table row of %zu cells (at most %d: cmark-gfm's time grows with the square of "
+			                "a row's cells); not rendered", wide - 1, MD_MAX_TABLE_COLUMNS);
+			if (dc && wide != pipes)
+				line--; /* the header's line */
+			break;
+		}
 		if (dc && !cols)
 			cols = dc, rows = 1, table_line = (size_t)line; /* the header above counts as a row */
 		else if (cols && cn)
@@ -1255,8 +1316,15 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 		/* per paragraph (a blank line or a new block ends one; each table row's cells are parsed on
 		 * their own) */
 		if (!cn || cols || starts_block(c, cn))
-			quotes = 0;
+			quotes = 0, br.n = br.images = 0, br.work = 0;
 		quotes += count_glued_quotes(c, cn);
+		count_bracket_work(&br, c, cn);
+		if (br.work > MD_MAX_BRACKET_WORK) {
+			why = xasprintf("more than %d steps back through image openers (\"![\") left open before links in one "
+			                "paragraph (cmark-gfm walks back through every open one at each link); not rendered: "
+			                "close each \"![\" or write it as \"!\\[\"", MD_MAX_BRACKET_WORK);
+			break;
+		}
 		if (quotes > MD_MAX_GLUED_QUOTES) {
 			why = xasprintf("more than %d straight quotes glued to other characters in one paragraph (cmark-gfm's "
 			                "smart punctuation looks back through every one before each); not rendered: put such "
@@ -1270,6 +1338,7 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 			break;
 		}
 	}
+	free(br.v);
 	if (!why)
 		return true;
 	if (o) { /* at the start of the line that went over (a table: its header's) */

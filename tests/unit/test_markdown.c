@@ -250,6 +250,77 @@ int main(void)
 		buf_free(&paras);
 	}
 
+	/* Image openers left open under links: cmark-gfm walks back through every one at each link
+	 * closed; more than MD_MAX_BRACKET_WORK steps in one paragraph is an error. Closed images and
+	 * links, however many, or the same openers over paragraphs, are fine. */
+	{
+		struct buf open = BUF_INIT, closed = BUF_INIT, few = BUF_INIT, paras = BUF_INIT;
+		for (int i = 0; i < 2000; i++) {
+			buf_adds(&open, "![[]()");
+			buf_adds(&closed, "![a](b.png) [c](d) ");
+			buf_adds(&paras, i % 500 ? "![[]()" : "\n\n![[]()"); /* 500 a paragraph: 125,000 steps */
+		}
+		for (int i = 0; i < 1000; i++)
+			buf_adds(&few, "![[]()"); /* 500,000 steps */
+		size_t e0 = diag_errors();
+		md(open.p, false, &r);
+		ok(diag_errors() == e0 + 1 && !strstr(r.html.p, "<p>"), "2,000 \"![[]()\" in a paragraph: an error, nothing rendered");
+		markdown_result_free(&r);
+		md(few.p, false, &r);
+		ok(diag_errors() == e0 + 1 && strstr(r.html.p, "<p>"), "1,000 of them are fine");
+		markdown_result_free(&r);
+		md(closed.p, false, &r);
+		ok(diag_errors() == e0 + 1 && strstr(r.html.p, "<img"), "2,000 closed images and links are fine");
+		markdown_result_free(&r);
+		md(paras.p, false, &r);
+		ok(diag_errors() == e0 + 1 && strstr(r.html.p, "</p>\n<p>"), "2,000 open ones over four paragraphs are fine");
+		markdown_result_free(&r);
+		buf_free(&open);
+		buf_free(&closed);
+		buf_free(&few);
+		buf_free(&paras);
+	}
+
+	/* A table row of more than MD_MAX_TABLE_COLUMNS cells is an error, a table or not (cmark-gfm's
+	 * time grows with the square of a row's cells): the header's, the delimiter row's, a body row's. */
+	{
+		struct buf wide = BUF_INIT, fits = BUF_INIT, body = BUF_INIT, text = BUF_INIT;
+		for (int i = 0; i < MD_MAX_TABLE_COLUMNS + 1; i++)
+			buf_adds(&wide, "|a");
+		for (int i = 0; i < MD_MAX_TABLE_COLUMNS + 2; i++)
+			buf_adds(&text, "x|");
+		buf_adds(&wide, "|\n|-|\n");
+		buf_adds(&text, "\n|-|-|\n");
+		for (int i = 0; i < MD_MAX_TABLE_COLUMNS; i++)
+			buf_adds(&fits, "|a");
+		buf_adds(&fits, "|\n");
+		for (int i = 0; i < MD_MAX_TABLE_COLUMNS; i++)
+			buf_adds(&fits, "|-");
+		buf_adds(&fits, "|\n");
+		buf_adds(&body, "|a|\n|-|\n|");
+		for (int i = 0; i < 3 * MD_MAX_TABLE_COLUMNS; i++)
+			buf_addc(&body, '|');
+		buf_addc(&body, '\n');
+		size_t e0 = diag_errors();
+		md(wide.p, false, &r);
+		ok(diag_errors() == e0 + 1 && !strstr(r.html.p, "<table"), "a header of %d cells: an error, nothing rendered",
+		   MD_MAX_TABLE_COLUMNS + 1);
+		markdown_result_free(&r);
+		md(text.p, false, &r);
+		ok(diag_errors() == e0 + 2, "a line of as many '|' above a delimiter row of another width too");
+		markdown_result_free(&r);
+		md(body.p, false, &r);
+		ok(diag_errors() == e0 + 3, "a body row of %d '|' too", 3 * MD_MAX_TABLE_COLUMNS);
+		markdown_result_free(&r);
+		md(fits.p, false, &r);
+		ok(diag_errors() == e0 + 3 && strstr(r.html.p, "<table"), "a table of %d columns is fine", MD_MAX_TABLE_COLUMNS);
+		markdown_result_free(&r);
+		buf_free(&wide);
+		buf_free(&fits);
+		buf_free(&body);
+		buf_free(&text);
+	}
+
 	/* markdown_typeset() gives plain text back without a parse (typeset_identity): the same as the
 	 * parse gives, which a trailing newline forces (it changes nothing else). Random texts of words,
 	 * spaces, every ASCII mark and the characters the languages' typography sets. */

@@ -106,13 +106,19 @@ struct folds {
 	time_t since;               /* when the walk began (file_id) */
 };
 
-static struct op *add_op(struct folds *f, enum op_kind kind, bool rest, const char *text)
+/* A new op at the end of f's, to be filled. */
+static struct op *next_op(struct folds *f)
 {
 	if (f->n == f->cap) {
 		f->cap = f->cap ? 2 * f->cap : 1024;
 		f->v = xrealloc(f->v, f->cap * sizeof *f->v);
 	}
-	struct op *o = &f->v[f->n++];
+	return &f->v[f->n++];
+}
+
+static struct op *add_op(struct folds *f, enum op_kind kind, bool rest, const char *text)
+{
+	struct op *o = next_op(f);
 	*o = (struct op){.kind = kind, .rest = rest, .text = text ? xstrdup(text) : NULL};
 	return o;
 }
@@ -321,13 +327,8 @@ static void *split_run(void *arg)
 /* Moves the ops of sub to the end of f's. */
 static void take_ops(struct folds *f, struct folds *sub)
 {
-	for (size_t i = 0; i < sub->n; i++) {
-		if (f->n == f->cap) {
-			f->cap = f->cap ? 2 * f->cap : 1024;
-			f->v = xrealloc(f->v, f->cap * sizeof *f->v);
-		}
-		f->v[f->n++] = sub->v[i];
-	}
+	for (size_t i = 0; i < sub->n; i++)
+		*next_op(f) = sub->v[i];
 	free(sub->v);
 	*sub = (struct folds){0};
 }

@@ -373,10 +373,13 @@ static bool walk_tree(struct folds *f, const char *dir, const char *skip, int jo
 			}
 		}
 		atomic_init(&sp.next, 0);
-		if (sp.n > 1)
+		if (sp.n > 1) {
 			run_threads(split_run, &sp, sp.n < (size_t)jobs ? sp.n : (size_t)jobs);
-		else
-			sp.n = 0; /* one subfolder or none: walked below, as without jobs */
+		} else { /* one subfolder or none: walked below, as without jobs */
+			for (size_t k = 0; k < sp.n; k++)
+				free(sp.dirs[k]);
+			sp.n = 0;
+		}
 	}
 	bool ok = true;
 	for (size_t i = 0, k = 0; i < names.n && ok; i++) {

@@ -886,8 +886,10 @@ static size_t open_bracket(const char *t, size_t from, size_t k)
  * line before; a [link]'s own place: the line its text ends on). The place is taken from the
  * link's text where that is better, then checked against the source: when no '[', '!' or '<'
  * stands there, the link is found in its block's lines by its destination as written
- * ("](url", "<url>"), the n-th of the block's links to it being its n-th occurrence. */
-static void link_place(const struct md_opts *o, struct src_lines *sl, cmark_node *n, int *line, int *col)
+ * ("](url", "<url>"), the n-th of the block's links to it being its n-th occurrence. block is the
+ * block that holds n (the iteration in markdown_render() knows it). */
+static void link_place(const struct md_opts *o, struct src_lines *sl, cmark_node *n, cmark_node *block, int *line,
+                       int *col)
 {
 	int l = cmark_node_get_start_line(n), c = cmark_node_get_start_column(n);
 	cmark_node *t = cmark_node_first_child(n);
@@ -897,9 +899,6 @@ static void link_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 		l = cmark_node_get_start_line(t), c = cmark_node_get_start_column(t) - 1;
 	size_t k = sl && sl->text ? src_offset(sl, l, c) : SIZE_MAX;
 	const char *url = cmark_node_get_url(n), *lit = t ? cmark_node_get_literal(t) : NULL;
-	cmark_node *block = cmark_node_parent(n);
-	while (block && (cmark_node_get_type(block) & CMARK_NODE_TYPE_MASK) != CMARK_NODE_TYPE_BLOCK)
-		block = cmark_node_parent(block);
 	if (block && cmark_node_get_type(cmark_node_parent(block)) != CMARK_NODE_DOCUMENT &&
 	    !strcmp(cmark_node_get_type_string(block), "table_cell"))
 		block = cmark_node_parent(block); /* (a cell's places are its row's) */
@@ -1143,17 +1142,39 @@ static size_t count_openers(const char *l, size_t n)
 	return k;
 }
 
-/* Straight quotes on a line that smart punctuation sees, glued to other characters on both
- * sides: every '"', and a '\'' with punctuation beside it (an apostrophe between letters,
- * "don't", costs cmark-gfm nothing). Not counted, as cmark-gfm leaves them alone: quotes in code
- * spans, in tags and autolinks (<span title="a">, <https://x.org/?q="a">), in a link's
- * destination ("](...)"), and escaped ones. */
-static size_t count_glued_quotes(const char *l, size_t n)
+/* What a paragraph's inline syntax costs cmark-gfm, counted line by line (scan_inline) where its
+ * time grows with the square of the input:
+ *   - straight quotes glued to other characters on both sides: every '"', and a '\'' with punctuation
+ *     beside it (an apostrophe between letters, "don't", costs nothing here); smart punctuation
+ *     looks back through all the quotes before each;
+ *   - links and images closed: each "]" that closes a "[" walks back through every emphasis or quote
+ *     delimiter before it in the paragraph (process_emphasis() in 0.29.0.gfm.6 misses its stack
+ *     bottom when nothing stands between: 20,000 "*a " then 20,000 links took 2 s), and a link closed
+ *     through every image opener ("![") still open beneath it (handle_close_bracket(): 20,000
+ *     "![[]()" took 5 s, 150,000 over 5 minutes). work adds those steps over the whole text, at most:
+ *     every run of '*', '_' or '~' not between spaces, every quote, every "]" on an open "[".
+ * Not counted, as cmark-gfm never sees them as syntax: code spans, tags and autolinks
+ * (<span title="a">, <https://x.org/?q="a">), a link's destination ("](...)"), escaped characters. */
+struct inline_cost {
+	size_t quotes;           /* glued quotes in the paragraph */
+	size_t delims;           /* delimiter runs in the paragraph */
+	char *open;              /* its '[' not yet closed: 'i' an image's, 'l' a link's */
+	size_t nopen, cap, images;
+	unsigned long long work; /* the whole text's */
+};
+
+/* A paragraph ends (a blank line, a new block, a table row: each cell is parsed on its own). */
+static void paragraph_ends(struct inline_cost *c)
+{
+	c->quotes = c->delims = c->nopen = c->images = 0;
+}
+
+static void scan_inline(struct inline_cost *c, const char *l, size_t n)
 {
 	/* the bytes the loop acts on; the rest are passed over by the inner loop (which halved the
 	 * check's time: it reads every page's text before each of its parses) */
-	static const bool acted[256] = {['\\'] = true, ['`'] = true, ['<'] = true, [']'] = true, ['"'] = true, ['\''] = true};
-	size_t k = 0;
+	static const bool acted[256] = {['\\'] = true, ['`'] = true, ['<'] = true, ['['] = true, [']'] = true,
+	                                ['"'] = true, ['\''] = true, ['*'] = true, ['_'] = true, ['~'] = true};
 	/* Searches that found nothing find nothing again later on the line: known, so that a line of
 	 * 600,000 "a<b " is read once, not once per '<' (helper-73: 35 s) */
 	bool no_gt = false, no_paren = false, no_ticks[65] = {false}; /* no closing run of that length */
@@ -1172,7 +1193,7 @@ static size_t count_glued_quotes(const char *l, size_t n)
 			while (r < n && l[r] == '`')
 				r++;
 			size_t run = r - i, j = r;
-			/* a run longer than 64 is taken as no code span: more quotes counted, never fewer spans
+			/* a run longer than 64 is taken as no code span: more counted, never fewer spans
 			 * searched than 64 a line */
 			bool none = run > 64 || no_ticks[run];
 			while (!none && j < n) {
@@ -1192,6 +1213,21 @@ static size_t count_glued_quotes(const char *l, size_t n)
 			}
 			continue;
 		}
+		if (ch == '[') {
+			if (c->nopen == c->cap) {
+				c->cap = c->cap ? 2 * c->cap : 64;
+				c->open = xrealloc(c->open, c->cap);
+			}
+			bool image = i > 0 && l[i - 1] == '!' && !(i > 1 && l[i - 2] == '\\');
+			c->open[c->nopen++] = image ? 'i' : 'l';
+			c->images += image;
+			continue;
+		}
+		if (ch == ']' && c->nopen) {
+			bool image = c->open[--c->nopen] == 'i';
+			c->images -= image;
+			c->work += c->delims + (image ? 0 : c->images);
+		}
 		if ((ch == '<' && i + 1 < n && (isalpha((unsigned char)l[i + 1]) || strchr("/!?", l[i + 1]))) ||
 		    (ch == ']' && i + 1 < n && l[i + 1] == '(')) {
 			bool *none = ch == '<' ? &no_gt : &no_paren;
@@ -1202,46 +1238,24 @@ static size_t count_glued_quotes(const char *l, size_t n)
 			}
 			*none = true;
 		}
-		if ((ch != '"' && ch != '\'') || i == 0 || i + 1 >= n)
+		if (ch == '*' || ch == '_' || ch == '~') { /* a run: a delimiter unless spaces stand on both sides */
+			size_t r = i;
+			while (r < n && l[r] == (char)ch)
+				r++;
+			c->delims += !((i == 0 || isspace((unsigned char)l[i - 1])) && (r == n || isspace((unsigned char)l[r])));
+			i = r - 1;
+			continue;
+		}
+		if (ch != '"' && ch != '\'')
+			continue;
+		c->delims++;
+		if (i == 0 || i + 1 >= n)
 			continue;
 		unsigned char a = (unsigned char)l[i - 1], z = (unsigned char)l[i + 1];
 		if (isspace(a) || isspace(z))
 			continue;
 		if (ch == '"' || !(isalnum(a) || a >= 0x80) || !(isalnum(z) || z >= 0x80))
-			k++;
-	}
-	return k;
-}
-
-/* The brackets of one paragraph as cmark-gfm's inline parser stacks them: each link it closes walks
- * back through every image opener ("![") still open beneath it, to deactivate the link openers
- * there (inlines.c, handle_close_bracket), so 20,000 "![[]()" took 5 s and 150,000 over 5 minutes
- * (helper-73). work counts those steps, at most: every "]" that closes a "[" counts the open "![". */
-struct brackets {
-	char *v; /* 'i' an image opener, 'l' a link opener */
-	size_t n, cap, images;
-	unsigned long long work;
-};
-
-static void count_bracket_work(struct brackets *b, const char *l, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (l[i] == '\\') {
-			i++;
-		} else if (l[i] == '[') {
-			if (b->n == b->cap) {
-				b->cap = b->cap ? 2 * b->cap : 64;
-				b->v = xrealloc(b->v, b->cap);
-			}
-			bool image = i > 0 && l[i - 1] == '!';
-			b->v[b->n++] = image ? 'i' : 'l';
-			b->images += image;
-		} else if (l[i] == ']' && b->n) {
-			if (b->v[--b->n] == 'i')
-				b->images--;
-			else
-				b->work += b->images;
-		}
+			c->quotes++;
 	}
 }
 
@@ -1264,8 +1278,8 @@ static bool starts_block(const char *c, size_t n)
 static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 {
 	const char *src = o && o->src ? o->src : "content";
-	size_t openers = 0, cols = 0, rows = 0, table_line = 0, quotes = 0, prev_pipes = 0;
-	struct brackets br = {0};
+	size_t openers = 0, cols = 0, rows = 0, table_line = 0, prev_pipes = 0;
+	struct inline_cost ic = {0};
 	char *why = NULL; /* the limit the text goes over */
 	bool fenced = false;
 	int line = 0;
@@ -1288,9 +1302,13 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 			continue;
 		/* a table row's cells, the header's above its delimiter row: cmark-gfm's time grows with the
 		 * square of one row's cells (12,500 took 2.3 s, 50,000 37 s; helper-73), a table or not */
-		size_t pipes = 0;
-		for (const char *p = c; (p = memchr(p, '|', cn - (size_t)(p - c))); p++)
-			pipes++;
+		size_t pipes = 0; /* a '|' escaped (after an odd run of '\\') is a cell's text */
+		for (const char *p = c; (p = memchr(p, '|', cn - (size_t)(p - c))); p++) {
+			size_t bs = 0;
+			while (p - bs > c && p[-1 - (ptrdiff_t)bs] == '\\')
+				bs++;
+			pipes += bs % 2 == 0;
+		}
 		size_t dc = delimiter_columns(c, cn);
 		size_t wide = dc && prev_pipes > pipes ? prev_pipes : (dc || cols) ? pipes : 0;
 		prev_pipes = pipes;
@@ -1316,16 +1334,16 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 		/* per paragraph (a blank line or a new block ends one; each table row's cells are parsed on
 		 * their own) */
 		if (!cn || cols || starts_block(c, cn))
-			quotes = 0, br.n = br.images = 0, br.work = 0;
-		quotes += count_glued_quotes(c, cn);
-		count_bracket_work(&br, c, cn);
-		if (br.work > MD_MAX_BRACKET_WORK) {
-			why = xasprintf("more than %d steps back through image openers (\"![\") left open before links in one "
-			                "paragraph (cmark-gfm walks back through every open one at each link); not rendered: "
-			                "close each \"![\" or write it as \"!\\[\"", MD_MAX_BRACKET_WORK);
+			paragraph_ends(&ic);
+		scan_inline(&ic, c, cn);
+		if (ic.work > MD_MAX_LINK_WORK) {
+			why = xasprintf("more than %d steps back at the links and images of this text (at each one it closes, "
+			                "cmark-gfm walks back through every emphasis mark and quote before it in its paragraph, "
+			                "and every image opener \"![\" still open); not rendered: split long paragraphs, close "
+			                "each \"![\", escape marks that are no emphasis", MD_MAX_LINK_WORK);
 			break;
 		}
-		if (quotes > MD_MAX_GLUED_QUOTES) {
+		if (ic.quotes > MD_MAX_GLUED_QUOTES) {
 			why = xasprintf("more than %d straight quotes glued to other characters in one paragraph (cmark-gfm's "
 			                "smart punctuation looks back through every one before each); not rendered: put such "
 			                "text in a code block", MD_MAX_GLUED_QUOTES);
@@ -1338,7 +1356,7 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 			break;
 		}
 	}
-	free(br.v);
+	free(ic.open);
 	if (!why)
 		return true;
 	if (o) { /* at the start of the line that went over (a table: its header's) */
@@ -1525,7 +1543,11 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	memset(out, 0, sizeof *out);
 	buf_init(&out->html);
 
-	struct vec links = VEC_INIT;
+	/* Links and images in reading order with the block that holds each (blocks), and the links
+	 * inside a link's text (nested), found in one walk: asking each node's ancestors cost time
+	 * in the square of the depth, 20,000 nested images 8.5 s (helper-74). */
+	struct vec links = VEC_INIT, blocks = VEC_INIT, nested = VEC_INIT, open = VEC_INIT;
+	size_t in_link = 0;
 	struct src_lines sl = {text, len, NULL, 0};
 	struct idset ids = {.map = STRMAP_INIT_OWNED};
 	size_t tcap = 0;
@@ -1535,31 +1557,40 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	struct vec heads = VEC_INIT;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
-		if (ev != CMARK_EVENT_ENTER)
-			continue;
 		cmark_node_type t = cmark_node_get_type(n);
+		bool block = (t & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK;
+		if (ev == CMARK_EVENT_EXIT) {
+			/* (a leaf block, a code block, has no exit: it goes with the block after it) */
+			while (block && open.n && open.v[--open.n] != n)
+				;
+			in_link -= t == CMARK_NODE_LINK;
+			continue;
+		}
+		if (block)
+			vec_push(&open, n);
 		if (t == CMARK_NODE_HEADING)
 			vec_push(&heads, n);
-		else if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE)
+		if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && !(t == CMARK_NODE_LINK && in_link)) {
 			vec_push(&links, n);
+			vec_push(&blocks, open.n ? open.v[open.n - 1] : NULL);
+		} else if (t == CMARK_NODE_LINK) {
+			vec_push(&nested, n);
+		}
+		in_link += t == CMARK_NODE_LINK;
 	}
 	cmark_iter_free(it);
+	vec_free(&open);
 	for (size_t i = 0; i < links.n; i++)
 		if (cmark_node_get_type(links.v[i]) == CMARK_NODE_LINK)
 			autolink_trim(links.v[i]);
+	for (size_t i = 0; i < nested.n; i++)
+		autolink_trim(nested.v[i]);
 	/* A link inside a link's text ("[<https://x.org>](page.md)": cmark-gfm makes the autolink, and
 	 * HTML has no <a> in an <a>, which browsers split): the inner one is its text alone. Its place
 	 * is kept for nothing: only the outer link leads anywhere. */
-	for (size_t i = links.n; i-- > 0;) {
-		cmark_node *n = links.v[i], *up = cmark_node_parent(n);
-		while (up && cmark_node_get_type(up) != CMARK_NODE_LINK)
-			up = cmark_node_parent(up);
-		if (up && cmark_node_get_type(n) == CMARK_NODE_LINK) {
-			unwrap(n);
-			memmove(&links.v[i], &links.v[i + 1], (links.n - i - 1) * sizeof *links.v);
-			links.n--;
-		}
-	}
+	for (size_t i = 0; i < nested.n; i++)
+		unwrap(nested.v[i]);
+	vec_free(&nested);
 	for (size_t i = 0; !dropped && i < heads.n; i++)
 		if (cmark_node_get_heading_level(heads.v[i]) == 1) {
 			title_notes(o, heads.v[i]);
@@ -1573,7 +1604,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		cmark_node *n = links.v[i];
 		const char *url = cmark_node_get_url(n);
 		if (url && (!esc_url_allowed(url, cmark_node_get_type(n) == CMARK_NODE_IMAGE) || (o->link && !esc_url_external(url))))
-			link_place(o, &sl, n, &at[i][0], &at[i][1]);
+			link_place(o, &sl, n, blocks.v[i], &at[i][0], &at[i][1]);
 	}
 	for (size_t i = 0; i < links.n; i++) {
 		cmark_node *n = links.v[i];
@@ -1649,6 +1680,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	src_lines_free(&sl);
 	free(at);
 	vec_free(&links);
+	vec_free(&blocks);
 	if (o->nforeign) {
 		struct vec paras = VEC_INIT, tables = VEC_INIT;
 		cmark_iter *fi = cmark_iter_new(doc);

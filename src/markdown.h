@@ -76,12 +76,15 @@ struct md_opts {
 #define MD_MAX_TABLE_CELLS 100000
 #define MD_MAX_HTML_OPENERS 2000
 #define MD_MAX_GLUED_QUOTES 5000
-/*   - a table row's cells (its '|', the header's counted on its delimiter row): cmark-gfm's time
- *     grows with the square of one row's, 12,500 took 2.3 s, 50,000 37 s; 1,000 take 15 ms;
- *   - image openers ("![") left open under links in one paragraph, counted as the steps cmark-gfm
- *     takes back through them at each link closed: 20,000 "![[]()" (2 x 10^8) took 5 s. */
+/*   - a table row's cells (its '|' not escaped, the header's counted on its delimiter row):
+ *     cmark-gfm's time grows with the square of one row's, 12,500 took 2.3 s, 50,000 37 s; 1,000
+ *     take 15 ms;
+ *   - the steps cmark-gfm takes back at each link or image it closes, over the whole text: through
+ *     every emphasis mark and quote before it in its paragraph, and, for a link, every image opener
+ *     ("![") still open (20,000 "*a " then 20,000 links took 2 s; 20,000 "![[]()" 5 s: 2 x 10^8
+ *     steps each). 20,000,000 take at most half a second. */
 #define MD_MAX_TABLE_COLUMNS 1000
-#define MD_MAX_BRACKET_WORK 1000000
+#define MD_MAX_LINK_WORK 20000000
 /* Whether text is within those limits (nothing is reported). */
 bool markdown_within_limits(const char *text, size_t len);
 

@@ -7,6 +7,7 @@
 #include "sandbox.h"
 #include "status.h"
 #include "job.h"
+#include "output.h"
 #include "util.h"
 
 #include <lauxlib.h>
@@ -196,12 +197,19 @@ static int l_url(lua_State *L)
 		return push_external(L, w, lua_tostring(L, 1));
 	} else {
 		const char *p = lua_tostring(L, 1);
-		luaL_argcheck(L, p[0] != '/', 1, "a path inside the output folder or a URL with a scheme");
-		/* "?query#fragment" after the path stays as the template wrote it. */
+		/* "?query#fragment" after the path stays as the template wrote it; the path is taken as
+		 * one inside the output folder ("a//b", "./a" and "a/../b" as what they name), never one
+		 * that leaves it ("/etc", "en/../../x" from a data file: helper-74) */
 		size_t plen = strcspn(p, "?#");
-		if (tpl_caching(L))
-			return push_url_hole(L, p, plen, p + plen);
-		char *path = xstrndup(p, plen), *to = site_url_relative(j->out_path, path);
+		char *path = output_path_clean(p, plen);
+		if (!path)
+			return luaL_argerror(L, 1, "a path inside the output folder or a URL with a scheme");
+		if (tpl_caching(L)) {
+			int r = push_url_hole(L, path, strlen(path), p + plen);
+			free(path);
+			return r;
+		}
+		char *to = site_url_relative(j->out_path, path);
 		rel = xasprintf("%s%s", to, p + plen);
 		free(to);
 		free(path);

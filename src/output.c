@@ -479,6 +479,36 @@ bool output_path_inside(const char *rel)
 	return true;
 }
 
+char *output_path_clean(const char *rel, size_t n)
+{
+	if (n && rel[0] == '/')
+		return NULL;
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < n;) {
+		size_t k = i;
+		while (k < n && rel[k] != '/')
+			k++;
+		size_t len = k - i;
+		if (len == 2 && !strncmp(rel + i, "..", 2)) {
+			if (!b.len) { /* above the output folder */
+				buf_free(&b);
+				return NULL;
+			}
+			b.len--; /* its '/' */
+			while (b.len && b.p[b.len - 1] != '/')
+				b.len--;
+		} else if (len && !(len == 1 && rel[i] == '.')) {
+			buf_add(&b, rel + i, len);
+			if (k < n)
+				buf_addc(&b, '/');
+		}
+		i = k + (k < n);
+	}
+	if (b.cap)
+		b.p[b.len] = '\0';
+	return buf_detach(&b, NULL);
+}
+
 int output_put(struct output *o, const char *rel, const void *data, size_t len)
 {
 	/* Output paths come from content paths and language codes, all checked at load;

@@ -33,6 +33,10 @@ int output_put(struct output *o, const char *rel, const void *data, size_t len);
 void output_keep(struct output *o, const char *rel);
 /* Whether rel names a path inside an output folder: relative, no "", "." or ".." part. */
 bool output_path_inside(const char *rel);
+/* rel[0, n) as a path inside an output folder: "." and empty parts dropped, ".." taking the part
+ * before it away ("en//a/./b/../c" is "en/a/c", a '/' at the end kept when a name is before it).
+ * NULL when it starts with '/' or climbs out of the folder. Caller frees. */
+char *output_path_clean(const char *rel, size_t n);
 /* Brings out_dir to exactly what was put, and frees o. 0, or -1 after reporting. */
 int output_commit(struct output *o);
 /* Whether a build may write into dir: it is not there yet, or it is a folder vade made (it holds

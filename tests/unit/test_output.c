@@ -300,8 +300,28 @@ static void in_the_way(void)
 	free(p);
 }
 
+/* output_path_clean(): a path as what it names inside the output folder, or NULL when it leaves it. */
+static void clean_paths(void)
+{
+	static const char *const cases[][2] = {
+		{"assets/style.css", "assets/style.css"}, {"en/a:b/", "en/a:b/"}, {"en//a:b/", "en/a:b/"},
+		{"en///evil.example/x", "en/evil.example/x"}, {"./en/./a", "en/a"}, {"en/a/b/../c", "en/a/c"},
+		{"en/a/..", "en/"}, {"en/../", ""}, {"", ""}, {"en/../../x", NULL}, {"..", NULL},
+		{"en/../../../etc/passwd", NULL}, {"/etc/passwd", NULL}, {"a/../..", NULL},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *got = output_path_clean(cases[i][0], strlen(cases[i][0]));
+		if (cases[i][1])
+			is_str(got ? got : "(NULL)", cases[i][1], "output_path_clean");
+		else
+			ok(got == NULL, "output_path_clean(\"%s\") leaves the folder: NULL", cases[i][0]);
+		free(got);
+	}
+}
+
 int main(void)
 {
+	clean_paths();
 	snprintf(root, sizeof root, "%s", "/tmp/vade-test-output.XXXXXX");
 	if (!mkdtemp(root))
 		return 1;

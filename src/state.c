@@ -310,6 +310,7 @@ struct split {
 	char **dirs;
 	bool *ok;
 	size_t n;
+	size_t *of;                 /* a name's index -> its subfolder's + 1, 0 for none */
 	const char *skip;
 	atomic_size_t next;
 };
@@ -363,26 +364,27 @@ static bool walk_tree(struct folds *f, const char *dir, const char *skip, int jo
 		sp.sub = xcalloc(names.n + 1, sizeof *sp.sub);
 		sp.dirs = xcalloc(names.n + 1, sizeof *sp.dirs);
 		sp.ok = xcalloc(names.n + 1, sizeof *sp.ok);
+		sp.of = xcalloc(names.n + 1, sizeof *sp.of);
 		for (size_t i = 0; i < names.n; i++) {
+			if (!there[i] || !S_ISDIR(sts[i].st_mode))
+				continue;
 			char *p = path_join(dir, names.v[i]);
-			if (there[i] && S_ISDIR(sts[i].st_mode) && !(skip && !strcmp(p, skip))) {
-				sp.sub[sp.n] = (struct folds){.rest = f->rest, .content = f->content, .since = f->since};
-				sp.dirs[sp.n++] = p;
-			} else {
+			if (skip && !strcmp(p, skip)) {
 				free(p);
+				continue;
 			}
+			sp.sub[sp.n] = (struct folds){.rest = f->rest, .content = f->content, .since = f->since};
+			sp.dirs[sp.n++] = p;
+			sp.of[i] = sp.n;
 		}
 		atomic_init(&sp.next, 0);
-		if (sp.n > 1) {
+		if (sp.n > 1)
 			run_threads(split_run, &sp, sp.n < (size_t)jobs ? sp.n : (size_t)jobs);
-		} else { /* one subfolder or none: walked below, as without jobs */
-			for (size_t k = 0; k < sp.n; k++)
-				free(sp.dirs[k]);
-			sp.n = 0;
-		}
 	}
+	/* one subfolder or none: walked below, as without jobs */
+	bool split = sp.n > 1;
 	bool ok = true;
-	for (size_t i = 0, k = 0; i < names.n && ok; i++) {
+	for (size_t i = 0; i < names.n && ok; i++) {
 		char *p = path_join(dir, names.v[i]);
 		struct stat *st = &sts[i];
 		if (skip && !strcmp(p, skip)) {
@@ -394,9 +396,9 @@ static bool walk_tree(struct folds *f, const char *dir, const char *skip, int jo
 		add_op(f, OP_NAME, rest, names.v[i]);
 		if (!there[i] || S_ISLNK(st->st_mode)) {
 			ok = false;
-		} else if (S_ISDIR(st->st_mode) && k < sp.n && !strcmp(p, sp.dirs[k])) {
-			ok = sp.ok[k];
-			take_ops(f, &sp.sub[k++]);
+		} else if (split && sp.of[i]) {
+			ok = sp.ok[sp.of[i] - 1];
+			take_ops(f, &sp.sub[sp.of[i] - 1]);
 		} else if (S_ISDIR(st->st_mode)) {
 			ok = walk_tree(f, p, skip, 1);
 		} else if (S_ISREG(st->st_mode)) {
@@ -408,12 +410,13 @@ static bool walk_tree(struct folds *f, const char *dir, const char *skip, int jo
 		free(p);
 	}
 	for (size_t k = 0; k < sp.n; k++) {
-		ops_free(sp.sub[k].v, sp.sub[k].n); /* those after a failure */
+		ops_free(sp.sub[k].v, sp.sub[k].n); /* those after a failure, or a lone subfolder's (none) */
 		free(sp.dirs[k]);
 	}
 	free(sp.sub);
 	free(sp.dirs);
 	free(sp.ok);
+	free(sp.of);
 	free(sts);
 	free(there);
 	closedir(d);

@@ -341,27 +341,21 @@ int main(void)
 		ok(differ == 0, "markdown_typeset without a parse gives what the parse gives (20,000 texts; %zu differ)", differ);
 	}
 
-	char *u = site_url_relative("en/a/b/index.html", "en/c/index.html");
-	is_str(u, "../../c/index.html", "relative URL across folders");
-	free(u);
-	u = site_url_relative("en/index.html", "assets/style.css");
-	is_str(u, "../assets/style.css", "relative URL to the root");
-	free(u);
-	u = site_url_relative("en/a/index.html", "en/a/index.html");
-	is_str(u, "index.html", "relative URL to itself");
-	free(u);
-	/* RFC 3986, 4.2: a first segment with a colon would be a scheme */
-	u = site_url_relative("en/index.html", "en/javascript:alert(1)/index.html");
-	is_str(u, "./javascript:alert(1)/index.html", "a first segment with a colon is preceded by ./");
-	free(u);
-	u = site_url_relative("index.html", "x:y/index.html");
-	is_str(u, "./x:y/index.html", "a first segment with a colon, from the root");
-	free(u);
-	u = site_url_relative("en/index.html", "en/a/b:c/index.html");
-	is_str(u, "a/b:c/index.html", "a colon past the first segment is kept as it is");
-	free(u);
-	u = site_url_relative("en/a/index.html", "en/b:c/index.html");
-	is_str(u, "../b:c/index.html", "a colon after ../ is kept as it is");
-	free(u);
+	/* Relative URLs; RFC 3986, 4.2: a first segment with a colon would be a scheme */
+	static const char *const urls[][4] = {
+		{"en/a/b/index.html", "en/c/index.html", "../../c/index.html", "relative URL across folders"},
+		{"en/index.html", "assets/style.css", "../assets/style.css", "relative URL to the root"},
+		{"en/a/index.html", "en/a/index.html", "index.html", "relative URL to itself"},
+		{"en/index.html", "en/javascript:alert(1)/index.html", "./javascript:alert(1)/index.html",
+		 "a first segment with a colon is preceded by ./"},
+		{"index.html", "x:y/index.html", "./x:y/index.html", "a first segment with a colon, from the root"},
+		{"en/index.html", "en/a/b:c/index.html", "a/b:c/index.html", "a colon past the first segment is kept as it is"},
+		{"en/a/index.html", "en/b:c/index.html", "../b:c/index.html", "a colon after ../ is kept as it is"},
+	};
+	for (size_t k = 0; k < sizeof urls / sizeof *urls; k++) {
+		char *u = site_url_relative(urls[k][0], urls[k][1]);
+		is_str(u, urls[k][2], urls[k][3]);
+		free(u);
+	}
 	return tap_done();
 }

@@ -1109,21 +1109,27 @@ static size_t content_start(const char *l, size_t n)
 	return i;
 }
 
+/* The last byte of l[0, n) that is no space or tab, or '\0'. */
+static char last_nonspace(const char *l, size_t n)
+{
+	while (n && (l[n - 1] == ' ' || l[n - 1] == '\t'))
+		n--;
+	return n ? l[n - 1] : '\0';
+}
+
 /* A GFM table's delimiter row: only '|', '-', ':' and spaces, with a '-' and a '|'. Returns its columns, or 0. */
 static size_t delimiter_columns(const char *l, size_t n)
 {
-	size_t pipes = 0, dashes = 0, end = n;
+	size_t pipes = 0, dashes = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!strchr("|-: \t", l[i]) || !l[i])
 			return 0;
 		pipes += l[i] == '|';
 		dashes += l[i] == '-';
 	}
-	while (end > 0 && (l[end - 1] == ' ' || l[end - 1] == '\t'))
-		end--;
-	if (!dashes || !pipes || !end)
+	if (!dashes || !pipes)
 		return 0;
-	return pipes + 1 - (l[0] == '|') - (l[end - 1] == '|');
+	return pipes + 1 - (l[0] == '|') - (last_nonspace(l, n) == '|');
 }
 
 /* Raw HTML openers whose end cmark-gfm looks for through the rest of the text:
@@ -1167,6 +1173,12 @@ struct inline_cost {
 static void paragraph_ends(struct inline_cost *c)
 {
 	c->quotes = c->delims = c->nopen = c->images = 0;
+}
+
+/* A letter or digit, ASCII or any byte of a UTF-8 sequence. */
+static bool word_byte(char b)
+{
+	return isalnum((unsigned char)b) || (unsigned char)b >= 0x80;
 }
 
 static void scan_inline(struct inline_cost *c, const char *l, size_t n)
@@ -1242,7 +1254,10 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n)
 			size_t r = i;
 			while (r < n && l[r] == (char)ch)
 				r++;
-			c->delims += !((i == 0 || isspace((unsigned char)l[i - 1])) && (r == n || isspace((unsigned char)l[r])));
+			/* '_' inside a word (snake_case) can neither open nor close (CommonMark 6.2) */
+			bool in_word = ch == '_' && i > 0 && r < n && word_byte(l[i - 1]) && word_byte(l[r]);
+			c->delims += !in_word &&
+			             !((i == 0 || isspace((unsigned char)l[i - 1])) && (r == n || isspace((unsigned char)l[r])));
 			i = r - 1;
 			continue;
 		}
@@ -1254,7 +1269,7 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n)
 		unsigned char a = (unsigned char)l[i - 1], z = (unsigned char)l[i + 1];
 		if (isspace(a) || isspace(z))
 			continue;
-		if (ch == '"' || !(isalnum(a) || a >= 0x80) || !(isalnum(z) || z >= 0x80))
+		if (ch == '"' || !word_byte((char)a) || !word_byte((char)z))
 			c->quotes++;
 	}
 }
@@ -1278,7 +1293,8 @@ static bool starts_block(const char *c, size_t n)
 static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 {
 	const char *src = o && o->src ? o->src : "content";
-	size_t openers = 0, cols = 0, rows = 0, table_line = 0, prev_pipes = 0;
+	size_t openers = 0, cols = 0, rows = 0, table_line = 0, prev_pipes = 0, prev_cells = 0, para_bytes = 0;
+	unsigned long long reread = 0; /* table_tries() */
 	struct inline_cost ic = {0};
 	char *why = NULL; /* the limit the text goes over */
 	bool fenced = false;
@@ -1319,7 +1335,22 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 				line--; /* the header's line */
 			break;
 		}
-		if (dc && !cols)
+		/* A delimiter row under a paragraph line of as many cells starts a table. One of another
+		 * width is no table, and cmark-gfm read the whole paragraph so far to find that out: 8,000
+		 * "a" and "|-|-|" lines took 10 s (helper-75). */
+		size_t cells = pipes + 1 - (cn && c[0] == '|') - (cn && pipes && last_nonspace(c, cn) == '|');
+		bool header = dc && !cols && para_bytes && prev_cells == dc;
+		if (dc && !cols && !header)
+			reread += para_bytes;
+		prev_cells = cells;
+		if (reread > MD_MAX_TABLE_REREAD) {
+			why = xasprintf("more than %d bytes of paragraphs read again for rows like a table's delimiter row "
+			                "under a line of another width (cmark-gfm reads the paragraph so far for each); not "
+			                "rendered: put a blank line or a table header of as many cells above such rows",
+			                MD_MAX_TABLE_REREAD);
+			break;
+		}
+		if (header)
 			cols = dc, rows = 1, table_line = (size_t)line; /* the header above counts as a row */
 		else if (cols && cn)
 			rows++;
@@ -1334,7 +1365,9 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 		/* per paragraph (a blank line or a new block ends one; each table row's cells are parsed on
 		 * their own) */
 		if (!cn || cols || starts_block(c, cn))
-			paragraph_ends(&ic);
+			paragraph_ends(&ic), para_bytes = 0;
+		if (cn && !cols)
+			para_bytes += cn + 1;
 		scan_inline(&ic, c, cn);
 		if (ic.work > MD_MAX_LINK_WORK) {
 			why = xasprintf("more than %d steps back at the links and images of this text (at each one it closes, "

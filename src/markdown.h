@@ -85,6 +85,11 @@ struct md_opts {
  *     steps each). 20,000,000 take at most half a second. */
 #define MD_MAX_TABLE_COLUMNS 1000
 #define MD_MAX_LINK_WORK 20000000
+/*   - rows like a table's delimiter row under a paragraph line of another width: no table, and
+ *     cmark-gfm reads the paragraph so far again for each (8,000 "a" and "|-|-|" lines, 62 KB,
+ *     took 10 s, 1,000 0.55 s); counted as the bytes read again, over the whole text: 2,000,000
+ *     take about 0.3 s. */
+#define MD_MAX_TABLE_REREAD 2000000
 /* Whether text is within those limits (nothing is reported). */
 bool markdown_within_limits(const char *text, size_t len);
 

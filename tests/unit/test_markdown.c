@@ -255,7 +255,10 @@ int main(void)
 	 *   - at each link or image it closes, cmark-gfm walks back through the paragraph's emphasis
 	 *     marks and quotes before it, and, for a link, the image openers still open: more than
 	 *     MD_MAX_LINK_WORK steps in a text; closed images and links, however many, openers over
-	 *     paragraphs, and what cmark-gfm never reads as syntax (code spans, "\!", autolinks) are fine;
+	 *     paragraphs, and what cmark-gfm never reads as syntax (code spans, "\!", autolinks, '_' in a
+	 *     word) are fine;
+	 *   - more than MD_MAX_TABLE_REREAD bytes of paragraphs read again for delimiter rows under a line
+	 *     of another width;
 	 *   - a table row of more than MD_MAX_TABLE_COLUMNS cells, a table or not: the header's, the
 	 *     delimiter row's, a body row's; escaped '|' are a cell's text. */
 	{
@@ -277,6 +280,12 @@ int main(void)
 			{"", "<https://x.org/![[]()> ", NULL, 7000, "", 0, "", "<p>", false, "7,000 in autolinks"},
 			{"", "*a _b_ [c](d) ", NULL, 7000, "", 0, "", "<p>", true, "7,000 emphasis marks and links"},
 			{"", "*a _b_ [c](d) ", "\n\n", 7000, "", 0, "", "<p>", false, "the same over 14 paragraphs"},
+			{"", "snake_case_word [c](d) ", NULL, 7000, "", 0, "", "<p>", false,
+			 "7,000 '_' inside words and links (no delimiters)"},
+			{"", "a\n|-|-|\n", NULL, 2000, "", 0, "", "<p>", true,
+			 "2,000 delimiter rows under lines of another width (16,000,000 bytes read again)"},
+			{"", "a\n|-|-|\n", NULL, 300, "", 0, "", "<p>", false, "300 of them (360,000 bytes)"},
+			{"", "|a|b|\n|-|-|\n\n", NULL, 2000, "", 0, "", "<table", false, "2,000 tables, each under its header"},
 			{"", "|a", NULL, MD_MAX_TABLE_COLUMNS + 1, "", 0, "|\n|-|\n", "<table", true, "a header of 1,001 cells"},
 			{"", "x|", NULL, MD_MAX_TABLE_COLUMNS + 2, "", 0, "\n|-|-|\n", "<p>", true,
 			 "1,002 '|' above a delimiter row of another width"},

@@ -191,9 +191,20 @@ static size_t scheme_len(const char *u)
 	return u[n] == ':' ? n : 0;
 }
 
+void esc_url_parsed(struct buf *b, const char *url)
+{
+	url_as_parsed(b, url);
+}
+
 bool esc_url_external(const char *url)
 {
-	return (url[0] == '/' && url[1] == '/') || scheme_len(url) > 0;
+	struct buf b = BUF_INIT;
+	if ((unsigned char)url[0] <= ' ' || strpbrk(url, "\t\n\r")) /* else it reads as it is */
+		url_as_parsed(&b, url);
+	const char *u = b.len ? b.p : url;
+	bool external = ((u[0] == '/' || u[0] == '\\') && (u[1] == '/' || u[1] == '\\')) || scheme_len(u) > 0;
+	buf_free(&b);
+	return external;
 }
 
 bool esc_url_allowed(const char *url, bool image)

@@ -41,8 +41,13 @@ void esc_url_attr(struct buf *b, const char *s, size_t n);
  * image/gif, image/jpeg or image/webp type. Everything else (javascript:,
  * vbscript:, file:, data:text/html, unknown schemes) is refused. */
 bool esc_url_allowed(const char *url, bool image);
-/* True when url has a scheme ("https:", "mailto:") or is protocol-relative ("//host"). */
+/* True when url, read as esc_url_allowed() reads it, has a scheme ("https:", " mailto:",
+ * "ht\ttps:") or is protocol-relative ("//host", a backslash for either '/'). */
 bool esc_url_external(const char *url);
+/* url as a browser's parser sees it (the reading esc_url_allowed() describes), appended to b: a
+ * URL from content written as the link a browser would follow (" https://x.org/" as
+ * "https://x.org/", which esc_url_attr() would have made "%20https://x.org/"). */
+void esc_url_parsed(struct buf *b, const char *url);
 
 /* A double-quoted JavaScript string literal, quotes included. Besides
  * " \ and control characters, < > & are written as \u003c \u003e \u0026

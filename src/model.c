@@ -33,8 +33,11 @@ void model_set_str(lua_State *L, const char *k, const char *v)
  * (escape.h), else nil and a warning at the text it comes from. */
 static int push_external(lua_State *L, struct worker *w, const char *u)
 {
-	if (esc_url_allowed(u, false)) {
-		lua_pushstring(L, u);
+	if (esc_url_allowed(u, false)) { /* " https://x.org/" written as a browser follows it */
+		struct buf b = BUF_INIT;
+		esc_url_parsed(&b, u);
+		lua_pushlstring(L, b.p, b.len);
+		buf_free(&b);
 		return 1;
 	}
 	const char *src = w->job->doc->src ? w->job->doc->src : "content";

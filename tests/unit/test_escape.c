@@ -78,5 +78,16 @@ int main(void)
 	   "url: data: images of raster types only");
 	ok(!esc_url_allowed("//evil.example/x", false) && !esc_url_allowed("\\\\evil.example\\x", false),
 	   "url: //host (another machine from a file share) refused");
+	/* a URL from content is external (not a path of the site) as a browser reads it, and written so */
+	ok(esc_url_external(" https://x.org/") && esc_url_external("ht\ttps://x.org/") &&
+	   esc_url_external("\x01javascript:x") && esc_url_external("\\\\host\\x") && esc_url_external("https://x.org/") &&
+	   !esc_url_external("en/a:b/") && !esc_url_external("./x:y") && !esc_url_external("assets/x.css"),
+	   "url: external (a scheme, //host) as a browser reads it, not a path");
+	{
+		struct buf b = BUF_INIT;
+		esc_url_parsed(&b, " \x01ht\ttps://x.org/a\nb");
+		is_str(b.p, "https://x.org/ab", "url: written as a browser reads it");
+		buf_free(&b);
+	}
 	return tap_done();
 }

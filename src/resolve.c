@@ -1,5 +1,6 @@
 /* resolve.c — the facts render asks about the site, worked out once. */
 #include "resolve.h"
+#include "output.h"
 #include "escape.h"
 #include "markdown.h"
 #include "status.h"
@@ -580,13 +581,41 @@ char *resolve_link_hint(const char *src, const char *path, const char *const *ca
 	return rel;
 }
 
+/* Whether url[0, plen), not percent-decoded, names a page, folder or file of the site from src. */
+static bool names_as_written(const struct resolved *r, const char *src, const char *url, size_t plen)
+{
+	char *folder = src_folder(src), *joined = xasprintf("%s%.*s", folder, (int)plen, url);
+	char *path = output_path_clean(joined, strlen(joined));
+	bool found = false;
+	for (size_t i = 0; path && !found && i < r->link_cands.n; i++)
+		found = !strcmp(r->link_cands.v[i], path);
+	free(path);
+	free(joined);
+	free(folder);
+	return found;
+}
+
 /* "link to a missing page 'x'" with the nearest page, folder or file of the site written from src. */
 static char *missing(const struct resolved *r, const char *src, const char *what, const char *url, size_t plen,
                      const char *norm)
 {
 	char *hint = resolve_link_hint(src, norm, (const char *const *)r->link_cands.v, r->link_cands.n);
-	char *msg = hint ? xasprintf("link to a missing %s '%.*s' (did you mean '%s'?)", what, (int)plen, url, hint)
-	                 : xasprintf("link to a missing %s '%.*s'", what, (int)plen, url);
+	char *msg;
+	if (memchr(url, '%', plen) && names_as_written(r, src, url, plen)) {
+		/* a file whose name holds "%3A": the link as written is read as ':' (helper-75) */
+		struct buf b = BUF_INIT;
+		for (size_t i = 0; i < plen; i++)
+			if (url[i] == '%')
+				buf_adds(&b, "%25");
+			else
+				buf_addc(&b, url[i]);
+		msg = xasprintf("link to a missing %s '%.*s' (a link's %%XX is read as the character it stands for: "
+		                "write the file's '%%' as %%25, '%s')", what, (int)plen, url, b.p);
+		buf_free(&b);
+	} else {
+		msg = hint ? xasprintf("link to a missing %s '%.*s' (did you mean '%s'?)", what, (int)plen, url, hint)
+		           : xasprintf("link to a missing %s '%.*s'", what, (int)plen, url);
+	}
 	free(hint);
 	return msg;
 }

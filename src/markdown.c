@@ -1274,22 +1274,183 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n)
 	}
 }
 
-/* Whether a line's content (after quote markers and indentation) starts a block of its own, which
- * ends the paragraph before: a heading, a list item, a thematic break. */
-static bool starts_block(const char *c, size_t n)
+/* The count follows cmark-gfm's blocks only where it can be sure of them: where it is not, it
+ * counts more (a paragraph runs on, a fence is read as text), never less. A line whose containers
+ * it cannot tell apart could be a paragraph's lazy continuation, a list item's line or a fence's
+ * closer; taking such a line for the start of a block, a table's row or a fence skipped a whole
+ * paragraph's cost: 1 MB behind an indented "```" took 109 s, a paragraph after a table that a
+ * heading ended over 120 s (helper-77). */
+
+/* Whether a line's prefix (its quote markers and indentation, l[0, cs)) is one whose containers
+ * are sure: spaces only, at most 3 before each '>' and after the last one's optional space. Its
+ * content then starts a block wherever the line belongs (an indentation of 3 or less is one in
+ * every container, or in the one around it that the line does not continue). */
+static bool sure_prefix(const char *l, size_t cs)
 {
-	if (n && c[0] == '#')
+	size_t run = 0;
+	for (size_t i = 0; i < cs; i++) {
+		if (l[i] == '\t')
+			return false;
+		if (l[i] == ' ') {
+			run++;
+			continue;
+		}
+		if (run > 3) /* a '>' */
+			return false;
+		run = 0;
+		if (i + 1 < cs && l[i + 1] == ' ')
+			i++;
+	}
+	return run <= 3;
+}
+
+/* The length of the run of ch at c[0, n) (0 unless it starts there). */
+static size_t run_of(const char *c, size_t n, char ch)
+{
+	size_t r = 0;
+	while (r < n && c[r] == ch)
+		r++;
+	return r;
+}
+
+/* Whether c[0, n) is a fence line: 3 or more '`' (and no '`' after them) or '~'. */
+static bool fence_line(const char *c, size_t n)
+{
+	if (n < 3 || (c[0] != '`' && c[0] != '~'))
+		return false;
+	size_t r = run_of(c, n, c[0]);
+	return r >= 3 && !(c[0] == '`' && memchr(c + r, '`', n - r));
+}
+
+/* Whether c[0, n) (blank after it) is a run of marks, each ch or space: a thematic break
+ * ('*', '-', '_', 3 or more), or a setext heading's underline ('=' or '-', no space between). */
+static bool marks_line(const char *c, size_t n)
+{
+	if (!n || !strchr("*-_=", c[0]))
+		return false;
+	size_t k = 0, r = run_of(c, n, c[0]);
+	for (size_t i = 0; i < n; i++) {
+		if (c[i] != c[0] && c[i] != ' ' && c[i] != '\t')
+			return false;
+		k += c[i] == c[0];
+	}
+	return (c[0] != '=' && k >= 3) || ((c[0] == '=' || c[0] == '-') && k == r);
+}
+
+/* Whether c[0, n) is, after a sure prefix, the start of a block that ends the paragraph before it
+ * (CommonMark 0.29, 4.1-4.5, 5.2: an ATX heading, a thematic break or setext underline, a fence,
+ * a bullet item or an ordered one from 1, either with text; other numbers and empty items cannot
+ * interrupt a paragraph, and are not counted as an end). */
+static bool ends_paragraph(const char *c, size_t n)
+{
+	size_t h = run_of(c, n, '#');
+	if (h >= 1 && h <= 6 && (h == n || c[h] == ' ' || c[h] == '\t'))
 		return true;
-	if (n >= 2 && strchr("-*+", c[0]) && (c[1] == ' ' || c[1] == '\t'))
+	if (marks_line(c, n) || fence_line(c, n))
 		return true;
+	size_t m = 0;
+	if (n && strchr("-+*", c[0]))
+		m = 1;
+	else if (run_of(c, n, '0') < 9 && run_of(c, n, '0') < n && c[run_of(c, n, '0')] == '1') {
+		m = run_of(c, n, '0') + 1; /* a number whose value is 1 */
+		m = m < n && (c[m] == '.' || c[m] == ')') ? m + 1 : 0;
+	}
+	if (!m || m >= n || (c[m] != ' ' && c[m] != '\t'))
+		return false;
+	return last_nonspace(c + m, n - m) != '\0';
+}
+
+/* Whether c[0, n) could start a block (the conservative side of ends_paragraph: any heading
+ * mark, list marker, fence, raw HTML, footnote or link definition, run of marks). */
+static bool may_start_block(const char *c, size_t n)
+{
+	if (!n || strchr("#`~<[>", c[0]) || marks_line(c, n))
+		return true;
+	if (strchr("-+*", c[0]))
+		return n == 1 || c[1] == ' ' || c[1] == '\t';
 	size_t d = 0;
 	while (d < n && d < 10 && isdigit((unsigned char)c[d]))
 		d++;
-	return d && d + 1 < n && (c[d] == '.' || c[d] == ')') && (c[d + 1] == ' ' || c[d + 1] == '\t');
+	return d && d < n && (c[d] == '.' || c[d] == ')') && (d + 1 == n || c[d + 1] == ' ' || c[d + 1] == '\t');
 }
 
-/* Checks the limits of markdown.h before cmark-gfm sees the text (fenced code
- * is left out: no table or raw HTML there); false after reporting. */
+/* Whether c[0, n) starts with a list item's marker: '-', '+', '*', or up to 9 digits and '.' or
+ * ')', then a space, a tab or the line's end. */
+static bool list_marker(const char *c, size_t n)
+{
+	size_t d = 0;
+	while (d < n && d < 10 && isdigit((unsigned char)c[d]))
+		d++;
+	size_t m = n && strchr("-+*", c[0]) ? 1 : d && d < 10 && d < n && (c[d] == '.' || c[d] == ')') ? d + 1 : 0;
+	return m && (m == n || c[m] == ' ' || c[m] == '\t');
+}
+
+/* Whether c[0, n), in the first column, surely ends every list item before it: a heading, a
+ * thematic break or a fence, none of which can be a paragraph's lazy continuation. */
+static bool ends_lists(const char *c, size_t n)
+{
+	size_t h = run_of(c, n, '#'), k = 0;
+	if ((h >= 1 && h <= 6 && (h == n || c[h] == ' ' || c[h] == '\t')) || fence_line(c, n))
+		return true;
+	if (!marks_line(c, n) || c[0] == '=')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		k += c[i] == c[0];
+	return k >= 3;
+}
+
+/* Whether a (case folded) occurs in l[0, n). */
+static bool contains_ci(const char *l, size_t n, const char *a)
+{
+	size_t k = strlen(a);
+	for (size_t i = 0; i + k <= n; i++)
+		if (!strncasecmp(l + i, a, k))
+			return true;
+	return false;
+}
+
+/* Raw HTML blocks (CommonMark 0.29, 4.6) that may be open: a line in one is no fence. Kinds 1 to 5
+ * end at a line holding their end mark; the others at a blank line. A line that starts with '<'
+ * is taken as an opener wherever it is, and its end is looked for after its start: the block is
+ * taken as open no shorter than it is. */
+struct html_open {
+	const char *end; /* the end mark looked for (kinds 1 to 5), or NULL */
+	bool to_blank;   /* open to the next blank line */
+	bool lost;       /* two kinds at once: no fence is sure any more */
+};
+
+static void html_line(struct html_open *h, const char *c, size_t n)
+{
+	static const struct {
+		const char *start, *end;
+	} kinds[] = {{"<script", "</script>"}, {"<pre", "</pre>"}, {"<style", "</style>"}, {"<textarea", "</textarea>"},
+	             {"<!--", "-->"}, {"<?", "?>"}, {"<![CDATA[", "]]>"}};
+	if (h->end && contains_ci(c, n, h->end))
+		h->end = NULL;
+	if (!n)
+		h->to_blank = false;
+	if (!n || c[0] != '<')
+		return;
+	const char *end = NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds && !end; i++)
+		if (n >= (k = strlen(kinds[i].start)) && !strncasecmp(c, kinds[i].start, k))
+			end = kinds[i].end;
+	if (!end && n >= 3 && c[1] == '!' && isalpha((unsigned char)c[2]))
+		end = ">", k = 2;
+	if (end && contains_ci(c + k, n - k, end))
+		end = NULL;
+	if (end && h->end && strcasecmp(end, h->end))
+		h->lost = true;
+	if (end)
+		h->end = end;
+	else
+		h->to_blank = true;
+}
+
+/* Checks the limits of markdown.h before cmark-gfm sees the text; false after reporting. Fenced
+ * code is left out where the fence is sure: opened in the first column outside raw HTML, before
+ * any fence line indented 1 to 3 spaces (which could be a fence that such a line closes). */
 static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 {
 	const char *src = o && o->src ? o->src : "content";
@@ -1297,27 +1458,78 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 	unsigned long long reread = 0; /* table_tries() */
 	struct inline_cost ic = {0};
 	char *why = NULL; /* the limit the text goes over */
-	bool fenced = false;
+	struct html_open html = {0};
+	char fence = 0; /* in a sure fence: its character */
+	size_t fence_len = 0;
+	bool fences_sure = true;
+	bool list_open = false, prev_blank = true; /* a list item may be open */
+	/* A fence indented 1 to 3 spaces where a list item may be open is either the document's or the
+	 * item's: its lines are counted as text until a closer that ends it either way (indented as far
+	 * as it is, or further); a line less indented could end only the item's, and then no later
+	 * fence is sure. */
+	char amb = 0;
+	size_t amb_len = 0, amb_ind = 0;
+	/* Rows are parsed each on its own only in a sure table: under a header whose paragraph's lines
+	 * and delimiter row have one prefix, sure, and start no block; its rows too. */
+	bool rows_sure = false, para_plain = false;
+	const char *prefix = NULL, *prev_prefix = NULL, *para_prefix = NULL; /* the delimiter row's, the line
+	                                                                    * before's, the paragraph's */
+	size_t prefix_len = 0, prev_prefix_len = 0, para_prefix_len = 0;
 	int line = 0;
 	for (size_t at = 0; at < len; line++) {
 		const char *nl = memchr(text + at, '\n', len - at);
 		size_t n = nl ? (size_t)(nl - text - at) : len - at;
 		const char *l = text + at;
 		at += n + 1;
+		while (n && l[n - 1] == '\r')
+			n--;
 		size_t cs = content_start(l, n);
 		const char *c = l + cs;
 		size_t cn = n - cs;
-		while (cn && (c[cn - 1] == '\r'))
-			cn--;
-		if (cn >= 3 && (!memcmp(c, "```", 3) || !memcmp(c, "~~~", 3))) {
-			fenced = !fenced;
-			cols = 0;
+		if (fence) { /* a closer: 0 to 3 spaces, as many fence characters or more, nothing else */
+			size_t sp = run_of(l, n, ' '), r = sp <= 3 ? run_of(l + sp, n - sp, fence) : 0;
+			if (r >= fence_len && !last_nonspace(l + sp + r, n - sp - r))
+				fence = 0;
 			continue;
 		}
-		if (fenced)
-			continue;
+		bool amb_closed = false;
+		if (amb) {
+			size_t sp = run_of(l, n, ' '), r = sp <= 3 ? run_of(l + sp, n - sp, amb) : 0;
+			bool closer = r >= amb_len && !last_nonspace(l + sp + r, n - sp - r);
+			if (closer || (last_nonspace(l, n) && sp < amb_ind)) {
+				fences_sure = fences_sure && closer && sp >= amb_ind;
+				amb = 0, amb_closed = closer;
+			}
+		}
+		html_line(&html, c, cn);
+		if (list_marker(c, cn))
+			list_open = true;
+		else if (!cs && cn && (prev_blank || ends_lists(c, cn)))
+			list_open = false;
+		prev_blank = !cn;
+		if (!amb_closed && cn >= 3 && fence_line(c, cn)) {
+			/* in the first column, or indented 1 to 3 spaces where no list item can be open: a fence
+			 * of the document itself, whose closer is sure */
+			bool top = !cs || (!list_open && cs <= 3 && run_of(l, cs, ' ') == cs);
+			if (top && fences_sure && !html.end && !html.to_blank && !html.lost) {
+				fence = c[0];
+				fence_len = run_of(c, cn, fence);
+				cols = 0, rows_sure = false, para_bytes = 0;
+				paragraph_ends(&ic);
+				continue;
+			}
+			if (!top && !amb && cs && cs <= 3 && run_of(l, cs, ' ') == cs) {
+				amb = c[0];
+				amb_len = run_of(c, cn, amb);
+				amb_ind = cs;
+			}
+		}
+		bool sure = sure_prefix(l, cs);
+		bool same = prefix && cs == prefix_len && !memcmp(l, prefix, cs);
+		bool plain = cn && sure && !may_start_block(c, cn);
 		/* a table row's cells, the header's above its delimiter row: cmark-gfm's time grows with the
-		 * square of one row's cells (12,500 took 2.3 s, 50,000 37 s; helper-73), a table or not */
+		 * square of one row's cells (12,500 took 2.3 s, 50,000 37 s; helper-73), on any line, as a
+		 * table may be there where the count is not sure of it */
 		size_t pipes = 0; /* a '|' escaped (after an odd run of '\\') is a cell's text */
 		for (const char *p = c; (p = memchr(p, '|', cn - (size_t)(p - c))); p++) {
 			size_t bs = 0;
@@ -1326,7 +1538,7 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 			pipes += bs % 2 == 0;
 		}
 		size_t dc = delimiter_columns(c, cn);
-		size_t wide = dc && prev_pipes > pipes ? prev_pipes : (dc || cols) ? pipes : 0;
+		size_t wide = dc && prev_pipes > pipes ? prev_pipes : pipes;
 		prev_pipes = pipes;
 		if (wide > MD_MAX_TABLE_COLUMNS + 1) { /* cells between a '|' at each end */
 			why = xasprintf("a table row of %zu cells (at most %d: cmark-gfm's time grows with the square of "
@@ -1339,8 +1551,8 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 		 * width is no table, and cmark-gfm read the whole paragraph so far to find that out: 8,000
 		 * "a" and "|-|-|" lines took 10 s (helper-75). */
 		size_t cells = pipes + 1 - (cn && c[0] == '|') - (cn && pipes && last_nonspace(c, cn) == '|');
-		bool header = dc && !cols && para_bytes && prev_cells == dc;
-		if (dc && !cols && !header)
+		bool header = dc && !rows_sure && para_bytes && prev_cells == dc;
+		if (dc && !rows_sure && !header)
 			reread += para_bytes;
 		prev_cells = cells;
 		if (reread > MD_MAX_TABLE_REREAD) {
@@ -1350,23 +1562,40 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 			                MD_MAX_TABLE_REREAD);
 			break;
 		}
-		if (header)
-			cols = dc, rows = 1, table_line = (size_t)line; /* the header above counts as a row */
-		else if (cols && cn)
+		bool ends = false; /* the paragraph before this line ends */
+		if (header) {
+			if (!cols)
+				rows = 0, table_line = (size_t)line;
+			cols = dc > cols ? dc : cols;
+			rows++; /* the header above counts as a row */
+			rows_sure = para_plain && sure && prev_prefix && cs == prev_prefix_len && !memcmp(l, prev_prefix, cs);
+			prefix = l, prefix_len = cs;
+			ends = rows_sure;
+		} else if (cols && cn) {
 			rows++;
-		else if (cols)
-			cols = 0;
+			ends = rows_sure; /* this line ends a sure table's row, or the table */
+			rows_sure = rows_sure && same && plain;
+		} else if (cols) {
+			cols = 0, rows_sure = false;
+		}
 		if (cols && cols * rows > MD_MAX_TABLE_CELLS) {
 			why = xasprintf("a table of %zu columns and %zu rows so far (at most %d cells: cmark-gfm fills every "
 			                "row to the header's width); not rendered", cols, rows, MD_MAX_TABLE_CELLS);
 			line = (int)table_line;
 			break;
 		}
-		/* per paragraph (a blank line or a new block ends one; each table row's cells are parsed on
-		 * their own) */
-		if (!cn || cols || starts_block(c, cn))
+		/* per paragraph (a blank line or a block that surely starts ends one; each row of a sure
+		 * table is parsed on its own) */
+		bool starts = !cn || ends || (sure && ends_paragraph(c, cn));
+		if (starts)
 			paragraph_ends(&ic), para_bytes = 0;
-		if (cn && !cols)
+		/* a sure table's header is the last of a paragraph's lines that are all plain, under one prefix */
+		if (starts || !para_bytes)
+			para_plain = plain, para_prefix = l, para_prefix_len = cs;
+		else
+			para_plain = para_plain && plain && cs == para_prefix_len && !memcmp(l, para_prefix, cs);
+		prev_prefix = l, prev_prefix_len = cs;
+		if (cn && !rows_sure)
 			para_bytes += cn + 1;
 		scan_inline(&ic, c, cn);
 		if (ic.work > MD_MAX_LINK_WORK) {

@@ -72,7 +72,9 @@ struct md_opts {
  *     quotes in code spans, tags, autolinks, link destinations or escaped):
  *     cmark-gfm's smart punctuation looks back through all the quotes before
  *     each, so 100,000 '"' took 27 s, 40,000 '".' 4 s; 5,000 take 0.06 s.
- * All are counted outside fenced code, inside blockquotes and lists too. */
+ * All are counted inside blockquotes and lists too, outside fenced code whose
+ * fence is sure (markdown.c: within_limits; vade(5) LIMITS): where the count
+ * cannot be sure of cmark-gfm's blocks, it counts more, never less. */
 #define MD_MAX_TABLE_CELLS 100000
 #define MD_MAX_HTML_OPENERS 2000
 #define MD_MAX_GLUED_QUOTES 5000

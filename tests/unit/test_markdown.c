@@ -294,6 +294,26 @@ int main(void)
 			 "a body row of 3,000 escaped '|'"},
 			{"", "|a", NULL, MD_MAX_TABLE_COLUMNS, "|\n", MD_MAX_TABLE_COLUMNS, "|\n", "<table", false,
 			 "a table of 1,000 columns"},
+			/* where the count cannot be sure of cmark-gfm's blocks, it counts more (helper-77) */
+			{"    ```\n\n", "![[]()", NULL, 7000, "", 0, "", "<p>", true, "7,000 \"![[]()\" after an indented \"```\""},
+			{"> ```\n\n", "*a _b_ [c](d) ", NULL, 7000, "", 0, "", "<p>", true,
+			 "emphasis and links after a fence that its blockquote ended"},
+			{"````\n```\n````\n", "*a _b_ [c](d) ", NULL, 7000, "", 0, "", "<p>", true, "after a fence closed by 4 '`', not 3"},
+			{"~~~\n```\n~~~\n", "*a _b_ [c](d) ", NULL, 7000, "", 0, "", "<p>", true, "after a fence closed by '~', not '`'"},
+			{"```a`b\n", "*a _b_ [c](d) ", NULL, 7000, "", 0, "", "<p>", true, "after \"```a`b\" (no fence)"},
+			{"<div>\n```\n</div>\n\n", "*a _b_ [c](d) ", NULL, 7000, "", 0, "", "<p>", true, "after a \"```\" in raw HTML"},
+			{"- a\n\n  ```\n  x\n```\n", "*a _b_ [c](d) ", NULL, 7000, "", 0, "", "<p>", true,
+			 "after a list item's fence and a \"```\" in the first column"},
+			{"|a|\n|-|\n# h\n", "*a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true, "lines after a table a heading ended"},
+			{"> |a|\n> |-|\n", "*a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true, "lines after a table its blockquote ended"},
+			{"foo\n", "2. *a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true, "lines \"2. \" that continue a paragraph"},
+			{"foo\n", "#x *a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true, "lines \"#x\" (no heading)"},
+			{"foo\n", "    - *a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true, "lines \"    - \" (no list item)"},
+			{"- a\n\n  ```\n  x\n  ```\n\n```\n", "x\"k\":\"v\",\n", NULL, 6000, "", 0, "```\n", "<pre", false,
+			 "18,000 glued quotes in a fence after a list item's fence"},
+			{"|a|b|\n|-|-|\n", "| *x* | [l](d) |\n", NULL, 7000, "", 0, "", "<table", false,
+			 "a table of 7,000 rows with emphasis and links"},
+			{"", "- *x* _y_ [l](d)\n", NULL, 7000, "", 0, "", "<li>", false, "a list of 7,000 items with emphasis and links"},
 		};
 		for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
 			struct buf txt = BUF_INIT;

@@ -559,6 +559,28 @@ static char *relative_to(const char *base, const char *target)
 	return buf_detach(&b, NULL);
 }
 
+/* rel (a path, bytes as the file system has them) as a link's destination that names it: a byte
+ * a destination would read otherwise as %XX (a space, '%' itself, '#', '?', '&', '\\', '<', '>',
+ * '(', ')', control bytes; CommonMark 6.5: "[f](a b.md)" is no link, and vade reads a link's %XX
+ * as the character it stands for), and "./" before a first name with a ':' (RFC 3986, 4.2: it
+ * would be read as a scheme). Advice that gave the name as it is ('a b.md', 'a%3Ab.md',
+ * 'd:e.md') left text that was no link, or linked another page (helper-77). Caller frees. */
+static char *link_written(const char *rel, size_t len)
+{
+	struct buf b = BUF_INIT;
+	const char *slash = memchr(rel, '/', len);
+	if (memchr(rel, ':', slash ? (size_t)(slash - rel) : len))
+		buf_adds(&b, "./");
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)rel[i];
+		if (c <= ' ' || c == 0x7f || strchr("%#?&\\<>()", c))
+			buf_addf(&b, "%%%02X", c);
+		else
+			buf_addc(&b, (char)c);
+	}
+	return buf_detach(&b, NULL);
+}
+
 char *resolve_link_hint(const char *src, const char *path, const char *const *cands, size_t n)
 {
 	/* Typos in the last name count, not the folders the path shares with every candidate. */
@@ -576,9 +598,11 @@ char *resolve_link_hint(const char *src, const char *path, const char *const *ca
 	free(base);
 	if (!*rel) { /* the folder the text is in */
 		free(rel);
-		rel = xstrdup("./");
+		return xstrdup("./");
 	}
-	return rel;
+	char *link = link_written(rel, strlen(rel));
+	free(rel);
+	return link;
 }
 
 /* Whether url[0, plen), not percent-decoded, names a page, folder or file of the site from src. */
@@ -603,15 +627,10 @@ static char *missing(const struct resolved *r, const char *src, const char *what
 	char *msg;
 	if (memchr(url, '%', plen) && names_as_written(r, src, url, plen)) {
 		/* a file whose name holds "%3A": the link as written is read as ':' (helper-75) */
-		struct buf b = BUF_INIT;
-		for (size_t i = 0; i < plen; i++)
-			if (url[i] == '%')
-				buf_adds(&b, "%25");
-			else
-				buf_addc(&b, url[i]);
+		char *link = link_written(url, plen);
 		msg = xasprintf("link to a missing %s '%.*s' (a link's %%XX is read as the character it stands for: "
-		                "write the file's '%%' as %%25, '%s')", what, (int)plen, url, b.p);
-		buf_free(&b);
+		                "write the file's '%%' as %%25, '%s')", what, (int)plen, url, link);
+		free(link);
 	} else {
 		msg = hint ? xasprintf("link to a missing %s '%.*s' (did you mean '%s'?)", what, (int)plen, url, hint)
 		           : xasprintf("link to a missing %s '%.*s'", what, (int)plen, url);

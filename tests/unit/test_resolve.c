@@ -204,6 +204,30 @@ int main(void)
 	diag_place(&(struct text_place){0, 0, 0, false, NULL, 0, NULL}, 2, 6, &line, &col);
 	ok(line == 0 && col == 0, "a text of no known place is placed at its file as a whole");
 
+	/* The nearest name is advised as a link that names it (helper-77): what a destination reads
+	 * otherwise as %XX written so, a first name with a ':' after "./". */
+	{
+		static const char *const cands[] = {"a b.md", "a%3Ab.md", "sub/d:e.md", "h#x.md", "q?(1).md", "sub/café-guide.md"};
+		static const struct {
+			const char *src, *path, *hint;
+		} hints[] = {
+		    {"content/index.md", "ab.md", "a%20b.md"},
+		    {"content/sub/x.md", "ab.md", "../a%20b.md"},
+		    {"content/index.md", "a3Ab.md", "a%253Ab.md"},
+		    {"content/sub/x.md", "sub/d:f.md", "./d:e.md"},
+		    {"content/index.md", "sub/d:f.md", "sub/d:e.md"},
+		    {"content/index.md", "hx.md", "h%23x.md"},
+		    {"content/index.md", "q(1).md", "q%3F%281%29.md"},
+		    {"content/sub/x.md", "sub/cafe-guide.md", "café-guide.md"},
+		};
+		for (size_t k = 0; k < sizeof hints / sizeof *hints; k++) {
+			char *hint = resolve_link_hint(hints[k].src, hints[k].path, cands, sizeof cands / sizeof *cands);
+			ok(hint && !strcmp(hint, hints[k].hint), "'%s' from %s: did you mean '%s' (%s)", hints[k].path,
+			   hints[k].src, hints[k].hint, hint ? hint : "none");
+			free(hint);
+		}
+	}
+
 	resolve_free(r);
 	site_free(s);
 	char *cmd = xasprintf("rm -rf '%s'", dir);

@@ -171,15 +171,18 @@ void esc_yaml_string(struct buf *b, const char *s, size_t n)
 	quoted(b, s, n, yaml_rep);
 }
 
-/* The URL as a browser's parser sees it: leading C0 controls and spaces
- * skipped, ASCII tab, LF and CR removed (URL Standard, basic URL parser). */
+/* The URL as a browser's parser sees it: leading and trailing C0 controls and
+ * spaces skipped, ASCII tab, LF and CR removed (URL Standard, basic URL parser). */
 static void url_as_parsed(struct buf *b, const char *url)
 {
 	while (*url && (unsigned char)*url <= ' ')
 		url++;
-	for (; *url; url++)
-		if (*url != '\t' && *url != '\n' && *url != '\r')
-			buf_addc(b, *url);
+	size_t n = strlen(url);
+	while (n && (unsigned char)url[n - 1] <= ' ')
+		n--;
+	for (size_t i = 0; i < n; i++)
+		if (url[i] != '\t' && url[i] != '\n' && url[i] != '\r')
+			buf_addc(b, url[i]);
 }
 
 /* Length of the scheme before ':' (RFC 3986 3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )), or 0. */

@@ -199,23 +199,30 @@ static int l_url(lua_State *L)
 	} else if (esc_url_external(luaL_checkstring(L, 1))) {
 		return push_external(L, w, lua_tostring(L, 1));
 	} else {
-		const char *p = lua_tostring(L, 1);
-		/* "?query#fragment" after the path stays as the template wrote it; the path is taken as
-		 * one inside the output folder ("a//b", "./a" and "a/../b" as what they name), never one
-		 * that leaves it ("/etc", "en/../../x" from a data file: helper-74) */
+		/* The path as a browser reads it (" en/x", "en/\nx": helper-77), "?query#fragment" after
+		 * it as the template wrote it; the path is taken as one inside the output folder ("a//b",
+		 * "./a" and "a/../b" as what they name), never one that leaves it ("/etc", " /etc",
+		 * "en/../../x" from a data file: helper-74) */
+		struct buf pb = BUF_INIT;
+		esc_url_parsed(&pb, lua_tostring(L, 1));
+		const char *p = pb.p;
 		size_t plen = strcspn(p, "?#");
 		char *path = output_path_clean(p, plen);
-		if (!path)
+		if (!path) {
+			buf_free(&pb);
 			return luaL_argerror(L, 1, "a path inside the output folder or a URL with a scheme");
+		}
 		if (tpl_caching(L)) {
 			int r = push_url_hole(L, path, strlen(path), p + plen);
 			free(path);
+			buf_free(&pb);
 			return r;
 		}
 		char *to = site_url_relative(j->out_path, path);
 		rel = xasprintf("%s%s", to, p + plen);
 		free(to);
 		free(path);
+		buf_free(&pb);
 	}
 	lua_pushstring(L, rel);
 	free(rel);

@@ -88,6 +88,12 @@ int main(void)
 		esc_url_parsed(&b, " \x01ht\ttps://x.org/a\nb");
 		is_str(b.p, "https://x.org/ab", "url: written as a browser reads it");
 		buf_free(&b);
+		esc_url_parsed(&b, "\ten/gu\nide/ \x02");
+		is_str(b.p, "en/guide/", "url: a path too, spaces and controls after it skipped");
+		buf_free(&b);
+		esc_url_parsed(&b, " \t ");
+		is_str(b.p, "", "url: nothing but spaces is empty");
+		buf_free(&b);
 	}
 	return tap_done();
 }

@@ -1477,12 +1477,14 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 	size_t prefix_len = 0, prev_prefix_len = 0, para_prefix_len = 0;
 	int line = 0;
 	for (size_t at = 0; at < len; line++) {
-		const char *nl = memchr(text + at, '\n', len - at);
-		size_t n = nl ? (size_t)(nl - text - at) : len - at;
-		const char *l = text + at;
-		at += n + 1;
-		while (n && l[n - 1] == '\r')
-			n--;
+		/* a line ends at LF, CR LF or a CR alone, as cmark-gfm's lines do: read as one line,
+		 * "```\r```\r" and what follows were taken for a fence never closed */
+		const char *l = text + at, *nl = memchr(l, '\n', len - at);
+		size_t n = nl ? (size_t)(nl - l) : len - at;
+		const char *cr = memchr(l, '\r', n);
+		if (cr)
+			n = (size_t)(cr - l);
+		at += n + (cr && cr + 1 == nl ? 2 : 1);
 		size_t cs = content_start(l, n);
 		const char *c = l + cs;
 		size_t cn = n - cs;

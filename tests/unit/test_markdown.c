@@ -301,7 +301,7 @@ int main(void)
 			{"````\n```\n````\n", "*a _b_ [c](d) ", NULL, 7000, "", 0, "", "<p>", true, "after a fence closed by 4 '`', not 3"},
 			{"~~~\n```\n~~~\n", "*a _b_ [c](d) ", NULL, 7000, "", 0, "", "<p>", true, "after a fence closed by '~', not '`'"},
 			{"```a`b\n", "*a _b_ [c](d) ", NULL, 7000, "", 0, "", "<p>", true, "after \"```a`b\" (no fence)"},
-			{"```\r```\r", "*a _b_ [c](d) ", NULL, 7000, "", 0, "", "<p>", true,
+			{"~~~\r~~~\n", "*a _b_ [c](d) ", NULL, 7000, "", 0, "", "<p>", true,
 			 "after a fence opened and closed on lines ended by a CR alone"},
 			{"```\r\n", "x\"k\":\"v\",\r\n", NULL, 6000, "", 0, "```\r\n", "<pre", false,
 			 "18,000 glued quotes in a fence of lines ended by CR LF"},

@@ -1419,7 +1419,7 @@ struct html_open {
 	bool lost;       /* two kinds at once: no fence is sure any more */
 };
 
-static void html_line(struct html_open *h, const char *c, size_t n)
+static void html_line(struct html_open *h, const char *c, size_t n, bool blank)
 {
 	static const struct {
 		const char *start, *end;
@@ -1427,7 +1427,7 @@ static void html_line(struct html_open *h, const char *c, size_t n)
 	             {"<!--", "-->"}, {"<?", "?>"}, {"<![CDATA[", "]]>"}};
 	if (h->end && contains_ci(c, n, h->end))
 		h->end = NULL;
-	if (!n)
+	if (blank)
 		h->to_blank = false;
 	if (!n || c[0] != '<')
 		return;
@@ -1503,12 +1503,15 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 				amb = 0, amb_closed = closer;
 			}
 		}
-		html_line(&html, c, cn);
+		/* a blank line: nothing but spaces and tabs, or quote markers surely so ("    >" continues
+		 * a paragraph) */
+		bool blank = !cn && (sure_prefix(l, cs) || !memchr(l, '>', cs));
+		html_line(&html, c, cn, blank);
 		if (list_marker(c, cn))
 			list_open = true;
 		else if (!cs && cn && (prev_blank || ends_lists(c, cn)))
 			list_open = false;
-		prev_blank = !cn;
+		prev_blank = blank;
 		if (!amb_closed && cn >= 3 && fence_line(c, cn)) {
 			/* in the first column, or indented 1 to 3 spaces where no list item can be open: a fence
 			 * of the document itself, whose closer is sure */
@@ -1520,6 +1523,8 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 				paragraph_ends(&ic);
 				continue;
 			}
+			if (top)
+				fences_sure = false; /* in raw HTML or not: its closer could be taken for an opener */
 			if (!top && !amb && cs && cs <= 3 && run_of(l, cs, ' ') == cs) {
 				amb = c[0];
 				amb_len = run_of(c, cn, amb);
@@ -1577,7 +1582,7 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 			rows++;
 			ends = rows_sure; /* this line ends a sure table's row, or the table */
 			rows_sure = rows_sure && same && plain;
-		} else if (cols) {
+		} else if (cols && blank) {
 			cols = 0, rows_sure = false;
 		}
 		if (cols && cols * rows > MD_MAX_TABLE_CELLS) {
@@ -1588,7 +1593,7 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 		}
 		/* per paragraph (a blank line or a block that surely starts ends one; each row of a sure
 		 * table is parsed on its own) */
-		bool starts = !cn || ends || (sure && ends_paragraph(c, cn));
+		bool starts = blank || ends || (sure && ends_paragraph(c, cn));
 		if (starts)
 			paragraph_ends(&ic), para_bytes = 0;
 		/* a sure table's header is the last of a paragraph's lines that are all plain, under one prefix */

@@ -1337,16 +1337,27 @@ static bool marks_line(const char *c, size_t n)
 	return (c[0] != '=' && k >= 3) || ((c[0] == '=' || c[0] == '-') && k == r);
 }
 
+/* Whether c[0, n) is a thematic break: 3 or more '*', '-' or '_', spaces and tabs between. */
+static bool thematic_break(const char *c, size_t n)
+{
+	if (!marks_line(c, n) || c[0] == '=')
+		return false;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += c[i] == c[0];
+	return k >= 3;
+}
+
 /* Whether c[0, n) is, after a sure prefix, the start of a block that ends the paragraph before it
- * (CommonMark 0.29, 4.1-4.5, 5.2: an ATX heading, a thematic break or setext underline, a fence,
- * a bullet item or an ordered one from 1, either with text; other numbers and empty items cannot
- * interrupt a paragraph, and are not counted as an end). */
+ * (CommonMark 0.29, 4.1-4.5, 5.2: an ATX heading, a thematic break, a fence, a bullet item or an
+ * ordered one from 1, either with text; other numbers and empty items cannot interrupt a paragraph,
+ * and a setext underline under a lazy line continues it, "- a\n===": not counted as ends). */
 static bool ends_paragraph(const char *c, size_t n)
 {
 	size_t h = run_of(c, n, '#');
 	if (h >= 1 && h <= 6 && (h == n || c[h] == ' ' || c[h] == '\t'))
 		return true;
-	if (marks_line(c, n) || fence_line(c, n))
+	if (thematic_break(c, n) || fence_line(c, n)) /* not a setext underline: it may be a lazy line */
 		return true;
 	size_t m = 0;
 	if (n && strchr("-+*", c[0]))
@@ -1389,14 +1400,9 @@ static bool list_marker(const char *c, size_t n)
  * thematic break or a fence, none of which can be a paragraph's lazy continuation. */
 static bool ends_lists(const char *c, size_t n)
 {
-	size_t h = run_of(c, n, '#'), k = 0;
-	if ((h >= 1 && h <= 6 && (h == n || c[h] == ' ' || c[h] == '\t')) || fence_line(c, n))
-		return true;
-	if (!marks_line(c, n) || c[0] == '=')
-		return false;
-	for (size_t i = 0; i < n; i++)
-		k += c[i] == c[0];
-	return k >= 3;
+	size_t h = run_of(c, n, '#');
+	return (h >= 1 && h <= 6 && (h == n || c[h] == ' ' || c[h] == '\t')) || fence_line(c, n) ||
+	       thematic_break(c, n);
 }
 
 /* Whether a (case folded) occurs in l[0, n). */

@@ -312,6 +312,8 @@ int main(void)
 			{"> |a|\n> |-|\n", "*a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true, "lines after a table its blockquote ended"},
 			{"foo\n", "2. *a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true, "lines \"2. \" that continue a paragraph"},
 			{"foo\n", "#x *a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true, "lines \"#x\" (no heading)"},
+			{"- foo\n", "*a _b_ [c](d)\n==\n", NULL, 7000, "", 0, "", "<p>", true,
+			 "lazy lines between lines \"==\" (no setext heading)"},
 			{"foo\n", "*a _b_ [c](d)\n    >\n", NULL, 7000, "", 0, "", "<p>", true,
 			 "lines between lines \"    >\" (no blockquote, no blank line)"},
 			{"<span>x</span>\n```\ncode\n\n```\n", "*a _b_ [c](d) ", NULL, 7000, "", 0, "", "<p>", true,

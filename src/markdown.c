@@ -1159,12 +1159,16 @@ static size_t count_openers(const char *l, size_t n)
  *     through every image opener ("![") still open beneath it (handle_close_bracket(): 20,000
  *     "![[]()" took 5 s, 150,000 over 5 minutes). work adds those steps over the whole text, at most:
  *     every run of '*', '_' or '~' not between spaces, every quote, every "]" on an open "[".
- * Not counted, as cmark-gfm never sees them as syntax: code spans, tags and autolinks
- * (<span title="a">, <https://x.org/?q="a">), a link's destination ("](...)"), escaped characters. */
+ * Not counted, as cmark-gfm never sees them as syntax: code spans closed on their line (before any
+ * run of '`' of the paragraph left open), URI autolinks (<https://x.org/?q="a">), escaped characters.
+ * Raw HTML and a link's destination are counted: cmark-gfm reads their marks as marks where the tag
+ * or the link is not one ("<a *a ...", "](*a ..." of no link: helper-78). */
 struct inline_cost {
 	size_t quotes;           /* glued quotes in the paragraph */
 	size_t delims;           /* delimiter runs in the paragraph */
 	char *open;              /* its '[' not yet closed: 'i' an image's, 'l' a link's */
+	bool ticks_open;         /* a run of '`' that no run on its line closes: cmark-gfm may close it on
+	                          * a later line, so no later code span of the paragraph is passed over */
 	size_t nopen, cap, images;
 	unsigned long long work; /* the whole text's */
 };
@@ -1173,12 +1177,39 @@ struct inline_cost {
 static void paragraph_ends(struct inline_cost *c)
 {
 	c->quotes = c->delims = c->nopen = c->images = 0;
+	c->ticks_open = false;
 }
 
-/* A letter or digit, ASCII or any byte of a UTF-8 sequence. */
+/* An ASCII letter or digit: a byte of a UTF-8 sequence may be a space or punctuation to cmark-gfm
+ * (NBSP, an em dash), so it is none, and more is counted (helper-78). */
 static bool word_byte(char b)
 {
-	return isalnum((unsigned char)b) || (unsigned char)b >= 0x80;
+	return isalnum((unsigned char)b);
+}
+
+/* A space or tab: other bytes ('\v', NBSP) may be none to cmark-gfm, so more is counted. */
+static bool blank_byte(char b)
+{
+	return b == ' ' || b == '\t';
+}
+
+/* The length of a URI autolink at l[0, n) ("<scheme:...>", CommonMark 6.5), or 0. */
+static size_t autolink_len(const char *l, size_t n)
+{
+	size_t i = 1;
+	if (n < 4 || !isalpha((unsigned char)l[1]))
+		return 0;
+	while (i < n && i <= 32 && (isalnum((unsigned char)l[i]) || strchr("+.-", l[i])) && l[i])
+		i++;
+	if (i < 3 || i >= n || l[i] != ':')
+		return 0;
+	for (i++; i < n; i++) {
+		if (l[i] == '>')
+			return i + 1;
+		if ((unsigned char)l[i] <= ' ' || l[i] == '<')
+			return 0;
+	}
+	return 0;
 }
 
 static void scan_inline(struct inline_cost *c, const char *l, size_t n)
@@ -1189,7 +1220,8 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n)
 	                                ['"'] = true, ['\''] = true, ['*'] = true, ['_'] = true, ['~'] = true};
 	/* Searches that found nothing find nothing again later on the line: known, so that a line of
 	 * 600,000 "a<b " is read once, not once per '<' (helper-73: 35 s) */
-	bool no_gt = false, no_paren = false, no_ticks[65] = {false}; /* no closing run of that length */
+	bool no_ticks[65] = {false}; /* no closing run of that length */
+	size_t esc = (size_t)-1;     /* the byte a backslash escaped last */
 	for (size_t i = 0; i < n; i++) {
 		while (i < n && !acted[(unsigned char)l[i]])
 			i++;
@@ -1197,7 +1229,7 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n)
 			break;
 		unsigned char ch = (unsigned char)l[i];
 		if (ch == '\\') {
-			i++;
+			esc = ++i;
 			continue;
 		}
 		if (ch == '`') { /* a code span: to the next run of as many backticks on the line */
@@ -1207,7 +1239,7 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n)
 			size_t run = r - i, j = r;
 			/* a run longer than 64 is taken as no code span: more counted, never fewer spans
 			 * searched than 64 a line */
-			bool none = run > 64 || no_ticks[run];
+			bool none = run > 64 || no_ticks[run] || c->ticks_open;
 			while (!none && j < n) {
 				size_t e = j;
 				while (e < n && l[e] == '`')
@@ -1219,6 +1251,7 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n)
 			if (none || j >= n) {
 				if (run <= 64)
 					no_ticks[run] = true;
+				c->ticks_open = true;
 				i = r - 1;
 			} else {
 				i = j + run - 1;
@@ -1230,7 +1263,7 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n)
 				c->cap = c->cap ? 2 * c->cap : 64;
 				c->open = xrealloc(c->open, c->cap);
 			}
-			bool image = i > 0 && l[i - 1] == '!' && !(i > 1 && l[i - 2] == '\\');
+			bool image = i > 0 && l[i - 1] == '!' && esc != i - 1;
 			c->open[c->nopen++] = image ? 'i' : 'l';
 			c->images += image;
 			continue;
@@ -1240,15 +1273,13 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n)
 			c->images -= image;
 			c->work += c->delims + (image ? 0 : c->images);
 		}
-		if ((ch == '<' && i + 1 < n && (isalpha((unsigned char)l[i + 1]) || strchr("/!?", l[i + 1]))) ||
-		    (ch == ']' && i + 1 < n && l[i + 1] == '(')) {
-			bool *none = ch == '<' ? &no_gt : &no_paren;
-			const char *e = *none ? NULL : memchr(l + i, ch == '<' ? '>' : ')', n - i);
-			if (e) {
-				i = (size_t)(e - l);
-				continue;
-			}
-			*none = true;
+		/* An autolink is passed over: cmark-gfm reads nothing in it. Raw HTML and a link's
+		 * destination are not: whether cmark-gfm takes them so depends on more than one line ("<a *a",
+		 * "](" of no link read their text as text: helper-78). */
+		size_t al = ch == '<' ? autolink_len(l + i, n - i) : 0;
+		if (al) {
+			i += al - 1;
+			continue;
 		}
 		if (ch == '*' || ch == '_' || ch == '~') { /* a run: a delimiter unless spaces stand on both sides */
 			size_t r = i;
@@ -1256,8 +1287,7 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n)
 				r++;
 			/* '_' inside a word (snake_case) can neither open nor close (CommonMark 6.2) */
 			bool in_word = ch == '_' && i > 0 && r < n && word_byte(l[i - 1]) && word_byte(l[r]);
-			c->delims += !in_word &&
-			             !((i == 0 || isspace((unsigned char)l[i - 1])) && (r == n || isspace((unsigned char)l[r])));
+			c->delims += !in_word && !((i == 0 || blank_byte(l[i - 1])) && (r == n || blank_byte(l[r])));
 			i = r - 1;
 			continue;
 		}
@@ -1267,7 +1297,7 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n)
 		if (i == 0 || i + 1 >= n)
 			continue;
 		unsigned char a = (unsigned char)l[i - 1], z = (unsigned char)l[i + 1];
-		if (isspace(a) || isspace(z))
+		if (blank_byte((char)a) || blank_byte((char)z))
 			continue;
 		if (ch == '"' || !word_byte((char)a) || !word_byte((char)z))
 			c->quotes++;
@@ -1326,7 +1356,7 @@ static bool fence_line(const char *c, size_t n)
  * ('*', '-', '_', 3 or more), or a setext heading's underline ('=' or '-', no space between). */
 static bool marks_line(const char *c, size_t n)
 {
-	if (!n || !strchr("*-_=", c[0]))
+	if (!n || !c[0] || !strchr("*-_=", c[0]))
 		return false;
 	size_t k = 0, r = run_of(c, n, c[0]);
 	for (size_t i = 0; i < n; i++) {
@@ -1360,7 +1390,7 @@ static bool ends_paragraph(const char *c, size_t n)
 	if (thematic_break(c, n) || fence_line(c, n)) /* not a setext underline: it may be a lazy line */
 		return true;
 	size_t m = 0;
-	if (n && strchr("-+*", c[0]))
+	if (n && c[0] && strchr("-+*", c[0]))
 		m = 1;
 	else if (run_of(c, n, '0') < 9 && run_of(c, n, '0') < n && c[run_of(c, n, '0')] == '1') {
 		m = run_of(c, n, '0') + 1; /* a number whose value is 1 */
@@ -1375,9 +1405,9 @@ static bool ends_paragraph(const char *c, size_t n)
  * mark, list marker, fence, raw HTML, footnote or link definition, run of marks). */
 static bool may_start_block(const char *c, size_t n)
 {
-	if (!n || strchr("#`~<[>", c[0]) || marks_line(c, n))
+	if (!n || strchr("#<[>", c[0]) || fence_line(c, n) || marks_line(c, n))
 		return true;
-	if (strchr("-+*", c[0]))
+	if (c[0] && strchr("-+*", c[0]))
 		return n == 1 || c[1] == ' ' || c[1] == '\t';
 	size_t d = 0;
 	while (d < n && d < 10 && isdigit((unsigned char)c[d]))
@@ -1392,7 +1422,7 @@ static bool list_marker(const char *c, size_t n)
 	size_t d = 0;
 	while (d < n && d < 10 && isdigit((unsigned char)c[d]))
 		d++;
-	size_t m = n && strchr("-+*", c[0]) ? 1 : d && d < 10 && d < n && (c[d] == '.' || c[d] == ')') ? d + 1 : 0;
+	size_t m = n && c[0] && strchr("-+*", c[0]) ? 1 : d && d < 10 && d < n && (c[d] == '.' || c[d] == ')') ? d + 1 : 0;
 	return m && (m == n || c[m] == ' ' || c[m] == '\t');
 }
 
@@ -1403,6 +1433,30 @@ static bool ends_lists(const char *c, size_t n)
 	size_t h = run_of(c, n, '#');
 	return (h >= 1 && h <= 6 && (h == n || c[h] == ' ' || c[h] == '\t')) || fence_line(c, n) ||
 	       thematic_break(c, n);
+}
+
+/* Whether c[0, n) is a delimiter row as GFM's table extension reads one (GFM 0.29, 4.10): cells
+ * of '-' with a ':' at either end, between '|', one at least. */
+static bool delimiter_row(const char *c, size_t n)
+{
+	size_t i = run_of(c, n, ' '), cells = 0;
+	i += i < n && c[i] == '|';
+	while (i < n) {
+		i += run_of(c + i, n - i, ' ');
+		i += i < n && c[i] == ':';
+		size_t d = run_of(c + i, n - i, '-');
+		if (!d)
+			return false;
+		i += d;
+		i += i < n && c[i] == ':';
+		i += run_of(c + i, n - i, ' ');
+		cells++;
+		if (i < n && c[i] != '|')
+			return false;
+		i++;
+		i += i < n ? run_of(c + i, n - i, ' ') : 0;
+	}
+	return cells && memchr(c, '|', n);
 }
 
 /* Whether a (case folded) occurs in l[0, n). */
@@ -1480,7 +1534,8 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 	bool rows_sure = false, para_plain = false;
 	const char *prefix = NULL, *prev_prefix = NULL, *para_prefix = NULL; /* the delimiter row's, the line
 	                                                                    * before's, the paragraph's */
-	size_t prefix_len = 0, prev_prefix_len = 0, para_prefix_len = 0;
+	size_t prefix_len = 0, prev_prefix_len = 0, para_prefix_len = 0, prev_cn = 0;
+	const char *prev_c = NULL;
 	int line = 0;
 	for (size_t at = 0; at < len; line++) {
 		/* a line ends at LF, CR LF or a CR alone, as cmark-gfm's lines do: read as one line,
@@ -1581,13 +1636,19 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 				rows = 0, table_line = (size_t)line;
 			cols = dc > cols ? dc : cols;
 			rows++; /* the header above counts as a row */
-			rows_sure = para_plain && sure && prev_prefix && cs == prev_prefix_len && !memcmp(l, prev_prefix, cs);
+			/* (a backslash may escape a '|', "\\|" or "\|", as the count cannot tell: helper-78) */
+			rows_sure = para_plain && sure && prev_prefix && cs == prev_prefix_len && !memcmp(l, prev_prefix, cs) &&
+			            delimiter_row(c, cn) && !may_start_block(c, cn) && !memchr(c, '\\', cn) &&
+			            !memchr(prev_c, '\\', prev_cn);
 			prefix = l, prefix_len = cs;
 			ends = rows_sure;
 		} else if (cols && cn) {
 			rows++;
 			ends = rows_sure; /* this line ends a sure table's row, or the table */
-			rows_sure = rows_sure && same && plain;
+			bool text_cell = false; /* ("|" alone ends a table) */
+			for (size_t i = 0; i < cn && !text_cell; i++)
+				text_cell = c[i] != '|' && !blank_byte(c[i]);
+			rows_sure = rows_sure && same && plain && text_cell;
 		} else if (cols && blank) {
 			cols = 0, rows_sure = false;
 		}
@@ -1607,7 +1668,7 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 			para_plain = plain, para_prefix = l, para_prefix_len = cs;
 		else
 			para_plain = para_plain && plain && cs == para_prefix_len && !memcmp(l, para_prefix, cs);
-		prev_prefix = l, prev_prefix_len = cs;
+		prev_prefix = l, prev_prefix_len = cs, prev_c = c, prev_cn = cn;
 		if (cn && !rows_sure)
 			para_bytes += cn + 1;
 		scan_inline(&ic, c, cn);

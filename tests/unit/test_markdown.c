@@ -314,6 +314,17 @@ int main(void)
 			{"foo\n", "#x *a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true, "lines \"#x\" (no heading)"},
 			{"- foo\n", "*a _b_ [c](d)\n==\n", NULL, 7000, "", 0, "", "<p>", true,
 			 "lazy lines between lines \"==\" (no setext heading)"},
+			/* helper-78 */
+			{"h|h\n:-:-|-\n", "*a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true, "lines under a row that is no delimiter row"},
+			{"a | b\n- | -\n", "*a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true, "lines under a list item like a delimiter row"},
+			{"a \\\\| b\n-|-\n", "*a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true, "lines under a header with a backslash"},
+			{"a|b\n-|-\n|\n", "*a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true, "lines after a row of '|' alone"},
+			{"`\n` ", "*a _b_ [c](d) ", NULL, 7000, "", 0, "", "<p>", true, "after a code span closed on the next line"},
+			{"", "\u00a0_a [c](d) ", NULL, 7000, "", 0, "", "<p>", true, "'_' after a no-break space, and links"},
+			{"", " *\va [c](d) ", NULL, 7000, "", 0, "", "<p>", true, "'*' before a vertical tab, and links"},
+			{"", "\\\\![[]()", NULL, 7000, "", 0, "", "<p>", true, "7,000 \"![[]()\" after an escaped backslash"},
+			{"| Option | Meaning |\n|---|---|\n", "| `--opt` | Sets *it*, see [docs](d) |\n", NULL, 7000, "", 0, "",
+			 "<table", false, "a table of 7,000 rows that start with a code span"},
 			{"foo\n", "*a _b_ [c](d)\n    >\n", NULL, 7000, "", 0, "", "<p>", true,
 			 "lines between lines \"    >\" (no blockquote, no blank line)"},
 			{"<span>x</span>\n```\ncode\n\n```\n", "*a _b_ [c](d) ", NULL, 7000, "", 0, "", "<p>", true,
@@ -343,6 +354,27 @@ int main(void)
 			bool rendered = diag_errors() == e0 && strstr(r.html.p, cases[k].shows);
 			ok(cases[k].refused ? refused : rendered, "%s: %s", cases[k].what,
 			   cases[k].refused ? "an error, nothing rendered" : "rendered");
+			markdown_result_free(&r);
+			buf_free(&txt);
+		}
+	}
+
+	/* Emphasis marks inside what only looks like raw HTML or a link's destination, then links: cmark-gfm
+	 * reads the marks as marks (helper-78). */
+	{
+		static const char *const around[][2] = {{"<a ", "> "}, {"](", ") "}};
+		for (size_t k = 0; k < 2; k++) {
+			struct buf txt = BUF_INIT;
+			buf_adds(&txt, around[k][0]);
+			for (int i = 0; i < 7000; i++)
+				buf_adds(&txt, "*a _b_ ");
+			buf_adds(&txt, around[k][1]);
+			for (int i = 0; i < 7000; i++)
+				buf_adds(&txt, "[c](d) ");
+			size_t e0 = diag_errors();
+			md(txt.p, false, &r);
+			ok(diag_errors() == e0 + 1 && !strstr(r.html.p, "<p>"), "7,000 emphasis marks in '%s...%s', then 7,000 links: "
+			   "an error, nothing rendered", around[k][0], around[k][1]);
 			markdown_result_free(&r);
 			buf_free(&txt);
 		}

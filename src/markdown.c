@@ -821,7 +821,13 @@ struct src_lines {
 	size_t len;
 	size_t *off;            /* off[l - 1]: where line l starts, off[n] = len */
 	int n;
+	size_t searched;        /* bytes of blocks link_place() read for places cmark-gfm did not give */
 };
+
+/* link_place() reads a block for each link whose place cmark-gfm did not give (after a code span
+ * over two lines, on lazy lines), at most this many bytes in a text: 20,000 links in one such
+ * paragraph took 15 s (helper-78); past it a link is placed where cmark-gfm says. */
+#define LINK_PLACE_SEARCH ((size_t)20000000)
 
 static void src_lines_free(struct src_lines *sl) { free(sl->off); }
 
@@ -907,7 +913,8 @@ static void link_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 	size_t ll = lit ? strlen(lit) : 0, ul0 = url ? strlen(url) : 0;
 	bool bare = k != SIZE_MAX && !image && ll >= 4 && ll <= ul0 && !strcmp(url + ul0 - ll, lit) &&
 	            strpbrk(lit, ".@:") && !strncmp(sl->text + k, lit, ll);
-	if (sl && sl->text && (k == SIZE_MAX || !strchr(image ? "!" : "[<", sl->text[k])) && !bare && url && *url && block) {
+	if (sl && sl->text && (k == SIZE_MAX || !strchr(image ? "!" : "[<", sl->text[k])) && !bare && url && *url && block &&
+	    sl->searched < LINK_PLACE_SEARCH) {
 		/* the n-th link of the block to url */
 		size_t nth = 0;
 		cmark_iter *it = cmark_iter_new(block);
@@ -924,6 +931,7 @@ static void link_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 		size_t from = src_offset(sl, cmark_node_get_start_line(block), 1);
 		size_t to = cmark_node_get_end_line(block) < sl->n ? sl->off[cmark_node_get_end_line(block)] : sl->len;
 		size_t ul = strlen(url), found = SIZE_MAX;
+		sl->searched += from != SIZE_MAX && to > from ? to - from : 0;
 		for (size_t i = from; from != SIZE_MAX && i + ul < to && found == SIZE_MAX; i++) {
 			const char *d = sl->text + i;
 			size_t at = SIZE_MAX;
@@ -1884,7 +1892,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	 * in the square of the depth, 20,000 nested images 8.5 s (helper-74). */
 	struct vec links = VEC_INIT, blocks = VEC_INIT, nested = VEC_INIT, open = VEC_INIT;
 	size_t in_link = 0;
-	struct src_lines sl = {text, len, NULL, 0};
+	struct src_lines sl = {text, len, NULL, 0, 0};
 	struct idset ids = {.map = STRMAP_INIT_OWNED};
 	size_t tcap = 0;
 	bool dropped = !o->drop_first_h1;

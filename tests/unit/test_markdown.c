@@ -323,6 +323,8 @@ int main(void)
 			{"", "\u00a0_a [c](d) ", NULL, 7000, "", 0, "", "<p>", true, "'_' after a no-break space, and links"},
 			{"", " *\va [c](d) ", NULL, 7000, "", 0, "", "<p>", true, "'*' before a vertical tab, and links"},
 			{"", "\\\\![[]()", NULL, 7000, "", 0, "", "<p>", true, "7,000 \"![[]()\" after an escaped backslash"},
+			{"", "a.a@", NULL, 50000, "", 0, "", "<p>", true, "a word of 50,000 \"a.a@\" (200,000 bytes, 1,000 of its 50,000 @ read on: helper-79)"},
+			{"", "Write to name.surname@example.org. ", NULL, 7000, "", 0, "", "<p>", false, "7,000 e-mail addresses"},
 			{"| Option | Meaning |\n|---|---|\n", "| `--opt` | Sets *it*, see [docs](d) |\n", NULL, 7000, "", 0, "",
 			 "<table", false, "a table of 7,000 rows that start with a code span"},
 			{"foo\n", "*a _b_ [c](d)\n    >\n", NULL, 7000, "", 0, "", "<p>", true,

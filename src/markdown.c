@@ -1386,16 +1386,22 @@ static bool thematic_break(const char *c, size_t n)
 	return k >= 3;
 }
 
+/* Whether c[0, n), in the first column, surely ends every list item before it: a heading, a
+ * thematic break or a fence, none of which can be a paragraph's lazy continuation. */
+static bool ends_lists(const char *c, size_t n)
+{
+	size_t h = run_of(c, n, '#');
+	return (h >= 1 && h <= 6 && (h == n || c[h] == ' ' || c[h] == '\t')) || fence_line(c, n) ||
+	       thematic_break(c, n);
+}
+
 /* Whether c[0, n) is, after a sure prefix, the start of a block that ends the paragraph before it
  * (CommonMark 0.29, 4.1-4.5, 5.2: an ATX heading, a thematic break, a fence, a bullet item or an
  * ordered one from 1, either with text; other numbers and empty items cannot interrupt a paragraph,
  * and a setext underline under a lazy line continues it, "- a\n===": not counted as ends). */
 static bool ends_paragraph(const char *c, size_t n)
 {
-	size_t h = run_of(c, n, '#');
-	if (h >= 1 && h <= 6 && (h == n || c[h] == ' ' || c[h] == '\t'))
-		return true;
-	if (thematic_break(c, n) || fence_line(c, n)) /* not a setext underline: it may be a lazy line */
+	if (ends_lists(c, n)) /* (not a setext underline: it may be a lazy line) */
 		return true;
 	size_t m = 0;
 	if (n && c[0] && strchr("-+*", c[0]))
@@ -1432,15 +1438,6 @@ static bool list_marker(const char *c, size_t n)
 		d++;
 	size_t m = n && c[0] && strchr("-+*", c[0]) ? 1 : d && d < 10 && d < n && (c[d] == '.' || c[d] == ')') ? d + 1 : 0;
 	return m && (m == n || c[m] == ' ' || c[m] == '\t');
-}
-
-/* Whether c[0, n), in the first column, surely ends every list item before it: a heading, a
- * thematic break or a fence, none of which can be a paragraph's lazy continuation. */
-static bool ends_lists(const char *c, size_t n)
-{
-	size_t h = run_of(c, n, '#');
-	return (h >= 1 && h <= 6 && (h == n || c[h] == ' ' || c[h] == '\t')) || fence_line(c, n) ||
-	       thematic_break(c, n);
 }
 
 /* Whether c[0, n) is a delimiter row as GFM's table extension reads one (GFM 0.29, 4.10): cells

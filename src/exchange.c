@@ -10,7 +10,9 @@
 #include "util.h"
 
 #include <cmark-gfm.h>
+#include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -139,6 +141,79 @@ static char *ui_file(const struct site *s, const char *key, int *line)
 	return file;
 }
 
+/* {======= the translation as exported
+ * Each unit has a comment "vade-base <16 hex digits>": the passage_digest() of its target as the
+ * site had it when the file was exported ("" when none), the base of a three-way merge. An import
+ * compares it with the site's translation then: a unit whose text is still the exported one, where
+ * the site's translation changed since (a reviewer's fix, a colleague's import), leaves the site's
+ * text as it is; a unit changed in both, to another text, is refused (helper-81: an old file undid
+ * later fixes, exit 0). The comment is a translator comment (PO "# ", XLIFF <note
+ * from="translator">), so it stays with the target it was made for: msgmerge keeps those of the
+ * translator's file with its msgstr (and takes "#." from the new export), msgcat and msgattrib keep
+ * them, po2xliff and xliff2po carry them across. A unit without one is taken as before: its text
+ * wins; deleting the line from a refused unit takes its text over the site's. */
+
+#define BASE_TAG "vade-base "
+
+static void note_base(struct unit *x)
+{
+	free(x->comment);
+	x->comment = xasprintf(BASE_TAG "%016" PRIx64, passage_digest(x->target, strlen(x->target)));
+}
+
+/* Whether a and b are one text but for white space and backslash escapes: an imported target
+ * is written escaped where Markdown would read it otherwise (fit(): "\\[^1]: ...", "a \\| b" in a
+ * cell), and the site then has the file's text in that form. */
+static void plain_form(struct buf *b, const char *s)
+{
+	bool space = false;
+	for (; *s; s++) {
+		if (isspace((unsigned char)*s)) {
+			space = b->len > 0;
+			continue;
+		}
+		if (space)
+			buf_addc(b, ' ');
+		space = false;
+		if (*s == '\\' && ispunct((unsigned char)s[1]))
+			s++;
+		buf_addc(b, *s);
+	}
+	buf_addc(b, '\0');
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	struct buf x = BUF_INIT, y = BUF_INIT;
+	plain_form(&x, a);
+	plain_form(&y, b);
+	bool same = !strcmp(x.p, y.p);
+	buf_free(&x);
+	buf_free(&y);
+	return same;
+}
+
+/* The base in note (the last line that gives one), or false. */
+static bool note_read_base(const char *note, uint64_t *base)
+{
+	bool found = false;
+	for (const char *p = note; p; p = strchr(p, '\n')) {
+		p += *p == '\n';
+		char *end;
+		if (!strncmp(p, BASE_TAG, strlen(BASE_TAG)) && isxdigit((unsigned char)p[strlen(BASE_TAG)])) {
+			errno = 0;
+			unsigned long long v = strtoull(p + strlen(BASE_TAG), &end, 16);
+			if (!errno && end - p == (ptrdiff_t)(strlen(BASE_TAG) + 16) && (!*end || *end == '\n' || *end == '\r')) {
+				*base = v;
+				found = true;
+			}
+		}
+	}
+	return found;
+}
+
+/* }======= */
+
 void exchange_units(const struct site *s, size_t l, struct unit_list *u)
 {
 	memset(u, 0, sizeof *u);
@@ -163,6 +238,8 @@ void exchange_units(const struct site *s, size_t l, struct unit_list *u)
 	vec_free(&keys);
 	struct field_ctx fc = {u, st};
 	passage_fields_each(s, l, export_field, &fc);
+	for (size_t i = 0; i < u->n; i++)
+		note_base(&u->v[i]);
 	/* The obsolete units last, as msgmerge puts them. */
 	for (size_t i = 0; i < gone.n; i++) {
 		u->v = xgrow(u->v, u->n, sizeof *u->v);
@@ -1708,12 +1785,82 @@ static const char *unwritable(const char *s, char why[96])
 	return NULL;
 }
 
-int exchange_import(const struct site *s, size_t lang, const struct unit_list *u, const char *path,
+/* The units of u to leave out as the site has them (keep[k]): their text is the one the file was
+ * exported with (its base, above) where the site's translation changed since. A unit changed in
+ * both, each to another text, is an error: whichever were taken, the other's text would be lost.
+ * Units the import leaves out anyway (fuzzy ones without --fuzzy, empty, obsolete) are not looked at.
+ * Returns how many are kept. */
+static size_t merge_bases(struct import *im, const struct unit_list *u, bool *keep)
+{
+	struct unit_list now;
+	exchange_units(im->s, im->lang, &now); /* the site's translations as an export would give them now */
+	/* Each unit of now by its id, and by its file and original (for a unit whose tool dropped the
+	 * id, as po2xliff does): 0 for one that two units share. */
+	struct strmap at = STRMAP_INIT_OWNED;
+	for (size_t i = 0; i < now.n; i++) {
+		if (!now.v[i].id || now.v[i].obsolete)
+			continue;
+		*strmap_put(&at, now.v[i].id, NULL) = i + 1;
+		char *place = xasprintf("\x01%s\x01%s", now.v[i].file ? now.v[i].file : "", now.v[i].source);
+		bool added;
+		size_t *v = strmap_put(&at, place, &added);
+		*v = added ? i + 1 : 0;
+		free(place);
+	}
+	size_t kept = 0, head = 0;
+	for (size_t k = 0; k < u->n; k++) {
+		const struct unit *x = &u->v[k];
+		if (!x->more_place)
+			head = k; /* one more place of an entry has the entry's note */
+		uint64_t base;
+		char *place = id_of(x) ? NULL : xasprintf("\x01%s\x01%s", x->file ? x->file : "", x->source);
+		size_t *i = strmap_get(&at, place ? place : x->id);
+		free(place);
+		if (!i || !*i || x->obsolete || !*x->target || x->state == UNIT_UNTRANSLATED ||
+		    (x->state == UNIT_FUZZY && !im->opts->fuzzy) ||
+		    !((u->v[head].comment && note_read_base(u->v[head].comment, &base)) ||
+		      (u->v[head].note && note_read_base(u->v[head].note, &base))))
+			continue;
+		const char *cur = now.v[*i - 1].target;
+		uint64_t dc = passage_digest(cur, strlen(cur)), dt = passage_digest(x->target, strlen(x->target));
+		if (dc == base || dt == dc || same_text(x->target, cur))
+			continue;
+		if (dt == base) {
+			keep[k] = true;
+			kept += !x->more_place;
+		} else {
+			unit_error(im, x, "%s", "its translation in the site changed since this file was exported, and the "
+			           "file changes it too: taking either would lose the other. Compare the two, "
+			           "then take the entry out of this file (to keep the site's text), or its \"vade-base\" "
+			           "comment (to keep the file's)");
+		}
+	}
+	strmap_free(&at);
+	unit_list_free(&now);
+	return kept;
+}
+
+int exchange_import(const struct site *s, size_t lang, const struct unit_list *u0, const char *path,
                     const struct import_opts *opts)
 {
 	size_t errors0 = diag_errors(), warnings0 = diag_warnings();
 	struct import im = {s, lang, path, opts, PLAN_INIT, status_store_load(s, lang), NULL, 0, 0, VEC_INIT, NULL, 0, false};
-	im.used = xcalloc(u->n + 1, sizeof *im.used);
+	im.used = xcalloc(u0->n + 1, sizeof *im.used);
+	/* u0 with the units the site's newer translation wins over (merge_bases) made empty, as an
+	 * entry left empty keeps the site's text */
+	bool *keep = xcalloc(u0->n + 1, sizeof *keep);
+	size_t kept = merge_bases(&im, u0, keep);
+	struct unit_list merged = *u0;
+	merged.v = xmalloc((u0->n + 1) * sizeof *merged.v);
+	for (size_t k = 0; k < u0->n; k++) {
+		merged.v[k] = u0->v[k];
+		if (keep[k]) {
+			merged.v[k].target = (char *)"";
+			merged.v[k].state = UNIT_UNTRANSLATED;
+		}
+	}
+	free(keep);
+	const struct unit_list *u = &merged;
 	for (size_t k = 0; k < u->n; k++) {
 		char why[96];
 		const struct unit *x = &u->v[k];
@@ -1773,6 +1920,10 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 	if (im.fuzzy_left)
 		printf("vade: %zu fuzzy %s left out, as msgfmt does (import with --fuzzy to bring them in, to be "
 		       "reviewed)\n", im.fuzzy_left, im.fuzzy_left == 1 ? "entry" : "entries");
+	if (kept && !stop)
+		printf("vade: %zu %s kept as the site has %s: %s translation changed there since the file was "
+		       "exported, and not in the file\n", kept, kept == 1 ? "entry" : "entries", kept == 1 ? "it" : "them",
+		       kept == 1 ? "its" : "their");
 	plan_free(&im.plan);
 	strings_free(&im.strings);
 	for (size_t i = 0; i < im.nlost; i++) {
@@ -1782,6 +1933,7 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 	free(im.lost);
 	status_store_free(im.st);
 	free(im.used);
+	free(merged.v);
 	return diag_errors() > errors0 ? 1 : 0;
 }
 

@@ -72,6 +72,8 @@ static void add_message(po_message_iterator_t it, const struct unit *x)
 		po_message_add_filepos(m, x->file, x->line > 0 ? (size_t)x->line : (size_t)-1);
 	if (x->note)
 		po_message_set_extracted_comments(m, x->note);
+	if (x->comment)
+		po_message_set_comments(m, x->comment);
 	if (x->obsolete)
 		po_message_set_obsolete(m, 1);
 	po_message_insert(it, m);
@@ -192,6 +194,9 @@ static bool read_message(po_message_t m, iconv_t cd, struct unit *x)
 	x->target = to_utf8(cd, po_message_msgstr(m));
 	x->id = ctx ? to_utf8(cd, ctx) : NULL;
 	x->prev_source = prev ? to_utf8(cd, prev) : NULL;
+	const char *comment = po_message_comments(m);
+	x->comment = comment && *comment ? to_utf8(cd, comment) : NULL; /* read for its base line (exchange.c) alone:
+	                                                                 * NULL too when not valid in the charset */
 	x->file = fp ? to_utf8(cd, po_filepos_file(fp)) : NULL;
 	x->line = fp && po_filepos_start_line(fp) != (size_t)-1 ? (int)po_filepos_start_line(fp) : 0;
 	x->state = !x->target || !*x->target ? UNIT_UNTRANSLATED : po_message_is_fuzzy(m) ? UNIT_FUZZY : UNIT_TRANSLATED;

@@ -42,6 +42,7 @@ void unit_list_free(struct unit_list *u)
 		free(x->target);
 		free(x->prev_source);
 		free(x->note);
+		free(x->comment);
 		free(x->file);
 	}
 	free(u->v);

@@ -39,6 +39,8 @@ struct unit {
 	char *prev_source;      /* the original the target was made for, when it has changed since
 	                         * (PO "#| msgid", XLIFF <alt-trans>), or NULL */
 	char *note;             /* for translators: where the passage stands (PO "#.", XLIFF <note>), or NULL */
+	char *comment;          /* the translator's own comments (PO "# ", XLIFF <note from="translator">), or
+	                         * NULL; export: the base line (exchange.c), which msgmerge keeps with the target */
 	char *file;             /* the original's file, relative to the site ("content/a.md"), or NULL */
 	int line;               /* its line there, 0 when unknown */
 	enum unit_state state;

@@ -142,6 +142,7 @@ static bool check_units(const struct unit_list *u, const char *path)
 		bad += !xml_ok(path, who, "target", x->target);
 		bad += !xml_ok(path, who, "previous source", x->prev_source);
 		bad += !xml_ok(path, who, "note", x->note);
+		bad += !xml_ok(path, who, "comment", x->comment);
 		bad += !xml_ok(path, who, "file", x->file);
 		free(who);
 	}
@@ -173,6 +174,12 @@ static int write_unit(xmlTextWriterPtr w, const struct unit *x)
 		rc |= xmlTextWriterStartElement(w, X("note"));
 		rc |= xmlTextWriterWriteAttribute(w, X("from"), X("developer"));
 		rc |= xmlTextWriterWriteString(w, X(x->note));
+		rc |= xmlTextWriterEndElement(w);
+	}
+	if (x->comment) { /* as po2xliff writes a PO translator comment, which xliff2po reads back as one */
+		rc |= xmlTextWriterStartElement(w, X("note"));
+		rc |= xmlTextWriterWriteAttribute(w, X("from"), X("translator"));
+		rc |= xmlTextWriterWriteString(w, X(x->comment));
 		rc |= xmlTextWriterEndElement(w);
 	}
 	if (x->file) {

@@ -490,7 +490,12 @@ static void read_unit(struct rd *r, const xmlNode *tu)
 		return;
 	}
 	char *state = attr(target, "state");
-	x->state = attr_is(tu, "approved", "yes") ? UNIT_TRANSLATED : state_of(state);
+	/* approved="yes" says the text is final, unless the target's state says it is not, as a
+	 * tool that changes the state alone leaves it (vade writes approved="yes" on every translated
+	 * unit): the one that says less is taken (helper-81), as fuzzy. A state of a tool's own ("x-")
+	 * says nothing either way. */
+	bool unfinished = state && strncmp(state, "x-", 2) && state_of(state) == UNIT_FUZZY;
+	x->state = attr_is(tu, "approved", "yes") && !unfinished ? UNIT_TRANSLATED : state_of(state);
 	free(state);
 	free(x->target);
 	x->target = t;

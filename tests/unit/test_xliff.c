@@ -277,6 +277,7 @@ static const char memoq[] =
 	"      </trans-unit>\n"
 	"      <trans-unit id=\"9\" resname=\"ui:z\"><source>Nine</source><target state=\"needs-adaptation\">تسعة</target></trans-unit>\n"
 	"      <trans-unit id=\"10\" resname=\"ui:w\"><source>Ten</source><target state=\"final\"><![CDATA[<10>]]></target></trans-unit>\n" /* 55 */
+	"      <trans-unit id=\"11\" resname=\"ui:v\" approved=\"yes\"><source>Eleven</source><target state=\"x-memoq-confirmed\">أحد عشر</target></trans-unit>\n"
 	"    </body>\n"
 	"  </file>\n"
 	"</xliff>\n";
@@ -289,7 +290,7 @@ static void test_cat_tools(void)
 	ok(read_caught(f, &u, &err) == 0 && err.len == 0, "a file as a CAT tool writes it back is read");
 	if (err.len)
 		printf("#   %s", err.p);
-	ok(u.n == 10, "every trans-unit, in groups in groups and in two files, none of the bin-unit (%zu)", u.n);
+	ok(u.n == 11, "every trans-unit, in groups in groups and in two files, none of the bin-unit (%zu)", u.n);
 	is_str(u.target_lang, "ar", "target-language of the file");
 	is_str(u.source_lang, "en-US", "source-language of the file");
 	const struct unit *x = find(&u, "page:a:title");
@@ -303,7 +304,8 @@ static void test_cat_tools(void)
 	x = find(&u, "page:a:4");
 	ok(x && x->state == UNIT_FUZZY && same_str(x->target, "مسودة"), "state new with a text: fuzzy, the text kept");
 	x = find(&u, "page:a:5");
-	ok(x && x->state == UNIT_TRANSLATED, "approved=\"yes\" is translated whatever the state");
+	ok(x && x->state == UNIT_FUZZY, "approved=\"yes\" under a state that says the text needs review: fuzzy, "
+	   "as a tool that changed the state alone meant (helper-81)");
 	x = find(&u, "page:a:6");
 	ok(x && x->state == UNIT_UNTRANSLATED, "an empty target is untranslated, approved or not");
 	x = find(&u, "ui:x");
@@ -316,6 +318,8 @@ static void test_cat_tools(void)
 	ok(x && x->state == UNIT_FUZZY, "needs-adaptation is fuzzy");
 	x = find(&u, "ui:w");
 	ok(x && x->state == UNIT_TRANSLATED && same_str(x->target, "<10>"), "final is translated; CDATA is text");
+	x = find(&u, "ui:v");
+	ok(x && x->state == UNIT_TRANSLATED, "approved=\"yes\" with a tool's own x- state: translated");
 	unit_list_free(&u);
 	buf_free(&err);
 	free(f);

@@ -562,7 +562,8 @@ static char *relative_to(const char *base, const char *target)
 /* rel (a path, bytes as the file system has them) as a link's destination that names it: a byte
  * a destination would read otherwise as %XX (a space, '%' itself, '#', '?', '&', '\\', '<', '>',
  * '(', ')', control bytes; CommonMark 6.5: "[f](a b.md)" is no link, and vade reads a link's %XX
- * as the character it stands for), and "./" before a first name with a ':' (RFC 3986, 4.2: it
+ * as the character it stands for; '|', which ends a table cell, so the advice may be pasted into
+ * one: helper-80), and "./" before a first name with a ':' (RFC 3986, 4.2: it
  * would be read as a scheme). Advice that gave the name as it is ('a b.md', 'a%3Ab.md',
  * 'd:e.md') left text that was no link, or linked another page (helper-77). Caller frees. */
 static char *link_written(const char *rel, size_t len)
@@ -573,7 +574,7 @@ static char *link_written(const char *rel, size_t len)
 		buf_adds(&b, "./");
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)rel[i];
-		if (c <= ' ' || c == 0x7f || strchr("%#?&\\<>()", c))
+		if (c <= ' ' || c == 0x7f || strchr("%#?&\\<>()|", c))
 			buf_addf(&b, "%%%02X", c);
 		else
 			buf_addc(&b, (char)c);

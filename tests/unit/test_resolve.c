@@ -207,7 +207,8 @@ int main(void)
 	/* The nearest name is advised as a link that names it (helper-77): what a destination reads
 	 * otherwise as %XX written so, a first name with a ':' after "./". */
 	{
-		static const char *const cands[] = {"a b.md", "a%3Ab.md", "sub/d:e.md", "h#x.md", "q?(1).md", "sub/café-guide.md"};
+		static const char *const cands[] = {"a b.md", "a%3Ab.md", "sub/d:e.md", "h#x.md", "q?(1).md", "sub/café-guide.md",
+		                                    "t|u.md"};
 		static const struct {
 			const char *src, *path, *hint;
 		} hints[] = {
@@ -219,6 +220,7 @@ int main(void)
 		    {"content/index.md", "hx.md", "h%23x.md"},
 		    {"content/index.md", "q(1).md", "q%3F%281%29.md"},
 		    {"content/sub/x.md", "sub/cafe-guide.md", "café-guide.md"},
+		    {"content/index.md", "tu.md", "t%7Cu.md"}, /* a '|' would end a table cell */
 		};
 		for (size_t k = 0; k < sizeof hints / sizeof *hints; k++) {
 			char *hint = resolve_link_hint(hints[k].src, hints[k].path, cands, sizeof cands / sizeof *cands);

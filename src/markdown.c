@@ -1283,12 +1283,17 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n)
 		}
 		/* An autolink is passed over: cmark-gfm reads nothing in it. Raw HTML and a link's
 		 * destination are not: whether cmark-gfm takes them so depends on more than one line ("<a *a",
-		 * "](" of no link read their text as text: helper-78). */
+		 * "](" of no link read their text as text: helper-78). Nor is a code span after either in the
+		 * paragraph: a '`' in a tag's attribute, a link's destination or title opens none, and what
+		 * lay up to the next '`' was passed over where cmark-gfm parses it ('<a title="`">' then
+		 * 60,000 "*a " and links: 21 s, helper-80). */
 		size_t al = ch == '<' ? autolink_len(l + i, n - i) : 0;
 		if (al) {
 			i += al - 1;
 			continue;
 		}
+		if (ch == '<' || (ch == ']' && i + 1 < n && l[i + 1] == '('))
+			c->ticks_open = true;
 		if (ch == '*' || ch == '_' || ch == '~') { /* a run: a delimiter unless spaces stand on both sides */
 			size_t r = i;
 			while (r < n && l[r] == (char)ch)
@@ -1429,6 +1434,20 @@ static bool may_start_block(const char *c, size_t n)
 	return d && d < n && (c[d] == '.' || c[d] == ')') && (d + 1 == n || c[d + 1] == ' ' || c[d + 1] == '\t');
 }
 
+/* Whether c[0, n) could end a table it would otherwise be a row of: what may_start_block() says
+ * but for a '[' that starts no footnote definition ("[^") and a '#' that starts no heading. A link
+ * reference definition starts only a paragraph, a table row to the table extension: every row of a
+ * table without outer pipes that started with a link was one paragraph to the count, and 3,200 such
+ * rows went over (helper-80). */
+static bool may_end_table(const char *c, size_t n)
+{
+	if (n && c[0] == '[')
+		return n > 1 && c[1] == '^';
+	if (n && c[0] == '#')
+		return ends_lists(c, n);
+	return may_start_block(c, n);
+}
+
 /* Whether c[0, n) starts with a list item's marker: '-', '+', '*', or up to 9 digits and '.' or
  * ')', then a space, a tab or the line's end. */
 static bool list_marker(const char *c, size_t n)
@@ -1438,6 +1457,43 @@ static bool list_marker(const char *c, size_t n)
 		d++;
 	size_t m = n && c[0] && strchr("-+*", c[0]) ? 1 : d && d < 10 && d < n && (c[d] == '.' || c[d] == ')') ? d + 1 : 0;
 	return m && (m == n || c[m] == ' ' || c[m] == '\t');
+}
+
+/* The column l[0, k) ends at (blank bytes), tabs stopping every 4 columns (CommonMark 0.29, 2.2). */
+static size_t column_of(const char *l, size_t k)
+{
+	size_t col = 0;
+	for (size_t i = 0; i < k; i++)
+		col = l[i] == '\t' ? col + 4 - col % 4 : col + 1;
+	return col;
+}
+
+/* A list item's line that surely starts it (struct sure_item), and the columns of its marker and
+ * content; the next line is one when it starts a list item where the count is sure the item's
+ * list or the item itself holds it. */
+struct sure_item {
+	bool open;              /* the line before was one, and what followed its marker is plain text */
+	size_t marker, content; /* columns */
+};
+
+/* Whether the list item c[0, n) (list_marker()), its marker at column col, is one whose next line
+ * the count may read (plain text after it, not a fence, raw HTML or indented code, which would
+ * take the next line in), with the columns of its marker and content (CommonMark 0.29, 5.2: after
+ * 1 to 4 spaces; 1 when more follow). */
+static bool item_columns(const char *c, size_t n, size_t col, struct sure_item *it)
+{
+	size_t m = 1;
+	if (!strchr("-+*", c[0]))
+		m = strspn(c, "0123456789") + 1; /* the digits and '.' or ')' */
+	size_t s = m, at = col + m;
+	for (; s < n && (c[s] == ' ' || c[s] == '\t'); s++)
+		at = c[s] == '\t' ? at + 4 - at % 4 : at + 1;
+	size_t gap = at - (col + m);
+	if (s >= n || gap == 0 || gap > 4 || fence_line(c + s, n - s) || c[s] == '<')
+		return false;
+	it->marker = col;
+	it->content = col + m + gap;
+	return true;
 }
 
 /* Whether c[0, n) is a delimiter row as GFM's table extension reads one (GFM 0.29, 4.10): cells
@@ -1470,24 +1526,82 @@ static bool email_byte(char b)
 	return isalnum((unsigned char)b) || (b && strchr(".+-_@", b));
 }
 
+/* The length of the e-mail byte at l[i, n) as the autolink extension reads the text, after
+ * cmark-gfm decoded its escapes and entities (text nodes are joined first), or 0: a letter, digit,
+ * '.', '+', '-', '_' or '@'; a backslash escape of one ("\\@", "\\."); an entity reference to
+ * one ("&#64;", "&#x2E;", "&commat;"). Read as written, "a\\@" had no '@' and "a&#46;" ended a
+ * word, and 1 MB of them held a build 4 s (helper-80). *ch: the byte it stands for. */
+static size_t email_unit(const char *l, size_t n, size_t i, char *ch)
+{
+	*ch = l[i];
+	if (email_byte(l[i]))
+		return 1;
+	if (l[i] == '\\' && i + 1 < n && ispunct((unsigned char)l[i + 1]) && email_byte(l[i + 1])) {
+		*ch = l[i + 1];
+		return 2;
+	}
+	if (l[i] != '&' || i + 2 >= n)
+		return 0;
+	size_t j = i + 1;
+	if (l[j] == '#') { /* CommonMark 0.29, 6.2: 1 to 7 decimal digits, or 1 to 6 hexadecimal */
+		bool hex = l[j + 1] == 'x' || l[j + 1] == 'X';
+		size_t d = j + 1 + hex;
+		unsigned long v = 0;
+		for (j = d; j < n && j - d < 7 && (hex ? isxdigit((unsigned char)l[j]) : isdigit((unsigned char)l[j])); j++)
+			v = v * (hex ? 16 : 10) + (unsigned long)(isdigit((unsigned char)l[j]) ? l[j] - '0' : (l[j] | 0x20) - 'a' + 10);
+		if (j == d || j >= n || l[j] != ';' || v >= 128 || !email_byte((char)v))
+			return 0;
+		*ch = (char)v;
+		return j + 1 - i;
+	}
+	/* the named references of these bytes (HTML's named character references: no letter or digit
+	 * has one, nor '-') */
+	static const struct {
+		const char *name;
+		char ch;
+	} named[] = {{"commat;", '@'}, {"period;", '.'}, {"plus;", '+'}, {"lowbar;", '_'}, {"UnderBar;", '_'}};
+	for (size_t k = 0; k < sizeof named / sizeof *named; k++) {
+		size_t m = strlen(named[k].name);
+		if (n - j >= m && !memcmp(l + j, named[k].name, m)) {
+			*ch = named[k].ch;
+			return m + 1;
+		}
+	}
+	return 0;
+}
+
 /* The steps the autolink extension takes on l[0, n) to find e-mail addresses: at each '@' of a
  * text (up to 1,000 a text, as it recurses), it reads on through every letter, digit, '.', '-',
  * '_' and '@' after it, and rejects a second '@' only then: a word of 1,000 '@' and 1 MB of "a."
- * took 4.3 s (helper-79). Counted as the '@' of each run of such bytes times its length. */
-static unsigned long long email_work(const char *l, size_t n)
+ * took 4.3 s (helper-79). Counted as the '@' of each run of such bytes (email_unit) times its
+ * length. *copied: the bytes it copies, added: for each address it finds (an '@' with a '.' after
+ * it before the next '@' or the run's end), the rest of its text node (no longer than a line), up
+ * to 1,000 a node: 1,000 of them before 1 MB of text on their line took 1 GB (helper-80). */
+static unsigned long long email_work(const char *l, size_t n, unsigned long long *copied)
 {
 	unsigned long long w = 0;
-	for (const char *at = memchr(l, '@', n); at; at = memchr(at, '@', n - (size_t)(at - l))) {
-		const char *a = at, *z = at;
-		while (a > l && email_byte(a[-1]))
-			a--;
-		size_t k = 0;
-		while (z < l + n && email_byte(*z))
-			k += *z++ == '@';
-		w += (unsigned long long)(k < 1000 ? k : 1000) * (unsigned long long)(z - a);
-		if (z >= l + n)
-			break;
-		at = z;
+	if (!memchr(l, '@', n) && !memchr(l, '&', n))
+		return 0;
+	size_t found = 0;
+	for (size_t i = 0; i < n;) {
+		char ch;
+		size_t a = i, k = 0, u, last_at = SIZE_MAX;
+		bool dot = false;
+		while (i < n && (u = email_unit(l, n, i, &ch))) {
+			if (ch == '@' || (ch == '.' && last_at != SIZE_MAX && !dot)) {
+				if (ch == '.')
+					dot = true; /* the '@' before is an address's: counted at the next '@' or the end */
+				else if (dot && found < 1000)
+					found++, *copied += n - last_at;
+				if (ch == '@')
+					k++, last_at = i, dot = false;
+			}
+			i += u;
+		}
+		if (last_at != SIZE_MAX && dot && found < 1000)
+			found++, *copied += n - last_at;
+		w += (unsigned long long)(k < 1000 ? k : 1000) * (unsigned long long)(i - a);
+		i += i == a;
 	}
 	return w;
 }
@@ -1548,7 +1662,7 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 {
 	const char *src = o && o->src ? o->src : "content";
 	size_t openers = 0, cols = 0, rows = 0, table_line = 0, prev_pipes = 0, prev_cells = 0, para_bytes = 0;
-	unsigned long long reread = 0, email = 0; /* table_tries(); email_work() */
+	unsigned long long reread = 0, email = 0, email_copied = 0; /* table_tries(); email_work() */
 	struct inline_cost ic = {0};
 	char *why = NULL; /* the limit the text goes over */
 	struct html_open html = {0};
@@ -1556,6 +1670,7 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 	size_t fence_len = 0;
 	bool fences_sure = true;
 	bool list_open = false, prev_blank = true; /* a list item may be open */
+	struct sure_item items = {0};
 	/* A fence indented 1 to 3 spaces where a list item may be open is either the document's or the
 	 * item's: its lines are counted as text until a closer that ends it either way (indented as far
 	 * as it is, or further); a line less indented could end only the item's, and then no later
@@ -1582,6 +1697,8 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 		size_t cs = content_start(l, n);
 		const char *c = l + cs;
 		size_t cn = n - cs;
+		struct sure_item item_before = items; /* the line before's, when it was one */
+		items.open = false;
 		if (fence) { /* a closer: 0 to 3 spaces, as many fence characters or more, nothing else */
 			size_t sp = run_of(l, n, ' '), r = sp <= 3 ? run_of(l + sp, n - sp, fence) : 0;
 			if (r >= fence_len && !last_nonspace(l + sp + r, n - sp - r))
@@ -1600,7 +1717,10 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 		/* a blank line: nothing but spaces and tabs, or quote markers surely so ("    >" continues
 		 * a paragraph) */
 		bool blank = !cn && (sure_prefix(l, cs) || !memchr(l, '>', cs));
-		html_line(&html, c, cn, blank);
+		/* a raw HTML block (kinds 6 and 7) ends at a line blank in its container: the count does not
+		 * know which, and a line of quote markers alone is no blank line in the document ("<div>\n>\n```"
+		 * took the "```" for a fence, and skipped what followed: helper-80) */
+		html_line(&html, c, cn, !last_nonspace(l, n));
 		if (list_marker(c, cn))
 			list_open = true;
 		else if (!cs && cn && (prev_blank || ends_lists(c, cn)))
@@ -1681,7 +1801,7 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 			bool text_cell = false; /* ("|" alone ends a table) */
 			for (size_t i = 0; i < cn && !text_cell; i++)
 				text_cell = c[i] != '|' && !blank_byte(c[i]);
-			rows_sure = rows_sure && same && plain && text_cell;
+			rows_sure = rows_sure && same && cn && sure && !may_end_table(c, cn) && text_cell;
 		} else if (cols && blank) {
 			cols = 0, rows_sure = false;
 		}
@@ -1693,7 +1813,19 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 		}
 		/* per paragraph (a blank line or a block that surely starts ends one; each row of a sure
 		 * table is parsed on its own) */
-		bool starts = blank || ends || (sure && ends_paragraph(c, cn));
+		/* A list item's line under one the count is sure of (struct sure_item), a sibling (its marker
+		 * in the same column) or a child (in the first 4 columns of its content, and able to interrupt
+		 * a paragraph): a new block too. Else every item of a list indented 4 spaces or a tab under
+		 * "- Archive" was one paragraph to the count, and 3,200 items with a link each went over
+		 * (helper-80). */
+		bool item_line = cn && !memchr(l, '>', cs) && list_marker(c, cn) && !ends_lists(c, cn);
+		size_t col = column_of(l, cs);
+		bool child = item_line && item_before.open &&
+		             (col == item_before.marker ||
+		              (col >= item_before.content && col <= item_before.content + 3 && ends_paragraph(c, cn)));
+		if ((child || (item_line && sure && ends_paragraph(c, cn))) && item_columns(c, cn, col, &items))
+			items.open = true;
+		bool starts = blank || ends || child || (sure && ends_paragraph(c, cn));
 		if (starts)
 			paragraph_ends(&ic), para_bytes = 0;
 		/* a sure table's header is the last of a paragraph's lines that are all plain, under one prefix */
@@ -1718,11 +1850,17 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 			                "text in a code block", MD_MAX_GLUED_QUOTES);
 			break;
 		}
-		email += email_work(c, cn);
+		email += email_work(c, cn, &email_copied);
 		if (email > MD_MAX_EMAIL_WORK) {
 			why = xasprintf("more than %d steps of the search for e-mail addresses (at each '@' of a word, cmark-gfm "
 			                "reads on through every letter, digit, '.', '-', '_' and '@' after it); not rendered: "
 			                "put spaces in such words", MD_MAX_EMAIL_WORK);
+			break;
+		}
+		if (email_copied > MD_MAX_EMAIL_COPY) {
+			why = xasprintf("more than %d bytes copied for the e-mail addresses of this text (for each, cmark-gfm "
+			                "copies the rest of its line); not rendered: break long lines that hold many addresses",
+			                MD_MAX_EMAIL_COPY);
 			break;
 		}
 		openers += count_openers(c, cn);

@@ -96,6 +96,11 @@ struct md_opts {
  *     text) it reads on through every letter, digit, '.', '-', '_' and '@' after it; counted as a
  *     word's '@' times its length, over the whole text (a 1 MB word of 1,000 '@' took 4.3 s). */
 #define MD_MAX_EMAIL_WORK 100000000
+/*   - the bytes the autolink extension copies for the e-mail addresses it finds: the rest of the
+ *     address's text node for each, up to 1,000 a node (1,000 addresses before 1 MB of text on one
+ *     line took 1 GB; 1,000 on a line of 35 KB take 17 MB). Escapes and entity references are read as
+ *     cmark-gfm decodes them ("\@", "&#64;" are '@': helper-80). */
+#define MD_MAX_EMAIL_COPY 100000000
 /* Whether text is within those limits (nothing is reported). */
 bool markdown_within_limits(const char *text, size_t len);
 

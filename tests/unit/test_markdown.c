@@ -324,7 +324,32 @@ int main(void)
 			{"", " *\va [c](d) ", NULL, 7000, "", 0, "", "<p>", true, "'*' before a vertical tab, and links"},
 			{"", "\\\\![[]()", NULL, 7000, "", 0, "", "<p>", true, "7,000 \"![[]()\" after an escaped backslash"},
 			{"", "a.a@", NULL, 50000, "", 0, "", "<p>", true, "a word of 50,000 \"a.a@\" (200,000 bytes, 1,000 of its 50,000 @ read on: helper-79)"},
-			{"", "Write to name.surname@example.org. ", NULL, 7000, "", 0, "", "<p>", false, "7,000 e-mail addresses"},
+			{"", "Write to name.surname@example.org. ", "\n", 7000, "", 0, "", "<p>", false, "7,000 e-mail addresses, 500 a line"},
+			/* helper-80 */
+			{"", "Write to name.surname@example.org. ", NULL, 7000, "", 0, "", "<p>", true,
+			 "7,000 on one line (cmark-gfm copies the rest of the line for each: 226 MB)"},
+			{"<a title=\"`\">", "*a _b_ [c](d) ", NULL, 7000, "`", 0, "", "<p>", true,
+			 "after a '`' in a raw HTML attribute, up to a later '`'"},
+			{"[x](x.md \"`\") ", "*a _b_ [c](d) ", NULL, 7000, "`", 0, "", "<p>", true, "after a '`' in a link's title"},
+			{"[x](https://e.org/`) ", "*a _b_ [c](d) ", NULL, 7000, "`", 0, "", "<p>", true,
+			 "after a '`' in a link's destination"},
+			{"<div>\n>\n```\n\n", "*a _b_ [c](d) ", NULL, 7000, "", 0, "", "<p>", true,
+			 "after a \"```\" in raw HTML under a line of '>' alone"},
+			{"- Archive\n", "\t- **[Post](https://example.org/p)** by *Ann*\n", NULL, 3200, "", 0, "", "<li>", false,
+			 "3,200 list items a tab in, each with a link and emphasis"},
+			{"1. Archive\n", "    1. **[Post](https://example.org/p)** by *Ann*\n", NULL, 3200, "", 0, "", "<li>", false,
+			 "3,200 ordered items 4 spaces in"},
+			{"- A\n  - B\n", "    - Smith (\"Paper\") 2020.\n", NULL, 6000, "", 0, "", "<li>", false,
+			 "6,000 items with glued quotes, two levels in"},
+			{"- a\n  b\n", "\t- *a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true, "items after an item's lazy line"},
+			{"- ```\n", "\t- *a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true, "items under an item that opens a fence"},
+			{"- a\n", "\t2. *a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true,
+			 "\"2.\" lines under an item (they cannot interrupt its paragraph)"},
+			{"- a\n", "         - *a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true, "lines 9 spaces in under an item"},
+			{"Page | Notes\n--- | ---\n", "[Page](https://example.org/p) | see *item* and _more_\n", NULL, 5000, "", 0, "",
+			 "<table", false, "a table without outer pipes of 5,000 rows that start with a link"},
+			{"a | b\n--- | ---\n", "[^x] | *a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true,
+			 "rows that may start a footnote definition"},
 			{"| Option | Meaning |\n|---|---|\n", "| `--opt` | Sets *it*, see [docs](d) |\n", NULL, 7000, "", 0, "",
 			 "<table", false, "a table of 7,000 rows that start with a code span"},
 			{"foo\n", "*a _b_ [c](d)\n    >\n", NULL, 7000, "", 0, "", "<p>", true,
@@ -356,6 +381,39 @@ int main(void)
 			bool rendered = diag_errors() == e0 && strstr(r.html.p, cases[k].shows);
 			ok(cases[k].refused ? refused : rendered, "%s: %s", cases[k].what,
 			   cases[k].refused ? "an error, nothing rendered" : "rendered");
+			markdown_result_free(&r);
+			buf_free(&txt);
+		}
+	}
+
+	/* The search for e-mail addresses reads the text after cmark-gfm decoded escapes and entity
+	 * references (helper-80): 1,000 '@' so written, then a long word. */
+	{
+		static const struct {
+			const char *at, *word;
+			int n;
+			bool refused;
+			const char *what;
+		} mails[] = {
+		    {"a\\@", "a.", 498000, true, "1,000 \"a\\@\" then 498,000 \"a.\""},
+		    {"a&#64;", "a.", 400000, true, "1,000 \"a&#64;\" then 400,000 \"a.\""},
+		    {"a&commat;", "a", 990000, true, "1,000 \"a&commat;\" then 990,000 \"a\""},
+		    {"a@", "a\\.", 330000, true, "1,000 \"a@\" then 330,000 \"a\\.\""},
+		    {"a@", "a&#46;", 160000, true, "1,000 \"a@\" then 160,000 \"a&#46;\""},
+		    {"a@", "a&nbsp;", 100000, false, "1,000 \"a@\" then 100,000 \"a&nbsp;\" (no e-mail byte)"},
+		    {"a@b.c ", "x ", 490000, true, "1,000 addresses, then 980 KB on their line"},
+		};
+		for (size_t k = 0; k < sizeof mails / sizeof *mails; k++) {
+			struct buf txt = BUF_INIT;
+			for (int i = 0; i < 1000; i++)
+				buf_adds(&txt, mails[k].at);
+			for (int i = 0; i < mails[k].n; i++)
+				buf_adds(&txt, mails[k].word);
+			size_t e0 = diag_errors();
+			md(txt.p, false, &r);
+			bool refused = diag_errors() == e0 + 1 && !strstr(r.html.p, "<p>");
+			ok(mails[k].refused ? refused : !refused && diag_errors() == e0, "%s: %s", mails[k].what,
+			   mails[k].refused ? "an error, nothing rendered" : "rendered");
 			markdown_result_free(&r);
 			buf_free(&txt);
 		}

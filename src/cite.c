@@ -849,6 +849,11 @@ static long find_key(const struct cite_refs *refs, const char *key)
 	return k ? (long)(k - refs->keys) : -1;
 }
 
+bool cite_refs_has(const struct cite_refs *refs, const char *key)
+{
+	return find_key(refs, key) >= 0;
+}
+
 void cite_refs_mark(const struct cite_refs *refs, const char *key)
 {
 	long k = find_key(refs, key);

@@ -94,6 +94,8 @@ void cite_refs_report_unused(const struct cite_refs *refs);
 /* Marks source key as cited (a text cited it in an earlier build and is not parsed again: deps.h);
  * an unknown key is left. */
 void cite_refs_mark(const struct cite_refs *refs, const char *key);
+/* Whether the bibliography has source key (compared in NFC). */
+bool cite_refs_has(const struct cite_refs *refs, const char *key);
 
 void cite_ctx_init(struct cite_ctx *c, const struct cite_refs *refs);
 void cite_ctx_free(struct cite_ctx *c);

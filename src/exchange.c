@@ -794,6 +794,33 @@ static void canon_target(const struct site *s, size_t lang, const char *src, cha
 	free(err);
 }
 
+/* Whether link url, written in src (a page under content/), leads to what the build accepts, as
+ * far as the import can tell: an external URL, a fragment, a page, a folder, or a file the site
+ * has under content/. */
+static bool missing_ok(const struct site *s, const char *src, const char *url)
+{
+	if (esc_url_external(url) || url[0] == '#')
+		return true;
+	char *path, *frag, *err;
+	if (resolve_link_path(src, url, &path, &frag, &err) != 0) {
+		free(err);
+		return false;
+	}
+	int l = -1;
+	bool ok = !path || !*path || path[strlen(path) - 1] == '/' || site_page_of_lang(s, path, &l) ||
+	          xbsearch(&path, s->resources, s->nresources, sizeof *s->resources, cmp_str);
+	if (!ok) { /* a folder named without its '/' */
+		size_t n = strlen(path);
+		for (size_t i = 0; i < s->nresources && !ok; i++)
+			ok = !strncmp(s->resources[i], path, n) && s->resources[i][n] == '/';
+		for (size_t i = 0; i < s->npages && !ok; i++)
+			ok = !strncmp(s->pages[i]->key, path, n) && s->pages[i]->key[n] == '/';
+	}
+	free(path);
+	free(frag);
+	return ok;
+}
+
 /* Warns when target lost a citation, link target or placeholder of source, and (ui: a UI string)
  * at a placeholder source has not
  * (pofilter's brackets, urls and variables checks, for vade's Markdown), reporting at path; src
@@ -815,26 +842,48 @@ static void check_markers(const struct site *s, size_t lang, const char *path, c
 			diag_warn(path, x->at, 1, "the translation of '%s' has a placeholder '%s' its original has not: "
 			          "nothing fills it, and it would be shown as it is", x->id, h);
 	}
+	struct vec raw = VEC_INIT; /* have as written */
 	for (size_t k = 0; k < have.n; k++) {
+		vec_push(&raw, xstrdup(have.v[k]));
 		char *t = have.v[k];
 		canon_target(s, lang, src, &t);
 		have.v[k] = t;
 	}
+	struct vec shown = VEC_INIT; /* want as written */
 	for (size_t i = 0; i < want.n; i++) {
-		char *shown = xstrdup(want.v[i]), *m = want.v[i];
+		vec_push(&shown, xstrdup(want.v[i]));
+		char *m = want.v[i];
 		canon_target(s, lang, src, &m);
+		want.v[i] = m;
 		bool kept = false;
 		for (size_t k = 0; k < have.n && !kept; k++)
 			kept = !strcmp(have.v[k], m);
 		if (!kept)
 			diag_warn(path, x->at, 1, "the translation of '%s' has no %s '%s' as its original has", x->id,
 			          m[0] == '@' ? "citation" : m[0] == '{' ? "placeholder" : "link target",
-			          m[0] == ']' ? shown + 2 : m);
-		free(shown);
-		free(m);
+			          m[0] == ']' ? (char *)shown.v[i] + 2 : m);
 	}
+	/* A citation or link target the original has not, that the build would stop at: an unknown
+	 * source, a page or file the site has not (helper-81: the import said nothing, and the next
+	 * build failed at the content file). A heading id after '#' is checked by the build. */
+	for (size_t k = 0; k < have.n; k++) {
+		const char *h = have.v[k], *w = raw.v[k];
+		bool known = false;
+		for (size_t i = 0; i < want.n && !known; i++)
+			known = !strcmp(want.v[i], h);
+		if (known)
+			continue;
+		if (h[0] == '@' && !cite_refs_has(&s->refs, h + 1))
+			diag_error(path, x->at, 1, "the translation of '%s' cites '%s', a source the bibliography has not: "
+			           "the build would stop at it", x->id, h);
+		else if (!strncmp(h, "](", 2) && src && strncmp(h, "](page:", 7) && !missing_ok(s, src, w + 2))
+			diag_error(path, x->at, 1, "the translation of '%s' links to '%s', which names no page or file of "
+			           "the site: the build would stop at it", x->id, w + 2);
+	}
+	vec_free_items(&raw);
+	vec_free_items(&shown);
 	vec_free_items(&have);
-	vec_free(&want);
+	vec_free_items(&want);
 }
 
 /* Whether text cites (a citation as the page reads it: markdown_markers). */

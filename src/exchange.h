@@ -21,7 +21,9 @@
  *     a "|" in a table cell; a line break in a heading or a cell becomes a
  *     space); a target that still does not read as one passage is refused.
  *     A citation key or a link target of the source missing from the target
- *     is a warning (pofilter's "brackets" and "urls" checks, for Markdown).
+ *     is a warning (pofilter's "brackets" and "urls" checks, for Markdown);
+ *     one the target adds that names no source, page or file of the site is
+ *     an error, as the build would stop at it.
  *   - a page's translation is rebuilt in the original's current structure:
  *     each imported passage in its place, the translations already there
  *     kept (paired through the alignment), and each passage nobody has

@@ -1822,12 +1822,23 @@ static const char *unwritable(const char *s, char why[96])
 {
 	if (utf8_invalid_at(s, strlen(s)) >= 0)
 		return "its translation holds bytes that are not UTF-8, which no content file can hold";
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f) {
-			snprintf(why, 96, "its translation holds a control character (U+%04X), which no content file can hold",
-			         *p);
+	/* C0 and C1 controls (but tab and line ends), DEL, and the noncharacters U+FFFE and U+FFFF: HTML
+	 * refuses them in a page (HTML 13.2.5, "control-character-in-input-stream"), a YAML file in a value
+	 * (YAML 1.1, 5.1); a C1 control and U+FFFE were written as they were (helper-81) */
+	for (const unsigned char *p = (const unsigned char *)s; *p; p += *p < 0x80 ? 1 : *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4) {
+		unsigned c = *p < 0x80 ? *p : 0; /* (valid UTF-8, above: a sequence is whole) */
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			c = p[1];
+		else if (p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf))
+			c = 0xfffe + (p[2] == 0xbf);
+		if ((c && c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f) || c >= 0xfffe) {
+			snprintf(why, 96, "its translation holds a %s (U+%04X), which no content file can hold",
+			         c >= 0xfffe ? "noncharacter" : "control character", c);
 			return why;
 		}
+	}
+	if (!s[strspn(s, " \t\r\n")])
+		return "its translation is white space alone: leave it empty to keep the text untranslated";
 	if (strstr(s, "#-#-#-#-#"))
 		return "its translation is msgcat's list of the translations it was given (#-#-#-#-# conflict "
 		       "markers): keep one of them";

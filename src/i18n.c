@@ -424,8 +424,27 @@ int i18n_import(const struct site *s, const char *path, const struct import_opts
 	} else if (l == -1)
 		diag_error(path, 0, 0, "the file's language ('%s') is not a translation language of this site",
 		           u.target_lang);
-	else if (l > 0)
-		rc = exchange_import(s, (size_t)l, &u, path, opts);
+	else if (l > 0) {
+		/* A name that says another language of the site than the header ("ar.po" of "Language: fr"):
+		 * a file copied from another language's, or saved under the wrong name (helper-81). The header
+		 * wins, as gettext's tools read it, with a word. */
+		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		char *stem = xstrndup(base, strrchr(base, '.') ? (size_t)(strrchr(base, '.') - base) : strlen(base));
+		char *tag = strrchr(stem, '.') ? strrchr(stem, '.') + 1 : stem;
+		tag[strcspn(tag, "_-.@")] = '\0';
+		int named = *tag ? site_lang(s, tag) : -1;
+		size_t warned = diag_warnings();
+		if (named > 0 && named != l)
+			diag_warn(path, 0, 0, "its name says %s (%s) and its %s says %s (%s): imported as %s; rename the file "
+			          "or correct the header", s->langs[named].code, s->langs[named].name,
+			          is_xliff(path) ? "target-language" : "Language header", s->langs[l].code, s->langs[l].name,
+			          s->langs[l].code);
+		free(stem);
+		if (!(opts->strict && diag_warnings() > warned))
+			rc = exchange_import(s, (size_t)l, &u, path, opts);
+		else
+			diag_error(path, 0, 0, "nothing imported: warnings and --strict");
+	}
 	unit_list_free(&u);
 	return rc;
 }

@@ -1090,13 +1090,24 @@ static size_t match(struct import *im, const struct unit *x, const struct passag
 				by_text = texts[k].i, same = 1;
 	if (by_name == SIZE_MAX && same == 1)
 		return by_text;
-	if (by_name != SIZE_MAX)
+	const char *whole = by_name != SIZE_MAX ? sg->v[a->v[by_name].orig].text : NULL;
+	size_t sl = strlen(x->source);
+	while (sl && isspace((unsigned char)x->source[sl - 1]))
+		sl--;
+	char *part = xstrndup(x->source + strspn(x->source, " \t\n"), sl - (sl ? strspn(x->source, " \t\n") : 0));
+	if (whole && *part && strlen(part) < strlen(whole) && strstr(whole, part))
+		/* (posegment cuts a passage into sentences, each an entry with the passage's id: helper-81) */
+		unit_error(im, x, "%s", "its original is a part of the passage its id names, as a tool that cuts "
+		                        "passages into sentences (posegment) leaves it; not imported: translate whole "
+		                        "passages, or join the parts before the import");
+	else if (by_name != SIZE_MAX)
 		unit_error(im, x, "%s", "its original changed since the file was exported; not imported "
 		                        "(merge the file with a new export, e.g. with msgmerge, and translate what changed)");
 	else if (same > 1)
 		unit_error(im, x, "%s", "its text is in several places of the page and its id is gone; not imported");
 	else
 		unit_error(im, x, "%s", "no passage of the page has this original text; not imported");
+	free(part);
 	return SIZE_MAX;
 }
 

@@ -150,15 +150,27 @@ static char *ui_file(const struct site *s, const char *key, int *line)
  * later fixes, exit 0). The comment is a translator comment (PO "# ", XLIFF <note
  * from="translator">), so it stays with the target it was made for: msgmerge keeps those of the
  * translator's file with its msgstr (and takes "#." from the new export), msgcat and msgattrib keep
- * them, po2xliff and xliff2po carry them across. A unit without one is taken as before: its text
- * wins; deleting the line from a refused unit takes its text over the site's. */
+ * them, po2xliff and xliff2po carry them across. The digest is of the unit's id and text together:
+ * a base msgmerge copies onto another entry with a guess it made is none of that entry's
+ * (helper-82). A unit without one is taken as before: its text wins.
+ * A unit changed in the file where the site's translation changed too is taken, with a warning
+ * that shows the site's text it replaces (an error with --strict): it is a conflict, or the site's
+ * text came from an earlier import of this very file (the base stays the export's), and the
+ * import cannot tell which (helper-82: an error there stopped every second import of a file kept
+ * and corrected). */
 
-#define BASE_TAG "vade-base "
+#define BASE_TAG "vade-base"
+
+/* The base of a unit with id and target text. */
+static uint64_t base_of(const char *id, const char *text)
+{
+	return passage_digest(id, strlen(id)) * 0x100000001b3ULL ^ passage_digest(text, strlen(text));
+}
 
 static void note_base(struct unit *x)
 {
 	free(x->comment);
-	x->comment = xasprintf(BASE_TAG "%016" PRIx64, passage_digest(x->target, strlen(x->target)));
+	x->comment = xasprintf(BASE_TAG " %016" PRIx64, base_of(x->id, x->target));
 }
 
 /* Whether a and b are one text but for white space and backslash escapes: an imported target
@@ -193,20 +205,25 @@ static bool same_text(const char *a, const char *b)
 	return same;
 }
 
-/* The base in note (the last line that gives one), or false. */
+/* The base in note (the last line that gives one), or false. A line is read as a tool may have
+ * rewritten it: indented, the tag in another case, a ':' or more spaces after it, the digits in
+ * upper case (helper-82: a CAT tool that indented its notes turned the check off). */
 static bool note_read_base(const char *note, uint64_t *base)
 {
 	bool found = false;
 	for (const char *p = note; p; p = strchr(p, '\n')) {
 		p += *p == '\n';
+		p += strspn(p, " \t");
+		if (strncasecmp(p, BASE_TAG, strlen(BASE_TAG)))
+			continue;
+		const char *h = p + strlen(BASE_TAG);
+		h += strspn(h, " \t:");
 		char *end;
-		if (!strncmp(p, BASE_TAG, strlen(BASE_TAG)) && isxdigit((unsigned char)p[strlen(BASE_TAG)])) {
-			errno = 0;
-			unsigned long long v = strtoull(p + strlen(BASE_TAG), &end, 16);
-			if (!errno && end - p == (ptrdiff_t)(strlen(BASE_TAG) + 16) && (!*end || *end == '\n' || *end == '\r')) {
-				*base = v;
-				found = true;
-			}
+		errno = 0;
+		unsigned long long v = isxdigit((unsigned char)*h) ? strtoull(h, &end, 16) : 0;
+		if (isxdigit((unsigned char)*h) && !errno && end - h == 16 && strchr("\n", end[strspn(end, " \t\r")])) {
+			*base = v;
+			found = true;
 		}
 	}
 	return found;
@@ -794,33 +811,6 @@ static void canon_target(const struct site *s, size_t lang, const char *src, cha
 	free(err);
 }
 
-/* Whether link url, written in src (a page under content/), leads to what the build accepts, as
- * far as the import can tell: an external URL, a fragment, a page, a folder, or a file the site
- * has under content/. */
-static bool missing_ok(const struct site *s, const char *src, const char *url)
-{
-	if (esc_url_external(url) || url[0] == '#')
-		return true;
-	char *path, *frag, *err;
-	if (resolve_link_path(src, url, &path, &frag, &err) != 0) {
-		free(err);
-		return false;
-	}
-	int l = -1;
-	bool ok = !path || !*path || path[strlen(path) - 1] == '/' || site_page_of_lang(s, path, &l) ||
-	          xbsearch(&path, s->resources, s->nresources, sizeof *s->resources, cmp_str);
-	if (!ok) { /* a folder named without its '/' */
-		size_t n = strlen(path);
-		for (size_t i = 0; i < s->nresources && !ok; i++)
-			ok = !strncmp(s->resources[i], path, n) && s->resources[i][n] == '/';
-		for (size_t i = 0; i < s->npages && !ok; i++)
-			ok = !strncmp(s->pages[i]->key, path, n) && s->pages[i]->key[n] == '/';
-	}
-	free(path);
-	free(frag);
-	return ok;
-}
-
 /* Warns when target lost a citation, link target or placeholder of source, and (ui: a UI string)
  * at a placeholder source has not
  * (pofilter's brackets, urls and variables checks, for vade's Markdown), reporting at path; src
@@ -842,9 +832,7 @@ static void check_markers(const struct site *s, size_t lang, const char *path, c
 			diag_warn(path, x->at, 1, "the translation of '%s' has a placeholder '%s' its original has not: "
 			          "nothing fills it, and it would be shown as it is", x->id, h);
 	}
-	struct vec raw = VEC_INIT; /* have as written */
 	for (size_t k = 0; k < have.n; k++) {
-		vec_push(&raw, xstrdup(have.v[k]));
 		char *t = have.v[k];
 		canon_target(s, lang, src, &t);
 		have.v[k] = t;
@@ -863,24 +851,6 @@ static void check_markers(const struct site *s, size_t lang, const char *path, c
 			          m[0] == '@' ? "citation" : m[0] == '{' ? "placeholder" : "link target",
 			          m[0] == ']' ? (char *)shown.v[i] + 2 : m);
 	}
-	/* A citation or link target the original has not, that the build would stop at: an unknown
-	 * source, a page or file the site has not (helper-81: the import said nothing, and the next
-	 * build failed at the content file). A heading id after '#' is checked by the build. */
-	for (size_t k = 0; k < have.n; k++) {
-		const char *h = have.v[k], *w = raw.v[k];
-		bool known = false;
-		for (size_t i = 0; i < want.n && !known; i++)
-			known = !strcmp(want.v[i], h);
-		if (known)
-			continue;
-		if (h[0] == '@' && !cite_refs_has(&s->refs, h + 1))
-			diag_error(path, x->at, 1, "the translation of '%s' cites '%s', a source the bibliography has not: "
-			           "the build would stop at it", x->id, h);
-		else if (!strncmp(h, "](", 2) && src && strncmp(h, "](page:", 7) && !missing_ok(s, src, w + 2))
-			diag_error(path, x->at, 1, "the translation of '%s' links to '%s', which names no page or file of "
-			           "the site: the build would stop at it", x->id, w + 2);
-	}
-	vec_free_items(&raw);
 	vec_free_items(&shown);
 	vec_free_items(&have);
 	vec_free_items(&want);
@@ -929,7 +899,46 @@ struct import {
 	struct lost *lost;      /* [nlost]: the strings units without an id are looked up in */
 	size_t nlost;
 	bool lost_made;
+	struct resolved *r;     /* the site's pages and files as links find them, made when first asked */
 };
+
+/* A citation or link target that target has and source has not, that the build would stop at: a
+ * source the bibliography has not, a page or file the site has not (helper-81: the import said
+ * nothing, and the next build failed at the content file; helper-82: a folder, a name without
+ * ".md"). Looked up as the build does (resolve_link); src is the page the text is written in, or
+ * NULL for a data text (read as at content/). A heading id after '#' is checked by the build. */
+static void check_added(struct import *im, const struct unit *x, const char *src, const char *source,
+                        const char *target)
+{
+	struct vec want = VEC_INIT, have = VEC_INIT;
+	markdown_markers(source, strlen(source), &want);
+	markdown_markers(target, strlen(target), &have);
+	for (size_t k = 0; k < have.n; k++) {
+		const char *h = have.v[k];
+		bool known = false;
+		for (size_t i = 0; i < want.n && !known; i++)
+			known = !strcmp(want.v[i], h);
+		if (known)
+			continue;
+		if (h[0] == '@' && !cite_refs_has(&im->s->refs, h + 1)) {
+			diag_error(im->path, x->at, 1, "the translation of '%s' cites '%s', a source the bibliography has "
+			           "not: the build would stop at it", x->id, h);
+		} else if (!strncmp(h, "](", 2) && !esc_url_external(h + 2)) {
+			if (!im->r)
+				im->r = resolve_site(im->s, NULL);
+			struct link_target t = {0};
+			char *err = NULL;
+			if (resolve_link(im->r, src, h + 2, &t, &err) != 0)
+				diag_error(im->path, x->at, 1, "the translation of '%s' has a %s: the build would stop at it",
+				           x->id, err ? err : "link that leads nowhere");
+			free(err);
+			free(t.path);
+			free(t.fragment);
+		}
+	}
+	vec_free_items(&have);
+	vec_free_items(&want);
+}
 
 static void unit_error(struct import *im, const struct unit *x, const char *fmt, const char *arg)
 {
@@ -1327,6 +1336,8 @@ static void import_page(struct import *im, const struct page *p, const struct un
 			continue;
 		}
 		check_markers(im->s, im->lang, im->path, x, p->docs[0]->src, g->text, text, false);
+		if (g->kind != PASSAGE_META) /* a title or summary is no Markdown: its "[@x]" is text */
+			check_added(im, x, p->docs[0]->src, g->text, text);
 		ch[i] = (struct choice){x, text};
 		chosen++;
 	}
@@ -1697,6 +1708,8 @@ static bool string_unit(struct import *im, const struct unit *x, const char *ori
 		return false;
 	}
 	check_markers(im->s, im->lang, im->path, x, NULL, orig, x->target, kind == TR_UI);
+	if (kind == TR_DATA) /* a UI string is no Markdown */
+		check_added(im, x, NULL, orig, x->target);
 	if (kind == TR_DATA)
 		check_shape(im->path, x, orig, x->target);
 	struct rec r = {NULL, passage_digest(orig, strlen(orig)), x->state == UNIT_FUZZY ? REC_FUZZY : REC_CURRENT,
@@ -1829,27 +1842,49 @@ static void import_string(struct import *im, const struct unit *x)
 
 /* Why a target cannot go into a content file (invalid UTF-8, a control
  * character other than tab and line break, msgcat's conflict markers), or NULL. */
+/* The code point of the valid UTF-8 sequence at p, its length in *n. */
+static unsigned code_point(const unsigned char *p, size_t *n)
+{
+	*n = p[0] < 0x80 ? 1 : p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
+	unsigned c = *n == 1 ? p[0] : *n == 2 ? p[0] & 0x1fu : *n == 3 ? p[0] & 0x0fu : p[0] & 0x07u;
+	for (size_t k = 1; k < *n; k++)
+		c = c << 6 | (p[k] & 0x3fu);
+	return c;
+}
+
+/* Whether code point c shows nothing: white space (Unicode's White_Space) or a format character
+ * that is default-ignorable (ZWSP, joiners, bidi marks and isolates, the Arabic letter mark, the
+ * soft hyphen, the BOM): a heading of U+00A0 alone, or of U+200F, was an empty heading (helper-82). */
+static bool invisible(unsigned c)
+{
+	return c == ' ' || (c >= 0x09 && c <= 0x0d) || c == 0x85 || c == 0xa0 || c == 0xad || c == 0x61c ||
+	       c == 0x1680 || c == 0x180e || (c >= 0x2000 && c <= 0x200f) || (c >= 0x2028 && c <= 0x202f) ||
+	       (c >= 0x205f && c <= 0x2064) || (c >= 0x2066 && c <= 0x206f) || c == 0x3000 || c == 0xfeff;
+}
+
 static const char *unwritable(const char *s, char why[96])
 {
 	if (utf8_invalid_at(s, strlen(s)) >= 0)
 		return "its translation holds bytes that are not UTF-8, which no content file can hold";
-	/* C0 and C1 controls (but tab and line ends), DEL, and the noncharacters U+FFFE and U+FFFF: HTML
-	 * refuses them in a page (HTML 13.2.5, "control-character-in-input-stream"), a YAML file in a value
-	 * (YAML 1.1, 5.1); a C1 control and U+FFFE were written as they were (helper-81) */
-	for (const unsigned char *p = (const unsigned char *)s; *p; p += *p < 0x80 ? 1 : *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4) {
-		unsigned c = *p < 0x80 ? *p : 0; /* (valid UTF-8, above: a sequence is whole) */
-		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
-			c = p[1];
-		else if (p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf))
-			c = 0xfffe + (p[2] == 0xbf);
-		if ((c && c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f) || c >= 0xfffe) {
+	/* C0 and C1 controls (but tab and line ends), DEL, and noncharacters (U+FDD0 to U+FDEF, and the
+	 * last two of each plane): HTML refuses them in a page (HTML 13.2.5, "control-character-in-input-
+	 * stream", "noncharacter-in-input-stream"), a YAML file in a value (YAML 1.1, 5.1); a C1 control
+	 * and U+FFFE were written as they were (helper-81) */
+	bool shown = false;
+	size_t n;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p += n) {
+		unsigned c = code_point(p, &n);
+		bool nonchar = (c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) == 0xfffe;
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f) || nonchar) {
 			snprintf(why, 96, "its translation holds a %s (U+%04X), which no content file can hold",
-			         c >= 0xfffe ? "noncharacter" : "control character", c);
+			         nonchar ? "noncharacter" : "control character", c);
 			return why;
 		}
+		shown = shown || !invisible(c);
 	}
-	if (!s[strspn(s, " \t\r\n")])
-		return "its translation is white space alone: leave it empty to keep the text untranslated";
+	if (!shown)
+		return "its translation shows nothing (white space or invisible marks alone): leave it empty to keep the "
+		       "text untranslated";
 	if (strstr(s, "#-#-#-#-#"))
 		return "its translation is msgcat's list of the translations it was given (#-#-#-#-# conflict "
 		       "markers): keep one of them";
@@ -1858,25 +1893,29 @@ static const char *unwritable(const char *s, char why[96])
 
 /* The units of u to leave out as the site has them (keep[k]): their text is the one the file was
  * exported with (its base, above) where the site's translation changed since. A unit changed in
- * both, each to another text, is an error: whichever were taken, the other's text would be lost.
- * Units the import leaves out anyway (fuzzy ones without --fuzzy, empty, obsolete) are not looked at.
+ * both, each to another text, is taken with a warning that shows the site's text it replaces.
+ * A passage the site has no translation of takes the file's text whatever its base. Units the
+ * import leaves out anyway (fuzzy ones without --fuzzy, empty, obsolete) are not looked at.
  * Returns how many are kept. */
 static size_t merge_bases(struct import *im, const struct unit_list *u, bool *keep)
 {
 	struct unit_list now;
 	exchange_units(im->s, im->lang, &now); /* the site's translations as an export would give them now */
-	/* Each unit of now by its id, and by its file and original (for a unit whose tool dropped the
-	 * id, as po2xliff does): 0 for one that two units share. */
+	/* Each unit of now by its id, and, for a unit whose tool dropped the id (po2xliff), by its
+	 * file and original, and by those and its line where two share them (0: shared). */
 	struct strmap at = STRMAP_INIT_OWNED;
 	for (size_t i = 0; i < now.n; i++) {
 		if (!now.v[i].id || now.v[i].obsolete)
 			continue;
 		*strmap_put(&at, now.v[i].id, NULL) = i + 1;
-		char *place = xasprintf("\x01%s\x01%s", now.v[i].file ? now.v[i].file : "", now.v[i].source);
-		bool added;
-		size_t *v = strmap_put(&at, place, &added);
-		*v = added ? i + 1 : 0;
-		free(place);
+		for (int with_line = 0; with_line < 2; with_line++) {
+			char *place = xasprintf("\x01%s\x01%s\x01%d", now.v[i].file ? now.v[i].file : "", now.v[i].source,
+			                        with_line ? now.v[i].line : -1);
+			bool added;
+			size_t *v = strmap_put(&at, place, &added);
+			*v = added ? i + 1 : 0;
+			free(place);
+		}
 	}
 	size_t kept = 0, head = 0;
 	for (size_t k = 0; k < u->n; k++) {
@@ -1884,26 +1923,35 @@ static size_t merge_bases(struct import *im, const struct unit_list *u, bool *ke
 		if (!x->more_place)
 			head = k; /* one more place of an entry has the entry's note */
 		uint64_t base;
-		char *place = id_of(x) ? NULL : xasprintf("\x01%s\x01%s", x->file ? x->file : "", x->source);
-		size_t *i = strmap_get(&at, place ? place : x->id);
-		free(place);
+		size_t *i = NULL;
+		for (int with_line = 0; with_line < 2 && (!i || !*i); with_line++) {
+			char *place = id_of(x) ? NULL
+			                       : xasprintf("\x01%s\x01%s\x01%d", x->file ? x->file : "", x->source,
+			                                   with_line ? x->line : -1);
+			i = strmap_get(&at, place ? place : x->id);
+			free(place);
+		}
 		if (!i || !*i || x->obsolete || !*x->target || x->state == UNIT_UNTRANSLATED ||
 		    (x->state == UNIT_FUZZY && !im->opts->fuzzy) ||
 		    !((u->v[head].comment && note_read_base(u->v[head].comment, &base)) ||
 		      (u->v[head].note && note_read_base(u->v[head].note, &base))))
 			continue;
-		const char *cur = now.v[*i - 1].target;
-		uint64_t dc = passage_digest(cur, strlen(cur)), dt = passage_digest(x->target, strlen(x->target));
-		if (dc == base || dt == dc || same_text(x->target, cur))
+		const struct unit *n = &now.v[*i - 1];
+		if (!*n->target)
+			continue; /* nothing in the site to keep */
+		uint64_t dc = base_of(n->id, n->target), dt = base_of(n->id, x->target);
+		if (dc == base || dt == dc || same_text(x->target, n->target))
 			continue;
 		if (dt == base) {
 			keep[k] = true;
 			kept += !x->more_place;
-		} else {
-			unit_error(im, x, "%s", "its translation in the site changed since this file was exported, and the "
-			           "file changes it too: taking either would lose the other. Compare the two, "
-			           "then take the entry out of this file (to keep the site's text), or its \"vade-base\" "
-			           "comment (to keep the file's)");
+		} else if (!x->more_place) {
+			char *ex = passage_excerpt(n->target);
+			diag_warn(im->path, x->at, x->at ? 1 : 0, "'%s': its translation in the site is no longer the one this "
+			          "file was exported with, and the file changes it too: the file's text replaces the site's %s "
+			          "(a fix made since? bring it into this file; delete the entry's vade-base comment to take "
+			          "the file's text without this warning)", n->id, ex);
+			free(ex);
 		}
 	}
 	strmap_free(&at);
@@ -1915,7 +1963,7 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
                     const struct import_opts *opts)
 {
 	size_t errors0 = diag_errors(), warnings0 = diag_warnings();
-	struct import im = {s, lang, path, opts, PLAN_INIT, status_store_load(s, lang), NULL, 0, 0, VEC_INIT, NULL, 0, false};
+	struct import im = {s, lang, path, opts, PLAN_INIT, status_store_load(s, lang), NULL, 0, 0, VEC_INIT, NULL, 0, false, NULL};
 	im.used = xcalloc(u0->n + 1, sizeof *im.used);
 	/* u0 with the units the site's newer translation wins over (merge_bases) made empty, as an
 	 * entry left empty keeps the site's text */
@@ -2005,6 +2053,8 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 	status_store_free(im.st);
 	free(im.used);
 	free(merged.v);
+	if (im.r)
+		resolve_free(im.r);
 	return diag_errors() > errors0 ? 1 : 0;
 }
 

@@ -493,9 +493,12 @@ static void read_unit(struct rd *r, const xmlNode *tu)
 	/* approved="yes" says the text is final, unless the target's state says it is not, as a
 	 * tool that changes the state alone leaves it (vade writes approved="yes" on every translated
 	 * unit): the one that says less is taken (helper-81), as fuzzy. A state of a tool's own ("x-")
-	 * says nothing either way. */
+	 * says nothing either way. approved="no" is fuzzy whatever the state (helper-82), as
+	 * translate-toolkit reads it; without approved, the state says. */
 	bool unfinished = state && strncmp(state, "x-", 2) && state_of(state) == UNIT_FUZZY;
-	x->state = attr_is(tu, "approved", "yes") && !unfinished ? UNIT_TRANSLATED : state_of(state);
+	x->state = attr_is(tu, "approved", "yes") && !unfinished ? UNIT_TRANSLATED
+	           : attr_is(tu, "approved", "no")               ? UNIT_FUZZY /* not approved, whatever its state */
+	                                                         : state_of(state);
 	free(state);
 	free(x->target);
 	x->target = t;

@@ -278,6 +278,7 @@ static const char memoq[] =
 	"      <trans-unit id=\"9\" resname=\"ui:z\"><source>Nine</source><target state=\"needs-adaptation\">تسعة</target></trans-unit>\n"
 	"      <trans-unit id=\"10\" resname=\"ui:w\"><source>Ten</source><target state=\"final\"><![CDATA[<10>]]></target></trans-unit>\n" /* 55 */
 	"      <trans-unit id=\"11\" resname=\"ui:v\" approved=\"yes\"><source>Eleven</source><target state=\"x-memoq-confirmed\">أحد عشر</target></trans-unit>\n"
+	"      <trans-unit id=\"12\" resname=\"ui:u\" approved=\"no\"><source>Twelve</source><target state=\"translated\">اثنا عشر</target></trans-unit>\n"
 	"    </body>\n"
 	"  </file>\n"
 	"</xliff>\n";
@@ -290,7 +291,7 @@ static void test_cat_tools(void)
 	ok(read_caught(f, &u, &err) == 0 && err.len == 0, "a file as a CAT tool writes it back is read");
 	if (err.len)
 		printf("#   %s", err.p);
-	ok(u.n == 11, "every trans-unit, in groups in groups and in two files, none of the bin-unit (%zu)", u.n);
+	ok(u.n == 12, "every trans-unit, in groups in groups and in two files, none of the bin-unit (%zu)", u.n);
 	is_str(u.target_lang, "ar", "target-language of the file");
 	is_str(u.source_lang, "en-US", "source-language of the file");
 	const struct unit *x = find(&u, "page:a:title");
@@ -320,6 +321,8 @@ static void test_cat_tools(void)
 	ok(x && x->state == UNIT_TRANSLATED && same_str(x->target, "<10>"), "final is translated; CDATA is text");
 	x = find(&u, "ui:v");
 	ok(x && x->state == UNIT_TRANSLATED, "approved=\"yes\" with a tool's own x- state: translated");
+	x = find(&u, "ui:u");
+	ok(x && x->state == UNIT_FUZZY, "approved=\"no\" under state translated: fuzzy (helper-82)");
 	unit_list_free(&u);
 	buf_free(&err);
 	free(f);

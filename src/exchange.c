@@ -18,6 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uloc.h>
+#include <unicode/upluralrules.h>
+#include <unicode/ustring.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -811,6 +814,45 @@ static void canon_target(const struct site *s, size_t lang, const char *src, cha
 	free(err);
 }
 
+/* Whether CLDR's plural category cat ("zero", "one", ...) holds exactly one count in language
+ * tag (a BCP 47 tag), by ICU's plural rules, the ones the browser's Intl.PluralRules chooses a
+ * form of t_forms() with: Arabic's "one" is 1 alone, so its form may say "one page" without
+ * "{n}"; French's "one" is 0 and 1, and needs it. gettext's msgfmt -c allows the same of a plural
+ * form used for one number only (format.c, plural distribution). Counts up to 2,000 and around a
+ * million are tried (French's "many" starts at 1,000,000); a language ICU has no rules for holds
+ * every count in "other". */
+static bool plural_single(const char *tag, const char *cat)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	char loc[ULOC_FULLNAME_CAPACITY];
+	uloc_forLanguageTag(tag, loc, sizeof loc, NULL, &e);
+	UPluralRules *r = U_SUCCESS(e) ? uplrules_open(loc, &e) : NULL;
+	if (!r || U_FAILURE(e))
+		return false;
+	int hits = 0;
+	for (int n = 0; n < 1002200 && hits < 2; n = n == 2000 ? 1000000 : n + 1) {
+		UChar u[16];
+		char k[16];
+		e = U_ZERO_ERROR;
+		int32_t len = uplrules_select(r, n, u, 16, &e);
+		if (U_FAILURE(e) || len >= 16)
+			continue;
+		u_UCharsToChars(u, k, len);
+		k[len] = '\0';
+		hits += !strcmp(k, cat);
+	}
+	uplrules_close(r);
+	return hits == 1;
+}
+
+/* Whether a UI string's form (key "ui:name_one" and so on) may leave out the count "{n}" in
+ * language tag: its category holds one count (plural_single). */
+static bool count_implied(const char *key, const char *placeholder, const char *tag)
+{
+	const char *cat = strrchr(key, '_');
+	return cat && !strcmp(placeholder, "{n}") && strncmp(key, "ui:", 3) == 0 && plural_single(tag, cat + 1);
+}
+
 /* Warns when target lost a citation, link target or placeholder of source, and (ui: a UI string)
  * at a placeholder source has not
  * (pofilter's brackets, urls and variables checks, for vade's Markdown), reporting at path; src
@@ -846,7 +888,7 @@ static void check_markers(const struct site *s, size_t lang, const char *path, c
 		bool kept = false;
 		for (size_t k = 0; k < have.n && !kept; k++)
 			kept = !strcmp(have.v[k], m);
-		if (!kept)
+		if (!kept && !(ui && count_implied(x->id, m, s->langs[lang].code)))
 			diag_warn(path, x->at, 1, "the translation of '%s' has no %s '%s' as its original has", x->id,
 			          m[0] == '@' ? "citation" : m[0] == '{' ? "placeholder" : "link target",
 			          m[0] == ']' ? (char *)shown.v[i] + 2 : m);

@@ -208,28 +208,33 @@ static bool same_text(const char *a, const char *b)
 	return same;
 }
 
-/* The base in note (the last line that gives one), or false. A line is read as a tool may have
- * rewritten it: indented, the tag in another case, a ':' or more spaces after it, the digits in
- * upper case (helper-82: a CAT tool that indented its notes turned the check off). */
-static bool note_read_base(const char *note, uint64_t *base)
+/* The bases a unit's comments give (PO "# " and "#.", XLIFF <note>s), each where the tag is,
+ * added to *b (b->n of them); b->bad where the tag is there but no base can be read after it. The
+ * tag is read as tools and people may have rewritten it: indented, inside a line ("reviewed;
+ * vade-base ..."), in another case, with a ':' or more spaces after it, the digits in upper case,
+ * words after them (helper-82, helper-85: an unread base turned the check off without a word). */
+struct bases {
+	uint64_t *v;
+	size_t n;
+	bool bad;
+};
+
+static void read_bases(const char *text, struct bases *b)
 {
-	bool found = false;
-	for (const char *p = note; p; p = strchr(p, '\n')) {
-		p += *p == '\n';
-		p += strspn(p, " \t");
-		if (strncasecmp(p, BASE_TAG, strlen(BASE_TAG)))
+	for (const char *p = text ? strcasestr(text, BASE_TAG) : NULL; p; p = strcasestr(p, BASE_TAG)) {
+		p += strlen(BASE_TAG);
+		const char *h = p + strspn(p, " \t:");
+		size_t k = 0;
+		uint64_t v = 0;
+		for (; isxdigit((unsigned char)h[k]) && k < 17; k++)
+			v = v << 4 | (uint64_t)(isdigit((unsigned char)h[k]) ? h[k] - '0' : (h[k] | 0x20) - 'a' + 10);
+		if (k != 16 || isalnum((unsigned char)h[k]) || h[k] == '_') {
+			b->bad = true;
 			continue;
-		const char *h = p + strlen(BASE_TAG);
-		h += strspn(h, " \t:");
-		char *end;
-		errno = 0;
-		unsigned long long v = isxdigit((unsigned char)*h) ? strtoull(h, &end, 16) : 0;
-		if (isxdigit((unsigned char)*h) && !errno && end - h == 16 && strchr("\n", end[strspn(end, " \t\r")])) {
-			*base = v;
-			found = true;
 		}
+		b->v = xrealloc(b->v, (b->n + 1) * sizeof *b->v);
+		b->v[b->n++] = v;
 	}
-	return found;
 }
 
 /* }======= */
@@ -1959,43 +1964,75 @@ static size_t merge_bases(struct import *im, const struct unit_list *u, bool *ke
 			free(place);
 		}
 	}
-	size_t kept = 0, head = 0;
-	for (size_t k = 0; k < u->n; k++) {
-		const struct unit *x = &u->v[k];
-		if (!x->more_place)
-			head = k; /* one more place of an entry has the entry's note */
-		uint64_t base;
-		size_t *i = NULL;
-		for (int with_line = 0; with_line < 2 && (!i || !*i); with_line++) {
-			char *place = id_of(x) ? NULL
-			                       : xasprintf("\x01%s\x01%s\x01%d", x->file ? x->file : "", x->source,
-			                                   with_line ? x->line : -1);
-			i = strmap_get(&at, place ? place : x->id);
-			free(place);
+	size_t kept = 0;
+	struct bases b = {0};
+	bool *used = NULL;                          /* b's bases a place's text matched */
+	const struct unit **site = xcalloc(u->n + 1, sizeof *site); /* each place's unit in the site, to compare */
+	for (size_t h = 0, e; h < u->n; h = e) {
+		/* An entry: its first place and those after it. The entry's comments give a base for each
+		 * place they were made for (msguniq, msgcat join the comments of the entries they join), each
+		 * digest of its place's id: a place's base is the one its site text or the file's matches. */
+		const struct unit *x = &u->v[h];
+		for (e = h + 1; e < u->n && u->v[e].more_place; e++)
+			;
+		b.n = 0, b.bad = false;
+		read_bases(x->comment, &b);
+		read_bases(x->note, &b);
+		bool in = !x->obsolete && *x->target && x->state != UNIT_UNTRANSLATED &&
+		          (x->state != UNIT_FUZZY || im->opts->fuzzy); /* what the import leaves out is not looked at */
+		if (b.bad && in)
+			diag_warn(im->path, x->at, x->at ? 1 : 0, "'%s': a vade-base comment that cannot be read (16 hexadecimal "
+			          "digits after \"" BASE_TAG "\"): the entry is taken as one without it, its text replacing the "
+			          "site's", x->id ? x->id : x->source);
+		if (!in || !b.n)
+			continue;
+		used = xrealloc(used, b.n * sizeof *used);
+		memset(used, 0, b.n * sizeof *used);
+		size_t open = 0; /* places that match no base */
+		for (size_t k = h; k < e && !(k > h && id_of(x)); k++) { /* an id's further places are the id's own */
+			size_t *i = NULL;
+			for (int with_line = 0; with_line < 2 && (!i || !*i); with_line++) {
+				char *place = id_of(&u->v[k]) ? NULL
+				                              : xasprintf("\x01%s\x01%s\x01%d", u->v[k].file ? u->v[k].file : "",
+				                                          u->v[k].source, with_line ? u->v[k].line : -1);
+				i = strmap_get(&at, place ? place : u->v[k].id);
+				free(place);
+			}
+			const struct unit *n = i && *i ? &now.v[*i - 1] : NULL;
+			if (!n || !*n->target || same_text(x->target, n->target))
+				continue; /* nothing in the site to keep, or the file's text */
+			uint64_t dc = base_of(n->id, n->target), dt = base_of(n->id, x->target);
+			bool site_same = false, file_same = false;
+			for (size_t j = 0; j < b.n; j++) {
+				site_same = site_same || b.v[j] == dc;
+				file_same = file_same || b.v[j] == dt;
+				used[j] = used[j] || b.v[j] == dc || b.v[j] == dt;
+			}
+			/* the file's text is still the exported one, the site's not: the site's stays */
+			keep[k] = !site_same && file_same;
+			kept += keep[k];
+			if (!site_same && !file_same)
+				site[k] = n, open++;
 		}
-		if (!i || !*i || x->obsolete || !*x->target || x->state == UNIT_UNTRANSLATED ||
-		    (x->state == UNIT_FUZZY && !im->opts->fuzzy) ||
-		    !((u->v[head].comment && note_read_base(u->v[head].comment, &base)) ||
-		      (u->v[head].note && note_read_base(u->v[head].note, &base))))
-			continue;
-		const struct unit *n = &now.v[*i - 1];
-		if (!*n->target)
-			continue; /* nothing in the site to keep */
-		uint64_t dc = base_of(n->id, n->target), dt = base_of(n->id, x->target);
-		if (dc == base || dt == dc || same_text(x->target, n->target))
-			continue;
-		if (dt == base) {
-			keep[k] = true;
-			kept += !x->more_place;
-		} else if (!x->more_place) {
-			char *ex = passage_excerpt(n->target);
-			diag_warn(im->path, x->at, x->at ? 1 : 0, "'%s': its translation in the site is no longer the one this "
-			          "file was exported with, and the file changes it too: the file's text replaces the site's %s "
-			          "(a fix made since? bring it into this file; delete the entry's vade-base comment to take "
-			          "the file's text without this warning)", n->id, ex);
+		/* A place no base matched changed in the site and in the file, when a base is left for it;
+		 * else it had none (a tool joined an entry that had none) and its text is the file's. */
+		size_t left = 0;
+		for (size_t j = 0; j < b.n; j++)
+			left += !used[j];
+		for (size_t k = h; k < e && open && left; k++) {
+			if (!site[k])
+				continue;
+			char *ex = passage_excerpt(site[k]->target);
+			diag_warn(im->path, u->v[k].at, u->v[k].at ? 1 : 0, "'%s': its translation in the site is no longer the "
+			          "one this file was exported with, and the file changes it too: the file's text replaces the "
+			          "site's %s (a fix made since? bring it into this file; delete the entry's vade-base comment to "
+			          "take the file's text without this warning)", site[k]->id, ex);
 			free(ex);
 		}
 	}
+	free(site);
+	free(used);
+	free(b.v);
 	strmap_free(&at);
 	unit_list_free(&now);
 	return kept;

@@ -197,6 +197,8 @@ static bool read_message(po_message_t m, iconv_t cd, struct unit *x)
 	const char *comment = po_message_comments(m);
 	x->comment = comment && *comment ? to_utf8(cd, comment) : NULL; /* read for its base line (exchange.c) alone:
 	                                                                 * NULL too when not valid in the charset */
+	const char *extracted = po_message_extracted_comments(m); /* for a base line a tool moved there */
+	x->note = extracted && *extracted ? to_utf8(cd, extracted) : NULL;
 	x->file = fp ? to_utf8(cd, po_filepos_file(fp)) : NULL;
 	x->line = fp && po_filepos_start_line(fp) != (size_t)-1 ? (int)po_filepos_start_line(fp) : 0;
 	x->state = !x->target || !*x->target ? UNIT_UNTRANSLATED : po_message_is_fuzzy(m) ? UNIT_FUZZY : UNIT_TRANSLATED;

@@ -1179,14 +1179,23 @@ struct inline_cost {
 	                          * a later line, so no later code span of the paragraph is passed over */
 	size_t nopen, cap, images;
 	unsigned long long work; /* the whole text's */
+	/* The strikethrough extension's '~' runs of 1 or 2 that may open, as cmark-gfm's delimiter
+	 * stack holds them (tilde_step), the runs after each, and those below the first ('~' closers
+	 * of each length modulo 3 look down to a bottom of their own). */
+	struct tilde {
+		unsigned char len;
+		size_t gap;     /* delimiter runs after it, up to the next one */
+		size_t below;   /* runs on the stack below it, from the lowest tilde (above, then) */
+		size_t near[2]; /* the nearest tilde at or below it that surely opens (a letter or digit
+		                 * after it), of length 1 and 2, or SIZE_MAX */
+	} *tildes;
+	size_t ntildes, tcap, tilde_base[3];
+	size_t above; /* runs on the stack from the lowest tilde up */
+	/* Tildes from unstable[0] up to unstable[1] may be gone: a '*' or '_' pair around them; star_low:
+	 * the tildes on the stack below the lowest '*' or '_' run that may open, or SIZE_MAX. */
+	size_t unstable[2], star_low;
+	unsigned long long strike; /* the whole text's steps back at '~' runs that may close */
 };
-
-/* A paragraph ends (a blank line, a new block, a table row: each cell is parsed on its own). */
-static void paragraph_ends(struct inline_cost *c)
-{
-	c->quotes = c->delims = c->nopen = c->images = 0;
-	c->ticks_open = false;
-}
 
 /* An ASCII letter or digit: a byte of a UTF-8 sequence may be a space or punctuation to cmark-gfm
  * (NBSP, an em dash), so it is none, and more is counted (helper-78). */
@@ -1199,6 +1208,71 @@ static bool word_byte(char b)
 static bool blank_byte(char b)
 {
 	return b == ' ' || b == '\t';
+}
+
+/* A paragraph ends (a blank line, a new block, a table row: each cell is parsed on its own). */
+static void paragraph_ends(struct inline_cost *c)
+{
+	c->quotes = c->delims = c->nopen = c->images = 0;
+	c->ticks_open = false;
+	c->ntildes = c->above = c->unstable[0] = c->unstable[1] = 0;
+	c->star_low = SIZE_MAX;
+	c->tilde_base[0] = c->tilde_base[1] = c->tilde_base[2] = 0;
+}
+
+/* One more delimiter run on the stack above the tildes. */
+static void tilde_gap(struct inline_cost *c)
+{
+	if (c->ntildes)
+		c->tildes[c->ntildes - 1].gap++, c->above++;
+	else
+		c->tilde_base[0]++, c->tilde_base[1]++, c->tilde_base[2]++;
+}
+
+/* A '~' run of len 1 or 2 at l[i, r) (n the line's length): the steps cmark-gfm takes back from it
+ * if it may close (inlines.c, process_emphasis). It walks back through every delimiter run to an
+ * opener: for '~' no bound is kept while openers are found, and an opener of another length is
+ * found and left, the closer with it ("~~a " then 60,000 "a~ " took 68 s: helper-84). Counted down
+ * to the nearest '~' that surely opens with the same length and that no '*' or '_' pair may have
+ * taken away (one whose opener may lie below it and whose closer above), else to the bottom; a pair is taken off only where cmark-gfm surely matches it, and
+ * a bottom raised only where it surely found no opener: so it counts more, never less. */
+static void tilde_step(struct inline_cost *c, const char *l, size_t n, size_t i, size_t r)
+{
+	unsigned char len = (unsigned char)(r - i);
+	bool may_close = i > 0 && !blank_byte(l[i - 1]), sure_close = i > 0 && word_byte(l[i - 1]);
+	bool may_open = r < n && !blank_byte(l[r]), sure_open = r < n && word_byte(l[r]);
+	bool matched = false;
+	if (may_close) {
+		const struct tilde *top = c->ntildes ? &c->tildes[c->ntildes - 1] : NULL;
+		size_t k = top ? top->near[len - 1] : SIZE_MAX;
+		bool stop = k != SIZE_MAX && (k < c->unstable[0] || k >= c->unstable[1]);
+		c->strike += stop ? c->above - c->tildes[k].below : c->above + c->tilde_base[len % 3];
+		if (stop && k == c->ntildes - 1 && sure_close) { /* the nearest: a pair, and what lies between goes */
+			c->above = top->below;
+			c->ntildes--;
+			matched = true;
+			if (c->star_low != SIZE_MAX && c->star_low > c->ntildes)
+				c->star_low = SIZE_MAX; /* the '*' and '_' between went with the pair */
+		} else if (!c->ntildes && sure_close) { /* none found: the next look down stops here */
+			c->tilde_base[len % 3] = 0;
+		}
+	}
+	if (matched)
+		return;
+	if (!may_open) {
+		tilde_gap(c);
+		return;
+	}
+	if (c->ntildes == c->tcap) {
+		c->tcap = c->tcap ? 2 * c->tcap : 16;
+		c->tildes = xrealloc(c->tildes, c->tcap * sizeof *c->tildes);
+	}
+	size_t j = c->ntildes++;
+	struct tilde *t = &c->tildes[j];
+	*t = (struct tilde){len, 0, c->above, {SIZE_MAX, SIZE_MAX}};
+	for (int m = 0; m < 2; m++)
+		t->near[m] = sure_open && len == m + 1 ? j : j ? c->tildes[j - 1].near[m] : SIZE_MAX;
+	c->above++;
 }
 
 /* The length of a URI autolink at l[0, n) ("<scheme:...>", CommonMark 6.5), or 0. */
@@ -1300,13 +1374,28 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n)
 				r++;
 			/* '_' inside a word (snake_case) can neither open nor close (CommonMark 6.2) */
 			bool in_word = ch == '_' && i > 0 && r < n && word_byte(l[i - 1]) && word_byte(l[r]);
-			c->delims += !in_word && !((i == 0 || blank_byte(l[i - 1])) && (r == n || blank_byte(l[r])));
+			bool delim = !in_word && !((i == 0 || blank_byte(l[i - 1])) && (r == n || blank_byte(l[r])));
+			c->delims += delim;
+			if (delim && ch == '~' && r - i <= 2)
+				tilde_step(c, l, n, i, r);
+			else if (delim)
+				tilde_gap(c);
+			if (delim && ch != '~') { /* a pair of these may take away the tildes between */
+				if (r < n && !blank_byte(l[r]) && c->star_low == SIZE_MAX)
+					c->star_low = c->ntildes;
+				if (i > 0 && !blank_byte(l[i - 1]) && c->star_low != SIZE_MAX) {
+					c->unstable[0] = c->unstable[1] > c->unstable[0] && c->unstable[0] < c->star_low ? c->unstable[0]
+					                                                                                 : c->star_low;
+					c->unstable[1] = c->ntildes > c->unstable[1] ? c->ntildes : c->unstable[1];
+				}
+			}
 			i = r - 1;
 			continue;
 		}
 		if (ch != '"' && ch != '\'')
 			continue;
 		c->delims++;
+		tilde_gap(c);
 		if (i == 0 || i + 1 >= n)
 			continue;
 		unsigned char a = (unsigned char)l[i - 1], z = (unsigned char)l[i + 1];
@@ -1654,7 +1743,7 @@ static unsigned long long delim_work(const char *d, size_t e)
 static bool autolink_start(const char *l, size_t n, size_t i)
 {
 	if (l[i] == 'w')
-		return n - i >= 4 && !memcmp(l + i, "www.", 4) && (!i || (l[i - 1] && strchr(" \t\v\f*_~(>|", l[i - 1])));
+		return n - i >= 4 && !memcmp(l + i, "www.", 4) && (!i || (l[i - 1] && strchr(" \t*_~(>|", l[i - 1])));
 	if (l[i] != ':' || n - i < 3 || l[i + 1] != '/' || l[i + 2] != '/')
 		return false;
 	static const char *const schemes[] = {"http", "https", "ftp"};
@@ -1668,7 +1757,8 @@ static bool autolink_start(const char *l, size_t n, size_t i)
 
 /* Adds to *w the steps the autolink extension takes on l[0, n) to find URLs, and stops once *w is
  * over MD_MAX_AUTOLINK_WORK: at each place it looks (autolink_start), it reads the host, and then
- * on to the next space, whether it links or not, and then autolink_delim() (delim_work). "http://a<"
+ * on to the next space or tab (no other byte of the line is one to it), whether it links or not, and
+ * then autolink_delim() (delim_work). "http://a<"
  * 30,000 times took 3 s, "_www." 20,000 times 4.4 s (helper-83). A NUL is read as the three bytes
  * of the U+FFFD cmark-gfm puts for it. */
 static void autolink_work(const char *l, size_t n, unsigned long long *w)
@@ -1682,7 +1772,7 @@ static void autolink_work(const char *l, size_t n, unsigned long long *w)
 			continue;
 		if (e < i)
 			e = i;
-		while (e < n && !(l[e] && strchr(" \t\v\f", l[e])))
+		while (e < n && !blank_byte(l[e])) /* cmark_isspace(): '\v', '\f' are none (helper-84) */
 			e++;
 		*w += nul * (e - i) + delim_work(l + i, e - i);
 	}
@@ -1746,7 +1836,7 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 	size_t openers = 0, cols = 0, rows = 0, table_line = 0, prev_pipes = 0, prev_cells = 0, para_bytes = 0;
 	unsigned long long reread = 0, email = 0, email_copied = 0, autolink = 0; /* table_tries(); email_work();
 	                                                                     * autolink_work() */
-	struct inline_cost ic = {0};
+	struct inline_cost ic = {.star_low = SIZE_MAX};
 	char *why = NULL; /* the limit the text goes over */
 	struct html_open html = {0};
 	char fence = 0; /* in a sure fence: its character */
@@ -1927,6 +2017,13 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 			                "each \"![\", escape marks that are no emphasis", MD_MAX_LINK_WORK);
 			break;
 		}
+		if (ic.strike > MD_MAX_STRIKE_WORK) {
+			why = xasprintf("more than %d steps back at the '~' of this text that may end a strikethrough (at "
+			                "each, cmark-gfm walks back through every emphasis mark and quote before it in its "
+			                "paragraph, and a '~' run of another length stays there); not rendered: split long "
+			                "paragraphs, escape '~' that strikes nothing (\\~)", MD_MAX_STRIKE_WORK);
+			break;
+		}
 		if (ic.quotes > MD_MAX_GLUED_QUOTES) {
 			why = xasprintf("more than %d straight quotes glued to other characters in one paragraph (cmark-gfm's "
 			                "smart punctuation looks back through every one before each); not rendered: put such "
@@ -1962,6 +2059,7 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 		}
 	}
 	free(ic.open);
+	free(ic.tildes);
 	if (!why)
 		return true;
 	if (o) { /* at the start of the line that went over (a table: its header's) */

@@ -108,6 +108,10 @@ struct md_opts {
  *     "_www." 20,000 times 4.4 s, "www.a.bc" then 200,000 ')' 7 s: helper-83; 10^8 steps take at
  *     most 0.45 s). */
 #define MD_MAX_AUTOLINK_WORK 100000000
+/*   - the steps back cmark-gfm takes at each '~' run that may end a strikethrough: through every
+ *     emphasis mark, quote and '~' run before it in its paragraph ("~~a " then 30,000 "a~ " took
+ *     13 s: helper-84; 10,000,000 steps take at most 0.4 s). */
+#define MD_MAX_STRIKE_WORK 10000000
 /* Whether text is within those limits (nothing is reported). */
 bool markdown_within_limits(const char *text, size_t len);
 

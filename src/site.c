@@ -2,6 +2,7 @@
 #include "site.h"
 #include "load.h"
 #include "diag.h"
+#include "langtag.h"
 #include "markdown.h"
 #include "util.h"
 
@@ -374,8 +375,13 @@ int site_lang_suffix(const struct site *s, const char *code, size_t n, const cha
 	for (size_t i = 0; i < n; i++)
 		low[i] = (char)tolower((unsigned char)code[i]);
 	low[n] = '\0';
-	if (!site_lang_code_valid(low))
+	/* well-formed as BCP 47 says, as vade i18n add takes it: "ext4" (mkfs.ext4.md) is none, and part
+	 * of the name (helper-86: 57 tldr pages were left out as in a language "ext4" that cannot be added) */
+	char *why = NULL, *canon = site_lang_code_valid(low) ? langtag_canon(low, &why) : NULL;
+	free(why);
+	if (!canon)
 		return -1;
+	free(canon);
 	const char **codes = xcalloc(s->nlangs, sizeof *codes);
 	char **lower = xcalloc(s->nlangs, sizeof *lower);
 	for (size_t i = 0; i < s->nlangs; i++) {
@@ -433,12 +439,32 @@ static int split_lang(const struct site *s, const char *base, size_t *stem, cons
 	return l;
 }
 
-/* A page file found by the walk. */
-static void add_found(struct site *s, char *path, const char *name, const struct stat *st, struct vec *found)
+/* Whether the sorted names[0, n) hold name[0, len) as a page file (".md") or folder. */
+static bool has_stem(char **names, size_t n, const char *name, size_t len)
+{
+	char *md = xasprintf("%.*s.md", (int)len, name), *dir = xstrndup(name, len);
+	bool found = false;
+	for (size_t i = 0; i < n && !found; i++)
+		found = !strcmp(names[i], md) || !strcmp(names[i], dir);
+	free(md);
+	free(dir);
+	return found;
+}
+
+/* A page file found by the walk, among the names of its folder. A suffix like a language tag the site
+ * has not is part of the name ("acme.sh.md", "setup.py.md", as in Hugo), unless a page of that stem
+ * is beside it or the suffix is near one of the site's ("guide.de.md" by "guide.md", "guide.fe.md"):
+ * then it is taken for a translation the site cannot publish, with a warning. */
+static void add_found(struct site *s, char *path, const char *name, const struct stat *st, struct vec *found,
+                      char **names, size_t nnames)
 {
 	size_t stem;
 	const char *hint;
 	int l = split_lang(s, name, &stem, &hint);
+	if (l == -2 && !hint && !has_stem(names, nnames, name, stem)) {
+		l = 0;
+		stem = strlen(name) - 3;
+	}
 	if (l == -2) {
 		size_t n = strlen(name) - 4 - stem;
 		char *advice = site_lang_advice(name + stem + 1, n, hint);
@@ -496,7 +522,7 @@ static void walk(struct site *s, const char *rel, struct vec *chain, struct vec 
 			walk(s, path, chain, found, res);
 			chain->n--;
 		} else if (k == TREE_FILE && strlen(name) > 3 && !strcmp(name + strlen(name) - 3, ".md")) {
-			add_found(s, path, name, &st, found);
+			add_found(s, path, name, &st, found, names, n);
 			path = NULL;
 		} else if (k == TREE_FILE) {
 			vec_push(res, xstrdup(path + strlen("content/")));
@@ -504,8 +530,9 @@ static void walk(struct site *s, const char *rel, struct vec *chain, struct vec 
 		free(marker);
 		free(real);
 		free(path);
-		free(name);
 	}
+	for (size_t i = 0; i < n; i++) /* read by add_found() to the end */
+		free(names[i]);
 	free(names);
 }
 

@@ -1,1 +1,1 @@
-vadeSearch.index("ar", {"pages":4,"group":8,"shards":["2004"],"sizes":[1378]});
+vadeSearch.index("ar", {"pages":6,"group":8,"shards":["2004"],"sizes":[1697]});

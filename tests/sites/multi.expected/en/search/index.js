@@ -1,1 +1,1 @@
-vadeSearch.index("en", {"pages":4,"group":8,"shards":["2004"],"sizes":[1001]});
+vadeSearch.index("en", {"pages":6,"group":8,"shards":["2004"],"sizes":[1304]});

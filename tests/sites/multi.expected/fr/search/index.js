@@ -1,1 +1,1 @@
-vadeSearch.index("fr", {"pages":4,"group":8,"shards":["2004"],"sizes":[1154]});
+vadeSearch.index("fr", {"pages":6,"group":8,"shards":["2004"],"sizes":[1477]});

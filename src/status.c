@@ -567,7 +567,7 @@ void page_align_free(struct page_align *a)
 
 static const char never_note[] = "never marked as translated (vade i18n done)";
 #define NEVER never_note
-static const char shape_note[] = "it has not as many headings, paragraphs and cells as its original: one lost, or built otherwise (export and import cannot pair them; vade i18n done accepts it as it is)";
+static const char shape_note[] = "it has not as many headings, paragraphs and cells as its original: one lost, or built otherwise (export and import cannot pair them; give it one for each of the original's)";
 #define SHAPE shape_note
 
 static size_t count_words(const char *s)

@@ -197,7 +197,7 @@ static bool load_config(struct site *s)
 	if (!whole_number(root, "page_size", 1, &pv, "the most pages a listing shows on one page; default 100", src) ||
 	    !whole_number(root, "nav_limit", 1, NULL, "the most pages the default theme's side navigation lists; "
 	                  "default 40", src) ||
-	    !whole_number(root, "status_limit", 0, NULL, "the strings and fields behind the translations dashboard "
+	    !whole_number(root, "status_limit", 0, NULL, "the pages, strings and fields the translations dashboard "
 	                  "lists per language; default 200", src))
 		return false;
 	s->page_size = (size_t)pv;

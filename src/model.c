@@ -834,9 +834,11 @@ static int push_value(lua_State *L, const struct view *v, const char *k)
 		return 1;
 	case 'o':
 		if (!strcmp(k, "outdated")) {
-			/* Readers are told when a passage is behind, not when only the translation's shape is in question. */
+			/* Readers are told when a passage is behind, not when only the translation's shape is in
+			 * question, nor when nothing records what it answers (never marked: the notice said the
+			 * original changed after the translation, which nothing shows; helper-86). */
 			te = status_entry(resolve_status(v->r), v->l, TR_PAGES, p->key);
-			lua_pushboolean(L, te && p->docs[v->l] && te->state == TR_OUTDATED && te->nitems);
+			lua_pushboolean(L, te && p->docs[v->l] && te->state == TR_OUTDATED && te->nitems && !tr_entry_never(te));
 		} else if (!strcmp(k, "outputs")) {
 			struct view d0 = in_default(v);
 			push_cached(L, &d0, VT_OUTPUTS, make_outputs);

@@ -780,6 +780,11 @@ static void page_entry(struct tr_entry *e, const struct page *p, const struct pa
 	e->foreign_col = trim(e->foreign_col, e->nforeign, sizeof *e->foreign_col);
 }
 
+bool tr_entry_never(const struct tr_entry *e)
+{
+	return e && e->note == NEVER;
+}
+
 bool tr_entry_foreign(const struct tr_entry *e, int line)
 {
 	for (size_t i = 0; e && i < e->nforeign; i++)

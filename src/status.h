@@ -192,6 +192,9 @@ void status_report_free(struct tr_report *r);
 const struct tr_entry *status_entry(const struct tr_report *r, size_t lang, enum tr_kind kind, const char *id);
 /* The state of one passage for the report: TR_CURRENT, TR_OUTDATED or TR_MISSING. */
 enum tr_state tr_change_state(enum tr_change c);
+/* Whether e is a translation never marked as translated (no record: vade i18n done was never run
+ * on it): nothing says what it answers, so its readers are not told that the original changed. */
+bool tr_entry_never(const struct tr_entry *e);
 /* Whether file line `line` of e's translation lies in a passage nobody has translated yet. */
 bool tr_entry_foreign(const struct tr_entry *e, int line);
 /* The id of a page passage in exchange files: "page:<key>:<name>". Caller frees. */

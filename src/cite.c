@@ -1034,6 +1034,8 @@ void cite_end_parse(struct cite_ctx *c, cmark_node *doc)
 		note->nitems = g->n;
 		int line, col;
 		diag_place(&c->at, g->line, bracket_near(&c->at, &walk, g->line, g->col), &line, &col);
+		note->src = c->src ? c->src : "content";
+		note->line = line, note->col = col;
 		for (size_t i = 0; i < g->n; i++) {
 			struct cite_item *item = &g->items[i];
 			long k = c->refs ? find_key(c->refs, item->key) : -1;

@@ -42,6 +42,8 @@ struct cite_note {
 	int n;                  /* 1-based, in reading order */
 	struct cite_item *items;
 	size_t nitems;
+	const char *src;        /* where the citation is written: its file (borrowed), line and column */
+	int line, col;
 };
 
 /* The bibliography's keys, for checks and suggestions. Read-only once loaded. */
@@ -64,6 +66,7 @@ struct cite_ctx {
 	void *marker_ctx;
 	struct cite_note *notes;
 	size_t nnotes, cap;
+	size_t listed;          /* the notes a template's notes() has given so far (model.c) */
 	size_t suggested;       /* unknown sources given a "did you mean": the first CITE_SUGGEST_MAX of
 	                         * what the context parses (a page, or a handbook's chapters) */
 };

@@ -976,7 +976,7 @@ static void check_added(struct import *im, const struct unit *x, const char *src
 			struct link_target t = {0};
 			char *err = NULL;
 			if (resolve_link(im->r, src, h + 2, &t, &err) != 0)
-				diag_error(im->path, x->at, 1, "the translation of '%s' has a %s: the build would stop at it",
+				diag_error(im->path, x->at, 1, "the translation of '%s' has a link the build would stop at: %s",
 				           x->id, err ? err : "link that leads nowhere");
 			free(err);
 			free(t.path);
@@ -1111,6 +1111,31 @@ struct choice {
 	char *text;               /* its fitted target */
 };
 
+/* Whether part is whole sentences of whole, as posegment cuts a passage: it starts where whole or a
+ * sentence does (after ". ", "! ", "? ") and ends where whole or a sentence does. An original the
+ * author lengthened ("Overview" to "Overview of THB") is no part so cut (helper-85: it was said to
+ * be one). */
+static bool sentence_of(const char *whole, const char *part)
+{
+	static const char *const stops[] = {".", "!", "?", ":", ";", "\u2026", "\u3002", "\uff01", "\uff1f"};
+	size_t n = strlen(part);
+	for (const char *p = strstr(whole, part); p; p = strstr(p + 1, part)) {
+		const char *b = p, *e = p + n;
+		while (b > whole && isspace((unsigned char)b[-1]))
+			b--;
+		bool starts = p == whole, ends = !*e;
+		for (size_t k = 0; k < sizeof stops / sizeof *stops; k++) {
+			size_t m = strlen(stops[k]);
+			bool wide = m > 1 && stops[k][0] != '\xe2'; /* a CJK stop needs no space after it */
+			starts = starts || ((b < p || wide) && (size_t)(b - whole) >= m && !memcmp(b - m, stops[k], m));
+			ends = ends || ((isspace((unsigned char)*e) || wide) && n >= m && !memcmp(e - m, stops[k], m));
+		}
+		if (starts && ends)
+			return true;
+	}
+	return false;
+}
+
 /* Matches unit x to a passage of the aligned page: by name (names: name ->
  * index in a) with the same source, else by source alone when exactly one
  * passage not yet chosen has it (texts: a's passages sorted by digest, ntexts
@@ -1151,11 +1176,17 @@ static size_t match(struct import *im, const struct unit *x, const struct passag
 	while (sl && isspace((unsigned char)x->source[sl - 1]))
 		sl--;
 	char *part = xstrndup(x->source + strspn(x->source, " \t\n"), sl - (sl ? strspn(x->source, " \t\n") : 0));
-	if (whole && *part && strlen(part) < strlen(whole) && strstr(whole, part))
+	if (whole && *part && strlen(part) < strlen(whole) && sentence_of(whole, part))
 		/* (posegment cuts a passage into sentences, each an entry with the passage's id: helper-81) */
 		unit_error(im, x, "%s", "its original is a part of the passage its id names, as a tool that cuts "
 		                        "passages into sentences (posegment) leaves it; not imported: translate whole "
 		                        "passages, or join the parts before the import");
+	else if (by_name != SIZE_MAX && same == 1)
+		/* its text is another passage's: a changed original, or a changed id (helper-85); not put there,
+		 * as the old text of a changed passage may be another's ("Yes.") */
+		unit_error(im, x, "%s", "its original changed since the file was exported, or its id was changed (its "
+		                        "text is another passage's); not imported (merge the file with a new export, e.g. "
+		                        "with msgmerge, and translate what changed)");
 	else if (by_name != SIZE_MAX)
 		unit_error(im, x, "%s", "its original changed since the file was exported; not imported "
 		                        "(merge the file with a new export, e.g. with msgmerge, and translate what changed)");
@@ -1999,8 +2030,11 @@ static size_t merge_bases(struct import *im, const struct unit_list *u, bool *ke
 				free(place);
 			}
 			const struct unit *n = i && *i ? &now.v[*i - 1] : NULL;
-			if (!n || !*n->target || same_text(x->target, n->target))
-				continue; /* nothing in the site to keep, or the file's text */
+			/* nothing in the site to keep, the file's text, or not the place the id now names: its
+			 * original is another (the import says so, or finds the passage by text; helper-85: a
+			 * base warning came with the error) */
+			if (!n || !*n->target || same_text(x->target, n->target) || strcmp(u->v[k].source, n->source))
+				continue;
 			uint64_t dc = base_of(n->id, n->target), dt = base_of(n->id, x->target);
 			bool site_same = false, file_same = false;
 			for (size_t j = 0; j < b.n; j++) {

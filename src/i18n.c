@@ -404,8 +404,11 @@ static int file_lang(const struct site *s, const char *tag, const char *path, bo
 int i18n_import(const struct site *s, const char *path, const struct import_opts *opts)
 {
 	struct unit_list u = {0};
-	if ((is_xliff(path) ? xliff_read(path, &u) : po_read(path, &u)) != 0)
+	if ((is_xliff(path) ? xliff_read(path, &u) : po_read(path, &u)) != 0) {
+		/* as every refused import says (helper-85: libgettextpo's own message came alone) */
+		diag_error(path, 0, 0, "nothing imported: fix the errors above and import again");
 		return 1;
+	}
 	exchange_read_places(&u);
 	int l = u.target_lang ? file_lang(s, u.target_lang, path, opts->strict) : -1;
 	int rc = 1;

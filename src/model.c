@@ -571,6 +571,7 @@ static int l_notes(lua_State *L)
 		return 1;
 	}
 	cite_resolve(j->cite);
+	j->cite->listed = j->cite->nnotes;
 	lua_createtable(L, (int)j->cite->nnotes, 0);
 	for (size_t i = 0; i < j->cite->nnotes; i++) {
 		push_note(L, &j->cite->notes[i], refs);

@@ -410,6 +410,28 @@ static void put(struct worker *w, const char *rel, const struct buf *b)
 	vec_push(&w->outs, xstrdup(rel));
 }
 
+/* Reports, at the citation, the first note whose marker out[0, len) links to where no note is: the
+ * template listed the notes (notes()) before the text that cites, or not at all. The link check
+ * said "link to '#note-1', which is no id of that file" at the page, where a data text cited on a
+ * pocket card (helper-85). */
+static void notes_unlisted(const struct job *j, const char *out, size_t len)
+{
+	const struct cite_ctx *c = j->cite;
+	for (size_t i = c ? c->listed : 0; c && i < c->nnotes; i++) {
+		char href[40], id[40];
+		snprintf(href, sizeof href, "\"#note-%d\"", c->notes[i].n);
+		snprintf(id, sizeof id, "id=\"note-%d\"", c->notes[i].n);
+		if (!memmem(out, len, href, strlen(href)) || memmem(out, len, id, strlen(id)))
+			continue;
+		diag_error(c->notes[i].src, c->notes[i].line, c->notes[i].col,
+		           "this citation is shown in %s, which lists no notes after it (its template calls notes() "
+		           "before the text, or not at all): its marker would lead nowhere. Cite where the notes are "
+		           "listed; the default theme's pocket cards and sheets list none: give such an item a 'card' "
+		           "wording without the citation", j->out_path);
+		return;
+	}
+}
+
 /* Frees a job's notes, the sources they cite kept for the unit (deps.h: a later build that does
  * not render it still counts them as cited). */
 static void cite_done(struct worker *w, struct cite_ctx *c)
@@ -450,6 +472,7 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 	char *tname = xasprintf("%s.html", name);
 	const char *what = p->docs[0]->src ? p->docs[0]->src : p->key;
 	if (ok && job_template(w, &j, tname, vars, what, &out, NULL) == 0) {
+		notes_unlisted(&j, out.p, out.len);
 		htmlids_check(out.p, out.len, out_path, what, NULL);
 		put(w, out_path, &out);
 	}
@@ -612,6 +635,7 @@ static void render_listing(struct worker *w, const struct page *p, const struct 
 	buf_init(&md.html);
 	struct buf page = BUF_INIT;
 	if (render_layout(w, &j, tname, &md, &page) == 0) {
+		notes_unlisted(&j, page.p, page.len);
 		put(w, out_path, &page);
 		wrote_page(w);
 	}
@@ -780,6 +804,8 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 		rc = render_layout(w, &j, tname, &md, &page);
 	}
 	bool paged = rc == 0 && w->pager_listed;
+	if (rc == 0)
+		notes_unlisted(&j, page.p, page.len);
 	if (rc == 0) {
 		/* The ids a link to the page may name (headings, notes, what its templates give ids), checked;
 		 * a section's navigation, the same on every page of the section, read once (htmlids.h). */

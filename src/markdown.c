@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 #include <strings.h>
 #include <wctype.h>
 
@@ -1184,6 +1186,8 @@ struct inline_cost {
 	 * of each length modulo 3 look down to a bottom of their own). */
 	struct tilde {
 		unsigned char len;
+		bool sure;      /* it opens: left-flanking whatever its neighbours are to cmark-gfm */
+		bool may_close; /* it may be right-flanking too */
 		size_t gap;     /* delimiter runs after it, up to the next one */
 		size_t below;   /* runs on the stack below it, from the lowest tilde (above, then) */
 		size_t near[2]; /* the nearest tilde at or below it that surely opens (a letter or digit
@@ -1229,48 +1233,118 @@ static void tilde_gap(struct inline_cost *c)
 		c->tilde_base[0]++, c->tilde_base[1]++, c->tilde_base[2]++;
 }
 
-/* A '~' run of len 1 or 2 at l[i, r) (n the line's length): the steps cmark-gfm takes back from it
+/* What the character next to a delimiter run is to CommonMark's flanking rules (0.29, 6.2), read
+ * before l[i] (before) or at it: 'w' white space (a space, a tab, a line's end), 'p' ASCII
+ * punctuation, 'a' a letter or digit or another ASCII byte; 'u' unknown: a character that may be
+ * Unicode white space or punctuation to cmark-gfm, or a control. */
+static char flank_class(const char *l, size_t n, size_t i, bool before)
+{
+	if (before ? i == 0 : i >= n)
+		return 'w';
+	unsigned char b = (unsigned char)(before ? l[i - 1] : l[i]);
+	if (b == ' ' || b == '\t')
+		return 'w';
+	if (b < 0x80)
+		return b < 0x20 || b == 0x7f ? 'u' : ispunct(b) ? 'p' : 'a';
+	UChar32 ch;
+	int32_t k = (int32_t)i;
+	if (before)
+		U8_PREV((const uint8_t *)l, 0, k, ch);
+	else
+		U8_NEXT((const uint8_t *)l, k, (int32_t)n, ch);
+	return ch >= 0 && u_isalpha(ch) ? 'a' : 'u'; /* a letter is neither space nor punctuation */
+}
+
+/* Whether a run between characters of classes prev and next (flank_class) is left-flanking (left)
+ * or right-flanking: *may under some reading of an unknown character, *sure under every one. */
+static void flanking(char prev, char next, bool left, bool *may, bool *sure)
+{
+	static const char every[] = "wpa";
+	const char pv[2] = {prev, 0}, nv[2] = {next, 0};
+	*may = false, *sure = true;
+	for (const char *p = prev == 'u' ? every : pv; *p; p++)
+		for (const char *q = next == 'u' ? every : nv; *q; q++) {
+			bool v = left ? *q != 'w' && (*q != 'p' || *p == 'w' || *p == 'p')
+			              : *p != 'w' && (*p != 'p' || *q == 'w' || *q == 'p');
+			*may = *may || v;
+			*sure = *sure && v;
+		}
+}
+
+static void tilde_push(struct inline_cost *c, size_t len, bool sure_open, bool may_close);
+
+/* Whether tilde j is surely still on cmark-gfm's stack as far as pairs of '*' and '_' and earlier
+ * '~' go. */
+static bool tilde_stable(const struct inline_cost *c, size_t j)
+{
+	return j < c->unstable[0] || j >= c->unstable[1];
+}
+
+/* A '~' run of len 1 or 2 between characters of classes prev and next (flank_class): the steps cmark-gfm takes back from it
  * if it may close (inlines.c, process_emphasis). It walks back through every delimiter run to an
  * opener: for '~' no bound is kept while openers are found, and an opener of another length is
  * found and left, the closer with it ("~~a " then 60,000 "a~ " took 68 s: helper-84). Counted down
  * to the nearest '~' that surely opens with the same length and that no '*' or '_' pair may have
  * taken away (one whose opener may lie below it and whose closer above), else to the bottom; a pair is taken off only where cmark-gfm surely matches it, and
  * a bottom raised only where it surely found no opener: so it counts more, never less. */
-static void tilde_step(struct inline_cost *c, const char *l, size_t n, size_t i, size_t r)
+static void tilde_step(struct inline_cost *c, size_t len, char prev, char next)
 {
-	unsigned char len = (unsigned char)(r - i);
-	bool may_close = i > 0 && !blank_byte(l[i - 1]), sure_close = i > 0 && word_byte(l[i - 1]);
-	bool may_open = r < n && !blank_byte(l[r]), sure_open = r < n && word_byte(l[r]);
-	bool matched = false;
+	bool may_close, sure_close, may_open, sure_open;
+	flanking(prev, next, false, &may_close, &sure_close);
+	flanking(prev, next, true, &may_open, &sure_open);
+	size_t from = SIZE_MAX; /* the tildes from here up may be gone: a pair cmark-gfm may have made that
+	                         * the count did not take off (helper-87) */
 	if (may_close) {
 		const struct tilde *top = c->ntildes ? &c->tildes[c->ntildes - 1] : NULL;
 		size_t k = top ? top->near[len - 1] : SIZE_MAX;
-		bool stop = k != SIZE_MAX && (k < c->unstable[0] || k >= c->unstable[1]);
+		bool stop = k != SIZE_MAX && tilde_stable(c, k);
 		c->strike += stop ? c->above - c->tildes[k].below : c->above + c->tilde_base[len % 3];
 		if (stop && k == c->ntildes - 1 && sure_close) { /* the nearest: a pair, and what lies between goes */
 			c->above = top->below;
 			c->ntildes--;
-			matched = true;
 			if (c->star_low != SIZE_MAX && c->star_low > c->ntildes)
 				c->star_low = SIZE_MAX; /* the '*' and '_' between went with the pair */
-		} else if (!c->ntildes && sure_close) { /* none found: the next look down stops here */
+			return;
+		}
+		if (!c->ntildes && sure_close) /* none found: the next look down stops here */
 			c->tilde_base[len % 3] = 0;
+		/* Which tilde it may pair with, looking down as cmark-gfm does: one of its length (the one it
+		 * stops at, or one that may open or may be gone), past those of the other length that a
+		 * pair of lengths 1 and 2 may skip ("~a ~~b a~b": the multiple-of-3 rule); one of the other
+		 * length that surely stops the look ends it, and nothing pairs. A look as long as the count. */
+		for (size_t j = c->ntildes; j-- > 0 && c->strike <= MD_MAX_STRIKE_WORK;) {
+			const struct tilde *t = &c->tildes[j];
+			bool stays = t->sure && tilde_stable(c, j);
+			if (t->len == len) {
+				from = j;
+				if (stays)
+					break;
+			} else if (stays && !may_open && !t->may_close) {
+				break;
+			}
 		}
 	}
-	if (matched)
-		return;
-	if (!may_open) {
+	if (!may_open)
 		tilde_gap(c);
-		return;
+	else
+		tilde_push(c, len, sure_open, may_close);
+	if (from != SIZE_MAX) {
+		c->unstable[0] = c->unstable[1] > c->unstable[0] && c->unstable[0] < from ? c->unstable[0] : from;
+		c->unstable[1] = c->ntildes > c->unstable[1] ? c->ntildes : c->unstable[1];
 	}
+}
+
+/* A tilde that may open, on the stack. */
+static void tilde_push(struct inline_cost *c, size_t len, bool sure_open, bool may_close)
+{
 	if (c->ntildes == c->tcap) {
 		c->tcap = c->tcap ? 2 * c->tcap : 16;
 		c->tildes = xrealloc(c->tildes, c->tcap * sizeof *c->tildes);
 	}
 	size_t j = c->ntildes++;
 	struct tilde *t = &c->tildes[j];
-	*t = (struct tilde){len, 0, c->above, {SIZE_MAX, SIZE_MAX}};
-	for (int m = 0; m < 2; m++)
+	*t = (struct tilde){(unsigned char)len, sure_open, may_close, 0, c->above, {SIZE_MAX, SIZE_MAX}};
+	for (size_t m = 0; m < 2; m++)
 		t->near[m] = sure_open && len == m + 1 ? j : j ? c->tildes[j - 1].near[m] : SIZE_MAX;
 	c->above++;
 }
@@ -1376,8 +1450,11 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n)
 			bool in_word = ch == '_' && i > 0 && r < n && word_byte(l[i - 1]) && word_byte(l[r]);
 			bool delim = !in_word && !((i == 0 || blank_byte(l[i - 1])) && (r == n || blank_byte(l[r])));
 			c->delims += delim;
-			if (delim && ch == '~' && r - i <= 2)
-				tilde_step(c, l, n, i, r);
+			/* the strikethrough extension reads at most 100 '~' at a time: what is left of a longer
+			 * run, 1 or 2, is a run of its own after a '~' (helper-87) */
+			size_t tail = r - i <= 2 ? r - i : r - i > 100 && (r - i) % 100 <= 2 ? (r - i) % 100 : 0;
+			if (delim && ch == '~' && tail)
+				tilde_step(c, tail, r - i <= 2 ? flank_class(l, n, i, true) : 'p', flank_class(l, n, r, false));
 			else if (delim)
 				tilde_gap(c);
 			if (delim && ch != '~') { /* a pair of these may take away the tildes between */

@@ -414,7 +414,7 @@ static void put(struct worker *w, const char *rel, const struct buf *b)
  * template listed the notes (notes()) before the text that cites, or not at all. The link check
  * said "link to '#note-1', which is no id of that file" at the page, where a data text cited on a
  * pocket card (helper-85). */
-static void notes_unlisted(const struct job *j, const char *out, size_t len)
+static bool notes_unlisted(const struct job *j, const char *out, size_t len)
 {
 	const struct cite_ctx *c = j->cite;
 	for (size_t i = c ? c->listed : 0; c && i < c->nnotes; i++) {
@@ -428,8 +428,9 @@ static void notes_unlisted(const struct job *j, const char *out, size_t len)
 		           "before the text, or not at all): its marker would lead nowhere. Cite where the notes are "
 		           "listed; the default theme's pocket cards and sheets list none: give such an item a 'card' "
 		           "wording without the citation", j->out_path);
-		return;
+		return true;
 	}
+	return false;
 }
 
 /* Frees a job's notes, the sources they cite kept for the unit (deps.h: a later build that does
@@ -472,8 +473,9 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 	char *tname = xasprintf("%s.html", name);
 	const char *what = p->docs[0]->src ? p->docs[0]->src : p->key;
 	if (ok && job_template(w, &j, tname, vars, what, &out, NULL) == 0) {
-		notes_unlisted(&j, out.p, out.len);
-		htmlids_check(out.p, out.len, out_path, what, NULL);
+		/* the link check would say it again for every marker of every card of a sheet (helper-87) */
+		if (!notes_unlisted(&j, out.p, out.len))
+			htmlids_check(out.p, out.len, out_path, what, NULL);
 		put(w, out_path, &out);
 	}
 	lua_settop(L, top);

@@ -439,29 +439,40 @@ static int split_lang(const struct site *s, const char *base, size_t *stem, cons
 	return l;
 }
 
-/* Whether the sorted names[0, n) hold name[0, len) as a page file (".md") or folder. */
-static bool has_stem(char **names, size_t n, const char *name, size_t len)
+/* Whether names[0, n) hold a page of stem name[0, len): its file (".md"), its folder, or its
+ * translation into a language of the site ("guide.fr.md" beside "guide.de.md": helper-87). */
+static bool has_stem(const struct site *s, char **names, size_t n, const char *name, size_t len)
 {
-	char *md = xasprintf("%.*s.md", (int)len, name), *dir = xstrndup(name, len);
-	bool found = false;
-	for (size_t i = 0; i < n && !found; i++)
-		found = !strcmp(names[i], md) || !strcmp(names[i], dir);
-	free(md);
-	free(dir);
-	return found;
+	for (size_t i = 0; i < n; i++) {
+		const char *x = names[i];
+		size_t xl = strlen(x);
+		if (xl < len || memcmp(x, name, len))
+			continue;
+		if (!x[len] || !strcmp(x + len, ".md"))
+			return true;
+		const char *hint;
+		if (x[len] == '.' && xl > len + 4 && !strcmp(x + xl - 3, ".md") &&
+		    site_lang_suffix(s, x + len + 1, xl - len - 4, &hint) >= 0)
+			return true;
+	}
+	return false;
 }
 
 /* A page file found by the walk, among the names of its folder. A suffix like a language tag the site
  * has not is part of the name ("acme.sh.md", "setup.py.md", as in Hugo), unless a page of that stem
- * is beside it or the suffix is near one of the site's ("guide.de.md" by "guide.md", "guide.fe.md"):
- * then it is taken for a translation the site cannot publish, with a warning. */
+ * is beside it ("guide.de.md" by "guide.md" or "guide.fr.md"), the page is a folder's ("index.de.md"),
+ * or the suffix is a typo of one of the site's of 4 letters or more ("step.pt-bt.md"; a 2-letter
+ * one near a code of the site is as likely a file type: "node.js", "setup.py": helper-87): then it
+ * is taken for a translation the site cannot publish, with a warning. */
 static void add_found(struct site *s, char *path, const char *name, const struct stat *st, struct vec *found,
                       char **names, size_t nnames)
 {
 	size_t stem;
 	const char *hint;
 	int l = split_lang(s, name, &stem, &hint);
-	if (l == -2 && !hint && !has_stem(names, nnames, name, stem)) {
+	size_t sl = strlen(name) - 4 - stem; /* the suffix's length */
+	if (l == -2 && (!hint || sl < 4) && !has_stem(s, names, nnames, name, stem) &&
+	    !(stem == 5 && !memcmp(name, "index", 5))) {
 		l = 0;
 		stem = strlen(name) - 3;
 	}

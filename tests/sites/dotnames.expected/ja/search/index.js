@@ -1,0 +1,1 @@
+vadeSearch.index("ja", {"pages":4,"group":8,"shards":["beside"],"sizes":[560]});

@@ -1195,6 +1195,12 @@ struct inline_cost {
 	} *tildes;
 	size_t ntildes, tcap, tilde_base[3];
 	size_t above; /* runs on the stack from the lowest tilde up */
+	/* In the paragraph since a '<', '`', '[' or ']': a '~' may be in raw HTML, a code span, an
+	 * autolink, a link's destination or its text (whose delimiters go when it closes), and so no
+	 * delimiter, or one cmark-gfm takes away: none is sure to open or close (helper-88). */
+	bool murky;
+	size_t wpos;  /* the line read so far for web addresses (wurl: the word holds one) */
+	bool wurl;
 	/* Tildes from unstable[0] up to unstable[1] may be gone: a '*' or '_' pair around them; star_low:
 	 * the tildes on the stack below the lowest '*' or '_' run that may open, or SIZE_MAX. */
 	size_t unstable[2], star_low;
@@ -1221,6 +1227,7 @@ static void paragraph_ends(struct inline_cost *c)
 	c->ticks_open = false;
 	c->ntildes = c->above = c->unstable[0] = c->unstable[1] = 0;
 	c->star_low = SIZE_MAX;
+	c->murky = false;
 	c->tilde_base[0] = c->tilde_base[1] = c->tilde_base[2] = 0;
 }
 
@@ -1287,11 +1294,12 @@ static bool tilde_stable(const struct inline_cost *c, size_t j)
  * to the nearest '~' that surely opens with the same length and that no '*' or '_' pair may have
  * taken away (one whose opener may lie below it and whose closer above), else to the bottom; a pair is taken off only where cmark-gfm surely matches it, and
  * a bottom raised only where it surely found no opener: so it counts more, never less. */
-static void tilde_step(struct inline_cost *c, size_t len, char prev, char next)
+static void tilde_step(struct inline_cost *c, size_t len, char prev, char next, bool unsure)
 {
 	bool may_close, sure_close, may_open, sure_open;
 	flanking(prev, next, false, &may_close, &sure_close);
 	flanking(prev, next, true, &may_open, &sure_open);
+	sure_close = sure_close && !unsure, sure_open = sure_open && !unsure;
 	size_t from = SIZE_MAX; /* the tildes from here up may be gone: a pair cmark-gfm may have made that
 	                         * the count did not take off (helper-87) */
 	if (may_close) {
@@ -1368,8 +1376,44 @@ static size_t autolink_len(const char *l, size_t n)
 	return 0;
 }
 
+/* The '~' runs of l[from, to), a code span or autolink the scan passes over: cmark-gfm may read
+ * them as delimiters all the same (a backtick a later one closes, a '|' that ends a table cell, the
+ * autolink extension taking in a backtick: helper-88), so they are counted, none sure. */
+static void tildes_within(struct inline_cost *c, const char *l, size_t n, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++) {
+		if (l[i] != '~')
+			continue;
+		size_t r = i;
+		while (r < to && l[r] == '~')
+			r++;
+		if (r - i <= 2 || (r - i > 100 && (r - i) % 100 <= 2))
+			tilde_step(c, r - i <= 2 ? r - i : (r - i) % 100, flank_class(l, n, i, true), flank_class(l, n, r, false),
+			           true);
+		else
+			tilde_gap(c);
+		i = r - 1;
+	}
+}
+
+/* Whether l[i] is in a word (up to a space or tab) that holds a web address before it: the
+ * autolink extension makes it a link's text, where no '~' is a delimiter. Reads the line once. */
+static bool in_web_word(struct inline_cost *c, const char *l, size_t n, size_t i)
+{
+	for (; c->wpos < i; c->wpos++) {
+		const char *p = l + c->wpos;
+		if (blank_byte(*p))
+			c->wurl = false;
+		else if ((*p == 'w' && n - c->wpos >= 4 && !memcmp(p, "www.", 4)) ||
+		         (*p == ':' && n - c->wpos >= 3 && !memcmp(p, "://", 3)))
+			c->wurl = true;
+	}
+	return c->wurl;
+}
+
 static void scan_inline(struct inline_cost *c, const char *l, size_t n)
 {
+	c->wpos = 0, c->wurl = false;
 	/* the bytes the loop acts on; the rest are passed over by the inner loop (which halved the
 	 * check's time: it reads every page's text before each of its parses) */
 	static const bool acted[256] = {['\\'] = true, ['`'] = true, ['<'] = true, ['['] = true, [']'] = true,
@@ -1404,16 +1448,20 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n)
 					break;
 				j = e > j ? e : j + 1;
 			}
+			c->murky = true;
 			if (none || j >= n) {
 				if (run <= 64)
 					no_ticks[run] = true;
 				c->ticks_open = true;
 				i = r - 1;
 			} else {
+				tildes_within(c, l, n, r, j);
 				i = j + run - 1;
 			}
 			continue;
 		}
+		if (ch == '[' || ch == ']' || ch == '<')
+			c->murky = true;
 		if (ch == '[') {
 			if (c->nopen == c->cap) {
 				c->cap = c->cap ? 2 * c->cap : 64;
@@ -1437,6 +1485,7 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n)
 		 * 60,000 "*a " and links: 21 s, helper-80). */
 		size_t al = ch == '<' ? autolink_len(l + i, n - i) : 0;
 		if (al) {
+			tildes_within(c, l, n, i, i + al);
 			i += al - 1;
 			continue;
 		}
@@ -1454,7 +1503,8 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n)
 			 * run, 1 or 2, is a run of its own after a '~' (helper-87) */
 			size_t tail = r - i <= 2 ? r - i : r - i > 100 && (r - i) % 100 <= 2 ? (r - i) % 100 : 0;
 			if (delim && ch == '~' && tail)
-				tilde_step(c, tail, r - i <= 2 ? flank_class(l, n, i, true) : 'p', flank_class(l, n, r, false));
+				tilde_step(c, tail, r - i <= 2 ? flank_class(l, n, i, true) : 'p', flank_class(l, n, r, false),
+				           c->murky || in_web_word(c, l, n, i));
 			else if (delim)
 				tilde_gap(c);
 			if (delim && ch != '~') { /* a pair of these may take away the tildes between */

@@ -384,6 +384,17 @@ int main(void)
 			 "<del>", false, "2,000 strikethroughs in Arabic words"},
 			{"\"x ", "~~a ~b a~~ c~ ", NULL, 20000, "", 0, "", "<p>", false, "20,000 \"~~a ~b a~~ c~ \" (\"~b\" stops each look)"},
 			{"~~a ", "a~b ", NULL, 60000, "", 0, "", "<p>", false, "\"~~a \" then 60,000 \"a~b \" (pairs of them)"},
+			/* helper-88: '~' in what may be raw HTML, a code span, an autolink, a link's text or
+			 * destination is sure neither to open nor to close; inside a code span or autolink the scan
+			 * passes over, it is counted all the same */
+			{"x `\n<http://a`~~a", "a~.", NULL, 25000, ">", 0, "", "<p>", true,
+			 "a backtick on a line before, then '~' in an autolink it takes apart"},
+			{"| a | b |\n|---|---|\n| `a| ~~a", "a~.", NULL, 20000, "` |", 0, "", "<table", true,
+			 "'~' in a code span a table cell's '|' takes apart"},
+			{"www.a.com/` ~~a", "a~.", NULL, 20000, " `", 0, "", "<p>", true,
+			 "'~' in a code span the autolink extension takes apart"},
+			{"", "Item ~~old~~ with [a link](x.md), `code` and <b>bold</b>.\n", NULL, 1500, "", 0, "", "<del>", false,
+			 "1,500 lines of one paragraph, each with a strikethrough, a link, code and HTML"},
 			{"- a\n  b\n", "\t- *a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true, "items after an item's lazy line"},
 			{"- ```\n", "\t- *a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true, "items under an item that opens a fence"},
 			{"- a\n", "\t2. *a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true,
@@ -424,6 +435,39 @@ int main(void)
 			bool rendered = diag_errors() == e0 && strstr(r.html.p, cases[k].shows);
 			ok(cases[k].refused ? refused : rendered, "%s: %s", cases[k].what,
 			   cases[k].refused ? "an error, nothing rendered" : "rendered");
+			markdown_result_free(&r);
+			buf_free(&txt);
+		}
+	}
+
+	/* '~' where no delimiter may be (helper-88): an opener or closer in raw HTML, a web address, a
+	 * link's destination or text is none the count may stop at or pair: "~a", emphasis marks, then
+	 * closers that cmark-gfm walks back through them all for. */
+	{
+		static const struct {
+			const char *head, *unit1;
+			int n1;
+			const char *unit2;
+			int n2;
+		} fakes[] = {
+		    {" ~a ", "*a ", 12000, "<b x=~~a> a~~ ", 12000},
+		    {" ~a ", "*a ", 20000, "www.a.com/~~a a~~ ", 20000},
+		    {" ~a ", "*a ", 15000, "a~~ ", 15000}, /* after "<b x=a~> " */
+		    {" ~~a [~a](#) ", "*a ", 100000, "a~ ", 4000},
+		};
+		static const char *const mid[] = {"", "", "<b x=a~> ", " a~ "};
+		for (size_t k = 0; k < sizeof fakes / sizeof *fakes; k++) {
+			struct buf txt = BUF_INIT;
+			buf_adds(&txt, fakes[k].head);
+			for (int i = 0; i < fakes[k].n1; i++)
+				buf_adds(&txt, fakes[k].unit1);
+			buf_adds(&txt, mid[k]);
+			for (int i = 0; i < fakes[k].n2; i++)
+				buf_adds(&txt, fakes[k].unit2);
+			size_t e0 = diag_errors();
+			md(txt.p, false, &r);
+			ok(diag_errors() == e0 + 1 && !strstr(r.html.p, "<p>"), "\"%s\", %d \"%s\", then %d \"%s%s\": an error, "
+			   "nothing rendered", fakes[k].head, fakes[k].n1, fakes[k].unit1, fakes[k].n2, mid[k], fakes[k].unit2);
 			markdown_result_free(&r);
 			buf_free(&txt);
 		}

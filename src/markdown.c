@@ -1411,7 +1411,11 @@ static bool in_web_word(struct inline_cost *c, const char *l, size_t n, size_t i
 	return c->wurl;
 }
 
-static void scan_inline(struct inline_cost *c, const char *l, size_t n)
+/* Reads line l[0, n) from its content at l[from] (after its quote markers and indentation). The
+ * prefix is read as the bytes before the content: a '>' there may be text, not a block quote's
+ * marker (4 spaces or a tab before it make a paragraph's lazy line: helper-89), and then a mark
+ * after it has punctuation before it, as cmark-gfm reads it. */
+static void scan_inline(struct inline_cost *c, const char *l, size_t n, size_t from)
 {
 	c->wpos = 0, c->wurl = false;
 	/* the bytes the loop acts on; the rest are passed over by the inner loop (which halved the
@@ -1422,7 +1426,7 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n)
 	 * 600,000 "a<b " is read once, not once per '<' (helper-73: 35 s) */
 	bool no_ticks[65] = {false}; /* no closing run of that length */
 	size_t esc = (size_t)-1;     /* the byte a backslash escaped last */
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = from; i < n; i++) {
 		while (i < n && !acted[(unsigned char)l[i]])
 			i++;
 		if (i >= n)
@@ -2136,7 +2140,7 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 		prev_prefix = l, prev_prefix_len = cs, prev_c = c, prev_cn = cn;
 		if (cn && !rows_sure)
 			para_bytes += cn + 1;
-		scan_inline(&ic, c, cn);
+		scan_inline(&ic, l, n, cs);
 		if (ic.work > MD_MAX_LINK_WORK) {
 			why = xasprintf("more than %d steps back at the links and images of this text (at each one it closes, "
 			                "cmark-gfm walks back through every emphasis mark and quote before it in its paragraph, "

@@ -395,6 +395,12 @@ int main(void)
 			 "'~' in a code span the autolink extension takes apart"},
 			{"", "Item ~~old~~ with [a link](x.md), `code` and <b>bold</b>.\n", NULL, 1500, "", 0, "", "<del>", false,
 			 "1,500 lines of one paragraph, each with a strikethrough, a link, code and HTML"},
+			/* helper-89: a '>' after 4 spaces or a tab is text on a paragraph's lazy line, not a quote's marker */
+			{"~~a\n", "    >~\n", NULL, 20000, "", 0, "", "<p>", true, "\"~~a\" then 20,000 lines \"    >~\""},
+			{"~~a\n", "\t>~\n", NULL, 20000, "", 0, "", "<p>", true, "\"~~a\" then 20,000 lines \"<tab>>~\""},
+			{"> ~~a\n", ">     >~\n", NULL, 20000, "", 0, "", "<p>", true, "the same in a block quote"},
+			{"", "> Quote line ~~old~~ with *emphasis* and \"quotes\".\n", NULL, 3000, "", 0, "", "<del>", false,
+			 "3,000 quoted lines of one paragraph with a strikethrough each"},
 			{"- a\n  b\n", "\t- *a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true, "items after an item's lazy line"},
 			{"- ```\n", "\t- *a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true, "items under an item that opens a fence"},
 			{"- a\n", "\t2. *a _b_ [c](d)\n", NULL, 7000, "", 0, "", "<p>", true,

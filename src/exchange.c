@@ -1000,16 +1000,19 @@ static void unit_error(struct import *im, const struct unit *x, const char *fmt,
 	free(msg);
 }
 
-/* Whether unit x is one to bring in; counts the fuzzy ones left out. */
+/* Whether unit x is one the import brings in: translated, not obsolete, fuzzy only with --fuzzy. */
+static bool brought_in(const struct import_opts *o, const struct unit *x)
+{
+	return !x->obsolete && *x->target && x->state != UNIT_UNTRANSLATED && (x->state != UNIT_FUZZY || o->fuzzy);
+}
+
+/* The same; counts the fuzzy ones left out. */
 static bool wanted(struct import *im, const struct unit *x)
 {
-	if (x->obsolete || !*x->target || x->state == UNIT_UNTRANSLATED)
-		return false;
-	if (x->state == UNIT_FUZZY && !im->opts->fuzzy) {
+	bool in = brought_in(im->opts, x);
+	if (!in && x->state == UNIT_FUZZY && !x->obsolete && *x->target)
 		im->fuzzy_left += !x->more_place;
-		return false;
-	}
-	return true;
+	return in;
 }
 
 /* Whether id is one of ours (unit.h); tools make up others (xliff2po turns a
@@ -2009,8 +2012,7 @@ static size_t merge_bases(struct import *im, const struct unit_list *u, bool *ke
 		b.n = 0, b.bad = false;
 		read_bases(x->comment, &b);
 		read_bases(x->note, &b);
-		bool in = !x->obsolete && *x->target && x->state != UNIT_UNTRANSLATED &&
-		          (x->state != UNIT_FUZZY || im->opts->fuzzy); /* what the import leaves out is not looked at */
+		bool in = brought_in(im->opts, x); /* what the import leaves out is not looked at */
 		if (b.bad && in)
 			diag_warn(im->path, x->at, x->at ? 1 : 0, "'%s': a vade-base comment that cannot be read (16 hexadecimal "
 			          "digits after \"" BASE_TAG "\"): the entry is taken as one without it, its text replacing the "
@@ -2100,7 +2102,7 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 			im.used[k] = id_of(x) != NULL;
 			continue;
 		}
-		bool in = !x->obsolete && *x->target && x->state != UNIT_UNTRANSLATED && (x->state != UNIT_FUZZY || opts->fuzzy);
+		bool in = brought_in(opts, x);
 		const char *bad = in ? unwritable(x->target, why) : NULL;
 		if (bad)
 			unit_error(&im, &u->v[k], "%s", bad);

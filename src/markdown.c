@@ -1280,6 +1280,13 @@ static void flanking(char prev, char next, bool left, bool *may, bool *sure)
 
 static void tilde_push(struct inline_cost *c, size_t len, bool sure_open, bool may_close);
 
+/* The tildes from from up to the top may be gone (one range holds every such stretch, taken wide). */
+static void tilde_unsettle(struct inline_cost *c, size_t from)
+{
+	c->unstable[0] = c->unstable[1] > c->unstable[0] && c->unstable[0] < from ? c->unstable[0] : from;
+	c->unstable[1] = c->ntildes > c->unstable[1] ? c->ntildes : c->unstable[1];
+}
+
 /* Whether tilde j is surely still on cmark-gfm's stack as far as pairs of '*' and '_' and earlier
  * '~' go. */
 static bool tilde_stable(const struct inline_cost *c, size_t j)
@@ -1336,10 +1343,20 @@ static void tilde_step(struct inline_cost *c, size_t len, char prev, char next, 
 		tilde_gap(c);
 	else
 		tilde_push(c, len, sure_open, may_close);
-	if (from != SIZE_MAX) {
-		c->unstable[0] = c->unstable[1] > c->unstable[0] && c->unstable[0] < from ? c->unstable[0] : from;
-		c->unstable[1] = c->ntildes > c->unstable[1] ? c->ntildes : c->unstable[1];
-	}
+	if (from != SIZE_MAX)
+		tilde_unsettle(c, from);
+}
+
+/* The '~' run l[i, r) of a line of n bytes (unsure: it may be no delimiter at all). The
+ * strikethrough extension reads at most 100 '~' at a time: what is left of a longer run, 1 or 2,
+ * is a run of its own after a '~' (helper-87); other runs are text. */
+static void tilde_run(struct inline_cost *c, const char *l, size_t n, size_t i, size_t r, bool unsure)
+{
+	size_t run = r - i, tail = run <= 2 ? run : run > 100 && run % 100 <= 2 ? run % 100 : 0;
+	if (tail)
+		tilde_step(c, tail, run <= 2 ? flank_class(l, n, i, true) : 'p', flank_class(l, n, r, false), unsure);
+	else
+		tilde_gap(c);
 }
 
 /* A tilde that may open, on the stack. */
@@ -1387,11 +1404,7 @@ static void tildes_within(struct inline_cost *c, const char *l, size_t n, size_t
 		size_t r = i;
 		while (r < to && l[r] == '~')
 			r++;
-		if (r - i <= 2 || (r - i > 100 && (r - i) % 100 <= 2))
-			tilde_step(c, r - i <= 2 ? r - i : (r - i) % 100, flank_class(l, n, i, true), flank_class(l, n, r, false),
-			           true);
-		else
-			tilde_gap(c);
+		tilde_run(c, l, n, i, r, true);
 		i = r - 1;
 	}
 }
@@ -1503,22 +1516,15 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n, size_t f
 			bool in_word = ch == '_' && i > 0 && r < n && word_byte(l[i - 1]) && word_byte(l[r]);
 			bool delim = !in_word && !((i == 0 || blank_byte(l[i - 1])) && (r == n || blank_byte(l[r])));
 			c->delims += delim;
-			/* the strikethrough extension reads at most 100 '~' at a time: what is left of a longer
-			 * run, 1 or 2, is a run of its own after a '~' (helper-87) */
-			size_t tail = r - i <= 2 ? r - i : r - i > 100 && (r - i) % 100 <= 2 ? (r - i) % 100 : 0;
-			if (delim && ch == '~' && tail)
-				tilde_step(c, tail, r - i <= 2 ? flank_class(l, n, i, true) : 'p', flank_class(l, n, r, false),
-				           c->murky || in_web_word(c, l, n, i));
+			if (delim && ch == '~')
+				tilde_run(c, l, n, i, r, c->murky || in_web_word(c, l, n, i));
 			else if (delim)
 				tilde_gap(c);
 			if (delim && ch != '~') { /* a pair of these may take away the tildes between */
 				if (r < n && !blank_byte(l[r]) && c->star_low == SIZE_MAX)
 					c->star_low = c->ntildes;
-				if (i > 0 && !blank_byte(l[i - 1]) && c->star_low != SIZE_MAX) {
-					c->unstable[0] = c->unstable[1] > c->unstable[0] && c->unstable[0] < c->star_low ? c->unstable[0]
-					                                                                                 : c->star_low;
-					c->unstable[1] = c->ntildes > c->unstable[1] ? c->ntildes : c->unstable[1];
-				}
+				if (i > 0 && !blank_byte(l[i - 1]) && c->star_low != SIZE_MAX)
+					tilde_unsettle(c, c->star_low);
 			}
 			i = r - 1;
 			continue;

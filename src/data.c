@@ -208,7 +208,7 @@ static void check_ui_names(struct site *s)
 			free(src);
 		} else if (l >= 0 && first[2 * l + status]) {
 			char *src = xasprintf("content/i18n/%s", first[2 * l + status]);
-			diag_error(src, 0, 0, "content/i18n/%s is the same language's %s (language tags are read in any case); "
+			diag_error(src, 0, 0, "content/i18n/%s is the same language's %s (language tags are read in any case, and _ as -); "
 			           "keep one of the two", names[i], status ? "translation records" : "strings");
 			free(src);
 		} else if (l >= 0) {

@@ -22,13 +22,15 @@ struct yml_doc *site_load_yaml(struct site *s, const char *src, bool need_map);
 /* True for text shaped like a BCP 47 language tag ("fr", "pt-BR", "zh-Hant"). */
 bool site_lang_code_valid(const char *c);
 /* The language a file name's suffix code[0, n) names ("step.pt-br.md"),
- * case aside as BCP 47 says: the index of the site's language, -1 when the
+ * case aside as BCP 47 says and '_' read as '-' as in a POSIX locale name
+ * ("step.pt_BR.md" is pt-BR's): the index of the site's language, -1 when the
  * suffix does not look like a language tag (it is part of the name), or -2
  * when it looks like one the site lacks, with *hint the site's code nearest
  * to it (or NULL; borrowed). */
 int site_lang_suffix(const struct site *s, const char *code, size_t n, const char **hint);
 /* The advice for such a suffix: "did you mean 'pt-BR'? or vade i18n add
- * pt-bt adds it", or the second half alone without a hint. Caller frees. */
+ * pt-BT adds it" (the tag as that command takes it), or the second half
+ * alone without a hint. Caller frees. */
 char *site_lang_advice(const char *code, size_t n, const char *hint);
 
 /* data.c: the YAML files of content/data/ into s->data (translations checked against

@@ -349,11 +349,23 @@ static bool find_theme(struct site *s)
 	return s->theme_dir != NULL;
 }
 
-/* Language tags are compared case aside (BCP 47): "pt-br" is "pt-BR". */
+/* Whether a[0, n) names the tag b: language tags are compared case aside (BCP 47 section 2.1.1: "pt-br"
+ * is "pt-BR"), and a file's '_' is a '-', as in a POSIX locale name ("fr_FR.yaml", "guide.pt_BR.md",
+ * as translators' tools name files; i18n.c's file_lang reads imports so). */
+static bool same_tag(const char *a, size_t n, const char *b)
+{
+	if (strlen(b) != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (tolower((unsigned char)(a[i] == '_' ? '-' : a[i])) != tolower((unsigned char)b[i]))
+			return false;
+	return true;
+}
+
 static int lang_index(const struct site *s, const char *code, size_t n)
 {
 	for (size_t i = 0; i < s->nlangs; i++)
-		if (strlen(s->langs[i].code) == n && !strncasecmp(s->langs[i].code, code, n))
+		if (same_tag(code, n, s->langs[i].code))
 			return (int)i;
 	return -1;
 }
@@ -373,7 +385,7 @@ int site_lang_suffix(const struct site *s, const char *code, size_t n, const cha
 	if (n >= sizeof low)
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		low[i] = (char)tolower((unsigned char)code[i]);
+		low[i] = code[i] == '_' ? '-' : (char)tolower((unsigned char)code[i]);
 	low[n] = '\0';
 	/* well-formed as BCP 47 says, as vade i18n add takes it: "ext4" (mkfs.ext4.md) is none, and part
 	 * of the name (helper-86: 57 tldr pages were left out as in a language "ext4" that cannot be added) */
@@ -404,8 +416,16 @@ int site_lang_suffix(const struct site *s, const char *code, size_t n, const cha
 /* The "did you mean" or "vade i18n add" advice for a suffix that names no language of the site. Caller frees. */
 char *site_lang_advice(const char *code, size_t n, const char *hint)
 {
-	return hint ? xasprintf("did you mean '%s'? or vade i18n add %.*s adds it", hint, (int)n, code)
-	            : xasprintf("vade i18n add %.*s adds it", (int)n, code);
+	char *t = xstrndup(code, n), *why = NULL, *canon;
+	for (char *c = t; *c; c++)
+		*c = *c == '_' ? '-' : *c;
+	if ((canon = langtag_canon(t, &why))) /* as vade i18n add takes it: "fr_fr" is fr-FR */
+		free(t), t = canon;
+	free(why);
+	char *a = hint ? xasprintf("did you mean '%s'? or vade i18n add %s adds it", hint, t)
+	               : xasprintf("vade i18n add %s adds it", t);
+	free(t);
+	return a;
 }
 
 char *site_i18n_file(const struct site *s, size_t lang, const char *ext)
@@ -414,7 +434,7 @@ char *site_i18n_file(const struct site *s, size_t lang, const char *ext)
 	size_t n = tree_list(&s->tree, "content/i18n", &names), cl = strlen(s->langs[lang].code), el = strlen(ext);
 	char *found = NULL;
 	for (size_t i = 0; i < n; i++) {
-		if (!found && strlen(names[i]) == cl + el && !strncasecmp(names[i], s->langs[lang].code, cl) &&
+		if (!found && strlen(names[i]) == cl + el && same_tag(names[i], cl, s->langs[lang].code) &&
 		    !strcmp(names[i] + cl, ext))
 			found = xasprintf("content/i18n/%s", names[i]);
 		free(names[i]);

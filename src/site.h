@@ -159,10 +159,11 @@ const struct yml_node *site_data_item(const struct data_file *df, const char *id
  * searched, whatever the number of data files. */
 const struct data_file *site_data_file(const struct site *s, const char *name, int lang);
 /* content/i18n/<lang><ext> (ext ".yaml" or ".status.yaml"), the code in
- * any case ("pt-br.yaml" for pt-BR: BCP 47 tags are case-insensitive); the
+ * any case and with '_' for '-' ("pt-br.yaml", "pt_BR.yaml" for pt-BR: BCP 47
+ * tags are case-insensitive, POSIX locale names use '_'); the
  * code as site.yaml writes it when no such file exists. Caller frees. */
 char *site_i18n_file(const struct site *s, size_t lang, const char *ext);
-/* The index of the language with BCP 47 tag code in s->langs (case aside), or -1. */
+/* The index of the language with BCP 47 tag code in s->langs (case aside, '_' as '-'), or -1. */
 int site_lang(const struct site *s, const char *code);
 /* A UI string for a language: content/i18n/<lang>.yaml, then the theme's,
  * then the same for the default language; NULL when none has it as text.

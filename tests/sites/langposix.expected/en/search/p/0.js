@@ -1,0 +1,1 @@
+vadeSearch.pages("en", 0, {"0":{"url":"../index.html","title":"Home","text":"Home The home page, in English only. Sections Other Step"},"1":{"url":"../other/index.html","title":"Other","text":"Other English only."},"2":{"url":"../step/index.html","title":"Step","text":"Step English text. Apple Banana"}});

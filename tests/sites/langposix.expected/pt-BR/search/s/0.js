@@ -1,0 +1,1 @@
+vadeSearch.shard("pt-BR", 0, {"banana":[2,1],"br":[2,2],"em":[2,1],"english":[0,1,1,1],"file":[2,1],"home":[0,302],"in":[0,1],"items":[2,1],"maca":[2,1],"md":[2,1],"only":[0,1,1,1],"other":[0,1,1,301],"page":[0,1],"passo":[0,1,2,301],"portugues":[2,1],"pt":[2,2],"sections":[0,101],"step":[2,1],"texto":[2,1],"the":[0,1],"yaml":[2,1]});

@@ -1,6 +1,7 @@
 /* deps.c — what each unit read, its digests, and the record a rebuild reads
  * (see deps.h). */
 #include "deps.h"
+#include "diag.h"
 #include "load.h"
 #include "output.h"
 #include "resolve.h"
@@ -12,6 +13,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -398,6 +400,9 @@ void deps_unit_clear(struct deps_unit *u)
 		}
 		for (uint32_t i = 0; i < u->ncites; i++)
 			free(u->cites[i]);
+		diag_kept_free(u->warns, u->nwarns);
+	} else {
+		free(u->warns); /* its strings are the record's */
 	}
 	search_terms_free(u->terms);
 	free(u->sets);
@@ -417,22 +422,24 @@ void deps_unit_clear(struct deps_unit *u)
  * output folder. Every field is 8-byte aligned: strings are a u64 length, the bytes, a
  * NUL, padding; lists a u64 count then their items.
  *
- *   head "vade-deps 2\n" (16 bytes), u64 global[2], npages, nlangs
+ *   head "vade-deps 4\n" (16 bytes), u64 global[2], npages, nlangs
  *   u64 digests[(npages * nlangs + 1) * DEP_NGROUPS] (the pages' slots, then the site's)
  *   u64 nsets; each: u64 n, u32 ids[n] (padded)
  *   per slot: u64 known; when known:
- *     u64 nwritten, nnotes, nsets, nouts, nids, nchecks, indexed, ncites
+ *     u64 nwritten, nnotes, nsets, nouts, nids, nchecks, indexed, ncites, nwarns
  *     u32 notes[nnotes] (padded), u32 sets[nsets] (padded)
  *     outs: each i64 stamp[STAMP] then the name
  *     ids: each a string
  *     checks: each i64 line, col, target, then src and frag
  *     cites: each a string
+ *     warns: each i64 line, col, then path and message
  *     indexed: u64 n, len, then the terms' text[len] and scores u16[n] (each padded)
  *   u64 nfiles; each: i64 stamp[STAMP], u64 key, the name
  *   u64 XXH3-64 of all before */
 
-#define DEPS_HEAD "vade-deps 3\n\0\0\0"
+#define DEPS_HEAD "vade-deps 4\n\0\0\0"
 #define STAMP FILE_VERSION
+#define UNIT_HEAD 9 /* a unit's u64 counts: nwritten .. nwarns */
 
 static void put_ids(struct buf *b, const uint32_t *v, size_t n)
 {
@@ -547,7 +554,8 @@ char *deps_write(const char *out_dir, const uint64_t global[2], size_t npages, s
 		if (!known)
 			continue;
 		bool indexed = u->indexed && u->terms;
-		uint64_t head[8] = {u->nwritten, u->nnotes, u->nsets, u->nouts, u->nids, u->nchecks, indexed, u->ncites};
+		uint64_t head[UNIT_HEAD] = {u->nwritten, u->nnotes, u->nsets, u->nouts, u->nids, u->nchecks, indexed, u->ncites,
+		                    u->nwarns};
 		buf_add(b, head, sizeof head);
 		put_ids(b, u->notes, u->nnotes);
 		put_ids(b, u->sets, u->nsets);
@@ -566,6 +574,12 @@ char *deps_write(const char *out_dir, const uint64_t global[2], size_t npages, s
 		}
 		for (uint32_t i = 0; i < u->ncites; i++)
 			bin_put_str(b, u->cites[i]);
+		for (uint32_t i = 0; i < u->nwarns; i++) {
+			int64_t v[2] = {u->warns[i].line, u->warns[i].col};
+			buf_add(b, v, sizeof v);
+			bin_put_str(b, u->warns[i].path);
+			bin_put_str(b, u->warns[i].msg);
+		}
 		if (indexed) {
 			bin_put_u64(b, u->terms->n);
 			bin_put_u64(b, u->terms->len);
@@ -646,11 +660,14 @@ struct deps_record {
  * With stamps_fd >= 0, false as soon as an output's stamp differs. */
 static bool rd_unit(struct bin_rd *r, struct deps_unit *u, int stamps_fd, const struct deps_record *rec)
 {
-	uint64_t head[8];
-	for (int i = 0; i < 8; i++)
+	uint64_t head[UNIT_HEAD];
+	for (int i = 0; i < UNIT_HEAD; i++)
 		head[i] = bin_u64(r);
-	if (!r->ok || head[1] > UINT32_MAX || head[2] > UINT32_MAX || head[3] > UINT32_MAX || head[4] > UINT32_MAX ||
-	    head[5] > UINT32_MAX || head[7] > UINT32_MAX) {
+	/* each item takes 8 bytes or more: a count past what is left is a damaged record, not an allocation */
+	uint64_t left = r->ok ? (uint64_t)(r->end - r->p) / 8 : 0;
+	left = left < UINT32_MAX ? left : UINT32_MAX;
+	if (!r->ok || head[1] > UINT32_MAX || head[2] > UINT32_MAX || head[3] > left || head[4] > left ||
+	    head[5] > left || head[7] > left || head[8] > left) {
 		r->ok = false;
 		return false;
 	}
@@ -667,7 +684,7 @@ static bool rd_unit(struct bin_rd *r, struct deps_unit *u, int stamps_fd, const 
 		*u = (struct deps_unit){.known = true, .borrowed = true, .nwritten = (uint32_t)head[0],
 		                        .notes = (dep_id *)notes, .nnotes = (uint32_t)head[1], .nsets = (uint32_t)head[2],
 		                        .nouts = (uint32_t)head[3], .nids = (uint32_t)head[4], .nchecks = (uint32_t)head[5],
-		                        .indexed = head[6] != 0, .ncites = (uint32_t)head[7]};
+		                        .indexed = head[6] != 0, .ncites = (uint32_t)head[7], .nwarns = (uint32_t)head[8]};
 		u->sets = xmalloc((head[2] + 1) * sizeof *u->sets);
 		if (head[2])
 			memcpy(u->sets, sets, head[2] * sizeof *sets);
@@ -676,6 +693,7 @@ static bool rd_unit(struct bin_rd *r, struct deps_unit *u, int stamps_fd, const 
 		u->ids = xcalloc(head[4] + 1, sizeof *u->ids);
 		u->checks = xcalloc(head[5] + 1, sizeof *u->checks);
 		u->cites = xcalloc(head[7] + 1, sizeof *u->cites);
+		u->warns = xcalloc(head[8] + 1, sizeof *u->warns);
 	}
 	for (uint64_t i = 0; i < head[3] && r->ok; i++) {
 		const int64_t *st = bin_skip(r, STAMP * 8);
@@ -710,6 +728,15 @@ static bool rd_unit(struct bin_rd *r, struct deps_unit *u, int stamps_fd, const 
 		const char *cite = bin_str(r);
 		if (u)
 			u->cites[i] = (char *)cite;
+	}
+	for (uint64_t i = 0; i < head[8] && r->ok; i++) {
+		const int64_t *v = bin_skip(r, 16);
+		const char *path = bin_str(r), *msg = bin_str(r);
+		if (!r->ok)
+			break;
+		r->ok = v[0] >= 0 && v[0] <= INT_MAX && v[1] >= 0 && v[1] <= INT_MAX;
+		if (u)
+			u->warns[i] = (struct diag_kept){(char *)path, (int)v[0], (int)v[1], (char *)msg};
 	}
 	if (head[6] != 0 && r->ok) {
 		uint64_t n = bin_u64(r), len = bin_u64(r);
@@ -824,7 +851,7 @@ bool deps_unchanged(const struct deps_record *rec, size_t slot, int out_fd)
 		return false;
 	/* deps_read walked every unit: the offsets hold */
 	const char *at = rec->map.p + rec->unit[slot];
-	uint64_t head[8];
+	uint64_t head[UNIT_HEAD];
 	memcpy(head, at, sizeof head);
 	const uint32_t *notes = (const uint32_t *)(at + sizeof head);
 	const uint32_t *sets = notes + ((head[1] * 4 + 7) & ~(uint64_t)7) / 4;

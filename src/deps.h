@@ -33,8 +33,12 @@
  * record; what a search result shows of them (search.h: p/<g>.js) from the
  * files the last build wrote, whose stamps the record keeps too.
  *
- * Conservative: a missing, damaged or foreign record, a global change, or a
- * last build with warnings (the state record is then forgotten: state.h)
+ * The warnings a unit's render reported are kept with it and said again by
+ * a build that takes it from the record, so a site with warnings rebuilds
+ * as incrementally as one without (a build with warnings only never stops
+ * early as state.h's does: it runs, and says them).
+ *
+ * Conservative: a missing, damaged or foreign record, or a global change,
  * means every unit renders. What a cached partial (template.h) read is kept
  * with its output as a shared set, noted by every unit that uses it, so the
  * record holds each section navigation's notes once.
@@ -52,6 +56,7 @@ struct site;
 struct resolved;
 struct buf;
 struct search_terms;
+struct diag_kept;
 
 enum dep_group { DEP_OWN, DEP_META, DEP_STATUS, DEP_KIDS, DEP_NGROUPS };
 
@@ -118,6 +123,8 @@ struct deps_unit {
 	uint32_t nchecks;
 	char **cites;                     /* the sources its texts cite (keys), for the check of uncited ones */
 	uint32_t ncites;
+	struct diag_kept *warns;          /* the warnings its render reported, said again when it is taken */
+	uint32_t nwarns;
 	bool indexed;                     /* terms hold its page's search terms (search.h) */
 	struct search_terms *terms;       /* owned; from the record, borrowing its bytes */
 };

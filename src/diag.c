@@ -18,6 +18,39 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct diag *list;
 static size_t count, cap, nerrors, nwarnings;
 
+/* This thread's keep (diag_keep_begin), when on. */
+static _Thread_local struct {
+	bool on;
+	struct diag_kept *v;
+	size_t n, cap;
+} keep;
+
+void diag_keep_begin(void)
+{
+	keep.on = true;
+	keep.v = NULL;
+	keep.n = keep.cap = 0;
+}
+
+struct diag_kept *diag_keep_end(size_t *n)
+{
+	struct diag_kept *v = keep.v;
+	*n = keep.n;
+	keep.on = false;
+	keep.v = NULL;
+	keep.n = keep.cap = 0;
+	return v;
+}
+
+void diag_kept_free(struct diag_kept *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].path);
+		free(v[i].msg);
+	}
+	free(v);
+}
+
 void diag_report(enum diag_level level, const char *path, int line, int col,
                  const char *fmt, ...)
 {
@@ -27,6 +60,13 @@ void diag_report(enum diag_level level, const char *path, int line, int col,
 	buf_vaddf(&m, fmt, ap);
 	va_end(ap);
 
+	if (keep.on && level == DIAG_WARNING) {
+		if (keep.n == keep.cap) {
+			keep.cap = keep.cap ? keep.cap * 2 : 4;
+			keep.v = xrealloc(keep.v, keep.cap * sizeof *keep.v);
+		}
+		keep.v[keep.n++] = (struct diag_kept){xstrdup(path ? path : "vade"), line, col, xstrdup(m.p)};
+	}
 	pthread_mutex_lock(&lock);
 	if (count == cap) {
 		cap = cap ? cap * 2 : 16;

@@ -40,6 +40,20 @@ struct text_cursor {
  * text's start when p is inexact; 0, 0 (the whole file) when p's line is not known. */
 void diag_place(const struct text_place *p, int l, int c, int *line, int *col);
 
+/* A warning kept as reported (diag_keep_begin), owned. */
+struct diag_kept {
+	char *path;
+	int line, col;
+	char *msg;
+};
+/* From now on the warnings reported on this thread are kept too, until diag_keep_end() gives them
+ * back, in the order reported: *n of them, malloc'd (NULL for none; free with diag_kept_free). A
+ * unit's (deps.h), so that a build that takes it from the record says them again. One keep per
+ * thread at a time; errors are not kept (a build with errors records nothing). */
+void diag_keep_begin(void);
+struct diag_kept *diag_keep_end(size_t *n);
+void diag_kept_free(struct diag_kept *v, size_t n);
+
 size_t diag_errors(void);
 size_t diag_warnings(void);
 /* Prints every diagnostic so far to stderr, sorted by path, line, column, and forgets them. */

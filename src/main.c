@@ -127,7 +127,7 @@ static bool theme_covered(const struct args *a, const struct site *s, const stru
  * (serve_quiet(watch)): a walk of every input, a tenth of a one-page rebuild at 10,000
  * pages, where inotify already watches each folder. True when they were. */
 static bool record_state(const struct args *a, const char *dir, const struct site *s, const struct state_rec *rec,
-                         const struct state_digest *pre, size_t pages, struct watcher *watch)
+                         const struct state_digest *pre, size_t pages, struct watcher *watch, bool warned)
 {
 	char *real;
 	bool covered = theme_covered(a, s, rec, &real);
@@ -139,7 +139,9 @@ static bool record_state(const struct args *a, const char *dir, const struct sit
 	else
 		same = same && state_inputs(a->site, dir, theme, a->jobs, &post, NULL) && post.lo == pre->lo &&
 		       post.hi == pre->hi;
-	state_record(dir, same ? &post : NULL, theme, pages, s->nlangs);
+	/* A build with warnings records no inputs: the next one runs and says them again (its units
+	 * taken from the deps record say theirs: deps.h). */
+	state_record(dir, same && !warned ? &post : NULL, theme, pages, s->nlangs);
 	free(real);
 	return same;
 }
@@ -186,6 +188,7 @@ struct recording {
 	const struct state_digest *pre;
 	size_t pages;
 	struct watcher *watch;
+	bool warned;
 };
 
 /* mimalloc's, in build/vade (Makefile: ALLOC_LIBS); the sanitizer and fuzz builds link
@@ -207,7 +210,7 @@ static void keep_freed_memory(void)
 static bool record_state_vouch(void *ctx)
 {
 	const struct recording *r = ctx;
-	return record_state(r->a, r->dir, r->s, r->rec, r->pre, r->pages, r->watch);
+	return record_state(r->a, r->dir, r->s, r->rec, r->pre, r->pages, r->watch, r->warned);
 }
 
 /* `vade build` (write) or `vade check`; watch: vade serve's, for a rebuild (else NULL). */
@@ -298,16 +301,9 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 			committed = true;
 			printf("vade: %zu pages in %zu language%s into %s, %zu file%s written (%.2f s)\n", pages, s->nlangs,
 			       s->nlangs == 1 ? "" : "s", dir, changed, changed == 1 ? "" : "s", monotonic_seconds() - t0);
-			/* A build with warnings is not recorded: the next one runs and says them again. */
-			if (diag_warnings() == 0) {
-				/* Inputs that changed while the build read them: nothing it noted can be vouched for. */
-				struct recording rc = {a, dir, s, &rec, digested ? &inputs : NULL, pages, watch};
-				render_deps_finish(deps, dir, record_state_vouch, &rc);
-			} else {
-				state_forget(dir);
-				deps_forget(dir);
-				render_deps_finish(deps, NULL, NULL, NULL);
-			}
+			/* Inputs that changed while the build read them: nothing it noted can be vouched for. */
+			struct recording rc = {a, dir, s, &rec, digested ? &inputs : NULL, pages, watch, diag_warnings() > 0};
+			render_deps_finish(deps, dir, record_state_vouch, &rc);
 			deps = NULL;
 		}
 	} else if (ok) {

@@ -688,6 +688,8 @@ static bool reuse_unit(struct worker *w, const struct page *p, size_t lang, size
 		output_keep(sh->o->out, u->outs[i]);
 	for (uint32_t i = 0; i < u->ncites; i++)
 		cite_refs_mark(&s->refs, u->cites[i]);
+	for (uint32_t i = 0; i < u->nwarns; i++) /* said again, as its render said them */
+		diag_warn(u->warns[i].path, u->warns[i].line, u->warns[i].col, "%s", u->warns[i].msg);
 	for (uint32_t i = 0; i < u->nchecks; i++) {
 		struct check *c = xmalloc(sizeof *c);
 		*c = (struct check){xstrdup(u->checks[i].src), u->checks[i].line, u->checks[i].col, u->checks[i].target,
@@ -713,6 +715,9 @@ static void unit_done(struct worker *w, size_t slot, size_t checks_from, size_t 
 	struct shared *sh = w->sh;
 	struct deps_unit *u = &sh->units[slot];
 	deps_unit_end(w->dk, u);
+	size_t nwarns;
+	u->warns = diag_keep_end(&nwarns);
+	u->nwarns = (uint32_t)nwarns;
 	u->nwritten = (uint32_t)written;
 	u->nouts = (uint32_t)w->outs.n;
 	u->outs = (char **)w->outs.v;
@@ -775,6 +780,7 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 	if (sh->prev && !sh->force[slot] && deps_unchanged(sh->prev, slot, sh->out_fd) && reuse_unit(w, p, lang, slot))
 		return;
 	deps_unit_begin(w->dk);
+	diag_keep_begin();
 	w->unit_unstable = false;
 	deps_note(w->dk, slot, DEP_OWN);
 	if (w->indexing) /* its search entry shows its title */

@@ -694,11 +694,3 @@ void state_record(const char *out_dir, const struct state_digest *inputs, const 
 	}
 	free(path);
 }
-
-void state_forget(const char *out_dir)
-{
-	char *path = record_path(out_dir);
-	if (path)
-		unlink(path);
-	free(path);
-}

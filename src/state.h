@@ -16,7 +16,8 @@
  * Conservative by design: a symbolic link among the inputs, an unreadable file,
  * a missing or damaged record, warnings in the last build, an input changed
  * during the last build, or any change to any file of the output folder's list
- * means a full build. Every name counts, dot files and backup files included
+ * means the build runs (rendering what deps.h's record says changed: a build
+ * with warnings runs to say them again, and renders only what changed). Every name counts, dot files and backup files included
  * (a template may include them). Left: a file changed during a build and
  * changed back before it ends is not seen.
  *
@@ -85,8 +86,5 @@ bool state_fresh(const char *out_dir, const struct state_rec *r, const struct st
  * out_dir's stamp. Best effort: a record that cannot be written only means a full build. */
 void state_record(const char *out_dir, const struct state_digest *inputs, const char *theme_dir, size_t pages,
                   size_t nlangs);
-
-/* Removes out_dir's record (after a build with warnings: the next one runs, and says them). */
-void state_forget(const char *out_dir);
 
 #endif

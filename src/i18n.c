@@ -24,7 +24,7 @@ int i18n_translation_lang(const struct site *s, const char *code)
 	int l = site_lang(s, code);
 	if (l > 0)
 		return l;
-	char *why = NULL, *tag = l == 0 ? NULL : langtag_canon(code, &why);
+	char *why = NULL, *tag = l == 0 ? NULL : langtag_canon_locale(code, &why);
 	if (l == 0)
 		fprintf(stderr, "vade: '%s' is the default language of this site, not a translation language\n", code);
 	else if (tag && site_lang(s, tag) > 0)

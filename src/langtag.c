@@ -127,6 +127,16 @@ char *langtag_canon(const char *tag, char **why)
 	return c;
 }
 
+char *langtag_canon_locale(const char *tag, char **why)
+{
+	char *t = xstrdup(tag);
+	for (char *c = t; *c; c++)
+		*c = *c == '_' ? '-' : *c;
+	char *canon = langtag_canon(t, why);
+	free(t);
+	return canon;
+}
+
 /* The tag's script subtag (4 letters after the language and extlangs), or NULL. */
 static const char *tag_script(const char *tag)
 {

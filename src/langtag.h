@@ -14,6 +14,10 @@
  * script title, region upper case: "pt-BR", "sr-Latn", "zh-Hant-TW"), or
  * NULL with the reason, a sentence, in *why. Caller frees either. */
 char *langtag_canon(const char *tag, char **why);
+/* langtag_canon() of a tag written as a POSIX locale name's language and
+ * territory ("pt_BR", "sr_Latn_RS": each '_' read as '-'), as people type
+ * tags and translators' tools name files. */
+char *langtag_canon_locale(const char *tag, char **why);
 /* "rtl" for a tag whose script subtag is written right to left (Arab, Hebr,
  * Syrc, Thaa, Nkoo, Adlm, Rohg) or, without one, whose language is (ar, he,
  * fa, ur, ps, sd, ug, yi, dv, ckb); else "ltr". Static. */

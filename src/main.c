@@ -446,7 +446,7 @@ static int cmd_i18n(const struct args *a, char **arg, int n)
 		if (n != 2)
 			return usage_error("%s", "usage: vade i18n add LANG [--name NAME] [--dir rtl|ltr]");
 		char *why;
-		if (!(tag = langtag_canon(arg[1], &why))) {
+		if (!(tag = langtag_canon_locale(arg[1], &why))) { /* "pt_BR", as a locale names it, is pt-BR */
 			fprintf(stderr, "vade: '%s' is not a language tag (BCP 47, such as de, pt-BR, sr-Latn): %s\n", arg[1],
 			        why);
 			free(why);

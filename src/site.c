@@ -417,9 +417,7 @@ int site_lang_suffix(const struct site *s, const char *code, size_t n, const cha
 char *site_lang_advice(const char *code, size_t n, const char *hint)
 {
 	char *t = xstrndup(code, n), *why = NULL, *canon;
-	for (char *c = t; *c; c++)
-		*c = *c == '_' ? '-' : *c;
-	if ((canon = langtag_canon(t, &why))) /* as vade i18n add takes it: "fr_fr" is fr-FR */
+	if ((canon = langtag_canon_locale(t, &why))) /* as vade i18n add writes it: "fr_fr" is fr-FR */
 		free(t), t = canon;
 	free(why);
 	char *a = hint ? xasprintf("did you mean '%s'? or vade i18n add %s adds it", hint, t)

@@ -48,6 +48,18 @@ int main(void)
 	bad("de-", "empty subtag");
 	bad("de--CH", "empty subtag");
 	bad("de_DE", "other than the letters");
+	/* as a POSIX locale writes it, for vade i18n add and file suffixes: '_' is '-' */
+	{
+		char *why = NULL, *c = langtag_canon_locale("pt_br", &why);
+		is_str(c ? c : why, "pt-BR", "pt_br as a locale name is pt-BR");
+		free(c), free(why), why = NULL;
+		c = langtag_canon_locale("sr_latn_RS", &why);
+		is_str(c ? c : why, "sr-Latn-RS", "sr_latn_RS as a locale name is sr-Latn-RS");
+		free(c), free(why), why = NULL;
+		c = langtag_canon_locale("de_DE.UTF-8", &why);
+		ok(!c && why, "de_DE.UTF-8 (with a codeset) is refused");
+		free(c), free(why);
+	}
 	bad("de DE", "other than the letters");
 	bad("dé", "other than the letters");
 	bad("d", "not a language subtag of 2 or 3 letters");

@@ -59,20 +59,15 @@ static void index_ids(struct data_file *df)
 		check_ids(df, root, NULL, true);
 }
 
-/* references.json or references.<lang>.json: the bibliography in CSL-JSON. */
-static bool is_bib_json(const char *name)
+/* references.json or references.<lang>.json: the bibliography in CSL-JSON (a suffix read as
+ * site_lang_suffix() reads it, "pt_BR" included; another is no bibliography). */
+static bool is_bib_json(const struct site *s, const char *name)
 {
 	size_t n = strlen(name);
-	char lang[32];
+	const char *hint;
 	if (n < 15 || strncmp(name, "references.", 11) || strcmp(name + n - 5, ".json"))
 		return false;
-	if (n == 15)
-		return true;
-	if (n - 16 >= sizeof lang)
-		return false;
-	memcpy(lang, name + 11, n - 16);
-	lang[n - 16] = '\0';
-	return site_lang_code_valid(lang);
+	return n == 15 || site_lang_suffix(s, name + 11, n - 16, &hint) != -1;
 }
 
 void data_load(struct site *s)
@@ -83,7 +78,7 @@ void data_load(struct site *s)
 	for (size_t i = 0; i < nall; i++) {
 		size_t n = strlen(all[i]);
 		char *rel = xasprintf("content/data/%s", all[i]);
-		if (n > 5 && (!strcmp(all[i] + n - 5, ".yaml") || is_bib_json(all[i])) &&
+		if (n > 5 && (!strcmp(all[i] + n - 5, ".yaml") || is_bib_json(s, all[i])) &&
 		    tree_kind(&s->tree, rel, NULL) == TREE_FILE)
 			vec_push(&names, all[i]);
 		else

@@ -42,6 +42,30 @@ struct diag_kept *diag_keep_end(size_t *n)
 	return v;
 }
 
+size_t diag_keep_mark(void)
+{
+	return keep.on ? keep.n : 0;
+}
+
+struct diag_kept *diag_keep_since(size_t mark, size_t *n)
+{
+	*n = keep.on && keep.n > mark ? keep.n - mark : 0;
+	if (!*n)
+		return NULL;
+	struct diag_kept *v = xcalloc(*n, sizeof *v);
+	for (size_t i = 0; i < *n; i++) {
+		const struct diag_kept *k = &keep.v[mark + i];
+		v[i] = (struct diag_kept){xstrdup(k->path), k->line, k->col, xstrdup(k->msg)};
+	}
+	return v;
+}
+
+void diag_say_again(const struct diag_kept *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		diag_report(DIAG_WARNING, v[i].path, v[i].line, v[i].col, "%s", v[i].msg);
+}
+
 void diag_kept_free(struct diag_kept *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -99,8 +123,9 @@ static int cmp(const void *a, const void *b)
 	return strcmp(x->msg, y->msg);
 }
 
-void diag_flush(void)
+size_t diag_flush(void)
 {
+	size_t warned = 0;
 	pthread_mutex_lock(&lock);
 	xqsort(list, count, sizeof *list, cmp);
 	for (size_t i = 0; i < count; i++) {
@@ -108,6 +133,7 @@ void diag_flush(void)
 		/* The same problem seen from several languages or workers is said once. */
 		if (i > 0 && !cmp(d, &list[i - 1]))
 			continue;
+		warned += d->level == DIAG_WARNING;
 		const char *lv = d->level == DIAG_ERROR ? "error" : "warning";
 		if (d->line > 0)
 			fprintf(stderr, "%s:%d:%d: %s: %s\n", d->path, d->line, d->col > 0 ? d->col : 1, lv, d->msg);
@@ -122,6 +148,7 @@ void diag_flush(void)
 	list = NULL;
 	count = cap = 0;
 	pthread_mutex_unlock(&lock);
+	return warned;
 }
 
 void diag_reset(void)

@@ -53,11 +53,19 @@ struct diag_kept {
 void diag_keep_begin(void);
 struct diag_kept *diag_keep_end(size_t *n);
 void diag_kept_free(struct diag_kept *v, size_t n);
+/* Where this thread's keep stands (0 when none is on), and copies of what it kept since mark:
+ * the warnings of a part rendered once and used again (a cached partial's, template.c), to be
+ * said again with diag_say_again() by each unit that uses it. */
+size_t diag_keep_mark(void);
+struct diag_kept *diag_keep_since(size_t mark, size_t *n);
+void diag_say_again(const struct diag_kept *v, size_t n);
 
 size_t diag_errors(void);
 size_t diag_warnings(void);
-/* Prints every diagnostic so far to stderr, sorted by path, line, column, and forgets them. */
-void diag_flush(void);
+/* Prints every diagnostic so far to stderr, sorted by path, line, column, and forgets them: each
+ * once, however often it was reported (by several languages, workers or units). Returns how
+ * many warnings it printed. */
+size_t diag_flush(void);
 /* Prints what is pending and starts counting from zero (a new build in vade serve). */
 void diag_reset(void);
 

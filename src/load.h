@@ -23,7 +23,9 @@ struct yml_doc *site_load_yaml(struct site *s, const char *src, bool need_map);
 bool site_lang_code_valid(const char *c);
 /* The language a file name's suffix code[0, n) names ("step.pt-br.md"),
  * case aside as BCP 47 says and '_' read as '-' as in a POSIX locale name
- * ("step.pt_BR.md" is pt-BR's): the index of the site's language, -1 when the
+ * ("step.pt_BR.md" is pt-BR's; a suffix with '_' that names none of the
+ * site's counts as a tag only in a locale's shape, "fr_FR", so "how_to" is
+ * part of the name): the index of the site's language, -1 when the
  * suffix does not look like a language tag (it is part of the name), or -2
  * when it looks like one the site lacks, with *hint the site's code nearest
  * to it (or NULL; borrowed). */

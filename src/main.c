@@ -75,8 +75,7 @@ static int default_jobs(void)
 
 static int finish(bool strict)
 {
-	size_t errs = diag_errors(), warns = diag_warnings();
-	diag_flush();
+	size_t errs = diag_errors(), warns = diag_flush(); /* each said once, as printed */
 	if (errs || (strict && warns)) {
 		if (!errs)
 			fprintf(stderr, "vade: %zu warning(s) and --strict\n", warns);

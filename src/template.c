@@ -65,7 +65,11 @@ struct cached {
 	uint32_t set;            /* what its render read (tpl_holes: set_end) */
 	struct html_fragment frag;
 	unsigned char *kind;     /* once: each hole's kind ('u', 'c': struct tpl_holes, fill_as) */
+	struct diag_kept *warns; /* the warnings its render gave, said again by each render that uses
+	                          * it, so each unit keeps them (deps.h) */
+	size_t nwarns;
 };
+
 
 struct tpl_engine {
 	lua_State *L;
@@ -634,6 +638,15 @@ static void holes_free(struct holes *h)
 	*h = (struct holes){0};
 }
 
+static void cached_free(struct cached *c)
+{
+	free(c->out);
+	free(c->kind);
+	holes_free(&c->holes);
+	diag_kept_free(c->warns, c->nwarns);
+	free(c);
+}
+
 /* The hole marker at s[0..n) (s[0] is HOLE_OPEN): its length, with how many
  * times it was escaped and its number; 0 when it is not a whole marker. */
 static size_t hole_at(const char *s, size_t n, int *esc, size_t *idx)
@@ -817,12 +830,8 @@ static bool read_once(struct tpl_engine *e, struct cached *c)
 
 static void cache_drop(struct tpl_engine *e)
 {
-	for (size_t i = 0; i < e->ncache; i++) {
-		free(e->cache[i]->out);
-		free(e->cache[i]->kind);
-		holes_free(&e->cache[i]->holes);
-		free(e->cache[i]);
-	}
+	for (size_t i = 0; i < e->ncache; i++)
+		cached_free(e->cache[i]);
 	e->ncache = 0;
 	e->cache_bytes = 0;
 	lua_newtable(e->L);
@@ -915,6 +924,7 @@ static int l_include_cached(lua_State *L)
 		e->cstats.hits++;
 		if (e->hops.use_set)
 			e->hops.use_set(e->hops.ctx, c->set);
+		diag_say_again(c->warns, c->nwarns);
 		bool ok;
 		fill_holes(e, c, &b, &ok);
 		record_use(e, c, &b, ok);
@@ -926,6 +936,7 @@ static int l_include_cached(lua_State *L)
 	e->collect = &h;
 	if (e->hops.set_begin)
 		e->hops.set_begin(e->hops.ctx);
+	size_t mark = diag_keep_mark();
 	int rc = render_shared(e, name, vars, &b);
 	uint32_t set = e->hops.set_end ? e->hops.set_end(e->hops.ctx) : 0;
 	e->collect = NULL;
@@ -951,6 +962,7 @@ static int l_include_cached(lua_State *L)
 	}
 	c->holes = h;
 	c->set = set;
+	c->warns = diag_keep_since(mark, &c->nwarns);
 	c->bytes = sizeof *c + c->len + kl + nl + h.n * sizeof *h.v;
 	for (size_t i = 0; i < h.n; i++)
 		c->bytes += h.v[i].len;
@@ -975,10 +987,7 @@ static int l_include_cached(lua_State *L)
 		lua_rawset(L, -3);
 		lua_pop(L, 1);
 	} else {
-		free(c->out);
-		free(c->kind);
-		holes_free(&c->holes);
-		free(c);
+		cached_free(c);
 	}
 	push_buf(L, &b);
 	return 1;

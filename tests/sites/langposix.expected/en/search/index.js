@@ -1,1 +1,1 @@
-vadeSearch.index("en", {"pages":3,"group":8,"shards":["apple"],"sizes":[222]});
+vadeSearch.index("en", {"pages":5,"group":8,"shards":["apple"],"sizes":[441]});

@@ -1,1 +1,1 @@
-vadeSearch.index("pt-BR", {"pages":3,"group":8,"shards":["banana"],"sizes":[337]});
+vadeSearch.index("pt-BR", {"pages":5,"group":8,"shards":["banana"],"sizes":[556]});

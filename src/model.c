@@ -42,7 +42,9 @@ static int push_external(lua_State *L, struct worker *w, const char *u)
 	}
 	const char *src = w->job->doc->src ? w->job->doc->src : "content";
 	struct text_place at = {0, 0, 0, false, NULL, 0, NULL};
-	resolve_text_origin(w->sh->r, u, w->job->doc->src, w->job->lang, &src, &at);
+	/* in a cached partial, shared by pages, the text is not taken as the page's own (helper-91: a
+	 * value written alike in two pages was named at whichever page rendered the partial first) */
+	resolve_text_origin(w->sh->r, u, tpl_caching(L) ? NULL : w->job->doc->src, w->job->lang, &src, &at);
 	diag_warn(src, at.line, at.col, "URL '%.*s' has a scheme vade does not publish; left without a link "
 	          "(allowed: http, https, ftp, ftps, sftp, mailto, tel, sms, geo, news, irc, ircs, xmpp)", text_head(u, 60), u);
 	lua_pushnil(L);

@@ -123,6 +123,19 @@ static int cmp(const void *a, const void *b)
 	return strcmp(x->msg, y->msg);
 }
 
+struct diag_kept *diag_said(size_t *n)
+{
+	pthread_mutex_lock(&lock);
+	xqsort(list, count, sizeof *list, cmp);
+	struct diag_kept *v = xcalloc(count + 1, sizeof *v);
+	*n = 0;
+	for (size_t i = 0; i < count; i++)
+		if (list[i].level == DIAG_WARNING && !(i > 0 && !cmp(&list[i], &list[i - 1])))
+			v[(*n)++] = (struct diag_kept){xstrdup(list[i].path), list[i].line, list[i].col, xstrdup(list[i].msg)};
+	pthread_mutex_unlock(&lock);
+	return v;
+}
+
 size_t diag_flush(void)
 {
 	size_t warned = 0;

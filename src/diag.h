@@ -60,6 +60,11 @@ size_t diag_keep_mark(void);
 struct diag_kept *diag_keep_since(size_t mark, size_t *n);
 void diag_say_again(const struct diag_kept *v, size_t n);
 
+/* The warnings reported so far (not yet flushed), each once, in the order diag_flush() prints
+ * them: *n of them, malloc'd (free with diag_kept_free). What a build said, for the state
+ * record (state.h), so that a build it finds up to date says them again. */
+struct diag_kept *diag_said(size_t *n);
+
 size_t diag_errors(void);
 size_t diag_warnings(void);
 /* Prints every diagnostic so far to stderr, sorted by path, line, column, and forgets them: each

@@ -100,6 +100,7 @@ static bool up_to_date(const struct args *a, const char *dir, const struct state
 		return false;
 	printf("vade: %zu pages in %zu language%s into %s, up to date: no input changed since the last build (%.2f s)\n",
 	       rec->pages, rec->nlangs, rec->nlangs == 1 ? "" : "s", dir, monotonic_seconds() - t0);
+	diag_say_again(rec->said, rec->nsaid); /* what the last build said, as it said it */
 	if (a->stats)
 		printf("stage      seconds\n"
 		       "inputs     %7.3f   content/, templates/, themes/ and vade digested: unchanged\n"
@@ -138,9 +139,11 @@ static bool record_state(const struct args *a, const char *dir, const struct sit
 	else
 		same = same && state_inputs(a->site, dir, theme, a->jobs, &post, NULL) && post.lo == pre->lo &&
 		       post.hi == pre->hi;
-	/* A build with warnings records no inputs: the next one runs and says them again (its units
-	 * taken from the deps record say theirs: deps.h). */
-	state_record(dir, same && !warned ? &post : NULL, theme, pages, s->nlangs);
+	/* with the warnings it gave, which a build that finds the folder up to date says again */
+	size_t nsaid = 0;
+	struct diag_kept *said = warned ? diag_said(&nsaid) : NULL;
+	state_record(dir, same ? &post : NULL, theme, pages, s->nlangs, said, nsaid);
+	diag_kept_free(said, nsaid);
 	free(real);
 	return same;
 }

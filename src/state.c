@@ -1,6 +1,7 @@
 /* state.c — the inputs digest and the output folder's stamp (see state.h). */
 #include "state.h"
 #include "deps.h"
+#include "diag.h"
 #include "output.h"
 #include "site.h"
 #include "util.h"
@@ -21,7 +22,7 @@
 
 
 /* Record format version; a record of another version is no record. */
-#define STATE_HEAD "vade-state 2\n"
+#define STATE_HEAD "vade-state 3\n"
 
 /* Folds a field and its length, so that ("ab","c") and ("a","bc") differ. */
 static void fold(XXH3_state_t *h, const void *p, size_t n)
@@ -626,13 +627,52 @@ static bool read_pair(const char *line, const char *word, struct state_digest *d
 	       sscanf(line + n + 1, "%" SCNx64 " %" SCNx64, &d->lo, &d->hi) == 2;
 }
 
+/* The warnings a build gave, one a line after the record's four: "said <line> <col> <path> <message>",
+ * path and message with '%', space, control characters and 0x7f written %XX (the escaping of
+ * output.c's marker, and a space: fields split at spaces). A hand-made line format for the same
+ * reason as the record's: a few fields, nothing a format library would add. */
+#define STATE_SAID_MAX ((size_t)8 << 20)
+
+static void said_field(struct buf *b, const char *t)
+{
+	buf_addc(b, ' ');
+	for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
+		if (*p <= 0x20 || *p == 0x7f || *p == '%')
+			buf_addf(b, "%%%02X", *p);
+		else
+			buf_addc(b, (char)*p);
+	}
+}
+
+/* One "said" line (without its newline) into r->said; false when it is not one. */
+static bool said_read(struct state_rec *r, const char *line)
+{
+	int ln, col, n = 0;
+	if (sscanf(line, "said %d %d %n", &ln, &col, &n) != 2 || !n || ln < 0 || col < 0)
+		return false;
+	const char *p = line + n, *sp = strchr(p, ' ');
+	if (!sp || sp == p || !sp[1] || strchr(sp + 1, ' '))
+		return false;
+	size_t pl, ml;
+	char *path = percent_decode(p, (size_t)(sp - p), &pl), *msg = percent_decode(sp + 1, strlen(sp + 1), &ml);
+	if (pl != strlen(path) || ml != strlen(msg)) { /* a NUL in either: no record of ours */
+		free(path);
+		free(msg);
+		return false;
+	}
+	r->said = xrealloc(r->said, (r->nsaid + 1) * sizeof *r->said);
+	r->said[r->nsaid++] = (struct diag_kept){path, ln, col, msg};
+	return true;
+}
+
 bool state_read(const char *out_dir, struct state_rec *r)
 {
 	memset(r, 0, sizeof *r);
 	char *path = record_path(out_dir), *text = NULL;
 	size_t len;
-	struct stat st; /* a few lines: anything larger is no record of ours, and is not read */
-	bool ok = path && stat(path, &st) == 0 && st.st_size < 65536 && file_read_regular(path, &text, &len) == 0 &&
+	struct stat st; /* a few lines and the warnings: anything larger is no record of ours, and is not read */
+	bool ok = path && stat(path, &st) == 0 && (size_t)st.st_size < STATE_SAID_MAX + 4096 &&
+	          file_read_regular(path, &text, &len) == 0 &&
 	          strlen(text) == len &&
 	          !strncmp(text, STATE_HEAD, strlen(STATE_HEAD));
 	free(path);
@@ -655,6 +695,15 @@ bool state_read(const char *out_dir, struct state_rec *r)
 		r->has_inputs = read_pair(line[1], "inputs", &r->inputs);
 		ok = r->has_inputs || !strcmp(line[1], "inputs -");
 	}
+	while (ok && *p) {
+		char *nl = strchr(p, '\n');
+		ok = nl != NULL;
+		if (ok) {
+			*nl = '\0';
+			ok = said_read(r, p);
+			p = nl + 1;
+		}
+	}
 	free(text);
 	if (!ok)
 		state_rec_free(r);
@@ -664,6 +713,7 @@ bool state_read(const char *out_dir, struct state_rec *r)
 void state_rec_free(struct state_rec *r)
 {
 	free(r->theme);
+	diag_kept_free(r->said, r->nsaid);
 	memset(r, 0, sizeof *r);
 }
 
@@ -675,17 +725,29 @@ bool state_fresh(const char *out_dir, const struct state_rec *r, const struct st
 }
 
 void state_record(const char *out_dir, const struct state_digest *inputs, const char *theme_dir, size_t pages,
-                  size_t nlangs)
+                  size_t nlangs, const struct diag_kept *said, size_t nsaid)
 {
 	char *path = record_path(out_dir);
 	struct state_digest now;
 	/* A theme folder whose name holds a line break is not recorded (nor is anything then). */
 	if (path && stamp(out_dir, &now) && !(theme_dir && strchr(theme_dir, '\n'))) {
+		struct buf w = BUF_INIT;
+		for (size_t i = 0; i < nsaid && w.len <= STATE_SAID_MAX; i++) {
+			buf_addf(&w, "said %d %d", said[i].line, said[i].col);
+			said_field(&w, said[i].path);
+			said_field(&w, said[i].msg);
+			buf_addc(&w, '\n');
+		}
+		if (w.len > STATE_SAID_MAX) { /* too many to say again: the next build runs, and says them */
+			inputs = NULL;
+			buf_reset(&w);
+		}
 		char in[48] = "-";
 		if (inputs)
 			snprintf(in, sizeof in, "%016" PRIx64 " %016" PRIx64, inputs->lo, inputs->hi);
-		char *text = xasprintf(STATE_HEAD "theme %s\ninputs %s\noutput %016" PRIx64 " %016" PRIx64 "\npages %zu %zu\n",
-		                       theme_dir ? theme_dir : "-", in, now.lo, now.hi, pages, nlangs);
+		char *text = xasprintf(STATE_HEAD "theme %s\ninputs %s\noutput %016" PRIx64 " %016" PRIx64 "\npages %zu %zu\n%s",
+		                       theme_dir ? theme_dir : "-", in, now.lo, now.hi, pages, nlangs, inputs ? w.p : "");
+		buf_free(&w);
 		if (file_write_atomic(path, text, strlen(text)) != 0)
 			unlink(path);
 		free(text);

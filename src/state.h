@@ -6,8 +6,8 @@
  * bytes and names of every file under the site's content/, templates/ and
  * themes/, of the theme folders beside vade and in its data directory, of the
  * theme folder the last build used (wherever site.yaml's `theme` led), and of
- * vade itself, with the output folder's path. After a build without errors or
- * warnings it digests them again and, when nothing changed while it ran,
+ * vade itself, with the output folder's path. After a build without errors
+ * it digests them again and, when nothing changed while it ran,
  * records the digest and the output folder's stamp (every file its list names,
  * by size, times, inode and device). When the next build's digest and the folder's
  * stamp are the ones recorded, that build would write the same bytes into the
@@ -16,8 +16,9 @@
  * Conservative by design: a symbolic link among the inputs, an unreadable file,
  * a missing or damaged record, warnings in the last build, an input changed
  * during the last build, or any change to any file of the output folder's list
- * means the build runs (rendering what deps.h's record says changed: a build
- * with warnings runs to say them again, and renders only what changed). Every name counts, dot files and backup files included
+ * means the build runs (rendering only what deps.h's record says changed).
+ * A build found up to date says the warnings the last one gave again, as the
+ * record keeps them. Every name counts, dot files and backup files included
  * (a template may include them). Left: a file changed during a build and
  * changed back before it ends is not seen.
  *
@@ -46,11 +47,14 @@ struct state_digest {
 };
 
 /* What a build into an output folder recorded. */
+struct diag_kept;
 struct state_rec {
 	char *theme;               /* the theme folder it used (real path), or NULL */
 	bool has_inputs;           /* false: the record only names the theme (see state_record) */
 	struct state_digest inputs, stamp;
 	size_t pages, nlangs;
+	struct diag_kept *said;    /* the warnings it gave, each once (diag_said), to say again */
+	size_t nsaid;
 };
 
 /* Reads out_dir's record; false when there is none (or it is damaged). Free with state_rec_free. */
@@ -82,9 +86,11 @@ const char *state_theme_outside(const char *site_dir, const char *theme_dir);
 bool state_fresh(const char *out_dir, const struct state_rec *r, const struct state_digest *inputs);
 
 /* Records, after a build that wrote out_dir, the theme folder it used, its inputs (NULL when
- * they cannot be vouched for: the next build then runs in full and records them) and
- * out_dir's stamp. Best effort: a record that cannot be written only means a full build. */
+ * they cannot be vouched for: the next build then runs in full and records them), out_dir's
+ * stamp and the warnings the build gave (said[0, nsaid), as diag_said() gives them: a build
+ * found up to date says them again). Best effort: a record that cannot be written only means
+ * a full build; warnings past STATE_SAID_MAX bytes are not recorded, and neither are the inputs. */
 void state_record(const char *out_dir, const struct state_digest *inputs, const char *theme_dir, size_t pages,
-                  size_t nlangs);
+                  size_t nlangs, const struct diag_kept *said, size_t nsaid);
 
 #endif

@@ -127,8 +127,29 @@ char *langtag_canon(const char *tag, char **why)
 	return c;
 }
 
+bool langtag_posix_locale(const char *c, size_t n)
+{
+	size_t i = 0;
+	while (i < n && islower((unsigned char)c[i]))
+		i++;
+	if (i < 2 || i > 3 || i == n || c[i] != '_')
+		return false;
+	if (n - i - 1 > 4 && isupper((unsigned char)c[i + 1]) && islower((unsigned char)c[i + 2]) &&
+	    islower((unsigned char)c[i + 3]) && islower((unsigned char)c[i + 4]) && c[i + 5] == '_')
+		i += 5; /* a script, title case */
+	const char *r = c + i + 1;
+	size_t rl = n - i - 1;
+	return (rl == 2 && isupper((unsigned char)r[0]) && isupper((unsigned char)r[1])) ||
+	       (rl == 3 && isdigit((unsigned char)r[0]) && isdigit((unsigned char)r[1]) && isdigit((unsigned char)r[2]));
+}
+
 char *langtag_canon_locale(const char *tag, char **why)
 {
+	if (strchr(tag, '_') && !langtag_posix_locale(tag, strlen(tag))) {
+		*why = xasprintf("'%s' is no locale name either (a language in lower case, '_', a territory in upper "
+		                 "case: pt_BR), and a tag's subtags are separated by '-' (pt-BR)", tag);
+		return NULL;
+	}
 	char *t = xstrdup(tag);
 	for (char *c = t; *c; c++)
 		*c = *c == '_' ? '-' : *c;

@@ -6,6 +6,9 @@
 #ifndef VADE_LANGTAG_H
 #define VADE_LANGTAG_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 /* A well-formed BCP 47 language tag (RFC 5646) that starts with a 2- or
  * 3-letter language subtag, as vade's language codes do: language, then
  * optional extlangs, script, region, variants (none twice), extensions (no
@@ -14,9 +17,15 @@
  * script title, region upper case: "pt-BR", "sr-Latn", "zh-Hant-TW"), or
  * NULL with the reason, a sentence, in *why. Caller frees either. */
 char *langtag_canon(const char *tag, char **why);
-/* langtag_canon() of a tag written as a POSIX locale name's language and
- * territory ("pt_BR", "sr_Latn_RS": each '_' read as '-'), as people type
- * tags and translators' tools name files. */
+/* Whether c[0, n) is written as a POSIX locale names a language and
+ * territory (ISO/IEC 15897: "fr_FR", "pt_BR", "es_419", and "zh_Hant_TW"
+ * as some tools write it): the case tells it from a name of words
+ * ("how_to", "new_york", "dev_ops"), which stays part of a file's name. */
+bool langtag_posix_locale(const char *c, size_t n);
+/* langtag_canon() of a tag, or of a POSIX locale name's language and
+ * territory as langtag_posix_locale() reads them ("pt_BR", "zh_Hant_TW":
+ * each '_' read as '-'), as people type tags and translators' tools name
+ * files; any other text with a '_' is refused ("how_to", "fr_fr"). */
 char *langtag_canon_locale(const char *tag, char **why);
 /* "rtl" for a tag whose script subtag is written right to left (Arab, Hebr,
  * Syrc, Thaa, Nkoo, Adlm, Rohg) or, without one, whose language is (ar, he,

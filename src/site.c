@@ -375,24 +375,6 @@ int site_lang(const struct site *s, const char *code)
 	return lang_index(s, code, strlen(code));
 }
 
-/* Whether c[0, n) is written as a POSIX locale names a language and territory (ISO/IEC 15897:
- * "fr_FR", "pt_BR", "es_419", and "zh_Hant_TW" as some tools write it): the case tells it from a
- * name of words ("how_to", "new_york", "dev_ops"), which stays part of a file's name. */
-static bool posix_locale(const char *c, size_t n)
-{
-	size_t i = 0;
-	while (i < n && islower((unsigned char)c[i]))
-		i++;
-	if (i < 2 || i > 3 || i == n || c[i] != '_')
-		return false;
-	if (n - i - 1 > 4 && isupper((unsigned char)c[i + 1]) && islower((unsigned char)c[i + 2]) &&
-	    islower((unsigned char)c[i + 3]) && islower((unsigned char)c[i + 4]) && c[i + 5] == '_')
-		i += 5; /* a script, title case */
-	const char *r = c + i + 1;
-	size_t rl = n - i - 1;
-	return (rl == 2 && isupper((unsigned char)r[0]) && isupper((unsigned char)r[1])) ||
-	       (rl == 3 && isdigit((unsigned char)r[0]) && isdigit((unsigned char)r[1]) && isdigit((unsigned char)r[2]));
-}
 
 int site_lang_suffix(const struct site *s, const char *code, size_t n, const char **hint)
 {
@@ -401,7 +383,7 @@ int site_lang_suffix(const struct site *s, const char *code, size_t n, const cha
 	if (l >= 0)
 		return l;
 	char low[16];
-	if (n >= sizeof low || (memchr(code, '_', n) && !posix_locale(code, n)))
+	if (n >= sizeof low || (memchr(code, '_', n) && !langtag_posix_locale(code, n)))
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		low[i] = code[i] == '_' ? '-' : (char)tolower((unsigned char)code[i]);

@@ -50,15 +50,24 @@ int main(void)
 	bad("de_DE", "other than the letters");
 	/* as a POSIX locale writes it, for vade i18n add and file suffixes: '_' is '-' */
 	{
-		char *why = NULL, *c = langtag_canon_locale("pt_br", &why);
-		is_str(c ? c : why, "pt-BR", "pt_br as a locale name is pt-BR");
+		char *why = NULL, *c = langtag_canon_locale("pt_BR", &why);
+		is_str(c ? c : why, "pt-BR", "pt_BR as a locale name is pt-BR");
 		free(c), free(why), why = NULL;
-		c = langtag_canon_locale("sr_latn_RS", &why);
-		is_str(c ? c : why, "sr-Latn-RS", "sr_latn_RS as a locale name is sr-Latn-RS");
+		c = langtag_canon_locale("sr_Latn_RS", &why);
+		is_str(c ? c : why, "sr-Latn-RS", "sr_Latn_RS as a locale name is sr-Latn-RS");
 		free(c), free(why), why = NULL;
 		c = langtag_canon_locale("de_DE.UTF-8", &why);
 		ok(!c && why, "de_DE.UTF-8 (with a codeset) is refused");
-		free(c), free(why);
+		free(c), free(why), why = NULL;
+		/* words joined by '_' are no locale name (helper-92: "how_to" became the language how-TO) */
+		const char *words[] = {"how_to", "fr_fr", "Fr_FR", "dev_ops", "en_US_POSIX"};
+		for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+			c = langtag_canon_locale(words[i], &why);
+			ok(!c && why && strstr(why, "no locale name"), "%s is refused: %s", words[i], why ? why : c);
+			free(c), free(why), why = NULL;
+		}
+		ok(langtag_posix_locale("es_419", 6) && langtag_posix_locale("zh_Hant_TW", 10) &&
+		   !langtag_posix_locale("zh_hant_TW", 10) && !langtag_posix_locale("e_ES", 4), "locale shapes");
 	}
 	bad("de DE", "other than the letters");
 	bad("dé", "other than the letters");

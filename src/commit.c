@@ -31,6 +31,7 @@ struct commit {
 	struct output *o;
 	size_t base;        /* strlen(o->dir) + 1: full path + base is the rel */
 	struct vec stale;   /* rels the last build made, this one does not, to go (borrowed) */
+	struct vec gone;    /* such rels already gone (deleted by hand): only their folders to go */
 	struct op *ops;
 	size_t nops, cap;
 	size_t nold;        /* names in old/ */
@@ -203,6 +204,7 @@ static void commit_free(struct commit *c)
 	}
 	free(c->ops);
 	vec_free(&c->stale);
+	vec_free(&c->gone);
 	free(c->checked);
 }
 
@@ -233,8 +235,8 @@ static int move_in(struct commit *c, const char *mpath)
 		}
 		journal(c, OP_ASIDE, p, to, NULL);
 	}
-	for (size_t i = c->stale.n; i-- > 0;) {
-		char *p = path_join(o->dir, c->stale.v[i]);
+	for (size_t i = c->stale.n + c->gone.n; i-- > 0;) {
+		char *p = path_join(o->dir, i < c->stale.n ? c->stale.v[i] : c->gone.v[i - c->stale.n]);
 		for (char *s; (s = strrchr(p, '/')) && s > p + c->base - 1;) {
 			*s = '\0';
 			if (rmdir(p) != 0)
@@ -305,10 +307,13 @@ static void plan_stale(struct commit *c)
 				real = lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
 				*s = '/';
 			}
-			if (real && lstat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+			int there = real ? lstat(p, &st) : -1;
+			if (there == 0 && S_ISREG(st.st_mode)) {
 				vec_push(&c->stale, rel);
 				*strrchr(p, '/') = '\0';
 				need_writable(c, p);
+			} else if (real && there != 0 && errno == ENOENT && strchr(rel, '/')) {
+				vec_push(&c->gone, rel); /* its folder, empty now, goes as a clean build has none */
 			}
 			free(p);
 		}

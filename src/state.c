@@ -676,6 +676,16 @@ bool state_read(const char *out_dir, struct state_rec *r)
 	          strlen(text) == len &&
 	          !strncmp(text, STATE_HEAD, strlen(STATE_HEAD));
 	free(path);
+	/* The last line, "end <XXH3-64 of all before>": a record cut short or edited is no record (its
+	 * warnings are said again as they stand). */
+	if (ok) {
+		char *end = len >= 21 && text[len - 1] == '\n' ? text + len - 21 : NULL;
+		uint64_t sum;
+		ok = end && (end == text || end[-1] == '\n') && sscanf(end, "end %16" SCNx64 "\n", &sum) == 1 &&
+		     sum == XXH3_64bits(text, (size_t)(end - text));
+		if (ok)
+			*end = '\0';
+	}
 	/* Lines: theme <path> | theme -, inputs <lo> <hi> | inputs -, output <lo> <hi>, pages <n> <nlangs>. */
 	char *line[4] = {NULL};
 	char *p = ok ? text + strlen(STATE_HEAD) : NULL;
@@ -745,9 +755,11 @@ void state_record(const char *out_dir, const struct state_digest *inputs, const 
 		char in[48] = "-";
 		if (inputs)
 			snprintf(in, sizeof in, "%016" PRIx64 " %016" PRIx64, inputs->lo, inputs->hi);
-		char *text = xasprintf(STATE_HEAD "theme %s\ninputs %s\noutput %016" PRIx64 " %016" PRIx64 "\npages %zu %zu\n%s",
+		char *body = xasprintf(STATE_HEAD "theme %s\ninputs %s\noutput %016" PRIx64 " %016" PRIx64 "\npages %zu %zu\n%s",
 		                       theme_dir ? theme_dir : "-", in, now.lo, now.hi, pages, nlangs, inputs ? w.p : "");
 		buf_free(&w);
+		char *text = xasprintf("%send %016" PRIx64 "\n", body, XXH3_64bits(body, strlen(body)));
+		free(body);
 		if (file_write_atomic(path, text, strlen(text)) != 0)
 			unlink(path);
 		free(text);

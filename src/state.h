@@ -23,7 +23,9 @@
  * changed back before it ends is not seen.
  *
  * The record is "<parent>/.<name>.vade-state" beside the output folder, like
- * its lock file, so the folder itself holds only what is published. Contents
+ * its lock file, so the folder itself holds only what is published; its last
+ * line is the XXH3-64 of the rest, so a record cut short or edited by hand is
+ * no record (and its warnings are not said as they stand). Contents
  * are hashed with XXH3-128 (xxHash, Debian's libxxhash): a digest compares
  * content, not times, so an edit within a file system's time resolution is
  * seen. A file whose device, inode, size, modification and change times

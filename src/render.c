@@ -688,8 +688,7 @@ static bool reuse_unit(struct worker *w, const struct page *p, size_t lang, size
 		output_keep(sh->o->out, u->outs[i]);
 	for (uint32_t i = 0; i < u->ncites; i++)
 		cite_refs_mark(&s->refs, u->cites[i]);
-	for (uint32_t i = 0; i < u->nwarns; i++) /* said again, as its render said them */
-		diag_warn(u->warns[i].path, u->warns[i].line, u->warns[i].col, "%s", u->warns[i].msg);
+	diag_say_again(u->warns, u->nwarns); /* as its render said them */
 	for (uint32_t i = 0; i < u->nchecks; i++) {
 		struct check *c = xmalloc(sizeof *c);
 		*c = (struct check){xstrdup(u->checks[i].src), u->checks[i].line, u->checks[i].col, u->checks[i].target,

@@ -375,7 +375,6 @@ int site_lang(const struct site *s, const char *code)
 	return lang_index(s, code, strlen(code));
 }
 
-
 int site_lang_suffix(const struct site *s, const char *code, size_t n, const char **hint)
 {
 	*hint = NULL;

@@ -422,6 +422,27 @@ int main(void)
 			{"|a|b|\n|-|-|\n", "| *x* | [l](d) |\n", NULL, 7000, "", 0, "", "<table", false,
 			 "a table of 7,000 rows with emphasis and links"},
 			{"", "- *x* _y_ [l](d)\n", NULL, 7000, "", 0, "", "<li>", false, "a list of 7,000 items with emphasis and links"},
+			/* helper-94: a delimiter's neighbour beyond ASCII is what libcmark-gfm's own tests make of it:
+			 * an emoji or a symbol is neither space nor punctuation, CJK brackets and commas are
+			 * punctuation, '_' between CJK letters is inside a word; the same kinds refused stay refused */
+			{"", "~~\U0001F600\U0001F44D\U0001F3FD~~ ", NULL, 5000, "", 0, "", "<del>", false,
+			 "5,000 strikethroughs of emoji"},
+			{"", "~~\u300c\u65e7\u300d~~\u65b0\u3001", NULL, 8000, "", 0, "", "<del>", false,
+			 "8,000 strikethroughs of CJK words in brackets"},
+			{"", "~~\u2705 task~~\n", NULL, 8000, "", 0, "", "<del>", false,
+			 "8,000 lines of one paragraph, each a struck task with a check mark"},
+			{"", "\u2192~~\u00a9 a~~\u2192 ", NULL, 8000, "", 0, "", "<del>", false,
+			 "8,000 strikethroughs between arrows and symbols"},
+			{"", "\u4e2d_\u6587[x](y)", NULL, 8000, "", 0, "", "<a href", false,
+			 "8,000 links after '_' between CJK letters"},
+			{"", "l'\u00e9t\u00e9 d'\u00e9t\u00e9 ", NULL, 6000, "", 0, "", "l\u2019\u00e9t\u00e9", false,
+			 "12,000 apostrophes before accented letters in a paragraph"},
+			{"", "\u00e9_\u00e8[x](y)", NULL, 8000, "", 0, "", "<a href", false,
+			 "8,000 links after '_' between accented letters"},
+			{"~~\u4e2d ", "\u6587~\u3000", NULL, 30000, "", 0, "", "<p>", true,
+			 "\"~~\u4e2d \" then 30,000 \"\u6587~<ideographic space>\" (each walks back to \"~~\")"},
+			{"~~\U0001F600 ", "\U0001F600~ ", NULL, 30000, "", 0, "", "<p>", true,
+			 "\"~~<emoji> \" then 30,000 \"<emoji>~ \""},
 		};
 		for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
 			struct buf txt = BUF_INIT;

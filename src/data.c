@@ -67,7 +67,11 @@ static bool is_bib_json(const struct site *s, const char *name)
 	const char *hint;
 	if (n < 15 || strncmp(name, "references.", 11) || strcmp(name + n - 5, ".json"))
 		return false;
-	return n == 15 || site_lang_suffix(s, name + 11, n - 16, &hint) != -1;
+	if (n == 15 || site_lang_suffix(s, name + 11, n - 16, &hint) != -1)
+		return true;
+	char *misnamed = site_locale_misnamed(s, name, n - 5, ".json", false); /* warned at the load */
+	free(misnamed);
+	return misnamed != NULL;
 }
 
 void data_load(struct site *s)
@@ -95,6 +99,14 @@ void data_load(struct site *s)
 		df->src = xasprintf("content/data/%s", name);
 		name[strlen(name) - 5] = '\0';
 		df->lang = -1;
+		char *misnamed = site_locale_misnamed(s, name, strlen(name), df->src + strlen(df->src) - 5, false);
+		if (misnamed) { /* "team.fr.UTF-8.yaml": no data "team.fr.UTF-8" */
+			diag_warn(df->src, 0, 0, "%s", misnamed);
+			free(misnamed);
+			free(df->src);
+			free(name);
+			continue;
+		}
 		char *dot = strrchr(name, '.');
 		const char *hint;
 		int l = dot ? site_lang_suffix(s, dot + 1, strlen(dot + 1), &hint) : -1;
@@ -201,6 +213,14 @@ static void check_ui_names(struct site *s)
 			          advice);
 			free(advice);
 			free(src);
+		} else if (l == -1 && cl) { /* "pt_BR.UTF-8.yaml" */
+			char *misnamed = site_locale_misnamed(s, names[i], cl, names[i] + cl, true);
+			if (misnamed) {
+				char *src = xasprintf("content/i18n/%s", names[i]);
+				diag_warn(src, 0, 0, "%s", misnamed);
+				free(src);
+			}
+			free(misnamed);
 		} else if (l >= 0 && first[2 * l + status]) {
 			char *src = xasprintf("content/i18n/%s", first[2 * l + status]);
 			diag_error(src, 0, 0, "content/i18n/%s is the same language's %s (language tags are read in any case, and _ as -); "

@@ -380,12 +380,26 @@ static int file_lang(const struct site *s, const char *tag, const char *path, bo
 		t[n - 1] = '\0';
 	for (char *c = t; *c; c++)
 		*c = *c == '_' ? '-' : *c;
-	/* a POSIX locale's codeset and modifier ("fr_FR.UTF-8", "sr_RS@latin") say nothing of the language */
+	/* a POSIX locale's codeset says nothing of the language; its modifier may name a script or a variant
+	 * ("sr_RS@latin" is sr-Latn-RS, "ca_ES@valencia" ca-ES-valencia: langtag_locale_extras) */
+	size_t ll;
+	const char *subtag;
+	char *meant = NULL;
+	if (langtag_locale_extras(t, strlen(t), &ll, &subtag) == 0 && subtag) {
+		char *why = NULL, *base = xstrndup(t, ll), *c = langtag_canon(base, &why);
+		meant = c ? langtag_with_subtag(c, subtag) : NULL;
+		free(c), free(base), free(why);
+	}
 	t[strcspn(t, ".@")] = '\0';
-	int l = site_lang(s, t); /* BCP 47 tags match whatever their case */
+	int l = meant ? site_lang(s, meant) : -1;
+	if (l > 0) {
+		free(meant), free(t);
+		return l;
+	}
+	l = site_lang(s, t); /* BCP 47 tags match whatever their case */
 	if (l > 0 && strchr(tag, '@')) {
-		/* but a modifier may name a script or a variant ("sr@latin"), which the site's language may not be */
-		l = report_region(s, l, tag, NULL, path, strict); /* (no BCP 47 tag to suggest for it here) */
+		/* but the site's language may not be the modifier's script or variant ("sr@latin" for sr) */
+		l = report_region(s, l, tag, meant, path, strict);
 	} else if (l <= 0 && strchr(t, '-')) {
 		char *why = NULL, *whole = langtag_canon(t, &why); /* "fr-ca" is suggested as fr-CA */
 		if (!whole)
@@ -397,6 +411,7 @@ static int file_lang(const struct site *s, const char *tag, const char *path, bo
 			l = report_region(s, l, tag, whole, path, strict);
 		free(whole);
 	}
+	free(meant);
 	free(t);
 	return l > 0 || l == -2 ? l : -1;
 }

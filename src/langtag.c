@@ -145,6 +145,19 @@ bool langtag_posix_locale(const char *c, size_t n)
 
 char *langtag_canon_locale(const char *tag, char **why)
 {
+	size_t ll;
+	const char *subtag;
+	if (langtag_locale_extras(tag, strlen(tag), &ll, &subtag) == 0) { /* "de_DE.UTF-8", "sr@latin" */
+		char *lang = xstrndup(tag, ll), *c = langtag_canon_locale(lang, why), *meant;
+		free(lang);
+		if (!c)
+			return NULL;
+		meant = subtag ? langtag_with_subtag(c, subtag) : xstrdup(c);
+		*why = xasprintf("'%s' is a locale name with a codeset or modifier, which no language tag has: %s is its tag",
+		                 tag, meant);
+		free(c), free(meant);
+		return NULL;
+	}
 	if (strchr(tag, '_') && !langtag_posix_locale(tag, strlen(tag))) {
 		*why = xasprintf("'%s' is no locale name either (a language in lower case, '_', a territory in upper "
 		                 "case: pt_BR), and a tag's subtags are separated by '-' (pt-BR)", tag);
@@ -156,6 +169,92 @@ char *langtag_canon_locale(const char *tag, char **why)
 	char *canon = langtag_canon(t, why);
 	free(t);
 	return canon;
+}
+
+static const char *tag_script(const char *tag);
+
+/* Whether c[0, n) names a character set as glibc's locale names do (locale -a: "fr_FR.utf8",
+ * "ja_JP.eucJP", "ru_RU.KOI8-R"), case and '-' or '_' aside. */
+static bool is_codeset(const char *c, size_t n)
+{
+	char k[24];
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (c[i] == '-' || c[i] == '_')
+			continue;
+		if (m + 1 == sizeof k || !isalnum((unsigned char)c[i]))
+			return false;
+		k[m++] = (char)tolower((unsigned char)c[i]);
+	}
+	k[m] = '\0';
+	static const char *const whole[] = {"utf8", "utf16", "utf32", "ascii", "usascii", "gb2312", "gbk", "gb18030",
+	                                    "big5", "big5hkscs", "tis620", "sjis", "shiftjis", "armscii8", "georgianps",
+	                                    "tcvn57121", "pt154", "rk1048", NULL};
+	for (int i = 0; whole[i]; i++)
+		if (!strcmp(k, whole[i]))
+			return true;
+	/* a family and a number or letters: iso8859-1..16, cp1251, windows-1252, koi8-r, euc-jp */
+	static const struct {
+		const char *pre;
+		int (*is)(int);
+		size_t min, max;
+	} fam[] = {{"iso8859", isdigit, 1, 2}, {"cp", isdigit, 3, 4}, {"windows", isdigit, 3, 4},
+	           {"koi8", isalpha, 1, 1},    {"euc", isalpha, 2, 2}};
+	for (size_t i = 0; i < sizeof fam / sizeof *fam; i++) {
+		size_t pl = strlen(fam[i].pre);
+		if (!strncmp(k, fam[i].pre, pl) && m - pl >= fam[i].min && m - pl <= fam[i].max &&
+		    all_of(k + pl, m - pl, fam[i].is))
+			return true;
+	}
+	return false;
+}
+
+size_t langtag_locale_extras(const char *name, size_t n, size_t *lang_len, const char **subtag)
+{
+	static const char *const mods[][2] = {{"latin", "Latn"},       {"cyrillic", "Cyrl"}, {"devanagari", "Deva"},
+	                                      {"arabic", "Arab"},      {"valencia", "valencia"}};
+	*subtag = NULL;
+	const char *at = memrchr(name, '@', n);
+	size_t end = n;
+	if (at) {
+		size_t ml = n - (size_t)(at + 1 - name);
+		if (ml < 2 || ml > 12 || !all_of(at + 1, ml, islower))
+			return SIZE_MAX;
+		for (size_t i = 0; i < sizeof mods / sizeof *mods; i++)
+			if (strlen(mods[i][0]) == ml && !memcmp(at + 1, mods[i][0], ml))
+				*subtag = mods[i][1];
+		end = (size_t)(at - name);
+	}
+	const char *dot = memrchr(name, '.', end);
+	size_t seg = dot ? (size_t)(dot + 1 - name) : 0; /* the last segment before the modifier */
+	if (dot && is_codeset(name + seg, end - seg)) {
+		end = seg - 1;
+		dot = memrchr(name, '.', end);
+		seg = dot ? (size_t)(dot + 1 - name) : 0;
+	} else if (!at) {
+		return SIZE_MAX; /* neither */
+	}
+	if (seg == end)
+		return SIZE_MAX;
+	*lang_len = end - seg;
+	return seg;
+}
+
+char *langtag_with_subtag(const char *tag, const char *subtag)
+{
+	char *why = NULL, *t;
+	if (strlen(subtag) == 4) {
+		if (tag_script(tag))
+			return xstrdup(tag);
+		size_t lk = strcspn(tag, "-");
+		t = xasprintf("%.*s-%s%s", (int)lk, tag, subtag, tag + lk);
+	} else {
+		t = xasprintf("%s-%s", tag, subtag);
+	}
+	char *c = langtag_canon(t, &why);
+	free(why);
+	free(t);
+	return c ? c : xstrdup(tag);
 }
 
 /* The tag's script subtag (4 letters after the language and extlangs), or NULL. */

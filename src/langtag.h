@@ -27,6 +27,23 @@ bool langtag_posix_locale(const char *c, size_t n);
  * each '_' read as '-'), as people type tags and translators' tools name
  * files; any other text with a '_' is refused ("how_to", "fr_fr"). */
 char *langtag_canon_locale(const char *tag, char **why);
+/* A POSIX locale name's codeset or modifier at the end of name[0, n)
+ * (locale(7): language[_territory][.codeset][@modifier]; "fr.UTF-8",
+ * "sr_RS@latin", "de_DE.ISO-8859-1@euro"), which no language tag holds:
+ * returns where the locale starts in name ("step.sr_RS@latin" holds one
+ * from 5), with its language part's length in *lang_len ("sr_RS", not
+ * checked here) and in *subtag what the modifier says as a BCP 47 subtag
+ * (a script: "latin" is Latn, "cyrillic" Cyrl, "devanagari" Deva, "arabic"
+ * Arab; the variant "valencia"), else NULL ("euro" says nothing a tag
+ * says); SIZE_MAX when name ends in neither. A codeset is one of the
+ * character sets glibc's locales name (UTF-8, ISO-8859-n, EUC-JP, GB18030,
+ * Big5, KOI8-R, CP1251 and kin, in any case, with or without '-'); a
+ * modifier is 2 to 12 lower-case letters. Static *subtag. */
+size_t langtag_locale_extras(const char *name, size_t n, size_t *lang_len, const char **subtag);
+/* tag (well-formed) with a script or variant subtag where BCP 47 puts it
+ * ("sr-RS" and "Latn": "sr-Latn-RS"; "ca-ES" and "valencia": "ca-ES-valencia"),
+ * in its usual case; tag itself when it has a script already. Caller frees. */
+char *langtag_with_subtag(const char *tag, const char *subtag);
 /* "rtl" for a tag whose script subtag is written right to left (Arab, Hebr,
  * Syrc, Thaa, Nkoo, Adlm, Rohg) or, without one, whose language is (ar, he,
  * fa, ur, ps, sd, ug, yi, dv, ckb); else "ltr". Static. */

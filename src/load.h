@@ -35,6 +35,16 @@ int site_lang_suffix(const struct site *s, const char *code, size_t n, const cha
  * alone without a hint. Caller frees. */
 char *site_lang_advice(const char *code, size_t n, const char *hint);
 
+/* A file named with a POSIX locale's codeset or modifier (langtag_locale_extras:
+ * "step.sr_RS@latin.md", "team.fr.UTF-8.yaml", "content/i18n/pt_BR.UTF-8.yaml")
+ * whose language is one of the site's or a well-formed tag: name[0, n) is
+ * the file's name without its extension ext (".md"); whole: the locale is
+ * all of it (UI strings, translation records), else it comes after a stem
+ * and a '.'. Returns the warning to give at the file, which is then left
+ * out, saying what to name it ("step.sr-Latn-RS.md"); NULL for any other
+ * name (it stays a name: "v1.2", "notes@home"). Caller frees. */
+char *site_locale_misnamed(const struct site *s, const char *name, size_t n, const char *ext, bool whole);
+
 /* data.c: the YAML files of content/data/ into s->data (translations checked against
  * their original's ids), then the UI strings into s->ui. */
 void data_load(struct site *s);

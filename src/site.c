@@ -426,6 +426,43 @@ char *site_lang_advice(const char *code, size_t n, const char *hint)
 	return a;
 }
 
+char *site_locale_misnamed(const struct site *s, const char *name, size_t n, const char *ext, bool whole)
+{
+	size_t ll;
+	const char *subtag;
+	size_t at = langtag_locale_extras(name, n, &ll, &subtag);
+	if (at == SIZE_MAX || (whole ? at != 0 : at < 2))
+		return NULL;
+	int l = lang_index(s, name + at, ll);
+	char *why = NULL, *tag;
+	if (l >= 0) {
+		tag = xstrdup(s->langs[l].code);
+	} else {
+		char *t = xstrndup(name + at, ll);
+		tag = langtag_canon_locale(t, &why); /* "fr", "sr_RS", "pt-BR"; not "notes" nor "how_to" */
+		free(t);
+		free(why);
+		if (!tag)
+			return NULL;
+	}
+	if (subtag) {
+		char *t = langtag_with_subtag(tag, subtag);
+		free(tag);
+		tag = t;
+	}
+	l = site_lang(s, tag);
+	bool codeset = memchr(name + at + ll, '.', n - at - ll), modifier = memchr(name + at + ll, '@', n - at - ll);
+	char *add = l < 0 ? xasprintf("; vade i18n add %s adds the language", tag) : xstrdup("");
+	char *msg = xasprintf("'%.*s' is a locale name with a %s, which no language tag has; file ignored (name it "
+	                      "%.*s%s%s%s)",
+	                      (int)(n - at), name + at,
+	                      codeset && modifier ? "codeset and a modifier" : codeset ? "codeset" : "modifier", (int)at,
+	                      name, l >= 0 ? s->langs[l].code : tag, ext, add);
+	free(add);
+	free(tag);
+	return msg;
+}
+
 char *site_i18n_file(const struct site *s, size_t lang, const char *ext)
 {
 	char **names;
@@ -485,6 +522,13 @@ static bool has_stem(const struct site *s, char **names, size_t n, const char *n
 static void add_found(struct site *s, char *path, const char *name, const struct stat *st, struct vec *found,
                       char **names, size_t nnames)
 {
+	char *misnamed = site_locale_misnamed(s, name, strlen(name) - 3, ".md", false);
+	if (misnamed) { /* "step.sr_RS@latin.md": no page "step.sr_RS@latin" */
+		diag_warn(path, 0, 0, "%s", misnamed);
+		free(misnamed);
+		free(path);
+		return;
+	}
 	size_t stem;
 	const char *hint;
 	int l = split_lang(s, name, &stem, &hint);

@@ -3,6 +3,7 @@
 #include "langtag.h"
 #include "tap.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 /* The tag as langtag_canon() writes it, or "!" and the start of the reason. */
@@ -56,9 +57,15 @@ int main(void)
 		c = langtag_canon_locale("sr_Latn_RS", &why);
 		is_str(c ? c : why, "sr-Latn-RS", "sr_Latn_RS as a locale name is sr-Latn-RS");
 		free(c), free(why), why = NULL;
-		c = langtag_canon_locale("de_DE.UTF-8", &why);
-		ok(!c && why, "de_DE.UTF-8 (with a codeset) is refused");
-		free(c), free(why), why = NULL;
+		/* a codeset or modifier is refused, naming the tag it means */
+		const char *extras[][2] = {{"de_DE.UTF-8", "de-DE is its tag"}, {"sr@latin", "sr-Latn is its tag"},
+		                           {"sr_RS@latin", "sr-Latn-RS is its tag"}, {"fr.utf8", "fr is its tag"},
+		                           {"ca_ES@valencia", "ca-ES-valencia is its tag"}, {"de_DE@euro", "de-DE is its tag"}};
+		for (size_t i = 0; i < sizeof extras / sizeof *extras; i++) {
+			c = langtag_canon_locale(extras[i][0], &why);
+			ok(!c && why && strstr(why, extras[i][1]), "%s is refused: %s", extras[i][0], why ? why : c);
+			free(c), free(why), why = NULL;
+		}
 		/* words joined by '_' are no locale name (helper-92: "how_to" became the language how-TO) */
 		const char *words[] = {"how_to", "fr_fr", "Fr_FR", "dev_ops", "en_US_POSIX"};
 		for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
@@ -66,6 +73,32 @@ int main(void)
 			ok(!c && why && strstr(why, "no locale name"), "%s is refused: %s", words[i], why ? why : c);
 			free(c), free(why), why = NULL;
 		}
+		/* where a name's locale with a codeset or modifier starts (locale(7)), and what its modifier says */
+		static const struct {
+			const char *name;
+			size_t at, lang_len;
+			const char *subtag;
+		} ex[] = {
+		    {"step.sr_RS@latin", 5, 5, "Latn"}, {"step.fr.UTF-8", 5, 2, NULL},  {"x.de_DE.ISO-8859-15@euro", 2, 5, NULL},
+		    {"ja_JP.eucJP", 0, 5, NULL},        {"ru.KOI8-R", 0, 2, NULL},      {"uz@cyrillic", 0, 2, "Cyrl"},
+		    {"a.b.cp1251", 2, 1, NULL},         {"step.v1.2", SIZE_MAX, 0, NULL}, {"notes@Home", SIZE_MAX, 0, NULL},
+		    {"fr.md", SIZE_MAX, 0, NULL},        {"x.utf8", 0, 1, NULL},         {"@latin", SIZE_MAX, 0, NULL},
+		    {"a.windows-1252", 0, 1, NULL},      {"a.iso8859-123", SIZE_MAX, 0, NULL},
+		};
+		for (size_t i = 0; i < sizeof ex / sizeof *ex; i++) {
+			size_t ll = 0;
+			const char *sub = "unset";
+			size_t at = langtag_locale_extras(ex[i].name, strlen(ex[i].name), &ll, &sub);
+			ok(at == ex[i].at && (at == SIZE_MAX || (ll == ex[i].lang_len && (sub == ex[i].subtag ||
+			   (sub && ex[i].subtag && !strcmp(sub, ex[i].subtag))))),
+			   "locale extras in %s: at %zu, language of %zu, subtag %s", ex[i].name, at, ll, sub ? sub : "none");
+		}
+		c = langtag_with_subtag("sr-RS", "Latn");
+		is_str(c, "sr-Latn-RS", "a script goes after the language");
+		free(c);
+		c = langtag_with_subtag("zh-Hant-TW", "Latn");
+		is_str(c, "zh-Hant-TW", "not into a tag that has one");
+		free(c);
 		ok(langtag_posix_locale("es_419", 6) && langtag_posix_locale("zh_Hant_TW", 10) &&
 		   !langtag_posix_locale("zh_hant_TW", 10) && !langtag_posix_locale("e_ES", 4), "locale shapes");
 	}

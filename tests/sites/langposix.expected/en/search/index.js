@@ -1,1 +1,1 @@
-vadeSearch.index("en", {"pages":5,"group":8,"shards":["apple"],"sizes":[441]});
+vadeSearch.index("en", {"pages":7,"group":8,"shards":["apple"],"sizes":[559]});

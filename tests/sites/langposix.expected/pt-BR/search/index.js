@@ -1,1 +1,1 @@
-vadeSearch.index("pt-BR", {"pages":5,"group":8,"shards":["banana"],"sizes":[556]});
+vadeSearch.index("pt-BR", {"pages":7,"group":8,"shards":["banana"],"sizes":[674]});

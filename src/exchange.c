@@ -953,7 +953,8 @@ struct import {
  * source the bibliography has not, a page or file the site has not (helper-81: the import said
  * nothing, and the next build failed at the content file; helper-82: a folder, a name without
  * ".md"). Looked up as the build does (resolve_link); src is the page the text is written in, or
- * NULL for a data text (read as at content/). A heading id after '#' is checked by the build. */
+ * NULL for a data text (read as at content/), whose added citation of a known source is a warning.
+ * A heading id after '#' is checked by the build. */
 static void check_added(struct import *im, const struct unit *x, const char *src, const char *source,
                         const char *target)
 {
@@ -970,6 +971,12 @@ static void check_added(struct import *im, const struct unit *x, const char *src
 		if (h[0] == '@' && !cite_refs_has(&im->s->refs, h + 1)) {
 			diag_error(im->path, x->at, 1, "the translation of '%s' cites '%s', a source the bibliography has "
 			           "not: the build would stop at it", x->id, h);
+		} else if (h[0] == '@' && !src) {
+			/* a data text: a template may show it where no notes are listed (the default theme's pocket
+			 * cards and sheets), and the build stops there (render.c, notes_unlisted): said now */
+			diag_warn(im->path, x->at, 1, "the translation of '%s' cites '%s', which its original does not: where a "
+			          "template shows it without notes (the default theme's pocket cards and sheets) the build "
+			          "stops at it; cite as the original does", x->id, h + 1);
 		} else if (!strncmp(h, "](", 2) && !esc_url_external(h + 2)) {
 			if (!im->r)
 				im->r = resolve_site(im->s, NULL);

@@ -7,6 +7,7 @@
 #include "tree.h"
 #include "util.h"
 
+#include <jansson.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +69,46 @@ void site_drop_front_matter(struct site *s)
 		}
 }
 
-/* Reads a page file: front matter, title, where the body starts. */
+/* The line of text at p (up to len) without its line end: its length; *next the next line's start. */
+static size_t line_at(const char *text, size_t len, size_t p, size_t *next)
+{
+	const char *nl = memchr(text + p, '\n', len - p);
+	size_t e = nl ? (size_t)(nl - text) : len;
+	*next = nl ? e + 1 : len;
+	return e - p - (e > p && text[e - 1] == '\r');
+}
+
+/* Front matter as Hugo also writes it, which vade does not read (gohugo.io, "Front matter"): TOML
+ * between lines "+++", or a JSON object whose first line is "{". Published as it stood, it was the
+ * page's first paragraph ("+++ title = ..."), silently; reported at its first line instead. Text
+ * from bom on. False after reporting. */
+static bool foreign_front_matter(const char *src, const char *text, size_t len, size_t bom)
+{
+	size_t p, l = line_at(text, len, bom, &p);
+	bool toml = l == 3 && !strncmp(text + bom, "+++", 3), json = l == 1 && text[bom] == '{';
+	while ((toml || json) && p < len) {
+		size_t at = p;
+		l = line_at(text, len, at, &p);
+		if (toml && l == 3 && !strncmp(text + at, "+++", 3)) {
+			diag_error(src, 1, 1, "TOML front matter (between lines '+++', as Hugo reads it) is not read: vade "
+			           "reads YAML between lines '---' (title: Page, not title = \"Page\")");
+			return false;
+		}
+		if (json && l == 1 && text[at] == '}') {
+			json_error_t err;
+			json_t *v = json_loadb(text + bom, p - bom, 0, &err);
+			bool object = json_is_object(v);
+			json_decref(v);
+			if (!object)
+				return true;
+			diag_error(src, 1, 1, "JSON front matter (an object from a line '{', as Hugo reads it) is not read: "
+			           "put it between lines '---', as YAML, which reads JSON too");
+			return false;
+		}
+	}
+	return true;
+}
+
 /* The facts of a page file's text (docfacts.h): its front matter (f->fm points into text), where
  * the body starts, the digests. False after reporting a front matter that is never closed. */
 static bool text_facts(const char *src, const char *text, size_t len, struct doc_facts *f)
@@ -83,6 +123,8 @@ static bool text_facts(const char *src, const char *text, size_t len, struct doc
 	else if (!strncmp(text + bom, "---\r\n", 5))
 		fl = bom + 5;
 	f->body_off = bom;
+	if (!fl && !foreign_front_matter(src, text, len, bom))
+		return false;
 	if (fl) {
 		/* The front matter ends at the next line that is exactly "---" or "...". */
 		size_t p = fl, end = 0, body = 0;

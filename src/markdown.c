@@ -957,6 +957,65 @@ static void link_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 	diag_place(&o->at, l, c, line, col);
 }
 
+/* Where a Hugo shortcode opens in s ("{{< figure", "{{% notice", and Hugo's escaped form too: gohugo.io,
+ * "Shortcodes"), with its name in *name (up to 40 bytes); NULL when none does. */
+static const char *shortcode_in(const char *s, char name[41])
+{
+	for (const char *p = strstr(s, "{{"); p; p = strstr(p + 2, "{{")) {
+		if (p[2] != '<' && p[2] != '%')
+			continue;
+		const char *q = p + 3;
+		q += strspn(q, " \t");
+		if (q[0] == '/' && q[1] != '*')
+			continue; /* a closer ("{{% /notice %}}"): its opener was counted */
+		q += strspn(q, " \t/*");
+		size_t k = strspn(q, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+		if (k == 0 || k > 40)
+			continue;
+		memcpy(name, q, k);
+		name[k] = '\0';
+		return p;
+	}
+	return NULL;
+}
+
+/* Hugo's shortcodes in a text's prose (not in code): vade reads none, and each was published as
+ * it stands ("{{< figure src=... >}}" on the page), silently, in pages brought over from Hugo.
+ * A warning at the first, counting the rest. */
+static void shortcodes(const struct md_opts *o, struct src_lines *sl, const struct vec *texts)
+{
+	cmark_node *first = NULL;
+	char name[41];
+	size_t more = 0;
+	for (size_t i = 0; i < texts->n; i++) {
+		char nm[41];
+		for (const char *p = cmark_node_get_literal(texts->v[i]); (p = shortcode_in(p, nm)); p += 2) {
+			if (first) {
+				more++;
+				continue;
+			}
+			first = texts->v[i];
+			memcpy(name, nm, sizeof name);
+		}
+	}
+	if (!first)
+		return;
+	int l = cmark_node_get_start_line(first), c = cmark_node_get_start_column(first);
+	size_t from = l > 0 ? src_offset(sl, l, c > 0 ? c : 1) : SIZE_MAX; /* the opener's place on its line */
+	if (from != SIZE_MAX) {
+		size_t to = l < sl->n ? sl->off[l] : sl->len;
+		const char *hit = memmem(sl->text + from, to - from, "{{", 2);
+		if (hit)
+			src_place(sl, (size_t)(hit - sl->text), &l, &c);
+	}
+	int fl, fc;
+	diag_place(&o->at, l, c, &fl, &fc);
+	char *rest = more ? xasprintf(" (and %zu more in this text)", more) : xstrdup("");
+	diag_warn(o->src ? o->src : "content", fl, fc, "a Hugo shortcode ('%s') is not read by vade: it is published as "
+	          "text%s; write it in Markdown (an image, a link) or in a template, or put it in code", name, rest);
+	free(rest);
+}
+
 /* }======= */
 
 /* {======= autolinks
@@ -2392,7 +2451,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	bool dropped = !o->drop_first_h1;
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
-	struct vec heads = VEC_INIT;
+	struct vec heads = VEC_INIT, braced = VEC_INIT; /* text with a '{' (shortcodes) */
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(n);
@@ -2408,6 +2467,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			vec_push(&open, n);
 		if (t == CMARK_NODE_HEADING)
 			vec_push(&heads, n);
+		if (t == CMARK_NODE_TEXT && strchr(cmark_node_get_literal(n), '{'))
+			vec_push(&braced, n);
 		if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && !(t == CMARK_NODE_LINK && in_link)) {
 			vec_push(&links, n);
 			vec_push(&blocks, open.n ? open.v[open.n - 1] : NULL);
@@ -2418,6 +2479,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	}
 	cmark_iter_free(it);
 	vec_free(&open);
+	shortcodes(o, &sl, &braced);
+	vec_free(&braced);
 	for (size_t i = 0; i < links.n; i++)
 		if (cmark_node_get_type(links.v[i]) == CMARK_NODE_LINK)
 			autolink_trim(links.v[i]);

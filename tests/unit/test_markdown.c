@@ -467,6 +467,27 @@ int main(void)
 		}
 	}
 
+	/* Hugo's shortcodes in prose are published as text: one warning a text, at the first; none in code,
+	 * for closers, for Go template actions or for a '{{' before raw HTML */
+	{
+		static const struct {
+			const char *text;
+			size_t warns;
+		} sc[] = {
+		    {"See {{< figure src=\"a.png\" >}} and {{% notice info %}}x{{% /notice %}}.\n\n- {{<relref \"x.md\">}}\n", 1},
+		    {"`{{< figure >}}` and\n\n```\n{{< figure >}}\n```\n\n    {{% notice %}}\n", 0},
+		    {"A {{ .Title }} and {{x}} and {{%}} and {{< >}} and {{< /figure >}}.\n", 0},
+		    {"Hugo's escaped form {{</* figure */>}} too.\n", 1},
+		};
+		for (size_t k = 0; k < sizeof sc / sizeof *sc; k++) {
+			size_t w0 = diag_warnings();
+			md(sc[k].text, false, &r);
+			ok(diag_warnings() - w0 == sc[k].warns, "shortcodes in %s: %zu warning(s)", sc[k].text,
+			   diag_warnings() - w0);
+			markdown_result_free(&r);
+		}
+	}
+
 	/* '~' where no delimiter may be (helper-88): an opener or closer in raw HTML, a web address, a
 	 * link's destination or text is none the count may stop at or pair: "~a", emphasis marks, then
 	 * closers that cmark-gfm walks back through them all for. */

@@ -69,7 +69,7 @@ static bool is_bib_json(const struct site *s, const char *name)
 		return false;
 	if (n == 15 || site_lang_suffix(s, name + 11, n - 16, &hint) != -1)
 		return true;
-	char *misnamed = site_locale_misnamed(s, name, n - 5, ".json", false); /* warned at the load */
+	char *misnamed = site_locale_misnamed(s, name, n - 5, ".json", false, false); /* warned at the load */
 	free(misnamed);
 	return misnamed != NULL;
 }
@@ -99,7 +99,7 @@ void data_load(struct site *s)
 		df->src = xasprintf("content/data/%s", name);
 		name[strlen(name) - 5] = '\0';
 		df->lang = -1;
-		char *misnamed = site_locale_misnamed(s, name, strlen(name), df->src + strlen(df->src) - 5, false);
+		char *misnamed = site_locale_misnamed(s, name, strlen(name), df->src + strlen(df->src) - 5, false, false);
 		if (misnamed) { /* "team.fr.UTF-8.yaml": no data "team.fr.UTF-8" */
 			diag_warn(df->src, 0, 0, "%s", misnamed);
 			free(misnamed);
@@ -214,7 +214,7 @@ static void check_ui_names(struct site *s)
 			free(advice);
 			free(src);
 		} else if (l == -1 && cl) { /* "pt_BR.UTF-8.yaml" */
-			char *misnamed = site_locale_misnamed(s, names[i], cl, names[i] + cl, true);
+			char *misnamed = site_locale_misnamed(s, names[i], cl, names[i] + cl, true, true);
 			if (misnamed) {
 				char *src = xasprintf("content/i18n/%s", names[i]);
 				diag_warn(src, 0, 0, "%s", misnamed);

@@ -368,52 +368,80 @@ static int report_region(const struct site *s, int l, const char *tag, const cha
 	return strict ? -2 : l;
 }
 
-/* The translation language a file's tag names, or -1 (-2 when reported). A tag the site has not but whose language it
- * has (fr_FR, fr-CA, sr_RS@latin for fr and sr) is that language, with a warning at path: a regional
- * translation goes into the site's one, which a language of its own would keep apart. */
-static int file_lang(const struct site *s, const char *tag, const char *path, bool strict)
+/* The translation language (> 0) a tag names, as a file's header or name gives it ("fr", "fr_FR.UTF-8",
+ * "sr@latin", "sr-Latn-RS"), or -1; *meant the BCP 47 tag it reads as (NULL when none: "fr_fr"; caller
+ * frees). Exact: the site has that very tag (a codeset and a modifier that says nothing, "@euro",
+ * aside); else the nearest language of the site its subtags lead to, dropped from the end: sr-Latn-RS
+ * is sr-Latn's, or sr's on a site without sr-Latn (a regional translation goes into the site's
+ * language, which a language of its own would keep apart). White space around it is no part of it
+ * ("Language: fr ", as some editors leave it). */
+static int lang_of_tag(const struct site *s, const char *tag, char **meant, bool *exact)
 {
-	/* white space around it is no part of it ("Language: fr ", as some editors leave it) */
 	tag += strspn(tag, " \t\r\n");
-	char *t = xstrndup(tag, strlen(tag));
-	for (size_t n = strlen(t); n && strchr(" \t\r\n", t[n - 1]); n--)
-		t[n - 1] = '\0';
-	for (char *c = t; *c; c++)
-		*c = *c == '_' ? '-' : *c;
-	/* a POSIX locale's codeset says nothing of the language; its modifier may name a script or a variant
-	 * ("sr_RS@latin" is sr-Latn-RS, "ca_ES@valencia" ca-ES-valencia: langtag_locale_extras) */
+	size_t n = strlen(tag);
+	while (n && strchr(" \t\r\n", tag[n - 1]))
+		n--;
+	char *t = xstrndup(tag, n);
 	size_t ll;
 	const char *subtag;
-	char *meant = NULL;
-	if (langtag_locale_extras(t, strlen(t), &ll, &subtag) == 0 && subtag) {
-		char *why = NULL, *base = xstrndup(t, ll), *c = langtag_canon(base, &why);
-		meant = c ? langtag_with_subtag(c, subtag) : NULL;
-		free(c), free(base), free(why);
+	bool unknown = false; /* a modifier vade does not know ("fr@foo"), which may say a script */
+	if (langtag_locale_extras(t, n, &ll, &subtag) == 0) {
+		t[ll] = '\0';
+	} else {
+		subtag = NULL;
+		unknown = strchr(t, '@') != NULL;
+		t[strcspn(t, ".@")] = '\0';
 	}
-	t[strcspn(t, ".@")] = '\0';
-	int l = meant ? site_lang(s, meant) : -1;
-	if (l > 0) {
-		free(meant), free(t);
-		return l;
+	for (char *c = t; *c; c++)
+		*c = *c == '_' ? '-' : *c;
+	char *why = NULL, *c = langtag_canon(t, &why);
+	free(why);
+	*meant = c && subtag ? langtag_with_subtag(c, subtag) : c;
+	if (c && subtag)
+		free(c);
+	int l = site_lang(s, *meant ? *meant : t); /* BCP 47 tags match whatever their case */
+	*exact = l > 0 && !unknown;
+	char *p = xstrdup(*meant ? *meant : t), *q;
+	while (l <= 0 && (q = strrchr(p, '-'))) {
+		*q = '\0';
+		l = site_lang(s, p);
 	}
-	l = site_lang(s, t); /* BCP 47 tags match whatever their case */
-	if (l > 0 && strchr(tag, '@')) {
-		/* but the site's language may not be the modifier's script or variant ("sr@latin" for sr) */
-		l = report_region(s, l, tag, meant, path, strict);
-	} else if (l <= 0 && strchr(t, '-')) {
-		char *why = NULL, *whole = langtag_canon(t, &why); /* "fr-ca" is suggested as fr-CA */
-		if (!whole)
-			whole = xstrdup(t);
-		free(why);
-		t[strcspn(t, "-")] = '\0';
-		l = site_lang(s, t);
-		if (l > 0)
-			l = report_region(s, l, tag, whole, path, strict);
-		free(whole);
+	free(p);
+	free(t);
+	return l > 0 ? l : -1;
+}
+
+/* The translation language a file's tag names, or -1 (-2 when reported): lang_of_tag(), with a
+ * warning at path when the site has not that very tag (an error with strict). */
+static int file_lang(const struct site *s, const char *tag, const char *path, bool strict)
+{
+	char *meant;
+	bool exact;
+	int l = lang_of_tag(s, tag, &meant, &exact);
+	if (l > 0 && !exact) {
+		char *t = xstrdup(tag + strspn(tag, " \t\r\n"));
+		for (size_t n = strlen(t); n && strchr(" \t\r\n", t[n - 1]); n--)
+			t[n - 1] = '\0';
+		l = report_region(s, l, t, meant, path, strict);
+		free(t);
 	}
 	free(meant);
-	free(t);
-	return l > 0 || l == -2 ? l : -1;
+	return l;
+}
+
+/* The tag a file's name ends in: "fr.po" fr, "site.fr_FR.po" fr_FR, "sr_RS.UTF-8@latin.po" all of
+ * its locale name; NULL for none. Caller frees. */
+static char *name_tag(const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char *stem = xstrndup(base, strrchr(base, '.') ? (size_t)(strrchr(base, '.') - base) : strlen(base));
+	size_t ll;
+	const char *subtag;
+	size_t at = langtag_locale_extras(stem, strlen(stem), &ll, &subtag);
+	const char *tag = at != SIZE_MAX ? stem + at : strrchr(stem, '.') ? strrchr(stem, '.') + 1 : stem;
+	char *t = *tag ? xstrdup(tag) : NULL;
+	free(stem);
+	return t;
 }
 
 int i18n_import(const struct site *s, const char *path, const struct import_opts *opts)
@@ -430,16 +458,14 @@ int i18n_import(const struct site *s, const char *path, const struct import_opts
 	if (!u.target_lang) {
 		/* No Language header (xliff2po writes none; Poedit and msginit name files after their language):
 		 * the file's name says it, when its last part is a translation language ("fr.po", "site.fr_FR.po"). */
-		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-		char *stem = xstrndup(base, strrchr(base, '.') ? (size_t)(strrchr(base, '.') - base) : strlen(base));
-		const char *tag = strrchr(stem, '.') ? strrchr(stem, '.') + 1 : stem;
-		l = *tag ? file_lang(s, tag, path, opts->strict) : -1;
+		char *tag = name_tag(path);
+		l = tag ? file_lang(s, tag, path, opts->strict) : -1;
 		if (l == -1)
 			diag_error(path, 0, 0, "the file does not say its language (%s) and its name is no translation "
 			           "language of this site: add the header, or name the file after the language (%s.%s)",
 			           is_xliff(path) ? "the <file> element's target-language" : "no \"Language:\" header",
 			           s->nlangs > 1 ? s->langs[1].code : "fr", is_xliff(path) ? "xlf" : "po");
-		free(stem);
+		free(tag);
 		if (l > 0)
 			rc = exchange_import(s, (size_t)l, &u, path, opts);
 	} else if (l == -1)
@@ -449,18 +475,17 @@ int i18n_import(const struct site *s, const char *path, const struct import_opts
 		/* A name that says another language of the site than the header ("ar.po" of "Language: fr"):
 		 * a file copied from another language's, or saved under the wrong name (helper-81). The header
 		 * wins, as gettext's tools read it, with a word. */
-		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-		char *stem = xstrndup(base, strrchr(base, '.') ? (size_t)(strrchr(base, '.') - base) : strlen(base));
-		char *tag = strrchr(stem, '.') ? strrchr(stem, '.') + 1 : stem;
-		tag[strcspn(tag, "_-.@")] = '\0';
-		int named = *tag ? site_lang(s, tag) : -1;
+		char *tag = name_tag(path), *meant = NULL;
+		bool exact;
+		int named = tag ? lang_of_tag(s, tag, &meant, &exact) : -1; /* "sr@latin.po" is sr-Latn's (helper-96) */
+		free(meant);
 		size_t warned = diag_warnings();
 		if (named > 0 && named != l)
 			diag_warn(path, 0, 0, "its name says %s (%s) and its %s says %s (%s): imported as %s; rename the file "
 			          "or correct the header", s->langs[named].code, s->langs[named].name,
 			          is_xliff(path) ? "target-language" : "Language header", s->langs[l].code, s->langs[l].name,
 			          s->langs[l].code);
-		free(stem);
+		free(tag);
 		if (!(opts->strict && diag_warnings() > warned))
 			rc = exchange_import(s, (size_t)l, &u, path, opts);
 		else

@@ -189,7 +189,7 @@ static bool is_codeset(const char *c, size_t n)
 	k[m] = '\0';
 	static const char *const whole[] = {"utf8", "utf16", "utf32", "ascii", "usascii", "gb2312", "gbk", "gb18030",
 	                                    "big5", "big5hkscs", "tis620", "sjis", "shiftjis", "armscii8", "georgianps",
-	                                    "tcvn57121", "pt154", "rk1048", NULL};
+	                                    "tcvn57121", "pt154", "rk1048", "isciidev", "tscii0", NULL};
 	for (int i = 0; whole[i]; i++)
 		if (!strcmp(k, whole[i]))
 			return true;
@@ -211,18 +211,22 @@ static bool is_codeset(const char *c, size_t n)
 
 size_t langtag_locale_extras(const char *name, size_t n, size_t *lang_len, const char **subtag)
 {
-	static const char *const mods[][2] = {{"latin", "Latn"},       {"cyrillic", "Cyrl"}, {"devanagari", "Deva"},
-	                                      {"arabic", "Arab"},      {"valencia", "valencia"}};
+	/* glibc's modifiers (localedata/SUPPORTED) and gettext's (sr@ijekavian, en@quot), in any case:
+	 * another word after '@' is part of a name ("jane.doe@example": helper-96) */
+	static const char *const mods[][2] = {
+	    {"latin", "Latn"},   {"cyrillic", "Cyrl"},      {"devanagari", "Deva"}, {"iqtelif", "Latn"}, {"shaw", "Shaw"},
+	    {"valencia", "valencia"}, {"ijekavian", "ijekavsk"}, {"euro", NULL},     {"abegede", NULL},   {"saaho", NULL},
+	    {"quot", NULL},      {"boldquot", NULL}};
 	*subtag = NULL;
 	const char *at = memrchr(name, '@', n);
 	size_t end = n;
 	if (at) {
-		size_t ml = n - (size_t)(at + 1 - name);
-		if (ml < 2 || ml > 12 || !all_of(at + 1, ml, islower))
+		size_t ml = n - (size_t)(at + 1 - name), i = 0;
+		while (i < sizeof mods / sizeof *mods && (strlen(mods[i][0]) != ml || strncasecmp(at + 1, mods[i][0], ml)))
+			i++;
+		if (i == sizeof mods / sizeof *mods)
 			return SIZE_MAX;
-		for (size_t i = 0; i < sizeof mods / sizeof *mods; i++)
-			if (strlen(mods[i][0]) == ml && !memcmp(at + 1, mods[i][0], ml))
-				*subtag = mods[i][1];
+		*subtag = mods[i][1];
 		end = (size_t)(at - name);
 	}
 	const char *dot = memrchr(name, '.', end);

@@ -33,12 +33,14 @@ char *langtag_canon_locale(const char *tag, char **why);
  * returns where the locale starts in name ("step.sr_RS@latin" holds one
  * from 5), with its language part's length in *lang_len ("sr_RS", not
  * checked here) and in *subtag what the modifier says as a BCP 47 subtag
- * (a script: "latin" is Latn, "cyrillic" Cyrl, "devanagari" Deva, "arabic"
- * Arab; the variant "valencia"), else NULL ("euro" says nothing a tag
- * says); SIZE_MAX when name ends in neither. A codeset is one of the
+ * (a script: "latin" and "iqtelif" are Latn, "cyrillic" Cyrl, "devanagari"
+ * Deva, "shaw" Shaw; a variant: "valencia", "ijekavian" ijekavsk), else NULL
+ * ("euro", "abegede", "saaho", gettext's "quot" and "boldquot" say nothing a
+ * tag says); SIZE_MAX when name ends in neither. A codeset is one of the
  * character sets glibc's locales name (UTF-8, ISO-8859-n, EUC-JP, GB18030,
  * Big5, KOI8-R, CP1251 and kin, in any case, with or without '-'); a
- * modifier is 2 to 12 lower-case letters. Static *subtag. */
+ * modifier one of those above, in any case (another word after '@' is
+ * part of a name: "jane.doe@example"). Static *subtag. */
 size_t langtag_locale_extras(const char *name, size_t n, size_t *lang_len, const char **subtag);
 /* tag (well-formed) with a script or variant subtag where BCP 47 puts it
  * ("sr-RS" and "Latn": "sr-Latn-RS"; "ca-ES" and "valencia": "ca-ES-valencia"),

@@ -37,13 +37,17 @@ char *site_lang_advice(const char *code, size_t n, const char *hint);
 
 /* A file named with a POSIX locale's codeset or modifier (langtag_locale_extras:
  * "step.sr_RS@latin.md", "team.fr.UTF-8.yaml", "content/i18n/pt_BR.UTF-8.yaml")
- * whose language is one of the site's or a well-formed tag: name[0, n) is
- * the file's name without its extension ext (".md"); whole: the locale is
- * all of it (UI strings, translation records), else it comes after a stem
- * and a '.'. Returns the warning to give at the file, which is then left
- * out, saying what to name it ("step.sr-Latn-RS.md"); NULL for any other
- * name (it stays a name: "v1.2", "notes@home"). Caller frees. */
-char *site_locale_misnamed(const struct site *s, const char *name, size_t n, const char *ext, bool whole);
+ * whose language is said: one of the site's, a locale's shape ("fr_FR"),
+ * a script's modifier ("uz@cyrillic"), "C" or "POSIX" before a codeset (the
+ * default language), or any tag where beside (a page of the stem is beside
+ * it; the i18n folder, whole). name[0, n) is the file's name without its
+ * extension ext (".md"); whole: the locale is all of it (UI strings,
+ * translation records), else it comes after a stem and a '.'. Returns the
+ * warning to give at the file, which is then left out, saying what to name
+ * it ("step.sr-Latn-RS.md", "step.md" for the default language); NULL for
+ * any other name (it stays a name: "v1.2", "jane.doe@example",
+ * "convert.to.utf8"). Caller frees. */
+char *site_locale_misnamed(const struct site *s, const char *name, size_t n, const char *ext, bool whole, bool beside);
 
 /* data.c: the YAML files of content/data/ into s->data (translations checked against
  * their original's ids), then the UI strings into s->ui. */

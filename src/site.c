@@ -426,38 +426,48 @@ char *site_lang_advice(const char *code, size_t n, const char *hint)
 	return a;
 }
 
-char *site_locale_misnamed(const struct site *s, const char *name, size_t n, const char *ext, bool whole)
+char *site_locale_misnamed(const struct site *s, const char *name, size_t n, const char *ext, bool whole, bool beside)
 {
 	size_t ll;
 	const char *subtag;
 	size_t at = langtag_locale_extras(name, n, &ll, &subtag);
 	if (at == SIZE_MAX || (whole ? at != 0 : at < 2))
 		return NULL;
-	int l = lang_index(s, name + at, ll);
-	char *why = NULL, *tag;
+	const char *lang = name + at;
+	bool codeset = memchr(lang + ll, '.', n - at - ll), modifier = memchr(lang + ll, '@', n - at - ll);
+	int l = lang_index(s, lang, ll);
+	char *why = NULL, *tag = NULL;
 	if (l >= 0) {
 		tag = xstrdup(s->langs[l].code);
-	} else {
-		char *t = xstrndup(name + at, ll);
+	} else if (codeset && ((ll == 1 && lang[0] == 'C') || (ll == 5 && !memcmp(lang, "POSIX", 5)))) {
+		tag = xstrdup(s->langs[0].code); /* "C.UTF-8": no language, the site's own */
+	} else if (whole || beside || langtag_posix_locale(lang, ll) || (modifier && subtag)) {
+		/* a locale's shape or a script's modifier says a language; a bare "xx" before a codeset does
+		 * only where the page it would translate is beside it ("convert.to.utf8.md": helper-96) */
+		char *t = xstrndup(lang, ll);
+		for (char *c = t; (whole || beside) && *c; c++) /* there, "pt_br.UTF-8" is pt-BR's too */
+			*c = *c == '_' ? '-' : *c;
 		tag = langtag_canon_locale(t, &why); /* "fr", "sr_RS", "pt-BR"; not "notes" nor "how_to" */
 		free(t);
 		free(why);
-		if (!tag)
-			return NULL;
 	}
+	if (!tag)
+		return NULL;
 	if (subtag) {
 		char *t = langtag_with_subtag(tag, subtag);
 		free(tag);
 		tag = t;
 	}
 	l = site_lang(s, tag);
-	bool codeset = memchr(name + at + ll, '.', n - at - ll), modifier = memchr(name + at + ll, '@', n - at - ll);
 	char *add = l < 0 ? xasprintf("; vade i18n add %s adds the language", tag) : xstrdup("");
+	/* the default language's file has no suffix (step.md), but for UI strings and records (en.yaml) */
+	char *named = l == 0 && !whole ? xasprintf("%.*s%s", (int)at - 1, name, ext)
+	                               : xasprintf("%.*s%s%s", (int)at, name, l >= 0 ? s->langs[l].code : tag, ext);
 	char *msg = xasprintf("'%.*s' is a locale name with a %s, which no language tag has; file ignored (name it "
-	                      "%.*s%s%s%s)",
-	                      (int)(n - at), name + at,
-	                      codeset && modifier ? "codeset and a modifier" : codeset ? "codeset" : "modifier", (int)at,
-	                      name, l >= 0 ? s->langs[l].code : tag, ext, add);
+	                      "%s%s)",
+	                      (int)(n - at), lang, codeset && modifier ? "codeset and a modifier" : codeset ? "codeset" : "modifier",
+	                      named, add);
+	free(named);
 	free(add);
 	free(tag);
 	return msg;
@@ -522,7 +532,13 @@ static bool has_stem(const struct site *s, char **names, size_t n, const char *n
 static void add_found(struct site *s, char *path, const char *name, const struct stat *st, struct vec *found,
                       char **names, size_t nnames)
 {
-	char *misnamed = site_locale_misnamed(s, name, strlen(name) - 3, ".md", false);
+	size_t ll;
+	const char *subtag;
+	size_t at = langtag_locale_extras(name, strlen(name) - 3, &ll, &subtag);
+	char *misnamed = at != SIZE_MAX && at >= 2
+	                     ? site_locale_misnamed(s, name, strlen(name) - 3, ".md", false,
+	                                            has_stem(s, names, nnames, name, at - 1))
+	                     : NULL;
 	if (misnamed) { /* "step.sr_RS@latin.md": no page "step.sr_RS@latin" */
 		diag_warn(path, 0, 0, "%s", misnamed);
 		free(misnamed);

@@ -84,6 +84,10 @@ int main(void)
 		    {"a.b.cp1251", 2, 1, NULL},         {"step.v1.2", SIZE_MAX, 0, NULL}, {"notes@Home", SIZE_MAX, 0, NULL},
 		    {"fr.md", SIZE_MAX, 0, NULL},        {"x.utf8", 0, 1, NULL},         {"@latin", SIZE_MAX, 0, NULL},
 		    {"a.windows-1252", 0, 1, NULL},      {"a.iso8859-123", SIZE_MAX, 0, NULL},
+		    /* helper-96: a modifier is one of glibc's or gettext's, in any case; another word is a name's */
+		    {"jane.doe@example", SIZE_MAX, 0, NULL}, {"step.sr_RS.UTF-8@Latin", 5, 5, "Latn"},
+		    {"be_BY@LATIN", 0, 5, "Latn"},        {"sr@ijekavian", 0, 2, "ijekavsk"}, {"de_DE@euro", 0, 5, NULL},
+		    {"hi_IN.ISCII-DEV", 0, 5, NULL},
 		};
 		for (size_t i = 0; i < sizeof ex / sizeof *ex; i++) {
 			size_t ll = 0;

@@ -1,1 +1,1 @@
-vadeSearch.index("en", {"pages":7,"group":8,"shards":["apple"],"sizes":[559]});
+vadeSearch.index("en", {"pages":9,"group":8,"shards":["apple"],"sizes":[600]});

@@ -1,1 +1,1 @@
-vadeSearch.index("pt-BR", {"pages":7,"group":8,"shards":["banana"],"sizes":[674]});
+vadeSearch.index("pt-BR", {"pages":9,"group":8,"shards":["banana"],"sizes":[715]});

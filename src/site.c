@@ -78,7 +78,15 @@ char *site_read_text_stat(const struct site *s, const char *src, size_t *len, st
 	if (bad >= 0) {
 		int line, col;
 		text_pos(text, (size_t)bad, &line, &col);
-		diag_error(src, line, col, "not valid UTF-8 (byte 0x%02x)", (unsigned char)text[bad]);
+		/* Notepad's "Unicode" and Excel's "Unicode text" are UTF-16 with a byte order mark */
+		const unsigned char *u = (const unsigned char *)text;
+		const char *wide = *len >= 4 && (!memcmp(u, "\xff\xfe\0\0", 4) || !memcmp(u, "\0\0\xfe\xff", 4)) ? "UTF-32"
+		                   : *len >= 2 && (!memcmp(u, "\xff\xfe", 2) || !memcmp(u, "\xfe\xff", 2))       ? "UTF-16"
+		                                                                                              : NULL;
+		if (wide && bad < 4)
+			diag_error(src, 1, 1, "written in %s (its byte order mark says so), not UTF-8: save it as UTF-8", wide);
+		else
+			diag_error(src, line, col, "not valid UTF-8 (byte 0x%02x)", (unsigned char)text[bad]);
 		free(text);
 		return NULL;
 	}

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <xxhash.h>
 
@@ -40,15 +41,22 @@ static unsigned parse_outputs(const struct yml_node *n, const char *src)
 	return out;
 }
 
-/* The file line of the front matter's first line (after "---"). */
-#define FM_LINE0 2
+/* The file line of the front matter's first line (after "---", which blank lines may precede): the
+ * body's first line less the closing line and the front matter's own. */
+static int fm_line0(const char *fm, size_t len, int body_line)
+{
+	int n = 0;
+	for (const char *p = fm; (p = memchr(p, '\n', len - (size_t)(p - fm))); p++)
+		n++;
+	return body_line - 1 - n;
+}
 
 struct yml_doc *doc_front_matter(const struct doc *d)
 {
 	if (d->fm_tree || !d->fm_text)
 		return d->fm_tree;
 	/* It parsed at the load, so it parses again, to the same tree, and says nothing. */
-	return yml_parse(d->src ? d->src : "content", d->fm_text, d->fm_len, FM_LINE0);
+	return yml_parse(d->src ? d->src : "content", d->fm_text, d->fm_len, fm_line0(d->fm_text, d->fm_len, d->body_line));
 }
 
 void doc_front_matter_done(const struct doc *d, struct yml_doc *fm)
@@ -78,69 +86,95 @@ static size_t line_at(const char *text, size_t len, size_t p, size_t *next)
 	return e - p - (e > p && text[e - 1] == '\r');
 }
 
-/* Front matter as Hugo also writes it, which vade does not read (gohugo.io, "Front matter"): TOML
- * between lines "+++", or a JSON object whose first line is "{". Published as it stood, it was the
- * page's first paragraph ("+++ title = ..."), silently; reported at its first line instead. Text
- * from bom on. False after reporting. */
-static bool foreign_front_matter(const char *src, const char *text, size_t len, size_t bom)
+/* Whether the line text[p, p + l) is the delimiter d ("---") with nothing after it but spaces and
+ * tabs, as Hugo and Jekyll take it ("--- " from an editor that keeps trailing blanks). */
+static bool delim_line(const char *text, size_t p, size_t l, const char *d)
 {
-	size_t p, l = line_at(text, len, bom, &p);
-	bool toml = l == 3 && !strncmp(text + bom, "+++", 3), json = l == 1 && text[bom] == '{';
-	while ((toml || json) && p < len) {
-		size_t at = p;
-		l = line_at(text, len, at, &p);
-		if (toml && l == 3 && !strncmp(text + at, "+++", 3)) {
-			diag_error(src, 1, 1, "TOML front matter (between lines '+++', as Hugo reads it) is not read: vade "
-			           "reads YAML between lines '---' (title: Page, not title = \"Page\")");
+	if (l < 3 || strncmp(text + p, d, 3))
+		return false;
+	for (size_t i = 3; i < l; i++)
+		if (text[p + i] != ' ' && text[p + i] != '\t')
 			return false;
+	return true;
+}
+
+/* The first line at or after p that holds more than spaces and tabs: its start, its length in *l,
+ * its number in *line (counting from line); the next line's start in *next. */
+static size_t first_filled(const char *text, size_t len, size_t p, int *line, size_t *l, size_t *next)
+{
+	for (;; (*line)++) {
+		*l = line_at(text, len, p, next);
+		size_t k = 0;
+		while (k < *l && (text[p + k] == ' ' || text[p + k] == '\t'))
+			k++;
+		if (k < *l || *next >= len)
+			return p;
+		p = *next;
+	}
+}
+
+/* Front matter as Hugo also writes it, which vade does not read (gohugo.io, "Front matter"): TOML
+ * between lines "+++", or a JSON object (its first line starts with '{'), after blank lines too,
+ * as Hugo skips them. Published as it stood, it was the page's first paragraph ("+++ title = ..."),
+ * silently; reported at its first line instead. at, line: the first line that is not blank. False
+ * after reporting. */
+static bool foreign_front_matter(const char *src, const char *text, size_t len, size_t at, int line)
+{
+	size_t p, l = line_at(text, len, at, &p);
+	if (delim_line(text, at, l, "+++")) {
+		while (p < len) {
+			size_t q = p;
+			l = line_at(text, len, q, &p);
+			if (delim_line(text, q, l, "+++")) {
+				diag_error(src, line, 1, "TOML front matter (between lines '+++', as Hugo reads it) is not read: "
+				           "vade reads YAML between lines '---' (title: Page, not title = \"Page\")");
+				return false;
+			}
 		}
-		if (json && l == 1 && text[at] == '}') {
-			json_error_t err;
-			json_t *v = json_loadb(text + bom, p - bom, 0, &err);
-			bool object = json_is_object(v);
-			json_decref(v);
-			if (!object)
-				return true;
-			diag_error(src, 1, 1, "JSON front matter (an object from a line '{', as Hugo reads it) is not read: "
-			           "put it between lines '---', as YAML, which reads JSON too");
-			return false;
-		}
+		return true;
+	}
+	if (at >= len || text[at] != '{')
+		return true;
+	json_error_t err; /* the object alone, whatever follows it (JSON_DISABLE_EOF_CHECK) */
+	json_t *v = json_loadb(text + at, len - at, JSON_DISABLE_EOF_CHECK, &err);
+	bool object = json_is_object(v);
+	json_decref(v);
+	if (object) {
+		diag_error(src, line, 1, "JSON front matter (an object at the file's start, as Hugo reads it) is not read: "
+		           "put it between lines '---', as YAML, which reads JSON too");
+		return false;
 	}
 	return true;
 }
 
 /* The facts of a page file's text (docfacts.h): its front matter (f->fm points into text), where
- * the body starts, the digests. False after reporting a front matter that is never closed. */
+ * the body starts, the digests. False after reporting a front matter that is never closed, or one
+ * written in TOML or JSON. The front matter's lines are "---", with spaces or tabs after them or
+ * not, and may follow blank lines (as Hugo reads them); it ends at a line "---" or "...". */
 static bool text_facts(const char *src, const char *text, size_t len, struct doc_facts *f)
 {
 	memset(f, 0, sizeof *f);
 	f->body_line = 1;
 	/* Editors on Windows may start the file with a byte order mark. */
 	size_t bom = !strncmp(text, "\xef\xbb\xbf", 3) ? 3 : 0;
-	size_t fl = 0;
-	if (!strncmp(text + bom, "---\n", 4))
-		fl = bom + 4;
-	else if (!strncmp(text + bom, "---\r\n", 5))
-		fl = bom + 5;
+	int line = 1;
+	size_t l, next, at = first_filled(text, len, bom, &line, &l, &next);
+	size_t fl = delim_line(text, at, l, "---") ? next : 0;
 	f->body_off = bom;
-	if (!fl && !foreign_front_matter(src, text, len, bom))
+	if (!fl && !foreign_front_matter(src, text, len, at, line))
 		return false;
 	if (fl) {
-		/* The front matter ends at the next line that is exactly "---" or "...". */
+		/* The front matter ends at the next line that is "---" or "...". */
 		size_t p = fl, end = 0, body = 0;
-		int line = 2;
+		line++;
 		while (p < len) {
-			const char *nl = memchr(text + p, '\n', len - p);
-			size_t e = nl ? (size_t)(nl - text) : len;
-			size_t l = e - p;
-			if (l && text[p + l - 1] == '\r')
-				l--;
-			if (l == 3 && (!strncmp(text + p, "---", 3) || !strncmp(text + p, "...", 3))) {
-				end = p;
-				body = nl ? e + 1 : len;
+			size_t q = p;
+			l = line_at(text, len, q, &p);
+			if (delim_line(text, q, l, "---") || delim_line(text, q, l, "...")) {
+				end = q;
+				body = p;
 				break;
 			}
-			p = nl ? e + 1 : len;
 			line++;
 		}
 		if (!body) {
@@ -155,6 +189,43 @@ static bool text_facts(const char *src, const char *text, size_t len, struct doc
 	f->text_hash = XXH3_64bits(text, len);
 	f->fm_hash = XXH3_64bits(text, f->body_off);
 	return true;
+}
+
+/* Keys of other generators' front matter that vade does not read, in any case, as Hugo reads them
+ * (gohugo.io, "Front matter"; Jekyll's "published" and "permalink"), and what that means for the
+ * page: each was taken for a param without a word, and a page meant to stay out was published.
+ * A key vade reads written in another case ("Draft: true", as Hugo takes it) is an error: the
+ * draft would be published. */
+static void foreign_keys(const char *src, const struct yml_node *fm)
+{
+	static const char *const known[] = {"title", "summary", "layout", "updated", "weight", "outputs", "draft", "slug"};
+	static const char *const hidden = "the page is published all the same (draft: true keeps it out)";
+	static const char *const moved = "the page is published at its file's path, and nothing at the URL it names";
+	static const struct {
+		const char *key, *means;
+		int hides; /* 1: only when true ("headless: true"), 0: only when false ("published: false"), -1: any */
+	} foreign[] = {{"publishDate", hidden, -1}, {"pubdate", hidden, -1},  {"expiryDate", hidden, -1},
+	               {"unpublishdate", hidden, -1}, {"headless", hidden, 1}, {"build", hidden, -1},
+	               {"_build", hidden, -1},      {"published", hidden, 0}, {"url", moved, -1},
+	               {"aliases", moved, -1},      {"permalink", moved, -1},
+	               {"cascade", "its values do not pass to the pages below", -1}};
+	for (size_t i = 0; fm && fm->kind == YML_MAP && i + 1 < fm->n; i += 2) {
+		const struct yml_node *k = fm->kids[i];
+		if (k->kind != YML_SCALAR || !k->str)
+			continue;
+		for (size_t j = 0; j < sizeof known / sizeof *known; j++)
+			if (!strcasecmp(k->str, known[j]) && strcmp(k->str, known[j]))
+				diag_error(src, k->line, k->col, "'%s' is not read: front matter keys are lower case (%s)", k->str,
+				           known[j]);
+		long long iv = -1;
+		double dv;
+		if (yml_resolve(fm->kids[i + 1], &iv, &dv) != YML_T_BOOL)
+			iv = -1;
+		for (size_t j = 0; j < sizeof foreign / sizeof *foreign; j++)
+			if (!strcasecmp(k->str, foreign[j].key) && (foreign[j].hides < 0 || iv == foreign[j].hides))
+				diag_warn(src, k->line, k->col, "'%s' (Hugo's or Jekyll's) is not read by vade: %s", k->str,
+				          foreign[j].means);
+	}
 }
 
 /* Reads a page file: front matter, title, where the body starts. Its bytes are read only when
@@ -186,7 +257,7 @@ struct doc *doc_load(struct site *s, const char *src, const struct stat *seen, c
 	d->text_hash = f.text_hash;
 	d->fm_hash = f.fm_hash;
 	if (f.fm) {
-		d->fm_tree = yml_parse(d->src, f.fm, f.fm_len, FM_LINE0);
+		d->fm_tree = yml_parse(d->src, f.fm, f.fm_len, fm_line0(f.fm, f.fm_len, f.body_line));
 		if (!d->fm_tree) {
 			free(text);
 			free(d->src);
@@ -200,6 +271,7 @@ struct doc *doc_load(struct site *s, const char *src, const struct stat *seen, c
 		d->fm_len = f.fm_len;
 	}
 	struct yml_node *fm = d->fm_tree ? d->fm_tree->root : NULL;
+	foreign_keys(src, fm);
 	d->title = site_yaml_text(fm, "title", NULL, src);
 	d->summary = site_yaml_text(fm, "summary", NULL, src);
 	d->layout = site_yaml_text(fm, "layout", NULL, src);

@@ -957,19 +957,50 @@ static void link_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 	diag_place(&o->at, l, c, line, col);
 }
 
-/* Where a Hugo shortcode opens in s ("{{< figure", "{{% notice", and Hugo's escaped form too: gohugo.io,
- * "Shortcodes"), with its name in *name (up to 40 bytes); NULL when none does. */
-static const char *shortcode_in(const char *s, char name[41])
+/* Template syntax of other generators in a text's prose, which vade reads none of (each kind of
+ * enum foreign_syntax) and which was published as it stands, silently, in pages brought over. */
+enum foreign_syntax { FS_SHORTCODE, FS_ACTION, FS_LIQUID };
+
+/* Where such syntax opens in s, with its kind and name (up to 40 bytes); NULL when none does:
+ *   - Hugo's shortcodes, "{{< figure", "{{% notice", and its escaped form (a comment inside the
+ *     brackets; gohugo.io, "Shortcodes"); a closer ("{{% /notice %}}") is its opener's;
+ *   - a template action ending on the same text, "{{ .Site.Title }}", "{{ site.baseurl }}",
+ *     "{{ page.title | escape }}" (Go templates, Liquid's output);
+ *   - a Liquid tag, "{% include note.html %}", "{% link _docs/x.md %}" (Jekyll). */
+static const char *foreign_syntax_in(const char *s, enum foreign_syntax *kind, char name[41])
 {
-	for (const char *p = strstr(s, "{{"); p; p = strstr(p + 2, "{{")) {
-		if (p[2] != '<' && p[2] != '%')
+	static const char word[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+	for (const char *p = strchr(s, '{'); p; p = strchr(p + 1, '{')) {
+		const char *q;
+		if (p[1] == '{' && (p[2] == '<' || p[2] == '%')) {
+			q = p + 3 + strspn(p + 3, " \t");
+			if (q[0] == '/' && q[1] != '*')
+				continue;
+			q += strspn(q, " \t/*");
+			*kind = FS_SHORTCODE;
+		} else if (p[1] == '{') {
+			q = p + 2 + strspn(p + 2, " \t-");
+			const char *end = strstr(q, "}}");
+			if (!end || end - q > 200 || !(*q == '.' || *q == '$' || isalpha((unsigned char)*q)))
+				continue;
+			size_t k = strspn(q + (*q == '.' || *q == '$'), word);
+			const char *after = q + (*q == '.' || *q == '$') + k;
+			/* a name alone ("{{x}}") is as likely a placeholder in prose: an action reads a field, a
+			 * filter or an argument ("{{ .Title }}", "{{ site.url }}", "{{ x | y }}") */
+			bool piped = memchr(after, '|', (size_t)(end - after)) != NULL;
+			if (*q != '.' && *q != '$' && *after != '.' && !piped)
+				continue;
+			*kind = FS_ACTION;
+		} else if (p[1] == '%') {
+			q = p + 2 + strspn(p + 2, " \t-");
+			const char *end = strstr(q, "%}");
+			if (!end || end - q > 200)
+				continue;
+			*kind = FS_LIQUID;
+		} else {
 			continue;
-		const char *q = p + 3;
-		q += strspn(q, " \t");
-		if (q[0] == '/' && q[1] != '*')
-			continue; /* a closer ("{{% /notice %}}"): its opener was counted */
-		q += strspn(q, " \t/*");
-		size_t k = strspn(q, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+		}
+		size_t k = *kind == FS_ACTION ? strcspn(q, " \t|}") : strspn(q, word); /* ".Site.Title", "figure" */
 		if (k == 0 || k > 40)
 			continue;
 		memcpy(name, q, k);
@@ -979,22 +1010,66 @@ static const char *shortcode_in(const char *s, char name[41])
 	return NULL;
 }
 
-/* Hugo's shortcodes in a text's prose (not in code): vade reads none, and each was published as
- * it stands ("{{< figure src=... >}}" on the page), silently, in pages brought over from Hugo.
- * A warning at the first, counting the rest. */
-static void shortcodes(const struct md_opts *o, struct src_lines *sl, const struct vec *texts)
+/* A heading's attribute list as Pandoc, kramdown, Hugo and MkDocs read it ("## Setup {#setup}",
+ * "{: #id .class}", "{.unnumbered}"), which cmark-gfm leaves in the text: the heading showed the
+ * braces and took an id made of them ("setup-setup"), silently (helper-97). A warning at it. */
+static void heading_attributes(const struct md_opts *o, cmark_node *h)
+{
+	cmark_node *last = cmark_node_last_child(h);
+	const char *lit = last && cmark_node_get_type(last) == CMARK_NODE_TEXT ? cmark_node_get_literal(last) : NULL;
+	size_t n = lit ? strlen(lit) : 0;
+	while (n && (lit[n - 1] == ' ' || lit[n - 1] == '\t'))
+		n--;
+	if (n < 3 || lit[n - 1] != '}')
+		return;
+	const char *open = NULL;
+	for (size_t i = n - 1; i-- > 0 && !open;)
+		if (lit[i] == '{')
+			open = lit + i;
+		else if (lit[i] == '}')
+			return;
+	if (!open || !(open[1] == '#' || open[1] == '.' || open[1] == ':') || (open > lit && open[-1] != ' '))
+		return;
+	int fl, fc;
+	diag_place(&o->at, cmark_node_get_start_line(h), cmark_node_get_start_column(h), &fl, &fc);
+	diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s' after a heading is no syntax vade reads: it is shown, and taken "
+	          "into the heading's id; leave it out (the id is made of the heading's words)",
+	          (int)(lit + n - open), open);
+}
+
+/* The other generators' syntax in a text's prose (not in code): a warning at the first, counting
+ * the rest. Nodes: its text nodes with a '{', and raw HTML right after a text ending in "{{" (a
+ * shortcode written without a space, "{{<figure src=x>}}", which cmark-gfm reads as "{{", an HTML
+ * tag it then leaves out, and "}}": helper-97). */
+static void foreign_syntax(const struct md_opts *o, struct src_lines *sl, const struct vec *nodes)
 {
 	cmark_node *first = NULL;
 	char name[41];
+	enum foreign_syntax kind = FS_SHORTCODE;
 	size_t more = 0;
-	for (size_t i = 0; i < texts->n; i++) {
+	for (size_t i = 0; i < nodes->n; i++) {
+		cmark_node *n = nodes->v[i];
+		const char *lit = cmark_node_get_literal(n);
 		char nm[41];
-		for (const char *p = cmark_node_get_literal(texts->v[i]); (p = shortcode_in(p, nm)); p += 2) {
+		enum foreign_syntax k;
+		if (cmark_node_get_type(n) == CMARK_NODE_HTML_INLINE) {
+			size_t w = lit[0] == '<' ? strspn(lit + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") : 0;
+			if (w == 0 || w > 40)
+				continue;
+			memcpy(nm, lit + 1, w);
+			nm[w] = '\0';
+			if (first)
+				more++;
+			else
+				first = n, kind = FS_SHORTCODE, memcpy(name, nm, sizeof name);
+			continue;
+		}
+		for (const char *p = lit; (p = foreign_syntax_in(p, &k, nm)); p += 2) {
 			if (first) {
 				more++;
 				continue;
 			}
-			first = texts->v[i];
+			first = n, kind = k;
 			memcpy(name, nm, sizeof name);
 		}
 	}
@@ -1004,15 +1079,16 @@ static void shortcodes(const struct md_opts *o, struct src_lines *sl, const stru
 	size_t from = l > 0 ? src_offset(sl, l, c > 0 ? c : 1) : SIZE_MAX; /* the opener's place on its line */
 	if (from != SIZE_MAX) {
 		size_t to = l < sl->n ? sl->off[l] : sl->len;
-		const char *hit = memmem(sl->text + from, to - from, "{{", 2);
+		const char *hit = memmem(sl->text + from, to - from, kind == FS_LIQUID ? "{%" : "{{", 2);
 		if (hit)
 			src_place(sl, (size_t)(hit - sl->text), &l, &c);
 	}
 	int fl, fc;
 	diag_place(&o->at, l, c, &fl, &fc);
 	char *rest = more ? xasprintf(" (and %zu more in this text)", more) : xstrdup("");
-	diag_warn(o->src ? o->src : "content", fl, fc, "a Hugo shortcode ('%s') is not read by vade: it is published as "
-	          "text%s; write it in Markdown (an image, a link) or in a template, or put it in code", name, rest);
+	static const char *const what[] = {"a Hugo shortcode", "a template action", "a Liquid tag"};
+	diag_warn(o->src ? o->src : "content", fl, fc, "%s ('%s') is not read by vade: it is published as text%s; write "
+	          "it in Markdown (an image, a link) or in a template, or put it in code", what[kind], name, rest);
 	free(rest);
 }
 
@@ -2469,6 +2545,13 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			vec_push(&heads, n);
 		if (t == CMARK_NODE_TEXT && strchr(cmark_node_get_literal(n), '{'))
 			vec_push(&braced, n);
+		else if (t == CMARK_NODE_HTML_INLINE && cmark_node_previous(n) &&
+		         cmark_node_get_type(cmark_node_previous(n)) == CMARK_NODE_TEXT) {
+			const char *pl = cmark_node_get_literal(cmark_node_previous(n));
+			size_t pn = strlen(pl);
+			if (pn >= 2 && !strcmp(pl + pn - 2, "{{")) /* "{{<figure ...>}}" */
+				vec_push(&braced, n);
+		}
 		if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && !(t == CMARK_NODE_LINK && in_link)) {
 			vec_push(&links, n);
 			vec_push(&blocks, open.n ? open.v[open.n - 1] : NULL);
@@ -2479,7 +2562,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	}
 	cmark_iter_free(it);
 	vec_free(&open);
-	shortcodes(o, &sl, &braced);
+	foreign_syntax(o, &sl, &braced);
 	vec_free(&braced);
 	for (size_t i = 0; i < links.n; i++)
 		if (cmark_node_get_type(links.v[i]) == CMARK_NODE_LINK)
@@ -2492,6 +2575,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	for (size_t i = 0; i < nested.n; i++)
 		unwrap(nested.v[i]);
 	vec_free(&nested);
+	for (size_t i = 0; i < heads.n; i++)
+		heading_attributes(o, heads.v[i]);
 	for (size_t i = 0; !dropped && i < heads.n; i++)
 		if (cmark_node_get_heading_level(heads.v[i]) == 1) {
 			title_notes(o, heads.v[i]);

@@ -543,6 +543,12 @@ static void add_found(struct site *s, char *path, const char *name, const struct
 	size_t ll;
 	const char *subtag;
 	size_t at = langtag_locale_extras(name, strlen(name) - 3, &ll, &subtag);
+	if (!strncmp(name, "_index.", 7)) { /* "_index.md", "_index.fr.md" */
+		diag_warn(path, 0, 0, "'_index' is Hugo's name for a folder's page; vade's is index: file ignored (name it "
+		          "%s)", name + 1);
+		free(path);
+		return;
+	}
 	char *misnamed = at != SIZE_MAX && at >= 2
 	                     ? site_locale_misnamed(s, name, strlen(name) - 3, ".md", false,
 	                                            has_stem(s, names, nnames, name, at - 1))
@@ -615,6 +621,10 @@ static void walk(struct site *s, const char *rel, struct vec *chain, struct vec 
 			diag_error(path, 0, 0, "a folder vade builds into (it holds .vade-output); not published: "
 			           "build into a folder outside content/ and do not link to it");
 		} else if (k == TREE_DIR) {
+			if (top && lang_index(s, name, strlen(name)) >= 0) /* Hugo's content/fr/ */
+				diag_warn(path, 0, 0, "a folder named for the site's language '%s' is a section of each language "
+				          "(%s/%s/), not that language's pages: a translation is a file beside its original "
+				          "(page.%s.md)", name, s->langs[0].code, name, name);
 			vec_push(chain, real);
 			walk(s, path, chain, found, res);
 			chain->n--;
@@ -622,6 +632,13 @@ static void walk(struct site *s, const char *rel, struct vec *chain, struct vec 
 			add_found(s, path, name, &st, found, names, n);
 			path = NULL;
 		} else if (k == TREE_FILE) {
+			const char *ext = strrchr(name, '.');
+			static const char *const md[] = {".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn", ".mdtxt", ".mdtext"};
+			for (size_t j = 0; ext && j < sizeof md / sizeof *md; j++)
+				if (!strcasecmp(ext, md[j])) /* Jekyll's default, and kin */
+					diag_warn(path, 0, 0, "Markdown by its extension, but vade makes pages of .md files alone: it is "
+					          "published as a file, as it stands (name it %.*s.md for a page)",
+					          (int)(ext - name), name);
 			vec_push(res, xstrdup(path + strlen("content/")));
 		}
 		free(marker);

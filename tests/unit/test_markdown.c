@@ -467,8 +467,8 @@ int main(void)
 		}
 	}
 
-	/* Hugo's shortcodes in prose are published as text: one warning a text, at the first; none in code,
-	 * for closers, for Go template actions or for a '{{' before raw HTML */
+	/* Hugo's shortcodes, template actions and Liquid tags in prose are published as text: one warning a
+	 * text, at the first; none in code, for closers, or for a bare "{{x}}" (a placeholder as likely) */
 	{
 		static const struct {
 			const char *text;
@@ -476,8 +476,17 @@ int main(void)
 		} sc[] = {
 		    {"See {{< figure src=\"a.png\" >}} and {{% notice info %}}x{{% /notice %}}.\n\n- {{<relref \"x.md\">}}\n", 1},
 		    {"`{{< figure >}}` and\n\n```\n{{< figure >}}\n```\n\n    {{% notice %}}\n", 0},
-		    {"A {{ .Title }} and {{x}} and {{%}} and {{< >}} and {{< /figure >}}.\n", 0},
+		    {"A {{x}} and {{%}} and {{< >}} and {{< /figure >}} and {%} and { .Title }.\n", 0},
 		    {"Hugo's escaped form {{</* figure */>}} too.\n", 1},
+		    /* helper-97: without a space cmark-gfm reads an HTML tag, which it leaves out: "{{}}" was all */
+		    {"A figure {{<figure src=\"a.png\" caption=\"Diagram\">}} and {{<youtube w7Ft2ymGmfc>}}.\n", 1},
+		    /* Go template actions and Liquid: Jekyll's and Hugo's variables, filters and tags */
+		    {"Repository: {{ site.repository }}/issues.\n", 1},
+		    {"See [x]({{ '/docs/x' | relative_url }}) and {{ .Site.Title }}.\n", 1},
+		    {"{% include note.html content=\"x\" %}\n\nText {%- raw -%}.\n", 1},
+		    {"`{{ site.url }}` and `{% include x %}` in code.\n", 0},
+		    /* a heading's attribute list (Pandoc, kramdown, Hugo, MkDocs): one warning a heading */
+		    {"## Setup {#setup}\n\n## Other {: .x}\n\n## Set {x} fine\n\n## Data {a}\n\n## Code `{#x}`\n", 2},
 		};
 		for (size_t k = 0; k < sizeof sc / sizeof *sc; k++) {
 			size_t w0 = diag_warnings();

@@ -769,7 +769,8 @@ static char *fit(enum passage_kind k, const char *target, const char **why)
 		*why = "it is empty once white space is taken off";
 	else if (!markdown_within_limits(out, strlen(out)))
 		*why = "it is over a limit the page's Markdown has (more than 2,000 raw HTML openers such as \"<?\" "
-		       "or \"<!X\", straight quotes glued to other characters, or table cells: vade(5), MARKDOWN), "
+		       "or \"<!X\", closing quotes that look far back for an opening one, or table cells: vade(5), "
+		       "LIMITS), "
 		       "so the page could not be rendered";
 	else if (k == PASSAGE_PARAGRAPH && !one_paragraph(out))
 		*why = "it would not be one paragraph on the page";

@@ -1010,6 +1010,40 @@ static const char *foreign_syntax_in(const char *s, enum foreign_syntax *kind, c
 	return NULL;
 }
 
+/* Raw HTML the page leaves out (site.yaml's unsafe_html is off): cmark-gfm writes a comment in its
+ * place, and an HTML block goes with the text inside it ("<div class=\"note\">Never do X.</div>"),
+ * silently (helper-97: 51 left out on 25 pages of Hugo's docs). A warning at the first of a text,
+ * counting the rest; comments are meant to be left out and are not counted. */
+static void raw_html_left_out(const struct md_opts *o, struct src_lines *sl, const struct vec *nodes)
+{
+	if (!nodes->n)
+		return;
+	cmark_node *n = nodes->v[0];
+	int l = cmark_node_get_start_line(n), c = cmark_node_get_start_column(n);
+	for (cmark_node *b = n; !l && (b = cmark_node_parent(b));)
+		l = cmark_node_get_start_line(b), c = cmark_node_get_start_column(b);
+	size_t from = l > 0 ? src_offset(sl, l, c > 0 ? c : 1) : SIZE_MAX;
+	if (from != SIZE_MAX) { /* the tag's place on its line */
+		size_t to = l < sl->n ? sl->off[l] : sl->len;
+		const char *hit = memchr(sl->text + from, '<', to - from);
+		if (hit)
+			src_place(sl, (size_t)(hit - sl->text), &l, &c);
+	}
+	const char *lit = cmark_node_get_literal(n);
+	size_t k = strcspn(lit, ">\n");
+	int fl, fc;
+	diag_place(&o->at, l, c, &fl, &fc);
+	bool block = false;
+	for (size_t i = 0; i < nodes->n && !block; i++)
+		block = cmark_node_get_type(nodes->v[i]) == CMARK_NODE_HTML_BLOCK;
+	char *rest = nodes->n > 1 ? xasprintf(" and %zu more in this text", nodes->n - 1) : xstrdup("");
+	diag_warn(o->src ? o->src : "content", fl, fc, "raw HTML is left out: '%.*s%s' here%s%s; write it in Markdown, or "
+	          "set unsafe_html: true in content/site.yaml for a site whose authors are trusted",
+	          (int)(k > 60 ? 60 : k), lit, k > 60 ? "..." : lit[k] == '>' ? ">" : "", rest,
+	          block ? " (an HTML block goes with the text inside it)" : "");
+	free(rest);
+}
+
 /* A heading's attribute list as Pandoc, kramdown, Hugo and MkDocs read it ("## Setup {#setup}",
  * "{: #id .class}", "{.unnumbered}"), which cmark-gfm leaves in the text: the heading showed the
  * braces and took an id made of them ("setup-setup"), silently (helper-97). A warning at it. */
@@ -1295,9 +1329,8 @@ static size_t count_openers(const char *l, size_t n)
 
 /* What a paragraph's inline syntax costs cmark-gfm, counted line by line (scan_inline) where its
  * time grows with the square of the input:
- *   - straight quotes glued to other characters on both sides: every '"', and a '\'' with punctuation
- *     beside it (an apostrophe between letters, "don't", costs nothing here); smart punctuation
- *     looks back through all the quotes before each;
+ *   - quotes closed: each closing quote walks back through every delimiter to the nearest opening
+ *     quote of its kind (quote_work);
  *   - links and images closed: each "]" that closes a "[" walks back through every emphasis or quote
  *     delimiter before it in the paragraph (process_emphasis() in 0.29.0.gfm.6 misses its stack
  *     bottom when nothing stands between: 20,000 "*a " then 20,000 links took 2 s), and a link closed
@@ -1309,7 +1342,10 @@ static size_t count_openers(const char *l, size_t n)
  * Raw HTML and a link's destination are counted: cmark-gfm reads their marks as marks where the tag
  * or the link is not one ("<a *a ...", "](*a ..." of no link: helper-78). */
 struct inline_cost {
-	size_t quotes;           /* glued quotes in the paragraph */
+	size_t quote_may[2];     /* the first '\'' ([0]) or '"' ([1]) of the paragraph that may open, as
+	                          * its number among the delimiters (delims), or SIZE_MAX ... */
+	size_t quote_sure[2];    /* ... and the last that surely opens */
+	unsigned long long quote_work; /* the whole text's steps back at quote closers (scan_inline) */
 	size_t delims;           /* delimiter runs in the paragraph */
 	char *open;              /* its '[' not yet closed: 'i' an image's, 'l' a link's */
 	bool ticks_open;         /* a run of '`' that no run on its line closes: cmark-gfm may close it on
@@ -1351,7 +1387,8 @@ static bool blank_byte(char b)
 /* A paragraph ends (a blank line, a new block, a table row: each cell is parsed on its own). */
 static void paragraph_ends(struct inline_cost *c)
 {
-	c->quotes = c->delims = c->nopen = c->images = 0;
+	c->delims = c->nopen = c->images = 0;
+	c->quote_may[0] = c->quote_may[1] = c->quote_sure[0] = c->quote_sure[1] = SIZE_MAX;
 	c->ticks_open = false;
 	c->ntildes = c->above = c->unstable[0] = c->unstable[1] = 0;
 	c->star_low = SIZE_MAX;
@@ -1667,12 +1704,25 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n, size_t f
 			continue;
 		c->delims++;
 		tilde_gap(c);
-		if (i == 0 || i + 1 >= n)
-			continue;
-		if (blank_byte(l[i - 1]) || blank_byte(l[i + 1]))
-			continue;
-		if (ch == '"' || flank_class(l, n, i, true) != 'a' || flank_class(l, n, i + 1, false) != 'a')
-			c->quotes++; /* an apostrophe inside a word ("l'été") is free */
+		/* A closer that finds an opener leaves it on the stack, and itself (process_emphasis in
+		 * 0.29.0.gfm.6): each later closer of its kind walks back through every delimiter to the
+		 * nearest opener, so one opener then many closers, apostrophes in words and quotes beside a
+		 * space included, cost the square of their number ("'" then 40,000 "é'é " took 24 s:
+		 * helper-95). Counted as the delimiters between a closer and the nearest quote of its kind
+		 * that surely opens, else the first that may (quote_work). A closer that finds no opener
+		 * raises the bottom of later searches: with none that may open, a closer costs nothing
+		 * ("don't", 'x".': 100,000 take 0.07 s). */
+		char pc = flank_class(l, n, i, true), nc = flank_class(l, n, i + 1, false);
+		bool may_left, sure_left, may_right, sure_right;
+		flanking(pc, nc, true, &may_left, &sure_left);
+		flanking(pc, nc, false, &may_right, &sure_right);
+		size_t k = ch == '"', d = c->delims, far = c->quote_sure[k] != SIZE_MAX ? c->quote_sure[k] : c->quote_may[k];
+		if (may_right && far != SIZE_MAX)
+			c->quote_work += d - far;
+		if (may_left && !sure_right && c->quote_may[k] == SIZE_MAX)
+			c->quote_may[k] = d;
+		if (sure_left && !may_right)
+			c->quote_sure[k] = d;
 	}
 }
 
@@ -2106,7 +2156,7 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 	size_t openers = 0, cols = 0, rows = 0, table_line = 0, prev_pipes = 0, prev_cells = 0, para_bytes = 0;
 	unsigned long long reread = 0, email = 0, email_copied = 0, autolink = 0; /* table_tries(); email_work();
 	                                                                     * autolink_work() */
-	struct inline_cost ic = {.star_low = SIZE_MAX};
+	struct inline_cost ic = {.star_low = SIZE_MAX, .quote_may = {SIZE_MAX, SIZE_MAX}, .quote_sure = {SIZE_MAX, SIZE_MAX}};
 	char *why = NULL; /* the limit the text goes over */
 	struct html_open html = {0};
 	char fence = 0; /* in a sure fence: its character */
@@ -2294,12 +2344,14 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 			                "paragraphs, escape '~' that strikes nothing (\\~)", MD_MAX_STRIKE_WORK);
 			break;
 		}
-		if (ic.quotes > MD_MAX_GLUED_QUOTES) {
-			why = xasprintf("more than %d straight quotes glued to other characters in one paragraph (cmark-gfm's "
-			                "smart punctuation looks back through every one before each); not rendered: put such "
-			                "text in a code block", MD_MAX_GLUED_QUOTES);
+		if (ic.quote_work > MD_MAX_QUOTE_WORK) {
+			why = xasprintf("more than %d steps of smart punctuation's look back from each closing quote to an "
+			                "opening one (one \"'\" then thousands of apostrophes in a paragraph: cmark-gfm walks "
+			                "back through them all at each); not rendered: split the paragraph, or put such text in "
+			                "a code block", MD_MAX_QUOTE_WORK);
 			break;
 		}
+
 		email += email_work(c, cn, &email_copied);
 		if (email > MD_MAX_EMAIL_WORK) {
 			why = xasprintf("more than %d steps of the search for e-mail addresses (at each '@' of a word, cmark-gfm "
@@ -2527,7 +2579,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	bool dropped = !o->drop_first_h1;
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
-	struct vec heads = VEC_INIT, braced = VEC_INIT; /* text with a '{' (shortcodes) */
+	struct vec heads = VEC_INIT, braced = VEC_INIT, raw = VEC_INIT; /* text with a '{' (shortcodes), raw HTML */
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(n);
@@ -2543,14 +2595,16 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			vec_push(&open, n);
 		if (t == CMARK_NODE_HEADING)
 			vec_push(&heads, n);
-		if (t == CMARK_NODE_TEXT && strchr(cmark_node_get_literal(n), '{'))
+		if (t == CMARK_NODE_TEXT && strchr(cmark_node_get_literal(n), '{')) {
 			vec_push(&braced, n);
-		else if (t == CMARK_NODE_HTML_INLINE && cmark_node_previous(n) &&
-		         cmark_node_get_type(cmark_node_previous(n)) == CMARK_NODE_TEXT) {
-			const char *pl = cmark_node_get_literal(cmark_node_previous(n));
+		} else if (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_HTML_BLOCK) {
+			cmark_node *pv = cmark_node_previous(n);
+			const char *pl = pv && cmark_node_get_type(pv) == CMARK_NODE_TEXT ? cmark_node_get_literal(pv) : "";
 			size_t pn = strlen(pl);
-			if (pn >= 2 && !strcmp(pl + pn - 2, "{{")) /* "{{<figure ...>}}" */
+			if (t == CMARK_NODE_HTML_INLINE && pn >= 2 && !strcmp(pl + pn - 2, "{{")) /* "{{<figure ...>}}" */
 				vec_push(&braced, n);
+			else if (!o->unsafe_html && strncmp(cmark_node_get_literal(n), "<!--", 4))
+				vec_push(&raw, n); /* a comment is meant to be left out */
 		}
 		if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && !(t == CMARK_NODE_LINK && in_link)) {
 			vec_push(&links, n);
@@ -2564,6 +2618,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	vec_free(&open);
 	foreign_syntax(o, &sl, &braced);
 	vec_free(&braced);
+	raw_html_left_out(o, &sl, &raw);
+	vec_free(&raw);
 	for (size_t i = 0; i < links.n; i++)
 		if (cmark_node_get_type(links.v[i]) == CMARK_NODE_LINK)
 			autolink_trim(links.v[i]);

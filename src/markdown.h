@@ -67,17 +67,18 @@ struct md_opts {
  *   - raw HTML openers ("<?", "<!" and a letter, "<![CDATA["): cmark-gfm
  *     looks for each one's end through the rest of the text, so 400 KB of
  *     "<?" took 36 s;
- *   - straight quotes glued to other characters on both sides in one paragraph
- *     ('"' anywhere, '\'' beside punctuation; not an apostrophe between ASCII
- *     letters, nor quotes in code spans, URI autolinks or escaped):
- *     cmark-gfm's smart punctuation looks back through all the quotes before
- *     each, so 100,000 '"' took 27 s, 40,000 '".' 4 s; 5,000 take 0.06 s.
  * All are counted inside blockquotes and lists too, outside fenced code whose
  * fence is sure (markdown.c: within_limits; vade(5) LIMITS): where the count
  * cannot be sure of cmark-gfm's blocks, it counts more, never less. */
 #define MD_MAX_TABLE_CELLS 100000
 #define MD_MAX_HTML_OPENERS 2000
-#define MD_MAX_GLUED_QUOTES 5000
+/*   - the steps smart punctuation takes back at each closing quote, over the whole text: through
+ *     every delimiter to the nearest opening quote of its kind, which stays on cmark-gfm's stack
+ *     as the closers do, so one opening quote then many closing ones cost the square of their
+ *     number ('"' then 50,000 'x".' took 35 s, "'" then 40,000 "é'é " 24 s: helper-95); closers
+ *     with no opener before them raise the bottom of later searches and cost nothing here
+ *     (100,000 'x".' take 0.07 s); 20,000,000 steps take at most half a second. */
+#define MD_MAX_QUOTE_WORK 20000000
 /*   - a table row's cells (its '|' not escaped, the header's counted on its delimiter row):
  *     cmark-gfm's time grows with the square of one row's, 12,500 took 2.3 s, 50,000 37 s; 1,000
  *     take 15 ms;

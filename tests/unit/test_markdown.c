@@ -224,30 +224,37 @@ int main(void)
 		ok(diag_errors() == 0, "and listing the ids says nothing (the render reports the citation in a cell)");
 	}
 
-	/* cmark-gfm's smart quotes are quadratic in quotes glued on both sides: more than
-	 * MD_MAX_GLUED_QUOTES in one paragraph is an error and renders nothing; as many apostrophes in
-	 * words, or the same quotes over paras paragraphs, are fine. */
+	/* cmark-gfm's smart quotes: each closing quote walks back to the nearest opening one, which stays
+	 * on the stack, so one opener then many closers is quadratic; closers without an opener are not
+	 * (each raises the bottom of the next search). More than MD_MAX_QUOTE_WORK steps is an error
+	 * that renders nothing. */
 	{
-		struct buf q = BUF_INIT, w = BUF_INIT, paras = BUF_INIT;
-		for (int i = 0; i <= MD_MAX_GLUED_QUOTES; i++) {
-			buf_adds(&q, "x\".");
-			buf_adds(&w, "don't ");
-			buf_adds(&paras, i == MD_MAX_GLUED_QUOTES / 2 ? "\n\nx\"." : "x\".");
+		static const struct {
+			const char *head, *unit;
+			int n;
+			bool refused;
+			const char *what;
+		} q[] = {
+		    {"\"a", "x\".", 10000, true, "'\"a' then 10,000 'x\".' (50 million steps back)"},
+		    {"\"a", "x\".", 4000, false, "'\"a' then 4,000 'x\".' (8 million)"},
+		    {"", "x\".", 100000, false, "100,000 'x\".' without an opening quote"},
+		    {"", "don't ", 100000, false, "100,000 apostrophes in words"},
+		    {"'", "don't ", 20000, true, "\"'\" then 20,000 apostrophes in words"},
+		    {"'", "\u00e9'\u00e9 ", 20000, true, "\"'\" then 20,000 apostrophes in accented words"},
+		};
+		for (size_t k = 0; k < sizeof q / sizeof *q; k++) {
+			struct buf qt = BUF_INIT;
+			buf_adds(&qt, q[k].head);
+			for (int i = 0; i < q[k].n; i++)
+				buf_adds(&qt, q[k].unit);
+			size_t e0 = diag_errors();
+			md(qt.p, false, &r);
+			bool refused = diag_errors() == e0 + 1 && !strstr(r.html.p, "<p>");
+			bool rendered = diag_errors() == e0 && strstr(r.html.p, "<p>");
+			ok(q[k].refused ? refused : rendered, "%s: %s", q[k].what, q[k].refused ? "an error, nothing rendered" : "rendered");
+			markdown_result_free(&r);
+			buf_free(&qt);
 		}
-		size_t e0 = diag_errors();
-		md(q.p, false, &r);
-		ok(diag_errors() == e0 + 1 && !strstr(r.html.p, "<p>"), "%d glued quotes in a paragraph: an error, nothing rendered",
-		   MD_MAX_GLUED_QUOTES + 1);
-		markdown_result_free(&r);
-		md(w.p, false, &r);
-		ok(diag_errors() == e0 + 1 && strstr(r.html.p, "<p>don\u2019t"), "as many apostrophes in words are fine");
-		markdown_result_free(&r);
-		md(paras.p, false, &r);
-		ok(diag_errors() == e0 + 1 && strstr(r.html.p, "</p>\n<p>"), "and the glued quotes over two paragraphs too");
-		markdown_result_free(&r);
-		buf_free(&q);
-		buf_free(&w);
-		buf_free(&paras);
 	}
 
 	/* Inputs whose cost grows with the square of their size are refused (an error, nothing rendered)
@@ -437,6 +444,13 @@ int main(void)
 			 "8,000 links after '_' between CJK letters"},
 			{"", "l'\u00e9t\u00e9 d'\u00e9t\u00e9 ", NULL, 6000, "", 0, "", "l\u2019\u00e9t\u00e9", false,
 			 "12,000 apostrophes before accented letters in a paragraph"},
+			/* helper-95: once a quote may open, each later closer walks back to it (the opener stays) */
+			{"'", "\u00e9'\u00e9 ", NULL, 40000, "", 0, "", "<p>", true, "\"'\" then 40,000 apostrophes in accented words"},
+			{"'", "a'b ", NULL, 40000, "", 0, "", "<p>", true, "\"'\" then 40,000 apostrophes in ASCII words"},
+			{"\"a ", "a\" ", NULL, 40000, "", 0, "", "<p>", true, "'\"a ' then 40,000 closers before a space"},
+			{"'", "\u4e2d'\u6587\n", NULL, 20000, "", 0, "", "<p>", true, "\"'\" then 20,000 lines with an apostrophe"},
+			{"", "Don't say 'never' here; it's l'\u00e9t\u00e9 ", NULL, 1500, "", 0, "", "<p>", false,
+			 "1,500 sentences with quoted words and apostrophes"},
 			{"", "\u00e9_\u00e8[x](y)", NULL, 8000, "", 0, "", "<a href", false,
 			 "8,000 links after '_' between accented letters"},
 			{"~~\u4e2d ", "\u6587~\u3000", NULL, 30000, "", 0, "", "<p>", true,

@@ -160,6 +160,7 @@ static bool text_facts(const char *src, const char *text, size_t len, struct doc
 	int line = 1;
 	size_t l, next, at = first_filled(text, len, bom, &line, &l, &next);
 	size_t fl = delim_line(text, at, l, "---") ? next : 0;
+	int open_line = line;
 	f->body_off = bom;
 	if (!fl && !foreign_front_matter(src, text, len, at, line))
 		return false;
@@ -177,10 +178,19 @@ static bool text_facts(const char *src, const char *text, size_t len, struct doc
 			}
 			line++;
 		}
+		if (!body && open_line > 1) { /* after blank lines: a thematic break ("\n---\n\nIntro.") */
+			f->text_hash = XXH3_64bits(text, len);
+			f->fm_hash = XXH3_64bits(text, f->body_off);
+			return true;
+		}
 		if (!body) {
-			diag_error(src, 1, 1, "front matter opened with '---' is never closed");
+			diag_error(src, open_line, 1, "front matter opened with '---' is never closed");
 			return false;
 		}
+		if (open_line > 1) /* what a rule and a heading were ("\n---\nNote: x\n---"): said, not lost */
+			diag_warn(src, open_line, 1, "front matter after %d blank line%s, read as Hugo reads it: take %s out "
+			          "(or, for a thematic break and a heading, put a blank line after the '---')", open_line - 1,
+			          open_line == 2 ? "" : "s", open_line == 2 ? "it" : "them");
 		f->fm = text + fl;
 		f->fm_len = end - fl;
 		f->body_off = body;
@@ -203,12 +213,13 @@ static void foreign_keys(const char *src, const struct yml_node *fm)
 	static const char *const moved = "the page is published at its file's path, and nothing at the URL it names";
 	static const struct {
 		const char *key, *means;
-		int hides; /* 1: only when true ("headless: true"), 0: only when false ("published: false"), -1: any */
+		int hides; /* 1: only when true ("headless: true"), 0: only when false ("published: false"), -1: any;
+		            * 2: a site path ("url: /old/", not a param "url: https://..."), 3: a mapping */
 	} foreign[] = {{"publishDate", hidden, -1}, {"pubdate", hidden, -1},  {"expiryDate", hidden, -1},
-	               {"unpublishdate", hidden, -1}, {"headless", hidden, 1}, {"build", hidden, -1},
-	               {"_build", hidden, -1},      {"published", hidden, 0}, {"url", moved, -1},
-	               {"aliases", moved, -1},      {"permalink", moved, -1},
-	               {"cascade", "its values do not pass to the pages below", -1}};
+	               {"unpublishdate", hidden, -1}, {"headless", hidden, 1}, {"build", hidden, 3},
+	               {"_build", hidden, 3},       {"published", hidden, 0}, {"url", moved, 2},
+	               {"aliases", moved, 2},       {"permalink", moved, 2},
+	               {"cascade", "its values do not pass to the pages below", 3}};
 	for (size_t i = 0; fm && fm->kind == YML_MAP && i + 1 < fm->n; i += 2) {
 		const struct yml_node *k = fm->kids[i];
 		if (k->kind != YML_SCALAR || !k->str)
@@ -217,10 +228,16 @@ static void foreign_keys(const char *src, const struct yml_node *fm)
 			if (!strcasecmp(k->str, known[j]) && strcmp(k->str, known[j]))
 				diag_error(src, k->line, k->col, "'%s' is not read: front matter keys are lower case (%s)", k->str,
 				           known[j]);
+		const struct yml_node *v = fm->kids[i + 1];
+		const struct yml_node *first = v->kind == YML_SEQ && v->n ? v->kids[0] : v; /* aliases: [/old/] */
 		long long iv = -1;
 		double dv;
-		if (yml_resolve(fm->kids[i + 1], &iv, &dv) != YML_T_BOOL)
+		if (yml_resolve(v, &iv, &dv) != YML_T_BOOL)
 			iv = -1;
+		if (first->kind == YML_SCALAR && first->str && first->str[0] == '/')
+			iv = 2;
+		else if (v->kind == YML_MAP)
+			iv = 3;
 		for (size_t j = 0; j < sizeof foreign / sizeof *foreign; j++)
 			if (!strcasecmp(k->str, foreign[j].key) && (foreign[j].hides < 0 || iv == foreign[j].hides))
 				diag_warn(src, k->line, k->col, "'%s' (Hugo's or Jekyll's) is not read by vade: %s", k->str,

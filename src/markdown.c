@@ -981,8 +981,10 @@ static const char *foreign_syntax_in(const char *s, enum foreign_syntax *kind, c
 		} else if (p[1] == '{') {
 			q = p + 2 + strspn(p + 2, " \t-");
 			const char *end = strstr(q, "}}");
-			if (!end || end - q > 200 || !(*q == '.' || *q == '$' || isalpha((unsigned char)*q)))
-				continue;
+			if (!end || end - q > 200 || !(*q == '.' || *q == '$' || isalpha((unsigned char)*q)) ||
+			    memchr(q, '{', (size_t)(end - q)) || memchr(q, '}', (size_t)(end - q)) ||
+			    (*q == '$' && !isalpha((unsigned char)q[1]) && q[1] != '.' && q[1] != ' '))
+				continue; /* "{{x | x > 0}, {y}}" is a set, "{{$5}}" a price */
 			size_t k = strspn(q + (*q == '.' || *q == '$'), word);
 			const char *after = q + (*q == '.' || *q == '$') + k;
 			/* a name alone ("{{x}}") is as likely a placeholder in prose: an action reads a field, a
@@ -1008,6 +1010,20 @@ static const char *foreign_syntax_in(const char *s, enum foreign_syntax *kind, c
 		return p;
 	}
 	return NULL;
+}
+
+/* Whether raw HTML is comments alone, blanks around them ("   <!-- note -->" in a list item): an
+ * HTML block that starts with one ends on the line of its "-->", and text after it on that line
+ * ("<!-- TODO --> Victims must be referred.") went with it (helper-98). */
+static bool html_comments_only(const char *h)
+{
+	for (h += strspn(h, " \t\r\n"); *h; h += strspn(h, " \t\r\n")) {
+		const char *e = strncmp(h, "<!--", 4) ? NULL : strstr(h + 4, "-->");
+		if (!e)
+			return false;
+		h = e + 3;
+	}
+	return true;
 }
 
 /* Raw HTML the page leaves out (site.yaml's unsafe_html is off): cmark-gfm writes a comment in its
@@ -1080,7 +1096,7 @@ static void foreign_syntax(const struct md_opts *o, struct src_lines *sl, const 
 	cmark_node *first = NULL;
 	char name[41];
 	enum foreign_syntax kind = FS_SHORTCODE;
-	size_t more = 0;
+	size_t more = 0, nth = 0;
 	for (size_t i = 0; i < nodes->n; i++) {
 		cmark_node *n = nodes->v[i];
 		const char *lit = cmark_node_get_literal(n);
@@ -1105,6 +1121,9 @@ static void foreign_syntax(const struct md_opts *o, struct src_lines *sl, const 
 			}
 			first = n, kind = k;
 			memcpy(name, nm, sizeof name);
+			/* which of the text's openers it is: "Dear {{ name }}, see {{ .Title }}" warns at the second */
+			for (const char *q = lit; (q = strstr(q, k == FS_LIQUID ? "{%" : "{{")) && q < p; q += 2)
+				nth++;
 		}
 	}
 	if (!first)
@@ -1114,6 +1133,8 @@ static void foreign_syntax(const struct md_opts *o, struct src_lines *sl, const 
 	if (from != SIZE_MAX) {
 		size_t to = l < sl->n ? sl->off[l] : sl->len;
 		const char *hit = memmem(sl->text + from, to - from, kind == FS_LIQUID ? "{%" : "{{", 2);
+		for (size_t j = 0; hit && j < nth; j++)
+			hit = memmem(hit + 2, (size_t)(sl->text + to - hit - 2), kind == FS_LIQUID ? "{%" : "{{", 2);
 		if (hit)
 			src_place(sl, (size_t)(hit - sl->text), &l, &c);
 	}
@@ -1659,6 +1680,8 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n, size_t f
 			c->images += image;
 			continue;
 		}
+		if (ch == ']')
+			c->quote_sure[0] = c->quote_sure[1] = SIZE_MAX; /* a link's text goes, its quotes with it */
 		if (ch == ']' && c->nopen) {
 			bool image = c->open[--c->nopen] == 'i';
 			c->images -= image;
@@ -1687,6 +1710,8 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n, size_t f
 			bool in_word = ch == '_' && flank_class(l, n, i, true) == 'a' && flank_class(l, n, r, false) == 'a';
 			bool delim = !in_word && !((i == 0 || blank_byte(l[i - 1])) && (r == n || blank_byte(l[r])));
 			c->delims += delim;
+			if (delim && i > 0 && !blank_byte(l[i - 1])) /* it may close a pair: the quotes between go */
+				c->quote_sure[0] = c->quote_sure[1] = SIZE_MAX;
 			if (delim && ch == '~')
 				tilde_run(c, l, n, i, r, c->murky || in_web_word(c, l, n, i));
 			else if (delim)
@@ -1709,7 +1734,8 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n, size_t f
 		 * nearest opener, so one opener then many closers, apostrophes in words and quotes beside a
 		 * space included, cost the square of their number ("'" then 40,000 "é'é " took 24 s:
 		 * helper-95). Counted as the delimiters between a closer and the nearest quote of its kind
-		 * that surely opens, else the first that may (quote_work). A closer that finds no opener
+		 * that surely opens and stays (none since a run that may close a pair, or a ']'), else the
+		 * first that may (quote_work). A closer that finds no opener
 		 * raises the bottom of later searches: with none that may open, a closer costs nothing
 		 * ("don't", 'x".': 100,000 take 0.07 s). */
 		char pc = flank_class(l, n, i, true), nc = flank_class(l, n, i + 1, false);
@@ -1721,7 +1747,9 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n, size_t f
 			c->quote_work += d - far;
 		if (may_left && !sure_right && c->quote_may[k] == SIZE_MAX)
 			c->quote_may[k] = d;
-		if (sure_left && !may_right)
+		/* a sure opener, but none after ')' or ']' (cmark-gfm opens none there) nor in what may be a
+		 * link's text: a later pair or link may take it away, and closers walk on (helper-98) */
+		if (sure_left && !may_right && !(i > 0 && (l[i - 1] == ')' || l[i - 1] == ']')) && !c->nopen)
 			c->quote_sure[k] = d;
 	}
 }
@@ -2603,7 +2631,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			size_t pn = strlen(pl);
 			if (t == CMARK_NODE_HTML_INLINE && pn >= 2 && !strcmp(pl + pn - 2, "{{")) /* "{{<figure ...>}}" */
 				vec_push(&braced, n);
-			else if (!o->unsafe_html && strncmp(cmark_node_get_literal(n), "<!--", 4))
+			else if (!o->unsafe_html && !html_comments_only(cmark_node_get_literal(n)))
 				vec_push(&raw, n); /* a comment is meant to be left out */
 		}
 		if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && !(t == CMARK_NODE_LINK && in_link)) {

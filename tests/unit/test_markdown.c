@@ -419,6 +419,16 @@ int main(void)
 			{"", "x\".", NULL, 100000, "", 0, "", "<p>", false, "100,000 'x\".' without an opening quote"},
 			{"", "don't ", NULL, 100000, "", 0, "", "<p>", false, "100,000 apostrophes in words"},
 			{"'", "don't ", NULL, 20000, "", 0, "", "<p>", true, "\"'\" then 20,000 apostrophes in words"},
+			/* helper-98: no sure opener after ')' or ']', in a link's text, or before a run that may close
+			 * a pair (which takes it away): the closers walk on to the first */
+			{"'x *a *a *a *a *a *a *a *a *a *a )'b ", "b'b ", NULL, 40000, "", 0, "", "<p>", true,
+			 "\"'x\", emphasis openers, \")'b\" then 40,000 apostrophes"},
+			{"'x *a *a *a *a *a *a *a *a *a *a *'b* ", "b'b ", NULL, 40000, "", 0, "", "<p>", true,
+			 "the same after \"*'b*\""},
+			{"'x *a *a *a *a *a *a *a *a *a *a [x 'b](https://e.org) ", "b'b ", NULL, 40000, "", 0, "", "<p>", true,
+			 "the same after a quote in a link's text"},
+			{"", "He said \"yes\" and 'no', it's fine. ", NULL, 30000, "", 0, "", "<p>", false,
+			 "30,000 sentences with quoted words and apostrophes"},
 			/* helper-95: once a quote may open, each later closer walks back to it (the opener stays) */
 			{"'", "\u00e9'\u00e9 ", NULL, 40000, "", 0, "", "<p>", true, "\"'\" then 40,000 apostrophes in accented words"},
 			{"'", "a'b ", NULL, 40000, "", 0, "", "<p>", true, "\"'\" then 40,000 apostrophes in ASCII words"},
@@ -474,6 +484,13 @@ int main(void)
 		    {"See [x]({{ '/docs/x' | relative_url }}) and {{ .Site.Title }}.\n", 1},
 		    {"{% include note.html content=\"x\" %}\n\nText {%- raw -%}.\n", 1},
 		    {"`{{ site.url }}` and `{% include x %}` in code.\n", 0},
+		    /* helper-98: braces of a set or a price are no action; the warning is at the action's own '{{' */
+		    {"The family {{x | x > 0}, {y}} of sets. Price: {{$5}}.\n", 0},
+		    {"Dear {{ name }}, see {{ .Title }} here.\n", 1},
+		    /* raw HTML left out: comments alone say nothing, text after a comment on its line is lost */
+		    {"   <!-- editor note -->\n\n- item\n\n   <!-- note -->\n\n<!-- a -->\n<!-- b -->\n", 0},
+		    {"<!-- TODO: check --> Victims must be referred within 24 hours.\n", 1},
+		    {"Intro <kbd>Ctrl</kbd> here.\n\n<div class=\"note\">\nNever do X.\n</div>\n", 1},
 		    /* a heading's attribute list (Pandoc, kramdown, Hugo, MkDocs): one warning a heading */
 		    {"## Setup {#setup}\n\n## Other {: .x}\n\n## Set {x} fine\n\n## Data {a}\n\n## Code `{#x}`\n", 2},
 		};

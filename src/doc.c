@@ -98,6 +98,22 @@ static bool delim_line(const char *text, size_t p, size_t l, const char *d)
 	return true;
 }
 
+/* The first line from p that is the delimiter d or alt (delim_line; alt may be NULL): its start,
+ * the next line's in *after; *line counts the lines before it. SIZE_MAX when none is. */
+static size_t closing_line(const char *text, size_t len, size_t p, const char *d, const char *alt, int *line,
+                           size_t *after)
+{
+	while (p < len) {
+		size_t q = p, l = line_at(text, len, q, &p);
+		if (delim_line(text, q, l, d) || (alt && delim_line(text, q, l, alt))) {
+			*after = p;
+			return q;
+		}
+		(*line)++;
+	}
+	return SIZE_MAX;
+}
+
 /* The first line at or after p that holds more than spaces and tabs: its start, its length in *l,
  * its number in *line (counting from line); the next line's start in *next. */
 static size_t first_filled(const char *text, size_t len, size_t p, int *line, size_t *l, size_t *next)
@@ -120,18 +136,14 @@ static size_t first_filled(const char *text, size_t len, size_t p, int *line, si
  * after reporting. */
 static bool foreign_front_matter(const char *src, const char *text, size_t len, size_t at, int line)
 {
-	size_t p, l = line_at(text, len, at, &p);
+	size_t p, l = line_at(text, len, at, &p), after;
+	int lines = 0;
 	if (delim_line(text, at, l, "+++")) {
-		while (p < len) {
-			size_t q = p;
-			l = line_at(text, len, q, &p);
-			if (delim_line(text, q, l, "+++")) {
-				diag_error(src, line, 1, "TOML front matter (between lines '+++', as Hugo reads it) is not read: "
-				           "vade reads YAML between lines '---' (title: Page, not title = \"Page\")");
-				return false;
-			}
-		}
-		return true;
+		if (closing_line(text, len, p, "+++", NULL, &lines, &after) == SIZE_MAX)
+			return true;
+		diag_error(src, line, 1, "TOML front matter (between lines '+++', as Hugo reads it) is not read: "
+		           "vade reads YAML between lines '---' (title: Page, not title = \"Page\")");
+		return false;
 	}
 	if (at >= len || text[at] != '{')
 		return true;
@@ -166,35 +178,24 @@ static bool text_facts(const char *src, const char *text, size_t len, struct doc
 		return false;
 	if (fl) {
 		/* The front matter ends at the next line that is "---" or "...". */
-		size_t p = fl, end = 0, body = 0;
+		size_t body = 0;
 		line++;
-		while (p < len) {
-			size_t q = p;
-			l = line_at(text, len, q, &p);
-			if (delim_line(text, q, l, "---") || delim_line(text, q, l, "...")) {
-				end = q;
-				body = p;
-				break;
-			}
-			line++;
-		}
-		if (!body && open_line > 1) { /* after blank lines: a thematic break ("\n---\n\nIntro.") */
-			f->text_hash = XXH3_64bits(text, len);
-			f->fm_hash = XXH3_64bits(text, f->body_off);
-			return true;
-		}
-		if (!body) {
-			diag_error(src, open_line, 1, "front matter opened with '---' is never closed");
+		size_t end = closing_line(text, len, fl, "---", "...", &line, &body);
+		if (!body && open_line == 1) {
+			diag_error(src, 1, 1, "front matter opened with '---' is never closed");
 			return false;
 		}
-		if (open_line > 1) /* what a rule and a heading were ("\n---\nNote: x\n---"): said, not lost */
+		/* (never closed after blank lines: a thematic break, "\n---\n\nIntro.", as it was) */
+		if (body && open_line > 1) /* what a rule and a heading were ("\n---\nNote: x\n---"): said, not lost */
 			diag_warn(src, open_line, 1, "front matter after %d blank line%s, read as Hugo reads it: take %s out "
 			          "(or, for a thematic break and a heading, put a blank line after the '---')", open_line - 1,
 			          open_line == 2 ? "" : "s", open_line == 2 ? "it" : "them");
-		f->fm = text + fl;
-		f->fm_len = end - fl;
-		f->body_off = body;
-		f->body_line = line + 1;
+		if (body) {
+			f->fm = text + fl;
+			f->fm_len = end - fl;
+			f->body_off = body;
+			f->body_line = line + 1;
+		}
 	}
 	f->text_hash = XXH3_64bits(text, len);
 	f->fm_hash = XXH3_64bits(text, f->body_off);

@@ -373,15 +373,11 @@ static int report_region(const struct site *s, int l, const char *tag, const cha
  * frees). Exact: the site has that very tag (a codeset and a modifier that says nothing, "@euro",
  * aside); else the nearest language of the site its subtags lead to, dropped from the end: sr-Latn-RS
  * is sr-Latn's, or sr's on a site without sr-Latn (a regional translation goes into the site's
- * language, which a language of its own would keep apart). White space around it is no part of it
- * ("Language: fr ", as some editors leave it). */
+ * language, which a language of its own would keep apart). */
 static int lang_of_tag(const struct site *s, const char *tag, char **meant, bool *exact)
 {
-	tag += strspn(tag, " \t\r\n");
 	size_t n = strlen(tag);
-	while (n && strchr(" \t\r\n", tag[n - 1]))
-		n--;
-	char *t = xstrndup(tag, n);
+	char *t = xstrdup(tag);
 	size_t ll;
 	const char *subtag;
 	bool unknown = false; /* a modifier vade does not know ("fr@foo"), which may say a script */
@@ -415,17 +411,15 @@ static int lang_of_tag(const struct site *s, const char *tag, char **meant, bool
  * warning at path when the site has not that very tag (an error with strict). */
 static int file_lang(const struct site *s, const char *tag, const char *path, bool strict)
 {
-	char *meant;
+	char *meant, *t = xstrdup(tag + strspn(tag, " \t\r\n")); /* "Language: fr ", as some editors leave it */
+	for (size_t n = strlen(t); n && strchr(" \t\r\n", t[n - 1]); n--)
+		t[n - 1] = '\0';
 	bool exact;
-	int l = lang_of_tag(s, tag, &meant, &exact);
-	if (l > 0 && !exact) {
-		char *t = xstrdup(tag + strspn(tag, " \t\r\n"));
-		for (size_t n = strlen(t); n && strchr(" \t\r\n", t[n - 1]); n--)
-			t[n - 1] = '\0';
+	int l = lang_of_tag(s, t, &meant, &exact);
+	if (l > 0 && !exact)
 		l = report_region(s, l, t, meant, path, strict);
-		free(t);
-	}
 	free(meant);
+	free(t);
 	return l;
 }
 

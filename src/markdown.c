@@ -1012,9 +1012,30 @@ static const char *foreign_syntax_in(const char *s, enum foreign_syntax *kind, c
 	return NULL;
 }
 
+/* Where a warning about inline node n goes: the nth occurrence of needle (its nlen bytes) on n's
+ * line from n's column (cmark-gfm places the node, not the syntax in it), else n's place, or its
+ * nearest block's when it has none; in the file (diag_place). */
+static void node_place(const struct md_opts *o, struct src_lines *sl, cmark_node *n, const char *needle, size_t nlen,
+                       size_t nth, int *fl, int *fc)
+{
+	int l = cmark_node_get_start_line(n), c = cmark_node_get_start_column(n);
+	for (cmark_node *b = n; !l && (b = cmark_node_parent(b));)
+		l = cmark_node_get_start_line(b), c = cmark_node_get_start_column(b);
+	size_t from = l > 0 ? src_offset(sl, l, c > 0 ? c : 1) : SIZE_MAX;
+	if (from != SIZE_MAX) {
+		size_t to = l < sl->n ? sl->off[l] : sl->len;
+		const char *hit = memmem(sl->text + from, to - from, needle, nlen);
+		for (size_t j = 0; hit && j < nth; j++)
+			hit = memmem(hit + nlen, (size_t)(sl->text + to - hit - nlen), needle, nlen);
+		if (hit)
+			src_place(sl, (size_t)(hit - sl->text), &l, &c);
+	}
+	diag_place(&o->at, l, c, fl, fc);
+}
+
 /* Whether raw HTML is comments alone, blanks around them ("   <!-- note -->" in a list item): an
  * HTML block that starts with one ends on the line of its "-->", and text after it on that line
- * ("<!-- TODO --> Victims must be referred.") went with it (helper-98). */
+ * ("<!-- check --> Victims must be referred.") went with it (helper-98). */
 static bool html_comments_only(const char *h)
 {
 	for (h += strspn(h, " \t\r\n"); *h; h += strspn(h, " \t\r\n")) {
@@ -1035,20 +1056,10 @@ static void raw_html_left_out(const struct md_opts *o, struct src_lines *sl, con
 	if (!nodes->n)
 		return;
 	cmark_node *n = nodes->v[0];
-	int l = cmark_node_get_start_line(n), c = cmark_node_get_start_column(n);
-	for (cmark_node *b = n; !l && (b = cmark_node_parent(b));)
-		l = cmark_node_get_start_line(b), c = cmark_node_get_start_column(b);
-	size_t from = l > 0 ? src_offset(sl, l, c > 0 ? c : 1) : SIZE_MAX;
-	if (from != SIZE_MAX) { /* the tag's place on its line */
-		size_t to = l < sl->n ? sl->off[l] : sl->len;
-		const char *hit = memchr(sl->text + from, '<', to - from);
-		if (hit)
-			src_place(sl, (size_t)(hit - sl->text), &l, &c);
-	}
+	int fl, fc;
+	node_place(o, sl, n, "<", 1, 0, &fl, &fc); /* the tag's place on its line */
 	const char *lit = cmark_node_get_literal(n);
 	size_t k = strcspn(lit, ">\n");
-	int fl, fc;
-	diag_place(&o->at, l, c, &fl, &fc);
 	bool block = false;
 	for (size_t i = 0; i < nodes->n && !block; i++)
 		block = cmark_node_get_type(nodes->v[i]) == CMARK_NODE_HTML_BLOCK;
@@ -1128,18 +1139,8 @@ static void foreign_syntax(const struct md_opts *o, struct src_lines *sl, const 
 	}
 	if (!first)
 		return;
-	int l = cmark_node_get_start_line(first), c = cmark_node_get_start_column(first);
-	size_t from = l > 0 ? src_offset(sl, l, c > 0 ? c : 1) : SIZE_MAX; /* the opener's place on its line */
-	if (from != SIZE_MAX) {
-		size_t to = l < sl->n ? sl->off[l] : sl->len;
-		const char *hit = memmem(sl->text + from, to - from, kind == FS_LIQUID ? "{%" : "{{", 2);
-		for (size_t j = 0; hit && j < nth; j++)
-			hit = memmem(hit + 2, (size_t)(sl->text + to - hit - 2), kind == FS_LIQUID ? "{%" : "{{", 2);
-		if (hit)
-			src_place(sl, (size_t)(hit - sl->text), &l, &c);
-	}
 	int fl, fc;
-	diag_place(&o->at, l, c, &fl, &fc);
+	node_place(o, sl, first, kind == FS_LIQUID ? "{%" : "{{", 2, nth, &fl, &fc); /* the opener's place */
 	char *rest = more ? xasprintf(" (and %zu more in this text)", more) : xstrdup("");
 	static const char *const what[] = {"a Hugo shortcode", "a template action", "a Liquid tag"};
 	diag_warn(o->src ? o->src : "content", fl, fc, "%s ('%s') is not read by vade: it is published as text%s; write "

@@ -1368,6 +1368,8 @@ struct inline_cost {
 	                          * its number among the delimiters (delims), or SIZE_MAX ... */
 	size_t quote_sure[2];    /* ... and the last that surely opens */
 	unsigned long long quote_work; /* the whole text's steps back at quote closers (scan_inline) */
+	size_t emph[2], emph_at_sure[2]; /* '*' and '_' runs that may open, less those that surely closed;
+	                                  * their number when quote_sure was set (quote_anchor_run) */
 	size_t delims;           /* delimiter runs in the paragraph */
 	char *open;              /* its '[' not yet closed: 'i' an image's, 'l' a link's */
 	bool ticks_open;         /* a run of '`' that no run on its line closes: cmark-gfm may close it on
@@ -1411,6 +1413,7 @@ static void paragraph_ends(struct inline_cost *c)
 {
 	c->delims = c->nopen = c->images = 0;
 	c->quote_may[0] = c->quote_may[1] = c->quote_sure[0] = c->quote_sure[1] = SIZE_MAX;
+	c->emph[0] = c->emph[1] = 0;
 	c->ticks_open = false;
 	c->ntildes = c->above = c->unstable[0] = c->unstable[1] = 0;
 	c->star_low = SIZE_MAX;
@@ -1468,6 +1471,27 @@ static void flanking(char prev, char next, bool left, bool *may, bool *sure)
 			*may = *may || v;
 			*sure = *sure && v;
 		}
+}
+
+/* A run of ch between characters of classes prev and next, for the quote that surely opens
+ * (quote_sure): a pair it closes takes away what lies between, that quote too when the pair's
+ * opener is below it. A '*' or '_' run that may only close pairs with the nearest opener of its
+ * character, which stands above the quote while more of them may open since it (emph[], counted
+ * up at runs that may only open, down at those that may close); any other run that may close (one
+ * that may open too, the multiple-of-3 rule may skip openers; a '~') may reach below it
+ * (helper-98: "*'b*"; helper-99: "l'*été*" each line was taken for the quote gone). */
+static void quote_anchor_run(struct inline_cost *c, int ch, char prev, char next)
+{
+	bool may_open, sure_open, may_close, sure_close;
+	flanking(prev, next, true, &may_open, &sure_open);
+	flanking(prev, next, false, &may_close, &sure_close);
+	int k = ch == '*' ? 0 : ch == '_' ? 1 : -1;
+	if (may_close && (k < 0 || may_open || c->emph[k] <= c->emph_at_sure[k]))
+		c->quote_sure[0] = c->quote_sure[1] = SIZE_MAX;
+	if (k >= 0 && may_open && !may_close)
+		c->emph[k]++;
+	else if (k >= 0 && may_close && c->emph[k] > 0) /* may have taken one: counted as taken */
+		c->emph[k]--;
 }
 
 static void tilde_push(struct inline_cost *c, size_t len, bool sure_open, bool may_close);
@@ -1711,8 +1735,8 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n, size_t f
 			bool in_word = ch == '_' && flank_class(l, n, i, true) == 'a' && flank_class(l, n, r, false) == 'a';
 			bool delim = !in_word && !((i == 0 || blank_byte(l[i - 1])) && (r == n || blank_byte(l[r])));
 			c->delims += delim;
-			if (delim && i > 0 && !blank_byte(l[i - 1])) /* it may close a pair: the quotes between go */
-				c->quote_sure[0] = c->quote_sure[1] = SIZE_MAX;
+			if (delim)
+				quote_anchor_run(c, ch, flank_class(l, n, i, true), flank_class(l, n, r, false));
 			if (delim && ch == '~')
 				tilde_run(c, l, n, i, r, c->murky || in_web_word(c, l, n, i));
 			else if (delim)
@@ -1750,8 +1774,10 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n, size_t f
 			c->quote_may[k] = d;
 		/* a sure opener, but none after ')' or ']' (cmark-gfm opens none there) nor in what may be a
 		 * link's text: a later pair or link may take it away, and closers walk on (helper-98) */
-		if (sure_left && !may_right && !(i > 0 && (l[i - 1] == ')' || l[i - 1] == ']')) && !c->nopen)
+		if (sure_left && !may_right && !(i > 0 && (l[i - 1] == ')' || l[i - 1] == ']')) && !c->nopen) {
 			c->quote_sure[k] = d;
+			c->emph_at_sure[0] = c->emph[0], c->emph_at_sure[1] = c->emph[1];
+		}
 	}
 }
 

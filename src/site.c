@@ -75,6 +75,17 @@ char *site_read_text_stat(const struct site *s, const char *src, size_t *len, st
 	if (read_stat(s, src, &text, len, st) != 0)
 		return NULL;
 	long bad = utf8_invalid_at(text, *len);
+	/* UTF-16 or UTF-32 without a byte order mark, ASCII alone, is valid UTF-8 with a NUL every other
+	 * or every fourth byte: the page was published as "t\ufffdi\ufffdt\ufffd..." (helper-99) */
+	size_t head = *len < 64 ? *len : 64, nuls = 0;
+	for (size_t i = 0; bad < 0 && i < head; i++)
+		nuls += text[i] == '\0';
+	if (bad < 0 && head >= 16 && nuls * 4 >= head) {
+		diag_error(src, 1, 1, "%zu of its first %zu bytes are NUL: written in UTF-16 or UTF-32 without a byte "
+		           "order mark, not UTF-8: save it as UTF-8", nuls, head);
+		free(text);
+		return NULL;
+	}
 	if (bad >= 0) {
 		int line, col;
 		text_pos(text, (size_t)bad, &line, &col);

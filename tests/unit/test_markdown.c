@@ -429,6 +429,10 @@ int main(void)
 			 "the same after a quote in a link's text"},
 			{"", "He said \"yes\" and 'no', it's fine. ", NULL, 30000, "", 0, "", "<p>", false,
 			 "30,000 sentences with quoted words and apostrophes"},
+			/* helper-99: emphasis that opens after the quote pairs above it, and leaves it in place */
+			{"", "'tel' l'*\u00e9t\u00e9* c'est\n", NULL, 6000, "", 0, "", "<em>", false,
+			 "6,000 lines of one paragraph with a quoted word and emphasis after an apostrophe"},
+			{"", "a 'word' don'*t* it's\n", NULL, 6000, "", 0, "", "<em>", false, "the same in English"},
 			/* helper-95: once a quote may open, each later closer walks back to it (the opener stays) */
 			{"'", "\u00e9'\u00e9 ", NULL, 40000, "", 0, "", "<p>", true, "\"'\" then 40,000 apostrophes in accented words"},
 			{"'", "a'b ", NULL, 40000, "", 0, "", "<p>", true, "\"'\" then 40,000 apostrophes in ASCII words"},

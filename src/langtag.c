@@ -7,6 +7,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <iconv.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,40 +174,35 @@ char *langtag_canon_locale(const char *tag, char **why)
 
 static const char *tag_script(const char *tag);
 
-/* Whether c[0, n) names a character set as glibc's locale names do (locale -a: "fr_FR.utf8",
- * "ja_JP.eucJP", "ru_RU.KOI8-R"), case and '-' or '_' aside. */
+/* Whether c[0, n) names a character set as a locale name's codeset does (locale(7): "fr_FR.utf8",
+ * "ja_JP.eucJP", "de_DE.latin1", "C.ANSI_X3.4-1968"). glibc's iconv knows every codeset and alias
+ * its locales use, so it is asked; a name of two or three letters alone could be a subtag and is no
+ * codeset ("de", "fr", "es" and "uk" are also ISO 646 variants to iconv), but for "euc" (X11's
+ * locale.alias: ja_JP.euc). A few codesets of glibc's SUPPORTED list that iconv spells otherwise
+ * are named here, compared with case, '-' and '_' aside. */
 static bool is_codeset(const char *c, size_t n)
 {
-	char k[24];
+	if (n == 0 || n > 40 || !all_of(c, n, isgraph))
+		return false;
+	char k[41];
 	size_t m = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (c[i] == '-' || c[i] == '_')
-			continue;
-		if (m + 1 == sizeof k || !isalnum((unsigned char)c[i]))
-			return false;
-		k[m++] = (char)tolower((unsigned char)c[i]);
-	}
+	for (size_t i = 0; i < n; i++)
+		if (c[i] != '-' && c[i] != '_')
+			k[m++] = (char)tolower((unsigned char)c[i]);
 	k[m] = '\0';
-	static const char *const whole[] = {"utf8", "utf16", "utf32", "ascii", "usascii", "gb2312", "gbk", "gb18030",
-	                                    "big5", "big5hkscs", "tis620", "sjis", "shiftjis", "armscii8", "georgianps",
-	                                    "tcvn57121", "pt154", "rk1048", "isciidev", "tscii0", NULL};
-	for (int i = 0; whole[i]; i++)
-		if (!strcmp(k, whole[i]))
+	static const char *const also[] = {"euc", "georgianps", "isciidev", "tscii0", NULL};
+	for (int i = 0; also[i]; i++)
+		if (!strcmp(k, also[i]))
 			return true;
-	/* a family and a number or letters: iso8859-1..16, cp1251, windows-1252, koi8-r, euc-jp */
-	static const struct {
-		const char *pre;
-		int (*is)(int);
-		size_t min, max;
-	} fam[] = {{"iso8859", isdigit, 1, 2}, {"cp", isdigit, 3, 4}, {"windows", isdigit, 3, 4},
-	           {"koi8", isalpha, 1, 1},    {"euc", isalpha, 2, 2}};
-	for (size_t i = 0; i < sizeof fam / sizeof *fam; i++) {
-		size_t pl = strlen(fam[i].pre);
-		if (!strncmp(k, fam[i].pre, pl) && m - pl >= fam[i].min && m - pl <= fam[i].max &&
-		    all_of(k + pl, m - pl, fam[i].is))
-			return true;
-	}
-	return false;
+	if (n <= 3 && all_of(c, n, isalpha))
+		return false;
+	memcpy(k, c, n);
+	k[n] = '\0';
+	iconv_t cd = iconv_open("UTF-8", k);
+	if (cd == (iconv_t)-1)
+		return false;
+	iconv_close(cd);
+	return true;
 }
 
 size_t langtag_locale_extras(const char *name, size_t n, size_t *lang_len, const char **subtag)
@@ -229,15 +225,20 @@ size_t langtag_locale_extras(const char *name, size_t n, size_t *lang_len, const
 		*subtag = mods[i][1];
 		end = (size_t)(at - name);
 	}
-	const char *dot = memrchr(name, '.', end);
-	size_t seg = dot ? (size_t)(dot + 1 - name) : 0; /* the last segment before the modifier */
-	if (dot && is_codeset(name + seg, end - seg)) {
-		end = seg - 1;
-		dot = memrchr(name, '.', end);
-		seg = dot ? (size_t)(dot + 1 - name) : 0;
-	} else if (!at) {
-		return SIZE_MAX; /* neither */
+	/* the codeset runs from one of the last dots to the modifier: a codeset may hold one ("ANSI_X3.4-1968") */
+	const char *dot = memrchr(name, '.', end), *codeset = NULL;
+	for (int tries = 0; dot && !codeset && tries < 2; tries++) {
+		if (is_codeset(dot + 1, end - (size_t)(dot + 1 - name)))
+			codeset = dot;
+		else
+			dot = dot > name ? memrchr(name, '.', (size_t)(dot - name)) : NULL;
 	}
+	if (codeset)
+		end = (size_t)(codeset - name);
+	else if (!at)
+		return SIZE_MAX; /* neither */
+	dot = memrchr(name, '.', end);
+	size_t seg = dot ? (size_t)(dot + 1 - name) : 0; /* the segment before the codeset or modifier */
 	if (seg == end)
 		return SIZE_MAX;
 	*lang_len = end - seg;

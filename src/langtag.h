@@ -36,9 +36,10 @@ char *langtag_canon_locale(const char *tag, char **why);
  * (a script: "latin" and "iqtelif" are Latn, "cyrillic" Cyrl, "devanagari"
  * Deva, "shaw" Shaw; a variant: "valencia", "ijekavian" ijekavsk), else NULL
  * ("euro", "abegede", "saaho", gettext's "quot" and "boldquot" say nothing a
- * tag says); SIZE_MAX when name ends in neither. A codeset is one of the
- * character sets glibc's locales name (UTF-8, ISO-8859-n, EUC-JP, GB18030,
- * Big5, KOI8-R, CP1251 and kin, in any case, with or without '-'); a
+ * tag says); SIZE_MAX when name ends in neither. A codeset is a name
+ * glibc's iconv knows (UTF-8, utf8, ISO-8859-n, latin1, eucJP, ujis, KOI8-R,
+ * CP1251, ANSI_X3.4-1968 and kin, in any case), but two or three letters
+ * alone, which could be a subtag ("fr" is ISO 646-FR to iconv); a
  * modifier one of those above, in any case (another word after '@' is
  * part of a name: "jane.doe@example"). Static *subtag. */
 size_t langtag_locale_extras(const char *name, size_t n, size_t *lang_len, const char **subtag);

@@ -88,6 +88,11 @@ int main(void)
 		    {"jane.doe@example", SIZE_MAX, 0, NULL}, {"step.sr_RS.UTF-8@Latin", 5, 5, "Latn"},
 		    {"be_BY@LATIN", 0, 5, "Latn"},        {"sr@ijekavian", 0, 2, "ijekavsk"}, {"de_DE@euro", 0, 5, NULL},
 		    {"hi_IN.ISCII-DEV", 0, 5, NULL},
+		    /* helper-99: glibc's aliases and the C locale's codeset; a subtag is none */
+		    {"step.de_DE.latin1", 5, 5, NULL},   {"ja_JP.ujis", 0, 5, NULL},     {"ja_JP.euc", 0, 5, NULL},
+		    {"vi_VN.TCVN", 0, 5, NULL},          {"x.en.ANSI_X3.4-1968", 2, 2, NULL}, {"a.de_DE.8859_1", 2, 5, NULL},
+		    {"step.de.fr", SIZE_MAX, 0, NULL},   {"step.en.uk", SIZE_MAX, 0, NULL}, {"a.de.es", SIZE_MAX, 0, NULL},
+		    {"notes.de.draft", SIZE_MAX, 0, NULL},
 		};
 		for (size_t i = 0; i < sizeof ex / sizeof *ex; i++) {
 			size_t ll = 0;

@@ -1385,6 +1385,7 @@ struct inline_cost {
 		bool may_close; /* it may be right-flanking too */
 		size_t gap;     /* delimiter runs after it, up to the next one */
 		size_t below;   /* runs on the stack below it, from the lowest tilde (above, then) */
+		size_t at;      /* its number among the delimiters (delims) */
 		size_t near[2]; /* the nearest tilde at or below it that surely opens (a letter or digit
 		                 * after it), of length 1 and 2, or SIZE_MAX */
 	} *tildes;
@@ -1400,7 +1401,37 @@ struct inline_cost {
 	 * the tildes on the stack below the lowest '*' or '_' run that may open, or SIZE_MAX. */
 	size_t unstable[2], star_low;
 	unsigned long long strike; /* the whole text's steps back at '~' runs that may close */
+	/* Closers that walk past a lost bottom (bottom_run): process_emphasis() keeps, for each kind
+	 * of closer, the delimiter where its last vain look down began as the bottom of the next; a
+	 * pair frees the delimiters it takes away, that one too, and a later closer that finds no
+	 * opener then looks down through the whole stack ("1(×" then 120,000 " '~*" took 38 s with
+	 * '*' closers that never open: helper-95).
+	 *   stay: the runs (their numbers) that may still be on the stack (runs that may open, quotes
+	 *     that may have closed a pair: a vain closer that cannot open is taken off at once), less
+	 *     what pairs surely made took away;
+	 *   bottom: for each kind (BOTTOM_*), the delimiter (its number, delims) at or above its bottom
+	 *     since the last closer that may have found nothing, 0 for none;
+	 *   freed: the kinds whose bottom a pair may have taken (its opener at or below it);
+	 *   opened: a '*', '_' or '~' run that may open was seen (no pair without one);
+	 *   sure: the '*' and '_' runs that surely open (their length left and first, their number,
+	 *     whether they close too), the nearest on top, while nothing may stand above them that a
+	 *     closer would find first or take them away; whole: and nothing below them either. */
+	size_t *stay, nstay, staycap, bottom[5];
+	unsigned freed;
+	bool opened[3];
+	struct open_runs {
+		struct open_run {
+			size_t len, len0, at;
+			bool both;
+		} *run;
+		size_t n, cap;
+		bool whole;
+	} sure[2];
+	unsigned long long bottom_work;
 };
+
+/* The kinds of closer whose look down stops at a bottom of their own (freed above). */
+enum { BOTTOM_STAR = 1, BOTTOM_UNDERSCORE = 2, BOTTOM_TILDE = 4, BOTTOM_SINGLE = 8, BOTTOM_DOUBLE = 16 };
 
 /* A space or tab: other bytes ('\v', NBSP) may be none to cmark-gfm, so more is counted. */
 static bool blank_byte(char b)
@@ -1419,6 +1450,11 @@ static void paragraph_ends(struct inline_cost *c)
 	c->star_low = SIZE_MAX;
 	c->murky = false;
 	c->tilde_base[0] = c->tilde_base[1] = c->tilde_base[2] = 0;
+	c->nstay = c->sure[0].n = c->sure[1].n = 0;
+	c->sure[0].whole = c->sure[1].whole = true;
+	memset(c->bottom, 0, sizeof c->bottom);
+	c->freed = 0;
+	c->opened[0] = c->opened[1] = c->opened[2] = false;
 }
 
 /* One more delimiter run on the stack above the tildes. */
@@ -1494,7 +1530,108 @@ static void quote_anchor_run(struct inline_cost *c, int ch, char prev, char next
 		c->emph[k]--;
 }
 
-static void tilde_push(struct inline_cost *c, size_t len, bool sure_open, bool may_close);
+/* Delimiter number d may stay on the stack. */
+static void stay_push(struct inline_cost *c, size_t d)
+{
+	if (c->nstay == c->staycap) {
+		c->staycap = c->staycap ? 2 * c->staycap : 64;
+		c->stay = xrealloc(c->stay, c->staycap * sizeof *c->stay);
+	}
+	c->stay[c->nstay++] = d;
+}
+
+/* A pair surely made with the opener at delimiter number at takes away what lies between, the
+ * opener too when its marks are used up (gone). */
+static void stay_pair(struct inline_cost *c, size_t at, bool gone)
+{
+	while (c->nstay && c->stay[c->nstay - 1] > at)
+		c->nstay--;
+	if (gone && c->nstay && c->stay[c->nstay - 1] == at)
+		c->nstay--;
+}
+
+/* A pair whose opener is delimiter number at (0: it may be any) takes away what lies between:
+ * the bottoms at or above it may go, and the '*' and '_' runs known to open above it. */
+static void bottom_pair(struct inline_cost *c, size_t at)
+{
+	for (unsigned k = 0; k < 5; k++)
+		if (c->bottom[k] && c->bottom[k] >= at)
+			c->freed |= 1u << k;
+	for (int k = 0; k < 2; k++) {
+		struct open_runs *s = &c->sure[k];
+		while (s->n && s->run[s->n - 1].at > at)
+			s->n--;
+		s->whole = s->whole && at;
+	}
+}
+
+/* A closer of kind (BOTTOM_*) that may find no opener, delimiter number d: past a bottom a pair
+ * may have taken, it looks down through the whole stack; its bottom is then the one below it. */
+static void bottom_vain(struct inline_cost *c, unsigned kind, size_t d)
+{
+	if (c->freed & kind)
+		c->bottom_work += c->nstay;
+	c->freed &= ~kind;
+	c->bottom[__builtin_ctz(kind)] = d - 1;
+}
+
+/* A '*' or '_' run (k 0 or 1) of len between characters of classes prev and next, delimiter
+ * number d, for the closers that walk past a lost bottom (the struct's stay, bottom, freed,
+ * opened, sure). A run that surely closes pairs with the nearest opener the multiple-of-3 rule lets
+ * it (CommonMark 6.2, rule 9: when either may open and close, their lengths' sum is no multiple of
+ * 3 unless both are), down the stack while it has marks; one that may close pairs with any, when
+ * a run of its character may have opened before it. A closer may find no opener where the runs
+ * known to open are used up or passed over. */
+static void bottom_run(struct inline_cost *c, int k, size_t len, char prev, char next, size_t d)
+{
+	bool may_open, sure_open, may_close, sure_close;
+	flanking(prev, next, true, &may_open, &sure_open);
+	flanking(prev, next, false, &may_close, &sure_close);
+	struct open_runs *s = &c->sure[k];
+	size_t left = len; /* its marks not yet paired */
+	if (may_close) {
+		size_t at = 0;
+		bool known = sure_close && (sure_open || !may_open), vain;
+		while (known && left && s->n) {
+			struct open_run *o = &s->run[s->n - 1];
+			if ((may_open || o->both) && len % 3 && (o->len0 + len) % 3 == 0) {
+				s->n = 0, s->whole = false; /* passed over: it may pair below, with what is not known */
+				break;
+			}
+			size_t m = left < o->len ? left : o->len;
+			left -= m, o->len -= m, at = o->at;
+			stay_pair(c, at, !o->len);
+			s->n -= !o->len;
+		}
+		vain = known ? left > 0 : !s->n;
+		if (!known) { /* it may have taken the nearest: counted as taken, and staying */
+			s->n -= s->n > 0;
+			s->whole = false;
+		}
+		if (vain)
+			bottom_vain(c, k ? BOTTOM_UNDERSCORE : BOTTOM_STAR, d);
+		if (c->opened[k] && (vain || !at))
+			bottom_pair(c, 0);
+		else if (at)
+			bottom_pair(c, at);
+	}
+	if (!may_open || !left)
+		return;
+	stay_push(c, d);
+	c->opened[k] = true;
+	/* an opener now, known when it surely opens and, if it may close, surely found none */
+	if (!sure_open || (may_close && (!sure_close || s->n || !s->whole))) {
+		s->n = 0, s->whole = false;
+		return;
+	}
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 16;
+		s->run = xrealloc(s->run, s->cap * sizeof *s->run);
+	}
+	s->run[s->n++] = (struct open_run){left, len, d, may_close};
+}
+
+static void tilde_push(struct inline_cost *c, size_t len, bool sure_open, bool may_close, size_t d);
 
 /* The tildes from from up to the top may be gone (one range holds every such stretch, taken wide). */
 static void tilde_unsettle(struct inline_cost *c, size_t from)
@@ -1517,7 +1654,7 @@ static bool tilde_stable(const struct inline_cost *c, size_t j)
  * to the nearest '~' that surely opens with the same length and that no '*' or '_' pair may have
  * taken away (one whose opener may lie below it and whose closer above), else to the bottom; a pair is taken off only where cmark-gfm surely matches it, and
  * a bottom raised only where it surely found no opener: so it counts more, never less. */
-static void tilde_step(struct inline_cost *c, size_t len, char prev, char next, bool unsure)
+static void tilde_step(struct inline_cost *c, size_t len, char prev, char next, bool unsure, size_t d)
 {
 	bool may_close, sure_close, may_open, sure_open;
 	flanking(prev, next, false, &may_close, &sure_close);
@@ -1530,7 +1667,11 @@ static void tilde_step(struct inline_cost *c, size_t len, char prev, char next, 
 		size_t k = top ? top->near[len - 1] : SIZE_MAX;
 		bool stop = k != SIZE_MAX && tilde_stable(c, k);
 		c->strike += stop ? c->above - c->tildes[k].below : c->above + c->tilde_base[len % 3];
+		if (!stop) /* it may find none, and look down past a bottom a pair took */
+			bottom_vain(c, BOTTOM_TILDE, d);
 		if (stop && k == c->ntildes - 1 && sure_close) { /* the nearest: a pair, and what lies between goes */
+			bottom_pair(c, c->tildes[k].at);
+			stay_pair(c, c->tildes[k].at, true);
 			c->above = top->below;
 			c->ntildes--;
 			if (c->star_low != SIZE_MAX && c->star_low > c->ntildes)
@@ -1555,10 +1696,12 @@ static void tilde_step(struct inline_cost *c, size_t len, char prev, char next, 
 			}
 		}
 	}
+	if (may_close && c->opened[2]) /* a pair may take away what lies between, a bottom with it */
+		bottom_pair(c, 0);
 	if (!may_open)
 		tilde_gap(c);
 	else
-		tilde_push(c, len, sure_open, may_close);
+		tilde_push(c, len, sure_open, may_close, d);
 	if (from != SIZE_MAX)
 		tilde_unsettle(c, from);
 }
@@ -1566,17 +1709,17 @@ static void tilde_step(struct inline_cost *c, size_t len, char prev, char next, 
 /* The '~' run l[i, r) of a line of n bytes (unsure: it may be no delimiter at all). The
  * strikethrough extension reads at most 100 '~' at a time: what is left of a longer run, 1 or 2,
  * is a run of its own after a '~' (helper-87); other runs are text. */
-static void tilde_run(struct inline_cost *c, const char *l, size_t n, size_t i, size_t r, bool unsure)
+static void tilde_run(struct inline_cost *c, const char *l, size_t n, size_t i, size_t r, bool unsure, size_t d)
 {
 	size_t run = r - i, tail = run <= 2 ? run : run > 100 && run % 100 <= 2 ? run % 100 : 0;
 	if (tail)
-		tilde_step(c, tail, run <= 2 ? flank_class(l, n, i, true) : 'p', flank_class(l, n, r, false), unsure);
+		tilde_step(c, tail, run <= 2 ? flank_class(l, n, i, true) : 'p', flank_class(l, n, r, false), unsure, d);
 	else
 		tilde_gap(c);
 }
 
 /* A tilde that may open, on the stack. */
-static void tilde_push(struct inline_cost *c, size_t len, bool sure_open, bool may_close)
+static void tilde_push(struct inline_cost *c, size_t len, bool sure_open, bool may_close, size_t d)
 {
 	if (c->ntildes == c->tcap) {
 		c->tcap = c->tcap ? 2 * c->tcap : 16;
@@ -1584,7 +1727,9 @@ static void tilde_push(struct inline_cost *c, size_t len, bool sure_open, bool m
 	}
 	size_t j = c->ntildes++;
 	struct tilde *t = &c->tildes[j];
-	*t = (struct tilde){(unsigned char)len, sure_open, may_close, 0, c->above, {SIZE_MAX, SIZE_MAX}};
+	stay_push(c, d);
+	c->opened[2] = true;
+	*t = (struct tilde){(unsigned char)len, sure_open, may_close, 0, c->above, d, {SIZE_MAX, SIZE_MAX}};
 	for (size_t m = 0; m < 2; m++)
 		t->near[m] = sure_open && len == m + 1 ? j : j ? c->tildes[j - 1].near[m] : SIZE_MAX;
 	c->above++;
@@ -1620,7 +1765,7 @@ static void tildes_within(struct inline_cost *c, const char *l, size_t n, size_t
 		size_t r = i;
 		while (r < to && l[r] == '~')
 			r++;
-		tilde_run(c, l, n, i, r, true);
+		tilde_run(c, l, n, i, r, true, c->delims + 1); /* numbered above the last counted */
 		i = r - 1;
 	}
 }
@@ -1705,8 +1850,11 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n, size_t f
 			c->images += image;
 			continue;
 		}
-		if (ch == ']')
-			c->quote_sure[0] = c->quote_sure[1] = SIZE_MAX; /* a link's text goes, its quotes with it */
+		if (ch == ']') { /* a link's text goes, its quotes and openers with it */
+			c->quote_sure[0] = c->quote_sure[1] = SIZE_MAX;
+			c->sure[0].n = c->sure[1].n = 0;
+			c->sure[0].whole = c->sure[1].whole = false;
+		}
 		if (ch == ']' && c->nopen) {
 			bool image = c->open[--c->nopen] == 'i';
 			c->images -= image;
@@ -1737,8 +1885,10 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n, size_t f
 			c->delims += delim;
 			if (delim)
 				quote_anchor_run(c, ch, flank_class(l, n, i, true), flank_class(l, n, r, false));
+			if (delim && ch != '~')
+				bottom_run(c, ch == '_', r - i, flank_class(l, n, i, true), flank_class(l, n, r, false), c->delims);
 			if (delim && ch == '~')
-				tilde_run(c, l, n, i, r, c->murky || in_web_word(c, l, n, i));
+				tilde_run(c, l, n, i, r, c->murky || in_web_word(c, l, n, i), c->delims);
 			else if (delim)
 				tilde_gap(c);
 			if (delim && ch != '~') { /* a pair of these may take away the tildes between */
@@ -1770,6 +1920,10 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n, size_t f
 		size_t k = ch == '"', d = c->delims, far = c->quote_sure[k] != SIZE_MAX ? c->quote_sure[k] : c->quote_may[k];
 		if (may_right && far != SIZE_MAX)
 			c->quote_work += d - far;
+		if (may_right && c->quote_sure[k] == SIZE_MAX) /* it may find none */
+			bottom_vain(c, k ? BOTTOM_DOUBLE : BOTTOM_SINGLE, d);
+		if ((may_left && !sure_right) || (may_right && far != SIZE_MAX)) /* it stays on the stack */
+			stay_push(c, d);
 		if (may_left && !sure_right && c->quote_may[k] == SIZE_MAX)
 			c->quote_may[k] = d;
 		/* a sure opener, but none after ')' or ']' (cmark-gfm opens none there) nor in what may be a
@@ -2211,7 +2365,8 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 	size_t openers = 0, cols = 0, rows = 0, table_line = 0, prev_pipes = 0, prev_cells = 0, para_bytes = 0;
 	unsigned long long reread = 0, email = 0, email_copied = 0, autolink = 0; /* table_tries(); email_work();
 	                                                                     * autolink_work() */
-	struct inline_cost ic = {.star_low = SIZE_MAX, .quote_may = {SIZE_MAX, SIZE_MAX}, .quote_sure = {SIZE_MAX, SIZE_MAX}};
+	struct inline_cost ic = {.star_low = SIZE_MAX, .quote_may = {SIZE_MAX, SIZE_MAX}, .quote_sure = {SIZE_MAX, SIZE_MAX},
+	                         .sure = {{.whole = true}, {.whole = true}}};
 	char *why = NULL; /* the limit the text goes over */
 	struct html_open html = {0};
 	char fence = 0; /* in a sure fence: its character */
@@ -2399,6 +2554,13 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 			                "paragraphs, escape '~' that strikes nothing (\\~)", MD_MAX_STRIKE_WORK);
 			break;
 		}
+		if (ic.bottom_work > MD_MAX_BOTTOM_WORK) {
+			why = xasprintf("more than %d steps back at emphasis marks and quotes that close nothing (after a pair, "
+			                "cmark-gfm may lose the mark where such a closer's look back last stopped, and each "
+			                "looks back through every mark still open in its paragraph); not rendered: split long "
+			                "paragraphs, escape marks that are no emphasis (\\*)", MD_MAX_BOTTOM_WORK);
+			break;
+		}
 		if (ic.quote_work > MD_MAX_QUOTE_WORK) {
 			why = xasprintf("more than %d steps of smart punctuation's look back from each closing quote to an "
 			                "opening one (one \"'\" then thousands of apostrophes in a paragraph: cmark-gfm walks "
@@ -2437,6 +2599,9 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 	}
 	free(ic.open);
 	free(ic.tildes);
+	free(ic.stay);
+	free(ic.sure[0].run);
+	free(ic.sure[1].run);
 	if (!why)
 		return true;
 	if (o) { /* at the start of the line that went over (a table: its header's) */

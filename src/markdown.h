@@ -113,6 +113,12 @@ struct md_opts {
  *     emphasis mark, quote and '~' run before it in its paragraph ("~~a " then 30,000 "a~ " took
  *     13 s: helper-84; 10,000,000 steps take at most 0.4 s). */
 #define MD_MAX_STRIKE_WORK 10000000
+/*   - the steps back at each '*', '_' or quote that may close and find no opener after a pair
+ *     (process_emphasis() in 0.29.0.gfm.6 keeps where a closer's last vain look down began as
+ *     the bottom of the next; a pair may free that mark, and the next walks through every mark
+ *     still open: "1(×" then 120,000 " '~*" took 38 s: helper-95), counted as the marks that may
+ *     still be open, over the whole text; 20,000,000 take at most half a second. */
+#define MD_MAX_BOTTOM_WORK 20000000
 /* Whether text is within those limits (nothing is reported). */
 bool markdown_within_limits(const char *text, size_t len);
 

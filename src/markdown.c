@@ -1592,12 +1592,14 @@ static void bottom_run(struct inline_cost *c, int k, size_t len, char prev, char
 	if (may_close) {
 		size_t at = 0;
 		bool known = sure_close && (sure_open || !may_open), vain;
-		while (known && left && s->n) {
-			struct open_run *o = &s->run[s->n - 1];
-			if ((may_open || o->both) && len % 3 && (o->len0 + len) % 3 == 0) {
-				s->n = 0, s->whole = false; /* passed over: it may pair below, with what is not known */
+		while (known && left) {
+			size_t j = s->n; /* the nearest the rule lets it pair with: those above are taken away */
+			while (j && (may_open || s->run[j - 1].both) && len % 3 && (s->run[j - 1].len0 + len) % 3 == 0)
+				j--;
+			if (!j)
 				break;
-			}
+			s->n = j;
+			struct open_run *o = &s->run[j - 1];
 			size_t m = left < o->len ? left : o->len;
 			left -= m, o->len -= m, at = o->at;
 			stay_pair(c, at, !o->len);
@@ -1610,10 +1612,10 @@ static void bottom_run(struct inline_cost *c, int k, size_t len, char prev, char
 		}
 		if (vain)
 			bottom_vain(c, k ? BOTTOM_UNDERSCORE : BOTTOM_STAR, d);
-		if (c->opened[k] && (vain || !at))
-			bottom_pair(c, 0);
-		else if (at)
+		if (at) /* the pairs it surely made */
 			bottom_pair(c, at);
+		if (c->opened[k] && (!known || (vain && !s->whole))) /* and one it may make with an unknown opener */
+			bottom_pair(c, 0);
 	}
 	if (!may_open || !left)
 		return;
@@ -1850,12 +1852,10 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n, size_t f
 			c->images += image;
 			continue;
 		}
-		if (ch == ']') { /* a link's text goes, its quotes and openers with it */
-			c->quote_sure[0] = c->quote_sure[1] = SIZE_MAX;
-			c->sure[0].n = c->sure[1].n = 0;
-			c->sure[0].whole = c->sure[1].whole = false;
-		}
+		if (ch == ']')
+			c->quote_sure[0] = c->quote_sure[1] = SIZE_MAX; /* a link's text goes, its quotes with it */
 		if (ch == ']' && c->nopen) {
+			bottom_pair(c, 0); /* and the marks known to open in it */
 			bool image = c->open[--c->nopen] == 'i';
 			c->images -= image;
 			c->work += c->delims + (image ? 0 : c->images);

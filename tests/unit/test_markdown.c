@@ -457,6 +457,13 @@ int main(void)
 			 "8,000 lines with a quoted word, an apostrophe and two pairs of emphasis"},
 			{"", "*(optional)*, it's **\"bold\"**: ~~x~~\n", NULL, 8000, "", 0, "", "<del>", false,
 			 "8,000 lines of emphasis between punctuation, quotes and strikethrough"},
+			/* helper-100: runs between letters pair as cmark-gfm pairs them, past those the
+			 * multiple-of-3 rule passes over */
+			{"", "The area is r**2 * pi, the volume 4/3 * pi * r**3; x**y isn't x^y.\n", NULL, 8000, "", 0, "",
+			 "<strong>", false, "8,000 lines of exponents and an apostrophe"},
+			{"", "Use *args and **kwargs; the glob **/*.md matches file_name_1.md and it's fine.\n", NULL, 8000, "",
+			 0, "", "<em>", false, "8,000 lines of *args, **kwargs and globs"},
+			{"a ", "_]", NULL, 50000, "", 0, "", "<p>", false, "50,000 \"_]\" (no link closes)"},
 		};
 		for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
 			struct buf txt = BUF_INIT;

@@ -1425,6 +1425,8 @@ struct inline_cost {
 			bool both;
 		} *run;
 		size_t n, cap;
+		size_t floor[3][2]; /* for closers of each length modulo 3 that may open or not, the runs
+		                     * below here are all passed over by the multiple-of-3 rule */
 		bool whole;
 	} sure[2];
 	unsigned long long bottom_work;
@@ -1451,6 +1453,8 @@ static void paragraph_ends(struct inline_cost *c)
 	c->murky = false;
 	c->tilde_base[0] = c->tilde_base[1] = c->tilde_base[2] = 0;
 	c->nstay = c->sure[0].n = c->sure[1].n = 0;
+	memset(c->sure[0].floor, 0, sizeof c->sure[0].floor);
+	memset(c->sure[1].floor, 0, sizeof c->sure[1].floor);
 	c->sure[0].whole = c->sure[1].whole = true;
 	memset(c->bottom, 0, sizeof c->bottom);
 	c->freed = 0;
@@ -1550,6 +1554,15 @@ static void stay_pair(struct inline_cost *c, size_t at, bool gone)
 		c->nstay--;
 }
 
+/* The runs known to open from n up are gone. */
+static void sure_cut(struct open_runs *s, size_t n)
+{
+	s->n = n;
+	for (int m = 0; m < 3; m++)
+		for (int o = 0; o < 2; o++)
+			s->floor[m][o] = s->floor[m][o] < n ? s->floor[m][o] : n;
+}
+
 /* A pair whose opener is delimiter number at (0: it may be any) takes away what lies between:
  * the bottoms at or above it may go, and the '*' and '_' runs known to open above it. */
 static void bottom_pair(struct inline_cost *c, size_t at)
@@ -1559,8 +1572,10 @@ static void bottom_pair(struct inline_cost *c, size_t at)
 			c->freed |= 1u << k;
 	for (int k = 0; k < 2; k++) {
 		struct open_runs *s = &c->sure[k];
-		while (s->n && s->run[s->n - 1].at > at)
-			s->n--;
+		size_t n = s->n;
+		while (n && s->run[n - 1].at > at)
+			n--;
+		sure_cut(s, n);
 		s->whole = s->whole && at;
 	}
 }
@@ -1589,25 +1604,30 @@ static void bottom_run(struct inline_cost *c, int k, size_t len, char prev, char
 	flanking(prev, next, false, &may_close, &sure_close);
 	struct open_runs *s = &c->sure[k];
 	size_t left = len; /* its marks not yet paired */
+	bool known = sure_close && (sure_open || !may_open); /* whether it closes, and what it opens */
 	if (may_close) {
 		size_t at = 0;
-		bool known = sure_close && (sure_open || !may_open), vain;
+		bool vain;
 		while (known && left) {
-			size_t j = s->n; /* the nearest the rule lets it pair with: those above are taken away */
-			while (j && (may_open || s->run[j - 1].both) && len % 3 && (s->run[j - 1].len0 + len) % 3 == 0)
+			/* the nearest the rule lets it pair with, those above taken away; a look that passes them
+			 * all is not taken again (as cmark-gfm keeps a bottom for each such closer) */
+			size_t *floor = &s->floor[len % 3][may_open], j = s->n;
+			while (j > *floor && (may_open || s->run[j - 1].both) && len % 3 && (s->run[j - 1].len0 + len) % 3 == 0)
 				j--;
-			if (!j)
+			if (j == *floor) {
+				*floor = s->n;
 				break;
-			s->n = j;
+			}
+			sure_cut(s, j);
 			struct open_run *o = &s->run[j - 1];
 			size_t m = left < o->len ? left : o->len;
 			left -= m, o->len -= m, at = o->at;
 			stay_pair(c, at, !o->len);
-			s->n -= !o->len;
+			sure_cut(s, s->n - !o->len);
 		}
 		vain = known ? left > 0 : !s->n;
 		if (!known) { /* it may have taken the nearest: counted as taken, and staying */
-			s->n -= s->n > 0;
+			sure_cut(s, s->n - (s->n > 0));
 			s->whole = false;
 		}
 		if (vain)
@@ -1621,9 +1641,9 @@ static void bottom_run(struct inline_cost *c, int k, size_t len, char prev, char
 		return;
 	stay_push(c, d);
 	c->opened[k] = true;
-	/* an opener now, known when it surely opens and, if it may close, surely found none */
-	if (!sure_open || (may_close && (!sure_close || s->n || !s->whole))) {
-		s->n = 0, s->whole = false;
+	/* an opener now, known when it surely opens and, if it may close, surely found no more */
+	if (!sure_open || (may_close && !(known && s->whole))) {
+		sure_cut(s, 0), s->whole = false;
 		return;
 	}
 	if (s->n == s->cap) {

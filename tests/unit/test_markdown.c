@@ -464,6 +464,8 @@ int main(void)
 			{"", "Use *args and **kwargs; the glob **/*.md matches file_name_1.md and it's fine.\n", NULL, 8000, "",
 			 0, "", "<em>", false, "8,000 lines of *args, **kwargs and globs"},
 			{"a ", "_]", NULL, 50000, "", 0, "", "<p>", false, "50,000 \"_]\" (no link closes)"},
+			{"**a **a **a **a **a **a **a **a **a **a ", ".*. ", NULL, 50000, "", 0, "", "<em>", false,
+			 "'**' openers then 50,000 '*' that pair with each other past them"},
 		};
 		for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
 			struct buf txt = BUF_INIT;

@@ -139,11 +139,12 @@ static void add_item(struct group *g, char *key, char *prefix, char *locator)
  * citation's bracket, and came out inside another) or for part of emphasis
  * that ends inside its brackets. cite_end_parse() reports them (same thread,
  * same parse). */
-enum refusal { IN_CELL, CROSSED, UNREAD, IN_URL, REFERENCE };
+enum refusal { IN_CELL, CROSSED, LINK_TEXT, UNREAD, IN_URL, REFERENCE };
 struct refused {
 	int line, col;
 	enum refusal why;
-	char *key;              /* UNREAD, IN_URL: the first key read, reported when the bibliography has it */
+	char *key;              /* UNREAD, IN_URL: the first key read, reported when the bibliography has it;
+	                         * LINK_TEXT: the keys read, each ended by a line break (which no key holds) */
 };
 static _Thread_local struct refused *refused;
 static _Thread_local size_t nrefused;
@@ -383,8 +384,13 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		reached = e;
 		if (ch == ']' && (cmark_inline_parser_peek_at(ip, e + 1) == '(' ||
 		                  (cmark_inline_parser_peek_at(ip, e + 1) == '[' && !strchr("@^", cmark_inline_parser_peek_at(ip, e + 2))))) {
-			/* "[see @key](https://...)", "[see @key][ref]": a link's text, which a citation cannot be */
-			refuse(cmark_inline_parser_get_line(ip), open_col, CROSSED, NULL);
+			/* "[see @key](https://...)", "[see @key][ref]": a link's text, which a citation cannot be;
+			 * an error where it names a source, else a link ("[@jane](https://github.com/jane)" in a
+			 * changelog: helper-97) */
+			struct buf keys = BUF_INIT;
+			for (size_t i = 0; i < g->n; i++)
+				buf_addf(&keys, "%s\n", g->items[i].key);
+			refuse(cmark_inline_parser_get_line(ip), open_col, LINK_TEXT, buf_detach(&keys, NULL));
 			free(prefix);
 			group_free(NULL, g);
 			return NULL;
@@ -980,6 +986,19 @@ static int bracket_near(const struct text_place *at, struct line_walk *w, int l,
 	return col;
 }
 
+/* Whether one of keys (each ended by a line break) is a source of refs. */
+static bool names_source(const struct cite_refs *refs, const char *keys)
+{
+	for (const char *k = keys, *nl; refs && k && (nl = strchr(k, '\n')); k = nl + 1) {
+		char *key = xstrndup(k, (size_t)(nl - k));
+		bool has = find_key(refs, key) >= 0;
+		free(key);
+		if (has)
+			return true;
+	}
+	return false;
+}
+
 void cite_end_parse(struct cite_ctx *c, cmark_node *doc)
 {
 	struct line_walk walk = {0, 0};
@@ -989,7 +1008,7 @@ void cite_end_parse(struct cite_ctx *c, cmark_node *doc)
 		const char *src = c->src ? c->src : "content";
 		if (refused[i].why == IN_CELL)
 			diag_error(src, line, col, "a citation cannot stand in a table cell; cite in the text before or after the table");
-		else if (refused[i].why == CROSSED)
+		else if (refused[i].why == CROSSED || (refused[i].why == LINK_TEXT && names_source(c->refs, refused[i].key)))
 			diag_error(src, line, col,
 			           "a citation cannot stand inside a link's or an image's text, nor its brackets hold only "
 			           "part of an emphasis; cite after the link, and keep *emphasis* wholly inside or outside "

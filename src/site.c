@@ -868,6 +868,12 @@ static void group_docs(struct site *s, struct vec *found, struct vec *out)
 			           text_head(slug, 40), slug, strlen(slug), NAME_MAX);
 		else if (f->lang == 0 && slug)
 			cur->slug = xstrdup(slug);
+		else if (f->lang && slug && (!cur->docs[0] || !cur->slug || strcmp(slug, cur->slug)))
+			/* a translator's own slug was dropped without a word (helper-97) */
+			diag_warn(f->rel, slug_node->line, slug_node->col,
+			          "'slug' in a translation is not read: a page has the same address in every language, "
+			          "its slug taken from the %s file%s%s%s; remove it here", s->langs[0].code,
+			          cur->docs[0] ? " (" : "", cur->docs[0] ? cur->docs[0]->src : "", cur->docs[0] ? ")" : "");
 		free(slug);
 	}
 	/* Pages without a default-language file cannot be published. */

@@ -292,6 +292,14 @@ struct doc *doc_load(struct site *s, const char *src, const struct stat *seen, c
 	foreign_keys(src, fm);
 	d->title = site_yaml_text(fm, "title", NULL, src);
 	d->summary = site_yaml_text(fm, "summary", NULL, src);
+	for (int i = 0; i < 2; i++) { /* published as text, as in the prose (helper-97) */
+		char *what = markdown_foreign_syntax(i ? d->summary : d->title);
+		const struct yml_node *v = what ? yml_get(fm, i ? "summary" : "title") : NULL;
+		if (v)
+			diag_warn(src, v->line, v->col, "'%s' holds %s, which vade does not read: it is published as text",
+			          i ? "summary" : "title", what);
+		free(what);
+	}
 	d->layout = site_yaml_text(fm, "layout", NULL, src);
 	const struct yml_node *ln = yml_get(fm, "layout");
 	d->layout_line = ln ? ln->line : 0;

@@ -960,6 +960,7 @@ static void link_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 /* Template syntax of other generators in a text's prose, which vade reads none of (each kind of
  * enum foreign_syntax) and which was published as it stands, silently, in pages brought over. */
 enum foreign_syntax { FS_SHORTCODE, FS_ACTION, FS_LIQUID };
+static const char *const foreign_what[] = {"a Hugo shortcode", "a template action", "a Liquid tag"};
 
 /* Where such syntax opens in s, with its kind and name (up to 40 bytes); NULL when none does:
  *   - Hugo's shortcodes, "{{< figure", "{{% notice", and its escaped form (a comment inside the
@@ -1142,10 +1143,16 @@ static void foreign_syntax(const struct md_opts *o, struct src_lines *sl, const 
 	int fl, fc;
 	node_place(o, sl, first, kind == FS_LIQUID ? "{%" : "{{", 2, nth, &fl, &fc); /* the opener's place */
 	char *rest = more ? xasprintf(" (and %zu more in this text)", more) : xstrdup("");
-	static const char *const what[] = {"a Hugo shortcode", "a template action", "a Liquid tag"};
 	diag_warn(o->src ? o->src : "content", fl, fc, "%s ('%s') is not read by vade: it is published as text%s; write "
-	          "it in Markdown (an image, a link) or in a template, or put it in code", what[kind], name, rest);
+	          "it in Markdown (an image, a link) or in a template, or put it in code", foreign_what[kind], name, rest);
 	free(rest);
+}
+
+char *markdown_foreign_syntax(const char *s)
+{
+	char name[41];
+	enum foreign_syntax kind;
+	return s && foreign_syntax_in(s, &kind, name) ? xasprintf("%s ('%s')", foreign_what[kind], name) : NULL;
 }
 
 /* }======= */

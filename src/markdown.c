@@ -1048,6 +1048,31 @@ static bool html_comments_only(const char *h)
 	return true;
 }
 
+static bool is_cell(cmark_node *n)
+{
+	return !strcmp(cmark_node_get_type_string(n), "table_cell");
+}
+
+/* Whether raw HTML node n is a line break alone, "<br>", "<br/>" or "<br />" in any case, which is
+ * kept where other raw HTML is left out (no attribute, nothing to trust): a hard line break of
+ * cmark-gfm's own is put before it. False where its parent takes none: a table's cell, whose line
+ * breaks GitHub writes so, and where cmark-gfm's safe HTML has none (helper-97). */
+static bool html_break(cmark_node *n)
+{
+	const char *h = cmark_node_get_literal(n);
+	if (strncasecmp(h, "<br", 3))
+		return false;
+	h += 3 + strspn(h + 3, " \t");
+	h += *h == '/';
+	if (strcmp(h, ">"))
+		return false;
+	cmark_node *br = cmark_node_new(CMARK_NODE_LINEBREAK);
+	if (cmark_node_insert_before(n, br))
+		return true;
+	cmark_node_free(br);
+	return false;
+}
+
 /* Raw HTML the page leaves out (site.yaml's unsafe_html is off): cmark-gfm writes a comment in its
  * place, and an HTML block goes with the text inside it ("<div class=\"note\">Never do X.</div>"),
  * silently (helper-97: 51 left out on 25 pages of Hugo's docs). A warning at the first of a text,
@@ -1065,10 +1090,16 @@ static void raw_html_left_out(const struct md_opts *o, struct src_lines *sl, con
 	for (size_t i = 0; i < nodes->n && !block; i++)
 		block = cmark_node_get_type(nodes->v[i]) == CMARK_NODE_HTML_BLOCK;
 	char *rest = nodes->n > 1 ? xasprintf(" and %zu more in this text", nodes->n - 1) : xstrdup("");
-	diag_warn(o->src ? o->src : "content", fl, fc, "raw HTML is left out: '%.*s%s' here%s%s; write it in Markdown, or "
+	bool cell = false; /* a <br> in a table's cell, which Markdown cannot write */
+	for (size_t i = 0; i < nodes->n && !cell; i++)
+		cell = !strncasecmp(cmark_node_get_literal(nodes->v[i]), "<br", 3) &&
+		       is_cell(cmark_node_parent(nodes->v[i]));
+	diag_warn(o->src ? o->src : "content", fl, fc, "raw HTML is left out: '%.*s%s' here%s%s; write it in Markdown%s, or "
 	          "set unsafe_html: true in content/site.yaml for a site whose authors are trusted",
 	          (int)(k > 60 ? 60 : k), lit, k > 60 ? "..." : lit[k] == '>' ? ">" : "", rest,
-	          block ? " (an HTML block goes with the text inside it)" : "");
+	          block ? " (an HTML block goes with the text inside it)" : "",
+	          cell ? " (a table's cell has no line break in Markdown: a list after the table, or a row for each line)"
+	               : "");
 	free(rest);
 }
 
@@ -2640,10 +2671,6 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 	return false;
 }
 
-static bool is_cell(cmark_node *n)
-{
-	return !strcmp(cmark_node_get_type_string(n), "table_cell");
-}
 
 /* Whether block n starts on one of o's foreign lines (a table cell: and at its column). */
 static bool foreign(const struct md_opts *o, cmark_node *n)
@@ -2826,7 +2853,9 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	bool dropped = !o->drop_first_h1;
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
-	struct vec heads = VEC_INIT, braced = VEC_INIT, raw = VEC_INIT; /* text with a '{' (shortcodes), raw HTML */
+	struct vec heads = VEC_INIT, braced = VEC_INIT, raw = VEC_INIT, breaks = VEC_INIT; /* text with a '{'
+	                                                                                  * (shortcodes), raw HTML,
+	                                                                                  * its <br> (html_break) */
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(n);
@@ -2850,6 +2879,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			size_t pn = strlen(pl);
 			if (t == CMARK_NODE_HTML_INLINE && pn >= 2 && !strcmp(pl + pn - 2, "{{")) /* "{{<figure ...>}}" */
 				vec_push(&braced, n);
+			else if (t == CMARK_NODE_HTML_INLINE && !o->unsafe_html && html_break(n))
+				vec_push(&breaks, n); /* replaced by its line break, taken away after the walk */
 			else if (!o->unsafe_html && !html_comments_only(cmark_node_get_literal(n)))
 				vec_push(&raw, n); /* a comment is meant to be left out */
 		}
@@ -2867,6 +2898,9 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	vec_free(&braced);
 	raw_html_left_out(o, &sl, &raw);
 	vec_free(&raw);
+	for (size_t i = 0; i < breaks.n; i++)
+		cmark_node_free(breaks.v[i]);
+	vec_free(&breaks);
 	for (size_t i = 0; i < links.n; i++)
 		if (cmark_node_get_type(links.v[i]) == CMARK_NODE_LINK)
 			autolink_trim(links.v[i]);

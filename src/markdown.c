@@ -131,6 +131,16 @@ static cmark_parser *new_parser(int options, bool cite)
 	return gfm_parser(options, cite);
 }
 
+/* Whether raw HTML h is "<br>", "<br/>" or "<br />", in any case. */
+static bool break_tag(const char *h)
+{
+	if (strncasecmp(h, "<br", 3))
+		return false;
+	h += 3 + strspn(h + 3, " \t");
+	h += *h == '/';
+	return !strcmp(h, ">");
+}
+
 static void node_text(cmark_node *n, struct buf *b)
 {
 	cmark_iter *it = cmark_iter_new(n);
@@ -147,6 +157,10 @@ static void node_text(cmark_node *n, struct buf *b)
 		case CMARK_NODE_SOFTBREAK:
 		case CMARK_NODE_LINEBREAK:
 			buf_addc(b, ' ');
+			break;
+		case CMARK_NODE_HTML_INLINE: /* "# Head<br>Line" is "Head Line", as rendering makes it (helper-101) */
+			if (break_tag(cmark_node_get_literal(c)))
+				buf_addc(b, ' ');
 			break;
 		default:
 			break;
@@ -962,6 +976,20 @@ static void link_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 enum foreign_syntax { FS_SHORTCODE, FS_ACTION, FS_LIQUID };
 static const char *const foreign_what[] = {"a Hugo shortcode", "a template action", "a Liquid tag"};
 
+/* Whether q[0, k), followed by after up to end ("}}"), is one of Go's templates' actions: a word
+ * of its own with what it takes ("if .x", "range .Pages", "with $p", "partial "x" .", "template
+ * "t"", "i18n "hi"", "printf "%d" 3"), or "else" or "end" alone (text/template, "Actions"). */
+static bool go_action(const char *q, size_t k, const char *after, const char *end)
+{
+	static const char *const takes[] = {"if", "range", "with", "define", "block", "template", "partial",
+	                                    "partialCached", "i18n", "printf", NULL};
+	size_t rest = (size_t)(end - after) - strspn(after, " \t-");
+	for (int i = 0; takes[i]; i++)
+		if (strlen(takes[i]) == k && !memcmp(q, takes[i], k) && (*after == ' ' || *after == '\t') && rest)
+			return true;
+	return ((k == 3 && !memcmp(q, "end", 3)) || (k == 4 && !memcmp(q, "else", 4))) && !rest;
+}
+
 /* Where such syntax opens in s, with its kind and name (up to 40 bytes); NULL when none does:
  *   - Hugo's shortcodes, "{{< figure", "{{% notice", and its escaped form (a comment inside the
  *     brackets; gohugo.io, "Shortcodes"); a closer ("{{% /notice %}}") is its opener's;
@@ -982,16 +1010,24 @@ static const char *foreign_syntax_in(const char *s, enum foreign_syntax *kind, c
 		} else if (p[1] == '{') {
 			q = p + 2 + strspn(p + 2, " \t-");
 			const char *end = strstr(q, "}}");
-			if (!end || end - q > 200 || !(*q == '.' || *q == '$' || isalpha((unsigned char)*q)) ||
+			if (end && q[0] == '/' && q[1] == '*' && end - q < 200 && end - q >= 4 && !memcmp(end - 2, "*/", 2)) {
+				*kind = FS_ACTION; /* a Go template's comment: a slash and a star after the braces (helper-101) */
+				memcpy(name, "/*", 3);
+				return p;
+			}
+			bool quoted = *q == '"' || !strncmp(q, "\u201c", 3); /* a string, curled by smart punctuation in prose */
+			if (!end || end - q > 200 || !(*q == '.' || *q == '$' || quoted || isalpha((unsigned char)*q)) ||
 			    memchr(q, '{', (size_t)(end - q)) || memchr(q, '}', (size_t)(end - q)) ||
 			    (*q == '$' && !isalpha((unsigned char)q[1]) && q[1] != '.' && q[1] != ' '))
 				continue; /* "{{x | x > 0}, {y}}" is a set, "{{$5}}" a price */
 			size_t k = strspn(q + (*q == '.' || *q == '$'), word);
 			const char *after = q + (*q == '.' || *q == '$') + k;
 			/* a name alone ("{{x}}") is as likely a placeholder in prose: an action reads a field, a
-			 * filter or an argument ("{{ .Title }}", "{{ site.url }}", "{{ x | y }}") */
+			 * filter or an argument ("{{ .Title }}", "{{ site.url }}", "{{ x | y }}", "{{ "/x" | y }}"),
+			 * or is one of Go's templates' own words with what it takes ("{{ if .x }}", "{{ end }}",
+			 * "{{ partial "x" . }}": helper-101) */
 			bool piped = memchr(after, '|', (size_t)(end - after)) != NULL;
-			if (*q != '.' && *q != '$' && *after != '.' && !piped)
+			if (*q != '.' && *q != '$' && *after != '.' && !piped && !go_action(q, k, after, end))
 				continue;
 			*kind = FS_ACTION;
 		} else if (p[1] == '%') {
@@ -1059,12 +1095,7 @@ static bool is_cell(cmark_node *n)
  * breaks GitHub writes so, and where cmark-gfm's safe HTML has none (helper-97). */
 static bool html_break(cmark_node *n)
 {
-	const char *h = cmark_node_get_literal(n);
-	if (strncasecmp(h, "<br", 3))
-		return false;
-	h += 3 + strspn(h + 3, " \t");
-	h += *h == '/';
-	if (strcmp(h, ">"))
+	if (!break_tag(cmark_node_get_literal(n)))
 		return false;
 	cmark_node *br = cmark_node_new(CMARK_NODE_LINEBREAK);
 	if (cmark_node_insert_before(n, br))

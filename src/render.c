@@ -502,23 +502,25 @@ int job_through_base(struct worker *w, const struct job *j, const char *base, in
 	return rc;
 }
 
-/* What vade renders the template name (without ".html") for itself, when no page may take it as
- * its layout (vade(5) TEMPLATES), else NULL. */
+/* What vade renders the template name (without ".html") for itself, or what else it is, when no
+ * page may take it as its layout (vade(5) TEMPLATES), else NULL. */
 static const char *own_template(const char *name)
 {
 	static const char *const own[][2] = {
 	    {"base", "the frame every page is rendered in"},
-	    {"card", "a page's pocket cards (outputs: [card])"},
-	    {"sheet", "a page's sheets of cards (outputs: [sheet])"},
-	    {"handbook", "a page's handbook (outputs: [handbook])"},
-	    {"search", "each language's search page (<lang>/search/)"},
-	    {"notfound", "the site's 404 page"},
-	    {"root", "the site's root page, which leads to a language"},
-	    {"translations", "the translations' status page"},
+	    {"card", "the template of a page's pocket cards (outputs: [card])"},
+	    {"sheet", "the template of a page's sheets of cards (outputs: [sheet])"},
+	    {"handbook", "the template of a page's handbook (outputs: [handbook])"},
+	    {"search", "the template of each language's search page (<lang>/search/)"},
+	    {"notfound", "the template of the site's 404 page"},
+	    {"root", "the template of the site's root page, which leads to a language"},
+	    {"translations", "the template of the translations' status page"},
 	};
 	for (size_t i = 0; i < sizeof own / sizeof *own; i++)
 		if (!strcmp(name, own[i][0]))
 			return own[i][1];
+	if (!strncmp(name, "partials/", 9)) /* (helper-101: a page with one lost its text without a word) */
+		return "a part that templates include, with what they give it";
 	return NULL;
 }
 
@@ -813,9 +815,8 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 	const char *own = d->layout ? own_template(layout) : NULL;
 	if (own) { /* (a Hugo theme's "layout: search" failed inside the template: helper-97) */
 		diag_error(d->src ? d->src : "content", d->layout_line, d->layout_col,
-		           "layout '%s' is the template of %s, which vade renders with variables of its own; a page's "
-		           "layout is one of its page templates (page, list, home or one of the site's templates/)",
-		           layout, own);
+		           "layout '%s' is no page's: it is %s, rendered with variables of its own; a page's layout is "
+		           "one of its page templates (page, list, home or one of the site's templates/)", layout, own);
 		free(tname);
 		unit_done(w, slot, checks_from, 0, &it);
 		return;

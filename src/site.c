@@ -821,6 +821,14 @@ static void load_docs(struct site *s, struct vec *found, int jobs)
 	run_threads(load_docs_run, &dl, found->n / 64 < n ? found->n / 64 + 1 : n); /* a few files: one */
 }
 
+/* The last segment of page p's address as its default-language file gives it: its slug, else
+ * the last of its key's ("guide" for "docs/guide"). */
+static const char *page_segment(const struct page *p)
+{
+	const char *slash = strrchr(p->key, '/');
+	return p->slug ? p->slug : slash ? slash + 1 : p->key;
+}
+
 static void group_docs(struct site *s, struct vec *found, struct vec *out)
 {
 	xqsort(found->v, found->n, sizeof *found->v, cmp_found);
@@ -866,9 +874,12 @@ static void group_docs(struct site *s, struct vec *found, struct vec *out)
 			diag_error(f->rel, slug_node->line, slug_node->col, "slug '%.*s...' is %zu bytes: it names the "
 			           "page's output folder, and a file system takes names of at most %d bytes",
 			           text_head(slug, 40), slug, strlen(slug), NAME_MAX);
+		else if (f->lang == 0 && slug && !f->key[0]) /* (helper-101: said nothing) */
+			diag_warn(f->rel, slug_node->line, slug_node->col, "'slug' is not read on the home page: its address is "
+			          "the language's root");
 		else if (f->lang == 0 && slug)
 			cur->slug = xstrdup(slug);
-		else if (f->lang && slug && (!cur->docs[0] || !cur->slug || strcmp(slug, cur->slug)))
+		else if (f->lang && slug && (!cur->docs[0] || strcmp(slug, page_segment(cur))))
 			/* a translator's own slug was dropped without a word (helper-97) */
 			diag_warn(f->rel, slug_node->line, slug_node->col,
 			          "'slug' in a translation is not read: a page has the same address in every language, "

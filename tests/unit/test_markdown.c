@@ -108,6 +108,9 @@ int main(void)
 	char *title = markdown_first_h1("intro\n\nSetext\n======\n", 22);
 	is_str(title, "Setext", "first h1 found, setext too");
 	free(title);
+	title = markdown_first_h1("# Head<br>Line\n", 15);
+	is_str(title, "Head Line", "a <br> in the heading is a space in its title (helper-101)");
+	free(title);
 
 	/* Titles and summaries: the body's typography, never Markdown. */
 	struct { const char *in, *lang, *out; } ts[] = {
@@ -511,6 +514,16 @@ int main(void)
 		    /* helper-98: braces of a set or a price are no action; the warning is at the action's own '{{' */
 		    {"The family {{x | x > 0}, {y}} of sets. Price: {{$5}}.\n", 0},
 		    {"Dear {{ name }}, see {{ .Title }} here.\n", 1},
+		    /* helper-101: Go's own words, a filter on a string, a comment; a word alone stays a placeholder */
+		    {"{{ if .Draft }}Draft{{ end }}\n", 1},
+		    {"{{ range .Pages }}x{{ end }}\n", 1},
+		    {"{{ partial \"header.html\" . }}\n", 1},
+		    {"See {{ \"/docs/x\" | relative_url }}.\n", 1},
+		    {"Note {{/* hidden */}} here.\n", 1},
+		    {"The {{ template }} and {{ end of story }} and {{ if }}.\n", 0},
+		    /* a <br> is a line break; one in a table's cell is left out (a warning) */
+		    {"One<br>two<BR />three\n", 0},
+		    {"| a |\n|---|\n| one<br>two |\n", 1},
 		    /* raw HTML left out: comments alone say nothing, text after a comment on its line is lost */
 		    {"   <!-- editor note -->\n\n- item\n\n   <!-- note -->\n\n<!-- a -->\n<!-- b -->\n", 0},
 		    {"<!-- TODO: check --> Victims must be referred within 24 hours.\n", 1},

@@ -1134,6 +1134,61 @@ static void raw_html_left_out(const struct md_opts *o, struct src_lines *sl, con
 	free(rest);
 }
 
+/* What other generators' block syntax paragraph n's first line is, which cmark-gfm reads as text:
+ * Pandoc's fenced div (":::", "::: note", "::: {.warning}"), an MDX import or export ("import X
+ * from './x'", "export const meta = ..."), or NULL. */
+static const char *foreign_block(cmark_node *n)
+{
+	cmark_node *c = cmark_node_first_child(n);
+	const char *l = c && cmark_node_get_type(c) == CMARK_NODE_TEXT ? cmark_node_get_literal(c) : NULL;
+	if (!l)
+		return NULL;
+	size_t colons = strspn(l, ":");
+	if (colons >= 3 && (!l[colons] || l[colons] == ' ' || l[colons] == '{' || isalpha((unsigned char)l[colons])))
+		return "Pandoc's fenced div";
+	/* "import X from 'm'", "import {A, B} from 'm'", "import * as X from 'm'": one name, braces or a
+	 * star before "from" (not "import of goods from ..."), a quoted module after it */
+	const char *from = !strncmp(l, "import ", 7) ? strstr(l, " from ") : NULL;
+	if (from && (l[7] == '{' || l[7] == '*' || !memchr(l + 7, ' ', (size_t)(from - l - 7))) &&
+	    (from[6] == '\'' || from[6] == '"' || !strncmp(from + 6, "\u2018", 3) || !strncmp(from + 6, "\u201c", 3)))
+		return "an MDX import";
+	/* "export const meta = ...", "export function Box(...": a name, then '=' or '(' */
+	static const char *const exports[] = {"export const ", "export let ", "export function ", NULL};
+	for (int i = 0; exports[i]; i++) {
+		size_t k = strlen(exports[i]), w = strspn(l + k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$");
+		const char *after = l + k + w + strspn(l + k + w, " ");
+		if (!strncmp(l, exports[i], k) && w && (*after == '=' || *after == '('))
+			return "an MDX export";
+	}
+	return NULL;
+}
+
+/* Other generators' block syntax in paragraphs (foreign_block), published as text without a word
+ * (helper-99): a warning at the first of a text, counting the rest. */
+static void foreign_blocks(const struct md_opts *o, const struct vec *paras)
+{
+	const char *what = NULL;
+	cmark_node *first = NULL;
+	size_t more = 0;
+	for (size_t i = 0; i < paras->n; i++) {
+		const char *w = foreign_block(paras->v[i]);
+		if (w && first)
+			more++;
+		else if (w)
+			first = paras->v[i], what = w;
+	}
+	if (!first)
+		return;
+	int fl, fc;
+	diag_place(&o->at, cmark_node_get_start_line(first), cmark_node_get_start_column(first), &fl, &fc);
+	const char *lit = cmark_node_get_literal(cmark_node_first_child(first));
+	char *rest = more ? xasprintf(" (and %zu more in this text)", more) : xstrdup("");
+	diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s%s' (%s) is no syntax vade reads: it is published as "
+	          "text%s; leave it out, or write what it does in Markdown", text_head(lit, 40),
+	          lit, strlen(lit) > 40 ? "..." : "", what, rest);
+	free(rest);
+}
+
 /* A heading's attribute list as Pandoc, kramdown, Hugo and MkDocs read it ("## Setup {#setup}",
  * "{: #id .class}", "{.unnumbered}"), which cmark-gfm leaves in the text: the heading showed the
  * braces and took an id made of them ("setup-setup"), silently (helper-97). A warning at it. */
@@ -2884,9 +2939,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	bool dropped = !o->drop_first_h1;
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
-	struct vec heads = VEC_INIT, braced = VEC_INIT, raw = VEC_INIT, breaks = VEC_INIT; /* text with a '{'
-	                                                                                  * (shortcodes), raw HTML,
-	                                                                                  * its <br> (html_break) */
+	/* headings, paragraphs, text with a '{' (shortcodes), raw HTML, its <br> (html_break) */
+	struct vec heads = VEC_INIT, blocks_p = VEC_INIT, braced = VEC_INIT, raw = VEC_INIT, breaks = VEC_INIT;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(n);
@@ -2902,6 +2956,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			vec_push(&open, n);
 		if (t == CMARK_NODE_HEADING)
 			vec_push(&heads, n);
+		if (t == CMARK_NODE_PARAGRAPH)
+			vec_push(&blocks_p, n);
 		if (t == CMARK_NODE_TEXT && strchr(cmark_node_get_literal(n), '{')) {
 			vec_push(&braced, n);
 		} else if (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_HTML_BLOCK) {
@@ -2945,6 +3001,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	vec_free(&nested);
 	for (size_t i = 0; i < heads.n; i++)
 		heading_attributes(o, heads.v[i]);
+	foreign_blocks(o, &blocks_p);
+	vec_free(&blocks_p);
 	for (size_t i = 0; !dropped && i < heads.n; i++)
 		if (cmark_node_get_heading_level(heads.v[i]) == 1) {
 			title_notes(o, heads.v[i]);

@@ -521,6 +521,9 @@ int main(void)
 		    {"See {{ \"/docs/x\" | relative_url }}.\n", 1},
 		    {"Note {{/* hidden */}} here.\n", 1},
 		    {"The {{ template }} and {{ end of story }} and {{ if }}.\n", 0},
+		    /* Pandoc's fenced divs and MDX's import and export lines: one warning a text (helper-99) */
+		    {"import Tabs from '@theme/Tabs';\nexport const meta = {a: 1};\n\n::: note\nA note.\n:::\n", 1},
+		    {"import of goods from \"abroad\" is taxed.\n\nexport default settings.\n\nThe ratio ::: here.\n", 0},
 		    /* a <br> is a line break; one in a table's cell is left out (a warning) */
 		    {"One<br>two<BR />three\n", 0},
 		    {"| a |\n|---|\n| one<br>two |\n", 1},

@@ -1059,6 +1059,17 @@ static void node_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 	for (cmark_node *b = n; !l && (b = cmark_node_parent(b));)
 		l = cmark_node_get_start_line(b), c = cmark_node_get_start_column(b);
 	size_t from = l > 0 ? src_offset(sl, l, c > 0 ? c : 1) : SIZE_MAX;
+	const char *lit = cmark_node_get_type(n) == CMARK_NODE_HTML_INLINE ? cmark_node_get_literal(n) : NULL;
+	size_t ll = lit ? strcspn(lit, "\n") : 0;
+	if (lit && from != SIZE_MAX && (from + ll > sl->len || memcmp(sl->text + from, lit, ll))) {
+		/* a block quote's lazy line: cmark-gfm counts its column as if the '>' were there, so the tag
+		 * stands before it: the last one written so before that column (helper-98) */
+		size_t best = SIZE_MAX;
+		for (size_t k = sl->off[l - 1]; k < from && k + ll <= sl->len; k++)
+			if (!memcmp(sl->text + k, lit, ll))
+				best = k;
+		from = best != SIZE_MAX ? best : from;
+	}
 	if (from != SIZE_MAX) {
 		size_t to = l < sl->n ? sl->off[l] : sl->len;
 		const char *hit = memmem(sl->text + from, to - from, needle, nlen);

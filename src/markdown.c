@@ -1166,9 +1166,12 @@ static const char *foreign_block(cmark_node *n)
 	/* "export const meta = ...", "export function Box(...": a name, then '=' or '(' */
 	static const char *const exports[] = {"export const ", "export let ", "export function ", NULL};
 	for (int i = 0; exports[i]; i++) {
-		size_t k = strlen(exports[i]), w = strspn(l + k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$");
+		size_t k = strlen(exports[i]);
+		if (strncmp(l, exports[i], k))
+			continue;
+		size_t w = strspn(l + k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$");
 		const char *after = l + k + w + strspn(l + k + w, " ");
-		if (!strncmp(l, exports[i], k) && w && (*after == '=' || *after == '('))
+		if (w && (*after == '=' || *after == '('))
 			return "an MDX export";
 	}
 	return NULL;

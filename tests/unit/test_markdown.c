@@ -524,6 +524,7 @@ int main(void)
 		    /* Pandoc's fenced divs and MDX's import and export lines: one warning a text (helper-99) */
 		    {"import Tabs from '@theme/Tabs';\nexport const meta = {a: 1};\n\n::: note\nA note.\n:::\n", 1},
 		    {"import of goods from \"abroad\" is taxed.\n\nexport default settings.\n\nThe ratio ::: here.\n", 0},
+		    {"_\n\nexport\n\nimport\n\n::\n", 0}, /* (found by fuzzing: read past a short first line) */
 		    /* a <br> is a line break; one in a table's cell is left out (a warning) */
 		    {"One<br>two<BR />three\n", 0},
 		    {"| a |\n|---|\n| one<br>two |\n", 1},

@@ -1059,6 +1059,9 @@ static void node_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 	for (cmark_node *b = n; !l && (b = cmark_node_parent(b));)
 		l = cmark_node_get_start_line(b), c = cmark_node_get_start_column(b);
 	size_t from = l > 0 ? src_offset(sl, l, c > 0 ? c : 1) : SIZE_MAX;
+	if (from == SIZE_MAX && l >= 1 && l <= sl->n && c >= 1) /* past its line's end: after a hard break written */
+		from = sl->off[l - 1] + (size_t)(c - 1) < sl->len ? sl->off[l - 1] + (size_t)(c - 1) : SIZE_MAX; /* "\",
+		       * cmark-gfm counts columns on from the line before (helper-102); the search goes on below */
 	const char *lit = cmark_node_get_type(n) == CMARK_NODE_HTML_INLINE ? cmark_node_get_literal(n) : NULL;
 	size_t ll = lit ? strcspn(lit, "\n") : 0;
 	if (lit && from != SIZE_MAX && (from + ll > sl->len || memcmp(sl->text + from, lit, ll))) {
@@ -1071,7 +1074,13 @@ static void node_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 		from = best != SIZE_MAX ? best : from;
 	}
 	if (from != SIZE_MAX) {
-		size_t to = l < sl->n ? sl->off[l] : sl->len;
+		int end = l; /* to the end of its block: cmark-gfm's line stays where a hard break written "\" was */
+		for (cmark_node *b = n; b; b = cmark_node_parent(b))
+			if ((cmark_node_get_type(b) & CMARK_NODE_TYPE_MASK) == CMARK_NODE_TYPE_BLOCK) {
+				end = cmark_node_get_end_line(b) > l ? cmark_node_get_end_line(b) : l;
+				break;
+			}
+		size_t to = end < sl->n ? sl->off[end] : sl->len;
 		const char *hit = memmem(sl->text + from, to - from, needle, nlen);
 		for (size_t j = 0; hit && j < nth; j++)
 			hit = memmem(hit + nlen, (size_t)(sl->text + to - hit - nlen), needle, nlen);

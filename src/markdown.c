@@ -1154,26 +1154,42 @@ static void raw_html_left_out(const struct md_opts *o, struct src_lines *sl, con
 	free(rest);
 }
 
-/* What other generators' block syntax paragraph n's first line is, which cmark-gfm reads as text:
- * Pandoc's fenced div (":::", "::: note", "::: {.warning}"), an MDX import or export ("import X
- * from './x'", "export const meta = ..."), or NULL. */
-static const char *foreign_block(cmark_node *n)
+/* What other generators' block syntax paragraph n holds, which cmark-gfm reads as text, with the
+ * text node it is in (*at), or NULL:
+ *   - on its first line: Pandoc's fenced div and Docusaurus's admonition (":::", "::: note",
+ *     "::: {.warning}", ":::tip[Title]": the colons, then nothing, a word or attributes), MkDocs's
+ *     admonition ("!!! note", "??? tip \"Title\""), an MDX import or export ("import X from './x'",
+ *     "import {", "export const meta = ...", "export default function Layout(");
+ *   - on its last: kramdown's attribute list ("{: .class}", "{:.note}") after its text. */
+static const char *foreign_block(cmark_node *n, cmark_node **at)
 {
-	cmark_node *c = cmark_node_first_child(n);
+	cmark_node *c = cmark_node_first_child(n), *e = cmark_node_last_child(n);
 	const char *l = c && cmark_node_get_type(c) == CMARK_NODE_TEXT ? cmark_node_get_literal(c) : NULL;
+	const char *last = e && e != c && cmark_node_get_type(e) == CMARK_NODE_TEXT ? cmark_node_get_literal(e) : NULL;
+	*at = c;
 	if (!l)
 		return NULL;
-	size_t colons = strspn(l, ":");
-	if (colons >= 3 && (!l[colons] || l[colons] == ' ' || l[colons] == '{' || isalpha((unsigned char)l[colons])))
-		return "Pandoc's fenced div";
+	size_t colons = strspn(l, ":"), ln = strlen(l);
+	if (colons >= 3) {
+		const char *r = l + colons + strspn(l + colons, " "), *t = r + strcspn(r, " [{");
+		if (!*r || (*r == '{' && l[ln - 1] == '}') || (t > r && (!*t || *t == '[' || !t[strspn(t, " :")])))
+			return "a fenced div, Pandoc's or a Docusaurus admonition";
+	}
+	if ((!strncmp(l, "!!! ", 4) || !strncmp(l, "??? ", 4) || !strncmp(l, "???+ ", 5)) &&
+	    isalpha((unsigned char)l[4 + (l[3] == '+')]))
+		return "an MkDocs admonition";
 	/* "import X from 'm'", "import {A, B} from 'm'", "import * as X from 'm'": one name, braces or a
-	 * star before "from" (not "import of goods from ..."), a quoted module after it */
+	 * star before "from" (not "import of goods from ..."), a quoted module after it; "import {" alone
+	 * opens one over lines */
 	const char *from = !strncmp(l, "import ", 7) ? strstr(l, " from ") : NULL;
-	if (from && (l[7] == '{' || l[7] == '*' || !memchr(l + 7, ' ', (size_t)(from - l - 7))) &&
-	    (from[6] == '\'' || from[6] == '"' || !strncmp(from + 6, "\u2018", 3) || !strncmp(from + 6, "\u201c", 3)))
+	if ((from && (l[7] == '{' || l[7] == '*' || !memchr(l + 7, ' ', (size_t)(from - l - 7))) &&
+	     (from[6] == '\'' || from[6] == '"' || !strncmp(from + 6, "\u2018", 3) || !strncmp(from + 6, "\u201c", 3))) ||
+	    (!strcmp(l, "import {") && cmark_node_next(c) && cmark_node_get_type(cmark_node_next(c)) == CMARK_NODE_SOFTBREAK))
 		return "an MDX import";
-	/* "export const meta = ...", "export function Box(...": a name, then '=' or '(' */
-	static const char *const exports[] = {"export const ", "export let ", "export function ", NULL};
+	/* "export const meta = ...", "export function Box(...", "export default function Layout(": a
+	 * name, then '=' or '(' */
+	static const char *const exports[] = {"export const ", "export let ", "export function ", "export default function ",
+	                                      NULL};
 	for (int i = 0; exports[i]; i++) {
 		size_t k = strlen(exports[i]);
 		if (strncmp(l, exports[i], k))
@@ -1183,28 +1199,34 @@ static const char *foreign_block(cmark_node *n)
 		if (w && (*after == '=' || *after == '('))
 			return "an MDX export";
 	}
+	size_t en = last ? strlen(last) : 0;
+	if (last && en >= 3 && !strncmp(last, "{:", 2) && last[en - 1] == '}' && cmark_node_previous(e) &&
+	    cmark_node_get_type(cmark_node_previous(e)) == CMARK_NODE_SOFTBREAK) {
+		*at = e;
+		return "kramdown's attribute list";
+	}
 	return NULL;
 }
 
 /* Other generators' block syntax in paragraphs (foreign_block), published as text without a word
  * (helper-99): a warning at the first of a text, counting the rest. */
-static void foreign_blocks(const struct md_opts *o, const struct vec *paras)
+static void foreign_blocks(const struct md_opts *o, struct src_lines *sl, const struct vec *paras)
 {
 	const char *what = NULL;
-	cmark_node *first = NULL;
+	cmark_node *first = NULL, *at;
 	size_t more = 0;
 	for (size_t i = 0; i < paras->n; i++) {
-		const char *w = foreign_block(paras->v[i]);
+		const char *w = foreign_block(paras->v[i], &at);
 		if (w && first)
 			more++;
 		else if (w)
-			first = paras->v[i], what = w;
+			first = at, what = w;
 	}
 	if (!first)
 		return;
 	int fl, fc;
-	diag_place(&o->at, cmark_node_get_start_line(first), cmark_node_get_start_column(first), &fl, &fc);
-	const char *lit = cmark_node_get_literal(cmark_node_first_child(first));
+	const char *lit = cmark_node_get_literal(first);
+	node_place(o, sl, first, lit, strcspn(lit, " "), 0, &fl, &fc);
 	char *rest = more ? xasprintf(" (and %zu more in this text)", more) : xstrdup("");
 	diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s%s' (%s) is no syntax vade reads: it is published as "
 	          "text%s; leave it out, or write what it does in Markdown", text_head(lit, 40),
@@ -3024,7 +3046,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	vec_free(&nested);
 	for (size_t i = 0; i < heads.n; i++)
 		heading_attributes(o, heads.v[i]);
-	foreign_blocks(o, &blocks_p);
+	foreign_blocks(o, &sl, &blocks_p);
 	vec_free(&blocks_p);
 	for (size_t i = 0; !dropped && i < heads.n; i++)
 		if (cmark_node_get_heading_level(heads.v[i]) == 1) {

@@ -525,6 +525,11 @@ int main(void)
 		    {"import Tabs from '@theme/Tabs';\nexport const meta = {a: 1};\n\n::: note\nA note.\n:::\n", 1},
 		    {"import of goods from \"abroad\" is taxed.\n\nexport default settings.\n\nThe ratio ::: here.\n", 0},
 		    {"_\n\nexport\n\nimport\n\n::\n", 0}, /* (found by fuzzing: read past a short first line) */
+		    /* helper-102: MkDocs's and Docusaurus's admonitions, a kramdown list after a paragraph, an import
+		     * over lines, a default export; prose with colons, bangs or braces is none */
+		    {"!!! note \"Title\"\n    Body.\n\n:::tip[Hint]\nx\n:::\n\nText\n{: .class}\n", 1},
+		    {"import {\n  A,\n  B\n} from \"x\";\n\nexport default function Layout({children}) {}\n", 1},
+		    {"::: is a weird token.\n\nA ratio ::: b. Wow!!! nice.\n\nPara\n{: not one\n", 0},
 		    /* a <br> is a line break; one in a table's cell is left out (a warning) */
 		    {"One<br>two<BR />three\n", 0},
 		    {"| a |\n|---|\n| one<br>two |\n", 1},

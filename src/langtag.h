@@ -19,7 +19,7 @@
 char *langtag_canon(const char *tag, char **why);
 /* Whether c[0, n) is written as a POSIX locale names a language and
  * territory (ISO/IEC 15897: "fr_FR", "pt_BR", "es_419", and "zh_Hant_TW"
- * as some tools write it): the case tells it from a name of words
+ * or a script alone, "zh_Hans", as ICU and Apple write it): the case tells it from a name of words
  * ("how_to", "new_york", "dev_ops"), which stays part of a file's name. */
 bool langtag_posix_locale(const char *c, size_t n);
 /* langtag_canon() of a tag, or of a POSIX locale name's language and

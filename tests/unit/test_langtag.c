@@ -108,6 +108,8 @@ int main(void)
 		c = langtag_with_subtag("zh-Hant-TW", "Latn");
 		is_str(c, "zh-Hant-TW", "not into a tag that has one");
 		free(c);
+		ok(langtag_posix_locale("zh_Hans", 7) && langtag_posix_locale("sr_Latn", 7) && !langtag_posix_locale("zh_hans", 7) &&
+		   !langtag_posix_locale("ab_Cdef_", 8), "a script alone (ICU, Apple)");
 		ok(langtag_posix_locale("es_419", 6) && langtag_posix_locale("zh_Hant_TW", 10) &&
 		   !langtag_posix_locale("zh_hant_TW", 10) && !langtag_posix_locale("e_ES", 4), "locale shapes");
 	}

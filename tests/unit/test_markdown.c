@@ -467,6 +467,9 @@ int main(void)
 			{"", "Use *args and **kwargs; the glob **/*.md matches file_name_1.md and it's fine.\n", NULL, 8000, "",
 			 0, "", "<em>", false, "8,000 lines of *args, **kwargs and globs"},
 			{"a ", "_]", NULL, 50000, "", 0, "", "<p>", false, "50,000 \"_]\" (no link closes)"},
+			/* helper-103: a code span closed on its line leaves the tildes after it sure */
+			{"", "The *quick* brown fox's **tail** isn't `code()` and ~~old~~ text.\n", NULL, 3000, "", 0, "", "<del>",
+			 false, "3,000 lines of emphasis, a code span and strikethrough"},
 			{"**a **a **a **a **a **a **a **a **a **a ", ".*. ", NULL, 50000, "", 0, "", "<em>", false,
 			 "'**' openers then 50,000 '*' that pair with each other past them"},
 		};

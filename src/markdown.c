@@ -1081,6 +1081,11 @@ static void node_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 				break;
 			}
 		size_t to = end < sl->n ? sl->off[end] : sl->len;
+		if (to < from) { /* a column counted past its block's end: to the end of the line it reaches */
+			int tl, tc;
+			src_place(sl, from, &tl, &tc);
+			to = tl < sl->n ? sl->off[tl] : sl->len;
+		}
 		const char *hit = memmem(sl->text + from, to - from, needle, nlen);
 		for (size_t j = 0; hit && j < nth; j++)
 			hit = memmem(hit + nlen, (size_t)(sl->text + to - hit - nlen), needle, nlen);

@@ -246,6 +246,39 @@ static void foreign_keys(const char *src, const struct yml_node *fm)
 	}
 }
 
+/* What vade renders the template name (without ".html") for itself, or what else it is, when no
+ * page may take it as its layout (vade(5) TEMPLATES), else NULL. */
+static const char *own_template(const char *name)
+{
+	static const char *const own[][2] = {
+	    {"base", "the frame every page is rendered in"},
+	    {"card", "the template of a page's pocket cards (outputs: [card])"},
+	    {"sheet", "the template of a page's sheets of cards (outputs: [sheet])"},
+	    {"handbook", "the template of a page's handbook (outputs: [handbook])"},
+	    {"search", "the template of each language's search page (<lang>/search/)"},
+	    {"notfound", "the template of the site's 404 page"},
+	    {"root", "the template of the site's root page, which leads to a language"},
+	    {"translations", "the template of the translations' status page"},
+	};
+	for (size_t i = 0; i < sizeof own / sizeof *own; i++)
+		if (!strcmp(name, own[i][0]))
+			return own[i][1];
+	if (!strncmp(name, "partials/", 9)) /* (helper-101: a page with one lost its text without a word) */
+		return "a part that templates include, with what they give it";
+	return NULL;
+}
+
+/* Other generators' template syntax in the text of front matter key (markdown_foreign_syntax()),
+ * published as text, as in the prose: a warning at the key (helper-97). */
+static void foreign_text(const char *src, const struct yml_node *fm, const char *key, const char *text)
+{
+	char *what = markdown_foreign_syntax(text);
+	const struct yml_node *v = what ? yml_get(fm, key) : NULL;
+	if (v)
+		diag_warn(src, v->line, v->col, "'%s' holds %s, which vade does not read: it is published as text", key, what);
+	free(what);
+}
+
 /* Reads a page file: front matter, title, where the body starts. Its bytes are read only when
  * the last build's record (docfacts.h) does not have this version of the file. */
 struct doc *doc_load(struct site *s, const char *src, const struct stat *seen, char **slug,
@@ -292,18 +325,17 @@ struct doc *doc_load(struct site *s, const char *src, const struct stat *seen, c
 	foreign_keys(src, fm);
 	d->title = site_yaml_text(fm, "title", NULL, src);
 	d->summary = site_yaml_text(fm, "summary", NULL, src);
-	for (int i = 0; i < 2; i++) { /* published as text, as in the prose (helper-97) */
-		char *what = markdown_foreign_syntax(i ? d->summary : d->title);
-		const struct yml_node *v = what ? yml_get(fm, i ? "summary" : "title") : NULL;
-		if (v)
-			diag_warn(src, v->line, v->col, "'%s' holds %s, which vade does not read: it is published as text",
-			          i ? "summary" : "title", what);
-		free(what);
-	}
+	foreign_text(src, fm, "title", d->title);
+	foreign_text(src, fm, "summary", d->summary);
 	d->layout = site_yaml_text(fm, "layout", NULL, src);
 	const struct yml_node *ln = yml_get(fm, "layout");
 	d->layout_line = ln ? ln->line : 0;
 	d->layout_col = ln ? ln->col : 0;
+	const char *own = d->layout ? own_template(d->layout) : NULL;
+	if (own) /* said once, at the load (a Hugo theme's "layout: search" failed inside the template: helper-97) */
+		diag_error(src, d->layout_line, d->layout_col, "layout '%s' is no page's: it is %s, rendered with variables "
+		           "of its own; a page's layout is one of its page templates (page, list, home or one of the site's "
+		           "templates/)", d->layout, own);
 	d->updated = site_yaml_text(fm, "updated", NULL, src);
 	if (d->updated && !site_date_valid(d->updated)) {
 		struct yml_node *u = yml_get(fm, "updated");

@@ -135,11 +135,10 @@ bool langtag_posix_locale(const char *c, size_t n)
 		i++;
 	if (i < 2 || i > 3 || i == n || c[i] != '_')
 		return false;
-	if (n - i - 1 == 4 && isupper((unsigned char)c[i + 1]) && islower((unsigned char)c[i + 2]) &&
-	    islower((unsigned char)c[i + 3]) && islower((unsigned char)c[i + 4]))
+	bool script = n - i - 1 >= 4 && isupper((unsigned char)c[i + 1]) && all_of(c + i + 2, 3, islower);
+	if (script && n - i - 1 == 4)
 		return true; /* a script alone, as ICU and Apple write it: zh_Hans, sr_Latn (helper-103) */
-	if (n - i - 1 > 4 && isupper((unsigned char)c[i + 1]) && islower((unsigned char)c[i + 2]) &&
-	    islower((unsigned char)c[i + 3]) && islower((unsigned char)c[i + 4]) && c[i + 5] == '_')
+	if (script && n - i - 1 > 4 && c[i + 5] == '_')
 		i += 5; /* a script, title case */
 	const char *r = c + i + 1;
 	size_t rl = n - i - 1;

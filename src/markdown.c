@@ -1114,11 +1114,12 @@ static bool is_cell(cmark_node *n)
 	return !strcmp(cmark_node_get_type_string(n), "table_cell");
 }
 
-/* Whether raw HTML node n is a line break alone, "<br>", "<br/>" or "<br />" in any case, which is
- * kept where other raw HTML is left out (no attribute, nothing to trust): a hard line break of
- * cmark-gfm's own is put before it. False where its parent takes none: a table's cell, whose line
- * breaks GitHub writes so, and where cmark-gfm's safe HTML has none (helper-97). */
-static bool html_break(cmark_node *n)
+/* Puts a hard line break of cmark-gfm's own before raw HTML node n when n is a line break alone
+ * ("<br>", "<br/>" or "<br />" in any case), which is kept where other raw HTML is left out (no
+ * attribute, nothing to trust); the caller takes n away. False, nothing put, for other HTML and
+ * where n's parent takes no line break: a table's cell, whose line breaks GitHub writes so, and
+ * where cmark-gfm's safe HTML has none (helper-97). */
+static bool keep_as_break(cmark_node *n)
 {
 	if (!break_tag(cmark_node_get_literal(n)))
 		return false;
@@ -2994,7 +2995,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	bool dropped = !o->drop_first_h1;
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
-	/* headings, paragraphs, text with a '{' (shortcodes), raw HTML, its <br> (html_break) */
+	/* headings, paragraphs, text with a '{' (shortcodes), raw HTML, its <br> (keep_as_break) */
 	struct vec heads = VEC_INIT, blocks_p = VEC_INIT, braced = VEC_INIT, raw = VEC_INIT, breaks = VEC_INIT;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
@@ -3021,7 +3022,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			size_t pn = strlen(pl);
 			if (t == CMARK_NODE_HTML_INLINE && pn >= 2 && !strcmp(pl + pn - 2, "{{")) /* "{{<figure ...>}}" */
 				vec_push(&braced, n);
-			else if (t == CMARK_NODE_HTML_INLINE && !o->unsafe_html && html_break(n))
+			else if (t == CMARK_NODE_HTML_INLINE && !o->unsafe_html && keep_as_break(n))
 				vec_push(&breaks, n); /* replaced by its line break, taken away after the walk */
 			else if (!o->unsafe_html && !html_comments_only(cmark_node_get_literal(n)))
 				vec_push(&raw, n); /* a comment is meant to be left out */

@@ -502,28 +502,6 @@ int job_through_base(struct worker *w, const struct job *j, const char *base, in
 	return rc;
 }
 
-/* What vade renders the template name (without ".html") for itself, or what else it is, when no
- * page may take it as its layout (vade(5) TEMPLATES), else NULL. */
-static const char *own_template(const char *name)
-{
-	static const char *const own[][2] = {
-	    {"base", "the frame every page is rendered in"},
-	    {"card", "the template of a page's pocket cards (outputs: [card])"},
-	    {"sheet", "the template of a page's sheets of cards (outputs: [sheet])"},
-	    {"handbook", "the template of a page's handbook (outputs: [handbook])"},
-	    {"search", "the template of each language's search page (<lang>/search/)"},
-	    {"notfound", "the template of the site's 404 page"},
-	    {"root", "the template of the site's root page, which leads to a language"},
-	    {"translations", "the template of the translations' status page"},
-	};
-	for (size_t i = 0; i < sizeof own / sizeof *own; i++)
-		if (!strcmp(name, own[i][0]))
-			return own[i][1];
-	if (!strncmp(name, "partials/", 9)) /* (helper-101: a page with one lost its text without a word) */
-		return "a part that templates include, with what they give it";
-	return NULL;
-}
-
 /* The page's layout through base.html (or the base the layout names); 0 or -1 after reporting. */
 static int render_layout(struct worker *w, const struct job *j, const char *tname, const struct md_result *md,
                          struct buf *page)
@@ -812,15 +790,6 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 	const struct doc *d = site_page_doc(s, p, lang);
 	const char *layout = d->layout ? d->layout : default_layout(p);
 	char *tname = xasprintf("%s.html", layout);
-	const char *own = d->layout ? own_template(layout) : NULL;
-	if (own) { /* (a Hugo theme's "layout: search" failed inside the template: helper-97) */
-		diag_error(d->src ? d->src : "content", d->layout_line, d->layout_col,
-		           "layout '%s' is no page's: it is %s, rendered with variables of its own; a page's layout is "
-		           "one of its page templates (page, list, home or one of the site's templates/)", layout, own);
-		free(tname);
-		unit_done(w, slot, checks_from, 0, &it);
-		return;
-	}
 	if (!tpl_exists(w->e, tname)) {
 		diag_error(d->src ? d->src : "content", d->layout_line, d->layout_col,
 		           "unknown layout '%s' (no templates/%s in the site or the theme)", layout, tname);

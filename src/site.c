@@ -879,12 +879,14 @@ static void group_docs(struct site *s, struct vec *found, struct vec *out)
 			          "the language's root");
 		else if (f->lang == 0 && slug)
 			cur->slug = xstrdup(slug);
-		else if (f->lang && slug && (!cur->docs[0] || strcmp(slug, page_segment(cur))))
+		else if (f->lang && slug && (!cur->docs[0] || strcmp(slug, page_segment(cur)))) {
 			/* a translator's own slug was dropped without a word (helper-97) */
+			char *orig = cur->docs[0] ? xasprintf(" (%s)", cur->docs[0]->src) : xstrdup("");
 			diag_warn(f->rel, slug_node->line, slug_node->col,
 			          "'slug' in a translation is not read: a page has the same address in every language, "
-			          "its slug taken from the %s file%s%s%s; remove it here", s->langs[0].code,
-			          cur->docs[0] ? " (" : "", cur->docs[0] ? cur->docs[0]->src : "", cur->docs[0] ? ")" : "");
+			          "its slug taken from the %s file%s; remove it here", s->langs[0].code, orig);
+			free(orig);
+		}
 		free(slug);
 	}
 	/* Pages without a default-language file cannot be published. */

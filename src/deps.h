@@ -127,6 +127,11 @@ struct deps_unit {
 	uint32_t nwarns;
 	bool indexed;                     /* terms hold its page's search terms (search.h) */
 	struct search_terms *terms;       /* owned; from the record, borrowing its bytes */
+	const char *raw;                  /* taken from the record: its bytes there (its flag first), which
+	                                   * deps_write() copies as they are while the unit is as taken
+	                                   * (same set numbers in the build's table, same terms); else NULL */
+	size_t raw_len;
+	const char *raw_terms;            /* the terms' text it was taken with (in the record), or NULL */
 };
 /* Moves the tracker's notes of the unit into u (whose other fields the caller fills). */
 void deps_unit_end(struct deps_tracker *k, struct deps_unit *u);

@@ -1450,6 +1450,10 @@ static void import_page(struct import *im, const struct page *p, const struct un
 					r = rec[tp->rec], r.name = tp->name;
 				else
 					r.state = REC_FUZZY;
+				/* paired by position with a translation reshaped since its record (page_align):
+				 * to be reviewed, whatever the record said */
+				if (tp->change == TC_FUZZY && r.state == REC_CURRENT)
+					r.state = REC_FUZZY;
 			} else {
 				texts[i] = xstrdup(g->text); /* nobody translated it yet: the original's text */
 			}

@@ -521,6 +521,14 @@ void page_align(const struct passage_set *orig, const struct rec *rec, size_t nr
 		}
 		if (c == TC_UNTRANSLATED && r != SIZE_MAX && t != SIZE_MAX && tr->v[t].digest != rec[r].digest)
 			c = TC_FUZZY; /* translated by hand since: to be reviewed (vade i18n done) */
+		/* A translation given the original's shape by hand since its record (a passage added in
+		 * place with the original's): paired by position, a guess, so nothing in it is current until
+		 * reviewed, and what it holds for an added passage is its translation, to be reviewed, not
+		 * lost to the original's text by an import (helper-105). */
+		if (rec && by_orig && (c == TC_CURRENT || c == TC_MOVED))
+			c = TC_FUZZY;
+		if (c == TC_ADDED && t != SIZE_MAX && tr->v[t].digest != now[j])
+			c = TC_FUZZY;
 		push(out, obody[j], r, t, c, fresh ? fresh : rn[r]);
 		free(fresh);
 	}

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
 #include <unicode/utf8.h>
 #include <strings.h>
 #include <wctype.h>
@@ -249,7 +250,11 @@ static void utf8_encode(struct buf *b, unsigned c)
 void markdown_slug(struct buf *b, const char *s, size_t len)
 {
 	markdown_init();
-	const unsigned char *u = (const unsigned char *)s;
+	/* In NFC, as page names and citation keys are: a heading saved in NFD (macOS) and a link
+	 * typed in NFC name one id. */
+	char *whole = xstrndup(s, len), *nfc = text_nfc(whole);
+	const unsigned char *u = (const unsigned char *)(nfc ? nfc : whole);
+	len = strlen((const char *)u);
 	size_t i = 0;
 	while (i < len) {
 		unsigned cp;
@@ -261,15 +266,16 @@ void markdown_slug(struct buf *b, const char *s, size_t len)
 		} else if (cp < 0x80) {
 			if (isalnum((int)cp))
 				buf_addc(b, (char)tolower((int)cp));
-		} else if (utf8_locale ? iswalnum_l((wint_t)cp, utf8_locale) : 1) {
+		} else if (U_GET_GC_MASK((UChar32)cp) & (U_GC_L_MASK | U_GC_N_MASK)) {
 			utf8_encode(b, utf8_locale ? (unsigned)towlower_l((wint_t)cp, utf8_locale) : cp);
-		} else if (cp >= 0x300 && utf8_locale && !iswpunct_l((wint_t)cp, utf8_locale) &&
-		           !iswspace_l((wint_t)cp, utf8_locale) && !iswcntrl_l((wint_t)cp, utf8_locale) &&
-		           cp < 0x2000) {
-			/* Combining marks (Arabic vowel signs, Devanagari matras) belong to their letter. */
+		} else if (U_GET_GC_MASK((UChar32)cp) & U_GC_M_MASK) {
+			/* A mark belongs to its letter, as GitHub keeps it: Devanagari's virama and matras,
+			 * Arabic vowel signs, Thai tone marks (glibc calls some of them punctuation: helper-105) */
 			utf8_encode(b, cp);
 		}
 	}
+	free(nfc);
+	free(whole);
 }
 
 /* {======= typography per language

@@ -122,6 +122,8 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 			result = xasprintf("#c%zu-%s", chap, frag);
 		else if (check)
 			add_check(w, j, src, line, col, j->page, j->lang, frag);
+		if (!result && has_frag && strcmp(url + strcspn(url, "#") + (url[strcspn(url, "#")] != '\0'), frag))
+			result = xasprintf("#%s", frag); /* as the id is written: in NFC (resolve_link) */
 	} else if (t.kind == LINK_PAGE) {
 		/* A link to a translation's file ("b.fr.md") is to that language's page, and its anchors are
 		 * that file's; else to the page in the language of the page that links. */

@@ -669,6 +669,8 @@ int resolve_link(const struct resolved *r, const char *src, const char *url, str
 	t->lang = -1;
 	if (resolve_link_path(src, url, &norm, &t->fragment, err) != 0)
 		return -1;
+	if (t->fragment) /* headings' ids are NFC (markdown_slug): "#año" typed in NFD names one */
+		text_to_nfc(&t->fragment);
 	if (!norm) {
 		t->kind = LINK_FRAGMENT;
 		return 0;

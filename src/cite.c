@@ -139,11 +139,11 @@ static void add_item(struct group *g, char *key, char *prefix, char *locator)
  * citation's bracket, and came out inside another) or for part of emphasis
  * that ends inside its brackets. cite_end_parse() reports them (same thread,
  * same parse). */
-enum refusal { IN_CELL, CROSSED, LINK_TEXT, UNREAD, IN_URL, REFERENCE };
+enum refusal { IN_CELL, CROSSED, LINK_TEXT, UNREAD, IN_URL, REFERENCE, BARE };
 struct refused {
 	int line, col;
 	enum refusal why;
-	char *key;              /* UNREAD, IN_URL: the first key read, reported when the bibliography has it;
+	char *key;              /* UNREAD, IN_URL, BARE: the first key read, reported when the bibliography has it;
 	                         * LINK_TEXT: the keys read, each ended by a line break (which no key holds) */
 };
 static _Thread_local struct refused *refused;
@@ -294,19 +294,23 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		refuse_unread(ip, at, cmark_inline_parser_get_column(ip) - (cmark_inline_parser_peek_at(ip, b) == '[' ? at - b : 1));
 		return NULL;
 	}
-	if (before != '[' && !isspace(before))
+	if (before != '[' && !isspace(before) && at > 0)
 		return NULL;
 	/* the '[' that opens it: a prefix may hold brackets ("see [the annex]") */
 	int open = -1, depth = 0, farthest = -1; /* (the first '[' of the text before the '@') */
-	bool unreadable = false;
+	/* grouped: the scan stopped at an '@' before it with no ']' between (one group: "[@a and @b]") */
+	bool unreadable = false, grouped = false, closed = false;
 	int stop; /* (at fail:) what the scan for an unread group's ']' stopped at */
 	for (int b = at - 1; b >= 0; b--) {
 		int ch = cmark_inline_parser_peek_at(ip, b);
 		/* an '@' that could start a citation (after '[', white space or '-') ends the scan: an
 		 * e-mail address's does not ("[mail x@example.org; @key]") */
 		int pre = b > 0 ? cmark_inline_parser_peek_at(ip, b - 1) : 0;
-		if (ch == '@' && (!pre || pre == '[' || pre == '-' || isspace(pre)))
+		if (ch == '@' && (!pre || pre == '[' || pre == '-' || isspace(pre))) {
+			grouped = !closed;
 			break;
+		}
+		closed = closed || ch == ']';
 		if (ch == '`' || ((ch == '[' || ch == ']') && escaped(ip, b))) {
 			/* code (which may hold brackets) or an escaped bracket, which cmark has made text
 			 * that postprocess() could not tell from a bracket of the prefix */
@@ -326,8 +330,14 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 	}
 	if (open < 0 && unreadable && farthest >= 0) /* code's brackets may have been counted: "[`]` @key]" */
 		open = farthest;
-	if (open < 0)
+	if (open < 0) {
+		/* "@smith2020 says" (Pandoc's in-text citation, which vade has no form for): published as it
+		 * is written, an error when the bibliography has the key (helper-105) */
+		int k = before == '[' || grouped ? at + 1 : key_end(ip, at + 1); /* not "\[@key]", nor "[@a and @b]" */
+		if (k > at + 1)
+			refuse(cmark_inline_parser_get_line(ip), cmark_inline_parser_get_column(ip), BARE, raw(ip, at + 1, k));
 		return NULL;
+	}
 	const int open_col = cmark_inline_parser_get_column(ip) - (at - open); /* of the '[' */
 	if (unreadable || bracket_reference(ip, open + 1, at)) {
 		refuse_unread(ip, at, open_col);
@@ -957,7 +967,15 @@ struct line_walk {
  * not the line's own (a continuation indented otherwise, a tab, a lazy line), and gives a "www."
  * link's text a column one short: when no '[' (nor the '-' of "-@key") stands at col, the
  * nearest '[' on the line is taken. col itself without the text. */
+static int near(const struct text_place *at, struct line_walk *w, int l, int col, char want);
+
 static int bracket_near(const struct text_place *at, struct line_walk *w, int l, int col)
+{
+	return near(at, w, l, col, '[');
+}
+
+/* The same for another character: the '@' of "@key" written without brackets. */
+static int near(const struct text_place *at, struct line_walk *w, int l, int col, char want)
 {
 	const char *t = at->text;
 	if (!t || l < 1 || col < 1)
@@ -975,12 +993,12 @@ static int bracket_near(const struct text_place *at, struct line_walk *w, int l,
 		return col;
 	const char *ln = t + w->off, *end = memchr(ln, '\n', at->len - w->off); /* (the text has no NUL at its end) */
 	size_t n = end ? (size_t)(end - ln) : at->len - w->off;
-	if ((size_t)col <= n && (ln[col - 1] == '[' || ln[col - 1] == '-'))
+	if ((size_t)col <= n && (ln[col - 1] == want || (want == '[' && ln[col - 1] == '-')))
 		return col;
 	for (size_t d = 1; d <= n && d <= 64; d++) { /* (an indent, not the line: a long line stays linear) */
-		if ((size_t)col + d <= n && ln[col - 1 + d] == '[')
+		if ((size_t)col + d <= n && ln[col - 1 + d] == want)
 			return col + (int)d;
-		if ((size_t)col > d && (size_t)col - d <= n && ln[col - 1 - d] == '[')
+		if ((size_t)col > d && (size_t)col - d <= n && ln[col - 1 - d] == want)
 			return col - (int)d;
 	}
 	return col;
@@ -1004,7 +1022,8 @@ void cite_end_parse(struct cite_ctx *c, cmark_node *doc)
 	struct line_walk walk = {0, 0};
 	for (size_t i = 0; i < nrefused; i++) {
 		int line, col;
-		diag_place(&c->at, refused[i].line, bracket_near(&c->at, &walk, refused[i].line, refused[i].col), &line, &col);
+		diag_place(&c->at, refused[i].line, near(&c->at, &walk, refused[i].line, refused[i].col,
+		                                         refused[i].why == BARE ? '@' : '['), &line, &col);
 		const char *src = c->src ? c->src : "content";
 		if (refused[i].why == IN_CELL)
 			diag_error(src, line, col, "a citation cannot stand in a table cell; cite in the text before or after the table");
@@ -1024,6 +1043,11 @@ void cite_end_parse(struct cite_ctx *c, cmark_node *doc)
 			           "the web address before it takes in the citation of '@%s' ([ and @ may be part of a URL), "
 			           "which would be published as part of the link: put a space between the address and [@%s]",
 			           refused[i].key, refused[i].key);
+		else if (refused[i].why == BARE && c->refs && find_key(c->refs, refused[i].key) >= 0)
+			diag_error(src, line, col,
+			           "'@%s' cites a source in Pandoc's in-text form, which vade does not read, and would be "
+			           "published as it is written: write [@%s] where the note goes (the sentence may name the "
+			           "author: Smith argues [@%s])", refused[i].key, refused[i].key, refused[i].key);
 		else if (refused[i].why == UNREAD && c->refs && find_key(c->refs, refused[i].key) >= 0)
 			diag_error(src, line, col,
 			           "this cites '@%s' in a form vade cannot read, and would be published as it is written: "

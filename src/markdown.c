@@ -1172,6 +1172,8 @@ static void raw_html_left_out(const struct md_opts *o, struct src_lines *sl, con
  *     "::: {.warning}", ":::tip[Title]": the colons, then nothing, a word or attributes), MkDocs's
  *     admonition ("!!! note", "??? tip \"Title\""), an MDX import or export ("import X from './x'",
  *     "import {", "export const meta = ...", "export default function Layout(");
+ *   - a math block ("$$" alone on its first line, or "$$...$$");
+ *   - a definition list (a line starting ": " after the term's line);
  *   - on its last: kramdown's attribute list ("{: .class}", "{:.note}") after its text. */
 static const char *foreign_block(cmark_node *n, cmark_node **at)
 {
@@ -1212,12 +1214,108 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
 			return "an MDX export";
 	}
 	size_t en = last ? strlen(last) : 0;
+	if (!strncmp(l, "$$", 2) && (!l[2] || (last && en >= 2 && !strcmp(last + en - 2, "$$")) || (!last && ln > 4 &&
+	                                                                                           !strcmp(l + ln - 2, "$$"))))
+		return "a math block, which vade does not typeset";
+	/* "Term", then ": Definition" on the next line (PHP Markdown Extra's, Pandoc's, kramdown's) */
+	for (cmark_node *x = cmark_node_next(c); x && l[0] != ':'; x = cmark_node_next(x)) {
+		cmark_node *pv = cmark_node_previous(x);
+		const char *xl = cmark_node_get_type(x) == CMARK_NODE_TEXT ? cmark_node_get_literal(x) : NULL;
+		if (xl && (xl[0] == ':' && (xl[1] == ' ' || xl[1] == '\t')) && cmark_node_get_type(pv) == CMARK_NODE_SOFTBREAK) {
+			*at = x;
+			return "a definition list";
+		}
+	}
 	if (last && en >= 3 && !strncmp(last, "{:", 2) && last[en - 1] == '}' && cmark_node_previous(e) &&
 	    cmark_node_get_type(cmark_node_previous(e)) == CMARK_NODE_SOFTBREAK) {
 		*at = e;
 		return "kramdown's attribute list";
 	}
 	return NULL;
+}
+
+/* What other generators' inline syntax text node n holds, which cmark-gfm reads as text, with where it
+ * starts in n's literal (*at) and how long its shown part is (*len), or NULL:
+ *   - an Obsidian comment, "%% private note %%" (its text is published: the author meant it hidden);
+ *   - a wiki link or embed, "[[Page]]", "[[Page#Part|alias]]", "![[diagram.png]]" (Obsidian, wikis);
+ *   - Pandoc's attributes after a link or image, "![a](a.png){width=50%}", or on a span,
+ *     "[words]{.smallcaps}": a '{', then '.', '#' or a key and '=', to a '}' on the text. */
+static const char *foreign_inline(cmark_node *n, size_t *at, size_t *len)
+{
+	const char *lit = cmark_node_get_literal(n), *p, *q;
+	if ((p = strstr(lit, "%%"))) {
+		q = strstr(p + 2, "%%");
+		/* or closed on a later line of its paragraph ("%%", lines, "%%") */
+		bool later = false;
+		for (cmark_node *x = cmark_node_next(n); x && !q && !later; x = cmark_node_next(x))
+			later = cmark_node_get_type(x) == CMARK_NODE_TEXT && strstr(cmark_node_get_literal(x), "%%");
+		if (q || later) {
+			*at = (size_t)(p - lit), *len = q ? (size_t)(q + 2 - p) : strlen(p);
+			return "an Obsidian comment: its text is published; leave it out, or hide it in an HTML comment, <!-- -->";
+		}
+	}
+	for (p = strstr(lit, "[["); p; p = strstr(p + 2, "[[")) {
+		q = strstr(p + 2, "]]");
+		size_t k = q ? (size_t)(q - p - 2) : 0;
+		bool embed = p > lit && p[-1] == '!';
+		/* not TOML's array of tables, "[[menus.main]]", nor an array of arrays, "[['(', ')']]" */
+		bool toml = q && !embed && ((memchr(p + 2, '.', k) && !memchr(p + 2, ' ', k) && !memchr(p + 2, '|', k) &&
+		                            !memchr(p + 2, '#', k)) || strchr("'\"([{", p[2]) || !strncmp(p + 2, "\u2018", 3) ||
+		                            !strncmp(p + 2, "\u2019", 3) || !strncmp(p + 2, "\u201c", 3));
+		/* nor a TOML table's header alone on its line, "key = value" or another header on the next */
+		cmark_node *br = p == lit && q && !q[2] ? cmark_node_next(n) : NULL, *nx = br ? cmark_node_next(br) : NULL;
+		toml = toml || (br && cmark_node_get_type(br) == CMARK_NODE_SOFTBREAK && nx &&
+		                cmark_node_get_type(nx) == CMARK_NODE_TEXT &&
+		                (strstr(cmark_node_get_literal(nx), " = ") || cmark_node_get_literal(nx)[0] == '['));
+		if (q && k && k <= 200 && !toml && !memchr(p + 2, '[', k) && !memchr(p + 2, ']', k) && p[2] != ' ') {
+			*at = (size_t)(p - lit - embed), *len = k + 4 + embed;
+			return embed ? "a wiki embed, Obsidian's: write an image, ![text](file.png)"
+			             : "a wiki link, Obsidian's or a wiki's: write a link, [text](page.md)";
+		}
+	}
+	cmark_node *pv = cmark_node_previous(n);
+	bool after_link = pv && (cmark_node_get_type(pv) == CMARK_NODE_LINK || cmark_node_get_type(pv) == CMARK_NODE_IMAGE);
+	for (p = strchr(lit, '{'); p; p = strchr(p + 1, '{')) {
+		if (!((p == lit && after_link) || (p > lit && p[-1] == ']')))
+			continue;
+		size_t w = strspn(p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+		bool attr = ((p[1] == '.' || p[1] == '#') && isalpha((unsigned char)p[2])) || (w && p[1 + w] == '=');
+		q = attr ? strchr(p, '}') : NULL;
+		if (q && q - p <= 200 && !memchr(p + 1, '{', (size_t)(q - p - 1))) {
+			*at = (size_t)(p - lit), *len = (size_t)(q + 1 - p);
+			return "attributes, Pandoc's: they are shown; leave them out";
+		}
+	}
+	return NULL;
+}
+
+/* Other generators' inline syntax in a text's prose (foreign_inline): a warning at the first,
+ * counting the rest (helper-105: "%% note %%" was published, "[[Page]]" shown as written). */
+static void foreign_inlines(const struct md_opts *o, struct src_lines *sl, const struct vec *texts)
+{
+	cmark_node *first = NULL;
+	const char *what = NULL;
+	size_t more = 0, at = 0, len = 0;
+	for (size_t i = 0; i < texts->n; i++) {
+		size_t a, l;
+		const char *w = foreign_inline(texts->v[i], &a, &l);
+		if (w && first)
+			more++;
+		else if (w)
+			first = texts->v[i], what = w, at = a, len = l;
+	}
+	if (!first)
+		return;
+	const char *lit = cmark_node_get_literal(first);
+	size_t nth = 0; /* which of its text's occurrences it is */
+	for (const char *q = lit; (q = memmem(q, strlen(q), lit + at, len < 2 ? len : 2)) && q < lit + at; q++)
+		nth++;
+	int fl, fc;
+	node_place(o, sl, first, lit + at, len < 2 ? len : 2, nth, &fl, &fc);
+	char *rest = more ? xasprintf(" (and %zu more in this text)", more) : xstrdup("");
+	diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s%s' is no syntax vade reads%s: %s",
+	          (int)text_head(lit + at, len > 60 ? 60 : len), lit + at, len > 60 ? "..." : "", rest, what);
+	free(rest);
 }
 
 /* Other generators' block syntax in paragraphs (foreign_block), published as text without a word
@@ -3002,7 +3100,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	/* headings, paragraphs, text with a '{' (shortcodes), raw HTML, its <br> (keep_as_break) */
-	struct vec heads = VEC_INIT, blocks_p = VEC_INIT, braced = VEC_INIT, raw = VEC_INIT, breaks = VEC_INIT;
+	struct vec heads = VEC_INIT, blocks_p = VEC_INIT, braced = VEC_INIT, raw = VEC_INIT, breaks = VEC_INIT,
+	           inl = VEC_INIT; /* text with "%%", "[[" or '{' (foreign_inline) */
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(n);
@@ -3020,8 +3119,12 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			vec_push(&heads, n);
 		if (t == CMARK_NODE_PARAGRAPH)
 			vec_push(&blocks_p, n);
+		if (t == CMARK_NODE_TEXT && (strstr(cmark_node_get_literal(n), "%%") || strstr(cmark_node_get_literal(n), "[[")))
+			vec_push(&inl, n); /* (and below, when it has a '{') */
 		if (t == CMARK_NODE_TEXT && strchr(cmark_node_get_literal(n), '{')) {
 			vec_push(&braced, n);
+			if (!inl.n || inl.v[inl.n - 1] != n)
+				vec_push(&inl, n);
 		} else if (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_HTML_BLOCK) {
 			cmark_node *pv = cmark_node_previous(n);
 			const char *pl = pv && cmark_node_get_type(pv) == CMARK_NODE_TEXT ? cmark_node_get_literal(pv) : "";
@@ -3045,6 +3148,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	vec_free(&open);
 	foreign_syntax(o, &sl, &braced);
 	vec_free(&braced);
+	foreign_inlines(o, &sl, &inl);
+	vec_free(&inl);
 	raw_html_left_out(o, &sl, &raw);
 	vec_free(&raw);
 	for (size_t i = 0; i < breaks.n; i++)

@@ -17,6 +17,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 #include <unistd.h>
 
 #ifndef VADE_DATADIR
@@ -554,6 +556,10 @@ static void add_found(struct site *s, char *path, const char *name, const struct
 	size_t ll;
 	const char *subtag;
 	size_t at = langtag_locale_extras(name, strlen(name) - 3, &ll, &subtag);
+	if (!strcmp(name, "README.md") && !has_stem(s, names, nnames, "index.md", 5))
+		/* GitHub's and MkDocs's page of a folder; a child page here (helper-105) */
+		diag_warn(path, 0, 0, "'README.md' is GitHub's and MkDocs's name for a folder's page, vade's is index.md: "
+		          "it is published as a page of its own, 'README' (name it index.md for the folder's page)");
 	if (!strncmp(name, "_index.", 7)) { /* "_index.md", "_index.fr.md" */
 		diag_warn(path, 0, 0, "'_index' is Hugo's name for a folder's page; vade's is index: file ignored (name it "
 		          "%s)", name + 1);
@@ -631,6 +637,10 @@ static void walk(struct site *s, const char *rel, struct vec *chain, struct vec 
 			 * republish it into itself, one level deeper every build. */
 			diag_error(path, 0, 0, "a folder vade builds into (it holds .vade-output); not published: "
 			           "build into a folder outside content/ and do not link to it");
+		} else if (k == TREE_DIR && !strcmp(name, "_drafts")) {
+			/* Jekyll's drafts, which it publishes only when asked: here they went public (helper-105) */
+			diag_warn(path, 0, 0, "'_drafts' is Jekyll's folder of unpublished pages: not published (move a page "
+			          "out of it to publish it)");
 		} else if (k == TREE_DIR) {
 			if (top && lang_index(s, name, strlen(name)) >= 0) /* Hugo's content/fr/ */
 				diag_warn(path, 0, 0, "a folder named for the site's language '%s' is a section of each language "
@@ -966,8 +976,55 @@ static void check_paths(struct site *s)
 	free(by_path);
 }
 
+/* s with its case folded (Unicode's default folding, code point by code point), as a file system that
+ * ignores case compares names: Windows's and macOS's. Caller frees. */
+static char *case_folded(const char *s)
+{
+	struct buf b = BUF_INIT;
+	int32_t i = 0, n = (int32_t)strlen(s);
+	while (i < n) {
+		UChar32 c;
+		U8_NEXT((const uint8_t *)s, i, n, c);
+		c = c < 0 ? 0xfffd : u_foldCase(c, U_FOLD_CASE_DEFAULT);
+		uint8_t u[4];
+		int32_t k = 0;
+		U8_APPEND_UNSAFE(u, k, c);
+		buf_add(&b, u, (size_t)k);
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* Pages whose folders differ in case alone ("About.md", "about.md"): copied to a file share or a disk
+ * that ignores case, one would overwrite the other, and links to both lead to one (helper-105). A
+ * warning at the later in the site's order, naming the first. */
+static void check_case_twins(const struct site *s)
+{
+	struct strmap seen = STRMAP_INIT_OWNED;
+	for (size_t i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		if (!*p->path)
+			continue;
+		char *f = case_folded(p->path);
+		bool added;
+		size_t *at = strmap_put(&seen, f, &added);
+		if (added) {
+			*at = i;
+		} else {
+			const struct page *q = s->pages[*at];
+			const char *src = p->docs[0] && p->docs[0]->src ? p->docs[0]->src : p->key;
+			const char *qsrc = q->docs[0] && q->docs[0]->src ? q->docs[0]->src : q->key;
+			diag_warn(src, 0, 0, "its folder '%s' differs from '%s' (%s) in case alone: copied to a file share "
+			          "or a disk that ignores case (Windows, macOS), one page would overwrite the other; rename "
+			          "one, or give it a slug", p->path, q->path, qsrc);
+		}
+		free(f);
+	}
+	strmap_free(&seen);
+}
+
 void site_check_output_paths(const struct site *s, const char *out_dir)
 {
+	check_case_twins(s);
 	/* "<out_dir>.tmp-XXXXXX/out/" (output.h), then a page's "<lang>/<path>" and its longest file:
 	 * handbook.html, or a listing's last page "page/<k>/index.html"; a resource's "<path>" */
 	size_t lang = 0, base = strlen(out_dir) + strlen(".tmp-XXXXXX/out/");

@@ -592,7 +592,18 @@ char *resolve_link_hint(const char *src, const char *path, const char *const *ca
 	while (name && path[name - 1] != '/')
 		name--;
 	name = len - name;
-	const char *best = text_nearest(path, cands, n, name < 6 ? 1 : name < 12 ? 2 : name / 4);
+	/* the page's file, as other generators' links leave it out ("other", "./other#part", "other/",
+	 * "Other": Hugo, Docusaurus, MkDocs, wikis; helper-105), before the nearest by typos */
+	const char *best = NULL;
+	char *tries[2] = {xasprintf("%.*s.md", (int)len, path), xasprintf("%.*s/index.md", (int)len, path)};
+	for (int t = 0; t < 2 && !best && len; t++)
+		for (size_t i = 0; i < n && !best; i++)
+			if (!strcasecmp(cands[i], tries[t]))
+				best = cands[i];
+	free(tries[0]);
+	free(tries[1]);
+	if (!best)
+		best = text_nearest(path, cands, n, name < 6 ? 1 : name < 12 ? 2 : name / 4);
 	if (!best)
 		return NULL;
 	char *base = src_folder(src), *rel = relative_to(base, best);

@@ -1022,9 +1022,72 @@ static void check_case_twins(const struct site *s)
 	strmap_free(&seen);
 }
 
+/* Whether the site or its theme has template name ("search.html"), as the render finds templates. */
+static bool has_template(const struct site *s, const char *name)
+{
+	char *rel = xasprintf("templates/%s", name);
+	bool has = tree_kind(&s->tree, rel, NULL) == TREE_FILE || tree_kind(&s->theme_tree, rel, NULL) == TREE_FILE;
+	free(rel);
+	return has;
+}
+
+/* A page or a file of content/ where the build writes something of its own (sitewide.c): the search
+ * page and its index in each language's search/, each language's 404.html and index.html, the theme's
+ * assets/, the root's index.html and 404.html, sitemap.xml, the translations page. Two outputs on one
+ * path were an error at the output path alone ("en/search/index.html"), found only by a build (vade
+ * check said "no errors"), and a page's folder where a file goes ("slug: 404.html") failed to write
+ * with "Not a directory" (helper-105). An error at the page or the file, naming what else goes there. */
+static void check_reserved(const struct site *s)
+{
+	bool base = has_template(s, "base.html");
+	bool search = base && has_template(s, "search.html"), notfound = base && has_template(s, "notfound.html");
+	for (size_t i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		const char *path = p->path, *what = NULL;
+		if (!strcmp(path, "search/") && search)
+			what = "the search page and its index go (each language's search/)";
+		else if (!strcmp(path, "404.html/") && notfound)
+			what = "the page-not-found page goes (each language's 404.html)";
+		else if (!strcmp(path, "index.html/"))
+			what = "the language's home page goes (each language's index.html)";
+		for (size_t l = 0; what && l < s->nlangs; l++) {
+			const struct doc *d = p->docs[l];
+			if (!d || !d->src)
+				continue;
+			/* at its slug, when the folder is the slug's */
+			const struct yml_node *slug = d->fm_tree ? yml_get(d->fm_tree->root, "slug") : NULL;
+			diag_error(d->src, slug ? slug->line : 0, slug ? slug->col : 0, "its page would be written to %s/%s, "
+			           "where %s: rename it, or give it %s slug", s->langs[l].code, path, what, slug ? "another" : "a");
+			break;
+		}
+	}
+	char *assets = NULL;
+	bool theme_assets = tree_kind(&s->theme_tree, "assets", &assets) == TREE_DIR;
+	free(assets);
+	for (size_t i = 0; i < s->nresources; i++) {
+		const char *r = s->resources[i], *what = NULL;
+		if (theme_assets && !strncmp(r, "assets/", 7) && tree_kind(&s->theme_tree, r, NULL) == TREE_FILE)
+			what = "the theme's file of that name";
+		else if (!strcmp(r, "index.html") && has_template(s, "root.html"))
+			what = "the root page (root.html)";
+		else if (!strcmp(r, "404.html") && notfound)
+			what = "the page-not-found page";
+		else if (!strcmp(r, "sitemap.xml") && s->base_url)
+			what = "the sitemap (base_url is set)";
+		else if (!strncmp(r, "translations/", 13) && s->nlangs > 1 && base && has_template(s, "translations.html"))
+			what = "the translations page";
+		if (!what)
+			continue;
+		char *src = xasprintf("content/%s", r);
+		diag_error(src, 0, 0, "it would be copied to %s, where vade writes %s: rename it", r, what);
+		free(src);
+	}
+}
+
 void site_check_output_paths(const struct site *s, const char *out_dir)
 {
 	check_case_twins(s);
+	check_reserved(s);
 	/* "<out_dir>.tmp-XXXXXX/out/" (output.h), then a page's "<lang>/<path>" and its longest file:
 	 * handbook.html, or a listing's last page "page/<k>/index.html"; a resource's "<path>" */
 	size_t lang = 0, base = strlen(out_dir) + strlen(".tmp-XXXXXX/out/");

@@ -1254,8 +1254,12 @@ static const char *foreign_inline(cmark_node *n, size_t *at, size_t *len)
 			return "an Obsidian comment: its text is published; leave it out, or hide it in an HTML comment, <!-- -->";
 		}
 	}
+	/* each "[[" looks at most 200 bytes on for its "]]", each '{' for its '}': a text of many
+	 * openers and no closer stays linear */
+	size_t ll = strlen(lit);
 	for (p = strstr(lit, "[["); p; p = strstr(p + 2, "[[")) {
-		q = strstr(p + 2, "]]");
+		size_t room = ll - (size_t)(p + 2 - lit);
+		q = memmem(p + 2, room < 202 ? room : 202, "]]", 2);
 		size_t k = q ? (size_t)(q - p - 2) : 0;
 		bool embed = p > lit && p[-1] == '!';
 		/* not TOML's array of tables, "[[menus.main]]", nor an array of arrays, "[['(', ')']]" */
@@ -1280,8 +1284,9 @@ static const char *foreign_inline(cmark_node *n, size_t *at, size_t *len)
 			continue;
 		size_t w = strspn(p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
 		bool attr = ((p[1] == '.' || p[1] == '#') && isalpha((unsigned char)p[2])) || (w && p[1 + w] == '=');
-		q = attr ? strchr(p, '}') : NULL;
-		if (q && q - p <= 200 && !memchr(p + 1, '{', (size_t)(q - p - 1))) {
+		size_t room = ll - (size_t)(p - lit);
+		q = attr ? memchr(p, '}', room < 201 ? room : 201) : NULL;
+		if (q && !memchr(p + 1, '{', (size_t)(q - p - 1))) {
 			*at = (size_t)(p - lit), *len = (size_t)(q + 1 - p);
 			return "attributes, Pandoc's: they are shown; leave them out";
 		}
@@ -1308,7 +1313,7 @@ static void foreign_inlines(const struct md_opts *o, struct src_lines *sl, const
 		return;
 	const char *lit = cmark_node_get_literal(first);
 	size_t nth = 0; /* which of its text's occurrences it is */
-	for (const char *q = lit; (q = memmem(q, strlen(q), lit + at, len < 2 ? len : 2)) && q < lit + at; q++)
+	for (const char *q = lit; (q = memmem(q, (size_t)(lit + at + 1 - q), lit + at, len < 2 ? len : 2)) && q < lit + at; q++)
 		nth++;
 	int fl, fc;
 	node_place(o, sl, first, lit + at, len < 2 ? len : 2, nth, &fl, &fc);

@@ -504,6 +504,30 @@ void page_align(const struct passage_set *orig, const struct rec *rec, size_t nr
 	size_t *from = xcalloc(ob + 1, sizeof *from);
 	struct likeness lk = {rec, rbody, orig, obody};
 	align(was, rb, now, ob, kind, from, similar, &lk);
+	/* A translation with both the record's and the original's number of body passages, where the
+	 * original gained and lost passages since the record, answers one or the other: the translator
+	 * left it, or gave it the original's new shape (helper-106: a paragraph deleted and another added
+	 * in both). Either is a guess: its passages are all to be reviewed, and they answer the original's
+	 * unless the kinds (heading, paragraph, cell) agree better with the record's; by the original's,
+	 * every passage of the translation answers one of the original, and an import loses none. A
+	 * pairing whose kinds disagree is none: the translation was built otherwise. */
+	bool reshaped = false;
+	size_t found = 0, mis_rec = 0, mis_orig = 0;
+	for (size_t j = 0; j < ob; j++) {
+		reshaped = reshaped || from[j] == SIZE_MAX;
+		found += from[j] != SIZE_MAX;
+		if (by_rec && from[j] != SIZE_MAX)
+			mis_rec += orig->v[obody[j]].kind != tr->v[tbody[from[j]]].kind;
+		if (have_tr && tb == ob)
+			mis_orig += orig->v[obody[j]].kind != tr->v[tbody[j]].kind;
+	}
+	reshaped = reshaped || found < rb;
+	bool guessed = by_rec && tb == ob && reshaped;
+	if (guessed && mis_orig <= mis_rec)
+		by_rec = false, by_orig = true;
+	if ((by_rec && mis_rec) || (by_orig && mis_orig))
+		by_rec = by_orig = false;
+	out->shape = !have_tr || by_rec || by_orig || tb == 0;
 	for (size_t j = 0; j < ob; j++) {
 		size_t r = from[j] == SIZE_MAX ? SIZE_MAX : rbody[from[j]];
 		size_t t = by_rec && from[j] != SIZE_MAX ? tbody[from[j]] : by_orig ? tbody[j] : SIZE_MAX;
@@ -525,7 +549,7 @@ void page_align(const struct passage_set *orig, const struct rec *rec, size_t nr
 		 * place with the original's): paired by position, a guess, so nothing in it is current until
 		 * reviewed, and what it holds for an added passage is its translation, to be reviewed, not
 		 * lost to the original's text by an import (helper-105). */
-		if (rec && by_orig && (c == TC_CURRENT || c == TC_MOVED))
+		if (rec && (by_orig || guessed) && (c == TC_CURRENT || c == TC_MOVED))
 			c = TC_FUZZY;
 		if (c == TC_ADDED && t != SIZE_MAX && tr->v[t].digest != now[j])
 			c = TC_FUZZY;

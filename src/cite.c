@@ -273,6 +273,27 @@ static bool holds_reference(cmark_inline_parser *ip, int from, int to)
  * by the scans of at most this many groups before it. */
 enum { UNREAD_ATS = 32 };
 
+/* Whether what stands before the '@' at at may open Pandoc's in-text citation without a space: an
+ * opening bracket, quote or emphasis ("(@key)", "\"@key\"", "**@key**"), or any punctuation or space
+ * beyond ASCII ("—@key", "«@key", "「@key"); not a letter, digit or what an address holds ("a@b.org",
+ * "x.org/@key"). */
+static bool bare_opening(cmark_inline_parser *ip, int at)
+{
+	int b = at - 1;
+	unsigned char c = (unsigned char)cmark_inline_parser_peek_at(ip, b);
+	if (c < 0x80)
+		return c && strchr("(\"'*~{<", c);
+	while (b > 0 && b > at - 4 && ((unsigned char)cmark_inline_parser_peek_at(ip, b) & 0xc0) == 0x80)
+		b--;
+	uint8_t u[4];
+	int32_t n = 0, i = 0;
+	for (int k = b; k < at && n < 4; k++)
+		u[n++] = (uint8_t)cmark_inline_parser_peek_at(ip, k);
+	UChar32 cp;
+	U8_NEXT(u, i, n, cp);
+	return cp >= 0 && (u_ispunct(cp) || u_isUWhiteSpace(cp));
+}
+
 static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cmark_node *parent,
                          unsigned char c, cmark_inline_parser *ip)
 {
@@ -294,7 +315,8 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		refuse_unread(ip, at, cmark_inline_parser_get_column(ip) - (cmark_inline_parser_peek_at(ip, b) == '[' ? at - b : 1));
 		return NULL;
 	}
-	if (before != '[' && !isspace(before) && at > 0)
+	bool spaced = at == 0 || before == '[' || isspace(before);
+	if (!spaced && !bare_opening(ip, at))
 		return NULL;
 	/* the '[' that opens it: a prefix may hold brackets ("see [the annex]") */
 	int open = -1, depth = 0, farthest = -1; /* (the first '[' of the text before the '@') */
@@ -334,11 +356,22 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		/* "@smith2020 says" (Pandoc's in-text citation, which vade has no form for): published as it
 		 * is written, an error when the bibliography has the key (helper-105) */
 		int k = before == '[' || grouped ? at + 1 : key_end(ip, at + 1); /* not "\[@key]", nor "[@a and @b]" */
-		if (k > at + 1)
-			refuse(cmark_inline_parser_get_line(ip), cmark_inline_parser_get_column(ip), BARE, raw(ip, at + 1, k));
+		char *key = k > at + 1 ? raw(ip, at + 1, k) : NULL;
+		if (!key && before != '[' && !grouped && cmark_inline_parser_peek_at(ip, at + 1) == '{') {
+			int b = at + 2, ch; /* the braced key, "@{smith-2011}" */
+			while ((ch = cmark_inline_parser_peek_at(ip, b)) && !strchr("{}@\n", ch))
+				b++;
+			key = ch == '}' && b > at + 2 ? raw(ip, at + 2, b) : NULL;
+		}
+		if (key)
+			refuse(cmark_inline_parser_get_line(ip), cmark_inline_parser_get_column(ip), BARE, key);
 		return NULL;
 	}
 	const int open_col = cmark_inline_parser_get_column(ip) - (at - open); /* of the '[' */
+	if (!spaced) { /* "[see (@key)]": a key inside brackets after what no group holds */
+		refuse_unread(ip, at, open_col);
+		return NULL;
+	}
 	if (unreadable || bracket_reference(ip, open + 1, at)) {
 		refuse_unread(ip, at, open_col);
 		return NULL;

@@ -556,10 +556,11 @@ static void add_found(struct site *s, char *path, const char *name, const struct
 	size_t ll;
 	const char *subtag;
 	size_t at = langtag_locale_extras(name, strlen(name) - 3, &ll, &subtag);
-	if (!strcmp(name, "README.md") && !has_stem(s, names, nnames, "index.md", 5))
+	if (!strcasecmp(name, "README.md") && !has_stem(s, names, nnames, "index.md", 5))
 		/* GitHub's and MkDocs's page of a folder; a child page here (helper-105) */
-		diag_warn(path, 0, 0, "'README.md' is GitHub's and MkDocs's name for a folder's page, vade's is index.md: "
-		          "it is published as a page of its own, 'README' (name it index.md for the folder's page)");
+		diag_warn(path, 0, 0, "'%s' is GitHub's and MkDocs's name for a folder's page, vade's is index.md: "
+		          "it is published as a page of its own, '%.*s' (name it index.md for the folder's page)", name,
+		          (int)strlen(name) - 3, name);
 	if (!strncmp(name, "_index.", 7)) { /* "_index.md", "_index.fr.md" */
 		diag_warn(path, 0, 0, "'_index' is Hugo's name for a folder's page; vade's is index: file ignored (name it "
 		          "%s)", name + 1);
@@ -994,34 +995,6 @@ static char *case_folded(const char *s)
 	return buf_detach(&b, NULL);
 }
 
-/* Pages whose folders differ in case alone ("About.md", "about.md"): copied to a file share or a disk
- * that ignores case, one would overwrite the other, and links to both lead to one (helper-105). A
- * warning at the later in the site's order, naming the first. */
-static void check_case_twins(const struct site *s)
-{
-	struct strmap seen = STRMAP_INIT_OWNED;
-	for (size_t i = 0; i < s->npages; i++) {
-		const struct page *p = s->pages[i];
-		if (!*p->path)
-			continue;
-		char *f = case_folded(p->path);
-		bool added;
-		size_t *at = strmap_put(&seen, f, &added);
-		if (added) {
-			*at = i;
-		} else {
-			const struct page *q = s->pages[*at];
-			const char *src = p->docs[0] && p->docs[0]->src ? p->docs[0]->src : p->key;
-			const char *qsrc = q->docs[0] && q->docs[0]->src ? q->docs[0]->src : q->key;
-			diag_warn(src, 0, 0, "its folder '%s' differs from '%s' (%s) in case alone: copied to a file share "
-			          "or a disk that ignores case (Windows, macOS), one page would overwrite the other; rename "
-			          "one, or give it a slug", p->path, q->path, qsrc);
-		}
-		free(f);
-	}
-	strmap_free(&seen);
-}
-
 /* Whether the site or its theme has template name ("search.html"), as the render finds templates. */
 static bool has_template(const struct site *s, const char *name)
 {
@@ -1029,6 +1002,49 @@ static bool has_template(const struct site *s, const char *name)
 	bool has = tree_kind(&s->tree, rel, NULL) == TREE_FILE || tree_kind(&s->theme_tree, rel, NULL) == TREE_FILE;
 	free(rel);
 	return has;
+}
+
+/* Where a message about page p goes: its original's file, else (a folder without index.md, whose
+ * listing vade makes) its folder, "content/<key>". Caller frees. */
+static char *page_file(const struct page *p)
+{
+	return p->docs[0] && p->docs[0]->src ? xstrdup(p->docs[0]->src) : xasprintf("content/%s", p->key);
+}
+
+/* Pages whose folders differ in case alone ("About.md", "about.md"): copied to a file share or a disk
+ * that ignores case, one would overwrite the other, and links to both lead to one (helper-105). A
+ * warning at the later in the site's order, naming the first. */
+static void check_case_twins(const struct site *s, bool search)
+{
+	struct strmap seen = STRMAP_INIT_OWNED;
+	for (size_t i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		if (!*p->path)
+			continue;
+		char *f = case_folded(p->path);
+		if (search && strcmp(p->path, "search/") && !strcmp(f, "search/")) { /* "Search.md" by "search/" */
+			char *src = page_file(p);
+			diag_warn(src, 0, 0, "its folder '%s' differs from the search page's, 'search/', in case alone: copied "
+			          "to a file share or a disk that ignores case (Windows, macOS), the two would be one folder; "
+			          "rename it, or give it a slug", p->path);
+			free(src);
+		}
+		bool added;
+		size_t *at = strmap_put(&seen, f, &added);
+		if (added) {
+			*at = i;
+		} else {
+			const struct page *q = s->pages[*at];
+			char *src = page_file(p), *qsrc = page_file(q);
+			diag_warn(src, 0, 0, "its folder '%s' differs from '%s' (%s) in case alone: copied to a file share "
+			          "or a disk that ignores case (Windows, macOS), one page would overwrite the other; rename "
+			          "one, or give it a slug", p->path, q->path, qsrc);
+			free(src);
+			free(qsrc);
+		}
+		free(f);
+	}
+	strmap_free(&seen);
 }
 
 /* A page or a file of content/ where the build writes something of its own (sitewide.c): the search
@@ -1050,15 +1066,20 @@ static void check_reserved(const struct site *s)
 			what = "the page-not-found page goes (each language's 404.html)";
 		else if (!strcmp(path, "index.html/"))
 			what = "the language's home page goes (each language's index.html)";
-		for (size_t l = 0; what && l < s->nlangs; l++) {
-			const struct doc *d = p->docs[l];
-			if (!d || !d->src)
-				continue;
+		size_t l = 0;
+		while (what && l < s->nlangs && !(p->docs[l] && p->docs[l]->src))
+			l++;
+		if (what && l < s->nlangs) {
 			/* at its slug, when the folder is the slug's */
+			const struct doc *d = p->docs[l];
 			const struct yml_node *slug = d->fm_tree ? yml_get(d->fm_tree->root, "slug") : NULL;
 			diag_error(d->src, slug ? slug->line : 0, slug ? slug->col : 0, "its page would be written to %s/%s, "
 			           "where %s: rename it, or give it %s slug", s->langs[l].code, path, what, slug ? "another" : "a");
-			break;
+		} else if (what) { /* a folder without index.md: its listing, made by vade (helper-106) */
+			char *folder = xasprintf("content/%s", p->key);
+			diag_error(folder, 0, 0, "its listing page would be written to %s/%s, where %s: rename the folder",
+			           s->langs[0].code, path, what);
+			free(folder);
 		}
 	}
 	char *assets = NULL;
@@ -1068,6 +1089,13 @@ static void check_reserved(const struct site *s)
 		const char *r = s->resources[i], *what = NULL;
 		if (theme_assets && !strncmp(r, "assets/", 7) && tree_kind(&s->theme_tree, r, NULL) == TREE_FILE)
 			what = "the theme's file of that name";
+		else if (theme_assets && !strncasecmp(r, "assets/", 7) && strncmp(r, "assets/", 7)) {
+			char *src = xasprintf("content/%s", r);
+			diag_warn(src, 0, 0, "its folder '%.6s/' differs from the theme's 'assets/' in case alone: copied to a "
+			          "file share or a disk that ignores case (Windows, macOS), the two would be one folder; rename "
+			          "it", r);
+			free(src);
+		}
 		else if (!strcmp(r, "index.html") && has_template(s, "root.html"))
 			what = "the root page (root.html)";
 		else if (!strcmp(r, "404.html") && notfound)
@@ -1086,7 +1114,7 @@ static void check_reserved(const struct site *s)
 
 void site_check_output_paths(const struct site *s, const char *out_dir)
 {
-	check_case_twins(s);
+	check_case_twins(s, has_template(s, "base.html") && has_template(s, "search.html"));
 	check_reserved(s);
 	/* "<out_dir>.tmp-XXXXXX/out/" (output.h), then a page's "<lang>/<path>" and its longest file:
 	 * handbook.html, or a listing's last page "page/<k>/index.html"; a resource's "<path>" */

@@ -1403,6 +1403,16 @@ static void import_page(struct import *im, const struct page *p, const struct un
 			refused = true;
 			continue;
 		}
+		if (a.guessed) {
+			/* Rebuilt on a wrong guess, it would lose a text of the translator's (page_align). */
+			if (!refused)
+				diag_error(p->docs[l]->src, 0, 0, "the original lost and gained passages since this translation "
+				           "was recorded, and it has as many as then and as now, so %s cannot tell which of its "
+				           "headings, paragraphs and cells answer which: bring it into the original's shape by hand "
+				           "and run vade i18n done on the page, then import again", im->path);
+			refused = true;
+			continue;
+		}
 		size_t i = match(im, x, &sg, &a, ch, &names, by_text, ntexts);
 		if (i == SIZE_MAX)
 			continue;

@@ -507,10 +507,10 @@ void page_align(const struct passage_set *orig, const struct rec *rec, size_t nr
 	/* A translation with both the record's and the original's number of body passages, where the
 	 * original gained and lost passages since the record, answers one or the other: the translator
 	 * left it, or gave it the original's new shape (helper-106: a paragraph deleted and another added
-	 * in both). Either is a guess: its passages are all to be reviewed, and they answer the original's
-	 * unless the kinds (heading, paragraph, cell) agree better with the record's; by the original's,
-	 * every passage of the translation answers one of the original, and an import loses none. A
-	 * pairing whose kinds disagree is none: the translation was built otherwise. */
+	 * in both). Either is a guess: its passages are all to be reviewed, and they answer the record's
+	 * unless the kinds (heading, paragraph, cell) agree better with the original's; an import refuses
+	 * the page (exchange.c), which would lose a text either way were the guess wrong. A pairing whose
+	 * kinds disagree is none: the translation was built otherwise. */
 	bool reshaped = false;
 	size_t found = 0, mis_rec = 0, mis_orig = 0;
 	for (size_t j = 0; j < ob; j++) {
@@ -523,8 +523,9 @@ void page_align(const struct passage_set *orig, const struct rec *rec, size_t nr
 	}
 	reshaped = reshaped || found < rb;
 	bool guessed = by_rec && tb == ob && reshaped;
-	if (guessed && mis_orig <= mis_rec)
+	if (guessed && mis_orig < mis_rec)
 		by_rec = false, by_orig = true;
+	out->guessed = guessed;
 	if ((by_rec && mis_rec) || (by_orig && mis_orig))
 		by_rec = by_orig = false;
 	out->shape = !have_tr || by_rec || by_orig || tb == 0;

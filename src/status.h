@@ -94,6 +94,8 @@ struct page_align {
 	bool shape;             /* false: the translation has neither the record's nor the original's
 	                         * number of body passages, so none of its body passages could be
 	                         * paired (their states are the record's all the same) */
+	bool guessed;           /* the translation has both, and the original lost and gained passages
+	                         * since the record: which it answers is a guess (every passage fuzzy) */
 };
 
 /* Aligns orig (the original now) with rec[0..nrec) (the record; NULL when

@@ -1058,9 +1058,10 @@ static const char *foreign_syntax_in(const char *s, enum foreign_syntax *kind, c
 /* Where a warning about inline node n goes: the nth occurrence of needle (its nlen bytes) on n's
  * line from n's column (cmark-gfm places the node, not the syntax in it), else n's place, or its
  * nearest block's when it has none; in the file (diag_place). */
-static void node_place(const struct md_opts *o, struct src_lines *sl, cmark_node *n, const char *needle, size_t nlen,
+static bool node_place(const struct md_opts *o, struct src_lines *sl, cmark_node *n, const char *needle, size_t nlen,
                        size_t nth, int *fl, int *fc)
 {
+	bool found = false;
 	int l = cmark_node_get_start_line(n), c = cmark_node_get_start_column(n);
 	for (cmark_node *b = n; !l && (b = cmark_node_parent(b));)
 		l = cmark_node_get_start_line(b), c = cmark_node_get_start_column(b);
@@ -1092,13 +1093,23 @@ static void node_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 			src_place(sl, from, &tl, &tc);
 			to = tl < sl->n ? sl->off[tl] : sl->len;
 		}
-		const char *hit = memmem(sl->text + from, to - from, needle, nlen);
-		for (size_t j = 0; hit && j < nth; j++)
-			hit = memmem(hit + nlen, (size_t)(sl->text + to - hit - nlen), needle, nlen);
+		const char *hit = NULL;
+		/* from its column, else from its line's start: a list item's or a quote's lazy line, whose
+		 * column cmark-gfm counts as if the item's indent were there (helper-106) */
+		for (int pass = 0; pass < 2 && !hit; pass++) {
+			size_t at = pass ? sl->off[l - 1] : from;
+			if (pass && at >= from)
+				break;
+			hit = memmem(sl->text + at, to - at, needle, nlen);
+			for (size_t j = 0; hit && j < nth; j++)
+				hit = memmem(hit + nlen, (size_t)(sl->text + to - hit - nlen), needle, nlen);
+		}
 		if (hit)
 			src_place(sl, (size_t)(hit - sl->text), &l, &c);
+		found = hit != NULL;
 	}
 	diag_place(&o->at, l, c, fl, fc);
+	return found;
 }
 
 /* Whether raw HTML is comments alone, blanks around them ("   <!-- note -->" in a list item): an
@@ -1234,89 +1245,111 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
 	return NULL;
 }
 
-/* What other generators' inline syntax text node n holds, which cmark-gfm reads as text, with where it
- * starts in n's literal (*at) and how long its shown part is (*len), or NULL:
- *   - an Obsidian comment, "%% private note %%" (its text is published: the author meant it hidden);
+/* Other generators' inline syntax in text node n, which cmark-gfm reads as text:
+ *   - an Obsidian comment, "%% private note %%" (its text is published: the author meant it hidden),
+ *     closed on its text or on a later line of its paragraph;
  *   - a wiki link or embed, "[[Page]]", "[[Page#Part|alias]]", "![[diagram.png]]" (Obsidian, wikis);
+ *     not TOML's "[[menus.main]]" nor an array's "[['(', ')']]";
  *   - Pandoc's attributes after a link or image, "![a](a.png){width=50%}", or on a span,
- *     "[words]{.smallcaps}": a '{', then '.', '#' or a key and '=', to a '}' on the text. */
-static const char *foreign_inline(cmark_node *n, size_t *at, size_t *len)
+ *     "[words]{.smallcaps}": a '{', then '.', '#' or a key and '=', to a '}'.
+ * An opener glued to a word is none ("10%%", R's "x[[1]]"). Each is looked for in one pass; an opener
+ * looks at most 200 bytes on for its closer (the comment's, found once for all), so a text of many
+ * openers stays linear. Returns how many n holds, the first's place in the literal (*at, *len) and
+ * what it is (*what). */
+static size_t foreign_inline(cmark_node *n, size_t *at, size_t *len, const char **what)
 {
-	const char *lit = cmark_node_get_literal(n), *p, *q;
-	if ((p = strstr(lit, "%%"))) {
-		q = strstr(p + 2, "%%");
-		/* or closed on a later line of its paragraph ("%%", lines, "%%") */
-		bool later = false;
-		for (cmark_node *x = cmark_node_next(n); x && !q && !later; x = cmark_node_next(x))
-			later = cmark_node_get_type(x) == CMARK_NODE_TEXT && strstr(cmark_node_get_literal(x), "%%");
-		if (q || later) {
-			*at = (size_t)(p - lit), *len = q ? (size_t)(q + 2 - p) : strlen(p);
-			return "an Obsidian comment: its text is published; leave it out, or hide it in an HTML comment, <!-- -->";
-		}
-	}
-	/* each "[[" looks at most 200 bytes on for its "]]", each '{' for its '}': a text of many
-	 * openers and no closer stays linear */
-	size_t ll = strlen(lit);
-	for (p = strstr(lit, "[["); p; p = strstr(p + 2, "[[")) {
-		size_t room = ll - (size_t)(p + 2 - lit);
-		q = memmem(p + 2, room < 202 ? room : 202, "]]", 2);
-		size_t k = q ? (size_t)(q - p - 2) : 0;
-		bool embed = p > lit && p[-1] == '!';
-		/* not TOML's array of tables, "[[menus.main]]", nor an array of arrays, "[['(', ')']]" */
-		bool toml = q && !embed && ((memchr(p + 2, '.', k) && !memchr(p + 2, ' ', k) && !memchr(p + 2, '|', k) &&
-		                            !memchr(p + 2, '#', k)) || strchr("'\"([{", p[2]) || !strncmp(p + 2, "\u2018", 3) ||
-		                            !strncmp(p + 2, "\u2019", 3) || !strncmp(p + 2, "\u201c", 3));
-		/* nor a TOML table's header alone on its line, "key = value" or another header on the next */
-		cmark_node *br = p == lit && q && !q[2] ? cmark_node_next(n) : NULL, *nx = br ? cmark_node_next(br) : NULL;
-		toml = toml || (br && cmark_node_get_type(br) == CMARK_NODE_SOFTBREAK && nx &&
-		                cmark_node_get_type(nx) == CMARK_NODE_TEXT &&
-		                (strstr(cmark_node_get_literal(nx), " = ") || cmark_node_get_literal(nx)[0] == '['));
-		if (q && k && k <= 200 && !toml && !memchr(p + 2, '[', k) && !memchr(p + 2, ']', k) && p[2] != ' ') {
-			*at = (size_t)(p - lit - embed), *len = k + 4 + embed;
-			return embed ? "a wiki embed, Obsidian's: write an image, ![text](file.png)"
-			             : "a wiki link, Obsidian's or a wiki's: write a link, [text](page.md)";
-		}
-	}
+	const char *lit = cmark_node_get_literal(n);
+	size_t ll = strlen(lit), count = 0;
 	cmark_node *pv = cmark_node_previous(n);
 	bool after_link = pv && (cmark_node_get_type(pv) == CMARK_NODE_LINK || cmark_node_get_type(pv) == CMARK_NODE_IMAGE);
-	for (p = strchr(lit, '{'); p; p = strchr(p + 1, '{')) {
-		if (!((p == lit && after_link) || (p > lit && p[-1] == ']')))
-			continue;
-		size_t w = strspn(p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
-		bool attr = ((p[1] == '.' || p[1] == '#') && isalpha((unsigned char)p[2])) || (w && p[1 + w] == '=');
-		size_t room = ll - (size_t)(p - lit);
-		q = attr ? memchr(p, '}', room < 201 ? room : 201) : NULL;
-		if (q && !memchr(p + 1, '{', (size_t)(q - p - 1))) {
-			*at = (size_t)(p - lit), *len = (size_t)(q + 1 - p);
-			return "attributes, Pandoc's: they are shown; leave them out";
+	const char *close = NULL; /* the next "%%" after an opener, found once */
+	for (size_t i = 0; i < ll; i++) {
+		const char *p = lit + i, *q = NULL, *w = NULL;
+		size_t k = 0, room = ll - i;
+		bool glued = i && (isalnum((unsigned char)p[-1]) || p[-1] == ')' || p[-1] == ']');
+		if (p[0] == '%' && p[1] == '%' && !(i && isalnum((unsigned char)p[-1]))) {
+			if (!close || close <= p + 1)
+				close = strstr(p + 2, "%%");
+			bool later = false;
+			for (cmark_node *x = cmark_node_next(n); x && !close && !later; x = cmark_node_next(x))
+				later = cmark_node_get_type(x) == CMARK_NODE_TEXT && strstr(cmark_node_get_literal(x), "%%");
+			if (close || later) {
+				w = "an Obsidian comment: its text is published; leave it out, or hide it in an HTML comment, <!-- -->";
+				k = close ? (size_t)(close + 2 - p) : room;
+				if (!close)
+					room = k; /* the rest of the text is the comment's */
+			}
+		} else if (p[0] == '[' && p[1] == '[' && (!glued || (i && p[-1] == '!'))) {
+			bool embed = i && p[-1] == '!';
+			q = memmem(p + 2, room - 2 < 200 ? room - 2 : 200, "]]", 2);
+			size_t in = q ? (size_t)(q - p - 2) : 0;
+			bool toml = q && !embed && ((memchr(p + 2, '.', in) && !memchr(p + 2, ' ', in) && !memchr(p + 2, '|', in) &&
+			                            !memchr(p + 2, '#', in)) || strchr("'\"([{", p[2]) ||
+			                            !strncmp(p + 2, "\u2018", 3) || !strncmp(p + 2, "\u2019", 3) ||
+			                            !strncmp(p + 2, "\u201c", 3));
+			/* nor a TOML table's header alone on its line, "key = value" or another header on the next */
+			cmark_node *br = i == 0 && q && !q[2] ? cmark_node_next(n) : NULL, *nx = br ? cmark_node_next(br) : NULL;
+			toml = toml || (br && cmark_node_get_type(br) == CMARK_NODE_SOFTBREAK && nx &&
+			                cmark_node_get_type(nx) == CMARK_NODE_TEXT &&
+			                (strstr(cmark_node_get_literal(nx), " = ") || cmark_node_get_literal(nx)[0] == '['));
+			if (q && in && !toml && !memchr(p + 2, '[', in) && !memchr(p + 2, ']', in) && p[2] != ' ') {
+				w = embed ? "a wiki embed, Obsidian's: write an image, ![text](file.png)"
+				          : "a wiki link, Obsidian's or a wiki's: write a link, [text](page.md)";
+				p -= embed;
+				k = in + 4 + embed;
+			}
+		} else if (p[0] == '{' && ((i == 0 && after_link) || (i && p[-1] == ']'))) {
+			size_t wl = strspn(p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+			bool attr = ((p[1] == '.' || p[1] == '#') && isalpha((unsigned char)p[2])) || (wl && p[1 + wl] == '=');
+			q = attr ? memchr(p, '}', room < 201 ? room : 201) : NULL;
+			if (q && !memchr(p + 1, '{', (size_t)(q - p - 1))) {
+				w = "attributes, Pandoc's: they are shown; leave them out";
+				k = (size_t)(q + 1 - p);
+			}
 		}
+		if (!w)
+			continue;
+		if (!count++)
+			*at = (size_t)(p - lit), *len = k, *what = w;
+		i = (size_t)(p - lit) + k - 1; /* on after it */
 	}
-	return NULL;
+	return count;
 }
 
-/* Other generators' inline syntax in a text's prose (foreign_inline): a warning at the first,
- * counting the rest (helper-105: "%% note %%" was published, "[[Page]]" shown as written). */
+/* Other generators' inline syntax in a text's prose (foreign_inline): a warning at the first, counting
+ * the rest (helper-105: "%% note %%" was published, "[[Page]]" shown as written). One whose opener is
+ * not in the file where the text stands was written otherwise: escaped ("\[\[Page\]\]"), or as
+ * character references, and is text (helper-106). */
 static void foreign_inlines(const struct md_opts *o, struct src_lines *sl, const struct vec *texts)
 {
 	cmark_node *first = NULL;
-	const char *what = NULL;
 	size_t more = 0, at = 0, len = 0;
+	const char *what = NULL;
+	int fl = 0, fc = 0;
 	for (size_t i = 0; i < texts->n; i++) {
-		size_t a, l;
-		const char *w = foreign_inline(texts->v[i], &a, &l);
-		if (w && first)
-			more++;
-		else if (w)
-			first = texts->v[i], what = w, at = a, len = l;
+		size_t a = 0, l = 0;
+		const char *w = NULL;
+		size_t k = foreign_inline(texts->v[i], &a, &l, &w);
+		if (!k || first) {
+			more += k;
+			continue;
+		}
+		const char *lit = cmark_node_get_literal(texts->v[i]);
+		/* looked for in the file as written: its opener and what follows, up to what smart punctuation,
+		 * a character reference or an escape writes otherwise */
+		size_t nl = 2;
+		while (nl < l && nl < 40 && !strchr("'\"-.&\\`\n", lit[a + nl]) && (unsigned char)lit[a + nl] != 0xe2)
+			nl++;
+		size_t nth = 0; /* which of its text's occurrences it is */
+		for (const char *q = lit; (q = memmem(q, (size_t)(lit + a + nl - 1 - q), lit + a, nl)) && q < lit + a; q++)
+			nth++;
+		if (!node_place(o, sl, texts->v[i], lit + a, nl, nth, &fl, &fc))
+			continue;
+		first = texts->v[i], more = k - 1, at = a, len = l, what = w;
 	}
 	if (!first)
 		return;
 	const char *lit = cmark_node_get_literal(first);
-	size_t nth = 0; /* which of its text's occurrences it is */
-	for (const char *q = lit; (q = memmem(q, (size_t)(lit + at + 1 - q), lit + at, len < 2 ? len : 2)) && q < lit + at; q++)
-		nth++;
-	int fl, fc;
-	node_place(o, sl, first, lit + at, len < 2 ? len : 2, nth, &fl, &fc);
 	char *rest = more ? xasprintf(" (and %zu more in this text)", more) : xstrdup("");
 	diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s%s' is no syntax vade reads%s: %s",
 	          (int)text_head(lit + at, len > 60 ? 60 : len), lit + at, len > 60 ? "..." : "", rest, what);

@@ -644,7 +644,8 @@ static char *missing(const struct resolved *r, const char *src, const char *what
 		                "write the file's '%%' as %%25, '%s')", what, (int)plen, url, link);
 		free(link);
 	} else {
-		msg = hint ? xasprintf("link to a missing %s '%.*s' (did you mean '%s'?)", what, (int)plen, url, hint)
+		/* with the link's query and fragment, as it would be written (helper-106) */
+		msg = hint ? xasprintf("link to a missing %s '%.*s' (did you mean '%s%s'?)", what, (int)plen, url, hint, url + plen)
 		           : xasprintf("link to a missing %s '%.*s'", what, (int)plen, url);
 	}
 	free(hint);

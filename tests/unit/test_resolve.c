@@ -119,8 +119,8 @@ int main(void)
 	ok(resolve_link(r, "content/guides/intro.md", "../cases/", &t, &err) == 0 && t.page == cases && cases &&
 	   cases->generated, "a folder without index.md: its listing page");
 	ok(resolve_link(r, "content/guides/intro.md", "..", &t, &err) == 0 && t.page == home, "'..' to home");
-	is_str(link_err(r, "content/a.md", "a"), "link to a missing file 'a'",
-	       "a page's name without .md is no folder");
+	is_str(link_err(r, "content/a.md", "a"), "link to a missing file 'a' (did you mean 'a.md'?)",
+	       "a page's name without .md is no folder: the file is named (helper-105)");
 	/* suggestions */
 	is_str(link_err(r, "content/a.md", "guides/intr.md"),
 	       "link to a missing page 'guides/intr.md' (did you mean 'guides/intro.md'?)", "the nearest page");

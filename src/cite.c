@@ -273,8 +273,28 @@ static bool holds_reference(cmark_inline_parser *ip, int from, int to)
  * by the scans of at most this many groups before it. */
 enum { UNREAD_ATS = 32 };
 
+/* How far before an '@' an unclosed '[' is looked for where no scan to the text's start is linear:
+ * a key after punctuation ("(@key)"), and whether an '@' after a space is in a group ("[see @a"). */
+enum { GROUP_REACH = 256 };
+
+/* Whether an unclosed, unescaped '[' stands at most GROUP_REACH bytes before b (the group's). */
+static bool open_before(cmark_inline_parser *ip, int b)
+{
+	int depth = 0;
+	for (int k = b - 1; k >= 0 && b - k <= GROUP_REACH; k--) {
+		int ch = cmark_inline_parser_peek_at(ip, k);
+		if ((ch != '[' && ch != ']') || escaped(ip, k))
+			continue;
+		if (ch == ']')
+			depth++;
+		else if (!depth--)
+			return true;
+	}
+	return false;
+}
+
 /* Whether what stands before the '@' at at may open Pandoc's in-text citation without a space: an
- * opening bracket, quote or emphasis ("(@key)", "\"@key\"", "**@key**"), or any punctuation or space
+ * opening bracket, quote or emphasis ("(@key)", "\"@key\"", "**@key**", "_@key_"), or any punctuation or space
  * beyond ASCII ("—@key", "«@key", "「@key"); not a letter, digit or what an address holds ("a@b.org",
  * "x.org/@key"). */
 static bool bare_opening(cmark_inline_parser *ip, int at)
@@ -282,7 +302,7 @@ static bool bare_opening(cmark_inline_parser *ip, int at)
 	int b = at - 1;
 	unsigned char c = (unsigned char)cmark_inline_parser_peek_at(ip, b);
 	if (c < 0x80)
-		return c && strchr("(\"'*~{<", c);
+		return c && strchr("(\"'*_~{<", c);
 	while (b > 0 && b > at - 4 && ((unsigned char)cmark_inline_parser_peek_at(ip, b) & 0xc0) == 0x80)
 		b--;
 	uint8_t u[4];
@@ -329,9 +349,13 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		 * e-mail address's does not ("[mail x@example.org; @key]") */
 		int pre = b > 0 ? cmark_inline_parser_peek_at(ip, b - 1) : 0;
 		if (ch == '@' && (!pre || pre == '[' || pre == '-' || isspace(pre))) {
-			grouped = !closed;
+			/* in one group with it when that one opens a group ("[@a and @b]", "[see @a and @b]"):
+			 * after its '[', or an unclosed '[' a little before it; not "@a says, as @a does" */
+			grouped = !closed && (pre == '[' || open_before(ip, b));
 			break;
 		}
+		if (!spaced && at - b > GROUP_REACH)
+			break; /* "(@a (@a (@a": a key after punctuation looks no further for its '[' */
 		closed = closed || ch == ']';
 		if (ch == '`' || ((ch == '[' || ch == ']') && escaped(ip, b))) {
 			/* code (which may hold brackets) or an escaped bracket, which cmark has made text
@@ -993,6 +1017,7 @@ void cite_parse_discard(void)
 struct line_walk {
 	int line;
 	size_t off;
+	size_t end;             /* where that line ends (its '\n', or the text's end), once found; else 0 */
 };
 
 /* The column (bytes, 1-based) of the '[' a place on line l, column col of at's text stands for.
@@ -1014,18 +1039,23 @@ static int near(const struct text_place *at, struct line_walk *w, int l, int col
 	if (!t || l < 1 || col < 1)
 		return col;
 	if (l < w->line || w->line < 1)
-		*w = (struct line_walk){1, 0};
+		*w = (struct line_walk){1, 0, 0};
 	while (w->line < l && w->off < at->len) {
 		const char *nl = memchr(t + w->off, '\n', at->len - w->off);
 		if (!nl)
 			return col;
 		w->off = (size_t)(nl - t) + 1;
 		w->line++;
+		w->end = 0;
 	}
 	if (w->off >= at->len)
 		return col;
-	const char *ln = t + w->off, *end = memchr(ln, '\n', at->len - w->off); /* (the text has no NUL at its end) */
-	size_t n = end ? (size_t)(end - ln) : at->len - w->off;
+	const char *ln = t + w->off;
+	if (!w->end) { /* found once a line: many places on one long line stay linear (helper-107) */
+		const char *end = memchr(ln, '\n', at->len - w->off); /* (the text has no NUL at its end) */
+		w->end = end ? (size_t)(end - t) : at->len;
+	}
+	size_t n = w->end - w->off;
 	if ((size_t)col <= n && (ln[col - 1] == want || (want == '[' && ln[col - 1] == '-')))
 		return col;
 	for (size_t d = 1; d <= n && d <= 64; d++) { /* (an indent, not the line: a long line stays linear) */
@@ -1052,8 +1082,12 @@ static bool names_source(const struct cite_refs *refs, const char *keys)
 
 void cite_end_parse(struct cite_ctx *c, cmark_node *doc)
 {
-	struct line_walk walk = {0, 0};
+	struct line_walk walk = {0, 0, 0};
 	for (size_t i = 0; i < nrefused; i++) {
+		/* "_@key_": the emphasis's closing '_' read into the key, which may hold '_' */
+		for (size_t n = refused[i].key ? strlen(refused[i].key) : 0;
+		     refused[i].why == BARE && c->refs && n > 1 && refused[i].key[n - 1] == '_' && find_key(c->refs, refused[i].key) < 0;)
+			refused[i].key[--n] = '\0';
 		int line, col;
 		diag_place(&c->at, refused[i].line, near(&c->at, &walk, refused[i].line, refused[i].col,
 		                                         refused[i].why == BARE ? '@' : '['), &line, &col);

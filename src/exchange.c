@@ -1403,16 +1403,6 @@ static void import_page(struct import *im, const struct page *p, const struct un
 			refused = true;
 			continue;
 		}
-		if (a.guessed) {
-			/* Rebuilt on a wrong guess, it would lose a text of the translator's (page_align). */
-			if (!refused)
-				diag_error(p->docs[l]->src, 0, 0, "the original lost and gained passages since this translation "
-				           "was recorded, and it has as many as then and as now, so %s cannot tell which of its "
-				           "headings, paragraphs and cells answer which: bring it into the original's shape by hand "
-				           "and run vade i18n done on the page, then import again", im->path);
-			refused = true;
-			continue;
-		}
 		size_t i = match(im, x, &sg, &a, ch, &names, by_text, ntexts);
 		if (i == SIZE_MAX)
 			continue;
@@ -1439,6 +1429,22 @@ static void import_page(struct import *im, const struct page *p, const struct un
 			check_added(im, x, p->docs[0]->src, g->text, text);
 		ch[i] = (struct choice){x, text};
 		chosen++;
+	}
+	if (chosen && a.guessed) {
+		/* Which passages the translation answers is a guess (page_align): rebuilt on it, a passage of
+		 * the translation paired with one the original lost goes, a text of the translator's were the
+		 * guess wrong (helper-106, helper-107). Paired with the original's (its kinds said so), none goes. */
+		bool drops = false;
+		for (size_t i = 0; i < a.n; i++)
+			drops = drops || (a.v[i].orig == SIZE_MAX && a.v[i].tr != SIZE_MAX);
+		if (drops) {
+			diag_error(p->docs[l]->src, 0, 0, "the original lost and gained passages since this translation was "
+			           "recorded, and it has as many as then and as now, so which of its headings, paragraphs and "
+			           "cells answer which is a guess, on which %s would take one of them out: delete what answers "
+			           "the passage the original lost and add the new one by hand, check the rest (vade i18n status "
+			           "lists them), then run vade i18n done on the page", im->path);
+			chosen = 0;
+		}
 	}
 	if (chosen) {
 		/* Every passage of the original now: what it holds and what the record says. */

@@ -595,7 +595,14 @@ char *resolve_link_hint(const char *src, const char *path, const char *const *ca
 	/* the page's file, as other generators' links leave it out ("other", "./other#part", "other/",
 	 * "Other": Hugo, Docusaurus, MkDocs, wikis; helper-105), before the nearest by typos */
 	const char *best = NULL;
-	char *tries[2] = {xasprintf("%.*s.md", (int)len, path), xasprintf("%.*s/index.md", (int)len, path)};
+	size_t stem = len; /* "other.html", "other.htm": a built page's name (helper-107) */
+	if (len > 5 && !strncasecmp(path + len - 5, ".html", 5))
+		stem = len - 5;
+	else if (len > 4 && !strncasecmp(path + len - 4, ".htm", 4))
+		stem = len - 4;
+	if (stem > 6 && stem < len && !strncmp(path + stem - 6, "/index", 6))
+		stem -= 6; /* "other/index.html" */
+	char *tries[2] = {xasprintf("%.*s.md", (int)stem, path), xasprintf("%.*s/index.md", (int)stem, path)};
 	for (int t = 0; t < 2 && !best && len; t++)
 		for (size_t i = 0; i < n && !best; i++)
 			if (!strcasecmp(cands[i], tries[t]))

@@ -1022,11 +1022,15 @@ static void check_case_twins(const struct site *s, bool search)
 		if (!*p->path)
 			continue;
 		char *f = case_folded(p->path);
-		if (search && strcmp(p->path, "search/") && !strcmp(f, "search/")) { /* "Search.md" by "search/" */
+		/* "Search.md" by the search page's "search/", "slug: 404.HTML" by "404.html" (helper-107) */
+		static const char *const own[] = {"search/", "404.html/", "index.html/"};
+		for (size_t k = search ? 0 : 1; k < sizeof own / sizeof *own; k++) {
+			if (strcmp(f, own[k]) || !strcmp(p->path, own[k]))
+				continue;
 			char *src = page_file(p);
-			diag_warn(src, 0, 0, "its folder '%s' differs from the search page's, 'search/', in case alone: copied "
-			          "to a file share or a disk that ignores case (Windows, macOS), the two would be one folder; "
-			          "rename it, or give it a slug", p->path);
+			diag_warn(src, 0, 0, "its folder '%s' differs from vade's own '%.*s' in case alone: copied to a file "
+			          "share or a disk that ignores case (Windows, macOS), the two would be one; rename it, or give "
+			          "it a slug", p->path, (int)strlen(own[k]) - (k ? 1 : 0), own[k]);
 			free(src);
 		}
 		bool added;

@@ -977,7 +977,7 @@ static void check_paths(struct site *s)
 	free(by_path);
 }
 
-/* s with its case folded (Unicode's default folding, code point by code point), as a file system that
+/* s with its case folded (Unicode's simple default folding, code point by code point), as a file system that
  * ignores case compares names: Windows's and macOS's. Caller frees. */
 static char *case_folded(const char *s)
 {

@@ -469,7 +469,6 @@ void page_align(const struct passage_set *orig, const struct rec *rec, size_t nr
 	/* Which way the translation's body passages answer: the record's, in order
 	 * (what import and done leave), or else the original's. */
 	bool by_rec = rec && have_tr && tb == rb, by_orig = have_tr && !by_rec && tb == ob;
-	out->shape = !have_tr || by_rec || by_orig || tb == 0;
 
 	/* Title and summary, by name. */
 	for (size_t i = 0; i < orig->n; i++) {
@@ -509,8 +508,8 @@ void page_align(const struct passage_set *orig, const struct rec *rec, size_t nr
 	 * left it, or gave it the original's new shape (helper-106: a paragraph deleted and another added
 	 * in both). Either is a guess: its passages are all to be reviewed, and they answer the record's
 	 * unless the kinds (heading, paragraph, cell) agree better with the original's; an import refuses
-	 * the page (exchange.c), which would lose a text either way were the guess wrong. A pairing whose
-	 * kinds disagree is none: the translation was built otherwise. */
+	 * the page where the guess would take a passage of the translation out (exchange.c). A pairing
+	 * whose kinds disagree is none: the translation was built otherwise. */
 	bool reshaped = false;
 	size_t found = 0, mis_rec = 0, mis_orig = 0;
 	for (size_t j = 0; j < ob; j++) {

@@ -252,9 +252,12 @@ void markdown_slug(struct buf *b, const char *s, size_t len)
 	markdown_init();
 	/* In NFC, as page names and citation keys are: a heading saved in NFD (macOS) and a link
 	 * typed in NFC name one id. */
-	char *whole = xstrndup(s, len), *nfc = text_nfc(whole);
-	const unsigned char *u = (const unsigned char *)(nfc ? nfc : whole);
-	len = strlen((const char *)u);
+	size_t ascii = 0; /* (most headings: NFC as they stand, not copied) */
+	while (ascii < len && !((unsigned char)s[ascii] & 0x80))
+		ascii++;
+	char *whole = ascii < len ? xstrndup(s, len) : NULL, *nfc = whole ? text_nfc(whole) : NULL;
+	const unsigned char *u = (const unsigned char *)(nfc ? nfc : whole ? whole : s);
+	len = whole ? strlen((const char *)u) : len;
 	size_t i = 0;
 	while (i < len) {
 		unsigned cp;
@@ -1177,6 +1180,13 @@ static void raw_html_left_out(const struct md_opts *o, struct src_lines *sl, con
 	free(rest);
 }
 
+/* " (and N more in this text)" after a warning about the first of its kind in a text, or "" (caller
+ * frees). */
+static char *more_in_text(size_t more)
+{
+	return more ? xasprintf(" (and %zu more in this text)", more) : xstrdup("");
+}
+
 /* What other generators' block syntax paragraph n holds, which cmark-gfm reads as text, with the
  * text node it is in (*at), or NULL:
  *   - on its first line: Pandoc's fenced div and Docusaurus's admonition (":::", "::: note",
@@ -1350,7 +1360,7 @@ static void foreign_inlines(const struct md_opts *o, struct src_lines *sl, const
 	if (!first)
 		return;
 	const char *lit = cmark_node_get_literal(first);
-	char *rest = more ? xasprintf(" (and %zu more in this text)", more) : xstrdup("");
+	char *rest = more_in_text(more);
 	diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s%s' is no syntax vade reads%s: %s",
 	          (int)text_head(lit + at, len > 60 ? 60 : len), lit + at, len > 60 ? "..." : "", rest, what);
 	free(rest);
@@ -1375,7 +1385,7 @@ static void foreign_blocks(const struct md_opts *o, struct src_lines *sl, const 
 	int fl, fc;
 	const char *lit = cmark_node_get_literal(first);
 	node_place(o, sl, first, lit, strcspn(lit, " "), 0, &fl, &fc);
-	char *rest = more ? xasprintf(" (and %zu more in this text)", more) : xstrdup("");
+	char *rest = more_in_text(more);
 	diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s%s' (%s) is no syntax vade reads: it is published as "
 	          "text%s; leave it out, or write what it does in Markdown", text_head(lit, 40),
 	          lit, strlen(lit) > 40 ? "..." : "", what, rest);
@@ -1452,7 +1462,7 @@ static void foreign_syntax(const struct md_opts *o, struct src_lines *sl, const 
 		return;
 	int fl, fc;
 	node_place(o, sl, first, kind == FS_LIQUID ? "{%" : "{{", 2, nth, &fl, &fc); /* the opener's place */
-	char *rest = more ? xasprintf(" (and %zu more in this text)", more) : xstrdup("");
+	char *rest = more_in_text(more);
 	diag_warn(o->src ? o->src : "content", fl, fc, "%s ('%s') is not read by vade: it is published as text%s; write "
 	          "it in Markdown (an image, a link) or in a template, or put it in code", foreign_what[kind], name, rest);
 	free(rest);

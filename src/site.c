@@ -1011,10 +1011,37 @@ static char *page_file(const struct page *p)
 	return p->docs[0] && p->docs[0]->src ? xstrdup(p->docs[0]->src) : xasprintf("content/%s", p->key);
 }
 
+/* What the build writes besides the pages (sitewide.c), as far as a page or a file of content/ could
+ * take its place: which of vade's own pages the theme has templates for, and the folders of each
+ * language they take, as a page's path is written ("search/"), shown ("search/", "404.html") and
+ * what goes there. Worked out once a build (site_check_output_paths). */
+struct own_outputs {
+	bool base, notfound;
+	struct own_folder {
+		const char *path, *shown, *what;
+	} folders[3];
+	size_t nfolders;
+};
+
+static void own_outputs(const struct site *s, struct own_outputs *o)
+{
+	o->base = has_template(s, "base.html");
+	o->notfound = o->base && has_template(s, "notfound.html");
+	o->nfolders = 0;
+	if (o->base && has_template(s, "search.html"))
+		o->folders[o->nfolders++] = (struct own_folder){"search/", "search/",
+		                                                "the search page and its index go (each language's search/)"};
+	if (o->notfound)
+		o->folders[o->nfolders++] = (struct own_folder){"404.html/", "404.html",
+		                                                "the page-not-found page goes (each language's 404.html)"};
+	o->folders[o->nfolders++] = (struct own_folder){"index.html/", "index.html",
+	                                                "the language's home page goes (each language's index.html)"};
+}
+
 /* Pages whose folders differ in case alone ("About.md", "about.md"): copied to a file share or a disk
  * that ignores case, one would overwrite the other, and links to both lead to one (helper-105). A
  * warning at the later in the site's order, naming the first. */
-static void check_case_twins(const struct site *s, bool search)
+static void check_case_twins(const struct site *s, const struct own_outputs *own)
 {
 	struct strmap seen = STRMAP_INIT_OWNED;
 	for (size_t i = 0; i < s->npages; i++) {
@@ -1022,15 +1049,15 @@ static void check_case_twins(const struct site *s, bool search)
 		if (!*p->path)
 			continue;
 		char *f = case_folded(p->path);
-		/* "Search.md" by the search page's "search/", "slug: 404.HTML" by "404.html" (helper-107) */
-		static const char *const own[] = {"search/", "404.html/", "index.html/"};
-		for (size_t k = search ? 0 : 1; k < sizeof own / sizeof *own; k++) {
-			if (strcmp(f, own[k]) || !strcmp(p->path, own[k]))
+		/* "Search.md" by the search page's "search/", "slug: 404.HTML" by "404.html" (helper-107); the
+		 * same as written is check_reserved()'s error */
+		for (size_t k = 0; k < own->nfolders; k++) {
+			if (strcmp(f, own->folders[k].path) || !strcmp(p->path, own->folders[k].path))
 				continue;
 			char *src = page_file(p);
-			diag_warn(src, 0, 0, "its folder '%s' differs from vade's own '%.*s' in case alone: copied to a file "
+			diag_warn(src, 0, 0, "its folder '%s' differs from vade's own '%s' in case alone: copied to a file "
 			          "share or a disk that ignores case (Windows, macOS), the two would be one; rename it, or give "
-			          "it a slug", p->path, (int)strlen(own[k]) - (k ? 1 : 0), own[k]);
+			          "it a slug", p->path, own->folders[k].shown);
 			free(src);
 		}
 		bool added;
@@ -1057,19 +1084,14 @@ static void check_case_twins(const struct site *s, bool search)
  * path were an error at the output path alone ("en/search/index.html"), found only by a build (vade
  * check said "no errors"), and a page's folder where a file goes ("slug: 404.html") failed to write
  * with "Not a directory" (helper-105). An error at the page or the file, naming what else goes there. */
-static void check_reserved(const struct site *s)
+static void check_reserved(const struct site *s, const struct own_outputs *own)
 {
-	bool base = has_template(s, "base.html");
-	bool search = base && has_template(s, "search.html"), notfound = base && has_template(s, "notfound.html");
 	for (size_t i = 0; i < s->npages; i++) {
 		const struct page *p = s->pages[i];
 		const char *path = p->path, *what = NULL;
-		if (!strcmp(path, "search/") && search)
-			what = "the search page and its index go (each language's search/)";
-		else if (!strcmp(path, "404.html/") && notfound)
-			what = "the page-not-found page goes (each language's 404.html)";
-		else if (!strcmp(path, "index.html/"))
-			what = "the language's home page goes (each language's index.html)";
+		for (size_t k = 0; k < own->nfolders && !what; k++)
+			if (!strcmp(path, own->folders[k].path))
+				what = own->folders[k].what;
 		size_t l = 0;
 		while (what && l < s->nlangs && !(p->docs[l] && p->docs[l]->src))
 			l++;
@@ -1102,11 +1124,11 @@ static void check_reserved(const struct site *s)
 		}
 		else if (!strcmp(r, "index.html") && has_template(s, "root.html"))
 			what = "the root page (root.html)";
-		else if (!strcmp(r, "404.html") && notfound)
+		else if (!strcmp(r, "404.html") && own->notfound)
 			what = "the page-not-found page";
 		else if (!strcmp(r, "sitemap.xml") && s->base_url)
 			what = "the sitemap (base_url is set)";
-		else if (!strncmp(r, "translations/", 13) && s->nlangs > 1 && base && has_template(s, "translations.html"))
+		else if (!strncmp(r, "translations/", 13) && s->nlangs > 1 && own->base && has_template(s, "translations.html"))
 			what = "the translations page";
 		if (!what)
 			continue;
@@ -1118,8 +1140,10 @@ static void check_reserved(const struct site *s)
 
 void site_check_output_paths(const struct site *s, const char *out_dir)
 {
-	check_case_twins(s, has_template(s, "base.html") && has_template(s, "search.html"));
-	check_reserved(s);
+	struct own_outputs own;
+	own_outputs(s, &own);
+	check_case_twins(s, &own);
+	check_reserved(s, &own);
 	/* "<out_dir>.tmp-XXXXXX/out/" (output.h), then a page's "<lang>/<path>" and its longest file:
 	 * handbook.html, or a listing's last page "page/<k>/index.html"; a resource's "<path>" */
 	size_t lang = 0, base = strlen(out_dir) + strlen(".tmp-XXXXXX/out/");

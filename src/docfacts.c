@@ -4,14 +4,16 @@
 #include "deps.h"
 #include "site.h"
 #include "util.h"
+#include "yml.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <xxhash.h>
 
-#define DOCFACTS_HEAD "vade-docs 1\n\0\0\0\0"
+#define DOCFACTS_HEAD "vade-docs 2\n\0\0\0\0"
 
 enum { HAS_FM = 1, H1_SOUGHT = 2, HAS_H1 = 4 };
 
@@ -27,7 +29,7 @@ static struct {
 	struct entry *v;        /* sorted by path digest */
 	size_t n;
 	time_t since;
-	bool open;
+	bool open;              /* docfacts_get() answers (docfacts_close() ends it; the record stays for the save) */
 	atomic_size_t hits;     /* docfacts_get() answers since the record was opened */
 } rec;
 
@@ -63,26 +65,40 @@ static bool parse(const char *data, size_t len)
 		e->f.fm = line_flags[1] & HAS_FM ? fm : NULL;
 		e->f.fm_len = e->f.fm ? strlen(fm) : 0;
 		e->f.h1 = line_flags[1] & HAS_H1 ? h1 : NULL;
+		uint64_t tree_len = bin_u64(&r);
+		e->f.fm_image = tree_len ? bin_skip(&r, tree_len) : NULL;
+		e->f.fm_image_len = e->f.fm_image ? (size_t)tree_len : 0;
 		if (!e->id || (rec.n && cmp_entry(&rec.v[rec.n - 1], e) >= 0))
 			r.ok = false;
 	}
 	return r.ok && r.p == r.end && rec.n == n;
 }
 
+/* Forgets the record. */
+static void release(void)
+{
+	bin_unmap(&rec.map);
+	free(rec.v);
+	rec.v = NULL;
+	rec.n = 0;
+}
+
 void docfacts_open(const char *out_dir, time_t since)
 {
 	docfacts_close();
+	release();
 	rec.since = since;
 	rec.open = true;
 	atomic_store(&rec.hits, 0);
 	char *path = deps_path(out_dir, "docs");
-	if (!path || bin_map(path, DOCFACTS_HEAD, &rec.map) != 0 || !parse(rec.map.p, rec.map.len)) {
-		bin_unmap(&rec.map);
-		free(rec.v);
-		rec.v = NULL;
-		rec.n = 0;
-	}
+	if (!path || bin_map(path, DOCFACTS_HEAD, &rec.map) != 0 || !parse(rec.map.p, rec.map.len))
+		release();
 	free(path);
+}
+
+bool docfacts_keeps_trees(void)
+{
+	return rec.open && rec.map.p;
 }
 
 uint64_t docfacts_id(const struct stat *st)
@@ -90,13 +106,18 @@ uint64_t docfacts_id(const struct stat *st)
 	return rec.open ? file_version_id(st, rec.since) : 0;
 }
 
+/* The record's entry for the file whose path digest is path, at version id; NULL when it has none. */
+static const struct entry *entry_of(XXH128_hash_t path, uint64_t id)
+{
+	struct entry key = {.path = path};
+	const struct entry *e = id && rec.n ? bsearch(&key, rec.v, rec.n, sizeof key, cmp_entry) : NULL;
+	return e && e->id == id ? e : NULL;
+}
+
 bool docfacts_get(const char *src, uint64_t id, struct doc_facts *f)
 {
-	if (!id || !rec.n)
-		return false;
-	struct entry key = {.path = XXH3_128bits(src, strlen(src))};
-	const struct entry *e = bsearch(&key, rec.v, rec.n, sizeof key, cmp_entry);
-	if (!e || e->id != id)
+	const struct entry *e = rec.open ? entry_of(XXH3_128bits(src, strlen(src)), id) : NULL;
+	if (!e)
 		return false;
 	*f = e->f;
 	atomic_fetch_add(&rec.hits, 1);
@@ -110,11 +131,11 @@ size_t docfacts_hits(void)
 
 void docfacts_close(void)
 {
-	bin_unmap(&rec.map);
-	free(rec.v);
-	rec.v = NULL;
-	rec.n = 0;
 	rec.open = false; /* the hits stay, for --stats */
+	/* Kept for docfacts_save() (the trees of the files not changed since), out of the build's memory
+	 * meanwhile: the kernel reads the pages again from its cache when they are wanted. */
+	if (rec.map.p)
+		madvise((void *)rec.map.p, rec.map.len, MADV_DONTNEED);
 }
 
 struct saved {
@@ -125,6 +146,21 @@ struct saved {
 static int cmp_saved(const void *a, const void *b)
 {
 	return XXH128_cmp(&((const struct saved *)a)->path, &((const struct saved *)b)->path);
+}
+
+/* The tree of d's front matter as yml_image() makes it, as a u64 length (0: none) and the image:
+ * the last record's when d is the version of the file it had, else the one the load made. */
+static void put_tree(struct buf *b, XXH128_hash_t path, const struct doc *d)
+{
+	const struct entry *e = d->fm_text ? entry_of(path, d->file_id) : NULL;
+	size_t at = b->len;
+	bin_put_u64(b, 0);
+	if (e && e->f.fm_image && e->f.fm_hash == d->fm_hash)
+		buf_add(b, e->f.fm_image, e->f.fm_image_len);
+	else if (d->fm_text && d->fm_image)
+		buf_add(b, d->fm_image, d->fm_image_len);
+	bin_pad8(b);
+	memcpy(b->p + at, &(uint64_t){b->len - at - 8}, 8);
 }
 
 void docfacts_save(const char *out_dir, const struct site *s)
@@ -164,6 +200,7 @@ void docfacts_save(const char *out_dir, const struct site *s)
 		buf_add(&b, h, sizeof h);
 		bin_put_str(&b, d->fm_text);
 		bin_put_str(&b, d->title_from_heading ? d->title : NULL);
+		put_tree(&b, v[i].path, d);
 		kept++;
 	}
 	memcpy(b.p + at_n, &(uint64_t){kept}, 8);
@@ -173,4 +210,5 @@ void docfacts_save(const char *out_dir, const struct site *s)
 	file_write_record(path, b.p, b.len);
 	buf_free(&b);
 	free(path);
+	release();
 }

@@ -19,8 +19,11 @@
  * number of files, then for each, sorted by the digest of its path (as the
  * site names it, "content/a.md"): that digest (2 u64), its version, the text's
  * and front matter's digests, the body's offset, its first line and flags (2 ×
- * u32), then the front matter and the heading as bin_put_str() strings; last
- * the XXH3-64 of all before. A record of another vade, damaged or unsorted is
+ * u32), then the front matter and the heading as bin_put_str() strings, and the
+ * front matter's tree as yml_image() made it (a u64 length, 0 for none, and its
+ * bytes, padded to 8); last the XXH3-64 of all before. The tree stands in for a
+ * parse of the front matter: it is what that parse gave, and libyaml was a
+ * sixth of a one-page rebuild at 10,000 pages (issue 13). A record of another vade, damaged or unsorted is
  * no record: every file is read.
  *
  * One record at a time per process: docfacts_open() before the load,
@@ -46,10 +49,18 @@ struct doc_facts {
 	uint64_t text_hash, fm_hash; /* as struct doc's */
 	bool h1_sought;         /* the load looked for the first "# heading" ... */
 	const char *h1;         /* ... and this is it, or NULL when there was none (or not sought) */
+	const void *fm_image;   /* the front matter's tree (yml_image), or NULL: parse fm */
+	size_t fm_image_len;
 };
 
 /* Reads out_dir's record (none: every file is read); since is the build's start (time()). */
 void docfacts_open(const char *out_dir, time_t since);
+/* Whether the load is to make an image of each front matter it parses (doc_load), for
+ * docfacts_save() to keep: when a record was read. A first build into a folder makes none, as
+ * making them was 2 % of its time and would be kept for its whole length (the trees are given
+ * back before the render: site_drop_front_matter), so the second build parses every front
+ * matter, and the ones after it only those of the files changed. */
+bool docfacts_keeps_trees(void);
 /* The version id (file_version_id) of a page file whose stat is st, against the open record's
  * build start; 0 when no record is open or the file is too recent to be kept. */
 struct stat;

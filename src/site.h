@@ -47,6 +47,8 @@ struct doc {
 	struct yml_doc *fm_tree; /* parsed; NULL when there is none or it was dropped */
 	char *fm_text;          /* the lines between the "---" lines, or NULL when there is none */
 	size_t fm_len;
+	char *fm_image;         /* the tree as yml_image() made it at the load, for docfacts_save(); or NULL */
+	size_t fm_image_len;
 	char *title, *summary, *layout;
 	char *shown_title, *shown_summary; /* title and summary with the body's typography (markdown_typeset);
 	                                   * the same pointer as title, summary when that changed nothing */

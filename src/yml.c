@@ -472,6 +472,20 @@ static int cmp_key_at(const void *a, const void *b)
 /* The kids of a mapping or list are gathered in a vec and carved out once, at their number
  * (doubling inside the chunks left a third of a front matter's lists unused). A mapping of
  * YML_INDEX_MIN keys or more gets, after its kids, its keys' indices in key order (yml_get). */
+static void index_keys(struct yml_node *map)
+{
+	size_t pairs = map->n / 2;
+	struct key_at *v = xmalloc(pairs * sizeof *v);
+	for (size_t i = 0; i < pairs; i++)
+		v[i] = (struct key_at){map->kids[2 * i]->str, (uint32_t)i};
+	xqsort(v, pairs, sizeof *v, cmp_key_at);
+	uint32_t *order = (uint32_t *)(map->kids + map->n);
+	for (size_t i = 0; i < pairs; i++)
+		order[i] = v[i].at;
+	free(v);
+	map->style = YML_MAP_INDEXED;
+}
+
 static void set_kids(struct ctx *c, struct yml_node *parent, const struct vec *kids)
 {
 	parent->n = kids->n;
@@ -481,17 +495,8 @@ static void set_kids(struct ctx *c, struct yml_node *parent, const struct vec *k
 	bool index = pairs >= YML_INDEX_MIN && pairs <= UINT32_MAX;
 	parent->kids = yml_alloc(c->doc, kids->n * sizeof *parent->kids + (index ? pairs * sizeof(uint32_t) : 0));
 	memcpy(parent->kids, kids->v, kids->n * sizeof *parent->kids);
-	if (!index)
-		return;
-	struct key_at *v = xmalloc(pairs * sizeof *v);
-	for (size_t i = 0; i < pairs; i++)
-		v[i] = (struct key_at){parent->kids[2 * i]->str, (uint32_t)i};
-	xqsort(v, pairs, sizeof *v, cmp_key_at);
-	uint32_t *order = (uint32_t *)(parent->kids + kids->n);
-	for (size_t i = 0; i < pairs; i++)
-		order[i] = v[i].at;
-	free(v);
-	parent->style = YML_MAP_INDEXED;
+	if (index)
+		index_keys(parent);
 }
 
 /* A plain "<<": YAML 1.1's merge key (a quoted "<<" is an ordinary key). */
@@ -751,6 +756,171 @@ static void compact(struct yml_doc *doc)
 		free(k);
 	}
 	doc->mem = block;
+}
+
+/* }======= */
+
+/* {======= images: a parsed doc as bytes that hold no address (docfacts.h keeps them)
+ *
+ * A u64, the bytes its nodes take in memory (0: an empty document); then each node in preorder: varints (LEB128) for its kind and plain flag, tag, style, indent, line,
+ * column, end line and end column; then a scalar's length and text, or a list's number of kids
+ * and the kids. A node reached twice (an alias, a merge key) is written each time: the tree comes
+ * back expanded, as templates see it. A mapping's index (YML_MAP_INDEXED) is made again. Made
+ * again, an image is checked at every step: a damaged one is no tree, never a wild read. */
+
+#define IMAGE_MAX (1 << 20) /* a larger front matter is parsed each time */
+
+static void put_varint(struct buf *b, uint64_t v)
+{
+	unsigned char t[10];
+	size_t n = 0;
+	do {
+		t[n++] = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+		v >>= 7;
+	} while (v);
+	buf_add(b, t, n);
+}
+
+/* The bytes yml_alloc() takes for n bytes. */
+static size_t alloc_size(size_t n)
+{
+	return (n + _Alignof(struct yml_node) - 1) & ~(_Alignof(struct yml_node) - 1);
+}
+
+/* n's image appended to b; *mem grows by what its nodes take in memory. */
+static bool image_put(struct buf *b, const struct yml_node *n, size_t at, size_t *mem)
+{
+	if (b->len - at > IMAGE_MAX)
+		return false;
+	bool indexed = n->kind == YML_MAP && n->style == YML_MAP_INDEXED;
+	*mem += alloc_size(sizeof *n) + (n->kind == YML_SCALAR ? alloc_size(n->len + 1) : 0) +
+	        (n->n ? alloc_size(n->n * sizeof *n->kids + (indexed ? n->n / 2 * sizeof(uint32_t) : 0)) : 0);
+	put_varint(b, (uint64_t)n->kind | (n->plain ? 4 : 0));
+	put_varint(b, n->tag);
+	put_varint(b, n->style);
+	put_varint(b, n->indent);
+	put_varint(b, (uint32_t)n->line);
+	put_varint(b, (uint32_t)n->col);
+	put_varint(b, (uint32_t)n->eline);
+	put_varint(b, (uint32_t)n->ecol);
+	if (n->kind == YML_SCALAR) {
+		put_varint(b, n->len);
+		buf_add(b, n->str, n->len);
+		return true;
+	}
+	put_varint(b, n->n);
+	for (size_t i = 0; i < n->n; i++)
+		if (!image_put(b, n->kids[i], at, mem))
+			return false;
+	return true;
+}
+
+bool yml_image(const struct yml_doc *doc, struct buf *b)
+{
+	size_t at = b->len, mem = 0;
+	bin_put_u64(b, 0); /* what the tree takes in memory: made again in one allocation */
+	if (doc->root && !image_put(b, doc->root, at, &mem)) {
+		b->len = at;
+		return false;
+	}
+	memcpy(b->p + at, &(uint64_t){mem}, 8);
+	return true;
+}
+
+struct image_rd {
+	const unsigned char *p, *end;
+	struct yml_doc *doc;
+};
+
+static bool get_varint(struct image_rd *r, uint64_t *v)
+{
+	*v = 0;
+	for (unsigned sh = 0; r->p < r->end && sh < 64; sh += 7) {
+		unsigned char c = *r->p++;
+		*v |= (uint64_t)(c & 0x7f) << sh;
+		if (!(c & 0x80))
+			return true;
+	}
+	return false;
+}
+
+static bool get_int(struct image_rd *r, int *v)
+{
+	uint64_t u;
+	if (!get_varint(r, &u) || u > UINT32_MAX)
+		return false;
+	*v = (int)(uint32_t)u;
+	return true;
+}
+
+static bool get_byte(struct image_rd *r, unsigned char *v, unsigned max)
+{
+	uint64_t u;
+	if (!get_varint(r, &u) || u > max)
+		return false;
+	*v = (unsigned char)u;
+	return true;
+}
+
+static struct yml_node *image_get(struct image_rd *r, int depth)
+{
+	uint64_t head, len;
+	struct yml_node n = {0};
+	unsigned char tag, style, indent;
+	if (depth > MAX_DEPTH || !get_varint(r, &head) || (head & 3) > YML_MAP || head > 7 ||
+	    !get_byte(r, &tag, YML_TAG_OTHER) || !get_byte(r, &style, 255) || !get_byte(r, &indent, 255) ||
+	    !get_int(r, &n.line) || !get_int(r, &n.col) || !get_int(r, &n.eline) || !get_int(r, &n.ecol) ||
+	    !get_varint(r, &len) || len > (size_t)(r->end - r->p))
+		return NULL; /* a scalar's text, or each kid, takes a byte at least */
+	n.kind = (enum yml_kind)(head & 3);
+	n.plain = head & 4;
+	n.tag = tag, n.style = style, n.indent = indent;
+	struct yml_node *node = yml_alloc(r->doc, sizeof *node);
+	if (n.kind == YML_SCALAR) {
+		n.len = (size_t)len;
+		n.str = yml_alloc(r->doc, n.len + 1);
+		memcpy(n.str, r->p, n.len);
+		r->p += n.len;
+		*node = n;
+		return node;
+	}
+	size_t pairs = n.kind == YML_MAP ? (size_t)len / 2 : 0;
+	bool indexed = n.kind == YML_MAP && style == YML_MAP_INDEXED;
+	if ((n.kind == YML_MAP && len % 2) || (indexed && (pairs < YML_INDEX_MIN || pairs > UINT32_MAX)) ||
+	    (n.kind == YML_SEQ && style))
+		return NULL;
+	n.n = (size_t)len;
+	n.kids = n.n ? yml_alloc(r->doc, n.n * sizeof *n.kids + (indexed ? pairs * sizeof(uint32_t) : 0)) : NULL;
+	for (size_t i = 0; i < n.n; i++)
+		if (!(n.kids[i] = image_get(r, depth + 1)) || (n.kind == YML_MAP && i % 2 == 0 && n.kids[i]->kind != YML_SCALAR))
+			return NULL;
+	*node = n;
+	if (indexed)
+		index_keys(node);
+	return node;
+}
+
+struct yml_doc *yml_from_image(const char *path, const void *img, size_t len)
+{
+	struct yml_doc *doc = xcalloc(1, sizeof *doc);
+	doc->path = xstrdup(path);
+	uint64_t mem;
+	/* each byte of an image takes 64 bytes of memory at most (a one-byte varint in a node's
+	 * nine, each a node of 56 and its place in a list of 8 with an index of 4) */
+	if (len < 8 || (memcpy(&mem, img, 8), mem > 64 * (uint64_t)len)) {
+		yml_free(doc);
+		return NULL;
+	}
+	struct image_rd r = {(const unsigned char *)img + 8, (const unsigned char *)img + len, doc};
+	if (mem) {
+		doc->mem = xmalloc(sizeof *doc->mem + (size_t)mem);
+		*doc->mem = (struct yml_chunk){.cap = (size_t)mem};
+		if (!(doc->root = image_get(&r, 0)) || doc->mem->prev || doc->mem->used != mem) {
+			yml_free(doc);
+			return NULL;
+		}
+	}
+	return doc;
 }
 
 /* }======= */

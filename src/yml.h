@@ -70,6 +70,16 @@ void yml_bytes(const struct yml_doc *doc, size_t *held, size_t *used);
 struct yml_doc *yml_parse(const char *path, const char *text, size_t len, int line0);
 void yml_free(struct yml_doc *doc);
 
+/* A parsed doc as bytes that hold no address, appended to b: each node in preorder (yml.c says
+ * how), a node reached twice written each time. False, b as it was, when the image would pass
+ * 1 MiB (aliases expanded). */
+struct buf;
+bool yml_image(const struct yml_doc *doc, struct buf *b);
+/* The doc of image img[0, len) (yml_image), its messages naming path; NULL when the image is
+ * damaged (every field is checked before use). The tree of the doc imaged, its nodes and texts the
+ * same (a shared node as copies of it), in one block of exactly their size. Caller frees with yml_free(). */
+struct yml_doc *yml_from_image(const char *path, const void *img, size_t len);
+
 /* Where in a text the last offset asked for was: its line (1-based) and the byte offset that
  * line starts at, so offsets asked for in the text's order are found in one pass over it (an
  * import writing 20,000 strings into one file). {0, 0}: nothing asked yet. */

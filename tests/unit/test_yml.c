@@ -15,6 +15,43 @@ static struct yml_doc *parse(const char *s, int line0)
 	return yml_parse("t.yaml", s, strlen(s), line0);
 }
 
+
+/* Whether two trees are the same, field by field, the shape of their sharing aside. */
+static bool same_tree(const struct yml_node *a, const struct yml_node *b)
+{
+	if (!a || !b)
+		return a == b;
+	if (a->kind != b->kind || a->line != b->line || a->col != b->col || a->eline != b->eline ||
+	    a->ecol != b->ecol || a->plain != b->plain || a->tag != b->tag || a->style != b->style ||
+	    a->indent != b->indent || a->len != b->len || a->n != b->n || !a->str != !b->str ||
+	    (a->str && memcmp(a->str, b->str, a->len + 1)))
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (!same_tree(a->kids[i], b->kids[i]))
+			return false;
+	return true;
+}
+
+/* text parsed, imaged and made again from its image: the same tree, in memory of its own. */
+static bool image_round_trip(const char *text)
+{
+	struct yml_doc *d = parse(text, 3);
+	struct buf b = BUF_INIT;
+	bool ok = d && yml_image(d, &b);
+	struct yml_doc *e = ok ? yml_from_image("t.yaml", b.p, b.len) : NULL;
+	/* the image holds no address: the doc it came from can go first */
+	struct yml_doc *again = parse(text, 3);
+	yml_free(d);
+	ok = e && same_tree(e->root, again->root) && !strcmp(e->path, "t.yaml");
+	size_t held = 0, used = 0;
+	yml_bytes(e, &held, &used);
+	ok = ok && held == used; /* one block of its size */
+	yml_free(e);
+	yml_free(again);
+	buf_free(&b);
+	return ok;
+}
+
 int main(void)
 {
 	struct yml_doc *d = parse("title: Hello\nweight: 3\nlist: [a, 'b']\nok: true\nnone: ~\nf: 1.5\n", 1);
@@ -308,6 +345,52 @@ int main(void)
 	}
 	ok(all, "the others are quoted, and read back as the same text in block and flow context");
 
+
+	/* images (docfacts.h keeps a page's front matter as one): the same tree back, or none */
+	ok(image_round_trip("title: Hello\nweight: 3\nlist: [a, 'b']\nok: true\nnone: ~\nf: !!float 1\n"),
+	   "an image gives the same tree back");
+	ok(image_round_trip("base: &b {x: 1, y: [2, 3]}\nuse: *b\nmerged:\n  <<: *b\n  z: \"q\\tr\"\n"
+	                    "block: |2\n    kept\n  text\nfolded: >\n  a\n  b\n"),
+	   "aliases, a merge key, an escape and block scalars come back");
+	struct buf keys = BUF_INIT;
+	for (int i = 0; i < 40; i++)
+		buf_addf(&keys, "key%02d: value %d\n", 39 - i, i);
+	ok(image_round_trip(keys.p), "a mapping of 40 keys comes back");
+	{
+		struct yml_doc *bd = parse(keys.p, 1);
+		struct buf b = BUF_INIT;
+		yml_image(bd, &b);
+		struct yml_doc *e = yml_from_image("t.yaml", b.p, b.len);
+		is_str(yml_str(yml_get(e ? e->root : NULL, "key07")), "value 32", "and is looked up by bisection");
+		yml_free(e);
+		/* damaged: every byte changed in turn, and every length short of the whole */
+		bool none_wild = true;
+		for (size_t i = 0; i < b.len; i++) {
+			char was = b.p[i];
+			b.p[i] = (char)(was ^ (i % 2 ? 0x40 : 0x01));
+			struct yml_doc *x = yml_from_image("t.yaml", b.p, b.len);
+			if (x && x->root && x->root->kind == YML_MAP) /* a changed text or mark: a tree still */
+				(void)yml_get(x->root, "key07");
+			yml_free(x);
+			b.p[i] = was;
+		}
+		for (size_t n = 0; n < b.len; n++)
+			if (yml_from_image("t.yaml", b.p, n))
+				none_wild = false;
+		ok(none_wild, "a damaged or cut image is no tree, or a tree read without a wild read (ASan)");
+		yml_free(bd);
+		buf_free(&b);
+	}
+	buf_free(&keys);
+	{
+		struct yml_doc *empty = parse("", 1);
+		struct buf b = BUF_INIT;
+		struct yml_doc *e = empty && yml_image(empty, &b) ? yml_from_image("t.yaml", b.p, b.len) : NULL;
+		ok(e && !e->root, "an empty document comes back empty");
+		yml_free(e);
+		yml_free(empty);
+		buf_free(&b);
+	}
 	struct { char s[400]; } deep;
 	memset(deep.s, '[', 200);
 	deep.s[200] = '\0';

@@ -127,7 +127,8 @@ static bool theme_covered(const struct args *a, const struct site *s, const stru
  * (serve_quiet(watch)): a walk of every input, a tenth of a one-page rebuild at 10,000
  * pages, where inotify already watches each folder. True when they were. */
 static bool record_state(const struct args *a, const char *dir, const struct site *s, const struct state_rec *rec,
-                         const struct state_digest *pre, size_t pages, struct watcher *watch, bool warned)
+                         const struct state_digest *pre, size_t pages, struct watcher *watch, bool warned,
+                         struct render_deps *deps)
 {
 	char *real;
 	bool covered = theme_covered(a, s, rec, &real);
@@ -142,7 +143,8 @@ static bool record_state(const struct args *a, const char *dir, const struct sit
 	/* with the warnings it gave, which a build that finds the folder up to date says again */
 	size_t nsaid = 0;
 	struct diag_kept *said = warned ? diag_said(&nsaid) : NULL;
-	state_record(dir, same ? &post : NULL, theme, pages, s->nlangs, said, nsaid);
+	state_record(dir, same ? &post : NULL, theme, pages, s->nlangs, said, nsaid, deps ? render_deps_stamp : NULL,
+	             deps);
 	diag_kept_free(said, nsaid);
 	free(real);
 	return same;
@@ -209,10 +211,10 @@ static void keep_freed_memory(void)
 		mi_option_set_enabled(mi_option_allow_decommit, false);
 }
 
-static bool record_state_vouch(void *ctx)
+static bool record_state_vouch(void *ctx, struct render_deps *deps)
 {
 	const struct recording *r = ctx;
-	return record_state(r->a, r->dir, r->s, r->rec, r->pre, r->pages, r->watch, r->warned);
+	return record_state(r->a, r->dir, r->s, r->rec, r->pre, r->pages, r->watch, r->warned, deps);
 }
 
 /* `vade build` (write) or `vade check`; watch: vade serve's, for a rebuild (else NULL). */

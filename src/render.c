@@ -958,10 +958,29 @@ struct render_deps {
 	struct deps_record *prev;   /* the units taken from it borrow its strings */
 	struct vec files;           /* the search groups' files written or kept */
 	struct search_lexicon **lex; /* [nlangs]: the units' terms are numbers in these */
+	struct strmap stamps;       /* render_deps_stamp()'s, made at its first call: a file -> its stamp */
+	bool stamped;
 };
+
+const int64_t *render_deps_stamp(void *dv, const char *rel)
+{
+	struct render_deps *d = dv;
+	if (!d->stamped) {
+		d->stamped = true;
+		for (size_t i = 0; i < d->npages * d->nlangs; i++) {
+			const struct deps_unit *u = &d->units[i];
+			for (uint32_t k = 0; u->borrowed && u->out_stamps && k < u->nouts; k++)
+				if (u->out_stamps[k])
+					*strmap_put(&d->stamps, u->outs[k], NULL) = (size_t)(uintptr_t)u->out_stamps[k];
+		}
+	}
+	size_t *v = strmap_get(&d->stamps, rel);
+	return v ? (const int64_t *)(uintptr_t)*v : NULL;
+}
 
 static void render_deps_free(struct render_deps *d)
 {
+	strmap_free(&d->stamps);
 	for (size_t i = 0; i < d->npages * d->nlangs; i++)
 		deps_unit_clear(&d->units[i]);
 	free(d->units);
@@ -992,7 +1011,8 @@ static void *deps_write_run(void *arg)
 	return NULL;
 }
 
-void render_deps_finish(struct render_deps *d, const char *out_dir, bool (*vouch)(void *), void *ctx)
+void render_deps_finish(struct render_deps *d, const char *out_dir, bool (*vouch)(void *ctx, struct render_deps *d),
+                        void *ctx)
 {
 	if (d && out_dir) {
 		/* The record is written on a thread of its own while vouch() runs (it digests the inputs
@@ -1001,13 +1021,13 @@ void render_deps_finish(struct render_deps *d, const char *out_dir, bool (*vouch
 		struct deps_writing dw = {d, out_dir, NULL};
 		pthread_t th;
 		bool threaded = vouch && pthread_create(&th, NULL, deps_write_run, &dw) == 0;
-		bool keep = vouch ? vouch(ctx) : true;
+		bool keep = vouch ? vouch(ctx, d) : true;
 		if (threaded)
 			pthread_join(th, NULL);
 		else
 			deps_write_run(&dw);
 		deps_install(out_dir, dw.tmp, keep);
-	} else if (out_dir && vouch && !vouch(ctx)) {
+	} else if (out_dir && vouch && !vouch(ctx, NULL)) {
 		deps_forget(out_dir);
 	}
 	if (d)

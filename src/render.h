@@ -50,6 +50,12 @@ size_t render_site(struct site *s, const struct render_opts *o);
  * are removed; vouch runs on the caller's thread while the record is written. NULL out_dir: writes
  * nothing and calls nothing (deps_forget() is the caller's). */
 struct render_deps;
-void render_deps_finish(struct render_deps *d, const char *out_dir, bool (*vouch)(void *), void *ctx);
+void render_deps_finish(struct render_deps *d, const char *out_dir, bool (*vouch)(void *ctx, struct render_deps *d),
+                        void *ctx);
+/* The stamp (file_version) this build found out_dir's file rel with, when a unit it left as the
+ * last build wrote it (deps_unchanged) wrote rel; else NULL. A state_known_stamp (state.h) for
+ * vouch(), which gets d (NULL when there is none): the files are the ones it found, as the commit
+ * writes no file of such a unit. */
+const int64_t *render_deps_stamp(void *d, const char *rel);
 
 #endif

@@ -579,7 +579,7 @@ bool state_inputs(const char *site_dir, const char *out_dir, const char *theme_d
 
 /* The stamp of out_dir: every file its list names, by name, size, times and inode, and the
  * list itself. False when it has no readable list or a listed file is not there. */
-static bool stamp(const char *out_dir, struct state_digest *d)
+static bool stamp(const char *out_dir, struct state_digest *d, state_known_stamp known, void *known_ctx)
 {
 	struct vec names;
 	if (!output_list(out_dir, &names))
@@ -592,15 +592,19 @@ static bool stamp(const char *out_dir, struct state_digest *d)
 	bool ok = fd >= 0;
 	for (size_t i = 0; i <= names.n && ok; i++) {
 		struct stat st;
-		if (fstatat(fd, i < names.n ? names.v[i] : ".vade-output", &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-		    !S_ISREG(st.st_mode)) {
+		const int64_t *k = known && i < names.n ? known(known_ctx, names.v[i]) : NULL;
+		int64_t f[FILE_VERSION];
+		if (k) {
+			memcpy(f, k, sizeof f);
+		} else if (fstatat(fd, i < names.n ? names.v[i] : ".vade-output", &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		           !S_ISREG(st.st_mode)) {
 			ok = false;
+			break;
 		} else {
-			int64_t f[FILE_VERSION];
 			file_version(&st, f);
-			fold_str(h, i < names.n ? names.v[i] : "");
-			fold(h, f, sizeof f);
 		}
+		fold_str(h, i < names.n ? names.v[i] : "");
+		fold(h, f, sizeof f);
 	}
 	if (fd >= 0)
 		close(fd);
@@ -730,17 +734,18 @@ void state_rec_free(struct state_rec *r)
 bool state_fresh(const char *out_dir, const struct state_rec *r, const struct state_digest *inputs)
 {
 	struct state_digest now;
-	return r->has_inputs && r->inputs.lo == inputs->lo && r->inputs.hi == inputs->hi && stamp(out_dir, &now) &&
+	return r->has_inputs && r->inputs.lo == inputs->lo && r->inputs.hi == inputs->hi && stamp(out_dir, &now, NULL, NULL) &&
 	       now.lo == r->stamp.lo && now.hi == r->stamp.hi;
 }
 
 void state_record(const char *out_dir, const struct state_digest *inputs, const char *theme_dir, size_t pages,
-                  size_t nlangs, const struct diag_kept *said, size_t nsaid)
+                  size_t nlangs, const struct diag_kept *said, size_t nsaid, state_known_stamp known,
+                  void *known_ctx)
 {
 	char *path = record_path(out_dir);
 	struct state_digest now;
 	/* A theme folder whose name holds a line break is not recorded (nor is anything then). */
-	if (path && stamp(out_dir, &now) && !(theme_dir && strchr(theme_dir, '\n'))) {
+	if (path && stamp(out_dir, &now, known, known_ctx) && !(theme_dir && strchr(theme_dir, '\n'))) {
 		struct buf w = BUF_INIT;
 		for (size_t i = 0; i < nsaid && w.len <= STATE_SAID_MAX; i++) {
 			buf_addf(&w, "said %d %d", said[i].line, said[i].col);

@@ -469,9 +469,7 @@ static int cmp_key_at(const void *a, const void *b)
 	return strcmp(((const struct key_at *)a)->key, ((const struct key_at *)b)->key);
 }
 
-/* The kids of a mapping or list are gathered in a vec and carved out once, at their number
- * (doubling inside the chunks left a third of a front matter's lists unused). A mapping of
- * YML_INDEX_MIN keys or more gets, after its kids, its keys' indices in key order (yml_get). */
+/* Writes after map's kids (room made for them) its keys' indices in key order (yml_get). */
 static void index_keys(struct yml_node *map)
 {
 	size_t pairs = map->n / 2;
@@ -486,6 +484,9 @@ static void index_keys(struct yml_node *map)
 	map->style = YML_MAP_INDEXED;
 }
 
+/* The kids of a mapping or list are gathered in a vec and carved out once, at their number
+ * (doubling inside the chunks left a third of a front matter's lists unused). A mapping of
+ * YML_INDEX_MIN keys or more gets, after its kids, its keys' indices in key order (yml_get). */
 static void set_kids(struct ctx *c, struct yml_node *parent, const struct vec *kids)
 {
 	parent->n = kids->n;
@@ -762,9 +763,9 @@ static void compact(struct yml_doc *doc)
 
 /* {======= images: a parsed doc as bytes that hold no address (docfacts.h keeps them)
  *
- * A u64, the bytes its nodes take in memory (0: an empty document); then each node in preorder: varints (LEB128) for its kind and plain flag, tag, style, indent, line,
- * column, end line and end column; then a scalar's length and text, or a list's number of kids
- * and the kids. A node reached twice (an alias, a merge key) is written each time: the tree comes
+ * A u64, the bytes its nodes take in memory (0: an empty document); then each node in preorder:
+ * varints (LEB128) for its kind and plain flag, tag, style, indent, line, column, end line and end
+ * column; then a scalar's length and text, or a list's number of kids and the kids. A node reached twice (an alias, a merge key) is written each time: the tree comes
  * back expanded, as templates see it. A mapping's index (YML_MAP_INDEXED) is made again. Made
  * again, an image is checked at every step: a damaged one is no tree, never a wild read. */
 
@@ -875,6 +876,8 @@ static struct yml_node *image_get(struct image_rd *r, int depth)
 	n.kind = (enum yml_kind)(head & 3);
 	n.plain = head & 4;
 	n.tag = tag, n.style = style, n.indent = indent;
+	if (n.kind == YML_SCALAR && style > YML_STYLE_BLOCK_INDENTED)
+		return NULL;
 	struct yml_node *node = yml_alloc(r->doc, sizeof *node);
 	if (n.kind == YML_SCALAR) {
 		n.len = (size_t)len;
@@ -886,8 +889,8 @@ static struct yml_node *image_get(struct image_rd *r, int depth)
 	}
 	size_t pairs = n.kind == YML_MAP ? (size_t)len / 2 : 0;
 	bool indexed = n.kind == YML_MAP && style == YML_MAP_INDEXED;
-	if ((n.kind == YML_MAP && len % 2) || (indexed && (pairs < YML_INDEX_MIN || pairs > UINT32_MAX)) ||
-	    (n.kind == YML_SEQ && style))
+	if ((n.kind == YML_MAP && (len % 2 || style > YML_MAP_INDEXED)) ||
+	    (indexed && (pairs < YML_INDEX_MIN || pairs > UINT32_MAX)) || (n.kind == YML_SEQ && style))
 		return NULL;
 	n.n = (size_t)len;
 	n.kids = n.n ? yml_alloc(r->doc, n.n * sizeof *n.kids + (indexed ? pairs * sizeof(uint32_t) : 0)) : NULL;
@@ -912,6 +915,11 @@ struct yml_doc *yml_from_image(const char *path, const void *img, size_t len)
 		return NULL;
 	}
 	struct image_rd r = {(const unsigned char *)img + 8, (const unsigned char *)img + len, doc};
+	for (const unsigned char *z = r.p; !mem && z < r.end; z++)
+		if (*z) { /* an empty document's image is its head, and padding */
+			yml_free(doc);
+			return NULL;
+		}
 	if (mem) {
 		doc->mem = xmalloc(sizeof *doc->mem + (size_t)mem);
 		*doc->mem = (struct yml_chunk){.cap = (size_t)mem};

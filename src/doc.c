@@ -159,6 +159,15 @@ static bool foreign_front_matter(const char *src, const char *text, size_t len, 
 	return true;
 }
 
+/* A front matter whose "---" is on line open_line, after blank lines: read as Hugo reads it, said
+ * at every load, from the file or from the record (helper-109: said at the first build alone). */
+static void after_blank_lines(const char *src, int open_line)
+{
+	diag_warn(src, open_line, 1, "front matter after %d blank line%s, read as Hugo reads it: take %s out "
+	          "(or, for a thematic break and a heading, put a blank line after the '---')", open_line - 1,
+	          open_line == 2 ? "" : "s", open_line == 2 ? "it" : "them");
+}
+
 /* The facts of a page file's text (docfacts.h): its front matter (f->fm points into text), where
  * the body starts, the digests. False after reporting a front matter that is never closed, or one
  * written in TOML or JSON. The front matter's lines are "---", with spaces or tabs after them or
@@ -187,9 +196,7 @@ static bool text_facts(const char *src, const char *text, size_t len, struct doc
 		}
 		/* (never closed after blank lines: a thematic break, "\n---\n\nIntro.", as it was) */
 		if (body && open_line > 1) /* what a rule and a heading were ("\n---\nNote: x\n---"): said, not lost */
-			diag_warn(src, open_line, 1, "front matter after %d blank line%s, read as Hugo reads it: take %s out "
-			          "(or, for a thematic break and a heading, put a blank line after the '---')", open_line - 1,
-			          open_line == 2 ? "" : "s", open_line == 2 ? "it" : "them");
+			after_blank_lines(src, open_line);
 		if (body) {
 			f->fm = text + fl;
 			f->fm_len = end - fl;
@@ -299,6 +306,9 @@ struct doc *doc_load(struct site *s, const char *src, const struct stat *seen, c
 			return NULL;
 		}
 	}
+	/* what text_facts() said reading the file, said again (the record keeps where the "---" was) */
+	if (known && f.fm && fm_line0(f.fm, f.fm_len, f.body_line) > 2)
+		after_blank_lines(src, fm_line0(f.fm, f.fm_len, f.body_line) - 1);
 	struct doc *d = xcalloc(1, sizeof *d);
 	d->src = xstrdup(src);
 	d->outputs = OUT_HTML;

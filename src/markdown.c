@@ -1264,17 +1264,26 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
  *     "[words]{.smallcaps}": a '{', then '.', '#' or a key and '=', to a '}'.
  * An opener glued to a word is none ("10%%", R's "x[[1]]"). Each is looked for in one pass; an opener
  * looks at most 200 bytes on for its closer (the comment's, found once for all), so a text of many
- * openers stays linear. Returns how many n holds, the first's place in the literal (*at, *len) and
- * what it is (*what). */
-static size_t foreign_inline(cmark_node *n, size_t *at, size_t *len, const char **what)
+ * openers stays linear. Fills, for each kind, how many n holds and the first's place in the literal. */
+enum foreign_inline_kind { FI_COMMENT, FI_WIKI_LINK, FI_WIKI_EMBED, FI_ATTRIBUTES, FI_KINDS };
+static const char *const foreign_inline_what[FI_KINDS] = {
+	"an Obsidian comment: its text is published; leave it out, or hide it in an HTML comment, <!-- -->",
+	"a wiki link, Obsidian's or a wiki's: write a link, [text](page.md)",
+	"a wiki embed, Obsidian's: write an image, ![text](file.png)",
+	"attributes, Pandoc's: they are shown; leave them out"};
+struct foreign_found {
+	size_t count, at, len;
+};
+static void foreign_inline(cmark_node *n, struct foreign_found found[FI_KINDS])
 {
 	const char *lit = cmark_node_get_literal(n);
-	size_t ll = strlen(lit), count = 0;
+	size_t ll = strlen(lit);
 	cmark_node *pv = cmark_node_previous(n);
 	bool after_link = pv && (cmark_node_get_type(pv) == CMARK_NODE_LINK || cmark_node_get_type(pv) == CMARK_NODE_IMAGE);
 	const char *close = NULL; /* the next "%%" after an opener, found once */
 	for (size_t i = 0; i < ll; i++) {
-		const char *p = lit + i, *q = NULL, *w = NULL;
+		const char *p = lit + i, *q = NULL;
+		int w = -1; /* the kind found at p */
 		size_t k = 0, room = ll - i;
 		bool glued = i && (isalnum((unsigned char)p[-1]) || p[-1] == ')' || p[-1] == ']');
 		if (p[0] == '%' && p[1] == '%' && !(i && isalnum((unsigned char)p[-1]))) {
@@ -1284,7 +1293,7 @@ static size_t foreign_inline(cmark_node *n, size_t *at, size_t *len, const char 
 			for (cmark_node *x = cmark_node_next(n); x && !close && !later; x = cmark_node_next(x))
 				later = cmark_node_get_type(x) == CMARK_NODE_TEXT && strstr(cmark_node_get_literal(x), "%%");
 			if (close || later) {
-				w = "an Obsidian comment: its text is published; leave it out, or hide it in an HTML comment, <!-- -->";
+				w = FI_COMMENT;
 				k = close ? (size_t)(close + 2 - p) : room;
 				if (!close)
 					room = k; /* the rest of the text is the comment's */
@@ -1303,8 +1312,7 @@ static size_t foreign_inline(cmark_node *n, size_t *at, size_t *len, const char 
 			                cmark_node_get_type(nx) == CMARK_NODE_TEXT &&
 			                (strstr(cmark_node_get_literal(nx), " = ") || cmark_node_get_literal(nx)[0] == '['));
 			if (q && in && !toml && !memchr(p + 2, '[', in) && !memchr(p + 2, ']', in) && p[2] != ' ') {
-				w = embed ? "a wiki embed, Obsidian's: write an image, ![text](file.png)"
-				          : "a wiki link, Obsidian's or a wiki's: write a link, [text](page.md)";
+				w = embed ? FI_WIKI_EMBED : FI_WIKI_LINK;
 				p -= embed;
 				k = in + 4 + embed;
 			}
@@ -1313,83 +1321,102 @@ static size_t foreign_inline(cmark_node *n, size_t *at, size_t *len, const char 
 			bool attr = ((p[1] == '.' || p[1] == '#') && isalpha((unsigned char)p[2])) || (wl && p[1 + wl] == '=');
 			q = attr ? memchr(p, '}', room < 201 ? room : 201) : NULL;
 			if (q && !memchr(p + 1, '{', (size_t)(q - p - 1))) {
-				w = "attributes, Pandoc's: they are shown; leave them out";
+				w = FI_ATTRIBUTES;
 				k = (size_t)(q + 1 - p);
 			}
 		}
-		if (!w)
+		if (w < 0)
 			continue;
-		if (!count++)
-			*at = (size_t)(p - lit), *len = k, *what = w;
+		if (!found[w].count++)
+			found[w].at = (size_t)(p - lit), found[w].len = k;
 		i = (size_t)(p - lit) + k - 1; /* on after it */
 	}
-	return count;
 }
 
-/* Other generators' inline syntax in a text's prose (foreign_inline): a warning at the first, counting
- * the rest (helper-105: "%% note %%" was published, "[[Page]]" shown as written). One whose opener is
- * not in the file where the text stands was written otherwise: escaped ("\[\[Page\]\]"), or as
- * character references, and is text (helper-106). */
+/* Other generators' inline syntax in a text's prose (foreign_inline): a warning at the first of each
+ * kind, counting the rest of that kind, the kinds in the order they first come (helper-105: "%% note
+ * %%" was published, "[[Page]]" shown as written). One whose opener is not in the file where the
+ * text stands was written otherwise: escaped ("\[\[Page\]\]"), or as character references, and is
+ * text (helper-106). */
 static void foreign_inlines(const struct md_opts *o, struct src_lines *sl, const struct vec *texts)
 {
-	cmark_node *first = NULL;
-	size_t more = 0, at = 0, len = 0;
-	const char *what = NULL;
-	int fl = 0, fc = 0;
+	struct {
+		cmark_node *first;
+		size_t more, at, len;
+		int fl, fc;
+	} st[FI_KINDS] = {{0}};
+	int order[FI_KINDS], norder = 0;
 	for (size_t i = 0; i < texts->n; i++) {
-		size_t a = 0, l = 0;
-		const char *w = NULL;
-		size_t k = foreign_inline(texts->v[i], &a, &l, &w);
-		if (!k || first) {
-			more += k;
-			continue;
+		struct foreign_found found[FI_KINDS] = {{0}};
+		foreign_inline(texts->v[i], found);
+		for (int kd = 0; kd < FI_KINDS; kd++) {
+			size_t k = found[kd].count, a = found[kd].at, l = found[kd].len;
+			if (!k || st[kd].first) {
+				st[kd].more += k;
+				continue;
+			}
+			const char *lit = cmark_node_get_literal(texts->v[i]);
+			/* looked for in the file as written: its opener and what follows, up to what smart
+			 * punctuation, a character reference or an escape writes otherwise */
+			size_t nl = 2;
+			while (nl < l && nl < 40 && !strchr("'\"-.&\\`\n", lit[a + nl]) && (unsigned char)lit[a + nl] != 0xe2)
+				nl++;
+			size_t nth = 0; /* which of its text's occurrences it is */
+			for (const char *q = lit; (q = memmem(q, (size_t)(lit + a + nl - 1 - q), lit + a, nl)) && q < lit + a; q++)
+				nth++;
+			int fl, fc;
+			if (!node_place(o, sl, texts->v[i], lit + a, nl, nth, &fl, &fc))
+				continue;
+			st[kd].first = texts->v[i], st[kd].more = k - 1, st[kd].at = a, st[kd].len = l;
+			st[kd].fl = fl, st[kd].fc = fc;
+			order[norder++] = kd;
 		}
-		const char *lit = cmark_node_get_literal(texts->v[i]);
-		/* looked for in the file as written: its opener and what follows, up to what smart punctuation,
-		 * a character reference or an escape writes otherwise */
-		size_t nl = 2;
-		while (nl < l && nl < 40 && !strchr("'\"-.&\\`\n", lit[a + nl]) && (unsigned char)lit[a + nl] != 0xe2)
-			nl++;
-		size_t nth = 0; /* which of its text's occurrences it is */
-		for (const char *q = lit; (q = memmem(q, (size_t)(lit + a + nl - 1 - q), lit + a, nl)) && q < lit + a; q++)
-			nth++;
-		if (!node_place(o, sl, texts->v[i], lit + a, nl, nth, &fl, &fc))
-			continue;
-		first = texts->v[i], more = k - 1, at = a, len = l, what = w;
 	}
-	if (!first)
-		return;
-	const char *lit = cmark_node_get_literal(first);
-	char *rest = more_in_text(more);
-	diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s%s' is no syntax vade reads%s: %s",
-	          (int)text_head(lit + at, len > 60 ? 60 : len), lit + at, len > 60 ? "..." : "", rest, what);
-	free(rest);
+	for (int j = 0; j < norder; j++) {
+		int kd = order[j];
+		const char *lit = cmark_node_get_literal(st[kd].first);
+		size_t at = st[kd].at, len = st[kd].len;
+		char *rest = more_in_text(st[kd].more);
+		diag_warn(o->src ? o->src : "content", st[kd].fl, st[kd].fc, "'%.*s%s' is no syntax vade reads%s: %s",
+		          (int)text_head(lit + at, len > 60 ? 60 : len), lit + at, len > 60 ? "..." : "", rest,
+		          foreign_inline_what[kd]);
+		free(rest);
+	}
 }
 
 /* Other generators' block syntax in paragraphs (foreign_block), published as text without a word
- * (helper-99): a warning at the first of a text, counting the rest. */
+ * (helper-99): a warning at the first of each kind (what foreign_block() names it), counting the
+ * rest of that kind. */
 static void foreign_blocks(const struct md_opts *o, struct src_lines *sl, const struct vec *paras)
 {
-	const char *what = NULL;
-	cmark_node *first = NULL, *at;
-	size_t more = 0;
+	enum { KINDS = 16 }; /* more than foreign_block() names */
+	struct {
+		const char *what;
+		cmark_node *first;
+		size_t more;
+	} st[KINDS];
+	size_t nk = 0;
 	for (size_t i = 0; i < paras->n; i++) {
+		cmark_node *at;
 		const char *w = foreign_block(paras->v[i], &at);
-		if (w && first)
-			more++;
-		else if (w)
-			first = at, what = w;
+		size_t k = 0;
+		while (w && k < nk && st[k].what != w)
+			k++;
+		if (w && k < nk)
+			st[k].more++;
+		else if (w && nk < KINDS)
+			st[nk].what = w, st[nk].first = at, st[nk++].more = 0;
 	}
-	if (!first)
-		return;
-	int fl, fc;
-	const char *lit = cmark_node_get_literal(first);
-	node_place(o, sl, first, lit, strcspn(lit, " "), 0, &fl, &fc);
-	char *rest = more_in_text(more);
-	diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s%s' (%s) is no syntax vade reads: it is published as "
-	          "text%s; leave it out, or write what it does in Markdown", text_head(lit, 40),
-	          lit, strlen(lit) > 40 ? "..." : "", what, rest);
-	free(rest);
+	for (size_t k = 0; k < nk; k++) {
+		int fl, fc;
+		const char *lit = cmark_node_get_literal(st[k].first);
+		node_place(o, sl, st[k].first, lit, strcspn(lit, " "), 0, &fl, &fc);
+		char *rest = more_in_text(st[k].more);
+		diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s%s' (%s) is no syntax vade reads: it is published as "
+		          "text%s; leave it out, or write what it does in Markdown", text_head(lit, 40),
+		          lit, strlen(lit) > 40 ? "..." : "", st[k].what, rest);
+		free(rest);
+	}
 }
 
 /* A heading's attribute list as Pandoc, kramdown, Hugo and MkDocs read it ("## Setup {#setup}",
@@ -1419,16 +1446,20 @@ static void heading_attributes(const struct md_opts *o, cmark_node *h)
 	          (int)(lit + n - open), open);
 }
 
-/* The other generators' syntax in a text's prose (not in code): a warning at the first, counting
- * the rest. Nodes: its text nodes with a '{', and raw HTML right after a text ending in "{{" (a
- * shortcode written without a space, "{{<figure src=x>}}", which cmark-gfm reads as "{{", an HTML
- * tag it then leaves out, and "}}": helper-97). */
+/* The other generators' syntax in a text's prose (not in code): a warning at the first of each kind
+ * (a shortcode, an action, a Liquid tag), counting the rest of that kind. Nodes: its text nodes with
+ * a '{', and raw HTML right after a text ending in "{{" (a shortcode written without a space,
+ * "{{<figure src=x>}}", which cmark-gfm reads as "{{", an HTML tag it then leaves out, and "}}":
+ * helper-97). */
 static void foreign_syntax(const struct md_opts *o, struct src_lines *sl, const struct vec *nodes)
 {
-	cmark_node *first = NULL;
-	char name[41];
-	enum foreign_syntax kind = FS_SHORTCODE;
-	size_t more = 0, nth = 0;
+	enum { KINDS = FS_LIQUID + 1 };
+	struct {
+		cmark_node *first;
+		char name[41];
+		size_t more, nth; /* nth: which of its text's openers the first is */
+	} st[KINDS] = {{0}};
+	int order[KINDS], norder = 0;
 	for (size_t i = 0; i < nodes->n; i++) {
 		cmark_node *n = nodes->v[i];
 		const char *lit = cmark_node_get_literal(n);
@@ -1438,34 +1469,39 @@ static void foreign_syntax(const struct md_opts *o, struct src_lines *sl, const 
 			size_t w = lit[0] == '<' ? strspn(lit + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") : 0;
 			if (w == 0 || w > 40)
 				continue;
-			memcpy(nm, lit + 1, w);
-			nm[w] = '\0';
-			if (first)
-				more++;
-			else
-				first = n, kind = FS_SHORTCODE, memcpy(name, nm, sizeof name);
+			if (st[FS_SHORTCODE].first) {
+				st[FS_SHORTCODE].more++;
+				continue;
+			}
+			st[FS_SHORTCODE].first = n;
+			memcpy(st[FS_SHORTCODE].name, lit + 1, w);
+			st[FS_SHORTCODE].name[w] = '\0';
+			order[norder++] = FS_SHORTCODE;
 			continue;
 		}
 		for (const char *p = lit; (p = foreign_syntax_in(p, &k, nm)); p += 2) {
-			if (first) {
-				more++;
+			if (st[k].first) {
+				st[k].more++;
 				continue;
 			}
-			first = n, kind = k;
-			memcpy(name, nm, sizeof name);
+			st[k].first = n;
+			memcpy(st[k].name, nm, sizeof nm);
+			order[norder++] = (int)k;
 			/* which of the text's openers it is: "Dear {{ name }}, see {{ .Title }}" warns at the second */
 			for (const char *q = lit; (q = strstr(q, k == FS_LIQUID ? "{%" : "{{")) && q < p; q += 2)
-				nth++;
+				st[k].nth++;
 		}
 	}
-	if (!first)
-		return;
-	int fl, fc;
-	node_place(o, sl, first, kind == FS_LIQUID ? "{%" : "{{", 2, nth, &fl, &fc); /* the opener's place */
-	char *rest = more_in_text(more);
-	diag_warn(o->src ? o->src : "content", fl, fc, "%s ('%s') is not read by vade: it is published as text%s; write "
-	          "it in Markdown (an image, a link) or in a template, or put it in code", foreign_what[kind], name, rest);
-	free(rest);
+	for (int j = 0; j < norder; j++) {
+		int k = order[j], fl, fc;
+		/* the opener's place */
+		node_place(o, sl, st[k].first, k == FS_LIQUID ? "{%" : "{{", 2, st[k].nth, &fl, &fc);
+		char *rest = more_in_text(st[k].more);
+		diag_warn(o->src ? o->src : "content", fl, fc, "%s ('%s') is not read by vade: it is published as text%s; "
+		          "write it in Markdown (an image, a link) or in a template, or put it in code", foreign_what[k],
+		          st[k].name, rest);
+		free(rest);
+	}
 }
 
 char *markdown_foreign_syntax(const char *s)

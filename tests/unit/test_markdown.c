@@ -504,7 +504,8 @@ int main(void)
 	}
 
 	/* Hugo's shortcodes, template actions and Liquid tags in prose are published as text: one warning a
-	 * text, at the first; none in code, for closers, or for a bare "{{x}}" (a placeholder as likely) */
+	 * kind in a text, at its first; none in code, for closers, or for a bare "{{x}}" (a placeholder as
+	 * likely) */
 	{
 		static const struct {
 			const char *text;
@@ -531,14 +532,17 @@ int main(void)
 		    {"See {{ \"/docs/x\" | relative_url }}.\n", 1},
 		    {"Note {{/* hidden */}} here.\n", 1},
 		    {"The {{ template }} and {{ end of story }} and {{ if }}.\n", 0},
-		    /* Pandoc's fenced divs and MDX's import and export lines: one warning a text (helper-99) */
-		    {"import Tabs from '@theme/Tabs';\nexport const meta = {a: 1};\n\n::: note\nA note.\n:::\n", 1},
+		    /* Pandoc's fenced divs and MDX's import and export lines: one warning a kind (helper-99); the
+		     * export is on the import's paragraph */
+		    {"import Tabs from '@theme/Tabs';\nexport const meta = {a: 1};\n\n::: note\nA note.\n:::\n", 2},
 		    {"import of goods from \"abroad\" is taxed.\n\nexport default settings.\n\nThe ratio ::: here.\n", 0},
 		    {"_\n\nexport\n\nimport\n\n::\n", 0}, /* (found by fuzzing: read past a short first line) */
 		    /* helper-102: MkDocs's and Docusaurus's admonitions, a kramdown list after a paragraph, an import
 		     * over lines, a default export; prose with colons, bangs or braces is none */
-		    {"!!! note \"Title\"\n    Body.\n\n:::tip[Hint]\nx\n:::\n\nText\n{: .class}\n", 1},
-		    {"import {\n  A,\n  B\n} from \"x\";\n\nexport default function Layout({children}) {}\n", 1},
+		    {"!!! note \"Title\"\n    Body.\n\n:::tip[Hint]\nx\n:::\n\nText\n{: .class}\n", 3},
+		    {"import {\n  A,\n  B\n} from \"x\";\n\nexport default function Layout({children}) {}\n", 2},
+		    {"::: note\nx\n:::\n\n::: tip\ny\n:::\n", 1}, /* one kind twice: one warning, "and 1 more" */
+		    {"A {{< figure >}}, {% include x %} and {{< y >}}.\n", 2},
 		    {"::: is a weird token.\n\nA ratio ::: b. Wow!!! nice.\n\nPara\n{: not one\n", 0},
 		    /* a <br> is a line break; one in a table's cell is left out (a warning) */
 		    {"One<br>two<BR />three\n", 0},

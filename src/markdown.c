@@ -1264,7 +1264,8 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
  *     "[words]{.smallcaps}": a '{', then '.', '#' or a key and '=', to a '}'.
  * An opener glued to a word is none ("10%%", R's "x[[1]]"). Each is looked for in one pass; an opener
  * looks at most 200 bytes on for its closer (the comment's, found once for all), so a text of many
- * openers stays linear. Fills, for each kind, how many n holds and the first's place in the literal. */
+ * openers stays linear. Fills, for each kind, how many n holds from byte from on and the first's place
+ * in the literal. */
 enum foreign_inline_kind { FI_COMMENT, FI_WIKI_LINK, FI_WIKI_EMBED, FI_ATTRIBUTES, FI_KINDS };
 static const char *const foreign_inline_what[FI_KINDS] = {
 	"an Obsidian comment: its text is published; leave it out, or hide it in an HTML comment, <!-- -->",
@@ -1274,14 +1275,15 @@ static const char *const foreign_inline_what[FI_KINDS] = {
 struct foreign_found {
 	size_t count, at, len;
 };
-static void foreign_inline(cmark_node *n, struct foreign_found found[FI_KINDS])
+static void foreign_inline(cmark_node *n, size_t from, struct foreign_found found[FI_KINDS])
 {
 	const char *lit = cmark_node_get_literal(n);
 	size_t ll = strlen(lit);
 	cmark_node *pv = cmark_node_previous(n);
 	bool after_link = pv && (cmark_node_get_type(pv) == CMARK_NODE_LINK || cmark_node_get_type(pv) == CMARK_NODE_IMAGE);
 	const char *close = NULL; /* the next "%%" after an opener, found once */
-	for (size_t i = 0; i < ll; i++) {
+	memset(found, 0, FI_KINDS * sizeof *found);
+	for (size_t i = from; i < ll; i++) {
 		const char *p = lit + i, *q = NULL;
 		int w = -1; /* the kind found at p */
 		size_t k = 0, room = ll - i;
@@ -1333,6 +1335,21 @@ static void foreign_inline(cmark_node *n, struct foreign_found found[FI_KINDS])
 	}
 }
 
+/* The file place of the syntax at lit[a, a + l) of text node n, looked for in the file as written: its
+ * opener and what follows, up to what smart punctuation, a character reference or an escape writes
+ * otherwise. False when the file does not have it there (it was written otherwise: text). */
+static bool inline_place(const struct md_opts *o, struct src_lines *sl, cmark_node *n, const char *lit, size_t a,
+                         size_t l, int *fl, int *fc)
+{
+	size_t nl = 2;
+	while (nl < l && nl < 40 && !strchr("'\"-.&\\`\n", lit[a + nl]) && (unsigned char)lit[a + nl] != 0xe2)
+		nl++;
+	size_t nth = 0; /* which of its text's occurrences it is */
+	for (const char *q = lit; (q = memmem(q, (size_t)(lit + a + nl - 1 - q), lit + a, nl)) && q < lit + a; q++)
+		nth++;
+	return node_place(o, sl, n, lit + a, nl, nth, fl, fc);
+}
+
 /* Other generators' inline syntax in a text's prose (foreign_inline): a warning at the first of each
  * kind, counting the rest of that kind, the kinds in the order they first come (helper-105: "%% note
  * %%" was published, "[[Page]]" shown as written). One whose opener is not in the file where the
@@ -1347,8 +1364,8 @@ static void foreign_inlines(const struct md_opts *o, struct src_lines *sl, const
 	} st[FI_KINDS] = {{0}};
 	int order[FI_KINDS], norder = 0;
 	for (size_t i = 0; i < texts->n; i++) {
-		struct foreign_found found[FI_KINDS] = {{0}};
-		foreign_inline(texts->v[i], found);
+		struct foreign_found found[FI_KINDS], later[FI_KINDS];
+		foreign_inline(texts->v[i], 0, found);
 		for (int kd = 0; kd < FI_KINDS; kd++) {
 			size_t k = found[kd].count, a = found[kd].at, l = found[kd].len;
 			if (!k || st[kd].first) {
@@ -1356,16 +1373,17 @@ static void foreign_inlines(const struct md_opts *o, struct src_lines *sl, const
 				continue;
 			}
 			const char *lit = cmark_node_get_literal(texts->v[i]);
-			/* looked for in the file as written: its opener and what follows, up to what smart
-			 * punctuation, a character reference or an escape writes otherwise */
-			size_t nl = 2;
-			while (nl < l && nl < 40 && !strchr("'\"-.&\\`\n", lit[a + nl]) && (unsigned char)lit[a + nl] != 0xe2)
-				nl++;
-			size_t nth = 0; /* which of its text's occurrences it is */
-			for (const char *q = lit; (q = memmem(q, (size_t)(lit + a + nl - 1 - q), lit + a, nl)) && q < lit + a; q++)
-				nth++;
 			int fl, fc;
-			if (!node_place(o, sl, texts->v[i], lit + a, nl, nth, &fl, &fc))
+			bool placed = false;
+			/* one written otherwise (escaped) is text: the next of its kind in the text is tried, up to
+			 * a few (helper-110: "\%\% a \%\% and %% b %%" said nothing of the comment after) */
+			for (int tries = 0; k && tries <= 16 && !placed; tries++) {
+				if (!(placed = inline_place(o, sl, texts->v[i], lit, a, l, &fl, &fc))) {
+					foreign_inline(texts->v[i], a + 1, later);
+					k = later[kd].count, a = later[kd].at, l = later[kd].len;
+				}
+			}
+			if (!placed)
 				continue;
 			st[kd].first = texts->v[i], st[kd].more = k - 1, st[kd].at = a, st[kd].len = l;
 			st[kd].fl = fl, st[kd].fc = fc;

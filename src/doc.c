@@ -306,9 +306,10 @@ struct doc *doc_load(struct site *s, const char *src, const struct stat *seen, c
 			return NULL;
 		}
 	}
+	int line0 = f.fm ? fm_line0(f.fm, f.fm_len, f.body_line) : 0; /* the front matter's first line */
 	/* what text_facts() said reading the file, said again (the record keeps where the "---" was) */
-	if (known && f.fm && fm_line0(f.fm, f.fm_len, f.body_line) > 2)
-		after_blank_lines(src, fm_line0(f.fm, f.fm_len, f.body_line) - 1);
+	if (known && line0 > 2)
+		after_blank_lines(src, line0 - 1);
 	struct doc *d = xcalloc(1, sizeof *d);
 	d->src = xstrdup(src);
 	d->outputs = OUT_HTML;
@@ -323,7 +324,7 @@ struct doc *doc_load(struct site *s, const char *src, const struct stat *seen, c
 		 * then without a word, so it would again. */
 		if (known && f.fm_image)
 			d->fm_tree = yml_from_image(d->src, f.fm_image, f.fm_image_len);
-		if (!d->fm_tree && (d->fm_tree = yml_parse(d->src, f.fm, f.fm_len, fm_line0(f.fm, f.fm_len, f.body_line))) &&
+		if (!d->fm_tree && (d->fm_tree = yml_parse(d->src, f.fm, f.fm_len, line0)) &&
 		    docfacts_keeps_trees()) {
 			struct buf b = BUF_INIT;
 			if (yml_image(d->fm_tree, &b))

@@ -734,7 +734,8 @@ void state_rec_free(struct state_rec *r)
 bool state_fresh(const char *out_dir, const struct state_rec *r, const struct state_digest *inputs)
 {
 	struct state_digest now;
-	return r->has_inputs && r->inputs.lo == inputs->lo && r->inputs.hi == inputs->hi && stamp(out_dir, &now, NULL, NULL) &&
+	return r->has_inputs && r->inputs.lo == inputs->lo && r->inputs.hi == inputs->hi &&
+	       stamp(out_dir, &now, NULL, NULL) &&
 	       now.lo == r->stamp.lo && now.hi == r->stamp.hi;
 }
 

@@ -54,10 +54,16 @@ struct yml_chunk {
 	_Alignas(struct yml_node) unsigned char data[];
 };
 
+/* The bytes yml_alloc() takes for n bytes: what the nodes' fields need (pointers, sizes, ints);
+ * a text needs no more. */
+static size_t alloc_size(size_t n)
+{
+	return (n + _Alignof(struct yml_node) - 1) & ~(_Alignof(struct yml_node) - 1);
+}
+
 void *yml_alloc(struct yml_doc *doc, size_t n)
 {
-	/* what the nodes' fields need (pointers, sizes, ints); a text needs no more */
-	n = (n + _Alignof(struct yml_node) - 1) & ~(_Alignof(struct yml_node) - 1);
+	n = alloc_size(n);
 	struct yml_chunk *c = doc->mem;
 	if (!c || c->cap - c->used < n) {
 		/* the first is sized by yml_parse(); a data file's chunks grow to 64 KiB */
@@ -780,12 +786,6 @@ static void put_varint(struct buf *b, uint64_t v)
 		v >>= 7;
 	} while (v);
 	buf_add(b, t, n);
-}
-
-/* The bytes yml_alloc() takes for n bytes. */
-static size_t alloc_size(size_t n)
-{
-	return (n + _Alignof(struct yml_node) - 1) & ~(_Alignof(struct yml_node) - 1);
 }
 
 /* n's image appended to b; *mem grows by what its nodes take in memory. */

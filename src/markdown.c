@@ -1058,6 +1058,21 @@ static const char *foreign_syntax_in(const char *s, enum foreign_syntax *kind, c
 	return NULL;
 }
 
+/* Where cmark-gfm places node n in the file, its nearest block's place when it has none, with its line
+ * and column (*line, *col: 0 when none); SIZE_MAX when that is outside the file. */
+static size_t node_offset(struct src_lines *sl, cmark_node *n, int *line, int *col)
+{
+	int l = cmark_node_get_start_line(n), c = cmark_node_get_start_column(n);
+	for (cmark_node *b = n; !l && (b = cmark_node_parent(b));)
+		l = cmark_node_get_start_line(b), c = cmark_node_get_start_column(b);
+	size_t from = l > 0 ? src_offset(sl, l, c > 0 ? c : 1) : SIZE_MAX;
+	if (from == SIZE_MAX && l >= 1 && l <= sl->n && c >= 1) /* past its line's end: after a hard break written */
+		from = sl->off[l - 1] + (size_t)(c - 1) < sl->len ? sl->off[l - 1] + (size_t)(c - 1) : SIZE_MAX; /* "\",
+		       * cmark-gfm counts columns on from the line before (helper-102) */
+	*line = l, *col = c;
+	return from;
+}
+
 /* Where a warning about inline node n goes: the nth occurrence of needle (its nlen bytes) on n's
  * line from n's column (cmark-gfm places the node, not the syntax in it), else n's place, or its
  * nearest block's when it has none; in the file (diag_place). */
@@ -1065,13 +1080,8 @@ static bool node_place(const struct md_opts *o, struct src_lines *sl, cmark_node
                        size_t nth, int *fl, int *fc)
 {
 	bool found = false;
-	int l = cmark_node_get_start_line(n), c = cmark_node_get_start_column(n);
-	for (cmark_node *b = n; !l && (b = cmark_node_parent(b));)
-		l = cmark_node_get_start_line(b), c = cmark_node_get_start_column(b);
-	size_t from = l > 0 ? src_offset(sl, l, c > 0 ? c : 1) : SIZE_MAX;
-	if (from == SIZE_MAX && l >= 1 && l <= sl->n && c >= 1) /* past its line's end: after a hard break written */
-		from = sl->off[l - 1] + (size_t)(c - 1) < sl->len ? sl->off[l - 1] + (size_t)(c - 1) : SIZE_MAX; /* "\",
-		       * cmark-gfm counts columns on from the line before (helper-102); the search goes on below */
+	int l, c;
+	size_t from = node_offset(sl, n, &l, &c); /* past its line's end, the search goes on below */
 	const char *lit = cmark_node_get_type(n) == CMARK_NODE_HTML_INLINE ? cmark_node_get_literal(n) : NULL;
 	size_t ll = lit ? strcspn(lit, "\n") : 0;
 	if (lit && from != SIZE_MAX && (from + ll > sl->len || memcmp(sl->text + from, lit, ll))) {
@@ -1113,6 +1123,89 @@ static bool node_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 	}
 	diag_place(&o->at, l, c, fl, fc);
 	return found;
+}
+
+/* The length of the character reference at s ("&amp;", "&#91;", "&#x5B;"), 0 when none starts there
+ * (CommonMark 0.31, 2.5 "Entity and numeric character references"; whether a name is one is
+ * cmark-gfm's to know: align_text() takes one as written when the text has it so). */
+static size_t char_ref_len(const char *s, size_t n)
+{
+	size_t k = 1, d = 0;
+	if (n < 3 || s[0] != '&')
+		return 0;
+	if (s[1] == '#') {
+		bool hex = s[2] == 'x' || s[2] == 'X';
+		for (k = 2 + hex; k < n && d < (hex ? 6u : 7u) && (hex ? isxdigit((unsigned char)s[k]) : isdigit((unsigned char)s[k]));
+		     k++)
+			d++;
+	} else {
+		for (; k < n && k < 33 && isalnum((unsigned char)s[k]); k++)
+			d++;
+	}
+	return d && k < n && s[k] == ';' ? k + 1 : 0;
+}
+
+/* Aligns text literal lit (ll bytes) with the file f from offset s up to end: map[i] is where lit[i]
+ * is written as itself, SIZE_MAX where it is written otherwise: a backslash escape ("\[" for '['),
+ * a character reference ("&#91;"), smart punctuation (' " -- --- ... for the curled quotes, the
+ * dashes and the ellipsis cmark-gfm writes: CommonMark's smart option). False when the file there
+ * is not the text; each byte taken costs one of *budget, and none left is false. */
+static bool align_text(const char *f, size_t s, size_t end, const char *lit, size_t ll, size_t *map, size_t *budget)
+{
+	static const char punct[] = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"; /* CommonMark 2.4, what "\" escapes */
+	for (size_t i = 0, r; i < ll;) {
+		if (s >= end || !*budget)
+			return false;
+		--*budget;
+		unsigned char c = (unsigned char)f[s], x = (unsigned char)lit[i];
+		if (c == '\\' && s + 1 < end && f[s + 1] && strchr(punct, f[s + 1])) {
+			if (lit[i] != f[s + 1])
+				return false;
+			map[i++] = SIZE_MAX;
+			s += 2;
+		} else if (c == '&' && (r = char_ref_len(f + s, end - s)) && (ll - i < r || memcmp(lit + i, f + s, r))) {
+			s += r; /* one code point for it */
+			map[i++] = SIZE_MAX;
+			while (i < ll && ((unsigned char)lit[i] & 0xc0) == 0x80)
+				map[i++] = SIZE_MAX;
+		} else if (c == x) {
+			map[i++] = s++;
+		} else if (x == 0xe2 && ll - i >= 3 && (unsigned char)lit[i + 1] == 0x80) {
+			unsigned char y = (unsigned char)lit[i + 2];
+			size_t take = (y == 0x98 || y == 0x99) ? (c == '\'') : (y == 0x9c || y == 0x9d) ? (c == '"')
+			            : y == 0x93 ? 2 * (c == '-') : y == 0x94 ? 3 * (c == '-') : y == 0xa6 ? 3 * (c == '.') : 0;
+			if (!take || end - s < take || (take > 1 && memcmp(f + s, y == 0xa6 ? "..." : "---", take)))
+				return false;
+			map[i] = map[i + 1] = map[i + 2] = SIZE_MAX;
+			i += 3, s += take;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Where each byte of text node n's literal stands in the file (align_text()): a map of its strlen()
+ * entries (caller frees), or NULL when that cannot be told. cmark-gfm's place for a text is off on a
+ * lazy line, in a list item and after a hard break (node_place()), so the text is looked for at that
+ * place, then along the line it falls on and the next. */
+static size_t *text_map(struct src_lines *sl, cmark_node *n)
+{
+	const char *lit = cmark_node_get_literal(n);
+	size_t ll = strlen(lit), from = node_offset(sl, n, &(int){0}, &(int){0}), budget = 16 * ll + 65536;
+	if (from == SIZE_MAX || !ll)
+		return NULL;
+	size_t *map = xmalloc(ll * sizeof *map);
+	int l, c;
+	src_place(sl, from, &l, &c);
+	size_t lo = sl->off[l - 1], hi = l + 1 < sl->n ? sl->off[l + 1] : sl->len;
+	if (align_text(sl->text, from, hi, lit, ll, map, &budget))
+		return map;
+	for (size_t s = lo; s < hi && budget; s++)
+		if (s != from && align_text(sl->text, s, hi, lit, ll, map, &budget))
+			return map;
+	free(map);
+	return NULL;
 }
 
 /* Whether raw HTML is comments alone, blanks around them ("   <!-- note -->" in a list item): an
@@ -1264,30 +1357,51 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
  *     "[words]{.smallcaps}": a '{', then '.', '#' or a key and '=', to a '}'.
  * An opener glued to a word is none ("10%%", R's "x[[1]]"). Each is looked for in one pass; an opener
  * looks at most 200 bytes on for its closer (the comment's, found once for all), so a text of many
- * openers stays linear. Fills, for each kind, how many n holds from byte from on and the first's place
- * in the literal. */
+ * openers stays linear. An opener written otherwise in the file (map: text_map(), NULL when all is
+ * taken as written) is text: "\[\[Page]]", "&#37;&#37;", "\![[x.png]]" (a wiki link), "\[w\]{.sc}"
+ * (helper-110, helper-111). Fills, for each kind, how many n holds and the first's place in the
+ * literal. */
 enum foreign_inline_kind { FI_COMMENT, FI_WIKI_LINK, FI_WIKI_EMBED, FI_ATTRIBUTES, FI_KINDS };
 static const char *const foreign_inline_what[FI_KINDS] = {
 	"an Obsidian comment: its text is published; leave it out, or hide it in an HTML comment, <!-- -->",
 	"a wiki link, Obsidian's or a wiki's: write a link, [text](page.md)",
 	"a wiki embed, Obsidian's: write an image, ![text](file.png)",
 	"attributes, Pandoc's: they are shown; leave them out"};
+/* Whether s[0, n) ends in a file's extension that a wiki links or embeds ("diagram.png",
+ * "Guide.md"), which a TOML table's dotted name ("menus.main") does not. */
+static bool file_name(const char *s, size_t n)
+{
+	static const char *const ext[] = {"png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "bmp", "pdf", "md",
+	                                  "mp3", "mp4", "webm", "ogg", "wav", "m4a", "mov", "canvas", NULL};
+	const char *dot = NULL;
+	for (size_t i = 0; i < n; i++)
+		dot = s[i] == '.' ? s + i : dot;
+	for (int i = 0; dot && ext[i]; i++)
+		if ((size_t)(s + n - dot - 1) == strlen(ext[i]) && !strncasecmp(dot + 1, ext[i], strlen(ext[i])))
+			return true;
+	return false;
+}
+
 struct foreign_found {
 	size_t count, at, len;
 };
-static void foreign_inline(cmark_node *n, size_t from, struct foreign_found found[FI_KINDS])
+static void foreign_inline(cmark_node *n, const size_t *map, struct foreign_found found[FI_KINDS])
 {
+#define WRITTEN(k) (!map || map[k] != SIZE_MAX)
 	const char *lit = cmark_node_get_literal(n);
 	size_t ll = strlen(lit);
 	cmark_node *pv = cmark_node_previous(n);
 	bool after_link = pv && (cmark_node_get_type(pv) == CMARK_NODE_LINK || cmark_node_get_type(pv) == CMARK_NODE_IMAGE);
 	const char *close = NULL; /* the next "%%" after an opener, found once */
 	memset(found, 0, FI_KINDS * sizeof *found);
-	for (size_t i = from; i < ll; i++) {
+	for (size_t i = 0; i < ll; i++) {
 		const char *p = lit + i, *q = NULL;
 		int w = -1; /* the kind found at p */
 		size_t k = 0, room = ll - i;
 		bool glued = i && (isalnum((unsigned char)p[-1]) || p[-1] == ')' || p[-1] == ']');
+		if (((p[0] == '%' && p[1] == '%') || (p[0] == '[' && p[1] == '[')) ? !WRITTEN(i) || !WRITTEN(i + 1)
+		                                                                  : p[0] == '{' && !WRITTEN(i))
+			continue;
 		if (p[0] == '%' && p[1] == '%' && !(i && isalnum((unsigned char)p[-1]))) {
 			if (!close || close <= p + 1)
 				close = strstr(p + 2, "%%");
@@ -1301,11 +1415,11 @@ static void foreign_inline(cmark_node *n, size_t from, struct foreign_found foun
 					room = k; /* the rest of the text is the comment's */
 			}
 		} else if (p[0] == '[' && p[1] == '[' && (!glued || (i && p[-1] == '!'))) {
-			bool embed = i && p[-1] == '!';
+			bool embed = i && p[-1] == '!' && WRITTEN(i - 1);
 			q = memmem(p + 2, room - 2 < 200 ? room - 2 : 200, "]]", 2);
 			size_t in = q ? (size_t)(q - p - 2) : 0;
 			bool toml = q && !embed && ((memchr(p + 2, '.', in) && !memchr(p + 2, ' ', in) && !memchr(p + 2, '|', in) &&
-			                            !memchr(p + 2, '#', in)) || strchr("'\"([{", p[2]) ||
+			                            !memchr(p + 2, '#', in) && !file_name(p + 2, in)) || strchr("'\"([{", p[2]) ||
 			                            !strncmp(p + 2, "\u2018", 3) || !strncmp(p + 2, "\u2019", 3) ||
 			                            !strncmp(p + 2, "\u201c", 3));
 			/* nor a TOML table's header alone on its line, "key = value" or another header on the next */
@@ -1318,7 +1432,7 @@ static void foreign_inline(cmark_node *n, size_t from, struct foreign_found foun
 				p -= embed;
 				k = in + 4 + embed;
 			}
-		} else if (p[0] == '{' && ((i == 0 && after_link) || (i && p[-1] == ']'))) {
+		} else if (p[0] == '{' && ((i == 0 && after_link) || (i && p[-1] == ']' && WRITTEN(i - 1)))) {
 			size_t wl = strspn(p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
 			bool attr = ((p[1] == '.' || p[1] == '#') && isalpha((unsigned char)p[2])) || (wl && p[1 + wl] == '=');
 			q = attr ? memchr(p, '}', room < 201 ? room : 201) : NULL;
@@ -1333,28 +1447,14 @@ static void foreign_inline(cmark_node *n, size_t from, struct foreign_found foun
 			found[w].at = (size_t)(p - lit), found[w].len = k;
 		i = (size_t)(p - lit) + k - 1; /* on after it */
 	}
-}
-
-/* The file place of the syntax at lit[a, a + l) of text node n, looked for in the file as written: its
- * opener and what follows, up to what smart punctuation, a character reference or an escape writes
- * otherwise. False when the file does not have it there (it was written otherwise: text). */
-static bool inline_place(const struct md_opts *o, struct src_lines *sl, cmark_node *n, const char *lit, size_t a,
-                         size_t l, int *fl, int *fc)
-{
-	size_t nl = 2;
-	while (nl < l && nl < 40 && !strchr("'\"-.&\\`\n", lit[a + nl]) && (unsigned char)lit[a + nl] != 0xe2)
-		nl++;
-	size_t nth = 0; /* which of its text's occurrences it is */
-	for (const char *q = lit; (q = memmem(q, (size_t)(lit + a + nl - 1 - q), lit + a, nl)) && q < lit + a; q++)
-		nth++;
-	return node_place(o, sl, n, lit + a, nl, nth, fl, fc);
+#undef WRITTEN
 }
 
 /* Other generators' inline syntax in a text's prose (foreign_inline): a warning at the first of each
  * kind, counting the rest of that kind, the kinds in the order they first come (helper-105: "%% note
- * %%" was published, "[[Page]]" shown as written). One whose opener is not in the file where the
- * text stands was written otherwise: escaped ("\[\[Page\]\]"), or as character references, and is
- * text (helper-106). */
+ * %%" was published, "[[Page]]" shown as written). Where the file has a text's syntax, and whether
+ * it is written there as it reads or otherwise, its map tells (text_map); a text that cannot be
+ * mapped is taken as written, its warnings at the first occurrence of the opener on its line. */
 static void foreign_inlines(const struct md_opts *o, struct src_lines *sl, const struct vec *texts)
 {
 	struct {
@@ -1364,31 +1464,34 @@ static void foreign_inlines(const struct md_opts *o, struct src_lines *sl, const
 	} st[FI_KINDS] = {{0}};
 	int order[FI_KINDS], norder = 0;
 	for (size_t i = 0; i < texts->n; i++) {
-		struct foreign_found found[FI_KINDS], later[FI_KINDS];
-		foreign_inline(texts->v[i], 0, found);
+		struct foreign_found found[FI_KINDS];
+		foreign_inline(texts->v[i], NULL, found);
+		size_t *map = NULL, any = 0;
+		for (int kd = 0; kd < FI_KINDS; kd++)
+			any += found[kd].count;
+		if (any && (map = text_map(sl, texts->v[i])))
+			foreign_inline(texts->v[i], map, found);
 		for (int kd = 0; kd < FI_KINDS; kd++) {
-			size_t k = found[kd].count, a = found[kd].at, l = found[kd].len;
+			size_t k = found[kd].count, a = found[kd].at;
 			if (!k || st[kd].first) {
 				st[kd].more += k;
 				continue;
 			}
-			const char *lit = cmark_node_get_literal(texts->v[i]);
-			int fl, fc;
-			bool placed = false;
-			/* one written otherwise (escaped) is text: the next of its kind in the text is tried, up to
-			 * a few (helper-110: "\%\% a \%\% and %% b %%" said nothing of the comment after) */
-			for (int tries = 0; k && tries <= 16 && !placed; tries++) {
-				if (!(placed = inline_place(o, sl, texts->v[i], lit, a, l, &fl, &fc))) {
-					foreign_inline(texts->v[i], a + 1, later);
-					k = later[kd].count, a = later[kd].at, l = later[kd].len;
-				}
+			st[kd].first = texts->v[i], st[kd].more = k - 1, st[kd].at = a, st[kd].len = found[kd].len;
+			if (map && map[a] != SIZE_MAX) {
+				int l, c;
+				src_place(sl, map[a], &l, &c);
+				diag_place(&o->at, l, c, &st[kd].fl, &st[kd].fc);
+			} else {
+				const char *lit = cmark_node_get_literal(texts->v[i]);
+				size_t nth = 0; /* which of its text's openers written so it is */
+				for (const char *q = lit; (q = memmem(q, a + 1 - (size_t)(q - lit), lit + a, 2)) && q < lit + a; q++)
+					nth++;
+				node_place(o, sl, texts->v[i], lit + a, 2, nth, &st[kd].fl, &st[kd].fc);
 			}
-			if (!placed)
-				continue;
-			st[kd].first = texts->v[i], st[kd].more = k - 1, st[kd].at = a, st[kd].len = l;
-			st[kd].fl = fl, st[kd].fc = fc;
 			order[norder++] = kd;
 		}
+		free(map);
 	}
 	for (int j = 0; j < norder; j++) {
 		int kd = order[j];
@@ -1400,6 +1503,16 @@ static void foreign_inlines(const struct md_opts *o, struct src_lines *sl, const
 		          foreign_inline_what[kd]);
 		free(rest);
 	}
+}
+
+/* Whether text node n's first two bytes are written otherwise in the file (text_map()): an escape, a
+ * character reference. */
+static bool written_otherwise(struct src_lines *sl, cmark_node *n)
+{
+	size_t *map = text_map(sl, n);
+	bool other = map && (map[0] == SIZE_MAX || (cmark_node_get_literal(n)[1] && map[1] == SIZE_MAX));
+	free(map);
+	return other;
 }
 
 /* Other generators' block syntax in paragraphs (foreign_block), published as text without a word
@@ -1417,6 +1530,8 @@ static void foreign_blocks(const struct md_opts *o, struct src_lines *sl, const 
 	for (size_t i = 0; i < paras->n; i++) {
 		cmark_node *at;
 		const char *w = foreign_block(paras->v[i], &at);
+		if (w && written_otherwise(sl, at))
+			continue; /* "\::: note", "\$$", "\{: .note}": text (helper-110) */
 		size_t k = 0;
 		while (w && k < nk && st[k].what != w)
 			k++;
@@ -1476,6 +1591,7 @@ static void foreign_syntax(const struct md_opts *o, struct src_lines *sl, const 
 		cmark_node *first;
 		char name[41];
 		size_t more, nth; /* nth: which of its text's openers the first is */
+		size_t off;       /* its opener's offset in the file, when its text's map tells */
 	} st[KINDS] = {{0}};
 	int order[KINDS], norder = 0;
 	for (size_t i = 0; i < nodes->n; i++) {
@@ -1497,23 +1613,38 @@ static void foreign_syntax(const struct md_opts *o, struct src_lines *sl, const 
 			order[norder++] = FS_SHORTCODE;
 			continue;
 		}
+		size_t *map = NULL;
+		bool mapped = false;
 		for (const char *p = lit; (p = foreign_syntax_in(p, &k, nm)); p += 2) {
+			if (!mapped)
+				map = text_map(sl, n), mapped = true;
+			if (map && (map[p - lit] == SIZE_MAX || map[p - lit + 1] == SIZE_MAX)) {
+				p--; /* written otherwise: "\{{< x >}}", "&#123;{ .Title }}" are text (helper-110) */
+				continue;
+			}
 			if (st[k].first) {
 				st[k].more++;
 				continue;
 			}
 			st[k].first = n;
+			st[k].off = map ? map[p - lit] : SIZE_MAX;
 			memcpy(st[k].name, nm, sizeof nm);
 			order[norder++] = (int)k;
 			/* which of the text's openers it is: "Dear {{ name }}, see {{ .Title }}" warns at the second */
 			for (const char *q = lit; (q = strstr(q, k == FS_LIQUID ? "{%" : "{{")) && q < p; q += 2)
 				st[k].nth++;
 		}
+		free(map);
 	}
 	for (int j = 0; j < norder; j++) {
-		int k = order[j], fl, fc;
+		int k = order[j], fl, fc, l, c;
 		/* the opener's place */
-		node_place(o, sl, st[k].first, k == FS_LIQUID ? "{%" : "{{", 2, st[k].nth, &fl, &fc);
+		if (st[k].off != SIZE_MAX && cmark_node_get_type(st[k].first) == CMARK_NODE_TEXT) {
+			src_place(sl, st[k].off, &l, &c);
+			diag_place(&o->at, l, c, &fl, &fc);
+		} else {
+			node_place(o, sl, st[k].first, k == FS_LIQUID ? "{%" : "{{", 2, st[k].nth, &fl, &fc);
+		}
 		char *rest = more_in_text(st[k].more);
 		diag_warn(o->src ? o->src : "content", fl, fc, "%s ('%s') is not read by vade: it is published as text%s; "
 		          "write it in Markdown (an image, a link) or in a template, or put it in code", foreign_what[k],

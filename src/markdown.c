@@ -7,6 +7,8 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
+#include <cmark-gfm/buffer.h>
+#include <cmark-gfm/houdini.h>
 #include <cmark-gfm/utf8.h>
 #include <ctype.h>
 #include <dlfcn.h>
@@ -1125,35 +1127,18 @@ static bool node_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 	return found;
 }
 
-/* The length of the character reference at s ("&amp;", "&#91;", "&#x5B;"), 0 when none starts there
- * (CommonMark 0.31, 2.5 "Entity and numeric character references"; whether a name is one is
- * cmark-gfm's to know: align_text() takes one as written when the text has it so). */
-static size_t char_ref_len(const char *s, size_t n)
-{
-	size_t k = 1, d = 0;
-	if (n < 3 || s[0] != '&')
-		return 0;
-	if (s[1] == '#') {
-		bool hex = s[2] == 'x' || s[2] == 'X';
-		for (k = 2 + hex; k < n && d < (hex ? 6u : 7u) && (hex ? isxdigit((unsigned char)s[k]) : isdigit((unsigned char)s[k]));
-		     k++)
-			d++;
-	} else {
-		for (; k < n && k < 33 && isalnum((unsigned char)s[k]); k++)
-			d++;
-	}
-	return d && k < n && s[k] == ';' ? k + 1 : 0;
-}
-
 /* Aligns text literal lit (ll bytes) with the file f from offset s up to end: map[i] is where lit[i]
  * is written as itself, SIZE_MAX where it is written otherwise: a backslash escape ("\[" for '['),
- * a character reference ("&#91;"), smart punctuation (' " -- --- ... for the curled quotes, the
- * dashes and the ellipsis cmark-gfm writes: CommonMark's smart option). False when the file there
- * is not the text; each byte taken costs one of *budget, and none left is false. */
-static bool align_text(const char *f, size_t s, size_t end, const char *lit, size_t ll, size_t *map, size_t *budget)
+ * a character reference ("&#91;", "&fjlig;" for two letters: decoded by cmark-gfm's own
+ * houdini_unescape_ent(), so a name it does not know, "&foo;", is text as written), smart
+ * punctuation (' " -- --- ... for the curled quotes, the dashes and the ellipsis: CommonMark's
+ * smart option), a NUL (U+FFFD: CommonMark 2.3). *taken is where the text ends in the file. False
+ * when the file there is not the text; each step costs one of *budget, and none left is false. */
+static bool align_text(const char *f, size_t s, size_t end, const char *lit, size_t ll, size_t *map, size_t *budget,
+                       size_t *taken)
 {
 	static const char punct[] = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"; /* CommonMark 2.4, what "\" escapes */
-	for (size_t i = 0, r; i < ll;) {
+	for (size_t i = 0; i < ll;) {
 		if (s >= end || !*budget)
 			return false;
 		--*budget;
@@ -1163,13 +1148,30 @@ static bool align_text(const char *f, size_t s, size_t end, const char *lit, siz
 				return false;
 			map[i++] = SIZE_MAX;
 			s += 2;
-		} else if (c == '&' && (r = char_ref_len(f + s, end - s)) && (ll - i < r || memcmp(lit + i, f + s, r))) {
-			s += r; /* one code point for it */
-			map[i++] = SIZE_MAX;
-			while (i < ll && ((unsigned char)lit[i] & 0xc0) == 0x80)
-				map[i++] = SIZE_MAX;
+		} else if (c == '&') {
+			cmark_strbuf ent;
+			cmark_strbuf_init(cmark_get_default_mem_allocator(), &ent, 8);
+			bufsize_t r = end - s - 1 < 64 ? (bufsize_t)(end - s - 1) : 64; /* (the longest name is 32) */
+			r = houdini_unescape_ent(&ent, (const uint8_t *)f + s + 1, r);
+			size_t k = (size_t)ent.size;
+			bool same = r > 0 && k <= ll - i && !memcmp(lit + i, ent.ptr, k);
+			cmark_strbuf_free(&ent);
+			if (r > 0 && !same)
+				return false;
+			if (r > 0) {
+				for (size_t j = 0; j < k; j++)
+					map[i++] = SIZE_MAX;
+				s += 1 + (size_t)r;
+			} else if (x == '&') {
+				map[i++] = s++;
+			} else {
+				return false;
+			}
 		} else if (c == x) {
 			map[i++] = s++;
+		} else if (c == 0 && ll - i >= 3 && !memcmp(lit + i, "\xef\xbf\xbd", 3)) {
+			map[i] = map[i + 1] = map[i + 2] = SIZE_MAX;
+			i += 3, s++;
 		} else if (x == 0xe2 && ll - i >= 3 && (unsigned char)lit[i + 1] == 0x80) {
 			unsigned char y = (unsigned char)lit[i + 2];
 			size_t take = (y == 0x98 || y == 0x99) ? (c == '\'') : (y == 0x9c || y == 0x9d) ? (c == '"')
@@ -1182,28 +1184,37 @@ static bool align_text(const char *f, size_t s, size_t end, const char *lit, siz
 			return false;
 		}
 	}
+	*taken = s;
 	return true;
 }
 
 /* Where each byte of text node n's literal stands in the file (align_text()): a map of its strlen()
  * entries (caller frees), or NULL when that cannot be told. cmark-gfm's place for a text is off on a
- * lazy line, in a list item and after a hard break (node_place()), so the text is looked for at that
- * place, then along the line it falls on and the next. */
+ * lazy or indented continuation line and after a hard break (node_place()), by the same columns for
+ * the whole line; the bytes it spans are right. So the text is looked for at that place, then nearer
+ * the line's start column by column, then after it, first where it spans those bytes (an escaped copy
+ * of the text earlier on the line is longer: helper-112), then anywhere. */
 static size_t *text_map(struct src_lines *sl, cmark_node *n)
 {
 	const char *lit = cmark_node_get_literal(n);
-	size_t ll = strlen(lit), from = node_offset(sl, n, &(int){0}, &(int){0}), budget = 16 * ll + 65536;
+	int l, c;
+	size_t ll = strlen(lit), from = node_offset(sl, n, &l, &c), budget = 8 * ll + 1024;
 	if (from == SIZE_MAX || !ll)
 		return NULL;
+	int sl0 = cmark_node_get_start_line(n), sc0 = cmark_node_get_start_column(n);
+	int el = cmark_node_get_end_line(n), ec = cmark_node_get_end_column(n);
+	size_t span = sl0 > 0 && el == sl0 && ec >= sc0 ? (size_t)(ec - sc0 + 1) : 0;
 	size_t *map = xmalloc(ll * sizeof *map);
-	int l, c;
 	src_place(sl, from, &l, &c);
-	size_t lo = sl->off[l - 1], hi = l + 1 < sl->n ? sl->off[l + 1] : sl->len;
-	if (align_text(sl->text, from, hi, lit, ll, map, &budget))
-		return map;
-	for (size_t s = lo; s < hi && budget; s++)
-		if (s != from && align_text(sl->text, s, hi, lit, ll, map, &budget))
-			return map;
+	size_t lo = sl->off[l - 1], hi = l + 1 < sl->n ? sl->off[l + 1] : sl->len, e;
+	for (int pass = span ? 0 : 1; pass < 2; pass++)
+		for (size_t k = 0; budget; k++) {
+			size_t at = k <= from - lo ? from - k : from + (k - (from - lo));
+			if (at >= hi)
+				break;
+			if (align_text(sl->text, at, hi, lit, ll, map, &budget, &e) && (pass || e - at == span))
+				return map;
+		}
 	free(map);
 	return NULL;
 }
@@ -1505,12 +1516,19 @@ static void foreign_inlines(const struct md_opts *o, struct src_lines *sl, const
 	}
 }
 
-/* Whether text node n's first two bytes are written otherwise in the file (text_map()): an escape, a
- * character reference. */
+/* Whether the opener text node n starts with is written otherwise in the file (text_map()), escaped
+ * or as a character reference: its run of one mark (":::", "!!!", "$$"), or its first two bytes
+ * ("{:", ": "). */
 static bool written_otherwise(struct src_lines *sl, cmark_node *n)
 {
-	size_t *map = text_map(sl, n);
-	bool other = map && (map[0] == SIZE_MAX || (cmark_node_get_literal(n)[1] && map[1] == SIZE_MAX));
+	const char *lit = cmark_node_get_literal(n);
+	size_t ll = strlen(lit), k = 1, *map = text_map(sl, n);
+	while (k < ll && lit[k] == lit[0])
+		k++;
+	k = k < 2 && ll >= 2 ? 2 : k;
+	bool other = false;
+	for (size_t i = 0; map && i < k && !other; i++)
+		other = map[i] == SIZE_MAX;
 	free(map);
 	return other;
 }

@@ -275,8 +275,9 @@ static const char *own_template(const char *name)
 	return NULL;
 }
 
-/* Other generators' template syntax in the text of front matter key (markdown_foreign_syntax()),
- * published as text, as in the prose: a warning at the key (helper-97). */
+/* Other generators' syntax in the text of front matter key (markdown_foreign_syntax()), published as
+ * text, as in the prose: a warning at its value (helper-97; the inline kinds, an Obsidian comment or
+ * a wiki link in a summary, were said nothing of: helper-110). */
 static void foreign_text(const char *src, const struct yml_node *fm, const char *key, const char *text)
 {
 	char *what = markdown_foreign_syntax(text);

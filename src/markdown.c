@@ -1673,9 +1673,46 @@ static void foreign_syntax(const struct md_opts *o, struct src_lines *sl, const 
 
 char *markdown_foreign_syntax(const char *s)
 {
+	static const char *const inline_named[FI_KINDS] = {"an Obsidian comment", "a wiki link", "a wiki embed",
+	                                                  "Pandoc's attributes"};
+	if (!s)
+		return NULL;
+	struct {
+		size_t at;
+		char *what;
+	} k[FS_LIQUID + 1 + FI_KINDS];
+	size_t nk = 0;
 	char name[41];
 	enum foreign_syntax kind;
-	return s && foreign_syntax_in(s, &kind, name) ? xasprintf("%s ('%s')", foreign_what[kind], name) : NULL;
+	bool seen[FS_LIQUID + 1] = {false};
+	for (const char *p = s; (p = foreign_syntax_in(p, &kind, name)); p += 2)
+		if (!seen[kind]) {
+			k[nk].at = (size_t)(p - s), k[nk++].what = xasprintf("%s ('%s')", foreign_what[kind], name);
+			seen[kind] = true;
+		}
+	/* the inline kinds as in a text of the prose, which title and summary are, unescaped */
+	cmark_node *n = cmark_node_new(CMARK_NODE_TEXT);
+	struct foreign_found found[FI_KINDS];
+	if (n && cmark_node_set_literal(n, s))
+		foreign_inline(n, NULL, found);
+	for (int kd = 0; n && cmark_node_get_literal(n) && kd < FI_KINDS; kd++)
+		if (found[kd].count) {
+			size_t at = found[kd].at, len = found[kd].len > 60 ? 60 : found[kd].len;
+			k[nk].at = at, k[nk++].what = xasprintf("%s ('%.*s%s')", inline_named[kd], (int)text_head(s + at, len),
+			                                        s + at, len < found[kd].len ? "..." : "");
+		}
+	cmark_node_free(n);
+	struct buf b = BUF_INIT; /* the kinds in the order they come */
+	for (size_t i = 0; i < nk; i++) {
+		size_t first = i;
+		for (size_t j = i + 1; j < nk; j++)
+			first = k[j].at < k[first].at ? j : first;
+		char *w = k[first].what;
+		k[first] = k[i];
+		buf_addf(&b, "%s%s", i ? " and " : "", w);
+		free(w);
+	}
+	return nk ? buf_detach(&b, NULL) : NULL;
 }
 
 /* }======= */

@@ -168,8 +168,10 @@ char *markdown_typeset(const char *s, const char *lang);
 char *markdown_first_h1(const char *text, size_t len);
 /* The same, with the heading's line in text (1-based) in *line. */
 char *markdown_first_h1_at(const char *text, size_t len, int *line);
-/* What other generators' template syntax s holds, which vade reads none of ("a Hugo shortcode
- * ('figure')", a template action, a Liquid tag: as in a page's prose), or NULL. Caller frees. */
+/* What other generators' syntax plain text s holds, which vade reads none of, each kind named once
+ * at its first ("a Hugo shortcode ('figure') and a wiki link ('[[Page]]')"): template syntax (a
+ * shortcode, an action, a Liquid tag) and the inline kinds (an Obsidian comment, a wiki link or
+ * embed, Pandoc's attributes), as in a page's prose; or NULL. Caller frees. */
 char *markdown_foreign_syntax(const char *s);
 /* Appends GitHub's id for heading text s to b (lower case, spaces to '-', punctuation dropped). */
 void markdown_slug(struct buf *b, const char *s, size_t len);

@@ -68,6 +68,8 @@ static bool page_open(const struct site *s, size_t l, const struct status_store 
 	return true;
 }
 
+static char *unfit(enum passage_kind k, const char *text);
+
 static void export_page(const struct site *s, size_t l, const struct status_store *st, const struct page *p,
                         struct unit_list *u, struct unit_list *gone)
 {
@@ -83,7 +85,7 @@ static void export_page(const struct site *s, size_t l, const struct status_stor
 	for (size_t i = 0; i < a.n; i++) {
 		const struct tr_passage *tp = &a.v[i];
 		char *id = tr_page_unit_id(p->key, tp->name);
-		const char *target = tp->tr != SIZE_MAX ? tr.v[tp->tr].text : NULL;
+		char *target = tp->tr != SIZE_MAX ? unfit(tr.v[tp->tr].kind, tr.v[tp->tr].text) : NULL; /* as written */
 		if (tp->orig != SIZE_MAX) {
 			const struct passage *g = &sg.v[tp->orig];
 			struct unit *x = add_unit(u, id, g->text, target, tp->change, p->docs[0]->src, g->line);
@@ -95,6 +97,7 @@ static void export_page(const struct site *s, size_t l, const struct status_stor
 			struct unit *x = add_unit(gone, id, rec[tp->rec].source, target, TC_CURRENT, NULL, 0);
 			x->obsolete = true;
 		}
+		free(target);
 		free(id);
 	}
 	page_align_free(&a);
@@ -718,7 +721,19 @@ static char *fit(enum passage_kind k, const char *target, const char **why)
 				buf_free(&b);
 				return NULL;
 			}
-			if (block_start(p)) {
+			size_t hy = strspn(p, "- \t");
+			if (*p == '-' && block_start(p) && (!p[hy] || p[hy] == '\n' || p[hy] == '\r')) {
+				/* "---", "- - -": each hyphen escaped, so smart punctuation does not make the rest a
+				 * dash ("\---" showed "-\u2013": helper-105) */
+				for (; *p == '-' || *p == ' ' || *p == '\t'; p++) {
+					if (*p == '-')
+						buf_addc(&b, '\\');
+					buf_addc(&b, *p);
+				}
+				start = first = false;
+				if (!*p)
+					break;
+			} else if (block_start(p)) {
 				const char *d = p;
 				while (*d >= '0' && *d <= '9')
 					d++;
@@ -779,6 +794,67 @@ static char *fit(enum passage_kind k, const char *target, const char **why)
 		return NULL;
 	}
 	return out;
+}
+
+/* A translation's passage of kind k as the translator wrote it, fit()'s escapes taken back: a line's
+ * "\\# ", "\\- ", "2011\\. ", "\\-\\-\\-", a cell's "\\|", a heading's final "\\#". Each is taken back only
+ * where fit() writes the text without it as it stands, so the next import stores the file's text
+ * again (helper-105: "# pas un titre", imported, came back in the next export as "\\# pas un
+ * titre"). Caller frees. */
+static char *unfit(enum passage_kind k, const char *text)
+{
+	if (k == PASSAGE_META || !strchr(text, '\\'))
+		return xstrdup(text);
+	struct buf out = BUF_INIT;
+	bool one_line = k == PASSAGE_HEADING || k == PASSAGE_CELL;
+	for (const char *line = text; *line;) {
+		size_t n = one_line ? strlen(line) : strcspn(line, "\n");
+		struct buf c = BUF_INIT; /* the line without the escapes fit() may have added */
+		const char *p = line, *e = line + n;
+		bool hyphens = n > 0; /* "\-\-\-", "\- \- \-" */
+		for (const char *q = line; q < e && hyphens; q++)
+			if (*q == '\\')
+				hyphens = q + 1 < e && q[1] == '-', q++;
+			else
+				hyphens = *q == ' ' || *q == '\t';
+		if (hyphens) {
+			for (; p < e; p++)
+				if (*p != '\\')
+					buf_addc(&c, *p);
+		} else {
+			size_t d = strspn(p, "0123456789");
+			buf_add(&c, p, d);
+			p += d;
+			if (*p == '\\' && p + 1 < e && strchr(d ? ".)" : "#>-+*`~[_=", p[1]))
+				p++;
+		}
+		for (; p < e; p++) {
+			size_t run = 0;
+			while (k == PASSAGE_CELL && p + run < e && p[run] == '\\')
+				run++;
+			if (run % 2 && p + run < e && p[run] == '|') { /* one backslash of an odd run before '|' */
+				buf_add(&c, p, run - 1);
+				p += run;
+				buf_addc(&c, '|');
+				continue;
+			} else if (k == PASSAGE_HEADING && *p == '\\' && p + 1 < e && p[1] == '#' &&
+			           (p == line || p[-1] == ' ' || p[-1] == '\t') && p + 1 + strspn(p + 1, "#") == e) {
+				continue; /* a heading's final "\#" */
+			}
+			buf_addc(&c, *p);
+		}
+		buf_addc(&c, '\0');
+		const char *why;
+		char *again = c.len - 1 != n || memcmp(c.p, line, n) ? fit(k, c.p, &why) : NULL;
+		bool back = again && strlen(again) == n && !memcmp(again, line, n);
+		buf_add(&out, back ? c.p : line, back ? c.len - 1 : n);
+		free(again);
+		buf_free(&c);
+		line = e;
+		if (*line == '\n')
+			buf_addc(&out, *line++);
+	}
+	return buf_detach(&out, NULL);
 }
 
 /* The citations ("@smith-2011") and link targets ("](page.md", without the fragment) of s, read

@@ -1020,7 +1020,8 @@ static const char *foreign_syntax_in(const char *s, enum foreign_syntax *kind, c
 			*kind = FS_SHORTCODE;
 		} else if (p[1] == '{') {
 			q = p + 2 + strspn(p + 2, " \t-");
-			const char *end = strstr(q, "}}");
+			const char *end = memmem(q, strnlen(q, 203), "}}", 2); /* (within 200 bytes: a run of "{{"
+			                                                         * stays linear, helper-113) */
 			if (end && q[0] == '/' && q[1] == '*' && end - q < 200 && end - q >= 4 && !memcmp(end - 2, "*/", 2)) {
 				*kind = FS_ACTION; /* a Go template's comment: a slash and a star after the braces (helper-101) */
 				memcpy(name, "/*", 3);
@@ -1043,7 +1044,7 @@ static const char *foreign_syntax_in(const char *s, enum foreign_syntax *kind, c
 			*kind = FS_ACTION;
 		} else if (p[1] == '%') {
 			q = p + 2 + strspn(p + 2, " \t-");
-			const char *end = strstr(q, "%}");
+			const char *end = memmem(q, strnlen(q, 203), "%}", 2);
 			if (!end || end - q > 200)
 				continue;
 			*kind = FS_LIQUID;
@@ -1199,14 +1200,17 @@ static size_t *text_map(struct src_lines *sl, cmark_node *n)
 	const char *lit = cmark_node_get_literal(n);
 	int l, c;
 	size_t ll = strlen(lit), from = node_offset(sl, n, &l, &c), budget = 8 * ll + 1024;
-	if (from == SIZE_MAX || !ll)
+	if (l < 1 || l > sl->n || !ll)
 		return NULL;
+	/* the line cmark-gfm names and the next; a column past their end (a short lazy line in a list
+	 * nested deep, the file's last line: helper-113) is taken as the named line's end */
+	size_t lo = sl->off[l - 1], hi = l + 1 < sl->n ? sl->off[l + 1] : sl->len, e;
+	if (from == SIZE_MAX || from >= hi)
+		from = sl->off[l] > lo ? sl->off[l] - 1 : lo;
 	int sl0 = cmark_node_get_start_line(n), sc0 = cmark_node_get_start_column(n);
 	int el = cmark_node_get_end_line(n), ec = cmark_node_get_end_column(n);
 	size_t span = sl0 > 0 && el == sl0 && ec >= sc0 ? (size_t)(ec - sc0 + 1) : 0;
 	size_t *map = xmalloc(ll * sizeof *map);
-	src_place(sl, from, &l, &c);
-	size_t lo = sl->off[l - 1], hi = l + 1 < sl->n ? sl->off[l + 1] : sl->len, e;
 	for (int pass = span ? 0 : 1; pass < 2; pass++)
 		for (size_t k = 0; budget; k++) {
 			size_t at = k <= from - lo ? from - k : from + (k - (from - lo));

@@ -1577,7 +1577,7 @@ static void foreign_blocks(const struct md_opts *o, struct src_lines *sl, const 
 /* A heading's attribute list as Pandoc, kramdown, Hugo and MkDocs read it ("## Setup {#setup}",
  * "{: #id .class}", "{.unnumbered}"), which cmark-gfm leaves in the text: the heading showed the
  * braces and took an id made of them ("setup-setup"), silently (helper-97). A warning at it. */
-static void heading_attributes(const struct md_opts *o, cmark_node *h)
+static void heading_attributes(const struct md_opts *o, struct src_lines *sl, cmark_node *h)
 {
 	cmark_node *last = cmark_node_last_child(h);
 	const char *lit = last && cmark_node_get_type(last) == CMARK_NODE_TEXT ? cmark_node_get_literal(last) : NULL;
@@ -1594,8 +1594,16 @@ static void heading_attributes(const struct md_opts *o, cmark_node *h)
 			return;
 	if (!open || !(open[1] == '#' || open[1] == '.' || open[1] == ':') || (open > lit && open[-1] != ' '))
 		return;
-	int fl, fc;
-	diag_place(&o->at, cmark_node_get_start_line(h), cmark_node_get_start_column(h), &fl, &fc);
+	int fl, fc, l = cmark_node_get_start_line(h), c = cmark_node_get_start_column(h);
+	size_t *map = text_map(sl, last); /* at the '{' (where it is written so), else at the heading */
+	if (map && map[open - lit] != SIZE_MAX)
+		src_place(sl, map[open - lit], &l, &c);
+	else if (map)
+		l = 0; /* "\{#setup}": written otherwise, text */
+	free(map);
+	if (!l)
+		return;
+	diag_place(&o->at, l, c, &fl, &fc);
 	diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s' after a heading is no syntax vade reads: it is shown, and taken "
 	          "into the heading's id; leave it out (the id is made of the heading's words)",
 	          (int)(lit + n - open), open);
@@ -3459,7 +3467,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		unwrap(nested.v[i]);
 	vec_free(&nested);
 	for (size_t i = 0; i < heads.n; i++)
-		heading_attributes(o, heads.v[i]);
+		heading_attributes(o, &sl, heads.v[i]);
 	foreign_blocks(o, &sl, &blocks_p);
 	vec_free(&blocks_p);
 	for (size_t i = 0; !dropped && i < heads.n; i++)

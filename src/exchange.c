@@ -630,7 +630,7 @@ static bool one_paragraph(const char *text)
  * underline (an HTML block: html_block_start()). */
 static bool block_start(const char *p)
 {
-	size_t n = strcspn(p, "\n");
+	size_t n = strcspn(p, "\r\n"); /* (a CR ends a line too: "---\r\n" is a break, helper-114) */
 	const char *e = p + n, *q = p;
 	if (*p == '#') {
 		while (q < e && *q == '#')
@@ -698,9 +698,26 @@ static char *fit(enum passage_kind k, const char *target, const char **why)
 		return buf_detach(&b, NULL);
 	}
 	bool one_line = k == PASSAGE_HEADING || k == PASSAGE_CELL;
+	/* A heading's or cell's lines are one line, joined with a space, and what would open a block is
+	 * told of that line: "---" then "foo" is "--- foo", which opens nothing (helper-114). */
+	struct buf joined = BUF_INIT;
+	for (const char *q = target; one_line && *q; q++) {
+		if (*q != '\r' && *q != '\n') {
+			buf_addc(&joined, *q);
+			continue;
+		}
+		while (joined.len && (joined.p[joined.len - 1] == ' ' || joined.p[joined.len - 1] == '\t'))
+			joined.len--;
+		buf_addc(&joined, ' ');
+		while (q[1] == ' ' || q[1] == '\t' || q[1] == '\r' || q[1] == '\n')
+			q++;
+	}
+	if (one_line)
+		buf_addc(&joined, '\0');
+	const char *base = one_line ? joined.p : target;
 	/* Line by line: leading white space dropped (it could make code), a line
 	 * that would open a block escaped with a backslash (CommonMark 2.4). */
-	const char *p = target;
+	const char *p = base;
 	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
 		p++;
 	bool start = true, first = true;
@@ -719,10 +736,14 @@ static char *fit(enum passage_kind k, const char *target, const char **why)
 				               "ends the paragraph: join the line to the one before, or write \\< for a '<' "
 				               "that is text";
 				buf_free(&b);
+				buf_free(&joined);
 				return NULL;
 			}
+			/* a heading's or cell's later line is joined to the one before with a space: it opens
+			 * nothing, and an escape there would stand in its text (helper-114) */
+			bool opens = (first || !one_line) && block_start(p);
 			size_t hy = strspn(p, "- \t");
-			if (*p == '-' && block_start(p) && (!p[hy] || p[hy] == '\n' || p[hy] == '\r')) {
+			if (*p == '-' && opens && (!p[hy] || p[hy] == '\n' || p[hy] == '\r')) {
 				/* "---", "- - -": each hyphen escaped, so smart punctuation does not make the rest a
 				 * dash ("\---" showed "-\u2013": helper-105) */
 				for (; *p == '-' || *p == ' ' || *p == '\t'; p++) {
@@ -733,7 +754,7 @@ static char *fit(enum passage_kind k, const char *target, const char **why)
 				start = first = false;
 				if (!*p)
 					break;
-			} else if (block_start(p)) {
+			} else if (opens) {
 				const char *d = p;
 				while (*d >= '0' && *d <= '9')
 					d++;
@@ -758,7 +779,7 @@ static char *fit(enum passage_kind k, const char *target, const char **why)
 			 * backslash is taken by the table, not by the text ("\\|" is "\" then a '|' that
 			 * is escaped): a '|' after an even run of backslashes gets one more. */
 			size_t run = 0;
-			while (run < (size_t)(p - target) && p[-1 - (ptrdiff_t)run] == '\\')
+			while (run < (size_t)(p - base) && p[-1 - (ptrdiff_t)run] == '\\')
 				run++;
 			if (run % 2 == 0)
 				buf_addc(&b, '\\');
@@ -779,6 +800,7 @@ static char *fit(enum passage_kind k, const char *target, const char **why)
 		b.p[run] = '\\';
 		b.p[b.len] = '\0';
 	}
+	buf_free(&joined);
 	char *out = buf_detach(&b, NULL);
 	if (!*out)
 		*why = "it is empty once white space is taken off";
@@ -808,9 +830,11 @@ static char *unfit(enum passage_kind k, const char *text)
 	struct buf out = BUF_INIT;
 	bool one_line = k == PASSAGE_HEADING || k == PASSAGE_CELL;
 	for (const char *line = text; *line;) {
-		size_t n = one_line ? strlen(line) : strcspn(line, "\n");
+		size_t n = one_line ? strlen(line) : strcspn(line, "\n"), t = n;
+		while (t && (line[t - 1] == ' ' || line[t - 1] == '\t'))
+			t--; /* (a paragraph's line may end in a hard break: fit() keeps it, and is asked without) */
 		struct buf c = BUF_INIT; /* the line without the escapes fit() may have added */
-		const char *p = line, *e = line + n;
+		const char *p = line, *e = line + t;
 		bool hyphens = n > 0; /* "\-\-\-", "\- \- \-" */
 		for (const char *q = line; q < e && hyphens; q++)
 			if (*q == '\\')
@@ -845,12 +869,13 @@ static char *unfit(enum passage_kind k, const char *text)
 		}
 		buf_addc(&c, '\0');
 		const char *why;
-		char *again = c.len - 1 != n || memcmp(c.p, line, n) ? fit(k, c.p, &why) : NULL;
-		bool back = again && strlen(again) == n && !memcmp(again, line, n);
-		buf_add(&out, back ? c.p : line, back ? c.len - 1 : n);
+		char *again = c.len - 1 != t || memcmp(c.p, line, t) ? fit(k, c.p, &why) : NULL;
+		bool back = again && strlen(again) == t && !memcmp(again, line, t);
+		buf_add(&out, back ? c.p : line, back ? c.len - 1 : t);
+		buf_add(&out, line + t, n - t);
 		free(again);
 		buf_free(&c);
-		line = e;
+		line += n;
 		if (*line == '\n')
 			buf_addc(&out, *line++);
 	}

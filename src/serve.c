@@ -62,6 +62,26 @@ static char *url_path(const char *url)
 	return s;
 }
 
+/* Whether path, followed through its links, is in the folder root (or is it). */
+static bool inside(const char *root, const char *path)
+{
+	char *r = realpath(root, NULL), *p = realpath(path, NULL);
+	size_t n = r ? strlen(r) : 0;
+	bool in = !p || (r && !strncmp(p, r, n) && (p[n] == '/' || p[n] == '\0')); /* (not there: a 404 below) */
+	free(r);
+	free(p);
+	return in;
+}
+
+/* The URL's path is decoded by url_path() alone: libmicrohttpd's own decoding gave it with "%00"
+ * as an end ("/en/index.html%00.txt" served en/index.html: helper-115) and "%2525" decoded twice. */
+static size_t keep_escapes(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return strlen(s);
+}
+
 static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                               const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -79,6 +99,25 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 	}
 	char *rel = url_path(url);
 	char *path = rel ? xasprintf("%s%s%s", root, rel[0] == '/' ? "" : "/", rel) : NULL;
+	if (path && !inside(root, path)) { /* a link in the folder that leads out of it (helper-115) */
+		free(path);
+		path = NULL;
+	}
+	size_t ul = strlen(url);
+	if (path && ul && url[ul - 1] != '/' && is_dir(path)) {
+		/* "/en/topics": its page's relative links are read from the folder (helper-115: "thb/"
+		 * went to /en/thb/), so the folder's own address, as a server of static files answers */
+		char *to = xasprintf("%s/", url);
+		struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		MHD_add_response_header(r, "Location", to);
+		MHD_add_response_header(r, "Cache-Control", "no-store");
+		enum MHD_Result rc = MHD_queue_response(c, MHD_HTTP_MOVED_PERMANENTLY, r);
+		MHD_destroy_response(r);
+		free(to);
+		free(path);
+		free(rel);
+		return rc;
+	}
 	if (path && is_dir(path)) {
 		char *idx = path_join(path, "index.html");
 		free(path);
@@ -429,7 +468,8 @@ int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild
 	addr.sin_port = htons((uint16_t)port);
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK); /* a preview is nobody else's business */
 	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)port, NULL, NULL, answer,
-	                                        (void *)out_dir, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_END);
+	                                        (void *)out_dir, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_UNESCAPE_CALLBACK,
+	                                        keep_escapes, NULL, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "vade: cannot listen on 127.0.0.1:%d (%s)\n", port, strerror(errno));
 		watcher_close(&w);

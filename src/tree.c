@@ -47,6 +47,21 @@ static bool within(const struct tree *t, const char *real)
 	return !strncmp(real, t->real, n) && (real[n] == '\0' || real[n] == '/' || !strcmp(t->real, "/"));
 }
 
+/* The first name on the way from the root to real (within it) that tree_list() leaves out: a dot
+ * file or folder (".env", ".git") or an editor's backup ("x~"); NULL when none. A link to one would
+ * publish what vade never reads as it stands (helper-115: content/env.txt -> ../.env). */
+static const char *hidden_on_way(const struct tree *t, const char *real)
+{
+	const char *p = real + strlen(t->real);
+	for (p += *p == '/'; *p; p += *p == '/') {
+		size_t n = strcspn(p, "/");
+		if (p[0] == '.' || p[n - 1] == '~')
+			return p;
+		p += n;
+	}
+	return NULL;
+}
+
 /* Says that folder shown (as messages name it) cannot be read: said once
  * however many lookups in it fail, as diag.c says a repeated message once. */
 static void folder_unreadable(const char *shown, int err)
@@ -160,6 +175,13 @@ static enum tree_kind kind_of(const struct tree *t, const char *full, const char
 	if (!within(t, r)) {
 		diag_error(shown, 0, 0, "symbolic link leads outside the %s folder; not read",
 		           t->shown[0] ? "theme" : "site");
+		k = TREE_REFUSED;
+		goto done;
+	}
+	const char *hidden = link ? hidden_on_way(t, r) : NULL;
+	if (hidden) {
+		diag_error(shown, 0, 0, "symbolic link leads to '%.*s', which vade does not read (a name starting with '.' "
+		           "or ending with '~'); not read", (int)strcspn(hidden, "/"), hidden);
 		k = TREE_REFUSED;
 		goto done;
 	}

@@ -7,7 +7,8 @@
  * Devices, FIFOs and sockets are never opened for reading (a FIFO would hang
  * the build, /dev/zero would fill memory), a link that leaves the root is
  * never followed (content/env.txt -> /proc/self/environ would publish the
- * build's environment), and a folder reached again through links while it
+ * build's environment), nor one to a dot file or folder or an editor's backup
+ * inside it, which a listing leaves out (content/env.txt -> ../.env), and a folder reached again through links while it
  * is being walked is a loop. Each refusal is an error at the path as the
  * user sees it.
  *

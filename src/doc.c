@@ -287,6 +287,10 @@ static void foreign_text(const char *src, const struct yml_node *fm, const char 
 	free(what);
 }
 
+/* The largest page file read: a 51 MB page built in 16 s with 2.7 GB, and where memory was short
+ * cmark-gfm aborted the build (helper-115); 8 MiB build in under a second with 420 MB. */
+#define PAGE_MAX_BYTES (8 << 20)
+
 /* Reads a page file: front matter, title, where the body starts. Its bytes are read only when
  * the last build's record (docfacts.h) does not have this version of the file. */
 struct doc *doc_load(struct site *s, const char *src, const struct stat *seen, char **slug,
@@ -298,11 +302,25 @@ struct doc *doc_load(struct site *s, const char *src, const struct stat *seen, c
 	struct doc_facts f;
 	uint64_t id = 0;
 	bool known = S_ISREG(seen->st_mode) && (id = docfacts_id(seen)) && docfacts_get(src, id, &f);
+	if (!known && S_ISREG(seen->st_mode) && seen->st_size > PAGE_MAX_BYTES) {
+		diag_error(src, 0, 0, "%.1f MiB, over the %d MiB a page file may be (vade(5), LIMITS): split it into pages",
+		           (double)seen->st_size / (1 << 20), PAGE_MAX_BYTES >> 20);
+		return NULL;
+	}
 	if (!known) {
 		if (!(text = site_read_text_stat(s, src, &len, &st)))
 			return NULL;
 		id = docfacts_id(&st);
 		if (!text_facts(src, text, len, &f)) {
+			free(text);
+			return NULL;
+		}
+		const char *nul = memchr(text + f.body_off, '\0', len - f.body_off);
+		if (nul) { /* (one in the front matter is YAML's error) */
+			int l, c;
+			text_pos(text, (size_t)(nul - text), &l, &c);
+			diag_error(src, l, c, "a NUL byte, which text does not hold (a damaged file?): the page would show "
+			           "U+FFFD there; take it out");
 			free(text);
 			return NULL;
 		}

@@ -1078,6 +1078,47 @@ static void check_case_twins(const struct site *s, const struct own_outputs *own
 	strmap_free(&seen);
 }
 
+/* The first name in path (names between '/') that Windows and the file shares it serves cannot hold
+ * as it is, or that servers and deploy tools pass over: one ending in a space or a '.' (Windows drops
+ * them: "search /" is "search/"), one starting with '.' (a slug ".hidden"; a file's own name never
+ * does: such files are not read). Its length in *n; NULL when none. */
+static const char *unportable_name(const char *path, size_t *n)
+{
+	for (const char *p = path; *p; p += *p == '/') {
+		size_t k = strcspn(p, "/");
+		if (k && (p[0] == '.' || p[k - 1] == ' ' || p[k - 1] == '.')) {
+			*n = k;
+			return p;
+		}
+		p += k;
+	}
+	return NULL;
+}
+
+/* Pages and files whose folder or name is unportable_name()'s (helper-115: "search .md" published
+ * "en/search /", which a Windows share reads as vade's own "en/search/"): a warning at each, as
+ * for names that differ in case alone. */
+static void check_portable_names(const struct site *s)
+{
+	size_t n;
+	const char *bad;
+	for (size_t i = 0; i < s->npages + s->nresources; i++) {
+		const char *path = i < s->npages ? s->pages[i]->path : s->resources[i - s->npages];
+		if (!(bad = unportable_name(path, &n)))
+			continue;
+		char *src = i < s->npages ? page_file(s->pages[i]) : xasprintf("content/%s", path);
+		const char *why = bad[0] == '.' ? "starts with '.': servers and deploy tools often pass over such a name (a "
+		                                  "hidden file)"
+		                  : bad[n - 1] == ' ' ? "ends in a space: Windows and the file shares it serves drop it, and "
+		                                        "the name may become another's"
+		                                      : "ends in '.': Windows and the file shares it serves drop it, and the "
+		                                        "name may become another's";
+		diag_warn(src, 0, 0, "its %s '%s' has a name '%.*s' that %s; rename it%s", i < s->npages ? "folder" : "path",
+		          path, (int)n, bad, why, i < s->npages ? ", or give it a slug" : "");
+		free(src);
+	}
+}
+
 /* A page or a file of content/ where the build writes something of its own (sitewide.c): the search
  * page and its index in each language's search/, each language's 404.html and index.html, the theme's
  * assets/, the root's index.html and 404.html, sitemap.xml, the translations page. Two outputs on one
@@ -1143,6 +1184,7 @@ void site_check_output_paths(const struct site *s, const char *out_dir)
 	struct own_outputs own;
 	own_outputs(s, &own);
 	check_case_twins(s, &own);
+	check_portable_names(s);
 	check_reserved(s, &own);
 	/* "<out_dir>.tmp-XXXXXX/out/" (output.h), then a page's "<lang>/<path>" and its longest file:
 	 * handbook.html, or a listing's last page "page/<k>/index.html"; a resource's "<path>" */

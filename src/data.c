@@ -236,6 +236,56 @@ static void check_ui_names(struct site *s)
 	free(names);
 }
 
+/* Whether one of the theme's UI files, or the site's own file in the default language, has key. */
+static bool ui_key_known(const struct site *s, const char *key)
+{
+	for (size_t l = 0; l <= s->nlangs; l++) {
+		const struct yml_doc *d = l < s->nlangs ? s->ui[2 * l + 1] : s->ui[0];
+		if (d && d->root && d->root->kind == YML_MAP && yml_get(d->root, key))
+			return true;
+	}
+	return false;
+}
+
+/* The site's UI strings (content/i18n/<lang>.yaml) that no page shows as they stand (helper-115: the
+ * theme's string was shown in their place, without a word): a value that is no text (a list, a
+ * mapping) is an error at it; in a language other than the default, a key that neither the theme
+ * nor the default language's file has (a misspelling, "serch") warns at it. The default language's
+ * own keys may be those of the site's own templates, and are not judged. */
+static void check_ui_strings(const struct site *s)
+{
+	for (size_t l = 0; l < s->nlangs; l++) {
+		const struct yml_doc *d = s->ui[2 * l];
+		const struct yml_node *m = d ? d->root : NULL;
+		for (size_t i = 0; m && m->kind == YML_MAP && i + 1 < m->n; i += 2) {
+			const struct yml_node *k = m->kids[i], *v = m->kids[i + 1];
+			const char *key = yml_str(k);
+			if (!key)
+				continue;
+			if (v->kind != YML_SCALAR) {
+				diag_error(d->path ? d->path : "content/i18n", v->line, v->col, "'%s' holds a %s, where a UI string is "
+				           "a text", key, v->kind == YML_SEQ ? "list" : "mapping");
+				continue;
+			}
+			if (l == 0 || ui_key_known(s, key))
+				continue;
+			/* the theme's keys, for a hint */
+			struct vec keys = VEC_INIT;
+			for (size_t j = 0; j < s->nlangs; j++) {
+				const struct yml_doc *t = s->ui[2 * j + 1];
+				for (size_t x = 0; t && t->root && t->root->kind == YML_MAP && x + 1 < t->root->n; x += 2)
+					if (yml_str(t->root->kids[x]))
+						vec_push(&keys, (void *)yml_str(t->root->kids[x]));
+			}
+			const char *near = text_nearest(key, (const char *const *)keys.v, keys.n, strlen(key) < 6 ? 1 : 2);
+			diag_warn(d->path ? d->path : "content/i18n", k->line, k->col, "'%s' is a UI string neither the theme nor "
+			          "content/i18n/%s.yaml has: no page shows it%s%s%s", key, s->langs[0].code,
+			          near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+			vec_free(&keys);
+		}
+	}
+}
+
 void data_load_ui(struct site *s)
 {
 	check_ui_names(s);
@@ -262,5 +312,6 @@ void data_load_ui(struct site *s)
 		free(shown);
 		free(rel);
 	}
+	check_ui_strings(s);
 }
 

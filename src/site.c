@@ -17,9 +17,12 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <libxml/uri.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 #include <unistd.h>
+
+static bool base_url_ok(const char *v);
 
 #ifndef VADE_DATADIR
 #define VADE_DATADIR "/usr/local/share/vade"
@@ -231,27 +234,16 @@ static bool load_config(struct site *s)
 	if (s->base_url) {
 		/* Sitemap entries are absolute addresses (sitemaps.org protocol: "fully-qualified URL"). */
 		struct yml_node *b = yml_get(root, "base_url");
-		const char *v = s->base_url, *host = strstr(v, "://");
-		bool ok = (!strncasecmp(v, "https://", 8) || !strncasecmp(v, "http://", 7)) && host[3] && host[3] != '/' &&
-		          !strpbrk(v, " \t\r\n\"'<>?#\\");
-		if (ok) {
-			/* the authority: a host and maybe a port, never credentials (they would be published) */
-			size_t alen = strcspn(host + 3, "/");
-			const char *at = memchr(host + 3, '@', alen), *colon = memchr(host + 3, ':', alen);
-			ok = !at && (!colon || (colon + 1 < host + 3 + alen && strspn(colon + 1, "0123456789") == (size_t)(host + 3 + alen - colon - 1) &&
-			                        atol(colon + 1) > 0 && atol(colon + 1) <= 65535));
-		}
-		if (ok && utf8_invalid_at(v, strlen(v)) < 0)
-			for (const unsigned char *c = (const unsigned char *)v; *c; c++)
-				ok = ok && *c < 0x80;
+		bool ok = base_url_ok(s->base_url);
 		if (!ok) {
 			diag_error(src, b->line, b->col, "'base_url' must be the site's address, such as "
-			           "https://intranet.example.org/guide/ (ASCII, %%XX for other characters; no spaces, "
-			           "user name, query or fragment)");
+			           "https://intranet.example.org/guide/ (ASCII, %%XX for other characters; a host name, an "
+			           "IP address or [an IPv6 one], a port from 1 to 65535; no spaces, user name, '.' or '..' "
+			           "folder, query or fragment)");
 			return false;
 		}
-		if (v[strlen(v) - 1] != '/') {
-			char *t = xasprintf("%s/", v);
+		if (s->base_url[strlen(s->base_url) - 1] != '/') {
+			char *t = xasprintf("%s/", s->base_url);
 			free(s->base_url);
 			s->base_url = t;
 		}
@@ -1117,6 +1109,44 @@ static void check_portable_names(const struct site *s)
 		          path, (int)n, bad, why, i < s->npages ? ", or give it a slug" : "");
 		free(src);
 	}
+}
+
+/* Whether v is an address a sitemap may give (sitemaps.org: "fully-qualified URL"): http or https,
+ * read by libxml2's RFC 3986 parser (xmlParseURI), ASCII; a host of labels (letters, digits, '-', none
+ * empty: RFC 1123 2.1) or an IP literal ("[::1]"), a port in 1..65535 if any; no user name (it would
+ * be published), no "." or ".." folder (helper-115: "https://x.example/../../en/" was written into
+ * sitemap.xml), no query or fragment. */
+static bool base_url_ok(const char *v)
+{
+	for (const unsigned char *c = (const unsigned char *)v; *c; c++)
+		if (*c >= 0x80 || *c <= ' ' || strchr("\"<>?#\\`{}|^", *c))
+			return false;
+	xmlURIPtr u = xmlParseURI(v);
+	bool ok = u && u->scheme && (!strcasecmp(u->scheme, "https") || !strcasecmp(u->scheme, "http")) && u->server &&
+	          *u->server && !u->user && !u->opaque && u->port >= 0 && u->port <= 65535;
+	const char *h = ok ? u->server : "";
+	if (ok && *h == '[') {
+		ok = h[strlen(h) - 1] == ']' && strspn(h + 1, "0123456789abcdefABCDEF:.") == strlen(h) - 2;
+	} else {
+		for (const char *l = h; ok && *l; l += *l == '.') { /* labels: "x..example", "-" are none */
+			size_t n = strspn(l, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+			ok = n && n <= 63 && l[0] != '-' && l[n - 1] != '-' && (l[n] == '.' || !l[n]);
+			l += n;
+		}
+	}
+	/* a port written is one from 1 (":0" and ":" alone are none) */
+	const char *auth = strstr(v, "://"), *end = auth ? auth + 3 + strcspn(auth + 3, "/") : NULL;
+	const char *close = auth ? memchr(auth, ']', (size_t)(end - auth)) : NULL;
+	if (ok && memchr(close ? close : auth + 3, ':', (size_t)(end - (close ? close : auth + 3))))
+		ok = u->port > 0;
+	for (const char *p = ok && u->path ? u->path : ""; ok && *p; p += *p == '/') {
+		size_t n = strcspn(p, "/");
+		ok = !((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'));
+		p += n;
+	}
+	if (u)
+		xmlFreeURI(u);
+	return ok;
 }
 
 /* A page or a file of content/ where the build writes something of its own (sitewide.c): the search

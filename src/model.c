@@ -212,7 +212,16 @@ static int l_url(lua_State *L)
 		char *path = output_path_clean(p, plen);
 		if (!path) {
 			buf_free(&pb);
-			return luaL_argerror(L, 1, "a path inside the output folder or a URL with a scheme");
+			/* a data file's or front matter's text: said at it, where the template's line named no file
+			 * a user wrote (helper-115) */
+			const char *src = NULL, *u = lua_tostring(L, 1);
+			struct text_place at = {0, 0, 0, false, NULL, 0, NULL};
+			if (!resolve_text_origin(w->sh->r, u, tpl_caching(L) ? NULL : w->job->doc->src, w->job->lang, &src, &at))
+				return luaL_argerror(L, 1, "a path inside the output folder or a URL with a scheme");
+			diag_error(src, at.line, at.col, "'%.*s' leads outside the output folder: a link is a path inside it or "
+			           "a URL with a scheme (https://...)", text_head(u, 60), u);
+			lua_pushnil(L);
+			return 1;
 		}
 		if (tpl_caching(L)) {
 			int r = push_url_hole(L, path, strlen(path), p + plen);

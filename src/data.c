@@ -239,10 +239,26 @@ static void check_ui_names(struct site *s)
 /* Whether one of the theme's UI files, or the site's own file in the default language, has key. */
 static bool ui_key_known(const struct site *s, const char *key)
 {
+	/* a plural form ("items_few") is known when a form of its key is: a language has its own forms
+	 * (CLDR), which t_forms() gives (helper-116) */
+	static const char *const forms[] = {"zero", "one", "two", "few", "many", "other"};
+	const char *us = strrchr(key, '_');
+	bool plural = false;
+	for (size_t f = 0; us && f < 6 && !plural; f++)
+		plural = !strcmp(us + 1, forms[f]);
 	for (size_t l = 0; l <= s->nlangs; l++) {
 		const struct yml_doc *d = l < s->nlangs ? s->ui[2 * l + 1] : s->ui[0];
-		if (d && d->root && d->root->kind == YML_MAP && yml_get(d->root, key))
+		if (!d || !d->root || d->root->kind != YML_MAP)
+			continue;
+		if (yml_get(d->root, key))
 			return true;
+		for (size_t f = 0; plural && f < 6; f++) {
+			char *k = xasprintf("%.*s_%s", (int)(us - key), key, forms[f]);
+			bool has = yml_get(d->root, k) != NULL;
+			free(k);
+			if (has)
+				return true;
+		}
 	}
 	return false;
 }

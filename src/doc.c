@@ -303,8 +303,8 @@ struct doc *doc_load(struct site *s, const char *src, const struct stat *seen, c
 	uint64_t id = 0;
 	bool known = S_ISREG(seen->st_mode) && (id = docfacts_id(seen)) && docfacts_get(src, id, &f);
 	if (!known && S_ISREG(seen->st_mode) && seen->st_size > PAGE_MAX_BYTES) {
-		diag_error(src, 0, 0, "%.1f MiB, over the %d MiB a page file may be (vade(5), LIMITS): split it into pages",
-		           (double)seen->st_size / (1 << 20), PAGE_MAX_BYTES >> 20);
+		diag_error(src, 0, 0, "%lld bytes, over the %d MiB (%d bytes) a page file may be (vade(5), LIMITS): split it "
+		           "into pages", (long long)seen->st_size, PAGE_MAX_BYTES >> 20, PAGE_MAX_BYTES);
 		return NULL;
 	}
 	if (!known) {

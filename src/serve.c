@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -40,7 +41,7 @@ static char *url_path(const char *url)
 {
 	struct buf b = BUF_INIT;
 	for (const char *p = url; *p && *p != '?' && *p != '#'; p++) {
-		if (*p == '%' && p[1] && p[2]) {
+		if (*p == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
 			char hex[3] = {p[1], p[2], 0};
 			char *end;
 			long c = strtol(hex, &end, 16);
@@ -107,7 +108,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 	if (path && ul && url[ul - 1] != '/' && is_dir(path)) {
 		/* "/en/topics": its page's relative links are read from the folder (helper-115: "thb/"
 		 * went to /en/thb/), so the folder's own address, as a server of static files answers */
-		char *to = xasprintf("%s/", url);
+		const char *from = url + strspn(url, "/"); /* one '/' first: "//en/" would be another host */
+		char *to = xasprintf("/%s/", from);
 		struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 		MHD_add_response_header(r, "Location", to);
 		MHD_add_response_header(r, "Cache-Control", "no-store");
@@ -121,7 +123,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 	if (path && is_dir(path)) {
 		char *idx = path_join(path, "index.html");
 		free(path);
-		path = idx;
+		path = inside(root, idx) ? idx : (free(idx), NULL); /* (a link named index.html: helper-116) */
 	}
 	int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 	struct stat st;

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <arpa/inet.h>
 #include <libxml/uri.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
@@ -1106,7 +1107,7 @@ static void check_portable_names(const struct site *s)
 		                                      : "ends in '.': Windows and the file shares it serves drop it, and the "
 		                                        "name may become another's";
 		diag_warn(src, 0, 0, "its %s '%s' has a name '%.*s' that %s; rename it%s", i < s->npages ? "folder" : "path",
-		          path, (int)n, bad, why, i < s->npages ? ", or give it a slug" : "");
+		          path, (int)n, bad, why, i < s->npages ? ", or give it another slug" : "");
 		free(src);
 	}
 }
@@ -1125,8 +1126,13 @@ static bool base_url_ok(const char *v)
 	bool ok = u && u->scheme && (!strcasecmp(u->scheme, "https") || !strcasecmp(u->scheme, "http")) && u->server &&
 	          *u->server && !u->user && !u->opaque && u->port >= 0 && u->port <= 65535;
 	const char *h = ok ? u->server : "";
-	if (ok && *h == '[') {
-		ok = h[strlen(h) - 1] == ']' && strspn(h + 1, "0123456789abcdefABCDEF:.") == strlen(h) - 2;
+	unsigned char addr[16];
+	if (ok && *h == '[') { /* an IPv6 address, read as the system reads it (inet_pton) */
+		char *in = xstrndup(h + 1, strlen(h) > 2 ? strlen(h) - 2 : 0);
+		ok = h[strlen(h) - 1] == ']' && inet_pton(AF_INET6, in, addr) == 1;
+		free(in);
+	} else if (ok && !h[strspn(h, "0123456789.")]) { /* digits alone: an IPv4 address ("999.999.999.999" none) */
+		ok = inet_pton(AF_INET, h, addr) == 1;
 	} else {
 		for (const char *l = h; ok && *l; l += *l == '.') { /* labels: "x..example", "-" are none */
 			size_t n = strspn(l, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");

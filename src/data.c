@@ -270,6 +270,8 @@ static bool ui_key_known(const struct site *s, const char *key)
  * own keys may be those of the site's own templates, and are not judged. */
 static void check_ui_strings(const struct site *s)
 {
+	struct vec keys = VEC_INIT; /* the theme's keys, for a hint: made for the first unknown key */
+	bool made = false;
 	for (size_t l = 0; l < s->nlangs; l++) {
 		const struct yml_doc *d = s->ui[2 * l];
 		const struct yml_node *m = d ? d->root : NULL;
@@ -285,21 +287,20 @@ static void check_ui_strings(const struct site *s)
 			}
 			if (l == 0 || ui_key_known(s, key))
 				continue;
-			/* the theme's keys, for a hint */
-			struct vec keys = VEC_INIT;
-			for (size_t j = 0; j < s->nlangs; j++) {
+			for (size_t j = 0; !made && j < s->nlangs; j++) {
 				const struct yml_doc *t = s->ui[2 * j + 1];
 				for (size_t x = 0; t && t->root && t->root->kind == YML_MAP && x + 1 < t->root->n; x += 2)
 					if (yml_str(t->root->kids[x]))
 						vec_push(&keys, (void *)yml_str(t->root->kids[x]));
 			}
+			made = true;
 			const char *near = text_nearest(key, (const char *const *)keys.v, keys.n, strlen(key) < 6 ? 1 : 2);
 			diag_warn(d->path ? d->path : "content/i18n", k->line, k->col, "'%s' is a UI string neither the theme nor "
 			          "content/i18n/%s.yaml has: no page shows it%s%s%s", key, s->langs[0].code,
 			          near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
-			vec_free(&keys);
 		}
 	}
+	vec_free(&keys);
 }
 
 void data_load_ui(struct site *s)

@@ -1,6 +1,7 @@
 /* serve.c — a preview server with rebuild on change. */
 #include "serve.h"
 #include "site.h"
+#include "state.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -223,6 +224,9 @@ struct watcher {
 	char *out;              /* the output folder's real path (or as given, before it is made) */
 	char *out_parent, *out_base; /* where a build writes beside the output folder, and its name */
 	bool changed, rewalk;   /* read by serve_quiet(), for the next wait */
+	char *content;          /* content/'s real path, or NULL */
+	bool others;            /* a change since serve_texts_only() last asked, not of a page's text alone */
+	bool asked;             /* serve_texts_only() has asked */
 };
 
 static bool skipped(const struct watcher *w, const char *dir, const char *name)
@@ -300,6 +304,10 @@ static void watch_all(struct watcher *w)
 {
 	static const char *const parts[] = {"content", "templates", "themes"};
 	w->walk++;
+	free(w->content);
+	char *content = path_join(w->site, "content");
+	w->content = realpath(content, NULL); /* as state_inputs() names it (none yet: nothing is a page's) */
+	free(content);
 	strmap_free(&w->links);
 	w->links = (struct strmap)STRMAP_INIT_OWNED;
 	for (size_t i = 0; w->fd >= 0 && i < 3; i++) {
@@ -348,6 +356,19 @@ static void watcher_open(struct watcher *w, const char *site_dir, const char *ou
 		watch_all(w);
 }
 
+/* Whether event e in folder dir (a real path) leaves every input but the pages' texts as it was
+ * (state.h: the digest of the rest): a regular file of state_page_input() written, made or removed. */
+static bool text_only(const struct watcher *w, const char *dir, const struct inotify_event *e, bool link)
+{
+	if (!e->len || (e->mask & IN_ISDIR) || link || !state_page_input(w->content, dir, e->name))
+		return false;
+	char *p = path_join(dir, e->name);
+	struct stat lst;
+	bool ok = lstat(p, &lst) != 0 ? errno == ENOENT : S_ISREG(lst.st_mode);
+	free(p);
+	return ok;
+}
+
 /* Whether the events read from the watch are a change to the site (not what a build writes).
  * A folder made in the site is watched at once, with the folders in it (before the rebuild reads
  * them, so that nothing saved in them after is missed), and so is one a new link leads to; *rewalk
@@ -360,7 +381,7 @@ static bool relevant(struct watcher *w, const char *buf, ssize_t len, bool *rewa
 		const struct inotify_event *e = (const struct inotify_event *)p;
 		p += sizeof *e + e->len;
 		if (e->mask & IN_Q_OVERFLOW) {
-			*rewalk = any = true;
+			*rewalk = any = w->others = true;
 			continue;
 		}
 		if (e->mask & IN_IGNORED) {
@@ -376,10 +397,11 @@ static bool relevant(struct watcher *w, const char *buf, ssize_t len, bool *rewa
 			                       !strcmp(e->name, "themes"));
 			*rewalk = *rewalk || ours;
 			any = any || ours;
+			w->others = w->others || ours;
 			continue;
 		}
 		if (e->mask & IN_MOVE_SELF) {
-			*rewalk = any = true;
+			*rewalk = any = w->others = true;
 			continue;
 		}
 		if (e->len && skipped(w, dir, e->name))
@@ -388,6 +410,7 @@ static bool relevant(struct watcher *w, const char *buf, ssize_t len, bool *rewa
 		char *named = e->len ? path_join(dir, e->name) : NULL;
 		bool link = named && strmap_get(&w->links, named);
 		free(named);
+		w->others = w->others || !text_only(w, dir, e, link);
 		if (((e->mask & IN_ISDIR) && (e->mask & (IN_MOVED_TO | IN_MOVED_FROM))) ||
 		    (link && (e->mask & (IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE)))) {
 			*rewalk = true; /* a folder moved, or a link to one removed or replaced */
@@ -435,6 +458,17 @@ static void watcher_wait(struct watcher *w)
 		watch_all(w);
 }
 
+bool serve_texts_only(struct watcher *w)
+{
+	if (!w || w->fd < 0)
+		return false;
+	w->changed = drain(w, &w->rewalk) || w->changed;
+	bool only = w->fd >= 0 && w->asked && !w->others;
+	w->asked = true;
+	w->others = false;
+	return only;
+}
+
 bool serve_quiet(struct watcher *w)
 {
 	if (!w || w->fd < 0)
@@ -454,6 +488,7 @@ static void watcher_close(struct watcher *w)
 	free(w->out);
 	free(w->out_parent);
 	free(w->out_base);
+	free(w->content);
 }
 
 /* }======= */

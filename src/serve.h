@@ -16,6 +16,12 @@ struct watcher;
  * must be those it read). False when vade polls, the kernel's queue overflowed, or w is NULL. */
 bool serve_quiet(struct watcher *w);
 
+/* Whether every change to the site the kernel reported since the last call was to a page's text
+ * alone: a regular file that state_page_input() names written, made or removed, so the inputs'
+ * digest of the rest (state.h) is the one made before the last call. False on the first call, when
+ * vade polls, when the kernel's queue overflowed, or w is NULL. Each call begins a new count. */
+bool serve_texts_only(struct watcher *w);
+
 /* Builds once and serves out_dir until the process is stopped (main takes
  * Ctrl-C and SIGTERM); rebuild(ctx, w) is called on every change to a file under
  * site_dir (or the theme beside vade), w to ask serve_quiet(). Returns only when

@@ -131,12 +131,17 @@ static bool ends_with(const char *s, const char *tail)
 }
 
 /* A page's text (a .md file under content/) or a translation's record (content/i18n/<lang>.status.yaml). */
-static bool page_input(const struct folds *f, const char *dir, const char *name)
+bool state_page_input(const char *content, const char *dir, const char *name)
 {
-	size_t n = strlen(f->content);
-	if (strncmp(dir, f->content, n) || (dir[n] && dir[n] != '/'))
+	size_t n = content ? strlen(content) : 0;
+	if (!n || strncmp(dir, content, n) || (dir[n] && dir[n] != '/'))
 		return false;
 	return ends_with(name, ".md") || (!strcmp(dir + n, "/i18n") && ends_with(name, ".status.yaml"));
+}
+
+static bool page_input(const struct folds *f, const char *dir, const char *name)
+{
+	return state_page_input(f->content, dir, name);
 }
 
 /* {======= files digested before (by this process, or by the last build: known_load)
@@ -744,9 +749,11 @@ void state_record(const char *out_dir, const struct state_digest *inputs, const 
                   void *known_ctx)
 {
 	char *path = record_path(out_dir);
-	struct state_digest now;
-	/* A theme folder whose name holds a line break is not recorded (nor is anything then). */
-	if (path && stamp(out_dir, &now, known, known_ctx) && !(theme_dir && strchr(theme_dir, '\n'))) {
+	struct state_digest now = {0, 0};
+	/* A theme folder whose name holds a line break is not recorded (nor is anything then). The
+	 * folder is stamped only for inputs that are recorded: without them no build is found up to
+	 * date, whatever the stamp (vade serve's rebuild of pages' texts records none: 35,000 stat()s). */
+	if (path && (!inputs || stamp(out_dir, &now, known, known_ctx)) && !(theme_dir && strchr(theme_dir, '\n'))) {
 		struct buf w = BUF_INIT;
 		for (size_t i = 0; i < nsaid && w.len <= STATE_SAID_MAX; i++) {
 			buf_addf(&w, "said %d %d", said[i].line, said[i].col);

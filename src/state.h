@@ -72,6 +72,11 @@ void state_rec_free(struct state_rec *r);
 bool state_inputs(const char *site_dir, const char *out_dir, const char *theme_dir, int jobs, struct state_digest *d,
                   struct state_digest *rest);
 
+/* Whether file name in folder dir is one of the inputs the digest of the rest leaves out (a page's
+ * text or a translations' record) when content is the content folder's real path, as
+ * state_inputs() names it (dir is a real path too). */
+bool state_page_input(const char *content, const char *dir, const char *name);
+
 /* Writes the sums of the files the last digest read to "<parent>/.<name>.vade-known" beside its
  * output folder, when they changed since that record was read or written; for the next build,
  * which then reads only the files changed since. Called once the output folder is accepted (it

@@ -357,14 +357,16 @@ static void watcher_open(struct watcher *w, const char *site_dir, const char *ou
 }
 
 /* Whether event e in folder dir (a real path) leaves every input but the pages' texts as it was
- * (state.h: the digest of the rest): a regular file of state_page_input() written, made or removed. */
+ * (state.h: the digest of the rest): a regular file of state_page_input() written, made or removed.
+ * Not one with other names (a hard link): the kernel reports a write in the folder of the name
+ * written through, and a template linked as a page changed with no word from templates/ (helper-118). */
 static bool text_only(const struct watcher *w, const char *dir, const struct inotify_event *e, bool link)
 {
 	if (!e->len || (e->mask & IN_ISDIR) || link || !state_page_input(w->content, dir, e->name))
 		return false;
 	char *p = path_join(dir, e->name);
 	struct stat lst;
-	bool ok = lstat(p, &lst) != 0 ? errno == ENOENT : S_ISREG(lst.st_mode);
+	bool ok = lstat(p, &lst) != 0 ? errno == ENOENT : S_ISREG(lst.st_mode) && lst.st_nlink == 1;
 	free(p);
 	return ok;
 }

@@ -26,6 +26,13 @@
  * sixth of a one-page rebuild at 10,000 pages (issue 13). A record of another vade, damaged or unsorted is
  * no record: every file is read.
  *
+ * The files changed since the record was written whole are kept in a patch beside it
+ * ("<parent>/.<name>.vade-docs-patch"), while they are at most PATCH_SLACK plus an eighth of the
+ * site's (docfacts.c), so a one-page edit does not write the whole record again: the same head
+ * ("vade-docs+ 2"), vade's digest, the XXH3-64 the record ends with (a patch of another record is
+ * none), the count and the entries as above, and its own XXH3-64. Its entry for a file is taken
+ * before the record's.
+ *
  * One record at a time per process: docfacts_open() before the load,
  * docfacts_close() after it (the load's threads only read it),
  * docfacts_save() once a build into the folder was accepted.

@@ -435,9 +435,62 @@ void deps_unit_clear(struct deps_unit *u)
  *     warns: each i64 line, col, then path and message
  *     indexed: u64 n, len, then the terms' text[len] and scores u16[n] (each padded)
  *   u64 nfiles; each: i64 stamp[STAMP], u64 key, the name
- *   u64 XXH3-64 of all before */
+ *   u64 XXH3-64 of all before
+ *
+ * The units written since the record was written whole are kept in a patch beside it
+ * ("<parent>/.<name>.vade-deps-patch"), while they are at most PATCH_SLACK and an eighth of the
+ * slots: a one-page edit at 10,000 pages x 3 wrote the 60 MB record again, a tenth of its
+ * rebuild (issue 13). The patch holds what a record holds but the units the record has as they
+ * stand; its slots' units are taken before the record's:
+ *
+ *   head "vade-deps+ 4\n", u64 the XXH3-64 the record ends with, global[2], npages, nlangs
+ *   the digests and the sets, as in the record (they replace the record's)
+ *   u64 n; each: u64 slot, u64 known, the unit when known (a slot not known now is one too)
+ *   the further files, as in the record (they replace the record's)
+ *   u64 XXH3-64 of all before
+ *
+ * A patch of another record (the record was written whole since) is none; a damaged one means no
+ * record at all, as the record alone may be older than the output folder. The record's units the
+ * patch leaves were taken as they stood by the build that wrote it, their sets numbered as its
+ * table numbers them, so the patch's sets are theirs too. */
 
 #define DEPS_HEAD "vade-deps 4\n\0\0\0"
+#define PATCH_HEAD "vade-deps+ 4\n\0\0"
+#define PATCH_SLACK 64
+
+struct deps_record {
+	struct bin_map map;         /* the record, written whole */
+	struct bin_map patch;       /* its patch, or none (p NULL) */
+	uint64_t global[2];
+	size_t npages, nlangs, nslots;
+	const uint64_t *dig;        /* the patch's when there is one, as the sets and files */
+	uint32_t nsets;
+	const uint64_t **sets;      /* each: n, then the ids */
+	const char **unit;          /* [nslots]: the slot's unit (after its flag), NULL when not known */
+	const char **own;           /* [nslots]: the record's own, whatever the patch has */
+	const char *files_in;       /* the mapping the files' offsets are in */
+	struct strmap files;        /* further file name -> offset of its stamp */
+	bool *dirty_set;            /* deps_compare() */
+	uint32_t *renum;            /* record set -> table set + 1 (deps_take) */
+	const uint64_t *now;
+	pthread_mutex_t lock;
+};
+
+/* The end (before its sum) of the mapping unit p of rec is in. */
+static const char *unit_end(const struct deps_record *rec, const char *p)
+{
+	if (rec->patch.p && p >= rec->patch.p && p < rec->patch.p + rec->patch.len)
+		return rec->patch.p + rec->patch.len - 8;
+	return rec->map.p + rec->map.len - 8;
+}
+
+/* The XXH3-64 a mapped record ends with (bin_map() checked it). */
+static uint64_t sum_of(const struct bin_map *m)
+{
+	uint64_t sum;
+	memcpy(&sum, m->p + m->len - 8, 8);
+	return sum;
+}
 #define STAMP FILE_VERSION
 #define UNIT_HEAD 9 /* a unit's u64 counts: nwritten .. nwarns */
 
@@ -474,12 +527,20 @@ static char *record_path(const char *out_dir)
 	return deps_path(out_dir, "deps");
 }
 
+static char *patch_path(const char *out_dir)
+{
+	return deps_path(out_dir, "deps-patch");
+}
+
 void deps_forget(const char *out_dir)
 {
-	char *path = record_path(out_dir);
+	char *path = record_path(out_dir), *ppath = patch_path(out_dir);
 	if (path)
 		unlink(path);
+	if (ppath)
+		unlink(ppath);
 	free(path);
+	free(ppath);
 }
 
 /* The record as it is written: through buf b, flushed to f between items (each ends 8-aligned),
@@ -513,11 +574,98 @@ static bool as_taken(const struct deps_unit *u)
 	return t ? !t->lex && t->borrowed && t->text == u->raw_terms && u->indexed : !u->raw_terms;
 }
 
-char *deps_write(const char *out_dir, const uint64_t global[2], size_t npages, size_t nlangs, const uint64_t *now,
-                 const struct deps_table *t, const struct deps_unit *units, struct deps_file *const *files,
-                 size_t nfiles)
+/* Puts unit u (not as taken) as deps_write() writes it: its flag, then, when known, the unit. Its
+ * files are stamped through fd; st holds stamps for cap files (grown as needed). */
+static void put_unit(struct wr *w, int fd, const struct deps_unit *u, int64_t (**st)[STAMP], size_t *cap)
 {
-	char *path = record_path(out_dir);
+	struct buf *b = &w->b;
+	bool known = u->known;
+	if (known && u->nouts > *cap) {
+		*cap = u->nouts * 2;
+		*st = xrealloc(*st, *cap * sizeof **st);
+	}
+	/* a file it wrote that is not there: the next build renders it. A unit taken from the
+	 * record keeps the stamps this build found its files with (deps_unchanged): the build
+	 * wrote none of them, and stat()ing 35,000 files again was a tenth of a one-page rebuild
+	 * at 10,000 pages (issue 13). Any later change to one shows in the next build's check. */
+	for (uint32_t i = 0; i < u->nouts && known; i++) {
+		if (u->borrowed && u->out_stamps && u->out_stamps[i])
+			memcpy((*st)[i], u->out_stamps[i], sizeof (*st)[i]);
+		else
+			known = stamp_of(fd, u->outs[i], (*st)[i]);
+	}
+	bin_put_u64(b, known);
+	if (!known)
+		return;
+	bool indexed = u->indexed && u->terms;
+	uint64_t head[UNIT_HEAD] = {u->nwritten, u->nnotes, u->nsets, u->nouts, u->nids, u->nchecks, indexed, u->ncites,
+	                            u->nwarns};
+	buf_add(b, head, sizeof head);
+	put_ids(b, u->notes, u->nnotes);
+	put_ids(b, u->sets, u->nsets);
+	for (uint32_t i = 0; i < u->nouts; i++) {
+		buf_add(b, (*st)[i], sizeof (*st)[i]);
+		bin_put_str(b, u->outs[i]);
+	}
+	for (uint32_t i = 0; i < u->nids; i++)
+		bin_put_str(b, u->ids[i]);
+	for (uint32_t i = 0; i < u->nchecks; i++) {
+		const struct deps_check *c = &u->checks[i];
+		int64_t v[3] = {c->line, c->col, c->target};
+		buf_add(b, v, sizeof v);
+		bin_put_str(b, c->src);
+		bin_put_str(b, c->frag);
+	}
+	for (uint32_t i = 0; i < u->ncites; i++)
+		bin_put_str(b, u->cites[i]);
+	for (uint32_t i = 0; i < u->nwarns; i++) {
+		int64_t v[2] = {u->warns[i].line, u->warns[i].col};
+		buf_add(b, v, sizeof v);
+		bin_put_str(b, u->warns[i].path);
+		bin_put_str(b, u->warns[i].msg);
+	}
+	if (indexed) {
+		bin_put_u64(b, u->terms->n);
+		bin_put_u64(b, u->terms->len);
+		struct search_term_iter it = {0};
+		const char *term;
+		size_t len;
+		while ((term = search_terms_next(u->terms, &it, &len)))
+			buf_add(b, term, len + 1);
+		bin_pad8(b);
+		for (size_t j = 0; j < u->terms->n; j++) {
+			uint16_t sc = (uint16_t)search_terms_score(u->terms, j);
+			buf_add(b, &sc, sizeof sc);
+		}
+		bin_pad8(b);
+	}
+}
+
+/* Whether unit u of slot s is what prev's record (written whole) has there: taken from it as it
+ * stood, or not known in either. */
+static bool as_recorded(const struct deps_record *prev, size_t s, const struct deps_unit *u)
+{
+	return u->known ? as_taken(u) && prev->own[s] && u->raw == prev->own[s] - 8 : !prev->own[s];
+}
+
+char *deps_write(const char *out_dir, const struct deps_record *prev, const uint64_t global[2], size_t npages,
+                 size_t nlangs, const uint64_t *now, const struct deps_table *t, const struct deps_unit *units,
+                 struct deps_file *const *files, size_t nfiles, bool *patch)
+{
+	size_t nslots = npages * nlangs, changed = 0;
+	/* a patch of prev's record when it is for the same inputs and few units are not as it has them */
+	*patch = prev && prev->map.p && prev->global[0] == global[0] && prev->global[1] == global[1] &&
+	         prev->npages == npages && prev->nlangs == nlangs;
+	for (size_t s = 0; s < nslots && *patch; s++)
+		changed += !as_recorded(prev, s, &units[s]);
+	*patch = *patch && changed <= PATCH_SLACK + nslots / 8;
+	char *path = *patch ? patch_path(out_dir) : record_path(out_dir);
+	char *other = *patch ? record_path(out_dir) : patch_path(out_dir);
+	char *prefix = other ? xasprintf("%s.tmp-", other) : NULL;
+	if (prefix) /* what a killed build left of the other's (file_create_temp() sweeps this one's) */
+		file_sweep_temps(prefix);
+	free(prefix);
+	free(other);
 	int fd = open(out_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	char *tmp = NULL;
 	/* Not synced: a record cut short by a crash fails its digest and only means a full build. */
@@ -534,8 +682,9 @@ char *deps_write(const char *out_dir, const uint64_t global[2], size_t npages, s
 	}
 	XXH3_64bits_reset(w.h);
 	struct buf *b = &w.b;
-	size_t nslots = npages * nlangs;
-	buf_add(b, DEPS_HEAD, 16);
+	buf_add(b, *patch ? PATCH_HEAD : DEPS_HEAD, 16);
+	if (*patch)
+		bin_put_u64(b, sum_of(&prev->map));
 	bin_put_u64(b, global[0]);
 	bin_put_u64(b, global[1]);
 	bin_put_u64(b, npages);
@@ -546,15 +695,27 @@ char *deps_write(const char *out_dir, const uint64_t global[2], size_t npages, s
 		bin_put_u64(b, t->sets[i].n);
 		put_ids(b, t->sets[i].v, t->sets[i].n);
 	}
+	if (*patch)
+		bin_put_u64(b, changed);
 	int64_t (*st)[STAMP] = NULL;
 	size_t capst = 0;
 	/* Units as they were taken from the record are copied from it, a run of them at a time: at
 	 * 10,000 pages × 3 languages, writing the 60 MB field by field again after a one-page edit was
-	 * the longest part of the build after its commit (issue 13). */
+	 * the longest part of the build after its commit (issue 13). A patch has each after its slot. */
 	const char *run = NULL;
 	size_t run_len = 0;
 	for (size_t s = 0; s < nslots && w.ok; s++) {
 		const struct deps_unit *u = &units[s];
+		if (*patch) {
+			if (as_recorded(prev, s, u))
+				continue;
+			if (run) { /* the run before, then the slot: no run goes past one */
+				wr_flush(&w);
+				wr_bytes(&w, run, run_len);
+				run = NULL;
+			}
+			bin_put_u64(b, s);
+		}
 		if (u->known && as_taken(u)) {
 			if (run && run + run_len == u->raw) {
 				run_len += u->raw_len;
@@ -572,66 +733,7 @@ char *deps_write(const char *out_dir, const uint64_t global[2], size_t npages, s
 			wr_bytes(&w, run, run_len);
 			run = NULL;
 		}
-		bool known = u->known;
-		if (known && u->nouts > capst) {
-			capst = u->nouts * 2;
-			st = xrealloc(st, capst * sizeof *st);
-		}
-		/* a file it wrote that is not there: the next build renders it. A unit taken from the
-		 * record keeps the stamps this build found its files with (deps_unchanged): the build
-		 * wrote none of them, and stat()ing 35,000 files again was a tenth of a one-page rebuild
-		 * at 10,000 pages (issue 13). Any later change to one shows in the next build's check. */
-		for (uint32_t i = 0; i < u->nouts && known; i++) {
-			if (u->borrowed && u->out_stamps && u->out_stamps[i])
-				memcpy(st[i], u->out_stamps[i], sizeof st[i]);
-			else
-				known = stamp_of(fd, u->outs[i], st[i]);
-		}
-		bin_put_u64(b, known);
-		if (!known)
-			continue;
-		bool indexed = u->indexed && u->terms;
-		uint64_t head[UNIT_HEAD] = {u->nwritten, u->nnotes, u->nsets, u->nouts, u->nids, u->nchecks, indexed, u->ncites,
-		                    u->nwarns};
-		buf_add(b, head, sizeof head);
-		put_ids(b, u->notes, u->nnotes);
-		put_ids(b, u->sets, u->nsets);
-		for (uint32_t i = 0; i < u->nouts; i++) {
-			buf_add(b, st[i], sizeof st[i]);
-			bin_put_str(b, u->outs[i]);
-		}
-		for (uint32_t i = 0; i < u->nids; i++)
-			bin_put_str(b, u->ids[i]);
-		for (uint32_t i = 0; i < u->nchecks; i++) {
-			const struct deps_check *c = &u->checks[i];
-			int64_t v[3] = {c->line, c->col, c->target};
-			buf_add(b, v, sizeof v);
-			bin_put_str(b, c->src);
-			bin_put_str(b, c->frag);
-		}
-		for (uint32_t i = 0; i < u->ncites; i++)
-			bin_put_str(b, u->cites[i]);
-		for (uint32_t i = 0; i < u->nwarns; i++) {
-			int64_t v[2] = {u->warns[i].line, u->warns[i].col};
-			buf_add(b, v, sizeof v);
-			bin_put_str(b, u->warns[i].path);
-			bin_put_str(b, u->warns[i].msg);
-		}
-		if (indexed) {
-			bin_put_u64(b, u->terms->n);
-			bin_put_u64(b, u->terms->len);
-			struct search_term_iter it = {0};
-			const char *term;
-			size_t len;
-			while ((term = search_terms_next(u->terms, &it, &len)))
-				buf_add(b, term, len + 1);
-			bin_pad8(b);
-			for (size_t j = 0; j < u->terms->n; j++) {
-				uint16_t sc = (uint16_t)search_terms_score(u->terms, j);
-				buf_add(b, &sc, sizeof sc);
-			}
-			bin_pad8(b);
-		}
+		put_unit(&w, fd, u, &st, &capst);
 		if (b->len > (1 << 20))
 			wr_flush(&w);
 	}
@@ -670,32 +772,26 @@ char *deps_write(const char *out_dir, const uint64_t global[2], size_t npages, s
 	return tmp;
 }
 
-void deps_install(const char *out_dir, char *tmp, bool keep)
+void deps_install(const char *out_dir, char *tmp, bool patch, bool keep)
 {
-	char *path = record_path(out_dir);
-	if (!tmp || !keep || !path || rename(tmp, path) != 0) {
+	char *path = record_path(out_dir), *ppath = patch_path(out_dir);
+	/* a record written whole has no patch: put in place first (a patch left by a crash between
+	 * the two names another record: it is none) */
+	if (tmp && keep && path && ppath && rename(tmp, patch ? ppath : path) == 0) {
+		if (!patch)
+			unlink(ppath);
+	} else {
 		if (tmp)
 			unlink(tmp);
 		if (path)
 			unlink(path);
+		if (ppath)
+			unlink(ppath);
 	}
 	free(path);
+	free(ppath);
 	free(tmp);
 }
-
-struct deps_record {
-	struct bin_map map;         /* the file */
-	size_t nslots;
-	const uint64_t *dig;
-	uint32_t nsets;
-	const uint64_t **sets;      /* each: n, then the ids */
-	size_t *unit;               /* [nslots]: offset of the slot's unit, 0 when not known */
-	struct strmap files;        /* further file name -> offset of its stamp */
-	bool *dirty_set;            /* deps_compare() */
-	uint32_t *renum;            /* record set -> table set + 1 (deps_take) */
-	const uint64_t *now;
-	pthread_mutex_t lock;
-};
 
 /* Walks the unit at r (a known one, after its flag); fills u when not NULL (strings borrowed).
  * With stamps_fd >= 0, false as soon as an output's stamp differs. */
@@ -799,59 +895,135 @@ static bool rd_unit(struct bin_rd *r, struct deps_unit *u, int stamps_fd, const 
 	return r->ok;
 }
 
+/* Reads the sets at r into rec's (replacing any). */
+static void read_sets(struct deps_record *rec, struct bin_rd *r)
+{
+	free(rec->sets);
+	rec->sets = NULL;
+	rec->nsets = 0;
+	uint64_t nsets = bin_u64(r);
+	if (!r->ok || nsets >= UINT32_MAX || nsets > (uint64_t)(r->end - r->p) / 8) {
+		r->ok = false;
+		return;
+	}
+	rec->nsets = (uint32_t)nsets;
+	rec->sets = xcalloc(nsets + 1, sizeof *rec->sets);
+	for (uint64_t i = 0; i < nsets && r->ok; i++) {
+		rec->sets[i] = (const uint64_t *)r->p;
+		uint64_t n = bin_u64(r);
+		const uint32_t *ids = n <= (uint64_t)(r->end - r->p) / 4 ? bin_skip(r, n * 4) : NULL;
+		for (uint64_t k = 0; ids && k < n; k++)
+			r->ok = r->ok && ids[k] < (rec->nslots + 1) * DEP_NGROUPS;
+		r->ok = r->ok && ids;
+	}
+}
+
+/* Reads the further files at r (in the mapping that starts at text) into rec's (replacing any). */
+static void read_files(struct deps_record *rec, struct bin_rd *r, const char *text)
+{
+	strmap_free(&rec->files);
+	rec->files = (struct strmap)STRMAP_INIT_OWNED;
+	rec->files_in = text;
+	uint64_t nfiles = bin_u64(r);
+	for (uint64_t i = 0; i < nfiles && r->ok; i++) {
+		size_t st = (size_t)(r->p - text);
+		bin_skip(r, STAMP * 8 + 8);
+		const char *name = bin_str(r);
+		r->ok = r->ok && output_path_inside(name);
+		if (r->ok)
+			*strmap_put(&rec->files, name, NULL) = st;
+	}
+}
+
+/* Whether the sets unit at uses are all in rec's. */
+static bool sets_known(const struct deps_record *rec, const char *at)
+{
+	uint64_t head[UNIT_HEAD];
+	memcpy(head, at, sizeof head);
+	const uint32_t *sets = (const uint32_t *)(at + sizeof head + ((head[1] * 4 + 7) & ~(uint64_t)7));
+	for (uint64_t i = 0; i < head[2]; i++)
+		if (sets[i] >= rec->nsets)
+			return false;
+	return true;
+}
+
+/* Takes rec's patch pm (mapped and summed): 1 when it is taken, 0 when it is another record's
+ * (rec stands alone), -1 when it is damaged (no record). */
+static int read_patch(struct deps_record *rec, struct bin_map *pm)
+{
+	struct bin_rd r = {pm->p + 16, pm->p + pm->len - 8, true};
+	uint64_t base = bin_u64(&r), g0 = bin_u64(&r), g1 = bin_u64(&r), np = bin_u64(&r), nl = bin_u64(&r);
+	if (!r.ok || base != sum_of(&rec->map))
+		return 0;
+	if (g0 != rec->global[0] || g1 != rec->global[1] || np != rec->npages || nl != rec->nlangs)
+		return -1;
+	rec->patch = *pm;
+	*pm = (struct bin_map){NULL, 0};
+	rec->dig = bin_skip(&r, (rec->nslots + 1) * DEP_NGROUPS * 8);
+	read_sets(rec, &r);
+	uint64_t n = bin_u64(&r);
+	for (uint64_t i = 0; i < n && r.ok; i++) {
+		uint64_t slot = bin_u64(&r), known = bin_u64(&r);
+		if (!r.ok || slot >= rec->nslots) {
+			r.ok = false;
+			break;
+		}
+		rec->unit[slot] = known ? r.p : NULL;
+		if (known)
+			rd_unit(&r, NULL, -1, rec);
+	}
+	read_files(rec, &r, rec->patch.p);
+	/* the record's units the patch leaves, with the patch's sets */
+	for (size_t s = 0; s < rec->nslots && r.ok; s++)
+		r.ok = !rec->unit[s] || rec->unit[s] != rec->own[s] || sets_known(rec, rec->unit[s]);
+	return r.ok && r.p == r.end ? 1 : -1;
+}
+
 struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], size_t npages, size_t nlangs)
 {
-	char *path = record_path(out_dir);
-	struct bin_map map;
-	bool ok = path && bin_map(path, DEPS_HEAD, &map) == 0;
+	char *path = record_path(out_dir), *ppath = patch_path(out_dir);
+	struct bin_map map = {NULL, 0}, pm = {NULL, 0};
+	bool ok = path && ppath && bin_map(path, DEPS_HEAD, &map) == 0;
 	free(path);
-	if (!ok)
+	/* a patch there that is not whole (cut short, or written by something else): no record */
+	bool patched = ok && bin_map(ppath, PATCH_HEAD, &pm) == 0;
+	ok = ok && (patched || errno == ENOENT);
+	free(ppath);
+	if (!ok) {
+		bin_unmap(&map);
+		bin_unmap(&pm);
 		return NULL;
+	}
 	const char *text = map.p;
 	size_t len = map.len;
 	struct bin_rd r = {text + 16, text + len - 8, true};
 	uint64_t g0 = bin_u64(&r), g1 = bin_u64(&r), np = bin_u64(&r), nl = bin_u64(&r);
-	if (g0 != global[0] || g1 != global[1] || np != npages || nl != nlangs) {
+	if (!r.ok || g0 != global[0] || g1 != global[1] || np != npages || nl != nlangs) {
 		bin_unmap(&map);
+		bin_unmap(&pm);
 		return NULL;
 	}
 	struct deps_record *rec = xcalloc(1, sizeof *rec);
 	rec->map = map;
+	rec->global[0] = g0, rec->global[1] = g1;
+	rec->npages = np, rec->nlangs = nl;
 	rec->nslots = npages * nlangs;
+	rec->files = (struct strmap)STRMAP_INIT_OWNED;
 	pthread_mutex_init(&rec->lock, NULL);
 	rec->dig = bin_skip(&r, (rec->nslots + 1) * DEP_NGROUPS * 8);
-	uint64_t nsets = bin_u64(&r);
-	if (r.ok && nsets < UINT32_MAX && nsets <= (uint64_t)(r.end - r.p) / 8) {
-		rec->nsets = (uint32_t)nsets;
-		rec->sets = xcalloc(nsets + 1, sizeof *rec->sets);
-		for (uint64_t i = 0; i < nsets && r.ok; i++) {
-			rec->sets[i] = (const uint64_t *)r.p;
-			uint64_t n = bin_u64(&r);
-			const uint32_t *ids = n <= (uint64_t)(r.end - r.p) / 4 ? bin_skip(&r, n * 4) : NULL;
-			for (uint64_t k = 0; ids && k < n; k++)
-				r.ok = r.ok && ids[k] < (rec->nslots + 1) * DEP_NGROUPS;
-			r.ok = r.ok && ids;
-		}
-	} else {
-		r.ok = false;
-	}
+	read_sets(rec, &r);
 	rec->unit = xcalloc(rec->nslots + 1, sizeof *rec->unit);
+	rec->own = xcalloc(rec->nslots + 1, sizeof *rec->own);
 	for (size_t s = 0; s < rec->nslots && r.ok; s++) {
 		if (!bin_u64(&r))
 			continue;
-		rec->unit[s] = (size_t)(r.p - text);
+		rec->unit[s] = rec->own[s] = r.p;
 		rd_unit(&r, NULL, -1, rec); /* checked through once, read when taken */
 	}
-	uint64_t nfiles = bin_u64(&r);
-	for (uint64_t i = 0; i < nfiles && r.ok; i++) {
-		size_t st = (size_t)(r.p - text);
-		bin_skip(&r, STAMP * 8 + 8);
-		const char *name = bin_str(&r);
-		r.ok = r.ok && output_path_inside(name);
-		if (r.ok)
-			*strmap_put(&rec->files, name, NULL) = st;
-	}
-	if (!r.ok || r.p != r.end) {
+	read_files(rec, &r, text);
+	int took = r.ok && r.p == r.end && patched ? read_patch(rec, &pm) : 1;
+	bin_unmap(&pm); /* when not taken */
+	if (!r.ok || r.p != r.end || took < 0) {
 		deps_record_free(rec);
 		return NULL;
 	}
@@ -864,8 +1036,10 @@ void deps_record_free(struct deps_record *rec)
 	if (!rec)
 		return;
 	bin_unmap(&rec->map);
+	bin_unmap(&rec->patch);
 	free(rec->sets);
 	free(rec->unit);
+	free(rec->own);
 	free(rec->dirty_set);
 	free(rec->renum);
 	strmap_free(&rec->files);
@@ -886,12 +1060,29 @@ void deps_compare(struct deps_record *rec, const uint64_t *now)
 	}
 }
 
+void deps_number_sets(struct deps_record *rec, struct deps_table *t)
+{
+	for (size_t s = 0; s < rec->nslots; s++) {
+		const char *at = rec->unit[s];
+		if (!at)
+			continue;
+		uint64_t head[UNIT_HEAD];
+		memcpy(head, at, sizeof head);
+		const uint32_t *sets = (const uint32_t *)(at + sizeof head + ((head[1] * 4 + 7) & ~(uint64_t)7));
+		for (uint64_t i = 0; i < head[2]; i++)
+			if (!rec->renum[sets[i]]) {
+				const uint64_t *e = rec->sets[sets[i]];
+				rec->renum[sets[i]] = table_add(t, (const dep_id *)(e + 1), (uint32_t)e[0]) + 1;
+			}
+	}
+}
+
 bool deps_unchanged(const struct deps_record *rec, size_t slot, int out_fd)
 {
 	if (!rec || !rec->now || slot >= rec->nslots || !rec->unit[slot])
 		return false;
 	/* deps_read walked every unit: the offsets hold */
-	const char *at = rec->map.p + rec->unit[slot];
+	const char *at = rec->unit[slot];
 	uint64_t head[UNIT_HEAD];
 	memcpy(head, at, sizeof head);
 	const uint32_t *notes = (const uint32_t *)(at + sizeof head);
@@ -902,7 +1093,7 @@ bool deps_unchanged(const struct deps_record *rec, size_t slot, int out_fd)
 	for (uint64_t i = 0; i < head[2]; i++)
 		if (rec->dirty_set[sets[i]])
 			return false;
-	struct bin_rd r = {at, rec->map.p + rec->map.len - 8, true};
+	struct bin_rd r = {at, unit_end(rec, at), true};
 	return rd_unit(&r, NULL, out_fd, rec);
 }
 
@@ -910,7 +1101,7 @@ bool deps_file_intact(const struct deps_record *rec, const char *name, int out_f
 {
 	const size_t *at = rec ? strmap_get(&rec->files, name) : NULL;
 	int64_t now[STAMP];
-	return at && stamp_of(out_fd, name, now) && !memcmp(now, rec->map.p + *at, sizeof now);
+	return at && stamp_of(out_fd, name, now) && !memcmp(now, rec->files_in + *at, sizeof now);
 }
 
 struct deps_file *deps_file_new(const char *name, uint64_t key)
@@ -927,7 +1118,7 @@ uint64_t deps_file_key(const struct deps_record *rec, const char *name)
 	const size_t *at = rec ? strmap_get(&rec->files, name) : NULL;
 	uint64_t key = 0;
 	if (at)
-		memcpy(&key, rec->map.p + *at + STAMP * 8, sizeof key);
+		memcpy(&key, rec->files_in + *at + STAMP * 8, sizeof key);
 	return key;
 }
 
@@ -935,8 +1126,8 @@ bool deps_file_kept(const struct deps_record *rec, const char *name, uint64_t ke
 {
 	const size_t *at = rec && key ? strmap_get(&rec->files, name) : NULL;
 	int64_t now[STAMP];
-	if (!at || memcmp(rec->map.p + *at + STAMP * 8, &key, sizeof key) || !stamp_of(out_fd, name, now) ||
-	    memcmp(now, rec->map.p + *at, sizeof now))
+	if (!at || memcmp(rec->files_in + *at + STAMP * 8, &key, sizeof key) || !stamp_of(out_fd, name, now) ||
+	    memcmp(now, rec->files_in + *at, sizeof now))
 		return false;
 	*size = (size_t)now[0]; /* file_version(): the size first */
 	return true;
@@ -946,7 +1137,7 @@ bool deps_terms(const struct deps_record *rec, size_t slot, struct search_terms 
 {
 	if (!rec || slot >= rec->nslots || !rec->unit[slot])
 		return false;
-	struct bin_rd r = {rec->map.p + rec->unit[slot], rec->map.p + rec->map.len - 8, true};
+	struct bin_rd r = {rec->unit[slot], unit_end(rec, rec->unit[slot]), true};
 	struct deps_unit u = {0};
 	bool ok = rd_unit(&r, &u, -1, rec) && u.terms;
 	if (ok)
@@ -969,7 +1160,7 @@ size_t deps_files_under(const struct deps_record *rec, const char *prefix, const
 
 void deps_take(struct deps_record *rec, size_t slot, struct deps_table *t, struct deps_unit *u)
 {
-	struct bin_rd r = {rec->map.p + rec->unit[slot], rec->map.p + rec->map.len - 8, true};
+	struct bin_rd r = {rec->unit[slot], unit_end(rec, rec->unit[slot]), true};
 	rd_unit(&r, u, -1, rec);
 	bool same = true; /* the build's table numbers its sets as the record did */
 	for (uint32_t i = 0; i < u->nsets; i++) {
@@ -984,7 +1175,7 @@ void deps_take(struct deps_record *rec, size_t slot, struct deps_table *t, struc
 		pthread_mutex_unlock(&rec->lock);
 	}
 	/* from its flag (deps_write: 8 bytes before it) to its end, what deps_write would write again */
-	u->raw = same ? rec->map.p + rec->unit[slot] - 8 : NULL;
+	u->raw = same ? rec->unit[slot] - 8 : NULL;
 	u->raw_len = same ? (size_t)(r.p - u->raw) : 0;
 	u->raw_terms = u->terms ? u->terms->text : NULL;
 }

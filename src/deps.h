@@ -150,6 +150,11 @@ struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], siz
 void deps_record_free(struct deps_record *rec);
 /* Compares the record's digests with now's (kept until the record is freed), once before deps_unchanged. */
 void deps_compare(struct deps_record *rec, const uint64_t *now);
+/* Numbers the record's sets in the build's table t (empty) in the order the record's units use
+ * them, slot by slot, before any unit is taken or rendered: the numbers are then those of the
+ * record that a build so numbered wrote, whatever order the workers take units in, and a unit
+ * taken is written as the record has it (a patch, deps_write). */
+void deps_number_sets(struct deps_record *rec, struct deps_table *t);
 /* Whether unit `slot` may be left as the record has it: every group it noted (its own
  * and its sets') has the digest deps_compare() was given, and every file it wrote is in
  * the output folder (out_fd, an O_PATH descriptor) as the last build left it. Thread-safe. */
@@ -182,17 +187,20 @@ size_t deps_files_under(const struct deps_record *rec, const char *prefix, const
 
 /* Writes the record of a build that wrote out_dir: the global digest, the digests of now,
  * the table's sets, the units and the further files (files[0, nfiles): the search files),
- * their files stamped as they are in out_dir. The record is left in a new temporary file
- * beside its place, whose name is returned (caller frees, through deps_install()); NULL when it
- * cannot be written (nothing is left). */
-char *deps_write(const char *out_dir, const uint64_t global[2], size_t npages, size_t nlangs, const uint64_t *now,
-                 const struct deps_table *t, const struct deps_unit *units, struct deps_file *const *files,
-                 size_t nfiles);
-/* Puts the record deps_write() left in tmp in its place when keep, else removes it and any
- * record out_dir had: either way the next build renders what the record cannot vouch for.
- * Frees tmp (may be NULL: a record that could not be written). */
-void deps_install(const char *out_dir, char *tmp, bool keep);
-/* Removes out_dir's record. */
+ * their files stamped as they are in out_dir. prev is the record the build read (NULL: none):
+ * when few units are not as its record written whole has them, only they are written, as its
+ * patch (*patch set; deps.c says how few). The record is left in a new temporary file beside
+ * its place, whose name is returned (caller frees, through deps_install()); NULL when it cannot
+ * be written (nothing is left). prev's mappings are read: free it after. */
+char *deps_write(const char *out_dir, const struct deps_record *prev, const uint64_t global[2], size_t npages,
+                 size_t nlangs, const uint64_t *now, const struct deps_table *t, const struct deps_unit *units,
+                 struct deps_file *const *files, size_t nfiles, bool *patch);
+/* Puts the record (or patch) deps_write() left in tmp in its place when keep (a record written
+ * whole removes the patch), else removes it and any record and patch out_dir had: either way the
+ * next build renders what the record cannot vouch for. Frees tmp (may be NULL: a record that
+ * could not be written). */
+void deps_install(const char *out_dir, char *tmp, bool patch, bool keep);
+/* Removes out_dir's record and its patch. */
 void deps_forget(const char *out_dir);
 /* "<parent>/.<name>.vade-<suffix>" beside out_dir (its real path, or what it will be when it is
  * not made yet: path_real_or_new), or NULL when that cannot be resolved: where the record ("deps"),

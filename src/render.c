@@ -1000,14 +1000,15 @@ struct deps_writing {
 	struct render_deps *d;
 	const char *out_dir;
 	char *tmp;
+	bool patch;
 };
 
 static void *deps_write_run(void *arg)
 {
 	struct deps_writing *dw = arg;
 	struct render_deps *d = dw->d;
-	dw->tmp = deps_write(dw->out_dir, d->global, d->npages, d->nlangs, d->now, d->table, d->units,
-	                     (struct deps_file *const *)d->files.v, d->files.n);
+	dw->tmp = deps_write(dw->out_dir, d->prev, d->global, d->npages, d->nlangs, d->now, d->table, d->units,
+	                     (struct deps_file *const *)d->files.v, d->files.n, &dw->patch);
 	return NULL;
 }
 
@@ -1018,7 +1019,7 @@ void render_deps_finish(struct render_deps *d, const char *out_dir, bool (*vouch
 		/* The record is written on a thread of its own while vouch() runs (it digests the inputs
 		 * again: the two are most of what a build does after its commit), and put in place only
 		 * when vouch() says the inputs are the ones the build read. */
-		struct deps_writing dw = {d, out_dir, NULL};
+		struct deps_writing dw = {d, out_dir, NULL, false};
 		pthread_t th;
 		bool threaded = vouch && pthread_create(&th, NULL, deps_write_run, &dw) == 0;
 		bool keep = vouch ? vouch(ctx, d) : true;
@@ -1026,7 +1027,7 @@ void render_deps_finish(struct render_deps *d, const char *out_dir, bool (*vouch
 			pthread_join(th, NULL);
 		else
 			deps_write_run(&dw);
-		deps_install(out_dir, dw.tmp, keep);
+		deps_install(out_dir, dw.tmp, dw.patch, keep);
 	} else if (out_dir && vouch && !vouch(ctx, NULL)) {
 		deps_forget(out_dir);
 	}
@@ -1091,6 +1092,8 @@ size_t render_site(struct site *s, const struct render_opts *o)
 			if (sh.out_fd < 0) {
 				deps_record_free(sh.prev);
 				dp->prev = sh.prev = NULL;
+			} else {
+				deps_number_sets(sh.prev, sh.deps);
 			}
 		}
 		sh.keep_terms = true;

@@ -182,10 +182,12 @@ struct tr_report *status_report_new(const struct site *s, int jobs, size_t liste
  * original and translations are byte for byte what they were, with the same records, has the
  * entries it had, without its files being read and cut into passages again. status_report_new()
  * takes from c the entries it has and gives c every page's for the next file. */
-/* The cache in the file at path; an empty one when there is none, it is damaged or another vade
- * wrote it. Never NULL. */
+/* The cache in the file at path, with its patch ("<path>-patch": the pages changed since the file was
+ * written whole, status.c); an empty one when there is none, it is damaged or another vade wrote
+ * it (a damaged patch is none). Never NULL. */
 struct status_cache *status_cache_read(const char *path);
-/* Writes the entries the last report gave (best effort: a file that cannot be written is removed). */
+/* Writes the entries the last report gave: only those the file read lacks, as its patch, while they
+ * are few (best effort: a file that cannot be written is removed). */
 void status_cache_write(const struct status_cache *c, const char *path, size_t nlangs);
 void status_cache_free(struct status_cache *c);
 void status_report_free(struct tr_report *r);

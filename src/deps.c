@@ -439,9 +439,10 @@ void deps_unit_clear(struct deps_unit *u)
  *
  * The units written since the record was written whole are kept in a patch beside it
  * ("<parent>/.<name>.vade-deps-patch"), while they are at most PATCH_SLACK and an eighth of the
- * slots: a one-page edit at 10,000 pages x 3 wrote the 60 MB record again, a tenth of its
- * rebuild (issue 13). The patch holds what a record holds but the units the record has as they
- * stand; its slots' units are taken before the record's:
+ * slots, and half of them (a small site's patch would be as large as its record): a one-page
+ * edit at 10,000 pages x 3 wrote the 60 MB record again, a tenth of its rebuild (issue 13). The
+ * patch holds what a record holds but the units the record has as they stand; its slots' units
+ * are taken before the record's:
  *
  *   head "vade-deps+ 4\n", u64 the XXH3-64 the record ends with, global[2], npages, nlangs
  *   the digests and the sets, as in the record (they replace the record's)
@@ -658,7 +659,7 @@ char *deps_write(const char *out_dir, const struct deps_record *prev, const uint
 	         prev->npages == npages && prev->nlangs == nlangs;
 	for (size_t s = 0; s < nslots && *patch; s++)
 		changed += !as_recorded(prev, s, &units[s]);
-	*patch = *patch && changed <= PATCH_SLACK + nslots / 8;
+	*patch = *patch && changed <= PATCH_SLACK + nslots / 8 && changed <= nslots / 2;
 	char *path = *patch ? patch_path(out_dir) : record_path(out_dir);
 	char *other = *patch ? record_path(out_dir) : patch_path(out_dir);
 	char *prefix = other ? xasprintf("%s.tmp-", other) : NULL;

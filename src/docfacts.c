@@ -16,7 +16,8 @@
 
 #define DOCFACTS_HEAD "vade-docs 2\n\0\0\0\0"
 #define PATCH_HEAD "vade-docs+ 2\n\0\0\0"
-/* A patch holds at most this many entries plus an eighth of the record's: past it the record is
+/* A patch holds at most this many entries plus an eighth of the record's, and half of them (a small
+ * site's would be as large as its record): past it the record is
  * written whole again (which also leaves out the files no longer in the site). */
 #define PATCH_SLACK 64
 
@@ -265,7 +266,7 @@ void docfacts_save(const char *out_dir, const struct site *s)
 			entry_head(h, v[i].path, v[i].d);
 			changed += !in_base(h, v[i].path, v[i].d);
 		}
-	bool patch = rec.base.map.p && changed <= PATCH_SLACK + kept / 8;
+	bool patch = rec.base.map.p && changed <= PATCH_SLACK + kept / 8 && changed <= kept / 2;
 	struct buf b = BUF_INIT;
 	buf_add(&b, patch ? PATCH_HEAD : DOCFACTS_HEAD, 16);
 	bin_put_u64(&b, exe);

@@ -28,7 +28,7 @@
  *
  * The files changed since the record was written whole are kept in a patch beside it
  * ("<parent>/.<name>.vade-docs-patch"), while they are at most PATCH_SLACK plus an eighth of the
- * site's (docfacts.c), so a one-page edit does not write the whole record again: the same head
+ * site's, and half of them (docfacts.c), so a one-page edit does not write the whole record again: the same head
  * ("vade-docs+ 2"), vade's digest, the XXH3-64 the record ends with (a patch of another record is
  * none), the count and the entries as above, and its own XXH3-64. Its entry for a file is taken
  * before the record's.

@@ -835,7 +835,8 @@ bool tr_entry_foreign(const struct tr_entry *e, int line)
 
 #define CACHE_HEAD "vade-status 2\n\0\0"
 /* The pages whose entries the file lacks (changed since it was written whole) are kept in a patch
- * beside it ("<file>-patch"), while they are at most CACHE_SLACK and an eighth of the site's: a
+ * beside it ("<file>-patch"), while they are at most CACHE_SLACK and an eighth of the site's (and
+ * half of them, or a small site's would be as large as the file): a
  * one-page edit at 10,000 pages x 3 wrote the 26 MB file again (issue 13). The patch: its head,
  * vade's digest, the XXH3-64 the file ends with (a patch of another file is none), listed, n,
  * nlangs and the entries as in the file, and its own XXH3-64. A damaged patch is none: its pages
@@ -1135,7 +1136,8 @@ void status_cache_write(const struct status_cache *c, const char *path, size_t n
 			n++;
 			changed += !in_file(c, i);
 		}
-	bool patch = c->map.p && c->listed == c->base_listed && changed <= CACHE_SLACK + c->n / 8;
+	bool patch = c->map.p && c->listed == c->base_listed && changed <= CACHE_SLACK + c->n / 8 &&
+	             changed <= c->n / 2;
 	char *tmp = NULL;
 	/* not synced: a file cut short fails its digest and only means the pages are read again */
 	FILE *f = file_create_temp(patch ? c->patch_path : path, &tmp);

@@ -485,13 +485,6 @@ static const char *unit_end(const struct deps_record *rec, const char *p)
 	return rec->map.p + rec->map.len - 8;
 }
 
-/* The XXH3-64 a mapped record ends with (bin_map() checked it). */
-static uint64_t sum_of(const struct bin_map *m)
-{
-	uint64_t sum;
-	memcpy(&sum, m->p + m->len - 8, 8);
-	return sum;
-}
 #define STAMP FILE_VERSION
 #define UNIT_HEAD 9 /* a unit's u64 counts: nwritten .. nwarns */
 
@@ -685,7 +678,7 @@ char *deps_write(const char *out_dir, const struct deps_record *prev, const uint
 	struct buf *b = &w.b;
 	buf_add(b, *patch ? PATCH_HEAD : DEPS_HEAD, 16);
 	if (*patch)
-		bin_put_u64(b, sum_of(&prev->map));
+		bin_put_u64(b, bin_map_sum(&prev->map));
 	bin_put_u64(b, global[0]);
 	bin_put_u64(b, global[1]);
 	bin_put_u64(b, npages);
@@ -954,7 +947,7 @@ static int read_patch(struct deps_record *rec, struct bin_map *pm)
 {
 	struct bin_rd r = {pm->p + 16, pm->p + pm->len - 8, true};
 	uint64_t base = bin_u64(&r), g0 = bin_u64(&r), g1 = bin_u64(&r), np = bin_u64(&r), nl = bin_u64(&r);
-	if (!r.ok || base != sum_of(&rec->map))
+	if (!r.ok || base != bin_map_sum(&rec->map))
 		return 0;
 	if (g0 != rec->global[0] || g1 != rec->global[1] || np != rec->npages || nl != rec->nlangs)
 		return -1;

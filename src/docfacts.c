@@ -103,14 +103,6 @@ static void release(void)
 	entries_free(&rec.patch);
 }
 
-/* The XXH3-64 a mapped record ends with (bin_map() checked it). */
-static uint64_t sum_of(const struct bin_map *m)
-{
-	uint64_t sum;
-	memcpy(&sum, m->p + m->len - 8, 8);
-	return sum;
-}
-
 void docfacts_open(const char *out_dir, time_t since)
 {
 	docfacts_close();
@@ -122,10 +114,11 @@ void docfacts_open(const char *out_dir, time_t since)
 	if (!path || bin_map(path, DOCFACTS_HEAD, &rec.base.map) != 0 || !parse(&rec.base, 24))
 		release();
 	/* the patch of this record (it names the record's sum), or none: one of another is no patch */
-	uint64_t base_sum;
+	uint64_t base_sum = 0;
 	if (rec.base.map.p && ppath && bin_map(ppath, PATCH_HEAD, &rec.patch.map) == 0) {
-		memcpy(&base_sum, rec.patch.map.p + 24, 8);
-		if (rec.patch.map.len < 48 || base_sum != sum_of(&rec.base.map) || !parse(&rec.patch, 32))
+		if (rec.patch.map.len >= 48)
+			memcpy(&base_sum, rec.patch.map.p + 24, 8);
+		if (rec.patch.map.len < 48 || base_sum != bin_map_sum(&rec.base.map) || !parse(&rec.patch, 32))
 			entries_free(&rec.patch);
 	}
 	free(path);
@@ -271,7 +264,7 @@ void docfacts_save(const char *out_dir, const struct site *s)
 	buf_add(&b, patch ? PATCH_HEAD : DOCFACTS_HEAD, 16);
 	bin_put_u64(&b, exe);
 	if (patch)
-		bin_put_u64(&b, sum_of(&rec.base.map));
+		bin_put_u64(&b, bin_map_sum(&rec.base.map));
 	bin_put_u64(&b, patch ? changed : kept);
 	for (size_t i = 0; i < n; i++) {
 		const struct doc *d = v[i].d;

@@ -968,14 +968,6 @@ static bool read_cached(struct status_cache *c, struct bin_rd *r, uint64_t n, ui
 	return r->ok && r->p == r->end;
 }
 
-/* The XXH3-64 a mapped file ends with (bin_map() checked it). */
-static uint64_t sum_of(const struct bin_map *m)
-{
-	uint64_t sum;
-	memcpy(&sum, m->p + m->len - 8, 8);
-	return sum;
-}
-
 struct status_cache *status_cache_read(const char *path)
 {
 	struct status_cache *c = xcalloc(1, sizeof *c);
@@ -1001,7 +993,7 @@ struct status_cache *status_cache_read(const char *path)
 		uint64_t pe = bin_u64(&pr), base = bin_u64(&pr), pl = bin_u64(&pr);
 		pn = bin_u64(&pr);
 		uint64_t pnl = bin_u64(&pr);
-		if (!pr.ok || pe != exe || base != sum_of(&map) || pl != listed || pnl != nlangs || pn > pm.len / 16) {
+		if (!pr.ok || pe != exe || base != bin_map_sum(&map) || pl != listed || pnl != nlangs || pn > pm.len / 16) {
 			bin_unmap(&pm);
 			pn = 0;
 		}
@@ -1149,7 +1141,7 @@ void status_cache_write(const struct status_cache *c, const char *path, size_t n
 	buf_add(&b, patch ? PATCH_HEAD : CACHE_HEAD, 16);
 	bin_put_u64(&b, c->exe);
 	if (patch)
-		bin_put_u64(&b, sum_of(&c->map));
+		bin_put_u64(&b, bin_map_sum(&c->map));
 	bin_put_u64(&b, c->listed);
 	bin_put_u64(&b, patch ? changed : n);
 	bin_put_u64(&b, nlangs);

@@ -387,6 +387,13 @@ int bin_map(const char *path, const char head[16], struct bin_map *m)
 	return 0;
 }
 
+uint64_t bin_map_sum(const struct bin_map *m)
+{
+	uint64_t sum;
+	memcpy(&sum, m->p + m->len - 8, 8);
+	return sum;
+}
+
 void bin_unmap(struct bin_map *m)
 {
 	if (m->p) {

@@ -236,6 +236,8 @@ struct bin_map {
 };
 int bin_map(const char *path, const char head[16], struct bin_map *m);
 void bin_unmap(struct bin_map *m);
+/* The XXH3-64 a mapped record ends with (bin_map() checked it): what a record's patch names it by. */
+uint64_t bin_map_sum(const struct bin_map *m);
 /* }======= */
 
 /* The XXH3-64 digest of vade's own binary (another vade may write other bytes): read once per

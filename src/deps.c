@@ -438,11 +438,10 @@ void deps_unit_clear(struct deps_unit *u)
  *   u64 XXH3-64 of all before
  *
  * The units written since the record was written whole are kept in a patch beside it
- * ("<parent>/.<name>.vade-deps-patch"), while they are at most PATCH_SLACK and an eighth of the
- * slots, and half of them (a small site's patch would be as large as its record): a one-page
- * edit at 10,000 pages x 3 wrote the 60 MB record again, a tenth of its rebuild (issue 13). The
- * patch holds what a record holds but the units the record has as they stand; its slots' units
- * are taken before the record's:
+ * ("<parent>/.<name>.vade-deps-patch", util.h's bin_patched), while they are few (bin_patch_fits
+ * of the slots): a one-page edit at 10,000 pages x 3 wrote the 60 MB record again, a tenth of its
+ * rebuild (issue 13). The patch holds what a record holds but the units the record has as they
+ * stand; its slots' units are taken before the record's:
  *
  *   head "vade-deps+ 4\n", u64 the XXH3-64 the record ends with, global[2], npages, nlangs
  *   the digests and the sets, as in the record (they replace the record's)
@@ -457,11 +456,9 @@ void deps_unit_clear(struct deps_unit *u)
 
 #define DEPS_HEAD "vade-deps 4\n\0\0\0"
 #define PATCH_HEAD "vade-deps+ 4\n\0\0"
-#define PATCH_SLACK 64
 
 struct deps_record {
-	struct bin_map map;         /* the record, written whole */
-	struct bin_map patch;       /* its patch, or none (p NULL) */
+	struct bin_patched bin;     /* the record, written whole, and its patch */
 	uint64_t global[2];
 	size_t npages, nlangs, nslots;
 	const uint64_t *dig;        /* the patch's when there is one, as the sets and files */
@@ -476,14 +473,6 @@ struct deps_record {
 	const uint64_t *now;
 	pthread_mutex_t lock;
 };
-
-/* The end (before its sum) of the mapping unit p of rec is in. */
-static const char *unit_end(const struct deps_record *rec, const char *p)
-{
-	if (rec->patch.p && p >= rec->patch.p && p < rec->patch.p + rec->patch.len)
-		return rec->patch.p + rec->patch.len - 8;
-	return rec->map.p + rec->map.len - 8;
-}
 
 #define STAMP FILE_VERSION
 #define UNIT_HEAD 9 /* a unit's u64 counts: nwritten .. nwarns */
@@ -521,20 +510,12 @@ static char *record_path(const char *out_dir)
 	return deps_path(out_dir, "deps");
 }
 
-static char *patch_path(const char *out_dir)
-{
-	return deps_path(out_dir, "deps-patch");
-}
-
 void deps_forget(const char *out_dir)
 {
-	char *path = record_path(out_dir), *ppath = patch_path(out_dir);
+	char *path = record_path(out_dir);
 	if (path)
-		unlink(path);
-	if (ppath)
-		unlink(ppath);
+		bin_patched_remove(path);
 	free(path);
-	free(ppath);
 }
 
 /* The record as it is written: through buf b, flushed to f between items (each ends 8-aligned),
@@ -648,13 +629,13 @@ char *deps_write(const char *out_dir, const struct deps_record *prev, const uint
 {
 	size_t nslots = npages * nlangs, changed = 0;
 	/* a patch of prev's record when it is for the same inputs and few units are not as it has them */
-	*patch = prev && prev->map.p && prev->global[0] == global[0] && prev->global[1] == global[1] &&
+	*patch = prev && prev->bin.whole.p && prev->global[0] == global[0] && prev->global[1] == global[1] &&
 	         prev->npages == npages && prev->nlangs == nlangs;
 	for (size_t s = 0; s < nslots && *patch; s++)
 		changed += !as_recorded(prev, s, &units[s]);
-	*patch = *patch && changed <= PATCH_SLACK + nslots / 8 && changed <= nslots / 2;
-	char *path = *patch ? patch_path(out_dir) : record_path(out_dir);
-	char *other = *patch ? record_path(out_dir) : patch_path(out_dir);
+	*patch = *patch && bin_patch_fits(changed, nslots);
+	char *record = record_path(out_dir), *ppath = record ? bin_patch_path(record) : NULL;
+	char *path = *patch ? ppath : record, *other = *patch ? record : ppath;
 	char *prefix = other ? xasprintf("%s.tmp-", other) : NULL;
 	if (prefix) /* what a killed build left of the other's (file_create_temp() sweeps this one's) */
 		file_sweep_temps(prefix);
@@ -676,9 +657,7 @@ char *deps_write(const char *out_dir, const struct deps_record *prev, const uint
 	}
 	XXH3_64bits_reset(w.h);
 	struct buf *b = &w.b;
-	buf_add(b, *patch ? PATCH_HEAD : DEPS_HEAD, 16);
-	if (*patch)
-		bin_put_u64(b, bin_map_sum(&prev->map));
+	bin_put_head(b, DEPS_HEAD, PATCH_HEAD, *patch ? &prev->bin.whole : NULL);
 	bin_put_u64(b, global[0]);
 	bin_put_u64(b, global[1]);
 	bin_put_u64(b, npages);
@@ -768,23 +747,17 @@ char *deps_write(const char *out_dir, const struct deps_record *prev, const uint
 
 void deps_install(const char *out_dir, char *tmp, bool patch, bool keep)
 {
-	char *path = record_path(out_dir), *ppath = patch_path(out_dir);
-	/* a record written whole has no patch: put in place first (a patch left by a crash between
-	 * the two names another record: it is none) */
-	if (tmp && keep && path && ppath && rename(tmp, patch ? ppath : path) == 0) {
-		if (!patch)
-			unlink(ppath);
-	} else {
-		if (tmp)
-			unlink(tmp);
-		if (path)
-			unlink(path);
-		if (ppath)
-			unlink(ppath);
+	char *path = record_path(out_dir);
+	if (tmp && (!keep || !path)) {
+		unlink(tmp);
+		free(tmp);
+		tmp = NULL;
 	}
+	/* a record written whole is put in place before its patch goes: a patch left by a crash
+	 * between the two names another record, and is none */
+	if (path)
+		bin_patched_install(path, tmp, patch);
 	free(path);
-	free(ppath);
-	free(tmp);
 }
 
 /* Walks the unit at r (a known one, after its flag); fills u when not NULL (strings borrowed).
@@ -941,18 +914,14 @@ static bool sets_known(const struct deps_record *rec, const char *at)
 	return true;
 }
 
-/* Takes rec's patch pm (mapped and summed): 1 when it is taken, 0 when it is another record's
- * (rec stands alone), -1 when it is damaged (no record). */
-static int read_patch(struct deps_record *rec, struct bin_map *pm)
+/* Reads rec's patch (bin_patched_map() found it names rec's record): false when it is damaged. */
+static bool read_patch(struct deps_record *rec)
 {
-	struct bin_rd r = {pm->p + 16, pm->p + pm->len - 8, true};
-	uint64_t base = bin_u64(&r), g0 = bin_u64(&r), g1 = bin_u64(&r), np = bin_u64(&r), nl = bin_u64(&r);
-	if (!r.ok || base != bin_map_sum(&rec->map))
-		return 0;
-	if (g0 != rec->global[0] || g1 != rec->global[1] || np != rec->npages || nl != rec->nlangs)
-		return -1;
-	rec->patch = *pm;
-	*pm = (struct bin_map){NULL, 0};
+	const struct bin_map *pm = &rec->bin.patch;
+	struct bin_rd r = {pm->p + BIN_PATCH_BODY, pm->p + pm->len - 8, true};
+	uint64_t g0 = bin_u64(&r), g1 = bin_u64(&r), np = bin_u64(&r), nl = bin_u64(&r);
+	if (!r.ok || g0 != rec->global[0] || g1 != rec->global[1] || np != rec->npages || nl != rec->nlangs)
+		return false;
 	rec->dig = bin_skip(&r, (rec->nslots + 1) * DEP_NGROUPS * 8);
 	read_sets(rec, &r);
 	uint64_t n = bin_u64(&r);
@@ -966,39 +935,34 @@ static int read_patch(struct deps_record *rec, struct bin_map *pm)
 		if (known)
 			rd_unit(&r, NULL, -1, rec);
 	}
-	read_files(rec, &r, rec->patch.p);
+	read_files(rec, &r, pm->p);
 	/* the record's units the patch leaves, with the patch's sets */
 	for (size_t s = 0; s < rec->nslots && r.ok; s++)
 		r.ok = !rec->unit[s] || rec->unit[s] != rec->own[s] || sets_known(rec, rec->unit[s]);
-	return r.ok && r.p == r.end ? 1 : -1;
+	return r.ok && r.p == r.end;
 }
 
 struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], size_t npages, size_t nlangs)
 {
-	char *path = record_path(out_dir), *ppath = patch_path(out_dir);
-	struct bin_map map = {NULL, 0}, pm = {NULL, 0};
-	bool ok = path && ppath && bin_map(path, DEPS_HEAD, &map) == 0;
+	char *path = record_path(out_dir);
+	struct bin_patched bin;
+	bool ok = path && bin_patched_map(path, DEPS_HEAD, PATCH_HEAD, &bin) == 0;
 	free(path);
 	/* a patch there that is not whole (cut short, or written by something else): no record */
-	bool patched = ok && bin_map(ppath, PATCH_HEAD, &pm) == 0;
-	ok = ok && (patched || errno == ENOENT);
-	free(ppath);
-	if (!ok) {
-		bin_unmap(&map);
-		bin_unmap(&pm);
+	if (ok && bin.damaged)
+		bin_patched_unmap(&bin);
+	if (!ok || !bin.whole.p)
 		return NULL;
-	}
-	const char *text = map.p;
-	size_t len = map.len;
+	const char *text = bin.whole.p;
+	size_t len = bin.whole.len;
 	struct bin_rd r = {text + 16, text + len - 8, true};
 	uint64_t g0 = bin_u64(&r), g1 = bin_u64(&r), np = bin_u64(&r), nl = bin_u64(&r);
 	if (!r.ok || g0 != global[0] || g1 != global[1] || np != npages || nl != nlangs) {
-		bin_unmap(&map);
-		bin_unmap(&pm);
+		bin_patched_unmap(&bin);
 		return NULL;
 	}
 	struct deps_record *rec = xcalloc(1, sizeof *rec);
-	rec->map = map;
+	rec->bin = bin;
 	rec->global[0] = g0, rec->global[1] = g1;
 	rec->npages = np, rec->nlangs = nl;
 	rec->nslots = npages * nlangs;
@@ -1015,9 +979,7 @@ struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], siz
 		rd_unit(&r, NULL, -1, rec); /* checked through once, read when taken */
 	}
 	read_files(rec, &r, text);
-	int took = r.ok && r.p == r.end && patched ? read_patch(rec, &pm) : 1;
-	bin_unmap(&pm); /* when not taken */
-	if (!r.ok || r.p != r.end || took < 0) {
+	if (!r.ok || r.p != r.end || (rec->bin.patch.p && !read_patch(rec))) {
 		deps_record_free(rec);
 		return NULL;
 	}
@@ -1029,8 +991,7 @@ void deps_record_free(struct deps_record *rec)
 {
 	if (!rec)
 		return;
-	bin_unmap(&rec->map);
-	bin_unmap(&rec->patch);
+	bin_patched_unmap(&rec->bin);
 	free(rec->sets);
 	free(rec->unit);
 	free(rec->own);
@@ -1087,7 +1048,7 @@ bool deps_unchanged(const struct deps_record *rec, size_t slot, int out_fd)
 	for (uint64_t i = 0; i < head[2]; i++)
 		if (rec->dirty_set[sets[i]])
 			return false;
-	struct bin_rd r = {at, unit_end(rec, at), true};
+	struct bin_rd r = {at, bin_patched_end(&rec->bin, at), true};
 	return rd_unit(&r, NULL, out_fd, rec);
 }
 
@@ -1131,7 +1092,7 @@ bool deps_terms(const struct deps_record *rec, size_t slot, struct search_terms 
 {
 	if (!rec || slot >= rec->nslots || !rec->unit[slot])
 		return false;
-	struct bin_rd r = {rec->unit[slot], unit_end(rec, rec->unit[slot]), true};
+	struct bin_rd r = {rec->unit[slot], bin_patched_end(&rec->bin, rec->unit[slot]), true};
 	struct deps_unit u = {0};
 	bool ok = rd_unit(&r, &u, -1, rec) && u.terms;
 	if (ok)
@@ -1154,7 +1115,7 @@ size_t deps_files_under(const struct deps_record *rec, const char *prefix, const
 
 void deps_take(struct deps_record *rec, size_t slot, struct deps_table *t, struct deps_unit *u)
 {
-	struct bin_rd r = {rec->unit[slot], unit_end(rec, rec->unit[slot]), true};
+	struct bin_rd r = {rec->unit[slot], bin_patched_end(&rec->bin, rec->unit[slot]), true};
 	rd_unit(&r, u, -1, rec);
 	bool same = true; /* the build's table numbers its sets as the record did */
 	for (uint32_t i = 0; i < u->nsets; i++) {

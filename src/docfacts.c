@@ -15,11 +15,9 @@
 #include <xxhash.h>
 
 #define DOCFACTS_HEAD "vade-docs 2\n\0\0\0\0"
-#define PATCH_HEAD "vade-docs+ 2\n\0\0\0"
-/* A patch holds at most this many entries plus an eighth of the record's, and half of them (a small
- * site's would be as large as its record): past it the record is
- * written whole again (which also leaves out the files no longer in the site). */
-#define PATCH_SLACK 64
+/* The files changed since the record was written whole go in a patch beside it (util.h's
+ * bin_patched): head, the record's sum, vade's digest, then as the record. */
+#define PATCH_HEAD "vade-docs+ 3\n\0\0\0"
 
 enum { HAS_FM = 1, H1_SOUGHT = 2, HAS_H1 = 4 };
 
@@ -32,13 +30,13 @@ struct entry {
 
 /* The entries of a record or of its patch, sorted by path digest. */
 struct entries {
-	struct bin_map map;
 	struct entry *v;
 	size_t n;
 };
 
 static struct {
-	struct entries base;    /* the record */
+	struct bin_patched bin; /* the record and its patch, mapped */
+	struct entries base;    /* the record's */
 	struct entries patch;   /* the files changed since it was written whole: before its entries */
 	time_t since;
 	bool open;              /* docfacts_get() answers (docfacts_close() ends it; the record stays for the save) */
@@ -50,16 +48,16 @@ static int cmp_entry(const void *a, const void *b)
 	return XXH128_cmp(&((const struct entry *)a)->path, &((const struct entry *)b)->path);
 }
 
-/* The entries of x's mapping (bin_map() checked its head and sum), whose count is at byte at
- * (after the head and vade's digest, and for a patch the record's sum), or false when it is none
- * of this vade's (docfacts.h). */
-static bool parse(struct entries *x, size_t at)
+/* The entries of m (bin_map() checked its head and sum) into x, where vade's digest is at byte at
+ * and their count after it; false when it is none of this vade's (docfacts.h). */
+static bool parse(struct entries *x, const struct bin_map *m, size_t at)
 {
-	const char *data = x->map.p;
-	size_t len = x->map.len;
+	const char *data = m->p;
+	size_t len = m->len;
 	uint64_t exe;
-	if (len < at + 16 || !self_digest(&exe) || memcmp(data + 16, &exe, 8)) /* head and sum: bin_map() */
+	if (len < at + 16 || !self_digest(&exe) || memcmp(data + at, &exe, 8))
 		return false;
+	at += 8;
 	struct bin_rd r = {data + at, data + len - 8, true};
 	uint64_t n = bin_u64(&r);
 	if (n > (len - at - 16) / 64)
@@ -91,9 +89,8 @@ static bool parse(struct entries *x, size_t at)
 
 static void entries_free(struct entries *x)
 {
-	bin_unmap(&x->map);
 	free(x->v);
-	*x = (struct entries){{NULL, 0}, NULL, 0};
+	*x = (struct entries){NULL, 0};
 }
 
 /* Forgets the record. */
@@ -101,6 +98,7 @@ static void release(void)
 {
 	entries_free(&rec.base);
 	entries_free(&rec.patch);
+	bin_patched_unmap(&rec.bin);
 }
 
 void docfacts_open(const char *out_dir, time_t since)
@@ -110,24 +108,21 @@ void docfacts_open(const char *out_dir, time_t since)
 	rec.since = since;
 	rec.open = true;
 	atomic_store(&rec.hits, 0);
-	char *path = deps_path(out_dir, "docs"), *ppath = deps_path(out_dir, "docs-patch");
-	if (!path || bin_map(path, DOCFACTS_HEAD, &rec.base.map) != 0 || !parse(&rec.base, 24))
+	char *path = deps_path(out_dir, "docs");
+	if (!path || bin_patched_map(path, DOCFACTS_HEAD, PATCH_HEAD, &rec.bin) != 0 ||
+	    !parse(&rec.base, &rec.bin.whole, 16))
 		release();
-	/* the patch of this record (it names the record's sum), or none: one of another is no patch */
-	uint64_t base_sum = 0;
-	if (rec.base.map.p && ppath && bin_map(ppath, PATCH_HEAD, &rec.patch.map) == 0) {
-		if (rec.patch.map.len >= 48)
-			memcpy(&base_sum, rec.patch.map.p + 24, 8);
-		if (rec.patch.map.len < 48 || base_sum != bin_map_sum(&rec.base.map) || !parse(&rec.patch, 32))
-			entries_free(&rec.patch);
+	/* a damaged patch, or one of another vade, is none: its files are read again */
+	if (rec.bin.patch.p && !parse(&rec.patch, &rec.bin.patch, BIN_PATCH_BODY)) {
+		entries_free(&rec.patch);
+		bin_unmap(&rec.bin.patch);
 	}
 	free(path);
-	free(ppath);
 }
 
 bool docfacts_keeps_trees(void)
 {
-	return rec.open && rec.base.map.p;
+	return rec.open && rec.bin.whole.p;
 }
 
 uint64_t docfacts_id(const struct stat *st)
@@ -172,8 +167,8 @@ void docfacts_close(void)
 	rec.open = false; /* the hits stay, for --stats */
 	/* Kept for docfacts_save() (the trees of the files not changed since), out of the build's memory
 	 * meanwhile: the kernel reads the pages again from its cache when they are wanted. */
-	if (rec.base.map.p)
-		madvise((void *)rec.base.map.p, rec.base.map.len, MADV_DONTNEED);
+	if (rec.bin.whole.p)
+		madvise((void *)rec.bin.whole.p, rec.bin.whole.len, MADV_DONTNEED);
 }
 
 struct saved {
@@ -227,11 +222,10 @@ static bool in_base(const uint64_t h[7], XXH128_hash_t path, const struct doc *d
 
 void docfacts_save(const char *out_dir, const struct site *s)
 {
-	char *path = deps_path(out_dir, "docs"), *ppath = deps_path(out_dir, "docs-patch");
+	char *path = deps_path(out_dir, "docs");
 	uint64_t exe;
-	if (!path || !ppath || !self_digest(&exe)) {
+	if (!path || !self_digest(&exe)) {
 		free(path);
-		free(ppath);
 		return;
 	}
 	struct saved *v = xmalloc((s->npages * s->nlangs + 1) * sizeof *v);
@@ -249,29 +243,26 @@ void docfacts_save(const char *out_dir, const struct site *s)
 	/* Two paths with one digest: the second is read each time. The files whose entries the record
 	 * lacks (changed since it was written whole) go in a patch beside it, while they are few: a
 	 * one-page edit at 10,000 pages x 3 wrote the 13 MB again, a tenth of its rebuild (issue 13). */
-	bool *out = xcalloc(n + 1, sizeof *out);
+	enum { LEFT, CHANGED, IN_BASE } *out = xcalloc(n + 1, sizeof *out);
 	size_t kept = 0, changed = 0;
-	uint64_t h[7];
+	uint64_t (*h)[7] = xmalloc((n + 1) * sizeof *h);
 	for (size_t i = 0; i < n; i++)
 		if (!i || cmp_saved(&v[i - 1], &v[i])) {
-			out[i] = true;
 			kept++;
-			entry_head(h, v[i].path, v[i].d);
-			changed += !in_base(h, v[i].path, v[i].d);
+			entry_head(h[i], v[i].path, v[i].d);
+			out[i] = in_base(h[i], v[i].path, v[i].d) ? IN_BASE : CHANGED;
+			changed += out[i] == CHANGED;
 		}
-	bool patch = rec.base.map.p && changed <= PATCH_SLACK + kept / 8 && changed <= kept / 2;
+	bool patch = rec.bin.whole.p && bin_patch_fits(changed, kept);
 	struct buf b = BUF_INIT;
-	buf_add(&b, patch ? PATCH_HEAD : DOCFACTS_HEAD, 16);
+	bin_put_head(&b, DOCFACTS_HEAD, PATCH_HEAD, patch ? &rec.bin.whole : NULL);
 	bin_put_u64(&b, exe);
-	if (patch)
-		bin_put_u64(&b, bin_map_sum(&rec.base.map));
 	bin_put_u64(&b, patch ? changed : kept);
 	for (size_t i = 0; i < n; i++) {
 		const struct doc *d = v[i].d;
-		entry_head(h, v[i].path, d);
-		if (!out[i] || (patch && in_base(h, v[i].path, d)))
+		if (out[i] == LEFT || (patch && out[i] == IN_BASE))
 			continue;
-		buf_add(&b, h, sizeof h);
+		buf_add(&b, h[i], sizeof h[i]);
 		bin_put_str(&b, d->fm_text);
 		bin_put_str(&b, d->title_from_heading ? d->title : NULL);
 		put_tree(&b, v[i].path, d);
@@ -279,15 +270,12 @@ void docfacts_save(const char *out_dir, const struct site *s)
 	bin_put_u64(&b, XXH3_64bits(b.p, b.len));
 	free(v);
 	free(out);
-	/* its owner's alone, as the other records: it holds the pages' front matter. A record written
-	 * whole has no patch; a patch whose record is not there, or another, is none (docfacts_open). */
-	if (patch) {
-		file_write_record(ppath, b.p, b.len);
-	} else if (file_write_record(path, b.p, b.len) == 0) {
-		unlink(ppath);
-	}
+	free(h);
+	/* its owner's alone, as the other records: it holds the pages' front matter */
+	char *ppath = patch ? bin_patch_path(path) : NULL;
+	bin_patched_install(path, file_write_temp(patch ? ppath : path, b.p, b.len), patch);
+	free(ppath);
 	buf_free(&b);
 	free(path);
-	free(ppath);
 	release();
 }

@@ -835,14 +835,11 @@ bool tr_entry_foreign(const struct tr_entry *e, int line)
 
 #define CACHE_HEAD "vade-status 2\n\0\0"
 /* The pages whose entries the file lacks (changed since it was written whole) are kept in a patch
- * beside it ("<file>-patch"), while they are at most CACHE_SLACK and an eighth of the site's (and
- * half of them, or a small site's would be as large as the file): a
- * one-page edit at 10,000 pages x 3 wrote the 26 MB file again (issue 13). The patch: its head,
- * vade's digest, the XXH3-64 the file ends with (a patch of another file is none), listed, n,
- * nlangs and the entries as in the file, and its own XXH3-64. A damaged patch is none: its pages
- * are compared again. */
-#define PATCH_HEAD "vade-status+ 2\n\0"
-#define CACHE_SLACK 64
+ * beside it while they are few (util.h's bin_patched): a one-page edit at 10,000 pages x 3 wrote
+ * the 26 MB file again (issue 13). The patch: its head, the XXH3-64 the file ends with, vade's
+ * digest, listed, n, nlangs and the entries as in the file, and its own XXH3-64. A damaged patch
+ * is none: its pages are compared again. */
+#define PATCH_HEAD "vade-status+ 3\n\0"
 
 struct cached_page {
 	uint64_t key;
@@ -851,9 +848,7 @@ struct cached_page {
 
 struct status_cache {
 	uint64_t exe;           /* vade's digest: another vade may cut passages otherwise */
-	struct bin_map map;     /* the file, or none */
-	struct bin_map patch;   /* its patch, or none */
-	char *patch_path;       /* where it is */
+	struct bin_patched bin; /* the file and its patch, or none */
 	size_t base_listed;     /* the file's listed, when it was read */
 	struct cached_page *old; /* by key */
 	size_t nold;
@@ -948,14 +943,6 @@ static void put_entry(struct buf *b, const struct tr_entry *e)
 	put_ints(b, e->head_tr, e->nheads);
 }
 
-/* The end (before its sum) of the mapping p is in: c's file or its patch. */
-static const char *cache_end(const struct status_cache *c, const char *p)
-{
-	if (c->patch.p && p >= c->patch.p && p < c->patch.p + c->patch.len)
-		return c->patch.p + c->patch.len - 8;
-	return c->map.p + c->map.len - 8;
-}
-
 /* Reads the n entries at r (each a key and nlangs - 1 entries) to the end of c->old. */
 static bool read_cached(struct status_cache *c, struct bin_rd *r, uint64_t n, uint64_t nlangs)
 {
@@ -973,47 +960,45 @@ struct status_cache *status_cache_read(const char *path)
 	struct status_cache *c = xcalloc(1, sizeof *c);
 	if (!self_digest(&c->exe))
 		c->exe = 0;
-	c->patch_path = path ? xasprintf("%s-patch", path) : NULL;
-	struct bin_map map = {NULL, 0}, pm = {NULL, 0};
-	if (!path || bin_map(path, CACHE_HEAD, &map) != 0)
+	struct bin_patched bin;
+	if (!path || bin_patched_map(path, CACHE_HEAD, PATCH_HEAD, &bin) != 0)
 		return c;
-	const char *data = map.p;
-	size_t len = map.len;
+	const char *data = bin.whole.p;
+	size_t len = bin.whole.len;
 	struct bin_rd r = {data + 16, data + len - 8, true};
 	uint64_t exe = bin_u64(&r), listed = bin_u64(&r), n = bin_u64(&r), nlangs = bin_u64(&r);
 	if (exe != c->exe || n > len / 16) {
-		bin_unmap(&map);
+		bin_patched_unmap(&bin);
 		return c;
 	}
-	/* its patch: the same vade, passages and languages, for this file */
+	/* its patch (it names this file): the same vade, passages and languages */
+	const struct bin_map *pm = &bin.patch;
 	uint64_t pn = 0;
 	struct bin_rd pr = {NULL, NULL, false};
-	if (bin_map(c->patch_path, PATCH_HEAD, &pm) == 0) {
-		pr = (struct bin_rd){pm.p + 16, pm.p + pm.len - 8, true};
-		uint64_t pe = bin_u64(&pr), base = bin_u64(&pr), pl = bin_u64(&pr);
+	if (pm->p) {
+		pr = (struct bin_rd){pm->p + BIN_PATCH_BODY, pm->p + pm->len - 8, true};
+		uint64_t pe = bin_u64(&pr), pl = bin_u64(&pr);
 		pn = bin_u64(&pr);
 		uint64_t pnl = bin_u64(&pr);
-		if (!pr.ok || pe != exe || base != bin_map_sum(&map) || pl != listed || pnl != nlangs || pn > pm.len / 16) {
-			bin_unmap(&pm);
+		if (!pr.ok || pe != exe || pl != listed || pnl != nlangs || pn > pm->len / 16) {
+			bin_unmap(&bin.patch);
 			pn = 0;
 		}
 	}
 	c->old = xcalloc(n + pn + 1, sizeof *c->old);
 	/* the patch first: a key is in one or the other */
-	if (pm.p && !read_cached(c, &pr, pn, nlangs)) {
+	if (pm->p && !read_cached(c, &pr, pn, nlangs)) {
 		c->nold = 0;
-		bin_unmap(&pm);
+		bin_unmap(&bin.patch);
 	}
 	if (!read_cached(c, &r, n, nlangs)) {
 		free(c->old);
 		c->old = NULL;
 		c->nold = 0;
-		bin_unmap(&map);
-		bin_unmap(&pm);
+		bin_patched_unmap(&bin);
 		return c;
 	}
-	c->map = map;
-	c->patch = pm;
+	c->bin = bin;
 	c->listed = c->base_listed = listed;
 	xqsort(c->old, c->nold, sizeof *c->old, cmp_cached);
 	return c;
@@ -1075,7 +1060,7 @@ static bool cache_get(struct status_cache *c, uint64_t key, const struct site *s
 	const struct cached_page *hit = c->nold ? xbsearch(&want, c->old, c->nold, sizeof *c->old, cmp_cached) : NULL;
 	if (!hit)
 		return false;
-	struct bin_rd rd = {hit->at, cache_end(c, hit->at), true};
+	struct bin_rd rd = {hit->at, bin_patched_end(&c->bin, hit->at), true};
 	for (size_t l = 1; l < s->nlangs; l++) {
 		struct tr_entry *e = &r->langs[l].e[TR_PAGES][k];
 		if (p->docs[l])
@@ -1115,12 +1100,12 @@ static bool flush(FILE *f, XXH3_state_t *h, struct buf *b)
 /* Whether entry i of the next file is the file read's as it stands. */
 static bool in_file(const struct status_cache *c, size_t i)
 {
-	return c->kept[i] && c->kept[i] >= c->map.p && c->kept[i] < c->map.p + c->map.len;
+	return c->kept[i] && c->kept[i] >= c->bin.whole.p && c->kept[i] < c->bin.whole.p + c->bin.whole.len;
 }
 
 void status_cache_write(const struct status_cache *c, const char *path, size_t nlangs)
 {
-	if (!c || !path || !c->patch_path)
+	if (!c || !path)
 		return;
 	size_t n = 0, changed = 0;
 	for (size_t i = 0; i < c->n; i++)
@@ -1128,20 +1113,20 @@ void status_cache_write(const struct status_cache *c, const char *path, size_t n
 			n++;
 			changed += !in_file(c, i);
 		}
-	bool patch = c->map.p && c->listed == c->base_listed && changed <= CACHE_SLACK + c->n / 8 &&
-	             changed <= c->n / 2;
-	char *tmp = NULL;
+	bool patch = c->bin.whole.p && c->listed == c->base_listed && bin_patch_fits(changed, c->n);
+	char *tmp = NULL, *ppath = bin_patch_path(path);
 	/* not synced: a file cut short fails its digest and only means the pages are read again */
-	FILE *f = file_create_temp(patch ? c->patch_path : path, &tmp);
-	if (!f)
+	FILE *f = file_create_temp(patch ? ppath : path, &tmp);
+	free(ppath);
+	if (!f) {
+		bin_patched_install(path, NULL, patch);
 		return;
+	}
 	XXH3_state_t *h = XXH3_createState();
 	XXH3_64bits_reset(h);
 	struct buf b = BUF_INIT;
-	buf_add(&b, patch ? PATCH_HEAD : CACHE_HEAD, 16);
+	bin_put_head(&b, CACHE_HEAD, PATCH_HEAD, patch ? &c->bin.whole : NULL);
 	bin_put_u64(&b, c->exe);
-	if (patch)
-		bin_put_u64(&b, bin_map_sum(&c->map));
 	bin_put_u64(&b, c->listed);
 	bin_put_u64(&b, patch ? changed : n);
 	bin_put_u64(&b, nlangs);
@@ -1160,15 +1145,13 @@ void status_cache_write(const struct status_cache *c, const char *path, size_t n
 	uint64_t sum = XXH3_64bits_digest(h);
 	ok = ok && fwrite(&sum, 1, sizeof sum, f) == sizeof sum;
 	ok = fclose(f) == 0 && ok;
-	/* a file written whole has no patch; one that could not be written, none either */
-	if (!ok || rename(tmp, patch ? c->patch_path : path) != 0) {
+	if (!ok) {
 		unlink(tmp);
-		unlink(patch ? c->patch_path : path);
-	} else if (!patch) {
-		unlink(c->patch_path);
+		free(tmp);
+		tmp = NULL;
 	}
+	bin_patched_install(path, tmp, patch);
 	XXH3_freeState(h);
-	free(tmp);
 	buf_free(&b);
 }
 
@@ -1183,9 +1166,7 @@ void status_cache_free(struct status_cache *c)
 	free(c->kept_len);
 	free(c->keys);
 	free(c->old);
-	free(c->patch_path);
-	bin_unmap(&c->map);
-	bin_unmap(&c->patch);
+	bin_patched_unmap(&c->bin);
 	free(c);
 }
 

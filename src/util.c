@@ -403,6 +403,84 @@ void bin_unmap(struct bin_map *m)
 	*m = (struct bin_map){NULL, 0};
 }
 
+char *bin_patch_path(const char *path)
+{
+	return xasprintf("%s-patch", path);
+}
+
+int bin_patched_map(const char *path, const char head[16], const char patch_head[16], struct bin_patched *r)
+{
+	*r = (struct bin_patched){{NULL, 0}, {NULL, 0}, false};
+	if (bin_map(path, head, &r->whole) != 0)
+		return -1;
+	char *ppath = bin_patch_path(path);
+	if (bin_map(ppath, patch_head, &r->patch) != 0) {
+		r->damaged = errno != ENOENT;
+	} else if (r->patch.len < BIN_PATCH_BODY + 8) {
+		bin_unmap(&r->patch);
+		r->damaged = true;
+	} else {
+		uint64_t of;
+		memcpy(&of, r->patch.p + 16, 8);
+		if (of != bin_map_sum(&r->whole))
+			bin_unmap(&r->patch);
+	}
+	free(ppath);
+	return 0;
+}
+
+void bin_patched_unmap(struct bin_patched *r)
+{
+	bin_unmap(&r->whole);
+	bin_unmap(&r->patch);
+	r->damaged = false;
+}
+
+const char *bin_patched_end(const struct bin_patched *r, const char *p)
+{
+	if (r->patch.p && p >= r->patch.p && p < r->patch.p + r->patch.len)
+		return r->patch.p + r->patch.len - 8;
+	return r->whole.p + r->whole.len - 8;
+}
+
+bool bin_patch_fits(size_t changed, size_t n)
+{
+	return changed <= 64 + n / 8 && changed <= n / 2;
+}
+
+void bin_put_head(struct buf *b, const char head[16], const char patch_head[16], const struct bin_map *of)
+{
+	buf_add(b, of ? patch_head : head, 16);
+	if (of)
+		bin_put_u64(b, bin_map_sum(of));
+}
+
+int bin_patched_install(const char *path, char *tmp, bool patch)
+{
+	char *ppath = bin_patch_path(path);
+	const char *to = patch ? ppath : path;
+	int rc = tmp && rename(tmp, to) == 0 ? 0 : -1;
+	if (rc != 0) {
+		if (tmp)
+			unlink(tmp);
+		unlink(path);
+		unlink(ppath);
+	} else if (!patch) {
+		unlink(ppath);
+	}
+	free(ppath);
+	free(tmp);
+	return rc;
+}
+
+void bin_patched_remove(const char *path)
+{
+	char *ppath = bin_patch_path(path);
+	unlink(path);
+	unlink(ppath);
+	free(ppath);
+}
+
 int file_read(const char *path, char **out, size_t *len)
 {
 	return read_file(path, out, len, false);
@@ -1016,14 +1094,26 @@ FILE *file_create_temp(const char *path, char **tmp)
 	return f;
 }
 
-int file_write_record(const char *path, const void *p, size_t len)
+char *file_write_temp(const char *path, const void *p, size_t len)
 {
 	char *tmp = NULL;
 	FILE *f = file_create_temp(path, &tmp);
 	bool ok = f && fwrite(p, 1, len, f) == len;
 	ok = (f && fclose(f) == 0) && ok;
-	if (tmp && (!ok || rename(tmp, path) != 0))
-		unlink(tmp), ok = false;
+	if (!ok && tmp) {
+		unlink(tmp);
+		free(tmp);
+		tmp = NULL;
+	}
+	return tmp;
+}
+
+int file_write_record(const char *path, const void *p, size_t len)
+{
+	char *tmp = file_write_temp(path, p, len);
+	bool ok = tmp && rename(tmp, path) == 0;
+	if (tmp && !ok)
+		unlink(tmp);
 	if (!ok)
 		unlink(path);
 	free(tmp);

@@ -133,6 +133,9 @@ int file_update(const char *path, const void *data, size_t len);
  * with errno. For files vade keeps for itself and renames over path when complete. Such files a
  * killed process left (this user's, untouched for a minute) are removed first. */
 FILE *file_create_temp(const char *path, char **tmp);
+/* p[0, len) written whole to a file_create_temp() beside path: its name (caller frees), or NULL
+ * when it could not be (nothing is left). */
+char *file_write_temp(const char *path, const void *p, size_t len);
 /* Writes p[0, len) as a record vade keeps for itself at path: through file_create_temp() (its
  * owner's alone), renamed over path; not synced (a record cut short fails its own digest). On a
  * failure path is removed too, and -1 returned. */
@@ -238,6 +241,42 @@ int bin_map(const char *path, const char head[16], struct bin_map *m);
 void bin_unmap(struct bin_map *m);
 /* The XXH3-64 a mapped record ends with (bin_map() checked it): what a record's patch names it by. */
 uint64_t bin_map_sum(const struct bin_map *m);
+
+/* A record and its patch (the deps record, the page facts, the status cache). A record of every
+ * page written whole again after a one-page edit was a tenth of that edit's rebuild at 10,000
+ * pages x 3 (issue 13): what changed since it was written whole goes in a patch beside it, at
+ * "<path>-patch". A patch is a record (bin_map) whose head is followed by u64 the XXH3-64 its
+ * record ends with (bin_map_sum), then its owner's fields from byte BIN_PATCH_BODY. A patch that
+ * names another record (written whole since) is none; a record written whole has no patch. */
+struct bin_patched {
+	struct bin_map whole;   /* the record, or none (p NULL) */
+	struct bin_map patch;   /* its patch, or none */
+	bool damaged;           /* a patch was there but is none of this record's kind (cut short,
+	                         * another program's): its owner decides whether the record stands alone */
+};
+#define BIN_PATCH_BODY 24
+/* "<path>-patch". Caller frees. */
+char *bin_patch_path(const char *path);
+/* Maps the record at path (its head `head`) and its patch (`patch_head`) into r. Returns 0, or -1
+ * with errno when the record is not (r then maps nothing; a patch without its record is none).
+ * Release with bin_patched_unmap(). */
+int bin_patched_map(const char *path, const char head[16], const char patch_head[16], struct bin_patched *r);
+void bin_patched_unmap(struct bin_patched *r);
+/* The end (before its sum) of the mapping of r that p is in: its patch's or its record's. */
+const char *bin_patched_end(const struct bin_patched *r, const char *p);
+/* Whether `changed` of the n entries of a record go in a patch rather than the record written
+ * whole: at most 64 and an eighth of n, and half of n (a small site's patch would otherwise grow
+ * past its record). Past it the record is written whole, which also leaves out what is gone. */
+bool bin_patch_fits(size_t changed, size_t n);
+/* Starts a record in b: its head, or for a patch of `of` (not NULL) patch_head and of's sum. */
+void bin_put_head(struct buf *b, const char head[16], const char patch_head[16], const struct bin_map *of);
+/* Puts the file tmp (NULL when it could not be written) in place as the record at path, or as its
+ * patch: a record written whole removes its patch. When tmp is NULL or cannot be put there, it,
+ * the record and its patch are removed (the record alone may be older than the output). Frees
+ * tmp. Returns 0 or -1. */
+int bin_patched_install(const char *path, char *tmp, bool patch);
+/* Removes the record at path and its patch. */
+void bin_patched_remove(const char *path);
 /* }======= */
 
 /* The XXH3-64 digest of vade's own binary (another vade may write other bytes): read once per

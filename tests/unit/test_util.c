@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 static char dir[] = "/tmp/vade-test-util-XXXXXX";
 
@@ -171,6 +172,55 @@ int main(void)
 		upto = n;
 	}
 	ok(formatted, "xasprintf and buf_addf give the whole text (up to %zu bytes)", upto);
+
+	{
+		/* A record and its patch (bin_patched): a patch is taken only with the record it names. */
+		static const char head[16] = "test-rec 1\n", phead[16] = "test-rec+ 1\n";
+		char *rp = xasprintf("%s/rec", dir), *pp = bin_patch_path(rp);
+		struct buf r1 = BUF_INIT, r2 = BUF_INIT, pb = BUF_INIT;
+		struct bin_map rm1 = {NULL, 0}, rm2 = {NULL, 0};
+		bin_put_head(&r1, head, phead, NULL);
+		bin_put_u64(&r1, 1);
+		bin_put_u64(&r1, XXH3_64bits(r1.p, r1.len));
+		bin_put_head(&r2, head, phead, NULL);
+		bin_put_u64(&r2, 2);
+		bin_put_u64(&r2, XXH3_64bits(r2.p, r2.len));
+		ok(!strcmp(pp + strlen(rp), "-patch"), "a record's patch is \"<path>-patch\"");
+		ok(file_write_record(rp, r1.p, r1.len) == 0 && bin_map(rp, head, &rm1) == 0, "a record is written and mapped");
+		bin_put_head(&pb, head, phead, &rm1);
+		bin_put_u64(&pb, 42);
+		bin_put_u64(&pb, XXH3_64bits(pb.p, pb.len));
+		struct bin_patched bp;
+		ok(!memcmp(pb.p, phead, 16) && file_write_record(pp, pb.p, pb.len) == 0 &&
+		   bin_patched_map(rp, head, phead, &bp) == 0 && bp.whole.p && bp.patch.p && !bp.damaged &&
+		   bin_patched_end(&bp, bp.patch.p + BIN_PATCH_BODY) == bp.patch.p + bp.patch.len - 8 &&
+		   bin_patched_end(&bp, bp.whole.p + 16) == bp.whole.p + bp.whole.len - 8 &&
+		   !memcmp(bp.patch.p + BIN_PATCH_BODY, &(uint64_t){42}, 8),
+		   "a patch naming its record's sum is mapped with it; its fields start at BIN_PATCH_BODY");
+		bin_patched_unmap(&bp);
+		ok(file_write_record(rp, r2.p, r2.len) == 0 && bin_patched_map(rp, head, phead, &bp) == 0 && bp.whole.p &&
+		   !bp.patch.p && !bp.damaged, "a patch of another record is none, not damaged");
+		bin_patched_unmap(&bp);
+		ok(truncate(pp, (off_t)pb.len - 8) == 0 && bin_patched_map(rp, head, phead, &bp) == 0 && bp.whole.p &&
+		   !bp.patch.p && bp.damaged, "a patch cut short is damaged: the record alone is mapped");
+		bin_patched_unmap(&bp);
+		ok(file_write_record(rp, r1.p, r1.len) == 0 && file_write_record(pp, pb.p, pb.len) == 0 &&
+		   bin_patched_install(rp, file_write_temp(rp, r2.p, r2.len), false) == 0 && access(pp, F_OK) != 0 &&
+		   bin_map(rp, head, &rm2) == 0 && bin_map_sum(&rm2) != bin_map_sum(&rm1),
+		   "a record put in place whole removes its patch");
+		ok(file_write_record(pp, pb.p, pb.len) == 0 && bin_patched_install(rp, NULL, true) == -1 &&
+		   access(rp, F_OK) != 0 && access(pp, F_OK) != 0, "a patch that could not be written removes record and patch");
+		ok(bin_patched_map(rp, head, phead, &bp) == -1 && !bp.whole.p && !bp.patch.p, "no record: nothing mapped");
+		ok(bin_patch_fits(64 + 1000 / 8, 1000) && !bin_patch_fits(64 + 1000 / 8 + 1, 1000) && bin_patch_fits(5, 10) &&
+		   !bin_patch_fits(6, 10) && bin_patch_fits(0, 0), "a patch: at most 64 and an eighth of the entries, and half");
+		bin_unmap(&rm1);
+		bin_unmap(&rm2);
+		buf_free(&r1);
+		buf_free(&r2);
+		buf_free(&pb);
+		free(rp);
+		free(pp);
+	}
 
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	ok(system(cmd) == 0, "cleaned up");

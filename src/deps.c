@@ -549,9 +549,11 @@ static bool as_taken(const struct deps_unit *u)
 	return t ? !t->lex && t->borrowed && t->text == u->raw_terms && u->indexed : !u->raw_terms;
 }
 
-/* Puts unit u (not as taken) as deps_write() writes it: its flag, then, when known, the unit. Its
- * files are stamped through fd; st holds stamps for cap files (grown as needed). */
-static void put_unit(struct wr *w, int fd, const struct deps_unit *u, int64_t (**st)[STAMP], size_t *cap)
+/* Puts unit u (not as taken) as deps_write() writes it: its flag, then, when known, the unit, its
+ * sets numbered by num (table set -> written number; NULL: as the table numbers them). Its files
+ * are stamped through fd; st holds stamps for cap files (grown as needed). */
+static void put_unit(struct wr *w, int fd, const struct deps_unit *u, const uint32_t *num, int64_t (**st)[STAMP],
+                     size_t *cap)
 {
 	struct buf *b = &w->b;
 	bool known = u->known;
@@ -577,7 +579,10 @@ static void put_unit(struct wr *w, int fd, const struct deps_unit *u, int64_t (*
 	                            u->nwarns};
 	buf_add(b, head, sizeof head);
 	put_ids(b, u->notes, u->nnotes);
+	size_t at = b->len;
 	put_ids(b, u->sets, u->nsets);
+	for (uint32_t i = 0; num && i < u->nsets; i++)
+		memcpy(b->p + at + i * 4, &num[u->sets[i]], 4);
 	for (uint32_t i = 0; i < u->nouts; i++) {
 		buf_add(b, (*st)[i], sizeof (*st)[i]);
 		bin_put_str(b, u->outs[i]);
@@ -623,6 +628,35 @@ static bool as_recorded(const struct deps_record *prev, size_t s, const struct d
 	return u->known ? as_taken(u) && prev->own[s] && u->raw == prev->own[s] - 8 : !prev->own[s];
 }
 
+/* The numbers the sets of t are written with when no unit is copied from the record as it stands:
+ * by the first slot that uses each (those no unit uses after, in t's order), as deps_number_sets()
+ * numbers a record's sets for the build after. The workers number them as they take units, and a
+ * record so numbered could not be patched by the next build, each of whose units would differ from
+ * it: the first one-page edit after a full build wrote the 60 MB again (issue 13). *order gets
+ * the sets by their number. NULL (nothing renumbered) when a unit is copied. */
+static uint32_t *slot_numbers(const struct deps_table *t, const struct deps_unit *units, size_t nslots,
+                              uint32_t **order)
+{
+	for (size_t s = 0; s < nslots; s++)
+		if (units[s].known && as_taken(&units[s]))
+			return *order = NULL;
+	uint32_t *num = xmalloc((t->n + 1) * sizeof *num), next = 0;
+	*order = xmalloc((t->n + 1) * sizeof **order);
+	memset(num, 0xff, (t->n + 1) * sizeof *num);
+	for (size_t s = 0; s < nslots; s++)
+		for (uint32_t i = 0; units[s].known && i < units[s].nsets; i++)
+			if (num[units[s].sets[i]] == UINT32_MAX) {
+				num[units[s].sets[i]] = next;
+				(*order)[next++] = units[s].sets[i];
+			}
+	for (uint32_t i = 0; i < t->n; i++)
+		if (num[i] == UINT32_MAX) {
+			num[i] = next;
+			(*order)[next++] = i;
+		}
+	return num;
+}
+
 char *deps_write(const char *out_dir, const struct deps_record *prev, const uint64_t global[2], size_t npages,
                  size_t nlangs, const uint64_t *now, const struct deps_table *t, const struct deps_unit *units,
                  struct deps_file *const *files, size_t nfiles, bool *patch)
@@ -663,10 +697,12 @@ char *deps_write(const char *out_dir, const struct deps_record *prev, const uint
 	bin_put_u64(b, npages);
 	bin_put_u64(b, nlangs);
 	buf_add(b, now, (nslots + 1) * DEP_NGROUPS * sizeof *now);
+	uint32_t *order = NULL, *num = *patch ? NULL : slot_numbers(t, units, nslots, &order);
 	bin_put_u64(b, t->n);
 	for (uint32_t i = 0; i < t->n; i++) {
-		bin_put_u64(b, t->sets[i].n);
-		put_ids(b, t->sets[i].v, t->sets[i].n);
+		const struct set *e = &t->sets[order ? order[i] : i];
+		bin_put_u64(b, e->n);
+		put_ids(b, e->v, e->n);
 	}
 	if (*patch)
 		bin_put_u64(b, changed);
@@ -706,7 +742,7 @@ char *deps_write(const char *out_dir, const struct deps_record *prev, const uint
 			wr_bytes(&w, run, run_len);
 			run = NULL;
 		}
-		put_unit(&w, fd, u, &st, &capst);
+		put_unit(&w, fd, u, num, &st, &capst);
 		if (b->len > (1 << 20))
 			wr_flush(&w);
 	}
@@ -728,6 +764,8 @@ char *deps_write(const char *out_dir, const struct deps_record *prev, const uint
 			bin_put_str(b, files[i]->name);
 		}
 	free(there);
+	free(num);
+	free(order);
 	free(st);
 	wr_flush(&w);
 	uint64_t sum = XXH3_64bits_digest(w.h);

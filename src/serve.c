@@ -84,14 +84,33 @@ static size_t keep_escapes(void *cls, struct MHD_Connection *c, char *s)
 	return strlen(s);
 }
 
+/* The query of a request ("?q=x", as sent), kept as its connection's state: libmicrohttpd gives the
+ * handler the path alone, and the folder's redirect below lost it ("/en/search?q=x" went to
+ * "/en/search/", without the search). Freed by request_done(). */
+static void *request_query(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls;
+	(void)c;
+	const char *q = strchr(uri, '?');
+	return q ? xstrdup(q) : NULL;
+}
+
+static void request_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode why)
+{
+	(void)cls;
+	(void)c;
+	(void)why;
+	free(*con_cls);
+	*con_cls = NULL;
+}
+
 static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                               const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
 	(void)version;
 	(void)upload;
 	(void)upload_size;
-	(void)con_cls;
-	const char *root = cls;
+	const char *root = cls, *query = *con_cls;
 	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
 		static const char msg[] = "method not allowed\n";
 		struct MHD_Response *r = MHD_create_response_from_buffer(sizeof msg - 1, (void *)msg, MHD_RESPMEM_PERSISTENT);
@@ -110,7 +129,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 		/* "/en/topics": its page's relative links are read from the folder (helper-115: "thb/"
 		 * went to /en/thb/), so the folder's own address, as a server of static files answers */
 		const char *from = url + strspn(url, "/"); /* one '/' first: "//en/" would be another host */
-		char *to = xasprintf("/%s/", from);
+		char *to = xasprintf("/%s/%s", from, query ? query : "");
 		struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 		MHD_add_response_header(r, "Location", to);
 		MHD_add_response_header(r, "Cache-Control", "no-store");
@@ -508,7 +527,8 @@ int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK); /* a preview is nobody else's business */
 	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)port, NULL, NULL, answer,
 	                                        (void *)out_dir, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_UNESCAPE_CALLBACK,
-	                                        keep_escapes, NULL, MHD_OPTION_END);
+	                                        keep_escapes, NULL, MHD_OPTION_URI_LOG_CALLBACK, request_query, NULL,
+	                                        MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "vade: cannot listen on 127.0.0.1:%d (%s)\n", port, strerror(errno));
 		watcher_close(&w);

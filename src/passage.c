@@ -301,8 +301,7 @@ void passage_ui_keys(const struct site *s, struct vec *keys)
 const char *passage_ui_own(const struct site *s, size_t lang, const char *key)
 {
 	for (int k = 0; k < 2; k++) {
-		const struct yml_doc *d = s->ui[2 * lang + (size_t)k];
-		const char *v = d ? yml_str(yml_get(d->root, key)) : NULL;
+		const char *v = site_ui_in(s, lang, k, key);
 		if (v)
 			return v;
 	}

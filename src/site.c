@@ -1282,13 +1282,19 @@ static void build_pages(struct site *s, struct vec *found, int jobs)
 		*strmap_put(&s->by_key, s->pages[i]->key, NULL) = i;
 }
 
+const char *site_ui_in(const struct site *s, size_t lang, int k, const char *key)
+{
+	const struct yml_doc *d = s->ui[2 * lang + (size_t)k];
+	const char *v = d ? yml_str(yml_get(d->root, key)) : NULL;
+	return v && !text_blank(v) ? v : NULL;
+}
+
 const char *site_ui(const struct site *s, size_t lang, const char *key)
 {
 	size_t order[2] = {lang, 0};
 	for (int i = 0; i < (lang ? 2 : 1); i++)
 		for (int k = 0; k < 2; k++) {
-			struct yml_doc *d = s->ui[2 * order[i] + (size_t)k];
-			const char *v = d ? yml_str(yml_get(d->root, key)) : NULL;
+			const char *v = site_ui_in(s, order[i], k, key);
 			if (v)
 				return v;
 		}

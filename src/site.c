@@ -1088,6 +1088,31 @@ static const char *unportable_name(const char *path, size_t *n)
 	return NULL;
 }
 
+/* Page or file i (of s's pages, then its files) at path: a warning when one of its names may be taken
+ * for another's (text_lookalike: "about" with a zero-width space, a full-width letter or a Cyrillic
+ * 'а' in it gives an address a reader cannot tell from another). A name of a folder is said once,
+ * at its page. */
+static void check_lookalike(const struct site *s, size_t i, const char *path)
+{
+	for (const char *p = path; *p; p += *p == '/') {
+		size_t k = strcspn(p, "/");
+		char *why = text_lookalike(p, k);
+		/* a folder's name is said at the folder's own page, not at each page inside it */
+		bool own = !p[k] || !p[k + 1] || i >= s->npages;
+		if (why && own) {
+			char *src = i < s->npages ? page_file(s->pages[i]) : xasprintf("content/%s", path);
+			diag_warn(src, 0, 0, "its %s '%s' has a name '%.*s' with %s: a reader cannot tell its address from "
+			          "another's; rename it%s", i < s->npages ? "folder" : "path", path, (int)k, p, why,
+			          i < s->npages ? ", or give it another slug" : "");
+			free(src);
+		}
+		free(why);
+		if (why)
+			return;
+		p += k;
+	}
+}
+
 /* Pages and files whose folder or name is unportable_name()'s (helper-115: "search .md" published
  * "en/search /", which a Windows share reads as vade's own "en/search/"): a warning at each, as
  * for names that differ in case alone. */
@@ -1097,8 +1122,10 @@ static void check_portable_names(const struct site *s)
 	const char *bad;
 	for (size_t i = 0; i < s->npages + s->nresources; i++) {
 		const char *path = i < s->npages ? s->pages[i]->path : s->resources[i - s->npages];
-		if (!(bad = unportable_name(path, &n)))
+		if (!(bad = unportable_name(path, &n))) {
+			check_lookalike(s, i, path);
 			continue;
+		}
 		char *src = i < s->npages ? page_file(s->pages[i]) : xasprintf("content/%s", path);
 		const char *why = bad[0] == '.' ? "starts with '.': servers and deploy tools often pass over such a name (a "
 		                                  "hidden file)"

@@ -17,8 +17,11 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unicode/uchar.h>
 #include <unicode/unorm2.h>
+#include <unicode/uspoof.h>
 #include <unicode/ustring.h>
+#include <unicode/utf16.h>
 
 char buf_empty[1];
 
@@ -1197,6 +1200,87 @@ char *text_nfc(const char *s)
 	free(u);
 	free(v);
 	return out;
+}
+
+/* "U+XXXX NAME" of c. */
+static char *char_named(UChar32 c)
+{
+	char name[128];
+	UErrorCode e = U_ZERO_ERROR;
+	int32_t k = u_charName(c, U_UNICODE_CHAR_NAME, name, sizeof name, &e);
+	return U_SUCCESS(e) && k > 0 ? xasprintf("U+%04X %s", (unsigned)c, name) : xasprintf("U+%04X", (unsigned)c);
+}
+
+/* ICU's spoof checker, made once: its checks are thread-safe once it is set (uspoof.h). */
+static USpoofChecker *spoof;
+static pthread_once_t spoof_once = PTHREAD_ONCE_INIT;
+
+static void spoof_open(void)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	spoof = uspoof_open(&e);
+	uspoof_setChecks(spoof, USPOOF_RESTRICTION_LEVEL | USPOOF_MIXED_NUMBERS, &e);
+	uspoof_setRestrictionLevel(spoof, USPOOF_MODERATELY_RESTRICTIVE);
+	if (U_FAILURE(e)) {
+		uspoof_close(spoof);
+		spoof = NULL;
+	}
+}
+
+char *text_lookalike(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (unsigned char)s[i] < 0x80)
+		i++;
+	if (i == n || n > INT32_MAX / 4 || utf8_invalid_at(s, n) >= 0)
+		return NULL;
+	UErrorCode e = U_ZERO_ERROR;
+	int32_t ulen = 0;
+	u_strFromUTF8(NULL, 0, &ulen, s, (int32_t)n, &e); /* U_BUFFER_OVERFLOW_ERROR: the length */
+	if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e))
+		return NULL;
+	e = U_ZERO_ERROR;
+	UChar *u = xmalloc(((size_t)ulen + 1) * sizeof *u);
+	u_strFromUTF8(u, ulen + 1, NULL, s, (int32_t)n, &e);
+	const UNormalizer2 *nfkc = U_SUCCESS(e) ? unorm2_getNFKCInstance(&e) : NULL;
+	const UNormalizer2 *nfc = U_SUCCESS(e) ? unorm2_getNFCInstance(&e) : NULL;
+	char *why = NULL;
+	for (int32_t k = 0; U_SUCCESS(e) && k < ulen && !why;) {
+		UChar32 c;
+		U16_NEXT(u, k, ulen, c);
+		UChar one[2], kc[32], cc[32];
+		int32_t len1 = 0;
+		U16_APPEND_UNSAFE(one, len1, c);
+		if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) && c != 0x200C && c != 0x200D) {
+			char *named = char_named(c);
+			why = xasprintf("%s, which shows as nothing", named);
+			free(named);
+			continue;
+		}
+		/* the code point alone: its compatibility form, where its canonical one is itself */
+		UErrorCode ek = U_ZERO_ERROR;
+		int32_t lk = unorm2_normalize(nfkc, one, len1, kc, 32, &ek), lc = unorm2_normalize(nfc, one, len1, cc, 32, &ek);
+		if (U_SUCCESS(ek) && (lk != lc || u_memcmp(kc, cc, lk))) {
+			char reads[128];
+			int32_t rl = 0;
+			u_strToUTF8(reads, sizeof reads, &rl, kc, lk, &ek);
+			char *named = char_named(c);
+			why = U_SUCCESS(ek) && rl < (int32_t)sizeof reads ? xasprintf("%s, which reads as '%.*s'", named, (int)rl, reads)
+			                                                 : xasprintf("%s, which reads as another character", named);
+			free(named);
+		}
+	}
+	pthread_once(&spoof_once, spoof_open);
+	if (!why && U_SUCCESS(e) && spoof) {
+		int32_t r = uspoof_check2(spoof, u, ulen, NULL, &e);
+		if (U_SUCCESS(e) && (r & USPOOF_RESTRICTION_LEVEL))
+			why = xstrdup("letters of scripts mixed as look-alikes mix them (a Cyrillic 'а' among Latin "
+			              "letters: Unicode UTS #39)");
+		else if (U_SUCCESS(e) && (r & USPOOF_MIXED_NUMBERS))
+			why = xstrdup("digits of two number systems");
+	}
+	free(u);
+	return why;
 }
 
 void text_to_nfc(char **s)

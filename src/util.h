@@ -178,6 +178,16 @@ long utf8_invalid_at(const char *s, size_t len);
  * text is), is not valid UTF-8, or ICU fails. Names that are canonically equivalent are one
  * name: macOS and some editors write "café" as "cafe" + U+0301 (NFD), others as U+00E9. */
 char *text_nfc(const char *s);
+/* Why a name (s[0, n): one file or folder name, "about.md") may be taken for another by a reader:
+ * it holds a character that shows as nothing (U+200B ZERO WIDTH SPACE, U+00AD SOFT HYPHEN, a bidi
+ * control: Unicode's Default_Ignorable_Code_Point), one that reads as another (U+FF41 FULLWIDTH
+ * LATIN SMALL LETTER A, the ligature U+FB01: its NFKC form differs, UAX #15), or letters of
+ * scripts mixed as a look-alike mixes them (a Cyrillic 'а' among Latin letters: UTS #39's
+ * "moderately restrictive" level, or digits of two systems, by ICU's spoof checker). A phrase
+ * naming the first such character ("U+200B ZERO WIDTH SPACE, which shows as nothing"); caller
+ * frees. NULL when there is none, or s is not UTF-8. U+200C and U+200D (ZWNJ, ZWJ) are left
+ * alone: Persian and Indic words are written with them. */
+char *text_lookalike(const char *s, size_t n);
 /* Replaces *s (malloc'd) with its NFC form when that differs, freeing the old text. */
 void text_to_nfc(char **s);
 /* Whether s shows nothing: only white space, ASCII or Unicode's (Zs: the no-break space U+00A0,

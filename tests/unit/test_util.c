@@ -222,6 +222,41 @@ int main(void)
 		free(pp);
 	}
 
+	{
+		/* Names a reader may take for others (text_lookalike): invisible, compatibility and
+		 * mixed-script characters; names written in one script, or with ZWNJ, are none. */
+		static const struct {
+			const char *name, *want; /* want: a part of the phrase, or NULL */
+		} look[] = {
+			{"ab\u200bout", "U+200B ZERO WIDTH SPACE, which shows as nothing"},
+			{"rtl\u202egpj.exe", "U+202E RIGHT-TO-LEFT OVERRIDE"},
+			{"soft\u00adhyphen", "U+00AD SOFT HYPHEN"},
+			{"\uff41bout", "U+FF41 FULLWIDTH LATIN SMALL LETTER A, which reads as 'a'"},
+			{"\ufb01le", "reads as 'fi'"},
+			{"nb\u00a0sp", "U+00A0 NO-BREAK SPACE, which reads as ' '"},
+			{"p\u0430ypal", "scripts mixed"},
+			{"\u0661\u06623", "digits of two number systems"},
+			{"about", NULL},
+			{"caf\u00e9", NULL},
+			{"Stra\u00dfe", NULL},
+			{"\u0627\u062a\u0635\u0627\u0644", NULL},
+			{"\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", NULL},
+			{"\u65e5\u672c\u8a9e-guide", NULL},
+			{"\u0435\u0434\u0438\u043d\u0441\u0442\u0432\u043e", NULL},
+			{"bad\xff", NULL},
+		};
+		bool right = true;
+		for (size_t k = 0; k < sizeof look / sizeof *look; k++) {
+			char *why = text_lookalike(look[k].name, strlen(look[k].name));
+			bool good = look[k].want ? why && strstr(why, look[k].want) : !why;
+			if (!good)
+				printf("#   %s: got '%s'\n", look[k].name, why ? why : "(none)");
+			right = right && good;
+			free(why);
+		}
+		ok(right, "look-alike names: invisible, compatibility and mixed-script characters; one script and ZWNJ are none");
+	}
+
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	ok(system(cmd) == 0, "cleaned up");
 	free(cmd);

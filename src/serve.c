@@ -86,14 +86,30 @@ static size_t keep_escapes(void *cls, struct MHD_Connection *c, char *s)
 
 /* The query of a request ("?q=x", as sent), kept as its connection's state: libmicrohttpd gives the
  * handler the path alone, and the folder's redirect below lost it ("/en/search?q=x" went to
- * "/en/search/", without the search). Freed by request_done(). */
+ * "/en/search/", without the search). A byte that is not visible ASCII (a control byte, a space,
+ * a byte of UTF-8 sent raw) is percent-encoded, as a header value may not hold it (RFC 9110, 5.5:
+ * a CR gave a redirect without a Location: helper-121). Freed by request_done(). */
 static void *request_query(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	(void)cls;
 	(void)c;
 	const char *q = strchr(uri, '?');
-	return q ? xstrdup(q) : NULL;
+	if (!q)
+		return NULL;
+	struct buf b = BUF_INIT;
+	for (const unsigned char *p = (const unsigned char *)q; *p; p++)
+		if (*p > 0x20 && *p < 0x7f)
+			buf_add(&b, p, 1);
+		else
+			buf_addf(&b, "%%%02X", *p);
+	return buf_detach(&b, NULL);
 }
+
+/* The longest address a folder's redirect gives, its query included: libmicrohttpd holds a request
+ * and its reply's headers in one pool per connection (32 KB), and a reply that did not fit was no
+ * reply at all (a query of 16 KB: helper-121). Past it the redirect is refused (414), as a server
+ * refuses a request too long to handle. */
+#define LOCATION_MAX 8192
 
 static void request_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode why)
 {
@@ -129,11 +145,15 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 		/* "/en/topics": its page's relative links are read from the folder (helper-115: "thb/"
 		 * went to /en/thb/), so the folder's own address, as a server of static files answers */
 		const char *from = url + strspn(url, "/"); /* one '/' first: "//en/" would be another host */
+		static const char too_long[] = "the query is too long to be kept in a redirect\n";
 		char *to = xasprintf("/%s/%s", from, query ? query : "");
-		struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-		MHD_add_response_header(r, "Location", to);
+		bool fits = strlen(to) <= LOCATION_MAX;
+		struct MHD_Response *r = fits ? MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT)
+		                              : MHD_create_response_from_buffer(sizeof too_long - 1, (void *)too_long,
+		                                                                MHD_RESPMEM_PERSISTENT);
+		fits = fits && MHD_add_response_header(r, "Location", to) == MHD_YES;
 		MHD_add_response_header(r, "Cache-Control", "no-store");
-		enum MHD_Result rc = MHD_queue_response(c, MHD_HTTP_MOVED_PERMANENTLY, r);
+		enum MHD_Result rc = MHD_queue_response(c, fits ? MHD_HTTP_MOVED_PERMANENTLY : MHD_HTTP_URI_TOO_LONG, r);
 		MHD_destroy_response(r);
 		free(to);
 		free(path);

@@ -138,7 +138,8 @@ static void export_field(void *ctx, const char *path, const struct data_file *df
 /* Where UI string key of the default language is written: the site's file or the theme's. */
 static char *ui_file(const struct site *s, const char *key, int *line)
 {
-	const struct yml_node *n = s->ui[0] ? yml_get(s->ui[0]->root, key) : NULL;
+	/* where the text shown is: a placeholder ("key:") in the site's file leaves the theme's */
+	const struct yml_node *n = site_ui_in(s, 0, 0, key) ? yml_get(s->ui[0]->root, key) : NULL;
 	char *file = n ? site_i18n_file(s, 0, ".yaml")
 	               : xasprintf("themes/%s/i18n/%s.yaml", s->theme, s->langs[0].code);
 	if (!n && s->ui[1])

@@ -287,8 +287,9 @@ void passage_ui_keys(const struct site *s, struct vec *keys)
 		const struct yml_doc *d = s->ui[k];
 		for (size_t i = 0; d && d->root && d->root->kind == YML_MAP && i + 1 < d->root->n; i += 2) {
 			const char *key = d->root->kids[i]->str;
-			if (!site_ui(s, 0, key))
-				continue; /* not text: nothing to translate (and t() reports it) */
+			const char *orig = site_ui(s, 0, key);
+			if (!orig || text_blank(orig))
+				continue; /* not text, or none: nothing to translate (and t() reports the first) */
 			bool added;
 			strmap_put(&seen, key, &added);
 			if (added)

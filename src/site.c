@@ -1313,7 +1313,7 @@ const char *site_ui_in(const struct site *s, size_t lang, int k, const char *key
 {
 	const struct yml_doc *d = s->ui[2 * lang + (size_t)k];
 	const char *v = d ? yml_str(yml_get(d->root, key)) : NULL;
-	return v && !text_blank(v) ? v : NULL;
+	return v && (!lang || !text_blank(v)) ? v : NULL;
 }
 
 const char *site_ui(const struct site *s, size_t lang, const char *key)

@@ -171,12 +171,13 @@ int site_lang(const struct site *s, const char *code);
  * then the same for the default language; NULL when none has it as text.
  * Borrowed from the site's YAML. */
 const char *site_ui(const struct site *s, size_t lang, const char *key);
-/* The text of UI string key in the site's (k 0) or the theme's (k 1) strings of lang, or NULL. A
- * value that is empty or blank is none, as a PO file's empty msgstr is not translated: the next
- * one down is shown, and `vade i18n status` lists the key. A placeholder ("key:") always was;
- * `key: ""` was shown as it is, a label "" that named a navigation nothing in the browser's
- * accessibility tree, and counted as translated. No warning: a file of placeholders is a
- * translation under way, which --strict does not fail. */
+/* The text of UI string key in the site's (k 0) or the theme's (k 1) strings of lang, or NULL
+ * (a placeholder, "key:"). In a translation (lang > 0), a value that is empty or blank is none
+ * too, as a PO file's empty msgstr is not translated: the next one down is shown, and `vade i18n
+ * status` lists the key; `key: ""` was shown as it is, a label "" that named a navigation nothing
+ * in the browser's accessibility tree, and counted as translated. No warning: a file of
+ * placeholders is a translation under way, which --strict does not fail. In the default
+ * language an empty value is the site's own text (a theme's string it wants to show nothing). */
 const char *site_ui_in(const struct site *s, size_t lang, int k, const char *key);
 /* Reads text file rel ("content/a.md") of the site by the rule of tree.h,
  * normalized by text_normalize() (no byte order mark, LF line ends). 0 and

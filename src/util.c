@@ -1166,23 +1166,39 @@ int text_head(const char *s, size_t max)
 	return (int)max;
 }
 
-char *text_nfc(const char *s)
+/* s[0, n) as UTF-16 for ICU, *ulen its length; NULL when s is ASCII alone (nothing for ICU to do
+ * in the callers), too long for ICU's lengths, not UTF-8, or ICU fails. Caller frees. */
+static UChar *utf16_of(const char *s, size_t n, int32_t *ulen)
 {
-	size_t n = strlen(s), i = 0;
+	size_t i = 0;
 	while (i < n && (unsigned char)s[i] < 0x80)
 		i++;
 	if (i == n || n > INT32_MAX / 4 || utf8_invalid_at(s, n) >= 0)
 		return NULL;
 	UErrorCode e = U_ZERO_ERROR;
-	const UNormalizer2 *nfc = unorm2_getNFCInstance(&e);
-	int32_t ulen = 0;
-	u_strFromUTF8(NULL, 0, &ulen, s, (int32_t)n, &e); /* U_BUFFER_OVERFLOW_ERROR: the length */
+	*ulen = 0;
+	u_strFromUTF8(NULL, 0, ulen, s, (int32_t)n, &e); /* U_BUFFER_OVERFLOW_ERROR: the length */
 	if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e))
 		return NULL;
 	e = U_ZERO_ERROR;
-	UChar *u = xmalloc(((size_t)ulen + 1) * sizeof *u), *v = NULL;
+	UChar *u = xmalloc(((size_t)*ulen + 1) * sizeof *u);
+	u_strFromUTF8(u, *ulen + 1, NULL, s, (int32_t)n, &e);
+	if (U_FAILURE(e)) {
+		free(u);
+		return NULL;
+	}
+	return u;
+}
+
+char *text_nfc(const char *s)
+{
+	int32_t ulen;
+	UChar *u = utf16_of(s, strlen(s), &ulen), *v = NULL;
+	if (!u)
+		return NULL;
+	UErrorCode e = U_ZERO_ERROR;
+	const UNormalizer2 *nfc = unorm2_getNFCInstance(&e);
 	char *out = NULL;
-	u_strFromUTF8(u, ulen + 1, NULL, s, (int32_t)n, &e);
 	if (U_SUCCESS(e) && unorm2_quickCheck(nfc, u, ulen, &e) != UNORM_YES && U_SUCCESS(e)) {
 		int32_t cap = 3 * ulen + 1, vlen; /* NFC is at most 3 times as long (UAX #15, 13) */
 		v = xmalloc((size_t)cap * sizeof *v);
@@ -1229,20 +1245,12 @@ static void spoof_open(void)
 
 char *text_lookalike(const char *s, size_t n)
 {
-	size_t i = 0;
-	while (i < n && (unsigned char)s[i] < 0x80)
-		i++;
-	if (i == n || n > INT32_MAX / 4 || utf8_invalid_at(s, n) >= 0)
+	int32_t ulen;
+	UChar *u = utf16_of(s, n, &ulen);
+	if (!u)
 		return NULL;
 	UErrorCode e = U_ZERO_ERROR;
-	int32_t ulen = 0;
-	u_strFromUTF8(NULL, 0, &ulen, s, (int32_t)n, &e); /* U_BUFFER_OVERFLOW_ERROR: the length */
-	if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e))
-		return NULL;
-	e = U_ZERO_ERROR;
-	UChar *u = xmalloc(((size_t)ulen + 1) * sizeof *u);
-	u_strFromUTF8(u, ulen + 1, NULL, s, (int32_t)n, &e);
-	const UNormalizer2 *nfkc = U_SUCCESS(e) ? unorm2_getNFKCInstance(&e) : NULL;
+	const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&e);
 	const UNormalizer2 *nfc = U_SUCCESS(e) ? unorm2_getNFCInstance(&e) : NULL;
 	char *why = NULL;
 	for (int32_t k = 0; U_SUCCESS(e) && k < ulen && !why;) {

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
+#include <unicode/uscript.h>
 #include <unicode/uspoof.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
@@ -1227,6 +1228,37 @@ static char *char_named(UChar32 c)
 	return U_SUCCESS(e) && k > 0 ? xasprintf("U+%04X %s", (unsigned)c, name) : xasprintf("U+%04X", (unsigned)c);
 }
 
+/* The letter that mixes scripts in u[0, n): the first of the script fewer of its letters are in,
+ * of the first two scripts met, named (the restriction level names no character: helper-122
+ * found one fixed example said for every name). */
+static char *other_script(const UChar *u, int32_t n)
+{
+	UScriptCode sc[2] = {USCRIPT_INVALID_CODE, USCRIPT_INVALID_CODE};
+	UChar32 at[2] = {0, 0};
+	size_t count[2] = {0, 0};
+	for (int32_t k = 0; k < n;) {
+		UChar32 c;
+		U16_NEXT(u, k, n, c);
+		UErrorCode e = U_ZERO_ERROR;
+		UScriptCode x = uscript_getScript(c, &e);
+		if (U_FAILURE(e) || x == USCRIPT_COMMON || x == USCRIPT_INHERITED)
+			continue;
+		int j = sc[0] == USCRIPT_INVALID_CODE || sc[0] == x ? 0 : sc[1] == USCRIPT_INVALID_CODE || sc[1] == x ? 1 : -1;
+		if (j < 0)
+			continue;
+		if (!count[j]++)
+			sc[j] = x, at[j] = c;
+	}
+	if (!count[1])
+		return xstrdup("letters of scripts mixed as look-alikes mix them (Unicode UTS #39)");
+	int odd = count[1] <= count[0];
+	char *named = char_named(at[odd]);
+	char *why = xasprintf("%s among letters of %s, mixed as look-alikes mix scripts (Unicode UTS #39)", named,
+	                      uscript_getName(sc[!odd]));
+	free(named);
+	return why;
+}
+
 /* ICU's spoof checker, made once: its checks are thread-safe once it is set (uspoof.h). */
 static USpoofChecker *spoof;
 static pthread_once_t spoof_once = PTHREAD_ONCE_INIT;
@@ -1259,7 +1291,11 @@ char *text_lookalike(const char *s, size_t n)
 		UChar one[2], kc[32], cc[32];
 		int32_t len1 = 0;
 		U16_APPEND_UNSAFE(one, len1, c);
-		if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) && c != 0x200C && c != 0x200D) {
+		/* a variation selector or an emoji tag after a character selects how it shows (❤️, a
+		 * flag's tag sequence, an ideographic variant): no character of its own (helper-122) */
+		bool selects = k > len1 && ((c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF) ||
+		                            (c >= 0xE0020 && c <= 0xE007F));
+		if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) && c != 0x200C && c != 0x200D && !selects) {
 			char *named = char_named(c);
 			why = xasprintf("%s, which shows as nothing", named);
 			free(named);
@@ -1282,8 +1318,7 @@ char *text_lookalike(const char *s, size_t n)
 	if (!why && U_SUCCESS(e) && spoof) {
 		int32_t r = uspoof_check2(spoof, u, ulen, NULL, &e);
 		if (U_SUCCESS(e) && (r & USPOOF_RESTRICTION_LEVEL))
-			why = xstrdup("letters of scripts mixed as look-alikes mix them (a Cyrillic 'а' among Latin "
-			              "letters: Unicode UTS #39)");
+			why = other_script(u, ulen);
 		else if (U_SUCCESS(e) && (r & USPOOF_MIXED_NUMBERS))
 			why = xstrdup("digits of two number systems");
 	}

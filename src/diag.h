@@ -69,7 +69,9 @@ size_t diag_errors(void);
 size_t diag_warnings(void);
 /* Prints every diagnostic so far to stderr, sorted by path, line, column, and forgets them: each
  * once, however often it was reported (by several languages, workers or units). Returns how
- * many warnings it printed. */
+ * many warnings it printed. A path or message is printed with its control characters, bidi
+ * controls and bytes that are no UTF-8 escaped as GCC's diagnostics escape them (<U+202E>, <e9>):
+ * one diagnostic is one line, shown as it reads. */
 size_t diag_flush(void);
 /* Prints what is pending and starts counting from zero (a new build in vade serve). */
 void diag_reset(void);

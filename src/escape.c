@@ -55,17 +55,10 @@ void esc_html(struct buf *b, const char *s, size_t n)
 
 void esc_url_attr(struct buf *b, const char *s, size_t n)
 {
-	/* RFC 3986 2.2 and 2.3: reserved and unreserved characters stay; '%' too. */
-	static const char keep[] = "-._~:/?#[]@!$&'()*+,;=%";
+	/* RFC 3986 2.2 and 2.3: reserved and unreserved characters stay, and '%'; of the other
+	 * printable ASCII bytes, and the quote (an attribute may be written between them) */
 	struct buf enc = BUF_INIT;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    (c && c != '\'' && strchr(keep, c)))
-			buf_addc(&enc, (char)c);
-		else
-			buf_addf(&enc, "%%%02X", c);
-	}
+	buf_add_pct(&enc, s, n, " \"'<>\\^`{|}", PCT_HIGH_ALL);
 	esc_html(b, enc.p, enc.len);
 	buf_free(&enc);
 }

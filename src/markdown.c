@@ -213,23 +213,14 @@ char *markdown_first_h1_at(const char *text, size_t len, int *line)
 	return title;
 }
 
-static size_t utf8_decode(const unsigned char *s, size_t len, unsigned *cp)
+/* The character at s (len bytes there): util.h's utf8_decode(), a byte that is no UTF-8 read as one
+ * U+FFFD (texts are checked when read; a walk over one must still move on). */
+static size_t utf8_at(const unsigned char *s, size_t len, unsigned *cp)
 {
-	unsigned c = s[0];
-	size_t n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-	if (n > len) {
-		*cp = 0xfffd;
-		return len;
-	}
-	if (n == 1) {
-		*cp = c;
-		return 1;
-	}
-	c &= 0x3f >> (n - 1);
-	for (size_t i = 1; i < n; i++)
-		c = (c << 6) | (s[i] & 0x3f);
-	*cp = c;
-	return n;
+	uint32_t c;
+	size_t k = utf8_decode((const char *)s, len, &c);
+	*cp = k ? c : 0xfffd;
+	return k ? k : 1;
 }
 
 static void utf8_encode(struct buf *b, unsigned c)
@@ -263,7 +254,7 @@ void markdown_slug(struct buf *b, const char *s, size_t len)
 	size_t i = 0;
 	while (i < len) {
 		unsigned cp;
-		i += utf8_decode(u + i, len - i, &cp);
+		i += utf8_at(u + i, len - i, &cp);
 		if (cp == ' ') {
 			buf_addc(b, '-');
 		} else if (cp == '-' || cp == '_') {
@@ -301,7 +292,7 @@ static bool word_char(const char *s, size_t n)
 	unsigned cp = 0;
 	if (!n || !*s)
 		return false;
-	utf8_decode((const unsigned char *)s, n, &cp);
+	utf8_at((const unsigned char *)s, n, &cp);
 	return cp < 0x80 ? isalnum((int)cp) != 0 : utf8_locale && iswalnum_l((wint_t)cp, utf8_locale);
 }
 
@@ -475,7 +466,7 @@ static bool latin_run(const char *s, size_t n, size_t from, size_t *start, size_
 	unsigned cp = 0;
 	size_t i = from, k = 1;
 	for (; i < n; i += k) {
-		k = utf8_decode(u + i, n - i, &cp);
+		k = utf8_at(u + i, n - i, &cp);
 		if (latin_letter(cp))
 			break;
 	}
@@ -488,10 +479,10 @@ static bool latin_run(const char *s, size_t n, size_t from, size_t *start, size_
 	} open[LATIN_MAX_OPEN];
 	size_t depth = 0;
 	for (; i < n; i += k) {
-		k = utf8_decode(u + i, n - i, &cp);
+		k = utf8_at(u + i, n - i, &cp);
 		unsigned next = 0;
 		if (i + k < n)
-			utf8_decode(u + i + k, n - i - k, &next);
+			utf8_at(u + i + k, n - i - k, &next);
 		if (latin_inner(cp)) {
 			*end = i + k;
 		} else if (latin_suffix(cp) && i == *end) {
@@ -1785,7 +1776,7 @@ static void autolink_trim(cmark_node *link)
 	while (keep) {
 		size_t k = utf8_last(lit, keep);
 		unsigned cp;
-		utf8_decode((const unsigned char *)lit + keep - k, k, &cp);
+		utf8_at((const unsigned char *)lit + keep - k, k, &cp);
 		if (!autolink_trailing(cp))
 			break;
 		keep -= k;

@@ -61,12 +61,9 @@ const char output_marker_v2[] = "# (format 2: one path a line; \"%\", control ch
 
 void output_marker_name(struct buf *b, const char *name)
 {
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f || *p == '%' || (*p == '#' && p == (const unsigned char *)name))
-			buf_addf(b, "%%%02X", *p);
-		else
-			buf_addc(b, (char)*p);
-	}
+	if (*name == '#')
+		buf_adds(b, "%23");
+	buf_add_pct(b, name + (*name == '#'), strlen(name + (*name == '#')), "%", PCT_HIGH_RAW);
 	buf_addc(b, '\n');
 }
 

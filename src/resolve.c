@@ -573,13 +573,7 @@ static char *link_written(const char *rel, size_t len)
 	const char *slash = memchr(rel, '/', len);
 	if (memchr(rel, ':', slash ? (size_t)(slash - rel) : len))
 		buf_adds(&b, "./");
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)rel[i];
-		if (c <= ' ' || c == 0x7f || strchr("%#?&\\<>()|", c))
-			buf_addf(&b, "%%%02X", c);
-		else
-			buf_addc(&b, (char)c);
-	}
+	buf_add_pct(&b, rel, len, " %#?&\\<>()|", PCT_HIGH_UTF8);
 	return buf_detach(&b, NULL);
 }
 

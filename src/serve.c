@@ -97,11 +97,7 @@ static void *request_query(void *cls, const char *uri, struct MHD_Connection *c)
 	if (!q)
 		return NULL;
 	struct buf b = BUF_INIT;
-	for (const unsigned char *p = (const unsigned char *)q; *p; p++)
-		if (*p > 0x20 && *p < 0x7f)
-			buf_add(&b, p, 1);
-		else
-			buf_addf(&b, "%%%02X", *p);
+	buf_add_pct(&b, q, strlen(q), " ", PCT_HIGH_ALL);
 	return buf_detach(&b, NULL);
 }
 

@@ -1071,72 +1071,99 @@ static void check_case_twins(const struct site *s, const struct own_outputs *own
 	strmap_free(&seen);
 }
 
-/* The first name in path (names between '/') that Windows and the file shares it serves cannot hold
- * as it is, or that servers and deploy tools pass over: one ending in a space or a '.' (Windows drops
- * them: "search /" is "search/"), one starting with '.' (a slug ".hidden"; a file's own name never
- * does: such files are not read). Its length in *n; NULL when none. */
-static const char *unportable_name(const char *path, size_t *n)
+/* Why one name (name[0, n): a file or folder name) cannot be held as it is by Windows and the file
+ * shares it serves, or is passed over by servers and deploy tools; NULL when it can. Windows's rules
+ * are Microsoft's "Naming Files, Paths, and Namespaces": no control character (1-31), none of
+ * < > : " \ | ? *, no name of a device (CON, PRN, AUX, NUL, COM0-COM9, LPT0-LPT9, and COM or LPT
+ * with a superscript 1, 2 or 3), alone or before an extension ("nul.txt" is NUL), no name ending
+ * in a space or a '.' (Windows drops them: "search /" is "search/"). A name that is not UTF-8 (one
+ * written in a legacy code page) has no name in the UTF-16 of Windows's file systems. A name
+ * starting with '.' (a slug ".hidden"; a file's own name never does: such files are not read) is
+ * a hidden file to servers and deploy tools. Caller frees. */
+static char *unportable_name(const char *name, size_t n)
 {
-	for (const char *p = path; *p; p += *p == '/') {
-		size_t k = strcspn(p, "/");
-		if (k && (p[0] == '.' || p[k - 1] == ' ' || p[k - 1] == '.')) {
-			*n = k;
-			return p;
-		}
-		p += k;
+	long bad = utf8_invalid_at(name, n);
+	if (bad >= 0)
+		return xasprintf("is not UTF-8 text (byte 0x%02X): Windows and the file shares it serves cannot hold it, "
+		                 "and its address writes the byte as %%%02X", (unsigned char)name[bad],
+		                 (unsigned char)name[bad]);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		uint32_t cp;
+		size_t k = utf8_decode(name + i, n - i, &cp);
+		if (c < 0x20 || c == 0x7f || (cp >= 0x80 && cp < 0xa0))
+			return xasprintf("holds the control character U+%04X, which shows as nothing and Windows and the file "
+			                 "shares it serves do not allow", (unsigned)cp);
+		if (strchr("<>:\"\\|?*", c))
+			return xasprintf("holds '%c', which Windows and the file shares it serves do not allow in a name", c);
+		i += k - 1;
 	}
+	/* the device names: the name before its first '.', trailing spaces dropped, as Windows reads it */
+	size_t stem = strcspn(name, ".");
+	stem = stem < n ? stem : n;
+	while (stem && name[stem - 1] == ' ')
+		stem--;
+	static const char *const sup[] = {"\xc2\xb9", "\xc2\xb2", "\xc2\xb3"}; /* U+00B9, U+00B2, U+00B3 */
+	bool device = (stem == 3 && (!strncasecmp(name, "con", 3) || !strncasecmp(name, "prn", 3) ||
+	                             !strncasecmp(name, "aux", 3) || !strncasecmp(name, "nul", 3))) ||
+	              (stem == 4 && (!strncasecmp(name, "com", 3) || !strncasecmp(name, "lpt", 3)) &&
+	               isdigit((unsigned char)name[3]));
+	for (size_t k = 0; k < 3 && !device; k++)
+		device = stem == 5 && (!strncasecmp(name, "com", 3) || !strncasecmp(name, "lpt", 3)) &&
+		         !memcmp(name + 3, sup[k], 2);
+	if (device)
+		return xasprintf("names a Windows device ('%.*s', with or without an extension): Windows and the file "
+		                 "shares it serves cannot hold it", (int)stem, name);
+	if (name[0] == '.')
+		return xstrdup("starts with '.': servers and deploy tools often pass over such a name (a hidden file)");
+	if (name[n - 1] == ' ' || name[n - 1] == '.')
+		return xasprintf("ends in %s: Windows and the file shares it serves drop it, and the name may become "
+		                 "another's", name[n - 1] == ' ' ? "a space" : "'.'");
 	return NULL;
 }
 
-/* Page or file i (of s's pages, then its files) at path: a warning when one of its names may be taken
- * for another's (text_lookalike: "about" with a zero-width space, a full-width letter or a Cyrillic
- * 'а' in it gives an address a reader cannot tell from another). A name of a folder is said once,
- * at its page. */
-static void check_lookalike(const struct site *s, size_t i, const char *path)
-{
-	for (const char *p = path; *p; p += *p == '/') {
-		size_t k = strcspn(p, "/");
-		char *why = text_lookalike(p, k);
-		/* a folder's name is said at the folder's own page, not at each page inside it */
-		bool own = !p[k] || !p[k + 1] || i >= s->npages;
-		if (why && own) {
-			char *src = i < s->npages ? page_file(s->pages[i]) : xasprintf("content/%s", path);
-			diag_warn(src, 0, 0, "its %s '%s' has a name '%.*s' with %s: a reader cannot tell its address from "
-			          "another's; rename it%s", i < s->npages ? "folder" : "path", path, (int)k, p, why,
-			          i < s->npages ? ", or give it another slug" : "");
-			free(src);
-		}
-		free(why);
-		if (why)
-			return;
-		p += k;
-	}
-}
-
 /* Pages and files whose folder or name is unportable_name()'s (helper-115: "search .md" published
- * "en/search /", which a Windows share reads as vade's own "en/search/"): a warning at each, as
- * for names that differ in case alone. */
+ * "en/search /", which a Windows share reads as vade's own "en/search/"), or may be taken for
+ * another's (text_lookalike: "about" with a zero-width space, a full-width letter or a Cyrillic
+ * 'а' in it gives an address a reader cannot tell from another): a warning at each, the first
+ * such name of its path, as for names that differ in case alone. A folder's name is said once, at
+ * the first page or file in it (its own page, when it has one). */
 static void check_portable_names(const struct site *s)
 {
-	size_t n;
-	const char *bad;
+	struct strmap said = STRMAP_INIT_OWNED;
 	for (size_t i = 0; i < s->npages + s->nresources; i++) {
 		const char *path = i < s->npages ? s->pages[i]->path : s->resources[i - s->npages];
-		if (!(bad = unportable_name(path, &n))) {
-			check_lookalike(s, i, path);
-			continue;
+		for (const char *p = path; *p; p += *p == '/') {
+			size_t k = strcspn(p, "/");
+			if (!k)
+				break;
+			char *why = unportable_name(p, k), *look = why ? NULL : text_lookalike(p, k);
+			bool added = true;
+			if (why || look) { /* the folder's own page, or the first page or file in it */
+				char *dir = xstrndup(path, (size_t)(p + k - path) + (p[k] == '/')); /* "a/" and a file "a" differ */
+				strmap_put(&said, dir, &added);
+				free(dir);
+			}
+			if ((why || look) && added) {
+				char *src = i < s->npages ? page_file(s->pages[i]) : xasprintf("content/%s", path);
+				const char *what = i < s->npages ? "folder" : "path";
+				const char *fix = i < s->npages ? ", or give it another slug" : "";
+				if (why)
+					diag_warn(src, 0, 0, "its %s '%s' has a name '%.*s' that %s; rename it%s", what, path, (int)k, p,
+					          why, fix);
+				else
+					diag_warn(src, 0, 0, "its %s '%s' has a name '%.*s' with %s: a reader cannot tell its address "
+					          "from another's; rename it%s", what, path, (int)k, p, look, fix);
+				free(src);
+			}
+			free(why);
+			free(look);
+			if (why || look)
+				break;
+			p += k;
 		}
-		char *src = i < s->npages ? page_file(s->pages[i]) : xasprintf("content/%s", path);
-		const char *why = bad[0] == '.' ? "starts with '.': servers and deploy tools often pass over such a name (a "
-		                                  "hidden file)"
-		                  : bad[n - 1] == ' ' ? "ends in a space: Windows and the file shares it serves drop it, and "
-		                                        "the name may become another's"
-		                                      : "ends in '.': Windows and the file shares it serves drop it, and the "
-		                                        "name may become another's";
-		diag_warn(src, 0, 0, "its %s '%s' has a name '%.*s' that %s; rename it%s", i < s->npages ? "folder" : "path",
-		          path, (int)n, bad, why, i < s->npages ? ", or give it another slug" : "");
-		free(src);
 	}
+	strmap_free(&said);
 }
 
 /* Whether v is an address a sitemap may give (sitemaps.org: "fully-qualified URL"): http or https,
@@ -1498,17 +1525,6 @@ char *site_page_output(const struct site *s, const struct page *p, size_t lang)
 	return xasprintf("%s/%sindex.html", s->langs[lang].code, p->path);
 }
 
-/* What a URL must not hold as it is ("100%", "why?", "c#", a space): written %XX. */
-static bool url_unsafe(unsigned char c)
-{
-	switch (c) {
-	case '%': case '?': case '#': case '"': case '<': case '>': case '\\': case '^': case '`': case '{': case '|':
-	case '}':
-		return true;
-	default:
-		return c <= 0x20 || c == 0x7f;
-	}
-}
 
 char *site_url_relative(const char *from, const char *to)
 {
@@ -1526,16 +1542,10 @@ char *site_url_relative(const char *from, const char *to)
 	const char *rest = to + common;
 	if (!b.len && memchr(rest, ':', strcspn(rest, "/")))
 		buf_adds(&b, "./");
-	/* A name may hold what a URL must not ("100%", "why?", "c#", a space): written %XX, so the
-	 * link leads to the file; other bytes, UTF-8 included, as they are. */
-	static const char hex[] = "0123456789ABCDEF";
-	for (const unsigned char *p = (const unsigned char *)to + common; *p; p++)
-		if (url_unsafe(*p)) {
-			char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-			buf_add(&b, e, 3);
-		} else {
-			buf_addc(&b, (char)*p);
-		}
+	/* A name may hold what a URL must not ("100%", "why?", "c#", a space, a byte of a legacy code
+	 * page that is no UTF-8): written %XX, so the link leads to the file and the page stays UTF-8
+	 * text; UTF-8 as it is. */
+	buf_add_pct(&b, rest, strlen(rest), " %?#\"<>\\^`{|}", PCT_HIGH_UTF8);
 	if (!b.len)
 		buf_adds(&b, "./");
 	return buf_detach(&b, NULL);

@@ -645,12 +645,7 @@ static bool read_pair(const char *line, const char *word, struct state_digest *d
 static void said_field(struct buf *b, const char *t)
 {
 	buf_addc(b, ' ');
-	for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
-		if (*p <= 0x20 || *p == 0x7f || *p == '%')
-			buf_addf(b, "%%%02X", *p);
-		else
-			buf_addc(b, (char)*p);
-	}
+	buf_add_pct(b, t, strlen(t), " %", PCT_HIGH_RAW);
 }
 
 /* One "said" line (without its newline) into r->said; false when it is not one. */

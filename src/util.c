@@ -146,6 +146,28 @@ void buf_add(struct buf *b, const void *s, size_t n)
 	b->p[b->len] = '\0';
 }
 
+void buf_add_pct(struct buf *b, const char *s, size_t n, const char *also, enum pct_high high)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t start = 0;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t k = 1;
+		uint32_t cp;
+		bool keep = c < 0x80 ? c >= 0x20 && c != 0x7f && !strchr(also, c)
+		            : high == PCT_HIGH_RAW || (high == PCT_HIGH_UTF8 && (k = utf8_decode(s + i, n - i, &cp)));
+		if (keep) {
+			i += k;
+			continue;
+		}
+		char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+		buf_add(b, s + start, i - start);
+		buf_add(b, e, 3);
+		start = ++i;
+	}
+	buf_add(b, s + start, n - start);
+}
+
 void buf_adds(struct buf *b, const char *s)
 {
 	buf_add(b, s, strlen(s));
@@ -736,34 +758,43 @@ char *path_join(const char *a, const char *b)
 	return xasprintf("%s%s%s", a, a[la - 1] == '/' ? "" : "/", b);
 }
 
-long utf8_invalid_at(const char *str, size_t len)
+size_t utf8_decode(const char *str, size_t len, uint32_t *cp)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-	while (i < len) {
-		unsigned c = s[i];
-		size_t n;
-		unsigned min;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			n = 1, min = 0x80, c &= 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			n = 2, min = 0x800, c &= 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			n = 3, min = 0x10000, c &= 0x07;
-		} else {
+	uint32_t c = len ? s[0] : 0x80;
+	size_t n;
+	uint32_t min;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if ((c & 0xe0) == 0xc0) {
+		n = 1, min = 0x80, c &= 0x1f;
+	} else if ((c & 0xf0) == 0xe0) {
+		n = 2, min = 0x800, c &= 0x0f;
+	} else if ((c & 0xf8) == 0xf0) {
+		n = 3, min = 0x10000, c &= 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t k = 1; k <= n; k++) {
+		if (k >= len || (s[k] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[k] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n + 1;
+}
+
+long utf8_invalid_at(const char *str, size_t len)
+{
+	for (size_t i = 0, k; i < len; i += k) {
+		uint32_t cp;
+		if ((unsigned char)str[i] < 0x80)
+			k = 1;
+		else if (!(k = utf8_decode(str + i, len - i, &cp)))
 			return (long)i;
-		}
-		for (size_t k = 1; k <= n; k++) {
-			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
-				return (long)i;
-			c = (c << 6) | (s[i + k] & 0x3f);
-		}
-		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			return (long)i;
-		i += n + 1;
 	}
 	return -1;
 }

@@ -51,6 +51,14 @@ static inline void buf_addc(struct buf *b, char c)
 	b->p[b->len] = '\0';
 }
 void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s[0, n) percent-encoded (RFC 3986, 2.1: "%" and two upper-case hex digits) where a byte
+ * is a control byte (below 0x20, and 0x7f), one of also's ASCII bytes, or, past 0x7f, as high says:
+ * PCT_HIGH_RAW keeps every such byte, PCT_HIGH_UTF8 keeps those of valid UTF-8 sequences and encodes
+ * the others (a name in a legacy code page: a page's address must stay UTF-8 text in HTML and JSON),
+ * PCT_HIGH_ALL encodes them all (an ASCII-only address, a header value). One encoder for every
+ * address, record line and header vade writes, each with the bytes its reader takes otherwise. */
+enum pct_high { PCT_HIGH_RAW, PCT_HIGH_UTF8, PCT_HIGH_ALL };
+void buf_add_pct(struct buf *b, const char *s, size_t n, const char *also, enum pct_high high);
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
 void buf_reset(struct buf *b);
 char *buf_detach(struct buf *b, size_t *len);
@@ -172,6 +180,9 @@ char *path_dir(const char *path);
 /* Whether name is prefix and six letters or digits: a temporary file mkostemp made. */
 bool path_temp_name(const char *name, const char *prefix);
 
+/* The length of the UTF-8 sequence at s (of len bytes at most; 1 for ASCII), its code point in *cp;
+ * 0 when it is none (RFC 3629, 4: no overlong form, no surrogate, nothing past U+10FFFF). */
+size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
 /* Returns the byte offset of the first invalid UTF-8 sequence, or -1 when s is valid. */
 long utf8_invalid_at(const char *s, size_t len);
 /* s in Unicode Normalization Form C (UAX #15), malloc'd; NULL when s is NFC already (every ASCII

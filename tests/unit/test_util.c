@@ -261,6 +261,44 @@ int main(void)
 		ok(right, "look-alike names: invisible, compatibility and mixed-script characters; one script and ZWNJ are none");
 	}
 
+	{
+		/* utf8_decode: RFC 3629's valid sequences only */
+		static const struct {
+			const char *s;
+			size_t want;
+			uint32_t cp;
+		} dec[] = {
+			{"a", 1, 'a'},        {"\u00e9", 2, 0xe9},        {"\u202e", 3, 0x202e}, {"\U0001F600", 4, 0x1f600},
+			{"\xe9", 0, 0},       {"\xc0\xaf", 0, 0},          {"\xed\xa0\x80", 0, 0}, {"\xf4\x90\x80\x80", 0, 0},
+			{"\xe2\x80", 0, 0},   {"\x80", 0, 0},
+		};
+		bool right = true;
+		for (size_t k = 0; k < sizeof dec / sizeof *dec; k++) {
+			uint32_t cp = 0;
+			size_t got = utf8_decode(dec[k].s, strlen(dec[k].s), &cp);
+			right = right && got == dec[k].want && (!got || cp == dec[k].cp);
+		}
+		ok(right, "utf8_decode: one to four bytes; a stray, overlong, surrogate, past U+10FFFF or cut sequence is none");
+
+		/* buf_add_pct: control bytes and the caller's bytes; past 0x7f as asked */
+		const char *in = "a b%\x01\x7f\u00e9\xe9/?";
+		static const struct {
+			const char *also;
+			enum pct_high high;
+			const char *want;
+		} pct[] = {
+			{" %?", PCT_HIGH_UTF8, "a%20b%25%01%7F\u00e9%E9/%3F"},
+			{"%", PCT_HIGH_RAW, "a b%25%01%7F\u00e9\xe9/?"},
+			{"", PCT_HIGH_ALL, "a b%%01%7F%C3%A9%E9/?"},
+		};
+		for (size_t k = 0; k < sizeof pct / sizeof *pct; k++) {
+			struct buf b = BUF_INIT;
+			buf_add_pct(&b, in, strlen(in), pct[k].also, pct[k].high);
+			ok(!strcmp(b.p, pct[k].want), "buf_add_pct, case %zu: '%s'", k, b.p);
+			buf_free(&b);
+		}
+	}
+
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	ok(system(cmd) == 0, "cleaned up");
 	free(cmd);

@@ -1306,6 +1306,67 @@ static void spoof_open(void)
 	}
 }
 
+/* Whether the ZWNJ or ZWJ c at u[at] joins as the scripts that need it join: RFC 5892's CONTEXTJ
+ * rules (Appendix A.1, A.2: after a virama, or, for ZWNJ, between letters that join, as in
+ * Persian "می‌خواهم", transparent marks between), and, for ZWJ, an emoji ZWJ sequence (UTS #51:
+ * a pictograph, a variation selector perhaps, then ZWJ and another pictograph). Between Latin
+ * letters ("ab\u200cout") it joins nothing and shows as nothing. */
+static bool joiner_in_context(const UChar *u, int32_t ulen, int32_t at, UChar32 c)
+{
+	UChar32 before = 0, after = 0;
+	int32_t k = at;
+	if (k > 0)
+		U16_PREV(u, 0, k, before);
+	if (before && u_getCombiningClass(before) == 9) /* Virama */
+		return true;
+	k = at + 1;
+	if (k < ulen)
+		U16_NEXT(u, k, ulen, after);
+	if (c == 0x200D) {
+		int32_t b = at;
+		if (before == 0xFE0F && b > 1) {
+			b--;
+			U16_PREV(u, 0, b, before);
+		}
+		return before && after && u_hasBinaryProperty(before, UCHAR_EXTENDED_PICTOGRAPHIC) &&
+		       u_hasBinaryProperty(after, UCHAR_EXTENDED_PICTOGRAPHIC);
+	}
+	/* (L|D) T* ZWNJ T* (R|D) */
+	k = at;
+	while (k > 0) {
+		U16_PREV(u, 0, k, before);
+		if (u_getIntPropertyValue(before, UCHAR_JOINING_TYPE) != U_JT_TRANSPARENT)
+			break;
+	}
+	int jb = at > 0 ? u_getIntPropertyValue(before, UCHAR_JOINING_TYPE) : U_JT_NON_JOINING;
+	k = at + 1;
+	int ja = U_JT_NON_JOINING;
+	while (k < ulen) {
+		U16_NEXT(u, k, ulen, after);
+		if ((ja = u_getIntPropertyValue(after, UCHAR_JOINING_TYPE)) != U_JT_TRANSPARENT)
+			break;
+	}
+	return (jb == U_JT_LEFT_JOINING || jb == U_JT_DUAL_JOINING) && (ja == U_JT_RIGHT_JOINING || ja == U_JT_DUAL_JOINING);
+}
+
+/* Whether the compatibility form kc[0, n) of c is only a width's: a full-width or half-width
+ * character (East_Asian_Width F, H) that reads as no letter or digit, as the parentheses and
+ * the ideographic space of a Japanese or Chinese name ("資料（2025）"); a full-width 'ａ' reads as
+ * 'a' and is a look-alike. */
+static bool width_form(UChar32 c, const UChar *kc, int32_t n)
+{
+	int w = u_getIntPropertyValue(c, UCHAR_EAST_ASIAN_WIDTH);
+	if (w != U_EA_FULLWIDTH && w != U_EA_HALFWIDTH)
+		return false;
+	for (int32_t k = 0; k < n;) {
+		UChar32 x;
+		U16_NEXT(kc, k, n, x);
+		if (u_isalnum(x))
+			return false;
+	}
+	return true;
+}
+
 char *text_lookalike(const char *s, size_t n)
 {
 	int32_t ulen;
@@ -1326,7 +1387,8 @@ char *text_lookalike(const char *s, size_t n)
 		 * flag's tag sequence, an ideographic variant): no character of its own (helper-122) */
 		bool selects = k > len1 && ((c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF) ||
 		                            (c >= 0xE0020 && c <= 0xE007F));
-		if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) && c != 0x200C && c != 0x200D && !selects) {
+		bool joins = (c == 0x200C || c == 0x200D) && joiner_in_context(u, ulen, k - len1, c);
+		if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) && !joins && !selects) {
 			char *named = char_named(c);
 			why = xasprintf("%s, which shows as nothing", named);
 			free(named);
@@ -1335,7 +1397,7 @@ char *text_lookalike(const char *s, size_t n)
 		/* the code point alone: its compatibility form, where its canonical one is itself */
 		UErrorCode ek = U_ZERO_ERROR;
 		int32_t lk = unorm2_normalize(nfkc, one, len1, kc, 32, &ek), lc = unorm2_normalize(nfc, one, len1, cc, 32, &ek);
-		if (U_SUCCESS(ek) && (lk != lc || u_memcmp(kc, cc, lk))) {
+		if (U_SUCCESS(ek) && (lk != lc || u_memcmp(kc, cc, lk)) && !width_form(c, kc, lk)) {
 			char reads[128];
 			int32_t rl = 0;
 			u_strToUTF8(reads, sizeof reads, &rl, kc, lk, &ek);

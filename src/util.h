@@ -197,7 +197,9 @@ char *text_nfc(const char *s);
  * "moderately restrictive" level, or digits of two systems, by ICU's spoof checker). A phrase
  * naming the first such character ("U+200B ZERO WIDTH SPACE, which shows as nothing"); caller
  * frees. NULL when there is none, or s is not UTF-8. U+200C and U+200D (ZWNJ, ZWJ) are left
- * alone: Persian and Indic words are written with them. */
+ * alone where they join (RFC 5892's CONTEXTJ: after a virama, ZWNJ between letters that join; an
+ * emoji ZWJ sequence): Persian and Indic words are written with them. A full-width or half-width
+ * form that reads as no letter or digit (the parentheses of "資料（2025）") is no look-alike. */
 char *text_lookalike(const char *s, size_t n);
 /* Replaces *s (malloc'd) with its NFC form when that differs, freeing the old text. */
 void text_to_nfc(char **s);

@@ -248,6 +248,19 @@ int main(void)
 			{"\u65e5\u672c\u8a9e-guide", NULL},
 			{"\u0435\u0434\u0438\u043d\u0441\u0442\u0432\u043e", NULL},
 			{"bad\xff", NULL},
+			/* ZWNJ and ZWJ where they join nothing, and where they do (RFC 5892 CONTEXTJ, UTS #51) */
+			{"ab\u200cout", "U+200C ZERO WIDTH NON-JOINER, which shows as nothing"},
+			{"ab\u200dout", "U+200D ZERO WIDTH JOINER"},
+			{"\u200cabout", "U+200C"},
+			{"\u0915\u094d\u200d\u0937", NULL},
+			{"\u0915\u094d\u200c\u0937", NULL},
+			{"\U0001F469\u200d\U0001F4BB", NULL},
+			{"\u2764\ufe0f\u200d\U0001F525", NULL},
+			/* a width form: full-width punctuation in a CJK name is none; a letter's is one */
+			{"\u8cc7\u6599\uff082025\uff09", NULL},
+			{"\u8cc7\u6599\u3000\u4e00", NULL},
+			{"\uff76\uff80", "reads as"},
+			{"\uff10\uff11", "reads as '0'"},
 		};
 		bool right = true;
 		for (size_t k = 0; k < sizeof look / sizeof *look; k++) {

@@ -176,6 +176,20 @@ static int own_check(void *ctx, const char *frag)
 	return 0;
 }
 
+/* The id a link to a missing anchor frag likely meant, of the target's ids (n, sorted): the id of
+ * a heading whose text frag is ("#Part Two", "#Über uns": GitHub's rule, markdown_slug), else the
+ * nearest by typos ("#part-tow"). NULL when none is that close. Borrowed from ids. */
+static const char *anchor_hint(const char *frag, char *const *ids, size_t n)
+{
+	struct buf b = BUF_INIT;
+	markdown_slug(&b, frag, strlen(frag));
+	char *slug = b.p;
+	char *const *hit = b.len ? xbsearch(&slug, ids, n, sizeof *ids, cmp_cstr) : NULL;
+	buf_free(&b);
+	size_t len = strlen(frag);
+	return hit ? *hit : text_nearest(frag, (const char *const *)ids, n, len < 6 ? 1 : len < 12 ? 2 : len / 4);
+}
+
 /* Checks every link to an anchor against the ids of the rendered target page. */
 static void check_anchors(struct shared *sh, struct worker *ws, int n)
 {
@@ -189,9 +203,12 @@ static void check_anchors(struct shared *sh, struct worker *ws, int n)
 			const struct deps_unit *a = &sh->units[ts];
 			/* the file the target shows in the link's language */
 			const struct doc *td = site_page_doc(s, t, c->target % s->nlangs);
-			if (!xbsearch(&c->frag, a->ids, a->nids, sizeof *a->ids, cmp_cstr) && (a->nids || diag_errors() == 0))
-				diag_error(c->src, c->line, c->col, "link to a missing anchor '#%s' in %s", c->frag,
-				           td && td->src ? td->src : t->key);
+			if (!xbsearch(&c->frag, a->ids, a->nids, sizeof *a->ids, cmp_cstr) && (a->nids || diag_errors() == 0)) {
+				const char *near = anchor_hint(c->frag, a->ids, a->nids);
+				diag_error(c->src, c->line, c->col, "link to a missing anchor '#%s' in %s%s%s%s", c->frag,
+				           td && td->src ? td->src : t->key, near ? " (did you mean '#" : "", near ? near : "",
+				           near ? "'?)" : "");
+			}
 			free(c->src);
 			free(c->frag);
 			free(c);

@@ -646,9 +646,13 @@ static char *missing(const struct resolved *r, const char *src, const char *what
 		                "write the file's '%%' as %%25, '%s')", what, (int)plen, url, link);
 		free(link);
 	} else {
-		/* with the link's query and fragment, as it would be written (helper-106) */
-		msg = hint ? xasprintf("link to a missing %s '%.*s' (did you mean '%s%s'?)", what, (int)plen, url, hint, url + plen)
+		/* with the link's query and fragment, as it would be written (helper-106): what a link's
+		 * destination cannot hold as it is ("<othr.md#Part Two>") written %XX, so the hint is a link */
+		struct buf rest = BUF_INIT;
+		buf_add_pct(&rest, url + plen, strlen(url + plen), " <>()|\\", PCT_HIGH_UTF8);
+		msg = hint ? xasprintf("link to a missing %s '%.*s' (did you mean '%s%s'?)", what, (int)plen, url, hint, rest.p)
 		           : xasprintf("link to a missing %s '%.*s'", what, (int)plen, url);
+		buf_free(&rest);
 	}
 	free(hint);
 	return msg;

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unicode/uchar.h>
 
 struct diag {
 	enum diag_level level;
@@ -137,39 +136,12 @@ struct diag_kept *diag_said(size_t *n)
 	return v;
 }
 
-/* Appends s as a terminal shows it for what it is, the escapes of GCC's diagnostics
- * (-fdiagnostics-escape-format=unicode): a control character (Unicode's Cc, a tab included), a
- * bidi control (Bidi_Control: U+202E would show the rest of the line reversed, the "Trojan
- * Source" trick, CVE-2021-42574) and a line or paragraph separator as <U+202E>; a byte that
- * is no UTF-8 as <e9>. The rest, UTF-8 included, as it is: a name in Cyrillic or Arabic reads as
- * its own. Paths and messages quote names and texts from the site, which hold what they hold. */
-static void add_shown(struct buf *b, const char *s)
-{
-	size_t n = strlen(s), start = 0;
-	for (size_t i = 0, k; i < n; i += k) {
-		uint32_t cp = 0;
-		k = utf8_decode(s + i, n - i, &cp);
-		if (k && cp >= 0x20 && cp != 0x7f &&
-		    (cp < 0x80 || (u_charType((UChar32)cp) != U_CONTROL_CHAR && u_charType((UChar32)cp) != U_LINE_SEPARATOR &&
-		                   u_charType((UChar32)cp) != U_PARAGRAPH_SEPARATOR &&
-		                   !u_hasBinaryProperty((UChar32)cp, UCHAR_BIDI_CONTROL))))
-			continue;
-		buf_add(b, s + start, i - start);
-		if (k)
-			buf_addf(b, "<U+%04X>", (unsigned)cp);
-		else
-			buf_addf(b, "<%02x>", (unsigned char)s[i]);
-		k = k ? k : 1;
-		start = i + k;
-	}
-	buf_add(b, s + start, n - start);
-}
-
 size_t diag_flush(void)
 {
 	size_t warned = 0;
 	pthread_mutex_lock(&lock);
 	xqsort(list, count, sizeof *list, cmp);
+	/* paths and messages quote names and texts from the site: each shown as it is (buf_add_shown) */
 	for (size_t i = 0; i < count; i++) {
 		struct diag *d = &list[i];
 		/* The same problem seen from several languages or workers is said once. */
@@ -178,11 +150,11 @@ size_t diag_flush(void)
 		warned += d->level == DIAG_WARNING;
 		const char *lv = d->level == DIAG_ERROR ? "error" : "warning";
 		struct buf b = BUF_INIT;
-		add_shown(&b, d->path);
+		buf_add_shown(&b, d->path, strlen(d->path));
 		if (d->line > 0)
 			buf_addf(&b, ":%d:%d", d->line, d->col > 0 ? d->col : 1);
 		buf_addf(&b, ": %s: ", lv);
-		add_shown(&b, d->msg);
+		buf_add_shown(&b, d->msg, strlen(d->msg));
 		buf_addc(&b, '\n');
 		fwrite(b.p, 1, b.len, stderr);
 		buf_free(&b);

@@ -7,16 +7,20 @@
 #include <string.h>
 #include <strings.h>
 
-/* Appends s[0..n) with the bytes for which rep() gives a replacement replaced. */
+/* Appends s[0..n) with the bytes for which rep() gives a replacement replaced, and each byte that is
+ * no UTF-8 as U+FFFD, where a browser shows one too (a name in a legacy code
+ * page, shown in a page, had made the page no UTF-8: helper-123). */
 static void escape_with(struct buf *b, const char *s, size_t n, const char *(*rep)(const char *, size_t, size_t *, char[16]))
 {
 	size_t start = 0;
 	char tmp[16];
 	for (size_t i = 0; i < n;) {
-		size_t used = 1;
-		const char *r = rep(s + i, n - i, &used, tmp);
+		size_t used = 1, k = 1;
+		uint32_t cp;
+		const char *r = (unsigned char)s[i] < 0x80 || (k = utf8_decode(s + i, n - i, &cp)) ? rep(s + i, n - i, &used, tmp)
+		                                                                                : "\xef\xbf\xbd";
 		if (!r) {
-			i++;
+			i += k;
 			continue;
 		}
 		buf_add(b, s + start, i - start);

@@ -2,9 +2,10 @@
  * a file it did not take verbatim from a trusted template goes through the
  * function for the context it lands in; nothing else in src/ escapes.
  *
- * Each appends to a struct buf (util.h) and takes bytes (s, n), UTF-8 text
- * (invalid sequences are passed through as bytes). None allocates beyond
- * growing the buffer; none fails.
+ * Each appends to a struct buf (util.h) and takes bytes (s, n), UTF-8 text;
+ * but esc_url_attr (which percent-encodes them) writes a byte that is no
+ * UTF-8 as U+FFFD (where a browser shows one too), so what it
+ * writes stays UTF-8. None allocates beyond growing the buffer; none fails.
  *
  *   context                               function            source of the rule
  *   HTML text and quoted attribute values esc_html            HTML Living Standard 13.1.2.6, 13.1.3

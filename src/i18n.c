@@ -25,6 +25,9 @@ int i18n_translation_lang(const struct site *s, const char *code)
 	if (l > 0)
 		return l;
 	char *why = NULL, *tag = l == 0 ? NULL : langtag_canon_locale(code, &why);
+	/* what the command line gave, shown as it is (text_shown), with the reason that may quote it */
+	char *shown = text_shown(code), *why_shown = why ? text_shown(why) : NULL;
+	code = shown;
 	if (l == 0)
 		fprintf(stderr, "vade: '%s' is the default language of this site, not a translation language\n", code);
 	else if (tag && site_lang(s, tag) > 0)
@@ -34,9 +37,11 @@ int i18n_translation_lang(const struct site *s, const char *code)
 		        "\n", code, tag);
 	else
 		fprintf(stderr, "vade: '%s' is not a translation language of this site, nor a language tag: %s\n", code,
-		        why);
+		        why_shown);
 	free(tag);
 	free(why);
+	free(shown);
+	free(why_shown);
 	return -1;
 }
 
@@ -172,9 +177,20 @@ int i18n_status(const struct site *s, char **langs, size_t n, bool json, bool st
 			print_text(&b, s, l, L);
 		first = false;
 	}
-	if (json)
+	if (json) {
 		buf_adds(&b, "\n}}\n");
-	fputs(b.p, stdout);
+		fputs(b.p, stdout);
+	} else { /* headings and texts of the site, shown as they are (text_shown), a line each */
+		struct buf shown = BUF_INIT;
+		for (const char *p = b.p; *p;) {
+			size_t len = strcspn(p, "\n");
+			buf_add_shown(&shown, p, len);
+			buf_addc(&shown, '\n');
+			p += len + (p[len] == '\n');
+		}
+		fputs(shown.p, stdout);
+		buf_free(&shown);
+	}
 	buf_free(&b);
 	status_report_free(r);
 	free(want);
@@ -330,6 +346,32 @@ static bool is_xliff(const char *path)
 	return dot && (!strcasecmp(dot, ".xlf") || !strcasecmp(dot, ".xliff"));
 }
 
+/* Whether every text of the units is UTF-8, the only text PO files (as vade writes them: charset
+ * UTF-8) and XLIFF files hold: a page whose name is no UTF-8 (a legacy code page) gives such an id
+ * and file. Else an error at the page for each such unit (helper-123: libgettextpo dropped the
+ * byte, "page:caf\xe9:1" became "page:caf:1", which an import would give another page). */
+static bool units_utf8(const struct unit_list *u)
+{
+	bool ok = true;
+	for (size_t i = 0; i < u->n; i++) {
+		const struct unit *x = &u->v[i];
+		const char *what[] = {"id", "file", "text", "translation", "previous text", "note", "comment"};
+		const char *val[] = {x->id, x->file, x->source, x->target, x->prev_source, x->note, x->comment};
+		for (size_t k = 0; k < sizeof val / sizeof *val; k++) {
+			long bad = val[k] ? utf8_invalid_at(val[k], strlen(val[k])) : -1;
+			if (bad < 0)
+				continue;
+			diag_error(x->file ? x->file : "content/", x->line, 0, /* (diag.h shows the bytes escaped) */
+			           "the passage '%s' has %s %s that is not UTF-8 (byte 0x%02X), which a PO or XLIFF file cannot "
+			           "hold; rename the page's file", x->id ? x->id : "", k ? "a" : "an", what[k],
+			           (unsigned char)val[k][bad]);
+			ok = false;
+			break;
+		}
+	}
+	return ok;
+}
+
 int i18n_export(const struct site *s, const char *lang, const char *out)
 {
 	int l = i18n_translation_lang(s, lang);
@@ -341,7 +383,7 @@ int i18n_export(const struct site *s, const char *lang, const char *out)
 	exchange_units(s, (size_t)l, &u);
 	/* A record that could not be read would export every passage as never
 	 * translated, over the translator's file: nothing is written then. */
-	int rc = diag_errors() > errors0 ? 1 : is_xliff(out) ? xliff_write(&u, out) : po_write(&u, out);
+	int rc = diag_errors() > errors0 || !units_utf8(&u) ? 1 : is_xliff(out) ? xliff_write(&u, out) : po_write(&u, out);
 	unit_list_free(&u);
 	if (rc || diag_errors())
 		return 1;

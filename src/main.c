@@ -51,10 +51,13 @@ static const char usage[] =
 	"\n"
 	"-C SITE_DIR may appear anywhere; --strict turns warnings into errors.\n";
 
+/* "vade: " and fmt with arg, which the command line gave (shown as it is: text_shown), then the usage. */
 static int usage_error(const char *fmt, const char *arg)
 {
+	char *shown = text_shown(arg);
 	fputs("vade: ", stderr);
-	fprintf(stderr, fmt, arg);
+	fprintf(stderr, fmt, shown);
+	free(shown);
 	fputs("\n", stderr);
 	fputs(usage, stderr);
 	return EXIT_USAGE;
@@ -486,8 +489,11 @@ static int cmd_i18n(const struct args *a, char **arg, int n)
 			return usage_error("%s", "usage: vade i18n add LANG [--name NAME] [--dir rtl|ltr]");
 		char *why;
 		if (!(tag = langtag_canon_locale(arg[1], &why))) { /* "pt_BR", as a locale names it, is pt-BR */
-			fprintf(stderr, "vade: '%s' is not a language tag (BCP 47, such as de, pt-BR, sr-Latn): %s\n", arg[1],
-			        why);
+			char *shown = text_shown(arg[1]), *why_shown = text_shown(why);
+			fprintf(stderr, "vade: '%s' is not a language tag (BCP 47, such as de, pt-BR, sr-Latn): %s\n", shown,
+			        why_shown);
+			free(shown);
+			free(why_shown);
 			free(why);
 			return EXIT_USAGE;
 		}

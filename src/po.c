@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 /* {======= libgettextpo's messages */
 
@@ -101,7 +102,21 @@ int po_write(const struct unit_list *u, const char *path)
 	for (size_t i = 0; i < u->n; i++)
 		add_message(it, &u->v[i]);
 	po_message_iterator_free(it);
-	po_file_write(f, path, &handler);
+	/* libgettextpo writes a file as it goes: written to one beside path, then put in place whole by
+	 * file_write_atomic (as xliff_write), a write that fails leaves the translator's file as it was */
+	char *tmp = NULL, *text = NULL;
+	size_t len = 0;
+	FILE *t = file_create_temp(path, &tmp);
+	if (t)
+		fclose(t);
+	if (t)
+		po_file_write(f, tmp, &handler);
+	if (!t || (diag_errors() == errors && (file_read(tmp, &text, &len) != 0 || file_write_atomic(path, text, len) != 0)))
+		diag_error(path, 0, 0, "cannot write it: %s", strerror(errno));
+	if (tmp)
+		unlink(tmp);
+	free(text);
+	free(tmp);
 	po_file_free(f);
 	free(header);
 	return diag_errors() > errors ? -1 : 0;

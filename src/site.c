@@ -1082,25 +1082,35 @@ static void check_case_twins(const struct site *s, const struct own_outputs *own
  * a hidden file to servers and deploy tools. Caller frees. */
 static char *unportable_name(const char *name, size_t n)
 {
+	struct buf b = BUF_INIT; /* each problem a clause, "; and " between */
 	long bad = utf8_invalid_at(name, n);
 	if (bad >= 0)
-		return xasprintf("is not UTF-8 text (byte 0x%02X): Windows and the file shares it serves cannot hold it, "
-		                 "and its address writes the byte as %%%02X", (unsigned char)name[bad],
-		                 (unsigned char)name[bad]);
-	for (size_t i = 0; i < n; i++) {
+		buf_addf(&b, "is not UTF-8 text (byte 0x%02X): Windows and the file shares it serves cannot hold it, and "
+		         "its address writes the byte as %%%02X", (unsigned char)name[bad], (unsigned char)name[bad]);
+	char reserved[10] = "";
+	uint32_t control = UINT32_MAX;
+	for (size_t i = 0, k; i < n; i += k) {
 		unsigned char c = (unsigned char)name[i];
-		uint32_t cp;
-		size_t k = utf8_decode(name + i, n - i, &cp);
-		if (c < 0x20 || c == 0x7f || (cp >= 0x80 && cp < 0xa0))
-			return xasprintf("holds the control character U+%04X, which shows as nothing and Windows and the file "
-			                 "shares it serves do not allow", (unsigned)cp);
-		if (strchr("<>:\"\\|?*", c))
-			return xasprintf("holds '%c', which Windows and the file shares it serves do not allow in a name", c);
-		i += k - 1;
+		uint32_t cp = 0xfffd;
+		k = utf8_decode(name + i, n - i, &cp);
+		k = k ? k : 1; /* a byte that is no UTF-8: said above */
+		if (control == UINT32_MAX && (c < 0x20 || c == 0x7f || (cp >= 0x80 && cp < 0xa0)))
+			control = cp;
+		if (c && strchr("<>:\"\\|?*", c) && !strchr(reserved, c))
+			reserved[strlen(reserved)] = (char)c;
 	}
+	if (control != UINT32_MAX)
+		buf_addf(&b, "%sholds the control character U+%04X, which shows as nothing and Windows and the file shares it "
+		         "serves do not allow", b.len ? "; and " : "", (unsigned)control);
+	for (size_t r = 0; reserved[r]; r++)
+		buf_addf(&b, "%s'%c'", r ? (reserved[r + 1] ? ", " : " and ") : b.len ? "; and holds " : "holds ",
+		         reserved[r]);
+	if (reserved[0])
+		buf_adds(&b, ", which Windows and the file shares it serves do not allow in a name");
 	/* the device names: the name before its first '.', trailing spaces dropped, as Windows reads it */
-	size_t stem = strcspn(name, ".");
-	stem = stem < n ? stem : n;
+	size_t stem = 0;
+	while (stem < n && name[stem] != '.')
+		stem++;
 	while (stem && name[stem - 1] == ' ')
 		stem--;
 	static const char *const sup[] = {"\xc2\xb9", "\xc2\xb2", "\xc2\xb3"}; /* U+00B9, U+00B2, U+00B3 */
@@ -1112,22 +1122,27 @@ static char *unportable_name(const char *name, size_t n)
 		device = stem == 5 && (!strncasecmp(name, "com", 3) || !strncasecmp(name, "lpt", 3)) &&
 		         !memcmp(name + 3, sup[k], 2);
 	if (device)
-		return xasprintf("names a Windows device ('%.*s', with or without an extension): Windows and the file "
-		                 "shares it serves cannot hold it", (int)stem, name);
+		buf_addf(&b, "%snames a Windows device ('%.*s', with or without an extension): Windows and the file shares it "
+		         "serves cannot hold it", b.len ? "; and " : "", (int)stem, name);
 	if (name[0] == '.')
-		return xstrdup("starts with '.': servers and deploy tools often pass over such a name (a hidden file)");
+		buf_addf(&b, "%sstarts with '.': servers and deploy tools often pass over such a name (a hidden file)",
+		         b.len ? "; and " : "");
 	if (name[n - 1] == ' ' || name[n - 1] == '.')
-		return xasprintf("ends in %s: Windows and the file shares it serves drop it, and the name may become "
-		                 "another's", name[n - 1] == ' ' ? "a space" : "'.'");
-	return NULL;
+		buf_addf(&b, "%sends in %s: Windows and the file shares it serves drop it, and the name may become another's",
+		         b.len ? "; and " : "", name[n - 1] == ' ' ? "a space" : "'.'");
+	if (!b.len) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
 }
 
 /* Pages and files whose folder or name is unportable_name()'s (helper-115: "search .md" published
  * "en/search /", which a Windows share reads as vade's own "en/search/"), or may be taken for
  * another's (text_lookalike: "about" with a zero-width space, a full-width letter or a Cyrillic
- * 'а' in it gives an address a reader cannot tell from another): a warning at each, the first
- * such name of its path, as for names that differ in case alone. A folder's name is said once, at
- * the first page or file in it (its own page, when it has one). */
+ * 'а' in it gives an address a reader cannot tell from another): a warning for each such name of
+ * its path, with every problem of the name, as for names that differ in case alone. A folder's name
+ * is said once, at the first page or file in it (its own page, when it has one). */
 static void check_portable_names(const struct site *s)
 {
 	struct strmap said = STRMAP_INIT_OWNED;
@@ -1158,8 +1173,6 @@ static void check_portable_names(const struct site *s)
 			}
 			free(why);
 			free(look);
-			if (why || look)
-				break;
 			p += k;
 		}
 	}

@@ -189,8 +189,13 @@ void status_store_free(struct status_store *st)
 
 const struct rec *status_store_get(const struct status_store *st, enum tr_kind kind, const char *key, size_t *n)
 {
+	/* a record is YAML, UTF-8 text: a page whose name is no UTF-8 (a legacy code page) is kept under
+	 * its name with U+FFFD for each such byte, as esc_yaml_string() writes it (helper-123: the raw
+	 * byte made a record libyaml refuses, and every build after `vade i18n done` failed) */
+	char *valid = utf8_repaired(key);
 	bool found;
-	size_t i = store_pos(st, kind, key, &found);
+	size_t i = store_pos(st, kind, valid ? valid : key, &found);
+	free(valid);
 	const struct kv *e = found ? st->part[kind].v[i] : NULL;
 	*n = e ? e->n : 0;
 	return e ? e->v : NULL; /* never NULL in a record: store_read() and status_store_put() allocate one more */
@@ -204,7 +209,9 @@ void status_store_put(struct status_store *st, enum tr_kind kind, const char *ke
 		copy[i].name = v[i].name ? xstrdup(v[i].name) : NULL;
 		copy[i].source = v[i].source ? xstrdup(v[i].source) : NULL;
 	}
-	struct kv *e = store_make(st, kind, key);
+	char *valid = utf8_repaired(key); /* as status_store_get() finds it */
+	struct kv *e = store_make(st, kind, valid ? valid : key);
+	free(valid);
 	recs_free(e->v, e->n);
 	e->v = copy;
 	e->n = n;

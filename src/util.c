@@ -787,6 +787,23 @@ size_t utf8_decode(const char *str, size_t len, uint32_t *cp)
 	return n + 1;
 }
 
+char *utf8_repaired(const char *s)
+{
+	size_t n = strlen(s);
+	long bad = utf8_invalid_at(s, n);
+	if (bad < 0)
+		return NULL;
+	struct buf b = BUF_INIT;
+	size_t at = 0;
+	do {
+		buf_add(&b, s + at, (size_t)bad);
+		buf_adds(&b, "\xef\xbf\xbd");
+		at += (size_t)bad + 1;
+	} while ((bad = utf8_invalid_at(s + at, n - at)) >= 0);
+	buf_add(&b, s + at, n - at);
+	return buf_detach(&b, NULL);
+}
+
 long utf8_invalid_at(const char *str, size_t len)
 {
 	for (size_t i = 0, k; i < len; i += k) {
@@ -1417,6 +1434,35 @@ char *text_lookalike(const char *s, size_t n)
 	}
 	free(u);
 	return why;
+}
+
+void buf_add_shown(struct buf *b, const char *s, size_t n)
+{
+	size_t start = 0;
+	for (size_t i = 0, k; i < n; i += k) {
+		uint32_t cp = 0;
+		k = utf8_decode(s + i, n - i, &cp);
+		if (k && cp >= 0x20 && cp != 0x7f &&
+		    (cp < 0x80 || (u_charType((UChar32)cp) != U_CONTROL_CHAR && u_charType((UChar32)cp) != U_LINE_SEPARATOR &&
+		                   u_charType((UChar32)cp) != U_PARAGRAPH_SEPARATOR &&
+		                   !u_hasBinaryProperty((UChar32)cp, UCHAR_BIDI_CONTROL))))
+			continue;
+		buf_add(b, s + start, i - start);
+		if (k)
+			buf_addf(b, "<U+%04X>", (unsigned)cp);
+		else
+			buf_addf(b, "<%02x>", (unsigned char)s[i]);
+		k = k ? k : 1;
+		start = i + k;
+	}
+	buf_add(b, s + start, n - start);
+}
+
+char *text_shown(const char *s)
+{
+	struct buf b = BUF_INIT;
+	buf_add_shown(&b, s, strlen(s));
+	return buf_detach(&b, NULL);
 }
 
 void text_to_nfc(char **s)

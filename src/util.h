@@ -183,6 +183,9 @@ bool path_temp_name(const char *name, const char *prefix);
 /* The length of the UTF-8 sequence at s (of len bytes at most; 1 for ASCII), its code point in *cp;
  * 0 when it is none (RFC 3629, 4: no overlong form, no surrogate, nothing past U+10FFFF). */
 size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* s with each byte that is no UTF-8 replaced by U+FFFD (as escape.h's functions write it); NULL
+ * when s is valid UTF-8 (nothing to replace). Caller frees. */
+char *utf8_repaired(const char *s);
 /* Returns the byte offset of the first invalid UTF-8 sequence, or -1 when s is valid. */
 long utf8_invalid_at(const char *s, size_t len);
 /* s in Unicode Normalization Form C (UAX #15), malloc'd; NULL when s is NFC already (every ASCII
@@ -201,6 +204,15 @@ char *text_nfc(const char *s);
  * emoji ZWJ sequence): Persian and Indic words are written with them. A full-width or half-width
  * form that reads as no letter or digit (the parentheses of "資料（2025）") is no look-alike. */
 char *text_lookalike(const char *s, size_t n);
+/* Appends s[0, n) as a terminal shows it for what it is, with the escapes of GCC's diagnostics
+ * (-fdiagnostics-escape-format=unicode): a control character (Unicode's Cc: a tab, ESC, a line
+ * feed), a bidi control (Bidi_Control: U+202E shows the rest of a line reversed, the "Trojan
+ * Source" trick, CVE-2021-42574) and a line or paragraph separator as <U+202E>; a byte that is no
+ * UTF-8 as <e9>. The rest, UTF-8 included, as it is: a name in Cyrillic or Arabic reads as its
+ * own. For what vade prints of a site's names and texts, which hold what they hold. */
+void buf_add_shown(struct buf *b, const char *s, size_t n);
+/* s as buf_add_shown() writes it; caller frees. */
+char *text_shown(const char *s);
 /* Replaces *s (malloc'd) with its NFC form when that differs, freeing the old text. */
 void text_to_nfc(char **s);
 /* Whether s shows nothing: only white space, ASCII or Unicode's (Zs: the no-break space U+00A0,

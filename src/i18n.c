@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int i18n_translation_lang(const struct site *s, const char *code)
@@ -372,6 +373,27 @@ static bool units_utf8(const struct unit_list *u)
 	return ok;
 }
 
+/* The file an export of out writes (caller frees): the file a link names, so that the link stays
+ * one (a translator's file kept elsewhere and linked in; writing out whole replaced the link with a
+ * file, helper-124); NULL after an error when out cannot be written: a link to nothing, a file the
+ * user may not write (read-only: put in place whole, the write would have replaced it anyway). */
+static char *export_target(const char *out)
+{
+	struct stat st;
+	if (lstat(out, &st) != 0)
+		return xstrdup(out); /* a new file (a missing folder is the write's error) */
+	char *real = S_ISLNK(st.st_mode) ? realpath(out, NULL) : xstrdup(out);
+	if (!real)
+		diag_error(out, 0, 0, "a link to a file that is not there (%s): export to the file itself", strerror(errno));
+	else if (access(real, W_OK) != 0 && errno == EACCES)
+		diag_error(out, 0, 0, "cannot write it: it is read-only (%s); make it writable, or export to another file",
+		           real);
+	else
+		return real;
+	free(real);
+	return NULL;
+}
+
 int i18n_export(const struct site *s, const char *lang, const char *out)
 {
 	int l = i18n_translation_lang(s, lang);
@@ -383,7 +405,9 @@ int i18n_export(const struct site *s, const char *lang, const char *out)
 	exchange_units(s, (size_t)l, &u);
 	/* A record that could not be read would export every passage as never
 	 * translated, over the translator's file: nothing is written then. */
-	int rc = diag_errors() > errors0 || !units_utf8(&u) ? 1 : is_xliff(out) ? xliff_write(&u, out) : po_write(&u, out);
+	char *target = diag_errors() > errors0 || !units_utf8(&u) ? NULL : export_target(out);
+	int rc = !target ? 1 : is_xliff(out) ? xliff_write(&u, target) : po_write(&u, target);
+	free(target);
 	unit_list_free(&u);
 	if (rc || diag_errors())
 		return 1;

@@ -381,8 +381,11 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 		       docs > known ? docs - known : 0, docs == known + 1 ? "" : "s", known);
 		printf("units      %zu rendered, %zu left as the last build wrote them (a page in a language)\n",
 		       rs.units - rs.reused, rs.reused);
-		if (rs.reused && rs.units > rs.reused)
-			printf("rendered   %s\n", rs.rendered);
+		if (rs.reused && rs.units > rs.reused) { /* names of the site's, shown as they are */
+			char *shown = text_shown(rs.rendered);
+			printf("rendered   %s\n", shown);
+			free(shown);
+		}
 		printf("cached     %zu rendered, %zu reused, emptied %zu times (include_cached, per worker)\n",
 		       rs.cached_renders, rs.cached_hits, rs.cached_drops);
 		printf("memory     %.1f MiB peak resident\n", peak_mib());

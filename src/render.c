@@ -316,6 +316,17 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 	w->unit_unstable = w->unit_unstable || w->text_changed;
 	/* The file may have shrunk since it was loaded (an editor saving during vade serve). */
 	size_t off = d->body_off <= w->text_len ? d->body_off : w->text_len;
+	/* a control character (ESC from a terminal's output pasted, a form feed): a page cannot hold it,
+	 * and a translation of the passage is refused on import (helper-124); said at the render, so a
+	 * build that takes the unit from its record says it again (deps.h) */
+	uint32_t cp;
+	long ctl = text_control_at(w->text + off, w->text_len - off, &cp);
+	if (ctl >= 0) {
+		int line, col;
+		text_pos(w->text, off + (size_t)ctl, &line, &col);
+		diag_warn(d->src, line, col, "the control character U+%04X, which HTML does not allow in a page (a parse "
+		          "error) and an import refuses in a translation: take it out", (unsigned)cp);
+	}
 	size_t tl = resolve_text_lang(w->sh->r, j->page, j->lang); /* the language the text is written in */
 	struct md_opts o = {.unsafe_html = s->unsafe_html, .drop_first_h1 = d->title_from_heading,
 	                    .at = {d->body_line, 1, 0, false, w->text + off, w->text_len - off, NULL}, .lang = s->langs[tl].code,

@@ -127,7 +127,7 @@ static void store_read(const struct tree *t, const char *rel, const char *shown,
 	if (tree_kind(t, rel, NULL) == TREE_NONE || tree_read(t, rel, &text, &len) != 0)
 		return;
 	len = text_normalize(text, len);
-	struct yml_doc *d = yml_parse(shown, text, len, 1);
+	struct yml_doc *d = yml_parse_written(shown, text, len);
 	free(text);
 	for (int k = 0; d && k < TR_KINDS; k++) {
 		const struct yml_node *m = yml_get(d->root, part_names[k]);
@@ -190,8 +190,9 @@ void status_store_free(struct status_store *st)
 const struct rec *status_store_get(const struct status_store *st, enum tr_kind kind, const char *key, size_t *n)
 {
 	/* a record is YAML, UTF-8 text: a page whose name is no UTF-8 (a legacy code page) is kept under
-	 * its name with U+FFFD for each such byte, as esc_yaml_string() writes it (helper-123: the raw
-	 * byte made a record libyaml refuses, and every build after `vade i18n done` failed) */
+	 * its name with U+FFFD and the hex digits of each such byte (utf8_repaired; helper-123: the raw
+	 * byte made a record libyaml refuses, and every build after `vade i18n done` failed; helper-124:
+	 * U+FFFD alone kept "caf\xe9" and "caf\xff" under one name) */
 	char *valid = utf8_repaired(key);
 	bool found;
 	size_t i = store_pos(st, kind, valid ? valid : key, &found);

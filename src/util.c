@@ -797,11 +797,27 @@ char *utf8_repaired(const char *s)
 	size_t at = 0;
 	do {
 		buf_add(&b, s + at, (size_t)bad);
-		buf_adds(&b, "\xef\xbf\xbd");
+		buf_addf(&b, "\xef\xbf\xbd%02X", (unsigned char)s[at + (size_t)bad]);
 		at += (size_t)bad + 1;
 	} while ((bad = utf8_invalid_at(s + at, n - at)) >= 0);
 	buf_add(&b, s + at, n - at);
 	return buf_detach(&b, NULL);
+}
+
+long text_control_at(const char *s, size_t len, uint32_t *cp)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char b = (unsigned char)s[i];
+		if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7f) {
+			*cp = b;
+			return (long)i;
+		}
+		if (b == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] <= 0x9f) { /* C2 80 to C2 9F */
+			*cp = (unsigned char)s[i + 1];
+			return (long)i;
+		}
+	}
+	return -1;
 }
 
 long utf8_invalid_at(const char *str, size_t len)

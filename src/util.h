@@ -183,9 +183,15 @@ bool path_temp_name(const char *name, const char *prefix);
 /* The length of the UTF-8 sequence at s (of len bytes at most; 1 for ASCII), its code point in *cp;
  * 0 when it is none (RFC 3629, 4: no overlong form, no surrogate, nothing past U+10FFFF). */
 size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
-/* s with each byte that is no UTF-8 replaced by U+FFFD (as escape.h's functions write it); NULL
- * when s is valid UTF-8 (nothing to replace). Caller frees. */
+/* s as UTF-8 text that keeps it apart from every other: each byte that is no UTF-8 as U+FFFD and
+ * the byte's two hexadecimal digits ("caf\xe9" is "caf\uFFFDE9", "caf\xff" "caf\uFFFDFF"); NULL
+ * when s is valid UTF-8 (nothing to replace). For a name kept in a UTF-8 record (a translation
+ * status record keys pages by their names). Caller frees. */
 char *utf8_repaired(const char *s);
+/* The byte offset in UTF-8 text s[0, len) of the first control character HTML does not allow in a
+ * page (HTML 13.2.5, control-character-in-input-stream): C0 but tab, line feed and carriage return,
+ * DEL, C1 (U+0080-U+009F); its code point in *cp. -1 when there is none. */
+long text_control_at(const char *s, size_t len, uint32_t *cp);
 /* Returns the byte offset of the first invalid UTF-8 sequence, or -1 when s is valid. */
 long utf8_invalid_at(const char *s, size_t len);
 /* s in Unicode Normalization Form C (UAX #15), malloc'd; NULL when s is NFC already (every ASCII

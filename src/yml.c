@@ -41,6 +41,7 @@ struct ctx {
 	                                    * and the start of its line, which is mk_line (0-based) */
 	int mk_line;
 	int line0;
+	bool controls_ok;       /* a record vade wrote: escaped control characters are text it holds */
 	struct anchor *anchors;
 	size_t nanchors, capanchors, naliases;
 	size_t written;         /* nodes the text writes (an alias is not one) */
@@ -584,6 +585,24 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 			        "can hold it (it would cut the text there); remove it");
 			return NULL;
 		}
+		/* C0 controls but tab and line ends, DEL and C1 controls come only from escapes ("\x01", "\e"):
+		 * HTML refuses them in a page (HTML 13.2.5, control-character-in-input-stream) and an import
+		 * in a translation; a title or UI string with one was published, exported, and its
+		 * translation refused back (helper-124) */
+		for (size_t i = 0; n->style == YML_STYLE_DOUBLE && !c->controls_ok && i < n->len; i++) {
+			unsigned char b = (unsigned char)n->str[i];
+			if (b >= 0x80 && (b != 0xc2 || i + 1 >= n->len))
+				continue; /* a byte of another character */
+			uint32_t cp = b == 0xc2 ? (unsigned char)n->str[++i] : b; /* U+0080-U+00BF: C2 80-C2 BF */
+			if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7f && cp <= 0x9f)) {
+				char msg[200];
+				snprintf(msg, sizeof msg, "the control character U+%04X (an escape such as \\x%02X) in a quoted "
+				         "scalar: a page cannot show it (HTML refuses it), nor a translation hold it; remove it",
+				         (unsigned)cp, (unsigned)cp);
+				fail_at(c, n, msg);
+				return NULL;
+			}
+		}
 		if (!tagged_scalar(c, n, ev))
 			return NULL;
 		anchor = (char *)ev->data.scalar.anchor;
@@ -933,9 +952,21 @@ struct yml_doc *yml_from_image(const char *path, const void *img, size_t len)
 
 /* }======= */
 
+static struct yml_doc *parse(const char *path, const char *text, size_t len, int line0, bool controls_ok);
+
 struct yml_doc *yml_parse(const char *path, const char *text, size_t len, int line0)
 {
-	struct ctx c = {0};
+	return parse(path, text, len, line0, false);
+}
+
+struct yml_doc *yml_parse_written(const char *path, const char *text, size_t len)
+{
+	return parse(path, text, len, 1, true);
+}
+
+static struct yml_doc *parse(const char *path, const char *text, size_t len, int line0, bool controls_ok)
+{
+	struct ctx c = {.controls_ok = controls_ok};
 	c.doc = xcalloc(1, sizeof *c.doc);
 	c.doc->path = xstrdup(path);
 	/* The first chunk at about what the text's nodes take (a node is 56 bytes, a short "key:

@@ -68,6 +68,9 @@ void yml_bytes(const struct yml_doc *doc, size_t *held, size_t *used);
 /* Parses text as one YAML document; line0 is the file line of the text's first line.
  * On error reports "path:line:col: error: ..." and returns NULL. Caller frees with yml_free(). */
 struct yml_doc *yml_parse(const char *path, const char *text, size_t len, int line0);
+/* yml_parse() of a file vade wrote (a translation status record): a control character its escapes
+ * give (a passage's text holds what the page holds) is text, not the error it is in a site's file. */
+struct yml_doc *yml_parse_written(const char *path, const char *text, size_t len);
 void yml_free(struct yml_doc *doc);
 
 /* A parsed doc as bytes that hold no address, appended to b: each node in preorder (yml.c says

@@ -23,7 +23,7 @@ static void yaml_reads_back(const char *in, const char *name)
 	buf_adds(&b, "k: ");
 	esc_yaml_string(&b, in, strlen(in));
 	buf_addc(&b, '\n');
-	struct yml_doc *d = yml_parse("test.yaml", b.p, b.len, 1);
+	struct yml_doc *d = yml_parse_written("test.yaml", b.p, b.len); /* as status.c reads what it wrote */
 	diag_reset();
 	const char *got = d ? yml_str(yml_get(d->root, "k")) : NULL;
 	is_str(got, in, name);

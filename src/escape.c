@@ -7,9 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
-/* Appends s[0..n) with the bytes for which rep() gives a replacement replaced, and each byte that is
- * no UTF-8 as U+FFFD, where a browser shows one too (a name in a legacy code
- * page, shown in a page, had made the page no UTF-8: helper-123). */
+/* Appends s[0..n) with the bytes for which rep() gives a replacement replaced, and each ill-formed
+ * sequence as one U+FFFD, as a browser shows it (utf8_invalid_len: a name in a legacy code page,
+ * shown in a page, had made the page no UTF-8: helper-123). */
 static void escape_with(struct buf *b, const char *s, size_t n, const char *(*rep)(const char *, size_t, size_t *, char[16]))
 {
 	size_t start = 0;
@@ -17,8 +17,11 @@ static void escape_with(struct buf *b, const char *s, size_t n, const char *(*re
 	for (size_t i = 0; i < n;) {
 		size_t used = 1, k = 1;
 		uint32_t cp;
-		const char *r = (unsigned char)s[i] < 0x80 || (k = utf8_decode(s + i, n - i, &cp)) ? rep(s + i, n - i, &used, tmp)
-		                                                                                : "\xef\xbf\xbd";
+		const char *r = "\xef\xbf\xbd";
+		if ((unsigned char)s[i] < 0x80 || (k = utf8_decode(s + i, n - i, &cp)))
+			r = rep(s + i, n - i, &used, tmp);
+		else
+			used = utf8_invalid_len(s + i, n - i);
 		if (!r) {
 			i += k;
 			continue;

@@ -665,9 +665,10 @@ static void walk(struct site *s, const char *rel, struct vec *chain, struct vec 
 	free(names);
 }
 
-/* A title made of a file or folder name. A name is bytes, and a title text: a byte that is no
- * UTF-8 (a name written in a legacy code page) is shown as U+FFFD, with a warning at src (the
- * address keeps the bytes, percent-encoded). */
+/* A title made of a file or folder name. A name is bytes, and a title text: bytes that are no
+ * UTF-8 (a name written in a legacy code page) are shown as U+FFFD, one for each ill-formed
+ * sequence (utf8_invalid_len), with a warning at src (the address keeps the bytes,
+ * percent-encoded). */
 static char *humanize(const char *key, const char *src)
 {
 	const char *b = strrchr(key, '/');
@@ -679,8 +680,9 @@ static char *humanize(const char *key, const char *src)
 	while ((bad = utf8_invalid_at(name, n)) >= 0) {
 		buf_add(&t, name, (size_t)bad);
 		buf_adds(&t, "\xef\xbf\xbd");
-		name += bad + 1;
-		n -= (size_t)bad + 1;
+		size_t k = (size_t)bad + utf8_invalid_len(name + bad, n - (size_t)bad);
+		name += k;
+		n -= k;
 		if (!said)
 			diag_warn(src, 0, 0, "the name '%s' is not UTF-8 text: its title shows U+FFFD for the bytes that are "
 			          "not; rename it, or give the page a title", b ? b + 1 : key);

@@ -832,6 +832,30 @@ long utf8_invalid_at(const char *str, size_t len)
 	return -1;
 }
 
+size_t utf8_invalid_len(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	/* the lead byte's continuation bytes (Unicode 3.9, Table 3-7): how many, and the range of the
+	 * first (the others 80..BF) */
+	size_t n;
+	unsigned char lo = 0x80, hi = 0xbf;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 1;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 2, lo = s[0] == 0xe0 ? 0xa0 : 0x80, hi = s[0] == 0xed ? 0x9f : 0xbf;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 3, lo = s[0] == 0xf0 ? 0x90 : 0x80, hi = s[0] == 0xf4 ? 0x8f : 0xbf;
+	else
+		return 1; /* 80..C1, F5..FF: no lead byte */
+	size_t k = 1;
+	for (; k <= n && k < len; k++) {
+		unsigned char c = s[k], l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xbf;
+		if (c < l || c > h)
+			break;
+	}
+	return k;
+}
+
 void text_pos(const char *s, size_t off, int *line, int *col)
 {
 	int l = 1, c = 1;

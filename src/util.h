@@ -194,6 +194,13 @@ char *utf8_repaired(const char *s);
 long text_control_at(const char *s, size_t len, uint32_t *cp);
 /* Returns the byte offset of the first invalid UTF-8 sequence, or -1 when s is valid. */
 long utf8_invalid_at(const char *s, size_t len);
+/* The number of bytes (1 to 3, at most len; len > 0) of the ill-formed sequence at s (where
+ * utf8_decode() gives 0) that one U+FFFD stands for when the text is shown: its maximal subpart
+ * (Unicode 15.0, 3.9, "U+FFFD Substitution of Maximal Subparts"; the WHATWG Encoding Standard's
+ * UTF-8 decoder and Python's "replace" decode alike): a lead byte with the continuation bytes
+ * that follow it as long as they could still make a character ("\xe2\x82" is one, "\xed\xa0\x80" a
+ * surrogate three), else the one byte. */
+size_t utf8_invalid_len(const char *s, size_t len);
 /* s in Unicode Normalization Form C (UAX #15), malloc'd; NULL when s is NFC already (every ASCII
  * text is), is not valid UTF-8, or ICU fails. Names that are canonically equivalent are one
  * name: macOS and some editors write "café" as "cafe" + U+0301 (NFD), others as U+00E9. */

@@ -56,7 +56,9 @@ int main(void)
 	check(esc_yaml_string, "a \xe2\x80\xa8 b\xe2\x80\xa9", "\"a \\u2028 b\\u2029\"", "yaml: U+2028 and U+2029");
 	check(esc_yaml_string, "\xef\xbf\xbe\xef\xbf\xbf\xef\xbf\xbd", "\"\\ufffe\\uffff\xef\xbf\xbd\"", "yaml: U+FFFE, U+FFFF; U+FFFD as it is");
 	check(esc_yaml_string, "\xc2\xa0\xc2", "\"\xc2\xa0\xef\xbf\xbd\"", "yaml: U+00A0 as it is, a cut sequence as U+FFFD");
-	check(esc_html, "caf\xe9 <\xe2\x80", "caf\xef\xbf\xbd &lt;\xef\xbf\xbd\xef\xbf\xbd", "html: each byte that is no UTF-8 as U+FFFD");
+	check(esc_html, "caf\xe9 <\xe2\x80", "caf\xef\xbf\xbd &lt;\xef\xbf\xbd", "html: each ill-formed sequence (a cut one too) as one U+FFFD");
+	check(esc_html, "\xed\xa0\x80<\xf0\x9f\x98>\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd&lt;\xef\xbf\xbd&gt;\xef\xbf\xbd\xef\xbf\xbd",
+	      "html: a surrogate's bytes, an overlong form's each as U+FFFD; a cut emoji as one");
 	check(esc_json_string, "\xff\xc3\xa9", "\"\xef\xbf\xbd\xc3\xa9\"", "json: a byte that is no UTF-8 as U+FFFD, UTF-8 as it is");
 	yaml_reads_back("Accueil\xc2\x85suite", "yaml reads back: U+0085 (NEL) stays");
 	yaml_reads_back("one \xe2\x80\xa8 two \xe2\x80\xa9 three", "yaml reads back: blanks beside U+2028, U+2029 stay");

@@ -293,6 +293,27 @@ int main(void)
 		}
 		ok(right, "utf8_decode: one to four bytes; a stray, overlong, surrogate, past U+10FFFF or cut sequence is none");
 
+		/* utf8_invalid_len: the maximal subparts of Unicode 15.0, 3.9, Table 3-8 ("61 F1 80 80 E1 80 C2
+		 * 62 80 63 80 BF 64" is a, FFFD, FFFD, FFFD, b, FFFD, c, FFFD, FFFD, d), and more */
+		static const struct {
+			const char *s;
+			size_t want;
+		} bad[] = {
+			{"\xf1\x80\x80\xe1", 3}, {"\xe1\x80\xc2", 2}, {"\xc2\x62", 1}, {"\x80\x63", 1}, {"\x80\xbf", 1},
+			{"\xe2\x82", 2},           {"\xf0\x9f\x98", 3}, {"\xed\xa0\x80", 1}, {"\xe0\x80\x80", 1},
+			{"\xf0\x80\x80", 1},       {"\xf4\x90\x80", 1}, {"\xf4\x8f\xbf", 3}, {"\xc0\xaf", 1},
+			{"\xc1\xbf", 1},           {"\xf5\x80", 1},      {"\xff", 1},           {"\xe9" "abc", 1},
+		};
+		right = true;
+		for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+			size_t got = utf8_invalid_len(bad[k].s, strlen(bad[k].s));
+			if (got != bad[k].want)
+				printf("#   case %zu: got %zu, want %zu\n", k, got, bad[k].want);
+			right = right && got == bad[k].want;
+		}
+		ok(right, "utf8_invalid_len: a lead byte with the continuation bytes that could still make a character, "
+		          "else one byte (Unicode 3.9, Table 3-8)");
+
 		/* buf_add_pct: control bytes and the caller's bytes; past 0x7f as asked */
 		const char *in = "a b%\x01\x7f\u00e9\xe9/?";
 		static const struct {

@@ -324,12 +324,13 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 	size_t pages = render_site(s, &o);
 	status_report_free(status);
 	bool ok = diag_errors() == 0 && !(a->strict && diag_warnings());
-	size_t produced = 0, changed = 0;
+	size_t produced = 0, changed = 0, kept = 0;
 	bool committed = false;
 	double t2 = monotonic_seconds();
 	if (write) {
 		produced = output_produced(out);
 		changed = output_changed(out);
+		kept = output_kept(out);
 		if (!ok)
 			output_abort(out);
 		else if (output_commit(out) == 0) {
@@ -367,12 +368,14 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 		       : committed ? "the staged files moved into place"
 		                   : "the staged files removed (the build failed)",
 		       monotonic_seconds() - t0);
+		/* rendered: made again, written when its bytes differ from the file there; kept: a unit
+		 * left as the last build wrote it (deps.h), its files neither rendered nor written */
 		if (write && committed)
-			printf("files      %zu rendered, %zu written, %zu unchanged (skipped)\n", produced, changed,
-			       produced - changed);
+			printf("files      %zu rendered (%zu written, %zu as they were), %zu kept as the last build wrote "
+			       "them (%zu in all)\n", produced - kept, changed, produced - kept - changed, kept, produced);
 		else if (write) /* staged and taken back: nothing reached the output folder */
 			printf("files      %zu rendered, 0 written: the build failed, the output folder is as it was\n",
-			       produced);
+			       produced - kept);
 		size_t docs = 0, known = docfacts_hits();
 		for (size_t i = 0; i < s->npages; i++)
 			for (size_t l = 0; l < s->nlangs; l++)

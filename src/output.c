@@ -548,6 +548,7 @@ void output_keep(struct output *o, const char *rel)
 	}
 	pthread_mutex_lock(&o->lock);
 	vec_push(&o->produced, xstrdup(rel));
+	o->kept++;
 	pthread_mutex_unlock(&o->lock);
 }
 
@@ -572,6 +573,11 @@ size_t output_changed(const struct output *o)
 size_t output_produced(const struct output *o)
 {
 	return o->produced.n;
+}
+
+size_t output_kept(const struct output *o)
+{
+	return o->kept;
 }
 
 /* Ends a build: the staging folder goes (unless keep), the lock is let go, o is freed. */

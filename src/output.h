@@ -49,6 +49,8 @@ void output_abort(struct output *o);
 size_t output_changed(const struct output *o);
 /* Files put so far, written or left as they were. */
 size_t output_produced(const struct output *o);
+/* Of those, the files output_keep() put: left as the last build wrote them, not rendered. */
+size_t output_kept(const struct output *o);
 /* The files the last build into out_dir made, as its marker lists them: sorted names
  * (owned by names, free each and vec_free). False when out_dir has no readable list. */
 struct vec;

@@ -33,6 +33,7 @@ struct output {
 	pthread_mutex_t lock;
 	struct vec produced;    /* every rel put (owned) */
 	struct vec changed;     /* the rels staged (borrowed from produced) */
+	size_t kept;            /* the rels output_keep() put: not rendered */
 	struct vec previous;    /* what the last build made, from its marker (owned, sorted) */
 };
 

@@ -2085,7 +2085,7 @@ static const char *unwritable(const char *s, char why[96])
 	size_t n;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p += n) {
 		unsigned c = code_point(p, &n);
-		bool nonchar = (c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) == 0xfffe;
+		bool nonchar = unicode_noncharacter(c);
 		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f) || nonchar) {
 			snprintf(why, 96, "its translation holds a %s (U+%04X), which no content file can hold",
 			         nonchar ? "noncharacter" : "control character", c);

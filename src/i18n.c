@@ -351,21 +351,48 @@ static bool is_xliff(const char *path)
  * UTF-8) and XLIFF files hold: a page whose name is no UTF-8 (a legacy code page) gives such an id
  * and file. Else an error at the page for each such unit (helper-123: libgettextpo dropped the
  * byte, "page:caf\xe9:1" became "page:caf:1", which an import would give another page). */
-static bool units_utf8(const struct unit_list *u)
+/* The offset of the first control character in a file name (line ends and tabs too, which
+ * text_control_at allows in a text), its code point in *cp; -1 when there is none. */
+static long name_control_at(const char *name, uint32_t *cp)
+{
+	for (size_t i = 0; name[i]; i++)
+		if ((unsigned char)name[i] < 0x20) {
+			*cp = (unsigned char)name[i];
+			return (long)i;
+		}
+	return text_control_at(name, strlen(name), cp);
+}
+
+/* Whether every unit can be written: its texts and names UTF-8 and, for a PO file (po), its file's
+ * name free of control characters. False after reporting each (a name once). */
+static bool units_utf8(const struct unit_list *u, bool po)
 {
 	bool ok = true;
+	const char *said = NULL; /* the file whose name was said last */
 	for (size_t i = 0; i < u->n; i++) {
 		const struct unit *x = &u->v[i];
 		const char *what[] = {"id", "file", "text", "translation", "previous text", "note", "comment"};
 		const char *val[] = {x->id, x->file, x->source, x->target, x->prev_source, x->note, x->comment};
 		for (size_t k = 0; k < sizeof val / sizeof *val; k++) {
 			long bad = val[k] ? utf8_invalid_at(val[k], strlen(val[k])) : -1;
-			if (bad < 0)
+			uint32_t cp;
+			if (bad >= 0) {
+				diag_error(x->file ? x->file : "content/", x->line, 0, /* (diag.h shows the bytes escaped) */
+				           "the passage '%s' has %s %s that is not UTF-8 (byte 0x%02X), which a PO or XLIFF file "
+				           "cannot hold; rename the file", x->id ? x->id : "", k ? "a" : "an", what[k],
+				           (unsigned char)val[k][bad]);
+			} else if (po && k == 1 && val[k] && name_control_at(val[k], &cp) >= 0) {
+				/* a PO file's reference ("#: content/a.md:2") is a line of names: a line end in one
+				 * cut it (msgfmt and vade's import read the rest as a keyword: helper-125). Said
+				 * once for a file (its units come together). */
+				if (!said || strcmp(said, x->file))
+					diag_error(x->file, 0, 0,
+					           "the file's name holds the control character U+%04X, which a PO file's reference "
+					           "cannot hold; rename the file, or export XLIFF", (unsigned)cp);
+				said = x->file;
+			} else {
 				continue;
-			diag_error(x->file ? x->file : "content/", x->line, 0, /* (diag.h shows the bytes escaped) */
-			           "the passage '%s' has %s %s that is not UTF-8 (byte 0x%02X), which a PO or XLIFF file cannot "
-			           "hold; rename the page's file", x->id ? x->id : "", k ? "a" : "an", what[k],
-			           (unsigned char)val[k][bad]);
+			}
 			ok = false;
 			break;
 		}
@@ -385,7 +412,8 @@ static char *export_target(const char *out)
 	char *real = S_ISLNK(st.st_mode) ? realpath(out, NULL) : xstrdup(out);
 	if (!real)
 		diag_error(out, 0, 0, "a link to a file that is not there (%s): export to the file itself", strerror(errno));
-	else if (access(real, W_OK) != 0 && errno == EACCES)
+	/* read-only to its user, or to everyone: root may write it, but its mode says not to (helper-125) */
+	else if ((access(real, W_OK) != 0 && errno == EACCES) || (stat(real, &st) == 0 && !(st.st_mode & 0222)))
 		diag_error(out, 0, 0, "cannot write it: it is read-only (%s); make it writable, or export to another file",
 		           real);
 	else
@@ -405,7 +433,7 @@ int i18n_export(const struct site *s, const char *lang, const char *out)
 	exchange_units(s, (size_t)l, &u);
 	/* A record that could not be read would export every passage as never
 	 * translated, over the translator's file: nothing is written then. */
-	char *target = diag_errors() > errors0 || !units_utf8(&u) ? NULL : export_target(out);
+	char *target = diag_errors() > errors0 || !units_utf8(&u, !is_xliff(out)) ? NULL : export_target(out);
 	int rc = !target ? 1 : is_xliff(out) ? xliff_write(&u, target) : po_write(&u, target);
 	free(target);
 	unit_list_free(&u);
@@ -508,7 +536,9 @@ int i18n_import(const struct site *s, const char *path, const struct import_opts
 {
 	struct unit_list u = {0};
 	if ((is_xliff(path) ? xliff_read(path, &u) : po_read(path, &u)) != 0) {
-		/* as every refused import says (helper-85: libgettextpo's own message came alone) */
+		/* as every refused import says (helper-85: libgettextpo's own message came alone), after the
+		 * errors (sorted with them, it came first: helper-125) */
+		diag_flush();
 		diag_error(path, 0, 0, "nothing imported: fix the errors above and import again");
 		return 1;
 	}
@@ -548,8 +578,10 @@ int i18n_import(const struct site *s, const char *path, const struct import_opts
 		free(tag);
 		if (!(opts->strict && diag_warnings() > warned))
 			rc = exchange_import(s, (size_t)l, &u, path, opts);
-		else
+		else {
+			diag_flush(); /* the warnings first, then what they came to */
 			diag_error(path, 0, 0, "nothing imported: warnings and --strict");
+		}
 	}
 	unit_list_free(&u);
 	return rc;

@@ -316,17 +316,30 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 	w->unit_unstable = w->unit_unstable || w->text_changed;
 	/* The file may have shrunk since it was loaded (an editor saving during vade serve). */
 	size_t off = d->body_off <= w->text_len ? d->body_off : w->text_len;
-	/* a control character (ESC from a terminal's output pasted, a form feed): a page cannot hold it,
-	 * and a translation of the passage is refused on import (helper-124); said at the render, so a
-	 * build that takes the unit from its record says it again (deps.h) */
+	/* a control character (ESC from a terminal's output pasted, a form feed) or a noncharacter: a page
+	 * cannot hold it, and a translation of the passage is refused on import (helper-124); each said
+	 * where it is (helper-125: the first alone was), at most CONTROLS_SAID a page; said at the render,
+	 * so a build that takes the unit from its record says them again (deps.h) */
+	enum { CONTROLS_SAID = 20 };
 	uint32_t cp;
-	long ctl = text_control_at(w->text + off, w->text_len - off, &cp);
-	if (ctl >= 0) {
-		int line, col;
-		text_pos(w->text, off + (size_t)ctl, &line, &col);
-		diag_warn(d->src, line, col, "the control character U+%04X, which HTML does not allow in a page (a parse "
-		          "error) and an import refuses in a translation: take it out", (unsigned)cp);
+	size_t nctl = 0;
+	for (size_t at = off; at < w->text_len;) {
+		long ctl = text_unallowed_at(w->text + at, w->text_len - at, &cp);
+		if (ctl < 0)
+			break;
+		at += (size_t)ctl;
+		if (nctl++ < CONTROLS_SAID) {
+			int line, col;
+			text_pos(w->text, at, &line, &col);
+			diag_warn(d->src, line, col, "the %s U+%04X, which HTML does not allow in a page (a parse error) and an "
+			          "import refuses in a translation: take it out",
+			          unicode_noncharacter(cp) ? "noncharacter" : "control character", (unsigned)cp);
+		}
+		at += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
 	}
+	if (nctl > CONTROLS_SAID)
+		diag_warn(d->src, 0, 0, "%zu more control characters or noncharacters, which HTML does not allow in a page: "
+		          "take them out", nctl - CONTROLS_SAID);
 	size_t tl = resolve_text_lang(w->sh->r, j->page, j->lang); /* the language the text is written in */
 	struct md_opts o = {.unsafe_html = s->unsafe_html, .drop_first_h1 = d->title_from_heading,
 	                    .at = {d->body_line, 1, 0, false, w->text + off, w->text_len - off, NULL}, .lang = s->langs[tl].code,

@@ -501,12 +501,14 @@ static char *src_folder(const char *src)
 	return xstrndup(inner, slash ? (size_t)(slash - inner) + 1 : 0);
 }
 
-/* s[0, n) percent-decoded, or NULL when the bytes it decodes to are not UTF-8 text (or hold a NUL). */
-static char *decode_text(const char *s, size_t n)
+/* s[0, n) percent-decoded, or NULL when the bytes it decodes to hold a NUL or, with text, are not
+ * UTF-8 text. A path may be no UTF-8: a file named in a legacy code page is published at an
+ * address that writes the byte as %E9, and a link so written leads to it (helper-125). */
+static char *decode_text(const char *s, size_t n, bool text)
 {
 	size_t len;
 	char *d = percent_decode(s, n, &len);
-	if (strlen(d) != len || utf8_invalid_at(d, len) >= 0) {
+	if (strlen(d) != len || (text && utf8_invalid_at(d, len) >= 0)) {
 		free(d);
 		return NULL;
 	}
@@ -518,18 +520,18 @@ int resolve_link_path(const char *src, const char *url, char **path, char **frag
 	size_t plen = strcspn(url, "?#");
 	const char *hash = strchr(url, '#');
 	*path = *frag = *err = NULL;
-	if (hash && !(*frag = decode_text(hash + 1, strlen(hash + 1)))) {
+	if (hash && !(*frag = decode_text(hash + 1, strlen(hash + 1), true))) {
 		*err = xasprintf("link '%s' has %%-escapes that do not decode to UTF-8 text", url);
 		return -1;
 	}
 	if (plen == 0)
 		return 0;
 	bool rooted = url[0] == '/';
-	char *rel = decode_text(url + rooted, plen - rooted);
+	char *rel = decode_text(url + rooted, plen - rooted, false);
 	if (!rel) {
 		free(*frag);
 		*frag = NULL;
-		*err = xasprintf("link '%s' has %%-escapes that do not decode to UTF-8 text", url);
+		*err = xasprintf("link '%s' has a %%-escape of a NUL (%%00)", url);
 		return -1;
 	}
 	char *base = rooted ? xstrdup("") : src_folder(src);

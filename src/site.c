@@ -973,15 +973,21 @@ static void check_paths(struct site *s)
 }
 
 /* s with its case folded (Unicode's simple default folding, code point by code point), as a file system that
- * ignores case compares names: Windows's and macOS's. Caller frees. */
+ * ignores case compares names: Windows's and macOS's; bytes that are no UTF-8 are kept. Caller frees. */
 static char *case_folded(const char *s)
 {
 	struct buf b = BUF_INIT;
 	int32_t i = 0, n = (int32_t)strlen(s);
 	while (i < n) {
 		UChar32 c;
+		int32_t at = i;
 		U8_NEXT((const uint8_t *)s, i, n, c);
-		c = c < 0 ? 0xfffd : u_foldCase(c, U_FOLD_CASE_DEFAULT);
+		if (c < 0) { /* bytes that are no UTF-8 as they are: as U+FFFD, caf\xe9 and caf\xe8 differed in
+		              * case alone (helper-125) */
+			buf_add(&b, s + at, (size_t)(i - at));
+			continue;
+		}
+		c = u_foldCase(c, U_FOLD_CASE_DEFAULT);
 		uint8_t u[4];
 		int32_t k = 0;
 		U8_APPEND_UNSAFE(u, k, c);
@@ -1139,6 +1145,28 @@ static char *unportable_name(const char *name, size_t n)
 	return buf_detach(&b, NULL);
 }
 
+/* text_lookalike() of name[0, n), its bytes that are no UTF-8 (which unportable_name() reports) taken
+ * for '_': a name with a Windows problem or a legacy code page's byte may hide a bidi control or a
+ * Cyrillic letter too (helper-125). */
+static char *lookalike_of(const char *name, size_t n)
+{
+	if (utf8_invalid_at(name, n) < 0)
+		return text_lookalike(name, n);
+	struct buf b = BUF_INIT;
+	for (size_t at = 0; at < n;) {
+		uint32_t cp;
+		size_t k = (unsigned char)name[at] < 0x80 ? 1 : utf8_decode(name + at, n - at, &cp);
+		if (k)
+			buf_add(&b, name + at, k);
+		else
+			buf_addc(&b, '_'), k = utf8_invalid_len(name + at, n - at);
+		at += k;
+	}
+	char *look = text_lookalike(b.p, b.len);
+	buf_free(&b);
+	return look;
+}
+
 /* Pages and files whose folder or name is unportable_name()'s (helper-115: "search .md" published
  * "en/search /", which a Windows share reads as vade's own "en/search/"), or may be taken for
  * another's (text_lookalike: "about" with a zero-width space, a full-width letter or a Cyrillic
@@ -1148,13 +1176,19 @@ static char *unportable_name(const char *name, size_t n)
 static void check_portable_names(const struct site *s)
 {
 	struct strmap said = STRMAP_INIT_OWNED;
-	for (size_t i = 0; i < s->npages + s->nresources; i++) {
-		const char *path = i < s->npages ? s->pages[i]->path : s->resources[i - s->npages];
+	for (size_t i = 0; i < s->npages + s->nresources + s->ndata; i++) {
+		/* a data file's name too: no address, but the site's folder on a share holds it, and an
+		 * export refuses a name that is no UTF-8 (helper-125: the build said nothing of it) */
+		const char *path = i < s->npages                 ? s->pages[i]->path
+		                   : i < s->npages + s->nresources ? s->resources[i - s->npages]
+		                                                   : s->data[i - s->npages - s->nresources].src;
+		if (i >= s->npages + s->nresources && !strncmp(path, "content/", 8))
+			path += 8;
 		for (const char *p = path; *p; p += *p == '/') {
 			size_t k = strcspn(p, "/");
 			if (!k)
 				break;
-			char *why = unportable_name(p, k), *look = why ? NULL : text_lookalike(p, k);
+			char *why = unportable_name(p, k), *look = lookalike_of(p, k);
 			bool added = true;
 			if (why || look) { /* the folder's own page, or the first page or file in it */
 				char *dir = xstrndup(path, (size_t)(p + k - path) + (p[k] == '/')); /* "a/" and a file "a" differ */
@@ -1165,7 +1199,10 @@ static void check_portable_names(const struct site *s)
 				char *src = i < s->npages ? page_file(s->pages[i]) : xasprintf("content/%s", path);
 				const char *what = i < s->npages ? "folder" : "path";
 				const char *fix = i < s->npages ? ", or give it another slug" : "";
-				if (why)
+				if (why && look)
+					diag_warn(src, 0, 0, "its %s '%s' has a name '%.*s' that %s; and has %s: a reader cannot tell its "
+					          "address from another's; rename it%s", what, path, (int)k, p, why, look, fix);
+				else if (why)
 					diag_warn(src, 0, 0, "its %s '%s' has a name '%.*s' that %s; rename it%s", what, path, (int)k, p,
 					          why, fix);
 				else

@@ -790,17 +790,23 @@ size_t utf8_decode(const char *str, size_t len, uint32_t *cp)
 char *utf8_repaired(const char *s)
 {
 	size_t n = strlen(s);
-	long bad = utf8_invalid_at(s, n);
-	if (bad < 0)
+	if (utf8_invalid_at(s, n) < 0 && !strstr(s, "\xef\xbf\xbd"))
 		return NULL;
+	/* each byte that is no UTF-8 as U+FFFD and its two hex digits; a U+FFFD of the name as U+FFFD and
+	 * '+': every U+FFFD made is followed by what says which, so no two names are one (helper-125:
+	 * "caf\xe9" was the name "caf\uFFFDE9") */
 	struct buf b = BUF_INIT;
-	size_t at = 0;
-	do {
-		buf_add(&b, s + at, (size_t)bad);
-		buf_addf(&b, "\xef\xbf\xbd%02X", (unsigned char)s[at + (size_t)bad]);
-		at += (size_t)bad + 1;
-	} while ((bad = utf8_invalid_at(s + at, n - at)) >= 0);
-	buf_add(&b, s + at, n - at);
+	for (size_t at = 0; at < n;) {
+		uint32_t cp;
+		size_t k = (unsigned char)s[at] < 0x80 ? 1 : utf8_decode(s + at, n - at, &cp);
+		if (!k)
+			buf_addf(&b, "\xef\xbf\xbd%02X", (unsigned char)s[at]), k = 1;
+		else if (k == 3 && cp == 0xfffd)
+			buf_adds(&b, "\xef\xbf\xbd+");
+		else
+			buf_add(&b, s + at, k);
+		at += k;
+	}
 	return buf_detach(&b, NULL);
 }
 
@@ -818,6 +824,27 @@ long text_control_at(const char *s, size_t len, uint32_t *cp)
 		}
 	}
 	return -1;
+}
+
+bool unicode_noncharacter(uint32_t c)
+{
+	return (c >= 0xfdd0 && c <= 0xfdef) || ((c & 0xfffe) == 0xfffe && c <= 0x10ffff);
+}
+
+long text_unallowed_at(const char *s, size_t len, uint32_t *cp)
+{
+	long ctl = text_control_at(s, len, cp);
+	size_t end = ctl >= 0 ? (size_t)ctl : len; /* a noncharacter before it comes first */
+	for (size_t i = 0; i < end;) {
+		uint32_t c;
+		size_t k = (unsigned char)s[i] < 0x80 ? 1 : utf8_decode(s + i, len - i, &c);
+		if (k >= 3 && unicode_noncharacter(c)) {
+			*cp = c;
+			return (long)i;
+		}
+		i += k ? k : 1;
+	}
+	return ctl;
 }
 
 long utf8_invalid_at(const char *str, size_t len)

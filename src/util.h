@@ -184,14 +184,22 @@ bool path_temp_name(const char *name, const char *prefix);
  * 0 when it is none (RFC 3629, 4: no overlong form, no surrogate, nothing past U+10FFFF). */
 size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
 /* s as UTF-8 text that keeps it apart from every other: each byte that is no UTF-8 as U+FFFD and
- * the byte's two hexadecimal digits ("caf\xe9" is "caf\uFFFDE9", "caf\xff" "caf\uFFFDFF"); NULL
- * when s is valid UTF-8 (nothing to replace). For a name kept in a UTF-8 record (a translation
+ * the byte's two hexadecimal digits ("caf\xe9" is "caf\uFFFDE9", "caf\xff" "caf\uFFFDFF"), and a
+ * U+FFFD of s as U+FFFD and '+' (the name "caf\uFFFDE9" is "caf\uFFFD+E9"); NULL when s is valid
+ * UTF-8 without U+FFFD (nothing to replace). For a name kept in a UTF-8 record (a translation
  * status record keys pages by their names). Caller frees. */
 char *utf8_repaired(const char *s);
 /* The byte offset in UTF-8 text s[0, len) of the first control character HTML does not allow in a
  * page (HTML 13.2.5, control-character-in-input-stream): C0 but tab, line feed and carriage return,
  * DEL, C1 (U+0080-U+009F); its code point in *cp. -1 when there is none. */
 long text_control_at(const char *s, size_t len, uint32_t *cp);
+/* Whether c is a noncharacter (Unicode 15.0, 23.7: U+FDD0-U+FDEF and the last two code points of
+ * each plane, U+FFFE, U+FFFF, U+1FFFE...): HTML does not allow one in a page (HTML 13.2.5,
+ * noncharacter-in-input-stream). */
+bool unicode_noncharacter(uint32_t c);
+/* text_control_at(), noncharacters too: the byte offset of the first character HTML does not allow
+ * in a page, its code point in *cp; -1 when there is none. Bytes that are no UTF-8 are passed over. */
+long text_unallowed_at(const char *s, size_t len, uint32_t *cp);
 /* Returns the byte offset of the first invalid UTF-8 sequence, or -1 when s is valid. */
 long utf8_invalid_at(const char *s, size_t len);
 /* The number of bytes (1 to 3, at most len; len > 0) of the ill-formed sequence at s (where

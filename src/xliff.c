@@ -47,6 +47,9 @@ static void keep_error(void *ctx, xml_error_arg e)
 	size_t n = strlen(x->msg);
 	while (n > 0 && (x->msg[n - 1] == '\n' || x->msg[n - 1] == ' '))
 		x->msg[--n] = '\0';
+	for (char *p = x->msg; *p; p++) /* one message, one line ("encoding !\nBytes: 0xE9") */
+		if (*p == '\n')
+			*p = ' ';
 	x->line = e->line;
 	x->col = e->int2;
 }

@@ -603,6 +603,20 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 				return NULL;
 			}
 		}
+		/* a noncharacter (U+FDD0, an escape such as \uFFFE), in a scalar of any style: the same
+		 * (helper-125: "A\uFDD0B" was published, and its translation refused on import) */
+		for (size_t i = 0; !c->controls_ok && i < n->len;) {
+			uint32_t cp;
+			size_t k = (unsigned char)n->str[i] < 0x80 ? 1 : utf8_decode(n->str + i, n->len - i, &cp);
+			if (k >= 3 && unicode_noncharacter(cp)) {
+				char msg[200];
+				snprintf(msg, sizeof msg, "the noncharacter U+%04X in a scalar: a page cannot show it (HTML "
+				         "refuses it), nor a translation hold it; remove it", (unsigned)cp);
+				fail_at(c, n, msg);
+				return NULL;
+			}
+			i += k ? k : 1;
+		}
 		if (!tagged_scalar(c, n, ev))
 			return NULL;
 		anchor = (char *)ev->data.scalar.anchor;

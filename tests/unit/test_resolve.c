@@ -103,10 +103,11 @@ int main(void)
 	ok(resolve_link(r, "content/a.md", "img/logo%2epng?v=%20", &t, &err) == 0 && t.kind == LINK_RESOURCE &&
 	   !strcmp(t.path, "img/logo.png") && !strcmp(t.rest, "?v=%20"), "a resource: path decoded, query as written");
 	free(t.path);
-	is_str(link_err(r, "content/a.md", "caf%C3.md"), "link 'caf%C3.md' has %-escapes that do not decode to UTF-8 text",
-	       "an escape that makes invalid UTF-8");
-	is_str(link_err(r, "content/a.md", "a%00.md"), "link 'a%00.md' has %-escapes that do not decode to UTF-8 text",
-	       "an escaped NUL");
+	is_str(link_err(r, "content/a.md", "caf%C3.md"), "link to a missing page 'caf%C3.md' (did you mean 'café.md'?)",
+	       "an escape that makes invalid UTF-8 in a path: looked up as bytes (a legacy code page's name)");
+	is_str(link_err(r, "content/a.md", "a.md#caf%C3"), "link 'a.md#caf%C3' has %-escapes that do not decode to UTF-8 text",
+	       "an escape that makes invalid UTF-8 in a fragment");
+	is_str(link_err(r, "content/a.md", "a%00.md"), "link 'a%00.md' has a %-escape of a NUL (%00)", "an escaped NUL");
 	is_str(link_err(r, "content/a.md", "100%.md"), "link to a missing page '100%.md'", "a lone %% is kept as written");
 	/* folders */
 	const struct page *guides = site_find(s, "guides"), *cases = site_find(s, "cases");

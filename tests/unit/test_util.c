@@ -314,6 +314,14 @@ int main(void)
 		ok(right, "utf8_invalid_len: a lead byte with the continuation bytes that could still make a character, "
 		          "else one byte (Unicode 3.9, Table 3-8)");
 
+		/* utf8_repaired: no two names are one (helper-125: "caf\xe9" was the name "caf\uFFFDE9") */
+		char *r1 = utf8_repaired("caf\xe9"), *r2 = utf8_repaired("caf\xef\xbf\xbd" "E9"), *r3 = utf8_repaired("caf\xff"),
+		     *r4 = utf8_repaired("caf\xc3\xa9");
+		ok(r1 && r2 && r3 && !r4 && !strcmp(r1, "caf\xef\xbf\xbd" "E9") && !strcmp(r2, "caf\xef\xbf\xbd+E9") &&
+		       !strcmp(r3, "caf\xef\xbf\xbd" "FF") && utf8_invalid_at(r2, strlen(r2)) < 0,
+		   "utf8_repaired: a byte as U+FFFD and its digits, the name's own U+FFFD as U+FFFD and '+', UTF-8 as it is");
+		free(r1), free(r2), free(r3), free(r4);
+
 		/* buf_add_pct: control bytes and the caller's bytes; past 0x7f as asked */
 		const char *in = "a b%\x01\x7f\u00e9\xe9/?";
 		static const struct {

@@ -2081,18 +2081,16 @@ static const char *unwritable(const char *s, char why[96])
 	 * last two of each plane): HTML refuses them in a page (HTML 13.2.5, "control-character-in-input-
 	 * stream", "noncharacter-in-input-stream"), a YAML file in a value (YAML 1.1, 5.1); a C1 control
 	 * and U+FFFE were written as they were (helper-81) */
+	uint32_t bad;
+	if (text_unallowed_at(s, strlen(s), &bad) >= 0) {
+		snprintf(why, 96, "its translation holds a %s (U+%04X), which no content file can hold",
+		         unicode_noncharacter(bad) ? "noncharacter" : "control character", (unsigned)bad);
+		return why;
+	}
 	bool shown = false;
 	size_t n;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p += n) {
-		unsigned c = code_point(p, &n);
-		bool nonchar = unicode_noncharacter(c);
-		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f) || nonchar) {
-			snprintf(why, 96, "its translation holds a %s (U+%04X), which no content file can hold",
-			         nonchar ? "noncharacter" : "control character", c);
-			return why;
-		}
-		shown = shown || !invisible(c);
-	}
+	for (const unsigned char *p = (const unsigned char *)s; *p && !shown; p += n)
+		shown = !invisible(code_point(p, &n));
 	if (!shown)
 		return "its translation shows nothing (white space or invisible marks alone): leave it empty to keep the "
 		       "text untranslated";

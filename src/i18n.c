@@ -347,10 +347,6 @@ static bool is_xliff(const char *path)
 	return dot && (!strcasecmp(dot, ".xlf") || !strcasecmp(dot, ".xliff"));
 }
 
-/* Whether every text of the units is UTF-8, the only text PO files (as vade writes them: charset
- * UTF-8) and XLIFF files hold: a page whose name is no UTF-8 (a legacy code page) gives such an id
- * and file. Else an error at the page for each such unit (helper-123: libgettextpo dropped the
- * byte, "page:caf\xe9:1" became "page:caf:1", which an import would give another page). */
 /* The offset of the first control character in a file name (line ends and tabs too, which
  * text_control_at allows in a text), its code point in *cp; -1 when there is none. */
 static long name_control_at(const char *name, uint32_t *cp)
@@ -363,9 +359,12 @@ static long name_control_at(const char *name, uint32_t *cp)
 	return text_control_at(name, strlen(name), cp);
 }
 
-/* Whether every unit can be written: its texts and names UTF-8 and, for a PO file (po), its file's
- * name free of control characters. False after reporting each (a name once). */
-static bool units_utf8(const struct unit_list *u, bool po)
+/* Whether every unit can be written: its texts and names UTF-8, the only text PO files (as vade
+ * writes them: charset UTF-8) and XLIFF files hold (helper-123: libgettextpo dropped the byte of a
+ * name in a legacy code page, "page:caf\xe9:1" became "page:caf:1", another page's id), and, for a
+ * PO file (po), its file's name free of control characters. False after an error at the file for
+ * each unit that is not (a name once). */
+static bool units_writable(const struct unit_list *u, bool po)
 {
 	bool ok = true;
 	const char *said = NULL; /* the file whose name was said last */
@@ -433,7 +432,7 @@ int i18n_export(const struct site *s, const char *lang, const char *out)
 	exchange_units(s, (size_t)l, &u);
 	/* A record that could not be read would export every passage as never
 	 * translated, over the translator's file: nothing is written then. */
-	char *target = diag_errors() > errors0 || !units_utf8(&u, !is_xliff(out)) ? NULL : export_target(out);
+	char *target = diag_errors() > errors0 || !units_writable(&u, !is_xliff(out)) ? NULL : export_target(out);
 	int rc = !target ? 1 : is_xliff(out) ? xliff_write(&u, target) : po_write(&u, target);
 	free(target);
 	unit_list_free(&u);

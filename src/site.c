@@ -672,24 +672,12 @@ static void walk(struct site *s, const char *rel, struct vec *chain, struct vec 
 static char *humanize(const char *key, const char *src)
 {
 	const char *b = strrchr(key, '/');
-	struct buf t = BUF_INIT;
 	const char *name = b ? b + 1 : key;
 	size_t n = strlen(name);
-	long bad;
-	bool said = false;
-	while ((bad = utf8_invalid_at(name, n)) >= 0) {
-		buf_add(&t, name, (size_t)bad);
-		buf_adds(&t, "\xef\xbf\xbd");
-		size_t k = (size_t)bad + utf8_invalid_len(name + bad, n - (size_t)bad);
-		name += k;
-		n -= k;
-		if (!said)
-			diag_warn(src, 0, 0, "the name '%s' is not UTF-8 text: its title shows U+FFFD for the bytes that are "
-			          "not; rename it, or give the page a title", b ? b + 1 : key);
-		said = true;
-	}
-	buf_add(&t, name, n);
-	char *title = buf_detach(&t, NULL);
+	if (utf8_invalid_at(name, n) >= 0)
+		diag_warn(src, 0, 0, "the name '%s' is not UTF-8 text: its title shows U+FFFD for the bytes that are "
+		          "not; rename it, or give the page a title", name);
+	char *title = utf8_replaced(name, n, "\xef\xbf\xbd");
 	for (char *p = title; *p; p++)
 		if (*p == '-' || *p == '_')
 			*p = ' ';
@@ -1152,18 +1140,9 @@ static char *lookalike_of(const char *name, size_t n)
 {
 	if (utf8_invalid_at(name, n) < 0)
 		return text_lookalike(name, n);
-	struct buf b = BUF_INIT;
-	for (size_t at = 0; at < n;) {
-		uint32_t cp;
-		size_t k = (unsigned char)name[at] < 0x80 ? 1 : utf8_decode(name + at, n - at, &cp);
-		if (k)
-			buf_add(&b, name + at, k);
-		else
-			buf_addc(&b, '_'), k = utf8_invalid_len(name + at, n - at);
-		at += k;
-	}
-	char *look = text_lookalike(b.p, b.len);
-	buf_free(&b);
+	char *valid = utf8_replaced(name, n, "_");
+	char *look = text_lookalike(valid, strlen(valid));
+	free(valid);
 	return look;
 }
 

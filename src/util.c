@@ -810,20 +810,31 @@ char *utf8_repaired(const char *s)
 	return buf_detach(&b, NULL);
 }
 
-long text_control_at(const char *s, size_t len, uint32_t *cp)
+/* Whether code point c is a control character HTML does not allow in a page: C0 but tab and line
+ * ends, DEL, C1. */
+static bool unallowed_control(uint32_t c)
 {
-	for (size_t i = 0; i < len; i++) {
-		unsigned char b = (unsigned char)s[i];
-		if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7f) {
-			*cp = b;
-			return (long)i;
-		}
-		if (b == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] <= 0x9f) { /* C2 80 to C2 9F */
-			*cp = (unsigned char)s[i + 1];
+	return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f);
+}
+
+/* The first character of s[0, len) that is unallowed_control(), or with nonchar a noncharacter too,
+ * in one pass; bytes that are no UTF-8 are passed over. */
+static long unallowed_at(const char *s, size_t len, bool nonchar, uint32_t *cp)
+{
+	for (size_t i = 0, k; i < len; i += k ? k : 1) {
+		uint32_t c;
+		k = (unsigned char)s[i] < 0x80 ? (c = (unsigned char)s[i], 1) : utf8_decode(s + i, len - i, &c);
+		if (k && (unallowed_control(c) || (nonchar && unicode_noncharacter(c)))) {
+			*cp = c;
 			return (long)i;
 		}
 	}
 	return -1;
+}
+
+long text_control_at(const char *s, size_t len, uint32_t *cp)
+{
+	return unallowed_at(s, len, false, cp);
 }
 
 bool unicode_noncharacter(uint32_t c)
@@ -833,18 +844,7 @@ bool unicode_noncharacter(uint32_t c)
 
 long text_unallowed_at(const char *s, size_t len, uint32_t *cp)
 {
-	long ctl = text_control_at(s, len, cp);
-	size_t end = ctl >= 0 ? (size_t)ctl : len; /* a noncharacter before it comes first */
-	for (size_t i = 0; i < end;) {
-		uint32_t c;
-		size_t k = (unsigned char)s[i] < 0x80 ? 1 : utf8_decode(s + i, len - i, &c);
-		if (k >= 3 && unicode_noncharacter(c)) {
-			*cp = c;
-			return (long)i;
-		}
-		i += k ? k : 1;
-	}
-	return ctl;
+	return unallowed_at(s, len, true, cp);
 }
 
 long utf8_invalid_at(const char *str, size_t len)
@@ -881,6 +881,21 @@ size_t utf8_invalid_len(const char *str, size_t len)
 			break;
 	}
 	return k;
+}
+
+char *utf8_replaced(const char *s, size_t n, const char *with)
+{
+	struct buf b = BUF_INIT;
+	for (size_t at = 0; at < n;) {
+		uint32_t cp;
+		size_t k = (unsigned char)s[at] < 0x80 ? 1 : utf8_decode(s + at, n - at, &cp);
+		if (k)
+			buf_add(&b, s + at, k);
+		else
+			buf_adds(&b, with), k = utf8_invalid_len(s + at, n - at);
+		at += k;
+	}
+	return buf_detach(&b, NULL);
 }
 
 void text_pos(const char *s, size_t off, int *line, int *col)

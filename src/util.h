@@ -209,6 +209,9 @@ long utf8_invalid_at(const char *s, size_t len);
  * that follow it as long as they could still make a character ("\xe2\x82" is one, "\xed\xa0\x80" a
  * surrogate three), else the one byte. */
 size_t utf8_invalid_len(const char *s, size_t len);
+/* s[0, n) with each ill-formed sequence (utf8_invalid_len) replaced by with: U+FFFD where it is
+ * shown, as a browser shows it. Caller frees. */
+char *utf8_replaced(const char *s, size_t n, const char *with);
 /* s in Unicode Normalization Form C (UAX #15), malloc'd; NULL when s is NFC already (every ASCII
  * text is), is not valid UTF-8, or ICU fails. Names that are canonically equivalent are one
  * name: macOS and some editors write "café" as "cafe" + U+0301 (NFD), others as U+00E9. */

@@ -585,37 +585,31 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 			        "can hold it (it would cut the text there); remove it");
 			return NULL;
 		}
-		/* C0 controls but tab and line ends, DEL and C1 controls come only from escapes ("\x01", "\e"):
-		 * HTML refuses them in a page (HTML 13.2.5, control-character-in-input-stream) and an import
-		 * in a translation; a title or UI string with one was published, exported, and its
-		 * translation refused back (helper-124) */
-		for (size_t i = 0; n->style == YML_STYLE_DOUBLE && !c->controls_ok && i < n->len; i++) {
-			unsigned char b = (unsigned char)n->str[i];
-			if (b >= 0x80 && (b != 0xc2 || i + 1 >= n->len))
-				continue; /* a byte of another character */
-			uint32_t cp = b == 0xc2 ? (unsigned char)n->str[++i] : b; /* U+0080-U+00BF: C2 80-C2 BF */
-			if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7f && cp <= 0x9f)) {
-				char msg[200];
-				snprintf(msg, sizeof msg, "the control character U+%04X (an escape such as \\x%02X) in a quoted "
-				         "scalar: a page cannot show it (HTML refuses it), nor a translation hold it; remove it",
-				         (unsigned)cp, (unsigned)cp);
-				fail_at(c, n, msg);
-				return NULL;
-			}
-		}
-		/* a noncharacter (U+FDD0, an escape such as \uFFFE), in a scalar of any style: the same
-		 * (helper-125: "A\uFDD0B" was published, and its translation refused on import) */
+		/* C0 controls but tab and line ends, DEL and C1 controls come only from escapes ("\x01", "\e"),
+		 * noncharacters from escapes ("\uFFFE") or as they are (U+FDD0), in a scalar of any style:
+		 * HTML refuses them in a page (HTML 13.2.5, control-character- and noncharacter-in-input-
+		 * stream) and an import in a translation; a title or UI string with one was published,
+		 * exported, and its translation refused back (helper-124, helper-125). A control character
+		 * in another style is libyaml's line break (NEL), not text. */
 		for (size_t i = 0; !c->controls_ok && i < n->len;) {
 			uint32_t cp;
-			size_t k = (unsigned char)n->str[i] < 0x80 ? 1 : utf8_decode(n->str + i, n->len - i, &cp);
-			if (k >= 3 && unicode_noncharacter(cp)) {
+			long at = text_unallowed_at(n->str + i, n->len - i, &cp);
+			if (at < 0)
+				break;
+			bool nonchar = unicode_noncharacter(cp);
+			if (nonchar || n->style == YML_STYLE_DOUBLE) {
 				char msg[200];
-				snprintf(msg, sizeof msg, "the noncharacter U+%04X in a scalar: a page cannot show it (HTML "
-				         "refuses it), nor a translation hold it; remove it", (unsigned)cp);
+				if (nonchar)
+					snprintf(msg, sizeof msg, "the noncharacter U+%04X in a scalar: a page cannot show it (HTML "
+					         "refuses it), nor a translation hold it; remove it", (unsigned)cp);
+				else
+					snprintf(msg, sizeof msg, "the control character U+%04X (an escape such as \\x%02X) in a "
+					         "quoted scalar: a page cannot show it (HTML refuses it), nor a translation hold it; "
+					         "remove it", (unsigned)cp, (unsigned)cp);
 				fail_at(c, n, msg);
 				return NULL;
 			}
-			i += k ? k : 1;
+			i += (size_t)at + (cp < 0x80 ? 1 : 2); /* a control character: one byte, or C2 xx */
 		}
 		if (!tagged_scalar(c, n, ev))
 			return NULL;

@@ -18,10 +18,15 @@ static void escape_with(struct buf *b, const char *s, size_t n, const char *(*re
 		size_t used = 1, k = 1;
 		uint32_t cp;
 		const char *r = "\xef\xbf\xbd";
-		if ((unsigned char)s[i] < 0x80 || (k = utf8_decode(s + i, n - i, &cp)))
+		if ((unsigned char)s[i] < 0x80 || (k = utf8_decode(s + i, n - i, &cp))) {
 			r = rep(s + i, n - i, &used, tmp);
-		else
+			/* a C1 control or a noncharacter the context has no escape for (HTML 13.2.5 refuses both in
+			 * a page: a file's name put them in titles, helper-126) */
+			if (!r && k > 1 && (cp <= 0x9f || unicode_noncharacter(cp)))
+				r = "\xef\xbf\xbd", used = k;
+		} else {
 			used = utf8_invalid_len(s + i, n - i);
+		}
 		if (!r) {
 			i += k;
 			continue;

@@ -511,7 +511,7 @@ static size_t plan_write(const struct site *s, const struct plan *pl)
 		if (tmp[i])
 			unlink(tmp[i]);
 		if (!failed && renamed[i])
-			printf("vade: updated %s\n", (char *)pl->rel.v[i]);
+			say_path("vade: updated %s\n", (char *)pl->rel.v[i]);
 		free(tmp[i]);
 		free(full[i]);
 		free(old[i]);
@@ -2277,7 +2277,7 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 			diag_error(path, 0, 0, "%s", changed ? "imported in part: the files named above keep the imported text"
 			                                      : "nothing imported: fix the errors above and import again");
 		} else if (!changed)
-			printf("vade: %s changed nothing\n", path);
+			say_path("vade: %s changed nothing\n", path);
 	}
 	if (im.fuzzy_left)
 		printf("vade: %zu fuzzy %s left out, as msgfmt does (import with --fuzzy to bring them in, to be "

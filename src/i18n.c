@@ -402,7 +402,8 @@ static bool units_writable(const struct unit_list *u, bool po)
 /* The file an export of out writes (caller frees): the file a link names, so that the link stays
  * one (a translator's file kept elsewhere and linked in; writing out whole replaced the link with a
  * file, helper-124); NULL after an error when out cannot be written: a link to nothing, a file the
- * user may not write (read-only: put in place whole, the write would have replaced it anyway). */
+ * user may not write (read-only: put in place whole, the write would have replaced it anyway), what
+ * is no regular file. */
 static char *export_target(const char *out)
 {
 	struct stat st;
@@ -411,6 +412,12 @@ static char *export_target(const char *out)
 	char *real = S_ISLNK(st.st_mode) ? realpath(out, NULL) : xstrdup(out);
 	if (!real)
 		diag_error(out, 0, 0, "a link to a file that is not there (%s): export to the file itself", strerror(errno));
+	/* a device, a FIFO, a folder: put in place whole, the export replaced /dev/full or a pipe with a
+	 * file (helper-126) */
+	else if (stat(real, &st) == 0 && !S_ISREG(st.st_mode))
+		diag_error(out, 0, 0, "it is not a regular file (%s): export to a file", S_ISDIR(st.st_mode) ? "a folder"
+		           : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" : S_ISFIFO(st.st_mode) ? "a FIFO"
+		           : "a socket");
 	/* read-only to its user, or to everyone: root may write it, but its mode says not to (helper-125) */
 	else if ((access(real, W_OK) != 0 && errno == EACCES) || (stat(real, &st) == 0 && !(st.st_mode & 0222)))
 		diag_error(out, 0, 0, "cannot write it: it is read-only (%s); make it writable, or export to another file",
@@ -438,7 +445,7 @@ int i18n_export(const struct site *s, const char *lang, const char *out)
 	unit_list_free(&u);
 	if (rc || diag_errors())
 		return 1;
-	printf("vade: wrote %s\n", out);
+	say_path("vade: wrote %s\n", out);
 	return 0;
 }
 

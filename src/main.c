@@ -101,8 +101,10 @@ static bool up_to_date(const struct args *a, const char *dir, const struct state
 {
 	if (!state_fresh(dir, rec, inputs))
 		return false;
+	char *shown = text_shown(dir);
 	printf("vade: %zu pages in %zu language%s into %s, up to date: no input changed since the last build (%.2f s)\n",
-	       rec->pages, rec->nlangs, rec->nlangs == 1 ? "" : "s", dir, monotonic_seconds() - t0);
+	       rec->pages, rec->nlangs, rec->nlangs == 1 ? "" : "s", shown, monotonic_seconds() - t0);
+	free(shown);
 	diag_say_again(rec->said, rec->nsaid); /* what the last build said, as it said it */
 	if (a->stats)
 		printf("stage      seconds\n"
@@ -335,8 +337,10 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 			output_abort(out);
 		else if (output_commit(out) == 0) {
 			committed = true;
+			char *shown = text_shown(dir);
 			printf("vade: %zu pages in %zu language%s into %s, %zu file%s written (%.2f s)\n", pages, s->nlangs,
-			       s->nlangs == 1 ? "" : "s", dir, changed, changed == 1 ? "" : "s", monotonic_seconds() - t0);
+			       s->nlangs == 1 ? "" : "s", shown, changed, changed == 1 ? "" : "s", monotonic_seconds() - t0);
+			free(shown);
 			/* Inputs that changed while the build read them: nothing it noted can be vouched for. */
 			struct recording rc = {a,     dir,   s, &rec, walked ? &inputs : NULL, digested && !walked,
 			                       pages, watch, diag_warnings() > 0};

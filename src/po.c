@@ -3,6 +3,7 @@
 #include "diag.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <gettext-po.h>
 #include <iconv.h>
@@ -250,6 +251,43 @@ static const char *misread_byte(const char *text, size_t len, const char **why)
 	return cr;
 }
 
+/* The backslash of the first escape in a quoted string that gives a NUL ("\0", "\000", "\x00"),
+ * outside comments. libgettextpo keeps such a string as C text, cut at the NUL: "Bon\000jour" was
+ * imported as "Bon" (helper-126), and what followed went unchecked. No library reads PO strings but
+ * gettext's, and its API gives them cut: so this scan of the escapes (gettext's po-lex: octal of
+ * one to three digits, hex of any), which decodes nothing else. NULL when there is none. */
+static const char *nul_escape(const char *text, size_t len, const char **why)
+{
+	const char *end = text + len;
+	for (const char *l = text; l < end;) {
+		const char *nl = memchr(l, '\n', (size_t)(end - l)), *e = nl ? nl : end;
+		const char *p = l + strspn(l, " \t");
+		bool in = false;
+		for (; p < e && *p != '#'; p++) {
+			if (*p == '"') {
+				in = !in;
+			} else if (in && *p == '\\' && p + 1 < e) {
+				const char *q = p + 1;
+				unsigned v = 0, digits = 0;
+				if (*q >= '0' && *q <= '7')
+					for (; q < e && digits < 3 && *q >= '0' && *q <= '7'; q++, digits++)
+						v = v * 8 + (unsigned)(*q - '0');
+				else if (*q == 'x')
+					for (q++; q < e && isxdigit((unsigned char)*q); q++, digits++)
+						v = (v << 4 | (unsigned)(isdigit((unsigned char)*q) ? *q - '0' : (*q | 0x20) - 'a' + 10)) & 0xff;
+				if (digits && !v) {
+					*why = "an escape that gives a NUL, which cuts the text there (gettext keeps the text before "
+					       "it alone): remove it";
+					return p;
+				}
+				p++; /* the escaped character: "\\" is one, "\"" no string's end */
+			}
+		}
+		l = nl ? nl + 1 : end;
+	}
+	return NULL;
+}
+
 int po_read(const char *path, struct unit_list *u)
 {
 	memset(u, 0, sizeof *u);
@@ -277,6 +315,8 @@ int po_read(const char *path, struct unit_list *u)
 		return -1;
 	}
 	const char *why, *bad = misread_byte(text, len, &why);
+	if (!bad)
+		bad = nul_escape(text, len, &why);
 	if (bad) {
 		int line, col;
 		text_pos(text, (size_t)(bad - text), &line, &col);

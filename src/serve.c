@@ -550,7 +550,9 @@ int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild
 		watcher_close(&w);
 		return 1;
 	}
-	printf("vade: serving %s on http://127.0.0.1:%d/ (Ctrl-C stops)\n", out_dir, port);
+	char *shown = text_shown(out_dir);
+	printf("vade: serving %s on http://127.0.0.1:%d/ (Ctrl-C stops)\n", shown, port);
+	free(shown);
 	fflush(stdout);
 	/* Until Ctrl-C or SIGTERM, which main takes: it removes the staging folder of a rebuild
 	 * under way and ends the process. */

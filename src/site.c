@@ -1084,7 +1084,7 @@ static char *unportable_name(const char *name, size_t n)
 		buf_addf(&b, "is not UTF-8 text (byte 0x%02X): Windows and the file shares it serves cannot hold it, and "
 		         "its address writes the byte as %%%02X", (unsigned char)name[bad], (unsigned char)name[bad]);
 	char reserved[10] = "";
-	uint32_t control = UINT32_MAX;
+	uint32_t control = UINT32_MAX, nonchar = UINT32_MAX;
 	for (size_t i = 0, k; i < n; i += k) {
 		unsigned char c = (unsigned char)name[i];
 		uint32_t cp = 0xfffd;
@@ -1092,12 +1092,17 @@ static char *unportable_name(const char *name, size_t n)
 		k = k ? k : 1; /* a byte that is no UTF-8: said above */
 		if (control == UINT32_MAX && (c < 0x20 || c == 0x7f || (cp >= 0x80 && cp < 0xa0)))
 			control = cp;
+		if (nonchar == UINT32_MAX && k > 1 && unicode_noncharacter(cp))
+			nonchar = cp;
 		if (c && strchr("<>:\"\\|?*", c) && !strchr(reserved, c))
 			reserved[strlen(reserved)] = (char)c;
 	}
 	if (control != UINT32_MAX)
 		buf_addf(&b, "%sholds the control character U+%04X, which shows as nothing and Windows and the file shares it "
 		         "serves do not allow", b.len ? "; and " : "", (unsigned)control);
+	if (nonchar != UINT32_MAX) /* (helper-126: published raw in titles and links, which HTML refuses) */
+		buf_addf(&b, "%sholds the noncharacter U+%04X, which HTML does not allow in a page (its address writes it "
+		         "percent-encoded)", b.len ? "; and " : "", (unsigned)nonchar);
 	for (size_t r = 0; reserved[r]; r++)
 		buf_addf(&b, "%s'%c'", r ? (reserved[r + 1] ? ", " : " and ") : b.len ? "; and holds " : "holds ",
 		         reserved[r]);

@@ -294,7 +294,7 @@ int status_store_save(const struct site *s, size_t lang, struct status_store *st
 	if (rc < 0)
 		diag_error(rel, 0, 0, "cannot write: %s", strerror(errno));
 	else if (rc > 0)
-		printf("vade: updated %s\n", rel);
+		say_path("vade: updated %s\n", rel);
 	if (rc > 0 && changed)
 		(*changed)++;
 	free(full);

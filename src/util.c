@@ -154,8 +154,11 @@ void buf_add_pct(struct buf *b, const char *s, size_t n, const char *also, enum 
 		unsigned char c = (unsigned char)s[i];
 		size_t k = 1;
 		uint32_t cp;
+		/* with PCT_HIGH_UTF8, a C1 control or a noncharacter is encoded, as a control byte is: HTML
+		 * refuses it raw in a page (helper-126: "c1\u0085x/" went raw into links) */
 		bool keep = c < 0x80 ? c >= 0x20 && c != 0x7f && !strchr(also, c)
-		            : high == PCT_HIGH_RAW || (high == PCT_HIGH_UTF8 && (k = utf8_decode(s + i, n - i, &cp)));
+		            : high == PCT_HIGH_RAW || (high == PCT_HIGH_UTF8 && (k = utf8_decode(s + i, n - i, &cp)) &&
+		                                       cp > 0x9f && !unicode_noncharacter(cp));
 		if (keep) {
 			i += k;
 			continue;
@@ -1524,7 +1527,7 @@ void buf_add_shown(struct buf *b, const char *s, size_t n)
 	for (size_t i = 0, k; i < n; i += k) {
 		uint32_t cp = 0;
 		k = utf8_decode(s + i, n - i, &cp);
-		if (k && cp >= 0x20 && cp != 0x7f &&
+		if (k && cp >= 0x20 && cp != 0x7f && !unicode_noncharacter(cp) &&
 		    (cp < 0x80 || (u_charType((UChar32)cp) != U_CONTROL_CHAR && u_charType((UChar32)cp) != U_LINE_SEPARATOR &&
 		                   u_charType((UChar32)cp) != U_PARAGRAPH_SEPARATOR &&
 		                   !u_hasBinaryProperty((UChar32)cp, UCHAR_BIDI_CONTROL))))
@@ -1538,6 +1541,13 @@ void buf_add_shown(struct buf *b, const char *s, size_t n)
 		start = i + k;
 	}
 	buf_add(b, s + start, n - start);
+}
+
+void say_path(const char *fmt, const char *path)
+{
+	char *shown = text_shown(path);
+	printf(fmt, shown);
+	free(shown);
 }
 
 char *text_shown(const char *s)

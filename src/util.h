@@ -53,8 +53,8 @@ static inline void buf_addc(struct buf *b, char c)
 void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s[0, n) percent-encoded (RFC 3986, 2.1: "%" and two upper-case hex digits) where a byte
  * is a control byte (below 0x20, and 0x7f), one of also's ASCII bytes, or, past 0x7f, as high says:
- * PCT_HIGH_RAW keeps every such byte, PCT_HIGH_UTF8 keeps those of valid UTF-8 sequences and encodes
- * the others (a name in a legacy code page: a page's address must stay UTF-8 text in HTML and JSON),
+ * PCT_HIGH_RAW keeps every such byte, PCT_HIGH_UTF8 keeps those of valid UTF-8 sequences but C1
+ * controls and noncharacters (HTML 13.2.5 refuses them in a page) and encodes the others (a name in a legacy code page: a page's address must stay UTF-8 text in HTML and JSON),
  * PCT_HIGH_ALL encodes them all (an ASCII-only address, a header value). One encoder for every
  * address, record line and header vade writes, each with the bytes its reader takes otherwise. */
 enum pct_high { PCT_HIGH_RAW, PCT_HIGH_UTF8, PCT_HIGH_ALL };
@@ -237,6 +237,9 @@ char *text_lookalike(const char *s, size_t n);
 void buf_add_shown(struct buf *b, const char *s, size_t n);
 /* s as buf_add_shown() writes it; caller frees. */
 char *text_shown(const char *s);
+/* printf(fmt, path) with path text_shown(): a line that names a file the user named or made (a
+ * bidi control or a line end in a name reversed or split the line: helper-126). */
+void say_path(const char *fmt, const char *path);
 /* Replaces *s (malloc'd) with its NFC form when that differs, freeing the old text. */
 void text_to_nfc(char **s);
 /* Whether s shows nothing: only white space, ASCII or Unicode's (Zs: the no-break space U+00A0,

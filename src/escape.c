@@ -164,9 +164,14 @@ static const char *yaml_rep(const char *s, size_t n, size_t *used, char tmp[16])
 		*used = 3;
 		return u[2] == 0xa8 ? "\\u2028" : "\\u2029";
 	}
-	if (n >= 3 && u[0] == 0xef && u[1] == 0xbf && (u[2] == 0xbe || u[2] == 0xbf)) {
-		*used = 3;
-		return u[2] == 0xbe ? "\\ufffe" : "\\uffff";
+	/* every noncharacter, not only U+FFFE and U+FFFF (which YAML 1.1 does not allow raw): a name
+	 * with U+FDD0 keys a status record, and escape_with() would write it U+FFFD, a key no name has */
+	uint32_t cp;
+	size_t k = u[0] >= 0xef ? utf8_decode(s, n, &cp) : 0;
+	if (k && unicode_noncharacter(cp)) {
+		*used = k;
+		snprintf(tmp, 16, cp > 0xffff ? "\\U%08x" : "\\u%04x", (unsigned)cp);
+		return tmp;
 	}
 	return backslash_rep(u[0], tmp, "\\x%02x");
 }

@@ -62,8 +62,9 @@ void esc_js_string(struct buf *b, const char *s, size_t n);
 void esc_css_string(struct buf *b, const char *s, size_t n);
 
 /* A YAML double-quoted scalar, quotes included: " \ and control characters
- * (C0 and C1) escaped (\n, \t, \xNN), and U+2028, U+2029, U+FFFE, U+FFFF as
- * \uNNNN, so any text reads back as itself through libyaml (YAML 1.1). */
+ * (C0 and C1) escaped (\n, \t, \xNN), U+2028 and U+2029 as \uNNNN and every
+ * noncharacter as \uNNNN or \UNNNNNNNN, so any UTF-8 text reads back as itself
+ * through libyaml (YAML 1.1). */
 void esc_yaml_string(struct buf *b, const char *s, size_t n);
 
 /* A JSON string, quotes included: " \ and control characters escaped. */

@@ -63,6 +63,11 @@ int main(void)
 	yaml_reads_back("Accueil\xc2\x85suite", "yaml reads back: U+0085 (NEL) stays");
 	yaml_reads_back("one \xe2\x80\xa8 two \xe2\x80\xa9 three", "yaml reads back: blanks beside U+2028, U+2029 stay");
 	yaml_reads_back("\xc2\x80\xc2\x9f\xef\xbf\xbe\xef\xbf\xbf", "yaml reads back: C1 controls, U+FFFE, U+FFFF");
+	check(esc_yaml_string, "\xef\xb7\x90\xef\xb7\xaf\xf0\x9f\xbf\xbe\xf4\x8f\xbf\xbf",
+	      "\"\\ufdd0\\ufdef\\U0001fffe\\U0010ffff\"", "yaml: every noncharacter by code point (a status key had lost it)");
+	yaml_reads_back("\xef\xb7\x90 \xf0\x9f\xbf\xbf", "yaml reads back: U+FDD0, U+1FFFF");
+	check(esc_html, "a\xc2\x80\xef\xb7\x90", "a\xef\xbf\xbd\xef\xbf\xbd", "html: a C1 control, a noncharacter as U+FFFD");
+	check(esc_json_string, "\xc2\x9f", "\"\xef\xbf\xbd\"", "json: a C1 control as U+FFFD");
 	yaml_reads_back("tab\there \x01 \"q\" \\ caf\xc3\xa9", "yaml reads back: ASCII controls, quotes, UTF-8");
 
 	check(esc_json_string, "a\"b\\c\nd\x1f", "\"a\\\"b\\\\c\\nd\\u001f\"", "json: RFC 8259 escapes");

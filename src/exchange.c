@@ -2236,17 +2236,21 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 			unit_error(&im, &u->v[k], "%s", bad);
 	}
 	size_t *from, *order = units_by_page(s, u, &from);
-	/* Every page's errors, not the first page's alone: a translator fixes them in one pass. The units of
-	 * other kinds are looked at only when the pages had none (one a failed page left unplaced would
-	 * be "no page of this site"). */
+	/* Every page's errors, not the first page's alone: a translator fixes them in one pass. */
 	for (size_t i = 0; i < s->npages; i++)
 		if (from[i + 1] > from[i]) /* pages the file says nothing of are not read */
 			import_page(&im, s->pages[i], u, order + from[i], from[i + 1] - from[i]);
+	/* A unit placed at a page is that page's (a failed page leaves its own unused, and said why). The
+	 * rest are all looked at, errors or not: each entry that names no page is named, not the first
+	 * alone, nor none when a page failed (helper-126). */
+	bool *placed = xcalloc(u->n + 1, sizeof *placed);
+	for (size_t j = 0; j < from[s->npages]; j++)
+		placed[order[j]] = true;
 	free(order);
 	free(from);
-	for (size_t k = 0; diag_errors() == errors0 && k < u->n; k++) {
+	for (size_t k = 0; k < u->n; k++) {
 		const struct unit *x = &u->v[k];
-		if (im.used[k] || x->obsolete)
+		if (im.used[k] || placed[k] || x->obsolete)
 			continue;
 		if (id_of(x) && !strncmp(x->id, "page:", 5)) {
 			if (*x->target)
@@ -2256,6 +2260,7 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 		if (wanted(&im, x))
 			import_string(&im, x);
 	}
+	free(placed);
 	if (diag_errors() == errors0)
 		write_strings(&im);
 	size_t changed = 0;

@@ -113,9 +113,21 @@ static void print_json(struct buf *b, const struct site *s, size_t l, const stru
 	buf_adds(b, "\n  }");
 }
 
+/* A field of the site (a name, a heading, a text) as buf_add_shown() writes it: a line end in a
+ * page's name is <U+000A>, so it cannot start a line of its own (helper-126). */
+static void add_shown(struct buf *b, const char *s)
+{
+	buf_add_shown(b, s, strlen(s));
+}
+
+/* The text report: one line per language, then one per page, data file or UI string behind, and
+ * under it, indented, what changed. vade's own words as they are, the site's through add_shown(). */
 static void print_text(struct buf *b, const struct site *s, size_t l, const struct tr_lang *L)
 {
-	buf_addf(b, "%s (%s):", s->langs[l].code, s->langs[l].name);
+	add_shown(b, s->langs[l].code);
+	buf_adds(b, " (");
+	add_shown(b, s->langs[l].name);
+	buf_adds(b, "):");
 	for (int k = 0; k < TR_KINDS; k++)
 		buf_addf(b, "%s %s %zu current, %zu outdated, %zu missing", k ? ";" : "", kind_names[k],
 		         L->count[k][0], L->count[k][1], L->count[k][2]);
@@ -125,16 +137,29 @@ static void print_text(struct buf *b, const struct site *s, size_t l, const stru
 			const struct tr_entry *e = &L->e[k][i];
 			if (e->state == TR_CURRENT)
 				continue;
-			const char *what = k == TR_PAGES ? (e->id[0] ? e->id : "(home)") : e->id;
-			buf_addf(b, "  %-9s %s%s %s\n", state_names[e->state], k == TR_UI ? "ui:" : "", what,
-			         k == TR_PAGES ? e->src : "");
-			if (e->note)
-				buf_addf(b, "            %s\n", e->note);
-			for (size_t j = 0; k == TR_PAGES && e->tr && j < e->nlisted; j++)
-				buf_addf(b, "            %-12s %s  [%s]\n", tr_change_names[e->items[j].change], e->items[j].label,
-				         e->items[j].id);
-			if (k != TR_PAGES && e->nitems && e->state == TR_OUTDATED && !e->note)
-				buf_addf(b, "            %-12s %s\n", tr_change_names[e->items[0].change], e->items[0].label);
+			buf_addf(b, "  %-9s %s", state_names[e->state], k == TR_UI ? "ui:" : "");
+			add_shown(b, k == TR_PAGES && !e->id[0] ? "(home)" : e->id);
+			buf_addc(b, ' ');
+			if (k == TR_PAGES)
+				add_shown(b, e->src);
+			buf_addc(b, '\n');
+			if (e->note) {
+				buf_adds(b, "            ");
+				add_shown(b, e->note);
+				buf_addc(b, '\n');
+			}
+			for (size_t j = 0; j < e->nlisted && k == TR_PAGES && e->tr; j++) {
+				buf_addf(b, "            %-12s ", tr_change_names[e->items[j].change]);
+				add_shown(b, e->items[j].label);
+				buf_adds(b, "  [");
+				add_shown(b, e->items[j].id);
+				buf_adds(b, "]\n");
+			}
+			if (k != TR_PAGES && e->nitems && e->state == TR_OUTDATED && !e->note) {
+				buf_addf(b, "            %-12s ", tr_change_names[e->items[0].change]);
+				add_shown(b, e->items[0].label);
+				buf_addc(b, '\n');
+			}
 		}
 }
 
@@ -181,16 +206,8 @@ int i18n_status(const struct site *s, char **langs, size_t n, bool json, bool st
 	if (json) {
 		buf_adds(&b, "\n}}\n");
 		fputs(b.p, stdout);
-	} else { /* headings and texts of the site, shown as they are (text_shown), a line each */
-		struct buf shown = BUF_INIT;
-		for (const char *p = b.p; *p;) {
-			size_t len = strcspn(p, "\n");
-			buf_add_shown(&shown, p, len);
-			buf_addc(&shown, '\n');
-			p += len + (p[len] == '\n');
-		}
-		fputs(shown.p, stdout);
-		buf_free(&shown);
+	} else {
+		fputs(b.p, stdout);
 	}
 	buf_free(&b);
 	status_report_free(r);

@@ -1071,7 +1071,7 @@ static void check_case_twins(const struct site *s, const struct own_outputs *own
  * shares it serves, or is passed over by servers and deploy tools; NULL when it can. Windows's rules
  * are Microsoft's "Naming Files, Paths, and Namespaces": no control character (1-31), none of
  * < > : " \ | ? *, no name of a device (CON, PRN, AUX, NUL, COM0-COM9, LPT0-LPT9, and COM or LPT
- * with a superscript 1, 2 or 3), alone or before an extension ("nul.txt" is NUL), no name ending
+ * with a superscript 1, 2 or 3; the console's CONIN$ and CONOUT$), alone or before an extension ("nul.txt" is NUL), no name ending
  * in a space or a '.' (Windows drops them: "search /" is "search/"). A name that is not UTF-8 (one
  * written in a legacy code page) has no name in the UTF-16 of Windows's file systems. A name
  * starting with '.' (a slug ".hidden"; a file's own name never does: such files are not read) is
@@ -1119,6 +1119,7 @@ static char *unportable_name(const char *name, size_t n)
 	                             !strncasecmp(name, "aux", 3) || !strncasecmp(name, "nul", 3))) ||
 	              (stem == 4 && (!strncasecmp(name, "com", 3) || !strncasecmp(name, "lpt", 3)) &&
 	               isdigit((unsigned char)name[3]));
+	device = device || (stem == 6 && !strncasecmp(name, "conin$", 6)) || (stem == 7 && !strncasecmp(name, "conout$", 7));
 	for (size_t k = 0; k < 3 && !device; k++)
 		device = stem == 5 && (!strncasecmp(name, "com", 3) || !strncasecmp(name, "lpt", 3)) &&
 		         !memcmp(name + 3, sup[k], 2);

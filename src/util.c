@@ -1478,47 +1478,92 @@ char *text_lookalike(const char *s, size_t n)
 	UErrorCode e = U_ZERO_ERROR;
 	const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&e);
 	const UNormalizer2 *nfc = U_SUCCESS(e) ? unorm2_getNFCInstance(&e) : NULL;
-	char *why = NULL;
-	for (int32_t k = 0; U_SUCCESS(e) && k < ulen && !why;) {
+	/* every such character, each once (a name with U+202E and U+200B had named the first alone:
+	 * helper-126), up to eight; then the mix of scripts, which reads the whole name */
+	char *why[9]; /* eight characters and the mix of scripts */
+	size_t nwhy = 0, more = 0;
+	UChar32 seen[8], prev = 0;
+	for (int32_t k = 0; U_SUCCESS(e) && k < ulen;) {
 		UChar32 c;
 		U16_NEXT(u, k, ulen, c);
 		UChar one[2], kc[32], cc[32];
 		int32_t len1 = 0;
 		U16_APPEND_UNSAFE(one, len1, c);
-		/* a variation selector or an emoji tag after a character selects how it shows (❤️, a
-		 * flag's tag sequence, an ideographic variant): no character of its own (helper-122) */
-		bool selects = k > len1 && ((c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF) ||
-		                            (c >= 0xE0020 && c <= 0xE007F));
+		char *phrase = NULL;
+		/* a variation selector or an emoji tag selects how the character before it shows: no
+		 * character of its own (helper-122), where it selects something (helper-126: after any
+		 * character it had been let pass). VS15 and VS16 after an emoji (❤️, 1️⃣: UTS #51), VS1-14
+		 * after a character that shows (the standardized variants of math symbols, Mongolian, CJK
+		 * compatibility), an ideographic variation selector after an ideograph (the IVD), a tag
+		 * after U+1F3F4 or a tag and CANCEL TAG after a tag (an emoji tag sequence, UTS #51 1.4.5). */
+		bool selects = false;
+		if (c >= 0xFE0E && c <= 0xFE0F)
+			selects = k > len1 && u_hasBinaryProperty(prev, UCHAR_EMOJI);
+		else if (c >= 0xFE00 && c <= 0xFE0D)
+			selects = k > len1 && u_isgraph(prev) && !u_hasBinaryProperty(prev, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
+		else if (c >= 0xE0100 && c <= 0xE01EF)
+			selects = k > len1 && u_hasBinaryProperty(prev, UCHAR_IDEOGRAPHIC);
+		else if (c >= 0xE0020 && c <= 0xE007E)
+			selects = k > len1 && (prev == 0x1F3F4 || (prev >= 0xE0020 && prev <= 0xE007E));
+		else if (c == 0xE007F)
+			selects = k > len1 && prev >= 0xE0020 && prev <= 0xE007E;
+		prev = c;
 		bool joins = (c == 0x200C || c == 0x200D) && joiner_in_context(u, ulen, k - len1, c);
+		size_t j = 0;
+		while (j < nwhy && seen[j] != c)
+			j++;
+		if (j < nwhy)
+			continue; /* named already */
 		if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) && !joins && !selects) {
 			char *named = char_named(c);
-			why = xasprintf("%s, which shows as nothing", named);
+			phrase = xasprintf("%s, which shows as nothing", named);
 			free(named);
+		} else {
+			/* the code point alone: its compatibility form, where its canonical one is itself */
+			UErrorCode ek = U_ZERO_ERROR;
+			int32_t lk = unorm2_normalize(nfkc, one, len1, kc, 32, &ek), lc = unorm2_normalize(nfc, one, len1, cc, 32, &ek);
+			if (U_SUCCESS(ek) && (lk != lc || u_memcmp(kc, cc, lk)) && !width_form(c, kc, lk)) {
+				char reads[128];
+				int32_t rl = 0;
+				u_strToUTF8(reads, sizeof reads, &rl, kc, lk, &ek);
+				char *named = char_named(c);
+				phrase = U_SUCCESS(ek) && rl < (int32_t)sizeof reads
+				                 ? xasprintf("%s, which reads as '%.*s'", named, (int)rl, reads)
+				                 : xasprintf("%s, which reads as another character", named);
+				free(named);
+			}
+		}
+		if (!phrase)
+			continue;
+		if (nwhy >= 8) {
+			more++;
+			free(phrase);
 			continue;
 		}
-		/* the code point alone: its compatibility form, where its canonical one is itself */
-		UErrorCode ek = U_ZERO_ERROR;
-		int32_t lk = unorm2_normalize(nfkc, one, len1, kc, 32, &ek), lc = unorm2_normalize(nfc, one, len1, cc, 32, &ek);
-		if (U_SUCCESS(ek) && (lk != lc || u_memcmp(kc, cc, lk)) && !width_form(c, kc, lk)) {
-			char reads[128];
-			int32_t rl = 0;
-			u_strToUTF8(reads, sizeof reads, &rl, kc, lk, &ek);
-			char *named = char_named(c);
-			why = U_SUCCESS(ek) && rl < (int32_t)sizeof reads ? xasprintf("%s, which reads as '%.*s'", named, (int)rl, reads)
-			                                                 : xasprintf("%s, which reads as another character", named);
-			free(named);
-		}
+		seen[nwhy] = c;
+		why[nwhy++] = phrase;
 	}
+	size_t nchars = nwhy;
 	pthread_once(&spoof_once, spoof_open);
-	if (!why && U_SUCCESS(e) && spoof) {
+	if (U_SUCCESS(e) && spoof) {
 		int32_t r = uspoof_check2(spoof, u, ulen, NULL, &e);
 		if (U_SUCCESS(e) && (r & USPOOF_RESTRICTION_LEVEL))
-			why = other_script(u, ulen);
+			why[nwhy++] = other_script(u, ulen);
 		else if (U_SUCCESS(e) && (r & USPOOF_MIXED_NUMBERS))
-			why = xstrdup("digits of two number systems");
+			why[nwhy++] = xstrdup("digits of two number systems");
 	}
 	free(u);
-	return why;
+	if (!nwhy)
+		return NULL;
+	struct buf b = BUF_INIT; /* "A", "A; and B", "A; B; and C" */
+	for (size_t i = 0; i < nwhy; i++) {
+		buf_adds(&b, !i ? "" : i + 1 < nwhy ? "; " : "; and ");
+		buf_adds(&b, why[i]);
+		if (i + 1 == nchars && more)
+			buf_addf(&b, " (and %zu more such character%s)", more, more == 1 ? "" : "s");
+		free(why[i]);
+	}
+	return buf_detach(&b, NULL);
 }
 
 void buf_add_shown(struct buf *b, const char *s, size_t n)

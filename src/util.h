@@ -221,9 +221,9 @@ char *text_nfc(const char *s);
  * control: Unicode's Default_Ignorable_Code_Point), one that reads as another (U+FF41 FULLWIDTH
  * LATIN SMALL LETTER A, the ligature U+FB01: its NFKC form differs, UAX #15), or letters of
  * scripts mixed as a look-alike mixes them (a Cyrillic 'а' among Latin letters: UTS #39's
- * "moderately restrictive" level, or digits of two systems, by ICU's spoof checker). A phrase
- * naming the first such character ("U+200B ZERO WIDTH SPACE, which shows as nothing"); caller
- * frees. NULL when there is none, or s is not UTF-8. U+200C and U+200D (ZWNJ, ZWJ) are left
+ * "moderately restrictive" level, or digits of two systems, by ICU's spoof checker). Phrases
+ * naming each such character once, up to eight (then a count of the rest), and the mix of scripts
+ * last ("U+200B ZERO WIDTH SPACE, which shows as nothing; and U+202E ..."); caller frees. NULL when there is none, or s is not UTF-8. U+200C and U+200D (ZWNJ, ZWJ) are left
  * alone where they join (RFC 5892's CONTEXTJ: after a virama, ZWNJ between letters that join; an
  * emoji ZWJ sequence): Persian and Indic words are written with them. A full-width or half-width
  * form that reads as no letter or digit (the parentheses of "資料（2025）") is no look-alike. */

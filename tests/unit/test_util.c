@@ -261,6 +261,18 @@ int main(void)
 			{"\u8cc7\u6599\u3000\u4e00", NULL},
 			{"\uff76\uff80", "reads as"},
 			{"\uff10\uff11", "reads as '0'"},
+			/* a variation selector or a tag where it selects something, and where it does not */
+			{"a\ufe0f", "U+FE0F"},
+			{"x\U000E0067y", "U+E0067"},
+			{"\U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F", NULL},
+			{"\u8fba\U000E0100", NULL},
+			{"a\U000E0100", "U+E0100"},
+			{"\u2229\ufe00", NULL},
+			{" \ufe00", "U+FE00"},
+			/* every problem of a name, each character once (helper-126: the first alone was named) */
+			{"a\u200bb\u202ec\u200bd", "U+200B ZERO WIDTH SPACE, which shows as nothing; and U+202E RIGHT-TO-LEFT OVERRIDE, which shows as nothing"},
+			{"p\u0430ypal\u00ad", "U+00AD SOFT HYPHEN, which shows as nothing; and U+0430 CYRILLIC SMALL LETTER A among letters of Latin"},
+			{"a\u200b\u200c\u2060\u2061\u2062\u2063\u2064\u206a\u206b\u206cz", "U+206A INHIBIT SYMMETRIC SWAPPING, which shows as nothing (and 2 more such characters)"},
 		};
 		bool right = true;
 		for (size_t k = 0; k < sizeof look / sizeof *look; k++) {

@@ -20,9 +20,12 @@ static void escape_with(struct buf *b, const char *s, size_t n, const char *(*re
 		const char *r = "\xef\xbf\xbd";
 		if ((unsigned char)s[i] < 0x80 || (k = utf8_decode(s + i, n - i, &cp))) {
 			r = rep(s + i, n - i, &used, tmp);
-			/* a C1 control or a noncharacter the context has no escape for (HTML 13.2.5 refuses both in
-			 * a page: a file's name put them in titles, helper-126) */
-			if (!r && k > 1 && (cp <= 0x9f || unicode_noncharacter(cp)))
+			/* a control character (but tab and line ends) or a noncharacter the context has no escape
+			 * for (HTML 13.2.5 refuses both in a page: a file's name put them in titles, helper-126; a
+			 * heading's ESC in its title) */
+			unsigned char c = (unsigned char)s[i];
+			if (!r && (k > 1 ? cp <= 0x9f || unicode_noncharacter(cp)
+			                 : (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f))
 				r = "\xef\xbf\xbd", used = k;
 		} else {
 			used = utf8_invalid_len(s + i, n - i);
@@ -100,9 +103,29 @@ static const char *backslash_rep(unsigned char c, char tmp[16], const char *ctl)
 	}
 }
 
+/* A C1 control or a noncharacter at s (its code point in *cp, its length in *used), which a JSON,
+ * JavaScript or CSS string writes as an escape: the text kept, and no raw one in a page (a name
+ * with U+0085 and one with U+FDD0 had both become U+FFFD, one id in i18n status --json: helper-127). */
+static bool c1_or_noncharacter(const char *s, size_t n, size_t *used, uint32_t *cp)
+{
+	size_t k = (unsigned char)*s >= 0xc2 ? utf8_decode(s, n, cp) : 0;
+	if (!k || !((*cp >= 0x80 && *cp <= 0x9f) || unicode_noncharacter(*cp)))
+		return false;
+	*used = k;
+	return true;
+}
+
 static const char *json_rep(const char *s, size_t n, size_t *used, char tmp[16])
 {
-	(void)n, (void)used;
+	uint32_t cp;
+	if (c1_or_noncharacter(s, n, used, &cp)) { /* RFC 8259, 7: beyond the BMP as a UTF-16 surrogate pair */
+		if (cp < 0x10000)
+			snprintf(tmp, 16, "\\u%04x", (unsigned)cp);
+		else
+			snprintf(tmp, 16, "\\u%04x\\u%04x", (unsigned)(0xd800 + ((cp - 0x10000) >> 10)),
+			         (unsigned)(0xdc00 + ((cp - 0x10000) & 0x3ff)));
+		return tmp;
+	}
 	return backslash_rep((unsigned char)*s, tmp, "\\u%04x");
 }
 
@@ -133,7 +156,11 @@ void esc_json_string(struct buf *b, const char *s, size_t n)
 
 static const char *css_rep(const char *s, size_t n, size_t *used, char tmp[16])
 {
-	(void)n, (void)used;
+	uint32_t cp;
+	if (c1_or_noncharacter(s, n, used, &cp)) {
+		snprintf(tmp, 16, "\\%x ", (unsigned)cp);
+		return tmp;
+	}
 	unsigned char c = (unsigned char)*s;
 	if (c >= 0x20 && c != 0x7f && !strchr("\"\\<>&'", c))
 		return NULL;

@@ -5,7 +5,11 @@
  * Each appends to a struct buf (util.h) and takes bytes (s, n), UTF-8 text;
  * but esc_url_attr (which percent-encodes them) writes a byte that is no
  * UTF-8 as U+FFFD (where a browser shows one too), so what it
- * writes stays UTF-8. None allocates beyond growing the buffer; none fails.
+ * writes stays UTF-8. A control character (but tab and line ends) or a
+ * noncharacter, which HTML 13.2.5 refuses in a page (control-character- and
+ * noncharacter-in-input-stream), is written as an escape where the context
+ * has one (JSON, JavaScript, CSS, YAML: the text is kept) and as U+FFFD in
+ * HTML, which has none. None allocates beyond growing the buffer; none fails.
  *
  *   context                               function            source of the rule
  *   HTML text and quoted attribute values esc_html            HTML Living Standard 13.1.2.6, 13.1.3

@@ -1249,6 +1249,37 @@ static bool sentence_of(const char *whole, const char *part)
 	return false;
 }
 
+/* Whether x's original, white space around it dropped, is whole sentences of the original its id
+ * names (posegment cuts a passage, a UI string or a data field into sentences, each an entry with
+ * the id: helper-81); said as an error at x when it is. */
+static bool part_of(struct import *im, const struct unit *x, const char *whole)
+{
+	size_t sl = strlen(x->source);
+	while (sl && isspace((unsigned char)x->source[sl - 1]))
+		sl--;
+	size_t lead = sl ? strspn(x->source, " \t\n") : 0;
+	char *part = xstrndup(x->source + lead, sl - lead);
+	bool is = *part && strlen(part) < strlen(whole) && sentence_of(whole, part);
+	if (is)
+		unit_error(im, x, "%s", "its original is a part of the passage its id names, as a tool that cuts "
+		                        "passages into sentences (posegment) leaves it; not imported: translate whole "
+		                        "passages, or join the parts before the import");
+	free(part);
+	return is;
+}
+
+/* Whether a and b differ in the white space at their ends alone. */
+static bool same_but_ends(const char *a, const char *b)
+{
+	a += strspn(a, " \t\n"), b += strspn(b, " \t\n");
+	size_t na = strlen(a), nb = strlen(b);
+	while (na && isspace((unsigned char)a[na - 1]))
+		na--;
+	while (nb && isspace((unsigned char)b[nb - 1]))
+		nb--;
+	return na == nb && !memcmp(a, b, na);
+}
+
 /* Matches unit x to a passage of the aligned page: by name (names: name ->
  * index in a) with the same source, else by source alone when exactly one
  * passage not yet chosen has it (texts: a's passages sorted by digest, ntexts
@@ -1284,16 +1315,23 @@ static size_t match(struct import *im, const struct unit *x, const struct passag
 				by_text = texts[k].i, same = 1;
 	if (by_name == SIZE_MAX && same == 1)
 		return by_text;
+	if (by_name == SIZE_MAX && !same && lo < end) {
+		/* the text is the page's, each passage with it translated by an entry before: a second
+		 * translation (helper-128: "no passage of the page has this original text") */
+		const struct unit *first = ch[texts[lo].i].unit;
+		for (size_t k = lo; k < end; k++)
+			if (x->line && sg->v[a->v[texts[k].i].orig].line == x->line)
+				first = ch[texts[k].i].unit;
+		char *m = first->at ? xasprintf("a second translation of the same passage (the first at line %d); not "
+		                                "imported", first->at)
+		                    : xstrdup("a second translation of the same passage; not imported");
+		unit_error(im, x, "%s", m);
+		free(m);
+		return SIZE_MAX;
+	}
 	const char *whole = by_name != SIZE_MAX ? sg->v[a->v[by_name].orig].text : NULL;
-	size_t sl = strlen(x->source);
-	while (sl && isspace((unsigned char)x->source[sl - 1]))
-		sl--;
-	char *part = xstrndup(x->source + strspn(x->source, " \t\n"), sl - (sl ? strspn(x->source, " \t\n") : 0));
-	if (whole && *part && strlen(part) < strlen(whole) && sentence_of(whole, part))
-		/* (posegment cuts a passage into sentences, each an entry with the passage's id: helper-81) */
-		unit_error(im, x, "%s", "its original is a part of the passage its id names, as a tool that cuts "
-		                        "passages into sentences (posegment) leaves it; not imported: translate whole "
-		                        "passages, or join the parts before the import");
+	if (whole && part_of(im, x, whole))
+		;
 	else if (by_name != SIZE_MAX && same == 1)
 		/* its text is another passage's: a changed original, or a changed id (helper-85); not put there,
 		 * as the old text of a changed passage may be another's ("Yes.") */
@@ -1307,7 +1345,6 @@ static size_t match(struct import *im, const struct unit *x, const struct passag
 		unit_error(im, x, "%s", "its text is in several places of the page and its id is gone; not imported");
 	else
 		unit_error(im, x, "%s", "no passage of the page has this original text; not imported");
-	free(part);
 	return SIZE_MAX;
 }
 
@@ -1522,7 +1559,11 @@ static void import_page(struct import *im, const struct page *p, const struct un
 			continue;
 		}
 		if (ch[i].unit) {
-			unit_error(im, x, "%s", "a second translation of the same passage; not imported");
+			char *said = ch[i].unit->at ? xasprintf("a second translation of the same passage (the first at line "
+			                                        "%d); not imported", ch[i].unit->at)
+			                            : xstrdup("a second translation of the same passage; not imported");
+			unit_error(im, x, "%s", said);
+			free(said);
 			free(text);
 			continue;
 		}
@@ -1853,18 +1894,31 @@ static size_t data_edits(const char *rel, const char *text, size_t len, const st
 	return ne;
 }
 
-/* Writes the UI strings and data fields gathered, each file read, parsed and checked once. */
-static void write_strings(struct import *im)
+/* Says each UI string or data field the file translates twice (one entry with its id, one without,
+ * say): with the other errors of the file, not only when there are none (helper-127). */
+static void strings_twice(struct import *im)
 {
-	size_t errors0 = diag_errors();
 	struct string_edit **e = (struct string_edit **)im->strings.v;
 	size_t n = im->strings.n;
 	xqsort(e, n, sizeof *e, cmp_edit_place);
-	for (size_t i = 0; i + 1 < n; i++) /* two entries (one with its id, one without, say) for one place */
-		if (cmp_place(e[i], e[i + 1]) == 0)
-			unit_error(im, e[i + 1]->unit, "%s", "a second translation of the same string; not imported");
-	if (diag_errors() > errors0)
-		return;
+	for (size_t i = 0, first = 0; i + 1 < n; i++) {
+		if (cmp_place(e[i], e[i + 1]) != 0) {
+			first = i + 1;
+			continue;
+		}
+		char *m = e[first]->unit->at ? xasprintf("a second translation of the same string (the first at line %d); "
+		                                         "not imported", e[first]->unit->at)
+		                             : xstrdup("a second translation of the same string; not imported");
+		unit_error(im, e[i + 1]->unit, "%s", m);
+		free(m);
+	}
+}
+
+/* Writes the UI strings and data fields gathered, each file read, parsed and checked once. */
+static void write_strings(struct import *im)
+{
+	struct string_edit **e = (struct string_edit **)im->strings.v;
+	size_t n = im->strings.n;
 	xqsort(e, n, sizeof *e, cmp_edit_file);
 	for (size_t i = 0, j; i < n; i = j) {
 		const char *rel = e[i]->rel;
@@ -1914,8 +1968,13 @@ static bool string_unit(struct import *im, const struct unit *x, const char *ori
 		return false;
 	}
 	if (strcmp(orig, x->source)) {
-		unit_error(im, x, "%s", "its original changed since the file was exported; not imported "
-		                        "(merge the file with a new export, e.g. with msgmerge)");
+		if (same_but_ends(orig, x->source)) /* ", " cut to "," by posegment: its translation would be too */
+			unit_error(im, x, "%s", "its original is the site's with the white space at its ends taken away, as "
+			                        "a tool that cuts texts into sentences (posegment) leaves it; not imported: "
+			                        "translate the whole text, white space included");
+		else if (!part_of(im, x, orig))
+			unit_error(im, x, "%s", "its original changed since the file was exported; not imported "
+			                        "(merge the file with a new export, e.g. with msgmerge)");
 		return false;
 	}
 	check_markers(im->s, im->lang, im->path, x, NULL, orig, x->target, kind == TR_UI);
@@ -2008,6 +2067,23 @@ static char *lost_id(struct import *im, const struct unit *x)
 			return xstrdup(hit->id);
 	}
 	return NULL;
+}
+
+/* Whether the id "ui:key" or "data:name/item/field" names a UI string or data field of the site. */
+static bool string_named(const struct import *im, const char *id)
+{
+	if (!strncmp(id, "ui:", 3))
+		return site_ui(im->s, 0, id + 3) != NULL;
+	if (strncmp(id, "data:", 5))
+		return false;
+	char *name = xstrdup(id + 5), *s1 = strchr(name, '/'), *s2 = strrchr(name, '/');
+	bool named = false;
+	if (s1 && s1 != s2) {
+		*s1 = *s2 = '\0';
+		named = passage_field_original(im->s, name, s1 + 1, s2 + 1) != NULL;
+	}
+	free(name);
+	return named;
 }
 
 static void import_string(struct import *im, const struct unit *x)
@@ -2259,16 +2335,21 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 		}
 		if (wanted(&im, x))
 			import_string(&im, x);
+		else if (*x->target && id_of(x) && !string_named(&im, x->id))
+			/* left out (fuzzy), and naming nothing: said as an entry of no page is (helper-127) */
+			unit_error(&im, x, "%s", "names nothing in this site; not imported");
 	}
 	free(placed);
-	if (diag_errors() == errors0)
+	strings_twice(&im);
+	if (diag_errors() == errors0 && !u0->refused)
 		write_strings(&im);
 	size_t changed = 0;
-	bool stop = diag_errors() > errors0 || (opts->strict && diag_warnings() > warnings0);
+	bool stop = u0->refused || diag_errors() > errors0 || (opts->strict && diag_warnings() > warnings0);
 	if (stop) {
 		diag_flush(); /* the errors first, at their lines; then what they came to */
-		diag_error(path, 0, 0, "nothing imported: %s", diag_errors() > errors0 ? "fix the errors above and import again"
-		                                                                       : "warnings and --strict");
+		diag_error(path, 0, 0, "nothing imported: %s", diag_errors() > errors0 || u0->refused
+		                                                   ? "fix the errors above and import again"
+		                                                   : "warnings and --strict");
 	} else {
 		/* The record goes with the files it describes: written all or none with them. */
 		size_t slen;
@@ -2284,7 +2365,7 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 		} else if (!changed)
 			say_path("vade: %s changed nothing\n", path);
 	}
-	if (im.fuzzy_left)
+	if (im.fuzzy_left && !stop)
 		printf("vade: %zu fuzzy %s left out, as msgfmt does (import with --fuzzy to bring them in, to be "
 		       "reviewed)\n", im.fuzzy_left, im.fuzzy_left == 1 ? "entry" : "entries");
 	if (kept && !stop)
@@ -2303,7 +2384,7 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 	free(merged.v);
 	if (im.r)
 		resolve_free(im.r);
-	return diag_errors() > errors0 ? 1 : 0;
+	return diag_errors() > errors0 || u0->refused ? 1 : 0;
 }
 
 /* }======= */

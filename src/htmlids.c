@@ -237,7 +237,7 @@ static void collect(struct parse *p, const xmlChar **atts)
 		if (!xmlStrcasecmp(BAD_CAST name, BAD_CAST "id") && *v)
 			push(&p->ids, xstrdup(v), line);
 		else if (!xmlStrcasecmp(BAD_CAST name, BAD_CAST "href") && v[0] == '#' && v[1] && !state)
-			push(&p->links, fragment_id(v + 1), line);
+			push(&p->links, xstrdup(v + 1), line); /* as written: report() finds it, or its decoded form */
 	}
 }
 
@@ -474,6 +474,20 @@ void htmlids_read(const char *html, size_t len, const char *out_path, const char
 	report(&p, out_path, src, out, ours, ctx, text);
 }
 
+/* Whether the sorted ids[0, n) hold id. */
+static bool has_id(const struct seen *ids, size_t n, const char *id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(ids[mid].value, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && !strcmp(ids[lo].value, id);
+}
+
 /* What a parse found: its messages, and ids and text for the caller. */
 static void report(struct parse *p, const char *out_path, const char *src, struct html_ids *out,
                    htmlids_ours_fn ours, void *ctx, struct html_text *text)
@@ -498,18 +512,15 @@ static void report(struct parse *p, const char *out_path, const char *src, struc
 		}
 		ids[k++] = ids[i];
 	}
+	/* A fragment names the id it is as written, else the id it is percent-decoded (HTML, "find a
+	 * potential indicated element": cmark-gfm writes a footnote's id percent-encoded, id="fn-n%C3%A9",
+	 * and its link so, which named no id once decoded: helper-128). */
 	for (size_t i = 0; i < nlinks; i++) {
-		size_t lo = 0, hi = k;
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
-			if (strcmp(ids[mid].value, links[i].value) < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		if ((lo == k || strcmp(ids[lo].value, links[i].value)) && !(ours && ours(ctx, links[i].value)))
+		char *decoded = fragment_id(links[i].value);
+		if (!has_id(ids, k, links[i].value) && !has_id(ids, k, decoded) && !(ours && ours(ctx, decoded)))
 			diag_error(src, 0, 0, "%s:%ld: link to '#%s', which is no id of that file", out_path, links[i].line,
-			           links[i].value);
+			           decoded);
+		free(decoded);
 		free(links[i].value);
 	}
 	free(links);

@@ -57,6 +57,17 @@ static void json_str(struct buf *b, const char *s)
 	esc_json_string(b, s, strlen(s));
 }
 
+/* A page's or file's name as its translation status record keys it (utf8_repaired: a byte that is
+ * no UTF-8 as U+FFFD and its hex digits, "caf\xe9" as "caf\uFFFDE9"; a U+FFFD of the name as U+FFFD
+ * and '+'), so two names stay two ids (helper-127: each byte had become U+FFFD, and "caf\xe9" and
+ * "caf\xff" were one id; helper-128: "caf\xe9" and a name "caf\uFFFDE9" were). */
+static void json_name(struct buf *b, const char *s)
+{
+	char *r = utf8_repaired(s);
+	json_str(b, r ? r : s);
+	free(r);
+}
+
 /* passages or words by state: {"current": n, "outdated": n, "missing": n} */
 static void json_counts(struct buf *b, const char *name, const size_t c[3])
 {
@@ -66,9 +77,9 @@ static void json_counts(struct buf *b, const char *name, const size_t c[3])
 static void json_entry(struct buf *b, const struct tr_entry *e, int k)
 {
 	buf_adds(b, "{\"id\": ");
-	json_str(b, e->id);
+	json_name(b, e->id);
 	buf_addf(b, ", \"state\": \"%s\", \"source\": ", state_names[e->state]);
-	json_str(b, e->src);
+	json_name(b, e->src);
 	if (k == TR_PAGES) {
 		buf_adds(b, ", \"translation\": ");
 		if (e->tr)
@@ -919,7 +930,9 @@ int i18n_add(const struct site *s, const char *code, const char *name, const cha
 		diag_error(src, 0, 0, "cannot write: %s", strerror(errno));
 	} else if (text) {
 		if (start_status(s->dir, code)) {
-			printf("vade: added %s (%s, %s) to %s\n", code, l.name, l.dir, src);
+			char *shown = text_shown(l.name); /* as given on the command line: a line end, U+202E */
+			printf("vade: added %s (%s, %s) to %s\n", code, shown, l.dir, src);
+			free(shown);
 			printf("next: translate pages as <name>.%s.md, or in a CAT tool: vade i18n export %s -o %s.po, "
 			       "then vade i18n import %s.po; vade i18n status %s shows what is missing\n", code, code, code,
 			       code, code);

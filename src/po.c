@@ -41,16 +41,31 @@ static void report(int severity, po_message_t m, const char *file, size_t line, 
 	}
 }
 
+/* A message defined twice (msgfmt's "duplicate message definition"): libgettextpo keeps the first
+ * (first) and says the second's msgid line (line), with no name of either nor the first's place
+ * (helper-127: that one line came alone, and hid every other error of the file). po_read() says it
+ * once it knows the entries' lines, and reads the rest of the file for its errors. */
+struct twice {
+	size_t line;
+	po_message_t first;
+};
+static struct twice *twice;
+static size_t ntwice;
+
 static void report2(int severity, po_message_t m1, const char *f1, size_t l1, size_t c1, int mp1, const char *t1,
                     po_message_t m2, const char *f2, size_t l2, size_t c2, int mp2, const char *t2)
 {
-	(void)m2;
-	(void)f2;
-	(void)l2;
 	(void)c2;
 	(void)mp2;
 	(void)t2;
-	report(severity, m1, f1, l1, c1, mp1, t1);
+	if (severity == PO_SEVERITY_ERROR && !m1 && m2 && !f2 && f1 && l1 != (size_t)-1) {
+		twice = xgrow(twice, ntwice, sizeof *twice);
+		twice[ntwice++] = (struct twice){l1, m2};
+		return;
+	}
+	char *text = f2 && l2 != (size_t)-1 ? xasprintf("%s (and %s:%zu)", t1 ? t1 : "", f2, l2) : xstrdup(t1 ? t1 : "");
+	report(severity, m1, f1, l1, c1, mp1, text);
+	free(text);
 }
 
 static const struct po_xerror_handler handler = {report, report2};
@@ -129,20 +144,26 @@ int po_write(const struct unit_list *u, const char *path)
 
 /* The line of each entry of the PO file, in file order: where its msgctxt,
  * or else its msgid, keyword starts a line (obsolete "#~" and previous "#|"
- * entries are comments). libgettextpo gives a message's "#:" references but
+ * entries are comments); with obsolete, of each obsolete entry ("#~ msgctxt"). libgettextpo gives a message's "#:" references but
  * not its own place in the file, which messages must name; this scan finds
  * only that, the library reads everything else. *n lines. Caller frees. */
-static int *entry_lines(const char *text, size_t len, size_t *n)
+static int *entry_lines(const char *text, size_t len, size_t *n, bool obsolete)
 {
 	int *v = NULL, line = 1;
 	bool after_ctx = false;
+	size_t skip = obsolete ? 3 : 0; /* "#~ " */
 	*n = 0;
 	for (size_t i = 0; i < len; line++) {
 		const char *l = text + i;
 		size_t ll = 0;
 		while (i + ll < len && text[i + ll] != '\n')
 			ll++;
-		bool ctx = ll >= 8 && !strncmp(l, "msgctxt ", 8), id = ll >= 6 && !strncmp(l, "msgid ", 6);
+		if (obsolete && (ll < 3 || strncmp(l, "#~ ", 3))) {
+			i += ll + 1;
+			continue;
+		}
+		bool ctx = ll >= 8 + skip && !strncmp(l + skip, "msgctxt ", 8),
+		     id = ll >= 6 + skip && !strncmp(l + skip, "msgid ", 6);
 		if (ctx || (id && !after_ctx)) {
 			v = xgrow(v, *n, sizeof *v);
 			v[(*n)++] = line;
@@ -325,23 +346,55 @@ int po_read(const char *path, struct unit_list *u)
 		return -1;
 	}
 	size_t nlines;
-	int *lines = entry_lines(text, len, &nlines);
-	free(text);
+	int *lines = entry_lines(text, len, &nlines, false);
+	size_t nold;
+	int *old = entry_lines(text, len, &nold, true);
+	ntwice = 0;
 	po_file_t f = po_file_read(path, &handler);
+	/* Each message defined twice: its entry is none of f's, and its line none of theirs; an obsolete
+	 * one ("#~", which msgfmt counts too) is none of entry_lines()'s either. */
+	size_t *twice_at = xcalloc(ntwice + 1, sizeof *twice_at); /* the second's entry line */
+	int *first_at = xcalloc(ntwice + 1, sizeof *first_at);
+	for (size_t t = 0; t < ntwice; t++) {
+		const char *l = text;
+		for (size_t n = 1; n < twice[t].line && l; n++)
+			l = memchr(l, '\n', len - (size_t)(l - text)), l = l ? l + 1 : NULL;
+		bool obsolete = l && !strncmp(l, "#~", 2);
+		int *v = obsolete ? old : lines;
+		size_t *nv = obsolete ? &nold : &nlines, k = 0;
+		while (k < *nv && (size_t)v[k] <= twice[t].line)
+			k++;
+		twice_at[t] = k ? (size_t)v[k - 1] : twice[t].line;
+		if (k) {
+			memmove(v + k - 1, v + k, (*nv - k) * sizeof *v);
+			--*nv;
+		}
+	}
+	free(text);
 	if (!f || diag_errors() > errors) {
 		/* A file with syntax errors may hold half entries: none is used. */
+		for (size_t t = 0; t < ntwice; t++)
+			diag_error(path, (int)twice_at[t], 1, "%s", "a second definition of a message (msgfmt: duplicate "
+			           "message definition): keep one");
 		if (f)
 			po_file_free(f);
 		free(lines);
+		free(old);
+		free(twice_at);
+		free(first_at);
 		return -1;
 	}
+	/* With a message defined twice, the rest is read for its errors, and nothing is imported. */
+	u->refused = ntwice > 0;
 	/* The header first: the file's language and charset. */
 	const char *hdr = NULL;
 	po_message_iterator_t it = po_message_iterator(f, NULL);
 	po_message_t m;
-	size_t count = 0;
+	size_t count = 0, nobsolete = 0;
 	while ((m = po_next_message(it)))
-		if (!po_message_is_obsolete(m)) {
+		if (po_message_is_obsolete(m)) {
+			nobsolete++;
+		} else {
 			count++;
 			if (!hdr && !po_message_msgctxt(m) && !*po_message_msgid(m))
 				hdr = po_message_msgstr(m); /* borrowed from f */
@@ -357,14 +410,23 @@ int po_read(const char *path, struct unit_list *u)
 	}
 	u->target_lang = lang && *lang ? xstrdup(lang) : NULL;
 	/* Lines go with messages in file order when the scan saw as many entries. */
-	bool lined = count == nlines;
-	size_t utf8_like = 0;
+	bool lined = count == nlines, old_lined = nobsolete == nold;
+	size_t utf8_like = 0, ko = 0;
 	it = po_message_iterator(f, NULL);
 	for (size_t k = 0; diag_errors() == errors && (m = po_next_message(it));) {
-		if (po_message_is_obsolete(m))
+		if (po_message_is_obsolete(m)) { /* read for the line of a message defined twice alone */
+			int at = old_lined ? old[ko] : 0;
+			ko++;
+			for (size_t t = 0; t < ntwice; t++)
+				if (twice[t].first == m)
+					first_at[t] = at;
 			continue;
+		}
 		int at = lined ? lines[k] : 0;
 		k++;
+		for (size_t t = 0; t < ntwice; t++)
+			if (twice[t].first == m)
+				first_at[t] = at;
 		if (!po_message_msgctxt(m) && !*po_message_msgid(m))
 			continue; /* the header */
 		if (po_message_msgid_plural(m)) {
@@ -395,13 +457,27 @@ int po_read(const char *path, struct unit_list *u)
 			           : "bytes that are not ASCII, and the header declares no charset (Content-Type: text/plain; charset=UTF-8)");
 	}
 	po_message_iterator_free(it);
+	for (size_t t = 0; t < ntwice; t++) {
+		const char *ctx = po_message_msgctxt(twice[t].first), *id = po_message_msgid(twice[t].first);
+		char *shown = !ctx && !*id ? xstrdup("the header (msgid \"\")") : xasprintf("'%s'", ctx ? ctx : id);
+		char *esc = text_shown(shown), first[48] = "";
+		if (first_at[t])
+			snprintf(first, sizeof first, ", the first at line %d", first_at[t]);
+		diag_error(path, (int)twice_at[t], 1, "%s: a second definition of this message (msgfmt: duplicate message "
+		           "definition)%s: keep one", esc, first);
+		free(esc);
+		free(shown);
+	}
+	free(twice_at);
+	free(first_at);
 	if (cd && cd != (iconv_t)-1)
 		iconv_close(cd);
 	free(cs);
 	free(lang);
 	free(lines);
+	free(old);
 	po_file_free(f);
-	if (diag_errors() > errors) {
+	if (diag_errors() > errors + ntwice) {
 		unit_list_free(u);
 		return -1;
 	}

@@ -9,6 +9,7 @@
 #include "output.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <unistd.h>
@@ -254,6 +255,63 @@ static char *note_marker(void *ctx, int n)
 	return buf_detach(&b, NULL);
 }
 
+/* The length of the numeric character reference at p ("&#27;", "&#x1B;": CommonMark 6.2, up to 7
+ * decimal or 6 hexadecimal digits), its code point in *cp; 0 when there is none. */
+static size_t char_ref(const char *p, size_t n, uint32_t *cp)
+{
+	if (n < 4 || p[0] != '&' || p[1] != '#')
+		return 0;
+	bool hex = p[2] == 'x' || p[2] == 'X';
+	size_t i = hex ? 3 : 2, max = hex ? 6 : 7, d = 0;
+	uint32_t v = 0;
+	for (; i < n && d < max && (hex ? isxdigit((unsigned char)p[i]) : isdigit((unsigned char)p[i])); i++, d++)
+		v = v * (hex ? 16 : 10) + (uint32_t)(isdigit((unsigned char)p[i]) ? p[i] - '0' : (p[i] | 32) - 'a' + 10);
+	if (!d || i >= n || p[i] != ';')
+		return 0;
+	*cp = v;
+	return i + 1;
+}
+
+/* A numeric character reference gives a character HTML does not allow in a page ("&#x1b;", "&#x85;",
+ * "&#xfdd0;"), which cmark-gfm writes as it is, and U+FFFE and U+FFFF as the lone bytes FE and FF
+ * (its utf8proc's encoder): html from byte html0 on, the text's page, written with U+FFFD for each,
+ * as a page shows such a character written as it is, and each reference that gives one warned at
+ * (helper-128: published raw, with no word). */
+static void unallowed_refs(const struct md_opts *o, const char *text, size_t len, struct buf *html, size_t html0)
+{
+	uint32_t cp;
+	bool bad = utf8_invalid_at(html->p + html0, html->len - html0) >= 0;
+	if (!bad && text_unallowed_at(html->p + html0, html->len - html0, &cp) < 0)
+		return;
+	if (bad) {
+		char *fixed = utf8_replaced(html->p + html0, html->len - html0, "\xef\xbf\xbd");
+		html->len = html0;
+		buf_adds(html, fixed);
+		free(fixed);
+	}
+	text_unallowed_replace(html, html0);
+	size_t said = 0;
+	for (const char *p = memmem(text, len, "&#", 2); p; p = memmem(p + 1, len - (size_t)(p + 1 - text), "&#", 2)) {
+		size_t n = char_ref(p, len - (size_t)(p - text), &cp);
+		uint32_t c = cp;
+		if (!n || !((c < 0x20 && c && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f) ||
+		            unicode_noncharacter(c)))
+			continue;
+		int l = 1, bc = 1, line, col;
+		for (const char *q = text; q < p; q++) {
+			if (*q == '\n')
+				l++, bc = 1;
+			else
+				bc++;
+		}
+		diag_place(&o->at, l, bc, &line, &col);
+		if (said++ < 20)
+			diag_warn(o->src ? o->src : "content", line, col, "the character reference '%.*s' gives the %s U+%04X, "
+			          "which HTML does not allow in a page (a parse error): the page shows U+FFFD; take it out",
+			          (int)n, p, unicode_noncharacter(c) ? "noncharacter" : "control character", (unsigned)c);
+	}
+}
+
 static void md_render(struct worker *w, const struct job *j, struct md_opts *o, const char *text, size_t len,
                       bool body, struct md_result *out)
 {
@@ -266,9 +324,11 @@ static void md_render(struct worker *w, const struct job *j, struct md_opts *o, 
 		j->cite->marker = note_marker;
 		j->cite->marker_ctx = &mc;
 	}
-	markdown_render(o, text, len, out);
+	markdown_render(o, text, len, out); /* which makes out anew */
 	if (j->cite)
 		j->cite->marker = NULL;
+	if (memmem(text, len, "&#", 2))
+		unallowed_refs(o, text, len, &out->html, 0);
 }
 
 void job_markdown(struct worker *w, const struct job *j, const char *text, size_t len, struct md_result *out)
@@ -332,7 +392,7 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 			int line, col;
 			text_pos(w->text, at, &line, &col);
 			diag_warn(d->src, line, col, "the %s U+%04X, which HTML does not allow in a page (a parse error) and an "
-			          "import refuses in a translation: take it out",
+			          "import refuses in a translation (the page shows U+FFFD): take it out",
 			          unicode_noncharacter(cp) ? "noncharacter" : "control character", (unsigned)cp);
 		}
 		at += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
@@ -340,9 +400,21 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 	if (nctl > CONTROLS_SAID)
 		diag_warn(d->src, 0, 0, "%zu more control characters or noncharacters, which HTML does not allow in a page: "
 		          "take them out", nctl - CONTROLS_SAID);
+	/* The page shows each as U+FFFD, as it shows one of a title or name (escape.h): put in the text
+	 * before it is parsed, a character for a character, so columns stay the file's and a heading's
+	 * id and the links to it agree (helper-128: U+FFFD put in the HTML made a footnote's id differ
+	 * from its link's); cmark-gfm writes them as they are. */
+	struct buf clean = BUF_INIT;
+	const char *body = w->text + off;
+	size_t body_len = w->text_len - off;
+	if (nctl) {
+		buf_add(&clean, body, body_len);
+		text_unallowed_replace(&clean, 0);
+		body = clean.p, body_len = clean.len;
+	}
 	size_t tl = resolve_text_lang(w->sh->r, j->page, j->lang); /* the language the text is written in */
 	struct md_opts o = {.unsafe_html = s->unsafe_html, .drop_first_h1 = d->title_from_heading,
-	                    .at = {d->body_line, 1, 0, false, w->text + off, w->text_len - off, NULL}, .lang = s->langs[tl].code,
+	                    .at = {d->body_line, 1, 0, false, body, body_len, NULL}, .lang = s->langs[tl].code,
 	                    .rtl = !strcmp(s->langs[tl].dir, "rtl"), .id_prefix = prefix, .src = d->src,
 	                    .reserved = resolve_reserved_ids(w->sh->r)};
 	/* A translation's passages nobody has translated yet are in the default language. */
@@ -355,8 +427,9 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 	o.at.cursor = &cursor;
 	j->cite->src = d->src;
 	j->cite->at = o.at;
-	md_render(w, j, &o, w->text + off, w->text_len - off, true, md);
+	md_render(w, j, &o, body, body_len, true, md);
 	j->cite->at.text = NULL, j->cite->at.cursor = NULL; /* for this parse alone */
+	buf_free(&clean);
 	return true;
 }
 

@@ -380,8 +380,8 @@ static void add_origins(struct vec *v, const char *src, size_t lang, const struc
 	if (!n)
 		return;
 	if (n->kind == YML_SCALAR) {
-		if (strpbrk(n->str, "@[<|/") || n->str[0] == '.' || esc_url_external(n->str)) { /* ('/', '.': a path
-		                                                                                       * url() may refuse) */
+		/* ('/', '.': a path url() may refuse; '&': a character reference a page cannot show) */
+		if (strpbrk(n->str, "@[<|/&") || n->str[0] == '.' || esc_url_external(n->str)) {
 			struct origin *o = xmalloc(sizeof *o);
 			*o = (struct origin){xstrdup(n->str), src, scalar_place(n), lang};
 			vec_push(v, o);

@@ -140,7 +140,7 @@ size_t resolve_value_lang(const struct resolved *r, const char *text, size_t lan
 
 /* Where a text that may hold a citation, a link or markup with limits, or be
  * a URL or a path (a scalar of a data file, front matter, site.yaml or UI
- * strings holding '@', '[', '<', '|' or '/', or starting with a scheme, found by its
+ * strings holding '@', '[', '<', '|', '/' or '&', or starting with a scheme, found by its
  * text) comes from, so messages
  * about it point at its file, line and column: *src and *at. A text written
  * alike in several places is taken as prefer's (the file of the page being

@@ -382,12 +382,28 @@ static char *call(const char *fn, const char *lang_code, size_t k, bool with_k, 
 	return buf_detach(&b, len);
 }
 
+/* s as a JSON string of a result, as the page shows it: a control character or a noncharacter
+ * as U+FFFD (text_unallowed_replace), which the page's own title and text show (helper-127:
+ * jansson wrote them as they were). */
+static json_t *shown_string(const char *s)
+{
+	uint32_t cp;
+	if (!s || text_unallowed_at(s, strlen(s), &cp) < 0)
+		return json_string(s ? s : "");
+	struct buf b = BUF_INIT;
+	buf_adds(&b, s);
+	text_unallowed_replace(&b, 0);
+	json_t *j = json_stringn(b.p, b.len);
+	buf_free(&b);
+	return j;
+}
+
 json_t *search_fragment(const char *url, const char *title, const char *text, const char *lang, const char *dir)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "url", json_string(url));
-	json_object_set_new(o, "title", json_string(title ? title : ""));
-	json_object_set_new(o, "text", json_string(text ? text : ""));
+	json_object_set_new(o, "title", shown_string(title));
+	json_object_set_new(o, "text", shown_string(text));
 	if (lang)
 		json_object_set_new(o, "lang", json_string(lang));
 	if (dir)

@@ -165,23 +165,20 @@ bool site_lang_code_valid(const char *c)
 
 
 /* site.yaml's key, when given, as a whole number from min to 1000000 (into *out when not NULL);
- * false, with an error at it, when it is anything else. The default theme's limits are checked
- * here too: a limit a theme reads as it likes would fall back to its default without a word. */
-static bool whole_number(const struct yml_node *root, const char *key, long long min, long long *out,
+ * an error at it, *out left as it was, when it is anything else. The default theme's limits are
+ * checked here too: a limit a theme reads as it likes would fall back to its default without a word. */
+static void whole_number(const struct yml_node *root, const char *key, long long min, long long *out,
                          const char *what, const char *src)
 {
 	const struct yml_node *n = yml_get(root, key);
 	long long v = 0;
 	double dv;
 	if (!n)
-		return true;
-	if (yml_resolve(n, &v, &dv) != YML_T_INT || v < min || v > 1000000) {
+		return;
+	if (yml_resolve(n, &v, &dv) != YML_T_INT || v < min || v > 1000000)
 		diag_error(src, n->line, n->col, "'%s' must be a whole number from %lld to 1000000 (%s)", key, min, what);
-		return false;
-	}
-	if (out)
+	else if (out)
 		*out = v;
-	return true;
 }
 
 static bool load_config(struct site *s)
@@ -202,9 +199,10 @@ static bool load_config(struct site *s)
 	struct yml_node *u = yml_get(root, "unsafe_html");
 	long long iv = 0;
 	double dv;
+	/* each bad value said in one run, not the first alone (helper-126): the defaults stand in */
 	if (u && yml_resolve(u, &iv, &dv) != YML_T_BOOL) {
 		diag_error(src, u->line, u->col, "'unsafe_html' must be true or false");
-		return false;
+		iv = 0;
 	}
 	s->unsafe_html = iv != 0;
 	char *fb = site_yaml_text(root, "fallback", NULL, src);
@@ -212,19 +210,16 @@ static bool load_config(struct site *s)
 		struct yml_node *f = yml_get(root, "fallback");
 		diag_error(src, f->line, f->col, "'fallback' must be copy (an untranslated page is written in every "
 		           "language, in its original's words) or link (links lead to the original page)");
-		free(fb);
-		return false;
 	}
 	s->fallback_link = fb && !strcmp(fb, "link");
 	free(fb);
 	/* A listing longer than this is written as several pages (resolve_pager_total). */
 	long long pv = SITE_PAGE_SIZE;
-	if (!whole_number(root, "page_size", 1, &pv, "the most pages a listing shows on one page; default 100", src) ||
-	    !whole_number(root, "nav_limit", 1, NULL, "the most pages the default theme's side navigation lists; "
-	                  "default 40", src) ||
-	    !whole_number(root, "status_limit", 0, NULL, "the pages, strings and fields the translations dashboard "
-	                  "lists per language; default 200", src))
-		return false;
+	whole_number(root, "page_size", 1, &pv, "the most pages a listing shows on one page; default 100", src);
+	whole_number(root, "nav_limit", 1, NULL, "the most pages the default theme's side navigation lists; default 40",
+	             src);
+	whole_number(root, "status_limit", 0, NULL, "the pages, strings and fields the translations dashboard lists per "
+	             "language; default 200", src);
 	s->page_size = (size_t)pv;
 	s->edition = site_yaml_text(root, "edition", NULL, src);
 	if (s->edition && !s->edition[strspn(s->edition, " \t")]) {
@@ -241,9 +236,7 @@ static bool load_config(struct site *s)
 			           "https://intranet.example.org/guide/ (ASCII, %%XX for other characters; a host name, an "
 			           "IP address or [an IPv6 one], a port from 1 to 65535; no spaces, user name, '.' or '..' "
 			           "folder, query or fragment)");
-			return false;
-		}
-		if (s->base_url[strlen(s->base_url) - 1] != '/') {
+		} else if (s->base_url[strlen(s->base_url) - 1] != '/') {
 			char *t = xasprintf("%s/", s->base_url);
 			free(s->base_url);
 			s->base_url = t;
@@ -254,8 +247,7 @@ static bool load_config(struct site *s)
 	char *dflt = site_yaml_text(root, "default_language", NULL, src);
 	if (langs && langs->kind != YML_SEQ) {
 		diag_error(src, langs->line, langs->col, "'languages' must be a list");
-		free(dflt);
-		return false;
+		langs = NULL;
 	}
 	size_t n = langs ? langs->n : 0;
 	s->langs = xcalloc(n ? n : 1, sizeof *s->langs);
@@ -286,8 +278,6 @@ static bool load_config(struct site *s)
 		if (dflt && !site_lang_code_valid(dflt)) {
 			struct yml_node *d = yml_get(root, "default_language");
 			diag_error(src, d->line, d->col, "'%s' is not a language code (like en, fr, pt-BR)", dflt);
-			free(dflt);
-			return false;
 		}
 		s->langs[0] = (struct lang){xstrdup(dflt ? dflt : "en"), xstrdup(dflt ? dflt : "English"), xstrdup("ltr")};
 		s->nlangs = 1;
@@ -1084,25 +1074,38 @@ static char *unportable_name(const char *name, size_t n)
 		buf_addf(&b, "is not UTF-8 text (byte 0x%02X): Windows and the file shares it serves cannot hold it, and "
 		         "its address writes the byte as %%%02X", (unsigned char)name[bad], (unsigned char)name[bad]);
 	char reserved[10] = "";
-	uint32_t control = UINT32_MAX, nonchar = UINT32_MAX;
+	/* each control character and noncharacter once (helper-127: the first alone was named): C0's,
+	 * which Windows refuses (1-31), apart from DEL's and C1's, which it takes and HTML does not */
+	struct buf c0 = BUF_INIT, c1 = BUF_INIT, nc = BUF_INIT;
 	for (size_t i = 0, k; i < n; i += k) {
 		unsigned char c = (unsigned char)name[i];
 		uint32_t cp = 0xfffd;
 		k = utf8_decode(name + i, n - i, &cp);
 		k = k ? k : 1; /* a byte that is no UTF-8: said above */
-		if (control == UINT32_MAX && (c < 0x20 || c == 0x7f || (cp >= 0x80 && cp < 0xa0)))
-			control = cp;
-		if (nonchar == UINT32_MAX && k > 1 && unicode_noncharacter(cp))
-			nonchar = cp;
+		struct buf *to = c < 0x20 ? &c0 : (c == 0x7f || (cp >= 0x80 && cp < 0xa0)) ? &c1
+		                 : k > 1 && unicode_noncharacter(cp)                   ? &nc
+		                                                                       : NULL;
+		char u[16];
+		snprintf(u, sizeof u, "U+%04X", (unsigned)cp);
+		if (to && !strstr(to->p, u))
+			buf_addf(to, "%s%s", to->len ? ", " : "", u);
 		if (c && strchr("<>:\"\\|?*", c) && !strchr(reserved, c))
 			reserved[strlen(reserved)] = (char)c;
 	}
-	if (control != UINT32_MAX)
-		buf_addf(&b, "%sholds the control character U+%04X, which shows as nothing and Windows and the file shares it "
-		         "serves do not allow", b.len ? "; and " : "", (unsigned)control);
-	if (nonchar != UINT32_MAX) /* (helper-126: published raw in titles and links, which HTML refuses) */
-		buf_addf(&b, "%sholds the noncharacter U+%04X, which HTML does not allow in a page (its address writes it "
-		         "percent-encoded)", b.len ? "; and " : "", (unsigned)nonchar);
+	bool m0 = strchr(c0.p, ','), m1 = strchr(c1.p, ','), mn = strchr(nc.p, ',');
+	if (c0.len)
+		buf_addf(&b, "%sholds the control character%s %s, which show%s as nothing and Windows and the file shares it "
+		         "serves do not allow", b.len ? "; and " : "", m0 ? "s" : "", c0.p, m0 ? "" : "s");
+	if (c1.len)
+		buf_addf(&b, "%sholds the control character%s %s, which show%s as nothing and HTML does not allow in a page "
+		         "(its address writes %s percent-encoded)", b.len ? "; and " : "", m1 ? "s" : "", c1.p, m1 ? "" : "s",
+		         m1 ? "them" : "it");
+	if (nc.len) /* (helper-126: published raw in titles and links, which HTML refuses) */
+		buf_addf(&b, "%sholds the noncharacter%s %s, which HTML does not allow in a page (its address writes %s "
+		         "percent-encoded)", b.len ? "; and " : "", mn ? "s" : "", nc.p, mn ? "them" : "it");
+	buf_free(&c0);
+	buf_free(&c1);
+	buf_free(&nc);
 	for (size_t r = 0; reserved[r]; r++)
 		buf_addf(&b, "%s'%c'", r ? (reserved[r + 1] ? ", " : " and ") : b.len ? "; and holds " : "holds ",
 		         reserved[r]);

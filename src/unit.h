@@ -58,6 +58,8 @@ struct unit_list {
 	char *source_lang;      /* BCP 47 tags: the site's default language ... */
 	char *target_lang;      /* ... and the translation's (PO header "Language", XLIFF target-language) */
 	char *title;            /* export: the site's title (PO Project-Id-Version, XLIFF original) */
+	bool refused;           /* read with an error said that leaves the rest readable (a message defined
+	                         * twice): its other errors are looked for, and nothing is imported */
 };
 
 /* Appends a unit with copies of the strings (any may be NULL but source). */

@@ -850,6 +850,26 @@ long text_unallowed_at(const char *s, size_t len, uint32_t *cp)
 	return unallowed_at(s, len, true, cp);
 }
 
+void text_unallowed_replace(struct buf *b, size_t from)
+{
+	uint32_t cp;
+	size_t i = from;
+	long at = i < b->len ? text_unallowed_at(b->p + i, b->len - i, &cp) : -1;
+	if (at < 0)
+		return;
+	struct buf out = BUF_INIT;
+	buf_add(&out, b->p, from);
+	while (at >= 0) {
+		buf_add(&out, b->p + i, (size_t)at);
+		buf_adds(&out, "\xef\xbf\xbd");
+		i += (size_t)at + (cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4);
+		at = i < b->len ? text_unallowed_at(b->p + i, b->len - i, &cp) : -1;
+	}
+	buf_add(&out, b->p + i, b->len - i);
+	buf_free(b);
+	*b = out;
+}
+
 long utf8_invalid_at(const char *str, size_t len)
 {
 	for (size_t i = 0, k; i < len; i += k) {
@@ -1469,6 +1489,67 @@ static bool width_form(UChar32 c, const UChar *kc, int32_t n)
 	return true;
 }
 
+/* Whether the variation selector, tag or Mongolian free variation selector c (at u[k - its length],
+ * after prev) selects how prev shows, so it is no character of its own (helper-122); where it
+ * selects nothing, a name with it reads as one without (helper-126, helper-127: "pay\uFE00pal"). A
+ * rule by properties, as ICU has no variation sequence data:
+ *   VS16 (U+FE0F) after a text-default emoji (Emoji, not Emoji_Presentation: ❤️), a keycap's
+ *     digit, '#' or '*' only before U+20E3 (UTS #51, emoji-variation-sequences.txt);
+ *   VS15 (U+FE0E) after an emoji (⌚︎, ❤︎: each has both sequences);
+ *   VS1-14 after a math symbol but an arrow (Sm: the math variants), an ideograph or CJK
+ *     punctuation (the CJK compatibility variants), or a letter of Myanmar, Phags-pa, Manichaean
+ *     or Egyptian hieroglyphs (StandardizedVariants.txt), not after an emoji or a box drawing;
+ *   an ideographic variation selector (U+E0100-E01EF) after an ideograph (the IVD);
+ *   a tag (U+E0020-E007E) after U+1F3F4 or a tag, its run ended by CANCEL TAG (U+E007F), and that
+ *     after a tag (an emoji tag sequence, UTS #51 1.4.5);
+ *   U+180B-180D, U+180F after a Mongolian letter (not a digit). */
+static bool selector_selects(const UChar *u, int32_t n, int32_t k, UChar32 prev, UChar32 c)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	UScriptCode sc = uscript_getScript(prev, &e);
+	if (c == 0xFE0F) {
+		if (prev < 0x80) { /* 0-9, # and * are Emoji: a keycap alone */
+			UChar32 next = 0;
+			if (k < n)
+				U16_GET(u, 0, k, n, next);
+			return next == 0x20E3;
+		}
+		return u_hasBinaryProperty(prev, UCHAR_EMOJI) && !u_hasBinaryProperty(prev, UCHAR_EMOJI_PRESENTATION) &&
+		       !u_hasBinaryProperty(prev, UCHAR_EMOJI_MODIFIER) && !u_hasBinaryProperty(prev, UCHAR_REGIONAL_INDICATOR);
+	}
+	if (c == 0xFE0E)
+		return u_hasBinaryProperty(prev, UCHAR_EMOJI) && !u_hasBinaryProperty(prev, UCHAR_EMOJI_MODIFIER) &&
+		       !u_hasBinaryProperty(prev, UCHAR_REGIONAL_INDICATOR);
+	if (c >= 0xFE00 && c <= 0xFE0D) {
+		bool arrow = (prev >= 0x2190 && prev <= 0x21FF) || (prev >= 0x27F0 && prev <= 0x27FF) ||
+		             (prev >= 0x2900 && prev <= 0x297F);
+		return (u_charType(prev) == U_MATH_SYMBOL && !arrow) || u_hasBinaryProperty(prev, UCHAR_IDEOGRAPHIC) ||
+		       (prev >= 0x3000 && prev <= 0x303F) || (prev >= 0xFF00 && prev <= 0xFF65) ||
+		       (U_SUCCESS(e) && (sc == USCRIPT_MYANMAR || sc == USCRIPT_PHAGS_PA || sc == USCRIPT_MANICHAEAN ||
+		                         sc == USCRIPT_EGYPTIAN_HIEROGLYPHS));
+	}
+	if (c >= 0xE0100 && c <= 0xE01EF)
+		return u_hasBinaryProperty(prev, UCHAR_IDEOGRAPHIC);
+	if (c >= 0xE0020 && c <= 0xE007E) {
+		if (prev != 0x1F3F4 && !(prev >= 0xE0020 && prev <= 0xE007E))
+			return false;
+		for (int32_t j = k; j < n;) { /* the run goes on to its CANCEL TAG */
+			UChar32 x;
+			U16_NEXT(u, j, n, x);
+			if (x == 0xE007F)
+				return true;
+			if (x < 0xE0020 || x > 0xE007E)
+				return false;
+		}
+		return false;
+	}
+	if (c == 0xE007F)
+		return prev >= 0xE0020 && prev <= 0xE007E;
+	if ((c >= 0x180B && c <= 0x180D) || c == 0x180F)
+		return U_SUCCESS(e) && sc == USCRIPT_MONGOLIAN && u_charType(prev) == U_OTHER_LETTER;
+	return false;
+}
+
 char *text_lookalike(const char *s, size_t n)
 {
 	int32_t ulen;
@@ -1490,23 +1571,7 @@ char *text_lookalike(const char *s, size_t n)
 		int32_t len1 = 0;
 		U16_APPEND_UNSAFE(one, len1, c);
 		char *phrase = NULL;
-		/* a variation selector or an emoji tag selects how the character before it shows: no
-		 * character of its own (helper-122), where it selects something (helper-126: after any
-		 * character it had been let pass). VS15 and VS16 after an emoji (❤️, 1️⃣: UTS #51), VS1-14
-		 * after a character that shows (the standardized variants of math symbols, Mongolian, CJK
-		 * compatibility), an ideographic variation selector after an ideograph (the IVD), a tag
-		 * after U+1F3F4 or a tag and CANCEL TAG after a tag (an emoji tag sequence, UTS #51 1.4.5). */
-		bool selects = false;
-		if (c >= 0xFE0E && c <= 0xFE0F)
-			selects = k > len1 && u_hasBinaryProperty(prev, UCHAR_EMOJI);
-		else if (c >= 0xFE00 && c <= 0xFE0D)
-			selects = k > len1 && u_isgraph(prev) && !u_hasBinaryProperty(prev, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
-		else if (c >= 0xE0100 && c <= 0xE01EF)
-			selects = k > len1 && u_hasBinaryProperty(prev, UCHAR_IDEOGRAPHIC);
-		else if (c >= 0xE0020 && c <= 0xE007E)
-			selects = k > len1 && (prev == 0x1F3F4 || (prev >= 0xE0020 && prev <= 0xE007E));
-		else if (c == 0xE007F)
-			selects = k > len1 && prev >= 0xE0020 && prev <= 0xE007E;
+		bool selects = k > len1 && selector_selects(u, ulen, k, prev, c);
 		prev = c;
 		bool joins = (c == 0x200C || c == 0x200D) && joiner_in_context(u, ulen, k - len1, c);
 		size_t j = 0;

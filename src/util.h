@@ -200,6 +200,10 @@ bool unicode_noncharacter(uint32_t c);
 /* text_control_at(), noncharacters too: the byte offset of the first character HTML does not allow
  * in a page, its code point in *cp; -1 when there is none. Bytes that are no UTF-8 are passed over. */
 long text_unallowed_at(const char *s, size_t len, uint32_t *cp);
+/* Replaces each character of b from byte from on that text_unallowed_at() finds with U+FFFD, as
+ * the escapers write one (escape.h): a page's HTML made from Markdown that holds one (warned at
+ * the source) stays a page HTML allows. */
+void text_unallowed_replace(struct buf *b, size_t from);
 /* Returns the byte offset of the first invalid UTF-8 sequence, or -1 when s is valid. */
 long utf8_invalid_at(const char *s, size_t len);
 /* The number of bytes (1 to 3, at most len; len > 0) of the ill-formed sequence at s (where

@@ -46,6 +46,7 @@ struct ctx {
 	size_t nanchors, capanchors, naliases;
 	size_t written;         /* nodes the text writes (an alias is not one) */
 	bool failed;
+	bool refused;           /* a value vade does not take was said (refuse_at): no document */
 };
 
 /* A chunk of a doc's memory: the newest first, each linking to the one before. */
@@ -182,6 +183,16 @@ static void fail_at(struct ctx *c, const struct yml_node *n, const char *msg)
 	if (!c->failed)
 		diag_error(c->doc->path, n->line, n->col, "%s", msg);
 	c->failed = true;
+}
+
+/* A value the file's syntax allows and vade does not (a NUL, a control character, a noncharacter):
+ * said at it, and the parse goes on, so each such value of the file is said in one run (helper-126:
+ * the first alone was); the document is refused at its end (c->refused). */
+static void refuse_at(struct ctx *c, const struct yml_node *n, const char *msg)
+{
+	if (!c->failed)
+		diag_error(c->doc->path, n->line, n->col, "%s", msg);
+	c->refused = true;
 }
 
 /* {======= tags and the core schema (YAML 1.2, 10.3.2) */
@@ -330,9 +341,11 @@ static bool tag_fits(struct ctx *c, const struct yml_node *n, const yaml_char_t 
 		return true;
 	char *msg = xasprintf("a %s cannot have the tag !!%s",
 	                      n->kind == YML_MAP ? "mapping" : n->kind == YML_SEQ ? "sequence" : "scalar value", name);
-	fail(c, m, msg);
+	int line, col;
+	mark_place(c, m, &line, &col);
+	refuse_at(c, &(struct yml_node){.line = line, .col = col}, msg); /* the rest is read on (helper-128) */
 	free(msg);
-	return false;
+	return true;
 }
 
 /* A scalar with a core tag holds a value of its type: !!int 12, !!float 1.5 (or 1), !!bool true, !!null ~. */
@@ -369,9 +382,11 @@ static bool tagged_scalar(struct ctx *c, struct yml_node *n, const yaml_event_t 
 		return true;
 	char *m = xasprintf("'%.*s' is not %s, as its tag !!%s says", text_head(n->str, 60), n->str, want,
 	                    core_name(ev->data.scalar.tag));
-	fail(c, ev->start_mark, m);
+	int line, col;
+	mark_place(c, ev->start_mark, &line, &col); /* at the tag, which says what the value must be */
+	refuse_at(c, &(struct yml_node){.line = line, .col = col}, m);
 	free(m);
-	return false;
+	return true;
 }
 
 /* }======= */
@@ -581,9 +596,8 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 		if (c->odd_breaks && n->style == YML_STYLE_LITERAL && odd_break_in(c, n))
 			n->style = YML_STYLE_BLOCK_INDENTED; /* libyaml broke a line the file does not: lines differ */
 		if (memchr(n->str, '\0', n->len)) { /* an escape: "\0", "\x00", "\u0000" (raw NUL the reader refuses) */
-			fail_at(c, n, "a NUL character (an escape such as \\0) in a quoted scalar: no text vade writes "
-			        "can hold it (it would cut the text there); remove it");
-			return NULL;
+			refuse_at(c, n, "a NUL character (an escape such as \\0) in a quoted scalar: no text vade writes "
+			          "can hold it (it would cut the text there); remove it");
 		}
 		/* C0 controls but tab and line ends, DEL and C1 controls come only from escapes ("\x01", "\e"),
 		 * noncharacters from escapes ("\uFFFE") or as they are (U+FDD0), in a scalar of any style:
@@ -591,7 +605,7 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 		 * stream) and an import in a translation; a title or UI string with one was published,
 		 * exported, and its translation refused back (helper-124, helper-125). A control character
 		 * in another style is libyaml's line break (NEL), not text. */
-		for (size_t i = 0; !c->controls_ok && i < n->len;) {
+		for (size_t i = 0; !c->controls_ok && !memchr(n->str, '\0', n->len) && i < n->len;) {
 			uint32_t cp;
 			long at = text_unallowed_at(n->str + i, n->len - i, &cp);
 			if (at < 0)
@@ -606,8 +620,8 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 					snprintf(msg, sizeof msg, "the control character U+%04X (an escape such as \\x%02X) in a "
 					         "quoted scalar: a page cannot show it (HTML refuses it), nor a translation hold it; "
 					         "remove it", (unsigned)cp, (unsigned)cp);
-				fail_at(c, n, msg);
-				return NULL;
+				refuse_at(c, n, msg);
+				break;
 			}
 			i += (size_t)at + (cp < 0x80 ? 1 : 2); /* a control character: one byte, or C2 xx */
 		}
@@ -1019,7 +1033,7 @@ static struct yml_doc *parse(const char *path, const char *text, size_t len, int
 	/* An empty or all-null document is an empty map for our purposes. */
 	if (!c.failed && c.doc->root && yml_is_null(c.doc->root))
 		c.doc->root = NULL;
-	if (c.failed) {
+	if (c.failed || c.refused) {
 		yml_free(c.doc);
 		return NULL;
 	}

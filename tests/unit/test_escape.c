@@ -67,7 +67,11 @@ int main(void)
 	      "\"\\ufdd0\\ufdef\\U0001fffe\\U0010ffff\"", "yaml: every noncharacter by code point (a status key had lost it)");
 	yaml_reads_back("\xef\xb7\x90 \xf0\x9f\xbf\xbf", "yaml reads back: U+FDD0, U+1FFFF");
 	check(esc_html, "a\xc2\x80\xef\xb7\x90", "a\xef\xbf\xbd\xef\xbf\xbd", "html: a C1 control, a noncharacter as U+FFFD");
-	check(esc_json_string, "\xc2\x9f", "\"\xef\xbf\xbd\"", "json: a C1 control as U+FFFD");
+	check(esc_json_string, "\xc2\x9f\xef\xb7\x90\xf0\x9f\xbf\xbf", "\"\\u009f\\ufdd0\\ud83f\\udfff\"",
+	      "json: a C1 control, a noncharacter as escapes (beyond the BMP a surrogate pair): the text kept");
+	check(esc_js_string, "\xc2\x85", "\"\\u0085\"", "js: a C1 control as an escape");
+	check(esc_css_string, "\xc2\x85\xef\xbf\xbe", "\"\\85 \\fffe \"", "css: a C1 control, a noncharacter as hex escapes");
+	check(esc_html, "a\x1b[31m\x7f\tb\n", "a\xef\xbf\xbd[31m\xef\xbf\xbd\tb\n", "html: ESC and DEL as U+FFFD, tab and line feed as they are");
 	yaml_reads_back("tab\there \x01 \"q\" \\ caf\xc3\xa9", "yaml reads back: ASCII controls, quotes, UTF-8");
 
 	check(esc_json_string, "a\"b\\c\nd\x1f", "\"a\\\"b\\\\c\\nd\\u001f\"", "json: RFC 8259 escapes");

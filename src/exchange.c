@@ -1280,6 +1280,16 @@ static bool same_but_ends(const char *a, const char *b)
 	return na == nb && !memcmp(a, b, na);
 }
 
+/* Says x is a second translation of a passage first translated. */
+static void second_translation(struct import *im, const struct unit *x, const struct unit *first)
+{
+	char *m = first->at ? xasprintf("a second translation of the same passage (the first at line %d); not imported",
+	                                first->at)
+	                    : xstrdup("a second translation of the same passage; not imported");
+	unit_error(im, x, "%s", m);
+	free(m);
+}
+
 /* Matches unit x to a passage of the aligned page: by name (names: name ->
  * index in a) with the same source, else by source alone when exactly one
  * passage not yet chosen has it (texts: a's passages sorted by digest, ntexts
@@ -1305,28 +1315,26 @@ static size_t match(struct import *im, const struct unit *x, const struct passag
 	size_t end = lo;
 	while (end < ntexts && texts[end].d == d)
 		end++;
+	/* Without a usable id, a place ("#:" reference, XLIFF linenumber) that names a passage with this
+	 * text names that one: a second translation when an entry before took it (helper-129: it went
+	 * to another passage of the same text, in silence). */
+	for (size_t k = lo; by_name == SIZE_MAX && x->line && k < end; k++) {
+		if (sg->v[a->v[texts[k].i].orig].line != x->line)
+			continue;
+		if (!ch[texts[k].i].unit)
+			return texts[k].i;
+		second_translation(im, x, ch[texts[k].i].unit);
+		return SIZE_MAX;
+	}
 	for (size_t k = lo; k < end; k++)
 		if (!ch[texts[k].i].unit)
 			by_text = texts[k].i, same++;
-	/* Without a usable id: by text, the original's line telling repeated texts apart. */
-	if (by_name == SIZE_MAX && same > 1 && x->line)
-		for (size_t k = lo; k < end; k++)
-			if (!ch[texts[k].i].unit && sg->v[a->v[texts[k].i].orig].line == x->line)
-				by_text = texts[k].i, same = 1;
 	if (by_name == SIZE_MAX && same == 1)
 		return by_text;
 	if (by_name == SIZE_MAX && !same && lo < end) {
-		/* the text is the page's, each passage with it translated by an entry before: a second
-		 * translation (helper-128: "no passage of the page has this original text") */
-		const struct unit *first = ch[texts[lo].i].unit;
-		for (size_t k = lo; k < end; k++)
-			if (x->line && sg->v[a->v[texts[k].i].orig].line == x->line)
-				first = ch[texts[k].i].unit;
-		char *m = first->at ? xasprintf("a second translation of the same passage (the first at line %d); not "
-		                                "imported", first->at)
-		                    : xstrdup("a second translation of the same passage; not imported");
-		unit_error(im, x, "%s", m);
-		free(m);
+		/* the text is the page's, each passage with it translated by an entry before (helper-128:
+		 * "no passage of the page has this original text") */
+		second_translation(im, x, ch[texts[lo].i].unit);
 		return SIZE_MAX;
 	}
 	const char *whole = by_name != SIZE_MAX ? sg->v[a->v[by_name].orig].text : NULL;
@@ -1559,11 +1567,7 @@ static void import_page(struct import *im, const struct page *p, const struct un
 			continue;
 		}
 		if (ch[i].unit) {
-			char *said = ch[i].unit->at ? xasprintf("a second translation of the same passage (the first at line "
-			                                        "%d); not imported", ch[i].unit->at)
-			                            : xstrdup("a second translation of the same passage; not imported");
-			unit_error(im, x, "%s", said);
-			free(said);
+			second_translation(im, x, ch[i].unit);
 			free(text);
 			continue;
 		}

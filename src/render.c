@@ -191,6 +191,24 @@ static const char *anchor_hint(const char *frag, char *const *ids, size_t n)
 	return hit ? *hit : text_nearest(frag, (const char *const *)ids, n, len < 6 ? 1 : len < 12 ? 2 : len / 4);
 }
 
+/* Whether one of ids[0, n), percent-decoded, is frag: an id cmark-gfm writes percent-encoded (a
+ * footnote's "fn-n%C3%A9"), which a browser finds by the decoded fragment too (HTML, "find a
+ * potential indicated element"; helper-129: "#fn-n%C3%A9" written by hand was refused). */
+static bool decoded_id(const char *frag, char *const *ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!strchr(ids[i], '%'))
+			continue;
+		size_t len;
+		char *d = percent_decode(ids[i], strlen(ids[i]), &len);
+		bool same = d && len == strlen(frag) && !memcmp(d, frag, len);
+		free(d);
+		if (same)
+			return true;
+	}
+	return false;
+}
+
 /* Checks every link to an anchor against the ids of the rendered target page. */
 static void check_anchors(struct shared *sh, struct worker *ws, int n)
 {
@@ -204,7 +222,8 @@ static void check_anchors(struct shared *sh, struct worker *ws, int n)
 			const struct deps_unit *a = &sh->units[ts];
 			/* the file the target shows in the link's language */
 			const struct doc *td = site_page_doc(s, t, c->target % s->nlangs);
-			if (!xbsearch(&c->frag, a->ids, a->nids, sizeof *a->ids, cmp_cstr) && (a->nids || diag_errors() == 0)) {
+			if (!xbsearch(&c->frag, a->ids, a->nids, sizeof *a->ids, cmp_cstr) && !decoded_id(c->frag, a->ids, a->nids) &&
+			    (a->nids || diag_errors() == 0)) {
 				const char *near = anchor_hint(c->frag, a->ids, a->nids);
 				diag_error(c->src, c->line, c->col, "link to a missing anchor '#%s' in %s%s%s%s", c->frag,
 				           td && td->src ? td->src : t->key, near ? " (did you mean '#" : "", near ? near : "",
@@ -272,44 +291,140 @@ static size_t char_ref(const char *p, size_t n, uint32_t *cp)
 	return i + 1;
 }
 
-/* A numeric character reference gives a character HTML does not allow in a page ("&#x1b;", "&#x85;",
- * "&#xfdd0;"), which cmark-gfm writes as it is, and U+FFFE and U+FFFF as the lone bytes FE and FF
- * (its utf8proc's encoder): html from byte html0 on, the text's page, written with U+FFFD for each,
- * as a page shows such a character written as it is, and each reference that gives one warned at
- * (helper-128: published raw, with no word). */
+/* Whether c, a numeric character reference's number, gives a character a page cannot hold: a control
+ * character (but tab and line ends) or a noncharacter, which HTML refuses (13.2.5), or none at all
+ * (0, a surrogate, past U+10FFFF: CommonMark 6.2 makes it U+FFFD). */
+static bool unallowed_ref(uint32_t c)
+{
+	return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f) || unicode_noncharacter(c) ||
+	       (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff;
+}
+
+/* The references of the text a page shows ("&#x1b;" in a paragraph, a link, a cell), not those of
+ * code: in a fenced code block, a code span (its backticks paired by length) or after a backslash,
+ * a reference is text, and the page shows it as written. Indented code is not told from a list's
+ * paragraph: a reference in it is taken as shown. Calls said() for each, in the text's order. */
+static size_t shown_refs(const char *text, size_t len, void (*said)(void *, const char *, size_t, uint32_t),
+                         void *ctx)
+{
+	size_t found = 0, fence = 0; /* the open fence's length, 0 outside one */
+	char fch = 0;
+	for (size_t i = 0; i < len;) {
+		size_t e = i;
+		while (e < len && text[e] != '\n')
+			e++;
+		size_t ind = i;
+		while (ind < e && ind - i < 4 && text[ind] == ' ')
+			ind++;
+		size_t run = 0;
+		while (ind + run < e && (text[ind + run] == '`' || text[ind + run] == '~') && text[ind + run] == text[ind])
+			run++;
+		if (ind - i < 4 && run >= 3 && (!fence || (text[ind] == fch && run >= fence))) {
+			if (fence)
+				fence = 0;
+			else
+				fence = run, fch = text[ind];
+			i = e + 1;
+			continue;
+		}
+		for (size_t k = i; !fence && k < e; k++) {
+			if (text[k] == '\\') { /* an escaped character is text */
+				k++;
+				continue;
+			}
+			if (text[k] == '`') { /* a code span: to the next run of as many backticks, on this line */
+				size_t n = 0;
+				while (k + n < e && text[k + n] == '`')
+					n++;
+				size_t j = k + n;
+				for (; j < e; j++) {
+					size_t m = 0;
+					while (j + m < e && text[j + m] == '`')
+						m++;
+					if (m == n)
+						break;
+					j += m ? m - 1 : 0;
+				}
+				k = j < e ? j + n - 1 : k + n - 1;
+				continue;
+			}
+			uint32_t cp;
+			size_t n = text[k] == '&' ? char_ref(text + k, e - k, &cp) : 0;
+			if (n && unallowed_ref(cp)) {
+				said(ctx, text + k, n, cp);
+				found++;
+			}
+		}
+		i = e + 1;
+	}
+	return found;
+}
+
+struct ref_said {
+	const struct md_opts *o;
+	const char *text;
+	size_t n;
+};
+
+static void ref_warn(void *ctx, const char *at, size_t n, uint32_t c)
+{
+	struct ref_said *r = ctx;
+	if (r->n++ >= 20)
+		return;
+	int l = 1, bc = 1, line, col;
+	for (const char *q = r->text; q < at; q++) {
+		if (*q == '\n')
+			l++, bc = 1;
+		else
+			bc++;
+	}
+	diag_place(&r->o->at, l, bc, &line, &col);
+	const char *what = c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) || !c ? "no character"
+	                   : unicode_noncharacter(c)                       ? "the noncharacter"
+	                                                                   : "the control character";
+	char cps[16] = "";
+	if (strcmp(what, "no character"))
+		snprintf(cps, sizeof cps, " U+%04X", (unsigned)c);
+	diag_warn(r->o->src ? r->o->src : "content", line, col, "the character reference '%.*s' gives %s%s, which a page "
+	          "cannot hold (HTML refuses it, a parse error): the page shows U+FFFD; take it out", (int)n, at, what, cps);
+}
+
+/* A numeric character reference of the text that gives a character a page cannot hold (unallowed_ref:
+ * "&#x1b;", "&#x85;", "&#xfdd0;", "&#0;") is warned at, and the page shows U+FFFD for it: cmark-gfm
+ * wrote such a character as it is, and U+FFFE and U+FFFF as the lone bytes FE and FF (its
+ * utf8proc's encoder), and raw HTML (unsafe_html) keeps the reference, which a browser reads
+ * (helper-128, helper-129: published raw, with no word). html: the text's page, from byte html0. */
 static void unallowed_refs(const struct md_opts *o, const char *text, size_t len, struct buf *html, size_t html0)
 {
-	uint32_t cp;
-	bool bad = utf8_invalid_at(html->p + html0, html->len - html0) >= 0;
-	if (!bad && text_unallowed_at(html->p + html0, html->len - html0, &cp) < 0)
-		return;
-	if (bad) {
-		char *fixed = utf8_replaced(html->p + html0, html->len - html0, "\xef\xbf\xbd");
-		html->len = html0;
-		buf_adds(html, fixed);
+	struct ref_said r = {o, text, 0};
+	shown_refs(text, len, ref_warn, &r);
+	if (r.n > 20)
+		diag_warn(o->src ? o->src : "content", 0, 0, "%zu more character references that give a character a page "
+		          "cannot hold: take them out", r.n - 20);
+	/* the page: raw HTML's references, then what cmark-gfm wrote */
+	struct buf out = BUF_INIT;
+	size_t from = html0;
+	buf_add(&out, html->p, html0);
+	for (const char *p = memmem(html->p + html0, html->len - html0, "&#", 2); p;
+	     p = memmem(p + 1, html->len - (size_t)(p + 1 - html->p), "&#", 2)) {
+		uint32_t cp;
+		size_t n = char_ref(p, html->len - (size_t)(p - html->p), &cp);
+		if (!n || !unallowed_ref(cp))
+			continue;
+		buf_add(&out, html->p + from, (size_t)(p - html->p) - from);
+		buf_adds(&out, "\xef\xbf\xbd");
+		from = (size_t)(p - html->p) + n;
+	}
+	buf_add(&out, html->p + from, html->len - from);
+	if (utf8_invalid_at(out.p + html0, out.len - html0) >= 0) {
+		char *fixed = utf8_replaced(out.p + html0, out.len - html0, "\xef\xbf\xbd");
+		out.len = html0;
+		buf_adds(&out, fixed);
 		free(fixed);
 	}
-	text_unallowed_replace(html, html0);
-	size_t said = 0;
-	for (const char *p = memmem(text, len, "&#", 2); p; p = memmem(p + 1, len - (size_t)(p + 1 - text), "&#", 2)) {
-		size_t n = char_ref(p, len - (size_t)(p - text), &cp);
-		uint32_t c = cp;
-		if (!n || !((c < 0x20 && c && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f) ||
-		            unicode_noncharacter(c)))
-			continue;
-		int l = 1, bc = 1, line, col;
-		for (const char *q = text; q < p; q++) {
-			if (*q == '\n')
-				l++, bc = 1;
-			else
-				bc++;
-		}
-		diag_place(&o->at, l, bc, &line, &col);
-		if (said++ < 20)
-			diag_warn(o->src ? o->src : "content", line, col, "the character reference '%.*s' gives the %s U+%04X, "
-			          "which HTML does not allow in a page (a parse error): the page shows U+FFFD; take it out",
-			          (int)n, p, unicode_noncharacter(c) ? "noncharacter" : "control character", (unsigned)c);
-	}
+	text_unallowed_replace(&out, html0);
+	buf_free(html);
+	*html = out;
 }
 
 static void md_render(struct worker *w, const struct job *j, struct md_opts *o, const char *text, size_t len,

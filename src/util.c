@@ -825,8 +825,20 @@ static bool unallowed_control(uint32_t c)
 static long unallowed_at(const char *s, size_t len, bool nonchar, uint32_t *cp)
 {
 	for (size_t i = 0, k; i < len; i += k ? k : 1) {
+		unsigned char b = (unsigned char)s[i];
 		uint32_t c;
-		k = (unsigned char)s[i] < 0x80 ? (c = (unsigned char)s[i], 1) : utf8_decode(s + i, len - i, &c);
+		if (b >= 0x20 && b < 0x7f) { /* most of any text: no decoding */
+			k = 1;
+			continue;
+		}
+		/* only C2 (C1 controls), EF (U+FDD0-FDEF, U+FFFE, U+FFFF) and F0-F4 (the ends of the other
+		 * planes) lead what is looked for: another sequence is passed over by its length */
+		if (b >= 0xc3 && b != 0xef && b < 0xf0) {
+			k = utf8_invalid_len(s + i, len - i);
+			k = b < 0xe0 ? (k == 2 ? 2 : 1) : (k == 3 ? 3 : 1);
+			continue;
+		}
+		k = b < 0x80 ? (c = b, 1) : utf8_decode(s + i, len - i, &c);
 		if (k && (unallowed_control(c) || (nonchar && unicode_noncharacter(c)))) {
 			*cp = c;
 			return (long)i;

@@ -23,9 +23,7 @@ static void escape_with(struct buf *b, const char *s, size_t n, const char *(*re
 			/* a control character (but tab and line ends) or a noncharacter the context has no escape
 			 * for (HTML 13.2.5 refuses both in a page: a file's name put them in titles, helper-126; a
 			 * heading's ESC in its title) */
-			unsigned char c = (unsigned char)s[i];
-			if (!r && (k > 1 ? cp <= 0x9f || unicode_noncharacter(cp)
-			                 : (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f))
+			if (!r && unicode_unallowed(k > 1 ? cp : (unsigned char)s[i]))
 				r = "\xef\xbf\xbd", used = k;
 		} else {
 			used = utf8_invalid_len(s + i, n - i);
@@ -109,7 +107,7 @@ static const char *backslash_rep(unsigned char c, char tmp[16], const char *ctl)
 static bool c1_or_noncharacter(const char *s, size_t n, size_t *used, uint32_t *cp)
 {
 	size_t k = (unsigned char)*s >= 0xc2 ? utf8_decode(s, n, cp) : 0;
-	if (!k || !((*cp >= 0x80 && *cp <= 0x9f) || unicode_noncharacter(*cp)))
+	if (!k || !unicode_unallowed(*cp))
 		return false;
 	*used = k;
 	return true;

@@ -1280,12 +1280,12 @@ static bool same_but_ends(const char *a, const char *b)
 	return na == nb && !memcmp(a, b, na);
 }
 
-/* Says x is a second translation of a passage first translated. */
-static void second_translation(struct import *im, const struct unit *x, const struct unit *first)
+/* Says x is a second translation of what (a passage, a string) the unit first translated. */
+static void second_translation(struct import *im, const struct unit *x, const char *what, const struct unit *first)
 {
-	char *m = first->at ? xasprintf("a second translation of the same passage (the first at line %d); not imported",
+	char *m = first->at ? xasprintf("a second translation of the same %s (the first at line %d); not imported", what,
 	                                first->at)
-	                    : xstrdup("a second translation of the same passage; not imported");
+	                    : xasprintf("a second translation of the same %s; not imported", what);
 	unit_error(im, x, "%s", m);
 	free(m);
 }
@@ -1323,7 +1323,7 @@ static size_t match(struct import *im, const struct unit *x, const struct passag
 			continue;
 		if (!ch[texts[k].i].unit)
 			return texts[k].i;
-		second_translation(im, x, ch[texts[k].i].unit);
+		second_translation(im, x, "passage", ch[texts[k].i].unit);
 		return SIZE_MAX;
 	}
 	for (size_t k = lo; k < end; k++)
@@ -1334,7 +1334,7 @@ static size_t match(struct import *im, const struct unit *x, const struct passag
 	if (by_name == SIZE_MAX && !same && lo < end) {
 		/* the text is the page's, each passage with it translated by an entry before (helper-128:
 		 * "no passage of the page has this original text") */
-		second_translation(im, x, ch[texts[lo].i].unit);
+		second_translation(im, x, "passage", ch[texts[lo].i].unit);
 		return SIZE_MAX;
 	}
 	const char *whole = by_name != SIZE_MAX ? sg->v[a->v[by_name].orig].text : NULL;
@@ -1567,7 +1567,7 @@ static void import_page(struct import *im, const struct page *p, const struct un
 			continue;
 		}
 		if (ch[i].unit) {
-			second_translation(im, x, ch[i].unit);
+			second_translation(im, x, "passage", ch[i].unit);
 			free(text);
 			continue;
 		}
@@ -1910,11 +1910,7 @@ static void strings_twice(struct import *im)
 			first = i + 1;
 			continue;
 		}
-		char *m = e[first]->unit->at ? xasprintf("a second translation of the same string (the first at line %d); "
-		                                         "not imported", e[first]->unit->at)
-		                             : xstrdup("a second translation of the same string; not imported");
-		unit_error(im, e[i + 1]->unit, "%s", m);
-		free(m);
+		second_translation(im, e[i + 1]->unit, "string", e[first]->unit);
 	}
 }
 

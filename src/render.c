@@ -296,8 +296,7 @@ static size_t char_ref(const char *p, size_t n, uint32_t *cp)
  * (0, a surrogate, past U+10FFFF: CommonMark 6.2 makes it U+FFFD). */
 static bool unallowed_ref(uint32_t c)
 {
-	return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f) || unicode_noncharacter(c) ||
-	       (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff;
+	return unicode_unallowed(c) || (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff;
 }
 
 /* The references of the text a page shows ("&#x1b;" in a paragraph, a link, a cell), not those of
@@ -401,7 +400,18 @@ static void unallowed_refs(const struct md_opts *o, const char *text, size_t len
 	if (r.n > 20)
 		diag_warn(o->src ? o->src : "content", 0, 0, "%zu more character references that give a character a page "
 		          "cannot hold: take them out", r.n - 20);
-	/* the page: raw HTML's references, then what cmark-gfm wrote */
+	/* the page: raw HTML's references, then what cmark-gfm wrote; as it is when neither holds one
+	 * (most pages with a reference: "&#8212;") */
+	uint32_t c0;
+	bool live = false;
+	for (const char *p = memmem(html->p + html0, html->len - html0, "&#", 2); p && !live;
+	     p = memmem(p + 1, html->len - (size_t)(p + 1 - html->p), "&#", 2)) {
+		uint32_t cp;
+		live = char_ref(p, html->len - (size_t)(p - html->p), &cp) && unallowed_ref(cp);
+	}
+	if (!live && utf8_invalid_at(html->p + html0, html->len - html0) < 0 &&
+	    text_unallowed_at(html->p + html0, html->len - html0, &c0) < 0)
+		return;
 	struct buf out = BUF_INIT;
 	size_t from = html0;
 	buf_add(&out, html->p, html0);

@@ -820,6 +820,11 @@ static bool unallowed_control(uint32_t c)
 	return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f);
 }
 
+bool unicode_unallowed(uint32_t c)
+{
+	return unallowed_control(c) || unicode_noncharacter(c);
+}
+
 /* The first character of s[0, len) that is unallowed_control(), or with nonchar a noncharacter too,
  * in one pass; bytes that are no UTF-8 are passed over. */
 static long unallowed_at(const char *s, size_t len, bool nonchar, uint32_t *cp)

@@ -200,6 +200,9 @@ bool unicode_noncharacter(uint32_t c);
 /* text_control_at(), noncharacters too: the byte offset of the first character HTML does not allow
  * in a page, its code point in *cp; -1 when there is none. Bytes that are no UTF-8 are passed over. */
 long text_unallowed_at(const char *s, size_t len, uint32_t *cp);
+/* Whether code point c is one text_unallowed_at() finds: a control character (but tab and line
+ * ends) or a noncharacter. */
+bool unicode_unallowed(uint32_t c);
 /* Replaces each character of b from byte from on that text_unallowed_at() finds with U+FFFD, as
  * the escapers write one (escape.h): a page's HTML made from Markdown that holds one (warned at
  * the source) stays a page HTML allows. */

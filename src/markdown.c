@@ -3350,13 +3350,29 @@ static void mark_foreign_cells(const struct md_opts *o, cmark_node *n, int optio
 		replace_with_html(n, &out);
 }
 
+/* Whether s starts with a percent-encoded byte ("%" and two hex digits). */
+static bool percent_encoded(const char *s)
+{
+	return s[0] == '%' && isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2]);
+}
+
 /* The footnotes' ids and links in html, as cmark-gfm's renderer writes them
  * (id="fn-x", id="fnref-x", id="fnref-x-2", href="#fn-x", href="#fnref-x"),
- * with prefix before the id, so two chapters of one handbook with a note
- * [^1] each keep theirs apart (c1-fn-1, c2-fn-1). The renderer has no option
- * for it; these attribute openings cannot occur in text, where cmark writes
- * '"' as &quot;. Appended to b. */
-static void prefix_footnotes(struct buf *b, const char *html, const char *prefix)
+ * appended to b, with two changes:
+ * - prefix (may be "") before the id, so two chapters of one handbook with a
+ *   note [^1] each keep theirs apart (c1-fn-1, c2-fn-1). The renderer has no
+ *   option for it.
+ * - In a link, a '%' that starts no percent-encoded byte is written %25, and a
+ *   '#' %23. cmark-gfm writes the label as houdini_escape_href() leaves it, which
+ *   keeps both (they are safe in a whole URL), so [^50%] and [^a#b] gave
+ *   href="#fn-50%" and href="#fn-a#b": no valid URL (URL Standard, fragment
+ *   state: a validation error; vnu refuses the page). A browser finds the id
+ *   by the fragment decoded ("find a potential indicated element", HTML
+ *   7.4.6.3), so the link still leads to id="fn-50%"; so does vade's link check
+ *   (htmlids.h).
+ * These attribute openings cannot occur in text, where cmark writes '"' as
+ * &quot;. */
+static void footnote_attrs(struct buf *b, const char *html, const char *prefix)
 {
 	static const char *const opens[] = {" id=\"fn-", " id=\"fnref-", " href=\"#fn-", " href=\"#fnref-"};
 	const char *p = html;
@@ -3371,10 +3387,16 @@ static void prefix_footnotes(struct buf *b, const char *html, const char *prefix
 			break;
 		/* everything up to the id's first character, '#' included */
 		size_t head = (size_t)(strchr(best, '"') - best) + 1;
-		head += best[head] == '#';
+		bool link = best[head] == '#';
+		head += link;
 		buf_add(b, p, (size_t)(best - p) + head);
 		buf_adds(b, prefix);
 		p = best + head;
+		for (; link && *p && *p != '"'; p++)
+			if (*p == '#' || (*p == '%' && !percent_encoded(p)))
+				buf_addf(b, "%%%02X", (unsigned char)*p);
+			else
+				buf_addc(b, *p);
 	}
 	buf_adds(b, p);
 }
@@ -3583,8 +3605,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	}
 
 	char *html = cmark_render_html(doc, options, exts);
-	if (o->id_prefix && *o->id_prefix)
-		prefix_footnotes(&out->html, html, o->id_prefix);
+	if ((o->id_prefix && *o->id_prefix) || strstr(html, "=\"#fn"))
+		footnote_attrs(&out->html, html, o->id_prefix ? o->id_prefix : "");
 	else
 		buf_adds(&out->html, html);
 	free(html);

@@ -182,15 +182,18 @@ function problem(url) {
   if (rel(target).startsWith('..')) return 'outside the site folder';
   if (!fs.existsSync(target)) return 'no such file';
   if (fs.statSync(target).isDirectory()) return 'a folder (from file:// the reader gets a directory listing)';
+  // The fragment as written (serialized), then percent-decoded: HTML's "find a potential
+  // indicated element" tries both, in that order ([^%41] has id "fn-%41").
+  const raw = u.hash.slice(1);
   let frag;
-  try { frag = decodeURIComponent(u.hash.slice(1)); } catch { return `a malformed fragment ${u.hash}`; }
+  try { frag = decodeURIComponent(raw); } catch { return `a malformed fragment ${u.hash}`; }
   // "#top" is the top of any document (HTML, "scroll to the fragment"); a fragment of
   // a file that is not HTML (a PDF's #page=2) is the viewer's to read.
   if (!frag || frag.toLowerCase() === 'top') return '';
   const t = byFile.get(target);
   if (!t) return '';
   if (t.error) return `#${frag}: the target did not load`;
-  return t.ids.includes(frag) ? '' : `no id "${frag}" in ${rel(target)}`;
+  return t.ids.includes(raw) || t.ids.includes(frag) ? '' : `no id "${frag}" in ${rel(target)}`;
 }
 
 let links = 0, external = 0, broken = 0;

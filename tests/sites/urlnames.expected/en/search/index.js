@@ -1,1 +1,1 @@
-vadeSearch.index("en", {"pages":5,"group":8,"shards":["and"],"sizes":[453]});
+vadeSearch.index("en", {"pages":5,"group":8,"shards":["already"],"sizes":[704]});

@@ -3357,48 +3357,90 @@ static bool percent_encoded(const char *s)
 }
 
 /* The footnotes' ids and links in html, as cmark-gfm's renderer writes them
- * (id="fn-x", id="fnref-x", id="fnref-x-2", href="#fn-x", href="#fnref-x"),
- * appended to b, with two changes:
+ * (id="fn-x", id="fnref-x", id="fnref-x-2", href="#fn-x", href="#fnref-x"):
+ * the next such attribute at or after p, its value's first character at *value
+ * (after the '#' of a link: *link), or NULL. These attribute openings cannot
+ * occur in text, where cmark writes '"' as &quot;. */
+static const char *next_footnote_attr(const char *p, const char **value, bool *link)
+{
+	static const char *const opens[] = {" id=\"fn-", " id=\"fnref-", " href=\"#fn-", " href=\"#fnref-"};
+	const char *best = NULL;
+	for (size_t i = 0; i < sizeof opens / sizeof *opens; i++) {
+		const char *q = strstr(p, opens[i]);
+		if (q && (!best || q < best))
+			best = q;
+	}
+	if (!best)
+		return NULL;
+	*value = strchr(best, '"') + 1;
+	*link = **value == '#';
+	*value += *link;
+	return best;
+}
+
+/* The fragment of a footnote link, value up to its '"', as a valid URL writes it, appended to b:
+ * a '%' that starts no percent-encoded byte as %25, a '#' as %23. A character reference (cmark
+ * writes "'" as &#x27;) is copied as it is: its '#' is none of the URL's. */
+static void fragment_encoded(struct buf *b, const char *value)
+{
+	for (const char *p = value; *p && *p != '"'; p++)
+		if (*p == '&') {
+			size_t n = strcspn(p, ";\"");
+			buf_add(b, p, n + (p[n] == ';'));
+			p += n - (p[n] != ';');
+		} else if (*p == '#' || (*p == '%' && !percent_encoded(p))) {
+			buf_addf(b, "%%%02X", (unsigned char)*p);
+		} else {
+			buf_addc(b, *p);
+		}
+}
+
+/* html with its footnotes' ids and links (next_footnote_attr) changed twice, appended to b:
  * - prefix (may be "") before the id, so two chapters of one handbook with a
  *   note [^1] each keep theirs apart (c1-fn-1, c2-fn-1). The renderer has no
  *   option for it.
- * - In a link, a '%' that starts no percent-encoded byte is written %25, and a
- *   '#' %23. cmark-gfm writes the label as houdini_escape_href() leaves it, which
- *   keeps both (they are safe in a whole URL), so [^50%] and [^a#b] gave
- *   href="#fn-50%" and href="#fn-a#b": no valid URL (URL Standard, fragment
- *   state: a validation error; vnu refuses the page). A browser finds the id
- *   by the fragment decoded ("find a potential indicated element", HTML
- *   7.4.6.3), so the link still leads to id="fn-50%"; so does vade's link check
- *   (htmlids.h).
- * These attribute openings cannot occur in text, where cmark writes '"' as
- * &quot;. */
+ * - A link's fragment as a valid URL writes it (fragment_encoded). cmark-gfm writes
+ *   the label as houdini_escape_href() leaves it, which keeps '%' and '#' (they are
+ *   safe in a whole URL), so [^50%] and [^a#b] gave href="#fn-50%" and
+ *   href="#fn-a#b": no valid URL (URL Standard, fragment state: a validation
+ *   error; vnu refuses the page). A browser finds the id by the fragment as
+ *   written, then decoded ("find a potential indicated element", HTML 7.4.6.3), so
+ *   "#fn-50%25" leads to id="fn-50%"; so does vade's link check (htmlids.h). Where
+ *   the fragment as written is another footnote's id ([^50%] beside [^50%25]), the
+ *   link is left as cmark-gfm wrote it: one that leads to its note before one that
+ *   is valid (helper-130). */
 static void footnote_attrs(struct buf *b, const char *html, const char *prefix)
 {
-	static const char *const opens[] = {" id=\"fn-", " id=\"fnref-", " href=\"#fn-", " href=\"#fnref-"};
-	const char *p = html;
-	for (;;) {
-		const char *best = NULL;
-		for (size_t i = 0; i < sizeof opens / sizeof *opens; i++) {
-			const char *q = strstr(p, opens[i]);
-			if (q && (!best || q < best))
-				best = q;
+	struct strmap ids = STRMAP_INIT_OWNED;
+	const char *p = html, *v;
+	bool link;
+	while ((p = next_footnote_attr(p, &v, &link))) {
+		if (!link) {
+			char *id = xstrndup(v, strcspn(v, "\""));
+			strmap_put(&ids, id, NULL);
+			free(id);
 		}
-		if (!best)
-			break;
-		/* everything up to the id's first character, '#' included */
-		size_t head = (size_t)(strchr(best, '"') - best) + 1;
-		bool link = best[head] == '#';
-		head += link;
-		buf_add(b, p, (size_t)(best - p) + head);
+		p = v;
+	}
+	struct buf enc = BUF_INIT;
+	const char *at;
+	p = html;
+	while ((at = next_footnote_attr(p, &v, &link))) {
+		buf_add(b, p, (size_t)(v - p));
 		buf_adds(b, prefix);
-		p = best + head;
-		for (; link && *p && *p != '"'; p++)
-			if (*p == '#' || (*p == '%' && !percent_encoded(p)))
-				buf_addf(b, "%%%02X", (unsigned char)*p);
-			else
-				buf_addc(b, *p);
+		size_t n = strcspn(v, "\"");
+		p = v + n;
+		buf_reset(&enc);
+		if (link)
+			fragment_encoded(&enc, v);
+		if (!link || (enc.len == n && !memcmp(enc.p, v, n)) || strmap_get(&ids, enc.p))
+			buf_add(b, v, n);
+		else
+			buf_add(b, enc.p, enc.len);
 	}
 	buf_adds(b, p);
+	buf_free(&enc);
+	strmap_free(&ids);
 }
 
 void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out)

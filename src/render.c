@@ -94,6 +94,18 @@ static const char *map_anchor(struct link_ctx *c, const struct page *p, const ch
 	return NULL;
 }
 
+/* Anchor frag (decoded text, as ids are written) as a link's fragment: its '%' and '#' (and control
+ * bytes) percent-encoded, which cmark-gfm's renderer keeps as they are (houdini_escape_href() takes
+ * them for a URL's own) and a valid URL may not hold as text ("#fn-50%": URL Standard, fragment
+ * state). A browser finds the id by the fragment decoded (HTML 7.4.6.3), so the link leads where
+ * it did (helper-130: [x](notes.md#fn-50%25) was written notes/index.html#fn-50%). Caller frees. */
+static char *fragment_written(const char *frag)
+{
+	struct buf b = BUF_INIT;
+	buf_add_pct(&b, frag, strlen(frag), "%#", PCT_HIGH_RAW);
+	return buf_detach(&b, NULL);
+}
+
 static char *rewrite_link(void *ctx, const char *url, bool image, int line, int col)
 {
 	struct link_ctx *c = ctx;
@@ -110,7 +122,7 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 	}
 	const char *frag = t.fragment, *mapped;
 	bool has_frag = frag && *frag, check = has_frag; /* an anchor that could not be mapped is reported already */
-	char *result = NULL;
+	char *result = NULL, *written = NULL;
 	if (t.kind == LINK_FRAGMENT) {
 		size_t chap = chapter_of(j, j->page);
 		if (has_frag && foreign_line(c, line)) {
@@ -119,12 +131,13 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 			else
 				check = false;
 		}
+		written = has_frag ? fragment_written(frag) : NULL;
 		if (chap && has_frag)
-			result = xasprintf("#c%zu-%s", chap, frag);
+			result = xasprintf("#c%zu-%s", chap, written);
 		else if (check)
 			add_check(w, j, src, line, col, j->page, j->lang, frag);
-		if (!result && has_frag && strcmp(url + strcspn(url, "#") + (url[strcspn(url, "#")] != '\0'), frag))
-			result = xasprintf("#%s", frag); /* as the id is written: in NFC (resolve_link) */
+		if (!result && has_frag && strcmp(url + strcspn(url, "#") + (url[strcspn(url, "#")] != '\0'), written))
+			result = xasprintf("#%s", written); /* as the id is written: in NFC (resolve_link) */
 	} else if (t.kind == LINK_PAGE) {
 		/* A link to a translation's file ("b.fr.md") is to that language's page, and its anchors are
 		 * that file's; else to the page in the language of the page that links. */
@@ -138,13 +151,14 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 			else
 				check = false;
 		}
+		written = frag ? fragment_written(frag) : NULL;
 		if (chap) {
 			/* In a handbook, a link to one of its chapters stays inside the document. */
-			result = has_frag ? xasprintf("#c%zu-%s", chap, frag) : xasprintf("#c%zu", chap);
+			result = has_frag ? xasprintf("#c%zu-%s", chap, written) : xasprintf("#c%zu", chap);
 		} else {
 			char *rel = site_url_relative(j->out_path, resolve_output(w->sh->r, t.page, lang));
 			result = xasprintf("%s%.*s%s%s", rel, (int)t.query_len, t.query ? t.query : "", frag ? "#" : "",
-			                   frag ? frag : "");
+			                   frag ? written : "");
 			if (check)
 				add_check(w, j, src, line, col, t.page, lang, frag);
 			free(rel);
@@ -154,6 +168,7 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 		result = xasprintf("%s%s", rel, t.rest);
 		free(rel);
 	}
+	free(written);
 	free(t.path);
 	free(t.fragment);
 	return result;

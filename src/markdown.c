@@ -808,6 +808,28 @@ static void title_notes(const struct md_opts *o, cmark_node *h)
 	vec_free(&found);
 }
 
+/* Footnote marks (found) in a link's or an image's text, each an error at it. A mark is a link:
+ * in a link's text it made an <a> inside an <a>, which HTML has not (vnu: "an element of the same
+ * type was already open"; browsers split the link), and an image's text is its plain alt text,
+ * where the mark was lost and the note's link back led nowhere, an error without a place
+ * (helper-130). As a citation in a link's text is (cite.c). */
+static void marks_in_links(const struct md_opts *o, const struct vec *found)
+{
+	for (size_t i = 0; i < found->n; i++) {
+		cmark_node *n = found->v[i], *up = cmark_node_parent(n);
+		while (up && cmark_node_get_type(up) != CMARK_NODE_LINK && cmark_node_get_type(up) != CMARK_NODE_IMAGE)
+			up = cmark_node_parent(up);
+		bool image = up && cmark_node_get_type(up) == CMARK_NODE_IMAGE;
+		int line = cmark_node_get_start_line(n), col = cmark_node_get_start_column(n), fl, fc;
+		if (!line && up) /* no place of cmark's: the link's */
+			line = cmark_node_get_start_line(up), col = cmark_node_get_start_column(up);
+		diag_place(&o->at, line, col, &fl, &fc);
+		diag_error(o->src ? o->src : "content", fl, fc, "a footnote in %s text, %s: put the footnote after it",
+		           image ? "an image's" : "a link's",
+		           image ? "which is plain text (its alt text)" : "which cannot hold another link (its mark is one)");
+	}
+}
+
 /* Puts a node's children where it stands and frees it. cmark refuses a
  * child its new parent cannot contain (cmark_node_insert_before returns 0):
  * a table cell takes only the core's inlines and no line break (its
@@ -3455,7 +3477,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	 * inside a link's text (nested), found in one walk: asking each node's ancestors cost time
 	 * in the square of the depth, 20,000 nested images 8.5 s (helper-74). */
 	struct vec links = VEC_INIT, blocks = VEC_INIT, nested = VEC_INIT, open = VEC_INIT;
-	size_t in_link = 0;
+	size_t in_link = 0, in_image = 0;
+	struct vec marks_in = VEC_INIT; /* footnote marks in a link's or an image's text */
 	struct src_lines sl = {text, len, NULL, 0, 0};
 	struct idset ids = {.map = STRMAP_INIT_OWNED};
 	size_t tcap = 0;
@@ -3474,8 +3497,11 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			while (block && open.n && open.v[--open.n] != n)
 				;
 			in_link -= t == CMARK_NODE_LINK;
+			in_image -= t == CMARK_NODE_IMAGE;
 			continue;
 		}
+		if (t == CMARK_NODE_FOOTNOTE_REFERENCE && (in_link || in_image))
+			vec_push(&marks_in, n);
 		if (block)
 			vec_push(&open, n);
 		if (t == CMARK_NODE_HEADING)
@@ -3506,9 +3532,12 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			vec_push(&nested, n);
 		}
 		in_link += t == CMARK_NODE_LINK;
+		in_image += t == CMARK_NODE_IMAGE;
 	}
 	cmark_iter_free(it);
 	vec_free(&open);
+	marks_in_links(o, &marks_in);
+	vec_free(&marks_in);
 	foreign_syntax(o, &sl, &braced);
 	vec_free(&braced);
 	foreign_inlines(o, &sl, &inl);

@@ -107,6 +107,8 @@ static void status_digest(XXH3_state_t *h, const struct resolved *r, const struc
 		return;
 	h_u64(h, te->state);
 	h_u64(h, te->nitems);
+	h_u64(h, te->untranslated);
+	h_u64(h, (uint64_t)te->title_foreign << 1 | te->summary_foreign);
 	for (size_t i = 0; i < te->nlisted && i < CHANGED_SHOWN; i++)
 		h_str(h, te->items[i].label);
 }

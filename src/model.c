@@ -795,8 +795,27 @@ static void make_outputs(lua_State *L, const struct view *v)
 /* The field names a view has, in the order pairs() does not need (it sorts). */
 static const char *const view_fields[] = {
 	"key", "title", "summary", "layout", "source", "updated", "weight", "is_home", "is_section", "generated",
-	"translated", "text_lang", "translations", "outdated", "changed", "changed_more", "path", "url", "params",
+	"translated", "text_lang", "title_lang", "summary_lang", "partly_translated", "translations", "outdated",
+	"changed", "changed_more", "path", "url", "params",
 	"outputs", "parent", "children", "sections", "position", NULL};
+
+/* The language the page's title (else summary) is written in, as site.languages has it: the
+ * original's where the page shows the original's text (a fallback, text_lang) or its translation
+ * holds that one untranslated (tr_entry.title_foreign: an import writes the original's text
+ * there until someone translates it); else the view's. The title of a French page left in
+ * English was shown as French, with no lang (helper-131). */
+static void push_meta_lang(lua_State *L, const struct view *v, bool title)
+{
+	size_t l = resolve_text_lang(v->r, v->p, v->l);
+	const struct tr_entry *te = l ? status_entry(resolve_status(v->r), v->l, TR_PAGES, v->p->key) : NULL;
+	if (te && (title ? te->title_foreign : te->summary_foreign))
+		l = 0;
+	lua_getfield(L, LUA_REGISTRYINDEX, "vade.site");
+	lua_getfield(L, -1, "languages");
+	lua_geti(L, -1, (lua_Integer)l + 1);
+	lua_replace(L, -3);
+	lua_pop(L, 1);
+}
 
 /* Pushes field k of v (nil when it has none); 0 when k is no field. */
 static int push_value(lua_State *L, const struct view *v, const char *k)
@@ -850,7 +869,11 @@ static int push_value(lua_State *L, const struct view *v, const char *k)
 			 * question, nor when nothing records what it answers (never marked: the notice said the
 			 * original changed after the translation, which nothing shows; helper-86). */
 			te = status_entry(resolve_status(v->r), v->l, TR_PAGES, p->key);
-			lua_pushboolean(L, te && p->docs[v->l] && te->state == TR_OUTDATED && te->nitems && !tr_entry_never(te));
+			/* ... nor for passages nobody has translated yet, which no change of the original made
+			 * (partly_translated: "the original changed after it was translated" was said of a page
+			 * whose original never changed, helper-131) */
+			lua_pushboolean(L, te && p->docs[v->l] && te->state == TR_OUTDATED && te->nitems > te->untranslated &&
+			                       !tr_entry_never(te));
 		} else if (!strcmp(k, "outputs")) {
 			struct view d0 = in_default(v);
 			push_cached(L, &d0, VT_OUTPUTS, make_outputs);
@@ -859,7 +882,12 @@ static int push_value(lua_State *L, const struct view *v, const char *k)
 		}
 		return 1;
 	case 'p':
-		if (!strcmp(k, "parent")) {
+		if (!strcmp(k, "partly_translated")) {
+			/* a translation that shows passages nobody has translated yet, in the original's text, each
+			 * marked with its language (one the translation leaves out is not shown) */
+			te = status_entry(resolve_status(v->r), v->l, TR_PAGES, p->key);
+			lua_pushboolean(L, te && p->docs[v->l] && (te->nforeign || te->title_foreign || te->summary_foreign));
+		} else if (!strcmp(k, "parent")) {
 			p->parent ? push_view(L, p->parent->index, v->l) : lua_pushnil(L);
 		} else if (!strcmp(k, "path")) {
 			lua_pushstring(L, resolve_output(v->r, p, v->l));
@@ -877,6 +905,8 @@ static int push_value(lua_State *L, const struct view *v, const char *k)
 	case 's':
 		if (!strcmp(k, "summary"))
 			d->shown_summary ? (void)lua_pushstring(L, d->shown_summary) : lua_pushnil(L);
+		else if (!strcmp(k, "summary_lang"))
+			push_meta_lang(L, v, false);
 		else if (!strcmp(k, "source"))
 			d->src ? (void)lua_pushstring(L, d->src) : lua_pushnil(L);
 		else if (!strcmp(k, "sections"))
@@ -892,6 +922,8 @@ static int push_value(lua_State *L, const struct view *v, const char *k)
 		} else if (!strcmp(k, "translations")) {
 			struct view d0 = in_default(v);
 			push_cached(L, &d0, VT_TRANSLATIONS, make_translations);
+		} else if (!strcmp(k, "title_lang")) {
+			push_meta_lang(L, v, true);
 		} else if (!strcmp(k, "text_lang")) {
 			/* the language the page's text is written in (the default's, for a fallback) */
 			lua_getfield(L, LUA_REGISTRYINDEX, "vade.site");
@@ -932,7 +964,8 @@ static int push_field(lua_State *L, const struct view *v, const char *k)
 	enum dep_group g = DEP_META;
 	if (!strcmp(k, "children") || !strcmp(k, "sections"))
 		g = DEP_KIDS;
-	else if (!strcmp(k, "outdated") || !strcmp(k, "changed") || !strcmp(k, "changed_more"))
+	else if (!strcmp(k, "outdated") || !strcmp(k, "changed") || !strcmp(k, "changed_more") ||
+	         !strcmp(k, "title_lang") || !strcmp(k, "summary_lang") || !strcmp(k, "partly_translated"))
 		g = DEP_STATUS;
 	deps_note(v->w->dk, (size_t)v->slot, g);
 	return 1;

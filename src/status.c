@@ -644,6 +644,7 @@ static bool count_passage(struct tr_entry *e, enum tr_change c, const char *text
 	if (c == TC_CURRENT)
 		return false;
 	e->nitems++;
+	e->untranslated += c == TC_UNTRANSLATED;
 	return e->nlisted < listed;
 }
 
@@ -735,11 +736,16 @@ static void *trim(void *p, size_t n, size_t size)
  * (when it has one) has tr, against its record. */
 static void page_entry(struct tr_entry *e, const struct page *p, const struct passage_set *orig,
                        const struct passage_set *tr, const struct rec *rec, size_t nrec, bool have, size_t listed,
-                       struct listed_once *once)
+                       struct listed_once *once, bool title_from_heading)
 {
 	struct page_align a;
 	page_align(orig, have ? rec : NULL, nrec, have ? tr : NULL, &a);
 	e->recorded = have && rec;
+	/* the translation's first heading: its title, when it has no `title:` (doc.title_from_heading) */
+	size_t first_heading = SIZE_MAX;
+	for (size_t i = 0; have && title_from_heading && i < tr->n && first_heading == SIZE_MAX; i++)
+		if (tr->v[i].kind == PASSAGE_HEADING)
+			first_heading = i;
 	for (size_t i = 0; i < a.n; i++) {
 		const struct tr_passage *tp = &a.v[i];
 		if (have && tp->orig != SIZE_MAX && orig->v[tp->orig].kind == PASSAGE_HEADING) {
@@ -775,6 +781,12 @@ static void page_entry(struct tr_entry *e, const struct page *p, const struct pa
 		}
 		if (!have) /* counted, not listed: the whole page is missing */
 			e->passages[TR_MISSING]++, e->words[TR_MISSING] += count_words(text);
+		if (have && tp->change == TC_UNTRANSLATED && tp->tr != SIZE_MAX) {
+			/* a title or summary shown in the original's language: templates mark it so (title_lang) */
+			const struct passage *t = &tr->v[tp->tr];
+			e->title_foreign |= (t->kind == PASSAGE_META && !strcmp(t->label, "title")) || tp->tr == first_heading;
+			e->summary_foreign |= t->kind == PASSAGE_META && !strcmp(t->label, "summary");
+		}
 		if (have && tp->change == TC_UNTRANSLATED && tp->tr != SIZE_MAX && tr->v[tp->tr].kind != PASSAGE_META) {
 			const struct passage *t = &tr->v[tp->tr];
 			int last = t->line;
@@ -841,13 +853,13 @@ bool tr_entry_foreign(const struct tr_entry *e, int line)
  * what its entries are made of: cache_key) and its entries in every translation language;
  * the digest of all before. util.h's binary records. */
 
-#define CACHE_HEAD "vade-status 2\n\0\0"
+#define CACHE_HEAD "vade-status 3\n\0\0"
 /* The pages whose entries the file lacks (changed since it was written whole) are kept in a patch
  * beside it while they are few (util.h's bin_patched): a one-page edit at 10,000 pages x 3 wrote
  * the 26 MB file again (issue 13). The patch: its head, the XXH3-64 the file ends with, vade's
  * digest, listed, n, nlangs and the entries as in the file, and its own XXH3-64. A damaged patch
  * is none: its pages are compared again. */
-#define PATCH_HEAD "vade-status+ 3\n\0"
+#define PATCH_HEAD "vade-status+ 4\n\0"
 
 struct cached_page {
 	uint64_t key;
@@ -879,18 +891,21 @@ static int cmp_cached(const void *a, const void *b)
 /* Skips one entry at r (see put_entry); fills e when not NULL. False when it is damaged. */
 static bool get_entry(struct bin_rd *r, struct tr_entry *e)
 {
-	uint64_t v[13];
-	for (int i = 0; i < 13; i++)
+	uint64_t v[14];
+	for (int i = 0; i < 14; i++)
 		v[i] = bin_u64(r);
-	if (!r->ok || v[1] > (1u << 30) || v[2] > v[1] || v[5] > (1u << 30) || v[6] > (1u << 30) || v[0] > TR_MISSING ||
-	    v[3] > 2)
+	if (!r->ok || v[1] > (1u << 30) || v[2] > v[1] || v[13] > v[1] || v[5] > (1u << 30) || v[6] > (1u << 30) || v[0] > TR_MISSING ||
+	    v[3] > 2 || v[4] > 7)
 		return r->ok = false;
 	if (e) {
 		e->state = (enum tr_state)v[0];
 		e->nitems = v[1];
 		e->nlisted = v[2];
+		e->untranslated = v[13];
 		e->note = v[3] == 1 ? NEVER : v[3] == 2 ? SHAPE : NULL;
-		e->recorded = v[4] != 0;
+		e->recorded = v[4] & 1;
+		e->title_foreign = v[4] >> 1 & 1;
+		e->summary_foreign = v[4] >> 2 & 1;
 		for (int i = 0; i < 3; i++) {
 			e->passages[i] = v[7 + i];
 			e->words[i] = v[10 + i];
@@ -933,10 +948,11 @@ static void put_ints(struct buf *b, const int *v, size_t n)
 
 static void put_entry(struct buf *b, const struct tr_entry *e)
 {
-	uint64_t v[13] = {e->state, e->nitems, e->nlisted, e->note == NEVER ? 1 : e->note == SHAPE ? 2 : 0, e->recorded,
+	uint64_t v[14] = {e->state, e->nitems, e->nlisted, e->note == NEVER ? 1 : e->note == SHAPE ? 2 : 0,
+	                  (uint64_t)e->recorded | (uint64_t)e->title_foreign << 1 | (uint64_t)e->summary_foreign << 2,
 	                  e->nforeign, e->nheads, e->passages[0], e->passages[1], e->passages[2], e->words[0],
-	                  e->words[1], e->words[2]};
-	for (int i = 0; i < 13; i++)
+	                  e->words[1], e->words[2], e->untranslated};
+	for (int i = 0; i < 14; i++)
 		bin_put_u64(b, v[i]);
 	for (size_t i = 0; i < e->nlisted; i++) {
 		bin_put_str(b, e->items[i].id);
@@ -1203,7 +1219,7 @@ static void page_status(const struct site *s, const struct page *p, size_t k, st
 		size_t nrec;
 		const struct rec *rec = status_store_get(st[l], TR_PAGES, p->key, &nrec);
 		if (readable)
-			page_entry(e, p, &sg, &tr, rec, nrec, have, r->listed, &once);
+			page_entry(e, p, &sg, &tr, rec, nrec, have, r->listed, &once, have && p->docs[l]->title_from_heading);
 		else
 			e->state = have ? TR_OUTDATED : TR_MISSING;
 		passage_set_free(&tr);

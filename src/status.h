@@ -139,6 +139,8 @@ struct tr_entry {
 	struct tr_item *items;  /* its passages that are not current, in reading order: the first
 	                         * nlisted of them (status_report_new's listed) */
 	size_t nitems, nlisted; /* how many are not current; how many of them items holds */
+	size_t untranslated;    /* how many of the nitems nobody has translated yet (TC_UNTRANSLATED): the rest
+	                         * are behind for a change of the original */
 	size_t passages[3], words[3]; /* the original's passages and words by state (TR_CURRENT...) */
 	const char *note;       /* why the whole is behind when no passage says it ("never marked..."), or NULL */
 	int *foreign;           /* pages: the translation's file lines (sorted) of its headings, paragraphs and cells
@@ -154,6 +156,9 @@ struct tr_entry {
 	int *head_tr;           /* the file line of the translation's heading answering it; 0 when none */
 	size_t nheads;
 	bool recorded;          /* the record has the page (else the pairing is by position only) */
+	bool title_foreign;     /* pages: the translation's title (its `title:`, or the first heading that is
+	                         * its title) holds the original's text: nobody has translated it yet */
+	bool summary_foreign;   /* pages: so does its `summary:` */
 };
 
 struct tr_lang {

@@ -70,6 +70,30 @@ static bool page_open(const struct site *s, size_t l, const struct status_store 
 
 static char *unfit(enum passage_kind k, const char *text);
 
+/* label with the marks vade's labels add (the quotes and ellipsis of passage_excerpt()) written in
+ * ASCII, in place: a file's comments that held “…” kept msgconv from converting it to ISO-8859-1
+ * or CP1252 whose texts all have (helper-131). Those of the passage's excerpt too: a comment, which
+ * no import reads. Returns label. */
+static char *ascii_marks(char *label)
+{
+	static const char *const marks[][2] = {{"\xe2\x80\x9c", "\""}, {"\xe2\x80\x9d", "\""}, {"\xe2\x80\xa6", "..."}};
+	char *o = label;
+	for (const char *p = label; *p;) {
+		size_t k = 0;
+		while (k < 3 && strncmp(p, marks[k][0], 3))
+			k++;
+		if (k < 3) {
+			size_t n = strlen(marks[k][1]);
+			memcpy(o, marks[k][1], n); /* no longer than the mark's 3 bytes */
+			o += n, p += 3;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	return label;
+}
+
 static void export_page(const struct site *s, size_t l, const struct status_store *st, const struct page *p,
                         struct unit_list *u, struct unit_list *gone)
 {
@@ -89,7 +113,7 @@ static void export_page(const struct site *s, size_t l, const struct status_stor
 		if (tp->orig != SIZE_MAX) {
 			const struct passage *g = &sg.v[tp->orig];
 			struct unit *x = add_unit(u, id, g->text, target, tp->change, p->docs[0]->src, g->line);
-			x->note = passage_label(&sg, tp->orig);
+			x->note = ascii_marks(passage_label(&sg, tp->orig));
 			if (tp->change == TC_CHANGED && rec[tp->rec].source && x->state == UNIT_FUZZY)
 				x->prev_source = xstrdup(rec[tp->rec].source);
 		} else if (rec[tp->rec].source && target && rec[tp->rec].state != REC_UNTRANSLATED) {

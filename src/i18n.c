@@ -150,9 +150,10 @@ static void print_text(struct buf *b, const struct site *s, size_t l, const stru
 				continue;
 			buf_addf(b, "  %-9s %s", state_names[e->state], k == TR_UI ? "ui:" : "");
 			add_shown(b, k == TR_PAGES && !e->id[0] ? "(home)" : e->id);
-			buf_addc(b, ' ');
-			if (k == TR_PAGES)
+			if (k == TR_PAGES) { /* (a string's file is its original's, for all strings alike) */
+				buf_addc(b, ' ');
 				add_shown(b, e->src);
+			}
 			buf_addc(b, '\n');
 			if (e->note) {
 				buf_adds(b, "            ");
@@ -593,8 +594,8 @@ int i18n_import(const struct site *s, const char *path, const struct import_opts
 		if (l > 0)
 			rc = exchange_import(s, (size_t)l, &u, path, opts);
 	} else if (l == -1)
-		diag_error(path, 0, 0, "the file's language ('%s') is not a translation language of this site",
-		           u.target_lang);
+		diag_error(path, u.target_lang_line, 0, "the file's language ('%s') is not a translation language of this "
+		           "site", u.target_lang);
 	else if (l > 0) {
 		/* A name that says another language of the site than the header ("ar.po" of "Language: fr"):
 		 * a file copied from another language's, or saved under the wrong name (helper-81). The header

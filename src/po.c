@@ -316,7 +316,7 @@ int po_read(const char *path, struct unit_list *u)
 	char *text;
 	size_t len;
 	if (file_read(path, &text, &len) != 0) {
-		diag_error(path, 0, 0, "cannot read");
+		diag_error(path, 0, 0, "cannot read: %s", strerror(errno));
 		return -1;
 	}
 	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
@@ -370,6 +370,14 @@ int po_read(const char *path, struct unit_list *u)
 			--*nv;
 		}
 	}
+	/* The line of the header's "Language:", for an error about the language it names (the header is
+	 * the first entry: before the second's line). */
+	const char *lh = memmem(text, len, "\"Language:", 10);
+	int lang_line = 0, lang_col;
+	if (lh)
+		text_pos(text, (size_t)(lh - text), &lang_line, &lang_col);
+	if (nlines > 1 && lang_line >= lines[1])
+		lang_line = 0;
 	free(text);
 	if (!f || diag_errors() > errors) {
 		/* A file with syntax errors may hold half entries: none is used. */
@@ -409,6 +417,7 @@ int po_read(const char *path, struct unit_list *u)
 		cd = NULL;
 	}
 	u->target_lang = lang && *lang ? xstrdup(lang) : NULL;
+	u->target_lang_line = lang_line;
 	/* Lines go with messages in file order when the scan saw as many entries. */
 	bool lined = count == nlines, old_lined = nobsolete == nold;
 	size_t utf8_like = 0, ko = 0;

@@ -57,6 +57,7 @@ struct unit_list {
 	size_t n;
 	char *source_lang;      /* BCP 47 tags: the site's default language ... */
 	char *target_lang;      /* ... and the translation's (PO header "Language", XLIFF target-language) */
+	int target_lang_line;   /* the file's line that says target_lang (0: not known) */
 	char *title;            /* export: the site's title (PO Project-Id-Version, XLIFF original) */
 	bool refused;           /* read with an error said that leaves the rest readable (a message defined
 	                         * twice): its other errors are looked for, and nothing is imported */

@@ -516,7 +516,7 @@ static void header_language(struct rd *r, const xmlNode *tu)
 			char *h = text_of(r, c, false, "the PO header");
 			char *lang = h ? po_header_field(h, "Language") : NULL;
 			if (lang && *lang)
-				r->u->target_lang = lang;
+				r->u->target_lang = lang, r->u->target_lang_line = line_of(c);
 			else
 				free(lang);
 			free(h);
@@ -548,6 +548,7 @@ static void read_file(struct rd *r, const xmlNode *f)
 		r->have_file = true;
 		r->u->source_lang = src, src = NULL;
 		r->u->target_lang = tgt, tgt = NULL;
+		r->u->target_lang_line = line_of(f);
 		r->u->title = attr(f, "original");
 	} else if (tgt && (!r->u->target_lang || strcmp(tgt, r->u->target_lang))) {
 		diag_error(r->path, line_of(f), 0, "this <file> is in %s, the first one in %s: one language at a time",

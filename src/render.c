@@ -309,6 +309,24 @@ static size_t char_ref(const char *p, size_t n, uint32_t *cp)
 /* Whether c, a numeric character reference's number, gives a character a page cannot hold: a control
  * character (but tab and line ends) or a noncharacter, which HTML refuses (13.2.5), or none at all
  * (0, a surrogate, past U+10FFFF: CommonMark 6.2 makes it U+FFFD). */
+/* What HTML reads a numeric character reference to U+0080 to U+009F as: Windows-1252's character
+ * (HTML 13.2.5.80, "numeric character reference end state", its table), as UTF-8; NULL for the five
+ * it leaves as they are (U+0081, U+008D, U+008F, U+0090, U+009D) and for any other c. */
+static const char *html_c1(uint32_t c)
+{
+	static const char *const cp1252[32] = {
+	"\xe2\x82\xac", NULL, "\xe2\x80\x9a", "\xc6\x92",
+	"\xe2\x80\x9e", "\xe2\x80\xa6", "\xe2\x80\xa0", "\xe2\x80\xa1",
+	"\xcb\x86", "\xe2\x80\xb0", "\xc5\xa0", "\xe2\x80\xb9",
+	"\xc5\x92", NULL, "\xc5\xbd", NULL,
+	NULL, "\xe2\x80\x98", "\xe2\x80\x99", "\xe2\x80\x9c",
+	"\xe2\x80\x9d", "\xe2\x80\xa2", "\xe2\x80\x93", "\xe2\x80\x94",
+	"\xcb\x9c", "\xe2\x84\xa2", "\xc5\xa1", "\xe2\x80\xba",
+	"\xc5\x93", NULL, "\xc5\xbe", "\xc5\xb8",
+	};
+	return c >= 0x80 && c <= 0x9f ? cp1252[c - 0x80] : NULL;
+}
+
 static bool unallowed_ref(uint32_t c)
 {
 	return unicode_unallowed(c) || (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff;
@@ -399,8 +417,15 @@ static void ref_warn(void *ctx, const char *at, size_t n, uint32_t c)
 	char cps[16] = "";
 	if (strcmp(what, "no character"))
 		snprintf(cps, sizeof cps, " U+%04X", (unsigned)c);
-	diag_warn(r->o->src ? r->o->src : "content", line, col, "the character reference '%.*s' gives %s%s, which a page "
-	          "cannot hold (HTML refuses it, a parse error): the page shows U+FFFD; take it out", (int)n, at, what, cps);
+	const char *as = html_c1(c);
+	if (as) /* "&#150;" written for a dash, in the habit of Windows-1252 */
+		diag_warn(r->o->src ? r->o->src : "content", line, col, "the character reference '%.*s' gives %s%s, which a "
+		          "page cannot hold; HTML reads it as Windows-1252's '%s', which the page shows: write '%s' itself",
+		          (int)n, at, what, cps, as, as);
+	else
+		diag_warn(r->o->src ? r->o->src : "content", line, col, "the character reference '%.*s' gives %s%s, which a "
+		          "page cannot hold (HTML refuses it, a parse error): the page shows U+FFFD; take it out", (int)n, at,
+		          what, cps);
 }
 
 /* A numeric character reference of the text that gives a character a page cannot hold (unallowed_ref:
@@ -437,10 +462,28 @@ static void unallowed_refs(const struct md_opts *o, const char *text, size_t len
 		if (!n || !unallowed_ref(cp))
 			continue;
 		buf_add(&out, html->p + from, (size_t)(p - html->p) - from);
-		buf_adds(&out, "\xef\xbf\xbd");
+		buf_adds(&out, html_c1(cp) ? html_c1(cp) : "\xef\xbf\xbd");
 		from = (size_t)(p - html->p) + n;
 	}
 	buf_add(&out, html->p + from, html->len - from);
+	/* A C1 control cmark-gfm decoded a reference of the text to (CommonMark reads "&#128;" as U+0080;
+	 * the page's own C1 controls are U+FFFD before it parses): what HTML reads the reference as. */
+	if (memmem(out.p + html0, out.len - html0, "\xc2", 1)) {
+		struct buf c1 = BUF_INIT;
+		for (size_t i = 0; i < out.len; i++) {
+			const char *as = i >= html0 && i + 1 < out.len && (unsigned char)out.p[i] == 0xc2 &&
+			                 (unsigned char)out.p[i + 1] >= 0x80 && (unsigned char)out.p[i + 1] <= 0x9f
+			                 ? html_c1((unsigned char)out.p[i + 1]) : NULL;
+			if (as) {
+				buf_adds(&c1, as);
+				i++;
+			} else {
+				buf_addc(&c1, out.p[i]);
+			}
+		}
+		buf_free(&out);
+		out = c1;
+	}
 	if (utf8_invalid_at(out.p + html0, out.len - html0) >= 0) {
 		char *fixed = utf8_replaced(out.p + html0, out.len - html0, "\xef\xbf\xbd");
 		out.len = html0;

@@ -830,6 +830,88 @@ static void marks_in_links(const struct md_opts *o, const struct vec *found)
 	}
 }
 
+/* The label of a footnote definition's line at p ("[^label]:", after a block quote's '>' and up to
+ * three spaces), into *label and *n, or false. */
+static bool note_definition_at(const char *p, const char *e, const char **label, size_t *n)
+{
+	for (int sp = 0; p < e && (*p == '>' || (*p == ' ' && sp < 3)); p++)
+		sp = *p == ' ' ? sp + 1 : 0;
+	if (e - p < 5 || p[0] != '[' || p[1] != '^')
+		return false;
+	const char *c = memchr(p + 2, ']', (size_t)(e - p - 2));
+	if (!c || c == p + 2 || c + 1 >= e || c[1] != ':' || memchr(p + 2, '[', (size_t)(c - p - 2)))
+		return false;
+	*label = p + 2, *n = (size_t)(c - p - 2);
+	return true;
+}
+
+/* Footnote definitions cmark-gfm left out of the page, each a warning at it: one no mark refers to,
+ * and a second one of a label (labels match without regard to case, as link labels do), which
+ * cmark-gfm drops in silence, and with it the author's text (helper-130). A definition is found by
+ * its line: one no leaf block of the tree covers (a line of code or of a paragraph is text) and at
+ * which no definition kept starts. */
+static void notes_dropped(const struct md_opts *o, cmark_node *doc, const char *text, size_t len)
+{
+	if (!memmem(text, len, "[^", 2))
+		return;
+	int nlines = 1;
+	for (size_t i = 0; i < len; i++)
+		nlines += text[i] == '\n';
+	unsigned char *at = xcalloc((size_t)nlines + 2, 1); /* by line: 1 in a leaf block, 2 a definition kept */
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it), *c = cmark_node_first_child(n);
+		cmark_node_type t = cmark_node_get_type(n);
+		int a = cmark_node_get_start_line(n), b = cmark_node_get_end_line(n);
+		if (ev != CMARK_EVENT_ENTER || (t & CMARK_NODE_TYPE_MASK) != CMARK_NODE_TYPE_BLOCK || a < 1 || a > nlines)
+			continue;
+		if (t == CMARK_NODE_FOOTNOTE_DEFINITION)
+			at[a] = 2;
+		else if (t != CMARK_NODE_DOCUMENT && t != CMARK_NODE_BLOCK_QUOTE && t != CMARK_NODE_LIST && t != CMARK_NODE_ITEM &&
+		         (!c || (cmark_node_get_type(c) & CMARK_NODE_TYPE_MASK) != CMARK_NODE_TYPE_BLOCK))
+			for (int l = a; l <= b && l <= nlines; l++)
+				at[l] |= at[l] ? 0 : 1;
+	}
+	cmark_iter_free(it);
+	const char *p = text, *e = text + len;
+	size_t said = 0;
+	for (int l = 1; p <= e && l <= nlines; l++) {
+		const char *eol = memchr(p, '\n', (size_t)(e - p)), *lab, *lab2;
+		eol = eol ? eol : e;
+		size_t n, n2;
+		if (!at[l] && note_definition_at(p, eol, &lab, &n) && said++ >= 20) {
+			/* counted below */
+		} else if (!at[l] && note_definition_at(p, eol, &lab, &n)) {
+			/* the first definition of the label that the page keeps, if any */
+			int first = 0;
+			const char *q = text;
+			for (int k = 1; q <= e && k <= nlines && !first; k++) {
+				const char *qe = memchr(q, '\n', (size_t)(e - q));
+				qe = qe ? qe : e;
+				if (at[k] == 2 && note_definition_at(q, qe, &lab2, &n2) && n2 == n && !strncasecmp(lab, lab2, n))
+					first = k;
+				q = qe + 1;
+			}
+			int fl, fc, line0, col0;
+			diag_place(&o->at, l, (int)(strstr(p, "[^") - p) + 1, &fl, &fc);
+			if (first) {
+				diag_place(&o->at, first, 1, &line0, &col0);
+				diag_warn(o->src ? o->src : "content", fl, fc, "a second definition of the footnote [^%.*s] (the "
+				          "first at line %d): it is not shown; give it a label of its own", (int)n, lab, line0);
+			} else {
+				diag_warn(o->src ? o->src : "content", fl, fc, "the footnote [^%.*s] is defined, but no mark refers "
+				          "to it: it is not shown; refer to it with [^%.*s], or take it out", (int)n, lab, (int)n, lab);
+			}
+		}
+		p = eol + 1;
+	}
+	if (said > 20)
+		diag_warn(o->src ? o->src : "content", 0, 0, "%zu more footnote definitions not shown: refer to them, or take "
+		          "them out", said - 20);
+	free(at);
+}
+
 /* Puts a node's children where it stands and frees it. cmark refuses a
  * child its new parent cannot contain (cmark_node_insert_before returns 0):
  * a table cell takes only the core's inlines and no line break (its
@@ -3538,6 +3620,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	vec_free(&open);
 	marks_in_links(o, &marks_in);
 	vec_free(&marks_in);
+	notes_dropped(o, doc, text, len);
 	foreign_syntax(o, &sl, &braced);
 	vec_free(&braced);
 	foreign_inlines(o, &sl, &inl);

@@ -96,6 +96,10 @@ static void meta_digest(XXH3_state_t *h, const struct site *s, const struct reso
 	h_str(h, resolve_output(r, p, l));
 	for (size_t k = 0; k < s->nlangs; k++)
 		h_u64(h, resolve_has_text(r, p, k));
+	/* title_lang, summary_lang: whether its translation holds them untranslated, which the navigation
+	 * of every page that lists it shows, and nothing else of its status does */
+	const struct tr_entry *te = l ? status_entry(resolve_status(r), l, TR_PAGES, p->key) : NULL;
+	h_u64(h, te ? (uint64_t)te->title_foreign << 1 | te->summary_foreign : 0);
 }
 
 static void status_digest(XXH3_state_t *h, const struct resolved *r, const struct page *p, size_t l)
@@ -108,7 +112,7 @@ static void status_digest(XXH3_state_t *h, const struct resolved *r, const struc
 	h_u64(h, te->state);
 	h_u64(h, te->nitems);
 	h_u64(h, te->untranslated);
-	h_u64(h, (uint64_t)te->title_foreign << 1 | te->summary_foreign);
+	h_u64(h, te->nforeign || te->title_foreign || te->summary_foreign); /* partly_translated */
 	for (size_t i = 0; i < te->nlisted && i < CHANGED_SHOWN; i++)
 		h_str(h, te->items[i].label);
 }

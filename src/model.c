@@ -965,8 +965,8 @@ static int push_field(lua_State *L, const struct view *v, const char *k)
 	if (!strcmp(k, "children") || !strcmp(k, "sections"))
 		g = DEP_KIDS;
 	else if (!strcmp(k, "outdated") || !strcmp(k, "changed") || !strcmp(k, "changed_more") ||
-	         !strcmp(k, "title_lang") || !strcmp(k, "summary_lang") || !strcmp(k, "partly_translated"))
-		g = DEP_STATUS;
+	         !strcmp(k, "partly_translated"))
+		g = DEP_STATUS; /* (title_lang and summary_lang are the meta's: deps.c meta_digest) */
 	deps_note(v->w->dk, (size_t)v->slot, g);
 	return 1;
 }

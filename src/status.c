@@ -736,16 +736,23 @@ static void *trim(void *p, size_t n, size_t size)
  * (when it has one) has tr, against its record. */
 static void page_entry(struct tr_entry *e, const struct page *p, const struct passage_set *orig,
                        const struct passage_set *tr, const struct rec *rec, size_t nrec, bool have, size_t listed,
-                       struct listed_once *once, bool title_from_heading)
+                       struct listed_once *once, bool title_from_heading, bool orig_from_heading)
 {
 	struct page_align a;
 	page_align(orig, have ? rec : NULL, nrec, have ? tr : NULL, &a);
 	e->recorded = have && rec;
-	/* the translation's first heading: its title, when it has no `title:` (doc.title_from_heading) */
-	size_t first_heading = SIZE_MAX;
-	for (size_t i = 0; have && title_from_heading && i < tr->n && first_heading == SIZE_MAX; i++)
-		if (tr->v[i].kind == PASSAGE_HEADING)
+	/* the first heading of the translation and of the original: its title, when it has no `title:`
+	 * (doc.title_from_heading) */
+	size_t first_heading = SIZE_MAX, orig_heading = SIZE_MAX;
+	bool own_title = title_from_heading;
+	for (size_t i = 0; have && i < tr->n; i++) {
+		if (title_from_heading && first_heading == SIZE_MAX && tr->v[i].kind == PASSAGE_HEADING)
 			first_heading = i;
+		own_title |= tr->v[i].kind == PASSAGE_META && !strcmp(tr->v[i].label, "title");
+	}
+	for (size_t i = 0; orig_from_heading && i < orig->n && orig_heading == SIZE_MAX; i++)
+		if (orig->v[i].kind == PASSAGE_HEADING)
+			orig_heading = i;
 	for (size_t i = 0; i < a.n; i++) {
 		const struct tr_passage *tp = &a.v[i];
 		if (have && tp->orig != SIZE_MAX && orig->v[tp->orig].kind == PASSAGE_HEADING) {
@@ -787,6 +794,9 @@ static void page_entry(struct tr_entry *e, const struct page *p, const struct pa
 			e->title_foreign |= (t->kind == PASSAGE_META && !strcmp(t->label, "title")) || tp->tr == first_heading;
 			e->summary_foreign |= t->kind == PASSAGE_META && !strcmp(t->label, "summary");
 		}
+		/* a translation with no title of its own shows its original's (site.c), untranslated */
+		if (have && !own_title && tp->tr == SIZE_MAX && tp->orig != SIZE_MAX)
+			e->title_foreign |= (g && g->kind == PASSAGE_META && !strcmp(g->label, "title")) || tp->orig == orig_heading;
 		if (have && tp->change == TC_UNTRANSLATED && tp->tr != SIZE_MAX && tr->v[tp->tr].kind != PASSAGE_META) {
 			const struct passage *t = &tr->v[tp->tr];
 			int last = t->line;
@@ -1219,7 +1229,8 @@ static void page_status(const struct site *s, const struct page *p, size_t k, st
 		size_t nrec;
 		const struct rec *rec = status_store_get(st[l], TR_PAGES, p->key, &nrec);
 		if (readable)
-			page_entry(e, p, &sg, &tr, rec, nrec, have, r->listed, &once, have && p->docs[l]->title_from_heading);
+			page_entry(e, p, &sg, &tr, rec, nrec, have, r->listed, &once, have && p->docs[l]->title_from_heading,
+			           p->docs[0]->title_from_heading);
 		else
 			e->state = have ? TR_OUTDATED : TR_MISSING;
 		passage_set_free(&tr);

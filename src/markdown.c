@@ -3716,7 +3716,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		while (il && inner[il - 1] == '\n')
 			il--;
 		buf_addf(&tag, "<h%d id=\"%s\"", level, id);
-		if (o->nforeign && foreign(o, h))
+		bool other = o->nforeign && foreign(o, h);
+		if (other)
 			foreign_attrs(o, &tag);
 		buf_add(&tag, inner + 3, il - 3);
 		free(inner);
@@ -3726,7 +3727,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 				tcap = tcap ? tcap * 2 : 8;
 				out->toc = xrealloc(out->toc, tcap * sizeof *out->toc);
 			}
-			out->toc[out->ntoc++] = (struct md_heading){level, xstrdup(id), buf_detach(&txt, NULL)};
+			out->toc[out->ntoc++] = (struct md_heading){level, xstrdup(id), buf_detach(&txt, NULL), other};
 		}
 		buf_free(&txt);
 	}

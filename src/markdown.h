@@ -126,6 +126,7 @@ struct md_heading {
 	int level;
 	char *id;
 	char *text;             /* plain text */
+	bool foreign;           /* on one of md_opts' foreign lines: in the original's language */
 };
 
 struct md_result {

@@ -1162,6 +1162,13 @@ void model_push_toc(lua_State *L, const struct md_result *md)
 		lua_setfield(L, -2, "level");
 		model_set_str(L, "id", md->toc[i].id);
 		model_set_str(L, "text", md->toc[i].text);
+		if (md->toc[i].foreign) { /* lang: a heading nobody has translated yet, in the default language */
+			lua_getfield(L, LUA_REGISTRYINDEX, "vade.site");
+			lua_getfield(L, -1, "languages");
+			lua_geti(L, -1, 1);
+			lua_setfield(L, -4, "lang");
+			lua_pop(L, 2);
+		}
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 }

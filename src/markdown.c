@@ -3482,17 +3482,25 @@ static const char *next_footnote_attr(const char *p, const char **value, bool *l
 	return best;
 }
 
-/* The fragment of a footnote link, value up to its '"', as a valid URL writes it, appended to b:
- * a '%' that starts no percent-encoded byte as %25, a '#' as %23. A character reference (cmark
- * writes "'" as &#x27;) is copied as it is: its '#' is none of the URL's. */
+/* The fragment of a footnote link, value up to its '"' (the id as its attribute has it), as a valid
+ * URL writes it, appended to b: as it is when it is one, else with every '%' written %25 and every
+ * '#' %23, so that the fragment decoded is the id (cmark-gfm writes [^é%]'s id "fn-%C3%A9%": only its
+ * lone '%' encoded, the link led nowhere, helper-133). A character reference (cmark writes "'" as
+ * &#x27;) is copied as it is: its '#' is none of the URL's. */
 static void fragment_encoded(struct buf *b, const char *value)
 {
+	bool valid = true;
+	for (const char *p = value; *p && *p != '"' && valid; p++)
+		if (*p == '&')
+			p += strcspn(p, ";\"") - (p[strcspn(p, ";\"")] != ';');
+		else
+			valid = *p != '#' && (*p != '%' || percent_encoded(p));
 	for (const char *p = value; *p && *p != '"'; p++)
 		if (*p == '&') {
 			size_t n = strcspn(p, ";\"");
 			buf_add(b, p, n + (p[n] == ';'));
 			p += n - (p[n] != ';');
-		} else if (*p == '#' || (*p == '%' && !percent_encoded(p))) {
+		} else if (!valid && (*p == '#' || *p == '%')) {
 			buf_addf(b, "%%%02X", (unsigned char)*p);
 		} else {
 			buf_addc(b, *p);

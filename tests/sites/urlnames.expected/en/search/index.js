@@ -1,1 +1,1 @@
-vadeSearch.index("en", {"pages":5,"group":8,"shards":["already"],"sizes":[829]});
+vadeSearch.index("en", {"pages":5,"group":8,"shards":["already"],"sizes":[886]});

@@ -106,6 +106,27 @@ static char *fragment_written(const char *frag)
 	return buf_detach(&b, NULL);
 }
 
+/* The link's fragment as its author wrote it (url's, after '#'), when that is a valid URL's and
+ * reads as frag: a browser finds an id by the fragment as written before it decodes it, so
+ * "#fn-%41" leads to [^%41]'s id "fn-%41", which "#fn-A" missed (helper-133). Else frag as
+ * fragment_written() writes it. Caller frees. */
+static char *fragment_kept(const char *url, const char *frag)
+{
+	const char *h = strchr(url, '#');
+	if (h && !strchr(h + 1, '#')) {
+		bool valid = true;
+		for (const char *p = h + 1; *p && valid; p++)
+			valid = *p != '%' || (isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2]));
+		size_t n;
+		char *dec = valid ? percent_decode(h + 1, strlen(h + 1), &n) : NULL;
+		bool same = dec && n == strlen(frag) && !memcmp(dec, frag, n);
+		free(dec);
+		if (same)
+			return xstrdup(h + 1);
+	}
+	return fragment_written(frag);
+}
+
 static char *rewrite_link(void *ctx, const char *url, bool image, int line, int col)
 {
 	struct link_ctx *c = ctx;
@@ -131,7 +152,7 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 			else
 				check = false;
 		}
-		written = has_frag ? fragment_written(frag) : NULL;
+		written = has_frag ? (frag == t.fragment ? fragment_kept(url, frag) : fragment_written(frag)) : NULL;
 		if (chap && has_frag)
 			result = xasprintf("#c%zu-%s", chap, written);
 		else if (check)
@@ -151,7 +172,7 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 			else
 				check = false;
 		}
-		written = frag ? fragment_written(frag) : NULL;
+		written = frag ? (frag == t.fragment ? fragment_kept(url, frag) : fragment_written(frag)) : NULL;
 		if (chap) {
 			/* In a handbook, a link to one of its chapters stays inside the document. */
 			result = has_frag ? xasprintf("#c%zu-%s", chap, written) : xasprintf("#c%zu", chap);

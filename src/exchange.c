@@ -1134,33 +1134,6 @@ static void unit_error(struct import *im, const struct unit *x, const char *fmt,
 	free(msg);
 }
 
-/* Why a translation cannot go with its original for their line breaks at the ends, or NULL: one of
- * them begins (ends) with a line break and the other does not. msgfmt refuses such an entry, with
- * --check or without ("'msgid' and 'msgstr' entries do not both end with '\n'", gettext's
- * msgl-check.c). Asked of a text kept as it is written (a UI string, a data field, a title or
- * summary): taken, the next export of the language would be a file msgfmt refuses. A data text
- * written as a YAML block scalar ends with one (helper-131). A paragraph's or heading's line
- * breaks at its ends are no part of it (fit()): they go, and the next export agrees. */
-static const char *ends_unlike(const char *source, const char *target, char why[160])
-{
-	if (!source || !*target) /* (an empty translation keeps the text untranslated) */
-		return NULL;
-	size_t ns = strlen(source), nt = strlen(target);
-	bool begins[2] = {ns && source[0] == '\n', nt && target[0] == '\n'};
-	bool ends[2] = {ns && source[ns - 1] == '\n', nt && target[nt - 1] == '\n'};
-	if (begins[0] == begins[1] && ends[0] == ends[1])
-		return NULL;
-	bool first = begins[0] != begins[1], original = first ? begins[0] : ends[0];
-	const char *where = first ? "begin" : "end";
-	if (original)
-		snprintf(why, 160, "the original %ss with a line break (\\n) and the translation does not, which msgfmt "
-		         "refuses: %s the translation with \\n too", where, where);
-	else
-		snprintf(why, 160, "the translation %ss with a line break (\\n) and the original does not, which msgfmt "
-		         "refuses: take it away", where);
-	return why;
-}
-
 /* Whether unit x is one the import brings in: translated, not obsolete, fuzzy only with --fuzzy. */
 static bool brought_in(const struct import_opts *o, const struct unit *x)
 {
@@ -1606,11 +1579,6 @@ static void import_page(struct import *im, const struct page *p, const struct un
 			continue;
 		const struct passage *g = &sg.v[a.v[i].orig];
 		const char *why = NULL;
-		char unlike[160];
-		if (g->kind == PASSAGE_META && ends_unlike(x->source, x->target, unlike)) {
-			unit_error(im, x, "%s", unlike);
-			continue;
-		}
 		char *text = fit(g->kind, x->target, &why);
 		if (!text) {
 			unit_error(im, x, "its translation cannot be put in the page: %s", why);
@@ -2149,12 +2117,6 @@ static void import_string(struct import *im, const struct unit *x)
 	if (!id) {
 		unit_error(im, x, "%s", "names nothing in this site (it has no id, and its file and text match no "
 		                        "passage); not imported");
-		return;
-	}
-	char unlike[160];
-	if (ends_unlike(x->source, x->target, unlike)) {
-		unit_error(im, x, "%s", unlike);
-		free(own_id);
 		return;
 	}
 	if (!strncmp(id, "ui:", 3)) {

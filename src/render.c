@@ -106,25 +106,62 @@ static char *fragment_written(const char *frag)
 	return buf_detach(&b, NULL);
 }
 
-/* The link's fragment as its author wrote it (url's, after '#'), when that is a valid URL's and
- * reads as frag: a browser finds an id by the fragment as written before it decodes it, so
- * "#fn-%41" leads to [^%41]'s id "fn-%41", which "#fn-A" missed (helper-133). Else frag as
- * fragment_written() writes it. Caller frees. */
-static char *fragment_kept(const char *url, const char *frag)
+/* A fragment naming a footnote's id (frag: "fn-..." or "fnref-...", decoded) as a valid URL that a
+ * browser takes to it. cmark-gfm writes that id with its label as houdini_escape_href() leaves it
+ * ([^é%]: "fn-%C3%A9%"), so the id is that form of frag, written as it is when it is a valid
+ * fragment, else with every '%' and '#' encoded, to decode to it (helper-134: "#fn-%C3%A9%25"
+ * decoded to "fn-é%", which is no id). Caller frees. */
+static char *footnote_fragment(const char *frag)
+{
+	struct buf h = BUF_INIT, b = BUF_INIT;
+	for (const unsigned char *p = (const unsigned char *)frag; *p; p++)
+		if (*p < 0x80 && (isalnum(*p) || strchr("-_.+!*'(),%#@?=;:/$~&", *p)))
+			buf_addc(&h, (char)*p);
+		else
+			buf_addf(&h, "%%%02X", *p);
+	bool valid = true;
+	for (const char *p = h.p; *p && valid; p++)
+		valid = *p != '#' && (*p != '%' || (isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])));
+	if (valid)
+		return buf_detach(&h, NULL);
+	for (const char *p = h.p; *p; p++)
+		if (*p == '%' || *p == '#')
+			buf_addf(&b, "%%%02X", (unsigned char)*p);
+		else
+			buf_addc(&b, *p);
+	buf_free(&h);
+	return buf_detach(&b, NULL);
+}
+
+/* The link's fragment as its author wrote it (url's, after '#'), when that is a valid URL's, reads
+ * as frag and, with ascii, holds no byte past ASCII, neither as it stands nor as a %XX; else NULL.
+ * A browser finds an id by the fragment as written before it decodes it, so "#fn-%41" leads to
+ * [^%41]'s id "fn-%41", which "#fn-A" missed (helper-133). */
+static char *fragment_as_written(const char *url, const char *frag, bool ascii)
 {
 	const char *h = strchr(url, '#');
-	if (h && !strchr(h + 1, '#')) {
-		bool valid = true;
-		for (const char *p = h + 1; *p && valid; p++)
-			valid = *p != '%' || (isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2]));
-		size_t n;
-		char *dec = valid ? percent_decode(h + 1, strlen(h + 1), &n) : NULL;
-		bool same = dec && n == strlen(frag) && !memcmp(dec, frag, n);
-		free(dec);
-		if (same)
-			return xstrdup(h + 1);
+	if (!h || strchr(h + 1, '#'))
+		return NULL;
+	bool valid = true;
+	for (const char *p = h + 1; *p && valid; p++) {
+		bool esc = *p == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2]);
+		valid = (*p != '%' || esc) && !(ascii && ((unsigned char)*p >= 0x80 || (esc && p[1] >= '8')));
 	}
-	return fragment_written(frag);
+	size_t n;
+	char *dec = valid ? percent_decode(h + 1, strlen(h + 1), &n) : NULL;
+	bool same = dec && n == strlen(frag) && !memcmp(dec, frag, n);
+	free(dec);
+	return same ? xstrdup(h + 1) : NULL;
+}
+
+/* The fragment a link is written with (frag: decoded, and mapped, as the id is written). A footnote's
+ * id holds its label as cmark-gfm escapes it (footnote_fragment): written as the author wrote it only
+ * where the label can have no byte past ASCII, which a browser's two tries then cover. */
+static char *fragment_for(const char *url, const char *frag, bool mapped)
+{
+	bool note = !strncmp(frag, "fn-", 3) || !strncmp(frag, "fnref-", 6);
+	char *kept = mapped ? NULL : fragment_as_written(url, frag, note);
+	return kept ? kept : note ? footnote_fragment(frag) : fragment_written(frag);
 }
 
 static char *rewrite_link(void *ctx, const char *url, bool image, int line, int col)
@@ -152,7 +189,7 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 			else
 				check = false;
 		}
-		written = has_frag ? (frag == t.fragment ? fragment_kept(url, frag) : fragment_written(frag)) : NULL;
+		written = has_frag ? fragment_for(url, frag, frag != t.fragment) : NULL;
 		if (chap && has_frag)
 			result = xasprintf("#c%zu-%s", chap, written);
 		else if (check)
@@ -172,7 +209,7 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 			else
 				check = false;
 		}
-		written = frag ? (frag == t.fragment ? fragment_kept(url, frag) : fragment_written(frag)) : NULL;
+		written = frag ? fragment_for(url, frag, frag != t.fragment) : NULL;
 		if (chap) {
 			/* In a handbook, a link to one of its chapters stays inside the document. */
 			result = has_frag ? xasprintf("#c%zu-%s", chap, written) : xasprintf("#c%zu", chap);

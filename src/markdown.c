@@ -839,7 +839,9 @@ static bool note_definition_at(const char *p, const char *e, const char **label,
 	if (e - p < 5 || p[0] != '[' || p[1] != '^')
 		return false;
 	const char *c = memchr(p + 2, ']', (size_t)(e - p - 2));
-	if (!c || c == p + 2 || c + 1 >= e || c[1] != ':' || memchr(p + 2, '[', (size_t)(c - p - 2)))
+	/* (a label with white space is none of cmark-gfm's footnotes: "[^my note]: x" defines a link) */
+	if (!c || c == p + 2 || c + 1 >= e || c[1] != ':' || memchr(p + 2, '[', (size_t)(c - p - 2)) ||
+	    memchr(p + 2, ' ', (size_t)(c - p - 2)) || memchr(p + 2, '\t', (size_t)(c - p - 2)))
 		return false;
 	*label = p + 2, *n = (size_t)(c - p - 2);
 	return true;

@@ -364,9 +364,6 @@ static size_t char_ref(const char *p, size_t n, uint32_t *cp)
 	return i + 1;
 }
 
-/* Whether c, a numeric character reference's number, gives a character a page cannot hold: a control
- * character (but tab and line ends) or a noncharacter, which HTML refuses (13.2.5), or none at all
- * (0, a surrogate, past U+10FFFF: CommonMark 6.2 makes it U+FFFD). */
 /* What HTML reads a numeric character reference to U+0080 to U+009F as: Windows-1252's character
  * (HTML 13.2.5.80, "numeric character reference end state", its table), as UTF-8; NULL for the five
  * it leaves as they are (U+0081, U+008D, U+008F, U+0090, U+009D) and for any other c. */
@@ -385,6 +382,9 @@ static const char *html_c1(uint32_t c)
 	return c >= 0x80 && c <= 0x9f ? cp1252[c - 0x80] : NULL;
 }
 
+/* Whether c, a numeric character reference's number, gives a character a page cannot hold: a control
+ * character (but tab and line ends) or a noncharacter, which HTML refuses (13.2.5), or none at all
+ * (0, a surrogate, past U+10FFFF: CommonMark 6.2 makes it U+FFFD). */
 static bool unallowed_ref(uint32_t c)
 {
 	return unicode_unallowed(c) || (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff;

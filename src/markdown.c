@@ -876,38 +876,48 @@ static void notes_dropped(const struct md_opts *o, cmark_node *doc, const char *
 				at[l] |= at[l] ? 0 : 1;
 	}
 	cmark_iter_free(it);
-	const char *p = text, *e = text + len;
+	/* the line of the first definition kept of each label, by its label folded as cmark-gfm folds
+	 * it to match ("[^Ä]" is a second "[^ä]") */
+	struct strmap kept = STRMAP_INIT_OWNED;
+	cmark_strbuf fold;
+	cmark_strbuf_init(cmark_get_default_mem_allocator(), &fold, 16);
+	const char *e = text + len;
 	size_t said = 0;
-	for (int l = 1; p <= e && l <= nlines; l++) {
-		const char *eol = memchr(p, '\n', (size_t)(e - p)), *lab, *lab2;
-		eol = eol ? eol : e;
-		size_t n, n2;
-		if (!at[l] && note_definition_at(p, eol, &lab, &n) && said++ >= 20) {
-			/* counted below */
-		} else if (!at[l] && note_definition_at(p, eol, &lab, &n)) {
-			/* the first definition of the label that the page keeps, if any */
-			int first = 0;
-			const char *q = text;
-			for (int k = 1; q <= e && k <= nlines && !first; k++) {
-				const char *qe = memchr(q, '\n', (size_t)(e - q));
-				qe = qe ? qe : e;
-				if (at[k] == 2 && note_definition_at(q, qe, &lab2, &n2) && n2 == n && !strncasecmp(lab, lab2, n))
-					first = k;
-				q = qe + 1;
+	for (int pass = 0; pass < 2; pass++) {
+		const char *p = text;
+		for (int l = 1; p <= e && l <= nlines; l++) {
+			const char *eol = memchr(p, '\n', (size_t)(e - p)), *lab;
+			eol = eol ? eol : e;
+			size_t n;
+			if (at[l] != (pass ? 0 : 2) || !note_definition_at(p, eol, &lab, &n) || (pass && said++ >= 20)) {
+				p = eol + 1;
+				continue;
+			}
+			cmark_strbuf_clear(&fold);
+			cmark_utf8proc_case_fold(&fold, (const uint8_t *)lab, (bufsize_t)n);
+			bool added;
+			size_t *first = pass ? strmap_get(&kept, cmark_strbuf_cstr(&fold))
+			                     : strmap_put(&kept, cmark_strbuf_cstr(&fold), &added);
+			if (!pass) {
+				*first = added ? (size_t)l : *first;
+				p = eol + 1;
+				continue;
 			}
 			int fl, fc, line0, col0;
 			diag_place(&o->at, l, (int)(strstr(p, "[^") - p) + 1, &fl, &fc);
 			if (first) {
-				diag_place(&o->at, first, 1, &line0, &col0);
+				diag_place(&o->at, (int)*first, 1, &line0, &col0);
 				diag_warn(o->src ? o->src : "content", fl, fc, "a second definition of the footnote [^%.*s] (the "
 				          "first at line %d): it is not shown; give it a label of its own", (int)n, lab, line0);
 			} else {
 				diag_warn(o->src ? o->src : "content", fl, fc, "the footnote [^%.*s] is defined, but no mark refers "
 				          "to it: it is not shown; refer to it with [^%.*s], or take it out", (int)n, lab, (int)n, lab);
 			}
+			p = eol + 1;
 		}
-		p = eol + 1;
 	}
+	cmark_strbuf_free(&fold);
+	strmap_free(&kept);
 	if (said > 20)
 		diag_warn(o->src ? o->src : "content", 0, 0, "%zu more footnote definitions not shown: refer to them, or take "
 		          "them out", said - 20);
@@ -3456,12 +3466,6 @@ static void mark_foreign_cells(const struct md_opts *o, cmark_node *n, int optio
 		replace_with_html(n, &out);
 }
 
-/* Whether s starts with a percent-encoded byte ("%" and two hex digits). */
-static bool percent_encoded(const char *s)
-{
-	return s[0] == '%' && isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2]);
-}
-
 /* The footnotes' ids and links in html, as cmark-gfm's renderer writes them
  * (id="fn-x", id="fnref-x", id="fnref-x-2", href="#fn-x", href="#fnref-x"):
  * the next such attribute at or after p, its value's first character at *value
@@ -3486,27 +3490,36 @@ static const char *next_footnote_attr(const char *p, const char **value, bool *l
 
 /* The fragment of a footnote link, value up to its '"' (the id as its attribute has it), as a valid
  * URL writes it, appended to b: as it is when it is one, else with every '%' written %25 and every
- * '#' %23, so that the fragment decoded is the id (cmark-gfm writes [^é%]'s id "fn-%C3%A9%": only its
- * lone '%' encoded, the link led nowhere, helper-133). A character reference (cmark writes "'" as
- * &#x27;) is copied as it is: its '#' is none of the URL's. */
+ * '#' %23 (url_fragment_valid), so that the fragment decoded is the id (cmark-gfm writes [^é%]'s id
+ * "fn-%C3%A9%": only its lone '%' encoded, the link led nowhere, helper-133). A character reference
+ * (cmark writes "'" as &#x27;) is copied as it is: its '#' is none of the URL's, and it stands for
+ * no hex digit, so the runs between references are judged each on its own. */
+static size_t char_ref_len(const char *p)
+{
+	size_t k = strcspn(p, ";\"");
+	return k + (p[k] == ';');
+}
+
 static void fragment_encoded(struct buf *b, const char *value)
 {
+	size_t n = strcspn(value, "\""), ref;
 	bool valid = true;
-	for (const char *p = value; *p && *p != '"' && valid; p++)
-		if (*p == '&')
-			p += strcspn(p, ";\"") - (p[strcspn(p, ";\"")] != ';');
+	for (size_t i = 0; i < n && valid; i += ref) {
+		size_t run = strcspn(value + i, "&\"");
+		valid = url_fragment_valid(value + i, run);
+		i += run;
+		ref = i < n ? char_ref_len(value + i) : 0;
+	}
+	for (size_t i = 0; i < n; i += ref) {
+		size_t run = strcspn(value + i, "&\"");
+		if (valid)
+			buf_add(b, value + i, run);
 		else
-			valid = *p != '#' && (*p != '%' || percent_encoded(p));
-	for (const char *p = value; *p && *p != '"'; p++)
-		if (*p == '&') {
-			size_t n = strcspn(p, ";\"");
-			buf_add(b, p, n + (p[n] == ';'));
-			p += n - (p[n] != ';');
-		} else if (!valid && (*p == '#' || *p == '%')) {
-			buf_addf(b, "%%%02X", (unsigned char)*p);
-		} else {
-			buf_addc(b, *p);
-		}
+			buf_add_pct(b, value + i, run, "%#", PCT_HIGH_RAW);
+		i += run;
+		ref = i < n ? char_ref_len(value + i) : 0;
+		buf_add(b, value + i, ref);
+	}
 }
 
 /* html with its footnotes' ids and links (next_footnote_attr) changed twice, appended to b:

@@ -113,22 +113,18 @@ static char *fragment_written(const char *frag)
  * decoded to "fn-é%", which is no id). Caller frees. */
 static char *footnote_fragment(const char *frag)
 {
+	/* houdini_escape_href()'s safe set (cmark-gfm's houdini_href_e.c, HREF_SAFE), which cmark-gfm
+	 * does not export: the one copy of it in vade */
+	static const char href_safe[] = "-_.+!*'(),%#@?=;:/$~&";
 	struct buf h = BUF_INIT, b = BUF_INIT;
 	for (const unsigned char *p = (const unsigned char *)frag; *p; p++)
-		if (*p < 0x80 && (isalnum(*p) || strchr("-_.+!*'(),%#@?=;:/$~&", *p)))
+		if (*p < 0x80 && (isalnum(*p) || strchr(href_safe, *p)))
 			buf_addc(&h, (char)*p);
 		else
 			buf_addf(&h, "%%%02X", *p);
-	bool valid = true;
-	for (const char *p = h.p; *p && valid; p++)
-		valid = *p != '#' && (*p != '%' || (isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])));
-	if (valid)
+	if (url_fragment_valid(h.p, h.len))
 		return buf_detach(&h, NULL);
-	for (const char *p = h.p; *p; p++)
-		if (*p == '%' || *p == '#')
-			buf_addf(&b, "%%%02X", (unsigned char)*p);
-		else
-			buf_addc(&b, *p);
+	buf_add_pct(&b, h.p, h.len, "%#", PCT_HIGH_RAW);
 	buf_free(&h);
 	return buf_detach(&b, NULL);
 }
@@ -142,11 +138,9 @@ static char *fragment_as_written(const char *url, const char *frag, bool ascii)
 	const char *h = strchr(url, '#');
 	if (!h || strchr(h + 1, '#'))
 		return NULL;
-	bool valid = true;
-	for (const char *p = h + 1; *p && valid; p++) {
-		bool esc = *p == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2]);
-		valid = (*p != '%' || esc) && !(ascii && ((unsigned char)*p >= 0x80 || (esc && p[1] >= '8')));
-	}
+	bool valid = url_fragment_valid(h + 1, strlen(h + 1));
+	for (const char *p = h + 1; *p && valid && ascii; p++)
+		valid = (unsigned char)*p < 0x80 && (*p != '%' || p[1] < '8');
 	size_t n;
 	char *dec = valid ? percent_decode(h + 1, strlen(h + 1), &n) : NULL;
 	bool same = dec && n == strlen(frag) && !memcmp(dec, frag, n);
@@ -889,9 +883,12 @@ static void index_page(struct worker *w, const struct job *j, const char *body)
 	char *search = search_path(s->langs[j->lang].code, "index.html");
 	char *url = site_url_relative(search, j->out_path);
 	bool fallback = !resolve_has_text(w->sh->r, j->page, j->lang);
+	/* a translation's title left in the original's language is marked so, as the page marks it */
+	bool foreign = !fallback && resolve_meta_lang(w->sh->r, j->page, j->lang, true) != j->lang;
 	w->sh->frag[j->page->index * s->nlangs + j->lang] =
 		search_fragment(url, j->doc->shown_title ? j->doc->shown_title : j->doc->title, body, /* as the page shows it */ fallback ? s->langs[0].code : NULL,
-		                fallback ? s->langs[0].dir : NULL);
+		                fallback ? s->langs[0].dir : NULL, foreign ? s->langs[0].code : NULL,
+		                foreign ? s->langs[0].dir : NULL);
 	free(url);
 	free(search);
 }

@@ -1085,6 +1085,15 @@ static int hexval(int c)
 	return -1;
 }
 
+bool url_fragment_valid(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '#' || (s[i] == '%' && (n - i < 3 || hexval((unsigned char)s[i + 1]) < 0 ||
+		                                    hexval((unsigned char)s[i + 2]) < 0)))
+			return false;
+	return true;
+}
+
 char *percent_decode(const char *s, size_t n, size_t *len)
 {
 	struct buf b = BUF_INIT;

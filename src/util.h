@@ -271,6 +271,11 @@ size_t text_normalize(char *s, size_t len);
  * as it is. The result may hold any byte (check it with utf8_invalid_at, and
  * for NUL with *len). Caller frees; *len (may be NULL) gets its length. */
 char *percent_decode(const char *s, size_t n, size_t *len);
+/* Whether s[0, n) may stand as a URL's fragment as far as '%' and '#' go: it holds no '#', and
+ * every '%' starts a "%XX" (URL Standard, fragment state: anything else is a validation error, which
+ * vnu reports). Where it may not, buf_add_pct(b, s, n, "%#", PCT_HIGH_RAW) writes one that decodes
+ * to s, which a browser's second try finds (HTML 7.4.6.3). */
+bool url_fragment_valid(const char *s, size_t n);
 /* Levenshtein distance in bytes; (size_t)-1 for texts over 1024 bytes. */
 size_t text_distance(const char *a, const char *b);
 /* The candidate closest to key by text_distance, at most limit edits away

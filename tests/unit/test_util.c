@@ -131,6 +131,11 @@ int main(void)
 	d = percent_decode("%00x", 4, &dl);
 	ok(dl == 2 && d[0] == 0 && d[1] == 'x', "%%00 decodes to a NUL byte, counted in the length");
 	free(d);
+	ok(url_fragment_valid("fn-50%25", 8) && url_fragment_valid("", 0) && url_fragment_valid("fn-%C3%A9", 9),
+	   "a fragment with no '#' and only %%XX escapes is valid");
+	ok(!url_fragment_valid("fn-50%", 6) && !url_fragment_valid("a#b", 3) && !url_fragment_valid("%4", 2) &&
+	   !url_fragment_valid("%zz", 3) && !url_fragment_valid("%41", 2),
+	   "a '#', or a '%%' not followed by two hex digits within the length, is not");
 	const char *cands[] = {"guides/intro.md", "guides/index.md", "a.md"};
 	ok(text_distance("kitten", "sitting") == 3 && text_distance("", "abc") == 3, "edit distance");
 	is_str(text_nearest("guides/intor.md", cands, 3, 2), "guides/intro.md", "the nearest candidate");

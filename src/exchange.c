@@ -291,8 +291,14 @@ void exchange_units(const struct site *s, size_t l, struct unit_list *u)
 	vec_free(&keys);
 	struct field_ctx fc = {u, st};
 	passage_fields_each(s, l, export_field, &fc);
-	for (size_t i = 0; i < u->n; i++)
+	for (size_t i = 0; i < u->n; i++) {
 		note_base(&u->v[i]);
+		char *t = unit_ends_like(u->v[i].source, u->v[i].target);
+		if (t) {
+			free(u->v[i].target);
+			u->v[i].target = t;
+		}
+	}
 	/* The obsolete units last, as msgmerge puts them. */
 	for (size_t i = 0; i < gone.n; i++) {
 		u->v = xgrow(u->v, u->n, sizeof *u->v);
@@ -2313,12 +2319,17 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 	bool *keep = xcalloc(u0->n + 1, sizeof *keep);
 	size_t kept = merge_bases(&im, u0, keep);
 	struct unit_list merged = *u0;
+	struct vec ends = VEC_INIT; /* the targets made anew */
 	merged.v = xmalloc((u0->n + 1) * sizeof *merged.v);
 	for (size_t k = 0; k < u0->n; k++) {
 		merged.v[k] = u0->v[k];
+		char *t = keep[k] ? NULL : unit_ends_like(u0->v[k].source, u0->v[k].target);
 		if (keep[k]) {
 			merged.v[k].target = (char *)"";
 			merged.v[k].state = UNIT_UNTRANSLATED;
+		} else if (t) { /* the original's line breaks at the ends (unit_ends_like): "x" for "a\n" is "x\n" */
+			merged.v[k].target = t;
+			vec_push(&ends, t);
 		}
 	}
 	free(keep);
@@ -2406,6 +2417,7 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 	status_store_free(im.st);
 	free(im.used);
 	free(merged.v);
+	vec_free_items(&ends);
 	if (im.r)
 		resolve_free(im.r);
 	return diag_errors() > errors0 || u0->refused ? 1 : 0;

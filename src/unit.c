@@ -33,6 +33,27 @@ struct unit *unit_add_place(struct unit_list *u, size_t k)
 	return y;
 }
 
+char *unit_ends_like(const char *source, const char *target)
+{
+	size_t ns = strlen(source), nt = strlen(target);
+	size_t sb = strspn(source, "\n"), tb = strspn(target, "\n"), se = 0, te = 0;
+	if (tb == nt) /* empty, or line breaks alone: no text to give ends */
+		return NULL;
+	while (se < ns - sb && source[ns - 1 - se] == '\n')
+		se++;
+	while (te < nt - tb && target[nt - 1 - te] == '\n')
+		te++;
+	if (sb == tb && se == te)
+		return NULL;
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < sb; i++)
+		buf_addc(&b, '\n');
+	buf_add(&b, target + tb, nt - tb - te);
+	for (size_t i = 0; i < se; i++)
+		buf_addc(&b, '\n');
+	return buf_detach(&b, NULL);
+}
+
 void unit_list_free(struct unit_list *u)
 {
 	for (size_t i = 0; i < u->n; i++) {

@@ -806,10 +806,7 @@ static const char *const view_fields[] = {
  * English was shown as French, with no lang (helper-131). */
 static void push_meta_lang(lua_State *L, const struct view *v, bool title)
 {
-	size_t l = resolve_text_lang(v->r, v->p, v->l);
-	const struct tr_entry *te = l ? status_entry(resolve_status(v->r), v->l, TR_PAGES, v->p->key) : NULL;
-	if (te && (title ? te->title_foreign : te->summary_foreign))
-		l = 0;
+	size_t l = resolve_meta_lang(v->r, v->p, v->l, title);
 	lua_getfield(L, LUA_REGISTRYINDEX, "vade.site");
 	lua_getfield(L, -1, "languages");
 	lua_geti(L, -1, (lua_Integer)l + 1);

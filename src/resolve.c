@@ -902,6 +902,13 @@ bool resolve_has_text(const struct resolved *r, const struct page *p, size_t lan
 	return lang == 0 || resolve_text_lang(r, p, lang) == lang;
 }
 
+size_t resolve_meta_lang(const struct resolved *r, const struct page *p, size_t lang, bool title)
+{
+	size_t l = resolve_text_lang(r, p, lang);
+	const struct tr_entry *te = l && r->status ? status_entry(r->status, lang, TR_PAGES, p->key) : NULL;
+	return te && (title ? te->title_foreign : te->summary_foreign) ? 0 : l;
+}
+
 bool resolve_written(const struct resolved *r, const struct page *p, size_t lang)
 {
 	return !r->s->fallback_link || resolve_has_text(r, p, lang);

@@ -50,6 +50,11 @@ uint64_t resolve_texts_digest(const struct resolved *r);
 size_t resolve_text_lang(const struct resolved *r, const struct page *p, size_t lang);
 /* True when p shows a text of its own in lang (no fallback). */
 bool resolve_has_text(const struct resolved *r, const struct page *p, size_t lang);
+/* The language p's title (with title, else its summary) is written in, in language lang: the
+ * text's (resolve_text_lang), or the default (0) where the translation holds that one untranslated
+ * (tr_entry.title_foreign, summary_foreign: an import writes the original's text there until
+ * someone translates it). */
+size_t resolve_meta_lang(const struct resolved *r, const struct page *p, size_t lang, bool title);
 /* Whether the page is written in lang: always, but with `fallback: link` not in a
  * language it has no text in (its links then lead to the original, resolve_output). */
 bool resolve_written(const struct resolved *r, const struct page *p, size_t lang);

@@ -398,7 +398,8 @@ static json_t *shown_string(const char *s)
 	return j;
 }
 
-json_t *search_fragment(const char *url, const char *title, const char *text, const char *lang, const char *dir)
+json_t *search_fragment(const char *url, const char *title, const char *text, const char *lang, const char *dir,
+                        const char *title_lang, const char *title_dir)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "url", json_string(url));
@@ -408,6 +409,10 @@ json_t *search_fragment(const char *url, const char *title, const char *text, co
 		json_object_set_new(o, "lang", json_string(lang));
 	if (dir)
 		json_object_set_new(o, "dir", json_string(dir));
+	if (title_lang)
+		json_object_set_new(o, "title_lang", json_string(title_lang));
+	if (title_dir)
+		json_object_set_new(o, "title_dir", json_string(title_dir));
 	return o;
 }
 

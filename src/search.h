@@ -9,11 +9,13 @@
  *   s/<k>.js      vadeSearch.shard(lang, k, {term: [page, score, page, score, ...]})
  *                 terms in byte order; page ids ascending, each given as the
  *                 difference from the one before (the first as itself)
- *   p/<g>.js      vadeSearch.pages(lang, g, {"<id>": {"url", "title", "text"[, "lang", "dir"]}, ...}):
+ *   p/<g>.js      vadeSearch.pages(lang, g, {"<id>": {"url", "title", "text"[, "lang", "dir"]
+ *                 [, "title_lang", "title_dir"]}, ...}):
  *                 what a result shows, for the pages of the language whose id / SEARCH_GROUP
  *                 is g (url relative to the search page; lang and dir only on a fallback
- *                 copy, whose text is in another language); no file for a group with
- *                 none of the language's pages
+ *                 copy, whose text is in another language; title_lang and title_dir only on a
+ *                 translation whose title is still its original's, untranslated); no file
+ *                 for a group with none of the language's pages
  * A page's id is its index in the site (struct page.index), the same in
  * every language. Pages go to p/ in groups, not one file each: a file per page
  * doubled the files a build creates, and creating files is what a large build
@@ -114,9 +116,11 @@ void search_terms_free(struct search_terms *t);
 
 typedef struct json_t json_t; /* jansson's */
 
-/* One page's entry in p/<g>.js; lang and dir NULL unless the page is a fallback copy.
- * Caller owns it (json_decref, or hands it to search_group). */
-json_t *search_fragment(const char *url, const char *title, const char *text, const char *lang, const char *dir);
+/* One page's entry in p/<g>.js; lang and dir NULL unless the page is a fallback copy, title_lang and
+ * title_dir NULL unless its title alone is in another language. Caller owns it (json_decref, or
+ * hands it to search_group). */
+json_t *search_fragment(const char *url, const char *title, const char *text, const char *lang, const char *dir,
+                        const char *title_lang, const char *title_dir);
 /* The bytes of p/<g>.js from the entries of the group's pages: frag[i] is page g * SEARCH_GROUP + i's,
  * or NULL, for i < n. Takes the entries (each set NULL). NULL when all are NULL; else caller frees. */
 char *search_group(const char *lang_code, size_t g, json_t **frag, size_t n, size_t *len);

@@ -258,6 +258,11 @@ static void render_search(struct worker *w)
 			model_set_str(L, "url", url);
 			lua_pushboolean(L, resolve_has_text(w->sh->r, p, l));
 			lua_setfield(L, -2, "translated");
+			/* a translation's title or summary left in the original's language (the page's title_lang) */
+			lua_pushboolean(L, resolve_meta_lang(w->sh->r, p, l, true) != l);
+			lua_setfield(L, -2, "title_foreign");
+			lua_pushboolean(L, resolve_meta_lang(w->sh->r, p, l, false) != l);
+			lua_setfield(L, -2, "summary_foreign");
 			lua_rawseti(L, -2, (lua_Integer)++n);
 			free(url);
 		}

@@ -351,14 +351,15 @@ int main(void)
 	/* p/<g>.js: the entries of group 1 (pages 8-15) that the language has, keyed by id. */
 	size_t len;
 	json_t *group[SEARCH_GROUP] = {NULL};
-	group[1] = search_fragment("../a/index.html", "T \"q\"", "text </script>", "en", "ltr");
-	group[3] = search_fragment("../b/index.html", "B", "b", NULL, NULL);
+	group[1] = search_fragment("../a/index.html", "T \"q\"", "text </script>", "en", "ltr", NULL, NULL);
+	group[3] = search_fragment("../b/index.html", "B", "b", NULL, NULL, "en", "ltr");
 	char *file = search_group("ar", 1, group, SEARCH_GROUP, &len);
 	ok(file && !strcmp(file, "vadeSearch.pages(\"ar\", 1, {\"9\":{\"url\":\"../a/index.html\",\"title\":\"T \\\"q\\\"\","
 	                         "\"text\":\"text </script>\",\"lang\":\"en\",\"dir\":\"ltr\"},"
-	                         "\"11\":{\"url\":\"../b/index.html\",\"title\":\"B\",\"text\":\"b\"}});\n") &&
+	                         "\"11\":{\"url\":\"../b/index.html\",\"title\":\"B\",\"text\":\"b\",\"title_lang\":\"en\","
+	                         "\"title_dir\":\"ltr\"}});\n") &&
 	       len == strlen(file),
-	   "a group's file: entries by id, JSON by jansson: %s", file ? file : "(none)");
+	   "a group's file: entries by id, a fallback copy's language, a title's of its own, JSON by jansson: %s", file ? file : "(none)");
 	ok(!group[1] && !group[3], "the group's entries are taken");
 	free(file);
 	ok(search_group("ar", 2, group, SEARCH_GROUP, &len) == NULL, "no file for a group with no page");

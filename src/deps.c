@@ -428,7 +428,7 @@ void deps_unit_clear(struct deps_unit *u)
  * output folder. Every field is 8-byte aligned: strings are a u64 length, the bytes, a
  * NUL, padding; lists a u64 count then their items.
  *
- *   head "vade-deps 4\n" (16 bytes), u64 global[2], npages, nlangs
+ *   head "vade-deps 5\n" (16 bytes), u64 global[2], npages, nlangs
  *   u64 digests[(npages * nlangs + 1) * DEP_NGROUPS] (the pages' slots, then the site's)
  *   u64 nsets; each: u64 n, u32 ids[n] (padded)
  *   per slot: u64 known; when known:
@@ -436,7 +436,7 @@ void deps_unit_clear(struct deps_unit *u)
  *     u32 notes[nnotes] (padded), u32 sets[nsets] (padded)
  *     outs: each i64 stamp[STAMP] then the name
  *     ids: each a string
- *     checks: each i64 line, col, target, then src and frag
+ *     checks: each i64 line, col, target, then src and frag (the fragment as the link writes it: 5)
  *     cites: each a string
  *     warns: each i64 line, col, then path and message
  *     indexed: u64 n, len, then the terms' text[len] and scores u16[n] (each padded)
@@ -449,7 +449,7 @@ void deps_unit_clear(struct deps_unit *u)
  * rebuild (issue 13). The patch holds what a record holds but the units the record has as they
  * stand; its slots' units are taken before the record's:
  *
- *   head "vade-deps+ 4\n", u64 the XXH3-64 the record ends with, global[2], npages, nlangs
+ *   head "vade-deps+ 5\n", u64 the XXH3-64 the record ends with, global[2], npages, nlangs
  *   the digests and the sets, as in the record (they replace the record's)
  *   u64 n; each: u64 slot, u64 known, the unit when known (a slot not known now is one too)
  *   the further files, as in the record (they replace the record's)
@@ -460,8 +460,8 @@ void deps_unit_clear(struct deps_unit *u)
  * patch leaves were taken as they stood by the build that wrote it, their sets numbered as its
  * table numbers them, so the patch's sets are theirs too. */
 
-#define DEPS_HEAD "vade-deps 4\n\0\0\0"
-#define PATCH_HEAD "vade-deps+ 4\n\0\0"
+#define DEPS_HEAD "vade-deps 5\n\0\0\0"
+#define PATCH_HEAD "vade-deps+ 5\n\0\0"
 
 struct deps_record {
 	struct bin_patched bin;     /* the record, written whole, and its patch */

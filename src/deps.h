@@ -103,7 +103,7 @@ struct deps_check {                   /* a link to an anchor (render.c checks th
 	char *src;
 	int line, col;
 	uint32_t target;                  /* slot */
-	char *frag;
+	char *frag;                       /* the fragment as the link writes it, which a browser reads (render.c) */
 };
 struct deps_unit {
 	bool known;                       /* rendered, or taken from the record */

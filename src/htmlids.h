@@ -23,7 +23,8 @@ void htmlids_init(void);
 /* Reads html, the output file out_path ("fr/about/index.html") made from src
  * (the source file, "content/about.fr.md", or the template for a site-wide
  * page), and reports as errors at src each id given twice and each in-page
- * link whose target (percent-decoded) is no id of the file, naming out_path
+ * link whose target is no id of the file, neither as written nor percent-decoded
+ * (HTML's "find a potential indicated element"), naming out_path
  * and the line there. A link marked data-hash is left out: its fragment is
  * a state a script reads (the sheet's #a4, #letter), not a place. Fills ids
  * when not NULL. */

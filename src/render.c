@@ -24,7 +24,7 @@ struct check {
 	char *src;
 	int line, col;
 	size_t target;          /* page index * nlangs + lang */
-	char *frag;
+	char *frag;             /* the fragment as the link writes it (fragment_for), which a browser reads */
 };
 
 static int cmp_cstr(const void *a, const void *b)
@@ -187,7 +187,7 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 		if (chap && has_frag)
 			result = xasprintf("#c%zu-%s", chap, written);
 		else if (check)
-			add_check(w, j, src, line, col, j->page, j->lang, frag);
+			add_check(w, j, src, line, col, j->page, j->lang, written);
 		if (!result && has_frag && strcmp(url + strcspn(url, "#") + (url[strcspn(url, "#")] != '\0'), written))
 			result = xasprintf("#%s", written); /* as the id is written: in NFC (resolve_link) */
 	} else if (t.kind == LINK_PAGE) {
@@ -212,7 +212,7 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 			result = xasprintf("%s%.*s%s%s", rel, (int)t.query_len, t.query ? t.query : "", frag ? "#" : "",
 			                   frag ? written : "");
 			if (check)
-				add_check(w, j, src, line, col, t.page, lang, frag);
+				add_check(w, j, src, line, col, t.page, lang, written);
 			free(rel);
 		}
 	} else {
@@ -233,15 +233,21 @@ struct own_checks {
 	size_t target;
 };
 
-static int own_check(void *ctx, const char *frag)
+/* (decoded: the in-page link's fragment percent-decoded, as htmlids reads it; ours are as written) */
+static int own_check(void *ctx, const char *decoded)
 {
 	const struct own_checks *o = ctx;
-	for (size_t i = o->from; i < o->checks->n; i++) {
+	int found = 0;
+	for (size_t i = o->from; i < o->checks->n && !found; i++) {
 		const struct check *c = o->checks->v[i];
-		if (c->target == o->target && !strcmp(c->frag, frag))
-			return 1;
+		if (c->target != o->target)
+			continue;
+		size_t n;
+		char *d = percent_decode(c->frag, strlen(c->frag), &n);
+		found = n == strlen(decoded) && !memcmp(d, decoded, n);
+		free(d);
 	}
-	return 0;
+	return found;
 }
 
 /* The id a link to a missing anchor frag likely meant, of the target's ids (n, sorted): the id of
@@ -258,22 +264,20 @@ static const char *anchor_hint(const char *frag, char *const *ids, size_t n)
 	return hit ? *hit : text_nearest(frag, (const char *const *)ids, n, len < 6 ? 1 : len < 12 ? 2 : len / 4);
 }
 
-/* Whether one of ids[0, n), percent-decoded, is frag: an id cmark-gfm writes percent-encoded (a
- * footnote's "fn-n%C3%A9"), which a browser finds by the decoded fragment too (HTML, "find a
- * potential indicated element"; helper-129: "#fn-n%C3%A9" written by hand was refused). */
-static bool decoded_id(const char *frag, char *const *ids, size_t n)
+/* Whether a browser following a link whose fragment is frag (as written) finds one of ids[0, n)
+ * (sorted): the id that is the fragment as the URL parser keeps it, else the one that is it
+ * percent-decoded (HTML, "find a potential indicated element"). Both tries are exact: "#fn-x-"
+ * finds no id "fn-x%2D", which the check took once, decoding the ids too. The fragment decoded,
+ * for messages, into *decoded (caller frees). */
+static bool browser_finds(const char *frag, char *const *ids, size_t n, char **decoded)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (!strchr(ids[i], '%'))
-			continue;
-		size_t len;
-		char *d = percent_decode(ids[i], strlen(ids[i]), &len);
-		bool same = d && len == strlen(frag) && !memcmp(d, frag, len);
-		free(d);
-		if (same)
-			return true;
-	}
-	return false;
+	char *parsed = url_fragment_parsed(frag, strlen(frag));
+	size_t len;
+	*decoded = percent_decode(frag, strlen(frag), &len);
+	bool found = xbsearch(&parsed, ids, n, sizeof *ids, cmp_cstr) ||
+	             (len == strlen(*decoded) && xbsearch(decoded, ids, n, sizeof *ids, cmp_cstr));
+	free(parsed);
+	return found;
 }
 
 /* Checks every link to an anchor against the ids of the rendered target page. */
@@ -289,13 +293,14 @@ static void check_anchors(struct shared *sh, struct worker *ws, int n)
 			const struct deps_unit *a = &sh->units[ts];
 			/* the file the target shows in the link's language */
 			const struct doc *td = site_page_doc(s, t, c->target % s->nlangs);
-			if (!xbsearch(&c->frag, a->ids, a->nids, sizeof *a->ids, cmp_cstr) && !decoded_id(c->frag, a->ids, a->nids) &&
-			    (a->nids || diag_errors() == 0)) {
-				const char *near = anchor_hint(c->frag, a->ids, a->nids);
-				diag_error(c->src, c->line, c->col, "link to a missing anchor '#%s' in %s%s%s%s", c->frag,
+			char *decoded;
+			if (!browser_finds(c->frag, a->ids, a->nids, &decoded) && (a->nids || diag_errors() == 0)) {
+				const char *near = anchor_hint(decoded, a->ids, a->nids);
+				diag_error(c->src, c->line, c->col, "link to a missing anchor '#%s' in %s%s%s%s", decoded,
 				           td && td->src ? td->src : t->key, near ? " (did you mean '#" : "", near ? near : "",
 				           near ? "'?)" : "");
 			}
+			free(decoded);
 			free(c->src);
 			free(c->frag);
 			free(c);

@@ -1094,6 +1094,13 @@ bool url_fragment_valid(const char *s, size_t n)
 	return true;
 }
 
+char *url_fragment_parsed(const char *s, size_t n)
+{
+	struct buf b = BUF_INIT;
+	buf_add_pct(&b, s, n, " \"<>`", PCT_HIGH_ALL);
+	return buf_detach(&b, NULL);
+}
+
 char *percent_decode(const char *s, size_t n, size_t *len)
 {
 	struct buf b = BUF_INIT;

@@ -276,6 +276,11 @@ char *percent_decode(const char *s, size_t n, size_t *len);
  * vnu reports). Where it may not, buf_add_pct(b, s, n, "%#", PCT_HIGH_RAW) writes one that decodes
  * to s, which a browser's second try finds (HTML 7.4.6.3). */
 bool url_fragment_valid(const char *s, size_t n);
+/* Fragment s[0, n) (an href's, after its '#') as a browser keeps it once parsed: each byte of the
+ * URL Standard's fragment percent-encode set (C0 controls, space, '"', '<', '>', '`', and each byte
+ * past 0x7E) percent-encoded. HTML finds the element whose id is that, else the one whose id is
+ * it percent-decoded ("find a potential indicated element", HTML 7.4.6.3). Caller frees. */
+char *url_fragment_parsed(const char *s, size_t n);
 /* Levenshtein distance in bytes; (size_t)-1 for texts over 1024 bytes. */
 size_t text_distance(const char *a, const char *b);
 /* The candidate closest to key by text_distance, at most limit edits away

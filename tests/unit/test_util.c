@@ -136,6 +136,9 @@ int main(void)
 	ok(!url_fragment_valid("fn-50%", 6) && !url_fragment_valid("a#b", 3) && !url_fragment_valid("%4", 2) &&
 	   !url_fragment_valid("%zz", 3) && !url_fragment_valid("%41", 2),
 	   "a '#', or a '%%' not followed by two hex digits within the length, is not");
+	char *fp = url_fragment_parsed("a b\"<>`\x01\x7f\xc3\xa9%41#", 15);
+	is_str(fp, "a%20b%22%3C%3E%60%01%7F%C3%A9%41#", "a fragment as the URL parser keeps it: its fragment percent-encode set encoded, '%%' and '#' kept");
+	free(fp);
 	const char *cands[] = {"guides/intro.md", "guides/index.md", "a.md"};
 	ok(text_distance("kitten", "sitting") == 3 && text_distance("", "abc") == 3, "edit distance");
 	is_str(text_nearest("guides/intor.md", cands, 3, 2), "guides/intro.md", "the nearest candidate");

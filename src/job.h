@@ -36,6 +36,17 @@ struct job {
 	                                 * not `page`: no page of the site is current */
 	size_t pager;                   /* which page of the page's listing this is (resolve_pager_total);
 	                                 * 0 for the first as well */
+	struct job_ids *ids;            /* the ids the output file's texts gave so far, or NULL */
+};
+
+/* What the texts of one output file gave so far: a page's text, then each data text a template
+ * shows (job_markdown), which a sheet shows once per card, and two of which may each have a [^1]
+ * or a "## Careful": ids given twice (helper-135). Each data text's ids (its headings', its
+ * footnotes') begin "tN-", N counting the data texts of the file from 1; a heading of any text
+ * passes over the ids before it (md_opts.taken). */
+struct job_ids {
+	struct strmap map;
+	size_t texts;
 };
 
 /* What the workers share. The site and resolve are read-only; each job

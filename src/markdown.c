@@ -1952,7 +1952,8 @@ static bool reserved_id(const struct md_reserved *r, const char *id)
 
 /* Returns the id (borrowed from the set) GitHub would give a heading with
  * this text, passing over the ids of r. */
-static const char *unique_id(struct idset *s, const char *text, const char *prefix, const struct md_reserved *r)
+static const char *unique_id(struct idset *s, const char *text, const char *prefix, const struct md_reserved *r,
+                             struct strmap *taken)
 {
 	struct buf base = BUF_INIT;
 	if (prefix)
@@ -1973,7 +1974,7 @@ static const char *unique_id(struct idset *s, const char *text, const char *pref
 	for (size_t tries = 0; !added; k++, tries++) {
 		free(id);
 		id = !k ? xstrdup(base.p) : xasprintf(alt ? "%s--%zu" : "%s-%zu", base.p, k);
-		if (reserved_id(r, id + pl) && tries < 100000) {
+		if ((reserved_id(r, id + pl) || (taken && strmap_get(taken, id))) && tries < 100000) {
 			if (k > 0 && !alt) {
 				alt = true;
 				k--; /* the same number in the other form */
@@ -3570,6 +3571,17 @@ static void footnote_attrs(struct buf *b, const char *html, const char *prefix)
 	strmap_free(&ids);
 }
 
+/* Adds the ids html gives (its attributes id="...": cmark writes '"' in text as &quot;) to taken. */
+static void ids_taken(struct strmap *taken, const char *html)
+{
+	for (const char *p = html; (p = strstr(p, " id=\"")); ) {
+		p += 5;
+		char *id = xstrndup(p, strcspn(p, "\""));
+		strmap_put(taken, id, NULL);
+		free(id);
+	}
+}
+
 void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out)
 {
 	int options = CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART | (o->unsafe_html ? CMARK_OPT_UNSAFE : 0);
@@ -3733,7 +3745,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		}
 		struct buf txt = BUF_INIT, tag = BUF_INIT;
 		node_text(h, &txt);
-		const char *id = unique_id(&ids, txt.p, o->id_prefix, o->reserved);
+		const char *id = unique_id(&ids, txt.p, o->id_prefix, o->reserved, o->taken);
 		char *inner = cmark_render_html(h, options, exts);
 		size_t il = strlen(inner);
 		while (il && inner[il - 1] == '\n')
@@ -3787,6 +3799,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		footnote_attrs(&out->html, html, o->id_prefix ? o->id_prefix : "");
 	else
 		buf_adds(&out->html, html);
+	if (o->taken)
+		ids_taken(o->taken, out->html.p);
 	free(html);
 	idset_free(&ids);
 	cmark_node_free(doc);
@@ -3955,7 +3969,7 @@ size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, co
 		}
 		struct buf txt = BUF_INIT;
 		node_text(n, &txt);
-		unique_id(&ids, txt.p, NULL, reserved);
+		unique_id(&ids, txt.p, NULL, reserved, NULL);
 		vec_push(&at, (void *)(intptr_t)cmark_node_get_start_line(n));
 		buf_free(&txt);
 	}

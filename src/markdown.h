@@ -44,6 +44,9 @@ struct md_opts {
 	bool rtl;               /* right-to-left: Latin runs are isolated in <bdi> */
 	const char *id_prefix;  /* before every heading id, so chapters of one document do not clash */
 	const struct md_reserved *reserved; /* ids headings must not take; may be NULL */
+	/* The ids of the output file so far, from the texts rendered for it before this one, or NULL:
+	 * a heading passes over them as over reserved ids, and the text's own ids are added. */
+	struct strmap *taken;
 	const char *src;        /* the file the text comes from, for messages (NULL: "content") */
 	/* Paragraphs, headings and table cells still in another language: a
 	 * translation's passages nobody has translated yet hold the original's

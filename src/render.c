@@ -559,6 +559,7 @@ static void md_render(struct worker *w, const struct job *j, struct md_opts *o, 
 	struct marker_ctx mc = {w, j};
 	o->link = rewrite_link;
 	o->link_ctx = &lc;
+	o->taken = j->ids ? &j->ids->map : NULL;
 	o->cite = j->cite;
 	if (j->cite && tpl_exists(w->e, "partials/note-marker.html")) {
 		j->cite->marker = note_marker;
@@ -578,9 +579,14 @@ void job_markdown(struct worker *w, const struct job *j, const char *text, size_
 	deps_note_texts(w->dk);
 	size_t tl = resolve_value_lang(w->sh->r, text, j->lang);
 	struct md_opts o = {.unsafe_html = s->unsafe_html, .lang = s->langs[tl].code,
-	                    .rtl = !strcmp(s->langs[tl].dir, "rtl")};
+	                    .rtl = !strcmp(s->langs[tl].dir, "rtl"), .reserved = resolve_reserved_ids(w->sh->r)};
 	/* Citations, links and limits in a data or front matter text are reported at that text in
 	 * its file; in a text made otherwise (by a template), at the page's file as a whole. */
+	char prefix[32];
+	if (j->ids) {
+		snprintf(prefix, sizeof prefix, "t%zu-", ++j->ids->texts);
+		o.id_prefix = prefix;
+	}
 	o.src = j->doc->src;
 	resolve_text_origin(w->sh->r, text, j->doc->src, j->lang, &o.src, &o.at);
 	struct text_cursor cursor = {0, 0, 0, 0};
@@ -819,8 +825,9 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 	struct vec ch = VEC_INIT;
 	if (kind == OUT_HANDBOOK)
 		handbook_chapters(w, p, lang, &ch);
+	struct job_ids ids = {STRMAP_INIT_OWNED, 0};
 	struct job j = {.page = p, .doc = site_page_doc(s, p, lang), .lang = lang, .kind = kind, .out_path = out_path,
-	                .cite = &cite, .chapters = (const struct page *const *)ch.v, .nchapters = ch.n};
+	                .cite = &cite, .chapters = (const struct page *const *)ch.v, .nchapters = ch.n, .ids = &ids};
 	int top = lua_gettop(L);
 	model_push_vars(w, &j, NULL);
 	int vars = lua_gettop(L);
@@ -838,6 +845,7 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 	free(tname);
 	buf_free(&out);
 	vec_free(&ch);
+	strmap_free(&ids.map);
 	cite_done(w, &cite);
 	free(out_path);
 }
@@ -990,8 +998,9 @@ static void render_listing(struct worker *w, const struct page *p, const struct 
 	char *out_path = resolve_pager_output(sh->r, p, lang, k);
 	struct cite_ctx cite;
 	cite_ctx_init(&cite, &sh->s->refs);
+	struct job_ids ids = {STRMAP_INIT_OWNED, 0};
 	struct job j = {.page = p, .doc = d, .lang = lang, .kind = OUT_HTML, .out_path = out_path,
-	                .cite = &cite, .pager = k};
+	                .cite = &cite, .pager = k, .ids = &ids};
 	struct md_result md = {0};
 	buf_init(&md.html);
 	struct buf page = BUF_INIT;
@@ -1002,6 +1011,7 @@ static void render_listing(struct worker *w, const struct page *p, const struct 
 	}
 	buf_free(&page);
 	markdown_result_free(&md);
+	strmap_free(&ids.map);
 	cite_done(w, &cite);
 	free(out_path);
 }
@@ -1158,8 +1168,9 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 	}
 	struct cite_ctx cite;
 	cite_ctx_init(&cite, &s->refs);
+	struct job_ids ids = {STRMAP_INIT_OWNED, 0};
 	struct job j = {.page = p, .doc = d, .lang = lang, .kind = OUT_HTML,
-	                .out_path = resolve_output(sh->r, p, lang), .cite = &cite};
+	                .out_path = resolve_output(sh->r, p, lang), .cite = &cite, .ids = &ids};
 	struct md_result md = {0};
 	buf_init(&md.html);
 	struct buf page = BUF_INIT;
@@ -1204,6 +1215,7 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 	tpl_uses_end(w->e);
 	buf_free(&page);
 	markdown_result_free(&md);
+	strmap_free(&ids.map);
 	cite_done(w, &cite);
 	if (paged) {
 		deps_note(w->dk, slot, DEP_KIDS);

@@ -830,12 +830,25 @@ static void marks_in_links(const struct md_opts *o, const struct vec *found)
 	}
 }
 
-/* The label of a footnote definition's line at p ("[^label]:", after a block quote's '>' and up to
- * three spaces), into *label and *n, or false. */
+/* The label of a footnote definition's line at p ("[^label]:", after the marks of the blocks that
+ * hold it: white space, a block quote's '>', a list item's "-", "*", "+", "1." or "1)"), into *label
+ * and *n, or false. Asked of lines no leaf block covers, so indentation is no code there
+ * ("- > [^x]:", ">\t[^x]:", "1) [^x]:": helper-135). */
 static bool note_definition_at(const char *p, const char *e, const char **label, size_t *n)
 {
-	for (int sp = 0; p < e && (*p == '>' || (*p == ' ' && sp < 3)); p++)
-		sp = *p == ' ' ? sp + 1 : 0;
+	for (bool more = true; more && p < e;) {
+		const char *q = p;
+		while (q < e && q - p < 9 && *q >= '0' && *q <= '9')
+			q++;
+		if (*p == ' ' || *p == '\t' || *p == '>')
+			p++;
+		else if (e - p >= 2 && strchr("-*+", *p) && (p[1] == ' ' || p[1] == '\t'))
+			p += 2;
+		else if (q > p && e - q >= 2 && (*q == '.' || *q == ')') && (q[1] == ' ' || q[1] == '\t'))
+			p = q + 2;
+		else
+			more = false;
+	}
 	if (e - p < 5 || p[0] != '[' || p[1] != '^')
 		return false;
 	const char *c = memchr(p + 2, ']', (size_t)(e - p - 2));
@@ -847,35 +860,89 @@ static bool note_definition_at(const char *p, const char *e, const char **label,
 	return true;
 }
 
-/* Footnote definitions cmark-gfm left out of the page, each a warning at it: one no mark refers to,
- * and a second one of a label (labels match without regard to case, as link labels do), which
- * cmark-gfm drops in silence, and with it the author's text (helper-130). A definition is found by
- * its line: one no leaf block of the tree covers (a line of code or of a paragraph is text) and at
- * which no definition kept starts. */
-static void notes_dropped(const struct md_opts *o, cmark_node *doc, const char *text, size_t len)
+/* By line of text (1-based, *nlines of them), what doc holds there: 1 a leaf block (a line of code
+ * or of a paragraph is text), 2 the start of a footnote definition kept, 0 neither. Caller frees. */
+static unsigned char *lines_covered(cmark_node *doc, const char *text, size_t len, int *nlines)
 {
-	if (!memmem(text, len, "[^", 2))
-		return;
-	int nlines = 1;
+	int n = 1;
 	for (size_t i = 0; i < len; i++)
-		nlines += text[i] == '\n';
-	unsigned char *at = xcalloc((size_t)nlines + 2, 1); /* by line: 1 in a leaf block, 2 a definition kept */
+		n += text[i] == '\n';
+	unsigned char *at = xcalloc((size_t)n + 2, 1);
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *n = cmark_iter_get_node(it), *c = cmark_node_first_child(n);
-		cmark_node_type t = cmark_node_get_type(n);
-		int a = cmark_node_get_start_line(n), b = cmark_node_get_end_line(n);
-		if (ev != CMARK_EVENT_ENTER || (t & CMARK_NODE_TYPE_MASK) != CMARK_NODE_TYPE_BLOCK || a < 1 || a > nlines)
+		cmark_node *nd = cmark_iter_get_node(it), *c = cmark_node_first_child(nd);
+		cmark_node_type t = cmark_node_get_type(nd);
+		int a = cmark_node_get_start_line(nd), b = cmark_node_get_end_line(nd);
+		if (ev != CMARK_EVENT_ENTER || (t & CMARK_NODE_TYPE_MASK) != CMARK_NODE_TYPE_BLOCK || a < 1 || a > n)
 			continue;
 		if (t == CMARK_NODE_FOOTNOTE_DEFINITION)
 			at[a] = 2;
 		else if (t != CMARK_NODE_DOCUMENT && t != CMARK_NODE_BLOCK_QUOTE && t != CMARK_NODE_LIST && t != CMARK_NODE_ITEM &&
 		         (!c || (cmark_node_get_type(c) & CMARK_NODE_TYPE_MASK) != CMARK_NODE_TYPE_BLOCK))
-			for (int l = a; l <= b && l <= nlines; l++)
+			for (int l = a; l <= b && l <= n; l++)
 				at[l] |= at[l] ? 0 : 1;
 	}
 	cmark_iter_free(it);
+	*nlines = n;
+	return at;
+}
+
+/* Blanks with spaces, in text (doc's source, len bytes), the footnote marks inside the definitions doc
+ * left out: cmark-gfm counted such a mark before it dropped its definition, so the note it refers to
+ * stayed, numbered, with a link back to a mark no page shows ("link to '#fnref-inner', which is no
+ * id", said at no place: helper-135). Parsed again without them, that note is left out in turn and
+ * warned about (notes_dropped), and the numbers run on. A definition runs from its line over the
+ * lines no block of doc covers. Returns how many it blanked; their labels, folded, go to labels. */
+static size_t blank_dropped_marks(cmark_node *doc, char *text, size_t len, struct strmap *labels)
+{
+	int nlines;
+	unsigned char *at = lines_covered(doc, text, len, &nlines);
+	char *p = text, *e = text + len;
+	size_t blanked = 0;
+	bool in_def = false;
+	for (int l = 1; p <= e && l <= nlines; l++) {
+		char *eol = memchr(p, '\n', (size_t)(e - p)), *from = p;
+		eol = eol ? eol : e;
+		const char *lab;
+		size_t n;
+		if (at[l]) {
+			in_def = false;
+		} else if (note_definition_at(p, eol, &lab, &n)) {
+			in_def = true;
+			from = (char *)lab + n + 2; /* after "]:" */
+		}
+		for (char *q = from; in_def && q < eol && (q = memmem(q, (size_t)(eol - q), "[^", 2)); q += 2) {
+			size_t k = strcspn(q + 2, "] \t\n[");
+			if (k && q + 2 + k < eol && q[2 + k] == ']') {
+				cmark_strbuf fold;
+				cmark_strbuf_init(cmark_get_default_mem_allocator(), &fold, 16);
+				cmark_utf8proc_case_fold(&fold, (const uint8_t *)q + 2, (bufsize_t)k);
+				strmap_put(labels, cmark_strbuf_cstr(&fold), NULL);
+				cmark_strbuf_free(&fold);
+				memset(q, ' ', k + 3);
+				blanked++;
+			}
+		}
+		p = eol + 1;
+	}
+	free(at);
+	return blanked;
+}
+
+/* Footnote definitions cmark-gfm left out of the page, each a warning at it: one no mark refers to,
+ * and a second one of a label (labels match without regard to case, as link labels do), which
+ * cmark-gfm drops in silence, and with it the author's text (helper-130). A definition is found by
+ * its line: one no leaf block of the tree covers (a line of code or of a paragraph is text) and at
+ * which no definition kept starts. hidden: the labels, folded, of the marks inside definitions
+ * left out (blank_dropped_marks). */
+static void notes_dropped(const struct md_opts *o, cmark_node *doc, const char *text, size_t len,
+                          const struct strmap *hidden)
+{
+	if (!memmem(text, len, "[^", 2))
+		return;
+	int nlines;
+	unsigned char *at = lines_covered(doc, text, len, &nlines);
 	/* the line of the first definition kept of each label, by its label folded as cmark-gfm folds
 	 * it to match ("[^Ä]" is a second "[^ä]") */
 	struct strmap kept = STRMAP_INIT_OWNED;
@@ -909,6 +976,10 @@ static void notes_dropped(const struct md_opts *o, cmark_node *doc, const char *
 				diag_place(&o->at, (int)*first, 1, &line0, &col0);
 				diag_warn(o->src ? o->src : "content", fl, fc, "a second definition of the footnote [^%.*s] (the "
 				          "first at line %d): it is not shown; give it a label of its own", (int)n, lab, line0);
+			} else if (strmap_get(hidden, cmark_strbuf_cstr(&fold))) {
+				diag_warn(o->src ? o->src : "content", fl, fc, "the footnote [^%.*s] is referred to only from "
+				          "footnotes not shown: it is not shown either; refer to it from the text, or take it out",
+				          (int)n, lab);
 			} else {
 				diag_warn(o->src ? o->src : "content", fl, fc, "the footnote [^%.*s] is defined, but no mark refers "
 				          "to it: it is not shown; refer to it with [^%.*s], or take it out", (int)n, lab, (int)n, lab);
@@ -3587,6 +3658,22 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	int options = CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART | (o->unsafe_html ? CMARK_OPT_UNSAFE : 0);
 	cmark_parser *p = new_parser(options, o->cite != NULL);
 	cmark_node *doc = parse(p, o, text, len);
+	/* without the marks inside the footnote definitions left out, as often as that leaves one more out */
+	char *blanked = NULL; /* (a text past the limits is no document: parse() fed it nothing) */
+	if (memmem(text, len, "[^", 2) && cmark_node_first_child(doc)) {
+		blanked = xmalloc(len + 1);
+		memcpy(blanked, text, len);
+		blanked[len] = '\0';
+	}
+	struct strmap hidden = STRMAP_INIT_OWNED; /* the labels of the marks blanked */
+	while (blanked && blank_dropped_marks(doc, blanked, len, &hidden)) {
+		cmark_node_free(doc);
+		cmark_parser_free(p);
+		p = new_parser(options, o->cite != NULL);
+		cmark_parser_feed(p, blanked, len); /* (within limits: the text was) */
+		doc = finish(p);
+	}
+	free(blanked);
 	memset(out, 0, sizeof *out);
 	buf_init(&out->html);
 
@@ -3655,7 +3742,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	vec_free(&open);
 	marks_in_links(o, &marks_in);
 	vec_free(&marks_in);
-	notes_dropped(o, doc, text, len);
+	notes_dropped(o, doc, text, len, &hidden);
+	strmap_free(&hidden);
 	foreign_syntax(o, &sl, &braced);
 	vec_free(&braced);
 	foreign_inlines(o, &sl, &inl);

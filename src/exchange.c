@@ -2319,15 +2319,25 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 	bool *keep = xcalloc(u0->n + 1, sizeof *keep);
 	size_t kept = merge_bases(&im, u0, keep);
 	struct unit_list merged = *u0;
-	struct vec ends = VEC_INIT; /* the targets made anew */
+	struct vec ends = VEC_INIT; /* the targets made anew (their line ends) */
 	merged.v = xmalloc((u0->n + 1) * sizeof *merged.v);
 	for (size_t k = 0; k < u0->n; k++) {
 		merged.v[k] = u0->v[k];
-		char *t = keep[k] ? NULL : unit_ends_like(u0->v[k].source, u0->v[k].target);
+		/* A CR is a line end (a tool on Windows wrote "\r\n" in a msgstr, XLIFF's "&#13;"): made "\n", as
+		 * every file vade reads has it (text_normalize); then the original's line breaks at the ends
+		 * (unit_ends_like): "x" for "a\n" is "x\n" (helper-135: "Simple CR\r\n" went in as "Simple CR\r") */
+		const char *tg = u0->v[k].target;
+		char *lf = !keep[k] && strchr(tg, '\r') ? xstrdup(tg) : NULL, *t = NULL;
+		if (lf)
+			text_normalize(lf, strlen(lf));
+		if (!keep[k] && (t = unit_ends_like(u0->v[k].source, lf ? lf : tg)))
+			free(lf);
+		else
+			t = lf;
 		if (keep[k]) {
 			merged.v[k].target = (char *)"";
 			merged.v[k].state = UNIT_UNTRANSLATED;
-		} else if (t) { /* the original's line breaks at the ends (unit_ends_like): "x" for "a\n" is "x\n" */
+		} else if (t) {
 			merged.v[k].target = t;
 			vec_push(&ends, t);
 		}

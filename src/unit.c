@@ -36,14 +36,14 @@ struct unit *unit_add_place(struct unit_list *u, size_t k)
 char *unit_ends_like(const char *source, const char *target)
 {
 	size_t ns = strlen(source), nt = strlen(target);
-	size_t sb = strspn(source, "\n"), tb = strspn(target, "\n"), se = 0, te = 0;
+	size_t sb = strspn(source, "\n"), tb = strspn(target, "\r\n"), se = 0, te = 0;
 	if (tb == nt) /* empty, or line breaks alone: no text to give ends */
 		return NULL;
 	while (se < ns - sb && source[ns - 1 - se] == '\n')
 		se++;
-	while (te < nt - tb && target[nt - 1 - te] == '\n')
+	while (te < nt - tb && (target[nt - 1 - te] == '\n' || target[nt - 1 - te] == '\r'))
 		te++;
-	if (sb == tb && se == te)
+	if (sb == tb && se == te && !memchr(target, '\r', tb) && !memchr(target + nt - te, '\r', te))
 		return NULL;
 	struct buf b = BUF_INIT;
 	for (size_t i = 0; i < sb; i++)

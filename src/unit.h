@@ -69,7 +69,8 @@ struct unit *unit_add(struct unit_list *u, const char *id, const char *source, c
  * exchange file, without file or line, which the caller gives it. */
 struct unit *unit_add_place(struct unit_list *u, size_t k);
 void unit_list_free(struct unit_list *u);
-/* target with the line breaks ("\n") at its start and end made source's, or NULL when they are
+/* target with the line breaks ("\n", and a CR's: "\r\n", "\r") at its start and end made source's
+ * ("\n"), or NULL when they are
  * already (or target is empty, or nothing but line breaks). msgfmt refuses an entry whose msgid and
  * msgstr differ there, with --check or without ("'msgid' and 'msgstr' entries do not both end with
  * '\n'": gettext's msgl-check.c); a data text written as a YAML block scalar ends with one, which a

@@ -3594,7 +3594,7 @@ static void fragment_encoded(struct buf *b, const char *value)
 	}
 }
 
-/* html with its footnotes' ids and links (next_footnote_attr) changed twice, appended to b:
+/* html with its footnotes' ids and links (next_footnote_attr) changed, appended to b:
  * - prefix (may be "") before the id, so two chapters of one handbook with a
  *   note [^1] each keep theirs apart (c1-fn-1, c2-fn-1). The renderer has no
  *   option for it.
@@ -3604,13 +3604,16 @@ static void fragment_encoded(struct buf *b, const char *value)
  *   href="#fn-a#b": no valid URL (URL Standard, fragment state: a validation
  *   error; vnu refuses the page). A browser finds the id by the fragment as
  *   written, then decoded ("find a potential indicated element", HTML 7.4.6.3), so
- *   "#fn-50%25" leads to id="fn-50%"; so does vade's link check (htmlids.h). Where
- *   the fragment as written is another footnote's id ([^50%] beside [^50%25]), the
- *   link is left as cmark-gfm wrote it: one that leads to its note before one that
- *   is valid (helper-130). */
+ *   "#fn-50%25" leads to id="fn-50%"; so does vade's link check (htmlids.h).
+ * - Where that valid fragment is another footnote's id ([^50%] beside [^50%25]: a
+ *   browser would take "#fn-50%25" to the second), the first's id is renamed, the
+ *   valid fragment and "-1" (the first number no id has: "fn-50%25-1"), in its id
+ *   and its links alike, so each link is valid and leads to its note (helper-135:
+ *   cmark-gfm's invalid form was kept). */
 static void footnote_attrs(struct buf *b, const char *html, const char *prefix)
 {
-	struct strmap ids = STRMAP_INIT_OWNED;
+	struct strmap ids = STRMAP_INIT_OWNED, renamed = STRMAP_INIT_OWNED;
+	struct vec names = VEC_INIT; /* renamed's values index it */
 	const char *p = html, *v;
 	bool link;
 	while ((p = next_footnote_attr(p, &v, &link))) {
@@ -3622,23 +3625,48 @@ static void footnote_attrs(struct buf *b, const char *html, const char *prefix)
 		p = v;
 	}
 	struct buf enc = BUF_INIT;
+	for (p = html; (p = next_footnote_attr(p, &v, &link)); p = v) {
+		size_t n = strcspn(v, "\"");
+		buf_reset(&enc);
+		fragment_encoded(&enc, v);
+		if (link || (enc.len == n && !memcmp(enc.p, v, n)) || !strmap_get(&ids, enc.p))
+			continue;
+		char *id = xstrndup(v, n), *name = NULL;
+		for (size_t k = 1; !name || strmap_get(&ids, name); k++) {
+			free(name);
+			name = xasprintf("%s-%zu", enc.p, k);
+		}
+		strmap_put(&ids, name, NULL);
+		*strmap_put(&renamed, id, NULL) = names.n;
+		vec_push(&names, name);
+		free(id);
+	}
 	const char *at;
 	p = html;
 	while ((at = next_footnote_attr(p, &v, &link))) {
 		buf_add(b, p, (size_t)(v - p));
 		buf_adds(b, prefix);
-		size_t n = strcspn(v, "\"");
+		size_t n = strcspn(v, "\""), *r = NULL;
 		p = v + n;
+		if (names.n) {
+			char *id = xstrndup(v, n);
+			r = strmap_get(&renamed, id);
+			free(id);
+		}
 		buf_reset(&enc);
-		if (link)
+		if (link && !r)
 			fragment_encoded(&enc, v);
-		if (!link || (enc.len == n && !memcmp(enc.p, v, n)) || strmap_get(&ids, enc.p))
+		if (r)
+			buf_adds(b, names.v[*r]);
+		else if (!link || (enc.len == n && !memcmp(enc.p, v, n)) || strmap_get(&ids, enc.p))
 			buf_add(b, v, n);
 		else
 			buf_add(b, enc.p, enc.len);
 	}
 	buf_adds(b, p);
 	buf_free(&enc);
+	vec_free_items(&names);
+	strmap_free(&renamed);
 	strmap_free(&ids);
 }
 

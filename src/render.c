@@ -4,6 +4,7 @@
 #include "render.h"
 #include "status.h"
 #include "diag.h"
+#include "escape.h"
 #include "htmlids.h"
 #include "job.h"
 #include "output.h"
@@ -552,6 +553,40 @@ static void unallowed_refs(const struct md_opts *o, const char *text, size_t len
 	*html = out;
 }
 
+/* cmark-gfm's footnote back links say aria-label="Back to content", in English on every page (its
+ * html.c writes the words): given the theme's UI string back_to_text in the reader's language and
+ * the note's number, as the theme's own notes have it ("Retour au texte de la note 2"). The number
+ * is the note's place in the footnotes' list, as cmark-gfm numbers its marks. A text without the
+ * string keeps cmark-gfm's words. */
+static void backref_labels(const struct worker *w, const struct job *j, struct buf *html)
+{
+	static const char cm[] = " aria-label=\"Back to content\"";
+	const char *ui = site_ui(w->sh->s, j->lang, "back_to_text");
+	static const char sec[] = "<section class=\"footnotes\"";
+	const char *p = ui ? memmem(html->p, html->len, sec, sizeof sec - 1) : NULL;
+	if (!p)
+		return;
+	struct buf b = BUF_INIT;
+	size_t k = 0;
+	const char *e = html->p + html->len;
+	buf_add(&b, html->p, (size_t)(p - html->p));
+	for (const char *q; (q = memmem(p, (size_t)(e - p), cm, sizeof cm - 1));) {
+		/* the notes' list items before this link, each one more */
+		for (const char *li; (li = memmem(p, (size_t)(q - p), "<li id=\"", 8)); p = li + 8) {
+			buf_add(&b, p, (size_t)(li + 8 - p));
+			k++;
+		}
+		buf_add(&b, p, (size_t)(q - p));
+		buf_adds(&b, " aria-label=\"");
+		esc_html(&b, ui, strlen(ui));
+		buf_addf(&b, " %zu\"", k);
+		p = q + sizeof cm - 1;
+	}
+	buf_add(&b, p, (size_t)(e - p));
+	buf_free(html);
+	*html = b;
+}
+
 static void md_render(struct worker *w, const struct job *j, struct md_opts *o, const char *text, size_t len,
                       bool body, struct md_result *out)
 {
@@ -566,6 +601,7 @@ static void md_render(struct worker *w, const struct job *j, struct md_opts *o, 
 		j->cite->marker_ctx = &mc;
 	}
 	markdown_render(o, text, len, out); /* which makes out anew */
+	backref_labels(w, j, &out->html);
 	if (j->cite)
 		j->cite->marker = NULL;
 	if (memmem(text, len, "&#", 2))

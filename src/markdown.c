@@ -888,16 +888,91 @@ static unsigned char *lines_covered(cmark_node *doc, const char *text, size_t le
 	return at;
 }
 
+struct note_mark {
+	size_t from, to; /* from the text (0) or definition k, to definition k (cmark-gfm's numbers) */
+};
+
+static int cmp_note_mark(const void *a, const void *b)
+{
+	const struct note_mark *x = a, *y = b;
+	return x->from < y->from ? -1 : x->from > y->from;
+}
+
+/* By line of doc's source (nlines), where the footnote definitions doc keeps that no mark of the text
+ * leads to, itself or through other notes, stand: 2 on a definition's first line, 1 on the others
+ * (a note that only other such notes refer to, in a cycle or to itself, was shown, numbered, with
+ * nothing leading to it: helper-136). NULL when every one is reached. Caller frees. A mark's
+ * literal is its definition's number; the definitions follow the text in that order. */
+static unsigned char *notes_unreached(cmark_node *doc, int nlines)
+{
+	struct note_mark *m = NULL;
+	int *lines = NULL; /* [2k], [2k + 1]: definition k's first and last line */
+	size_t nm = 0, nd = 0, cur = 0;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (t == CMARK_NODE_FOOTNOTE_DEFINITION && ev == CMARK_EVENT_ENTER) {
+			cur = ++nd;
+			lines = xrealloc(lines, (nd + 1) * 2 * sizeof *lines);
+			lines[2 * nd] = cmark_node_get_start_line(n), lines[2 * nd + 1] = cmark_node_get_end_line(n);
+		} else if (t == CMARK_NODE_FOOTNOTE_DEFINITION) {
+			cur = 0;
+		} else if (t == CMARK_NODE_FOOTNOTE_REFERENCE && ev == CMARK_EVENT_ENTER) {
+			m = xgrow(m, nm, sizeof *m);
+			m[nm++] = (struct note_mark){cur, strtoul(cmark_node_get_literal(n), NULL, 10)};
+		}
+	}
+	cmark_iter_free(it);
+	xqsort(m, nm, sizeof *m, cmp_note_mark);
+	bool *reached = xcalloc(nd + 1, sizeof *reached);
+	size_t *stack = xcalloc(nd + 2, sizeof *stack), top = 0, unreached = nd;
+	stack[top++] = 0; /* the text */
+	while (top) {
+		size_t k = stack[--top], lo = 0, hi = nm;
+		while (lo < hi) { /* the first mark from k */
+			size_t mid = lo + (hi - lo) / 2;
+			if (m[mid].from < k)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t i = lo; i < nm && m[i].from == k; i++)
+			if (m[i].to >= 1 && m[i].to <= nd && !reached[m[i].to]) {
+				reached[m[i].to] = true;
+				unreached--;
+				stack[top++] = m[i].to;
+			}
+	}
+	unsigned char *hide = NULL;
+	for (size_t k = 1; unreached && k <= nd; k++) {
+		if (reached[k] || lines[2 * k] < 1 || lines[2 * k] > nlines)
+			continue;
+		hide = hide ? hide : xcalloc((size_t)nlines + 2, 1);
+		hide[lines[2 * k]] = 2;
+		for (int l = lines[2 * k] + 1; l <= lines[2 * k + 1] && l <= nlines; l++)
+			hide[l] = 1;
+	}
+	free(stack);
+	free(reached);
+	free(lines);
+	free(m);
+	return hide;
+}
+
 /* Blanks with spaces, in text (doc's source, len bytes), the footnote marks inside the definitions doc
- * left out: cmark-gfm counted such a mark before it dropped its definition, so the note it refers to
- * stayed, numbered, with a link back to a mark no page shows ("link to '#fnref-inner', which is no
- * id", said at no place: helper-135). Parsed again without them, that note is left out in turn and
- * warned about (notes_dropped), and the numbers run on. A definition runs from its line over the
- * lines no block of doc covers. Returns how many it blanked; their labels, folded, go to labels. */
-static size_t blank_dropped_marks(cmark_node *doc, char *text, size_t len, struct strmap *labels)
+ * left out and inside those no mark of the text leads to (notes_unreached): cmark-gfm counted such a
+ * mark, numbered the note it refers to and kept it, with a link back to a mark no page shows
+ * ("link to '#fnref-inner', which is no id", said at no place: helper-135). Parsed again without
+ * them, those notes are left out in turn and warned about (notes_dropped), and the numbers run on;
+ * once, as the notes reached are found in one walk (a chain of notes, each left out in turn, took
+ * a parse per link: helper-136). A definition left out runs from its line over the lines no block
+ * of doc covers. Returns how many it blanked; their labels, folded, go to labels. */
+static size_t blank_hidden_marks(cmark_node *doc, char *text, size_t len, struct strmap *labels)
 {
 	int nlines;
-	unsigned char *at = lines_covered(doc, text, len, &nlines);
+	unsigned char *at = lines_covered(doc, text, len, &nlines), *hide = notes_unreached(doc, nlines);
 	char *p = text, *e = text + len;
 	size_t blanked = 0;
 	bool in_def = false;
@@ -906,11 +981,15 @@ static size_t blank_dropped_marks(cmark_node *doc, char *text, size_t len, struc
 		eol = eol ? eol : e;
 		const char *lab;
 		size_t n;
-		if (at[l]) {
+		if (hide && hide[l]) {
+			in_def = true;
+			if (hide[l] == 2 && note_definition_at(p, eol, &lab, &n))
+				from = (char *)lab + n + 2; /* after "]:" */
+		} else if (at[l]) {
 			in_def = false;
 		} else if (note_definition_at(p, eol, &lab, &n)) {
 			in_def = true;
-			from = (char *)lab + n + 2; /* after "]:" */
+			from = (char *)lab + n + 2;
 		}
 		for (char *q = from; in_def && q < eol && (q = memmem(q, (size_t)(eol - q), "[^", 2)); q += 2) {
 			size_t k = strcspn(q + 2, "] \t\n[");
@@ -926,6 +1005,7 @@ static size_t blank_dropped_marks(cmark_node *doc, char *text, size_t len, struc
 		}
 		p = eol + 1;
 	}
+	free(hide);
 	free(at);
 	return blanked;
 }
@@ -935,7 +1015,7 @@ static size_t blank_dropped_marks(cmark_node *doc, char *text, size_t len, struc
  * cmark-gfm drops in silence, and with it the author's text (helper-130). A definition is found by
  * its line: one no leaf block of the tree covers (a line of code or of a paragraph is text) and at
  * which no definition kept starts. hidden: the labels, folded, of the marks inside definitions
- * left out (blank_dropped_marks). */
+ * left out or reached by no mark of the text (blank_hidden_marks). */
 static void notes_dropped(const struct md_opts *o, cmark_node *doc, const char *text, size_t len,
                           const struct strmap *hidden)
 {
@@ -2005,6 +2085,10 @@ static bool reserved_id(const struct md_reserved *r, const char *id)
 {
 	static char *footnotes[] = {"fn-*", "fnref-*"};
 	static const struct md_reserved cmark = {footnotes, 2};
+	/* and a data text's notes' ("t3-fn-1": job.h's job_ids), which a page's heading came to once */
+	size_t dn = id[0] == 't' ? strspn(id + 1, "0123456789") : 0;
+	if (dn && id[dn + 1] == '-' && reserved_id(NULL, id + dn + 2))
+		return true;
 	for (int pass = 0; pass < 2; pass++) {
 		const struct md_reserved *set = pass ? r : &cmark;
 		for (size_t i = 0; set && i < set->n; i++) {
@@ -2045,7 +2129,8 @@ static const char *unique_id(struct idset *s, const char *text, const char *pref
 	for (size_t tries = 0; !added; k++, tries++) {
 		free(id);
 		id = !k ? xstrdup(base.p) : xasprintf(alt ? "%s--%zu" : "%s-%zu", base.p, k);
-		if ((reserved_id(r, id + pl) || (taken && strmap_get(taken, id))) && tries < 100000) {
+		if ((reserved_id(r, id + pl) || (pl && reserved_id(r, id)) || (taken && strmap_get(taken, id))) &&
+		    tries < 100000) {
 			if (k > 0 && !alt) {
 				alt = true;
 				k--; /* the same number in the other form */
@@ -3694,7 +3779,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		blanked[len] = '\0';
 	}
 	struct strmap hidden = STRMAP_INIT_OWNED; /* the labels of the marks blanked */
-	while (blanked && blank_dropped_marks(doc, blanked, len, &hidden)) {
+	while (blanked && blank_hidden_marks(doc, blanked, len, &hidden)) {
 		cmark_node_free(doc);
 		cmark_parser_free(p);
 		p = new_parser(options, o->cite != NULL);

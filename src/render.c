@@ -608,6 +608,50 @@ static void md_render(struct worker *w, const struct job *j, struct md_opts *o, 
 		unallowed_refs(o, text, len, &out->html, 0);
 }
 
+/* A data text's links to its own headings and notes ("#own-head", "#fn-1"), in html (rendered with
+ * ids prefix + id: job_ids) and in the checks it added (from checks_from on), given the prefix too,
+ * as a handbook chapter's are given theirs: the text's ids are its own (helper-136: "[own note](#fn-1)"
+ * became a missing anchor once the note's id was "t1-fn-1"). A fragment that names none of them is
+ * left to name the page's. */
+static void own_fragments(struct worker *w, size_t checks_from, const char *prefix, struct buf *html)
+{
+	struct strmap own = STRMAP_INIT_OWNED;
+	size_t pl = strlen(prefix);
+	for (const char *p = html->p; (p = strstr(p, " id=\""));) {
+		p += 5;
+		if (!strncmp(p, prefix, pl)) {
+			char *id = xstrndup(p + pl, strcspn(p + pl, "\""));
+			strmap_put(&own, id, NULL);
+			free(id);
+		}
+	}
+	struct buf b = BUF_INIT;
+	const char *p = html->p;
+	for (const char *q; own.used && (q = strstr(p, " href=\"#"));) {
+		q += 8;
+		char *frag = xstrndup(q, strcspn(q, "\""));
+		buf_add(&b, p, (size_t)(q - p));
+		if (strmap_get(&own, frag))
+			buf_adds(&b, prefix);
+		free(frag);
+		p = q;
+	}
+	if (b.len) {
+		buf_adds(&b, p);
+		buf_free(html);
+		*html = b;
+	}
+	for (size_t i = checks_from; own.used && i < w->checks.n; i++) {
+		struct check *c = w->checks.v[i];
+		if (strmap_get(&own, c->frag)) {
+			char *with = xasprintf("%s%s", prefix, c->frag);
+			free(c->frag);
+			c->frag = with;
+		}
+	}
+	strmap_free(&own);
+}
+
 void job_markdown(struct worker *w, const struct job *j, const char *text, size_t len, struct md_result *out)
 {
 	const struct site *s = w->sh->s;
@@ -631,7 +675,10 @@ void job_markdown(struct worker *w, const struct job *j, const char *text, size_
 		j->cite->src = o.src;
 		j->cite->at = o.at;
 	}
+	size_t checks_from = w->checks.n;
 	md_render(w, j, &o, text, len, false, out);
+	if (o.id_prefix)
+		own_fragments(w, checks_from, o.id_prefix, &out->html);
 	if (j->cite) /* the text and the cursor were for this parse alone */
 		j->cite->at.text = NULL, j->cite->at.cursor = NULL;
 }

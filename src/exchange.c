@@ -292,12 +292,16 @@ void exchange_units(const struct site *s, size_t l, struct unit_list *u)
 	struct field_ctx fc = {u, st};
 	passage_fields_each(s, l, export_field, &fc);
 	for (size_t i = 0; i < u->n; i++) {
-		note_base(&u->v[i]);
+		/* a stored translation's CRs are line ends, and its ends the original's, as an import makes
+		 * them; the base is of the text exported, so that an unedited export imports as no change */
+		if (strchr(u->v[i].target, '\r'))
+			text_normalize(u->v[i].target, strlen(u->v[i].target));
 		char *t = unit_ends_like(u->v[i].source, u->v[i].target);
 		if (t) {
 			free(u->v[i].target);
 			u->v[i].target = t;
 		}
+		note_base(&u->v[i]);
 	}
 	/* The obsolete units last, as msgmerge puts them. */
 	for (size_t i = 0; i < gone.n; i++) {

@@ -764,19 +764,27 @@ static void page_entry(struct tr_entry *e, const struct page *p, const struct pa
 		}
 		const struct passage *g = tp->orig != SIZE_MAX ? &orig->v[tp->orig] : NULL;
 		const char *text = g ? g->text : rec[tp->rec].source;
+		/* A passage nobody has translated holds the original's text as the record has it (an import
+		 * wrote it): once the original changed, that copy is its old text, which the page shows. It
+		 * counts as changed, as a translation would, so the page says it is behind its original and
+		 * status lists it (it was untranslated alone: the page showed the old text, say an old phone
+		 * number, with no word); an export offers it untranslated, and an import writes the new text. */
+		bool stale = have && tp->change == TC_UNTRANSLATED && g && tp->rec != SIZE_MAX && tp->tr != SIZE_MAX &&
+		             rec[tp->rec].digest != g->digest;
+		enum tr_change shown = stale ? TC_CHANGED : tp->change;
 		size_t words;
-		if (have && count_passage(e, tp->change, text, listed, &words)) {
+		if (have && count_passage(e, shown, text, listed, &words)) {
 			/* a passage of the original is labelled by it; one gone from it (deleted), by its record's
 			 * text in this language */
 			size_t *at = g ? strmap_get(&once->by_name, tp->name) : NULL;
 			if (at && once->orig[*at] == tp->orig) { /* the same name and passage: the same id and label */
-				list_passage(e, once->id.v[*at], tp->change, once->label.v[*at], words);
+				list_passage(e, once->id.v[*at], shown, once->label.v[*at], words);
 				e->items[e->nlisted - 1].borrowed = true;
 			} else {
 				char *id = tr_page_unit_id(p->key, tp->name);
 				char *label = g ? passage_label(orig, tp->orig) : text ? passage_excerpt(text)
 				                                                    : xasprintf("passage %s", tp->name);
-				list_passage(e, id, tp->change, label, words);
+				list_passage(e, id, shown, label, words);
 				if (g && !at) {
 					*strmap_put(&once->by_name, tp->name, NULL) = once->id.n;
 					once->orig = xgrow(once->orig, once->id.n, sizeof *once->orig);

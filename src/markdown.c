@@ -3679,6 +3679,98 @@ static void fragment_encoded(struct buf *b, const char *value)
 	}
 }
 
+/* One footnote attribute of cmark-gfm's html (next_footnote_attr): its note (1-based, cmark-gfm's
+ * number), whether it is a back link's or a mark's "fnref-" (else the note's "fn-"), which mark of
+ * the note it names (1, 2 ...), and where its value is. */
+struct note_attr {
+	size_t note, r;
+	bool ref, link;
+	const char *value;
+	size_t len;
+};
+
+/* The footnote attributes of html, each with its note: a list item's id="fn-E" is note k, the k-th;
+ * the back links in it are its; a mark (href="#fn-E" id="fnref-E[-r]" data-footnote-ref>N</a>) is
+ * note N's. *label[k] gets note k's E (borrowed from html, *len[k] bytes). False when html is not
+ * as cmark-gfm writes it, for footnote_attrs to leave the names as they are. */
+static bool note_attrs(const char *html, struct note_attr **out, size_t *n, const char ***label, size_t **llen,
+                       size_t *notes)
+{
+	struct note_attr *v = NULL;
+	size_t nv = 0, items = 0;
+	const char **lab = NULL;
+	size_t *ll = NULL;
+	const char *p = html, *val;
+	bool link, ok = true;
+	while (ok && (p = next_footnote_attr(p, &val, &link))) {
+		size_t len = strcspn(val, "\"");
+		bool ref = !strncmp(val, "fnref-", 6);
+		struct note_attr a = {0, 1, ref, link, val, len};
+		if (!link && !ref) { /* a list item: the next note */
+			items++;
+			lab = xrealloc(lab, (items + 1) * sizeof *lab);
+			ll = xrealloc(ll, (items + 1) * sizeof *ll);
+			lab[items] = val + 3, ll[items] = len - 3;
+			a.note = items;
+		} else if (link && ref) { /* a back link, in the item before it */
+			a.note = items;
+		} else { /* a mark: its href, then its id, then its number */
+			const char *num = strstr(val, "data-footnote-ref>");
+			a.note = num ? strtoul(num + 18, NULL, 10) : 0;
+		}
+		ok = a.note >= 1;
+		v = xgrow(v, nv, sizeof *v);
+		v[nv++] = a;
+		p = val + len;
+	}
+	for (size_t i = 0; ok && i < nv; i++) { /* each fnref's mark number r, from its name after E */
+		struct note_attr *a = &v[i];
+		ok = a->note <= items;
+		if (!ok || !a->ref)
+			continue;
+		const char *e = a->value + 6;
+		size_t el = a->len - 6;
+		ok = el >= ll[a->note] && !memcmp(e, lab[a->note], ll[a->note]);
+		if (ok && el > ll[a->note])
+			ok = e[ll[a->note]] == '-' && (a->r = strtoul(e + ll[a->note] + 1, NULL, 10)) >= 2;
+	}
+	if (!ok) {
+		free(v), free(lab), free(ll);
+		return false;
+	}
+	*out = v, *n = nv, *label = lab, *llen = ll, *notes = items;
+	return true;
+}
+
+/* The ids note k gives with name E (fn-E, fnref-E, fnref-E-2 ... fnref-E-R). */
+static void note_ids(struct vec *ids, const char *e, size_t r)
+{
+	vec_push(ids, xasprintf("fn-%s", e));
+	vec_push(ids, xasprintf("fnref-%s", e));
+	for (size_t i = 2; i <= r; i++)
+		vec_push(ids, xasprintf("fnref-%s-%zu", e, i));
+}
+
+/* Whether any of ids is in in (or in also, when not NULL), or the link to one that is no valid
+ * fragment would be read, as written, as an id of read (when not NULL: fragment_encoded). */
+static bool ids_clash(const struct vec *ids, const struct strmap *in, const struct strmap *also,
+                      const struct strmap *read)
+{
+	struct buf enc = BUF_INIT;
+	bool clash = false;
+	for (size_t i = 0; i < ids->n && !clash; i++) {
+		const char *id = ids->v[i];
+		clash = strmap_get(in, id) || (also && strmap_get(also, id));
+		if (!clash && read) {
+			buf_reset(&enc);
+			fragment_encoded(&enc, id);
+			clash = strcmp(enc.p, id) && strmap_get(read, enc.p);
+		}
+	}
+	buf_free(&enc);
+	return clash;
+}
+
 /* html with its footnotes' ids and links (next_footnote_attr) changed, appended to b:
  * - prefix (may be "") before the id, so two chapters of one handbook with a
  *   note [^1] each keep theirs apart (c1-fn-1, c2-fn-1). The renderer has no
@@ -3690,69 +3782,89 @@ static void fragment_encoded(struct buf *b, const char *value)
  *   error; vnu refuses the page). A browser finds the id by the fragment as
  *   written, then decoded ("find a potential indicated element", HTML 7.4.6.3), so
  *   "#fn-50%25" leads to id="fn-50%"; so does vade's link check (htmlids.h).
- * - Where that valid fragment is another footnote's id ([^50%] beside [^50%25]: a
- *   browser would take "#fn-50%25" to the second), the first's id is renamed, the
- *   valid fragment and "-1" (the first number no id has: "fn-50%25-1"), in its id
- *   and its links alike, so each link is valid and leads to its note (helper-135:
- *   cmark-gfm's invalid form was kept). */
+ * - Each note's ids are its own: a note whose ids another note before it has (cmark-gfm writes
+ *   [^a"b] and [^a%22b], [^é] and [^%C3%A9] both "fn-a%22b", "fn-%C3%A9"; [^x] marked twice has
+ *   "fnref-x-2", as [^x-2] has), or whose link, made valid, would be read as another's id as
+ *   written ([^50%] beside [^50%25]: a browser takes "#fn-50%25" to the second), is named anew,
+ *   its valid form and "-1" (the first number no id has: "fn-50%25-1"), in its ids and links
+ *   alike (helper-135, helper-136: "id given twice" failed the build, at no place). Notes are
+ *   told apart by cmark-gfm's numbers (note_attrs); html written otherwise keeps its names. */
 static void footnote_attrs(struct buf *b, const char *html, const char *prefix)
 {
-	struct strmap ids = STRMAP_INIT_OWNED, renamed = STRMAP_INIT_OWNED;
-	struct vec names = VEC_INIT; /* renamed's values index it */
-	const char *p = html, *v;
-	bool link;
-	while ((p = next_footnote_attr(p, &v, &link))) {
-		if (!link) {
-			char *id = xstrndup(v, strcspn(v, "\""));
-			strmap_put(&ids, id, NULL);
+	struct note_attr *v = NULL;
+	size_t nv = 0, notes = 0, *ll = NULL;
+	const char **lab = NULL;
+	bool known = note_attrs(html, &v, &nv, &lab, &ll, &notes);
+	char **name = xcalloc(notes + 1, sizeof *name); /* note k's name, when it has a new one */
+	struct strmap all = STRMAP_INIT_OWNED, used = STRMAP_INIT_OWNED;
+	size_t *refs = xcalloc(notes + 1, sizeof *refs);
+	for (size_t i = 0; i < nv; i++) {
+		refs[v[i].note] = v[i].r > refs[v[i].note] ? v[i].r : refs[v[i].note];
+		if (!v[i].link) {
+			char *id = xstrndup(v[i].value, v[i].len);
+			strmap_put(&all, id, NULL);
 			free(id);
 		}
-		p = v;
 	}
+	struct vec ids = VEC_INIT;
 	struct buf enc = BUF_INIT;
-	for (p = html; (p = next_footnote_attr(p, &v, &link)); p = v) {
-		size_t n = strcspn(v, "\"");
-		buf_reset(&enc);
-		fragment_encoded(&enc, v);
-		if (link || (enc.len == n && !memcmp(enc.p, v, n)) || !strmap_get(&ids, enc.p))
-			continue;
-		char *id = xstrndup(v, n), *name = NULL;
-		for (size_t k = 1; !name || strmap_get(&ids, name); k++) {
-			free(name);
-			name = xasprintf("%s-%zu", enc.p, k);
+	for (size_t k = 1; known && k <= notes; k++) {
+		char *e = xstrndup(lab[k], ll[k]);
+		vec_free_items(&ids);
+		note_ids(&ids, e, refs[k]);
+		if (ids_clash(&ids, &used, NULL, &all)) {
+			buf_reset(&enc);
+			fragment_encoded(&enc, e);
+			for (size_t m = 1; !name[k] || ids_clash(&ids, &all, &used, NULL); m++) {
+				free(name[k]);
+				name[k] = xasprintf("%s-%zu", enc.p, m);
+				vec_free_items(&ids);
+				note_ids(&ids, name[k], refs[k]);
+			}
 		}
-		strmap_put(&ids, name, NULL);
-		*strmap_put(&renamed, id, NULL) = names.n;
-		vec_push(&names, name);
-		free(id);
+		for (size_t i = 0; i < ids.n; i++)
+			strmap_put(&used, ids.v[i], NULL);
+		free(e);
 	}
-	const char *at;
-	p = html;
-	while ((at = next_footnote_attr(p, &v, &link))) {
-		buf_add(b, p, (size_t)(v - p));
+	vec_free_items(&ids);
+	const char *p = html;
+	for (size_t i = 0; i < nv || !known; i++) {
+		const char *val;
+		bool link;
+		const char *at = next_footnote_attr(p, &val, &link);
+		if (!at)
+			break;
+		size_t n = strcspn(val, "\"");
+		buf_add(b, p, (size_t)(val - p));
 		buf_adds(b, prefix);
-		size_t n = strcspn(v, "\""), *r = NULL;
-		p = v + n;
-		if (names.n) {
-			char *id = xstrndup(v, n);
-			r = strmap_get(&renamed, id);
-			free(id);
+		p = val + n;
+		struct buf w = BUF_INIT; /* the value, with the note's new name */
+		if (known && name[v[i].note]) {
+			buf_adds(&w, v[i].ref ? "fnref-" : "fn-");
+			buf_adds(&w, name[v[i].note]);
+			if (v[i].r > 1)
+				buf_addf(&w, "-%zu", v[i].r);
+		} else {
+			buf_add(&w, val, n);
 		}
 		buf_reset(&enc);
-		if (link && !r)
-			fragment_encoded(&enc, v);
-		if (r)
-			buf_adds(b, names.v[*r]);
-		else if (!link || (enc.len == n && !memcmp(enc.p, v, n)) || strmap_get(&ids, enc.p))
-			buf_add(b, v, n);
-		else
+		if (link)
+			fragment_encoded(&enc, w.p);
+		if (link && strcmp(enc.p, w.p) && !strmap_get(&all, enc.p))
 			buf_add(b, enc.p, enc.len);
+		else
+			buf_add(b, w.p, w.len);
+		buf_free(&w);
 	}
 	buf_adds(b, p);
 	buf_free(&enc);
-	vec_free_items(&names);
-	strmap_free(&renamed);
-	strmap_free(&ids);
+	for (size_t k = 0; k <= notes; k++)
+		free(name[k]);
+	free(name);
+	free(refs);
+	strmap_free(&all);
+	strmap_free(&used);
+	free(v), free(lab), free(ll);
 }
 
 /* Adds the ids html gives (its attributes id="...": cmark writes '"' in text as &quot;) to taken. */

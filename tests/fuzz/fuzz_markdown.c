@@ -86,17 +86,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		                    .lang = s->langs[lang].code, .rtl = !strcmp(s->langs[lang].dir, "rtl"),
 		                    .id_prefix = sel & 8 ? "c2-" : NULL, .src = src, .reserved = resolve_reserved_ids(r)};
 		struct md_result body, sum;
+		struct strmap taken = STRMAP_INIT_OWNED; /* the file's ids so far (job_ids) */
+		o.taken = sel & 16 ? &taken : NULL;
 		markdown_render(&o, (const char *)data + off, size - off, &body);
-		/* The summary as the markdown() helper renders a front matter text. */
+		/* The summary as the markdown() helper renders a front matter text, after the body: a data
+		 * text's ids ("t1-"), passing over the body's. */
 		struct md_opts so = o;
 		so.drop_first_h1 = false;
 		so.at = (struct text_place){1, 1, 0, false, NULL, 0, NULL};
-		so.id_prefix = NULL;
+		so.id_prefix = sel & 16 ? "t1-" : NULL;
 		const char *summary = d->summary ? d->summary : "";
 		markdown_render(&so, summary, strlen(summary), &sum);
 		cite_resolve(&c);
 		markdown_result_free(&body);
 		markdown_result_free(&sum);
+		strmap_free(&taken);
 		cite_ctx_free(&c);
 
 		char **ids;

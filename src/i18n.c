@@ -277,7 +277,7 @@ static void record_page(const struct site *s, size_t l, struct status_store *st,
 	for (size_t i = 0, b = 0; i < tr.n; i++)
 		if (tr.v[i].kind != PASSAGE_META)
 			tpos[b++] = i;
-	size_t n = 0;
+	size_t n = 0, nstale = 0;
 	for (size_t i = 0; i < a.n; i++) {
 		const struct tr_passage *tp = &a.v[i];
 		if (tp->orig == SIZE_MAX)
@@ -289,8 +289,21 @@ static void record_page(const struct site *s, size_t l, struct status_store *st,
 			if (tr.v[k].kind == PASSAGE_META && !strcmp(tr.v[k].label, g->label))
 				t = k;
 		bool untouched = ob == tb && tp->change == TC_UNTRANSLATED && t != SIZE_MAX && tr.v[t].digest == g->digest;
-		v[n++] = (struct rec){tp->name, g->digest, untouched ? REC_UNTRANSLATED : REC_CURRENT, g->text};
+		/* a copy of the original as it was, which nobody has translated: kept as its record has it, so it
+		 * stays behind its changed original until an import writes the new text (helper-137: done
+		 * recorded the old text as a current translation of the new, and the page showed it with no
+		 * word) */
+		const struct rec *was = tp->rec != SIZE_MAX ? &rec[tp->rec] : NULL;
+		bool stale = ob == tb && tp->change == TC_UNTRANSLATED && t != SIZE_MAX && was && was->digest != g->digest &&
+		             tr.v[t].digest == was->digest;
+		nstale += stale;
+		v[n++] = stale ? (struct rec){tp->name, was->digest, REC_UNTRANSLATED, was->source}
+		               : (struct rec){tp->name, g->digest, untouched ? REC_UNTRANSLATED : REC_CURRENT, g->text};
 	}
+	if (nstale)
+		diag_warn(p->docs[l]->src, 0, 0, "holds %zu passage%s nobody has translated whose original changed since "
+		          "(the old text): %s not marked current; vade i18n export and import write the new text",
+		          nstale, nstale == 1 ? "" : "s", nstale == 1 ? "it is" : "they are");
 	status_store_put(st, TR_PAGES, p->key, v, n);
 	free(v);
 	free(opos);

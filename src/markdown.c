@@ -3627,15 +3627,25 @@ static void mark_foreign_cells(const struct md_opts *o, cmark_node *n, int optio
  * (id="fn-x", id="fnref-x", id="fnref-x-2", href="#fn-x", href="#fnref-x"):
  * the next such attribute at or after p, its value's first character at *value
  * (after the '#' of a link: *link), or NULL. These attribute openings cannot
- * occur in text, where cmark writes '"' as &quot;. */
-static const char *next_footnote_attr(const char *p, const char **value, bool *link)
+ * occur in text, where cmark writes '"' as &quot;. sc keeps where each opening is next, so a
+ * walk over html reads it once (each opening looked for from p afresh cost a page of 24,000
+ * notes 19 s: helper-137); zeroed before the first call, and p never goes back. */
+struct fn_scan {
+	const char *next[4];
+	bool done[4];
+};
+
+static const char *next_footnote_attr(struct fn_scan *sc, const char *p, const char **value, bool *link)
 {
 	static const char *const opens[] = {" id=\"fn-", " id=\"fnref-", " href=\"#fn-", " href=\"#fnref-"};
 	const char *best = NULL;
 	for (size_t i = 0; i < sizeof opens / sizeof *opens; i++) {
-		const char *q = strstr(p, opens[i]);
-		if (q && (!best || q < best))
-			best = q;
+		if (!sc->done[i] && (!sc->next[i] || sc->next[i] < p)) {
+			sc->next[i] = strstr(p, opens[i]);
+			sc->done[i] = !sc->next[i];
+		}
+		if (!sc->done[i] && (!best || sc->next[i] < best))
+			best = sc->next[i];
 	}
 	if (!best)
 		return NULL;
@@ -3700,25 +3710,35 @@ static bool note_attrs(const char *html, struct note_attr **out, size_t *n, cons
 	size_t nv = 0, items = 0;
 	const char **lab = NULL;
 	size_t *ll = NULL;
-	const char *p = html, *val;
+	const char *p = html, *val, *at;
 	bool link, ok = true;
-	while (ok && (p = next_footnote_attr(p, &val, &link))) {
+	struct fn_scan sc = {{NULL}, {false}};
+	while (ok && (at = next_footnote_attr(&sc, p, &val, &link))) {
 		size_t len = strcspn(val, "\"");
 		bool ref = !strncmp(val, "fnref-", 6);
 		struct note_attr a = {0, 1, ref, link, val, len};
-		if (!link && !ref) { /* a list item: the next note */
+		/* which of cmark-gfm's, by its element: a link or an id written otherwise (a Markdown link
+		 * to "#fn-x", raw HTML) is none, note 0, left as it is (helper-137: a link to "#fn-x-2" was
+		 * taken for a mark and sent to another note) */
+		const char *gt = strchr(val, '>');
+		size_t tag = gt ? (size_t)(gt - at) : 0;
+		bool item = !link && !ref && at - html >= 3 && !strncmp(at - 3, "<li", 3);
+		bool back = link && ref && memmem(at, tag, " class=\"footnote-backref\"", 25);
+		bool mark = (link ? !ref : ref) && memmem(at, tag, " data-footnote-ref", 18);
+		if (item) { /* a list item: the next note */
 			items++;
 			lab = xrealloc(lab, (items + 1) * sizeof *lab);
 			ll = xrealloc(ll, (items + 1) * sizeof *ll);
 			lab[items] = val + 3, ll[items] = len - 3;
 			a.note = items;
-		} else if (link && ref) { /* a back link, in the item before it */
+			ok = len >= 3;
+		} else if (back) { /* a back link, in the item before it */
 			a.note = items;
-		} else { /* a mark: its href, then its id, then its number */
-			const char *num = strstr(val, "data-footnote-ref>");
-			a.note = num ? strtoul(num + 18, NULL, 10) : 0;
+			ok = items >= 1;
+		} else if (mark) { /* a mark: its href, then its id, then its number */
+			a.note = strtoul(gt + 1, NULL, 10);
+			ok = a.note >= 1;
 		}
-		ok = a.note >= 1;
 		v = xgrow(v, nv, sizeof *v);
 		v[nv++] = a;
 		p = val + len;
@@ -3726,7 +3746,7 @@ static bool note_attrs(const char *html, struct note_attr **out, size_t *n, cons
 	for (size_t i = 0; ok && i < nv; i++) { /* each fnref's mark number r, from its name after E */
 		struct note_attr *a = &v[i];
 		ok = a->note <= items;
-		if (!ok || !a->ref)
+		if (!ok || !a->ref || !a->note)
 			continue;
 		const char *e = a->value + 6;
 		size_t el = a->len - 6;
@@ -3800,7 +3820,7 @@ static void footnote_attrs(struct buf *b, const char *html, const char *prefix)
 	size_t *refs = xcalloc(notes + 1, sizeof *refs);
 	for (size_t i = 0; i < nv; i++) {
 		refs[v[i].note] = v[i].r > refs[v[i].note] ? v[i].r : refs[v[i].note];
-		if (!v[i].link) {
+		if (!v[i].link && v[i].note) {
 			char *id = xstrndup(v[i].value, v[i].len);
 			strmap_put(&all, id, NULL);
 			free(id);
@@ -3828,16 +3848,21 @@ static void footnote_attrs(struct buf *b, const char *html, const char *prefix)
 	}
 	vec_free_items(&ids);
 	const char *p = html;
+	struct fn_scan sc = {{NULL}, {false}};
 	for (size_t i = 0; i < nv || !known; i++) {
 		const char *val;
 		bool link;
-		const char *at = next_footnote_attr(p, &val, &link);
+		const char *at = next_footnote_attr(&sc, p, &val, &link);
 		if (!at)
 			break;
 		size_t n = strcspn(val, "\"");
 		buf_add(b, p, (size_t)(val - p));
-		buf_adds(b, prefix);
 		p = val + n;
+		if (known && !v[i].note) { /* none of cmark-gfm's: as it is (a data text's own links: job_markdown) */
+			buf_add(b, val, n);
+			continue;
+		}
+		buf_adds(b, prefix);
 		struct buf w = BUF_INIT; /* the value, with the note's new name */
 		if (known && name[v[i].note]) {
 			buf_adds(&w, v[i].ref ? "fnref-" : "fn-");

@@ -187,7 +187,8 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 		written = has_frag ? fragment_for(url, frag, frag != t.fragment) : NULL;
 		if (chap && has_frag)
 			result = xasprintf("#c%zu-%s", chap, written);
-		else if (check)
+		else if (check && j->kind == OUT_HTML) /* (a card's or sheet's own ids are not the page's: htmlids checks
+		                                         * its in-page links; helper-137) */
 			add_check(w, j, src, line, col, j->page, j->lang, written);
 		if (!result && has_frag && strcmp(url + strcspn(url, "#") + (url[strcspn(url, "#")] != '\0'), written))
 			result = xasprintf("#%s", written); /* as the id is written: in NFC (resolve_link) */
@@ -554,28 +555,41 @@ static void unallowed_refs(const struct md_opts *o, const char *text, size_t len
 }
 
 /* cmark-gfm's footnote back links say aria-label="Back to content", in English on every page (its
- * html.c writes the words): given the theme's UI string back_to_text in the reader's language and
- * the note's number, as the theme's own notes have it ("Retour au texte de la note 2"). The number
- * is the note's place in the footnotes' list, as cmark-gfm numbers its marks. A text without the
- * string keeps cmark-gfm's words. */
-static void backref_labels(const struct worker *w, const struct job *j, struct buf *html)
+ * html.c writes the words): given the theme's UI string back_to_text and the note's number, as the
+ * theme's own notes have it ("Retour au texte de la note 2"), in the language the note is written
+ * in: the text's (lang), or the one its paragraph is marked with (a passage nobody has translated
+ * yet: helper-137). The number is the note's place in the footnotes' list, as cmark-gfm numbers
+ * its marks. Without the string, cmark-gfm's words stay. */
+static void backref_labels(const struct worker *w, size_t lang, struct buf *html)
 {
-	static const char cm[] = " aria-label=\"Back to content\"";
-	const char *ui = site_ui(w->sh->s, j->lang, "back_to_text");
-	static const char sec[] = "<section class=\"footnotes\"";
-	const char *p = ui ? memmem(html->p, html->len, sec, sizeof sec - 1) : NULL;
+	static const char cm[] = " aria-label=\"Back to content\"", sec[] = "<section class=\"footnotes\"";
+	const struct site *s = w->sh->s;
+	const char *p = site_ui(s, lang, "back_to_text") ? memmem(html->p, html->len, sec, sizeof sec - 1) : NULL;
 	if (!p)
 		return;
 	struct buf b = BUF_INIT;
 	size_t k = 0;
-	const char *e = html->p + html->len;
+	const char *e = html->p + html->len, *item = p;
 	buf_add(&b, html->p, (size_t)(p - html->p));
 	for (const char *q; (q = memmem(p, (size_t)(e - p), cm, sizeof cm - 1));) {
 		/* the notes' list items before this link, each one more */
 		for (const char *li; (li = memmem(p, (size_t)(q - p), "<li id=\"", 8)); p = li + 8) {
 			buf_add(&b, p, (size_t)(li + 8 - p));
+			item = li;
 			k++;
 		}
+		/* the language of the paragraph the link ends: its lang="..." when it has one */
+		size_t l = lang;
+		const char *para = NULL;
+		for (const char *t = item; (t = memmem(t, (size_t)(q - t), "<p", 2)); t += 2)
+			para = t;
+		const char *gt = para ? memchr(para, '>', (size_t)(q - para)) : NULL;
+		const char *la = gt ? memmem(para, (size_t)(gt - para), " lang=\"", 7) : NULL;
+		for (size_t i = 0; la && i < s->nlangs; i++)
+			if (!strncmp(la + 7, s->langs[i].code, strlen(s->langs[i].code)) && la[7 + strlen(s->langs[i].code)] == '"')
+				l = i;
+		const char *ui = site_ui(s, l, "back_to_text");
+		ui = ui ? ui : site_ui(s, lang, "back_to_text");
 		buf_add(&b, p, (size_t)(q - p));
 		buf_adds(&b, " aria-label=\"");
 		esc_html(&b, ui, strlen(ui));
@@ -588,7 +602,7 @@ static void backref_labels(const struct worker *w, const struct job *j, struct b
 }
 
 static void md_render(struct worker *w, const struct job *j, struct md_opts *o, const char *text, size_t len,
-                      bool body, struct md_result *out)
+                      bool body, size_t lang, struct md_result *out)
 {
 	struct link_ctx lc = {w, j, body, o->src ? o->src : j->doc->src ? j->doc->src : "content"};
 	struct marker_ctx mc = {w, j};
@@ -601,7 +615,7 @@ static void md_render(struct worker *w, const struct job *j, struct md_opts *o, 
 		j->cite->marker_ctx = &mc;
 	}
 	markdown_render(o, text, len, out); /* which makes out anew */
-	backref_labels(w, j, &out->html);
+	backref_labels(w, lang, &out->html);
 	if (j->cite)
 		j->cite->marker = NULL;
 	if (memmem(text, len, "&#", 2))
@@ -613,6 +627,17 @@ static void md_render(struct worker *w, const struct job *j, struct md_opts *o, 
  * as a handbook chapter's are given theirs: the text's ids are its own (helper-136: "[own note](#fn-1)"
  * became a missing anchor once the note's id was "t1-fn-1"). A fragment that names none of them is
  * left to name the page's. */
+/* Whether fragment frag (as a link writes it) names one of own's ids as a browser finds them: as
+ * written, or percent-decoded ("#r%C3%A8gles", "#fn-50%25": helper-137). */
+static bool names_own(const struct strmap *own, const char *frag)
+{
+	size_t n;
+	char *d = strmap_get(own, frag) ? NULL : percent_decode(frag, strlen(frag), &n);
+	bool found = !d || (n == strlen(d) && strmap_get(own, d));
+	free(d);
+	return found;
+}
+
 static void own_fragments(struct worker *w, size_t checks_from, const char *prefix, struct buf *html)
 {
 	struct strmap own = STRMAP_INIT_OWNED;
@@ -631,7 +656,7 @@ static void own_fragments(struct worker *w, size_t checks_from, const char *pref
 		q += 8;
 		char *frag = xstrndup(q, strcspn(q, "\""));
 		buf_add(&b, p, (size_t)(q - p));
-		if (strmap_get(&own, frag))
+		if (names_own(&own, frag))
 			buf_adds(&b, prefix);
 		free(frag);
 		p = q;
@@ -643,7 +668,7 @@ static void own_fragments(struct worker *w, size_t checks_from, const char *pref
 	}
 	for (size_t i = checks_from; own.used && i < w->checks.n; i++) {
 		struct check *c = w->checks.v[i];
-		if (strmap_get(&own, c->frag)) {
+		if (names_own(&own, c->frag)) {
 			char *with = xasprintf("%s%s", prefix, c->frag);
 			free(c->frag);
 			c->frag = with;
@@ -676,7 +701,7 @@ void job_markdown(struct worker *w, const struct job *j, const char *text, size_
 		j->cite->at = o.at;
 	}
 	size_t checks_from = w->checks.n;
-	md_render(w, j, &o, text, len, false, out);
+	md_render(w, j, &o, text, len, false, tl, out);
 	if (o.id_prefix)
 		own_fragments(w, checks_from, o.id_prefix, &out->html);
 	if (j->cite) /* the text and the cursor were for this parse alone */
@@ -756,7 +781,7 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 	o.at.cursor = &cursor;
 	j->cite->src = d->src;
 	j->cite->at = o.at;
-	md_render(w, j, &o, body, body_len, true, md);
+	md_render(w, j, &o, body, body_len, true, tl, md);
 	j->cite->at.text = NULL, j->cite->at.cursor = NULL; /* for this parse alone */
 	buf_free(&clean);
 	return true;

@@ -860,6 +860,15 @@ static bool note_definition_at(const char *p, const char *e, const char **label,
 	return true;
 }
 
+/* Footnote label lab[0, n) folded as cmark-gfm folds a label to match it (Unicode case folding,
+ * its utf8.c), into fold (emptied first); the text stays fold's. */
+static const char *label_folded(cmark_strbuf *fold, const char *lab, size_t n)
+{
+	cmark_strbuf_clear(fold);
+	cmark_utf8proc_case_fold(fold, (const uint8_t *)lab, (bufsize_t)n);
+	return cmark_strbuf_cstr(fold);
+}
+
 /* By line of text (1-based, *nlines of them), what doc holds there: 1 a leaf block (a line of code
  * or of a paragraph is text), 2 the start of a footnote definition kept, 0 neither. Caller frees. */
 static unsigned char *lines_covered(cmark_node *doc, const char *text, size_t len, int *nlines)
@@ -973,6 +982,8 @@ static size_t blank_hidden_marks(cmark_node *doc, char *text, size_t len, struct
 {
 	int nlines;
 	unsigned char *at = lines_covered(doc, text, len, &nlines), *hide = notes_unreached(doc, nlines);
+	cmark_strbuf fold;
+	cmark_strbuf_init(cmark_get_default_mem_allocator(), &fold, 16);
 	char *p = text, *e = text + len;
 	size_t blanked = 0;
 	bool in_def = false;
@@ -994,17 +1005,14 @@ static size_t blank_hidden_marks(cmark_node *doc, char *text, size_t len, struct
 		for (char *q = from; in_def && q < eol && (q = memmem(q, (size_t)(eol - q), "[^", 2)); q += 2) {
 			size_t k = strcspn(q + 2, "] \t\n[");
 			if (k && q + 2 + k < eol && q[2 + k] == ']') {
-				cmark_strbuf fold;
-				cmark_strbuf_init(cmark_get_default_mem_allocator(), &fold, 16);
-				cmark_utf8proc_case_fold(&fold, (const uint8_t *)q + 2, (bufsize_t)k);
-				strmap_put(labels, cmark_strbuf_cstr(&fold), NULL);
-				cmark_strbuf_free(&fold);
+				strmap_put(labels, label_folded(&fold, q + 2, k), NULL);
 				memset(q, ' ', k + 3);
 				blanked++;
 			}
 		}
 		p = eol + 1;
 	}
+	cmark_strbuf_free(&fold);
 	free(hide);
 	free(at);
 	return blanked;
@@ -1040,11 +1048,9 @@ static void notes_dropped(const struct md_opts *o, cmark_node *doc, const char *
 				p = eol + 1;
 				continue;
 			}
-			cmark_strbuf_clear(&fold);
-			cmark_utf8proc_case_fold(&fold, (const uint8_t *)lab, (bufsize_t)n);
+			const char *folded = label_folded(&fold, lab, n);
 			bool added;
-			size_t *first = pass ? strmap_get(&kept, cmark_strbuf_cstr(&fold))
-			                     : strmap_put(&kept, cmark_strbuf_cstr(&fold), &added);
+			size_t *first = pass ? strmap_get(&kept, folded) : strmap_put(&kept, folded, &added);
 			if (!pass) {
 				*first = added ? (size_t)l : *first;
 				p = eol + 1;
@@ -1056,7 +1062,7 @@ static void notes_dropped(const struct md_opts *o, cmark_node *doc, const char *
 				diag_place(&o->at, (int)*first, 1, &line0, &col0);
 				diag_warn(o->src ? o->src : "content", fl, fc, "a second definition of the footnote [^%.*s] (the "
 				          "first at line %d): it is not shown; give it a label of its own", (int)n, lab, line0);
-			} else if (strmap_get(hidden, cmark_strbuf_cstr(&fold))) {
+			} else if (strmap_get(hidden, folded)) {
 				diag_warn(o->src ? o->src : "content", fl, fc, "the footnote [^%.*s] is referred to only from "
 				          "footnotes not shown: it is not shown either; refer to it from the text, or take it out",
 				          (int)n, lab);
@@ -3892,13 +3898,15 @@ static void footnote_attrs(struct buf *b, const char *html, const char *prefix)
 	free(v), free(lab), free(ll);
 }
 
-/* Adds the ids html gives (its attributes id="...": cmark writes '"' in text as &quot;) to taken. */
-static void ids_taken(struct strmap *taken, const char *html)
+void markdown_html_ids(struct strmap *ids, const char *html, const char *prefix)
 {
+	size_t pl = strlen(prefix);
 	for (const char *p = html; (p = strstr(p, " id=\"")); ) {
 		p += 5;
-		char *id = xstrndup(p, strcspn(p, "\""));
-		strmap_put(taken, id, NULL);
+		if (strncmp(p, prefix, pl))
+			continue;
+		char *id = xstrndup(p + pl, strcspn(p + pl, "\""));
+		strmap_put(ids, id, NULL);
 		free(id);
 	}
 }
@@ -4138,7 +4146,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	else
 		buf_adds(&out->html, html);
 	if (o->taken)
-		ids_taken(o->taken, out->html.p);
+		markdown_html_ids(o->taken, out->html.p, "");
 	free(html);
 	idset_free(&ids);
 	cmark_node_free(doc);

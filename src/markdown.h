@@ -145,6 +145,9 @@ void markdown_init(void);
  * (or VADE_CMARK_LOCK is set): every cmark_parser_finish() then runs under one lock. */
 bool markdown_parallel(void);
 void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out);
+/* Adds to ids the ids html (as markdown_render writes it) gives that begin with prefix (may be
+ * ""), without it: its attributes id="...", which text cannot hold (cmark writes '"' as &quot;). */
+void markdown_html_ids(struct strmap *ids, const char *html, const char *prefix);
 void markdown_result_free(struct md_result *r);
 
 /* The blocks of text with their source positions, for cutting it into passages

@@ -585,9 +585,12 @@ static void backref_labels(const struct worker *w, size_t lang, struct buf *html
 			para = t;
 		const char *gt = para ? memchr(para, '>', (size_t)(q - para)) : NULL;
 		const char *la = gt ? memmem(para, (size_t)(gt - para), " lang=\"", 7) : NULL;
-		for (size_t i = 0; la && i < s->nlangs; i++)
-			if (!strncmp(la + 7, s->langs[i].code, strlen(s->langs[i].code)) && la[7 + strlen(s->langs[i].code)] == '"')
-				l = i;
+		if (la) {
+			char *code = xstrndup(la + 7, strcspn(la + 7, "\""));
+			int i = site_lang(s, code);
+			l = i >= 0 ? (size_t)i : l;
+			free(code);
+		}
 		const char *ui = site_ui(s, l, "back_to_text");
 		ui = ui ? ui : site_ui(s, lang, "back_to_text");
 		buf_add(&b, p, (size_t)(q - p));
@@ -641,15 +644,7 @@ static bool names_own(const struct strmap *own, const char *frag)
 static void own_fragments(struct worker *w, size_t checks_from, const char *prefix, struct buf *html)
 {
 	struct strmap own = STRMAP_INIT_OWNED;
-	size_t pl = strlen(prefix);
-	for (const char *p = html->p; (p = strstr(p, " id=\""));) {
-		p += 5;
-		if (!strncmp(p, prefix, pl)) {
-			char *id = xstrndup(p + pl, strcspn(p + pl, "\""));
-			strmap_put(&own, id, NULL);
-			free(id);
-		}
-	}
+	markdown_html_ids(&own, html->p, prefix);
 	struct buf b = BUF_INIT;
 	const char *p = html->p;
 	for (const char *q; own.used && (q = strstr(p, " href=\"#"));) {

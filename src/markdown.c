@@ -3719,6 +3719,11 @@ static bool note_attrs(const char *html, struct note_attr **out, size_t *n, cons
 	const char *p = html, *val, *at;
 	bool link, ok = true;
 	struct fn_scan sc = {{NULL}, {false}};
+	/* cmark-gfm's notes are the list items of the section it writes last: an item before it is
+	 * raw HTML (helper-138: <li id="fn-x"> written by hand was counted as a note) */
+	const char *section = NULL;
+	for (const char *q = html; (q = strstr(q, "<section class=\"footnotes\" data-footnotes>")); q++)
+		section = q;
 	while (ok && (at = next_footnote_attr(&sc, p, &val, &link))) {
 		size_t len = strcspn(val, "\"");
 		bool ref = !strncmp(val, "fnref-", 6);
@@ -3728,8 +3733,8 @@ static bool note_attrs(const char *html, struct note_attr **out, size_t *n, cons
 		 * taken for a mark and sent to another note) */
 		const char *gt = strchr(val, '>');
 		size_t tag = gt ? (size_t)(gt - at) : 0;
-		bool item = !link && !ref && at - html >= 3 && !strncmp(at - 3, "<li", 3);
-		bool back = link && ref && memmem(at, tag, " class=\"footnote-backref\"", 25);
+		bool item = !link && !ref && section && at > section && !strncmp(at - 3, "<li", 3);
+		bool back = link && ref && section && at > section && memmem(at, tag, " class=\"footnote-backref\"", 25);
 		bool mark = (link ? !ref : ref) && memmem(at, tag, " data-footnote-ref", 18);
 		if (item) { /* a list item: the next note */
 			items++;
@@ -3810,7 +3815,8 @@ static bool ids_clash(const struct vec *ids, const struct strmap *in, const stru
  *   "#fn-50%25" leads to id="fn-50%"; so does vade's link check (htmlids.h).
  * - Each note's ids are its own: a note whose ids another note before it has (cmark-gfm writes
  *   [^a"b] and [^a%22b], [^é] and [^%C3%A9] both "fn-a%22b", "fn-%C3%A9"; [^x] marked twice has
- *   "fnref-x-2", as [^x-2] has), or whose link, made valid, would be read as another's id as
+ *   "fnref-x-2", as [^x-2] has) or an id the text gives otherwise (a heading "## fn-1", named
+ *   "fn-1-1" beside [^1] and [^1-1]; helper-138), or whose link, made valid, would be read as another's id as
  *   written ([^50%] beside [^50%25]: a browser takes "#fn-50%25" to the second), is named anew,
  *   its valid form and "-1" (the first number no id has: "fn-50%25-1"), in its ids and links
  *   alike (helper-135, helper-136: "id given twice" failed the build, at no place). Notes are
@@ -3826,11 +3832,23 @@ static void footnote_attrs(struct buf *b, const char *html, const char *prefix)
 	size_t *refs = xcalloc(notes + 1, sizeof *refs);
 	for (size_t i = 0; i < nv; i++) {
 		refs[v[i].note] = v[i].r > refs[v[i].note] ? v[i].r : refs[v[i].note];
-		if (!v[i].link && v[i].note) {
+		if (!v[i].link) { /* an id the html gives otherwise (a heading "fn-1-1") is taken too */
 			char *id = xstrndup(v[i].value, v[i].len);
-			strmap_put(&all, id, NULL);
+			strmap_put(v[i].note ? &all : &used, id, NULL);
 			free(id);
 		}
+	}
+	if (*prefix) { /* a heading's id has the prefix already ("## fn-1" in chapter 2: "c2-fn-1-1") */
+		char *needle = xasprintf(" id=\"%sfn", prefix);
+		for (const char *q = html; (q = strstr(q, needle)); q++) {
+			const char *id = q + strlen(needle) - 2;
+			if (!strncmp(id, "fn-", 3) || !strncmp(id, "fnref-", 6)) {
+				char *t = xstrndup(id, strcspn(id, "\""));
+				strmap_put(&used, t, NULL);
+				free(t);
+			}
+		}
+		free(needle);
 	}
 	struct vec ids = VEC_INIT;
 	struct buf enc = BUF_INIT;

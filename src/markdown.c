@@ -1081,6 +1081,81 @@ static void notes_dropped(const struct md_opts *o, cmark_node *doc, const char *
 	free(at);
 }
 
+/* The label of a footnote mark written at p ("[^x]", not "[^x]:", which would define it), up to e:
+ * *n bytes after "[^"; false when p holds none (a label with white space or '[' is no mark). */
+static bool note_mark_at(const char *p, const char *e, size_t *n)
+{
+	if (e - p < 4 || p[0] != '[' || p[1] != '^')
+		return false;
+	size_t k = strcspn(p + 2, "] \t\n\r[");
+	*n = k;
+	return k && p + 2 + k < e && p[2 + k] == ']' && (p + 3 + k == e || p[3 + k] != ':');
+}
+
+/* Footnote marks with no definition, each a warning at it: cmark-gfm shows "[^x]" as it is written,
+ * and the reader gets brackets where a note was meant. The marks are found in the tree's text (a run
+ * of text nodes: a code span or a mark that found its note is none), their places in the source: on
+ * a line a leaf block covers, not after a backslash (an escaped "\[^x]" is meant as text). */
+static void notes_undefined(const struct md_opts *o, cmark_node *doc, const char *text, size_t len)
+{
+	if (!memmem(text, len, "[^", 2))
+		return;
+	struct strmap undef = STRMAP_INIT_OWNED;
+	struct buf run = BUF_INIT;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *nd = cmark_iter_get_node(it), *prev = cmark_node_previous(nd);
+		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(nd) != CMARK_NODE_TEXT ||
+		    (prev && cmark_node_get_type(prev) == CMARK_NODE_TEXT))
+			continue;
+		buf_reset(&run);
+		for (cmark_node *t = nd; t && cmark_node_get_type(t) == CMARK_NODE_TEXT; t = cmark_node_next(t))
+			buf_adds(&run, cmark_node_get_literal(t));
+		size_t n;
+		for (const char *q = run.p; (q = strstr(q, "[^")); q += 2)
+			if (note_mark_at(q, run.p + run.len, &n)) {
+				char *lab = xstrndup(q + 2, n);
+				strmap_put(&undef, lab, NULL);
+				free(lab);
+			}
+	}
+	cmark_iter_free(it);
+	buf_free(&run);
+	if (!undef.used) {
+		strmap_free(&undef);
+		return;
+	}
+	int nlines;
+	unsigned char *at = lines_covered(doc, text, len, &nlines);
+	const char *p = text, *e = text + len;
+	size_t said = 0;
+	for (int l = 1; p <= e && l <= nlines; l++) {
+		const char *eol = memchr(p, '\n', (size_t)(e - p));
+		eol = eol ? eol : e;
+		size_t n;
+		for (const char *q = p; at[l] == 1 && q < eol && (q = memmem(q, (size_t)(eol - q), "[^", 2)); q += 2) {
+			if ((q > p && q[-1] == '\\') || !note_mark_at(q, eol, &n))
+				continue;
+			char *lab = xstrndup(q + 2, n);
+			bool undefined = strmap_get(&undef, lab) != NULL;
+			free(lab);
+			if (!undefined || said++ >= 20)
+				continue;
+			int fl, fc;
+			diag_place(&o->at, l, (int)(q - p) + 1, &fl, &fc);
+			diag_warn(o->src ? o->src : "content", fl, fc, "the footnote mark [^%.*s] has no definition: it is "
+			          "shown as written; define it on a line of its own ([^%.*s]: the note), or write \\[^%.*s] "
+			          "for the brackets", (int)n, q + 2, (int)n, q + 2, (int)n, q + 2);
+		}
+		p = eol + 1;
+	}
+	if (said > 20)
+		diag_warn(o->src ? o->src : "content", 0, 0, "%zu more footnote marks with no definition", said - 20);
+	free(at);
+	strmap_free(&undef);
+}
+
 /* Puts a node's children where it stands and frees it. cmark refuses a
  * child its new parent cannot contain (cmark_node_insert_before returns 0):
  * a table cell takes only the core's inlines and no line break (its
@@ -4019,6 +4094,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	marks_in_links(o, &marks_in);
 	vec_free(&marks_in);
 	notes_dropped(o, doc, text, len, &hidden);
+	notes_undefined(o, doc, text, len);
 	strmap_free(&hidden);
 	foreign_syntax(o, &sl, &braced);
 	vec_free(&braced);

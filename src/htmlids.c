@@ -448,20 +448,20 @@ static void parse(struct parse *p, const char *html, size_t len, const char *out
 
 void htmlids_check(const char *html, size_t len, const char *out_path, const char *src, struct html_ids *out)
 {
-	htmlids_check_with(html, len, out_path, src, out, NULL, NULL);
+	htmlids_check_with(html, len, out_path, src, out, NULL);
 }
 
 void htmlids_check_with(const char *html, size_t len, const char *out_path, const char *src, struct html_ids *out,
-                        htmlids_ours_fn ours, void *ctx)
+                        const struct htmlids_hooks *hooks)
 {
-	htmlids_read(html, len, out_path, src, out, ours, ctx, NULL);
+	htmlids_read(html, len, out_path, src, out, hooks, NULL);
 }
 
 static void report(struct parse *p, const char *out_path, const char *src, struct html_ids *out,
-                   htmlids_ours_fn ours, void *ctx, struct html_text *text);
+                   const struct htmlids_hooks *hooks, struct html_text *text);
 
 void htmlids_read(const char *html, size_t len, const char *out_path, const char *src, struct html_ids *out,
-                  htmlids_ours_fn ours, void *ctx, struct html_text *text)
+                  const struct htmlids_hooks *hooks, struct html_text *text)
 {
 	if (text) {
 		buf_init(&text->heads);
@@ -471,7 +471,7 @@ void htmlids_read(const char *html, size_t len, const char *out_path, const char
 		memset(out, 0, sizeof *out);
 	struct parse p = {.text = text};
 	parse(&p, html, len, out_path);
-	report(&p, out_path, src, out, ours, ctx, text);
+	report(&p, out_path, src, out, hooks, text);
 }
 
 /* Whether the sorted ids[0, n) hold id. */
@@ -490,7 +490,7 @@ static bool has_id(const struct seen *ids, size_t n, const char *id)
 
 /* What a parse found: its messages, and ids and text for the caller. */
 static void report(struct parse *p, const char *out_path, const char *src, struct html_ids *out,
-                   htmlids_ours_fn ours, void *ctx, struct html_text *text)
+                   const struct htmlids_hooks *hooks, struct html_text *text)
 {
 	/* A parse that never began had no document: nothing to report or fill, as before. */
 	if (!p->started)
@@ -504,6 +504,16 @@ static void report(struct parse *p, const char *out_path, const char *src, struc
 	xqsort(ids, nids, sizeof *ids, cmp_seen);
 	size_t k = 0;
 	for (size_t i = 0; i < nids; i++) {
+		const char *at;
+		int line, col;
+		if (k && !strcmp(ids[k - 1].value, ids[i].value) && hooks && hooks->place &&
+		    hooks->place(hooks->ctx, ids[i].value, &at, &line, &col)) {
+			diag_error(at, line, col, "this id, '%s', is given twice in %s (lines %ld and %ld): a link to it finds "
+			           "only the first; give it one no other element of the page has", ids[i].value, out_path,
+			           ids[k - 1].line, ids[i].line);
+			free(ids[i].value);
+			continue;
+		}
 		if (k && !strcmp(ids[k - 1].value, ids[i].value)) {
 			diag_error(src, 0, 0, "%s:%ld: id '%s' given twice (first at line %ld): a link to it finds only the first",
 			           out_path, ids[i].line, ids[i].value, ids[k - 1].line);
@@ -517,7 +527,8 @@ static void report(struct parse *p, const char *out_path, const char *src, struc
 	 * and its link so, which named no id once decoded: helper-128). */
 	for (size_t i = 0; i < nlinks; i++) {
 		char *decoded = fragment_id(links[i].value);
-		if (!has_id(ids, k, links[i].value) && !has_id(ids, k, decoded) && !(ours && ours(ctx, decoded)))
+		bool ours = hooks && hooks->ours && hooks->ours(hooks->ctx, decoded);
+		if (!has_id(ids, k, links[i].value) && !has_id(ids, k, decoded) && !ours)
 			diag_error(src, 0, 0, "%s:%ld: link to '#%s', which is no id of that file", out_path, links[i].line,
 			           decoded);
 		free(decoded);
@@ -834,12 +845,12 @@ static void parse_free(struct parse *p)
 }
 
 void htmlids_read_spans(const char *html, size_t len, const struct html_span *spans, size_t nspans,
-                        const char *out_path, const char *src, struct html_ids *out, htmlids_ours_fn ours,
-                        void *ctx, struct html_text *text)
+                        const char *out_path, const char *src, struct html_ids *out,
+                        const struct htmlids_hooks *hooks, struct html_text *text)
 {
 	/* A page that has the marker of its own is read whole. */
 	if (!nspans || memmem(html, len, SPAN_ATT, sizeof SPAN_ATT - 1)) {
-		htmlids_read(html, len, out_path, src, out, ours, ctx, text);
+		htmlids_read(html, len, out_path, src, out, hooks, text);
 		return;
 	}
 	struct buf b = BUF_INIT;
@@ -870,10 +881,10 @@ void htmlids_read_spans(const char *html, size_t len, const struct html_span *sp
 		parse_free(&p);
 		if (text)
 			html_text_free(text);
-		htmlids_read(html, len, out_path, src, out, ours, ctx, text);
+		htmlids_read(html, len, out_path, src, out, hooks, text);
 		return;
 	}
-	report(&p, out_path, src, out, ours, ctx, text);
+	report(&p, out_path, src, out, hooks, text);
 }
 
 /* }============ */

@@ -29,11 +29,20 @@ void htmlids_init(void);
  * a state a script reads (the sheet's #a4, #letter), not a place. Fills ids
  * when not NULL. */
 void htmlids_check(const char *html, size_t len, const char *out_path, const char *src, struct html_ids *ids);
-/* The same, leaving out the dangling links for which ours(ctx, id) is true:
- * those the caller reports itself, at their place in the source. */
-typedef int (*htmlids_ours_fn)(void *ctx, const char *id);
+/* What the caller knows of a page's ids, for htmlids_check_with() and friends (either may be NULL):
+ *   ours(ctx, id)   true for a dangling link the caller reports itself, at its place in the source
+ *                   (left out of the check);
+ *   place(ctx, id, &src, &line, &col)
+ *                   true where an id given twice comes from a place of the source the caller knows
+ *                   (a data item's `id:`, which a template writes as it is): the error is said there,
+ *                   naming the output file and its lines, else at src as above. */
+struct htmlids_hooks {
+	int (*ours)(void *ctx, const char *id);
+	bool (*place)(void *ctx, const char *id, const char **src, int *line, int *col);
+	void *ctx;
+};
 void htmlids_check_with(const char *html, size_t len, const char *out_path, const char *src, struct html_ids *ids,
-                        htmlids_ours_fn ours, void *ctx);
+                        const struct htmlids_hooks *hooks);
 void htmlids_free(struct html_ids *ids);
 
 /* The text a reader sees in the <main> element of a page, for the search
@@ -45,7 +54,7 @@ struct html_text {
 };
 /* htmlids_check_with() that also fills text (when not NULL; the caller frees with html_text_free()). */
 void htmlids_read(const char *html, size_t len, const char *out_path, const char *src, struct html_ids *ids,
-                  htmlids_ours_fn ours, void *ctx, struct html_text *text);
+                  const struct htmlids_hooks *hooks, struct html_text *text);
 void html_text_free(struct html_text *text);
 
 /* {======= Read once, not on every page: a cached partial's output (template.h)
@@ -107,8 +116,8 @@ struct html_span {
 /* htmlids_read() of a page holding the spans (sorted, apart), each read as the empty element that
  * stands in for it: the same ids, messages and text. */
 void htmlids_read_spans(const char *html, size_t len, const struct html_span *spans, size_t nspans,
-                        const char *out_path, const char *src, struct html_ids *ids, htmlids_ours_fn ours,
-                        void *ctx, struct html_text *text);
+                        const char *out_path, const char *src, struct html_ids *ids,
+                        const struct htmlids_hooks *hooks, struct html_text *text);
 
 /* }======= */
 

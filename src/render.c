@@ -233,7 +233,30 @@ struct own_checks {
 	const struct vec *checks;
 	size_t from;            /* the job's first */
 	size_t target;
+	const struct site *s;   /* for id_place */
+	size_t lang;
 };
+
+/* Where an id given twice in a page comes from when it is a data item's `id:` (a template writes
+ * it as it is, beside the theme's own ids: "main", or the page's note "fn-1"): its value in lang's
+ * file of the data, else in the default one (helper-138: the error named only an output line). */
+static bool id_place(void *ctx, const char *id, const char **src, int *line, int *col)
+{
+	const struct own_checks *o = ctx;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < o->s->ndata; i++) {
+			const struct data_file *d = &o->s->data[i];
+			size_t *k = d->lang == (pass ? -1 : (int)o->lang) ? strmap_get(&d->ids, id) : NULL;
+			const struct yml_node *item = k && d->doc && d->doc->root && *k - 1 < d->doc->root->n
+			                                  ? d->doc->root->kids[*k - 1] : NULL;
+			const struct yml_node *v = item ? yml_get(item, "id") : NULL;
+			if (v) {
+				*src = d->src, *line = v->line, *col = v->col;
+				return true;
+			}
+		}
+	return false;
+}
 
 /* (decoded: the in-page link's fragment percent-decoded, as htmlids reads it; ours are as written) */
 static int own_check(void *ctx, const char *decoded)
@@ -940,8 +963,10 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 	const char *what = p->docs[0]->src ? p->docs[0]->src : p->key;
 	if (ok && job_template(w, &j, tname, vars, what, &out, NULL) == 0) {
 		/* the link check would say it again for every marker of every card of a sheet (helper-87) */
+		struct own_checks oc = {NULL, 0, 0, s, lang};
+		struct htmlids_hooks hooks = {NULL, id_place, &oc};
 		if (!notes_unlisted(&j, out.p, out.len))
-			htmlids_check(out.p, out.len, out_path, what, NULL);
+			htmlids_check_with(out.p, out.len, out_path, what, NULL, &hooks);
 		put(w, out_path, &out);
 	}
 	lua_settop(L, top);
@@ -1289,7 +1314,8 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 	if (rc == 0) {
 		/* The ids a link to the page may name (headings, notes, what its templates give ids), checked;
 		 * a section's navigation, the same on every page of the section, read once (htmlids.h). */
-		struct own_checks oc = {&w->checks, checks_from, slot};
+		struct own_checks oc = {&w->checks, checks_from, slot, s, lang};
+		struct htmlids_hooks hooks = {own_check, id_place, &oc};
 		const struct tpl_use *uses;
 		size_t nuses = tpl_uses(w->e, &uses), nspans = 0, from = 0;
 		struct html_span *spans = xcalloc(nuses + 1, sizeof *spans);
@@ -1301,7 +1327,7 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 			from = (size_t)(at - page.p) + uses[u].len;
 		}
 		htmlids_read_spans(page.p, page.len, spans, nspans, j.out_path, d->src ? d->src : p->key, &it.ids,
-		                   own_check, &oc, w->indexing ? &it.text : NULL);
+		                   &hooks, w->indexing ? &it.text : NULL);
 		free(spans);
 		if (w->indexing) {
 			it.indexed = true;

@@ -32,10 +32,10 @@ static char *read_result(const char *page, const struct html_span *spans, size_t
 	int saved = dup(2);
 	dup2(fileno(tmp), 2);
 	if (spans)
-		htmlids_read_spans(page, strlen(page), spans, nspans, "en/x/index.html", "content/x.md", &ids, NULL, NULL,
+		htmlids_read_spans(page, strlen(page), spans, nspans, "en/x/index.html", "content/x.md", &ids, NULL,
 		                   &text);
 	else
-		htmlids_read(page, strlen(page), "en/x/index.html", "content/x.md", &ids, NULL, NULL, &text);
+		htmlids_read(page, strlen(page), "en/x/index.html", "content/x.md", &ids, NULL, &text);
 	diag_flush();
 	fflush(stderr);
 	dup2(saved, 2);
@@ -146,7 +146,7 @@ int main(void)
 	                   "</p><h2 id=\"s\">S</h2></main><a href=\"#toc\">t</a><a href=\"#t\">t</a><a href=\"#n\">n</a>"
 	                   "</body></html>";
 	size_t before = diag_errors();
-	htmlids_read(left, strlen(left), "en/x/index.html", "content/x.md", &ids, NULL, NULL, &text);
+	htmlids_read(left, strlen(left), "en/x/index.html", "content/x.md", &ids, NULL, &text);
 	ok(diag_errors() == before && ids.n == 4, "ids in left-out elements (nav, template, data-nosearch) count: %zu",
 	   ids.n);
 	ok(!strcmp(text.body.p, "S") && !strcmp(text.heads.p, "S"), "but their words are not the text: \"%s\"", text.body.p);
@@ -154,12 +154,12 @@ int main(void)
 	html_text_free(&text);
 	const char *bad = "<!doctype html><html><body><main><p>One <b>two<p>three</b> four<h2>Head <i>it</main>"
 	                  "<p>after</p></body></html>";
-	htmlids_read(bad, strlen(bad), "en/x/index.html", "content/x.md", NULL, NULL, NULL, &text);
+	htmlids_read(bad, strlen(bad), "en/x/index.html", "content/x.md", NULL, NULL, &text);
 	ok(!strcmp(text.body.p, "One two three four Head it") && !strcmp(text.heads.p, "Head it"),
 	   "text across malformed nesting, as the parser recovers it: \"%s\" / \"%s\"", text.body.p, text.heads.p);
 	html_text_free(&text);
 	const char *frag = "<main>a</main><p>b</p><main>c</main>";
-	htmlids_read(frag, strlen(frag), "en/x/index.html", "content/x.md", NULL, NULL, NULL, &text);
+	htmlids_read(frag, strlen(frag), "en/x/index.html", "content/x.md", NULL, NULL, &text);
 	ok(!strcmp(text.body.p, "a b c"), "a fragment whose root is <main>: what follows went into it: \"%s\"",
 	   text.body.p);
 	html_text_free(&text);
@@ -169,7 +169,7 @@ int main(void)
 		buf_adds(&deep, "<div>");
 	buf_adds(&deep, "<p id=\"deep\">deep</p></main><a href=\"#nowhere\">x</a></body></html>");
 	before = diag_errors();
-	htmlids_read(deep.p, deep.len, "en/x/index.html", "content/x.md", &ids, NULL, NULL, &text);
+	htmlids_read(deep.p, deep.len, "en/x/index.html", "content/x.md", &ids, NULL, &text);
 	ok(diag_errors() == before && ids.n == 1 && !strcmp(text.body.p, ""),
 	   "the parse ends at an element deeper than 256 open ones, as libxml2's tree builder ended it");
 	htmlids_free(&ids);

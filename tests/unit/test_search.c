@@ -131,7 +131,7 @@ int main(void)
 	                   "<li>b</li></ul><script>var x;</script><h2>Sub <b>head</b></h2></main><footer>F</footer>"
 	                   "</body></html>";
 	htmlids_init();
-	htmlids_read(html, strlen(html), "en/x/index.html", "content/x.md", NULL, NULL, NULL, &text);
+	htmlids_read(html, strlen(html), "en/x/index.html", "content/x.md", NULL, NULL, &text);
 	ok(!strcmp(text.body.p, "Title One two three 4 a b Sub head"), "the text of <main>, blocks apart: \"%s\"",
 	   text.body.p);
 	ok(!strcmp(text.heads.p, "Title Sub head"), "the text of its headings: \"%s\"", text.heads.p);

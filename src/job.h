@@ -37,6 +37,9 @@ struct job {
 	size_t pager;                   /* which page of the page's listing this is (resolve_pager_total);
 	                                 * 0 for the first as well */
 	struct job_ids *ids;            /* the ids the output file's texts gave so far, or NULL */
+	struct vec *own_checks;         /* a card's, sheet's or handbook's in-page links from its data texts
+	                                 * (struct check, render.c), checked against the file's own ids once
+	                                 * it is made; NULL for a page */
 };
 
 /* What the texts of one output file gave so far: a page's text, then each data text a template

@@ -43,16 +43,28 @@ struct link_ctx {
 	                         * matter text's (resolve_text_origin) */
 };
 
-static void add_check(struct worker *w, const struct job *j, const char *src, int line, int col,
-                      const struct page *target, size_t lang, const char *frag)
+static struct check *new_check(const char *src, int line, int col, size_t target, const char *frag)
 {
 	struct check *c = xmalloc(sizeof *c);
 	c->src = xstrdup(src);
 	c->line = line;
 	c->col = col;
-	c->target = target->index * w->sh->s->nlangs + lang;
+	c->target = target;
 	c->frag = xstrdup(frag);
-	vec_push(&w->checks, c);
+	return c;
+}
+
+static void check_free(struct check *c)
+{
+	free(c->src);
+	free(c->frag);
+	free(c);
+}
+
+static void add_check(struct worker *w, const struct job *j, const char *src, int line, int col,
+                      const struct page *target, size_t lang, const char *frag)
+{
+	vec_push(&w->checks, new_check(src, line, col, target->index * w->sh->s->nlangs + lang, frag));
 }
 
 /* The handbook chapter (1-based) that is page p, or 0. */
@@ -187,9 +199,10 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 		written = has_frag ? fragment_for(url, frag, frag != t.fragment) : NULL;
 		if (chap && has_frag)
 			result = xasprintf("#c%zu-%s", chap, written);
-		else if (check && j->kind == OUT_HTML) /* (a card's or sheet's own ids are not the page's: htmlids checks
-		                                         * its in-page links; helper-137) */
+		else if (check && j->kind == OUT_HTML)
 			add_check(w, j, src, line, col, j->page, j->lang, written);
+		else if (check && j->own_checks) /* a card's or sheet's ids are not the page's (helper-137) */
+			vec_push(j->own_checks, new_check(src, line, col, 0, written));
 		if (!result && has_frag && strcmp(url + strcspn(url, "#") + (url[strcspn(url, "#")] != '\0'), written))
 			result = xasprintf("#%s", written); /* as the id is written: in NFC (resolve_link) */
 	} else if (t.kind == LINK_PAGE) {
@@ -326,9 +339,7 @@ static void check_anchors(struct shared *sh, struct worker *ws, int n)
 				           near ? "'?)" : "");
 			}
 			free(decoded);
-			free(c->src);
-			free(c->frag);
-			free(c);
+			check_free(c);
 		}
 		vec_free(&ws[i].checks);
 	}
@@ -664,7 +675,7 @@ static bool names_own(const struct strmap *own, const char *frag)
 	return found;
 }
 
-static void own_fragments(struct worker *w, size_t checks_from, const char *prefix, struct buf *html)
+static void own_fragments(struct vec *checks, size_t checks_from, const char *prefix, struct buf *html)
 {
 	struct strmap own = STRMAP_INIT_OWNED;
 	markdown_html_ids(&own, html->p, prefix);
@@ -684,8 +695,8 @@ static void own_fragments(struct worker *w, size_t checks_from, const char *pref
 		buf_free(html);
 		*html = b;
 	}
-	for (size_t i = checks_from; own.used && i < w->checks.n; i++) {
-		struct check *c = w->checks.v[i];
+	for (size_t i = checks_from; own.used && i < checks->n; i++) {
+		struct check *c = checks->v[i];
 		if (names_own(&own, c->frag)) {
 			char *with = xasprintf("%s%s", prefix, c->frag);
 			free(c->frag);
@@ -718,10 +729,11 @@ void job_markdown(struct worker *w, const struct job *j, const char *text, size_
 		j->cite->src = o.src;
 		j->cite->at = o.at;
 	}
-	size_t checks_from = w->checks.n;
+	struct vec *checks = j->own_checks ? j->own_checks : &w->checks;
+	size_t checks_from = checks->n;
 	md_render(w, j, &o, text, len, false, tl, out);
 	if (o.id_prefix)
-		own_fragments(w, checks_from, o.id_prefix, &out->html);
+		own_fragments(checks, checks_from, o.id_prefix, &out->html);
 	if (j->cite) /* the text and the cursor were for this parse alone */
 		j->cite->at.text = NULL, j->cite->at.cursor = NULL;
 }
@@ -952,8 +964,10 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 	if (kind == OUT_HANDBOOK)
 		handbook_chapters(w, p, lang, &ch);
 	struct job_ids ids = {STRMAP_INIT_OWNED, 0};
+	struct vec own = VEC_INIT;
 	struct job j = {.page = p, .doc = site_page_doc(s, p, lang), .lang = lang, .kind = kind, .out_path = out_path,
-	                .cite = &cite, .chapters = (const struct page *const *)ch.v, .nchapters = ch.n, .ids = &ids};
+	                .cite = &cite, .chapters = (const struct page *const *)ch.v, .nchapters = ch.n, .ids = &ids,
+	                .own_checks = &own};
 	int top = lua_gettop(L);
 	model_push_vars(w, &j, NULL);
 	int vars = lua_gettop(L);
@@ -963,16 +977,36 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 	const char *what = p->docs[0]->src ? p->docs[0]->src : p->key;
 	if (ok && job_template(w, &j, tname, vars, what, &out, NULL) == 0) {
 		/* the link check would say it again for every marker of every card of a sheet (helper-87) */
-		struct own_checks oc = {NULL, 0, 0, s, lang};
-		struct htmlids_hooks hooks = {NULL, id_place, &oc};
-		if (!notes_unlisted(&j, out.p, out.len))
-			htmlids_check_with(out.p, out.len, out_path, what, NULL, &hooks);
+		/* its data texts' in-page links checked here, each at its place, once for all the copies a
+		 * sheet shows (helper-138: said at every copy's output line) */
+		struct own_checks oc = {&own, 0, 0, s, lang};
+		struct htmlids_hooks hooks = {own_check, id_place, &oc};
+		struct html_ids ids_out;
+		if (!notes_unlisted(&j, out.p, out.len)) {
+			htmlids_check_with(out.p, out.len, out_path, what, &ids_out, &hooks);
+			const struct doc *td = site_page_doc(s, p, lang);
+			for (size_t i = 0; i < own.n; i++) {
+				const struct check *c = own.v[i];
+				char *decoded;
+				if (!browser_finds(c->frag, ids_out.v, ids_out.n, &decoded)) {
+					const char *near = anchor_hint(decoded, ids_out.v, ids_out.n);
+					diag_error(c->src, c->line, c->col, "link to a missing anchor '#%s' in %s%s%s%s", decoded,
+					           td && td->src ? td->src : p->key, near ? " (did you mean '#" : "", near ? near : "",
+					           near ? "'?)" : "");
+				}
+				free(decoded);
+			}
+			htmlids_free(&ids_out);
+		}
 		put(w, out_path, &out);
 	}
 	lua_settop(L, top);
 	free(tname);
 	buf_free(&out);
 	vec_free(&ch);
+	for (size_t i = 0; i < own.n; i++)
+		check_free(own.v[i]);
+	vec_free(&own);
 	strmap_free(&ids.map);
 	cite_done(w, &cite);
 	free(out_path);

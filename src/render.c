@@ -602,7 +602,7 @@ static void backref_labels(const struct worker *w, size_t lang, struct buf *html
 	if (!p)
 		return;
 	struct buf b = BUF_INIT;
-	size_t k = 0;
+	size_t k = 0, r = 0;
 	const char *e = html->p + html->len, *item = p;
 	buf_add(&b, html->p, (size_t)(p - html->p));
 	for (const char *q; (q = memmem(p, (size_t)(e - p), cm, sizeof cm - 1));) {
@@ -611,7 +611,9 @@ static void backref_labels(const struct worker *w, size_t lang, struct buf *html
 			buf_add(&b, p, (size_t)(li + 8 - p));
 			item = li;
 			k++;
+			r = 0;
 		}
+		r++;
 		/* the language of the paragraph the link ends: its lang="..." when it has one */
 		size_t l = lang;
 		const char *para = NULL;
@@ -630,7 +632,12 @@ static void backref_labels(const struct worker *w, size_t lang, struct buf *html
 		buf_add(&b, p, (size_t)(q - p));
 		buf_adds(&b, " aria-label=\"");
 		esc_html(&b, ui, strlen(ui));
-		buf_addf(&b, " %zu\"", k);
+		/* a note marked more than once has a link back to each mark: the r-th from 2 on "k-r", as
+		 * cmark-gfm's later releases label them ("Back to reference 1-2"), not one label for all */
+		if (r > 1)
+			buf_addf(&b, " %zu-%zu\"", k, r);
+		else
+			buf_addf(&b, " %zu\"", k);
 		p = q + sizeof cm - 1;
 	}
 	buf_add(&b, p, (size_t)(e - p));

@@ -1081,81 +1081,6 @@ static void notes_dropped(const struct md_opts *o, cmark_node *doc, const char *
 	free(at);
 }
 
-/* The label of a footnote mark written at p ("[^x]", not "[^x]:", which would define it), up to e:
- * *n bytes after "[^"; false when p holds none (a label with white space or '[' is no mark). */
-static bool note_mark_at(const char *p, const char *e, size_t *n)
-{
-	if (e - p < 4 || p[0] != '[' || p[1] != '^')
-		return false;
-	size_t k = strcspn(p + 2, "] \t\n\r[");
-	*n = k;
-	return k && p + 2 + k < e && p[2 + k] == ']' && (p + 3 + k == e || p[3 + k] != ':');
-}
-
-/* Footnote marks with no definition, each a warning at it: cmark-gfm shows "[^x]" as it is written,
- * and the reader gets brackets where a note was meant. The marks are found in the tree's text (a run
- * of text nodes: a code span or a mark that found its note is none), their places in the source: on
- * a line a leaf block covers, not after a backslash (an escaped "\[^x]" is meant as text). */
-static void notes_undefined(const struct md_opts *o, cmark_node *doc, const char *text, size_t len)
-{
-	if (!memmem(text, len, "[^", 2))
-		return;
-	struct strmap undef = STRMAP_INIT_OWNED;
-	struct buf run = BUF_INIT;
-	cmark_iter *it = cmark_iter_new(doc);
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *nd = cmark_iter_get_node(it), *prev = cmark_node_previous(nd);
-		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(nd) != CMARK_NODE_TEXT ||
-		    (prev && cmark_node_get_type(prev) == CMARK_NODE_TEXT))
-			continue;
-		buf_reset(&run);
-		for (cmark_node *t = nd; t && cmark_node_get_type(t) == CMARK_NODE_TEXT; t = cmark_node_next(t))
-			buf_adds(&run, cmark_node_get_literal(t));
-		size_t n;
-		for (const char *q = run.p; (q = strstr(q, "[^")); q += 2)
-			if (note_mark_at(q, run.p + run.len, &n)) {
-				char *lab = xstrndup(q + 2, n);
-				strmap_put(&undef, lab, NULL);
-				free(lab);
-			}
-	}
-	cmark_iter_free(it);
-	buf_free(&run);
-	if (!undef.used) {
-		strmap_free(&undef);
-		return;
-	}
-	int nlines;
-	unsigned char *at = lines_covered(doc, text, len, &nlines);
-	const char *p = text, *e = text + len;
-	size_t said = 0;
-	for (int l = 1; p <= e && l <= nlines; l++) {
-		const char *eol = memchr(p, '\n', (size_t)(e - p));
-		eol = eol ? eol : e;
-		size_t n;
-		for (const char *q = p; at[l] == 1 && q < eol && (q = memmem(q, (size_t)(eol - q), "[^", 2)); q += 2) {
-			if ((q > p && q[-1] == '\\') || !note_mark_at(q, eol, &n))
-				continue;
-			char *lab = xstrndup(q + 2, n);
-			bool undefined = strmap_get(&undef, lab) != NULL;
-			free(lab);
-			if (!undefined || said++ >= 20)
-				continue;
-			int fl, fc;
-			diag_place(&o->at, l, (int)(q - p) + 1, &fl, &fc);
-			diag_warn(o->src ? o->src : "content", fl, fc, "the footnote mark [^%.*s] has no definition: it is "
-			          "shown as written; define it on a line of its own ([^%.*s]: the note), or write \\[^%.*s] "
-			          "for the brackets", (int)n, q + 2, (int)n, q + 2, (int)n, q + 2);
-		}
-		p = eol + 1;
-	}
-	if (said > 20)
-		diag_warn(o->src ? o->src : "content", 0, 0, "%zu more footnote marks with no definition", said - 20);
-	free(at);
-	strmap_free(&undef);
-}
-
 /* Puts a node's children where it stands and frees it. cmark refuses a
  * child its new parent cannot contain (cmark_node_insert_before returns 0):
  * a table cell takes only the core's inlines and no line break (its
@@ -1215,6 +1140,127 @@ static size_t src_offset(struct src_lines *sl, int l, int c)
 	if (l < 1 || l > sl->n || c < 1 || sl->off[l - 1] + (size_t)(c - 1) >= sl->off[l])
 		return SIZE_MAX;
 	return sl->off[l - 1] + (size_t)(c - 1);
+}
+
+/* The label of a footnote mark at p ("[^x]"), up to e: *n bytes after "[^"; false when p holds
+ * none (a label with white space or '[' is no mark). */
+static bool note_mark_at(const char *p, const char *e, size_t *n)
+{
+	if (e - p < 4 || p[0] != '[' || p[1] != '^')
+		return false;
+	size_t k = strcspn(p + 2, "] \t\n\r[");
+	*n = k;
+	return k && p + 2 + k < e && p[2 + k] == ']';
+}
+
+/* Whether the byte at q of text is escaped: an odd number of backslashes before it. */
+static bool escaped_at(const char *text, const char *q)
+{
+	size_t bs = 0;
+	while (q - (ptrdiff_t)bs > text && q[-1 - (ptrdiff_t)bs] == '\\')
+		bs++;
+	return bs % 2;
+}
+
+/* Where mark[0, n) (at byte m of its run of text nodes, which start at off[] each) stands in the
+ * source: the place cmark-gfm gives its text node, moved by its offset there, when the source holds
+ * the mark at it; else its first occurrence in the lines of its block (cmark-gfm places a node after
+ * a line's start, an escape or an entity not where it stands: link_place); else the block's start.
+ * False when the source holds it escaped there ("\[^x]" is text), or only so in the block. */
+static bool mark_place(struct src_lines *sl, const struct vec *nodes, const size_t *off, size_t m, const char *mark,
+                       size_t n, int *line, int *col)
+{
+	size_t i = 0;
+	while (i + 1 < nodes->n && off[i + 1] <= m)
+		i++;
+	cmark_node *t = nodes->v[i], *b = cmark_node_parent(t);
+	while (b && (cmark_node_get_type(b) & CMARK_NODE_TYPE_MASK) != CMARK_NODE_TYPE_BLOCK)
+		b = cmark_node_parent(b);
+	*line = cmark_node_get_start_line(t), *col = cmark_node_get_start_column(t) + (int)(m - off[i]);
+	size_t k = src_offset(sl, *line, *col);
+	if (k != SIZE_MAX && sl->len - k >= n && !memcmp(sl->text + k, mark, n))
+		return !escaped_at(sl->text, sl->text + k);
+	int bl = b ? cmark_node_get_start_line(b) : 0, el = b ? cmark_node_get_end_line(b) : 0;
+	if (src_offset(sl, 1, 1) == SIZE_MAX || bl < 1 || bl > sl->n) {
+		*line = bl, *col = b ? cmark_node_get_start_column(b) : 0;
+		return true;
+	}
+	el = el < bl ? bl : el > sl->n ? sl->n : el;
+	const char *from = sl->text + sl->off[bl - 1], *to = sl->text + sl->off[el];
+	bool seen = false;
+	for (const char *q = from; (q = memmem(q, (size_t)(to - q), mark, n)); q++) {
+		seen = true;
+		if (!escaped_at(sl->text, q)) {
+			int l = bl;
+			while (l < el && sl->off[l] <= (size_t)(q - sl->text))
+				l++;
+			*line = l, *col = (int)((size_t)(q - sl->text) - sl->off[l - 1]) + 1;
+			return true;
+		}
+	}
+	*line = bl, *col = cmark_node_get_start_column(b);
+	return !seen;
+}
+
+/* Footnote marks with no definition, each a warning at it: cmark-gfm shows "[^x]" as written, and the
+ * reader gets brackets where a note was meant. A mark is found in the tree's text, a run of text nodes
+ * (so one in code, in a link's destination, in raw HTML or escaped is none), and is none in an
+ * autolink's address ("<https://e.org/[^x]>", whose text is its URL), in a wiki link ("[[^x]]", warned
+ * as such: foreign_syntax) or as a definition's label at a line's start that cmark-gfm left out
+ * (warned by notes_dropped). */
+static void notes_undefined(const struct md_opts *o, struct src_lines *sl, cmark_node *doc)
+{
+	if (!memmem(sl->text, sl->len, "[^", 2))
+		return;
+	struct buf run = BUF_INIT;
+	struct vec nodes = VEC_INIT;
+	size_t *off = NULL, said = 0;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *nd = cmark_iter_get_node(it), *prev = cmark_node_previous(nd);
+		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(nd) != CMARK_NODE_TEXT ||
+		    (prev && cmark_node_get_type(prev) == CMARK_NODE_TEXT))
+			continue;
+		buf_reset(&run);
+		nodes.n = 0;
+		for (cmark_node *t = nd; t && cmark_node_get_type(t) == CMARK_NODE_TEXT; t = cmark_node_next(t)) {
+			off = xrealloc(off, (nodes.n + 1) * sizeof *off);
+			off[nodes.n] = run.len;
+			vec_push(&nodes, t);
+			buf_adds(&run, cmark_node_get_literal(t));
+		}
+		if (!strstr(run.p, "[^"))
+			continue;
+		const char *url = NULL;
+		for (cmark_node *up = cmark_node_parent(nd); up && !url; up = cmark_node_parent(up))
+			if (cmark_node_get_type(up) == CMARK_NODE_LINK)
+				url = cmark_node_get_url(up);
+		bool line_start = !prev || cmark_node_get_type(prev) == CMARK_NODE_SOFTBREAK ||
+		                  cmark_node_get_type(prev) == CMARK_NODE_LINEBREAK;
+		size_t n;
+		for (const char *q = run.p; (q = strstr(q, "[^")); q += 2) {
+			size_t m = (size_t)(q - run.p);
+			if (!note_mark_at(q, run.p + run.len, &n) || (url && memmem(url, strlen(url), q, n + 3)) || (m == 0 && line_start && q[n + 3] == ':') ||
+			    (m > 0 && q[-1] == '[' && q[n + 3] == ']') || said++ >= 20)
+				continue;
+			int l, c, fl, fc;
+			if (!mark_place(sl, &nodes, off, m, q, n + 3, &l, &c)) {
+				said--;
+				continue;
+			}
+			diag_place(&o->at, l, c, &fl, &fc);
+			diag_warn(o->src ? o->src : "content", fl, fc, "the footnote mark [^%.*s] has no definition: it is "
+			          "shown as written; define it on a line of its own ([^%.*s]: the note), or write \\[^%.*s] "
+			          "for the brackets", (int)n, q + 2, (int)n, q + 2, (int)n, q + 2);
+		}
+	}
+	cmark_iter_free(it);
+	buf_free(&run);
+	vec_free(&nodes);
+	free(off);
+	if (said > 20)
+		diag_warn(o->src ? o->src : "content", 0, 0, "%zu more footnote marks with no definition", said - 20);
 }
 
 /* The line and byte column of offset k. */
@@ -3770,6 +3816,18 @@ static void fragment_encoded(struct buf *b, const char *value)
 	}
 }
 
+/* Whether the attribute at at stands in a tag that begins after sup ("<sup class=\"footnote-ref\"><a"):
+ * a mark as cmark-gfm writes it, not a link written so by hand (helper-139: one turned the renaming
+ * off). */
+static bool mark_tag(const char *html, const char *at, const char *sup)
+{
+	const char *lt = at;
+	while (lt > html && *lt != '<')
+		lt--;
+	size_t n = strlen(sup);
+	return lt - html + 2 >= (ptrdiff_t)n && !strncmp(lt + 2 - n, sup, n);
+}
+
 /* One footnote attribute of cmark-gfm's html (next_footnote_attr): its note (1-based, cmark-gfm's
  * number), whether it is a back link's or a mark's "fnref-" (else the note's "fn-"), which mark of
  * the note it names (1, 2 ...), and where its value is. */
@@ -3794,11 +3852,10 @@ static bool note_attrs(const char *html, struct note_attr **out, size_t *n, cons
 	const char *p = html, *val, *at;
 	bool link, ok = true;
 	struct fn_scan sc = {{NULL}, {false}};
-	/* cmark-gfm's notes are the list items of the section it writes last: an item before it is
-	 * raw HTML (helper-138: <li id="fn-x"> written by hand was counted as a note) */
-	const char *section = NULL;
-	for (const char *q = html; (q = strstr(q, "<section class=\"footnotes\" data-footnotes>")); q++)
-		section = q;
+	/* cmark-gfm's notes are the list items of the section it writes last, each on a line of its own;
+	 * raw HTML's are none (helper-138, helper-139: <li id="fn-x"> written by hand, before the section
+	 * or in a note, was counted as a note) */
+	const char *section = markdown_notes_section(html);
 	while (ok && (at = next_footnote_attr(&sc, p, &val, &link))) {
 		size_t len = strcspn(val, "\"");
 		bool ref = !strncmp(val, "fnref-", 6);
@@ -3808,9 +3865,11 @@ static bool note_attrs(const char *html, struct note_attr **out, size_t *n, cons
 		 * taken for a mark and sent to another note) */
 		const char *gt = strchr(val, '>');
 		size_t tag = gt ? (size_t)(gt - at) : 0;
-		bool item = !link && !ref && section && at > section && !strncmp(at - 3, "<li", 3);
+		bool item = !link && !ref && section && at > section && markdown_note_item(html, at - 3);
 		bool back = link && ref && section && at > section && memmem(at, tag, " class=\"footnote-backref\"", 25);
-		bool mark = (link ? !ref : ref) && memmem(at, tag, " data-footnote-ref", 18);
+		/* a mark is <sup class="footnote-ref"><a href="#fn-E" id="fnref-E[-r]" data-footnote-ref>N</a> */
+		static const char sup[] = "<sup class=\"footnote-ref\"><a";
+		bool mark = (link ? !ref : ref) && memmem(at, tag, " data-footnote-ref", 18) && mark_tag(html, at, sup);
 		if (item) { /* a list item: the next note */
 			items++;
 			lab = xrealloc(lab, (items + 1) * sizeof *lab);
@@ -3896,7 +3955,7 @@ static bool ids_clash(const struct vec *ids, const struct strmap *in, const stru
  *   its valid form and "-1" (the first number no id has: "fn-50%25-1"), in its ids and links
  *   alike (helper-135, helper-136: "id given twice" failed the build, at no place). Notes are
  *   told apart by cmark-gfm's numbers (note_attrs); html written otherwise keeps its names. */
-static void footnote_attrs(struct buf *b, const char *html, const char *prefix)
+static void footnote_attrs(struct buf *b, const char *html, const char *prefix, const struct strmap *taken)
 {
 	struct note_attr *v = NULL;
 	size_t nv = 0, notes = 0, *ll = NULL;
@@ -3912,6 +3971,14 @@ static void footnote_attrs(struct buf *b, const char *html, const char *prefix)
 			strmap_put(v[i].note ? &all : &used, id, NULL);
 			free(id);
 		}
+	}
+	/* the ids the file's texts before this one gave, with this one's prefix: a raw <span id="c3-fn-1">
+	 * in a handbook's chapter 1 beside chapter 3's [^1] (helper-139) */
+	size_t pl = strlen(prefix);
+	for (size_t i = 0; taken && notes && i < taken->nslots; i++) {
+		const char *id = taken->keys[i];
+		if (id && !strncmp(id, prefix, pl) && (!strncmp(id + pl, "fn-", 3) || !strncmp(id + pl, "fnref-", 6)))
+			strmap_put(&used, id + pl, NULL);
 	}
 	if (*prefix) { /* a heading's id has the prefix already ("## fn-1" in chapter 2: "c2-fn-1-1") */
 		char *needle = xasprintf(" id=\"%sfn", prefix);
@@ -3989,6 +4056,25 @@ static void footnote_attrs(struct buf *b, const char *html, const char *prefix)
 	strmap_free(&all);
 	strmap_free(&used);
 	free(v), free(lab), free(ll);
+}
+
+const char *markdown_notes_section(const char *html)
+{
+	static const char sec[] = "<section class=\"footnotes\" data-footnotes>\n<ol>\n";
+	const char *found = NULL;
+	for (const char *q = html; (q = strstr(q, sec)); q++)
+		if (q == html || q[-1] == '\n')
+			found = q;
+	return found;
+}
+
+bool markdown_note_item(const char *html, const char *li)
+{
+	if (strncmp(li, "<li id=\"", 8))
+		return false;
+	const char *q = li + 8 + strcspn(li + 8, "\"\n");
+	bool after = (li - html >= 5 && !strncmp(li - 5, "<ol>\n", 5)) || (li - html >= 6 && !strncmp(li - 6, "</li>\n", 6));
+	return after && !strncmp(q, "\">\n", 3);
 }
 
 void markdown_html_ids(struct strmap *ids, const char *html, const char *prefix)
@@ -4094,7 +4180,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	marks_in_links(o, &marks_in);
 	vec_free(&marks_in);
 	notes_dropped(o, doc, text, len, &hidden);
-	notes_undefined(o, doc, text, len);
+	notes_undefined(o, &sl, doc);
 	strmap_free(&hidden);
 	foreign_syntax(o, &sl, &braced);
 	vec_free(&braced);
@@ -4236,7 +4322,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 
 	char *html = cmark_render_html(doc, options, exts);
 	if ((o->id_prefix && *o->id_prefix) || strstr(html, "=\"#fn"))
-		footnote_attrs(&out->html, html, o->id_prefix ? o->id_prefix : "");
+		footnote_attrs(&out->html, html, o->id_prefix ? o->id_prefix : "", o->taken);
 	else
 		buf_adds(&out->html, html);
 	if (o->taken)

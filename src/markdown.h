@@ -148,6 +148,12 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 /* Adds to ids the ids html (as markdown_render writes it) gives that begin with prefix (may be
  * ""), without it: its attributes id="...", which text cannot hold (cmark writes '"' as &quot;). */
 void markdown_html_ids(struct strmap *ids, const char *html, const char *prefix);
+/* cmark-gfm's footnotes in html as markdown_render writes it, told from raw HTML that looks like
+ * them (unsafe_html): the section it writes after the text (the last line
+ * "<section class=\"footnotes\" data-footnotes>" followed by a line "<ol>"), or NULL; and whether the
+ * "<li" at li is one of its notes (a line "<li id=\"...\">" after a line "<ol>" or "</li>"). */
+const char *markdown_notes_section(const char *html);
+bool markdown_note_item(const char *html, const char *li);
 void markdown_result_free(struct md_result *r);
 
 /* The blocks of text with their source positions, for cutting it into passages

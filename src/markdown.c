@@ -815,6 +815,7 @@ static void title_notes(const struct md_opts *o, cmark_node *h)
  * (helper-130). As a citation in a link's text is (cite.c). */
 static void marks_in_links(const struct md_opts *o, const struct vec *found)
 {
+	cmark_node *last_up = NULL, *after = NULL;
 	for (size_t i = 0; i < found->n; i++) {
 		cmark_node *n = found->v[i], *up = cmark_node_parent(n);
 		while (up && cmark_node_get_type(up) != CMARK_NODE_LINK && cmark_node_get_type(up) != CMARK_NODE_IMAGE)
@@ -827,6 +828,15 @@ static void marks_in_links(const struct md_opts *o, const struct vec *found)
 		diag_error(o->src ? o->src : "content", fl, fc, "a footnote in %s text, %s: put the footnote after it",
 		           image ? "an image's" : "a link's",
 		           image ? "which is plain text (its alt text)" : "which cannot hold another link (its mark is one)");
+		/* The mark is moved after the link, in order: its note's link back then leads to it, and the
+		 * build fails with this error alone (a mark lost in an alt text left a link back to no id, said
+		 * at an output line). */
+		if (up) {
+			after = up == last_up ? after : up;
+			last_up = up;
+			if (cmark_node_insert_after(after, n))
+				after = n;
+		}
 	}
 }
 

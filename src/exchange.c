@@ -995,7 +995,7 @@ static bool count_implied(const char *key, const char *placeholder, const char *
 	return cat && !strcmp(placeholder, "{n}") && strncmp(key, "ui:", 3) == 0 && plural_single(tag, cat + 1);
 }
 
-/* Warns when target lost a citation, link target or placeholder of source, and (ui: a UI string)
+/* Warns when target lost a citation, link target, footnote mark or placeholder of source, and (ui: a UI string)
  * at a placeholder source has not
  * (pofilter's brackets, urls and variables checks, for vade's Markdown), reporting at path; src
  * is the page both are written in (for its relative links), or NULL; lang the translation's. */
@@ -1032,7 +1032,8 @@ static void check_markers(const struct site *s, size_t lang, const char *path, c
 			kept = !strcmp(have.v[k], m);
 		if (!kept && !(ui && count_implied(x->id, m, s->langs[lang].code)))
 			diag_warn(path, x->at, 1, "the translation of '%s' has no %s '%s' as its original has", x->id,
-			          m[0] == '@' ? "citation" : m[0] == '{' ? "placeholder" : "link target",
+			          m[0] == '@' ? "citation" : m[0] == '{' ? "placeholder" : m[0] == '[' ? "footnote mark"
+			                                                                        : "link target",
 			          m[0] == ']' ? (char *)shown.v[i] + 2 : m);
 	}
 	vec_free_items(&shown);

@@ -611,20 +611,34 @@ int i18n_import(const struct site *s, const char *path, const struct import_opts
 		           "site", u.target_lang);
 	else if (l > 0) {
 		/* A name that says another language of the site than the header ("ar.po" of "Language: fr"):
-		 * a file copied from another language's, or saved under the wrong name (helper-81). The header
-		 * wins, as gettext's tools read it, with a word. */
+		 * a file copied from another language's, saved under the wrong name (helper-81), or whose
+		 * header a tool or a hand changed. Which is right cannot be known, and either way one
+		 * language's texts would go into another's files, recorded current (helper-140: French
+		 * paragraphs in the Arabic pages, exit 0): an error, nothing imported. Two forms of one
+		 * language (its primary subtag) are the header's, with a word. */
 		char *tag = name_tag(path), *meant = NULL;
 		bool exact;
 		int named = tag ? lang_of_tag(s, tag, &meant, &exact) : -1; /* "sr@latin.po" is sr-Latn's (helper-96) */
 		free(meant);
 		size_t warned = diag_warnings();
-		if (named > 0 && named != l)
+		/* (one language in two forms, "sr_RS.po" of "Language: sr@latin", is the header's, with a word) */
+		const char *a = named > 0 ? s->langs[named].code : "", *b = s->langs[l].code;
+		size_t an = strcspn(a, "-"), bn = strcspn(b, "-");
+		bool other = named > 0 && named != l && (an != bn || strncasecmp(a, b, an));
+		if (other)
+			diag_error(path, u.target_lang_line, 0, "its name says %s (%s) and its %s says %s (%s): nothing imported; "
+			           "rename the file or correct the %s, whichever is wrong", s->langs[named].code,
+			           s->langs[named].name, is_xliff(path) ? "target-language" : "Language header", s->langs[l].code,
+			           s->langs[l].name, is_xliff(path) ? "target-language" : "header");
+		else if (named > 0 && named != l)
 			diag_warn(path, 0, 0, "its name says %s (%s) and its %s says %s (%s): imported as %s; rename the file "
 			          "or correct the header", s->langs[named].code, s->langs[named].name,
 			          is_xliff(path) ? "target-language" : "Language header", s->langs[l].code, s->langs[l].name,
 			          s->langs[l].code);
 		free(tag);
-		if (!(opts->strict && diag_warnings() > warned))
+		if (other)
+			rc = 1;
+		else if (!(opts->strict && diag_warnings() > warned))
 			rc = exchange_import(s, (size_t)l, &u, path, opts);
 		else {
 			diag_flush(); /* the warnings first, then what they came to */

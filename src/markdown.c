@@ -1212,22 +1212,29 @@ static bool mark_place(struct src_lines *sl, const struct vec *nodes, const size
 	return !seen;
 }
 
-/* Footnote marks with no definition, each a warning at it: cmark-gfm shows "[^x]" as written, and the
- * reader gets brackets where a note was meant. A mark is found in the tree's text, a run of text nodes
- * (so one in code, in a link's destination, in raw HTML or escaped is none), and is none in an
- * autolink's address ("<https://e.org/[^x]>", whose text is its URL), in a wiki link ("[[^x]]", warned
- * as such: foreign_syntax) or as a definition's label at a line's start that cmark-gfm left out
- * (warned by notes_dropped). */
-static void notes_undefined(const struct md_opts *o, struct src_lines *sl, cmark_node *doc)
+/* A footnote mark that reads as text (no definition made it a note): in run, the text of a run of
+ * text nodes (nodes, each starting at off[] in it), at byte m, its label n bytes after "[^". */
+struct text_mark {
+	const char *run;
+	size_t m, n;
+	const struct vec *nodes;
+	const size_t *off;
+};
+
+/* Calls fn(ctx, k) for each footnote mark doc holds as text, in order: found in the tree's text (so
+ * one in code, in a link's destination or in raw HTML is none), and none in an autolink's address
+ * ("<https://e.org/[^x]>", whose text is its URL), in a wiki link ("[[^x]]", warned as such:
+ * foreign_syntax) or as a definition's label at a line's start that cmark-gfm left out (warned by
+ * notes_dropped). fn returns false to stop. */
+static void text_marks(cmark_node *doc, bool (*fn)(void *ctx, const struct text_mark *k), void *ctx)
 {
-	if (!memmem(sl->text, sl->len, "[^", 2))
-		return;
 	struct buf run = BUF_INIT;
 	struct vec nodes = VEC_INIT;
-	size_t *off = NULL, said = 0;
+	size_t *off = NULL;
+	bool more = true;
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+	while (more && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *nd = cmark_iter_get_node(it), *prev = cmark_node_previous(nd);
 		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(nd) != CMARK_NODE_TEXT ||
 		    (prev && cmark_node_get_type(prev) == CMARK_NODE_TEXT))
@@ -1249,28 +1256,53 @@ static void notes_undefined(const struct md_opts *o, struct src_lines *sl, cmark
 		bool line_start = !prev || cmark_node_get_type(prev) == CMARK_NODE_SOFTBREAK ||
 		                  cmark_node_get_type(prev) == CMARK_NODE_LINEBREAK;
 		size_t n;
-		for (const char *q = run.p; (q = strstr(q, "[^")); q += 2) {
+		for (const char *q = run.p; more && (q = strstr(q, "[^")); q += 2) {
 			size_t m = (size_t)(q - run.p);
-			if (!note_mark_at(q, run.p + run.len, &n) || (url && memmem(url, strlen(url), q, n + 3)) || (m == 0 && line_start && q[n + 3] == ':') ||
-			    (m > 0 && q[-1] == '[' && q[n + 3] == ']') || said++ >= 20)
+			if (!note_mark_at(q, run.p + run.len, &n) || (url && memmem(url, strlen(url), q, n + 3)) ||
+			    (m == 0 && line_start && q[n + 3] == ':') || (m > 0 && q[-1] == '[' && q[n + 3] == ']'))
 				continue;
-			int l, c, fl, fc;
-			if (!mark_place(sl, &nodes, off, m, q, n + 3, &l, &c)) {
-				said--;
-				continue;
-			}
-			diag_place(&o->at, l, c, &fl, &fc);
-			diag_warn(o->src ? o->src : "content", fl, fc, "the footnote mark [^%.*s] has no definition: it is "
-			          "shown as written; define it on a line of its own ([^%.*s]: the note), or write \\[^%.*s] "
-			          "for the brackets", (int)n, q + 2, (int)n, q + 2, (int)n, q + 2);
+			struct text_mark k = {run.p, m, n, &nodes, off};
+			more = fn(ctx, &k);
 		}
 	}
 	cmark_iter_free(it);
 	buf_free(&run);
 	vec_free(&nodes);
 	free(off);
-	if (said > 20)
-		diag_warn(o->src ? o->src : "content", 0, 0, "%zu more footnote marks with no definition", said - 20);
+}
+
+struct undefined_marks {
+	const struct md_opts *o;
+	struct src_lines *sl;
+	size_t said;
+};
+
+static bool undefined_mark(void *ctx, const struct text_mark *k)
+{
+	struct undefined_marks *u = ctx;
+	const char *q = k->run + k->m;
+	int l, c, fl, fc;
+	if (!mark_place(u->sl, k->nodes, k->off, k->m, q, k->n + 3, &l, &c))
+		return true; /* escaped in the source: text */
+	if (u->said++ >= 20)
+		return true;
+	diag_place(&u->o->at, l, c, &fl, &fc);
+	diag_warn(u->o->src ? u->o->src : "content", fl, fc, "the footnote mark [^%.*s] has no definition: it is "
+	          "shown as written; define it on a line of its own ([^%.*s]: the note), or write \\[^%.*s] "
+	          "for the brackets", (int)k->n, q + 2, (int)k->n, q + 2, (int)k->n, q + 2);
+	return true;
+}
+
+/* Footnote marks with no definition, each a warning at it: cmark-gfm shows "[^x]" as written, and the
+ * reader gets brackets where a note was meant (text_marks; one escaped in the source is text). */
+static void notes_undefined(const struct md_opts *o, struct src_lines *sl, cmark_node *doc)
+{
+	if (!memmem(sl->text, sl->len, "[^", 2))
+		return;
+	struct undefined_marks u = {o, sl, 0};
+	text_marks(doc, undefined_mark, &u);
+	if (u.said > 20)
+		diag_warn(o->src ? o->src : "content", 0, 0, "%zu more footnote marks with no definition", u.said - 20);
 }
 
 /* The line and byte column of offset k. */
@@ -4361,10 +4393,30 @@ struct cmark_node *markdown_parse_blocks(const char *text, size_t len)
 	return doc;
 }
 
+struct marks_out {
+	struct src_lines *sl;
+	struct vec *out;
+};
+
+static bool mark_out(void *ctx, const struct text_mark *k)
+{
+	struct marks_out *mo = ctx;
+	int l, c;
+	if (mark_place(mo->sl, k->nodes, k->off, k->m, k->run + k->m, k->n + 3, &l, &c))
+		vec_push_once(mo->out, xstrndup(k->run + k->m, k->n + 3));
+	return true;
+}
+
 void markdown_markers(const char *text, size_t len, struct vec *out)
 {
 	cmark_parser *p = new_parser(CMARK_OPT_FOOTNOTES, true);
 	cmark_node *doc = parse(p, NULL, text, len);
+	/* a passage's footnote marks, text without their definitions (each in a passage of its own) */
+	struct src_lines sl = {text, len, NULL, 0, 0};
+	struct marks_out mo = {&sl, out};
+	if (memmem(text, len, "[^", 2))
+		text_marks(doc, mark_out, &mo);
+	src_lines_free(&sl);
 	cmark_parser_free(p);
 	cite_parse_discard(); /* a citation in a table cell is text here, as on the page */
 	cmark_iter *it = cmark_iter_new(doc);

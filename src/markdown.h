@@ -165,7 +165,8 @@ struct cmark_node *markdown_parse_blocks(const char *text, size_t len);
 /* What a translation of text must keep, read as the render reads text (cmark-gfm with the cite
  * extension: an escaped "\\[@key]" or a code span's "`[@key]`" is text): "@key" for each source
  * cited, "](url" for each link and image, the URL without its fragment (a translation points to
- * its own headings). Each once, in order; pushes malloc'd strings. */
+ * its own headings), "[^label]" for each footnote mark its text holds (a passage's marks, whose
+ * definitions are passages of their own). Each once, in order; pushes malloc'd strings. */
 void markdown_markers(const char *text, size_t len, struct vec *out);
 /* The ids markdown_render() gives the headings of text written in lang, in
  * order, and when lines is not NULL the line of text each starts on (1-based).

@@ -477,6 +477,23 @@ static void read_unit(struct rd *r, const xmlNode *tu)
 	x->source = text_of(r, source, true, x->id);
 	if (!target)
 		return;
+	/* A target that says it is in another language than the file's (xml:lang="de" in a French file):
+	 * which is right cannot be told, and the text would go into the file's language (helper-140). Two
+	 * forms of one language (fr-CA in fr) are one. */
+	xmlChar *xl = xmlGetNsProp(target, X("lang"), XML_XML_NAMESPACE);
+	const char *fl = r->u->target_lang;
+	if (xl && *xl && fl && *fl &&
+	    (strcspn((const char *)xl, "-_") != strcspn(fl, "-_@.") || strncasecmp((const char *)xl, fl, strcspn(fl, "-_@.")))) {
+		diag_error(r->path, line_of(target), 0, "unit '%s': its <target> says xml:lang=\"%s\", and the file is in %s: "
+		           "not imported; put it in a file of its language", x->id ? x->id : "(no id)", (const char *)xl, fl);
+		r->errors++;
+		xmlFree(xl);
+		return;
+	}
+	xmlFree(xl);
+	/* A unit its tool marks translate="no" (XLIFF 1.2, 2.3): its target is no translation */
+	if (attr_is(tu, "translate", "no"))
+		return;
 	char *t = text_of(r, target, true, x->id);
 	if (count_g(r, target) > count_g(r, source)) {
 		/* vade's texts are Markdown and its <source> has no <g>: one a tool or a translator added
@@ -498,9 +515,17 @@ static void read_unit(struct rd *r, const xmlNode *tu)
 	 * unit): the one that says less is taken (helper-81), as fuzzy. A state of a tool's own ("x-")
 	 * says nothing either way. approved="no" is fuzzy whatever the state (helper-82), as
 	 * translate-toolkit reads it; without approved, the state says. */
-	bool unfinished = state && strncmp(state, "x-", 2) && state_of(state) == UNIT_FUZZY;
+	/* and a state-qualifier that says a text was rejected or only suggested (XLIFF 1.2's values:
+	 * rejected-*, mt-suggestion, tm-suggestion, fuzzy-match, leveraged-mt) is one to review, fuzzy,
+	 * whatever its state (helper-140: a rejected text was imported as current) */
+	char *qual = attr(target, "state-qualifier");
+	bool unreviewed = qual && (!strncmp(qual, "rejected-", 9) || !strcmp(qual, "mt-suggestion") ||
+	                           !strcmp(qual, "tm-suggestion") || !strcmp(qual, "fuzzy-match") ||
+	                           !strcmp(qual, "leveraged-mt"));
+	free(qual);
+	bool unfinished = unreviewed || (state && strncmp(state, "x-", 2) && state_of(state) == UNIT_FUZZY);
 	x->state = attr_is(tu, "approved", "yes") && !unfinished ? UNIT_TRANSLATED
-	           : attr_is(tu, "approved", "no")               ? UNIT_FUZZY /* not approved, whatever its state */
+	           : attr_is(tu, "approved", "no") || unreviewed ? UNIT_FUZZY /* not approved, whatever its state */
 	                                                         : state_of(state);
 	free(state);
 	free(x->target);

@@ -110,13 +110,43 @@ static int key_end(cmark_inline_parser *ip, int k)
 	return e;
 }
 
-/* Trimmed copy of the raw text [a, b), or NULL when empty. */
+/* The bytes of a bidirectional mark (LRM U+200E, RLM U+200F, ALM U+061C) that starts at pos, or
+ * (mark_before) ends just before pos; 0 when none. A keyboard or an editor for right-to-left text
+ * puts them beside brackets and commas, where they show nothing: "[\u200f@key, ص 3]" was published
+ * as text with no word, and "@key\u200f," refused (helper-140). The citation's syntax passes over
+ * them as over spaces. */
+static int mark_at(cmark_inline_parser *ip, int pos)
+{
+	int a = cmark_inline_parser_peek_at(ip, pos), b = cmark_inline_parser_peek_at(ip, pos + 1);
+	if (a == 0xe2 && b == 0x80) {
+		int c = cmark_inline_parser_peek_at(ip, pos + 2);
+		return c == 0x8e || c == 0x8f ? 3 : 0;
+	}
+	return a == 0xd8 && b == 0x9c ? 2 : 0;
+}
+
+static int mark_before(cmark_inline_parser *ip, int pos)
+{
+	return pos >= 3 && mark_at(ip, pos - 3) == 3 ? 3 : pos >= 2 && mark_at(ip, pos - 2) == 2 ? 2 : 0;
+}
+
+/* Whether pos holds white space or a bidirectional mark; *len its bytes. */
+static bool blank_at(cmark_inline_parser *ip, int pos, int *len)
+{
+	*len = mark_at(ip, pos);
+	if (!*len && isspace(cmark_inline_parser_peek_at(ip, pos)))
+		*len = 1;
+	return *len > 0;
+}
+
+/* Trimmed copy of the raw text [a, b) (white space and bidirectional marks at its ends), or NULL
+ * when empty. */
 static char *raw(cmark_inline_parser *ip, int a, int b)
 {
-	while (a < b && isspace(cmark_inline_parser_peek_at(ip, a)))
-		a++;
-	while (b > a && isspace(cmark_inline_parser_peek_at(ip, b - 1)))
-		b--;
+	for (int n; a < b && blank_at(ip, a, &n);)
+		a += n;
+	for (int n; b > a && ((n = mark_before(ip, b)) || (n = isspace(cmark_inline_parser_peek_at(ip, b - 1)) ? 1 : 0));)
+		b -= n;
 	if (a >= b)
 		return NULL;
 	char *s = xmalloc((size_t)(b - a) + 1);
@@ -322,8 +352,12 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 	if (c != '@')
 		return NULL;
 	int at = cmark_inline_parser_get_offset(ip);
-	/* An e-mail address ("bob@example.org") has no space or '[' before its '@'. */
-	int before = at > 0 ? cmark_inline_parser_peek_at(ip, at - 1) : 0;
+	/* An e-mail address ("bob@example.org") has no space or '[' before its '@' (a bidirectional
+	 * mark between is none: mark_at). */
+	int bm = at, m;
+	while ((m = mark_before(ip, bm)))
+		bm -= m;
+	int before = bm > 0 ? cmark_inline_parser_peek_at(ip, bm - 1) : 0;
 	if (before == '-' && at > 1 &&
 	    (cmark_inline_parser_peek_at(ip, at - 2) == '[' || isspace(cmark_inline_parser_peek_at(ip, at - 2)))) {
 		/* Pandoc's "[-@key]", "[see -@key]" (the author suppressed), which vade's note styles have no
@@ -335,7 +369,7 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		refuse_unread(ip, at, cmark_inline_parser_get_column(ip) - (cmark_inline_parser_peek_at(ip, b) == '[' ? at - b : 1));
 		return NULL;
 	}
-	bool spaced = at == 0 || before == '[' || isspace(before);
+	bool spaced = bm == 0 || before == '[' || isspace(before);
 	if (!spaced && !bare_opening(ip, at))
 		return NULL;
 	/* the '[' that opens it: a prefix may hold brackets ("see [the annex]") */
@@ -435,8 +469,8 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		}
 		int e = k;
 		reached = k;
-		while (cmark_inline_parser_peek_at(ip, e) == ' ')
-			e++;
+		for (int n; cmark_inline_parser_peek_at(ip, e) == ' ' || (n = mark_at(ip, e));)
+			e += cmark_inline_parser_peek_at(ip, e) == ' ' ? 1 : n;
 		char *locator = NULL;
 		if (sep_at(ip, e, &len) == ',') {
 			int l = e + len;
@@ -474,7 +508,7 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		reached = q;
 		/* a bracket left open before the '@' ("; [x @k"): no citation's; a chain of them would
 		 * have each '[' read the paragraph to its end */
-		if (ch != '@' || d || !(q == p || isspace(cmark_inline_parser_peek_at(ip, q - 1))))
+		if (ch != '@' || d || !(q == p || isspace(cmark_inline_parser_peek_at(ip, q - 1)) || mark_before(ip, q)))
 			goto fail;
 		prefix = raw(ip, p, q);
 		pos = q;

@@ -1085,6 +1085,7 @@ struct import {
 	size_t nlost;
 	bool lost_made;
 	struct resolved *r;     /* the site's pages and files as links find them, made when first asked */
+	size_t gone;            /* units as exported whose passage the original no longer has */
 };
 
 /* A citation or link target that target has and source has not, that the build would stop at: a
@@ -1329,6 +1330,22 @@ static void second_translation(struct import *im, const struct unit *x, const ch
  * index in a) with the same source, else by source alone when exactly one
  * passage not yet chosen has it (texts: a's passages sorted by digest, ntexts
  * of them; each unit without an id scanned the whole page). */
+/* Whether x's text is as the file was exported with it: a base of its comments is its target's
+ * (helper-140: a file left as it was failed to import once the original lost a paragraph, which
+ * the README says goes). */
+static bool as_exported(const struct unit *x)
+{
+	struct bases b = {0};
+	read_bases(x->comment, &b);
+	read_bases(x->note, &b);
+	uint64_t d = x->id ? base_of(x->id, x->target) : 0;
+	bool same = false;
+	for (size_t j = 0; j < b.n && x->id; j++)
+		same = same || b.v[j] == d;
+	free(b.v);
+	return same;
+}
+
 static size_t match(struct import *im, const struct unit *x, const struct passage_set *sg,
                     const struct page_align *a, const struct choice *ch, const struct strmap *names,
                     const struct digest_at *texts, size_t ntexts)
@@ -1386,8 +1403,12 @@ static size_t match(struct import *im, const struct unit *x, const struct passag
 		                        "(merge the file with a new export, e.g. with msgmerge, and translate what changed)");
 	else if (same > 1)
 		unit_error(im, x, "%s", "its text is in several places of the page and its id is gone; not imported");
+	else if (name && as_exported(x))
+		im->gone++; /* a passage deleted since the export, its text as exported: nothing of the translator's */
 	else
-		unit_error(im, x, "%s", "no passage of the page has this original text; not imported");
+		unit_error(im, x, "%s", name ? "no passage of the page has this id or this original text (deleted from "
+		                               "the original since the file was exported?); not imported"
+		                             : "no passage of the page has this original text; not imported");
 	return SIZE_MAX;
 }
 
@@ -2317,7 +2338,7 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
                     const struct import_opts *opts)
 {
 	size_t errors0 = diag_errors(), warnings0 = diag_warnings();
-	struct import im = {s, lang, path, opts, PLAN_INIT, status_store_load(s, lang), NULL, 0, 0, VEC_INIT, NULL, 0, false, NULL};
+	struct import im = {s, lang, path, opts, PLAN_INIT, status_store_load(s, lang), NULL, 0, 0, VEC_INIT, NULL, 0, false, NULL, 0};
 	im.used = xcalloc(u0->n + 1, sizeof *im.used);
 	/* u0 with the units the site's newer translation wins over (merge_bases) made empty, as an
 	 * entry left empty keeps the site's text */
@@ -2422,6 +2443,10 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 		printf("vade: %zu %s kept as the site has %s: %s translation changed there since the file was "
 		       "exported, and not in the file\n", kept, kept == 1 ? "entry" : "entries", kept == 1 ? "it" : "them",
 		       kept == 1 ? "its" : "their");
+	if (im.gone && !stop)
+		printf("vade: %zu %s left out: %s passage%s gone from the original since the file was exported, and "
+		       "the file left %s as exported\n", im.gone, im.gone == 1 ? "entry" : "entries",
+		       im.gone == 1 ? "its" : "their", im.gone == 1 ? " is" : "s are", im.gone == 1 ? "it" : "them");
 	plan_free(&im.plan);
 	strings_free(&im.strings);
 	for (size_t i = 0; i < im.nlost; i++) {

@@ -2379,8 +2379,16 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 		}
 		bool in = brought_in(opts, x);
 		const char *bad = in ? unwritable(x->target, why) : NULL;
+		uint32_t cp;
 		if (bad)
 			unit_error(&im, &u->v[k], "%s", bad);
+		else if (in && bidi_unclosed_at(x->target, strlen(x->target), &cp) >= 0)
+			/* (helper-140: a title's RLO, never closed, reversed the site's name after it) */
+			diag_warn(path, x->at, x->at ? 1 : 0, "'%s': its translation opens U+%04X (a directional %s) and "
+			          "does not close it: it reorders the text shown after it too; close it with U+%04X, or take it "
+			          "out", x->id ? x->id : x->source, (unsigned)cp,
+			          cp >= 0x2066 ? "isolate" : cp == 0x202d || cp == 0x202e ? "override" : "embedding",
+			          cp >= 0x2066 ? 0x2069u : 0x202cu);
 	}
 	size_t *from, *order = units_by_page(s, u, &from);
 	/* Every page's errors, not the first page's alone: a translator fixes them in one pass. */

@@ -796,6 +796,24 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 	if (nctl > CONTROLS_SAID)
 		diag_warn(d->src, 0, 0, "%zu more control characters or noncharacters, which HTML does not allow in a page: "
 		          "take them out", nctl - CONTROLS_SAID);
+	/* a directional override, embedding or isolate a paragraph does not close (helper-140): the first
+	 * of each paragraph that leaves one open */
+	for (size_t at = off; at < w->text_len;) {
+		long b = bidi_unclosed_at(w->text + at, w->text_len - at, &cp);
+		if (b < 0)
+			break;
+		at += (size_t)b;
+		int line, col;
+		text_pos(w->text, at, &line, &col);
+		diag_warn(d->src, line, col, "U+%04X (a directional %s) that its paragraph does not close: it reorders "
+		          "the text after it too; close it with U+%04X, or take it out", (unsigned)cp,
+		          cp >= 0x2066 ? "isolate" : cp == 0x202d || cp == 0x202e ? "override" : "embedding",
+		          cp >= 0x2066 ? 0x2069u : 0x202cu);
+		const char *para = strstr(w->text + at, "\n\n"); /* on from the paragraph after it */
+		if (!para || (size_t)(para - w->text) >= w->text_len)
+			break;
+		at = (size_t)(para - w->text) + 2;
+	}
 	/* The page shows each as U+FFFD, as it shows one of a title or name (escape.h): put in the text
 	 * before it is parsed, a character for a character, so columns stay the file's and a heading's
 	 * id and the links to it agree (helper-128: U+FFFD put in the HTML made a footnote's id differ

@@ -862,6 +862,60 @@ bool unicode_noncharacter(uint32_t c)
 	return (c >= 0xfdd0 && c <= 0xfdef) || ((c & 0xfffe) == 0xfffe && c <= 0x10ffff);
 }
 
+long bidi_unclosed_at(const char *s, size_t len, uint32_t *cp)
+{
+	enum { DEPTH = 125 }; /* UAX #9's max_depth */
+	size_t open[DEPTH + 1];  /* where each opener on the stack starts */
+	bool isolate[DEPTH + 1];
+	size_t depth = 0, over = 0; /* openers past the depth, never paired */
+	for (size_t i = 0; i <= len;) {
+		const unsigned char *p = (const unsigned char *)s + i;
+		bool end = i == len;
+		uint32_t c = 0;
+		size_t n = 1;
+		if (!end && p[0] == 0xe2 && i + 2 < len && (p[1] == 0x80 || p[1] == 0x81))
+			c = 0x2000u | (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f), n = 3;
+		/* a paragraph ends at a blank line (a line with white space alone) or U+2029 */
+		if (!end && p[0] == '\n') {
+			size_t k = i + 1;
+			while (k < len && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r'))
+				k++;
+			end = k < len && s[k] == '\n';
+		}
+		if (end || c == 0x2029) {
+			if (depth || over) {
+				size_t first = depth ? open[0] : i;
+				const unsigned char *q = (const unsigned char *)s + first;
+				if (cp)
+					*cp = 0x2000u | (uint32_t)(q[1] & 0x3f) << 6 | (q[2] & 0x3f);
+				return (long)first;
+			}
+			depth = over = 0;
+			i += n;
+			continue;
+		}
+		if ((c >= 0x202a && c <= 0x202e && c != 0x202c) || (c >= 0x2066 && c <= 0x2068)) {
+			if (depth < DEPTH)
+				open[depth] = i, isolate[depth] = c >= 0x2066, depth++;
+			else
+				over++;
+		} else if (c == 0x202c && over) {
+			over--;
+		} else if (c == 0x202c && depth && !isolate[depth - 1]) {
+			depth--; /* a PDF closes the last embedding or override, none past an isolate (X7) */
+		} else if (c == 0x2069) {
+			over = 0; /* a PDI closes its isolate and whatever opened after it (X6a) */
+			size_t k = depth;
+			while (k && !isolate[k - 1])
+				k--;
+			if (k)
+				depth = k - 1;
+		}
+		i += n;
+	}
+	return -1;
+}
+
 long text_unallowed_at(const char *s, size_t len, uint32_t *cp)
 {
 	return unallowed_at(s, len, true, cp);

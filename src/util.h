@@ -200,6 +200,14 @@ bool unicode_noncharacter(uint32_t c);
 /* text_control_at(), noncharacters too: the byte offset of the first character HTML does not allow
  * in a page, its code point in *cp; -1 when there is none. Bytes that are no UTF-8 are passed over. */
 long text_unallowed_at(const char *s, size_t len, uint32_t *cp);
+/* The byte offset of the first explicit directional formatting character of s that opens what it
+ * does not close before its paragraph ends (a blank line, U+2029, or the end of s): an embedding
+ * or override (LRE, RLE, LRO, RLO: U+202A, U+202B, U+202D, U+202E) without its PDF (U+202C), an
+ * isolate (LRI, RLI, FSI: U+2066 to U+2068) without its PDI (U+2069), as UAX #9 (3.3.2, X1-X8)
+ * pairs them; *cp gets it. Such an opener reorders or reverses the text after it, beyond its
+ * own: the site's name after a title in a browser's tab, the words beside it in a list (Trojan
+ * Source, CVE-2021-42574). -1 when each is closed. */
+long bidi_unclosed_at(const char *s, size_t len, uint32_t *cp);
 /* Whether code point c is one text_unallowed_at() finds: a control character (but tab and line
  * ends) or a noncharacter. */
 bool unicode_unallowed(uint32_t c);

@@ -625,6 +625,15 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 			}
 			i += (size_t)at + (cp < 0x80 ? 1 : 2); /* a control character: one byte, or C2 xx */
 		}
+		/* a directional override, embedding or isolate the value does not close (a title's RLO
+		 * reversed the site's name after it in the browser's tab: helper-140) */
+		uint32_t bcp;
+		if (!c->controls_ok && !c->failed && bidi_unclosed_at(n->str, n->len, &bcp) >= 0)
+			diag_warn(c->doc->path, n->line, n->col, "this value opens U+%04X (a directional %s) and does not "
+			          "close it: it reorders the text shown after it too (the site's name after a title, the "
+			          "words beside it); close it with U+%04X, or take it out", (unsigned)bcp,
+			          bcp >= 0x2066 ? "isolate" : bcp == 0x202d || bcp == 0x202e ? "override" : "embedding",
+			          bcp >= 0x2066 ? 0x2069u : 0x202cu);
 		if (!tagged_scalar(c, n, ev))
 			return NULL;
 		anchor = (char *)ev->data.scalar.anchor;

@@ -401,5 +401,29 @@ int main(void)
 		   "text_pos: LF, CRLF and a lone CR end lines, a UTF-8 sequence is one column (%d:%d %d:%d %d:%d %d:%d)",
 		   l1, c1, l2, c2, l3, c3, l4, c4);
 	}
+	{
+		/* Explicit directional formatting: openers paired with their closers, as UAX #9 pairs them. */
+		static const struct {
+			const char *s;
+			long want;
+		} bidi[] = {
+			{"plain text", -1},
+			{"\u202eabc", 0},                       /* RLO never closed */
+			{"a \u202eabc\u202c b", -1},            /* closed by PDF */
+			{"a \u2067x\u2069 b", -1},              /* RLI closed by PDI */
+			{"a \u2066x", 2},                       /* LRI never closed */
+			{"\u2067x\u202ey\u2069", -1},          /* a PDI closes the override opened inside its isolate */
+			{"\u2067x\u202c", 0},                  /* a PDF does not close an isolate */
+			{"\u202c\u2069 stray closers", -1},     /* closers without openers are nothing */
+			{"\u202bone\n\u202c", -1},              /* a line break inside a paragraph keeps it open */
+			{"\u202bone\n\ntwo\u202c", 0},          /* a blank line ends the paragraph: unclosed there */
+			{"ok\u2029\u202dx", 5},                /* U+2029 ends one too; the next is unclosed */
+		};
+		for (size_t k = 0; k < sizeof bidi / sizeof *bidi; k++) {
+			uint32_t cp = 0;
+			long at = bidi_unclosed_at(bidi[k].s, strlen(bidi[k].s), &cp);
+			ok(at == bidi[k].want, "bidi_unclosed_at, case %zu: %ld (U+%04X)", k, at, (unsigned)cp);
+		}
+	}
 	return tap_done();
 }

@@ -698,6 +698,15 @@ int xliff_read(const char *path, struct unit_list *u)
 		free(text);
 		return -1;
 	}
+	size_t blank = 0;
+	while (blank < len && strchr(" \t\r\n", text[blank]))
+		blank++;
+	if (!wide && blank == len) {
+		/* libxml2 says "failed" of nothing, at no place (helper-140) */
+		diag_error(path, 1, 1, "the file is empty%s: no XLIFF document", len ? " but for white space" : "");
+		free(text);
+		return -1;
+	}
 	if (!wide && len >= 6 && !memcmp(text, "\xef\xbb\xbf\xef\xbb\xbf", 6)) {
 		/* libxml2 takes the first and says only "Start tag expected" of the second */
 		diag_error(path, 1, 1, "the file starts with two byte order marks: remove one");

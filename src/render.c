@@ -61,6 +61,17 @@ static void check_free(struct check *c)
 	free(c);
 }
 
+/* A check's target that says: the link is checked where its text is a page's (a handbook chapter's
+ * link, which the chapter's own page checks at its place), not again at the handbook's output line
+ * (helper-140: the handbook's error came first, naming the English page for a French chapter). */
+#define CHECKED_ON_PAGE SIZE_MAX
+
+static void said_elsewhere(const struct job *j, const char *src, int line, int col, const char *frag)
+{
+	if (j->own_checks)
+		vec_push(j->own_checks, new_check(src, line, col, CHECKED_ON_PAGE, frag));
+}
+
 static void add_check(struct worker *w, const struct job *j, const char *src, int line, int col,
                       const struct page *target, size_t lang, const char *frag)
 {
@@ -197,8 +208,10 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 				check = false;
 		}
 		written = has_frag ? fragment_for(url, frag, frag != t.fragment) : NULL;
-		if (chap && has_frag)
+		if (chap && has_frag) {
 			result = xasprintf("#c%zu-%s", chap, written);
+			said_elsewhere(j, src, line, col, result + 1);
+		}
 		else if (check && j->kind == OUT_HTML)
 			add_check(w, j, src, line, col, j->page, j->lang, written);
 		else if (check && j->own_checks) /* a card's or sheet's ids are not the page's (helper-137) */
@@ -222,6 +235,8 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 		if (chap) {
 			/* In a handbook, a link to one of its chapters stays inside the document. */
 			result = has_frag ? xasprintf("#c%zu-%s", chap, written) : xasprintf("#c%zu", chap);
+			if (has_frag)
+				said_elsewhere(j, src, line, col, result + 1);
 		} else {
 			char *rel = site_url_relative(j->out_path, resolve_output(w->sh->r, t.page, lang));
 			result = xasprintf("%s%.*s%s%s", rel, (int)t.query_len, t.query ? t.query : "", frag ? "#" : "",
@@ -248,6 +263,7 @@ struct own_checks {
 	size_t target;
 	const struct site *s;   /* for id_place */
 	size_t lang;
+	bool any;               /* checks of every target (a card's, sheet's or handbook's own) */
 };
 
 /* Where an id given twice in a page comes from when it is a data item's `id:` (a template writes
@@ -278,7 +294,7 @@ static int own_check(void *ctx, const char *decoded)
 	int found = 0;
 	for (size_t i = o->from; i < o->checks->n && !found; i++) {
 		const struct check *c = o->checks->v[i];
-		if (c->target != o->target)
+		if (c->target != o->target && !o->any)
 			continue;
 		size_t n;
 		char *d = percent_decode(c->frag, strlen(c->frag), &n);
@@ -1004,12 +1020,13 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 	bool ok = kind != OUT_HANDBOOK || push_chapters(w, &j, vars);
 	struct buf out = BUF_INIT;
 	char *tname = xasprintf("%s.html", name);
-	const char *what = p->docs[0]->src ? p->docs[0]->src : p->key;
+	const struct doc *shown = site_page_doc(s, p, lang); /* (the language's file, or its original) */
+	const char *what = shown && shown->src ? shown->src : p->docs[0]->src ? p->docs[0]->src : p->key;
 	if (ok && job_template(w, &j, tname, vars, what, &out, NULL) == 0) {
 		/* the link check would say it again for every marker of every card of a sheet (helper-87) */
 		/* its data texts' in-page links checked here, each at its place, once for all the copies a
 		 * sheet shows (helper-138: said at every copy's output line) */
-		struct own_checks oc = {&own, 0, 0, s, lang};
+		struct own_checks oc = {&own, 0, 0, s, lang, true};
 		struct htmlids_hooks hooks = {own_check, id_place, &oc};
 		struct html_ids ids_out;
 		if (!notes_unlisted(&j, out.p, out.len)) {
@@ -1017,8 +1034,8 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 			const struct doc *td = site_page_doc(s, p, lang);
 			for (size_t i = 0; i < own.n; i++) {
 				const struct check *c = own.v[i];
-				char *decoded;
-				if (!browser_finds(c->frag, ids_out.v, ids_out.n, &decoded)) {
+				char *decoded = NULL;
+				if (c->target != CHECKED_ON_PAGE && !browser_finds(c->frag, ids_out.v, ids_out.n, &decoded)) {
 					const char *near = anchor_hint(decoded, ids_out.v, ids_out.n);
 					diag_error(c->src, c->line, c->col, "link to a missing anchor '#%s' in %s%s%s%s", decoded,
 					           td && td->src ? td->src : p->key, near ? " (did you mean '#" : "", near ? near : "",
@@ -1378,7 +1395,7 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 	if (rc == 0) {
 		/* The ids a link to the page may name (headings, notes, what its templates give ids), checked;
 		 * a section's navigation, the same on every page of the section, read once (htmlids.h). */
-		struct own_checks oc = {&w->checks, checks_from, slot, s, lang};
+		struct own_checks oc = {&w->checks, checks_from, slot, s, lang, false};
 		struct htmlids_hooks hooks = {own_check, id_place, &oc};
 		const struct tpl_use *uses;
 		size_t nuses = tpl_uses(w->e, &uses), nspans = 0, from = 0;

@@ -2387,8 +2387,7 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 			diag_warn(path, x->at, x->at ? 1 : 0, "'%s': its translation opens U+%04X (a directional %s) and "
 			          "does not close it: it reorders the text shown after it too; close it with U+%04X, or take it "
 			          "out", x->id ? x->id : x->source, (unsigned)cp,
-			          cp >= 0x2066 ? "isolate" : cp == 0x202d || cp == 0x202e ? "override" : "embedding",
-			          cp >= 0x2066 ? 0x2069u : 0x202cu);
+			          bidi_opener_kind(cp), (unsigned)bidi_closer(cp));
 	}
 	size_t *from, *order = units_by_page(s, u, &from);
 	/* Every page's errors, not the first page's alone: a translator fixes them in one pass. */

@@ -823,8 +823,7 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 		text_pos(w->text, at, &line, &col);
 		diag_warn(d->src, line, col, "U+%04X (a directional %s) that its paragraph does not close: it reorders "
 		          "the text after it too; close it with U+%04X, or take it out", (unsigned)cp,
-		          cp >= 0x2066 ? "isolate" : cp == 0x202d || cp == 0x202e ? "override" : "embedding",
-		          cp >= 0x2066 ? 0x2069u : 0x202cu);
+		          bidi_opener_kind(cp), (unsigned)bidi_closer(cp));
 		const char *para = strstr(w->text + at, "\n\n"); /* on from the paragraph after it */
 		if (!para || (size_t)(para - w->text) >= w->text_len)
 			break;

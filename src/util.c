@@ -916,6 +916,16 @@ long bidi_unclosed_at(const char *s, size_t len, uint32_t *cp)
 	return -1;
 }
 
+const char *bidi_opener_kind(uint32_t cp)
+{
+	return cp >= 0x2066 ? "isolate" : cp == 0x202d || cp == 0x202e ? "override" : "embedding";
+}
+
+uint32_t bidi_closer(uint32_t cp)
+{
+	return cp >= 0x2066 ? 0x2069u : 0x202cu;
+}
+
 long text_unallowed_at(const char *s, size_t len, uint32_t *cp)
 {
 	return unallowed_at(s, len, true, cp);

@@ -208,6 +208,10 @@ long text_unallowed_at(const char *s, size_t len, uint32_t *cp);
  * own: the site's name after a title in a browser's tab, the words beside it in a list (Trojan
  * Source, CVE-2021-42574). -1 when each is closed. */
 long bidi_unclosed_at(const char *s, size_t len, uint32_t *cp);
+/* What such an opener cp is ("isolate", "override", "embedding"), for messages, and the character
+ * that closes it (PDI U+2069, or PDF U+202C). */
+const char *bidi_opener_kind(uint32_t cp);
+uint32_t bidi_closer(uint32_t cp);
 /* Whether code point c is one text_unallowed_at() finds: a control character (but tab and line
  * ends) or a noncharacter. */
 bool unicode_unallowed(uint32_t c);

@@ -632,8 +632,7 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 			diag_warn(c->doc->path, n->line, n->col, "this value opens U+%04X (a directional %s) and does not "
 			          "close it: it reorders the text shown after it too (the site's name after a title, the "
 			          "words beside it); close it with U+%04X, or take it out", (unsigned)bcp,
-			          bcp >= 0x2066 ? "isolate" : bcp == 0x202d || bcp == 0x202e ? "override" : "embedding",
-			          bcp >= 0x2066 ? 0x2069u : 0x202cu);
+			          bidi_opener_kind(bcp), (unsigned)bidi_closer(bcp));
 		if (!tagged_scalar(c, n, ev))
 			return NULL;
 		anchor = (char *)ev->data.scalar.anchor;

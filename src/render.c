@@ -26,6 +26,8 @@ struct check {
 	int line, col;
 	size_t target;          /* page index * nlangs + lang */
 	char *frag;             /* the fragment as the link writes it (fragment_for), which a browser reads */
+	size_t chapter;         /* a handbook's link to a chapter's anchor: frag has its "cN-" prefix, said
+	                         * without it, as a link to target's anchor */
 };
 
 static int cmp_cstr(const void *a, const void *b)
@@ -51,6 +53,7 @@ static struct check *new_check(const char *src, int line, int col, size_t target
 	c->col = col;
 	c->target = target;
 	c->frag = xstrdup(frag);
+	c->chapter = 0;
 	return c;
 }
 
@@ -61,15 +64,17 @@ static void check_free(struct check *c)
 	free(c);
 }
 
-/* A check's target that says: the link is checked where its text is a page's (a handbook chapter's
- * link, which the chapter's own page checks at its place), not again at the handbook's output line
- * (helper-140: the handbook's error came first, naming the English page for a French chapter). */
-#define CHECKED_ON_PAGE SIZE_MAX
-
-static void said_elsewhere(const struct job *j, const char *src, int line, int col, const char *frag)
+/* A handbook's link to chapter chap's anchor (frag, with its "cN-" prefix), of page t in lang: checked
+ * against the handbook's ids at the link's place, said as the chapter's page says it (the two are one
+ * message, said once), not at the handbook's output line naming the original's file (helper-140). */
+static void chapter_check(struct worker *w, const struct job *j, const char *src, int line, int col,
+                          const struct page *t, size_t lang, size_t chap, const char *frag)
 {
-	if (j->own_checks)
-		vec_push(j->own_checks, new_check(src, line, col, CHECKED_ON_PAGE, frag));
+	if (!j->own_checks)
+		return;
+	struct check *c = new_check(src, line, col, t->index * w->sh->s->nlangs + lang, frag);
+	c->chapter = chap;
+	vec_push(j->own_checks, c);
 }
 
 static void add_check(struct worker *w, const struct job *j, const char *src, int line, int col,
@@ -210,7 +215,7 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 		written = has_frag ? fragment_for(url, frag, frag != t.fragment) : NULL;
 		if (chap && has_frag) {
 			result = xasprintf("#c%zu-%s", chap, written);
-			said_elsewhere(j, src, line, col, result + 1);
+			chapter_check(w, j, src, line, col, j->page, j->lang, chap, result + 1);
 		}
 		else if (check && j->kind == OUT_HTML)
 			add_check(w, j, src, line, col, j->page, j->lang, written);
@@ -236,7 +241,7 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 			/* In a handbook, a link to one of its chapters stays inside the document. */
 			result = has_frag ? xasprintf("#c%zu-%s", chap, written) : xasprintf("#c%zu", chap);
 			if (has_frag)
-				said_elsewhere(j, src, line, col, result + 1);
+				chapter_check(w, j, src, line, col, t.page, lang, chap, result + 1);
 		} else {
 			char *rel = site_url_relative(j->out_path, resolve_output(w->sh->r, t.page, lang));
 			result = xasprintf("%s%.*s%s%s", rel, (int)t.query_len, t.query ? t.query : "", frag ? "#" : "",
@@ -814,21 +819,37 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 		          "take them out", nctl - CONTROLS_SAID);
 	/* a directional override, embedding or isolate a paragraph does not close (helper-140): the first
 	 * of each paragraph that leaves one open */
+	size_t nbidi = 0;
 	for (size_t at = off; at < w->text_len;) {
 		long b = bidi_unclosed_at(w->text + at, w->text_len - at, &cp);
 		if (b < 0)
 			break;
 		at += (size_t)b;
-		int line, col;
-		text_pos(w->text, at, &line, &col);
-		diag_warn(d->src, line, col, "U+%04X (a directional %s) that its paragraph does not close: it reorders "
-		          "the text after it too; close it with U+%04X, or take it out", (unsigned)cp,
-		          bidi_opener_kind(cp), (unsigned)bidi_closer(cp));
-		const char *para = strstr(w->text + at, "\n\n"); /* on from the paragraph after it */
-		if (!para || (size_t)(para - w->text) >= w->text_len)
-			break;
-		at = (size_t)(para - w->text) + 2;
+		if (nbidi++ < CONTROLS_SAID) {
+			int line, col;
+			text_pos(w->text, at, &line, &col);
+			diag_warn(d->src, line, col, "U+%04X (a directional %s) that its paragraph does not close: it reorders "
+			          "the text after it too; close it with U+%04X, or take it out", (unsigned)cp,
+			          bidi_opener_kind(cp), (unsigned)bidi_closer(cp));
+		}
+		/* on from the paragraph after it: past its blank line (white space alone: helper-141) */
+		bool blank = false;
+		while (at < w->text_len && !blank) {
+			const char *nl = memchr(w->text + at, '\n', w->text_len - at);
+			if (!nl)
+				at = w->text_len;
+			else {
+				at = (size_t)(nl - w->text) + 1;
+				size_t k = at;
+				while (k < w->text_len && (w->text[k] == ' ' || w->text[k] == '\t' || w->text[k] == '\r'))
+					k++;
+				blank = k < w->text_len && w->text[k] == '\n';
+			}
+		}
 	}
+	if (nbidi > CONTROLS_SAID)
+		diag_warn(d->src, 0, 0, "%zu more paragraphs that leave a directional character open: close them",
+		          nbidi - CONTROLS_SAID);
 	/* The page shows each as U+FFFD, as it shows one of a title or name (escape.h): put in the text
 	 * before it is parsed, a character for a character, so columns stay the file's and a heading's
 	 * id and the links to it agree (helper-128: U+FFFD put in the HTML made a footnote's id differ
@@ -1034,11 +1055,16 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 			for (size_t i = 0; i < own.n; i++) {
 				const struct check *c = own.v[i];
 				char *decoded = NULL;
-				if (c->target != CHECKED_ON_PAGE && !browser_finds(c->frag, ids_out.v, ids_out.n, &decoded)) {
-					const char *near = anchor_hint(decoded, ids_out.v, ids_out.n);
-					diag_error(c->src, c->line, c->col, "link to a missing anchor '#%s' in %s%s%s%s", decoded,
-					           td && td->src ? td->src : p->key, near ? " (did you mean '#" : "", near ? near : "",
-					           near ? "'?)" : "");
+				if (!browser_finds(c->frag, ids_out.v, ids_out.n, &decoded)) {
+					const struct page *tp = c->chapter ? s->pages[c->target / s->nlangs] : p;
+					const struct doc *tdoc = c->chapter ? site_page_doc(s, tp, c->target % s->nlangs) : td;
+					const char *said = decoded;
+					if (c->chapter) /* without the chapter's prefix, as its page says it */
+						said += strspn(said, "c0123456789") + (said[strspn(said, "c0123456789")] == '-');
+					const char *near = c->chapter ? NULL : anchor_hint(decoded, ids_out.v, ids_out.n);
+					diag_error(c->src, c->line, c->col, "link to a missing anchor '#%s' in %s%s%s%s", said,
+					           tdoc && tdoc->src ? tdoc->src : tp->key, near ? " (did you mean '#" : "",
+					           near ? near : "", near ? "'?)" : "");
 				}
 				free(decoded);
 			}
@@ -1269,7 +1295,7 @@ static bool reuse_unit(struct worker *w, const struct page *p, size_t lang, size
 	for (uint32_t i = 0; i < u->nchecks; i++) {
 		struct check *c = xmalloc(sizeof *c);
 		*c = (struct check){xstrdup(u->checks[i].src), u->checks[i].line, u->checks[i].col, u->checks[i].target,
-		                    xstrdup(u->checks[i].frag)};
+		                    xstrdup(u->checks[i].frag), 0};
 		vec_push(&w->checks, c);
 	}
 	/* its terms go back to the unit once the index is written (sitewide.c); its entry of the

@@ -477,12 +477,17 @@ static void read_unit(struct rd *r, const xmlNode *tu)
 	x->source = text_of(r, source, true, x->id);
 	if (!target)
 		return;
+	/* A unit its tool marks translate="no" (XLIFF 1.2, 2.3), or whose <group> does: its target is no
+	 * translation (whatever language a tool gave the copy of its source) */
+	for (const xmlNode *g = tu; g && g->type == XML_ELEMENT_NODE; g = g->parent)
+		if (attr_is(g, "translate", "no"))
+			return;
 	/* A target that says it is in another language than the file's (xml:lang="de" in a French file):
 	 * which is right cannot be told, and the text would go into the file's language (helper-140). Two
 	 * forms of one language (fr-CA in fr) are one. */
 	xmlChar *xl = xmlGetNsProp(target, X("lang"), XML_XML_NAMESPACE);
 	const char *fl = r->u->target_lang;
-	if (xl && *xl && fl && *fl &&
+	if (xl && *xl && fl && *fl && target->children && /* (an empty target says nothing) */
 	    (strcspn((const char *)xl, "-_") != strcspn(fl, "-_@.") || strncasecmp((const char *)xl, fl, strcspn(fl, "-_@.")))) {
 		diag_error(r->path, line_of(target), 0, "unit '%s': its <target> says xml:lang=\"%s\", and the file is in %s: "
 		           "not imported; put it in a file of its language", x->id ? x->id : "(no id)", (const char *)xl, fl);
@@ -491,9 +496,6 @@ static void read_unit(struct rd *r, const xmlNode *tu)
 		return;
 	}
 	xmlFree(xl);
-	/* A unit its tool marks translate="no" (XLIFF 1.2, 2.3): its target is no translation */
-	if (attr_is(tu, "translate", "no"))
-		return;
 	char *t = text_of(r, target, true, x->id);
 	if (count_g(r, target) > count_g(r, source)) {
 		/* vade's texts are Markdown and its <source> has no <g>: one a tool or a translator added
@@ -698,12 +700,18 @@ int xliff_read(const char *path, struct unit_list *u)
 		free(text);
 		return -1;
 	}
-	size_t blank = 0;
-	while (blank < len && strchr(" \t\r\n", text[blank]))
+	size_t blank = 0, bom; /* a byte order mark (UTF-8's, UTF-16's) and white space */
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
+		blank = 3;
+	else if (len >= 2 && (!memcmp(text, "\xff\xfe", 2) || !memcmp(text, "\xfe\xff", 2)))
+		blank = 2;
+	bom = blank;
+	while (blank < len && text[blank] && strchr(" \t\r\n", text[blank]))
 		blank++;
-	if (!wide && blank == len) {
+	if (blank == len) {
 		/* libxml2 says "failed" of nothing, at no place (helper-140) */
-		diag_error(path, 1, 1, "the file is empty%s: no XLIFF document", len ? " but for white space" : "");
+		diag_error(path, 1, 1, "the file is empty%s: no XLIFF document",
+		           len > bom ? " but for white space" : bom ? " but for a byte order mark" : "");
 		free(text);
 		return -1;
 	}

@@ -269,6 +269,7 @@ struct own_checks {
 	const struct site *s;   /* for id_place */
 	size_t lang;
 	bool any;               /* checks of every target (a card's, sheet's or handbook's own) */
+	const char *text_html;  /* the page's text as HTML, or NULL */
 };
 
 /* Where an id given twice in a page comes from when it is a data item's `id:` (a template writes
@@ -277,6 +278,14 @@ struct own_checks {
 static bool id_place(void *ctx, const char *id, const char **src, int *line, int *col)
 {
 	const struct own_checks *o = ctx;
+	/* the page's text gave it twice itself (raw HTML's <span id>): no item's (helper-141) */
+	char *attr = xasprintf(" id=\"%s\"", id);
+	const char *first = o->text_html ? strstr(o->text_html, attr) : NULL;
+	bool twice = first && strstr(first + 1, attr);
+	free(attr);
+	if (twice)
+		return false;
+	const char *name = NULL;
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < o->s->ndata; i++) {
 			const struct data_file *d = &o->s->data[i];
@@ -284,12 +293,14 @@ static bool id_place(void *ctx, const char *id, const char **src, int *line, int
 			const struct yml_node *item = k && d->doc && d->doc->root && *k - 1 < d->doc->root->n
 			                                  ? d->doc->root->kids[*k - 1] : NULL;
 			const struct yml_node *v = item ? yml_get(item, "id") : NULL;
-			if (v) {
+			if (v && name && strcmp(name, d->name))
+				return false; /* items of two files have it: which the page shows cannot be told */
+			if (v && !name) {
+				name = d->name;
 				*src = d->src, *line = v->line, *col = v->col;
-				return true;
 			}
 		}
-	return false;
+	return name != NULL;
 }
 
 /* (decoded: the in-page link's fragment percent-decoded, as htmlids reads it; ours are as written) */
@@ -1046,7 +1057,7 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 		/* the link check would say it again for every marker of every card of a sheet (helper-87) */
 		/* its data texts' in-page links checked here, each at its place, once for all the copies a
 		 * sheet shows (helper-138: said at every copy's output line) */
-		struct own_checks oc = {&own, 0, 0, s, lang, true};
+		struct own_checks oc = {&own, 0, 0, s, lang, true, NULL};
 		struct htmlids_hooks hooks = {own_check, id_place, &oc};
 		struct html_ids ids_out;
 		if (!notes_unlisted(&j, out.p, out.len)) {
@@ -1420,7 +1431,7 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 	if (rc == 0) {
 		/* The ids a link to the page may name (headings, notes, what its templates give ids), checked;
 		 * a section's navigation, the same on every page of the section, read once (htmlids.h). */
-		struct own_checks oc = {&w->checks, checks_from, slot, s, lang, false};
+		struct own_checks oc = {&w->checks, checks_from, slot, s, lang, false, md.html.p};
 		struct htmlids_hooks hooks = {own_check, id_place, &oc};
 		const struct tpl_use *uses;
 		size_t nuses = tpl_uses(w->e, &uses), nspans = 0, from = 0;

@@ -2382,7 +2382,7 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 		uint32_t cp;
 		if (bad)
 			unit_error(&im, &u->v[k], "%s", bad);
-		else if (in && bidi_unclosed_at(x->target, strlen(x->target), &cp) >= 0)
+		else if (in && bidi_unclosed_at(x->target, strlen(x->target), &cp, NULL) >= 0)
 			/* (helper-140: a title's RLO, never closed, reversed the site's name after it) */
 			diag_warn(path, x->at, x->at ? 1 : 0, "'%s': its translation opens U+%04X (a directional %s) and "
 			          "does not close it: it reorders the text shown after it too; close it with U+%04X, or take it "

@@ -831,31 +831,16 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 	/* a directional override, embedding or isolate a paragraph does not close (helper-140): the first
 	 * of each paragraph that leaves one open */
 	size_t nbidi = 0;
-	for (size_t at = off; at < w->text_len;) {
-		long b = bidi_unclosed_at(w->text + at, w->text_len - at, &cp);
+	for (size_t at = off, next; at < w->text_len; at += next) { /* on from the paragraph after each */
+		long b = bidi_unclosed_at(w->text + at, w->text_len - at, &cp, &next);
 		if (b < 0)
 			break;
-		at += (size_t)b;
 		if (nbidi++ < CONTROLS_SAID) {
 			int line, col;
-			text_pos(w->text, at, &line, &col);
+			text_pos(w->text, at + (size_t)b, &line, &col);
 			diag_warn(d->src, line, col, "U+%04X (a directional %s) that its paragraph does not close: it reorders "
 			          "the text after it too; close it with U+%04X, or take it out", (unsigned)cp,
 			          bidi_opener_kind(cp), (unsigned)bidi_closer(cp));
-		}
-		/* on from the paragraph after it: past its blank line (white space alone: helper-141) */
-		bool blank = false;
-		while (at < w->text_len && !blank) {
-			const char *nl = memchr(w->text + at, '\n', w->text_len - at);
-			if (!nl)
-				at = w->text_len;
-			else {
-				at = (size_t)(nl - w->text) + 1;
-				size_t k = at;
-				while (k < w->text_len && (w->text[k] == ' ' || w->text[k] == '\t' || w->text[k] == '\r'))
-					k++;
-				blank = k < w->text_len && w->text[k] == '\n';
-			}
 		}
 	}
 	if (nbidi > CONTROLS_SAID)

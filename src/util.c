@@ -875,7 +875,7 @@ static bool bidi_opener_in(const char *s, size_t len)
 	return false;
 }
 
-long bidi_unclosed_at(const char *s, size_t len, uint32_t *cp)
+long bidi_unclosed_at(const char *s, size_t len, uint32_t *cp, size_t *next)
 {
 	enum { DEPTH = 125 }; /* UAX #9's max_depth */
 	if (!bidi_opener_in(s, len))
@@ -903,6 +903,8 @@ long bidi_unclosed_at(const char *s, size_t len, uint32_t *cp)
 				const unsigned char *q = (const unsigned char *)s + first;
 				if (cp)
 					*cp = 0x2000u | (uint32_t)(q[1] & 0x3f) << 6 | (q[2] & 0x3f);
+				if (next)
+					*next = i + n < len ? i + n : len;
 				return (long)first;
 			}
 			depth = over = 0;

@@ -206,8 +206,9 @@ long text_unallowed_at(const char *s, size_t len, uint32_t *cp);
  * isolate (LRI, RLI, FSI: U+2066 to U+2068) without its PDI (U+2069), as UAX #9 (3.3.2, X1-X8)
  * pairs them; *cp gets it. Such an opener reorders or reverses the text after it, beyond its
  * own: the site's name after a title in a browser's tab, the words beside it in a list (Trojan
- * Source, CVE-2021-42574). -1 when each is closed. */
-long bidi_unclosed_at(const char *s, size_t len, uint32_t *cp);
+ * Source, CVE-2021-42574). -1 when each is closed. *next (may be NULL) gets where the paragraph
+ * after the one it leaves open starts, for a caller that looks on. */
+long bidi_unclosed_at(const char *s, size_t len, uint32_t *cp, size_t *next);
 /* What such an opener cp is ("isolate", "override", "embedding"), for messages, and the character
  * that closes it (PDI U+2069, or PDF U+202C). */
 const char *bidi_opener_kind(uint32_t cp);

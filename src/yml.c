@@ -628,7 +628,7 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 		/* a directional override, embedding or isolate the value does not close (a title's RLO
 		 * reversed the site's name after it in the browser's tab: helper-140) */
 		uint32_t bcp;
-		if (!c->controls_ok && !c->failed && bidi_unclosed_at(n->str, n->len, &bcp) >= 0)
+		if (!c->controls_ok && !c->failed && bidi_unclosed_at(n->str, n->len, &bcp, NULL) >= 0)
 			diag_warn(c->doc->path, n->line, n->col, "this value opens U+%04X (a directional %s) and does not "
 			          "close it: it reorders the text shown after it too (the site's name after a title, the "
 			          "words beside it); close it with U+%04X, or take it out", (unsigned)bcp,

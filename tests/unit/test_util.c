@@ -421,7 +421,7 @@ int main(void)
 		};
 		for (size_t k = 0; k < sizeof bidi / sizeof *bidi; k++) {
 			uint32_t cp = 0;
-			long at = bidi_unclosed_at(bidi[k].s, strlen(bidi[k].s), &cp);
+			long at = bidi_unclosed_at(bidi[k].s, strlen(bidi[k].s), &cp, NULL);
 			ok(at == bidi[k].want, "bidi_unclosed_at, case %zu: %ld (U+%04X)", k, at, (unsigned)cp);
 		}
 	}

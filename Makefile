@@ -7,8 +7,8 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 STD       = -std=c11 -D_GNU_SOURCE
-DEB_PKGS  = pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev libgettextpo-dev libmicrohttpd-dev libxml2-dev libjansson-dev libicu-dev libmimalloc-dev libxxhash-dev
-PC_PKGS   = libcmark-gfm yaml-0.1 lua5.4 libmicrohttpd libxml-2.0 jansson icu-uc icu-i18n
+DEB_PKGS  = pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev liblua5.4-dev libgettextpo-dev libmicrohttpd-dev libxml2-dev libjansson-dev libicu-dev libmimalloc-dev libxxhash-dev libgumbo-dev
+PC_PKGS   = libcmark-gfm yaml-0.1 lua5.4 libmicrohttpd libxml-2.0 jansson icu-uc icu-i18n gumbo
 # Debian ships no .pc file for the extensions library or libgettextpo (PO files for translators);
 # pkg-config is used where it has one.
 EXT_LIBS  = $(shell pkg-config --libs libcmark-gfm-extensions 2>/dev/null || echo -lcmark-gfm-extensions)

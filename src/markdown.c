@@ -1,5 +1,6 @@
 /* markdown.c — cmark-gfm with heading ids, a TOC and link rewriting. */
 #include "markdown.h"
+#include "rawhtml.h"
 #include "diag.h"
 #include "escape.h"
 #include "cite.h"
@@ -4185,6 +4186,37 @@ bool markdown_note_item(const char *html, const char *li)
 	return after && !strncmp(q, "\">\n", 3);
 }
 
+/* The ids raw HTML gives and names in doc, with prefix before them (rawhtml.h); an error at a raw
+ * HTML text too costly to read so. */
+static void prefix_raw_ids(const struct md_opts *o, cmark_node *doc, const char *prefix)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	struct buf b = BUF_INIT;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_HTML_INLINE && t != CMARK_NODE_HTML_BLOCK))
+			continue;
+		const char *lit = cmark_node_get_literal(n);
+		buf_reset(&b);
+		int r = lit ? rawhtml_prefix_ids(lit, strlen(lit), prefix, &b) : 0;
+		if (r > 0)
+			cmark_node_set_literal(n, b.p);
+		else if (r < 0) {
+			int line, col;
+			diag_place(&o->at, cmark_node_get_start_line(n), cmark_node_get_start_column(n), &line, &col);
+			diag_error(o->src ? o->src : "content", line, col,
+			           "raw HTML whose elements an HTML parser must take apart and rebuild over and over (formatting "
+			           "elements such as <b>, <i>, <a> left open, many of them): a handbook chapter's ids cannot "
+			           "be found in it; close each element");
+			cmark_node_set_literal(n, "");
+		}
+	}
+	buf_free(&b);
+	cmark_iter_free(it);
+}
+
 void markdown_html_ids(struct strmap *ids, const char *html, const char *prefix)
 {
 	size_t pl = strlen(prefix);
@@ -4427,6 +4459,9 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		vec_free(&paras);
 		vec_free(&tables);
 	}
+
+	if (o->prefix_raw && o->unsafe_html && o->id_prefix && *o->id_prefix)
+		prefix_raw_ids(o, doc, o->id_prefix);
 
 	char *html = cmark_render_html(doc, options, exts);
 	if ((o->id_prefix && *o->id_prefix) || strstr(html, "=\"#fn"))

@@ -43,6 +43,7 @@ struct md_opts {
 	const char *lang;       /* language of the text, for its typography (French spacing, quotes) */
 	bool rtl;               /* right-to-left: Latin runs are isolated in <bdi> */
 	const char *id_prefix;  /* before every heading id, so chapters of one document do not clash */
+	bool prefix_raw;        /* and before the ids raw HTML gives and names (a handbook chapter: rawhtml.h) */
 	const struct md_reserved *reserved; /* ids headings must not take; may be NULL */
 	/* The ids of the output file so far, from the texts rendered for it before this one, or NULL:
 	 * a heading passes over them as over reserved ids, and the text's own ids are added. */

@@ -270,6 +270,8 @@ struct own_checks {
 	size_t lang;
 	bool any;               /* checks of every target (a card's, sheet's or handbook's own) */
 	const char *text_html;  /* the page's text as HTML, or NULL */
+	char *twice_of;         /* the last id id_place() asked whether text_html gives twice, or NULL; */
+	bool twice;             /* its answer (the caller frees twice_of) */
 };
 
 /* Where an id given twice in a page comes from when it is a data item's `id:` (a template writes
@@ -278,13 +280,6 @@ struct own_checks {
 static bool id_place(void *ctx, const char *id, const char **src, int *line, int *col)
 {
 	const struct own_checks *o = ctx;
-	/* the page's text gave it twice itself (raw HTML's <span id>): no item's (helper-141) */
-	char *attr = xasprintf(" id=\"%s\"", id);
-	const char *first = o->text_html ? strstr(o->text_html, attr) : NULL;
-	bool twice = first && strstr(first + 1, attr);
-	free(attr);
-	if (twice)
-		return false;
 	const char *name = NULL;
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < o->s->ndata; i++) {
@@ -300,7 +295,20 @@ static bool id_place(void *ctx, const char *id, const char **src, int *line, int
 				*src = d->src, *line = v->line, *col = v->col;
 			}
 		}
-	return name != NULL;
+	if (!name)
+		return false;
+	/* the page's text gave it twice itself (raw HTML's <span id>): no item's (helper-141); asked once
+	 * an id (a page that gives one id 50,000 times is asked as often) */
+	struct own_checks *m = ctx;
+	if (!m->twice_of || strcmp(m->twice_of, id)) {
+		char *attr = xasprintf(" id=\"%s\"", id);
+		const char *first = o->text_html ? strstr(o->text_html, attr) : NULL;
+		m->twice = first && strstr(first + 1, attr);
+		free(attr);
+		free(m->twice_of);
+		m->twice_of = xstrdup(id);
+	}
+	return !m->twice;
 }
 
 /* (decoded: the in-page link's fragment percent-decoded, as htmlids reads it; ours are as written) */
@@ -861,7 +869,8 @@ static bool render_text(struct worker *w, const struct job *j, const char *prefi
 	size_t tl = resolve_text_lang(w->sh->r, j->page, j->lang); /* the language the text is written in */
 	struct md_opts o = {.unsafe_html = s->unsafe_html, .drop_first_h1 = d->title_from_heading,
 	                    .at = {d->body_line, 1, 0, false, body, body_len, NULL}, .lang = s->langs[tl].code,
-	                    .rtl = !strcmp(s->langs[tl].dir, "rtl"), .id_prefix = prefix, .src = d->src,
+	                    .rtl = !strcmp(s->langs[tl].dir, "rtl"), .id_prefix = prefix, .prefix_raw = prefix != NULL,
+	                    .src = d->src,
 	                    .reserved = resolve_reserved_ids(w->sh->r)};
 	/* A translation's passages nobody has translated yet are in the default language. */
 	const struct tr_entry *te = tl == j->lang ? status_entry(resolve_status(w->sh->r), tl, TR_PAGES, j->page->key) : NULL;
@@ -1042,7 +1051,7 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 		/* the link check would say it again for every marker of every card of a sheet (helper-87) */
 		/* its data texts' in-page links checked here, each at its place, once for all the copies a
 		 * sheet shows (helper-138: said at every copy's output line) */
-		struct own_checks oc = {&own, 0, 0, s, lang, true, NULL};
+		struct own_checks oc = {&own, 0, 0, s, lang, true, NULL, NULL, false};
 		struct htmlids_hooks hooks = {own_check, id_place, &oc};
 		struct html_ids ids_out;
 		if (!notes_unlisted(&j, out.p, out.len)) {
@@ -1066,6 +1075,7 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 			}
 			htmlids_free(&ids_out);
 		}
+		free(oc.twice_of);
 		put(w, out_path, &out);
 	}
 	lua_settop(L, top);
@@ -1416,7 +1426,7 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 	if (rc == 0) {
 		/* The ids a link to the page may name (headings, notes, what its templates give ids), checked;
 		 * a section's navigation, the same on every page of the section, read once (htmlids.h). */
-		struct own_checks oc = {&w->checks, checks_from, slot, s, lang, false, md.html.p};
+		struct own_checks oc = {&w->checks, checks_from, slot, s, lang, false, md.html.p, NULL, false};
 		struct htmlids_hooks hooks = {own_check, id_place, &oc};
 		const struct tpl_use *uses;
 		size_t nuses = tpl_uses(w->e, &uses), nspans = 0, from = 0;
@@ -1431,6 +1441,7 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 		htmlids_read_spans(page.p, page.len, spans, nspans, j.out_path, d->src ? d->src : p->key, &it.ids,
 		                   &hooks, w->indexing ? &it.text : NULL);
 		free(spans);
+		free(oc.twice_of);
 		if (w->indexing) {
 			it.indexed = true;
 			sh->search[slot] = same_terms(w, p, lang, d->title, &it.text);

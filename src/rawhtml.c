@@ -1,0 +1,246 @@
+/* rawhtml.c — a handbook chapter's raw HTML takes the chapter's id prefix (rawhtml.h). */
+#include "rawhtml.h"
+
+#include <ctype.h>
+#include <gumbo.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* {======= Gumbo's memory, with a budget
+ *
+ * Gumbo builds its tree as HTML 5 says, and on misnested formatting elements that tree grows with
+ * the square of the text: 8,000 "<b id=x><i>" (88 KB) took 10 s and 2 GB. Its memory is therefore
+ * taken from here, each block on a list: past the budget the parse is left by a long jump (Gumbo
+ * is C and keeps no state of its own between calls), and the blocks are freed together. */
+struct arena {
+	struct block *head;
+	size_t used, budget;
+	jmp_buf out;
+};
+
+struct block {
+	struct block *prev, *next;
+	max_align_t align[]; /* the caller's memory */
+};
+
+static void *arena_alloc(void *ud, size_t size)
+{
+	struct arena *a = ud;
+	a->used += size;
+	if (a->used > a->budget)
+		longjmp(a->out, 1);
+	struct block *b = xmalloc(sizeof *b + size);
+	b->prev = NULL;
+	b->next = a->head;
+	if (a->head)
+		a->head->prev = b;
+	a->head = b;
+	return b->align;
+}
+
+static void arena_free(void *ud, void *p)
+{
+	struct arena *a = ud;
+	if (!p)
+		return;
+	struct block *b = (struct block *)((char *)p - offsetof(struct block, align));
+	if (b->prev)
+		b->prev->next = b->next;
+	else
+		a->head = b->next;
+	if (b->next)
+		b->next->prev = b->prev;
+	free(b);
+}
+
+static void arena_drop(struct arena *a)
+{
+	for (struct block *b = a->head, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	a->head = NULL;
+}
+
+/* }======= */
+
+/* Attributes whose value is an id, or a list of ids apart by white space (HTML 5's "ID", "ID
+ * reference" and "set of space-separated tokens consisting of IDs"; WAI-ARIA 1.2's ID reference
+ * and ID reference list properties). */
+static const char *const idrefs[] = {
+	"for", "form", "list", "headers", "aria-labelledby", "aria-describedby", "aria-controls", "aria-owns",
+	"aria-flowto", "aria-activedescendant", "aria-details", "aria-errormessage", "popovertarget", "itemref",
+};
+
+/* HTML 5's void elements: a start tag that opens nothing. */
+static bool void_element(const char *name, size_t n)
+{
+	static const char *const v[] = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+	                                "source", "track", "wbr"};
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+		if (strlen(v[i]) == n && !strncasecmp(name, v[i], n))
+			return true;
+	return false;
+}
+
+/* At each start tag, the elements the tag finds open (the steps Gumbo may take through them), summed
+ * over the text; counted in one pass, more rather than less: an end tag closes one element, every
+ * start tag but a void element's or one that ends in "/>" opens one (a '<' in a value ends the tag). */
+static uint64_t nesting_work(const char *s, size_t n)
+{
+	uint64_t work = 0, depth = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '<' || i + 1 >= n)
+			continue;
+		if (s[i + 1] == '/') {
+			depth -= depth > 0;
+			continue;
+		}
+		if (!isalpha((unsigned char)s[i + 1]))
+			continue;
+		size_t k = i + 1;
+		while (k < n && isalnum((unsigned char)s[k]))
+			k++;
+		bool opens = !void_element(s + i + 1, k - i - 1);
+		while (k < n && s[k] != '>' && s[k] != '<')
+			k++;
+		if (k < n && s[k] == '>' && s[k - 1] == '/')
+			opens = false;
+		if (opens)
+			work += ++depth;
+		i = k - 1;
+	}
+	return work;
+}
+
+struct edit {
+	size_t off, len;        /* the value as written, quotes and all */
+	char *value;            /* what it is to say, decoded */
+};
+
+static int cmp_edit(const void *a, const void *b)
+{
+	const struct edit *x = a, *y = b;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+static bool is_idref(const char *name)
+{
+	for (size_t i = 0; i < sizeof idrefs / sizeof *idrefs; i++)
+		if (!strcmp(name, idrefs[i]))
+			return true;
+	return false;
+}
+
+/* v with prefix before each of its words (HTML's ASCII white space apart), one space between; NULL
+ * when it has none. Caller frees. */
+static char *prefixed_words(const char *v, const char *prefix)
+{
+	static const char ws[] = " \t\n\f\r";
+	struct buf b = BUF_INIT;
+	for (v += strspn(v, ws); *v; v += strspn(v, ws)) {
+		size_t n = strcspn(v, ws);
+		if (b.len)
+			buf_adds(&b, " ");
+		buf_adds(&b, prefix);
+		buf_add(&b, v, n);
+		v += n;
+	}
+	return b.len ? buf_detach(&b, NULL) : (buf_free(&b), NULL);
+}
+
+/* The value attribute a is to have, or NULL to leave it. Caller frees. */
+static char *new_value(const GumboAttribute *a, const char *prefix)
+{
+	if (!a->original_value.length || !*a->value)
+		return NULL;
+	if (!strcmp(a->name, "id") || is_idref(a->name))
+		return prefixed_words(a->value, prefix);
+	if ((!strcmp(a->name, "href") || !strcmp(a->name, "xlink:href")) && a->value[0] == '#' && a->value[1])
+		return xasprintf("#%s%s", prefix, a->value + 1);
+	return NULL;
+}
+
+static void add_edits(const GumboVector *attrs, const char *html, size_t len, const char *prefix, struct edit **e,
+                      size_t *n, size_t *cap)
+{
+	for (unsigned i = 0; i < attrs->length; i++) {
+		const GumboAttribute *a = attrs->data[i];
+		const char *at = a->original_value.data;
+		/* a value not in this text (an attribute Gumbo made itself) is none of the author's */
+		if (!at || at < html || at + a->original_value.length > html + len)
+			continue;
+		char *v = new_value(a, prefix);
+		if (!v)
+			continue;
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 8;
+			*e = xrealloc(*e, *cap * sizeof **e);
+		}
+		(*e)[(*n)++] = (struct edit){(size_t)(at - html), a->original_value.length, v};
+	}
+}
+
+int rawhtml_prefix_ids(const char *html, size_t len, const char *prefix, struct buf *out)
+{
+	if (nesting_work(html, len) > RAWHTML_MAX_NESTING_WORK)
+		return -1;
+	/* on the heap: the parse changes it, and it is read after the long jump */
+	struct arena *a = xmalloc(sizeof *a);
+	a->head = NULL, a->used = 0, a->budget = RAWHTML_BUDGET_BASE + RAWHTML_BUDGET_PER_BYTE * len;
+	if (setjmp(a->out)) {
+		arena_drop(a);
+		free(a);
+		return -1;
+	}
+	GumboOptions opts = kGumboDefaultOptions;
+	opts.allocator = arena_alloc, opts.deallocator = arena_free, opts.userdata = a;
+	GumboOutput *g = gumbo_parse_with_options(&opts, html, len);
+	struct edit *e = NULL;
+	size_t n = 0, cap = 0;
+	struct vec stack = VEC_INIT;
+	/* every element, depth first, without recursion: the author's nesting may be deep */
+	vec_push(&stack, g->document);
+	while (stack.n) {
+		const GumboNode *node = stack.v[--stack.n];
+		const GumboVector *kids = NULL;
+		if (node->type == GUMBO_NODE_DOCUMENT)
+			kids = &node->v.document.children;
+		else if (node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE) {
+			add_edits(&node->v.element.attributes, html, len, prefix, &e, &n, &cap);
+			kids = &node->v.element.children;
+		}
+		for (unsigned i = 0; kids && i < kids->length; i++)
+			vec_push(&stack, kids->data[i]);
+	}
+	vec_free(&stack);
+	arena_drop(a); /* the tree at once (gumbo_destroy_output() walks it by recursion) */
+	free(a);
+	if (!n)
+		return 0;
+	qsort(e, n, sizeof *e, cmp_edit);
+	size_t done = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (e[i].off < done) { /* one value twice (an attribute Gumbo moved): written once */
+			free(e[i].value);
+			continue;
+		}
+		buf_add(out, html + done, e[i].off - done);
+		buf_adds(out, "\"");
+		for (const char *p = e[i].value; *p; p++)
+			if (*p == '&')
+				buf_adds(out, "&amp;");
+			else if (*p == '"')
+				buf_adds(out, "&quot;");
+			else
+				buf_add(out, p, 1);
+		buf_adds(out, "\"");
+		done = e[i].off + e[i].len;
+		free(e[i].value);
+	}
+	buf_add(out, html + done, len - done);
+	free(e);
+	return 1;
+}

@@ -1,0 +1,54 @@
+/* rawhtml.h — a handbook chapter's raw HTML takes the chapter's id prefix.
+ *
+ * A handbook is one output file made of many pages: each chapter's heading
+ * and note ids get its prefix ("c2-"), and so do its in-page links (render.c).
+ * An id the author wrote in raw HTML (unsafe_html: <span id="anchor">) kept
+ * its own name: the chapter's link to it (#c2-anchor) led nowhere, and two
+ * chapters with one raw id gave it twice (helper-142).
+ *
+ * Read with Gumbo (Debian's libgumbo), an HTML 5 parser that says where each
+ * attribute's value is in the source (GumboAttribute.original_value):
+ * libxml2's HTML parser, which reads the output files (htmlids.h), gives the
+ * values but not their places, and writing its tree back would change the
+ * author's markup. Only the values below are written again; every other
+ * byte stays as the author wrote it.
+ *
+ * Thread-safe: Gumbo keeps no global state.
+ */
+#ifndef VADE_RAWHTML_H
+#define VADE_RAWHTML_H
+
+#include "util.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Appends to out html[0, len) (one raw HTML node's text: a tag, or an HTML
+ * block) with prefix put before
+ *   - each id it gives (id="a" -> id="c2-a"),
+ *   - each in-page link's fragment (href="#a" -> href="#c2-a"; also an SVG
+ *     element's xlink:href),
+ *   - each id an attribute names (IDREF and IDREFS attributes of HTML 5 and
+ *     WAI-ARIA 1.2: for, form, list, headers, aria-labelledby,
+ *     aria-describedby, aria-controls, aria-owns, aria-flowto,
+ *     aria-activedescendant, aria-details, aria-errormessage, popovertarget,
+ *     itemref): each of a list's words.
+ * A value is written again in double quotes, '&' and '"' as references; an
+ * empty one is left as it is. Returns 1, or 0 appending nothing when
+ * nothing is to change; -1 appending nothing when Gumbo's work on the text
+ * would grow with the square of its size, which no author's markup needs:
+ *   - at each start tag it looks through the elements open, so elements
+ *     left open cost the square of their number (40,000 "<div id=x>"
+ *     took 60 s): refused when the sum, over its start tags, of the
+ *     elements each finds open (counted more rather than less: rawhtml.c)
+ *     passes RAWHTML_MAX_NESTING_WORK;
+ *   - its tree grows with the square of misnested formatting elements
+ *     (8,000 "<b id=x><i>": 10 s and 2 GB): refused when it would take more
+ *     than RAWHTML_BUDGET_BASE + RAWHTML_BUDGET_PER_BYTE x len bytes (real
+ *     pages took at most 24 bytes a byte). */
+#define RAWHTML_MAX_NESTING_WORK 50000000u
+#define RAWHTML_BUDGET_BASE (8u << 20)
+#define RAWHTML_BUDGET_PER_BYTE 64u
+int rawhtml_prefix_ids(const char *html, size_t len, const char *prefix, struct buf *out);
+
+#endif

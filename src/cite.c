@@ -110,18 +110,24 @@ static int key_end(cmark_inline_parser *ip, int k)
 	return e;
 }
 
-/* The bytes of a bidirectional mark (LRM U+200E, RLM U+200F, ALM U+061C) that starts at pos, or
- * (mark_before) ends just before pos; 0 when none. A keyboard or an editor for right-to-left text
- * puts them beside brackets and commas, where they show nothing: "[\u200f@key, ص 3]" was published
- * as text with no word, and "@key\u200f," refused (helper-140). The citation's syntax passes over
- * them as over spaces. */
+/* The bytes of an invisible format character that starts at pos, or (mark_before) ends just before
+ * pos; 0 when none: a bidirectional mark (LRM U+200E, RLM U+200F, ALM U+061C), embedding or override
+ * (U+202A-U+202E) or isolate (U+2066-U+2069), a zero width space, non-joiner or joiner (U+200B-U+200D),
+ * a word joiner (U+2060) or a zero width no-break space (U+FEFF). A keyboard or an editor for
+ * right-to-left text puts them beside brackets, '@' and commas, and text pasted from the web holds
+ * them, where they show nothing: "[\u200f@key, ص 3]" was published as text with no word, and
+ * "@key\u200f," refused (helper-140); "[@\u200fkey]" and "[@\u200bkey]" were text (helper-142). The
+ * citation's syntax passes over them as over spaces. */
 static int mark_at(cmark_inline_parser *ip, int pos)
 {
 	int a = cmark_inline_parser_peek_at(ip, pos), b = cmark_inline_parser_peek_at(ip, pos + 1);
-	if (a == 0xe2 && b == 0x80) {
-		int c = cmark_inline_parser_peek_at(ip, pos + 2);
-		return c == 0x8e || c == 0x8f ? 3 : 0;
-	}
+	int c = a == 0xe2 || a == 0xef ? cmark_inline_parser_peek_at(ip, pos + 2) : 0;
+	if (a == 0xe2 && b == 0x80)
+		return (c >= 0x8b && c <= 0x8f) || (c >= 0xaa && c <= 0xae) ? 3 : 0;
+	if (a == 0xe2 && b == 0x81)
+		return c == 0xa0 || (c >= 0xa6 && c <= 0xa9) ? 3 : 0;
+	if (a == 0xef)
+		return b == 0xbb && c == 0xbf ? 3 : 0;
 	return a == 0xd8 && b == 0x9c ? 2 : 0;
 }
 
@@ -358,15 +364,18 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 	while ((m = mark_before(ip, bm)))
 		bm -= m;
 	int before = bm > 0 ? cmark_inline_parser_peek_at(ip, bm - 1) : 0;
-	if (before == '-' && at > 1 &&
-	    (cmark_inline_parser_peek_at(ip, at - 2) == '[' || isspace(cmark_inline_parser_peek_at(ip, at - 2)))) {
+	int dm = bm - 1; /* (the '-' of "[-@key]", and what is before it past marks: "[RLM-@key]") */
+	while (before == '-' && (m = mark_before(ip, dm)))
+		dm -= m;
+	int before_dash = before == '-' && dm > 0 ? cmark_inline_parser_peek_at(ip, dm - 1) : 0;
+	if (before_dash == '[' || (before_dash && isspace(before_dash))) {
 		/* Pandoc's "[-@key]", "[see -@key]" (the author suppressed), which vade's note styles have no
 		 * form for */
-		int b = at - 2;
+		int b = dm - 1;
 		while (b > 0 && !strchr("[]@", cmark_inline_parser_peek_at(ip, b)))
 			b--;
 		/* at its '[', or its '-' when none opens it */
-		refuse_unread(ip, at, cmark_inline_parser_get_column(ip) - (cmark_inline_parser_peek_at(ip, b) == '[' ? at - b : 1));
+		refuse_unread(ip, at, cmark_inline_parser_get_column(ip) - (cmark_inline_parser_peek_at(ip, b) == '[' ? at - b : at - (bm - 1)));
 		return NULL;
 	}
 	bool spaced = bm == 0 || before == '[' || isspace(before);
@@ -441,21 +450,23 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 	char *prefix = raw(ip, open + 1, at);
 	int pos = at, reached = at; /* how far the reading got */
 	for (;;) {
-		/* pos is at '@' */
-		int k, len;
+		/* pos is at '@'; its key starts at ka, past the invisible marks an editor put after it */
+		int k, len, ka = pos + 1;
+		for (int n; (n = mark_at(ip, ka));)
+			ka += n;
 		char *key;
-		if (cmark_inline_parser_peek_at(ip, pos + 1) == '{') {
+		if (cmark_inline_parser_peek_at(ip, ka) == '{') {
 			/* Pandoc's braced key, "@{Smith, 2020}", "@{br[ack]et}": any characters but braces,
 			 * '@' and a line break */
-			int b = pos + 2, ch;
+			int b = ka + 1, ch;
 			while ((ch = cmark_inline_parser_peek_at(ip, b)) && !strchr("{}@\n", ch))
 				b++;
-			if (ch != '}' || !(key = raw(ip, pos + 2, b))) {
+			if (ch != '}' || !(key = raw(ip, ka + 1, b))) {
 				/* "[@{key]": a brace never closed, an error when the bibliography has the key */
-				int e = pos + 2;
+				int e = ka + 1;
 				while ((ch = cmark_inline_parser_peek_at(ip, e)) && !strchr("{}]@\n", ch))
 					e++;
-				char *unclosed = ch == ']' && !g->n ? raw(ip, pos + 2, e) : NULL;
+				char *unclosed = ch == ']' && !g->n ? raw(ip, ka + 1, e) : NULL;
 				if (unclosed) {
 					refuse(cmark_inline_parser_get_line(ip), open_col, UNREAD, unclosed);
 				}
@@ -463,9 +474,9 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 			}
 			k = b + 1;
 		} else {
-			if ((k = key_end(ip, pos + 1)) == pos + 1)
+			if ((k = key_end(ip, ka)) == ka)
 				goto fail; /* "[@،]": no key at all */
-			key = raw(ip, pos + 1, k);
+			key = raw(ip, ka, k);
 		}
 		int e = k;
 		reached = k;

@@ -174,14 +174,23 @@ static void node_text(cmark_node *n, struct buf *b)
 }
 
 static bool within_limits(const struct md_opts *o, const char *text, size_t len);
+static char *guard_note_labels(const char *text, size_t len);
+static void unguard_note_labels(cmark_node *doc);
 
 /* Feeds text to p unless it is over the limits of markdown.h (reported when
  * o is not NULL; an empty document then), and parses it. */
 static cmark_node *parse(cmark_parser *p, const struct md_opts *o, const char *text, size_t len)
 {
-	if (within_limits(o, text, len))
-		cmark_parser_feed(p, text, len);
-	return finish(p);
+	char *guarded = NULL;
+	if (within_limits(o, text, len)) {
+		guarded = guard_note_labels(text, len);
+		cmark_parser_feed(p, guarded ? guarded : text, len);
+	}
+	cmark_node *doc = finish(p);
+	if (guarded)
+		unguard_note_labels(doc);
+	free(guarded);
+	return doc;
 }
 
 char *markdown_first_h1(const char *text, size_t len)
@@ -1173,6 +1182,121 @@ static bool escaped_at(const char *text, const char *q)
 	return bs % 2;
 }
 
+/* {======= footnote labels cmark-gfm would take wrong
+ *
+ * Where a bracket that opens no link is followed by a '^', cmark-gfm (0.29.0.gfm.6, handle_close_bracket)
+ * makes a footnote mark whose label is the bytes after the '^' node's text, as many as the source's
+ * columns between the brackets say. That is the label only where the two agree:
+ *   - a '^' written as a reference ("[&#94;m]", "[&Hat;m]"): its node's text is one decoded byte, and
+ *     the label was read past it, in freed memory (valgrind), and published as garbage;
+ *   - a '^' escaped ("[\^m]"): the label takes the ']' too, shown "[^m]]";
+ *   - a label over two lines ("[^a" and "b]"): the columns go back, the label is empty and the
+ *     words are lost ("[^]").
+ * None of these is a note (a label holds no reference, escape or line break), so such a bracket,
+ * unless it is a link's, is fed to cmark-gfm as a byte no text holds (GUARD, a C0 control character,
+ * which pages and data texts cannot hold: text_unallowed_at) and put back as '[' in every text of the
+ * tree (code and raw HTML hold it as written): the same length, so every place stays the file's. */
+#define GUARD '\x01'
+
+/* The bytes of a character reference to '^' at s (n bytes there): "&Hat;", "&#94;", "&#x5E;" (digits
+ * as CommonMark reads them, leading zeros too); 0 for none. */
+static size_t caret_ref(const char *s, size_t n)
+{
+	if (n >= 5 && !memcmp(s, "&Hat;", 5))
+		return 5;
+	if (n < 4 || s[0] != '&' || s[1] != '#')
+		return 0;
+	bool hex = s[2] == 'x' || s[2] == 'X';
+	size_t i = hex ? 3 : 2, d0 = i;
+	unsigned long v = 0;
+	for (; i < n && i - d0 < (hex ? 6u : 7u) && (hex ? isxdigit((unsigned char)s[i]) : isdigit((unsigned char)s[i])); i++)
+		v = v * (hex ? 16 : 10) + (unsigned long)(isdigit((unsigned char)s[i]) ? s[i] - '0' : (s[i] | 0x20) - 'a' + 10);
+	return i > d0 && i < n && s[i] == ';' && v == 0x5e ? i + 1 : 0;
+}
+
+/* Whether the '[' at text[i] is followed by a '^' cmark-gfm would take a wrong label after: written
+ * as a reference or escaped, or literal with a line break before the next ']' (the scan stops at a
+ * '[' too, so each byte is read once over all brackets). */
+static bool wrong_label_at(const char *text, size_t len, size_t i)
+{
+	const char *p = text + i + 1;
+	size_t n = len - i - 1;
+	if (n >= 2 && p[0] == '\\' && p[1] == '^')
+		return true;
+	if (n && p[0] == '&')
+		return caret_ref(p, n) > 0;
+	if (!n || p[0] != '^')
+		return false;
+	size_t k = 1;
+	while (k < n && !strchr("[]\n\r", p[k]))
+		k++;
+	return k < n && (p[k] == '\n' || p[k] == '\r');
+}
+
+/* Whether the bracket at text[i] is a link's: its ']' (brackets nested in it counted, escaped ones
+ * not) is followed by '(' or '[' ("[&#94;x](url)", whose text cmark-gfm reads right). Read at most
+ * GUARD_REACH bytes on, and not past a blank line; a bracket not closed by then is taken for none. */
+enum { GUARD_REACH = 4096 };
+
+static bool opens_link(const char *text, size_t len, size_t i)
+{
+	int depth = 0;
+	size_t end = len - i > GUARD_REACH ? i + GUARD_REACH : len;
+	for (size_t k = i + 1; k < end; k++) {
+		char c = text[k];
+		if (c == '\\') {
+			k++;
+			continue;
+		}
+		if (c == '\n' && k + 1 < end && (text[k + 1] == '\n' || text[k + 1] == '\r'))
+			return false;
+		if (c == '[')
+			depth++;
+		else if (c == ']' && depth-- == 0)
+			return k + 1 < len && (text[k + 1] == '(' || text[k + 1] == '[');
+	}
+	return false;
+}
+
+static char *guard_note_labels(const char *text, size_t len)
+{
+	char *g = NULL;
+	for (const char *q = text; (q = memchr(q, '[', len - (size_t)(q - text))); q++) {
+		size_t i = (size_t)(q - text);
+		if (escaped_at(text, q) || !wrong_label_at(text, len, i) || opens_link(text, len, i))
+			continue;
+		if (!g) {
+			if (memchr(text, GUARD, len))
+				return NULL; /* (a text no page holds: left as it is) */
+			g = xmalloc(len + 1);
+			memcpy(g, text, len);
+			g[len] = '\0';
+		}
+		g[i] = GUARD;
+	}
+	return g;
+}
+
+static void unguard_note_labels(cmark_node *doc)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		const char *lit = ev == CMARK_EVENT_ENTER ? cmark_node_get_literal(n) : NULL;
+		if (!lit || !strchr(lit, GUARD))
+			continue;
+		char *fixed = xstrdup(lit);
+		for (char *c = fixed; (c = strchr(c, GUARD)); c++)
+			*c = '[';
+		cmark_node_set_literal(n, fixed);
+		free(fixed);
+	}
+	cmark_iter_free(it);
+}
+
+/* }======= */
+
 /* Where mark[0, n) (at byte m of its run of text nodes, which start at off[] each) stands in the
  * source: the place cmark-gfm gives its text node, moved by its offset there, when the source holds
  * the mark at it; else its first occurrence in the lines of its block (cmark-gfm places a node after
@@ -1226,6 +1350,13 @@ static bool mark_place(struct src_lines *sl, struct run_cursor *rc, const char *
 	if (rc && !rc->lost && rc->lit <= m && run_walk(sl, rc, run, m) && sl->len - rc->src > n &&
 	    sl->text[rc->src] == '\\' && !memcmp(sl->text + rc->src + 1, mark, n))
 		return false; /* "\\[^x]": the escape's bracket, text */
+	/* the mark's characters stand in the source as references ("&#91;^x]", "[&#94;x]"): no syntax of
+	 * cmark-gfm's, text as "\\[^x]" is (helper-142) */
+	if (rc && !rc->lost && rc->lit == m && (sl->len - rc->src < n || memcmp(sl->text + rc->src, mark, n))) {
+		struct run_cursor e = *rc;
+		if (run_walk(sl, &e, run, m + n))
+			return false;
+	}
 	if (rc && !rc->lost && rc->lit == m && sl->len - rc->src >= n && !memcmp(sl->text + rc->src, mark, n)) {
 		size_t lo = 0, hi = (size_t)sl->n; /* its line: the last that starts at or before it */
 		while (hi - lo > 1) {

@@ -1191,6 +1191,39 @@ static int emit_to_buf(void *data, unsigned char *bytes, size_t size)
 	return 1;
 }
 
+/* libyaml (0.2.5) writes a character outside the Basic Multilingual Plane as an escape ("\U0001F310")
+ * even with its unicode output on (yaml/libyaml#279: its IS_PRINTABLE stops at U+FFFD, where YAML's
+ * c-printable goes on to U+10FFFF, in 1.1 as in 1.2): a translator's emoji or CJK Extension B
+ * character came back into the YAML file as an escape. Each such escape in the double-quoted scalar q
+ * is written as the character's bytes again; a noncharacter (U+1FFFE...) stays escaped. */
+static void astral_unescaped(struct buf *q)
+{
+	if (!memmem(q->p, q->len, "\\U", 2))
+		return;
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < q->len;) {
+		if (q->p[i] != '\\' || i + 1 >= q->len) {
+			buf_add(&b, q->p + i++, 1);
+			continue;
+		}
+		unsigned long cp = 0;
+		size_t k = 2;
+		while (q->p[i + 1] == 'U' && k < 10 && i + k < q->len && isxdigit((unsigned char)q->p[i + k]))
+			cp = cp * 16 + (unsigned long)(isdigit((unsigned char)q->p[i + k]) ? q->p[i + k] - '0' : (q->p[i + k] | 0x20) - 'a' + 10), k++;
+		if (k == 10 && cp >= 0x10000 && cp <= 0x10ffff && (cp & 0xfffe) != 0xfffe) {
+			char u[4] = {(char)(0xf0 | cp >> 18), (char)(0x80 | (cp >> 12 & 0x3f)), (char)(0x80 | (cp >> 6 & 0x3f)),
+			             (char)(0x80 | (cp & 0x3f))};
+			buf_add(&b, u, 4);
+			i += 10;
+		} else { /* another escape, "\\" among them: as it is */
+			buf_add(&b, q->p + i, 2);
+			i += 2;
+		}
+	}
+	buf_free(q);
+	*q = b;
+}
+
 char *yml_quote(const char *s, size_t len)
 {
 	yaml_emitter_t em;
@@ -1217,6 +1250,7 @@ char *yml_quote(const char *s, size_t len)
 	}
 	b.len = (size_t)(nl - b.p);
 	b.p[b.len] = '\0';
+	astral_unescaped(&b);
 	return buf_detach(&b, NULL);
 }
 

@@ -344,6 +344,28 @@ int main(void)
 		free(v);
 	}
 	ok(all, "the others are quoted, and read back as the same text in block and flow context");
+	/* characters outside the BMP as themselves, not libyaml's escapes (yaml/libyaml#279); a
+	 * noncharacter (which vade's reader refuses) and an escaped backslash before a 'U' as escapes */
+	{
+		static const char *const astral[][2] = {
+			{"Hotline: \xf0\x9f\x93\x9e 116 000", "\"Hotline: \xf0\x9f\x93\x9e 116 000\""},
+			{"x: \xf0\xa0\x80\x80\\U0001F4DE", "\"x: \xf0\xa0\x80\x80\\\\U0001F4DE\""},
+			{"x: \xf0\x9f\xbf\xbf", "\"x: \\U0001FFFF\""},
+		};
+		all = true;
+		for (size_t i = 0; i < sizeof astral / sizeof *astral; i++) {
+			char *v = yml_value(astral[i][0], strlen(astral[i][0]));
+			char *doc = v ? xasprintf("k: %s\n", v) : NULL;
+			struct yml_doc *r = doc ? parse(doc, 1) : NULL;
+			const struct yml_node *k = r ? yml_get(r->root, "k") : NULL;
+			if (!v || strcmp(v, astral[i][1]) || (i < 2 && (!k || strcmp(k->str, astral[i][0]))))
+				all = false, diag_warn("t", 0, 0, "'%s' came out as %s", astral[i][0], v ? v : "NULL");
+			yml_free(r);
+			free(doc);
+			free(v);
+		}
+		ok(all, "characters outside the BMP are written as themselves, and read back the same");
+	}
 
 
 	/* images (docfacts.h keeps a page's front matter as one): the same tree back, or none */

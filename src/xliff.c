@@ -3,6 +3,7 @@
 #include "diag.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
 #include <limits.h>
@@ -279,6 +280,7 @@ struct rd {
 	const xmlChar *ns;      /* the root's namespace: XLIFF 1.2's, or NULL (none) */
 	bool have_file;
 	int errors;
+	bool region_said;       /* a <target> in a regional form of the file's language was warned about */
 };
 
 static int line_of(const xmlNode *n)
@@ -425,6 +427,15 @@ static void more_places(struct rd *r, const xmlNode *first)
 	}
 }
 
+/* Whether tags a and b are one, case and '-' or '_' aside. */
+static bool same_tag(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b) && !(strchr("-_", *a) && strchr("-_", *b)))
+			return false;
+	return !*a && !*b;
+}
+
 static void read_unit(struct rd *r, const xmlNode *tu)
 {
 	char *id = attr(tu, "resname");
@@ -480,8 +491,16 @@ static void read_unit(struct rd *r, const xmlNode *tu)
 	/* A unit its tool marks translate="no" (XLIFF 1.2, 2.3), or whose <group> does: its target is no
 	 * translation (whatever language a tool gave the copy of its source) */
 	for (const xmlNode *g = tu; g && g->type == XML_ELEMENT_NODE; g = g->parent)
-		if (attr_is(g, "translate", "no"))
+		if (attr_is(g, "translate", "no")) {
+			/* one a translator changed all the same is said, not dropped in silence (helper-142) */
+			char *t = text_of(r, target, true, x->id);
+			if (*t && x->source && strcmp(t, x->source))
+				diag_warn(r->path, line_of(target), 0, "unit '%s' is marked translate=\"no\"%s, and its <target> "
+				          "differs from its <source>: not imported (a tool keeps such a unit as its source says)",
+				          x->id ? x->id : "(no id)", g == tu ? "" : " by its <group>");
+			free(t);
 			return;
+		}
 	/* A target that says it is in another language than the file's (xml:lang="de" in a French file):
 	 * which is right cannot be told, and the text would go into the file's language (helper-140). Two
 	 * forms of one language (fr-CA in fr) are one. */
@@ -494,6 +513,14 @@ static void read_unit(struct rd *r, const xmlNode *tu)
 		r->errors++;
 		xmlFree(xl);
 		return;
+	}
+	/* a regional form of the file's language (fr-CA in a fr file) goes into the file's, with a word as a
+	 * file in that form gets (once a file; helper-142: said of a file, not of a unit) */
+	if (xl && *xl && fl && *fl && target->children && !r->region_said && !same_tag((const char *)xl, fl)) {
+		diag_warn(r->path, line_of(target), 0, "unit '%s': its <target> says xml:lang=\"%s\", and the file is in %s: "
+		          "imported into %s (and so is every other such unit of the file)", x->id ? x->id : "(no id)",
+		          (const char *)xl, fl, fl);
+		r->region_said = true;
 	}
 	xmlFree(xl);
 	char *t = text_of(r, target, true, x->id);
@@ -726,7 +753,7 @@ int xliff_read(const char *path, struct unit_list *u)
 	/* No XML_PARSE_NOENT (entities stay references), DTDLOAD, DTDATTR or
 	 * XINCLUDE: nothing but this file is read. */
 	xmlDocPtr doc = xmlReadMemory(text, (int)len, path, wide ? "UTF-8" : NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
-	struct rd r = { path, u, NULL, false, 0 };
+	struct rd r = { path, u, NULL, false, 0, false };
 	if (!doc || err.msg) {
 		diag_error(path, err.msg ? err.line : 0, err.msg && err.line > 0 ? err.col : 0, "not well-formed XML: %s", err.msg ? err.msg : "libxml2 failed");
 		r.errors++;

@@ -1330,6 +1330,16 @@ static void second_translation(struct import *im, const struct unit *x, const ch
  * index in a) with the same source, else by source alone when exactly one
  * passage not yet chosen has it (texts: a's passages sorted by digest, ntexts
  * of them; each unit without an id scanned the whole page). */
+/* Whether s holds a letter (a text, not a number, a sign or a URL's punctuation alone); every
+ * character outside ASCII is taken for one. */
+static bool has_letter(const char *s)
+{
+	for (; *s; s++)
+		if (isalpha((unsigned char)*s) || (unsigned char)*s >= 0x80)
+			return true;
+	return false;
+}
+
 /* Whether x's text is as the file was exported with it: a base of its comments is its target's
  * (helper-140: a file left as it was failed to import once the original lost a paragraph, which
  * the README says goes). */
@@ -2370,6 +2380,28 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 	}
 	free(keep);
 	const struct unit_list *u = &merged;
+	/* Translations that are their original word for word, not as the file was exported: msgen's, or a
+	 * tool's that fills each entry with its source (pofilter's "unchanged" check). A name may be
+	 * right so; a file of them publishes the original as a translation, recorded current, in
+	 * silence (helper-142). One warning, at the first, with their count. */
+	const struct unit *same_first = NULL;
+	size_t same_n = 0;
+	for (size_t k = 0; k < u->n; k++) {
+		const struct unit *x = &u->v[k];
+		if (!x->more_place && brought_in(opts, x) && !strcmp(x->target, x->source) && has_letter(x->source) &&
+		    !as_exported(x) && !same_n++)
+			same_first = x;
+	}
+	if (same_n) {
+		char more[64] = "";
+		if (same_n > 1)
+			snprintf(more, sizeof more, ", and so %s %zu more %s of the file", same_n == 2 ? "is" : "are", same_n - 1,
+			         same_n == 2 ? "entry" : "entries");
+		diag_warn(path, same_first->at, same_first->at ? 1 : 0, "'%s': its translation is its original word for "
+		          "word (as msgen or a tool that copies the original writes it)%s: imported as a translation, "
+		          "recorded current; leave an entry empty to keep it untranslated",
+		          same_first->id ? same_first->id : same_first->source, more);
+	}
 	for (size_t k = 0; k < u->n; k++) {
 		char why[96];
 		const struct unit *x = &u->v[k];

@@ -351,30 +351,6 @@ static int cmp_origin(const void *a, const void *b)
 	             : (x->at.col > y->at.col) - (x->at.col < y->at.col);
 }
 
-/* Where a scalar's text is in its file. A quoted scalar's text starts one column after its
- * quote, a block scalar's on the line after its indicator, each line after its indentation.
- * Its lines and columns are the file's in a plain or quoted scalar on one line without escapes
- * and in a literal block scalar (|) with no indentation indicator; elsewhere (folded lines,
- * escapes) they are not, and a place in the text is given as the text's start. */
-static struct text_place scalar_place(const struct yml_node *n)
-{
-	switch (n->style) {
-	case YML_STYLE_LITERAL:
-	case YML_STYLE_FOLDED:
-	case YML_STYLE_BLOCK_INDENTED:
-		return (struct text_place){n->line + 1, n->indent + 1, n->indent, n->style != YML_STYLE_LITERAL, NULL, 0, NULL};
-	default: {
-		bool quoted = n->style != YML_STYLE_PLAIN;
-		size_t chars = 0;
-		for (const char *p = n->str; *p; p++)
-			chars += ((unsigned char)*p & 0xc0) != 0x80;
-		bool exact = n->eline == n->line && (size_t)(n->ecol - n->col) == chars + (quoted ? 2 : 0) &&
-		             !strchr(n->str, '\n');
-		return (struct text_place){n->line, n->col + (quoted ? 1 : 0), 0, !exact, NULL, 0, NULL};
-	}
-	}
-}
-
 static void add_origins(struct vec *v, const char *src, size_t lang, const struct yml_node *n)
 {
 	if (!n)
@@ -383,7 +359,7 @@ static void add_origins(struct vec *v, const char *src, size_t lang, const struc
 		/* ('/', '.': a path url() may refuse; '&': a character reference a page cannot show) */
 		if (strpbrk(n->str, "@[<|/&") || n->str[0] == '.' || esc_url_external(n->str)) {
 			struct origin *o = xmalloc(sizeof *o);
-			*o = (struct origin){xstrdup(n->str), src, scalar_place(n), lang};
+			*o = (struct origin){xstrdup(n->str), src, yml_text_place(n), lang};
 			vec_push(v, o);
 		}
 		return;

@@ -628,8 +628,20 @@ static struct yml_node *parse_node(struct ctx *c, yaml_event_t *ev, int depth, s
 		/* a directional override, embedding or isolate the value does not close (a title's RLO
 		 * reversed the site's name after it in the browser's tab: helper-140) */
 		uint32_t bcp;
-		if (!c->controls_ok && !c->failed && bidi_unclosed_at(n->str, n->len, &bcp, NULL) >= 0)
-			diag_warn(c->doc->path, n->line, n->col, "this value opens U+%04X (a directional %s) and does not "
+		long bat = !c->controls_ok && !c->failed ? bidi_unclosed_at(n->str, n->len, &bcp, NULL) : -1;
+		int bl = n->line, bc = n->col;
+		if (bat >= 0) { /* at the character, where the scalar's lines are the file's (helper-142) */
+			struct text_place tp = yml_text_place(n);
+			tp.text = n->str, tp.len = n->len;
+			int l = 1;
+			size_t ls = 0;
+			for (size_t i = 0; i < (size_t)bat; i++)
+				if (n->str[i] == '\n')
+					l++, ls = i + 1;
+			diag_place(&tp, l, (int)((size_t)bat - ls) + 1, &bl, &bc);
+		}
+		if (bat >= 0)
+			diag_warn(c->doc->path, bl, bc, "this value opens U+%04X (a directional %s) and does not "
 			          "close it: it reorders the text shown after it too (the site's name after a title, the "
 			          "words beside it); close it with U+%04X, or take it out", (unsigned)bcp,
 			          bidi_opener_kind(bcp), (unsigned)bidi_closer(bcp));
@@ -1181,6 +1193,26 @@ bool yml_value_span(const char *text, size_t len, const struct yml_node *map, co
 	if (*en < *st)
 		*en = *st;
 	return true;
+}
+
+/* (yml.h) */
+struct text_place yml_text_place(const struct yml_node *n)
+{
+	switch (n->style) {
+	case YML_STYLE_LITERAL:
+	case YML_STYLE_FOLDED:
+	case YML_STYLE_BLOCK_INDENTED:
+		return (struct text_place){n->line + 1, n->indent + 1, n->indent, n->style != YML_STYLE_LITERAL, NULL, 0, NULL};
+	default: {
+		bool quoted = n->style != YML_STYLE_PLAIN;
+		size_t chars = 0;
+		for (const char *p = n->str; *p; p++)
+			chars += ((unsigned char)*p & 0xc0) != 0x80;
+		bool exact = n->eline == n->line && (size_t)(n->ecol - n->col) == chars + (quoted ? 2 : 0) &&
+		             !strchr(n->str, '\n');
+		return (struct text_place){n->line, n->col + (quoted ? 1 : 0), 0, !exact, NULL, 0, NULL};
+	}
+	}
 }
 
 /* {======= writing: a scalar through libyaml's emitter */

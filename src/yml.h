@@ -10,6 +10,8 @@
 #ifndef VADE_YML_H
 #define VADE_YML_H
 
+#include "diag.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -107,6 +109,12 @@ bool yml_value_span(const char *text, size_t len, const struct yml_node *map, co
  * libyaml's emitter on one line: it reads back as s exactly, whatever s
  * holds. NULL when libyaml refuses s (invalid UTF-8). Caller frees. */
 char *yml_quote(const char *s, size_t len);
+/* Where scalar n's text is in its file (diag.h; text, len and cursor left NULL): a quoted scalar's
+ * text starts one column after its quote, a block scalar's on the line after its indicator, each
+ * line after its indentation. Exact in a plain or quoted scalar on one line without escapes and
+ * in a literal block scalar (|) with no indentation indicator; elsewhere (folded lines, escapes)
+ * inexact: a place in the text is its start. */
+struct text_place yml_text_place(const struct yml_node *n);
 /* s as a YAML value: plain (as it is) when libyaml reads it back as the same text, in block
  * ("key: s") and in flow context ("{key: s}"), and the core schema resolves it as text, not
  * as a number, boolean or null; and when YAML 1.1 tools would not read it as a boolean

@@ -10,6 +10,7 @@
  * moving nodes is safe.
  */
 #include "cite.h"
+#include "markdown.h"
 #include "csl.h"
 #include "diag.h"
 #include "util.h"
@@ -159,6 +160,11 @@ static char *raw(cmark_inline_parser *ip, int a, int b)
 	for (int i = a; i < b; i++)
 		s[i - a] = (char)cmark_inline_parser_peek_at(ip, i);
 	s[b - a] = '\0';
+	char *u = markdown_unguard(s); /* a prefix's "[\^x]", as the text shows it (markdown.h) */
+	if (u) {
+		free(s);
+		s = u;
+	}
 	return s;
 }
 

@@ -1192,11 +1192,13 @@ static bool escaped_at(const char *text, const char *q)
  *   - a '^' escaped ("[\^m]"): the label takes the ']' too, shown "[^m]]";
  *   - a label over two lines ("[^a" and "b]"): the columns go back, the label is empty and the
  *     words are lost ("[^]").
- * None of these is a note (a label holds no reference, escape or line break), so such a bracket,
- * unless it is a link's, is fed to cmark-gfm as a byte no text holds (GUARD, a C0 control character,
- * which pages and data texts cannot hold: text_unallowed_at) and put back as '[' in every text of the
- * tree (code and raw HTML hold it as written): the same length, so every place stays the file's. */
-#define GUARD '\x01'
+ * None of these is a note (a label holds no reference, escape or line break). cmark-gfm takes that path
+ * only when the text after the '[' starts with '^', so such a caret is fed to it as bytes no text holds
+ * (markdown.h: MD_GUARD_CARET, then MD_GUARD_NONE for the rest of the reference or escape: the same
+ * length, so every place stays the file's), and put back in every text, address and title of the tree
+ * (markdown_unguard). The bracket stays as it is, a link's or not. A caret in code or raw HTML (found
+ * by a parse without footnotes) or in a web address written out ("https://e.org/[\^x]", "<https://...>",
+ * "www.") is left as it is: the bracket there opens nothing, and the text is shown as written. */
 
 /* The bytes of a character reference to '^' at s (n bytes there): "&Hat;", "&#94;", "&#x5E;" (digits
  * as CommonMark reads them, leading zeros too); 0 for none. */
@@ -1214,67 +1216,178 @@ static size_t caret_ref(const char *s, size_t n)
 	return i > d0 && i < n && s[i] == ';' && v == 0x5e ? i + 1 : 0;
 }
 
-/* Whether the '[' at text[i] is followed by a '^' cmark-gfm would take a wrong label after: written
- * as a reference or escaped, or literal with a line break before the next ']' (the scan stops at a
- * '[' too, so each byte is read once over all brackets). */
-static bool wrong_label_at(const char *text, size_t len, size_t i)
+/* The bytes of the caret after the '[' at text[i] that cmark-gfm would take a wrong label after: a
+ * reference or an escape, or a literal '^' with a line break before the next ']' (the scan stops at a
+ * '[' too, so each byte is read once over all brackets); 0 for none. */
+static size_t wrong_caret_at(const char *text, size_t len, size_t i)
 {
 	const char *p = text + i + 1;
 	size_t n = len - i - 1;
 	if (n >= 2 && p[0] == '\\' && p[1] == '^')
-		return true;
+		return 2;
 	if (n && p[0] == '&')
-		return caret_ref(p, n) > 0;
+		return caret_ref(p, n);
 	if (!n || p[0] != '^')
-		return false;
+		return 0;
 	size_t k = 1;
 	while (k < n && !strchr("[]\n\r", p[k]))
 		k++;
-	return k < n && (p[k] == '\n' || p[k] == '\r');
+	return k < n && (p[k] == '\n' || p[k] == '\r') ? 1 : 0;
 }
 
-/* Whether the bracket at text[i] is a link's: its ']' (brackets nested in it counted, escaped ones
- * not) is followed by '(' or '[' ("[&#94;x](url)", whose text cmark-gfm reads right). Read at most
- * GUARD_REACH bytes on, and not past a blank line; a bracket not closed by then is taken for none. */
-enum { GUARD_REACH = 4096 };
+/* Whether the '[' at text[i] is inside a web address written out: the word it ends ("https://e.org/",
+ * "<http://...", "www.e.org/") holds "://" or starts with "www." (GUARD_REACH bytes back at most). */
+enum { GUARD_REACH = 2048 };
 
-static bool opens_link(const char *text, size_t len, size_t i)
+static bool in_address(const char *text, size_t i)
 {
-	int depth = 0;
-	size_t end = len - i > GUARD_REACH ? i + GUARD_REACH : len;
-	for (size_t k = i + 1; k < end; k++) {
-		char c = text[k];
-		if (c == '\\') {
-			k++;
+	size_t w = i, stop = i > GUARD_REACH ? i - GUARD_REACH : 0;
+	while (w > stop && !isspace((unsigned char)text[w - 1]))
+		w--;
+	while (w < i && strchr("<([*_~\"'", text[w]))
+		w++;
+	return (i - w >= 4 && !strncasecmp(text + w, "www.", 4)) || memmem(text + w, i - w, "://", 3);
+}
+
+/* Where code and raw HTML stand in text, which hold a caret as it is written: [2k, 2k+1] are the
+ * source offsets of the k-th such node (code spans and raw HTML to the byte, blocks by whole lines),
+ * sorted by start; from a parse without footnotes (which takes no wrong label). */
+enum { UNPLACED_MAX = 16384 };
+
+static size_t verbatim_spans(const char *text, size_t len, size_t **spans, struct buf *unplaced)
+{
+	cmark_parser *p = new_parser(0, false);
+	cmark_parser_feed(p, text, len);
+	cmark_node *doc = finish(p);
+	struct src_lines sl = {text, len, NULL, 0, 0};
+	size_t n = 0, cap = 0;
+	*spans = NULL;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *nd = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(nd);
+		if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_CODE && t != CMARK_NODE_CODE_BLOCK &&
+		                                t != CMARK_NODE_HTML_BLOCK && t != CMARK_NODE_HTML_INLINE))
+			continue;
+		bool block = t == CMARK_NODE_CODE_BLOCK || t == CMARK_NODE_HTML_BLOCK;
+		int l0 = cmark_node_get_start_line(nd), l1 = cmark_node_get_end_line(nd);
+		size_t a = src_offset(&sl, l0, block ? 1 : cmark_node_get_start_column(nd));
+		size_t b = src_offset(&sl, l1 < l0 ? l0 : l1, block ? 1 : cmark_node_get_end_column(nd));
+		if (!block && (a == SIZE_MAX || a == 0 || !strchr("`<", text[a - 1]))) {
+			/* an inline node cmark-gfm placed elsewhere than it stands (after a lazy line): its text,
+			 * for guard_note_labels() to look in (UNPLACED_MAX bytes of them at most, so the search
+			 * stays linear; past it, a caret there is fed guarded and shown as a caret) */
+			if (unplaced->len < UNPLACED_MAX) {
+				buf_adds(unplaced, cmark_node_get_literal(nd));
+				buf_addc(unplaced, '\n');
+			}
 			continue;
 		}
-		if (c == '\n' && k + 1 < end && (text[k + 1] == '\n' || text[k + 1] == '\r'))
-			return false;
-		if (c == '[')
-			depth++;
-		else if (c == ']' && depth-- == 0)
-			return k + 1 < len && (text[k + 1] == '(' || text[k + 1] == '[');
+		if (a == SIZE_MAX || (block && b == SIZE_MAX))
+			continue;
+		if (b == SIZE_MAX || b < a) /* (an inline end past its first line: found below) */
+			b = a;
+		if (block) { /* to its last line's end */
+			b = (size_t)l1 < (size_t)sl.n ? sl.off[l1] : len;
+		} else if (t == CMARK_NODE_CODE && a > 0 && text[a - 1] == '`') {
+			/* cmark-gfm gives a span over lines the end of its first: to its closing run of as many
+			 * backticks as open it (CommonMark 6.1) */
+			size_t k = 0;
+			while (k < a && text[a - 1 - k] == '`')
+				k++;
+			for (size_t j = a; j < len; j++) {
+				size_t r = 0;
+				while (j + r < len && text[j + r] == '`')
+					r++;
+				if (r == k) {
+					b = j + r - 1;
+					break;
+				}
+				j += r;
+			}
+		} else if (t == CMARK_NODE_HTML_INLINE) { /* to the end of its last line as written */
+			const char *lit = cmark_node_get_literal(nd), *last = strrchr(lit, '\n');
+			last = last ? last + 1 : lit;
+			const char *e = *last ? memmem(text + a, len - a, last, strlen(last)) : NULL;
+			if (e && (size_t)(e - text) + strlen(last) > b)
+				b = (size_t)(e - text) + strlen(last);
+		}
+		if (n == cap)
+			*spans = xrealloc(*spans, (cap = cap ? cap * 2 : 16) * 2 * sizeof **spans);
+		(*spans)[2 * n] = a > 0 && !block ? a - 1 : a; /* (a span's opening backtick or '<') */
+		(*spans)[2 * n + 1] = b;
+		n++;
 	}
-	return false;
+	cmark_iter_free(it);
+	src_lines_free(&sl);
+	cmark_node_free(doc);
+	cmark_parser_free(p);
+	return n;
+}
+
+/* Whether offset i lies in one of the n spans (which nest in none, in order). */
+static bool in_spans(const size_t *spans, size_t n, size_t i)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (spans[2 * mid + 1] < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && spans[2 * lo] <= i && i <= spans[2 * lo + 1];
 }
 
 static char *guard_note_labels(const char *text, size_t len)
 {
 	char *g = NULL;
+	size_t *spans = NULL, nspans = 0;
+	bool spans_read = false;
+	struct buf unplaced = BUF_INIT; /* the texts of code and raw HTML whose place is not known */
 	for (const char *q = text; (q = memchr(q, '[', len - (size_t)(q - text))); q++) {
-		size_t i = (size_t)(q - text);
-		if (escaped_at(text, q) || !wrong_label_at(text, len, i) || opens_link(text, len, i))
+		size_t i = (size_t)(q - text), n;
+		if (escaped_at(text, q) || !(n = wrong_caret_at(text, len, i)) || in_address(text, i))
+			continue;
+		if (!spans_read) { /* code and raw HTML keep the caret as written: asked once, when it matters */
+			if (memchr(text, MD_GUARD_CARET, len) || memchr(text, MD_GUARD_NONE, len))
+				return NULL; /* (a text no page holds: left as it is) */
+			nspans = verbatim_spans(text, len, &spans, &unplaced);
+			spans_read = true;
+		}
+		if (in_spans(spans, nspans, i))
+			continue;
+		size_t cl = 1 + n; /* the bracket and its caret as written, and its label to the ']' */
+		while (i + cl < len && cl < 64 && !strchr("]\n", text[i + cl]))
+			cl++;
+		if (unplaced.len && memmem(unplaced.p, unplaced.len, text + i, cl))
 			continue;
 		if (!g) {
-			if (memchr(text, GUARD, len))
-				return NULL; /* (a text no page holds: left as it is) */
 			g = xmalloc(len + 1);
 			memcpy(g, text, len);
 			g[len] = '\0';
 		}
-		g[i] = GUARD;
+		g[i + 1] = MD_GUARD_CARET;
+		memset(g + i + 2, MD_GUARD_NONE, n - 1);
 	}
+	free(spans);
+	buf_free(&unplaced);
 	return g;
+}
+
+char *markdown_unguard(const char *s)
+{
+	if (!s || !strpbrk(s, MD_GUARDS))
+		return NULL;
+	char *u = xmalloc(strlen(s) + 1), *o = u;
+	for (; *s; s++)
+		if (*s == MD_GUARD_CARET)
+			*o++ = '^';
+		else if (*s != MD_GUARD_NONE)
+			*o++ = *s;
+	*o = '\0';
+	return u;
 }
 
 static void unguard_note_labels(cmark_node *doc)
@@ -1283,14 +1396,21 @@ static void unguard_note_labels(cmark_node *doc)
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
-		const char *lit = ev == CMARK_EVENT_ENTER ? cmark_node_get_literal(n) : NULL;
-		if (!lit || !strchr(lit, GUARD))
+		if (ev != CMARK_EVENT_ENTER)
 			continue;
-		char *fixed = xstrdup(lit);
-		for (char *c = fixed; (c = strchr(c, GUARD)); c++)
-			*c = '[';
-		cmark_node_set_literal(n, fixed);
+		char *fixed = markdown_unguard(cmark_node_get_literal(n));
+		if (fixed)
+			cmark_node_set_literal(n, fixed);
 		free(fixed);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) {
+			if ((fixed = markdown_unguard(cmark_node_get_url(n))))
+				cmark_node_set_url(n, fixed);
+			free(fixed);
+			if ((fixed = markdown_unguard(cmark_node_get_title(n))))
+				cmark_node_set_title(n, fixed);
+			free(fixed);
+		}
 	}
 	cmark_iter_free(it);
 }
@@ -1394,9 +1514,7 @@ static bool mark_place(struct src_lines *sl, struct run_cursor *rc, const char *
 	el = el < bl ? bl : el > sl->n ? sl->n : el;
 	const char *from = sl->text + sl->off[bl - 1], *to = sl->text + sl->off[el];
 	sl->searched += (size_t)(to - from);
-	bool seen = false;
 	for (const char *q = from; (q = memmem(q, (size_t)(to - q), mark, n)); q++) {
-		seen = true;
 		if (!escaped_at(sl->text, q)) {
 			int l = bl;
 			while (l < el && sl->off[l] <= (size_t)(q - sl->text))
@@ -1405,8 +1523,10 @@ static bool mark_place(struct src_lines *sl, struct run_cursor *rc, const char *
 			return true;
 		}
 	}
+	/* not in its block's source as written: its brackets or caret are written otherwise there (an
+	 * escape or a reference the walk lost its way before: a lazy line, a list item's), text (helper-143) */
 	*line = bl, *col = cmark_node_get_start_column(b);
-	return !seen;
+	return false;
 }
 
 /* A footnote mark that reads as text (no definition made it a note): in run, the text of a run of
@@ -4378,8 +4498,12 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		cmark_node_free(doc);
 		cmark_parser_free(p);
 		p = new_parser(options, o->cite != NULL);
-		cmark_parser_feed(p, blanked, len); /* (within limits: the text was) */
+		char *guarded = guard_note_labels(blanked, len);
+		cmark_parser_feed(p, guarded ? guarded : blanked, len); /* (within limits: the text was) */
 		doc = finish(p);
+		if (guarded)
+			unguard_note_labels(doc);
+		free(guarded);
 	}
 	free(blanked);
 	memset(out, 0, sizeof *out);

@@ -139,6 +139,16 @@ struct md_result {
 	size_t ntoc;
 };
 
+/* A caret after '[' that cmark-gfm 0.29.0.gfm.6 would read a wrong footnote label after (an escape, a
+ * reference, a label over two lines: markdown.c) is fed to it as MD_GUARD_CARET, the rest of its escape
+ * or reference as MD_GUARD_NONE: bytes no page or data text holds (text_unallowed_at). What a syntax
+ * extension reads of the text may hold them: markdown_unguard(s) gives s with each put back ('^',
+ * nothing), or NULL when s holds none. Caller frees. */
+#define MD_GUARD_CARET '\x01'
+#define MD_GUARD_NONE '\x02'
+#define MD_GUARDS "\x01\x02"
+char *markdown_unguard(const char *s);
+
 void markdown_init(void);
 /* Whether parses run their inline passes in parallel: cmark-gfm's table of the characters that
  * trigger extensions was filled once for good (github/cmark-gfm#176; markdown.c). False when the

@@ -2567,6 +2567,19 @@ static void idset_free(struct idset *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* Whether id is one of set's (may be NULL): an exact id, or a family's ("note-*"). */
+static bool in_set(const struct md_reserved *set, const char *id)
+{
+	for (size_t i = 0; set && i < set->n; i++) {
+		const char *e = set->ids[i];
+		size_t el = strlen(e);
+		if (el && e[el - 1] == '*' ? !strncmp(id, e, el - 1) && id[el - 1] && !strchr(id + el - 1, '-')
+		                           : !strcmp(id, e))
+			return true;
+	}
+	return false;
+}
+
 /* Whether id is one of r's (or cmark-gfm's footnote ids). */
 static bool reserved_id(const struct md_reserved *r, const char *id)
 {
@@ -2576,20 +2589,7 @@ static bool reserved_id(const struct md_reserved *r, const char *id)
 	size_t dn = id[0] == 't' ? strspn(id + 1, "0123456789") : 0;
 	if (dn && id[dn + 1] == '-' && reserved_id(NULL, id + dn + 2))
 		return true;
-	for (int pass = 0; pass < 2; pass++) {
-		const struct md_reserved *set = pass ? r : &cmark;
-		for (size_t i = 0; set && i < set->n; i++) {
-			const char *e = set->ids[i];
-			size_t el = strlen(e);
-			if (el && e[el - 1] == '*') {
-				if (!strncmp(id, e, el - 1) && id[el - 1] && !strchr(id + el - 1, '-'))
-					return true;
-			} else if (!strcmp(id, e)) {
-				return true;
-			}
-		}
-	}
-	return false;
+	return in_set(&cmark, id) || in_set(r, id);
 }
 
 /* Returns the id (borrowed from the set) GitHub would give a heading with
@@ -4437,6 +4437,12 @@ bool markdown_note_item(const char *html, const char *li)
 	return after && !strncmp(q, "\">\n", 3);
 }
 
+/* Whether id is one the theme gives the page (md_opts.reserved), which raw HTML may name as it is. */
+static bool theme_id(void *ctx, const char *id)
+{
+	return in_set(ctx, id);
+}
+
 /* The ids raw HTML gives and names in doc, with prefix before them (rawhtml.h); an error at a raw
  * HTML text too costly to read so. */
 static void prefix_raw_ids(const struct md_opts *o, cmark_node *doc, const char *prefix)
@@ -4451,7 +4457,7 @@ static void prefix_raw_ids(const struct md_opts *o, cmark_node *doc, const char 
 			continue;
 		const char *lit = cmark_node_get_literal(n);
 		buf_reset(&b);
-		int r = lit ? rawhtml_prefix_ids(lit, strlen(lit), prefix, &b) : 0;
+		int r = lit ? rawhtml_prefix_ids(lit, strlen(lit), prefix, theme_id, (void *)o->reserved, &b) : 0;
 		if (r > 0)
 			cmark_node_set_literal(n, b.p);
 		else if (r < 0) {
@@ -4459,8 +4465,8 @@ static void prefix_raw_ids(const struct md_opts *o, cmark_node *doc, const char 
 			diag_place(&o->at, cmark_node_get_start_line(n), cmark_node_get_start_column(n), &line, &col);
 			diag_error(o->src ? o->src : "content", line, col,
 			           "raw HTML whose elements an HTML parser must take apart and rebuild over and over (formatting "
-			           "elements such as <b>, <i>, <a> left open, many of them): a handbook chapter's ids cannot "
-			           "be found in it; close each element");
+			           "elements such as <b>, <i>, <a> left open, many of them, or a tag of thousands of attributes): "
+			           "a handbook chapter's ids cannot be found in it; close each element");
 			cmark_node_set_literal(n, "");
 		}
 	}
@@ -4508,6 +4514,10 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	free(blanked);
 	memset(out, 0, sizeof *out);
 	buf_init(&out->html);
+	/* before headings and passages in another language are rendered on their own (helper-143: raw HTML
+	 * in a heading kept its ids) */
+	if (o->prefix_raw && o->unsafe_html && o->id_prefix && *o->id_prefix)
+		prefix_raw_ids(o, doc, o->id_prefix);
 
 	/* Links and images in reading order with the block that holds each (blocks), and the links
 	 * inside a link's text (nested), found in one walk: asking each node's ancestors cost time
@@ -4714,9 +4724,6 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		vec_free(&paras);
 		vec_free(&tables);
 	}
-
-	if (o->prefix_raw && o->unsafe_html && o->id_prefix && *o->id_prefix)
-		prefix_raw_ids(o, doc, o->id_prefix);
 
 	char *html = cmark_render_html(doc, options, exts);
 	if ((o->id_prefix && *o->id_prefix) || strstr(html, "=\"#fn"))

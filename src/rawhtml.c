@@ -72,7 +72,27 @@ static void arena_drop(struct arena *a)
 static const char *const idrefs[] = {
 	"for", "form", "list", "headers", "aria-labelledby", "aria-describedby", "aria-controls", "aria-owns",
 	"aria-flowto", "aria-activedescendant", "aria-details", "aria-errormessage", "popovertarget", "itemref",
+	"commandfor",
 };
+
+/* SVG's presentation attributes whose value may name an element as "url(#id)" (SVG 2, 13.7, 16.3; CSS
+ * Masking 1), beside CSS's other words ("url(#g) red"). */
+static const char *const url_refs[] = {
+	"fill", "stroke", "clip-path", "mask", "filter", "marker-start", "marker-mid", "marker-end", "marker",
+};
+
+/* Elements whose end tag HTML 5 lets go (13.1.2.4): the next one of its kind, or its parent's end,
+ * closes it, and the parser finds it at once, so a start tag of one is counted as opening nothing
+ * (a table of <tr><td> without end tags is valid: helper-143). */
+static bool closes_itself(const char *name, size_t n)
+{
+	static const char *const v[] = {"p", "li", "dt", "dd", "td", "th", "tr", "option", "optgroup", "rt", "rp",
+	                                "thead", "tbody", "tfoot", "colgroup", "caption"};
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+		if (strlen(v[i]) == n && !strncasecmp(name, v[i], n))
+			return true;
+	return false;
+}
 
 /* HTML 5's void elements: a start tag that opens nothing. */
 static bool void_element(const char *name, size_t n)
@@ -85,9 +105,11 @@ static bool void_element(const char *name, size_t n)
 	return false;
 }
 
-/* At each start tag, the elements the tag finds open (the steps Gumbo may take through them), summed
- * over the text; counted in one pass, more rather than less: an end tag closes one element, every
- * start tag but a void element's or one that ends in "/>" opens one (a '<' in a value ends the tag). */
+/* At each start tag, the elements the tag finds open (the steps Gumbo may take through them), times
+ * one and its attributes, and its attributes squared, summed over the text; counted in one pass, more
+ * rather than less: an end tag closes one element, every start tag but a void element's, one whose end
+ * tag may be left out or one that ends in "/>" opens one (a '<' in a value ends the tag), an attribute
+ * is a word after white space in the tag. */
 static uint64_t nesting_work(const char *s, size_t n)
 {
 	uint64_t work = 0, depth = 0;
@@ -103,13 +125,17 @@ static uint64_t nesting_work(const char *s, size_t n)
 		size_t k = i + 1;
 		while (k < n && isalnum((unsigned char)s[k]))
 			k++;
-		bool opens = !void_element(s + i + 1, k - i - 1);
-		while (k < n && s[k] != '>' && s[k] != '<')
-			k++;
+		bool opens = !void_element(s + i + 1, k - i - 1) && !closes_itself(s + i + 1, k - i - 1);
+		uint64_t attrs = 0;
+		for (; k < n && s[k] != '>' && s[k] != '<'; k++)
+			attrs += isspace((unsigned char)s[k - 1]) && !isspace((unsigned char)s[k]) && s[k] != '/';
 		if (k < n && s[k] == '>' && s[k - 1] == '/')
 			opens = false;
 		if (opens)
-			work += ++depth;
+			depth++;
+		/* and its attributes: Gumbo compares each with the tag's others, and a formatting element's
+		 * with those of the like elements open (HTML 5's "Noah's Ark" clause) */
+		work += depth * (1 + attrs) + attrs * attrs;
 		i = k - 1;
 	}
 	return work;
@@ -126,17 +152,26 @@ static int cmp_edit(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
-static bool is_idref(const char *name)
+/* A reference to id, prefixed unless the id is the page's theme's (theirs). */
+struct refs {
+	const char *prefix;
+	bool (*theirs)(void *ctx, const char *id);
+	void *ctx;
+};
+
+static bool theirs(const struct refs *r, const char *id, size_t n)
 {
-	for (size_t i = 0; i < sizeof idrefs / sizeof *idrefs; i++)
-		if (!strcmp(name, idrefs[i]))
-			return true;
-	return false;
+	if (!r->theirs)
+		return false;
+	char *s = xstrndup(id, n);
+	bool t = r->theirs(r->ctx, s);
+	free(s);
+	return t;
 }
 
-/* v with prefix before each of its words (HTML's ASCII white space apart), one space between; NULL
- * when it has none. Caller frees. */
-static char *prefixed_words(const char *v, const char *prefix)
+/* v with r's prefix before each of its words (HTML's ASCII white space apart), one space between, but
+ * those theirs (ids: every word); NULL when it has none. Caller frees. */
+static char *prefixed_words(const char *v, const struct refs *r, bool ids)
 {
 	static const char ws[] = " \t\n\f\r";
 	struct buf b = BUF_INIT;
@@ -144,27 +179,81 @@ static char *prefixed_words(const char *v, const char *prefix)
 		size_t n = strcspn(v, ws);
 		if (b.len)
 			buf_adds(&b, " ");
-		buf_adds(&b, prefix);
+		if (ids || !theirs(r, v, n))
+			buf_adds(&b, r->prefix);
 		buf_add(&b, v, n);
 		v += n;
 	}
 	return b.len ? buf_detach(&b, NULL) : (buf_free(&b), NULL);
 }
 
-/* The value attribute a is to have, or NULL to leave it. Caller frees. */
-static char *new_value(const GumboAttribute *a, const char *prefix)
+/* v with r's prefix after the '#' of each "url(#id)" in it (quoted too), but ids theirs; NULL when it
+ * names none. Caller frees. */
+static char *prefixed_urls(const char *v, const struct refs *r)
+{
+	struct buf b = BUF_INIT;
+	bool any = false;
+	const char *p = v;
+	for (const char *u; (u = strcasestr(p, "url(")); ) {
+		u += 4;
+		u += strspn(u, " \t\n\f\r");
+		u += *u == '\'' || *u == '"';
+		if (*u != '#') {
+			buf_add(&b, p, (size_t)(u - p));
+			p = u;
+			continue;
+		}
+		u++;
+		buf_add(&b, p, (size_t)(u - p));
+		size_t n = strcspn(u, "'\") \t\n\f\r");
+		if (n && !theirs(r, u, n)) {
+			buf_adds(&b, r->prefix);
+			any = true;
+		}
+		p = u;
+	}
+	if (!any) {
+		buf_free(&b);
+		return NULL;
+	}
+	buf_adds(&b, p);
+	return buf_detach(&b, NULL);
+}
+
+static bool one_of(const char *name, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(name, v[i]))
+			return true;
+	return false;
+}
+
+/* The value attribute a of element tag is to have, or NULL to leave it. Caller frees. */
+static char *new_value(GumboTag tag, const GumboAttribute *a, const struct refs *r)
 {
 	if (!a->original_value.length || !*a->value)
 		return NULL;
-	if (!strcmp(a->name, "id") || is_idref(a->name))
-		return prefixed_words(a->value, prefix);
-	if ((!strcmp(a->name, "href") || !strcmp(a->name, "xlink:href")) && a->value[0] == '#' && a->value[1])
-		return xasprintf("#%s%s", prefix, a->value + 1);
+	if (!strcmp(a->name, "id") || (tag == GUMBO_TAG_MAP && !strcmp(a->name, "name"))) /* (a map's name is its id) */
+		return prefixed_words(a->value, r, true);
+	if (one_of(a->name, idrefs, sizeof idrefs / sizeof *idrefs))
+		return prefixed_words(a->value, r, false);
+	if (one_of(a->name, url_refs, sizeof url_refs / sizeof *url_refs))
+		return prefixed_urls(a->value, r);
+	if (!strcmp(a->name, "href") || !strcmp(a->name, "xlink:href") || !strcmp(a->name, "usemap")) {
+		/* as a browser reads the address: without the white space around it (URL Standard) */
+		const char *v = a->value + strspn(a->value, " \t\n\f\r");
+		size_t n = strlen(v);
+		while (n && strchr(" \t\n\f\r", v[n - 1]))
+			n--;
+		if (n < 2 || v[0] != '#' || theirs(r, v + 1, n - 1))
+			return NULL;
+		return xasprintf("#%s%.*s", r->prefix, (int)(n - 1), v + 1);
+	}
 	return NULL;
 }
 
-static void add_edits(const GumboVector *attrs, const char *html, size_t len, const char *prefix, struct edit **e,
-                      size_t *n, size_t *cap)
+static void add_edits(GumboTag tag, const GumboVector *attrs, const char *html, size_t len, const struct refs *r,
+                      struct edit **e, size_t *n, size_t *cap)
 {
 	for (unsigned i = 0; i < attrs->length; i++) {
 		const GumboAttribute *a = attrs->data[i];
@@ -172,7 +261,7 @@ static void add_edits(const GumboVector *attrs, const char *html, size_t len, co
 		/* a value not in this text (an attribute Gumbo made itself) is none of the author's */
 		if (!at || at < html || at + a->original_value.length > html + len)
 			continue;
-		char *v = new_value(a, prefix);
+		char *v = new_value(tag, a, r);
 		if (!v)
 			continue;
 		if (*n == *cap) {
@@ -183,8 +272,10 @@ static void add_edits(const GumboVector *attrs, const char *html, size_t len, co
 	}
 }
 
-int rawhtml_prefix_ids(const char *html, size_t len, const char *prefix, struct buf *out)
+int rawhtml_prefix_ids(const char *html, size_t len, const char *prefix, bool (*theirs_fn)(void *ctx, const char *id),
+                       void *ctx, struct buf *out)
 {
+	const struct refs refs = {prefix, theirs_fn, ctx};
 	if (nesting_work(html, len) > RAWHTML_MAX_NESTING_WORK)
 		return -1;
 	/* on the heap: the parse changes it, and it is read after the long jump */
@@ -197,6 +288,9 @@ int rawhtml_prefix_ids(const char *html, size_t len, const char *prefix, struct 
 	}
 	GumboOptions opts = kGumboDefaultOptions;
 	opts.allocator = arena_alloc, opts.deallocator = arena_free, opts.userdata = a;
+	/* as the contents of a <template>, where every element stands as it is written (a table's cell
+	 * or row on its own: helper-143), as raw HTML stands in a page */
+	opts.fragment_context = GUMBO_TAG_TEMPLATE;
 	GumboOutput *g = gumbo_parse_with_options(&opts, html, len);
 	struct edit *e = NULL;
 	size_t n = 0, cap = 0;
@@ -209,7 +303,7 @@ int rawhtml_prefix_ids(const char *html, size_t len, const char *prefix, struct 
 		if (node->type == GUMBO_NODE_DOCUMENT)
 			kids = &node->v.document.children;
 		else if (node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE) {
-			add_edits(&node->v.element.attributes, html, len, prefix, &e, &n, &cap);
+			add_edits(node->v.element.tag, &node->v.element.attributes, html, len, &refs, &e, &n, &cap);
 			kids = &node->v.element.children;
 		}
 		for (unsigned i = 0; kids && i < kids->length; i++)

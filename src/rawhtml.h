@@ -24,23 +24,29 @@
 #include <stddef.h>
 
 /* Appends to out html[0, len) (one raw HTML node's text: a tag, or an HTML
- * block) with prefix put before
- *   - each id it gives (id="a" -> id="c2-a"),
- *   - each in-page link's fragment (href="#a" -> href="#c2-a"; also an SVG
- *     element's xlink:href),
- *   - each id an attribute names (IDREF and IDREFS attributes of HTML 5 and
- *     WAI-ARIA 1.2: for, form, list, headers, aria-labelledby,
+ * block, read as a <template>'s contents, where a table's row or cell stands
+ * on its own) with prefix put before
+ *   - each id it gives (id="a" -> id="c2-a"; a <map>'s name too),
+ *   - each id it names, but those theirs(ctx, id) says are another's (the
+ *     theme's "main"; theirs may be NULL): an in-page link's fragment
+ *     (href="#a" -> href="#c2-a", white space around it as a browser drops
+ *     it; an SVG element's xlink:href; usemap), an IDREF or IDREFS attribute
+ *     of HTML 5 and WAI-ARIA 1.2 (for, form, list, headers, aria-labelledby,
  *     aria-describedby, aria-controls, aria-owns, aria-flowto,
  *     aria-activedescendant, aria-details, aria-errormessage, popovertarget,
- *     itemref): each of a list's words.
+ *     commandfor, itemref: each of a list's words), and SVG's "url(#a)" in
+ *     fill, stroke, clip-path, mask, filter and the marker attributes.
  * A value is written again in double quotes, '&' and '"' as references; an
  * empty one is left as it is. Returns 1, or 0 appending nothing when
  * nothing is to change; -1 appending nothing when Gumbo's work on the text
  * would grow with the square of its size, which no author's markup needs:
  *   - at each start tag it looks through the elements open, so elements
  *     left open cost the square of their number (40,000 "<div id=x>"
- *     took 60 s): refused when the sum, over its start tags, of the
- *     elements each finds open (counted more rather than less: rawhtml.c)
+ *     took 60 s), and it compares a tag's attributes with each other and
+ *     with those of the like formatting elements open (1,000 nested <b> of
+ *     100 attributes took 12 s): refused when the sum over its start tags
+ *     (rawhtml.c: nesting_work, counted more rather than less; an element
+ *     whose end tag may be left out, <p>, <li>, <td>..., opens nothing)
  *     passes RAWHTML_MAX_NESTING_WORK;
  *   - its tree grows with the square of misnested formatting elements
  *     (8,000 "<b id=x><i>": 10 s and 2 GB): refused when it would take more
@@ -49,6 +55,7 @@
 #define RAWHTML_MAX_NESTING_WORK 50000000u
 #define RAWHTML_BUDGET_BASE (8u << 20)
 #define RAWHTML_BUDGET_PER_BYTE 64u
-int rawhtml_prefix_ids(const char *html, size_t len, const char *prefix, struct buf *out);
+int rawhtml_prefix_ids(const char *html, size_t len, const char *prefix, bool (*theirs)(void *ctx, const char *id),
+                       void *ctx, struct buf *out);
 
 #endif

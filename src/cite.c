@@ -374,7 +374,8 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 	while (before == '-' && (m = mark_before(ip, dm)))
 		dm -= m;
 	int before_dash = before == '-' && dm > 0 ? cmark_inline_parser_peek_at(ip, dm - 1) : 0;
-	if (before_dash == '[' || (before_dash && isspace(before_dash))) {
+	/* (a mark before the '-' is a space, as one before the '@' is: "[see<ZWSP>-@key]", helper-143) */
+	if (before_dash == '[' || (before_dash && (isspace(before_dash) || dm < bm - 1))) {
 		/* Pandoc's "[-@key]", "[see -@key]" (the author suppressed), which vade's note styles have no
 		 * form for */
 		int b = dm - 1;
@@ -384,7 +385,7 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		refuse_unread(ip, at, cmark_inline_parser_get_column(ip) - (cmark_inline_parser_peek_at(ip, b) == '[' ? at - b : at - (bm - 1)));
 		return NULL;
 	}
-	bool spaced = bm == 0 || before == '[' || isspace(before);
+	bool spaced = bm == 0 || before == '[' || isspace(before) || bm < at; /* (a mark there is a space) */
 	if (!spaced && !bare_opening(ip, at))
 		return NULL;
 	/* the '[' that opens it: a prefix may hold brackets ("see [the annex]") */

@@ -77,7 +77,9 @@ static const char *const gfm_exts[] = {"table", "strikethrough", "autolink", "ta
 /* A parser with the GFM extensions vade uses, and the citation one when cite. */
 static cmark_parser *gfm_parser(int options, bool cite)
 {
-	cmark_parser *p = cmark_parser_new(options);
+	/* strikethrough by "~~" alone: a single "~" is text, as "10~20" and "9時~17時" write a range (helper-144:
+	 * they were struck through); GitHub reads both */
+	cmark_parser *p = cmark_parser_new(options | CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE);
 	for (size_t i = 0; i < sizeof gfm_exts / sizeof *gfm_exts; i++) {
 		cmark_syntax_extension *e = cmark_find_syntax_extension(gfm_exts[i]);
 		if (e)

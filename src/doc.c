@@ -209,16 +209,37 @@ static bool text_facts(const char *src, const char *text, size_t len, struct doc
 	return true;
 }
 
+/* A value another generator reads as true (1) or false (0), or -1: YAML 1.1's booleans (yes, no, on,
+ * off, y, n; yaml.org/type/bool.html), which Jekyll's Psych reads so, and a quoted "true" or "false"
+ * that Hugo's loose conversion takes (helper-144: "published: no" was published without a word). */
+static int bool_as_others_read(const struct yml_node *v)
+{
+	static const char *const yes[] = {"y", "yes", "true", "on"}, *const no[] = {"n", "no", "false", "off"};
+	if (!v || v->kind != YML_SCALAR || !v->str)
+		return -1;
+	for (size_t i = 0; i < 4; i++) {
+		if (!strcasecmp(v->str, yes[i]))
+			return 1;
+		if (!strcasecmp(v->str, no[i]))
+			return 0;
+	}
+	return -1;
+}
+
 /* Keys of other generators' front matter that vade does not read, in any case, as Hugo reads them
  * (gohugo.io, "Front matter"; Jekyll's "published" and "permalink"), and what that means for the
  * page: each was taken for a param without a word, and a page meant to stay out was published.
  * A key vade reads written in another case ("Draft: true", as Hugo takes it) is an error: the
  * draft would be published. */
+static int bool_as_others_read(const struct yml_node *v);
+
 static void foreign_keys(const char *src, const struct yml_node *fm)
 {
 	static const char *const known[] = {"title", "summary", "layout", "updated", "weight", "outputs", "draft", "slug"};
 	static const char *const hidden = "the page is published all the same (draft: true keeps it out)";
 	static const char *const moved = "the page is published at its file's path, and nothing at the URL it names";
+	static const char *const lang = "a page is in the language its file's name says (a.ar.md; a.md is the site's "
+	                                "first language), written in that language's direction (site.yaml)";
 	static const struct {
 		const char *key, *means;
 		int hides; /* 1: only when true ("headless: true"), 0: only when false ("published: false"), -1: any;
@@ -227,7 +248,10 @@ static void foreign_keys(const char *src, const struct yml_node *fm)
 	               {"unpublishdate", hidden, -1}, {"headless", hidden, 1}, {"build", hidden, 3},
 	               {"_build", hidden, 3},       {"published", hidden, 0}, {"url", moved, 2},
 	               {"aliases", moved, 2},       {"permalink", moved, 2},
-	               {"cascade", "its values do not pass to the pages below", 3}};
+	               {"cascade", "its values do not pass to the pages below", 3},
+	               /* (helper-144: <html lang="en" dir="ltr"> for a page meant as Arabic, in silence) */
+	               {"lang", lang, -1}, {"language", lang, -1}, {"dir", lang, -1},
+	               {"lastmod", "the page's date is 'updated: YYYY-MM-DD'", -1}};
 	for (size_t i = 0; fm && fm->kind == YML_MAP && i + 1 < fm->n; i += 2) {
 		const struct yml_node *k = fm->kids[i];
 		if (k->kind != YML_SCALAR || !k->str)
@@ -241,7 +265,7 @@ static void foreign_keys(const char *src, const struct yml_node *fm)
 		long long iv = -1;
 		double dv;
 		if (yml_resolve(v, &iv, &dv) != YML_T_BOOL)
-			iv = -1;
+			iv = bool_as_others_read(v);
 		if (first->kind == YML_SCALAR && first->str && first->str[0] == '/')
 			iv = 2;
 		else if (v->kind == YML_MAP)

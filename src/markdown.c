@@ -4445,6 +4445,114 @@ static bool theme_id(void *ctx, const char *id)
 	return in_set(ctx, id);
 }
 
+/* A warning at fenced code block n when no fence closes it: CommonMark (4.5) runs it to the end of its
+ * container, the document's or a list item's or quote's, and the headings and paragraphs after it
+ * were published as code, their links unchecked (helper-144: "````bash" closed by "```"). Closed, its
+ * last line (sl: the text's) is a run of at least as many of its fence's characters, after nothing but
+ * the containers' marks and white space. */
+static void fence_unclosed(const struct md_opts *o, struct src_lines *sl, cmark_node *n)
+{
+	int flen = 0, foff = 0;
+	char fc = 0;
+	if (!cmark_node_get_fenced(n, &flen, &foff, &fc) || flen < 3)
+		return;
+	int l0 = cmark_node_get_start_line(n), l1 = cmark_node_get_end_line(n);
+	size_t a = src_offset(sl, l1, 1);
+	if (a == SIZE_MAX || l1 <= l0 || l1 > sl->n)
+		goto unclosed;
+	{
+		size_t e = sl->off[l1];
+		while (e > a && strchr(" \t\r\n", sl->text[e - 1]))
+			e--;
+		size_t r = e;
+		while (r > a && sl->text[r - 1] == fc)
+			r--;
+		if (e - r >= (size_t)flen) {
+			bool only = true;
+			for (size_t i = a; i < r && only; i++)
+				only = strchr(" \t>", sl->text[i]) != NULL;
+			if (only)
+				return;
+		}
+	}
+unclosed:;
+	int fl, fcol;
+	diag_place(&o->at, l0, cmark_node_get_start_column(n), &fl, &fcol);
+	diag_warn(o->src ? o->src : "content", fl, fcol, "this code fence (%.*s) is never closed: everything after it, to "
+	          "the end of %s, is shown as code; close it with a line of at least %d '%c'", flen > 10 ? 10 : flen,
+	          fc == '`' ? "``````````" : "~~~~~~~~~~", cmark_node_get_type(cmark_node_parent(n)) == CMARK_NODE_DOCUMENT
+	          ? "the text" : "its list item or quote", flen, fc);
+}
+
+/* A warning at each row of table t (its header's too) that has more cells in the source (sl: the text's)
+ * than its delimiter row: cmark-gfm leaves them out, as GFM's tables do (helper-144: "extra text" was lost,
+ * and a '|' in a code span, which splits a cell in GFM, cut "`a|b`" in two and lost its end). Cells are
+ * counted as GFM splits them: at each '|' not escaped, one at the line's start or end not counted. */
+static void cells_dropped(const struct md_opts *o, struct src_lines *sl, cmark_node *t)
+{
+	cmark_node *head = cmark_node_first_child(t);
+	int cols = 0, said = 0;
+	for (cmark_node *c = head ? cmark_node_first_child(head) : NULL; c; c = cmark_node_next(c))
+		cols++;
+	for (cmark_node *row = head; row && said < 20; row = cmark_node_next(row)) {
+		int l = cmark_node_get_start_line(row), c0 = cmark_node_get_start_column(row);
+		size_t a = src_offset(sl, l, c0 > 0 ? c0 : 1);
+		if (a == SIZE_MAX)
+			continue;
+		size_t e = sl->off[l];
+		while (e > a && strchr(" \t\r\n", sl->text[e - 1]))
+			e--;
+		size_t b = a;
+		while (b < e && (sl->text[b] == ' ' || sl->text[b] == '\t'))
+			b++;
+		int cells = 1, extra_col = 0;
+		for (size_t i = b; i < e; i++) {
+			if (sl->text[i] == '\\') {
+				i++;
+				continue;
+			}
+			if (sl->text[i] != '|' || i == b || i + 1 == e)
+				continue;
+			if (++cells == cols + 1)
+				extra_col = (int)(i - sl->off[l - 1]) + 1; /* (the '|' before the first cell left out) */
+		}
+		if (cells <= cols)
+			continue;
+		int fl, fc;
+		diag_place(&o->at, l, extra_col, &fl, &fc);
+		diag_warn(o->src ? o->src : "content", fl, fc, "this table row has %d cells and its header %d: the cells "
+		          "after the %d%s are left out, as GFM's tables leave them; a '|' splits a cell in code too "
+		          "(write \\| there)", cells, cols, cols, cols == 1 ? "st" : cols == 2 ? "nd" : cols == 3 ? "rd" : "th");
+		said++;
+	}
+}
+
+/* The end an HTML block that lit (its text) starts needs and lacks, or NULL: CommonMark's HTML blocks
+ * of kinds 1 to 5 (4.6: <script>, <pre>, <style>, <textarea>; a comment; a processing instruction; a
+ * declaration; CDATA) run to their end condition, and without it to the end of their container (helper-
+ * 144: "<!-- more ->" took the rest of the page into a comment that never ends, which a browser hides,
+ * footer and scripts too; left out as raw HTML, the rest of the text went with it). */
+static const char *html_block_unclosed(const char *lit)
+{
+	static const char *const raw_text[][2] = {{"<script", "</script>"}, {"<pre", "</pre>"},
+	                                          {"<style", "</style>"}, {"<textarea", "</textarea>"}};
+	const char *h = lit + strspn(lit, " ");
+	for (size_t i = 0; i < sizeof raw_text / sizeof *raw_text; i++) {
+		size_t k = strlen(raw_text[i][0]);
+		if (!strncasecmp(h, raw_text[i][0], k) && (!h[k] || strchr(" \t\n\r>", h[k])))
+			return strcasestr(h + k, raw_text[i][1]) ? NULL : raw_text[i][1];
+	}
+	if (!strncmp(h, "<!--", 4))
+		return strstr(h + 2, "-->") ? NULL : "-->";
+	if (!strncmp(h, "<?", 2))
+		return strstr(h + 2, "?>") ? NULL : "?>";
+	if (!strncmp(h, "<![CDATA[", 9))
+		return strstr(h + 9, "]]>") ? NULL : "]]>";
+	if (!strncmp(h, "<!", 2) && isalpha((unsigned char)h[2]))
+		return strchr(h + 2, '>') ? NULL : ">";
+	return NULL;
+}
+
 /* The ids raw HTML gives and names in doc, with prefix before them (rawhtml.h); an error at a raw
  * HTML text too costly to read so. */
 static void prefix_raw_ids(const struct md_opts *o, cmark_node *doc, const char *prefix)
@@ -4562,7 +4670,22 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			vec_push(&braced, n);
 			if (!inl.n || inl.v[inl.n - 1] != n)
 				vec_push(&inl, n);
+		} else if (t == CMARK_NODE_CODE_BLOCK) {
+			fence_unclosed(o, &sl, n);
+		} else if (!strcmp(cmark_node_get_type_string(n), "table")) {
+			cells_dropped(o, &sl, n);
 		} else if (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_HTML_BLOCK) {
+			const char *closer = t == CMARK_NODE_HTML_BLOCK ? html_block_unclosed(cmark_node_get_literal(n)) : NULL;
+			if (closer) {
+				int fl, fc;
+				diag_place(&o->at, cmark_node_get_start_line(n), cmark_node_get_start_column(n), &fl, &fc);
+				diag_error(o->src ? o->src : "content", fl, fc, "raw HTML opened here is never closed ('%s'): "
+				           "everything after it, to the end of %s, is taken into it, %s; close it", closer,
+				           cmark_node_get_type(cmark_node_parent(n)) == CMARK_NODE_DOCUMENT ? "the text" : "its block",
+				           !o->unsafe_html          ? "and left out with it"
+				           : !strcmp(closer, "-->") ? "a comment a browser would hide with the rest of the page"
+				                                    : "not read as Markdown");
+			}
 			cmark_node *pv = cmark_node_previous(n);
 			const char *pl = pv && cmark_node_get_type(pv) == CMARK_NODE_TEXT ? cmark_node_get_literal(pv) : "";
 			size_t pn = strlen(pl);

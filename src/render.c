@@ -353,7 +353,8 @@ static bool browser_finds(const char *frag, char *const *ids, size_t n, char **d
 	size_t len;
 	*decoded = percent_decode(frag, strlen(frag), &len);
 	bool found = xbsearch(&parsed, ids, n, sizeof *ids, cmp_cstr) ||
-	             (len == strlen(*decoded) && xbsearch(decoded, ids, n, sizeof *ids, cmp_cstr));
+	             (len == strlen(*decoded) && xbsearch(decoded, ids, n, sizeof *ids, cmp_cstr)) ||
+	             !strcasecmp(*decoded, "top"); /* the top of the page without such an id (HTML: helper-144) */
 	free(parsed);
 	return found;
 }

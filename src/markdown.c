@@ -2129,12 +2129,14 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
  * taken as written) is text: "\[\[Page]]", "&#37;&#37;", "\![[x.png]]" (a wiki link), "\[w\]{.sc}"
  * (helper-110, helper-111). Fills, for each kind, how many n holds and the first's place in the
  * literal. */
-enum foreign_inline_kind { FI_COMMENT, FI_WIKI_LINK, FI_WIKI_EMBED, FI_ATTRIBUTES, FI_KINDS };
+enum foreign_inline_kind { FI_COMMENT, FI_WIKI_LINK, FI_WIKI_EMBED, FI_ATTRIBUTES, FI_KRAMDOWN_COMMENT, FI_KINDS };
 static const char *const foreign_inline_what[FI_KINDS] = {
 	"an Obsidian comment: its text is published; leave it out, or hide it in an HTML comment, <!-- -->",
 	"a wiki link, Obsidian's or a wiki's: write a link, [text](page.md)",
 	"a wiki embed, Obsidian's: write an image, ![text](file.png)",
-	"attributes, Pandoc's: they are shown; leave them out"};
+	"attributes, Pandoc's: they are shown; leave them out",
+	/* (helper-144: "{::comment}reviewer-only{:/}" was published) */
+	"a comment, kramdown's: its text is published; leave it out, or hide it in an HTML comment, <!-- -->"};
 /* Whether s[0, n) ends in a file's extension that a wiki links or embeds ("diagram.png",
  * "Guide.md"), which a TOML table's dotted name ("menus.main") does not. */
 static bool file_name(const char *s, size_t n)
@@ -2200,6 +2202,11 @@ static void foreign_inline(cmark_node *n, const size_t *map, struct foreign_foun
 				p -= embed;
 				k = in + 4 + embed;
 			}
+		} else if (p[0] == '{' && room >= 11 && !strncmp(p, "{::comment}", 11)) {
+			w = FI_KRAMDOWN_COMMENT;
+			q = memmem(p + 11, room - 11 < 200 ? room - 11 : 200, "{:/", 3);
+			const char *qe = q ? memchr(q, '}', (size_t)(lit + ll - q) < 20 ? (size_t)(lit + ll - q) : 20) : NULL;
+			k = qe ? (size_t)(qe + 1 - p) : 11;
 		} else if (p[0] == '{' && ((i == 0 && after_link) || (i && p[-1] == ']' && WRITTEN(i - 1)))) {
 			size_t wl = strspn(p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
 			bool attr = ((p[1] == '.' || p[1] == '#') && isalpha((unsigned char)p[2])) || (wl && p[1 + wl] == '=');
@@ -2439,7 +2446,7 @@ static void foreign_syntax(const struct md_opts *o, struct src_lines *sl, const 
 char *markdown_foreign_syntax(const char *s)
 {
 	static const char *const inline_named[FI_KINDS] = {"an Obsidian comment", "a wiki link", "a wiki embed",
-	                                                  "Pandoc's attributes"};
+	                                                  "Pandoc's attributes", "a kramdown comment"};
 	/* every kind's opener holds one of these (a title without any is most titles: 60,000 of them
 	 * were looked through at each rebuild of a 10,000-page site, issue 13) */
 	if (!s || !strpbrk(s, "{%["))
@@ -2529,6 +2536,19 @@ static void autolink_trim(cmark_node *link)
 	    (!www || cmark_node_get_start_column(link) != cmark_node_get_start_column(t)))
 		return; /* the extension gives a www. link and its text one column; a [link](...) has text after its '[' */
 	size_t keep = ll, uni = 0;
+	/* a space that is not ASCII ends it too: a no-break space (U+00A0, U+2007, U+202F) that a word
+	 * processor put after it, the ideographic space (U+3000) of CJK text (helper-144: the next word
+	 * went into the address, "www.example.org%C2%A0today") */
+	for (size_t i = 0; i < ll;) {
+		unsigned cp;
+		size_t k = utf8_at((const unsigned char *)lit + i, ll - i, &cp);
+		if (cp >= 0x80 && (cp == 0xa0 || cp == 0x2007 || cp == 0x202f ||
+		                   (utf8_locale && iswspace_l((wint_t)cp, utf8_locale)))) {
+			keep = i, uni = 1;
+			break;
+		}
+		i += k ? k : 1;
+	}
 	while (keep) {
 		size_t k = utf8_last(lit, keep);
 		unsigned cp;
@@ -4527,6 +4547,29 @@ static void cells_dropped(const struct md_opts *o, struct src_lines *sl, cmark_n
 	}
 }
 
+/* Whether url holds an invisible format character a copied address brings along (a soft hyphen, a
+ * zero width space or joiner, a directional mark, embedding or isolate, a word joiner, U+FEFF): the
+ * browser takes it into the address ("exam%C2%ADple.org", ".../pa%E2%80%8Bth"), which then leads
+ * nowhere (helper-144); *cp gets the first. */
+static bool invisible_in(const char *url, uint32_t *cp)
+{
+	for (size_t i = 0, n = strlen(url); i < n;) {
+		if ((unsigned char)url[i] < 0x80) {
+			i++;
+			continue;
+		}
+		uint32_t c;
+		size_t k = utf8_decode(url + i, n - i, &c);
+		if (c == 0xad || c == 0x61c || c == 0x180e || (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) ||
+		    (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x206f) || c == 0xfeff) {
+			*cp = c;
+			return true;
+		}
+		i += k ? k : 1;
+	}
+	return false;
+}
+
 /* The end an HTML block that lit (its text) starts needs and lacks, or NULL: CommonMark's HTML blocks
  * of kinds 1 to 5 (4.6: <script>, <pre>, <style>, <textarea>; a comment; a processing instruction; a
  * declaration; CDATA) run to their end condition, and without it to the end of their container (helper-
@@ -4748,8 +4791,16 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	for (size_t i = 0; i < links.n; i++) {
 		cmark_node *n = links.v[i];
 		const char *url = cmark_node_get_url(n);
-		if (url && (!esc_url_allowed(url, cmark_node_get_type(n) == CMARK_NODE_IMAGE) || (o->link && !esc_url_external(url))))
+		uint32_t icp = 0;
+		if (url && (!esc_url_allowed(url, cmark_node_get_type(n) == CMARK_NODE_IMAGE) || (o->link && !esc_url_external(url)) ||
+		            invisible_in(url, &icp))) {
 			link_place(o, &sl, n, blocks.v[i], &at[i][0], &at[i][1]);
+			if (icp)
+				diag_warn(o->src ? o->src : "content", at[i][0], at[i][1], "this %s's address holds U+%04X, an "
+				          "invisible character (pasted with the address?): it is part of the address, which then "
+				          "leads elsewhere or nowhere; take it out", cmark_node_get_type(n) == CMARK_NODE_IMAGE
+				          ? "image" : "link", (unsigned)icp);
+		}
 	}
 	for (size_t i = 0; i < links.n; i++) {
 		cmark_node *n = links.v[i];

@@ -84,6 +84,10 @@ void search_fold(struct buf *out, const char *s, size_t len)
 		U8_NEXT((const uint8_t *)s, i, n, c);
 		if (c < 0)
 			continue; /* vade's outputs are valid UTF-8; a bad byte is no letter */
+		/* a soft hyphen, a zero width space or joiner, a directional mark... shows nothing and splits
+		 * no word ("Co\u00ADoperation" is "cooperation": helper-144); the page's fold drops them too */
+		if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+			continue;
 		UChar d[32];
 		int32_t dn = -1;
 		if (U_SUCCESS(e))

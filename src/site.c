@@ -1055,6 +1055,25 @@ static void check_case_twins(const struct site *s, const struct own_outputs *own
 		free(f);
 	}
 	strmap_free(&seen);
+	/* files beside the pages (images, documents) alike: "Logo.png" and "logo.png" are one file there,
+	 * and one would overwrite the other (helper-144) */
+	struct strmap files = STRMAP_INIT_OWNED;
+	for (size_t i = 0; i < s->nresources; i++) {
+		char *f = case_folded(s->resources[i]);
+		bool added;
+		size_t *at = strmap_put(&files, f, &added);
+		if (added) {
+			*at = i;
+		} else {
+			char *src = xasprintf("content/%s", s->resources[i]);
+			diag_warn(src, 0, 0, "differs from content/%s in case alone: copied to a file share or a disk that "
+			          "ignores case (Windows, macOS), one file would overwrite the other; rename one",
+			          s->resources[*at]);
+			free(src);
+		}
+		free(f);
+	}
+	strmap_free(&files);
 }
 
 /* Why one name (name[0, n): a file or folder name) cannot be held as it is by Windows and the file

@@ -2129,14 +2129,21 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
  * taken as written) is text: "\[\[Page]]", "&#37;&#37;", "\![[x.png]]" (a wiki link), "\[w\]{.sc}"
  * (helper-110, helper-111). Fills, for each kind, how many n holds and the first's place in the
  * literal. */
-enum foreign_inline_kind { FI_COMMENT, FI_WIKI_LINK, FI_WIKI_EMBED, FI_ATTRIBUTES, FI_KRAMDOWN_COMMENT, FI_KINDS };
+enum foreign_inline_kind { FI_COMMENT, FI_WIKI_LINK, FI_WIKI_EMBED, FI_ATTRIBUTES, FI_KRAMDOWN_COMMENT, FI_SPACED_LINK,
+	                       FI_UNDEFINED_REF, FI_SPACED_NOTE, FI_KINDS };
 static const char *const foreign_inline_what[FI_KINDS] = {
 	"an Obsidian comment: its text is published; leave it out, or hide it in an HTML comment, <!-- -->",
 	"a wiki link, Obsidian's or a wiki's: write a link, [text](page.md)",
 	"a wiki embed, Obsidian's: write an image, ![text](file.png)",
 	"attributes, Pandoc's: they are shown; leave them out",
 	/* (helper-144: "{::comment}reviewer-only{:/}" was published) */
-	"a comment, kramdown's: its text is published; leave it out, or hide it in an HTML comment, <!-- -->"};
+	"a comment, kramdown's: its text is published; leave it out, or hide it in an HTML comment, <!-- -->",
+	/* (helper-144: Obsidian's and Typora's links to "my page.md", a [text][label] whose label no line
+	 * defines, a note labelled with a space, all shown as written) */
+	"a link whose address holds a space, which CommonMark does not read: write it in angle brackets, "
+	"[text](<my page.md>), or with %20",
+	"a reference link whose label no line defines ([label]: address): define it, or write the address",
+	"a footnote whose label holds a space, which cmark-gfm does not read: write [^my-note]"};
 /* Whether s[0, n) ends in a file's extension that a wiki links or embeds ("diagram.png",
  * "Guide.md"), which a TOML table's dotted name ("menus.main") does not. */
 static bool file_name(const char *s, size_t n)
@@ -2155,6 +2162,13 @@ static bool file_name(const char *s, size_t n)
 struct foreign_found {
 	size_t count, at, len;
 };
+
+/* Whether the '[' at lit[i] follows a letter or digit: a bracket glued to a word is seldom a link's
+ * ("a[i](j k)" in code-like prose). */
+static bool glued_bracket(const char *lit, size_t i)
+{
+	return i && isalnum((unsigned char)lit[i - 1]);
+}
 static void foreign_inline(cmark_node *n, const size_t *map, struct foreign_found found[FI_KINDS])
 {
 #define WRITTEN(k) (!map || map[k] != SIZE_MAX)
@@ -2201,6 +2215,24 @@ static void foreign_inline(cmark_node *n, const size_t *map, struct foreign_foun
 				w = embed ? FI_WIKI_EMBED : FI_WIKI_LINK;
 				p -= embed;
 				k = in + 4 + embed;
+			}
+		} else if (p[0] == '[' && p[1] != '[' && (p[1] == '^' || !glued_bracket(lit, i)) && room > 3) {
+			/* "[text](my page.md)", "[text][label]", "[^my note]": the bracket's ']' on, within 200
+			 * bytes, no other '[' before it */
+			const char *cb = memchr(p + 1, ']', room - 1 < 200 ? room - 1 : 200);
+			size_t after = cb ? (size_t)(lit + ll - cb) : 0;
+			if (cb && !memchr(p + 1, '[', (size_t)(cb - p - 1)) && cb > p + 1) {
+				const char *ce = NULL;
+				if (p[1] == '^' && cb > p + 2 && memchr(p + 2, ' ', (size_t)(cb - p - 2)))
+					w = FI_SPACED_NOTE, k = (size_t)(cb + 1 - p);
+				else if (after > 2 && cb[1] == '(' && p[1] != '^' &&
+				         (ce = memchr(cb + 2, ')', after - 2 < 200 ? after - 2 : 200)) &&
+				         memchr(cb + 2, ' ', (size_t)(ce - cb - 2)) && !memchr(cb + 2, '"', (size_t)(ce - cb - 2)) &&
+				         !memchr(cb + 2, '\'', (size_t)(ce - cb - 2)) && cb[2] != ' ')
+					w = FI_SPACED_LINK, k = (size_t)(ce + 1 - p);
+				else if (after > 3 && cb[1] == '[' && cb[2] != ']' && cb[2] != '^' && cb[2] != '@' && p[1] != '^' &&
+				         (ce = memchr(cb + 2, ']', after - 2 < 200 ? after - 2 : 200)) && !memchr(cb + 2, '[', (size_t)(ce - cb - 2)))
+					w = FI_UNDEFINED_REF, k = (size_t)(ce + 1 - p);
 			}
 		} else if (p[0] == '{' && room >= 11 && !strncmp(p, "{::comment}", 11)) {
 			w = FI_KRAMDOWN_COMMENT;
@@ -2446,7 +2478,10 @@ static void foreign_syntax(const struct md_opts *o, struct src_lines *sl, const 
 char *markdown_foreign_syntax(const char *s)
 {
 	static const char *const inline_named[FI_KINDS] = {"an Obsidian comment", "a wiki link", "a wiki embed",
-	                                                  "Pandoc's attributes", "a kramdown comment"};
+	                                                  "Pandoc's attributes", "a kramdown comment",
+	                                                  "a link whose address holds a space",
+	                                                  "a reference link without its definition",
+	                                                  "a footnote whose label holds a space"};
 	/* every kind's opener holds one of these (a title without any is most titles: 60,000 of them
 	 * were looked through at each rebuild of a 10,000-page site, issue 13) */
 	if (!s || !strpbrk(s, "{%["))
@@ -4707,7 +4742,9 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			vec_push(&heads, n);
 		if (t == CMARK_NODE_PARAGRAPH)
 			vec_push(&blocks_p, n);
-		if (t == CMARK_NODE_TEXT && (strstr(cmark_node_get_literal(n), "%%") || strstr(cmark_node_get_literal(n), "[[")))
+		if (t == CMARK_NODE_TEXT && (strstr(cmark_node_get_literal(n), "%%") || strstr(cmark_node_get_literal(n), "[[") ||
+		                             strstr(cmark_node_get_literal(n), "](") || strstr(cmark_node_get_literal(n), "][") ||
+		                             strstr(cmark_node_get_literal(n), "[^")))
 			vec_push(&inl, n); /* (and below, when it has a '{') */
 		if (t == CMARK_NODE_TEXT && strchr(cmark_node_get_literal(n), '{')) {
 			vec_push(&braced, n);

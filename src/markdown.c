@@ -4879,6 +4879,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	/* A heading is rendered on its own and replaced by a custom block that
 	 * carries that HTML with the id added: cmark's renderer has no attributes. */
 	cmark_llist *exts = cmark_parser_get_syntax_extensions(p);
+	struct strmap theirs = STRMAP_INIT_OWNED; /* a heading's name that is the theme's id -> its in heads_named */
+	struct vec heads_named = VEC_INIT;        /* the ids those headings got (borrowed from ids) */
 	for (size_t i = 0; i < heads.n; i++) {
 		cmark_node *h = heads.v[i];
 		int level = cmark_node_get_heading_level(h);
@@ -4890,6 +4892,13 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		struct buf txt = BUF_INIT, tag = BUF_INIT;
 		node_text(h, &txt);
 		const char *id = unique_id(&ids, txt.p, o->id_prefix, o->reserved, o->taken);
+		if (!o->id_prefix || !*o->id_prefix) { /* a heading passed over the theme's id ("## Main": main-1) */
+			struct buf slug = BUF_INIT;
+			markdown_slug(&slug, txt.p, strlen(txt.p));
+			if (slug.len && strcmp(slug.p, id) && in_set(o->reserved, slug.p))
+				*strmap_put(&theirs, slug.p, NULL) = (size_t)(heads_named.n), vec_push(&heads_named, (void *)id);
+			buf_free(&slug);
+		}
 		char *inner = cmark_render_html(h, options, exts);
 		size_t il = strlen(inner);
 		while (il && inner[il - 1] == '\n')
@@ -4911,6 +4920,27 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		buf_free(&txt);
 	}
 	vec_free(&heads);
+	/* A link written to such a heading as its name says ("[x](#main)") leads to the theme's element:
+	 * said at it, with the heading's id (helper-144: it jumped to <main> in silence). */
+	if (theirs.used) {
+		cmark_iter *li = cmark_iter_new(doc);
+		cmark_event_type lev;
+		while ((lev = cmark_iter_next(li)) != CMARK_EVENT_DONE) {
+			cmark_node *n = cmark_iter_get_node(li);
+			const char *u = lev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_LINK ? cmark_node_get_url(n) : NULL;
+			size_t *hk = u && u[0] == '#' ? strmap_get(&theirs, u + 1) : NULL;
+			if (!hk)
+				continue;
+			int fl, fc;
+			diag_place(&o->at, cmark_node_get_start_line(n), cmark_node_get_start_column(n), &fl, &fc);
+			diag_warn(o->src ? o->src : "content", fl, fc, "this link leads to '#%s', the theme's own element, not "
+			          "to the heading of that name, whose id is '%s' (the theme's is taken): link to #%s", u + 1,
+			          (const char *)heads_named.v[*hk], (const char *)heads_named.v[*hk]);
+		}
+		cmark_iter_free(li);
+	}
+	strmap_free(&theirs);
+	vec_free(&heads_named);
 	src_lines_free(&sl);
 	free(at);
 	vec_free(&links);

@@ -568,6 +568,10 @@ char *resolve_link_hint(const char *src, const char *path, const char *const *ca
 	/* the page's file, as other generators' links leave it out ("other", "./other#part", "other/",
 	 * "Other": Hugo, Docusaurus, MkDocs, wikis; helper-105), before the nearest by typos */
 	const char *best = NULL;
+	/* the same name in another case first ("B.md" beside "a.md" and "b.md": helper-144 got "a.md") */
+	for (size_t i = 0; i < n && !best && len; i++)
+		if (strlen(cands[i]) == len && !strncasecmp(cands[i], path, len))
+			best = cands[i];
 	size_t stem = len; /* "other.html", "other.htm": a built page's name (helper-107) */
 	if (len > 5 && !strncasecmp(path + len - 5, ".html", 5))
 		stem = len - 5;

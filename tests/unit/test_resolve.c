@@ -231,6 +231,14 @@ int main(void)
 		}
 	}
 
+	/* the same name in another case before the nearest by typos (helper-144) */
+	{
+		static const char *const cands[] = {"a.md", "b.md"};
+		char *hint = resolve_link_hint("content/index.md", "B.md", cands, 2);
+		ok(hint && !strcmp(hint, "b.md"), "'B.md' beside a.md and b.md: did you mean 'b.md' (%s)", hint ? hint : "none");
+		free(hint);
+	}
+
 	resolve_free(r);
 	site_free(s);
 	char *cmd = xasprintf("rm -rf '%s'", dir);

@@ -883,7 +883,8 @@ static void group_docs(struct site *s, struct vec *found, struct vec *out)
 		}
 		for (size_t l = 1; l < s->nlangs; l++)
 			if (p->docs[l])
-				diag_warn(p->docs[l]->src, 0, 0, "translation without a %s original; not published", s->langs[0].code);
+				diag_warn(p->docs[l]->src, 0, 0, "translation without its original in %s (the site's first "
+				          "language); not published", s->langs[0].code);
 		for (size_t l = 0; l < s->nlangs; l++)
 			doc_free(p->docs[l]);
 		free(p->docs);

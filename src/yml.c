@@ -140,6 +140,29 @@ static void fail(struct ctx *c, yaml_mark_t m, const char *msg)
 	c->failed = true;
 }
 
+/* A word for an error on a line whose value starts with a character YAML reads as syntax ("title:
+ * [WIP] Guide" is a list, then text libyaml cannot place: helper-144), or "". */
+static const char *quoting_hint(const char *text, size_t len, size_t at)
+{
+	if (!text || at > len)
+		return "";
+	size_t b = at;
+	while (b && text[b - 1] != '\n')
+		b--;
+	const char *l = text + b, *e = memchr(l, '\n', len - b);
+	size_t n = e ? (size_t)(e - l) : len - b;
+	const char *colon = memmem(l, n, ": ", 2);
+	if (!colon)
+		return "";
+	const char *v = colon + 2;
+	while (v < l + n && *v == ' ')
+		v++;
+	return v < l + n && strchr("[{*&!@`%|>", *v)
+	           ? " (a value that starts with '[', '{', '*', '&', '!', '@', '`', '%', '|' or '>' is YAML's syntax, not "
+	             "text: quote it, title: \"[WIP] Guide\")"
+	           : "";
+}
+
 static bool next(struct ctx *c, yaml_event_t *ev)
 {
 	if (yaml_parser_parse(&c->parser, ev))
@@ -161,10 +184,12 @@ static bool next(struct ctx *c, yaml_event_t *ev)
 		return false;
 	}
 	mark_place(c, m, &line, &col);
+	const char *hint = quoting_hint(c->text, c->len, m.index);
 	if (c->parser.problem && c->parser.context)
-		diag_error(c->doc->path, line, col, "invalid YAML: %s %s", c->parser.problem, c->parser.context);
+		diag_error(c->doc->path, line, col, "invalid YAML: %s %s%s", c->parser.problem, c->parser.context, hint);
 	else
-		diag_error(c->doc->path, line, col, "invalid YAML: %s", c->parser.problem ? c->parser.problem : "syntax error");
+		diag_error(c->doc->path, line, col, "invalid YAML: %s%s", c->parser.problem ? c->parser.problem : "syntax error",
+		           hint);
 	c->failed = true;
 	return false;
 }

@@ -7,8 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/ubrk.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
+#include <unicode/uscript.h>
+#include <unicode/ustring.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
@@ -120,17 +123,103 @@ static bool word_cp(UChar32 c)
 
 enum { IN_BODY, IN_HEADS, IN_TITLE };
 
+struct counts {
+	struct strmap *m;
+	struct buf *terms;
+	uint16_t **score;
+	size_t *n, *cap;
+	int field;
+};
+
+/* Counts term t[0, tl) (of chars characters) into c: a term of two characters or more, at most
+ * SEARCH_TERM_MAX bytes. */
+static void count_term(struct counts *c, const char *t0, int32_t tl, int32_t chars)
+{
+	if (chars < 2 || tl > SEARCH_TERM_MAX)
+		return;
+	char t[SEARCH_TERM_MAX + 1];
+	memcpy(t, t0, (size_t)tl);
+	t[tl] = '\0';
+	bool added;
+	size_t *v = strmap_put(c->m, t, &added);
+	if (added) {
+		if (*c->n == *c->cap) {
+			*c->cap = *c->cap ? *c->cap * 2 : 256;
+			*c->score = xrealloc(*c->score, *c->cap * sizeof **c->score);
+		}
+		*v = (*c->n)++;
+		(*c->score)[*v] = 0;
+		buf_add(c->terms, t, (size_t)tl + 1);
+	}
+	uint16_t *sc = &(*c->score)[*v];
+	if (c->field == IN_BODY && *sc % 100 < 99)
+		(*sc)++;
+	else if (c->field == IN_HEADS && *sc % 200 < 100)
+		*sc += 100;
+	else if (c->field == IN_TITLE && *sc < 200)
+		*sc += 200;
+}
+
+/* Whether c is of a script written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer,
+ * Myanmar), whose runs of letters are sentences, not words. */
+static bool unspaced(UChar32 c)
+{
+	if (c < 0x0e00)
+		return false;
+	UErrorCode e = U_ZERO_ERROR;
+	UScriptCode sc = uscript_getScript(c, &e);
+	return U_SUCCESS(e) && (sc == USCRIPT_HAN || sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA ||
+	                        sc == USCRIPT_THAI || sc == USCRIPT_LAO || sc == USCRIPT_KHMER || sc == USCRIPT_MYANMAR);
+}
+
+/* The words of run r[0, n) (folded UTF-8) of a script written without spaces, as ICU's word break
+ * iterator finds them with its dictionaries (UAX #29 and ICU's dictionary-based break engine), each
+ * counted; the search page splits a query with Intl.Segmenter, which is ICU's too (helper-144: a
+ * Thai page's body was one run past SEARCH_TERM_MAX, left out; "犯罪" found nothing in a Chinese
+ * sentence). *bi is the iterator, opened on the first such run and kept for the text's others. */
+static void count_words(struct counts *c, const char *r, int32_t n, UBreakIterator **bi)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	int32_t ul = 0;
+	u_strFromUTF8(NULL, 0, &ul, r, n, &e);
+	if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e))
+		return;
+	e = U_ZERO_ERROR;
+	UChar *u = xmalloc(((size_t)ul + 1) * sizeof *u);
+	u_strFromUTF8(u, ul + 1, NULL, r, n, &e);
+	if (U_SUCCESS(e) && !*bi)
+		*bi = ubrk_open(UBRK_WORD, "", u, ul, &e);
+	else if (U_SUCCESS(e))
+		ubrk_setText(*bi, u, ul, &e);
+	if (U_SUCCESS(e) && *bi) {
+		for (int32_t a = ubrk_first(*bi), b; (b = ubrk_next(*bi)) != UBRK_DONE; a = b) {
+			if (ubrk_getRuleStatus(*bi) < UBRK_WORD_NUMBER)
+				continue; /* (none of a word's: space, punctuation) */
+			char w[SEARCH_TERM_MAX + 8];
+			int32_t wl = 0;
+			UErrorCode we = U_ZERO_ERROR;
+			u_strToUTF8(w, (int32_t)sizeof w, &wl, u + a, b - a, &we);
+			if (U_SUCCESS(we) && wl <= SEARCH_TERM_MAX)
+				count_term(c, w, wl, u_countChar32(u + a, b - a));
+		}
+	}
+	free(u);
+}
+
 /* Counts the terms of s into map/counts (body) or marks them (heads, title). */
 static void scan(const char *s, int field, struct strmap *m, struct buf *terms, uint16_t **score, size_t *n,
                  size_t *cap)
 {
 	if (!s)
 		return;
+	struct counts cts = {m, terms, score, n, cap, field};
 	struct buf f = BUF_INIT;
 	search_fold(&f, s, strlen(s));
+	UBreakIterator *bi = NULL;
 	int32_t i = 0, len = (int32_t)f.len;
 	while (i < len) {
 		int32_t start = i, end = i, chars = 0;
+		bool dictionary = false;
 		UChar32 c;
 		while (i < len) {
 			int32_t at = i;
@@ -139,35 +228,19 @@ static void scan(const char *s, int field, struct strmap *m, struct buf *terms, 
 				end = at;
 				break;
 			}
+			dictionary = dictionary || unspaced(c);
 			end = i;
 			chars++;
 		}
-		if (chars >= 2 && end - start <= SEARCH_TERM_MAX) {
-			char t[SEARCH_TERM_MAX + 1];
-			memcpy(t, f.p + start, (size_t)(end - start));
-			t[end - start] = '\0';
-			bool added;
-			size_t *v = strmap_put(m, t, &added);
-			if (added) {
-				if (*n == *cap) {
-					*cap = *cap ? *cap * 2 : 256;
-					*score = xrealloc(*score, *cap * sizeof **score);
-				}
-				*v = (*n)++;
-				(*score)[*v] = 0;
-				buf_add(terms, t, (size_t)(end - start) + 1);
-			}
-			uint16_t *sc = &(*score)[*v];
-			if (field == IN_BODY && *sc % 100 < 99)
-				(*sc)++;
-			else if (field == IN_HEADS && *sc % 200 < 100)
-				*sc += 100;
-			else if (field == IN_TITLE && *sc < 200)
-				*sc += 200;
-		}
+		if (dictionary)
+			count_words(&cts, f.p + start, end - start, &bi);
+		else
+			count_term(&cts, f.p + start, end - start, chars);
 		if (i == start)
 			i++;
 	}
+	if (bi)
+		ubrk_close(bi);
 	buf_free(&f);
 }
 

@@ -24,7 +24,10 @@
  * term is in a heading, plus 200 when it is in the title.
  *
  * Terms are the runs of letters, digits and marks (Unicode L, N, M) of the
- * folded text, of two characters or more (at most SEARCH_TERM_MAX bytes).
+ * folded text, of two characters or more (at most SEARCH_TERM_MAX bytes); a
+ * run of a script written without spaces (Han, Hiragana, Katakana, Thai, Lao,
+ * Khmer, Myanmar) is cut into words by ICU's word break iterator, as the page
+ * cuts a query with Intl.Segmenter.
  * The fold is the search page's: NFD, combining marks U+0300-036F and
  * Arabic marks U+064B-065F, U+0670 dropped, lower case, Arabic alef forms
  * (U+0622, U+0623, U+0625, U+0671) to U+0627, ta marbuta to ha, alef maqsura

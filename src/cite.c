@@ -104,8 +104,16 @@ static int key_end(cmark_inline_parser *ip, int k)
 	int len, e = k;
 	if (!key_start(cp_at(ip, k, &len)))
 		return k;
-	for (UChar32 c; (c = cp_at(ip, e, &len)) && key_char(c);)
+	for (UChar32 c; (c = cp_at(ip, e, &len)) && key_char(c);) {
 		e += len;
+		/* a zero width non-joiner or joiner between two of a key's letters is the word's, as in Persian
+		 * ("می‌خواهم") or Devanagari (helper-143: such a key could never be cited); elsewhere it is a
+		 * space, as the marks beside a citation's syntax are (mark_at) */
+		int jl, nl;
+		UChar32 j = cp_at(ip, e, &jl);
+		if ((j == 0x200c || j == 0x200d) && key_start(cp_at(ip, e + jl, &nl)))
+			e += jl;
+	}
 	while (e > k + 1 && strchr(KEY_PUNCT, cmark_inline_parser_peek_at(ip, e - 1)))
 		e--;
 	return e;

@@ -2066,6 +2066,17 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
 	if (!l)
 		return NULL;
 	size_t colons = strspn(l, ":"), ln = strlen(l);
+	/* "> [!NOTE]" on a quote's first line: GitHub's and Obsidian's callouts; "[TOC]" alone: Python-Markdown's
+	 * and MkDocs's table of contents (helper-144: both were shown as written) */
+	cmark_node *up = cmark_node_parent(n);
+	if (up && cmark_node_get_type(up) == CMARK_NODE_BLOCK_QUOTE && cmark_node_first_child(up) == n && l[0] == '[' &&
+	    l[1] == '!' && isalpha((unsigned char)l[2])) {
+		size_t w = 2 + strspn(l + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_");
+		if (l[w] == ']' && strchr("+- ", l[w + 1] ? l[w + 1] : ' '))
+			return "a callout (GitHub's, Obsidian's), shown as a quote that holds its marker";
+	}
+	if (!strcmp(l, "[TOC]") && !cmark_node_next(c))
+		return "a table of contents marker (Python-Markdown's, MkDocs's), which vade does not expand";
 	if (colons >= 3) {
 		const char *r = l + colons + strspn(l + colons, " "), *t = r + strcspn(r, " [{");
 		if (!*r || (*r == '{' && l[ln - 1] == '}') || (t > r && (!*t || *t == '[' || !t[strspn(t, " :")])))

@@ -4616,6 +4616,59 @@ static bool invisible_in(const char *url, uint32_t *cp)
 	return false;
 }
 
+/* Whether s[0, n) holds one of the characters of set. */
+static bool strpbrk_n(const char *s, size_t n, const char *set)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strchr(set, s[i]))
+			return true;
+	return false;
+}
+
+/* A warning at the first inline math of paragraph n's source (sl), as Pandoc reads it: '$', a character
+ * that is no space, to a '$' after one that is no space and before no digit ("$5 and $10" is none),
+ * holding what Markdown reads as its own ('*', '_', '\\', '^'): vade does not typeset it, and "$x*y*z$"
+ * was published as x<em>y</em>z (helper-144). Code spans are passed over. */
+static void inline_math(const struct md_opts *o, struct src_lines *sl, cmark_node *n)
+{
+	int l0 = cmark_node_get_start_line(n), l1 = cmark_node_get_end_line(n);
+	size_t a = src_offset(sl, l0, 1);
+	if (a == SIZE_MAX || l1 < l0 || l1 > sl->n || !memchr(sl->text + a, '$', sl->off[l1] - a))
+		return;
+	const char *t = sl->text;
+	size_t e = sl->off[l1], open = SIZE_MAX;
+	bool code = false;
+	for (size_t i = a; i < e; i++) {
+		if (t[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (t[i] == '`')
+			code = !code, open = SIZE_MAX;
+		if (code || t[i] != '$')
+			continue;
+		if (open == SIZE_MAX) {
+			if (i + 1 < e && !isspace((unsigned char)t[i + 1]) && t[i + 1] != '$')
+				open = i;
+		} else if (!isspace((unsigned char)t[i - 1]) && !(i + 1 < e && isdigit((unsigned char)t[i + 1]))) {
+			size_t k = open;
+			open = SIZE_MAX;
+			if (!memchr(t + k, '\n', i - k) && strpbrk_n(t + k + 1, i - k - 1, "*_\\^")) {
+				int line, col, fl, fc;
+				line = l0;
+				while (line < l1 && sl->off[line] <= k)
+					line++;
+				col = (int)(k - sl->off[line - 1]) + 1;
+				diag_place(&o->at, line, col, &fl, &fc);
+				diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s' looks like inline math, which vade does not "
+				          "typeset: its '*', '_', '\\' and '^' are read as Markdown; write it as code (`...`), or "
+				          "escape them", (int)(i - k + 1 > 60 ? 60 : i - k + 1), t + k);
+				return;
+			}
+		}
+	}
+}
+
 /* The end an HTML block that lit (its text) starts needs and lacks, or NULL: CommonMark's HTML blocks
  * of kinds 1 to 5 (4.6: <script>, <pre>, <style>, <textarea>; a comment; a processing instruction; a
  * declaration; CDATA) run to their end condition, and without it to the end of their container (helper-
@@ -4826,6 +4879,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	for (size_t i = 0; i < heads.n; i++)
 		heading_attributes(o, &sl, heads.v[i]);
 	foreign_blocks(o, &sl, &blocks_p);
+	for (size_t i = 0; i < blocks_p.n && i < 1000; i++)
+		inline_math(o, &sl, blocks_p.v[i]);
 	vec_free(&blocks_p);
 	for (size_t i = 0; !dropped && i < heads.n; i++)
 		if (cmark_node_get_heading_level(heads.v[i]) == 1) {

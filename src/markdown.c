@@ -2141,7 +2141,7 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
  * (helper-110, helper-111). Fills, for each kind, how many n holds and the first's place in the
  * literal. */
 enum foreign_inline_kind { FI_COMMENT, FI_WIKI_LINK, FI_WIKI_EMBED, FI_ATTRIBUTES, FI_KRAMDOWN_COMMENT, FI_SPACED_LINK,
-	                       FI_UNDEFINED_REF, FI_SPACED_NOTE, FI_KINDS };
+	                       FI_SPACED_NOTE, FI_KINDS };
 static const char *const foreign_inline_what[FI_KINDS] = {
 	"an Obsidian comment: its text is published; leave it out, or hide it in an HTML comment, <!-- -->",
 	"a wiki link, Obsidian's or a wiki's: write a link, [text](page.md)",
@@ -2149,11 +2149,10 @@ static const char *const foreign_inline_what[FI_KINDS] = {
 	"attributes, Pandoc's: they are shown; leave them out",
 	/* (helper-144: "{::comment}reviewer-only{:/}" was published) */
 	"a comment, kramdown's: its text is published; leave it out, or hide it in an HTML comment, <!-- -->",
-	/* (helper-144: Obsidian's and Typora's links to "my page.md", a [text][label] whose label no line
-	 * defines, a note labelled with a space, all shown as written) */
+	/* (helper-144: Obsidian's and Typora's links to "my page.md", a note labelled with a space, shown
+	 * as written) */
 	"a link whose address holds a space, which CommonMark does not read: write it in angle brackets, "
 	"[text](<my page.md>), or with %20",
-	"a reference link whose label no line defines ([label]: address): define it, or write the address",
 	"a footnote whose label holds a space, which cmark-gfm does not read: write [^my-note]"};
 /* Whether s[0, n) ends in a file's extension that a wiki links or embeds ("diagram.png",
  * "Guide.md"), which a TOML table's dotted name ("menus.main") does not. */
@@ -2173,6 +2172,32 @@ static bool file_name(const char *s, size_t n)
 struct foreign_found {
 	size_t count, at, len;
 };
+
+/* Whether s[0, n) is a note's label as an author writes one, but with a space: words of letters and
+ * digits ("my note"), not a character class ("[^ ]", "[^a-z ]+": helper-145). */
+static bool spaced_label(const char *s, size_t n)
+{
+	if (n < 3 || !isalnum((unsigned char)s[0]) || !isalnum((unsigned char)s[n - 1]) || !memchr(s, ' ', n))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != ' ' && s[i] != '_' && (unsigned char)s[i] < 0x80)
+			return false;
+	return true;
+}
+
+/* Whether s[0, n), in parentheses after a bracket, is an address with a space: a file's or a web page's
+ * ("my page.md", "docs/setup guide", "https://e.org/a b"), not words in parentheses ("[Cut](Ctrl X)"),
+ * nor an address and its title ('x.md "title"'). */
+static bool spaced_address(const char *s, size_t n)
+{
+	if (!n || s[0] == ' ' || !memchr(s, ' ', n) || memchr(s, '"', n) || memchr(s, '\'', n))
+		return false;
+	const char *sp = memchr(s, ' ', n);
+	bool path = memchr(s, '/', n) || memchr(s, '#', n);
+	for (size_t i = 0; i + 1 < n && !path; i++) /* a file's extension at its end */
+		path = s[i] == '.' && isalpha((unsigned char)s[i + 1]) && (size_t)(sp - s) < n && !memchr(s + i, ' ', n - i);
+	return path;
+}
 
 /* Whether the '[' at lit[i] follows a letter or digit: a bracket glued to a word is seldom a link's
  * ("a[i](j k)" in code-like prose). */
@@ -2227,23 +2252,19 @@ static void foreign_inline(cmark_node *n, const size_t *map, struct foreign_foun
 				p -= embed;
 				k = in + 4 + embed;
 			}
-		} else if (p[0] == '[' && p[1] != '[' && (p[1] == '^' || !glued_bracket(lit, i)) && room > 3) {
-			/* "[text](my page.md)", "[text][label]", "[^my note]": the bracket's ']' on, within 200
-			 * bytes, no other '[' before it */
+		} else if (p[0] == '[' && p[1] != '[' && WRITTEN(i) && (p[1] == '^' || !glued_bracket(lit, i)) && room > 3) {
+			/* "[text](my page.md)", "[^my note]": the bracket's ']' on, within 200 bytes, no other '['
+			 * before it, each as written (helper-145: "\[x](my page.md)" is text meant so) */
 			const char *cb = memchr(p + 1, ']', room - 1 < 200 ? room - 1 : 200);
 			size_t after = cb ? (size_t)(lit + ll - cb) : 0;
-			if (cb && !memchr(p + 1, '[', (size_t)(cb - p - 1)) && cb > p + 1) {
+			if (cb && !memchr(p + 1, '[', (size_t)(cb - p - 1)) && cb > p + 1 && WRITTEN((size_t)(cb - lit))) {
 				const char *ce = NULL;
-				if (p[1] == '^' && cb > p + 2 && memchr(p + 2, ' ', (size_t)(cb - p - 2)))
+				if (p[1] == '^' && spaced_label(p + 2, (size_t)(cb - p - 2)))
 					w = FI_SPACED_NOTE, k = (size_t)(cb + 1 - p);
 				else if (after > 2 && cb[1] == '(' && p[1] != '^' &&
 				         (ce = memchr(cb + 2, ')', after - 2 < 200 ? after - 2 : 200)) &&
-				         memchr(cb + 2, ' ', (size_t)(ce - cb - 2)) && !memchr(cb + 2, '"', (size_t)(ce - cb - 2)) &&
-				         !memchr(cb + 2, '\'', (size_t)(ce - cb - 2)) && cb[2] != ' ')
+				         spaced_address(cb + 2, (size_t)(ce - cb - 2)))
 					w = FI_SPACED_LINK, k = (size_t)(ce + 1 - p);
-				else if (after > 3 && cb[1] == '[' && cb[2] != ']' && cb[2] != '^' && cb[2] != '@' && p[1] != '^' &&
-				         (ce = memchr(cb + 2, ']', after - 2 < 200 ? after - 2 : 200)) && !memchr(cb + 2, '[', (size_t)(ce - cb - 2)))
-					w = FI_UNDEFINED_REF, k = (size_t)(ce + 1 - p);
 			}
 		} else if (p[0] == '{' && room >= 11 && !strncmp(p, "{::comment}", 11)) {
 			w = FI_KRAMDOWN_COMMENT;
@@ -2491,7 +2512,6 @@ char *markdown_foreign_syntax(const char *s)
 	static const char *const inline_named[FI_KINDS] = {"an Obsidian comment", "a wiki link", "a wiki embed",
 	                                                  "Pandoc's attributes", "a kramdown comment",
 	                                                  "a link whose address holds a space",
-	                                                  "a reference link without its definition",
 	                                                  "a footnote whose label holds a space"};
 	/* every kind's opener holds one of these (a title without any is most titles: 60,000 of them
 	 * were looked through at each rebuild of a 10,000-page site, issue 13) */
@@ -4506,9 +4526,17 @@ bool markdown_note_item(const char *html, const char *li)
 }
 
 /* Whether id is one the theme gives the page (md_opts.reserved), which raw HTML may name as it is. */
+struct theirs_ctx {
+	const struct md_reserved *reserved;
+	const struct strmap *given; /* the ids the text's raw HTML gives (rawhtml_ids) */
+};
+
 static bool theme_id(void *ctx, const char *id)
 {
-	return in_set(ctx, id);
+	const struct theirs_ctx *t = ctx;
+	/* "top" is the document's top (HTML); a theme's id the text gives itself is the text's (helper-145:
+	 * <div id="q"> and <a href="#q"> in a chapter, the search page's "q" reserved) */
+	return !strcasecmp(id, "top") || (in_set(t->reserved, id) && !strmap_get(t->given, id));
 }
 
 /* A warning at fenced code block n when no fence closes it: CommonMark (4.5) runs it to the end of its
@@ -4676,8 +4704,10 @@ static void inline_math(const struct md_opts *o, struct src_lines *sl, cmark_nod
  * footer and scripts too; left out as raw HTML, the rest of the text went with it). */
 static const char *html_block_unclosed(const char *lit)
 {
+	/* (cmark-gfm 0.29 ends a <textarea> block at a blank line, as any tag's: CommonMark 0.30's kind 1 has
+	 * it, helper-145) */
 	static const char *const raw_text[][2] = {{"<script", "</script>"}, {"<pre", "</pre>"},
-	                                          {"<style", "</style>"}, {"<textarea", "</textarea>"}};
+	                                          {"<style", "</style>"}};
 	const char *h = lit + strspn(lit, " ");
 	for (size_t i = 0; i < sizeof raw_text / sizeof *raw_text; i++) {
 		size_t k = strlen(raw_text[i][0]);
@@ -4692,6 +4722,14 @@ static const char *html_block_unclosed(const char *lit)
 		return strstr(h + 9, "]]>") ? NULL : "]]>";
 	if (!strncmp(h, "<!", 2) && isalpha((unsigned char)h[2]))
 		return strchr(h + 2, '>') ? NULL : ">";
+	/* any other block (a <div>'s, to a blank line) that leaves a comment open: the browser hides what
+	 * follows it, the rest of the page (helper-145) */
+	for (const char *c = h; (c = strstr(c, "<!--")); ) {
+		const char *e = strstr(c + 2, "-->");
+		if (!e)
+			return "-->";
+		c = e + 3;
+	}
 	return NULL;
 }
 
@@ -4699,8 +4737,20 @@ static const char *html_block_unclosed(const char *lit)
  * HTML text too costly to read so. */
 static void prefix_raw_ids(const struct md_opts *o, cmark_node *doc, const char *prefix)
 {
+	struct strmap given = STRMAP_INIT_OWNED;
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		const char *lit = ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_HTML_BLOCK)
+		                      ? cmark_node_get_literal(n) : NULL;
+		if (lit && strcasestr(lit, "id"))
+			rawhtml_ids(lit, strlen(lit), &given);
+	}
+	cmark_iter_free(it);
+	struct theirs_ctx tc = {o->reserved, &given};
+	it = cmark_iter_new(doc);
 	struct buf b = BUF_INIT;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
@@ -4709,7 +4759,7 @@ static void prefix_raw_ids(const struct md_opts *o, cmark_node *doc, const char 
 			continue;
 		const char *lit = cmark_node_get_literal(n);
 		buf_reset(&b);
-		int r = lit ? rawhtml_prefix_ids(lit, strlen(lit), prefix, theme_id, (void *)o->reserved, &b) : 0;
+		int r = lit ? rawhtml_prefix_ids(lit, strlen(lit), prefix, theme_id, &tc, &b) : 0;
 		if (r > 0)
 			cmark_node_set_literal(n, b.p);
 		else if (r < 0) {
@@ -4724,6 +4774,7 @@ static void prefix_raw_ids(const struct md_opts *o, cmark_node *doc, const char 
 	}
 	buf_free(&b);
 	cmark_iter_free(it);
+	strmap_free(&given);
 }
 
 void markdown_html_ids(struct strmap *ids, const char *html, const char *prefix)

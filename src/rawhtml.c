@@ -79,6 +79,7 @@ static const char *const idrefs[] = {
  * Masking 1), beside CSS's other words ("url(#g) red"). */
 static const char *const url_refs[] = {
 	"fill", "stroke", "clip-path", "mask", "filter", "marker-start", "marker-mid", "marker-end", "marker",
+	"style", /* (Inkscape writes style="fill:url(#grad)": helper-145) */
 };
 
 /* Elements whose end tag HTML 5 lets go (13.1.2.4): the next one of its kind, or its parent's end,
@@ -272,10 +273,11 @@ static void add_edits(GumboTag tag, const GumboVector *attrs, const char *html, 
 	}
 }
 
-int rawhtml_prefix_ids(const char *html, size_t len, const char *prefix, bool (*theirs_fn)(void *ctx, const char *id),
-                       void *ctx, struct buf *out)
+/* Reads html[0, len) with Gumbo within the bounds of rawhtml.h and calls visit(ctx, tag, attributes)
+ * for each element; -1 (having called it for none) where the text is refused, else 0. */
+static int read_elements(const char *html, size_t len, void (*visit)(void *ctx, GumboTag tag, const GumboVector *attrs),
+                         void *ctx)
 {
-	const struct refs refs = {prefix, theirs_fn, ctx};
 	if (nesting_work(html, len) > RAWHTML_MAX_NESTING_WORK)
 		return -1;
 	/* on the heap: the parse changes it, and it is read after the long jump */
@@ -292,8 +294,6 @@ int rawhtml_prefix_ids(const char *html, size_t len, const char *prefix, bool (*
 	 * or row on its own: helper-143), as raw HTML stands in a page */
 	opts.fragment_context = GUMBO_TAG_TEMPLATE;
 	GumboOutput *g = gumbo_parse_with_options(&opts, html, len);
-	struct edit *e = NULL;
-	size_t n = 0, cap = 0;
 	struct vec stack = VEC_INIT;
 	/* every element, depth first, without recursion: the author's nesting may be deep */
 	vec_push(&stack, g->document);
@@ -303,7 +303,7 @@ int rawhtml_prefix_ids(const char *html, size_t len, const char *prefix, bool (*
 		if (node->type == GUMBO_NODE_DOCUMENT)
 			kids = &node->v.document.children;
 		else if (node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE) {
-			add_edits(node->v.element.tag, &node->v.element.attributes, html, len, &refs, &e, &n, &cap);
+			visit(ctx, node->v.element.tag, &node->v.element.attributes);
 			kids = &node->v.element.children;
 		}
 		for (unsigned i = 0; kids && i < kids->length; i++)
@@ -312,6 +312,46 @@ int rawhtml_prefix_ids(const char *html, size_t len, const char *prefix, bool (*
 	vec_free(&stack);
 	arena_drop(a); /* the tree at once (gumbo_destroy_output() walks it by recursion) */
 	free(a);
+	return 0;
+}
+
+struct editing {
+	const char *html;
+	size_t len;
+	const struct refs *refs;
+	struct edit *e;
+	size_t n, cap;
+};
+
+static void visit_edits(void *ctx, GumboTag tag, const GumboVector *attrs)
+{
+	struct editing *ed = ctx;
+	add_edits(tag, attrs, ed->html, ed->len, ed->refs, &ed->e, &ed->n, &ed->cap);
+}
+
+static void visit_ids(void *ctx, GumboTag tag, const GumboVector *attrs)
+{
+	for (unsigned i = 0; i < attrs->length; i++) {
+		const GumboAttribute *at = attrs->data[i];
+		if (*at->value && (!strcmp(at->name, "id") || (tag == GUMBO_TAG_MAP && !strcmp(at->name, "name"))))
+			strmap_put(ctx, at->value, NULL);
+	}
+}
+
+int rawhtml_ids(const char *html, size_t len, struct strmap *ids)
+{
+	return read_elements(html, len, visit_ids, ids);
+}
+
+int rawhtml_prefix_ids(const char *html, size_t len, const char *prefix, bool (*theirs_fn)(void *ctx, const char *id),
+                       void *ctx, struct buf *out)
+{
+	const struct refs refs = {prefix, theirs_fn, ctx};
+	struct editing ed = {html, len, &refs, NULL, 0, 0};
+	if (read_elements(html, len, visit_edits, &ed) < 0)
+		return -1;
+	struct edit *e = ed.e;
+	size_t n = ed.n;
 	if (!n)
 		return 0;
 	qsort(e, n, sizeof *e, cmp_edit);

@@ -57,5 +57,8 @@
 #define RAWHTML_BUDGET_PER_BYTE 64u
 int rawhtml_prefix_ids(const char *html, size_t len, const char *prefix, bool (*theirs)(void *ctx, const char *id),
                        void *ctx, struct buf *out);
+/* Adds to ids (keys owned by the map) the ids html[0, len) gives, read as above; -1 (adding nothing)
+ * where rawhtml_prefix_ids() would refuse the text, else 0. */
+int rawhtml_ids(const char *html, size_t len, struct strmap *ids);
 
 #endif

@@ -213,6 +213,9 @@ static char *rewrite_link(void *ctx, const char *url, bool image, int line, int 
 				check = false;
 		}
 		written = has_frag ? fragment_for(url, frag, frag != t.fragment) : NULL;
+		/* "#top" is the top of the document, a handbook's too (HTML: helper-145) */
+		if (chap && has_frag && !strcasecmp(frag, "top"))
+			chap = 0, check = false;
 		if (chap && has_frag) {
 			result = xasprintf("#c%zu-%s", chap, written);
 			chapter_check(w, j, src, line, col, j->page, j->lang, chap, result + 1);

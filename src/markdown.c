@@ -2608,7 +2608,9 @@ static void autolink_trim(cmark_node *link)
 	for (size_t i = 0; i < ll;) {
 		unsigned cp;
 		size_t k = utf8_at((const unsigned char *)lit + i, ll - i, &cp);
-		if (cp >= 0x80 && (cp == 0xa0 || cp == 0x2007 || cp == 0x202f ||
+		/* and a punctuation mark that is not ASCII, mid-address too: CJK text puts none of its spaces
+		 * after 。，「」 ("https://e.org/a。然后": helper-145) */
+		if (cp >= 0x80 && (cp == 0xa0 || cp == 0x2007 || cp == 0x202f || autolink_trailing(cp) ||
 		                   (utf8_locale && iswspace_l((wint_t)cp, utf8_locale)))) {
 			keep = i, uni = 1;
 			break;
@@ -4561,7 +4563,10 @@ static void fence_unclosed(const struct md_opts *o, struct src_lines *sl, cmark_
 		size_t r = e;
 		while (r > a && sl->text[r - 1] == fc)
 			r--;
-		if (e - r >= (size_t)flen) {
+		/* ... and as far in as its container's text: a fence at the line's start after a list item's or a
+		 * quote's code ends the item or quote, which the code block goes with, unclosed (helper-145) */
+		int in = cmark_node_get_start_column(n) - foff;
+		if (e - r >= (size_t)flen && (int)(r - a) + 1 >= in) {
 			bool only = true;
 			for (size_t i = a; i < r && only; i++)
 				only = strchr(" \t>", sl->text[i]) != NULL;
@@ -4600,17 +4605,19 @@ static void cells_dropped(const struct md_opts *o, struct src_lines *sl, cmark_n
 		while (b < e && (sl->text[b] == ' ' || sl->text[b] == '\t'))
 			b++;
 		int cells = 1, extra_col = 0;
+		bool lost = false; /* a cell left out holds something */
 		for (size_t i = b; i < e; i++) {
-			if (sl->text[i] == '\\') {
-				i++;
+			/* cmark-gfm's table reads a '|' after a backslash as text whatever is before that ("\\|" too) */
+			if (sl->text[i] != '|' || (i > b && sl->text[i - 1] == '\\')) {
+				lost = lost || (cells > cols && !isspace((unsigned char)sl->text[i]));
 				continue;
 			}
-			if (sl->text[i] != '|' || i == b || i + 1 == e)
+			if (i == b || i + 1 == e)
 				continue;
 			if (++cells == cols + 1)
 				extra_col = (int)(i - sl->off[l - 1]) + 1; /* (the '|' before the first cell left out) */
 		}
-		if (cells <= cols)
+		if (cells <= cols || !lost) /* (empty cells lost lose nothing: "| 1 | 2 | |", helper-145) */
 			continue;
 		int fl, fc;
 		diag_place(&o->at, l, extra_col, &fl, &fc);

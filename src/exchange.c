@@ -1149,7 +1149,8 @@ static void unit_error(struct import *im, const struct unit *x, const char *fmt,
 /* Whether unit x is one the import brings in: translated, not obsolete, fuzzy only with --fuzzy. */
 static bool brought_in(const struct import_opts *o, const struct unit *x)
 {
-	return !x->obsolete && *x->target && x->state != UNIT_UNTRANSLATED && (x->state != UNIT_FUZZY || o->fuzzy);
+	return !x->obsolete && !x->held && *x->target && x->state != UNIT_UNTRANSLATED &&
+	       (x->state != UNIT_FUZZY || o->fuzzy);
 }
 
 /* The same; counts the fuzzy ones left out. */
@@ -1338,6 +1339,62 @@ static bool has_letter(const char *s)
 		if (isalpha((unsigned char)*s) || (unsigned char)*s >= 0x80)
 			return true;
 	return false;
+}
+
+/* Whether node n (a YAML tree) holds a scalar that is t. */
+static bool yml_holds(const struct yml_node *n, const char *t)
+{
+	if (!n)
+		return false;
+	if (n->kind == YML_SCALAR)
+		return n->str && !strcmp(n->str, t);
+	for (size_t i = 0; i < n->n; i++)
+		if (yml_holds(n->kids[i], t))
+			return true;
+	return false;
+}
+
+/* Whether the UI strings of lang (the site's, then the theme's) hold t. */
+static bool ui_holds(const struct site *s, size_t lang, const char *t)
+{
+	for (int k = 0; k < 2; k++) {
+		const struct yml_doc *d = s->ui[lang * 2 + (size_t)k];
+		if (d && yml_holds(d->root, t))
+			return true;
+	}
+	return false;
+}
+
+/* Whether the site's translation into lang of the file x names (its "#:" reference or XLIFF location:
+ * a page's file, a data file, the UI strings) holds x's target as it is: the site's own text, which
+ * a file whose ids a tool renumbered (po2xliff) brings back unchanged (helper-145). Reads that file. */
+static bool site_holds(const struct site *s, size_t lang, const struct unit *x)
+{
+	if (!x->file || !*x->target)
+		return false;
+	if (!strncmp(x->file, "themes/", 7)) /* the theme's UI strings */
+		return ui_holds(s, lang, x->target);
+	if (strncmp(x->file, "content/", 8))
+		return false;
+	const char *rel = x->file + 8, *dot = strrchr(rel, '.');
+	char *src = NULL;
+	if (!strncmp(rel, "data/", 5) && dot) {
+		char *name = xstrndup(rel + 5, (size_t)(dot - rel - 5));
+		const struct data_file *d = site_data_file(s, name, (int)lang);
+		src = d && d->lang == (int)lang ? xstrdup(d->src) : NULL;
+		free(name);
+	} else if (!strncmp(rel, "i18n/", 5)) {
+		return ui_holds(s, lang, x->target);
+	} else {
+		const struct page *p = site_page_of(s, rel);
+		src = p && p->docs[lang] && p->docs[lang]->src ? xstrdup(p->docs[lang]->src) : NULL;
+	}
+	char *text = NULL;
+	size_t len = 0;
+	bool holds = src && site_read(s, src, &text, &len) == 0 && memmem(text, len, x->target, strlen(x->target));
+	free(text);
+	free(src);
+	return holds;
 }
 
 /* Whether x's text is as the file was exported with it: a base of its comments is its target's
@@ -2388,8 +2445,11 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 	size_t same_n = 0;
 	for (size_t k = 0; k < u->n; k++) {
 		const struct unit *x = &u->v[k];
+		if (x->held && *x->target && strcmp(x->target, x->source) && !as_exported(x) && !site_holds(s, lang, x))
+			diag_warn(path, x->at, x->at ? 1 : 0, "unit '%s' is marked translate=\"no\", and its target was "
+			          "changed: not imported (a tool keeps such a unit as its source says)", x->id ? x->id : x->source);
 		if (!x->more_place && brought_in(opts, x) && !strcmp(x->target, x->source) && has_letter(x->source) &&
-		    !as_exported(x) && !same_n++)
+		    !as_exported(x) && !site_holds(s, lang, x) && !same_n++)
 			same_first = x;
 	}
 	if (same_n) {

@@ -46,6 +46,8 @@ struct unit {
 	enum unit_state state;
 	bool obsolete;          /* gone from the original (PO "#~"); never imported */
 	int at;                 /* import: the line of the unit in the exchange file, 0 when unknown */
+	bool held;              /* import: a unit its tool marks translate="no" (XLIFF): never imported, state
+	                         * UNIT_UNTRANSLATED; target is what the file holds, for a warning when it was changed */
 	bool more_place;        /* import: one more place of the unit before it, which has no id and
 	                         * lists several (a PO entry merged by msguniq, msgcat or Poedit: one
 	                         * "#:" reference per place); it counts as that entry */

@@ -492,13 +492,12 @@ static void read_unit(struct rd *r, const xmlNode *tu)
 	 * translation (whatever language a tool gave the copy of its source) */
 	for (const xmlNode *g = tu; g && g->type == XML_ELEMENT_NODE; g = g->parent)
 		if (attr_is(g, "translate", "no")) {
-			/* one a translator changed all the same is said, not dropped in silence (helper-142) */
-			char *t = text_of(r, target, true, x->id);
-			if (*t && x->source && strcmp(t, x->source))
-				diag_warn(r->path, line_of(target), 0, "unit '%s' is marked translate=\"no\"%s, and its <target> "
-				          "differs from its <source>: not imported (a tool keeps such a unit as its source says)",
-				          x->id ? x->id : "(no id)", g == tu ? "" : " by its <group>");
-			free(t);
+			/* held, its target kept: the import says it when a translator changed it all the same
+			 * (helper-142), against what the file was exported with and what the site has (helper-145) */
+			free(x->target);
+			x->target = text_of(r, target, true, x->id);
+			x->held = true;
+			x->state = UNIT_UNTRANSLATED;
 			return;
 		}
 	/* A target that says it is in another language than the file's (xml:lang="de" in a French file):

@@ -185,8 +185,15 @@ static void count_words(struct counts *c, const char *r, int32_t n, UBreakIterat
 	if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e))
 		return;
 	e = U_ZERO_ERROR;
+	UChar *d = xmalloc(((size_t)ul + 1) * sizeof *d);
+	u_strFromUTF8(d, ul + 1, NULL, r, n, &e);
+	/* composed again (NFC) for the dictionaries, which know "で", not "て" and its mark as the fold
+	 * leaves them (helper-145: "プログラ" + "ミング"); the page composes its query so */
+	const UNormalizer2 *nfc = U_SUCCESS(e) ? unorm2_getNFCInstance(&e) : NULL;
 	UChar *u = xmalloc(((size_t)ul + 1) * sizeof *u);
-	u_strFromUTF8(u, ul + 1, NULL, r, n, &e);
+	if (U_SUCCESS(e))
+		ul = unorm2_normalize(nfc, d, ul, u, ul + 1, &e); /* (NFC is never longer than NFD) */
+	free(d);
 	if (U_SUCCESS(e) && !*bi)
 		*bi = ubrk_open(UBRK_WORD, "", u, ul, &e);
 	else if (U_SUCCESS(e))
@@ -199,8 +206,9 @@ static void count_words(struct counts *c, const char *r, int32_t n, UBreakIterat
 			int32_t wl = 0;
 			UErrorCode we = U_ZERO_ERROR;
 			u_strToUTF8(w, (int32_t)sizeof w, &wl, u + a, b - a, &we);
+			/* one character is a word here (猫, 书: helper-145) */
 			if (U_SUCCESS(we) && wl <= SEARCH_TERM_MAX)
-				count_term(c, w, wl, u_countChar32(u + a, b - a));
+				count_term(c, w, wl, u_countChar32(u + a, b - a) + 1);
 		}
 	}
 	free(u);

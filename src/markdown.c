@@ -2190,8 +2190,9 @@ static bool spaced_label(const char *s, size_t n)
  * nor an address and its title ('x.md "title"'). */
 static bool spaced_address(const char *s, size_t n)
 {
-	if (!n || s[0] == ' ' || !memchr(s, ' ', n) || memchr(s, '"', n) || memchr(s, '\'', n))
-		return false;
+	if (!n || s[0] == ' ' || !memchr(s, ' ', n) || memchr(s, '"', n) || memchr(s, '\'', n) || memchr(s, '{', n) ||
+	    memchr(s, '<', n) || memmem(s, n, "\u201c", 3) || memmem(s, n, "\u2018", 3))
+		return false; /* (a title, a template's action: said as such) */
 	const char *sp = memchr(s, ' ', n);
 	bool path = memchr(s, '/', n) || memchr(s, '#', n);
 	for (size_t i = 0; i + 1 < n && !path; i++) /* a file's extension at its end */

@@ -2151,8 +2151,7 @@ static const char *const foreign_inline_what[FI_KINDS] = {
 	"a comment, kramdown's: its text is published; leave it out, or hide it in an HTML comment, <!-- -->",
 	/* (helper-144: Obsidian's and Typora's links to "my page.md", a note labelled with a space, shown
 	 * as written) */
-	"a link whose address holds a space, which CommonMark does not read: write it in angle brackets, "
-	"[text](<my page.md>), or with %20",
+	"a link whose address holds a space, which CommonMark does not read: write [text](<my page.md>), or %20",
 	"a footnote whose label holds a space, which cmark-gfm does not read: write [^my-note]"};
 /* Whether s[0, n) ends in a file's extension that a wiki links or embeds ("diagram.png",
  * "Guide.md"), which a TOML table's dotted name ("menus.main") does not. */

@@ -4880,7 +4880,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			const char *closer = t == CMARK_NODE_HTML_BLOCK ? html_block_unclosed(cmark_node_get_literal(n)) : NULL;
 			const char *hl = closer ? cmark_node_get_literal(n) : NULL;
 			/* left out whole (unsafe_html off), a block of its one line takes nothing more with it: the
-			 * warning that raw HTML is left out says it (helper-145: "<!-- TODO" on the last line) */
+			 * warning that raw HTML is left out says it (helper-145: an editor's note "<!-- finish this" on the last line) */
 			if (closer && !o->unsafe_html && (!strchr(hl, '\n') || !strchr(hl, '\n')[1]))
 				closer = NULL;
 			if (closer) {

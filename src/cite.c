@@ -119,33 +119,29 @@ static int key_end(cmark_inline_parser *ip, int k)
 	return e;
 }
 
-/* The bytes of an invisible format character that starts at pos, or (mark_before) ends just before
- * pos; 0 when none: a bidirectional mark (LRM U+200E, RLM U+200F, ALM U+061C), embedding or override
- * (U+202A-U+202E) or isolate (U+2066-U+2069), a zero width space, non-joiner or joiner (U+200B-U+200D),
- * a word joiner (U+2060), an invisible operator (U+2061-U+2064), a soft hyphen (U+00AD) or a zero
- * width no-break space (U+FEFF). A keyboard or an editor for
- * right-to-left text puts them beside brackets, '@' and commas, and text pasted from the web holds
- * them, where they show nothing: "[\u200f@key, ص 3]" was published as text with no word, and
- * "@key\u200f," refused (helper-140); "[@\u200fkey]" and "[@\u200bkey]" were text (helper-142). The
- * citation's syntax passes over them as over spaces. */
+/* The bytes of a character that shows as nothing (char_shows_nothing: a directional mark, embedding,
+ * override or isolate, a zero width space, non-joiner or joiner, a word joiner, an invisible
+ * operator, a soft hyphen, U+FEFF, a variation selector...) that starts at pos, or (mark_before)
+ * ends just before pos; 0 when none. A keyboard or an editor for right-to-left text puts them beside
+ * brackets, '@' and commas, and text pasted from the web holds them, where they show nothing:
+ * "[\u200f@key, ص 3]" was published as text with no word, and "@key\u200f," refused (helper-140);
+ * "[@\u200fkey]" and "[@\u200bkey]" were text (helper-142). The citation's syntax passes over them
+ * as over spaces. */
 static int mark_at(cmark_inline_parser *ip, int pos)
 {
-	int a = cmark_inline_parser_peek_at(ip, pos), b = cmark_inline_parser_peek_at(ip, pos + 1);
-	int c = a == 0xe2 || a == 0xef ? cmark_inline_parser_peek_at(ip, pos + 2) : 0;
-	if (a == 0xe2 && b == 0x80)
-		return (c >= 0x8b && c <= 0x8f) || (c >= 0xaa && c <= 0xae) ? 3 : 0;
-	if (a == 0xe2 && b == 0x81)
-		return (c >= 0xa0 && c <= 0xa4) || (c >= 0xa6 && c <= 0xa9) ? 3 : 0;
-	if (a == 0xc2 && b == 0xad) /* a soft hyphen */
-		return 2;
-	if (a == 0xef)
-		return b == 0xbb && c == 0xbf ? 3 : 0;
-	return a == 0xd8 && b == 0x9c ? 2 : 0;
+	if (cmark_inline_parser_peek_at(ip, pos) < 0xc2)
+		return 0; /* ASCII, or no first byte of a sequence */
+	int len;
+	UChar32 c = cp_at(ip, pos, &len);
+	return len > 1 && char_shows_nothing((uint32_t)c) ? len : 0;
 }
 
 static int mark_before(cmark_inline_parser *ip, int pos)
 {
-	return pos >= 3 && mark_at(ip, pos - 3) == 3 ? 3 : pos >= 2 && mark_at(ip, pos - 2) == 2 ? 2 : 0;
+	for (int k = 2; k <= 4 && k <= pos; k++)
+		if (mark_at(ip, pos - k) == k)
+			return k;
+	return 0;
 }
 
 /* Whether pos holds white space or a bidirectional mark; *len its bytes. */

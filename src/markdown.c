@@ -4628,25 +4628,42 @@ static void cells_dropped(const struct md_opts *o, struct src_lines *sl, cmark_n
 	}
 }
 
-/* Whether url holds an invisible format character a copied address brings along (a soft hyphen, a
- * zero width space or joiner, a directional mark, embedding or isolate, a word joiner, U+FEFF): the
- * browser takes it into the address ("exam%C2%ADple.org", ".../pa%E2%80%8Bth"), which then leads
- * nowhere (helper-144); *cp gets the first. */
+/* Whether url holds a character that shows as nothing (char_shows_nothing: a soft hyphen, a zero
+ * width space, a directional mark, embedding or isolate, a word joiner, U+FEFF...), which a copied
+ * address brings along: the browser takes it into the address ("exam%C2%ADple.org",
+ * ".../pa%E2%80%8Bth"), which then leads nowhere (helper-144); *cp gets the first. Not a zero width
+ * non-joiner or joiner between two letters of a script other than ASCII's, which a Persian or Indic word in the address is written
+ * with ("/wiki/می‌خواهم"), nor a variation selector after a
+ * character that is no ASCII, whose glyph it selects (an emoji). */
 static bool invisible_in(const char *url, uint32_t *cp)
 {
+	uint32_t prev = 0;
 	for (size_t i = 0, n = strlen(url); i < n;) {
 		if ((unsigned char)url[i] < 0x80) {
+			prev = (unsigned char)url[i++];
+			continue;
+		}
+		uint32_t c, next = 0;
+		size_t k = utf8_decode(url + i, n - i, &c);
+		if (!k) {
+			prev = 0;
 			i++;
 			continue;
 		}
-		uint32_t c;
-		size_t k = utf8_decode(url + i, n - i, &c);
-		if (c == 0xad || c == 0x61c || c == 0x180e || (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) ||
-		    (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x206f) || c == 0xfeff) {
-			*cp = c;
-			return true;
+		if (char_shows_nothing(c)) {
+			if (i + k < n)
+				utf8_decode(url + i + k, n - i - k, &next);
+			bool letters = prev >= 0x80 && next >= 0x80 && (U_GET_GC_MASK(prev) & (U_GC_L_MASK | U_GC_M_MASK)) &&
+			               (U_GET_GC_MASK(next) & (U_GC_L_MASK | U_GC_M_MASK));
+			bool joins = (c == 0x200c || c == 0x200d) && letters;
+			bool selects = u_hasBinaryProperty((UChar32)c, UCHAR_VARIATION_SELECTOR) && prev >= 0x80;
+			if (!joins && !selects) {
+				*cp = c;
+				return true;
+			}
 		}
-		i += k ? k : 1;
+		prev = c;
+		i += k;
 	}
 	return false;
 }

@@ -89,7 +89,7 @@ void search_fold(struct buf *out, const char *s, size_t len)
 			continue; /* vade's outputs are valid UTF-8; a bad byte is no letter */
 		/* a soft hyphen, a zero width space or joiner, a directional mark... shows nothing and splits
 		 * no word ("Co\u00ADoperation" is "cooperation": helper-144); the page's fold drops them too */
-		if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+		if (char_shows_nothing((uint32_t)c))
 			continue;
 		UChar d[32];
 		int32_t dn = -1;

@@ -857,6 +857,12 @@ long text_control_at(const char *s, size_t len, uint32_t *cp)
 	return unallowed_at(s, len, false, cp);
 }
 
+bool char_shows_nothing(uint32_t c)
+{
+	/* every such character is at U+00AD or above: most of any text is answered without ICU */
+	return c >= 0xad && u_hasBinaryProperty((UChar32)c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
+}
+
 bool unicode_noncharacter(uint32_t c)
 {
 	return (c >= 0xfdd0 && c <= 0xfdef) || ((c & 0xfffe) == 0xfffe && c <= 0x10ffff);
@@ -1693,7 +1699,7 @@ char *text_lookalike(const char *s, size_t n)
 			j++;
 		if (j < nwhy)
 			continue; /* named already */
-		if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) && !joins && !selects) {
+		if (char_shows_nothing((uint32_t)c) && !joins && !selects) {
 			char *named = char_named(c);
 			phrase = xasprintf("%s, which shows as nothing", named);
 			free(named);

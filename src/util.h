@@ -193,6 +193,15 @@ char *utf8_repaired(const char *s);
  * page (HTML 13.2.5, control-character-in-input-stream): C0 but tab, line feed and carriage return,
  * DEL, C1 (U+0080-U+009F); its code point in *cp. -1 when there is none. */
 long text_control_at(const char *s, size_t len, uint32_t *cp);
+/* Whether c shows as nothing: Unicode's Default_Ignorable_Code_Point (UAX #44; ICU's
+ * UCHAR_DEFAULT_IGNORABLE_CODE_POINT): a soft hyphen, U+034F COMBINING GRAPHEME JOINER, the
+ * Arabic letter mark, the zero width space, non-joiner and joiner, the directional marks,
+ * embeddings, overrides and isolates, the word joiner and invisible operators, U+FEFF, the
+ * variation selectors, the Hangul fillers, the tags... The one list of such characters that the
+ * citations' syntax (cite.c), the addresses' warning (markdown.c), the search fold (search.c) and
+ * the look-alike names (text_lookalike) read: three hand-written lists had each missed some of the
+ * others' (helper-143). */
+bool char_shows_nothing(uint32_t c);
 /* Whether c is a noncharacter (Unicode 15.0, 23.7: U+FDD0-U+FDEF and the last two code points of
  * each plane, U+FFFE, U+FFFF, U+1FFFE...): HTML does not allow one in a page (HTML 13.2.5,
  * noncharacter-in-input-stream). */

@@ -55,6 +55,14 @@ int main(void)
 	free(h);
 	cite_ctx_free(&c);
 
+	/* every character that shows as nothing beside the syntax is a space (char_shows_nothing): U+034F,
+	 * a Hangul filler, a tag, not only the bidirectional and zero width ones (helper-143) */
+	h = render(&c, "One [\xcd\x8f@alpha\xe3\x85\xa4, at 5\xf3\xa0\x80\x81].\n");
+	ok(c.nnotes == 1 && !strcmp(c.notes[0].items[0].key, "alpha") && !strcmp(c.notes[0].items[0].locator, "at 5"),
+	   "a combining grapheme joiner, a Hangul filler and a tag beside the syntax read as spaces");
+	free(h);
+	cite_ctx_free(&c);
+
 	h = render(&c, "x [see @alpha, at 289] y\n");
 	ok(c.nnotes == 1 && !strcmp(c.notes[0].items[0].prefix, "see") && !strcmp(c.notes[0].items[0].locator, "at 289"),
 	   "prefix and locator");

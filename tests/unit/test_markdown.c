@@ -553,6 +553,12 @@ int main(void)
 		    {"Intro <kbd>Ctrl</kbd> here.\n\n<div class=\"note\">\nNever do X.\n</div>\n", 1},
 		    /* a heading's attribute list (Pandoc, kramdown, Hugo, MkDocs): one warning a heading */
 		    {"## Setup {#setup}\n\n## Other {: .x}\n\n## Set {x} fine\n\n## Data {a}\n\n## Code `{#x}`\n", 2},
+		    /* an address holding a character that shows as nothing, of Unicode's whole list (U+034F, a
+		     * variation selector after ASCII, a Hangul filler): one warning each; a Persian word's
+		     * non-joiner and an emoji's variation selector are the address's own */
+		    {"[a](https://e.org/a\315\217b) [b](https://e.org/x\357\270\217) [c](https://e.org/\343\205\244)\n", 3},
+		    {"[a](https://fa.wikipedia.org/wiki/\331\205\333\214\342\200\214\330\256\331\210\330\247\331\207\331\205) [b](https://e.org/\342\235\244\357\270\217)\n", 0},
+		    {"[a](https://e.org/ab\342\200\214cd)\n", 1},
 		};
 		for (size_t k = 0; k < sizeof sc / sizeof *sc; k++) {
 			size_t w0 = diag_warnings();

@@ -45,6 +45,19 @@ static mode_t mode_of(const char *path)
 
 int main(void)
 {
+	/* one list of the characters that show as nothing (Default_Ignorable_Code_Point), for every caller */
+	{
+		const uint32_t none[] = {0xad, 0x34f, 0x61c, 0x115f, 0x17b4, 0x180b, 0x200b, 0x200c, 0x200d, 0x200e,
+		                         0x202e, 0x2060, 0x2064, 0x2066, 0x3164, 0xfe0f, 0xfeff, 0x1d173, 0xe0001};
+		const uint32_t shown[] = {'a', ' ', 0xa0, 0x301, 0x627, 0x2028, 0x3000, 0x1f600, 0xfffd};
+		bool all = true;
+		for (size_t k = 0; k < sizeof none / sizeof *none; k++)
+			all = all && char_shows_nothing(none[k]);
+		ok(all, "soft hyphen, CGJ, ALM, Hangul fillers, Mongolian selectors, ZWSP/ZWNJ/ZWJ, marks, overrides, "
+		   "isolates, invisible operators, variation selectors, U+FEFF and tags show as nothing");
+		for (size_t k = 0; k < sizeof shown / sizeof *shown; k++)
+			ok(!char_shows_nothing(shown[k]), "U+%04X shows", (unsigned)shown[k]);
+	}
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");
 		return 1;

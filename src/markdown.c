@@ -4758,10 +4758,17 @@ static const char *html_block_unclosed(const char *lit)
 }
 
 /* The ids raw HTML gives and names in doc, with prefix before them (rawhtml.h); an error at a raw
- * HTML text too costly to read so. */
+ * HTML text too costly to read so. Each text is read once: the ids all of them give, then the
+ * references each makes. */
 static void prefix_raw_ids(const struct md_opts *o, cmark_node *doc, const char *prefix)
 {
 	struct strmap given = STRMAP_INIT_OWNED;
+	struct raw_node {
+		cmark_node *n;
+		struct rawhtml_attrs a;
+		bool refused;
+	} *raw = NULL;
+	size_t nraw = 0, cap = 0;
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -4769,24 +4776,23 @@ static void prefix_raw_ids(const struct md_opts *o, cmark_node *doc, const char 
 		cmark_node_type t = cmark_node_get_type(n);
 		const char *lit = ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_HTML_BLOCK)
 		                      ? cmark_node_get_literal(n) : NULL;
-		if (lit && strcasestr(lit, "id"))
-			rawhtml_ids(lit, strlen(lit), &given);
+		if (!lit)
+			continue;
+		if (nraw == cap)
+			raw = xrealloc(raw, (cap = cap ? cap * 2 : 8) * sizeof *raw);
+		struct raw_node *r = &raw[nraw++];
+		r->n = n;
+		r->refused = rawhtml_read(lit, strlen(lit), &r->a) < 0;
+		rawhtml_given(&r->a, &given);
 	}
 	cmark_iter_free(it);
 	struct theirs_ctx tc = {o->reserved, &given};
-	it = cmark_iter_new(doc);
 	struct buf b = BUF_INIT;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *n = cmark_iter_get_node(it);
-		cmark_node_type t = cmark_node_get_type(n);
-		if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_HTML_INLINE && t != CMARK_NODE_HTML_BLOCK))
-			continue;
+	for (size_t i = 0; i < nraw; i++) {
+		cmark_node *n = raw[i].n;
 		const char *lit = cmark_node_get_literal(n);
 		buf_reset(&b);
-		int r = lit ? rawhtml_prefix_ids(lit, strlen(lit), prefix, theme_id, &tc, &b) : 0;
-		if (r > 0)
-			cmark_node_set_literal(n, b.p);
-		else if (r < 0) {
+		if (raw[i].refused) {
 			int line, col;
 			diag_place(&o->at, cmark_node_get_start_line(n), cmark_node_get_start_column(n), &line, &col);
 			diag_error(o->src ? o->src : "content", line, col,
@@ -4794,10 +4800,13 @@ static void prefix_raw_ids(const struct md_opts *o, cmark_node *doc, const char 
 			           "elements such as <b>, <i>, <a> left open, many of them, or a tag of thousands of attributes): "
 			           "a handbook chapter's ids cannot be found in it; close each element");
 			cmark_node_set_literal(n, "");
+		} else if (rawhtml_prefix(lit, strlen(lit), &raw[i].a, prefix, theme_id, &tc, &b) > 0) {
+			cmark_node_set_literal(n, b.p);
 		}
+		rawhtml_attrs_free(&raw[i].a);
 	}
+	free(raw);
 	buf_free(&b);
-	cmark_iter_free(it);
 	strmap_free(&given);
 }
 

@@ -229,63 +229,63 @@ static bool one_of(const char *name, const char *const *v, size_t n)
 	return false;
 }
 
-/* The value attribute a of element tag is to have, or NULL to leave it. Caller frees. */
-static char *new_value(GumboTag tag, const GumboAttribute *a, const struct refs *r)
+/* Whether attribute name of an element (a <map> when map) gives or names an id: the attributes
+ * rawhtml_read() keeps. */
+static bool kept_attr(const char *name, bool map)
 {
-	if (!a->original_value.length || !*a->value)
+	return !strcmp(name, "id") || (map && !strcmp(name, "name")) ||
+	       one_of(name, idrefs, sizeof idrefs / sizeof *idrefs) ||
+	       one_of(name, url_refs, sizeof url_refs / sizeof *url_refs) || !strcmp(name, "href") ||
+	       !strcmp(name, "xlink:href") || !strcmp(name, "usemap");
+}
+
+/* Whether a gives an id (a <map>'s name is its id). */
+static bool gives_id(const struct rawhtml_attr *a)
+{
+	return !strcmp(a->name, "id") || (a->map && !strcmp(a->name, "name"));
+}
+
+/* The value attribute a is to have, or NULL to leave it. Caller frees. */
+static char *new_value(const struct rawhtml_attr *a, const struct refs *r)
+{
+	if (!a->len || !*a->value)
 		return NULL;
-	if (!strcmp(a->name, "id") || (tag == GUMBO_TAG_MAP && !strcmp(a->name, "name"))) /* (a map's name is its id) */
+	if (gives_id(a))
 		return prefixed_words(a->value, r, true);
 	if (one_of(a->name, idrefs, sizeof idrefs / sizeof *idrefs))
 		return prefixed_words(a->value, r, false);
 	if (one_of(a->name, url_refs, sizeof url_refs / sizeof *url_refs))
 		return prefixed_urls(a->value, r);
-	if (!strcmp(a->name, "href") || !strcmp(a->name, "xlink:href") || !strcmp(a->name, "usemap")) {
-		/* as a browser reads the address: without the white space around it (URL Standard) */
-		const char *v = a->value + strspn(a->value, " \t\n\f\r");
-		size_t n = strlen(v);
-		while (n && strchr(" \t\n\f\r", v[n - 1]))
-			n--;
-		if (n < 2 || v[0] != '#' || theirs(r, v + 1, n - 1))
-			return NULL;
-		return xasprintf("#%s%.*s", r->prefix, (int)(n - 1), v + 1);
-	}
-	return NULL;
+	/* href, xlink:href, usemap: as a browser reads the address, without the white space around it
+	 * (URL Standard) */
+	const char *v = a->value + strspn(a->value, " \t\n\f\r");
+	size_t n = strlen(v);
+	while (n && strchr(" \t\n\f\r", v[n - 1]))
+		n--;
+	if (n < 2 || v[0] != '#' || theirs(r, v + 1, n - 1))
+		return NULL;
+	return xasprintf("#%s%.*s", r->prefix, (int)(n - 1), v + 1);
 }
 
-static void add_edits(GumboTag tag, const GumboVector *attrs, const char *html, size_t len, const struct refs *r,
-                      struct edit **e, size_t *n, size_t *cap)
-{
-	for (unsigned i = 0; i < attrs->length; i++) {
-		const GumboAttribute *a = attrs->data[i];
-		const char *at = a->original_value.data;
-		/* a value not in this text (an attribute Gumbo made itself) is none of the author's */
-		if (!at || at < html || at + a->original_value.length > html + len)
-			continue;
-		char *v = new_value(tag, a, r);
-		if (!v)
-			continue;
-		if (*n == *cap) {
-			*cap = *cap ? *cap * 2 : 8;
-			*e = xrealloc(*e, *cap * sizeof **e);
-		}
-		(*e)[(*n)++] = (struct edit){(size_t)(at - html), a->original_value.length, v};
-	}
-}
-
-/* Reads html[0, len) with Gumbo within the bounds of rawhtml.h and calls visit(ctx, tag, attributes)
- * for each element; -1 (having called it for none) where the text is refused, else 0. */
-static int read_elements(const char *html, size_t len, void (*visit)(void *ctx, GumboTag tag, const GumboVector *attrs),
-                         void *ctx)
+/* Reads html[0, len) with Gumbo within the bounds of rawhtml.h and keeps the attributes of its
+ * elements that give or name an id (kept_attr) in out; -1 (keeping none) where the text is refused,
+ * else 0. */
+static int read_elements(const char *html, size_t len, struct rawhtml_attrs *out)
 {
 	if (nesting_work(html, len) > RAWHTML_MAX_NESTING_WORK)
 		return -1;
 	/* on the heap: the parse changes it, and it is read after the long jump */
 	struct arena *a = xmalloc(sizeof *a);
 	a->head = NULL, a->used = 0, a->budget = RAWHTML_BUDGET_BASE + RAWHTML_BUDGET_PER_BYTE * len;
+	size_t n0 = out->n;
 	if (setjmp(a->out)) {
 		arena_drop(a);
 		free(a);
+		while (out->n > n0) {
+			out->n--;
+			free(out->v[out->n].name);
+			free(out->v[out->n].value);
+		}
 		return -1;
 	}
 	GumboOptions opts = kGumboDefaultOptions;
@@ -303,7 +303,21 @@ static int read_elements(const char *html, size_t len, void (*visit)(void *ctx, 
 		if (node->type == GUMBO_NODE_DOCUMENT)
 			kids = &node->v.document.children;
 		else if (node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE) {
-			visit(ctx, node->v.element.tag, &node->v.element.attributes);
+			bool map = node->v.element.tag == GUMBO_TAG_MAP;
+			const GumboVector *attrs = &node->v.element.attributes;
+			for (unsigned i = 0; i < attrs->length; i++) {
+				const GumboAttribute *at = attrs->data[i];
+				const char *v = at->original_value.data;
+				/* a value not in this text (an attribute Gumbo made itself) is none of the author's */
+				if (!v || v < html || v + at->original_value.length > html + len || !kept_attr(at->name, map))
+					continue;
+				if (out->n == out->cap) {
+					out->cap = out->cap ? out->cap * 2 : 8;
+					out->v = xrealloc(out->v, out->cap * sizeof *out->v);
+				}
+				out->v[out->n++] = (struct rawhtml_attr){xstrdup(at->name), xstrdup(at->value), map,
+				                                         (size_t)(v - html), at->original_value.length};
+			}
 			kids = &node->v.element.children;
 		}
 		for (unsigned i = 0; kids && i < kids->length; i++)
@@ -315,43 +329,52 @@ static int read_elements(const char *html, size_t len, void (*visit)(void *ctx, 
 	return 0;
 }
 
-struct editing {
-	const char *html;
-	size_t len;
-	const struct refs *refs;
-	struct edit *e;
-	size_t n, cap;
-};
-
-static void visit_edits(void *ctx, GumboTag tag, const GumboVector *attrs)
+int rawhtml_read(const char *html, size_t len, struct rawhtml_attrs *out)
 {
-	struct editing *ed = ctx;
-	add_edits(tag, attrs, ed->html, ed->len, ed->refs, &ed->e, &ed->n, &ed->cap);
+	*out = (struct rawhtml_attrs){0};
+	return read_elements(html, len, out);
 }
 
-static void visit_ids(void *ctx, GumboTag tag, const GumboVector *attrs)
+void rawhtml_attrs_free(struct rawhtml_attrs *a)
 {
-	for (unsigned i = 0; i < attrs->length; i++) {
-		const GumboAttribute *at = attrs->data[i];
-		if (*at->value && (!strcmp(at->name, "id") || (tag == GUMBO_TAG_MAP && !strcmp(at->name, "name"))))
-			strmap_put(ctx, at->value, NULL);
+	for (size_t i = 0; i < a->n; i++) {
+		free(a->v[i].name);
+		free(a->v[i].value);
 	}
+	free(a->v);
+	*a = (struct rawhtml_attrs){0};
+}
+
+void rawhtml_given(const struct rawhtml_attrs *a, struct strmap *ids)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (*a->v[i].value && gives_id(&a->v[i]))
+			strmap_put(ids, a->v[i].value, NULL);
 }
 
 int rawhtml_ids(const char *html, size_t len, struct strmap *ids)
 {
-	return read_elements(html, len, visit_ids, ids);
+	struct rawhtml_attrs a;
+	int r = rawhtml_read(html, len, &a);
+	rawhtml_given(&a, ids);
+	rawhtml_attrs_free(&a);
+	return r;
 }
 
-int rawhtml_prefix_ids(const char *html, size_t len, const char *prefix, bool (*theirs_fn)(void *ctx, const char *id),
-                       void *ctx, struct buf *out)
+int rawhtml_prefix(const char *html, size_t len, const struct rawhtml_attrs *a, const char *prefix,
+                   bool (*theirs_fn)(void *ctx, const char *id), void *ctx, struct buf *out)
 {
 	const struct refs refs = {prefix, theirs_fn, ctx};
-	struct editing ed = {html, len, &refs, NULL, 0, 0};
-	if (read_elements(html, len, visit_edits, &ed) < 0)
-		return -1;
-	struct edit *e = ed.e;
-	size_t n = ed.n;
+	struct edit *e = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < a->n; i++) {
+		char *v = new_value(&a->v[i], &refs);
+		if (!v)
+			continue;
+		if (!(n & (n - 1))) /* full at 0, 1, 2, 4...: twice as much room */
+			e = xrealloc(e, (n ? n * 2 : 1) * sizeof *e);
+		e[n++] = (struct edit){a->v[i].off, a->v[i].len, v};
+	}
 	if (!n)
 		return 0;
 	qsort(e, n, sizeof *e, cmp_edit);
@@ -377,4 +400,15 @@ int rawhtml_prefix_ids(const char *html, size_t len, const char *prefix, bool (*
 	buf_add(out, html + done, len - done);
 	free(e);
 	return 1;
+}
+
+int rawhtml_prefix_ids(const char *html, size_t len, const char *prefix, bool (*theirs_fn)(void *ctx, const char *id),
+                       void *ctx, struct buf *out)
+{
+	struct rawhtml_attrs a;
+	if (rawhtml_read(html, len, &a) < 0)
+		return -1;
+	int r = rawhtml_prefix(html, len, &a, prefix, theirs_fn, ctx, out);
+	rawhtml_attrs_free(&a);
+	return r;
 }

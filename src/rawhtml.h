@@ -61,4 +61,26 @@ int rawhtml_prefix_ids(const char *html, size_t len, const char *prefix, bool (*
  * where rawhtml_prefix_ids() would refuse the text, else 0. */
 int rawhtml_ids(const char *html, size_t len, struct strmap *ids);
 
+/* The two above with one read of the text: a chapter's references are decided once the ids all its
+ * raw HTML gives are known, and Gumbo read each text twice for that.
+ * An attribute of the author's that gives or names an id, as rawhtml_read() found it. */
+struct rawhtml_attr {
+	char *name, *value;     /* as Gumbo gives them: the name in lower case, the value decoded */
+	bool map;               /* of a <map> (whose name is its id) */
+	size_t off, len;        /* the value as written in the text, quotes and all */
+};
+struct rawhtml_attrs {
+	struct rawhtml_attr *v;
+	size_t n, cap;
+};
+/* Reads html[0, len) as rawhtml_prefix_ids() does into *out (free with rawhtml_attrs_free(), also
+ * after -1); -1, keeping nothing, where that would refuse the text, else 0. */
+int rawhtml_read(const char *html, size_t len, struct rawhtml_attrs *out);
+void rawhtml_attrs_free(struct rawhtml_attrs *a);
+/* Adds to ids (keys owned by the map) the ids a gives. */
+void rawhtml_given(const struct rawhtml_attrs *a, struct strmap *ids);
+/* rawhtml_prefix_ids() of html[0, len), whose attributes rawhtml_read() found as a: 1 or 0. */
+int rawhtml_prefix(const char *html, size_t len, const struct rawhtml_attrs *a, const char *prefix,
+                   bool (*theirs)(void *ctx, const char *id), void *ctx, struct buf *out);
+
 #endif

@@ -1365,10 +1365,26 @@ static bool ui_holds(const struct site *s, size_t lang, const char *t)
 	return false;
 }
 
+/* The text of the file site_holds() read last: an exchange file's entries come file by file, and
+ * reading the file again for each of its entries made an import read each page several times. */
+struct last_read {
+	char *src;              /* as the site names it, or NULL */
+	char *text;             /* its text, or NULL when it could not be read */
+	size_t len;
+};
+
+static void last_read_free(struct last_read *r)
+{
+	free(r->src);
+	free(r->text);
+	*r = (struct last_read){0};
+}
+
 /* Whether the site's translation into lang of the file x names (its "#:" reference or XLIFF location:
  * a page's file, a data file, the UI strings) holds x's target as it is: the site's own text, which
- * a file whose ids a tool renumbered (po2xliff) brings back unchanged (helper-145). Reads that file. */
-static bool site_holds(const struct site *s, size_t lang, const struct unit *x)
+ * a file whose ids a tool renumbered (po2xliff) brings back unchanged (helper-145). Reads that file,
+ * or takes it from last, which it keeps. */
+static bool site_holds(const struct site *s, size_t lang, const struct unit *x, struct last_read *last)
 {
 	if (!x->file || !*x->target)
 		return false;
@@ -1389,12 +1405,17 @@ static bool site_holds(const struct site *s, size_t lang, const struct unit *x)
 		const struct page *p = site_page_of(s, rel);
 		src = p && p->docs[lang] && p->docs[lang]->src ? xstrdup(p->docs[lang]->src) : NULL;
 	}
-	char *text = NULL;
-	size_t len = 0;
-	bool holds = src && site_read(s, src, &text, &len) == 0 && memmem(text, len, x->target, strlen(x->target));
-	free(text);
-	free(src);
-	return holds;
+	if (!src)
+		return false;
+	if (!last->src || strcmp(last->src, src)) {
+		last_read_free(last);
+		last->src = src;
+		if (site_read(s, src, &last->text, &last->len) != 0)
+			last->text = NULL;
+	} else {
+		free(src);
+	}
+	return last->text && memmem(last->text, last->len, x->target, strlen(x->target));
 }
 
 /* Whether x's text is as the file was exported with it: a base of its comments is its target's
@@ -2443,15 +2464,17 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 	 * silence (helper-142). One warning, at the first, with their count. */
 	const struct unit *same_first = NULL;
 	size_t same_n = 0;
+	struct last_read last = {0};
 	for (size_t k = 0; k < u->n; k++) {
 		const struct unit *x = &u->v[k];
-		if (x->held && *x->target && strcmp(x->target, x->source) && !as_exported(x) && !site_holds(s, lang, x))
+		if (x->held && *x->target && strcmp(x->target, x->source) && !as_exported(x) && !site_holds(s, lang, x, &last))
 			diag_warn(path, x->at, x->at ? 1 : 0, "unit '%s' is marked translate=\"no\", and its target was "
 			          "changed: not imported (a tool keeps such a unit as its source says)", x->id ? x->id : x->source);
 		if (!x->more_place && brought_in(opts, x) && !strcmp(x->target, x->source) && has_letter(x->source) &&
-		    !as_exported(x) && !site_holds(s, lang, x) && !same_n++)
+		    !as_exported(x) && !site_holds(s, lang, x, &last) && !same_n++)
 			same_first = x;
 	}
+	last_read_free(&last);
 	if (same_n) {
 		char more[64] = "";
 		if (same_n > 1)

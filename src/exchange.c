@@ -2320,6 +2320,20 @@ static const char *unwritable(const char *s, char why[96])
 	return NULL;
 }
 
+/* The site's unit (in now, by at: merge_bases) that x's place names, or NULL. */
+static const struct unit *site_unit(const struct strmap *at, const struct unit_list *now, const struct unit *x)
+{
+	size_t *i = NULL;
+	for (int with_line = 0; with_line < 2 && (!i || !*i); with_line++) {
+		char *place = id_of(x) ? NULL
+		                       : xasprintf("\x01%s\x01%s\x01%d", x->file ? x->file : "", x->source,
+		                                   with_line ? x->line : -1);
+		i = strmap_get(at, place ? place : x->id);
+		free(place);
+	}
+	return i && *i ? &now->v[*i - 1] : NULL;
+}
+
 /* The units of u to leave out as the site has them (keep[k]): their text is the one the file was
  * exported with (its base, above) where the site's translation changed since. A unit changed in
  * both, each to another text, is taken with a warning that shows the site's text it replaces.
@@ -2349,6 +2363,9 @@ static size_t merge_bases(struct import *im, const struct unit_list *u, bool *ke
 	size_t kept = 0;
 	struct bases b = {0};
 	bool *used = NULL;                          /* b's bases a place's text matched */
+	bool any_base = false;                      /* an entry of the file carries a vade-base comment */
+	const struct unit *bare_first = NULL, *bare_site = NULL; /* an entry without, replacing the site's text */
+	size_t bare_n = 0;
 	const struct unit **site = xcalloc(u->n + 1, sizeof *site); /* each place's unit in the site, to compare */
 	for (size_t h = 0, e; h < u->n; h = e) {
 		/* An entry: its first place and those after it. The entry's comments give a base for each
@@ -2365,21 +2382,25 @@ static size_t merge_bases(struct import *im, const struct unit_list *u, bool *ke
 			diag_warn(im->path, x->at, x->at ? 1 : 0, "'%s': a vade-base comment that cannot be read (16 hexadecimal "
 			          "digits after \"" BASE_TAG "\"): the entry is taken as one without it, its text replacing the "
 			          "site's", x->id ? x->id : x->source);
+		any_base = any_base || b.n || b.bad;
+		if (in && !b.n && !b.bad && !bare_n) {
+			/* (with no vade-base anywhere in the file, the first entry whose text replaces another the
+			 * site has: a warning below) */
+			const struct unit *n = site_unit(&at, &now, x);
+			if (n && *n->target && !same_text(x->target, n->target) && !strcmp(x->source, n->source))
+				bare_first = x, bare_site = n;
+		}
+		if (in && !b.n && !b.bad && bare_first) {
+			const struct unit *n = bare_first == x ? bare_site : site_unit(&at, &now, x);
+			bare_n += n && *n->target && !same_text(x->target, n->target) && !strcmp(x->source, n->source);
+		}
 		if (!in || !b.n)
 			continue;
 		used = xrealloc(used, b.n * sizeof *used);
 		memset(used, 0, b.n * sizeof *used);
 		size_t open = 0; /* places that match no base */
 		for (size_t k = h; k < e && !(k > h && id_of(x)); k++) { /* an id's further places are the id's own */
-			size_t *i = NULL;
-			for (int with_line = 0; with_line < 2 && (!i || !*i); with_line++) {
-				char *place = id_of(&u->v[k]) ? NULL
-				                              : xasprintf("\x01%s\x01%s\x01%d", u->v[k].file ? u->v[k].file : "",
-				                                          u->v[k].source, with_line ? u->v[k].line : -1);
-				i = strmap_get(&at, place ? place : u->v[k].id);
-				free(place);
-			}
-			const struct unit *n = i && *i ? &now.v[*i - 1] : NULL;
+			const struct unit *n = site_unit(&at, &now, &u->v[k]);
 			/* nothing in the site to keep, the file's text, or not the place the id now names: its
 			 * original is another (the import says so, or finds the passage by text; helper-85: a
 			 * base warning came with the error) */
@@ -2413,6 +2434,22 @@ static size_t merge_bases(struct import *im, const struct unit_list *u, bool *ke
 			          "take the file's text without this warning)", site[k]->id, ex);
 			free(ex);
 		}
+	}
+	/* A file in which no entry carries a vade-base comment (a tool dropped them: Crowdin, Transifex, a
+	 * script) cannot tell a text the translator changed from one changed in the site since the export:
+	 * a reviewer's fix made in the site was replaced in silence (helper-147). One warning, at the first
+	 * entry that replaces the site's text, with how many do. An entry whose comment alone was deleted
+	 * (the README's way to take the file's text) is one of a file that has others. */
+	if (!any_base && bare_first) {
+		char *ex = passage_excerpt(bare_site->target);
+		char more[80] = "";
+		if (bare_n > 1)
+			snprintf(more, sizeof more, ", and so %s %zu more", bare_n == 2 ? "does" : "do", bare_n - 1);
+		diag_warn(im->path, bare_first->at, bare_first->at ? 1 : 0, "'%s': this file carries no vade-base comments "
+		          "(a tool dropped them), so vade cannot tell whether the site's translation changed since the export: "
+		          "the file's text replaces the site's %s%s; a fix made in the site since is lost unless it is in "
+		          "this file (export again, or keep the comments: see the README)", bare_site->id, ex, more);
+		free(ex);
 	}
 	free(site);
 	free(used);

@@ -181,6 +181,53 @@ static void whole_number(const struct yml_node *root, const char *key, long long
 		*out = v;
 }
 
+/* A key of site.yaml that names none vade or the default theme reads but is near one: "baseURL"
+ * (Hugo's), "unsafe-html", "Edition" (one in another case or with other separators), "edtion" (one
+ * edit away), "defaultContentLanguage" (Hugo's name). Each was a param no template read, and the
+ * site built without its sitemap, its edition or its raw HTML in silence (helper-146). A theme's
+ * own keys stay free: its templates read the whole file as site.params. */
+static void near_keys(const struct yml_node *root, const char *src)
+{
+	static const char *const known[] = {"title", "default_language", "languages", "theme", "unsafe_html", "edition",
+	                                    "base_url", "fallback", "nav_limit", "page_size", "status_limit",
+	                                    "paper", "handbook_paper"}; /* (the last two, the default theme's) */
+	static const char *const hugo[][2] = {{"defaultContentLanguage", "default_language"},
+	                                      {"paginate", "page_size"}, {"pagerSize", "page_size"},
+	                                      {"languageCode", "default_language"}};
+	char folded[64], kf[64];
+	for (size_t i = 0; root && root->kind == YML_MAP && i + 1 < root->n; i += 2) {
+		const struct yml_node *k = root->kids[i];
+		if (k->kind != YML_SCALAR || !k->str || strlen(k->str) >= sizeof kf)
+			continue;
+		const char *near = NULL;
+		size_t n = 0;
+		for (const char *c = k->str; *c; c++)
+			if (*c != '_' && *c != '-')
+				kf[n++] = (char)tolower((unsigned char)*c);
+		kf[n] = '\0';
+		for (size_t j = 0; j < sizeof known / sizeof *known && !near; j++) {
+			if (!strcmp(k->str, known[j]))
+				goto next; /* read as it is */
+			size_t m = 0;
+			for (const char *c = known[j]; *c; c++)
+				if (*c != '_')
+					folded[m++] = *c;
+			folded[m] = '\0';
+			if (!strcmp(kf, folded))
+				near = known[j];
+		}
+		for (size_t j = 0; j < sizeof hugo / sizeof *hugo && !near; j++)
+			if (!strcasecmp(k->str, hugo[j][0]))
+				near = hugo[j][1];
+		if (!near && strlen(k->str) >= 4)
+			near = text_nearest(k->str, known, sizeof known / sizeof *known, 1);
+		if (near)
+			diag_warn(src, k->line, k->col, "'%s' is not read by vade (did you mean '%s'?); a theme's templates read "
+			          "it as site.params.%s", k->str, near, k->str);
+	next:;
+	}
+}
+
 static bool load_config(struct site *s)
 {
 	const char *src = "content/site.yaml";
@@ -194,6 +241,7 @@ static bool load_config(struct site *s)
 			return false;
 		root = s->config->root;
 	}
+	near_keys(root, src);
 	s->title = site_yaml_text(root, "title", "Untitled site", src);
 	s->theme = site_yaml_text(root, "theme", "default", src);
 	struct yml_node *u = yml_get(root, "unsafe_html");

@@ -4643,24 +4643,16 @@ static bool invisible_in(const char *url, uint32_t *cp)
 			prev = (unsigned char)url[i++];
 			continue;
 		}
-		uint32_t c, next = 0;
+		uint32_t c;
 		size_t k = utf8_decode(url + i, n - i, &c);
 		if (!k) {
 			prev = 0;
 			i++;
 			continue;
 		}
-		if (char_shows_nothing(c)) {
-			if (i + k < n)
-				utf8_decode(url + i + k, n - i - k, &next);
-			bool letters = prev >= 0x80 && next >= 0x80 && (U_GET_GC_MASK(prev) & (U_GC_L_MASK | U_GC_M_MASK)) &&
-			               (U_GET_GC_MASK(next) & (U_GC_L_MASK | U_GC_M_MASK));
-			bool joins = (c == 0x200c || c == 0x200d) && letters;
-			bool selects = u_hasBinaryProperty((UChar32)c, UCHAR_VARIATION_SELECTOR) && prev >= 0x80;
-			if (!joins && !selects) {
-				*cp = c;
-				return true;
-			}
+		if (char_stray_invisible(url, n, i, k, c, prev)) {
+			*cp = c;
+			return true;
 		}
 		prev = c;
 		i += k;

@@ -863,6 +863,20 @@ bool char_shows_nothing(uint32_t c)
 	return c >= 0xad && u_hasBinaryProperty((UChar32)c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT);
 }
 
+bool char_stray_invisible(const char *s, size_t n, size_t i, size_t k, uint32_t c, uint32_t prev)
+{
+	if (!char_shows_nothing(c))
+		return false;
+	uint32_t next = 0;
+	if (i + k < n && !utf8_decode(s + i + k, n - i - k, &next))
+		next = 0;
+	const uint32_t letter = U_GC_L_MASK | U_GC_M_MASK;
+	bool joins = (c == 0x200c || c == 0x200d) && prev >= 0x80 && next >= 0x80 && (U_GET_GC_MASK(prev) & letter) &&
+	             (U_GET_GC_MASK(next) & letter);
+	bool selects = prev >= 0x80 && u_hasBinaryProperty((UChar32)c, UCHAR_VARIATION_SELECTOR);
+	return !joins && !selects;
+}
+
 bool unicode_noncharacter(uint32_t c)
 {
 	return (c >= 0xfdd0 && c <= 0xfdef) || ((c & 0xfffe) == 0xfffe && c <= 0x10ffff);
@@ -1754,13 +1768,19 @@ char *text_lookalike(const char *s, size_t n)
 void buf_add_shown(struct buf *b, const char *s, size_t n)
 {
 	size_t start = 0;
+	uint32_t prev = 0;
 	for (size_t i = 0, k; i < n; i += k) {
 		uint32_t cp = 0;
 		k = utf8_decode(s + i, n - i, &cp);
-		if (k && cp >= 0x20 && cp != 0x7f && !unicode_noncharacter(cp) &&
-		    (cp < 0x80 || (u_charType((UChar32)cp) != U_CONTROL_CHAR && u_charType((UChar32)cp) != U_LINE_SEPARATOR &&
-		                   u_charType((UChar32)cp) != U_PARAGRAPH_SEPARATOR &&
-		                   !u_hasBinaryProperty((UChar32)cp, UCHAR_BIDI_CONTROL))))
+		/* (and a character that shows as nothing, stray where it is: "café\u200b.md" read as the name
+		 * of the file that is there, helper-146) */
+		bool shown = k && cp >= 0x20 && cp != 0x7f && !unicode_noncharacter(cp) &&
+		             (cp < 0x80 || (u_charType((UChar32)cp) != U_CONTROL_CHAR && u_charType((UChar32)cp) != U_LINE_SEPARATOR &&
+		                            u_charType((UChar32)cp) != U_PARAGRAPH_SEPARATOR &&
+		                            !u_hasBinaryProperty((UChar32)cp, UCHAR_BIDI_CONTROL) &&
+		                            !char_stray_invisible(s, n, i, k, cp, prev)));
+		prev = cp;
+		if (shown)
 			continue;
 		buf_add(b, s + start, i - start);
 		if (k)

@@ -57,6 +57,16 @@ int main(void)
 		   "isolates, invisible operators, variation selectors, U+FEFF and tags show as nothing");
 		for (size_t k = 0; k < sizeof shown / sizeof *shown; k++)
 			ok(!char_shows_nothing(shown[k]), "U+%04X shows", (unsigned)shown[k]);
+		/* and a message shows each stray one for what it is (helper-146: a link to "caf\u00e9\u200b.md"
+		 * was missing "café.md", the file that is there), not a Persian word's joiner or an emoji's
+		 * selector */
+		char *t = text_shown("caf\303\251\342\200\213.md \357\273\277x \302\255y");
+		ok(!strcmp(t, "caf\303\251<U+200B>.md <U+FEFF>x <U+00AD>y"), "stray invisible characters shown as <U+...> (got %s)", t);
+		free(t);
+		t = text_shown("\331\205\333\214\342\200\214\330\256 \342\235\244\357\270\217 a\342\200\214b");
+		ok(!strcmp(t, "\331\205\333\214\342\200\214\330\256 \342\235\244\357\270\217 a<U+200C>b"),
+		   "a Persian word's non-joiner and an emoji's selector shown as they are, a joiner between ASCII letters not (got %s)", t);
+		free(t);
 	}
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");

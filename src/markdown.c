@@ -72,7 +72,7 @@ static cmark_node *finish(cmark_parser *p)
 }
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-static const char *const gfm_exts[] = {"table", "strikethrough", "autolink", "tagfilter"};
+static const char *const gfm_exts[] = {"table", "strikethrough", "autolink", "tagfilter", "tasklist"};
 
 /* A parser with the GFM extensions vade uses, and the citation one when cite. */
 static cmark_parser *gfm_parser(int options, bool cite)
@@ -4815,6 +4815,48 @@ void markdown_html_ids(struct strmap *ids, const char *html, const char *prefix)
 	}
 }
 
+/* GFM's task list items ("- [ ] call the hotline", "- [x] done"), which cmark-gfm's tasklist extension
+ * finds, begin with a ballot box, empty (U+2610) or checked (U+2611), as text: the extension writes a
+ * disabled <input type="checkbox"> no one can name (axe: "Form elements must have labels", critical),
+ * and a box of text prints on a card for a pen to tick. They were "[ ] ..." before (helper-146). */
+static void task_items(cmark_node *doc)
+{
+	cmark_syntax_extension *tasklist = cmark_find_syntax_extension("tasklist");
+	if (!tasklist)
+		return;
+	struct vec items = VEC_INIT;
+	cmark_iter *it = cmark_iter_new(doc);
+	for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_ITEM &&
+		    cmark_node_get_syntax_extension(n) == tasklist)
+			vec_push(&items, n);
+	}
+	cmark_iter_free(it);
+	for (size_t i = 0; i < items.n; i++) {
+		cmark_node *item = items.v[i], *first = cmark_node_first_child(item);
+		bool checked = cmark_gfm_extensions_get_tasklist_item_checked(item);
+		cmark_node_set_syntax_extension(item, NULL); /* an item as any other, with the box as its text */
+		cmark_node *box = cmark_node_new(CMARK_NODE_TEXT);
+		cmark_node_set_literal(box, checked ? "\u2611 " : "\u2610 ");
+		if (first && cmark_node_get_type(first) == CMARK_NODE_PARAGRAPH) {
+			cmark_node *t = cmark_node_first_child(first);
+			if (t)
+				cmark_node_insert_before(t, box);
+			else
+				cmark_node_append_child(first, box);
+		} else {
+			cmark_node *para = cmark_node_new(CMARK_NODE_PARAGRAPH);
+			cmark_node_append_child(para, box);
+			if (first)
+				cmark_node_insert_before(first, para);
+			else
+				cmark_node_append_child(item, para);
+		}
+	}
+	vec_free(&items);
+}
+
 void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out)
 {
 	int options = CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART | (o->unsafe_html ? CMARK_OPT_UNSAFE : 0);
@@ -4846,6 +4888,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	 * in a heading kept its ids) */
 	if (o->prefix_raw && o->unsafe_html && o->id_prefix && *o->id_prefix)
 		prefix_raw_ids(o, doc, o->id_prefix);
+	task_items(doc);
 
 	/* Links and images in reading order with the block that holds each (blocks), and the links
 	 * inside a link's text (nested), found in one walk: asking each node's ancestors cost time

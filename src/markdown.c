@@ -2081,6 +2081,26 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
 		const char *r = l + colons + strspn(l + colons, " "), *t = r + strcspn(r, " [{");
 		if (!*r || (*r == '{' && l[ln - 1] == '}') || (t > r && (!*t || *t == '[' || !t[strspn(t, " :")])))
 			return "a fenced div, Pandoc's or a Docusaurus admonition";
+		/* Docusaurus's with a title or attributes, its word glued to the colons (":::tip My title",
+		 * ":::note{title=\"x\"}": helper-146); "::: is a token" is prose */
+		if (r == l + colons && t > r && isalpha((unsigned char)*r) && (*t == ' ' || *t == '{'))
+			return "a Docusaurus admonition";
+	}
+	/* "+-----+-----+" (after smart punctuation, "+\u2014\u2013+"): the first line of a grid table, Pandoc's and
+	 * reStructuredText's, read as text and its dashes set as dashes (helper-146) */
+	if (l[0] == '+') {
+		/* (smart punctuation cuts the line into text nodes: each up to the line's end is looked at) */
+		bool grid = true, dash = false;
+		const char *lastc = "";
+		for (cmark_node *x = c; x && grid && cmark_node_get_type(x) == CMARK_NODE_TEXT; x = cmark_node_next(x))
+			for (const char *y = lastc = cmark_node_get_literal(x); *y && grid; y++) {
+				if (!strncmp(y, "\u2013", 3) || !strncmp(y, "\u2014", 3))
+					y += 2, dash = true;
+				else
+					grid = strchr("+-=:", *y) != NULL, dash = dash || *y == '-' || *y == '=';
+			}
+		if (grid && dash && lastc[0] && lastc[strlen(lastc) - 1] == '+')
+			return "a grid table, Pandoc's or reStructuredText's; a GFM table is | a | b |";
 	}
 	if ((!strncmp(l, "!!! ", 4) || !strncmp(l, "??? ", 4) || !strncmp(l, "???+ ", 5)) &&
 	    isalpha((unsigned char)l[4 + (l[3] == '+')]))
@@ -2141,7 +2161,7 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
  * (helper-110, helper-111). Fills, for each kind, how many n holds and the first's place in the
  * literal. */
 enum foreign_inline_kind { FI_COMMENT, FI_WIKI_LINK, FI_WIKI_EMBED, FI_ATTRIBUTES, FI_KRAMDOWN_COMMENT, FI_SPACED_LINK,
-	                       FI_SPACED_NOTE, FI_KINDS };
+	                       FI_SPACED_NOTE, FI_HIGHLIGHT, FI_INLINE_NOTE, FI_SUB_SUP, FI_KINDS };
 static const char *const foreign_inline_what[FI_KINDS] = {
 	"an Obsidian comment: its text is published; leave it out, or hide it in an HTML comment, <!-- -->",
 	"a wiki link, Obsidian's or a wiki's: write a link, [text](page.md)",
@@ -2152,7 +2172,12 @@ static const char *const foreign_inline_what[FI_KINDS] = {
 	/* (helper-144: Obsidian's and Typora's links to "my page.md", a note labelled with a space, shown
 	 * as written) */
 	"a link whose address holds a space, which CommonMark does not read: write [text](<my page.md>), or %20",
-	"a footnote whose label holds a space, which cmark-gfm does not read: write [^my-note]"};
+	"a footnote whose label holds a space, which cmark-gfm does not read: write [^my-note]",
+	/* (helper-146: each shown with its marks, in silence) */
+	"a highlight (Pandoc's, Obsidian's): shown with its marks; write **strong** text, or <mark> in raw HTML",
+	"an inline footnote, Pandoc's: shown as written; write a mark, [^1], and its definition, [^1]: ...",
+	"a subscript or superscript, Pandoc's: shown with its marks; write H\u2082O or 2\u00b9\u2070, or <sub> and "
+	"<sup> in raw HTML"};
 /* Whether s[0, n) ends in a file's extension that a wiki links or embeds ("diagram.png",
  * "Guide.md"), which a TOML table's dotted name ("menus.main") does not. */
 static bool file_name(const char *s, size_t n)
@@ -2266,6 +2291,21 @@ static void foreign_inline(cmark_node *n, const size_t *map, struct foreign_foun
 				         spaced_address(cb + 2, (size_t)(ce - cb - 2)))
 					w = FI_SPACED_LINK, k = (size_t)(ce + 1 - p);
 			}
+		} else if (p[0] == '=' && p[1] == '=' && p[2] && p[2] != ' ' && p[2] != '=' && (!i || p[-1] == ' ' ||
+		           p[-1] == '(') && WRITTEN(i)) {
+			/* "==text==": the closing marks after no space and before no '=' ("a == b", "===" are none) */
+			q = memmem(p + 2, room - 2 < 200 ? room - 2 : 200, "==", 2);
+			if (q && q[-1] != ' ' && q[2] != '=')
+				w = FI_HIGHLIGHT, k = (size_t)(q + 2 - p);
+		} else if (p[0] == '^' && p[1] == '[' && WRITTEN(i) && (q = memchr(p + 2, ']', room - 2 < 200 ? room - 2 : 200)) &&
+		           q > p + 2 && p[2] != '^' && !memchr(p + 2, '[', (size_t)(q - p - 2))) {
+			w = FI_INLINE_NOTE, k = (size_t)(q + 1 - p); /* "text^[a note]" */
+		} else if ((p[0] == '~' || p[0] == '^') && i && isalnum((unsigned char)p[-1]) && WRITTEN(i) &&
+		           isalnum((unsigned char)p[1])) {
+			/* "H~2~O", "2^10^": a short run of letters and digits between two marks glued to a word */
+			size_t r = 1 + strspn(p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
+			if (r <= 11 && p[r] == p[0] && p[r + 1] != p[0])
+				w = FI_SUB_SUP, k = r + 1;
 		} else if (p[0] == '{' && room >= 11 && !strncmp(p, "{::comment}", 11)) {
 			w = FI_KRAMDOWN_COMMENT;
 			q = memmem(p + 11, room - 11 < 200 ? room - 11 : 200, "{:/", 3);
@@ -2353,7 +2393,7 @@ static bool written_otherwise(struct src_lines *sl, cmark_node *n)
 	size_t ll = strlen(lit), k = 1, *map = text_map(sl, n);
 	while (k < ll && lit[k] == lit[0])
 		k++;
-	k = k < 2 && ll >= 2 ? 2 : k;
+	k = k < 2 && ll >= 2 && lit[0] != '+' ? 2 : k; /* (a grid table's '+' alone: its dashes are set as dashes) */
 	bool other = false;
 	for (size_t i = 0; map && i < k && !other; i++)
 		other = map[i] == SIZE_MAX;
@@ -2512,10 +2552,11 @@ char *markdown_foreign_syntax(const char *s)
 	static const char *const inline_named[FI_KINDS] = {"an Obsidian comment", "a wiki link", "a wiki embed",
 	                                                  "Pandoc's attributes", "a kramdown comment",
 	                                                  "a link whose address holds a space",
-	                                                  "a footnote whose label holds a space"};
+	                                                  "a footnote whose label holds a space", "a highlight",
+	                                                  "an inline footnote", "a subscript or superscript"};
 	/* every kind's opener holds one of these (a title without any is most titles: 60,000 of them
 	 * were looked through at each rebuild of a 10,000-page site, issue 13) */
-	if (!s || !strpbrk(s, "{%["))
+	if (!s || !strpbrk(s, "{%[=^~"))
 		return NULL;
 	struct {
 		size_t at;
@@ -4927,7 +4968,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			vec_push(&blocks_p, n);
 		if (t == CMARK_NODE_TEXT && (strstr(cmark_node_get_literal(n), "%%") || strstr(cmark_node_get_literal(n), "[[") ||
 		                             strstr(cmark_node_get_literal(n), "](") || strstr(cmark_node_get_literal(n), "][") ||
-		                             strstr(cmark_node_get_literal(n), "[^")))
+		                             strstr(cmark_node_get_literal(n), "[^") || strstr(cmark_node_get_literal(n), "==") ||
+		                             strchr(cmark_node_get_literal(n), '^') || strchr(cmark_node_get_literal(n), '~')))
 			vec_push(&inl, n); /* (and below, when it has a '{') */
 		if (t == CMARK_NODE_TEXT && strchr(cmark_node_get_literal(n), '{')) {
 			vec_push(&braced, n);

@@ -566,6 +566,12 @@ int main(void)
 		    {"[a](https://e.org/a\315\217b) [b](https://e.org/x\357\270\217) [c](https://e.org/\343\205\244)\n", 3},
 		    {"[a](https://fa.wikipedia.org/wiki/\331\205\333\214\342\200\214\330\256\331\210\330\247\331\207\331\205) [b](https://e.org/\342\235\244\357\270\217)\n", 0},
 		    {"[a](https://e.org/ab\342\200\214cd)\n", 1},
+		    /* Pandoc's sub- and superscripts (one kind), highlights and inline notes, a grid table, Docusaurus's
+		     * admonitions with a title or attributes (helper-146); prose with '==', '~', '^' says nothing */
+		    {"H~2~O and 2^10^, ==mark== and x^[a note].\n", 3},
+		    {"+-----+-----+\n| a   | b   |\n+=====+=====+\n", 1},
+		    {":::tip My title\nb\n:::\n\n:::note{title=\"x\"}\nc\n:::\n", 1},
+		    {"If a == b, 10~20 people, x^2 or ~/bin, C++ and ===, a + b +\n", 0},
 		};
 		for (size_t k = 0; k < sizeof sc / sizeof *sc; k++) {
 			size_t w0 = diag_warnings();

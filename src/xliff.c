@@ -393,24 +393,47 @@ static enum unit_state state_of(const char *s)
 	return UNIT_FUZZY;      /* new, needs-*, x-... */
 }
 
-/* A location context-group: file and line. */
+/* Whether id is a number alone: a tool's own ("3"), not one of vade's ("page:a:2"). */
+static bool numbered(const char *id)
+{
+	return !id || (*id && id[strspn(id, "0123456789")] == '\0');
+}
+
+/* A location context-group: file and line. A reference to one of vade's ids that po2xliff cut at
+ * its first ':' (xliff2po writes a unit's id as the PO entry's "#: page::title"; po2xliff then
+ * gives sourcefile "page", linenumber ":title") is that id again, for a unit whose own id the tool
+ * numbered: each such unit was refused as naming nothing (helper-147). */
 static void read_location(struct rd *r, struct unit *x, const xmlNode *cg)
 {
+	char *file = NULL, *line = NULL;
 	for (const xmlNode *c = cg->children; c; c = c->next) {
 		if (!is(r, c, "context"))
 			continue;
 		char *type = attr(c, "context-type");
-		if (type && !strcmp(type, "sourcefile") && !x->file) {
-			x->file = text_of(r, c, false, x->id);
-		} else if (type && !strcmp(type, "linenumber") && !x->line) {
-			char *t = text_of(r, c, false, x->id), *end;
-			errno = 0;
-			long l = strtol(t, &end, 10);
-			x->line = !errno && end != t && !*end && l > 0 && l <= INT_MAX ? (int)l : 0;
-			free(t);
-		}
+		if (type && !strcmp(type, "sourcefile") && !file)
+			file = text_of(r, c, false, x->id);
+		else if (type && !strcmp(type, "linenumber") && !line)
+			line = text_of(r, c, false, x->id);
 		free(type);
 	}
+	if (file && line && numbered(x->id) && (!strcmp(file, "page") || !strcmp(file, "ui") || !strcmp(file, "data")) &&
+	    !numbered(line)) {
+		free(x->id);
+		x->id = xasprintf("%s:%s", file, line);
+		free(file);
+		free(line);
+		return;
+	}
+	if (file && !x->file)
+		x->file = file, file = NULL;
+	if (line && !x->line) {
+		char *end;
+		errno = 0;
+		long l = strtol(line, &end, 10);
+		x->line = !errno && end != line && !*end && l > 0 && l <= INT_MAX ? (int)l : 0;
+	}
+	free(file);
+	free(line);
 }
 
 /* A unit with several location context-groups (po2xliff writes one per "#:" reference of a PO

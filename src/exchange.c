@@ -1726,10 +1726,15 @@ static void import_page(struct import *im, const struct page *p, const struct un
 		 * the translation paired with one the original lost goes, a text of the translator's were the
 		 * guess wrong (helper-106, helper-107). Paired with the original's (its kinds said so), none goes. */
 		bool drops = false;
+		int at = 0; /* the first passage of the translation the guess would take out (helper-147: no place) */
 		for (size_t i = 0; i < a.n; i++)
-			drops = drops || (a.v[i].orig == SIZE_MAX && a.v[i].tr != SIZE_MAX);
+			if (a.v[i].orig == SIZE_MAX && a.v[i].tr != SIZE_MAX) {
+				if (!drops && a.v[i].tr < tr.n)
+					at = tr.v[a.v[i].tr].line;
+				drops = true;
+			}
 		if (drops) {
-			diag_error(p->docs[l]->src, 0, 0, "the original lost and gained passages since this translation was "
+			diag_error(p->docs[l]->src, at, at ? 1 : 0, "the original lost and gained passages since this translation was "
 			           "recorded, and it has as many as then and as now, so which of its headings, paragraphs and "
 			           "cells answer which is a guess, on which %s would take one of them out: delete what answers "
 			           "the passage the original lost and add the new one by hand, check the rest (vade i18n status "

@@ -448,6 +448,57 @@ static bool latin_suffix(unsigned cp)
 	return cp == '+' || cp == '#' || cp == '%' || cp == 0xb0 || cp == 0x2030;
 }
 
+/* ASCII marks that join the parts of one token written without spaces:
+ * C:\Users\x, key=value, a+b?c=d, x->y (helper-148). Split there, each
+ * part is isolated alone and the marks between them are the sentence's, so
+ * Chromium shows the parts right to left ("value=key"). Between words, with a
+ * space before them, they are the sentence's too ("x + y"). */
+static bool token_mark(unsigned cp)
+{
+	return cp && cp < 0x80 && strchr("\\=~?!;*^|$<>+#%", (int)cp);
+}
+
+/* Marks that begin a token and belong to it when glued to it: /usr/bin,
+ * #tag, @user, ~/x, \\server, $HOME, .NET, --help (helper-148). A period or
+ * hyphen glued to the end of a word before it is that word's (its sentence's
+ * full stop, a dash), not the token's. */
+static bool token_lead(unsigned cp)
+{
+	return cp && cp < 0x80 && strchr("/\\#@~$.-", (int)cp);
+}
+
+/* Where the marks from i on (token marks and joiners, no space among them)
+ * reach a Latin letter or digit, else 0: glued on both sides, they join it
+ * to the run before (key=value); else the run ends before them, so that
+ * punctuation after a token ("C++?", "key=value.") stays the sentence's. */
+static size_t glued_to_latin(const unsigned char *u, size_t n, size_t i)
+{
+	unsigned cp = 0;
+	for (size_t k; i < n; i += k) {
+		k = utf8_at(u + i, n - i, &cp);
+		if (latin_letter(cp) || (cp < 0x80 && isdigit((int)cp)))
+			return i;
+		if (!token_mark(cp) && !(latin_joiner(cp) && cp != ' ' && cp != 0xa0))
+			return 0;
+	}
+	return 0;
+}
+
+/* Where the run whose first Latin letter is at i starts: before the token
+ * marks glued to that letter (token_lead()), but not before from, where
+ * the last run ended. */
+static size_t token_start(const char *s, size_t from, size_t i)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t at = i;
+	while (at > from && token_lead(u[at - 1]))
+		at--;
+	if (at && word_char(s + at - utf8_last(s, at), utf8_last(s, at)))
+		while (at < i && (u[at] == '.' || u[at] == '-'))
+			at++;
+	return at;
+}
+
 /* The closing mark of an opening bracket or quote, else 0. */
 static unsigned closing_of(unsigned cp)
 {
@@ -464,9 +515,11 @@ static unsigned closing_of(unsigned cp)
 #define LATIN_MAX_OPEN 8 /* brackets open at once inside one run; deeper ends the run */
 
 /* The first Latin-script run of s at or after *from: [*start, *end); false
- * if none. A run starts at a Latin letter and goes on over Latin letters,
+ * if none. A run starts at a Latin letter (or the token marks glued before
+ * it: /usr, #tag) and goes on over Latin letters,
  * digits and joiners; an apostrophe followed by a letter (NATO’s) is part
- * of the word; +, #, % right after a word are its (C++, C#, 3.5%); a
+ * of the word; +, #, % right after a word are its (C++, C#, 3.5%); token
+ * marks glued between two words are the token's (C:\dir, key=value); a
  * bracket or quote opened inside the run belongs to it when
  * it is closed inside it too, else the run ends before it. So "Council of
  * Europe (CoE)" is one run, while in "(UN)" the brackets are the
@@ -484,17 +537,22 @@ static bool latin_run(const char *s, size_t n, size_t from, size_t *start, size_
 	}
 	if (i >= n)
 		return false;
-	*start = *end = i;
+	*start = token_start(s, from, i);
+	*end = i;
 	struct {
 		unsigned closing;
 		size_t end_before; /* the run's end when it was opened */
 	} open[LATIN_MAX_OPEN];
-	size_t depth = 0;
-	for (; i < n; i += k) {
+	size_t depth = 0, glued;
+	bool spaced = false; /* a space stands between the run's end and i */
+	unsigned prev = 0;
+	for (; i < n; prev = cp, i += k) {
 		k = utf8_at(u + i, n - i, &cp);
 		unsigned next = 0;
 		if (i + k < n)
 			utf8_at(u + i + k, n - i - k, &next);
+		if (i == *end)
+			spaced = false;
 		if (latin_inner(cp)) {
 			*end = i + k;
 		} else if (latin_suffix(cp) && i == *end) {
@@ -507,8 +565,13 @@ static bool latin_run(const char *s, size_t n, size_t from, size_t *start, size_
 		} else if (closing_of(cp) && depth < LATIN_MAX_OPEN) {
 			open[depth].closing = closing_of(cp);
 			open[depth++].end_before = *end;
+		} else if (token_mark(cp) && (!spaced || (token_lead(cp) && (prev == ' ' || prev == 0xa0))) &&
+		           (glued = glued_to_latin(u, n, i))) {
+			k = glued - i; /* on at the letter or digit they lead to */
 		} else if (!latin_joiner(cp)) {
 			break;
+		} else if (cp == ' ' || cp == 0xa0) {
+			spaced = true;
 		}
 	}
 	if (depth)

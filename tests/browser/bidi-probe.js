@@ -5,6 +5,9 @@
 //          right in the order they are written (C++, AT&T, e-mail@x.org);
 //   touch  a + # % written right after a Latin letter or digit (C++, 3.5%)
 //          shows on that character's right, not on the other side of the word;
+//   token  a word of Latin letters and digits joined by ASCII marks, no space
+//          among them, and the / # \ @ ~ $ glued before it (C:\Users\x,
+//          key=value, /usr/local/bin, #tag) reads left to right whole;
 //   phrase Latin words apart by white space alone (a line break in the source, a
 //          word in bold or code or a link between, in a paragraph or a table cell)
 //          read left to right as one phrase;
@@ -13,12 +16,14 @@
 (function () {
   const latin = /[A-Za-z0-9\u00c0-\u024f]/;
   const seen = /[A-Za-z0-9\u00c0-\u024f+#%?@&_.]/;
+  // (a token needs a Latin letter: digits alone, 10:30, the bidi algorithm keeps in order)
+  const token = /[\/#\\@~$]*[A-Za-z0-9]+(?:[\\:=\/._\-#@~+?&%$]+[A-Za-z0-9]+)*/g, tokenChar = /\S/;
   // The characters of el worth measuring, in logical order: {ch, x (centre), node, i}.
-  function chars(el) {
+  function chars(el, want = seen) {
     const out = [], w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     for (let n; (n = w.nextNode());) {
       for (let i = 0; i < n.data.length; i++) {
-        if (!seen.test(n.data[i])) continue;
+        if (!want.test(n.data[i])) continue;
         const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1);
         const b = r.getBoundingClientRect();
         if (b.width > 0) out.push({ ch: n.data[i], x: b.left + b.width / 2, y: Math.round(b.top), node: n, i });
@@ -60,6 +65,24 @@
         }
       }
       lines.push(bad.length ? `FAIL bidi touch ${page}: ${bad.join('; ')}` : `ok bidi touch ${page} (${touches} symbols)`);
+      // token: each one, its marks included, left to right (helper-148: Chromium showed
+      // C:\Users\x cut at each '\' as x\Users\:C)
+      let tokens = 0; bad = [];
+      for (const blk of root.querySelectorAll('p, li, h1, h2, h3, td')) {
+        const w = document.createTreeWalker(blk, NodeFilter.SHOW_TEXT), at = new Map();
+        let text = '';
+        for (let n; (n = w.nextNode());) { at.set(n, text.length); text += n.data; }
+        const by = new Map(chars(blk, tokenChar).map((c) => [at.get(c.node) + c.i, c]));
+        for (const m of text.matchAll(token)) {
+          if (!/[A-Za-z]/.test(m[0]) || !/[^A-Za-z0-9]/.test(m[0])) continue;
+          const cs = [];
+          for (let p = m.index; p < m.index + m[0].length; p++) if (by.has(p)) cs.push(by.get(p));
+          tokens++;
+          const why = ltr(cs);
+          if (why) bad.push(`"${m[0]}": ${why}`);
+        }
+      }
+      lines.push(bad.length ? `FAIL bidi token ${page}: ${bad.join('; ')}` : `ok bidi token ${page} (${tokens} tokens)`);
       // phrase: Latin words apart by white space alone (over a line break in the source, one
       // of them in bold, code or a link) read left to right as one phrase, their first letters
       // in order.

@@ -178,6 +178,30 @@ int main(void)
 		markdown_result_free(&r);
 	}
 
+	/* Right-to-left: a token written without spaces (a path, key=value, a hashtag) is one <bdi>
+	 * with its marks, the leading ones too; the sentence's punctuation after it stays outside
+	 * (helper-148: Chromium showed C:\Users cut at each '\' right to left). */
+	{
+		static const char *const tok[][2] = {
+			{"\u0645\u0644\u0641 C:\\Users\\x\\doc.txt \u0647\u0646\u0627.", "<bdi>C:\\Users\\x\\doc.txt</bdi> \u0647\u0646\u0627.</p>"},
+			{"\u0645 key=value.", "\u0645 <bdi>key=value</bdi>.</p>"},
+			{"\u0645 /usr/local/bin, \u0645", "\u0645 <bdi>/usr/local/bin</bdi>, \u0645"},
+			{"\u0645 #hashtag \u0648 @user \u0648 ~/x", "<bdi>#hashtag</bdi> \u0648 <bdi>@user</bdi> \u0648 <bdi>~/x</bdi>"},
+			{"\u0645 \\\\\\\\srv\\share\\ \u0645", "\u0645 <bdi>\\\\srv\\share</bdi>\\ \u0645"},
+			{"\u0645 https://x.org/a?b=1&c=2 \u0645", "\u0645 <a href=\"https://x.org/a?b=1&amp;c=2\"><bdi>https://x.org/a?b=1&amp;c=2</bdi></a> \u0645"},
+			{"\u0645 q?lang=ar&x=1 \u0645", "\u0645 <bdi>q?lang=ar&amp;x=1</bdi> \u0645"},
+			{"\u0648#tag \u0648/usr \u0645.NET \u0645 .NET", "\u0648<bdi>#tag</bdi> \u0648<bdi>/usr</bdi> \u0645.<bdi>NET</bdi> \u0645 <bdi>.NET</bdi>"},
+			{"\u0645 C++? \u0645 x + y \u0645 a=b=", "<bdi>C++</bdi>? \u0645 <bdi>x</bdi> + <bdi>y</bdi> \u0645 <bdi>a=b</bdi>=</p>"},
+			{"\u0645 see /usr/bin and #tag \u0645", "\u0645 <bdi>see /usr/bin and #tag</bdi> \u0645"},
+		};
+		for (size_t i = 0; i < sizeof tok / sizeof *tok; i++) {
+			struct md_opts ro = {.lang = "ar", .rtl = true, .at = {1, 1, 0, false, NULL, 0, NULL}};
+			markdown_render(&ro, tok[i][0], strlen(tok[i][0]), &r);
+			ok(strstr(r.html.p, tok[i][1]) != NULL, "rtl token '%s' gives '%s' (got %s)", tok[i][0], tok[i][1], r.html.p);
+			markdown_result_free(&r);
+		}
+	}
+
 	md("<script>alert(1)</script>\n\nhi <b>x</b>\n", false, &r);
 	ok(!strstr(r.html.p, "<script") && !strstr(r.html.p, "<b>"), "raw HTML omitted by default");
 	markdown_result_free(&r);

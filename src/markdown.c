@@ -782,6 +782,190 @@ static void isolate_latin(cmark_node *block)
 
 /* }======= */
 
+/* {======= quotes after a proclitic; Hebrew's geresh and gershayim
+ *
+ * cmark-gfm curls a quote by CommonMark's flanking rules (spec 6.2): one
+ * with a letter on both sides closes. Arabic and Hebrew write a one-letter
+ * word (Arabic و ب ل ف ك, Hebrew ו ה ש ב ל מ כ: and, in, to, the...)
+ * joined to the next one, a quotation's opening mark too: in و"اقتباس"
+ * both marks closed, and Arabic showed »اقتباس» (helper-148). Hebrew also
+ * writes its abbreviations' gershayim (צה"ל) and the geresh (ג'ירפה, וכו')
+ * with the ASCII quotes; those are no quotation marks and take their own
+ * characters, U+05F4 and U+05F3 (The Unicode Standard, section 9.1 Hebrew,
+ * on geresh and gershayim), where cmark-gfm curled them. */
+
+#define NONE ((size_t)-1)
+
+/* A letter that Arabic (he false) or Hebrew writes as a word of its own
+ * joined to the next: a conjunction, preposition or article. */
+static bool proclitic(unsigned cp, bool he)
+{
+	static const unsigned ar[] = {0x648, 0x628, 0x644, 0x641, 0x643};               /* و ب ل ف ك */
+	static const unsigned hb[] = {0x5d5, 0x5d4, 0x5e9, 0x5d1, 0x5dc, 0x5de, 0x5db}; /* ו ה ש ב ל מ כ */
+	const unsigned *v = he ? hb : ar;
+	for (size_t i = 0, n = he ? 7 : 5; i < n; i++)
+		if (v[i] == cp)
+			return true;
+	return false;
+}
+
+static bool hebrew_letter(unsigned cp) { return cp >= 0x5d0 && cp <= 0x5f2; }
+
+/* A mark that goes with the letter before it: Hebrew points and cantillation
+ * (not the maqaf, paseq, sof pasuq, nun hafukha), Arabic vowel signs. */
+static bool vowel_mark(unsigned cp)
+{
+	return (cp >= 0x591 && cp <= 0x5c7 && cp != 0x5be && cp != 0x5c0 && cp != 0x5c3 && cp != 0x5c6) ||
+	       (cp >= 0x610 && cp <= 0x61a) || (cp >= 0x64b && cp <= 0x65f) || cp == 0x670 || (cp >= 0x300 && cp <= 0x36f);
+}
+
+static bool alnum_cp(unsigned cp)
+{
+	return cp < 0x80 ? isalnum((int)cp) != 0 : utf8_locale && iswalnum_l((wint_t)cp, utf8_locale);
+}
+
+static bool quote_mark(unsigned cp)
+{
+	return cp == '"' || cp == '\'' || cp == 0xab || cp == 0xbb || (cp >= 0x2018 && cp <= 0x201f);
+}
+
+/* The index of the character before i, over the marks on it; NONE at the start. */
+static size_t char_before(const unsigned *cp, size_t i)
+{
+	while (i && vowel_mark(cp[i - 1]))
+		i--;
+	return i ? i - 1 : NONE;
+}
+
+#define PROCLITIC_MAX 3 /* letters of one prefix (Arabic وب "and in", Hebrew וכש "and when") */
+
+/* Whether the quote at q follows a prefix of proclitic letters that starts a
+ * word (at the start of the text, after a space or punctuation, not after
+ * another quote: "و" is a quoted word). */
+static bool after_proclitic(const unsigned *cp, size_t q, bool he)
+{
+	size_t j = q, k = 0;
+	for (size_t p; k < PROCLITIC_MAX && (p = char_before(cp, j)) != NONE && proclitic(cp[p], he); k++)
+		j = p;
+	if (!k)
+		return false;
+	size_t b = char_before(cp, j);
+	return b == NONE || (!alnum_cp(cp[b]) && !quote_mark(cp[b]));
+}
+
+/* Whether the quote at q, after a proclitic, opens a quotation in Hebrew:
+ * one closes it later in the block (a closing mark of its kind that ends a
+ * word) before another opens. Else it is the gershayim of an abbreviation
+ * (ש"ח, ב"ה) or the geresh of a number (ה'תשפ"ד). The marks inside words
+ * (צה"ל, ג'ירפה) are passed over; the scan stops at any other mark of the
+ * kind, so the scans of one block read each character about once. */
+static bool closed_later(const unsigned *cp, size_t n, size_t q)
+{
+	bool dbl = cp[q] == 0x201d;
+	for (size_t t = q + 1; t < n; t++) {
+		if (cp[t] != (dbl ? 0x201c : 0x2018) && cp[t] != (dbl ? 0x201d : 0x2019))
+			continue;
+		if (cp[t] == (dbl ? 0x201c : 0x2018))
+			return false;
+		if (t + 1 >= n || !alnum_cp(cp[t + 1]))
+			return true;
+		if (after_proclitic(cp, t, true))
+			return false;
+	}
+	return false;
+}
+
+struct quote_edit {
+	size_t at;      /* byte of the block's string where the mark (3 bytes) is */
+	const char *to; /* what it becomes */
+};
+
+/* What the curled mark at i (cmark-gfm's ” or ’) becomes, or NULL: an
+ * opening mark after a proclitic; in Hebrew, gershayim between two letters,
+ * a geresh after a letter unless it closes the quotation of an open ‘
+ * (*open_single counts them). */
+static const char *quote_fix(const unsigned *cp, size_t n, size_t i, bool he, size_t *open_single)
+{
+	bool dbl = cp[i] == 0x201d;
+	size_t b = char_before(cp, i);
+	bool letter_after = i + 1 < n && alnum_cp(cp[i + 1]);
+	if (letter_after && after_proclitic(cp, i, he) && (!he || closed_later(cp, n, i))) {
+		*open_single += !dbl;
+		return dbl ? "\xe2\x80\x9c" : "\xe2\x80\x98"; /* “ ‘ */
+	}
+	if (!he || b == NONE || !hebrew_letter(cp[b])) {
+		if (!dbl && !letter_after && *open_single)
+			--*open_single; /* (a closing ’ after a Latin word) */
+		return NULL;
+	}
+	if (dbl)
+		return i + 1 < n && hebrew_letter(cp[i + 1]) ? "\xd7\xb4" : NULL; /* U+05F4 ״ */
+	if (!letter_after && *open_single) {
+		--*open_single;
+		return NULL;
+	}
+	return "\xd7\xb3"; /* U+05F3 ׳ */
+}
+
+/* Writes the edits (in order) into the text nodes of f that hold them. */
+static void quote_apply(struct flat *f, const struct quote_edit *e, size_t ne)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < f->n && k < ne; i++) {
+		struct piece *p = &f->v[i];
+		size_t end = p->off + p->len, from = p->off;
+		if (!p->text || e[k].at >= end)
+			continue;
+		struct buf b = BUF_INIT;
+		for (; k < ne && e[k].at < end; k++) {
+			buf_add(&b, f->s.p + from, e[k].at - from);
+			buf_adds(&b, e[k].to);
+			from = e[k].at + 3;
+		}
+		buf_add(&b, f->s.p + from, end - from);
+		char *t = buf_detach(&b, NULL);
+		cmark_node_set_literal(p->n, t);
+		free(t);
+	}
+}
+
+/* Corrects the curled quotes of block (a paragraph, heading or table cell)
+ * in Arabic (he false) or Hebrew, seen across its inline nodes: cmark-gfm
+ * makes each quote a text node of its own. */
+static void proclitic_quotes(cmark_node *block, bool he)
+{
+	struct flat f = {.s = BUF_INIT, .raw = false};
+	flatten(block, &f);
+	size_t n = 0, open_single = 0;
+	unsigned *cp = xmalloc((f.s.len + 1) * sizeof *cp);
+	size_t *at = xmalloc((f.s.len + 1) * sizeof *at);
+	for (size_t i = 0; i < f.s.len; n++) {
+		at[n] = i;
+		i += utf8_at((const unsigned char *)f.s.p + i, f.s.len - i, &cp[n]);
+	}
+	struct quote_edit *e = NULL;
+	size_t ne = 0;
+	for (size_t i = 0; i < n; i++) {
+		open_single += cp[i] == 0x2018;
+		const char *to = cp[i] == 0x201d || cp[i] == 0x2019 ? quote_fix(cp, n, i, he, &open_single) : NULL;
+		if (!to)
+			continue;
+		e = xgrow(e, ne, sizeof *e);
+		e[ne++] = (struct quote_edit){at[i], to};
+	}
+	if (ne)
+		quote_apply(&f, e, ne);
+	free(e);
+	free(cp);
+	free(at);
+	buf_free(&f.s);
+	free(f.v);
+}
+
+#undef NONE
+
+/* }======= */
+
 static bool foreign(const struct md_opts *o, cmark_node *n);
 static bool is_cell(cmark_node *n);
 
@@ -810,9 +994,9 @@ static bool lang_is(const char *lang, const char *primary)
 
 static void typography(cmark_node *doc, const char *lang, bool rtl, const struct md_opts *o, bool of_foreign)
 {
-	bool fr = lang_is(lang, "fr"), guil = lang_is(lang, "ar");
-	bool split = o && o->nforeign;
-	if ((!fr && !guil && !rtl) || (of_foreign && !split))
+	bool fr = lang_is(lang, "fr"), guil = lang_is(lang, "ar"), he = lang_is(lang, "he");
+	bool split = o && o->nforeign, quotes = guil || he;
+	if ((!fr && !quotes && !rtl) || (of_foreign && !split))
 		return;
 	struct vec texts = VEC_INIT, blocks = VEC_INIT;
 	cmark_iter *it = cmark_iter_new(doc);
@@ -822,7 +1006,8 @@ static void typography(cmark_node *doc, const char *lang, bool rtl, const struct
 		cmark_node_type t = cmark_node_get_type(n);
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
-		if (rtl && (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING || is_cell(n)) && (!split || foreign(o, n) == of_foreign))
+		if ((rtl || quotes) && (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING || is_cell(n)) &&
+		    (!split || foreign(o, n) == of_foreign))
 			vec_push(&blocks, n);
 		if (t != CMARK_NODE_TEXT || (split && in_foreign(o, n) != of_foreign))
 			continue;
@@ -831,6 +1016,9 @@ static void typography(cmark_node *doc, const char *lang, bool rtl, const struct
 			vec_push(&texts, n);
 	}
 	cmark_iter_free(it);
+	/* before guillemets() turns the closing marks it set right into » */
+	for (size_t i = 0; quotes && i < blocks.n; i++)
+		proclitic_quotes(blocks.v[i], he);
 	for (size_t i = 0; i < texts.n; i++) {
 		cmark_node *n = texts.v[i];
 		cmark_node *prev = cmark_node_previous(n);
@@ -844,7 +1032,7 @@ static void typography(cmark_node *doc, const char *lang, bool rtl, const struct
 			free(t);
 		}
 	}
-	for (size_t i = 0; i < blocks.n; i++)
+	for (size_t i = 0; rtl && i < blocks.n; i++)
 		isolate_latin(blocks.v[i]);
 	vec_free(&blocks);
 	vec_free(&texts);
@@ -5376,7 +5564,7 @@ static bool block_start(const char *s)
  * in French the marks it spaces (; : ! ?); no byte order mark first. Anything else takes the parse. */
 static bool typeset_identity(const char *s, const char *lang)
 {
-	bool fr = lang_is(lang, "fr"), set = fr || lang_is(lang, "ar"); /* (typography()'s languages) */
+	bool fr = lang_is(lang, "fr"), set = fr || lang_is(lang, "ar") || lang_is(lang, "he"); /* (typography()'s languages) */
 	size_t n = strlen(s);
 	/* (cmark-gfm drops a byte order mark that starts the text) */
 	if (!n || s[0] == ' ' || s[n - 1] == ' ' || starts(s, "\xef\xbb\xbf") || utf8_invalid_at(s, n) >= 0)

@@ -160,6 +160,30 @@ int main(void)
 		{"R\u00e9sum\u00e9 <?php : C:\\dir, a?b x!=y a;b <!-- x", "fr",
 		 "R\u00e9sum\u00e9 <?php\u202f: C:\\dir, a?b x!=y a;b <!\u2013 x"},
 	};
+	/* A quote after a one-letter word joined to the next (Arabic و ب ل ف ك, Hebrew ו ה ש ב ל מ כ)
+	 * opens, where cmark-gfm's flanking rules closed it (helper-148); in Hebrew a " between
+	 * letters is the gershayim U+05F4 and a ' after a letter the geresh U+05F3, unless it
+	 * closes a quotation. */
+	struct { const char *in, *lang, *out; } pq[] = {
+		{"قال و\"اقتباس\" ب\"كتاب\" و'مفرد'.", "ar", "قال و«اقتباس» ب«كتاب» و‘مفرد’."},
+		{"و\"اقتباس\" في أول الجملة. ف\"لا\" ثم ل\"هم\" وك\"ذلك\"", "ar",
+		 "و«اقتباس» في أول الجملة. ف«لا» ثم ل«هم» وك«ذلك»"},
+		{"وب\"كتاب\" قال \"نعم\" هنا", "ar", "وب«كتاب» قال «نعم» هنا"},            /* two proclitics; a plain quotation */
+		{"كتاب\" قال \"و\" ثم (و\"كتاب\")", "ar", "كتاب» قال «و» ثم (و«كتاب»)"}, /* closing after a word stays */
+		{"وَ\"اقتباس\"", "ar", "وَ«اقتباس»"},                                            /* a vowel sign on the prefix */
+		{"אמר ו\"ציטוט\" ה\"צבא\" ב\"בית\".", "he", "אמר ו“ציטוט” ה“צבא” ב“בית”."},
+		{"ו\"ציטוט\" בתחילת משפט.", "he", "ו“ציטוט” בתחילת משפט."},
+		{"צה\"ל וארה\"ב ו\"צה\"ל\" \"סוף\" מילה", "he", "צה״ל וארה״ב ו“צה״ל” “סוף” מילה"},
+		{"ש\"ח 100 ואמר \"יקר\". ב\"ה", "he", "ש״ח 100 ואמר “יקר”. ב״ה"},          /* gershayim after a prefix letter */
+		{"ג'ירפה וכו' ה'תשפ\"ד ו'מילה' 'ז'אן' NATO's", "he", "ג׳ירפה וכו׳ ה׳תשפ״ד ו‘מילה’ ‘ז׳אן’ NATO’s"},
+		{"צה\"ל ג'ירפה", "en", "צה”ל ג’ירפה"},                                       /* only Hebrew's typography sets them */
+	};
+	for (size_t i = 0; i < sizeof pq / sizeof *pq; i++) {
+		char *got = markdown_typeset(pq[i].in, pq[i].lang);
+		is_str(got, pq[i].out, pq[i].in);
+		free(got);
+	}
+
 	for (size_t i = 0; i < sizeof ts / sizeof *ts; i++) {
 		char *got = markdown_typeset(ts[i].in, ts[i].lang);
 		is_str(got, ts[i].out, ts[i].in);

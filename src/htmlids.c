@@ -177,6 +177,7 @@ struct frame {
 struct parse {
 	xmlParserCtxtPtr ctxt;
 	struct seen_list ids, links;
+	struct seen_list names; /* the names of <a> elements, anchors as ids are (report: add_names) */
 	struct html_text *text; /* NULL: not wanted */
 	/* frames[0] is the document, frames[i] the open element at depth i. */
 	struct frame *frames;
@@ -223,11 +224,15 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *external_i
 	((struct parse *)ctx)->first = OTHER;
 }
 
-static void collect(struct parse *p, const xmlChar **atts)
+/* The ids, a-names and in-page links of element el's attributes atts. */
+static void collect(struct parse *p, const xmlChar *el, const xmlChar **atts)
 {
 	if (!atts)
 		return;
 	long line = p->ctxt->input->line;
+	/* An <a name> is an anchor too (HTML, "find a potential indicated element"): Word's and old
+	 * READMEs' <a name="x"> were reported missing though browsers go to them. */
+	bool a = !xmlStrcasecmp(el, BAD_CAST "a");
 	/* A link marked data-hash sets a state a script reads from the address (the sheet's #a4): no place. */
 	bool state = find_att(atts, "data-hash") != NULL;
 	for (; *atts; atts += 2) {
@@ -236,6 +241,8 @@ static void collect(struct parse *p, const xmlChar **atts)
 		const char *name = (const char *)atts[0], *v = atts[1] ? (const char *)atts[1] : "";
 		if (!xmlStrcasecmp(BAD_CAST name, BAD_CAST "id") && *v)
 			push(&p->ids, xstrdup(v), line);
+		else if (a && !xmlStrcasecmp(BAD_CAST name, BAD_CAST "name") && *v)
+			push(&p->names, xstrdup(v), line);
 		else if (!xmlStrcasecmp(BAD_CAST name, BAD_CAST "href") && v[0] == '#' && v[1] && !state)
 			push(&p->links, xstrdup(v + 1), line); /* as written: report() finds it, or its decoded form */
 	}
@@ -300,7 +307,7 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 		}
 	}
 	p->run = 0;
-	collect(p, atts);
+	collect(p, name, atts);
 	if (p->depth + 1 == p->cap) {
 		p->cap *= 2;
 		p->frames = xrealloc(p->frames, p->cap * sizeof *p->frames);
@@ -488,6 +495,28 @@ static bool has_id(const struct seen *ids, size_t n, const char *id)
 	return lo < n && !strcmp(ids[lo].value, id);
 }
 
+/* Adds to p's ids, ids[0, k) once each and sorted, the names of its <a> elements, and returns how many
+ * it has then (sorted again). A browser looks for an id first, then for an <a> of that name (HTML, "find
+ * a potential indicated element"): a name that is also an id is that one anchor (<a name="x" id="x">,
+ * as old pages wrote both), and a name given twice is not said, as an id given twice is: names were
+ * never checked, and the theme and the headings, whose ids could clash unseen, give none. */
+static size_t add_names(struct parse *p, size_t k)
+{
+	struct seen *names = p->names.v;
+	size_t n = p->names.n;
+	xqsort(names, n, sizeof *names, cmp_seen);
+	p->ids.n = k;
+	for (size_t i = 0; i < n; i++)
+		if ((!i || strcmp(names[i - 1].value, names[i].value)) && !has_id(p->ids.v, k, names[i].value))
+			push(&p->ids, xstrdup(names[i].value), names[i].line);
+	for (size_t i = 0; i < n; i++)
+		free(names[i].value);
+	free(names);
+	p->names = (struct seen_list){0};
+	xqsort(p->ids.v, p->ids.n, sizeof *p->ids.v, cmp_seen);
+	return p->ids.n;
+}
+
 /* What a parse found: its messages, and ids and text for the caller. */
 static void report(struct parse *p, const char *out_path, const char *src, struct html_ids *out,
                    const struct htmlids_hooks *hooks, struct html_text *text)
@@ -522,6 +551,8 @@ static void report(struct parse *p, const char *out_path, const char *src, struc
 		}
 		ids[k++] = ids[i];
 	}
+	k = add_names(p, k);
+	ids = p->ids.v;
 	/* A fragment names the id it is as written, else the id it is percent-decoded (HTML, "find a
 	 * potential indicated element": cmark-gfm writes a footnote's id percent-encoded, id="fn-n%C3%A9",
 	 * and its link so, which named no id once decoded: helper-128). */
@@ -594,6 +625,7 @@ bool htmlids_attr_text(const char *s, size_t n)
 			i++;
 		size_t nl = i - name;
 		if (!nl || (nl == 2 && !strncasecmp(s + name, "id", 2)) || (nl == 4 && !strncasecmp(s + name, "href", 4)) ||
+		    (nl == 4 && !strncasecmp(s + name, "name", 4)) || /* an <a>'s name is an anchor */
 		    (nl >= 9 && !strncasecmp(s + name, "data-vade", 9)))
 			return false;
 		if (i + 1 >= n || s[i] != '=' || s[i + 1] != '"')
@@ -695,7 +727,8 @@ static void vet_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 			v->seen_c[k]++;
 		if (v->nholes && atts[1] && (k = sentinel((const char *)atts[1], "vade-u")) < v->nholes)
 			v->seen_u[k]++;
-		if (!xmlStrcasecmp(atts[0], BAD_CAST "id") || !xmlStrcasecmp(atts[0], BAD_CAST SPAN_ATT))
+		if (!xmlStrcasecmp(atts[0], BAD_CAST "id") || !xmlStrcasecmp(atts[0], BAD_CAST SPAN_ATT) ||
+		    (!xmlStrcasecmp(name, BAD_CAST "a") && !xmlStrcasecmp(atts[0], BAD_CAST "name")))
 			v->ok = false;
 		else if (!xmlStrcasecmp(atts[0], BAD_CAST "href") && atts[1] && atts[1][0] == '#')
 			v->ok = false;
@@ -842,8 +875,11 @@ static void parse_free(struct parse *p)
 		free(p->ids.v[i].value);
 	for (size_t i = 0; i < p->links.n; i++)
 		free(p->links.v[i].value);
+	for (size_t i = 0; i < p->names.n; i++)
+		free(p->names.v[i].value);
 	free(p->ids.v);
 	free(p->links.v);
+	free(p->names.v);
 }
 
 void htmlids_read_spans(const char *html, size_t len, const struct html_span *spans, size_t nspans,

@@ -13,7 +13,8 @@
 
 #include <stddef.h>
 
-/* The ids of one file: sorted, each once. Free with htmlids_free(). */
+/* The anchors of one file: its ids and the names of its <a> elements (HTML, "find a potential
+ * indicated element"), sorted, each once. Free with htmlids_free(). */
 struct html_ids {
 	char **v;
 	size_t n;
@@ -24,7 +25,8 @@ void htmlids_init(void);
  * (the source file, "content/about.fr.md", or the template for a site-wide
  * page), and reports as errors at src each id given twice and each in-page
  * link whose target is no id of the file, neither as written nor percent-decoded
- * (HTML's "find a potential indicated element"), naming out_path
+ * (HTML's "find a potential indicated element"; an <a name> counts as an id, and is
+ * one anchor with an id of its value, not one given twice), naming out_path
  * and the line there. A link marked data-hash is left out: its fragment is
  * a state a script reads (the sheet's #a4, #letter), not a place. Fills ids
  * when not NULL. */
@@ -72,7 +74,7 @@ void html_text_free(struct html_text *text);
  *     htmlAutoClose() and htmlAutoCloseOnClose() act on the open elements
  *     only), and libxml2 reports no error in it but HTML 5's tags (it knows
  *     HTML 4); no element <main> (the search text's root);
- *   - no element has an id and no link is in-page (href="#...");
+ *   - no element has an id, no <a> a name, and no link is in-page (href="#...");
  *   - no hole touches a letter or digit of the text around it or comes
  *     before '#' or '='; each link (url()) is a whole attribute value and
  *     each current() text stands as attributes of its own (found there by
@@ -99,7 +101,7 @@ bool htmlids_fragment(const char *html, size_t len, struct html_fragment *f);
 bool htmlids_fragment_holes(const char *html, size_t len, size_t nholes, const unsigned char *kind,
                             const size_t *occurs, struct html_fragment *f);
 /* A current() text that may stand where htmlids_fragment_holes() found it: nothing, or attributes
- * each written ' name="value"' (a name of letters, digits and '-', not id, href or data-vade-*; a value
+ * each written ' name="value"' (a name of letters, digits and '-', not id, href, name or data-vade-*; a value
  * without '"', '<', '>', '&', '`' or '#'). */
 bool htmlids_attr_text(const char *s, size_t n);
 /* A link that may stand as a whole attribute value: no white space, quote, '<', '>' or '`', no '&' but

@@ -229,20 +229,21 @@ static bool one_of(const char *name, const char *const *v, size_t n)
 	return false;
 }
 
-/* Whether attribute name of an element (a <map> when map) gives or names an id: the attributes
- * rawhtml_read() keeps. */
-static bool kept_attr(const char *name, bool map)
+/* Whether attribute name of an element (a <map> or <a> when named) gives or names an id: the
+ * attributes rawhtml_read() keeps. */
+static bool kept_attr(const char *name, bool named)
 {
-	return !strcmp(name, "id") || (map && !strcmp(name, "name")) ||
+	return !strcmp(name, "id") || (named && !strcmp(name, "name")) ||
 	       one_of(name, idrefs, sizeof idrefs / sizeof *idrefs) ||
 	       one_of(name, url_refs, sizeof url_refs / sizeof *url_refs) || !strcmp(name, "href") ||
 	       !strcmp(name, "xlink:href") || !strcmp(name, "usemap");
 }
 
-/* Whether a gives an id (a <map>'s name is its id). */
+/* Whether a gives an id (a <map>'s name is its id; an <a>'s name is an anchor, HTML's "find a
+ * potential indicated element", and takes the prefix as an id does). */
 static bool gives_id(const struct rawhtml_attr *a)
 {
-	return !strcmp(a->name, "id") || (a->map && !strcmp(a->name, "name"));
+	return !strcmp(a->name, "id") || (a->named && !strcmp(a->name, "name"));
 }
 
 /* The value attribute a is to have, or NULL to leave it. Caller frees. */
@@ -303,19 +304,20 @@ static int read_elements(const char *html, size_t len, struct rawhtml_attrs *out
 		if (node->type == GUMBO_NODE_DOCUMENT)
 			kids = &node->v.document.children;
 		else if (node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE) {
-			bool map = node->v.element.tag == GUMBO_TAG_MAP;
+			/* whose name is an id (a <map>'s) or an anchor (an <a>'s: old pages' <a name="x">) */
+			bool named = node->v.element.tag == GUMBO_TAG_MAP || node->v.element.tag == GUMBO_TAG_A;
 			const GumboVector *attrs = &node->v.element.attributes;
 			for (unsigned i = 0; i < attrs->length; i++) {
 				const GumboAttribute *at = attrs->data[i];
 				const char *v = at->original_value.data;
 				/* a value not in this text (an attribute Gumbo made itself) is none of the author's */
-				if (!v || v < html || v + at->original_value.length > html + len || !kept_attr(at->name, map))
+				if (!v || v < html || v + at->original_value.length > html + len || !kept_attr(at->name, named))
 					continue;
 				if (out->n == out->cap) {
 					out->cap = out->cap ? out->cap * 2 : 8;
 					out->v = xrealloc(out->v, out->cap * sizeof *out->v);
 				}
-				out->v[out->n++] = (struct rawhtml_attr){xstrdup(at->name), xstrdup(at->value), map,
+				out->v[out->n++] = (struct rawhtml_attr){xstrdup(at->name), xstrdup(at->value), named,
 				                                         (size_t)(v - html), at->original_value.length};
 			}
 			kids = &node->v.element.children;

@@ -26,7 +26,8 @@
 /* Appends to out html[0, len) (one raw HTML node's text: a tag, or an HTML
  * block, read as a <template>'s contents, where a table's row or cell stands
  * on its own) with prefix put before
- *   - each id it gives (id="a" -> id="c2-a"; a <map>'s name too),
+ *   - each id it gives (id="a" -> id="c2-a"; a <map>'s name too, and an
+ *     <a>'s, which a browser finds as it finds an id),
  *   - each id it names, but those theirs(ctx, id) says are another's (the
  *     theme's "main"; theirs may be NULL): an in-page link's fragment
  *     (href="#a" -> href="#c2-a", white space around it as a browser drops
@@ -66,7 +67,7 @@ int rawhtml_ids(const char *html, size_t len, struct strmap *ids);
  * An attribute of the author's that gives or names an id, as rawhtml_read() found it. */
 struct rawhtml_attr {
 	char *name, *value;     /* as Gumbo gives them: the name in lower case, the value decoded */
-	bool map;               /* of a <map> (whose name is its id) */
+	bool named;             /* of a <map> or an <a> (whose name is its id, or an anchor) */
 	size_t off, len;        /* the value as written in the text, quotes and all */
 };
 struct rawhtml_attrs {

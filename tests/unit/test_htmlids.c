@@ -69,7 +69,7 @@ static void random_html(struct buf *b, int depth)
 	static const char *const tags[] = {"ul", "li", "a", "p", "div", "span", "b", "table", "tr", "td", "em", "ol",
 	                                   "section", "h2", "nav", "dl", "dt", "dd", "form", "select", "option", "main"};
 	static const char *const atts[] = {"", " href=\"../x/\"", " class=\"c\"", " aria-current=\"page\"",
-	                                   " href=\"#x\"", " id=\"x\"", " data-hash", " hidden"};
+	                                   " href=\"#x\"", " id=\"x\"", " data-hash", " hidden", " name=\"x\""};
 	static const char *const texts[] = {"word", " ", "\n", "A &amp; B", "&nbsp;", "<br>", "<img src=\"i.png\">",
 	                                    "<!-- c -->", "x\ny"};
 	int n = (int)rnd(4);
@@ -138,6 +138,18 @@ int main(void)
 	ok(errors("<p>text <b>unclosed <a href=\"#x\" id=\"x\">self</a>", NULL) == 0, "HTML the parser must recover from");
 	ok(errors("<svg><g id=\"s\"></g></svg><a href=\"#s\">svg</a><template><p id=\"t\"></p></template>", NULL) == 0,
 	   "ids in foreign elements count");
+	/* An <a name> is an anchor (HTML, "find a potential indicated element"): Word's and old READMEs'. */
+	ok(errors("<a name=\"legacy\"></a><A NAME=up></A><a href=\"#legacy\">l</a><a href=\"#up\">u</a>", &ids) == 0 &&
+	   ids.n == 2 && !strcmp(ids.v[0], "legacy") && !strcmp(ids.v[1], "up"), "an <a name> is an anchor (%zu)", ids.n);
+	htmlids_free(&ids);
+	ok(errors("<a name=\"x\" id=\"x\"></a><h2 id=\"y\">Y</h2><a name=\"y\"></a><a href=\"#x\">x</a>", &ids) == 0 &&
+	   ids.n == 2 && !strcmp(ids.v[0], "x") && !strcmp(ids.v[1], "y"), "an id and an a-name of one value: one anchor");
+	htmlids_free(&ids);
+	ok(errors("<a name=\"z\"></a><p><a name=\"z\"></a></p><a href=\"#z\">z</a>", NULL) == 0,
+	   "an a-name given twice: no error (names were never checked; the theme and headings give none)");
+	ok(errors("<span name=\"s\"></span><form name=\"f\"></form><a name=\"\"></a><a href=\"#s\">s</a>"
+	          "<a href=\"#f\">f</a>", &ids) == 2 && ids.n == 0, "another element's name, an empty name: no anchor");
+	htmlids_free(&ids);
 
 	/* What the tree the parser once built gave, which the SAX reading keeps. */
 	struct html_text text;
@@ -198,6 +210,7 @@ int main(void)
 		"<nav><ul><li>a</li></ul>",                                    /* never closed */
 		"<nav data-vade-read-once><a href=\"../x/\">x</a></nav>",      /* the marker of the stand-in */
 		"<nav><a href=\"../x/\"x=\"1\"\">x</a></nav>",                  /* a broken attribute */
+		"<nav><a name=\"x\">x</a></nav>",                               /* an <a name>: an anchor */
 		"",
 	};
 	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
@@ -211,7 +224,7 @@ int main(void)
 	ok(htmlids_attr_text(" aria-current=\"page\"", 20) && htmlids_attr_text(" class=\"here now\" data-id=\"grid\"", 32) &&
 	   htmlids_attr_text("", 0), "current() texts that are whole attributes");
 	static const char *const not_attr[] = {" id=\"x\"", " ID=\"x\"", " href=\"#x\"", " href=\"../x/\"", "data-x=",
-	                                       " a=\"x\" id", " a=b", " a=\"x", " a=\"#x\"", " a=\"&#35;\"", "x\" c=d\"e",
+	                                       " a=\"x\" id", " name=\"x\"", " a=b", " a=\"x", " a=\"#x\"", " a=\"&#35;\"", "x\" c=d\"e",
 	                                       "f=g\"h i=\"j", " data-vade-c0=\"\"", ".", "aria-current=\"page\"", " a=\"<\""};
 	for (size_t i = 0; i < sizeof not_attr / sizeof *not_attr; i++)
 		ok(!htmlids_attr_text(not_attr[i], strlen(not_attr[i])), "not whole attributes: %s", not_attr[i]);

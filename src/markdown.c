@@ -2962,6 +2962,11 @@ static bool in_set(const struct md_reserved *set, const char *id)
 	return false;
 }
 
+bool markdown_reserved_has(const struct md_reserved *set, const char *id)
+{
+	return in_set(set, id);
+}
+
 /* Whether id is one of r's (or cmark-gfm's footnote ids). */
 static bool reserved_id(const struct md_reserved *r, const char *id)
 {
@@ -2972,6 +2977,26 @@ static bool reserved_id(const struct md_reserved *r, const char *id)
 	if (dn && id[dn + 1] == '-' && reserved_id(NULL, id + dn + 2))
 		return true;
 	return in_set(&cmark, id) || in_set(r, id);
+}
+
+/* The theme's id that a heading of this text is named by (its GitHub slug: "## Main", "main") when
+ * the heading passed over it to id ("main-1"), else NULL: a link written with that name leads to the
+ * theme's element (helper-144). Only the theme's ids (r): a link to "#fn-1" may well mean the note.
+ * Caller frees. */
+static char *theirs_named(const struct md_reserved *r, const char *text, const char *id)
+{
+	struct buf slug = BUF_INIT;
+	markdown_slug(&slug, text, strlen(text));
+	if (slug.len && strcmp(slug.p, id) && in_set(r, slug.p))
+		return buf_detach(&slug, NULL);
+	buf_free(&slug);
+	return NULL;
+}
+
+void markdown_warn_theirs(const char *src, int line, int col, const char *frag, const char *id)
+{
+	diag_warn(src, line, col, "this link leads to '#%s', the theme's own element, not to the heading of that "
+	          "name, whose id is '%s' (the theme's is taken): link to #%s", frag, id, id);
 }
 
 /* Returns the id (borrowed from the set) GitHub would give a heading with
@@ -5378,13 +5403,10 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		struct buf txt = BUF_INIT, tag = BUF_INIT;
 		node_text(h, &txt);
 		const char *id = unique_id(&ids, txt.p, o->id_prefix, o->reserved, o->taken);
-		if (!o->id_prefix || !*o->id_prefix) { /* a heading passed over the theme's id ("## Main": main-1) */
-			struct buf slug = BUF_INIT;
-			markdown_slug(&slug, txt.p, strlen(txt.p));
-			if (slug.len && strcmp(slug.p, id) && in_set(o->reserved, slug.p))
-				*strmap_put(&theirs, slug.p, NULL) = (size_t)(heads_named.n), vec_push(&heads_named, (void *)id);
-			buf_free(&slug);
-		}
+		char *named = !o->id_prefix || !*o->id_prefix ? theirs_named(o->reserved, txt.p, id) : NULL;
+		if (named) /* a heading passed over the theme's id ("## Main": main-1) */
+			*strmap_put(&theirs, named, NULL) = (size_t)(heads_named.n), vec_push(&heads_named, (void *)id);
+		free(named);
 		char *inner = cmark_render_html(h, options, exts);
 		size_t il = strlen(inner);
 		while (il && inner[il - 1] == '\n')
@@ -5419,9 +5441,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 				continue;
 			int fl, fc;
 			diag_place(&o->at, cmark_node_get_start_line(n), cmark_node_get_start_column(n), &fl, &fc);
-			diag_warn(o->src ? o->src : "content", fl, fc, "this link leads to '#%s', the theme's own element, not "
-			          "to the heading of that name, whose id is '%s' (the theme's is taken): link to #%s", u + 1,
-			          (const char *)heads_named.v[*hk], (const char *)heads_named.v[*hk]);
+			markdown_warn_theirs(o->src ? o->src : "content", fl, fc, u + 1, (const char *)heads_named.v[*hk]);
 		}
 		cmark_iter_free(li);
 	}
@@ -5627,9 +5647,10 @@ char *markdown_typeset(const char *s, const char *lang)
 }
 
 size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, const char *lang,
-                            const struct md_reserved *reserved, char ***out, int **lines)
+                            const struct md_reserved *reserved, char ***out, int **lines, char ***theirs)
 {
 	struct vec at = VEC_INIT; /* each heading's line, as a pointer-sized number */
+	struct vec named = VEC_INIT; /* each heading's theirs_named() */
 	/* The options, extensions and typography of markdown_render(): smart punctuation and
 	 * French spacing change a heading's text and so its id, and a citation is no part of it. */
 	cmark_parser *p = new_parser(CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART, true);
@@ -5650,8 +5671,9 @@ size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, co
 		}
 		struct buf txt = BUF_INIT;
 		node_text(n, &txt);
-		unique_id(&ids, txt.p, NULL, reserved, NULL);
+		const char *id = unique_id(&ids, txt.p, NULL, reserved, NULL);
 		vec_push(&at, (void *)(intptr_t)cmark_node_get_start_line(n));
+		vec_push(&named, theirs ? theirs_named(reserved, txt.p, id) : NULL);
 		buf_free(&txt);
 	}
 	cmark_iter_free(it);
@@ -5666,6 +5688,12 @@ size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, co
 		for (size_t i = 0; i < n; i++)
 			(*lines)[i] = (int)(intptr_t)at.v[i];
 	}
+	if (theirs) {
+		*theirs = xcalloc(n + 1, sizeof **theirs);
+		for (size_t i = 0; i < n; i++)
+			(*theirs)[i] = named.v[i];
+	}
+	vec_free(&named);
 	vec_free(&at);
 	idset_free(&ids);
 	*out = list;

@@ -32,6 +32,9 @@ struct md_reserved {
 	char **ids;
 	size_t n;
 };
+/* Whether id is one of set's (may be NULL), an exact id or one of a family; not a footnote's unless
+ * set has it. */
+bool markdown_reserved_has(const struct md_reserved *set, const char *id);
 
 struct md_opts {
 	bool unsafe_html;       /* keep raw HTML (site.yaml: unsafe_html: true) */
@@ -180,10 +183,17 @@ struct cmark_node *markdown_parse_blocks(const char *text, size_t len);
  * definitions are passages of their own). Each once, in order; pushes malloc'd strings. */
 void markdown_markers(const char *text, size_t len, struct vec *out);
 /* The ids markdown_render() gives the headings of text written in lang, in
- * order, and when lines is not NULL the line of text each starts on (1-based).
- * Caller frees each id and both arrays. */
+ * order, and when lines is not NULL the line of text each starts on (1-based),
+ * and when theirs is not NULL, for each, the theme's id (of reserved) it is
+ * named by and passed over ("## Main": "main", its id "main-1"), else NULL.
+ * Caller frees each id and name and the arrays. */
 size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, const char *lang,
-                            const struct md_reserved *reserved, char ***ids, int **lines);
+                            const struct md_reserved *reserved, char ***ids, int **lines, char ***theirs);
+/* The warning at a link (src:line:col) to "#frag", an id the theme gives the page, which a
+ * heading named frag passed over to id ("## Main": main-1): the link leads to the theme's
+ * element (helper-144). One text wherever it is said: the render's, for a link in the page, and
+ * the link check's (render.c), for one from another page, are then one message (diag.h). */
+void markdown_warn_theirs(const char *src, int line, int col, const char *frag, const char *id);
 /* Plain text s (a title, a summary) with the body's typography in lang: smart
  * punctuation (curly quotes, dashes, ellipses: CommonMark's smart option) and the
  * language's spacing (French: narrow no-break spaces); never read as Markdown.

@@ -376,8 +376,15 @@ static void check_anchors(struct shared *sh, struct worker *ws, int n)
 			/* the file the target shows in the link's language */
 			const struct doc *td = site_page_doc(s, t, c->target % s->nlangs);
 			char *decoded;
-			if (!browser_finds(c->frag, a->ids, a->nids, &decoded) && (a->nids || diag_errors() == 0)) {
-				const char *near = anchor_hint(decoded, a->ids, a->nids);
+			bool found = browser_finds(c->frag, a->ids, a->nids, &decoded);
+			/* a heading named as the theme's id ("## Main": main-1), which the link names: found, it
+			 * is the theme's element (helper-149: from another page it was said of in-page links only);
+			 * missing (a page without notes has no "note-1"), the heading is what was meant */
+			const char *theirs = resolve_heading_theirs(sh->r, t, c->target % s->nlangs, decoded);
+			if (found && theirs)
+				markdown_warn_theirs(c->src, c->line, c->col, decoded, theirs);
+			if (!found && (a->nids || diag_errors() == 0)) {
+				const char *near = theirs ? theirs : anchor_hint(decoded, a->ids, a->nids);
 				diag_error(c->src, c->line, c->col, "link to a missing anchor '#%s' in %s%s%s%s", decoded,
 				           td && td->src ? td->src : t->key, near ? " (did you mean '#" : "", near ? near : "",
 				           near ? "'?)" : "");

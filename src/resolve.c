@@ -25,6 +25,7 @@ struct heading_ids {
 	atomic_bool done;
 	char **ids;             /* in document order */
 	int *lines;             /* the file line of each */
+	char **theirs;          /* the theme's id each is named by and passed over, or NULL (markdown.h) */
 	size_t n;
 };
 
@@ -756,7 +757,7 @@ static const struct heading_ids *heading_ids(struct resolved *r, const struct pa
 			size_t off = d->body_off <= len ? d->body_off : len; /* the file may have shrunk */
 			size_t tl = resolve_text_lang(r, p, lang);
 			h->n = markdown_heading_ids(text + off, len - off, d->title_from_heading, r->s->langs[tl].code,
-			                            &r->reserved, &h->ids, &h->lines);
+			                            &r->reserved, &h->ids, &h->lines, &h->theirs);
 			for (size_t i = 0; i < h->n; i++)
 				h->lines[i] += d->body_line - 1;
 			free(text);
@@ -792,6 +793,19 @@ const char *resolve_anchor(struct resolved *r, const struct page *p, size_t lang
 	}
 	/* Never brought in line: the heading at the same place, when there are as many. */
 	return from->n == to->n ? to->ids[i] : NULL;
+}
+
+const char *resolve_heading_theirs(struct resolved *r, const struct page *p, size_t lang, const char *frag)
+{
+	/* the page's headings are read (a Markdown parse) only for a fragment that could be one's name:
+	 * the link check asks of every link to an anchor, on one thread */
+	if (!markdown_reserved_has(&r->reserved, frag))
+		return NULL;
+	const struct heading_ids *h = heading_ids(r, p, lang);
+	for (size_t i = 0; i < h->n; i++)
+		if (h->theirs[i] && !strcmp(h->theirs[i], frag))
+			return h->ids[i];
+	return NULL;
 }
 
 /* }======= */
@@ -831,9 +845,12 @@ void resolve_free(struct resolved *r)
 	size_t n = r->s->npages * r->nlangs;
 	for (size_t i = 0; i < n; i++) {
 		free(r->outputs[i]);
-		for (size_t k = 0; k < r->hids[i].n; k++)
+		for (size_t k = 0; k < r->hids[i].n; k++) {
 			free(r->hids[i].ids[k]);
+			free(r->hids[i].theirs[k]);
+		}
 		free(r->hids[i].ids);
+		free(r->hids[i].theirs);
 		free(r->hids[i].lines);
 	}
 	free(r->outputs);

@@ -121,6 +121,10 @@ char *resolve_link_hint(const char *src, const char *path, const char *const *ca
  * it at the link. frag itself when p is not translated into lang or frag is
  * no heading of the original. Thread-safe. */
 const char *resolve_anchor(struct resolved *r, const struct page *p, size_t lang, const char *frag);
+/* The id of the heading of page p's text in lang that is named frag, an id the theme gives the page,
+ * and so has another ("## Main": "main-1"; markdown.h, markdown_heading_ids): a link to "#main"
+ * leads to the theme's element, not to it. NULL when no heading is. Thread-safe; borrowed. */
+const char *resolve_heading_theirs(struct resolved *r, const struct page *p, size_t lang, const char *frag);
 
 /* The ids the templates give elements of every page (the site's templates/
  * and its theme's, template.h tpl_fixed_ids()): heading ids pass over them,

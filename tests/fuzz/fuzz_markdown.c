@@ -103,12 +103,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		strmap_free(&taken);
 		cite_ctx_free(&c);
 
-		char **ids;
+		char **ids, **theirs;
 		size_t n = markdown_heading_ids((const char *)data + off, size - off, d->title_from_heading, s->langs[lang].code,
-		                                resolve_reserved_ids(r), &ids, NULL);
-		for (size_t i = 0; i < n; i++)
+		                                resolve_reserved_ids(r), &ids, NULL, &theirs);
+		for (size_t i = 0; i < n; i++) {
 			free(ids[i]);
+			free(theirs[i]);
+		}
 		free(ids);
+		free(theirs);
 
 		/* What a translator gets of this file (a draft has no src: no passages). */
 		if (d->src) {

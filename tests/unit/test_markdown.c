@@ -265,7 +265,7 @@ int main(void)
 		markdown_render(&(struct md_opts){.at = {1, 1, 0, false, NULL, 0, NULL}}, at, n, &r);
 		markdown_result_free(&r);
 		char **ids;
-		size_t nids = markdown_heading_ids(at, n, false, "en", NULL, &ids, NULL);
+		size_t nids = markdown_heading_ids(at, n, false, "en", NULL, &ids, NULL, NULL);
 		for (size_t k = 0; k < nids; k++)
 			free(ids[k]);
 		free(ids);
@@ -280,13 +280,34 @@ int main(void)
 	{
 		const char *md = "## Sources [@palermo-protocol]\n\nText.\n\n| a |\n|---|\n| [@x] |\n\n## Next\n";
 		char **ids;
-		size_t nids = markdown_heading_ids(md, strlen(md), false, "en", NULL, &ids, NULL);
+		size_t nids = markdown_heading_ids(md, strlen(md), false, "en", NULL, &ids, NULL, NULL);
 		ok(nids == 2 && !strcmp(ids[0], "sources") && !strcmp(ids[1], "next"), "a citation is no part of a heading's id: %s",
 		   nids ? ids[0] : "(none)");
 		for (size_t k = 0; k < nids; k++)
 			free(ids[k]);
 		free(ids);
 		ok(diag_errors() == 0, "and listing the ids says nothing (the render reports the citation in a cell)");
+	}
+
+	/* A heading named as an id the theme gives passed over it; links to that name lead to the theme's
+	 * element, from the page or from another (helper-149: resolve_heading_theirs). A footnote's id is no
+	 * theme's: a link to #fn-1 may mean the note. */
+	{
+		char *fixed[] = {"main", "note-*"};
+		const struct md_reserved theme = {fixed, 2};
+		const char *md = "## Main\n\n## Note 1\n\n## Main 2\n\n## fn-1\n\n## Notes\n";
+		char **ids, **theirs;
+		size_t nids = markdown_heading_ids(md, strlen(md), false, "en", &theme, &ids, NULL, &theirs);
+		ok(nids == 5 && !strcmp(ids[0], "main-1") && !strcmp(theirs[0], "main") && !strcmp(ids[1], "note-1-1") &&
+		   !strcmp(theirs[1], "note-1") && !strcmp(ids[2], "main-2") && !theirs[2] && !strcmp(ids[3], "fn-1-1") &&
+		   !theirs[3] && !strcmp(ids[4], "notes") && !theirs[4], "the theme's ids headings passed over: %s %s",
+		   nids ? ids[0] : "(none)", nids && theirs[0] ? theirs[0] : "-");
+		for (size_t k = 0; k < nids; k++) {
+			free(ids[k]);
+			free(theirs[k]);
+		}
+		free(ids);
+		free(theirs);
 	}
 
 	/* Inputs whose cost grows with the square of their size are refused (an error, nothing rendered)

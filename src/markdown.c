@@ -2427,8 +2427,7 @@ static const char *const foreign_inline_what[FI_KINDS] = {
 	/* (helper-146: each shown with its marks, in silence) */
 	"a highlight (Pandoc's, Obsidian's): shown with its marks; write **strong** text, or <mark> in raw HTML",
 	"an inline footnote, Pandoc's: shown as written; write a mark, [^1], and its definition, [^1]: ...",
-	"a subscript or superscript, Pandoc's: shown with its marks; write H\u2082O or 2\u00b9\u2070, or <sub> and "
-	"<sup> in raw HTML"};
+	"a subscript or superscript, Pandoc's: shown with its marks; write H\u2082O or 2\u00b9\u2070, or <sub> and <sup> in raw HTML"};
 /* Whether s[0, n) ends in a file's extension that a wiki links or embeds ("diagram.png",
  * "Guide.md"), which a TOML table's dotted name ("menus.main") does not. */
 static bool file_name(const char *s, size_t n)

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
 #include <unicode/uloc.h>
 #include <unicode/upluralrules.h>
 #include <unicode/ustring.h>
@@ -2293,9 +2294,8 @@ static unsigned code_point(const unsigned char *p, size_t *n)
  * soft hyphen, the BOM): a heading of U+00A0 alone, or of U+200F, was an empty heading (helper-82). */
 static bool invisible(unsigned c)
 {
-	return c == ' ' || (c >= 0x09 && c <= 0x0d) || c == 0x85 || c == 0xa0 || c == 0xad || c == 0x61c ||
-	       c == 0x1680 || c == 0x180e || (c >= 0x2000 && c <= 0x200f) || (c >= 0x2028 && c <= 0x202f) ||
-	       (c >= 0x205f && c <= 0x2064) || (c >= 0x2066 && c <= 0x206f) || c == 0x3000 || c == 0xfeff;
+	/* Unicode's White_Space and the characters that show as nothing (util.h: the one list of them) */
+	return u_isUWhiteSpace((UChar32)c) || char_shows_nothing(c);
 }
 
 static const char *unwritable(const char *s, char why[96])

@@ -873,7 +873,13 @@ bool char_stray_invisible(const char *s, size_t n, size_t i, size_t k, uint32_t 
 	const uint32_t letter = U_GC_L_MASK | U_GC_M_MASK;
 	bool joins = (c == 0x200c || c == 0x200d) && prev >= 0x80 && next >= 0x80 && (U_GET_GC_MASK(prev) & letter) &&
 	             (U_GET_GC_MASK(next) & letter);
-	bool selects = prev >= 0x80 && u_hasBinaryProperty((UChar32)c, UCHAR_VARIATION_SELECTOR);
+	/* an emoji ZWJ sequence (UTS #51: "👩\u200d💻", "🏳\ufe0f\u200d🌈", a skin tone before the joiner) */
+	bool pictograph = u_hasBinaryProperty((UChar32)prev, UCHAR_EXTENDED_PICTOGRAPHIC) || prev == 0xfe0f ||
+	                  u_hasBinaryProperty((UChar32)prev, UCHAR_EMOJI_MODIFIER);
+	joins = joins || (c == 0x200d && pictograph && u_hasBinaryProperty((UChar32)next, UCHAR_EXTENDED_PICTOGRAPHIC));
+	/* and a keycap ("1\ufe0f\u20e3": a digit, '#' or '*' before, U+20E3 after) */
+	bool selects = u_hasBinaryProperty((UChar32)c, UCHAR_VARIATION_SELECTOR) &&
+	               (prev >= 0x80 || (next == 0x20e3 && ((prev >= '0' && prev <= '9') || prev == '#' || prev == '*')));
 	return !joins && !selects;
 }
 

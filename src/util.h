@@ -204,8 +204,9 @@ long text_control_at(const char *s, size_t len, uint32_t *cp);
 bool char_shows_nothing(uint32_t c);
 /* Whether c, the code point at s[i, i + k) of s[0, n), after the code point prev (0 at the start),
  * is char_shows_nothing() and stray there: not a zero width non-joiner or joiner between two letters
- * of a script other than ASCII's (a Persian or Indic word is written with them), nor a variation
- * selector after a character that is no ASCII (whose glyph it selects: an emoji). */
+ * of a script other than ASCII's (a Persian or Indic word is written with them), nor a zero width
+ * joiner of an emoji sequence, nor a variation selector after a character that is no ASCII (whose
+ * glyph it selects: an emoji) or of a keycap ("1\ufe0f\u20e3"). */
 bool char_stray_invisible(const char *s, size_t n, size_t i, size_t k, uint32_t c, uint32_t prev);
 /* Whether c is a noncharacter (Unicode 15.0, 23.7: U+FDD0-U+FDEF and the last two code points of
  * each plane, U+FFFE, U+FFFF, U+1FFFE...): HTML does not allow one in a page (HTML 13.2.5,

@@ -635,6 +635,7 @@ int main(void)
 		    {"[a](https://e.org/a\315\217b) [b](https://e.org/x\357\270\217) [c](https://e.org/\343\205\244)\n", 3},
 		    {"[a](https://fa.wikipedia.org/wiki/\331\205\333\214\342\200\214\330\256\331\210\330\247\331\207\331\205) [b](https://e.org/\342\235\244\357\270\217)\n", 0},
 		    {"[a](https://e.org/ab\342\200\214cd)\n", 1},
+		    {"[a](https://e.org/\360\237\221\250\342\200\215\360\237\221\251) [b](https://e.org/step/1\357\270\217\342\203\243)\n", 0},
 		    /* Pandoc's sub- and superscripts (one kind), highlights and inline notes, a grid table, Docusaurus's
 		     * admonitions with a title or attributes (helper-146); prose with '==', '~', '^' says nothing */
 		    {"H~2~O and 2^10^, ==mark== and x^[a note].\n", 3},

@@ -67,6 +67,11 @@ int main(void)
 		ok(!strcmp(t, "\331\205\333\214\342\200\214\330\256 \342\235\244\357\270\217 a<U+200C>b"),
 		   "a Persian word's non-joiner and an emoji's selector shown as they are, a joiner between ASCII letters not (got %s)", t);
 		free(t);
+		/* emoji ZWJ sequences and keycaps (helper-150: "👩<U+200D>💻", "1<U+FE0F>⃣") */
+		t = text_shown("\360\237\221\251\342\200\215\360\237\222\273 \360\237\217\263\357\270\217\342\200\215\360\237\214\210 1\357\270\217\342\203\243 \360\237\221\215\360\237\217\275\342\200\215x");
+		ok(!strcmp(t, "\360\237\221\251\342\200\215\360\237\222\273 \360\237\217\263\357\270\217\342\200\215\360\237\214\210 1\357\270\217\342\203\243 \360\237\221\215\360\237\217\275<U+200D>x"),
+		   "an emoji ZWJ sequence, a flag's and a keycap shown as they are; a joiner before a letter not (got %s)", t);
+		free(t);
 	}
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");

@@ -233,7 +233,9 @@ static int bool_as_others_read(const struct yml_node *v)
  * for the page: each was taken for a param without a word, and a page meant to stay out, or out of
  * a list, was published and listed (gohugo.io, "Front matter"; Jekyll's "published" and "permalink";
  * jekyll-redirect-from, jekyll-sitemap; Just the Docs' nav_exclude, search_exclude; Docusaurus's
- * unlisted; MkDocs Material's hide and search.exclude: helper-146). A key vade reads written in
+ * unlisted; MkDocs Material's hide and search.exclude: helper-146). Not a "date" to come, which
+ * Hugo and Jekyll leave out until then: an event's page is dated so, and meant to be read now
+ * (helper-150). A key vade reads written in
  * another case ("Draft: true", as Hugo takes it) is an error: the draft would be published. */
 static int bool_as_others_read(const struct yml_node *v);
 
@@ -252,19 +254,6 @@ static bool key_like(const char *k, const char *name)
 	}
 }
 
-/* Whether v is a date after today's (UTC), as Hugo and Jekyll read "date": they leave such a page
- * out until then. */
-static bool date_to_come(const struct yml_node *v)
-{
-	int y, m, d;
-	if (!v || v->kind != YML_SCALAR || !v->str || sscanf(v->str, "%4d-%2d-%2d", &y, &m, &d) != 3)
-		return false;
-	time_t now = time(NULL);
-	struct tm t;
-	gmtime_r(&now, &t);
-	return y * 10000 + m * 100 + d > (t.tm_year + 1900) * 10000 + (t.tm_mon + 1) * 100 + t.tm_mday;
-}
-
 static void foreign_keys(const char *src, const struct yml_node *fm)
 {
 	static const char *const known[] = {"title", "summary", "layout", "updated", "weight", "outputs", "draft", "slug"};
@@ -277,16 +266,14 @@ static void foreign_keys(const char *src, const struct yml_node *fm)
 	static const struct {
 		const char *key, *tool, *means;
 		int hides; /* 1: only when true ("headless: true"), 0: only when false ("published: false"), -1: any;
-		            * 2: a site path ("url: /old/", not a param "url: https://..."), 3: a mapping; 4: a date
-		            * to come */
+		            * 2: a site path ("url: /old/", not a param "url: https://..."), 3: a mapping, 5: a
+		            * list ("hide: [navigation]", not "hide: false": helper-150) */
 	} foreign[] = {{"publishDate", "Hugo's", hidden, -1}, {"pubdate", "Hugo's", hidden, -1},
 	               {"expiryDate", "Hugo's", hidden, -1}, {"unpublishdate", "Hugo's", hidden, -1},
 	               {"headless", "Hugo's", hidden, 1}, {"build", "Hugo's", hidden, 3},
 	               {"published", "Jekyll's", hidden, 0}, {"url", "Hugo's", moved, 2},
 	               {"aliases", "Hugo's", moved, 2}, {"permalink", "Jekyll's", moved, 2},
-	               {"redirect_from", "Jekyll's", moved, 2}, {"date", "Hugo's and Jekyll's",
-	                "a page dated to come, which they leave out until then, is published now (draft: true keeps it "
-	                "out)", 4},
+	               {"redirect_from", "Jekyll's", moved, 2},
 	               {"redirect_to", "Jekyll's", "the page is published as it is, not sent on to the address it names", -1},
 	               {"unlisted", "Docusaurus's", listed, 1}, {"hidden", "another generator's", listed, 1},
 	               {"sitemap", "Jekyll's", "the page is in sitemap.xml all the same", 0},
@@ -294,7 +281,7 @@ static void foreign_keys(const char *src, const struct yml_node *fm)
 	               {"search_exclude", "Just the Docs'", "the page is in the search all the same", 1},
 	               {"search", "MkDocs's", "the page is in the search all the same", 3},
 	               {"nav_exclude", "Just the Docs'", "the page is in its section's navigation all the same", 1},
-	               {"hide", "MkDocs's", "the page's navigation and table of contents are shown all the same", -1},
+	               {"hide", "MkDocs's", "the page's navigation and table of contents are shown all the same", 5},
 	               {"cascade", "Hugo's", "its values do not pass to the pages below", 3},
 	               /* (helper-144: <html lang="en" dir="ltr"> for a page meant as Arabic, in silence) */
 	               {"lang", "Hugo's or Jekyll's", lang, -1}, {"language", "Hugo's or Jekyll's", lang, -1},
@@ -318,8 +305,8 @@ static void foreign_keys(const char *src, const struct yml_node *fm)
 			iv = 2;
 		else if (v->kind == YML_MAP)
 			iv = 3;
-		else if (date_to_come(v))
-			iv = 4;
+		else if (v->kind == YML_SEQ)
+			iv = 5;
 		for (size_t j = 0; j < sizeof foreign / sizeof *foreign; j++)
 			if (key_like(k->str, foreign[j].key) && (foreign[j].hides < 0 || iv == foreign[j].hides)) {
 				diag_warn(src, k->line, k->col, "'%s' (%s) is not read by vade: %s", k->str, foreign[j].tool,

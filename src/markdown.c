@@ -2485,8 +2485,11 @@ static void foreign_inline(cmark_node *n, const size_t *map, struct foreign_foun
 #define WRITTEN(k) (!map || map[k] != SIZE_MAX)
 	const char *lit = cmark_node_get_literal(n);
 	size_t ll = strlen(lit);
-	cmark_node *pv = cmark_node_previous(n);
+	cmark_node *pv = cmark_node_previous(n), *up = cmark_node_parent(n);
 	bool after_link = pv && (cmark_node_get_type(pv) == CMARK_NODE_LINK || cmark_node_get_type(pv) == CMARK_NODE_IMAGE);
+	/* an autolink's text is its address ("<https://x.org/a^b^c>"): no marks of prose in it */
+	const char *url = up && cmark_node_get_type(up) == CMARK_NODE_LINK ? cmark_node_get_url(up) : NULL;
+	bool autolink = url && strstr(url, lit);
 	const char *close = NULL; /* the next "%%" after an opener, found once */
 	memset(found, 0, FI_KINDS * sizeof *found);
 	for (size_t i = 0; i < ll; i++) {
@@ -2541,20 +2544,32 @@ static void foreign_inline(cmark_node *n, const size_t *map, struct foreign_foun
 				         spaced_address(cb + 2, (size_t)(ce - cb - 2)))
 					w = FI_SPACED_LINK, k = (size_t)(ce + 1 - p);
 			}
-		} else if (p[0] == '=' && p[1] == '=' && p[2] && p[2] != ' ' && p[2] != '=' && (!i || p[-1] == ' ' ||
-		           p[-1] == '(') && WRITTEN(i)) {
-			/* "==text==": the closing marks after no space and before no '=' ("a == b", "===" are none) */
+		} else if (p[0] == '=' && p[1] == '=' && p[2] && p[2] != ' ' && p[2] != '=' && p[2] != '>' &&
+		           (!i || p[-1] == ' ' || p[-1] == '(') && WRITTEN(i) && !autolink) {
+			/* "==text==": the closing marks after no space, before no '=', letter or digit, and each
+			 * parenthesis between closed after it opened ("a == b", "===", "a ==b and b==c",
+			 * "(a ==b) and (c== d)", "==>": helper-150) */
 			q = memmem(p + 2, room - 2 < 200 ? room - 2 : 200, "==", 2);
-			if (q && q[-1] != ' ' && q[2] != '=')
+			long depth = 0; /* below 0 at a ')' before its '(' */
+			for (const char *x = p + 2; q && x < q && depth >= 0; x++)
+				depth += (*x == '(') - (*x == ')');
+			if (q && q[-1] != ' ' && q[2] != '=' && !isalnum((unsigned char)q[2]) && depth == 0)
 				w = FI_HIGHLIGHT, k = (size_t)(q + 2 - p);
-		} else if (p[0] == '^' && p[1] == '[' && WRITTEN(i) && (q = memchr(p + 2, ']', room - 2 < 200 ? room - 2 : 200)) &&
-		           q > p + 2 && p[2] != '^' && !memchr(p + 2, '[', (size_t)(q - p - 2))) {
-			w = FI_INLINE_NOTE, k = (size_t)(q + 1 - p); /* "text^[a note]" */
-		} else if ((p[0] == '~' || p[0] == '^') && i && isalnum((unsigned char)p[-1]) && WRITTEN(i) &&
+		} else if (p[0] == '^' && p[1] == '[' && i && p[-1] != ' ' && WRITTEN(i) &&
+		           (q = memchr(p + 2, ']', room - 2 < 200 ? room - 2 : 200)) && q > p + 2 && p[2] != '^' &&
+		           !memchr(p + 2, '[', (size_t)(q - p - 2))) {
+			/* "text^[a note]", glued to its word: "the pattern ^[A-Z]" is a regular expression (helper-150) */
+			w = FI_INLINE_NOTE, k = (size_t)(q + 1 - p);
+		} else if ((p[0] == '~' || p[0] == '^') && i && isalnum((unsigned char)p[-1]) && WRITTEN(i) && !autolink &&
 		           isalnum((unsigned char)p[1])) {
-			/* "H~2~O", "2^10^": a short run of letters and digits between two marks glued to a word */
-			size_t r = 1 + strspn(p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
-			if (r <= 11 && p[r] == p[0] && p[r + 1] != p[0])
+			/* "H~2~O", "CO~2~": digits alone between two tildes glued to a word, before no digit; "2^10^",
+			 * "x^n^": letters or digits between two carets, before no letter or digit. Not a power of a
+			 * power ("2^3^4", "e^x^2"), a git revision ("HEAD~1~2"), a version ("1.2~rc1~beta"), an 8.3
+			 * file name ("PROGRA~1~2"): helper-150 */
+			size_t r = 1 + strspn(p + 1, p[0] == '~' ? "0123456789"
+			                                         : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
+			bool after = p[0] == '~' ? !isdigit((unsigned char)p[r + 1]) : !isalnum((unsigned char)p[r + 1]);
+			if (r <= 4 && p[r] == p[0] && p[r + 1] != p[0] && after)
 				w = FI_SUB_SUP, k = r + 1;
 		} else if (p[0] == '{' && room >= 11 && !strncmp(p, "{::comment}", 11)) {
 			w = FI_KRAMDOWN_COMMENT;

@@ -219,7 +219,9 @@ static void near_keys(const struct yml_node *root, const char *src)
 		for (size_t j = 0; j < sizeof hugo / sizeof *hugo && !near; j++)
 			if (!strcasecmp(k->str, hugo[j][0]))
 				near = hugo[j][1];
-		if (!near && strlen(k->str) >= 4)
+		/* one edit away, for a name long enough that one edit makes no other word ("pager" is one
+		 * edit from "paper": helper-150) */
+		if (!near && strlen(k->str) >= 6)
 			near = text_nearest(k->str, known, sizeof known / sizeof *known, 1);
 		if (near)
 			diag_warn(src, k->line, k->col, "'%s' is not read by vade (did you mean '%s'?); a theme's templates read "

@@ -642,6 +642,11 @@ int main(void)
 		    {"+-----+-----+\n| a   | b   |\n+=====+=====+\n", 1},
 		    {":::tip My title\nb\n:::\n\n:::note{title=\"x\"}\nc\n:::\n", 1},
 		    {"If a == b, 10~20 people, x^2 or ~/bin, C++ and ===, a + b +\n", 0},
+		    /* (helper-150: powers of powers, git revisions, versions, 8.3 names, a regular expression,
+		     * comparisons, an autolink's address) */
+		    {"2^3^4 is 2^81, x^x^x, e^x^2, HEAD~1~2, 1.2~rc1~beta, C:\\PROGRA~1~2, home~dir~x, o~o~o, =A1^2^B1\n", 0},
+		    {"The pattern ^[A-Z] matches. (a ==b) and (c== d), if a ==b and b==c, a ==>b==>c\n", 0},
+		    {"<https://x.org/a^b^c> and <https://x.org/a==b==c> and <https://x.org/H~2~O>\n", 0},
 		};
 		for (size_t k = 0; k < sizeof sc / sizeof *sc; k++) {
 			size_t w0 = diag_warnings();

@@ -251,6 +251,8 @@ static char *new_value(const struct rawhtml_attr *a, const struct refs *r)
 {
 	if (!a->len || !*a->value)
 		return NULL;
+	if (gives_id(a) && strcmp(a->name, "id")) /* a name is one, spaces and all (helper-150) */
+		return xasprintf("%s%s", r->prefix, a->value);
 	if (gives_id(a))
 		return prefixed_words(a->value, r, true);
 	if (one_of(a->name, idrefs, sizeof idrefs / sizeof *idrefs))

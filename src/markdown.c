@@ -5150,6 +5150,18 @@ void markdown_html_ids(struct strmap *ids, const char *html, const char *prefix)
  * finds, begin with a ballot box, empty (U+2610) or checked (U+2611), as text: the extension writes a
  * disabled <input type="checkbox"> no one can name (axe: "Form elements must have labels", critical),
  * and a box of text prints on a card for a pen to tick. They were "[ ] ..." before (helper-146). */
+/* Whether list item n, in a block quote, starts with a task's marker ("[ ] ", "[x] ") in its first
+ * paragraph's text: cmark-gfm's tasklist extension finds none in a quote (helper-150: "> - [ ] a"
+ * stayed "[ ] a"), where GitHub finds them. Only there: elsewhere an item the extension passed over
+ * is none. */
+static bool quoted_task(cmark_node *n)
+{
+	cmark_node *p = cmark_node_first_child(n), *t = p ? cmark_node_first_child(p) : NULL;
+	const char *l = t && cmark_node_get_type(p) == CMARK_NODE_PARAGRAPH && cmark_node_get_type(t) == CMARK_NODE_TEXT
+	                    ? cmark_node_get_literal(t) : NULL;
+	return l && l[0] == '[' && (l[1] == ' ' || l[1] == 'x' || l[1] == 'X') && l[2] == ']' && l[3] == ' ' && l[4];
+}
+
 static void task_items(cmark_node *doc)
 {
 	cmark_syntax_extension *tasklist = cmark_find_syntax_extension("tasklist");
@@ -5157,17 +5169,31 @@ static void task_items(cmark_node *doc)
 		return;
 	struct vec items = VEC_INIT;
 	cmark_iter *it = cmark_iter_new(doc);
+	size_t quoted = 0; /* block quotes open */
 	for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
 		cmark_node *n = cmark_iter_get_node(it);
-		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_ITEM &&
-		    cmark_node_get_syntax_extension(n) == tasklist)
+		cmark_node_type t = cmark_node_get_type(n);
+		if (t == CMARK_NODE_BLOCK_QUOTE)
+			quoted += ev == CMARK_EVENT_ENTER ? 1 : -1;
+		if (ev == CMARK_EVENT_ENTER && t == CMARK_NODE_ITEM &&
+		    (cmark_node_get_syntax_extension(n) == tasklist || (quoted && quoted_task(n))))
 			vec_push(&items, n);
 	}
 	cmark_iter_free(it);
 	for (size_t i = 0; i < items.n; i++) {
 		cmark_node *item = items.v[i], *first = cmark_node_first_child(item);
-		bool checked = cmark_gfm_extensions_get_tasklist_item_checked(item);
-		cmark_node_set_syntax_extension(item, NULL); /* an item as any other, with the box as its text */
+		bool checked;
+		if (cmark_node_get_syntax_extension(item) == tasklist) {
+			checked = cmark_gfm_extensions_get_tasklist_item_checked(item);
+			cmark_node_set_syntax_extension(item, NULL); /* an item as any other, with the box as its text */
+		} else { /* its "[ ] " taken off the text (quoted_task) */
+			cmark_node *t = cmark_node_first_child(first);
+			const char *l = cmark_node_get_literal(t);
+			checked = l[1] != ' ';
+			char *rest = xstrdup(l + 4);
+			cmark_node_set_literal(t, rest);
+			free(rest);
+		}
 		cmark_node *box = cmark_node_new(CMARK_NODE_TEXT);
 		cmark_node_set_literal(box, checked ? "\u2611 " : "\u2610 ");
 		if (first && cmark_node_get_type(first) == CMARK_NODE_PARAGRAPH) {

@@ -88,10 +88,12 @@ int main(void)
 
 	struct md_result r;
 	/* GFM's task lists: a ballot box as text, no unnamed form control (helper-146) */
-	md("- [ ] call\n- [x] done\n  - [X] nested\n\n1. [ ]\n   after\n\n- loose [ ] text\n\n  - [ ] loose item\n\n    more\n", false, &r);
+	md("- [ ] call\n- [x] done\n  - [X] nested\n\n1. [ ]\n   after\n\n- loose [ ] text\n\n  - [ ] loose item\n\n    more\n\n"
+	   "> - [ ] quoted\n> - [ ]\n", false, &r);
 	ok(strstr(r.html.p, "<li>\342\230\220 call</li>") && strstr(r.html.p, "<li>\342\230\221 done") &&
 	   strstr(r.html.p, "<li>\342\230\221 nested</li>") && strstr(r.html.p, "<p>loose [ ] text</p>") &&
-	   strstr(r.html.p, "<p>\342\230\220 loose item</p>") && !strstr(r.html.p, "<input"),
+	   strstr(r.html.p, "<p>\342\230\220 loose item</p>") && strstr(r.html.p, "<li>\342\230\220 quoted</li>") &&
+	   strstr(r.html.p, "<li>[ ]</li>") && !strstr(r.html.p, "<input"),
 	   "task list items begin with a ballot box, empty or checked, and have no <input> (got %s)", r.html.p);
 	markdown_result_free(&r);
 	md("# Title\n\n## Part\n\n### Sub *em*\n\n## Part\n\n#### Deep\n", false, &r);

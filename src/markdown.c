@@ -664,23 +664,6 @@ static void flatten(cmark_node *container, struct flat *f)
 	}
 }
 
-/* Cuts the text node of piece p at byte at of the block's string: the
- * piece keeps the part from at on, in a new node after; returns the node
- * that holds the part before. */
-static cmark_node *cut_piece(struct piece *p, size_t at)
-{
-	const char *lit = cmark_node_get_literal(p->n);
-	size_t k = at - p->off;
-	cmark_node *after = cmark_node_new(CMARK_NODE_TEXT), *before = p->n;
-	cmark_node_set_literal(after, lit + k);
-	char *head = xstrndup(lit, k);
-	cmark_node_set_literal(before, head);
-	free(head);
-	cmark_node_insert_after(before, after);
-	p->n = after, p->len -= k, p->off = at;
-	return before;
-}
-
 static bool is_ancestor(cmark_node *a, cmark_node *n)
 {
 	for (; n; n = cmark_node_parent(n))
@@ -755,27 +738,84 @@ static void isolate_phrase(cmark_node *first, cmark_node *last, bool raw)
 		cmark_node_free(pdi);
 }
 
-/* Isolates each Latin-script phrase of block (a paragraph, heading or table cell). */
+/* Isolates each Latin-script phrase of block (a paragraph, heading or table cell). Every run is found
+ * first, then each text node is cut once at all the runs' ends inside it: cut at one run at a time, a
+ * node's rest was copied at each cut, the square of its runs (helper-150: 100,000 Latin words in an
+ * Arabic paragraph took 5 s, 200,000 took 31 s). */
+struct run {
+	size_t start, end;      /* in the block's string */
+};
+struct seg {
+	size_t off;             /* where node n's text starts in the block's string */
+	cmark_node *n;
+};
+
+/* The node of segs[0, n) (by offset) that holds byte at. */
+static cmark_node *seg_at(const struct seg *segs, size_t n, size_t at)
+{
+	size_t lo = 0, hi = n; /* the last whose off <= at */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (segs[mid].off <= at)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return segs[lo].n;
+}
+
 static void isolate_latin(cmark_node *block)
 {
 	struct flat f = {.s = BUF_INIT, .raw = false};
 	flatten(block, &f);
-	size_t from = 0, start, end, i = 0;
-	while (f.s.p && latin_run(f.s.p, f.s.len, from, &start, &end)) {
-		while (f.v[i].off + f.v[i].len <= start)
-			i++;
-		if (f.v[i].text && start > f.v[i].off)
-			cut_piece(&f.v[i], start);
-		cmark_node *first = f.v[i].n, *last;
-		while (f.v[i].off + f.v[i].len < end)
-			i++;
-		if (f.v[i].text && end < f.v[i].off + f.v[i].len)
-			last = cut_piece(&f.v[i], end);
-		else
-			last = f.v[i].n;
-		isolate_phrase(first, last, f.raw);
-		from = end;
+	struct run *runs = NULL;
+	size_t nruns = 0;
+	for (size_t from = 0, start, end; f.s.p && latin_run(f.s.p, f.s.len, from, &start, &end); from = end) {
+		runs = xgrow(runs, nruns, sizeof *runs);
+		runs[nruns++] = (struct run){start, end};
 	}
+	struct seg *segs = NULL;
+	size_t nsegs = 0;
+	struct vec cuts = VEC_INIT; /* (as size_t in pointers: the offsets a text node is cut at) */
+	for (size_t i = 0, r = 0; nruns && i < f.n; i++) {
+		const struct piece *p = &f.v[i];
+		size_t at = p->off, e = p->off + p->len;
+		if (!p->len)
+			continue;
+		while (r < nruns && runs[r].end <= at)
+			r++;
+		cuts.n = 0;
+		for (size_t k = r; p->text && k < nruns && runs[k].start < e; k++) {
+			if (runs[k].start > at)
+				vec_push(&cuts, (void *)runs[k].start);
+			if (runs[k].end < e)
+				vec_push(&cuts, (void *)runs[k].end);
+		}
+		segs = xgrow(segs, nsegs, sizeof *segs);
+		segs[nsegs++] = (struct seg){at, p->n};
+		if (!cuts.n)
+			continue;
+		char *whole = xstrdup(cmark_node_get_literal(p->n));
+		cmark_node *prev = p->n;
+		for (size_t c = 0; c < cuts.n; c++) {
+			size_t from = (size_t)cuts.v[c], to = c + 1 < cuts.n ? (size_t)cuts.v[c + 1] : e;
+			char *part = xstrndup(whole + (from - at), to - from);
+			cmark_node *t = text_node(part);
+			free(part);
+			cmark_node_insert_after(prev, t);
+			prev = t;
+			segs = xgrow(segs, nsegs, sizeof *segs);
+			segs[nsegs++] = (struct seg){from, t};
+		}
+		whole[(size_t)cuts.v[0] - at] = '\0'; /* the first node keeps the text before the first cut */
+		cmark_node_set_literal(p->n, whole);
+		free(whole);
+	}
+	for (size_t k = 0; k < nruns; k++)
+		isolate_phrase(seg_at(segs, nsegs, runs[k].start), seg_at(segs, nsegs, runs[k].end - 1), f.raw);
+	vec_free(&cuts);
+	free(segs);
+	free(runs);
 	buf_free(&f.s);
 	free(f.v);
 }

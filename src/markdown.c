@@ -893,12 +893,28 @@ static bool after_proclitic(const unsigned *cp, size_t q, bool he)
 	return b == NONE || (!alnum_cp(cp[b]) && !quote_mark(cp[b]));
 }
 
+/* The letters (and digits) of the word that ends at t and starts after q,
+ * over the marks between two of them (ו"צה"ל": 3). */
+static size_t letters_before(const unsigned *cp, size_t q, size_t t)
+{
+	size_t k = 0;
+	for (size_t j = t, p; (p = char_before(cp, j)) != NONE && p > q; j = p) {
+		if (alnum_cp(cp[p]))
+			k++;
+		else if (!quote_mark(cp[p]) || p == q + 1 || !alnum_cp(cp[p - 1]) || !alnum_cp(cp[p + 1]))
+			break;
+	}
+	return k;
+}
+
 /* Whether the quote at q, after a proclitic, opens a quotation in Hebrew:
  * one closes it later in the block (a closing mark of its kind that ends a
  * word) before another opens. Else it is the gershayim of an abbreviation
  * (ש"ח, ב"ה) or the geresh of a number (ה'תשפ"ד). The marks inside words
  * (צה"ל, ג'ירפה) are passed over; the scan stops at any other mark of the
- * kind, so the scans of one block read each character about once. */
+ * kind, so the scans of one block read each character about once. A "
+ * closes only after a word of two letters or more: in ש"ח" the last " ends
+ * the abbreviation (the outer quotation's end), and ש" is gershayim. */
 static bool closed_later(const unsigned *cp, size_t n, size_t q)
 {
 	bool dbl = cp[q] == 0x201d;
@@ -908,11 +924,27 @@ static bool closed_later(const unsigned *cp, size_t n, size_t q)
 		if (cp[t] == (dbl ? 0x201c : 0x2018))
 			return false;
 		if (t + 1 >= n || !alnum_cp(cp[t + 1]))
-			return true;
+			return !dbl || letters_before(cp, q, t) >= 2;
 		if (after_proclitic(cp, t, true))
 			return false;
 	}
 	return false;
+}
+
+/* Whether the ' at i comes before a number written in Hebrew letters, one
+ * with gershayim before its last letter and no ' right after (ה'תשפ"ד, the
+ * year 5784): the ' is the geresh of the thousands before it. */
+static bool before_numeral(const unsigned *cp, size_t n, size_t i)
+{
+	size_t j = i + 1, k = 0;
+	for (; j < n && (hebrew_letter(cp[j]) || (k && vowel_mark(cp[j]))); j++)
+		k += hebrew_letter(cp[j]);
+	if (!k || j + 1 >= n || (cp[j] != '"' && cp[j] != 0x201c && cp[j] != 0x201d && cp[j] != 0x5f4) ||
+	    !hebrew_letter(cp[j + 1]))
+		return false;
+	for (j += 2; j < n && vowel_mark(cp[j]); j++)
+		;
+	return j >= n || (!alnum_cp(cp[j]) && cp[j] != '\'' && cp[j] != 0x2018 && cp[j] != 0x2019 && cp[j] != 0x5f3);
 }
 
 struct quote_edit {
@@ -929,7 +961,8 @@ static const char *quote_fix(const unsigned *cp, size_t n, size_t i, bool he, si
 	bool dbl = cp[i] == 0x201d;
 	size_t b = char_before(cp, i);
 	bool letter_after = i + 1 < n && alnum_cp(cp[i + 1]);
-	if (letter_after && after_proclitic(cp, i, he) && (!he || closed_later(cp, n, i))) {
+	if (letter_after && after_proclitic(cp, i, he) &&
+	    (!he || (closed_later(cp, n, i) && (dbl || !before_numeral(cp, n, i))))) {
 		*open_single += !dbl;
 		return dbl ? "\xe2\x80\x9c" : "\xe2\x80\x98"; /* “ ‘ */
 	}

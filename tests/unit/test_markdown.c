@@ -178,6 +178,11 @@ int main(void)
 		{"צה\"ל וארה\"ב ו\"צה\"ל\" \"סוף\" מילה", "he", "צה״ל וארה״ב ו“צה״ל” “סוף” מילה"},
 		{"ש\"ח 100 ואמר \"יקר\". ב\"ה", "he", "ש״ח 100 ואמר “יקר”. ב״ה"},          /* gershayim after a prefix letter */
 		{"ג'ירפה וכו' ה'תשפ\"ד ו'מילה' 'ז'אן' NATO's", "he", "ג׳ירפה וכו׳ ה׳תשפ״ד ו‘מילה’ ‘ז׳אן’ NATO’s"},
+		/* a later geresh or the outer quotation's end closes no quotation (helper-151):
+		 * a year's geresh, an abbreviation at a quotation's end, a quoted two-letter word */
+		{"בשנת ה'תשפ\"ד נכתב, וכו' ועוד.", "he", "בשנת ה׳תשפ״ד נכתב, וכו׳ ועוד."},
+		{"הוא אמר: \"זה עולה 100 ש\"ח\".", "he", "הוא אמר: “זה עולה 100 ש״ח”."},
+		{"ו\"לא\" ו'צה\"ל' ה'תש\"ח", "he", "ו“לא” ו‘צה״ל’ ה׳תש״ח"},
 		{"צה\"ל ג'ירפה", "en", "צה”ל ג’ירפה"},                                       /* only Hebrew's typography sets them */
 	};
 	for (size_t i = 0; i < sizeof pq / sizeof *pq; i++) {

@@ -7,12 +7,10 @@
 #include "tree.h"
 #include "util.h"
 
-#include <ctype.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <xxhash.h>
@@ -239,21 +237,6 @@ static int bool_as_others_read(const struct yml_node *v)
  * another case ("Draft: true", as Hugo takes it) is an error: the draft would be published. */
 static int bool_as_others_read(const struct yml_node *v);
 
-/* Whether front matter key k is name, case and the '_' or '-' between words aside. */
-static bool key_like(const char *k, const char *name)
-{
-	for (;; k++, name++) {
-		while (*k == '_' || *k == '-')
-			k++;
-		while (*name == '_' || *name == '-')
-			name++;
-		if (tolower((unsigned char)*k) != tolower((unsigned char)*name))
-			return false;
-		if (!*k)
-			return true;
-	}
-}
-
 static void foreign_keys(const char *src, const struct yml_node *fm)
 {
 	static const char *const known[] = {"title", "summary", "layout", "updated", "weight", "outputs", "draft", "slug"};
@@ -308,7 +291,7 @@ static void foreign_keys(const char *src, const struct yml_node *fm)
 		else if (v->kind == YML_SEQ)
 			iv = 5;
 		for (size_t j = 0; j < sizeof foreign / sizeof *foreign; j++)
-			if (key_like(k->str, foreign[j].key) && (foreign[j].hides < 0 || iv == foreign[j].hides)) {
+			if (name_like(k->str, foreign[j].key) && (foreign[j].hides < 0 || iv == foreign[j].hides)) {
 				diag_warn(src, k->line, k->col, "'%s' (%s) is not read by vade: %s", k->str, foreign[j].tool,
 				          foreign[j].means);
 				break;

@@ -2388,16 +2388,12 @@ static size_t merge_bases(struct import *im, const struct unit_list *u, bool *ke
 			          "digits after \"" BASE_TAG "\"): the entry is taken as one without it, its text replacing the "
 			          "site's", x->id ? x->id : x->source);
 		any_base = any_base || b.n || b.bad;
-		if (in && !b.n && !b.bad && !bare_n) {
-			/* (with no vade-base anywhere in the file, the first entry whose text replaces another the
-			 * site has: a warning below) */
+		if (in && !b.n && !b.bad) {
+			/* (with no vade-base anywhere in the file, the entries whose text replaces another the site
+			 * has: a warning below, at the first) */
 			const struct unit *n = site_unit(&at, &now, x);
-			if (n && *n->target && !same_text(x->target, n->target) && !strcmp(x->source, n->source))
+			if (n && *n->target && !same_text(x->target, n->target) && !strcmp(x->source, n->source) && !bare_n++)
 				bare_first = x, bare_site = n;
-		}
-		if (in && !b.n && !b.bad && bare_first) {
-			const struct unit *n = bare_first == x ? bare_site : site_unit(&at, &now, x);
-			bare_n += n && *n->target && !same_text(x->target, n->target) && !strcmp(x->source, n->source);
 		}
 		if (!in || !b.n)
 			continue;

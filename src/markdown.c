@@ -776,7 +776,7 @@ static void isolate_latin(cmark_node *block)
 	}
 	struct seg *segs = NULL;
 	size_t nsegs = 0;
-	struct vec cuts = VEC_INIT; /* (as size_t in pointers: the offsets a text node is cut at) */
+	size_t *cuts = NULL, ncuts = 0, cap = 0; /* the offsets a text node is cut at */
 	for (size_t i = 0, r = 0; nruns && i < f.n; i++) {
 		const struct piece *p = &f.v[i];
 		size_t at = p->off, e = p->off + p->len;
@@ -784,21 +784,23 @@ static void isolate_latin(cmark_node *block)
 			continue;
 		while (r < nruns && runs[r].end <= at)
 			r++;
-		cuts.n = 0;
+		ncuts = 0;
 		for (size_t k = r; p->text && k < nruns && runs[k].start < e; k++) {
+			if (ncuts + 2 > cap)
+				cuts = xrealloc(cuts, (cap = 2 * cap + 8) * sizeof *cuts);
 			if (runs[k].start > at)
-				vec_push(&cuts, (void *)runs[k].start);
+				cuts[ncuts++] = runs[k].start;
 			if (runs[k].end < e)
-				vec_push(&cuts, (void *)runs[k].end);
+				cuts[ncuts++] = runs[k].end;
 		}
 		segs = xgrow(segs, nsegs, sizeof *segs);
 		segs[nsegs++] = (struct seg){at, p->n};
-		if (!cuts.n)
+		if (!ncuts)
 			continue;
 		char *whole = xstrdup(cmark_node_get_literal(p->n));
 		cmark_node *prev = p->n;
-		for (size_t c = 0; c < cuts.n; c++) {
-			size_t from = (size_t)cuts.v[c], to = c + 1 < cuts.n ? (size_t)cuts.v[c + 1] : e;
+		for (size_t c = 0; c < ncuts; c++) {
+			size_t from = cuts[c], to = c + 1 < ncuts ? cuts[c + 1] : e;
 			char *part = xstrndup(whole + (from - at), to - from);
 			cmark_node *t = text_node(part);
 			free(part);
@@ -807,13 +809,13 @@ static void isolate_latin(cmark_node *block)
 			segs = xgrow(segs, nsegs, sizeof *segs);
 			segs[nsegs++] = (struct seg){from, t};
 		}
-		whole[(size_t)cuts.v[0] - at] = '\0'; /* the first node keeps the text before the first cut */
+		whole[cuts[0] - at] = '\0'; /* the first node keeps the text before the first cut */
 		cmark_node_set_literal(p->n, whole);
 		free(whole);
 	}
 	for (size_t k = 0; k < nruns; k++)
 		isolate_phrase(seg_at(segs, nsegs, runs[k].start), seg_at(segs, nsegs, runs[k].end - 1), f.raw);
-	vec_free(&cuts);
+	free(cuts);
 	free(segs);
 	free(runs);
 	buf_free(&f.s);
@@ -851,12 +853,11 @@ static bool proclitic(unsigned cp, bool he)
 
 static bool hebrew_letter(unsigned cp) { return cp >= 0x5d0 && cp <= 0x5f2; }
 
-/* A mark that goes with the letter before it: Hebrew points and cantillation
- * (not the maqaf, paseq, sof pasuq, nun hafukha), Arabic vowel signs. */
+/* A mark that goes with the letter before it: Unicode's M categories (Hebrew points and cantillation,
+ * Arabic vowel signs; not the maqaf, paseq, sof pasuq or nun hafukha, which are punctuation). */
 static bool vowel_mark(unsigned cp)
 {
-	return (cp >= 0x591 && cp <= 0x5c7 && cp != 0x5be && cp != 0x5c0 && cp != 0x5c3 && cp != 0x5c6) ||
-	       (cp >= 0x610 && cp <= 0x61a) || (cp >= 0x64b && cp <= 0x65f) || cp == 0x670 || (cp >= 0x300 && cp <= 0x36f);
+	return (U_GET_GC_MASK((UChar32)cp) & U_GC_M_MASK) != 0;
 }
 
 static bool alnum_cp(unsigned cp)
@@ -5318,7 +5319,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	 * in a heading kept its ids) */
 	if (o->prefix_raw && o->unsafe_html && o->id_prefix && *o->id_prefix)
 		prefix_raw_ids(o, doc, o->id_prefix);
-	task_items(doc);
+	if (memmem(text, len, "[ ]", 3) || memmem(text, len, "[x]", 3) || memmem(text, len, "[X]", 3))
+		task_items(doc); /* (a walk of the page's nodes, for the pages that may hold a task) */
 
 	/* Links and images in reading order with the block that holds each (blocks), and the links
 	 * inside a link's text (nested), found in one walk: asking each node's ancestors cost time

@@ -194,26 +194,15 @@ static void near_keys(const struct yml_node *root, const char *src)
 	static const char *const hugo[][2] = {{"defaultContentLanguage", "default_language"},
 	                                      {"paginate", "page_size"}, {"pagerSize", "page_size"},
 	                                      {"languageCode", "default_language"}};
-	char folded[64], kf[64];
 	for (size_t i = 0; root && root->kind == YML_MAP && i + 1 < root->n; i += 2) {
 		const struct yml_node *k = root->kids[i];
-		if (k->kind != YML_SCALAR || !k->str || strlen(k->str) >= sizeof kf)
+		if (k->kind != YML_SCALAR || !k->str)
 			continue;
 		const char *near = NULL;
-		size_t n = 0;
-		for (const char *c = k->str; *c; c++)
-			if (*c != '_' && *c != '-')
-				kf[n++] = (char)tolower((unsigned char)*c);
-		kf[n] = '\0';
 		for (size_t j = 0; j < sizeof known / sizeof *known && !near; j++) {
 			if (!strcmp(k->str, known[j]))
 				goto next; /* read as it is */
-			size_t m = 0;
-			for (const char *c = known[j]; *c; c++)
-				if (*c != '_')
-					folded[m++] = *c;
-			folded[m] = '\0';
-			if (!strcmp(kf, folded))
+			if (name_like(k->str, known[j]))
 				near = known[j];
 		}
 		for (size_t j = 0; j < sizeof hugo / sizeof *hugo && !near; j++)

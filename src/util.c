@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -1222,6 +1223,20 @@ char *percent_decode(const char *s, size_t n, size_t *len)
 		}
 	}
 	return buf_detach(&b, len);
+}
+
+bool name_like(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		while (*a == '_' || *a == '-')
+			a++;
+		while (*b == '_' || *b == '-')
+			b++;
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return false;
+		if (!*a)
+			return true;
+	}
 }
 
 size_t text_distance(const char *a, const char *b)

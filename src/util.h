@@ -311,6 +311,9 @@ bool url_fragment_valid(const char *s, size_t n);
 char *url_fragment_parsed(const char *s, size_t n);
 /* Levenshtein distance in bytes; (size_t)-1 for texts over 1024 bytes. */
 size_t text_distance(const char *a, const char *b);
+/* Whether the key a is b, case and the '_' or '-' between words aside ("baseURL", "base-url" and
+ * "base_url"; Hugo's "publishDate" and a plugin's "publish_date"). */
+bool name_like(const char *a, const char *b);
 /* The candidate closest to key by text_distance, at most limit edits away
  * (so it is likely the one meant); ties go to the first in byte order. NULL
  * when none is that close. Borrowed from cands. */

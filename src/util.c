@@ -878,6 +878,11 @@ bool char_stray_invisible(const char *s, size_t n, size_t i, size_t k, uint32_t 
 	bool pictograph = u_hasBinaryProperty((UChar32)prev, UCHAR_EXTENDED_PICTOGRAPHIC) || prev == 0xfe0f ||
 	                  u_hasBinaryProperty((UChar32)prev, UCHAR_EMOJI_MODIFIER);
 	joins = joins || (c == 0x200d && pictograph && u_hasBinaryProperty((UChar32)next, UCHAR_EXTENDED_PICTOGRAPHIC));
+	/* a joiner after a virama (RFC 5892's CONTEXTJ: Malayalam's chillu, "അവന്\u200d", ends a word so) */
+	joins = joins || ((c == 0x200c || c == 0x200d) && u_getCombiningClass((UChar32)prev) == 9);
+	/* the tags of a flag's tag sequence (UTS #51: U+1F3F4, then tags, U+E007F: Scotland's flag) */
+	if (c >= 0xe0020 && c <= 0xe007f && (prev == 0x1f3f4 || (prev >= 0xe0020 && prev <= 0xe007e)))
+		return false;
 	/* and a keycap ("1\ufe0f\u20e3": a digit, '#' or '*' before, U+20E3 after) */
 	bool selects = u_hasBinaryProperty((UChar32)c, UCHAR_VARIATION_SELECTOR) &&
 	               (prev >= 0x80 || (next == 0x20e3 && ((prev >= '0' && prev <= '9') || prev == '#' || prev == '*')));

@@ -72,6 +72,13 @@ int main(void)
 		ok(!strcmp(t, "\360\237\221\251\342\200\215\360\237\222\273 \360\237\217\263\357\270\217\342\200\215\360\237\214\210 1\357\270\217\342\203\243 \360\237\221\215\360\237\217\275<U+200D>x"),
 		   "an emoji ZWJ sequence, a flag's and a keycap shown as they are; a joiner before a letter not (got %s)", t);
 		free(t);
+		/* a flag's tag sequence and a joiner after a virama (helper-152: Scotland's flag, Malayalam's chillu) */
+		t = text_shown("\360\237\217\264\363\240\201\247\363\240\201\242\363\240\201\263\363\240\201\243\363\240\201\264\363\240\201\277 "
+		               "\340\264\205\340\264\265\340\264\250\340\265\215\342\200\215 x\363\240\201\247");
+		ok(!strcmp(t, "\360\237\217\264\363\240\201\247\363\240\201\242\363\240\201\263\363\240\201\243\363\240\201\264\363\240\201\277 "
+		              "\340\264\205\340\264\265\340\264\250\340\265\215\342\200\215 x<U+E0067>"),
+		   "a flag's tags and a chillu's joiner shown as they are; a tag after a letter not (got %s)", t);
+		free(t);
 	}
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");

@@ -250,7 +250,9 @@ static void foreign_keys(const char *src, const struct yml_node *fm)
 		const char *key, *tool, *means;
 		int hides; /* 1: only when true ("headless: true"), 0: only when false ("published: false"), -1: any;
 		            * 2: a site path ("url: /old/", not a param "url: https://..."), 3: a mapping, 5: a
-		            * list ("hide: [navigation]", not "hide: false": helper-150) */
+		            * list that holds navigation or toc ("hide: [navigation]", not "hide: false" nor
+		            * "hide: [footer]": helper-150, helper-152); 6, 7: a mapping whose "disable" (6) or
+		            * "exclude" (7) is true ("sitemap: {disable: true}", not "sitemap: {changefreq: x}") */
 	} foreign[] = {{"publishDate", "Hugo's", hidden, -1}, {"pubdate", "Hugo's", hidden, -1},
 	               {"expiryDate", "Hugo's", hidden, -1}, {"unpublishdate", "Hugo's", hidden, -1},
 	               {"headless", "Hugo's", hidden, 1}, {"build", "Hugo's", hidden, 3},
@@ -260,11 +262,11 @@ static void foreign_keys(const char *src, const struct yml_node *fm)
 	               {"redirect_to", "Jekyll's", "the page is published as it is, not sent on to the address it names", -1},
 	               {"unlisted", "Docusaurus's", listed, 1}, {"hidden", "another generator's", listed, 1},
 	               {"sitemap", "Jekyll's", "the page is in sitemap.xml all the same", 0},
-	               {"sitemap", "Hugo's", "the page is in sitemap.xml all the same", 3},
+	               {"sitemap", "Hugo's", "the page is in sitemap.xml all the same", 6},
 	               {"search_exclude", "Just the Docs'", "the page is in the search all the same", 1},
-	               {"search", "MkDocs's", "the page is in the search all the same", 3},
+	               {"search", "MkDocs's", "the page is in the search all the same", 7},
 	               {"nav_exclude", "Just the Docs'", "the page is in its section's navigation all the same", 1},
-	               {"hide", "MkDocs's", "the page's navigation and table of contents are shown all the same", 5},
+	               {"hide", "MkDocs's", "the page's navigation or table of contents is shown all the same", 5},
 	               {"cascade", "Hugo's", "its values do not pass to the pages below", 3},
 	               /* (helper-144: <html lang="en" dir="ltr"> for a page meant as Arabic, in silence) */
 	               {"lang", "Hugo's or Jekyll's", lang, -1}, {"language", "Hugo's or Jekyll's", lang, -1},
@@ -287,9 +289,13 @@ static void foreign_keys(const char *src, const struct yml_node *fm)
 		if (first->kind == YML_SCALAR && first->str && first->str[0] == '/')
 			iv = 2;
 		else if (v->kind == YML_MAP)
-			iv = 3;
+			iv = bool_as_others_read(yml_get(v, "disable")) == 1 ? 6
+			     : bool_as_others_read(yml_get(v, "exclude")) == 1 ? 7 : 3;
 		else if (v->kind == YML_SEQ)
-			iv = 5;
+			for (size_t e = 0; e < v->n; e++)
+				if (v->kids[e]->kind == YML_SCALAR && v->kids[e]->str &&
+				    (!strcmp(v->kids[e]->str, "navigation") || !strcmp(v->kids[e]->str, "toc")))
+					iv = 5;
 		for (size_t j = 0; j < sizeof foreign / sizeof *foreign; j++)
 			if (name_like(k->str, foreign[j].key) && (foreign[j].hides < 0 || iv == foreign[j].hides)) {
 				diag_warn(src, k->line, k->col, "'%s' (%s) is not read by vade: %s", k->str, foreign[j].tool,

@@ -2642,8 +2642,9 @@ static void foreign_inline(cmark_node *n, const size_t *map, struct foreign_foun
 			 * file name ("PROGRA~1~2"): helper-150 */
 			size_t r = 1 + strspn(p + 1, p[0] == '~' ? "0123456789"
 			                                         : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
-			bool after = p[0] == '~' ? !isdigit((unsigned char)p[r + 1]) : !isalnum((unsigned char)p[r + 1]);
-			if (r <= 4 && p[r] == p[0] && p[r + 1] != p[0] && after)
+			bool closed = r <= 4 && p[r] == p[0]; /* p[r + 1] is in the text only then */
+			if (closed && p[r + 1] != p[0] &&
+			    (p[0] == '~' ? !isdigit((unsigned char)p[r + 1]) : !isalnum((unsigned char)p[r + 1])))
 				w = FI_SUB_SUP, k = r + 1;
 		} else if (p[0] == '{' && room >= 11 && !strncmp(p, "{::comment}", 11)) {
 			w = FI_KRAMDOWN_COMMENT;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
+#include <unicode/uscript.h>
 #include <unicode/utf8.h>
 #include <strings.h>
 #include <wctype.h>
@@ -2030,11 +2031,16 @@ static void link_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 		size_t from = src_offset(sl, cmark_node_get_start_line(block), 1);
 		size_t to = cmark_node_get_end_line(block) < sl->n ? sl->off[cmark_node_get_end_line(block)] : sl->len;
 		size_t ul = strlen(url), found = SIZE_MAX;
+		/* a bare address the autolink extension linked has no place of its own: its text's */
+		bool placeless = !image && ll && !cmark_node_get_start_line(n) && ll <= ul && !strcmp(url + ul - ll, lit);
 		sl->searched += from != SIZE_MAX && to > from ? to - from : 0;
-		for (size_t i = from; from != SIZE_MAX && i + ul < to && found == SIZE_MAX; i++) {
+		for (size_t i = from; from != SIZE_MAX && i + (placeless ? ll - 1 : ul) < to && found == SIZE_MAX; i++) {
 			const char *d = sl->text + i;
 			size_t at = SIZE_MAX;
-			if (d[0] == ']' && d[1] == '(') { /* "](url" or "](<url>" */
+			if (placeless) {
+				if (!memcmp(d, lit, ll))
+					at = i;
+			} else if (d[0] == ']' && d[1] == '(') { /* "](url" or "](<url>" */
 				size_t u = i + 2 + (d[2] == '<');
 				if (u + ul <= to && !memcmp(sl->text + u, url, ul) && (at = open_bracket(sl->text, from, i)) != SIZE_MAX &&
 				    image && !(at > from && sl->text[at - 1] == '!'))
@@ -5289,6 +5295,104 @@ static void task_items(cmark_node *doc)
 	vec_free(&items);
 }
 
+/* {======= addresses the autolink extension cut at a letter past ASCII
+ *
+ * cmark-gfm's autolink extension reads an address's letters and digits as ASCII's alone, and any
+ * other letter as the address's edge (GFM spec 6.9, extended email autolink):
+ * - "müller@example.de", "josé@example.es" were linked as "ller@...", "s@...": the address a reader
+ *   sees is not the one linked;
+ * - Hebrew and Arabic join a one-letter word ("to", "and") to an address with a hyphen,
+ *   "ל-info@example.com", "لـ-info@example.com": linked "mailto:-info@...", and "ל-xmpp:me@x.org" a
+ *   link to a file "-xmpp:me@x.org" (helper-152).
+ * An address of the extension's own (no place in the source; its text the URL's end) right after
+ * such a letter is mended: a leading hyphen after a Hebrew or Arabic word, or before a scheme
+ * (RFC 3986 3.1: a scheme starts with a letter), goes back to the text; otherwise the letters,
+ * digits and ". - _ +" of the word the address was cut from go into it (RFC 6531: an address may
+ * hold them), up to a Hebrew or Arabic letter, which is a word joined to it. */
+
+/* The last character of s[0, *n) (marks and Arabic's tatweel passed over), its start in *n. */
+static unsigned last_base(const char *s, size_t *n)
+{
+	unsigned cp = 0;
+	while (*n) {
+		size_t b = *n; /* the last character's first byte */
+		while (--b && ((unsigned char)s[b] & 0xc0) == 0x80)
+			;
+		utf8_at((const unsigned char *)s + b, *n - b, &cp);
+		*n = b;
+		if (cp != 0x640 && !(U_GET_GC_MASK((UChar32)cp) & U_GC_M_MASK))
+			break;
+	}
+	return cp;
+}
+
+static bool hebrew_arabic(unsigned cp)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	UScriptCode sc = uscript_getScript((UChar32)cp, &e);
+	return U_SUCCESS(e) && (sc == USCRIPT_HEBREW || sc == USCRIPT_ARABIC);
+}
+
+static void autolink_cut(cmark_node *link)
+{
+	cmark_node *t = cmark_node_first_child(link), *pv = cmark_node_previous(link), *nx = cmark_node_next(link);
+	const char *lit = t ? cmark_node_get_literal(t) : NULL, *url = cmark_node_get_url(link);
+	const char *pl = pv && cmark_node_get_type(pv) == CMARK_NODE_TEXT ? cmark_node_get_literal(pv) : "";
+	const char *nl = nx && cmark_node_get_type(nx) == CMARK_NODE_TEXT ? cmark_node_get_literal(nx) : "";
+	size_t ll = lit ? strlen(lit) : 0, ul = url ? strlen(url) : 0, pn = strlen(pl);
+	if (cmark_node_get_start_line(link) || !ll || cmark_node_next(t) || ul < ll || strcmp(url + ul - ll, lit))
+		return;
+	bool email = ul > ll && !strchr(lit, ':'); /* "mailto:" and its text */
+	size_t b = pn, keep = pn, k = 0, take = 0; /* pl[0, keep) stays, lit[0, k) goes to it, nl[0, take) comes in */
+	unsigned cp = pn && (unsigned char)pl[pn - 1] >= 0x80 ? last_base(pl, &b) : 0;
+	if (!u_isalpha((UChar32)cp)) {
+		/* nothing cut before it */
+	} else if (lit[0] == '-' && (!email || hebrew_arabic(cp))) {
+		while (lit[k] == '-')
+			k++;
+		if (!isalnum((unsigned char)lit[k]))
+			return;
+	} else if (email) {
+		for (size_t at = pn; at && (cp = last_base(pl, &at)) && !hebrew_arabic(cp) &&
+		                     (u_isalnum((UChar32)cp) || (cp < 0x80 && strchr(".-_+", (int)cp)));)
+			keep = at;
+	}
+	/* the domain cut after it ("info@example.dé"): its letters, digits and ". - _", not the sentence's
+	 * full stop after it */
+	for (size_t i = 0, n = strlen(nl); email && (unsigned char)nl[0] >= 0x80 && i < n;) {
+		size_t w = utf8_at((const unsigned char *)nl + i, n - i, &cp);
+		if (hebrew_arabic(cp) || !(u_isalnum((UChar32)cp) || (U_GET_GC_MASK((UChar32)cp) & U_GC_M_MASK) ||
+		                           (cp < 0x80 && strchr(".-_", (int)cp))))
+			break;
+		i += w;
+		if (cp >= 0x80 || isalnum((int)cp))
+			take = i;
+	}
+	if (!k && keep == pn && !take)
+		return;
+	struct buf nb = BUF_INIT, nu = BUF_INIT;
+	buf_add(&nu, url, ul - ll);
+	buf_add(&nu, pl + keep, pn - keep);
+	buf_adds(&nu, lit + k);
+	buf_add(&nu, nl, take);
+	buf_add(&nb, pl, keep);
+	buf_add(&nb, lit, k);
+	/* (each literal is read before it is set: setting one frees the text read from it) */
+	cmark_node_set_url(link, nu.p);
+	cmark_node_set_literal(t, nu.p + (ul - ll));
+	if (keep < pn || k)
+		cmark_node_set_literal(pv, nb.p);
+	if (take) {
+		char *rest = xstrdup(nl + take);
+		cmark_node_set_literal(nx, rest);
+		free(rest);
+	}
+	buf_free(&nb);
+	buf_free(&nu);
+}
+
+/* }======= */
+
 void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out)
 {
 	int options = CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART | (o->unsafe_html ? CMARK_OPT_UNSAFE : 0);
@@ -5398,6 +5502,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			else if (!o->unsafe_html && !html_comments_only(cmark_node_get_literal(n)))
 				vec_push(&raw, n); /* a comment is meant to be left out */
 		}
+		if (t == CMARK_NODE_LINK && !in_link)
+			autolink_cut(n);
 		if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && !(t == CMARK_NODE_LINK && in_link)) {
 			vec_push(&links, n);
 			vec_push(&blocks, open.n ? open.v[open.n - 1] : NULL);

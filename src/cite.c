@@ -145,6 +145,16 @@ static int mark_before(cmark_inline_parser *ip, int pos)
 }
 
 /* Whether pos holds white space or a bidirectional mark; *len its bytes. */
+/* pos, or past the characters that show as nothing from it (mark_at): the key after "@\u200b" is
+ * read, as the group's syntax passes them, for the errors that name it (helper-152: "@\u200bkey says"
+ * was published with no word). */
+static int past_marks(cmark_inline_parser *ip, int pos)
+{
+	for (int n; (n = mark_at(ip, pos));)
+		pos += n;
+	return pos;
+}
+
 static bool blank_at(cmark_inline_parser *ip, int pos, int *len)
 {
 	*len = mark_at(ip, pos);
@@ -290,10 +300,10 @@ static bool bracket_reference(cmark_inline_parser *ip, int from, int to)
  * error when the bibliography has it (cite_end_parse()). */
 static void refuse_unread(cmark_inline_parser *ip, int at, int col)
 {
-	int k = key_end(ip, at + 1);
-	if (k == at + 1)
+	int ks = past_marks(ip, at + 1), k = key_end(ip, ks);
+	if (k == ks)
 		return;
-	refuse(cmark_inline_parser_get_line(ip), col, UNREAD, raw(ip, at + 1, k));
+	refuse(cmark_inline_parser_get_line(ip), col, UNREAD, raw(ip, ks, k));
 }
 
 /* Whether [from, to) holds a reference link ("[text][ref]", "[text][]") or a footnote's mark
@@ -436,8 +446,9 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 	if (open < 0) {
 		/* "@smith2020 says" (Pandoc's in-text citation, which vade has no form for): published as it
 		 * is written, an error when the bibliography has the key (helper-105) */
-		int k = before == '[' || grouped ? at + 1 : key_end(ip, at + 1); /* not "\[@key]", nor "[@a and @b]" */
-		char *key = k > at + 1 ? raw(ip, at + 1, k) : NULL;
+		int ks = past_marks(ip, at + 1);
+		int k = before == '[' || grouped ? ks : key_end(ip, ks); /* not "\[@key]", nor "[@a and @b]" */
+		char *key = k > ks ? raw(ip, ks, k) : NULL;
 		if (!key && before != '[' && !grouped && cmark_inline_parser_peek_at(ip, at + 1) == '{') {
 			int b = at + 2, ch; /* the braced key, "@{smith-2011}" */
 			while ((ch = cmark_inline_parser_peek_at(ip, b)) && !strchr("{}@\n", ch))

@@ -460,12 +460,12 @@ static bool token_mark(unsigned cp)
 }
 
 /* Marks that begin a token and belong to it when glued to it: /usr/bin,
- * #tag, @user, ~/x, \\server, $HOME, .NET, --help (helper-148). A period or
+ * #tag, @user, ~/x, \\server, $HOME, .NET, --help (helper-148), %PATH%. A period or
  * hyphen glued to the end of a word before it is that word's (its sentence's
  * full stop, a dash), not the token's. */
 static bool token_lead(unsigned cp)
 {
-	return cp && cp < 0x80 && strchr("/\\#@~$.-", (int)cp);
+	return cp && cp < 0x80 && strchr("/\\#@~$.-%", (int)cp);
 }
 
 /* Where the marks from i on (token marks and joiners, no space among them)
@@ -494,9 +494,15 @@ static size_t token_start(const char *s, size_t from, size_t i)
 	size_t at = i;
 	while (at > from && token_lead(u[at - 1]))
 		at--;
-	if (at && word_char(s + at - utf8_last(s, at), utf8_last(s, at)))
-		while (at < i && (u[at] == '.' || u[at] == '-'))
+	/* after a word, its full stop or its hyphens (a dash; Hebrew's and Arabic's hyphen after a
+	 * one-letter word, "ו-"), not both: in "ו-.NET" the period is the token's */
+	if (at < i && at && word_char(s + at - utf8_last(s, at), utf8_last(s, at))) {
+		if (u[at] == '.')
 			at++;
+		else
+			while (at < i && u[at] == '-')
+				at++;
+	}
 	return at;
 }
 

@@ -877,10 +877,11 @@ static bool quote_mark(unsigned cp)
 	return cp == '"' || cp == '\'' || cp == 0xab || cp == 0xbb || (cp >= 0x2018 && cp <= 0x201f);
 }
 
-/* The index of the character before i, over the marks on it; NONE at the start. */
+/* The index of the character before i, over the marks on it and Arabic's tatweel U+0640, which
+ * draws its letter longer (لـ"نص": the quote after a proclitic); NONE at the start. */
 static size_t char_before(const unsigned *cp, size_t i)
 {
-	while (i && vowel_mark(cp[i - 1]))
+	while (i && (vowel_mark(cp[i - 1]) || cp[i - 1] == 0x640))
 		i--;
 	return i ? i - 1 : NONE;
 }

@@ -237,6 +237,25 @@ static int bool_as_others_read(const struct yml_node *v)
  * another case ("Draft: true", as Hugo takes it) is an error: the draft would be published. */
 static int bool_as_others_read(const struct yml_node *v);
 
+/* Whether Hugo's build options m keep a page out of its lists or unrendered: list "never" or "local",
+ * render "never" or "link" (or false); not "build: {list: always}", Hugo's default (gohugo.io, "Build
+ * options"; helper-152). */
+static bool hugo_build_hides(const struct yml_node *m)
+{
+	static const char *const keys[2] = {"list", "render"}, *const hide[2][2] = {{"never", "local"}, {"never", "link"}};
+	for (size_t i = 0; i < 2; i++) {
+		const struct yml_node *v = yml_get(m, keys[i]);
+		if (!v)
+			continue;
+		if (bool_as_others_read(v) == 0)
+			return true;
+		for (size_t j = 0; j < 2 && v->kind == YML_SCALAR && v->str; j++)
+			if (!strcasecmp(v->str, hide[i][j]))
+				return true;
+	}
+	return false;
+}
+
 static void foreign_keys(const char *src, const struct yml_node *fm)
 {
 	static const char *const known[] = {"title", "summary", "layout", "updated", "weight", "outputs", "draft", "slug"};
@@ -252,10 +271,11 @@ static void foreign_keys(const char *src, const struct yml_node *fm)
 		            * 2: a site path ("url: /old/", not a param "url: https://..."), 3: a mapping, 5: a
 		            * list that holds navigation or toc ("hide: [navigation]", not "hide: false" nor
 		            * "hide: [footer]": helper-150, helper-152); 6, 7: a mapping whose "disable" (6) or
-		            * "exclude" (7) is true ("sitemap: {disable: true}", not "sitemap: {changefreq: x}") */
+		            * "exclude" (7) is true ("sitemap: {disable: true}", not "sitemap: {changefreq: x}"); 8:
+		            * Hugo's build options that keep the page out of lists or unrendered (hugo_build_hides) */
 	} foreign[] = {{"publishDate", "Hugo's", hidden, -1}, {"pubdate", "Hugo's", hidden, -1},
 	               {"expiryDate", "Hugo's", hidden, -1}, {"unpublishdate", "Hugo's", hidden, -1},
-	               {"headless", "Hugo's", hidden, 1}, {"build", "Hugo's", hidden, 3},
+	               {"headless", "Hugo's", hidden, 1}, {"build", "Hugo's", hidden, 8},
 	               {"published", "Jekyll's", hidden, 0}, {"url", "Hugo's", moved, 2},
 	               {"aliases", "Hugo's", moved, 2}, {"permalink", "Jekyll's", moved, 2},
 	               {"redirect_from", "Jekyll's", moved, 2},
@@ -289,8 +309,10 @@ static void foreign_keys(const char *src, const struct yml_node *fm)
 		if (first->kind == YML_SCALAR && first->str && first->str[0] == '/')
 			iv = 2;
 		else if (v->kind == YML_MAP)
-			iv = bool_as_others_read(yml_get(v, "disable")) == 1 ? 6
-			     : bool_as_others_read(yml_get(v, "exclude")) == 1 ? 7 : 3;
+			iv = bool_as_others_read(yml_get(v, "disable")) == 1   ? 6
+			     : bool_as_others_read(yml_get(v, "exclude")) == 1 ? 7
+			     : hugo_build_hides(v)                              ? 8
+			                                                        : 3;
 		else if (v->kind == YML_SEQ)
 			for (size_t e = 0; e < v->n; e++)
 				if (v->kids[e]->kind == YML_SCALAR && v->kids[e]->str &&

@@ -181,19 +181,33 @@ static void whole_number(const struct yml_node *root, const char *key, long long
 		*out = v;
 }
 
+/* Whether a is b with two letters next to each other swapped ("tilte", "thmee"). */
+static bool swapped_letters(const char *a, const char *b)
+{
+	size_t n = strlen(a), i = 0;
+	if (n != strlen(b) || n < 4)
+		return false;
+	while (i < n && a[i] == b[i])
+		i++;
+	return i + 1 < n && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i] != a[i + 1] && !strcmp(a + i + 2, b + i + 2);
+}
+
 /* A key of site.yaml that names none vade or the default theme reads but is near one: "baseURL"
  * (Hugo's), "unsafe-html", "Edition" (one in another case or with other separators), "edtion" (one
- * edit away), "defaultContentLanguage" (Hugo's name). Each was a param no template read, and the
- * site built without its sitemap, its edition or its raw HTML in silence (helper-146). A theme's
- * own keys stay free: its templates read the whole file as site.params. */
+ * edit away), "tilte" (two letters swapped), "defaultContentLanguage" (Hugo's name), "site_url" and
+ * "site_name" (MkDocs'), "url: https://..." (Jekyll's). Each was a param no template read, and the
+ * site built without its sitemap, its edition or its raw HTML in silence (helper-146, helper-152).
+ * A theme's own keys stay free: its templates read the whole file as site.params. */
 static void near_keys(const struct yml_node *root, const char *src)
 {
 	static const char *const known[] = {"title", "default_language", "languages", "theme", "unsafe_html", "edition",
 	                                    "base_url", "fallback", "nav_limit", "page_size", "status_limit",
 	                                    "paper", "handbook_paper"}; /* (the last two, the default theme's) */
+	/* other generators' names: Hugo's, MkDocs' and Pelican's (site_url, SITEURL, site_name, SITENAME) */
 	static const char *const hugo[][2] = {{"defaultContentLanguage", "default_language"},
 	                                      {"paginate", "page_size"}, {"pagerSize", "page_size"},
-	                                      {"languageCode", "default_language"}};
+	                                      {"languageCode", "default_language"}, {"site_url", "base_url"},
+	                                      {"siteurl", "base_url"}, {"site_name", "title"}, {"sitename", "title"}};
 	for (size_t i = 0; root && root->kind == YML_MAP && i + 1 < root->n; i += 2) {
 		const struct yml_node *k = root->kids[i];
 		if (k->kind != YML_SCALAR || !k->str)
@@ -208,6 +222,15 @@ static void near_keys(const struct yml_node *root, const char *src)
 		for (size_t j = 0; j < sizeof hugo / sizeof *hugo && !near; j++)
 			if (!strcasecmp(k->str, hugo[j][0]))
 				near = hugo[j][1];
+		/* Jekyll's and Docusaurus's site address, "url: https://...": not a theme's "url" of another kind */
+		const struct yml_node *v = root->kids[i + 1];
+		if (!near && !strcasecmp(k->str, "url") && v->kind == YML_SCALAR && v->str &&
+		    (!strncasecmp(v->str, "https://", 8) || !strncasecmp(v->str, "http://", 7)))
+			near = "base_url";
+		/* two letters swapped ("tilte"), which one edit does not reach */
+		for (size_t j = 0; j < sizeof known / sizeof *known && !near; j++)
+			if (swapped_letters(k->str, known[j]))
+				near = known[j];
 		/* one edit away, for a name long enough that one edit makes no other word ("pager" is one
 		 * edit from "paper": helper-150) */
 		if (!near && strlen(k->str) >= 6)

@@ -2415,6 +2415,16 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
 	}
 	if (!strcmp(l, "[TOC]") && !cmark_node_next(c))
 		return "a table of contents marker (Python-Markdown's, MkDocs's), which vade does not expand";
+	/* "*[HTML]: Hyper Text Markup Language": an abbreviation's definition (PHP Markdown Extra's,
+	 * MkDocs's abbr), which cmark-gfm reads as a '*', then text; each published as a line of text */
+	cmark_node *br = l[0] == '*' && !l[1] ? cmark_node_next(c) : NULL; /* (a '*' may stand alone) */
+	const char *bl = l[0] == '*' && l[1] == '[' ? l + 1
+	                 : br && cmark_node_get_type(br) == CMARK_NODE_TEXT ? cmark_node_get_literal(br) : NULL;
+	const char *close = bl && bl[0] == '[' && bl[1] != ']' ? strchr(bl, ']') : NULL;
+	if (close && close[1] == ':' && (!close[2] || close[2] == ' ') && !memchr(bl + 1, '[', (size_t)(close - bl - 1))) {
+		*at = bl == l + 1 ? c : br;
+		return "an abbreviation's definition, PHP Markdown Extra's or MkDocs's, which vade does not apply";
+	}
 	if (colons >= 3) {
 		const char *r = l + colons + strspn(l + colons, " "), *t = r + strcspn(r, " [{");
 		if (!*r || (*r == '{' && l[ln - 1] == '}') || (t > r && (!*t || *t == '[' || !t[strspn(t, " :")])))

@@ -2020,6 +2020,8 @@ static void link_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 	size_t ll = lit ? strlen(lit) : 0, ul0 = url ? strlen(url) : 0;
 	bool bare = k != SIZE_MAX && !image && ll >= 4 && ll <= ul0 && !strcmp(url + ul0 - ll, lit) &&
 	            strpbrk(lit, ".@:") && !strncmp(sl->text + k, lit, ll);
+	/* a bare address the autolink extension linked has no place of its own: its text's, else its block's */
+	bool placeless = !image && ll && url && !cmark_node_get_start_line(n) && ll <= ul0 && !strcmp(url + ul0 - ll, lit);
 	if (sl && sl->text && (k == SIZE_MAX || !strchr(image ? "!" : "[<", sl->text[k])) && !bare && url && *url && block &&
 	    sl->searched < LINK_PLACE_SEARCH) {
 		/* the n-th link of the block to url */
@@ -2031,21 +2033,28 @@ static void link_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 			if (m == n)
 				break;
 			if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(m) == cmark_node_get_type(n) && cmark_node_get_url(m) &&
-			    !strcmp(cmark_node_get_url(m), url))
+			    !strcmp(cmark_node_get_url(m), url) && (!placeless || !cmark_node_get_start_line(m)))
 				nth++;
 		}
 		cmark_iter_free(it);
 		size_t from = src_offset(sl, cmark_node_get_start_line(block), 1);
 		size_t to = cmark_node_get_end_line(block) < sl->n ? sl->off[cmark_node_get_end_line(block)] : sl->len;
 		size_t ul = strlen(url), found = SIZE_MAX;
-		/* a bare address the autolink extension linked has no place of its own: its text's */
-		bool placeless = !image && ll && !cmark_node_get_start_line(n) && ll <= ul && !strcmp(url + ul - ll, lit);
 		sl->searched += from != SIZE_MAX && to > from ? to - from : 0;
 		for (size_t i = from; from != SIZE_MAX && i + (placeless ? ll - 1 : ul) < to && found == SIZE_MAX; i++) {
 			const char *d = sl->text + i;
 			size_t at = SIZE_MAX;
 			if (placeless) {
-				if (!memcmp(d, lit, ll))
+				/* as bare text: not in a code span, a link's text or address, angle brackets, nor the end of
+				 * a word written in Latin letters (a mended address's: "mu\u0308ller@" is not "ller@") */
+				unsigned pc = 0;
+				size_t pk = i > from ? utf8_last(sl->text + from, i - from) : 0;
+				if (pk)
+					utf8_at((const unsigned char *)d - pk, pk, &pc);
+				bool word = pc < 0x80 ? isalnum((int)pc) != 0
+				                      : latin_letter(pc) || (U_GET_GC_MASK((UChar32)pc) & U_GC_M_MASK);
+				if (!memcmp(d, lit, ll) && !(pk && (strchr("`[(<", (int)pc) || word)) &&
+				    !(d[ll] && strchr("`])>", d[ll])))
 					at = i;
 			} else if (d[0] == ']' && d[1] == '(') { /* "](url" or "](<url>" */
 				size_t u = i + 2 + (d[2] == '<');
@@ -2064,6 +2073,8 @@ static void link_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 		if (found != SIZE_MAX)
 			src_place(sl, found, &l, &c);
 	}
+	if (placeless && !l && block) /* (its text written otherwise, "x\_y", or past the search's budget) */
+		l = cmark_node_get_start_line(block), c = cmark_node_get_start_column(block);
 	diag_place(&o->at, l, c, line, col);
 }
 
@@ -2413,8 +2424,24 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
 		if (l[w] == ']' && strchr("+- ", l[w + 1] ? l[w + 1] : ' '))
 			return "a callout (GitHub's, Obsidian's), shown as a quote that holds its marker";
 	}
-	if (!strcmp(l, "[TOC]") && !cmark_node_next(c))
-		return "a table of contents marker (Python-Markdown's, MkDocs's), which vade does not expand";
+	/* "[TOC]", "{:toc}" and "[[_TOC_]]" alone (cmark-gfm reads the last as "[[", emphasis, "]]") */
+	cmark_node *em = !strcmp(l, "[[") ? cmark_node_next(c) : NULL, *et = em ? cmark_node_first_child(em) : NULL;
+	cmark_node *ee = em ? cmark_node_next(em) : NULL;
+	if (((!strcmp(l, "[TOC]") || !strcmp(l, "{:toc}")) && !cmark_node_next(c)) ||
+	    (em && cmark_node_get_type(em) == CMARK_NODE_EMPH && et && cmark_node_get_type(et) == CMARK_NODE_TEXT &&
+	     !strcmp(cmark_node_get_literal(et), "TOC") && ee && cmark_node_get_type(ee) == CMARK_NODE_TEXT &&
+	     !strcmp(cmark_node_get_literal(ee), "]]") && !cmark_node_next(ee)))
+		return "a table of contents marker (Python-Markdown's, MkDocs's, kramdown's, GitLab's), which vade does not "
+		       "expand";
+	/* pymdown-extensions': a snippet's include, "--8<-- \"file.md\"" (smart punctuation made its dashes
+	 * en dashes), whose file was not included; a content tab, "=== \"Tab\"" (helper-154) */
+	if (!strncmp(l, "--8<--", 6) || !strncmp(l, "\u20138<\u2013", 8))
+		return "a snippet's include (pymdown-extensions'), whose file is not included";
+	if (!strncmp(l, "=== \"", 5) || !strncmp(l, "=== \u201c", 7))
+		return "a content tab (pymdown-extensions'), shown as text with its content after it";
+	/* a LaTeX page break alone, which Pandoc passes to its PDF */
+	if ((!strcmp(l, "\\newpage") || !strcmp(l, "\\pagebreak") || !strcmp(l, "\\clearpage")) && !cmark_node_next(c))
+		return "a LaTeX command (Pandoc's), which vade does not read; a page or handbook breaks its pages by itself";
 	/* "*[HTML]: Hyper Text Markup Language": an abbreviation's definition (PHP Markdown Extra's,
 	 * MkDocs's abbr), which cmark-gfm reads as a '*', then text; each published as a line of text */
 	cmark_node *br = l[0] == '*' && !l[1] ? cmark_node_next(c) : NULL; /* (a '*' may stand alone) */
@@ -2753,6 +2780,8 @@ static void foreign_inlines(const struct md_opts *o, struct src_lines *sl, const
 static bool written_otherwise(struct src_lines *sl, cmark_node *n)
 {
 	const char *lit = cmark_node_get_literal(n);
+	if (!strncmp(lit, "\u2013", 3))
+		return false; /* (an en dash smart punctuation made of "--": a snippet's "--8<--") */
 	size_t ll = strlen(lit), k = 1, *map = text_map(sl, n);
 	while (k < ll && lit[k] == lit[0])
 		k++;
@@ -2769,7 +2798,7 @@ static bool written_otherwise(struct src_lines *sl, cmark_node *n)
  * rest of that kind. */
 static void foreign_blocks(const struct md_opts *o, struct src_lines *sl, const struct vec *paras)
 {
-	enum { KINDS = 16 }; /* more than foreign_block() names */
+	enum { KINDS = 24 }; /* more than foreign_block() names (15) */
 	struct {
 		const char *what;
 		cmark_node *first;
@@ -2977,7 +3006,11 @@ static bool autolink_trailing(unsigned cp)
 {
 	if (cp < 0x80)
 		return cp && strchr("?!.,:*_~", (int)cp);
-	return utf8_locale && iswpunct_l((wint_t)cp, utf8_locale) && !iswalnum_l((wint_t)cp, utf8_locale);
+	/* (glibc counts a combining mark and a soft hyphen as punctuation: "mu\u0308ller@..." in NFD was
+	 * cut at its mark, "https://exa\u00admple.org/" at its soft hyphen in silence; an invisible
+	 * character in an address is said where links are checked: helper-154) */
+	return utf8_locale && iswpunct_l((wint_t)cp, utf8_locale) && !iswalnum_l((wint_t)cp, utf8_locale) &&
+	       !(U_GET_GC_MASK((UChar32)cp) & U_GC_M_MASK) && !char_shows_nothing(cp);
 }
 
 /* The length of the last code point of s[0, n) (1 for a stray byte). */
@@ -3014,7 +3047,14 @@ static void autolink_trim(cmark_node *link)
 		size_t k = utf8_at((const unsigned char *)lit + i, ll - i, &cp);
 		/* and a punctuation mark that is not ASCII, mid-address too: CJK text puts none of its spaces
 		 * after 。，「」 ("https://e.org/a。然后": helper-145) */
-		if (cp >= 0x80 && (cp == 0xa0 || cp == 0x2007 || cp == 0x202f || autolink_trailing(cp) ||
+		/* and an invisible character before a letter of another script or nothing: Thai's and Khmer's
+		 * zero width space between words; before a Latin letter or a digit it is in the address,
+		 * pasted with it ("exa\u00admple.org"), and said where links are checked */
+		unsigned nx = 0;
+		if (i + k < ll)
+			utf8_at((const unsigned char *)lit + i + k, ll - i - k, &nx);
+		bool between = cp >= 0x80 && char_shows_nothing(cp) && !latin_letter(nx) && !(nx < 0x80 && isalnum((int)nx));
+		if (cp >= 0x80 && (cp == 0xa0 || cp == 0x2007 || cp == 0x202f || autolink_trailing(cp) || between ||
 		                   (utf8_locale && iswspace_l((wint_t)cp, utf8_locale)))) {
 			keep = i, uni = 1;
 			break;
@@ -3040,6 +3080,149 @@ static void autolink_trim(cmark_node *link)
 	free(nu);
 	free(nl);
 	cmark_node_insert_after(link, after);
+}
+
+/* Addresses the autolink extension cut at a character past ASCII. The extension reads only ASCII's
+ * letters and digits as an address's (GFM spec 6.9, extended email autolink), and ends it at any
+ * other character:
+ * - a Latin letter past ASCII: "müller@example.de" was linked "ller@...", "info@example.dé"
+ *   "info@example.d" (RFC 6531 lets an address hold them), and "xmpp:jürgen@..." a mail address;
+ * - Hebrew and Arabic join a one-letter word ("to", "and") to an address with a hyphen,
+ *   "ל-info@example.com", "لـ-info@example.com": linked "mailto:-info@...", and "ל-xmpp:me@x.org" a
+ *   link to a file "-xmpp:me@x.org" (helper-152);
+ * - a character that shows as nothing, pasted with the address (a soft hyphen, a zero width space):
+ *   "mül\u00adler@example.de" linked "ler@...", "https://exa\u00admple.org/" "https://exa".
+ * An address of the extension's own (no place in the source; its text the URL's end) is mended:
+ * cut at a Latin letter or a mark on one, it takes in the Latin letters, digits and ". - _ +" of the
+ * word it was cut from, before and after, with "mailto:" or "xmpp:" written before them; never the
+ * letters of another script, which are words next to it ("请发邮件至info@example.com", "info@example.kr
+ * 으로": helper-154). Then a leading hyphen after a letter past ASCII is that word's, not the
+ * address's. An address whose letter just before its '@' is past ASCII ("josé@example.es") the
+ * extension does not link at all, and neither does vade: it is text, as on GitHub. */
+
+/* The last character of s[0, *n) with the marks on it passed over (and Arabic's tatweel, which draws
+ * its letter longer), its start in *n; 0 when none. */
+static unsigned last_base(const char *s, size_t *n)
+{
+	unsigned cp = 0;
+	while (*n) {
+		size_t b = *n; /* the last character's first byte */
+		while (--b && ((unsigned char)s[b] & 0xc0) == 0x80)
+			;
+		utf8_at((const unsigned char *)s + b, *n - b, &cp);
+		*n = b;
+		if (cp != 0x640 && !(U_GET_GC_MASK((UChar32)cp) & U_GC_M_MASK))
+			break;
+	}
+	return cp;
+}
+
+/* What an address written in Latin letters may hold (RFC 6531): Latin letters, ASCII digits, the marks
+ * on them, and ". - _ +" when inner (not after its '@': plus). */
+static bool address_cp(unsigned cp, bool local)
+{
+	return latin_letter(cp) || (cp < 0x80 && (isdigit((int)cp) || strchr(local ? ".-_+" : ".-_", (int)cp))) ||
+	       (cp >= 0x80 && (U_GET_GC_MASK((UChar32)cp) & U_GC_M_MASK));
+}
+
+/* Whether cp, beside an address the extension ended, is a Latin letter past ASCII or a mark: where it
+ * cut a Latin address. */
+static bool cut_in_latin(unsigned cp)
+{
+	return cp >= 0x80 && (latin_letter(cp) || (U_GET_GC_MASK((UChar32)cp) & U_GC_M_MASK));
+}
+
+/* Mends link (above); returns the character that shows as nothing the extension cut it at, which
+ * nothing mends (the caller warns), else 0. */
+static uint32_t autolink_cut(cmark_node *link)
+{
+	cmark_node *t = cmark_node_first_child(link), *pv = cmark_node_previous(link), *nx = cmark_node_next(link);
+	const char *lit = t ? cmark_node_get_literal(t) : NULL, *url = cmark_node_get_url(link);
+	const char *pl = pv && cmark_node_get_type(pv) == CMARK_NODE_TEXT ? cmark_node_get_literal(pv) : "";
+	const char *nl = nx && cmark_node_get_type(nx) == CMARK_NODE_TEXT ? cmark_node_get_literal(nx) : "";
+	size_t ll = lit ? strlen(lit) : 0, ul = url ? strlen(url) : 0, pn = strlen(pl), nn = strlen(nl);
+	if (cmark_node_get_start_line(link) || !ll || cmark_node_next(t) || ul < ll || strcmp(url + ul - ll, lit))
+		return 0;
+	unsigned cp = 0, np = 0;
+	size_t pk = pn ? utf8_last(pl, pn) : 0, nk = nn ? utf8_at((const unsigned char *)nl, nn, &np) : 0;
+	if (pk)
+		utf8_at((const unsigned char *)pl + pn - pk, pk, &cp);
+	/* cut at a character that shows as nothing, in a word: "mül\u00adler@", "exa\u00admple.org" */
+	unsigned before = 0;
+	if (pn > pk)
+		utf8_at((const unsigned char *)pl + pn - pk - utf8_last(pl, pn - pk), utf8_last(pl, pn - pk), &before);
+	if (cp >= 0x80 && char_shows_nothing(cp) && (latin_letter(before) || (before < 0x80 && isdigit((int)before))))
+		return cp;
+	unsigned after = 0;
+	if (nk && nk < nn)
+		utf8_at((const unsigned char *)nl + nk, nn - nk, &after);
+	if (np >= 0x80 && char_shows_nothing(np) && (latin_letter(after) || (after < 0x80 && isdigit((int)after))))
+		return np; /* (not a Persian suffix joined with a non-joiner: a letter of its own script follows) */
+	bool email = ul > ll && !strchr(lit, ':'); /* "mailto:" and its text */
+	size_t keep = pn, take = 0, prefix = ul - ll; /* pl[0, keep) stays, nl[0, take) comes in, url[0, prefix) */
+	if (email && cut_in_latin(cp)) {
+		for (size_t at = pn; at;) {
+			size_t a = at;
+			if (!address_cp(last_base(pl, &a), true))
+				break;
+			keep = at = a;
+		}
+		static const char *const schemes[] = {"mailto:", "xmpp:"};
+		for (size_t i = 0; i < 2; i++) {
+			size_t sl = strlen(schemes[i]);
+			if (keep >= sl && !strncasecmp(pl + keep - sl, schemes[i], sl) &&
+			    (keep == sl || !isalnum((unsigned char)pl[keep - sl - 1]))) {
+				keep -= sl, prefix = 0; /* the text is the URL */
+				break;
+			}
+		}
+	}
+	if (email && cut_in_latin(np))
+		for (size_t i = 0, k; i < nn; i += k) {
+			k = utf8_at((const unsigned char *)nl + i, nn - i, &cp);
+			if (!address_cp(cp, false))
+				break;
+			if (cp >= 0x80 || isalnum((int)cp))
+				take = i + k; /* not a sentence's full stop after it */
+		}
+	/* the address as mended, and a leading hyphen after a letter past ASCII given back to that word */
+	struct buf text = BUF_INIT, nb = BUF_INIT, nu = BUF_INIT;
+	buf_add(&text, pl + keep, pn - keep);
+	buf_adds(&text, lit);
+	buf_add(&text, nl, take);
+	size_t h = 0, c0 = keep;
+	unsigned last = keep ? last_base(pl, &c0) : 0;
+	if (text.p[0] == '-' && last >= 0x80 && u_isalpha((UChar32)last)) {
+		while (text.p[h] == '-')
+			h++;
+		if (!isalnum((unsigned char)text.p[h]))
+			h = 0;
+	}
+	if (keep < pn || take || h) {
+		buf_add(&nb, pl, keep);
+		buf_add(&nb, text.p, h);
+		buf_add(&nu, url, prefix);
+		buf_adds(&nu, text.p + h);
+		/* (each literal is read before it is set: setting one frees the text read from it) */
+		cmark_node_set_url(link, nu.p);
+		cmark_node_set_literal(t, text.p + h);
+		if (pv && cmark_node_get_type(pv) == CMARK_NODE_TEXT)
+			cmark_node_set_literal(pv, nb.p);
+		else if (h) { /* (no text before: the hyphens stand alone) */
+			cmark_node *hy = cmark_node_new(CMARK_NODE_TEXT);
+			cmark_node_set_literal(hy, nb.p);
+			cmark_node_insert_before(link, hy);
+		}
+		if (take) {
+			char *rest = xstrdup(nl + take);
+			cmark_node_set_literal(nx, rest);
+			free(rest);
+		}
+	}
+	buf_free(&text);
+	buf_free(&nb);
+	buf_free(&nu);
+	return 0;
 }
 
 /* }======= */
@@ -5012,6 +5195,26 @@ unclosed:;
 	          ? "the text" : "its list item or quote", flen, fc);
 }
 
+/* A warning at fenced code block n whose language is one GitHub or GitLab draws rather than shows
+ * (a diagram, a formula, a map, a 3D model: "```mermaid", "```math"): vade shows its code, which the
+ * author meant as a picture (helper-154). Written as any other name ("```text"), it is code. */
+static void fence_drawn(const struct md_opts *o, cmark_node *n)
+{
+	static const char *const drawn[] = {"mermaid", "math", "geojson", "topojson", "stl", "plantuml"};
+	const char *info = cmark_node_get_fence_info(n);
+	size_t w = info ? strcspn(info, " \t{") : 0;
+	for (size_t i = 0; w && i < sizeof drawn / sizeof *drawn; i++)
+		if (strlen(drawn[i]) == w && !strncasecmp(info, drawn[i], w)) {
+			int fl, fc;
+			diag_place(&o->at, cmark_node_get_start_line(n), cmark_node_get_start_column(n), &fl, &fc);
+			diag_warn(o->src ? o->src : "content", fl, fc, "a '%s' code block, which GitHub and GitLab draw as a %s, "
+			          "is shown as its code: vade draws none; put an image of it in its place, or name its "
+			          "language otherwise ('text') to show the code", drawn[i],
+			          i == 1 ? "formula" : i == 2 || i == 3 ? "map" : i == 4 ? "3D model" : "diagram");
+			return;
+		}
+}
+
 /* A warning at each row of table t (its header's too) that has more cells in the source (sl: the text's)
  * than its delimiter row: cmark-gfm leaves them out, as GFM's tables do (helper-144: "extra text" was lost,
  * and a '|' in a code span, which splits a cell in GFM, cut "`a|b`" in two and lost its end). Cells are
@@ -5312,104 +5515,6 @@ static void task_items(cmark_node *doc)
 	vec_free(&items);
 }
 
-/* {======= addresses the autolink extension cut at a letter past ASCII
- *
- * cmark-gfm's autolink extension reads an address's letters and digits as ASCII's alone, and any
- * other letter as the address's edge (GFM spec 6.9, extended email autolink):
- * - "müller@example.de", "josé@example.es" were linked as "ller@...", "s@...": the address a reader
- *   sees is not the one linked;
- * - Hebrew and Arabic join a one-letter word ("to", "and") to an address with a hyphen,
- *   "ל-info@example.com", "لـ-info@example.com": linked "mailto:-info@...", and "ל-xmpp:me@x.org" a
- *   link to a file "-xmpp:me@x.org" (helper-152).
- * An address of the extension's own (no place in the source; its text the URL's end) right after
- * such a letter is mended: a leading hyphen after a Hebrew or Arabic word, or before a scheme
- * (RFC 3986 3.1: a scheme starts with a letter), goes back to the text; otherwise the letters,
- * digits and ". - _ +" of the word the address was cut from go into it (RFC 6531: an address may
- * hold them), up to a Hebrew or Arabic letter, which is a word joined to it. */
-
-/* The last character of s[0, *n) (marks and Arabic's tatweel passed over), its start in *n. */
-static unsigned last_base(const char *s, size_t *n)
-{
-	unsigned cp = 0;
-	while (*n) {
-		size_t b = *n; /* the last character's first byte */
-		while (--b && ((unsigned char)s[b] & 0xc0) == 0x80)
-			;
-		utf8_at((const unsigned char *)s + b, *n - b, &cp);
-		*n = b;
-		if (cp != 0x640 && !(U_GET_GC_MASK((UChar32)cp) & U_GC_M_MASK))
-			break;
-	}
-	return cp;
-}
-
-static bool hebrew_arabic(unsigned cp)
-{
-	UErrorCode e = U_ZERO_ERROR;
-	UScriptCode sc = uscript_getScript((UChar32)cp, &e);
-	return U_SUCCESS(e) && (sc == USCRIPT_HEBREW || sc == USCRIPT_ARABIC);
-}
-
-static void autolink_cut(cmark_node *link)
-{
-	cmark_node *t = cmark_node_first_child(link), *pv = cmark_node_previous(link), *nx = cmark_node_next(link);
-	const char *lit = t ? cmark_node_get_literal(t) : NULL, *url = cmark_node_get_url(link);
-	const char *pl = pv && cmark_node_get_type(pv) == CMARK_NODE_TEXT ? cmark_node_get_literal(pv) : "";
-	const char *nl = nx && cmark_node_get_type(nx) == CMARK_NODE_TEXT ? cmark_node_get_literal(nx) : "";
-	size_t ll = lit ? strlen(lit) : 0, ul = url ? strlen(url) : 0, pn = strlen(pl);
-	if (cmark_node_get_start_line(link) || !ll || cmark_node_next(t) || ul < ll || strcmp(url + ul - ll, lit))
-		return;
-	bool email = ul > ll && !strchr(lit, ':'); /* "mailto:" and its text */
-	size_t b = pn, keep = pn, k = 0, take = 0; /* pl[0, keep) stays, lit[0, k) goes to it, nl[0, take) comes in */
-	unsigned cp = pn && (unsigned char)pl[pn - 1] >= 0x80 ? last_base(pl, &b) : 0;
-	if (!u_isalpha((UChar32)cp)) {
-		/* nothing cut before it */
-	} else if (lit[0] == '-' && (!email || hebrew_arabic(cp))) {
-		while (lit[k] == '-')
-			k++;
-		if (!isalnum((unsigned char)lit[k]))
-			return;
-	} else if (email) {
-		for (size_t at = pn; at && (cp = last_base(pl, &at)) && !hebrew_arabic(cp) &&
-		                     (u_isalnum((UChar32)cp) || (cp < 0x80 && strchr(".-_+", (int)cp)));)
-			keep = at;
-	}
-	/* the domain cut after it ("info@example.dé"): its letters, digits and ". - _", not the sentence's
-	 * full stop after it */
-	for (size_t i = 0, n = strlen(nl); email && (unsigned char)nl[0] >= 0x80 && i < n;) {
-		size_t w = utf8_at((const unsigned char *)nl + i, n - i, &cp);
-		if (hebrew_arabic(cp) || !(u_isalnum((UChar32)cp) || (U_GET_GC_MASK((UChar32)cp) & U_GC_M_MASK) ||
-		                           (cp < 0x80 && strchr(".-_", (int)cp))))
-			break;
-		i += w;
-		if (cp >= 0x80 || isalnum((int)cp))
-			take = i;
-	}
-	if (!k && keep == pn && !take)
-		return;
-	struct buf nb = BUF_INIT, nu = BUF_INIT;
-	buf_add(&nu, url, ul - ll);
-	buf_add(&nu, pl + keep, pn - keep);
-	buf_adds(&nu, lit + k);
-	buf_add(&nu, nl, take);
-	buf_add(&nb, pl, keep);
-	buf_add(&nb, lit, k);
-	/* (each literal is read before it is set: setting one frees the text read from it) */
-	cmark_node_set_url(link, nu.p);
-	cmark_node_set_literal(t, nu.p + (ul - ll));
-	if (keep < pn || k)
-		cmark_node_set_literal(pv, nb.p);
-	if (take) {
-		char *rest = xstrdup(nl + take);
-		cmark_node_set_literal(nx, rest);
-		free(rest);
-	}
-	buf_free(&nb);
-	buf_free(&nu);
-}
-
-/* }======= */
-
 void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out)
 {
 	int options = CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART | (o->unsafe_html ? CMARK_OPT_UNSAFE : 0);
@@ -5448,6 +5553,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	 * inside a link's text (nested), found in one walk: asking each node's ancestors cost time
 	 * in the square of the depth, 20,000 nested images 8.5 s (helper-74). */
 	struct vec links = VEC_INIT, blocks = VEC_INIT, nested = VEC_INIT, open = VEC_INIT;
+	struct vec cuts = VEC_INIT; /* pairs: a link's index in links, the invisible character it was cut at */
 	size_t in_link = 0, in_image = 0;
 	struct vec marks_in = VEC_INIT; /* footnote marks in a link's or an image's text */
 	struct src_lines sl = {text, len, NULL, 0, 0};
@@ -5490,6 +5596,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 				vec_push(&inl, n);
 		} else if (t == CMARK_NODE_CODE_BLOCK) {
 			fence_unclosed(o, &sl, n);
+			fence_drawn(o, n);
 		} else if (!strcmp(cmark_node_get_type_string(n), "table")) {
 			cells_dropped(o, &sl, n);
 		} else if (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_HTML_BLOCK) {
@@ -5519,9 +5626,12 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			else if (!o->unsafe_html && !html_comments_only(cmark_node_get_literal(n)))
 				vec_push(&raw, n); /* a comment is meant to be left out */
 		}
-		if (t == CMARK_NODE_LINK && !in_link)
-			autolink_cut(n);
 		if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && !(t == CMARK_NODE_LINK && in_link)) {
+			uint32_t cut = t == CMARK_NODE_LINK ? autolink_cut(n) : 0;
+			if (cut) { /* (the links cut at an invisible character: few, each with its index) */
+				vec_push(&cuts, (void *)(uintptr_t)links.n);
+				vec_push(&cuts, (void *)(uintptr_t)cut);
+			}
 			vec_push(&links, n);
 			vec_push(&blocks, open.n ? open.v[open.n - 1] : NULL);
 		} else if (t == CMARK_NODE_LINK) {
@@ -5579,9 +5689,6 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		if (url && (!esc_url_allowed(url, cmark_node_get_type(n) == CMARK_NODE_IMAGE) || (o->link && !esc_url_external(url)) ||
 		            invisible_in(url, &icp))) {
 			link_place(o, &sl, n, blocks.v[i], &at[i][0], &at[i][1]);
-			if (icp && !at[i][0] && blocks.v[i]) /* (a bare address has no place of its own: its block's) */
-				diag_place(&o->at, cmark_node_get_start_line(blocks.v[i]), cmark_node_get_start_column(blocks.v[i]),
-				           &at[i][0], &at[i][1]);
 			if (icp)
 				diag_warn(o->src ? o->src : "content", at[i][0], at[i][1], "this %s's address holds U+%04X, an "
 				          "invisible character (pasted with the address?): it is part of the address, which then "
@@ -5589,6 +5696,15 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 				          ? "image" : "link", (unsigned)icp);
 		}
 	}
+	for (size_t c = 0; c + 1 < cuts.n; c += 2) {
+		size_t i = (size_t)(uintptr_t)cuts.v[c];
+		cmark_node *n = links.v[i], *t = cmark_node_first_child(n);
+		link_place(o, &sl, n, blocks.v[i], &at[i][0], &at[i][1]);
+		diag_warn(o->src ? o->src : "content", at[i][0], at[i][1], "this address is cut at U+%04X, an invisible "
+		          "character (pasted with the address?): the link leads to '%s' alone; take the character out",
+		          (unsigned)(uintptr_t)cuts.v[c + 1], t ? cmark_node_get_literal(t) : "");
+	}
+	vec_free(&cuts);
 	for (size_t i = 0; i < links.n; i++) {
 		cmark_node *n = links.v[i];
 		bool image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;

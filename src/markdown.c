@@ -2536,7 +2536,7 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
  * (helper-110, helper-111). Fills, for each kind, how many n holds and the first's place in the
  * literal. */
 enum foreign_inline_kind { FI_COMMENT, FI_WIKI_LINK, FI_WIKI_EMBED, FI_ATTRIBUTES, FI_KRAMDOWN_COMMENT, FI_SPACED_LINK,
-	                       FI_SPACED_NOTE, FI_HIGHLIGHT, FI_INLINE_NOTE, FI_SUB_SUP, FI_KINDS };
+	                       FI_SPACED_NOTE, FI_HIGHLIGHT, FI_INLINE_NOTE, FI_SUB_SUP, FI_EMOJI, FI_KINDS };
 static const char *const foreign_inline_what[FI_KINDS] = {
 	"an Obsidian comment: its text is published; leave it out, or hide it in an HTML comment, <!-- -->",
 	"a wiki link, Obsidian's or a wiki's: write a link, [text](page.md)",
@@ -2551,7 +2551,9 @@ static const char *const foreign_inline_what[FI_KINDS] = {
 	/* (helper-146: each shown with its marks, in silence) */
 	"a highlight (Pandoc's, Obsidian's): shown with its marks; write **strong** text, or <mark> in raw HTML",
 	"an inline footnote, Pandoc's: shown as written; write a mark, [^1], and its definition, [^1]: ...",
-	"a subscript or superscript, Pandoc's: shown with its marks; write H\u2082O or 2\u00b9\u2070, or <sub> and <sup> in raw HTML"};
+	"a subscript or superscript, Pandoc's: shown with its marks; write H\u2082O or 2\u00b9\u2070, or <sub> and <sup> in raw HTML",
+	/* (helper-154: GitHub shows an emoji, vade the name between colons) */
+	"an emoji's short name, GitHub's or Slack's: shown as written; type the emoji itself"};
 /* Whether s[0, n) ends in a file's extension that a wiki links or embeds ("diagram.png",
  * "Guide.md"), which a TOML table's dotted name ("menus.main") does not. */
 static bool file_name(const char *s, size_t n)
@@ -2696,6 +2698,18 @@ static void foreign_inline(cmark_node *n, const size_t *map, struct foreign_foun
 			if (closed && p[r + 1] != p[0] &&
 			    (p[0] == '~' ? !isdigit((unsigned char)p[r + 1]) : !isalnum((unsigned char)p[r + 1])))
 				w = FI_SUB_SUP, k = r + 1;
+		} else if (p[0] == ':' && WRITTEN(i) && !(i && (isalnum((unsigned char)p[-1]) || p[-1] == ':'))) {
+			/* ":smile:", ":+1:", ":white_check_mark:": a name of lower-case letters, digits and "_ + -",
+			 * a letter among them (or GitHub's thumbs, "+1", "-1"), between colons glued to it, before no letter, digit or colon (not a
+			 * time, "10:30:45", nor "a::b", "[::2]", IPv6's "fe80::1:") */
+			size_t r = 1 + strspn(p + 1, "abcdefghijklmnopqrstuvwxyz0123456789_+-");
+			bool letter = false;
+			for (size_t x = 1; x < r && !letter; x++)
+				letter = islower((unsigned char)p[x]);
+			letter = letter || (r == 3 && (p[1] == '+' || p[1] == '-') && p[2] == '1'); /* ":+1:", ":-1:" */
+			if (r > 2 && r <= 41 && letter && p[r] == ':' && !isalnum((unsigned char)p[r + 1]) && p[r + 1] != ':' &&
+			    WRITTEN(i + r))
+				w = FI_EMOJI, k = r + 1;
 		} else if (p[0] == '{' && room >= 11 && !strncmp(p, "{::comment}", 11)) {
 			w = FI_KRAMDOWN_COMMENT;
 			q = memmem(p + 11, room - 11 < 200 ? room - 11 : 200, "{:/", 3);
@@ -5588,7 +5602,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		if (t == CMARK_NODE_TEXT && (strstr(cmark_node_get_literal(n), "%%") || strstr(cmark_node_get_literal(n), "[[") ||
 		                             strstr(cmark_node_get_literal(n), "](") || strstr(cmark_node_get_literal(n), "][") ||
 		                             strstr(cmark_node_get_literal(n), "[^") || strstr(cmark_node_get_literal(n), "==") ||
-		                             strchr(cmark_node_get_literal(n), '^') || strchr(cmark_node_get_literal(n), '~')))
+		                             strchr(cmark_node_get_literal(n), '^') || strchr(cmark_node_get_literal(n), '~') ||
+		                             strchr(cmark_node_get_literal(n), ':')))
 			vec_push(&inl, n); /* (and below, when it has a '{') */
 		if (t == CMARK_NODE_TEXT && strchr(cmark_node_get_literal(n), '{')) {
 			vec_push(&braced, n);

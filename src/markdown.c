@@ -5723,8 +5723,12 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	for (size_t i = 0; i < links.n; i++) {
 		cmark_node *n = links.v[i];
 		bool image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
-		const char *url = cmark_node_get_url(n);
-		if (!url || esc_url_allowed(url, image))
+		const char *url = cmark_node_get_url(n), *tl = cmark_node_first_child(n) ?
+		                                               cmark_node_get_literal(cmark_node_first_child(n)) : NULL;
+		/* the autolink extension's (no place; its text the URL) is never a file's: "x_y-xmpp:me@x.org",
+		 * which its scan for a scheme took whole, is a scheme vade does not publish */
+		bool bare = !image && url && tl && !cmark_node_get_start_line(n) && !strcmp(url, tl);
+		if (!url || (esc_url_allowed(url, image) && !(bare && !esc_url_external(url))))
 			continue;
 		int fl = at[i][0], fc = at[i][1];
 		diag_warn(o->src ? o->src : "content", fl, fc, "%s with a URL whose scheme vade does not publish; left without "

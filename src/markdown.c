@@ -5529,6 +5529,30 @@ static void task_items(cmark_node *doc)
 	vec_free(&items);
 }
 
+/* A second front matter block at the start of a page's body, after its own ("---", "author: x",
+ * "---"): CommonMark reads a thematic break, then a heading of its lines ("author: x" an <h2>), and
+ * the page showed them (helper-154). A warning at its first line: the break, then a heading of two
+ * lines or more underlined with '-' whose first line is a YAML key and its value. */
+static void second_front_matter(const struct md_opts *o, cmark_node *doc)
+{
+	cmark_node *hr = cmark_node_first_child(doc), *h = hr ? cmark_node_next(hr) : NULL;
+	size_t sl = o->src ? strlen(o->src) : 0;
+	if (!hr || cmark_node_get_type(hr) != CMARK_NODE_THEMATIC_BREAK || !h || cmark_node_get_type(h) != CMARK_NODE_HEADING ||
+	    cmark_node_get_heading_level(h) != 2 || cmark_node_get_end_line(h) <= cmark_node_get_start_line(h) ||
+	    o->at.line <= 1 || sl < 3 || strcmp(o->src + sl - 3, ".md"))
+		return; /* (a setext heading ends on its underline's line; a page body after front matter) */
+	cmark_node *t = cmark_node_first_child(h);
+	const char *l = t && cmark_node_get_type(t) == CMARK_NODE_TEXT ? cmark_node_get_literal(t) : NULL;
+	size_t w = l ? strspn(l, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") : 0;
+	if (!w || l[w] != ':' || (l[w + 1] && l[w + 1] != ' ') || !cmark_node_next(t))
+		return; /* (a key, a softbreak after it: more lines) */
+	int fl, fc;
+	diag_place(&o->at, cmark_node_get_start_line(hr), cmark_node_get_start_column(hr), &fl, &fc);
+	diag_warn(o->src, fl, fc, "a second front matter block ('---', then '%.*s...'): vade reads the page's first "
+	          "alone, and this one is shown as a rule and a heading of its lines; put its keys in the first (or, "
+	          "for a rule and a heading, put a blank line after this '---')", (int)(w + 1), l);
+}
+
 void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out)
 {
 	int options = CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART | (o->unsafe_html ? CMARK_OPT_UNSAFE : 0);
@@ -5562,6 +5586,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		prefix_raw_ids(o, doc, o->id_prefix);
 	if (memmem(text, len, "[ ]", 3) || memmem(text, len, "[x]", 3) || memmem(text, len, "[X]", 3))
 		task_items(doc); /* (a walk of the page's nodes, for the pages that may hold a task) */
+	second_front_matter(o, doc);
 
 	/* Links and images in reading order with the block that holds each (blocks), and the links
 	 * inside a link's text (nested), found in one walk: asking each node's ancestors cost time

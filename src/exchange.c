@@ -1087,6 +1087,10 @@ struct import {
 	bool lost_made;
 	struct resolved *r;     /* the site's pages and files as links find them, made when first asked */
 	size_t gone;            /* units as exported whose passage the original no longer has */
+	const struct unit *units; /* the units imported, which said and kept follow */
+	const char **said;      /* per unit: the file's text (its ends the original's), also of a unit kept */
+	const bool *kept;       /* per unit: left as the site has it (merge_bases), its target made empty */
+	struct strmap landed;   /* a UI string's or data field's id: 1 + the first unit that translates it */
 };
 
 /* A citation or link target that target has and source has not, that the build would stop at: a
@@ -1260,6 +1264,9 @@ static size_t *units_by_page(const struct site *s, const struct unit_list *u, si
 struct choice {
 	const struct unit *unit;  /* the unit brought in for it, or NULL */
 	char *text;               /* its fitted target */
+	const struct unit *first; /* the first unit of the file that lands on it, brought in or kept as the
+	                           * site has it (merge_bases): a later one with another text is a second
+	                           * translation */
 };
 
 /* Whether part is whole sentences of whole, as posegment cuts a passage: it starts where whole or a
@@ -1316,6 +1323,12 @@ static bool same_but_ends(const char *a, const char *b)
 	while (nb && isspace((unsigned char)b[nb - 1]))
 		nb--;
 	return na == nb && !memcmp(a, b, na);
+}
+
+/* The text the exchange file gives unit x, also when the import keeps the site's (merge_bases). */
+static const char *file_text(const struct import *im, const struct unit *x)
+{
+	return im->said[x - im->units];
 }
 
 /* Says x is a second translation of what (a passage, a string) the unit first translated. */
@@ -1457,26 +1470,24 @@ static size_t match(struct import *im, const struct unit *x, const struct passag
 	while (end < ntexts && texts[end].d == d)
 		end++;
 	/* Without a usable id, a place ("#:" reference, XLIFF linenumber) that names a passage with this
-	 * text names that one: a second translation when an entry before took it (helper-129: it went
-	 * to another passage of the same text, in silence). */
-	for (size_t k = lo; by_name == SIZE_MAX && x->line && k < end; k++) {
-		if (sg->v[a->v[texts[k].i].orig].line != x->line)
-			continue;
-		if (!ch[texts[k].i].unit)
+	 * text names that one, also when an entry before landed there (the caller compares the two:
+	 * helper-129, it went to another passage of the same text, in silence). */
+	for (size_t k = lo; by_name == SIZE_MAX && x->line && k < end; k++)
+		if (sg->v[a->v[texts[k].i].orig].line == x->line)
 			return texts[k].i;
-		second_translation(im, x, "passage", ch[texts[k].i].unit);
-		return SIZE_MAX;
-	}
 	for (size_t k = lo; k < end; k++)
-		if (!ch[texts[k].i].unit)
+		if (!ch[texts[k].i].first)
 			by_text = texts[k].i, same++;
 	if (by_name == SIZE_MAX && same == 1)
 		return by_text;
 	if (by_name == SIZE_MAX && !same && lo < end) {
-		/* the text is the page's, each passage with it translated by an entry before (helper-128:
-		 * "no passage of the page has this original text") */
-		second_translation(im, x, "passage", ch[texts[lo].i].unit);
-		return SIZE_MAX;
+		/* the text is the page's, each passage with it landed on by an entry before (helper-128:
+		 * "no passage of the page has this original text"): the one whose translation it repeats,
+		 * else the first, which the caller says it translates a second time */
+		for (size_t k = lo; k < end; k++)
+			if (same_text(file_text(im, ch[texts[k].i].first), file_text(im, x)))
+				return texts[k].i;
+		return texts[lo].i;
 	}
 	const char *whole = by_name != SIZE_MAX ? sg->v[a->v[by_name].orig].text : NULL;
 	if (whole && part_of(im, x, whole))
@@ -1684,20 +1695,33 @@ static void import_page(struct import *im, const struct page *p, const struct un
 		size_t k = mine[m];
 		const struct unit *x = &u->v[k];
 		im->used[k] = true;
-		if (!wanted(im, x))
+		bool in = wanted(im, x);
+		if (!in && !im->kept[k])
 			continue;
 		if (!a.shape) {
 			/* Rebuilding it would throw away what the translator built otherwise. */
-			if (!refused)
+			if (in && !refused)
 				diag_error(p->docs[l]->src, 0, 0, "its headings, paragraphs and cells do not answer the original's "
 				           "one by one, so %s cannot put its translations in place: bring it into the original's "
 				           "shape, or move it aside and import again", im->path);
-			refused = true;
+			refused = refused || in;
 			continue;
 		}
 		size_t i = match(im, x, &sg, &a, ch, &names, by_text, ntexts);
 		if (i == SIZE_MAX)
 			continue;
+		/* Two entries of the file on one passage (a tool's copy of an entry that lost its id, two
+		 * routes to one place): another text is an error, whichever entry the import would take, as
+		 * one of the translator's texts would be lost (a copy without its id won in silence where
+		 * the entry with it was kept as the site has it, helper-153); the same text is taken once. */
+		if (ch[i].first) {
+			if (!same_text(file_text(im, ch[i].first), file_text(im, x)))
+				second_translation(im, x, "passage", ch[i].first);
+			continue;
+		}
+		ch[i].first = x;
+		if (!in)
+			continue; /* kept as the site has it (merge_bases) */
 		const struct passage *g = &sg.v[a.v[i].orig];
 		const char *why = NULL;
 		char *text = fit(g->kind, x->target, &why);
@@ -1711,15 +1735,10 @@ static void import_page(struct import *im, const struct page *p, const struct un
 			free(text);
 			continue;
 		}
-		if (ch[i].unit) {
-			second_translation(im, x, "passage", ch[i].unit);
-			free(text);
-			continue;
-		}
 		check_markers(im->s, im->lang, im->path, x, p->docs[0]->src, g->text, text, false);
 		if (g->kind != PASSAGE_META) /* a title or summary is no Markdown: its "[@x]" is text */
 			check_added(im, x, p->docs[0]->src, g->text, text);
-		ch[i] = (struct choice){x, text};
+		ch[i].unit = x, ch[i].text = text;
 		chosen++;
 	}
 	if (chosen && a.guessed) {
@@ -1858,22 +1877,6 @@ static int cmp_edit_file(const void *a, const void *b)
 {
 	const struct string_edit *x = *(struct string_edit *const *)a, *y = *(struct string_edit *const *)b;
 	int c = strcmp(x->rel, y->rel);
-	return c ? c : cmp_order(x->order, y->order);
-}
-
-/* Whether x and y set the same place: file, key and field. */
-static int cmp_place(const struct string_edit *x, const struct string_edit *y)
-{
-	int c = strcmp(x->rel, y->rel);
-	if (!c)
-		c = strcmp(x->key, y->key);
-	return c ? c : strcmp(x->field ? x->field : "", y->field ? y->field : "");
-}
-
-static int cmp_edit_place(const void *a, const void *b)
-{
-	const struct string_edit *x = *(struct string_edit *const *)a, *y = *(struct string_edit *const *)b;
-	int c = cmp_place(x, y);
 	return c ? c : cmp_order(x->order, y->order);
 }
 
@@ -2048,22 +2051,6 @@ static size_t data_edits(const char *rel, const char *text, size_t len, const st
 	return ne;
 }
 
-/* Says each UI string or data field the file translates twice (one entry with its id, one without,
- * say): with the other errors of the file, not only when there are none (helper-127). */
-static void strings_twice(struct import *im)
-{
-	struct string_edit **e = (struct string_edit **)im->strings.v;
-	size_t n = im->strings.n;
-	xqsort(e, n, sizeof *e, cmp_edit_place);
-	for (size_t i = 0, first = 0; i + 1 < n; i++) {
-		if (cmp_place(e[i], e[i + 1]) != 0) {
-			first = i + 1;
-			continue;
-		}
-		second_translation(im, e[i + 1]->unit, "string", e[first]->unit);
-	}
-}
-
 /* Writes the UI strings and data fields gathered, each file read, parsed and checked once. */
 static void write_strings(struct import *im)
 {
@@ -2236,13 +2223,38 @@ static bool string_named(const struct import *im, const char *id)
 	return named;
 }
 
-static void import_string(struct import *im, const struct unit *x)
+/* Whether x is the first unit of the file to land on the UI string or data field id (noted so). A
+ * later one with another text is a second translation, said here, whichever the import would take
+ * (a copy without its id won in silence where the entry with it held the site's text, helper-153);
+ * one with the same text (a tool's copy of the entry) is taken once. */
+static bool first_landing(struct import *im, const struct unit *x, const char *id)
+{
+	bool added;
+	size_t *v = strmap_put(&im->landed, id, &added);
+	if (added) {
+		*v = (size_t)(x - im->units) + 1;
+		return true;
+	}
+	const struct unit *first = &im->units[*v - 1];
+	if (strcmp(file_text(im, first), file_text(im, x)))
+		second_translation(im, x, "string", first);
+	return false;
+}
+
+/* Brings in unit x, a UI string or data field; only notes where it lands when kept (the site's text
+ * stays: merge_bases). */
+static void import_string(struct import *im, const struct unit *x, bool kept)
 {
 	char *own_id = id_of(x) ? NULL : lost_id(im, x);
 	const char *id = id_of(x) ? x->id : own_id;
 	if (!id) {
-		unit_error(im, x, "%s", "names nothing in this site (it has no id, and its file and text match no "
-		                        "passage); not imported");
+		if (!kept)
+			unit_error(im, x, "%s", "names nothing in this site (it has no id, and its file and text match no "
+			                        "passage); not imported");
+		return;
+	}
+	if ((string_named(im, id) && !first_landing(im, x, id)) || kept) {
+		free(own_id);
 		return;
 	}
 	if (!strncmp(id, "ui:", 3)) {
@@ -2464,7 +2476,8 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
                     const struct import_opts *opts)
 {
 	size_t errors0 = diag_errors(), warnings0 = diag_warnings();
-	struct import im = {s, lang, path, opts, PLAN_INIT, status_store_load(s, lang), NULL, 0, 0, VEC_INIT, NULL, 0, false, NULL, 0};
+	struct import im = {s, lang, path, opts, PLAN_INIT, status_store_load(s, lang), NULL, 0, 0, VEC_INIT, NULL, 0, false, NULL, 0,
+	                     NULL, NULL, NULL, STRMAP_INIT_OWNED};
 	im.used = xcalloc(u0->n + 1, sizeof *im.used);
 	/* u0 with the units the site's newer translation wins over (merge_bases) made empty, as an
 	 * entry left empty keeps the site's text */
@@ -2473,28 +2486,31 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 	struct unit_list merged = *u0;
 	struct vec ends = VEC_INIT; /* the targets made anew (their line ends) */
 	merged.v = xmalloc((u0->n + 1) * sizeof *merged.v);
+	const char **said = xcalloc(u0->n + 1, sizeof *said);
+	im.units = merged.v, im.said = said, im.kept = keep;
 	for (size_t k = 0; k < u0->n; k++) {
 		merged.v[k] = u0->v[k];
 		/* A CR is a line end (a tool on Windows wrote "\r\n" in a msgstr, XLIFF's "&#13;"): made "\n", as
 		 * every file vade reads has it (text_normalize); then the original's line breaks at the ends
 		 * (unit_ends_like): "x" for "a\n" is "x\n" (helper-135: "Simple CR\r\n" went in as "Simple CR\r") */
 		const char *tg = u0->v[k].target;
-		char *lf = !keep[k] && strchr(tg, '\r') ? xstrdup(tg) : NULL, *t = NULL;
+		char *lf = strchr(tg, '\r') ? xstrdup(tg) : NULL, *t = NULL;
 		if (lf)
 			text_normalize(lf, strlen(lf));
-		if (!keep[k] && (t = unit_ends_like(u0->v[k].source, lf ? lf : tg)))
+		if ((t = unit_ends_like(u0->v[k].source, lf ? lf : tg)))
 			free(lf);
 		else
 			t = lf;
+		said[k] = t ? t : tg;
+		if (t)
+			vec_push(&ends, t);
 		if (keep[k]) {
 			merged.v[k].target = (char *)"";
 			merged.v[k].state = UNIT_UNTRANSLATED;
-		} else if (t) {
-			merged.v[k].target = t;
-			vec_push(&ends, t);
+		} else {
+			merged.v[k].target = (char *)said[k];
 		}
 	}
-	free(keep);
 	const struct unit_list *u = &merged;
 	/* Translations that are their original word for word, not as the file was exported: msgen's, or a
 	 * tool's that fills each entry with its source (pofilter's "unchanged" check). A name may be
@@ -2565,13 +2581,14 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 			continue;
 		}
 		if (wanted(&im, x))
-			import_string(&im, x);
+			import_string(&im, x, false);
+		else if (keep[k])
+			import_string(&im, x, true); /* where it lands, for a second entry there */
 		else if (*x->target && id_of(x) && !string_named(&im, x->id))
 			/* left out (fuzzy), and naming nothing: said as an entry of no page is (helper-127) */
 			unit_error(&im, x, "%s", "names nothing in this site; not imported");
 	}
 	free(placed);
-	strings_twice(&im);
 	if (diag_errors() == errors0 && !u0->refused)
 		write_strings(&im);
 	size_t changed = 0;
@@ -2617,6 +2634,9 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 	status_store_free(im.st);
 	free(im.used);
 	free(merged.v);
+	free(said);
+	free(keep);
+	strmap_free(&im.landed);
 	vec_free_items(&ends);
 	if (im.r)
 		resolve_free(im.r);

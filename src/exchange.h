@@ -16,6 +16,11 @@
  *     with a new export first: msgmerge does it).
  *   - fuzzy units are left out, as msgfmt does, unless opts->fuzzy; then
  *     they are brought in and recorded fuzzy (to be reviewed).
+ *   - two units brought in (or kept as the site has them) that land on one
+ *     passage, UI string or data field, by id or by file and text, are an
+ *     error at the second when their texts differ, whichever the import
+ *     would take; the same text twice is taken once. Obsolete units count
+ *     for nothing.
  *   - a target must be the inline text of one passage. What would change the
  *     page's block structure is escaped (a leading "#", "- ", "2011. ", ">",
  *     a "|" in a table cell; a line break in a heading or a cell becomes a

@@ -168,6 +168,20 @@ static void after_blank_lines(const char *src, int open_line)
 	          open_line == 2 ? "" : "s", open_line == 2 ? "it" : "them");
 }
 
+size_t doc_body_at(const char *text, size_t len, int *body_line)
+{
+	/* as text_facts() reads it, saying nothing */
+	size_t bom = len >= 3 && !strncmp(text, "\xef\xbb\xbf", 3) ? 3 : 0, body = 0;
+	int line = 1;
+	size_t l, next, at = first_filled(text, len, bom, &line, &l, &next);
+	if (delim_line(text, at, l, "---")) {
+		line++;
+		closing_line(text, len, next, "---", "...", &line, &body);
+	}
+	*body_line = body ? line + 1 : 1;
+	return body ? body : bom;
+}
+
 /* The facts of a page file's text (docfacts.h): its front matter (f->fm points into text), where
  * the body starts, the digests. False after reporting a front matter that is never closed, or one
  * written in TOML or JSON. The front matter's lines are "---", with spaces or tabs after them or

@@ -1091,6 +1091,8 @@ struct import {
 	const char **said;      /* per unit: the file's text (its ends the original's), also of a unit kept */
 	const bool *kept;       /* per unit: left as the site has it (merge_bases), its target made empty */
 	struct strmap landed;   /* a UI string's or data field's id: 1 + the first unit that translates it */
+	struct anchor_gone *anchors; /* [nanchors]: heading ids the pages' new texts take away */
+	size_t nanchors;
 };
 
 /* A citation or link target that target has and source has not, that the build would stop at: a
@@ -1523,6 +1525,179 @@ static char *translation_path(const char *src, const char *lang)
 	return xasprintf("%.*s.%s.md", (int)(n - 3), src, lang);
 }
 
+/* A heading id a page had in the import's language before the import and has not after it (the
+ * heading's text changed, so its id did): a link of the language's pages to it would stop the
+ * next build, which the import said nothing of (helper-153). */
+struct anchor_gone {
+	const struct page *page;
+	char *file;              /* its translation's file */
+	char *id;
+	const struct unit *unit; /* the entry that changed the heading; one of the page's when no one
+	                          * heading had it (a repeat's "-1" that moved) */
+	char *now;               /* the id that heading has now, or NULL */
+};
+
+/* The heading ids of a page file's text in language code (file lines in *lines), as the build
+ * gives them. Caller frees each id and both arrays. */
+static size_t text_heading_ids(struct import *im, const char *text, size_t len, bool title_from_heading,
+                               const char *code, char ***ids, int **lines)
+{
+	if (!im->r)
+		im->r = resolve_site(im->s, NULL);
+	int body_line;
+	size_t off = doc_body_at(text, len, &body_line);
+	size_t n = markdown_heading_ids(text + off, len - off, title_from_heading, code, resolve_reserved_ids(im->r),
+	                                ids, lines, NULL);
+	for (size_t i = 0; i < n; i++)
+		(*lines)[i] += body_line - 1;
+	return n;
+}
+
+/* Notes each heading id of page p that out, its new translation, takes away: links in the language
+ * find the translation's ids, or the original's while it has none (render.c, check_anchors). The
+ * entry it is said at is the one that changed that heading (ch: what import_page chose). */
+static void note_anchors_gone(struct import *im, const struct page *p, const struct passage_set *sg,
+                              const struct passage_set *tr, const struct page_align *a, const struct choice *ch,
+                              const char *out)
+{
+	size_t l = im->lang;
+	bool had = tr->text != NULL;
+	const struct passage_set *old = had ? tr : sg;
+	bool drop = (had ? p->docs[l] : p->docs[0])->title_from_heading;
+	bool changed = false; /* a heading the import gives another text (else no id changes) */
+	for (size_t i = 0; i < a->n && !changed; i++) {
+		size_t at = had ? a->v[i].tr : a->v[i].orig;
+		changed = ch[i].unit && a->v[i].orig != SIZE_MAX && sg->v[a->v[i].orig].kind == PASSAGE_HEADING &&
+		          (at == SIZE_MAX || strcmp(old->v[at].text, ch[i].text));
+	}
+	if (!changed)
+		return;
+	char **was, **now;
+	int *wl, *nl;
+	size_t nw = text_heading_ids(im, old->text, old->len, drop, im->s->langs[had ? l : 0].code, &was, &wl);
+	size_t nn = text_heading_ids(im, out, strlen(out), drop, im->s->langs[l].code, &now, &nl);
+	struct strmap after = STRMAP_INIT;
+	for (size_t k = 0; k < nn; k++)
+		strmap_put(&after, now[k], NULL);
+	/* The new text's headings are the original's heading passages, in order (the title's "# heading"
+	 * dropped): the id of the n-th is now[n], when the counts say so. */
+	size_t heads = 0;
+	for (size_t i = 0; i < a->n; i++)
+		heads += a->v[i].orig != SIZE_MAX && sg->v[a->v[i].orig].kind == PASSAGE_HEADING;
+	size_t skip = drop && heads == nn + 1;
+	for (size_t k = 0; k < nw; k++) {
+		if (strmap_get(&after, was[k]))
+			continue;
+		const struct unit *by = NULL, *any = NULL;
+		const char *id_now = NULL, *text = NULL;
+		for (size_t i = 0, h = 0; i < a->n && !by; i++) {
+			if (a->v[i].orig == SIZE_MAX || sg->v[a->v[i].orig].kind != PASSAGE_HEADING)
+				continue;
+			size_t nth = h++;
+			if (!ch[i].unit)
+				continue;
+			size_t at = had ? a->v[i].tr : a->v[i].orig;
+			if (at != SIZE_MAX && old->v[at].line == wl[k]) {
+				by = ch[i].unit, text = ch[i].text;
+				if (heads == nn + skip && nth >= skip)
+					id_now = now[nth - skip];
+			}
+			any = any ? any : ch[i].unit;
+		}
+		for (size_t i = 0; i < a->n && !any; i++)
+			any = ch[i].unit;
+		struct buf slug = BUF_INIT;
+		if (id_now)
+			buf_adds(&slug, id_now);
+		else if (text)
+			markdown_slug(&slug, text, strlen(text));
+		im->anchors = xgrow(im->anchors, im->nanchors, sizeof *im->anchors);
+		char *file = had ? xstrdup(p->docs[l]->src) : translation_path(p->docs[0]->src, im->s->langs[l].code);
+		im->anchors[im->nanchors++] = (struct anchor_gone){p, file, xstrdup(was[k]), by ? by : any,
+		                                                   slug.len ? xstrdup(slug.p) : NULL};
+		buf_free(&slug);
+	}
+	strmap_free(&after);
+	for (size_t k = 0; k < nw; k++)
+		free(was[k]);
+	for (size_t k = 0; k < nn; k++)
+		free(now[k]);
+	free(was);
+	free(wl);
+	free(now);
+	free(nl);
+}
+
+/* A page of the language whose links are looked at for anchors gone. */
+struct linking {
+	struct import *im;
+	const struct page *page;
+	const char *rel;        /* its file, as the import leaves it */
+	int body_line;
+};
+
+static void link_to_gone(void *ctx, const char *url, int line)
+{
+	struct linking *k = ctx;
+	struct import *im = k->im;
+	if (!strchr(url, '#') || esc_url_external(url))
+		return;
+	struct link_target t = {0};
+	char *err = NULL;
+	bool found = resolve_link(im->r, k->rel, url, &t, &err) == 0;
+	if (found && t.kind == LINK_FRAGMENT)
+		t.page = k->page, t.lang = -1; /* "#part": the page's own */
+	if (found && t.page && t.fragment && (t.lang < 0 || (size_t)t.lang == im->lang)) {
+		for (size_t i = 0; i < im->nanchors; i++) {
+			const struct anchor_gone *g = &im->anchors[i];
+			if (g->page != t.page || strcmp(g->id, t.fragment))
+				continue;
+			const struct unit *x = g->unit;
+			char *now = g->now ? xasprintf("'#%s'", g->now) : xstrdup("the heading's new id");
+			diag_warn(im->path, x->at, x->at ? 1 : 0, "'%s': its new text changes a heading's id: '#%s' is gone "
+			          "from %s, and %s:%d links to it, so the build would stop there; change that link to %s too "
+			          "(in this file, or in the page after the import), or keep the heading's words (a heading's "
+			          "id is made from its words alone: a '{#id}' after them is shown as text)",
+			          x->id ? x->id : x->source, g->id, g->file, k->rel, k->body_line + line - 1, now);
+			free(now);
+		}
+	}
+	free(err);
+	free(t.path);
+	free(t.fragment);
+}
+
+/* Warns at the entry for each link of the language's pages, as the import leaves them, to a
+ * heading id the import takes away (note_anchors_gone). */
+static void check_anchors_gone(struct import *im)
+{
+	const struct site *s = im->s;
+	size_t l = im->lang;
+	for (size_t i = 0; i < s->npages && im->nanchors; i++) {
+		const struct page *q = s->pages[i];
+		if (q->generated || !q->docs[0])
+			continue;
+		char *rel = q->docs[l] ? xstrdup(q->docs[l]->src) : translation_path(q->docs[0]->src, s->langs[l].code);
+		const char *planned = plan_get(&im->plan, rel);
+		char *text = planned ? xstrdup(planned) : NULL;
+		size_t len = planned ? strlen(planned) : 0;
+		if (text || (q->docs[l] && site_read(s, rel, &text, &len) == 0)) {
+			struct linking k = {im, q, rel, 1};
+			size_t off = doc_body_at(text, len, &k.body_line);
+			markdown_links(text + off, len - off, link_to_gone, &k);
+		}
+		free(text);
+		free(rel);
+	}
+	for (size_t i = 0; i < im->nanchors; i++) {
+		free(im->anchors[i].file);
+		free(im->anchors[i].id);
+		free(im->anchors[i].now);
+	}
+	free(im->anchors);
+	im->anchors = NULL, im->nanchors = 0;
+}
+
 /* Whether the translation's passages already stand in the order the page
  * now has (so its file can be edited in place). */
 static bool in_order(const struct page_align *a, const struct passage_set *sg, const struct passage_set *tr)
@@ -1808,6 +1983,7 @@ static void import_page(struct import *im, const struct page *p, const struct un
 		else if (!(out = rebuild(p, l, &sg, &tr, &live, ltexts)))
 			diag_error(rel, 0, 0, "passages overlap; not imported (keep title and summary on lines of their own)");
 		if (out) {
+			note_anchors_gone(im, p, &sg, &tr, &a, ch, out);
 			plan_put(&im->plan, rel, out);
 			status_store_put(im->st, TR_PAGES, p->key, nr, nn);
 			im->brought += chosen;
@@ -2477,7 +2653,7 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 {
 	size_t errors0 = diag_errors(), warnings0 = diag_warnings();
 	struct import im = {s, lang, path, opts, PLAN_INIT, status_store_load(s, lang), NULL, 0, 0, VEC_INIT, NULL, 0, false, NULL, 0,
-	                     NULL, NULL, NULL, STRMAP_INIT_OWNED};
+	                     NULL, NULL, NULL, STRMAP_INIT_OWNED, NULL, 0};
 	im.used = xcalloc(u0->n + 1, sizeof *im.used);
 	/* u0 with the units the site's newer translation wins over (merge_bases) made empty, as an
 	 * entry left empty keeps the site's text */
@@ -2589,6 +2765,7 @@ int exchange_import(const struct site *s, size_t lang, const struct unit_list *u
 			unit_error(&im, x, "%s", "names nothing in this site; not imported");
 	}
 	free(placed);
+	check_anchors_gone(&im);
 	if (diag_errors() == errors0 && !u0->refused)
 		write_strings(&im);
 	size_t changed = 0;

@@ -34,6 +34,10 @@
  *     kept (paired through the alignment), and each passage nobody has
  *     translated yet holding the original's text, recorded untranslated so
  *     status, the dashboard and the page show it.
+ *   - a heading whose new text takes away an id (ids are made from a
+ *     heading's words) that a page of the language links to warns at the
+ *     entry, naming that page's line and the heading's new id: the next
+ *     build would stop at the link.
  * An import with any error writes nothing (warnings too with opts->strict).
  * Messages are at the unit's line in the exchange file.
  */

@@ -5950,6 +5950,28 @@ void markdown_markers(const char *text, size_t len, struct vec *out)
 	cmark_node_free(doc);
 }
 
+void markdown_links(const char *text, size_t len, void (*fn)(void *ctx, const char *url, int line), void *ctx)
+{
+	cmark_parser *p = new_parser(CMARK_OPT_FOOTNOTES, true);
+	cmark_node *doc = parse(p, NULL, text, len);
+	cmark_parser_free(p);
+	cite_parse_discard(); /* as markdown_markers() */
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE) || !cmark_node_get_url(n))
+			continue;
+		int line = 0;
+		for (cmark_node *b = n; b && !line; b = cmark_node_parent(b))
+			line = cmark_node_get_start_line(b);
+		fn(ctx, cmark_node_get_url(n), line);
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+}
+
 void markdown_result_free(struct md_result *r)
 {
 	buf_free(&r->html);

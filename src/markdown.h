@@ -182,6 +182,10 @@ struct cmark_node *markdown_parse_blocks(const char *text, size_t len);
  * its own headings), "[^label]" for each footnote mark its text holds (a passage's marks, whose
  * definitions are passages of their own). Each once, in order; pushes malloc'd strings. */
 void markdown_markers(const char *text, size_t len, struct vec *out);
+/* Calls fn for each link and image of text (a page's body) as the render reads it, with its URL
+ * as written and the line of text it is on (1-based; the line of the paragraph, heading or cell
+ * holding it where cmark-gfm gives the link none). */
+void markdown_links(const char *text, size_t len, void (*fn)(void *ctx, const char *url, int line), void *ctx);
 /* The ids markdown_render() gives the headings of text written in lang, in
  * order, and when lines is not NULL the line of text each starts on (1-based),
  * and when theirs is not NULL, for each, the theme's id (of reserved) it is

@@ -129,6 +129,10 @@ void site_free(struct site *s);
  * than a name may be (NAME_MAX) is reported by site_load(). */
 void site_check_output_paths(const struct site *s, const char *out_dir);
 
+/* Where the body of a page file's text starts: after its front matter as the load reads it, or
+ * after a byte order mark when it has none (or one never closed, which the load reports); the
+ * line it starts on in *body_line. For a text not loaded (one an import would write). */
+size_t doc_body_at(const char *text, size_t len, int *body_line);
 /* The front matter of d, or NULL when it has none: the tree the site holds, or, once dropped,
  * a tree parsed again from its text (the same nodes, lines and columns). Give it back with
  * doc_front_matter_done(). Thread-safe. */

@@ -893,8 +893,13 @@ static size_t char_before(const unsigned *cp, size_t i)
  * another quote: "و" is a quoted word). */
 static bool after_proclitic(const unsigned *cp, size_t q, bool he)
 {
-	size_t j = q, k = 0;
-	for (size_t p; k < PROCLITIC_MAX && (p = char_before(cp, j)) != NONE && proclitic(cp[p], he); k++)
+	size_t j = q, k = 0, p;
+	/* Arabic's article, "الـ"API"" (its lam a proclitic's letter; helper-155), after which one-letter
+	 * words may still come ("والـ") */
+	if (!he && (p = char_before(cp, j)) != NONE && cp[p] == 0x644 && (p = char_before(cp, p)) != NONE &&
+	    cp[p] == 0x627)
+		j = p, k = 1;
+	for (; k < PROCLITIC_MAX && (p = char_before(cp, j)) != NONE && proclitic(cp[p], he); k++)
 		j = p;
 	if (!k)
 		return false;
@@ -1992,6 +1997,19 @@ static size_t open_bracket(const char *t, size_t from, size_t k)
 	return SIZE_MAX;
 }
 
+/* Whether link n is one the autolink extension made of a bare address: its text the URL's end, and no
+ * place in the source, or a "www." one's ("http://" before its text). */
+static bool extension_link(cmark_node *n)
+{
+	cmark_node *t = cmark_node_first_child(n);
+	const char *url = cmark_node_get_url(n), *lit = t && cmark_node_get_type(t) == CMARK_NODE_TEXT ?
+	                                                 cmark_node_get_literal(t) : NULL;
+	size_t ll = lit ? strlen(lit) : 0, ul = url ? strlen(url) : 0;
+	if (!ll || ll > ul || strcmp(url + ul - ll, lit) || cmark_node_get_type(n) != CMARK_NODE_LINK)
+		return false;
+	return !cmark_node_get_start_line(n) || (ul == ll + 7 && !strncmp(url, "http://", 7) && !strncmp(lit, "www.", 4));
+}
+
 /* Where a link or image starts in the page's source. cmark-gfm's inline places are counted from
  * a block's first line in ways that miss the source in several cases (a link in angle brackets:
  * the column from the start of the paragraph's text; a lazy continuation line, a line indented
@@ -2020,8 +2038,9 @@ static void link_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 	size_t ll = lit ? strlen(lit) : 0, ul0 = url ? strlen(url) : 0;
 	bool bare = k != SIZE_MAX && !image && ll >= 4 && ll <= ul0 && !strcmp(url + ul0 - ll, lit) &&
 	            strpbrk(lit, ".@:") && !strncmp(sl->text + k, lit, ll);
-	/* a bare address the autolink extension linked has no place of its own: its text's, else its block's */
-	bool placeless = !image && ll && url && !cmark_node_get_start_line(n) && ll <= ul0 && !strcmp(url + ul0 - ll, lit);
+	/* a bare address the autolink extension linked has no place of its own (a "www." one's is a column
+	 * early): its text's, else its block's */
+	bool placeless = !image && extension_link(n);
 	if (sl && sl->text && (k == SIZE_MAX || !strchr(image ? "!" : "[<", sl->text[k])) && !bare && url && *url && block &&
 	    sl->searched < LINK_PLACE_SEARCH) {
 		/* the n-th link of the block to url */
@@ -2033,7 +2052,7 @@ static void link_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 			if (m == n)
 				break;
 			if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(m) == cmark_node_get_type(n) && cmark_node_get_url(m) &&
-			    !strcmp(cmark_node_get_url(m), url) && (!placeless || !cmark_node_get_start_line(m)))
+			    !strcmp(cmark_node_get_url(m), url) && (!placeless || extension_link(m)))
 				nth++;
 		}
 		cmark_iter_free(it);
@@ -2054,7 +2073,7 @@ static void link_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 				bool word = pc < 0x80 ? isalnum((int)pc) != 0
 				                      : latin_letter(pc) || (U_GET_GC_MASK((UChar32)pc) & U_GC_M_MASK);
 				if (!memcmp(d, lit, ll) && !(pk && (strchr("`[(<", (int)pc) || word)) &&
-				    !(d[ll] && strchr("`])>", d[ll])))
+				    !(i + ll < to && d[ll] && strchr("`])>", d[ll])))
 					at = i;
 			} else if (d[0] == ']' && d[1] == '(') { /* "](url" or "](<url>" */
 				size_t u = i + 2 + (d[2] == '<');
@@ -2425,19 +2444,24 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
 			return "a callout (GitHub's, Obsidian's), shown as a quote that holds its marker";
 	}
 	/* "[TOC]", "{:toc}" and "[[_TOC_]]" alone (cmark-gfm reads the last as "[[", emphasis, "]]") */
+	static const char toc[] = "a table of contents marker (Python-Markdown's, MkDocs's, kramdown's, GitLab's), "
+	                          "which vade does not expand";
 	cmark_node *em = !strcmp(l, "[[") ? cmark_node_next(c) : NULL, *et = em ? cmark_node_first_child(em) : NULL;
 	cmark_node *ee = em ? cmark_node_next(em) : NULL;
 	if (((!strcmp(l, "[TOC]") || !strcmp(l, "{:toc}")) && !cmark_node_next(c)) ||
 	    (em && cmark_node_get_type(em) == CMARK_NODE_EMPH && et && cmark_node_get_type(et) == CMARK_NODE_TEXT &&
 	     !strcmp(cmark_node_get_literal(et), "TOC") && ee && cmark_node_get_type(ee) == CMARK_NODE_TEXT &&
 	     !strcmp(cmark_node_get_literal(ee), "]]") && !cmark_node_next(ee)))
-		return "a table of contents marker (Python-Markdown's, MkDocs's, kramdown's, GitLab's), which vade does not "
-		       "expand";
+		return toc;
 	/* pymdown-extensions': a snippet's include, "--8<-- \"file.md\"" (smart punctuation made its dashes
 	 * en dashes), whose file was not included; a content tab, "=== \"Tab\"" (helper-154) */
-	if (!strncmp(l, "--8<--", 6) || !strncmp(l, "\u20138<\u2013", 8))
+	size_t sn = !strncmp(l, "--8<--", 6) ? 6 : !strncmp(l, "\u20138<\u2013", 8) ? 8 : 0;
+	const char *sq = l + sn + strspn(l + sn, " ");
+	if (sn && (!*sq || *sq == '"' || !strncmp(sq, "\u201c", 3))) /* (not a cut line, "--8<-- cut here --8<--") */
 		return "a snippet's include (pymdown-extensions'), whose file is not included";
-	if (!strncmp(l, "=== \"", 5) || !strncmp(l, "=== \u201c", 7))
+	const char *tq = !strncmp(l, "=== \"", 5) ? l + 5 : !strncmp(l, "=== \u201c", 7) ? l + 7 : NULL;
+	const char *te = tq ? strpbrk(tq, "\"\xe2") : NULL; /* its closing quote, then nothing ("=== \"One\" ===" is a title) */
+	if (te && (*te == '"' ? !te[1 + strspn(te + 1, " ")] : !strncmp(te, "\u201d", 3) && !te[3 + strspn(te + 3, " ")]))
 		return "a content tab (pymdown-extensions'), shown as text with its content after it";
 	/* a LaTeX page break alone, which Pandoc passes to its PDF */
 	if ((!strcmp(l, "\\newpage") || !strcmp(l, "\\pagebreak") || !strcmp(l, "\\clearpage")) && !cmark_node_next(c))
@@ -2517,7 +2541,7 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
 	if (last && en >= 3 && !strncmp(last, "{:", 2) && last[en - 1] == '}' && cmark_node_previous(e) &&
 	    cmark_node_get_type(cmark_node_previous(e)) == CMARK_NODE_SOFTBREAK) {
 		*at = e;
-		return "kramdown's attribute list";
+		return !strcmp(last, "{:toc}") ? toc : "kramdown's attribute list"; /* ("* TOC\n{:toc}", its idiom) */
 	}
 	return NULL;
 }
@@ -2569,6 +2593,66 @@ static bool file_name(const char *s, size_t n)
 	return false;
 }
 
+/* The names GitHub shows as emoji that pages use most (github.com/github/gemoji): the whole list,
+ * some 1,900 names, is in no library Debian has for C; a name between colons that is none of these
+ * is left as text without a word (":hover:", ":home:", Org's tags). Sorted by strcmp. */
+static const char *const emoji_names[] = {
+    "+1", "-1", "100", "1234", "alarm_clock", "angry", "arrow_down", "arrow_left", "arrow_right", "arrow_up",
+    "art", "baby", "balloon", "bangbang", "beer", "beers", "bell", "blush", "bomb", "books", "boom", "bow",
+    "bug", "bulb", "cake", "calendar", "camera", "champagne", "chart_with_upwards_trend", "checkered_flag",
+    "clap", "clipboard", "coffee", "computer", "confetti_ball", "confused", "construction", "crossed_fingers",
+    "cry", "dart", "dash", "disappointed", "dizzy", "earth_africa", "earth_americas", "earth_asia", "email",
+    "exclamation", "eyes", "facepalm", "fire", "flushed", "gear", "ghost", "gift", "globe_with_meridians",
+    "grey_exclamation", "grey_question", "grimacing", "grin", "grinning", "hammer", "hammer_and_wrench",
+    "handshake", "hankey", "heart", "heart_eyes", "heavy_check_mark", "heavy_exclamation_mark",
+    "heavy_minus_sign", "heavy_multiplication_x", "heavy_plus_sign", "hourglass", "hugs", "hushed",
+    "information_source", "innocent", "joy", "kissing_heart", "laughing", "loudspeaker", "mag", "mag_right",
+    "mailbox", "medal_sports", "memo", "microphone", "moneybag", "muscle", "musical_note", "neutral_face",
+    "no_entry", "no_entry_sign", "no_good", "ok_hand", "open_mouth", "package", "page_facing_up", "paperclip",
+    "partying_face", "pencil", "pencil2", "pensive", "persevere", "pill", "point_down", "point_left",
+    "point_right", "point_up", "poop", "pray", "pushpin", "question", "rage", "rainbow", "raised_hand",
+    "raised_hands", "recycle", "red_circle", "relaxed", "relieved", "rocket", "rofl", "rose", "rotating_light",
+    "scream", "see_no_evil", "shrug", "skull", "sleeping", "slightly_smiling_face", "smile", "smiley",
+    "smirk", "sob", "sos", "sparkles", "speech_balloon", "star", "star2", "stars", "stuck_out_tongue",
+    "sunglasses", "sunny", "sweat", "sweat_smile", "tada", "thinking", "thumbsdown", "thumbsup", "tired_face",
+    "triumph", "trophy", "unamused", "warning", "wave", "weary", "white_check_mark", "wink", "worried",
+    "wrench", "x", "yum", "zap", "zzz"};
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether s[0, n) is one of emoji_names. */
+static bool emoji_name(const char *s, size_t n)
+{
+	char key[48];
+	if (n >= sizeof key)
+		return false;
+	memcpy(key, s, n);
+	key[n] = '\0';
+	const char *k = key;
+	return bsearch(&k, emoji_names, sizeof emoji_names / sizeof *emoji_names, sizeof *emoji_names, cmp_name) != NULL;
+}
+
+/* Whether the character before s[i] (i > 0), or the one at s, is a letter or digit of any script. */
+static bool word_before(const char *s, size_t i)
+{
+	size_t k = utf8_last(s, i);
+	unsigned cp;
+	utf8_at((const unsigned char *)s + i - k, k, &cp);
+	return u_isalnum((UChar32)cp);
+}
+
+static bool word_at(const char *s)
+{
+	unsigned cp;
+	if (!*s)
+		return false;
+	utf8_at((const unsigned char *)s, strlen(s) < 4 ? strlen(s) : 4, &cp);
+	return u_isalnum((UChar32)cp);
+}
+
 struct foreign_found {
 	size_t count, at, len;
 };
@@ -2617,6 +2701,7 @@ static void foreign_inline(cmark_node *n, const size_t *map, struct foreign_foun
 	const char *url = up && cmark_node_get_type(up) == CMARK_NODE_LINK ? cmark_node_get_url(up) : NULL;
 	bool autolink = url && strstr(url, lit);
 	const char *close = NULL; /* the next "%%" after an opener, found once */
+	size_t emoji_end = SIZE_MAX; /* where the last emoji's name found ended (":fire::fire:") */
 	memset(found, 0, FI_KINDS * sizeof *found);
 	for (size_t i = 0; i < ll; i++) {
 		const char *p = lit + i, *q = NULL;
@@ -2698,18 +2783,14 @@ static void foreign_inline(cmark_node *n, const size_t *map, struct foreign_foun
 			if (closed && p[r + 1] != p[0] &&
 			    (p[0] == '~' ? !isdigit((unsigned char)p[r + 1]) : !isalnum((unsigned char)p[r + 1])))
 				w = FI_SUB_SUP, k = r + 1;
-		} else if (p[0] == ':' && WRITTEN(i) && !(i && (isalnum((unsigned char)p[-1]) || p[-1] == ':'))) {
-			/* ":smile:", ":+1:", ":white_check_mark:": a name of lower-case letters, digits and "_ + -",
-			 * a letter among them (or GitHub's thumbs, "+1", "-1"), between colons glued to it, before no letter, digit or colon (not a
-			 * time, "10:30:45", nor "a::b", "[::2]", IPv6's "fe80::1:") */
+		} else if (p[0] == ':' && WRITTEN(i) && !autolink && (!i || !word_before(lit, i) || emoji_end == i)) {
+			/* ":tada:", ":+1:", ":fire::fire:": a name GitHub shows as an emoji (emoji_name) between
+			 * colons, no letter or digit of any script glued to either side ("格式:name:值", "10:30:45"),
+			 * before no '`' (a Sphinx role, ":ref:`x`") */
 			size_t r = 1 + strspn(p + 1, "abcdefghijklmnopqrstuvwxyz0123456789_+-");
-			bool letter = false;
-			for (size_t x = 1; x < r && !letter; x++)
-				letter = islower((unsigned char)p[x]);
-			letter = letter || (r == 3 && (p[1] == '+' || p[1] == '-') && p[2] == '1'); /* ":+1:", ":-1:" */
-			if (r > 2 && r <= 41 && letter && p[r] == ':' && !isalnum((unsigned char)p[r + 1]) && p[r + 1] != ':' &&
-			    WRITTEN(i + r))
-				w = FI_EMOJI, k = r + 1;
+			if (r > 1 && r <= 41 && p[r] == ':' && p[r + 1] != '`' && !word_at(lit + i + r + 1) && WRITTEN(i + r) &&
+			    emoji_name(p + 1, r - 1))
+				w = FI_EMOJI, k = r + 1, emoji_end = i + r + 1;
 		} else if (p[0] == '{' && room >= 11 && !strncmp(p, "{::comment}", 11)) {
 			w = FI_KRAMDOWN_COMMENT;
 			q = memmem(p + 11, room - 11 < 200 ? room - 11 : 200, "{:/", 3);
@@ -2836,6 +2917,8 @@ static void foreign_blocks(const struct md_opts *o, struct src_lines *sl, const 
 		int fl, fc;
 		const char *lit = cmark_node_get_literal(st[k].first);
 		node_place(o, sl, st[k].first, lit, strcspn(lit, " "), 0, &fl, &fc);
+		if (!strcmp(lit, "[[")) /* (GitLab's "[[_TOC_]]": its first node alone) */
+			lit = "[[_TOC_]]";
 		char *rest = more_in_text(st[k].more);
 		diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s%s' (%s) is no syntax vade reads: it is published as "
 		          "text%s; leave it out, or write what it does in Markdown", text_head(lit, 40),
@@ -3056,23 +3139,27 @@ static void autolink_trim(cmark_node *link)
 	/* a space that is not ASCII ends it too: a no-break space (U+00A0, U+2007, U+202F) that a word
 	 * processor put after it, the ideographic space (U+3000) of CJK text (helper-144: the next word
 	 * went into the address, "www.example.org%C2%A0today") */
+	unsigned prev = 0;
 	for (size_t i = 0; i < ll;) {
 		unsigned cp;
 		size_t k = utf8_at((const unsigned char *)lit + i, ll - i, &cp);
 		/* and a punctuation mark that is not ASCII, mid-address too: CJK text puts none of its spaces
 		 * after 。，「」 ("https://e.org/a。然后": helper-145) */
-		/* and an invisible character before a letter of another script or nothing: Thai's and Khmer's
-		 * zero width space between words; before a Latin letter or a digit it is in the address,
-		 * pasted with it ("exa\u00admple.org"), and said where links are checked */
+		/* and an invisible character stray there (not a Persian word's non-joiner: "کتاب\u200cها")
+		 * before a letter of another script or nothing: Thai's and Khmer's zero width space between
+		 * words; before a Latin letter, a digit or ASCII's punctuation it is in the address, pasted
+		 * with it ("exa\u00admple.org", "docs\u200b/guide"), and said where links are checked */
 		unsigned nx = 0;
 		if (i + k < ll)
 			utf8_at((const unsigned char *)lit + i + k, ll - i - k, &nx);
-		bool between = cp >= 0x80 && char_shows_nothing(cp) && !latin_letter(nx) && !(nx < 0x80 && isalnum((int)nx));
+		bool between = cp >= 0x80 && char_shows_nothing(cp) && char_stray_invisible(lit, ll, i, k, cp, prev) &&
+		               (!nx || (nx >= 0x80 && !latin_letter(nx)));
 		if (cp >= 0x80 && (cp == 0xa0 || cp == 0x2007 || cp == 0x202f || autolink_trailing(cp) || between ||
 		                   (utf8_locale && iswspace_l((wint_t)cp, utf8_locale)))) {
 			keep = i, uni = 1;
 			break;
 		}
+		prev = cp;
 		i += k ? k : 1;
 	}
 	while (keep) {
@@ -5215,15 +5302,16 @@ unclosed:;
 static void fence_drawn(const struct md_opts *o, cmark_node *n)
 {
 	static const char *const drawn[] = {"mermaid", "math", "geojson", "topojson", "stl", "plantuml"};
+	static const char *const who[] = {"GitHub and GitLab", "GitHub and GitLab", "GitHub", "GitHub", "GitHub", "GitLab"};
 	const char *info = cmark_node_get_fence_info(n);
 	size_t w = info ? strcspn(info, " \t{") : 0;
 	for (size_t i = 0; w && i < sizeof drawn / sizeof *drawn; i++)
 		if (strlen(drawn[i]) == w && !strncasecmp(info, drawn[i], w)) {
 			int fl, fc;
 			diag_place(&o->at, cmark_node_get_start_line(n), cmark_node_get_start_column(n), &fl, &fc);
-			diag_warn(o->src ? o->src : "content", fl, fc, "a '%s' code block, which GitHub and GitLab draw as a %s, "
+			diag_warn(o->src ? o->src : "content", fl, fc, "a '%s' code block, which %s draw%s as a %s, "
 			          "is shown as its code: vade draws none; put an image of it in its place, or name its "
-			          "language otherwise ('text') to show the code", drawn[i],
+			          "language otherwise ('text') to show the code", drawn[i], who[i], strchr(who[i], ' ') ? "" : "s",
 			          i == 1 ? "formula" : i == 2 || i == 3 ? "map" : i == 4 ? "3D model" : "diagram");
 			return;
 		}
@@ -5531,21 +5619,33 @@ static void task_items(cmark_node *doc)
 
 /* A second front matter block at the start of a page's body, after its own ("---", "author: x",
  * "---"): CommonMark reads a thematic break, then a heading of its lines ("author: x" an <h2>), and
- * the page showed them (helper-154). A warning at its first line: the break, then a heading of two
- * lines or more underlined with '-' whose first line is a YAML key and its value. */
-static void second_front_matter(const struct md_opts *o, cmark_node *doc)
+ * the page showed them (helper-154). A warning at its first line: a break written "---" (front
+ * matter's; not "***" nor "- - -": helper-155), then a heading underlined with '-' whose first line
+ * is a YAML key ("author", "Last updated", "Résumé", "\"author\"") and its value. */
+static void second_front_matter(const struct md_opts *o, cmark_node *doc, const char *text, size_t len)
 {
 	cmark_node *hr = cmark_node_first_child(doc), *h = hr ? cmark_node_next(hr) : NULL;
 	size_t sl = o->src ? strlen(o->src) : 0;
 	if (!hr || cmark_node_get_type(hr) != CMARK_NODE_THEMATIC_BREAK || !h || cmark_node_get_type(h) != CMARK_NODE_HEADING ||
 	    cmark_node_get_heading_level(h) != 2 || cmark_node_get_end_line(h) <= cmark_node_get_start_line(h) ||
-	    o->at.line <= 1 || sl < 3 || strcmp(o->src + sl - 3, ".md"))
-		return; /* (a setext heading ends on its underline's line; a page body after front matter) */
+	    cmark_node_get_start_line(h) != cmark_node_get_start_line(hr) + 1 || o->at.line <= 1 || sl < 3 ||
+	    strcmp(o->src + sl - 3, ".md"))
+		return; /* (a setext heading, on the line after the break, ends on its underline's line; a page
+		         * body after front matter) */
+	size_t at = 0; /* the break's line, as written */
+	for (int l = 1; l < cmark_node_get_start_line(hr) && at < len; l++) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		at = nl ? (size_t)(nl - text) + 1 : len;
+	}
+	size_t d = strspn(text + at, "-");
+	if (d < 3 || (at + d < len && !strchr(" \t\r\n", text[at + d])))
+		return;
 	cmark_node *t = cmark_node_first_child(h);
 	const char *l = t && cmark_node_get_type(t) == CMARK_NODE_TEXT ? cmark_node_get_literal(t) : NULL;
-	size_t w = l ? strspn(l, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") : 0;
-	if (!w || l[w] != ':' || (l[w + 1] && l[w + 1] != ' ') || !cmark_node_next(t))
-		return; /* (a key, a softbreak after it: more lines) */
+	const char *colon = l ? strchr(l, ':') : NULL;
+	size_t w = colon ? (size_t)(colon - l) : 0;
+	if (!w || w > 40 || l[0] == ' ' || (colon[1] && colon[1] != ' ') || memchr(l, '.', w))
+		return; /* (a key: a name before its colon, then a space or the line's end; not a sentence) */
 	int fl, fc;
 	diag_place(&o->at, cmark_node_get_start_line(hr), cmark_node_get_start_column(hr), &fl, &fc);
 	diag_warn(o->src, fl, fc, "a second front matter block ('---', then '%.*s...'): vade reads the page's first "
@@ -5586,7 +5686,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		prefix_raw_ids(o, doc, o->id_prefix);
 	if (memmem(text, len, "[ ]", 3) || memmem(text, len, "[x]", 3) || memmem(text, len, "[X]", 3))
 		task_items(doc); /* (a walk of the page's nodes, for the pages that may hold a task) */
-	second_front_matter(o, doc);
+	second_front_matter(o, doc, text, len);
 
 	/* Links and images in reading order with the block that holds each (blocks), and the links
 	 * inside a link's text (nested), found in one walk: asking each node's ancestors cost time

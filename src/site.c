@@ -227,6 +227,10 @@ static void near_keys(const struct yml_node *root, const char *src)
 		if (!near && !strcasecmp(k->str, "url") && v->kind == YML_SCALAR && v->str &&
 		    (!strncasecmp(v->str, "https://", 8) || !strncasecmp(v->str, "http://", 7)))
 			near = "base_url";
+		/* another generator's name beside vade's own key is a theme's of that name (helper-155:
+		 * "url: https://github.com/org/repo" with base_url set) */
+		if (near && !name_like(k->str, near) && yml_get(root, near))
+			near = NULL;
 		/* two letters swapped ("tilte"), which one edit does not reach */
 		for (size_t j = 0; j < sizeof known / sizeof *known && !near; j++)
 			if (swapped_letters(k->str, known[j]))

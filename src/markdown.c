@@ -3307,13 +3307,8 @@ static uint32_t autolink_cut(cmark_node *link)
 		/* (each literal is read before it is set: setting one frees the text read from it) */
 		cmark_node_set_url(link, nu.p);
 		cmark_node_set_literal(t, text.p + h);
-		if (pv && cmark_node_get_type(pv) == CMARK_NODE_TEXT)
+		if (keep < pn || h) /* (text before: it ends in the letter a leading hyphen goes back to) */
 			cmark_node_set_literal(pv, nb.p);
-		else if (h) { /* (no text before: the hyphens stand alone) */
-			cmark_node *hy = cmark_node_new(CMARK_NODE_TEXT);
-			cmark_node_set_literal(hy, nb.p);
-			cmark_node_insert_before(link, hy);
-		}
 		if (take) {
 			char *rest = xstrdup(nl + take);
 			cmark_node_set_literal(nx, rest);

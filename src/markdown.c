@@ -1997,17 +1997,20 @@ static size_t open_bracket(const char *t, size_t from, size_t k)
 	return SIZE_MAX;
 }
 
-/* Whether link n is one the autolink extension made of a bare address: its text the URL's end, and no
- * place in the source, or a "www." one's ("http://" before its text). */
+/* Whether link n is one the autolink extension made of a bare address: one text, the URL's end. <https://...>
+ * is cmark's core's, with a source position and its scheme shown; the extension's links have no
+ * position (line 0), but for www. links, which show no scheme: the extension gives such a link and its
+ * text one column, a [link](...) has its text after its '['. */
 static bool extension_link(cmark_node *n)
 {
 	cmark_node *t = cmark_node_first_child(n);
 	const char *url = cmark_node_get_url(n), *lit = t && cmark_node_get_type(t) == CMARK_NODE_TEXT ?
 	                                                 cmark_node_get_literal(t) : NULL;
 	size_t ll = lit ? strlen(lit) : 0, ul = url ? strlen(url) : 0;
-	if (!ll || ll > ul || strcmp(url + ul - ll, lit) || cmark_node_get_type(n) != CMARK_NODE_LINK)
+	if (!ll || ll > ul || strcmp(url + ul - ll, lit) || cmark_node_next(t) || cmark_node_get_type(n) != CMARK_NODE_LINK)
 		return false;
-	return !cmark_node_get_start_line(n) || (ul == ll + 7 && !strncmp(url, "http://", 7) && !strncmp(lit, "www.", 4));
+	return !cmark_node_get_start_line(n) ||
+	       (ul == ll + 7 && !strncmp(url, "http://", 7) && cmark_node_get_start_column(n) == cmark_node_get_start_column(t));
 }
 
 /* Where a link or image starts in the page's source. cmark-gfm's inline places are counted from
@@ -2070,9 +2073,7 @@ static void link_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 				size_t pk = i > from ? utf8_last(sl->text + from, i - from) : 0;
 				if (pk)
 					utf8_at((const unsigned char *)d - pk, pk, &pc);
-				bool word = pc < 0x80 ? isalnum((int)pc) != 0
-				                      : latin_letter(pc) || (U_GET_GC_MASK((UChar32)pc) & U_GC_M_MASK);
-				if (!memcmp(d, lit, ll) && !(pk && (strchr("`[(<", (int)pc) || word)) &&
+				if (!memcmp(d, lit, ll) && !(pk && (strchr("`[(<", (int)pc) || latin_inner(pc))) &&
 				    !(i + ll < to && d[ll] && strchr("`])>", d[ll])))
 					at = i;
 			} else if (d[0] == ']' && d[1] == '(') { /* "](url" or "](<url>" */
@@ -2635,24 +2636,6 @@ static bool emoji_name(const char *s, size_t n)
 	return bsearch(&k, emoji_names, sizeof emoji_names / sizeof *emoji_names, sizeof *emoji_names, cmp_name) != NULL;
 }
 
-/* Whether the character before s[i] (i > 0), or the one at s, is a letter or digit of any script. */
-static bool word_before(const char *s, size_t i)
-{
-	size_t k = utf8_last(s, i);
-	unsigned cp;
-	utf8_at((const unsigned char *)s + i - k, k, &cp);
-	return u_isalnum((UChar32)cp);
-}
-
-static bool word_at(const char *s)
-{
-	unsigned cp;
-	if (!*s)
-		return false;
-	utf8_at((const unsigned char *)s, strlen(s) < 4 ? strlen(s) : 4, &cp);
-	return u_isalnum((UChar32)cp);
-}
-
 struct foreign_found {
 	size_t count, at, len;
 };
@@ -2783,12 +2766,13 @@ static void foreign_inline(cmark_node *n, const size_t *map, struct foreign_foun
 			if (closed && p[r + 1] != p[0] &&
 			    (p[0] == '~' ? !isdigit((unsigned char)p[r + 1]) : !isalnum((unsigned char)p[r + 1])))
 				w = FI_SUB_SUP, k = r + 1;
-		} else if (p[0] == ':' && WRITTEN(i) && !autolink && (!i || !word_before(lit, i) || emoji_end == i)) {
+		} else if (p[0] == ':' && WRITTEN(i) && !autolink &&
+		           (!i || emoji_end == i || !word_char(lit + i - utf8_last(lit, i), utf8_last(lit, i)))) {
 			/* ":tada:", ":+1:", ":fire::fire:": a name GitHub shows as an emoji (emoji_name) between
 			 * colons, no letter or digit of any script glued to either side ("格式:name:值", "10:30:45"),
 			 * before no '`' (a Sphinx role, ":ref:`x`") */
 			size_t r = 1 + strspn(p + 1, "abcdefghijklmnopqrstuvwxyz0123456789_+-");
-			if (r > 1 && r <= 41 && p[r] == ':' && p[r + 1] != '`' && !word_at(lit + i + r + 1) && WRITTEN(i + r) &&
+			if (r > 1 && r <= 41 && p[r] == ':' && p[r + 1] != '`' && !word_char(p + r + 1, strnlen(p + r + 1, 4)) && WRITTEN(i + r) &&
 			    emoji_name(p + 1, r - 1))
 				w = FI_EMOJI, k = r + 1, emoji_end = i + r + 1;
 		} else if (p[0] == '{' && room >= 11 && !strncmp(p, "{::comment}", 11)) {
@@ -3121,21 +3105,11 @@ static size_t utf8_last(const char *s, size_t n)
 
 static void autolink_trim(cmark_node *link)
 {
+	if (!extension_link(link))
+		return; /* a link with text of its own, or <https://...> */
 	cmark_node *t = cmark_node_first_child(link);
-	const char *url = cmark_node_get_url(link), *lit = t ? cmark_node_get_literal(t) : NULL;
-	if (!t || cmark_node_next(t) || cmark_node_get_type(t) != CMARK_NODE_TEXT || !url || !lit)
-		return;
-	size_t ul = strlen(url), ll = strlen(lit);
-	if (!ll || ll > ul || strcmp(url + ul - ll, lit))
-		return; /* a link with text of its own */
-	/* <https://...> is cmark's core's, with a source position and its
-	 * scheme shown; the extension's links have no position (line 0), but for
-	 * www. links, which show no scheme. */
-	bool www = ul == ll + 7 && !strncmp(url, "http://", 7);
-	if (cmark_node_get_start_line(link) != 0 &&
-	    (!www || cmark_node_get_start_column(link) != cmark_node_get_start_column(t)))
-		return; /* the extension gives a www. link and its text one column; a [link](...) has text after its '[' */
-	size_t keep = ll, uni = 0;
+	const char *url = cmark_node_get_url(link), *lit = cmark_node_get_literal(t);
+	size_t ul = strlen(url), ll = strlen(lit), keep = ll, uni = 0;
 	/* a space that is not ASCII ends it too: a no-break space (U+00A0, U+2007, U+202F) that a word
 	 * processor put after it, the ideographic space (U+3000) of CJK text (helper-144: the next word
 	 * went into the address, "www.example.org%C2%A0today") */
@@ -3218,19 +3192,11 @@ static unsigned last_base(const char *s, size_t *n)
 	return cp;
 }
 
-/* What an address written in Latin letters may hold (RFC 6531): Latin letters, ASCII digits, the marks
- * on them, and ". - _ +" when inner (not after its '@': plus). */
+/* What an address written in Latin letters may hold (RFC 6531): Latin letters and ASCII digits with
+ * their marks (latin_inner), and ". - _ +" when inner (not after its '@': plus). */
 static bool address_cp(unsigned cp, bool local)
 {
-	return latin_letter(cp) || (cp < 0x80 && (isdigit((int)cp) || strchr(local ? ".-_+" : ".-_", (int)cp))) ||
-	       (cp >= 0x80 && (U_GET_GC_MASK((UChar32)cp) & U_GC_M_MASK));
-}
-
-/* Whether cp, beside an address the extension ended, is a Latin letter past ASCII or a mark: where it
- * cut a Latin address. */
-static bool cut_in_latin(unsigned cp)
-{
-	return cp >= 0x80 && (latin_letter(cp) || (U_GET_GC_MASK((UChar32)cp) & U_GC_M_MASK));
+	return latin_inner(cp) || (cp < 0x80 && cp && strchr(local ? ".-_+" : ".-_", (int)cp));
 }
 
 /* Mends link (above); returns the character that shows as nothing the extension cut it at, which
@@ -3242,8 +3208,8 @@ static uint32_t autolink_cut(cmark_node *link)
 	const char *pl = pv && cmark_node_get_type(pv) == CMARK_NODE_TEXT ? cmark_node_get_literal(pv) : "";
 	const char *nl = nx && cmark_node_get_type(nx) == CMARK_NODE_TEXT ? cmark_node_get_literal(nx) : "";
 	size_t ll = lit ? strlen(lit) : 0, ul = url ? strlen(url) : 0, pn = strlen(pl), nn = strlen(nl);
-	if (cmark_node_get_start_line(link) || !ll || cmark_node_next(t) || ul < ll || strcmp(url + ul - ll, lit))
-		return 0;
+	if (!extension_link(link) || cmark_node_get_start_line(link))
+		return 0; /* (an e-mail address's or a scheme's, never a www. one's) */
 	unsigned cp = 0, np = 0;
 	size_t pk = pn ? utf8_last(pl, pn) : 0, nk = nn ? utf8_at((const unsigned char *)nl, nn, &np) : 0;
 	if (pk)
@@ -3261,7 +3227,7 @@ static uint32_t autolink_cut(cmark_node *link)
 		return np; /* (not a Persian suffix joined with a non-joiner: a letter of its own script follows) */
 	bool email = ul > ll && !strchr(lit, ':'); /* "mailto:" and its text */
 	size_t keep = pn, take = 0, prefix = ul - ll; /* pl[0, keep) stays, nl[0, take) comes in, url[0, prefix) */
-	if (email && cut_in_latin(cp)) {
+	if (email && (cp >= 0x80 && latin_inner(cp))) {
 		for (size_t at = pn; at;) {
 			size_t a = at;
 			if (!address_cp(last_base(pl, &a), true))
@@ -3278,7 +3244,7 @@ static uint32_t autolink_cut(cmark_node *link)
 			}
 		}
 	}
-	if (email && cut_in_latin(np))
+	if (email && (np >= 0x80 && latin_inner(np)))
 		for (size_t i = 0, k; i < nn; i += k) {
 			k = utf8_at((const unsigned char *)nl + i, nn - i, &cp);
 			if (!address_cp(cp, false))
@@ -5843,11 +5809,10 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	for (size_t i = 0; i < links.n; i++) {
 		cmark_node *n = links.v[i];
 		bool image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
-		const char *url = cmark_node_get_url(n), *tl = cmark_node_first_child(n) ?
-		                                               cmark_node_get_literal(cmark_node_first_child(n)) : NULL;
-		/* the autolink extension's (no place; its text the URL) is never a file's: "x_y-xmpp:me@x.org",
-		 * which its scan for a scheme took whole, is a scheme vade does not publish */
-		bool bare = !image && url && tl && !cmark_node_get_start_line(n) && !strcmp(url, tl);
+		const char *url = cmark_node_get_url(n);
+		/* the autolink extension's is never a file's: "x_y-xmpp:me@x.org", which its scan for a scheme
+		 * took whole, is a scheme vade does not publish */
+		bool bare = !image && extension_link(n);
 		if (!url || (esc_url_allowed(url, image) && !(bare && !esc_url_external(url))))
 			continue;
 		int fl = at[i][0], fc = at[i][1];

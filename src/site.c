@@ -204,10 +204,10 @@ static void near_keys(const struct yml_node *root, const char *src)
 	                                    "base_url", "fallback", "nav_limit", "page_size", "status_limit",
 	                                    "paper", "handbook_paper"}; /* (the last two, the default theme's) */
 	/* other generators' names: Hugo's, MkDocs' and Pelican's (site_url, SITEURL, site_name, SITENAME) */
-	static const char *const hugo[][2] = {{"defaultContentLanguage", "default_language"},
-	                                      {"paginate", "page_size"}, {"pagerSize", "page_size"},
-	                                      {"languageCode", "default_language"}, {"site_url", "base_url"},
-	                                      {"siteurl", "base_url"}, {"site_name", "title"}, {"sitename", "title"}};
+	static const char *const others[][2] = {{"defaultContentLanguage", "default_language"},
+	                                        {"paginate", "page_size"}, {"pagerSize", "page_size"},
+	                                        {"languageCode", "default_language"}, {"site_url", "base_url"},
+	                                        {"site_name", "title"}};
 	for (size_t i = 0; root && root->kind == YML_MAP && i + 1 < root->n; i += 2) {
 		const struct yml_node *k = root->kids[i];
 		if (k->kind != YML_SCALAR || !k->str)
@@ -219,9 +219,9 @@ static void near_keys(const struct yml_node *root, const char *src)
 			if (name_like(k->str, known[j]))
 				near = known[j];
 		}
-		for (size_t j = 0; j < sizeof hugo / sizeof *hugo && !near; j++)
-			if (!strcasecmp(k->str, hugo[j][0]))
-				near = hugo[j][1];
+		for (size_t j = 0; j < sizeof others / sizeof *others && !near; j++)
+			if (name_like(k->str, others[j][0])) /* ("SITEURL", Pelican's) */
+				near = others[j][1];
 		/* Jekyll's and Docusaurus's site address, "url: https://...": not a theme's "url" of another kind */
 		const struct yml_node *v = root->kids[i + 1];
 		if (!near && !strcasecmp(k->str, "url") && v->kind == YML_SCALAR && v->str &&

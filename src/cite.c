@@ -449,11 +449,11 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		int ks = past_marks(ip, at + 1);
 		int k = before == '[' || grouped ? ks : key_end(ip, ks); /* not "\[@key]", nor "[@a and @b]" */
 		char *key = k > ks ? raw(ip, ks, k) : NULL;
-		if (!key && before != '[' && !grouped && cmark_inline_parser_peek_at(ip, at + 1) == '{') {
-			int b = at + 2, ch; /* the braced key, "@{smith-2011}" */
+		if (!key && before != '[' && !grouped && cmark_inline_parser_peek_at(ip, ks) == '{') {
+			int b = ks + 1, ch; /* the braced key, "@{smith-2011}" */
 			while ((ch = cmark_inline_parser_peek_at(ip, b)) && !strchr("{}@\n", ch))
 				b++;
-			key = ch == '}' && b > at + 2 ? raw(ip, at + 2, b) : NULL;
+			key = ch == '}' && b > ks + 1 ? raw(ip, ks + 1, b) : NULL;
 		}
 		if (key)
 			refuse(cmark_inline_parser_get_line(ip), cmark_inline_parser_get_column(ip), BARE, key);

@@ -495,9 +495,11 @@ static size_t token_start(const char *s, size_t from, size_t i)
 	while (at > from && token_lead(u[at - 1]))
 		at--;
 	/* after a word, its full stop or its hyphens (a dash; Hebrew's and Arabic's hyphen after a
-	 * one-letter word, "ו-"), not both: in "ו-.NET" the period is the token's */
+	 * one-letter word, "ו-"), not both: in "ו-.NET" the period is the token's; and after a word drawn
+	 * long with a tatweel, which ends no sentence, its hyphens alone ("لـ-info", "لـ.NET") */
 	if (at < i && at && word_char(s + at - utf8_last(s, at), utf8_last(s, at))) {
-		if (u[at] == '.')
+		bool tatweel = at >= 2 && !memcmp(s + at - 2, "\xd9\x80", 2);
+		if (u[at] == '.' && !tatweel)
 			at++;
 		else
 			while (at < i && u[at] == '-')
@@ -2460,12 +2462,14 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
 	const char *sq = l + sn + strspn(l + sn, " ");
 	if (sn && (!*sq || *sq == '"' || !strncmp(sq, "\u201c", 3))) /* (not a cut line, "--8<-- cut here --8<--") */
 		return "a snippet's include (pymdown-extensions'), whose file is not included";
-	const char *tq = !strncmp(l, "=== \"", 5) ? l + 5 : !strncmp(l, "=== \u201c", 7) ? l + 7 : NULL;
+	size_t tm = !strncmp(l, "=== ", 4) ? 4 : !strncmp(l, "===+ ", 5) || !strncmp(l, "===! ", 5) ? 5 : 0; /* (+: selected) */
+	const char *tq = !tm ? NULL : l[tm] == '"' ? l + tm + 1 : !strncmp(l + tm, "\u201c", 3) ? l + tm + 3 : NULL;
 	const char *te = tq ? strpbrk(tq, "\"\xe2") : NULL; /* its closing quote, then nothing ("=== \"One\" ===" is a title) */
 	if (te && (*te == '"' ? !te[1 + strspn(te + 1, " ")] : !strncmp(te, "\u201d", 3) && !te[3 + strspn(te + 3, " ")]))
 		return "a content tab (pymdown-extensions'), shown as text with its content after it";
 	/* a LaTeX page break alone, which Pandoc passes to its PDF */
-	if ((!strcmp(l, "\\newpage") || !strcmp(l, "\\pagebreak") || !strcmp(l, "\\clearpage")) && !cmark_node_next(c))
+	size_t lb = !strncmp(l, "\\newpage", 8) ? 8 : !strncmp(l, "\\pagebreak", 10) ? 10 : !strncmp(l, "\\clearpage", 10) ? 10 : 0;
+	if (lb && (!l[lb] || !strcmp(l + lb, "{}")) && !cmark_node_next(c)) /* ("\newpage{}" too) */
 		return "a LaTeX command (Pandoc's), which vade does not read; a page or handbook breaks its pages by itself";
 	/* "*[HTML]: Hyper Text Markup Language": an abbreviation's definition (PHP Markdown Extra's,
 	 * MkDocs's abbr), which cmark-gfm reads as a '*', then text; each published as a line of text */
@@ -2609,12 +2613,12 @@ static const char *const emoji_names[] = {
     "heavy_minus_sign", "heavy_multiplication_x", "heavy_plus_sign", "hourglass", "hugs", "hushed",
     "information_source", "innocent", "joy", "kissing_heart", "laughing", "loudspeaker", "mag", "mag_right",
     "mailbox", "medal_sports", "memo", "microphone", "moneybag", "muscle", "musical_note", "neutral_face",
-    "no_entry", "no_entry_sign", "no_good", "ok_hand", "open_mouth", "package", "page_facing_up", "paperclip",
-    "partying_face", "pencil", "pencil2", "pensive", "persevere", "pill", "point_down", "point_left",
-    "point_right", "point_up", "poop", "pray", "pushpin", "question", "rage", "rainbow", "raised_hand",
-    "raised_hands", "recycle", "red_circle", "relaxed", "relieved", "rocket", "rofl", "rose", "rotating_light",
-    "scream", "see_no_evil", "shrug", "skull", "sleeping", "slightly_smiling_face", "smile", "smiley",
-    "smirk", "sob", "sos", "sparkles", "speech_balloon", "star", "star2", "stars", "stuck_out_tongue",
+    "no_entry", "no_entry_sign", "no_good", "o", "ok_hand", "open_mouth", "package", "page_facing_up",
+    "paperclip", "partying_face", "pencil", "pencil2", "pensive", "persevere", "pill", "point_down",
+    "point_left", "point_right", "point_up", "poop", "pray", "pushpin", "question", "rage", "rainbow",
+    "raised_hand", "raised_hands", "recycle", "red_circle", "relaxed", "relieved", "rocket", "rofl", "rose",
+    "rotating_light", "scream", "see_no_evil", "shrug", "skull", "sleeping", "slightly_smiling_face", "smile",
+    "smiley", "smirk", "sob", "sos", "sparkles", "speech_balloon", "star", "star2", "stars", "stuck_out_tongue",
     "sunglasses", "sunny", "sweat", "sweat_smile", "tada", "thinking", "thumbsdown", "thumbsup", "tired_face",
     "triumph", "trophy", "unamused", "warning", "wave", "weary", "white_check_mark", "wink", "worried",
     "wrench", "x", "yum", "zap", "zzz"};
@@ -3218,14 +3222,16 @@ static uint32_t autolink_cut(cmark_node *link)
 	unsigned before = 0;
 	if (pn > pk)
 		utf8_at((const unsigned char *)pl + pn - pk - utf8_last(pl, pn - pk), utf8_last(pl, pn - pk), &before);
+	uint32_t cut = 0; /* (said once the rest is mended: "müller@example.de\u200bx") */
 	if (cp >= 0x80 && char_shows_nothing(cp) && (latin_letter(before) || (before < 0x80 && isdigit((int)before))))
-		return cp;
+		cut = cp;
 	unsigned after = 0;
 	if (nk && nk < nn)
 		utf8_at((const unsigned char *)nl + nk, nn - nk, &after);
 	if (np >= 0x80 && char_shows_nothing(np) && (latin_letter(after) || (after < 0x80 && isdigit((int)after))))
-		return np; /* (not a Persian suffix joined with a non-joiner: a letter of its own script follows) */
+		cut = np; /* (not a Persian suffix joined with a non-joiner: a letter of its own script follows) */
 	bool email = ul > ll && !strchr(lit, ':'); /* "mailto:" and its text */
+	bool mail = email || !strncasecmp(lit, "mailto:", 7) || !strncasecmp(lit, "xmpp:", 5); /* and written so */
 	size_t keep = pn, take = 0, prefix = ul - ll; /* pl[0, keep) stays, nl[0, take) comes in, url[0, prefix) */
 	if (email && (cp >= 0x80 && latin_inner(cp))) {
 		for (size_t at = pn; at;) {
@@ -3244,7 +3250,7 @@ static uint32_t autolink_cut(cmark_node *link)
 			}
 		}
 	}
-	if (email && (np >= 0x80 && latin_inner(np)))
+	if (mail && (np >= 0x80 && latin_inner(np)))
 		for (size_t i = 0, k; i < nn; i += k) {
 			k = utf8_at((const unsigned char *)nl + i, nn - i, &cp);
 			if (!address_cp(cp, false))
@@ -3284,7 +3290,7 @@ static uint32_t autolink_cut(cmark_node *link)
 	buf_free(&text);
 	buf_free(&nb);
 	buf_free(&nu);
-	return 0;
+	return cut;
 }
 
 /* }======= */

@@ -221,6 +221,26 @@ static char *to_utf8(iconv_t cd, const char *s)
 	return buf;
 }
 
+/* The file and line of fp into *file (UTF-8, caller frees; NULL when not valid in the charset) and
+ * *line (0: none). A file written with CRLF line ends gives libgettextpo "#: a.md:3\r", which it reads
+ * as the file "a.md:3\r" without a line (helper-156): the CR is no part of it, the number is the line. */
+static void filepos_read(iconv_t cd, po_filepos_t fp, char **file, int *line)
+{
+	*file = to_utf8(cd, po_filepos_file(fp));
+	*line = po_filepos_start_line(fp) != (size_t)-1 ? (int)po_filepos_start_line(fp) : 0;
+	size_t n = *file ? strlen(*file) : 0;
+	if (!n || (*file)[n - 1] != '\r')
+		return;
+	(*file)[--n] = '\0';
+	size_t d = n;
+	while (d && isdigit((unsigned char)(*file)[d - 1]))
+		d--;
+	if (!*line && d < n && d > 1 && (*file)[d - 1] == ':' && n - d < 9) {
+		*line = atoi(*file + d);
+		(*file)[d - 1] = '\0';
+	}
+}
+
 /* The unit of message m, its strings in UTF-8; false when one is not valid in the file's charset. */
 static bool read_message(po_message_t m, iconv_t cd, struct unit *x)
 {
@@ -236,8 +256,8 @@ static bool read_message(po_message_t m, iconv_t cd, struct unit *x)
 	                                                                 * NULL too when not valid in the charset */
 	const char *extracted = po_message_extracted_comments(m); /* for a base line a tool moved there */
 	x->note = extracted && *extracted ? to_utf8(cd, extracted) : NULL;
-	x->file = fp ? to_utf8(cd, po_filepos_file(fp)) : NULL;
-	x->line = fp && po_filepos_start_line(fp) != (size_t)-1 ? (int)po_filepos_start_line(fp) : 0;
+	if (fp)
+		filepos_read(cd, fp, &x->file, &x->line);
 	x->state = !x->target || !*x->target ? UNIT_UNTRANSLATED : po_message_is_fuzzy(m) ? UNIT_FUZZY : UNIT_TRANSLATED;
 	return x->source && x->target && (!ctx || x->id) && (!prev || x->prev_source) && (!fp || x->file);
 }
@@ -245,12 +265,14 @@ static bool read_message(po_message_t m, iconv_t cd, struct unit *x)
 /* Appends a copy of u->v[k] placed at fp; false when its file name is not valid in the charset. */
 static bool more_place(struct unit_list *u, size_t k, iconv_t cd, po_filepos_t fp)
 {
-	char *file = to_utf8(cd, po_filepos_file(fp));
+	char *file;
+	int line;
+	filepos_read(cd, fp, &file, &line);
 	if (!file)
 		return false;
 	struct unit *y = unit_add_place(u, k);
 	y->file = file;
-	y->line = po_filepos_start_line(fp) != (size_t)-1 ? (int)po_filepos_start_line(fp) : 0;
+	y->line = line;
 	return true;
 }
 

@@ -3179,6 +3179,20 @@ static void autolink_trim(cmark_node *link)
  * address's. An address whose letter just before its '@' is past ASCII ("josé@example.es") the
  * extension does not link at all, and neither does vade: it is text, as on GitHub. */
 
+/* Where an XMPP address's resource that may follow s[r1] ends ("xmpp:me@x.org/home": RFC 5122, 2.2):
+ * to white space or '<', without the punctuation that ends a sentence (autolink_trailing). */
+static size_t xmpp_resource(const char *s, size_t n, size_t r1)
+{
+	if (r1 >= n || s[r1] != '/')
+		return r1;
+	size_t e = r1 + 1;
+	while (e < n && !isspace((unsigned char)s[e]) && s[e] != '<')
+		e++;
+	while (e > r1 + 1 && autolink_trailing((unsigned char)s[e - 1]))
+		e--;
+	return e > r1 + 1 ? e : r1;
+}
+
 /* The last character of s[0, *n) with the marks on it passed over (and Arabic's tatweel, which draws
  * its letter longer), its start in *n; 0 when none. */
 static unsigned last_base(const char *s, size_t *n)
@@ -3233,6 +3247,7 @@ static uint32_t autolink_cut(cmark_node *link)
 	bool email = ul > ll && !strchr(lit, ':'); /* "mailto:" and its text */
 	bool mail = email || !strncasecmp(lit, "mailto:", 7) || !strncasecmp(lit, "xmpp:", 5); /* and written so */
 	size_t keep = pn, take = 0, prefix = ul - ll; /* pl[0, keep) stays, nl[0, take) comes in, url[0, prefix) */
+	bool xmpp = false; /* "xmpp:" found before it */
 	if (email && (cp >= 0x80 && latin_inner(cp))) {
 		for (size_t at = pn; at;) {
 			size_t a = at;
@@ -3246,6 +3261,7 @@ static uint32_t autolink_cut(cmark_node *link)
 			if (keep >= sl && !strncasecmp(pl + keep - sl, schemes[i], sl) &&
 			    (keep == sl || !isalnum((unsigned char)pl[keep - sl - 1]))) {
 				keep -= sl, prefix = 0; /* the text is the URL */
+				xmpp = i == 1;
 				break;
 			}
 		}
@@ -3258,6 +3274,8 @@ static uint32_t autolink_cut(cmark_node *link)
 			if (cp >= 0x80 || isalnum((int)cp))
 				take = i + k; /* not a sentence's full stop after it */
 		}
+	if (xmpp) /* and its resource ("xmpp:jürgen@example.de/home") */
+		take = xmpp_resource(nl, nn, take);
 	/* the address as mended, and a leading hyphen after a letter past ASCII given back to that word */
 	struct buf text = BUF_INIT, nb = BUF_INIT, nu = BUF_INIT;
 	buf_add(&text, pl + keep, pn - keep);
@@ -3291,6 +3309,251 @@ static uint32_t autolink_cut(cmark_node *link)
 	buf_free(&nb);
 	buf_free(&nu);
 	return cut;
+}
+
+
+/* Addresses smart punctuation rewrote. cmark-gfm curls quotes and makes dashes of "--" and "---"
+ * while it parses a paragraph's inlines, and the autolink extension reads e-mail addresses from the
+ * text after that (its www. and scheme links are read before, as written): "user--name@example.com"
+ * showed as "user–" and a link to "name@example.com", "o'brien@example.org" as "o’" and a link to
+ * "brien@...", and a domain in punycode ("info@xn--mnchen-3ya.de", IDNA's ACE form) was not linked.
+ * A run of an address's characters (address_cp) with the dashes and the right single quote
+ * smart punctuation makes, around an '@', is taken as written ("–" as "--", "—" as "---", "’" as
+ * "'") when that text stands in the paragraph's source and makes an address (a local part; a domain
+ * of two labels or more, each of letters, digits and inner hyphens): the extension's link becomes
+ * that address, or one is made where it made none. A dash or quote the author typed as such is not
+ * in the source so: it stays text. */
+
+/* The ASCII an address's character smart punctuation made stood for ("--", "---", "'"), or NULL. */
+static const char *smart_made(unsigned cp)
+{
+	return cp == 0x2013 ? "--" : cp == 0x2014 ? "---" : cp == 0x2019 ? "'" : NULL;
+}
+
+/* Whether a[0, n) is an address: a local part of address_cp()'s or "'", one '@', and a domain of
+ * two labels or more, each of Latin letters and digits with inner hyphens. */
+static bool address_written(const char *a, size_t n)
+{
+	const char *at = memchr(a, '@', n);
+	if (!at || at == a || memchr(at + 1, '@', n - (size_t)(at + 1 - a)))
+		return false;
+	size_t labels = 0, ll = 0;
+	unsigned last = '.';
+	for (size_t i = (size_t)(at + 1 - a), k; i < n; i += k) {
+		unsigned cp;
+		k = utf8_at((const unsigned char *)a + i, n - i, &cp);
+		if (cp == '.') {
+			if (!ll || last == '-')
+				return false;
+			ll = 0;
+		} else if (cp == '-') {
+			if (!ll)
+				return false;
+		} else if (latin_inner(cp)) {
+			labels += !ll++;
+		} else {
+			return false;
+		}
+		last = cp;
+	}
+	return labels >= 2 && ll && last != '-';
+}
+
+/* Whether link l is the autolink extension's link to an e-mail address. */
+static bool extension_mail(cmark_node *l)
+{
+	return l && cmark_node_get_type(l) == CMARK_NODE_LINK && extension_link(l) &&
+	       !strncmp(cmark_node_get_url(l), "mailto:", 7);
+}
+
+/* The length of the character at s[i] (of n; before it when back) when it is one of a run's ends
+ * to leave out: a word's hyphen, a sentence's full stop, a dash or a quote; else 0. */
+static size_t run_edge(const char *s, size_t n, size_t i, bool back)
+{
+	unsigned cp;
+	size_t k = back ? utf8_last(s, i) : utf8_at((const unsigned char *)s + i, n - i, &cp);
+	utf8_at((const unsigned char *)s + (back ? i - k : i), k, &cp);
+	return (cp < 0x80 && !isalnum((int)cp)) || smart_made(cp) ? k : 0;
+}
+
+/* The run of an address around the '@' at s[at] (of n): its characters (address_cp), the
+ * apostrophe and what smart punctuation makes of hyphens and apostrophes, without its ends
+ * (run_edge), as [*r0, *r1); *smart when the run holds what smart punctuation makes. */
+static void address_run(const char *s, size_t n, size_t at, size_t *r0, size_t *r1, bool *smart)
+{
+	*r0 = at, *r1 = at + 1, *smart = false;
+	for (size_t k; *r0; *r0 -= k) { /* back over the local part */
+		unsigned cp;
+		k = utf8_last(s, *r0);
+		utf8_at((const unsigned char *)s + *r0 - k, k, &cp);
+		if (!address_cp(cp, true) && !smart_made(cp) && cp != '\'')
+			break;
+		*smart |= smart_made(cp) != NULL;
+	}
+	for (size_t k; *r1 < n; *r1 += k) { /* on over the domain */
+		unsigned cp;
+		k = utf8_at((const unsigned char *)s + *r1, n - *r1, &cp);
+		if (!address_cp(cp, false) && cp != 0x2013 && cp != 0x2014)
+			break;
+		*smart |= cp == 0x2013 || cp == 0x2014;
+	}
+	for (size_t k; *r0 < at && (k = run_edge(s, n, *r0, false));)
+		*r0 += k;
+	for (size_t k; *r1 > at + 1 && (k = run_edge(s, *r1, *r1, true));)
+		*r1 -= k;
+}
+
+/* The address runs of a block's source (address_run), for the blocks one after the other. */
+struct src_runs {
+	cmark_node *block;
+	struct strmap runs;
+};
+
+/* Whether the source of block (the paragraph, heading or cell that holds a text) holds the run
+ * a[0, n) as a whole. */
+static bool src_run(struct src_lines *sl, struct src_runs *sr, cmark_node *block, const char *a, size_t n)
+{
+	if (sr->block != block) {
+		strmap_free(&sr->runs);
+		sr->runs = (struct strmap)STRMAP_INIT_OWNED;
+		sr->block = block;
+		size_t from = block ? src_offset(sl, cmark_node_get_start_line(block), 1) : SIZE_MAX;
+		size_t to = block && cmark_node_get_end_line(block) < sl->n ? sl->off[cmark_node_get_end_line(block)] : sl->len;
+		for (const char *p = sl->text + from; from != SIZE_MAX && p < sl->text + to &&
+		                                      (p = memchr(p, '@', (size_t)(sl->text + to - p))); p++) {
+			size_t r0, r1;
+			bool smart;
+			address_run(sl->text + from, to - from, (size_t)(p - sl->text - from), &r0, &r1, &smart);
+			char *run = xstrndup(sl->text + from + r0, r1 - r0);
+			strmap_put(&sr->runs, run, NULL);
+			free(run);
+		}
+	}
+	char *k = xstrndup(a, n);
+	bool has = strmap_get(&sr->runs, k) != NULL;
+	free(k);
+	return has;
+}
+
+/* Mends the first address smart punctuation rewrote in the text node t, or over the extension's link
+ * after it (above); returns the text node to look at next (after the address mended), or NULL.
+ * sl: the page's source. */
+static cmark_node *smart_address(struct src_lines *sl, struct src_runs *sr, cmark_node *t)
+{
+	cmark_node *l = extension_mail(cmark_node_next(t)) ? cmark_node_next(t) : NULL, *c = NULL;
+	if (l && cmark_node_next(l) && cmark_node_get_type(cmark_node_next(l)) == CMARK_NODE_TEXT)
+		c = cmark_node_next(l);
+	struct buf s = BUF_INIT;
+	buf_adds(&s, cmark_node_get_literal(t));
+	size_t a_end = s.len, b_end = s.len;
+	if (l) {
+		buf_adds(&s, cmark_node_get_literal(cmark_node_first_child(l)));
+		b_end = s.len;
+		if (c)
+			buf_adds(&s, cmark_node_get_literal(c));
+	}
+	cmark_node *next = NULL, *block = cmark_node_parent(t);
+	while (block && (cmark_node_get_type(block) & CMARK_NODE_TYPE_MASK) != CMARK_NODE_TYPE_BLOCK)
+		block = cmark_node_parent(block);
+	for (const char *p = s.p; (p = memchr(p, '@', s.len - (size_t)(p - s.p))); p++) {
+		size_t at = (size_t)(p - s.p), r0, r1;
+		bool own = at < a_end, smart; /* own: in t's text, not linked yet */
+		if (!own && at >= b_end)
+			break;
+		address_run(s.p, s.len, at, &r0, &r1, &smart);
+		if (!smart || r0 >= at)
+			continue;
+		struct buf w = BUF_INIT; /* as written */
+		for (size_t i = r0, k; i < r1; i += k) {
+			unsigned cp;
+			k = utf8_at((const unsigned char *)s.p + i, r1 - i, &cp);
+			if (smart_made(cp))
+				buf_adds(&w, smart_made(cp));
+			else
+				buf_add(&w, s.p + i, k);
+		}
+		/* in its paragraph's source as written, and not as shown (with both, which one this is is not
+		 * known: cmark-gfm gives a text no place) */
+		bool written = address_written(w.p, w.len) && src_run(sl, sr, block, w.p, w.len) &&
+		               !src_run(sl, sr, block, s.p + r0, r1 - r0);
+		/* written with its scheme: "mailto:" (the extension's own links show it), "xmpp:" and its
+		 * resource ("xmpp:a--b@x.org/home") */
+		size_t scheme = 0;
+		if (r0 >= 7 && !strncasecmp(s.p + r0 - 7, "mailto:", 7))
+			scheme = 7;
+		else if (r0 >= 5 && !strncasecmp(s.p + r0 - 5, "xmpp:", 5))
+			scheme = 5;
+		if (scheme && r0 > scheme && isalnum((unsigned char)s.p[r0 - scheme - 1]))
+			scheme = 0;
+		size_t w1 = scheme == 5 ? xmpp_resource(s.p, s.len, r1) : r1;
+		if (!written || (own ? w1 > a_end : r0 - scheme > a_end || r1 < b_end)) {
+			buf_free(&w);
+			continue;
+		}
+		/* t: the text before; the link: the address; a text after it (c, or one made) */
+		struct buf url = BUF_INIT, text = BUF_INIT;
+		buf_add(&text, s.p + r0 - scheme, scheme);
+		buf_add(&text, w.p, w.len);
+		buf_add(&text, s.p + r1, w1 - r1);
+		buf_adds(&url, scheme ? "" : "mailto:");
+		buf_add(&url, text.p, text.len);
+		char *before = xstrndup(s.p, r0 - scheme), *after = own ? xstrndup(s.p + w1, a_end - w1) : xstrdup(s.p + w1);
+		cmark_node_set_literal(t, before);
+		if (own) {
+			l = cmark_node_new(CMARK_NODE_LINK);
+			cmark_node_append_child(l, cmark_node_new(CMARK_NODE_TEXT));
+			cmark_node_insert_after(t, l);
+			c = NULL;
+		}
+		cmark_node_set_url(l, url.p);
+		cmark_node_set_literal(cmark_node_first_child(l), text.p);
+		if (!c && (*after || own)) { /* (one after a link made, which the extension's link may follow) */
+			c = cmark_node_new(CMARK_NODE_TEXT);
+			cmark_node_insert_after(l, c);
+		}
+		if (c)
+			cmark_node_set_literal(c, after);
+		next = c;
+		free(before);
+		free(after);
+		buf_free(&url);
+		buf_free(&text);
+		buf_free(&w);
+		break;
+	}
+	buf_free(&s);
+	return next;
+}
+
+/* The addresses of doc smart punctuation rewrote (above). */
+static void smart_addresses(struct src_lines *sl, cmark_node *doc)
+{
+	struct vec texts = VEC_INIT;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	size_t in_link = 0; /* (a link's text holds no link) */
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it), *pv = cmark_node_previous(n);
+		cmark_node_type t = cmark_node_get_type(n);
+		in_link += (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) ? ev == CMARK_EVENT_ENTER ? 1 : -1 : 0;
+		const char *lit = !in_link && t == CMARK_NODE_TEXT ? cmark_node_get_literal(n) : NULL;
+		if (!lit || !(strstr(lit, "\u2013") || strstr(lit, "\u2014") || strstr(lit, "\u2019")))
+			continue;
+		/* the text before the extension's link this text follows ("info@mail.xn" "–foo.de"), made
+		 * when the link has none */
+		if (extension_mail(pv) && (!cmark_node_previous(pv) || cmark_node_get_type(cmark_node_previous(pv)) != CMARK_NODE_TEXT))
+			cmark_node_insert_before(pv, cmark_node_new(CMARK_NODE_TEXT));
+		if (extension_mail(pv))
+			vec_push(&texts, cmark_node_previous(pv));
+		vec_push(&texts, n); /* (and for the link after it) */
+	}
+	cmark_iter_free(it);
+	struct src_runs sr = {NULL, STRMAP_INIT_OWNED};
+	for (size_t i = 0; i < texts.n; i++)
+		for (cmark_node *t = texts.v[i]; t;)
+			t = smart_address(sl, &sr, t);
+	strmap_free(&sr.runs);
+	vec_free(&texts);
 }
 
 /* }======= */
@@ -5654,6 +5917,9 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	if (memmem(text, len, "[ ]", 3) || memmem(text, len, "[x]", 3) || memmem(text, len, "[X]", 3))
 		task_items(doc); /* (a walk of the page's nodes, for the pages that may hold a task) */
 	second_front_matter(o, doc, text, len);
+	struct src_lines sl = {text, len, NULL, 0, 0};
+	if (memchr(text, '@', len) && (memmem(text, len, "--", 2) || memchr(text, '\'', len)))
+		smart_addresses(&sl, doc);
 
 	/* Links and images in reading order with the block that holds each (blocks), and the links
 	 * inside a link's text (nested), found in one walk: asking each node's ancestors cost time
@@ -5662,7 +5928,6 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	struct vec cuts = VEC_INIT; /* pairs: a link's index in links, the invisible character it was cut at */
 	size_t in_link = 0, in_image = 0;
 	struct vec marks_in = VEC_INIT; /* footnote marks in a link's or an image's text */
-	struct src_lines sl = {text, len, NULL, 0, 0};
 	struct idset ids = {.map = STRMAP_INIT_OWNED};
 	size_t tcap = 0;
 	bool dropped = !o->drop_first_h1;

@@ -1,5 +1,6 @@
 /* markdown.c — cmark-gfm with heading ids, a TOC and link rewriting. */
 #include "markdown.h"
+#include "yml.h"
 #include "rawhtml.h"
 #include "diag.h"
 #include "escape.h"
@@ -5847,40 +5848,68 @@ static void task_items(cmark_node *doc)
 	vec_free(&items);
 }
 
-/* A second front matter block at the start of a page's body, after its own ("---", "author: x",
- * "---"): CommonMark reads a thematic break, then a heading of its lines ("author: x" an <h2>), and
- * the page showed them (helper-154). A warning at its first line: a break written "---" (front
- * matter's; not "***" nor "- - -": helper-155), then a heading underlined with '-' whose first line
- * is a YAML key ("author", "Last updated", "Résumé", "\"author\"") and its value. */
-static void second_front_matter(const struct md_opts *o, cmark_node *doc, const char *text, size_t len)
+/* A second front matter block at the start of a page's body, after its own: CommonMark reads
+ * "---", "author: x", "---" as a thematic break and a heading of its lines (an <h2>), "---",
+ * "tags:", "- a", "---" as a break, a paragraph and a list, one closed with YAML's "..." as a
+ * paragraph, and Hugo's TOML ("+++", "title = \"x\"", "+++") as a paragraph too: the page showed
+ * them (helper-154, helper-156). A warning at its first line: a body whose first line is "---"
+ * (front matter's; not "***" nor "- - -": helper-155) and whose next lines, to a line "---" or
+ * "...", are a YAML mapping as libyaml reads it (comments, lists and all), or whose first line is
+ * "+++" and whose first line after it, to a line "+++", is a TOML key and '='. A blank line after the
+ * "---" makes it a rule (helper-155). */
+static void second_front_matter(const struct md_opts *o, const char *text, size_t len)
 {
-	cmark_node *hr = cmark_node_first_child(doc), *h = hr ? cmark_node_next(hr) : NULL;
 	size_t sl = o->src ? strlen(o->src) : 0;
-	if (!hr || cmark_node_get_type(hr) != CMARK_NODE_THEMATIC_BREAK || !h || cmark_node_get_type(h) != CMARK_NODE_HEADING ||
-	    cmark_node_get_heading_level(h) != 2 || cmark_node_get_end_line(h) <= cmark_node_get_start_line(h) ||
-	    cmark_node_get_start_line(h) != cmark_node_get_start_line(hr) + 1 || o->at.line <= 1 || sl < 3 ||
-	    strcmp(o->src + sl - 3, ".md"))
-		return; /* (a setext heading, on the line after the break, ends on its underline's line; a page
-		         * body after front matter) */
-	size_t at = 0; /* the break's line, as written */
-	for (int l = 1; l < cmark_node_get_start_line(hr) && at < len; l++) {
-		const char *nl = memchr(text + at, '\n', len - at);
-		at = nl ? (size_t)(nl - text) + 1 : len;
+	if (o->at.line <= 1 || sl < 3 || strcmp(o->src + sl - 3, ".md"))
+		return; /* (a page body after front matter) */
+	/* the body's first line that is not blank, its number, and the line after it */
+	size_t at = 0, e = 0;
+	int line = 1;
+	for (;; line++, at = e) {
+		const char *nl = at < len ? memchr(text + at, '\n', len - at) : NULL;
+		e = nl ? (size_t)(nl - text) + 1 : len;
+		if (at >= len || text[at + strspn(text + at, " \t\r")] != '\n')
+			break;
 	}
-	size_t d = strspn(text + at, "-");
-	if (d < 3 || (at + d < len && !strchr(" \t\r\n", text[at + d])))
+	/* the line at [a, b) without its end's spaces is fence */
+#define LINE_IS(a, b, fence) ((b) - (a) >= 3 && !strncmp(text + (a), fence, 3) && \
+                              strspn(text + (a) + 3, " \t\r\n") >= (b) - (a) - 3)
+	bool toml = LINE_IS(at, e, "+++");
+	if (at >= len || !(toml || LINE_IS(at, e, "---")))
 		return;
-	cmark_node *t = cmark_node_first_child(h);
-	const char *l = t && cmark_node_get_type(t) == CMARK_NODE_TEXT ? cmark_node_get_literal(t) : NULL;
-	const char *colon = l ? strchr(l, ':') : NULL;
-	size_t w = colon ? (size_t)(colon - l) : 0;
-	if (!w || w > 40 || l[0] == ' ' || (colon[1] && colon[1] != ' ') || memchr(l, '.', w))
-		return; /* (a key: a name before its colon, then a space or the line's end; not a sentence) */
+	size_t from = e, to = SIZE_MAX;
+	if (from < len && text[from + strspn(text + from, " \t\r")] == '\n')
+		return; /* a blank line after it: a rule (this warning's advice) */
+	for (size_t a = from, b; a < len && to == SIZE_MAX && a - from < 16384; a = b) {
+		const char *nl = memchr(text + a, '\n', len - a);
+		b = nl ? (size_t)(nl - text) + 1 : len;
+		if (toml ? LINE_IS(a, b, "+++") : LINE_IS(a, b, "---") || LINE_IS(a, b, "..."))
+			to = a;
+	}
+#undef LINE_IS
+	if (to == SIZE_MAX || to == from)
+		return;
+	char key[48] = "";
+	if (toml) {
+		/* its first line that is neither blank nor a comment: "key =" or "[table]" */
+		size_t a = from;
+		while (a < to && strchr(" \t\r\n#", text[a])) {
+			const char *nl = text[a] == '#' ? memchr(text + a, '\n', to - a) : NULL;
+			a = text[a] != '#' ? a + 1 : nl ? (size_t)(nl - text) + 1 : to;
+		}
+		size_t k = a < to ? strcspn(text + a, "= \t\r\n") : 0;
+		if (!k || k >= sizeof key || a + k >= to || text[a + k + strspn(text + a + k, " \t")] != '=')
+			return;
+		memcpy(key, text + a, k);
+		key[k] = '\0';
+	} else if (!yml_is_mapping(text + from, to - from, key, sizeof key)) {
+		return;
+	}
 	int fl, fc;
-	diag_place(&o->at, cmark_node_get_start_line(hr), cmark_node_get_start_column(hr), &fl, &fc);
-	diag_warn(o->src, fl, fc, "a second front matter block ('---', then '%.*s...'): vade reads the page's first "
-	          "alone, and this one is shown as a rule and a heading of its lines; put its keys in the first (or, "
-	          "for a rule and a heading, put a blank line after this '---')", (int)(w + 1), l);
+	diag_place(&o->at, line, 1, &fl, &fc);
+	diag_warn(o->src, fl, fc, "a second front matter block ('%s', then '%s%s...'): vade reads the page's first "
+	          "alone, and this one is shown as text of the page; put its keys in the first%s", toml ? "+++" : "---",
+	          key, toml ? " =" : ":", toml ? ", written as YAML" : " (or, for a rule, put a blank line after this '---')");
 }
 
 void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out)
@@ -5916,7 +5945,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		prefix_raw_ids(o, doc, o->id_prefix);
 	if (memmem(text, len, "[ ]", 3) || memmem(text, len, "[x]", 3) || memmem(text, len, "[X]", 3))
 		task_items(doc); /* (a walk of the page's nodes, for the pages that may hold a task) */
-	second_front_matter(o, doc, text, len);
+	second_front_matter(o, text, len);
 	struct src_lines sl = {text, len, NULL, 0, 0};
 	if (memchr(text, '@', len) && (memmem(text, len, "--", 2) || memchr(text, '\'', len)))
 		smart_addresses(&sl, doc);

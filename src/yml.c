@@ -902,6 +902,34 @@ static bool image_put(struct buf *b, const struct yml_node *n, size_t at, size_t
 	return true;
 }
 
+bool yml_is_mapping(const char *text, size_t len, char *key, size_t size)
+{
+	yaml_parser_t p;
+	yaml_document_t d;
+	if (!yaml_parser_initialize(&p))
+		return false;
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	bool ok = yaml_parser_load(&p, &d), is = false;
+	if (ok) {
+		yaml_node_t *root = yaml_document_get_root_node(&d);
+		is = root && root->type == YAML_MAPPING_NODE && root->data.mapping.pairs.top > root->data.mapping.pairs.start;
+		yaml_node_t *k = is ? yaml_document_get_node(&d, root->data.mapping.pairs.start->key) : NULL;
+		if (key && size)
+			snprintf(key, size, "%.*s", k && k->type == YAML_SCALAR_NODE ? (int)k->data.scalar.length : 0,
+			         k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "");
+		yaml_document_delete(&d);
+		/* one document: a second is something else ("---" between two texts) */
+		if (is && yaml_parser_load(&p, &d)) {
+			is = !yaml_document_get_root_node(&d);
+			yaml_document_delete(&d);
+		} else {
+			is = false;
+		}
+	}
+	yaml_parser_delete(&p);
+	return is;
+}
+
 bool yml_image(const struct yml_doc *doc, struct buf *b)
 {
 	size_t at = b->len, mem = 0;

@@ -74,6 +74,10 @@ struct yml_doc *yml_parse(const char *path, const char *text, size_t len, int li
  * give (a passage's text holds what the page holds) is text, not the error it is in a site's file. */
 struct yml_doc *yml_parse_written(const char *path, const char *text, size_t len);
 void yml_free(struct yml_doc *doc);
+/* Whether text[0, len) is one YAML document whose root is a mapping of one key or more, read by
+ * libyaml and nothing said: what a block of front matter holds (markdown.c asks it of a page body's
+ * first lines). The first key's text, as libyaml read it, into key[0, size) when key is not NULL. */
+bool yml_is_mapping(const char *text, size_t len, char *key, size_t size);
 
 /* A parsed doc as bytes that hold no address, appended to b: each node in preorder (yml.c says
  * how), a node reached twice written each time. False, b as it was, when the image would pass

@@ -251,6 +251,16 @@ static int bool_as_others_read(const struct yml_node *v)
  * another case ("Draft: true", as Hugo takes it) is an error: the draft would be published. */
 static int bool_as_others_read(const struct yml_node *v);
 
+/* The value of key in map m written in any case (NULL when none): Hugo reads its options' keys so
+ * ("build: {List: Never}", "sitemap: {Disable: true}"). */
+static const struct yml_node *get_any_case(const struct yml_node *m, const char *key)
+{
+	for (size_t i = 0; m && m->kind == YML_MAP && i + 1 < m->n; i += 2)
+		if (m->kids[i]->kind == YML_SCALAR && m->kids[i]->str && !strcasecmp(m->kids[i]->str, key))
+			return m->kids[i + 1];
+	return NULL;
+}
+
 /* Whether Hugo's build options m keep a page out of its lists or unrendered: list "never" or "local",
  * render "never" or "link" (or false); not "build: {list: always}", Hugo's default (gohugo.io, "Build
  * options"; helper-152). */
@@ -258,7 +268,7 @@ static bool hugo_build_hides(const struct yml_node *m)
 {
 	static const char *const keys[2] = {"list", "render"}, *const hide[2][2] = {{"never", "local"}, {"never", "link"}};
 	for (size_t i = 0; i < 2; i++) {
-		const struct yml_node *v = yml_get(m, keys[i]);
+		const struct yml_node *v = get_any_case(m, keys[i]);
 		if (!v)
 			continue;
 		if (bool_as_others_read(v) == 0)
@@ -323,8 +333,8 @@ static void foreign_keys(const char *src, const struct yml_node *fm)
 		if (first->kind == YML_SCALAR && first->str && first->str[0] == '/')
 			iv = 2;
 		else if (v->kind == YML_MAP)
-			iv = bool_as_others_read(yml_get(v, "disable")) == 1   ? 6
-			     : bool_as_others_read(yml_get(v, "exclude")) == 1 ? 7
+			iv = bool_as_others_read(get_any_case(v, "disable")) == 1   ? 6
+			     : bool_as_others_read(get_any_case(v, "exclude")) == 1 ? 7
 			     : hugo_build_hides(v)                              ? 8
 			                                                        : 3;
 		else if (v->kind == YML_SEQ)

@@ -192,9 +192,20 @@ static bool swapped_letters(const char *a, const char *b)
 	return i + 1 < n && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i] != a[i + 1] && !strcmp(a + i + 2, b + i + 2);
 }
 
+/* Whether a is b with one of its letters left out. */
+static bool letter_left_out(const char *a, const char *b)
+{
+	size_t n = strlen(a), i = 0;
+	if (strlen(b) != n + 1)
+		return false;
+	while (i < n && a[i] == b[i])
+		i++;
+	return !strcmp(a + i, b + i + 1);
+}
+
 /* A key of site.yaml that names none vade or the default theme reads but is near one: "baseURL"
  * (Hugo's), "unsafe-html", "Edition" (one in another case or with other separators), "edtion" (one
- * edit away), "tilte" (two letters swapped), "defaultContentLanguage" (Hugo's name), "site_url" and
+ * edit away), "tilte" (two letters swapped), "titl" (a letter left out), "defaultContentLanguage" (Hugo's name), "site_url" and
  * "site_name" (MkDocs'), "url: https://..." (Jekyll's). Each was a param no template read, and the
  * site built without its sitemap, its edition or its raw HTML in silence (helper-146, helper-152).
  * A theme's own keys stay free: its templates read the whole file as site.params. */
@@ -203,11 +214,12 @@ static void near_keys(const struct yml_node *root, const char *src)
 	static const char *const known[] = {"title", "default_language", "languages", "theme", "unsafe_html", "edition",
 	                                    "base_url", "fallback", "nav_limit", "page_size", "status_limit",
 	                                    "paper", "handbook_paper"}; /* (the last two, the default theme's) */
-	/* other generators' names: Hugo's, MkDocs' and Pelican's (site_url, SITEURL, site_name, SITENAME) */
+	/* other generators' names: Hugo's, MkDocs' and Pelican's (site_url, SITEURL, site_name, SITENAME), and
+	 * site_title (Jekyll's themes', Eleventy's starters') */
 	static const char *const others[][2] = {{"defaultContentLanguage", "default_language"},
 	                                        {"paginate", "page_size"}, {"pagerSize", "page_size"},
 	                                        {"languageCode", "default_language"}, {"site_url", "base_url"},
-	                                        {"site_name", "title"}};
+	                                        {"site_name", "title"}, {"site_title", "title"}};
 	for (size_t i = 0; root && root->kind == YML_MAP && i + 1 < root->n; i += 2) {
 		const struct yml_node *k = root->kids[i];
 		if (k->kind != YML_SCALAR || !k->str)
@@ -239,6 +251,11 @@ static void near_keys(const struct yml_node *root, const char *src)
 		 * edit from "paper": helper-150) */
 		if (!near && strlen(k->str) >= 6)
 			near = text_nearest(k->str, known, sizeof known / sizeof *known, 1);
+		/* a shorter one with a letter left out ("titl", "thme", "papr"): a letter more is a word of its
+		 * own as often ("pager") */
+		for (size_t j = 0; j < sizeof known / sizeof *known && !near && strlen(k->str) >= 4; j++)
+			if (letter_left_out(k->str, known[j]))
+				near = known[j];
 		if (near)
 			diag_warn(src, k->line, k->col, "'%s' is not read by vade (did you mean '%s'?); a theme's templates read "
 			          "it as site.params.%s", k->str, near, k->str);

@@ -897,6 +897,10 @@ static size_t char_before(const unsigned *cp, size_t i)
 static bool after_proclitic(const unsigned *cp, size_t q, bool he)
 {
 	size_t j = q, k = 0, p;
+	/* the hyphen (or maqaf) that joins a prefix to a term cmark-gfm took the quote after for a closing
+	 * one: 'ש-"%PATH%"' ("API" after it opens by cmark-gfm's own rule) */
+	if ((p = char_before(cp, j)) != NONE && (cp[p] == '-' || cp[p] == 0x5be))
+		j = p;
 	/* Arabic's article, "الـ"API"" (its lam a proclitic's letter; helper-155), after which one-letter
 	 * words may still come ("والـ") */
 	if (!he && (p = char_before(cp, j)) != NONE && cp[p] == 0x644 && (p = char_before(cp, p)) != NONE &&
@@ -910,12 +914,31 @@ static bool after_proclitic(const unsigned *cp, size_t q, bool he)
 	return b == NONE || (!alnum_cp(cp[b]) && !quote_mark(cp[b]));
 }
 
+/* Whether c is an ASCII sign a term may start or end with ("%PATH%", ".NET", "$HOME", "#tag"): not a
+ * letter, digit, space or quote. */
+static bool ascii_sign(unsigned c)
+{
+	return c < 0x80 && ispunct((int)c) && c != '"' && c != '\'';
+}
+
+/* Whether a word starts after the mark at i: a letter or digit, or one after a few ASCII signs. */
+static bool word_after(const unsigned *cp, size_t n, size_t i)
+{
+	size_t j = i + 1;
+	while (j < n && j < i + 4 && ascii_sign(cp[j]))
+		j++;
+	return j < n && alnum_cp(cp[j]);
+}
+
 /* The letters (and digits) of the word that ends at t and starts after q,
  * over the marks between two of them (ו"צה"ל": 3). */
 static size_t letters_before(const unsigned *cp, size_t q, size_t t)
 {
-	size_t k = 0;
-	for (size_t j = t, p; (p = char_before(cp, j)) != NONE && p > q; j = p) {
+	size_t k = 0, j = t, p;
+	/* (and the ASCII signs a term ends with: "%PATH%") */
+	for (size_t s = 0; s < 3 && (p = char_before(cp, j)) != NONE && p > q + 1 && ascii_sign(cp[p]); s++)
+		j = p;
+	for (; (p = char_before(cp, j)) != NONE && p > q; j = p) {
 		if (alnum_cp(cp[p]))
 			k++;
 		else if (!quote_mark(cp[p]) || p == q + 1 || !alnum_cp(cp[p - 1]) || !alnum_cp(cp[p + 1]))
@@ -978,7 +1001,7 @@ static const char *quote_fix(const unsigned *cp, size_t n, size_t i, bool he, si
 	bool dbl = cp[i] == 0x201d;
 	size_t b = char_before(cp, i);
 	bool letter_after = i + 1 < n && alnum_cp(cp[i + 1]);
-	if (letter_after && after_proclitic(cp, i, he) &&
+	if (word_after(cp, n, i) && after_proclitic(cp, i, he) &&
 	    (!he || (closed_later(cp, n, i) && (dbl || !before_numeral(cp, n, i))))) {
 		*open_single += !dbl;
 		return dbl ? "\xe2\x80\x9c" : "\xe2\x80\x98"; /* “ ‘ */

@@ -3203,20 +3203,6 @@ static void autolink_trim(cmark_node *link)
  * address's. An address whose letter just before its '@' is past ASCII ("josé@example.es") the
  * extension does not link at all, and neither does vade: it is text, as on GitHub. */
 
-/* Where an XMPP address's resource that may follow s[r1] ends ("xmpp:me@x.org/home": RFC 5122, 2.2):
- * to white space or '<', without the punctuation that ends a sentence (autolink_trailing). */
-static size_t xmpp_resource(const char *s, size_t n, size_t r1)
-{
-	if (r1 >= n || s[r1] != '/')
-		return r1;
-	size_t e = r1 + 1;
-	while (e < n && !isspace((unsigned char)s[e]) && s[e] != '<')
-		e++;
-	while (e > r1 + 1 && autolink_trailing((unsigned char)s[e - 1]))
-		e--;
-	return e > r1 + 1 ? e : r1;
-}
-
 /* The last character of s[0, *n) with the marks on it passed over (and Arabic's tatweel, which draws
  * its letter longer), its start in *n; 0 when none. */
 static unsigned last_base(const char *s, size_t *n)
@@ -3239,6 +3225,26 @@ static unsigned last_base(const char *s, size_t *n)
 static bool address_cp(unsigned cp, bool local)
 {
 	return latin_inner(cp) || (cp < 0x80 && cp && strchr(local ? ".-_+" : ".-_", (int)cp));
+}
+
+/* Where an XMPP address's resource that may follow s[r1] ends ("xmpp:me@x.org/home": RFC 5122, 2.2):
+ * its characters as the extension reads one (address_cp's and '/', letters past ASCII whole), to its
+ * last letter or digit: not a ')' or '&' after it ("(xmpp:a--b@x.org/home)" took the ')' in, and
+ * "/résumé" was cut in its last letter's bytes, read as punctuation). */
+static size_t xmpp_resource(const char *s, size_t n, size_t r1)
+{
+	if (r1 >= n || s[r1] != '/')
+		return r1;
+	size_t e = r1;
+	for (size_t i = r1 + 1, k; i < n; i += k) {
+		unsigned cp;
+		k = utf8_at((const unsigned char *)s + i, n - i, &cp);
+		if (!address_cp(cp, false) && cp != '/')
+			break;
+		if (cp >= 0x80 || isalnum((int)cp))
+			e = i + k;
+	}
+	return e;
 }
 
 /* Mends link (above); returns the character that shows as nothing the extension cut it at, which
@@ -3300,6 +3306,14 @@ static uint32_t autolink_cut(cmark_node *link)
 		}
 	if (xmpp) /* and its resource ("xmpp:jürgen@example.de/home") */
 		take = xmpp_resource(nl, nn, take);
+	if (take && take < nn) { /* cut where it ends as mended: "xmpp:jürgen@x.org/home\u200bx", "info@x.dé\u200bx" */
+		unsigned c1, c2 = 0;
+		size_t k1 = utf8_at((const unsigned char *)nl + take, nn - take, &c1);
+		if (take + k1 < nn)
+			utf8_at((const unsigned char *)nl + take + k1, nn - take - k1, &c2);
+		if (c1 >= 0x80 && char_shows_nothing(c1) && (latin_letter(c2) || (c2 < 0x80 && isdigit((int)c2))))
+			cut = c1;
+	}
 	/* the address as mended, and a leading hyphen after a letter past ASCII given back to that word */
 	struct buf text = BUF_INIT, nb = BUF_INIT, nu = BUF_INIT;
 	buf_add(&text, pl + keep, pn - keep);
@@ -3355,11 +3369,21 @@ static const char *smart_made(unsigned cp)
 }
 
 /* Whether a[0, n) is an address: a local part of address_cp()'s or "'", one '@', and a domain of
- * two labels or more, each of Latin letters and digits with inner hyphens. */
+ * two labels or more, each of Latin letters and digits with inner hyphens; and one the extension
+ * would read with the hyphens written so (above): ASCII before the '@' ("jo--sé@example.es" is not
+ * linked, as "josé@" is not), a domain whose ASCII start holds a '.' and a letter or digit after it
+ * and ends in a letter ("info@münchen--x.de", "a--b@x.o1" are not, as "info@münchen.de" is not). */
 static bool address_written(const char *a, size_t n)
 {
 	const char *at = memchr(a, '@', n);
 	if (!at || at == a || memchr(at + 1, '@', n - (size_t)(at + 1 - a)))
+		return false;
+	unsigned char b = (unsigned char)at[-1];
+	size_t e = (size_t)(at + 1 - a);
+	bool dot = false;
+	for (; e < n && (unsigned char)a[e] < 0x80; e++)
+		dot |= a[e] == '.' && e + 1 < n && (unsigned char)a[e + 1] < 0x80 && isalnum((unsigned char)a[e + 1]);
+	if (b >= 0x80 || (!isalnum(b) && !strchr(".-_+", b)) || !dot || !isalpha((unsigned char)a[e - 1]))
 		return false;
 	size_t labels = 0, ll = 0;
 	unsigned last = '.';
@@ -3425,6 +3449,22 @@ static void address_run(const char *s, size_t n, size_t at, size_t *r0, size_t *
 		*r0 += k;
 	for (size_t k; *r1 > at + 1 && (k = run_edge(s, *r1, *r1, true));)
 		*r1 -= k;
+	/* a dash in its last label is one between words: no top-level domain holds "--" but IDNA's
+	 * "xn--" ("press@example.org--we reply" is no address "...org--we") */
+	size_t dot = *r1;
+	while (dot > at + 1 && s[dot - 1] != '.')
+		dot--;
+	bool ace = *r1 - dot > 4 && !strncasecmp(s + dot, "xn", 2) &&
+	           (!memcmp(s + dot + 2, "--", 2) || !memcmp(s + dot + 2, "\u2013", 3));
+	size_t cut = *r1;
+	for (size_t i = dot; dot > at + 1 && !ace && cut == *r1 && i + 1 < *r1; i++)
+		if (!memcmp(s + i, "--", 2) || (i + 2 < *r1 && (!memcmp(s + i, "\u2013", 3) || !memcmp(s + i, "\u2014", 3))))
+			cut = i;
+	if (cut < *r1) {
+		*r1 = cut;
+		for (size_t k; *r1 > at + 1 && (k = run_edge(s, *r1, *r1, true));)
+			*r1 -= k;
+	}
 }
 
 /* The address runs of a block's source (address_run), for the blocks one after the other. */

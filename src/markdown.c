@@ -3502,7 +3502,7 @@ static bool src_run(struct src_lines *sl, struct src_runs *sr, cmark_node *block
 /* Mends the first address smart punctuation rewrote in the text node t, or over the extension's link
  * after it (above); returns the text node to look at next (after the address mended), or NULL.
  * sl: the page's source. */
-static cmark_node *smart_address(struct src_lines *sl, struct src_runs *sr, cmark_node *t)
+static cmark_node *smart_address(const struct md_opts *o, struct src_lines *sl, struct src_runs *sr, cmark_node *t)
 {
 	cmark_node *l = extension_mail(cmark_node_next(t)) ? cmark_node_next(t) : NULL, *c = NULL;
 	if (l && cmark_node_next(l) && cmark_node_get_type(cmark_node_next(l)) == CMARK_NODE_TEXT)
@@ -3554,6 +3554,20 @@ static cmark_node *smart_address(struct src_lines *sl, struct src_runs *sr, cmar
 			buf_free(&w);
 			continue;
 		}
+		/* "--" before the '@' may as well be a dash closed up to the word before the address ("write
+		 * us--press@example.org"): said, with how to write either */
+		const char *dd = memmem(w.p, (size_t)((const char *)memchr(w.p, '@', w.len) - w.p), "--", 2);
+		size_t from = block ? src_offset(sl, cmark_node_get_start_line(block), 1) : SIZE_MAX;
+		const char *in = dd && from != SIZE_MAX ? memmem(sl->text + from, sl->len - from, w.p, w.len) : NULL;
+		if (in) {
+			int fl, fc, ln, cn;
+			src_place(sl, (size_t)(in - sl->text), &ln, &cn);
+			diag_place(&o->at, ln, cn, &fl, &fc);
+			diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s' is linked as one address, its '%.*s' a part of it "
+			          "as written; if that is a dash between words (smart punctuation makes one of it), put a space "
+			          "before the address; if it is the address's, write its hyphens escaped ('\\-') and this is not said",
+			          (int)w.len, w.p, (int)strspn(dd, "-"), dd);
+		}
 		/* t: the text before; the link: the address; a text after it (c, or one made) */
 		struct buf url = BUF_INIT, text = BUF_INIT;
 		buf_add(&text, s.p + r0 - scheme, scheme);
@@ -3590,7 +3604,7 @@ static cmark_node *smart_address(struct src_lines *sl, struct src_runs *sr, cmar
 }
 
 /* The addresses of doc smart punctuation rewrote (above). */
-static void smart_addresses(struct src_lines *sl, cmark_node *doc)
+static void smart_addresses(const struct md_opts *o, struct src_lines *sl, cmark_node *doc)
 {
 	struct vec texts = VEC_INIT;
 	cmark_iter *it = cmark_iter_new(doc);
@@ -3615,7 +3629,7 @@ static void smart_addresses(struct src_lines *sl, cmark_node *doc)
 	struct src_runs sr = {NULL, STRMAP_INIT_OWNED};
 	for (size_t i = 0; i < texts.n; i++)
 		for (cmark_node *t = texts.v[i]; t;)
-			t = smart_address(sl, &sr, t);
+			t = smart_address(o, sl, &sr, t);
 	strmap_free(&sr.runs);
 	vec_free(&texts);
 }
@@ -6011,7 +6025,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	second_front_matter(o, text, len);
 	struct src_lines sl = {text, len, NULL, 0, 0};
 	if (memchr(text, '@', len) && (memmem(text, len, "--", 2) || memchr(text, '\'', len)))
-		smart_addresses(&sl, doc);
+		smart_addresses(o, &sl, doc);
 
 	/* Links and images in reading order with the block that holds each (blocks), and the links
 	 * inside a link's text (nested), found in one walk: asking each node's ancestors cost time

@@ -1528,6 +1528,14 @@ static size_t src_offset(struct src_lines *sl, int l, int c)
 	return sl->off[l - 1] + (size_t)(c - 1);
 }
 
+/* Where the source of block starts (SIZE_MAX: outside the text), and in *to where it ends. */
+static size_t block_source(struct src_lines *sl, cmark_node *block, size_t *to)
+{
+	size_t from = src_offset(sl, cmark_node_get_start_line(block), 1);
+	*to = cmark_node_get_end_line(block) < sl->n ? sl->off[cmark_node_get_end_line(block)] : sl->len;
+	return from;
+}
+
 /* The label of a footnote mark at p ("[^x]"), up to e: *n bytes after "[^"; false when p holds
  * none (a label with white space or '[' is no mark). */
 static bool note_mark_at(const char *p, const char *e, size_t *n)
@@ -2085,8 +2093,7 @@ static void link_place(const struct md_opts *o, struct src_lines *sl, cmark_node
 				nth++;
 		}
 		cmark_iter_free(it);
-		size_t from = src_offset(sl, cmark_node_get_start_line(block), 1);
-		size_t to = cmark_node_get_end_line(block) < sl->n ? sl->off[cmark_node_get_end_line(block)] : sl->len;
+		size_t to, from = block_source(sl, block, &to);
 		size_t ul = strlen(url), found = SIZE_MAX;
 		sl->searched += from != SIZE_MAX && to > from ? to - from : 0;
 		for (size_t i = from; from != SIZE_MAX && i + (placeless ? ll - 1 : ul) < to && found == SIZE_MAX; i++) {
@@ -3481,14 +3488,13 @@ static bool src_run(struct src_lines *sl, struct src_runs *sr, cmark_node *block
 		strmap_free(&sr->runs);
 		sr->runs = (struct strmap)STRMAP_INIT_OWNED;
 		sr->block = block;
-		size_t from = block ? src_offset(sl, cmark_node_get_start_line(block), 1) : SIZE_MAX;
-		size_t to = block && cmark_node_get_end_line(block) < sl->n ? sl->off[cmark_node_get_end_line(block)] : sl->len;
-		for (const char *p = sl->text + from; from != SIZE_MAX && p < sl->text + to &&
-		                                      (p = memchr(p, '@', (size_t)(sl->text + to - p))); p++) {
+		size_t to = 0, from = block ? block_source(sl, block, &to) : SIZE_MAX;
+		const char *b = from != SIZE_MAX && to > from ? sl->text + from : NULL, *e = b ? sl->text + to : NULL;
+		for (const char *p = b; p && p < e && (p = memchr(p, '@', (size_t)(e - p))); p++) {
 			size_t r0, r1;
 			bool smart;
-			address_run(sl->text + from, to - from, (size_t)(p - sl->text - from), &r0, &r1, &smart);
-			char *run = xstrndup(sl->text + from + r0, r1 - r0);
+			address_run(b, (size_t)(e - b), (size_t)(p - b), &r0, &r1, &smart);
+			char *run = xstrndup(b + r0, r1 - r0);
 			strmap_put(&sr->runs, run, NULL);
 			free(run);
 		}

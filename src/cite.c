@@ -373,6 +373,73 @@ static bool bare_opening(cmark_inline_parser *ip, int at)
 	return cp >= 0 && (u_ispunct(cp) || u_isUWhiteSpace(cp));
 }
 
+static _Thread_local struct strmap *link_labels; /* cite_link_labels(): normalized (label_norm) */
+
+/* A link label as CommonMark matches one (4.7): white space collapsed, case folded (ASCII's). */
+static char *label_norm(const char *s, size_t n)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (isspace(ch)) {
+			if (b.len && b.p[b.len - 1] != ' ')
+				buf_addc(&b, ' ');
+		} else {
+			buf_addc(&b, (char)tolower(ch));
+		}
+	}
+	while (b.len && b.p[b.len - 1] == ' ')
+		b.p[--b.len] = '\0';
+	return buf_detach(&b, NULL);
+}
+
+void cite_link_labels(const char *text, size_t len)
+{
+	if (link_labels) {
+		strmap_free(link_labels);
+		free(link_labels);
+		link_labels = NULL;
+	}
+	for (size_t at = 0, e; text && at < len; at = e + 1) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		e = nl ? (size_t)(nl - text) : len;
+		size_t i = at, sp = 0;
+		while (i < e && text[i] == ' ' && sp < 3)
+			i++, sp++;
+		while (i < e && text[i] == '>') /* (in a block quote) */
+			for (i++; i < e && text[i] == ' '; i++)
+				;
+		if (e - i < 4 || text[i] != '[' || text[i + 1] != '@')
+			continue;
+		const char *close = memchr(text + i, ']', e - i);
+		if (!close || close + 1 >= text + e || close[1] != ':' || memchr(text + i + 1, '[', (size_t)(close - text) - i - 1))
+			continue;
+		if (!link_labels) {
+			link_labels = xmalloc(sizeof *link_labels);
+			*link_labels = (struct strmap)STRMAP_INIT_OWNED;
+		}
+		char *label = label_norm(text + i + 1, (size_t)(close - text) - i - 1);
+		strmap_put(link_labels, label, NULL);
+		free(label);
+	}
+}
+
+/* Whether [from, to) of the text is the label of one of its link reference definitions
+ * (cite_link_labels): "[@types/node]" is that link. */
+static bool link_label_in(cmark_inline_parser *ip, int from, int to)
+{
+	if (!link_labels || to - from > 999)
+		return false;
+	struct buf b = BUF_INIT;
+	for (int k = from; k < to; k++)
+		buf_addc(&b, (char)cmark_inline_parser_peek_at(ip, k));
+	char *label = label_norm(b.p ? b.p : "", b.len);
+	bool has = strmap_get(link_labels, label) != NULL;
+	free(label);
+	buf_free(&b);
+	return has;
+}
+
 static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cmark_node *parent,
                          unsigned char c, cmark_inline_parser *ip)
 {
@@ -520,10 +587,12 @@ static cmark_node *match(cmark_syntax_extension *self, cmark_parser *parser, cma
 		int ch = cmark_inline_parser_peek_at(ip, e);
 		reached = e;
 		if (ch == ']' && (cmark_inline_parser_peek_at(ip, e + 1) == '(' ||
-		                  (cmark_inline_parser_peek_at(ip, e + 1) == '[' && !strchr("@^", cmark_inline_parser_peek_at(ip, e + 2))))) {
+		                  (cmark_inline_parser_peek_at(ip, e + 1) == '[' && !strchr("@^", cmark_inline_parser_peek_at(ip, e + 2))) ||
+		                  link_label_in(ip, open + 1, e))) {
 			/* "[see @key](https://...)", "[see @key][ref]": a link's text, which a citation cannot be;
 			 * an error where it names a source, else a link ("[@jane](https://github.com/jane)" in a
-			 * changelog: helper-97) */
+			 * changelog: helper-97); so is "[@types/node]" with its definition, a reference link
+			 * (helper-158) */
 			struct buf keys = BUF_INIT;
 			for (size_t i = 0; i < g->n; i++)
 				buf_addf(&keys, "%s\n", g->items[i].key);

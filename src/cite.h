@@ -110,6 +110,11 @@ const struct cite_item *cite_items(cmark_node *node, size_t *n);
 /* Forgets what this thread's parse refused (citations in table cells), for a parse that no
  * cite_end_parse() follows: its report would otherwise go to the next one. */
 void cite_parse_discard(void);
+/* The labels of text[0, len)'s link reference definitions that start with '@' ("[@types/node]:
+ * https://..."), for the parses of this thread until the next call (NULL: none): "[@types/node]" is
+ * then that link (CommonMark 0.29, 4.7 and 6.6: a shortcut reference), not a citation of a source
+ * "@types/node", which a page with such a definition did not mean (helper-158). */
+void cite_link_labels(const char *text, size_t len);
 /* Works out every item's position from the notes so far. */
 void cite_resolve(struct cite_ctx *c);
 

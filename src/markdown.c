@@ -190,7 +190,9 @@ static cmark_node *parse(cmark_parser *p, const struct md_opts *o, const char *t
 		guarded = guard_note_labels(text, len);
 		cmark_parser_feed(p, guarded ? guarded : text, len);
 	}
+	cite_link_labels(memmem(text, len, "[@", 2) ? text : NULL, len);
 	cmark_node *doc = finish(p);
+	cite_link_labels(NULL, 0);
 	if (guarded)
 		unguard_note_labels(doc);
 	free(guarded);
@@ -6014,7 +6016,9 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		p = new_parser(options, o->cite != NULL);
 		char *guarded = guard_note_labels(blanked, len);
 		cmark_parser_feed(p, guarded ? guarded : blanked, len); /* (within limits: the text was) */
+		cite_link_labels(memmem(blanked, len, "[@", 2) ? blanked : NULL, len);
 		doc = finish(p);
+		cite_link_labels(NULL, 0);
 		if (guarded)
 			unguard_note_labels(doc);
 		free(guarded);

@@ -3063,11 +3063,12 @@ char *markdown_foreign_syntax(const char *s)
 	                                                  "Pandoc's attributes", "a kramdown comment",
 	                                                  "a link whose address holds a space",
 	                                                  "a footnote whose label holds a space", "a highlight",
-	                                                  "an inline footnote", "a subscript or superscript"};
+	                                                  "an inline footnote", "a subscript or superscript",
+	                                                  "an emoji's short name"};
 	/* every kind's opener holds one of these (a title without any is most titles: 60,000 of them
 	 * were looked through at each rebuild of a 10,000-page site, issue 13) */
-	if (!s || !strpbrk(s, "{%[=^~"))
-		return NULL;
+	if (!s || (!strpbrk(s, "{%[=^~") && !(strchr(s, ':') && strchr(strchr(s, ':') + 1, ':'))))
+		return NULL; /* (an emoji's name has two colons: "Use :smile: now" had none: helper-158) */
 	struct {
 		size_t at;
 		char *what;

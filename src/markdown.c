@@ -199,6 +199,14 @@ static cmark_node *parse(cmark_parser *p, const struct md_opts *o, const char *t
 	return doc;
 }
 
+/* Whether n is a "# heading" that may be a page's title: one of the text's own blocks, not one in a
+ * block quote or a list item ("> # Quoted" was taken away and left an empty <blockquote>: helper-158). */
+static bool title_heading(cmark_node *n)
+{
+	return cmark_node_get_type(n) == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1 &&
+	       cmark_node_get_type(cmark_node_parent(n)) == CMARK_NODE_DOCUMENT;
+}
+
 char *markdown_first_h1(const char *text, size_t len)
 {
 	int line;
@@ -209,14 +217,13 @@ char *markdown_first_h1_at(const char *text, size_t len, int *line)
 {
 	cmark_parser *p = new_parser(CMARK_OPT_SMART, false);
 	cmark_node *doc = parse(p, NULL, text, len);
-	/* The first level-1 heading in reading order, wherever it is: the one rendering drops. */
+	/* The first level-1 heading of the text's own in reading order: the one rendering drops. */
 	char *title = NULL;
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	while (!title && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
-		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_HEADING &&
-		    cmark_node_get_heading_level(n) == 1) {
+		if (ev == CMARK_EVENT_ENTER && title_heading(n)) {
 			struct buf b = BUF_INIT;
 			node_text(n, &b);
 			title = buf_detach(&b, NULL);
@@ -6168,7 +6175,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		inline_math(o, &sl, blocks_p.v[i]);
 	vec_free(&blocks_p);
 	for (size_t i = 0; !dropped && i < heads.n; i++)
-		if (cmark_node_get_heading_level(heads.v[i]) == 1) {
+		if (title_heading(heads.v[i])) {
 			title_notes(o, heads.v[i]);
 			break;
 		}
@@ -6247,7 +6254,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	for (size_t i = 0; i < heads.n; i++) {
 		cmark_node *h = heads.v[i];
 		int level = cmark_node_get_heading_level(h);
-		if (!dropped && level == 1) {
+		if (!dropped && title_heading(h)) {
 			dropped = true;
 			cmark_node_free(h);
 			continue;
@@ -6539,7 +6546,7 @@ size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, co
 		cmark_node *n = cmark_iter_get_node(it);
 		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_HEADING)
 			continue;
-		if (!dropped && cmark_node_get_heading_level(n) == 1) {
+		if (!dropped && title_heading(n)) {
 			dropped = true;
 			continue;
 		}

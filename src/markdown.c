@@ -2622,7 +2622,8 @@ static const char *const foreign_inline_what[FI_KINDS] = {
 	"an inline footnote, Pandoc's: shown as written; write a mark, [^1], and its definition, [^1]: ...",
 	"a subscript or superscript, Pandoc's: shown with its marks; write H\u2082O or 2\u00b9\u2070, or <sub> and <sup> in raw HTML",
 	/* (helper-154: GitHub shows an emoji, vade the name between colons) */
-	"an emoji's short name, GitHub's or Slack's: shown as written; type the emoji itself"};
+	"an emoji's or icon's short name (GitHub's, Slack's, MkDocs's): shown as written; type the emoji itself, or "
+	"put an image"};
 /* Whether s[0, n) ends in a file's extension that a wiki links or embeds ("diagram.png",
  * "Guide.md"), which a TOML table's dotted name ("menus.main") does not. */
 static bool file_name(const char *s, size_t n)
@@ -2642,35 +2643,56 @@ static bool file_name(const char *s, size_t n)
  * some 1,900 names, is in no library Debian has for C; a name between colons that is none of these
  * is left as text without a word (":hover:", ":home:", Org's tags). Sorted by strcmp. */
 static const char *const emoji_names[] = {
-    "+1", "-1", "100", "1234", "alarm_clock", "angry", "arrow_down", "arrow_left", "arrow_right", "arrow_up",
-    "art", "baby", "balloon", "bangbang", "beer", "beers", "bell", "blush", "bomb", "books", "boom", "bow",
-    "bug", "bulb", "cake", "calendar", "camera", "champagne", "chart_with_upwards_trend", "checkered_flag",
-    "clap", "clipboard", "coffee", "computer", "confetti_ball", "confused", "construction", "crossed_fingers",
-    "cry", "dart", "dash", "disappointed", "dizzy", "earth_africa", "earth_americas", "earth_asia", "email",
-    "exclamation", "eyes", "facepalm", "fire", "flushed", "gear", "ghost", "gift", "globe_with_meridians",
-    "grey_exclamation", "grey_question", "grimacing", "grin", "grinning", "hammer", "hammer_and_wrench",
-    "handshake", "hankey", "heart", "heart_eyes", "heavy_check_mark", "heavy_exclamation_mark",
-    "heavy_minus_sign", "heavy_multiplication_x", "heavy_plus_sign", "hourglass", "hugs", "hushed",
-    "information_source", "innocent", "joy", "kissing_heart", "laughing", "loudspeaker", "mag", "mag_right",
-    "mailbox", "medal_sports", "memo", "microphone", "moneybag", "muscle", "musical_note", "neutral_face",
-    "no_entry", "no_entry_sign", "no_good", "o", "ok_hand", "open_mouth", "package", "page_facing_up",
-    "paperclip", "partying_face", "pencil", "pencil2", "pensive", "persevere", "pill", "point_down",
-    "point_left", "point_right", "point_up", "poop", "pray", "pushpin", "question", "rage", "rainbow",
-    "raised_hand", "raised_hands", "recycle", "red_circle", "relaxed", "relieved", "rocket", "rofl", "rose",
-    "rotating_light", "scream", "see_no_evil", "shrug", "skull", "sleeping", "slightly_smiling_face", "smile",
-    "smiley", "smirk", "sob", "sos", "sparkles", "speech_balloon", "star", "star2", "stars", "stuck_out_tongue",
-    "sunglasses", "sunny", "sweat", "sweat_smile", "tada", "thinking", "thumbsdown", "thumbsup", "tired_face",
-    "triumph", "trophy", "unamused", "warning", "wave", "weary", "white_check_mark", "wink", "worried",
-    "wrench", "x", "yum", "zap", "zzz"};
+    "+1", "-1", "100", "1234", "airplane", "alarm_clock", "ambulance", "angry", "arrow_backward", "arrow_down",
+    "arrow_forward", "arrow_left", "arrow_right", "arrow_up", "arrows_counterclockwise", "art", "baby",
+    "baggage_claim", "balance_scale", "balloon", "bangbang", "bank", "bar_chart", "battery", "beer", "beers",
+    "beetle", "bell", "black_circle", "blush", "boat", "bomb", "book", "bookmark", "bookmark_tabs", "books",
+    "boom", "bow", "broken_heart", "bug", "building_construction", "bulb", "bus", "bust_in_silhouette",
+    "busts_in_silhouette", "cake", "calendar", "camera", "car", "cd", "champagne", "chart_with_downwards_trend",
+    "chart_with_upwards_trend", "checkered_flag", "child", "church", "clap", "clipboard", "clock1",
+    "closed_lock_with_key", "cn", "coffee", "compass", "computer", "confetti_ball", "confused", "construction",
+    "cool", "cop", "credit_card", "crossed_fingers", "crown", "cry", "customs", "dart", "dash", "de",
+    "detective", "disappointed", "dizzy", "dollar", "dvd", "earth_africa", "earth_americas", "earth_asia",
+    "electric_plug", "email", "envelope", "es", "euro", "exclamation", "eyes", "facepalm", "family", "fire",
+    "fire_engine", "floppy_disk", "flushed", "fr", "free", "gb", "gear", "gem", "ghost", "gift",
+    "globe_with_meridians", "green_circle", "grey_exclamation", "grey_question", "grimacing", "grin",
+    "grinning", "hammer", "hammer_and_wrench", "handshake", "hankey", "heart", "heart_eyes", "heavy_check_mark",
+    "heavy_dollar_sign", "heavy_exclamation_mark", "heavy_heart_exclamation", "heavy_minus_sign",
+    "heavy_multiplication_x", "heavy_plus_sign", "hospital", "hotel", "hourglass", "hourglass_flowing_sand",
+    "house", "hugs", "hushed", "inbox_tray", "incoming_envelope", "information_source", "innocent", "iphone",
+    "it", "joy", "jp", "judge", "key", "kissing_heart", "kr", "lady_beetle", "large_blue_circle", "laughing",
+    "left_luggage", "link", "lock", "lock_with_ink_pen", "loud_sound", "loudspeaker", "mag", "mag_right",
+    "mailbox", "mailbox_with_mail", "man", "medal_sports", "memo", "microphone", "money_with_wings", "moneybag",
+    "mosque", "muscle", "musical_note", "mute", "nerd_face", "neutral_face", "new", "newspaper", "no_bell",
+    "no_entry", "no_entry_sign", "no_good", "o", "office", "ok", "ok_hand", "older_man", "older_woman",
+    "open_mouth", "orange_circle", "outbox_tray", "package", "page_facing_up", "paperclip", "partying_face",
+    "passport_control", "pencil", "pencil2", "pensive", "people_holding_hands", "persevere", "phone", "pill",
+    "point_down", "point_left", "point_right", "point_up", "police_car", "police_officer", "poop", "pray",
+    "purple_circle", "pushpin", "question", "rage", "rainbow", "raised_hand", "raised_hands", "recycle",
+    "red_circle", "relaxed", "relieved", "repeat", "robot", "rocket", "rofl", "rose", "rotating_light",
+    "round_pushpin", "ru", "satellite", "school", "scream", "see_no_evil", "shield", "ship", "shrug", "skull",
+    "sleeping", "slightly_smiling_face", "smile", "smiley", "smirk", "snowflake", "sob", "sos", "sound",
+    "sparkles", "speaker", "speech_balloon", "star", "star2", "star_struck", "stars", "stop_sign",
+    "stuck_out_tongue", "sunglasses", "sunny", "sunrise", "sweat", "sweat_smile", "synagogue", "tada", "taxi",
+    "telephone", "thinking", "thumbsdown", "thumbsup", "tired_face", "traffic_light", "train",
+    "triangular_flag_on_post", "triumph", "trophy", "twisted_rightwards_arrows", "uk", "umbrella", "unamused",
+    "unlock", "up", "us", "vertical_traffic_light", "warning", "wave", "weary", "white_check_mark",
+    "white_circle", "white_flag", "wink", "woman", "world_map", "worried", "wrench", "writing_hand", "x",
+    "yellow_circle", "yum", "zap", "zzz"};
 
 static int cmp_name(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Whether s[0, n) is one of emoji_names. */
+/* Whether s[0, n) is one of emoji_names, or one of the icons Material for MkDocs shows
+ * (":material-check:", ":octicons-file-code-16:", ":fontawesome-brands-github:", ":simple-python:"). */
 static bool emoji_name(const char *s, size_t n)
 {
+	static const char *const icons[] = {"material-", "octicons-", "fontawesome-", "simple-"};
+	for (size_t i = 0; i < sizeof icons / sizeof *icons; i++)
+		if (n > strlen(icons[i]) && !strncmp(s, icons[i], strlen(icons[i])) && s[n - 1] != '-')
+			return true;
 	char key[48];
 	if (n >= sizeof key)
 		return false;

@@ -967,13 +967,17 @@ static size_t letters_before(const unsigned *cp, size_t q, size_t t)
 static bool closed_later(const unsigned *cp, size_t n, size_t q)
 {
 	bool dbl = cp[q] == 0x201d;
+	/* (after a hyphen or maqaf it is no gershayim, which comes after a letter: 'ש-"`x`"', a code span
+	 * one word, and 'מ-"(x)"' open a quotation too: helper-159) */
+	size_t b = char_before(cp, q);
+	bool joined = b != NONE && (cp[b] == '-' || cp[b] == 0x5be);
 	for (size_t t = q + 1; t < n; t++) {
 		if (cp[t] != (dbl ? 0x201c : 0x2018) && cp[t] != (dbl ? 0x201d : 0x2019))
 			continue;
 		if (cp[t] == (dbl ? 0x201c : 0x2018))
 			return false;
 		if (t + 1 >= n || !alnum_cp(cp[t + 1]))
-			return !dbl || letters_before(cp, q, t) >= 2;
+			return !dbl || joined || letters_before(cp, q, t) >= 2;
 		if (after_proclitic(cp, t, true))
 			return false;
 	}
@@ -5975,8 +5979,8 @@ static void task_items(cmark_node *doc)
  * them (helper-154, helper-156). A warning at its first line: a body whose first line is "---"
  * (front matter's; not "***" nor "- - -": helper-155) and whose next lines, to a line "---" or
  * "...", are a YAML mapping as libyaml reads it (comments, lists and all), or whose first line is
- * "+++" and whose first line after it, to a line "+++", is a TOML key and '='. A blank line after the
- * "---" makes it a rule (helper-155). */
+ * "+++" and whose first line after it, to a line "+++", is a TOML key and '=' or a table. A blank line
+ * after the "---" makes it a rule (helper-155), and one before the closing "---" too (helper-159). */
 static void second_front_matter(const struct md_opts *o, const char *text, size_t len)
 {
 	size_t sl = o->src ? strlen(o->src) : 0;
@@ -6009,7 +6013,18 @@ static void second_front_matter(const struct md_opts *o, const char *text, size_
 #undef LINE_IS
 	if (to == SIZE_MAX || to == from)
 		return;
+	if (!toml) {
+		/* what Markdown reads otherwise: a blank line before the closing "---" makes the lines
+		 * between paragraphs between two rules ("Q: ...", "A: ...": helper-159), and a first line
+		 * indented four columns code */
+		size_t p = to - 1;
+		while (p > from && strchr(" \t\r", text[p - 1]))
+			p--;
+		if (p == from || text[p - 1] == '\n' || text[from] == '\t' || !strncmp(text + from, "    ", 4))
+			return;
+	}
 	char key[48] = "";
+	bool table = false;
 	if (toml) {
 		/* its first line that is neither blank nor a comment: "key =" or "[table]" */
 		size_t a = from;
@@ -6017,19 +6032,24 @@ static void second_front_matter(const struct md_opts *o, const char *text, size_
 			const char *nl = text[a] == '#' ? memchr(text + a, '\n', to - a) : NULL;
 			a = text[a] != '#' ? a + 1 : nl ? (size_t)(nl - text) + 1 : to;
 		}
-		size_t k = a < to ? strcspn(text + a, "= \t\r\n") : 0;
-		if (!k || k >= sizeof key || a + k >= to || text[a + k + strspn(text + a + k, " \t")] != '=')
+		size_t k = a < to ? strcspn(text + a, text[a] == '[' ? "\r\n" : "= \t\r\n") : 0;
+		while ((table = a < to && text[a] == '[') && k && strchr(" \t", text[a + k - 1]))
+			k--; /* ("[params]", "[[menu.main]]", to its last ']') */
+		if (!k || k >= sizeof key || a + k >= to ||
+		    (table ? k < 3 || text[a + k - 1] != ']' : text[a + k + strspn(text + a + k, " \t")] != '='))
 			return;
 		memcpy(key, text + a, k);
 		key[k] = '\0';
-	} else if (!yml_is_mapping(text + from, to - from, key, sizeof key)) {
-		return;
+	} else if (!yml_is_mapping(text + from, to - from, key, sizeof key) || !key[0] ||
+	           (key[0] == '<' && key[1] != '<')) {
+		return; /* (nor a link's definition, "[x]: /y", a key that is no text, nor HTML, "<!-- TODO: x -->") */
 	}
 	int fl, fc;
 	diag_place(&o->at, line, 1, &fl, &fc);
 	diag_warn(o->src, fl, fc, "a second front matter block ('%s', then '%s%s...'): vade reads the page's first "
 	          "alone, and this one is shown as text of the page; put its keys in the first%s", toml ? "+++" : "---",
-	          key, toml ? " =" : ":", toml ? ", written as YAML" : " (or, for a rule, put a blank line after this '---')");
+	          key, table ? "" : toml ? " =" : ":",
+	          toml ? ", written as YAML" : " (or, for a rule, put a blank line after this '---')");
 }
 
 void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out)

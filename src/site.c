@@ -252,9 +252,10 @@ static void near_keys(const struct yml_node *root, const char *src)
 		if (!near && strlen(k->str) >= 6)
 			near = text_nearest(k->str, known, sizeof known / sizeof *known, 1);
 		/* a shorter one with a letter left out ("titl", "thme", "papr"): a letter more is a word of its
-		 * own as often ("pager") */
+		 * own as often ("pager"); and beside the key it would be, a theme's word ("tile" for a map's
+		 * tiles with title set: helper-159) */
 		for (size_t j = 0; j < sizeof known / sizeof *known && !near && strlen(k->str) >= 4; j++)
-			if (letter_left_out(k->str, known[j]))
+			if (letter_left_out(k->str, known[j]) && !yml_get(root, known[j]))
 				near = known[j];
 		if (near)
 			diag_warn(src, k->line, k->col, "'%s' is not read by vade (did you mean '%s'?); a theme's templates read "

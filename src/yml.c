@@ -914,9 +914,14 @@ bool yml_is_mapping(const char *text, size_t len, char *key, size_t size)
 		yaml_node_t *root = yaml_document_get_root_node(&d);
 		is = root && root->type == YAML_MAPPING_NODE && root->data.mapping.pairs.top > root->data.mapping.pairs.start;
 		yaml_node_t *k = is ? yaml_document_get_node(&d, root->data.mapping.pairs.start->key) : NULL;
-		if (key && size)
-			snprintf(key, size, "%.*s", k && k->type == YAML_SCALAR_NODE ? (int)k->data.scalar.length : 0,
-			         k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "");
+		if (key && size) {
+			/* (cut where a character starts: helper-159) */
+			size_t n = k && k->type == YAML_SCALAR_NODE ? k->data.scalar.length : 0;
+			if (n >= size)
+				for (n = size - 1; n && (k->data.scalar.value[n] & 0xc0) == 0x80; n--)
+					;
+			snprintf(key, size, "%.*s", (int)n, n ? (const char *)k->data.scalar.value : "");
+		}
 		yaml_document_delete(&d);
 		/* one document: a second is something else ("---" between two texts) */
 		if (is && yaml_parser_load(&p, &d)) {

@@ -2609,7 +2609,8 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
  * (helper-110, helper-111). Fills, for each kind, how many n holds and the first's place in the
  * literal. */
 enum foreign_inline_kind { FI_COMMENT, FI_WIKI_LINK, FI_WIKI_EMBED, FI_ATTRIBUTES, FI_KRAMDOWN_COMMENT, FI_SPACED_LINK,
-	                       FI_SPACED_NOTE, FI_HIGHLIGHT, FI_INLINE_NOTE, FI_SUB_SUP, FI_EMOJI, FI_KINDS };
+	                       FI_SPACED_NOTE, FI_HIGHLIGHT, FI_INLINE_NOTE, FI_SUB_SUP, FI_EMOJI, FI_DASHED_COMMENT,
+	                       FI_KINDS };
 static const char *const foreign_inline_what[FI_KINDS] = {
 	"an Obsidian comment: its text is published; leave it out, or hide it in an HTML comment, <!-- -->",
 	"a wiki link, Obsidian's or a wiki's: write a link, [text](page.md)",
@@ -2627,7 +2628,10 @@ static const char *const foreign_inline_what[FI_KINDS] = {
 	"a subscript or superscript, Pandoc's: shown with its marks; write H\u2082O or 2\u00b9\u2070, or <sub> and <sup> in raw HTML",
 	/* (helper-154: GitHub shows an emoji, vade the name between colons) */
 	"an emoji's or icon's short name (GitHub's, Slack's, MkDocs's): shown as written; type the emoji itself, or "
-	"put an image"};
+	"put an image",
+	/* (helper-158: "Text <!-- TODO -- remove --> more." published the note, its dashes smart) */
+	"an HTML comment that holds '--', which CommonMark 0.29 (cmark-gfm) reads as no comment: its text is "
+	"published; take the '--' out of it, or put the comment on lines of its own"};
 /* Whether s[0, n) ends in a file's extension that a wiki links or embeds ("diagram.png",
  * "Guide.md"), which a TOML table's dotted name ("menus.main") does not. */
 static bool file_name(const char *s, size_t n)
@@ -2845,6 +2849,17 @@ static void foreign_inline(cmark_node *n, const size_t *map, struct foreign_foun
 			if (r > 1 && r <= 41 && p[r] == ':' && p[r + 1] != '`' && !word_char(p + r + 1, strnlen(p + r + 1, 4)) && WRITTEN(i + r) &&
 			    emoji_name(p + 1, r - 1))
 				w = FI_EMOJI, k = r + 1, emoji_end = i + r + 1;
+		} else if (p[0] == '<' && p[1] == '!' && (!strncmp(p + 2, "\u2013", 3) || !strncmp(p + 2, "\u2014", 3) ||
+		                                          !strncmp(p + 2, "--", 2)) && WRITTEN(i)) {
+			/* "<!--" that cmark-gfm left as text (its text holds "--": CommonMark 0.29, 6.8), its dashes
+			 * smart, to its "-->" */
+			const char *ends[] = {"\u2013>", "\u2014>", "-->"};
+			for (size_t e = 0; e < 3 && !q; e++)
+				q = memmem(p + 3, room - 3 < 200 ? room - 3 : 200, ends[e], strlen(ends[e]));
+			if (q) {
+				w = FI_DASHED_COMMENT;
+				k = (size_t)(q + (*q == '-' ? 3 : 4) - p);
+			}
 		} else if (p[0] == '{' && room >= 11 && !strncmp(p, "{::comment}", 11)) {
 			w = FI_KRAMDOWN_COMMENT;
 			q = memmem(p + 11, room - 11 < 200 ? room - 11 : 200, "{:/", 3);
@@ -3097,7 +3112,7 @@ char *markdown_foreign_syntax(const char *s)
 	                                                  "a link whose address holds a space",
 	                                                  "a footnote whose label holds a space", "a highlight",
 	                                                  "an inline footnote", "a subscript or superscript",
-	                                                  "an emoji's short name"};
+	                                                  "an emoji's short name", "an HTML comment"};
 	/* every kind's opener holds one of these (a title without any is most titles: 60,000 of them
 	 * were looked through at each rebuild of a 10,000-page site, issue 13) */
 	if (!s || (!strpbrk(s, "{%[=^~") && !(strchr(s, ':') && strchr(strchr(s, ':') + 1, ':'))))
@@ -6128,6 +6143,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		if (t == CMARK_NODE_PARAGRAPH)
 			vec_push(&blocks_p, n);
 		if (t == CMARK_NODE_TEXT && (strstr(cmark_node_get_literal(n), "%%") || strstr(cmark_node_get_literal(n), "[[") ||
+		                             strstr(cmark_node_get_literal(n), "<!") ||
 		                             strstr(cmark_node_get_literal(n), "](") || strstr(cmark_node_get_literal(n), "][") ||
 		                             strstr(cmark_node_get_literal(n), "[^") || strstr(cmark_node_get_literal(n), "==") ||
 		                             strchr(cmark_node_get_literal(n), '^') || strchr(cmark_node_get_literal(n), '~') ||

@@ -5649,7 +5649,8 @@ static void fence_unclosed(const struct md_opts *o, struct src_lines *sl, cmark_
 		/* ... and as far in as its container's text: a fence at the line's start after a list item's or a
 		 * quote's code ends the item or quote, which the code block goes with, unclosed (helper-145) */
 		int in = cmark_node_get_start_column(n) - foff;
-		if (e - r >= (size_t)flen && (int)(r - a) + 1 >= in) {
+		/* (a quote's '>' without its optional space: ">```" closes a fence opened "> ```": helper-158) */
+		if (e - r >= (size_t)flen && ((int)(r - a) + 1 >= in || (r > a && sl->text[r - 1] == '>'))) {
 			bool only = true;
 			for (size_t i = a; i < r && only; i++)
 				only = strchr(" \t>", sl->text[i]) != NULL;

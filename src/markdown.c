@@ -180,6 +180,7 @@ static void node_text(cmark_node *n, struct buf *b)
 static bool within_limits(const struct md_opts *o, const char *text, size_t len);
 static char *guard_note_labels(const char *text, size_t len);
 static void unguard_note_labels(cmark_node *doc);
+static void option_dashes(cmark_node *doc, const char *text, size_t len);
 
 /* Feeds text to p unless it is over the limits of markdown.h (reported when
  * o is not NULL; an empty document then), and parses it. */
@@ -217,6 +218,7 @@ char *markdown_first_h1_at(const char *text, size_t len, int *line)
 {
 	cmark_parser *p = new_parser(CMARK_OPT_SMART, false);
 	cmark_node *doc = parse(p, NULL, text, len);
+	option_dashes(doc, text, len);
 	/* The first level-1 heading of the text's own in reading order: the one rendering drops. */
 	char *title = NULL;
 	cmark_iter *it = cmark_iter_new(doc);
@@ -1111,6 +1113,60 @@ static bool in_foreign(const struct md_opts *o, cmark_node *n)
  * (md_opts.foreign), on those alone when of_foreign, else on the others alone. A passage nobody
  * translated keeps its own language's typography (vade(5)), where it took the page's: French
  * spaces and Arabic guillemets in English text. */
+/* A command's option in prose ("use --verbose", "## --help"): smart punctuation makes an en dash of
+ * its "--" ("–verbose"), which an option never is, and GitHub, which has no smart punctuation, shows
+ * and slugs it as written ("## --verbose": id "--verbose", here "verbose": helper-158). An en dash at
+ * a word's start before a lower-case letter is given back as the "--" it was where the text (text[0,
+ * len), the source) has that option so. */
+static void option_dashes(cmark_node *doc, const char *text, size_t len)
+{
+	if (!text || !memmem(text, len, "--", 2))
+		return;
+	struct vec texts = VEC_INIT;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_TEXT &&
+		    strstr(cmark_node_get_literal(n), "\u2013"))
+			vec_push(&texts, n);
+	}
+	cmark_iter_free(it);
+	for (size_t t = 0; t < texts.n; t++) {
+		cmark_node *n = texts.v[t], *pv = cmark_node_previous(n);
+		const char *lit = cmark_node_get_literal(n);
+		const char *pl = pv && cmark_node_get_type(pv) == CMARK_NODE_TEXT ? cmark_node_get_literal(pv) : NULL;
+		struct buf b = BUF_INIT;
+		size_t from = 0;
+		for (const char *q = lit; (q = strstr(q, "\u2013")); q += 3) {
+			/* (at the text's start: after nothing, a line break or a text that ends in a space) */
+			char before = 'x';
+			if (q > lit)
+				before = q[-1];
+			else if (!pv || cmark_node_get_type(pv) == CMARK_NODE_SOFTBREAK || cmark_node_get_type(pv) == CMARK_NODE_LINEBREAK)
+				before = ' ';
+			else if (pl)
+				before = *pl ? pl[strlen(pl) - 1] : ' ';
+			if (!strchr(" \t\n([", before) || !islower((unsigned char)q[3]))
+				continue;
+			char opt[48] = "--";
+			size_t k = strspn(q + 3, "abcdefghijklmnopqrstuvwxyz0123456789-");
+			snprintf(opt + 2, sizeof opt - 2, "%.*s", (int)(k < 40 ? k : 40), q + 3);
+			if (!memmem(text, len, opt, strlen(opt)))
+				continue;
+			buf_add(&b, lit + from, (size_t)(q - lit) - from);
+			buf_adds(&b, "--");
+			from = (size_t)(q - lit) + 3;
+		}
+		if (b.len) {
+			buf_adds(&b, lit + from);
+			cmark_node_set_literal(n, b.p);
+		}
+		buf_free(&b);
+	}
+	vec_free(&texts);
+}
+
 /* Whether BCP 47 tag lang is language primary ("fr", or "fr-" and a region or script). */
 static bool lang_is(const char *lang, const char *primary)
 {
@@ -6107,6 +6163,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	struct src_lines sl = {text, len, NULL, 0, 0};
 	if (memchr(text, '@', len) && (memmem(text, len, "--", 2) || memchr(text, '\'', len)))
 		smart_addresses(o, &sl, doc);
+	option_dashes(doc, text, len);
 
 	/* Links and images in reading order with the block that holds each (blocks), and the links
 	 * inside a link's text (nested), found in one walk: asking each node's ancestors cost time
@@ -6577,6 +6634,7 @@ char *markdown_typeset(const char *s, const char *lang)
 	markdown_init();
 	cmark_parser *p = cmark_parser_new(CMARK_OPT_SMART);
 	cmark_node *doc = parse(p, NULL, md.p ? md.p : "", md.len);
+	option_dashes(doc, md.p, md.len);
 	typography(doc, lang, false, NULL, false);
 	struct buf out = BUF_INIT;
 	node_text(doc, &out);
@@ -6596,6 +6654,7 @@ size_t markdown_heading_ids(const char *text, size_t len, bool drop_first_h1, co
 	cmark_parser *p = new_parser(CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART, true);
 	cmark_node *doc = parse(p, NULL, text, len);
 	cite_parse_discard(); /* (the render reports a citation where none can stand) */
+	option_dashes(doc, text, len);
 	typography(doc, lang, false, NULL, false);
 	struct idset ids = {.map = STRMAP_INIT_OWNED};
 	bool dropped = !drop_first_h1;

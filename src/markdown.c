@@ -2666,7 +2666,7 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
  * literal. */
 enum foreign_inline_kind { FI_COMMENT, FI_WIKI_LINK, FI_WIKI_EMBED, FI_ATTRIBUTES, FI_KRAMDOWN_COMMENT, FI_SPACED_LINK,
 	                       FI_SPACED_NOTE, FI_HIGHLIGHT, FI_INLINE_NOTE, FI_SUB_SUP, FI_EMOJI, FI_DASHED_COMMENT,
-	                       FI_KINDS };
+	                       FI_UNDEFINED_REF, FI_KINDS };
 static const char *const foreign_inline_what[FI_KINDS] = {
 	"an Obsidian comment: its text is published; leave it out, or hide it in an HTML comment, <!-- -->",
 	"a wiki link, Obsidian's or a wiki's: write a link, [text](page.md)",
@@ -2687,7 +2687,9 @@ static const char *const foreign_inline_what[FI_KINDS] = {
 	"put an image",
 	/* (helper-158: "Text <!-- TODO -- remove --> more." published the note, its dashes smart) */
 	"an HTML comment that holds '--', which CommonMark 0.29 (cmark-gfm) reads as no comment: its text is "
-	"published; take the '--' out of it, or put the comment on lines of its own"};
+	"published; take the '--' out of it, or put the comment on lines of its own",
+	"a reference link whose label has no definition in this text: shown with its brackets; define it on a "
+	"line of its own, [label]: https://..., or write the link, [text](https://...)"};
 /* Whether s[0, n) ends in a file's extension that a wiki links or embeds ("diagram.png",
  * "Guide.md"), which a TOML table's dotted name ("menus.main") does not. */
 static bool file_name(const char *s, size_t n)
@@ -2867,6 +2869,11 @@ static void foreign_inline(cmark_node *n, const size_t *map, struct foreign_foun
 				         (ce = memchr(cb + 2, ')', after - 2 < 200 ? after - 2 : 200)) &&
 				         spaced_address(cb + 2, (size_t)(ce - cb - 2)))
 					w = FI_SPACED_LINK, k = (size_t)(ce + 1 - p);
+				else if (after > 2 && cb[1] == '[' && p[1] != '^' && p[1] != '@' && cb[2] != '^' &&
+				         WRITTEN((size_t)(cb + 1 - lit)) && (ce = memchr(cb + 2, ']', after - 2 < 200 ? after - 2 : 200)) &&
+				         !memchr(cb + 2, '[', (size_t)(ce - cb - 2)) && WRITTEN((size_t)(ce - lit)))
+					/* "[text][label]", "[text][]" left as text: no definition of the label (helper-158) */
+					w = FI_UNDEFINED_REF, k = (size_t)(ce + 1 - p);
 			}
 		} else if (p[0] == '=' && p[1] == '=' && p[2] && p[2] != ' ' && p[2] != '=' && p[2] != '>' &&
 		           (!i || p[-1] == ' ' || p[-1] == '(') && WRITTEN(i) && !autolink) {
@@ -3168,7 +3175,8 @@ char *markdown_foreign_syntax(const char *s)
 	                                                  "a link whose address holds a space",
 	                                                  "a footnote whose label holds a space", "a highlight",
 	                                                  "an inline footnote", "a subscript or superscript",
-	                                                  "an emoji's short name", "an HTML comment"};
+	                                                  "an emoji's short name", "an HTML comment",
+	                                                  "a reference link with no definition"};
 	/* every kind's opener holds one of these (a title without any is most titles: 60,000 of them
 	 * were looked through at each rebuild of a 10,000-page site, issue 13) */
 	if (!s || (!strpbrk(s, "{%[=^~") && !(strchr(s, ':') && strchr(strchr(s, ':') + 1, ':'))))

@@ -2252,7 +2252,20 @@ static const char *foreign_syntax_in(const char *s, enum foreign_syntax *kind, c
 				memcpy(name, "/*", 3);
 				return p;
 			}
-			bool quoted = *q == '"' || !strncmp(q, "\u201c", 3); /* a string, curled by smart punctuation in prose */
+			/* a string, curled by smart punctuation in prose; in single quotes too, Jekyll's usual
+			 * "{{ '/docs/' | relative_url }}" (helper-158) */
+			bool quoted = *q == '"' || *q == '\'' || !strncmp(q, "\u201c", 3) || !strncmp(q, "\u2018", 3);
+			/* mdBook's and Handlebars' "{{#include file.rs}}", "{{#each items}}" (helper-158) */
+			bool hash = *q == '#' && isalpha((unsigned char)q[1]);
+			if (hash && end && !memchr(q, '{', (size_t)(end - q))) {
+				*kind = FS_ACTION;
+				size_t k = strcspn(q, " \t}");
+				if (k > 40)
+					continue;
+				memcpy(name, q, k);
+				name[k] = '\0';
+				return p;
+			}
 			if (!end || !(*q == '.' || *q == '$' || quoted || isalpha((unsigned char)*q)) ||
 			    memchr(q, '{', (size_t)(end - q)) || memchr(q, '}', (size_t)(end - q)) ||
 			    (*q == '$' && !isalpha((unsigned char)q[1]) && q[1] != '.' && q[1] != ' '))
@@ -2589,6 +2602,13 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
 		 * ":::note{title=\"x\"}": helper-146); "::: is a token" is prose */
 		if (r == l + colons && t > r && isalpha((unsigned char)*r) && (*t == ' ' || *t == '{'))
 			return "a Docusaurus admonition";
+		/* VitePress's and markdown-it-container's with a title after a space ("::: warning Note",
+		 * "::: details Click me": helper-158): a kind they name */
+		static const char *const kinds[] = {"tip", "info", "note", "warning", "danger", "caution", "important",
+		                                    "details", "success", "code-group"};
+		for (size_t i = 0; i < sizeof kinds / sizeof *kinds && *t == ' '; i++)
+			if ((size_t)(t - r) == strlen(kinds[i]) && !strncasecmp(r, kinds[i], (size_t)(t - r)))
+				return "a container, VitePress's or markdown-it's";
 	}
 	/* "+-----+-----+" (after smart punctuation, "+\u2014\u2013+"): the first line of a grid table, Pandoc's and
 	 * reStructuredText's, read as text and its dashes set as dashes (helper-146) */

@@ -2691,7 +2691,7 @@ static const char *const foreign_inline_what[FI_KINDS] = {
 	"an Obsidian comment: its text is published; leave it out, or hide it in an HTML comment, <!-- -->",
 	"a wiki link, Obsidian's or a wiki's: write a link, [text](page.md)",
 	"a wiki embed, Obsidian's: write an image, ![text](file.png)",
-	"attributes, Pandoc's: they are shown; leave them out",
+	"attributes (Pandoc's, kramdown's, Python-Markdown's): they are shown; leave them out",
 	/* (helper-144: "{::comment}reviewer-only{:/}" was published) */
 	"a comment, kramdown's: its text is published; leave it out, or hide it in an HTML comment, <!-- -->",
 	/* (helper-144: Obsidian's and Typora's links to "my page.md", a note labelled with a space, shown
@@ -2832,6 +2832,8 @@ static void foreign_inline(cmark_node *n, const size_t *map, struct foreign_foun
 	size_t ll = strlen(lit);
 	cmark_node *pv = cmark_node_previous(n), *up = cmark_node_parent(n);
 	bool after_link = pv && (cmark_node_get_type(pv) == CMARK_NODE_LINK || cmark_node_get_type(pv) == CMARK_NODE_IMAGE);
+	bool after_span = pv && (cmark_node_get_type(pv) == CMARK_NODE_STRONG || cmark_node_get_type(pv) == CMARK_NODE_EMPH ||
+	                         cmark_node_get_type(pv) == CMARK_NODE_CODE);
 	/* an autolink's text is its address ("<https://x.org/a^b^c>"): no marks of prose in it */
 	const char *url = up && cmark_node_get_type(up) == CMARK_NODE_LINK ? cmark_node_get_url(up) : NULL;
 	bool autolink = url && strstr(url, lit);
@@ -2948,9 +2950,13 @@ static void foreign_inline(cmark_node *n, const size_t *map, struct foreign_foun
 			q = memmem(p + 11, room - 11 < 200 ? room - 11 : 200, "{:/", 3);
 			const char *qe = q ? memchr(q, '}', (size_t)(lit + ll - q) < 20 ? (size_t)(lit + ll - q) : 20) : NULL;
 			k = qe ? (size_t)(qe + 1 - p) : 11;
-		} else if (p[0] == '{' && ((i == 0 && after_link) || (i && p[-1] == ']' && WRITTEN(i - 1)))) {
-			size_t wl = strspn(p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
-			bool attr = ((p[1] == '.' || p[1] == '#') && isalpha((unsigned char)p[2])) || (wl && p[1 + wl] == '=');
+		} else if (p[0] == '{' && ((i == 0 && (after_link || after_span)) || (i && p[-1] == ']' && WRITTEN(i - 1)))) {
+			/* (kramdown's "{: .red}", "{:target=\"_blank\"}" and Python-Markdown's "{ .md-button }", with a
+			 * colon or spaces first, after a link, an image or an emphasis: helper-158) */
+			const char *a = p + 1 + (p[1] == ':');
+			a += strspn(a, " ");
+			size_t wl = strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+			bool attr = ((a[0] == '.' || a[0] == '#') && isalpha((unsigned char)a[1])) || (wl && a[wl] == '=');
 			q = attr ? memchr(p, '}', room < 201 ? room : 201) : NULL;
 			if (q && !memchr(p + 1, '{', (size_t)(q - p - 1))) {
 				w = FI_ATTRIBUTES;
@@ -3084,6 +3090,25 @@ static void foreign_blocks(const struct md_opts *o, struct src_lines *sl, const 
  * braces and took an id made of them ("setup-setup"), silently (helper-97). A warning at it. */
 static void heading_attributes(const struct md_opts *o, struct src_lines *sl, cmark_node *h)
 {
+	/* MDX's comment after it, "{/" and a star, its words, a star and "/}" (react.dev's ids: helper-158),
+	 * which cmark-gfm reads as "{/", an emphasis and "/}": looked for in its line as written */
+	int hl = cmark_node_get_start_line(h);
+	size_t ls = src_offset(sl, hl, 1);
+	if (ls != SIZE_MAX && hl >= 1 && hl <= sl->n) {
+		size_t le = sl->off[hl];
+		while (le > ls && strchr(" \t\r\n#", sl->text[le - 1]))
+			le--;
+		const char *c = le - ls >= 6 && !memcmp(sl->text + le - 3, "*/}", 3) ? memmem(sl->text + ls, le - ls, "{/*", 3) : NULL;
+		if (c && c + 6 <= sl->text + le && !escaped_at(sl->text, c)) {
+			int fl, fc, l, col;
+			src_place(sl, (size_t)(c - sl->text), &l, &col);
+			diag_place(&o->at, l, col, &fl, &fc);
+			diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s' after a heading is no syntax vade reads (a comment, "
+			          "MDX's): it is shown, and taken into the heading's id; leave it out (the id is made of the "
+			          "heading's words)", (int)(sl->text + le - c), c);
+			return;
+		}
+	}
 	cmark_node *last = cmark_node_last_child(h);
 	const char *lit = last && cmark_node_get_type(last) == CMARK_NODE_TEXT ? cmark_node_get_literal(last) : NULL;
 	size_t n = lit ? strlen(lit) : 0;
@@ -3097,7 +3122,9 @@ static void heading_attributes(const struct md_opts *o, struct src_lines *sl, cm
 			open = lit + i;
 		else if (lit[i] == '}')
 			return;
-	if (!open || !(open[1] == '#' || open[1] == '.' || open[1] == ':') || (open > lit && open[-1] != ' '))
+	/* (and with spaces inside, "{ #setup }", Python-Markdown's: the id was "setup--setup-": helper-158) */
+	const char *a = open ? open + 1 + strspn(open + 1, " ") : NULL;
+	if (!open || !(*a == '#' || *a == '.' || *a == ':') || (open > lit && open[-1] != ' '))
 		return;
 	int fl, fc, l = cmark_node_get_start_line(h), c = cmark_node_get_start_column(h);
 	size_t *map = text_map(sl, last); /* at the '{' (where it is written so), else at the heading */

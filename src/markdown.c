@@ -5885,6 +5885,49 @@ static bool strpbrk_n(const char *s, size_t n, const char *set)
 	return false;
 }
 
+/* LaTeX's math delimiters in a paragraph's source text[a, e) (its first line l0): "\\(a^2\\)" and
+ * "\\[x_1\\]", which Markdown reads as escaped brackets, their backslashes gone ("(a^2)"; helper-158
+ * found them in Hugo's docs, which MathJax typesets). A warning at the first, outside code, whose
+ * math holds '^', '_', '=' or a command ('\\frac'). */
+static void latex_math(const struct md_opts *o, struct src_lines *sl, int l0, size_t a, size_t e)
+{
+	const char *t = sl->text;
+	if (!memmem(t + a, e - a, "\\(", 2) && !memmem(t + a, e - a, "\\[", 2))
+		return;
+	bool code = false;
+	for (size_t i = a; i + 1 < e; i++) {
+		if (t[i] == '`')
+			code = !code;
+		if (code || t[i] != '\\')
+			continue;
+		char c = t[i + 1], close = c == '(' ? ')' : c == '[' ? ']' : 0;
+		if (!close) {
+			i++; /* (another escape) */
+			continue;
+		}
+		size_t j = i + 2, end = SIZE_MAX;
+		for (; j + 1 < e && j < i + 300 && end == SIZE_MAX; j++)
+			if (t[j] == '\\' && t[j + 1] == close)
+				end = j;
+			else if (t[j] == '\\')
+				j++;
+		if (end == SIZE_MAX || end == i + 2 ||
+		    !strpbrk_n(t + i + 2, end - i - 2, c == '(' ? "^_=\\" : "^_\\")) {
+			i++;
+			continue;
+		}
+		int line = l0, col, fl, fc;
+		while (line < sl->n && sl->off[line] <= i)
+			line++;
+		col = (int)(i - sl->off[line - 1]) + 1;
+		diag_place(&o->at, line, col, &fl, &fc);
+		diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s' is LaTeX's math, which vade does not typeset: "
+		          "Markdown reads '\\%c' as an escaped '%c' and shows the rest as text; write it as code (`...`), "
+		          "or as an image", (int)(end + 2 - i > 60 ? 60 : end + 2 - i), t + i, c, c);
+		return;
+	}
+}
+
 /* A warning at the first inline math of paragraph n's source (sl), as Pandoc reads it: '$', a character
  * that is no space, to a '$' after one that is no space and before no digit ("$5 and $10" is none),
  * holding what Markdown reads as its own ('*', '_', '\\', '^'): vade does not typeset it, and "$x*y*z$"
@@ -5893,7 +5936,10 @@ static void inline_math(const struct md_opts *o, struct src_lines *sl, cmark_nod
 {
 	int l0 = cmark_node_get_start_line(n), l1 = cmark_node_get_end_line(n);
 	size_t a = src_offset(sl, l0, 1);
-	if (a == SIZE_MAX || l1 < l0 || l1 > sl->n || !memchr(sl->text + a, '$', sl->off[l1] - a))
+	if (a == SIZE_MAX || l1 < l0 || l1 > sl->n)
+		return;
+	latex_math(o, sl, l0, a, sl->off[l1]);
+	if (!memchr(sl->text + a, '$', sl->off[l1] - a))
 		return;
 	const char *t = sl->text;
 	size_t e = sl->off[l1], open = SIZE_MAX;

@@ -2580,6 +2580,15 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
 	const char *te = tq ? strpbrk(tq, "\"\xe2") : NULL; /* its closing quote, then nothing ("=== \"One\" ===" is a title) */
 	if (te && (*te == '"' ? !te[1 + strspn(te + 1, " ")] : !strncmp(te, "\u201d", 3) && !te[3 + strspn(te + 3, " ")]))
 		return "a content tab (pymdown-extensions'), shown as text with its content after it";
+	/* other tools' includes and blocks on a paragraph's first line (helper-158): VitePress's snippet
+	 * import "<<< @/snippets/a.js", DocFX's "[!INCLUDE [x](file.md)]" and "[!code-csharp[](x.cs)]",
+	 * pymdown-extensions' blocks "/// note | Title" */
+	if (!strncmp(l, "<<< @/", 6) || !strncmp(l, "<<<@/", 5) || !strncmp(l, "<<< ./", 6))
+		return "a code snippet's import (VitePress's), whose file is not included";
+	if (!strncmp(l, "[!INCLUDE", 9) || !strncmp(l, "[!code-", 7) || !strncmp(l, "[!div ", 6) || !strncmp(l, "[!Video ", 8))
+		return "an extension of DocFX's, whose file or content is not included";
+	if (!strncmp(l, "/// ", 4) && isalpha((unsigned char)l[4]))
+		return "a block (pymdown-extensions'), shown as text with its content after it";
 	/* a LaTeX page break alone, which Pandoc passes to its PDF */
 	size_t lb = !strncmp(l, "\\newpage", 8) ? 8 : !strncmp(l, "\\pagebreak", 10) ? 10 : !strncmp(l, "\\clearpage", 10) ? 10 : 0;
 	if (lb && (!l[lb] || !strcmp(l + lb, "{}")) && !cmark_node_next(c)) /* ("\newpage{}" too) */
@@ -6225,6 +6234,20 @@ static void second_front_matter(const struct md_opts *o, const char *text, size_
 	          toml ? ", written as YAML" : " (or, for a rule, put a blank line after this '---')");
 }
 
+/* VitePress's include, written as an HTML comment ("<!--@include: ./parts/basics.md-->"): left out
+ * as a comment is, its file's text was missing from the page without a word (helper-158). A warning
+ * at raw HTML node n that is one. */
+static void include_comment(const struct md_opts *o, cmark_node *n)
+{
+	const char *lit = cmark_node_get_literal(n), *c = lit ? lit + strspn(lit, " ") : NULL;
+	if (!c || strncmp(c, "<!--", 4) || strncmp(c + 4 + strspn(c + 4, " "), "@include:", 9))
+		return;
+	int fl, fc;
+	diag_place(&o->at, cmark_node_get_start_line(n), cmark_node_get_start_column(n), &fl, &fc);
+	diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s' is an include (VitePress's) in an HTML comment: vade "
+	          "leaves the comment out and includes no file; put the file's text here", (int)strcspn(c, "\n"), c);
+}
+
 void markdown_render(const struct md_opts *o, const char *text, size_t len, struct md_result *out)
 {
 	int options = CMARK_OPT_FOOTNOTES | CMARK_OPT_SMART | (o->unsafe_html ? CMARK_OPT_UNSAFE : 0);
@@ -6343,6 +6366,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 				vec_push(&breaks, n); /* replaced by its line break, taken away after the walk */
 			else if (!o->unsafe_html && !html_comments_only(cmark_node_get_literal(n)))
 				vec_push(&raw, n); /* a comment is meant to be left out */
+			include_comment(o, n);
 		}
 		if ((t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && !(t == CMARK_NODE_LINK && in_link)) {
 			uint32_t cut = t == CMARK_NODE_LINK ? autolink_cut(n) : 0;

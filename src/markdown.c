@@ -6234,6 +6234,41 @@ static void second_front_matter(const struct md_opts *o, const char *text, size_
 	          toml ? ", written as YAML" : " (or, for a rule, put a blank line after this '---')");
 }
 
+/* Another generator's way to show its own syntax as code, in code n: Hugo's shortcode with a comment's
+ * marks inside its braces ("{{<", a slash and a star, "figure", a star and a slash, ">}}"), Jekyll's
+ * "{% raw %}" and "{% endraw %}" around Liquid. vade shows code as it
+ * is written, those marks too, and a reader copied code that works nowhere (helper-158: 30 of Hugo's
+ * docs). A warning at the first of them. */
+static void code_escapes(const struct md_opts *o, struct src_lines *sl, cmark_node *n)
+{
+	static const char *const marks[][2] = {{"{{</*", "{{< ... >}}"}, {"{{%/*", "{{% ... %}}"},
+	                                       {"{% raw %}", "what is between them"}, {"{%raw%}", "what is between them"},
+	                                       {"{% endraw %}", "what is between them"}};
+	const char *lit = cmark_node_get_literal(n);
+	if (!lit || !strchr(lit, '{'))
+		return;
+	for (size_t i = 0; i < sizeof marks / sizeof *marks; i++) {
+		const char *at = strstr(lit, marks[i][0]);
+		if (!at)
+			continue;
+		int fl, fc, l = cmark_node_get_start_line(n);
+		if (cmark_node_get_type(n) == CMARK_NODE_CODE) {
+			node_place(o, sl, n, marks[i][0], strlen(marks[i][0]), 0, &fl, &fc);
+		} else {
+			for (const char *q = lit; q < at; q++)
+				l += *q == '\n';
+			int flen, foff;
+			char fch;
+			l += cmark_node_get_fenced(n, &flen, &foff, &fch) != 0; /* (its fence's line first) */
+			diag_place(&o->at, l, 1, &fl, &fc);
+		}
+		diag_warn(o->src ? o->src : "content", fl, fc, "'%s' in code is %s way to show its own syntax as code: vade "
+		          "shows code as written, these marks too; write %s", marks[i][0], i < 2 ? "Hugo's" : "Jekyll's",
+		          marks[i][1]);
+		return;
+	}
+}
+
 /* VitePress's include, written as an HTML comment ("<!--@include: ./parts/basics.md-->"): left out
  * as a comment is, its file's text was missing from the page without a word (helper-158). A warning
  * at raw HTML node n that is one. */
@@ -6338,6 +6373,9 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		} else if (t == CMARK_NODE_CODE_BLOCK) {
 			fence_unclosed(o, &sl, n);
 			fence_drawn(o, n);
+			code_escapes(o, &sl, n);
+		} else if (t == CMARK_NODE_CODE) {
+			code_escapes(o, &sl, n);
 		} else if (!strcmp(cmark_node_get_type_string(n), "table")) {
 			cells_dropped(o, &sl, n);
 		} else if (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_HTML_BLOCK) {

@@ -2695,7 +2695,7 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
  * literal. */
 enum foreign_inline_kind { FI_COMMENT, FI_WIKI_LINK, FI_WIKI_EMBED, FI_ATTRIBUTES, FI_KRAMDOWN_COMMENT, FI_SPACED_LINK,
 	                       FI_SPACED_NOTE, FI_HIGHLIGHT, FI_INLINE_NOTE, FI_SUB_SUP, FI_EMOJI, FI_DASHED_COMMENT,
-	                       FI_UNDEFINED_REF, FI_KINDS };
+	                       FI_UNDEFINED_REF, FI_BLOCK_ID, FI_KINDS };
 static const char *const foreign_inline_what[FI_KINDS] = {
 	"an Obsidian comment: its text is published; leave it out, or hide it in an HTML comment, <!-- -->",
 	"a wiki link, Obsidian's or a wiki's: write a link, [text](page.md)",
@@ -2718,7 +2718,8 @@ static const char *const foreign_inline_what[FI_KINDS] = {
 	"an HTML comment that holds '--', which CommonMark 0.29 (cmark-gfm) reads as no comment: its text is "
 	"published; take the '--' out of it, or put the comment on lines of its own",
 	"a reference link whose label has no definition in this text: shown with its brackets; define it on a "
-	"line of its own, [label]: https://..., or write the link, [text](https://...)"};
+	"line of its own, [label]: https://..., or write the link, [text](https://...)",
+	"a block's id, Obsidian's: shown as written; leave it out (a link may lead to a heading, whose id is made of its words)"};
 /* Whether s[0, n) ends in a file's extension that a wiki links or embeds ("diagram.png",
  * "Guide.md"), which a TOML table's dotted name ("menus.main") does not. */
 static bool file_name(const char *s, size_t n)
@@ -2922,6 +2923,12 @@ static void foreign_inline(cmark_node *n, const size_t *map, struct foreign_foun
 		           !memchr(p + 2, '[', (size_t)(q - p - 2))) {
 			/* "text^[a note]", glued to its word: "the pattern ^[A-Z]" is a regular expression (helper-150) */
 			w = FI_INLINE_NOTE, k = (size_t)(q + 1 - p);
+		} else if (p[0] == '^' && i && p[-1] == ' ' && WRITTEN(i) && !autolink && !cmark_node_next(n) &&
+		           (k = 1 + strspn(p + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")) > 2 &&
+		           !p[k] && isalnum((unsigned char)p[k - 1])) {
+			/* " ^37066d" at a block's end: Obsidian's block id, which a link "[[Page#^37066d]]" names
+			 * (helper-158) */
+			w = FI_BLOCK_ID;
 		} else if ((p[0] == '~' || p[0] == '^') && i && isalnum((unsigned char)p[-1]) && WRITTEN(i) && !autolink &&
 		           isalnum((unsigned char)p[1])) {
 			/* "H~2~O", "CO~2~": digits alone between two tildes glued to a word, before no digit; "2^10^",
@@ -3232,7 +3239,7 @@ char *markdown_foreign_syntax(const char *s)
 	                                                  "a footnote whose label holds a space", "a highlight",
 	                                                  "an inline footnote", "a subscript or superscript",
 	                                                  "an emoji's short name", "an HTML comment",
-	                                                  "a reference link with no definition"};
+	                                                  "a reference link with no definition", "a block's id"};
 	/* every kind's opener holds one of these (a title without any is most titles: 60,000 of them
 	 * were looked through at each rebuild of a 10,000-page site, issue 13) */
 	if (!s || (!strpbrk(s, "{%[=^~") && !(strchr(s, ':') && strchr(strchr(s, ':') + 1, ':'))))

@@ -191,7 +191,7 @@ static cmark_node *parse(cmark_parser *p, const struct md_opts *o, const char *t
 		guarded = guard_note_labels(text, len);
 		cmark_parser_feed(p, guarded ? guarded : text, len);
 	}
-	cite_link_labels(memmem(text, len, "[@", 2) ? text : NULL, len);
+	cite_link_labels(memchr(text, '@', len) && memmem(text, len, "[@", 2) ? text : NULL, len);
 	cmark_node *doc = finish(p);
 	cite_link_labels(NULL, 0);
 	if (guarded)
@@ -1120,7 +1120,14 @@ static bool in_foreign(const struct md_opts *o, cmark_node *n)
  * len), the source) has that option so. */
 static void option_dashes(cmark_node *doc, const char *text, size_t len)
 {
-	if (!text || !memmem(text, len, "--", 2))
+	if (!text)
+		return;
+	/* (only where the text writes one so: a "--" after a space, '(' or '[', or at a line's start, before a
+	 * lower-case letter) */
+	bool any = false;
+	for (const char *q = text, *e = text + len; !any && q + 2 < e && (q = memchr(q, '-', (size_t)(e - q - 2))); q++)
+		any = q[1] == '-' && islower((unsigned char)q[2]) && (q == text || strchr(" \t\n([", q[-1]));
+	if (!any)
 		return;
 	struct vec texts = VEC_INIT;
 	cmark_iter *it = cmark_iter_new(doc);
@@ -5908,7 +5915,7 @@ static bool strpbrk_n(const char *s, size_t n, const char *set)
 static void latex_math(const struct md_opts *o, struct src_lines *sl, int l0, size_t a, size_t e)
 {
 	const char *t = sl->text;
-	if (!memmem(t + a, e - a, "\\(", 2) && !memmem(t + a, e - a, "\\[", 2))
+	if (!memchr(t + a, '\\', e - a) || (!memmem(t + a, e - a, "\\(", 2) && !memmem(t + a, e - a, "\\[", 2)))
 		return;
 	bool code = false;
 	for (size_t i = a; i + 1 < e; i++) {
@@ -6309,7 +6316,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 		p = new_parser(options, o->cite != NULL);
 		char *guarded = guard_note_labels(blanked, len);
 		cmark_parser_feed(p, guarded ? guarded : blanked, len); /* (within limits: the text was) */
-		cite_link_labels(memmem(blanked, len, "[@", 2) ? blanked : NULL, len);
+		cite_link_labels(memchr(blanked, '@', len) && memmem(blanked, len, "[@", 2) ? blanked : NULL, len);
 		doc = finish(p);
 		cite_link_labels(NULL, 0);
 		if (guarded)

@@ -1118,6 +1118,25 @@ static bool in_foreign(const struct md_opts *o, cmark_node *n)
  * and slugs it as written ("## --verbose": id "--verbose", here "verbose": helper-158). An en dash at
  * a word's start before a lower-case letter is given back as the "--" it was where the text (text[0,
  * len), the source) has that option so. */
+/* Whether a dash closes up to a word's end after s (in text node n, or a text after it in its
+ * paragraph): "the --best-- way", "good --really good-- and", a pair of dashes around words, is
+ * prose whose first dash is no option (helper-160: it stayed "--", the second became a dash). */
+static bool dash_closed(cmark_node *n, const char *s)
+{
+	for (;;) {
+		for (const char *q = s; (q = strstr(q, "\u2013")); q += 3)
+			if (q > s && (isalnum((unsigned char)q[-1]) || (unsigned char)q[-1] >= 0x80) &&
+			    (!q[3] || q[3] == ' ' || (ispunct((unsigned char)q[3]) && q[3] != '-')))
+				return true;
+		do
+			n = cmark_node_next(n);
+		while (n && (cmark_node_get_type(n) == CMARK_NODE_SOFTBREAK || cmark_node_get_type(n) == CMARK_NODE_LINEBREAK));
+		if (!n || cmark_node_get_type(n) != CMARK_NODE_TEXT)
+			return false;
+		s = cmark_node_get_literal(n);
+	}
+}
+
 static void option_dashes(cmark_node *doc, const char *text, size_t len)
 {
 	if (!text)
@@ -1154,7 +1173,7 @@ static void option_dashes(cmark_node *doc, const char *text, size_t len)
 				before = ' ';
 			else if (pl)
 				before = *pl ? pl[strlen(pl) - 1] : ' ';
-			if (!strchr(" \t\n([", before) || !islower((unsigned char)q[3]))
+			if (!strchr(" \t\n([", before) || !islower((unsigned char)q[3]) || dash_closed(n, q + 3))
 				continue;
 			char opt[48] = "--";
 			size_t k = strspn(q + 3, "abcdefghijklmnopqrstuvwxyz0123456789-");

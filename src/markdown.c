@@ -2861,6 +2861,45 @@ static bool glued_bracket(const char *lit, size_t i)
 {
 	return i && isalnum((unsigned char)lit[i - 1]);
 }
+/* Whether s[0, n) is a regular expression's bracket expression with a range ("A-Z", "0-9a-f"). */
+static bool char_class(const char *s, size_t n)
+{
+	bool range = false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '-' && i && i + 1 < n && isalnum((unsigned char)s[i - 1]) && isalnum((unsigned char)s[i + 1]))
+			range = true;
+		else if (!isalnum((unsigned char)s[i]) && !strchr("-^\\_.", s[i]))
+			return false;
+	return range;
+}
+/* Whether s[0, n) is a number or a key a text cites ("4", "1, 2", "RFC4346"): digits, capitals and
+ * separators. */
+static bool cite_like(const char *s, size_t n)
+{
+	bool digit = false;
+	for (size_t i = 0; i < n; i++)
+		if (isdigit((unsigned char)s[i]))
+			digit = true;
+		else if (!isupper((unsigned char)s[i]) && !strchr(" ,;.:-", s[i]))
+			return false;
+	return digit;
+}
+/* Whether "[a][b]" at lit[i] (its first ']' at cb, its last at ce) is no reference link however its
+ * label is defined, but prose or code that looks like one (helper-160): an index after an index or a
+ * call ("a[i][j][k]", "rows()[0][1]", "x_[i][j]"), a regular expression ("[A-Z][a-z]+"), numbers or
+ * keys cited side by side ("clauses [4][5]", "[RFC4346][RFC6347]"), or two pairs ("[a, b][c, d]"). */
+static bool ref_pair_not_link(const char *lit, size_t i, const char *cb, const char *ce)
+{
+	const char *a = lit + i + 1, *b = cb + 2;
+	size_t an = (size_t)(cb - a), bn = (size_t)(ce - b);
+	if (i && strchr(")]_", lit[i - 1]))
+		return true;
+	if (char_class(a, an) || char_class(b, bn))
+		return true;
+	if (cite_like(a, an) && cite_like(b, bn))
+		return true;
+	return memchr(a, ',', an) && memchr(b, ',', bn);
+}
 static void foreign_inline(cmark_node *n, const size_t *map, struct foreign_found found[FI_KINDS])
 {
 #define WRITTEN(k) (!map || map[k] != SIZE_MAX)
@@ -2929,7 +2968,8 @@ static void foreign_inline(cmark_node *n, const size_t *map, struct foreign_foun
 					w = FI_SPACED_LINK, k = (size_t)(ce + 1 - p);
 				else if (after > 2 && cb[1] == '[' && p[1] != '^' && p[1] != '@' && cb[2] != '^' &&
 				         WRITTEN((size_t)(cb + 1 - lit)) && (ce = memchr(cb + 2, ']', after - 2 < 200 ? after - 2 : 200)) &&
-				         !memchr(cb + 2, '[', (size_t)(ce - cb - 2)) && WRITTEN((size_t)(ce - lit)))
+				         !memchr(cb + 2, '[', (size_t)(ce - cb - 2)) && WRITTEN((size_t)(ce - lit)) &&
+				         !ref_pair_not_link(lit, i, cb, ce))
 					/* "[text][label]", "[text][]" left as text: no definition of the label (helper-158) */
 					w = FI_UNDEFINED_REF, k = (size_t)(ce + 1 - p);
 			}

@@ -3008,9 +3008,10 @@ static void foreign_inline(cmark_node *n, const size_t *map, struct foreign_foun
 			    (p[0] == '~' ? !isdigit((unsigned char)p[r + 1]) : !isalnum((unsigned char)p[r + 1])))
 				w = FI_SUB_SUP, k = r + 1;
 		} else if (p[0] == ':' && WRITTEN(i) && !autolink &&
-		           (!i || emoji_end == i || !word_char(lit + i - utf8_last(lit, i), utf8_last(lit, i)))) {
+		           (!i || emoji_end == i || (p[-1] != ':' && !word_char(lit + i - utf8_last(lit, i), utf8_last(lit, i))))) {
 			/* ":tada:", ":+1:", ":fire::fire:": a name GitHub shows as an emoji (emoji_name) between
 			 * colons, no letter or digit of any script glued to either side ("格式:name:值", "10:30:45"),
+			 * after no other colon (a path's "::", "crate::key::Key", "Mutex::lock::<T>": helper-160),
 			 * before no '`' (a Sphinx role, ":ref:`x`") */
 			size_t r = 1 + strspn(p + 1, "abcdefghijklmnopqrstuvwxyz0123456789_+-");
 			if (r > 1 && r <= 41 && p[r] == ':' && p[r + 1] != '`' && !word_char(p + r + 1, strnlen(p + r + 1, 4)) && WRITTEN(i + r) &&

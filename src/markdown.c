@@ -5972,6 +5972,21 @@ static bool strpbrk_n(const char *s, size_t n, const char *set)
  * "\\[x_1\\]", which Markdown reads as escaped brackets, their backslashes gone ("(a^2)"; helper-158
  * found them in Hugo's docs, which MathJax typesets). A warning at the first, outside code, whose
  * math holds '^', '_', '=' or a command ('\\frac'). */
+/* Whether s[0, n), between LaTeX's delimiters, is math: a command ("\\frac", not a regular
+ * expression's "\\d"), a power ("a^2", not "^1" of a footnote's mark written "\\[^1\\]"), a subscript
+ * to a letter alone or a group ("x_1", "a_{ij}", not "my_var" in "\\[my_label\\]"), or, with eq, an
+ * equation ("E = mc", not a URL's query): helper-160 */
+static bool latexy(const char *s, size_t n, bool eq)
+{
+	bool url = memmem(s, n, "://", 3) != NULL;
+	for (size_t i = 0; i < n; i++)
+		if ((s[i] == '\\' && i + 2 < n && isalpha((unsigned char)s[i + 1]) && isalpha((unsigned char)s[i + 2])) ||
+		    (s[i] == '^' && i) || (s[i] == '=' && eq && !url) ||
+		    (s[i] == '_' && i && (s[i - 1] == '}' || (isalnum((unsigned char)s[i - 1]) && (i == 1 || !isalnum((unsigned char)s[i - 2]))))))
+			return true;
+	return false;
+}
+
 static void latex_math(const struct md_opts *o, struct src_lines *sl, int l0, size_t a, size_t e)
 {
 	const char *t = sl->text;
@@ -5994,8 +6009,7 @@ static void latex_math(const struct md_opts *o, struct src_lines *sl, int l0, si
 				end = j;
 			else if (t[j] == '\\')
 				j++;
-		if (end == SIZE_MAX || end == i + 2 ||
-		    !strpbrk_n(t + i + 2, end - i - 2, c == '(' ? "^_=\\" : "^_\\")) {
+		if (end == SIZE_MAX || end == i + 2 || !latexy(t + i + 2, end - i - 2, c == '(')) {
 			i++;
 			continue;
 		}

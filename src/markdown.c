@@ -6339,6 +6339,10 @@ static void code_escapes(const struct md_opts *o, struct src_lines *sl, cmark_no
 		const char *at = strstr(lit, marks[i][0]);
 		if (!at)
 			continue;
+		/* a code span that is the tag alone names it ("wrap it in `{% raw %}`": helper-160) */
+		if (cmark_node_get_type(n) == CMARK_NODE_CODE && at == lit + strspn(lit, " ") &&
+		    !at[strlen(marks[i][0]) + strspn(at + strlen(marks[i][0]), " ")])
+			return;
 		int fl, fc, l = cmark_node_get_start_line(n);
 		if (cmark_node_get_type(n) == CMARK_NODE_CODE) {
 			node_place(o, sl, n, marks[i][0], strlen(marks[i][0]), 0, &fl, &fc);

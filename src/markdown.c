@@ -2613,7 +2613,10 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
 		return "a code snippet's import (VitePress's), whose file is not included";
 	if (!strncmp(l, "[!INCLUDE", 9) || !strncmp(l, "[!code-", 7) || !strncmp(l, "[!div ", 6) || !strncmp(l, "[!Video ", 8))
 		return "an extension of DocFX's, whose file or content is not included";
-	if (!strncmp(l, "/// ", 4) && isalpha((unsigned char)l[4]))
+	/* (its kind alone, or a title after " | ": not a line of Rust's or C#'s doc comments, "/// Returns
+	 * the sum.": helper-160) */
+	size_t bk = !strncmp(l, "/// ", 4) && isalpha((unsigned char)l[4]) ? 4 + strspn(l + 4, "abcdefghijklmnopqrstuvwxyz-") : 0;
+	if (bk && (!l[bk] || !strncmp(l + bk, " |", 2)))
 		return "a block (pymdown-extensions'), shown as text with its content after it";
 	/* a LaTeX page break alone, which Pandoc passes to its PDF */
 	size_t lb = !strncmp(l, "\\newpage", 8) ? 8 : !strncmp(l, "\\pagebreak", 10) ? 10 : !strncmp(l, "\\clearpage", 10) ? 10 : 0;

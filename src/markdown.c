@@ -2992,7 +2992,8 @@ static void foreign_inline(cmark_node *n, const size_t *map, struct foreign_foun
 		           !memchr(p + 2, '[', (size_t)(q - p - 2))) {
 			/* "text^[a note]", glued to its word: "the pattern ^[A-Z]" is a regular expression (helper-150) */
 			w = FI_INLINE_NOTE, k = (size_t)(q + 1 - p);
-		} else if (p[0] == '^' && i && p[-1] == ' ' && WRITTEN(i) && !autolink && !cmark_node_next(n) &&
+		} else if (p[0] == '^' && i && p[-1] == ' ' && WRITTEN(i) && !autolink && !cmark_node_next(n) && up &&
+		           cmark_node_get_type(up) == CMARK_NODE_PARAGRAPH && /* (not a table's cell: helper-160) */
 		           (k = 1 + strspn(p + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")) > 2 &&
 		           !p[k] && isalnum((unsigned char)p[k - 1])) {
 			/* " ^37066d" at a block's end: Obsidian's block id, which a link "[[Page#^37066d]]" names

@@ -3213,6 +3213,9 @@ static void heading_attributes(const struct md_opts *o, struct src_lines *sl, cm
 	const char *a = open ? open + 1 + strspn(open + 1, " ") : NULL;
 	if (!open || !(*a == '#' || *a == '.' || *a == ':') || (open > lit && open[-1] != ' '))
 		return;
+	/* (spaced, a name after its '#' or '.': "{ .5, .7 }" is a set of numbers: helper-160) */
+	if (a > open + 1 && *a != ':' && !isalpha((unsigned char)a[1]) && a[1] != '_')
+		return;
 	int fl, fc, l = cmark_node_get_start_line(h), c = cmark_node_get_start_column(h);
 	size_t *map = text_map(sl, last); /* at the '{' (where it is written so), else at the heading */
 	if (map && map[open - lit] != SIZE_MAX)

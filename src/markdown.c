@@ -3762,6 +3762,18 @@ static bool src_run(struct src_lines *sl, struct src_runs *sr, cmark_node *block
 	return has;
 }
 
+/* Whether s[0, n) is a word French, Italian or Catalan elide before a vowel (l', d', qu', all'). */
+static bool elided(const char *s, size_t n)
+{
+	static const char *const words[] = {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu",
+	                                    "quoiqu", "presqu", "all", "dall", "dell", "nell", "sull", "coll", "quell",
+	                                    "quest", "un", "sant"};
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (strlen(words[i]) == n && !strncasecmp(s, words[i], n))
+			return true;
+	return false;
+}
+
 /* Mends the first address smart punctuation rewrote in the text node t, or over the extension's link
  * after it (above); returns the text node to look at next (after the address mended), or NULL.
  * sl: the page's source. */
@@ -3798,6 +3810,15 @@ static cmark_node *smart_address(const struct md_opts *o, struct src_lines *sl, 
 				buf_adds(&w, smart_made(cp));
 			else
 				buf_add(&w, s.p + i, k);
+		}
+		/* in French, Italian and Catalan, an elided article or preposition before the apostrophe is the
+		 * sentence's ("l'info@example.fr", "d'olivier@", "all'info@example.it"): the address is after it,
+		 * as the extension links it (helper-160: the mail went to "l'info@...") */
+		const char *ap = memchr(w.p, '\'', w.len);
+		if (ap && ap < (const char *)memchr(w.p, '@', w.len) && elided(w.p, (size_t)(ap - w.p)) &&
+		    (lang_is(o->lang, "fr") || lang_is(o->lang, "it") || lang_is(o->lang, "ca"))) {
+			buf_free(&w);
+			continue;
 		}
 		/* in its paragraph's source as written, and not as shown (with both, which one this is is not
 		 * known: cmark-gfm gives a text no place) */

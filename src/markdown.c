@@ -1118,6 +1118,16 @@ static bool in_foreign(const struct md_opts *o, cmark_node *n)
  * and slugs it as written ("## --verbose": id "--verbose", here "verbose": helper-158). An en dash at
  * a word's start before a lower-case letter is given back as the "--" it was where the text (text[0,
  * len), the source) has that option so. */
+/* Whether an option may start after s[0, n): nothing, a space, an opening bracket, a slash or a bar
+ * between options ("-q/--quiet", "--color|--no-color"), an opening quote ("the \"--fast-list\"
+ * flag", curled by smart punctuation: helper-160 found them in rclone's and ripgrep's docs). */
+static bool option_start(const char *s, size_t n)
+{
+	if (!n || strchr(" \t\n([/|\"'`", s[n - 1]))
+		return true;
+	return n >= 3 && (!memcmp(s + n - 3, "\u201c", 3) || !memcmp(s + n - 3, "\u2018", 3));
+}
+
 /* Whether a dash closes up to a word's end after s (in text node n, or a text after it in its
  * paragraph): "the --best-- way", "good --really good-- and", a pair of dashes around words, is
  * prose whose first dash is no option (helper-160: it stayed "--", the second became a dash). */
@@ -1166,14 +1176,14 @@ static void option_dashes(cmark_node *doc, const char *text, size_t len)
 		size_t from = 0;
 		for (const char *q = lit; (q = strstr(q, "\u2013")); q += 3) {
 			/* (at the text's start: after nothing, a line break or a text that ends in a space) */
-			char before = 'x';
-			if (q > lit)
-				before = q[-1];
-			else if (!pv || cmark_node_get_type(pv) == CMARK_NODE_SOFTBREAK || cmark_node_get_type(pv) == CMARK_NODE_LINEBREAK)
-				before = ' ';
-			else if (pl)
-				before = *pl ? pl[strlen(pl) - 1] : ' ';
-			if (!strchr(" \t\n([", before) || !islower((unsigned char)q[3]) || dash_closed(n, q + 3))
+			const char *bs = lit, *be = q;
+			if (q == lit && (!pv || cmark_node_get_type(pv) == CMARK_NODE_SOFTBREAK || cmark_node_get_type(pv) == CMARK_NODE_LINEBREAK))
+				bs = " ", be = bs + 1;
+			else if (q == lit && pl)
+				bs = pl, be = pl + strlen(pl);
+			else if (q == lit)
+				bs = "x", be = bs + 1; /* (after a link, an emphasis, code) */
+			if (!option_start(bs, (size_t)(be - bs)) || !islower((unsigned char)q[3]) || dash_closed(n, q + 3))
 				continue;
 			char opt[48] = "--";
 			size_t k = strspn(q + 3, "abcdefghijklmnopqrstuvwxyz0123456789-");

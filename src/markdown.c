@@ -1151,11 +1151,11 @@ static void option_dashes(cmark_node *doc, const char *text, size_t len)
 {
 	if (!text)
 		return;
-	/* (only where the text writes one so: a "--" after a space, '(' or '[', or at a line's start, before a
+	/* (only where the text writes one so: a "--" where an option starts (option_start), before a
 	 * lower-case letter) */
 	bool any = false;
 	for (const char *q = text, *e = text + len; !any && q + 2 < e && (q = memchr(q, '-', (size_t)(e - q - 2))); q++)
-		any = q[1] == '-' && islower((unsigned char)q[2]) && (q == text || strchr(" \t\n([", q[-1]));
+		any = q[1] == '-' && islower((unsigned char)q[2]) && option_start(text, (size_t)(q - text));
 	if (!any)
 		return;
 	struct vec texts = VEC_INIT;

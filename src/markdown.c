@@ -1283,8 +1283,14 @@ static void title_notes(const struct md_opts *o, cmark_node *h)
 		diag_place(&o->at, line, col, &fl, &fc);
 		diag_error(o->src ? o->src : "content", fl, fc, "a %s in the first heading, which is the page's title "
 		           "(plain text): put it in the text below, or give the page a 'title:'", cite ? "citation" : "footnote");
-		if (cite)
+		if (cite) {
 			cmark_node_free(n);
+		} else { /* kept out of the heading, which goes: its note's link back to it would be said again, at
+		          * no place of the file (helper-158) */
+			cmark_node *para = cmark_node_new(CMARK_NODE_PARAGRAPH);
+			cmark_node_insert_after(h, para);
+			cmark_node_append_child(para, n);
+		}
 	}
 	vec_free(&found);
 }
@@ -3196,7 +3202,8 @@ static void heading_attributes(const struct md_opts *o, struct src_lines *sl, cm
 		while (le > ls && strchr(" \t\r\n#", sl->text[le - 1]))
 			le--;
 		const char *c = le - ls >= 6 && !memcmp(sl->text + le - 3, "*/}", 3) ? memmem(sl->text + ls, le - ls, "{/*", 3) : NULL;
-		if (c && c + 6 <= sl->text + le && !escaped_at(sl->text, c)) {
+		/* (an id, no space after its opening marks: a comment spaced inside is prose about them, helper-160) */
+		if (c && c + 6 <= sl->text + le && c[3] != ' ' && !escaped_at(sl->text, c)) {
 			int fl, fc, l, col;
 			src_place(sl, (size_t)(c - sl->text), &l, &col);
 			diag_place(&o->at, l, col, &fl, &fc);

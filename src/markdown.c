@@ -3432,10 +3432,11 @@ static void autolink_trim(cmark_node *link)
 			utf8_at((const unsigned char *)lit + i + k, ll - i - k, &nx);
 		bool between = cp >= 0x80 && char_shows_nothing(cp) && char_stray_invisible(lit, ll, i, k, cp, prev) &&
 		               (!nx || (nx >= 0x80 && !latin_letter(nx)));
-		/* but not a symbol ("/a→b", "http://🍄.ga/", as cmark-gfm reads them), nor a dash or an apostrophe
-		 * between Latin letters ("/wiki/Mann–Whitney_U_test": the link led to ".../Mann": helper-158) */
+		/* but not a symbol ("/a→b", "http://🍄.ga/", as cmark-gfm reads them), nor a hyphen, an en dash or
+		 * an apostrophe between Latin letters ("/wiki/Mann–Whitney_U_test": the link led to ".../Mann":
+		 * helper-158); an em dash closed up to the next word is English prose's ("x.org/docs—it is") */
 		bool inner = nx && ((U_GET_GC_MASK((UChar32)cp) & U_GC_S_MASK) ||
-		                    (((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2019 || cp == 0xb7) && latin_inner(prev) &&
+		                    (((cp >= 0x2010 && cp <= 0x2013) || cp == 0x2019 || cp == 0xb7) && latin_inner(prev) &&
 		                     latin_inner(nx)));
 		if (cp >= 0x80 && (cp == 0xa0 || cp == 0x2007 || cp == 0x202f || (autolink_trailing(cp) && !inner) || between ||
 		                   (utf8_locale && iswspace_l((wint_t)cp, utf8_locale)))) {

@@ -1,1 +1,1 @@
-vadeSearch.index("en", {"pages":5,"group":8,"shards":["2020"],"sizes":[725]});
+vadeSearch.index("en", {"pages":5,"group":8,"shards":["11"],"sizes":[1384]});

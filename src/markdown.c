@@ -2759,7 +2759,7 @@ static const char *const foreign_inline_what[FI_KINDS] = {
 	/* (helper-154: GitHub shows an emoji, vade the name between colons) */
 	"an emoji's or icon's short name (GitHub's, Slack's, MkDocs's): shown as written; type the emoji itself, or "
 	"put an image",
-	/* (helper-158: "Text <!-- TODO -- remove --> more." published the note, its dashes smart) */
+	/* (helper-158: "Text <!-- ask legal -- then remove --> more." published the note, its dashes smart) */
 	"an HTML comment that holds '--', which CommonMark 0.29 (cmark-gfm) reads as no comment: its text is "
 	"published; take the '--' out of it, or put the comment on lines of its own",
 	"a reference link whose label has no definition in this text: shown with its brackets; define it on a "
@@ -6358,7 +6358,7 @@ static void second_front_matter(const struct md_opts *o, const char *text, size_
 		key[k] = '\0';
 	} else if (!yml_is_mapping(text + from, to - from, key, sizeof key) || !key[0] ||
 	           (key[0] == '<' && key[1] != '<')) {
-		return; /* (nor a link's definition, "[x]: /y", a key that is no text, nor HTML, "<!-- TODO: x -->") */
+		return; /* (nor a link's definition, "[x]: /y", a key that is no text, nor HTML, "<!-- note: x -->") */
 	}
 	int fl, fc;
 	diag_place(&o->at, line, 1, &fl, &fc);

@@ -280,6 +280,16 @@ static bool hugo_build_hides(const struct yml_node *m)
 	return false;
 }
 
+/* Whether mapping v means what an entry of foreign_keys()'s table with hides h says: 3 any mapping,
+ * 6 one whose "disable" is true, 7 one whose "exclude" is, 8 Hugo's build options that hide the page
+ * (hugo_build_hides). Each is asked of a key's own entry: "build: {list: never, disable: true}" is
+ * Hugo's build options (helper-159). */
+static bool map_hides(const struct yml_node *v, int h)
+{
+	return h == 3 || (h == 6 && bool_as_others_read(get_any_case(v, "disable")) == 1) ||
+	       (h == 7 && bool_as_others_read(get_any_case(v, "exclude")) == 1) || (h == 8 && hugo_build_hides(v));
+}
+
 static void foreign_keys(const char *src, const struct yml_node *fm)
 {
 	static const char *const known[] = {"title", "summary", "layout", "updated", "weight", "outputs", "draft", "slug"};
@@ -332,17 +342,6 @@ static void foreign_keys(const char *src, const struct yml_node *fm)
 			iv = bool_as_others_read(v);
 		if (first->kind == YML_SCALAR && first->str && first->str[0] == '/')
 			iv = 2;
-		else if (v->kind == YML_MAP)
-			iv = 3;
-		/* a mapping's options, each what a key of the table may mean ("build: {list: never, disable:
-		 * true}" is Hugo's build options: helper-159) */
-		bool map_means[9] = {false};
-		if (v->kind == YML_MAP) {
-			map_means[3] = true;
-			map_means[6] = bool_as_others_read(get_any_case(v, "disable")) == 1;
-			map_means[7] = bool_as_others_read(get_any_case(v, "exclude")) == 1;
-			map_means[8] = hugo_build_hides(v);
-		}
 		else if (v->kind == YML_SEQ)
 			for (size_t e = 0; e < v->n; e++)
 				if (v->kids[e]->kind == YML_SCALAR && v->kids[e]->str &&
@@ -350,8 +349,7 @@ static void foreign_keys(const char *src, const struct yml_node *fm)
 					iv = 5;
 		for (size_t j = 0; j < sizeof foreign / sizeof *foreign; j++)
 			if (name_like(k->str, foreign[j].key) &&
-			    (foreign[j].hides < 0 || (v->kind == YML_MAP && foreign[j].hides >= 3 && foreign[j].hides <= 8
-			                              ? map_means[foreign[j].hides] : iv == foreign[j].hides))) {
+			    (foreign[j].hides < 0 || (v->kind == YML_MAP ? map_hides(v, foreign[j].hides) : iv == foreign[j].hides))) {
 				diag_warn(src, k->line, k->col, "'%s' (%s) is not read by vade: %s", k->str, foreign[j].tool,
 				          foreign[j].means);
 				break;

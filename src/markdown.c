@@ -3631,7 +3631,6 @@ static uint32_t autolink_cut(cmark_node *link)
 	return cut;
 }
 
-
 /* Addresses smart punctuation rewrote. cmark-gfm curls quotes and makes dashes of "--" and "---"
  * while it parses a paragraph's inlines, and the autolink extension reads e-mail addresses from the
  * text after that (its www. and scheme links are read before, as written): "user--name@example.com"

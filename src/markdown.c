@@ -1125,7 +1125,13 @@ static bool option_start(const char *s, size_t n)
 {
 	if (!n || strchr(" \t\n([/|\"'`", s[n - 1]))
 		return true;
-	return n >= 3 && (!memcmp(s + n - 3, "\u201c", 3) || !memcmp(s + n - 3, "\u2018", 3));
+	/* (and guillemets, German's low quotes and a no-break space, French's inside guillemets: "«--verbose»",
+	 * "« --verbose »", "„--force“" were "«–verbose»", the heading's id "verbose": helper-162) */
+	if (n >= 2 && (!memcmp(s + n - 2, "\u00ab", 2) || !memcmp(s + n - 2, "\u00a0", 2)))
+		return true;
+	return n >= 3 && (!memcmp(s + n - 3, "\u201c", 3) || !memcmp(s + n - 3, "\u2018", 3) ||
+	                  !memcmp(s + n - 3, "\u201e", 3) || !memcmp(s + n - 3, "\u2039", 3) ||
+	                  !memcmp(s + n - 3, "\u202f", 3));
 }
 
 /* Whether a dash closes up to a word's end after s (in text node n, or a text after it in its

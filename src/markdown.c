@@ -1129,6 +1129,11 @@ static bool option_start(const char *s, size_t n)
 	 * "« --verbose »", "„--force“" were "«–verbose»", the heading's id "verbose": helper-162) */
 	if (n >= 2 && (!memcmp(s + n - 2, "\u00ab", 2) || !memcmp(s + n - 2, "\u00a0", 2)))
 		return true;
+	/* (and a CJK character, which writes no space before it: "使用--verbose选项": helper-162) */
+	unsigned last = 0;
+	size_t k = n >= 3 && ((unsigned char)s[n - 3] & 0xf0) == 0xe0 ? 3 : 0;
+	if (k && utf8_decode(s + n - 3, 3, &last) == 3 && last >= 0x2e80 && last < 0xa000)
+		return true;
 	return n >= 3 && (!memcmp(s + n - 3, "\u201c", 3) || !memcmp(s + n - 3, "\u2018", 3) ||
 	                  !memcmp(s + n - 3, "\u201e", 3) || !memcmp(s + n - 3, "\u2039", 3) ||
 	                  !memcmp(s + n - 3, "\u202f", 3));
@@ -2633,7 +2638,8 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
 	 * pymdown-extensions' blocks "/// note | Title" */
 	if (!strncmp(l, "<<< @/", 6) || !strncmp(l, "<<<@/", 5) || !strncmp(l, "<<< ./", 6))
 		return "a code snippet's import (VitePress's), whose file is not included";
-	if (!strncmp(l, "[!INCLUDE", 9) || !strncmp(l, "[!code-", 7) || !strncmp(l, "[!div ", 6) || !strncmp(l, "[!Video ", 8))
+	if ((!strncasecmp(l, "[!INCLUDE", 9) && (!l[9] || l[9] == ' ' || l[9] == '[')) || !strncmp(l, "[!code-", 7) ||
+	    !strncasecmp(l, "[!div ", 6) || !strncasecmp(l, "[!Video ", 8))
 		return "an extension of DocFX's, whose file or content is not included";
 	/* (its kind alone, or a title after " | ": not a line of Rust's or C#'s doc comments, "/// Returns
 	 * the sum.": helper-160) */
@@ -3413,6 +3419,21 @@ static size_t utf8_last(const char *s, size_t n)
 	return ((unsigned char)s[n - k] & 0xc0) == 0x80 ? 1 : k;
 }
 
+/* Whether a dash or an apostrophe inside a URL between a and b stays in it: letters or digits of one
+ * script ("Mann–Whitney", "Манна–Уитни"; a digit goes with any), a title's '_' or a query's '=' beside it
+ * (helper-162: the Russian article's address was cut at its dash); not before a word of another script,
+ * which Thai writes with no space ("a–ข้อความ"). Wikipedia writes a title's em dash between '_' ("_—_"). */
+static bool url_words(unsigned a, unsigned b)
+{
+	if (a == '_' || a == '=' || b == '_' || b == '=')
+		return true;
+	if (!u_isalnum((UChar32)a) || !u_isalnum((UChar32)b))
+		return false;
+	UErrorCode e = U_ZERO_ERROR;
+	UScriptCode sa = uscript_getScript((UChar32)a, &e), sb = uscript_getScript((UChar32)b, &e);
+	return U_SUCCESS(e) && (sa == sb || sa == USCRIPT_COMMON || sb == USCRIPT_COMMON);
+}
+
 static void autolink_trim(cmark_node *link)
 {
 	if (!extension_link(link))
@@ -3442,8 +3463,8 @@ static void autolink_trim(cmark_node *link)
 		 * an apostrophe between Latin letters ("/wiki/Mann–Whitney_U_test": the link led to ".../Mann":
 		 * helper-158); an em dash closed up to the next word is English prose's ("x.org/docs—it is") */
 		bool inner = nx && ((U_GET_GC_MASK((UChar32)cp) & U_GC_S_MASK) ||
-		                    (((cp >= 0x2010 && cp <= 0x2013) || cp == 0x2019 || cp == 0xb7) && latin_inner(prev) &&
-		                     latin_inner(nx)));
+		                    (((cp >= 0x2010 && cp <= 0x2013) || cp == 0x2019 || cp == 0xb7) && url_words(prev, nx)) ||
+		                    (cp == 0x2014 && prev == '_' && nx == '_'));
 		if (cp >= 0x80 && (cp == 0xa0 || cp == 0x2007 || cp == 0x202f || (autolink_trailing(cp) && !inner) || between ||
 		                   (utf8_locale && iswspace_l((wint_t)cp, utf8_locale)))) {
 			keep = i, uni = 1;
@@ -6316,6 +6337,8 @@ static void second_front_matter(const struct md_opts *o, const char *text, size_
 		if (at >= len || text[at + strspn(text + at, " \t\r")] != '\n')
 			break;
 	}
+	if (len - at >= 3 && !memcmp(text + at, "\xef\xbb\xbf", 3))
+		at += 3; /* (a byte order mark where two files were joined: helper-162) */
 	/* the line at [a, b) without its end's spaces is fence */
 #define LINE_IS(a, b, fence) ((b) - (a) >= 3 && !strncmp(text + (a), fence, 3) && \
                               strspn(text + (a) + 3, " \t\r\n") >= (b) - (a) - 3)

@@ -619,8 +619,9 @@ static void put_unit(struct wr *w, int fd, const struct deps_unit *u, const uint
 		while ((term = search_terms_next(u->terms, &it, &len)))
 			buf_add(b, term, len + 1);
 		bin_pad8(b);
-		for (size_t j = 0; j < u->terms->n; j++) {
-			uint16_t sc = (uint16_t)search_terms_score(u->terms, j);
+		it = (struct search_term_iter){0};
+		while (search_terms_next(u->terms, &it, &len)) {
+			uint16_t sc = (uint16_t)it.score;
 			buf_add(b, &sc, sizeof sc);
 		}
 		bin_pad8(b);

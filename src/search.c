@@ -325,6 +325,26 @@ void search_lexicon_set_window(struct search_lexicon *lex, size_t window)
 	lex->window = window ? window : 1;
 }
 
+/* Appends v to b in LEB128 (search_terms.code). */
+static void put_leb128(struct buf *b, uint32_t v)
+{
+	for (; v >= 0x80; v >>= 7)
+		buf_addc(b, (char)((v & 0x7f) | 0x80));
+	buf_addc(b, (char)v);
+}
+
+/* The LEB128 number at code[*pos] (put_leb128 wrote it), *pos moved past it. */
+static uint32_t get_leb128(const unsigned char *code, size_t *pos)
+{
+	uint32_t v = 0;
+	for (unsigned shift = 0;; shift += 7) {
+		unsigned char c = code[(*pos)++];
+		v |= (uint32_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			return v;
+	}
+}
+
 /* The number of term t in lex, given one if it has none; the caller holds the lock. */
 static uint32_t intern(struct search_lexicon *lex, const char *t)
 {
@@ -360,24 +380,26 @@ struct search_terms *search_terms_new(struct search_lexicon *lex, const char *ti
 	t->n = n;
 	t->len = terms.len;
 	if (n) {
-		uint32_t *code = xmalloc(n * sizeof *code);
+		struct buf code = BUF_INIT;
 		const char *p = terms.p;
 		bool fits = true;
 		pthread_mutex_lock(&lex->lock); /* once per page, not per term */
-		for (size_t j = 0; j < n; j++, p += strlen(p) + 1) {
+		for (size_t j = 0; j < n && fits; j++, p += strlen(p) + 1) {
 			uint32_t id = intern(lex, p);
-			fits = fits && id < lex->max;
-			code[j] = id << SEARCH_SCORE_BITS | score[j];
+			fits = id < lex->max;
+			put_leb128(&code, id);
+			put_leb128(&code, score[j]);
 		}
 		pthread_mutex_unlock(&lex->lock);
 		if (fits) {
 			t->lex = lex;
-			t->code = code;
+			t->code = (unsigned char *)buf_detach(&code, &t->code_len);
+			t->code = xrealloc(t->code, t->code_len + 1);
 			free(score);
 			buf_free(&terms);
 			return t;
 		}
-		free(code); /* numbers too large to share 4 bytes with a score: the text, as the record has it */
+		buf_free(&code); /* a number past the lexicon's most: the text, as the record has it */
 	}
 	t->score = n ? xrealloc(score, n * sizeof *score) : score;
 	t->text = terms.cap ? xrealloc(terms.p, terms.len + 1) : buf_detach(&terms, NULL);
@@ -412,19 +434,17 @@ const char *search_terms_next(const struct search_terms *t, struct search_term_i
 		return NULL;
 	const char *term;
 	if (t->lex) {
-		term = lex_term(t->lex, t->code[it->j] >> SEARCH_SCORE_BITS);
+		uint32_t id = get_leb128(t->code, &it->pos);
+		it->score = get_leb128(t->code, &it->pos);
+		term = lex_term(t->lex, id);
 	} else {
 		term = it->at ? it->at : t->text;
 		it->at = term + strlen(term) + 1;
+		it->score = t->score[it->j];
 	}
 	it->j++;
 	*len = strlen(term);
 	return term;
-}
-
-unsigned search_terms_score(const struct search_terms *t, size_t j)
-{
-	return t->lex ? t->code[j] & ((1u << SEARCH_SCORE_BITS) - 1) : t->score[j];
 }
 
 bool search_terms_equal(const struct search_terms *a, const struct search_terms *b)
@@ -434,12 +454,12 @@ bool search_terms_equal(const struct search_terms *a, const struct search_terms 
 	if (a->n != b->n || a->len != b->len)
 		return false;
 	if (a->lex && a->lex == b->lex)
-		return !memcmp(a->code, b->code, a->n * sizeof *a->code);
+		return a->code_len == b->code_len && !memcmp(a->code, b->code, a->code_len);
 	struct search_term_iter ia = {0}, ib = {0};
 	const char *x, *y;
 	size_t lx, ly;
-	for (size_t j = 0; (x = search_terms_next(a, &ia, &lx)) && (y = search_terms_next(b, &ib, &ly)); j++)
-		if (lx != ly || memcmp(x, y, lx) || search_terms_score(a, j) != search_terms_score(b, j))
+	while ((x = search_terms_next(a, &ia, &lx)) && (y = search_terms_next(b, &ib, &ly)))
+		if (lx != ly || memcmp(x, y, lx) || ia.score != ib.score)
 			return false;
 	return true;
 }
@@ -557,6 +577,23 @@ static int cmp_terms(const void *a, const void *b, void *lex)
 	return strcmp(lex_term(lex, *(const uint32_t *)a), lex_term(lex, *(const uint32_t *)b));
 }
 
+/* The number in lex of t's next term (it as search_terms_next's), its score in *score: read from
+ * t when lex numbered it, else the next of tid (the numbers search_index_write gave the terms of
+ * the pages lex did not number, k the next of them). */
+static uint32_t index_next(const struct search_terms *t, const struct search_lexicon *lex,
+                           struct search_term_iter *it, const uint32_t *tid, size_t *k, unsigned *score)
+{
+	if (t->lex == lex) {
+		uint32_t id = get_leb128(t->code, &it->pos);
+		*score = get_leb128(t->code, &it->pos);
+		return id;
+	}
+	size_t len;
+	search_terms_next(t, it, &len);
+	*score = it->score;
+	return tid[(*k)++];
+}
+
 void search_index_write(const char *lang_code, struct search_lexicon *lex, struct search_terms *const *terms,
                         size_t n, const struct search_out *out)
 {
@@ -584,9 +621,12 @@ void search_index_write(const char *lang_code, struct search_lexicon *lex, struc
 	pthread_mutex_unlock(&lex->lock);
 	size_t nd = lex->n;
 	size_t *count = xcalloc(nd + 1, sizeof *count);
-	for (size_t i = 0, k = 0; i < n; i++)
+	for (size_t i = 0, k = 0; i < n; i++) {
+		struct search_term_iter it = {0};
+		unsigned sc;
 		for (size_t j = 0; terms[i] && j < terms[i]->n; j++)
-			count[terms[i]->lex == lex ? terms[i]->code[j] >> SEARCH_SCORE_BITS : tid[k++]]++;
+			count[index_next(terms[i], lex, &it, tid, &k, &sc)]++;
+	}
 	/* the numbers of the terms in use, by rank */
 	uint32_t *sorted = xmalloc((nd ? nd : 1) * sizeof *sorted);
 	size_t nused = 0;
@@ -636,15 +676,18 @@ void search_index_write(const char *lang_code, struct search_lexicon *lex, struc
 		size_t r0 = first[k0], r1 = first[k1];
 		for (size_t r = r0; r < r1; r++)
 			at[sorted[r]] = begin[r] - begin[r0];
-		for (size_t i = 0, k = 0; i < n; i++)
+		for (size_t i = 0, k = 0; i < n; i++) {
+			struct search_term_iter it = {0};
+			unsigned sc;
 			for (size_t j = 0; terms[i] && j < terms[i]->n; j++) {
-				uint32_t id = terms[i]->lex == lex ? terms[i]->code[j] >> SEARCH_SCORE_BITS : tid[k++];
+				uint32_t id = index_next(terms[i], lex, &it, tid, &k, &sc);
 				if (rank[id] < r0 || rank[id] >= r1)
 					continue;
 				size_t w = at[id]++;
 				page[w] = (uint32_t)i;
-				score[w] = (uint16_t)search_terms_score(terms[i], j);
+				score[w] = (uint16_t)sc;
 			}
+		}
 		for (size_t k = k0; k < k1; k++) {
 			/* the shard's key: its number and language, its terms with their postings' count, the
 			 * postings (the file is a function of these alone, with vade's version, which a

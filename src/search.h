@@ -47,7 +47,7 @@
 #define SEARCH_TERM_MAX 64
 
 /* The distinct terms of one language's pages in a build, each numbered once (from 0, in the order
- * they were first met). A page keeps its terms as these numbers, 4 bytes each, rather than as text:
+ * they were first met). A page keeps its terms as these numbers rather than as text:
  * the text of every page's terms, kept until the index is written and then for the build's record,
  * was a fifth of a 10,000-page build's peak memory; and the index is made from the numbers without
  * hashing every term again (issue 13). Thread-safe; the terms live as long as the lexicon, and stay
@@ -55,10 +55,9 @@
  * another language's index (a copy's shared terms) while the first numbers the terms of the pages
  * its own index kept. */
 struct search_lexicon;
-/* A score is below 512 (at most 399, below); a lexicon numbers up to SEARCH_LEXICON_MAX terms in a
- * page's 4 bytes with it. */
-#define SEARCH_SCORE_BITS 9
-#define SEARCH_LEXICON_MAX (UINT32_C(1) << (32 - SEARCH_SCORE_BITS))
+/* A lexicon numbers up to SEARCH_LEXICON_MAX terms: a number takes at most 4 bytes of a page's
+ * terms (below). */
+#define SEARCH_LEXICON_MAX (UINT32_C(1) << 28)
 struct search_lexicon *search_lexicon_new(void);
 void search_lexicon_free(struct search_lexicon *lex);
 /* A page with a term numbered max or more keeps its terms as text (SEARCH_LEXICON_MAX unless set:
@@ -74,9 +73,13 @@ void search_lexicon_set_window(struct search_lexicon *lex, size_t window);
  * search_terms_new), or text (read from deps.h's record; or a page whose lexicon has more than
  * SEARCH_LEXICON_MAX terms). */
 struct search_terms {
-	struct search_lexicon *lex; /* not NULL: the terms are code[n], each its number in lex <<
-	                             * SEARCH_SCORE_BITS | its score */
-	uint32_t *code;
+	struct search_lexicon *lex; /* not NULL: the terms are code[0, code_len), each as its number in lex
+	                             * and then its score, both LEB128 (7 bits a byte, low first, the
+	                             * high bit set on all bytes but the last): 2.3 bytes a term on the
+	                             * bench corpus where 4 were, the terms were the largest part of a
+	                             * 10,000-page build's peak memory (issue 13) */
+	unsigned char *code;
+	size_t code_len;
 	char *text;        /* lex NULL: the terms, each NUL-terminated, one after the other */
 	uint16_t *score;   /* lex NULL: [n] */
 	size_t n;
@@ -92,14 +95,14 @@ struct search_terms {
 struct search_terms *search_terms_share(struct search_terms *t);
 
 /* The terms of t one after the other, in either form: start with {0}; each call gives the next
- * term (NUL-terminated) and its length, NULL after the last. */
+ * term (NUL-terminated) and its length, and sets it->score to its score; NULL after the last. */
 struct search_term_iter {
 	size_t j;
 	const char *at;
+	size_t pos;     /* lex form: where the next term is in code */
+	unsigned score;
 };
 const char *search_terms_next(const struct search_terms *t, struct search_term_iter *it, size_t *len);
-/* The score of t's term j. */
-unsigned search_terms_score(const struct search_terms *t, size_t j);
 /* Whether a and b (either NULL) are the same terms, in the same order, with the same scores. */
 bool search_terms_equal(const struct search_terms *a, const struct search_terms *b);
 

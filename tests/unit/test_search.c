@@ -34,9 +34,9 @@ static int score(const struct search_terms *ts, const char *t)
 	struct search_term_iter it = {0};
 	const char *p;
 	size_t len;
-	for (size_t i = 0; (p = search_terms_next(ts, &it, &len)); i++)
+	while ((p = search_terms_next(ts, &it, &len)))
 		if (!strcmp(p, t) && len == strlen(t))
-			return (int)search_terms_score(ts, i);
+			return (int)it.score;
 	return -1;
 }
 
@@ -174,12 +174,12 @@ int main(void)
 			struct search_term_iter it = {0};
 			const char *t;
 			size_t len;
-			while ((t = search_terms_next(num[i], &it, &len)))
-				buf_add(&tb[i], t, len + 1);
 			astext[i] = xcalloc(1, sizeof *astext[i]);
 			sc[i] = xmalloc((num[i]->n + 1) * sizeof *sc[i]);
-			for (size_t j = 0; j < num[i]->n; j++)
-				sc[i][j] = (uint16_t)search_terms_score(num[i], j);
+			for (size_t j = 0; (t = search_terms_next(num[i], &it, &len)); j++) {
+				buf_add(&tb[i], t, len + 1);
+				sc[i][j] = (uint16_t)it.score;
+			}
 			*astext[i] = (struct search_terms){.text = tb[i].p, .score = sc[i], .n = num[i]->n,
 			                                 .len = tb[i].len, .borrowed = true};
 			mixed[i] = i % 3 ? num[i] : astext[i];

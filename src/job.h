@@ -102,6 +102,9 @@ struct worker {
 	size_t seen_page;
 	struct buf *seen;               /* [nlangs] */
 	size_t *seen_len;               /* [nlangs] */
+	bool own_thread;                /* runs on a thread of its own, which gives back its Lua state and
+	                                 * buffers when the pages are done (worker_release) */
+	struct tpl_cache_stats cache_stats; /* its Lua state's, kept when that is given back */
 };
 
 /* render.c */

@@ -544,6 +544,12 @@ static int cmd_i18n(const struct args *a, char **arg, int n)
 
 int main(int argc, char **argv)
 {
+	/* The pages a thread left free when it ended go back to the kernel rather than wait for a
+	 * thread to take them up: the load, the translation status and the render each run threads
+	 * that end, and the pages they left kept a 10,000-page build's peak memory some 9 MB higher,
+	 * for no time saved (issue 13; make bench). */
+	if (mi_option_set_enabled)
+		mi_option_set_enabled(mi_option_abandoned_page_decommit, true);
 	struct args a = {.site = ".", .jobs = default_jobs(), .port = 8080};
 	char *extra[64];
 	int nextra = 0;

@@ -1504,6 +1504,8 @@ static struct tpl_engine *new_engine(const struct site *s)
 	return e;
 }
 
+static void worker_release(struct worker *w);
+
 static void *work(void *arg)
 {
 	struct worker *w = arg;
@@ -1528,6 +1530,12 @@ static void *work(void *arg)
 	free(w->text);
 	w->text = NULL;
 	w->text_src = NULL;
+	/* Given back on the thread that made them, while it runs: mimalloc hands a thread's free memory
+	 * on to the others only once it is free on its own thread's pages. Freed from the first worker
+	 * after this thread ended, a worker's Lua state (some 10 MB at 10,000 pages) stayed out of use,
+	 * and the site-wide stage that follows took as much anew (issue 13). */
+	if (w->own_thread)
+		worker_release(w);
 	return NULL;
 }
 
@@ -1658,15 +1666,10 @@ void render_deps_finish(struct render_deps *d, const char *out_dir, bool (*vouch
 }
 
 /* Frees what worker w holds, its include_cached counts added to st (when not NULL). */
-static void worker_release(struct worker *w, struct render_stats *st)
+static void worker_release(struct worker *w)
 {
-	struct tpl_cache_stats cs;
-	if (st && w->e) {
-		tpl_cache_stats(w->e, &cs);
-		st->cached_renders += cs.renders;
-		st->cached_hits += cs.hits;
-		st->cached_drops += cs.drops;
-	}
+	if (w->e)
+		tpl_cache_stats(w->e, &w->cache_stats);
 	tpl_free(w->e);
 	w->e = NULL;
 	deps_tracker_free(w->dk);
@@ -1760,8 +1763,10 @@ size_t render_site(struct site *s, const struct render_opts *o)
 	 * allocator's pages (mimalloc keeps a thread's free memory for that thread), and a worker on a
 	 * thread of its own left that to lie unused; at -j 2 peak memory was a fifth higher (issue 13). */
 	bool *started = xcalloc((size_t)n, sizeof *started);
-	for (int i = 1; i < n; i++)
+	for (int i = 1; i < n; i++) {
+		ws[i].own_thread = true;
 		started[i] = pthread_create(&ws[i].th, NULL, work, &ws[i]) == 0;
+	}
 	work(&ws[0]);
 	for (int i = 1; i < n; i++)
 		if (started[i])
@@ -1778,7 +1783,7 @@ size_t render_site(struct site *s, const struct render_opts *o)
 	/* Only the first worker renders the site-wide pages: the others' Lua states (a view of the
 	 * whole site each, and their cached outputs) are given back first. */
 	for (int i = 1; i < n; i++)
-		worker_release(&ws[i], o->stats);
+		worker_release(&ws[i]); /* those whose thread did not start */
 	double t2 = monotonic_seconds();
 	if (diag_errors() == 0) {
 		cite_refs_report_unused(&s->refs);
@@ -1804,7 +1809,12 @@ size_t render_site(struct site *s, const struct render_opts *o)
 		snprintf(o->stats->rendered, sizeof o->stats->rendered, "%s", names.p);
 		buf_free(&names);
 	}
-	worker_release(&ws[0], o->stats);
+	worker_release(&ws[0]);
+	for (int i = 0; o->stats && i < n; i++) {
+		o->stats->cached_renders += ws[i].cache_stats.renders;
+		o->stats->cached_hits += ws[i].cache_stats.hits;
+		o->stats->cached_drops += ws[i].cache_stats.drops;
+	}
 	free(ws);
 	if (sh.out_fd >= 0)
 		close(sh.out_fd);

@@ -36,9 +36,13 @@
  * the base layout's content. */
 #define OUT_LIMIT ((size_t)256 << 20)
 /* The outputs include_cached() keeps, per engine (one per worker). A section's nav of a
- * few thousand pages is a few hundred KiB; a site's navs in every language fit many times.
- * Past it, the cache is emptied and fills again: a cost, never a change in output. */
-#define CACHE_BYTES ((size_t)32 << 20)
+ * few thousand pages is a few hundred KiB; a section's navs in every language fit many times.
+ * Past it, the cache is emptied and fills again: a cost, never a change in output. Pages are
+ * rendered in the site's order, a section's together, so what is emptied is mostly what no page
+ * left will read: at 10,000 pages in 200 sections a worker's cache was 5 MB at the end, held into
+ * the site-wide stage, where a build's memory peaks; at 4 MiB the two workers empty theirs twice in
+ * all and render 4 partials more than the 1,200 (issue 13; make bench). */
+#define CACHE_BYTES ((size_t)4 << 20)
 /* A hole in a cached partial's output: HOLE_OPEN, how many times the template escaped it
  * ('0'-'9'), its number in decimal, HOLE_CLOSE. Neither byte is ever part of UTF-8, and
  * every text vade reads is valid UTF-8, so only a hole makes them. */

@@ -588,9 +588,12 @@ static uint32_t index_next(const struct search_terms *t, const struct search_lex
 		*score = get_leb128(t->code, &it->pos);
 		return id;
 	}
-	size_t len;
-	search_terms_next(t, it, &len);
-	*score = it->score;
+	if (t->lex) { /* another language's: the number is not this lexicon's */
+		get_leb128(t->code, &it->pos);
+		*score = get_leb128(t->code, &it->pos);
+	} else { /* the text is not read: each pass over the terms would measure it again */
+		*score = t->score[it->j++];
+	}
 	return tid[(*k)++];
 }
 

@@ -6323,6 +6323,15 @@ static void task_items(cmark_node *doc)
  * "...", are a YAML mapping as libyaml reads it (comments, lists and all), or whose first line is
  * "+++" and whose first line after it, to a line "+++", is a TOML key and '=' or a table. A blank line
  * after the "---" makes it a rule (helper-155), and one before the closing "---" too (helper-159). */
+/* How many bytes of text[at, end) from at are in set (a text need not end in NUL: strspn read past). */
+static size_t span_of(const char *text, size_t at, size_t end, const char *set)
+{
+	size_t n = at;
+	while (n < end && text[n] && strchr(set, text[n]))
+		n++;
+	return n - at;
+}
+
 static void second_front_matter(const struct md_opts *o, const char *text, size_t len)
 {
 	size_t sl = o->src ? strlen(o->src) : 0;
@@ -6334,19 +6343,21 @@ static void second_front_matter(const struct md_opts *o, const char *text, size_
 	for (;; line++, at = e) {
 		const char *nl = at < len ? memchr(text + at, '\n', len - at) : NULL;
 		e = nl ? (size_t)(nl - text) + 1 : len;
-		if (at >= len || text[at + strspn(text + at, " \t\r")] != '\n')
+		size_t s = at + span_of(text, at, len, " \t\r");
+		if (s >= len || text[s] != '\n')
 			break;
 	}
 	if (len - at >= 3 && !memcmp(text + at, "\xef\xbb\xbf", 3))
 		at += 3; /* (a byte order mark where two files were joined: helper-162) */
 	/* the line at [a, b) without its end's spaces is fence */
 #define LINE_IS(a, b, fence) ((b) - (a) >= 3 && !strncmp(text + (a), fence, 3) && \
-                              strspn(text + (a) + 3, " \t\r\n") >= (b) - (a) - 3)
+                              span_of(text, (a) + 3, (b), " \t\r\n") == (b) - (a) - 3)
 	bool toml = LINE_IS(at, e, "+++");
 	if (at >= len || !(toml || LINE_IS(at, e, "---")))
 		return;
 	size_t from = e, to = SIZE_MAX;
-	if (from < len && text[from + strspn(text + from, " \t\r")] == '\n')
+	size_t sp = from + span_of(text, from, len, " \t\r");
+	if (sp < len && text[sp] == '\n')
 		return; /* a blank line after it: a rule (this warning's advice) */
 	for (size_t a = from, b; a < len && to == SIZE_MAX && a - from < 16384; a = b) {
 		const char *nl = memchr(text + a, '\n', len - a);

@@ -395,7 +395,7 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 			printf("rendered   %s\n", shown);
 			free(shown);
 		}
-		printf("cached     %zu rendered, %zu reused, emptied %zu times (include_cached, per worker)\n",
+		printf("cached     %zu rendered, %zu reused, %zu dropped for room (include_cached, per worker)\n",
 		       rs.cached_renders, rs.cached_hits, rs.cached_drops);
 		printf("memory     %.1f MiB peak resident\n", peak_mib());
 	}

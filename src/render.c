@@ -1522,6 +1522,7 @@ static void *work(void *arg)
 		size_t pg = atomic_fetch_add(&w->sh->next, 1);
 		if (pg >= s->npages)
 			break;
+		tpl_cache_task(w->e);
 		for (size_t l = 0; l < s->nlangs; l++)
 			if (resolve_written(w->sh->r, s->pages[pg], l))
 				render_page(w, s->pages[pg], l);

@@ -37,12 +37,17 @@
 #define OUT_LIMIT ((size_t)256 << 20)
 /* The outputs include_cached() keeps, per engine (one per worker). A section's nav of a
  * few thousand pages is a few hundred KiB; a section's navs in every language fit many times.
- * Past it, the cache is emptied and fills again: a cost, never a change in output. Pages are
- * rendered in the site's order, a section's together, so what is emptied is mostly what no page
- * left will read: at 10,000 pages in 200 sections a worker's cache was 5 MB at the end, held into
- * the site-wide stage, where a build's memory peaks; at 4 MiB the two workers empty theirs twice in
- * all and render 4 partials more than the 1,200 (issue 13; make bench). */
+ * Past it, the outputs used least recently are dropped, down to half of it; those the page under
+ * way used (tpl_cache_task), in any of its languages, are kept and not counted: a cost, never a
+ * change in output.
+ * Pages are rendered in the site's order, a section's together, so what is dropped is mostly what
+ * no page left will read: at 10,000 pages in 200 sections a worker's cache was 5 MB at the end,
+ * held into the site-wide stage, where a build's memory peaks (issue 13; make bench). The page's
+ * own are kept whatever their size, so a nav too large for the bound in every language is still
+ * rendered once, not once per page. */
 #define CACHE_BYTES ((size_t)4 << 20)
+/* A larger output is not kept at all. */
+#define CACHE_ENTRY_MAX ((size_t)32 << 20)
 /* A hole in a cached partial's output: HOLE_OPEN, how many times the template escaped it
  * ('0'-'9'), its number in decimal, HOLE_CLOSE. Neither byte is ever part of UTF-8, and
  * every text vade reads is valid UTF-8, so only a hole makes them. */
@@ -72,6 +77,9 @@ struct cached {
 	struct diag_kept *warns; /* the warnings its render gave, said again by each render that uses
 	                          * it, so each unit keeps them (deps.h) */
 	size_t nwarns;
+	char *key;               /* its key in registry["vade.cache"] (l_include_cached) */
+	size_t key_len;
+	uint64_t used;           /* the engine's tick when it was last used */
 };
 
 
@@ -95,6 +103,8 @@ struct tpl_engine {
 	struct holes *collect;   /* the holes of the cached partial being rendered, or NULL */
 	struct cached **cache;   /* kept outputs; registry["vade.cache"] maps each key to its index + 1 */
 	size_t ncache, capcache, cache_bytes;
+	uint64_t tick;           /* one more at each use of a kept output */
+	uint64_t task_tick;      /* tick when the task under way began (tpl_cache_task) */
 	struct tpl_cache_stats cstats;
 	bool recording;          /* tpl_uses_begin() */
 	struct tpl_use *uses;
@@ -644,6 +654,7 @@ static void holes_free(struct holes *h)
 
 static void cached_free(struct cached *c)
 {
+	free(c->key);
 	free(c->out);
 	free(c->kind);
 	holes_free(&c->holes);
@@ -832,6 +843,47 @@ static bool read_once(struct tpl_engine *e, struct cached *c)
 	return ok;
 }
 
+static int cmp_recent(const void *a, const void *b)
+{
+	uint64_t x = (*(struct cached *const *)a)->used, y = (*(struct cached *const *)b)->used;
+	return (x < y) - (x > y);
+}
+
+/* Keeps every output the task under way used and, of the others, those used last within half of
+ * CACHE_BYTES; drops the rest (see CACHE_BYTES). */
+static void cache_make_room(struct tpl_engine *e)
+{
+	qsort(e->cache, e->ncache, sizeof *e->cache, cmp_recent);
+	size_t kept = 0, bytes = 0, others = 0;
+	for (size_t i = 0; i < e->ncache; i++) {
+		struct cached *c = e->cache[i];
+		bool own = c->used > e->task_tick;
+		if (own || others + c->bytes <= CACHE_BYTES / 2) {
+			e->cache[kept++] = c;
+			bytes += c->bytes;
+			others += own ? 0 : c->bytes;
+		} else {
+			cached_free(c);
+			e->cstats.drops++;
+		}
+	}
+	e->ncache = kept;
+	e->cache_bytes = bytes;
+	lua_State *L = e->L;
+	lua_createtable(L, 0, (int)kept);
+	for (size_t i = 0; i < kept; i++) {
+		lua_pushlstring(L, e->cache[i]->key, e->cache[i]->key_len);
+		lua_pushinteger(L, (lua_Integer)i + 1);
+		lua_rawset(L, -3);
+	}
+	lua_setfield(L, LUA_REGISTRYINDEX, "vade.cache");
+}
+
+void tpl_cache_task(struct tpl_engine *e)
+{
+	e->task_tick = e->tick;
+}
+
 static void cache_drop(struct tpl_engine *e)
 {
 	for (size_t i = 0; i < e->ncache; i++)
@@ -924,7 +976,8 @@ static int l_include_cached(lua_State *L)
 	lua_getfield(L, LUA_REGISTRYINDEX, "vade.cache");
 	lua_pushvalue(L, k);
 	if (lua_rawget(L, -2) == LUA_TNUMBER) {
-		const struct cached *c = e->cache[lua_tointeger(L, -1) - 1];
+		struct cached *c = e->cache[lua_tointeger(L, -1) - 1];
+		c->used = ++e->tick;
 		e->cstats.hits++;
 		if (e->hops.use_set)
 			e->hops.use_set(e->hops.ctx, c->set);
@@ -974,11 +1027,13 @@ static int l_include_cached(lua_State *L)
 	bool ok;
 	fill_holes(e, c, &b, &ok);
 	record_use(e, c, &b, ok);
-	if (e->cache_bytes + c->bytes > CACHE_BYTES) {
-		cache_drop(e);
-		e->cstats.drops++;
-	}
-	if (c->bytes <= CACHE_BYTES) {
+	if (c->bytes <= CACHE_ENTRY_MAX) {
+		if (e->cache_bytes + c->bytes > CACHE_BYTES)
+			cache_make_room(e);
+		const char *ks = lua_tolstring(L, k, &c->key_len);
+		c->key = xmalloc(c->key_len + 1);
+		memcpy(c->key, ks, c->key_len + 1);
+		c->used = ++e->tick;
 		if (e->ncache == e->capcache) {
 			e->capcache = e->capcache ? 2 * e->capcache : 64;
 			e->cache = xrealloc(e->cache, e->capcache * sizeof *e->cache);

@@ -117,9 +117,12 @@ void tpl_uses_end(struct tpl_engine *e);
 struct tpl_cache_stats {
 	size_t renders;         /* cached partials rendered */
 	size_t hits;            /* include_cached() calls answered from the cache */
-	size_t drops;           /* times the cache was emptied for its bound */
+	size_t drops;           /* outputs dropped for the cache's bound */
 };
 void tpl_cache_stats(const struct tpl_engine *e, struct tpl_cache_stats *st);
+/* A task begins (a page in all its languages): the outputs include_cached() keeps that it uses are
+ * not dropped for the cache's bound until the next task begins. */
+void tpl_cache_task(struct tpl_engine *e);
 
 /* The ids the templates of dirs give elements of every page, which a
  * heading must not take (markdown.h, struct md_reserved): each id="..." of a

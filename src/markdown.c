@@ -6314,15 +6314,6 @@ static void task_items(cmark_node *doc)
 	vec_free(&items);
 }
 
-/* A second front matter block at the start of a page's body, after its own: CommonMark reads
- * "---", "author: x", "---" as a thematic break and a heading of its lines (an <h2>), "---",
- * "tags:", "- a", "---" as a break, a paragraph and a list, one closed with YAML's "..." as a
- * paragraph, and Hugo's TOML ("+++", "title = \"x\"", "+++") as a paragraph too: the page showed
- * them (helper-154, helper-156). A warning at its first line: a body whose first line is "---"
- * (front matter's; not "***" nor "- - -": helper-155) and whose next lines, to a line "---" or
- * "...", are a YAML mapping as libyaml reads it (comments, lists and all), or whose first line is
- * "+++" and whose first line after it, to a line "+++", is a TOML key and '=' or a table. A blank line
- * after the "---" makes it a rule (helper-155), and one before the closing "---" too (helper-159). */
 /* How many bytes of text[at, end) from at are in set (a text need not end in NUL: strspn read past). */
 static size_t span_of(const char *text, size_t at, size_t end, const char *set)
 {
@@ -6332,6 +6323,15 @@ static size_t span_of(const char *text, size_t at, size_t end, const char *set)
 	return n - at;
 }
 
+/* A second front matter block at the start of a page's body, after its own: CommonMark reads
+ * "---", "author: x", "---" as a thematic break and a heading of its lines (an <h2>), "---",
+ * "tags:", "- a", "---" as a break, a paragraph and a list, one closed with YAML's "..." as a
+ * paragraph, and Hugo's TOML ("+++", "title = \"x\"", "+++") as a paragraph too: the page showed
+ * them (helper-154, helper-156). A warning at its first line: a body whose first line is "---"
+ * (front matter's; not "***" nor "- - -": helper-155) and whose next lines, to a line "---" or
+ * "...", are a YAML mapping as libyaml reads it (comments, lists and all), or whose first line is
+ * "+++" and whose first line after it, to a line "+++", is a TOML key and '=' or a table. A blank line
+ * after the "---" makes it a rule (helper-155), and one before the closing "---" too (helper-159). */
 static void second_front_matter(const struct md_opts *o, const char *text, size_t len)
 {
 	size_t sl = o->src ? strlen(o->src) : 0;

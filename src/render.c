@@ -1504,7 +1504,27 @@ static struct tpl_engine *new_engine(const struct site *s)
 	return e;
 }
 
-static void worker_release(struct worker *w);
+static void worker_release(struct worker *w)
+{
+	if (w->e)
+		tpl_cache_stats(w->e, &w->cache_stats);
+	tpl_free(w->e);
+	w->e = NULL;
+	deps_tracker_free(w->dk);
+	w->dk = NULL;
+	for (size_t k = 0; k < w->outs.n; k++)
+		free(w->outs.v[k]);
+	vec_free(&w->outs);
+	for (size_t k = 0; k < w->cites.n; k++)
+		free(w->cites.v[k]);
+	vec_free(&w->cites);
+	for (size_t k = 0; w->seen && k < w->sh->s->nlangs; k++)
+		buf_free(&w->seen[k]);
+	free(w->seen);
+	free(w->seen_len);
+	w->seen = NULL;
+	w->seen_len = NULL;
+}
 
 static void *work(void *arg)
 {
@@ -1667,27 +1687,6 @@ void render_deps_finish(struct render_deps *d, const char *out_dir, bool (*vouch
 }
 
 /* Frees what worker w holds, its include_cached counts added to st (when not NULL). */
-static void worker_release(struct worker *w)
-{
-	if (w->e)
-		tpl_cache_stats(w->e, &w->cache_stats);
-	tpl_free(w->e);
-	w->e = NULL;
-	deps_tracker_free(w->dk);
-	w->dk = NULL;
-	for (size_t k = 0; k < w->outs.n; k++)
-		free(w->outs.v[k]);
-	vec_free(&w->outs);
-	for (size_t k = 0; k < w->cites.n; k++)
-		free(w->cites.v[k]);
-	vec_free(&w->cites);
-	for (size_t k = 0; w->seen && k < w->sh->s->nlangs; k++)
-		buf_free(&w->seen[k]);
-	free(w->seen);
-	free(w->seen_len);
-	w->seen = NULL;
-	w->seen_len = NULL;
-}
 
 size_t render_site(struct site *s, const struct render_opts *o)
 {

@@ -160,18 +160,6 @@ static void count_term(struct counts *c, const char *t0, int32_t tl, int32_t cha
 		*sc += 200;
 }
 
-/* Whether c is of a script written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer,
- * Myanmar), whose runs of letters are sentences, not words. */
-static bool unspaced(UChar32 c)
-{
-	if (c < 0x0e00)
-		return false;
-	UErrorCode e = U_ZERO_ERROR;
-	UScriptCode sc = uscript_getScript(c, &e);
-	return U_SUCCESS(e) && (sc == USCRIPT_HAN || sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA ||
-	                        sc == USCRIPT_THAI || sc == USCRIPT_LAO || sc == USCRIPT_KHMER || sc == USCRIPT_MYANMAR);
-}
-
 /* The words of run r[0, n) (folded UTF-8) of a script written without spaces, as ICU's word break
  * iterator finds them with its dictionaries (UAX #29 and ICU's dictionary-based break engine), each
  * counted; the search page splits a query with Intl.Segmenter, which is ICU's too (helper-144: a
@@ -236,7 +224,7 @@ static void scan(const char *s, int field, struct strmap *m, struct buf *terms, 
 				end = at;
 				break;
 			}
-			dictionary = dictionary || unspaced(c);
+			dictionary = dictionary || script_unspaced((uint32_t)c);
 			end = i;
 			chars++;
 		}
@@ -325,24 +313,14 @@ void search_lexicon_set_window(struct search_lexicon *lex, size_t window)
 	lex->window = window ? window : 1;
 }
 
-/* Appends v to b in LEB128 (search_terms.code). */
-static void put_leb128(struct buf *b, uint32_t v)
+/* The number at it->pos in t's code (search_terms.code), it->pos moved past it. */
+static uint32_t code_next(const struct search_terms *t, struct search_term_iter *it)
 {
-	for (; v >= 0x80; v >>= 7)
-		buf_addc(b, (char)((v & 0x7f) | 0x80));
-	buf_addc(b, (char)v);
-}
-
-/* The LEB128 number at code[*pos] (put_leb128 wrote it), *pos moved past it. */
-static uint32_t get_leb128(const unsigned char *code, size_t *pos)
-{
-	uint32_t v = 0;
-	for (unsigned shift = 0;; shift += 7) {
-		unsigned char c = code[(*pos)++];
-		v |= (uint32_t)(c & 0x7f) << shift;
-		if (!(c & 0x80))
-			return v;
-	}
+	const unsigned char *p = t->code + it->pos;
+	uint64_t v = 0;
+	leb128_read(&p, t->code + t->code_len, &v); /* (made by search_terms_new: whole) */
+	it->pos = (size_t)(p - t->code);
+	return (uint32_t)v;
 }
 
 /* The number of term t in lex, given one if it has none; the caller holds the lock. */
@@ -387,8 +365,8 @@ struct search_terms *search_terms_new(struct search_lexicon *lex, const char *ti
 		for (size_t j = 0; j < n && fits; j++, p += strlen(p) + 1) {
 			uint32_t id = intern(lex, p);
 			fits = id < lex->max;
-			put_leb128(&code, id);
-			put_leb128(&code, score[j]);
+			buf_add_leb128(&code, id);
+			buf_add_leb128(&code, score[j]);
 		}
 		pthread_mutex_unlock(&lex->lock);
 		if (fits) {
@@ -434,8 +412,8 @@ const char *search_terms_next(const struct search_terms *t, struct search_term_i
 		return NULL;
 	const char *term;
 	if (t->lex) {
-		uint32_t id = get_leb128(t->code, &it->pos);
-		it->score = get_leb128(t->code, &it->pos);
+		uint32_t id = code_next(t, it);
+		it->score = code_next(t, it);
 		term = lex_term(t->lex, id);
 	} else {
 		term = it->at ? it->at : t->text;
@@ -584,13 +562,13 @@ static uint32_t index_next(const struct search_terms *t, const struct search_lex
                            struct search_term_iter *it, const uint32_t *tid, size_t *k, unsigned *score)
 {
 	if (t->lex == lex) {
-		uint32_t id = get_leb128(t->code, &it->pos);
-		*score = get_leb128(t->code, &it->pos);
+		uint32_t id = code_next(t, it);
+		*score = code_next(t, it);
 		return id;
 	}
 	if (t->lex) { /* another language's: the number is not this lexicon's */
-		get_leb128(t->code, &it->pos);
-		*score = get_leb128(t->code, &it->pos);
+		code_next(t, it);
+		*score = code_next(t, it);
 	} else { /* the text is not read: each pass over the terms would measure it again */
 		*score = t->score[it->j++];
 	}

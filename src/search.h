@@ -74,7 +74,7 @@ void search_lexicon_set_window(struct search_lexicon *lex, size_t window);
  * SEARCH_LEXICON_MAX terms). */
 struct search_terms {
 	struct search_lexicon *lex; /* not NULL: the terms are code[0, code_len), each as its number in lex
-	                             * and then its score, both LEB128 (7 bits a byte, low first, the
+	                             * and then its score, both LEB128 (util.h; 7 bits a byte, low first, the
 	                             * high bit set on all bytes but the last): 2.3 bytes a term on the
 	                             * bench corpus where 4 were, the terms were the largest part of a
 	                             * 10,000-page build's peak memory (issue 13) */

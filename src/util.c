@@ -858,6 +858,16 @@ long text_control_at(const char *s, size_t len, uint32_t *cp)
 	return unallowed_at(s, len, false, cp);
 }
 
+bool script_unspaced(uint32_t c)
+{
+	if (c < 0x0e00)
+		return false;
+	UErrorCode e = U_ZERO_ERROR;
+	UScriptCode sc = uscript_getScript((UChar32)c, &e);
+	return U_SUCCESS(e) && (sc == USCRIPT_HAN || sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA ||
+	                        sc == USCRIPT_THAI || sc == USCRIPT_LAO || sc == USCRIPT_KHMER || sc == USCRIPT_MYANMAR);
+}
+
 bool char_shows_nothing(uint32_t c)
 {
 	/* every such character is at U+00AD or above: most of any text is answered without ICU */
@@ -1297,6 +1307,29 @@ double monotonic_seconds(void)
 }
 
 /* {======= machine-local binary records (util.h) */
+
+void buf_add_leb128(struct buf *b, uint64_t v)
+{
+	unsigned char t[10];
+	size_t n = 0;
+	do {
+		t[n++] = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+		v >>= 7;
+	} while (v);
+	buf_add(b, t, n);
+}
+
+bool leb128_read(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+	*v = 0;
+	for (unsigned sh = 0; *p < end && sh < 64; sh += 7) {
+		unsigned char c = *(*p)++;
+		*v |= (uint64_t)(c & 0x7f) << sh;
+		if (!(c & 0x80))
+			return true;
+	}
+	return false;
+}
 
 void bin_put_u64(struct buf *b, uint64_t v)
 {

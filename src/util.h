@@ -202,6 +202,10 @@ long text_control_at(const char *s, size_t len, uint32_t *cp);
  * the look-alike names (text_lookalike) read: three hand-written lists had each missed some of the
  * others' (helper-143). */
 bool char_shows_nothing(uint32_t c);
+/* Whether c is of a script written without spaces between words (ICU's script: Han, Hiragana, Katakana,
+ * Thai, Lao, Khmer, Myanmar), whose runs of letters are sentences, not words: the search index cuts
+ * them with ICU's word break iterator, and a command's option closes up to them (markdown.c). */
+bool script_unspaced(uint32_t c);
 /* Whether c, the code point at s[i, i + k) of s[0, n), after the code point prev (0 at the start),
  * is char_shows_nothing() and stray there: not a zero width non-joiner or joiner between two letters
  * of a script other than ASCII's (a Persian or Indic word is written with them), nor a zero width
@@ -324,6 +328,11 @@ const char *text_nearest(const char *key, const char *const *cands, size_t n, si
  * bytes, a NUL and padding. A reader checks each step against the bytes left; a failed
  * step clears ok and reads as zero or "". */
 void bin_put_u64(struct buf *b, uint64_t v);
+/* LEB128, a number in 7 bits a byte, the low ones first, the high bit set on every byte but the last
+ * (DWARF 5, 7.6): appended to b; read at *p (moved past it), false when it runs past end or past 64
+ * bits. Front matter images (yml.c) and a page's search terms (search.h) are written so. */
+void buf_add_leb128(struct buf *b, uint64_t v);
+bool leb128_read(const unsigned char **p, const unsigned char *end, uint64_t *v);
 void bin_pad8(struct buf *b);
 void bin_put_str(struct buf *b, const char *s);     /* NULL as "" */
 struct bin_rd {

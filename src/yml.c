@@ -863,16 +863,6 @@ static void compact(struct yml_doc *doc)
 
 #define IMAGE_MAX (1 << 20) /* a larger front matter is parsed each time */
 
-static void put_varint(struct buf *b, uint64_t v)
-{
-	unsigned char t[10];
-	size_t n = 0;
-	do {
-		t[n++] = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
-		v >>= 7;
-	} while (v);
-	buf_add(b, t, n);
-}
 
 /* n's image appended to b; *mem grows by what its nodes take in memory. */
 static bool image_put(struct buf *b, const struct yml_node *n, size_t at, size_t *mem)
@@ -882,20 +872,20 @@ static bool image_put(struct buf *b, const struct yml_node *n, size_t at, size_t
 	bool indexed = n->kind == YML_MAP && n->style == YML_MAP_INDEXED;
 	*mem += alloc_size(sizeof *n) + (n->kind == YML_SCALAR ? alloc_size(n->len + 1) : 0) +
 	        (n->n ? alloc_size(n->n * sizeof *n->kids + (indexed ? n->n / 2 * sizeof(uint32_t) : 0)) : 0);
-	put_varint(b, (uint64_t)n->kind | (n->plain ? 4 : 0));
-	put_varint(b, n->tag);
-	put_varint(b, n->style);
-	put_varint(b, n->indent);
-	put_varint(b, (uint32_t)n->line);
-	put_varint(b, (uint32_t)n->col);
-	put_varint(b, (uint32_t)n->eline);
-	put_varint(b, (uint32_t)n->ecol);
+	buf_add_leb128(b, (uint64_t)n->kind | (n->plain ? 4 : 0));
+	buf_add_leb128(b, n->tag);
+	buf_add_leb128(b, n->style);
+	buf_add_leb128(b, n->indent);
+	buf_add_leb128(b, (uint32_t)n->line);
+	buf_add_leb128(b, (uint32_t)n->col);
+	buf_add_leb128(b, (uint32_t)n->eline);
+	buf_add_leb128(b, (uint32_t)n->ecol);
 	if (n->kind == YML_SCALAR) {
-		put_varint(b, n->len);
+		buf_add_leb128(b, n->len);
 		buf_add(b, n->str, n->len);
 		return true;
 	}
-	put_varint(b, n->n);
+	buf_add_leb128(b, n->n);
 	for (size_t i = 0; i < n->n; i++)
 		if (!image_put(b, n->kids[i], at, mem))
 			return false;
@@ -954,14 +944,7 @@ struct image_rd {
 
 static bool get_varint(struct image_rd *r, uint64_t *v)
 {
-	*v = 0;
-	for (unsigned sh = 0; r->p < r->end && sh < 64; sh += 7) {
-		unsigned char c = *r->p++;
-		*v |= (uint64_t)(c & 0x7f) << sh;
-		if (!(c & 0x80))
-			return true;
-	}
-	return false;
+	return leb128_read(&r->p, r->end, v);
 }
 
 static bool get_int(struct image_rd *r, int *v)

@@ -1125,18 +1125,17 @@ static bool option_start(const char *s, size_t n)
 {
 	if (!n || strchr(" \t\n([/|\"'`", s[n - 1]))
 		return true;
-	/* (and guillemets, German's low quotes and a no-break space, French's inside guillemets: "«--verbose»",
-	 * "« --verbose »", "„--force“" were "«–verbose»", the heading's id "verbose": helper-162) */
-	if (n >= 2 && (!memcmp(s + n - 2, "\u00ab", 2) || !memcmp(s + n - 2, "\u00a0", 2)))
-		return true;
-	/* (and a CJK character, which writes no space before it: "使用--verbose选项": helper-162) */
-	unsigned last = 0;
-	size_t k = n >= 3 && ((unsigned char)s[n - 3] & 0xf0) == 0xe0 ? 3 : 0;
-	if (k && utf8_decode(s + n - 3, 3, &last) == 3 && last >= 0x2e80 && last < 0xa000)
-		return true;
-	return n >= 3 && (!memcmp(s + n - 3, "\u201c", 3) || !memcmp(s + n - 3, "\u2018", 3) ||
-	                  !memcmp(s + n - 3, "\u201e", 3) || !memcmp(s + n - 3, "\u2039", 3) ||
-	                  !memcmp(s + n - 3, "\u202f", 3));
+	/* and after an opening quote or bracket of any language (“--fast”, «--verbose», „--force“, 「--help」),
+	 * a no-break space (French's inside guillemets, "« --quiet »"), or a wide character or a letter of a
+	 * script written without spaces, closed up to it ("使用--verbose选项", "ใช้--verbose"): they were
+	 * "«–verbose»", the heading's id "verbose" (helper-162) */
+	size_t k = utf8_last(s, n);
+	uint32_t c;
+	if (k < 2 || utf8_decode(s + n - k, k, &c) != k)
+		return false;
+	int width = u_getIntPropertyValue((UChar32)c, UCHAR_EAST_ASIAN_WIDTH);
+	return (U_GET_GC_MASK((UChar32)c) & (U_GC_PS_MASK | U_GC_PI_MASK)) || c == 0xa0 || c == 0x202f ||
+	       width == U_EA_WIDE || width == U_EA_FULLWIDTH || script_unspaced(c);
 }
 
 /* Whether a dash closes up to a word's end after s (in text node n, or a text after it in its

@@ -1133,9 +1133,12 @@ static bool option_start(const char *s, size_t n)
 	uint32_t c;
 	if (k < 2 || utf8_decode(s + n - k, k, &c) != k)
 		return false;
+	/* (any space: a thin or an em space as much as a no-break one; Spanish's opening '¿' and '¡'; a wide
+	 * character that is no symbol: an emoji closed up to "--" is prose's dash, "🎉--mostly") */
 	int width = u_getIntPropertyValue((UChar32)c, UCHAR_EAST_ASIAN_WIDTH);
-	return (U_GET_GC_MASK((UChar32)c) & (U_GC_PS_MASK | U_GC_PI_MASK)) || c == 0xa0 || c == 0x202f ||
-	       width == U_EA_WIDE || width == U_EA_FULLWIDTH || script_unspaced(c);
+	uint32_t gc = U_GET_GC_MASK((UChar32)c);
+	return (gc & (U_GC_PS_MASK | U_GC_PI_MASK | U_GC_ZS_MASK)) || c == 0xbf || c == 0xa1 ||
+	       ((width == U_EA_WIDE || width == U_EA_FULLWIDTH) && !(gc & U_GC_S_MASK)) || script_unspaced(c);
 }
 
 /* Whether a dash closes up to a word's end after s (in text node n, or a text after it in its

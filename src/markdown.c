@@ -2640,7 +2640,7 @@ static const char *foreign_block(cmark_node *n, cmark_node **at)
 	 * pymdown-extensions' blocks "/// note | Title" */
 	if (!strncmp(l, "<<< @/", 6) || !strncmp(l, "<<<@/", 5) || !strncmp(l, "<<< ./", 6))
 		return "a code snippet's import (VitePress's), whose file is not included";
-	if ((!strncasecmp(l, "[!INCLUDE", 9) && (!l[9] || l[9] == ' ' || l[9] == '[')) || !strncmp(l, "[!code-", 7) ||
+	if ((!strncasecmp(l, "[!INCLUDE", 9) && (!l[9] || l[9] == ' ' || l[9] == '[')) || !strncasecmp(l, "[!code-", 7) ||
 	    !strncasecmp(l, "[!div ", 6) || !strncasecmp(l, "[!Video ", 8))
 		return "an extension of DocFX's, whose file or content is not included";
 	/* (its kind alone, or a title after " | ": not a line of Rust's or C#'s doc comments, "/// Returns
@@ -3465,7 +3465,7 @@ static void autolink_trim(cmark_node *link)
 		 * an apostrophe between Latin letters ("/wiki/Mann–Whitney_U_test": the link led to ".../Mann":
 		 * helper-158); an em dash closed up to the next word is English prose's ("x.org/docs—it is") */
 		bool inner = nx && ((U_GET_GC_MASK((UChar32)cp) & U_GC_S_MASK) ||
-		                    (((cp >= 0x2010 && cp <= 0x2013) || cp == 0x2019 || cp == 0xb7) && url_words(prev, nx)) ||
+		                    (((cp >= 0x2010 && cp <= 0x2013) || cp == 0x2015 || cp == 0x2019 || cp == 0xb7) && url_words(prev, nx)) ||
 		                    (cp == 0x2014 && prev == '_' && nx == '_'));
 		if (cp >= 0x80 && (cp == 0xa0 || cp == 0x2007 || cp == 0x202f || (autolink_trailing(cp) && !inner) || between ||
 		                   (utf8_locale && iswspace_l((wint_t)cp, utf8_locale)))) {
@@ -6409,6 +6409,26 @@ static void second_front_matter(const struct md_opts *o, const char *text, size_
 	          toml ? ", written as YAML" : " (or, for a rule, put a blank line after this '---')");
 }
 
+/* The length of Liquid's tag "raw" or "endraw" at s, in any of its spellings ("{% raw %}", "{%raw%}",
+ * "{%- raw -%}", trimming white space on either side: helper-164), or 0. */
+static size_t liquid_raw_tag(const char *s)
+{
+	if (strncmp(s, "{%", 2))
+		return 0;
+	size_t i = 2;
+	i += s[i] == '-';
+	i += strspn(s + i, " \t");
+	if (!strncmp(s + i, "endraw", 6))
+		i += 6;
+	else if (!strncmp(s + i, "raw", 3))
+		i += 3;
+	else
+		return 0;
+	i += strspn(s + i, " \t");
+	i += s[i] == '-';
+	return strncmp(s + i, "%}", 2) ? 0 : i + 2;
+}
+
 /* Another generator's way to show its own syntax as code, in code n: Hugo's shortcode with a comment's
  * marks inside its braces ("{{<", a slash and a star, "figure", a star and a slash, ">}}"), Jekyll's
  * "{% raw %}" and "{% endraw %}" around Liquid. vade shows code as it
@@ -6416,36 +6436,37 @@ static void second_front_matter(const struct md_opts *o, const char *text, size_
  * docs). A warning at the first of them. */
 static void code_escapes(const struct md_opts *o, struct src_lines *sl, cmark_node *n)
 {
-	static const char *const marks[][2] = {{"{{</*", "{{< ... >}}"}, {"{{%/*", "{{% ... %}}"},
-	                                       {"{% raw %}", "what is between them"}, {"{%raw%}", "what is between them"},
-	                                       {"{% endraw %}", "what is between them"}};
+	static const char *const hugo[][2] = {{"{{</*", "{{< ... >}}"}, {"{{%/*", "{{% ... %}}"}};
 	const char *lit = cmark_node_get_literal(n);
 	if (!lit || !strchr(lit, '{'))
 		return;
-	for (size_t i = 0; i < sizeof marks / sizeof *marks; i++) {
-		const char *at = strstr(lit, marks[i][0]);
-		if (!at)
-			continue;
-		/* a code span that is the tag alone names it ("wrap it in `{% raw %}`": helper-160) */
-		if (cmark_node_get_type(n) == CMARK_NODE_CODE && at == lit + strspn(lit, " ") &&
-		    !at[strlen(marks[i][0]) + strspn(at + strlen(marks[i][0]), " ")])
-			return;
-		int fl, fc, l = cmark_node_get_start_line(n);
-		if (cmark_node_get_type(n) == CMARK_NODE_CODE) {
-			node_place(o, sl, n, marks[i][0], strlen(marks[i][0]), 0, &fl, &fc);
-		} else {
-			for (const char *q = lit; q < at; q++)
-				l += *q == '\n';
-			int flen, foff;
-			char fch;
-			l += cmark_node_get_fenced(n, &flen, &foff, &fch) != 0; /* (its fence's line first) */
-			diag_place(&o->at, l, 1, &fl, &fc);
-		}
-		diag_warn(o->src ? o->src : "content", fl, fc, "'%s' in code is %s way to show its own syntax as code: vade "
-		          "shows code as written, these marks too; write %s", marks[i][0], i < 2 ? "Hugo's" : "Jekyll's",
-		          marks[i][1]);
+	const char *at = NULL, *write = "what is between them";
+	size_t len = 0;
+	for (size_t i = 0; i < sizeof hugo / sizeof *hugo && !at; i++)
+		if ((at = strstr(lit, hugo[i][0])))
+			len = strlen(hugo[i][0]), write = hugo[i][1];
+	for (const char *q = lit; !at && (q = strstr(q, "{%")); q += 2)
+		if ((len = liquid_raw_tag(q)))
+			at = q;
+	if (!at)
 		return;
+	/* a code span that is the tag alone names it ("wrap it in `{% raw %}`": helper-160) */
+	if (cmark_node_get_type(n) == CMARK_NODE_CODE && at == lit + strspn(lit, " ") && !at[len + strspn(at + len, " ")])
+		return;
+	int fl, fc, l = cmark_node_get_start_line(n);
+	if (cmark_node_get_type(n) == CMARK_NODE_CODE) {
+		node_place(o, sl, n, at, len, 0, &fl, &fc);
+	} else {
+		for (const char *q = lit; q < at; q++)
+			l += *q == '\n';
+		int flen, foff;
+		char fch;
+		l += cmark_node_get_fenced(n, &flen, &foff, &fch) != 0; /* (its fence's line first) */
+		diag_place(&o->at, l, 1, &fl, &fc);
 	}
+	diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s' in code is %s way to show its own syntax as code: vade "
+	          "shows code as written, these marks too; write %s", (int)len, at, at[1] == '{' ? "Hugo's" : "Jekyll's",
+	          write);
 }
 
 /* VitePress's include, written as an HTML comment ("<!--@include: ./parts/basics.md-->"): left out

@@ -38,8 +38,9 @@
 /* The outputs include_cached() keeps, per engine (one per worker). A section's nav of a
  * few thousand pages is a few hundred KiB; a section's navs in every language fit many times.
  * Past it, the outputs used least recently are dropped, down to half of it; those the page under
- * way used (tpl_cache_task), in any of its languages, are kept and not counted: a cost, never a
- * change in output.
+ * way and the page before it used (tpl_cache_task), in any of their languages, are kept and not
+ * counted: a cost, never a change in output. (The page before too: a page's first miss makes room
+ * before it has asked for the outputs all pages share, which the page before holds: helper-164.)
  * Pages are rendered in the site's order, a section's together, so what is dropped is mostly what
  * no page left will read: at 10,000 pages in 200 sections a worker's cache was 5 MB at the end,
  * held into the site-wide stage, where a build's memory peaks (issue 13; make bench). The page's
@@ -104,7 +105,8 @@ struct tpl_engine {
 	struct cached **cache;   /* kept outputs; registry["vade.cache"] maps each key to its index + 1 */
 	size_t ncache, capcache, cache_bytes;
 	uint64_t tick;           /* one more at each use of a kept output */
-	uint64_t task_tick;      /* tick when the task under way began (tpl_cache_task) */
+	uint64_t task_begun;     /* tick when the task under way began */
+	uint64_t task_tick;      /* tick when the task before the one under way began (tpl_cache_task) */
 	struct tpl_cache_stats cstats;
 	bool recording;          /* tpl_uses_begin() */
 	struct tpl_use *uses;
@@ -849,8 +851,8 @@ static int cmp_recent(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
-/* Keeps every output the task under way used and, of the others, those used last within half of
- * CACHE_BYTES; drops the rest (see CACHE_BYTES). */
+/* Keeps every output the task under way or the one before it used and, of the others, those used last
+ * within half of CACHE_BYTES; drops the rest (see CACHE_BYTES). */
 static void cache_make_room(struct tpl_engine *e)
 {
 	qsort(e->cache, e->ncache, sizeof *e->cache, cmp_recent);
@@ -881,7 +883,8 @@ static void cache_make_room(struct tpl_engine *e)
 
 void tpl_cache_task(struct tpl_engine *e)
 {
-	e->task_tick = e->tick;
+	e->task_tick = e->task_begun;
+	e->task_begun = e->tick;
 }
 
 static void cache_drop(struct tpl_engine *e)

@@ -121,7 +121,7 @@ struct tpl_cache_stats {
 };
 void tpl_cache_stats(const struct tpl_engine *e, struct tpl_cache_stats *st);
 /* A task begins (a page in all its languages): the outputs include_cached() keeps that it uses are
- * not dropped for the cache's bound until the next task begins. */
+ * not dropped for the cache's bound until the task after the next begins. */
 void tpl_cache_task(struct tpl_engine *e);
 
 /* The ids the templates of dirs give elements of every page, which a

@@ -1137,20 +1137,35 @@ static bool option_start(const char *s, size_t n)
 	 * character that is no symbol: an emoji closed up to "--" is prose's dash, "🎉--mostly") */
 	int width = u_getIntPropertyValue((UChar32)c, UCHAR_EAST_ASIAN_WIDTH);
 	uint32_t gc = U_GET_GC_MASK((UChar32)c);
+	if (gc & (U_GC_PF_MASK | U_GC_PE_MASK))
+		/* a closing quote used as an opening one, Danish's "»--force«", Swedish's "”--verbose”": it opens
+		 * where an opening one would stand; after a word it closes it, "“no”--and" (helper-164) */
+		return option_start(s, n - k);
 	return (gc & (U_GC_PS_MASK | U_GC_PI_MASK | U_GC_ZS_MASK)) || c == 0xbf || c == 0xa1 ||
 	       ((width == U_EA_WIDE || width == U_EA_FULLWIDTH) && !(gc & U_GC_S_MASK)) || script_unspaced(c);
 }
 
 /* Whether a dash closes up to a word's end after s (in text node n, or a text after it in its
  * paragraph): "the --best-- way", "good --really good-- and", a pair of dashes around words, is
- * prose whose first dash is no option (helper-160: it stayed "--", the second became a dash). */
+ * prose whose first dash is no option (helper-160: it stayed "--", the second became a dash).
+ * The pair is looked for in the sentence alone, and up to the next dash that opens one: "Use
+ * --verbose." is an option whatever pair of dashes a later sentence writes, and so is "--verbose"
+ * in "use --verbose and the --best-- way" (helper-164: the pair after it made it a dash). */
 static bool dash_closed(cmark_node *n, const char *s)
 {
 	for (;;) {
-		for (const char *q = s; (q = strstr(q, "\u2013")); q += 3)
-			if (q > s && (isalnum((unsigned char)q[-1]) || (unsigned char)q[-1] >= 0x80) &&
-			    (!q[3] || q[3] == ' ' || (ispunct((unsigned char)q[3]) && q[3] != '-')))
+		for (const char *q = s; *q; q++) {
+			bool after_word = q > s && (isalnum((unsigned char)q[-1]) || (unsigned char)q[-1] >= 0x80);
+			if (strchr(".!?", *q) && after_word && (!q[1] || q[1] == ' '))
+				return false; /* the sentence ends */
+			if (strncmp(q, "\u2013", 3))
+				continue;
+			if (after_word && (!q[3] || q[3] == ' ' || (ispunct((unsigned char)q[3]) && q[3] != '-')))
 				return true;
+			if ((q == s || q[-1] == ' ') && isalnum((unsigned char)q[3]))
+				return false; /* another opens: the pair is its own */
+			q += 2;
+		}
 		do
 			n = cmark_node_next(n);
 		while (n && (cmark_node_get_type(n) == CMARK_NODE_SOFTBREAK || cmark_node_get_type(n) == CMARK_NODE_LINEBREAK));
@@ -6099,7 +6114,51 @@ static void latex_math(const struct md_opts *o, struct src_lines *sl, int l0, si
 	}
 }
 
-/* A warning at the first inline math of paragraph n's source (sl), as Pandoc reads it: '$', a character
+/* Other tools' marks anywhere in a block's source text[a, e) (its first line l0), outside code, which
+ * cmark-gfm reads as text: MDX's comment, "{/" and a star, words, a star and "/}" (Docusaurus's
+ * "truncate" marker is one; not a Go template's, "{{/", which is a template action), and DocFX's inline include, "[!include[title](file.md)]", whose file was
+ * not included (helper-164: both on their own line, inside a line and in a table's cell said nothing).
+ * A paragraph's first line is foreign_block()'s; lead is where the scan may find DocFX's include: from
+ * the block's start for a table, past its first line's start for a paragraph. A warning at the first. */
+static void other_marks(const struct md_opts *o, struct src_lines *sl, int l0, size_t a, size_t e, size_t lead)
+{
+	const char *t = sl->text;
+	bool code = false;
+	for (size_t i = a; i < e; i++) {
+		if (t[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (t[i] == '`')
+			code = !code;
+		if (code || (t[i] != '{' && t[i] != '['))
+			continue;
+		size_t end = SIZE_MAX;
+		const char *what = NULL;
+		if (t[i] == '{' && i + 5 < e && t[i + 1] == '/' && t[i + 2] == '*' && (i == a || t[i - 1] != '{')) {
+			const char *c = memmem(t + i + 3, (e - i - 3) < 300 ? e - i - 3 : 300, "*/}", 3);
+			end = c ? (size_t)(c - t) + 3 : SIZE_MAX;
+			what = "is a comment (MDX's), which vade does not read: it is published as text; leave it out, or "
+			       "hide it in an HTML comment, <!-- -->";
+		} else if (t[i] == '[' && i >= lead && i + 10 < e && !strncasecmp(t + i, "[!include", 9) &&
+		           (t[i + 9] == '[' || (t[i + 9] == ' ' && t[i + 10] == '['))) {
+			const char *c = memmem(t + i + 9, (e - i - 9) < 300 ? e - i - 9 : 300, ")]", 2);
+			end = c ? (size_t)(c - t) + 2 : i + 9;
+			what = "is an include (DocFX's), whose file is not included: it is published as text and a link; put "
+			       "the file's text here";
+		}
+		if (!what || end == SIZE_MAX)
+			continue;
+		int line = l0, fl, fc;
+		while (line < sl->n && sl->off[line] <= i)
+			line++;
+		diag_place(&o->at, line, (int)(i - sl->off[line - 1]) + 1, &fl, &fc);
+		diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s' %s", (int)(end - i > 60 ? 60 : end - i), t + i, what);
+		return;
+	}
+}
+
+/* A warning at the first inline math of paragraph or table n's source (sl), as Pandoc reads it: '$', a character
  * that is no space, to a '$' after one that is no space and before no digit ("$5 and $10" is none),
  * holding what Markdown reads as its own ('*', '_', '\\', '^'): vade does not typeset it, and "$x*y*z$"
  * was published as x<em>y</em>z (helper-144). Code spans are passed over. */
@@ -6110,6 +6169,9 @@ static void inline_math(const struct md_opts *o, struct src_lines *sl, cmark_nod
 	if (a == SIZE_MAX || l1 < l0 || l1 > sl->n)
 		return;
 	latex_math(o, sl, l0, a, sl->off[l1]);
+	bool para = cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH;
+	size_t first = para ? src_offset(sl, l0, cmark_node_get_start_column(n)) : SIZE_MAX;
+	other_marks(o, sl, l0, a, sl->off[l1], first != SIZE_MAX ? first + 1 : a);
 	if (!memchr(sl->text + a, '$', sl->off[l1] - a))
 		return;
 	const char *t = sl->text;
@@ -6361,7 +6423,7 @@ static void second_front_matter(const struct md_opts *o, const char *text, size_
 	size_t sp = from + span_of(text, from, len, " \t\r");
 	if (sp < len && text[sp] == '\n')
 		return; /* a blank line after it: a rule (this warning's advice) */
-	for (size_t a = from, b; a < len && to == SIZE_MAX && a - from < 16384; a = b) {
+	for (size_t a = from, b; a < len && to == SIZE_MAX; a = b) {
 		const char *nl = memchr(text + a, '\n', len - a);
 		b = nl ? (size_t)(nl - text) + 1 : len;
 		if (toml ? LINE_IS(a, b, "+++") : LINE_IS(a, b, "---") || LINE_IS(a, b, "..."))
@@ -6538,7 +6600,8 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	cmark_event_type ev;
 	/* headings, paragraphs, text with a '{' (shortcodes), raw HTML, its <br> (keep_as_break) */
 	struct vec heads = VEC_INIT, blocks_p = VEC_INIT, braced = VEC_INIT, raw = VEC_INIT, breaks = VEC_INIT,
-	           inl = VEC_INIT; /* text with "%%", "[[" or '{' (foreign_inline) */
+	           inl = VEC_INIT, /* text with "%%", "[[" or '{' (foreign_inline) */
+	           tabled = VEC_INIT; /* tables, for inline_math */
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(n);
@@ -6578,6 +6641,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 			code_escapes(o, &sl, n);
 		} else if (!strcmp(cmark_node_get_type_string(n), "table")) {
 			cells_dropped(o, &sl, n);
+			vec_push(&tabled, n);
 		} else if (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_HTML_BLOCK) {
 			const char *closer = t == CMARK_NODE_HTML_BLOCK ? html_block_unclosed(cmark_node_get_literal(n)) : NULL;
 			const char *hl = closer ? cmark_node_get_literal(n) : NULL;
@@ -6652,7 +6716,10 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	foreign_blocks(o, &sl, &blocks_p);
 	for (size_t i = 0; i < blocks_p.n && i < 1000; i++)
 		inline_math(o, &sl, blocks_p.v[i]);
+	for (size_t i = 0; i < tabled.n && i < 1000; i++)
+		inline_math(o, &sl, tabled.v[i]);
 	vec_free(&blocks_p);
+	vec_free(&tabled);
 	for (size_t i = 0; !dropped && i < heads.n; i++)
 		if (title_heading(heads.v[i])) {
 			title_notes(o, heads.v[i]);

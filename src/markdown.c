@@ -6114,6 +6114,20 @@ static void latex_math(const struct md_opts *o, struct src_lines *sl, int l0, si
 	}
 }
 
+/* A step of a scan of a block's source t at *i: false on an escape (*i moved past the character it
+ * escapes) and on a backtick or inside a code span (*code says whether one is open), true where
+ * t[*i] is the text's own. */
+static bool prose_at(const char *t, size_t *i, bool *code)
+{
+	if (t[*i] == '\\') {
+		++*i;
+		return false;
+	}
+	if (t[*i] == '`')
+		*code = !*code;
+	return !*code && t[*i] != '`';
+}
+
 /* Other tools' marks anywhere in a block's source text[a, e) (its first line l0), outside code, which
  * cmark-gfm reads as text: MDX's comment, "{/" and a star, words, a star and "/}" (Docusaurus's
  * "truncate" marker is one; not a Go template's, "{{/", which is a template action), and DocFX's inline include, "[!include[title](file.md)]", whose file was
@@ -6125,13 +6139,7 @@ static void other_marks(const struct md_opts *o, struct src_lines *sl, int l0, s
 	const char *t = sl->text;
 	bool code = false;
 	for (size_t i = a; i < e; i++) {
-		if (t[i] == '\\') {
-			i++;
-			continue;
-		}
-		if (t[i] == '`')
-			code = !code;
-		if (code || (t[i] != '{' && t[i] != '['))
+		if (!prose_at(t, &i, &code) || (t[i] != '{' && t[i] != '['))
 			continue;
 		size_t end = SIZE_MAX;
 		const char *what = NULL;
@@ -6178,13 +6186,9 @@ static void inline_math(const struct md_opts *o, struct src_lines *sl, cmark_nod
 	size_t e = sl->off[l1], open = SIZE_MAX;
 	bool code = false;
 	for (size_t i = a; i < e; i++) {
-		if (t[i] == '\\') {
-			i++;
-			continue;
-		}
 		if (t[i] == '`')
-			code = !code, open = SIZE_MAX;
-		if (code || t[i] != '$')
+			open = SIZE_MAX;
+		if (!prose_at(t, &i, &code) || t[i] != '$')
 			continue;
 		if (open == SIZE_MAX) {
 			if (i + 1 < e && !isspace((unsigned char)t[i + 1]) && t[i + 1] != '$')

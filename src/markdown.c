@@ -6469,6 +6469,23 @@ static void second_front_matter(const struct md_opts *o, const char *text, size_
 	}
 	int fl, fc;
 	diag_place(&o->at, line, 1, &fl, &fc);
+	/* one line of prose after a label, "Note: this page is about cats.", a word capitalized and three words
+	 * or more after it: Markdown shows a rule and a heading, where the author meant a paragraph between
+	 * two rules (helper-164: the warning called it a second front matter) */
+	const char *nl = memchr(text + from, '\n', to - from), *v = text + from + strlen(key) + 1;
+	bool prose = !toml && nl && (size_t)(nl - text) + 1 == to && isupper((unsigned char)key[0]) &&
+	             strspn(key + 1, "abcdefghijklmnopqrstuvwxyz") == strlen(key) - 1 && v < nl;
+	int words = 0;
+	for (const char *q = v; prose && q + 1 < nl; q++)
+		words += *q == ' ' && q[1] != ' ';
+	prose = prose && words >= 3;
+	if (prose) {
+		diag_warn(o->src, fl, fc, "'---', then '%.*s', then '---': Markdown shows a rule and a heading (a line of text "
+		          "with '---' under it is a heading), not a paragraph; for a rule and a paragraph, put a blank line "
+		          "before the second '---' (or, if it is front matter, put it in the first block)",
+		          (int)(nl - (text + from) > 40 ? 40 : nl - (text + from)), text + from);
+		return;
+	}
 	diag_warn(o->src, fl, fc, "a second front matter block ('%s', then '%s%s...'): vade reads the page's first "
 	          "alone, and this one is shown as text of the page; put its keys in the first%s", toml ? "+++" : "---",
 	          key, table ? "" : toml ? " =" : ":",

@@ -558,10 +558,10 @@ static void report(struct parse *p, const char *out_path, const char *src, struc
 	 * and its link so, which named no id once decoded: helper-128). */
 	for (size_t i = 0; i < nlinks; i++) {
 		char *decoded = fragment_id(links[i].value);
-		bool ours = hooks && hooks->ours && hooks->ours(hooks->ctx, decoded);
 		/* "#top" with no such id is the top of the page (HTML, "scroll to the fragment": an ASCII
-		 * case-insensitive "top"; helper-144) */
-		if (!has_id(ids, k, links[i].value) && !has_id(ids, k, decoded) && !ours && strcasecmp(decoded, "top"))
+		 * case-insensitive "top"; helper-144); the caller asked only about a link to no id */
+		if (!has_id(ids, k, links[i].value) && !has_id(ids, k, decoded) &&
+		    !(hooks && hooks->ours && hooks->ours(hooks->ctx, decoded)) && strcasecmp(decoded, "top"))
 			diag_error(src, 0, 0, "%s:%ld: link to '#%s', which is no id of that file", out_path, links[i].line,
 			           decoded);
 		free(decoded);

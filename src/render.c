@@ -275,6 +275,9 @@ struct own_checks {
 	const char *text_html;  /* the page's text as HTML, or NULL */
 	char *twice_of;         /* the last id id_place() asked whether text_html gives twice, or NULL; */
 	bool twice;             /* its answer (the caller frees twice_of) */
+	struct strmap decoded;  /* the checks' fragments percent-decoded, made by own_check() when first asked
+	                         * (owned; the caller frees it with twice_of) */
+	bool made;
 };
 
 /* Where an id given twice in a page comes from when it is a data item's `id:` (a template writes
@@ -317,32 +320,46 @@ static bool id_place(void *ctx, const char *id, const char **src, int *line, int
 /* (decoded: the in-page link's fragment percent-decoded, as htmlids reads it; ours are as written) */
 static int own_check(void *ctx, const char *decoded)
 {
-	const struct own_checks *o = ctx;
-	int found = 0;
-	for (size_t i = o->from; i < o->checks->n && !found; i++) {
-		const struct check *c = o->checks->v[i];
-		if (c->target != o->target && !o->any)
-			continue;
-		size_t n;
-		char *d = percent_decode(c->frag, strlen(c->frag), &n);
-		found = n == strlen(decoded) && !memcmp(d, decoded, n);
-		free(d);
+	/* (a map made once: each link looked for among all the checks was quadratic, 12 s for a page of
+	 * 32,000 headings and links to them) */
+	struct own_checks *o = ctx;
+	if (!o->made) {
+		o->decoded = (struct strmap)STRMAP_INIT_OWNED;
+		o->made = true;
+		for (size_t i = o->from; i < o->checks->n; i++) {
+			const struct check *c = o->checks->v[i];
+			size_t n;
+			char *d = c->target == o->target || o->any ? percent_decode(c->frag, strlen(c->frag), &n) : NULL;
+			if (d && !memchr(d, '\0', n)) /* (one with a NUL names no id a link could) */
+				strmap_put(&o->decoded, d, NULL);
+			free(d);
+		}
 	}
-	return found;
+	return strmap_get(&o->decoded, decoded) != NULL;
 }
 
+/* How many ids the search for typos in missing anchors (anchor_hint) may compare, in all, in one
+ * check of a build's links or of a sheet's: each search compares all the target's ids, and a page
+ * of 16,000 links to no anchor among as many headings took 12 s (it is some 0.1 s now). Past it a
+ * link to a missing anchor is said without a guess. */
+#define HINT_BUDGET ((size_t)4 << 20)
+
 /* The id a link to a missing anchor frag likely meant, of the target's ids (n, sorted): the id of
- * a heading whose text frag is ("#Part Two", "#Über uns": GitHub's rule, markdown_slug), else the
- * nearest by typos ("#part-tow"). NULL when none is that close. Borrowed from ids. */
-static const char *anchor_hint(const char *frag, char *const *ids, size_t n)
+ * a heading whose text frag is ("#Part Two", "#Über uns": GitHub's rule, markdown_slug), else,
+ * while *budget lasts (it is spent n at a time), the nearest by typos ("#part-tow"). NULL when
+ * none is that close. Borrowed from ids. */
+static const char *anchor_hint(const char *frag, char *const *ids, size_t n, size_t *budget)
 {
 	struct buf b = BUF_INIT;
 	markdown_slug(&b, frag, strlen(frag));
 	char *slug = b.p;
 	char *const *hit = b.len ? xbsearch(&slug, ids, n, sizeof *ids, cmp_cstr) : NULL;
 	buf_free(&b);
+	if (hit || *budget < n)
+		return hit ? *hit : NULL;
+	*budget -= n;
 	size_t len = strlen(frag);
-	return hit ? *hit : text_nearest(frag, (const char *const *)ids, n, len < 6 ? 1 : len < 12 ? 2 : len / 4);
+	return text_nearest(frag, (const char *const *)ids, n, len < 6 ? 1 : len < 12 ? 2 : len / 4);
 }
 
 /* Whether a browser following a link whose fragment is frag (as written) finds one of ids[0, n)
@@ -366,6 +383,7 @@ static bool browser_finds(const char *frag, char *const *ids, size_t n, char **d
 static void check_anchors(struct shared *sh, struct worker *ws, int n)
 {
 	const struct site *s = sh->s;
+	size_t budget = HINT_BUDGET;
 	for (int i = 0; i < n; i++) {
 		for (size_t k = 0; k < ws[i].checks.n; k++) {
 			struct check *c = ws[i].checks.v[k];
@@ -384,7 +402,7 @@ static void check_anchors(struct shared *sh, struct worker *ws, int n)
 			if (found && theirs)
 				markdown_warn_theirs(c->src, c->line, c->col, decoded, theirs);
 			if (!found && (a->nids || diag_errors() == 0)) {
-				const char *near = theirs ? theirs : anchor_hint(decoded, a->ids, a->nids);
+				const char *near = theirs ? theirs : anchor_hint(decoded, a->ids, a->nids, &budget);
 				diag_error(c->src, c->line, c->col, "link to a missing anchor '#%s' in %s%s%s%s", decoded,
 				           td && td->src ? td->src : t->key, near ? " (did you mean '#" : "", near ? near : "",
 				           near ? "'?)" : "");
@@ -1062,12 +1080,13 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 		/* the link check would say it again for every marker of every card of a sheet (helper-87) */
 		/* its data texts' in-page links checked here, each at its place, once for all the copies a
 		 * sheet shows (helper-138: said at every copy's output line) */
-		struct own_checks oc = {&own, 0, 0, s, lang, true, NULL, NULL, false};
+		struct own_checks oc = {.checks = &own, .s = s, .lang = lang, .any = true};
 		struct htmlids_hooks hooks = {own_check, id_place, &oc};
 		struct html_ids ids_out;
 		if (!notes_unlisted(&j, out.p, out.len)) {
 			htmlids_check_with(out.p, out.len, out_path, what, &ids_out, &hooks);
 			const struct doc *td = site_page_doc(s, p, lang);
+			size_t budget = HINT_BUDGET;
 			for (size_t i = 0; i < own.n; i++) {
 				const struct check *c = own.v[i];
 				char *decoded = NULL;
@@ -1077,7 +1096,7 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 					const char *said = decoded;
 					if (c->chapter) /* without the chapter's prefix, as its page says it */
 						said += strspn(said, "c0123456789") + (said[strspn(said, "c0123456789")] == '-');
-					const char *near = c->chapter ? NULL : anchor_hint(decoded, ids_out.v, ids_out.n);
+					const char *near = c->chapter ? NULL : anchor_hint(decoded, ids_out.v, ids_out.n, &budget);
 					diag_error(c->src, c->line, c->col, "link to a missing anchor '#%s' in %s%s%s%s", said,
 					           tdoc && tdoc->src ? tdoc->src : tp->key, near ? " (did you mean '#" : "",
 					           near ? near : "", near ? "'?)" : "");
@@ -1087,6 +1106,7 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 			htmlids_free(&ids_out);
 		}
 		free(oc.twice_of);
+		strmap_free(&oc.decoded);
 		put(w, out_path, &out);
 	}
 	lua_settop(L, top);
@@ -1437,7 +1457,8 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 	if (rc == 0) {
 		/* The ids a link to the page may name (headings, notes, what its templates give ids), checked;
 		 * a section's navigation, the same on every page of the section, read once (htmlids.h). */
-		struct own_checks oc = {&w->checks, checks_from, slot, s, lang, false, md.html.p, NULL, false};
+		struct own_checks oc = {.checks = &w->checks, .from = checks_from, .target = slot, .s = s, .lang = lang,
+		                        .text_html = md.html.p};
 		struct htmlids_hooks hooks = {own_check, id_place, &oc};
 		const struct tpl_use *uses;
 		size_t nuses = tpl_uses(w->e, &uses), nspans = 0, from = 0;
@@ -1453,6 +1474,7 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 		                   &hooks, w->indexing ? &it.text : NULL);
 		free(spans);
 		free(oc.twice_of);
+		strmap_free(&oc.decoded);
 		if (w->indexing) {
 			it.indexed = true;
 			sh->search[slot] = same_terms(w, p, lang, d->title, &it.text);

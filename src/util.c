@@ -1254,17 +1254,20 @@ bool name_like(const char *a, const char *b)
 	}
 }
 
-size_t text_distance(const char *a, const char *b)
+/* text_distance(), given up past max: max + 1 as soon as a row of the table holds nothing smaller (the
+ * distance is at least a row's least), so a candidate far from the key costs a few rows, not all. */
+static size_t distance_within(const char *a, const char *b, size_t max)
 {
 	size_t al = strlen(a), bl = strlen(b);
 	if (al > 1024 || bl > 1024)
 		return (size_t)-1; /* beyond any useful suggestion; keeps the cost bounded */
-	size_t *row = xmalloc((bl + 1) * sizeof *row);
+	size_t small[64], *row = bl < 64 ? small : xmalloc((bl + 1) * sizeof *row);
 	for (size_t j = 0; j <= bl; j++)
 		row[j] = j;
-	for (size_t i = 1; i <= al; i++) {
+	size_t least = 0;
+	for (size_t i = 1; i <= al && least <= max; i++) {
 		size_t diag = row[0];
-		row[0] = i;
+		row[0] = least = i;
 		for (size_t j = 1; j <= bl; j++) {
 			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
 			if (up + 1 < best)
@@ -1273,11 +1276,18 @@ size_t text_distance(const char *a, const char *b)
 				best = row[j - 1] + 1;
 			row[j] = best;
 			diag = up;
+			least = best < least ? best : least;
 		}
 	}
-	size_t d = row[bl];
-	free(row);
+	size_t d = least > max ? max + 1 : row[bl];
+	if (row != small)
+		free(row);
 	return d;
+}
+
+size_t text_distance(const char *a, const char *b)
+{
+	return distance_within(a, b, (size_t)-2);
 }
 
 const char *text_nearest(const char *key, const char *const *cands, size_t n, size_t limit)
@@ -1288,7 +1298,7 @@ const char *text_nearest(const char *key, const char *const *cands, size_t n, si
 		size_t cl = strlen(cands[i]);
 		if ((kl > cl ? kl - cl : cl - kl) > limit)
 			continue; /* the distance is at least the difference in length */
-		size_t d = text_distance(key, cands[i]);
+		size_t d = distance_within(key, cands[i], limit);
 		if (d <= limit && (d < best || (d == best && strcmp(cands[i], who) < 0))) {
 			best = d;
 			who = cands[i];

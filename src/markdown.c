@@ -181,6 +181,7 @@ static bool within_limits(const struct md_opts *o, const char *text, size_t len)
 static char *guard_note_labels(const char *text, size_t len);
 static void unguard_note_labels(cmark_node *doc);
 static void option_dashes(cmark_node *doc, const char *text, size_t len);
+static size_t span_of(const char *text, size_t at, size_t end, const char *set);
 
 /* Feeds text to p unless it is over the limits of markdown.h (reported when
  * o is not NULL; an empty document then), and parses it. */
@@ -1118,12 +1119,33 @@ static bool in_foreign(const struct md_opts *o, cmark_node *n)
  * and slugs it as written ("## --verbose": id "--verbose", here "verbose": helper-158). An en dash at
  * a word's start before a lower-case letter is given back as the "--" it was where the text (text[0,
  * len), the source) has that option so. */
-/* Whether an option may start after s[0, n): nothing, a space, an opening bracket, a slash or a bar
- * between options ("-q/--quiet", "--color|--no-color"), an opening quote ("the \"--fast-list\"
- * flag", curled by smart punctuation: helper-160 found them in rclone's and ripgrep's docs). */
-static bool option_start(const char *s, size_t n)
+/* Whether the text s[0, n) ends in a prefix of Hebrew's or Arabic's proclitic letters that starts a
+ * word (after_proclitic): the quote after it opens, 'ב"--force"' (helper-165). */
+static bool proclitic_before(const char *s, size_t n)
 {
-	if (!n || strchr(" \t\n([/|\"'`", s[n - 1]))
+	unsigned cp[8];
+	size_t m = 0, at = n;
+	/* the last 8 characters: a prefix of 3 letters, a maqaf and Arabic's article, the one before them */
+	while (at && m < 8) {
+		size_t k = utf8_last(s, at);
+		uint32_t c;
+		if (!k || utf8_decode(s + at - k, k, &c) != k)
+			break;
+		at -= k;
+		cp[7 - m++] = c;
+	}
+	return m && (after_proclitic(cp + 8 - m, m, true) || after_proclitic(cp + 8 - m, m, false));
+}
+
+/* Whether an option may start after s[0, n) (after an inline element, a link's or an emphasis's end,
+ * when after_inline; else after a line's start): nothing, a space, an opening bracket, a slash or a
+ * bar between options ("-q/--quiet", "--color|--no-color"), an opening quote ("the \"--fast-list\"
+ * flag", curled by smart punctuation: helper-160 found them in rclone's and ripgrep's docs). */
+static bool option_start(const char *s, size_t n, bool after_inline)
+{
+	if (!n)
+		return !after_inline;
+	if (strchr(" \t\n([/|\"'`", s[n - 1]))
 		return true;
 	/* and after an opening quote or bracket of any language (“--fast”, «--verbose», „--force“, 「--help」),
 	 * a no-break space (French's inside guillemets, "« --quiet »"), or a wide character or a letter of a
@@ -1134,15 +1156,52 @@ static bool option_start(const char *s, size_t n)
 	if (k < 2 || utf8_decode(s + n - k, k, &c) != k)
 		return false;
 	/* (any space: a thin or an em space as much as a no-break one; Spanish's opening '¿' and '¡'; a wide
-	 * character that is no symbol: an emoji closed up to "--" is prose's dash, "🎉--mostly") */
+	 * character that is no symbol, a closing bracket too, "（v2）--verbose": an emoji closed up to "--"
+	 * is prose's dash, "🎉--mostly") */
 	int width = u_getIntPropertyValue((UChar32)c, UCHAR_EAST_ASIAN_WIDTH);
+	bool wide = width == U_EA_WIDE || width == U_EA_FULLWIDTH;
 	uint32_t gc = U_GET_GC_MASK((UChar32)c);
-	if (gc & (U_GC_PF_MASK | U_GC_PE_MASK))
-		/* a closing quote used as an opening one, Danish's "»--force«", Swedish's "”--verbose”": it opens
-		 * where an opening one would stand; after a word it closes it, "“no”--and" (helper-164) */
-		return option_start(s, n - k);
-	return (gc & (U_GC_PS_MASK | U_GC_PI_MASK | U_GC_ZS_MASK)) || c == 0xbf || c == 0xa1 ||
-	       ((width == U_EA_WIDE || width == U_EA_FULLWIDTH) && !(gc & U_GC_S_MASK)) || script_unspaced(c);
+	if (!wide && (gc & (U_GC_PI_MASK | U_GC_PF_MASK | U_GC_PE_MASK)))
+		/* a quote opens where an opening one would stand, whichever way it is drawn (Danish's "»--force«",
+		 * Swedish's "”--verbose”"), or after Hebrew's or Arabic's one-letter word ('ב"--force"'); after a
+		 * word or an emphasis it closes it ("“no”--and", German "„nein“--und", "“*no*”--and": helper-164,
+		 * helper-165) */
+		return option_start(s, n - k, after_inline) || proclitic_before(s, n - k);
+	return (gc & (U_GC_PS_MASK | U_GC_ZS_MASK)) || c == 0xbf || c == 0xa1 || (wide && !(gc & U_GC_S_MASK)) ||
+	       script_unspaced(c);
+}
+
+/* Whether the character at s (NUL-terminated) is a letter of any script. */
+static bool letter_at(const char *s)
+{
+	uint32_t c;
+	size_t k = utf8_decode(s, strnlen(s, 4), &c);
+	return k && u_isalpha((UChar32)c);
+}
+
+/* Whether the character at s (NUL-terminated) may follow a closing dash: nothing, a space, or
+ * punctuation but a dash (ASCII's, or any language's: "”", "»", "…"). */
+static bool after_closing_dash(const char *s)
+{
+	uint32_t c;
+	size_t k = *s ? utf8_decode(s, strnlen(s, 4), &c) : 0;
+	return !*s || *s == ' ' || (k == 1 ? ispunct((unsigned char)*s) && *s != '-'
+	                                  : k && (U_GET_GC_MASK((UChar32)c) & ((U_GC_P_MASK & ~U_GC_PD_MASK) | U_GC_ZS_MASK)));
+}
+
+/* Whether a sentence ends at q, after text that starts at s: '.', '!' or '?' after a word and before
+ * a space or the text's end, not an abbreviation's one-letter word ("i.e. ", "e.g. "); or a full
+ * stop, question or exclamation mark of Arabic, CJK or Devanagari, which no space follows. */
+static bool sentence_end(const char *s, const char *q)
+{
+	static const char *const ends[] = {"\u061f", "\u06d4", "\u0964", "\u3002", "\uff01", "\uff1f"};
+	if (strchr(".!?", *q) && *q)
+		return q > s && (isalnum((unsigned char)q[-1]) || (unsigned char)q[-1] >= 0x80) && (!q[1] || q[1] == ' ') &&
+		       !(*q == '.' && isalpha((unsigned char)q[-1]) && (q - 1 == s || !isalpha((unsigned char)q[-2])));
+	for (size_t i = 0; (unsigned char)*q >= 0x80 && i < sizeof ends / sizeof *ends; i++)
+		if (!strncmp(q, ends[i], strlen(ends[i])))
+			return true;
+	return false;
 }
 
 /* Whether a dash closes up to a word's end after s (in text node n, or a text after it in its
@@ -1150,19 +1209,20 @@ static bool option_start(const char *s, size_t n)
  * prose whose first dash is no option (helper-160: it stayed "--", the second became a dash).
  * The pair is looked for in the sentence alone, and up to the next dash that opens one: "Use
  * --verbose." is an option whatever pair of dashes a later sentence writes, and so is "--verbose"
- * in "use --verbose and the --best-- way" (helper-164: the pair after it made it a dash). */
+ * in "use --verbose and the --best-- way", or "--force" in "den --üblichen-- Weg" (helper-164,
+ * helper-165: the pair after it made it a dash). */
 static bool dash_closed(cmark_node *n, const char *s)
 {
 	for (;;) {
 		for (const char *q = s; *q; q++) {
-			bool after_word = q > s && (isalnum((unsigned char)q[-1]) || (unsigned char)q[-1] >= 0x80);
-			if (strchr(".!?", *q) && after_word && (!q[1] || q[1] == ' '))
-				return false; /* the sentence ends */
+			if (sentence_end(s, q))
+				return false;
 			if (strncmp(q, "\u2013", 3))
 				continue;
-			if (after_word && (!q[3] || q[3] == ' ' || (ispunct((unsigned char)q[3]) && q[3] != '-')))
+			bool after_word = q > s && (isalnum((unsigned char)q[-1]) || (unsigned char)q[-1] >= 0x80);
+			if (after_word && after_closing_dash(q + 3))
 				return true;
-			if ((q == s || q[-1] == ' ') && isalnum((unsigned char)q[3]))
+			if (letter_at(q + 3) && option_start(s, (size_t)(q - s), false))
 				return false; /* another opens: the pair is its own */
 			q += 2;
 		}
@@ -1183,9 +1243,19 @@ static void option_dashes(cmark_node *doc, const char *text, size_t len)
 	 * lower-case letter) */
 	bool any = false;
 	for (const char *q = text, *e = text + len; !any && q + 2 < e && (q = memchr(q, '-', (size_t)(e - q - 2))); q++)
-		any = q[1] == '-' && islower((unsigned char)q[2]) && option_start(text, (size_t)(q - text));
+		any = q[1] == '-' && islower((unsigned char)q[2]) && option_start(text, (size_t)(q - text), false);
 	if (!any)
 		return;
+	/* the options the text writes with "--", found once: a search of the whole text for each was
+	 * quadratic in a paragraph of thousands of options (helper-165) */
+	struct strmap written = STRMAP_INIT_OWNED;
+	for (const char *q = text, *e = text + len; q + 2 < e && (q = memchr(q, '-', (size_t)(e - q - 2))); q++)
+		if (q[1] == '-' && islower((unsigned char)q[2])) {
+			size_t k = span_of(text, (size_t)(q + 2 - text), len, "abcdefghijklmnopqrstuvwxyz0123456789-");
+			char *o = xstrndup(q + 2, k < 40 ? k : 40);
+			strmap_put(&written, o, NULL);
+			free(o);
+		}
 	struct vec texts = VEC_INIT;
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
@@ -1199,24 +1269,34 @@ static void option_dashes(cmark_node *doc, const char *text, size_t len)
 	for (size_t t = 0; t < texts.n; t++) {
 		cmark_node *n = texts.v[t], *pv = cmark_node_previous(n);
 		const char *lit = cmark_node_get_literal(n);
+		/* what comes before the text: a line's start, a text just before it (read with it), or an
+		 * inline element (a link, an emphasis, code) */
 		const char *pl = pv && cmark_node_get_type(pv) == CMARK_NODE_TEXT ? cmark_node_get_literal(pv) : NULL;
-		struct buf b = BUF_INIT;
+		cmark_node *ppv = pl ? cmark_node_previous(pv) : pv;
+		bool after_inline = ppv && cmark_node_get_type(ppv) != CMARK_NODE_SOFTBREAK &&
+		                    cmark_node_get_type(ppv) != CMARK_NODE_LINEBREAK;
+		struct buf b = BUF_INIT, before = BUF_INIT;
 		size_t from = 0;
 		for (const char *q = lit; (q = strstr(q, "\u2013")); q += 3) {
-			/* (at the text's start: after nothing, a line break or a text that ends in a space) */
-			const char *bs = lit, *be = q;
-			if (q == lit && (!pv || cmark_node_get_type(pv) == CMARK_NODE_SOFTBREAK || cmark_node_get_type(pv) == CMARK_NODE_LINEBREAK))
-				bs = " ", be = bs + 1;
-			else if (q == lit && pl)
-				bs = pl, be = pl + strlen(pl);
-			else if (q == lit)
-				bs = "x", be = bs + 1; /* (after a link, an emphasis, code) */
-			if (!option_start(bs, (size_t)(be - bs)) || !islower((unsigned char)q[3]) || dash_closed(n, q + 3))
+			/* (the last 64 bytes before it, the text before included: all option_start() reads of them
+			 * but after 64 quotes in a row; a copy of all was quadratic in a long text) */
+			before.len = 0;
+			size_t pn = pl && q - lit < 64 ? strlen(pl) : 0, pk = pn > 64 ? pn - 64 : 0;
+			while (pk < pn && ((unsigned char)pl[pk] & 0xc0) == 0x80)
+				pk++;
+			const char *from_lit = q - lit > 64 ? q - 64 : lit;
+			while (from_lit < q && ((unsigned char)*from_lit & 0xc0) == 0x80)
+				from_lit++;
+			buf_add(&before, pl ? pl + pk : "", pn - pk);
+			buf_add(&before, from_lit, (size_t)(q - from_lit));
+			if (!option_start(before.p ? before.p : "", before.len, after_inline && from_lit == lit) ||
+			    !islower((unsigned char)q[3]) || dash_closed(n, q + 3))
 				continue;
-			char opt[48] = "--";
 			size_t k = strspn(q + 3, "abcdefghijklmnopqrstuvwxyz0123456789-");
-			snprintf(opt + 2, sizeof opt - 2, "%.*s", (int)(k < 40 ? k : 40), q + 3);
-			if (!memmem(text, len, opt, strlen(opt)))
+			char *opt = xstrndup(q + 3, k < 40 ? k : 40);
+			bool as_written = strmap_get(&written, opt) != NULL;
+			free(opt);
+			if (!as_written)
 				continue;
 			buf_add(&b, lit + from, (size_t)(q - lit) - from);
 			buf_adds(&b, "--");
@@ -1227,8 +1307,10 @@ static void option_dashes(cmark_node *doc, const char *text, size_t len)
 			cmark_node_set_literal(n, b.p);
 		}
 		buf_free(&b);
+		buf_free(&before);
 	}
 	vec_free(&texts);
+	strmap_free(&written);
 }
 
 /* Whether BCP 47 tag lang is language primary ("fr", or "fr-" and a region or script). */

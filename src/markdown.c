@@ -1720,6 +1720,8 @@ struct src_lines {
 	size_t *off;            /* off[l - 1]: where line l starts, off[n] = len */
 	int n;
 	size_t searched;        /* bytes of blocks link_place() read for places cmark-gfm did not give */
+	bool mdx_known;         /* mdx_close() was asked: the first close of an MDX comment at or after */
+	size_t mdx_from, mdx_close; /* mdx_from is at mdx_close (SIZE_MAX: none) */
 };
 
 /* link_place() reads a block for each link whose place cmark-gfm did not give (after a code span
@@ -1854,7 +1856,7 @@ static size_t verbatim_spans(const char *text, size_t len, size_t **spans, struc
 	cmark_parser *p = new_parser(0, false);
 	cmark_parser_feed(p, text, len);
 	cmark_node *doc = finish(p);
-	struct src_lines sl = {text, len, NULL, 0, 0};
+	struct src_lines sl = {.text = text, .len = len};
 	size_t n = 0, cap = 0;
 	*spans = NULL;
 	cmark_iter *it = cmark_iter_new(doc);
@@ -6196,55 +6198,133 @@ static void latex_math(const struct md_opts *o, struct src_lines *sl, int l0, si
 	}
 }
 
-/* A step of a scan of a block's source t at *i: false on an escape (*i moved past the character it
- * escapes) and on a backtick or inside a code span (*code says whether one is open), true where
- * t[*i] is the text's own. */
-static bool prose_at(const char *t, size_t *i, bool *code)
+/* A scan of a block's source t[.., e) for the text's own characters: not escaped, and outside code
+ * spans, each a run of backticks to the next run of as many (CommonMark 6.1: two backticks, an MDX
+ * comment and two backticks are code, and a backslash in code is no escape, "`C:\Users\`"; a run no
+ * other closes is text, "the ` key"). */
+struct prose_scan {
+	const char *t;
+	size_t e;
+	size_t none_from[16]; /* for a run of k + 1 backticks: no run of as many closes it at or after this
+	                       * place (SIZE_MAX: not known), so that each length is looked for to the end once */
+};
+
+static void prose_scan_init(struct prose_scan *ps, const char *t, size_t e)
 {
+	ps->t = t;
+	ps->e = e;
+	for (size_t k = 0; k < 16; k++)
+		ps->none_from[k] = SIZE_MAX;
+}
+
+/* A step at *i: true where t[*i] is the text's own; false on an escape (*i then on the character it
+ * escapes) and on a code span (*i then on its last backtick) or a run of backticks that is text. */
+static bool prose_at(struct prose_scan *ps, size_t *i)
+{
+	const char *t = ps->t;
 	if (t[*i] == '\\') {
-		++*i;
+		*i += *i + 1 < ps->e && ispunct((unsigned char)t[*i + 1]);
 		return false;
 	}
-	if (t[*i] == '`')
-		*code = !*code;
-	return !*code && t[*i] != '`';
+	if (t[*i] != '`')
+		return true;
+	size_t k = *i, run;
+	while (k < ps->e && t[k] == '`')
+		k++;
+	run = k - *i;
+	size_t *none = run <= 16 ? &ps->none_from[run - 1] : NULL;
+	for (size_t c = none && *none <= k ? ps->e : k; c < ps->e; c++) {
+		if (t[c] != '`')
+			continue;
+		size_t d = c;
+		while (d < ps->e && t[d] == '`')
+			d++;
+		if (d - c == run) {
+			*i = d - 1;
+			return false;
+		}
+		c = d - 1;
+	}
+	if (none)
+		*none = k;
+	*i = k - 1;
+	return false;
+}
+
+/* Where the closing "*", "/" and "}" of an MDX comment opened before at is (spaces may stand before the
+ * brace), anywhere on in the text (a comment may hold blank lines), or SIZE_MAX; its end in *end. The
+ * answer for one place serves every place from it up to the close (sl->mdx_from, sl->mdx_close):
+ * asked in the blocks' order, the text is read once. */
+static size_t mdx_close(struct src_lines *sl, size_t at, size_t *end)
+{
+	if (!sl->mdx_known || at < sl->mdx_from || (sl->mdx_close != SIZE_MAX && at > sl->mdx_close)) {
+		sl->mdx_known = true;
+		sl->mdx_from = at;
+		sl->mdx_close = SIZE_MAX;
+		for (const char *c = sl->text + at; (c = memmem(c, sl->len - (size_t)(c - sl->text), "*/", 2)); c += 2) {
+			size_t sp = span_of(sl->text, (size_t)(c - sl->text) + 2, sl->len, " \t");
+			if (c[2 + sp] == '}') {
+				sl->mdx_close = (size_t)(c - sl->text);
+				break;
+			}
+		}
+	}
+	if (sl->mdx_close != SIZE_MAX)
+		*end = sl->mdx_close + 2 + span_of(sl->text, sl->mdx_close + 2, sl->len, " \t") + 1;
+	return sl->mdx_close;
 }
 
 /* Other tools' marks anywhere in a block's source text[a, e) (its first line l0), outside code, which
  * cmark-gfm reads as text: MDX's comment, "{/" and a star, words, a star and "/}" (Docusaurus's
- * "truncate" marker is one; not a Go template's, "{{/", which is a template action), and DocFX's inline include, "[!include[title](file.md)]", whose file was
- * not included (helper-164: both on their own line, inside a line and in a table's cell said nothing).
- * A paragraph's first line is foreign_block()'s; lead is where the scan may find DocFX's include: from
- * the block's start for a table, past its first line's start for a paragraph. A warning at the first. */
-static void other_marks(const struct md_opts *o, struct src_lines *sl, int l0, size_t a, size_t e, size_t lead)
+ * "truncate" marker is one; spaces may stand inside the braces; not a Go template's, "{{/", which is a
+ * template action), and DocFX's inline include, "[!include[title](file.md)]", whose file was not
+ * included (helper-164: both on their own line, inside a line and in a table's cell said nothing;
+ * helper-165: in a heading, and a comment over 300 bytes or several paragraphs). A paragraph's first
+ * line is foreign_block()'s; lead is where the scan may find DocFX's include: from the block's start
+ * for a table or heading, past its first line's start for a paragraph. A heading's comment at its end
+ * is heading_attributes()'s (heading). A warning at the first of each kind. */
+static void other_marks(const struct md_opts *o, struct src_lines *sl, int l0, size_t a, size_t e, size_t lead,
+                        bool heading)
 {
 	const char *t = sl->text;
-	bool code = false;
-	for (size_t i = a; i < e; i++) {
-		if (!prose_at(t, &i, &code) || (t[i] != '{' && t[i] != '['))
+	struct prose_scan ps;
+	prose_scan_init(&ps, t, e);
+	bool said[2] = {false, false};
+	for (size_t i = a; i < e && !(said[0] && said[1]); i++) {
+		if (!prose_at(&ps, &i) || (t[i] != '{' && t[i] != '['))
 			continue;
-		size_t end = SIZE_MAX;
+		size_t end = SIZE_MAX, open = i + 1 + span_of(t, i + 1, e, " \t");
+		int kind = -1;
 		const char *what = NULL;
-		if (t[i] == '{' && i + 5 < e && t[i + 1] == '/' && t[i + 2] == '*' && (i == a || t[i - 1] != '{')) {
-			const char *c = memmem(t + i + 3, (e - i - 3) < 300 ? e - i - 3 : 300, "*/}", 3);
-			end = c ? (size_t)(c - t) + 3 : SIZE_MAX;
+		if (t[i] == '{' && !said[0] && open + 2 < e && t[open] == '/' && t[open + 1] == '*' && (i == a || t[i - 1] != '{') &&
+		    mdx_close(sl, open + 2, &end) != SIZE_MAX) {
+			kind = 0;
 			what = "is a comment (MDX's), which vade does not read: it is published as text; leave it out, or "
 			       "hide it in an HTML comment, <!-- -->";
-		} else if (t[i] == '[' && i >= lead && i + 10 < e && !strncasecmp(t + i, "[!include", 9) &&
+			size_t after = end + span_of(t, end, sl->len, " \t#\r");
+			if (heading && (after >= sl->len || t[after] == '\n'))
+				kind = -1; /* (after the heading's words: its id's business) */
+		} else if (t[i] == '[' && !said[1] && i >= lead && i + 10 < e && !strncasecmp(t + i, "[!include", 9) &&
 		           (t[i + 9] == '[' || (t[i + 9] == ' ' && t[i + 10] == '['))) {
 			const char *c = memmem(t + i + 9, (e - i - 9) < 300 ? e - i - 9 : 300, ")]", 2);
 			end = c ? (size_t)(c - t) + 2 : i + 9;
+			kind = 1;
 			what = "is an include (DocFX's), whose file is not included: it is published as text and a link; put "
 			       "the file's text here";
 		}
-		if (!what || end == SIZE_MAX)
+		if (kind < 0)
 			continue;
+		said[kind] = true;
 		int line = l0, fl, fc;
 		while (line < sl->n && sl->off[line] <= i)
 			line++;
 		diag_place(&o->at, line, (int)(i - sl->off[line - 1]) + 1, &fl, &fc);
-		diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s' %s", (int)(end - i > 60 ? 60 : end - i), t + i, what);
-		return;
+		/* (shown to its first line's end, at most 60 bytes) */
+		const char *nl = memchr(t + i, '\n', end - i);
+		size_t shown = nl ? (size_t)(nl - t) - i : end - i;
+		bool cut = nl || shown > 60;
+		shown = shown > 60 ? 60 : shown;
+		diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s%s' %s", (int)shown, t + i, cut ? "..." : "", what);
 	}
 }
 
@@ -6261,16 +6341,17 @@ static void inline_math(const struct md_opts *o, struct src_lines *sl, cmark_nod
 	latex_math(o, sl, l0, a, sl->off[l1]);
 	bool para = cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH;
 	size_t first = para ? src_offset(sl, l0, cmark_node_get_start_column(n)) : SIZE_MAX;
-	other_marks(o, sl, l0, a, sl->off[l1], first != SIZE_MAX ? first + 1 : a);
+	other_marks(o, sl, l0, a, sl->off[l1], first != SIZE_MAX ? first + 1 : a, false);
 	if (!memchr(sl->text + a, '$', sl->off[l1] - a))
 		return;
 	const char *t = sl->text;
 	size_t e = sl->off[l1], open = SIZE_MAX;
-	bool code = false;
+	struct prose_scan ps;
+	prose_scan_init(&ps, t, e);
 	for (size_t i = a; i < e; i++) {
-		if (t[i] == '`')
-			open = SIZE_MAX;
-		if (!prose_at(t, &i, &code) || t[i] != '$')
+		if (t[i] == '`' || (!para && t[i] == '|'))
+			open = SIZE_MAX; /* (a table's cells are split first: "$HOME|$PATH" is two cells' text) */
+		if (!prose_at(&ps, &i) || t[i] != '$')
 			continue;
 		if (open == SIZE_MAX) {
 			if (i + 1 < e && !isspace((unsigned char)t[i + 1]) && t[i + 1] != '$')
@@ -6684,7 +6765,7 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	if (memmem(text, len, "[ ]", 3) || memmem(text, len, "[x]", 3) || memmem(text, len, "[X]", 3))
 		task_items(doc); /* (a walk of the page's nodes, for the pages that may hold a task) */
 	second_front_matter(o, text, len);
-	struct src_lines sl = {text, len, NULL, 0, 0};
+	struct src_lines sl = {.text = text, .len = len};
 	if (memchr(text, '@', len) && (memmem(text, len, "--", 2) || memchr(text, '\'', len)))
 		smart_addresses(o, &sl, doc);
 	option_dashes(doc, text, len);
@@ -6814,12 +6895,20 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	for (size_t i = 0; i < nested.n; i++)
 		unwrap(nested.v[i]);
 	vec_free(&nested);
-	for (size_t i = 0; i < heads.n; i++)
-		heading_attributes(o, &sl, heads.v[i]);
+	for (size_t i = 0; i < heads.n; i++) {
+		cmark_node *h = heads.v[i];
+		heading_attributes(o, &sl, h);
+		int h0 = cmark_node_get_start_line(h), h1 = cmark_node_get_end_line(h);
+		size_t ha = src_offset(&sl, h0, 1);
+		if (ha != SIZE_MAX && h0 <= h1 && h1 <= sl.n)
+			other_marks(o, &sl, h0, ha, sl.off[h1], ha, true);
+	}
 	foreign_blocks(o, &sl, &blocks_p);
-	for (size_t i = 0; i < blocks_p.n && i < 1000; i++)
+	/* (every block: each is read once, the text's cost; the first 1,000 alone left what came after
+	 * them unsaid, helper-165) */
+	for (size_t i = 0; i < blocks_p.n; i++)
 		inline_math(o, &sl, blocks_p.v[i]);
-	for (size_t i = 0; i < tabled.n && i < 1000; i++)
+	for (size_t i = 0; i < tabled.n; i++)
 		inline_math(o, &sl, tabled.v[i]);
 	vec_free(&blocks_p);
 	vec_free(&tabled);
@@ -7033,7 +7122,7 @@ void markdown_markers(const char *text, size_t len, struct vec *out)
 	cmark_parser *p = new_parser(CMARK_OPT_FOOTNOTES, true);
 	cmark_node *doc = parse(p, NULL, text, len);
 	/* a passage's footnote marks, text without their definitions (each in a passage of its own) */
-	struct src_lines sl = {text, len, NULL, 0, 0};
+	struct src_lines sl = {.text = text, .len = len};
 	struct marks_out mo = {&sl, out, {NULL, 0, 0, false}};
 	if (memmem(text, len, "[^", 2))
 		text_marks(doc, mark_out, &mo);

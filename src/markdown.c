@@ -1137,6 +1137,15 @@ static bool proclitic_before(const char *s, size_t n)
 	return m && (after_proclitic(cp + 8 - m, m, true) || after_proclitic(cp + 8 - m, m, false));
 }
 
+/* Whether s[0, n) ends in a dash of any language (Unicode Pd: "The flag—\"--force\"—is"), after
+ * which a quote opens. */
+static bool dash_before(const char *s, size_t n)
+{
+	size_t k = n ? utf8_last(s, n) : 0;
+	uint32_t c;
+	return k && utf8_decode(s + n - k, k, &c) == k && (U_GET_GC_MASK((UChar32)c) & U_GC_PD_MASK);
+}
+
 /* Whether an option may start after s[0, n) (after an inline element, a link's or an emphasis's end,
  * when after_inline; else after a line's start): nothing, a space, an opening bracket, a slash or a
  * bar between options ("-q/--quiet", "--color|--no-color"), an opening quote ("the \"--fast-list\"
@@ -1145,7 +1154,7 @@ static bool option_start(const char *s, size_t n, bool after_inline)
 {
 	if (!n)
 		return !after_inline;
-	if (strchr(" \t\n([/|\"'`", s[n - 1]))
+	if (strchr(" \t\n([{/|=\"'`", s[n - 1])) /* (and "--opt=--x", "{--all|--branches}": helper-166) */
 		return true;
 	/* and after an opening quote or bracket of any language (“--fast”, «--verbose», „--force“, 「--help」),
 	 * a no-break space (French's inside guillemets, "« --quiet »"), or a wide character or a letter of a
@@ -1166,7 +1175,7 @@ static bool option_start(const char *s, size_t n, bool after_inline)
 		 * Swedish's "”--verbose”"), or after Hebrew's or Arabic's one-letter word ('ב"--force"'); after a
 		 * word or an emphasis it closes it ("“no”--and", German "„nein“--und", "“*no*”--and": helper-164,
 		 * helper-165) */
-		return option_start(s, n - k, after_inline) || proclitic_before(s, n - k);
+		return option_start(s, n - k, after_inline) || proclitic_before(s, n - k) || dash_before(s, n - k);
 	return (gc & (U_GC_PS_MASK | U_GC_ZS_MASK)) || c == 0xbf || c == 0xa1 || (wide && !(gc & U_GC_S_MASK)) ||
 	       script_unspaced(c);
 }
@@ -1190,14 +1199,16 @@ static bool after_closing_dash(const char *s)
 }
 
 /* Whether a sentence ends at q, after text that starts at s: '.', '!' or '?' after a word and before
- * a space or the text's end, not an abbreviation's one-letter word ("i.e. ", "e.g. "); or a full
+ * a space or the text's end, not an abbreviation's stop: after a one-letter word ("i.e. ", "e.g. "), or
+ * before a word in lower case ("t.ex. det", "bzw. die": helper-166); or a full
  * stop, question or exclamation mark of Arabic, CJK or Devanagari, which no space follows. */
 static bool sentence_end(const char *s, const char *q)
 {
 	static const char *const ends[] = {"\u061f", "\u06d4", "\u0964", "\u3002", "\uff01", "\uff1f"};
 	if (strchr(".!?", *q) && *q)
 		return q > s && (isalnum((unsigned char)q[-1]) || (unsigned char)q[-1] >= 0x80) && (!q[1] || q[1] == ' ') &&
-		       !(*q == '.' && isalpha((unsigned char)q[-1]) && (q - 1 == s || !isalpha((unsigned char)q[-2])));
+		       !(*q == '.' && isalpha((unsigned char)q[-1]) && (q - 1 == s || !isalpha((unsigned char)q[-2]))) &&
+		       !(*q == '.' && q[1] == ' ' && islower((unsigned char)q[2]));
 	for (size_t i = 0; (unsigned char)*q >= 0x80 && i < sizeof ends / sizeof *ends; i++)
 		if (!strncmp(q, ends[i], strlen(ends[i])))
 			return true;
@@ -1243,7 +1254,10 @@ static void option_dashes(cmark_node *doc, const char *text, size_t len)
 	 * lower-case letter) */
 	bool any = false;
 	for (const char *q = text, *e = text + len; !any && q + 2 < e && (q = memchr(q, '-', (size_t)(e - q - 2))); q++)
-		any = q[1] == '-' && islower((unsigned char)q[2]) && option_start(text, (size_t)(q - text), false);
+		any = q[1] == '-' && islower((unsigned char)q[2]) &&
+		      (option_start(text, (size_t)(q - text), false) || (q > text && (q[-1] == ';' || q[-1] == '>')));
+	/* (after a character reference, "&ldquo;--force", or a tag, "<code>--force": the text as read
+	 * decides, helper-166) */
 	if (!any)
 		return;
 	/* the options the text writes with "--", found once: a search of the whole text for each was
@@ -1252,6 +1266,8 @@ static void option_dashes(cmark_node *doc, const char *text, size_t len)
 	for (const char *q = text, *e = text + len; q + 2 < e && (q = memchr(q, '-', (size_t)(e - q - 2))); q++)
 		if (q[1] == '-' && islower((unsigned char)q[2])) {
 			size_t k = span_of(text, (size_t)(q + 2 - text), len, "abcdefghijklmnopqrstuvwxyz0123456789-");
+			const char *dd = memmem(q + 2, k, "--", 2); /* ("--dry-run--it": a dash closed up after it) */
+			k = dd ? (size_t)(dd - q - 2) : k;
 			char *o = xstrndup(q + 2, k < 40 ? k : 40);
 			strmap_put(&written, o, NULL);
 			free(o);
@@ -1273,8 +1289,10 @@ static void option_dashes(cmark_node *doc, const char *text, size_t len)
 		 * inline element (a link, an emphasis, code) */
 		const char *pl = pv && cmark_node_get_type(pv) == CMARK_NODE_TEXT ? cmark_node_get_literal(pv) : NULL;
 		cmark_node *ppv = pl ? cmark_node_previous(pv) : pv;
-		bool after_inline = ppv && cmark_node_get_type(ppv) != CMARK_NODE_SOFTBREAK &&
-		                    cmark_node_get_type(ppv) != CMARK_NODE_LINEBREAK;
+		cmark_node_type pt = ppv ? cmark_node_get_type(ppv) : CMARK_NODE_NONE;
+		/* (an opening tag is no word before it: "<code>--force</code>", helper-166) */
+		bool after_inline = ppv && pt != CMARK_NODE_SOFTBREAK && pt != CMARK_NODE_LINEBREAK &&
+		                    !(pt == CMARK_NODE_HTML_INLINE && strncmp(cmark_node_get_literal(ppv), "</", 2));
 		struct buf b = BUF_INIT, before = BUF_INIT;
 		size_t from = 0;
 		for (const char *q = lit; (q = strstr(q, "\u2013")); q += 3) {
@@ -1293,6 +1311,8 @@ static void option_dashes(cmark_node *doc, const char *text, size_t len)
 			    !islower((unsigned char)q[3]) || dash_closed(n, q + 3))
 				continue;
 			size_t k = strspn(q + 3, "abcdefghijklmnopqrstuvwxyz0123456789-");
+			const char *dd = memmem(q + 3, k, "--", 2);
+			k = dd ? (size_t)(dd - q - 3) : k;
 			char *opt = xstrndup(q + 3, k < 40 ? k : 40);
 			bool as_written = strmap_get(&written, opt) != NULL;
 			free(opt);
@@ -3301,6 +3321,23 @@ static void foreign_blocks(const struct md_opts *o, struct src_lines *sl, const 
 	}
 }
 
+/* The last line of heading h's text (sl): an ATX heading's line; a setext heading's line before its
+ * underline (cmark-gfm gives its end as the underline, or as column 0 of the line after it). */
+static int heading_text_end(const struct src_lines *sl, cmark_node *h)
+{
+	int l0 = cmark_node_get_start_line(h), l = cmark_node_get_end_line(h);
+	if (l > l0 && cmark_node_get_end_column(h) == 0)
+		l--;
+	if (l > sl->n)
+		l = sl->n;
+	if (l > l0) {
+		size_t u = sl->off[l - 1] + strspn(sl->text + sl->off[l - 1], " ");
+		if (u < sl->off[l] && strchr("=-", sl->text[u]))
+			l--;
+	}
+	return l;
+}
+
 /* A heading's attribute list as Pandoc, kramdown, Hugo and MkDocs read it ("## Setup {#setup}",
  * "{: #id .class}", "{.unnumbered}"), which cmark-gfm leaves in the text: the heading showed the
  * braces and took an id made of them ("setup-setup"), silently (helper-97). A warning at it. */
@@ -3308,13 +3345,17 @@ static void heading_attributes(const struct md_opts *o, struct src_lines *sl, cm
 {
 	/* MDX's comment after it, "{/" and a star, its words, a star and "/}" (react.dev's ids: helper-158),
 	 * which cmark-gfm reads as "{/", an emphasis and "/}": looked for in its line as written */
-	int hl = cmark_node_get_start_line(h);
+	int hl = heading_text_end(sl, h); /* (a setext heading's last line of text: helper-166) */
 	size_t ls = src_offset(sl, hl, 1);
 	if (ls != SIZE_MAX && hl >= 1 && hl <= sl->n) {
 		size_t le = sl->off[hl];
 		while (le > ls && strchr(" \t\r\n#", sl->text[le - 1]))
 			le--;
-		const char *c = le - ls >= 6 && !memcmp(sl->text + le - 3, "*/}", 3) ? memmem(sl->text + ls, le - ls, "{/*", 3) : NULL;
+		/* (the last on the line: one before it is other_marks()' "## A {/" "*x*" "/} B", helper-166) */
+		const char *c = NULL;
+		for (const char *q = sl->text + ls; le - ls >= 6 && !memcmp(sl->text + le - 3, "*" "/}", 3) &&
+		                                    (q = memmem(q, (size_t)(sl->text + le - q), "{/*", 3)); q += 3)
+			c = q;
 		/* (an id, no space after its opening marks: a comment spaced inside is prose about them, helper-160) */
 		if (c && c + 6 <= sl->text + le && c[3] != ' ' && !escaped_at(sl->text, c)) {
 			int fl, fc, l, col;
@@ -4699,6 +4740,8 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n, size_t f
 	/* Searches that found nothing find nothing again later on the line: known, so that a line of
 	 * 600,000 "a<b " is read once, not once per '<' (helper-73: 35 s) */
 	bool no_ticks[65] = {false}; /* no closing run of that length */
+	int pipe = -1;               /* whether the line holds a '|', once asked (asked once a code span, a line
+	                              * of a million code spans was quadratic: helper-166) */
 	size_t esc = (size_t)-1;     /* the byte a backslash escaped last */
 	for (size_t i = from; i < n; i++) {
 		while (i < n && !acted[(unsigned char)l[i]])
@@ -4730,7 +4773,9 @@ static void scan_inline(struct inline_cost *c, const char *l, size_t n, size_t f
 			 * '|' may end a table's cell in it or the autolink extension may take a backtick into a web
 			 * address (helper-88); else a '~' after it was never sure, and 1,600 lines of "`code()` and
 			 * ~~old~~" in a paragraph were refused (helper-103) */
-			if (none || j >= n || memchr(l, '|', n) || in_web_word(c, l, n, i) || in_web_word(c, l, n, j))
+			if (pipe < 0)
+				pipe = memchr(l, '|', n) != NULL;
+			if (none || j >= n || pipe || in_web_word(c, l, n, i) || in_web_word(c, l, n, j))
 				c->murky = true;
 			if (none || j >= n) {
 				if (run <= 64)
@@ -6141,10 +6186,96 @@ static bool strpbrk_n(const char *s, size_t n, const char *set)
 	return false;
 }
 
-/* LaTeX's math delimiters in a paragraph's source text[a, e) (its first line l0): "\\(a^2\\)" and
- * "\\[x_1\\]", which Markdown reads as escaped brackets, their backslashes gone ("(a^2)"; helper-158
- * found them in Hugo's docs, which MathJax typesets). A warning at the first, outside code, whose
- * math holds '^', '_', '=' or a command ('\\frac'). */
+/* A scan of a span of a block's source t[a, e) for the text's own characters: not escaped, and outside
+ * code spans, each a run of backticks to the next run of as many (CommonMark 6.1: two backticks, an MDX
+ * comment and two backticks are code, and a backslash in code is no escape, "`C:\Users\`"; a run no
+ * other closes is text, "the ` key"). Whether a run is closed is known from where the last run of each
+ * length starts, found in one pass when a run is first met, as cmark-gfm's inlines.c knows it: a
+ * page of unclosed runs of many lengths stays linear (helper-166). */
+#define PROSE_TICKS_MAX 1000 /* a longer run is closed by none, as cmark-gfm's MAXBACKTICKS */
+struct prose_scan {
+	const char *t;
+	size_t a, e;
+	size_t *last; /* [PROSE_TICKS_MAX + 1]: where the last run of each length starts (a when none) */
+};
+
+static void prose_scan_init(struct prose_scan *ps, const char *t, size_t a, size_t e)
+{
+	*ps = (struct prose_scan){t, a, e, NULL};
+}
+
+static void prose_scan_free(struct prose_scan *ps)
+{
+	free(ps->last);
+	ps->last = NULL;
+}
+
+/* A step at *i: true where t[*i] is the text's own; false on an escape (*i then on the character it
+ * escapes) and on a code span (*i then on its last backtick) or a run of backticks that is text. */
+static bool prose_at(struct prose_scan *ps, size_t *i)
+{
+	const char *t = ps->t;
+	if (t[*i] == '\\') {
+		*i += *i + 1 < ps->e && ispunct((unsigned char)t[*i + 1]);
+		return false;
+	}
+	if (t[*i] != '`')
+		return true;
+	if (!ps->last) {
+		ps->last = xmalloc((PROSE_TICKS_MAX + 1) * sizeof *ps->last);
+		for (size_t k = 0; k <= PROSE_TICKS_MAX; k++)
+			ps->last[k] = ps->a;
+		for (size_t c = ps->a, d; c < ps->e; c = d > c ? d : c + 1) {
+			for (d = c; d < ps->e && t[d] == '`'; d++)
+				;
+			if (d > c && d - c <= PROSE_TICKS_MAX)
+				ps->last[d - c] = c;
+		}
+	}
+	size_t k = *i;
+	while (k < ps->e && t[k] == '`')
+		k++;
+	size_t run = k - *i;
+	if (run <= PROSE_TICKS_MAX && ps->last[run] > *i)
+		for (size_t c = k, d; c < ps->e; c = d > c ? d : c + 1) {
+			for (d = c; d < ps->e && t[d] == '`'; d++)
+				;
+			if (d - c == run) {
+				*i = d - 1;
+				return false;
+			}
+		}
+	*i = k - 1;
+	return false;
+}
+
+/* What a block's marks have said already: each kind once a block (a table's cells are one block). */
+struct block_said {
+	bool latex, dollar, mdx, docfx;
+};
+
+/* Warns at the place i of the source, l0 the first line of its block. */
+static void warn_at(const struct md_opts *o, const struct src_lines *sl, int l0, size_t i, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static void warn_at(const struct md_opts *o, const struct src_lines *sl, int l0, size_t i, const char *fmt, ...)
+{
+	int line = l0, fl, fc;
+	while (line < sl->n && sl->off[line] <= i)
+		line++;
+	diag_place(&o->at, line, (int)(i - sl->off[line - 1]) + 1, &fl, &fc);
+	struct buf msg = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	diag_warn(o->src ? o->src : "content", fl, fc, "%s", msg.p);
+	buf_free(&msg);
+}
+
+/* LaTeX's math delimiters in a span of a block's source t[a, e): "\\(a^2\\)" and "\\[x_1\\]", which
+ * Markdown reads as escaped brackets, their backslashes gone ("(a^2)"; helper-158 found them in
+ * Hugo's docs, which MathJax typesets). A warning at the first, outside code, whose math holds '^',
+ * '_', '=' or a command ('\\frac'). */
 /* Whether s[0, n), between LaTeX's delimiters, is math: a command ("\\frac", not a regular
  * expression's "\\d"), a power ("a^2", not "^1" of a footnote's mark written "\\[^1\\]"), a subscript
  * to a letter alone or a group ("x_1", "a_{ij}", not "my_var" in "\\[my_label\\]"), or, with eq, an
@@ -6160,16 +6291,20 @@ static bool latexy(const char *s, size_t n, bool eq)
 	return false;
 }
 
-static void latex_math(const struct md_opts *o, struct src_lines *sl, int l0, size_t a, size_t e)
+static bool latex_math(const struct md_opts *o, struct src_lines *sl, int l0, size_t a, size_t e)
 {
 	const char *t = sl->text;
 	if (!memchr(t + a, '\\', e - a) || (!memmem(t + a, e - a, "\\(", 2) && !memmem(t + a, e - a, "\\[", 2)))
-		return;
-	bool code = false;
-	for (size_t i = a; i + 1 < e; i++) {
-		if (t[i] == '`')
-			code = !code;
-		if (code || t[i] != '\\')
+		return false;
+	struct prose_scan ps;
+	prose_scan_init(&ps, t, a, e);
+	bool said = false;
+	for (size_t i = a; i + 1 < e && !said; i++) {
+		if (t[i] == '`') { /* (a code span passed over, as CommonMark reads one: helper-166) */
+			prose_at(&ps, &i);
+			continue;
+		}
+		if (t[i] != '\\')
 			continue;
 		char c = t[i + 1], close = c == '(' ? ')' : c == '[' ? ']' : 0;
 		if (!close) {
@@ -6186,69 +6321,13 @@ static void latex_math(const struct md_opts *o, struct src_lines *sl, int l0, si
 			i++;
 			continue;
 		}
-		int line = l0, col, fl, fc;
-		while (line < sl->n && sl->off[line] <= i)
-			line++;
-		col = (int)(i - sl->off[line - 1]) + 1;
-		diag_place(&o->at, line, col, &fl, &fc);
-		diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s' is LaTeX's math, which vade does not typeset: "
-		          "Markdown reads '\\%c' as an escaped '%c' and shows the rest as text; write it as code (`...`), "
-		          "or as an image", (int)(end + 2 - i > 60 ? 60 : end + 2 - i), t + i, c, c);
-		return;
+		warn_at(o, sl, l0, i, "'%.*s' is LaTeX's math, which vade does not typeset: Markdown reads '\\%c' as an "
+		        "escaped '%c' and shows the rest as text; write it as code (`...`), or as an image",
+		        (int)(end + 2 - i > 60 ? 60 : end + 2 - i), t + i, c, c);
+		said = true;
 	}
-}
-
-/* A scan of a block's source t[.., e) for the text's own characters: not escaped, and outside code
- * spans, each a run of backticks to the next run of as many (CommonMark 6.1: two backticks, an MDX
- * comment and two backticks are code, and a backslash in code is no escape, "`C:\Users\`"; a run no
- * other closes is text, "the ` key"). */
-struct prose_scan {
-	const char *t;
-	size_t e;
-	size_t none_from[16]; /* for a run of k + 1 backticks: no run of as many closes it at or after this
-	                       * place (SIZE_MAX: not known), so that each length is looked for to the end once */
-};
-
-static void prose_scan_init(struct prose_scan *ps, const char *t, size_t e)
-{
-	ps->t = t;
-	ps->e = e;
-	for (size_t k = 0; k < 16; k++)
-		ps->none_from[k] = SIZE_MAX;
-}
-
-/* A step at *i: true where t[*i] is the text's own; false on an escape (*i then on the character it
- * escapes) and on a code span (*i then on its last backtick) or a run of backticks that is text. */
-static bool prose_at(struct prose_scan *ps, size_t *i)
-{
-	const char *t = ps->t;
-	if (t[*i] == '\\') {
-		*i += *i + 1 < ps->e && ispunct((unsigned char)t[*i + 1]);
-		return false;
-	}
-	if (t[*i] != '`')
-		return true;
-	size_t k = *i, run;
-	while (k < ps->e && t[k] == '`')
-		k++;
-	run = k - *i;
-	size_t *none = run <= 16 ? &ps->none_from[run - 1] : NULL;
-	for (size_t c = none && *none <= k ? ps->e : k; c < ps->e; c++) {
-		if (t[c] != '`')
-			continue;
-		size_t d = c;
-		while (d < ps->e && t[d] == '`')
-			d++;
-		if (d - c == run) {
-			*i = d - 1;
-			return false;
-		}
-		c = d - 1;
-	}
-	if (none)
-		*none = k;
-	*i = k - 1;
-	return false;
+	prose_scan_free(&ps);
+	return said;
 }
 
 /* Where the closing "*", "/" and "}" of an MDX comment opened before at is (spaces may stand before the
@@ -6262,7 +6341,7 @@ static size_t mdx_close(struct src_lines *sl, size_t at, size_t *end)
 		sl->mdx_from = at;
 		sl->mdx_close = SIZE_MAX;
 		for (const char *c = sl->text + at; (c = memmem(c, sl->len - (size_t)(c - sl->text), "*/", 2)); c += 2) {
-			size_t sp = span_of(sl->text, (size_t)(c - sl->text) + 2, sl->len, " \t");
+			size_t sp = span_of(sl->text, (size_t)(c - sl->text) + 2, sl->len, " \t\r\n");
 			if (c[2 + sp] == '}') {
 				sl->mdx_close = (size_t)(c - sl->text);
 				break;
@@ -6270,87 +6349,108 @@ static size_t mdx_close(struct src_lines *sl, size_t at, size_t *end)
 		}
 	}
 	if (sl->mdx_close != SIZE_MAX)
-		*end = sl->mdx_close + 2 + span_of(sl->text, sl->mdx_close + 2, sl->len, " \t") + 1;
+		*end = sl->mdx_close + 2 + span_of(sl->text, sl->mdx_close + 2, sl->len, " \t\r\n") + 1;
 	return sl->mdx_close;
 }
 
-/* Other tools' marks anywhere in a block's source text[a, e) (its first line l0), outside code, which
- * cmark-gfm reads as text: MDX's comment, "{/" and a star, words, a star and "/}" (Docusaurus's
- * "truncate" marker is one; spaces may stand inside the braces; not a Go template's, "{{/", which is a
- * template action), and DocFX's inline include, "[!include[title](file.md)]", whose file was not
+/* Other tools' marks anywhere in a span of a block's source t[a, e) (its first line l0), outside code,
+ * which cmark-gfm reads as text: MDX's comment, "{/" and a star, words, a star and "/}" (Docusaurus's
+ * "truncate" marker is one; white space may stand inside the braces; not a Go template's, "{{/", which
+ * is a template action), and DocFX's inline include, "[!include[title](file.md)]", whose file was not
  * included (helper-164: both on their own line, inside a line and in a table's cell said nothing;
- * helper-165: in a heading, and a comment over 300 bytes or several paragraphs). A paragraph's first
- * line is foreign_block()'s; lead is where the scan may find DocFX's include: from the block's start
- * for a table or heading, past its first line's start for a paragraph. A heading's comment at its end
- * is heading_attributes()'s (heading). A warning at the first of each kind. */
+ * helper-165, helper-166: in a heading, and a comment over 300 bytes, several paragraphs or lines). A
+ * paragraph's first line is foreign_block()'s; lead is where the scan may find DocFX's include: from
+ * the span's start for a table's cell or a heading, past its first line's start for a paragraph. A
+ * heading's comment at its text's end (head_end; else SIZE_MAX) is heading_attributes()'s. */
 static void other_marks(const struct md_opts *o, struct src_lines *sl, int l0, size_t a, size_t e, size_t lead,
-                        bool heading)
+                        size_t head_end, struct block_said *said)
 {
 	const char *t = sl->text;
 	struct prose_scan ps;
-	prose_scan_init(&ps, t, e);
-	bool said[2] = {false, false};
-	for (size_t i = a; i < e && !(said[0] && said[1]); i++) {
+	prose_scan_init(&ps, t, a, e);
+	for (size_t i = a; i < e && !(said->mdx && said->docfx); i++) {
 		if (!prose_at(&ps, &i) || (t[i] != '{' && t[i] != '['))
 			continue;
-		size_t end = SIZE_MAX, open = i + 1 + span_of(t, i + 1, e, " \t");
-		int kind = -1;
+		size_t end = SIZE_MAX, open = i + 1 + span_of(t, i + 1, e, " \t\r\n");
+		bool *kind = NULL;
 		const char *what = NULL;
-		if (t[i] == '{' && !said[0] && open + 2 < e && t[open] == '/' && t[open + 1] == '*' && (i == a || t[i - 1] != '{') &&
-		    mdx_close(sl, open + 2, &end) != SIZE_MAX) {
-			kind = 0;
+		if (t[i] == '{' && !said->mdx && open + 2 < e && t[open] == '/' && t[open + 1] == '*' &&
+		    (i == a || t[i - 1] != '{') && mdx_close(sl, open + 2, &end) != SIZE_MAX) {
+			kind = &said->mdx;
 			what = "is a comment (MDX's), which vade does not read: it is published as text; leave it out, or "
 			       "hide it in an HTML comment, <!-- -->";
-			size_t after = end + span_of(t, end, sl->len, " \t#\r");
-			if (heading && (after >= sl->len || t[after] == '\n'))
-				kind = -1; /* (after the heading's words: its id's business) */
-		} else if (t[i] == '[' && !said[1] && i >= lead && i + 10 < e && !strncasecmp(t + i, "[!include", 9) &&
+			if (end + span_of(t, end, sl->len, " \t#\r") >= head_end)
+				kind = NULL; /* (after the heading's words: its id's business) */
+		} else if (t[i] == '[' && !said->docfx && i >= lead && i + 10 < e && !strncasecmp(t + i, "[!include", 9) &&
 		           (t[i + 9] == '[' || (t[i + 9] == ' ' && t[i + 10] == '['))) {
 			const char *c = memmem(t + i + 9, (e - i - 9) < 300 ? e - i - 9 : 300, ")]", 2);
 			end = c ? (size_t)(c - t) + 2 : i + 9;
-			kind = 1;
+			kind = &said->docfx;
 			what = "is an include (DocFX's), whose file is not included: it is published as text and a link; put "
 			       "the file's text here";
 		}
-		if (kind < 0)
+		if (!kind)
 			continue;
-		said[kind] = true;
-		int line = l0, fl, fc;
-		while (line < sl->n && sl->off[line] <= i)
-			line++;
-		diag_place(&o->at, line, (int)(i - sl->off[line - 1]) + 1, &fl, &fc);
+		*kind = true;
 		/* (shown to its first line's end, at most 60 bytes) */
 		const char *nl = memchr(t + i, '\n', end - i);
 		size_t shown = nl ? (size_t)(nl - t) - i : end - i;
 		bool cut = nl || shown > 60;
 		shown = shown > 60 ? 60 : shown;
-		diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s%s' %s", (int)shown, t + i, cut ? "..." : "", what);
+		warn_at(o, sl, l0, i, "'%.*s%s' %s", (int)shown, t + i, cut ? "..." : "", what);
 	}
+	prose_scan_free(&ps);
 }
 
-/* A warning at the first inline math of paragraph or table n's source (sl), as Pandoc reads it: '$', a character
- * that is no space, to a '$' after one that is no space and before no digit ("$5 and $10" is none),
- * holding what Markdown reads as its own ('*', '_', '\\', '^'): vade does not typeset it, and "$x*y*z$"
- * was published as x<em>y</em>z (helper-144). Code spans are passed over. */
-static void inline_math(const struct md_opts *o, struct src_lines *sl, cmark_node *n)
+/* Where an address that starts at t[i] ends (t[.., e)), or i: a link's destination after "](", an
+ * autolink's "<scheme:...>", a bare web address ("https://", "www.") to a space. Math is not looked
+ * for in them: "?$select=a_b&$top=5", OData's query, is no math (helper-166). */
+static size_t past_address(const char *t, size_t i, size_t e)
 {
-	int l0 = cmark_node_get_start_line(n), l1 = cmark_node_get_end_line(n);
-	size_t a = src_offset(sl, l0, 1);
-	if (a == SIZE_MAX || l1 < l0 || l1 > sl->n)
-		return;
-	latex_math(o, sl, l0, a, sl->off[l1]);
-	bool para = cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH;
-	size_t first = para ? src_offset(sl, l0, cmark_node_get_start_column(n)) : SIZE_MAX;
-	other_marks(o, sl, l0, a, sl->off[l1], first != SIZE_MAX ? first + 1 : a, false);
-	if (!memchr(sl->text + a, '$', sl->off[l1] - a))
-		return;
+	size_t j = i;
+	if (t[i] == ']' && i + 1 < e && t[i + 1] == '(') {
+		int depth = 0;
+		for (j = i + 2; j < e && t[j] != '\n' && !(t[j] == ')' && depth == 0); j++)
+			depth += (t[j] == '(') - (t[j] == ')' && depth > 0);
+		return j;
+	}
+	bool web = (!strncmp(t + i, "http://", 7) || !strncmp(t + i, "https://", 8) || !strncmp(t + i, "www.", 4)) &&
+	           (i == 0 || !isalnum((unsigned char)t[i - 1]));
+	if (t[i] == '<' && i + 1 < e && isalpha((unsigned char)t[i + 1])) {
+		size_t k = i + 1 + span_of(t, i + 1, e, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+		if (k < e && t[k] == ':')
+			for (j = k; j < e && t[j] != '>' && t[j] != ' ' && t[j] != '\n'; j++)
+				;
+		return j;
+	}
+	if (web)
+		for (j = i; j < e && !isspace((unsigned char)t[j]) && t[j] != '<'; j++)
+			;
+	return j;
+}
+
+/* Inline math in a span of a block's source t[a, e), as Pandoc reads it: '$', a character that is no
+ * space, to a '$' after one that is no space and before no digit ("$5 and $10" is none), holding
+ * what Markdown reads as its own ('*', '_', '\\', '^'): vade does not typeset it, and "$x*y*z$" was
+ * published as x<em>y</em>z (helper-144). Code spans and addresses are passed over. */
+static bool dollar_math(const struct md_opts *o, struct src_lines *sl, int l0, size_t a, size_t e)
+{
 	const char *t = sl->text;
-	size_t e = sl->off[l1], open = SIZE_MAX;
+	if (!memchr(t + a, '$', e - a))
+		return false;
+	size_t open = SIZE_MAX;
+	bool said = false;
 	struct prose_scan ps;
-	prose_scan_init(&ps, t, e);
-	for (size_t i = a; i < e; i++) {
-		if (t[i] == '`' || (!para && t[i] == '|'))
-			open = SIZE_MAX; /* (a table's cells are split first: "$HOME|$PATH" is two cells' text) */
+	prose_scan_init(&ps, t, a, e);
+	for (size_t i = a; i < e && !said; i++) {
+		size_t past = past_address(t, i, e);
+		if (past > i) {
+			i = past;
+			open = SIZE_MAX;
+			continue;
+		}
+		if (t[i] == '`')
+			open = SIZE_MAX;
 		if (!prose_at(&ps, &i) || t[i] != '$')
 			continue;
 		if (open == SIZE_MAX) {
@@ -6360,17 +6460,59 @@ static void inline_math(const struct md_opts *o, struct src_lines *sl, cmark_nod
 			size_t k = open;
 			open = SIZE_MAX;
 			if (!memchr(t + k, '\n', i - k) && strpbrk_n(t + k + 1, i - k - 1, "*_\\^")) {
-				int line, col, fl, fc;
-				line = l0;
-				while (line < l1 && sl->off[line] <= k)
-					line++;
-				col = (int)(k - sl->off[line - 1]) + 1;
-				diag_place(&o->at, line, col, &fl, &fc);
-				diag_warn(o->src ? o->src : "content", fl, fc, "'%.*s' looks like inline math, which vade does not "
-				          "typeset: its '*', '_', '\\' and '^' are read as Markdown; write it as code (`...`), or "
-				          "escape them", (int)(i - k + 1 > 60 ? 60 : i - k + 1), t + k);
-				return;
+				warn_at(o, sl, l0, k, "'%.*s' looks like inline math, which vade does not typeset: its '*', '_', "
+				        "'\\' and '^' are read as Markdown; write it as code (`...`), or escape them",
+				        (int)(i - k + 1 > 60 ? 60 : i - k + 1), t + k);
+				said = true;
 			}
+		}
+	}
+	prose_scan_free(&ps);
+	return said;
+}
+
+/* The marks of a span of a block's source (block_marks), each kind once a block. */
+static void span_marks(const struct md_opts *o, struct src_lines *sl, int l0, size_t a, size_t e, size_t lead,
+                       size_t head_end, struct block_said *said)
+{
+	if (!said->latex)
+		said->latex = latex_math(o, sl, l0, a, e);
+	other_marks(o, sl, l0, a, e, lead, head_end, said);
+	if (!said->dollar)
+		said->dollar = dollar_math(o, sl, l0, a, e);
+}
+
+/* Other tools' math and marks in block n's source (a paragraph, a table, a heading), outside code: a
+ * table's each cell on its own, as GFM splits them before it reads inlines (a code span, math or a
+ * comment never runs from one cell into another: helper-166); a heading's text without its setext
+ * underline. */
+static void block_marks(const struct md_opts *o, struct src_lines *sl, cmark_node *n)
+{
+	int l0 = cmark_node_get_start_line(n), l1 = cmark_node_get_end_line(n);
+	size_t a = src_offset(sl, l0, 1);
+	if (a == SIZE_MAX || l1 < l0 || l1 > sl->n)
+		return;
+	const char *t = sl->text;
+	struct block_said said = {false, false, false, false};
+	cmark_node_type type = cmark_node_get_type(n);
+	if (type == CMARK_NODE_PARAGRAPH) {
+		size_t first = src_offset(sl, l0, cmark_node_get_start_column(n));
+		/* (an include that starts the paragraph is foreign_block()'s, and so are the others in it) */
+		said.docfx = first != SIZE_MAX && !strncasecmp(t + first, "[!INCLUDE", 9);
+		span_marks(o, sl, l0, a, sl->off[l1], first != SIZE_MAX ? first + 1 : a, SIZE_MAX, &said);
+	} else if (type == CMARK_NODE_HEADING) {
+		int last = heading_text_end(sl, n);
+		size_t he = sl->off[last] - (sl->off[last] > 0 && t[sl->off[last] - 1] == '\n');
+		span_marks(o, sl, l0, a, he, a, he, &said);
+	} else {
+		for (int l = l0; l <= l1; l++) {
+			size_t from = sl->off[l - 1], to = sl->off[l];
+			for (size_t c = from, k = from; k <= to; k++)
+				if (k == to || (t[k] == '|' && !(k > from && t[k - 1] == '\\'))) {
+					if (k > c)
+						span_marks(o, sl, l, c, k, c, SIZE_MAX, &said);
+					c = k + 1;
+				}
 		}
 	}
 }
@@ -6898,18 +7040,15 @@ void markdown_render(const struct md_opts *o, const char *text, size_t len, stru
 	for (size_t i = 0; i < heads.n; i++) {
 		cmark_node *h = heads.v[i];
 		heading_attributes(o, &sl, h);
-		int h0 = cmark_node_get_start_line(h), h1 = cmark_node_get_end_line(h);
-		size_t ha = src_offset(&sl, h0, 1);
-		if (ha != SIZE_MAX && h0 <= h1 && h1 <= sl.n)
-			other_marks(o, &sl, h0, ha, sl.off[h1], ha, true);
+		block_marks(o, &sl, h);
 	}
 	foreign_blocks(o, &sl, &blocks_p);
 	/* (every block: each is read once, the text's cost; the first 1,000 alone left what came after
 	 * them unsaid, helper-165) */
 	for (size_t i = 0; i < blocks_p.n; i++)
-		inline_math(o, &sl, blocks_p.v[i]);
+		block_marks(o, &sl, blocks_p.v[i]);
 	for (size_t i = 0; i < tabled.n; i++)
-		inline_math(o, &sl, tabled.v[i]);
+		block_marks(o, &sl, tabled.v[i]);
 	vec_free(&blocks_p);
 	vec_free(&tabled);
 	for (size_t i = 0; !dropped && i < heads.n; i++)

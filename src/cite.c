@@ -1073,28 +1073,32 @@ void cite_refs_mark(const struct cite_refs *refs, const char *key)
 		atomic_store(&refs->used[k], true);
 }
 
-/* The edit distance from a to the first bl bytes of b (util.h's text_distance), 999 beyond its reach. */
-static size_t lev(const char *a, const char *b, size_t bl)
+/* The edit distance from a to the first bl bytes of b (util.h's text_distance), 999 past max. */
+static size_t lev(const char *a, const char *b, size_t bl, size_t max)
 {
-	char *p = xstrndup(b, bl);
-	size_t d = text_distance(a, p);
+	char *p = bl < strlen(b) ? xstrndup(b, bl) : NULL;
+	size_t d = text_distance_max(a, p ? p : b, max);
 	free(p);
-	return d == (size_t)-1 ? 999 : d;
+	return d > max ? 999 : d;
 }
 
-/* "'a', 'b' or 'c'": the known keys closest to key, by edit distance (whole key or its start). */
+/* "'a', 'b' or 'c'": the known keys closest to key, by edit distance (whole key or its start), within
+ * the build's guess budget (util.h). */
 static char *suggest(const struct cite_refs *refs, const char *key)
 {
 	size_t best[3] = {999, 999, 999};
 	const char *who[3] = {0};
-	size_t kl = strlen(key);
+	size_t kl = strlen(key), max = kl < 6 ? 2 : kl / 2;
+	if (!guess_budget_take(4 * refs->n)) /* (two distances a key, and a copy: four a candidate's worth) */
+		return NULL;
 	for (size_t i = 0; i < refs->n; i++) {
 		const char *k = refs->keys[i];
-		size_t d = lev(key, k, strlen(k));
-		size_t dp = strlen(k) > kl ? lev(key, k, kl) + 1 : 999;
+		size_t kn = strlen(k), gap = kn > kl ? kn - kl : kl - kn;
+		size_t d = gap > max && kn <= kl ? 999 : lev(key, k, kn, max); /* (at least the lengths' gap) */
+		size_t dp = kn > kl ? lev(key, k, kl, max) + 1 : 999;
 		if (dp < d)
 			d = dp;
-		if (d > (kl < 6 ? 2 : kl / 2))
+		if (d > max)
 			continue;
 		for (int s = 0; s < 3; s++)
 			if (d < best[s]) {

@@ -242,6 +242,7 @@ static struct {
 static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 {
 	double t0 = monotonic_seconds();
+	guess_budget_reset(); /* (each of vade serve's rebuilds guesses anew) */
 	struct state_rec rec = {0};
 	struct state_digest inputs, rest;
 	bool digested = false, walked = false;

@@ -3323,9 +3323,10 @@ static void foreign_blocks(const struct md_opts *o, struct src_lines *sl, const 
 
 /* The last line of heading h's text (sl): an ATX heading's line; a setext heading's line before its
  * underline (cmark-gfm gives its end as the underline, or as column 0 of the line after it). */
-static int heading_text_end(const struct src_lines *sl, cmark_node *h)
+static int heading_text_end(struct src_lines *sl, cmark_node *h)
 {
 	int l0 = cmark_node_get_start_line(h), l = cmark_node_get_end_line(h);
+	src_offset(sl, l0, 1); /* (the lines found, when they were not yet) */
 	if (l > l0 && cmark_node_get_end_column(h) == 0)
 		l--;
 	if (l > sl->n)

@@ -338,28 +338,19 @@ static int own_check(void *ctx, const char *decoded)
 	return strmap_get(&o->decoded, decoded) != NULL;
 }
 
-/* How many ids the search for typos in missing anchors (anchor_hint) may compare, in all, in one
- * check of a build's links or of a sheet's: each search compares all the target's ids, and a page
- * of 16,000 links to no anchor among as many headings took 12 s (it is some 0.1 s now). Past it a
- * link to a missing anchor is said without a guess. */
-#define HINT_BUDGET ((size_t)4 << 20)
-
 /* The id a link to a missing anchor frag likely meant, of the target's ids (n, sorted): the id of
  * a heading whose text frag is ("#Part Two", "#Über uns": GitHub's rule, markdown_slug), else,
- * while *budget lasts (it is spent n at a time), the nearest by typos ("#part-tow"). NULL when
- * none is that close. Borrowed from ids. */
-static const char *anchor_hint(const char *frag, char *const *ids, size_t n, size_t *budget)
+ * within the build's guess budget (util.h), the nearest by typos ("#part-tow"). NULL when none is
+ * that close. Borrowed from ids. */
+static const char *anchor_hint(const char *frag, char *const *ids, size_t n)
 {
 	struct buf b = BUF_INIT;
 	markdown_slug(&b, frag, strlen(frag));
 	char *slug = b.p;
 	char *const *hit = b.len ? xbsearch(&slug, ids, n, sizeof *ids, cmp_cstr) : NULL;
 	buf_free(&b);
-	if (hit || *budget < n)
-		return hit ? *hit : NULL;
-	*budget -= n;
 	size_t len = strlen(frag);
-	return text_nearest(frag, (const char *const *)ids, n, len < 6 ? 1 : len < 12 ? 2 : len / 4);
+	return hit ? *hit : text_nearest(frag, (const char *const *)ids, n, len < 6 ? 1 : len < 12 ? 2 : len / 4);
 }
 
 /* Whether a browser following a link whose fragment is frag (as written) finds one of ids[0, n)
@@ -383,7 +374,6 @@ static bool browser_finds(const char *frag, char *const *ids, size_t n, char **d
 static void check_anchors(struct shared *sh, struct worker *ws, int n)
 {
 	const struct site *s = sh->s;
-	size_t budget = HINT_BUDGET;
 	for (int i = 0; i < n; i++) {
 		for (size_t k = 0; k < ws[i].checks.n; k++) {
 			struct check *c = ws[i].checks.v[k];
@@ -402,7 +392,7 @@ static void check_anchors(struct shared *sh, struct worker *ws, int n)
 			if (found && theirs)
 				markdown_warn_theirs(c->src, c->line, c->col, decoded, theirs);
 			if (!found && (a->nids || diag_errors() == 0)) {
-				const char *near = theirs ? theirs : anchor_hint(decoded, a->ids, a->nids, &budget);
+				const char *near = theirs ? theirs : anchor_hint(decoded, a->ids, a->nids);
 				diag_error(c->src, c->line, c->col, "link to a missing anchor '#%s' in %s%s%s%s", decoded,
 				           td && td->src ? td->src : t->key, near ? " (did you mean '#" : "", near ? near : "",
 				           near ? "'?)" : "");
@@ -1086,7 +1076,6 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 		if (!notes_unlisted(&j, out.p, out.len)) {
 			htmlids_check_with(out.p, out.len, out_path, what, &ids_out, &hooks);
 			const struct doc *td = site_page_doc(s, p, lang);
-			size_t budget = HINT_BUDGET;
 			for (size_t i = 0; i < own.n; i++) {
 				const struct check *c = own.v[i];
 				char *decoded = NULL;
@@ -1096,7 +1085,7 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 					const char *said = decoded;
 					if (c->chapter) /* without the chapter's prefix, as its page says it */
 						said += strspn(said, "c0123456789") + (said[strspn(said, "c0123456789")] == '-');
-					const char *near = c->chapter ? NULL : anchor_hint(decoded, ids_out.v, ids_out.n, &budget);
+					const char *near = c->chapter ? NULL : anchor_hint(decoded, ids_out.v, ids_out.n);
 					diag_error(c->src, c->line, c->col, "link to a missing anchor '#%s' in %s%s%s%s", said,
 					           tdoc && tdoc->src ? tdoc->src : tp->key, near ? " (did you mean '#" : "",
 					           near ? near : "", near ? "'?)" : "");

@@ -567,8 +567,11 @@ char *resolve_link_hint(const char *src, const char *path, const char *const *ca
 		name--;
 	name = len - name;
 	/* the page's file, as other generators' links leave it out ("other", "./other#part", "other/",
-	 * "Other": Hugo, Docusaurus, MkDocs, wikis; helper-105), before the nearest by typos */
+	 * "Other": Hugo, Docusaurus, MkDocs, wikis; helper-105), before the nearest by typos; three
+	 * passes over the candidates, within the build's guess budget (util.h) */
 	const char *best = NULL;
+	if (!guess_budget_take(3 * n))
+		return NULL;
 	/* the same name in another case first ("B.md" beside "a.md" and "b.md": helper-144 got "a.md") */
 	for (size_t i = 0; i < n && !best && len; i++)
 		if (strlen(cands[i]) == len && !strncasecmp(cands[i], path, len))

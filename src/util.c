@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unicode/uchar.h>
@@ -1093,12 +1094,25 @@ void *xbsearch(const void *key, const void *base, size_t n, size_t size,
 
 /* {======= strmap */
 
-static uint64_t fnv1a(const char *s)
+/* A key's hash: XXH3 with a seed drawn once a process from the kernel. FNV-1a's low bits, which pick
+ * a slot, depend on the key's low bits alone, and words made to share them (3^11 of them from three
+ * blocks of four letters a place) made every map that holds a site's words quadratic: UI strings,
+ * headings' ids, the search index, data and bibliography ids (helper-167: 128,000 such keys took
+ * 12.6 s). Unknown to the text, the seed cannot be aimed at. Nothing vade writes depends on the
+ * order of a map's slots, so the seed changes no output. */
+static uint64_t hash_seed;
+static pthread_once_t hash_seed_once = PTHREAD_ONCE_INIT;
+
+static void hash_seed_init(void)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
+	if (getrandom(&hash_seed, sizeof hash_seed, GRND_NONBLOCK) != (ssize_t)sizeof hash_seed)
+		hash_seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)&hash_seed;
+}
+
+static uint64_t key_hash(const char *s)
+{
+	pthread_once(&hash_seed_once, hash_seed_init);
+	return XXH3_64bits_withSeed(s, strlen(s), hash_seed);
 }
 
 /* The slot of key (hash h): where it is, or the empty slot where it would go. nslots is a power of
@@ -1116,13 +1130,13 @@ size_t *strmap_get(const struct strmap *m, const char *key)
 {
 	if (!m->nslots)
 		return NULL;
-	size_t i = strmap_slot(m, key, fnv1a(key));
+	size_t i = strmap_slot(m, key, key_hash(key));
 	return m->keys[i] ? &m->vals[i] : NULL;
 }
 
 const char *strmap_key(const struct strmap *m, const char *key)
 {
-	return m->nslots ? m->keys[strmap_slot(m, key, fnv1a(key))] : NULL;
+	return m->nslots ? m->keys[strmap_slot(m, key, key_hash(key))] : NULL;
 }
 
 size_t *strmap_put(struct strmap *m, const char *key, bool *added)
@@ -1144,7 +1158,7 @@ size_t *strmap_put(struct strmap *m, const char *key, bool *added)
 		free(old.vals);
 		free(old.hashes);
 	}
-	uint64_t h = fnv1a(key);
+	uint64_t h = key_hash(key);
 	size_t i = strmap_slot(m, key, h);
 	bool add = !m->keys[i];
 	if (add) {
@@ -1254,9 +1268,9 @@ bool name_like(const char *a, const char *b)
 	}
 }
 
-/* text_distance(), given up past max: max + 1 as soon as a row of the table holds nothing smaller (the
- * distance is at least a row's least), so a candidate far from the key costs a few rows, not all. */
-static size_t distance_within(const char *a, const char *b, size_t max)
+/* (given up as soon as a row of the table holds nothing smaller than max: the distance is at least a
+ * row's least, so a candidate far from the key costs a few rows, not all) */
+size_t text_distance_max(const char *a, const char *b, size_t max)
 {
 	size_t al = strlen(a), bl = strlen(b);
 	if (al > 1024 || bl > 1024)
@@ -1287,18 +1301,36 @@ static size_t distance_within(const char *a, const char *b, size_t max)
 
 size_t text_distance(const char *a, const char *b)
 {
-	return distance_within(a, b, (size_t)-2);
+	return text_distance_max(a, b, (size_t)-2);
+}
+
+static _Atomic size_t guess_budget = GUESS_BUDGET;
+
+void guess_budget_reset(void)
+{
+	atomic_store(&guess_budget, GUESS_BUDGET);
+}
+
+bool guess_budget_take(size_t n)
+{
+	size_t left = atomic_load(&guess_budget);
+	while (left >= n)
+		if (atomic_compare_exchange_weak(&guess_budget, &left, left - n))
+			return true;
+	return false;
 }
 
 const char *text_nearest(const char *key, const char *const *cands, size_t n, size_t limit)
 {
+	if (!guess_budget_take(n))
+		return NULL;
 	size_t best = (size_t)-1, kl = strlen(key);
 	const char *who = NULL;
 	for (size_t i = 0; i < n; i++) {
 		size_t cl = strlen(cands[i]);
 		if ((kl > cl ? kl - cl : cl - kl) > limit)
 			continue; /* the distance is at least the difference in length */
-		size_t d = distance_within(key, cands[i], limit);
+		size_t d = text_distance_max(key, cands[i], limit);
 		if (d <= limit && (d < best || (d == best && strcmp(cands[i], who) < 0))) {
 			best = d;
 			who = cands[i];

@@ -318,10 +318,20 @@ size_t text_distance(const char *a, const char *b);
 /* Whether the key a is b, case and the '_' or '-' between words aside ("baseURL", "base-url" and
  * "base_url"; Hugo's "publishDate" and a plugin's "publish_date"). */
 bool name_like(const char *a, const char *b);
+/* text_distance(), given up past max: max + 1 as soon as the distance is known to be more. */
+size_t text_distance_max(const char *a, const char *b, size_t max);
 /* The candidate closest to key by text_distance, at most limit edits away
  * (so it is likely the one meant); ties go to the first in byte order. NULL
- * when none is that close. Borrowed from cands. */
+ * when none is that close, or when the guess budget (below) has not n left. Borrowed from cands. */
 const char *text_nearest(const char *key, const char *const *cands, size_t n, size_t limit);
+/* The guesses of a build ("did you mean"): each compares a misspelt name with every candidate, and a
+ * site of thousands of misspelt links, keys or anchors compared each with thousands (helper-167: 8,000
+ * links to no page took 10 s to check). Every guess takes what it compares from one budget a build,
+ * GUESS_BUDGET candidates; past it a misspelling is said without a guess. Thread-safe. */
+#define GUESS_BUDGET ((size_t)16 << 20)
+void guess_budget_reset(void);
+/* Takes n from the budget: false, taking nothing, when it has not n left. */
+bool guess_budget_take(size_t n);
 
 /* {======= machine-local binary records (deps.h's record, the status cache)
  * Native byte order; every field 8-byte aligned: a u64, a string as its u64 length, its

@@ -3332,7 +3332,7 @@ static int heading_text_end(struct src_lines *sl, cmark_node *h)
 	if (l > sl->n)
 		l = sl->n;
 	if (l > l0) {
-		size_t u = sl->off[l - 1] + strspn(sl->text + sl->off[l - 1], " ");
+		size_t u = sl->off[l - 1] + span_of(sl->text, sl->off[l - 1], sl->len, " ");
 		if (u < sl->off[l] && strchr("=-", sl->text[u]))
 			l--;
 	}
@@ -6343,7 +6343,7 @@ static size_t mdx_close(struct src_lines *sl, size_t at, size_t *end)
 		sl->mdx_close = SIZE_MAX;
 		for (const char *c = sl->text + at; (c = memmem(c, sl->len - (size_t)(c - sl->text), "*/", 2)); c += 2) {
 			size_t sp = span_of(sl->text, (size_t)(c - sl->text) + 2, sl->len, " \t\r\n");
-			if (c[2 + sp] == '}') {
+			if ((size_t)(c - sl->text) + 2 + sp < sl->len && c[2 + sp] == '}') {
 				sl->mdx_close = (size_t)(c - sl->text);
 				break;
 			}
@@ -6415,7 +6415,9 @@ static size_t past_address(const char *t, size_t i, size_t e)
 			depth += (t[j] == '(') - (t[j] == ')' && depth > 0);
 		return j;
 	}
-	bool web = (!strncmp(t + i, "http://", 7) || !strncmp(t + i, "https://", 8) || !strncmp(t + i, "www.", 4)) &&
+	/* (each read within t[.., e): a text need not end in NUL) */
+	bool web = ((e - i >= 7 && !memcmp(t + i, "http://", 7)) || (e - i >= 8 && !memcmp(t + i, "https://", 8)) ||
+	            (e - i >= 4 && !memcmp(t + i, "www.", 4))) &&
 	           (i == 0 || !isalnum((unsigned char)t[i - 1]));
 	if (t[i] == '<' && i + 1 < e && isalpha((unsigned char)t[i + 1])) {
 		size_t k = i + 1 + span_of(t, i + 1, e, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
@@ -6499,7 +6501,7 @@ static void block_marks(const struct md_opts *o, struct src_lines *sl, cmark_nod
 	if (type == CMARK_NODE_PARAGRAPH) {
 		size_t first = src_offset(sl, l0, cmark_node_get_start_column(n));
 		/* (an include that starts the paragraph is foreign_block()'s, and so are the others in it) */
-		said.docfx = first != SIZE_MAX && !strncasecmp(t + first, "[!INCLUDE", 9);
+		said.docfx = first != SIZE_MAX && first + 9 <= sl->len && !strncasecmp(t + first, "[!INCLUDE", 9);
 		span_marks(o, sl, l0, a, sl->off[l1], first != SIZE_MAX ? first + 1 : a, SIZE_MAX, &said);
 	} else if (type == CMARK_NODE_HEADING) {
 		int last = heading_text_end(sl, n);

@@ -6255,15 +6255,14 @@ struct block_said {
 	bool latex, dollar, mdx, docfx;
 };
 
-/* Warns at the place i of the source, l0 the first line of its block. */
-static void warn_at(const struct md_opts *o, const struct src_lines *sl, int l0, size_t i, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-static void warn_at(const struct md_opts *o, const struct src_lines *sl, int l0, size_t i, const char *fmt, ...)
+/* Warns at the place i of the source (src_place: its line and column). */
+static void warn_at(const struct md_opts *o, const struct src_lines *sl, size_t i, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void warn_at(const struct md_opts *o, const struct src_lines *sl, size_t i, const char *fmt, ...)
 {
-	int line = l0, fl, fc;
-	while (line < sl->n && sl->off[line] <= i)
-		line++;
-	diag_place(&o->at, line, (int)(i - sl->off[line - 1]) + 1, &fl, &fc);
+	int line, col, fl, fc;
+	src_place(sl, i, &line, &col);
+	diag_place(&o->at, line, col, &fl, &fc);
 	struct buf msg = BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
@@ -6292,7 +6291,7 @@ static bool latexy(const char *s, size_t n, bool eq)
 	return false;
 }
 
-static bool latex_math(const struct md_opts *o, struct src_lines *sl, int l0, size_t a, size_t e)
+static bool latex_math(const struct md_opts *o, struct src_lines *sl, size_t a, size_t e)
 {
 	const char *t = sl->text;
 	if (!memchr(t + a, '\\', e - a) || (!memmem(t + a, e - a, "\\(", 2) && !memmem(t + a, e - a, "\\[", 2)))
@@ -6322,7 +6321,7 @@ static bool latex_math(const struct md_opts *o, struct src_lines *sl, int l0, si
 			i++;
 			continue;
 		}
-		warn_at(o, sl, l0, i, "'%.*s' is LaTeX's math, which vade does not typeset: Markdown reads '\\%c' as an "
+		warn_at(o, sl, i, "'%.*s' is LaTeX's math, which vade does not typeset: Markdown reads '\\%c' as an "
 		        "escaped '%c' and shows the rest as text; write it as code (`...`), or as an image",
 		        (int)(end + 2 - i > 60 ? 60 : end + 2 - i), t + i, c, c);
 		said = true;
@@ -6354,7 +6353,7 @@ static size_t mdx_close(struct src_lines *sl, size_t at, size_t *end)
 	return sl->mdx_close;
 }
 
-/* Other tools' marks anywhere in a span of a block's source t[a, e) (its first line l0), outside code,
+/* Other tools' marks anywhere in a span of a block's source t[a, e), outside code,
  * which cmark-gfm reads as text: MDX's comment, "{/" and a star, words, a star and "/}" (Docusaurus's
  * "truncate" marker is one; white space may stand inside the braces; not a Go template's, "{{/", which
  * is a template action), and DocFX's inline include, "[!include[title](file.md)]", whose file was not
@@ -6363,7 +6362,7 @@ static size_t mdx_close(struct src_lines *sl, size_t at, size_t *end)
  * paragraph's first line is foreign_block()'s; lead is where the scan may find DocFX's include: from
  * the span's start for a table's cell or a heading, past its first line's start for a paragraph. A
  * heading's comment at its text's end (head_end; else SIZE_MAX) is heading_attributes()'s. */
-static void other_marks(const struct md_opts *o, struct src_lines *sl, int l0, size_t a, size_t e, size_t lead,
+static void other_marks(const struct md_opts *o, struct src_lines *sl, size_t a, size_t e, size_t lead,
                         size_t head_end, struct block_said *said)
 {
 	const char *t = sl->text;
@@ -6398,7 +6397,7 @@ static void other_marks(const struct md_opts *o, struct src_lines *sl, int l0, s
 		size_t shown = nl ? (size_t)(nl - t) - i : end - i;
 		bool cut = nl || shown > 60;
 		shown = shown > 60 ? 60 : shown;
-		warn_at(o, sl, l0, i, "'%.*s%s' %s", (int)shown, t + i, cut ? "..." : "", what);
+		warn_at(o, sl, i, "'%.*s%s' %s", (int)shown, t + i, cut ? "..." : "", what);
 	}
 	prose_scan_free(&ps);
 }
@@ -6436,7 +6435,7 @@ static size_t past_address(const char *t, size_t i, size_t e)
  * space, to a '$' after one that is no space and before no digit ("$5 and $10" is none), holding
  * what Markdown reads as its own ('*', '_', '\\', '^'): vade does not typeset it, and "$x*y*z$" was
  * published as x<em>y</em>z (helper-144). Code spans and addresses are passed over. */
-static bool dollar_math(const struct md_opts *o, struct src_lines *sl, int l0, size_t a, size_t e)
+static bool dollar_math(const struct md_opts *o, struct src_lines *sl, size_t a, size_t e)
 {
 	const char *t = sl->text;
 	if (!memchr(t + a, '$', e - a))
@@ -6463,7 +6462,7 @@ static bool dollar_math(const struct md_opts *o, struct src_lines *sl, int l0, s
 			size_t k = open;
 			open = SIZE_MAX;
 			if (!memchr(t + k, '\n', i - k) && strpbrk_n(t + k + 1, i - k - 1, "*_\\^")) {
-				warn_at(o, sl, l0, k, "'%.*s' looks like inline math, which vade does not typeset: its '*', '_', "
+				warn_at(o, sl, k, "'%.*s' looks like inline math, which vade does not typeset: its '*', '_', "
 				        "'\\' and '^' are read as Markdown; write it as code (`...`), or escape them",
 				        (int)(i - k + 1 > 60 ? 60 : i - k + 1), t + k);
 				said = true;
@@ -6475,14 +6474,14 @@ static bool dollar_math(const struct md_opts *o, struct src_lines *sl, int l0, s
 }
 
 /* The marks of a span of a block's source (block_marks), each kind once a block. */
-static void span_marks(const struct md_opts *o, struct src_lines *sl, int l0, size_t a, size_t e, size_t lead,
+static void span_marks(const struct md_opts *o, struct src_lines *sl, size_t a, size_t e, size_t lead,
                        size_t head_end, struct block_said *said)
 {
 	if (!said->latex)
-		said->latex = latex_math(o, sl, l0, a, e);
-	other_marks(o, sl, l0, a, e, lead, head_end, said);
+		said->latex = latex_math(o, sl, a, e);
+	other_marks(o, sl, a, e, lead, head_end, said);
 	if (!said->dollar)
-		said->dollar = dollar_math(o, sl, l0, a, e);
+		said->dollar = dollar_math(o, sl, a, e);
 }
 
 /* Other tools' math and marks in block n's source (a paragraph, a table, a heading), outside code: a
@@ -6502,18 +6501,18 @@ static void block_marks(const struct md_opts *o, struct src_lines *sl, cmark_nod
 		size_t first = src_offset(sl, l0, cmark_node_get_start_column(n));
 		/* (an include that starts the paragraph is foreign_block()'s, and so are the others in it) */
 		said.docfx = first != SIZE_MAX && first + 9 <= sl->len && !strncasecmp(t + first, "[!INCLUDE", 9);
-		span_marks(o, sl, l0, a, sl->off[l1], first != SIZE_MAX ? first + 1 : a, SIZE_MAX, &said);
+		span_marks(o, sl, a, sl->off[l1], first != SIZE_MAX ? first + 1 : a, SIZE_MAX, &said);
 	} else if (type == CMARK_NODE_HEADING) {
 		int last = heading_text_end(sl, n);
 		size_t he = sl->off[last] - (sl->off[last] > 0 && t[sl->off[last] - 1] == '\n');
-		span_marks(o, sl, l0, a, he, a, he, &said);
+		span_marks(o, sl, a, he, a, he, &said);
 	} else {
 		for (int l = l0; l <= l1; l++) {
 			size_t from = sl->off[l - 1], to = sl->off[l];
 			for (size_t c = from, k = from; k <= to; k++)
 				if (k == to || (t[k] == '|' && !(k > from && t[k - 1] == '\\'))) {
 					if (k > c)
-						span_marks(o, sl, l, c, k, c, SIZE_MAX, &said);
+						span_marks(o, sl, c, k, c, SIZE_MAX, &said);
 					c = k + 1;
 				}
 		}

@@ -6197,12 +6197,14 @@ static bool strpbrk_n(const char *s, size_t n, const char *set)
 struct prose_scan {
 	const char *t;
 	size_t a, e;
-	size_t *last; /* [PROSE_TICKS_MAX + 1]: where the last run of each length starts (a when none) */
+	size_t *last; /* [nlast + 1]: where the last run of each length starts (a when none), made when a
+	               * run is first met, as long as the longest run of the span (at most PROSE_TICKS_MAX) */
+	size_t nlast;
 };
 
 static void prose_scan_init(struct prose_scan *ps, const char *t, size_t a, size_t e)
 {
-	*ps = (struct prose_scan){t, a, e, NULL};
+	*ps = (struct prose_scan){t, a, e, NULL, 0};
 }
 
 static void prose_scan_free(struct prose_scan *ps)
@@ -6223,21 +6225,27 @@ static bool prose_at(struct prose_scan *ps, size_t *i)
 	if (t[*i] != '`')
 		return true;
 	if (!ps->last) {
-		ps->last = xmalloc((PROSE_TICKS_MAX + 1) * sizeof *ps->last);
-		for (size_t k = 0; k <= PROSE_TICKS_MAX; k++)
-			ps->last[k] = ps->a;
-		for (size_t c = ps->a, d; c < ps->e; c = d > c ? d : c + 1) {
-			for (d = c; d < ps->e && t[d] == '`'; d++)
-				;
-			if (d > c && d - c <= PROSE_TICKS_MAX)
-				ps->last[d - c] = c;
+		for (int pass = 0; pass < 2; pass++) { /* (the longest run, then where each length last starts) */
+			if (pass) {
+				ps->last = xmalloc((ps->nlast + 1) * sizeof *ps->last);
+				for (size_t k = 0; k <= ps->nlast; k++)
+					ps->last[k] = ps->a;
+			}
+			for (size_t c = ps->a, d; c < ps->e; c = d > c ? d : c + 1) {
+				for (d = c; d < ps->e && t[d] == '`'; d++)
+					;
+				if (d > c && !pass && d - c <= PROSE_TICKS_MAX && d - c > ps->nlast)
+					ps->nlast = d - c;
+				else if (d > c && pass && d - c <= ps->nlast)
+					ps->last[d - c] = c;
+			}
 		}
 	}
 	size_t k = *i;
 	while (k < ps->e && t[k] == '`')
 		k++;
 	size_t run = k - *i;
-	if (run <= PROSE_TICKS_MAX && ps->last[run] > *i)
+	if (run <= ps->nlast && ps->last[run] > *i)
 		for (size_t c = k, d; c < ps->e; c = d > c ? d : c + 1) {
 			for (d = c; d < ps->e && t[d] == '`'; d++)
 				;
@@ -6291,17 +6299,15 @@ static bool latexy(const char *s, size_t n, bool eq)
 	return false;
 }
 
-static bool latex_math(const struct md_opts *o, struct src_lines *sl, size_t a, size_t e)
+static bool latex_math(const struct md_opts *o, struct src_lines *sl, size_t a, size_t e, struct prose_scan *ps)
 {
 	const char *t = sl->text;
 	if (!memchr(t + a, '\\', e - a) || (!memmem(t + a, e - a, "\\(", 2) && !memmem(t + a, e - a, "\\[", 2)))
 		return false;
-	struct prose_scan ps;
-	prose_scan_init(&ps, t, a, e);
 	bool said = false;
 	for (size_t i = a; i + 1 < e && !said; i++) {
 		if (t[i] == '`') { /* (a code span passed over, as CommonMark reads one: helper-166) */
-			prose_at(&ps, &i);
+			prose_at(ps, &i);
 			continue;
 		}
 		if (t[i] != '\\')
@@ -6326,7 +6332,6 @@ static bool latex_math(const struct md_opts *o, struct src_lines *sl, size_t a, 
 		        (int)(end + 2 - i > 60 ? 60 : end + 2 - i), t + i, c, c);
 		said = true;
 	}
-	prose_scan_free(&ps);
 	return said;
 }
 
@@ -6363,13 +6368,11 @@ static size_t mdx_close(struct src_lines *sl, size_t at, size_t *end)
  * the span's start for a table's cell or a heading, past its first line's start for a paragraph. A
  * heading's comment at its text's end (head_end; else SIZE_MAX) is heading_attributes()'s. */
 static void other_marks(const struct md_opts *o, struct src_lines *sl, size_t a, size_t e, size_t lead,
-                        size_t head_end, struct block_said *said)
+                        size_t head_end, struct block_said *said, struct prose_scan *ps)
 {
 	const char *t = sl->text;
-	struct prose_scan ps;
-	prose_scan_init(&ps, t, a, e);
 	for (size_t i = a; i < e && !(said->mdx && said->docfx); i++) {
-		if (!prose_at(&ps, &i) || (t[i] != '{' && t[i] != '['))
+		if (!prose_at(ps, &i) || (t[i] != '{' && t[i] != '['))
 			continue;
 		size_t end = SIZE_MAX, open = i + 1 + span_of(t, i + 1, e, " \t\r\n");
 		bool *kind = NULL;
@@ -6399,7 +6402,6 @@ static void other_marks(const struct md_opts *o, struct src_lines *sl, size_t a,
 		shown = shown > 60 ? 60 : shown;
 		warn_at(o, sl, i, "'%.*s%s' %s", (int)shown, t + i, cut ? "..." : "", what);
 	}
-	prose_scan_free(&ps);
 }
 
 /* Where an address that starts at t[i] ends (t[.., e)), or i: a link's destination after "](", an
@@ -6435,15 +6437,13 @@ static size_t past_address(const char *t, size_t i, size_t e)
  * space, to a '$' after one that is no space and before no digit ("$5 and $10" is none), holding
  * what Markdown reads as its own ('*', '_', '\\', '^'): vade does not typeset it, and "$x*y*z$" was
  * published as x<em>y</em>z (helper-144). Code spans and addresses are passed over. */
-static bool dollar_math(const struct md_opts *o, struct src_lines *sl, size_t a, size_t e)
+static bool dollar_math(const struct md_opts *o, struct src_lines *sl, size_t a, size_t e, struct prose_scan *ps)
 {
 	const char *t = sl->text;
 	if (!memchr(t + a, '$', e - a))
 		return false;
 	size_t open = SIZE_MAX;
 	bool said = false;
-	struct prose_scan ps;
-	prose_scan_init(&ps, t, a, e);
 	for (size_t i = a; i < e && !said; i++) {
 		size_t past = past_address(t, i, e);
 		if (past > i) {
@@ -6453,7 +6453,7 @@ static bool dollar_math(const struct md_opts *o, struct src_lines *sl, size_t a,
 		}
 		if (t[i] == '`')
 			open = SIZE_MAX;
-		if (!prose_at(&ps, &i) || t[i] != '$')
+		if (!prose_at(ps, &i) || t[i] != '$')
 			continue;
 		if (open == SIZE_MAX) {
 			if (i + 1 < e && !isspace((unsigned char)t[i + 1]) && t[i + 1] != '$')
@@ -6469,7 +6469,6 @@ static bool dollar_math(const struct md_opts *o, struct src_lines *sl, size_t a,
 			}
 		}
 	}
-	prose_scan_free(&ps);
 	return said;
 }
 
@@ -6477,11 +6476,14 @@ static bool dollar_math(const struct md_opts *o, struct src_lines *sl, size_t a,
 static void span_marks(const struct md_opts *o, struct src_lines *sl, size_t a, size_t e, size_t lead,
                        size_t head_end, struct block_said *said)
 {
+	struct prose_scan ps; /* (one for the three: the runs of backticks are found once) */
+	prose_scan_init(&ps, sl->text, a, e);
 	if (!said->latex)
-		said->latex = latex_math(o, sl, a, e);
-	other_marks(o, sl, a, e, lead, head_end, said);
+		said->latex = latex_math(o, sl, a, e, &ps);
+	other_marks(o, sl, a, e, lead, head_end, said, &ps);
 	if (!said->dollar)
-		said->dollar = dollar_math(o, sl, a, e);
+		said->dollar = dollar_math(o, sl, a, e, &ps);
+	prose_scan_free(&ps);
 }
 
 /* Other tools' math and marks in block n's source (a paragraph, a table, a heading), outside code: a

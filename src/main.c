@@ -398,6 +398,10 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 		}
 		printf("cached     %zu rendered, %zu reused, %zu dropped for room (include_cached, per worker)\n",
 		       rs.cached_renders, rs.cached_hits, rs.cached_drops);
+		if (write && rs.index_whole + rs.index_updated + rs.index_kept)
+			printf("search     %zu index%s made whole, %zu updated (%zu of %zu shards made again), %zu kept as the last "
+			       "build wrote %s\n", rs.index_whole, rs.index_whole == 1 ? "" : "es", rs.index_updated,
+			       rs.shards_remade, rs.shards, rs.index_kept, rs.index_kept == 1 ? "it" : "them");
 		printf("memory     %.1f MiB peak resident\n", peak_mib());
 	}
 	if (out) {

@@ -23,6 +23,9 @@ struct render_stats {
 	size_t cached_drops;    /* times a worker's cache was emptied for its bound */
 	size_t units, reused;   /* units (a page in a language, deps.h); those left as the last build wrote them */
 	char rendered[512];     /* the pages of the first units rendered, "en/a/b/ fr/a/b/ ..." (truncated) */
+	/* The languages' search indexes: made whole, made from the last build's (search_index_update),
+	 * kept as the last build wrote them; the shards of those updated, and those made again. */
+	size_t index_whole, index_updated, index_kept, shards, shards_remade;
 };
 
 struct render_opts {

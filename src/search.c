@@ -549,6 +549,71 @@ static size_t put_shard(const char *lang_code, size_t k, json_t *shard, uint64_t
 	return len;
 }
 
+/* Whether a shard ends after term, which has count postings, its estimated bytes so far in *est
+ * (SHARD_MIN, SHARD_MAX and SHARD_CUT above). */
+static bool shard_ends(const char *term, size_t count, size_t *est)
+{
+	size_t tl = strlen(term);
+	*est += tl + 6 + 4 * count;
+	return *est >= SHARD_MAX || (*est >= SHARD_MIN && !(XXH3_64bits(term, tl) & SHARD_CUT));
+}
+
+/* Shard k: the terms numbered ids[0, nterms) in lex, in byte order; term j's postings are
+ * page[begin[j] - base, begin[j + 1] - base) with their scores. Kept when out->keep knows the file
+ * by its key, else put; returns the file's size. */
+static size_t shard_write(const char *lang_code, size_t k, const struct search_lexicon *lex, const uint32_t *ids,
+                          size_t nterms, const size_t *begin, size_t base, const uint32_t *page,
+                          const uint16_t *score, XXH3_state_t *h, const struct search_out *out)
+{
+	/* the shard's key: its number and language, its terms with their postings' count, the
+	 * postings (the file is a function of these alone, with vade's version, which a
+	 * record of the last build is for) */
+	size_t p0 = begin[0] - base, p1 = begin[nterms] - base;
+	XXH3_64bits_reset(h);
+	XXH3_64bits_update(h, &k, sizeof k);
+	XXH3_64bits_update(h, lang_code, strlen(lang_code) + 1);
+	for (size_t j = 0; j < nterms; j++) {
+		const char *term = lex_term(lex, ids[j]);
+		size_t cnt = begin[j + 1] - begin[j];
+		XXH3_64bits_update(h, term, strlen(term) + 1);
+		XXH3_64bits_update(h, &cnt, sizeof cnt);
+	}
+	XXH3_64bits_update(h, page + p0, (p1 - p0) * sizeof *page);
+	XXH3_64bits_update(h, score + p0, (p1 - p0) * sizeof *score);
+	uint64_t key = XXH3_64bits_digest(h);
+	char rel[32];
+	snprintf(rel, sizeof rel, "s/%zu.js", k);
+	size_t size;
+	if (out->keep && out->keep(out->ctx, rel, key, &size))
+		return size;
+	json_t *shard = json_object();
+	for (size_t j = 0; j < nterms; j++) {
+		json_t *list = json_array();
+		uint32_t last = 0;
+		for (size_t i = begin[j] - base; i < begin[j + 1] - base; i++) {
+			json_array_append_new(list, json_integer(page[i] - last));
+			json_array_append_new(list, json_integer(score[i]));
+			last = page[i];
+		}
+		json_object_set_new(shard, lex_term(lex, ids[j]), list);
+	}
+	return put_shard(lang_code, k, shard, key, out);
+}
+
+/* index.js; takes firsts and sizes. */
+static void put_index(const char *lang_code, size_t npages, json_t *firsts, json_t *sizes, const struct search_out *out)
+{
+	json_t *idx = json_object();
+	json_object_set_new(idx, "pages", json_integer((json_int_t)npages));
+	json_object_set_new(idx, "group", json_integer(SEARCH_GROUP));
+	json_object_set_new(idx, "shards", firsts);
+	json_object_set_new(idx, "sizes", sizes);
+	size_t len;
+	char *data = call("index", lang_code, 0, false, idx, &len);
+	out->put(out->ctx, "index.js", data, len, 0);
+	free(data);
+}
+
 /* Two term numbers of lex by their terms' bytes (qsort_r's). */
 static int cmp_terms(const void *a, const void *b, void *lex)
 {
@@ -630,10 +695,7 @@ void search_index_write(const char *lang_code, struct search_lexicon *lex, struc
 	for (size_t r = 0, est = 0; r < nused; r++) {
 		if (!est)
 			first[nshards++] = r;
-		const char *term = lex_term(lex, sorted[r]);
-		size_t tl = strlen(term);
-		est += tl + 6 + 4 * (begin[r + 1] - begin[r]);
-		if (est >= SHARD_MAX || (est >= SHARD_MIN && !(XXH3_64bits(term, tl) & SHARD_CUT)))
+		if (shard_ends(lex_term(lex, sorted[r]), begin[r + 1] - begin[r], &est))
 			est = 0;
 	}
 	first[nshards] = nused;
@@ -670,40 +732,9 @@ void search_index_write(const char *lang_code, struct search_lexicon *lex, struc
 			}
 		}
 		for (size_t k = k0; k < k1; k++) {
-			/* the shard's key: its number and language, its terms with their postings' count, the
-			 * postings (the file is a function of these alone, with vade's version, which a
-			 * record of the last build is for) */
-			size_t p0 = begin[first[k]] - begin[r0], p1 = begin[first[k + 1]] - begin[r0];
-			XXH3_64bits_reset(h);
-			XXH3_64bits_update(h, &k, sizeof k);
-			XXH3_64bits_update(h, lang_code, strlen(lang_code) + 1);
-			for (size_t r = first[k]; r < first[k + 1]; r++) {
-				const char *term = lex_term(lex, sorted[r]);
-				size_t cnt = begin[r + 1] - begin[r];
-				XXH3_64bits_update(h, term, strlen(term) + 1);
-				XXH3_64bits_update(h, &cnt, sizeof cnt);
-			}
-			XXH3_64bits_update(h, page + p0, (p1 - p0) * sizeof *page);
-			XXH3_64bits_update(h, score + p0, (p1 - p0) * sizeof *score);
-			uint64_t key = XXH3_64bits_digest(h);
+			size_t size = shard_write(lang_code, k, lex, sorted + first[k], first[k + 1] - first[k], begin + first[k],
+			                          begin[r0], page, score, h, out);
 			json_array_append_new(firsts, json_string(lex_term(lex, sorted[first[k]])));
-			char rel[32];
-			snprintf(rel, sizeof rel, "s/%zu.js", k);
-			size_t size;
-			if (!out->keep || !out->keep(out->ctx, rel, key, &size)) {
-				json_t *shard = json_object();
-				for (size_t r = first[k]; r < first[k + 1]; r++) {
-					json_t *list = json_array();
-					uint32_t last = 0;
-					for (size_t j = begin[r] - begin[r0]; j < begin[r + 1] - begin[r0]; j++) {
-						json_array_append_new(list, json_integer(page[j] - last));
-						json_array_append_new(list, json_integer(score[j]));
-						last = page[j];
-					}
-					json_object_set_new(shard, lex_term(lex, sorted[r]), list);
-				}
-				size = put_shard(lang_code, k, shard, key, out);
-			}
 			json_array_append_new(sizes, json_integer((json_int_t)size));
 		}
 	}
@@ -716,15 +747,331 @@ void search_index_write(const char *lang_code, struct search_lexicon *lex, struc
 	free(score);
 	free(begin);
 	free(sorted);
-	json_t *idx = json_object();
-	json_object_set_new(idx, "pages", json_integer((json_int_t)npages));
-	json_object_set_new(idx, "group", json_integer(SEARCH_GROUP));
-	json_object_set_new(idx, "shards", firsts);
-	json_object_set_new(idx, "sizes", sizes);
+	put_index(lang_code, npages, firsts, sizes, out);
+}
+
+bool search_index_read(const char *lang_code, const char *data, size_t len, struct search_layout *lay)
+{
+	*lay = (struct search_layout){0};
+	json_t *l = json_string(lang_code);
+	char *ls = json_dumps(l, JSON_ENCODE_ANY);
+	json_decref(l);
+	struct buf head = BUF_INIT;
+	buf_addf(&head, "vadeSearch.index(%s, ", ls);
+	free(ls);
+	static const char tail[] = ");\n";
+	json_t *o = NULL;
+	if (len >= head.len + sizeof tail - 1 && !memcmp(data, head.p, head.len) &&
+	    !memcmp(data + len - (sizeof tail - 1), tail, sizeof tail - 1))
+		o = json_loadb(data + head.len, len - head.len - (sizeof tail - 1), 0, NULL);
+	buf_free(&head);
+	json_t *firsts = json_object_get(o, "shards"), *sizes = json_object_get(o, "sizes");
+	size_t n = json_array_size(firsts);
+	bool ok = json_is_array(firsts) && json_is_array(sizes) && json_array_size(sizes) == n &&
+	          json_integer_value(json_object_get(o, "group")) == SEARCH_GROUP;
+	if (ok) {
+		lay->first = xcalloc(n ? n : 1, sizeof *lay->first);
+		lay->size = xcalloc(n ? n : 1, sizeof *lay->size);
+		for (size_t k = 0; k < n && ok; k++) {
+			json_t *f = json_array_get(firsts, k), *z = json_array_get(sizes, k);
+			ok = json_is_string(f) && json_is_integer(z) && json_integer_value(z) >= 0 &&
+			     (k == 0 || strcmp(lay->first[k - 1], json_string_value(f)) < 0); /* as written: ascending */
+			lay->first[k] = ok ? xstrdup(json_string_value(f)) : NULL;
+			lay->size[k] = ok ? (size_t)json_integer_value(z) : 0;
+			lay->n = k + 1;
+		}
+	}
+	json_decref(o);
+	if (!ok)
+		search_layout_free(lay);
+	return ok;
+}
+
+void search_layout_free(struct search_layout *lay)
+{
+	for (size_t k = 0; k < lay->n; k++)
+		free(lay->first[k]);
+	free(lay->first);
+	free(lay->size);
+	*lay = (struct search_layout){0};
+}
+
+/* The shard of lay whose range holds term: the last whose first term is not after it (0 when
+ * term comes before them all). */
+static size_t shard_of(const struct search_layout *lay, const char *term)
+{
+	size_t lo = 0, hi = lay->n; /* the answer is in [lo, hi) */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(lay->first[mid], term) <= 0)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A run of the last index's shards [a, b] made again. */
+struct remade {
+	size_t a, b;
+};
+
+/* Whether term is in run w's range: from lay->first[w->a] (from the first of all when a is 0) to
+ * before lay->first[w->b + 1] (to the last of all). */
+static bool in_run(const struct search_layout *lay, const struct remade *w, const char *term)
+{
+	return (w->a == 0 || strcmp(lay->first[w->a], term) <= 0) &&
+	       (w->b + 1 == lay->n || strcmp(term, lay->first[w->b + 1]) < 0);
+}
+
+/* Marks in hit[] the shards of lay that hold a term whose postings differ between a page's terms
+ * then (was) and now (is): a term either has alone, or has with another score. */
+static void mark_changed_terms(const struct search_layout *lay, const struct search_terms *was,
+                               const struct search_terms *is, bool *hit)
+{
+	struct strmap then = STRMAP_INIT; /* term -> its score then + 1; 0 once met now */
+	struct search_term_iter it = {0};
+	const char *term;
 	size_t len;
-	char *data = call("index", lang_code, 0, false, idx, &len);
-	out->put(out->ctx, "index.js", data, len, 0);
-	free(data);
+	while ((term = search_terms_next(was, &it, &len)))
+		*strmap_put(&then, term, NULL) = it.score + 1;
+	it = (struct search_term_iter){0};
+	while ((term = search_terms_next(is, &it, &len))) {
+		size_t *sc = strmap_get(&then, term);
+		if (!sc || *sc != it.score + 1)
+			hit[shard_of(lay, term)] = true;
+		if (sc)
+			*sc = 0;
+	}
+	it = (struct search_term_iter){0};
+	while ((term = search_terms_next(was, &it, &len)))
+		if (*strmap_get(&then, term))
+			hit[shard_of(lay, term)] = true; /* gone now */
+	strmap_free(&then);
+}
+
+/* A posting while the runs are made again: a term (its number in the lexicon), a page, its score. */
+struct posting {
+	uint32_t id, page;
+	uint16_t score;
+};
+
+static int cmp_posting_page(const void *a, const void *b)
+{
+	uint32_t x = ((const struct posting *)a)->page, y = ((const struct posting *)b)->page;
+	return (x > y) - (x < y);
+}
+
+/* Appends to *post the postings of the last build's shard k (its file's bytes, data[0, len)), but
+ * the changed pages' (is_changed[page]), each term numbered in lex (whose lock the caller holds);
+ * false when the file is not a shard as search_index_write() writes them. */
+static bool shard_postings(const char *lang_code, size_t k, const char *data, size_t len,
+                           struct search_lexicon *lex, const bool *is_changed, size_t npages, struct posting **post,
+                           size_t *npost, size_t *cap)
+{
+	json_t *l = json_string(lang_code);
+	char *ls = json_dumps(l, JSON_ENCODE_ANY);
+	json_decref(l);
+	struct buf head = BUF_INIT;
+	buf_addf(&head, "vadeSearch.shard(%s, %zu, ", ls, k);
+	free(ls);
+	static const char tail[] = ");\n";
+	json_t *o = NULL;
+	if (len >= head.len + sizeof tail - 1 && !memcmp(data, head.p, head.len) &&
+	    !memcmp(data + len - (sizeof tail - 1), tail, sizeof tail - 1))
+		o = json_loadb(data + head.len, len - head.len - (sizeof tail - 1), 0, NULL);
+	buf_free(&head);
+	bool ok = json_is_object(o);
+	const char *term;
+	json_t *list;
+	json_object_foreach(o, term, list) {
+		size_t m = json_array_size(list);
+		ok = ok && json_is_array(list) && m % 2 == 0;
+		uint32_t id = ok ? intern(lex, term) : 0;
+		json_int_t page = 0;
+		for (size_t j = 0; ok && j < m; j += 2) {
+			json_t *d = json_array_get(list, j), *sc = json_array_get(list, j + 1);
+			page += json_integer_value(d);
+			ok = json_is_integer(d) && json_is_integer(sc) && page >= 0 && (size_t)page < npages &&
+			     json_integer_value(sc) >= 0 && json_integer_value(sc) <= UINT16_MAX;
+			if (!ok || is_changed[page])
+				continue;
+			if (*npost == *cap) {
+				*cap = *cap ? 2 * *cap : 4096;
+				*post = xrealloc(*post, *cap * sizeof **post);
+			}
+			(*post)[(*npost)++] = (struct posting){id, (uint32_t)page, (uint16_t)json_integer_value(sc)};
+		}
+	}
+	json_decref(o);
+	return ok;
+}
+
+bool search_index_update(const char *lang_code, struct search_lexicon *lex, struct search_terms *const *terms,
+                         size_t n, const struct search_layout *lay, const size_t *changed,
+                         const struct search_terms *const *old, size_t nchanged, const struct search_out *out,
+                         size_t *remade)
+{
+	*remade = 0;
+	if (!lay->n || !out->key_was || !out->keep || !out->read_was)
+		return false;
+	/* The shards that hold a term whose postings changed, and the shard after each run of them:
+	 * where the cut after the run falls is known only once it is made again, and the next shard's
+	 * first term is a cut the last index had. */
+	size_t K = lay->n;
+	bool *hit = xcalloc(K, sizeof *hit);
+	for (size_t c = 0; c < nchanged; c++)
+		mark_changed_terms(lay, old[c], terms[changed[c]], hit);
+	struct remade *run = NULL;
+	size_t nrun = 0;
+	for (size_t k = 0; k < K; k++) {
+		if (!hit[k])
+			continue;
+		size_t b = k;
+		while (b + 1 < K && hit[b + 1])
+			b++;
+		b += b + 1 < K; /* (the shard after the run) */
+		if (nrun && run[nrun - 1].b + 1 >= k)
+			run[nrun - 1].b = b; /* overlaps the run before */
+		else {
+			run = xrealloc(run, (nrun + 1) * sizeof *run);
+			run[nrun++] = (struct remade){k, b};
+		}
+		k = b;
+	}
+	free(hit);
+	/* The runs' postings: their shards' as the last build wrote them, but the changed pages', and
+	 * the changed pages' now. */
+	bool *is_changed = xcalloc(n + 1, sizeof *is_changed);
+	for (size_t c = 0; c < nchanged; c++)
+		is_changed[changed[c]] = true;
+	struct posting *post = NULL;
+	size_t npost = 0, cap = 0;
+	bool ok = true;
+	pthread_mutex_lock(&lex->lock);
+	for (size_t w = 0; w < nrun && ok; w++)
+		for (size_t k = run[w].a; k <= run[w].b && ok; k++) {
+			char rel[32];
+			snprintf(rel, sizeof rel, "s/%zu.js", k);
+			size_t len;
+			char *data = out->read_was(out->ctx, rel, &len);
+			ok = data && shard_postings(lang_code, k, data, len, lex, is_changed, n, &post, &npost, &cap);
+			free(data);
+		}
+	for (size_t c = 0; c < nchanged && ok; c++) {
+		struct search_term_iter it = {0};
+		const char *term;
+		size_t len;
+		while ((term = search_terms_next(terms[changed[c]], &it, &len))) {
+			size_t k = shard_of(lay, term), lo = 0, hi = nrun; /* the run of k, if any */
+			while (hi - lo > 1) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (run[mid].a <= k)
+					lo = mid;
+				else
+					hi = mid;
+			}
+			if (!nrun || k < run[lo].a || k > run[lo].b)
+				continue;
+			if (npost == cap) {
+				cap = cap ? 2 * cap : 4096;
+				post = xrealloc(post, cap * sizeof *post);
+			}
+			post[npost++] = (struct posting){intern(lex, term), (uint32_t)changed[c], (uint16_t)it.score};
+		}
+	}
+	pthread_mutex_unlock(&lex->lock);
+	free(is_changed);
+	/* The runs' terms in byte order (the runs are ranges in that order), each with its postings in
+	 * page order, as search_index_write() lays them out. */
+	size_t nd = lex->n, nused = 0;
+	size_t *count = xcalloc(nd + 1, sizeof *count);
+	uint32_t *sorted = xmalloc((nd ? nd : 1) * sizeof *sorted);
+	size_t *begin = NULL;
+	uint32_t *page = xmalloc((npost ? npost : 1) * sizeof *page);
+	uint16_t *score = xmalloc((npost ? npost : 1) * sizeof *score);
+	size_t *cut = NULL, ncut = 0; /* the ranks the runs' shards start at */
+	if (ok) {
+		for (size_t j = 0; j < npost; j++)
+			count[post[j].id]++;
+		for (size_t id = 0; id < nd; id++)
+			if (count[id])
+				sorted[nused++] = (uint32_t)id;
+		if (nused > 1)
+			qsort_r(sorted, nused, sizeof *sorted, cmp_terms, lex);
+		begin = xmalloc((nused + 1) * sizeof *begin);
+		for (size_t r = 0, at = 0; r < nused; r++) {
+			begin[r] = at;
+			at += count[sorted[r]];
+			count[sorted[r]] = begin[r]; /* by number, from here on: where its next posting goes */
+		}
+		begin[nused] = npost;
+		struct posting *by_term = xmalloc((npost ? npost : 1) * sizeof *by_term);
+		for (size_t j = 0; j < npost; j++)
+			by_term[count[post[j].id]++] = post[j];
+		for (size_t r = 0; r < nused; r++)
+			qsort(by_term + begin[r], begin[r + 1] - begin[r], sizeof *by_term, cmp_posting_page);
+		for (size_t j = 0; j < npost; j++) {
+			page[j] = by_term[j].page;
+			score[j] = by_term[j].score;
+		}
+		free(by_term);
+		/* Each run cut again, as search_index_write() cuts: as many shards as it had, the last
+		 * ending where the next shard (the last index's) starts. Else the shards after it would be
+		 * numbered anew, and the index is made whole. */
+		cut = xmalloc((nused + 1) * sizeof *cut);
+		for (size_t w = 0, r = 0; w < nrun && ok; w++) {
+			size_t r0 = r, shards = 0, est = 0;
+			while (r < nused && in_run(lay, &run[w], lex_term(lex, sorted[r])))
+				r++;
+			bool ended = true;
+			for (size_t q = r0; q < r; q++) {
+				if (ended)
+					cut[ncut++] = q, shards++;
+				ended = shard_ends(lex_term(lex, sorted[q]), begin[q + 1] - begin[q], &est);
+				if (ended)
+					est = 0;
+			}
+			ok = shards == run[w].b - run[w].a + 1 && (ended || run[w].b + 1 == K);
+		}
+		cut[ncut] = nused;
+	}
+	free(post);
+	free(count);
+	if (ok) {
+		size_t npages = 0;
+		for (size_t i = 0; i < n; i++)
+			npages += terms[i] != NULL;
+		json_t *firsts = json_array(), *sizes = json_array();
+		XXH3_state_t *h = XXH3_createState();
+		for (size_t k = 0, w = 0, c = 0; k < K; k++) {
+			size_t size;
+			if (w < nrun && k >= run[w].a) { /* made again: kept when its key is the last index's */
+				size = shard_write(lang_code, k, lex, sorted + cut[c], cut[c + 1] - cut[c], begin + cut[c], 0, page,
+				                   score, h, out);
+				json_array_append_new(firsts, json_string(lex_term(lex, sorted[cut[c]])));
+				c++;
+				w += k == run[w].b;
+				++*remade;
+			} else { /* none of its terms' postings changed: the file the last build wrote */
+				char rel[32];
+				snprintf(rel, sizeof rel, "s/%zu.js", k);
+				if (!out->keep(out->ctx, rel, out->key_was(out->ctx, rel), &size))
+					size = lay->size[k]; /* (changed since the caller found it intact: the next build makes it) */
+				json_array_append_new(firsts, json_string(lay->first[k]));
+			}
+			json_array_append_new(sizes, json_integer((json_int_t)size));
+		}
+		XXH3_freeState(h);
+		put_index(lang_code, npages, firsts, sizes, out);
+	}
+	free(cut);
+	free(run);
+	free(sorted);
+	free(begin);
+	free(page);
+	free(score);
+	return ok;
 }
 
 /* }============ */

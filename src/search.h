@@ -142,6 +142,12 @@ struct search_out {
 	bool (*keep)(void *ctx, const char *rel, uint64_t key, size_t *size);
 	/* The file's bytes (the callee copies them). */
 	void (*put)(void *ctx, const char *rel, const char *data, size_t len, uint64_t key);
+	/* The key the last build wrote the file under rel with (0: none); may be NULL, and then
+	 * search_index_update() makes nothing. */
+	uint64_t (*key_was)(void *ctx, const char *rel);
+	/* The bytes of the file the last build wrote under rel, in *len (caller frees), or NULL; may be
+	 * NULL, as key_was. */
+	char *(*read_was)(void *ctx, const char *rel, size_t *len);
 	void *ctx;
 };
 /* Writes index.js (with "group": SEARCH_GROUP) and s/<k>.js of one language from the terms of its pages
@@ -151,5 +157,33 @@ struct search_out {
  * lexicon: it is the language's. */
 void search_index_write(const char *lang_code, struct search_lexicon *lex, struct search_terms *const *terms,
                         size_t n, const struct search_out *out);
+
+/* The shards of an index as its index.js lists them: each one's first term and its file's size. */
+struct search_layout {
+	char **first; /* [n], ascending in byte order; owned */
+	size_t *size; /* [n] */
+	size_t n;
+};
+/* Reads index.js of language lang_code, data[0, len), as search_index_write() wrote it into *lay:
+ * false (and *lay empty) when it is not such a file. Free with search_layout_free(). */
+bool search_index_read(const char *lang_code, const char *data, size_t len, struct search_layout *lay);
+void search_layout_free(struct search_layout *lay);
+/* search_index_write() for an index the last build wrote, lay its layout, when the pages
+ * changed[0, nchanged) (ids, ascending) have terms other than they had then (old[c]: changed[c]'s
+ * then) and every other page has the terms it had, with the same id. Only the shards that hold a
+ * term whose postings changed are made again, with the shard after each run of them, from their
+ * files as the last build wrote them (out->read_was) and the changed pages' terms; the others are
+ * kept (out->keep, with out->key_was's key), and index.js is put. The output is byte for byte
+ * search_index_write()'s. False, having kept and put nothing, when a run made again would not have
+ * as many shards as it had, or would not end where the next shard begins (the later shards would
+ * then be numbered anew), or a file of the last build is not as it wrote them:
+ * search_index_write() then. Its cost is the changed pages' terms and the shards they reach: a
+ * 10,000-page language's index made whole after an edit to one page was a third of the rebuild
+ * (issue 13). The caller has checked that the last build's files are there as it left them.
+ * *remade: the shards made again (when true). */
+bool search_index_update(const char *lang_code, struct search_lexicon *lex, struct search_terms *const *terms,
+                         size_t n, const struct search_layout *lay, const size_t *changed,
+                         const struct search_terms *const *old, size_t nchanged, const struct search_out *out,
+                         size_t *remade);
 
 #endif

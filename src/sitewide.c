@@ -99,7 +99,7 @@ static void put_index_file(void *ctx, const char *rel, const char *data, size_t 
 	const struct index_put *ip = ctx;
 	char *path = search_path(ip->lang_code, rel);
 	output_put(ip->sh->o->out, path, data, len);
-	note_group_file(ip->sh, path, key); /* stamped in the record, for index_unchanged() and keep_index_file() */
+	note_group_file(ip->sh, path, key); /* stamped in the record, for index_was() and keep_index_file() */
 	free(path);
 }
 
@@ -120,14 +120,51 @@ static bool keep_index_file(void *ctx, const char *rel, uint64_t key, size_t *si
 	return kept;
 }
 
-/* Whether language l's index is the one the last build wrote, kept as it is: that build's record
- * has its files (index.js and the shards), each as it left them, and every page of the language
- * rendered now has the terms it had then (a page left as it was has them by definition). An
- * index is a function of its pages' terms alone; a paragraph edited in one language leaves the
- * others' indexes alone, and a page whose words did not change (a notice, a link elsewhere) too. */
-static bool index_unchanged(struct shared *sh, size_t l)
+static char *index_read_was(void *ctx, const char *rel, size_t *len)
+{
+	const struct index_put *ip = ctx;
+	char *name = search_path(ip->lang_code, rel), *path = path_join(ip->sh->o->out_dir, name), *data = NULL;
+	if (file_read_regular(path, &data, len) != 0)
+		data = NULL;
+	free(path);
+	free(name);
+	return data;
+}
+
+static uint64_t index_key_was(void *ctx, const char *rel)
+{
+	const struct index_put *ip = ctx;
+	char *path = search_path(ip->lang_code, rel);
+	uint64_t key = deps_file_key(ip->sh->prev, path);
+	free(path);
+	return key;
+}
+
+/* What the last build's index of a language is to this one's: the pages whose terms are not the
+ * ones it was made of (changed[0, n), ids ascending, with old[c] the record's terms of changed[c]
+ * or NULL), and whether its files (index.js and the shards) are each as that build left them. */
+struct index_was {
+	size_t *changed;
+	struct search_terms *old;  /* [n] (borrowing the record's bytes) */
+	const struct search_terms **oldp; /* [n]: &old[c] (no terms where the record has none) */
+	size_t n;
+	bool intact;
+};
+
+static void index_was_free(struct index_was *iw)
+{
+	free(iw->changed);
+	free(iw->old);
+	free(iw->oldp);
+}
+
+/* An index is a function of its pages' terms alone; a paragraph edited in one language leaves the
+ * others' indexes alone, and a page whose words did not change (a notice, a link elsewhere) too.
+ * A page left as it was (borrowed) has the terms it had by definition. False without a record. */
+static bool index_was(struct shared *sh, size_t l, struct index_was *iw)
 {
 	const struct site *s = sh->s;
+	*iw = (struct index_was){0};
 	if (!sh->prev || sh->out_fd < 0)
 		return false;
 	for (size_t i = 0; i < s->npages; i++) {
@@ -135,13 +172,21 @@ static bool index_unchanged(struct shared *sh, size_t l)
 		if (sh->units[slot].borrowed)
 			continue;
 		struct search_terms old;
-		if (!search_terms_equal(deps_terms(sh->prev, slot, &old) ? &old : NULL, sh->search[slot]))
-			return false;
+		bool had = deps_terms(sh->prev, slot, &old);
+		if (search_terms_equal(had ? &old : NULL, sh->search[slot]))
+			continue;
+		iw->changed = xrealloc(iw->changed, (iw->n + 1) * sizeof *iw->changed);
+		iw->old = xrealloc(iw->old, (iw->n + 1) * sizeof *iw->old);
+		iw->changed[iw->n] = s->pages[i]->index;
+		iw->old[iw->n++] = had ? old : (struct search_terms){0};
 	}
+	iw->oldp = xcalloc(iw->n + 1, sizeof *iw->oldp);
+	for (size_t c = 0; c < iw->n; c++) /* (old may have moved while it grew) */
+		iw->oldp[c] = &iw->old[c];
 	char *dir = search_path(s->langs[l].code, ""), *index = search_path(s->langs[l].code, "index.js"),
 	     *shards = search_path(s->langs[l].code, "s/");
 	const char **names;
-	size_t n = deps_files_under(sh->prev, dir, &names), kept = 0;
+	size_t n = deps_files_under(sh->prev, dir, &names);
 	bool ok = true, has_index = false;
 	for (size_t i = 0; i < n && ok; i++) {
 		bool is_index = !strcmp(names[i], index);
@@ -149,17 +194,50 @@ static bool index_unchanged(struct shared *sh, size_t l)
 			continue; /* a group of results (p/), the page's own business */
 		has_index = has_index || is_index;
 		ok = deps_file_intact(sh->prev, names[i], sh->out_fd);
-		names[kept++] = names[i];
 	}
-	ok = ok && has_index;
-	for (size_t i = 0; i < kept && ok; i++) {
-		output_keep(sh->o->out, names[i]);
-		note_group_file(sh, names[i], deps_file_key(sh->prev, names[i]));
-	}
+	iw->intact = ok && has_index;
 	free(names);
 	free(dir);
 	free(index);
 	free(shards);
+	return true;
+}
+
+/* Keeps language l's index as the last build wrote it (index_was() found its pages' terms and its
+ * files as they were). */
+static void index_keep(struct shared *sh, size_t l)
+{
+	char *dir = search_path(sh->s->langs[l].code, ""), *index = search_path(sh->s->langs[l].code, "index.js"),
+	     *shards = search_path(sh->s->langs[l].code, "s/");
+	const char **names;
+	size_t n = deps_files_under(sh->prev, dir, &names);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], index) || !strncmp(names[i], shards, strlen(shards))) {
+			output_keep(sh->o->out, names[i]);
+			note_group_file(sh, names[i], deps_file_key(sh->prev, names[i]));
+		}
+	free(names);
+	free(dir);
+	free(index);
+	free(shards);
+}
+
+/* Language l's index made again from the last build's, where the pages whose terms changed are
+ * few (search_index_update); false when it cannot be, having written nothing. */
+static bool index_update(struct shared *sh, size_t l, struct search_terms **terms, const struct index_was *iw,
+                         const struct search_out *out, size_t *shards, size_t *remade)
+{
+	size_t len;
+	char *data = out->read_was(out->ctx, "index.js", &len);
+	struct search_layout lay;
+	bool ok = data && search_index_read(sh->s->langs[l].code, data, len, &lay);
+	if (ok) {
+		ok = search_index_update(sh->s->langs[l].code, sh->lex[l], terms, sh->s->npages, &lay, iw->changed,
+		                         iw->oldp, iw->n, out, remade);
+		*shards = lay.n;
+		search_layout_free(&lay);
+	}
+	free(data);
 	return ok;
 }
 
@@ -167,6 +245,10 @@ static bool index_unchanged(struct shared *sh, size_t l)
  * pages are rendered: the largest part of the site-wide work, and one that needs no Lua. */
 struct index_job {
 	struct shared *sh;
+	struct index_how {
+		enum { INDEX_WHOLE, INDEX_UPDATED, INDEX_KEPT } how;
+		size_t shards, remade; /* updated: its shards, and those made again */
+	} *how;                   /* [nlangs], each language's set by the thread that takes it */
 	atomic_size_t next; /* the next language to index */
 	size_t nthreads;
 	pthread_t th[8];
@@ -178,13 +260,25 @@ static void *index_run(void *arg)
 	const struct site *s = ij->sh->s;
 	struct search_terms **terms = xcalloc(s->npages + 1, sizeof *terms);
 	for (size_t l; (l = atomic_fetch_add(&ij->next, 1)) < s->nlangs;) {
-		if (index_unchanged(ij->sh, l))
+		struct index_was iw;
+		struct index_how *how = &ij->how[l];
+		bool known = index_was(ij->sh, l, &iw) && iw.intact;
+		if (known && !iw.n) {
+			index_keep(ij->sh, l);
+			index_was_free(&iw);
+			how->how = INDEX_KEPT;
 			continue;
+		}
 		for (size_t i = 0; i < s->npages; i++)
 			terms[s->pages[i]->index] = ij->sh->search[i * s->nlangs + l];
 		struct index_put ip = {ij->sh, s->langs[l].code};
-		struct search_out out = {keep_index_file, put_index_file, &ip};
-		search_index_write(s->langs[l].code, ij->sh->lex[l], terms, s->npages, &out);
+		struct search_out out = {keep_index_file, put_index_file, index_key_was, index_read_was, &ip};
+		/* (changed ids ascending: pages are in id order) */
+		how->how = known && index_update(ij->sh, l, terms, &iw, &out, &how->shards, &how->remade) ? INDEX_UPDATED
+		                                                                                         : INDEX_WHOLE;
+		if (how->how == INDEX_WHOLE)
+			search_index_write(s->langs[l].code, ij->sh->lex[l], terms, s->npages, &out);
+		index_was_free(&iw);
 	}
 	free(terms);
 	return NULL;
@@ -196,7 +290,7 @@ static void *index_run(void *arg)
  * -j 2, for no gain in time (issue 13). */
 static void index_start(struct index_job *ij, struct shared *sh)
 {
-	*ij = (struct index_job){.sh = sh};
+	*ij = (struct index_job){.sh = sh, .how = xcalloc(sh->s->nlangs + 1, sizeof *ij->how)};
 	atomic_init(&ij->next, 0);
 	if (!sh->o->out)
 		return;
@@ -220,6 +314,16 @@ static void index_finish(struct index_job *ij)
 		index_run(ij);
 	for (size_t i = 0; i < ij->nthreads; i++)
 		pthread_join(ij->th[i], NULL);
+	struct render_stats *st = sh->o->stats;
+	for (size_t l = 0; st && sh->o->out && l < s->nlangs; l++) {
+		const struct index_how *h = &ij->how[l];
+		st->index_whole += h->how == INDEX_WHOLE;
+		st->index_updated += h->how == INDEX_UPDATED;
+		st->index_kept += h->how == INDEX_KEPT;
+		st->shards += h->shards;
+		st->shards_remade += h->remade;
+	}
+	free(ij->how);
 	for (size_t slot = 0; sh->o->out && slot < s->npages * s->nlangs; slot++) {
 		struct deps_unit *u = &sh->units[slot];
 		if (sh->keep_terms && u->known && u->indexed && !u->terms)

@@ -95,7 +95,35 @@ static void files_free(struct files *f)
 	buf_free(&f->all);
 }
 
-#define OUT(f) (&(struct search_out){keep, put, (f)})
+/* The key and the bytes of file rel of the index before (prev), as a build reads them from the
+ * last build's record and output folder. */
+static const struct files *prev_file(void *ctx, const char *rel, size_t *i)
+{
+	const struct files *f = ctx;
+	for (*i = 0; f->prev && *i < f->prev->n && *i < MAX_FILES; ++*i)
+		if (!strcmp(f->prev->rel[*i], rel))
+			return f->prev;
+	return NULL;
+}
+
+static uint64_t key_was(void *ctx, const char *rel)
+{
+	size_t i;
+	const struct files *p = prev_file(ctx, rel, &i);
+	return p ? p->key[i] : 0;
+}
+
+static char *read_was(void *ctx, const char *rel, size_t *len)
+{
+	size_t i;
+	const struct files *p = prev_file(ctx, rel, &i);
+	if (!p)
+		return NULL;
+	*len = p->len[i];
+	return xstrndup(p->data[i], p->len[i]);
+}
+
+#define OUT(f) (&(struct search_out){.keep = keep, .put = put, .key_was = key_was, .read_was = read_was, .ctx = (f)})
 
 /* A page's text of 60 words drawn from some 78,000 (seed: the generator's state). */
 static void random_body(struct buf *body, unsigned *seed)
@@ -317,6 +345,63 @@ int main(void)
 			files_free(&inc);
 			search_terms_free(pg[40]);
 			pg[40] = was;
+		}
+		/* Pages edited, one to three at a time, from the index before: search_index_update() makes
+		 * the files a fresh index has, writing only the shards that hold a changed posting (and the
+		 * shard after each run of them), or says it cannot (a run cut into another number of
+		 * shards) and makes nothing. Edits: new words, words gone (a page's text cut short), a page
+		 * gone from the language or new in it. */
+		{
+			unsigned sd = 99;
+			size_t updated = 0, written = 0, shards = 0, trials = 60, wrong = 0;
+			const char *idx = NULL;
+			for (size_t i = 0; i < base.n && i < MAX_FILES; i++)
+				if (!strcmp(base.rel[i], "index.js"))
+					idx = base.data[i];
+			struct search_layout lay;
+			bool read = idx && search_index_read("en", idx, strlen(idx), &lay) && lay.n + 1 == base.n;
+			for (size_t t = 0; read && t < trials; t++) {
+				size_t changed[3], n = 1 + t % 3;
+				struct search_terms *was[3];
+				const struct search_terms *old[3];
+				for (size_t c = 0; c < n; c++) {
+					sd = sd * 1103515245u + 12345u;
+					changed[c] = c * (P / 3) + (sd >> 8) % (P / 3); /* (ascending) */
+					was[c] = pg[changed[c]];
+					old[c] = was[c];
+					random_body(&body, &sd);
+					int how = (int)((sd >> 4) % 4);
+					if (how == 0) /* cut short: words gone */
+						body.p[body.len / 3] = '\0';
+					pg[changed[c]] = how == 1 && was[c] ? NULL : search_terms_new(big, NULL, "head", body.p);
+				}
+				struct files fresh = {.names = BUF_INIT, .all = BUF_INIT}, upd = {.names = BUF_INIT, .all = BUF_INIT};
+				upd.prev = &base;
+				search_index_write("en", big, pg, P, OUT(&fresh));
+				size_t remade;
+				if (search_index_update("en", big, pg, P, &lay, changed, old, n, OUT(&upd), &remade)) {
+					updated++;
+					written += upd.written - 1; /* (index.js is always put) */
+					shards += fresh.n - 1;
+					wrong += upd.all.len != fresh.all.len || memcmp(upd.all.p, fresh.all.p, upd.all.len) ||
+					         remade > fresh.n - 1 || upd.written - 1 > remade;
+				} else {
+					wrong += upd.n != 0; /* nothing made */
+				}
+				files_free(&fresh);
+				files_free(&upd);
+				for (size_t c = 0; c < n; c++) {
+					search_terms_free(pg[changed[c]]);
+					pg[changed[c]] = was[c];
+				}
+			}
+			/* (a page's 60 words are drawn from all of the index's, so most shards hold one; the test
+			 * above and the deps test show how few an edit of a real page writes) */
+			ok(read && !wrong && updated * 2 > trials && written < shards,
+			   "pages edited: %zu of %zu indexes updated from the last, the files a fresh index has, %zu of %zu shards "
+			   "written", updated, trials, written, shards);
+			if (read)
+				search_layout_free(&lay);
 		}
 		/* Some 20,000 terms: numbers in several of a lexicon's blocks. The same index from the
 		 * pages' terms given as text, and from terms numbered in another language's lexicon

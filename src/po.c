@@ -52,6 +52,44 @@ struct twice {
 static struct twice *twice;
 static size_t ntwice;
 
+static int cmp_twice_line(const void *a, const void *b)
+{
+	size_t x = twice[*(const size_t *)a].line, y = twice[*(const size_t *)b].line;
+	return x < y ? -1 : x > y ? 1 : (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
+}
+
+static int cmp_twice_first(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)twice[*(const size_t *)a].first, y = (uintptr_t)twice[*(const size_t *)b].first;
+	return (x > y) - (x < y);
+}
+
+/* first_at[t] = at for each message t defined twice whose first definition is m (by_first: the
+ * messages defined twice, by their first's place, cmp_twice_first). */
+static void first_lines(const size_t *by_first, po_message_t m, int at, int *first_at)
+{
+	size_t lo = 0, hi = ntwice;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if ((uintptr_t)twice[by_first[mid]].first < (uintptr_t)m)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < ntwice && twice[by_first[lo]].first == m; lo++)
+		first_at[by_first[lo]] = at;
+}
+
+/* v[0, n) without the lines marked gone; returns how many are left. */
+static size_t drop_marked(int *v, size_t n, const bool *gone)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!gone[i])
+			v[k++] = v[i];
+	return k;
+}
+
 static void report2(int severity, po_message_t m1, const char *f1, size_t l1, size_t c1, int mp1, const char *t1,
                     po_message_t m2, const char *f2, size_t l2, size_t c2, int mp2, const char *t2)
 {
@@ -377,21 +415,47 @@ int po_read(const char *path, struct unit_list *u)
 	 * one ("#~", which msgfmt counts too) is none of entry_lines()'s either. */
 	size_t *twice_at = xcalloc(ntwice + 1, sizeof *twice_at); /* the second's entry line */
 	int *first_at = xcalloc(ntwice + 1, sizeof *first_at);
-	for (size_t t = 0; t < ntwice; t++) {
-		const char *l = text;
-		for (size_t n = 1; n < twice[t].line && l; n++)
+	/* In the order of their lines, so that the text is walked once, and each entry line taken out
+	 * of lines or old marked, not moved: a file of n messages each defined twice (`cat fr.po fr.po`)
+	 * took a walk of the text and a move of the lines for each, 83 s at 40,000 (helper-171). */
+	size_t *by_line = xmalloc((ntwice + 1) * sizeof *by_line);
+	for (size_t t = 0; t < ntwice; t++)
+		by_line[t] = t;
+	qsort(by_line, ntwice, sizeof *by_line, cmp_twice_line);
+	bool *gone = xcalloc(nlines + 1, sizeof *gone), *old_gone = xcalloc(nold + 1, sizeof *old_gone);
+	const char *l = text;
+	for (size_t i = 0, n = 1; i < ntwice; i++) {
+		size_t t = by_line[i];
+		for (; n < twice[t].line && l; n++)
 			l = memchr(l, '\n', len - (size_t)(l - text)), l = l ? l + 1 : NULL;
 		bool obsolete = l && !strncmp(l, "#~", 2);
 		int *v = obsolete ? old : lines;
-		size_t *nv = obsolete ? &nold : &nlines, k = 0;
-		while (k < *nv && (size_t)v[k] <= twice[t].line)
-			k++;
-		twice_at[t] = k ? (size_t)v[k - 1] : twice[t].line;
-		if (k) {
-			memmove(v + k - 1, v + k, (*nv - k) * sizeof *v);
-			--*nv;
+		bool *out = obsolete ? old_gone : gone;
+		size_t nv = obsolete ? nold : nlines, lo = 0, hi = nv; /* the first entry line past it */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if ((size_t)v[mid] <= twice[t].line)
+				lo = mid + 1;
+			else
+				hi = mid;
 		}
+		size_t k = lo;
+		while (k && out[k - 1]) /* (the last entry line not taken out before it) */
+			k--;
+		twice_at[t] = k ? (size_t)v[k - 1] : twice[t].line;
+		if (k)
+			out[k - 1] = true;
 	}
+	free(by_line);
+	nlines = drop_marked(lines, nlines, gone);
+	nold = drop_marked(old, nold, old_gone);
+	free(gone);
+	free(old_gone);
+	/* The messages defined twice by the first one's place among f's, for the loop below. */
+	size_t *by_first = xmalloc((ntwice + 1) * sizeof *by_first);
+	for (size_t t = 0; t < ntwice; t++)
+		by_first[t] = t;
+	qsort(by_first, ntwice, sizeof *by_first, cmp_twice_first);
 	/* The line of the header's "Language:", for an error about the language it names (the header is
 	 * the first entry: before the second's line). */
 	const char *lh = memmem(text, len, "\"Language:", 10);
@@ -412,6 +476,7 @@ int po_read(const char *path, struct unit_list *u)
 		free(old);
 		free(twice_at);
 		free(first_at);
+		free(by_first);
 		return -1;
 	}
 	/* With a message defined twice, the rest is read for its errors, and nothing is imported. */
@@ -448,16 +513,12 @@ int po_read(const char *path, struct unit_list *u)
 		if (po_message_is_obsolete(m)) { /* read for the line of a message defined twice alone */
 			int at = old_lined ? old[ko] : 0;
 			ko++;
-			for (size_t t = 0; t < ntwice; t++)
-				if (twice[t].first == m)
-					first_at[t] = at;
+			first_lines(by_first, m, at, first_at);
 			continue;
 		}
 		int at = lined ? lines[k] : 0;
 		k++;
-		for (size_t t = 0; t < ntwice; t++)
-			if (twice[t].first == m)
-				first_at[t] = at;
+		first_lines(by_first, m, at, first_at);
 		if (!po_message_msgctxt(m) && !*po_message_msgid(m))
 			continue; /* the header */
 		if (po_message_msgid_plural(m)) {
@@ -501,6 +562,7 @@ int po_read(const char *path, struct unit_list *u)
 	}
 	free(twice_at);
 	free(first_at);
+	free(by_first);
 	if (cd && cd != (iconv_t)-1)
 		iconv_close(cd);
 	free(cs);

@@ -99,6 +99,7 @@ struct site {
 	char *base_url;         /* `base_url`: the site's public address, "http(s)://host/path/" (ends in '/'), or NULL */
 	struct lang *langs;     /* langs[0] is the default language */
 	size_t nlangs;
+	struct strmap lang_ids; /* a language's code, lower case, '-' for '_' -> its index in langs (owned keys) */
 	bool unsafe_html;
 	bool fallback_link;     /* `fallback: link`: an untranslated page is not copied; links lead to the original */
 	size_t page_size;       /* `page_size`: the most children a page's listing shows on one page (default 100) */

@@ -7232,6 +7232,12 @@ bool markdown_within_limits(const char *text, size_t len)
 	return within_limits(NULL, text, len);
 }
 
+bool markdown_limits_said(const char *src, const struct text_place *at, const char *text, size_t len)
+{
+	struct md_opts o = {.at = *at, .src = src};
+	return within_limits(&o, text, len);
+}
+
 struct cmark_node *markdown_parse_blocks(const char *text, size_t len)
 {
 	markdown_init();

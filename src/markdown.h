@@ -128,6 +128,9 @@ struct md_opts {
 #define MD_MAX_BOTTOM_WORK 20000000
 /* Whether text is within those limits (nothing is reported). */
 bool markdown_within_limits(const char *text, size_t len);
+/* markdown_within_limits(), the error said at its place when it is not, as a render says it: the
+ * text's place in file src is at. */
+bool markdown_limits_said(const char *src, const struct text_place *at, const char *text, size_t len);
 
 struct md_heading {
 	int level;

@@ -185,6 +185,11 @@ static bool node_bytes(const struct passage_set *set, const struct lines *ls, cm
 static void cut_body(struct passage_set *set, const struct doc *d)
 {
 	size_t off = d->body_off <= set->len ? d->body_off : set->len; /* the file may have shrunk */
+	/* A text over markdown.h's limits is parsed as nothing: its passages were left out of an export,
+	 * a status and an import without a word (helper-171); the error is the one its render says. */
+	struct text_place at = {d->body_line, 1, 0, false, set->text + off, set->len - off, NULL};
+	if (!markdown_limits_said(d->src, &at, set->text + off, set->len - off))
+		return;
 	cmark_node *doc = markdown_parse_blocks(set->text + off, set->len - off);
 	struct lines ls;
 	lines_index(&ls, set->text, set->len, off);

@@ -414,6 +414,9 @@ struct output *output_begin(const char *out_dir)
 		goto fail;
 	}
 	o->existed = exists;
+	mode_t mask = umask(022); /* (read by setting it: no other thread of vade's runs yet) */
+	umask(mask);
+	o->file_mode = 0666 & ~mask;
 	remove_stale_staging(parent, base);
 
 	pthread_rwlock_wrlock(&output_gate);
@@ -452,14 +455,27 @@ fail:
 	return NULL;
 }
 
-static bool same_as(const char *path, const void *data, size_t len)
+/* Whether the file at path is what writing data[0, len) there would leave: a regular file, not a
+ * symbolic link to one (O_NOFOLLOW: a link put there by hand to a file of the same bytes was kept,
+ * and refused by the next build that had other bytes for it, helper-170), of those bytes, with the
+ * mode a file vade writes gets (a file made 0600 by hand was left so, helper-170). */
+static bool same_as(const struct output *o, const char *path, const void *data, size_t len)
 {
-	char *old;
-	size_t ol;
-	if (file_read_regular(path, &old, &ol) != 0)
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return false;
-	bool same = ol == len && !memcmp(old, data, len);
-	free(old);
+	struct stat st;
+	bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 07777) == o->file_mode &&
+	            st.st_size >= 0 && (size_t)st.st_size == len;
+	char buf[65536];
+	for (size_t at = 0; same && at < len;) {
+		ssize_t n = read(fd, buf, len - at < sizeof buf ? len - at : sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		same = n > 0 && !memcmp(buf, (const char *)data + at, (size_t)n);
+		at += n > 0 ? (size_t)n : 0;
+	}
+	close(fd);
 	return same;
 }
 
@@ -518,7 +534,7 @@ int output_put(struct output *o, const char *rel, const void *data, size_t len)
 	bool stage = true;
 	if (o->existed) {
 		char *cur = path_join(o->dir, rel);
-		stage = !same_as(cur, data, len);
+		stage = !same_as(o, cur, data, len);
 		free(cur);
 	}
 	int rc = 0;

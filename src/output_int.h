@@ -8,6 +8,7 @@
 #include "util.h"
 
 #include <pthread.h>
+#include <sys/types.h>
 #include <stdbool.h>
 
 #define MARKER ".vade-output"
@@ -29,6 +30,7 @@ struct output {
 	char *lockpath;
 	int lockfd;             /* holds the flock; -1 once released */
 	bool existed;           /* OUT_DIR was there (and ours, or empty): update it in place */
+	mode_t file_mode;       /* what a file written gets: 0666 less the umask, read at output_begin() */
 	enum previous prev;
 	pthread_mutex_t lock;
 	struct vec produced;    /* every rel put (owned) */

@@ -319,7 +319,9 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 	/* Incremental (deps.h) when every input but the pages' texts has the digest made before the
 	 * build read anything: the theme it uses among them. */
 	char *theme_real = NULL;
-	bool incremental = digested && theme_covered(a, s, &rec, &theme_real);
+	bool covered = theme_covered(a, s, &rec, &theme_real), incremental = digested && covered;
+	if (watch) /* a theme outside the folders serve watches (site.yaml: `theme: ../shared`), from now on */
+		serve_watch_theme(watch, theme_real ? state_theme_outside(a->site, theme_real) : NULL);
 	free(theme_real);
 	uint64_t global[2] = {rest.lo, rest.hi};
 	struct render_deps *deps = NULL;

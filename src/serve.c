@@ -186,46 +186,69 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 /* A cheap fingerprint of a folder tree: names and which version of each file is there
  * (file_version: a rewrite that keeps the size and puts the modification time back still moves
  * the change time). */
-static void fingerprint(const char *dir, uint64_t *h, const char *skip)
+/* Whether a name starting with '.' is an editor's or a version control system's, which no build
+ * reads: vim's swap file (".x.html.swp", ".swo", ...), Emacs's lock (".#x.html"), gedit's
+ * temporary file, a repository's folder. */
+static bool dot_not_read(const char *name)
+{
+	size_t n = strlen(name);
+	static const char *const vcs[] = {".git", ".hg", ".svn", ".bzr"};
+	for (size_t i = 0; i < sizeof vcs / sizeof *vcs; i++)
+		if (!strcmp(name, vcs[i]))
+			return true;
+	return (n > 5 && !strncmp(name + n - 4, ".sw", 3)) || !strncmp(name, ".#", 2) ||
+	       !strncmp(name, ".goutputstream-", 15);
+}
+
+/* A cheap fingerprint of a folder tree: names and which version of each file is there
+ * (file_version: a rewrite that keeps the size and puts the modification time back still moves
+ * the change time), a link's with its target's. dots: names starting with '.' are looked at too
+ * (templates/ and themes/, where a template may include one), but dot_not_read()'s. */
+static void fingerprint(const char *dir, uint64_t *h, const char *skip, bool dots)
 {
 	DIR *d = opendir(dir);
 	if (!d)
 		return;
 	struct dirent *e;
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    (e->d_name[0] == '.' && (!dots || dot_not_read(e->d_name))))
 			continue;
 		char *p = path_join(dir, e->d_name);
-		struct stat st;
+		struct stat st, target;
 		if ((!skip || strcmp(p, skip)) && lstat(p, &st) == 0) {
 			for (const char *c = p; *c; c++)
 				*h = (*h ^ (unsigned char)*c) * 0x100000001b3ULL;
 			int64_t v[FILE_VERSION];
-			file_version(&st, v);
-			for (size_t i = 0; i < FILE_VERSION; i++)
-				*h = (*h ^ (uint64_t)v[i]) * 0x100000001b3ULL;
+			bool link = S_ISLNK(st.st_mode) && stat(p, &target) == 0;
+			for (int k = 0; k < 1 + link; k++) {
+				file_version(k ? &target : &st, v);
+				for (size_t i = 0; i < FILE_VERSION; i++)
+					*h = (*h ^ (uint64_t)v[i]) * 0x100000001b3ULL;
+			}
 			if (S_ISDIR(st.st_mode))
-				fingerprint(p, h, skip);
+				fingerprint(p, h, skip, dots);
 		}
 		free(p);
 	}
 	closedir(d);
 }
 
-static uint64_t site_fingerprint(const char *site_dir, const char *out_dir)
+static uint64_t site_fingerprint(const char *site_dir, const char *out_dir, const char *theme)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	static const char *const parts[] = {"content", "templates", "themes"};
 	for (size_t i = 0; i < 3; i++) {
 		char *p = path_join(site_dir, parts[i]);
-		fingerprint(p, &h, out_dir);
+		fingerprint(p, &h, out_dir, i > 0);
 		free(p);
 	}
-	char *roots[2];
+	char *roots[3];
 	site_theme_roots(roots);
-	for (size_t i = 0; i < 2; i++) {
+	roots[2] = theme ? xstrdup(theme) : NULL;
+	for (size_t i = 0; i < 3; i++) {
 		if (roots[i])
-			fingerprint(roots[i], &h, NULL);
+			fingerprint(roots[i], &h, NULL, true);
 		free(roots[i]);
 	}
 	return h;
@@ -237,8 +260,9 @@ static uint64_t site_fingerprint(const char *site_dir, const char *out_dir)
  * site folder itself for those three appearing. A change is acted on once the site has been quiet
  * for QUIET_MS (an editor's save is a write and a rename, a checkout many files), so a rebuild
  * starts some 50 ms after a save instead of up to 600 ms (the polling below, which also stat()ed
- * every file of the site three times a second: 30,000 files on a 10,000-page site). Names starting
- * with '.' (editors' swap and lock files) are not watched, as the polling never looked at them;
+ * every file of the site three times a second: 30,000 files on a 10,000-page site). So are a theme
+ * outside these (serve_watch_theme) and the file each link to a file leads to. Names starting with
+ * '.' are not watched under content/, nor editors' swap and lock files anywhere (skipped());
  * neither is the output folder, nor what a build writes beside it (its staging folder, lock and
  * records), should the output folder be inside a watched one. Without inotify (another kernel, or
  * the user's limit of watches reached) vade polls. */
@@ -250,6 +274,7 @@ struct watcher {
 	struct watched {
 		char *dir;      /* the folder it watches (owned), or NULL */
 		unsigned walked; /* the last walk that went through it */
+		bool file;      /* dir is a file: the target of a link to a file (a page, a template) */
 	} *dirs;                /* by watch descriptor */
 	size_t ndirs;
 	unsigned walk;          /* walks so far (watch_all) */
@@ -261,13 +286,26 @@ struct watcher {
 	bool changed, rewalk;   /* read by serve_quiet(), for the next wait */
 	char *content;          /* content/'s real path, or NULL */
 	bool others;            /* a change since serve_texts_only() last asked, not of a page's text alone */
+	char *theme;            /* the theme folder the last build used, when outside the folders above
+	                         * (site.yaml's `theme: ../shared`; serve_watch_theme), or NULL */
 	bool asked;             /* serve_texts_only() has asked */
 };
 
+/* Whether real path p is dir or under it. */
+static bool under(const char *p, const char *dir)
+{
+	size_t n = dir ? strlen(dir) : 0;
+	return n && !strncmp(p, dir, n) && (p[n] == '/' || !p[n]);
+}
+
 static bool skipped(const struct watcher *w, const char *dir, const char *name)
 {
-	if (name[0] == '.')
-		return true; /* editors' swap files; beside the output folder, ".dist.vade-*" */
+	/* Names starting with '.': content/'s are never read (a link to one is an error), nor is what a
+	 * build writes beside the output folder (".dist.vade-*"); a template may include one by name
+	 * (helper-170: "partials/.dot.html" edited, no rebuild), so elsewhere only editors' and version
+	 * control's are not watched. */
+	if (name[0] == '.' && (!strcmp(dir, w->out_parent) || under(dir, w->content) || dot_not_read(name)))
+		return true;
 	if (strcmp(dir, w->out_parent))
 		return false;
 	/* beside the output folder: "dist" itself and its staging folders "dist.tmp-XXXXXX" (output.h) */
@@ -287,6 +325,40 @@ static void watch_failed(struct watcher *w, const char *dir)
 }
 
 /* Watches folder path and, when it was not watched yet (or force), every folder under it. */
+/* Registers watch descriptor wd for path (owned). */
+static struct watched *watched_set(struct watcher *w, int wd, char *path)
+{
+	if ((size_t)wd >= w->ndirs) {
+		size_t n = (size_t)wd * 2 + 16;
+		w->dirs = xrealloc(w->dirs, n * sizeof *w->dirs);
+		memset(w->dirs + w->ndirs, 0, (n - w->ndirs) * sizeof *w->dirs);
+		w->ndirs = n;
+	}
+	struct watched *wt = &w->dirs[wd];
+	free(wt->dir);
+	wt->dir = path;
+	return wt;
+}
+
+/* Watches the file a link (path) leads to: its folder may be one no walk watches (helper-170:
+ * content/p.md -> ../shared/p.md edited, no rebuild). */
+static void watch_target(struct watcher *w, const char *path)
+{
+	char *real = realpath(path, NULL);
+	if (!real)
+		return;
+	int wd = inotify_add_watch(w->fd, real, IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF);
+	if (wd < 0) {
+		if (errno == ENOSPC || errno == ENOMEM)
+			watch_failed(w, real);
+		free(real);
+		return;
+	}
+	struct watched *wt = watched_set(w, wd, real);
+	wt->file = true;
+	wt->walked = w->walk;
+}
+
 static void watch_add(struct watcher *w, const char *path, int depth, bool force)
 {
 	char *dir = realpath(path, NULL); /* the names events are compared with are real paths */
@@ -300,16 +372,9 @@ static void watch_add(struct watcher *w, const char *path, int depth, bool force
 		free(dir);
 		return;
 	}
-	if ((size_t)wd >= w->ndirs) {
-		size_t n = (size_t)wd * 2 + 16;
-		w->dirs = xrealloc(w->dirs, n * sizeof *w->dirs);
-		memset(w->dirs + w->ndirs, 0, (n - w->ndirs) * sizeof *w->dirs);
-		w->ndirs = n;
-	}
-	struct watched *wt = &w->dirs[wd];
-	bool known = wt->dir != NULL;
-	free(wt->dir);
-	wt->dir = dir;
+	bool known = (size_t)wd < w->ndirs && w->dirs[wd].dir && !w->dirs[wd].file;
+	struct watched *wt = watched_set(w, wd, dir);
+	wt->file = false;
 	/* A folder is walked once per walk (a link back to one above it is not followed again); one
 	 * watched already has its folders watched, unless the walk is a full one (force). */
 	if ((known && !force) || wt->walked == w->walk || depth > 64)
@@ -321,11 +386,14 @@ static void watch_add(struct watcher *w, const char *path, int depth, bool force
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || skipped(w, dir, e->d_name))
 			continue;
 		char *p = path_join(dir, e->d_name);
-		struct stat lst;
+		struct stat lst, st;
+		bool link = lstat(p, &lst) == 0 && S_ISLNK(lst.st_mode);
 		if (strcmp(p, w->out) && is_dir(p)) {
-			if (lstat(p, &lst) == 0 && S_ISLNK(lst.st_mode))
+			if (link)
 				strmap_put(&w->links, p, NULL);
 			watch_add(w, p, depth + 1, force);
+		} else if (link && stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+			watch_target(w, p);
 		}
 		free(p);
 	}
@@ -351,9 +419,10 @@ static void watch_all(struct watcher *w)
 			watch_add(w, p, 0, true);
 		free(p);
 	}
-	char *roots[2];
+	char *roots[3];
 	site_theme_roots(roots);
-	for (size_t i = 0; i < 2; i++) {
+	roots[2] = w->theme ? xstrdup(w->theme) : NULL;
+	for (size_t i = 0; i < 3; i++) {
 		if (roots[i] && w->fd >= 0 && is_dir(roots[i]))
 			watch_add(w, roots[i], 0, true);
 		free(roots[i]);
@@ -437,6 +506,12 @@ static bool relevant(struct watcher *w, const char *buf, ssize_t len, bool *rewa
 			w->others = w->others || ours;
 			continue;
 		}
+		if (w->dirs[e->wd].file) { /* a link's target: any change is one (a link makes a build walk all) */
+			any = w->others = true;
+			/* replaced (an editor's write and rename), or gone: the target is watched anew */
+			*rewalk = *rewalk || (e->mask & (IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF));
+			continue;
+		}
 		if (e->mask & IN_MOVE_SELF) {
 			*rewalk = any = w->others = true;
 			continue;
@@ -452,13 +527,16 @@ static bool relevant(struct watcher *w, const char *buf, ssize_t len, bool *rewa
 		    (link && (e->mask & (IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE)))) {
 			*rewalk = true; /* a folder moved, or a link to one removed or replaced */
 		} else if (e->len && (e->mask & (IN_CREATE | IN_MOVED_TO))) {
-			/* a folder made, or a link to one */
+			/* a folder made, or a link to one; or a link to a file */
 			char *sub = path_join(dir, e->name);
-			struct stat lst;
+			struct stat lst, st;
+			bool made_link = lstat(sub, &lst) == 0 && S_ISLNK(lst.st_mode);
 			if (strcmp(sub, w->out) && is_dir(sub)) {
-				if (lstat(sub, &lst) == 0 && S_ISLNK(lst.st_mode))
+				if (made_link)
 					strmap_put(&w->links, sub, NULL);
 				watch_add(w, sub, 1, false);
+			} else if (made_link && stat(sub, &st) == 0 && S_ISREG(st.st_mode)) {
+				watch_target(w, sub);
 			}
 			free(sub);
 		}
@@ -526,6 +604,17 @@ static void watcher_close(struct watcher *w)
 	free(w->out_parent);
 	free(w->out_base);
 	free(w->content);
+	free(w->theme);
+}
+
+void serve_watch_theme(struct watcher *w, const char *theme)
+{
+	if (!w || (theme && w->theme && !strcmp(theme, w->theme)) || (!theme && !w->theme))
+		return;
+	free(w->theme);
+	w->theme = theme ? xstrdup(theme) : NULL;
+	if (w->fd >= 0)
+		watch_all(w); /* (and a theme no longer used is watched no more) */
 }
 
 /* }======= */
@@ -556,7 +645,7 @@ int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild
 	fflush(stdout);
 	/* Until Ctrl-C or SIGTERM, which main takes: it removes the staging folder of a rebuild
 	 * under way and ends the process. */
-	uint64_t last = w.fd < 0 ? site_fingerprint(site_dir, out_dir) : 0;
+	uint64_t last = w.fd < 0 ? site_fingerprint(site_dir, out_dir, w.theme) : 0;
 	for (;;) {
 		if (w.fd >= 0) {
 			watcher_wait(&w);
@@ -566,11 +655,11 @@ int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild
 		}
 		struct timespec ts = {0, 300 * 1000 * 1000};
 		nanosleep(&ts, NULL);
-		uint64_t now = site_fingerprint(site_dir, out_dir);
+		uint64_t now = site_fingerprint(site_dir, out_dir, w.theme);
 		if (now != last) {
 			/* Let an editor finish writing, then build what is there. */
 			nanosleep(&ts, NULL);
-			last = site_fingerprint(site_dir, out_dir);
+			last = site_fingerprint(site_dir, out_dir, w.theme);
 			rebuild(ctx, &w);
 			fflush(stdout);
 		}

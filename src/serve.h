@@ -22,6 +22,9 @@ bool serve_quiet(struct watcher *w);
  * vade polls, when the kernel's queue overflowed, or w is NULL. Each call begins a new count. */
 bool serve_texts_only(struct watcher *w);
 
+/* The theme folder the build used (a real path), when it is outside content/, templates/, themes/
+ * and the themes beside vade (state_theme_outside()), else NULL: watched from now on. w may be NULL. */
+void serve_watch_theme(struct watcher *w, const char *theme);
 /* Builds once and serves out_dir until the process is stopped (main takes
  * Ctrl-C and SIGTERM); rebuild(ctx, w) is called on every change to a file under
  * site_dir (or the theme beside vade), w to ask serve_quiet(). Returns only when

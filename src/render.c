@@ -1085,7 +1085,19 @@ static void render_print(struct worker *w, const struct page *p, size_t lang, en
 					const char *said = decoded;
 					if (c->chapter) /* without the chapter's prefix, as its page says it */
 						said += strspn(said, "c0123456789") + (said[strspn(said, "c0123456789")] == '-');
-					const char *near = c->chapter ? NULL : anchor_hint(decoded, ids_out.v, ids_out.n);
+					/* a chapter's: among its own ids, without the prefix, as the check of its page
+					 * guesses (helper-170: said twice, with that guess and without) */
+					char **cands = ids_out.v;
+					size_t ncands = ids_out.n, pl = (size_t)(said - decoded);
+					if (c->chapter) {
+						cands = xmalloc((ids_out.n + 1) * sizeof *cands), ncands = 0;
+						for (size_t k = 0; k < ids_out.n; k++) /* (sorted, as they were) */
+							if (!strncmp(ids_out.v[k], decoded, pl))
+								cands[ncands++] = ids_out.v[k] + pl;
+					}
+					const char *near = anchor_hint(said, cands, ncands);
+					if (cands != ids_out.v)
+						free(cands);
 					diag_error(c->src, c->line, c->col, "link to a missing anchor '#%s' in %s%s%s%s", said,
 					           tdoc && tdoc->src ? tdoc->src : tp->key, near ? " (did you mean '#" : "",
 					           near ? near : "", near ? "'?)" : "");

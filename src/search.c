@@ -940,6 +940,15 @@ bool search_index_update(const char *lang_code, struct search_lexicon *lex, stru
 		k = b;
 	}
 	free(hit);
+	/* Most shards to make again (a checkout of many pages): reading them back costs more than the
+	 * pass over every page's terms that makes the index whole. */
+	size_t remake = 0;
+	for (size_t w = 0; w < nrun; w++)
+		remake += run[w].b - run[w].a + 1;
+	if (remake * 2 > K) {
+		free(run);
+		return false;
+	}
 	/* The runs' postings: their shards' as the last build wrote them, but the changed pages', and
 	 * the changed pages' now. */
 	bool *is_changed = xcalloc(n + 1, sizeof *is_changed);

@@ -176,7 +176,8 @@ void search_layout_free(struct search_layout *lay);
  * kept (out->keep, with out->key_was's key), and index.js is put. The output is byte for byte
  * search_index_write()'s. False, having kept and put nothing, when a run made again would not have
  * as many shards as it had, or would not end where the next shard begins (the later shards would
- * then be numbered anew), or a file of the last build is not as it wrote them:
+ * then be numbered anew), or more than half the shards would be made again (reading them back
+ * costs more than making the index whole), or a file of the last build is not as it wrote them:
  * search_index_write() then. Its cost is the changed pages' terms and the shards they reach: a
  * 10,000-page language's index made whole after an edit to one page was a third of the rebuild
  * (issue 13). The caller has checked that the last build's files are there as it left them.

@@ -465,6 +465,27 @@ static char *call(const char *fn, const char *lang_code, size_t k, bool with_k, 
 	return buf_detach(&b, len);
 }
 
+/* The JSON value of a file call() wrote for fn (with k when with_k), data[0, len): NULL when the
+ * file is not such a call, or its value not JSON. */
+static json_t *call_read(const char *fn, const char *lang_code, size_t k, bool with_k, const char *data, size_t len)
+{
+	json_t *l = json_string(lang_code);
+	char *ls = json_dumps(l, JSON_ENCODE_ANY);
+	json_decref(l);
+	struct buf head = BUF_INIT;
+	buf_addf(&head, "vadeSearch.%s(%s, ", fn, ls);
+	if (with_k)
+		buf_addf(&head, "%zu, ", k);
+	free(ls);
+	static const char tail[] = ");\n";
+	json_t *o = NULL;
+	if (len >= head.len + sizeof tail - 1 && !memcmp(data, head.p, head.len) &&
+	    !memcmp(data + len - (sizeof tail - 1), tail, sizeof tail - 1))
+		o = json_loadb(data + head.len, len - head.len - (sizeof tail - 1), 0, NULL);
+	buf_free(&head);
+	return o;
+}
+
 /* s as a JSON string of a result, as the page shows it: a control character or a noncharacter
  * as U+FFFD (text_unallowed_replace), which the page's own title and text show (helper-127:
  * jansson wrote them as they were). */
@@ -517,23 +538,11 @@ char *search_group(const char *lang_code, size_t g, json_t **frag, size_t n, siz
 
 json_t *search_group_read(const char *lang_code, size_t g, const char *data, size_t len)
 {
-	json_t *l = json_string(lang_code);
-	char *ls = json_dumps(l, JSON_ENCODE_ANY);
-	json_decref(l);
-	struct buf head = BUF_INIT;
-	buf_addf(&head, "vadeSearch.pages(%s, %zu, ", ls, g);
-	free(ls);
-	static const char tail[] = ");\n";
-	json_t *o = NULL;
-	if (len >= head.len + sizeof tail - 1 && !memcmp(data, head.p, head.len) &&
-	    !memcmp(data + len - (sizeof tail - 1), tail, sizeof tail - 1)) {
-		o = json_loadb(data + head.len, len - head.len - (sizeof tail - 1), 0, NULL);
-		if (o && !json_is_object(o)) {
-			json_decref(o);
-			o = NULL;
-		}
+	json_t *o = call_read("pages", lang_code, g, true, data, len);
+	if (o && !json_is_object(o)) {
+		json_decref(o);
+		o = NULL;
 	}
-	buf_free(&head);
 	return o;
 }
 
@@ -753,18 +762,7 @@ void search_index_write(const char *lang_code, struct search_lexicon *lex, struc
 bool search_index_read(const char *lang_code, const char *data, size_t len, struct search_layout *lay)
 {
 	*lay = (struct search_layout){0};
-	json_t *l = json_string(lang_code);
-	char *ls = json_dumps(l, JSON_ENCODE_ANY);
-	json_decref(l);
-	struct buf head = BUF_INIT;
-	buf_addf(&head, "vadeSearch.index(%s, ", ls);
-	free(ls);
-	static const char tail[] = ");\n";
-	json_t *o = NULL;
-	if (len >= head.len + sizeof tail - 1 && !memcmp(data, head.p, head.len) &&
-	    !memcmp(data + len - (sizeof tail - 1), tail, sizeof tail - 1))
-		o = json_loadb(data + head.len, len - head.len - (sizeof tail - 1), 0, NULL);
-	buf_free(&head);
+	json_t *o = call_read("index", lang_code, 0, false, data, len);
 	json_t *firsts = json_object_get(o, "shards"), *sizes = json_object_get(o, "sizes");
 	size_t n = json_array_size(firsts);
 	bool ok = json_is_array(firsts) && json_is_array(sizes) && json_array_size(sizes) == n &&
@@ -869,18 +867,7 @@ static bool shard_postings(const char *lang_code, size_t k, const char *data, si
                            struct search_lexicon *lex, const bool *is_changed, size_t npages, struct posting **post,
                            size_t *npost, size_t *cap)
 {
-	json_t *l = json_string(lang_code);
-	char *ls = json_dumps(l, JSON_ENCODE_ANY);
-	json_decref(l);
-	struct buf head = BUF_INIT;
-	buf_addf(&head, "vadeSearch.shard(%s, %zu, ", ls, k);
-	free(ls);
-	static const char tail[] = ");\n";
-	json_t *o = NULL;
-	if (len >= head.len + sizeof tail - 1 && !memcmp(data, head.p, head.len) &&
-	    !memcmp(data + len - (sizeof tail - 1), tail, sizeof tail - 1))
-		o = json_loadb(data + head.len, len - head.len - (sizeof tail - 1), 0, NULL);
-	buf_free(&head);
+	json_t *o = call_read("shard", lang_code, k, true, data, len);
 	bool ok = json_is_object(o);
 	const char *term;
 	json_t *list;

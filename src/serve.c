@@ -2,6 +2,7 @@
 #include "serve.h"
 #include "site.h"
 #include "state.h"
+#include "tree.h"
 #include "util.h"
 
 #include <arpa/inet.h>
@@ -185,25 +186,9 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 
 /* A cheap fingerprint of a folder tree: names and which version of each file is there
  * (file_version: a rewrite that keeps the size and puts the modification time back still moves
- * the change time). */
-/* Whether a name starting with '.' is an editor's or a version control system's, which no build
- * reads: vim's swap file (".x.html.swp", ".swo", ...), Emacs's lock (".#x.html"), gedit's
- * temporary file, a repository's folder. */
-static bool dot_not_read(const char *name)
-{
-	size_t n = strlen(name);
-	static const char *const vcs[] = {".git", ".hg", ".svn", ".bzr"};
-	for (size_t i = 0; i < sizeof vcs / sizeof *vcs; i++)
-		if (!strcmp(name, vcs[i]))
-			return true;
-	return (n > 5 && !strncmp(name + n - 4, ".sw", 3)) || !strncmp(name, ".#", 2) ||
-	       !strncmp(name, ".goutputstream-", 15);
-}
-
-/* A cheap fingerprint of a folder tree: names and which version of each file is there
- * (file_version: a rewrite that keeps the size and puts the modification time back still moves
  * the change time), a link's with its target's. dots: names starting with '.' are looked at too
- * (templates/ and themes/, where a template may include one), but dot_not_read()'s. */
+ * (templates/ and themes/, where a template may include one), but tree_name_tooling()'s; else
+ * (content/) none tree_list() leaves out. */
 static void fingerprint(const char *dir, uint64_t *h, const char *skip, bool dots)
 {
 	DIR *d = opendir(dir);
@@ -211,8 +196,8 @@ static void fingerprint(const char *dir, uint64_t *h, const char *skip, bool dot
 		return;
 	struct dirent *e;
 	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-		    (e->d_name[0] == '.' && (!dots || dot_not_read(e->d_name))))
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || tree_name_tooling(e->d_name) ||
+		    (!dots && tree_name_unlisted(e->d_name)))
 			continue;
 		char *p = path_join(dir, e->d_name);
 		struct stat st, target;
@@ -300,11 +285,12 @@ static bool under(const char *p, const char *dir)
 
 static bool skipped(const struct watcher *w, const char *dir, const char *name)
 {
-	/* Names starting with '.': content/'s are never read (a link to one is an error), nor is what a
-	 * build writes beside the output folder (".dist.vade-*"); a template may include one by name
-	 * (helper-170: "partials/.dot.html" edited, no rebuild), so elsewhere only editors' and version
-	 * control's are not watched. */
-	if (name[0] == '.' && (!strcmp(dir, w->out_parent) || under(dir, w->content) || dot_not_read(name)))
+	/* Names starting with '.' or ending with '~': content/'s are never read (tree_list(); a link to
+	 * one is an error), nor is what a build writes beside the output folder (".dist.vade-*"); a
+	 * template may include one by name (helper-170: "partials/.dot.html" edited, no rebuild), so
+	 * elsewhere only editors' and version control's are not watched. */
+	if ((name[0] == '.' && !strcmp(dir, w->out_parent)) || tree_name_tooling(name) ||
+	    (under(dir, w->content) && tree_name_unlisted(name)))
 		return true;
 	if (strcmp(dir, w->out_parent))
 		return false;

@@ -4,6 +4,7 @@
 #include "diag.h"
 #include "output.h"
 #include "site.h"
+#include "tree.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -352,10 +353,17 @@ static bool walk_tree(struct folds *f, const char *dir, const char *skip, int jo
 		add_op(f, OP_NOTE, f->rest, errno == ENOENT || errno == ENOTDIR ? "(none)" : "(unreadable)");
 		return errno == ENOENT || errno == ENOTDIR;
 	}
+	/* Names no build reads are no input: under content/ what tree_list() leaves out (a link to one is
+	 * an error), elsewhere an editor's swap and lock files and a repository's folder (a template may
+	 * include a dot file by name). Vim's ".x.md.swp" beside a page made the next build render every
+	 * page, and Emacs's lock ".#x.md" (a link to nowhere) every build while the page was open. */
+	size_t cn = f->content ? strlen(f->content) : 0;
+	bool in_content = cn && !strncmp(dir, f->content, cn) && (!dir[cn] || dir[cn] == '/');
 	struct vec names = {0};
 	struct dirent *e;
 	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+		    !(in_content ? tree_name_unlisted(e->d_name) : tree_name_tooling(e->d_name)))
 			vec_push(&names, xstrdup(e->d_name));
 	/* Each name looked up in its folder (open till the names are done), not from the root: the
 	 * kernel's walk of every file's whole path was a third of this walk on a large site (issue 13). */

@@ -237,6 +237,22 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+bool tree_name_unlisted(const char *name)
+{
+	return name[0] == '.' || (name[0] && name[strlen(name) - 1] == '~');
+}
+
+bool tree_name_tooling(const char *name)
+{
+	size_t n = strlen(name);
+	static const char *const vcs[] = {".git", ".hg", ".svn", ".bzr"};
+	for (size_t i = 0; i < sizeof vcs / sizeof *vcs; i++)
+		if (!strcmp(name, vcs[i]))
+			return true;
+	return name[0] == '.' && ((n > 5 && !strncmp(name + n - 4, ".sw", 3)) || !strncmp(name, ".#", 2) ||
+	                          !strncmp(name, ".goutputstream-", 15));
+}
+
 size_t tree_list(const struct tree *t, const char *rel, char ***names)
 {
 	char *full = path_join(t->dir, rel);
@@ -247,7 +263,7 @@ size_t tree_list(const struct tree *t, const char *rel, char ***names)
 	struct dirent *e;
 	errno = 0;
 	while (d && (e = readdir(d))) {
-		if (e->d_name[0] != '.' && e->d_name[strlen(e->d_name) - 1] != '~')
+		if (!tree_name_unlisted(e->d_name))
 			vec_push(&v, xstrdup(e->d_name));
 		errno = 0;
 	}

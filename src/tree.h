@@ -63,6 +63,13 @@ enum tree_kind tree_walk_kind(const struct tree *t, const char *rel, const struc
  * rel ("cannot read folder") and lists as empty; no folder there is not an
  * error (content/data is optional). */
 size_t tree_list(const struct tree *t, const char *rel, char ***names);
+/* Whether tree_list() leaves name out: a dot file or folder, or an editor's backup ("x~"). */
+bool tree_name_unlisted(const char *name);
+/* Whether name is an editor's or a version control system's, which no build reads even by name
+ * (a template may include a dot file): vim's swap file (".x.swp", ".x.swo", ...), Emacs's lock
+ * (".#x", a symbolic link to nowhere), gedit's temporary file, a repository's folder (".git",
+ * ".hg", ".svn", ".bzr"). */
+bool tree_name_tooling(const char *name);
 
 /* Reads regular file rel under the rule. 0 and *out (NUL-terminated, caller
  * frees), or -1 after reporting the error at rel. With out NULL the file is

@@ -414,9 +414,6 @@ struct output *output_begin(const char *out_dir)
 		goto fail;
 	}
 	o->existed = exists;
-	mode_t mask = umask(022); /* (read by setting it: no other thread of vade's runs yet) */
-	umask(mask);
-	o->file_mode = 0666 & ~mask;
 	remove_stale_staging(parent, base);
 
 	pthread_rwlock_wrlock(&output_gate);
@@ -430,6 +427,11 @@ struct output *output_begin(const char *out_dir)
 		char *mark = path_join(o->tmp, STAGING_MARK), *text = staging_mark(base, (long)getpid());
 		o->stage = path_join(o->tmp, "out");
 		rc = file_write(mark, text, strlen(text));
+		/* The mode a file vade writes gets here: 0666 less the umask, but on a file system that
+		 * has modes of its own (a file share mounted with file_mode=0755, vfat) the mount's, which
+		 * every output file there has too, as vade left it. */
+		struct stat mst;
+		o->file_mode = rc == 0 && stat(mark, &mst) == 0 ? mst.st_mode & 07777 : 0666;
 		if (rc == 0)
 			rc = mkdir(o->stage, 0777);
 		if (rc == 0)
@@ -458,7 +460,8 @@ fail:
 /* Whether the file at path is what writing data[0, len) there would leave: a regular file, not a
  * symbolic link to one (O_NOFOLLOW: a link put there by hand to a file of the same bytes was kept,
  * and refused by the next build that had other bytes for it, helper-170), of those bytes, with the
- * mode a file vade writes gets (a file made 0600 by hand was left so, helper-170). */
+ * mode a file vade writes gets there (o->file_mode: a file made 0600 by hand was left so,
+ * helper-170). */
 static bool same_as(const struct output *o, const char *path, const void *data, size_t len)
 {
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);

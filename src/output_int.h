@@ -30,7 +30,7 @@ struct output {
 	char *lockpath;
 	int lockfd;             /* holds the flock; -1 once released */
 	bool existed;           /* OUT_DIR was there (and ours, or empty): update it in place */
-	mode_t file_mode;       /* what a file written gets: 0666 less the umask, read at output_begin() */
+	mode_t file_mode;       /* the mode a file written beside OUT_DIR got (output_begin(): the staging mark's) */
 	enum previous prev;
 	pthread_mutex_t lock;
 	struct vec produced;    /* every rel put (owned) */

@@ -54,7 +54,8 @@ static struct unit *add_unit(struct unit_list *u, const char *id, const char *so
 
 /* A page's original (sg) and translation in language l (tr, empty when none)
  * cut into passages, and aligned through the record (*rec, *nrec). False
- * when the original cannot be read (nothing to free then). */
+ * when the original cannot be read, or either is over markdown.h's limits
+ * (the error said; nothing to free then). */
 static bool page_open(const struct site *s, size_t l, const struct status_store *st, const struct page *p,
                       struct passage_set *sg, struct passage_set *tr, const struct rec **rec, size_t *nrec,
                       struct page_align *a)
@@ -62,8 +63,10 @@ static bool page_open(const struct site *s, size_t l, const struct status_store 
 	memset(tr, 0, sizeof *tr);
 	if (!passage_set_read(s, p->docs[0], sg))
 		return false;
-	if (p->docs[l])
-		passage_set_read(s, p->docs[l], tr);
+	if (p->docs[l] && !passage_set_read(s, p->docs[l], tr) && tr->refused) {
+		passage_set_free(sg); /* (its error said: no shape to compare with) */
+		return false;
+	}
 	*rec = status_store_get(st, TR_PAGES, p->key, nrec);
 	page_align(sg, p->docs[l] ? *rec : NULL, *nrec, tr, a);
 	return true;

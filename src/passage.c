@@ -188,8 +188,10 @@ static void cut_body(struct passage_set *set, const struct doc *d)
 	/* A text over markdown.h's limits is parsed as nothing: its passages were left out of an export,
 	 * a status and an import without a word (helper-171); the error is the one its render says. */
 	struct text_place at = {d->body_line, 1, 0, false, set->text + off, set->len - off, NULL};
-	if (!markdown_limits_said(d->src, &at, set->text + off, set->len - off))
+	if (!markdown_limits_said(d->src, &at, set->text + off, set->len - off)) {
+		set->refused = true;
 		return;
+	}
 	cmark_node *doc = markdown_parse_blocks(set->text + off, set->len - off);
 	struct lines ls;
 	lines_index(&ls, set->text, set->len, off);
@@ -265,6 +267,11 @@ bool passage_set_read(const struct site *s, const struct doc *d, struct passage_
 	if (site_read(s, d->src, &text, &len) != 0)
 		return false;
 	passage_set_cut(set, d, text, len);
+	if (set->refused) { /* nothing of it is aligned, exported or recorded */
+		passage_set_free(set);
+		set->refused = true;
+		return false;
+	}
 	return true;
 }
 

@@ -44,6 +44,7 @@ struct passage_set {
 	size_t n;
 	char *text;             /* the whole file */
 	size_t len;
+	bool refused;           /* its body is over markdown.h's limits: not cut (the error said at its place) */
 };
 
 uint64_t passage_digest(const char *s, size_t len);
@@ -54,8 +55,9 @@ char *passage_excerpt(const char *t);
  * are read only for the few passages a report lists). Caller frees. */
 char *passage_label(const struct passage_set *set, size_t i);
 
-/* Reads d's file and cuts it into passages. False when it cannot be read
- * (set is then empty); either way free with passage_set_free(). */
+/* Reads d's file and cuts it into passages. False when it cannot be read, or its body is over
+ * markdown.h's limits (set->refused; the render's error said): set is then empty (but for
+ * refused); either way free with passage_set_free(). */
 bool passage_set_read(const struct site *s, const struct doc *d, struct passage_set *set);
 /* Cuts text, the whole file of d (front matter marks and body offset from d),
  * into passages. set takes text over (malloc'd, NUL-terminated). */

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -326,23 +327,47 @@ static struct watched *watched_set(struct watcher *w, int wd, char *path)
 	return wt;
 }
 
-/* Watches the file a link (path) leads to: its folder may be one no walk watches (helper-170:
- * content/p.md -> ../shared/p.md edited, no rebuild). */
-static void watch_target(struct watcher *w, const char *path)
+/* Watches path itself (a link, with IN_DONT_FOLLOW: re-pointed, it is replaced) or the file it is. */
+static void watch_file(struct watcher *w, char *path, uint32_t how)
 {
-	char *real = realpath(path, NULL);
-	if (!real)
-		return;
-	int wd = inotify_add_watch(w->fd, real, IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF);
+	int wd = inotify_add_watch(w->fd, path, IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | how);
 	if (wd < 0) {
 		if (errno == ENOSPC || errno == ENOMEM)
-			watch_failed(w, real);
-		free(real);
+			watch_failed(w, path);
+		free(path);
 		return;
 	}
-	struct watched *wt = watched_set(w, wd, real);
+	struct watched *wt = watched_set(w, wd, path);
 	wt->file = true;
 	wt->walked = w->walk;
+}
+
+/* Watches the file a link (path, in a watched folder) leads to, and each link on the way after the
+ * first: their folders may be ones no walk watches (helper-170: content/p.md -> ../shared/p.md
+ * edited, no rebuild; helper-172: a link in the middle of a chain re-pointed, no rebuild). */
+static void watch_target(struct watcher *w, const char *path)
+{
+	char *at = xstrdup(path);
+	for (int hops = 0; hops < 40 && w->fd >= 0; hops++) { /* (SYMLOOP_MAX, as the kernel) */
+		char to[PATH_MAX];
+		ssize_t n = readlink(at, to, sizeof to - 1);
+		if (n < 0)
+			break; /* the file itself */
+		to[n] = '\0';
+		char *dir = path_dir(at), *next = to[0] == '/' ? xstrdup(to) : path_join(dir, to);
+		free(dir);
+		free(at);
+		at = next;
+		struct stat lst;
+		if (lstat(at, &lst) == 0 && S_ISLNK(lst.st_mode))
+			watch_file(w, xstrdup(at), IN_DONT_FOLLOW);
+	}
+	free(at);
+	char *real = realpath(path, NULL);
+	if (real && w->fd >= 0)
+		watch_file(w, real, 0);
+	else
+		free(real);
 }
 
 static void watch_add(struct watcher *w, const char *path, int depth, bool force)

@@ -555,6 +555,12 @@ bool state_inputs(const char *site_dir, const char *out_dir, const char *theme_d
 	fold(h, &self, sizeof self);
 	if (hr)
 		fold(hr, &self, sizeof self);
+	/* and the umask, which gives the files their mode: under another, every file is written again
+	 * (helper-172: a build under 077 after one under 022 left the files it kept 0644) */
+	uint32_t mask = (uint32_t)process_umask();
+	fold(h, &mask, sizeof mask);
+	if (hr)
+		fold(hr, &mask, sizeof mask);
 	char *dirs[6];
 	base_dirs(site_dir, dirs);
 	dirs[5] = theme_dir ? xstrdup(theme_dir) : NULL;

@@ -597,13 +597,27 @@ int file_write(const char *path, const void *data, size_t len)
 	return close(fd);
 }
 
-/* mkstemp() makes the file 0600; a new file gets what open(path, 0666) would
- * give. The umask can only be read by setting it, so it is set back at once. */
+mode_t process_umask(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	unsigned long m;
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "Umask: %lo", &m) == 1) {
+			fclose(f);
+			return (mode_t)m;
+		}
+	if (f)
+		fclose(f);
+	mode_t mask = umask(022); /* (a kernel before 4.7: read by setting it, and set back at once) */
+	umask(mask);
+	return mask;
+}
+
+/* mkstemp() makes the file 0600; a new file gets what open(path, 0666) would give. */
 static mode_t new_file_mode(void)
 {
-	mode_t mask = umask(022);
-	umask(mask);
-	return 0666 & ~mask;
+	return 0666 & ~process_umask();
 }
 
 /* Removes what match(name, arg) takes in dir that a killed process left (util.h). */

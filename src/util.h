@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -106,6 +107,9 @@ int cmp_str(const void *a, const void *b);
 void *xbsearch(const void *key, const void *base, size_t n, size_t size,
                int (*cmp)(const void *, const void *));
 
+/* The process's umask, read from /proc/self/status, which leaves it as it is (umask() can only read
+ * it by setting it, a moment in which another thread's new file would get the wrong mode). */
+mode_t process_umask(void);
 /* Reads a whole file; returns 0 and sets *out (NUL-terminated, caller frees), or -1 with errno. */
 int file_read(const char *path, char **out, size_t *len);
 /* file_read() of a regular file only: anything else (a FIFO, a device, a folder) is -1 with

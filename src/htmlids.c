@@ -78,11 +78,6 @@ static char *fragment_id(const char *frag)
 
 /* {============ The text of <main>, for the search index */
 
-static int cmp_name(const void *key, const void *elem)
-{
-	return strcmp(key, *(const char *const *)elem);
-}
-
 /* Names are exact: libxml2's HTML parser gives elements' names in lower case (htmlParseHTMLName).
  * A search in order, not a case-blind compare with each: 35 of those per element were 1.6 % of a
  * 10,000-page build's CPU (issue 13). */
@@ -92,7 +87,7 @@ static bool is_block(const xmlChar *name)
 	                                     "div", "dl", "dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4",
 	                                     "h5", "h6", "header", "hr", "li", "main", "ol", "p", "pre", "section",
 	                                     "summary", "sup", "table", "td", "th", "tr", "ul"}; /* in byte order */
-	return bsearch(name, blocks, sizeof blocks / sizeof *blocks, sizeof *blocks, cmp_name) != NULL;
+	return xbsearch(&name, blocks, sizeof blocks / sizeof *blocks, sizeof *blocks, cmp_str) != NULL;
 }
 
 static bool is_heading(const xmlChar *name)
@@ -113,7 +108,7 @@ static const xmlChar **find_att(const xmlChar **atts, const char *name)
 static bool left_out(const xmlChar *name, const xmlChar **atts)
 {
 	static const char *const skip[] = {"nav", "script", "style", "template"}; /* in byte order */
-	if (bsearch(name, skip, sizeof skip / sizeof *skip, sizeof *skip, cmp_name))
+	if (xbsearch(&name, skip, sizeof skip / sizeof *skip, sizeof *skip, cmp_str))
 		return true;
 	return find_att(atts, "data-nosearch") != NULL;
 }

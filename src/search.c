@@ -938,6 +938,10 @@ bool search_index_update(const char *lang_code, struct search_lexicon *lex, stru
 	}
 	/* The runs' postings: their shards' as the last build wrote them, but the changed pages', and
 	 * the changed pages' now. */
+	bool *again = xcalloc(K, sizeof *again); /* by shard: in a run */
+	for (size_t w = 0; w < nrun; w++)
+		for (size_t k = run[w].a; k <= run[w].b; k++)
+			again[k] = true;
 	bool *is_changed = xcalloc(n + 1, sizeof *is_changed);
 	for (size_t c = 0; c < nchanged; c++)
 		is_changed[changed[c]] = true;
@@ -959,15 +963,7 @@ bool search_index_update(const char *lang_code, struct search_lexicon *lex, stru
 		const char *term;
 		size_t len;
 		while ((term = search_terms_next(terms[changed[c]], &it, &len))) {
-			size_t k = shard_of(lay, term), lo = 0, hi = nrun; /* the run of k, if any */
-			while (hi - lo > 1) {
-				size_t mid = lo + (hi - lo) / 2;
-				if (run[mid].a <= k)
-					lo = mid;
-				else
-					hi = mid;
-			}
-			if (!nrun || k < run[lo].a || k > run[lo].b)
+			if (!again[shard_of(lay, term)])
 				continue;
 			if (npost == cap) {
 				cap = cap ? 2 * cap : 4096;
@@ -978,6 +974,7 @@ bool search_index_update(const char *lang_code, struct search_lexicon *lex, stru
 	}
 	pthread_mutex_unlock(&lex->lock);
 	free(is_changed);
+	free(again);
 	/* The runs' terms in byte order (the runs are ranges in that order), each with its postings in
 	 * page order, as search_index_write() lays them out. */
 	size_t nd = lex->n, nused = 0;

@@ -277,13 +277,6 @@ struct watcher {
 	bool asked;             /* serve_texts_only() has asked */
 };
 
-/* Whether real path p is dir or under it. */
-static bool under(const char *p, const char *dir)
-{
-	size_t n = dir ? strlen(dir) : 0;
-	return n && !strncmp(p, dir, n) && (p[n] == '/' || !p[n]);
-}
-
 static bool skipped(const struct watcher *w, const char *dir, const char *name)
 {
 	/* Names starting with '.' or ending with '~': content/'s are never read (tree_list(); a link to
@@ -291,7 +284,7 @@ static bool skipped(const struct watcher *w, const char *dir, const char *name)
 	 * template may include one by name (helper-170: "partials/.dot.html" edited, no rebuild), so
 	 * elsewhere only editors' and version control's are not watched. */
 	if ((name[0] == '.' && !strcmp(dir, w->out_parent)) || tree_name_tooling(name) ||
-	    (under(dir, w->content) && tree_name_unlisted(name)))
+	    (path_under(dir, w->content) && tree_name_unlisted(name)))
 		return true;
 	if (strcmp(dir, w->out_parent))
 		return false;

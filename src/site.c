@@ -264,10 +264,9 @@ static void near_keys(const struct yml_node *root, const char *src)
 	}
 }
 
-/* a[0, n) folded as same_tag() compares tags: lower case, '_' as '-'. Caller frees. */
-static char *tag_folded(const char *a, size_t n)
+/* a[0, n) folded as same_tag() compares tags (lower case, '_' as '-') into f[0, n], NUL-terminated. */
+static char *tag_fold(char *f, const char *a, size_t n)
 {
-	char *f = xmalloc(n + 1);
 	for (size_t i = 0; i < n; i++)
 		f[i] = (char)tolower((unsigned char)(a[i] == '_' ? '-' : a[i]));
 	f[n] = '\0';
@@ -396,7 +395,8 @@ static bool load_config(struct site *s)
 	 * (helper-171: 640 languages took 24 s, 12 % of it in same_tag) */
 	s->lang_ids = (struct strmap)STRMAP_INIT_OWNED;
 	for (size_t i = 0; i < s->nlangs; i++) {
-		char *f = tag_folded(s->langs[i].code, strlen(s->langs[i].code));
+		size_t cl = strlen(s->langs[i].code);
+		char *f = tag_fold(xmalloc(cl + 1), s->langs[i].code, cl);
 		bool added;
 		size_t *v = strmap_put(&s->lang_ids, f, &added);
 		if (added) /* (a code listed twice: the first, as before) */
@@ -475,9 +475,13 @@ static bool same_tag(const char *a, size_t n, const char *b)
 
 static int lang_index(const struct site *s, const char *code, size_t n)
 {
-	char *f = tag_folded(code, n);
-	const size_t *at = memchr(code, '\0', n) ? NULL : strmap_get(&s->lang_ids, f);
-	free(f);
+	if (memchr(code, '\0', n))
+		return -1;
+	/* (asked for each entry of a language switcher on every page: no allocation for a usual tag) */
+	char small[64], *f = tag_fold(n < sizeof small ? small : xmalloc(n + 1), code, n);
+	const size_t *at = strmap_get(&s->lang_ids, f);
+	if (f != small)
+		free(f);
 	return at ? (int)*at : -1;
 }
 

@@ -144,6 +144,8 @@ static uint64_t index_key_was(void *ctx, const char *rel)
  * ones it was made of (changed[0, n), ids ascending, with old[c] the record's terms of changed[c]
  * or NULL), and whether its files (index.js and the shards) are each as that build left them. */
 struct index_was {
+	const char **files;        /* the record's index.js and shards (its names), when intact */
+	size_t nfiles;
 	size_t *changed;
 	struct search_terms *old;  /* [n] (borrowing the record's bytes) */
 	const struct search_terms **oldp; /* [n]: &old[c] (no terms where the record has none) */
@@ -153,6 +155,7 @@ struct index_was {
 
 static void index_was_free(struct index_was *iw)
 {
+	free(iw->files);
 	free(iw->changed);
 	free(iw->old);
 	free(iw->oldp);
@@ -185,41 +188,31 @@ static bool index_was(struct shared *sh, size_t l, struct index_was *iw)
 		iw->oldp[c] = &iw->old[c];
 	char *dir = search_path(s->langs[l].code, ""), *index = search_path(s->langs[l].code, "index.js"),
 	     *shards = search_path(s->langs[l].code, "s/");
-	const char **names;
-	size_t n = deps_files_under(sh->prev, dir, &names);
+	size_t n = deps_files_under(sh->prev, dir, &iw->files);
 	bool ok = true, has_index = false;
 	for (size_t i = 0; i < n && ok; i++) {
-		bool is_index = !strcmp(names[i], index);
-		if (!is_index && strncmp(names[i], shards, strlen(shards)))
+		bool is_index = !strcmp(iw->files[i], index);
+		if (!is_index && strncmp(iw->files[i], shards, strlen(shards)))
 			continue; /* a group of results (p/), the page's own business */
 		has_index = has_index || is_index;
-		ok = deps_file_intact(sh->prev, names[i], sh->out_fd);
+		ok = deps_file_intact(sh->prev, iw->files[i], sh->out_fd);
+		iw->files[iw->nfiles++] = iw->files[i];
 	}
 	iw->intact = ok && has_index;
-	free(names);
 	free(dir);
 	free(index);
 	free(shards);
 	return true;
 }
 
-/* Keeps language l's index as the last build wrote it (index_was() found its pages' terms and its
+/* Keeps a language's index as the last build wrote it (index_was() found its pages' terms and its
  * files as they were). */
-static void index_keep(struct shared *sh, size_t l)
+static void index_keep(struct shared *sh, const struct index_was *iw)
 {
-	char *dir = search_path(sh->s->langs[l].code, ""), *index = search_path(sh->s->langs[l].code, "index.js"),
-	     *shards = search_path(sh->s->langs[l].code, "s/");
-	const char **names;
-	size_t n = deps_files_under(sh->prev, dir, &names);
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(names[i], index) || !strncmp(names[i], shards, strlen(shards))) {
-			output_keep(sh->o->out, names[i]);
-			note_group_file(sh, names[i], deps_file_key(sh->prev, names[i]));
-		}
-	free(names);
-	free(dir);
-	free(index);
-	free(shards);
+	for (size_t i = 0; i < iw->nfiles; i++) {
+		output_keep(sh->o->out, iw->files[i]);
+		note_group_file(sh, iw->files[i], deps_file_key(sh->prev, iw->files[i]));
+	}
 }
 
 /* Language l's index made again from the last build's, where the pages whose terms changed are
@@ -264,7 +257,7 @@ static void *index_run(void *arg)
 		struct index_how *how = &ij->how[l];
 		bool known = index_was(ij->sh, l, &iw) && iw.intact;
 		if (known && !iw.n) {
-			index_keep(ij->sh, l);
+			index_keep(ij->sh, &iw);
 			index_was_free(&iw);
 			how->how = INDEX_KEPT;
 			continue;

@@ -134,10 +134,9 @@ static bool ends_with(const char *s, const char *tail)
 /* A page's text (a .md file under content/) or a translation's record (content/i18n/<lang>.status.yaml). */
 bool state_page_input(const char *content, const char *dir, const char *name)
 {
-	size_t n = content ? strlen(content) : 0;
-	if (!n || strncmp(dir, content, n) || (dir[n] && dir[n] != '/'))
+	if (!path_under(dir, content))
 		return false;
-	return ends_with(name, ".md") || (!strcmp(dir + n, "/i18n") && ends_with(name, ".status.yaml"));
+	return ends_with(name, ".md") || (!strcmp(dir + strlen(content), "/i18n") && ends_with(name, ".status.yaml"));
 }
 
 static bool page_input(const struct folds *f, const char *dir, const char *name)
@@ -357,8 +356,7 @@ static bool walk_tree(struct folds *f, const char *dir, const char *skip, int jo
 	 * an error), elsewhere an editor's swap and lock files and a repository's folder (a template may
 	 * include a dot file by name). Vim's ".x.md.swp" beside a page made the next build render every
 	 * page, and Emacs's lock ".#x.md" (a link to nowhere) every build while the page was open. */
-	size_t cn = f->content ? strlen(f->content) : 0;
-	bool in_content = cn && !strncmp(dir, f->content, cn) && (!dir[cn] || dir[cn] == '/');
+	bool in_content = path_under(dir, f->content);
 	struct vec names = {0};
 	struct dirent *e;
 	while ((e = readdir(d)))

@@ -522,6 +522,12 @@ int file_read_regular(const char *path, char **out, size_t *len)
 	return read_file(path, out, len, true);
 }
 
+bool path_under(const char *path, const char *dir)
+{
+	size_t n = dir ? strlen(dir) : 0;
+	return n && !strncmp(path, dir, n) && (path[n] == '/' || !path[n]);
+}
+
 char *path_dir(const char *path)
 {
 	const char *slash = strrchr(path, '/');

@@ -181,6 +181,9 @@ char *path_join(const char *a, const char *b);
 char *path_real_or_new(const char *out_dir);
 /* The folder of path ("." for a bare name, "/" for the root's entries); caller frees. */
 char *path_dir(const char *path);
+/* Whether path is dir or a path under it, compared as written (both real paths, or both as given);
+ * false for a NULL or empty dir. */
+bool path_under(const char *path, const char *dir);
 /* Whether name is prefix and six letters or digits: a temporary file mkostemp made. */
 bool path_temp_name(const char *name, const char *prefix);
 

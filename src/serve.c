@@ -247,7 +247,8 @@ static uint64_t site_fingerprint(const char *site_dir, const char *out_dir, cons
  * for QUIET_MS (an editor's save is a write and a rename, a checkout many files), so a rebuild
  * starts some 50 ms after a save instead of up to 600 ms (the polling below, which also stat()ed
  * every file of the site three times a second: 30,000 files on a 10,000-page site). So are a theme
- * outside these (serve_watch_theme) and the file each link to a file leads to. Names starting with
+ * outside these (serve_watch_theme), the file each link to a file leads to, and a file with other
+ * names (a hard link), which a write through another name reports to that name's folder alone. Names starting with
  * '.' are not watched under content/, nor editors' swap and lock files anywhere (skipped());
  * neither is the output folder, nor what a build writes beside it (its staging folder, lock and
  * records), should the output folder be inside a watched one. Without inotify (another kernel, or
@@ -398,6 +399,8 @@ static void watch_add(struct watcher *w, const char *path, int depth, bool force
 			watch_add(w, p, depth + 1, force);
 		} else if (link && stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
 			watch_target(w, p);
+		} else if (!link && S_ISREG(lst.st_mode) && lst.st_nlink > 1) {
+			watch_file(w, xstrdup(p), 0); /* written through another of its names (helper-174) */
 		}
 		free(p);
 	}
@@ -541,6 +544,8 @@ static bool relevant(struct watcher *w, const char *buf, ssize_t len, bool *rewa
 				watch_add(w, sub, 1, false);
 			} else if (made_link && stat(sub, &st) == 0 && S_ISREG(st.st_mode)) {
 				watch_target(w, sub);
+			} else if (!made_link && S_ISREG(lst.st_mode) && lst.st_nlink > 1) {
+				watch_file(w, xstrdup(sub), 0);
 			}
 			free(sub);
 		}

@@ -239,18 +239,47 @@ static int cmp_name(const void *a, const void *b)
 
 bool tree_name_unlisted(const char *name)
 {
-	return name[0] == '.' || (name[0] && name[strlen(name) - 1] == '~');
+	return name[0] == '.' || (name[0] && name[strlen(name) - 1] == '~') || tree_name_tooling(name);
+}
+
+/* Whether name ends with tail, in any case. */
+static bool ends_ci(const char *name, size_t n, const char *tail)
+{
+	size_t t = strlen(tail);
+	return n >= t && !strcasecmp(name + n - t, tail);
 }
 
 bool tree_name_tooling(const char *name)
 {
 	size_t n = strlen(name);
-	static const char *const vcs[] = {".git", ".hg", ".svn", ".bzr"};
-	for (size_t i = 0; i < sizeof vcs / sizeof *vcs; i++)
-		if (!strcmp(name, vcs[i]))
+	/* the names tools give their own files, as they give them (helper-174 tried each) */
+	static const char *const exact[] = {
+		".git", ".hg", ".svn", ".bzr",                    /* repositories */
+		".DS_Store", "__MACOSX", ".vscode", ".idea",      /* macOS's folder data, its archives' folder, editors' settings */
+		".stversions", ".dropbox.cache",                  /* Syncthing's old versions, Dropbox's cache */
+		"4913",                                           /* vim's test of a folder before it writes there */
+	};
+	for (size_t i = 0; i < sizeof exact / sizeof *exact; i++)
+		if (!strcmp(name, exact[i]))
 			return true;
-	return name[0] == '.' && ((n > 5 && !strncmp(name + n - 4, ".sw", 3)) || !strncmp(name, ".#", 2) ||
-	                          !strncmp(name, ".goutputstream-", 15));
+	if (!strcasecmp(name, "Thumbs.db") || !strcasecmp(name, "desktop.ini")) /* Windows Explorer's */
+		return true;
+	if (n && name[n - 1] == '~') /* a backup (Emacs, vim); vim's undo file ".x.un~" */
+		return true;
+	if (n > 1 && name[0] == '#' && name[n - 1] == '#') /* Emacs's auto-save */
+		return true;
+	if (!strncmp(name, "~$", 2) || !strncmp(name, ".~lock.", 7)) /* Microsoft Office's and LibreOffice's locks */
+		return true;
+	if (ends_ci(name, n, "___jb_tmp___") || ends_ci(name, n, "___jb_old___")) /* JetBrains' safe write */
+		return true;
+	if (name[0] != '.')
+		return false;
+	return (n > 5 && !strncmp(name + n - 4, ".sw", 3)) ||                /* vim's swap: .x.swp, .swo, ... */
+	       !strncmp(name, ".#", 2) ||                                     /* Emacs's lock (a link to nowhere) */
+	       !strncmp(name, "._", 2) ||                                     /* macOS's AppleDouble files */
+	       ends_ci(name, n, ".kate-swp") ||                               /* Kate's swap */
+	       !strncmp(name, ".goutputstream-", 15) ||                        /* gedit's temporary file */
+	       !strncmp(name, ".syncthing.", 11);                              /* Syncthing's temporary file */
 }
 
 size_t tree_list(const struct tree *t, const char *rel, char ***names)

@@ -63,12 +63,14 @@ enum tree_kind tree_walk_kind(const struct tree *t, const char *rel, const struc
  * rel ("cannot read folder") and lists as empty; no folder there is not an
  * error (content/data is optional). */
 size_t tree_list(const struct tree *t, const char *rel, char ***names);
-/* Whether tree_list() leaves name out: a dot file or folder, or an editor's backup ("x~"). */
+/* Whether tree_list() leaves name out: a dot file or folder, an editor's backup ("x~"), or a
+ * tool's own file (tree_name_tooling). */
 bool tree_name_unlisted(const char *name);
-/* Whether name is an editor's or a version control system's, which no build reads even by name
- * (a template may include a dot file): vim's swap file (".x.swp", ".x.swo", ...), Emacs's lock
- * (".#x", a symbolic link to nowhere), gedit's temporary file, a repository's folder (".git",
- * ".hg", ".svn", ".bzr"). */
+/* Whether name is one a tool gives its own files, which no build reads even by name (a template may
+ * include a dot file): editors' swap, lock, backup, auto-save and temporary files (vim's ".x.swp",
+ * "x~", ".x.un~" and "4913", Emacs's ".#x" and "#x#", Kate's, gedit's, JetBrains'), office suites'
+ * locks ("~$x", ".~lock.x#"), the files and folders of macOS, Windows Explorer, Syncthing, Dropbox
+ * and editors' settings, and repositories (".git", ".hg", ".svn", ".bzr"). */
 bool tree_name_tooling(const char *name);
 
 /* Reads regular file rel under the rule. 0 and *out (NUL-terminated, caller

@@ -42,6 +42,11 @@ struct diag_kept *diag_keep_end(size_t *n)
 	return v;
 }
 
+bool diag_keep_on(void)
+{
+	return keep.on;
+}
+
 size_t diag_keep_mark(void)
 {
 	return keep.on ? keep.n : 0;

@@ -52,6 +52,8 @@ struct diag_kept {
  * thread at a time; errors are not kept (a build with errors records nothing). */
 void diag_keep_begin(void);
 struct diag_kept *diag_keep_end(size_t *n);
+/* Whether this thread keeps its warnings now (between diag_keep_begin and diag_keep_end). */
+bool diag_keep_on(void);
 void diag_kept_free(struct diag_kept *v, size_t n);
 /* Where this thread's keep stands (0 when none is on), and copies of what it kept since mark:
  * the warnings of a part rendered once and used again (a cached partial's, template.c), to be

@@ -547,6 +547,7 @@ void doc_free(struct doc *d)
 	free(d->updated);
 	free(d->summary);
 	free(d->layout);
+	diag_kept_free(d->said, d->nsaid);
 	free(d);
 }
 

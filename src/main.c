@@ -238,6 +238,24 @@ static struct {
 	struct state_digest d;
 } served_rest;
 
+/* vade serve's site as its last rebuild loaded it, with the warnings that load gave (diag_said),
+ * kept for the next rebuild to patch (site_patch) when only pages' bodies changed since. Kept
+ * only after a rebuild that wrote the output folder; NULL otherwise. */
+static struct {
+	struct site *s;
+	struct diag_kept *said;
+	size_t nsaid;
+} served;
+
+static void served_drop(void)
+{
+	site_free(served.s);
+	diag_kept_free(served.said, served.nsaid);
+	served.s = NULL;
+	served.said = NULL;
+	served.nsaid = 0;
+}
+
 /* `vade build` (write) or `vade check`; watch: vade serve's, for a rebuild (else NULL). */
 static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 {
@@ -275,8 +293,19 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 		docfacts_open(dir0, time(NULL)); /* the page files the last build read, as they were */
 		free(dir0);
 	}
-	struct site *s = site_load(a->site, a->jobs);
+	/* vade serve, only pages' texts changed since the last rebuild: its site, patched */
+	size_t nnamed = 0;
+	const char *const *named = digested && !walked ? serve_texts_named(watch, &nnamed) : NULL;
+	struct site *s = served.s && named && site_patch(served.s, named, nnamed, served.said, served.nsaid) ? served.s
+	                                                                                                    : NULL;
+	bool patched = s != NULL;
+	served.s = s ? NULL : served.s;
+	served_drop();
+	if (!s)
+		s = site_load(a->site, a->jobs);
 	docfacts_close();
+	if (watch && !diag_errors()) /* what the load said, for the next rebuild's patch to say again */
+		served.said = diag_said(&served.nsaid);
 	double t_load = monotonic_seconds() - t0;
 	if (diag_errors()) {
 		site_free(s);
@@ -361,7 +390,7 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 		/* One stage per line, wall seconds; then what was made, and the memory high-water mark. */
 		printf("stage      seconds\n"
 		       "inputs     %7.3f   %s\n"
-		       "load       %7.3f   content/, data, bibliography, UI strings\n"
+		       "load       %7.3f   %s\n"
 		       "resolve    %7.3f   translation status %.3f, links, anchors, data %.3f\n"
 		       "render     %7.3f   pages in parallel (-j %d)\n"
 		       "sitewide   %7.3f   assets, search, dashboard, 404, sitemap\n"
@@ -372,7 +401,10 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 		       : digested ? "not walked: only pages' texts changed since the last walk (serve)"
 		       : write    ? "not digested: a symbolic link or unreadable file among them (a full build)"
 		                  : "not digested: check records nothing",
-		       t_load - t_inputs, t_status + rs.resolve, t_status, rs.resolve, rs.pages, a->jobs, rs.sitewide, monotonic_seconds() - t2,
+		       t_load - t_inputs,
+		       patched ? "the last rebuild's site, its changed pages read again (serve)"
+		               : "content/, data, bibliography, UI strings",
+		       t_status + rs.resolve, t_status, rs.resolve, rs.pages, a->jobs, rs.sitewide, monotonic_seconds() - t2,
 		       !write      ? "nothing: check writes no file"
 		       : committed ? "the staged files moved into place"
 		                   : "the staged files removed (the build failed)",
@@ -389,8 +421,12 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 		for (size_t i = 0; i < s->npages; i++)
 			for (size_t l = 0; l < s->nlangs; l++)
 				docs += s->pages[i]->docs[l] && s->pages[i]->docs[l]->src && !s->pages[i]->generated;
-		printf("sources    %zu page file%s read, %zu known from the last build (not read)\n",
-		       docs > known ? docs - known : 0, docs == known + 1 ? "" : "s", known);
+		if (patched) /* (names of status records among them are not page files) */
+			printf("sources    %zu page file%s read again, the other %zu kept from the last rebuild (serve)\n",
+			       nnamed, nnamed == 1 ? "" : "s", docs > nnamed ? docs - nnamed : 0);
+		else
+			printf("sources    %zu page file%s read, %zu known from the last build (not read)\n",
+			       docs > known ? docs - known : 0, docs == known + 1 ? "" : "s", known);
 		printf("units      %zu rendered, %zu left as the last build wrote them (a page in a language)\n",
 		       rs.units - rs.reused, rs.reused);
 		if (rs.reused && rs.units > rs.reused) { /* names of the site's, shown as they are */
@@ -411,7 +447,10 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 		docfacts_save(dir, s);
 	}
 	free(dir);
-	site_free(s);
+	if (watch && committed && served.said)
+		served.s = s;
+	else
+		served_drop(), site_free(s);
 	state_rec_free(&rec);
 	return finish(a->strict);
 }

@@ -276,6 +276,9 @@ struct watcher {
 	char *theme;            /* the theme folder the last build used, when outside the folders above
 	                         * (site.yaml's `theme: ../shared`; serve_watch_theme), or NULL */
 	bool asked;             /* serve_texts_only() has asked */
+	struct strmap texts;    /* the pages' texts changed since serve_texts_only() last asked ("content/a.md") */
+	char **named;           /* the ones it took when it last asked, sorted; NULL when it answered false */
+	size_t nnamed;
 };
 
 static bool skipped(const struct watcher *w, const char *dir, const char *name)
@@ -449,7 +452,7 @@ static void watch_all(struct watcher *w)
 
 static void watcher_open(struct watcher *w, const char *site_dir, const char *out_dir)
 {
-	*w = (struct watcher){.site = site_dir, .links = STRMAP_INIT_OWNED};
+	*w = (struct watcher){.site = site_dir, .links = STRMAP_INIT_OWNED, .texts = STRMAP_INIT_OWNED};
 	/* real paths, as the folders watched are named: "-o x" and "-o ./x" are one folder */
 	char *out = path_real_or_new(out_dir);
 	if (!out)
@@ -529,7 +532,13 @@ static bool relevant(struct watcher *w, const char *buf, ssize_t len, bool *rewa
 		char *named = e->len ? path_join(dir, e->name) : NULL;
 		bool link = named && strmap_get(&w->links, named);
 		free(named);
-		w->others = w->others || !text_only(w, dir, e, link);
+		if (text_only(w, dir, e, link)) { /* named as the site names it (no link to a folder: see serve_texts_named) */
+			char *rel = xasprintf("content%s/%s", dir + strlen(w->content), e->name);
+			strmap_put(&w->texts, rel, NULL);
+			free(rel);
+		} else {
+			w->others = true;
+		}
 		if (((e->mask & IN_ISDIR) && (e->mask & (IN_MOVED_TO | IN_MOVED_FROM))) ||
 		    (link && (e->mask & (IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE)))) {
 			*rewalk = true; /* a folder moved, or a link to one removed or replaced */
@@ -582,6 +591,15 @@ static void watcher_wait(struct watcher *w)
 		watch_all(w);
 }
 
+static void names_free(struct watcher *w)
+{
+	for (size_t i = 0; i < w->nnamed; i++)
+		free(w->named[i]);
+	free(w->named);
+	w->named = NULL;
+	w->nnamed = 0;
+}
+
 bool serve_texts_only(struct watcher *w)
 {
 	if (!w || w->fd < 0)
@@ -590,7 +608,27 @@ bool serve_texts_only(struct watcher *w)
 	bool only = w->fd >= 0 && w->asked && !w->others;
 	w->asked = true;
 	w->others = false;
+	names_free(w);
+	if (only) { /* taken in the map's order, sorted: the same changes give the same list */
+		for (size_t i = 0; i < w->texts.nslots; i++)
+			if (w->texts.keys[i])
+				w->nnamed++;
+		w->named = xcalloc(w->nnamed + 1, sizeof *w->named);
+		for (size_t i = 0, k = 0; i < w->texts.nslots; i++)
+			if (w->texts.keys[i])
+				w->named[k++] = xstrdup(w->texts.keys[i]);
+		xqsort(w->named, w->nnamed, sizeof *w->named, cmp_str);
+	}
+	strmap_free(&w->texts);
+	w->texts = (struct strmap)STRMAP_INIT_OWNED;
 	return only;
+}
+
+const char *const *serve_texts_named(const struct watcher *w, size_t *n)
+{
+	*n = w && w->named ? w->nnamed : 0;
+	/* through a link to a folder in the site, one file has two names, of which an event gives one */
+	return w && w->named && !w->links.used ? (const char *const *)w->named : NULL;
 }
 
 bool serve_quiet(struct watcher *w)
@@ -609,6 +647,8 @@ static void watcher_close(struct watcher *w)
 		free(w->dirs[i].dir);
 	free(w->dirs);
 	strmap_free(&w->links);
+	strmap_free(&w->texts);
+	names_free(w);
 	free(w->out);
 	free(w->out_parent);
 	free(w->out_base);
@@ -628,13 +668,21 @@ void serve_watch_theme(struct watcher *w, const char *theme)
 
 /* }======= */
 
+/* After each build: one that failed says what is served (a success said how many pages it wrote). */
+static void rebuilt(int rc)
+{
+	if (rc)
+		fputs("vade: the build failed; the output folder is as the last build that succeeded left it\n", stderr);
+	fflush(stdout);
+}
+
 int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild)(void *, struct watcher *),
               void *ctx)
 {
 	/* Watched before the first build, so that nothing saved while it runs is missed. */
 	struct watcher w;
 	watcher_open(&w, site_dir, out_dir);
-	rebuild(ctx, &w);
+	rebuilt(rebuild(ctx, &w));
 	struct sockaddr_in addr = {0};
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)port);
@@ -658,8 +706,7 @@ int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild
 	for (;;) {
 		if (w.fd >= 0) {
 			watcher_wait(&w);
-			rebuild(ctx, &w);
-			fflush(stdout);
+			rebuilt(rebuild(ctx, &w));
 			continue;
 		}
 		struct timespec ts = {0, 300 * 1000 * 1000};
@@ -669,8 +716,7 @@ int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild
 			/* Let an editor finish writing, then build what is there. */
 			nanosleep(&ts, NULL);
 			last = site_fingerprint(site_dir, out_dir, w.theme);
-			rebuild(ctx, &w);
-			fflush(stdout);
+			rebuilt(rebuild(ctx, &w));
 		}
 	}
 }

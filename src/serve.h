@@ -6,6 +6,7 @@
 #define VADE_SERVE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* What serve watches of the site (serve.c: inotify(7), or polling). */
 struct watcher;
@@ -21,6 +22,13 @@ bool serve_quiet(struct watcher *w);
  * digest of the rest (state.h) is the one made before the last call. False on the first call, when
  * vade polls, when the kernel's queue overflowed, or w is NULL. Each call begins a new count. */
 bool serve_texts_only(struct watcher *w);
+
+/* When serve_texts_only() last answered true: the files it vouched for, as the site names them
+ * ("content/a/b.md", "content/i18n/fr.status.yaml"), sorted, n of them (a name each, whatever the
+ * events; a file made and removed since is among them), borrowed until it asks again. NULL when it
+ * answered false, or a link to a folder is among the site's (a file would have two names, and the
+ * kernel reports one). For site_patch(). */
+const char *const *serve_texts_named(const struct watcher *w, size_t *n);
 
 /* The theme folder the build used (a real path), when it is outside content/, templates/, themes/
  * and the themes beside vade (state_theme_outside()), else NULL: watched from now on. w may be NULL. */

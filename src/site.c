@@ -898,12 +898,31 @@ struct doc_loader {
 	atomic_size_t next;
 };
 
+/* doc_load(), the warnings it gives kept in the doc too (site_patch). */
+static struct doc *doc_load_said(struct site *s, const char *src, const struct stat *seen, char **slug,
+                                 struct yml_node **slug_node)
+{
+	bool keep = !diag_keep_on();
+	if (keep)
+		diag_keep_begin();
+	struct doc *d = doc_load(s, src, seen, slug, slug_node);
+	size_t n = 0;
+	struct diag_kept *v = keep ? diag_keep_end(&n) : NULL;
+	if (d) {
+		d->said = v;
+		d->nsaid = n;
+	} else {
+		diag_kept_free(v, n);
+	}
+	return d;
+}
+
 static void *load_docs_run(void *arg)
 {
 	struct doc_loader *dl = arg;
 	for (size_t i; (i = atomic_fetch_add(&dl->next, 1)) < dl->found->n;) {
 		struct found *f = dl->found->v[i];
-		f->doc = doc_load(dl->s, f->rel, &f->st, &f->slug, &f->slug_node);
+		f->doc = doc_load_said(dl->s, f->rel, &f->st, &f->slug, &f->slug_node);
 	}
 	return NULL;
 }
@@ -1600,6 +1619,93 @@ struct site *site_load(const char *dir, int jobs)
 	cite_refs_load(&s->refs, refs ? refs->doc : NULL);
 	return s;
 }
+
+/* {======= vade serve's site, kept between rebuilds (site_patch) */
+
+/* The slot of the doc s loaded from page file src ("content/a.md"), or NULL when it has none. */
+static struct doc **doc_slot(struct site *s, const char *src, size_t *lang)
+{
+	if (strncmp(src, "content/", 8))
+		return NULL;
+	int l;
+	const struct page *p = site_page_of_lang(s, src + 8, &l);
+	*lang = l < 0 ? 0 : (size_t)l;
+	struct doc **slot = p ? &s->pages[p->index]->docs[*lang] : NULL;
+	return slot && *slot && (*slot)->src && !strcmp((*slot)->src, src) ? slot : NULL;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Whether b, read again, gives the site what a gave: the same front matter at the same place (all
+ * site_load() takes from a page file but its title from a heading), and the same title. */
+static bool same_facts(const struct doc *a, const struct doc *b)
+{
+	return b->src && a->fm_hash == b->fm_hash && a->body_off == b->body_off && a->body_line == b->body_line &&
+	       same_text(a->fm_text, b->fm_text) && a->h1_sought == b->h1_sought &&
+	       a->title_from_heading == b->title_from_heading && same_text(a->title, b->title);
+}
+
+static bool said_by(const struct diag_kept *k, struct doc **const *slots, size_t n)
+{
+	for (size_t j = 0; j < n; j++)
+		for (size_t i = 0; i < (*slots[j])->nsaid; i++) {
+			const struct diag_kept *o = &(*slots[j])->said[i];
+			if (o->line == k->line && o->col == k->col && !strcmp(o->path, k->path) && !strcmp(o->msg, k->msg))
+				return true;
+		}
+	return false;
+}
+
+bool site_patch(struct site *s, const char *const *srcs, size_t n, const struct diag_kept *said, size_t nsaid)
+{
+	struct doc ***slots = xcalloc(n + 1, sizeof *slots), **fresh = xcalloc(n + 1, sizeof *fresh);
+	size_t m = 0, *langs = xcalloc(n + 1, sizeof *langs);
+	bool ok = true;
+	tree_renew(); /* a new build: folders are found again, as site_load() finds them */
+	for (size_t i = 0; ok && i < n; i++) {
+		size_t len = strlen(srcs[i]), lang = 0;
+		if (!strncmp(srcs[i], "content/i18n/", 13) && !strchr(srcs[i] + 13, '/') && len > 12 &&
+		    !strcmp(srcs[i] + len - 12, ".status.yaml"))
+			continue; /* read by the translation status (status.h), not by the load */
+		struct doc **slot = doc_slot(s, srcs[i], &lang);
+		struct stat st;
+		char *slug = NULL;
+		struct yml_node *slug_node = NULL;
+		struct doc *d = slot && tree_kind_stat(&s->tree, srcs[i], NULL, &st) == TREE_FILE
+		                    ? doc_load_said(s, srcs[i], &st, &slug, &slug_node)
+		                    : NULL;
+		free(slug);
+		ok = d && same_facts(*slot, d);
+		if (d) {
+			slots[m] = slot;
+			langs[m] = lang;
+			fresh[m++] = d;
+		}
+	}
+	for (size_t k = 0; ok && k < nsaid; k++)
+		if (!said_by(&said[k], slots, m))
+			diag_say_again(&said[k], 1);
+	for (size_t j = 0; j < m; j++) {
+		if (!ok) {
+			doc_free(fresh[j]);
+			continue;
+		}
+		struct doc *d = fresh[j];
+		d->shown_title = shown_text(d->title, s->langs[langs[j]].code);
+		d->shown_summary = shown_text(d->summary, s->langs[langs[j]].code);
+		doc_free(*slots[j]);
+		*slots[j] = d;
+	}
+	free(langs);
+	free(slots);
+	free(fresh);
+	return ok;
+}
+
+/* }======= */
 
 void site_free(struct site *s)
 {

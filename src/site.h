@@ -64,6 +64,8 @@ struct doc {
 	uint64_t file_id;       /* the version of the file that was read (file_version_id), 0 when it is not
 	                         * to be kept for the next build (docfacts.h) */
 	bool h1_sought;         /* the load looked for the first "# heading" (the front matter has no title) */
+	struct diag_kept *said; /* the warnings reading this file gave (doc_load), for site_patch(); owned */
+	size_t nsaid;
 };
 
 /* A page: one translation group (a path under content/) with a doc per language. */
@@ -124,6 +126,21 @@ bool site_date_valid(const char *s);
  * reporting errors through diag. */
 struct site *site_load(const char *dir, int jobs);
 void site_free(struct site *s);
+/* vade serve's rebuild after an edit to pages' texts alone: s, as the last rebuild loaded it, made
+ * what site_load() would make of the site now, when every file of srcs[0, n) (as the site names
+ * them, "content/a.md"; a translations' record "content/i18n/<lang>.status.yaml", which the load
+ * does not read, is passed over) is a page file s loaded and only its body changed: its front
+ * matter is the same bytes at the same place, and so is its first "# heading" when that is its
+ * title. Everything else site_load() makes is made of the names of the files, their front matter
+ * and the other inputs, which serve_texts_only() vouches did not change. Those files are read
+ * again (what that says is reported, as the load reports it) and each takes its doc's place; then
+ * said[0, nsaid), the warnings the last rebuild's load gave (diag_said()), are said again but the
+ * ones reading those files gave then (struct doc's said). False, s as it was and nothing said
+ * again, when the change is more than that (a page made, removed or renamed, a front matter or a
+ * title changed, a file that cannot be read): the caller loads the site anew. Reading the 30,000
+ * files of a 10,000-page site again and walking content/ were a third of a one-page rebuild
+ * (issue 13). */
+bool site_patch(struct site *s, const char *const *srcs, size_t n, const struct diag_kept *said, size_t nsaid);
 /* Reports, at the page's file, each page whose files would have paths too long for the file
  * system (PATH_MAX) once written into out_dir (through its staging folder), and each resource
  * likewise: a build would otherwise render everything and fail at the write. A slug longer

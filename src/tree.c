@@ -33,6 +33,11 @@ bool tree_open(struct tree *t, const char *dir, const char *shown)
 	return true;
 }
 
+void tree_renew(void)
+{
+	atomic_fetch_add(&generation, 1);
+}
+
 void tree_close(struct tree *t)
 {
 	free(t->dir);

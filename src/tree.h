@@ -32,6 +32,9 @@ struct tree {
 /* Makes a tree for folder dir (which must exist); false, with errno, when it cannot be resolved. */
 bool tree_open(struct tree *t, const char *dir, const char *shown);
 void tree_close(struct tree *t);
+/* Starts a new build with the trees already open (vade serve's site kept between rebuilds,
+ * site_patch): each folder's real path is found again, as tree_open() has it. */
+void tree_renew(void);
 
 enum tree_kind {
 	TREE_NONE,              /* nothing there */

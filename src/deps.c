@@ -135,6 +135,40 @@ static uint64_t end(XXH3_state_t *h)
 	return v;
 }
 
+/* Page i's digests into d. */
+static void page_digests(XXH3_state_t *h, uint64_t *d, const struct site *s, const struct resolved *r, size_t i)
+{
+	size_t nl = s->nlangs;
+	const struct page *p = s->pages[i];
+	kids_digest(h, s, r, p);
+	uint64_t kids = end(h);
+	for (size_t l = 0; l < nl; l++) {
+		uint64_t *g = d + (i * nl + l) * DEP_NGROUPS;
+		own_digest(h, s, r, p, l);
+		g[DEP_OWN] = end(h);
+		meta_digest(h, s, r, p, l);
+		g[DEP_META] = end(h);
+		status_digest(h, r, p, l);
+		g[DEP_STATUS] = end(h);
+		g[DEP_KIDS] = kids;
+	}
+}
+
+uint64_t *deps_digests_of(const struct site *s, const struct resolved *r, const uint64_t *was, const bool *changed)
+{
+	size_t n = (s->npages * s->nlangs + 1) * DEP_NGROUPS;
+	uint64_t *d = xmalloc(n * sizeof *d);
+	memcpy(d, was, n * sizeof *d);
+	XXH3_state_t *h = XXH3_createState();
+	XXH3_64bits_reset(h);
+	for (size_t i = 0; i < s->npages; i++)
+		if (changed[i])
+			page_digests(h, d, s, r, i);
+	d[s->npages * s->nlangs * DEP_NGROUPS + DEP_OWN] = resolve_texts_digest(r);
+	XXH3_freeState(h);
+	return d;
+}
+
 uint64_t *deps_digests(const struct site *s, const struct resolved *r, uint64_t *shape)
 {
 	size_t nl = s->nlangs;
@@ -156,18 +190,7 @@ uint64_t *deps_digests(const struct site *s, const struct resolved *r, uint64_t 
 			h_u64(sh, (uint64_t)resolve_written(r, p, l) << 1 | resolve_has_text(r, p, l));
 			h_str(sh, resolve_output(r, p, l));
 		}
-		kids_digest(h, s, r, p);
-		uint64_t kids = end(h);
-		for (size_t l = 0; l < nl; l++) {
-			uint64_t *g = d + (i * nl + l) * DEP_NGROUPS;
-			own_digest(h, s, r, p, l);
-			g[DEP_OWN] = end(h);
-			meta_digest(h, s, r, p, l);
-			g[DEP_META] = end(h);
-			status_digest(h, r, p, l);
-			g[DEP_STATUS] = end(h);
-			g[DEP_KIDS] = kids;
-		}
+		page_digests(h, d, s, r, i);
 	}
 	d[s->npages * nl * DEP_NGROUPS + DEP_OWN] = resolve_texts_digest(r);
 	*shape = XXH3_64bits_digest(sh);

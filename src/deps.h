@@ -69,6 +69,12 @@ typedef uint32_t dep_id;
  * (malloc'd), the last slot the site's (deps_note_texts), and of the site's shape (structure:
  * which pages, in which languages, where). */
 uint64_t *deps_digests(const struct site *s, const struct resolved *r, uint64_t *shape);
+/* The same, made of was (what deps_digests() made of a site of the same shape, as vade serve's
+ * site patched since: site_patch) and made again only for the pages flagged in changed
+ * ([npages]) and the site's texts: each page's digests are made of its own files, its translation
+ * status (a function of its files and its language's record, which did not change) and what the
+ * patch keeps as it was. The shape is was's. */
+uint64_t *deps_digests_of(const struct site *s, const struct resolved *r, const uint64_t *was, const bool *changed);
 
 /* }======= */
 

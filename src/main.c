@@ -245,15 +245,27 @@ static struct {
 	struct site *s;
 	struct diag_kept *said;
 	size_t nsaid;
+	struct render_digests digests; /* the site's digests as that rebuild made them (deps.h) */
 } served;
 
 static void served_drop(void)
 {
 	site_free(served.s);
 	diag_kept_free(served.said, served.nsaid);
-	served.s = NULL;
-	served.said = NULL;
-	served.nsaid = 0;
+	free(served.digests.d);
+	memset(&served, 0, sizeof served);
+}
+
+/* A build that stops before its render (errors said): what it holds given back. */
+static int given_up(struct site *s, struct state_rec *rec, char *dir, bool *reread, struct render_digests *dg,
+                    bool strict)
+{
+	free(dir);
+	free(reread);
+	free(dg->d);
+	site_free(s);
+	state_rec_free(rec);
+	return finish(strict);
 }
 
 /* `vade build` (write) or `vade check`; watch: vade serve's, for a rebuild (else NULL). */
@@ -296,43 +308,40 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 	/* vade serve, only pages' texts changed since the last rebuild: its site, patched */
 	size_t nnamed = 0;
 	const char *const *named = digested && !walked ? serve_texts_named(watch, &nnamed) : NULL;
-	struct site *s = served.s && named && site_patch(served.s, named, nnamed, served.said, served.nsaid) ? served.s
-	                                                                                                    : NULL;
+	bool *reread = served.s ? xcalloc(served.s->npages + 1, sizeof *reread) : NULL;
+	struct site *s = served.s && named && site_patch(served.s, named, nnamed, served.said, served.nsaid, reread)
+	                     ? served.s
+	                     : NULL;
 	bool patched = s != NULL;
+	/* the digests of the pages not read again are the last rebuild's, but where a translations'
+	 * record changed (every page of its language has a new status) */
+	for (size_t i = 0; patched && i < nnamed; i++)
+		if (!strncmp(named[i], "content/i18n/", 13))
+			memset(reread, 1, s->npages * sizeof *reread);
+	struct render_digests digests = patched ? served.digests : (struct render_digests){0};
+	served.digests.d = patched ? NULL : served.digests.d;
 	served.s = s ? NULL : served.s;
 	served_drop();
 	if (!s)
 		s = site_load(a->site, a->jobs);
+	digests.changed = patched ? reread : NULL;
 	docfacts_close();
-	if (watch && !diag_errors()) /* what the load said, for the next rebuild's patch to say again */
-		served.said = diag_said(&served.nsaid);
 	double t_load = monotonic_seconds() - t0;
-	if (diag_errors()) {
-		site_free(s);
-		state_rec_free(&rec);
-		return finish(a->strict);
-	}
+	if (diag_errors())
+		return given_up(s, &rec, NULL, reread, &digests, a->strict);
 	char *dir = a->out ? xstrdup(a->out) : site_path(s, "dist");
 	struct output *out = NULL;
-	site_check_output_paths(s, dir);
-	if (diag_errors()) {
-		free(dir);
-		site_free(s);
-		state_rec_free(&rec);
-		return finish(a->strict);
-	}
-	if (write && !output_outside_inputs(a, s, dir)) {
-		free(dir);
-		site_free(s);
-		state_rec_free(&rec);
-		return finish(a->strict);
-	}
-	if (write && !(out = output_begin(dir))) {
-		free(dir);
-		site_free(s);
-		state_rec_free(&rec);
-		return finish(a->strict);
-	}
+	/* (patched: the names and paths the last rebuild checked, what it said among what is said again) */
+	if (!patched)
+		site_check_output_paths(s, dir);
+	if (watch && !diag_errors()) /* what the load said, for the next rebuild's patch to say again */
+		served.said = diag_said(&served.nsaid);
+	if (diag_errors())
+		return given_up(s, &rec, dir, reread, &digests, a->strict);
+	if (write && !output_outside_inputs(a, s, dir))
+		return given_up(s, &rec, dir, reread, &digests, a->strict);
+	if (write && !(out = output_begin(dir)))
+		return given_up(s, &rec, dir, reread, &digests, a->strict);
 	double t1 = monotonic_seconds();
 	/* The pages' statuses the last build into this folder worked out (status.h). */
 	char *cache_path = write ? deps_path(dir, "status") : NULL;
@@ -356,7 +365,8 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 	struct render_deps *deps = NULL;
 	struct render_opts o = {.out = out, .jobs = a->jobs, .status = status, .stats = &rs,
 	                        .progress = isatty(STDERR_FILENO) && !getenv("VADE_NO_PROGRESS"),
-	                        .out_dir = dir, .global = incremental ? global : NULL, .deps = &deps};
+	                        .out_dir = dir, .global = incremental ? global : NULL, .deps = &deps,
+	                        .digests = watch ? &digests : NULL};
 	size_t pages = render_site(s, &o);
 	status_report_free(status);
 	bool ok = diag_errors() == 0 && !(a->strict && diag_warnings());
@@ -447,10 +457,16 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 		docfacts_save(dir, s);
 	}
 	free(dir);
-	if (watch && committed && served.said)
+	free(reread);
+	if (watch && committed && served.said) {
 		served.s = s;
-	else
-		served_drop(), site_free(s);
+		served.digests = digests;
+		served.digests.changed = NULL;
+	} else {
+		served_drop();
+		site_free(s);
+		free(digests.d);
+	}
 	state_rec_free(&rec);
 	return finish(a->strict);
 }

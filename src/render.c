@@ -1726,10 +1726,27 @@ size_t render_site(struct site *s, const struct render_opts *o)
 	dp->lex = sh.lex = xcalloc(s->nlangs, sizeof *sh.lex);
 	for (size_t l = 0; l < s->nlangs; l++)
 		sh.lex[l] = search_lexicon_new();
+	if (o->digests && !(o->global && o->out && o->out_dir)) { /* none made: none to keep */
+		free(o->digests->d);
+		o->digests->d = NULL;
+	}
 	if (o->global && o->out && o->out_dir) {
 		/* the global digest holds the site's shape: page numbers name the same pages in the record */
 		uint64_t shape;
-		dp->now = deps_digests(s, sh.r, &shape);
+		struct render_digests *dg = o->digests;
+		size_t ndigests = (nslots + 1) * DEP_NGROUPS;
+		if (dg && dg->d && dg->changed && dg->n == ndigests) {
+			dp->now = deps_digests_of(s, sh.r, dg->d, dg->changed);
+			shape = dg->shape;
+		} else {
+			dp->now = deps_digests(s, sh.r, &shape);
+		}
+		if (dg) { /* for vade serve's next rebuild */
+			dg->d = xrealloc(dg->d, ndigests * sizeof *dg->d);
+			memcpy(dg->d, dp->now, ndigests * sizeof *dg->d);
+			dg->n = ndigests;
+			dg->shape = shape;
+		}
 		uint64_t g[3] = {o->global[0], o->global[1], shape};
 		dp->global[0] = XXH3_64bits(g, sizeof g);
 		dp->global[1] = XXH3_64bits_withSeed(g, sizeof g, 1);

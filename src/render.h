@@ -42,6 +42,17 @@ struct render_opts {
 	const char *out_dir;
 	const uint64_t *global;
 	struct render_deps **deps;
+	/* vade serve's: the digests of the site (deps.h) its last rebuild made, given back replaced by
+	 * this build's (d NULL when it made none); with changed ([npages], not NULL), the site is that
+	 * rebuild's patched (site_patch) and only the flagged pages' digests are made again
+	 * (deps_digests_of). NULL: the digests are made and let go. */
+	struct render_digests *digests;
+};
+struct render_digests {
+	uint64_t *d;            /* (npages * nlangs + 1) * DEP_NGROUPS of them, malloc'd; or NULL */
+	size_t n;
+	uint64_t shape;
+	const bool *changed;
 };
 
 /* Returns the number of pages written (or rendered, for a check). Once the site is resolved,

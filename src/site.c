@@ -1623,13 +1623,14 @@ struct site *site_load(const char *dir, int jobs)
 /* {======= vade serve's site, kept between rebuilds (site_patch) */
 
 /* The slot of the doc s loaded from page file src ("content/a.md"), or NULL when it has none. */
-static struct doc **doc_slot(struct site *s, const char *src, size_t *lang)
+static struct doc **doc_slot(struct site *s, const char *src, size_t *lang, size_t *page)
 {
 	if (strncmp(src, "content/", 8))
 		return NULL;
 	int l;
 	const struct page *p = site_page_of_lang(s, src + 8, &l);
 	*lang = l < 0 ? 0 : (size_t)l;
+	*page = p ? p->index : 0;
 	struct doc **slot = p ? &s->pages[p->index]->docs[*lang] : NULL;
 	return slot && *slot && (*slot)->src && !strcmp((*slot)->src, src) ? slot : NULL;
 }
@@ -1659,7 +1660,8 @@ static bool said_by(const struct diag_kept *k, struct doc **const *slots, size_t
 	return false;
 }
 
-bool site_patch(struct site *s, const char *const *srcs, size_t n, const struct diag_kept *said, size_t nsaid)
+bool site_patch(struct site *s, const char *const *srcs, size_t n, const struct diag_kept *said, size_t nsaid,
+                bool *changed)
 {
 	struct doc ***slots = xcalloc(n + 1, sizeof *slots), **fresh = xcalloc(n + 1, sizeof *fresh);
 	size_t m = 0, *langs = xcalloc(n + 1, sizeof *langs);
@@ -1670,7 +1672,8 @@ bool site_patch(struct site *s, const char *const *srcs, size_t n, const struct 
 		if (!strncmp(srcs[i], "content/i18n/", 13) && !strchr(srcs[i] + 13, '/') && len > 12 &&
 		    !strcmp(srcs[i] + len - 12, ".status.yaml"))
 			continue; /* read by the translation status (status.h), not by the load */
-		struct doc **slot = doc_slot(s, srcs[i], &lang);
+		size_t page = 0;
+		struct doc **slot = doc_slot(s, srcs[i], &lang, &page);
 		struct stat st;
 		char *slug = NULL;
 		struct yml_node *slug_node = NULL;
@@ -1683,6 +1686,8 @@ bool site_patch(struct site *s, const char *const *srcs, size_t n, const struct 
 			slots[m] = slot;
 			langs[m] = lang;
 			fresh[m++] = d;
+			if (changed)
+				changed[page] = true;
 		}
 	}
 	for (size_t k = 0; ok && k < nsaid; k++)

@@ -135,12 +135,14 @@ void site_free(struct site *s);
  * and the other inputs, which serve_texts_only() vouches did not change. Those files are read
  * again (what that says is reported, as the load reports it) and each takes its doc's place; then
  * said[0, nsaid), the warnings the last rebuild's load gave (diag_said()), are said again but the
- * ones reading those files gave then (struct doc's said). False, s as it was and nothing said
+ * ones reading those files gave then (struct doc's said); changed ([s->npages], may be NULL) flags
+ * the pages whose files were read again. False, s as it was and nothing said
  * again, when the change is more than that (a page made, removed or renamed, a front matter or a
  * title changed, a file that cannot be read): the caller loads the site anew. Reading the 30,000
  * files of a 10,000-page site again and walking content/ were a third of a one-page rebuild
  * (issue 13). */
-bool site_patch(struct site *s, const char *const *srcs, size_t n, const struct diag_kept *said, size_t nsaid);
+bool site_patch(struct site *s, const char *const *srcs, size_t n, const struct diag_kept *said, size_t nsaid,
+                bool *changed);
 /* Reports, at the page's file, each page whose files would have paths too long for the file
  * system (PATH_MAX) once written into out_dir (through its staging folder), and each resource
  * likewise: a build would otherwise render everything and fail at the write. A slug longer

@@ -415,6 +415,24 @@ void deps_unit_end(struct deps_tracker *k, struct deps_unit *u)
 		memcpy(u->sets, k->sets, k->nsets * sizeof *u->sets);
 }
 
+static bool reads(const struct deps_table *t, const dep_id *v, size_t n, unsigned groups)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] < t->nids - DEP_NGROUPS && (groups >> (v[i] % DEP_NGROUPS) & 1))
+			return true;
+	return false;
+}
+
+bool deps_unit_reads(struct deps_table *t, const struct deps_unit *u, unsigned groups)
+{
+	bool any = reads(t, u->notes, u->nnotes, groups);
+	pthread_mutex_lock(&t->lock);
+	for (uint32_t i = 0; !any && i < u->nsets; i++)
+		any = u->sets[i] < t->n && reads(t, t->sets[u->sets[i]].v, t->sets[u->sets[i]].n, groups);
+	pthread_mutex_unlock(&t->lock);
+	return any;
+}
+
 void deps_unit_clear(struct deps_unit *u)
 {
 	if (!u->borrowed) {

@@ -141,6 +141,10 @@ struct deps_unit {
 };
 /* Moves the tracker's notes of the unit into u (whose other fields the caller fills). */
 void deps_unit_end(struct deps_tracker *k, struct deps_unit *u);
+/* Whether u (as deps_unit_end() left it) noted a group of `groups` (bits 1 << enum dep_group) of
+ * any page's slot, itself or through a shared set it uses; the site's texts (deps_note_texts) are
+ * not a page's. */
+bool deps_unit_reads(struct deps_table *t, const struct deps_unit *u, unsigned groups);
 void deps_unit_clear(struct deps_unit *u);
 
 /* }======= */

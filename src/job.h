@@ -63,6 +63,7 @@ struct shared {
 	                                 * for checking links to its anchors among them */
 	struct deps_table *deps;        /* the shared sets of notes */
 	struct deps_record *prev;       /* the last build's record, or NULL: every unit renders */
+	const uint64_t *now;            /* the site's digests (deps_digests), or NULL when the build makes none */
 	int out_fd;                     /* OUT_DIR (O_PATH), for deps_unchanged(); -1 without a record */
 	atomic_size_t reused;           /* units left as the last build wrote them */
 	bool *force;                    /* [npages * nlangs]: units rendered whatever the record says */

@@ -1741,6 +1741,7 @@ size_t render_site(struct site *s, const struct render_opts *o)
 		} else {
 			dp->now = deps_digests(s, sh.r, &shape);
 		}
+		sh.now = dp->now;
 		if (dg) { /* for vade serve's next rebuild */
 			dg->d = xrealloc(dg->d, ndigests * sizeof *dg->d);
 			memcpy(dg->d, dp->now, ndigests * sizeof *dg->d);

@@ -18,6 +18,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 /* Puts file rel of tree t into the output at out_rel; without an output (vade
  * check) only checks that it can be read, as a build would. */
@@ -330,12 +331,49 @@ static void index_finish(struct index_job *ij)
 /* Each language's search page: every page of the language with its title
  * and summary (the list a reader without JavaScript sees), and beside it the
  * language's full-text index (search.h), which the page's script loads. */
+/* A language's search page lists every page published in it (10,000 entries on a 10,000-page site:
+ * a sixth of a one-page rebuild there; issue 13). It shows what the pages' views give (deps.h:
+ * DEP_META, DEP_KIDS) and whatever the global digest covers, so its key is the digest of every
+ * page's of those (a title changed anywhere renders it again) and of which pages are in each
+ * language's search. A render that read more (a page's text or status), or warned, gives no key:
+ * the next build renders it again. */
+static uint64_t search_page_key(const struct shared *sh, size_t l)
+{
+	size_t nslots = sh->s->npages * sh->s->nlangs;
+	XXH3_state_t *h = XXH3_createState();
+	XXH3_64bits_reset(h);
+	uint64_t head[3] = {l, nslots, sh->now[nslots * DEP_NGROUPS + DEP_OWN]}; /* (the site's texts) */
+	XXH3_64bits_update(h, head, sizeof head);
+	for (size_t i = 0; i < nslots; i++) {
+		uint64_t v[3] = {sh->search[i] != NULL, sh->now[i * DEP_NGROUPS + DEP_META],
+		                 sh->now[i * DEP_NGROUPS + DEP_KIDS]};
+		XXH3_64bits_update(h, v, sizeof v);
+	}
+	uint64_t key = XXH3_64bits_digest(h);
+	XXH3_freeState(h);
+	return key ? key : 1;
+}
+
 static void render_search(struct worker *w)
 {
-	const struct site *s = w->sh->s;
+	struct shared *sh = w->sh;
+	const struct site *s = sh->s;
 	lua_State *L = tpl_lua(w->e);
 	for (size_t l = 0; l < s->nlangs; l++) {
 		char *out_path = search_path(s->langs[l].code, "index.html");
+		uint64_t key = sh->now && sh->o->out ? search_page_key(sh, l) : 0;
+		size_t size;
+		if (key && sh->prev && sh->out_fd >= 0 && deps_file_kept(sh->prev, out_path, key, sh->out_fd, &size)) {
+			output_keep(sh->o->out, out_path);
+			note_group_file(sh, out_path, key);
+			free(out_path);
+			continue;
+		}
+		bool keep = key && !diag_keep_on();
+		if (keep) {
+			diag_keep_begin();
+			deps_unit_begin(w->dk);
+		}
 		struct job j = own_job(s, l, out_path);
 		model_push_vars(w, &j, NULL);
 		const char *title = site_ui(s, l, "search");
@@ -366,6 +404,18 @@ static void render_search(struct worker *w)
 		lua_setfield(L, -2, "entries");
 		render_extra(w, &j, "search.html");
 		lua_pop(L, 1);
+		if (keep) {
+			size_t nwarned = 0;
+			struct diag_kept *warned = diag_keep_end(&nwarned);
+			diag_kept_free(warned, nwarned);
+			struct deps_unit u = {0};
+			deps_unit_end(w->dk, &u);
+			if (nwarned || deps_unit_reads(sh->deps, &u, 1u << DEP_OWN | 1u << DEP_STATUS))
+				key = 0;
+			deps_unit_clear(&u);
+		}
+		if (sh->o->out)
+			note_group_file(sh, out_path, key);
 		free(out_path);
 	}
 }

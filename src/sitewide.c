@@ -370,6 +370,7 @@ static void render_search(struct worker *w)
 			continue;
 		}
 		bool keep = key && !diag_keep_on();
+		key = keep ? key : 0; /* (what it reads and says not known: no key) */
 		if (keep) {
 			diag_keep_begin();
 			deps_unit_begin(w->dk);

@@ -1044,6 +1044,12 @@ void cite_refs_free(struct cite_refs *refs)
 	memset(refs, 0, sizeof *refs);
 }
 
+void cite_refs_unmark(struct cite_refs *refs)
+{
+	for (size_t i = 0; i < refs->n; i++)
+		atomic_store(&refs->used[i], false);
+}
+
 void cite_refs_report_unused(const struct cite_refs *refs)
 {
 	for (size_t i = 0; i < refs->n; i++)

@@ -94,6 +94,9 @@ const char *cite_date_read(const struct yml_node *v, struct csl_date *d, const s
 const char *cite_name_read(const struct yml_node *v, struct csl_name *n, const struct yml_node **at);
 /* Warns about sources no page cites. */
 void cite_refs_report_unused(const struct cite_refs *refs);
+/* Every source cited by none so far: a build's start (a site loaded once and built again, vade
+ * serve's, would otherwise keep the last build's marks; helper-175). */
+void cite_refs_unmark(struct cite_refs *refs);
 /* Marks source key as cited (a text cited it in an earlier build and is not parsed again: deps.h);
  * an unknown key is left. */
 void cite_refs_mark(const struct cite_refs *refs, const char *key);

@@ -67,6 +67,7 @@ void doc_front_matter_done(const struct doc *d, struct yml_doc *fm)
 
 void site_drop_front_matter(struct site *s)
 {
+	s->trees_dropped = true;
 	for (size_t i = 0; i < s->npages; i++)
 		for (size_t l = 0; l < s->nlangs; l++) {
 			struct doc *d = s->pages[i]->docs[l];

@@ -366,7 +366,7 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 	struct render_opts o = {.out = out, .jobs = a->jobs, .status = status, .stats = &rs,
 	                        .progress = isatty(STDERR_FILENO) && !getenv("VADE_NO_PROGRESS"),
 	                        .out_dir = dir, .global = incremental ? global : NULL, .deps = &deps,
-	                        .digests = watch ? &digests : NULL};
+	                        .digests = watch ? &digests : NULL, .keep_front_matter = watch != NULL};
 	size_t pages = render_site(s, &o);
 	status_report_free(status);
 	bool ok = diag_errors() == 0 && !(a->strict && diag_warnings());

@@ -1717,7 +1717,9 @@ size_t render_site(struct site *s, const struct render_opts *o)
 	struct shared sh = {.s = s, .o = o, .out_fd = -1, .group_lock = PTHREAD_MUTEX_INITIALIZER};
 	double t0 = monotonic_seconds();
 	sh.r = resolve_site(s, o->status);
-	site_drop_front_matter(s);
+	if (!o->keep_front_matter)
+		site_drop_front_matter(s);
+	cite_refs_unmark(&s->refs); /* (cited by the pages of this build alone) */
 	struct render_deps *dp = xcalloc(1, sizeof *dp);
 	dp->npages = s->npages;
 	dp->nlangs = s->nlangs;

@@ -279,6 +279,8 @@ struct watcher {
 	struct strmap texts;    /* the pages' texts changed since serve_texts_only() last asked ("content/a.md") */
 	char **named;           /* the ones it took when it last asked, sorted; NULL when it answered false */
 	size_t nnamed;
+	bool records_named;     /* a translations' record made, removed or renamed since it last asked: the
+	                         * load lists content/i18n/ (its names are checked), so the site is loaded anew */
 };
 
 static bool skipped(const struct watcher *w, const char *dir, const char *name)
@@ -535,6 +537,10 @@ static bool relevant(struct watcher *w, const char *buf, ssize_t len, bool *rewa
 		if (text_only(w, dir, e, link)) { /* named as the site names it (no link to a folder: see serve_texts_named) */
 			char *rel = xasprintf("content%s/%s", dir + strlen(w->content), e->name);
 			strmap_put(&w->texts, rel, NULL);
+			size_t n = strlen(rel);
+			w->records_named = w->records_named ||
+			                   (n > 12 && !strcmp(rel + n - 12, ".status.yaml") &&
+			                    (e->mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)));
 			free(rel);
 		} else {
 			w->others = true;
@@ -609,7 +615,7 @@ bool serve_texts_only(struct watcher *w)
 	w->asked = true;
 	w->others = false;
 	names_free(w);
-	if (only) { /* taken in the map's order, sorted: the same changes give the same list */
+	if (only && !w->records_named) { /* taken in the map's order, sorted: the same changes give the same list */
 		for (size_t i = 0; i < w->texts.nslots; i++)
 			if (w->texts.keys[i])
 				w->nnamed++;
@@ -621,6 +627,7 @@ bool serve_texts_only(struct watcher *w)
 	}
 	strmap_free(&w->texts);
 	w->texts = (struct strmap)STRMAP_INIT_OWNED;
+	w->records_named = false;
 	return only;
 }
 

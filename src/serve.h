@@ -26,8 +26,9 @@ bool serve_texts_only(struct watcher *w);
 /* When serve_texts_only() last answered true: the files it vouched for, as the site names them
  * ("content/a/b.md", "content/i18n/fr.status.yaml"), sorted, n of them (a name each, whatever the
  * events; a file made and removed since is among them), borrowed until it asks again. NULL when it
- * answered false, or a link to a folder is among the site's (a file would have two names, and the
- * kernel reports one). For site_patch(). */
+ * answered false, a translations' record was made, removed or renamed (the load checks the names
+ * in content/i18n/), or a link to a folder is among the site's (a file would have two names, and
+ * the kernel reports one). For site_patch(). */
 const char *const *serve_texts_named(const struct watcher *w, size_t *n);
 
 /* The theme folder the build used (a real path), when it is outside content/, templates/, themes/

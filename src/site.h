@@ -117,6 +117,7 @@ struct site {
 	struct cite_refs refs;  /* the bibliography, content/data/references.yaml */
 	char **resources;       /* other files under content/, relative to content/, sorted */
 	size_t nresources;
+	bool trees_dropped;     /* site_drop_front_matter() gave the front matter trees back */
 };
 
 /* Whether s is an ISO 8601 calendar date "YYYY-MM-DD" that exists (leap years counted). */
@@ -143,6 +144,9 @@ void site_free(struct site *s);
  * (issue 13). */
 bool site_patch(struct site *s, const char *const *srcs, size_t n, const struct diag_kept *said, size_t nsaid,
                 bool *changed);
+/* (s must hold its front matter trees, which resolve.h reads: never one site_drop_front_matter() was
+ * given; site_patch() refuses one. Nor may anything else a build does change s: the sources a build
+ * cites are marked in it, and render_site() clears them first, cite_refs_unmark.) */
 /* Reports, at the page's file, each page whose files would have paths too long for the file
  * system (PATH_MAX) once written into out_dir (through its staging folder), and each resource
  * likewise: a build would otherwise render everything and fail at the write. A slug longer

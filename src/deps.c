@@ -112,6 +112,7 @@ static void status_digest(XXH3_state_t *h, const struct resolved *r, const struc
 	h_u64(h, te->state);
 	h_u64(h, te->nitems);
 	h_u64(h, te->untranslated);
+	h_u64(h, tr_entry_outdated(te, p->docs[l] != NULL)); /* as a view gives it: never recorded is none */
 	h_u64(h, te->nforeign || te->title_foreign || te->summary_foreign); /* partly_translated */
 	for (size_t i = 0; i < te->nlisted && i < CHANGED_SHOWN; i++)
 		h_str(h, te->items[i].label);

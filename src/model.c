@@ -869,8 +869,7 @@ static int push_value(lua_State *L, const struct view *v, const char *k)
 			/* ... nor for passages nobody has translated yet, which no change of the original made
 			 * (partly_translated: "the original changed after it was translated" was said of a page
 			 * whose original never changed, helper-131) */
-			lua_pushboolean(L, te && p->docs[v->l] && te->state == TR_OUTDATED && te->nitems > te->untranslated &&
-			                       !tr_entry_never(te));
+			lua_pushboolean(L, tr_entry_outdated(te, p->docs[v->l] != NULL));
 		} else if (!strcmp(k, "outputs")) {
 			struct view d0 = in_default(v);
 			push_cached(L, &d0, VT_OUTPUTS, make_outputs);

@@ -855,6 +855,11 @@ bool tr_entry_never(const struct tr_entry *e)
 	return e && e->note == NEVER;
 }
 
+bool tr_entry_outdated(const struct tr_entry *e, bool translated)
+{
+	return e && translated && e->state == TR_OUTDATED && e->nitems > e->untranslated && !tr_entry_never(e);
+}
+
 bool tr_entry_foreign(const struct tr_entry *e, int line)
 {
 	for (size_t i = 0; e && i < e->nforeign; i++)

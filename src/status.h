@@ -204,6 +204,11 @@ enum tr_state tr_change_state(enum tr_change c);
 /* Whether e is a translation never marked as translated (no record: vade i18n done was never run
  * on it): nothing says what it answers, so its readers are not told that the original changed. */
 bool tr_entry_never(const struct tr_entry *e);
+/* Whether readers of e's translation (translated: the page has a file in its language) are told
+ * its original changed since (a page view's `outdated`, model.c): a passage behind, not only the
+ * shape in question, not only passages nobody translated yet, and something recorded (not
+ * tr_entry_never). The digest of a page's status (deps.c) hashes this very value. */
+bool tr_entry_outdated(const struct tr_entry *e, bool translated);
 /* Whether file line `line` of e's translation lies in a passage nobody has translated yet. */
 bool tr_entry_foreign(const struct tr_entry *e, int line);
 /* The id of a page passage in exchange files: "page:<key>:<name>". Caller frees. */

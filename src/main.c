@@ -316,7 +316,7 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 	/* the digests of the pages not read again are the last rebuild's, but where a translations'
 	 * record changed (every page of its language has a new status) */
 	for (size_t i = 0; patched && i < nnamed; i++)
-		if (!strncmp(named[i], "content/i18n/", 13))
+		if (site_status_record(named[i]))
 			memset(reread, 1, s->npages * sizeof *reread);
 	struct render_digests digests = patched ? served.digests : (struct render_digests){0};
 	served.digests.d = patched ? NULL : served.digests.d;

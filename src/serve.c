@@ -537,10 +537,8 @@ static bool relevant(struct watcher *w, const char *buf, ssize_t len, bool *rewa
 		if (text_only(w, dir, e, link)) { /* named as the site names it (no link to a folder: see serve_texts_named) */
 			char *rel = xasprintf("content%s/%s", dir + strlen(w->content), e->name);
 			strmap_put(&w->texts, rel, NULL);
-			size_t n = strlen(rel);
-			w->records_named = w->records_named ||
-			                   (n > 12 && !strcmp(rel + n - 12, ".status.yaml") &&
-			                    (e->mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)));
+			w->records_named = w->records_named || (site_status_record(rel) &&
+			                                        (e->mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)));
 			free(rel);
 		} else {
 			w->others = true;

@@ -1660,6 +1660,13 @@ static bool said_by(const struct diag_kept *k, struct doc **const *slots, size_t
 	return false;
 }
 
+bool site_status_record(const char *src)
+{
+	size_t len = strlen(src);
+	return !strncmp(src, "content/i18n/", 13) && !strchr(src + 13, '/') && len > 13 + 12 &&
+	       !strcmp(src + len - 12, ".status.yaml");
+}
+
 bool site_patch(struct site *s, const char *const *srcs, size_t n, const struct diag_kept *said, size_t nsaid,
                 bool *changed)
 {
@@ -1668,11 +1675,9 @@ bool site_patch(struct site *s, const char *const *srcs, size_t n, const struct 
 	bool ok = !s->trees_dropped;
 	tree_renew(); /* a new build: folders are found again, as site_load() finds them */
 	for (size_t i = 0; ok && i < n; i++) {
-		size_t len = strlen(srcs[i]), lang = 0;
-		if (!strncmp(srcs[i], "content/i18n/", 13) && !strchr(srcs[i] + 13, '/') && len > 12 &&
-		    !strcmp(srcs[i] + len - 12, ".status.yaml"))
-			continue; /* read by the translation status (status.h), not by the load */
-		size_t page = 0;
+		if (site_status_record(srcs[i]))
+			continue;
+		size_t page = 0, lang = 0;
 		struct doc **slot = doc_slot(s, srcs[i], &lang, &page);
 		struct stat st;
 		char *slug = NULL;

@@ -127,6 +127,9 @@ bool site_date_valid(const char *s);
  * reporting errors through diag. */
 struct site *site_load(const char *dir, int jobs);
 void site_free(struct site *s);
+/* Whether src, as the site names a file ("content/i18n/fr.status.yaml"), is a translations' record:
+ * read by the translation status (status.h), not by the load. */
+bool site_status_record(const char *src);
 /* vade serve's rebuild after an edit to pages' texts alone: s, as the last rebuild loaded it, made
  * what site_load() would make of the site now, when every file of srcs[0, n) (as the site names
  * them, "content/a.md"; a translations' record "content/i18n/<lang>.status.yaml", which the load

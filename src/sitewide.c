@@ -328,21 +328,18 @@ static void index_finish(struct index_job *ij)
 	}
 }
 
-/* Each language's search page: every page of the language with its title
- * and summary (the list a reader without JavaScript sees), and beside it the
- * language's full-text index (search.h), which the page's script loads. */
 /* A language's search page lists every page published in it (10,000 entries on a 10,000-page site:
  * a sixth of a one-page rebuild there; issue 13). It shows what the pages' views give (deps.h:
  * DEP_META, DEP_KIDS) and whatever the global digest covers, so its key is the digest of every
  * page's of those (a title changed anywhere renders it again) and of which pages are in each
  * language's search. A render that read more (a page's text or status), or warned, gives no key:
  * the next build renders it again. */
-static uint64_t search_page_key(const struct shared *sh, size_t l)
+static uint64_t search_pages_key(const struct shared *sh)
 {
 	size_t nslots = sh->s->npages * sh->s->nlangs;
 	XXH3_state_t *h = XXH3_createState();
 	XXH3_64bits_reset(h);
-	uint64_t head[3] = {l, nslots, sh->now[nslots * DEP_NGROUPS + DEP_OWN]}; /* (the site's texts) */
+	uint64_t head[2] = {nslots, sh->now[nslots * DEP_NGROUPS + DEP_OWN]}; /* (the site's texts) */
 	XXH3_64bits_update(h, head, sizeof head);
 	for (size_t i = 0; i < nslots; i++) {
 		uint64_t v[3] = {sh->search[i] != NULL, sh->now[i * DEP_NGROUPS + DEP_META],
@@ -351,17 +348,21 @@ static uint64_t search_page_key(const struct shared *sh, size_t l)
 	}
 	uint64_t key = XXH3_64bits_digest(h);
 	XXH3_freeState(h);
-	return key ? key : 1;
+	return key;
 }
 
+/* Each language's search page: every page of the language with its title
+ * and summary (the list a reader without JavaScript sees), and beside it the
+ * language's full-text index (search.h), which the page's script loads. */
 static void render_search(struct worker *w)
 {
 	struct shared *sh = w->sh;
 	const struct site *s = sh->s;
 	lua_State *L = tpl_lua(w->e);
+	uint64_t pages_key = sh->now && sh->o->out ? search_pages_key(sh) : 0; /* (the same for each language) */
 	for (size_t l = 0; l < s->nlangs; l++) {
 		char *out_path = search_path(s->langs[l].code, "index.html");
-		uint64_t key = sh->now && sh->o->out ? search_page_key(sh, l) : 0;
+		uint64_t key = pages_key ? XXH3_64bits_withSeed(&pages_key, sizeof pages_key, l) | 1 : 0;
 		size_t size;
 		if (key && sh->prev && sh->out_fd >= 0 && deps_file_kept(sh->prev, out_path, key, sh->out_fd, &size)) {
 			output_keep(sh->o->out, out_path);

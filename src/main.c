@@ -6,6 +6,7 @@
 #include "langtag.h"
 #include "output.h"
 #include "render.h"
+#include "resolve.h"
 #include "serve.h"
 #include "site.h"
 #include "state.h"
@@ -246,20 +247,26 @@ static struct {
 	struct diag_kept *said;
 	size_t nsaid;
 	struct render_digests digests; /* the site's digests as that rebuild made them (deps.h) */
+	struct tr_report *status;      /* its translation status (status.h) */
+	struct resolved *resolved;     /* the facts resolve.h worked out of it (it has no front matter trees) */
 } served;
 
 static void served_drop(void)
 {
+	resolve_free(served.resolved); /* (it reads the site) */
 	site_free(served.s);
 	diag_kept_free(served.said, served.nsaid);
 	free(served.digests.d);
+	status_report_free(served.status);
 	memset(&served, 0, sizeof served);
 }
 
 /* A build that stops before its render (errors said): what it holds given back. */
 static int given_up(struct site *s, struct state_rec *rec, char *dir, bool *reread, struct render_digests *dg,
-                    bool strict)
+                    struct tr_report *status, struct resolved *resolved, bool strict)
 {
+	resolve_free(resolved); /* (it reads the site) */
+	status_report_free(status);
 	free(dir);
 	free(reread);
 	free(dg->d);
@@ -313,13 +320,19 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 	                     ? served.s
 	                     : NULL;
 	bool patched = s != NULL;
-	/* the digests of the pages not read again are the last rebuild's, but where a translations'
-	 * record changed (every page of its language has a new status) */
+	/* the digests and statuses of the pages not read again are the last rebuild's, but where a
+	 * translations' record changed (every page of its language has a new status) */
+	bool records_changed = false;
 	for (size_t i = 0; patched && i < nnamed; i++)
-		if (site_status_record(named[i]))
-			memset(reread, 1, s->npages * sizeof *reread);
+		records_changed = records_changed || site_status_record(named[i]);
+	if (records_changed)
+		memset(reread, 1, s->npages * sizeof *reread);
 	struct render_digests digests = patched ? served.digests : (struct render_digests){0};
 	served.digests.d = patched ? NULL : served.digests.d;
+	struct tr_report *status = patched && !records_changed ? served.status : NULL;
+	served.status = status ? NULL : served.status;
+	struct resolved *resolved = patched ? served.resolved : NULL;
+	served.resolved = patched ? NULL : served.resolved;
 	served.s = s ? NULL : served.s;
 	served_drop();
 	if (!s)
@@ -328,7 +341,7 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 	docfacts_close();
 	double t_load = monotonic_seconds() - t0;
 	if (diag_errors())
-		return given_up(s, &rec, NULL, reread, &digests, a->strict);
+		return given_up(s, &rec, NULL, reread, &digests, status, resolved, a->strict);
 	char *dir = a->out ? xstrdup(a->out) : site_path(s, "dist");
 	struct output *out = NULL;
 	/* (patched: the names and paths the last rebuild checked, what it said among what is said again) */
@@ -337,21 +350,27 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 	if (watch && !diag_errors()) /* what the load said, for the next rebuild's patch to say again */
 		served.said = diag_said(&served.nsaid);
 	if (diag_errors())
-		return given_up(s, &rec, dir, reread, &digests, a->strict);
+		return given_up(s, &rec, dir, reread, &digests, status, resolved, a->strict);
 	if (write && !output_outside_inputs(a, s, dir))
-		return given_up(s, &rec, dir, reread, &digests, a->strict);
+		return given_up(s, &rec, dir, reread, &digests, status, resolved, a->strict);
 	if (write && !(out = output_begin(dir)))
-		return given_up(s, &rec, dir, reread, &digests, a->strict);
+		return given_up(s, &rec, dir, reread, &digests, status, resolved, a->strict);
 	double t1 = monotonic_seconds();
-	/* The pages' statuses the last build into this folder worked out (status.h). */
-	char *cache_path = write ? deps_path(dir, "status") : NULL;
-	struct status_cache *scache = write ? status_cache_read(cache_path) : NULL;
-	struct tr_report *status = status_report_new(s, a->jobs, CHANGED_SHOWN, scache);
-	/* A page's status is a function of its files and records alone: kept now, whatever the build
-	 * comes to, and its memory given back before the render. */
-	status_cache_write(scache, cache_path, s->nlangs);
-	status_cache_free(scache);
-	free(cache_path);
+	if (status) { /* serve, a site patched: the statuses of the pages read again made anew */
+		status_report_patch(status, s, reread);
+	} else {
+		/* The pages' statuses the last build into this folder worked out (status.h). (Not written
+		 * by serve's patched rebuilds: the file stays the last whole status's, and the pages they
+		 * read again are worked out anew by the next build that reads it.) */
+		char *cache_path = write ? deps_path(dir, "status") : NULL;
+		struct status_cache *scache = write ? status_cache_read(cache_path) : NULL;
+		status = status_report_new(s, a->jobs, CHANGED_SHOWN, scache);
+		/* A page's status is a function of its files and records alone: kept now, whatever the
+		 * build comes to, and its memory given back before the render. */
+		status_cache_write(scache, cache_path, s->nlangs);
+		status_cache_free(scache);
+		free(cache_path);
+	}
 	double t_status = monotonic_seconds() - t1;
 	struct render_stats rs = {0};
 	/* Incremental (deps.h) when every input but the pages' texts has the digest made before the
@@ -366,9 +385,11 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 	struct render_opts o = {.out = out, .jobs = a->jobs, .status = status, .stats = &rs,
 	                        .progress = isatty(STDERR_FILENO) && !getenv("VADE_NO_PROGRESS"),
 	                        .out_dir = dir, .global = incremental ? global : NULL, .deps = &deps,
-	                        .digests = watch ? &digests : NULL, .keep_front_matter = watch != NULL};
+	                        .digests = watch ? &digests : NULL};
+	if (resolved)
+		resolve_patch(resolved, status, reread);
+	o.resolved = watch ? &resolved : NULL;
 	size_t pages = render_site(s, &o);
-	status_report_free(status);
 	bool ok = diag_errors() == 0 && !(a->strict && diag_warnings());
 	size_t produced = 0, changed = 0, kept = 0;
 	bool committed = false;
@@ -462,10 +483,14 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 		served.s = s;
 		served.digests = digests;
 		served.digests.changed = NULL;
+		served.status = status;
+		served.resolved = resolved;
 	} else {
 		served_drop();
+		resolve_free(resolved);
 		site_free(s);
 		free(digests.d);
+		status_report_free(status);
 	}
 	state_rec_free(&rec);
 	return finish(a->strict);

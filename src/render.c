@@ -1716,9 +1716,13 @@ size_t render_site(struct site *s, const struct render_opts *o)
 	size_t nslots = s->npages * s->nlangs;
 	struct shared sh = {.s = s, .o = o, .out_fd = -1, .group_lock = PTHREAD_MUTEX_INITIALIZER};
 	double t0 = monotonic_seconds();
-	sh.r = resolve_site(s, o->status);
-	if (!o->keep_front_matter)
-		site_drop_front_matter(s);
+	/* (a site whose trees were given back is resolved only by the patch of its kept facts) */
+	sh.r = o->resolved && *o->resolved ? *o->resolved : s->trees_dropped ? NULL : resolve_site(s, o->status);
+	if (!sh.r)
+		abort();
+	if (o->resolved)
+		*o->resolved = sh.r;
+	site_drop_front_matter(s);
 	cite_refs_unmark(&s->refs); /* (cited by the pages of this build alone) */
 	struct render_deps *dp = xcalloc(1, sizeof *dp);
 	dp->npages = s->npages;
@@ -1869,7 +1873,8 @@ size_t render_site(struct site *s, const struct render_opts *o)
 	free(sh.group_left);
 	free(sh.search);
 	free(sh.force);
-	resolve_free(sh.r);
+	if (!o->resolved)
+		resolve_free(sh.r);
 	dp->files = sh.group_files;
 	if (o->deps && dp->now && diag_errors() == 0)
 		*o->deps = dp;

@@ -47,10 +47,10 @@ struct render_opts {
 	 * rebuild's patched (site_patch) and only the flagged pages' digests are made again
 	 * (deps_digests_of). NULL: the digests are made and let go. */
 	struct render_digests *digests;
-	/* The site's front matter trees are kept (vade serve: its site is loaded once and resolved on
-	 * every rebuild, and resolve.h reads them); else they are given back once the site is resolved
-	 * (site_drop_front_matter). */
-	bool keep_front_matter;
+	/* vade serve's: the site's resolved facts (resolve.h), kept between rebuilds: in, the last
+	 * rebuild's made the site's as it stands (resolve_patch), or NULL to work them out; out, this
+	 * build's, the caller's to free. NULL: worked out and let go. */
+	struct resolved **resolved;
 };
 struct render_digests {
 	uint64_t *d;            /* (npages * nlangs + 1) * DEP_NGROUPS of them, malloc'd; or NULL */
@@ -60,8 +60,7 @@ struct render_digests {
 };
 
 /* Returns the number of pages written (or rendered, for a check). Once the site is resolved,
- * drops its front matter trees (site_drop_front_matter) but with o->keep_front_matter: s holds
- * them no more. */
+ * drops its front matter trees (site_drop_front_matter): s holds them no more. */
 size_t render_site(struct site *s, const struct render_opts *o);
 
 /* Writes the record of a build into out_dir, then frees d (may be NULL: nothing to write). The

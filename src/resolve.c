@@ -16,7 +16,7 @@
 /* Where a data text comes from. */
 struct origin {
 	char *text;             /* owned: a front matter's tree is dropped before the render */
-	const char *src;
+	char *src;              /* owned: a page's file is another after site_patch() (resolve_patch) */
 	struct text_place at;
 	size_t lang;            /* the language of its file (a default file's: 0) */
 };
@@ -37,7 +37,8 @@ struct data_set {
 struct resolved {
 	const struct site *s;
 	struct vec link_cands;  /* const char *: what a missing link's hint is chosen from (missing()) */
-	struct vec link_folders; /* char *: the folder names in it, owned */
+	struct vec link_owned;  /* char *: the names in it that are not the site's resources, owned (page
+	                         * files and folders: a page's file is another after site_patch()) */
 	const struct tr_report *status;
 	size_t nlangs;
 	unsigned char *text_lang; /* [npages * nlangs]: 1 + the language whose text is shown */
@@ -360,7 +361,7 @@ static void add_origins(struct vec *v, const char *src, size_t lang, const struc
 		/* ('/', '.': a path url() may refuse; '&': a character reference a page cannot show) */
 		if (strpbrk(n->str, "@[<|/&") || n->str[0] == '.' || esc_url_external(n->str)) {
 			struct origin *o = xmalloc(sizeof *o);
-			*o = (struct origin){xstrdup(n->str), src, yml_text_place(n), lang};
+			*o = (struct origin){xstrdup(n->str), xstrdup(src), yml_text_place(n), lang};
 			vec_push(v, o);
 		}
 		return;
@@ -652,11 +653,14 @@ static void resolve_link_cands(struct resolved *r)
 	for (size_t i = 0; i < s->npages; i++) {
 		const struct page *p = s->pages[i];
 		for (size_t l = 0; l < s->nlangs; l++)
-			if (p->docs[l] && p->docs[l]->src && !strncmp(p->docs[l]->src, "content/", 8))
-				vec_push(&r->link_cands, p->docs[l]->src + 8);
+			if (p->docs[l] && p->docs[l]->src && !strncmp(p->docs[l]->src, "content/", 8)) {
+				char *name = xstrdup(p->docs[l]->src + 8);
+				vec_push(&r->link_owned, name);
+				vec_push(&r->link_cands, name);
+			}
 		if (p->is_section && p->key[0]) {
 			char *folder = xasprintf("%s/", p->key);
-			vec_push(&r->link_folders, folder);
+			vec_push(&r->link_owned, folder);
 			vec_push(&r->link_cands, folder);
 		}
 	}
@@ -841,6 +845,29 @@ struct resolved *resolve_site(const struct site *s, const struct tr_report *stat
 	return r;
 }
 
+static void hids_clear(struct heading_ids *h)
+{
+	for (size_t k = 0; k < h->n; k++) {
+		free(h->ids[k]);
+		free(h->theirs[k]);
+	}
+	free(h->ids);
+	free(h->theirs);
+	free(h->lines);
+	h->ids = h->theirs = NULL;
+	h->lines = NULL;
+	h->n = 0;
+	atomic_store(&h->done, false);
+}
+
+void resolve_patch(struct resolved *r, const struct tr_report *status, const bool *changed)
+{
+	r->status = status;
+	for (size_t i = 0; i < r->s->npages; i++)
+		for (size_t l = 0; changed[i] && l < r->nlangs; l++)
+			hids_clear(&r->hids[slot(r, r->s->pages[i], l)]);
+}
+
 void resolve_free(struct resolved *r)
 {
 	if (!r)
@@ -848,13 +875,7 @@ void resolve_free(struct resolved *r)
 	size_t n = r->s->npages * r->nlangs;
 	for (size_t i = 0; i < n; i++) {
 		free(r->outputs[i]);
-		for (size_t k = 0; k < r->hids[i].n; k++) {
-			free(r->hids[i].ids[k]);
-			free(r->hids[i].theirs[k]);
-		}
-		free(r->hids[i].ids);
-		free(r->hids[i].theirs);
-		free(r->hids[i].lines);
+		hids_clear(&r->hids[i]);
 	}
 	free(r->outputs);
 	free(r->hids);
@@ -866,9 +887,9 @@ void resolve_free(struct resolved *r)
 	for (size_t i = 0; i < r->ndata; i++)
 		free(r->data[i].root);
 	free(r->data);
-	for (size_t i = 0; i < r->link_folders.n; i++)
-		free(r->link_folders.v[i]);
-	vec_free(&r->link_folders);
+	for (size_t i = 0; i < r->link_owned.n; i++)
+		free(r->link_owned.v[i]);
+	vec_free(&r->link_owned);
 	vec_free(&r->link_cands);
 	for (size_t i = 0; i < r->made.n; i++)
 		free(r->made.v[i]);
@@ -876,8 +897,10 @@ void resolve_free(struct resolved *r)
 	for (size_t l = 0; l < r->nlangs; l++)
 		strmap_free(&r->fallback[l]);
 	free(r->fallback);
-	for (size_t i = 0; i < r->norigins; i++)
+	for (size_t i = 0; i < r->norigins; i++) {
 		free(r->origins[i].text);
+		free(r->origins[i].src);
+	}
 	free(r->origins);
 	free(r);
 }

@@ -37,6 +37,12 @@ struct md_reserved;
 
 /* Works the facts out; borrows s and status (may be NULL) for its lifetime. Never fails. */
 struct resolved *resolve_site(const struct site *s, const struct tr_report *status);
+/* Makes r, worked out of a site since patched (site.h: site_patch, under vade serve), the facts of
+ * the site as it stands, with status (status_report_patch's, or a new one): the heading ids of the
+ * pages flagged in changed ([npages]) are parsed again when asked for. The rest is a function of
+ * what a patch keeps as it was (which pages there are, in which languages, their front matter and
+ * titles; data, UI strings, templates) and stays. */
+void resolve_patch(struct resolved *r, const struct tr_report *status, const bool *changed);
 void resolve_free(struct resolved *r);
 
 const struct site *resolve_site_of(const struct resolved *r);

@@ -1672,7 +1672,7 @@ bool site_patch(struct site *s, const char *const *srcs, size_t n, const struct 
 {
 	struct doc ***slots = xcalloc(n + 1, sizeof *slots), **fresh = xcalloc(n + 1, sizeof *fresh);
 	size_t m = 0, *langs = xcalloc(n + 1, sizeof *langs);
-	bool ok = !s->trees_dropped;
+	bool ok = true;
 	tree_renew(); /* a new build: folders are found again, as site_load() finds them */
 	for (size_t i = 0; ok && i < n; i++) {
 		if (site_status_record(srcs[i]))

@@ -147,9 +147,10 @@ bool site_status_record(const char *src);
  * (issue 13). */
 bool site_patch(struct site *s, const char *const *srcs, size_t n, const struct diag_kept *said, size_t nsaid,
                 bool *changed);
-/* (s must hold its front matter trees, which resolve.h reads: never one site_drop_front_matter() was
- * given; site_patch() refuses one. Nor may anything else a build does change s: the sources a build
- * cites are marked in it, and render_site() clears them first, cite_refs_unmark.) */
+/* (The facts resolve.h worked out of s are the caller's to keep and patch (resolve_patch): a patched
+ * site has no front matter trees once site_drop_front_matter() gave them back, and resolve_site()
+ * reads them. Nor may anything else a build does change s: the sources a build cites are marked in
+ * it, and render_site() clears them first, cite_refs_unmark.) */
 /* Reports, at the page's file, each page whose files would have paths too long for the file
  * system (PATH_MAX) once written into out_dir (through its staging folder), and each resource
  * likewise: a build would otherwise render everything and fail at the write. A slug longer

@@ -1350,6 +1350,52 @@ struct tr_report *status_report_new(const struct site *s, int jobs, size_t liste
 	return r;
 }
 
+/* Frees what entry e holds but its id and source, and zeroes the rest. */
+static void entry_clear(struct tr_entry *e)
+{
+	free(e->tr);
+	free(e->foreign);
+	free(e->foreign_end);
+	free(e->foreign_col);
+	free(e->head_orig);
+	free(e->head_tr);
+	for (size_t j = 0; j < e->nlisted; j++)
+		if (!e->items[j].borrowed) {
+			free(e->items[j].id);
+			free(e->items[j].label);
+		}
+	free(e->items);
+	*e = (struct tr_entry){.id = e->id, .src = e->src};
+}
+
+void status_report_patch(struct tr_report *r, const struct site *s, const bool *changed)
+{
+	struct status_store **stores = xcalloc(s->nlangs, sizeof *stores);
+	size_t k = 0;
+	for (size_t i = 0; i < s->npages; i++) {
+		const struct page *p = s->pages[i];
+		if (p->generated || !p->docs[0])
+			continue; /* (not among the entries: pages_status) */
+		if (changed[i]) {
+			for (size_t l = 1; l < s->nlangs; l++) {
+				if (!stores[l])
+					stores[l] = status_store_load(s, l);
+				entry_clear(&r->langs[l].e[TR_PAGES][k]);
+			}
+			page_status(s, p, k, stores, r, NULL);
+		}
+		k++;
+	}
+	for (size_t l = 1; l < s->nlangs; l++) {
+		struct tr_lang *L = &r->langs[l];
+		memset(L->count[TR_PAGES], 0, sizeof L->count[TR_PAGES]);
+		for (size_t i = 0; i < L->n[TR_PAGES]; i++)
+			L->count[TR_PAGES][L->e[TR_PAGES][i].state]++;
+		status_store_free(stores[l]);
+	}
+	free(stores);
+}
+
 void status_report_free(struct tr_report *r)
 {
 	if (!r)
@@ -1358,20 +1404,9 @@ void status_report_free(struct tr_report *r)
 		for (int k = 0; k < TR_KINDS; k++) {
 			for (size_t i = 0; i < r->langs[l].n[k]; i++) {
 				struct tr_entry *e = &r->langs[l].e[k][i];
+				entry_clear(e);
 				free(e->id);
 				free(e->src);
-				free(e->tr);
-				free(e->foreign);
-				free(e->foreign_end);
-				free(e->foreign_col);
-				free(e->head_orig);
-				free(e->head_tr);
-				for (size_t j = 0; j < e->nlisted; j++)
-					if (!e->items[j].borrowed) {
-						free(e->items[j].id);
-						free(e->items[j].label);
-					}
-				free(e->items);
 			}
 			free(r->langs[l].e[k]);
 			free(r->langs[l].by_id[k]);

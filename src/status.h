@@ -195,6 +195,11 @@ struct status_cache *status_cache_read(const char *path);
  * are few (best effort: a file that cannot be written is removed). */
 void status_cache_write(const struct status_cache *c, const char *path, size_t nlangs);
 void status_cache_free(struct status_cache *c);
+/* Makes r again for a site patched since r was made of it (site.h: site_patch, under vade serve):
+ * the entries of the pages flagged in changed ([npages]) are made anew, their files read and cut
+ * again, and the counts with them; the rest, a function of files and records the patch kept, stay.
+ * Only when no translations' record, UI string or data file changed: else status_report_new(). */
+void status_report_patch(struct tr_report *r, const struct site *s, const bool *changed);
 void status_report_free(struct tr_report *r);
 /* The entry of a translation language by kind and id, or NULL (also for the
  * default language). Borrowed from r. */

@@ -519,6 +519,7 @@ struct deps_record {
 	bool *dirty_set;            /* deps_compare() */
 	uint32_t *renum;            /* record set -> table set + 1 (deps_take) */
 	const uint64_t *now;
+	bool vouched;               /* deps_vouch(): its files' stamps are not looked at again */
 	pthread_mutex_t lock;
 };
 
@@ -1044,7 +1045,10 @@ struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], siz
 	size_t len = bin.whole.len;
 	struct bin_rd r = {text + 16, text + len - 8, true};
 	uint64_t g0 = bin_u64(&r), g1 = bin_u64(&r), np = bin_u64(&r), nl = bin_u64(&r);
-	if (!r.ok || g0 != global[0] || g1 != global[1] || np != npages || nl != nlangs) {
+	/* (without global, any record's: its slots' digests must fit in it) */
+	bool shaped = global ? g0 == global[0] && g1 == global[1] && np == npages && nl == nlangs
+	                     : np < len && nl < len && np * nl < len / (DEP_NGROUPS * 8);
+	if (!r.ok || !shaped) {
 		bin_patched_unmap(&bin);
 		return NULL;
 	}
@@ -1052,7 +1056,7 @@ struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], siz
 	rec->bin = bin;
 	rec->global[0] = g0, rec->global[1] = g1;
 	rec->npages = np, rec->nlangs = nl;
-	rec->nslots = npages * nlangs;
+	rec->nslots = np * nl;
 	rec->files = (struct strmap)STRMAP_INIT_OWNED;
 	pthread_mutex_init(&rec->lock, NULL);
 	rec->dig = bin_skip(&r, (rec->nslots + 1) * DEP_NGROUPS * 8);
@@ -1119,6 +1123,40 @@ void deps_number_sets(struct deps_record *rec, struct deps_table *t)
 	}
 }
 
+uint64_t deps_record_id(const struct deps_record *rec)
+{
+	uint64_t id = bin_map_sum(&rec->bin.whole);
+	return rec->bin.patch.p ? id ^ (bin_map_sum(&rec->bin.patch) * 0x9E3779B97F4A7C15u) : id;
+}
+
+void deps_vouch(struct deps_record *rec)
+{
+	rec->vouched = true;
+}
+
+int deps_verify(const char *out_dir, uint64_t *id)
+{
+	*id = 0;
+	struct deps_record *rec = deps_read(out_dir, NULL, 0, 0);
+	int fd = rec ? open(out_dir, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (fd < 0) {
+		deps_record_free(rec);
+		return -1;
+	}
+	bool intact = true;
+	for (size_t s = 0; s < rec->nslots && intact; s++) {
+		struct bin_rd r = {rec->unit[s], rec->unit[s] ? bin_patched_end(&rec->bin, rec->unit[s]) : NULL, true};
+		intact = !rec->unit[s] || rd_unit(&r, NULL, fd, rec);
+	}
+	for (size_t i = 0; i < rec->files.nslots && intact; i++)
+		intact = !rec->files.keys[i] || deps_file_intact(rec, rec->files.keys[i], fd);
+	close(fd);
+	if (intact)
+		*id = deps_record_id(rec);
+	deps_record_free(rec);
+	return intact;
+}
+
 bool deps_unchanged(const struct deps_record *rec, size_t slot, int out_fd)
 {
 	if (!rec || !rec->now || slot >= rec->nslots || !rec->unit[slot])
@@ -1135,6 +1173,8 @@ bool deps_unchanged(const struct deps_record *rec, size_t slot, int out_fd)
 	for (uint64_t i = 0; i < head[2]; i++)
 		if (rec->dirty_set[sets[i]])
 			return false;
+	if (rec->vouched)
+		return true;
 	struct bin_rd r = {at, bin_patched_end(&rec->bin, at), true};
 	return rd_unit(&r, NULL, out_fd, rec);
 }
@@ -1143,7 +1183,7 @@ bool deps_file_intact(const struct deps_record *rec, const char *name, int out_f
 {
 	const size_t *at = rec ? strmap_get(&rec->files, name) : NULL;
 	int64_t now[STAMP];
-	return at && stamp_of(out_fd, name, now) && !memcmp(now, rec->files_in + *at, sizeof now);
+	return at && (rec->vouched || (stamp_of(out_fd, name, now) && !memcmp(now, rec->files_in + *at, sizeof now)));
 }
 
 struct deps_file *deps_file_new(const char *name, uint64_t key)
@@ -1168,8 +1208,11 @@ bool deps_file_kept(const struct deps_record *rec, const char *name, uint64_t ke
 {
 	const size_t *at = rec && key ? strmap_get(&rec->files, name) : NULL;
 	int64_t now[STAMP];
-	if (!at || memcmp(rec->files_in + *at + STAMP * 8, &key, sizeof key) || !stamp_of(out_fd, name, now) ||
-	    memcmp(now, rec->files_in + *at, sizeof now))
+	if (!at || memcmp(rec->files_in + *at + STAMP * 8, &key, sizeof key))
+		return false;
+	if (rec->vouched)
+		memcpy(now, rec->files_in + *at, sizeof now);
+	else if (!stamp_of(out_fd, name, now) || memcmp(now, rec->files_in + *at, sizeof now))
 		return false;
 	*size = (size_t)now[0]; /* file_version(): the size first */
 	return true;

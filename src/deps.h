@@ -155,7 +155,8 @@ void deps_unit_clear(struct deps_unit *u);
 struct deps_record;
 
 /* Reads out_dir's record when it is for this global digest and this shape (npages, nlangs); NULL
- * when there is none, it is damaged, or it is for other inputs. */
+ * when there is none, it is damaged, or it is for other inputs. NULL global: whatever inputs and
+ * shape it is for. */
 struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], size_t npages, size_t nlangs);
 void deps_record_free(struct deps_record *rec);
 /* Compares the record's digests with now's (kept until the record is freed), once before deps_unchanged. */
@@ -169,10 +170,22 @@ void deps_number_sets(struct deps_record *rec, struct deps_table *t);
  * and its sets') has the digest deps_compare() was given, and every file it wrote is in
  * the output folder (out_fd, an O_PATH descriptor) as the last build left it. Thread-safe. */
 bool deps_unchanged(const struct deps_record *rec, size_t slot, int out_fd);
+/* vade serve checks the output folder while it waits for changes (serve.h), so that a rebuild need
+ * not stat() every file the record names: 35,000 at 10,000 pages, a third of a one-page rebuild
+ * (issue 13). deps_verify() returns 1 when every file out_dir's record names is as the record has it
+ * (its stamp), and *id names that record (deps_record_id, never 0); 0 when one is not (a file
+ * changed, removed or made another by someone else: the next build renders its unit again); -1 when
+ * there is no record (*id 0 both times). A build whose record has the id a check found intact
+ * vouches for it (deps_vouch): deps_unchanged(), deps_file_intact() and deps_file_kept() then
+ * take its files as it has them, without looking. A file changed after the check is the next
+ * check's to find (the record the build writes keeps its old stamp). */
+int deps_verify(const char *out_dir, uint64_t *id);
+uint64_t deps_record_id(const struct deps_record *rec);
+void deps_vouch(struct deps_record *rec);
 /* Moves the record's unit `slot` into u, its sets renumbered into t (the build's table). */
 void deps_take(struct deps_record *rec, size_t slot, struct deps_table *t, struct deps_unit *u);
-/* A further file a build wrote or kept (a search file, search.h): its name, relative to the
- * output folder, and a digest of what it holds, when its writer has one (a shard's, search.h),
+/* A further file a build wrote or kept (a search file, search.h; a site-wide one): its name,
+ * relative to the output folder, and a digest of what it holds, when its writer has one (a shard's, search.h),
  * else 0. One allocation (deps_file_new); the caller frees it. */
 struct deps_file {
 	uint64_t key;
@@ -196,8 +209,8 @@ bool deps_terms(const struct deps_record *rec, size_t slot, struct search_terms 
 size_t deps_files_under(const struct deps_record *rec, const char *prefix, const char ***names);
 
 /* Writes the record of a build that wrote out_dir: the global digest, the digests of now,
- * the table's sets, the units and the further files (files[0, nfiles): the search files),
- * their files stamped as they are in out_dir. prev is the record the build read (NULL: none):
+ * the table's sets, the units and the further files (files[0, nfiles): the search and site-wide
+ * files), their files stamped as they are in out_dir. prev is the record the build read (NULL: none):
  * when few units are not as its record written whole has them, only they are written, as its
  * patch (*patch set; deps.c says how few). The record is left in a new temporary file beside
  * its place, whose name is returned (caller frees, through deps_install()); NULL when it cannot

@@ -69,7 +69,8 @@ struct shared {
 	bool *force;                    /* [npages * nlangs]: units rendered whatever the record says */
 	bool keep_terms;                /* each page's search terms go to its unit once the index is written */
 	pthread_mutex_t group_lock;
-	struct vec group_files;         /* the search files (groups, indexes) written or kept: struct deps_file (owned) */
+	struct vec group_files;         /* the search files (groups, indexes) and the site-wide ones written or
+	                                 * kept: struct deps_file (owned) */
 	struct search_terms **search;   /* [npages * nlangs]: each page's terms (none without an output), for the
 	                                 * search index; NULL for a page not published in the language */
 	struct search_lexicon **lex;    /* [nlangs]: each language's terms, numbered (search.h); kept in the

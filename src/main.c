@@ -239,6 +239,10 @@ static struct {
 	struct state_digest d;
 } served_rest;
 
+/* vade serve's: the id of the record the last check while it waited found every file of intact
+ * (deps_verify), 0 when none did since the last build; for the next build (render_opts.vouched). */
+static uint64_t served_vouched;
+
 /* vade serve's site as its last rebuild loaded it, with the warnings that load gave (diag_said),
  * kept for the next rebuild to patch (site_patch) when only pages' bodies changed since. Kept
  * only after a rebuild that wrote the output folder; NULL otherwise. */
@@ -385,7 +389,8 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 	struct render_opts o = {.out = out, .jobs = a->jobs, .status = status, .stats = &rs,
 	                        .progress = isatty(STDERR_FILENO) && !getenv("VADE_NO_PROGRESS"),
 	                        .out_dir = dir, .global = incremental ? global : NULL, .deps = &deps,
-	                        .digests = watch ? &digests : NULL};
+	                        .digests = watch ? &digests : NULL, .vouched = served_vouched};
+	served_vouched = 0; /* (the build writes another record) */
 	if (resolved)
 		resolve_patch(resolved, status, reread);
 	o.resolved = watch ? &resolved : NULL;
@@ -460,6 +465,8 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 			       docs > known ? docs - known : 0, docs == known + 1 ? "" : "s", known);
 		printf("units      %zu rendered, %zu left as the last build wrote them (a page in a language)\n",
 		       rs.units - rs.reused, rs.reused);
+		if (rs.vouched)
+			printf("outputs    the files left taken as serve's check found them while it waited (not looked at again)\n");
 		if (rs.reused && rs.units > rs.reused) { /* names of the site's, shown as they are */
 			char *shown = text_shown(rs.rendered);
 			printf("rendered   %s\n", shown);
@@ -551,6 +558,18 @@ static int rebuild(void *ctx, struct watcher *watch)
 	return rc;
 }
 
+/* vade serve, waiting for a change: whether the output folder is as its record has it (deps.h,
+ * deps_verify), for the next rebuild to take the files it left as they are; true asks for a
+ * rebuild (one is not). */
+static bool verify(void *ctx)
+{
+	const struct args *a = ctx;
+	char *dir = a->out ? xstrdup(a->out) : path_join(a->site, "dist");
+	bool want = deps_verify(dir, &served_vouched) == 0;
+	free(dir);
+	return want;
+}
+
 static int cmd_serve(const struct args *a)
 {
 	char *dir = a->out ? xstrdup(a->out) : path_join(a->site, "dist");
@@ -566,7 +585,7 @@ static int cmd_serve(const struct args *a)
 		free(dir);
 		return finish(a->strict);
 	}
-	int rc = serve_run(a->site, dir, a->port, rebuild, (void *)a);
+	int rc = serve_run(a->site, dir, a->port, rebuild, verify, (void *)a);
 	free(dir);
 	return rc;
 }

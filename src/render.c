@@ -1766,6 +1766,11 @@ size_t render_site(struct site *s, const struct render_opts *o)
 				dp->prev = sh.prev = NULL;
 			} else {
 				deps_number_sets(sh.prev, sh.deps);
+				if (o->vouched && deps_record_id(sh.prev) == o->vouched) {
+					deps_vouch(sh.prev);
+					if (o->stats)
+						o->stats->vouched = true;
+				}
 			}
 		}
 		sh.keep_terms = true;

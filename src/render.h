@@ -26,6 +26,7 @@ struct render_stats {
 	/* The languages' search indexes: made whole, made from the last build's (search_index_update),
 	 * kept as the last build wrote them; the shards of those updated, and those made again. */
 	size_t index_whole, index_updated, index_kept, shards, shards_remade;
+	bool vouched;           /* the record's files were taken as it has them (render_opts.vouched) */
 };
 
 struct render_opts {
@@ -51,6 +52,9 @@ struct render_opts {
 	 * rebuild's made the site's as it stands (resolve_patch), or NULL to work them out; out, this
 	 * build's, the caller's to free. NULL: worked out and let go. */
 	struct resolved **resolved;
+	/* vade serve's: the id of the record a check while it waited found every file of intact
+	 * (deps_verify), or 0: a build that reads that record takes its files as it has them. */
+	uint64_t vouched;
 };
 struct render_digests {
 	uint64_t *d;            /* (npages * nlangs + 1) * DEP_NGROUPS of them, malloc'd; or NULL */

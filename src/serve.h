@@ -36,9 +36,12 @@ const char *const *serve_texts_named(const struct watcher *w, size_t *n);
 void serve_watch_theme(struct watcher *w, const char *theme);
 /* Builds once and serves out_dir until the process is stopped (main takes
  * Ctrl-C and SIGTERM); rebuild(ctx, w) is called on every change to a file under
- * site_dir (or the theme beside vade), w to ask serve_quiet(). Returns only when
- * it cannot listen: the exit status. */
+ * site_dir (or the theme beside vade), w to ask serve_quiet(). While nothing changes,
+ * verify(ctx) (may be NULL) checks the output folder, a second after each build and
+ * every few seconds for ten minutes after it (serve.c says when); true asks for a
+ * rebuild (a file there is not as the last build left it: deps.h, deps_verify).
+ * Returns only when it cannot listen: the exit status. */
 int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild)(void *, struct watcher *),
-              void *ctx);
+              bool (*verify)(void *), void *ctx);
 
 #endif

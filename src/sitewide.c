@@ -22,23 +22,31 @@
 
 /* Puts file rel of tree t into the output at out_rel; without an output (vade
  * check) only checks that it can be read, as a build would. */
-static void put_file(struct output *out, const struct tree *t, const char *rel, const char *out_rel)
+/* Puts a site-wide file (none of a unit's, deps.h) and notes it, so that the record stamps it: vade
+ * serve's check then finds it changed by hand as it finds a page's (deps_verify). */
+static void put_sitewide(struct shared *sh, const char *rel, const void *data, size_t len)
+{
+	output_put(sh->o->out, rel, data, len);
+	note_group_file(sh, rel, 0);
+}
+
+static void put_file(struct shared *sh, const struct tree *t, const char *rel, const char *out_rel)
 {
 	char *data;
 	size_t len;
-	if (!out) {
+	if (!sh->o->out) {
 		tree_read(t, rel, NULL, NULL);
 		return;
 	}
 	if (tree_read(t, rel, &data, &len) != 0)
 		return;
-	output_put(out, out_rel, data, len);
+	put_sitewide(sh, out_rel, data, len);
 	free(data);
 }
 
 /* Puts every file under folder rel of tree t into the output at out_rel;
  * chain holds the real paths of the folders being walked (links back are loops). */
-static void put_tree(struct output *out, const struct tree *t, const char *rel, const char *out_rel, struct vec *chain)
+static void put_tree(struct shared *sh, const struct tree *t, const char *rel, const char *out_rel, struct vec *chain)
 {
 	char **names;
 	size_t n = tree_list(t, rel, &names);
@@ -47,10 +55,10 @@ static void put_tree(struct output *out, const struct tree *t, const char *rel, 
 		enum tree_kind k = tree_walk_kind(t, f, chain, &real, NULL);
 		if (k == TREE_DIR) {
 			vec_push(chain, real);
-			put_tree(out, t, f, o, chain);
+			put_tree(sh, t, f, o, chain);
 			chain->n--;
 		} else if (k == TREE_FILE) {
-			put_file(out, t, f, o);
+			put_file(sh, t, f, o);
 		}
 		free(real);
 		free(f);
@@ -60,8 +68,9 @@ static void put_tree(struct output *out, const struct tree *t, const char *rel, 
 	free(names);
 }
 
-/* Renders template `name` into base.html with the variables on top of the stack; puts it at j's output. */
-static void render_extra(struct worker *w, const struct job *j, const char *name)
+/* Renders template `name` into base.html with the variables on top of the stack; puts it at j's output,
+ * noted (put_sitewide) when note. */
+static void render_extra(struct worker *w, const struct job *j, const char *name, bool note)
 {
 	lua_State *L = tpl_lua(w->e);
 	int vars = lua_gettop(L);
@@ -76,7 +85,9 @@ static void render_extra(struct worker *w, const struct job *j, const char *name
 	if (job_template(w, j, name, vars, j->out_path, &inner, NULL) == 0 &&
 	    job_through_base(w, j, "base.html", vars, j->out_path, &inner, &page) == 0) {
 		htmlids_check(page.p, page.len, j->out_path, name, NULL);
-		if (w->sh->o->out)
+		if (w->sh->o->out && note)
+			put_sitewide(w->sh, j->out_path, page.p, page.len);
+		else if (w->sh->o->out)
 			output_put(w->sh->o->out, j->out_path, page.p, page.len);
 	}
 	buf_free(&inner);
@@ -404,7 +415,7 @@ static void render_search(struct worker *w)
 			free(url);
 		}
 		lua_setfield(L, -2, "entries");
-		render_extra(w, &j, "search.html");
+		render_extra(w, &j, "search.html", false); /* (noted with its key below) */
 		lua_pop(L, 1);
 		if (keep) {
 			size_t nwarned = 0;
@@ -586,7 +597,7 @@ static void render_dashboard(struct worker *w, const struct tr_report *status)
 	const char *ttl = site_ui(s, 0, "translation_status");
 	model_push_own_page(L, ttl ? ttl : "Translation status");
 	lua_setfield(L, -2, "page");
-	render_extra(w, &j, "translations.html");
+	render_extra(w, &j, "translations.html", true);
 	lua_pop(L, 1);
 	/* j goes now: a list a template kept somewhere reads as empty from here on */
 	for (size_t i = 0; i < (s->nlangs - 1) * TR_KINDS; i++)
@@ -615,7 +626,7 @@ static void render_not_found(struct worker *w)
 		model_set_str(L, "base", base);
 		free(base);
 		lua_setfield(L, -2, "page");
-		render_extra(w, &j, "notfound.html");
+		render_extra(w, &j, "notfound.html", true);
 		lua_pop(L, 1);
 		free(out_path);
 	}
@@ -685,7 +696,7 @@ static void render_sitemap(struct worker *w)
 	xmlTextWriterEndDocument(x);
 	xmlFreeTextWriter(x);
 	if (w->sh->o->out)
-		output_put(w->sh->o->out, "sitemap.xml", (const char *)xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
+		put_sitewide(w->sh, "sitemap.xml", xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
 	xmlBufferFree(xb);
 }
 
@@ -703,7 +714,7 @@ static void render_root(struct worker *w)
 	if (job_template(w, &j, "root.html", -1, "index.html", &b, NULL) == 0) {
 		htmlids_check(b.p, b.len, "index.html", "root.html", NULL);
 		if (w->sh->o->out)
-			output_put(w->sh->o->out, "index.html", b.p, b.len);
+			put_sitewide(w->sh, "index.html", b.p, b.len);
 	}
 	lua_pop(L, 1);
 	buf_free(&b);
@@ -712,20 +723,19 @@ static void render_root(struct worker *w)
 void sitewide_render(struct worker *w)
 {
 	const struct site *s = w->sh->s;
-	struct output *out = w->sh->o->out;
 	struct vec chain = VEC_INIT;
 	char *assets = NULL;
 	/* Without an output (vade check) the assets and resources are only checked
 	 * to be readable, and only the pages are made, for the checks of their ids. */
 	if (tree_kind(&s->theme_tree, "assets", &assets) == TREE_DIR) {
 		vec_push(&chain, assets);
-		put_tree(out, &s->theme_tree, "assets", "assets", &chain);
+		put_tree(w->sh, &s->theme_tree, "assets", "assets", &chain);
 	}
 	free(assets);
 	vec_free(&chain);
 	for (size_t i = 0; i < s->nresources; i++) {
 		char *rel = xasprintf("content/%s", s->resources[i]);
-		put_file(out, &s->tree, rel, s->resources[i]);
+		put_file(w->sh, &s->tree, rel, s->resources[i]);
 		free(rel);
 	}
 	const struct tr_report *status = resolve_status(w->sh->r);

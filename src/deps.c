@@ -934,9 +934,10 @@ static bool rd_unit(struct bin_rd *r, struct deps_unit *u, int stamps_fd, const 
 		uint64_t n = bin_u64(r), len = bin_u64(r);
 		const char *text = len < SIZE_MAX / 2 ? bin_skip(r, len) : NULL;
 		const uint16_t *score = n < SIZE_MAX / 4 ? bin_skip(r, n * 2) : NULL;
-		size_t terms = 0; /* n terms, each ended by its NUL: search_index_write walks them so */
-		for (const char *t = text, *e = text ? text + len : NULL; t && t < e; t++)
-			terms += *t == '\0';
+		/* n terms, each ended by its NUL: search_index_write walks them so. Counted by the walk
+		 * that checks the record through (u NULL: deps_read), not again when the unit is taken:
+		 * counting byte by byte was a third of a one-page rebuild at 10,000 pages (issue 13). */
+		size_t terms = text && !u ? mem_count_byte(text, len, '\0') : n;
 		if (!text || !score || (len && text[len - 1] != '\0') || terms != n) {
 			r->ok = false;
 			return false;

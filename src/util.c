@@ -1043,6 +1043,25 @@ long utf8_invalid_at(const char *str, size_t len)
 	return -1;
 }
 
+size_t mem_count_byte(const void *p, size_t n, unsigned char c)
+{
+	const unsigned char *s = p;
+	const uint64_t ones = 0x0101010101010101u, low7 = 0x7F7F7F7F7F7F7F7Fu, rep = ones * c;
+	size_t count = 0, i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		w ^= rep; /* the bytes that are c are now 0 */
+		/* each byte's top bit: set when any of its bits is (no carry leaves a byte: 0x7F + 0x7F) */
+		uint64_t nonzero = ((w & low7) + low7) | w;
+		uint64_t zero = (~nonzero >> 7) & ones; /* 1 in each byte that is 0 */
+		count += (size_t)((zero * ones) >> 56);  /* their sum, at most 8, in the top byte */
+	}
+	for (; i < n; i++)
+		count += s[i] == c;
+	return count;
+}
+
 size_t utf8_invalid_len(const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;

@@ -255,6 +255,10 @@ long utf8_invalid_at(const char *s, size_t len);
  * that follow it as long as they could still make a character ("\xe2\x82" is one, "\xed\xa0\x80" a
  * surrogate three), else the one byte. */
 size_t utf8_invalid_len(const char *s, size_t len);
+
+/* How many of the n bytes at p are c: eight at a time (a byte by byte count of a record's search
+ * terms was a third of a one-page rebuild, deps.c). */
+size_t mem_count_byte(const void *p, size_t n, unsigned char c);
 /* s[0, n) with each ill-formed sequence (utf8_invalid_len) replaced by with: U+FFFD where it is
  * shown, as a browser shows it. Caller frees. */
 char *utf8_replaced(const char *s, size_t n, const char *with);

@@ -460,5 +460,29 @@ int main(void)
 			ok(at == bidi[k].want, "bidi_unclosed_at, case %zu: %ld (U+%04X)", k, at, (unsigned)cp);
 		}
 	}
+	/* mem_count_byte() counts eight bytes at a time: every length, offset and byte value agrees
+	 * with a count byte by byte (0x80 and 0xFF beside the byte counted, whose top bits the word
+	 * trick must not carry into a neighbour) */
+	{
+		unsigned char buf[64];
+		unsigned seed = 12345;
+		bool same = true;
+		for (int round = 0; round < 2000 && same; round++) {
+			static const unsigned char pick[] = {0, 0, 0x80, 0xFF, 0x7F, 1, 'a', 0xFE};
+			for (size_t i = 0; i < sizeof buf; i++) {
+				seed = seed * 1103515245u + 12345u;
+				buf[i] = pick[(seed >> 16) % sizeof pick];
+			}
+			unsigned char c = pick[round % sizeof pick];
+			size_t off = (size_t)round % 8, len = (size_t)(round * 7) % (sizeof buf - off), want = 0;
+			for (size_t i = 0; i < len; i++)
+				want += buf[off + i] == c;
+			same = mem_count_byte(buf + off, len, c) == want;
+			if (!same)
+				printf("# round %d: byte %02x, offset %zu, length %zu: %zu, want %zu\n", round, c, off, len,
+				     mem_count_byte(buf + off, len, c), want);
+		}
+		ok(same, "mem_count_byte agrees with a count byte by byte (2,000 buffers)");
+	}
 	return tap_done();
 }

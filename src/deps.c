@@ -510,6 +510,9 @@ struct deps_record {
 	uint64_t global[2];
 	size_t npages, nlangs, nslots;
 	const uint64_t *dig;        /* the patch's when there is one, as the sets and files */
+	const uint64_t *whole_dig;  /* the record's own, and where its sets and further files are: what
+	                             * deps_reread() takes again before it reads a new patch */
+	const char *whole_sets, *whole_files;
 	uint32_t nsets;
 	const uint64_t **sets;      /* each: n, then the ids */
 	const char **unit;          /* [nslots]: the slot's unit (after its flag), NULL when not known */
@@ -848,8 +851,15 @@ void deps_install(const char *out_dir, char *tmp, bool patch, bool keep)
 	free(path);
 }
 
-/* Walks the unit at r (a known one, after its flag); fills u when not NULL (strings borrowed).
- * With stamps_fd >= 0, false as soon as an output's stamp differs. */
+/* A string of a unit: looked through by the walk that checks the record (u NULL), taken as it stands
+ * after (bin_str_walked). */
+static const char *unit_str(struct bin_rd *r, const struct deps_unit *u)
+{
+	return u ? bin_str_walked(r) : bin_str(r);
+}
+
+/* Walks the unit at r (a known one, after its flag); fills u when not NULL (strings borrowed: a unit
+ * deps_read() walked). With stamps_fd >= 0, false as soon as an output's stamp differs. */
 static bool rd_unit(struct bin_rd *r, struct deps_unit *u, int stamps_fd, const struct deps_record *rec)
 {
 	uint64_t head[UNIT_HEAD];
@@ -889,8 +899,8 @@ static bool rd_unit(struct bin_rd *r, struct deps_unit *u, int stamps_fd, const 
 	}
 	for (uint64_t i = 0; i < head[3] && r->ok; i++) {
 		const int64_t *st = bin_skip(r, STAMP * 8);
-		const char *name = bin_str(r);
-		if (r->ok && !output_path_inside(name))
+		const char *name = unit_str(r, u);
+		if (r->ok && !u && !output_path_inside(name))
 			return r->ok = false; /* not a record vade wrote */
 		int64_t now[STAMP];
 		if (stamps_fd >= 0 && r->ok && (!stamp_of(stamps_fd, name, now) || memcmp(now, st, sizeof now)))
@@ -903,13 +913,13 @@ static bool rd_unit(struct bin_rd *r, struct deps_unit *u, int stamps_fd, const 
 	if (stamps_fd >= 0)
 		return r->ok;
 	for (uint64_t i = 0; i < head[4] && r->ok; i++) {
-		const char *id = bin_str(r);
+		const char *id = unit_str(r, u);
 		if (u)
 			u->ids[i] = (char *)id;
 	}
 	for (uint64_t i = 0; i < head[5] && r->ok; i++) {
 		const int64_t *v = bin_skip(r, 24);
-		const char *src = bin_str(r), *frag = bin_str(r);
+		const char *src = unit_str(r, u), *frag = unit_str(r, u);
 		if (!r->ok)
 			break;
 		r->ok = v[2] >= 0 && (uint64_t)v[2] < rec->nslots;
@@ -917,13 +927,13 @@ static bool rd_unit(struct bin_rd *r, struct deps_unit *u, int stamps_fd, const 
 			u->checks[i] = (struct deps_check){(char *)src, (int)v[0], (int)v[1], (uint32_t)v[2], (char *)frag};
 	}
 	for (uint64_t i = 0; i < head[7] && r->ok; i++) {
-		const char *cite = bin_str(r);
+		const char *cite = unit_str(r, u);
 		if (u)
 			u->cites[i] = (char *)cite;
 	}
 	for (uint64_t i = 0; i < head[8] && r->ok; i++) {
 		const int64_t *v = bin_skip(r, 16);
-		const char *path = bin_str(r), *msg = bin_str(r);
+		const char *path = unit_str(r, u), *msg = unit_str(r, u);
 		if (!r->ok)
 			break;
 		r->ok = v[0] >= 0 && v[0] <= INT_MAX && v[1] >= 0 && v[1] <= INT_MAX;
@@ -1060,7 +1070,8 @@ struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], siz
 	rec->nslots = np * nl;
 	rec->files = (struct strmap)STRMAP_INIT_OWNED;
 	pthread_mutex_init(&rec->lock, NULL);
-	rec->dig = bin_skip(&r, (rec->nslots + 1) * DEP_NGROUPS * 8);
+	rec->dig = rec->whole_dig = bin_skip(&r, (rec->nslots + 1) * DEP_NGROUPS * 8);
+	rec->whole_sets = r.p;
 	read_sets(rec, &r);
 	rec->unit = xcalloc(rec->nslots + 1, sizeof *rec->unit);
 	rec->own = xcalloc(rec->nslots + 1, sizeof *rec->own);
@@ -1070,12 +1081,51 @@ struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], siz
 		rec->unit[s] = rec->own[s] = r.p;
 		rd_unit(&r, NULL, -1, rec); /* checked through once, read when taken */
 	}
+	rec->whole_files = r.p;
 	read_files(rec, &r, text);
 	if (!r.ok || r.p != r.end || (rec->bin.patch.p && !read_patch(rec))) {
 		deps_record_free(rec);
 		return NULL;
 	}
 	rec->renum = xcalloc(rec->nsets + 1, sizeof *rec->renum);
+	return rec;
+}
+
+struct deps_record *deps_reread(struct deps_record *rec, const char *out_dir, const uint64_t global[2],
+                                size_t npages, size_t nlangs)
+{
+	char *path = rec ? record_path(out_dir) : NULL;
+	struct stat st;
+	int64_t v[STAMP];
+	bool same = path && rec->global[0] == global[0] && rec->global[1] == global[1] && rec->npages == npages &&
+	            rec->nlangs == nlangs && stat(path, &st) == 0;
+	if (same)
+		file_version(&st, v);
+	if (!same || memcmp(v, rec->bin.whole.version, sizeof v)) { /* (none, or another record written whole) */
+		free(path);
+		deps_record_free(rec);
+		return deps_read(out_dir, global, npages, nlangs);
+	}
+	bin_patched_remap(path, PATCH_HEAD, &rec->bin);
+	free(path);
+	/* the record's units, digests, sets and further files, then the patch's over them (deps_read) */
+	memcpy(rec->unit, rec->own, rec->nslots * sizeof *rec->unit);
+	rec->dig = rec->whole_dig;
+	const char *end = rec->bin.whole.p + rec->bin.whole.len - 8;
+	struct bin_rd r = {rec->whole_sets, end, true};
+	read_sets(rec, &r);
+	r = (struct bin_rd){rec->whole_files, end, true};
+	read_files(rec, &r, rec->bin.whole.p);
+	if (rec->bin.damaged || !r.ok || (rec->bin.patch.p && !read_patch(rec))) {
+		deps_record_free(rec);
+		return NULL;
+	}
+	free(rec->dirty_set);
+	rec->dirty_set = NULL;
+	free(rec->renum);
+	rec->renum = xcalloc(rec->nsets + 1, sizeof *rec->renum);
+	rec->now = NULL;
+	rec->vouched = false;
 	return rec;
 }
 

@@ -158,6 +158,12 @@ struct deps_record;
  * when there is none, it is damaged, or it is for other inputs. NULL global: whatever inputs and
  * shape it is for. */
 struct deps_record *deps_read(const char *out_dir, const uint64_t global[2], size_t npages, size_t nlangs);
+/* The same, for vade serve, whose last build read rec (NULL: none) and kept it since: out_dir's
+ * record as it is now, rec's mapping of the record written whole kept when it is the same file
+ * (the build wrote a patch beside it, which alone is read), as mapping and walking 60 MB again was
+ * a fifth of a one-page rebuild at 10,000 pages (issue 13). Takes rec (freed, or returned made anew). */
+struct deps_record *deps_reread(struct deps_record *rec, const char *out_dir, const uint64_t global[2],
+                                size_t npages, size_t nlangs);
 void deps_record_free(struct deps_record *rec);
 /* Compares the record's digests with now's (kept until the record is freed), once before deps_unchanged. */
 void deps_compare(struct deps_record *rec, const uint64_t *now);

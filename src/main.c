@@ -242,6 +242,9 @@ static struct {
 /* vade serve's: the id of the record the last check while it waited found every file of intact
  * (deps_verify), 0 when none did since the last build; for the next build (render_opts.vouched). */
 static uint64_t served_vouched;
+/* vade serve's: the record of the output folder its last build read, kept for the next to read again
+ * (render_opts.record). */
+static struct deps_record *served_record;
 
 /* vade serve's site as its last rebuild loaded it, with the warnings that load gave (diag_said),
  * kept for the next rebuild to patch (site_patch) when only pages' bodies changed since. Kept
@@ -389,7 +392,8 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 	struct render_opts o = {.out = out, .jobs = a->jobs, .status = status, .stats = &rs,
 	                        .progress = isatty(STDERR_FILENO) && !getenv("VADE_NO_PROGRESS"),
 	                        .out_dir = dir, .global = incremental ? global : NULL, .deps = &deps,
-	                        .digests = watch ? &digests : NULL, .vouched = served_vouched};
+	                        .digests = watch ? &digests : NULL, .vouched = served_vouched,
+	                        .record = watch ? &served_record : NULL};
 	served_vouched = 0; /* (the build writes another record) */
 	if (resolved)
 		resolve_patch(resolved, status, reread);

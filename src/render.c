@@ -1630,6 +1630,7 @@ struct render_deps {
 	struct deps_table *table;
 	struct deps_unit *units;
 	struct deps_record *prev;   /* the units taken from it borrow its strings */
+	struct deps_record **keep;  /* where prev goes when d is freed (render_opts.record), or NULL */
 	struct vec files;           /* the search groups' files written or kept */
 	struct search_lexicon **lex; /* [nlangs]: the units' terms are numbers in these */
 	struct strmap stamps;       /* render_deps_stamp()'s, made at its first call: a file -> its stamp */
@@ -1663,7 +1664,10 @@ static void render_deps_free(struct render_deps *d)
 	free(d->lex);
 	free(d->now);
 	deps_table_free(d->table);
-	deps_record_free(d->prev);
+	if (d->keep)
+		*d->keep = d->prev;
+	else
+		deps_record_free(d->prev);
 	for (size_t i = 0; i < d->files.n; i++)
 		free(d->files.v[i]);
 	vec_free(&d->files);
@@ -1757,7 +1761,13 @@ size_t render_site(struct site *s, const struct render_opts *o)
 		uint64_t g[3] = {o->global[0], o->global[1], shape};
 		dp->global[0] = XXH3_64bits(g, sizeof g);
 		dp->global[1] = XXH3_64bits_withSeed(g, sizeof g, 1);
-		dp->prev = sh.prev = deps_read(o->out_dir, dp->global, s->npages, s->nlangs);
+		if (o->record) {
+			dp->prev = sh.prev = deps_reread(*o->record, o->out_dir, dp->global, s->npages, s->nlangs);
+			*o->record = NULL;
+			dp->keep = o->record;
+		} else {
+			dp->prev = sh.prev = deps_read(o->out_dir, dp->global, s->npages, s->nlangs);
+		}
 		if (sh.prev) {
 			deps_compare(sh.prev, dp->now);
 			sh.out_fd = open(o->out_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);

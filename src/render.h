@@ -55,6 +55,10 @@ struct render_opts {
 	/* vade serve's: the id of the record a check while it waited found every file of intact
 	 * (deps_verify), or 0: a build that reads that record takes its files as it has them. */
 	uint64_t vouched;
+	/* vade serve's: the record of the output folder its last build read (deps.h), kept: in, to be
+	 * read again (deps_reread), or NULL; out, this build's (given back when *deps is freed), the
+	 * caller's to free. NULL: read and let go. */
+	struct deps_record **record;
 };
 struct render_digests {
 	uint64_t *d;            /* (npages * nlangs + 1) * DEP_NGROUPS of them, malloc'd; or NULL */

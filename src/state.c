@@ -248,7 +248,7 @@ static void known_load(const char *out_dir)
 	free(known_files.v);
 	known_files.v = NULL;
 	known_files.n = 0;
-	struct bin_map map = {NULL, 0};
+	struct bin_map map = {0};
 	uint64_t exe, n;
 	if (!self_digest(&exe) || bin_map(path, KNOWN_HEAD, &map) != 0 || map.len < 40 ||
 	    memcmp(map.p + 16, &exe, 8)) {

@@ -386,7 +386,7 @@ static void unguard(const void *p)
 
 int bin_map(const char *path, const char head[16], struct bin_map *m)
 {
-	*m = (struct bin_map){NULL, 0};
+	*m = (struct bin_map){0};
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), e = 0;
 	struct stat st;
 	char first[16];
@@ -406,7 +406,8 @@ int bin_map(const char *path, const char head[16], struct bin_map *m)
 		errno = e;
 		return -1;
 	}
-	*m = (struct bin_map){p, (size_t)st.st_size};
+	*m = (struct bin_map){p, (size_t)st.st_size, {0}};
+	file_version(&st, m->version);
 	guard(path, p, m->len);
 	uint64_t sum;
 	memcpy(&sum, m->p + m->len - 8, 8);
@@ -431,7 +432,7 @@ void bin_unmap(struct bin_map *m)
 		unguard(m->p);
 		munmap((void *)m->p, m->len);
 	}
-	*m = (struct bin_map){NULL, 0};
+	*m = (struct bin_map){0};
 }
 
 char *bin_patch_path(const char *path)
@@ -441,9 +442,17 @@ char *bin_patch_path(const char *path)
 
 int bin_patched_map(const char *path, const char head[16], const char patch_head[16], struct bin_patched *r)
 {
-	*r = (struct bin_patched){{NULL, 0}, {NULL, 0}, false};
+	*r = (struct bin_patched){{NULL, 0, {0}}, {NULL, 0, {0}}, false};
 	if (bin_map(path, head, &r->whole) != 0)
 		return -1;
+	bin_patched_remap(path, patch_head, r);
+	return 0;
+}
+
+void bin_patched_remap(const char *path, const char patch_head[16], struct bin_patched *r)
+{
+	bin_unmap(&r->patch);
+	r->damaged = false;
 	char *ppath = bin_patch_path(path);
 	if (bin_map(ppath, patch_head, &r->patch) != 0) {
 		r->damaged = errno != ENOENT;
@@ -457,7 +466,6 @@ int bin_patched_map(const char *path, const char head[16], const char patch_head
 			bin_unmap(&r->patch);
 	}
 	free(ppath);
-	return 0;
 }
 
 void bin_patched_unmap(struct bin_patched *r)
@@ -1470,6 +1478,13 @@ const char *bin_str(struct bin_rd *r)
 		return "";
 	}
 	return s;
+}
+
+const char *bin_str_walked(struct bin_rd *r)
+{
+	uint64_t n = bin_u64(r);
+	const char *s = n < SIZE_MAX - 8 ? bin_skip(r, n + 1) : NULL;
+	return s ? s : "";
 }
 
 /* }======= */

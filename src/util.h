@@ -363,6 +363,8 @@ struct bin_rd {
 uint64_t bin_u64(struct bin_rd *r);
 const void *bin_skip(struct bin_rd *r, uint64_t n);  /* n bytes, padded; NULL when short */
 const char *bin_str(struct bin_rd *r);                /* a string without NULs */
+/* A string bin_str() found whole in an earlier walk of the same bytes: not looked through again. */
+const char *bin_str_walked(struct bin_rd *r);
 /* A record's bytes, mapped read-only (mmap(2), MAP_POPULATE): a large site's records are tens of
  * megabytes, and reading them into memory of our own (a copy, and a page fault on every page of the
  * new buffer) was a sixth of a one-page rebuild (issue 13). Page-aligned, so 8-byte aligned. A
@@ -376,6 +378,7 @@ const char *bin_str(struct bin_rd *r);                /* a string without NULs *
 struct bin_map {
 	const char *p;
 	size_t len;
+	int64_t version[FILE_VERSION]; /* the file's when it was mapped (file_version) */
 };
 int bin_map(const char *path, const char head[16], struct bin_map *m);
 void bin_unmap(struct bin_map *m);
@@ -401,6 +404,8 @@ char *bin_patch_path(const char *path);
  * with errno when the record is not (r then maps nothing; a patch without its record is none).
  * Release with bin_patched_unmap(). */
 int bin_patched_map(const char *path, const char head[16], const char patch_head[16], struct bin_patched *r);
+/* Maps r's patch again, as bin_patched_map() would beside the record r maps (which stays). */
+void bin_patched_remap(const char *path, const char patch_head[16], struct bin_patched *r);
 void bin_patched_unmap(struct bin_patched *r);
 /* The end (before its sum) of the mapping of r that p is in: its patch's or its record's. */
 const char *bin_patched_end(const struct bin_patched *r, const char *p);

@@ -295,9 +295,14 @@ static void plan_stale(struct commit *c)
 {
 	struct output *o = c->o;
 	if (o->prev == PREV_LIST) {
-		for (size_t i = 0; i < o->previous.n; i++) {
+		/* both lists sorted: walked side by side, not a search of one for each of the other (35,000
+		 * names: a twentieth of a one-page rebuild at 10,000 pages, issue 13) */
+		for (size_t i = 0, k = 0; i < o->previous.n; i++) {
 			char *rel = o->previous.v[i];
-			if (xbsearch(&rel, o->produced.v, o->produced.n, sizeof *o->produced.v, output_cmp_str))
+			int cmp = 1;
+			while (k < o->produced.n && (cmp = strcmp(o->produced.v[k], rel)) < 0)
+				k++;
+			if (k < o->produced.n && cmp == 0)
 				continue;
 			char *p = path_join(o->dir, rel);
 			struct stat st;

@@ -142,7 +142,12 @@ static void read_manifest(struct output *o)
 			continue;
 		vec_push(&o->previous, xstrdup(line));
 	}
-	xqsort(o->previous.v, o->previous.n, sizeof *o->previous.v, output_cmp_str);
+	/* (written sorted by output_commit(): sorted again only when another hand wrote it) */
+	bool sorted = true;
+	for (size_t i = 1; i < o->previous.n && sorted; i++)
+		sorted = strcmp(o->previous.v[i - 1], o->previous.v[i]) <= 0;
+	if (!sorted)
+		xqsort(o->previous.v, o->previous.n, sizeof *o->previous.v, output_cmp_str);
 	free(text);
 	free(m);
 	return;

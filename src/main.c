@@ -290,6 +290,7 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 	struct state_rec rec = {0};
 	struct state_digest inputs, rest;
 	bool digested = false, walked = false;
+	char *facts_dir = NULL; /* where the record of the page files the last build read is (docfacts.h) */
 	double t_inputs = 0;
 	if (write) {
 		char *dir0 = a->out ? xstrdup(a->out) : path_join(a->site, "dist");
@@ -316,8 +317,7 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 			state_rec_free(&rec);
 			return finish(a->strict);
 		}
-		docfacts_open(dir0, time(NULL)); /* the page files the last build read, as they were */
-		free(dir0);
+		facts_dir = dir0;
 	}
 	/* vade serve, only pages' texts changed since the last rebuild: its site, patched */
 	size_t nnamed = 0;
@@ -342,10 +342,14 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 	served.resolved = patched ? NULL : served.resolved;
 	served.s = s ? NULL : served.s;
 	served_drop();
-	if (!s)
+	if (!s) {
+		if (facts_dir)
+			docfacts_open(facts_dir, time(NULL)); /* the page files the last build read, as they were */
 		s = site_load(a->site, a->jobs);
+		docfacts_close();
+	}
+	free(facts_dir);
 	digests.changed = patched ? reread : NULL;
-	docfacts_close();
 	double t_load = monotonic_seconds() - t0;
 	if (diag_errors())
 		return given_up(s, &rec, NULL, reread, &digests, status, resolved, a->strict);
@@ -486,7 +490,10 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 	}
 	if (out) {
 		state_known_save(); /* beside a folder the build accepted, whatever it came to */
-		docfacts_save(dir, s);
+		/* (not after a patch: the files it read again are not the record's, and are read again by the
+		 * next load, which reads the record the last load left) */
+		if (!patched)
+			docfacts_save(dir, s);
 	}
 	free(dir);
 	free(reread);

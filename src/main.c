@@ -435,7 +435,7 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 		printf("stage      seconds\n"
 		       "inputs     %7.3f   %s\n"
 		       "load       %7.3f   %s\n"
-		       "resolve    %7.3f   translation status %.3f, links, anchors, data %.3f\n"
+		       "resolve    %7.3f   translation status %.3f; links, anchors, data and the last build's record %.3f\n"
 		       "render     %7.3f   pages in parallel (-j %d)\n"
 		       "sitewide   %7.3f   assets, search, dashboard, 404, sitemap\n"
 		       "write      %7.3f   %s\n"

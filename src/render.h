@@ -15,7 +15,7 @@ struct output;
 
 /* Where a build's time went, in seconds of wall time (vade build --stats). */
 struct render_stats {
-	double resolve;         /* links, anchors, data, translation status: resolve_site() */
+	double resolve;         /* resolve_site() (links, anchors, data), the digests and the last build's record (deps.h) */
 	double pages;           /* every (page, language) and its print outputs, in parallel */
 	double sitewide;        /* assets, resources, search, dashboard, 404 pages, sitemap, root */
 	size_t cached_renders;  /* cached partials rendered (include_cached, template.h), every worker */

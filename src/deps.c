@@ -1189,19 +1189,18 @@ int deps_verify(const char *out_dir, uint64_t *id)
 {
 	*id = 0;
 	struct deps_record *rec = deps_read(out_dir, NULL, 0, 0);
-	int fd = rec ? open(out_dir, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
-	if (fd < 0) {
-		deps_record_free(rec);
+	if (!rec)
 		return -1;
-	}
-	bool intact = true;
+	int fd = open(out_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	bool intact = fd >= 0; /* (the folder itself removed, or another thing put in its place) */
 	for (size_t s = 0; s < rec->nslots && intact; s++) {
 		struct bin_rd r = {rec->unit[s], rec->unit[s] ? bin_patched_end(&rec->bin, rec->unit[s]) : NULL, true};
 		intact = !rec->unit[s] || rd_unit(&r, NULL, fd, rec);
 	}
 	for (size_t i = 0; i < rec->files.nslots && intact; i++)
 		intact = !rec->files.keys[i] || deps_file_intact(rec, rec->files.keys[i], fd);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	if (intact)
 		*id = deps_record_id(rec);
 	deps_record_free(rec);

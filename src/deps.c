@@ -522,7 +522,7 @@ struct deps_record {
 	bool *dirty_set;            /* deps_compare() */
 	uint32_t *renum;            /* record set -> table set + 1 (deps_take) */
 	const uint64_t *now;
-	bool vouched;               /* deps_vouch(): its files' stamps are not looked at again */
+	bool vouched;               /* deps_vouch(): its units' files' stamps are not looked at again */
 	pthread_mutex_t lock;
 };
 
@@ -1233,7 +1233,7 @@ bool deps_file_intact(const struct deps_record *rec, const char *name, int out_f
 {
 	const size_t *at = rec ? strmap_get(&rec->files, name) : NULL;
 	int64_t now[STAMP];
-	return at && (rec->vouched || (stamp_of(out_fd, name, now) && !memcmp(now, rec->files_in + *at, sizeof now)));
+	return at && stamp_of(out_fd, name, now) && !memcmp(now, rec->files_in + *at, sizeof now);
 }
 
 struct deps_file *deps_file_new(const char *name, uint64_t key)
@@ -1258,11 +1258,8 @@ bool deps_file_kept(const struct deps_record *rec, const char *name, uint64_t ke
 {
 	const size_t *at = rec && key ? strmap_get(&rec->files, name) : NULL;
 	int64_t now[STAMP];
-	if (!at || memcmp(rec->files_in + *at + STAMP * 8, &key, sizeof key))
-		return false;
-	if (rec->vouched)
-		memcpy(now, rec->files_in + *at, sizeof now);
-	else if (!stamp_of(out_fd, name, now) || memcmp(now, rec->files_in + *at, sizeof now))
+	if (!at || memcmp(rec->files_in + *at + STAMP * 8, &key, sizeof key) || !stamp_of(out_fd, name, now) ||
+	    memcmp(now, rec->files_in + *at, sizeof now))
 		return false;
 	*size = (size_t)now[0]; /* file_version(): the size first */
 	return true;

@@ -688,26 +688,29 @@ static void rebuilt(int rc)
  * VERIFY_FIRST_MS after a build, then every VERIFY_EVERY_MS or fifty times as long as a check took
  * (a check of 35,000 files takes some 0.1 s: 2 % of a core), for VERIFY_FOR_S after the last build;
  * then no more until the next one, which looks at every file itself. A check that finds a file not
- * as the last build left it asks for a rebuild, but not twice in a row: a file no rebuild can make
- * as the record has it would otherwise rebuild the site every few seconds. */
+ * as the last build left it asks for a rebuild; after such a rebuild failed (a folder made
+ * read-only, something put in a file's way), not again before VERIFY_RETRY_S: it would otherwise
+ * fail every few seconds, and one that later succeeds (the way cleared) is asked for within it. */
 
 #define VERIFY_FIRST_MS 1000
 #define VERIFY_EVERY_MS 5000
 #define VERIFY_FOR_S 600
+#define VERIFY_RETRY_S 60
 
 struct verifying {
 	bool (*verify)(void *);
 	void *ctx;
 	double built;           /* when the last build ended (monotonic seconds) */
 	double due;             /* when the next check is, or < 0: none */
-	bool asked;             /* the last build was one a check asked for */
+	double failed;          /* when a rebuild a check asked for failed, or < 0: none since the last build */
 };
 
-static void verify_after_build(struct verifying *v, bool asked)
+/* After a build (asked: one a check asked for) that ended with rc. */
+static void verify_after_build(struct verifying *v, bool asked, int rc)
 {
 	v->built = monotonic_seconds();
 	v->due = v->verify ? v->built + VERIFY_FIRST_MS / 1000.0 : -1;
-	v->asked = asked;
+	v->failed = asked && rc != 0 ? v->built : -1;
 }
 
 /* How long to wait for a change before the next check: -1, none is due. */
@@ -729,11 +732,7 @@ static bool verify_now(struct verifying *v)
 	double took = monotonic_seconds() - t, every = took * 50 > VERIFY_EVERY_MS / 1000.0 ? took * 50
 	                                                                                     : VERIFY_EVERY_MS / 1000.0;
 	v->due = t + took + every - v->built > VERIFY_FOR_S ? -1 : t + took + every;
-	if (want && v->asked)
-		return false; /* the rebuild it asked for did not make the folder the record's: not again */
-	if (!want)
-		v->asked = false;
-	return want;
+	return want && (v->failed < 0 || t - v->failed >= VERIFY_RETRY_S);
 }
 
 /* }======= */
@@ -744,9 +743,10 @@ int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild
 	/* Watched before the first build, so that nothing saved while it runs is missed. */
 	struct watcher w;
 	watcher_open(&w, site_dir, out_dir);
-	rebuilt(rebuild(ctx, &w));
+	int rc = rebuild(ctx, &w);
+	rebuilt(rc);
 	struct verifying v = {.verify = verify, .ctx = ctx};
-	verify_after_build(&v, false);
+	verify_after_build(&v, false, rc);
 	struct sockaddr_in addr = {0};
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)port);
@@ -769,14 +769,16 @@ int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild
 	uint64_t last = w.fd < 0 ? site_fingerprint(site_dir, out_dir, w.theme) : 0;
 	for (;;) {
 		if (w.fd >= 0 && watcher_wait(&w, verify_wait_ms(&v))) {
-			rebuilt(rebuild(ctx, &w));
-			verify_after_build(&v, false);
+			rc = rebuild(ctx, &w);
+			rebuilt(rc);
+			verify_after_build(&v, false, rc);
 			continue;
 		}
 		if (w.fd >= 0) {
 			if (verify_now(&v)) {
-				rebuilt(rebuild(ctx, &w));
-				verify_after_build(&v, true);
+				rc = rebuild(ctx, &w);
+				rebuilt(rc);
+				verify_after_build(&v, true, rc);
 			}
 			continue;
 		}
@@ -787,11 +789,13 @@ int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild
 			/* Let an editor finish writing, then build what is there. */
 			nanosleep(&ts, NULL);
 			last = site_fingerprint(site_dir, out_dir, w.theme);
-			rebuilt(rebuild(ctx, &w));
-			verify_after_build(&v, false);
+			rc = rebuild(ctx, &w);
+			rebuilt(rc);
+			verify_after_build(&v, false, rc);
 		} else if (verify_now(&v)) {
-			rebuilt(rebuild(ctx, &w));
-			verify_after_build(&v, true);
+			rc = rebuild(ctx, &w);
+			rebuilt(rc);
+			verify_after_build(&v, true, rc);
 		}
 	}
 }

@@ -221,7 +221,7 @@ int main(void)
 		static const char head[16] = "test-rec 1\n", phead[16] = "test-rec+ 1\n";
 		char *rp = xasprintf("%s/rec", dir), *pp = bin_patch_path(rp);
 		struct buf r1 = BUF_INIT, r2 = BUF_INIT, pb = BUF_INIT;
-		struct bin_map rm1 = {NULL, 0}, rm2 = {NULL, 0};
+		struct bin_map rm1 = {0}, rm2 = {0};
 		bin_put_head(&r1, head, phead, NULL);
 		bin_put_u64(&r1, 1);
 		bin_put_u64(&r1, XXH3_64bits(r1.p, r1.len));

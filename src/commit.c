@@ -299,6 +299,8 @@ static void plan_stale(struct commit *c)
 		 * names: a twentieth of a one-page rebuild at 10,000 pages, issue 13) */
 		for (size_t i = 0, k = 0; i < o->previous.n; i++) {
 			char *rel = o->previous.v[i];
+			if (i && !strcmp(rel, o->previous.v[i - 1]))
+				continue; /* named twice (by a hand): removed once (helper-179) */
 			int cmp = 1;
 			while (k < o->produced.n && (cmp = strcmp(o->produced.v[k], rel)) < 0)
 				k++;

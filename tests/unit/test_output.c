@@ -241,6 +241,21 @@ static void old_markers(void)
 	put("robots.txt", "mine");
 	ok(build(one) == 0 && has("robots.txt"), "a damaged list: nothing it names is removed");
 
+	/* A list that names a file twice (a hand's edit): it is removed once (helper-179: the second
+	 * removal failed, and so did every build after). */
+	static const char *const two[] = {"page.html", "new", "old.html", "old", NULL};
+	clear();
+	ok(build(two) == 0, "a build that makes old.html");
+	char *mk = path_join(out, ".vade-output"), *list = NULL;
+	size_t mlen;
+	file_read(mk, &list, &mlen);
+	char *twice = xasprintf("%sold.html\n", list);
+	put(".vade-output", twice);
+	ok(build(one) == 0 && !has("old.html") && has("page.html"), "a list naming a file twice: it is removed, once");
+	free(twice);
+	free(list);
+	free(mk);
+
 	/* A marker with no list (the first vade's, or unknown): nothing removed. */
 	clear();
 	mkdir(out, 0777);

@@ -228,9 +228,14 @@ static int move_in(struct commit *c, const char *mpath)
 	for (size_t i = 0; i < c->stale.n; i++) {
 		char *p = path_join(o->dir, c->stale.v[i]), *to = old_name(c);
 		if (rename(p, to) != 0) {
-			report_move(p, "remove");
+			bool gone = errno == ENOENT; /* already: named twice in the list (a hand's edit,
+			                              * helper-179), or removed since the plan */
+			if (!gone)
+				report_move(p, "remove");
 			free(p);
 			free(to);
+			if (gone)
+				continue;
 			return -1;
 		}
 		journal(c, OP_ASIDE, p, to, NULL);
@@ -299,8 +304,6 @@ static void plan_stale(struct commit *c)
 		 * names: a twentieth of a one-page rebuild at 10,000 pages, issue 13) */
 		for (size_t i = 0, k = 0; i < o->previous.n; i++) {
 			char *rel = o->previous.v[i];
-			if (i && !strcmp(rel, o->previous.v[i - 1]))
-				continue; /* named twice (by a hand): removed once (helper-179) */
 			int cmp = 1;
 			while (k < o->produced.n && (cmp = strcmp(o->produced.v[k], rel)) < 0)
 				k++;

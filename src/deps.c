@@ -1185,10 +1185,15 @@ void deps_vouch(struct deps_record *rec)
 	rec->vouched = true;
 }
 
-int deps_verify(const char *out_dir, uint64_t *id)
+int deps_verify(const char *out_dir, struct deps_record **kept, uint64_t *id)
 {
 	*id = 0;
-	struct deps_record *rec = deps_read(out_dir, NULL, 0, 0);
+	struct deps_record *rec = *kept;
+	if (rec) /* (whatever inputs the record on the disk is for: the next build asks) */
+		rec = deps_reread(rec, out_dir, rec->global, rec->npages, rec->nlangs);
+	if (!rec)
+		rec = deps_read(out_dir, NULL, 0, 0);
+	*kept = rec;
 	if (!rec)
 		return -1;
 	int fd = open(out_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -1203,7 +1208,6 @@ int deps_verify(const char *out_dir, uint64_t *id)
 		close(fd);
 	if (intact)
 		*id = deps_record_id(rec);
-	deps_record_free(rec);
 	return intact;
 }
 

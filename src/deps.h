@@ -178,17 +178,17 @@ void deps_number_sets(struct deps_record *rec, struct deps_table *t);
 bool deps_unchanged(const struct deps_record *rec, size_t slot, int out_fd);
 /* vade serve checks the output folder while it waits for changes (serve.h), so that a rebuild need
  * not stat() every file the record names: 35,000 at 10,000 pages, a third of a one-page rebuild
- * (issue 13). deps_verify() returns 1 when every file out_dir's record names is as the record has it
- * (its stamp), and *id names that record (deps_record_id, never 0); 0 when one is not (a file
- * changed, removed or made another by someone else, or the folder itself gone: the next build renders
- * its unit again); -1 when
- * there is no record (*id 0 both times). A build whose record has the id a check found intact
+ * (issue 13). deps_verify() reads out_dir's record into *kept (the record serve keeps between builds,
+ * deps_reread: read again, not anew, when it is there; NULL when there is none) and returns 1 when
+ * every file it names is as it has it (its stamp), and *id names that record (deps_record_id, never
+ * 0); 0 when one is not (a file changed, removed or made another by someone else, or the folder
+ * itself gone: the next build renders its unit again); -1 when there is no record (*id 0 both times). A build whose record has the id a check found intact
  * vouches for it (deps_vouch): deps_unchanged() then takes its units' files as it has them, without
  * looking. A unit's file changed after the check is the next check's to find: the record the build
  * writes keeps the unit as it was, its old stamp with it. The further files (deps_file_intact,
  * deps_file_kept) are looked at still: the record stamps them anew as the build leaves them, so
  * one taken unseen would be taken as it is for good (helper-178). */
-int deps_verify(const char *out_dir, uint64_t *id);
+int deps_verify(const char *out_dir, struct deps_record **kept, uint64_t *id);
 uint64_t deps_record_id(const struct deps_record *rec);
 void deps_vouch(struct deps_record *rec);
 /* Moves the record's unit `slot` into u, its sets renumbered into t (the build's table). */

@@ -239,6 +239,12 @@ static struct {
 	struct state_digest d;
 } served_rest;
 
+/* The output folder the command line names (-o), or the site's dist/ (caller frees). */
+static char *out_dir_of(const struct args *a)
+{
+	return a->out ? xstrdup(a->out) : path_join(a->site, "dist");
+}
+
 /* vade serve's: the id of the record the last check while it waited found every file of intact
  * (deps_verify), 0 when none did since the last build; for the next build (render_opts.vouched). */
 static uint64_t served_vouched;
@@ -293,7 +299,7 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 	char *facts_dir = NULL; /* where the record of the page files the last build read is (docfacts.h) */
 	double t_inputs = 0;
 	if (write) {
-		char *dir0 = a->out ? xstrdup(a->out) : path_join(a->site, "dist");
+		char *dir0 = out_dir_of(a);
 		if (state_read(dir0, &rec))
 			keep_freed_memory();
 		/* Under vade serve, when the kernel reported changes to pages' texts alone since the last walk
@@ -575,15 +581,15 @@ static int rebuild(void *ctx, struct watcher *watch)
 static bool verify(void *ctx)
 {
 	const struct args *a = ctx;
-	char *dir = a->out ? xstrdup(a->out) : path_join(a->site, "dist");
-	bool want = deps_verify(dir, &served_vouched) == 0;
+	char *dir = out_dir_of(a);
+	bool want = deps_verify(dir, &served_record, &served_vouched) == 0;
 	free(dir);
 	return want;
 }
 
 static int cmd_serve(const struct args *a)
 {
-	char *dir = a->out ? xstrdup(a->out) : path_join(a->site, "dist");
+	char *dir = out_dir_of(a);
 	/* no rebuild into such a folder could succeed: said before serving anything (a folder vade did
 	 * not make would be served as it is, whatever it holds) */
 	if (!output_outside_inputs(a, NULL, dir)) {

@@ -737,16 +737,23 @@ static bool verify_now(struct verifying *v)
 
 /* }======= */
 
+/* A build (asked: one a check asked for), said as it ended, and the checks after it set. */
+static void build_once(struct verifying *v, int (*rebuild)(void *, struct watcher *), void *ctx, struct watcher *w,
+                       bool asked)
+{
+	int rc = rebuild(ctx, w);
+	rebuilt(rc);
+	verify_after_build(v, asked, rc);
+}
+
 int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild)(void *, struct watcher *),
               bool (*verify)(void *), void *ctx)
 {
 	/* Watched before the first build, so that nothing saved while it runs is missed. */
 	struct watcher w;
 	watcher_open(&w, site_dir, out_dir);
-	int rc = rebuild(ctx, &w);
-	rebuilt(rc);
 	struct verifying v = {.verify = verify, .ctx = ctx};
-	verify_after_build(&v, false, rc);
+	build_once(&v, rebuild, ctx, &w, false);
 	struct sockaddr_in addr = {0};
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)port);
@@ -768,34 +775,20 @@ int serve_run(const char *site_dir, const char *out_dir, int port, int (*rebuild
 	 * under way and ends the process. */
 	uint64_t last = w.fd < 0 ? site_fingerprint(site_dir, out_dir, w.theme) : 0;
 	for (;;) {
-		if (w.fd >= 0 && watcher_wait(&w, verify_wait_ms(&v))) {
-			rc = rebuild(ctx, &w);
-			rebuilt(rc);
-			verify_after_build(&v, false, rc);
-			continue;
-		}
+		bool asked; /* (the build is one a check asks for, not a change) */
 		if (w.fd >= 0) {
-			if (verify_now(&v)) {
-				rc = rebuild(ctx, &w);
-				rebuilt(rc);
-				verify_after_build(&v, true, rc);
-			}
-			continue;
-		}
-		struct timespec ts = {0, 300 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-		uint64_t now = site_fingerprint(site_dir, out_dir, w.theme);
-		if (now != last) {
-			/* Let an editor finish writing, then build what is there. */
+			asked = !watcher_wait(&w, verify_wait_ms(&v));
+		} else {
+			struct timespec ts = {0, 300 * 1000 * 1000};
 			nanosleep(&ts, NULL);
-			last = site_fingerprint(site_dir, out_dir, w.theme);
-			rc = rebuild(ctx, &w);
-			rebuilt(rc);
-			verify_after_build(&v, false, rc);
-		} else if (verify_now(&v)) {
-			rc = rebuild(ctx, &w);
-			rebuilt(rc);
-			verify_after_build(&v, true, rc);
+			uint64_t now = site_fingerprint(site_dir, out_dir, w.theme);
+			asked = now == last;
+			if (!asked) { /* let an editor finish writing, then build what is there */
+				nanosleep(&ts, NULL);
+				last = site_fingerprint(site_dir, out_dir, w.theme);
+			}
 		}
+		if (!asked || verify_now(&v))
+			build_once(&v, rebuild, ctx, &w, asked);
 	}
 }

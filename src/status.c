@@ -1257,6 +1257,13 @@ static void page_status(const struct site *s, const struct page *p, size_t k, st
 		cache_put(c, k, key, s, k, r);
 }
 
+/* Whether page p has entries in the report (a file of its own in the default language), in the
+ * site's order: pages_status() and status_report_patch() number them alike. */
+static bool has_entries(const struct page *p)
+{
+	return !p->generated && p->docs[0];
+}
+
 /* The pages' statuses on several threads: each page is read, cut into passages and
  * aligned on its own (passage.h, align.h); its entries were added in order before. */
 struct page_work {
@@ -1283,7 +1290,7 @@ static void pages_status(const struct site *s, struct status_store **st, struct 
 	struct page_work pw = {.s = s, .st = st, .r = r, .c = c};
 	pw.pages = xcalloc(s->npages + 1, sizeof *pw.pages);
 	for (size_t i = 0; i < s->npages; i++)
-		if (!s->pages[i]->generated && s->pages[i]->docs[0])
+		if (has_entries(s->pages[i]))
 			pw.pages[pw.n++] = s->pages[i];
 	for (size_t k = 0; k < pw.n; k++)
 		for (size_t l = 1; l < s->nlangs; l++)
@@ -1374,8 +1381,8 @@ void status_report_patch(struct tr_report *r, const struct site *s, const bool *
 	size_t k = 0;
 	for (size_t i = 0; i < s->npages; i++) {
 		const struct page *p = s->pages[i];
-		if (p->generated || !p->docs[0])
-			continue; /* (not among the entries: pages_status) */
+		if (!has_entries(p))
+			continue;
 		if (changed[i]) {
 			for (size_t l = 1; l < s->nlangs; l++) {
 				if (!stores[l])

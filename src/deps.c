@@ -545,6 +545,16 @@ static bool stamp_of(int dir_fd, const char *rel, int64_t st_out[STAMP])
 	return true;
 }
 
+/* The stamp deps_write() records for a file the build made: stamp_of(), or all zeros when it is not
+ * there (removed by hand while the record was written). No file has that stamp (an inode number is
+ * never 0), so the next build makes the file again and serve's check (deps_verify) sees it missing;
+ * leaving the file out of the record instead hid it from both (helper-180). */
+static void stamp_made(int dir_fd, const char *rel, int64_t st_out[STAMP])
+{
+	if (!stamp_of(dir_fd, rel, st_out))
+		memset(st_out, 0, STAMP * sizeof *st_out);
+}
+
 char *deps_path(const char *out_dir, const char *suffix)
 {
 	char *real = path_real_or_new(out_dir);
@@ -613,15 +623,15 @@ static void put_unit(struct wr *w, int fd, const struct deps_unit *u, const uint
 		*cap = u->nouts * 2;
 		*st = xrealloc(*st, *cap * sizeof **st);
 	}
-	/* a file it wrote that is not there: the next build renders it. A unit taken from the
-	 * record keeps the stamps this build found its files with (deps_unchanged): the build
-	 * wrote none of them, and stat()ing 35,000 files again was a tenth of a one-page rebuild
-	 * at 10,000 pages (issue 13). Any later change to one shows in the next build's check. */
+	/* a file it wrote that is not there: the next build renders it (stamp_made). A unit taken
+	 * from the record keeps the stamps this build found its files with (deps_unchanged): the
+	 * build wrote none of them, and stat()ing 35,000 files again was a tenth of a one-page
+	 * rebuild at 10,000 pages (issue 13). Any later change to one shows in the next build's check. */
 	for (uint32_t i = 0; i < u->nouts && known; i++) {
 		if (u->borrowed && u->out_stamps && u->out_stamps[i])
 			memcpy((*st)[i], u->out_stamps[i], sizeof (*st)[i]);
 		else
-			known = stamp_of(fd, u->outs[i], (*st)[i]);
+			stamp_made(fd, u->outs[i], (*st)[i]);
 	}
 	bin_put_u64(b, known);
 	if (!known)
@@ -805,18 +815,16 @@ char *deps_write(const char *out_dir, const struct deps_record *prev, const uint
 	}
 	if (nfiles > capst)
 		st = xrealloc(st, nfiles * sizeof *st);
-	bool *there = xcalloc(nfiles + 1, sizeof *there);
-	size_t kept = 0;
-	for (size_t i = 0; i < nfiles; i++)
-		kept += there[i] = stamp_of(fd, files[i]->name, st[i]);
-	bin_put_u64(b, kept);
-	for (size_t i = 0; i < nfiles; i++)
-		if (there[i]) {
-			buf_add(b, st[i], sizeof st[i]);
-			bin_put_u64(b, files[i]->key);
-			bin_put_str(b, files[i]->name);
-		}
-	free(there);
+	bin_put_u64(b, nfiles);
+	for (size_t i = 0; i < nfiles; i++) {
+		if (files[i]->taken)
+			memcpy(st[i], files[i]->was, sizeof st[i]);
+		else
+			stamp_made(fd, files[i]->name, st[i]);
+		buf_add(b, st[i], sizeof st[i]);
+		bin_put_u64(b, files[i]->key);
+		bin_put_str(b, files[i]->name);
+	}
 	free(num);
 	free(order);
 	free(st);
@@ -1102,9 +1110,11 @@ struct deps_record *deps_reread(struct deps_record *rec, const char *out_dir, co
 	if (same)
 		file_version(&st, v);
 	if (!same || memcmp(v, rec->bin.whole.version, sizeof v)) { /* (none, or another record written whole) */
+		/* (global may be rec's own, as deps_verify() passes it: copied before rec goes) */
+		const uint64_t g[2] = {global[0], global[1]};
 		free(path);
 		deps_record_free(rec);
-		return deps_read(out_dir, global, npages, nlangs);
+		return deps_read(out_dir, g, npages, nlangs);
 	}
 	bin_patched_remap(path, PATCH_HEAD, &rec->bin);
 	free(path);
@@ -1243,9 +1253,19 @@ bool deps_file_intact(const struct deps_record *rec, const char *name, int out_f
 struct deps_file *deps_file_new(const char *name, uint64_t key)
 {
 	size_t n = strlen(name) + 1;
-	struct deps_file *f = xmalloc(sizeof *f + n);
+	struct deps_file *f = xcalloc(1, sizeof *f + n);
 	f->key = key;
 	memcpy(f->name, name, n);
+	return f;
+}
+
+struct deps_file *deps_file_taken(const struct deps_record *rec, const char *name, uint64_t key)
+{
+	struct deps_file *f = deps_file_new(name, key);
+	const size_t *at = rec ? strmap_get(&rec->files, name) : NULL;
+	f->taken = true; /* (all zeros where rec has it not: stamp_made's "not there") */
+	if (at)
+		memcpy(f->was, rec->files_in + *at, sizeof f->was);
 	return f;
 }
 

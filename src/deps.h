@@ -52,6 +52,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util.h" /* FILE_VERSION */
+
 struct site;
 struct resolved;
 struct buf;
@@ -195,16 +197,25 @@ void deps_vouch(struct deps_record *rec);
 void deps_take(struct deps_record *rec, size_t slot, struct deps_table *t, struct deps_unit *u);
 /* A further file a build wrote or kept (a search file, search.h; a site-wide one): its name,
  * relative to the output folder, and a digest of what it holds, when its writer has one (a shard's, search.h),
- * else 0. One allocation (deps_file_new); the caller frees it. */
+ * else 0. One allocation (deps_file_new, deps_file_taken); the caller frees it. */
 struct deps_file {
 	uint64_t key;
+	bool taken;                   /* kept as the last build's record has it: written with */
+	int64_t was[FILE_VERSION];    /* the stamp it has there (deps_file_taken), not stamped anew */
 	char name[];
 };
+/* A file this build wrote: deps_write() stamps it as it finds it (as not there when it is not). */
 struct deps_file *deps_file_new(const char *name, uint64_t key);
+/* A file this build kept as rec has it (deps_file_kept, deps_file_intact found it so), or meant to
+ * keep and found changed: recorded with the stamp rec has (none when rec has it not), so a change
+ * made to it at any time since the last build is the next build's, and serve's next check's, to
+ * find. Stamping a kept file anew would take as the build's whatever was there when the record was
+ * written (helper-178, helper-180). */
+struct deps_file *deps_file_taken(const struct deps_record *rec, const char *name, uint64_t key);
 /* Whether the record has file `name` (a search group's, search.h) and it is in the output folder
  * (out_fd) as the last build left it. */
 bool deps_file_intact(const struct deps_record *rec, const char *name, int out_fd);
-/* The key the record has for file `name` (0: none, or not there). */
+/* The key the record has for file `name` (0: none). */
 uint64_t deps_file_key(const struct deps_record *rec, const char *name);
 /* Whether the record has file `name` with this key (not 0), and it is in the output folder (out_fd)
  * as the last build left it; *size is then its size in bytes. */
@@ -219,7 +230,8 @@ size_t deps_files_under(const struct deps_record *rec, const char *prefix, const
 
 /* Writes the record of a build that wrote out_dir: the global digest, the digests of now,
  * the table's sets, the units and the further files (files[0, nfiles): the search and site-wide
- * files), their files stamped as they are in out_dir. prev is the record the build read (NULL: none):
+ * files), their files stamped as they are in out_dir (stamp_made: a file not there is recorded as
+ * such, and made again by the next build) unless taken as the last record has them. prev is the record the build read (NULL: none):
  * when few units are not as its record written whole has them, only they are written, as its
  * patch (*patch set; deps.c says how few). The record is left in a new temporary file beside
  * its place, whose name is returned (caller frees, through deps_install()); NULL when it cannot

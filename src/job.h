@@ -126,9 +126,11 @@ int job_through_base(struct worker *w, const struct job *j, const char *base, in
  * (resolve_value_lang), so a fallback text is never set as right-to-left. */
 void job_markdown(struct worker *w, const struct job *j, const char *text, size_t len, struct md_result *out);
 
-/* A search file (a group of results, or the index: search.h) is written or kept: its stamp goes
+/* A search or site-wide file (a group of results, the index: search.h) is written: its stamp goes
  * into the record (deps.h), for the next build to keep it. Thread-safe. */
 void note_group_file(struct shared *sh, const char *rel, uint64_t key);
+/* The same for one kept as the last build's record has it (deps_file_taken: its stamp there). */
+void note_kept_file(struct shared *sh, const char *rel, uint64_t key);
 
 /* model.c */
 /* Builds the Lua model of the resolved site in w's engine and registers the

@@ -984,12 +984,21 @@ static bool push_chapters(struct worker *w, const struct job *hb, int vars)
 	return ok;
 }
 
-void note_group_file(struct shared *sh, const char *rel, uint64_t key)
+static void note_file(struct shared *sh, struct deps_file *f)
 {
-	struct deps_file *f = deps_file_new(rel, key);
 	pthread_mutex_lock(&sh->group_lock);
 	vec_push(&sh->group_files, f);
 	pthread_mutex_unlock(&sh->group_lock);
+}
+
+void note_group_file(struct shared *sh, const char *rel, uint64_t key)
+{
+	note_file(sh, deps_file_new(rel, key));
+}
+
+void note_kept_file(struct shared *sh, const char *rel, uint64_t key)
+{
+	note_file(sh, deps_file_taken(sh->prev, rel, key));
 }
 
 /* The unit under way writes rel (deps.h: its files are kept, by name, for the next build). */
@@ -1238,7 +1247,7 @@ static void page_done(struct worker *w, size_t pg)
 		char *rel = search_path(s->langs[l].code, name);
 		if (pages && reused == pages && sh->o->out) {
 			output_keep(sh->o->out, rel);
-			note_group_file(sh, rel, 0);
+			note_kept_file(sh, rel, 0);
 			free(rel);
 			continue;
 		}

@@ -1049,8 +1049,12 @@ bool search_index_update(const char *lang_code, struct search_lexicon *lex, stru
 			} else { /* none of its terms' postings changed: the file the last build wrote */
 				char rel[32];
 				snprintf(rel, sizeof rel, "s/%zu.js", k);
-				if (!out->keep(out->ctx, rel, out->key_was(out->ctx, rel), &size))
-					size = lay->size[k]; /* (changed since the caller found it intact: the next build makes it) */
+				uint64_t key = out->key_was(out->ctx, rel);
+				if (!out->keep(out->ctx, rel, key, &size)) { /* (changed since the caller found it intact) */
+					size = lay->size[k];
+					if (out->lost)
+						out->lost(out->ctx, rel, key);
+				}
 				json_array_append_new(firsts, json_string(lay->first[k]));
 			}
 			json_array_append_new(sizes, json_integer((json_int_t)size));

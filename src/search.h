@@ -148,6 +148,10 @@ struct search_out {
 	/* The bytes of the file the last build wrote under rel, in *len (caller frees), or NULL; may be
 	 * NULL, as key_was. */
 	char *(*read_was)(void *ctx, const char *rel, size_t *len);
+	/* search_index_update() leaves the file under rel as the last build wrote it (its key), but
+	 * keep found it changed since (by someone else, while this build ran): the callee sees that
+	 * the next build makes it again. May be NULL. */
+	void (*lost)(void *ctx, const char *rel, uint64_t key);
 	void *ctx;
 };
 /* Writes index.js (with "group": SEARCH_GROUP) and s/<k>.js of one language from the terms of its pages

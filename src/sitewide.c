@@ -20,8 +20,6 @@
 #include <string.h>
 #include <xxhash.h>
 
-/* Puts file rel of tree t into the output at out_rel; without an output (vade
- * check) only checks that it can be read, as a build would. */
 /* Puts a site-wide file (none of a unit's, deps.h) and notes it, so that the record stamps it: vade
  * serve's check then finds it changed by hand as it finds a page's (deps_verify). */
 static void put_sitewide(struct shared *sh, const char *rel, const void *data, size_t len)
@@ -30,6 +28,8 @@ static void put_sitewide(struct shared *sh, const char *rel, const void *data, s
 	note_group_file(sh, rel, 0);
 }
 
+/* Puts file rel of tree t into the output at out_rel; without an output (vade
+ * check) only checks that it can be read, as a build would. */
 static void put_file(struct shared *sh, const struct tree *t, const char *rel, const char *out_rel)
 {
 	char *data;
@@ -126,10 +126,19 @@ static bool keep_index_file(void *ctx, const char *rel, uint64_t key, size_t *si
 	bool kept = deps_file_kept(sh->prev, path, key, sh->out_fd, size);
 	if (kept) {
 		output_keep(sh->o->out, path);
-		note_group_file(sh, path, key);
+		note_kept_file(sh, path, key);
 	}
 	free(path);
 	return kept;
+}
+
+/* (deps_file_taken: recorded with the stamp the file had, which it has no longer) */
+static void index_lost(void *ctx, const char *rel, uint64_t key)
+{
+	const struct index_put *ip = ctx;
+	char *path = search_path(ip->lang_code, rel);
+	note_kept_file(ip->sh, path, key);
+	free(path);
 }
 
 static char *index_read_was(void *ctx, const char *rel, size_t *len)
@@ -223,7 +232,7 @@ static void index_keep(struct shared *sh, const struct index_was *iw)
 {
 	for (size_t i = 0; i < iw->nfiles; i++) {
 		output_keep(sh->o->out, iw->files[i]);
-		note_group_file(sh, iw->files[i], deps_file_key(sh->prev, iw->files[i]));
+		note_kept_file(sh, iw->files[i], deps_file_key(sh->prev, iw->files[i]));
 	}
 }
 
@@ -277,7 +286,7 @@ static void *index_run(void *arg)
 		for (size_t i = 0; i < s->npages; i++)
 			terms[s->pages[i]->index] = ij->sh->search[i * s->nlangs + l];
 		struct index_put ip = {ij->sh, s->langs[l].code};
-		struct search_out out = {keep_index_file, put_index_file, index_key_was, index_read_was, &ip};
+		struct search_out out = {keep_index_file, put_index_file, index_key_was, index_read_was, index_lost, &ip};
 		/* (changed ids ascending: pages are in id order) */
 		how->how = known && index_update(ij->sh, l, terms, &iw, &out, &how->shards, &how->remade) ? INDEX_UPDATED
 		                                                                                         : INDEX_WHOLE;
@@ -377,7 +386,7 @@ static void render_search(struct worker *w)
 		size_t size;
 		if (key && sh->prev && sh->out_fd >= 0 && deps_file_kept(sh->prev, out_path, key, sh->out_fd, &size)) {
 			output_keep(sh->o->out, out_path);
-			note_group_file(sh, out_path, key);
+			note_kept_file(sh, out_path, key);
 			free(out_path);
 			continue;
 		}

@@ -126,7 +126,7 @@ int main(void)
 	struct yml_node *bm = d ? yml_get(d->root, "map") : NULL;
 	bool found = bm && bm->style == YML_MAP_INDEXED && bm->n == 202;
 	for (int i = 0; found && i < 100; i++) {
-		char k[8], v[8];
+		char k[16], v[16];
 		snprintf(k, sizeof k, "k%d", i), snprintf(v, sizeof v, "v%d", i);
 		found = yml_str(yml_get(bm, k)) && !strcmp(yml_str(yml_get(bm, k)), v);
 	}

@@ -108,8 +108,9 @@ static void drop_previous(struct output *o)
 	o->previous.n = 0;
 }
 
-/* Reads the marker's list. On any doubt about it nothing is taken as vade's, so nothing is removed. */
-static void read_manifest(struct output *o)
+/* Reads the marker's list. On any doubt about it nothing is taken as vade's, so nothing is removed;
+ * said unless quiet (output_list: the build's own reading says it, once). */
+static void read_manifest(struct output *o, bool quiet)
 {
 	char *m = path_join(o->dir, MARKER), *text;
 	size_t len;
@@ -152,8 +153,9 @@ static void read_manifest(struct output *o)
 	free(m);
 	return;
 doubt:
-	fprintf(stderr, "%s:%d: note: cannot read this list of the files vade made; nothing is removed this time\n", m,
-	        lineno);
+	if (!quiet)
+		fprintf(stderr, "%s:%d: note: cannot read this list of the files vade made; nothing is removed this time\n",
+		        m, lineno);
 	drop_previous(o);
 	o->prev = PREV_UNLISTED;
 	free(text);
@@ -454,7 +456,7 @@ struct output *output_begin(const char *out_dir)
 	free(parent);
 	o->prev = PREV_NONE;
 	if (exists && ours(o->dir))
-		read_manifest(o);
+		read_manifest(o, false);
 	return o;
 fail:
 	free(parent);
@@ -579,7 +581,7 @@ void output_keep(struct output *o, const char *rel)
 bool output_list(const char *out_dir, struct vec *names)
 {
 	struct output o = {.dir = (char *)out_dir};
-	read_manifest(&o);
+	read_manifest(&o, true);
 	if (o.prev != PREV_LIST) {
 		drop_previous(&o);
 		vec_free(&o.previous);

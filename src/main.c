@@ -213,17 +213,24 @@ struct recording {
 /* mimalloc's, in build/vade (Makefile: ALLOC_LIBS); the sanitizer and fuzz builds link
  * without it, and there the name is null. */
 #pragma weak mi_option_set_enabled
+#pragma weak mi_option_set
 
 /* An incremental build (the output folder has the records of an earlier one) is short and reads
  * the large records again: mimalloc giving freed memory back to the kernel at once (madvise), only
  * to take it again as page faults, cost a one-page rebuild at 10,000 pages 4 % of its CPU on a quiet
  * machine and a tenth on a busy one (issue 13). Kept, memory is used again; a build's peak grows by a
  * tenth, so a first build keeps the default.
- * MIMALLOC_ALLOW_DECOMMIT in the environment has the last word. */
-static void keep_freed_memory(void)
+ * Under vade serve the memory one rebuild frees is the next one's, seconds later; mimalloc still
+ * gave it back after its decommit delay (25 ms), and six one-page rebuilds at 10,000 pages took
+ * 30,000 page faults and a third more CPU than with the delay at 10 s (5,000; /proc/PID/stat,
+ * serve -j 1). After 10 s without a rebuild it is given back as before.
+ * MIMALLOC_ALLOW_DECOMMIT and MIMALLOC_DECOMMIT_DELAY in the environment have the last word. */
+static void keep_freed_memory(bool serving)
 {
 	if (mi_option_set_enabled && !getenv("MIMALLOC_ALLOW_DECOMMIT"))
 		mi_option_set_enabled(mi_option_allow_decommit, false);
+	if (serving && mi_option_set && !getenv("MIMALLOC_DECOMMIT_DELAY"))
+		mi_option_set(mi_option_decommit_delay, 10000);
 }
 
 static bool record_state_vouch(void *ctx, struct render_deps *deps)
@@ -301,7 +308,7 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 	if (write) {
 		char *dir0 = out_dir_of(a);
 		if (state_read(dir0, &rec))
-			keep_freed_memory();
+			keep_freed_memory(watch != NULL);
 		/* Under vade serve, when the kernel reported changes to pages' texts alone since the last walk
 		 * (and the theme is one it watches), the rest's digest is that walk's: a walk of every input
 		 * (stat() of 26,000 page files) was a fifth of a one-page rebuild at 10,000 pages (issue 13).

@@ -1189,7 +1189,8 @@ static void index_page(struct worker *w, const struct job *j, const char *body)
 
 /* The entries of search group g in language l that units left as they were (deps.h) had: taken
  * from the group's file as the last build wrote it (render_site made sure it is intact, else
- * they were rendered). False after reporting when that file cannot be read. */
+ * they were rendered). False after reporting when that file cannot be read: the record is then
+ * removed, so the next build does not take these units again. */
 static bool reused_entries(struct shared *sh, size_t g, size_t l, const char *rel, json_t **frag, size_t n)
 {
 	const struct site *s = sh->s;
@@ -1216,9 +1217,11 @@ static bool reused_entries(struct shared *sh, size_t g, size_t l, const char *re
 			ok = false;
 	}
 	json_decref(old);
-	if (!ok)
-		diag_error(rel, 0, 0, "the search entries the last build wrote here cannot be read again; delete "
-		           "the record beside the output folder (.<name>.vade-deps) and build again");
+	if (!ok) { /* (changed by someone else since it was found intact: helper-181) */
+		deps_forget(sh->o->out_dir);
+		diag_error(rel, 0, 0, "the search entries the last build wrote here cannot be read again (changed "
+		           "while vade ran?); the record of that build is removed, and the next build renders every page");
+	}
 	return ok;
 }
 

@@ -627,7 +627,7 @@ static void put_unit(struct wr *w, int fd, const struct deps_unit *u, const uint
 	 * from the record keeps the stamps this build found its files with (deps_unchanged): the
 	 * build wrote none of them, and stat()ing 35,000 files again was a tenth of a one-page
 	 * rebuild at 10,000 pages (issue 13). Any later change to one shows in the next build's check. */
-	for (uint32_t i = 0; i < u->nouts && known; i++) {
+	for (uint32_t i = 0; known && i < u->nouts; i++) {
 		if (u->borrowed && u->out_stamps && u->out_stamps[i])
 			memcpy((*st)[i], u->out_stamps[i], sizeof (*st)[i]);
 		else

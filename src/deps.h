@@ -231,8 +231,8 @@ size_t deps_files_under(const struct deps_record *rec, const char *prefix, const
 /* Writes the record of a build that wrote out_dir: the global digest, the digests of now,
  * the table's sets, the units and the further files (files[0, nfiles): the search and site-wide
  * files), their files stamped as they are in out_dir (stamp_made: a file not there is recorded as
- * such, and made again by the next build) unless taken as the last record has them. prev is the record the build read (NULL: none):
- * when few units are not as its record written whole has them, only they are written, as its
+ * such, and made again by the next build) unless taken as the last record has them. prev is the
+ * record the build read (NULL: none): when few units are not as its record written whole has them, only they are written, as its
  * patch (*patch set; deps.c says how few). The record is left in a new temporary file beside
  * its place, whose name is returned (caller frees, through deps_install()); NULL when it cannot
  * be written (nothing is left). prev's mappings are read: free it after. */

@@ -120,14 +120,12 @@ static void read_manifest(struct output *o, bool quiet)
 		return;
 	}
 	size_t hl = sizeof output_marker_head - 1, vl = sizeof output_marker_v2 - 1;
-	if (strncmp(text, output_marker_head, hl) != 0 || strlen(text) != len) {
-		free(text);
-		free(m);
-		return;
-	}
+	int lineno = 1;
+	if (strncmp(text, output_marker_head, hl) != 0 || strlen(text) != len)
+		goto doubt; /* (a list whose head is not vade's: line ends rewritten, a NUL; helper-182) */
 	bool v2 = !strncmp(text + hl, output_marker_v2, vl);
 	o->prev = v2 ? PREV_LIST : PREV_OLD_LIST;
-	int lineno = v2 ? 3 : 2;
+	lineno = v2 ? 3 : 2;
 	for (char *line = text + hl + (v2 ? vl : 0), *nl; *line; line = nl + 1) {
 		lineno++;
 		nl = strchr(line, '\n');

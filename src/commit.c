@@ -41,7 +41,7 @@ struct commit {
 
 static bool listed(const struct output *o, const char *rel)
 {
-	return (o->prev == PREV_LIST || o->prev == PREV_OLD_LIST) &&
+	return (o->prev == PREV_LIST || o->prev == PREV_OLD_LIST || o->prev == PREV_DOUBTED) &&
 	       xbsearch(&rel, o->previous.v, o->previous.n, sizeof *o->previous.v, output_cmp_str);
 }
 
@@ -58,11 +58,12 @@ static const char *kind_of(mode_t m)
 static void in_the_way(struct commit *c, const char *path, mode_t m, const char *rel)
 {
 	struct output *o = c->o;
-	const char *hint = o->prev == PREV_UNLISTED ? " (or, if an older vade made it, remove the folder and build again: "
-	                                              "its " MARKER " lists no files)" : "";
-	if (S_ISREG(m) && o->prev == PREV_OLD_LIST && listed(o, path + c->base))
+	const char *hint = o->prev == PREV_UNLISTED ? " (or, if vade made it, remove the folder and build again: "
+	                                              "its " MARKER " lists no files vade can read)" : "";
+	if (S_ISREG(m) && (o->prev == PREV_OLD_LIST || o->prev == PREV_DOUBTED) && listed(o, path + c->base))
 		diag_error(path, 0, 0, "an earlier build's file is in the way of %s; it is not removed because %s/%s "
-		                       "is in vade 0.1's format: remove it, then build again", rel, o->dir, MARKER);
+		                       "is %s: remove it, then build again", rel, o->dir, MARKER,
+		           o->prev == PREV_OLD_LIST ? "in vade 0.1's format" : "not as vade writes it (the note above)");
 	else if (strcmp(path + c->base, rel))
 		diag_error(path, 0, 0, "a %s vade did not make is in the way of %s; move it out of %s%s", kind_of(m), rel,
 		           o->dir, hint);
@@ -340,6 +341,25 @@ static void plan_stale(struct commit *c)
 	}
 }
 
+/* The new marker's names: what this build made and, after a doubted list, the names it read that
+ * this build no longer makes (not removed this time: the next build removes them). Both sorted. */
+static void marker_names(const struct output *o, struct buf *mk)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < o->produced.n; i++) {
+		for (; o->prev == PREV_DOUBTED && k < o->previous.n; k++) {
+			int cmp = strcmp(o->previous.v[k], o->produced.v[i]);
+			if (cmp > 0)
+				break;
+			if (cmp < 0)
+				output_marker_name(mk, o->previous.v[k]);
+		}
+		output_marker_name(mk, o->produced.v[i]);
+	}
+	for (; o->prev == PREV_DOUBTED && k < o->previous.n; k++)
+		output_marker_name(mk, o->previous.v[k]);
+}
+
 int output_commit(struct output *o)
 {
 	pthread_rwlock_wrlock(&output_gate);
@@ -367,8 +387,7 @@ int output_commit(struct output *o)
 	struct buf mk = BUF_INIT;
 	buf_adds(&mk, output_marker_head);
 	buf_adds(&mk, output_marker_v2);
-	for (size_t i = 0; i < o->produced.n; i++)
-		output_marker_name(&mk, o->produced.v[i]);
+	marker_names(o, &mk);
 	char *mpath = path_join(o->stage, MARKER);
 	if (file_write(mpath, mk.p, mk.len) != 0) {
 		diag_error(o->dir, 0, 0, "cannot write its %s file: %s", MARKER, strerror(errno));

@@ -418,9 +418,10 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 	size_t pages = render_site(s, &o);
 	bool ok = diag_errors() == 0 && !(a->strict && diag_warnings());
 	size_t produced = 0, changed = 0, kept = 0;
-	bool committed = false;
+	bool committed = false, doubted = false;
 	double t2 = monotonic_seconds();
 	if (write) {
+		doubted = output_doubted(out); /* (then nothing is recorded as up to date) */
 		produced = output_produced(out);
 		changed = output_changed(out);
 		kept = output_kept(out);
@@ -433,8 +434,8 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 			       s->nlangs == 1 ? "" : "s", shown, changed, changed == 1 ? "" : "s", monotonic_seconds() - t0);
 			free(shown);
 			/* Inputs that changed while the build read them: nothing it noted can be vouched for. */
-			struct recording rc = {a,     dir,   s, &rec, walked ? &inputs : NULL, digested && !walked,
-			                       pages, watch, diag_warnings() > 0};
+			struct recording rc = {a, dir, s, &rec, walked && !doubted ? &inputs : NULL,
+			                       digested && !walked && !doubted, pages, watch, diag_warnings() > 0};
 			render_deps_finish(deps, dir, record_state_vouch, &rc);
 			deps = NULL;
 		}

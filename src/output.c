@@ -108,8 +108,19 @@ static void drop_previous(struct output *o)
 	o->previous.n = 0;
 }
 
-/* Reads the marker's list. On any doubt about it nothing is taken as vade's, so nothing is removed;
- * said unless quiet (output_list: the build's own reading says it, once). */
+/* Whether line[0, n) is the marker's line want (up to its newline). */
+static bool is_line(const char *line, size_t n, const char *want)
+{
+	return n == strcspn(want, "\n") && !memcmp(line, want, n);
+}
+
+/* Reads the marker's list. A list not as vade writes it (a line it cannot read: a hand's edit, a
+ * NUL, a cut last line; line ends rewritten to CRLF) is doubted: its readable names still count as
+ * vade's where this build writes again, so the build goes on and writes the list anew, but none is
+ * removed; those this build no longer makes go into the new list, for the next build to remove
+ * (PREV_DOUBTED; before, every build that rewrote a file failed until someone mended the list by
+ * hand, helper-181). A list whose head is not vade's names nothing. Said unless quiet
+ * (output_list: the build's own reading says it, once). */
 static void read_manifest(struct output *o, bool quiet)
 {
 	char *m = path_join(o->dir, MARKER), *text;
@@ -119,43 +130,57 @@ static void read_manifest(struct output *o, bool quiet)
 		free(m);
 		return;
 	}
-	size_t hl = sizeof output_marker_head - 1, vl = sizeof output_marker_v2 - 1;
-	int lineno = 1;
-	if (strncmp(text, output_marker_head, hl) != 0 || strlen(text) != len)
-		goto doubt; /* (a list whose head is not vade's: line ends rewritten, a NUL; helper-182) */
-	bool v2 = !strncmp(text + hl, output_marker_v2, vl);
-	o->prev = v2 ? PREV_LIST : PREV_OLD_LIST;
-	lineno = v2 ? 3 : 2;
-	for (char *line = text + hl + (v2 ? vl : 0), *nl; *line; line = nl + 1) {
+	enum previous kind = PREV_UNLISTED;
+	int lineno = 0, doubt = 0; /* doubt: the first line not as vade writes it */
+	for (char *line = text, *end = text + len, *nl; line < end; line = nl + 1) {
 		lineno++;
-		nl = strchr(line, '\n');
-		if (!nl) {
-			if (v2) /* format 2 ends every name with a newline: a cut file */
-				goto doubt;
-			break;
+		nl = memchr(line, '\n', (size_t)(end - line));
+		bool bad = !nl; /* every line ends with a newline: a cut file */
+		nl = nl ? nl : end;
+		*nl = '\0';     /* (file_read_regular leaves room for it at the end) */
+		size_t n = (size_t)(nl - line);
+		bad |= strlen(line) != n; /* a NUL */
+		bool cr = n && line[n - 1] == '\r';
+		if (cr)
+			line[--n] = '\0'; /* line ends rewritten: the name is readable still */
+		if ((bad || cr) && !doubt)
+			doubt = lineno;
+		if (lineno <= 2) {
+			const char *head = lineno == 1 ? output_marker_head : strchr(output_marker_head, '\n') + 1;
+			if (!is_line(line, n, head)) {
+				kind = PREV_UNLISTED;
+				doubt = doubt ? doubt : lineno;
+				break;
+			}
+			kind = PREV_OLD_LIST;
+		} else if (lineno == 3 && is_line(line, n, output_marker_v2)) {
+			kind = PREV_LIST;
+		} else if (kind == PREV_OLD_LIST) { /* vade 0.1's list: raw names, "#" lines comments */
+			if (!bad && line[0] != '#' && output_path_inside(line))
+				vec_push(&o->previous, xstrdup(line));
+		} else if (bad || !get_name(line) || !output_path_inside(line)) {
+			doubt = doubt ? doubt : lineno;
+		} else {
+			vec_push(&o->previous, xstrdup(line));
 		}
-		*nl = '\0';
-		if (v2 && (!get_name(line) || !output_path_inside(line)))
-			goto doubt;
-		if (!v2 && (line[0] == '#' || !output_path_inside(line)))
-			continue;
-		vec_push(&o->previous, xstrdup(line));
 	}
+	if (kind == PREV_UNLISTED) {
+		drop_previous(o);
+		doubt = doubt ? doubt : 1;
+	} else if (doubt) {
+		kind = PREV_DOUBTED;
+	}
+	o->prev = kind;
+	if (doubt && !quiet)
+		fprintf(stderr, "%s:%d: note: cannot read this list of the files vade made as vade writes it; nothing "
+		                "is removed this time%s\n", m, doubt,
+		        kind == PREV_DOUBTED ? " (the build writes it anew)" : "");
 	/* (written sorted by output_commit(): sorted again only when another hand wrote it) */
 	bool sorted = true;
 	for (size_t i = 1; i < o->previous.n && sorted; i++)
 		sorted = strcmp(o->previous.v[i - 1], o->previous.v[i]) <= 0;
 	if (!sorted)
 		xqsort(o->previous.v, o->previous.n, sizeof *o->previous.v, output_cmp_str);
-	free(text);
-	free(m);
-	return;
-doubt:
-	if (!quiet)
-		fprintf(stderr, "%s:%d: note: cannot read this list of the files vade made; nothing is removed this time\n",
-		        m, lineno);
-	drop_previous(o);
-	o->prev = PREV_UNLISTED;
 	free(text);
 	free(m);
 }
@@ -587,6 +612,11 @@ bool output_list(const char *out_dir, struct vec *names)
 	}
 	*names = o.previous;
 	return true;
+}
+
+bool output_doubted(const struct output *o)
+{
+	return o->prev == PREV_DOUBTED;
 }
 
 size_t output_changed(const struct output *o)

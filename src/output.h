@@ -45,6 +45,10 @@ int output_commit(struct output *o);
 bool output_may_use(const char *dir);
 /* Drops what was staged, leaves out_dir as it was, and frees o. */
 void output_abort(struct output *o);
+/* Whether the last build's list of its files was doubted (not as vade writes it): this build then
+ * removes none, and lists those it no longer makes for the next build to remove, so a record of
+ * this build must not find the folder up to date. */
+bool output_doubted(const struct output *o);
 /* Files written (new or changed) so far. */
 size_t output_changed(const struct output *o);
 /* Files put so far, written or left as they were. */

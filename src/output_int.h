@@ -20,6 +20,8 @@ enum previous {
 	PREV_LIST,      /* the current format: exactly the files the last build made */
 	PREV_OLD_LIST,  /* vade 0.1's line-per-name list: a name holding a newline was split in two, so its
 	                 * names count as vade's where this build writes again, but none is removed */
+	PREV_DOUBTED,   /* a list not as vade writes it (read_manifest): its readable names count as vade's
+	                 * where this build writes again, but none is removed */
 	PREV_UNLISTED,  /* a marker with no list we can read: vade's folder, but no file in it known as vade's */
 };
 

@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,21 @@ struct commit {
 	char *checked;      /* the last folder found writable */
 	bool bad;
 };
+
+/* The name of the i-th file put. */
+static const char *made_rel(const struct output *o, size_t i)
+{
+	return ((const struct output_file *)o->produced.v[i])->rel;
+}
+
+/* A file with this name only, to search the files put for (caller frees). */
+static struct output_file *file_key(const char *rel)
+{
+	size_t n = strlen(rel) + 1;
+	struct output_file *f = xmalloc(sizeof *f + n);
+	memcpy(f->rel, rel, n);
+	return f;
+}
 
 static bool listed(const struct output *o, const char *rel)
 {
@@ -252,7 +268,8 @@ static int move_in(struct commit *c, const char *mpath)
 		free(p);
 	}
 	for (size_t i = 0; i < o->changed.n; i++) {
-		const char *rel = o->changed.v[i];
+		struct output_file *f = o->changed.v[i];
+		const char *rel = f->rel;
 		char *to = path_join(o->dir, rel), *from = path_join(o->stage, rel), *backup = NULL;
 		if (make_parents(c, to) != 0) {
 			report_move(to, "make the folder for");
@@ -287,6 +304,9 @@ static int move_in(struct commit *c, const char *mpath)
 			return -1;
 		}
 		journal(c, OP_IN, to, from, backup);
+		struct stat in;
+		if (lstat(to, &in) == 0 && S_ISREG(in.st_mode)) /* (the rename changed its ctime) */
+			file_version(&in, f->version);
 	}
 	char *mdst = path_join(o->dir, MARKER);
 	int rc = rename(mpath, mdst);
@@ -306,7 +326,7 @@ static void plan_stale(struct commit *c)
 		for (size_t i = 0, k = 0; i < o->previous.n; i++) {
 			char *rel = o->previous.v[i];
 			int cmp = 1;
-			while (k < o->produced.n && (cmp = strcmp(o->produced.v[k], rel)) < 0)
+			while (k < o->produced.n && (cmp = strcmp(made_rel(o, k), rel)) < 0)
 				k++;
 			if (k < o->produced.n && cmp == 0)
 				continue;
@@ -331,8 +351,9 @@ static void plan_stale(struct commit *c)
 	} else if (o->prev == PREV_OLD_LIST) {
 		size_t left = 0;
 		for (size_t i = 0; i < o->previous.n; i++) {
-			char *rel = o->previous.v[i];
-			left += !xbsearch(&rel, o->produced.v, o->produced.n, sizeof *o->produced.v, output_cmp_str);
+			struct output_file *key = file_key(o->previous.v[i]);
+			left += !xbsearch(&key, o->produced.v, o->produced.n, sizeof *o->produced.v, output_cmp_file);
+			free(key);
 		}
 		if (left)
 			fprintf(stderr, "%s/%s: note: written by vade 0.1, whose list may have split a name; the %zu file%s it "
@@ -348,19 +369,43 @@ static void marker_names(const struct output *o, struct buf *mk)
 	size_t k = 0;
 	for (size_t i = 0; i < o->produced.n; i++) {
 		for (; o->prev == PREV_DOUBTED && k < o->previous.n; k++) {
-			int cmp = strcmp(o->previous.v[k], o->produced.v[i]);
+			int cmp = strcmp(o->previous.v[k], made_rel(o, i));
 			if (cmp > 0)
 				break;
 			if (cmp < 0)
 				output_marker_name(mk, o->previous.v[k]);
 		}
-		output_marker_name(mk, o->produced.v[i]);
+		output_marker_name(mk, made_rel(o, i));
 	}
 	for (; o->prev == PREV_DOUBTED && k < o->previous.n; k++)
 		output_marker_name(mk, o->previous.v[k]);
 }
 
-int output_commit(struct output *o)
+/* After a new OUT_DIR took the staged tree's place: the version of each file, taken at once, as
+ * move_in() takes those it moves in. */
+static void stamp_all(struct output *o)
+{
+	int fd = open(o->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	for (size_t i = 0; fd >= 0 && i < o->produced.n; i++) {
+		struct output_file *f = o->produced.v[i];
+		struct stat st;
+		if (fstatat(fd, f->rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+			file_version(&st, f->version);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+/* The files put, to the caller of a commit that succeeded. */
+static void hand_over(struct output *o, int rc, struct output_files *made)
+{
+	if (rc != 0 || !made)
+		return;
+	*made = (struct output_files){(struct output_file **)o->produced.v, o->produced.n};
+	o->produced = (struct vec)VEC_INIT;
+}
+
+int output_commit(struct output *o, struct output_files *made)
 {
 	pthread_rwlock_wrlock(&output_gate);
 	bool stopping = output_interrupted;
@@ -372,10 +417,10 @@ int output_commit(struct output *o)
 	int rc = 0;
 	/* Two outputs on one path (a resource and a page, a page and the search page):
 	 * the later would silently win, so nothing is committed. */
-	xqsort(o->produced.v, o->produced.n, sizeof *o->produced.v, output_cmp_str);
+	xqsort(o->produced.v, o->produced.n, sizeof *o->produced.v, output_cmp_file);
 	for (size_t i = 1; i < o->produced.n; i++)
-		if (!strcmp(o->produced.v[i], o->produced.v[i - 1])) {
-			diag_error(o->produced.v[i], 0, 0, "two outputs would be written to this path (a page, a resource "
+		if (!strcmp(made_rel(o, i), made_rel(o, i - 1))) {
+			diag_error(made_rel(o, i), 0, 0, "two outputs would be written to this path (a page, a resource "
 			                                   "or a generated file); rename one");
 			rc = -1;
 		}
@@ -408,11 +453,14 @@ int output_commit(struct output *o)
 		}
 		free(mpath);
 		pthread_rwlock_unlock(&output_gate);
+		if (rc == 0)
+			stamp_all(o);
+		hand_over(o, rc, made);
 		output_finish(o, false);
 		return rc;
 	}
 	struct commit c = {.o = o, .base = strlen(o->dir) + 1};
-	xqsort(o->changed.v, o->changed.n, sizeof *o->changed.v, output_cmp_str);
+	xqsort(o->changed.v, o->changed.n, sizeof *o->changed.v, output_cmp_file);
 	struct stat ds, ts;
 	if (stat(o->dir, &ds) != 0 || stat(o->stage, &ts) != 0 || ds.st_dev != ts.st_dev) {
 		diag_error(o->dir, 0, 0, "is on another file system than the folder beside it, where vade stages a build "
@@ -421,7 +469,7 @@ int output_commit(struct output *o)
 	}
 	plan_stale(&c);
 	for (size_t i = 0; i < o->changed.n; i++)
-		check_target(&c, o->changed.v[i]);
+		check_target(&c, ((struct output_file *)o->changed.v[i])->rel);
 	need_writable(&c, o->dir);
 	bool keep = false;
 	if (c.bad) {
@@ -437,6 +485,7 @@ int output_commit(struct output *o)
 	pthread_rwlock_unlock(&output_gate);
 	commit_free(&c);
 	free(mpath);
+	hand_over(o, rc, made);
 	output_finish(o, keep);
 	return rc;
 }

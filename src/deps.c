@@ -545,13 +545,17 @@ static bool stamp_of(int dir_fd, const char *rel, int64_t st_out[STAMP])
 	return true;
 }
 
-/* The stamp deps_write() records for a file the build made: stamp_of(), or all zeros when it is not
- * there (removed by hand while the record was written). No file has that stamp (an inode number is
- * never 0), so the next build makes the file again and serve's check (deps_verify) sees it missing;
- * leaving the file out of the record instead hid it from both (helper-180). */
-static void stamp_made(int dir_fd, const char *rel, int64_t st_out[STAMP])
+/* The stamp deps_write() records for a file the build made: the version its commit took (made),
+ * else stamp_of(), or all zeros when it is not there (removed by hand while the record was
+ * written). No file has that stamp (an inode number is never 0), so the next build makes the file
+ * again and serve's check (deps_verify) sees it missing; leaving the file out of the record instead
+ * hid it from both (helper-180). */
+static void stamp_made(int dir_fd, const struct output_files *made, const char *rel, int64_t st_out[STAMP])
 {
-	if (!stamp_of(dir_fd, rel, st_out))
+	const int64_t *v = output_files_version(made, rel);
+	if (v)
+		memcpy(st_out, v, STAMP * sizeof *st_out);
+	else if (!stamp_of(dir_fd, rel, st_out))
 		memset(st_out, 0, STAMP * sizeof *st_out);
 }
 
@@ -614,8 +618,8 @@ static bool as_taken(const struct deps_unit *u)
 /* Puts unit u (not as taken) as deps_write() writes it: its flag, then, when known, the unit, its
  * sets numbered by num (table set -> written number; NULL: as the table numbers them). Its files
  * are stamped through fd; st holds stamps for cap files (grown as needed). */
-static void put_unit(struct wr *w, int fd, const struct deps_unit *u, const uint32_t *num, int64_t (**st)[STAMP],
-                     size_t *cap)
+static void put_unit(struct wr *w, int fd, const struct output_files *made, const struct deps_unit *u,
+                     const uint32_t *num, int64_t (**st)[STAMP], size_t *cap)
 {
 	struct buf *b = &w->b;
 	bool known = u->known;
@@ -631,7 +635,7 @@ static void put_unit(struct wr *w, int fd, const struct deps_unit *u, const uint
 		if (u->borrowed && u->out_stamps && u->out_stamps[i])
 			memcpy((*st)[i], u->out_stamps[i], sizeof (*st)[i]);
 		else
-			stamp_made(fd, u->outs[i], (*st)[i]);
+			stamp_made(fd, made, u->outs[i], (*st)[i]);
 	}
 	bin_put_u64(b, known);
 	if (!known)
@@ -722,7 +726,7 @@ static uint32_t *slot_numbers(const struct deps_table *t, const struct deps_unit
 
 char *deps_write(const char *out_dir, const struct deps_record *prev, const uint64_t global[2], size_t npages,
                  size_t nlangs, const uint64_t *now, const struct deps_table *t, const struct deps_unit *units,
-                 struct deps_file *const *files, size_t nfiles, bool *patch)
+                 struct deps_file *const *files, size_t nfiles, const struct output_files *made, bool *patch)
 {
 	size_t nslots = npages * nlangs, changed = 0;
 	/* a patch of prev's record when it is for the same inputs and few units are not as it has them */
@@ -805,7 +809,7 @@ char *deps_write(const char *out_dir, const struct deps_record *prev, const uint
 			wr_bytes(&w, run, run_len);
 			run = NULL;
 		}
-		put_unit(&w, fd, u, num, &st, &capst);
+		put_unit(&w, fd, made, u, num, &st, &capst);
 		if (b->len > (1 << 20))
 			wr_flush(&w);
 	}
@@ -820,7 +824,7 @@ char *deps_write(const char *out_dir, const struct deps_record *prev, const uint
 		if (files[i]->taken)
 			memcpy(st[i], files[i]->was, sizeof st[i]);
 		else
-			stamp_made(fd, files[i]->name, st[i]);
+			stamp_made(fd, made, files[i]->name, st[i]);
 		buf_add(b, st[i], sizeof st[i]);
 		bin_put_u64(b, files[i]->key);
 		bin_put_str(b, files[i]->name);

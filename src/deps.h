@@ -230,15 +230,18 @@ size_t deps_files_under(const struct deps_record *rec, const char *prefix, const
 
 /* Writes the record of a build that wrote out_dir: the global digest, the digests of now,
  * the table's sets, the units and the further files (files[0, nfiles): the search and site-wide
- * files), their files stamped as they are in out_dir (stamp_made: a file not there is recorded as
- * such, and made again by the next build) unless taken as the last record has them. prev is the
+ * files), their files stamped unless taken as the last record has them: with the version the
+ * build's commit took (made, output.h: when it moved the file in or found it as it would write
+ * it; NULL: none), else as they are in out_dir (stamp_made: a file not there is recorded as such,
+ * and made again by the next build). prev is the
  * record the build read (NULL: none): when few units are not as its record written whole has them, only they are written, as its
  * patch (*patch set; deps.c says how few). The record is left in a new temporary file beside
  * its place, whose name is returned (caller frees, through deps_install()); NULL when it cannot
  * be written (nothing is left). prev's mappings are read: free it after. */
+struct output_files;
 char *deps_write(const char *out_dir, const struct deps_record *prev, const uint64_t global[2], size_t npages,
                  size_t nlangs, const uint64_t *now, const struct deps_table *t, const struct deps_unit *units,
-                 struct deps_file *const *files, size_t nfiles, bool *patch);
+                 struct deps_file *const *files, size_t nfiles, const struct output_files *made, bool *patch);
 /* Puts the record (or patch) deps_write() left in tmp in its place when keep (a record written
  * whole removes the patch), else removes it and any record and patch out_dir had: either way the
  * next build renders what the record cannot vouch for. Frees tmp (may be NULL: a record that

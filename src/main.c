@@ -136,9 +136,23 @@ static bool theme_covered(const struct args *a, const struct site *s, const stru
  * pages, where inotify already watches each folder. True when they were, or, for serve's
  * rebuild that made no digest (texts_only: serve_texts_only()), when nothing changed while it ran:
  * what the build read is then what it noted (deps.h). */
+/* The stamps record_state() records the output folder's files with: those a unit left as the last
+ * build wrote it was found with, else those the commit took (output_file), else none (stat()ed). */
+struct known_stamps {
+	struct render_deps *deps;
+	const struct output_files *made;
+};
+
+static const int64_t *known_stamp(void *ctx, const char *rel)
+{
+	const struct known_stamps *k = ctx;
+	const int64_t *v = k->deps ? render_deps_stamp(k->deps, rel) : NULL;
+	return v ? v : output_files_version(k->made, rel);
+}
+
 static bool record_state(const struct args *a, const char *dir, const struct site *s, const struct state_rec *rec,
                          const struct state_digest *pre, bool texts_only, size_t pages, struct watcher *watch,
-                         bool warned, struct render_deps *deps)
+                         bool warned, struct render_deps *deps, const struct output_files *made)
 {
 	char *real;
 	bool covered = theme_covered(a, s, rec, &real);
@@ -157,8 +171,8 @@ static bool record_state(const struct args *a, const char *dir, const struct sit
 	/* with the warnings it gave, which a build that finds the folder up to date says again */
 	size_t nsaid = 0;
 	struct diag_kept *said = warned ? diag_said(&nsaid) : NULL;
-	state_record(dir, same ? &post : NULL, theme, pages, s->nlangs, said, nsaid, deps ? render_deps_stamp : NULL,
-	             deps);
+	struct known_stamps known = {deps, made};
+	state_record(dir, same ? &post : NULL, theme, pages, s->nlangs, said, nsaid, known_stamp, &known);
 	diag_kept_free(said, nsaid);
 	free(real);
 	return vouched;
@@ -208,6 +222,7 @@ struct recording {
 	size_t pages;
 	struct watcher *watch;
 	bool warned;
+	const struct output_files *made;
 };
 
 /* mimalloc's, in build/vade (Makefile: ALLOC_LIBS); the sanitizer and fuzz builds link
@@ -236,7 +251,8 @@ static void keep_freed_memory(bool serving)
 static bool record_state_vouch(void *ctx, struct render_deps *deps)
 {
 	const struct recording *r = ctx;
-	return record_state(r->a, r->dir, r->s, r->rec, r->pre, r->texts_only, r->pages, r->watch, r->warned, deps);
+	return record_state(r->a, r->dir, r->s, r->rec, r->pre, r->texts_only, r->pages, r->watch, r->warned, deps,
+	                    r->made);
 }
 
 /* vade serve's digest of the inputs but the pages' texts (state.h's rest), made by the walk before its
@@ -419,6 +435,7 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 	bool ok = diag_errors() == 0 && !(a->strict && diag_warnings());
 	size_t produced = 0, changed = 0, kept = 0;
 	bool committed = false, doubted = false;
+	struct output_files made = {NULL, 0}; /* (what the commit put, and when) */
 	double t2 = monotonic_seconds();
 	if (write) {
 		doubted = output_doubted(out); /* (then nothing is recorded as up to date) */
@@ -427,7 +444,7 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 		kept = output_kept(out);
 		if (!ok)
 			output_abort(out);
-		else if (output_commit(out) == 0) {
+		else if (output_commit(out, &made) == 0) {
 			committed = true;
 			char *shown = text_shown(dir);
 			printf("vade: %zu pages in %zu language%s into %s, %zu file%s written (%.2f s)\n", pages, s->nlangs,
@@ -435,15 +452,16 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 			free(shown);
 			/* Inputs that changed while the build read them: nothing it noted can be vouched for. */
 			struct recording rc = {a, dir, s, &rec, walked && !doubted ? &inputs : NULL,
-			                       digested && !walked && !doubted, pages, watch, diag_warnings() > 0};
-			render_deps_finish(deps, dir, record_state_vouch, &rc);
+			                       digested && !walked && !doubted, pages, watch, diag_warnings() > 0, &made};
+			render_deps_finish(deps, dir, &made, record_state_vouch, &rc);
 			deps = NULL;
 		}
 	} else if (ok) {
 		printf("vade: %zu pages in %zu language%s checked, no errors\n", pages, s->nlangs,
 		       s->nlangs == 1 ? "" : "s");
 	}
-	render_deps_finish(deps, NULL, NULL, NULL);
+	render_deps_finish(deps, NULL, NULL, NULL, NULL);
+	output_files_free(&made);
 	if (a->stats) {
 		/* One stage per line, wall seconds; then what was made, and the memory high-water mark. */
 		printf("stage      seconds\n"

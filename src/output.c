@@ -101,6 +101,19 @@ int output_cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+int output_cmp_file(const void *a, const void *b)
+{
+	return strcmp((*(struct output_file *const *)a)->rel, (*(struct output_file *const *)b)->rel);
+}
+
+static struct output_file *file_new(const char *rel)
+{
+	size_t n = strlen(rel) + 1;
+	struct output_file *f = xcalloc(1, sizeof *f + n);
+	memcpy(f->rel, rel, n);
+	return f;
+}
+
 static void drop_previous(struct output *o)
 {
 	for (size_t i = 0; i < o->previous.n; i++)
@@ -377,9 +390,7 @@ static void remove_stale_staging(const char *parent, const char *base)
 static void output_free(struct output *o)
 {
 	lock_release(o);
-	for (size_t i = 0; i < o->produced.n; i++)
-		free(o->produced.v[i]);
-	vec_free(&o->produced);
+	output_files_free(&(struct output_files){(struct output_file **)o->produced.v, o->produced.n});
 	vec_free(&o->changed);
 	drop_previous(o);
 	vec_free(&o->previous);
@@ -491,8 +502,10 @@ fail:
  * symbolic link to one (O_NOFOLLOW: a link put there by hand to a file of the same bytes was kept,
  * and refused by the next build that had other bytes for it, helper-170), of those bytes, with the
  * mode a file vade writes gets there (o->file_mode: a file made 0600 by hand was left so,
- * helper-170). */
-static bool same_as(const struct output *o, const char *path, const void *data, size_t len)
+ * helper-170). When it is, version is the version compared, taken before its bytes are read: a
+ * change made while they are read shows as another version. */
+static bool same_as(const struct output *o, const char *path, const void *data, size_t len,
+                    int64_t version[FILE_VERSION])
 {
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
@@ -509,6 +522,8 @@ static bool same_as(const struct output *o, const char *path, const void *data, 
 		at += n > 0 ? (size_t)n : 0;
 	}
 	close(fd);
+	if (same)
+		file_version(&st, version);
 	return same;
 }
 
@@ -563,11 +578,11 @@ int output_put(struct output *o, const char *rel, const void *data, size_t len)
 		diag_error(rel, 0, 0, "an output path must stay inside the output folder");
 		return -1;
 	}
-	char *rcopy = xstrdup(rel);
+	struct output_file *f = file_new(rel);
 	bool stage = true;
 	if (o->existed) {
 		char *cur = path_join(o->dir, rel);
-		stage = !same_as(o, cur, data, len);
+		stage = !same_as(o, cur, data, len, f->version);
 		free(cur);
 	}
 	int rc = 0;
@@ -582,9 +597,9 @@ int output_put(struct output *o, const char *rel, const void *data, size_t len)
 		free(dst);
 	}
 	pthread_mutex_lock(&o->lock);
-	vec_push(&o->produced, rcopy);
+	vec_push(&o->produced, f);
 	if (stage)
-		vec_push(&o->changed, rcopy);
+		vec_push(&o->changed, f);
 	pthread_mutex_unlock(&o->lock);
 	return rc;
 }
@@ -596,7 +611,7 @@ void output_keep(struct output *o, const char *rel)
 		return;
 	}
 	pthread_mutex_lock(&o->lock);
-	vec_push(&o->produced, xstrdup(rel));
+	vec_push(&o->produced, file_new(rel));
 	o->kept++;
 	pthread_mutex_unlock(&o->lock);
 }
@@ -612,6 +627,31 @@ bool output_list(const char *out_dir, struct vec *names)
 	}
 	*names = o.previous;
 	return true;
+}
+
+const int64_t *output_files_version(const struct output_files *f, const char *rel)
+{
+	size_t lo = 0, hi = f ? f->n : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(f->v[mid]->rel, rel);
+		if (cmp == 0)
+			return f->v[mid]->version[5] ? f->v[mid]->version : NULL; /* (an inode number, never 0) */
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void output_files_free(struct output_files *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		free(f->v[i]);
+	free(f->v);
+	f->v = NULL;
+	f->n = 0;
 }
 
 bool output_doubted(const struct output *o)

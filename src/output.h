@@ -19,10 +19,29 @@
 #ifndef VADE_OUTPUT_H
 #define VADE_OUTPUT_H
 
+#include "util.h"
+
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct output;
+
+/* A file a committed build put in OUT_DIR, and the version of it there (util.h's file_version),
+ * taken when vade moved it in or found it as it would write it, not later: a change another hand
+ * makes after that moment is then not taken for the build's by a record stamped with it (before,
+ * the records stat()ed the files after the commit, and a file changed by hand in between was
+ * never made again, helper-181). All zeros: not taken (output_keep(): the caller's record has it;
+ * a file gone before it could be stamped). */
+struct output_file {
+	int64_t version[FILE_VERSION];
+	char rel[];
+};
+/* The files a committed build put: v[0, n) sorted by rel, owned (output_files_free). */
+struct output_files {
+	struct output_file **v;
+	size_t n;
+};
 
 /* Prepares out_dir; NULL after reporting when it cannot be used. Caller ends with commit or abort. */
 struct output *output_begin(const char *out_dir);
@@ -37,8 +56,12 @@ bool output_path_inside(const char *rel);
  * before it away ("en//a/./b/../c" is "en/a/c", a '/' at the end kept when a name is before it).
  * NULL when it starts with '/' or climbs out of the folder. Caller frees. */
 char *output_path_clean(const char *rel, size_t n);
-/* Brings out_dir to exactly what was put, and frees o. 0, or -1 after reporting. */
-int output_commit(struct output *o);
+/* Brings out_dir to exactly what was put, and frees o. 0, or -1 after reporting. On success the
+ * files put, with their versions, go to *made when it is not NULL (caller frees). */
+int output_commit(struct output *o, struct output_files *made);
+/* The version taken of rel (output_file), or NULL when f has it not or took none. */
+const int64_t *output_files_version(const struct output_files *f, const char *rel);
+void output_files_free(struct output_files *f);
 /* Whether a build may write into dir: it is not there yet, or it is a folder vade made (it holds
  * .vade-output) or an empty one; the rule output_begin() enforces, for a caller that must know
  * before building (vade serve, which would serve the folder). */

@@ -35,8 +35,8 @@ struct output {
 	mode_t file_mode;       /* the mode a file written beside OUT_DIR got (output_begin(): the staging mark's) */
 	enum previous prev;
 	pthread_mutex_t lock;
-	struct vec produced;    /* every rel put (owned) */
-	struct vec changed;     /* the rels staged (borrowed from produced) */
+	struct vec produced;    /* every file put: struct output_file * (owned) */
+	struct vec changed;     /* the files staged (borrowed from produced) */
 	size_t kept;            /* the rels output_keep() put: not rendered */
 	struct vec previous;    /* what the last build made, from its marker (owned, sorted) */
 };
@@ -51,6 +51,8 @@ extern const char output_marker_v2[];
 void output_marker_name(struct buf *b, const char *name);
 
 int output_cmp_str(const void *a, const void *b);
+/* The same for two struct output_file * elements, by rel. */
+int output_cmp_file(const void *a, const void *b);
 /* Ends a build: the staging folder goes (unless keep), the lock is let go, o is freed. */
 void output_finish(struct output *o, bool keep);
 

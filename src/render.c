@@ -1689,6 +1689,7 @@ static void render_deps_free(struct render_deps *d)
 struct deps_writing {
 	struct render_deps *d;
 	const char *out_dir;
+	const struct output_files *made;
 	char *tmp;
 	bool patch;
 };
@@ -1698,18 +1699,18 @@ static void *deps_write_run(void *arg)
 	struct deps_writing *dw = arg;
 	struct render_deps *d = dw->d;
 	dw->tmp = deps_write(dw->out_dir, d->prev, d->global, d->npages, d->nlangs, d->now, d->table, d->units,
-	                     (struct deps_file *const *)d->files.v, d->files.n, &dw->patch);
+	                     (struct deps_file *const *)d->files.v, d->files.n, dw->made, &dw->patch);
 	return NULL;
 }
 
-void render_deps_finish(struct render_deps *d, const char *out_dir, bool (*vouch)(void *ctx, struct render_deps *d),
-                        void *ctx)
+void render_deps_finish(struct render_deps *d, const char *out_dir, const struct output_files *made,
+                        bool (*vouch)(void *ctx, struct render_deps *d), void *ctx)
 {
 	if (d && out_dir) {
 		/* The record is written on a thread of its own while vouch() runs (it digests the inputs
 		 * again: the two are most of what a build does after its commit), and put in place only
 		 * when vouch() says the inputs are the ones the build read. */
-		struct deps_writing dw = {d, out_dir, NULL, false};
+		struct deps_writing dw = {d, out_dir, made, NULL, false};
 		pthread_t th;
 		bool threaded = vouch && pthread_create(&th, NULL, deps_write_run, &dw) == 0;
 		bool keep = vouch ? vouch(ctx, d) : true;

@@ -73,11 +73,13 @@ size_t render_site(struct site *s, const struct render_opts *o);
 
 /* Writes the record of a build into out_dir, then frees d (may be NULL: nothing to write). The
  * record is put in place only when vouch(ctx) (not NULL) is true, else it and any record out_dir had
- * are removed; vouch runs on the caller's thread while the record is written. NULL out_dir: writes
- * nothing and calls nothing (deps_forget() is the caller's). */
+ * are removed; vouch runs on the caller's thread while the record is written. The files the build
+ * wrote are recorded with the versions its commit took (made, output.h; may be NULL: stat()ed).
+ * NULL out_dir: writes nothing and calls nothing (deps_forget() is the caller's). */
 struct render_deps;
-void render_deps_finish(struct render_deps *d, const char *out_dir, bool (*vouch)(void *ctx, struct render_deps *d),
-                        void *ctx);
+struct output_files;
+void render_deps_finish(struct render_deps *d, const char *out_dir, const struct output_files *made,
+                        bool (*vouch)(void *ctx, struct render_deps *d), void *ctx);
 /* The stamp (file_version) this build found out_dir's file rel with, when a unit it left as the
  * last build wrote it (deps_unchanged) wrote rel; else NULL. A state_known_stamp (state.h) for
  * vouch(), which gets d (NULL when there is none): the files are the ones it found, as the commit

@@ -114,7 +114,7 @@ static int build(const char *const *files)
 	for (size_t i = 0; files[i]; i += 2)
 		output_put(o, files[i], files[i + 1], strlen(files[i + 1]));
 	renames = 0;
-	int rc = output_commit(o);
+	int rc = output_commit(o, NULL);
 	diag_reset();
 	return rc;
 }

@@ -71,7 +71,7 @@ static bool build(const char *out, int jobs)
 		if (diag_errors())
 			output_abort(o);
 		else
-			output_commit(o);
+			output_commit(o, NULL);
 	}
 	site_free(s);
 	diag_flush();

@@ -55,6 +55,13 @@ static struct output_file *file_key(const char *rel)
 	return f;
 }
 
+/* Whether the last build's list names its files as it made them: the files it names and this
+ * build does not make are removed. */
+static bool lists_whole(const struct output *o)
+{
+	return o->prev == PREV_LIST || o->prev == PREV_DOUBTED;
+}
+
 static bool listed(const struct output *o, const char *rel)
 {
 	return (o->prev == PREV_LIST || o->prev == PREV_OLD_LIST || o->prev == PREV_DOUBTED) &&
@@ -75,11 +82,13 @@ static void in_the_way(struct commit *c, const char *path, mode_t m, const char 
 {
 	struct output *o = c->o;
 	const char *hint = o->prev == PREV_UNLISTED ? " (or, if vade made it, remove the folder and build again: "
-	                                              "its " MARKER " lists no files vade can read)" : "";
-	if (S_ISREG(m) && (o->prev == PREV_OLD_LIST || o->prev == PREV_DOUBTED) && listed(o, path + c->base))
+	                                              "its " MARKER " lists no files vade can read)"
+	                   : o->prev == PREV_DOUBTED ? " (or, if vade made it, remove it and build again: a line of "
+	                                               MARKER " that cannot be read may name it)"
+	                                             : "";
+	if (S_ISREG(m) && o->prev == PREV_OLD_LIST && listed(o, path + c->base))
 		diag_error(path, 0, 0, "an earlier build's file is in the way of %s; it is not removed because %s/%s "
-		                       "is %s: remove it, then build again", rel, o->dir, MARKER,
-		           o->prev == PREV_OLD_LIST ? "in vade 0.1's format" : "not as vade writes it (the note above)");
+		                       "is in vade 0.1's format: remove it, then build again", rel, o->dir, MARKER);
 	else if (strcmp(path + c->base, rel))
 		diag_error(path, 0, 0, "a %s vade did not make is in the way of %s; move it out of %s%s", kind_of(m), rel,
 		           o->dir, hint);
@@ -149,7 +158,7 @@ static void check_target(struct commit *c, const char *rel)
 	}
 	if (!missing && lstat(p, &st) == 0) {
 		bool fine = S_ISREG(st.st_mode) ? listed(c->o, rel)
-		                                : S_ISDIR(st.st_mode) && c->o->prev == PREV_LIST && all_stale(c, p);
+		                                : S_ISDIR(st.st_mode) && lists_whole(c->o) && all_stale(c, p);
 		if (!fine)
 			in_the_way(c, p, st.st_mode, rel);
 	}
@@ -310,8 +319,11 @@ static int move_in(struct commit *c, const char *mpath)
 	}
 	char *mdst = path_join(o->dir, MARKER);
 	int rc = rename(mpath, mdst);
+	struct stat in;
 	if (rc != 0)
 		report_move(mdst, "update");
+	else if (lstat(mdst, &in) == 0 && S_ISREG(in.st_mode))
+		file_version(&in, o->marker);
 	free(mdst);
 	return rc;
 }
@@ -320,7 +332,7 @@ static int move_in(struct commit *c, const char *mpath)
 static void plan_stale(struct commit *c)
 {
 	struct output *o = c->o;
-	if (o->prev == PREV_LIST) {
+	if (lists_whole(o)) {
 		/* both lists sorted: walked side by side, not a search of one for each of the other (35,000
 		 * names: a twentieth of a one-page rebuild at 10,000 pages, issue 13) */
 		for (size_t i = 0, k = 0; i < o->previous.n; i++) {
@@ -362,36 +374,21 @@ static void plan_stale(struct commit *c)
 	}
 }
 
-/* The new marker's names: what this build made and, after a doubted list, the names it read that
- * this build no longer makes (not removed this time: the next build removes them). Both sorted. */
-static void marker_names(const struct output *o, struct buf *mk)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < o->produced.n; i++) {
-		for (; o->prev == PREV_DOUBTED && k < o->previous.n; k++) {
-			int cmp = strcmp(o->previous.v[k], made_rel(o, i));
-			if (cmp > 0)
-				break;
-			if (cmp < 0)
-				output_marker_name(mk, o->previous.v[k]);
-		}
-		output_marker_name(mk, made_rel(o, i));
-	}
-	for (; o->prev == PREV_DOUBTED && k < o->previous.n; k++)
-		output_marker_name(mk, o->previous.v[k]);
-}
-
-/* After a new OUT_DIR took the staged tree's place: the version of each file, taken at once, as
- * move_in() takes those it moves in. */
+/* Before the staged tree becomes a new OUT_DIR: the version of each file and of the marker, as
+ * the folder's rename leaves them (a folder's rename changes nothing of its files' stat), so a
+ * change made after that rename is not the build's (helper-183: stamped after it, one made while
+ * 35,000 files were stamped was). */
 static void stamp_all(struct output *o)
 {
-	int fd = open(o->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(o->stage, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
 	for (size_t i = 0; fd >= 0 && i < o->produced.n; i++) {
 		struct output_file *f = o->produced.v[i];
-		struct stat st;
 		if (fstatat(fd, f->rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
 			file_version(&st, f->version);
 	}
+	if (fd >= 0 && fstatat(fd, MARKER, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+		file_version(&st, o->marker);
 	if (fd >= 0)
 		close(fd);
 }
@@ -401,7 +398,8 @@ static void hand_over(struct output *o, int rc, struct output_files *made)
 {
 	if (rc != 0 || !made)
 		return;
-	*made = (struct output_files){(struct output_file **)o->produced.v, o->produced.n};
+	*made = (struct output_files){(struct output_file **)o->produced.v, o->produced.n, {0}};
+	memcpy(made->marker, o->marker, sizeof made->marker);
 	o->produced = (struct vec)VEC_INIT;
 }
 
@@ -432,7 +430,8 @@ int output_commit(struct output *o, struct output_files *made)
 	struct buf mk = BUF_INIT;
 	buf_adds(&mk, output_marker_head);
 	buf_adds(&mk, output_marker_v2);
-	marker_names(o, &mk);
+	for (size_t i = 0; i < o->produced.n; i++)
+		output_marker_name(&mk, made_rel(o, i));
 	char *mpath = path_join(o->stage, MARKER);
 	if (file_write(mpath, mk.p, mk.len) != 0) {
 		diag_error(o->dir, 0, 0, "cannot write its %s file: %s", MARKER, strerror(errno));
@@ -447,14 +446,13 @@ int output_commit(struct output *o, struct output_files *made)
 	pthread_rwlock_wrlock(&output_gate); /* a Ctrl-C now waits for the commit to end */
 	if (!o->existed) {
 		/* Nothing was there: the staged tree becomes OUT_DIR in one rename. */
+		stamp_all(o);
 		if (rename(o->stage, o->dir) != 0) {
 			diag_error(o->dir, 0, 0, "cannot create: %s", strerror(errno));
 			rc = -1;
 		}
 		free(mpath);
 		pthread_rwlock_unlock(&output_gate);
-		if (rc == 0)
-			stamp_all(o);
 		hand_over(o, rc, made);
 		output_finish(o, false);
 		return rc;

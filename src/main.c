@@ -172,7 +172,7 @@ static bool record_state(const struct args *a, const char *dir, const struct sit
 	size_t nsaid = 0;
 	struct diag_kept *said = warned ? diag_said(&nsaid) : NULL;
 	struct known_stamps known = {deps, made};
-	state_record(dir, same ? &post : NULL, theme, pages, s->nlangs, said, nsaid, known_stamp, &known);
+	state_record(dir, same ? &post : NULL, theme, pages, s->nlangs, said, nsaid, known_stamp, &known, made);
 	diag_kept_free(said, nsaid);
 	free(real);
 	return vouched;
@@ -434,11 +434,10 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 	size_t pages = render_site(s, &o);
 	bool ok = diag_errors() == 0 && !(a->strict && diag_warnings());
 	size_t produced = 0, changed = 0, kept = 0;
-	bool committed = false, doubted = false;
-	struct output_files made = {NULL, 0}; /* (what the commit put, and when) */
+	bool committed = false;
+	struct output_files made = {0}; /* (what the commit put, and when) */
 	double t2 = monotonic_seconds();
 	if (write) {
-		doubted = output_doubted(out); /* (then nothing is recorded as up to date) */
 		produced = output_produced(out);
 		changed = output_changed(out);
 		kept = output_kept(out);
@@ -451,8 +450,8 @@ static int cmd_build(const struct args *a, bool write, struct watcher *watch)
 			       s->nlangs == 1 ? "" : "s", shown, changed, changed == 1 ? "" : "s", monotonic_seconds() - t0);
 			free(shown);
 			/* Inputs that changed while the build read them: nothing it noted can be vouched for. */
-			struct recording rc = {a, dir, s, &rec, walked && !doubted ? &inputs : NULL,
-			                       digested && !walked && !doubted, pages, watch, diag_warnings() > 0, &made};
+			struct recording rc = {a,     dir,   s, &rec, walked ? &inputs : NULL, digested && !walked,
+			                       pages, watch, diag_warnings() > 0, &made};
 			render_deps_finish(deps, dir, &made, record_state_vouch, &rc);
 			deps = NULL;
 		}

@@ -127,13 +127,14 @@ static bool is_line(const char *line, size_t n, const char *want)
 	return n == strcspn(want, "\n") && !memcmp(line, want, n);
 }
 
-/* Reads the marker's list. A list not as vade writes it (a line it cannot read: a hand's edit, a
- * NUL, a cut last line; line ends rewritten to CRLF) is doubted: its readable names still count as
- * vade's where this build writes again, so the build goes on and writes the list anew, but none is
- * removed; those this build no longer makes go into the new list, for the next build to remove
- * (PREV_DOUBTED; before, every build that rewrote a file failed until someone mended the list by
- * hand, helper-181). A list whose head is not vade's names nothing. Said unless quiet
- * (output_list: the build's own reading says it, once). */
+/* Reads the marker's list. A list in the current format not as vade writes it (a line it cannot
+ * read: a hand's edit, a NUL, a cut last line; line ends rewritten to CRLF) is doubted: the lines
+ * that can be read name files vade made, as in a list read whole, and the others are passed over
+ * (PREV_DOUBTED; before, no name of it counted, and every build that rewrote a file failed until
+ * someone mended the list by hand, helper-181). Its readable lines are the names vade wrote: a
+ * changed line end or a cut leaves the others as they were. vade 0.1's list stays what it is, its
+ * names never removed, and one with no name (cut after its head) or a head not vade's names
+ * nothing (helper-183). Said unless quiet (output_list: the build's own reading says it, once). */
 static void read_manifest(struct output *o, bool quiet)
 {
 	char *m = path_join(o->dir, MARKER), *text;
@@ -177,17 +178,20 @@ static void read_manifest(struct output *o, bool quiet)
 			vec_push(&o->previous, xstrdup(line));
 		}
 	}
-	if (kind == PREV_UNLISTED) {
-		drop_previous(o);
-		doubt = doubt ? doubt : 1;
-	} else if (doubt) {
-		kind = PREV_DOUBTED;
+	if (kind == PREV_OLD_LIST && !o->previous.n) { /* (0.1 listed every build's files: cut after its head) */
+		kind = PREV_UNLISTED;
+		doubt = doubt ? doubt : lineno + 1;
 	}
+	if (kind == PREV_UNLISTED)
+		drop_previous(o);
+	else if (kind == PREV_LIST && doubt)
+		kind = PREV_DOUBTED;
 	o->prev = kind;
 	if (doubt && !quiet)
-		fprintf(stderr, "%s:%d: note: cannot read this list of the files vade made as vade writes it; nothing "
-		                "is removed this time%s\n", m, doubt,
-		        kind == PREV_DOUBTED ? " (the build writes it anew)" : "");
+		fprintf(stderr, "%s:%d: note: cannot read this list of the files vade made as vade writes it; %s\n", m, doubt,
+		        kind == PREV_DOUBTED ? "the files its readable lines name are taken as vade's, and the build writes "
+		                               "it anew"
+		                             : "nothing is removed this time");
 	/* (written sorted by output_commit(): sorted again only when another hand wrote it) */
 	bool sorted = true;
 	for (size_t i = 1; i < o->previous.n && sorted; i++)
@@ -390,7 +394,7 @@ static void remove_stale_staging(const char *parent, const char *base)
 static void output_free(struct output *o)
 {
 	lock_release(o);
-	output_files_free(&(struct output_files){(struct output_file **)o->produced.v, o->produced.n});
+	output_files_free(&(struct output_files){.v = (struct output_file **)o->produced.v, .n = o->produced.n});
 	vec_free(&o->changed);
 	drop_previous(o);
 	vec_free(&o->previous);
@@ -652,11 +656,6 @@ void output_files_free(struct output_files *f)
 	free(f->v);
 	f->v = NULL;
 	f->n = 0;
-}
-
-bool output_doubted(const struct output *o)
-{
-	return o->prev == PREV_DOUBTED;
 }
 
 size_t output_changed(const struct output *o)

@@ -37,10 +37,12 @@ struct output_file {
 	int64_t version[FILE_VERSION];
 	char rel[];
 };
-/* The files a committed build put: v[0, n) sorted by rel, owned (output_files_free). */
+/* The files a committed build put: v[0, n) sorted by rel, owned (output_files_free), the names
+ * its marker lists; and the marker's own version, taken as theirs are (all zeros: not taken). */
 struct output_files {
 	struct output_file **v;
 	size_t n;
+	int64_t marker[FILE_VERSION];
 };
 
 /* Prepares out_dir; NULL after reporting when it cannot be used. Caller ends with commit or abort. */
@@ -68,10 +70,6 @@ void output_files_free(struct output_files *f);
 bool output_may_use(const char *dir);
 /* Drops what was staged, leaves out_dir as it was, and frees o. */
 void output_abort(struct output *o);
-/* Whether the last build's list of its files was doubted (not as vade writes it): this build then
- * removes none, and lists those it no longer makes for the next build to remove, so a record of
- * this build must not find the folder up to date. */
-bool output_doubted(const struct output *o);
 /* Files written (new or changed) so far. */
 size_t output_changed(const struct output *o);
 /* Files put so far, written or left as they were. */

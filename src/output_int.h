@@ -20,8 +20,8 @@ enum previous {
 	PREV_LIST,      /* the current format: exactly the files the last build made */
 	PREV_OLD_LIST,  /* vade 0.1's line-per-name list: a name holding a newline was split in two, so its
 	                 * names count as vade's where this build writes again, but none is removed */
-	PREV_DOUBTED,   /* a list not as vade writes it (read_manifest): its readable names count as vade's
-	                 * where this build writes again, but none is removed */
+	PREV_DOUBTED,   /* the current format with lines that cannot be read (read_manifest): those that can
+	                 * count as in PREV_LIST */
 	PREV_UNLISTED,  /* a marker with no list we can read: vade's folder, but no file in it known as vade's */
 };
 
@@ -39,6 +39,7 @@ struct output {
 	struct vec changed;     /* the files staged (borrowed from produced) */
 	size_t kept;            /* the rels output_keep() put: not rendered */
 	struct vec previous;    /* what the last build made, from its marker (owned, sorted) */
+	int64_t marker[FILE_VERSION]; /* the new marker's version, once the commit has put it in place */
 };
 
 /* The gate between the build and an interruption (output.c explains it). */

@@ -595,12 +595,18 @@ bool state_inputs(const char *site_dir, const char *out_dir, const char *theme_d
 }
 
 /* The stamp of out_dir: every file its list names, by name, size, times and inode, and the
- * list itself. False when it has no readable list or a listed file is not there. */
-static bool stamp(const char *out_dir, struct state_digest *d, state_known_stamp known, void *known_ctx)
+ * list itself. False when it has no readable list or a listed file is not there. The names and
+ * the list's version are made's when not NULL (the commit's: output.h). */
+static bool stamp(const char *out_dir, struct state_digest *d, state_known_stamp known, void *known_ctx,
+                  const struct output_files *made)
 {
-	struct vec names;
-	if (!output_list(out_dir, &names))
+	struct vec names = VEC_INIT;
+	if (made) {
+		for (size_t i = 0; i < made->n; i++)
+			vec_push(&names, made->v[i]->rel);
+	} else if (!output_list(out_dir, &names)) {
 		return false;
+	}
 	/* Each name looked up from the folder, not from the root: the kernel walked the folder's own
 	 * path again for each of 35,000 outputs, 7 % of a no-op build's CPU at 10,000 pages (issue 13). */
 	int fd = open(out_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -610,6 +616,7 @@ static bool stamp(const char *out_dir, struct state_digest *d, state_known_stamp
 	for (size_t i = 0; i <= names.n && ok; i++) {
 		struct stat st;
 		const int64_t *k = known && i < names.n ? known(known_ctx, names.v[i]) : NULL;
+		k = made && i == names.n && made->marker[5] ? made->marker : k; /* (an inode number: never 0) */
 		int64_t f[FILE_VERSION];
 		if (k) {
 			memcpy(f, k, sizeof f);
@@ -625,7 +632,7 @@ static bool stamp(const char *out_dir, struct state_digest *d, state_known_stamp
 	}
 	if (fd >= 0)
 		close(fd);
-	for (size_t i = 0; i < names.n; i++)
+	for (size_t i = 0; !made && i < names.n; i++)
 		free(names.v[i]);
 	vec_free(&names);
 	XXH128_hash_t r = XXH3_128bits_digest(h);
@@ -747,20 +754,20 @@ bool state_fresh(const char *out_dir, const struct state_rec *r, const struct st
 {
 	struct state_digest now;
 	return r->has_inputs && r->inputs.lo == inputs->lo && r->inputs.hi == inputs->hi &&
-	       stamp(out_dir, &now, NULL, NULL) &&
+	       stamp(out_dir, &now, NULL, NULL, NULL) &&
 	       now.lo == r->stamp.lo && now.hi == r->stamp.hi;
 }
 
 void state_record(const char *out_dir, const struct state_digest *inputs, const char *theme_dir, size_t pages,
                   size_t nlangs, const struct diag_kept *said, size_t nsaid, state_known_stamp known,
-                  void *known_ctx)
+                  void *known_ctx, const struct output_files *made)
 {
 	char *path = record_path(out_dir);
 	struct state_digest now = {0, 0};
 	/* A theme folder whose name holds a line break is not recorded (nor is anything then). The
 	 * folder is stamped only for inputs that are recorded: without them no build is found up to
 	 * date, whatever the stamp (vade serve's rebuild of pages' texts records none: 35,000 stat()s). */
-	if (path && (!inputs || stamp(out_dir, &now, known, known_ctx)) && !(theme_dir && strchr(theme_dir, '\n'))) {
+	if (path && (!inputs || stamp(out_dir, &now, known, known_ctx, made)) && !(theme_dir && strchr(theme_dir, '\n'))) {
 		struct buf w = BUF_INIT;
 		for (size_t i = 0; i < nsaid && w.len <= STATE_SAID_MAX; i++) {
 			buf_addf(&w, "said %d %d", said[i].line, said[i].col);

@@ -103,9 +103,13 @@ bool state_fresh(const char *out_dir, const struct state_rec *r, const struct st
 typedef const int64_t *(*state_known_stamp)(void *ctx, const char *rel);
 /* state_record() stat()s each file of out_dir but those known(known_ctx, name) has a stamp for
  * (known may be NULL): 35,000 stat() calls were a tenth of a one-page rebuild at 10,000 pages,
- * and the build found most of the files so moments before (deps_unchanged; issue 13). */
+ * and the build found most of the files so moments before (deps_unchanged; issue 13). The files
+ * are those the build's commit listed (made, output.h), with the marker's version it took, not a
+ * reading of the list then, which took a list changed by hand after the commit for the build's
+ * (helper-183); NULL made: the list is read. */
+struct output_files;
 void state_record(const char *out_dir, const struct state_digest *inputs, const char *theme_dir, size_t pages,
                   size_t nlangs, const struct diag_kept *said, size_t nsaid, state_known_stamp known,
-                  void *known_ctx);
+                  void *known_ctx, const struct output_files *made);
 
 #endif

@@ -82,7 +82,7 @@ static int verify(void);
 static int build_then_change(size_t k, const char *rel)
 {
 	struct output *o = output_begin(out);
-	struct output_files made = {NULL, 0};
+	struct output_files made = {0};
 	if (!o)
 		return -2;
 	output_put(o, "a.html", "<p>a</p>", 8);

@@ -231,15 +231,20 @@ static void old_markers(void)
 	free(p);
 	ok(build(one) == 0 && has("robots.txt"), "the next build, on the new marker, removes nothing it did not make");
 
-	/* A marker in the current format that is damaged: nothing removed. */
+	/* A marker in the current format with a line that cannot be read (doubted): its readable lines
+	 * are the names vade wrote, taken as in a whole list; the other is passed over, and a file no
+	 * line names is left (helper-183: nothing removed at all made stale folders fail every build). */
 	clear();
 	mkdir(out, 0777);
 	put(".vade-output", "# This folder is written by vade; each build brings it up to date.\n"
 	                    "# The files vade made, removed by the next build that no longer makes them:\n"
 	                    "# (format 2: one path a line; \"%\", control characters and a leading \"#\" written as %XX)\n"
-	                    "robots.txt\nbad%zz\n");
+	                    "bad%zz\nold.txt\n");
+	put("bad%zz", "mine");
+	put("old.txt", "an earlier build's");
 	put("robots.txt", "mine");
-	ok(build(one) == 0 && has("robots.txt"), "a damaged list: nothing it names is removed");
+	ok(build(one) == 0 && !has("old.txt") && has("bad%zz") && has("robots.txt"),
+	   "a damaged list: a file a readable line names goes, none other");
 
 	/* A list that names a file twice (a hand's edit): it is removed once (helper-179: the second
 	 * removal failed, and so did every build after). */

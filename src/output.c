@@ -639,8 +639,11 @@ const int64_t *output_files_version(const struct output_files *f, const char *re
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int cmp = strcmp(f->v[mid]->rel, rel);
-		if (cmp == 0)
-			return f->v[mid]->version[5] ? f->v[mid]->version : NULL; /* (an inode number, never 0) */
+		if (cmp == 0) { /* (an inode number is never 0: a version not taken) */
+			static const int64_t none[FILE_VERSION];
+			const struct output_file *m = f->v[mid];
+			return m->lost ? none : m->version[5] ? m->version : NULL;
+		}
 		if (cmp < 0)
 			lo = mid + 1;
 		else

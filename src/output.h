@@ -35,6 +35,7 @@ struct output;
  * a file gone before it could be stamped). */
 struct output_file {
 	int64_t version[FILE_VERSION];
+	bool lost;  /* changed by another hand while the commit moved it in: to be recorded as not there */
 	char rel[];
 };
 /* The files a committed build put: v[0, n) sorted by rel, owned (output_files_free), the names
@@ -61,7 +62,8 @@ char *output_path_clean(const char *rel, size_t n);
 /* Brings out_dir to exactly what was put, and frees o. 0, or -1 after reporting. On success the
  * files put, with their versions, go to *made when it is not NULL (caller frees). */
 int output_commit(struct output *o, struct output_files *made);
-/* The version taken of rel (output_file), or NULL when f has it not or took none. */
+/* The version taken of rel (output_file): all zeros, a version no file has, for one lost; NULL
+ * when f has it not or took none. */
 const int64_t *output_files_version(const struct output_files *f, const char *rel);
 void output_files_free(struct output_files *f);
 /* Whether a build may write into dir: it is not there yet, or it is a folder vade made (it holds

@@ -132,9 +132,11 @@ static bool is_line(const char *line, size_t n, const char *want)
  * that can be read name files vade made, as in a list read whole, and the others are passed over
  * (PREV_DOUBTED; before, no name of it counted, and every build that rewrote a file failed until
  * someone mended the list by hand, helper-181). Its readable lines are the names vade wrote: a
- * changed line end or a cut leaves the others as they were. vade 0.1's list stays what it is, its
- * names never removed, and one with no name (cut after its head) or a head not vade's names
- * nothing (helper-183). Said unless quiet (output_list: the build's own reading says it, once). */
+ * changed line end or a cut leaves the others as they were; a third line changed but still
+ * "# (format" is one of them (helper-184: it was taken for vade 0.1's list). vade 0.1's list stays
+ * what it is, its names never removed; one with no name (cut after its head: every build makes
+ * files), empty, or with a head not vade's names nothing (helper-183, helper-184). Said unless quiet
+ * (output_list: the build's own reading says it, once). */
 static void read_manifest(struct output *o, bool quiet)
 {
 	char *m = path_join(o->dir, MARKER), *text;
@@ -167,8 +169,10 @@ static void read_manifest(struct output *o, bool quiet)
 				break;
 			}
 			kind = PREV_OLD_LIST;
-		} else if (lineno == 3 && is_line(line, n, output_marker_v2)) {
-			kind = PREV_LIST;
+		} else if (lineno == 3 && !strncmp(line, "# (format", 9)) {
+			kind = PREV_LIST; /* (one changed by hand too: vade 0.1's list has no such line) */
+			if (!is_line(line, n, output_marker_v2) && !doubt)
+				doubt = lineno;
 		} else if (kind == PREV_OLD_LIST) { /* vade 0.1's list: raw names, "#" lines comments */
 			if (!bad && line[0] != '#' && output_path_inside(line))
 				vec_push(&o->previous, xstrdup(line));
@@ -178,19 +182,19 @@ static void read_manifest(struct output *o, bool quiet)
 			vec_push(&o->previous, xstrdup(line));
 		}
 	}
-	if (kind == PREV_OLD_LIST && !o->previous.n) { /* (0.1 listed every build's files: cut after its head) */
+	if (!o->previous.n) /* (every build makes files: a list cut after its head, or empty) */
 		kind = PREV_UNLISTED;
-		doubt = doubt ? doubt : lineno + 1;
-	}
-	if (kind == PREV_UNLISTED)
+	if (kind == PREV_UNLISTED) {
 		drop_previous(o);
-	else if (kind == PREV_LIST && doubt)
+		doubt = doubt ? doubt : lineno + 1;
+	} else if (kind == PREV_LIST && doubt) {
 		kind = PREV_DOUBTED;
+	}
 	o->prev = kind;
 	if (doubt && !quiet)
 		fprintf(stderr, "%s:%d: note: cannot read this list of the files vade made as vade writes it; %s\n", m, doubt,
-		        kind == PREV_DOUBTED ? "the files its readable lines name are taken as vade's, and the build writes "
-		                               "it anew"
+		        kind == PREV_DOUBTED ? "the files its readable lines name are taken as vade's (a file named only on "
+		                               "a line that cannot be read is left in place), and the build writes it anew"
 		                             : "nothing is removed this time");
 	/* (written sorted by output_commit(): sorted again only when another hand wrote it) */
 	bool sorted = true;

@@ -1660,6 +1660,14 @@ const int64_t *render_deps_stamp(void *dv, const char *rel)
 				if (u->out_stamps[k])
 					*strmap_put(&d->stamps, u->outs[k], NULL) = (size_t)(uintptr_t)u->out_stamps[k];
 		}
+		/* the search and site-wide files kept as the last record has them (deps_file_taken): that
+		 * stamp, not one taken when the state is recorded, which took a change made to one in
+		 * between for the build's (helper-184) */
+		for (size_t i = 0; i < d->files.n; i++) {
+			const struct deps_file *f = d->files.v[i];
+			if (f->taken)
+				*strmap_put(&d->stamps, f->name, NULL) = (size_t)(uintptr_t)f->was;
+		}
 	}
 	size_t *v = strmap_get(&d->stamps, rel);
 	return v ? (const int64_t *)(uintptr_t)*v : NULL;

@@ -81,9 +81,10 @@ struct output_files;
 void render_deps_finish(struct render_deps *d, const char *out_dir, const struct output_files *made,
                         bool (*vouch)(void *ctx, struct render_deps *d), void *ctx);
 /* The stamp (file_version) this build found out_dir's file rel with, when a unit it left as the
- * last build wrote it (deps_unchanged) wrote rel; else NULL. A state_known_stamp (state.h) for
- * vouch(), which gets d (NULL when there is none): the files are the ones it found, as the commit
- * writes no file of such a unit. */
+ * last build wrote it (deps_unchanged) wrote rel, or the one the last record has when rel is a
+ * search or site-wide file the build kept (deps_file_taken); else NULL. A state_known_stamp
+ * (state.h) for vouch(), which gets d (NULL when there is none): the commit writes none of these
+ * files. */
 const int64_t *render_deps_stamp(void *d, const char *rel);
 
 #endif

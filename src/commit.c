@@ -243,7 +243,7 @@ static void report_move(const char *path, const char *what)
  * changed its ctime); but one whose inode, size or modification time is not the staged file's
  * (staged; NULL: not known) was changed by another hand in between, and is recorded as not there,
  * for the next build to make again (helper-183's G3). */
-__attribute__((noinline)) /* (a function of its own, its arguments there: tests/output/check holds it in gdb) */
+__attribute__((noinline)) /* (a call of its own: tests/output/check holds it in gdb and reads `to`) */
 static void take_version(struct output_file *f, const char *to, const struct stat *staged)
 {
 	struct stat in;
@@ -339,7 +339,9 @@ static int move_in(struct commit *c, const char *mpath)
 	if (rc != 0)
 		report_move(mdst, "update");
 	else if (lstat(mdst, &in) == 0 && S_ISREG(in.st_mode))
-		file_version(&in, o->marker);
+		file_version(&in, o->marker); /* (not compared with the staged marker as take_version() does: a
+		                               * later build reads the names from the list itself, so another
+		                               * hand's change to it shows there) */
 	free(mdst);
 	return rc;
 }
@@ -421,6 +423,8 @@ static void hand_over(struct output *o, int rc, struct output_files *made)
 
 int output_commit(struct output *o, struct output_files *made)
 {
+	if (made)
+		*made = (struct output_files){.n = 0};
 	pthread_rwlock_wrlock(&output_gate);
 	bool stopping = output_interrupted;
 	pthread_rwlock_unlock(&output_gate);

@@ -128,14 +128,6 @@ static bool theme_covered(const struct args *a, const struct site *s, const stru
 	return *real && (theme ? rec->theme && !strcmp(rec->theme, theme) : !rec->theme);
 }
 
-/* After a build that wrote dir without warnings: records its inputs when they are still
- * those digested before it read anything (pre) with the theme folder it used, else only
- * the theme folder, for the next build to digest. They are digested again to know, but
- * under vade serve when the kernel reported no change to the site since the build began
- * (serve_quiet(watch)): a walk of every input, a tenth of a one-page rebuild at 10,000
- * pages, where inotify already watches each folder. True when they were, or, for serve's
- * rebuild that made no digest (texts_only: serve_texts_only()), when nothing changed while it ran:
- * what the build read is then what it noted (deps.h). */
 /* The stamps record_state() records the output folder's files with: those a unit left as the last
  * build wrote it was found with, else those the commit took (output_file), else none (stat()ed). */
 struct known_stamps {
@@ -150,6 +142,14 @@ static const int64_t *known_stamp(void *ctx, const char *rel)
 	return v ? v : output_files_version(k->made, rel);
 }
 
+/* After a build that wrote dir without warnings: records its inputs when they are still
+ * those digested before it read anything (pre) with the theme folder it used, else only
+ * the theme folder, for the next build to digest. They are digested again to know, but
+ * under vade serve when the kernel reported no change to the site since the build began
+ * (serve_quiet(watch)): a walk of every input, a tenth of a one-page rebuild at 10,000
+ * pages, where inotify already watches each folder. True when they were, or, for serve's
+ * rebuild that made no digest (texts_only: serve_texts_only()), when nothing changed while it ran:
+ * what the build read is then what it noted (deps.h). */
 static bool record_state(const struct args *a, const char *dir, const struct site *s, const struct state_rec *rec,
                          const struct state_digest *pre, bool texts_only, size_t pages, struct watcher *watch,
                          bool warned, struct render_deps *deps, const struct output_files *made)

@@ -133,7 +133,8 @@ static bool is_line(const char *line, size_t n, const char *want)
  * (PREV_DOUBTED; before, no name of it counted, and every build that rewrote a file failed until
  * someone mended the list by hand, helper-181). Its readable lines are the names vade wrote: a
  * changed line end or a cut leaves the others as they were; a third line changed but still
- * "# (format" is one of them (helper-184: it was taken for vade 0.1's list). vade 0.1's list stays
+ * "# (format 2" is one of them (helper-184: it was taken for vade 0.1's list), another format's
+ * names nothing (its names are not format 2's to decode, helper-185). vade 0.1's list stays
  * what it is, its names never removed; one with no name (cut after its head: every build makes
  * files), empty, or with a head not vade's names nothing (helper-183, helper-184). Said unless quiet
  * (output_list: the build's own reading says it, once). */
@@ -169,10 +170,14 @@ static void read_manifest(struct output *o, bool quiet)
 				break;
 			}
 			kind = PREV_OLD_LIST;
-		} else if (lineno == 3 && !strncmp(line, "# (format", 9)) {
+		} else if (lineno == 3 && !strncmp(line, "# (format 2", 11)) {
 			kind = PREV_LIST; /* (one changed by hand too: vade 0.1's list has no such line) */
 			if (!is_line(line, n, output_marker_v2) && !doubt)
 				doubt = lineno;
+		} else if (lineno == 3 && !strncmp(line, "# (format", 9)) {
+			kind = PREV_UNLISTED; /* another format (a later vade's): its names are not read as format 2's */
+			doubt = doubt ? doubt : lineno;
+			break;
 		} else if (kind == PREV_OLD_LIST) { /* vade 0.1's list: raw names, "#" lines comments */
 			if (!bad && line[0] != '#' && output_path_inside(line))
 				vec_push(&o->previous, xstrdup(line));
@@ -643,10 +648,10 @@ const int64_t *output_files_version(const struct output_files *f, const char *re
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int cmp = strcmp(f->v[mid]->rel, rel);
-		if (cmp == 0) { /* (an inode number is never 0: a version not taken) */
+		if (cmp == 0) { /* (an inode number is never 0: all zeros, a version not taken) */
 			static const int64_t none[FILE_VERSION];
 			const struct output_file *m = f->v[mid];
-			return m->lost ? none : m->version[5] ? m->version : NULL;
+			return m->lost ? none : m->version[FILE_VERSION_INODE] ? m->version : NULL;
 		}
 		if (cmp < 0)
 			lo = mid + 1;

@@ -60,7 +60,8 @@ bool output_path_inside(const char *rel);
  * NULL when it starts with '/' or climbs out of the folder. Caller frees. */
 char *output_path_clean(const char *rel, size_t n);
 /* Brings out_dir to exactly what was put, and frees o. 0, or -1 after reporting. On success the
- * files put, with their versions, go to *made when it is not NULL (caller frees). */
+ * files put, with their versions, go to *made when it is not NULL (caller frees; on failure it is
+ * left empty). */
 int output_commit(struct output *o, struct output_files *made);
 /* The version taken of rel (output_file): all zeros, a version no file has, for one lost; NULL
  * when f has it not or took none. */

@@ -39,7 +39,7 @@ struct output {
 	struct vec changed;     /* the files staged (borrowed from produced) */
 	size_t kept;            /* the rels output_keep() put: not rendered */
 	struct vec previous;    /* what the last build made, from its marker (owned, sorted) */
-	int64_t marker[FILE_VERSION]; /* the new marker's version, once the commit has put it in place */
+	int64_t marker[FILE_VERSION]; /* the new marker's version, as the commit put it in place */
 };
 
 /* The gate between the build and an interruption (output.c explains it). */

@@ -132,11 +132,14 @@ static bool keep_index_file(void *ctx, const char *rel, uint64_t key, size_t *si
 	return kept;
 }
 
-/* (deps_file_taken: recorded with the stamp the file had, which it has no longer) */
+/* (deps_file_taken: recorded with the stamp the file had, which it has no longer; and listed as the
+ * build's, so the next build, which makes it again, may replace it: left out of the folder's list, it
+ * was refused then as "a file vade did not make", helper-185) */
 static void index_lost(void *ctx, const char *rel, uint64_t key)
 {
 	const struct index_put *ip = ctx;
 	char *path = search_path(ip->lang_code, rel);
+	output_keep(ip->sh->o->out, path);
 	note_kept_file(ip->sh, path, key);
 	free(path);
 }

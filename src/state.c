@@ -616,7 +616,7 @@ static bool stamp(const char *out_dir, struct state_digest *d, state_known_stamp
 	for (size_t i = 0; i <= names.n && ok; i++) {
 		struct stat st;
 		const int64_t *k = known && i < names.n ? known(known_ctx, names.v[i]) : NULL;
-		k = made && i == names.n && made->marker[5] ? made->marker : k; /* (an inode number: never 0) */
+		k = made && i == names.n && made->marker[FILE_VERSION_INODE] ? made->marker : k;
 		int64_t f[FILE_VERSION];
 		if (k) {
 			memcpy(f, k, sizeof f);

@@ -162,6 +162,7 @@ void file_sweep_temps(const char *prefix);
  * so equal fields mean the same bytes, but for changes within the file system's time resolution
  * (state.c reads files changed that recently again). */
 #define FILE_VERSION 7
+#define FILE_VERSION_INODE 5 /* where file_version() puts the inode number: never 0 for a file */
 struct stat;
 void file_version(const struct stat *st, int64_t v[FILE_VERSION]);
 /* A digest of that version, never 0; 0 when either time is less than FILE_RACY seconds before

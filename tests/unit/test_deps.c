@@ -88,8 +88,10 @@ static int build_then_change(size_t k, const char *rel)
 	output_put(o, "a.html", "<p>a</p>", 8);
 	output_put(o, "b.html", builds[k].b, strlen(builds[k].b));
 	output_put(o, "s.js", builds[k].s, strlen(builds[k].s));
-	if (output_commit(o, &made) != 0 || made.n != 3)
+	if (output_commit(o, &made) != 0 || made.n != 3) {
+		output_files_free(&made);
 		return -2;
+	}
 	if (rel)
 		put(rel, "changed by hand");
 	struct deps_file *f[1] = {deps_file_new("s.js", 7)};

@@ -46,15 +46,6 @@ static const char *made_rel(const struct output *o, size_t i)
 	return ((const struct output_file *)o->produced.v[i])->rel;
 }
 
-/* A file with this name only, to search the files put for (caller frees). */
-static struct output_file *file_key(const char *rel)
-{
-	size_t n = strlen(rel) + 1;
-	struct output_file *f = xmalloc(sizeof *f + n);
-	memcpy(f->rel, rel, n);
-	return f;
-}
-
 /* Whether the last build's list names its files as it made them: the files it names and this
  * build does not make are removed. */
 static bool lists_whole(const struct output *o)
@@ -381,9 +372,8 @@ static void plan_stale(struct commit *c)
 	} else if (o->prev == PREV_OLD_LIST) {
 		size_t left = 0;
 		for (size_t i = 0; i < o->previous.n; i++) {
-			struct output_file *key = file_key(o->previous.v[i]);
-			left += !xbsearch(&key, o->produced.v, o->produced.n, sizeof *o->produced.v, output_cmp_file);
-			free(key);
+			left += !xbsearch(&o->previous.v[i], o->produced.v, o->produced.n, sizeof *o->produced.v,
+			                  output_cmp_name_file);
 		}
 		if (left)
 			fprintf(stderr, "%s/%s: note: written by vade 0.1, whose list may have split a name; the %zu file%s it "

@@ -106,6 +106,11 @@ int output_cmp_file(const void *a, const void *b)
 	return strcmp((*(struct output_file *const *)a)->rel, (*(struct output_file *const *)b)->rel);
 }
 
+int output_cmp_name_file(const void *name, const void *file)
+{
+	return strcmp(*(const char *const *)name, (*(struct output_file *const *)file)->rel);
+}
+
 static struct output_file *file_new(const char *rel)
 {
 	size_t n = strlen(rel) + 1;
@@ -149,6 +154,7 @@ static void read_manifest(struct output *o, bool quiet)
 	}
 	enum previous kind = PREV_UNLISTED;
 	int lineno = 0, doubt = 0; /* doubt: the first line not as vade writes it */
+#define DOUBT() (doubt = doubt ? doubt : lineno)
 	for (char *line = text, *end = text + len, *nl; line < end; line = nl + 1) {
 		lineno++;
 		nl = memchr(line, '\n', (size_t)(end - line));
@@ -160,29 +166,29 @@ static void read_manifest(struct output *o, bool quiet)
 		bool cr = n && line[n - 1] == '\r';
 		if (cr)
 			line[--n] = '\0'; /* line ends rewritten: the name is readable still */
-		if ((bad || cr) && !doubt)
-			doubt = lineno;
+		if (bad || cr)
+			DOUBT();
 		if (lineno <= 2) {
 			const char *head = lineno == 1 ? output_marker_head : strchr(output_marker_head, '\n') + 1;
 			if (!is_line(line, n, head)) {
 				kind = PREV_UNLISTED;
-				doubt = doubt ? doubt : lineno;
+				DOUBT();
 				break;
 			}
 			kind = PREV_OLD_LIST;
 		} else if (lineno == 3 && !strncmp(line, "# (format 2", 11)) {
 			kind = PREV_LIST; /* (one changed by hand too: vade 0.1's list has no such line) */
-			if (!is_line(line, n, output_marker_v2) && !doubt)
-				doubt = lineno;
+			if (!is_line(line, n, output_marker_v2))
+				DOUBT();
 		} else if (lineno == 3 && !strncmp(line, "# (format", 9)) {
 			kind = PREV_UNLISTED; /* another format (a later vade's): its names are not read as format 2's */
-			doubt = doubt ? doubt : lineno;
+			DOUBT();
 			break;
 		} else if (kind == PREV_OLD_LIST) { /* vade 0.1's list: raw names, "#" lines comments */
 			if (!bad && line[0] != '#' && output_path_inside(line))
 				vec_push(&o->previous, xstrdup(line));
 		} else if (bad || !get_name(line) || !output_path_inside(line)) {
-			doubt = doubt ? doubt : lineno;
+			DOUBT();
 		} else {
 			vec_push(&o->previous, xstrdup(line));
 		}
@@ -191,10 +197,12 @@ static void read_manifest(struct output *o, bool quiet)
 		kind = PREV_UNLISTED;
 	if (kind == PREV_UNLISTED) {
 		drop_previous(o);
-		doubt = doubt ? doubt : lineno + 1;
+		lineno++; /* (the line missing, when no other is said) */
+		DOUBT();
 	} else if (kind == PREV_LIST && doubt) {
 		kind = PREV_DOUBTED;
 	}
+#undef DOUBT
 	o->prev = kind;
 	if (doubt && !quiet)
 		fprintf(stderr, "%s:%d: note: cannot read this list of the files vade made as vade writes it; %s\n", m, doubt,
@@ -644,21 +652,12 @@ bool output_list(const char *out_dir, struct vec *names)
 
 const int64_t *output_files_version(const struct output_files *f, const char *rel)
 {
-	size_t lo = 0, hi = f ? f->n : 0;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int cmp = strcmp(f->v[mid]->rel, rel);
-		if (cmp == 0) { /* (an inode number is never 0: all zeros, a version not taken) */
-			static const int64_t none[FILE_VERSION];
-			const struct output_file *m = f->v[mid];
-			return m->lost ? none : m->version[FILE_VERSION_INODE] ? m->version : NULL;
-		}
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	static const int64_t none[FILE_VERSION];
+	struct output_file *const *at = f ? xbsearch(&rel, f->v, f->n, sizeof *f->v, output_cmp_name_file) : NULL;
+	if (!at)
+		return NULL;
+	/* (an inode number is never 0: all zeros, a version not taken) */
+	return (*at)->lost ? none : (*at)->version[FILE_VERSION_INODE] ? (*at)->version : NULL;
 }
 
 void output_files_free(struct output_files *f)

@@ -52,8 +52,9 @@ extern const char output_marker_v2[];
 void output_marker_name(struct buf *b, const char *name);
 
 int output_cmp_str(const void *a, const void *b);
-/* The same for two struct output_file * elements, by rel. */
+/* The same for two struct output_file * elements, by rel; and of a char * (a name) with one. */
 int output_cmp_file(const void *a, const void *b);
+int output_cmp_name_file(const void *name, const void *file);
 /* Ends a build: the staging folder goes (unless keep), the lock is let go, o is freed. */
 void output_finish(struct output *o, bool keep);
 

@@ -6,9 +6,11 @@
  * page's script, window.vadeSearch):
  *   index.js      vadeSearch.index(lang, {"pages": N, "shards": [first term of each shard],
  *                                   "sizes": [bytes of each shard]})
- *   s/<k>.js      vadeSearch.shard(lang, k, {term: [page, score, page, score, ...]})
- *                 terms in byte order; page ids ascending, each given as the
- *                 difference from the one before (the first as itself)
+ *   s/<k>.js      vadeSearch.shard(lang, k, {term: "page,score,page,score,..."})
+ *                 terms in byte order; a term's postings one string of decimal
+ *                 numbers, comma-separated (no sign, no leading zero); page ids
+ *                 ascending, each given as the difference from the one before
+ *                 (the first as itself)
  *   p/<g>.js      vadeSearch.pages(lang, g, {"<id>": {"url", "title", "text"[, "lang", "dir"]
  *                 [, "title_lang", "title_dir"]}, ...}):
  *                 what a result shows, for the pages of the language whose id / SEARCH_GROUP

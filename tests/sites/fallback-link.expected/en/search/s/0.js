@@ -1,1 +1,1 @@
-vadeSearch.shard("en", 0, {"and":[0,1],"before":[1,101],"checklist":[0,2,1,301],"glossary":[0,2,2,301],"go":[1,101],"home":[0,301],"light":[1,1],"on":[2,1],"pack":[1,1],"sections":[0,101],"see":[0,1],"site":[2,1],"terms":[2,1],"the":[0,2],"this":[2,1],"used":[2,1],"you":[1,101]});
+vadeSearch.shard("en", 0, {"and":"0,1","before":"1,101","checklist":"0,2,1,301","glossary":"0,2,2,301","go":"1,101","home":"0,301","light":"1,1","on":"2,1","pack":"1,1","sections":"0,101","see":"0,1","site":"2,1","terms":"2,1","the":"0,2","this":"2,1","used":"2,1","you":"1,101"});

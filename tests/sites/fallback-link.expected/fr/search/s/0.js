@@ -1,1 +1,1 @@
-vadeSearch.shard("fr", 0, {"accueil":[0,301],"ce":[2,1],"checklist":[0,1],"employes":[2,1],"et":[0,1],"glossaire":[0,2,2,301],"la":[0,1],"le":[0,1],"les":[2,1],"liste":[0,1],"rubriques":[0,101],"site":[2,1],"sur":[2,1],"termes":[2,1],"voir":[0,1]});
+vadeSearch.shard("fr", 0, {"accueil":"0,301","ce":"2,1","checklist":"0,1","employes":"2,1","et":"0,1","glossaire":"0,2,2,301","la":"0,1","le":"0,1","les":"2,1","liste":"0,1","rubriques":"0,101","site":"2,1","sur":"2,1","termes":"2,1","voir":"0,1"});

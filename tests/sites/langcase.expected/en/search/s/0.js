@@ -1,1 +1,1 @@
-vadeSearch.shard("en", 0, {"apple":[2,1],"banana":[2,1],"english":[0,1,1,1,1,1],"home":[0,302],"in":[0,1],"only":[0,1],"other":[0,1,1,301],"page":[0,1],"sections":[0,101],"step":[0,1,2,301],"text":[2,1],"the":[0,1]});
+vadeSearch.shard("en", 0, {"apple":"2,1","banana":"2,1","english":"0,1,1,1,1,1","home":"0,302","in":"0,1","only":"0,1","other":"0,1,1,301","page":"0,1","sections":"0,101","step":"0,1,2,301","text":"2,1","the":"0,1"});

@@ -1332,7 +1332,7 @@ static bool reuse_unit(struct worker *w, const struct page *p, size_t lang, size
 	struct shared *sh = w->sh;
 	const struct site *s = sh->s;
 	struct deps_unit *u = &sh->units[slot];
-	deps_take(sh->prev, slot, sh->deps, u);
+	deps_take(sh->prev, slot, u);
 	if (w->indexing && !u->indexed) {
 		deps_unit_clear(u);
 		return false;

@@ -899,6 +899,9 @@ static bool rd_unit(struct bin_rd *r, struct deps_unit *u, int stamps_fd, const 
 		/* Its arrays in one block, sets first (deps_unit_clear frees it so): a unit taken was six
 		 * allocations and six frees, 30,600 times in a one-page rebuild at 10,000 pages (issue 13).
 		 * Each part's size is a multiple of 8, so each starts aligned for pointers. */
+		_Static_assert(sizeof(struct deps_check) % _Alignof(void *) == 0 &&
+		                   sizeof(struct diag_kept) % _Alignof(void *) == 0 && _Alignof(int64_t) <= 8,
+		               "the parts of a taken unit's block keep their alignment");
 		size_t at[7], end = 0;
 		const size_t part[7] = {((head[2] + 1) * sizeof *u->sets + 7) & ~(size_t)7,
 		                        (head[3] + 1) * sizeof *u->outs,

@@ -115,7 +115,9 @@ struct deps_check {                   /* a link to an anchor (render.c checks th
 };
 struct deps_unit {
 	bool known;                       /* rendered, or taken from the record */
-	bool borrowed;                    /* taken from the record: notes and strings are its (deps_take) */
+	bool borrowed;                    /* taken from the record: notes and strings are its, and its arrays
+	                                   * one block headed by sets, never freed or grown one by one
+	                                   * (deps_take, deps_unit_clear) */
 	uint32_t nwritten;                /* site pages it wrote (the page and its listing's further pages) */
 	dep_id *notes;                    /* its own notes */
 	uint32_t nnotes;

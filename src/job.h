@@ -67,6 +67,10 @@ struct shared {
 	int out_fd;                     /* OUT_DIR (O_PATH), for deps_unchanged(); -1 without a record */
 	atomic_size_t reused;           /* units left as the last build wrote them */
 	bool *force;                    /* [npages * nlangs]: units rendered whatever the record says */
+	uint8_t *unchanged;             /* [npages * nlangs]: deps_unchanged() of the slot, once asked (0: not
+	                                 * yet; 1: unchanged; 2: not): render_site asks it of every slot of a
+	                                 * build serve's check vouched for, and asked again per unit it was a
+	                                 * twentieth of a one-page rebuild at 10,000 pages (issue 13) */
 	bool keep_terms;                /* each page's search terms go to its unit once the index is written */
 	pthread_mutex_t group_lock;
 	struct vec group_files;         /* the search files (groups, indexes) and the site-wide ones written or

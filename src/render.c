@@ -1324,6 +1324,15 @@ struct ids_and_text {
 	bool indexed;
 };
 
+/* deps_unchanged() of slot, asked once (sh->unchanged): by render_site before the workers start,
+ * or by the one worker that takes the slot. */
+static bool slot_unchanged(struct shared *sh, size_t slot)
+{
+	if (!sh->unchanged[slot])
+		sh->unchanged[slot] = deps_unchanged(sh->prev, slot, sh->out_fd) ? 1 : 2;
+	return sh->unchanged[slot] == 1;
+}
+
 /* Unit slot as the last build left it (deps.h): its files kept, its ids, links to anchors and search
  * text from the record. False when the record cannot stand in (it holds no search text and the
  * theme now indexes pages): the unit is rendered. */
@@ -1429,7 +1438,7 @@ static void render_page(struct worker *w, const struct page *p, size_t lang)
 	struct shared *sh = w->sh;
 	const struct site *s = sh->s;
 	size_t slot = p->index * s->nlangs + lang;
-	if (sh->prev && !sh->force[slot] && deps_unchanged(sh->prev, slot, sh->out_fd) && reuse_unit(w, p, lang, slot))
+	if (sh->prev && !sh->force[slot] && slot_unchanged(sh, slot) && reuse_unit(w, p, lang, slot))
 		return;
 	deps_unit_begin(w->dk);
 	diag_keep_begin();
@@ -1814,11 +1823,12 @@ size_t render_site(struct site *s, const struct render_opts *o)
 	 * (note_kept_file), so a change since is the next check's to find; stat()ing every group's
 	 * file was a tenth of a one-page rebuild at 10,000 pages (issue 13). */
 	sh.force = xcalloc(nslots + 1, sizeof *sh.force);
+	sh.unchanged = xcalloc(nslots + 1, sizeof *sh.unchanged);
 	for (size_t g = 0; sh.prev && g * SEARCH_GROUP < s->npages; g++)
 		for (size_t l = 0; l < s->nlangs; l++) {
 			bool renders = !vouched;
 			for (size_t i = g * SEARCH_GROUP; !renders && i < s->npages && i < (g + 1) * SEARCH_GROUP; i++)
-				renders = !deps_unchanged(sh.prev, i * s->nlangs + l, sh.out_fd);
+				renders = !slot_unchanged(&sh, i * s->nlangs + l);
 			if (!renders)
 				continue;
 			char name[32];
@@ -1919,6 +1929,7 @@ size_t render_site(struct site *s, const struct render_opts *o)
 	free(sh.group_left);
 	free(sh.search);
 	free(sh.force);
+	free(sh.unchanged);
 	if (!o->resolved)
 		resolve_free(sh.r);
 	dp->files = sh.group_files;

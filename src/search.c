@@ -922,9 +922,11 @@ static bool shard_postings(const char *lang_code, size_t k, const char *data, si
 	json_t *list;
 	json_object_foreach(o, term, list) {
 		ok = ok && json_is_string(list) && json_string_length(list);
-		uint32_t id = ok ? intern(lex, term) : 0;
-		const char *s = ok ? json_string_value(list) : "";
-		size_t m = ok ? json_string_length(list) : 0, at = 0;
+		if (!ok)
+			break;
+		uint32_t id = intern(lex, term);
+		const char *s = json_string_value(list);
+		size_t m = json_string_length(list), at = 0;
 		uint64_t page = 0, d, sc;
 		bool bad = false;
 		for (bool first = true; ok && postings_next(s, m, &at, npages, &d, &bad); first = false) {

@@ -150,6 +150,12 @@ async function checkLang(ctx, lang) {
   const rp = await query(page, 'constructor x');
   check(rp.count === NONE[lang] && rp.results.length === 0,
     `search ${lang}: "constructor x" (a name every object has; x no word) shows only "${NONE[lang]}"`, `"${rp.count}"`);
+  // A query in the address with a stray "%" (a link cut short): the page still searches, no error.
+  await page.goto(url + '?q=zzqxjv%25%');
+  await page.waitForFunction(() => document.getElementById('search-count').textContent);
+  const rq = await page.evaluate(() => [document.getElementById('q').value, document.getElementById('search-count').textContent]);
+  check(rq[0] === 'zzqxjv%%' && rq[1] === NONE[lang], `search ${lang}: "?q=zzqxjv%25%" in the address is searched as typed`,
+    JSON.stringify(rq));
   check(loaded.size > 0 && loaded.size < nshards, `search ${lang}: queries load only some shards`,
     `${loaded.size} of ${nshards}`);
   // Ranking: a word of a page's title puts that page first.
